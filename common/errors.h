@@ -1,0 +1,55 @@
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include <exception>
+#include <string>
+
+#include "common/violations.h"
+
+namespace gongkai::common {
+
+// An error a handler raises on purpose; mapped to a grpc::Status by Handle().
+class ServiceError : public std::exception {
+ public:
+  ServiceError(grpc::StatusCode code, std::string message, Violations violations = {});
+
+  static ServiceError InvalidArgument(std::string message, Violations violations);
+  static ServiceError NotFound(std::string message);
+  static ServiceError PermissionDenied(std::string message);
+  static ServiceError Unauthenticated(std::string message);
+  static ServiceError FailedPrecondition(std::string message);
+  static ServiceError Unavailable(std::string message);
+
+  const char* what() const noexcept override { return message_.c_str(); }
+  grpc::StatusCode code() const { return code_; }
+  const Violations& violations() const { return violations_; }
+
+ private:
+  grpc::StatusCode code_;
+  std::string message_;
+  Violations violations_;
+};
+
+// INVALID_ARGUMENT with a google.rpc.BadRequest in the status details.
+grpc::Status InvalidArgumentStatus(const std::string& message, const Violations& violations);
+
+// The one place exceptions become statuses. Database failures map to
+// UNAVAILABLE (connection lost, pool exhausted), ABORTED (serialisation) or
+// INTERNAL, and are logged with the SQLSTATE; SQL text never reaches a client.
+grpc::Status StatusFromCurrentException();
+
+// Runs a handler body so that no exception escapes it.
+template <typename Body>
+grpc::Status Handle(Body&& body) noexcept {
+  try {
+    return body();
+  } catch (...) {
+    return StatusFromCurrentException();
+  }
+}
+
+// Reads the BadRequest violations back out of a status (clients and tests).
+Violations ViolationsOf(const grpc::Status& status);
+
+}  // namespace gongkai::common

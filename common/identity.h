@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "gongkai/common/v1/access.pb.h"
+
+namespace grpc {
+class ServerContextBase;
+}
+
+namespace gongkai::common {
+
+using Role = gongkai::common::v1::Role;
+
+// Who is calling, as the gateway verified it.
+struct CallerIdentity {
+  Role role = v1::ROLE_PUBLIC;
+  // Prefecture-level city code (e.g. "140100") for city callers.
+  std::string city_code;
+  // Agency credit code for desk callers.
+  std::string agency;
+  // The configured principal's name, for logs; empty for anonymous callers.
+  std::string principal;
+
+  bool operator==(const CallerIdentity&) const = default;
+};
+
+// Metadata the gateway sets on upstream calls (and strips from callers).
+inline constexpr char kIdentityHeader[] = "x-gongkai-identity";
+inline constexpr char kIdentitySignatureHeader[] = "x-gongkai-identity-sig";
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+// Signs and verifies identities with HMAC-SHA256 over a shared secret. A
+// signed identity carries its expiry, so a captured header soon stops working.
+class IdentitySigner {
+ public:
+  explicit IdentitySigner(std::string secret);
+
+  struct Signed {
+    std::string payload;
+    std::string signature;
+  };
+  Signed Sign(const CallerIdentity& identity, std::chrono::system_clock::time_point expires) const;
+
+  // The identity when the signature checks out and it has not expired.
+  std::optional<CallerIdentity> Verify(const std::string& payload, const std::string& signature,
+                                       std::chrono::system_clock::time_point now) const;
+
+ private:
+  std::string Mac(const std::string& payload) const;
+  std::string secret_;
+};
+
+// The caller of a server call: the gateway-signed identity when present and
+// valid, otherwise an anonymous public caller.
+CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer);
+
+// Throws UNAUTHENTICATED for anonymous callers and PERMISSION_DENIED for a
+// signed caller whose role is not allowed.
+void RequireRole(const CallerIdentity& caller, std::initializer_list<Role> allowed);
+
+std::string RoleName(Role role);
+
+// Reads a secret from a file (trailing newline dropped); throws naming the file.
+std::string ReadSecretFile(const std::string& path);
+
+}  // namespace gongkai::common

@@ -1,0 +1,59 @@
+#include "common/identity.h"
+
+#include <gtest/gtest.h>
+
+#include "common/errors.h"
+
+namespace gongkai::common {
+namespace {
+
+using std::chrono::system_clock;
+
+TEST(IdentitySigner, SignedIdentityVerifies) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  CallerIdentity id{v1::ROLE_CITY, "140100", "", "taiyuan"};
+  auto s = signer.Sign(id, system_clock::now() + std::chrono::minutes(1));
+  auto back = signer.Verify(s.payload, s.signature, system_clock::now());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, id);
+}
+
+TEST(IdentitySigner, AlteredPayloadIsRejected) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s = signer.Sign({v1::ROLE_CITY, "140100", "", "taiyuan"}, system_clock::now() + std::chrono::minutes(1));
+  std::string forged = s.payload;
+  forged.replace(forged.find("140100"), 6, "140200");
+  EXPECT_FALSE(signer.Verify(forged, s.signature, system_clock::now()));
+}
+
+TEST(IdentitySigner, OtherSecretIsRejected) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  IdentitySigner other("fedcba9876543210fedcba9876543210");
+  auto s = other.Sign({v1::ROLE_PROVINCE, "", "", "x"}, system_clock::now() + std::chrono::minutes(1));
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now()));
+}
+
+TEST(IdentitySigner, ExpiredIdentityIsRejected) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s = signer.Sign({v1::ROLE_CITY, "140100", "", "t"}, system_clock::now() - std::chrono::seconds(5));
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now()));
+}
+
+TEST(RequireRole, AnonymousIsUnauthenticatedAndWrongRoleDenied) {
+  try {
+    RequireRole(CallerIdentity{}, {v1::ROLE_CITY});
+    FAIL() << "anonymous caller accepted";
+  } catch (const ServiceError& e) {
+    EXPECT_EQ(e.code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  try {
+    RequireRole(CallerIdentity{v1::ROLE_DESK, "", "x", "d"}, {v1::ROLE_CITY});
+    FAIL() << "desk caller accepted";
+  } catch (const ServiceError& e) {
+    EXPECT_EQ(e.code(), grpc::StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_NO_THROW(RequireRole(CallerIdentity{v1::ROLE_CITY, "140100", "", "t"}, {v1::ROLE_CITY}));
+}
+
+}  // namespace
+}  // namespace gongkai::common

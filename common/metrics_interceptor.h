@@ -1,0 +1,17 @@
+#pragma once
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
+
+#include "common/metrics.h"
+
+namespace gongkai::common {
+
+// Meters every call of a service with GrpcServerMetrics. gRPC's interceptor
+// API is experimental; this file is the only one that touches it.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeMetricsInterceptorFactory(
+    GrpcServerMetrics& metrics);
+
+
+}  // namespace gongkai::common

@@ -1,0 +1,77 @@
+#include "common/pg_pool.h"
+
+#include "common/log.h"
+
+namespace gongkai::common {
+
+PgPool::PgPool(std::string url, int size, std::chrono::milliseconds acquire_timeout)
+    : url_(std::move(url)), size_(size), acquire_timeout_(acquire_timeout) {}
+
+PgPool::~PgPool() = default;
+
+void PgPool::Prepare(const Statement& statement) {
+  std::lock_guard lock(mutex_);
+  statements_.push_back(statement);
+  for (auto& conn : idle_) conn->prepare(statement.name, statement.sql);
+}
+
+std::unique_ptr<pqxx::connection> PgPool::Open() {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(url_);
+    std::vector<Statement> statements;
+    {
+      std::lock_guard lock(mutex_);
+      statements = statements_;
+    }
+    for (const auto& s : statements) conn->prepare(s.name, s.sql);
+    return conn;
+  } catch (const pqxx::broken_connection& e) {
+    throw DatabaseUnavailable("cannot connect to the database");
+  }
+}
+
+std::unique_ptr<pqxx::connection> PgPool::Take() {
+  {
+    std::unique_lock lock(mutex_);
+    bool ok = available_.wait_for(lock, acquire_timeout_, [this] {
+      return !idle_.empty() || leased_ + static_cast<int>(idle_.size()) < size_;
+    });
+    if (!ok) throw DatabaseUnavailable("connection pool exhausted");
+    ++leased_;
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      if (conn->is_open()) return conn;
+    }
+  }
+  // Open outside the lock: connecting can take a while.
+  try {
+    return Open();
+  } catch (...) {
+    Give(nullptr);
+    throw;
+  }
+}
+
+void PgPool::Give(std::unique_ptr<pqxx::connection> conn) {
+  {
+    std::lock_guard lock(mutex_);
+    --leased_;
+    if (conn) idle_.push_back(std::move(conn));
+  }
+  available_.notify_one();
+}
+
+bool PgPool::Ping() {
+  try {
+    Run([](pqxx::connection& conn) {
+      pqxx::nontransaction tx(conn);
+      tx.exec("SELECT 1");
+    });
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace gongkai::common

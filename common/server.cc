@@ -1,0 +1,157 @@
+#include "common/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "common/log.h"
+#include "common/metrics_interceptor.h"
+
+namespace gongkai::common {
+namespace {
+
+sigset_t HandledSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+ServerOptions ReadServerOptions(Config& config, const std::string& default_listen,
+                                const std::string& default_metrics_listen) {
+  ServerOptions o;
+  o.listen = config.Address("GONGKAI_LISTEN", default_listen, "gRPC listening address");
+  o.metrics_listen = config.Address("GONGKAI_METRICS_LISTEN", default_metrics_listen, "/metrics listening address");
+  o.ready_file = config.String("GONGKAI_READY_FILE", "", "file to write the bound ports to once serving");
+  o.shutdown_grace = std::chrono::seconds(
+      config.Int("GONGKAI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300, "time in-flight calls get to finish on SIGTERM"));
+  o.max_threads = static_cast<int>(config.Int("GONGKAI_MAX_THREADS", 64, 2, 4096, "gRPC server threads at most"));
+  return o;
+}
+
+void WriteFileAtomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw std::runtime_error("cannot rename to " + path);
+}
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)), registry_(std::make_shared<prometheus::Registry>()) {
+  sigset_t set = HandledSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  metrics_ = std::make_unique<GrpcServerMetrics>(*registry_, false);
+}
+
+Server::~Server() = default;
+
+void Server::AddService(grpc::Service* service) { services_.push_back(service); }
+void Server::AddGenericService(grpc::CallbackGenericService* service) { generic_service_ = service; }
+void Server::SetReadinessProbe(std::function<bool()> probe, std::chrono::milliseconds interval) {
+  probe_ = std::move(probe);
+  probe_interval_ = interval;
+}
+void Server::OnReload(std::function<void()> hook) { reload_hooks_.push_back(std::move(hook)); }
+
+int Server::Run() {
+  MetricsEndpoint metrics_endpoint(options_.metrics_listen, registry_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &grpc_port);
+  grpc::ResourceQuota quota("gongkai");
+  quota.SetMaxThreads(options_.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  for (auto* s : services_) builder.RegisterService(s);
+  if (generic_service_ != nullptr) builder.RegisterCallbackGenericService(generic_service_);
+  if (metrics_interceptor_) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+    factories.push_back(MakeMetricsInterceptorFactory(*metrics_));
+    builder.experimental().SetInterceptorCreators(std::move(factories));
+  }
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || grpc_port == 0) {
+    Log(LogLevel::kError, "listen_failed", {{"address", options_.listen}});
+    return 1;
+  }
+  auto* health = server->GetHealthCheckService();
+
+  std::mutex mutex;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::thread prober;
+  if (probe_) {
+    prober = std::thread([&] {
+      bool last = false;
+      bool first = true;
+      std::unique_lock lock(mutex);
+      while (!stopping) {
+        lock.unlock();
+        bool ok = probe_();
+        lock.lock();
+        if (stopping) break;
+        if (first || ok != last) {
+          health->SetServingStatus(ok);
+          Log(ok ? LogLevel::kInfo : LogLevel::kWarning, "readiness", {{"serving", ok}});
+          last = ok;
+          first = false;
+        }
+        stop_cv.wait_for(lock, probe_interval_, [&] { return stopping; });
+      }
+    });
+  } else {
+    health->SetServingStatus(true);
+  }
+
+  Log(LogLevel::kInfo, "serving", {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}});
+  if (!options_.ready_file.empty()) {
+    nlohmann::json ready = {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()},
+                            {"pid", static_cast<int>(getpid())}};
+    WriteFileAtomically(options_.ready_file, ready.dump() + "\n");
+  }
+
+  sigset_t set = HandledSignals();
+  for (;;) {
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig == SIGHUP) {
+      Log(LogLevel::kInfo, "reload");
+      for (auto& hook : reload_hooks_) hook();
+      continue;
+    }
+    Log(LogLevel::kInfo, "stopping", {{"signal", sig}});
+    break;
+  }
+  health->Shutdown();
+  {
+    std::lock_guard lock(mutex);
+    stopping = true;
+  }
+  stop_cv.notify_all();
+  if (prober.joinable()) prober.join();
+  server->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
+  server->Wait();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace gongkai::common

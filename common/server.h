@@ -1,0 +1,69 @@
+#pragma once
+
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/metrics.h"
+
+namespace gongkai::common {
+
+// What every server process is told at start-up; read with ReadServerOptions.
+struct ServerOptions {
+  std::string listen;          // gRPC host:port (port 0: any free port)
+  std::string metrics_listen;  // /metrics host:port
+  std::string ready_file;      // when set, {"grpc_port","metrics_port","pid"} is written here once serving
+  std::chrono::seconds shutdown_grace{10};
+  int max_threads = 64;
+};
+
+ServerOptions ReadServerOptions(Config& config, const std::string& default_listen,
+                                const std::string& default_metrics_listen);
+
+// The one server bootstrap: gRPC health (NOT_SERVING while the readiness
+// probe fails), server reflection, the metrics interceptor, /metrics, and a
+// graceful stop on SIGTERM/SIGINT that lets in-flight calls finish. SIGHUP
+// runs the reload hooks. Construct it before any other thread starts, so that
+// the signals reach the thread that waits for them.
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  prometheus::Registry& registry() { return *registry_; }
+  std::shared_ptr<prometheus::Registry> shared_registry() { return registry_; }
+
+  // Meter calls with the interceptor (services). The gateway meters its own.
+  void AddService(grpc::Service* service);
+  void AddGenericService(grpc::CallbackGenericService* service);
+  void DisableMetricsInterceptor() { metrics_interceptor_ = false; }
+  // Polled every interval; its answer is the health status.
+  void SetReadinessProbe(std::function<bool()> probe, std::chrono::milliseconds interval);
+  void OnReload(std::function<void()> hook);
+
+  // Starts, serves until SIGTERM/SIGINT, stops gracefully; returns the exit code.
+  int Run();
+
+ private:
+  ServerOptions options_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<GrpcServerMetrics> metrics_;
+  std::vector<grpc::Service*> services_;
+  grpc::CallbackGenericService* generic_service_ = nullptr;
+  bool metrics_interceptor_ = true;
+  std::function<bool()> probe_;
+  std::chrono::milliseconds probe_interval_{1000};
+  std::vector<std::function<void()>> reload_hooks_;
+};
+
+// Writes text to path atomically (temporary file, then rename).
+void WriteFileAtomically(const std::string& path, const std::string& text);
+
+}  // namespace gongkai::common

@@ -1,0 +1,54 @@
+#include "common/service_runtime.h"
+
+#include <cstdlib>
+#include <thread>
+
+#include "common/log.h"
+
+namespace gongkai::common {
+
+ServiceSettings ReadServiceSettings(Config& config, const std::string& default_listen,
+                                    const std::string& default_metrics_listen) {
+  ServiceSettings s;
+  s.server = ReadServerOptions(config, default_listen, default_metrics_listen);
+  s.database_url = config.RequiredString("GONGKAI_DATABASE_URL", "libpq connection string of the database");
+  s.pool_size = static_cast<int>(config.Int("GONGKAI_DB_POOL_SIZE", 8, 1, 256, "database connections at most"));
+  s.identity_secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE",
+                                                 "file holding the secret the gateway signs identities with");
+  s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
+  s.database_wait_seconds = static_cast<int>(
+      config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
+  return s;
+}
+
+ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations)
+    : server_(settings.server) {
+  try {
+    signer_ = std::make_unique<IdentitySigner>(ReadSecretFile(settings.identity_secret_file));
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "identity_secret_unreadable", {{"file", settings.identity_secret_file}, {"reason", e.what()}});
+    std::exit(2);
+  }
+  if (settings.migrate) {
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(settings.database_wait_seconds);
+    for (;;) {
+      try {
+        ApplyMigrations(settings.database_url, migrations);
+        break;
+      } catch (const pqxx::broken_connection&) {
+        if (std::chrono::steady_clock::now() >= give_up) {
+          Log(LogLevel::kError, "database_unreachable_at_start", {{"schema", migrations.schema}});
+          std::exit(1);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      } catch (const std::exception& e) {
+        Log(LogLevel::kError, "migration_failed", {{"schema", migrations.schema}, {"reason", e.what()}});
+        std::exit(1);
+      }
+    }
+  }
+  pool_ = std::make_unique<PgPool>(settings.database_url, settings.pool_size, std::chrono::seconds(2));
+  server_.SetReadinessProbe([this] { return pool_->Ping(); }, std::chrono::seconds(1));
+}
+
+}  // namespace gongkai::common

@@ -1,0 +1,38 @@
+// The gateway: the one door for city systems, supervisors, the desk and the public.
+#include "common/config.h"
+#include "common/log.h"
+#include "common/server.h"
+#include "gateway/principals.h"
+#include "gateway/proxy.h"
+#include "gateway/routes.h"
+
+int main(int argc, char** argv) {
+  using namespace gongkai;
+  common::SetLogComponent("gateway");
+  common::Config config(argc, argv);
+  auto server_options = common::ReadServerOptions(config, "127.0.0.1:7100", "127.0.0.1:9100");
+  std::string principals_file = config.RequiredString("GONGKAI_PRINCIPALS_FILE", "JSON file of callers and token hashes");
+  std::string secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE", "secret to sign identities with");
+  std::string upstreams = config.RequiredString("GONGKAI_UPSTREAMS", "package=host:port,... of the services");
+  gateway::ProxyOptions proxy_options;
+  proxy_options.default_deadline = std::chrono::milliseconds(
+      config.Int("GONGKAI_DEFAULT_DEADLINE_MS", 30000, 100, 600000, "deadline of calls that set none"));
+  config.Finish();
+
+  common::Server server(server_options);
+  try {
+    auto principals = gateway::Principals::Load(principals_file);
+    auto routes = gateway::Routes::Parse(upstreams);
+    common::IdentitySigner signer(common::ReadSecretFile(secret_file));
+    common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
+    gateway::Proxy proxy(principals, routes, signer, metrics, proxy_options);
+    server.DisableMetricsInterceptor();
+    server.AddGenericService(&proxy);
+    common::Log(common::LogLevel::kInfo, "gateway_configured",
+                {{"principals", principals.size()}, {"upstreams", routes.addresses()}});
+    return server.Run();
+  } catch (const std::exception& e) {
+    common::Log(common::LogLevel::kError, "gateway_start_failed", {{"reason", e.what()}});
+    return 2;
+  }
+}

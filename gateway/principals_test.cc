@@ -1,0 +1,52 @@
+#include "gateway/principals.h"
+
+#include <gtest/gtest.h>
+
+namespace gongkai::gateway {
+namespace {
+
+std::string File() {
+  return R"([{"name":"city-140100","role":"city","city":"140100","salt":"saltsalt1","sha256":")" +
+         TokenHash("saltsalt1", "s3cret") + R"("},
+             {"name":"province","role":"province","salt":"saltsalt2","sha256":")" +
+         TokenHash("saltsalt2", "other") + R"("}])";
+}
+
+TEST(Principals, ValidTokenAuthenticatesWithItsScope) {
+  auto p = Principals::Parse(File(), "test");
+  auto r = p.Authenticate("Bearer city-140100.s3cret");
+  EXPECT_EQ(r.verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(r.identity.role, common::v1::ROLE_CITY);
+  EXPECT_EQ(r.identity.city_code, "140100");
+}
+
+TEST(Principals, NoTokenIsAnonymous) {
+  auto p = Principals::Parse(File(), "test");
+  EXPECT_EQ(p.Authenticate("").verdict, Principals::Verdict::kAnonymous);
+}
+
+TEST(Principals, WrongSecretOrUnknownNameIsRejected) {
+  auto p = Principals::Parse(File(), "test");
+  EXPECT_EQ(p.Authenticate("Bearer city-140100.guess").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer nobody.s3cret").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Basic abc").verdict, Principals::Verdict::kRejected);
+  // One principal's secret does not open another.
+  EXPECT_EQ(p.Authenticate("Bearer province.s3cret").verdict, Principals::Verdict::kRejected);
+}
+
+TEST(Principals, BadFileIsRefusedWithTheEntryNamed) {
+  try {
+    Principals::Parse(R"([{"name":"c","role":"city","city":"140105","salt":"saltsalt","sha256":")" +
+                          std::string(64, 'a') + R"("}])",
+                      "principals.json");
+    FAIL() << "accepted a district code as a city";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("principals.json: principal 0"), std::string::npos);
+  }
+  EXPECT_THROW(Principals::Parse("{", "p"), std::runtime_error);
+  EXPECT_THROW(Principals::Parse(R"([{"name":"x","role":"admin","salt":"saltsalt","sha256":"x"}])", "p"),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace gongkai::gateway

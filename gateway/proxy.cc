@@ -1,0 +1,219 @@
+#include "gateway/proxy.h"
+
+#include <openssl/rand.h>
+
+#include <mutex>
+#include <optional>
+
+#include "common/log.h"
+
+namespace gongkai::gateway {
+namespace {
+
+std::string NewRequestId() {
+  unsigned char bytes[12];
+  RAND_bytes(bytes, sizeof bytes);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {
+  auto it = ctx.client_metadata().find(key);
+  if (it == ctx.client_metadata().end()) return {};
+  return std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+std::string CallerLabel(const common::CallerIdentity& caller) {
+  if (caller.role == common::v1::ROLE_CITY) return caller.city_code;
+  return common::RoleName(caller.role);
+}
+
+// One proxied call: a server-side bidi reactor facing the caller and a
+// client-side bidi reactor facing the upstream, pumping one message at a time
+// in each direction (so flow control holds end to end). It deletes itself
+// once both sides are done.
+class ProxiedCall final : public grpc::ServerGenericBidiReactor {
+ public:
+  ProxiedCall(Proxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx), upstream_(this) {
+    Start();
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard lock(mutex_);
+    if (upstream_done_) return;
+    if (ok) {
+      upstream_.StartWrite(&request_);
+    } else {
+      upstream_.StartWritesDone();
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    if (final_status_) {
+      FinishLocked(*final_status_);
+      return;
+    }
+    if (!ok) {
+      client_context_.TryCancel();
+      return;
+    }
+    if (!upstream_done_) upstream_.StartRead(&response_);
+  }
+
+  void OnCancel() override { client_context_.TryCancel(); }
+
+  void OnDone() override {
+    bool last;
+    {
+      std::lock_guard lock(mutex_);
+      server_done_ = true;
+      last = upstream_done_;
+    }
+    if (last) delete this;
+  }
+
+ private:
+  class Upstream final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+   public:
+    explicit Upstream(ProxiedCall* call) : call_(call) {}
+    void OnWriteDone(bool ok) override { call_->UpstreamWriteDone(ok); }
+    void OnReadDone(bool ok) override { call_->UpstreamReadDone(ok); }
+    void OnDone(const grpc::Status& status) override { call_->UpstreamDone(status); }
+
+   private:
+    ProxiedCall* call_;
+  };
+
+  void Start() {
+    start_ = std::chrono::steady_clock::now();
+    std::string request_id = Metadata(*ctx_, common::kRequestIdHeader);
+    if (request_id.empty() || request_id.size() > 64) request_id = NewRequestId();
+    common::RequestScope scope(request_id);
+
+    auto auth = proxy_.principals_.Authenticate(Metadata(*ctx_, "authorization"));
+    caller_ = auth.identity;
+    call_ = {"unary", ctx_->method(), CallerLabel(caller_)};
+    auto method = LookUpMethod(ctx_->method());
+    if (method) call_.type = method->grpc_type;
+    // Only known methods are metered by name, so a scan of made-up paths
+    // cannot grow the label set.
+    if (!method) call_.full_method = "/unknown/unknown";
+    proxy_.metrics_.Started(call_);
+
+    std::lock_guard lock(mutex_);
+    if (auth.verdict == Principals::Verdict::kRejected) {
+      Log(common::LogLevel::kWarning, "authentication_failed", {{"method", call_.full_method}});
+      return FinishLocked({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
+    }
+    if (!method) return FinishLocked({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + ctx_->method()});
+    if (!Admits(*method, caller_.role)) {
+      if (caller_.role == common::v1::ROLE_PUBLIC) {
+        return FinishLocked({grpc::StatusCode::UNAUTHENTICATED, "this call needs a credential"});
+      }
+      return FinishLocked({grpc::StatusCode::PERMISSION_DENIED,
+                           "role " + common::RoleName(caller_.role) + " may not call " + ctx_->method()});
+    }
+    grpc::GenericStub* stub = proxy_.routes_.StubFor(method->package);
+    if (stub == nullptr) {
+      return FinishLocked({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
+    }
+
+    // A fresh context: nothing the caller sent is passed on but the request id;
+    // the identity is the one verified here, signed.
+    auto now = std::chrono::system_clock::now();
+    auto deadline = now + proxy_.options_.default_deadline;
+    if (ctx_->deadline() < now + proxy_.options_.max_deadline) deadline = ctx_->deadline();
+    client_context_.set_deadline(deadline);
+    auto signed_identity = proxy_.signer_.Sign(caller_, now + proxy_.options_.identity_ttl);
+    client_context_.AddMetadata(common::kIdentityHeader, signed_identity.payload);
+    client_context_.AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
+    client_context_.AddMetadata(common::kRequestIdHeader, request_id);
+    request_id_ = request_id;
+
+    upstream_done_ = false;
+    stub->PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(), &upstream_);
+    upstream_.StartCall();
+    upstream_.StartRead(&response_);
+    StartRead(&request_);
+  }
+
+  void UpstreamWriteDone(bool ok) {
+    std::lock_guard lock(mutex_);
+    if (ok && !finished_) StartRead(&request_);
+    // On failure the upstream call is ending; its status arrives in UpstreamDone.
+  }
+
+  void UpstreamReadDone(bool ok) {
+    std::lock_guard lock(mutex_);
+    if (!ok || finished_ || final_status_) return;
+    writing_ = true;
+    StartWrite(&response_);
+  }
+
+  void UpstreamDone(const grpc::Status& status) {
+    bool last;
+    {
+      std::lock_guard lock(mutex_);
+      upstream_done_ = true;
+      if (writing_) {
+        final_status_ = status;  // finished once the write in flight completes
+      } else {
+        FinishLocked(status);
+      }
+      last = server_done_;
+    }
+    if (last) delete this;
+  }
+
+  void FinishLocked(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    final_status_ = status;
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+    proxy_.metrics_.Handled(call_, status.error_code(), elapsed.count());
+    common::RequestScope scope(request_id_);
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+        status.error_code() == grpc::StatusCode::INTERNAL) {
+      Log(common::LogLevel::kWarning, "call_failed",
+          {{"method", call_.full_method}, {"code", common::CodeName(status.error_code())}});
+    }
+    Finish(status);
+  }
+
+  Proxy& proxy_;
+  grpc::GenericCallbackServerContext* ctx_;
+  grpc::ClientContext client_context_;
+  Upstream upstream_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  common::CallerIdentity caller_;
+  common::GrpcServerMetrics::Call call_;
+  std::string request_id_;
+  std::chrono::steady_clock::time_point start_;
+
+  std::mutex mutex_;
+  bool upstream_done_ = true;  // until an upstream call starts; guarded by mutex_
+  bool server_done_ = false;   // guarded by mutex_
+  bool writing_ = false;       // a response write to the caller is in flight; guarded by mutex_
+  bool finished_ = false;      // guarded by mutex_
+  std::optional<grpc::Status> final_status_;  // guarded by mutex_
+};
+
+Proxy::Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
+             common::GrpcServerMetrics& metrics, ProxyOptions options)
+    : principals_(principals), routes_(routes), signer_(signer), metrics_(metrics), options_(options) {}
+
+grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* context) {
+  return new ProxiedCall(*this, context);
+}
+
+}  // namespace gongkai::gateway

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <grpcpp/generic/async_generic_service.h>
+
+#include <chrono>
+#include <memory>
+
+#include "common/identity.h"
+#include "common/metrics.h"
+#include "gateway/principals.h"
+#include "gateway/routes.h"
+
+namespace gongkai::gateway {
+
+struct ProxyOptions {
+  std::chrono::milliseconds default_deadline{30000};
+  std::chrono::milliseconds max_deadline{300000};
+  // How long a signed identity stays valid upstream.
+  std::chrono::seconds identity_ttl{60};
+};
+
+// The gateway's one handler: every call, whatever its method, is
+// authenticated, checked against the method's access option, given a signed
+// identity and a deadline, metered with the caller, and forwarded to its
+// package's upstream as raw bytes (any streaming shape).
+class Proxy final : public grpc::CallbackGenericService {
+ public:
+  Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
+        common::GrpcServerMetrics& metrics, ProxyOptions options);
+
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
+
+ private:
+  friend class ProxiedCall;
+  const Principals& principals_;
+  const Routes& routes_;
+  const common::IdentitySigner& signer_;
+  common::GrpcServerMetrics& metrics_;
+  ProxyOptions options_;
+};
+
+// The metric label for a caller: its city code, or its role (a bounded set).
+std::string CallerLabel(const common::CallerIdentity& caller);
+
+}  // namespace gongkai::gateway

@@ -1,0 +1,82 @@
+#include "gateway/routes.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "gongkai/common/v1/access.pb.h"
+#include "gongkai/registry/v1/registry.pb.h"
+
+namespace gongkai::gateway {
+namespace {
+
+using google::protobuf::DescriptorPool;
+using google::protobuf::MethodDescriptor;
+
+std::string TypeOf(const MethodDescriptor& m) {
+  if (m.client_streaming() && m.server_streaming()) return "bidi_stream";
+  if (m.client_streaming()) return "client_stream";
+  if (m.server_streaming()) return "server_stream";
+  return "unary";
+}
+
+}  // namespace
+
+const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices() {
+  static const std::vector<const google::protobuf::ServiceDescriptor*> kServices = {
+      registry::v1::Agency::descriptor()->file()->FindServiceByName("RegistryService"),
+  };
+  return kServices;
+}
+
+std::optional<MethodInfo> LookUpMethod(const std::string& path) {
+  RoutedServices();
+  if (path.size() < 4 || path[0] != '/') return std::nullopt;
+  auto slash = path.find('/', 1);
+  if (slash == std::string::npos) return std::nullopt;
+  const auto* service = DescriptorPool::generated_pool()->FindServiceByName(path.substr(1, slash - 1));
+  if (service == nullptr) return std::nullopt;
+  const auto* method = service->FindMethodByName(path.substr(slash + 1));
+  if (method == nullptr) return std::nullopt;
+  MethodInfo info{service->full_name(), service->file()->package(), TypeOf(*method), {}};
+  const auto& policy = method->options().GetExtension(common::v1::access);
+  for (int role : policy.allow()) info.allowed.push_back(static_cast<common::Role>(role));
+  return info;
+}
+
+bool Admits(const MethodInfo& method, common::Role role) {
+  return std::any_of(method.allowed.begin(), method.allowed.end(),
+                     [&](common::Role r) { return r == role || r == common::v1::ROLE_PUBLIC; });
+}
+
+Routes Routes::Parse(const std::string& spec) {
+  Routes routes;
+  std::size_t start = 0;
+  while (start < spec.size()) {
+    std::size_t comma = spec.find(',', start);
+    if (comma == std::string::npos) comma = spec.size();
+    std::string entry = spec.substr(start, comma - start);
+    start = comma + 1;
+    if (entry.empty()) continue;
+    auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size()) {
+      throw std::invalid_argument("upstream '" + entry + "': expected package=host:port");
+    }
+    std::string package = entry.substr(0, eq);
+    std::string address = entry.substr(eq + 1);
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    routes.addresses_[package] = address;
+    routes.stubs_[package] = std::make_shared<grpc::GenericStub>(channel);
+  }
+  return routes;
+}
+
+grpc::GenericStub* Routes::StubFor(const std::string& package) const {
+  auto it = stubs_.find(package);
+  return it == stubs_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace gongkai::gateway

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <grpcpp/generic/generic_stub.h>
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/identity.h"
+
+namespace gongkai::gateway {
+
+// What the API itself says about a method: its streaming shape and who may
+// call it (the gongkai.common.v1.access option), read from the compiled
+// descriptors, so a new RPC needs no gateway code.
+struct MethodInfo {
+  std::string service;  // gongkai.registry.v1.RegistryService
+  std::string package;  // gongkai.registry.v1
+  std::string grpc_type;  // unary | client_stream | server_stream | bidi_stream
+  std::vector<common::Role> allowed;
+};
+
+// The services behind the gateway, one per proto package. Naming them here
+// links their descriptors in, for access options and reflection; a new RPC of
+// a listed service needs no gateway code, a new service one line.
+const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices();
+
+// nullopt for a path that names no known method ("/pkg.Service/Method").
+std::optional<MethodInfo> LookUpMethod(const std::string& path);
+
+// Whether the method admits the role (ROLE_PUBLIC admits everyone).
+bool Admits(const MethodInfo& method, common::Role role);
+
+// Upstream channels by proto package, from "pkg=host:port,pkg=host:port".
+class Routes {
+ public:
+  // Throws std::invalid_argument naming the bad entry.
+  static Routes Parse(const std::string& spec);
+
+  // nullptr when no upstream serves the package.
+  grpc::GenericStub* StubFor(const std::string& package) const;
+  const std::map<std::string, std::string>& addresses() const { return addresses_; }
+
+ private:
+  std::map<std::string, std::string> addresses_;
+  std::map<std::string, std::shared_ptr<grpc::GenericStub>> stubs_;
+};
+
+
+}  // namespace gongkai::gateway

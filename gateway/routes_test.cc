@@ -1,0 +1,38 @@
+#include "gateway/routes.h"
+
+#include <gtest/gtest.h>
+
+namespace gongkai::gateway {
+namespace {
+
+TEST(AccessPolicy, ReadFromTheMethodOption) {
+  auto upsert = LookUpMethod("/gongkai.registry.v1.RegistryService/UpsertAgencies");
+  ASSERT_TRUE(upsert);
+  EXPECT_EQ(upsert->package, "gongkai.registry.v1");
+  EXPECT_EQ(upsert->grpc_type, "unary");
+  EXPECT_TRUE(Admits(*upsert, common::v1::ROLE_CITY));
+  EXPECT_FALSE(Admits(*upsert, common::v1::ROLE_PUBLIC));
+  EXPECT_FALSE(Admits(*upsert, common::v1::ROLE_DESK));
+
+  auto list = LookUpMethod("/gongkai.registry.v1.RegistryService/ListAgencies");
+  ASSERT_TRUE(list);
+  EXPECT_TRUE(Admits(*list, common::v1::ROLE_PUBLIC));
+  EXPECT_TRUE(Admits(*list, common::v1::ROLE_CITY));
+}
+
+TEST(AccessPolicy, UnknownMethodIsNotFound) {
+  EXPECT_FALSE(LookUpMethod("/gongkai.registry.v1.RegistryService/DropEverything"));
+  EXPECT_FALSE(LookUpMethod("/nothing"));
+  EXPECT_FALSE(LookUpMethod(""));
+}
+
+TEST(Routes, ParsesAndRefusesBadEntries) {
+  auto routes = Routes::Parse("gongkai.registry.v1=127.0.0.1:7101");
+  EXPECT_NE(routes.StubFor("gongkai.registry.v1"), nullptr);
+  EXPECT_EQ(routes.StubFor("gongkai.penalties.v1"), nullptr);
+  EXPECT_THROW(Routes::Parse("gongkai.registry.v1"), std::invalid_argument);
+  EXPECT_THROW(Routes::Parse("=127.0.0.1:1"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace gongkai::gateway

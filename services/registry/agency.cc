@@ -1,0 +1,100 @@
+#include "services/registry/agency.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/identifiers.h"
+
+namespace gongkai::registry {
+namespace {
+
+constexpr std::size_t kMaxText = 500;
+
+void RequireText(common::Violations& out, const std::string& path, const char* field, const std::string& value) {
+  if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
+    out.push_back({path + "." + field, "required"});
+  } else if (value.size() > kMaxText) {
+    out.push_back({path + "." + field, "at most " + std::to_string(kMaxText) + " bytes"});
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& EnforcementDomains() {
+  static const std::vector<std::string> kDomains = {
+      "market_regulation",     // 市场监管
+      "ecology_environment",   // 生态环境
+      "transport",             // 交通运输
+      "urban_management",      // 城市管理
+      "agriculture",           // 农业农村
+      "culture_tourism",       // 文化市场
+      "emergency_management",  // 应急管理
+      "health",                // 卫生健康
+      "natural_resources",     // 自然资源
+      "housing_construction",  // 住房城乡建设
+      "water",                 // 水利
+      "public_security",       // 公安
+      "education",             // 教育
+      "other",
+  };
+  return kDomains;
+}
+
+bool IsKeyDomain(std::string_view domain) {
+  const auto& all = EnforcementDomains();
+  auto it = std::find(all.begin(), all.end(), domain);
+  return it != all.end() && it - all.begin() < 5;
+}
+
+bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  int y = std::stoi(std::string(s.substr(0, 4)));
+  int m = std::stoi(std::string(s.substr(5, 2)));
+  int d = std::stoi(std::string(s.substr(8, 2)));
+  if (y < 1949 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+common::Violations ValidateAgency(const Agency& a, const std::string& path) {
+  common::Violations out;
+  if (auto problem = common::CheckCreditCode(a.credit_code)) {
+    out.push_back({path + ".credit_code", *problem});
+  }
+  RequireText(out, path, "name", a.name);
+  RequireText(out, path, "legal_representative", a.legal_representative);
+  RequireText(out, path, "contact", a.contact);
+  if (auto problem = common::CheckAreaCode(a.area_code)) {
+    out.push_back({path + ".area_code", *problem});
+  }
+  if (a.domains.empty()) {
+    out.push_back({path + ".domains", "at least one enforcement domain is required"});
+  }
+  std::set<std::string> seen;
+  const auto& known = EnforcementDomains();
+  for (std::size_t i = 0; i < a.domains.size(); ++i) {
+    const std::string field = path + ".domains[" + std::to_string(i) + "]";
+    if (std::find(known.begin(), known.end(), a.domains[i]) == known.end()) {
+      out.push_back({field, "unknown enforcement domain '" + a.domains[i] + "'"});
+    } else if (!seen.insert(a.domains[i]).second) {
+      out.push_back({field, "listed twice"});
+    }
+  }
+  bool from_ok = IsIsoDate(a.valid_from);
+  bool until_ok = IsIsoDate(a.valid_until);
+  if (!from_ok) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
+  if (!until_ok) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
+  if (from_ok && until_ok && a.valid_from >= a.valid_until) {
+    out.push_back({path + ".valid_until", "must be after valid_from"});
+  }
+  if (a.source_version <= 0) {
+    out.push_back({path + ".source_version", "must be a positive version number"});
+  }
+  return out;
+}
+
+}  // namespace gongkai::registry

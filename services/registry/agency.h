@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/violations.h"
+
+namespace gongkai::registry {
+
+// An enforcement agency (执法主体) as the registry keeps it.
+struct Agency {
+  std::string credit_code;
+  std::string name;
+  std::string legal_representative;
+  std::string area_code;
+  std::string contact;
+  std::vector<std::string> domains;
+  std::string valid_from;   // YYYY-MM-DD
+  std::string valid_until;  // YYYY-MM-DD
+  int64_t source_version = 0;
+  // Set by the registry.
+  std::string city_code;
+  std::string updated_at;
+};
+
+// The enforcement domains the platform knows, by code. The first five are the
+// plan's key domains (重点领域).
+const std::vector<std::string>& EnforcementDomains();
+bool IsKeyDomain(std::string_view domain);
+
+// Every content rule an agency breaks (DOMAIN.md, "Agency"); field paths are
+// prefixed with `path` (e.g. "agencies[3]").
+common::Violations ValidateAgency(const Agency& agency, const std::string& path);
+
+// True for an ISO date YYYY-MM-DD that exists.
+bool IsIsoDate(std::string_view s);
+
+}  // namespace gongkai::registry

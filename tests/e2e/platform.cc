@@ -1,0 +1,194 @@
+#include "tests/e2e/platform.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "common/identifiers.h"
+#include "gateway/principals.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+extern char** environ;
+
+namespace gongkai::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
+Process::Process(const std::string& path, const std::map<std::string, std::string>& env) {
+  std::vector<std::string> entries;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    if (!entry.starts_with("GONGKAI_")) entries.push_back(entry);
+  }
+  for (const auto& [k, v] : env) entries.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : entries) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string arg0 = path;
+  char* argv[] = {arg0.data(), nullptr};
+  if (posix_spawn(&pid_, path.c_str(), nullptr, nullptr, argv, envp.data()) != 0) {
+    throw std::runtime_error("cannot start " + path);
+  }
+}
+
+Process::~Process() { Stop(); }
+
+int Process::Stop() {
+  if (pid_ <= 0) return 0;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+Server StartServer(const std::string& binary, std::map<std::string, std::string> env, const std::string& work_dir,
+                   const std::string& name) {
+  std::string ready = work_dir + "/" + name + ".ready";
+  std::filesystem::remove(ready);
+  env["GONGKAI_READY_FILE"] = ready;
+  env.emplace("GONGKAI_LISTEN", "127.0.0.1:0");
+  env.emplace("GONGKAI_METRICS_LISTEN", "127.0.0.1:0");
+  Server server;
+  server.process = std::make_unique<Process>(binary, env);
+  pid_t pid = server.process->pid();
+  bool up = Eventually([&] {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start-up");
+    return std::filesystem::exists(ready);
+  }, 30000);
+  if (!up) throw std::runtime_error(name + " did not become ready");
+  auto doc = nlohmann::json::parse(ReadFile(ready));
+  server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>()};
+  return server;
+}
+
+Platform::Platform() {
+  char tmpl[] = "/tmp/gongkai-e2e-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = tmpl;
+  secret_ = "e2e-identity-secret-" + std::to_string(getpid()) + "-0123456789";
+  std::ofstream(dir_ + "/identity.key") << secret_ << "\n";
+
+  nlohmann::json principals = nlohmann::json::array();
+  auto add = [&](const std::string& name, nlohmann::json entry) {
+    std::string secret = "secret-of-" + name;
+    std::string salt = "salt-" + name;
+    entry["name"] = name;
+    entry["salt"] = salt;
+    entry["sha256"] = gateway::TokenHash(salt, secret);
+    principals.push_back(entry);
+    tokens_[name] = name + "." + secret;
+  };
+  for (int city = 1; city <= 11; ++city) {
+    char code[7];
+    std::snprintf(code, sizeof code, "14%02d00", city);
+    add(std::string("city-") + code, {{"role", "city"}, {"city", code}});
+  }
+  add("province", {{"role", "province"}});
+  add("desk", {{"role", "desk"}, {"agency", CreditCode("140100", 1)}});
+  std::ofstream(dir_ + "/principals.json") << principals.dump(2);
+
+  registry_ = StartServer(GONGKAI_REGISTRY_BIN,
+                          {{"GONGKAI_DATABASE_URL", db_.url()},
+                           {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                           {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                          dir_, "registry");
+  gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
+                         {{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
+                          {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                          {"GONGKAI_UPSTREAMS", "gongkai.registry.v1=127.0.0.1:" + std::to_string(registry_.ports.grpc)},
+                          {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
+                          {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                         dir_, "gateway");
+}
+
+Platform::~Platform() {
+  gateway_.process.reset();
+  registry_.process.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::shared_ptr<grpc::Channel> Platform::Gateway() const {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(gateway_.ports.grpc), grpc::InsecureChannelCredentials());
+}
+
+std::shared_ptr<grpc::Channel> Platform::RegistryDirect() const {
+  return grpc::CreateChannel("127.0.0.1:" + std::to_string(registry_.ports.grpc), grpc::InsecureChannelCredentials());
+}
+
+std::string Platform::Authorization(const std::string& principal) const {
+  return "Bearer " + tokens_.at(principal);
+}
+
+std::string Platform::GatewayMetrics() const { return HttpGet(gateway_.ports.metrics, "/metrics"); }
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  (void)!write(fd, request.data(), request.size());
+  std::string response;
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<std::size_t>(n));
+  close(fd);
+  auto body = response.find("\r\n\r\n");
+  return body == std::string::npos ? std::string() : response.substr(body + 4);
+}
+
+std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = grpc::health::v1::Health::NewStub(channel)->Check(&ctx, {}, &response);
+  if (!status.ok()) return "error " + std::to_string(status.error_code());
+  return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+}
+
+std::string CreditCode(const std::string& area, int serial) {
+  char tail[8];
+  std::snprintf(tail, sizeof tail, "%07d", serial);
+  std::string first17 = "11" + area + "MB" + tail;
+  return first17 + common::CreditCodeCheckCharacter(first17);
+}
+
+bool Eventually(const std::function<bool()>& pred, int timeout_ms) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return pred();
+}
+
+}  // namespace gongkai::testing
