@@ -75,6 +75,10 @@ MetricsEndpoint::MetricsEndpoint(const std::string& address, std::shared_ptr<pro
   exposer_.RegisterCollectable(registry);
 }
 
+void MetricsEndpoint::Add(std::shared_ptr<prometheus::Collectable> collectable) {
+  exposer_.RegisterCollectable(collectable);
+}
+
 int MetricsEndpoint::port() const {
   auto ports = exposer_.GetListeningPorts();
   return ports.empty() ? 0 : ports.front();

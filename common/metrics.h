@@ -44,6 +44,7 @@ class MetricsEndpoint {
  public:
   MetricsEndpoint(const std::string& address, std::shared_ptr<prometheus::Registry> registry);
   int port() const;
+  void Add(std::shared_ptr<prometheus::Collectable> collectable);
 
  private:
   prometheus::Exposer exposer_;

@@ -68,9 +68,13 @@ void Server::SetReadinessProbe(std::function<bool()> probe, std::chrono::millise
   probe_interval_ = interval;
 }
 void Server::OnReload(std::function<void()> hook) { reload_hooks_.push_back(std::move(hook)); }
+void Server::AddCollectable(std::shared_ptr<prometheus::Collectable> collectable) {
+  collectables_.push_back(std::move(collectable));
+}
 
 int Server::Run() {
   MetricsEndpoint metrics_endpoint(options_.metrics_listen, registry_);
+  for (const auto& c : collectables_) metrics_endpoint.Add(c);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

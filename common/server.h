@@ -47,6 +47,8 @@ class Server {
   // Polled every interval; its answer is the health status.
   void SetReadinessProbe(std::function<bool()> probe, std::chrono::milliseconds interval);
   void OnReload(std::function<void()> hook);
+  // Served on /metrics beside the registry (e.g. ScrapeGauges).
+  void AddCollectable(std::shared_ptr<prometheus::Collectable> collectable);
 
   // Starts, serves until SIGTERM/SIGINT, stops gracefully; returns the exit code.
   int Run();
@@ -61,6 +63,7 @@ class Server {
   std::function<bool()> probe_;
   std::chrono::milliseconds probe_interval_{1000};
   std::vector<std::function<void()>> reload_hooks_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
 };
 
 // Writes text to path atomically (temporary file, then rename).

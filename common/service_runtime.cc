@@ -18,11 +18,17 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
   s.database_wait_seconds = static_cast<int>(
       config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
+  s.deadlines = Deadlines::FromConfig(config);
   return s;
 }
 
 ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations)
-    : server_(settings.server) {
+    : server_(settings.server), deadlines_(settings.deadlines) {
+  if (auto error = deadlines_->Reload()) {
+    Log(LogLevel::kError, "calendar_unreadable", {{"reason", *error}});
+    std::exit(2);
+  }
+  server_.OnReload([this] { (void)deadlines_->Reload(); });
   try {
     signer_ = std::make_unique<IdentitySigner>(ReadSecretFile(settings.identity_secret_file));
   } catch (const std::exception& e) {

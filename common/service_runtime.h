@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/deadlines.h"
 #include "common/identity.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
@@ -19,14 +20,16 @@ struct ServiceSettings {
   std::string identity_secret_file;
   bool migrate = true;
   int database_wait_seconds = 30;
+  std::shared_ptr<Deadlines> deadlines;
 };
 
 ServiceSettings ReadServiceSettings(Config& config, const std::string& default_listen,
                                     const std::string& default_metrics_listen);
 
 // What a service's main wires its store and adapter to: the server, the
-// migrated database's pool (its readiness is the health status) and the
-// identity signer. Construct it first thing in main, after the config.
+// migrated database's pool (its readiness is the health status), the identity
+// signer and the deadlines (the calendar reloads on SIGHUP). Construct it first
+// thing in main, after the config.
 class ServiceRuntime {
  public:
   // Exits the process with a message when the secret cannot be read or the
@@ -36,6 +39,7 @@ class ServiceRuntime {
   Server& server() { return server_; }
   PgPool& pool() { return *pool_; }
   const IdentitySigner& signer() const { return *signer_; }
+  const Deadlines& deadlines() const { return *deadlines_; }
 
   int Run() { return server_.Run(); }
 
@@ -43,6 +47,7 @@ class ServiceRuntime {
   Server server_;
   std::unique_ptr<IdentitySigner> signer_;
   std::unique_ptr<PgPool> pool_;
+  std::shared_ptr<Deadlines> deadlines_;
 };
 
 }  // namespace gongkai::common

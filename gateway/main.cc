@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   gateway::ProxyOptions proxy_options;
   proxy_options.default_deadline = std::chrono::milliseconds(
       config.Int("GONGKAI_DEFAULT_DEADLINE_MS", 30000, 100, 600000, "deadline of calls that set none"));
+  int rate_limit = static_cast<int>(
+      config.Int("GONGKAI_RATE_LIMIT", 60, 1, 1000000, "calls per window per caller to rate-limited methods"));
+  auto rate_window = std::chrono::milliseconds(
+      config.Int("GONGKAI_RATE_WINDOW_MS", 60000, 100, 3600000, "the rate limit's window"));
   config.Finish();
 
   common::Server server(server_options);
@@ -25,7 +29,8 @@ int main(int argc, char** argv) {
     auto routes = gateway::Routes::Parse(upstreams);
     common::IdentitySigner signer(common::ReadSecretFile(secret_file));
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
-    gateway::Proxy proxy(principals, routes, signer, metrics, proxy_options);
+    gateway::RateLimiter rate_limiter(rate_limit, rate_window);
+    gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, proxy_options);
     server.DisableMetricsInterceptor();
     server.AddGenericService(&proxy);
     common::Log(common::LogLevel::kInfo, "gateway_configured",

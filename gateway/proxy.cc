@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "common/log.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -26,6 +28,18 @@ std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {
   auto it = ctx.client_metadata().find(key);
   if (it == ctx.client_metadata().end()) return {};
   return std::string(it->second.data(), it->second.size());
+}
+
+grpc::Status RateLimitedStatus(std::chrono::milliseconds wait) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(wait.count() / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>((wait.count() % 1000) * 1000000));
+  std::string message = "rate limit reached; retry in " + std::to_string(wait.count()) + " ms";
+  google::rpc::Status status;
+  status.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  status.set_message(message);
+  status.add_details()->PackFrom(retry);
+  return {grpc::StatusCode::RESOURCE_EXHAUSTED, message, status.SerializeAsString()};
 }
 
 }  // namespace
@@ -122,6 +136,10 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       return FinishLocked({grpc::StatusCode::PERMISSION_DENIED,
                            "role " + common::RoleName(caller_.role) + " may not call " + ctx_->method()});
     }
+    if (method->rate_limited) {
+      auto wait = proxy_.rate_limiter_.Acquire(RateLimitKey(caller_.principal, ctx_->peer()));
+      if (wait.count() > 0) return FinishLocked(RateLimitedStatus(wait));
+    }
     grpc::GenericStub* stub = proxy_.routes_.StubFor(method->package);
     if (stub == nullptr) {
       return FinishLocked({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
@@ -209,8 +227,13 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 };
 
 Proxy::Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
-             common::GrpcServerMetrics& metrics, ProxyOptions options)
-    : principals_(principals), routes_(routes), signer_(signer), metrics_(metrics), options_(options) {}
+             common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, ProxyOptions options)
+    : principals_(principals),
+      routes_(routes),
+      signer_(signer),
+      metrics_(metrics),
+      rate_limiter_(rate_limiter),
+      options_(options) {}
 
 grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* context) {
   return new ProxiedCall(*this, context);

@@ -8,6 +8,7 @@
 #include "common/identity.h"
 #include "common/metrics.h"
 #include "gateway/principals.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
 
 namespace gongkai::gateway {
@@ -26,7 +27,7 @@ struct ProxyOptions {
 class Proxy final : public grpc::CallbackGenericService {
  public:
   Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
-        common::GrpcServerMetrics& metrics, ProxyOptions options);
+        common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, ProxyOptions options);
 
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
 
@@ -36,6 +37,7 @@ class Proxy final : public grpc::CallbackGenericService {
   const Routes& routes_;
   const common::IdentitySigner& signer_;
   common::GrpcServerMetrics& metrics_;
+  RateLimiter& rate_limiter_;
   ProxyOptions options_;
 };
 

@@ -42,6 +42,7 @@ std::optional<MethodInfo> LookUpMethod(const std::string& path) {
   MethodInfo info{service->full_name(), service->file()->package(), TypeOf(*method), {}};
   const auto& policy = method->options().GetExtension(common::v1::access);
   for (int role : policy.allow()) info.allowed.push_back(static_cast<common::Role>(role));
+  info.rate_limited = policy.rate_limited();
   return info;
 }
 

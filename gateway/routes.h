@@ -21,6 +21,7 @@ struct MethodInfo {
   std::string package;  // gongkai.registry.v1
   std::string grpc_type;  // unary | client_stream | server_stream | bidi_stream
   std::vector<common::Role> allowed;
+  bool rate_limited = false;
 };
 
 // The services behind the gateway, one per proto package. Naming them here

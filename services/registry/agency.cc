@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 
 namespace gongkai::registry {
@@ -46,20 +47,6 @@ bool IsKeyDomain(std::string_view domain) {
   return it != all.end() && it - all.begin() < 5;
 }
 
-bool IsIsoDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  int y = std::stoi(std::string(s.substr(0, 4)));
-  int m = std::stoi(std::string(s.substr(5, 2)));
-  int d = std::stoi(std::string(s.substr(8, 2)));
-  if (y < 1949 || m < 1 || m > 12 || d < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
 common::Violations ValidateAgency(const Agency& a, const std::string& path) {
   common::Violations out;
   if (auto problem = common::CheckCreditCode(a.credit_code)) {
@@ -84,8 +71,8 @@ common::Violations ValidateAgency(const Agency& a, const std::string& path) {
       out.push_back({field, "listed twice"});
     }
   }
-  bool from_ok = IsIsoDate(a.valid_from);
-  bool until_ok = IsIsoDate(a.valid_until);
+  bool from_ok = common::IsIsoDate(a.valid_from);
+  bool until_ok = common::IsIsoDate(a.valid_until);
   if (!from_ok) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
   if (!until_ok) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
   if (from_ok && until_ok && a.valid_from >= a.valid_until) {

@@ -23,6 +23,7 @@ struct Agency {
   // Set by the registry.
   std::string city_code;
   std::string updated_at;
+  std::string qualification_confirmed_on;  // YYYY-MM-DD, empty when never
 };
 
 // The enforcement domains the platform knows, by code. The first five are the
@@ -33,8 +34,5 @@ bool IsKeyDomain(std::string_view domain);
 // Every content rule an agency breaks (DOMAIN.md, "Agency"); field paths are
 // prefixed with `path` (e.g. "agencies[3]").
 common::Violations ValidateAgency(const Agency& agency, const std::string& path);
-
-// True for an ISO date YYYY-MM-DD that exists.
-bool IsIsoDate(std::string_view s);
 
 }  // namespace gongkai::registry

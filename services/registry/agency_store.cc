@@ -7,21 +7,6 @@ namespace {
 
 using common::Statement;
 
-// Text arrays travel as PostgreSQL array literals; elements are quoted and escaped.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 std::vector<std::string> SplitDomains(const std::string& joined) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -37,7 +22,8 @@ std::vector<std::string> SplitDomains(const std::string& joined) {
 constexpr char kAgencyColumns[] =
     "credit_code, name, legal_representative, area_code, city_code, contact, "
     "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+    "coalesce(qualification_confirmed_on::text, '')";
 
 const Statement kForeignAgencies{
     "registry_foreign_agencies",
@@ -49,24 +35,21 @@ const Statement kForeignAgencies{
 const Statement kUpsertAgency{
     "registry_upsert_agency",
     "INSERT INTO registry.agencies AS a (credit_code, name, legal_representative, area_code, city_code, "
-    "contact, domains, valid_from, valid_until, source_version) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::date, $9::date, $10) "
+    "contact, domains, valid_from, valid_until, source_version, qualification_confirmed_on) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::date, $9::date, $10, $11::date) "
     "ON CONFLICT (credit_code) DO UPDATE SET name = EXCLUDED.name, "
     "legal_representative = EXCLUDED.legal_representative, area_code = EXCLUDED.area_code, "
     "contact = EXCLUDED.contact, domains = EXCLUDED.domains, valid_from = EXCLUDED.valid_from, "
     "valid_until = EXCLUDED.valid_until, source_version = EXCLUDED.source_version, updated_at = now(), "
+    "qualification_confirmed_on = EXCLUDED.qualification_confirmed_on, "
     "change_seq = nextval('registry.agency_change_seq') "
     "WHERE a.source_version < EXCLUDED.source_version AND a.city_code = EXCLUDED.city_code "
     "RETURNING 1"};
 
-const Statement kClearRejections{
-    "registry_clear_rejections",
-    "DELETE FROM registry.rejections WHERE city_code = $1 AND kind = $2 AND record_key = $3"};
+const Statement kConfirmQualification{
+    "registry_confirm_qualification",
+    "UPDATE registry.agencies SET qualification_confirmed_on = $2::date WHERE credit_code = $1 RETURNING 1"};
 
-const Statement kInsertRejection{
-    "registry_insert_rejection",
-    "INSERT INTO registry.rejections (city_code, kind, record_key, source_version, raw, violations) "
-    "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)"};
 
 const std::string kGetAgencySql =
     std::string("SELECT ") + kAgencyColumns + " FROM registry.agencies WHERE credit_code = $1";
@@ -78,11 +61,28 @@ const std::string kListAgenciesSql =
     "AND credit_code > $3 ORDER BY credit_code LIMIT $4";
 const Statement kListAgencies{"registry_list_agencies", kListAgenciesSql.c_str()};
 
-const Statement kListRejections{
-    "registry_list_rejections",
-    "SELECT id, kind, record_key, source_version, raw::text, violations::text, "
-    "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-    "FROM registry.rejections WHERE city_code = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3"};
+// Active officers count; a benchmark must exist in the agency's city for
+// each of its domains.
+const Statement kCoverage{
+    "registry_coverage",
+    "SELECT a.credit_code, a.name, a.city_code, coalesce(a.qualification_confirmed_on::text, ''), "
+    "a.valid_until::text, "
+    "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code), "
+    "EXISTS (SELECT 1 FROM registry.officers o WHERE o.agency_credit_code = a.credit_code AND o.status = 1), "
+    "NOT EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE NOT EXISTS "
+    "  (SELECT 1 FROM registry.benchmarks b WHERE b.city_code = a.city_code AND b.domain = d)) "
+    "FROM registry.agencies a WHERE ($1 = '' OR a.city_code = $1) AND ($2 = '' OR a.credit_code = $2) "
+    "ORDER BY a.credit_code"};
+
+// The city of each registered agency among `codes` (unknown codes are absent).
+std::map<std::string, std::string> AgencyCities(pqxx::transaction_base& tx, const std::vector<std::string>& codes) {
+  std::map<std::string, std::string> out;
+  const char* sql = "SELECT credit_code, city_code FROM registry.agencies WHERE credit_code = ANY($1::text[])";
+  for (const auto& row : tx.exec_params(sql, common::TextArrayLiteral(codes))) {
+    out[row[0].as<std::string>()] = row[1].as<std::string>();
+  }
+  return out;
+}
 
 Agency AgencyFromRow(const pqxx::row& r) {
   Agency a;
@@ -97,57 +97,40 @@ Agency AgencyFromRow(const pqxx::row& r) {
   a.valid_until = r[8].as<std::string>();
   a.source_version = r[9].as<int64_t>();
   a.updated_at = r[10].as<std::string>();
+  a.qualification_confirmed_on = r[11].as<std::string>();
   return a;
-}
-
-std::string ViolationsJson(const common::Violations& violations) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& v : violations) out.push_back({{"field", v.field}, {"description", v.description}});
-  return out.dump();
-}
-
-common::Violations ViolationsFromJson(const std::string& text) {
-  common::Violations out;
-  for (const auto& v : nlohmann::json::parse(text)) {
-    out.push_back({v.at("field").get<std::string>(), v.at("description").get<std::string>()});
-  }
-  return out;
 }
 
 }  // namespace
 
 PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool) {
-  for (const Statement& s : {kForeignAgencies, kUpsertAgency, kClearRejections, kInsertRejection, kGetAgency,
-                             kListAgencies, kListRejections}) {
+  for (const Statement& s : {kForeignAgencies, kUpsertAgency, kConfirmQualification, kCoverage, kGetAgency,
+                             kListAgencies}) {
     pool_.Prepare(s);
   }
 }
 
 AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
-                                                    const std::vector<Rejection>& rejected) {
+                                                    const std::vector<Rejection>& rejected, const std::string& today) {
   return pool_.Run([&](pqxx::connection& conn) {
     BatchResult result;
     pqxx::work tx(conn);
     std::vector<std::string> codes;
     for (const auto& a : valid) codes.push_back(a.credit_code);
-    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, ArrayLiteral(codes), city_code)) {
+    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, common::TextArrayLiteral(codes), city_code)) {
       result.foreign.push_back(row[0].as<std::string>());
     }
     if (!result.foreign.empty()) return result;  // the transaction rolls back
 
     for (const auto& a : valid) {
       auto written = tx.exec_prepared(kUpsertAgency.name, a.credit_code, a.name, a.legal_representative,
-                                      a.area_code, city_code, a.contact, ArrayLiteral(a.domains), a.valid_from,
-                                      a.valid_until, a.source_version);
+                                      a.area_code, city_code, a.contact, common::TextArrayLiteral(a.domains), a.valid_from,
+                                      a.valid_until, a.source_version, today);
       bool accepted = !written.empty();
-      if (accepted) tx.exec_prepared(kClearRejections.name, city_code, "agency", a.credit_code);
+      if (accepted) RegistryRejections().Clear(tx, city_code, "agency", a.credit_code);
       result.outcomes.push_back(accepted ? UpsertOutcome::kAccepted : UpsertOutcome::kUnchanged);
     }
-    for (const auto& r : rejected) {
-      if (!r.key.empty()) tx.exec_prepared(kClearRejections.name, city_code, r.kind, r.key);
-      tx.exec_prepared(kInsertRejection.name, city_code, r.kind, r.key, r.source_version, r.raw_json,
-                       ViolationsJson(r.violations));
-    }
+    for (const auto& r : rejected) RegistryRejections().Record(tx, city_code, r);
     tx.commit();
     return result;
   });
@@ -176,20 +159,51 @@ std::vector<Agency> PgAgencyStore::List(const AgencyFilter& f) {
 std::vector<Rejection> PgAgencyStore::ListRejections(const std::string& city_code, int64_t before_id, int limit) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    std::vector<Rejection> out;
-    for (const auto& row : tx.exec_prepared(kListRejections.name, city_code, before_id, limit)) {
-      Rejection r;
-      r.id = row[0].as<int64_t>();
-      r.kind = row[1].as<std::string>();
-      r.key = row[2].as<std::string>();
-      r.source_version = row[3].as<int64_t>();
-      r.raw_json = row[4].as<std::string>();
-      r.violations = ViolationsFromJson(row[5].as<std::string>());
-      r.received_at = row[6].as<std::string>();
-      out.push_back(std::move(r));
+    return RegistryRejections().List(tx, city_code, before_id, limit);
+  });
+}
+
+AgencyStore::ConfirmResult PgAgencyStore::ConfirmQualificationLists(const std::string& city_code,
+                                                                    const std::vector<std::string>& codes,
+                                                                    const std::string& today) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    ConfirmResult result;
+    pqxx::work tx(conn);
+    auto cities = AgencyCities(tx, codes);
+    for (const auto& [code, city] : cities) {
+      if (city != city_code) result.foreign.push_back(code);
+    }
+    if (!result.foreign.empty()) return result;
+    for (const auto& code : codes) {
+      result.confirmed.push_back(!tx.exec_prepared(kConfirmQualification.name, code, today).empty());
+    }
+    tx.commit();
+    return result;
+  });
+}
+
+std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code, const std::string& credit_code) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<CoverageFacts> out;
+    for (const auto& r : tx.exec_prepared(kCoverage.name, city_code, credit_code)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<std::string>(), r[5].as<bool>(), r[6].as<bool>(), r[7].as<bool>()});
     }
     return out;
   });
+}
+
+std::map<std::string, std::string> PgAgencyStore::CitiesOf(const std::vector<std::string>& codes) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    return AgencyCities(tx, codes);
+  });
+}
+
+const common::RejectionLog& RegistryRejections() {
+  static const common::RejectionLog kLog("registry");
+  return kLog;
 }
 
 }  // namespace gongkai::registry

@@ -1,13 +1,17 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/migrations.h"
 #include "common/pg_pool.h"
+#include "common/rejections.h"
 #include "common/violations.h"
 #include "services/registry/agency.h"
+#include "services/registry/coverage.h"
+#include "services/registry/record_store.h"
 
 namespace gongkai {
 // The registry schema's migrations, compiled in from migrations/*.sql.
@@ -16,18 +20,7 @@ const common::MigrationSet& gongkai_registry_migrations();
 
 namespace gongkai::registry {
 
-// A record that failed validation, kept with its raw form.
-struct Rejection {
-  std::string kind;
-  std::string key;
-  int64_t source_version = 0;
-  std::string raw_json;
-  common::Violations violations;
-  std::string received_at;
-  int64_t id = 0;
-};
-
-enum class UpsertOutcome { kAccepted, kUnchanged };
+using common::Rejection;
 
 struct AgencyFilter {
   std::string city_code;
@@ -49,12 +42,30 @@ class AgencyStore {
     std::vector<UpsertOutcome> outcomes;  // one per valid agency, same order
     std::vector<std::string> foreign;
   };
+  // An accepted agency's qualification list counts as confirmed on `today`.
   virtual BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
-                                  const std::vector<Rejection>& rejected) = 0;
+                                  const std::vector<Rejection>& rejected, const std::string& today) = 0;
   virtual std::optional<Agency> Get(const std::string& credit_code) = 0;
   virtual std::vector<Agency> List(const AgencyFilter& filter) = 0;
-  // Newest first; before_id 0 means from the newest.
+  // Newest first; before_id 0 means from the newest. Every kind the registry keeps.
   virtual std::vector<Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) = 0;
+
+  // Records that the qualification lists of `codes` were confirmed on `today`.
+  // Per code: true when confirmed, false when no such agency; codes of another
+  // city come back in `foreign` and then nothing is stored.
+  struct ConfirmResult {
+    std::vector<bool> confirmed;
+    std::vector<std::string> foreign;
+  };
+  virtual ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
+                                                  const std::string& today) = 0;
+
+  // The city of each registered agency among `codes`.
+  virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) = 0;
+
+  // The coverage facts of every agency, of one city, or of one agency
+  // (empty filters match all), by credit code.
+  virtual std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) = 0;
 };
 
 class PgAgencyStore final : public AgencyStore {
@@ -62,13 +73,20 @@ class PgAgencyStore final : public AgencyStore {
   explicit PgAgencyStore(common::PgPool& pool);
 
   BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
-                          const std::vector<Rejection>& rejected) override;
+                          const std::vector<Rejection>& rejected, const std::string& today) override;
   std::optional<Agency> Get(const std::string& credit_code) override;
   std::vector<Agency> List(const AgencyFilter& filter) override;
   std::vector<Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
+  ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
+                                          const std::string& today) override;
+  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) override;
+  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) override;
 
  private:
   common::PgPool& pool_;
 };
+
+// The registry's rejections table.
+const common::RejectionLog& RegistryRejections();
 
 }  // namespace gongkai::registry

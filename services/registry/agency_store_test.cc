@@ -39,19 +39,19 @@ class AgencyStoreTest : public ::testing::Test {
 };
 
 TEST_F(AgencyStoreTest, NewerVersionReplacesOlderNeverTheReverse) {
-  auto r = store_->UpsertBatch("140100", {Make(1, 5)}, {});
+  auto r = store_->UpsertBatch("140100", {Make(1, 5)}, {}, "2026-11-28");
   ASSERT_EQ(r.outcomes.size(), 1u);
   EXPECT_EQ(r.outcomes[0], UpsertOutcome::kAccepted);
 
   Agency older = Make(1, 4);
   older.name = "旧名";
-  EXPECT_EQ(store_->UpsertBatch("140100", {older}, {}).outcomes[0], UpsertOutcome::kUnchanged);
-  EXPECT_EQ(store_->UpsertBatch("140100", {Make(1, 5)}, {}).outcomes[0], UpsertOutcome::kUnchanged);
+  EXPECT_EQ(store_->UpsertBatch("140100", {older}, {}, "2026-11-28").outcomes[0], UpsertOutcome::kUnchanged);
+  EXPECT_EQ(store_->UpsertBatch("140100", {Make(1, 5)}, {}, "2026-11-28").outcomes[0], UpsertOutcome::kUnchanged);
   EXPECT_EQ(store_->Get(Make(1, 5).credit_code)->name, "机构1");
 
   Agency newer = Make(1, 6);
   newer.name = "新名";
-  EXPECT_EQ(store_->UpsertBatch("140100", {newer}, {}).outcomes[0], UpsertOutcome::kAccepted);
+  EXPECT_EQ(store_->UpsertBatch("140100", {newer}, {}, "2026-11-28").outcomes[0], UpsertOutcome::kAccepted);
   auto got = store_->Get(newer.credit_code);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->name, "新名");
@@ -61,10 +61,10 @@ TEST_F(AgencyStoreTest, NewerVersionReplacesOlderNeverTheReverse) {
 }
 
 TEST_F(AgencyStoreTest, AgencyOfAnotherCityIsNotOverwrittenAndNothingIsStored) {
-  store_->UpsertBatch("140100", {Make(1, 1)}, {});
+  store_->UpsertBatch("140100", {Make(1, 1)}, {}, "2026-11-28");
   Agency hijack = Make(1, 9, "140202");
   hijack.credit_code = Make(1, 1).credit_code;
-  auto r = store_->UpsertBatch("140200", {Make(2, 1, "140202"), hijack}, {});
+  auto r = store_->UpsertBatch("140200", {Make(2, 1, "140202"), hijack}, {}, "2026-11-28");
   ASSERT_EQ(r.foreign.size(), 1u);
   EXPECT_EQ(r.foreign[0], hijack.credit_code);
   EXPECT_FALSE(store_->Get(Make(2, 1, "140202").credit_code));
@@ -73,24 +73,24 @@ TEST_F(AgencyStoreTest, AgencyOfAnotherCityIsNotOverwrittenAndNothingIsStored) {
 
 TEST_F(AgencyStoreTest, RejectionsAreKeptAndClearedByAnAcceptedResend) {
   Rejection bad{"agency", Make(3, 1).credit_code, 1, R"({"credit_code":"x"})", {{"agencies[0].name", "required"}}, "", 0};
-  store_->UpsertBatch("140100", {}, {bad});
+  store_->UpsertBatch("140100", {}, {bad}, "2026-11-28");
   auto kept = store_->ListRejections("140100", 0, 10);
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].violations, bad.violations);
   EXPECT_EQ(kept[0].raw_json, R"({"credit_code": "x"})");
   EXPECT_TRUE(store_->ListRejections("140200", 0, 10).empty());
 
-  store_->UpsertBatch("140100", {Make(3, 2)}, {});
+  store_->UpsertBatch("140100", {Make(3, 2)}, {}, "2026-11-28");
   EXPECT_TRUE(store_->ListRejections("140100", 0, 10).empty());
 }
 
 TEST_F(AgencyStoreTest, ListFiltersByCityAndDomainAndPages) {
   std::vector<Agency> taiyuan;
   for (int i = 0; i < 5; ++i) taiyuan.push_back(Make(10 + i, 1));
-  store_->UpsertBatch("140100", taiyuan, {});
+  store_->UpsertBatch("140100", taiyuan, {}, "2026-11-28");
   Agency datong = Make(20, 1, "140202");
   datong.domains = {"health"};
-  store_->UpsertBatch("140200", {datong}, {});
+  store_->UpsertBatch("140200", {datong}, {}, "2026-11-28");
 
   EXPECT_EQ(store_->List({"140100", "", "", 100}).size(), 5u);
   EXPECT_EQ(store_->List({"", "health", "", 100}).size(), 1u);

@@ -1,8 +1,12 @@
-// The registry service: agencies and the basis of enforcement.
+// The registry service: agencies, powers lists, discretion benchmarks and officers.
 #include "common/config.h"
+#include "common/identity.h"
 #include "common/log.h"
 #include "common/service_runtime.h"
 #include "services/registry/agency_store.h"
+#include "services/registry/benchmark_store.h"
+#include "services/registry/officer_store.h"
+#include "services/registry/powers_store.h"
 #include "services/registry/registry_service.h"
 
 int main(int argc, char** argv) {
@@ -12,11 +16,25 @@ int main(int argc, char** argv) {
   auto settings = common::ReadServiceSettings(config, "127.0.0.1:7101", "127.0.0.1:9101");
   registry::RegistryOptions options;
   options.max_batch = static_cast<int>(config.Int("GONGKAI_MAX_BATCH", 1000, 1, 100000, "records per batch write"));
+  std::string code_secret_file = config.RequiredString(
+      "GONGKAI_OFFICER_CODE_SECRET_FILE", "file holding the secret officer badge codes (一人一码) are made with");
   config.Finish();
 
   common::ServiceRuntime runtime(settings, gongkai_registry_migrations());
+  std::string code_secret;
+  try {
+    code_secret = common::ReadSecretFile(code_secret_file);
+  } catch (const std::exception& e) {
+    common::Log(common::LogLevel::kError, "officer_code_secret_unreadable", {{"reason", e.what()}});
+    return 2;
+  }
   registry::PgAgencyStore agencies(runtime.pool());
-  registry::RegistryService service(agencies, runtime.signer(), options);
+  registry::PgPowersStore powers(runtime.pool());
+  registry::PgBenchmarkStore benchmarks(runtime.pool());
+  registry::PgOfficerStore officers(runtime.pool(), code_secret);
+  registry::RegistryService service({agencies, powers, benchmarks, officers}, runtime.signer(), runtime.deadlines(),
+                                    options);
   runtime.server().AddService(&service);
+  runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies));
   return runtime.Run();
 }

@@ -1,10 +1,24 @@
 #pragma once
 
+#include <memory>
+
+#include "common/deadlines.h"
 #include "common/identity.h"
+#include "common/scrape_gauges.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "services/registry/agency_store.h"
+#include "services/registry/benchmark_store.h"
+#include "services/registry/officer_store.h"
+#include "services/registry/powers_store.h"
 
 namespace gongkai::registry {
+
+struct RegistryStores {
+  AgencyStore& agencies;
+  PowersStore& powers;
+  BenchmarkStore& benchmarks;
+  OfficerStore& officers;
+};
 
 struct RegistryOptions {
   int max_batch = 1000;
@@ -13,7 +27,8 @@ struct RegistryOptions {
 // The gRPC adapter of the registry: proto <-> domain, authorisation, errors.
 class RegistryService final : public v1::RegistryService::Service {
  public:
-  RegistryService(AgencyStore& agencies, const common::IdentitySigner& signer, RegistryOptions options);
+  RegistryService(RegistryStores stores, const common::IdentitySigner& signer, const common::Deadlines& deadlines,
+                  RegistryOptions options);
 
   grpc::Status UpsertAgencies(grpc::ServerContext* context, const v1::UpsertAgenciesRequest* request,
                               v1::UpsertAgenciesResponse* response) override;
@@ -23,14 +38,47 @@ class RegistryService final : public v1::RegistryService::Service {
                             v1::ListAgenciesResponse* response) override;
   grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                               v1::ListRejectionsResponse* response) override;
+  grpc::Status ConfirmQualificationLists(grpc::ServerContext* context,
+                                         const v1::ConfirmQualificationListsRequest* request,
+                                         v1::ConfirmQualificationListsResponse* response) override;
+  grpc::Status UpsertPowers(grpc::ServerContext* context, const v1::UpsertPowersRequest* request,
+                            v1::UpsertPowersResponse* response) override;
+  grpc::Status ListPowers(grpc::ServerContext* context, const v1::ListPowersRequest* request,
+                          v1::ListPowersResponse* response) override;
+  grpc::Status ListPowersChanges(grpc::ServerContext* context, const v1::ListPowersChangesRequest* request,
+                                 v1::ListPowersChangesResponse* response) override;
+  grpc::Status UpsertBenchmarks(grpc::ServerContext* context, const v1::UpsertBenchmarksRequest* request,
+                                v1::UpsertBenchmarksResponse* response) override;
+  grpc::Status ListBenchmarks(grpc::ServerContext* context, const v1::ListBenchmarksRequest* request,
+                              v1::ListBenchmarksResponse* response) override;
+  grpc::Status RecommendTier(grpc::ServerContext* context, const v1::RecommendTierRequest* request,
+                             v1::RecommendTierResponse* response) override;
+  grpc::Status UpsertOfficers(grpc::ServerContext* context, const v1::UpsertOfficersRequest* request,
+                              v1::UpsertOfficersResponse* response) override;
+  grpc::Status ListOfficers(grpc::ServerContext* context, const v1::ListOfficersRequest* request,
+                            v1::ListOfficersResponse* response) override;
+  grpc::Status GetOfficerCode(grpc::ServerContext* context, const v1::GetOfficerCodeRequest* request,
+                              v1::GetOfficerCodeResponse* response) override;
+  grpc::Status VerifyCertificate(grpc::ServerContext* context, const v1::VerifyCertificateRequest* request,
+                                 v1::VerifyCertificateResponse* response) override;
+  grpc::Status GetCoverage(grpc::ServerContext* context, const v1::GetCoverageRequest* request,
+                           v1::GetCoverageResponse* response) override;
 
  private:
-  AgencyStore& agencies_;
+  void CheckBatchSize(int count, const char* field) const;
+  // Records naming an agency this registry does not have are rejected; one of
+  // another city refuses the whole batch.
+  template <typename Record>
+  void CheckAgencies(common::BatchWrite<Record>& batch, const common::CallerIdentity& caller, const char* field);
+
+  RegistryStores stores_;
   const common::IdentitySigner& signer_;
+  const common::Deadlines& deadlines_;
   RegistryOptions options_;
 };
 
-Agency AgencyFromProto(const v1::Agency& proto);
-void AgencyToProto(const Agency& agency, v1::Agency* proto);
+// The registry's gauges, read from the database at each scrape: officer
+// loading and qualification-list currency per city, and the coverage KPI.
+std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies);
 
 }  // namespace gongkai::registry

@@ -90,6 +90,7 @@ Platform::Platform() {
   dir_ = tmpl;
   secret_ = "e2e-identity-secret-" + std::to_string(getpid()) + "-0123456789";
   std::ofstream(dir_ + "/identity.key") << secret_ << "\n";
+  std::ofstream(dir_ + "/officer-code.key") << "e2e-officer-code-secret-" << getpid() << "\n";
 
   nlohmann::json principals = nlohmann::json::array();
   auto add = [&](const std::string& name, nlohmann::json entry) {
@@ -113,6 +114,7 @@ Platform::Platform() {
   registry_ = StartServer(GONGKAI_REGISTRY_BIN,
                           {{"GONGKAI_DATABASE_URL", db_.url()},
                            {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                           {"GONGKAI_OFFICER_CODE_SECRET_FILE", dir_ + "/officer-code.key"},
                            {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                           dir_, "registry");
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,

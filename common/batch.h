@@ -1,0 +1,98 @@
+#pragma once
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/repeated_ptr_field.h>
+
+#include <string>
+#include <vector>
+
+#include "common/rejections.h"
+#include "common/violations.h"
+#include "gongkai/common/v1/batch.pb.h"
+
+namespace gongkai::common {
+
+// What a store did with one valid record of a batch.
+enum class UpsertOutcome { kAccepted, kUnchanged };
+
+// The proto JSON of a record, as rejections keep it.
+std::string RecordJson(const google::protobuf::Message& record);
+
+// One batch write from a city system, record by record: every record gets a
+// result; invalid ones are REJECTED with every violation and kept as
+// rejections; the valid ones go to the store in one call, and their outcomes
+// come back as ACCEPTED or UNCHANGED. One bad record never blocks the others.
+template <typename Record>
+class BatchWrite {
+ public:
+  BatchWrite(std::string kind, google::protobuf::RepeatedPtrField<v1::RecordResult>* results)
+      : kind_(std::move(kind)), results_(results) {}
+
+  void Add(int index, std::string key, int64_t source_version, const google::protobuf::Message& raw, Record record,
+           Violations violations) {
+    auto* result = results_->Add();
+    result->set_index(index);
+    result->set_key(key);
+    entries_.push_back({result, index, std::move(key), source_version, RecordJson(raw), std::move(record),
+                        std::move(violations)});
+  }
+
+  // Adds violations found after Add (e.g. an agency the registry does not
+  // know): check(record, index, violations) for each record still valid.
+  template <typename Check>
+  void CheckEach(Check&& check) {
+    for (auto& e : entries_) {
+      if (e.violations.empty()) check(e.record, e.index, e.violations);
+    }
+  }
+
+  std::vector<Record> Valid() const {
+    std::vector<Record> out;
+    for (const auto& e : entries_) {
+      if (e.violations.empty()) out.push_back(e.record);
+    }
+    return out;
+  }
+
+  std::vector<Rejection> Rejected() const {
+    std::vector<Rejection> out;
+    for (const auto& e : entries_) {
+      if (!e.violations.empty()) out.push_back({kind_, e.key, e.source_version, e.raw_json, e.violations, "", 0});
+    }
+    return out;
+  }
+
+  // Fills in every result; `outcomes` is the store's answer for Valid(), in order.
+  void Settle(const std::vector<UpsertOutcome>& outcomes) {
+    std::size_t k = 0;
+    for (auto& e : entries_) {
+      if (!e.violations.empty()) {
+        e.result->set_outcome(v1::RecordResult::REJECTED);
+        for (const auto& v : e.violations) {
+          auto* fv = e.result->add_violations();
+          fv->set_field(v.field);
+          fv->set_description(v.description);
+        }
+      } else {
+        e.result->set_outcome(outcomes.at(k++) == UpsertOutcome::kAccepted ? v1::RecordResult::ACCEPTED
+                                                                           : v1::RecordResult::UNCHANGED);
+      }
+    }
+  }
+
+ private:
+  struct Entry {
+    v1::RecordResult* result;
+    int index;
+    std::string key;
+    int64_t source_version;
+    std::string raw_json;
+    Record record;
+    Violations violations;
+  };
+  std::string kind_;
+  google::protobuf::RepeatedPtrField<v1::RecordResult>* results_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace gongkai::common

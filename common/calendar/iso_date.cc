@@ -1,0 +1,41 @@
+#include "common/calendar/iso_date.h"
+
+#include <cstdio>
+
+namespace gongkai::common {
+namespace {
+
+// Reads `count` ASCII digits starting at `pos`; -1 if any is not a digit.
+int ReadDigits(std::string_view text, size_t pos, size_t count) {
+  int value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+std::optional<std::chrono::sys_days> ParseIsoDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const int year = ReadDigits(text, 0, 4);
+  const int month = ReadDigits(text, 5, 2);
+  const int day = ReadDigits(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year{year},
+                                         std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days{date};
+}
+
+std::string FormatIsoDate(std::chrono::sys_days date) {
+  const std::chrono::year_month_day ymd{date};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buffer;
+}
+
+}  // namespace gongkai::common

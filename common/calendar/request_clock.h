@@ -1,0 +1,127 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/calendar/checked.h"
+#include "common/calendar/deadline_engine.h"
+#include "common/calendar/timeliness.h"
+#include "common/calendar/working_day_calendar.h"
+
+namespace gongkai::common {
+
+// How a request reached the agency; it decides the receipt date T0 (Art. 31),
+// which callers work out before registering RECEIVED.
+enum class ReceiptChannel { kInPerson, kRegisteredMail, kOrdinaryLetter, kOnline, kFax };
+
+enum class RequestEventType {
+  kReceived,              // T0.
+  kCorrectionNotice,      // 补正通知 (Art. 30), with the applicant's correction due date.
+  kCorrectedReceived,     // The corrected request arrived: the clock restarts from this date.
+  kAbandoned,             // 视为放弃: no correction by the correction due date.
+  kConsultationStarted,   // 征求意见 of a third party or another agency (Art. 32, 34),
+  kConsultationAnswered,  // not a public 咨询.
+  kExtension,             // 延期 (Art. 33), once, at most 20 WD, with an approver.
+  kReplied,
+  kWithdrawn,
+};
+
+std::string_view RequestEventTypeName(RequestEventType type);  // "RECEIVED", ...
+
+struct RequestEvent {
+  RequestEventType type;
+  std::chrono::sys_days date;
+  ReceiptChannel channel = ReceiptChannel::kOnline;          // kReceived.
+  std::optional<std::chrono::sys_days> correction_due = {};  // kCorrectionNotice.
+  std::string consultation_id = {};                          // kConsultation*.
+  int extension_working_days = 0;                            // kExtension.
+  std::string approver = {};                                 // kExtension.
+
+  static RequestEvent Received(std::chrono::sys_days date, ReceiptChannel channel);
+  static RequestEvent CorrectionNotice(std::chrono::sys_days date,
+                                       std::chrono::sys_days correction_due);
+  static RequestEvent CorrectedReceived(std::chrono::sys_days date);
+  static RequestEvent Abandoned(std::chrono::sys_days date);
+  static RequestEvent ConsultationStarted(std::chrono::sys_days date, std::string id);
+  static RequestEvent ConsultationAnswered(std::chrono::sys_days date, std::string id);
+  static RequestEvent Extension(std::chrono::sys_days date, int working_days, std::string approver);
+  static RequestEvent Replied(std::chrono::sys_days date);
+  static RequestEvent Withdrawn(std::chrono::sys_days date);
+};
+
+enum class RequestState { kOpen, kAwaitingCorrection, kReplied, kAbandoned, kWithdrawn };
+
+std::string_view RequestStateName(RequestState state);  // "OPEN", ...
+
+enum class RequestStep { kCorrectionNotice, kConsultation, kExtension, kReply };
+
+struct RequestStepTimeliness {
+  RequestStep step;
+  std::string consultation_id;  // kConsultation only.
+  Timeliness timeliness;
+};
+
+struct RequestClockReport {
+  RequestState state = RequestState::kOpen;
+  std::chrono::sys_days received;     // T0.
+  std::chrono::sys_days clock_start;  // T0, or the corrected request's receipt.
+  // Absent when the reply clock is not running: awaiting correction, abandoned,
+  // or withdrawn while awaiting correction.
+  std::optional<CalendarAnswer<std::chrono::sys_days>> due;
+  int limit_working_days = 0;   // The reply limit plus any extension.
+  int paused_working_days = 0;  // Consultation working days not counted.
+  // Counted working days from the clock start to today (or to the reply or
+  // withdrawal, if earlier); left is negative once overdue. While awaiting
+  // correction or with no due date, used is 0 and left is the whole limit.
+  int working_days_used = 0;
+  int working_days_left = 0;
+  bool provisional = false;  // Any date or count above rests on an unloaded year.
+  // In this order: correction notice, consultations by start, extension, reply.
+  // The reply step is left out for withdrawn and abandoned requests.
+  std::vector<RequestStepTimeliness> steps;
+};
+
+struct RequestClockRules {
+  int reply_working_days = 20;             // Art. 33.
+  int correction_notice_working_days = 7;  // Art. 30.
+  int consultation_working_days = 15;      // Art. 32.
+  int max_extension_working_days = 20;     // Art. 33.
+
+  // The defaults, with the reply limit of the deadline engine's request_reply rule.
+  static RequestClockRules FromDeadlines(const DeadlineEngine& engine);
+};
+
+// The reply clock of a public-information request (政府信息公开条例 Art. 30-33),
+// a pure function of the request's events.
+//
+// Consultations: the working days in (started, answered] are not counted, so
+// the due date moves later by that many working days; an unanswered
+// consultation pauses the clock up to today. Overlapping consultations pause
+// it once, not twice. A consultation started after the due date has passed
+// does not move it; one started on the due date moves it to the last working
+// day of the consultation.
+//
+// Each step is assessed like a record (see Timeliness): the correction notice
+// against receipt + 7 WD, each consultation against its start + 15 WD, the
+// extension against the due date without it, the reply against the due date.
+// A step left undone is VERY_OVERDUE once past twice its limit (due + limit WD).
+//
+// Impossible sequences are rejected with the reason, never thrown.
+class RequestClock {
+ public:
+  explicit RequestClock(RequestClockRules rules = {}) : rules_(rules) {}
+
+  // `events` in the order they happened (equal dates keep their order).
+  Checked<RequestClockReport> Evaluate(const WorkingDayCalendar& calendar,
+                                       std::span<const RequestEvent> events,
+                                       std::chrono::sys_days today) const;
+
+ private:
+  RequestClockRules rules_;
+};
+
+}  // namespace gongkai::common

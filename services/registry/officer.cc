@@ -1,0 +1,83 @@
+#include "services/registry/officer.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "common/calendar/iso_date.h"
+
+namespace gongkai::registry {
+namespace {
+
+// Crockford's base 32: no I, L, O or U, so a code read off a badge is not misread.
+constexpr char kBase32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr std::size_t kCodeLength = 24;
+
+bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+}  // namespace
+
+common::Violations ValidateOfficer(const Officer& o, const std::string& path) {
+  common::Violations out;
+  if (Blank(o.certificate_number)) {
+    out.push_back({path + ".certificate_number", "required"});
+  } else if (o.certificate_number.size() > 32 ||
+             o.certificate_number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos) {
+    out.push_back({path + ".certificate_number", "at most 32 of 0-9, A-Z and '-'"});
+  }
+  if (Blank(o.agency_credit_code)) out.push_back({path + ".agency_credit_code", "required"});
+  if (Blank(o.name)) out.push_back({path + ".name", "required"});
+  if (Blank(o.category)) out.push_back({path + ".category", "required"});
+  bool from_ok = common::IsIsoDate(o.valid_from);
+  bool until_ok = common::IsIsoDate(o.valid_until);
+  if (!from_ok) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
+  if (!until_ok) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
+  if (from_ok && until_ok && o.valid_from >= o.valid_until) {
+    out.push_back({path + ".valid_until", "must be after valid_from"});
+  }
+  int status = static_cast<int>(o.status);
+  if (status < 1 || status > 3) out.push_back({path + ".status", "must be ACTIVE, SUSPENDED or REVOKED"});
+  if (o.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
+  return out;
+}
+
+Verdict Judge(const Officer& o, const std::string& today) {
+  if (o.status == OfficerStatus::kRevoked) return Verdict::kRevoked;
+  if (o.status == OfficerStatus::kSuspended) return Verdict::kSuspended;
+  if (today < o.valid_from) return Verdict::kNotYetValid;
+  if (today > o.valid_until) return Verdict::kExpired;
+  return Verdict::kValid;
+}
+
+bool NeedsNewCode(const Officer& stored, const Officer& incoming) {
+  bool revoked_now = incoming.status == OfficerStatus::kRevoked && stored.status != OfficerStatus::kRevoked;
+  bool reissued = incoming.valid_from != stored.valid_from;
+  return revoked_now || reissued;
+}
+
+std::string OfficerCode(const std::string& secret, const std::string& certificate_number, int generation) {
+  std::string message = "officer-code|" + certificate_number + "|" + std::to_string(generation);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+  std::string code;
+  // 24 characters of 5 bits from the first 15 bytes of the MAC.
+  uint64_t buffer = 0;
+  int bits = 0;
+  for (unsigned int i = 0; i < len && code.size() < kCodeLength; ++i) {
+    buffer = (buffer << 8) | mac[i];
+    bits += 8;
+    while (bits >= 5 && code.size() < kCodeLength) {
+      code.push_back(kBase32[(buffer >> (bits - 5)) & 31]);
+      bits -= 5;
+    }
+  }
+  return code;
+}
+
+bool LooksLikeOfficerCode(const std::string& code) {
+  if (code.size() != kCodeLength) return false;
+  return code.find_first_not_of(kBase32) == std::string::npos;
+}
+
+}  // namespace gongkai::registry

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/pg_pool.h"
+#include "common/rejections.h"
+#include "services/registry/officer.h"
+#include "services/registry/record_store.h"
+
+namespace gongkai::registry {
+
+class OfficerStore {
+ public:
+  virtual ~OfficerStore() = default;
+  // A new officer gets code generation 1; a revoked or reissued certificate
+  // the next generation, so its old badge code stops verifying. The officers'
+  // agencies are registered in the caller's city (the service checks first).
+  virtual std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                                                 const std::vector<common::Rejection>& rejected) = 0;
+  // The city of each registered certificate among `numbers`.
+  virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) = 0;
+  // The badge code of the officer's current generation.
+  virtual std::string CodeOf(const Officer& officer) const = 0;
+  virtual std::optional<Officer> ByCertificate(const std::string& certificate_number) = 0;
+  virtual std::optional<Officer> ByCode(const std::string& officer_code) = 0;
+  // after: the last certificate number of the previous page.
+  virtual std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,
+                                            int limit) = 0;
+};
+
+class PgOfficerStore final : public OfficerStore {
+ public:
+  PgOfficerStore(common::PgPool& pool, std::string code_secret);
+  std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                                         const std::vector<common::Rejection>& rejected) override;
+  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override;
+  std::string CodeOf(const Officer& officer) const override;
+  std::optional<Officer> ByCertificate(const std::string& certificate_number) override;
+  std::optional<Officer> ByCode(const std::string& officer_code) override;
+  std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,
+                                    int limit) override;
+
+ private:
+  common::PgPool& pool_;
+  const std::string code_secret_;
+};
+
+}  // namespace gongkai::registry

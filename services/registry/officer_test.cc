@@ -1,0 +1,77 @@
+#include "services/registry/officer.h"
+
+#include <gtest/gtest.h>
+
+namespace gongkai::registry {
+namespace {
+
+Officer Valid() {
+  Officer o;
+  o.certificate_number = "14010020260001";
+  o.agency_credit_code = "11140100MB00001016";
+  o.name = "张伟";
+  o.category = "市场监管综合执法";
+  o.valid_from = "2025-01-01";
+  o.valid_until = "2027-12-31";
+  o.status = OfficerStatus::kActive;
+  o.source_version = 1;
+  return o;
+}
+
+TEST(OfficerRules, ValidOfficerHasNoViolations) { EXPECT_TRUE(ValidateOfficer(Valid(), "o").empty()); }
+
+TEST(OfficerRules, EveryBrokenRuleIsNamed) {
+  Officer o = Valid();
+  o.certificate_number = "bad number!";
+  o.name = "";
+  o.category = " ";
+  o.valid_until = "2024-01-01";
+  o.status = static_cast<OfficerStatus>(9);
+  o.source_version = 0;
+  auto v = ValidateOfficer(o, "officers[2]");
+  std::vector<std::string> fields;
+  for (const auto& x : v) fields.push_back(x.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"officers[2].certificate_number", "officers[2].name",
+                                              "officers[2].category", "officers[2].valid_until",
+                                              "officers[2].status", "officers[2].source_version"}));
+}
+
+TEST(CertificateVerdict, FollowsStatusThenValidity) {
+  Officer o = Valid();
+  EXPECT_EQ(Judge(o, "2026-11-28"), Verdict::kValid);
+  EXPECT_EQ(Judge(o, "2027-12-31"), Verdict::kValid);
+  EXPECT_EQ(Judge(o, "2028-01-01"), Verdict::kExpired);
+  EXPECT_EQ(Judge(o, "2024-12-31"), Verdict::kNotYetValid);
+  o.status = OfficerStatus::kSuspended;
+  EXPECT_EQ(Judge(o, "2026-11-28"), Verdict::kSuspended);
+  o.status = OfficerStatus::kRevoked;
+  EXPECT_EQ(Judge(o, "2028-01-01"), Verdict::kRevoked);
+}
+
+TEST(OfficerCode, IsStablePerGenerationAndChangesWithIt) {
+  std::string a = OfficerCode("secret-secret-secret", "14010020260001", 1);
+  EXPECT_EQ(a, OfficerCode("secret-secret-secret", "14010020260001", 1));
+  EXPECT_NE(a, OfficerCode("secret-secret-secret", "14010020260001", 2));
+  EXPECT_NE(a, OfficerCode("secret-secret-secret", "14010020260002", 1));
+  EXPECT_NE(a, OfficerCode("another-secret-here", "14010020260001", 1));
+  EXPECT_TRUE(LooksLikeOfficerCode(a));
+  EXPECT_FALSE(LooksLikeOfficerCode(a.substr(1)));
+  EXPECT_FALSE(LooksLikeOfficerCode(std::string(24, 'U')));  // not in Crockford's alphabet
+}
+
+TEST(OfficerCode, RevocationAndReissueNeedANewCode) {
+  Officer stored = Valid();
+  Officer renamed = stored;
+  renamed.name = "张伟伟";
+  EXPECT_FALSE(NeedsNewCode(stored, renamed));
+  Officer revoked = stored;
+  revoked.status = OfficerStatus::kRevoked;
+  EXPECT_TRUE(NeedsNewCode(stored, revoked));
+  EXPECT_FALSE(NeedsNewCode(revoked, revoked));
+  Officer reissued = stored;
+  reissued.valid_from = "2026-01-01";
+  EXPECT_TRUE(NeedsNewCode(stored, reissued));
+}
+
+}  // namespace
+}  // namespace gongkai::registry

@@ -1,0 +1,40 @@
+#include "services/registry/powers.h"
+
+#include "common/calendar/iso_date.h"
+
+namespace gongkai::registry {
+namespace {
+
+void RequireText(common::Violations& out, const std::string& field, const std::string& value, std::size_t max) {
+  if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
+    out.push_back({field, "required"});
+  } else if (value.size() > max) {
+    out.push_back({field, "at most " + std::to_string(max) + " bytes"});
+  }
+}
+
+}  // namespace
+
+common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, const std::string& today) {
+  common::Violations out;
+  RequireText(out, path + ".agency_credit_code", item.agency_credit_code, 18);
+  RequireText(out, path + ".source_id", item.source_id, 64);
+  RequireText(out, path + ".name", item.name, 500);
+  int category = static_cast<int>(item.category);
+  if (category < 1 || category > 5) {
+    out.push_back({path + ".category", "must be LICENSING, PENALTY, COERCION, INSPECTION or OTHER"});
+  }
+  auto basis = common::ValidateLegalBasis(item.legal_basis, path + ".legal_basis");
+  out.insert(out.end(), basis.begin(), basis.end());
+  RequireText(out, path + ".responsibilities", item.responsibilities, 10000);
+  RequireText(out, path + ".accountability", item.accountability, 10000);
+  if (!common::IsIsoDate(item.changed_on)) {
+    out.push_back({path + ".changed_on", "must be a date YYYY-MM-DD"});
+  } else if (item.changed_on > today) {
+    out.push_back({path + ".changed_on", "must not be in the future"});
+  }
+  if (item.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
+  return out;
+}
+
+}  // namespace gongkai::registry

@@ -1,0 +1,162 @@
+#include "services/registry/registry_mapping.h"
+
+namespace gongkai::registry {
+
+Agency AgencyFromProto(const v1::Agency& p) {
+  Agency a;
+  a.credit_code = p.credit_code();
+  a.name = p.name();
+  a.legal_representative = p.legal_representative();
+  a.area_code = p.area_code();
+  a.contact = p.contact();
+  a.domains.assign(p.domains().begin(), p.domains().end());
+  a.valid_from = p.valid_from();
+  a.valid_until = p.valid_until();
+  a.source_version = p.source_version();
+  return a;
+}
+
+void AgencyToProto(const Agency& a, v1::Agency* p) {
+  p->set_credit_code(a.credit_code);
+  p->set_name(a.name);
+  p->set_legal_representative(a.legal_representative);
+  p->set_area_code(a.area_code);
+  p->set_contact(a.contact);
+  for (const auto& d : a.domains) p->add_domains(d);
+  p->set_valid_from(a.valid_from);
+  p->set_valid_until(a.valid_until);
+  p->set_source_version(a.source_version);
+  p->set_city_code(a.city_code);
+  p->set_updated_at(a.updated_at);
+}
+
+std::vector<common::LegalProvision> LegalBasisFromProto(
+    const google::protobuf::RepeatedPtrField<common::v1::LegalProvision>& proto) {
+  std::vector<common::LegalProvision> out;
+  for (const auto& p : proto) out.push_back({p.law(), p.article(), p.paragraph(), p.item()});
+  return out;
+}
+
+void LegalBasisToProto(const std::vector<common::LegalProvision>& basis,
+                       google::protobuf::RepeatedPtrField<common::v1::LegalProvision>* proto) {
+  for (const auto& b : basis) {
+    auto* p = proto->Add();
+    p->set_law(b.law);
+    p->set_article(b.article);
+    p->set_paragraph(b.paragraph);
+    p->set_item(b.item);
+  }
+}
+
+PowersItem PowersItemFromProto(const v1::PowersItem& p) {
+  PowersItem item;
+  item.agency_credit_code = p.agency_credit_code();
+  item.source_id = p.source_id();
+  item.source_version = p.source_version();
+  item.name = p.name();
+  item.category = static_cast<PowerCategory>(p.category());
+  item.legal_basis = LegalBasisFromProto(p.legal_basis());
+  item.responsibilities = p.responsibilities();
+  item.accountability = p.accountability();
+  item.changed_on = p.changed_on();
+  return item;
+}
+
+void PowersItemToProto(const PowersItem& item, v1::PowersItem* p) {
+  p->set_agency_credit_code(item.agency_credit_code);
+  p->set_source_id(item.source_id);
+  p->set_source_version(item.source_version);
+  p->set_name(item.name);
+  p->set_category(static_cast<v1::PowerCategory>(item.category));
+  LegalBasisToProto(item.legal_basis, p->mutable_legal_basis());
+  p->set_responsibilities(item.responsibilities);
+  p->set_accountability(item.accountability);
+  p->set_changed_on(item.changed_on);
+  p->set_city_code(item.city_code);
+  p->set_change_seq(item.change_seq);
+}
+
+DiscretionBenchmark BenchmarkFromProto(const v1::DiscretionBenchmark& p) {
+  DiscretionBenchmark b;
+  b.domain = p.domain();
+  b.violation_code = p.violation_code();
+  b.violation = p.violation();
+  b.legal_basis = LegalBasisFromProto(p.legal_basis());
+  b.measure = static_cast<Measure>(p.measure());
+  for (const auto& t : p.tiers()) {
+    BenchmarkTier tier;
+    tier.level = static_cast<TierLevel>(t.level());
+    tier.from_fen = t.from_fen();
+    tier.to_fen = t.to_fen();
+    tier.requires_first_offence = t.requires_first_offence();
+    tier.requires_prompt_correction = t.requires_prompt_correction();
+    tier.requires_no_harm = t.requires_no_harm();
+    tier.on_serious_harm = t.on_serious_harm();
+    tier.on_repeat_offence = t.on_repeat_offence();
+    tier.penalty_min_fen = t.penalty_min_fen();
+    tier.penalty_max_fen = t.penalty_max_fen();
+    tier.description = t.description();
+    b.tiers.push_back(std::move(tier));
+  }
+  b.source_version = p.source_version();
+  b.changed_on = p.changed_on();
+  return b;
+}
+
+void TierToProto(const BenchmarkTier& t, v1::BenchmarkTier* p) {
+  p->set_level(static_cast<v1::TierLevel>(t.level));
+  p->set_from_fen(t.from_fen);
+  p->set_to_fen(t.to_fen);
+  p->set_requires_first_offence(t.requires_first_offence);
+  p->set_requires_prompt_correction(t.requires_prompt_correction);
+  p->set_requires_no_harm(t.requires_no_harm);
+  p->set_on_serious_harm(t.on_serious_harm);
+  p->set_on_repeat_offence(t.on_repeat_offence);
+  p->set_penalty_min_fen(t.penalty_min_fen);
+  p->set_penalty_max_fen(t.penalty_max_fen);
+  p->set_description(t.description);
+}
+
+void BenchmarkToProto(const DiscretionBenchmark& b, v1::DiscretionBenchmark* p) {
+  p->set_domain(b.domain);
+  p->set_violation_code(b.violation_code);
+  p->set_violation(b.violation);
+  LegalBasisToProto(b.legal_basis, p->mutable_legal_basis());
+  p->set_measure(static_cast<v1::Measure>(b.measure));
+  for (const auto& t : b.tiers) TierToProto(t, p->add_tiers());
+  p->set_source_version(b.source_version);
+  p->set_changed_on(b.changed_on);
+  p->set_city_code(b.city_code);
+}
+
+CaseFacts CaseFactsFromProto(const v1::CaseFacts& p) {
+  return {p.amount_fen(), p.first_offence(), p.prompt_correction(), p.harm_caused(), p.serious_harm(),
+          p.repeat_offence()};
+}
+
+Officer OfficerFromProto(const v1::Officer& p) {
+  Officer o;
+  o.certificate_number = p.certificate_number();
+  o.agency_credit_code = p.agency_credit_code();
+  o.name = p.name();
+  o.category = p.category();
+  o.valid_from = p.valid_from();
+  o.valid_until = p.valid_until();
+  o.status = static_cast<OfficerStatus>(p.status());
+  o.source_version = p.source_version();
+  return o;
+}
+
+void PublicOfficerToProto(const Officer& o, v1::Officer* p) {
+  p->set_certificate_number(o.certificate_number);
+  p->set_agency_credit_code(o.agency_credit_code);
+  p->set_agency_name(o.agency_name);
+  p->set_name(o.name);
+  p->set_category(o.category);
+  p->set_valid_from(o.valid_from);
+  p->set_valid_until(o.valid_until);
+  p->set_status(static_cast<v1::OfficerStatus>(o.status));
+  p->set_city_code(o.city_code);
+}
+
+}  // namespace gongkai::registry
