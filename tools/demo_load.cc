@@ -1,12 +1,14 @@
 // Loads the demo province through the gateway, as each city's system would:
-// every city's agencies with that city's token. Safe to run again (upserts).
+// every city's agencies, officers, powers list and the food-safety discretion
+// benchmark, with that city's token. Safe to run again (upserts).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <array>
+#include <map>
 
 #include "common/config.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
@@ -18,6 +20,47 @@ nlohmann::json ReadJson(const std::string& path) {
   if (!in) throw std::runtime_error("cannot read " + path);
   return nlohmann::json::parse(in);
 }
+
+template <typename Message>
+void Fill(const nlohmann::json& records, google::protobuf::RepeatedPtrField<Message>* out, const std::string& source) {
+  for (const auto& record : records) {
+    auto status = google::protobuf::util::JsonStringToMessage(record.dump(), out->Add());
+    if (!status.ok()) throw std::runtime_error(source + ": " + status.ToString());
+  }
+}
+
+template <typename Rpc>
+void Send(const std::string& city, const std::string& token, Rpc&& rpc) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::Status status = rpc(&ctx);
+  if (!status.ok()) throw std::runtime_error("city " + city + ": " + status.error_message());
+}
+
+struct Tally {
+  std::map<std::string, std::array<int, 3>> counts;  // accepted, unchanged, rejected
+  int rejected = 0;
+
+  void Add(const std::string& kind, const google::protobuf::RepeatedPtrField<gongkai::common::v1::RecordResult>& results) {
+    auto& c = counts[kind];
+    for (const auto& r : results) {
+      if (r.outcome() == gongkai::common::v1::RecordResult::ACCEPTED) ++c[0];
+      if (r.outcome() == gongkai::common::v1::RecordResult::UNCHANGED) ++c[1];
+      if (r.outcome() == gongkai::common::v1::RecordResult::REJECTED) {
+        ++c[2];
+        ++rejected;
+        for (const auto& v : r.violations()) std::cerr << "rejected " << r.key() << ": " << v.field() << ": " << v.description() << "\n";
+      }
+    }
+  }
+
+  void Print() const {
+    for (const auto& [kind, c] : counts) {
+      std::cout << "demo " << kind << ": " << c[0] << " accepted, " << c[1] << " unchanged, " << c[2] << " rejected\n";
+    }
+  }
+};
 
 }  // namespace
 
@@ -32,32 +75,39 @@ int main(int argc, char** argv) {
     auto doc = ReadJson(data);
     auto tokens = ReadJson(tokens_file);
     auto stub = registry::v1::RegistryService::NewStub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
-    int accepted = 0, unchanged = 0, rejected = 0;
+    std::string benchmark_path = data.substr(0, data.rfind('/') + 1) + "food_safety_benchmark.json";
+    auto benchmark = ReadJson(benchmark_path);
+    Tally tally;
     for (const auto& city : doc.at("cities")) {
       std::string code = city.at("code");
-      registry::v1::UpsertAgenciesRequest request;
-      for (const auto& agency : city.at("agencies")) {
-        auto status = google::protobuf::util::JsonStringToMessage(agency.dump(), request.add_agencies());
-        if (!status.ok()) throw std::runtime_error(data + ": agency of " + code + ": " + status.ToString());
-      }
-      grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + tokens.at("city-" + code).get<std::string>());
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-      registry::v1::UpsertAgenciesResponse response;
-      grpc::Status status = stub->UpsertAgencies(&ctx, request, &response);
-      if (!status.ok()) {
-        std::cerr << "city " << code << ": " << status.error_message() << "\n";
-        return 1;
-      }
-      for (const auto& r : response.results()) {
-        if (r.outcome() == common::v1::RecordResult::ACCEPTED) ++accepted;
-        if (r.outcome() == common::v1::RecordResult::UNCHANGED) ++unchanged;
-        if (r.outcome() == common::v1::RecordResult::REJECTED) ++rejected;
-      }
+      std::string token = tokens.at("city-" + code).get<std::string>();
+      registry::v1::UpsertAgenciesRequest agencies;
+      Fill(city.at("agencies"), agencies.mutable_agencies(), data);
+      registry::v1::UpsertAgenciesResponse agencies_result;
+      Send(code, token, [&](grpc::ClientContext* ctx) { return stub->UpsertAgencies(ctx, agencies, &agencies_result); });
+      tally.Add("agencies", agencies_result.results());
+
+      registry::v1::UpsertOfficersRequest officers;
+      Fill(city.at("officers"), officers.mutable_officers(), data);
+      registry::v1::UpsertOfficersResponse officers_result;
+      Send(code, token, [&](grpc::ClientContext* ctx) { return stub->UpsertOfficers(ctx, officers, &officers_result); });
+      tally.Add("officers", officers_result.results());
+
+      registry::v1::UpsertPowersRequest powers;
+      Fill(city.at("powers"), powers.mutable_items(), data);
+      registry::v1::UpsertPowersResponse powers_result;
+      Send(code, token, [&](grpc::ClientContext* ctx) { return stub->UpsertPowers(ctx, powers, &powers_result); });
+      tally.Add("powers items", powers_result.results());
+
+      registry::v1::UpsertBenchmarksRequest benchmarks;
+      Fill(nlohmann::json::array({benchmark}), benchmarks.mutable_benchmarks(), benchmark_path);
+      registry::v1::UpsertBenchmarksResponse benchmarks_result;
+      Send(code, token,
+           [&](grpc::ClientContext* ctx) { return stub->UpsertBenchmarks(ctx, benchmarks, &benchmarks_result); });
+      tally.Add("benchmarks", benchmarks_result.results());
     }
-    std::cout << "demo agencies: " << accepted << " accepted, " << unchanged << " unchanged, " << rejected
-              << " rejected\n";
-    return rejected == 0 ? 0 : 1;
+    tally.Print();
+    return tally.rejected == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "demo load failed: " << e.what() << "\n";
     return 1;

@@ -84,7 +84,17 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
   return server;
 }
 
-Platform::Platform() {
+namespace {
+
+std::map<std::string, std::string> Merge(std::map<std::string, std::string> base,
+                                         const std::map<std::string, std::string>& over) {
+  for (const auto& [k, v] : over) base[k] = v;
+  return base;
+}
+
+}  // namespace
+
+Platform::Platform(const PlatformOptions& options) {
   char tmpl[] = "/tmp/gongkai-e2e-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
@@ -112,17 +122,19 @@ Platform::Platform() {
   std::ofstream(dir_ + "/principals.json") << principals.dump(2);
 
   registry_ = StartServer(GONGKAI_REGISTRY_BIN,
-                          {{"GONGKAI_DATABASE_URL", db_.url()},
+                          Merge({{"GONGKAI_DATABASE_URL", db_.url()},
                            {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
                            {"GONGKAI_OFFICER_CODE_SECRET_FILE", dir_ + "/officer-code.key"},
                            {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                                options.registry_env),
                           dir_, "registry");
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
-                         {{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
+                         Merge({{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
                           {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
                           {"GONGKAI_UPSTREAMS", "gongkai.registry.v1=127.0.0.1:" + std::to_string(registry_.ports.grpc)},
                           {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
                           {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                               options.gateway_env),
                          dir_, "gateway");
 }
 

@@ -44,12 +44,18 @@ struct Server {
 Server StartServer(const std::string& binary, std::map<std::string, std::string> env, const std::string& work_dir,
                    const std::string& name);
 
+// Settings added to (or replacing) the defaults of each process.
+struct PlatformOptions {
+  std::map<std::string, std::string> registry_env;
+  std::map<std::string, std::string> gateway_env;
+};
+
 // The platform as real processes on free ports: a fresh database, the
 // registry, and the gateway in front, with a city principal per demo city, a
 // province and a desk principal.
 class Platform {
  public:
-  Platform();
+  explicit Platform(const PlatformOptions& options = {});
   ~Platform();
 
   std::shared_ptr<grpc::Channel> Gateway() const;
@@ -62,6 +68,8 @@ class Platform {
   Server& gateway() { return gateway_; }
   const std::string& database_url() const { return db_.url(); }
   const std::string& secret() const { return secret_; }
+  // A folder of this platform's own, removed with it.
+  const std::string& dir() const { return dir_; }
 
  private:
   TestDatabase db_;

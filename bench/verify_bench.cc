@@ -1,0 +1,563 @@
+// Certificate verification (执法证真伪查询) through the gateway with 100,000
+// officers loaded, against a plain gRPC echo server driven by the same client
+// in the same run: the ratio of the two says what the gateway, the registry
+// and PostgreSQL cost on top of gRPC itself on this machine.
+//
+// Needs the throwaway cluster of bench/run (GONGKAI_TEST_DATABASE_URL).
+// Usage: verify_bench [--bench-seconds=10] [--bench-channels=4]
+//                     [--bench-inflight=16] [--bench-officers=100000]
+// Exits non-zero only for a broken setup; a missed target is reported, not failed.
+
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/config.h"
+#include "common/metrics.h"
+#include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "tests/e2e/platform.h"
+
+namespace gongkai {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using RecordResult = common::v1::RecordResult;
+using registry::v1::RegistryService;
+using registry::v1::VerifyCertificateResponse;
+
+constexpr char kVerifyMethod[] = "/gongkai.registry.v1.RegistryService/VerifyCertificate";
+constexpr auto kWarmUp = std::chrono::seconds(2);
+// A deadline on every call, so a stuck server shows up as DEADLINE_EXCEEDED, not a hang.
+constexpr auto kCallDeadline = std::chrono::seconds(10);
+constexpr auto kLoadDeadline = std::chrono::seconds(120);
+constexpr int kBatchSize = 1000;  // the registry's default GONGKAI_MAX_BATCH
+// Serials from here on are never loaded: the ~5% of lookups that find nothing.
+constexpr int kFirstUnknownSerial = 9'000'000;
+constexpr int kUnknownPercent = 5;
+constexpr int kRequestPoolSize = 1 << 16;
+constexpr double kTargetRatio = 0.3;
+constexpr double kTargetP99Ms = 10.0;
+// Room for every latency of a fast run, so recording never allocates mid-run.
+constexpr int64_t kExpectedCallsPerSecond = 100'000;
+
+const std::vector<std::string> kCities = {"140100", "140200", "140300", "140400", "140500", "140600",
+                                          "140700", "140800", "140900", "141000", "141100"};
+
+// A setup that cannot give a meaningful measurement; caught in main after the
+// platform's processes are stopped.
+class BrokenSetup : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Settings {
+  int seconds = 10;
+  int channels = 4;
+  int inflight = 16;
+  int officers = 100'000;
+};
+
+std::string CertificateNumber(int serial) {
+  char number[16];
+  std::snprintf(number, sizeof number, "BENCH%07d", serial);
+  return number;
+}
+
+std::string AgencyCodeOf(const std::string& city) { return testing::CreditCode(city, 1); }
+
+// ---- /proc readings -------------------------------------------------------
+
+// A "Vm*:  1234 kB" line of /proc/<pid>/status, in kB; -1 when absent.
+int64_t StatusKb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(field + ":")) return std::stoll(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+std::string Mib(int64_t kb) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(kb) / 1024.0);
+  return text;
+}
+
+// User + system CPU seconds a process has used so far.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name may hold spaces; the fields are counted after its ')'.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// ---- loading --------------------------------------------------------------
+
+void CheckAccepted(const google::protobuf::RepeatedPtrField<RecordResult>& results, int expected,
+                   const std::string& what) {
+  if (results.size() != expected) {
+    throw BrokenSetup(what + ": " + std::to_string(results.size()) + " results for " + std::to_string(expected) +
+                      " records");
+  }
+  for (const auto& r : results) {
+    if (r.outcome() == RecordResult::ACCEPTED) continue;
+    std::string why = what + ": record " + r.key() + " was " + RecordResult::Outcome_Name(r.outcome());
+    for (const auto& v : r.violations()) why += "; " + v.field() + ": " + v.description();
+    throw BrokenSetup(why);
+  }
+}
+
+void AuthorizeAsCity(grpc::ClientContext& context, const testing::Platform& platform, const std::string& city) {
+  context.AddMetadata("authorization", platform.Authorization("city-" + city));
+  context.set_deadline(std::chrono::system_clock::now() + kLoadDeadline);
+}
+
+// One agency per Shanxi city, its area code the city's own.
+void LoadAgencies(const testing::Platform& platform, RegistryService::Stub& gateway) {
+  for (const auto& city : kCities) {
+    registry::v1::UpsertAgenciesRequest request;
+    auto* a = request.add_agencies();
+    a->set_credit_code(AgencyCodeOf(city));
+    a->set_name("基准测试执法机构" + city);
+    a->set_legal_representative("赵某");
+    a->set_area_code(city);
+    a->set_contact("0351-7654321");
+    a->add_domains("market_regulation");
+    a->set_valid_from("2025-01-01");
+    a->set_valid_until("2030-12-31");
+    a->set_source_version(1);
+    grpc::ClientContext context;
+    AuthorizeAsCity(context, platform, city);
+    registry::v1::UpsertAgenciesResponse response;
+    grpc::Status status = gateway.UpsertAgencies(&context, request, &response);
+    if (!status.ok()) {
+      throw BrokenSetup("UpsertAgencies for " + city + ": " + common::CodeName(status.error_code()) + " " +
+                        status.error_message());
+    }
+    CheckAccepted(response.results(), 1, "UpsertAgencies for " + city);
+  }
+}
+
+// Batch b goes to the agency of city b mod 11, so every city holds officers.
+// Returns the seconds the officers took.
+double LoadOfficers(const testing::Platform& platform, RegistryService::Stub& gateway, int count) {
+  const auto start = Clock::now();
+  for (int first = 0, batch = 0; first < count; first += kBatchSize, ++batch) {
+    const std::string& city = kCities[static_cast<std::size_t>(batch) % kCities.size()];
+    registry::v1::UpsertOfficersRequest request;
+    const int last = std::min(count, first + kBatchSize);
+    for (int serial = first; serial < last; ++serial) {
+      auto* o = request.add_officers();
+      o->set_certificate_number(CertificateNumber(serial));
+      o->set_agency_credit_code(AgencyCodeOf(city));
+      o->set_name("执法人员" + std::to_string(serial));
+      o->set_category("市场监管综合执法");
+      o->set_valid_from("2025-01-01");
+      o->set_valid_until("2030-12-31");
+      o->set_status(registry::v1::ACTIVE);
+      o->set_source_version(1);
+    }
+    grpc::ClientContext context;
+    AuthorizeAsCity(context, platform, city);
+    registry::v1::UpsertOfficersResponse response;
+    grpc::Status status = gateway.UpsertOfficers(&context, request, &response);
+    const std::string what = "UpsertOfficers batch " + std::to_string(batch) + " (city " + city + ")";
+    if (!status.ok()) {
+      throw BrokenSetup(what + ": " + common::CodeName(status.error_code()) + " " + status.error_message());
+    }
+    CheckAccepted(response.results(), last - first, what);
+  }
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// So the run measures real answers: a loaded certificate is VALID, a never
+// issued one UNKNOWN.
+void CheckVerdicts(const testing::Platform& platform, int officers) {
+  auto gateway = RegistryService::NewStub(platform.Gateway());
+  auto verify = [&](const std::string& number) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    registry::v1::VerifyCertificateRequest request;
+    request.set_certificate_number(number);
+    VerifyCertificateResponse response;
+    grpc::Status status = gateway->VerifyCertificate(&context, request, &response);
+    if (!status.ok()) {
+      throw BrokenSetup("VerifyCertificate " + number + ": " + common::CodeName(status.error_code()) + " " +
+                        status.error_message());
+    }
+    return response;
+  };
+  for (int serial : {0, officers / 2, officers - 1}) {
+    const std::string number = CertificateNumber(serial);
+    auto response = verify(number);
+    if (response.verdict() != VerifyCertificateResponse::VALID || response.officer().certificate_number() != number) {
+      throw BrokenSetup("VerifyCertificate " + number + ": expected VALID, got " +
+                        VerifyCertificateResponse::Verdict_Name(response.verdict()));
+    }
+  }
+  auto unknown = verify(CertificateNumber(kFirstUnknownSerial));
+  if (unknown.verdict() != VerifyCertificateResponse::UNKNOWN) {
+    throw BrokenSetup("VerifyCertificate of a never issued number: expected UNKNOWN, got " +
+                      VerifyCertificateResponse::Verdict_Name(unknown.verdict()));
+  }
+}
+
+// Serialized requests drawn up front, so the client times calls, not the generator.
+std::vector<grpc::ByteBuffer> VerifyRequests(int officers) {
+  std::mt19937 random(42);
+  std::uniform_int_distribution<int> loaded(0, officers - 1);
+  std::uniform_int_distribution<int> never(kFirstUnknownSerial, kFirstUnknownSerial + 999'999);
+  std::uniform_int_distribution<int> percent(0, 99);
+  std::vector<grpc::ByteBuffer> requests;
+  requests.reserve(kRequestPoolSize);
+  for (int i = 0; i < kRequestPoolSize; ++i) {
+    registry::v1::VerifyCertificateRequest request;
+    request.set_certificate_number(CertificateNumber(percent(random) < kUnknownPercent ? never(random) : loaded(random)));
+    const std::string bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    requests.emplace_back(&slice, 1);
+  }
+  return requests;
+}
+
+// ---- the echo server --------------------------------------------------------
+
+// Any method, unary: the one request message comes back as the response.
+class EchoCall final : public grpc::ServerGenericBidiReactor {
+ public:
+  EchoCall() { StartRead(&message_); }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return Finish({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
+    StartWriteAndFinish(&message_, grpc::WriteOptions(), grpc::Status::OK);
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  grpc::ByteBuffer message_;
+};
+
+class EchoService final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
+    return new EchoCall();
+  }
+};
+
+class EchoServer {
+ public:
+  EchoServer() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    // The settings common::Server gives the platform's processes, nothing tuned.
+    grpc::ResourceQuota quota("echo");
+    quota.SetMaxThreads(64);
+    builder.SetResourceQuota(quota);
+    builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+    builder.RegisterCallbackGenericService(&service_);
+    server_ = builder.BuildAndStart();
+    if (!server_ || port_ == 0) throw BrokenSetup("the echo server did not start");
+  }
+  ~EchoServer() {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+  }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  EchoService service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+void CheckEcho(const std::string& address, const grpc::ByteBuffer& request) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  auto reader = stub.PrepareUnaryCall(&context, kVerifyMethod, request, &cq);
+  reader->StartCall();
+  reader->Finish(&response, &status, nullptr);
+  void* tag;
+  bool ok;
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  grpc::Slice sent, got;
+  if (!status.ok()) {
+    throw BrokenSetup("echo call: " + common::CodeName(status.error_code()) + " " + status.error_message());
+  }
+  if (!request.TrySingleSlice(&sent).ok() || !response.DumpToSingleSlice(&got).ok() ||
+      sent.size() != got.size() || !std::equal(sent.begin(), sent.end(), got.begin())) {
+    throw BrokenSetup("the echo server answered other bytes than it was sent");
+  }
+}
+
+// ---- the load generator -----------------------------------------------------
+
+// What one channel's worker saw in the measured window.
+struct WorkerTally {
+  std::vector<int64_t> latencies_ns;  // OK calls only
+  int64_t completed = 0;
+  std::map<grpc::StatusCode, int64_t> errors;
+  std::map<grpc::StatusCode, std::string> first_message;
+};
+
+// One channel, one thread, one completion queue, `inflight` unary calls kept
+// in flight; calls completing in [measure_from, measure_until) are counted.
+void DriveChannel(const std::shared_ptr<grpc::Channel>& channel, int inflight,
+                  const std::vector<grpc::ByteBuffer>& requests, std::size_t first_request,
+                  Clock::time_point measure_from, Clock::time_point measure_until, WorkerTally& tally) {
+  struct Call {
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<grpc::ByteBuffer>> reader;
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    Clock::time_point start;
+  };
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  std::vector<Call> calls(static_cast<std::size_t>(inflight));
+  std::size_t next = first_request;
+  auto start = [&](Call& call) {
+    call.context = std::make_unique<grpc::ClientContext>();
+    call.context->set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+    call.start = Clock::now();
+    call.reader = stub.PrepareUnaryCall(call.context.get(), kVerifyMethod, requests[next], &cq);
+    next = (next + 1) % requests.size();
+    call.reader->StartCall();
+    call.reader->Finish(&call.response, &call.status, &call);
+  };
+  for (auto& call : calls) start(call);
+
+  int outstanding = inflight;
+  void* tag;
+  bool ok;
+  while (outstanding > 0 && cq.Next(&tag, &ok)) {
+    const auto now = Clock::now();
+    Call& call = *static_cast<Call*>(tag);
+    if (now >= measure_from && now < measure_until) {
+      ++tally.completed;
+      if (call.status.ok()) {
+        tally.latencies_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(now - call.start).count());
+      } else {
+        const auto code = call.status.error_code();
+        if (tally.errors[code]++ == 0) tally.first_message[code] = call.status.error_message();
+      }
+    }
+    if (now < measure_until) {
+      start(call);
+    } else {
+      --outstanding;
+    }
+  }
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+}
+
+struct CpuShare {
+  std::string name;
+  pid_t pid;
+};
+
+struct RunReport {
+  std::string target;
+  int64_t completed = 0;
+  int64_t errors = 0;
+  double throughput = 0;  // OK calls per second
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+  std::map<grpc::StatusCode, int64_t> error_codes;
+  std::map<grpc::StatusCode, std::string> first_message;
+  std::string cpu;  // each process's CPU use over the measured window
+};
+
+double PercentileMs(const std::vector<int64_t>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return static_cast<double>(sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1]) / 1e6;
+}
+
+// The same client for every target: `channels` distinct channels, a thread
+// each, a warm-up, then the measured window.
+RunReport Drive(const std::string& target, const std::string& address, const Settings& settings,
+                const std::vector<grpc::ByteBuffer>& requests, const std::vector<CpuShare>& processes) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < settings.channels; ++i) {
+    grpc::ChannelArguments args;
+    // A distinct argument per channel, so each gets its own subchannel and connection.
+    args.SetInt("gongkai.bench.channel", i);
+    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+      throw BrokenSetup(target + ": channel " + std::to_string(i) + " to " + address + " did not connect");
+    }
+    channels.push_back(channel);
+  }
+
+  const auto begin = Clock::now();
+  const auto measure_from = begin + kWarmUp;
+  const auto measure_until = measure_from + std::chrono::seconds(settings.seconds);
+  std::vector<WorkerTally> tallies(channels.size());
+  const auto per_worker = kExpectedCallsPerSecond * settings.seconds / settings.channels;
+  for (auto& t : tallies) t.latencies_ns.reserve(static_cast<std::size_t>(per_worker));
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    workers.emplace_back(DriveChannel, std::cref(channels[i]), settings.inflight, std::cref(requests),
+                         i * requests.size() / channels.size(), measure_from, measure_until, std::ref(tallies[i]));
+  }
+
+  std::this_thread::sleep_until(measure_from);
+  std::vector<double> cpu_before;
+  for (const auto& p : processes) cpu_before.push_back(CpuSeconds(p.pid));
+  std::this_thread::sleep_until(measure_until);
+  RunReport report;
+  report.target = target;
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    char share[64];
+    std::snprintf(share, sizeof share, "%s%s %.0f%%", i == 0 ? "" : ", ", processes[i].name.c_str(),
+                  100.0 * (CpuSeconds(processes[i].pid) - cpu_before[i]) / settings.seconds);
+    report.cpu += share;
+  }
+  for (auto& w : workers) w.join();
+
+  std::vector<int64_t> latencies;
+  for (auto& t : tallies) {
+    report.completed += t.completed;
+    latencies.insert(latencies.end(), t.latencies_ns.begin(), t.latencies_ns.end());
+    for (const auto& [code, n] : t.errors) {
+      report.errors += n;
+      report.error_codes[code] += n;
+      report.first_message.emplace(code, t.first_message[code]);
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  report.throughput = static_cast<double>(latencies.size()) / settings.seconds;
+  report.p50_ms = PercentileMs(latencies, 0.50);
+  report.p90_ms = PercentileMs(latencies, 0.90);
+  report.p99_ms = PercentileMs(latencies, 0.99);
+  report.max_ms = latencies.empty() ? 0 : static_cast<double>(latencies.back()) / 1e6;
+  return report;
+}
+
+void PrintRow(const RunReport& r) {
+  std::printf("%-8s %10lld %8lld %11.0f %8.2f %8.2f %8.2f %8.2f\n", r.target.c_str(),
+              static_cast<long long>(r.completed), static_cast<long long>(r.errors), r.throughput, r.p50_ms,
+              r.p90_ms, r.p99_ms, r.max_ms);
+}
+
+void PrintErrors(const RunReport& r) {
+  for (const auto& [code, n] : r.error_codes) {
+    std::printf("  %s errors: %s x %lld (first: \"%s\")\n", r.target.c_str(), common::CodeName(code).c_str(),
+                static_cast<long long>(n), r.first_message.at(code).c_str());
+  }
+}
+
+int Run(const Settings& settings) {
+  std::printf("verify_bench: %u cores, %d channels x %d calls in flight, %lld s warm-up, %d s measured\n",
+              std::thread::hardware_concurrency(), settings.channels, settings.inflight,
+              static_cast<long long>(kWarmUp.count()), settings.seconds);
+  std::fflush(stdout);
+
+  testing::PlatformOptions options;
+  // The bench measures the service, not the per-caller limit (all its calls come from one address).
+  options.gateway_env = {{"GONGKAI_RATE_LIMIT", "1000000"}, {"GONGKAI_RATE_WINDOW_MS", "100"}};
+  testing::Platform platform(options);
+  const pid_t registry_pid = platform.registry().process->pid();
+  const pid_t gateway_pid = platform.gateway().process->pid();
+
+  auto gateway = RegistryService::NewStub(platform.Gateway());
+  LoadAgencies(platform, *gateway);
+  const double load_seconds = LoadOfficers(platform, *gateway, settings.officers);
+  std::printf("load:     %zu agencies, %d officers in batches of %d through the gateway: %.1f s, %.0f officers/s\n",
+              kCities.size(), settings.officers, kBatchSize, load_seconds, settings.officers / load_seconds);
+  std::printf("registry RSS with %d officers loaded: %s (peak %s)\n", settings.officers,
+              Mib(StatusKb(registry_pid, "VmRSS")).c_str(), Mib(StatusKb(registry_pid, "VmHWM")).c_str());
+  std::fflush(stdout);
+
+  CheckVerdicts(platform, settings.officers);
+  const auto requests = VerifyRequests(settings.officers);
+
+  RunReport echo;
+  {
+    EchoServer server;
+    CheckEcho(server.address(), requests.front());
+    echo = Drive("echo", server.address(), settings, requests, {{"bench (client+echo)", getpid()}});
+  }
+  const std::string gateway_address = "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc);
+  RunReport through_gateway = Drive("gateway", gateway_address, settings, requests,
+                                    {{"bench (client)", getpid()}, {"gateway", gateway_pid}, {"registry", registry_pid}});
+  CheckVerdicts(platform, settings.officers);
+
+  std::printf("\nVerifyCertificate (%d%% never-issued numbers), %d s measured:\n", kUnknownPercent, settings.seconds);
+  std::printf("%-8s %10s %8s %11s %8s %8s %8s %8s\n", "target", "calls", "errors", "calls/s", "p50 ms", "p90 ms",
+              "p99 ms", "max ms");
+  PrintRow(echo);
+  PrintRow(through_gateway);
+  PrintErrors(echo);
+  PrintErrors(through_gateway);
+  std::printf("cpu (echo):    %s\n", echo.cpu.c_str());
+  std::printf("cpu (gateway): %s (PostgreSQL backends not counted)\n", through_gateway.cpu.c_str());
+  const double ratio = echo.throughput > 0 ? through_gateway.throughput / echo.throughput : 0;
+  std::printf("ratio gateway/echo throughput: %.3f\n", ratio);
+  std::printf("registry RSS after the run: %s (peak %s); gateway RSS: %s\n",
+              Mib(StatusKb(registry_pid, "VmRSS")).c_str(), Mib(StatusKb(registry_pid, "VmHWM")).c_str(),
+              Mib(StatusKb(gateway_pid, "VmRSS")).c_str());
+
+  const bool errors_free = through_gateway.errors == 0;
+  std::printf("\ntarget: ratio >= %.1f, p99 < %.0f ms\n", kTargetRatio, kTargetP99Ms);
+  std::printf("  ratio %.3f: %s\n", ratio, ratio >= kTargetRatio ? "met" : "not met");
+  std::printf("  gateway p99 %.2f ms: %s\n", through_gateway.p99_ms,
+              through_gateway.p99_ms < kTargetP99Ms ? "met" : "not met");
+  if (!errors_free) {
+    std::printf("  gateway errors: %lld calls failed (see above)\n", static_cast<long long>(through_gateway.errors));
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace gongkai
+
+int main(int argc, char** argv) {
+  gongkai::common::Config config(argc, argv);
+  gongkai::Settings settings;
+  settings.seconds = static_cast<int>(config.Int("GONGKAI_BENCH_SECONDS", 10, 1, 600, "measured seconds per target"));
+  settings.channels = static_cast<int>(config.Int("GONGKAI_BENCH_CHANNELS", 4, 1, 64, "client channels (connections)"));
+  settings.inflight = static_cast<int>(config.Int("GONGKAI_BENCH_INFLIGHT", 16, 1, 1024, "calls in flight per channel"));
+  settings.officers = static_cast<int>(
+      config.Int("GONGKAI_BENCH_OFFICERS", 100'000, 1, 1'000'000, "officers loaded before the run"));
+  config.Finish();
+  try {
+    return gongkai::Run(settings);
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "verify_bench: broken setup: %s\n", e.what());
+    return 1;
+  }
+}
