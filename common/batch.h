@@ -3,6 +3,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,13 @@ enum class UpsertOutcome { kAccepted, kUnchanged };
 
 // The proto JSON of a record, as rejections keep it.
 std::string RecordJson(const google::protobuf::Message& record);
+
+// One page of a city's rejections for a ListRejections call: `list(before_id,
+// limit)` reads the store; returns the next page token ("" on the last page).
+// Throws INVALID_ARGUMENT for a token this service did not issue.
+std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, int)>& list,
+                           const std::string& page_token, int32_t page_size,
+                           google::protobuf::RepeatedPtrField<v1::Rejection>* out);
 
 // One batch write from a city system, record by record: every record gets a
 // result; invalid ones are REJECTED with every violation and kept as

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "gongkai/common/v1/access.pb.h"
+#include "gongkai/penalties/v1/penalties.pb.h"
 #include "gongkai/registry/v1/registry.pb.h"
 
 namespace gongkai::gateway {
@@ -26,6 +27,7 @@ std::string TypeOf(const MethodDescriptor& m) {
 const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices() {
   static const std::vector<const google::protobuf::ServiceDescriptor*> kServices = {
       registry::v1::Agency::descriptor()->file()->FindServiceByName("RegistryService"),
+      penalties::v1::PenaltyDecision::descriptor()->file()->FindServiceByName("PenaltiesService"),
   };
   return kServices;
 }

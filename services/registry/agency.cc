@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/calendar/iso_date.h"
+#include "common/domains.h"
 #include "common/identifiers.h"
 
 namespace gongkai::registry {
@@ -21,32 +22,6 @@ void RequireText(common::Violations& out, const std::string& path, const char* f
 
 }  // namespace
 
-const std::vector<std::string>& EnforcementDomains() {
-  static const std::vector<std::string> kDomains = {
-      "market_regulation",     // 市场监管
-      "ecology_environment",   // 生态环境
-      "transport",             // 交通运输
-      "urban_management",      // 城市管理
-      "agriculture",           // 农业农村
-      "culture_tourism",       // 文化市场
-      "emergency_management",  // 应急管理
-      "health",                // 卫生健康
-      "natural_resources",     // 自然资源
-      "housing_construction",  // 住房城乡建设
-      "water",                 // 水利
-      "public_security",       // 公安
-      "education",             // 教育
-      "other",
-  };
-  return kDomains;
-}
-
-bool IsKeyDomain(std::string_view domain) {
-  const auto& all = EnforcementDomains();
-  auto it = std::find(all.begin(), all.end(), domain);
-  return it != all.end() && it - all.begin() < 5;
-}
-
 common::Violations ValidateAgency(const Agency& a, const std::string& path) {
   common::Violations out;
   if (auto problem = common::CheckCreditCode(a.credit_code)) {
@@ -62,10 +37,9 @@ common::Violations ValidateAgency(const Agency& a, const std::string& path) {
     out.push_back({path + ".domains", "at least one enforcement domain is required"});
   }
   std::set<std::string> seen;
-  const auto& known = EnforcementDomains();
   for (std::size_t i = 0; i < a.domains.size(); ++i) {
     const std::string field = path + ".domains[" + std::to_string(i) + "]";
-    if (std::find(known.begin(), known.end(), a.domains[i]) == known.end()) {
+    if (!common::IsKnownDomain(a.domains[i])) {
       out.push_back({field, "unknown enforcement domain '" + a.domains[i] + "'"});
     } else if (!seen.insert(a.domains[i]).second) {
       out.push_back({field, "listed twice"});

@@ -26,11 +26,6 @@ struct Agency {
   std::string qualification_confirmed_on;  // YYYY-MM-DD, empty when never
 };
 
-// The enforcement domains the platform knows, by code. The first five are the
-// plan's key domains (重点领域).
-const std::vector<std::string>& EnforcementDomains();
-bool IsKeyDomain(std::string_view domain);
-
 // Every content rule an agency breaks (DOMAIN.md, "Agency"); field paths are
 // prefixed with `path` (e.g. "agencies[3]").
 common::Violations ValidateAgency(const Agency& agency, const std::string& path);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/domains.h"
 #include "common/identifiers.h"
 
 namespace gongkai::registry {
@@ -71,9 +72,9 @@ TEST(AgencyRules, NeedsAtLeastOneDomainAndNoRepeats) {
 
 TEST(AgencyRules, KeyDomainsAreThePlansFive) {
   for (const char* d : {"market_regulation", "ecology_environment", "transport", "urban_management", "agriculture"}) {
-    EXPECT_TRUE(IsKeyDomain(d)) << d;
+    EXPECT_TRUE(common::IsKeyDomain(d)) << d;
   }
-  EXPECT_FALSE(IsKeyDomain("health"));
+  EXPECT_FALSE(common::IsKeyDomain("health"));
 }
 
 }  // namespace

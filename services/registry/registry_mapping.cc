@@ -1,5 +1,7 @@
 #include "services/registry/registry_mapping.h"
 
+#include "common/legal_proto.h"
+
 namespace gongkai::registry {
 
 Agency AgencyFromProto(const v1::Agency& p) {
@@ -30,24 +32,6 @@ void AgencyToProto(const Agency& a, v1::Agency* p) {
   p->set_updated_at(a.updated_at);
 }
 
-std::vector<common::LegalProvision> LegalBasisFromProto(
-    const google::protobuf::RepeatedPtrField<common::v1::LegalProvision>& proto) {
-  std::vector<common::LegalProvision> out;
-  for (const auto& p : proto) out.push_back({p.law(), p.article(), p.paragraph(), p.item()});
-  return out;
-}
-
-void LegalBasisToProto(const std::vector<common::LegalProvision>& basis,
-                       google::protobuf::RepeatedPtrField<common::v1::LegalProvision>* proto) {
-  for (const auto& b : basis) {
-    auto* p = proto->Add();
-    p->set_law(b.law);
-    p->set_article(b.article);
-    p->set_paragraph(b.paragraph);
-    p->set_item(b.item);
-  }
-}
-
 PowersItem PowersItemFromProto(const v1::PowersItem& p) {
   PowersItem item;
   item.agency_credit_code = p.agency_credit_code();
@@ -55,7 +39,7 @@ PowersItem PowersItemFromProto(const v1::PowersItem& p) {
   item.source_version = p.source_version();
   item.name = p.name();
   item.category = static_cast<PowerCategory>(p.category());
-  item.legal_basis = LegalBasisFromProto(p.legal_basis());
+  item.legal_basis = common::LegalBasisFromProto(p.legal_basis());
   item.responsibilities = p.responsibilities();
   item.accountability = p.accountability();
   item.changed_on = p.changed_on();
@@ -68,7 +52,7 @@ void PowersItemToProto(const PowersItem& item, v1::PowersItem* p) {
   p->set_source_version(item.source_version);
   p->set_name(item.name);
   p->set_category(static_cast<v1::PowerCategory>(item.category));
-  LegalBasisToProto(item.legal_basis, p->mutable_legal_basis());
+  common::LegalBasisToProto(item.legal_basis, p->mutable_legal_basis());
   p->set_responsibilities(item.responsibilities);
   p->set_accountability(item.accountability);
   p->set_changed_on(item.changed_on);
@@ -81,7 +65,7 @@ DiscretionBenchmark BenchmarkFromProto(const v1::DiscretionBenchmark& p) {
   b.domain = p.domain();
   b.violation_code = p.violation_code();
   b.violation = p.violation();
-  b.legal_basis = LegalBasisFromProto(p.legal_basis());
+  b.legal_basis = common::LegalBasisFromProto(p.legal_basis());
   b.measure = static_cast<Measure>(p.measure());
   for (const auto& t : p.tiers()) {
     BenchmarkTier tier;
@@ -121,7 +105,7 @@ void BenchmarkToProto(const DiscretionBenchmark& b, v1::DiscretionBenchmark* p) 
   p->set_domain(b.domain);
   p->set_violation_code(b.violation_code);
   p->set_violation(b.violation);
-  LegalBasisToProto(b.legal_basis, p->mutable_legal_basis());
+  common::LegalBasisToProto(b.legal_basis, p->mutable_legal_basis());
   p->set_measure(static_cast<v1::Measure>(b.measure));
   for (const auto& t : b.tiers) TierToProto(t, p->add_tiers());
   p->set_source_version(b.source_version);

@@ -24,9 +24,4 @@ Officer OfficerFromProto(const v1::Officer& proto);
 // The published fields only (DOMAIN.md: name, agency, category, certificate, validity, status).
 void PublicOfficerToProto(const Officer& officer, v1::Officer* proto);
 
-std::vector<common::LegalProvision> LegalBasisFromProto(
-    const google::protobuf::RepeatedPtrField<common::v1::LegalProvision>& proto);
-void LegalBasisToProto(const std::vector<common::LegalProvision>& basis,
-                       google::protobuf::RepeatedPtrField<common::v1::LegalProvision>* proto);
-
 }  // namespace gongkai::registry

@@ -6,6 +6,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/clock.h"
+#include "common/domains.h"
 #include "common/errors.h"
 #include "common/identifiers.h"
 #include "common/paging.h"
@@ -34,11 +35,6 @@ std::string DecodeToken(const std::string& token, common::Violations& violations
 
 void ThrowIfAny(const common::Violations& violations, const char* what) {
   if (!violations.empty()) throw ServiceError::InvalidArgument(what, violations);
-}
-
-bool KnownDomain(const std::string& domain) {
-  const auto& all = EnforcementDomains();
-  return std::find(all.begin(), all.end(), domain) != all.end();
 }
 
 v1::VerifyCertificateResponse::Verdict VerdictToProto(Verdict v) {
@@ -142,7 +138,7 @@ grpc::Status RegistryService::ListAgencies(grpc::ServerContext* context, const v
     if (!request->city_code().empty() && !common::IsCityCode(request->city_code())) {
       violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
     }
-    if (!request->domain().empty() && !KnownDomain(request->domain())) {
+    if (!request->domain().empty() && !common::IsKnownDomain(request->domain())) {
       violations.push_back({"domain", "unknown enforcement domain"});
     }
     if (request->page_size() < 0) violations.push_back({"page_size", "must not be negative"});
@@ -167,28 +163,9 @@ grpc::Status RegistryService::ListAgencies(grpc::ServerContext* context, const v
 grpc::Status RegistryService::ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                                              v1::ListRejectionsResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    common::Violations violations;
-    std::string position = DecodeToken(request->page_token(), violations);
-    ThrowIfAny(violations, "bad page token");
-    int64_t before = position.empty() ? 0 : std::strtoll(position.c_str(), nullptr, 10);
-    const int page = common::PageSize(request->page_size());
-    auto rows = stores_.agencies.ListRejections(caller.city_code, before, page + 1);
-    bool more = static_cast<int>(rows.size()) > page;
-    if (more) rows.resize(page);
-    for (const auto& r : rows) {
-      auto* p = response->add_rejections();
-      p->set_kind(r.kind);
-      p->set_key(r.key);
-      p->set_source_version(r.source_version);
-      p->set_raw_json(r.raw_json);
-      p->set_received_at(r.received_at);
-      for (const auto& v : r.violations) {
-        auto* fv = p->add_violations();
-        fv->set_field(v.field);
-        fv->set_description(v.description);
-      }
-    }
-    if (more) response->set_next_page_token(common::EncodePageToken(std::to_string(rows.back().id)));
+    response->set_next_page_token(common::RejectionsPage(
+        [&](int64_t before, int limit) { return stores_.agencies.ListRejections(caller.city_code, before, limit); },
+        request->page_token(), request->page_size(), response->mutable_rejections()));
     return grpc::Status::OK;
   });
 }
@@ -301,7 +278,7 @@ grpc::Status RegistryService::UpsertBenchmarks(grpc::ServerContext* context,
       DiscretionBenchmark b = BenchmarkFromProto(proto);
       const std::string path = At("benchmarks", i);
       auto violations = ValidateBenchmark(b, path);
-      if (!b.domain.empty() && !KnownDomain(b.domain)) {
+      if (!b.domain.empty() && !common::IsKnownDomain(b.domain)) {
         violations.push_back({path + ".domain", "unknown enforcement domain '" + b.domain + "'"});
       }
       if (!common::IsIsoDate(b.changed_on)) {
@@ -324,7 +301,7 @@ grpc::Status RegistryService::ListBenchmarks(grpc::ServerContext* context, const
     if (!request->city_code().empty() && !common::IsCityCode(request->city_code())) {
       violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
     }
-    if (!request->domain().empty() && !KnownDomain(request->domain())) {
+    if (!request->domain().empty() && !common::IsKnownDomain(request->domain())) {
       violations.push_back({"domain", "unknown enforcement domain"});
     }
     ThrowIfAny(violations, "bad list request");
@@ -346,7 +323,7 @@ grpc::Status RegistryService::RecommendTier(grpc::ServerContext* context, const 
     if (!common::IsCityCode(request->city_code())) {
       violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
     }
-    if (!KnownDomain(request->domain())) violations.push_back({"domain", "unknown enforcement domain"});
+    if (!common::IsKnownDomain(request->domain())) violations.push_back({"domain", "unknown enforcement domain"});
     if (request->violation_code().empty()) violations.push_back({"violation_code", "required"});
     if (request->facts().amount_fen() < 0) violations.push_back({"facts.amount_fen", "must not be negative"});
     ThrowIfAny(violations, "bad recommendation request");

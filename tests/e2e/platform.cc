@@ -128,10 +128,19 @@ Platform::Platform(const PlatformOptions& options) {
                            {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                 options.registry_env),
                           dir_, "registry");
+  penalties_ = StartServer(GONGKAI_PENALTIES_BIN,
+                           Merge({{"GONGKAI_DATABASE_URL", db_.url()},
+                                  {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                                  {"GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:" + std::to_string(registry_.ports.grpc)},
+                                  {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                                 options.penalties_env),
+                           dir_, "penalties");
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
                          Merge({{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
                           {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
-                          {"GONGKAI_UPSTREAMS", "gongkai.registry.v1=127.0.0.1:" + std::to_string(registry_.ports.grpc)},
+                          {"GONGKAI_UPSTREAMS",
+                           "gongkai.registry.v1=127.0.0.1:" + std::to_string(registry_.ports.grpc) +
+                               ",gongkai.penalties.v1=127.0.0.1:" + std::to_string(penalties_.ports.grpc)},
                           {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
                           {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                options.gateway_env),
@@ -140,6 +149,7 @@ Platform::Platform(const PlatformOptions& options) {
 
 Platform::~Platform() {
   gateway_.process.reset();
+  penalties_.process.reset();
   registry_.process.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

@@ -48,10 +48,11 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
 struct PlatformOptions {
   std::map<std::string, std::string> registry_env;
   std::map<std::string, std::string> gateway_env;
+  std::map<std::string, std::string> penalties_env;
 };
 
-// The platform as real processes on free ports: a fresh database, the
-// registry, and the gateway in front, with a city principal per demo city, a
+// The platform as real processes on free ports: a fresh database, every
+// service, and the gateway in front, with a city principal per demo city, a
 // province and a desk principal.
 class Platform {
  public:
@@ -65,6 +66,7 @@ class Platform {
   // GET /metrics of the gateway.
   std::string GatewayMetrics() const;
   Server& registry() { return registry_; }
+  Server& penalties() { return penalties_; }
   Server& gateway() { return gateway_; }
   const std::string& database_url() const { return db_.url(); }
   const std::string& secret() const { return secret_; }
@@ -77,6 +79,7 @@ class Platform {
   std::string secret_;
   std::map<std::string, std::string> tokens_;
   Server registry_;
+  Server penalties_;
   Server gateway_;
 };
 

@@ -411,7 +411,9 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
 class RateLimitedRegistry : public RegistryEndToEnd {
  protected:
   testing::PlatformOptions Options() override {
-    return {{}, {{"GONGKAI_RATE_LIMIT", "5"}, {"GONGKAI_RATE_WINDOW_MS", "1000"}}};
+    testing::PlatformOptions options;
+    options.gateway_env = {{"GONGKAI_RATE_LIMIT", "5"}, {"GONGKAI_RATE_WINDOW_MS", "1000"}};
+    return options;
   }
 };
 
@@ -453,7 +455,9 @@ class RegistryWithPartialCalendar : public RegistryEndToEnd {
     std::filesystem::create_directories(calendar_dir_);
     std::filesystem::copy_file(std::string(GONGKAI_SOURCE_DIR) + "/data/calendar/cn-2025.json",
                                calendar_dir_ / "cn-2025.json", std::filesystem::copy_options::overwrite_existing);
-    return {{{"GONGKAI_CALENDAR_DIR", calendar_dir_.string()}}, {}};
+    testing::PlatformOptions options;
+    options.registry_env = {{"GONGKAI_CALENDAR_DIR", calendar_dir_.string()}};
+    return options;
   }
   void TearDown() override { std::filesystem::remove_all(calendar_dir_); }
   std::filesystem::path calendar_dir_;

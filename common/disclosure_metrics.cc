@@ -1,0 +1,22 @@
+#include "common/disclosure_metrics.h"
+
+namespace gongkai::common {
+
+DisclosureMetrics::DisclosureMetrics(prometheus::Registry& registry)
+    : total_(prometheus::BuildCounter()
+                 .Name("gongkai_disclosures_total")
+                 .Help("Records disclosed, by kind, city and whether by their deadline.")
+                 .Register(registry)),
+      lag_(prometheus::BuildHistogram()
+               .Name("gongkai_disclosure_lag_working_days")
+               .Help("Working days past the deadline at disclosure (0 when on time).")
+               .Register(registry)) {}
+
+void DisclosureMetrics::Disclosed(const std::string& kind, const std::string& city, const v1::Timeliness& t) {
+  const bool late = t.status() == v1::Timeliness::LATE;
+  total_.Add({{"kind", kind}, {"city", city}, {"outcome", late ? "late" : "on_time"}}).Increment();
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 60};
+  lag_.Add({{"kind", kind}, {"city", city}}, kBuckets).Observe(late ? t.lag_working_days() : 0);
+}
+
+}  // namespace gongkai::common

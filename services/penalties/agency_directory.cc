@@ -1,0 +1,85 @@
+#include "services/penalties/agency_directory.h"
+
+#include "common/errors.h"
+#include "common/log.h"
+
+namespace gongkai::penalties {
+namespace {
+
+void Prepare(grpc::ClientContext& ctx) {
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+}
+
+[[noreturn]] void RegistryUnavailable(const grpc::Status& status) {
+  common::Log(common::LogLevel::kWarning, "registry_unavailable",
+              {{"code", static_cast<int>(status.error_code())}});
+  throw common::ServiceError::Unavailable("the registry cannot be reached to check agencies; retry later");
+}
+
+}  // namespace
+
+RegistryDirectory::RegistryDirectory(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl)
+    : stub_(registry::v1::RegistryService::NewStub(std::move(channel))), ttl_(ttl) {}
+
+std::optional<AgencyInfo> RegistryDirectory::Agency(const std::string& credit_code) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = agencies_.find(credit_code);
+    if (it != agencies_.end() && it->second.expires > now) return it->second.value;
+  }
+  grpc::ClientContext ctx;
+  Prepare(ctx);
+  registry::v1::GetAgencyRequest request;
+  request.set_credit_code(credit_code);
+  registry::v1::Agency agency;
+  grpc::Status status = stub_->GetAgency(&ctx, request, &agency);
+  std::optional<AgencyInfo> info;
+  if (status.ok()) {
+    info = AgencyInfo{agency.city_code(), {agency.domains().begin(), agency.domains().end()}};
+  } else if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
+             status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) {
+    RegistryUnavailable(status);
+  }
+  std::lock_guard lock(mutex_);
+  agencies_[credit_code] = {now + (info ? ttl_ : ttl_ / 10), info};
+  return info;
+}
+
+std::optional<std::vector<TierRange>> RegistryDirectory::Benchmark(const std::string& city_code,
+                                                                   const std::string& domain,
+                                                                   const std::string& violation_code) {
+  const auto now = std::chrono::steady_clock::now();
+  const std::string key = city_code + "/" + domain;
+  std::map<std::string, std::vector<TierRange>> tables;
+  bool cached = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = tables_.find(key);
+    if (it != tables_.end() && it->second.expires > now) {
+      tables = it->second.value;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    grpc::ClientContext ctx;
+    Prepare(ctx);
+    registry::v1::ListBenchmarksRequest request;
+    request.set_city_code(city_code);
+    request.set_domain(domain);
+    registry::v1::ListBenchmarksResponse response;
+    grpc::Status status = stub_->ListBenchmarks(&ctx, request, &response);
+    if (!status.ok()) RegistryUnavailable(status);
+    for (const auto& b : response.benchmarks()) {
+      auto& tiers = tables[b.violation_code()];
+      for (const auto& t : b.tiers()) tiers.push_back({t.level(), t.penalty_min_fen(), t.penalty_max_fen()});
+    }
+    std::lock_guard lock(mutex_);
+    tables_[key] = {now + ttl_, tables};
+  }
+  auto it = tables.find(violation_code);
+  if (it == tables.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace gongkai::penalties

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gongkai/registry/v1/registry.grpc.pb.h"
+
+namespace gongkai::penalties {
+
+struct AgencyInfo {
+  std::string city_code;
+  std::vector<std::string> domains;
+};
+
+// A tier of a discretion benchmark, as far as a decision is checked against it.
+struct TierRange {
+  int level = 0;
+  int64_t penalty_min_fen = 0;
+  int64_t penalty_max_fen = 0;
+};
+
+// What the penalties service needs to know from the registry. Throws
+// common::ServiceError (UNAVAILABLE) when the registry cannot answer: an
+// unknown answer is never taken for "no such agency".
+class AgencyDirectory {
+ public:
+  virtual ~AgencyDirectory() = default;
+  virtual std::optional<AgencyInfo> Agency(const std::string& credit_code) = 0;
+  // The tiers of the city's benchmark for the violation; nullopt when it has none.
+  virtual std::optional<std::vector<TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
+                                                          const std::string& violation_code) = 0;
+};
+
+// The registry over gRPC, with answers cached briefly (a found agency for
+// `ttl`, an unknown one for a tenth of it, so a newly registered agency is
+// seen soon).
+class RegistryDirectory final : public AgencyDirectory {
+ public:
+  RegistryDirectory(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl);
+
+  std::optional<AgencyInfo> Agency(const std::string& credit_code) override;
+  std::optional<std::vector<TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
+                                                  const std::string& violation_code) override;
+
+ private:
+  template <typename T>
+  struct Entry {
+    std::chrono::steady_clock::time_point expires;
+    T value;
+  };
+
+  std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
+  const std::chrono::milliseconds ttl_;
+  std::mutex mutex_;
+  std::map<std::string, Entry<std::optional<AgencyInfo>>> agencies_;                 // guarded by mutex_
+  std::map<std::string, Entry<std::map<std::string, std::vector<TierRange>>>> tables_;  // by city/domain; guarded
+};
+
+}  // namespace gongkai::penalties

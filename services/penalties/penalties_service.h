@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+
+#include "common/deadlines.h"
+#include "common/disclosure_metrics.h"
+#include "common/identity.h"
+#include "common/scrape_gauges.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
+#include "services/penalties/agency_directory.h"
+#include "services/penalties/penalty_store.h"
+
+namespace gongkai::penalties {
+
+struct PenaltiesOptions {
+  int max_batch = 1000;
+};
+
+// The gRPC adapter of the penalties service: proto <-> domain, scope checks
+// against the registry, masking for the public, errors.
+class PenaltiesService final : public v1::PenaltiesService::Service {
+ public:
+  PenaltiesService(PenaltyStore& store, AgencyDirectory& agencies, const common::IdentitySigner& signer,
+                   const common::Deadlines& deadlines, common::DisclosureMetrics& metrics, PenaltiesOptions options);
+
+  grpc::Status UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
+                               v1::UpsertResponse* response) override;
+  grpc::Status SyncDecisions(grpc::ServerContext* context, grpc::ServerReader<v1::UpsertDecisionsRequest>* reader,
+                             v1::SyncSummary* response) override;
+  grpc::Status UpsertMeasures(grpc::ServerContext* context, const v1::UpsertMeasuresRequest* request,
+                              v1::UpsertResponse* response) override;
+  grpc::Status WithdrawDecision(grpc::ServerContext* context, const v1::WithdrawDecisionRequest* request,
+                                v1::PublishedRecord* response) override;
+  grpc::Status ReleaseMeasure(grpc::ServerContext* context, const v1::ReleaseMeasureRequest* request,
+                              v1::PublishedRecord* response) override;
+  grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
+                              v1::ListRejectionsResponse* response) override;
+  grpc::Status GetDecision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                           v1::PenaltyDecision* response) override;
+  grpc::Status ListPublished(grpc::ServerContext* context, const v1::ListPublishedRequest* request,
+                             v1::ListPublishedResponse* response) override;
+  grpc::Status GetPublished(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                            v1::PublishedRecord* response) override;
+  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
+                           v1::ListChangesResponse* response) override;
+
+ private:
+  // Validates, checks scope, masks and stores one batch of decisions; fills
+  // `results` (indexes from `first_index`).
+  void WriteDecisions(const common::CallerIdentity& caller,
+                      const google::protobuf::RepeatedPtrField<v1::PenaltyDecision>& decisions, int first_index,
+                      google::protobuf::RepeatedPtrField<common::v1::RecordResult>* results);
+  // The public form of a stored row, with its timeliness blocks.
+  void ToPublished(const RecordRow& row, v1::PublishedRecord* out) const;
+  void CountPublications(const std::vector<RecordToStore>& valid, const std::vector<WriteResult>& written,
+                         const std::string& city) const;
+
+  PenaltyStore& store_;
+  AgencyDirectory& agencies_;
+  const common::IdentitySigner& signer_;
+  const common::Deadlines& deadlines_;
+  common::DisclosureMetrics& metrics_;
+  PenaltiesOptions options_;
+};
+
+// Gauges read from the database at each scrape:
+// gongkai_disclosures_overdue{kind,city} (records rejected and still not
+// stored past their publication deadline) and
+// gongkai_kpi_ratio{kpi="key_domain_timeliness",scope} over the penalty kinds.
+std::shared_ptr<common::ScrapeGauges> MakePenaltyGauges(PenaltyStore& store, const common::Deadlines& deadlines);
+
+}  // namespace gongkai::penalties

@@ -1,0 +1,694 @@
+#include "services/penalties/penalty.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <string_view>
+
+#include "common/calendar/iso_date.h"
+#include "common/identifiers.h"
+
+namespace gongkai::penalties {
+namespace {
+
+using common::Violations;
+using std::chrono::sys_days;
+
+constexpr int64_t kMajorFineFen = 50'000'000;          // 500 000 yuan
+constexpr int32_t kMajorSuspensionDays = 90;           // 3 months
+constexpr int64_t kMaxAmountFen = 10'000'000'000'000;  // 10^13 fen: beyond any real penalty, far below overflow
+constexpr int32_t kMaxSuspensionDays = 3650;
+constexpr std::size_t kMaxSourceId = 64;
+constexpr std::size_t kMinExplanationBytes = 20;
+constexpr std::size_t kMinNecessityBytes = 10;
+constexpr std::string_view kEarliestDecision = "1990-01-01";
+// The 信用修复管理办法 tiers apply to decisions dated on or after this day.
+constexpr std::string_view kCreditRepairStart = "2026-04-01";
+
+constexpr char kMajorRule[] =
+    "a major penalty (罚款超过50万元/停产停业超过3个月/吊销许可证件) needs a legal-application "
+    "explanation naming the discretion tier used";
+
+// ---------------------------------------------------------------- UTF-8
+
+constexpr char32_t kInvalidByte = 0xFFFFFFFF;
+
+// The code point starting at text[pos] and its length in bytes; length 0 when
+// the bytes there are not UTF-8 (overlong form, surrogate, beyond U+10FFFF,
+// stray continuation byte or truncated sequence).
+std::size_t DecodeUtf8(std::string_view text, std::size_t pos, char32_t& cp) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char b0 = byte(pos);
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  std::size_t length = 0;
+  unsigned char low = 0x80;  // bounds of the second byte, which exclude overlong forms and surrogates
+  unsigned char high = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    length = 2;
+    cp = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    length = 3;
+    cp = b0 & 0x0F;
+    if (b0 == 0xE0) low = 0xA0;
+    if (b0 == 0xED) high = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    length = 4;
+    cp = b0 & 0x07;
+    if (b0 == 0xF0) low = 0x90;
+    if (b0 == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (text.size() - pos < length) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    const unsigned char b = byte(pos + i);
+    const unsigned char lo = i == 1 ? low : 0x80;
+    const unsigned char hi = i == 1 ? high : 0xBF;
+    if (b < lo || b > hi) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  return length;
+}
+
+// C0 (line feed and tab only where paragraphs are allowed), DEL and C1.
+bool IsControl(char32_t cp, bool multiline) {
+  if (cp < 0x20) return !(multiline && (cp == '\n' || cp == '\t'));
+  return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+}
+
+std::string CodePointName(char32_t cp) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
+  return buffer;
+}
+
+// ASCII whitespace and the ideographic space U+3000, which Chinese input
+// methods produce for an "empty" field.
+bool IsBlank(std::string_view s) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const char c = s[pos];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++pos;
+    } else if (s.substr(pos, 3) == "\xE3\x80\x80") {
+      pos += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view TrimBlank(std::string_view s) {
+  while (!s.empty()) {
+    if (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n') {
+      s.remove_prefix(1);
+    } else if (s.substr(0, 3) == "\xE3\x80\x80") {
+      s.remove_prefix(3);
+    } else {
+      break;
+    }
+  }
+  while (!s.empty()) {
+    if (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n') {
+      s.remove_suffix(1);
+    } else if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE3\x80\x80") {
+      s.remove_suffix(3);
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- text rules
+
+struct TextLimit {
+  std::size_t max_bytes;
+  bool multiline;  // line feeds and tabs allowed
+};
+constexpr TextLimit kNameText{200, false};    // names, numbers, codes, bodies
+constexpr TextLimit kPlainText{1000, false};  // other short text
+constexpr TextLimit kLongText{20000, true};   // facts, explanations, conditions: paragraphs
+
+enum class Presence { kRequired, kOptional };
+
+void Add(Violations& out, const std::string& path, std::string_view field, std::string description) {
+  std::string full = path;
+  full += field;
+  out.push_back({std::move(full), std::move(description)});
+}
+
+// Encoding and control characters; the length is the caller's.
+void CheckTextContent(Violations& out, const std::string& path, std::string_view field, std::string_view value,
+                      bool multiline) {
+  std::size_t bad_byte = std::string_view::npos;
+  char32_t control = 0;
+  bool has_control = false;
+  std::size_t pos = 0;
+  while (pos < value.size() && (bad_byte == std::string_view::npos || !has_control)) {
+    char32_t cp = 0;
+    const std::size_t length = DecodeUtf8(value, pos, cp);
+    if (length == 0) {
+      if (bad_byte == std::string_view::npos) bad_byte = pos;
+      ++pos;
+      continue;
+    }
+    if (!has_control && IsControl(cp, multiline)) {
+      has_control = true;
+      control = cp;
+    }
+    pos += length;
+  }
+  if (bad_byte != std::string_view::npos) {
+    Add(out, path, field, "not valid UTF-8 (first bad byte at offset " + std::to_string(bad_byte) + ")");
+  }
+  if (has_control) {
+    std::string description = "contains a control character (" + CodePointName(control) + ")";
+    if (!multiline && (control == '\n' || control == '\t')) description += "; line breaks and tabs only in long texts";
+    Add(out, path, field, std::move(description));
+  }
+}
+
+// The text rules of one free-text field. True when it broke none.
+bool CheckText(Violations& out, const std::string& path, std::string_view field, const std::string& value,
+               TextLimit limit, Presence presence) {
+  const std::size_t before = out.size();
+  if (presence == Presence::kRequired && IsBlank(value)) {
+    Add(out, path, field, "required");
+    return false;
+  }
+  if (value.empty()) return true;
+  CheckTextContent(out, path, field, value, limit.multiline);
+  if (value.size() > limit.max_bytes) {
+    Add(out, path, field,
+        "at most " + std::to_string(limit.max_bytes) + " bytes (got " + std::to_string(value.size()) + ")");
+  }
+  return out.size() == before;
+}
+
+bool IsPrintableAscii(std::string_view s) {
+  for (char c : s) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- identifiers and dates
+
+void CheckCreditCodeField(Violations& out, const std::string& path, std::string_view field, const std::string& code) {
+  if (IsBlank(code)) {
+    Add(out, path, field, "required");
+    return;
+  }
+  // CheckCreditCode quotes the offending character; keep bytes that are not
+  // printable out of the description, which travels as a proto string.
+  if (!IsPrintableAscii(code)) {
+    Add(out, path, field, "must be 18 characters from 0-9 and A-Y without I, O, Z, S, V (GB 32100)");
+    return;
+  }
+  if (auto problem = common::CheckCreditCode(code)) Add(out, path, field, *problem);
+}
+
+// The birth date in digits 7-14 of an ID that CheckCitizenId accepted.
+sys_days BirthDate(std::string_view id) {
+  const auto number = [&](std::size_t pos, std::size_t count) {
+    int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) value = value * 10 + (id[i] - '0');
+    return value;
+  };
+  const std::chrono::year_month_day date{std::chrono::year{number(6, 4)},
+                                         std::chrono::month{static_cast<unsigned>(number(10, 2))},
+                                         std::chrono::day{static_cast<unsigned>(number(12, 2))}};
+  return sys_days{date};
+}
+
+// Age counts in full years from the day after the birthday (周岁 "从周岁生日的第二天起算",
+// 最高人民法院法释〔2006〕1号 Art. 2), so on the 18th birthday itself the party is
+// still a minor; a 29 February birthday falls on 1 March in a common year.
+bool UnderEighteenOn(sys_days birth, sys_days on) {
+  const std::chrono::year_month_day born{birth};
+  const std::chrono::year_month eighteenth{born.year() + std::chrono::years{18}, born.month()};
+  const std::chrono::year_month_day_last month_end{eighteenth.year(), std::chrono::month_day_last{eighteenth.month()}};
+  sys_days birthday = sys_days{month_end};
+  if (born.day() <= month_end.day()) {
+    birthday = sys_days{std::chrono::year_month_day{eighteenth.year(), eighteenth.month(), born.day()}};
+  } else {
+    birthday += std::chrono::days{1};
+  }
+  return on <= birthday;
+}
+
+// Whether the party's own ID number shows them under 18 on `on`.
+bool IdShowsMinor(const Party& party, std::optional<sys_days> on) {
+  if (party.kind != Party::Kind::kNaturalPerson || !on || common::CheckCitizenId(party.id_number)) return false;
+  return UnderEighteenOn(BirthDate(party.id_number), *on);
+}
+
+// `on` is the date the party's age is judged on (the decision or measure
+// date), when that date is valid.
+void CheckParty(Violations& out, const std::string& path, const Party& party, std::optional<sys_days> on) {
+  const int kind = static_cast<int>(party.kind);
+  if (kind != 1 && kind != 2) Add(out, path, ".party.kind", "must be ORGANIZATION or NATURAL_PERSON");
+  CheckText(out, path, ".party.name", party.name, kNameText, Presence::kRequired);
+  if (party.kind == Party::Kind::kOrganization) {
+    CheckCreditCodeField(out, path, ".party.credit_code", party.credit_code);
+    // An organisation is published as sent: a citizen ID here would go out unmasked.
+    if (!party.id_number.empty()) {
+      Add(out, path, ".party.id_number", "must be empty for an organisation (a citizen ID is never published)");
+    }
+    if (party.minor) Add(out, path, ".party.minor", "only a natural person can be a minor");
+  } else if (party.kind == Party::Kind::kNaturalPerson) {
+    // A sole trader (个体工商户) may carry a credit code; it is not published.
+    if (!party.credit_code.empty()) CheckCreditCodeField(out, path, ".party.credit_code", party.credit_code);
+    if (IsBlank(party.id_number)) {
+      Add(out, path, ".party.id_number", "required for a natural person");
+    } else if (auto problem = common::CheckCitizenId(party.id_number)) {
+      Add(out, path, ".party.id_number", *problem);
+    } else if (on) {
+      const sys_days birth = BirthDate(party.id_number);
+      if (birth > *on) {
+        Add(out, path, ".party.id_number", "the birth date in digits 7-14 is after the decision date");
+      } else if (!party.minor && UnderEighteenOn(birth, *on)) {
+        Add(out, path, ".party.minor",
+            "must be true: the birth date in the ID number makes the party under 18 on the decision date "
+            "(a minor's case is never published)");
+      }
+    }
+  }
+  CheckText(out, path, ".party.address", party.address, kPlainText, Presence::kOptional);
+  CheckText(out, path, ".party.phone", party.phone, kNameText, Presence::kOptional);
+}
+
+void CheckRecordKey(Violations& out, const std::string& path, const std::string& agency_credit_code,
+                    const std::string& source_id, int64_t source_version) {
+  CheckCreditCodeField(out, path, ".agency_credit_code", agency_credit_code);
+  if (IsBlank(source_id)) {
+    Add(out, path, ".source_id", "required");
+  } else {
+    if (source_id.size() > kMaxSourceId) {
+      Add(out, path, ".source_id",
+          "at most " + std::to_string(kMaxSourceId) + " bytes (got " + std::to_string(source_id.size()) + ")");
+    }
+    if (!IsPrintableAscii(source_id)) {
+      Add(out, path, ".source_id", "printable ASCII only (no spaces, control characters or non-ASCII)");
+    }
+  }
+  if (source_version <= 0) Add(out, path, ".source_version", "must be a positive version number");
+}
+
+// ValidateLegalBasis checks presence and length; the law's name is free text too.
+void CheckLegalBasis(Violations& out, const std::string& path, std::string_view field,
+                     const std::vector<common::LegalProvision>& basis) {
+  const std::string list_path = path + std::string(field);
+  Violations found = common::ValidateLegalBasis(basis, list_path);
+  out.insert(out.end(), found.begin(), found.end());
+  for (std::size_t i = 0; i < basis.size(); ++i) {
+    const std::string& law = basis[i].law;
+    const std::string field = "[" + std::to_string(i) + "].law";
+    // ValidateLegalBasis sees only ASCII blanks; an ideographic space is blank too.
+    if (IsBlank(law) && law.find_first_not_of(" \t\r\n") != std::string::npos) Add(out, list_path, field, "required");
+    CheckTextContent(out, list_path, field, law, false);
+  }
+}
+
+bool RemedyGiven(const Remedy& remedy) {
+  return !remedy.review_body.empty() || !remedy.litigation_court.empty() || remedy.review_days != 0 ||
+         remedy.litigation_months != 0;
+}
+
+void CheckRemedy(Violations& out, const std::string& path, const Remedy& remedy) {
+  CheckText(out, path, ".remedy.review_body", remedy.review_body, kNameText, Presence::kRequired);
+  if (remedy.review_days < 1 || remedy.review_days > 365) {
+    Add(out, path, ".remedy.review_days", "must be 1 to 365 days (the law says 60)");
+  }
+  CheckText(out, path, ".remedy.litigation_court", remedy.litigation_court, kNameText, Presence::kRequired);
+  if (remedy.litigation_months < 1 || remedy.litigation_months > 24) {
+    Add(out, path, ".remedy.litigation_months", "must be 1 to 24 months (the law says 6)");
+  }
+}
+
+void CheckAmount(Violations& out, const std::string& path, std::string_view field, int64_t fen) {
+  if (fen < 0) {
+    Add(out, path, field, "must not be negative");
+  } else if (fen > kMaxAmountFen) {
+    Add(out, path, field, "at most " + std::to_string(kMaxAmountFen) + " fen");
+  }
+}
+
+void CheckResult(Violations& out, const std::string& path, const PenaltyResult& result) {
+  const bool imposes_something = result.warning || result.fine_fen > 0 || result.confiscation_fen > 0 ||
+                                 result.suspension_days > 0 || result.licence_revoked || !IsBlank(result.other);
+  if (!imposes_something) {
+    Add(out, path, ".result",
+        "at least one of warning, fine, confiscation, suspension, licence revocation or other is required");
+  }
+  CheckAmount(out, path, ".result.fine_fen", result.fine_fen);
+  CheckAmount(out, path, ".result.confiscation_fen", result.confiscation_fen);
+  if (result.suspension_days < 0 || result.suspension_days > kMaxSuspensionDays) {
+    Add(out, path, ".result.suspension_days", "must be 0 to " + std::to_string(kMaxSuspensionDays) + " days");
+  }
+  CheckText(out, path, ".result.other", result.other, kPlainText, Presence::kOptional);
+}
+
+// A tier of the discretion benchmark: 1 轻微免罚 .. 5 严重顶格.
+bool IsTier(int32_t tier) { return tier >= 1 && tier <= 5; }
+
+void CheckMajorPenaltyFields(Violations& out, const std::string& path, const PenaltyDecision& d) {
+  const std::string_view explanation_field = ".legal_application_explanation";
+  if (IsMajor(d.result)) {
+    if (IsBlank(d.legal_application_explanation)) {
+      Add(out, path, explanation_field, kMajorRule);
+    } else if (CheckText(out, path, explanation_field, d.legal_application_explanation, kLongText,
+                         Presence::kRequired) &&
+               d.legal_application_explanation.size() < kMinExplanationBytes) {
+      Add(out, path, explanation_field,
+          "at least " + std::to_string(kMinExplanationBytes) + " bytes: " + std::string(kMajorRule));
+    }
+    if (!IsTier(d.benchmark_tier)) {
+      Add(out, path, ".benchmark_tier",
+          std::string(kMajorRule) + ": benchmark_tier must be 1 (轻微免罚) to 5 (严重顶格)");
+    }
+  } else {
+    CheckText(out, path, explanation_field, d.legal_application_explanation, kLongText, Presence::kOptional);
+    if (d.benchmark_tier != 0 && !IsTier(d.benchmark_tier)) {
+      Add(out, path, ".benchmark_tier", "must be 1 (轻微免罚) to 5 (严重顶格), or 0 when no tier is given");
+    }
+  }
+  CheckText(out, path, ".benchmark_violation_code", d.benchmark_violation_code, kNameText, Presence::kOptional);
+}
+
+// ---------------------------------------------------------------- scrubbing
+
+struct Unit {
+  char32_t cp;  // kInvalidByte for a byte that is not UTF-8
+  std::size_t offset;
+  std::size_t size;
+};
+
+// ASCII and fullwidth digits: Chinese text often carries ０-９.
+int DigitValue(char32_t cp) {
+  if (cp >= '0' && cp <= '9') return static_cast<int>(cp - '0');
+  if (cp >= 0xFF10 && cp <= 0xFF19) return static_cast<int>(cp - 0xFF10);
+  return -1;
+}
+
+bool IsDigit(char32_t cp) { return DigitValue(cp) >= 0; }
+
+bool IsAlnum(char32_t cp) {
+  return IsDigit(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+         (cp >= 0xFF41 && cp <= 0xFF5A);
+}
+
+bool IsIdCheckX(char32_t cp) { return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0xFF58; }
+
+// What may stand between digit groups: space, hyphen, their fullwidth forms.
+bool IsGroupSeparator(char32_t cp) { return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D; }
+
+struct DigitGroup {
+  std::size_t begin;
+  std::size_t end;  // one past the last digit
+  bool check_x;     // followed directly by an ID check character X that ends the token
+};
+
+// How far from `start` (a digit that starts an alphanumeric token) the text
+// looks like an ID number, a phone number or a bank account; `start` when it
+// does not. The longest reading wins, so that a grouped account is not cut
+// short into a phone number.
+std::size_t SensitiveEnd(const std::vector<Unit>& units, std::size_t start) {
+  constexpr std::size_t kMaxGroups = 5;  // the longest pattern, a grouped 19-digit account
+  std::array<DigitGroup, kMaxGroups> groups{};
+  std::size_t count = 0;
+  std::size_t pos = start;
+  const auto alnum_at = [&](std::size_t i) { return i < units.size() && IsAlnum(units[i].cp); };
+  while (count < kMaxGroups) {
+    const std::size_t begin = pos;
+    while (pos < units.size() && IsDigit(units[pos].cp)) ++pos;
+    const bool check_x = pos < units.size() && IsIdCheckX(units[pos].cp) && !alnum_at(pos + 1);
+    groups[count++] = {begin, pos, check_x};
+    if (check_x) break;
+    if (pos + 1 < units.size() && IsGroupSeparator(units[pos].cp) && IsDigit(units[pos + 1].cp)) {
+      ++pos;
+    } else {
+      break;
+    }
+  }
+  const auto length = [&](std::size_t g) { return groups[g].end - groups[g].begin; };
+  const int first = DigitValue(units[start].cp);
+  const int second = length(0) > 1 ? DigitValue(units[start + 1].cp) : -1;
+  const bool mobile_prefix = first == 1 && second >= 3;
+  for (std::size_t k = count; k >= 1; --k) {
+    const DigitGroup& last = groups[k - 1];
+    const bool x = last.check_x;
+    bool match = false;
+    if (k == 1) {
+      const std::size_t d = length(0);
+      if (x) {
+        match = d == 17;  // 18-digit ID ending in X
+      } else {
+        match = d == 18 || d == 15 ||                  // ID numbers, new and old
+                (d == 11 && mobile_prefix) ||          // mobile
+                (d >= 10 && d <= 12 && first == 0) ||  // landline with area code, no separator
+                (d >= 16 && d <= 19);                  // bank account
+      }
+    } else if (k == 2) {
+      match = !x && first == 0 && length(0) >= 3 && length(0) <= 4 && length(1) >= 7 && length(1) <= 8;
+    } else if (k == 3) {
+      const bool mobile = !x && mobile_prefix && length(0) == 3 && length(1) == 4 && length(2) == 4;
+      const bool id = length(0) == 6 && length(1) == 8 && length(2) == (x ? 3u : 4u);
+      match = mobile || id;
+    } else {
+      // A bank account grouped in fours: 4-4-4-4 (16 digits) or 4-4-4-4-1..3 (17-19).
+      bool fours = !x;
+      for (std::size_t g = 0; g < 4; ++g) fours = fours && length(g) == 4;
+      match = fours && (k == 4 || length(4) <= 3);
+    }
+    if (!match) continue;
+    const std::size_t end = last.end + (x ? 1 : 0);
+    if (alnum_at(end)) continue;  // part of a longer code: a decision number, a credit code
+    return end;
+  }
+  return start;
+}
+
+// ---------------------------------------------------------------- dates
+
+struct CalendarDate {
+  int year;
+  unsigned month;
+  unsigned day;
+};
+
+std::optional<CalendarDate> ToCalendarDate(const std::string& iso_date) {
+  const auto parsed = common::ParseIsoDate(iso_date);
+  if (!parsed) return std::nullopt;
+  const std::chrono::year_month_day ymd{*parsed};
+  return CalendarDate{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day())};
+}
+
+// The last day the record may stay public: the day before the month
+// anniversary, on which it leaves the public view ("at the maximum").
+std::string LastPublicDay(const std::string& decision_date, int months) {
+  const auto anniversary = common::ParseIsoDate(AddMonths(decision_date, months));
+  if (!anniversary) return "";
+  return common::FormatIsoDate(*anniversary - std::chrono::days{1});
+}
+
+}  // namespace
+
+bool IsMajor(const PenaltyResult& result) {
+  return result.fine_fen > kMajorFineFen || result.suspension_days > kMajorSuspensionDays || result.licence_revoked;
+}
+
+Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, const std::string& today) {
+  Violations out;
+  CheckRecordKey(out, path, d.agency_credit_code, d.source_id, d.source_version);
+  CheckText(out, path, ".decision_number", d.decision_number, kNameText, Presence::kRequired);
+  CheckText(out, path, ".domain", d.domain, kNameText, Presence::kRequired);
+  const auto decided = common::ParseIsoDate(d.decision_date);
+  CheckParty(out, path, d.party, decided);
+  CheckText(out, path, ".facts", d.facts, kLongText, Presence::kRequired);
+  CheckLegalBasis(out, path, ".violated", d.violated);
+  CheckLegalBasis(out, path, ".applied", d.applied);
+  CheckResult(out, path, d.result);
+  CheckRemedy(out, path, d.remedy);
+  if (!decided) {
+    Add(out, path, ".decision_date", "must be a date YYYY-MM-DD");
+  } else if (d.decision_date > today) {
+    Add(out, path, ".decision_date", "must not be after today (" + today + ")");
+  } else if (d.decision_date < kEarliestDecision) {
+    Add(out, path, ".decision_date", "must not be before " + std::string(kEarliestDecision));
+  }
+  const int severity = static_cast<int>(d.severity);
+  if (severity < 1 || severity > 3) Add(out, path, ".severity", "must be MINOR, GENERAL or SERIOUS");
+  CheckMajorPenaltyFields(out, path, d);
+  return out;
+}
+
+Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, const std::string& today) {
+  Violations out;
+  CheckRecordKey(out, path, m.agency_credit_code, m.source_id, m.source_version);
+  CheckText(out, path, ".document_number", m.document_number, kNameText, Presence::kRequired);
+  CheckText(out, path, ".domain", m.domain, kNameText, Presence::kRequired);
+  const auto start = common::ParseIsoDate(m.period_start);
+  const auto end = common::ParseIsoDate(m.period_end);
+  CheckParty(out, path, m.party, start);
+  CheckLegalBasis(out, path, ".legal_basis", m.legal_basis);
+  const int type = static_cast<int>(m.type);
+  if (type < 1 || type > 5) Add(out, path, ".type", "must be SEAL, SEIZE, FREEZE, RESTRICT_LIBERTY or OTHER_MEASURE");
+  CheckText(out, path, ".object_name", m.object_name, kNameText, Presence::kRequired);
+  CheckText(out, path, ".object_quantity", m.object_quantity, kPlainText, Presence::kRequired);
+  if (!start) {
+    Add(out, path, ".period_start", "must be a date YYYY-MM-DD");
+  } else if (m.period_start > today) {
+    Add(out, path, ".period_start", "must not be after today (" + today + ")");
+  }
+  if (!end) {
+    Add(out, path, ".period_end", "must be a date YYYY-MM-DD");
+  } else if (start && *end < *start) {
+    Add(out, path, ".period_end", "must not be before period_start");
+  }
+  CheckText(out, path, ".release_conditions", m.release_conditions, kLongText, Presence::kRequired);
+  if (m.type == MeasureType::kRestrictLiberty) {
+    if (IsBlank(m.necessity_statement)) {
+      Add(out, path, ".necessity_statement", "required when the measure restricts personal liberty");
+    } else if (CheckText(out, path, ".necessity_statement", m.necessity_statement, kLongText, Presence::kRequired) &&
+               m.necessity_statement.size() < kMinNecessityBytes) {
+      Add(out, path, ".necessity_statement",
+          "at least " + std::to_string(kMinNecessityBytes) + " bytes when the measure restricts personal liberty");
+    }
+    CheckRemedy(out, path, m.remedy);
+  } else {
+    CheckText(out, path, ".necessity_statement", m.necessity_statement, kLongText, Presence::kOptional);
+    if (RemedyGiven(m.remedy)) CheckRemedy(out, path, m.remedy);
+  }
+  return out;
+}
+
+namespace {
+
+// 复姓 kept whole when masking: 欧阳娜娜 is 欧阳某某, not 欧某某.
+constexpr std::array<std::string_view, 64> kCompoundSurnames = {
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
+    "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "公冶", "太史", "申屠", "轩辕", "钟离",
+    "闻人", "赫连", "万俟", "司空", "东郭", "南门", "羊舌", "微生", "公羊", "梁丘", "左丘", "东门", "第五",
+    "拓跋", "夹谷", "宰父", "谷梁", "段干", "归海", "乐正", "漆雕", "壤驷", "公良", "濮阳", "太叔", "仲孙",
+    "单于", "淳于", "司寇", "子车", "颛孙", "巫马", "公西", "亓官", "鲜于", "闾丘", "完颜", "叱干"};
+
+std::string MaskName(std::string_view full_name) {
+  const std::string_view name = TrimBlank(full_name);
+  if (name.empty()) return "";
+  char32_t cp = 0;
+  const std::size_t first = DecodeUtf8(name, 0, cp);
+  if (first == 0) return "某某";  // not text: publish nothing of it
+  std::size_t surname = first;
+  const std::size_t second = first < name.size() ? DecodeUtf8(name, first, cp) : 0;
+  // A two-character name that is itself a compound surname (司马 = 司 + 马) would
+  // be published whole; only a longer name keeps the compound surname.
+  if (second > 0 && first + second < name.size()) {
+    for (std::string_view compound : kCompoundSurnames) {
+      if (name.substr(0, first + second) == compound) {
+        surname = first + second;
+        break;
+      }
+    }
+  }
+  return std::string(name.substr(0, surname)) + "某某";
+}
+
+std::string MaskIdNumber(const std::string& id) {
+  if (id.size() == 18 && IsPrintableAscii(id)) return id.substr(0, 6) + "********" + id.substr(14);
+  std::size_t characters = 0;
+  for (std::size_t pos = 0; pos < id.size(); ++characters) {
+    char32_t cp = 0;
+    const std::size_t length = DecodeUtf8(id, pos, cp);
+    pos += length == 0 ? 1 : length;
+  }
+  return std::string(characters, '*');
+}
+
+}  // namespace
+
+Party MaskParty(const Party& party) {
+  Party masked = party;
+  masked.address.clear();
+  masked.phone.clear();
+  if (party.kind == Party::Kind::kOrganization) return masked;
+  // Anything not known to be an organisation is masked as a person.
+  masked.name = MaskName(party.name);
+  masked.id_number = MaskIdNumber(party.id_number);
+  masked.credit_code.clear();
+  return masked;
+}
+
+std::string ScrubFreeText(const std::string& text) {
+  std::vector<Unit> units;
+  units.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    char32_t cp = 0;
+    const std::size_t length = DecodeUtf8(text, pos, cp);
+    if (length == 0) {
+      units.push_back({kInvalidByte, pos, 1});  // passed through as it came
+      ++pos;
+    } else {
+      units.push_back({cp, pos, length});
+      pos += length;
+    }
+  }
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < units.size()) {
+    if (IsDigit(units[i].cp) && (i == 0 || !IsAlnum(units[i - 1].cp))) {
+      const std::size_t end = SensitiveEnd(units, i);
+      if (end > i) {
+        for (; i < end; ++i) out += "＊";
+        continue;
+      }
+    }
+    out.append(text, units[i].offset, units[i].size);
+    ++i;
+  }
+  return out;
+}
+
+Retention RetentionOf(const PenaltyDecision& decision) {
+  const auto decided = common::ParseIsoDate(decision.decision_date);
+  // A record whose date cannot be read cannot be given a term: keep it private.
+  if (!decided) return {false, ""};
+  // The flag is the city's word; the ID's birth date is checked as well, so
+  // that a flag left unset never publishes a minor.
+  if (decision.party.minor || IdShowsMinor(decision.party, decided)) return {false, ""};
+  if (decision.decision_date < kCreditRepairStart) return {true, ""};
+  switch (decision.severity) {
+    case CreditSeverity::kGeneral:
+      return {true, LastPublicDay(decision.decision_date, 12)};
+    case CreditSeverity::kSerious:
+      return {true, LastPublicDay(decision.decision_date, 36)};
+    case CreditSeverity::kMinor:
+    default:  // no tier, no term: not published
+      return {false, ""};
+  }
+}
+
+std::string AddMonths(const std::string& iso_date, int months) {
+  const auto date = ToCalendarDate(iso_date);
+  if (!date) return "";
+  // In 64 bits, so that any `months` is safe; the result must stay a four-digit year.
+  const int64_t index = static_cast<int64_t>(date->year) * 12 + (date->month - 1) + months;
+  const int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
+  const int64_t month = index - year * 12 + 1;
+  if (year < 1 || year > 9999) return "";
+  const std::chrono::year_month_day_last last{
+      std::chrono::year{static_cast<int>(year)},
+      std::chrono::month_day_last{std::chrono::month{static_cast<unsigned>(month)}}};
+  const unsigned day = std::min(date->day, static_cast<unsigned>(last.day()));
+  return common::FormatIsoDate(sys_days{std::chrono::year_month_day{last.year(), last.month(), std::chrono::day{day}}});
+}
+
+}  // namespace gongkai::penalties

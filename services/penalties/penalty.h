@@ -1,0 +1,133 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/legal.h"
+#include "common/violations.h"
+
+namespace gongkai::penalties {
+
+// The party a decision or measure is against (当事人).
+struct Party {
+  enum class Kind { kUnset = 0, kOrganization = 1, kNaturalPerson = 2 };
+  Kind kind = Kind::kUnset;
+  std::string name;
+  std::string credit_code;  // organisations: unified social credit code (GB 32100)
+  std::string id_number;    // natural persons: citizen ID number (GB 11643)
+  bool minor = false;       // a natural person under 18: the case is never published
+  // Never published; kept for the city and the province.
+  std::string address;
+  std::string phone;
+};
+
+// What the decision imposes; amounts in fen.
+struct PenaltyResult {
+  bool warning = false;
+  int64_t fine_fen = 0;
+  int64_t confiscation_fen = 0;  // 没收违法所得/非法财物
+  int32_t suspension_days = 0;   // 责令停产停业
+  bool licence_revoked = false;  // 吊销许可证件
+  std::string other;             // 其他, in words
+};
+
+// How the party may challenge it (救济途径).
+struct Remedy {
+  std::string review_body;      // 复议机关
+  int32_t review_days = 0;      // 60 by law
+  std::string litigation_court; // 管辖法院
+  int32_t litigation_months = 0;  // 6 by law
+};
+
+// 信用修复管理办法 tier, deciding how long a decision stays public.
+enum class CreditSeverity { kUnset = 0, kMinor = 1, kGeneral = 2, kSerious = 3 };
+
+// A penalty decision (行政处罚决定) as a city system sends it, keyed by
+// (agency credit code, source id).
+struct PenaltyDecision {
+  std::string agency_credit_code;
+  std::string source_id;
+  int64_t source_version = 0;
+  std::string decision_number;  // 文书号
+  std::string domain;           // enforcement domain code
+  Party party;
+  std::string facts;  // 违法事实
+  std::vector<common::LegalProvision> violated;  // 违反的规定
+  std::vector<common::LegalProvision> applied;   // 处罚依据
+  PenaltyResult result;
+  Remedy remedy;
+  std::string decision_date;  // YYYY-MM-DD
+  CreditSeverity severity = CreditSeverity::kUnset;
+  // Major penalties only (IsMajor): 法律适用说明, naming the benchmark tier used.
+  std::string legal_application_explanation;
+  std::string benchmark_violation_code;  // the benchmark table applied, when one exists
+  int32_t benchmark_tier = 0;            // TierLevel of the registry (1 轻微免罚 .. 5 严重顶格)
+};
+
+// 查封 / 扣押 / 冻结 / 限制人身自由 / 其他.
+enum class MeasureType { kUnset = 0, kSeal = 1, kSeize = 2, kFreeze = 3, kRestrictLiberty = 4, kOther = 5 };
+
+// A coercive measure (行政强制措施), keyed by (agency credit code, source id).
+struct CoerciveMeasure {
+  std::string agency_credit_code;
+  std::string source_id;
+  int64_t source_version = 0;
+  std::string document_number;
+  std::string domain;
+  Party party;
+  std::vector<common::LegalProvision> legal_basis;
+  MeasureType type = MeasureType::kUnset;
+  std::string object_name;      // 对象名称
+  std::string object_quantity;  // 数量, with its unit
+  std::string period_start;     // YYYY-MM-DD: the measure date (clock start)
+  std::string period_end;       // YYYY-MM-DD
+  std::string release_conditions;  // 解除条件及程序
+  // Restricting personal liberty also needs these.
+  std::string necessity_statement;
+  Remedy remedy;
+};
+
+// 重大行政处罚: a fine over 500 000 yuan, a suspension over 3 months (90
+// days), or a revoked licence.
+bool IsMajor(const PenaltyResult& result);
+
+// Every content rule a decision breaks (DOMAIN.md, "Penalty decision"), field
+// by field under `path`. `today` (YYYY-MM-DD) bounds the decision date.
+// Free text must be valid UTF-8 without control characters and within its
+// length limit; a major penalty needs the legal-application explanation and
+// the benchmark tier.
+common::Violations ValidateDecision(const PenaltyDecision& decision, const std::string& path,
+                                    const std::string& today);
+
+// The same for a coercive measure (DOMAIN.md, "Coercive measure").
+common::Violations ValidateMeasure(const CoerciveMeasure& measure, const std::string& path, const std::string& today);
+
+// The public form of a party (脱敏): a natural person's name as surname +
+// 某某 (two-character compound surnames kept whole), the ID number as its
+// first 6 and last 4 with the middle masked, no address or phone; an
+// organisation in full with its credit code.
+Party MaskParty(const Party& party);
+
+// Free text as it may be published: ID numbers, mobile and landline phone
+// numbers and bank account numbers (runs of 11+ digits, possibly grouped by
+// spaces or dashes) are replaced with ＊ of the same length.
+std::string ScrubFreeText(const std::string& text);
+
+// Whether a decision may be public at all (a minor's case never is), and until
+// when (inclusive, YYYY-MM-DD): decisions dated on or after 2026-04-01 follow
+// the 信用修复管理办法 tiers, counted in calendar months from the decision
+// date: minor, not published; general, 1 year; serious, 3 years. Earlier
+// decisions carry no end date ("" means no end).
+struct Retention {
+  bool publishable = true;
+  std::string public_until;  // "" = no end
+};
+Retention RetentionOf(const PenaltyDecision& decision);
+
+// A date plus whole calendar months, clamped to the month's last day
+// (2026-01-31 + 1 month = 2026-02-28).
+std::string AddMonths(const std::string& iso_date, int months);
+
+}  // namespace gongkai::penalties

@@ -1,0 +1,149 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/batch.h"
+#include "common/migrations.h"
+#include "common/pg_pool.h"
+#include "common/rejections.h"
+
+namespace gongkai {
+// The penalties schema's migrations, compiled in from migrations/*.sql.
+const common::MigrationSet& gongkai_penalties_migrations();
+}  // namespace gongkai
+
+namespace gongkai::penalties {
+
+enum class PenaltyKind { kDecision = 1, kMeasure = 2 };
+
+// One valid record as the store keeps it: the record as sent (unmasked) and
+// its public form ("" when it may not be published at all).
+struct RecordToStore {
+  PenaltyKind kind = PenaltyKind::kDecision;
+  std::string agency_credit_code;
+  std::string source_id;
+  std::string domain;
+  int64_t source_version = 0;
+  std::string record_json;
+  std::string public_json;
+  std::string public_party_name;
+  std::string clock_start;   // YYYY-MM-DD
+  std::string public_until;  // YYYY-MM-DD or "" for no end
+};
+
+// A stored record with its publication state.
+struct RecordRow {
+  PenaltyKind kind = PenaltyKind::kDecision;
+  std::string agency_credit_code;
+  std::string source_id;
+  std::string city_code;
+  std::string domain;
+  int64_t source_version = 0;
+  std::string record_json;  // empty when read for the public
+  std::string public_json;  // empty when not publishable
+  std::string clock_start;
+  std::string published_on;
+  std::string public_until;
+  std::string withdrawn_on;
+  int withdrawal_reason = 0;
+  std::string withdrawal_explanation;
+  std::string withdrawal_event_date;
+  std::string released_on;
+  std::string release_explanation;
+};
+
+// What a write did: per valid record, its outcome, and for an accepted record
+// whether this is its first publication.
+struct WriteResult {
+  common::UpsertOutcome outcome = common::UpsertOutcome::kUnchanged;
+  bool first_publication = false;
+};
+
+struct PublishedFilter {
+  PenaltyKind kind = PenaltyKind::kDecision;
+  std::string city_code;
+  std::string agency_credit_code;
+  std::string domain;
+  std::string date_from;
+  std::string date_to;
+  std::string party_name;
+  // Keyset position: the last row of the previous page.
+  std::string after_clock_start;
+  std::string after_agency;
+  std::string after_source_id;
+  int limit = 50;
+};
+
+// Feed event types, as in penalties.v1.Change.Type.
+enum class ChangeType { kPublished = 1, kWithdrawn = 2, kReleased = 3, kUnpublished = 4 };
+
+struct ChangeRow {
+  int64_t seq = 0;
+  ChangeType type = ChangeType::kPublished;
+  RecordRow record;  // as it was at the change, without the unmasked record
+};
+
+// Timeliness inputs of records and rejections in bulk, for the KPI gauges.
+struct PublicationCount {
+  PenaltyKind kind;
+  std::string city_code;
+  std::string domain;
+  std::string clock_start;
+  std::string published_on;  // "" for a rejected record not yet stored
+  int64_t count;
+};
+
+class PenaltyStore {
+ public:
+  virtual ~PenaltyStore() = default;
+  // Stores the records published on `today` (a new version keeps its first
+  // publication date), records the rejections, and appends a feed event per
+  // change of what the public sees, all in one transaction.
+  virtual std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
+                                               const std::vector<common::Rejection>& rejected,
+                                               const std::string& today) = 0;
+  // With the unmasked record.
+  virtual std::optional<RecordRow> Get(PenaltyKind kind, const std::string& agency, const std::string& source_id) = 0;
+  // Marks a decision withdrawn (first report wins) and appends the feed event;
+  // nullopt when there is no such decision.
+  virtual std::optional<RecordRow> Withdraw(const std::string& agency, const std::string& source_id, int reason,
+                                            const std::string& explanation, const std::string& event_date,
+                                            const std::string& today) = 0;
+  virtual std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id,
+                                           const std::string& release_date, const std::string& explanation) = 0;
+  // Public, not withdrawn, within retention on `today`; newest first.
+  virtual std::vector<RecordRow> ListPublished(const PublishedFilter& filter, const std::string& today) = 0;
+  virtual std::vector<ChangeRow> Changes(int64_t after_seq, int limit) = 0;
+  virtual std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id,
+                                                        int limit) = 0;
+  // Grouped counts of every stored record and every rejected one (by the
+  // clock start it claims), for the timeliness gauges.
+  virtual std::vector<PublicationCount> PublicationCounts() = 0;
+};
+
+class PgPenaltyStore final : public PenaltyStore {
+ public:
+  explicit PgPenaltyStore(common::PgPool& pool);
+
+  std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
+                                       const std::vector<common::Rejection>& rejected,
+                                       const std::string& today) override;
+  std::optional<RecordRow> Get(PenaltyKind kind, const std::string& agency, const std::string& source_id) override;
+  std::optional<RecordRow> Withdraw(const std::string& agency, const std::string& source_id, int reason,
+                                    const std::string& explanation, const std::string& event_date,
+                                    const std::string& today) override;
+  std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id,
+                                   const std::string& release_date, const std::string& explanation) override;
+  std::vector<RecordRow> ListPublished(const PublishedFilter& filter, const std::string& today) override;
+  std::vector<ChangeRow> Changes(int64_t after_seq, int limit) override;
+  std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
+  std::vector<PublicationCount> PublicationCounts() override;
+
+ private:
+  common::PgPool& pool_;
+  common::RejectionLog rejections_;
+};
+
+}  // namespace gongkai::penalties

@@ -1,0 +1,845 @@
+#include "services/penalties/penalty.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <climits>
+
+#include "common/identifiers.h"
+
+namespace gongkai::penalties {
+namespace {
+
+constexpr char kToday[] = "2026-05-20";
+
+std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
+std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
+
+const std::string kAgency = CreditCode("11140100MB0000101");
+const std::string kCompany = CreditCode("91140100MA0KABCD1");
+const std::string kAdultId = CitizenId("14010119850315123");  // born 1985-03-15
+
+Remedy LawfulRemedy() { return {"太原市人民政府", 60, "太原市迎泽区人民法院", 6}; }
+
+PenaltyDecision ValidOrganisationDecision() {
+  PenaltyDecision d;
+  d.agency_credit_code = kAgency;
+  d.source_id = "TY-SJ-2026-000123";
+  d.source_version = 1;
+  d.decision_number = "晋太市监罚〔2026〕12号";
+  d.domain = "market";
+  d.party.kind = Party::Kind::kOrganization;
+  d.party.name = "太原市某某食品有限公司";
+  d.party.credit_code = kCompany;
+  d.facts = "当事人于2026年1月销售超过保质期的食品，货值金额3200元。\n经查属实。";
+  d.violated = {{"中华人民共和国食品安全法", 34, 0, 10}};
+  d.applied = {{"中华人民共和国食品安全法", 124, 1, 5}};
+  d.result.warning = true;
+  d.result.fine_fen = 5'000'000;
+  d.remedy = LawfulRemedy();
+  d.decision_date = "2026-04-15";
+  d.severity = CreditSeverity::kGeneral;
+  return d;
+}
+
+PenaltyDecision ValidPersonDecision() {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.source_id = "TY-SJ-2026-000124";
+  d.party = Party{};
+  d.party.kind = Party::Kind::kNaturalPerson;
+  d.party.name = "张三";
+  d.party.id_number = kAdultId;
+  d.party.address = "太原市小店区某街1号";
+  d.party.phone = "13812345678";
+  return d;
+}
+
+CoerciveMeasure ValidMeasure() {
+  CoerciveMeasure m;
+  m.agency_credit_code = kAgency;
+  m.source_id = "TY-QZ-2026-0042";
+  m.source_version = 3;
+  m.document_number = "晋太市监强〔2026〕4号";
+  m.domain = "market";
+  m.party.kind = Party::Kind::kOrganization;
+  m.party.name = "太原市某某食品有限公司";
+  m.party.credit_code = kCompany;
+  m.legal_basis = {{"中华人民共和国食品安全法", 110, 0, 4}};
+  m.type = MeasureType::kSeize;
+  m.object_name = "过期预包装食品";
+  m.object_quantity = "120箱";
+  m.period_start = "2026-05-01";
+  m.period_end = "2026-05-30";
+  m.release_conditions = "经检验合格的，予以解除扣押；\n当事人可向本机关申请解除。";
+  return m;
+}
+
+std::vector<std::string> Fields(const common::Violations& violations) {
+  std::vector<std::string> fields;
+  for (const auto& v : violations) fields.push_back(v.field);
+  return fields;
+}
+
+bool Names(const common::Violations& violations, const std::string& field) {
+  return std::any_of(violations.begin(), violations.end(), [&](const auto& v) { return v.field == field; });
+}
+
+std::string DescriptionOf(const common::Violations& violations, const std::string& field) {
+  for (const auto& v : violations) {
+    if (v.field == field) return v.description;
+  }
+  return "";
+}
+
+// ------------------------------------------------------------------ decisions
+
+TEST(DecisionRules, ValidOrganisationDecisionHasNoViolations) {
+  EXPECT_EQ(ValidateDecision(ValidOrganisationDecision(), "d", kToday), common::Violations{});
+}
+
+TEST(DecisionRules, ValidNaturalPersonDecisionHasNoViolations) {
+  EXPECT_EQ(ValidateDecision(ValidPersonDecision(), "d", kToday), common::Violations{});
+}
+
+TEST(DecisionRules, EveryBrokenRuleIsNamedByField) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.agency_credit_code = "";
+  d.source_id = "";
+  d.source_version = 0;
+  d.decision_number = " ";
+  d.domain = "";
+  d.party.kind = Party::Kind::kUnset;
+  d.party.name = "";
+  d.facts = "";
+  d.violated = {};
+  d.applied = {{"", 0, -1, -1}};
+  d.result = PenaltyResult{};
+  d.remedy = Remedy{};
+  d.decision_date = "2026-13-01";
+  d.severity = CreditSeverity::kUnset;
+  EXPECT_EQ(Fields(ValidateDecision(d, "decisions[3]", kToday)),
+            (std::vector<std::string>{"decisions[3].agency_credit_code",
+                                      "decisions[3].source_id",
+                                      "decisions[3].source_version",
+                                      "decisions[3].decision_number",
+                                      "decisions[3].domain",
+                                      "decisions[3].party.kind",
+                                      "decisions[3].party.name",
+                                      "decisions[3].facts",
+                                      "decisions[3].violated",
+                                      "decisions[3].applied[0].law",
+                                      "decisions[3].applied[0].article",
+                                      "decisions[3].applied[0].paragraph",
+                                      "decisions[3].applied[0].item",
+                                      "decisions[3].result",
+                                      "decisions[3].remedy.review_body",
+                                      "decisions[3].remedy.review_days",
+                                      "decisions[3].remedy.litigation_court",
+                                      "decisions[3].remedy.litigation_months",
+                                      "decisions[3].decision_date",
+                                      "decisions[3].severity"}));
+}
+
+TEST(DecisionRules, AgencyCreditCodeMustPassGb32100) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.agency_credit_code = kAgency.substr(0, 17) + (kAgency[17] == '0' ? '1' : '0');
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.agency_credit_code"});
+  EXPECT_EQ(v[0].description, "check character does not match (GB 32100)");
+  // A byte that is not text never reaches the description.
+  d.agency_credit_code = std::string("11140100MB000010\xff\x01", 18);
+  v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.agency_credit_code"});
+  EXPECT_EQ(v[0].description.find('\xff'), std::string::npos);
+}
+
+TEST(DecisionRules, SourceIdIsRequiredPrintableAsciiUpTo64Bytes) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.source_id = std::string(64, 'a');
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.source_id = std::string(65, 'a');
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.source_id"), "at most 64 bytes (got 65)");
+  for (const std::string& bad : std::vector<std::string>{"案件123", "a b", "a\tb", std::string("a\0b", 3), "\x7f"}) {
+    d.source_id = bad;
+    EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.source_id"}) << bad;
+  }
+  d.source_id = "  ";
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.source_id"), "required");
+}
+
+TEST(DecisionRules, SourceVersionMustBePositive) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.source_version = -1;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.source_version"});
+}
+
+TEST(DecisionRules, OrganisationNeedsValidCreditCode) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.credit_code = "";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.credit_code"});
+  d.party.credit_code = "91140100MA0KABCDI1";  // I is not in the GB 32100 alphabet
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.credit_code"});
+}
+
+TEST(DecisionRules, OrganisationMustNotCarryACitizenId) {
+  // An organisation is published as sent, so an ID here would be published.
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.id_number = kAdultId;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.id_number"});
+}
+
+TEST(DecisionRules, NaturalPersonNeedsValidCitizenId) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.id_number = "";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.id_number"});
+  d.party.id_number = kAdultId.substr(0, 17) + (kAdultId[17] == '0' ? '1' : '0');
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.id_number"});
+  EXPECT_EQ(v[0].description, "check character does not match (GB 11643)");
+  d.party.id_number = CitizenId("14010119850230123");  // 30 February
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.id_number"});
+}
+
+TEST(DecisionRules, NaturalPersonCreditCodeIsOptionalButValid) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.credit_code = CreditCode("92140100MA0KXY001");  // 个体工商户
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.party.credit_code = "92140100";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.credit_code"});
+}
+
+TEST(DecisionRules, PartyKindMustBeSet) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.kind = static_cast<Party::Kind>(7);
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.kind"});
+  EXPECT_EQ(v[0].description, "must be ORGANIZATION or NATURAL_PERSON");
+}
+
+TEST(DecisionRules, MinorOnlyForNaturalPersons) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.minor = true;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.minor"});
+  PenaltyDecision p = ValidPersonDecision();
+  p.party.minor = true;  // an adult at the decision may have been a minor at the violation
+  EXPECT_TRUE(ValidateDecision(p, "d", kToday).empty());
+}
+
+TEST(DecisionRules, UnderEighteenOnDecisionDateMustBeMarkedMinor) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.decision_date = "2026-03-10";
+  d.party.id_number = CitizenId("14010120080310123");  // 18th birthday on the decision date
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.minor"});
+  EXPECT_NE(v[0].description.find("under 18"), std::string::npos);
+  d.party.minor = true;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  // 周岁 counts from the day after the birthday: 18 full years on 2026-03-10.
+  d.party.minor = false;
+  d.party.id_number = CitizenId("14010120080309123");
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.party.id_number = CitizenId("14010120120101123");  // 14 years old
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.minor"});
+}
+
+TEST(DecisionRules, LeapDayBirthdayTurnsEighteenAfterFirstOfMarch) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.id_number = CitizenId("14010120080229123");
+  d.decision_date = "2026-03-01";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.minor"});
+  d.decision_date = "2026-03-02";
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+}
+
+TEST(DecisionRules, BirthDateAfterDecisionDateIsRejected) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.id_number = CitizenId("14010120260501123");
+  d.decision_date = "2026-04-15";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.id_number"});
+}
+
+TEST(DecisionRules, FactsAreRequired) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  for (std::string blank : {"", " \n\t", "\u3000\u3000"}) {
+    d.facts = blank;
+    auto v = ValidateDecision(d, "d", kToday);
+    EXPECT_EQ(Fields(v), std::vector<std::string>{"d.facts"});
+    EXPECT_EQ(v[0].description, "required");
+  }
+}
+
+TEST(DecisionRules, ViolatedAndAppliedNeedAValidLegalBasis) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.violated.clear();
+  d.applied = {{"中华人民共和国食品安全法", 0, 0, 0}};
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), (std::vector<std::string>{"d.violated", "d.applied[0].article"}));
+}
+
+TEST(DecisionRules, LawNameIsFreeText) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.violated = {{"中华人民共和国\a食品安全法", 34, 0, 10}, {"\xe4\xb8", 1, 0, 0}};
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"d.violated[0].law", "d.violated[1].law"}));
+  EXPECT_EQ(v[0].description, "contains a control character (U+0007)");
+  EXPECT_EQ(v[1].description, "not valid UTF-8 (first bad byte at offset 0)");
+}
+
+TEST(DecisionRules, ResultMustImposeSomething) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result = PenaltyResult{};
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.result"});
+  d.result.other = "  ";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.result"});
+  PenaltyResult each[6];
+  each[0].warning = true;
+  each[1].fine_fen = 1;
+  each[2].confiscation_fen = 1;
+  each[3].suspension_days = 1;
+  each[4].licence_revoked = true;
+  each[5].other = "责令改正";
+  for (const PenaltyResult& r : each) {
+    d.result = r;
+    d.legal_application_explanation = "依据裁量基准第5档（严重顶格）从重处罚，理由如下。";
+    d.benchmark_tier = 5;
+    EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  }
+}
+
+TEST(DecisionRules, AmountsAreNonNegativeAndAtMostTenToTheThirteenFen) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.legal_application_explanation = "依据裁量基准第5档（严重顶格）从重处罚，理由如下。";
+  d.benchmark_tier = 5;
+  d.result.fine_fen = 10'000'000'000'000;
+  d.result.confiscation_fen = 10'000'000'000'000;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.result.fine_fen = 10'000'000'000'001;
+  d.result.confiscation_fen = -1;
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"d.result.fine_fen", "d.result.confiscation_fen"}));
+  EXPECT_EQ(v[0].description, "at most 10000000000000 fen");
+  EXPECT_EQ(v[1].description, "must not be negative");
+  d.result.fine_fen = INT64_MIN;
+  d.result.confiscation_fen = INT64_MAX;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.result.fine_fen", "d.result.confiscation_fen"}));
+}
+
+TEST(DecisionRules, SuspensionDaysWithin0To3650) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.legal_application_explanation = "依据裁量基准第5档（严重顶格）从重处罚，理由如下。";
+  d.benchmark_tier = 5;
+  d.result.suspension_days = 3650;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.result.suspension_days = 3651;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.result.suspension_days"});
+  d.result.suspension_days = -1;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.result.suspension_days"});
+}
+
+TEST(DecisionRules, RemedyNeedsReviewBodyCourtAndPeriods) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.remedy = {"太原市人民政府", 1, "太原市迎泽区人民法院", 1};
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.remedy = {"太原市人民政府", 365, "太原市迎泽区人民法院", 24};
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.remedy = {"", 366, "\u3000", 25};
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.remedy.review_body", "d.remedy.review_days", "d.remedy.litigation_court",
+                                      "d.remedy.litigation_months"}));
+  d.remedy = {"太原市人民政府", 0, "太原市迎泽区人民法院", 0};
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(DescriptionOf(v, "d.remedy.review_days"), "must be 1 to 365 days (the law says 60)");
+  EXPECT_EQ(DescriptionOf(v, "d.remedy.litigation_months"), "must be 1 to 24 months (the law says 6)");
+}
+
+TEST(DecisionRules, DecisionDateIsValidNotInFutureNotBefore1990) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.decision_date = kToday;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.decision_date = "1990-01-01";
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  for (std::string bad : {"2026-05-21", "1989-12-31", "2026-02-29", "2026/04/15", "", "2026-4-15"}) {
+    d.decision_date = bad;
+    EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.decision_date"}) << bad;
+  }
+  d.decision_date = "2026-05-21";
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.decision_date"), "must not be after today (2026-05-20)");
+}
+
+TEST(DecisionRules, SeverityMustBeSet) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.severity = static_cast<CreditSeverity>(4);
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.severity"});
+  EXPECT_EQ(v[0].description, "must be MINOR, GENERAL or SERIOUS");
+}
+
+TEST(DecisionRules, MajorPenaltyNeedsLegalExplanation) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.licence_revoked = true;
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"d.legal_application_explanation", "d.benchmark_tier"}));
+  EXPECT_EQ(v[0].description,
+            "a major penalty (罚款超过50万元/停产停业超过3个月/吊销许可证件) needs a legal-application "
+            "explanation naming the discretion tier used");
+  d.legal_application_explanation = "依据裁量基准第4档（从重），因当事人拒不改正。";
+  d.benchmark_tier = 4;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.benchmark_tier = 6;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.benchmark_tier"});
+}
+
+TEST(DecisionRules, MajorExplanationNeedsAtLeast20Bytes) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.licence_revoked = true;
+  d.benchmark_tier = 5;
+  d.legal_application_explanation = "从重处罚。";  // 15 bytes
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.legal_application_explanation"});
+  EXPECT_EQ(v[0].description.rfind("at least 20 bytes", 0), 0u);
+  d.legal_application_explanation = std::string(20, 'x');
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.legal_application_explanation = "第5档\x01从重处罚，理由：拒不改正。";
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.legal_application_explanation"),
+            "contains a control character (U+0001)");
+}
+
+TEST(DecisionRules, MajorFineThresholdIsOver500000Yuan) {
+  PenaltyResult r;
+  r.fine_fen = 50'000'000;
+  EXPECT_FALSE(IsMajor(r));
+  r.fine_fen = 50'000'001;
+  EXPECT_TRUE(IsMajor(r));
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.fine_fen = 50'000'000;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.result.fine_fen = 50'000'001;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.legal_application_explanation", "d.benchmark_tier"}));
+}
+
+TEST(DecisionRules, MajorSuspensionThresholdIsOver90Days) {
+  PenaltyResult r;
+  r.suspension_days = 90;
+  EXPECT_FALSE(IsMajor(r));
+  r.suspension_days = 91;
+  EXPECT_TRUE(IsMajor(r));
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.suspension_days = 90;
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.result.suspension_days = 91;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.legal_application_explanation", "d.benchmark_tier"}));
+}
+
+TEST(DecisionRules, RevokedLicenceIsMajorButConfiscationAloneIsNot) {
+  PenaltyResult r;
+  r.licence_revoked = true;
+  EXPECT_TRUE(IsMajor(r));
+  PenaltyResult c;
+  c.confiscation_fen = 900'000'000;
+  EXPECT_FALSE(IsMajor(c));
+}
+
+TEST(DecisionRules, NonMajorTierIsOptionalButInRange) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.benchmark_tier = 3;
+  d.legal_application_explanation = "一般";
+  d.benchmark_violation_code = "SJ-SP-034";
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.benchmark_tier = -1;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.benchmark_tier"});
+}
+
+// ------------------------------------------------------------------ text rules
+
+TEST(TextRules, InvalidUtf8IsRejected) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  const std::string bad[] = {
+      "\xc0\xaf",          // overlong '/'
+      "\xe0\x80\xaf",      // overlong, three bytes
+      "\xed\xa0\x80",      // surrogate U+D800
+      "\xf4\x90\x80\x80",  // beyond U+10FFFF
+      "\xe4\xb8",          // truncated at the end
+      "\x80",              // stray continuation byte
+      "\xf5\x80\x80\x80",  // never a lead byte
+  };
+  for (const std::string& b : bad) {
+    d.party.name = "公司" + b;
+    auto v = ValidateDecision(d, "d", kToday);
+    EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.name"});
+    EXPECT_EQ(v.at(0).description, "not valid UTF-8 (first bad byte at offset 6)");
+  }
+}
+
+TEST(TextRules, ControlCharactersAreRejected) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.name = "某\a公司";
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.party.name"), "contains a control character (U+0007)");
+  d.party.name = "某公司\x7f";
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.party.name"), "contains a control character (U+007F)");
+  d.party.name = "某公司\xc2\x85";  // C1 NEL
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.party.name"), "contains a control character (U+0085)");
+  d.party.name = std::string("某公司\0", 10);
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.party.name"), "contains a control character (U+0000)");
+  d.party.name = "某\n公司";
+  EXPECT_TRUE(Names(ValidateDecision(d, "d", kToday), "d.party.name"));
+}
+
+TEST(TextRules, LineBreaksAndTabsOnlyInLongTexts) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.facts = "第一段。\n\t第二段。";
+  d.decision_number = "晋太市监罚\t〔2026〕12号";
+  d.result.other = "责令改正\n";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.decision_number", "d.result.other"}));
+  d = ValidOrganisationDecision();
+  d.facts = "第一段。\r\n第二段。";  // carriage return is still a control character
+  EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.facts"), "contains a control character (U+000D)");
+}
+
+TEST(TextRules, ByteLimitsPerField) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.name = std::string(200, 'a');
+  d.facts = std::string(20000, 'a');
+  d.result.other = std::string(1000, 'a');
+  d.party.address = std::string(1000, 'a');
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.party.name += "a";
+  d.facts += "a";
+  d.result.other += "a";
+  d.party.address += "a";
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"d.party.name", "d.party.address", "d.facts", "d.result.other"}));
+  EXPECT_EQ(v[0].description, "at most 200 bytes (got 201)");
+  EXPECT_EQ(v[2].description, "at most 20000 bytes (got 20001)");
+  EXPECT_EQ(v[3].description, "at most 1000 bytes (got 1001)");
+}
+
+TEST(TextRules, EveryBrokenTextRuleOfAFieldIsNamed) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.decision_number = std::string(300, 'a') + "\x01\xff";
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), (std::vector<std::string>{"d.decision_number", "d.decision_number", "d.decision_number"}));
+  EXPECT_EQ(v[0].description, "not valid UTF-8 (first bad byte at offset 301)");
+  EXPECT_EQ(v[1].description, "contains a control character (U+0001)");
+  EXPECT_EQ(v[2].description, "at most 200 bytes (got 302)");
+}
+
+TEST(TextRules, ChineseTextAndSupplementaryCharactersPass) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.name = "𠮷野家（太原）餐饮管理有限公司";  // U+20BB7, four bytes
+  d.facts = "当事人经营场所内发现“三无”产品；货值金额￥3,200.00元。—— 完";
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+}
+
+// ------------------------------------------------------------------ measures
+
+TEST(MeasureRules, ValidMeasureHasNoViolations) {
+  EXPECT_EQ(ValidateMeasure(ValidMeasure(), "m", kToday), common::Violations{});
+}
+
+TEST(MeasureRules, EveryBrokenRuleIsNamedByField) {
+  CoerciveMeasure m;
+  m.period_start = "2026-06-01";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "measures[0]", kToday)),
+            (std::vector<std::string>{
+                "measures[0].agency_credit_code", "measures[0].source_id", "measures[0].source_version",
+                "measures[0].document_number", "measures[0].domain", "measures[0].party.kind", "measures[0].party.name",
+                "measures[0].legal_basis", "measures[0].type", "measures[0].object_name", "measures[0].object_quantity",
+                "measures[0].period_start", "measures[0].period_end", "measures[0].release_conditions"}));
+}
+
+TEST(MeasureRules, PeriodIsOrderedAndStartsNoLaterThanToday) {
+  CoerciveMeasure m = ValidMeasure();
+  m.period_end = m.period_start;
+  EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
+  m.period_end = "2026-04-30";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.period_end"});
+  m = ValidMeasure();
+  m.period_start = "2026-05-21";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.period_start"});
+  m.period_start = "2026-02-30";
+  m.period_end = "soon";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), (std::vector<std::string>{"m.period_start", "m.period_end"}));
+}
+
+TEST(MeasureRules, TypeMustBeSet) {
+  CoerciveMeasure m = ValidMeasure();
+  m.type = MeasureType::kUnset;
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.type"});
+}
+
+TEST(MeasureRules, ObjectAndReleaseConditionsAreRequired) {
+  CoerciveMeasure m = ValidMeasure();
+  m.object_name = "";
+  m.object_quantity = " ";
+  m.release_conditions = "\u3000";
+  m.legal_basis = {{"", 1, 0, 0}};
+  EXPECT_EQ(
+      Fields(ValidateMeasure(m, "m", kToday)),
+      (std::vector<std::string>{"m.legal_basis[0].law", "m.object_name", "m.object_quantity", "m.release_conditions"}));
+}
+
+TEST(MeasureRules, RestrictingLibertyNeedsNecessityStatementAndRemedy) {
+  CoerciveMeasure m = ValidMeasure();
+  m.type = MeasureType::kRestrictLiberty;
+  m.party = Party{Party::Kind::kNaturalPerson, "李四", "", kAdultId, false, "", ""};
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)),
+            (std::vector<std::string>{"m.necessity_statement", "m.remedy.review_body", "m.remedy.review_days",
+                                      "m.remedy.litigation_court", "m.remedy.litigation_months"}));
+  m.necessity_statement = "必要";  // 6 bytes
+  m.remedy = LawfulRemedy();
+  auto v = ValidateMeasure(m, "m", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"m.necessity_statement"});
+  EXPECT_EQ(v[0].description.rfind("at least 10 bytes", 0), 0u);
+  m.necessity_statement = "当事人有逃匿可能，确有必要。";
+  EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
+}
+
+TEST(MeasureRules, OtherTypesMayOmitRemedyButNotHalfOfIt) {
+  CoerciveMeasure m = ValidMeasure();
+  m.remedy = LawfulRemedy();
+  EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
+  m.remedy = Remedy{};
+  m.remedy.review_body = "太原市人民政府";
+  EXPECT_EQ(
+      Fields(ValidateMeasure(m, "m", kToday)),
+      (std::vector<std::string>{"m.remedy.review_days", "m.remedy.litigation_court", "m.remedy.litigation_months"}));
+}
+
+TEST(MeasureRules, MinorPartyIsAllowedAndJudgedOnTheMeasureDate) {
+  CoerciveMeasure m = ValidMeasure();
+  m.party = Party{Party::Kind::kNaturalPerson, "王五", "", CitizenId("14010120080501123"), false, "", ""};
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.party.minor"});
+  m.party.minor = true;
+  EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
+  m.party.minor = false;
+  m.period_start = "2026-05-02";  // the day after the 18th birthday
+  EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
+}
+
+// ------------------------------------------------------------------ masking
+
+Party Person(const std::string& name, const std::string& id) {
+  return Party{Party::Kind::kNaturalPerson, name, "", id, false, "太原市小店区某街1号", "13812345678"};
+}
+
+TEST(Masking, NaturalPersonNameIsSurnamePlusMouMou) {
+  EXPECT_EQ(MaskParty(Person("张三", kAdultId)).name, "张某某");
+  EXPECT_EQ(MaskParty(Person("李小龙", kAdultId)).name, "李某某");
+  EXPECT_EQ(MaskParty(Person("张", kAdultId)).name, "张某某");
+  EXPECT_EQ(MaskParty(Person(" 王五\u3000", kAdultId)).name, "王某某");
+  EXPECT_EQ(MaskParty(Person("𠮷田", kAdultId)).name, "𠮷某某");  // a four-byte surname stays whole
+  EXPECT_EQ(MaskParty(Person("阿依古丽·买买提", kAdultId)).name, "阿某某");
+}
+
+TEST(Masking, CompoundSurnameIsKeptWhole) {
+  EXPECT_EQ(MaskParty(Person("欧阳娜娜", kAdultId)).name, "欧阳某某");
+  EXPECT_EQ(MaskParty(Person("司马光", kAdultId)).name, "司马某某");
+  EXPECT_EQ(MaskParty(Person("诸葛亮", kAdultId)).name, "诸葛某某");
+  // Two characters in all: 司 + 马, or the whole name would be published.
+  EXPECT_EQ(MaskParty(Person("司马", kAdultId)).name, "司某某");
+}
+
+TEST(Masking, EmptyNameStaysEmpty) {
+  EXPECT_EQ(MaskParty(Person("", kAdultId)).name, "");
+  EXPECT_EQ(MaskParty(Person("  ", kAdultId)).name, "");
+}
+
+TEST(Masking, InvalidNameRevealsNothing) { EXPECT_EQ(MaskParty(Person("\xff\xfe张三", kAdultId)).name, "某某"); }
+
+TEST(Masking, IdNumberKeepsFirstSixAndLastFour) {
+  const std::string id = CitizenId("14010119850315123");
+  EXPECT_EQ(MaskParty(Person("张三", id)).id_number, "140101********" + id.substr(14));
+  EXPECT_EQ(MaskParty(Person("张三", "14010119850315123X")).id_number, "140101********123X");
+}
+
+TEST(Masking, OtherIdNumbersAreFullyMasked) {
+  EXPECT_EQ(MaskParty(Person("张三", "140101850315123")).id_number, std::string(15, '*'));
+  EXPECT_EQ(MaskParty(Person("张三", "")).id_number, "");
+  EXPECT_EQ(MaskParty(Person("张三", "护照E1234567")).id_number, std::string(10, '*'));
+  EXPECT_EQ(MaskParty(Person("张三", "１４０１０１１９８５０３１５")).id_number.find('1'), std::string::npos);
+}
+
+TEST(Masking, AddressPhoneAndCreditCodeOfAPersonAreDropped) {
+  Party p = Person("张三", kAdultId);
+  p.credit_code = CreditCode("92140100MA0KXY001");
+  p.minor = true;
+  Party masked = MaskParty(p);
+  EXPECT_EQ(masked.address, "");
+  EXPECT_EQ(masked.phone, "");
+  EXPECT_EQ(masked.credit_code, "");
+  EXPECT_TRUE(masked.minor);
+  EXPECT_EQ(masked.kind, Party::Kind::kNaturalPerson);
+}
+
+TEST(Masking, OrganisationIsPublishedInFullWithoutAddressAndPhone) {
+  Party org{Party::Kind::kOrganization, "太原市某某食品有限公司", kCompany, "", false, "太原市小店区", "0351-1234567"};
+  Party masked = MaskParty(org);
+  EXPECT_EQ(masked.name, org.name);
+  EXPECT_EQ(masked.credit_code, kCompany);
+  EXPECT_EQ(masked.address, "");
+  EXPECT_EQ(masked.phone, "");
+}
+
+TEST(Masking, UnsetKindIsMaskedAsAPerson) {
+  Party p = Person("张三", kAdultId);
+  p.kind = Party::Kind::kUnset;
+  EXPECT_EQ(MaskParty(p).name, "张某某");
+}
+
+// ------------------------------------------------------------------ scrubbing
+
+std::string Stars(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "＊";
+  return out;
+}
+
+TEST(Scrubbing, PhoneInFactsIsScrubbed) {
+  EXPECT_EQ(ScrubFreeText("经查，当事人（电话13812345678）销售过期食品。"),
+            "经查，当事人（电话" + Stars(11) + "）销售过期食品。");
+  EXPECT_EQ(ScrubFreeText("13812345678"), Stars(11));
+  EXPECT_EQ(ScrubFreeText("call 199 1234 5678."), "call " + Stars(13) + ".");
+  EXPECT_EQ(ScrubFreeText("tel:138-1234-5678"), "tel:" + Stars(13));
+  // 12 is not a mobile prefix, and the number is not a landline either.
+  EXPECT_EQ(ScrubFreeText("编号12812345678"), "编号12812345678");
+}
+
+TEST(Scrubbing, IdNumbersAreScrubbed) {
+  EXPECT_EQ(ScrubFreeText("身份证号" + kAdultId + "。"), "身份证号" + Stars(18) + "。");
+  EXPECT_EQ(ScrubFreeText("身份证号14010119850315123X，"), "身份证号" + Stars(18) + "，");
+  EXPECT_EQ(ScrubFreeText("身份证号14010119850315123x"), "身份证号" + Stars(18));
+  EXPECT_EQ(ScrubFreeText("旧证140101850315123号"), "旧证" + Stars(15) + "号");
+  EXPECT_EQ(ScrubFreeText("证件 140101 19850315 123X 在案"), "证件 " + Stars(20) + " 在案");
+}
+
+TEST(Scrubbing, LandlinesAreScrubbed) {
+  EXPECT_EQ(ScrubFreeText("电话0351-1234567"), "电话" + Stars(12));
+  EXPECT_EQ(ScrubFreeText("电话010 12345678。"), "电话" + Stars(12) + "。");
+  EXPECT_EQ(ScrubFreeText("电话03511234567"), "电话" + Stars(11));
+  EXPECT_EQ(ScrubFreeText("电话0101234567"), "电话" + Stars(10));
+}
+
+TEST(Scrubbing, BankAccountsAreScrubbed) {
+  EXPECT_EQ(ScrubFreeText("账号6222021234567890"), "账号" + Stars(16));
+  EXPECT_EQ(ScrubFreeText("账号6222021234567890123"), "账号" + Stars(19));
+  EXPECT_EQ(ScrubFreeText("账号6222 0212 3456 7890 123。"), "账号" + Stars(23) + "。");
+  EXPECT_EQ(ScrubFreeText("账号6222-0212-3456-7890"), "账号" + Stars(19));
+  // Twenty digits are no account; nor is any part of them.
+  EXPECT_EQ(ScrubFreeText("流水62220212345678901234"), "流水62220212345678901234");
+}
+
+TEST(Scrubbing, FullwidthDigitsAreScrubbed) {
+  EXPECT_EQ(ScrubFreeText("电话１３８１２３４５６７８。"), "电话" + Stars(11) + "。");
+}
+
+TEST(Scrubbing, DecisionNumbersAmountsAndCodesStay) {
+  for (const std::string& text :
+       std::vector<std::string>{"晋太市监罚〔2026〕12号", "罚款5000元", "罚款50000000分", "2026-04-01作出决定",
+                                "统一社会信用代码" + kCompany, "案号TY138123456789", "13812345678abc",
+                                "订单号123456789012", "第1款第2项", "3.1415926535897", "价格 12 34 56 78"}) {
+    EXPECT_EQ(ScrubFreeText(text), text);
+  }
+}
+
+TEST(Scrubbing, InvalidBytesPassThroughUnchanged) {
+  const std::string text = "\xff\xfe电话13812345678\xe4\xb8";
+  EXPECT_EQ(ScrubFreeText(text), "\xff\xfe电话" + Stars(11) + "\xe4\xb8");
+  EXPECT_EQ(ScrubFreeText(""), "");
+}
+
+// ------------------------------------------------------------------ retention
+
+PenaltyDecision DatedDecision(const std::string& date, CreditSeverity severity) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.decision_date = date;
+  d.severity = severity;
+  return d;
+}
+
+TEST(Retention, MinorPartyIsNeverPublished) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.minor = true;
+  EXPECT_FALSE(RetentionOf(d).publishable);
+  d.decision_date = "2025-01-10";  // no tier applies, still not published
+  EXPECT_FALSE(RetentionOf(d).publishable);
+}
+
+TEST(Retention, MinorByIdBirthDateIsNeverPublishedEvenUnflagged) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.id_number = CitizenId("14010120100101123");
+  EXPECT_FALSE(RetentionOf(d).publishable);
+}
+
+TEST(Retention, DecisionsBeforeApril2026HaveNoEndDate) {
+  for (auto severity : {CreditSeverity::kMinor, CreditSeverity::kGeneral, CreditSeverity::kSerious}) {
+    Retention r = RetentionOf(DatedDecision("2026-03-31", severity));
+    EXPECT_TRUE(r.publishable);
+    EXPECT_EQ(r.public_until, "");
+  }
+}
+
+TEST(Retention, MinorTierFromApril2026IsNotPublished) {
+  EXPECT_FALSE(RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kMinor)).publishable);
+}
+
+TEST(Retention, GeneralTierEndsTheDayBeforeTheFirstAnniversary) {
+  Retention r = RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kGeneral));
+  EXPECT_TRUE(r.publishable);
+  EXPECT_EQ(r.public_until, "2027-03-31");
+  EXPECT_EQ(RetentionOf(DatedDecision("2026-08-31", CreditSeverity::kGeneral)).public_until, "2027-08-30");
+}
+
+TEST(Retention, SeriousTierEndsTheDayBeforeTheThirdAnniversary) {
+  Retention r = RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kSerious));
+  EXPECT_TRUE(r.publishable);
+  EXPECT_EQ(r.public_until, "2029-03-31");
+  EXPECT_EQ(RetentionOf(DatedDecision("2026-12-31", CreditSeverity::kSerious)).public_until, "2029-12-30");
+}
+
+TEST(Retention, LeapDayAndMonthEndClampToTheMonthsLastDay) {
+  // 2028-02-29 + 12 months is 2029-02-28 (clamped), so the last public day is 2029-02-27.
+  EXPECT_EQ(RetentionOf(DatedDecision("2028-02-29", CreditSeverity::kGeneral)).public_until, "2029-02-27");
+  EXPECT_EQ(RetentionOf(DatedDecision("2028-02-29", CreditSeverity::kSerious)).public_until, "2031-02-27");
+  EXPECT_EQ(RetentionOf(DatedDecision("2027-02-28", CreditSeverity::kGeneral)).public_until, "2028-02-27");
+  EXPECT_EQ(RetentionOf(DatedDecision("2029-02-28", CreditSeverity::kSerious)).public_until, "2032-02-27");
+}
+
+TEST(Retention, UnsetSeverityOrUnreadableDateIsNotPublished) {
+  EXPECT_FALSE(RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kUnset)).publishable);
+  EXPECT_FALSE(RetentionOf(DatedDecision("2026-04-31", CreditSeverity::kGeneral)).publishable);
+  EXPECT_FALSE(RetentionOf(DatedDecision("", CreditSeverity::kGeneral)).publishable);
+}
+
+// ------------------------------------------------------------------ AddMonths
+
+TEST(AddMonths, ClampsToTheMonthsLastDay) {
+  EXPECT_EQ(AddMonths("2026-01-31", 1), "2026-02-28");
+  EXPECT_EQ(AddMonths("2028-01-31", 1), "2028-02-29");
+  EXPECT_EQ(AddMonths("2026-03-31", 1), "2026-04-30");
+  EXPECT_EQ(AddMonths("2026-03-31", -1), "2026-02-28");
+  EXPECT_EQ(AddMonths("2028-02-29", 12), "2029-02-28");
+  EXPECT_EQ(AddMonths("2028-02-29", 48), "2032-02-29");
+}
+
+TEST(AddMonths, CrossesYearsBothWays) {
+  EXPECT_EQ(AddMonths("2026-11-30", 3), "2027-02-28");
+  EXPECT_EQ(AddMonths("2026-01-15", -13), "2024-12-15");
+  EXPECT_EQ(AddMonths("2026-04-15", 0), "2026-04-15");
+  EXPECT_EQ(AddMonths("2026-04-15", 36), "2029-04-15");
+}
+
+TEST(AddMonths, InvalidInputReturnsEmpty) {
+  EXPECT_EQ(AddMonths("2026-02-30", 1), "");
+  EXPECT_EQ(AddMonths("", 1), "");
+  EXPECT_EQ(AddMonths("2026-4-15", 1), "");
+  EXPECT_EQ(AddMonths("9999-12-01", 1), "");
+  EXPECT_EQ(AddMonths("0001-01-01", -1), "");
+  EXPECT_EQ(AddMonths("2026-04-15", INT_MAX), "");
+  EXPECT_EQ(AddMonths("2026-04-15", INT_MIN), "");
+}
+
+}  // namespace
+}  // namespace gongkai::penalties

@@ -1,0 +1,407 @@
+// Penalty decisions and coercive measures end to end: a city syncs them
+// through the gateway, the public reads them masked, the portal mirrors the
+// feed, over real processes and a real database.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/calendar/calendar_loader.h"
+#include "common/calendar/iso_date.h"
+#include "common/clock.h"
+#include "common/identifiers.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
+#include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "tests/e2e/platform.h"
+
+namespace gongkai {
+namespace {
+
+using penalties::v1::PenaltiesService;
+using RecordResult = common::v1::RecordResult;
+using testing::CreditCode;
+
+std::string IsoDaysAgo(int days) {
+  return common::FormatIsoDate(common::TodayInShanghai() - std::chrono::days(days));
+}
+
+std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
+
+class PenaltiesEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    platform_ = std::make_unique<testing::Platform>();
+    agency_ = AddAgency("140100", 61);
+  }
+
+  template <typename Request, typename Response>
+  grpc::Status Call(const std::string& principal,
+                    grpc::Status (PenaltiesService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    grpc::ClientContext ctx;
+    if (!principal.empty()) ctx.AddMetadata("authorization", platform_->Authorization(principal));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto stub = PenaltiesService::NewStub(platform_->Gateway());
+    return (stub.get()->*method)(&ctx, request, response);
+  }
+
+  std::string AddAgency(const std::string& city, int serial) {
+    registry::v1::UpsertAgenciesRequest request;
+    auto* a = request.add_agencies();
+    a->set_credit_code(CreditCode(city, serial));
+    a->set_name("市场监督管理局" + std::to_string(serial));
+    a->set_legal_representative("周某");
+    a->set_area_code(city);
+    a->set_contact("0351-3333333");
+    a->add_domains("market_regulation");
+    a->set_valid_from("2026-01-01");
+    a->set_valid_until("2030-12-31");
+    a->set_source_version(1);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", platform_->Authorization("city-" + city));
+    registry::v1::UpsertAgenciesResponse response;
+    EXPECT_TRUE(registry::v1::RegistryService::NewStub(platform_->Gateway())
+                    ->UpsertAgencies(&ctx, request, &response)
+                    .ok());
+    return a->credit_code();
+  }
+
+  // A natural person's decision with personal data everywhere it may hide.
+  penalties::v1::PenaltyDecision PersonDecision(const std::string& source_id, const std::string& date) {
+    penalties::v1::PenaltyDecision d;
+    d.set_agency_credit_code(agency_);
+    d.set_source_id(source_id);
+    d.set_source_version(1);
+    d.set_decision_number("并市监罚〔2026〕" + source_id + "号");
+    d.set_domain("market_regulation");
+    auto* party = d.mutable_party();
+    party->set_kind(penalties::v1::Party::NATURAL_PERSON);
+    party->set_name("张三丰");
+    party->set_id_number(kPersonId);
+    party->set_address("太原市小店区平阳路100号");
+    party->set_phone("13912345678");
+    d.set_facts("当事人张三丰（身份证号" + kPersonId + "，电话13912345678）销售过期食品，货值金额1200元。");
+    auto* violated = d.add_violated();
+    violated->set_law("中华人民共和国食品安全法");
+    violated->set_article(34);
+    violated->set_paragraph(1);
+    violated->set_item(10);
+    auto* applied = d.add_applied();
+    applied->set_law("中华人民共和国食品安全法");
+    applied->set_article(124);
+    applied->set_paragraph(1);
+    applied->set_item(5);
+    d.mutable_result()->set_warning(true);
+    d.mutable_result()->set_fine_fen(500000);
+    d.mutable_remedy()->set_review_body("太原市人民政府");
+    d.mutable_remedy()->set_review_days(60);
+    d.mutable_remedy()->set_litigation_court("太原市小店区人民法院");
+    d.mutable_remedy()->set_litigation_months(6);
+    d.set_decision_date(date);
+    d.set_severity(penalties::v1::GENERAL);
+    return d;
+  }
+
+  penalties::v1::UpsertResponse Upsert(const std::vector<penalties::v1::PenaltyDecision>& decisions,
+                                       const std::string& city = "140100") {
+    penalties::v1::UpsertDecisionsRequest request;
+    for (const auto& d : decisions) *request.add_decisions() = d;
+    penalties::v1::UpsertResponse response;
+    grpc::Status status = Call("city-" + city, &PenaltiesService::Stub::UpsertDecisions, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  penalties::v1::PublishedRecord GetPublished(const std::string& source_id, grpc::Status* status_out = nullptr) {
+    penalties::v1::GetRecordRequest request;
+    request.set_kind(penalties::v1::GetRecordRequest::DECISION);
+    request.set_agency_credit_code(agency_);
+    request.set_source_id(source_id);
+    penalties::v1::PublishedRecord record;
+    grpc::Status status = Call("", &PenaltiesService::Stub::GetPublished, request, &record);
+    if (status_out != nullptr) *status_out = status;
+    return record;
+  }
+
+  std::vector<penalties::v1::Change> Feed(int64_t after, int limit = 1000) {
+    std::vector<penalties::v1::Change> out;
+    for (;;) {
+      penalties::v1::ListChangesRequest request;
+      request.set_after_seq(after);
+      request.set_limit(limit);
+      penalties::v1::ListChangesResponse page;
+      EXPECT_TRUE(Call("", &PenaltiesService::Stub::ListChanges, request, &page).ok());
+      for (const auto& c : page.changes()) out.push_back(c);
+      if (page.changes_size() == 0) return out;
+      after = page.last_seq();
+    }
+  }
+
+  const std::string kPersonId = CitizenId("14010519800101123");
+  std::unique_ptr<testing::Platform> platform_;
+  std::string agency_;
+};
+
+TEST_F(PenaltiesEndToEnd, DecisionsArePublishedWithTheirTimeliness) {
+  auto on_time = PersonDecision("OT-1", IsoDaysAgo(1));
+  // Decided Thu 2026-02-12: due 7 WD later on the make-up Saturday 02-28,
+  // across the Spring Festival.
+  auto late = PersonDecision("LT-1", "2026-02-12");
+  auto result = Upsert({on_time, late});
+  ASSERT_EQ(result.results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_EQ(result.results(1).outcome(), RecordResult::ACCEPTED);
+
+  auto shown = GetPublished("OT-1");
+  EXPECT_EQ(shown.timeliness().status(), common::v1::Timeliness::ON_TIME);
+  EXPECT_EQ(shown.timeliness().lag_working_days(), 0);
+  EXPECT_EQ(shown.published_on(), common::FormatIsoDate(common::TodayInShanghai()));
+
+  auto overdue = GetPublished("LT-1");
+  EXPECT_EQ(overdue.timeliness().due(), "2026-02-28");
+  EXPECT_EQ(overdue.timeliness().status(), common::v1::Timeliness::LATE);
+  auto calendar = common::LoadCalendar(std::string(GONGKAI_SOURCE_DIR) + "/data/calendar", "cn");
+  ASSERT_TRUE(calendar.ok()) << calendar.error;
+  int expected_lag =
+      calendar.value->WorkingDaysBetween(*common::ParseIsoDate("2026-02-28"), common::TodayInShanghai()).value;
+  EXPECT_EQ(overdue.timeliness().lag_working_days(), expected_lag);
+  EXPECT_GT(expected_lag, 150);
+
+  std::string metrics = testing::HttpGet(platform_->penalties().ports.metrics, "/metrics");
+  EXPECT_NE(metrics.find("gongkai_disclosures_total{city=\"140100\",kind=\"penalty_decision\",outcome=\"late\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("gongkai_disclosures_total{city=\"140100\",kind=\"penalty_decision\",outcome=\"on_time\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"key_domain_timeliness_penalties\",scope=\"140100\"} 0.5"),
+            std::string::npos);
+}
+
+TEST_F(PenaltiesEndToEnd, MajorPenaltyNeedsItsLegalExplanation) {
+  auto major = PersonDecision("MJ-1", IsoDaysAgo(2));
+  major.mutable_result()->set_fine_fen(60000000);  // 600 000 yuan
+  auto refused = Upsert({major});
+  ASSERT_EQ(refused.results(0).outcome(), RecordResult::REJECTED);
+  std::set<std::string> fields;
+  for (const auto& v : refused.results(0).violations()) fields.insert(v.field());
+  EXPECT_TRUE(fields.contains("decisions[0].legal_application_explanation")) << refused.DebugString();
+
+  // The rejection is kept for the city, with the raw record.
+  penalties::v1::ListRejectionsResponse rejections;
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(),
+                   &rejections)
+                  .ok());
+  ASSERT_EQ(rejections.rejections_size(), 1);
+  EXPECT_EQ(rejections.rejections(0).key(), agency_ + "/MJ-1");
+
+  major.set_legal_application_explanation("货值金额巨大且造成严重后果，依据本局裁量基准“严重顶格”阶次从重处罚。");
+  major.set_benchmark_tier(5);
+  major.set_source_version(2);
+  EXPECT_EQ(Upsert({major}).results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(),
+                   &rejections)
+                  .ok());
+  EXPECT_EQ(rejections.rejections_size(), 0) << "the accepted resend clears the rejection";
+}
+
+TEST_F(PenaltiesEndToEnd, NaturalPersonsDataNeverAppearsInAPublicAnswer) {
+  Upsert({PersonDecision("PD-1", IsoDaysAgo(3))});
+  std::string bytes;
+  auto shown = GetPublished("PD-1");
+  bytes += shown.SerializeAsString();
+  penalties::v1::ListPublishedRequest list;
+  list.set_city_code("140100");
+  penalties::v1::ListPublishedResponse page;
+  ASSERT_TRUE(Call("", &PenaltiesService::Stub::ListPublished, list, &page).ok());
+  ASSERT_EQ(page.records_size(), 1);
+  bytes += page.SerializeAsString();
+  for (const auto& c : Feed(0)) bytes += c.SerializeAsString();
+
+  EXPECT_EQ(bytes.find(kPersonId), std::string::npos);
+  EXPECT_EQ(bytes.find(kPersonId.substr(6, 8)), std::string::npos) << "the birth date digits";
+  EXPECT_EQ(bytes.find("张三丰"), std::string::npos);
+  EXPECT_EQ(bytes.find("13912345678"), std::string::npos);
+  EXPECT_EQ(bytes.find("平阳路"), std::string::npos);
+  EXPECT_EQ(shown.decision().party().name(), "张某某");
+  EXPECT_EQ(shown.decision().party().id_number(), kPersonId.substr(0, 6) + "********" + kPersonId.substr(14));
+
+  // The city and the province still read the record as sent.
+  penalties::v1::GetRecordRequest get;
+  get.set_agency_credit_code(agency_);
+  get.set_source_id("PD-1");
+  penalties::v1::PenaltyDecision full;
+  ASSERT_TRUE(Call("province", &PenaltiesService::Stub::GetDecision, get, &full).ok());
+  EXPECT_EQ(full.party().id_number(), kPersonId);
+  EXPECT_EQ(Call("city-140200", &PenaltiesService::Stub::GetDecision, get, &full).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call("", &PenaltiesService::Stub::GetDecision, get, &full).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // A minor's case is stored but never published.
+  auto minor = PersonDecision("PD-minor", IsoDaysAgo(3));
+  minor.mutable_party()->set_id_number(CitizenId("14010520120101123"));
+  minor.mutable_party()->set_minor(true);
+  ASSERT_EQ(Upsert({minor}).results(0).outcome(), RecordResult::ACCEPTED);
+  grpc::Status status;
+  GetPublished("PD-minor", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(PenaltiesEndToEnd, WithdrawalRemovesTheRecordAndPublishesTheNotice) {
+  Upsert({PersonDecision("WD-1", IsoDaysAgo(5)), PersonDecision("WD-2", IsoDaysAgo(5))});
+  penalties::v1::WithdrawDecisionRequest withdraw;
+  withdraw.set_agency_credit_code(agency_);
+  withdraw.set_source_id("WD-1");
+  withdraw.set_reason(penalties::v1::REVOKED);
+  withdraw.set_explanation("经行政复议，原处罚决定被撤销。");
+  withdraw.set_event_date(IsoDaysAgo(1));
+  penalties::v1::PublishedRecord notice;
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::WithdrawDecision, withdraw, &notice).ok());
+  EXPECT_TRUE(notice.withdrawn());
+  EXPECT_EQ(notice.withdrawal_explanation(), "经行政复议，原处罚决定被撤销。");
+  EXPECT_EQ(notice.withdrawal_timeliness().status(), common::v1::Timeliness::ON_TIME);
+  EXPECT_FALSE(notice.has_decision()) << "the notice replaces the decision";
+
+  penalties::v1::ListPublishedRequest list;
+  list.set_agency_credit_code(agency_);
+  penalties::v1::ListPublishedResponse page;
+  ASSERT_TRUE(Call("", &PenaltiesService::Stub::ListPublished, list, &page).ok());
+  ASSERT_EQ(page.records_size(), 1);
+  EXPECT_EQ(page.records(0).source_id(), "WD-2");
+  EXPECT_TRUE(GetPublished("WD-1").withdrawn());
+
+  // Another city cannot withdraw it; a second report changes nothing.
+  EXPECT_EQ(Call("city-140200", &PenaltiesService::Stub::WithdrawDecision, withdraw, &notice).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  size_t changes = Feed(0).size();
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::WithdrawDecision, withdraw, &notice).ok());
+  EXPECT_EQ(Feed(0).size(), changes);
+}
+
+TEST_F(PenaltiesEndToEnd, FeedReplaysEveryChangeExactlyOnceAndAResendChangesNothing) {
+  std::vector<penalties::v1::PenaltyDecision> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(PersonDecision("FD-" + std::to_string(i), IsoDaysAgo(2)));
+  Upsert(batch);
+  auto updated = batch[2];
+  updated.set_source_version(2);
+  updated.mutable_result()->set_fine_fen(600000);
+  Upsert({updated});
+  penalties::v1::WithdrawDecisionRequest withdraw;
+  withdraw.set_agency_credit_code(agency_);
+  withdraw.set_source_id("FD-4");
+  withdraw.set_reason(penalties::v1::CHANGED);
+  withdraw.set_explanation("处罚决定已变更。");
+  withdraw.set_event_date(IsoDaysAgo(0));
+  penalties::v1::PublishedRecord notice;
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::WithdrawDecision, withdraw, &notice).ok());
+
+  auto all = Feed(0);
+  ASSERT_EQ(all.size(), 7u);  // 5 publications, 1 republication, 1 withdrawal
+  for (size_t i = 1; i < all.size(); ++i) EXPECT_GT(all[i].seq(), all[i - 1].seq());
+  EXPECT_EQ(all[5].record().source_id(), "FD-2");
+  EXPECT_EQ(all[5].record().decision().result().fine_fen(), 600000);
+  EXPECT_EQ(all[6].type(), penalties::v1::Change::WITHDRAWN);
+
+  // Paging through the feed two at a time sees the same changes.
+  auto paged = Feed(0, 2);
+  ASSERT_EQ(paged.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(paged[i].seq(), all[i].seq());
+
+  // The whole first batch again: all unchanged, nothing new in the feed.
+  auto again = Upsert(batch);
+  for (const auto& r : again.results()) EXPECT_EQ(r.outcome(), RecordResult::UNCHANGED);
+  EXPECT_TRUE(Feed(all.back().seq()).empty());
+}
+
+TEST_F(PenaltiesEndToEnd, StreamingSyncAnswersPerRecordAcrossBatches) {
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", platform_->Authorization("city-140100"));
+  penalties::v1::SyncSummary summary;
+  auto stub = PenaltiesService::NewStub(platform_->Gateway());
+  auto writer = stub->SyncDecisions(&ctx, &summary);
+  for (int b = 0; b < 3; ++b) {
+    penalties::v1::UpsertDecisionsRequest batch;
+    for (int i = 0; i < 100; ++i) {
+      auto d = PersonDecision("SY-" + std::to_string(b * 100 + i), IsoDaysAgo(10));
+      if (b == 1 && i == 7) d.clear_facts();
+      *batch.add_decisions() = d;
+    }
+    ASSERT_TRUE(writer->Write(batch));
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(summary.received(), 300);
+  EXPECT_EQ(summary.accepted(), 299);
+  EXPECT_EQ(summary.rejected(), 1);
+  ASSERT_EQ(summary.results_size(), 1);
+  EXPECT_EQ(summary.results(0).index(), 107);
+  EXPECT_EQ(summary.results(0).violations(0).field(), "decisions[107].facts");
+}
+
+TEST_F(PenaltiesEndToEnd, ScopeIsCheckedAgainstTheRegistry) {
+  // Datong cannot publish for a Taiyuan agency.
+  penalties::v1::UpsertDecisionsRequest request;
+  *request.add_decisions() = PersonDecision("SC-1", IsoDaysAgo(1));
+  penalties::v1::UpsertResponse response;
+  EXPECT_EQ(Call("city-140200", &PenaltiesService::Stub::UpsertDecisions, request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // An agency the registry does not know is named.
+  request.mutable_decisions(0)->set_agency_credit_code(CreditCode("140100", 998));
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::UpsertDecisions, request, &response).ok());
+  EXPECT_EQ(response.results(0).violations(0).field(), "decisions[0].agency_credit_code");
+
+  // With the registry down, an agency not in the cache cannot be checked:
+  // UNAVAILABLE, not a wrong answer.
+  platform_->registry().process->Stop();
+  request.mutable_decisions(0)->set_agency_credit_code(CreditCode("140100", 997));
+  EXPECT_EQ(Call("city-140100", &PenaltiesService::Stub::UpsertDecisions, request, &response).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(PenaltiesEndToEnd, CoerciveMeasureRestrictingLibertyNeedsNecessityAndRemedy) {
+  penalties::v1::UpsertMeasuresRequest request;
+  auto* m = request.add_measures();
+  m->set_agency_credit_code(agency_);
+  m->set_source_id("CM-1");
+  m->set_source_version(1);
+  m->set_document_number("并市监强〔2026〕1号");
+  m->set_domain("market_regulation");
+  m->mutable_party()->set_kind(penalties::v1::Party::ORGANIZATION);
+  m->mutable_party()->set_name("太原某食品有限公司");
+  m->mutable_party()->set_credit_code(CreditCode("140105", 77));
+  auto* basis = m->add_legal_basis();
+  basis->set_law("中华人民共和国食品安全法");
+  basis->set_article(110);
+  basis->set_paragraph(1);
+  basis->set_item(4);
+  m->set_type(penalties::v1::SEIZE);
+  m->set_object_name("过期月饼");
+  m->set_object_quantity("200盒");
+  m->set_period_start(IsoDaysAgo(3));
+  m->set_period_end(IsoDaysAgo(-27));
+  m->set_release_conditions("经检验合格或作出处理决定后解除");
+  auto* liberty = request.add_measures();
+  *liberty = *m;
+  liberty->set_source_id("CM-2");
+  liberty->set_type(penalties::v1::RESTRICT_LIBERTY);
+  penalties::v1::UpsertResponse response;
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::UpsertMeasures, request, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  std::set<std::string> fields;
+  for (const auto& v : response.results(1).violations()) fields.insert(v.field());
+  EXPECT_TRUE(fields.contains("measures[1].necessity_statement"));
+
+  penalties::v1::ReleaseMeasureRequest release;
+  release.set_agency_credit_code(agency_);
+  release.set_source_id("CM-1");
+  release.set_release_date(IsoDaysAgo(0));
+  release.set_explanation("经检验，涉案食品合格，解除扣押。");
+  penalties::v1::PublishedRecord released;
+  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::ReleaseMeasure, release, &released).ok());
+  EXPECT_EQ(released.released_on(), IsoDaysAgo(0));
+  EXPECT_EQ(released.measure().object_quantity(), "200盒");
+  EXPECT_EQ(released.timeliness().rule(), "coercive_measure");
+}
+
+}  // namespace
+}  // namespace gongkai
