@@ -4,6 +4,7 @@
 #include <google/protobuf/repeated_ptr_field.h>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,29 @@ class BatchWrite {
   BatchWrite(std::string kind, google::protobuf::RepeatedPtrField<v1::RecordResult>* results)
       : kind_(std::move(kind)), results_(results) {}
 
+  // `raw` must outlive this BatchWrite: it is turned into JSON only if the
+  // record ends up rejected.
   void Add(int index, std::string key, int64_t source_version, const google::protobuf::Message& raw, Record record,
            Violations violations) {
     auto* result = results_->Add();
     result->set_index(index);
     result->set_key(key);
-    entries_.push_back({result, index, std::move(key), source_version, RecordJson(raw), std::move(record),
+    entries_.push_back({result, index, std::move(key), source_version, &raw, std::move(record),
                         std::move(violations)});
+  }
+
+  // A record whose key came earlier in the same batch is rejected: which of
+  // two versions sent together should win is the sender's to say.
+  void RejectRepeatedKeys(const std::string& field) {
+    std::map<std::string, int> first;
+    for (auto& e : entries_) {
+      auto [it, fresh] = first.emplace(e.key, e.index);
+      if (!fresh) {
+        e.violations.push_back({field + "[" + std::to_string(e.index) + "]",
+                                "the same record (key " + e.key + ") is already at index " +
+                                    std::to_string(it->second) + " of this batch"});
+      }
+    }
   }
 
   // Adds violations found after Add (e.g. an agency the registry does not
@@ -65,7 +82,9 @@ class BatchWrite {
   std::vector<Rejection> Rejected() const {
     std::vector<Rejection> out;
     for (const auto& e : entries_) {
-      if (!e.violations.empty()) out.push_back({kind_, e.key, e.source_version, e.raw_json, e.violations, "", 0});
+      if (!e.violations.empty()) {
+        out.push_back({kind_, e.key, e.source_version, RecordJson(*e.raw), e.violations, "", 0});
+      }
     }
     return out;
   }
@@ -94,7 +113,7 @@ class BatchWrite {
     int index;
     std::string key;
     int64_t source_version;
-    std::string raw_json;
+    const google::protobuf::Message* raw;
     Record record;
     Violations violations;
   };

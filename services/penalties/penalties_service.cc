@@ -1,7 +1,5 @@
 #include "services/penalties/penalties_service.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <map>
 #include <set>
 
@@ -35,10 +33,9 @@ RecordKind DeadlineKind(PenaltyKind kind) {
 
 std::string KindLabel(PenaltyKind kind) { return std::string(common::RecordKindName(DeadlineKind(kind))); }
 
-void ParseJson(const std::string& json, google::protobuf::Message* out) {
-  if (json.empty()) return;
-  auto status = google::protobuf::util::JsonStringToMessage(json, out);
-  if (!status.ok()) throw std::runtime_error("stored record is not valid JSON for " + out->GetTypeName());
+void ParseStored(const std::string& bytes, google::protobuf::Message* out) {
+  if (bytes.empty()) return;
+  if (!out->ParseFromString(bytes)) throw std::runtime_error("stored record does not parse as " + out->GetTypeName());
 }
 
 void CheckBatchSize(int count, int max, const char* field) {
@@ -135,6 +132,7 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
     batch.Add(index, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto,
               std::move(d), std::move(violations));
   }
+  batch.RejectRepeatedKeys("decisions");
   std::map<std::string, std::optional<AgencyInfo>> known;
   CheckAgencies(batch, agencies_, caller, "decisions", known);
   // A major penalty's explanation names a tier; when the city has a benchmark
@@ -161,13 +159,13 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
                       "", "", "", d.decision_date, ""};
     v1::PenaltyDecision full;
     DecisionToProto(d, &full);
-    row.record_json = common::RecordJson(full);
+    row.record = full.SerializeAsString();
     Retention retention = RetentionOf(d);
     if (retention.publishable) {
       PenaltyDecision shown = PublicDecision(d);
       v1::PenaltyDecision proto;
       DecisionToProto(shown, &proto);
-      row.public_json = common::RecordJson(proto);
+      row.public_record = proto.SerializeAsString();
       row.public_party_name = shown.party.name;
       row.public_until = retention.public_until;
     }
@@ -239,6 +237,7 @@ grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, cons
       batch.Add(i, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto,
                 std::move(m), std::move(violations));
     }
+    batch.RejectRepeatedKeys("measures");
     std::map<std::string, std::optional<AgencyInfo>> known;
     CheckAgencies(batch, agencies_, caller, "measures", known);
     std::vector<RecordToStore> rows;
@@ -247,12 +246,12 @@ grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, cons
                         "", "", "", m.period_start, ""};
       v1::CoerciveMeasure full;
       MeasureToProto(m, &full);
-      row.record_json = common::RecordJson(full);
+      row.record = full.SerializeAsString();
       if (!m.party.minor) {
         CoerciveMeasure shown = PublicMeasure(m);
         v1::CoerciveMeasure proto;
         MeasureToProto(shown, &proto);
-        row.public_json = common::RecordJson(proto);
+        row.public_record = proto.SerializeAsString();
         row.public_party_name = shown.party.name;
       }
       rows.push_back(std::move(row));
@@ -345,7 +344,7 @@ grpc::Status PenaltiesService::GetDecision(grpc::ServerContext* context, const v
       throw ServiceError::NotFound("no decision " + request->source_id() + " of agency " +
                                    request->agency_credit_code());
     }
-    ParseJson(row->record_json, response);
+    ParseStored(row->record, response);
     return grpc::Status::OK;
   });
 }
@@ -371,9 +370,9 @@ void PenaltiesService::ToPublished(const RecordRow& row, v1::PublishedRecord* ou
     return;
   }
   if (row.kind == PenaltyKind::kDecision) {
-    ParseJson(row.public_json, out->mutable_decision());
+    ParseStored(row.public_record, out->mutable_decision());
   } else {
-    ParseJson(row.public_json, out->mutable_measure());
+    ParseStored(row.public_record, out->mutable_measure());
   }
   out->set_released_on(row.released_on);
 }
@@ -437,10 +436,10 @@ grpc::Status PenaltiesService::GetPublished(grpc::ServerContext* context, const 
   return common::Call(*context, signer_, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     auto row = store_.Get(KindOf(request->kind()), request->agency_credit_code(), request->source_id());
     const std::string today = Today();
-    bool visible = row && !row->public_json.empty() &&
+    bool visible = row && !row->public_record.empty() &&
                    (!row->withdrawn_on.empty() || row->public_until.empty() || row->public_until >= today);
     if (!visible) throw ServiceError::NotFound("no published record " + request->source_id());
-    row->record_json.clear();
+    row->record.clear();
     ToPublished(*row, response);
     return grpc::Status::OK;
   });

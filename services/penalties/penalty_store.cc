@@ -1,5 +1,7 @@
 #include "services/penalties/penalty_store.h"
 
+#include <map>
+
 namespace gongkai::penalties {
 namespace {
 
@@ -9,27 +11,53 @@ using common::Statement;
 // resuming after a seq never skips a later-committed smaller one.
 constexpr char kFeedLock[] = "SELECT pg_advisory_xact_lock(hashtext('penalties.changes'))";
 
-#define GK_PUBLIC_COLUMNS(t)                                                                                       \
-  t "kind, " t "agency_credit_code, " t "source_id, " t "city_code, " t "domain, " t "source_version, "             \
-  "coalesce(" t "public_record::text, ''), " t "clock_start::text, " t "published_on::text, "                       \
+// A batch arrives by COPY into this per-session table, then one statement
+// merges it: the cost per record is a COPY line, not a round trip.
+constexpr char kCreateIncoming[] =
+    "CREATE TEMP TABLE IF NOT EXISTS incoming_records (kind smallint, agency_credit_code text, source_id text, "
+    "domain text, source_version bigint, record bytea, public_record bytea, public_party_name text, "
+    "clock_start date, public_until text) ON COMMIT DELETE ROWS";
+
+#define GK_PUBLIC_COLUMNS(t)                                                                                        \
+  t "kind, " t "agency_credit_code, " t "source_id, " t "city_code, " t "domain, " t "source_version, "              \
+  "coalesce(" t "public_record, ''::bytea), " t "clock_start::text, " t "published_on::text, "                       \
   "coalesce(" t "public_until::text, ''), coalesce(" t "withdrawn_on::text, ''), coalesce(" t "withdrawal_reason, 0), " \
-  "coalesce(" t "withdrawal_explanation, ''), coalesce(" t "withdrawal_event_date::text, ''), "                     \
+  "coalesce(" t "withdrawal_explanation, ''), coalesce(" t "withdrawal_event_date::text, ''), "                      \
   "coalesce(" t "released_on::text, ''), coalesce(" t "release_explanation, '')"
 
-const Statement kUpsert{
-    "penalties_upsert",
-    "WITH old AS (SELECT public_record IS NOT NULL AS was_public FROM penalties.records "
-    "  WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3) "
-    "INSERT INTO penalties.records AS r (kind, agency_credit_code, source_id, city_code, domain, source_version, "
-    "record, public_record, public_party_name, clock_start, published_on, public_until) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, NULLIF($8, '')::jsonb, $9, $10::date, $11::date, "
-    "NULLIF($12, '')::date) "
-    "ON CONFLICT (kind, agency_credit_code, source_id) DO UPDATE SET domain = EXCLUDED.domain, "
-    "source_version = EXCLUDED.source_version, record = EXCLUDED.record, public_record = EXCLUDED.public_record, "
-    "public_party_name = EXCLUDED.public_party_name, clock_start = EXCLUDED.clock_start, "
-    "public_until = EXCLUDED.public_until "
-    "WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
-    "RETURNING coalesce((SELECT was_public FROM old), false), public_record IS NOT NULL, withdrawn_on IS NOT NULL"};
+// $1 city, $2 today. Returns the records written, and whether each is
+// published for the first time.
+const Statement kMerge{
+    "penalties_merge",
+    "WITH old AS ("
+    "  SELECT r.kind, r.agency_credit_code, r.source_id, r.public_record IS NOT NULL AS was_public "
+    "  FROM penalties.records r JOIN incoming_records i "
+    "  ON (r.kind, r.agency_credit_code, r.source_id) = (i.kind, i.agency_credit_code, i.source_id)), "
+    "up AS ("
+    "  INSERT INTO penalties.records AS r (kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "  record, public_record, public_party_name, clock_start, published_on, public_until) "
+    "  SELECT kind, agency_credit_code, source_id, $1, domain, source_version, record, "
+    "  NULLIF(public_record, ''::bytea), public_party_name, clock_start, $2::date, NULLIF(public_until, '')::date "
+    "  FROM incoming_records "
+    "  ON CONFLICT (kind, agency_credit_code, source_id) DO UPDATE SET domain = EXCLUDED.domain, "
+    "  source_version = EXCLUDED.source_version, record = EXCLUDED.record, public_record = EXCLUDED.public_record, "
+    "  public_party_name = EXCLUDED.public_party_name, clock_start = EXCLUDED.clock_start, "
+    "  public_until = EXCLUDED.public_until "
+    "  WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
+    "  RETURNING r.*), "
+    "feed AS ("
+    "  INSERT INTO penalties.changes (kind, agency_credit_code, source_id, type, snapshot) "
+    "  SELECT up.kind, up.agency_credit_code, up.source_id, CASE WHEN up.public_record IS NOT NULL THEN 1 ELSE 4 END, "
+    "  to_jsonb(up.*) - 'record' FROM up LEFT JOIN old USING (kind, agency_credit_code, source_id) "
+    "  WHERE up.withdrawn_on IS NULL AND (up.public_record IS NOT NULL OR coalesce(old.was_public, false)) "
+    "  ORDER BY up.agency_credit_code, up.source_id), "
+    "cleared AS ("
+    "  DELETE FROM penalties.rejections j USING up WHERE j.city_code = $1 "
+    "  AND j.kind = CASE up.kind WHEN 1 THEN 'decision' ELSE 'measure' END "
+    "  AND j.record_key = up.agency_credit_code || '/' || up.source_id) "
+    "SELECT up.kind, up.agency_credit_code, up.source_id, "
+    "up.public_record IS NOT NULL AND NOT coalesce(old.was_public, false) "
+    "FROM up LEFT JOIN old USING (kind, agency_credit_code, source_id)"};
 
 const Statement kAppendChange{
     "penalties_append_change",
@@ -38,7 +66,7 @@ const Statement kAppendChange{
     "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 const Statement kGet{"penalties_get",
-                     "SELECT " GK_PUBLIC_COLUMNS("") ", record::text FROM penalties.records "
+                     "SELECT " GK_PUBLIC_COLUMNS("") ", record FROM penalties.records "
                      "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 const Statement kWithdraw{
@@ -78,6 +106,20 @@ const Statement kPublicationCounts{
     "coalesce(raw->>'decision_date', raw->>'period_start', ''), '', count(*) FROM penalties.rejections "
     "GROUP BY 1, 2, 3, 4, 5"};
 
+std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+
+// bytea in COPY text form: the hex input format.
+std::string HexBytea(const std::string& bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + 2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
 RecordRow RowFrom(const pqxx::row& r, int offset) {
   RecordRow row;
   row.kind = static_cast<PenaltyKind>(r[offset + 0].as<int>());
@@ -86,7 +128,7 @@ RecordRow RowFrom(const pqxx::row& r, int offset) {
   row.city_code = r[offset + 3].as<std::string>();
   row.domain = r[offset + 4].as<std::string>();
   row.source_version = r[offset + 5].as<int64_t>();
-  row.public_json = r[offset + 6].as<std::string>();
+  row.public_record = Bytes(r[offset + 6]);
   row.clock_start = r[offset + 7].as<std::string>();
   row.published_on = r[offset + 8].as<std::string>();
   row.public_until = r[offset + 9].as<std::string>();
@@ -104,7 +146,7 @@ std::optional<RecordRow> GetIn(pqxx::transaction_base& tx, PenaltyKind kind, con
   auto rows = tx.exec_prepared(kGet.name, static_cast<int>(kind), agency, source_id);
   if (rows.empty()) return std::nullopt;
   RecordRow row = RowFrom(rows[0], 0);
-  row.record_json = rows[0][16].as<std::string>();
+  row.record = Bytes(rows[0][16]);
   return row;
 }
 
@@ -117,7 +159,7 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 
 PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_("penalties") {
   for (const Statement& s :
-       {kUpsert, kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kChanges, kPublicationCounts}) {
+       {kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kChanges, kPublicationCounts}) {
     pool_.Prepare(s);
   }
 }
@@ -127,29 +169,34 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
                                                      const std::vector<common::Rejection>& rejected,
                                                      const std::string& today) {
   return pool_.Run([&](pqxx::connection& conn) {
-    std::vector<WriteResult> results;
-    results.reserve(valid.size());
+    std::vector<WriteResult> results(valid.size());
     pqxx::work tx(conn);
     tx.exec(kFeedLock);
-    for (const auto& r : valid) {
-      auto written = tx.exec_prepared(kUpsert.name, static_cast<int>(r.kind), r.agency_credit_code, r.source_id,
-                                      city_code, r.domain, r.source_version, r.record_json, r.public_json,
-                                      r.public_party_name, r.clock_start, today, r.public_until);
-      WriteResult result;
-      if (!written.empty()) {
-        result.outcome = common::UpsertOutcome::kAccepted;
-        bool was_public = written[0][0].as<bool>();
-        bool is_public = written[0][1].as<bool>();
-        bool withdrawn = written[0][2].as<bool>();
-        result.first_publication = is_public && !was_public;
-        if (!withdrawn && (is_public || was_public)) {
-          AppendChange(tx, r.kind, r.agency_credit_code, r.source_id,
-                       is_public ? ChangeType::kPublished : ChangeType::kUnpublished);
+    if (!valid.empty()) {
+      tx.exec(kCreateIncoming);
+      {
+        pqxx::stream_to copy(tx, "incoming_records",
+                             std::vector<std::string>{"kind", "agency_credit_code", "source_id", "domain",
+                                                      "source_version", "record", "public_record",
+                                                      "public_party_name", "clock_start", "public_until"});
+        for (const auto& r : valid) {
+          copy << std::make_tuple(static_cast<int>(r.kind), r.agency_credit_code, r.source_id, r.domain,
+                                  r.source_version, HexBytea(r.record), HexBytea(r.public_record),
+                                  r.public_party_name, r.clock_start, r.public_until);
         }
-        rejections_.Clear(tx, city_code, r.kind == PenaltyKind::kDecision ? "decision" : "measure",
-                          r.agency_credit_code + "/" + r.source_id);
+        copy.complete();
       }
-      results.push_back(result);
+      // The merge is not prepared: it names a temporary table, which a
+      // connection only has once it has written a batch.
+      std::map<std::pair<std::string, std::string>, bool> written;
+      for (const auto& row : tx.exec_params(kMerge.sql, city_code, today)) {
+        written[{row[1].as<std::string>(), row[2].as<std::string>()}] = row[3].as<bool>();
+      }
+      for (std::size_t i = 0; i < valid.size(); ++i) {
+        auto it = written.find({valid[i].agency_credit_code, valid[i].source_id});
+        if (it == written.end()) continue;
+        results[i] = {common::UpsertOutcome::kAccepted, it->second};
+      }
     }
     for (const auto& r : rejected) rejections_.Record(tx, city_code, r);
     tx.commit();

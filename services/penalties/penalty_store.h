@@ -19,15 +19,16 @@ namespace gongkai::penalties {
 enum class PenaltyKind { kDecision = 1, kMeasure = 2 };
 
 // One valid record as the store keeps it: the record as sent (unmasked) and
-// its public form ("" when it may not be published at all).
+// its public form ("" when it may not be published at all), each a
+// serialised penalties.v1 message.
 struct RecordToStore {
   PenaltyKind kind = PenaltyKind::kDecision;
   std::string agency_credit_code;
   std::string source_id;
   std::string domain;
   int64_t source_version = 0;
-  std::string record_json;
-  std::string public_json;
+  std::string record;
+  std::string public_record;
   std::string public_party_name;
   std::string clock_start;   // YYYY-MM-DD
   std::string public_until;  // YYYY-MM-DD or "" for no end
@@ -41,8 +42,8 @@ struct RecordRow {
   std::string city_code;
   std::string domain;
   int64_t source_version = 0;
-  std::string record_json;  // empty when read for the public
-  std::string public_json;  // empty when not publishable
+  std::string record;         // serialised; empty when read for the public
+  std::string public_record;  // serialised; empty when not publishable
   std::string clock_start;
   std::string published_on;
   std::string public_until;
@@ -100,7 +101,8 @@ class PenaltyStore {
   virtual ~PenaltyStore() = default;
   // Stores the records published on `today` (a new version keeps its first
   // publication date), records the rejections, and appends a feed event per
-  // change of what the public sees, all in one transaction.
+  // change of what the public sees, all in one transaction and a few
+  // statements whatever the batch size. Keys must be distinct within a batch.
   virtual std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
                                                const std::vector<common::Rejection>& rejected,
                                                const std::string& today) = 0;

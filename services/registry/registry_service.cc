@@ -94,6 +94,7 @@ grpc::Status RegistryService::UpsertAgencies(grpc::ServerContext* context, const
       auto violations = ValidateAgency(agency, At("agencies", i));
       batch.Add(i, proto.credit_code(), proto.source_version(), proto, std::move(agency), std::move(violations));
     }
+    batch.RejectRepeatedKeys("agencies");
     auto stored = stores_.agencies.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), Today());
     if (!stored.foreign.empty()) {
       throw ServiceError::PermissionDenied("agency " + stored.foreign.front() + " is registered to another city");
@@ -210,6 +211,7 @@ grpc::Status RegistryService::UpsertPowers(grpc::ServerContext* context, const v
       batch.Add(i, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto,
                 std::move(item), std::move(violations));
     }
+    batch.RejectRepeatedKeys("items");
     CheckAgencies(batch, caller, "items");
     batch.Settle(stores_.powers.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), today));
     return grpc::Status::OK;
@@ -289,6 +291,7 @@ grpc::Status RegistryService::UpsertBenchmarks(grpc::ServerContext* context,
       if (b.source_version <= 0) violations.push_back({path + ".source_version", "must be a positive version number"});
       batch.Add(i, BenchmarkKey(b), proto.source_version(), proto, std::move(b), std::move(violations));
     }
+    batch.RejectRepeatedKeys("benchmarks");
     batch.Settle(stores_.benchmarks.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), today));
     return grpc::Status::OK;
   });
@@ -353,6 +356,7 @@ grpc::Status RegistryService::UpsertOfficers(grpc::ServerContext* context, const
       batch.Add(i, proto.certificate_number(), proto.source_version(), proto, std::move(officer),
                 std::move(violations));
     }
+    batch.RejectRepeatedKeys("officers");
     // A certificate another city registered is not this city's to change.
     for (const auto& [number, city] : stores_.officers.CitiesOf(numbers)) {
       if (city != caller.city_code) {

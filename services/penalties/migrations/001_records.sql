@@ -1,7 +1,9 @@
 -- Penalty decisions (kind 1) and coercive measures (kind 2), keyed by
 -- (kind, agency credit code, source id). `record` is the record as the city
 -- sent it, unmasked, for the city and the province; `public_record` is what
--- the public may see (masked), NULL when it may not be published at all.
+-- the public may see (masked), NULL when it may not be published at all. Both
+-- are serialised gongkai.penalties.v1 messages (PenaltyDecision or
+-- CoerciveMeasure): cheap to write in bulk, and read back whole.
 CREATE TABLE records (
   kind                   smallint NOT NULL,
   agency_credit_code     text NOT NULL,
@@ -9,8 +11,8 @@ CREATE TABLE records (
   city_code              text NOT NULL,
   domain                 text NOT NULL,
   source_version         bigint NOT NULL,
-  record                 jsonb NOT NULL,
-  public_record          jsonb,
+  record                 bytea NOT NULL,
+  public_record          bytea,
   public_party_name      text NOT NULL DEFAULT '',
   -- Decision date or measure date: the publication clock's start.
   clock_start            date NOT NULL,
@@ -31,7 +33,8 @@ CREATE INDEX records_public_agency ON records (agency_credit_code, clock_start D
 CREATE INDEX records_key_domains ON records (domain, city_code, clock_start);
 
 -- The feed the provincial portal mirrors: one row per publication,
--- withdrawal or release, with the public form at that moment.
+-- withdrawal or release, with the public row at that moment (the records row
+-- as JSON, without the unmasked record).
 CREATE SEQUENCE change_seq;
 CREATE TABLE changes (
   seq                bigint PRIMARY KEY DEFAULT nextval('change_seq'),
