@@ -21,7 +21,7 @@ struct ServerOptions {
   std::string metrics_listen;  // /metrics host:port
   std::string ready_file;      // when set, {"grpc_port","metrics_port","pid"} is written here once serving
   std::chrono::seconds shutdown_grace{10};
-  int max_threads = 64;
+  int max_threads = 256;
 };
 
 ServerOptions ReadServerOptions(Config& config, const std::string& default_listen,

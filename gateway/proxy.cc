@@ -49,10 +49,15 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
   return common::RoleName(caller.role);
 }
 
-// One proxied call: a server-side bidi reactor facing the caller and a
-// client-side bidi reactor facing the upstream, pumping one message at a time
-// in each direction (so flow control holds end to end). It deletes itself
-// once both sides are done.
+// One proxied call, facing the caller with a server-side bidi reactor.
+//
+// Unary methods (almost all traffic) take the short path: read the request,
+// one unary call upstream, then write the answer and the status together.
+// Streaming methods pump one message at a time each way through a client-side
+// bidi reactor (so flow control holds end to end). That reactor carries two
+// holds, one for the reads and one for the writes this call may still start,
+// so the upstream stream is never finished under an operation it is about to
+// be given. The call deletes itself once both sides are done.
 class ProxiedCall final : public grpc::ServerGenericBidiReactor {
  public:
   ProxiedCall(Proxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx), upstream_(this) {
@@ -61,26 +66,33 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
   void OnReadDone(bool ok) override {
     std::lock_guard lock(mutex_);
-    if (upstream_done_) return;
+    if (unary_) {
+      if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
+      upstream_done_ = false;
+      stub_->UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
+                       [this](grpc::Status status) { UnaryDone(std::move(status)); });
+      return;
+    }
+    if (!write_hold_) return;  // the upstream stream takes no more writes
     if (ok) {
+      writing_up_ = true;
       upstream_.StartWrite(&request_);
     } else {
       upstream_.StartWritesDone();
+      ReleaseWriteHold();
     }
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard lock(mutex_);
-    writing_ = false;
-    if (final_status_) {
-      FinishLocked(*final_status_);
-      return;
-    }
+    writing_down_ = false;
+    if (final_status_) return FinishLocked(*final_status_);
     if (!ok) {
       client_context_.TryCancel();
+      ReleaseReadHold();
       return;
     }
-    if (!upstream_done_) upstream_.StartRead(&response_);
+    upstream_.StartRead(&response_);
   }
 
   void OnCancel() override { client_context_.TryCancel(); }
@@ -140,8 +152,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       auto wait = proxy_.rate_limiter_.Acquire(RateLimitKey(caller_.principal, ctx_->peer()));
       if (wait.count() > 0) return FinishLocked(RateLimitedStatus(wait));
     }
-    grpc::GenericStub* stub = proxy_.routes_.StubFor(method->package);
-    if (stub == nullptr) {
+    stub_ = proxy_.routes_.StubFor(method->package);
+    if (stub_ == nullptr) {
       return FinishLocked({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
     }
 
@@ -157,23 +169,58 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     client_context_.AddMetadata(common::kRequestIdHeader, request_id);
     request_id_ = request_id;
 
-    upstream_done_ = false;
-    stub->PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(), &upstream_);
-    upstream_.StartCall();
-    upstream_.StartRead(&response_);
+    unary_ = method->grpc_type == "unary";
+    if (!unary_) {
+      upstream_done_ = false;
+      stub_->PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(), &upstream_);
+      upstream_.AddMultipleHolds(2);
+      read_hold_ = write_hold_ = true;
+      upstream_.StartCall();
+      upstream_.StartRead(&response_);
+    }
     StartRead(&request_);
+  }
+
+  void UnaryDone(grpc::Status status) {
+    bool last;
+    {
+      std::lock_guard lock(mutex_);
+      upstream_done_ = true;
+      if (finished_) {
+        // The caller went away first; nothing to answer.
+      } else if (status.ok()) {
+        finished_ = true;
+        Metered(status);
+        StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
+      } else {
+        FinishLocked(status);
+      }
+      last = server_done_;
+    }
+    if (last) delete this;
   }
 
   void UpstreamWriteDone(bool ok) {
     std::lock_guard lock(mutex_);
-    if (ok && !finished_) StartRead(&request_);
-    // On failure the upstream call is ending; its status arrives in UpstreamDone.
+    writing_up_ = false;
+    if (!ok || upstream_read_closed_ || finished_) {
+      ReleaseWriteHold();
+      return;
+    }
+    StartRead(&request_);
   }
 
   void UpstreamReadDone(bool ok) {
     std::lock_guard lock(mutex_);
-    if (!ok || finished_ || final_status_) return;
-    writing_ = true;
+    if (!ok) {
+      // The upstream is finishing: no more reads, and no more writes either
+      // once none is in flight, so its status can come through.
+      upstream_read_closed_ = true;
+      ReleaseReadHold();
+      if (!writing_up_) ReleaseWriteHold();
+      return;
+    }
+    writing_down_ = true;
     StartWrite(&response_);
   }
 
@@ -182,7 +229,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     {
       std::lock_guard lock(mutex_);
       upstream_done_ = true;
-      if (writing_) {
+      if (writing_down_) {
         final_status_ = status;  // finished once the write in flight completes
       } else {
         FinishLocked(status);
@@ -192,23 +239,38 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     if (last) delete this;
   }
 
-  void FinishLocked(const grpc::Status& status) {
-    if (finished_) return;
-    finished_ = true;
-    final_status_ = status;
+  void ReleaseReadHold() {
+    if (!read_hold_) return;
+    read_hold_ = false;
+    upstream_.RemoveHold();
+  }
+
+  void ReleaseWriteHold() {
+    if (!write_hold_) return;
+    write_hold_ = false;
+    upstream_.RemoveHold();
+  }
+
+  void Metered(const grpc::Status& status) {
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     proxy_.metrics_.Handled(call_, status.error_code(), elapsed.count());
-    common::RequestScope scope(request_id_);
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-        status.error_code() == grpc::StatusCode::INTERNAL) {
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::INTERNAL) {
+      common::RequestScope scope(request_id_);
       Log(common::LogLevel::kWarning, "call_failed",
           {{"method", call_.full_method}, {"code", common::CodeName(status.error_code())}});
     }
+  }
+
+  void FinishLocked(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    Metered(status);
     Finish(status);
   }
 
   Proxy& proxy_;
   grpc::GenericCallbackServerContext* ctx_;
+  grpc::GenericStub* stub_ = nullptr;
   grpc::ClientContext client_context_;
   Upstream upstream_;
   grpc::ByteBuffer request_;
@@ -219,10 +281,15 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   std::chrono::steady_clock::time_point start_;
 
   std::mutex mutex_;
-  bool upstream_done_ = true;  // until an upstream call starts; guarded by mutex_
-  bool server_done_ = false;   // guarded by mutex_
-  bool writing_ = false;       // a response write to the caller is in flight; guarded by mutex_
-  bool finished_ = false;      // guarded by mutex_
+  bool unary_ = false;                        // guarded by mutex_ (set once in Start)
+  bool upstream_done_ = true;                 // until an upstream call starts; guarded by mutex_
+  bool server_done_ = false;                  // guarded by mutex_
+  bool read_hold_ = false;                    // guarded by mutex_
+  bool write_hold_ = false;                   // guarded by mutex_
+  bool upstream_read_closed_ = false;         // guarded by mutex_
+  bool writing_up_ = false;                   // a write to the upstream is in flight; guarded by mutex_
+  bool writing_down_ = false;                 // a write to the caller is in flight; guarded by mutex_
+  bool finished_ = false;                     // guarded by mutex_
   std::optional<grpc::Status> final_status_;  // guarded by mutex_
 };
 

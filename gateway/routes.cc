@@ -8,6 +8,7 @@
 #include "gongkai/common/v1/access.pb.h"
 #include "gongkai/penalties/v1/penalties.pb.h"
 #include "gongkai/registry/v1/registry.pb.h"
+#include "gongkai/requests/v1/requests.pb.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -28,6 +29,7 @@ const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices() 
   static const std::vector<const google::protobuf::ServiceDescriptor*> kServices = {
       registry::v1::Agency::descriptor()->file()->FindServiceByName("RegistryService"),
       penalties::v1::PenaltyDecision::descriptor()->file()->FindServiceByName("PenaltiesService"),
+      requests::v1::RequestView::descriptor()->file()->FindServiceByName("RequestsService"),
   };
   return kServices;
 }

@@ -3,7 +3,7 @@
 #include "common/disclosure_metrics.h"
 #include "common/log.h"
 #include "common/service_runtime.h"
-#include "services/penalties/agency_directory.h"
+#include "services/registry/agency_directory.h"
 #include "services/penalties/penalties_service.h"
 #include "services/penalties/penalty_store.h"
 
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 
   common::ServiceRuntime runtime(settings, gongkai_penalties_migrations());
   penalties::PgPenaltyStore store(runtime.pool());
-  penalties::RegistryDirectory agencies(grpc::CreateChannel(registry, grpc::InsecureChannelCredentials()), cache_ttl);
+  registry::RegistryDirectory agencies(grpc::CreateChannel(registry, grpc::InsecureChannelCredentials()), cache_ttl);
   common::DisclosureMetrics metrics(runtime.server().registry());
   penalties::PenaltiesService service(store, agencies, runtime.signer(), runtime.deadlines(), metrics, options);
   runtime.server().AddService(&service);

@@ -49,8 +49,8 @@ void CheckBatchSize(int count, int max, const char* field) {
 // The agencies of a batch, checked against the registry: unknown ones are
 // rejected per record; one of another city refuses the whole batch.
 template <typename Record>
-void CheckAgencies(common::BatchWrite<Record>& batch, AgencyDirectory& agencies, const common::CallerIdentity& caller,
-                   const char* field, std::map<std::string, std::optional<AgencyInfo>>& known) {
+void CheckAgencies(common::BatchWrite<Record>& batch, registry::AgencyDirectory& agencies, const common::CallerIdentity& caller,
+                   const char* field, std::map<std::string, std::optional<registry::AgencyInfo>>& known) {
   for (const auto& r : batch.Valid()) {
     if (known.contains(r.agency_credit_code)) continue;
     auto info = agencies.Agency(r.agency_credit_code);
@@ -104,7 +104,7 @@ PenaltyKind KindOf(v1::GetRecordRequest::Kind kind) {
 
 }  // namespace
 
-PenaltiesService::PenaltiesService(PenaltyStore& store, AgencyDirectory& agencies,
+PenaltiesService::PenaltiesService(PenaltyStore& store, registry::AgencyDirectory& agencies,
                                    const common::IdentitySigner& signer, const common::Deadlines& deadlines,
                                    common::DisclosureMetrics& metrics, PenaltiesOptions options)
     : store_(store),
@@ -133,7 +133,7 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
               std::move(d), std::move(violations));
   }
   batch.RejectRepeatedKeys("decisions");
-  std::map<std::string, std::optional<AgencyInfo>> known;
+  std::map<std::string, std::optional<registry::AgencyInfo>> known;
   CheckAgencies(batch, agencies_, caller, "decisions", known);
   // A major penalty's explanation names a tier; when the city has a benchmark
   // for the violation, the tier must be in it and the fine within its range.
@@ -142,7 +142,7 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
     auto tiers = agencies_.Benchmark(caller.city_code, d.domain, d.benchmark_violation_code);
     if (!tiers) return;
     const std::string at = At("decisions", index);
-    auto tier = std::find_if(tiers->begin(), tiers->end(), [&](const TierRange& t) { return t.level == d.benchmark_tier; });
+    auto tier = std::find_if(tiers->begin(), tiers->end(), [&](const registry::TierRange& t) { return t.level == d.benchmark_tier; });
     if (tier == tiers->end()) {
       violations.push_back({at + ".benchmark_tier", "the city's benchmark " + d.benchmark_violation_code +
                                                         " has no tier " + std::to_string(d.benchmark_tier)});
@@ -238,7 +238,7 @@ grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, cons
                 std::move(m), std::move(violations));
     }
     batch.RejectRepeatedKeys("measures");
-    std::map<std::string, std::optional<AgencyInfo>> known;
+    std::map<std::string, std::optional<registry::AgencyInfo>> known;
     CheckAgencies(batch, agencies_, caller, "measures", known);
     std::vector<RecordToStore> rows;
     for (const auto& m : batch.Valid()) {

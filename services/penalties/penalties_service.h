@@ -7,7 +7,7 @@
 #include "common/identity.h"
 #include "common/scrape_gauges.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
-#include "services/penalties/agency_directory.h"
+#include "services/registry/agency_directory.h"
 #include "services/penalties/penalty_store.h"
 
 namespace gongkai::penalties {
@@ -20,7 +20,7 @@ struct PenaltiesOptions {
 // against the registry, masking for the public, errors.
 class PenaltiesService final : public v1::PenaltiesService::Service {
  public:
-  PenaltiesService(PenaltyStore& store, AgencyDirectory& agencies, const common::IdentitySigner& signer,
+  PenaltiesService(PenaltyStore& store, registry::AgencyDirectory& agencies, const common::IdentitySigner& signer,
                    const common::Deadlines& deadlines, common::DisclosureMetrics& metrics, PenaltiesOptions options);
 
   grpc::Status UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
@@ -56,7 +56,7 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
                          const std::string& city) const;
 
   PenaltyStore& store_;
-  AgencyDirectory& agencies_;
+  registry::AgencyDirectory& agencies_;
   const common::IdentitySigner& signer_;
   const common::Deadlines& deadlines_;
   common::DisclosureMetrics& metrics_;

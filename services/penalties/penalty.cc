@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <string_view>
 
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
+#include "common/text.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -30,112 +30,18 @@ constexpr char kMajorRule[] =
     "a major penalty (罚款超过50万元/停产停业超过3个月/吊销许可证件) needs a legal-application "
     "explanation naming the discretion tier used";
 
-// ---------------------------------------------------------------- UTF-8
-
-constexpr char32_t kInvalidByte = 0xFFFFFFFF;
-
-// The code point starting at text[pos] and its length in bytes; length 0 when
-// the bytes there are not UTF-8 (overlong form, surrogate, beyond U+10FFFF,
-// stray continuation byte or truncated sequence).
-std::size_t DecodeUtf8(std::string_view text, std::size_t pos, char32_t& cp) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char b0 = byte(pos);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t length = 0;
-  unsigned char low = 0x80;  // bounds of the second byte, which exclude overlong forms and surrogates
-  unsigned char high = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    length = 2;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    length = 3;
-    cp = b0 & 0x0F;
-    if (b0 == 0xE0) low = 0xA0;
-    if (b0 == 0xED) high = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    length = 4;
-    cp = b0 & 0x07;
-    if (b0 == 0xF0) low = 0x90;
-    if (b0 == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() - pos < length) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
-    const unsigned char b = byte(pos + i);
-    const unsigned char lo = i == 1 ? low : 0x80;
-    const unsigned char hi = i == 1 ? high : 0xBF;
-    if (b < lo || b > hi) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  return length;
-}
-
-// C0 (line feed and tab only where paragraphs are allowed), DEL and C1.
-bool IsControl(char32_t cp, bool multiline) {
-  if (cp < 0x20) return !(multiline && (cp == '\n' || cp == '\t'));
-  return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
-}
-
-std::string CodePointName(char32_t cp) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(cp));
-  return buffer;
-}
-
-// ASCII whitespace and the ideographic space U+3000, which Chinese input
-// methods produce for an "empty" field.
-bool IsBlank(std::string_view s) {
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    const char c = s[pos];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      ++pos;
-    } else if (s.substr(pos, 3) == "\xE3\x80\x80") {
-      pos += 3;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view TrimBlank(std::string_view s) {
-  while (!s.empty()) {
-    if (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n') {
-      s.remove_prefix(1);
-    } else if (s.substr(0, 3) == "\xE3\x80\x80") {
-      s.remove_prefix(3);
-    } else {
-      break;
-    }
-  }
-  while (!s.empty()) {
-    if (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n') {
-      s.remove_suffix(1);
-    } else if (s.size() >= 3 && s.substr(s.size() - 3) == "\xE3\x80\x80") {
-      s.remove_suffix(3);
-    } else {
-      break;
-    }
-  }
-  return s;
-}
+constexpr char32_t kInvalidByte = 0xFFFFFFFF;  // a byte that is not UTF-8, in scrubbing
 
 // ---------------------------------------------------------------- text rules
 
-struct TextLimit {
-  std::size_t max_bytes;
-  bool multiline;  // line feeds and tabs allowed
-};
-constexpr TextLimit kNameText{200, false};    // names, numbers, codes, bodies
-constexpr TextLimit kPlainText{1000, false};  // other short text
-constexpr TextLimit kLongText{20000, true};   // facts, explanations, conditions: paragraphs
-
-enum class Presence { kRequired, kOptional };
+using common::DecodeUtf8;
+using common::IsBlank;
+using common::IsPrintableAscii;
+using common::kLongText;
+using common::kNameText;
+using common::kPlainText;
+using common::Presence;
+using common::TrimBlank;
 
 void Add(Violations& out, const std::string& path, std::string_view field, std::string description) {
   std::string full = path;
@@ -143,59 +49,10 @@ void Add(Violations& out, const std::string& path, std::string_view field, std::
   out.push_back({std::move(full), std::move(description)});
 }
 
-// Encoding and control characters; the length is the caller's.
-void CheckTextContent(Violations& out, const std::string& path, std::string_view field, std::string_view value,
-                      bool multiline) {
-  std::size_t bad_byte = std::string_view::npos;
-  char32_t control = 0;
-  bool has_control = false;
-  std::size_t pos = 0;
-  while (pos < value.size() && (bad_byte == std::string_view::npos || !has_control)) {
-    char32_t cp = 0;
-    const std::size_t length = DecodeUtf8(value, pos, cp);
-    if (length == 0) {
-      if (bad_byte == std::string_view::npos) bad_byte = pos;
-      ++pos;
-      continue;
-    }
-    if (!has_control && IsControl(cp, multiline)) {
-      has_control = true;
-      control = cp;
-    }
-    pos += length;
-  }
-  if (bad_byte != std::string_view::npos) {
-    Add(out, path, field, "not valid UTF-8 (first bad byte at offset " + std::to_string(bad_byte) + ")");
-  }
-  if (has_control) {
-    std::string description = "contains a control character (" + CodePointName(control) + ")";
-    if (!multiline && (control == '\n' || control == '\t')) description += "; line breaks and tabs only in long texts";
-    Add(out, path, field, std::move(description));
-  }
-}
-
-// The text rules of one free-text field. True when it broke none.
+// Paths here are a record prefix plus a field, as in Add.
 bool CheckText(Violations& out, const std::string& path, std::string_view field, const std::string& value,
-               TextLimit limit, Presence presence) {
-  const std::size_t before = out.size();
-  if (presence == Presence::kRequired && IsBlank(value)) {
-    Add(out, path, field, "required");
-    return false;
-  }
-  if (value.empty()) return true;
-  CheckTextContent(out, path, field, value, limit.multiline);
-  if (value.size() > limit.max_bytes) {
-    Add(out, path, field,
-        "at most " + std::to_string(limit.max_bytes) + " bytes (got " + std::to_string(value.size()) + ")");
-  }
-  return out.size() == before;
-}
-
-bool IsPrintableAscii(std::string_view s) {
-  for (char c : s) {
-    if (c < 0x21 || c > 0x7E) return false;
-  }
-  return true;
+               common::TextRule rule, Presence presence) {
+  return common::CheckText(out, path + std::string(field), value, rule, presence);
 }
 
 // ---------------------------------------------------------------- identifiers and dates
@@ -312,7 +169,7 @@ void CheckLegalBasis(Violations& out, const std::string& path, std::string_view 
     const std::string field = "[" + std::to_string(i) + "].law";
     // ValidateLegalBasis sees only ASCII blanks; an ideographic space is blank too.
     if (IsBlank(law) && law.find_first_not_of(" \t\r\n") != std::string::npos) Add(out, list_path, field, "required");
-    CheckTextContent(out, list_path, field, law, false);
+    common::CheckTextContent(out, list_path + field, law, false);
   }
 }
 

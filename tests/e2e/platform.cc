@@ -118,7 +118,8 @@ Platform::Platform(const PlatformOptions& options) {
     add(std::string("city-") + code, {{"role", "city"}, {"city", code}});
   }
   add("province", {{"role", "province"}});
-  add("desk", {{"role", "desk"}, {"agency", CreditCode("140100", 1)}});
+  add("desk", {{"role", "desk"}, {"agency", DeskAgency(1)}});
+  add("desk-2", {{"role", "desk"}, {"agency", DeskAgency(2)}});
   std::ofstream(dir_ + "/principals.json") << principals.dump(2);
 
   registry_ = StartServer(GONGKAI_REGISTRY_BIN,
@@ -135,12 +136,20 @@ Platform::Platform(const PlatformOptions& options) {
                                   {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                  options.penalties_env),
                            dir_, "penalties");
+  requests_ = StartServer(GONGKAI_REQUESTS_BIN,
+                          Merge({{"GONGKAI_DATABASE_URL", db_.url()},
+                                 {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                                 {"GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:" + std::to_string(registry_.ports.grpc)},
+                                 {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                                options.requests_env),
+                          dir_, "requests");
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
                          Merge({{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
                           {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
                           {"GONGKAI_UPSTREAMS",
                            "gongkai.registry.v1=127.0.0.1:" + std::to_string(registry_.ports.grpc) +
-                               ",gongkai.penalties.v1=127.0.0.1:" + std::to_string(penalties_.ports.grpc)},
+                               ",gongkai.penalties.v1=127.0.0.1:" + std::to_string(penalties_.ports.grpc) +
+                               ",gongkai.requests.v1=127.0.0.1:" + std::to_string(requests_.ports.grpc)},
                           {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
                           {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                options.gateway_env),
@@ -149,6 +158,7 @@ Platform::Platform(const PlatformOptions& options) {
 
 Platform::~Platform() {
   gateway_.process.reset();
+  requests_.process.reset();
   penalties_.process.reset();
   registry_.process.reset();
   std::error_code ec;
@@ -168,6 +178,8 @@ std::string Platform::Authorization(const std::string& principal) const {
 }
 
 std::string Platform::GatewayMetrics() const { return HttpGet(gateway_.ports.metrics, "/metrics"); }
+
+std::string Platform::DeskAgency(int n) { return CreditCode("140100", 900 + n); }
 
 std::string HttpGet(int port, const std::string& path) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

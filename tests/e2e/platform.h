@@ -49,6 +49,7 @@ struct PlatformOptions {
   std::map<std::string, std::string> registry_env;
   std::map<std::string, std::string> gateway_env;
   std::map<std::string, std::string> penalties_env;
+  std::map<std::string, std::string> requests_env;
 };
 
 // The platform as real processes on free ports: a fresh database, every
@@ -61,17 +62,21 @@ class Platform {
 
   std::shared_ptr<grpc::Channel> Gateway() const;
   std::shared_ptr<grpc::Channel> RegistryDirect() const;
-  // "Bearer <token>" of a principal: "city-140100", "province", "desk".
+  // "Bearer <token>" of a principal: "city-140100", "province", "desk" (of
+  // DeskAgency()), "desk-2" (of DeskAgency(2)).
   std::string Authorization(const std::string& principal) const;
   // GET /metrics of the gateway.
   std::string GatewayMetrics() const;
   Server& registry() { return registry_; }
   Server& penalties() { return penalties_; }
+  Server& requests() { return requests_; }
   Server& gateway() { return gateway_; }
   const std::string& database_url() const { return db_.url(); }
   const std::string& secret() const { return secret_; }
   // A folder of this platform's own, removed with it.
   const std::string& dir() const { return dir_; }
+  // The agency a desk principal works for (registered by the test, in Taiyuan).
+  static std::string DeskAgency(int n = 1);
 
  private:
   TestDatabase db_;
@@ -80,6 +85,7 @@ class Platform {
   std::map<std::string, std::string> tokens_;
   Server registry_;
   Server penalties_;
+  Server requests_;
   Server gateway_;
 };
 

@@ -1,9 +1,9 @@
-#include "services/penalties/agency_directory.h"
+#include "services/registry/agency_directory.h"
 
 #include "common/errors.h"
 #include "common/log.h"
 
-namespace gongkai::penalties {
+namespace gongkai::registry {
 namespace {
 
 void Prepare(grpc::ClientContext& ctx) {
@@ -19,7 +19,7 @@ void Prepare(grpc::ClientContext& ctx) {
 }  // namespace
 
 RegistryDirectory::RegistryDirectory(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl)
-    : stub_(registry::v1::RegistryService::NewStub(std::move(channel))), ttl_(ttl) {}
+    : stub_(v1::RegistryService::NewStub(std::move(channel))), ttl_(ttl) {}
 
 std::optional<AgencyInfo> RegistryDirectory::Agency(const std::string& credit_code) {
   const auto now = std::chrono::steady_clock::now();
@@ -30,9 +30,9 @@ std::optional<AgencyInfo> RegistryDirectory::Agency(const std::string& credit_co
   }
   grpc::ClientContext ctx;
   Prepare(ctx);
-  registry::v1::GetAgencyRequest request;
+  v1::GetAgencyRequest request;
   request.set_credit_code(credit_code);
-  registry::v1::Agency agency;
+  v1::Agency agency;
   grpc::Status status = stub_->GetAgency(&ctx, request, &agency);
   std::optional<AgencyInfo> info;
   if (status.ok()) {
@@ -64,10 +64,10 @@ std::optional<std::vector<TierRange>> RegistryDirectory::Benchmark(const std::st
   if (!cached) {
     grpc::ClientContext ctx;
     Prepare(ctx);
-    registry::v1::ListBenchmarksRequest request;
+    v1::ListBenchmarksRequest request;
     request.set_city_code(city_code);
     request.set_domain(domain);
-    registry::v1::ListBenchmarksResponse response;
+    v1::ListBenchmarksResponse response;
     grpc::Status status = stub_->ListBenchmarks(&ctx, request, &response);
     if (!status.ok()) RegistryUnavailable(status);
     for (const auto& b : response.benchmarks()) {
@@ -82,4 +82,4 @@ std::optional<std::vector<TierRange>> RegistryDirectory::Benchmark(const std::st
   return it->second;
 }
 
-}  // namespace gongkai::penalties
+}  // namespace gongkai::registry

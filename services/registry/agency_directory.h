@@ -12,7 +12,7 @@
 
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 
-namespace gongkai::penalties {
+namespace gongkai::registry {
 
 struct AgencyInfo {
   std::string city_code;
@@ -26,7 +26,8 @@ struct TierRange {
   int64_t penalty_max_fen = 0;
 };
 
-// What the penalties service needs to know from the registry. Throws
+// What other services need to know from the registry: an agency's city and
+// domains, a city's benchmark tiers. The client side of the registry. Throws
 // common::ServiceError (UNAVAILABLE) when the registry cannot answer: an
 // unknown answer is never taken for "no such agency".
 class AgencyDirectory {
@@ -56,11 +57,11 @@ class RegistryDirectory final : public AgencyDirectory {
     T value;
   };
 
-  std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
   const std::chrono::milliseconds ttl_;
   std::mutex mutex_;
   std::map<std::string, Entry<std::optional<AgencyInfo>>> agencies_;                 // guarded by mutex_
   std::map<std::string, Entry<std::map<std::string, std::vector<TierRange>>>> tables_;  // by city/domain; guarded
 };
 
-}  // namespace gongkai::penalties
+}  // namespace gongkai::registry

@@ -1,0 +1,285 @@
+#include "services/requests/request.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "common/calendar/iso_date.h"
+#include "common/identifiers.h"
+#include "common/text.h"
+
+namespace gongkai::requests {
+namespace {
+
+using common::IsBlank;
+using common::Presence;
+using common::Violations;
+
+// 政府信息公开条例 (国务院令第711号) took effect on this day; the desk holds no
+// request received under the 2007 regulation.
+constexpr std::string_view kRegulationEffective = "2019-05-15";
+
+constexpr int64_t kYuan = 100;  // fen
+
+// ---------------------------------------------------------------- fields
+
+bool IsDeliveryMethod(DeliveryMethod method) {
+  const int value = static_cast<int>(method);
+  return value >= 1 && value <= 5;
+}
+
+constexpr char kDeliveryMethods[] =
+    "must be DELIVERY_IN_PERSON, DELIVERY_MAIL, DELIVERY_EMAIL, DELIVERY_ONLINE or DELIVERY_FAX";
+
+// A date field that must exist and not lie after `today`. Returns the date
+// when it is one, so that callers can order it against another.
+std::optional<std::string> CheckDate(Violations& out, const std::string& field, const std::string& value,
+                                     const std::string& today) {
+  if (!common::IsIsoDate(value)) {
+    out.push_back({field, "must be a date YYYY-MM-DD"});
+    return std::nullopt;
+  }
+  // Both are YYYY-MM-DD, whose text order is date order.
+  if (value > today) {
+    out.push_back({field, "must not be after today (" + today + ")"});
+  }
+  return value;
+}
+
+// CheckCreditCode quotes the offending character; a byte that is not
+// printable must stay out of a description, which travels as a proto string.
+void CheckCreditCodeField(Violations& out, const std::string& field, const std::string& code) {
+  if (!common::IsPrintableAscii(code)) {
+    out.push_back({field, "must be 18 characters from 0-9 and A-Y without I, O, Z, S, V (GB 32100)"});
+  } else if (auto problem = common::CheckCreditCode(code)) {
+    out.push_back({field, *problem});
+  }
+}
+
+void CheckEmail(Violations& out, const std::string& email) {
+  const std::size_t at = email.find('@');
+  const bool one_at = at != std::string::npos && email.find('@', at + 1) == std::string::npos;
+  if (!one_at || IsBlank(std::string_view(email).substr(0, at)) || IsBlank(std::string_view(email).substr(at + 1))) {
+    out.push_back({"applicant.email", "must be an address with one '@' and text on both sides"});
+  }
+}
+
+void CheckApplicant(Violations& out, const Applicant& applicant) {
+  const bool natural = applicant.kind == Applicant::Kind::kNaturalPerson;
+  const bool legal = applicant.kind == Applicant::Kind::kLegalPerson;
+  if (!natural && !legal) out.push_back({"applicant.kind", "must be NATURAL_PERSON or LEGAL_PERSON"});
+  common::CheckText(out, "applicant.name", applicant.name, common::kNameText, Presence::kRequired);
+
+  if (!applicant.id_number.empty()) {
+    if (legal) {
+      out.push_back({"applicant.id_number", "only a natural person (公民) gives a citizen ID number"});
+    } else if (auto problem = common::CheckCitizenId(applicant.id_number)) {
+      out.push_back({"applicant.id_number", *problem});
+    }
+  }
+  if (!applicant.credit_code.empty()) {
+    if (natural) {
+      out.push_back({"applicant.credit_code", "only a legal person or other organisation (法人或者其他组织) gives a "
+                                              "unified social credit code"});
+    } else {
+      CheckCreditCodeField(out, "applicant.credit_code", applicant.credit_code);
+    }
+  }
+
+  // Art. 29 asks for the applicant's contact: without one, no reply or
+  // correction notice can reach them.
+  if (IsBlank(applicant.phone) && IsBlank(applicant.email) && IsBlank(applicant.address)) {
+    out.push_back({"applicant.contact", "at least one of phone, email or address is required (Art. 29)"});
+  }
+  common::CheckText(out, "applicant.phone", applicant.phone, common::kNameText, Presence::kOptional);
+  if (!applicant.email.empty() &&
+      common::CheckText(out, "applicant.email", applicant.email, common::kNameText, Presence::kOptional)) {
+    CheckEmail(out, applicant.email);
+  }
+  common::CheckText(out, "applicant.address", applicant.address, common::kPlainText, Presence::kOptional);
+}
+
+// ---------------------------------------------------------------- reply elements
+
+// One free-text element of a reply. `missing` says what the outcome needs
+// when the element is required, and is empty when it is not.
+struct Element {
+  const char* field;
+  const std::string& value;
+  std::string missing = {};
+};
+
+void CheckElement(Violations& out, const Element& element) {
+  const std::string field = std::string("reply.") + element.field;
+  if (!element.missing.empty() && IsBlank(element.value)) {
+    out.push_back({field, element.missing});
+    return;
+  }
+  // Replies are letters: paragraphs allowed, every element up to kLongText.
+  common::CheckText(out, field, element.value, common::kLongText, Presence::kOptional);
+}
+
+}  // namespace
+
+Violations ValidateRequest(const DisclosureRequest& request, const std::string& today) {
+  Violations out;
+  const int channel = static_cast<int>(request.channel);
+  if (!request.channel_set) {
+    out.push_back({"channel", "required: it decides the receipt date (Art. 31)"});
+  } else if (channel < static_cast<int>(common::ReceiptChannel::kInPerson) ||
+             channel > static_cast<int>(common::ReceiptChannel::kFax)) {
+    out.push_back({"channel", "must be IN_PERSON, REGISTERED_MAIL, ORDINARY_LETTER, ONLINE or FAX"});
+  }
+  if (auto received = CheckDate(out, "received_on", request.received_on, today);
+      received && *received < kRegulationEffective) {
+    out.push_back({"received_on", "must not be before " + std::string(kRegulationEffective) +
+                                      ", when the 2019 regulation took effect"});
+  }
+  CheckApplicant(out, request.applicant);
+  common::CheckText(out, "information_requested", request.information_requested, common::kLongText,
+                    Presence::kRequired);
+  if (!IsDeliveryMethod(request.delivery)) out.push_back({"delivery", kDeliveryMethods});
+  return out;
+}
+
+Violations ValidateReply(const Reply& reply, const std::string& today) {
+  Violations out;
+  const int outcome = static_cast<int>(reply.outcome);
+  if (outcome < 1 || outcome > 9) {
+    out.push_back({"reply.outcome",
+                   "must be ALREADY_PUBLIC, DISCLOSED, PARTLY_DISCLOSED, NOT_DISCLOSED, DOES_NOT_EXIST, NOT_HELD, "
+                   "REPEAT_REQUEST, SPECIAL_PROCEDURE or NOT_HANDLED"});
+  }
+  const auto replied = CheckDate(out, "reply.replied_on", reply.replied_on, today);
+
+  Element how_to_obtain{"how_to_obtain", reply.how_to_obtain};
+  Element withheld_parts{"withheld_parts", reply.withheld_parts};
+  Element withheld_reason{"withheld_reason", reply.withheld_reason};
+  Element reason{"reason", reply.reason};
+  Element legal_basis{"legal_basis", reply.legal_basis};
+  Element holder_name{"holder_name", reply.holder_name};
+  Element holder_contact{"holder_contact", reply.holder_contact};
+  Element earlier_reply_reference{"earlier_reply_reference", reply.earlier_reply_reference};
+  Element applicable_law{"applicable_law", reply.applicable_law};
+  Element not_handled_reason{"not_handled_reason", reply.not_handled_reason};
+  Element remedy{"remedy", reply.remedy,
+                 "every reply must state the remedy: administrative review (行政复议) and litigation (行政诉讼), "
+                 "where and within what time (Art. 51)"};
+
+  switch (reply.outcome) {
+    case ReplyOutcome::kAlreadyPublic:
+      how_to_obtain.missing =
+          "an already-public reply (已主动公开, Art. 36(1)) must say how and where to obtain the information";
+      break;
+    case ReplyOutcome::kDisclosed:
+      how_to_obtain.missing =
+          "a disclosed reply (予以公开, Art. 36(2)) must provide the information or say how, where and when to "
+          "obtain it";
+      break;
+    case ReplyOutcome::kPartlyDisclosed:
+      how_to_obtain.missing =
+          "a partly-disclosed reply (部分公开, Art. 37) must provide what can be disclosed or say how to obtain it";
+      withheld_parts.missing = "a partly-disclosed reply (部分公开, Art. 37) must say what was withheld";
+      withheld_reason.missing = "a partly-disclosed reply (部分公开, Art. 37) must say why the parts were withheld";
+      break;
+    case ReplyOutcome::kNotDisclosed:
+      reason.missing = "a not-disclosed reply (不予公开, Art. 36(3)) must give the reason";
+      legal_basis.missing = "a not-disclosed reply (不予公开, Art. 36(3)) must give the legal basis";
+      break;
+    case ReplyOutcome::kDoesNotExist:
+      reason.missing =
+          "a does-not-exist reply (信息不存在, Art. 36(4)) must say what search was done (经检索没有)";
+      break;
+    case ReplyOutcome::kNotHeld:
+      // Art. 36(5) names the holder only "能够确定负责公开该政府信息的行政机关的":
+      // when none can be determined, the reply says why instead.
+      if (IsBlank(reply.reason)) {
+        holder_name.missing =
+            "a not-held reply (非本机关负责公开, Art. 36(5)) must name the agency that holds the information, or, "
+            "when none can be determined, say why in reason";
+      }
+      if (!IsBlank(reply.holder_name)) {
+        holder_contact.missing =
+            "a not-held reply (非本机关负责公开, Art. 36(5)) that names the holder must give its contact "
+            "(名称、联系方式)";
+      }
+      break;
+    case ReplyOutcome::kRepeatRequest:
+      earlier_reply_reference.missing =
+          "a repeat-request reply (重复申请, Art. 36(6)) must cite the earlier reply";
+      break;
+    case ReplyOutcome::kSpecialProcedure:
+      applicable_law.missing =
+          "a special-procedure reply (按其他法律办理, Art. 36(7)) must name the law or regulation to follow";
+      break;
+    case ReplyOutcome::kNotHandled:
+      not_handled_reason.missing =
+          "a not-handled reply (不予处理, Art. 35, 39) must say why: a petition, complaint or report (信访/投诉/举报), "
+          "or a request beyond a reasonable number or frequency";
+      break;
+    case ReplyOutcome::kUnset:
+      break;
+  }
+  for (const Element* element :
+       {&how_to_obtain, &withheld_parts, &withheld_reason, &reason, &legal_basis, &holder_name, &holder_contact,
+        &earlier_reply_reference, &applicable_law, &not_handled_reason, &remedy}) {
+    CheckElement(out, *element);
+  }
+
+  if (!IsDeliveryMethod(reply.delivered_by)) out.push_back({"reply.delivered_by", kDeliveryMethods});
+  if (auto delivered = CheckDate(out, "reply.delivered_on", reply.delivered_on, today);
+      delivered && replied && *delivered < *replied) {
+    out.push_back({"reply.delivered_on", "must not be before replied_on (" + *replied + ")"});
+  }
+  if (reply.fee_fen < 0) out.push_back({"reply.fee_fen", "must not be negative"});
+  return out;
+}
+
+bool IsComplete(const Reply& reply, const std::string& today) { return ValidateReply(reply, today).empty(); }
+
+int64_t PerRequestFeeFen(int nth_request_in_month) {
+  const int64_t n = nth_request_in_month;
+  if (n <= 10) return 0;
+  if (n <= 30) return 100 * kYuan;
+  // 31-40 is the first band above 100 yuan: 200 yuan, then 100 more per band of 10.
+  const int64_t band = (n - 31) / 10;
+  return (200 + 100 * band) * kYuan;
+}
+
+int64_t PerPageFeeFen(int pages) {
+  // Marginal, like a tax: each page is charged the rate of the band it falls in.
+  const int64_t p = pages;
+  int64_t fee = 0;
+  if (p > 30) fee += (std::min<int64_t>(p, 100) - 30) * 10 * kYuan;
+  if (p > 100) fee += (std::min<int64_t>(p, 200) - 100) * 20 * kYuan;
+  if (p > 200) fee += (p - 200) * 40 * kYuan;
+  return fee;
+}
+
+int64_t FeeFor(FeeScheme scheme, int count) {
+  switch (scheme) {
+    case FeeScheme::kPerRequest:
+      return PerRequestFeeFen(count);
+    case FeeScheme::kPerPage:
+      return PerPageFeeFen(count);
+    case FeeScheme::kNone:
+      break;
+  }
+  return 0;
+}
+
+// `working_days_left` is the limit minus the working days used: 0 on the due
+// day itself, which still counts as due soon, and negative only once the due
+// day has passed. "Very overdue" means more than twice the limit used (with a
+// 20-day limit, day 41), not merely reaching it.
+DeskState DeskStateOf(bool open, int working_days_left, int limit_working_days, int working_days_used) {
+  if (!open) return DeskState::kClosed;
+  if (working_days_left < 0) {
+    return static_cast<int64_t>(working_days_used) > 2 * static_cast<int64_t>(limit_working_days)
+               ? DeskState::kVeryOverdue
+               : DeskState::kOverdue;
+  }
+  if (working_days_left <= 3) return DeskState::kDueSoon;
+  return DeskState::kOnTrack;
+}
+
+}  // namespace gongkai::requests

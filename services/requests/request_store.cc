@@ -1,0 +1,361 @@
+#include "services/requests/request_store.h"
+
+namespace gongkai::requests {
+namespace {
+
+using common::Statement;
+
+constexpr char kRequestColumns[] =
+    "id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
+    "information_requested, delivery, state, open, coalesce(due_on::text, ''), due_provisional, "
+    "coalesce(reply, ''::bytea), coalesce(replied_on::text, ''), coalesce(outcome, 0), coalesce(standardised, false), "
+    "coalesce(fee_fen, 0)";
+
+constexpr char kConsultationColumns[] =
+    "id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, due_provisional, "
+    "coalesce(answered_on::text, ''), coalesce(answer, '')";
+
+const Statement kInsert{
+    "requests_insert",
+    "INSERT INTO requests.requests (id, agency_credit_code, city_code, channel, received_on, applicant, "
+    "applicant_name, applicant_key, information_requested, delivery, state, open, due_on, due_provisional) "
+    "VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, decode($5, 'hex'), $6, $7, $8, $9, $10, $11, "
+    "NULLIF($12, '')::date, $13) RETURNING id"};
+
+const Statement kInsertStep{
+    "requests_insert_step",
+    "INSERT INTO requests.request_steps (request_id, position, step, type) "
+    "SELECT $1, coalesce(max(position), 0) + 1, decode($2, 'hex'), $3 FROM requests.request_steps "
+    "WHERE request_id = $1"};
+
+const std::string kGetSql = std::string("SELECT ") + kRequestColumns + " FROM requests.requests WHERE id = $1";
+const Statement kGet{"requests_get", kGetSql.c_str()};
+const std::string kLockSql = kGetSql + " FOR UPDATE";
+const Statement kLock{"requests_lock", kLockSql.c_str()};
+
+const Statement kSteps{"requests_steps",
+                       "SELECT request_id, step FROM requests.request_steps WHERE request_id = ANY($1::text[]) "
+                       "ORDER BY request_id, position"};
+
+const Statement kApply{
+    "requests_apply",
+    "UPDATE requests.requests SET state = $2, open = $3, due_on = NULLIF($4, '')::date, due_provisional = $5, "
+    "reply = CASE WHEN $6 = '' THEN reply ELSE decode($6, 'hex') END, "
+    "replied_on = coalesce(NULLIF($7, '')::date, replied_on), outcome = CASE WHEN $8 = 0 THEN outcome ELSE $8 END, "
+    "standardised = CASE WHEN $8 = 0 THEN standardised ELSE $9 END, "
+    "fee_fen = CASE WHEN $8 = 0 THEN fee_fen ELSE $10 END WHERE id = $1"};
+
+// Open requests, soonest due first; requests with no running clock (awaiting
+// correction) sort last, as 9999-12-31.
+const std::string kListOpenSql =
+    std::string("SELECT ") + kRequestColumns +
+    " FROM requests.requests WHERE agency_credit_code = $1 AND open "
+    "AND (coalesce(due_on, '9999-12-31'::date), id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) "
+    "ORDER BY coalesce(due_on, '9999-12-31'::date), id LIMIT $4";
+const Statement kListOpen{"requests_list_open", kListOpenSql.c_str()};
+
+const Statement kCountInMonth{
+    "requests_count_in_month",
+    "SELECT count(*) FROM requests.requests WHERE agency_credit_code = $1 AND applicant_key = $2 "
+    "AND received_on >= date_trunc('month', $3::date) AND received_on <= $3::date"};
+
+const Statement kProvisional{"requests_provisional",
+                             "SELECT id FROM requests.requests WHERE due_provisional ORDER BY id"};
+
+const Statement kSetDue{"requests_set_due",
+                        "UPDATE requests.requests SET due_on = NULLIF($2, '')::date, due_provisional = $3 "
+                        "WHERE id = $1"};
+
+const Statement kInsertConsultation{
+    "requests_insert_consultation",
+    "INSERT INTO requests.consultations (id, agency_credit_code, city_code, channel, asked_on, question, contact, "
+    "due_on, due_provisional) VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, $5, $6, $7::date, $8) "
+    "RETURNING id"};
+
+const std::string kAnswerSql = std::string(
+                                   "UPDATE requests.consultations SET answered_on = $3::date, answer = $4 "
+                                   "WHERE id = $1 AND agency_credit_code = $2 AND answered_on IS NULL RETURNING ") +
+                               kConsultationColumns;
+const Statement kAnswer{"requests_answer_consultation", kAnswerSql.c_str()};
+
+const std::string kGetConsultationSql =
+    std::string("SELECT ") + kConsultationColumns + " FROM requests.consultations WHERE id = $1";
+const Statement kGetConsultation{"requests_get_consultation", kGetConsultationSql.c_str()};
+
+const std::string kOpenConsultationsSql =
+    std::string("SELECT ") + kConsultationColumns +
+    " FROM requests.consultations WHERE agency_credit_code = $1 AND answered_on IS NULL "
+    "AND (due_on, id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) ORDER BY due_on, id LIMIT $4";
+const Statement kOpenConsultations{"requests_open_consultations", kOpenConsultationsSql.c_str()};
+
+const Statement kUpdateConsultationDue{
+    "requests_consultation_due",
+    "UPDATE requests.consultations SET due_on = $2::date, due_provisional = $3 WHERE id = $1"};
+
+const Statement kProvisionalConsultations{
+    "requests_provisional_consultations",
+    "SELECT id FROM requests.consultations WHERE due_provisional AND answered_on IS NULL ORDER BY id"};
+
+// Requests received in the year, and those still open at its start (carried over).
+const Statement kRequestFacts{
+    "requests_facts",
+    "SELECT r.agency_credit_code, r.city_code, r.received_on::text, r.state, r.open, coalesce(r.due_on::text, ''), "
+    "coalesce(r.replied_on::text, ''), coalesce(r.outcome, 0), coalesce(r.standardised, false), "
+    "count(s.*) FILTER (WHERE s.type = 8), count(s.*) FILTER (WHERE s.type = 9) "
+    "FROM requests.requests r LEFT JOIN requests.request_steps s ON s.request_id = r.id AND s.type IN (8, 9) "
+    "WHERE ($1 = 0 OR extract(year FROM r.received_on) = $1 "
+    "       OR (extract(year FROM r.received_on) < $1 AND (r.open OR extract(year FROM r.replied_on) >= $1))) "
+    "AND ($2 = '' OR r.city_code = $2) AND ($3 = '' OR r.agency_credit_code = $3) "
+    "GROUP BY r.id"};
+
+const Statement kConsultationFacts{
+    "requests_consultation_facts",
+    "SELECT agency_credit_code, city_code, asked_on::text, due_on::text, coalesce(answered_on::text, '') "
+    "FROM requests.consultations WHERE ($1 = 0 OR extract(year FROM asked_on) = $1) "
+    "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3)"};
+
+std::string Hex(const std::string& bytes) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+
+std::string TextArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\"" : "\"") + items[i] + "\"";
+  return out + "}";
+}
+
+StoredRequest RequestFrom(const pqxx::row& r) {
+  StoredRequest s;
+  s.id = r[0].as<std::string>();
+  s.agency_credit_code = r[1].as<std::string>();
+  s.city_code = r[2].as<std::string>();
+  s.channel = r[3].as<int>();
+  s.received_on = r[4].as<std::string>();
+  s.applicant = Bytes(r[5]);
+  s.applicant_name = r[6].as<std::string>();
+  s.applicant_key = r[7].as<std::string>();
+  s.information_requested = r[8].as<std::string>();
+  s.delivery = r[9].as<int>();
+  s.state = r[10].as<std::string>();
+  s.open = r[11].as<bool>();
+  s.due_on = r[12].as<std::string>();
+  s.due_provisional = r[13].as<bool>();
+  s.reply = Bytes(r[14]);
+  s.replied_on = r[15].as<std::string>();
+  s.outcome = r[16].as<int>();
+  s.standardised = r[17].as<bool>();
+  s.fee_fen = r[18].as<int64_t>();
+  return s;
+}
+
+StoredConsultation ConsultationFrom(const pqxx::row& r) {
+  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
+          r[4].as<std::string>(), r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>(),
+          r[8].as<bool>(),        r[9].as<std::string>(), r[10].as<std::string>()};
+}
+
+// Fills the steps of the requests (ids are uuids: safe in an array literal).
+void LoadSteps(pqxx::transaction_base& tx, std::vector<StoredRequest>& requests) {
+  if (requests.empty()) return;
+  std::vector<std::string> ids;
+  std::map<std::string, StoredRequest*> by_id;
+  for (auto& r : requests) {
+    ids.push_back(r.id);
+    by_id[r.id] = &r;
+  }
+  for (const auto& row : tx.exec_prepared(kSteps.name, TextArray(ids))) {
+    by_id.at(row[0].as<std::string>())->steps.push_back(Bytes(row[1]));
+  }
+}
+
+}  // namespace
+
+PgRequestStore::PgRequestStore(common::PgPool& pool) : pool_(pool) {
+  for (const Statement& s : {kInsert, kInsertStep, kGet, kLock, kSteps, kApply, kListOpen, kCountInMonth,
+                             kProvisional, kSetDue, kInsertConsultation, kAnswer, kGetConsultation, kOpenConsultations,
+                             kUpdateConsultationDue, kProvisionalConsultations, kRequestFacts, kConsultationFacts}) {
+    pool_.Prepare(s);
+  }
+}
+
+std::string PgRequestStore::Insert(const StoredRequest& r, const RequestUpdate& first) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    std::string id = tx.exec_prepared(kInsert.name, r.agency_credit_code, r.city_code, r.channel, r.received_on,
+                                      Hex(r.applicant), r.applicant_name, r.applicant_key, r.information_requested,
+                                      r.delivery, first.state, first.open, first.due_on, first.due_provisional)[0][0]
+                         .as<std::string>();
+    tx.exec_prepared(kInsertStep.name, id, Hex(first.step), first.step_type);
+    tx.commit();
+    return id;
+  });
+}
+
+std::optional<StoredRequest> PgRequestStore::Get(const std::string& id) {
+  return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredRequest> {
+    pqxx::read_transaction tx(conn);
+    auto rows = tx.exec_prepared(kGet.name, id);
+    if (rows.empty()) return std::nullopt;
+    std::vector<StoredRequest> one{RequestFrom(rows[0])};
+    LoadSteps(tx, one);
+    return one[0];
+  });
+}
+
+std::optional<StoredRequest> PgRequestStore::Update(const std::string& id,
+                                                    const std::function<RequestUpdate(const StoredRequest&)>& decide) {
+  return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredRequest> {
+    pqxx::work tx(conn);
+    auto rows = tx.exec_prepared(kLock.name, id);
+    if (rows.empty()) return std::nullopt;
+    std::vector<StoredRequest> one{RequestFrom(rows[0])};
+    LoadSteps(tx, one);
+    RequestUpdate u = decide(one[0]);
+    tx.exec_prepared(kInsertStep.name, id, Hex(u.step), u.step_type);
+    tx.exec_prepared(kApply.name, id, u.state, u.open, u.due_on, u.due_provisional, Hex(u.reply), u.replied_on,
+                     u.outcome, u.standardised, u.fee_fen);
+    auto updated = tx.exec_prepared(kGet.name, id);
+    std::vector<StoredRequest> now{RequestFrom(updated[0])};
+    LoadSteps(tx, now);
+    tx.commit();
+    return now[0];
+  });
+}
+
+std::vector<StoredRequest> PgRequestStore::ListOpen(const std::string& agency, const std::string& after_due,
+                                                    const std::string& after_id, int limit) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<StoredRequest> out;
+    for (const auto& row : tx.exec_prepared(kListOpen.name, agency, after_due, after_id, limit)) {
+      out.push_back(RequestFrom(row));
+    }
+    LoadSteps(tx, out);
+    return out;
+  });
+}
+
+int PgRequestStore::CountInMonth(const std::string& agency, const std::string& applicant_key,
+                                 const std::string& received_on) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    return tx.exec_prepared(kCountInMonth.name, agency, applicant_key, received_on)[0][0].as<int>();
+  });
+}
+
+std::vector<std::string> PgRequestStore::ProvisionalIds() {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<std::string> out;
+    for (const auto& row : tx.exec_prepared(kProvisional.name)) out.push_back(row[0].as<std::string>());
+    return out;
+  });
+}
+
+void PgRequestStore::SetDue(const std::string& id, const std::string& due_on, bool provisional) {
+  pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared(kSetDue.name, id, due_on, provisional);
+    tx.commit();
+  });
+}
+
+std::string PgRequestStore::InsertConsultation(const StoredConsultation& c) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    std::string id = tx.exec_prepared(kInsertConsultation.name, c.agency_credit_code, c.city_code, c.channel,
+                                      c.asked_on, c.question, c.contact, c.due_on, c.due_provisional)[0][0]
+                         .as<std::string>();
+    tx.commit();
+    return id;
+  });
+}
+
+std::optional<StoredConsultation> PgRequestStore::AnswerConsultation(const std::string& id, const std::string& agency,
+                                                                     const std::string& answered_on,
+                                                                     const std::string& answer) {
+  return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredConsultation> {
+    pqxx::work tx(conn);
+    auto rows = tx.exec_prepared(kAnswer.name, id, agency, answered_on, answer);
+    tx.commit();
+    if (rows.empty()) return std::nullopt;
+    return ConsultationFrom(rows[0]);
+  });
+}
+
+std::optional<StoredConsultation> PgRequestStore::GetConsultation(const std::string& id) {
+  return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredConsultation> {
+    pqxx::read_transaction tx(conn);
+    auto rows = tx.exec_prepared(kGetConsultation.name, id);
+    if (rows.empty()) return std::nullopt;
+    return ConsultationFrom(rows[0]);
+  });
+}
+
+std::vector<StoredConsultation> PgRequestStore::ListOpenConsultations(const std::string& agency,
+                                                                      const std::string& after_due,
+                                                                      const std::string& after_id, int limit) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<StoredConsultation> out;
+    for (const auto& row : tx.exec_prepared(kOpenConsultations.name, agency, after_due, after_id, limit)) {
+      out.push_back(ConsultationFrom(row));
+    }
+    return out;
+  });
+}
+
+void PgRequestStore::UpdateConsultationDue(const std::string& id, const std::string& due_on, bool provisional) {
+  pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared(kUpdateConsultationDue.name, id, due_on, provisional);
+    tx.commit();
+  });
+}
+
+std::vector<std::string> PgRequestStore::ProvisionalConsultationIds() {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<std::string> out;
+    for (const auto& row : tx.exec_prepared(kProvisionalConsultations.name)) out.push_back(row[0].as<std::string>());
+    return out;
+  });
+}
+
+std::vector<RequestFacts> PgRequestStore::RequestFactsOf(int year, const std::string& city,
+                                                         const std::string& agency) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<RequestFacts> out;
+    for (const auto& r : tx.exec_prepared(kRequestFacts.name, year, city, agency)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<bool>(), r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<int>(), r[8].as<bool>(),
+                     r[9].as<int>(), r[10].as<int>()});
+    }
+    return out;
+  });
+}
+
+std::vector<ConsultationFacts> PgRequestStore::ConsultationFactsOf(int year, const std::string& city,
+                                                                   const std::string& agency) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<ConsultationFacts> out;
+    for (const auto& r : tx.exec_prepared(kConsultationFacts.name, year, city, agency)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<std::string>()});
+    }
+    return out;
+  });
+}
+
+}  // namespace gongkai::requests
