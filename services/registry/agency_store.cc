@@ -121,6 +121,9 @@ AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& city_code
       result.foreign.push_back(row[0].as<std::string>());
     }
     if (!result.foreign.empty()) return result;  // the transaction rolls back
+    // Writers take turns, so change_seq order is commit order (the officer
+    // index and feeds read past a watermark).
+    tx.exec("SELECT pg_advisory_xact_lock(hashtext('registry.agency_change_seq'))");
 
     for (const auto& a : valid) {
       auto written = tx.exec_prepared(kUpsertAgency.name, a.credit_code, a.name, a.legal_representative,

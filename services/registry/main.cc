@@ -32,8 +32,15 @@ int main(int argc, char** argv) {
   registry::PgPowersStore powers(runtime.pool());
   registry::PgBenchmarkStore benchmarks(runtime.pool());
   registry::PgOfficerStore officers(runtime.pool(), code_secret);
-  registry::RegistryService service({agencies, powers, benchmarks, officers}, runtime.signer(), runtime.deadlines(),
-                                    options);
+  registry::OfficerIndex officer_index(settings.database_url, runtime.pool());
+  try {
+    officer_index.Start();
+  } catch (const std::exception& e) {
+    common::Log(common::LogLevel::kError, "officer_index_unavailable", {{"reason", e.what()}});
+    return 1;
+  }
+  registry::RegistryService service({agencies, powers, benchmarks, officers, officer_index}, runtime.signer(),
+                                    runtime.deadlines(), options);
   runtime.server().AddService(&service);
   runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies));
   return runtime.Run();

@@ -30,17 +30,12 @@ const Statement kUpdate{
     "registry_update_officer",
     "UPDATE registry.officers SET agency_credit_code = $2, name = $3, category = $4, valid_from = $5::date, "
     "valid_until = $6::date, status = $7, source_version = $8, code_generation = $9, officer_code = $10, "
-    "updated_at = now() WHERE certificate_number = $1"};
+    "updated_at = now(), change_seq = nextval('registry.officer_change_seq') WHERE certificate_number = $1"};
 
 const std::string kByCertificateSql = std::string("SELECT ") + kColumns +
                                       " FROM registry.officers o JOIN registry.agencies a "
                                       "ON a.credit_code = o.agency_credit_code WHERE o.certificate_number = $1";
 const Statement kByCertificate{"registry_officer_by_certificate", kByCertificateSql.c_str()};
-
-const std::string kByCodeSql = std::string("SELECT ") + kColumns +
-                               " FROM registry.officers o JOIN registry.agencies a "
-                               "ON a.credit_code = o.agency_credit_code WHERE o.officer_code = $1";
-const Statement kByCode{"registry_officer_by_code", kByCodeSql.c_str()};
 
 const std::string kByAgencySql = std::string("SELECT ") + kColumns +
                                  " FROM registry.officers o JOIN registry.agencies a "
@@ -68,7 +63,7 @@ Officer FromRow(const pqxx::row& r) {
 
 PgOfficerStore::PgOfficerStore(common::PgPool& pool, std::string code_secret)
     : pool_(pool), code_secret_(std::move(code_secret)) {
-  for (const Statement& s : {kSelectForUpdate, kCities, kInsert, kUpdate, kByCertificate, kByCode, kByAgency}) {
+  for (const Statement& s : {kSelectForUpdate, kCities, kInsert, kUpdate, kByCertificate, kByAgency}) {
     pool_.Prepare(s);
   }
 }
@@ -78,6 +73,9 @@ std::vector<UpsertOutcome> PgOfficerStore::UpsertBatch(const std::string& city_c
   return pool_.Run([&](pqxx::connection& conn) {
     std::vector<UpsertOutcome> result;
     pqxx::work tx(conn);
+    // Writers take turns, so change_seq order is commit order and the
+    // verification index, reading past its watermark, misses nothing.
+    tx.exec("SELECT pg_advisory_xact_lock(hashtext('registry.officer_change_seq'))");
     for (const auto& o : valid) {
       auto stored = tx.exec_prepared(kSelectForUpdate.name, o.certificate_number);
       if (stored.empty()) {
@@ -124,15 +122,6 @@ std::optional<Officer> PgOfficerStore::ByCertificate(const std::string& certific
   return pool_.Run([&](pqxx::connection& conn) -> std::optional<Officer> {
     pqxx::nontransaction tx(conn);
     auto rows = tx.exec_prepared(kByCertificate.name, certificate_number);
-    if (rows.empty()) return std::nullopt;
-    return FromRow(rows[0]);
-  });
-}
-
-std::optional<Officer> PgOfficerStore::ByCode(const std::string& officer_code) {
-  return pool_.Run([&](pqxx::connection& conn) -> std::optional<Officer> {
-    pqxx::nontransaction tx(conn);
-    auto rows = tx.exec_prepared(kByCode.name, officer_code);
     if (rows.empty()) return std::nullopt;
     return FromRow(rows[0]);
   });

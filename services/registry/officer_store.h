@@ -25,7 +25,6 @@ class OfficerStore {
   // The badge code of the officer's current generation.
   virtual std::string CodeOf(const Officer& officer) const = 0;
   virtual std::optional<Officer> ByCertificate(const std::string& certificate_number) = 0;
-  virtual std::optional<Officer> ByCode(const std::string& officer_code) = 0;
   // after: the last certificate number of the previous page.
   virtual std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,
                                             int limit) = 0;
@@ -39,7 +38,6 @@ class PgOfficerStore final : public OfficerStore {
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override;
   std::string CodeOf(const Officer& officer) const override;
   std::optional<Officer> ByCertificate(const std::string& certificate_number) override;
-  std::optional<Officer> ByCode(const std::string& officer_code) override;
   std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,
                                     int limit) override;
 

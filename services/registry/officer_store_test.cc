@@ -2,12 +2,23 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <thread>
+
 #include "common/identifiers.h"
 #include "common/testing/postgres.h"
 #include "services/registry/agency_store.h"
+#include "services/registry/officer_index.h"
 
 namespace gongkai::registry {
 namespace {
+
+namespace testing_util {
+bool Eventually(const std::function<bool()>& pred) {
+  for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return pred();
+}
+}  // namespace testing_util
 
 class OfficerStoreTest : public ::testing::Test {
  protected:
@@ -49,24 +60,33 @@ class OfficerStoreTest : public ::testing::Test {
   std::string agency_;
 };
 
-TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndByCode) {
+TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
+  OfficerIndex index(db_.url(), pool_);
+  index.Start();
+  EXPECT_EQ(index.size(), 0u);
   EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}), (std::vector<UpsertOutcome>{UpsertOutcome::kAccepted}));
   auto o = officers_->ByCertificate("TY0001");
   ASSERT_TRUE(o);
   EXPECT_EQ(o->agency_name, "太原市市场监督管理局");
-  auto by_code = officers_->ByCode(officers_->CodeOf(*o));
-  ASSERT_TRUE(by_code);
-  EXPECT_EQ(by_code->certificate_number, "TY0001");
+  // The index follows the database's notification without being told.
+  ASSERT_TRUE(testing_util::Eventually([&] { return index.ByCode(officers_->CodeOf(*o)).has_value(); }));
+  EXPECT_EQ(index.ByCode(officers_->CodeOf(*o))->certificate_number, "TY0001");
   EXPECT_EQ(officers_->CitiesOf({"TY0001", "NOPE"}), (std::map<std::string, std::string>{{"TY0001", "140100"}}));
 }
 
 TEST_F(OfficerStoreTest, RevocationReplacesTheCode) {
+  OfficerIndex index(db_.url(), pool_);
+  index.Start();
   officers_->UpsertBatch("140100", {Make(1)}, {});
   std::string old_code = officers_->CodeOf(*officers_->ByCertificate("TY0001"));
+  index.Refresh();
+  EXPECT_TRUE(index.ByCode(old_code));
   Officer revoked = Make(2);
   revoked.status = OfficerStatus::kRevoked;
   officers_->UpsertBatch("140100", {revoked}, {});
-  EXPECT_FALSE(officers_->ByCode(old_code));
+  index.Refresh();
+  EXPECT_FALSE(index.ByCode(old_code));
+  EXPECT_EQ(index.ByCertificate("TY0001")->status, OfficerStatus::kRevoked);
   auto o = officers_->ByCertificate("TY0001");
   EXPECT_EQ(o->status, OfficerStatus::kRevoked);
   EXPECT_EQ(o->code_generation, 2);

@@ -365,6 +365,8 @@ grpc::Status RegistryService::UpsertOfficers(grpc::ServerContext* context, const
     }
     CheckAgencies(batch, caller, "officers");
     batch.Settle(stores_.officers.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected()));
+    // What this process wrote, it verifies at once.
+    stores_.officer_index.Refresh();
     return grpc::Status::OK;
   });
 }
@@ -412,11 +414,13 @@ grpc::Status RegistryService::VerifyCertificate(grpc::ServerContext* context,
     switch (request->subject_case()) {
       case v1::VerifyCertificateRequest::kCertificateNumber:
         if (request->certificate_number().size() <= 32) {
-          officer = stores_.officers.ByCertificate(request->certificate_number());
+          officer = stores_.officer_index.ByCertificate(request->certificate_number());
         }
         break;
       case v1::VerifyCertificateRequest::kOfficerCode:
-        if (LooksLikeOfficerCode(request->officer_code())) officer = stores_.officers.ByCode(request->officer_code());
+        if (LooksLikeOfficerCode(request->officer_code())) {
+          officer = stores_.officer_index.ByCode(request->officer_code());
+        }
         break;
       default:
         throw ServiceError::InvalidArgument("nothing to verify",

@@ -8,6 +8,7 @@
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "services/registry/agency_store.h"
 #include "services/registry/benchmark_store.h"
+#include "services/registry/officer_index.h"
 #include "services/registry/officer_store.h"
 #include "services/registry/powers_store.h"
 
@@ -18,6 +19,7 @@ struct RegistryStores {
   PowersStore& powers;
   BenchmarkStore& benchmarks;
   OfficerStore& officers;
+  OfficerIndex& officer_index;
 };
 
 struct RegistryOptions {
