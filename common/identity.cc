@@ -9,22 +9,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/encoding.h"
 #include "common/errors.h"
 #include "common/log.h"
 
 namespace gongkai::common {
 namespace {
-
-std::string Hex(const unsigned char* data, std::size_t len) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (std::size_t i = 0; i < len; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 15]);
-  }
-  return out;
-}
 
 // Fields are separated by ';' and values may not contain it (codes and
 // principal names are validated at configuration time).
@@ -53,7 +43,7 @@ std::string IdentitySigner::Mac(const std::string& payload) const {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &len);
-  return Hex(mac, len);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(mac), len));
 }
 
 IdentitySigner::Signed IdentitySigner::Sign(const CallerIdentity& identity,

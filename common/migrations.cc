@@ -1,29 +1,12 @@
 #include "common/migrations.h"
 
-#include <openssl/evp.h>
-
 #include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "common/encoding.h"
 #include "common/log.h"
 
 namespace gongkai::common {
-namespace {
-
-std::string Sha256Hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 15]);
-  }
-  return out;
-}
-
-}  // namespace
 
 int ApplyMigrations(const std::string& database_url, const MigrationSet& set) {
   pqxx::connection conn(database_url);

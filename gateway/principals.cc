@@ -1,13 +1,13 @@
 #include "gateway/principals.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "common/encoding.h"
 #include "common/identifiers.h"
 
 namespace gongkai::gateway {
@@ -30,19 +30,7 @@ std::optional<common::Role> RoleFromName(const std::string& name) {
 
 }  // namespace
 
-std::string TokenHash(const std::string& salt, const std::string& secret) {
-  std::string input = salt + secret;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 15]);
-  }
-  return out;
-}
+std::string TokenHash(const std::string& salt, const std::string& secret) { return common::Sha256Hex(salt + secret); }
 
 Principals Principals::Load(const std::string& path) {
   std::ifstream in(path);

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 
+#include "common/encoding.h"
 #include "common/log.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -15,13 +16,7 @@ namespace {
 std::string NewRequestId() {
   unsigned char bytes[12];
   RAND_bytes(bytes, sizeof bytes);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  return common::HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {

@@ -10,6 +10,7 @@
 #include "common/domains.h"
 #include "common/errors.h"
 #include "common/identifiers.h"
+#include "common/list_filters.h"
 #include "common/paging.h"
 #include "services/penalties/penalties_mapping.h"
 #include "services/penalties/penalty.h"
@@ -381,18 +382,10 @@ grpc::Status PenaltiesService::ListPublished(grpc::ServerContext* context, const
                                              v1::ListPublishedResponse* response) {
   return common::Call(*context, signer_, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    if (!request->city_code().empty() && !common::IsCityCode(request->city_code())) {
-      violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
-    }
-    if (!request->domain().empty() && !common::IsKnownDomain(request->domain())) {
-      violations.push_back({"domain", "unknown enforcement domain"});
-    }
-    if (!request->date_from().empty() && !common::IsIsoDate(request->date_from())) {
-      violations.push_back({"date_from", "must be a date YYYY-MM-DD"});
-    }
-    if (!request->date_to().empty() && !common::IsIsoDate(request->date_to())) {
-      violations.push_back({"date_to", "must be a date YYYY-MM-DD"});
-    }
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckDomainFilter(violations, "domain", request->domain());
+    common::CheckDateFilter(violations, "date_from", request->date_from());
+    common::CheckDateFilter(violations, "date_to", request->date_to());
     if (request->party_name().size() > 200) violations.push_back({"party_name", "at most 200 bytes"});
     if (request->page_size() < 0) violations.push_back({"page_size", "must not be negative"});
     PublishedFilter f;

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "common/encoding.h"
+
 namespace gongkai::penalties {
 namespace {
 
@@ -109,16 +111,7 @@ const Statement kPublicationCounts{
 std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
 
 // bytea in COPY text form: the hex input format.
-std::string HexBytea(const std::string& bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out = "\\x";
-  out.reserve(2 + 2 * bytes.size());
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
+std::string HexBytea(const std::string& bytes) { return "\\x" + common::HexEncode(bytes); }
 
 RecordRow RowFrom(const pqxx::row& r, int offset) {
   RecordRow row;

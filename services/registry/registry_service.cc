@@ -9,6 +9,7 @@
 #include "common/domains.h"
 #include "common/errors.h"
 #include "common/identifiers.h"
+#include "common/list_filters.h"
 #include "common/paging.h"
 #include "services/registry/coverage.h"
 #include "services/registry/registry_mapping.h"
@@ -136,12 +137,8 @@ grpc::Status RegistryService::ListAgencies(grpc::ServerContext* context, const v
                                            v1::ListAgenciesResponse* response) {
   return common::Call(*context, signer_, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    if (!request->city_code().empty() && !common::IsCityCode(request->city_code())) {
-      violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
-    }
-    if (!request->domain().empty() && !common::IsKnownDomain(request->domain())) {
-      violations.push_back({"domain", "unknown enforcement domain"});
-    }
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckDomainFilter(violations, "domain", request->domain());
     if (request->page_size() < 0) violations.push_back({"page_size", "must not be negative"});
     std::string after = DecodeToken(request->page_token(), violations);
     ThrowIfAny(violations, "bad list request");
@@ -301,12 +298,8 @@ grpc::Status RegistryService::ListBenchmarks(grpc::ServerContext* context, const
                                              v1::ListBenchmarksResponse* response) {
   return common::Call(*context, signer_, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    if (!request->city_code().empty() && !common::IsCityCode(request->city_code())) {
-      violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
-    }
-    if (!request->domain().empty() && !common::IsKnownDomain(request->domain())) {
-      violations.push_back({"domain", "unknown enforcement domain"});
-    }
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckDomainFilter(violations, "domain", request->domain());
     ThrowIfAny(violations, "bad list request");
     const auto today = common::TodayInShanghai();
     for (const auto& b : stores_.benchmarks.List(request->city_code(), request->domain())) {
@@ -440,9 +433,7 @@ grpc::Status RegistryService::GetCoverage(grpc::ServerContext* context, const v1
                                           v1::GetCoverageResponse* response) {
   return common::Call(*context, signer_, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    if (!request->city_code().empty() && !common::IsCityCode(request->city_code())) {
-      violations.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
-    }
+    common::CheckCityFilter(violations, "city_code", request->city_code());
     if (!request->agency_credit_code().empty()) {
       if (auto problem = common::CheckCreditCode(request->agency_credit_code())) {
         violations.push_back({"agency_credit_code", *problem});

@@ -1,5 +1,7 @@
 #include "services/requests/request_store.h"
 
+#include "common/encoding.h"
+
 namespace gongkai::requests {
 namespace {
 
@@ -114,17 +116,6 @@ const Statement kConsultationFacts{
     "FROM requests.consultations WHERE ($1 = 0 OR extract(year FROM asked_on) = $1) "
     "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3)"};
 
-std::string Hex(const std::string& bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
 
 std::string TextArray(const std::vector<std::string>& items) {
@@ -191,10 +182,10 @@ std::string PgRequestStore::Insert(const StoredRequest& r, const RequestUpdate& 
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     std::string id = tx.exec_prepared(kInsert.name, r.agency_credit_code, r.city_code, r.channel, r.received_on,
-                                      Hex(r.applicant), r.applicant_name, r.applicant_key, r.information_requested,
+                                      common::HexEncode(r.applicant), r.applicant_name, r.applicant_key, r.information_requested,
                                       r.delivery, first.state, first.open, first.due_on, first.due_provisional)[0][0]
                          .as<std::string>();
-    tx.exec_prepared(kInsertStep.name, id, Hex(first.step), first.step_type);
+    tx.exec_prepared(kInsertStep.name, id, common::HexEncode(first.step), first.step_type);
     tx.commit();
     return id;
   });
@@ -220,8 +211,8 @@ std::optional<StoredRequest> PgRequestStore::Update(const std::string& id,
     std::vector<StoredRequest> one{RequestFrom(rows[0])};
     LoadSteps(tx, one);
     RequestUpdate u = decide(one[0]);
-    tx.exec_prepared(kInsertStep.name, id, Hex(u.step), u.step_type);
-    tx.exec_prepared(kApply.name, id, u.state, u.open, u.due_on, u.due_provisional, Hex(u.reply), u.replied_on,
+    tx.exec_prepared(kInsertStep.name, id, common::HexEncode(u.step), u.step_type);
+    tx.exec_prepared(kApply.name, id, u.state, u.open, u.due_on, u.due_provisional, common::HexEncode(u.reply), u.replied_on,
                      u.outcome, u.standardised, u.fee_fen);
     auto updated = tx.exec_prepared(kGet.name, id);
     std::vector<StoredRequest> now{RequestFrom(updated[0])};

@@ -1,12 +1,11 @@
 #include "services/requests/requests_service.h"
 
-#include <openssl/evp.h>
-
 #include <map>
 
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/clock.h"
+#include "common/encoding.h"
 #include "common/errors.h"
 #include "common/identifiers.h"
 #include "common/log.h"
@@ -38,16 +37,7 @@ std::string NowRfc3339() {
 std::string ApplicantKey(const v1::Applicant& a) {
   std::string id = std::to_string(a.kind()) + "|" + a.id_number() + "|" + a.credit_code() + "|" +
                    (a.id_number().empty() && a.credit_code().empty() ? a.name() + "|" + a.phone() + "|" + a.email() : "");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(id.data(), id.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 15]);
-  }
-  return out;
+  return common::Sha256Hex(id);
 }
 
 std::string StepName(common::RequestStep step) {
