@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "common/log.h"
+#include "services/registry/officer_store.h"
 
 namespace gongkai::registry {
 namespace {
@@ -51,20 +52,8 @@ void OfficerIndex::RefreshOn(pqxx::connection& conn) {
   auto rows = tx.exec_params(kChangedSql, officer_watermark_, agency_watermark_);
   std::unique_lock lock(mutex_);
   for (const auto& r : rows) {
-    Entry e;
-    Officer& o = e.officer;
-    o.certificate_number = r[0].as<std::string>();
-    o.agency_credit_code = r[1].as<std::string>();
-    o.city_code = r[2].as<std::string>();
-    o.name = r[3].as<std::string>();
-    o.category = r[4].as<std::string>();
-    o.valid_from = r[5].as<std::string>();
-    o.valid_until = r[6].as<std::string>();
-    o.status = static_cast<OfficerStatus>(r[7].as<int>());
-    o.source_version = r[8].as<int64_t>();
-    o.code_generation = r[9].as<int>();
-    o.agency_name = r[10].as<std::string>();
-    e.code = r[11].as<std::string>();
+    Entry e{OfficerFromRow(r), r[11].as<std::string>()};
+    const Officer& o = e.officer;
     officer_watermark_ = std::max(officer_watermark_, r[12].as<int64_t>());
     agency_watermark_ = std::max(agency_watermark_, r[13].as<int64_t>());
     auto [it, fresh] = by_certificate_.try_emplace(o.certificate_number);

@@ -43,7 +43,9 @@ const std::string kByAgencySql = std::string("SELECT ") + kColumns +
                                  "AND o.certificate_number > $2 ORDER BY o.certificate_number LIMIT $3";
 const Statement kByAgency{"registry_officers_by_agency", kByAgencySql.c_str()};
 
-Officer FromRow(const pqxx::row& r) {
+}  // namespace
+
+Officer OfficerFromRow(const pqxx::row& r) {
   Officer o;
   o.certificate_number = r[0].as<std::string>();
   o.agency_credit_code = r[1].as<std::string>();
@@ -58,8 +60,6 @@ Officer FromRow(const pqxx::row& r) {
   o.agency_name = r[10].as<std::string>();
   return o;
 }
-
-}  // namespace
 
 PgOfficerStore::PgOfficerStore(common::PgPool& pool, std::string code_secret)
     : pool_(pool), code_secret_(std::move(code_secret)) {
@@ -123,7 +123,7 @@ std::optional<Officer> PgOfficerStore::ByCertificate(const std::string& certific
     pqxx::nontransaction tx(conn);
     auto rows = tx.exec_prepared(kByCertificate.name, certificate_number);
     if (rows.empty()) return std::nullopt;
-    return FromRow(rows[0]);
+    return OfficerFromRow(rows[0]);
   });
 }
 
@@ -133,7 +133,7 @@ std::vector<Officer> PgOfficerStore::ListByAgency(const std::string& agency_cred
     pqxx::read_transaction tx(conn);
     std::vector<Officer> out;
     for (const auto& row : tx.exec_prepared(kByAgency.name, agency_credit_code, after, limit)) {
-      out.push_back(FromRow(row));
+      out.push_back(OfficerFromRow(row));
     }
     return out;
   });

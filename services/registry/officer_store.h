@@ -12,6 +12,11 @@
 
 namespace gongkai::registry {
 
+// An officer from a row whose first columns are, in order: certificate
+// number, agency credit code, city code, name, category, valid from, valid
+// until, status, source version, code generation, agency name.
+Officer OfficerFromRow(const pqxx::row& row);
+
 class OfficerStore {
  public:
   virtual ~OfficerStore() = default;
