@@ -12,26 +12,20 @@
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
 #include <random>
-#include <sstream>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "common/config.h"
 #include "common/metrics.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
@@ -40,8 +34,11 @@
 namespace gongkai {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using RecordResult = common::v1::RecordResult;
+using bench::BrokenSetup;
+using bench::CallTally;
+using bench::Clock;
+using bench::CpuShare;
+using bench::RunReport;
 using registry::v1::RegistryService;
 using registry::v1::VerifyCertificateResponse;
 
@@ -49,7 +46,6 @@ constexpr char kVerifyMethod[] = "/gongkai.registry.v1.RegistryService/VerifyCer
 constexpr auto kWarmUp = std::chrono::seconds(2);
 // A deadline on every call, so a stuck server shows up as DEADLINE_EXCEEDED, not a hang.
 constexpr auto kCallDeadline = std::chrono::seconds(10);
-constexpr auto kLoadDeadline = std::chrono::seconds(120);
 constexpr int kBatchSize = 1000;  // the registry's default GONGKAI_MAX_BATCH
 // Serials from here on are never loaded: the ~5% of lookups that find nothing.
 constexpr int kFirstUnknownSerial = 9'000'000;
@@ -59,16 +55,6 @@ constexpr double kTargetRatio = 0.3;
 constexpr double kTargetP99Ms = 10.0;
 // Room for every latency of a fast run, so recording never allocates mid-run.
 constexpr int64_t kExpectedCallsPerSecond = 100'000;
-
-const std::vector<std::string> kCities = {"140100", "140200", "140300", "140400", "140500", "140600",
-                                          "140700", "140800", "140900", "141000", "141100"};
-
-// A setup that cannot give a meaningful measurement; caught in main after the
-// platform's processes are stopped.
-class BrokenSetup : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct Settings {
   int seconds = 10;
@@ -83,137 +69,21 @@ std::string CertificateNumber(int serial) {
   return number;
 }
 
-std::string AgencyCodeOf(const std::string& city) { return testing::CreditCode(city, 1); }
-
-// ---- /proc readings -------------------------------------------------------
-
-// A "Vm*:  1234 kB" line of /proc/<pid>/status, in kB; -1 when absent.
-int64_t StatusKb(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(field + ":")) return std::stoll(line.substr(field.size() + 1));
-  }
-  return -1;
-}
-
-std::string Mib(int64_t kb) {
-  if (kb < 0) return "(process gone)";
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(kb) / 1024.0);
-  return text;
-}
-
-// User + system CPU seconds a process has used so far; 0 once it is gone.
-double CpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (stat.empty()) return 0;
-  // The command name may hold spaces; the fields are counted after its ')'.
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// CPU seconds every core of the machine has spent busy (not idle or waiting on I/O).
-double MachineBusySeconds() {
-  std::ifstream in("/proc/stat");
-  std::string cpu;
-  double user, nice, system, idle, iowait, irq, softirq, steal;
-  in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
-  return (user + nice + system + irq + softirq + steal) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// The PostgreSQL backends serving `database` (their title names it), so the
-// database's share of the CPU is seen beside the processes that call it.
-std::vector<pid_t> BackendsOf(const std::string& database) {
-  std::vector<pid_t> pids;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string title;
-    std::getline(in, title, '\0');
-    if (title.starts_with("postgres: ") && title.find(" " + database + " ") != std::string::npos) {
-      pids.push_back(std::stoi(name));
-    }
-  }
-  return pids;
-}
-
-// How a child process ended, without reaping it (the platform does that);
-// empty while it runs.
-std::string FateOf(pid_t pid) {
-  siginfo_t info{};
-  if (waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return {};
-  if (info.si_code == CLD_EXITED) return "exited with status " + std::to_string(info.si_status);
-  return std::string("killed by signal ") + std::to_string(info.si_status) + " (" + strsignal(info.si_status) + ")" +
-         (info.si_code == CLD_DUMPED ? ", core dumped" : "");
-}
-
 // ---- loading --------------------------------------------------------------
-
-void CheckAccepted(const google::protobuf::RepeatedPtrField<RecordResult>& results, int expected,
-                   const std::string& what) {
-  if (results.size() != expected) {
-    throw BrokenSetup(what + ": " + std::to_string(results.size()) + " results for " + std::to_string(expected) +
-                      " records");
-  }
-  for (const auto& r : results) {
-    if (r.outcome() == RecordResult::ACCEPTED) continue;
-    std::string why = what + ": record " + r.key() + " was " + RecordResult::Outcome_Name(r.outcome());
-    for (const auto& v : r.violations()) why += "; " + v.field() + ": " + v.description();
-    throw BrokenSetup(why);
-  }
-}
-
-void AuthorizeAsCity(grpc::ClientContext& context, const testing::Platform& platform, const std::string& city) {
-  context.AddMetadata("authorization", platform.Authorization("city-" + city));
-  context.set_deadline(std::chrono::system_clock::now() + kLoadDeadline);
-}
-
-// One agency per Shanxi city, its area code the city's own.
-void LoadAgencies(const testing::Platform& platform, RegistryService::Stub& gateway) {
-  for (const auto& city : kCities) {
-    registry::v1::UpsertAgenciesRequest request;
-    auto* a = request.add_agencies();
-    a->set_credit_code(AgencyCodeOf(city));
-    a->set_name("基准测试执法机构" + city);
-    a->set_legal_representative("赵某");
-    a->set_area_code(city);
-    a->set_contact("0351-7654321");
-    a->add_domains("market_regulation");
-    a->set_valid_from("2025-01-01");
-    a->set_valid_until("2030-12-31");
-    a->set_source_version(1);
-    grpc::ClientContext context;
-    AuthorizeAsCity(context, platform, city);
-    registry::v1::UpsertAgenciesResponse response;
-    grpc::Status status = gateway.UpsertAgencies(&context, request, &response);
-    if (!status.ok()) {
-      throw BrokenSetup("UpsertAgencies for " + city + ": " + common::CodeName(status.error_code()) + " " +
-                        status.error_message());
-    }
-    CheckAccepted(response.results(), 1, "UpsertAgencies for " + city);
-  }
-}
 
 // Batch b goes to the agency of city b mod 11, so every city holds officers.
 // Returns the seconds the officers took.
 double LoadOfficers(const testing::Platform& platform, RegistryService::Stub& gateway, int count) {
   const auto start = Clock::now();
   for (int first = 0, batch = 0; first < count; first += kBatchSize, ++batch) {
-    const std::string& city = kCities[static_cast<std::size_t>(batch) % kCities.size()];
+    const auto& cities = bench::ShanxiCities();
+    const std::string& city = cities[static_cast<std::size_t>(batch) % cities.size()];
     registry::v1::UpsertOfficersRequest request;
     const int last = std::min(count, first + kBatchSize);
     for (int serial = first; serial < last; ++serial) {
       auto* o = request.add_officers();
       o->set_certificate_number(CertificateNumber(serial));
-      o->set_agency_credit_code(AgencyCodeOf(city));
+      o->set_agency_credit_code(bench::CityAgency(city));
       o->set_name("执法人员" + std::to_string(serial));
       o->set_category("市场监管综合执法");
       o->set_valid_from("2025-01-01");
@@ -222,14 +92,14 @@ double LoadOfficers(const testing::Platform& platform, RegistryService::Stub& ga
       o->set_source_version(1);
     }
     grpc::ClientContext context;
-    AuthorizeAsCity(context, platform, city);
+    bench::AuthorizeAsCity(context, platform, city);
     registry::v1::UpsertOfficersResponse response;
     grpc::Status status = gateway.UpsertOfficers(&context, request, &response);
     const std::string what = "UpsertOfficers batch " + std::to_string(batch) + " (city " + city + ")";
     if (!status.ok()) {
       throw BrokenSetup(what + ": " + common::CodeName(status.error_code()) + " " + status.error_message());
     }
-    CheckAccepted(response.results(), last - first, what);
+    bench::CheckAccepted(response.results(), last - first, what);
   }
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -365,19 +235,11 @@ void CheckEcho(const std::string& address, const grpc::ByteBuffer& request) {
 
 // ---- the load generator -----------------------------------------------------
 
-// What one channel's worker saw in the measured window.
-struct WorkerTally {
-  std::vector<int64_t> latencies_ns;  // OK calls only
-  int64_t completed = 0;
-  std::map<grpc::StatusCode, int64_t> errors;
-  std::map<grpc::StatusCode, std::string> first_message;
-};
-
 // One channel, one thread, one completion queue, `inflight` unary calls kept
 // in flight; calls completing in [measure_from, measure_until) are counted.
 void DriveChannel(const std::shared_ptr<grpc::Channel>& channel, int inflight,
                   const std::vector<grpc::ByteBuffer>& requests, std::size_t first_request,
-                  Clock::time_point measure_from, Clock::time_point measure_until, WorkerTally& tally) {
+                  Clock::time_point measure_from, Clock::time_point measure_until, CallTally& tally) {
   struct Call {
     std::unique_ptr<grpc::ClientContext> context;
     std::unique_ptr<grpc::ClientAsyncResponseReader<grpc::ByteBuffer>> reader;
@@ -406,15 +268,7 @@ void DriveChannel(const std::shared_ptr<grpc::Channel>& channel, int inflight,
   while (outstanding > 0 && cq.Next(&tag, &ok)) {
     const auto now = Clock::now();
     Call& call = *static_cast<Call*>(tag);
-    if (now >= measure_from && now < measure_until) {
-      ++tally.completed;
-      if (call.status.ok()) {
-        tally.latencies_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(now - call.start).count());
-      } else {
-        const auto code = call.status.error_code();
-        if (tally.errors[code]++ == 0) tally.first_message[code] = call.status.error_message();
-      }
-    }
+    if (now >= measure_from && now < measure_until) tally.Add(call.status, now - call.start);
     if (now < measure_until) {
       start(call);
     } else {
@@ -424,74 +278,6 @@ void DriveChannel(const std::shared_ptr<grpc::Channel>& channel, int inflight,
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
-}
-
-// Processes whose CPU use over the measured window is reported under one name.
-struct CpuShare {
-  std::string name;
-  std::vector<pid_t> pids;
-};
-
-// Each share's CPU use over a window, in % of one core, and the rest of the
-// machine (other work on the same cores skews the figures).
-class CpuMeter {
- public:
-  explicit CpuMeter(std::vector<CpuShare> shares) : shares_(std::move(shares)) {
-    for (const auto& share : shares_) {
-      for (pid_t pid : share.pids) before_.push_back(CpuSeconds(pid));
-    }
-    machine_before_ = MachineBusySeconds();
-    start_ = Clock::now();
-  }
-
-  std::string Report() const {
-    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    std::string out;
-    double ours = 0;
-    std::size_t i = 0;
-    for (const auto& share : shares_) {
-      double used = 0;
-      for (pid_t pid : share.pids) {
-        const double now = CpuSeconds(pid);
-        used += now > 0 ? now - before_[i] : 0;
-        ++i;
-      }
-      ours += used;
-      out += Share(share.name, used, seconds) + ", ";
-    }
-    const double machine = MachineBusySeconds() - machine_before_;
-    return out + Share("rest of the machine", std::max(0.0, machine - ours), seconds) + " (all " +
-           Share("", machine, seconds) + " of " + std::to_string(std::thread::hardware_concurrency()) + " cores)";
-  }
-
- private:
-  static std::string Share(const std::string& name, double used, double seconds) {
-    char text[96];
-    std::snprintf(text, sizeof text, "%s%s%.0f%%", name.c_str(), name.empty() ? "" : " ", 100.0 * used / seconds);
-    return text;
-  }
-
-  std::vector<CpuShare> shares_;
-  std::vector<double> before_;
-  double machine_before_ = 0;
-  Clock::time_point start_;
-};
-
-struct RunReport {
-  std::string target;
-  int64_t completed = 0;
-  int64_t errors = 0;
-  double throughput = 0;  // OK calls per second
-  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
-  std::map<grpc::StatusCode, int64_t> error_codes;
-  std::map<grpc::StatusCode, std::string> first_message;
-  std::string cpu;  // CPU use over the measured window, by process
-};
-
-double PercentileMs(const std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  return static_cast<double>(sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1]) / 1e6;
 }
 
 // The same client for every target: `channels` distinct channels, a thread
@@ -514,7 +300,7 @@ RunReport Drive(const std::string& target, const std::string& address, const Set
   const auto begin = Clock::now();
   const auto measure_from = begin + kWarmUp;
   const auto measure_until = measure_from + std::chrono::seconds(settings.seconds);
-  std::vector<WorkerTally> tallies(channels.size());
+  std::vector<CallTally> tallies(channels.size());
   const auto per_worker = kExpectedCallsPerSecond * settings.seconds / settings.channels;
   for (auto& t : tallies) t.latencies_ns.reserve(static_cast<std::size_t>(per_worker));
   std::vector<std::thread> workers;
@@ -524,55 +310,14 @@ RunReport Drive(const std::string& target, const std::string& address, const Set
   }
 
   std::this_thread::sleep_until(measure_from);
-  const CpuMeter cpu(processes());
+  const bench::CpuMeter cpu(processes());
   std::this_thread::sleep_until(measure_until);
-  RunReport report;
-  report.target = target;
-  report.cpu = cpu.Report();
+  const std::string cpu_used = cpu.Report();
   for (auto& w : workers) w.join();
 
-  std::vector<int64_t> latencies;
-  for (auto& t : tallies) {
-    report.completed += t.completed;
-    latencies.insert(latencies.end(), t.latencies_ns.begin(), t.latencies_ns.end());
-    for (const auto& [code, n] : t.errors) {
-      report.errors += n;
-      report.error_codes[code] += n;
-      report.first_message.emplace(code, t.first_message[code]);
-    }
-  }
-  std::sort(latencies.begin(), latencies.end());
-  report.throughput = static_cast<double>(latencies.size()) / settings.seconds;
-  report.p50_ms = PercentileMs(latencies, 0.50);
-  report.p90_ms = PercentileMs(latencies, 0.90);
-  report.p99_ms = PercentileMs(latencies, 0.99);
-  report.max_ms = latencies.empty() ? 0 : static_cast<double>(latencies.back()) / 1e6;
+  RunReport report = bench::Summarize(target, tallies, settings.seconds);
+  report.cpu = cpu_used;
   return report;
-}
-
-void PrintRow(const RunReport& r) {
-  std::printf("%-8s %10lld %8lld %11.0f %8.2f %8.2f %8.2f %8.2f\n", r.target.c_str(),
-              static_cast<long long>(r.completed), static_cast<long long>(r.errors), r.throughput, r.p50_ms,
-              r.p90_ms, r.p99_ms, r.max_ms);
-}
-
-void PrintErrors(const RunReport& r) {
-  for (const auto& [code, n] : r.error_codes) {
-    std::printf("  %s errors: %s x %lld (first: \"%s\")\n", r.target.c_str(), common::CodeName(code).c_str(),
-                static_cast<long long>(n), r.first_message.at(code).c_str());
-  }
-}
-
-// The platform's processes that have ended, one line each; empty while all run.
-std::string DeadProcesses(testing::Platform& platform) {
-  std::string out;
-  for (const auto& [name, pid] : {std::pair<const char*, pid_t>{"gateway", platform.gateway().process->pid()},
-                                  {"registry", platform.registry().process->pid()}}) {
-    if (auto fate = FateOf(pid); !fate.empty()) {
-      out += std::string(name) + " (pid " + std::to_string(pid) + ") " + fate + "\n";
-    }
-  }
-  return out;
 }
 
 int Run(const Settings& settings) {
@@ -587,27 +332,30 @@ int Run(const Settings& settings) {
   testing::Platform platform(options);
   const pid_t registry_pid = platform.registry().process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
-  const std::string& url = platform.database_url();
-  const std::string database = url.substr(url.rfind("dbname=") + 7);
+  const std::string database = bench::DatabaseOf(platform.database_url());
+  // The processes this bench drives; a death of the others is not its finding.
+  const std::vector<std::pair<std::string, pid_t>> watched = {{"gateway", gateway_pid}, {"registry", registry_pid}};
   // A broken setup names the process that died, not only the call that failed.
   auto checked = [&](const std::function<void()>& step) {
     try {
       step();
     } catch (const BrokenSetup& e) {
-      throw BrokenSetup(e.what() + std::string("\n") + DeadProcesses(platform));
+      throw BrokenSetup(e.what() + std::string("\n") + bench::DeadProcesses(watched));
     }
   };
 
   auto gateway = RegistryService::NewStub(platform.Gateway());
   double load_seconds = 0;
   checked([&] {
-    LoadAgencies(platform, *gateway);
+    bench::RegisterCityAgencies(platform, *gateway);
     load_seconds = LoadOfficers(platform, *gateway, settings.officers);
   });
   std::printf("load:     %zu agencies, %d officers in batches of %d through the gateway: %.1f s, %.0f officers/s\n",
-              kCities.size(), settings.officers, kBatchSize, load_seconds, settings.officers / load_seconds);
+              bench::ShanxiCities().size(), settings.officers, kBatchSize, load_seconds,
+              settings.officers / load_seconds);
   std::printf("registry RSS with %d officers loaded: %s (peak %s)\n", settings.officers,
-              Mib(StatusKb(registry_pid, "VmRSS")).c_str(), Mib(StatusKb(registry_pid, "VmHWM")).c_str());
+              bench::Mib(bench::StatusKb(registry_pid, "VmRSS")).c_str(),
+              bench::Mib(bench::StatusKb(registry_pid, "VmHWM")).c_str());
   std::fflush(stdout);
 
   checked([&] { CheckVerdicts(platform, settings.officers); });
@@ -625,7 +373,7 @@ int Run(const Settings& settings) {
     return std::vector<CpuShare>{{"bench (client)", {getpid()}},
                                  {"gateway", {gateway_pid}},
                                  {"registry", {registry_pid}},
-                                 {"postgres", BackendsOf(database)}};
+                                 {"postgres", bench::BackendsOf(database)}};
   });
   std::string after_check;
   try {
@@ -635,19 +383,19 @@ int Run(const Settings& settings) {
   }
 
   std::printf("\nVerifyCertificate (%d%% never-issued numbers), %d s measured:\n", kUnknownPercent, settings.seconds);
-  std::printf("%-8s %10s %8s %11s %8s %8s %8s %8s\n", "target", "calls", "errors", "calls/s", "p50 ms", "p90 ms",
-              "p99 ms", "max ms");
-  PrintRow(echo);
-  PrintRow(through_gateway);
-  PrintErrors(echo);
-  PrintErrors(through_gateway);
+  bench::PrintHeader();
+  bench::PrintRow(echo);
+  bench::PrintRow(through_gateway);
+  bench::PrintErrors(echo);
+  bench::PrintErrors(through_gateway);
   std::printf("cpu (echo):    %s\n", echo.cpu.c_str());
   std::printf("cpu (gateway): %s\n", through_gateway.cpu.c_str());
   const double ratio = echo.throughput > 0 ? through_gateway.throughput / echo.throughput : 0;
   std::printf("ratio gateway/echo throughput: %.3f\n", ratio);
   std::printf("registry RSS after the run: %s (peak %s); gateway RSS: %s\n",
-              Mib(StatusKb(registry_pid, "VmRSS")).c_str(), Mib(StatusKb(registry_pid, "VmHWM")).c_str(),
-              Mib(StatusKb(gateway_pid, "VmRSS")).c_str());
+              bench::Mib(bench::StatusKb(registry_pid, "VmRSS")).c_str(),
+              bench::Mib(bench::StatusKb(registry_pid, "VmHWM")).c_str(),
+              bench::Mib(bench::StatusKb(gateway_pid, "VmRSS")).c_str());
 
   std::printf("\ntarget: ratio >= %.1f, p99 < %.0f ms\n", kTargetRatio, kTargetP99Ms);
   std::printf("  ratio %.3f: %s\n", ratio, ratio >= kTargetRatio ? "met" : "not met");
@@ -659,7 +407,7 @@ int Run(const Settings& settings) {
 
   // A platform that broke under load is a finding, but not a measurement:
   // the gateway's figures then cover only the calls before it broke.
-  const std::string dead = DeadProcesses(platform);
+  const std::string dead = bench::DeadProcesses(watched);
   if (after_check.empty() && dead.empty()) {
     std::fflush(stdout);
     return 0;

@@ -1,0 +1,761 @@
+// A year of penalty decisions (行政处罚决定) synced through the gateway with
+// SyncDecisions, against a plain PostgreSQL COPY of the same rows into a table
+// of the same shape and indexes, in the same run and the same database: the
+// ratio of the two says what the gateway, the service (validation, masking,
+// the merge, the change feed) cost on top of writing the rows at all. The
+// penalties process's memory is sampled during the sync, to show whether it
+// stays flat in the number of records (a stream never holds more than its batch).
+//
+// Needs the throwaway cluster of bench/run (GONGKAI_TEST_DATABASE_URL).
+// Usage: penalties_sync_bench [--bench-decisions=1000000] [--bench-streams=2]
+// A missed target is reported, not failed: the exit status is non-zero only for
+// a broken setup (a stream refused, a record not accepted, a process that died).
+
+#include <grpcpp/grpcpp.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "bench/bench_support.h"
+#include "common/calendar/iso_date.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "common/identifiers.h"
+#include "common/metrics.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
+#include "services/penalties/penalties_mapping.h"
+#include "services/penalties/penalty.h"
+#include "tests/e2e/platform.h"
+
+namespace gongkai {
+namespace {
+
+using bench::BrokenSetup;
+using bench::Clock;
+using bench::CpuShare;
+using bench::Sprintf;
+using penalties::v1::PenaltiesService;
+using penalties::v1::PenaltyDecision;
+
+constexpr int kBatchSize = 1000;  // the penalties service's default GONGKAI_MAX_BATCH
+// The gateway caps a caller's deadline at 5 minutes: each city's stream must end within it.
+constexpr auto kStreamDeadline = std::chrono::seconds(295);
+constexpr auto kSampleEvery = std::chrono::milliseconds(200);
+constexpr double kTargetRatio = 0.5;
+// Memory counts as flat when the peak at 100% of the records is within this
+// share of the peak at 10%.
+constexpr double kFlatTolerance = 0.10;
+constexpr int kMilestonePercents[] = {10, 50, 100};
+
+struct Settings {
+  int64_t decisions = 1'000'000;
+  int streams = 2;
+};
+
+// ---- the decisions ------------------------------------------------------------
+
+// What a decision of a city says about where it was taken.
+struct CityFacts {
+  std::string code;
+  std::string name;           // 太原市
+  std::string short_name;     // 并: the prefix of its document numbers
+  std::string district;       // the district of its basic-level court
+  std::string district_code;  // that district's area code, for the parties' ID numbers
+};
+
+const std::vector<CityFacts>& Cities() {
+  static const std::vector<CityFacts> kFacts = {
+      {"140100", "太原市", "并", "小店区", "140105"},   {"140200", "大同市", "同", "平城区", "140213"},
+      {"140300", "阳泉市", "阳", "城区", "140302"},     {"140400", "长治市", "长", "潞州区", "140403"},
+      {"140500", "晋城市", "晋城", "城区", "140502"},   {"140600", "朔州市", "朔", "朔城区", "140602"},
+      {"140700", "晋中市", "晋中", "榆次区", "140702"}, {"140800", "运城市", "运", "盐湖区", "140802"},
+      {"140900", "忻州市", "忻", "忻府区", "140902"},   {"141000", "临汾市", "临", "尧都区", "141002"},
+      {"141100", "吕梁市", "吕", "离石区", "141102"}};
+  return kFacts;
+}
+
+// A provision cited, as in common::LegalProvision.
+struct Provision {
+  int article, paragraph, item;
+};
+
+// A domain's document-number mark, its law (violated, applied), how often it
+// comes (in 100) and the facts its decisions describe: %s is the party as the
+// facts name it, then year, month and three amounts.
+struct DomainFacts {
+  std::string code;
+  std::string mark;
+  std::string law;
+  Provision violated, applied;
+  int weight;
+  std::vector<std::string> facts;
+};
+
+// clang-format off
+const std::vector<DomainFacts>& Domains() {
+  static const std::vector<DomainFacts> kFacts = {
+      {"market_regulation", "市监罚", "中华人民共和国食品安全法", {34, 1, 10}, {124, 1, 5}, 55,
+       {"当事人%s于%d年%d月在其经营场所销售超过保质期的预包装食品%d件，货值金额%d元，违法所得%d元。上述事实有现场检查笔录、询问笔录、进货凭证等证据证实。",
+        "当事人%s于%d年%d月经营超过保质期的食品原料，涉及产品%d批次，货值金额%d元，违法所得%d元，当事人对违法事实无异议。"}},
+      {"ecology_environment", "环罚", "中华人民共和国大气污染防治法", {45, 1, 0}, {108, 1, 1}, 15,
+       {"当事人%s于%d年%d月在生产过程中未在密闭空间或者设备中进行含挥发性有机物废气的生产活动，现场检查发现%d处无组织排放点，涉及产值%d元，整改费用约%d元。"}},
+      {"transport", "交罚", "中华人民共和国道路运输条例", {10, 1, 0}, {63, 1, 0}, 12,
+       {"当事人%s于%d年%d月未取得道路运输经营许可擅自从事道路旅客运输经营，共运营%d趟次，收取运费%d元，违法所得%d元，有行车记录及乘客证言为证。"}},
+      {"urban_management", "城管罚", "城市市容和环境卫生管理条例", {14, 1, 0}, {34, 1, 1}, 10,
+       {"当事人%s于%d年%d月在城市道路两侧擅自设置户外广告设施%d处，占用公共空间，影响市容，设施造价%d元，获取收益%d元。"}},
+      {"agriculture", "农罚", "农药管理条例", {27, 1, 0}, {55, 1, 1}, 8,
+       {"当事人%s于%d年%d月经营未取得登记证的农药产品%d箱，货值金额%d元，违法所得%d元，经抽样检验有效成分含量不合格。"}}};
+  return kFacts;
+}
+// clang-format on
+
+const std::vector<std::string> kSurnames = {"王", "李", "张", "刘", "陈", "杨", "赵",   "黄",   "周",   "吴",
+                                            "徐", "孙", "胡", "朱", "高", "林", "何",   "郭",   "马",   "罗",
+                                            "梁", "宋", "郑", "谢", "韩", "唐", "冯",   "于",   "董",   "萧",
+                                            "程", "曹", "袁", "邓", "许", "傅", "欧阳", "司马", "上官", "诸葛"};
+const std::vector<std::string> kGivenNames = {
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强",   "磊",   "军",   "洋",   "勇",   "艳",   "杰",   "娟",
+    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建国", "晓东", "海燕", "志强", "文博", "子涵", "一鸣"};
+const std::vector<std::string> kFirmWords = {"鑫源", "恒泰", "华晋", "汾河", "晋阳", "龙城", "泰昌", "永盛",
+                                             "德润", "宏达", "金石", "瑞丰", "天一", "佳和", "广源", "博远"};
+const std::vector<std::string> kFirmTrades = {"商贸", "食品", "建材", "物流", "农资", "餐饮", "环保科技", "运输"};
+const std::vector<std::string> kFirmForms = {"有限公司", "有限责任公司", "股份有限公司", "商行"};
+const std::vector<std::string> kRoads = {"平阳路", "长风街", "迎泽大街", "府西街",   "南内环街",
+                                         "建设路", "和平路", "解放路",   "滨河东路", "学府街"};
+
+// splitmix64: every field of a decision follows from its number, so the sync
+// and the COPY build the same records in any order.
+class Draw {
+ public:
+  explicit Draw(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  int Int(int lo, int hi) { return lo + static_cast<int>(Next() % static_cast<uint64_t>(hi - lo + 1)); }
+  bool Percent(double p) { return static_cast<double>(Next() % 10000) < p * 100; }
+  const std::string& Pick(const std::vector<std::string>& from) { return from[Next() % from.size()]; }
+
+ private:
+  uint64_t state_;
+};
+
+std::string CitizenId(Draw& draw, const std::string& district, int birth_year) {
+  const std::string first17 =
+      district + Sprintf("%04d%02d%02d%03d", birth_year, draw.Int(1, 12), draw.Int(1, 28), draw.Int(1, 999));
+  return first17 + common::CitizenIdCheckCharacter(first17);
+}
+
+// "91" enterprises, "92" sole traders (个体工商户).
+std::string PartyCreditCode(Draw& draw, const std::string& kind, const std::string& district) {
+  const std::string first17 = kind + district + "MA" + Sprintf("%07d", draw.Int(0, 9'999'999));
+  return first17 + common::CreditCodeCheckCharacter(first17);
+}
+
+// The decision dates: every day from 2026-01-01 to the end of November, or to
+// today if earlier (a decision may not be dated after today).
+struct DateRange {
+  std::chrono::sys_days first;
+  int days;
+};
+
+DateRange DecisionDates() {
+  using namespace std::chrono;
+  const sys_days first = sys_days{year{2026} / January / 1};
+  const sys_days last = std::min(sys_days{year{2026} / November / 30}, common::TodayInShanghai());
+  if (last < first) throw BrokenSetup("today is before 2026: the bench's decision dates would be in the future");
+  return {first, static_cast<int>((last - first).count()) + 1};
+}
+
+// Decision `k` of the run: city k mod 11, its serial k div 11 there. A mix of
+// natural persons (some minors, some sole traders) and organisations, five
+// domains, fines with the odd confiscation, suspension or major penalty.
+PenaltyDecision MakeDecision(int64_t k, const DateRange& dates) {
+  const auto& cities = Cities();
+  const CityFacts& city = cities[static_cast<std::size_t>(k % static_cast<int64_t>(cities.size()))];
+  const int64_t serial = k / static_cast<int64_t>(cities.size());
+  Draw draw(static_cast<uint64_t>(k));
+
+  const DomainFacts* domain = &Domains().front();
+  for (int roll = draw.Int(0, 99), sum = 0; const auto& d : Domains()) {
+    sum += d.weight;
+    domain = &d;
+    if (roll < sum) break;
+  }
+  const std::chrono::sys_days decided = dates.first + std::chrono::days{draw.Int(0, dates.days - 1)};
+  const std::chrono::year_month_day ymd{decided};
+  const int year = static_cast<int>(ymd.year());
+
+  PenaltyDecision d;
+  d.set_agency_credit_code(bench::CityAgency(city.code));
+  d.set_source_id(Sprintf("CF-%s-%07lld", city.code.c_str(), static_cast<long long>(serial)));
+  d.set_source_version(1);
+  d.set_decision_number(city.short_name + domain->mark +
+                        Sprintf("〔%d〕%lld号", year, static_cast<long long>(serial + 1)));
+  d.set_domain(domain->code);
+
+  auto* party = d.mutable_party();
+  std::string named_in_facts;
+  if (draw.Percent(55)) {
+    party->set_kind(penalties::v1::Party::NATURAL_PERSON);
+    party->set_name(draw.Pick(kSurnames) + draw.Pick(kGivenNames));
+    const bool minor = draw.Percent(0.3);
+    party->set_id_number(CitizenId(draw, city.district_code, minor ? year - draw.Int(15, 17) : draw.Int(1955, 2004)));
+    party->set_minor(minor);
+    if (draw.Percent(10)) party->set_credit_code(PartyCreditCode(draw, "92", city.district_code));
+    party->set_phone(Sprintf("13%09d", draw.Int(0, 999'999'999)));
+    // A person's name stays out of the facts, so the masked copy the COPY
+    // writes is the one the service publishes (it also masks names in the text).
+  } else {
+    party->set_kind(penalties::v1::Party::ORGANIZATION);
+    party->set_name(city.name + draw.Pick(kFirmWords) + draw.Pick(kFirmTrades) + draw.Pick(kFirmForms));
+    party->set_credit_code(PartyCreditCode(draw, "91", city.district_code));
+    party->set_phone(Sprintf("0351-%07d", draw.Int(0, 9'999'999)));
+    named_in_facts = party->name();
+  }
+  party->set_address(city.name + city.district + draw.Pick(kRoads) + Sprintf("%d号", draw.Int(1, 399)));
+
+  const int64_t goods_yuan = draw.Int(200, 80'000);
+  const int64_t gains_yuan = goods_yuan / draw.Int(3, 10);
+  const int month = std::max(1, static_cast<int>(static_cast<unsigned>(ymd.month())) - draw.Int(0, 2));
+  d.set_facts(Sprintf(draw.Pick(domain->facts).c_str(), named_in_facts.c_str(), year, month, draw.Int(2, 120),
+                      static_cast<int>(goods_yuan), static_cast<int>(gains_yuan)));
+  auto* violated = d.add_violated();
+  violated->set_law(domain->law);
+  violated->set_article(domain->violated.article);
+  violated->set_paragraph(domain->violated.paragraph);
+  violated->set_item(domain->violated.item);
+  auto* applied = d.add_applied();
+  applied->set_law(domain->law);
+  applied->set_article(domain->applied.article);
+  applied->set_paragraph(domain->applied.paragraph);
+  applied->set_item(domain->applied.item);
+
+  auto* result = d.mutable_result();
+  result->set_warning(draw.Percent(30));
+  // Fines in yuan: mostly 500 to 20 000, some up to 500 000 (100 yuan = 10 000 fen).
+  result->set_fine_fen(static_cast<int64_t>(draw.Percent(75) ? draw.Int(5, 200) : draw.Int(200, 5'000)) * 10'000);
+  if (draw.Percent(40)) result->set_confiscation_fen(gains_yuan * 100);
+  if (draw.Percent(1)) result->set_suspension_days(draw.Int(15, 60));
+  if (draw.Percent(0.5)) {
+    // 重大行政处罚: over 500 000 yuan, with its legal-application explanation.
+    result->set_fine_fen(static_cast<int64_t>(draw.Int(51, 200)) * 1'000'000);
+    d.set_legal_application_explanation(
+        "违法行为持续时间长、涉案货值大，社会危害严重，依据本机关行政处罚裁量基准“从重”阶次作出处罚，并经法制审核和集体讨论决定。");
+    d.set_benchmark_tier(draw.Int(4, 5));
+  }
+  auto* remedy = d.mutable_remedy();
+  remedy->set_review_body(city.name + "人民政府");
+  remedy->set_review_days(60);
+  remedy->set_litigation_court(city.name + city.district + "人民法院");
+  remedy->set_litigation_months(6);
+  d.set_decision_date(common::FormatIsoDate(decided));
+  const int tier = draw.Int(0, 99);
+  d.set_severity(tier < 80 ? penalties::v1::GENERAL : tier < 92 ? penalties::v1::SERIOUS : penalties::v1::MINOR);
+  return d;
+}
+
+// The decisions of city `c` (0-based): k = c, c + 11, … below n.
+int64_t DecisionsOfCity(int64_t n, std::size_t c) {
+  const auto cities = static_cast<int64_t>(Cities().size());
+  return n > static_cast<int64_t>(c) ? (n - static_cast<int64_t>(c) + cities - 1) / cities : 0;
+}
+
+// ---- memory over the sync -------------------------------------------------------
+
+// The penalties process's RSS, sampled every 200 ms on a thread of its own,
+// and read at the moments 10%, 50% and 100% of the records have been sent,
+// with how many were stored by then: the difference is in transit (buffered
+// in the client, the gateway and the service).
+class MemoryWatch {
+ public:
+  struct Reading {
+    int percent = 0;
+    int64_t sent = 0;
+    double seconds = 0;
+    int64_t sampled_peak_kb = -1;  // the highest sample so far
+    int64_t hwm_kb = -1;           // the kernel's peak (VmHWM) at that moment
+    int64_t rss_kb = -1;
+    int64_t stored = -1;  // as PostgreSQL's statistics count them (they lag by up to a second)
+  };
+
+  MemoryWatch(pid_t penalties, pid_t gateway, int64_t total, std::function<int64_t()> stored)
+      : penalties_(penalties), gateway_(gateway), total_(total), stored_(std::move(stored)), start_(Clock::now()) {
+    sampler_ = std::thread([this] { Sample(); });
+  }
+  ~MemoryWatch() { Stop(); }
+
+  void Stop() {
+    if (!sampler_.joinable()) return;
+    stop_ = true;
+    sampler_.join();
+  }
+
+  // Called by the writers after each batch the stream took.
+  void Sent(int64_t records) {
+    const int64_t now = sent_ += records;
+    std::lock_guard lock(mutex_);
+    while (readings_.size() < std::size(kMilestonePercents) &&
+           now * 100 >= total_ * kMilestonePercents[readings_.size()]) {
+      readings_.push_back(Read(kMilestonePercents[readings_.size()], now));
+    }
+  }
+
+  // A reading now, outside the milestones (after the sync).
+  Reading Now() {
+    std::lock_guard lock(mutex_);
+    return Read(0, sent_);
+  }
+
+  std::vector<Reading> readings() {
+    std::lock_guard lock(mutex_);
+    return readings_;
+  }
+  int64_t samples() const { return samples_; }
+  // The highest sample while each tenth of the records was being sent.
+  std::vector<int64_t> tenths() {
+    std::lock_guard lock(mutex_);
+    return tenths_kb_;
+  }
+  int64_t gateway_peak_kb() const { return gateway_peak_kb_; }
+
+ private:
+  void Sample() {
+    while (!stop_) {
+      const int64_t rss = bench::StatusKb(penalties_, "VmRSS");
+      const int64_t gateway = bench::StatusKb(gateway_, "VmRSS");
+      {
+        std::lock_guard lock(mutex_);
+        peak_kb_ = std::max(peak_kb_, rss);
+        const auto tenth = static_cast<std::size_t>(std::min<int64_t>(9, sent_ * 10 / total_));
+        tenths_kb_[tenth] = std::max(tenths_kb_[tenth], rss);
+      }
+      gateway_peak_kb_ = std::max<int64_t>(gateway_peak_kb_, gateway);
+      ++samples_;
+      std::this_thread::sleep_for(kSampleEvery);
+    }
+  }
+
+  // Needs mutex_.
+  Reading Read(int percent, int64_t sent) {
+    const int64_t rss = bench::StatusKb(penalties_, "VmRSS");
+    peak_kb_ = std::max(peak_kb_, rss);
+    return {percent,
+            sent,
+            std::chrono::duration<double>(Clock::now() - start_).count(),
+            peak_kb_,
+            bench::StatusKb(penalties_, "VmHWM"),
+            rss,
+            stored_()};
+  }
+
+  const pid_t penalties_;
+  const pid_t gateway_;
+  const int64_t total_;
+  const std::function<int64_t()> stored_;  // called under mutex_ only
+  const Clock::time_point start_;
+  std::atomic<int64_t> sent_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> samples_{0};
+  std::atomic<int64_t> gateway_peak_kb_{-1};
+  std::mutex mutex_;
+  int64_t peak_kb_ = -1;                                           // guarded by mutex_
+  std::vector<int64_t> tenths_kb_ = std::vector<int64_t>(10, -1);  // guarded by mutex_
+  std::vector<Reading> readings_;                                  // guarded by mutex_
+  std::thread sampler_;
+};
+
+// ---- the sync ------------------------------------------------------------------
+
+// What one city's stream ended with.
+struct CityStream {
+  std::string city;
+  int64_t count = 0;
+  grpc::Status status;
+  bool broken = false;  // a Write the stream did not take
+  penalties::v1::SyncSummary summary;
+  double started = 0;  // seconds into the sync
+  double seconds = 0;
+};
+
+CityStream SyncCity(const testing::Platform& platform, const std::shared_ptr<grpc::Channel>& channel, std::size_t c,
+                    int64_t n, const DateRange& dates, MemoryWatch& memory) {
+  CityStream out;
+  out.city = Cities()[c].code;
+  out.count = DecisionsOfCity(n, c);
+  const auto start = Clock::now();
+  auto stub = PenaltiesService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", platform.Authorization("city-" + out.city));
+  context.set_deadline(std::chrono::system_clock::now() + kStreamDeadline);
+  auto writer = stub->SyncDecisions(&context, &out.summary);
+  const auto cities = static_cast<int64_t>(Cities().size());
+  for (int64_t first = 0; first < out.count; first += kBatchSize) {
+    const int64_t last = std::min(out.count, first + kBatchSize);
+    penalties::v1::UpsertDecisionsRequest batch;
+    for (int64_t serial = first; serial < last; ++serial) {
+      *batch.add_decisions() = MakeDecision(serial * cities + static_cast<int64_t>(c), dates);
+    }
+    if (!writer->Write(batch)) {
+      out.broken = true;
+      break;
+    }
+    memory.Sent(last - first);
+  }
+  if (!out.broken) writer->WritesDone();
+  out.status = writer->Finish();
+  out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return out;
+}
+
+std::string Describe(const CityStream& s) {
+  std::string out = "city " + s.city + " stream: ";
+  if (!s.status.ok()) {
+    out += common::CodeName(s.status.error_code()) + " \"" + s.status.error_message() + "\"";
+  } else {
+    out += "OK";
+  }
+  out += Sprintf(" after %.1f s; summary received %lld, accepted %lld, unchanged %lld, rejected %lld of %lld sent",
+                 s.seconds, static_cast<long long>(s.summary.received()), static_cast<long long>(s.summary.accepted()),
+                 static_cast<long long>(s.summary.unchanged()), static_cast<long long>(s.summary.rejected()),
+                 static_cast<long long>(s.count));
+  if (s.broken) out += " (the stream stopped taking batches)";
+  if (s.summary.results_size() > 0) {
+    const auto& r = s.summary.results(0);
+    out += "; first rejected: " + r.key();
+    for (const auto& v : r.violations()) out += "; " + v.field() + ": " + v.description();
+  }
+  return out;
+}
+
+bool AllAccepted(const CityStream& s) {
+  return s.status.ok() && !s.broken && s.summary.received() == s.count && s.summary.accepted() == s.count;
+}
+
+// ---- the COPY baseline ---------------------------------------------------------
+
+// The columns the service's merge writes, in the text form COPY takes.
+using CopyRow =
+    std::tuple<int, std::string, std::string, std::string, std::string, int64_t, std::string,
+               std::optional<std::string>, std::string, std::string, std::string, std::optional<std::string>>;
+
+const std::vector<std::string> kCopyColumns = {
+    "kind",   "agency_credit_code", "source_id",         "city_code",   "domain",       "source_version",
+    "record", "public_record",      "public_party_name", "clock_start", "published_on", "public_until"};
+
+// The row the service stores for a decision: the record as sent, and the
+// public copy with the party masked and the free text scrubbed, unless it may
+// not be published (a minor, a MINOR-tier decision since 2026-04-01).
+CopyRow RowOf(const PenaltyDecision& proto, const std::string& city, const std::string& today) {
+  const penalties::PenaltyDecision d = penalties::DecisionFromProto(proto);
+  PenaltyDecision full;
+  penalties::DecisionToProto(d, &full);
+  CopyRow row{1,
+              d.agency_credit_code,
+              d.source_id,
+              city,
+              d.domain,
+              d.source_version,
+              bench::CopyBytea(full.SerializeAsString()),
+              std::nullopt,
+              "",
+              d.decision_date,
+              today,
+              std::nullopt};
+  const penalties::Retention retention = penalties::RetentionOf(d);
+  if (retention.publishable) {
+    penalties::PenaltyDecision shown = d;
+    shown.party = penalties::MaskParty(d.party);
+    shown.facts = penalties::ScrubFreeText(d.facts);
+    shown.result.other = penalties::ScrubFreeText(d.result.other);
+    shown.legal_application_explanation = penalties::ScrubFreeText(d.legal_application_explanation);
+    PenaltyDecision public_proto;
+    penalties::DecisionToProto(shown, &public_proto);
+    std::get<7>(row) = bench::CopyBytea(public_proto.SerializeAsString());
+    std::get<8>(row) = shown.party.name;
+    if (!retention.public_until.empty()) std::get<11>(row) = retention.public_until;
+  }
+  return row;
+}
+
+struct CopyResult {
+  double copy_seconds = 0;  // inside the COPY transactions
+  double wall_seconds = 0;  // with building the rows
+  std::string cpu;
+};
+
+// The same rows, city by city in batches of 1000 as the streams sent them,
+// each batch one transaction of one COPY; only the transactions are timed.
+CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& dates, const std::string& database) {
+  pqxx::connection conn(url);
+  {
+    pqxx::work tx(conn);
+    tx.exec("CREATE TABLE bench_copy (LIKE penalties.records INCLUDING ALL)");
+    tx.commit();
+  }
+  CopyResult out;
+  const bench::CpuMeter cpu({{"bench (client)", {getpid()}},
+                             {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
+  const auto wall_start = Clock::now();
+  const std::string today = common::FormatIsoDate(common::TodayInShanghai());
+  const auto cities = static_cast<int64_t>(Cities().size());
+  std::vector<CopyRow> rows;
+  rows.reserve(kBatchSize);
+  for (std::size_t c = 0; c < Cities().size(); ++c) {
+    const int64_t count = DecisionsOfCity(n, c);
+    for (int64_t first = 0; first < count; first += kBatchSize) {
+      rows.clear();
+      for (int64_t serial = first; serial < std::min(count, first + kBatchSize); ++serial) {
+        rows.push_back(RowOf(MakeDecision(serial * cities + static_cast<int64_t>(c), dates), Cities()[c].code, today));
+      }
+      const auto start = Clock::now();
+      pqxx::work tx(conn);
+      pqxx::stream_to copy(tx, "bench_copy", kCopyColumns);
+      for (const auto& row : rows) copy << row;
+      copy.complete();
+      tx.commit();
+      out.copy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    }
+  }
+  out.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
+  out.cpu = cpu.Report();
+  return out;
+}
+
+// Rows, average stored sizes and the size on disk with indexes, so the two
+// tables are seen to hold the same thing.
+std::string TableFigures(pqxx::connection& conn, const std::string& table) {
+  pqxx::read_transaction tx(conn);
+  auto r = tx.exec(
+      "SELECT count(*), coalesce(avg(octet_length(record)), 0)::bigint, "
+      "coalesce(avg(octet_length(public_record)), 0)::bigint, count(public_record), "
+      "pg_size_pretty(pg_total_relation_size('" +
+      table + "')) FROM " + table)[0];
+  return Sprintf("%-17s %8lld rows, record %lld B, public_record %lld B avg (%lld published), %s with indexes",
+                 table.c_str(), r[0].as<long long>(), r[1].as<long long>(), r[2].as<long long>(), r[3].as<long long>(),
+                 r[4].c_str());
+}
+
+// ---- the run ----------------------------------------------------------------------
+
+std::string Growth(double part, double whole) { return Sprintf("%+.1f%%", whole > 0 ? 100.0 * part / whole : 0.0); }
+
+int Run(const Settings& settings) {
+  std::printf("penalties_sync_bench: %u cores, %lld decisions, %zu city streams (%d at a time), batches of %d\n",
+              std::thread::hardware_concurrency(), static_cast<long long>(settings.decisions), Cities().size(),
+              settings.streams, kBatchSize);
+  std::fflush(stdout);
+
+  testing::Platform platform;
+  const auto processes = bench::PlatformProcesses(platform);
+  const pid_t penalties_pid = platform.penalties().process->pid();
+  const pid_t gateway_pid = platform.gateway().process->pid();
+  const pid_t registry_pid = platform.registry().process->pid();
+  const std::string database = bench::DatabaseOf(platform.database_url());
+  const DateRange dates = DecisionDates();
+
+  {
+    auto registry = registry::v1::RegistryService::NewStub(platform.Gateway());
+    bench::RegisterCityAgencies(
+        platform, *registry,
+        {"market_regulation", "ecology_environment", "transport", "urban_management", "agriculture"});
+  }
+  std::printf("setup:    %zu agencies (one per city) through the gateway; penalties RSS %s before the sync\n",
+              Cities().size(), bench::Mib(bench::StatusKb(penalties_pid, "VmRSS")).c_str());
+  std::fflush(stdout);
+
+  // ---- sync through the gateway
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < settings.streams; ++i) {
+    grpc::ChannelArguments args;
+    // A distinct argument per channel, so each stream has its own connection.
+    args.SetInt("gongkai.bench.channel", i);
+    channels.push_back(grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(platform.gateway().ports.grpc),
+                                                 grpc::InsecureChannelCredentials(), args));
+  }
+  std::vector<CityStream> streams(Cities().size());
+  std::atomic<std::size_t> next_city{0};
+  // Rows inserted into penalties.records, from the statistics: cheap at any size.
+  pqxx::connection stats(platform.database_url());
+  MemoryWatch memory(penalties_pid, gateway_pid, settings.decisions, [&stats] {
+    pqxx::nontransaction tx(stats);
+    return tx
+        .exec(
+            "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables "
+            "WHERE schemaname = 'penalties' AND relname = 'records'")[0][0]
+        .as<int64_t>();
+  });
+  const bench::CpuMeter sync_cpu(
+      {{"bench (client)", {getpid()}},
+       {"gateway", {gateway_pid}},
+       {"penalties", {penalties_pid}},
+       {"registry", {registry_pid}},
+       {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
+  const auto sync_start = Clock::now();
+  {
+    std::vector<std::thread> workers;
+    for (int i = 0; i < settings.streams; ++i) {
+      workers.emplace_back([&, i] {
+        for (std::size_t c = next_city++; c < Cities().size(); c = next_city++) {
+          const double started = std::chrono::duration<double>(Clock::now() - sync_start).count();
+          streams[c] = SyncCity(platform, channels[static_cast<std::size_t>(i)], c, settings.decisions, dates, memory);
+          streams[c].started = started;
+        }
+      });
+    }
+    for (auto& w : workers) w.join();
+  }
+  const double sync_seconds = std::chrono::duration<double>(Clock::now() - sync_start).count();
+  const std::string sync_cpu_used = sync_cpu.Report();
+  const MemoryWatch::Reading after_sync = memory.Now();
+  memory.Stop();
+
+  penalties::v1::SyncSummary total;
+  bool all_accepted = true;
+  for (const auto& s : streams) {
+    total.set_received(total.received() + s.summary.received());
+    total.set_accepted(total.accepted() + s.summary.accepted());
+    total.set_unchanged(total.unchanged() + s.summary.unchanged());
+    total.set_rejected(total.rejected() + s.summary.rejected());
+    all_accepted = all_accepted && AllAccepted(s);
+  }
+  const double sync_rate = static_cast<double>(settings.decisions) / sync_seconds;
+  std::printf(
+      "\nsync:     %lld decisions through the gateway (SyncDecisions, %zu streams, %d at a time): %.1f s, "
+      "%.0f decisions/s\n",
+      static_cast<long long>(settings.decisions), Cities().size(), settings.streams, sync_seconds, sync_rate);
+  std::printf("          summaries: %lld received, %lld accepted, %lld unchanged, %lld rejected\n",
+              static_cast<long long>(total.received()), static_cast<long long>(total.accepted()),
+              static_cast<long long>(total.unchanged()), static_cast<long long>(total.rejected()));
+  std::printf("          cpu: %s\n", sync_cpu_used.c_str());
+  std::fflush(stdout);
+  if (!all_accepted) {
+    std::string why = "the sync did not store every decision:";
+    for (const auto& s : streams) {
+      if (!AllAccepted(s)) why += "\n  " + Describe(s);
+    }
+    throw BrokenSetup(why + "\n" + bench::DeadProcesses(processes));
+  }
+  int64_t stored = 0;
+  {
+    pqxx::connection conn(platform.database_url());
+    pqxx::read_transaction tx(conn);
+    stored = tx.exec("SELECT count(*) FROM penalties.records WHERE kind = 1")[0][0].as<int64_t>();
+  }
+  if (stored != settings.decisions) {
+    throw BrokenSetup(Sprintf("penalties.records holds %lld decisions after the sync, not %lld",
+                              static_cast<long long>(stored), static_cast<long long>(settings.decisions)));
+  }
+
+  std::printf("\npenalties RSS (VmRSS sampled every %lld ms, %lld samples; VmHWM is the kernel's peak):\n",
+              static_cast<long long>(kSampleEvery.count()), static_cast<long long>(memory.samples()));
+  const auto readings = memory.readings();
+  for (const auto& r : readings) {
+    std::printf("  at %3d%% sent (%7lld sent, ~%7lld stored, %6.1f s): peak %s, VmHWM %s, now %s\n", r.percent,
+                static_cast<long long>(r.sent), static_cast<long long>(r.stored), r.seconds,
+                bench::Mib(r.sampled_peak_kb).c_str(), bench::Mib(r.hwm_kb).c_str(), bench::Mib(r.rss_kb).c_str());
+  }
+  std::printf("  after the sync (%7lld sent, ~%7lld stored, %6.1f s): peak %s, VmHWM %s, now %s\n",
+              static_cast<long long>(after_sync.sent), static_cast<long long>(after_sync.stored), after_sync.seconds,
+              bench::Mib(after_sync.sampled_peak_kb).c_str(), bench::Mib(after_sync.hwm_kb).c_str(),
+              bench::Mib(after_sync.rss_kb).c_str());
+  std::string tenths;
+  for (int64_t kb : memory.tenths()) tenths += kb < 0 ? " -" : Sprintf(" %.0f", static_cast<double>(kb) / 1024.0);
+  std::printf("  peak by tenth of the records sent (MiB):%s\n", tenths.c_str());
+  std::printf("gateway RSS: peak %s sampled, %s after the sync\n", bench::Mib(memory.gateway_peak_kb()).c_str(),
+              bench::Mib(bench::StatusKb(gateway_pid, "VmRSS")).c_str());
+  std::printf("streams (city: decisions, start .. end in s of the sync, decisions/s):\n");
+  for (const auto& s : streams) {
+    std::printf("  %s: %6lld, %6.1f .. %6.1f, %5.0f/s\n", s.city.c_str(), static_cast<long long>(s.count), s.started,
+                s.started + s.seconds, static_cast<double>(s.count) / s.seconds);
+  }
+  std::fflush(stdout);
+
+  // ---- the COPY baseline, same rows, same database
+  const CopyResult copy = CopyBaseline(platform.database_url(), settings.decisions, dates, database);
+  const double copy_rate = static_cast<double>(settings.decisions) / copy.copy_seconds;
+  std::printf(
+      "\ncopy:     %lld rows into bench_copy (LIKE penalties.records INCLUDING ALL) with pqxx::stream_to, "
+      "%d rows per transaction: %.1f s in the COPY transactions, %.0f rows/s (%.1f s with building the rows)\n",
+      static_cast<long long>(settings.decisions), kBatchSize, copy.copy_seconds, copy_rate, copy.wall_seconds);
+  std::printf("          cpu: %s\n", copy.cpu.c_str());
+  {
+    pqxx::connection conn(platform.database_url());
+    std::printf("\ntables:   %s\n", TableFigures(conn, "penalties.records").c_str());
+    std::printf("          %s\n", TableFigures(conn, "bench_copy").c_str());
+    pqxx::read_transaction tx(conn);
+    auto feed = tx.exec(
+        "SELECT count(*), pg_size_pretty(pg_total_relation_size('penalties.changes')) "
+        "FROM penalties.changes")[0];
+    std::printf("          the service also wrote %lld change-feed rows (penalties.changes, %s)\n",
+                feed[0].as<long long>(), feed[1].c_str());
+  }
+
+  const double ratio = sync_rate / copy_rate;
+  std::printf("\nresult:\n");
+  std::printf("  decisions              %lld\n", static_cast<long long>(settings.decisions));
+  std::printf("  sync through gateway   %.0f decisions/s\n", sync_rate);
+  std::printf("  plain COPY             %.0f rows/s\n", copy_rate);
+  std::printf("  ratio sync/COPY        %.3f\n", ratio);
+  std::string peaks;
+  for (const auto& r : readings) {
+    peaks += (peaks.empty() ? "" : ", ") + Sprintf("%d%%: %s", r.percent, bench::Mib(r.sampled_peak_kb).c_str());
+  }
+  std::printf("  penalties peak RSS     %s\n", peaks.c_str());
+  std::printf(
+      "\ntarget: sync >= %.1f of the COPY rate; memory flat in the number of records "
+      "(peak at 100%% within %.0f%% of the peak at 10%%)\n",
+      kTargetRatio, 100 * kFlatTolerance);
+  std::printf("  ratio %.3f: %s\n", ratio, ratio >= kTargetRatio ? "met" : "not met");
+  if (readings.size() == std::size(kMilestonePercents)) {
+    const double at10 = static_cast<double>(readings[0].sampled_peak_kb);
+    const double at50 = static_cast<double>(readings[1].sampled_peak_kb);
+    const double at100 = static_cast<double>(readings[2].sampled_peak_kb);
+    std::printf("  peak RSS %s at 10%%, %s at 50%%, %s at 100%% (%s from 10%%, %s from 50%%): %s\n",
+                bench::Mib(readings[0].sampled_peak_kb).c_str(), bench::Mib(readings[1].sampled_peak_kb).c_str(),
+                bench::Mib(readings[2].sampled_peak_kb).c_str(), Growth(at100 - at10, at10).c_str(),
+                Growth(at100 - at50, at50).c_str(), at100 <= at10 * (1 + kFlatTolerance) ? "met" : "not met");
+  }
+
+  const std::string dead = bench::DeadProcesses(processes);
+  std::fflush(stdout);
+  if (dead.empty()) return 0;
+  std::printf("\nplatform broke during the run:\n  %s", dead.c_str());
+  std::fflush(stdout);
+  return 1;
+}
+
+}  // namespace
+}  // namespace gongkai
+
+int main(int argc, char** argv) {
+  gongkai::common::Config config(argc, argv);
+  gongkai::Settings settings;
+  settings.decisions =
+      config.Int("GONGKAI_BENCH_DECISIONS", 1'000'000, 1, 100'000'000, "penalty decisions synced and copied");
+  settings.streams = static_cast<int>(
+      config.Int("GONGKAI_BENCH_STREAMS", 2, 1, 11, "city streams open at a time (one stream per city, 11 cities)"));
+  config.Finish();
+  try {
+    return gongkai::Run(settings);
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "penalties_sync_bench: broken setup: %s\n", e.what());
+    return 1;
+  }
+}
