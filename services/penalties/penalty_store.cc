@@ -20,6 +20,20 @@ constexpr char kCreateIncoming[] =
     "domain text, source_version bigint, record bytea, public_record bytea, public_party_name text, "
     "clock_start date, public_until text) ON COMMIT DELETE ROWS";
 
+// What the merge wrote and which feed event each needs, until the feed is
+// written at the end of the transaction.
+constexpr char kCreateWritten[] =
+    "CREATE TEMP TABLE IF NOT EXISTS written_records (kind smallint, agency_credit_code text, source_id text, "
+    "type smallint) ON COMMIT DELETE ROWS";
+
+// The feed events of a batch, appended under the feed lock just before commit,
+// so batches merge in parallel and only this short step takes turns.
+constexpr char kAppendBatchChanges[] =
+    "INSERT INTO penalties.changes (kind, agency_credit_code, source_id, type, snapshot) "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, w.type, to_jsonb(r) - 'record' "
+    "FROM written_records w JOIN penalties.records r USING (kind, agency_credit_code, source_id) "
+    "WHERE w.type > 0 ORDER BY r.agency_credit_code, r.source_id";
+
 #define GK_PUBLIC_COLUMNS(t)                                                                                        \
   t "kind, " t "agency_credit_code, " t "source_id, " t "city_code, " t "domain, " t "source_version, "              \
   "coalesce(" t "public_record, ''::bytea), " t "clock_start::text, " t "published_on::text, "                       \
@@ -47,12 +61,12 @@ const Statement kMerge{
     "  public_until = EXCLUDED.public_until "
     "  WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
     "  RETURNING r.*), "
-    "feed AS ("
-    "  INSERT INTO penalties.changes (kind, agency_credit_code, source_id, type, snapshot) "
-    "  SELECT up.kind, up.agency_credit_code, up.source_id, CASE WHEN up.public_record IS NOT NULL THEN 1 ELSE 4 END, "
-    "  to_jsonb(up.*) - 'record' FROM up LEFT JOIN old USING (kind, agency_credit_code, source_id) "
-    "  WHERE up.withdrawn_on IS NULL AND (up.public_record IS NOT NULL OR coalesce(old.was_public, false)) "
-    "  ORDER BY up.agency_credit_code, up.source_id), "
+    "written AS ("
+    "  INSERT INTO written_records (kind, agency_credit_code, source_id, type) "
+    "  SELECT up.kind, up.agency_credit_code, up.source_id, "
+    "  CASE WHEN up.withdrawn_on IS NOT NULL THEN 0 WHEN up.public_record IS NOT NULL THEN 1 "
+    "       WHEN coalesce(old.was_public, false) THEN 4 ELSE 0 END "
+    "  FROM up LEFT JOIN old USING (kind, agency_credit_code, source_id)), "
     "cleared AS ("
     "  DELETE FROM penalties.rejections j USING up WHERE j.city_code = $1 "
     "  AND j.kind = CASE up.kind WHEN 1 THEN 'decision' ELSE 'measure' END "
@@ -164,9 +178,9 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
   return pool_.Run([&](pqxx::connection& conn) {
     std::vector<WriteResult> results(valid.size());
     pqxx::work tx(conn);
-    tx.exec(kFeedLock);
     if (!valid.empty()) {
       tx.exec(kCreateIncoming);
+      tx.exec(kCreateWritten);
       {
         pqxx::stream_to copy(tx, "incoming_records",
                              std::vector<std::string>{"kind", "agency_credit_code", "source_id", "domain",
@@ -192,6 +206,10 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
       }
     }
     for (const auto& r : rejected) rejections_.Record(tx, city_code, r);
+    if (!valid.empty()) {
+      tx.exec(kFeedLock);
+      tx.exec(kAppendBatchChanges);
+    }
     tx.commit();
     return results;
   });
