@@ -85,6 +85,10 @@ int Server::Run() {
   quota.SetMaxThreads(options_.max_threads);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  // Without bandwidth probing each stream's receive window stays small, so a
+  // fast sender (a city's streaming backfill) is held back by flow control
+  // instead of piling megabytes into this process ahead of what it has stored.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   for (auto* s : services_) builder.RegisterService(s);
   if (generic_service_ != nullptr) builder.RegisterCallbackGenericService(generic_service_);
   if (metrics_interceptor_) {
