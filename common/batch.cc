@@ -17,6 +17,14 @@ std::string RecordJson(const google::protobuf::Message& record) {
   return out;
 }
 
+void CheckBatchSize(int count, int max, const char* field) {
+  if (count == 0) throw ServiceError::InvalidArgument("empty batch", {{field, "at least one record"}});
+  if (count > max) {
+    throw ServiceError::InvalidArgument("batch too large",
+                                        {{field, "at most " + std::to_string(max) + " records per call"}});
+  }
+}
+
 std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, int)>& list,
                            const std::string& page_token, int32_t page_size,
                            google::protobuf::RepeatedPtrField<v1::Rejection>* out) {

@@ -20,6 +20,9 @@ enum class UpsertOutcome { kAccepted, kUnchanged };
 // The proto JSON of a record, as rejections keep it.
 std::string RecordJson(const google::protobuf::Message& record);
 
+// Refuses an empty batch, or one over `max` records, naming `field`.
+void CheckBatchSize(int count, int max, const char* field);
+
 // One page of a city's rejections for a ListRejections call: `list(before_id,
 // limit)` reads the store; returns the next page token ("" on the last page).
 // Throws INVALID_ARGUMENT for a token this service did not issue.

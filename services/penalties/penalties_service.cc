@@ -39,14 +39,6 @@ void ParseStored(const std::string& bytes, google::protobuf::Message* out) {
   if (!out->ParseFromString(bytes)) throw std::runtime_error("stored record does not parse as " + out->GetTypeName());
 }
 
-void CheckBatchSize(int count, int max, const char* field) {
-  if (count == 0) throw ServiceError::InvalidArgument("empty batch", {{field, "at least one record"}});
-  if (count > max) {
-    throw ServiceError::InvalidArgument("batch too large",
-                                        {{field, "at most " + std::to_string(max) + " records per call"}});
-  }
-}
-
 // The agencies of a batch, checked against the registry: unknown ones are
 // rejected per record; one of another city refuses the whole batch.
 template <typename Record>
@@ -119,7 +111,7 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
                                       const google::protobuf::RepeatedPtrField<v1::PenaltyDecision>& decisions,
                                       int first_index,
                                       google::protobuf::RepeatedPtrField<common::v1::RecordResult>* results) {
-  CheckBatchSize(decisions.size(), options_.max_batch, "decisions");
+  common::CheckBatchSize(decisions.size(), options_.max_batch, "decisions");
   const std::string today = Today();
   common::BatchWrite<PenaltyDecision> batch("decision", results);
   for (int i = 0; i < decisions.size(); ++i) {
@@ -225,7 +217,7 @@ grpc::Status PenaltiesService::SyncDecisions(grpc::ServerContext* context,
 grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, const v1::UpsertMeasuresRequest* request,
                                               v1::UpsertResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    CheckBatchSize(request->measures_size(), options_.max_batch, "measures");
+    common::CheckBatchSize(request->measures_size(), options_.max_batch, "measures");
     const std::string today = Today();
     common::BatchWrite<CoerciveMeasure> batch("measure", response->mutable_results());
     for (int i = 0; i < request->measures_size(); ++i) {

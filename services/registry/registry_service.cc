@@ -48,14 +48,6 @@ RegistryService::RegistryService(RegistryStores stores, const common::IdentitySi
                                  const common::Deadlines& deadlines, RegistryOptions options)
     : stores_(stores), signer_(signer), deadlines_(deadlines), options_(options) {}
 
-void RegistryService::CheckBatchSize(int count, const char* field) const {
-  if (count == 0) throw ServiceError::InvalidArgument("empty batch", {{field, "at least one record"}});
-  if (count > options_.max_batch) {
-    throw ServiceError::InvalidArgument(
-        "batch too large", {{field, "at most " + std::to_string(options_.max_batch) + " records per call"}});
-  }
-}
-
 template <typename Record>
 void RegistryService::CheckAgencies(common::BatchWrite<Record>& batch, const common::CallerIdentity& caller,
                                     const char* field) {
@@ -78,7 +70,7 @@ void RegistryService::CheckAgencies(common::BatchWrite<Record>& batch, const com
 grpc::Status RegistryService::UpsertAgencies(grpc::ServerContext* context, const v1::UpsertAgenciesRequest* request,
                                              v1::UpsertAgenciesResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    CheckBatchSize(request->agencies_size(), "agencies");
+    common::CheckBatchSize(request->agencies_size(), options_.max_batch, "agencies");
     // Scope first: a city writes only agencies in its own city, and a batch
     // that reaches outside it is refused whole.
     for (int i = 0; i < request->agencies_size(); ++i) {
@@ -172,7 +164,7 @@ grpc::Status RegistryService::ConfirmQualificationLists(grpc::ServerContext* con
                                                         const v1::ConfirmQualificationListsRequest* request,
                                                         v1::ConfirmQualificationListsResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    CheckBatchSize(request->credit_codes_size(), "credit_codes");
+    common::CheckBatchSize(request->credit_codes_size(), options_.max_batch, "credit_codes");
     std::vector<std::string> codes(request->credit_codes().begin(), request->credit_codes().end());
     auto result = stores_.agencies.ConfirmQualificationLists(caller.city_code, codes, Today());
     if (!result.foreign.empty()) {
@@ -198,7 +190,7 @@ grpc::Status RegistryService::ConfirmQualificationLists(grpc::ServerContext* con
 grpc::Status RegistryService::UpsertPowers(grpc::ServerContext* context, const v1::UpsertPowersRequest* request,
                                            v1::UpsertPowersResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    CheckBatchSize(request->items_size(), "items");
+    common::CheckBatchSize(request->items_size(), options_.max_batch, "items");
     const std::string today = Today();
     common::BatchWrite<PowersItem> batch("powers_item", response->mutable_results());
     for (int i = 0; i < request->items_size(); ++i) {
@@ -269,7 +261,7 @@ grpc::Status RegistryService::UpsertBenchmarks(grpc::ServerContext* context,
                                                const v1::UpsertBenchmarksRequest* request,
                                                v1::UpsertBenchmarksResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    CheckBatchSize(request->benchmarks_size(), "benchmarks");
+    common::CheckBatchSize(request->benchmarks_size(), options_.max_batch, "benchmarks");
     const std::string today = Today();
     common::BatchWrite<DiscretionBenchmark> batch("benchmark", response->mutable_results());
     for (int i = 0; i < request->benchmarks_size(); ++i) {
@@ -338,7 +330,7 @@ grpc::Status RegistryService::RecommendTier(grpc::ServerContext* context, const 
 grpc::Status RegistryService::UpsertOfficers(grpc::ServerContext* context, const v1::UpsertOfficersRequest* request,
                                              v1::UpsertOfficersResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    CheckBatchSize(request->officers_size(), "officers");
+    common::CheckBatchSize(request->officers_size(), options_.max_batch, "officers");
     common::BatchWrite<Officer> batch("officer", response->mutable_results());
     std::vector<std::string> numbers;
     for (int i = 0; i < request->officers_size(); ++i) {

@@ -67,7 +67,6 @@ class RegistryService final : public v1::RegistryService::Service {
                            v1::GetCoverageResponse* response) override;
 
  private:
-  void CheckBatchSize(int count, const char* field) const;
   // Records naming an agency this registry does not have are rejected; one of
   // another city refuses the whole batch.
   template <typename Record>
