@@ -1,7 +1,6 @@
 #include "services/penalties/penalties_service.h"
 
 #include <map>
-#include <set>
 
 #include "common/batch.h"
 #include "common/calendar/iso_date.h"

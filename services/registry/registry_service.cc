@@ -1,7 +1,6 @@
 #include "services/registry/registry_service.h"
 
 #include <algorithm>
-#include <set>
 
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
@@ -39,7 +38,15 @@ void ThrowIfAny(const common::Violations& violations, const char* what) {
 }
 
 v1::VerifyCertificateResponse::Verdict VerdictToProto(Verdict v) {
-  return static_cast<v1::VerifyCertificateResponse::Verdict>(static_cast<int>(v));
+  switch (v) {
+    case Verdict::kValid: return v1::VerifyCertificateResponse::VALID;
+    case Verdict::kExpired: return v1::VerifyCertificateResponse::EXPIRED;
+    case Verdict::kSuspended: return v1::VerifyCertificateResponse::SUSPENDED;
+    case Verdict::kRevoked: return v1::VerifyCertificateResponse::REVOKED;
+    case Verdict::kNotYetValid: return v1::VerifyCertificateResponse::NOT_YET_VALID;
+    case Verdict::kUnknown: return v1::VerifyCertificateResponse::UNKNOWN;
+  }
+  return v1::VerifyCertificateResponse::UNKNOWN;
 }
 
 }  // namespace

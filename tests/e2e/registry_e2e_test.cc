@@ -251,7 +251,8 @@ TEST_F(RegistryEndToEnd, PublicVerifiesCertificatesAndBadgeCodes) {
                              {MakeOfficer("TY-VALID", agency, "2025-01-01", "2030-12-31", registry::v1::ACTIVE, 1),
                               MakeOfficer("TY-OLD", agency, "2020-01-01", "2025-12-31", registry::v1::ACTIVE, 1),
                               MakeOfficer("TY-PAUSED", agency, "2025-01-01", "2030-12-31", registry::v1::SUSPENDED, 1),
-                              MakeOfficer("TY-GONE", agency, "2025-01-01", "2030-12-31", registry::v1::ACTIVE, 1)},
+                              MakeOfficer("TY-GONE", agency, "2025-01-01", "2030-12-31", registry::v1::ACTIVE, 1),
+                              MakeOfficer("TY-SOON", agency, "2099-01-01", "2100-12-31", registry::v1::ACTIVE, 1)},
                              &response)
                   .ok());
   for (const auto& r : response.results()) EXPECT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.key();
@@ -263,6 +264,7 @@ TEST_F(RegistryEndToEnd, PublicVerifiesCertificatesAndBadgeCodes) {
   EXPECT_EQ(shown.source_version(), 0) << "only the published fields";
   EXPECT_EQ(VerifyNumber("TY-OLD"), Verdict::EXPIRED);
   EXPECT_EQ(VerifyNumber("TY-PAUSED"), Verdict::SUSPENDED);
+  EXPECT_EQ(VerifyNumber("TY-SOON"), Verdict::NOT_YET_VALID);
   EXPECT_EQ(VerifyNumber("NEVER-ISSUED", &shown), Verdict::UNKNOWN);
   EXPECT_EQ(shown.ByteSizeLong(), 0u) << "nothing about a number that never existed";
 
@@ -299,7 +301,7 @@ TEST_F(RegistryEndToEnd, PublicVerifiesCertificatesAndBadgeCodes) {
   list.set_agency_credit_code(agency);
   registry::v1::ListOfficersResponse officers;
   ASSERT_TRUE(Call("", &RegistryService::Stub::ListOfficers, list, &officers).ok());
-  EXPECT_EQ(officers.officers_size(), 4);
+  EXPECT_EQ(officers.officers_size(), 5);
 }
 
 TEST_F(RegistryEndToEnd, CityCannotWriteAnotherCitysOfficers) {
