@@ -1,8 +1,9 @@
 #include "services/penalties/penalty_store.h"
 
-#include <map>
+#include <string_view>
+#include <unordered_map>
 
-#include "common/encoding.h"
+#include "common/rejections.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -13,76 +14,81 @@ using common::Statement;
 // resuming after a seq never skips a later-committed smaller one.
 constexpr char kFeedLock[] = "SELECT pg_advisory_xact_lock(hashtext('penalties.changes'))";
 
-// A batch arrives by COPY into this per-session table, then one statement
-// merges it: the cost per record is a COPY line, not a round trip.
-constexpr char kCreateIncoming[] =
-    "CREATE TEMP TABLE IF NOT EXISTS incoming_records (kind smallint, agency_credit_code text, source_id text, "
-    "domain text, source_version bigint, record bytea, public_record bytea, public_party_name text, "
-    "clock_start date, public_until text) ON COMMIT DELETE ROWS";
-
-// What the merge wrote and which feed event each needs, until the feed is
-// written at the end of the transaction.
-constexpr char kCreateWritten[] =
-    "CREATE TEMP TABLE IF NOT EXISTS written_records (kind smallint, agency_credit_code text, source_id text, "
-    "type smallint) ON COMMIT DELETE ROWS";
+// The public columns a feed row copies from its records row.
+#define GK_FEED_COLUMNS                                                                                 \
+  "kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, clock_start, " \
+  "published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "               \
+  "withdrawal_event_date, released_on, release_explanation"
 
 // The feed events of a batch, appended under the feed lock just before commit,
-// so batches merge in parallel and only this short step takes turns.
-constexpr char kAppendBatchChanges[] =
-    "INSERT INTO penalties.changes (kind, agency_credit_code, source_id, type, snapshot) "
-    "SELECT r.kind, r.agency_credit_code, r.source_id, w.type, to_jsonb(r) - 'record' "
-    "FROM written_records w JOIN penalties.records r USING (kind, agency_credit_code, source_id) "
-    "WHERE w.type > 0 ORDER BY r.agency_credit_code, r.source_id";
+// so batches merge in parallel and only this short step takes turns. $1..$4:
+// kinds, agencies, source ids and event types of the records the merge wrote.
+const Statement kAppendBatchChanges{
+    "penalties_append_batch_changes",
+    "INSERT INTO penalties.changes (type, " GK_FEED_COLUMNS ") "
+    "SELECT w.type, " GK_FEED_COLUMNS " FROM (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, "
+    "u.type::smallint AS type FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
+    "AS u(kind, agency_credit_code, source_id, type)) w JOIN penalties.records r "
+    "USING (kind, agency_credit_code, source_id) "
+    "ORDER BY agency_credit_code, source_id"};
 
-#define GK_PUBLIC_COLUMNS(t)                                                                                        \
-  t "kind, " t "agency_credit_code, " t "source_id, " t "city_code, " t "domain, " t "source_version, "              \
-  "coalesce(" t "public_record, ''::bytea), " t "clock_start::text, " t "published_on::text, "                       \
-  "coalesce(" t "public_until::text, ''), coalesce(" t "withdrawn_on::text, ''), coalesce(" t "withdrawal_reason, 0), " \
-  "coalesce(" t "withdrawal_explanation, ''), coalesce(" t "withdrawal_event_date::text, ''), "                      \
-  "coalesce(" t "released_on::text, ''), coalesce(" t "release_explanation, '')"
+// The public columns as RowFrom reads them; records and changes both have them.
+#define GK_PUBLIC_COLUMNS                                                                                    \
+  "kind, agency_credit_code, source_id, city_code, domain, source_version, coalesce(public_record, ''::bytea), " \
+  "clock_start::text, published_on::text, coalesce(public_until::text, ''), coalesce(withdrawn_on::text, ''), "   \
+  "coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "                                      \
+  "coalesce(withdrawal_event_date::text, ''), coalesce(released_on::text, ''), coalesce(release_explanation, '')"
 
-// $1 city, $2 today. Returns the records written, and whether each is
-// published for the first time.
+// One statement stores a whole batch. $1 city, $2 today; $3 the batch's
+// serialised records and public records end to end, as one binary parameter
+// the statement cuts by offset (1-based) and length, so no record is encoded
+// as text on the way; $4..$15 the other columns, one text array each.
+// Returns per record written its feed event type and whether this is its
+// first publication. An update keeps whether the row it replaces was public
+// (previously_public), so the event needs no read before the write:
+// publication (1) while public, unpublication (4) when a public record
+// becomes private, none (0) once withdrawn.
 const Statement kMerge{
     "penalties_merge",
-    "WITH old AS ("
-    "  SELECT r.kind, r.agency_credit_code, r.source_id, r.public_record IS NOT NULL AS was_public "
-    "  FROM penalties.records r JOIN incoming_records i "
-    "  ON (r.kind, r.agency_credit_code, r.source_id) = (i.kind, i.agency_credit_code, i.source_id)), "
+    "WITH incoming AS ("
+    "  SELECT i.kind::smallint AS kind, i.agency_credit_code, i.source_id, i.domain, "
+    "  i.source_version::bigint AS source_version, "
+    "  substring($3::bytea FROM i.record_at::int FOR i.record_length::int) AS record, "
+    "  CASE WHEN i.public_length::int > 0 "
+    "       THEN substring($3::bytea FROM i.public_at::int FOR i.public_length::int) END AS public_record, "
+    "  i.public_party_name, i.clock_start::date AS clock_start, NULLIF(i.public_until, '')::date AS public_until "
+    "  FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+    "  $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) AS i(kind, agency_credit_code, source_id, "
+    "  domain, source_version, record_at, record_length, public_at, public_length, public_party_name, "
+    "  clock_start, public_until)), "
     "up AS ("
     "  INSERT INTO penalties.records AS r (kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "  record, public_record, public_party_name, clock_start, published_on, public_until) "
-    "  SELECT kind, agency_credit_code, source_id, $1, domain, source_version, record, "
-    "  NULLIF(public_record, ''::bytea), public_party_name, clock_start, $2::date, NULLIF(public_until, '')::date "
-    "  FROM incoming_records "
+    "  SELECT kind, agency_credit_code, source_id, $1, domain, source_version, record, public_record, "
+    "  public_party_name, clock_start, $2::date, public_until FROM incoming "
     "  ON CONFLICT (kind, agency_credit_code, source_id) DO UPDATE SET domain = EXCLUDED.domain, "
     "  source_version = EXCLUDED.source_version, record = EXCLUDED.record, public_record = EXCLUDED.public_record, "
     "  public_party_name = EXCLUDED.public_party_name, clock_start = EXCLUDED.clock_start, "
-    "  public_until = EXCLUDED.public_until "
+    "  public_until = EXCLUDED.public_until, previously_public = r.public_record IS NOT NULL "
     "  WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
-    "  RETURNING r.*), "
-    "written AS ("
-    "  INSERT INTO written_records (kind, agency_credit_code, source_id, type) "
-    "  SELECT up.kind, up.agency_credit_code, up.source_id, "
-    "  CASE WHEN up.withdrawn_on IS NOT NULL THEN 0 WHEN up.public_record IS NOT NULL THEN 1 "
-    "       WHEN coalesce(old.was_public, false) THEN 4 ELSE 0 END "
-    "  FROM up LEFT JOIN old USING (kind, agency_credit_code, source_id)), "
+    "  RETURNING r.kind, r.agency_credit_code, r.source_id, "
+    "  CASE WHEN r.withdrawn_on IS NOT NULL THEN 0 WHEN r.public_record IS NOT NULL THEN 1 "
+    "       WHEN r.previously_public THEN 4 ELSE 0 END AS type, "
+    "  r.public_record IS NOT NULL AND NOT r.previously_public AS first_published), "
     "cleared AS ("
     "  DELETE FROM penalties.rejections j USING up WHERE j.city_code = $1 "
     "  AND j.kind = CASE up.kind WHEN 1 THEN 'decision' ELSE 'measure' END "
     "  AND j.record_key = up.agency_credit_code || '/' || up.source_id) "
-    "SELECT up.kind, up.agency_credit_code, up.source_id, "
-    "up.public_record IS NOT NULL AND NOT coalesce(old.was_public, false) "
-    "FROM up LEFT JOIN old USING (kind, agency_credit_code, source_id)"};
+    "SELECT kind, agency_credit_code, source_id, type, first_published FROM up"};
 
 const Statement kAppendChange{
     "penalties_append_change",
-    "INSERT INTO penalties.changes (kind, agency_credit_code, source_id, type, snapshot) "
-    "SELECT kind, agency_credit_code, source_id, $4, to_jsonb(r) - 'record' FROM penalties.records r "
+    "INSERT INTO penalties.changes (type, " GK_FEED_COLUMNS ") "
+    "SELECT $4, " GK_FEED_COLUMNS " FROM penalties.records "
     "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 const Statement kGet{"penalties_get",
-                     "SELECT " GK_PUBLIC_COLUMNS("") ", record FROM penalties.records "
+                     "SELECT " GK_PUBLIC_COLUMNS ", record FROM penalties.records "
                      "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 const Statement kWithdraw{
@@ -98,7 +104,7 @@ const Statement kRelease{
 
 const Statement kListPublished{
     "penalties_list_published",
-    "SELECT " GK_PUBLIC_COLUMNS("") " FROM penalties.records "
+    "SELECT " GK_PUBLIC_COLUMNS " FROM penalties.records "
     "WHERE kind = $1 AND public_record IS NOT NULL AND withdrawn_on IS NULL "
     "AND (public_until IS NULL OR public_until >= $2::date) "
     "AND ($3 = '' OR city_code = $3) AND ($4 = '' OR agency_credit_code = $4) AND ($5 = '' OR domain = $5) "
@@ -109,9 +115,8 @@ const Statement kListPublished{
 
 const Statement kChanges{
     "penalties_changes",
-    "SELECT c.seq, c.type, " GK_PUBLIC_COLUMNS("s.") " FROM penalties.changes c "
-    "CROSS JOIN LATERAL jsonb_populate_record(NULL::penalties.records, c.snapshot) s "
-    "WHERE c.seq > $1 ORDER BY c.seq LIMIT $2"};
+    "SELECT seq, type, " GK_PUBLIC_COLUMNS " FROM penalties.changes "
+    "WHERE seq > $1 ORDER BY seq LIMIT $2"};
 
 const Statement kPublicationCounts{
     "penalties_publication_counts",
@@ -124,8 +129,46 @@ const Statement kPublicationCounts{
 
 std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
 
-// bytea in COPY text form: the hex input format.
-std::string HexBytea(const std::string& bytes) { return "\\x" + common::HexEncode(bytes); }
+// A batch's columns as kMerge takes them.
+struct BatchColumns {
+  std::string bytes;
+  std::vector<std::string> kind, agency, source_id, domain, version, record_at, record_length, public_at,
+      public_length, party_name, clock_start, public_until;
+
+  explicit BatchColumns(const std::vector<RecordToStore>& records) {
+    std::size_t size = 0;
+    for (const auto& r : records) size += r.record.size() + r.public_record.size();
+    bytes.reserve(size);
+    for (const auto& r : records) {
+      kind.push_back(std::to_string(static_cast<int>(r.kind)));
+      agency.push_back(r.agency_credit_code);
+      source_id.push_back(r.source_id);
+      domain.push_back(r.domain);
+      version.push_back(std::to_string(r.source_version));
+      record_at.push_back(std::to_string(bytes.size() + 1));
+      record_length.push_back(std::to_string(r.record.size()));
+      bytes += r.record;
+      public_at.push_back(std::to_string(bytes.size() + 1));
+      public_length.push_back(std::to_string(r.public_record.size()));
+      bytes += r.public_record;
+      party_name.push_back(r.public_party_name);
+      clock_start.push_back(r.clock_start);
+      public_until.push_back(r.public_until);
+    }
+  }
+};
+
+// The records a merge wrote that need a feed event, as kAppendBatchChanges
+// takes them.
+struct FeedEvents {
+  std::vector<std::string> kind, agency, source_id, type;
+  void Add(const pqxx::row& written) {
+    kind.push_back(written[0].as<std::string>());
+    agency.push_back(written[1].as<std::string>());
+    source_id.push_back(written[2].as<std::string>());
+    type.push_back(written[3].as<std::string>());
+  }
+};
 
 RecordRow RowFrom(const pqxx::row& r, int offset) {
   RecordRow row;
@@ -165,8 +208,8 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 }  // namespace
 
 PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_("penalties") {
-  for (const Statement& s :
-       {kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kChanges, kPublicationCounts}) {
+  for (const Statement& s : {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished,
+                             kChanges, kPublicationCounts}) {
     pool_.Prepare(s);
   }
 }
@@ -175,40 +218,40 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
                                                      const std::vector<RecordToStore>& valid,
                                                      const std::vector<common::Rejection>& rejected,
                                                      const std::string& today) {
+  const BatchColumns columns(valid);
   return pool_.Run([&](pqxx::connection& conn) {
     std::vector<WriteResult> results(valid.size());
+    FeedEvents events;
     pqxx::work tx(conn);
     if (!valid.empty()) {
-      tx.exec(kCreateIncoming);
-      tx.exec(kCreateWritten);
-      {
-        pqxx::stream_to copy(tx, "incoming_records",
-                             std::vector<std::string>{"kind", "agency_credit_code", "source_id", "domain",
-                                                      "source_version", "record", "public_record",
-                                                      "public_party_name", "clock_start", "public_until"});
-        for (const auto& r : valid) {
-          copy << std::make_tuple(static_cast<int>(r.kind), r.agency_credit_code, r.source_id, r.domain,
-                                  r.source_version, HexBytea(r.record), HexBytea(r.public_record),
-                                  r.public_party_name, r.clock_start, r.public_until);
-        }
-        copy.complete();
-      }
-      // The merge is not prepared: it names a temporary table, which a
-      // connection only has once it has written a batch.
-      std::map<std::pair<std::string, std::string>, bool> written;
-      for (const auto& row : tx.exec_params(kMerge.sql, city_code, today)) {
-        written[{row[1].as<std::string>(), row[2].as<std::string>()}] = row[3].as<bool>();
-      }
+      using common::TextArrayLiteral;
+      std::unordered_map<std::string_view, std::size_t> index;  // "agency/source id" of the batch
+      std::vector<std::string> keys;
+      keys.reserve(valid.size());
       for (std::size_t i = 0; i < valid.size(); ++i) {
-        auto it = written.find({valid[i].agency_credit_code, valid[i].source_id});
-        if (it == written.end()) continue;
-        results[i] = {common::UpsertOutcome::kAccepted, it->second};
+        keys.push_back(valid[i].agency_credit_code + '/' + valid[i].source_id);
+        index.emplace(keys.back(), i);
+      }
+      const pqxx::result written = tx.exec_prepared(
+          kMerge.name, city_code, today, pqxx::binarystring(columns.bytes), TextArrayLiteral(columns.kind),
+          TextArrayLiteral(columns.agency), TextArrayLiteral(columns.source_id), TextArrayLiteral(columns.domain),
+          TextArrayLiteral(columns.version), TextArrayLiteral(columns.record_at),
+          TextArrayLiteral(columns.record_length), TextArrayLiteral(columns.public_at),
+          TextArrayLiteral(columns.public_length), TextArrayLiteral(columns.party_name),
+          TextArrayLiteral(columns.clock_start), TextArrayLiteral(columns.public_until));
+      for (const auto& row : written) {
+        const std::string key = row[1].as<std::string>() + '/' + row[2].as<std::string>();
+        auto it = index.find(key);
+        if (it != index.end()) results[it->second] = {common::UpsertOutcome::kAccepted, row[4].as<bool>()};
+        if (row[3].as<int>() > 0) events.Add(row);
       }
     }
     for (const auto& r : rejected) rejections_.Record(tx, city_code, r);
-    if (!valid.empty()) {
+    if (!events.kind.empty()) {
       tx.exec(kFeedLock);
-      tx.exec(kAppendBatchChanges);
+      tx.exec_prepared(kAppendBatchChanges.name, common::TextArrayLiteral(events.kind),
+                       common::TextArrayLiteral(events.agency), common::TextArrayLiteral(events.source_id),
+                       common::TextArrayLiteral(events.type));
     }
     tx.commit();
     return results;
