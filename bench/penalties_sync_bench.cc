@@ -55,8 +55,8 @@ constexpr int kBatchSize = 1000;  // the penalties service's default GONGKAI_MAX
 constexpr auto kStreamDeadline = std::chrono::seconds(295);
 constexpr auto kSampleEvery = std::chrono::milliseconds(200);
 constexpr double kTargetRatio = 0.5;
-// Memory counts as flat when the peak at 100% of the records is within this
-// share of the peak at 10%.
+// Memory counts as flat when the peak over the second half of the records is
+// within this share of the peak over the first half.
 constexpr double kFlatTolerance = 0.10;
 constexpr int kMilestonePercents[] = {10, 50, 100};
 

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <malloc.h>
+
 #include <cstdlib>
 
 #include "common/errors.h"
@@ -16,6 +18,8 @@ std::string RecordJson(const google::protobuf::Message& record) {
   (void)google::protobuf::util::MessageToJsonString(record, &out, options);
   return out;
 }
+
+void ReleaseFreedMemory() { malloc_trim(0); }
 
 void CheckBatchSize(int count, int max, const char* field) {
   if (count == 0) throw ServiceError::InvalidArgument("empty batch", {{field, "at least one record"}});

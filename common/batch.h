@@ -23,6 +23,13 @@ std::string RecordJson(const google::protobuf::Message& record);
 // Refuses an empty batch, or one over `max` records, naming `field`.
 void CheckBatchSize(int count, int max, const char* field);
 
+// Returns the free pages of every allocator arena to the system; called once
+// a batch is stored. A batch's many small allocations are freed together,
+// and without this the arena of each worker thread that ever handled a batch
+// would keep the batch's size resident, so a long sync would grow with the
+// threads it passed through.
+void ReleaseFreedMemory();
+
 // One page of a city's rejections for a ListRejections call: `list(before_id,
 // limit)` reads the store; returns the next page token ("" on the last page).
 // Throws INVALID_ARGUMENT for a token this service did not issue.

@@ -168,6 +168,7 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
   for (const auto& w : written) outcomes.push_back(w.outcome);
   batch.Settle(outcomes);
   CountPublications(rows, written, caller.city_code);
+  common::ReleaseFreedMemory();
 }
 
 void PenaltiesService::CountPublications(const std::vector<RecordToStore>& rows, const std::vector<WriteResult>& written,
@@ -253,6 +254,7 @@ grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, cons
     for (const auto& w : written) outcomes.push_back(w.outcome);
     batch.Settle(outcomes);
     CountPublications(rows, written, caller.city_code);
+    common::ReleaseFreedMemory();
     return grpc::Status::OK;
   });
 }
