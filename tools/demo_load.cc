@@ -1,6 +1,8 @@
 // Loads the demo province through the gateway, as each city's system would:
 // every city's agencies, officers, powers list and the food-safety discretion
-// benchmark, with that city's token. Safe to run again (upserts).
+// benchmark, then its penalty decisions and coercive measures, a withdrawal
+// and a release, each with that city's token. Safe to run again: upserts,
+// and a withdrawal or release already recorded stays as it was.
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
@@ -11,6 +13,7 @@
 #include <map>
 
 #include "common/config.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 
 namespace {
@@ -105,6 +108,57 @@ int main(int argc, char** argv) {
       Send(code, token,
            [&](grpc::ClientContext* ctx) { return stub->UpsertBenchmarks(ctx, benchmarks, &benchmarks_result); });
       tally.Add("benchmarks", benchmarks_result.results());
+    }
+
+    // Penalties, once every city's agencies are registered.
+    const std::string penalties_path = data.substr(0, data.rfind('/') + 1) + "penalties.json";
+    auto penalties_doc = ReadJson(penalties_path);
+    auto penalties_stub =
+        penalties::v1::PenaltiesService::NewStub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
+    for (const auto& city : penalties_doc.at("cities")) {
+      std::string code = city.at("code");
+      std::string token = tokens.at("city-" + code).get<std::string>();
+      penalties::v1::UpsertDecisionsRequest decisions;
+      Fill(city.at("decisions"), decisions.mutable_decisions(), penalties_path);
+      penalties::v1::UpsertResponse decisions_result;
+      Send(code, token, [&](grpc::ClientContext* ctx) {
+        return penalties_stub->UpsertDecisions(ctx, decisions, &decisions_result);
+      });
+      tally.Add("penalty decisions", decisions_result.results());
+
+      penalties::v1::UpsertMeasuresRequest measures;
+      Fill(city.at("measures"), measures.mutable_measures(), penalties_path);
+      penalties::v1::UpsertResponse measures_result;
+      Send(code, token, [&](grpc::ClientContext* ctx) {
+        return penalties_stub->UpsertMeasures(ctx, measures, &measures_result);
+      });
+      tally.Add("coercive measures", measures_result.results());
+    }
+    for (const auto& w : penalties_doc.at("withdrawals")) {
+      std::string code = w.at("city");
+      nlohmann::json fields = w;
+      fields.erase("city");
+      penalties::v1::WithdrawDecisionRequest request;
+      auto status = google::protobuf::util::JsonStringToMessage(fields.dump(), &request);
+      if (!status.ok()) throw std::runtime_error(penalties_path + ": " + status.ToString());
+      penalties::v1::PublishedRecord record;
+      Send(code, tokens.at("city-" + code).get<std::string>(),
+           [&](grpc::ClientContext* ctx) { return penalties_stub->WithdrawDecision(ctx, request, &record); });
+      std::cout << "demo withdrawal: " << request.source_id() << " withdrawn on " << record.withdrawn_on()
+                << "\n";
+    }
+    for (const auto& r : penalties_doc.at("releases")) {
+      std::string code = r.at("city");
+      nlohmann::json fields = r;
+      fields.erase("city");
+      penalties::v1::ReleaseMeasureRequest request;
+      auto status = google::protobuf::util::JsonStringToMessage(fields.dump(), &request);
+      if (!status.ok()) throw std::runtime_error(penalties_path + ": " + status.ToString());
+      penalties::v1::PublishedRecord record;
+      Send(code, tokens.at("city-" + code).get<std::string>(),
+           [&](grpc::ClientContext* ctx) { return penalties_stub->ReleaseMeasure(ctx, request, &record); });
+      std::cout << "demo release: " << request.source_id() << " released on " << record.released_on()
+                << "\n";
     }
     tally.Print();
     return tally.rejected == 0 ? 0 : 1;
