@@ -16,7 +16,7 @@ bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std:
 
 }  // namespace
 
-common::Violations ValidateOfficer(const Officer& o, const std::string& path) {
+common::Violations ValidateOfficer(const Officer& o, const std::string& path, const std::string& today) {
   common::Violations out;
   if (Blank(o.certificate_number)) {
     out.push_back({path + ".certificate_number", "required"});
@@ -37,8 +37,17 @@ common::Violations ValidateOfficer(const Officer& o, const std::string& path) {
   int status = static_cast<int>(o.status);
   if (status < 1 || status > 3) out.push_back({path + ".status", "must be ACTIVE, SUSPENDED or REVOKED"});
   if (o.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
+  if (!o.changed_on.empty()) {
+    if (!common::IsIsoDate(o.changed_on)) {
+      out.push_back({path + ".changed_on", "must be a date YYYY-MM-DD, or empty for valid_from"});
+    } else if (o.changed_on > today) {
+      out.push_back({path + ".changed_on", "must not be in the future"});
+    }
+  }
   return out;
 }
+
+const std::string& EntryClockStart(const Officer& o) { return o.changed_on.empty() ? o.valid_from : o.changed_on; }
 
 Verdict Judge(const Officer& o, const std::string& today) {
   if (o.status == OfficerStatus::kRevoked) return Verdict::kRevoked;

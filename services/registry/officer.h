@@ -20,13 +20,21 @@ struct Officer {
   std::string valid_until;  // YYYY-MM-DD
   OfficerStatus status = OfficerStatus::kActive;
   int64_t source_version = 0;
+  // Issued, changed, suspended or revoked (YYYY-MM-DD); "" means valid_from.
+  std::string changed_on;
   // Set by the registry.
   std::string city_code;
   std::string agency_name;
   int code_generation = 1;
+  std::string published_on;  // the day this version was stored, YYYY-MM-DD
 };
 
-common::Violations ValidateOfficer(const Officer& officer, const std::string& path);
+// `today` is YYYY-MM-DD (Asia/Shanghai): changed_on may not be after it.
+common::Violations ValidateOfficer(const Officer& officer, const std::string& path, const std::string& today);
+
+// The clock start of an officer entry's 20 WD (DOMAIN.md, kind 4): the day of
+// the change it reports, or the certificate's issue when none is given.
+const std::string& EntryClockStart(const Officer& officer);
 
 // What the public is told about a certificate (执法证真伪查询).
 enum class Verdict { kValid = 1, kExpired = 2, kSuspended = 3, kRevoked = 4, kUnknown = 5, kNotYetValid = 6 };

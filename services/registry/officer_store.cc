@@ -23,21 +23,24 @@ const Statement kCities{
 const Statement kInsert{
     "registry_insert_officer",
     "INSERT INTO registry.officers (certificate_number, agency_credit_code, city_code, name, category, valid_from, "
-    "valid_until, status, source_version, code_generation, officer_code) "
-    "VALUES ($1, $2, $3, $4, $5, $6::date, $7::date, $8, $9, $10, $11)"};
+    "valid_until, status, source_version, code_generation, officer_code, changed_on, published_on) "
+    "VALUES ($1, $2, $3, $4, $5, $6::date, $7::date, $8, $9, $10, $11, NULLIF($12, '')::date, $13::date)"};
 
 const Statement kUpdate{
     "registry_update_officer",
     "UPDATE registry.officers SET agency_credit_code = $2, name = $3, category = $4, valid_from = $5::date, "
     "valid_until = $6::date, status = $7, source_version = $8, code_generation = $9, officer_code = $10, "
-    "updated_at = now(), change_seq = nextval('registry.officer_change_seq') WHERE certificate_number = $1"};
+    "changed_on = NULLIF($11, '')::date, published_on = $12::date, updated_at = now(), "
+    "change_seq = nextval('registry.officer_change_seq') WHERE certificate_number = $1"};
 
 const std::string kByCertificateSql = std::string("SELECT ") + kColumns +
                                       " FROM registry.officers o JOIN registry.agencies a "
                                       "ON a.credit_code = o.agency_credit_code WHERE o.certificate_number = $1";
 const Statement kByCertificate{"registry_officer_by_certificate", kByCertificateSql.c_str()};
 
+// Lists also carry what the entry's timeliness needs (columns 11 and 12).
 const std::string kByAgencySql = std::string("SELECT ") + kColumns +
+                                 ", coalesce(o.changed_on::text, ''), o.published_on::text"
                                  " FROM registry.officers o JOIN registry.agencies a "
                                  "ON a.credit_code = o.agency_credit_code WHERE o.agency_credit_code = $1 "
                                  "AND o.certificate_number > $2 ORDER BY o.certificate_number LIMIT $3";
@@ -69,7 +72,8 @@ PgOfficerStore::PgOfficerStore(common::PgPool& pool, std::string code_secret)
 }
 
 std::vector<UpsertOutcome> PgOfficerStore::UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                                       const std::vector<common::Rejection>& rejected) {
+                                                       const std::vector<common::Rejection>& rejected,
+                                                       const std::string& today) {
   return pool_.Run([&](pqxx::connection& conn) {
     std::vector<UpsertOutcome> result;
     pqxx::work tx(conn);
@@ -81,7 +85,7 @@ std::vector<UpsertOutcome> PgOfficerStore::UpsertBatch(const std::string& city_c
       if (stored.empty()) {
         tx.exec_prepared(kInsert.name, o.certificate_number, o.agency_credit_code, city_code, o.name, o.category,
                          o.valid_from, o.valid_until, static_cast<int>(o.status), o.source_version, 1,
-                         OfficerCode(code_secret_, o.certificate_number, 1));
+                         OfficerCode(code_secret_, o.certificate_number, 1), o.changed_on, today);
       } else if (stored[0][2].as<int64_t>() >= o.source_version) {
         result.push_back(UpsertOutcome::kUnchanged);
         continue;
@@ -92,7 +96,7 @@ std::vector<UpsertOutcome> PgOfficerStore::UpsertBatch(const std::string& city_c
         int generation = stored[0][3].as<int>() + (NeedsNewCode(previous, o) ? 1 : 0);
         tx.exec_prepared(kUpdate.name, o.certificate_number, o.agency_credit_code, o.name, o.category, o.valid_from,
                          o.valid_until, static_cast<int>(o.status), o.source_version, generation,
-                         OfficerCode(code_secret_, o.certificate_number, generation));
+                         OfficerCode(code_secret_, o.certificate_number, generation), o.changed_on, today);
       }
       RegistryRejections().Clear(tx, city_code, "officer", o.certificate_number);
       result.push_back(UpsertOutcome::kAccepted);
@@ -133,7 +137,10 @@ std::vector<Officer> PgOfficerStore::ListByAgency(const std::string& agency_cred
     pqxx::read_transaction tx(conn);
     std::vector<Officer> out;
     for (const auto& row : tx.exec_prepared(kByAgency.name, agency_credit_code, after, limit)) {
-      out.push_back(OfficerFromRow(row));
+      Officer o = OfficerFromRow(row);
+      o.changed_on = row[11].as<std::string>();
+      o.published_on = row[12].as<std::string>();
+      out.push_back(std::move(o));
     }
     return out;
   });

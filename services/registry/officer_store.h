@@ -23,14 +23,17 @@ class OfficerStore {
   // A new officer gets code generation 1; a revoked or reissued certificate
   // the next generation, so its old badge code stops verifying. The officers'
   // agencies are registered in the caller's city (the service checks first).
+  // An accepted version is published on `today` (YYYY-MM-DD).
   virtual std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                                 const std::vector<common::Rejection>& rejected) = 0;
+                                                 const std::vector<common::Rejection>& rejected,
+                                                 const std::string& today) = 0;
   // The city of each registered certificate among `numbers`.
   virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) = 0;
   // The badge code of the officer's current generation.
   virtual std::string CodeOf(const Officer& officer) const = 0;
   virtual std::optional<Officer> ByCertificate(const std::string& certificate_number) = 0;
-  // after: the last certificate number of the previous page.
+  // after: the last certificate number of the previous page. With
+  // changed_on and published_on, for the entries' timeliness.
   virtual std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,
                                             int limit) = 0;
 };
@@ -39,7 +42,8 @@ class PgOfficerStore final : public OfficerStore {
  public:
   PgOfficerStore(common::PgPool& pool, std::string code_secret);
   std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                         const std::vector<common::Rejection>& rejected) override;
+                                         const std::vector<common::Rejection>& rejected,
+                                         const std::string& today) override;
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override;
   std::string CodeOf(const Officer& officer) const override;
   std::optional<Officer> ByCertificate(const std::string& certificate_number) override;

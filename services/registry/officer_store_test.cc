@@ -64,7 +64,7 @@ TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
   OfficerIndex index(db_.url(), pool_);
   index.Start();
   EXPECT_EQ(index.size(), 0u);
-  EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}), (std::vector<UpsertOutcome>{UpsertOutcome::kAccepted}));
+  EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}, "2026-11-28"), (std::vector<UpsertOutcome>{UpsertOutcome::kAccepted}));
   auto o = officers_->ByCertificate("TY0001");
   ASSERT_TRUE(o);
   EXPECT_EQ(o->agency_name, "太原市市场监督管理局");
@@ -77,13 +77,13 @@ TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
 TEST_F(OfficerStoreTest, RevocationReplacesTheCode) {
   OfficerIndex index(db_.url(), pool_);
   index.Start();
-  officers_->UpsertBatch("140100", {Make(1)}, {});
+  officers_->UpsertBatch("140100", {Make(1)}, {}, "2026-11-28");
   std::string old_code = officers_->CodeOf(*officers_->ByCertificate("TY0001"));
   index.Refresh();
   EXPECT_TRUE(index.ByCode(old_code));
   Officer revoked = Make(2);
   revoked.status = OfficerStatus::kRevoked;
-  officers_->UpsertBatch("140100", {revoked}, {});
+  officers_->UpsertBatch("140100", {revoked}, {}, "2026-11-28");
   index.Refresh();
   EXPECT_FALSE(index.ByCode(old_code));
   EXPECT_EQ(index.ByCertificate("TY0001")->status, OfficerStatus::kRevoked);
@@ -93,11 +93,74 @@ TEST_F(OfficerStoreTest, RevocationReplacesTheCode) {
 }
 
 TEST_F(OfficerStoreTest, OlderVersionIsUnchanged) {
-  officers_->UpsertBatch("140100", {Make(3)}, {});
+  officers_->UpsertBatch("140100", {Make(3)}, {}, "2026-11-28");
   Officer older = Make(2);
   older.name = "旧名";
-  EXPECT_EQ(officers_->UpsertBatch("140100", {older}, {}), (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged}));
+  EXPECT_EQ(officers_->UpsertBatch("140100", {older}, {}, "2026-11-28"), (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged}));
   EXPECT_EQ(officers_->ByCertificate("TY0001")->name, "张伟");
+}
+
+TEST_F(OfficerStoreTest, ListCarriesTheChangeAndThePublicationDayOfEachVersion) {
+  officers_->UpsertBatch("140100", {Make(1)}, {}, "2026-01-06");
+  auto listed = officers_->ListByAgency(agency_, "", 10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].changed_on, "");
+  EXPECT_EQ(listed[0].published_on, "2026-01-06");
+  EXPECT_EQ(EntryClockStart(listed[0]), "2025-01-01") << "no change day: the certificate's issue";
+
+  Officer suspended = Make(2);
+  suspended.status = OfficerStatus::kSuspended;
+  suspended.changed_on = "2026-11-02";
+  officers_->UpsertBatch("140100", {suspended}, {}, "2026-11-20");
+  listed = officers_->ListByAgency(agency_, "", 10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].changed_on, "2026-11-02");
+  EXPECT_EQ(listed[0].published_on, "2026-11-20");
+  EXPECT_EQ(EntryClockStart(listed[0]), "2026-11-02");
+
+  Officer older = Make(1);
+  officers_->UpsertBatch("140100", {older}, {}, "2026-11-27");
+  EXPECT_EQ(officers_->ListByAgency(agency_, "", 10)[0].published_on, "2026-11-20")
+      << "an unchanged version is not published again";
+}
+
+// Entries stored before migration 004 count as published on the day (in
+// Shanghai) they were last updated; nothing else of them changes.
+TEST(OfficerEntryMigration, EarlierEntriesArePublishedOnTheirLastUpdateDay) {
+  testing::TestDatabase db;
+  const common::MigrationSet& all = gongkai_registry_migrations();
+  common::MigrationSet before{all.schema, {}};
+  for (const auto& m : all.migrations) {
+    if (m.version < 4) before.migrations.push_back(m);
+  }
+  ASSERT_EQ(common::ApplyMigrations(db.url(), before), 3);
+  common::PgPool pool(db.url(), 2, std::chrono::seconds(2));
+  const std::string first17 = "11140100MB0000001";
+  const std::string agency = first17 + common::CreditCodeCheckCharacter(first17);
+  {
+    pqxx::connection conn(db.url());
+    pqxx::work tx(conn);
+    tx.exec(
+        "INSERT INTO registry.agencies (credit_code, name, legal_representative, area_code, city_code, contact, "
+        "domains, valid_from, valid_until, source_version) VALUES ('" + agency +
+        "', '太原市市场监督管理局', '王某', '140100', '140100', '0351-1', '{market_regulation}', '2026-01-01', "
+        "'2030-12-31', 1)");
+    tx.exec(
+        "INSERT INTO registry.officers (certificate_number, agency_credit_code, city_code, name, category, "
+        "valid_from, valid_until, status, source_version, updated_at, code_generation, officer_code) VALUES "
+        "('TY0009', '" + agency +
+        "', '140100', '李娜', '市场监管综合执法', '2025-01-01', '2027-12-31', 1, 4, "
+        "'2026-03-02 20:00:00+00', 1, 'CODE-TY0009')");
+    tx.commit();
+  }
+  ASSERT_EQ(common::ApplyMigrations(db.url(), all), static_cast<int>(all.migrations.size()) - 3);
+  PgOfficerStore officers(pool, "officer-code-secret-for-tests");
+  auto listed = officers.ListByAgency(agency, "", 10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].published_on, "2026-03-03") << "20:00 UTC is the next day in Shanghai";
+  EXPECT_EQ(listed[0].changed_on, "");
+  EXPECT_EQ(listed[0].name, "李娜");
+  EXPECT_EQ(listed[0].source_version, 4);
 }
 
 }  // namespace

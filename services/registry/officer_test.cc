@@ -18,22 +18,35 @@ Officer Valid() {
   return o;
 }
 
-TEST(OfficerRules, ValidOfficerHasNoViolations) { EXPECT_TRUE(ValidateOfficer(Valid(), "o").empty()); }
+TEST(OfficerRules, ValidOfficerHasNoViolations) { EXPECT_TRUE(ValidateOfficer(Valid(), "o", "2026-11-28").empty()); }
 
 TEST(OfficerRules, EveryBrokenRuleIsNamed) {
   Officer o = Valid();
   o.certificate_number = "bad number!";
   o.name = "";
-  o.category = " ";
+  o.category = "\t ";
   o.valid_until = "2024-01-01";
   o.status = static_cast<OfficerStatus>(9);
   o.source_version = 0;
-  auto v = ValidateOfficer(o, "officers[2]");
+  o.changed_on = "2026-13-01";
+  auto v = ValidateOfficer(o, "officers[2]", "2026-11-28");
   std::vector<std::string> fields;
   for (const auto& x : v) fields.push_back(x.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"officers[2].certificate_number", "officers[2].name",
                                               "officers[2].category", "officers[2].valid_until",
-                                              "officers[2].status", "officers[2].source_version"}));
+                                              "officers[2].status", "officers[2].source_version",
+                                              "officers[2].changed_on"}));
+}
+
+TEST(OfficerRules, ChangeDayMayNotBeInTheFuture) {
+  Officer o = Valid();
+  o.changed_on = "2026-11-29";
+  auto v = ValidateOfficer(o, "o", "2026-11-28");
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "o.changed_on");
+  EXPECT_EQ(v[0].description, "must not be in the future");
+  o.changed_on = "2026-11-28";
+  EXPECT_TRUE(ValidateOfficer(o, "o", "2026-11-28").empty());
 }
 
 TEST(CertificateVerdict, FollowsStatusThenValidity) {

@@ -128,6 +128,7 @@ Officer OfficerFromProto(const v1::Officer& p) {
   o.valid_until = p.valid_until();
   o.status = static_cast<OfficerStatus>(p.status());
   o.source_version = p.source_version();
+  o.changed_on = p.changed_on();
   return o;
 }
 
@@ -141,6 +142,7 @@ void PublicOfficerToProto(const Officer& o, v1::Officer* p) {
   p->set_valid_until(o.valid_until);
   p->set_status(static_cast<v1::OfficerStatus>(o.status));
   p->set_city_code(o.city_code);
+  p->set_changed_on(o.changed_on);
 }
 
 }  // namespace gongkai::registry

@@ -338,12 +338,13 @@ grpc::Status RegistryService::UpsertOfficers(grpc::ServerContext* context, const
                                              v1::UpsertOfficersResponse* response) {
   return common::Call(*context, signer_, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->officers_size(), options_.max_batch, "officers");
+    const std::string today = Today();
     common::BatchWrite<Officer> batch("officer", response->mutable_results());
     std::vector<std::string> numbers;
     for (int i = 0; i < request->officers_size(); ++i) {
       const auto& proto = request->officers(i);
       Officer officer = OfficerFromProto(proto);
-      auto violations = ValidateOfficer(officer, At("officers", i));
+      auto violations = ValidateOfficer(officer, At("officers", i), today);
       numbers.push_back(proto.certificate_number());
       batch.Add(i, proto.certificate_number(), proto.source_version(), proto, std::move(officer),
                 std::move(violations));
@@ -356,7 +357,7 @@ grpc::Status RegistryService::UpsertOfficers(grpc::ServerContext* context, const
       }
     }
     CheckAgencies(batch, caller, "officers");
-    batch.Settle(stores_.officers.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected()));
+    batch.Settle(stores_.officers.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), today));
     // What this process wrote, it verifies at once.
     stores_.officer_index.Refresh();
     return grpc::Status::OK;
@@ -377,7 +378,12 @@ grpc::Status RegistryService::ListOfficers(grpc::ServerContext* context, const v
     auto officers = stores_.officers.ListByAgency(request->agency_credit_code(), after, page + 1);
     bool more = static_cast<int>(officers.size()) > page;
     if (more) officers.resize(page);
-    for (const auto& o : officers) PublicOfficerToProto(o, response->add_officers());
+    const auto today = common::TodayInShanghai();
+    for (const auto& o : officers) {
+      auto* p = response->add_officers();
+      PublicOfficerToProto(o, p);
+      *p->mutable_timeliness() = deadlines_.Assess(RecordKind::kOfficer, EntryClockStart(o), o.published_on, today);
+    }
     if (more) response->set_next_page_token(common::EncodePageToken(officers.back().certificate_number));
     return grpc::Status::OK;
   });

@@ -7,9 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
+#include "common/calendar/iso_date.h"
+#include "common/clock.h"
 #include "common/errors.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -278,10 +281,9 @@ TEST_F(RegistryEndToEnd, PublicVerifiesCertificatesAndBadgeCodes) {
   EXPECT_EQ(VerifyCode("not a code"), Verdict::UNKNOWN);
 
   // Revocation: the certificate reads REVOKED and the old badge stops working.
-  ASSERT_TRUE(UpsertOfficers("140100",
-                             {MakeOfficer("TY-GONE", agency, "2025-01-01", "2030-12-31", registry::v1::REVOKED, 2)},
-                             &response)
-                  .ok());
+  registry::v1::Officer revoked = MakeOfficer("TY-GONE", agency, "2025-01-01", "2030-12-31", registry::v1::REVOKED, 2);
+  revoked.set_changed_on("2026-09-01");
+  ASSERT_TRUE(UpsertOfficers("140100", {revoked}, &response).ok());
   EXPECT_EQ(VerifyNumber("TY-GONE"), Verdict::REVOKED);
   EXPECT_EQ(VerifyCode(code), Verdict::UNKNOWN);
 
@@ -302,6 +304,21 @@ TEST_F(RegistryEndToEnd, PublicVerifiesCertificatesAndBadgeCodes) {
   registry::v1::ListOfficersResponse officers;
   ASSERT_TRUE(Call("", &RegistryService::Stub::ListOfficers, list, &officers).ok());
   EXPECT_EQ(officers.officers_size(), 5);
+  // Each entry's 20 WD run from the change it reports, or from the issue.
+  const std::string today = common::FormatIsoDate(common::TodayInShanghai());
+  std::map<std::string, registry::v1::Officer> by_number;
+  for (const auto& o : officers.officers()) by_number[o.certificate_number()] = o;
+  const auto& gone = by_number.at("TY-GONE");
+  EXPECT_EQ(gone.changed_on(), "2026-09-01");
+  EXPECT_EQ(gone.timeliness().rule(), "officer");
+  EXPECT_EQ(gone.timeliness().clock_start(), "2026-09-01");
+  EXPECT_EQ(gone.timeliness().due(), "2026-09-29");  // 20 WD, with Sun 09-20 worked and 09-25 off
+  EXPECT_EQ(gone.timeliness().done(), today);
+  EXPECT_EQ(gone.timeliness().status(), common::v1::Timeliness::LATE);
+  const auto& reissued = by_number.at("TY-VALID");
+  EXPECT_EQ(reissued.changed_on(), "");
+  EXPECT_EQ(reissued.timeliness().clock_start(), "2026-06-01") << "no change day: the certificate's issue";
+  EXPECT_EQ(reissued.timeliness().due(), "2026-06-30");  // 20 WD, with Fri 06-19 off
 }
 
 TEST_F(RegistryEndToEnd, CityCannotWriteAnotherCitysOfficers) {
