@@ -24,12 +24,19 @@ nlohmann::json ReadJson(const std::string& path) {
   return nlohmann::json::parse(in);
 }
 
+// A file next to the demo province's file.
+std::string Beside(const std::string& data, const std::string& name) {
+  return data.substr(0, data.rfind('/') + 1) + name;
+}
+
+void Parse(const nlohmann::json& record, google::protobuf::Message* out, const std::string& source) {
+  auto status = google::protobuf::util::JsonStringToMessage(record.dump(), out);
+  if (!status.ok()) throw std::runtime_error(source + ": " + status.ToString());
+}
+
 template <typename Message>
 void Fill(const nlohmann::json& records, google::protobuf::RepeatedPtrField<Message>* out, const std::string& source) {
-  for (const auto& record : records) {
-    auto status = google::protobuf::util::JsonStringToMessage(record.dump(), out->Add());
-    if (!status.ok()) throw std::runtime_error(source + ": " + status.ToString());
-  }
+  for (const auto& record : records) Parse(record, out->Add(), source);
 }
 
 template <typename Rpc>
@@ -78,7 +85,7 @@ int main(int argc, char** argv) {
     auto doc = ReadJson(data);
     auto tokens = ReadJson(tokens_file);
     auto stub = registry::v1::RegistryService::NewStub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
-    std::string benchmark_path = data.substr(0, data.rfind('/') + 1) + "food_safety_benchmark.json";
+    std::string benchmark_path = Beside(data, "food_safety_benchmark.json");
     auto benchmark = ReadJson(benchmark_path);
     Tally tally;
     for (const auto& city : doc.at("cities")) {
@@ -111,7 +118,7 @@ int main(int argc, char** argv) {
     }
 
     // Penalties, once every city's agencies are registered.
-    const std::string penalties_path = data.substr(0, data.rfind('/') + 1) + "penalties.json";
+    const std::string penalties_path = Beside(data, "penalties.json");
     auto penalties_doc = ReadJson(penalties_path);
     auto penalties_stub =
         penalties::v1::PenaltiesService::NewStub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
@@ -134,32 +141,36 @@ int main(int argc, char** argv) {
       });
       tally.Add("coercive measures", measures_result.results());
     }
-    for (const auto& w : penalties_doc.at("withdrawals")) {
-      std::string code = w.at("city");
-      nlohmann::json fields = w;
-      fields.erase("city");
+    // Withdrawals and releases: each as its city, the record's fields without "city".
+    auto each_event = [&](const char* list, auto&& send) {
+      for (const auto& event : penalties_doc.at(list)) {
+        const std::string code = event.at("city");
+        nlohmann::json fields = event;
+        fields.erase("city");
+        Send(code, tokens.at("city-" + code).get<std::string>(),
+             [&](grpc::ClientContext* ctx) { return send(fields, ctx); });
+      }
+    };
+    each_event("withdrawals", [&](const nlohmann::json& fields, grpc::ClientContext* ctx) {
       penalties::v1::WithdrawDecisionRequest request;
-      auto status = google::protobuf::util::JsonStringToMessage(fields.dump(), &request);
-      if (!status.ok()) throw std::runtime_error(penalties_path + ": " + status.ToString());
+      Parse(fields, &request, penalties_path);
       penalties::v1::PublishedRecord record;
-      Send(code, tokens.at("city-" + code).get<std::string>(),
-           [&](grpc::ClientContext* ctx) { return penalties_stub->WithdrawDecision(ctx, request, &record); });
-      std::cout << "demo withdrawal: " << request.source_id() << " withdrawn on " << record.withdrawn_on()
-                << "\n";
-    }
-    for (const auto& r : penalties_doc.at("releases")) {
-      std::string code = r.at("city");
-      nlohmann::json fields = r;
-      fields.erase("city");
+      grpc::Status status = penalties_stub->WithdrawDecision(ctx, request, &record);
+      if (status.ok()) {
+        std::cout << "demo withdrawal: " << request.source_id() << " withdrawn on " << record.withdrawn_on() << "\n";
+      }
+      return status;
+    });
+    each_event("releases", [&](const nlohmann::json& fields, grpc::ClientContext* ctx) {
       penalties::v1::ReleaseMeasureRequest request;
-      auto status = google::protobuf::util::JsonStringToMessage(fields.dump(), &request);
-      if (!status.ok()) throw std::runtime_error(penalties_path + ": " + status.ToString());
+      Parse(fields, &request, penalties_path);
       penalties::v1::PublishedRecord record;
-      Send(code, tokens.at("city-" + code).get<std::string>(),
-           [&](grpc::ClientContext* ctx) { return penalties_stub->ReleaseMeasure(ctx, request, &record); });
-      std::cout << "demo release: " << request.source_id() << " released on " << record.released_on()
-                << "\n";
-    }
+      grpc::Status status = penalties_stub->ReleaseMeasure(ctx, request, &record);
+      if (status.ok()) {
+        std::cout << "demo release: " << request.source_id() << " released on " << record.released_on() << "\n";
+      }
+      return status;
+    });
     tally.Print();
     return tally.rejected == 0 ? 0 : 1;
   } catch (const std::exception& e) {

@@ -163,22 +163,25 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
     }
     rows.push_back(std::move(row));
   }
-  auto written = store_.UpsertBatch(caller.city_code, rows, batch.Rejected(), today);
-  std::vector<common::UpsertOutcome> outcomes;
-  for (const auto& w : written) outcomes.push_back(w.outcome);
-  batch.Settle(outcomes);
-  CountPublications(rows, written, caller.city_code);
-  common::ReleaseFreedMemory();
+  batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
 }
 
-void PenaltiesService::CountPublications(const std::vector<RecordToStore>& rows, const std::vector<WriteResult>& written,
-                                         const std::string& city) const {
-  const auto today = common::TodayInShanghai();
+std::vector<common::UpsertOutcome> PenaltiesService::Store(const std::string& city,
+                                                           const std::vector<RecordToStore>& rows,
+                                                           const std::vector<common::Rejection>& rejected,
+                                                           const std::string& today) {
+  const std::vector<WriteResult> written = store_.UpsertBatch(city, rows, rejected, today);
+  const auto published_on = common::TodayInShanghai();
+  std::vector<common::UpsertOutcome> outcomes;
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    outcomes.push_back(written[i].outcome);
     if (!written[i].first_publication) continue;
-    auto t = deadlines_.Assess(DeadlineKind(rows[i].kind), rows[i].clock_start, common::FormatIsoDate(today), today);
+    auto t = deadlines_.Assess(DeadlineKind(rows[i].kind), rows[i].clock_start, common::FormatIsoDate(published_on),
+                               published_on);
     metrics_.Disclosed(KindLabel(rows[i].kind), city, t);
   }
+  common::ReleaseFreedMemory();
+  return outcomes;
 }
 
 grpc::Status PenaltiesService::UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
@@ -249,12 +252,7 @@ grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, cons
       }
       rows.push_back(std::move(row));
     }
-    auto written = store_.UpsertBatch(caller.city_code, rows, batch.Rejected(), today);
-    std::vector<common::UpsertOutcome> outcomes;
-    for (const auto& w : written) outcomes.push_back(w.outcome);
-    batch.Settle(outcomes);
-    CountPublications(rows, written, caller.city_code);
-    common::ReleaseFreedMemory();
+    batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
     return grpc::Status::OK;
   });
 }

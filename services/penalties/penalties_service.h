@@ -52,8 +52,10 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
                       google::protobuf::RepeatedPtrField<common::v1::RecordResult>* results);
   // The public form of a stored row, with its timeliness blocks.
   void ToPublished(const RecordRow& row, v1::PublishedRecord* out) const;
-  void CountPublications(const std::vector<RecordToStore>& valid, const std::vector<WriteResult>& written,
-                         const std::string& city) const;
+  // Stores a batch's valid rows and its rejections, meters the first
+  // publications, and returns the outcomes for BatchWrite::Settle.
+  std::vector<common::UpsertOutcome> Store(const std::string& city, const std::vector<RecordToStore>& rows,
+                                           const std::vector<common::Rejection>& rejected, const std::string& today);
 
   PenaltyStore& store_;
   registry::AgencyDirectory& agencies_;

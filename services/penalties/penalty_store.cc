@@ -1,7 +1,7 @@
 #include "services/penalties/penalty_store.h"
 
-#include <string_view>
-#include <unordered_map>
+#include <map>
+#include <utility>
 
 #include "common/rejections.h"
 
@@ -225,12 +225,9 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
     pqxx::work tx(conn);
     if (!valid.empty()) {
       using common::TextArrayLiteral;
-      std::unordered_map<std::string_view, std::size_t> index;  // "agency/source id" of the batch
-      std::vector<std::string> keys;
-      keys.reserve(valid.size());
+      std::map<std::pair<std::string, std::string>, std::size_t> index;  // (agency, source id) -> position
       for (std::size_t i = 0; i < valid.size(); ++i) {
-        keys.push_back(valid[i].agency_credit_code + '/' + valid[i].source_id);
-        index.emplace(keys.back(), i);
+        index.emplace(std::pair(valid[i].agency_credit_code, valid[i].source_id), i);
       }
       const pqxx::result written = tx.exec_prepared(
           kMerge.name, city_code, today, pqxx::binarystring(columns.bytes), TextArrayLiteral(columns.kind),
@@ -240,8 +237,7 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
           TextArrayLiteral(columns.public_length), TextArrayLiteral(columns.party_name),
           TextArrayLiteral(columns.clock_start), TextArrayLiteral(columns.public_until));
       for (const auto& row : written) {
-        const std::string key = row[1].as<std::string>() + '/' + row[2].as<std::string>();
-        auto it = index.find(key);
+        auto it = index.find({row[1].as<std::string>(), row[2].as<std::string>()});
         if (it != index.end()) results[it->second] = {common::UpsertOutcome::kAccepted, row[4].as<bool>()};
         if (row[3].as<int>() > 0) events.Add(row);
       }
