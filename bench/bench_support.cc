@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/metrics.h"
+#include "common/service_table.h"
 
 namespace gongkai::bench {
 namespace {
@@ -22,6 +23,16 @@ constexpr auto kLoadDeadline = std::chrono::seconds(120);
 constexpr int kAgenciesPerCall = 1000;  // the registry's default GONGKAI_MAX_BATCH
 
 }  // namespace
+
+int RunBench(const char* bench, const std::function<int()>& run) {
+  try {
+    return run();
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: broken setup: %s\n", bench, e.what());
+    return 1;
+  }
+}
 
 std::string Sprintf(const char* format, ...) {
   char text[4096];
@@ -182,14 +193,15 @@ std::string FateOf(pid_t pid) {
          (info.si_code == CLD_DUMPED ? ", core dumped" : "");
 }
 
-std::vector<std::pair<std::string, pid_t>> PlatformProcesses(testing::Platform& platform) {
-  return {{"gateway", platform.gateway().process->pid()},
-          {"registry", platform.registry().process->pid()},
-          {"penalties", platform.penalties().process->pid()},
-          {"requests", platform.requests().process->pid()}};
+Processes PlatformProcesses(const testing::Platform& platform) {
+  Processes out = {{"gateway", platform.gateway().process->pid()}};
+  for (const auto& entry : common::ServiceTable()) {
+    out.emplace_back(entry.name, platform.service(entry.name).process->pid());
+  }
+  return out;
 }
 
-std::string DeadProcesses(const std::vector<std::pair<std::string, pid_t>>& named) {
+std::string DeadProcesses(const Processes& named) {
   std::string out;
   for (const auto& [name, pid] : named) {
     if (auto fate = FateOf(pid); !fate.empty()) {
@@ -198,6 +210,44 @@ std::string DeadProcesses(const std::vector<std::pair<std::string, pid_t>>& name
   }
   return out;
 }
+
+void Checked(const Processes& watched, const std::function<void()>& step) {
+  try {
+    step();
+  } catch (const BrokenSetup& e) {
+    throw BrokenSetup(e.what() + std::string("\n") + DeadProcesses(watched));
+  }
+}
+
+std::string FailureOf(const std::function<void()>& check) {
+  try {
+    check();
+  } catch (const BrokenSetup& e) {
+    return e.what();
+  }
+  return {};
+}
+
+int RunStatus(const Processes& watched, const std::string& after_check, const std::string& figures) {
+  const std::string dead = DeadProcesses(watched);
+  if (after_check.empty() && dead.empty()) {
+    std::fflush(stdout);
+    return 0;
+  }
+  std::printf("\nplatform broke during the run; %s are not a measurement:\n", figures.c_str());
+  if (!after_check.empty()) std::printf("  check after the run: %s\n", after_check.c_str());
+  if (!dead.empty()) std::printf("  %s", dead.c_str());
+  std::fflush(stdout);
+  return 1;
+}
+
+void PrintRssAfterRun(const std::string& name, pid_t pid, pid_t gateway_pid) {
+  std::printf("%s RSS after the run: %s (peak %s); gateway RSS: %s\n", name.c_str(),
+              Mib(StatusKb(pid, "VmRSS")).c_str(), Mib(StatusKb(pid, "VmHWM")).c_str(),
+              Mib(StatusKb(gateway_pid, "VmRSS")).c_str());
+}
+
+const char* Met(bool met) { return met ? "met" : "not met"; }
 
 CpuMeter::CpuMeter(std::vector<CpuShare> shares) : shares_(std::move(shares)) {
   for (const auto& share : shares_) {

@@ -1,8 +1,8 @@
 #pragma once
 
-// What the benches over real processes share: the setup error, the Shanxi
-// cities and their agencies, readings of /proc (memory, CPU, how a process
-// ended), and the latency table they print.
+// What the benches over real processes share: the setup error and how a run
+// ends, the Shanxi cities and their agencies, readings of /proc (memory, CPU,
+// how a process ended), and the latency table they print.
 
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
@@ -30,6 +30,10 @@ class BrokenSetup : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A bench's main: runs `run` and returns its exit status, or 1 with
+// "<bench>: broken setup: <why>" on stderr when it throws.
+int RunBench(const char* bench, const std::function<int()>& run);
 
 // printf into a std::string (up to 4 KiB).
 std::string Sprintf(const char* format, ...) __attribute__((format(printf, 1, 2)));
@@ -90,11 +94,34 @@ std::vector<pid_t> BackendsOf(const std::string& database);
 // empty while it runs.
 std::string FateOf(pid_t pid);
 
-// The platform's processes by name: gateway, registry, penalties, requests.
-std::vector<std::pair<std::string, pid_t>> PlatformProcesses(testing::Platform& platform);
+// Processes by name.
+using Processes = std::vector<std::pair<std::string, pid_t>>;
+
+// The platform's processes: the gateway and every service.
+Processes PlatformProcesses(const testing::Platform& platform);
 
 // The processes of `named` that have ended, one line each; empty while all run.
-std::string DeadProcesses(const std::vector<std::pair<std::string, pid_t>>& named);
+std::string DeadProcesses(const Processes& named);
+
+// Runs a setup step; a BrokenSetup it throws also names the processes of
+// `watched` that died, not only the call that failed.
+void Checked(const Processes& watched, const std::function<void()>& step);
+
+// The message of the BrokenSetup `check` throws; empty when it passes.
+std::string FailureOf(const std::function<void()>& check);
+
+// How a run over the platform ends, after its figures: 0, or 1 when
+// `after_check` (the failure of a check after the run) is set or a process of
+// `watched` died, which is said under the figures: `figures` ("the figures")
+// are then not a measurement.
+int RunStatus(const Processes& watched, const std::string& after_check = "",
+              const std::string& figures = "the figures");
+
+// "<name> RSS after the run: 12.3 MiB (peak 14.0 MiB); gateway RSS: 8.1 MiB".
+void PrintRssAfterRun(const std::string& name, pid_t pid, pid_t gateway_pid);
+
+// "met" or "not met".
+const char* Met(bool met);
 
 // Processes whose CPU use over a window is reported under one name.
 struct CpuShare {

@@ -61,13 +61,12 @@ int main(int argc, char** argv) {
     return due.value.time_since_epoch().count() + due.provisional;
   });
   Measure("WorkingDaysBetween", 50'000'000, [&](long i) {
-    return static_cast<long>(
-        calendar.WorkingDaysBetween(dates[input(i)], dates[input(i + 1)]).value);
+    return static_cast<long>(calendar.WorkingDaysBetween(dates[input(i)], dates[input(i + 1)]).value);
   });
   const gongkai::common::DeadlineEngine engine;
   Measure("DeadlineEngine::Assess (penalty)", 10'000'000, [&](long i) {
-    const auto result = engine.Assess(calendar, gongkai::common::RecordKind::kPenaltyDecision,
-                                      dates[input(i)], std::nullopt, dates[input(i + 1)]);
+    const auto result = engine.Assess(calendar, gongkai::common::RecordKind::kPenaltyDecision, dates[input(i)],
+                                      std::nullopt, dates[input(i + 1)]);
     return static_cast<long>(result.status) + result.lag_working_days;
   });
 

@@ -18,7 +18,6 @@
 // broken setup or a platform process that died during the run.
 
 #include <grpcpp/grpcpp.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,7 +39,6 @@
 #include "common/calendar/deadline_engine.h"
 #include "common/calendar/iso_date.h"
 #include "common/calendar/request_clock.h"
-#include "common/clock.h"
 #include "common/config.h"
 #include "common/identifiers.h"
 #include "common/metrics.h"
@@ -96,21 +94,6 @@ const std::vector<std::string> kAskedFor = {"2025年度本机关行政处罚案�
                                             "城中村改造项目安置房分配方案及分配结果名单"};
 const std::vector<std::string> kFirms = {"太原市鑫源商贸有限公司", "山西恒泰建材有限公司", "太原市晋阳物流有限公司",
                                          "山西汾河律师事务所", "太原市龙城餐饮管理有限公司"};
-
-// Identifies an applicant across requests without keeping their data in the
-// key: the service's own derivation (requests_service.cc, ApplicantKey), so
-// per-request fees count loaded requests like registered ones.
-std::string ApplicantKey(const requests::v1::Applicant& a) {
-  const std::string id =
-      std::to_string(a.kind()) + "|" + a.id_number() + "|" + a.credit_code() + "|" +
-      (a.id_number().empty() && a.credit_code().empty() ? a.name() + "|" + a.phone() + "|" + a.email() : "");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(id.data(), id.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) out += Sprintf("%02x", digest[i]);
-  return out;
-}
 
 // A request id in the service's form (gen_random_uuid()), drawn from the bench's generator.
 std::string Uuid(std::mt19937_64& random) {
@@ -230,11 +213,10 @@ struct LoadResult {
 };
 
 // `count` requests spread evenly over the agencies, received 2026-09-01 up to
-// today; the older a request, the likelier it was answered (REPLIED, on time
+// `today`; the older a request, the likelier it was answered (REPLIED, on time
 // or not, with its REPLIED step and reply); the rest open, overdue or not, as
 // the clock says.
-LoadResult LoadRequests(const std::string& url, const Settings& settings, const Clockwork& clockwork) {
-  const sys_days today = common::TodayInShanghai();
+LoadResult LoadRequests(const std::string& url, const Settings& settings, const Clockwork& clockwork, sys_days today) {
   const sys_days first_day = sys_days{std::chrono::year{2026} / std::chrono::September / 1};
   const sys_days last_day = std::min(today, sys_days{std::chrono::year{2026} / std::chrono::November / 30});
   if (last_day < first_day) throw BrokenSetup("today is before 2026-09-01: the bench's receipt dates would be ahead");
@@ -289,10 +271,12 @@ LoadResult LoadRequests(const std::string& url, const Settings& settings, const 
     for (const auto& s : report.steps) {
       if (s.step == common::RequestStep::kReply) on_time = s.timeliness.status == common::TimelinessStatus::kOnTime;
     }
+    // The service's own key, so per-request fees count loaded requests like registered ones.
+    const std::string applicant_key = requests::ApplicantKey(requests::RequestFromProto(request).applicant);
     rows.emplace_back(
         id, DeskAgency(agency), kCity, static_cast<int>(request.channel()), request.received_on(),
-        bench::CopyBytea(request.applicant().SerializeAsString()), request.applicant().name(),
-        ApplicantKey(request.applicant()), request.information_requested(), static_cast<int>(request.delivery()),
+        bench::CopyBytea(request.applicant().SerializeAsString()), request.applicant().name(), applicant_key,
+        request.information_requested(), static_cast<int>(request.delivery()),
         std::string(common::RequestStateName(report.state)), !replied, due, report.due && report.due->provisional,
         replied ? std::optional<std::string>(bench::CopyBytea(reply.SerializeAsString())) : std::nullopt,
         replied ? std::optional<std::string>(reply.replied_on()) : std::nullopt,
@@ -338,7 +322,7 @@ grpc::Status CallAsDesk(const testing::Platform& platform, RequestsService::Stub
 // 200 requests of DeskAgency(1) through RegisterRequest; returns their ids.
 std::vector<std::string> RegisterThroughGateway(const testing::Platform& platform, double& seconds) {
   auto stub = RequestsService::NewStub(platform.Gateway());
-  const sys_days today = common::TodayInShanghai();
+  const sys_days today = platform.Today();
   std::mt19937_64 random(7);
   std::vector<std::string> ids;
   const auto start = Clock::now();
@@ -446,21 +430,14 @@ int Run(const Settings& settings) {
 
   testing::Platform platform;
   const auto processes = bench::PlatformProcesses(platform);
-  const pid_t requests_pid = platform.requests().process->pid();
+  const pid_t requests_pid = platform.service("requests").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
-  const pid_t registry_pid = platform.registry().process->pid();
+  const pid_t registry_pid = platform.service("registry").process->pid();
   const std::string database = bench::DatabaseOf(platform.database_url());
-  auto checked = [&](const std::function<void()>& step) {
-    try {
-      step();
-    } catch (const BrokenSetup& e) {
-      throw BrokenSetup(e.what() + std::string("\n") + bench::DeadProcesses(processes));
-    }
-  };
 
   // ---- the agencies, the requests
   const auto agencies_start = Clock::now();
-  checked([&] {
+  bench::Checked(processes, [&] {
     std::vector<registry::v1::Agency> agencies;
     for (int n = 1; n <= settings.agencies; ++n) {
       agencies.push_back(bench::BenchAgency(DeskAgency(n), kCity, "政府信息公开办公室" + std::to_string(n), {"other"}));
@@ -474,7 +451,7 @@ int Run(const Settings& settings) {
   std::fflush(stdout);
 
   const Clockwork clockwork;
-  const LoadResult loaded = LoadRequests(platform.database_url(), settings, clockwork);
+  const LoadResult loaded = LoadRequests(platform.database_url(), settings, clockwork, platform.Today());
   std::printf(
       "load:     %d requests (%lld open, %lld steps) written straight into requests.requests and "
       "requests.request_steps with COPY: %.1f s\n",
@@ -490,13 +467,13 @@ int Run(const Settings& settings) {
 
   double register_seconds = 0;
   std::vector<std::string> registered;
-  checked([&] { registered = RegisterThroughGateway(platform, register_seconds); });
+  bench::Checked(processes, [&] { registered = RegisterThroughGateway(platform, register_seconds); });
   std::printf("register: %d requests of %s (desk) through the gateway with RegisterRequest: %.1f s, %.0f calls/s\n",
               kRegisteredThroughGateway, DeskAgency(1).c_str(), register_seconds,
               kRegisteredThroughGateway / register_seconds);
   const int64_t desk_open = loaded.open_of_desk + kRegisteredThroughGateway;
   int pages = 0;
-  checked([&] { CheckOpenList(platform, desk_open, pages); });
+  bench::Checked(processes, [&] { CheckOpenList(platform, desk_open, pages); });
   std::printf(
       "check:    the desk's open list holds %lld requests (%lld loaded, %d registered) in %d pages of %d, "
       "soonest due first\n",
@@ -554,12 +531,7 @@ int Run(const Settings& settings) {
   });
   const RunReport get_report = bench::Summarize("GetRequest", get_tallies, settings.seconds);
 
-  std::string after_check;
-  try {
-    CheckOpenList(platform, desk_open, pages);
-  } catch (const BrokenSetup& e) {
-    after_check = e.what();
-  }
+  const std::string after_check = bench::FailureOf([&] { CheckOpenList(platform, desk_open, pages); });
 
   constexpr int kWidth = 16;
   std::printf("\ndesk \"desk\" (%s), %d callers, %d s measured each, through the gateway:\n", DeskAgency(1).c_str(),
@@ -569,23 +541,11 @@ int Run(const Settings& settings) {
   for (const auto* r : {&list_all, &get_report}) bench::PrintErrors(*r);
   std::printf("cpu (ListOpenRequests): %s\n", list_cpu.c_str());
   std::printf("cpu (GetRequest):       %s\n", get_cpu.c_str());
-  std::printf("requests RSS after the run: %s (peak %s); gateway RSS: %s\n",
-              bench::Mib(bench::StatusKb(requests_pid, "VmRSS")).c_str(),
-              bench::Mib(bench::StatusKb(requests_pid, "VmHWM")).c_str(),
-              bench::Mib(bench::StatusKb(gateway_pid, "VmRSS")).c_str());
+  bench::PrintRssAfterRun("requests", requests_pid, gateway_pid);
   std::printf("\nListOpenRequests p99 through the gateway: %.2f ms (first page %.2f ms, next pages %.2f ms)\n",
               list_all.p99_ms, list_first.p99_ms, list_next.p99_ms);
 
-  const std::string dead = bench::DeadProcesses(processes);
-  if (after_check.empty() && dead.empty()) {
-    std::fflush(stdout);
-    return 0;
-  }
-  std::printf("\nplatform broke during the run; the figures are not a measurement:\n");
-  if (!after_check.empty()) std::printf("  check after the run: %s\n", after_check.c_str());
-  if (!dead.empty()) std::printf("  %s", dead.c_str());
-  std::fflush(stdout);
-  return 1;
+  return bench::RunStatus(processes, after_check);
 }
 
 }  // namespace
@@ -601,11 +561,5 @@ int main(int argc, char** argv) {
   settings.callers = static_cast<int>(config.Int("GONGKAI_BENCH_CALLERS", 4, 1, 256, "concurrent callers"));
   settings.seconds = static_cast<int>(config.Int("GONGKAI_BENCH_SECONDS", 10, 1, 600, "measured seconds per call"));
   config.Finish();
-  try {
-    return gongkai::Run(settings);
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "desk_view_bench: broken setup: %s\n", e.what());
-    return 1;
-  }
+  return gongkai::bench::RunBench("desk_view_bench", [&] { return gongkai::Run(settings); });
 }

@@ -31,13 +31,13 @@
 
 #include "bench/bench_support.h"
 #include "common/calendar/iso_date.h"
-#include "common/clock.h"
 #include "common/config.h"
 #include "common/identifiers.h"
 #include "common/metrics.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "services/penalties/penalties_mapping.h"
 #include "services/penalties/penalty.h"
+#include "services/penalties/penalty_rows.h"
 #include "tests/e2e/platform.h"
 
 namespace gongkai {
@@ -168,16 +168,16 @@ std::string PartyCreditCode(Draw& draw, const std::string& kind, const std::stri
 }
 
 // The decision dates: every day from 2026-01-01 to the end of November, or to
-// today if earlier (a decision may not be dated after today).
+// `today` if earlier (a decision may not be dated after today).
 struct DateRange {
   std::chrono::sys_days first;
   int days;
 };
 
-DateRange DecisionDates() {
+DateRange DecisionDates(std::chrono::sys_days today) {
   using namespace std::chrono;
   const sys_days first = sys_days{year{2026} / January / 1};
-  const sys_days last = std::min(sys_days{year{2026} / November / 30}, common::TodayInShanghai());
+  const sys_days last = std::min(sys_days{year{2026} / November / 30}, today);
   if (last < first) throw BrokenSetup("today is before 2026: the bench's decision dates would be in the future");
   return {first, static_cast<int>((last - first).count()) + 1};
 }
@@ -256,7 +256,8 @@ PenaltyDecision MakeDecision(int64_t k, const DateRange& dates) {
     // 重大行政处罚: over 500 000 yuan, with its legal-application explanation.
     result->set_fine_fen(static_cast<int64_t>(draw.Int(51, 200)) * 1'000'000);
     d.set_legal_application_explanation(
-        "违法行为持续时间长、涉案货值大，社会危害严重，依据本机关行政处罚裁量基准“从重”阶次作出处罚，并经法制审核和集体讨论决定。");
+        "违法行为持续时间长、涉案货值大，社会危害严重，依据本机关行政处罚裁量基准“从重”阶次作出处罚，"
+        "并经法制审核和集体讨论决定。");
     d.set_benchmark_tier(draw.Int(4, 5));
   }
   auto* remedy = d.mutable_remedy();
@@ -458,39 +459,26 @@ const std::vector<std::string> kCopyColumns = {
     "kind",   "agency_credit_code", "source_id",         "city_code",   "domain",       "source_version",
     "record", "public_record",      "public_party_name", "clock_start", "published_on", "public_until"};
 
-// The row the service stores for a decision: the record as sent, and the
-// public copy with the party masked and the free text scrubbed, unless it may
-// not be published (a minor, a MINOR-tier decision since 2026-04-01).
-CopyRow RowOf(const PenaltyDecision& proto, const std::string& city, const std::string& today) {
-  const penalties::PenaltyDecision d = penalties::DecisionFromProto(proto);
-  PenaltyDecision full;
-  penalties::DecisionToProto(d, &full);
-  CopyRow row{1,
-              d.agency_credit_code,
-              d.source_id,
-              city,
-              d.domain,
-              d.source_version,
-              bench::CopyBytea(full.SerializeAsString()),
-              std::nullopt,
-              "",
-              d.decision_date,
-              today,
-              std::nullopt};
-  const penalties::Retention retention = penalties::RetentionOf(d);
-  if (retention.publishable) {
-    penalties::PenaltyDecision shown = d;
-    shown.party = penalties::MaskParty(d.party);
-    shown.facts = penalties::ScrubFreeText(d.facts);
-    shown.result.other = penalties::ScrubFreeText(d.result.other);
-    shown.legal_application_explanation = penalties::ScrubFreeText(d.legal_application_explanation);
-    PenaltyDecision public_proto;
-    penalties::DecisionToProto(shown, &public_proto);
-    std::get<7>(row) = bench::CopyBytea(public_proto.SerializeAsString());
-    std::get<8>(row) = shown.party.name;
-    if (!retention.public_until.empty()) std::get<11>(row) = retention.public_until;
-  }
-  return row;
+// The row the service stores for a decision (penalties::RowOf: the record as
+// sent, and its public form unless it may not be published), in COPY's text form.
+CopyRow CopyRowOf(const PenaltyDecision& proto, const std::string& city, const std::string& today) {
+  const penalties::RecordToStore r = penalties::RowOf(penalties::DecisionFromProto(proto));
+  std::optional<std::string> public_record;
+  if (!r.public_record.empty()) public_record = bench::CopyBytea(r.public_record);
+  std::optional<std::string> public_until;
+  if (r.public_until) public_until = common::FormatIsoDate(*r.public_until);
+  return {static_cast<int>(r.kind),
+          r.agency_credit_code,
+          r.source_id,
+          city,
+          r.domain,
+          r.source_version,
+          bench::CopyBytea(r.record),
+          public_record,
+          r.public_party_name,
+          common::FormatIsoDate(r.clock_start),
+          today,
+          public_until};
 }
 
 struct CopyResult {
@@ -500,8 +488,10 @@ struct CopyResult {
 };
 
 // The same rows, city by city in batches of 1000 as the streams sent them,
-// each batch one transaction of one COPY; only the transactions are timed.
-CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& dates, const std::string& database) {
+// each batch one transaction of one COPY, published as of `today`; only the
+// transactions are timed.
+CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& dates, const std::string& database,
+                        std::chrono::sys_days today) {
   pqxx::connection conn(url);
   {
     pqxx::work tx(conn);
@@ -512,7 +502,7 @@ CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& date
   const bench::CpuMeter cpu({{"bench (client)", {getpid()}},
                              {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
   const auto wall_start = Clock::now();
-  const std::string today = common::FormatIsoDate(common::TodayInShanghai());
+  const std::string published_on = common::FormatIsoDate(today);
   const auto cities = static_cast<int64_t>(Cities().size());
   std::vector<CopyRow> rows;
   rows.reserve(kBatchSize);
@@ -521,7 +511,8 @@ CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& date
     for (int64_t first = 0; first < count; first += kBatchSize) {
       rows.clear();
       for (int64_t serial = first; serial < std::min(count, first + kBatchSize); ++serial) {
-        rows.push_back(RowOf(MakeDecision(serial * cities + static_cast<int64_t>(c), dates), Cities()[c].code, today));
+        rows.push_back(
+            CopyRowOf(MakeDecision(serial * cities + static_cast<int64_t>(c), dates), Cities()[c].code, published_on));
       }
       const auto start = Clock::now();
       pqxx::work tx(conn);
@@ -563,11 +554,11 @@ int Run(const Settings& settings) {
 
   testing::Platform platform;
   const auto processes = bench::PlatformProcesses(platform);
-  const pid_t penalties_pid = platform.penalties().process->pid();
+  const pid_t penalties_pid = platform.service("penalties").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
-  const pid_t registry_pid = platform.registry().process->pid();
+  const pid_t registry_pid = platform.service("registry").process->pid();
   const std::string database = bench::DatabaseOf(platform.database_url());
-  const DateRange dates = DecisionDates();
+  const DateRange dates = DecisionDates(platform.Today());
 
   {
     auto registry = registry::v1::RegistryService::NewStub(platform.Gateway());
@@ -687,7 +678,7 @@ int Run(const Settings& settings) {
   std::fflush(stdout);
 
   // ---- the COPY baseline, same rows, same database
-  const CopyResult copy = CopyBaseline(platform.database_url(), settings.decisions, dates, database);
+  const CopyResult copy = CopyBaseline(platform.database_url(), settings.decisions, dates, database, platform.Today());
   const double copy_rate = static_cast<double>(settings.decisions) / copy.copy_seconds;
   std::printf(
       "\ncopy:     %lld rows into bench_copy (LIKE penalties.records INCLUDING ALL) with pqxx::stream_to, "
@@ -728,11 +719,11 @@ int Run(const Settings& settings) {
       "\ntarget: sync >= %.1f of the COPY rate; memory flat in the number of records "
       "(peak over the second half of the records within %.0f%% of the peak over the first half)\n",
       kTargetRatio, 100 * kFlatTolerance);
-  std::printf("  ratio %.3f: %s\n", ratio, ratio >= kTargetRatio ? "met" : "not met");
+  std::printf("  ratio %.3f: %s\n", ratio, bench::Met(ratio >= kTargetRatio));
   std::printf("  peak RSS %s over the first half, %s over the second (%s): %s\n", bench::Mib(first_half).c_str(),
               bench::Mib(second_half).c_str(),
               Growth(static_cast<double>(second_half - first_half), static_cast<double>(first_half)).c_str(),
-              first_half > 0 && second_half <= first_half * (1 + kFlatTolerance) ? "met" : "not met");
+              bench::Met(first_half > 0 && second_half <= first_half * (1 + kFlatTolerance)));
   if (readings.size() == std::size(kMilestonePercents)) {
     const double at10 = static_cast<double>(readings[0].sampled_peak_kb);
     const double at50 = static_cast<double>(readings[1].sampled_peak_kb);
@@ -741,12 +732,7 @@ int Run(const Settings& settings) {
                 Growth(at100 - at10, at10).c_str(), Growth(at100 - at50, at50).c_str());
   }
 
-  const std::string dead = bench::DeadProcesses(processes);
-  std::fflush(stdout);
-  if (dead.empty()) return 0;
-  std::printf("\nplatform broke during the run:\n  %s", dead.c_str());
-  std::fflush(stdout);
-  return 1;
+  return bench::RunStatus(processes);
 }
 
 }  // namespace
@@ -760,11 +746,5 @@ int main(int argc, char** argv) {
   settings.streams = static_cast<int>(
       config.Int("GONGKAI_BENCH_STREAMS", 2, 1, 11, "city streams open at a time (one stream per city, 11 cities)"));
   config.Finish();
-  try {
-    return gongkai::Run(settings);
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "penalties_sync_bench: broken setup: %s\n", e.what());
-    return 1;
-  }
+  return gongkai::bench::RunBench("penalties_sync_bench", [&] { return gongkai::Run(settings); });
 }

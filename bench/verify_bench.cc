@@ -174,9 +174,7 @@ class EchoCall final : public grpc::ServerGenericBidiReactor {
 
 class EchoService final : public grpc::CallbackGenericService {
  public:
-  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
-    return new EchoCall();
-  }
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override { return new EchoCall(); }
 };
 
 class EchoServer {
@@ -227,8 +225,8 @@ void CheckEcho(const std::string& address, const grpc::ByteBuffer& request) {
   if (!status.ok()) {
     throw BrokenSetup("echo call: " + common::CodeName(status.error_code()) + " " + status.error_message());
   }
-  if (!request.TrySingleSlice(&sent).ok() || !response.DumpToSingleSlice(&got).ok() ||
-      sent.size() != got.size() || !std::equal(sent.begin(), sent.end(), got.begin())) {
+  if (!request.TrySingleSlice(&sent).ok() || !response.DumpToSingleSlice(&got).ok() || sent.size() != got.size() ||
+      !std::equal(sent.begin(), sent.end(), got.begin())) {
     throw BrokenSetup("the echo server answered other bytes than it was sent");
   }
 }
@@ -328,25 +326,17 @@ int Run(const Settings& settings) {
 
   testing::PlatformOptions options;
   // The bench measures the service, not the per-caller limit (all its calls come from one address).
-  options.gateway_env = {{"GONGKAI_RATE_LIMIT", "1000000"}, {"GONGKAI_RATE_WINDOW_MS", "100"}};
+  options.env["gateway"] = {{"GONGKAI_RATE_LIMIT", "1000000"}, {"GONGKAI_RATE_WINDOW_MS", "100"}};
   testing::Platform platform(options);
-  const pid_t registry_pid = platform.registry().process->pid();
+  const pid_t registry_pid = platform.service("registry").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
   const std::string database = bench::DatabaseOf(platform.database_url());
   // The processes this bench drives; a death of the others is not its finding.
-  const std::vector<std::pair<std::string, pid_t>> watched = {{"gateway", gateway_pid}, {"registry", registry_pid}};
-  // A broken setup names the process that died, not only the call that failed.
-  auto checked = [&](const std::function<void()>& step) {
-    try {
-      step();
-    } catch (const BrokenSetup& e) {
-      throw BrokenSetup(e.what() + std::string("\n") + bench::DeadProcesses(watched));
-    }
-  };
+  const bench::Processes watched = {{"gateway", gateway_pid}, {"registry", registry_pid}};
 
   auto gateway = RegistryService::NewStub(platform.Gateway());
   double load_seconds = 0;
-  checked([&] {
+  bench::Checked(watched, [&] {
     bench::RegisterCityAgencies(platform, *gateway);
     load_seconds = LoadOfficers(platform, *gateway, settings.officers);
   });
@@ -358,15 +348,16 @@ int Run(const Settings& settings) {
               bench::Mib(bench::StatusKb(registry_pid, "VmHWM")).c_str());
   std::fflush(stdout);
 
-  checked([&] { CheckVerdicts(platform, settings.officers); });
+  bench::Checked(watched, [&] { CheckVerdicts(platform, settings.officers); });
   const auto requests = VerifyRequests(settings.officers);
 
   RunReport echo;
   {
     EchoServer server;
     CheckEcho(server.address(), requests.front());
-    echo = Drive("echo", server.address(), settings, requests,
-                 [] { return std::vector<CpuShare>{{"bench (client+echo)", {getpid()}}}; });
+    echo = Drive("echo", server.address(), settings, requests, [] {
+      return std::vector<CpuShare>{{"bench (client+echo)", {getpid()}}};
+    });
   }
   const std::string gateway_address = "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc);
   RunReport through_gateway = Drive("gateway", gateway_address, settings, requests, [&] {
@@ -375,12 +366,7 @@ int Run(const Settings& settings) {
                                  {"registry", {registry_pid}},
                                  {"postgres", bench::BackendsOf(database)}};
   });
-  std::string after_check;
-  try {
-    CheckVerdicts(platform, settings.officers);
-  } catch (const BrokenSetup& e) {
-    after_check = e.what();
-  }
+  const std::string after_check = bench::FailureOf([&] { CheckVerdicts(platform, settings.officers); });
 
   std::printf("\nVerifyCertificate (%d%% never-issued numbers), %d s measured:\n", kUnknownPercent, settings.seconds);
   bench::PrintHeader();
@@ -392,31 +378,18 @@ int Run(const Settings& settings) {
   std::printf("cpu (gateway): %s\n", through_gateway.cpu.c_str());
   const double ratio = echo.throughput > 0 ? through_gateway.throughput / echo.throughput : 0;
   std::printf("ratio gateway/echo throughput: %.3f\n", ratio);
-  std::printf("registry RSS after the run: %s (peak %s); gateway RSS: %s\n",
-              bench::Mib(bench::StatusKb(registry_pid, "VmRSS")).c_str(),
-              bench::Mib(bench::StatusKb(registry_pid, "VmHWM")).c_str(),
-              bench::Mib(bench::StatusKb(gateway_pid, "VmRSS")).c_str());
+  bench::PrintRssAfterRun("registry", registry_pid, gateway_pid);
 
   std::printf("\ntarget: ratio >= %.1f, p99 < %.0f ms\n", kTargetRatio, kTargetP99Ms);
-  std::printf("  ratio %.3f: %s\n", ratio, ratio >= kTargetRatio ? "met" : "not met");
-  std::printf("  gateway p99 %.2f ms: %s\n", through_gateway.p99_ms,
-              through_gateway.p99_ms < kTargetP99Ms ? "met" : "not met");
+  std::printf("  ratio %.3f: %s\n", ratio, bench::Met(ratio >= kTargetRatio));
+  std::printf("  gateway p99 %.2f ms: %s\n", through_gateway.p99_ms, bench::Met(through_gateway.p99_ms < kTargetP99Ms));
   if (through_gateway.errors > 0) {
     std::printf("  gateway errors: %lld calls failed (see above)\n", static_cast<long long>(through_gateway.errors));
   }
 
   // A platform that broke under load is a finding, but not a measurement:
   // the gateway's figures then cover only the calls before it broke.
-  const std::string dead = bench::DeadProcesses(watched);
-  if (after_check.empty() && dead.empty()) {
-    std::fflush(stdout);
-    return 0;
-  }
-  std::printf("\nplatform broke during the run; the gateway figures are not a measurement:\n");
-  if (!after_check.empty()) std::printf("  check after the run: %s\n", after_check.c_str());
-  if (!dead.empty()) std::printf("  %s", dead.c_str());
-  std::fflush(stdout);
-  return 1;
+  return bench::RunStatus(watched, after_check, "the gateway figures");
 }
 
 }  // namespace
@@ -429,14 +402,8 @@ int main(int argc, char** argv) {
   settings.channels = static_cast<int>(config.Int("GONGKAI_BENCH_CHANNELS", 4, 1, 64, "client channels (connections)"));
   settings.inflight =
       static_cast<int>(config.Int("GONGKAI_BENCH_INFLIGHT", 16, 1, 1024, "calls in flight per channel"));
-  settings.officers = static_cast<int>(
-      config.Int("GONGKAI_BENCH_OFFICERS", 100'000, 1, 1'000'000, "officers loaded before the run"));
+  settings.officers =
+      static_cast<int>(config.Int("GONGKAI_BENCH_OFFICERS", 100'000, 1, 1'000'000, "officers loaded before the run"));
   config.Finish();
-  try {
-    return gongkai::Run(settings);
-  } catch (const std::exception& e) {
-    std::fflush(stdout);
-    std::fprintf(stderr, "verify_bench: broken setup: %s\n", e.what());
-    return 1;
-  }
+  return gongkai::bench::RunBench("verify_bench", [&] { return gongkai::Run(settings); });
 }

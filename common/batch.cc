@@ -1,9 +1,9 @@
 #include "common/batch.h"
 
 #include <google/protobuf/util/json_util.h>
-
 #include <malloc.h>
 
+#include <charconv>
 #include <cstdlib>
 
 #include "common/errors.h"
@@ -30,20 +30,20 @@ void CheckBatchSize(int count, int max, const char* field) {
 }
 
 std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, int)>& list,
-                           const std::string& page_token, int32_t page_size,
+                           const std::string& page_token, int64_t page_size,
                            google::protobuf::RepeatedPtrField<v1::Rejection>* out) {
+  Violations violations;
+  Page page = ReadPage(violations, page_size, page_token, 1);
   int64_t before = 0;
-  if (!page_token.empty()) {
-    auto position = DecodePageToken(page_token);
-    if (!position) {
-      throw ServiceError::InvalidArgument("bad page token", {{"page_token", "not a token this service issued"}});
+  if (!page.after.empty()) {
+    auto [end, error] = std::from_chars(page.after[0].data(), page.after[0].data() + page.after[0].size(), before);
+    if (error != std::errc() || end != page.after[0].data() + page.after[0].size() || before <= 0) {
+      violations.push_back({"page_token", "not a token this service issued"});
     }
-    before = std::strtoll(position->c_str(), nullptr, 10);
   }
-  const int page = PageSize(page_size);
-  auto rows = list(before, page + 1);
-  const bool more = static_cast<int>(rows.size()) > page;
-  if (more) rows.resize(page);
+  ThrowIfAny(violations, "bad list request");
+  auto rows = list(before, page.size + 1);
+  std::string next = TakePage(rows, page.size, [](const Rejection& r) { return PagePosition{std::to_string(r.id)}; });
   for (const auto& r : rows) {
     auto* p = out->Add();
     p->set_kind(r.kind);
@@ -51,13 +51,9 @@ std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, i
     p->set_source_version(r.source_version);
     p->set_raw_json(r.raw_json);
     p->set_received_at(r.received_at);
-    for (const auto& v : r.violations) {
-      auto* fv = p->add_violations();
-      fv->set_field(v.field);
-      fv->set_description(v.description);
-    }
+    WriteViolations(r.violations, p->mutable_violations());
   }
-  return more ? EncodePageToken(std::to_string(rows.back().id)) : "";
+  return next;
 }
 
 }  // namespace gongkai::common

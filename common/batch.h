@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.h"
 #include "common/rejections.h"
 #include "common/violations.h"
 #include "gongkai/common/v1/batch.pb.h"
@@ -32,9 +33,10 @@ void ReleaseFreedMemory();
 
 // One page of a city's rejections for a ListRejections call: `list(before_id,
 // limit)` reads the store; returns the next page token ("" on the last page).
-// Throws INVALID_ARGUMENT for a token this service did not issue.
+// Throws INVALID_ARGUMENT for a negative size or a token this service did not
+// issue.
 std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, int)>& list,
-                           const std::string& page_token, int32_t page_size,
+                           const std::string& page_token, int64_t page_size,
                            google::protobuf::RepeatedPtrField<v1::Rejection>* out);
 
 // One batch write from a city system, record by record: every record gets a
@@ -54,8 +56,7 @@ class BatchWrite {
     auto* result = results_->Add();
     result->set_index(index);
     result->set_key(key);
-    entries_.push_back({result, index, std::move(key), source_version, &raw, std::move(record),
-                        std::move(violations)});
+    entries_.push_back({result, index, std::move(key), source_version, &raw, std::move(record), std::move(violations)});
   }
 
   // A record whose key came earlier in the same batch is rejected: which of
@@ -65,9 +66,8 @@ class BatchWrite {
     for (auto& e : entries_) {
       auto [it, fresh] = first.emplace(e.key, e.index);
       if (!fresh) {
-        e.violations.push_back({field + "[" + std::to_string(e.index) + "]",
-                                "the same record (key " + e.key + ") is already at index " +
-                                    std::to_string(it->second) + " of this batch"});
+        e.violations.push_back({At(field, e.index), "the same record (key " + e.key + ") is already at index " +
+                                                        std::to_string(it->second) + " of this batch"});
       }
     }
   }
@@ -79,6 +79,32 @@ class BatchWrite {
     for (auto& e : entries_) {
       if (e.violations.empty()) check(e.record, e.index, e.violations);
     }
+  }
+
+  // The one check of a batch's agencies (records with an
+  // `agency_credit_code`): `cities_of(codes)` answers the city each known
+  // agency is registered to. An agency of another city than the caller's
+  // refuses the whole batch (PERMISSION_DENIED), before anything is stored;
+  // an unknown one rejects its record, naming `<field>[i].agency_credit_code`.
+  void CheckAgencies(
+      const std::string& caller_city, const std::string& field,
+      const std::function<std::map<std::string, std::string>(const std::vector<std::string>&)>& cities_of) {
+    std::vector<std::string> codes;
+    for (const auto& e : entries_) {
+      if (e.violations.empty()) codes.push_back(e.record.agency_credit_code);
+    }
+    const auto cities = cities_of(codes);
+    for (const auto& [code, city] : cities) {
+      if (city != caller_city) {
+        throw ServiceError::PermissionDenied("agency " + code + " is registered to city " + city + ", not " +
+                                             caller_city);
+      }
+    }
+    CheckEach([&](const Record& r, int index, Violations& violations) {
+      if (!cities.contains(r.agency_credit_code)) {
+        violations.push_back({At(field, index) + ".agency_credit_code", "no such agency in the registry"});
+      }
+    });
   }
 
   std::vector<Record> Valid() const {
@@ -105,11 +131,7 @@ class BatchWrite {
     for (auto& e : entries_) {
       if (!e.violations.empty()) {
         e.result->set_outcome(v1::RecordResult::REJECTED);
-        for (const auto& v : e.violations) {
-          auto* fv = e.result->add_violations();
-          fv->set_field(v.field);
-          fv->set_description(v.description);
-        }
+        WriteViolations(e.violations, e.result->mutable_violations());
       } else {
         e.result->set_outcome(outcomes.at(k++) == UpsertOutcome::kAccepted ? v1::RecordResult::ACCEPTED
                                                                            : v1::RecordResult::UNCHANGED);

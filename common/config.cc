@@ -28,9 +28,8 @@ std::map<std::string, std::string> ProcessEnvironment() {
 
 std::string FlagName(const std::string& name) {
   std::string flag = name.starts_with(kPrefix) ? name.substr(kPrefix.size()) : name;
-  std::transform(flag.begin(), flag.end(), flag.begin(), [](unsigned char c) {
-    return c == '_' ? '-' : static_cast<char>(std::tolower(c));
-  });
+  std::transform(flag.begin(), flag.end(), flag.begin(),
+                 [](unsigned char c) { return c == '_' ? '-' : static_cast<char>(std::tolower(c)); });
   return flag;
 }
 
@@ -39,8 +38,7 @@ Config::Config(int argc, char** argv)
   if (argc > 0) program_ = argv[0];
 }
 
-Config::Config(std::map<std::string, std::string> env, std::vector<std::string> args)
-    : env_(std::move(env)) {
+Config::Config(std::map<std::string, std::string> env, std::vector<std::string> args) : env_(std::move(env)) {
   for (const auto& arg : args) {
     if (arg == "--help" || arg == "-h") {
       help_requested_ = true;
@@ -62,8 +60,7 @@ const std::string* Config::Lookup(const std::string& name) {
   return nullptr;
 }
 
-std::string Config::String(const std::string& name, const std::string& fallback,
-                           const std::string& help) {
+std::string Config::String(const std::string& name, const std::string& fallback, const std::string& help) {
   help_lines_.push_back("  --" + FlagName(name) + " (" + name + ", default '" + fallback + "'): " + help);
   const std::string* v = Lookup(name);
   return v ? *v : fallback;
@@ -79,10 +76,9 @@ std::string Config::RequiredString(const std::string& name, const std::string& h
   return *v;
 }
 
-int64_t Config::Int(const std::string& name, int64_t fallback, int64_t min, int64_t max,
-                    const std::string& help) {
-  help_lines_.push_back("  --" + FlagName(name) + " (" + name + ", default " + std::to_string(fallback) +
-                        ", " + std::to_string(min) + ".." + std::to_string(max) + "): " + help);
+int64_t Config::Int(const std::string& name, int64_t fallback, int64_t min, int64_t max, const std::string& help) {
+  help_lines_.push_back("  --" + FlagName(name) + " (" + name + ", default " + std::to_string(fallback) + ", " +
+                        std::to_string(min) + ".." + std::to_string(max) + "): " + help);
   const std::string* v = Lookup(name);
   if (v == nullptr) return fallback;
   int64_t value = 0;
@@ -92,15 +88,14 @@ int64_t Config::Int(const std::string& name, int64_t fallback, int64_t min, int6
     return fallback;
   }
   if (value < min || value > max) {
-    errors_.push_back(name + " (--" + FlagName(name) + "): " + *v + " is outside " +
-                      std::to_string(min) + ".." + std::to_string(max));
+    errors_.push_back(name + " (--" + FlagName(name) + "): " + *v + " is outside " + std::to_string(min) + ".." +
+                      std::to_string(max));
     return fallback;
   }
   return value;
 }
 
-std::string Config::Address(const std::string& name, const std::string& fallback,
-                            const std::string& help) {
+std::string Config::Address(const std::string& name, const std::string& fallback, const std::string& help) {
   std::string v = String(name, fallback, help);
   auto colon = v.rfind(':');
   bool ok = colon != std::string::npos && colon > 0 && colon + 1 < v.size();
@@ -122,6 +117,10 @@ bool Config::Bool(const std::string& name, bool fallback, const std::string& hel
   if (v == "false" || v == "0") return false;
   errors_.push_back(name + " (--" + FlagName(name) + "): '" + v + "' is not true or false");
   return fallback;
+}
+
+void Config::Fail(const std::string& name, const std::string& problem) {
+  errors_.push_back(name + " (--" + FlagName(name) + "): " + problem);
 }
 
 std::vector<std::string> Config::Errors() const {

@@ -17,15 +17,14 @@ class Config {
   // For tests: explicit environment and flags.
   Config(std::map<std::string, std::string> env, std::vector<std::string> args);
 
-  std::string String(const std::string& name, const std::string& fallback,
-                     const std::string& help);
+  std::string String(const std::string& name, const std::string& fallback, const std::string& help);
   std::string RequiredString(const std::string& name, const std::string& help);
-  int64_t Int(const std::string& name, int64_t fallback, int64_t min, int64_t max,
-              const std::string& help);
+  int64_t Int(const std::string& name, int64_t fallback, int64_t min, int64_t max, const std::string& help);
   // host:port; port 0 asks the kernel for a free one.
-  std::string Address(const std::string& name, const std::string& fallback,
-                      const std::string& help);
+  std::string Address(const std::string& name, const std::string& fallback, const std::string& help);
   bool Bool(const std::string& name, bool fallback, const std::string& help);
+  // Records a problem with a setting already read (a rule across settings).
+  void Fail(const std::string& name, const std::string& problem);
 
   // Problems found so far, plus unknown flags; empty when all is well.
   std::vector<std::string> Errors() const;

@@ -19,7 +19,7 @@ v1::Timeliness::Status StatusToProto(TimelinessStatus status) {
 
 }  // namespace
 
-Deadlines::Deadlines(std::unique_ptr<CalendarStore> calendars, DeadlineEngine engine)
+Deadlines::Deadlines(std::unique_ptr<CalendarInUse> calendars, DeadlineEngine engine)
     : calendars_(std::move(calendars)), engine_(std::move(engine)) {}
 
 std::unique_ptr<Deadlines> Deadlines::FromConfig(Config& config) {
@@ -38,7 +38,7 @@ std::unique_ptr<Deadlines> Deadlines::FromConfig(Config& config) {
     }
     engine = std::move(*checked.value);
   }
-  return std::make_unique<Deadlines>(std::make_unique<CalendarStore>(dir, region), std::move(engine));
+  return std::make_unique<Deadlines>(std::make_unique<CalendarInUse>(dir, region), std::move(engine));
 }
 
 std::optional<std::string> Deadlines::Reload() {
@@ -51,16 +51,11 @@ std::optional<std::string> Deadlines::Reload() {
   return error;
 }
 
-v1::Timeliness Deadlines::Assess(RecordKind kind, const std::string& clock_start, const std::string& done,
-                                 std::chrono::sys_days today) const {
+v1::Timeliness Deadlines::Assess(RecordKind kind, Date clock_start, std::optional<Date> done, Date today) const {
   v1::Timeliness out;
   out.set_rule(std::string(RecordKindName(kind)));
-  auto start = ParseIsoDate(clock_start);
-  if (!start) return out;
-  std::optional<std::chrono::sys_days> done_date;
-  if (!done.empty()) done_date = ParseIsoDate(done);
   auto calendar = calendars_->Current();
-  Timeliness t = engine_.Assess(*calendar, kind, *start, done_date, today);
+  Timeliness t = engine_.Assess(*calendar, kind, clock_start, done, today);
   out.set_clock_start(FormatIsoDate(t.clock_start));
   out.set_due(FormatIsoDate(t.due));
   if (t.done) out.set_done(FormatIsoDate(*t.done));

@@ -4,8 +4,9 @@
 #include <memory>
 #include <string>
 
-#include "common/calendar/calendar_store.h"
+#include "common/calendar/calendar_in_use.h"
 #include "common/calendar/deadline_engine.h"
+#include "common/clock.h"
 #include "common/config.h"
 #include "gongkai/common/v1/timeliness.pb.h"
 
@@ -17,7 +18,7 @@ namespace gongkai::common {
 // is recomputed as soon as the missing year's calendar is loaded.
 class Deadlines {
  public:
-  Deadlines(std::unique_ptr<CalendarStore> calendars, DeadlineEngine engine);
+  Deadlines(std::unique_ptr<CalendarInUse> calendars, DeadlineEngine engine);
 
   // Reads GONGKAI_CALENDAR_DIR, GONGKAI_CALENDAR_REGION and
   // GONGKAI_DEADLINE_OVERRIDES; a bad override table is a configuration error.
@@ -29,16 +30,15 @@ class Deadlines {
   std::optional<std::string> Reload();
 
   // The timeliness block of a record of `kind` whose clock started on
-  // `clock_start` and that was done on `done` ("" when not done), as of `today`.
-  // All dates YYYY-MM-DD, Asia/Shanghai.
-  v1::Timeliness Assess(RecordKind kind, const std::string& clock_start, const std::string& done,
-                        std::chrono::sys_days today) const;
+  // `clock_start` and that was done on `done` (nullopt when not done), as of
+  // `today`. All dates Asia/Shanghai.
+  v1::Timeliness Assess(RecordKind kind, Date clock_start, std::optional<Date> done, Date today) const;
 
   std::shared_ptr<const WorkingDayCalendar> calendar() const { return calendars_->Current(); }
   const DeadlineEngine& engine() const { return engine_; }
 
  private:
-  std::unique_ptr<CalendarStore> calendars_;
+  std::unique_ptr<CalendarInUse> calendars_;
   DeadlineEngine engine_;
 };
 

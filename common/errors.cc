@@ -15,9 +15,7 @@ ServiceError::ServiceError(grpc::StatusCode code, std::string message, Violation
 ServiceError ServiceError::InvalidArgument(std::string message, Violations violations) {
   return {grpc::StatusCode::INVALID_ARGUMENT, std::move(message), std::move(violations)};
 }
-ServiceError ServiceError::NotFound(std::string message) {
-  return {grpc::StatusCode::NOT_FOUND, std::move(message)};
-}
+ServiceError ServiceError::NotFound(std::string message) { return {grpc::StatusCode::NOT_FOUND, std::move(message)}; }
 ServiceError ServiceError::PermissionDenied(std::string message) {
   return {grpc::StatusCode::PERMISSION_DENIED, std::move(message)};
 }
@@ -31,13 +29,24 @@ ServiceError ServiceError::Unavailable(std::string message) {
   return {grpc::StatusCode::UNAVAILABLE, std::move(message)};
 }
 
-grpc::Status InvalidArgumentStatus(const std::string& message, const Violations& violations) {
-  google::rpc::BadRequest bad_request;
+std::string At(std::string_view field, int index) { return std::string(field) + "[" + std::to_string(index) + "]"; }
+
+void WriteViolations(const Violations& violations,
+                     google::protobuf::RepeatedPtrField<google::rpc::BadRequest::FieldViolation>* out) {
   for (const auto& v : violations) {
-    auto* fv = bad_request.add_field_violations();
+    auto* fv = out->Add();
     fv->set_field(v.field);
     fv->set_description(v.description);
   }
+}
+
+void ThrowIfAny(const Violations& violations, const std::string& what) {
+  if (!violations.empty()) throw ServiceError::InvalidArgument(what, violations);
+}
+
+grpc::Status InvalidArgumentStatus(const std::string& message, const Violations& violations) {
+  google::rpc::BadRequest bad_request;
+  WriteViolations(violations, bad_request.mutable_field_violations());
   google::rpc::Status status;
   status.set_code(grpc::StatusCode::INVALID_ARGUMENT);
   status.set_message(message);

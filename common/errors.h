@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/violations.h"
+#include "google/rpc/error_details.pb.h"
 
 namespace gongkai::common {
 
@@ -30,6 +31,14 @@ class ServiceError : public std::exception {
   std::string message_;
   Violations violations_;
 };
+
+// The one way violations become their wire form, google.rpc.BadRequest's
+// FieldViolation (in a BadRequest, a RecordResult or a Rejection).
+void WriteViolations(const Violations& violations,
+                     google::protobuf::RepeatedPtrField<google::rpc::BadRequest::FieldViolation>* out);
+
+// Throws INVALID_ARGUMENT (`what`, with the violations) when there is any.
+void ThrowIfAny(const Violations& violations, const std::string& what);
 
 // INVALID_ARGUMENT with a google.rpc.BadRequest in the status details.
 grpc::Status InvalidArgumentStatus(const std::string& message, const Violations& violations);

@@ -1,11 +1,11 @@
 #include "common/identity.h"
 
+#include <grpcpp/server_context.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <fstream>
-#include <grpcpp/server_context.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -49,17 +49,16 @@ std::string IdentitySigner::Mac(const std::string& payload) const {
 IdentitySigner::Signed IdentitySigner::Sign(const CallerIdentity& identity,
                                             std::chrono::system_clock::time_point expires) const {
   auto exp = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
-  std::string payload = "v1;role=" + std::to_string(static_cast<int>(identity.role)) +
-                        ";city=" + identity.city_code + ";agency=" + identity.agency +
-                        ";principal=" + identity.principal + ";exp=" + std::to_string(exp);
+  std::string payload = "v1;role=" + std::to_string(static_cast<int>(identity.role)) + ";city=" + identity.city_code +
+                        ";agency=" + identity.agency + ";principal=" + identity.principal +
+                        ";exp=" + std::to_string(exp);
   return {payload, Mac(payload)};
 }
 
 std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload, const std::string& signature,
                                                      std::chrono::system_clock::time_point now) const {
   std::string expected = Mac(payload);
-  if (signature.size() != expected.size() ||
-      CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+  if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     return std::nullopt;
   }
   if (!payload.starts_with("v1;")) return std::nullopt;
@@ -87,9 +86,9 @@ CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const Identity
   auto payload = metadata.find(kIdentityHeader);
   auto signature = metadata.find(kIdentitySignatureHeader);
   if (payload == metadata.end() || signature == metadata.end()) return {};
-  auto identity = signer.Verify(std::string(payload->second.data(), payload->second.size()),
-                                std::string(signature->second.data(), signature->second.size()),
-                                std::chrono::system_clock::now());
+  auto identity =
+      signer.Verify(std::string(payload->second.data(), payload->second.size()),
+                    std::string(signature->second.data(), signature->second.size()), std::chrono::system_clock::now());
   if (!identity) {
     Log(LogLevel::kWarning, "identity_rejected", {{"reason", "bad or expired signature"}});
     return {};

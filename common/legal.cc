@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
+
 namespace gongkai::common {
 
 Violations ValidateLegalBasis(const std::vector<LegalProvision>& provisions, const std::string& path) {
@@ -10,8 +12,8 @@ Violations ValidateLegalBasis(const std::vector<LegalProvision>& provisions, con
   if (provisions.empty()) out.push_back({path, "at least one legal provision is required"});
   for (std::size_t i = 0; i < provisions.size(); ++i) {
     const LegalProvision& p = provisions[i];
-    const std::string field = path + "[" + std::to_string(i) + "]";
-    if (p.law.find_first_not_of(" \t\r\n") == std::string::npos) {
+    const std::string field = At(path, static_cast<int>(i));
+    if (IsAsciiBlank(p.law)) {
       out.push_back({field + ".law", "required"});
     } else if (p.law.size() > kMaxLaw) {
       out.push_back({field + ".law", "at most " + std::to_string(kMaxLaw) + " bytes"});

@@ -39,8 +39,8 @@ std::string NowRfc3339() {
 void SetLogComponent(const std::string& component) { g_component = component; }
 
 void Log(LogLevel level, const std::string& event, const nlohmann::json& fields) {
-  nlohmann::json line = {{"ts", NowRfc3339()}, {"level", LevelName(level)},
-                         {"component", g_component}, {"event", event}};
+  nlohmann::json line = {
+      {"ts", NowRfc3339()}, {"level", LevelName(level)}, {"component", g_component}, {"event", event}};
   if (!tls_request_id.empty()) line["request_id"] = tls_request_id;
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();

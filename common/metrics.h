@@ -1,12 +1,11 @@
 #pragma once
 
+#include <grpcpp/support/status_code_enum.h>
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
-
-#include <grpcpp/support/status_code_enum.h>
 
 #include <memory>
 #include <string>
@@ -20,7 +19,7 @@ class GrpcServerMetrics {
   GrpcServerMetrics(prometheus::Registry& registry, bool with_caller);
 
   struct Call {
-    std::string type;  // unary | client_stream | server_stream | bidi_stream
+    std::string type;         // unary | client_stream | server_stream | bidi_stream
     std::string full_method;  // /package.Service/Method
     std::string caller;       // only with_caller
   };

@@ -13,5 +13,4 @@ namespace gongkai::common {
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeMetricsInterceptorFactory(
     GrpcServerMetrics& metrics);
 
-
 }  // namespace gongkai::common

@@ -7,6 +7,23 @@
 #include "common/log.h"
 
 namespace gongkai::common {
+namespace {
+
+// The runner's statements. Its connection is its own (no pool), so they are
+// run with parameters rather than prepared; the schema's name is an
+// identifier, which SQL takes in no parameter: the one statement that needs it
+// is the only SQL assembled at run time (CREATE SCHEMA), with the name
+// quoted (`quote_name`), from the service's own constant, never from a caller.
+constexpr char kLock[] = "SELECT pg_advisory_lock(hashtext($1))";
+constexpr char kUnlock[] = "SELECT pg_advisory_unlock(hashtext($1))";
+constexpr char kUseSchema[] = "SELECT set_config('search_path', $1, true)";
+constexpr char kCreateLedger[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+    "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
+constexpr char kChecksumOf[] = "SELECT checksum FROM schema_migrations WHERE version = $1";
+constexpr char kRecord[] = "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
+
+}  // namespace
 
 int ApplyMigrations(const std::string& database_url, const MigrationSet& set) {
   pqxx::connection conn(database_url);
@@ -14,23 +31,22 @@ int ApplyMigrations(const std::string& database_url, const MigrationSet& set) {
   const std::string lock_key = "gongkai.migrations." + set.schema;
   {
     pqxx::nontransaction tx(conn);
-    tx.exec_params("SELECT pg_advisory_lock(hashtext($1))", lock_key);
+    tx.exec_params(kLock, lock_key);
   }
   int applied = 0;
   try {
     {
       pqxx::work tx(conn);
       tx.exec("CREATE SCHEMA IF NOT EXISTS " + schema);
-      tx.exec("CREATE TABLE IF NOT EXISTS " + schema +
-              ".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
-              "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+      tx.exec_params(kUseSchema, schema);
+      tx.exec(kCreateLedger);
       tx.commit();
     }
     for (const auto& m : set.migrations) {
       const std::string checksum = Sha256Hex(m.sql);
       pqxx::work tx(conn);
-      auto row = tx.exec_params("SELECT checksum FROM " + schema + ".schema_migrations WHERE version = $1",
-                                m.version);
+      tx.exec_params(kUseSchema, schema);
+      auto row = tx.exec_params(kChecksumOf, m.version);
       if (!row.empty()) {
         if (row[0][0].as<std::string>() != checksum) {
           throw std::runtime_error("migration " + set.schema + "/" + m.name +
@@ -38,21 +54,20 @@ int ApplyMigrations(const std::string& database_url, const MigrationSet& set) {
         }
         continue;
       }
-      tx.exec("SET LOCAL search_path TO " + schema);
       tx.exec(m.sql);
-      tx.exec_params("INSERT INTO " + schema + ".schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                     m.version, m.name, checksum);
+      tx.exec_params(kUseSchema, schema);  // in case the migration moved it
+      tx.exec_params(kRecord, m.version, m.name, checksum);
       tx.commit();
       ++applied;
       Log(LogLevel::kInfo, "migration_applied", {{"schema", set.schema}, {"migration", m.name}});
     }
   } catch (...) {
     pqxx::nontransaction tx(conn);
-    tx.exec_params("SELECT pg_advisory_unlock(hashtext($1))", lock_key);
+    tx.exec_params(kUnlock, lock_key);
     throw;
   }
   pqxx::nontransaction tx(conn);
-  tx.exec_params("SELECT pg_advisory_unlock(hashtext($1))", lock_key);
+  tx.exec_params(kUnlock, lock_key);
   return applied;
 }
 

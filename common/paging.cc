@@ -3,16 +3,19 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace gongkai::common {
 namespace {
 
-constexpr char kMagic[] = "gk1:";
+constexpr std::string_view kMagic = "gk2:";
+constexpr std::size_t kMaxTokenBytes = 4096;
 
 }  // namespace
 
-std::string EncodePageToken(const std::string& position) {
-  std::string plain = kMagic + position;
+std::string EncodePageToken(const PagePosition& position) {
+  std::string plain(kMagic);
+  for (const auto& field : position) plain += std::to_string(field.size()) + ":" + field;
   std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
@@ -21,23 +24,54 @@ std::string EncodePageToken(const std::string& position) {
   return out;
 }
 
-std::optional<std::string> DecodePageToken(const std::string& token) {
-  if (token.empty() || token.size() % 4 != 0 || token.size() > 4096) return std::nullopt;
+std::optional<PagePosition> DecodePageToken(const std::string& token, std::size_t fields) {
+  if (token.empty() || token.size() % 4 != 0 || token.size() > kMaxTokenBytes) return std::nullopt;
   std::string b64 = token;
   for (char& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  std::string out(3 * b64.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+  std::string plain(3 * b64.size() / 4 + 1, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(plain.data()),
                           reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
   if (n < 0) return std::nullopt;
   std::size_t padding = std::count(token.end() - std::min<std::size_t>(2, token.size()), token.end(), '=');
-  out.resize(static_cast<std::size_t>(n) - padding);
-  if (!out.starts_with(kMagic)) return std::nullopt;
-  return out.substr(sizeof(kMagic) - 1);
+  plain.resize(static_cast<std::size_t>(n) - padding);
+  if (!plain.starts_with(kMagic)) return std::nullopt;
+  PagePosition out;
+  std::size_t at = kMagic.size();
+  while (at < plain.size()) {
+    std::size_t length = 0;
+    auto [end, error] = std::from_chars(plain.data() + at, plain.data() + plain.size(), length);
+    if (error != std::errc() || end == plain.data() + plain.size() || *end != ':') return std::nullopt;
+    at = static_cast<std::size_t>(end - plain.data()) + 1;
+    if (length > plain.size() - at) return std::nullopt;
+    out.push_back(plain.substr(at, length));
+    at += length;
+  }
+  if (out.size() != fields) return std::nullopt;
+  return out;
 }
 
-int PageSize(int32_t requested, int fallback, int max) {
-  if (requested <= 0) return fallback;
-  return std::min<int>(requested, max);
+int ReadPageSize(Violations& out, const std::string& field, int64_t requested, PageLimits limits) {
+  if (requested < 0) {
+    out.push_back({field, "must not be negative"});
+    return limits.fallback;
+  }
+  if (requested == 0) return limits.fallback;
+  return static_cast<int>(std::min<int64_t>(requested, limits.max));
+}
+
+Page ReadPage(Violations& out, int64_t page_size, const std::string& page_token, std::size_t fields,
+              PageLimits limits) {
+  Page page;
+  page.size = ReadPageSize(out, "page_size", page_size, limits);
+  if (!page_token.empty()) {
+    auto position = DecodePageToken(page_token, fields);
+    if (position) {
+      page.after = std::move(*position);
+    } else {
+      out.push_back({"page_token", "not a token this service issued"});
+    }
+  }
+  return page;
 }
 
 }  // namespace gongkai::common

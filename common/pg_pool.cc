@@ -1,11 +1,23 @@
 #include "common/pg_pool.h"
 
 #include "common/log.h"
+#include "common/sql.h"
 
 namespace gongkai::common {
 
-PgPool::PgPool(std::string url, int size, std::chrono::milliseconds acquire_timeout)
-    : url_(std::move(url)), size_(size), acquire_timeout_(acquire_timeout) {}
+namespace {
+
+constexpr char kPing[] = "SELECT 1";
+constexpr char kUseSchema[] = "SELECT set_config('search_path', $1 || ', public', false)";
+
+}  // namespace
+
+PgPool::PgPool(std::string url, int size, std::chrono::milliseconds acquire_timeout, std::string schema)
+    : url_(std::move(url)),
+      schema_(std::move(schema)),
+      size_(size),
+      acquire_timeout_(acquire_timeout),
+      statements_(SharedStatements()) {}
 
 PgPool::~PgPool() = default;
 
@@ -18,6 +30,10 @@ void PgPool::Prepare(const Statement& statement) {
 std::unique_ptr<pqxx::connection> PgPool::Open() {
   try {
     auto conn = std::make_unique<pqxx::connection>(url_);
+    {
+      pqxx::nontransaction tx(*conn);
+      tx.exec_params(kUseSchema, conn->quote_name(schema_));
+    }
     std::vector<Statement> statements;
     {
       std::lock_guard lock(mutex_);
@@ -33,9 +49,8 @@ std::unique_ptr<pqxx::connection> PgPool::Open() {
 std::unique_ptr<pqxx::connection> PgPool::Take() {
   {
     std::unique_lock lock(mutex_);
-    bool ok = available_.wait_for(lock, acquire_timeout_, [this] {
-      return !idle_.empty() || leased_ + static_cast<int>(idle_.size()) < size_;
-    });
+    bool ok = available_.wait_for(
+        lock, acquire_timeout_, [this] { return !idle_.empty() || leased_ + static_cast<int>(idle_.size()) < size_; });
     if (!ok) throw DatabaseUnavailable("connection pool exhausted");
     ++leased_;
     if (!idle_.empty()) {
@@ -66,7 +81,7 @@ bool PgPool::Ping() {
   try {
     Run([](pqxx::connection& conn) {
       pqxx::nontransaction tx(conn);
-      tx.exec("SELECT 1");
+      tx.exec(kPing);
     });
     return true;
   } catch (const std::exception&) {

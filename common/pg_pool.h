@@ -29,9 +29,14 @@ struct Statement {
 // connections are opened lazily, a broken one is dropped, and a call that
 // finds its connection broken is retried once on a fresh one, so after the
 // database comes back the next call succeeds without a process restart.
+//
+// Every connection works in the pool's `schema` (its search_path is the
+// schema, then public): statements shared by all services, such as the
+// rejection log's, name their tables unqualified and reach the schema of
+// the service whose pool runs them.
 class PgPool {
  public:
-  PgPool(std::string url, int size, std::chrono::milliseconds acquire_timeout);
+  PgPool(std::string url, int size, std::chrono::milliseconds acquire_timeout, std::string schema);
   ~PgPool();
   PgPool(const PgPool&) = delete;
   PgPool& operator=(const PgPool&) = delete;
@@ -56,14 +61,15 @@ class PgPool {
   std::unique_ptr<pqxx::connection> Open();
 
   const std::string url_;
+  const std::string schema_;
   const int size_;
   const std::chrono::milliseconds acquire_timeout_;
 
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mutex_
-  int leased_ = 0;                                        // guarded by mutex_
-  std::vector<Statement> statements_;                     // guarded by mutex_
+  int leased_ = 0;                                       // guarded by mutex_
+  std::vector<Statement> statements_;                    // guarded by mutex_
 };
 
 template <typename Work>

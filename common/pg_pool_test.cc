@@ -11,7 +11,7 @@ namespace {
 
 TEST(PgPool, RunsWorkAndPreparesStatements) {
   testing::TestDatabase db;
-  PgPool pool(db.url(), 2, std::chrono::milliseconds(500));
+  PgPool pool(db.url(), 2, std::chrono::milliseconds(500), "public");
   pool.Prepare({"add_one", "SELECT $1::int + 1"});
   int v = pool.Run([](pqxx::connection& c) {
     pqxx::work tx(c);
@@ -23,7 +23,7 @@ TEST(PgPool, RunsWorkAndPreparesStatements) {
 
 TEST(PgPool, ExhaustedPoolIsUnavailableNotAHang) {
   testing::TestDatabase db;
-  PgPool pool(db.url(), 1, std::chrono::milliseconds(200));
+  PgPool pool(db.url(), 1, std::chrono::milliseconds(200), "public");
   std::thread holder([&] {
     pool.Run([](pqxx::connection& c) {
       pqxx::nontransaction tx(c);
@@ -36,14 +36,15 @@ TEST(PgPool, ExhaustedPoolIsUnavailableNotAHang) {
 }
 
 TEST(PgPool, UnreachableDatabaseIsUnavailable) {
-  PgPool pool("host=127.0.0.1 port=1 user=nobody dbname=none connect_timeout=1", 2, std::chrono::milliseconds(200));
+  PgPool pool("host=127.0.0.1 port=1 user=nobody dbname=none connect_timeout=1", 2, std::chrono::milliseconds(200),
+              "public");
   EXPECT_THROW(pool.Run([](pqxx::connection&) {}), DatabaseUnavailable);
   EXPECT_FALSE(pool.Ping());
 }
 
 TEST(PgPool, RecoversWhenServerDropsConnections) {
   testing::TestDatabase db;
-  PgPool pool(db.url(), 2, std::chrono::milliseconds(500));
+  PgPool pool(db.url(), 2, std::chrono::milliseconds(500), "public");
   EXPECT_TRUE(pool.Ping());
   // Kill every connection to the database, as a server restart does.
   pqxx::connection admin(testing::TestDatabase::AdminUrl());

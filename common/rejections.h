@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/pg_pool.h"
 #include "common/violations.h"
 
 namespace gongkai::common {
@@ -22,30 +23,27 @@ struct Rejection {
   int64_t id = 0;
 };
 
-// The rejections table of a service's schema (every service's first
-// migration creates `<schema>.rejections` with the same columns).
+// The rejections table of a service's schema (common/migrations, applied to
+// every schema), reached through the pool's connections, which work in that
+// schema (PgPool's schema). The only code that writes or clears rejections.
 class RejectionLog {
  public:
-  explicit RejectionLog(const std::string& schema);
+  // Prepares its statements on the pool.
+  explicit RejectionLog(PgPool& pool);
 
-  // Replaces any earlier rejection of the same key.
-  void Record(pqxx::work& tx, const std::string& city_code, const Rejection& rejection) const;
-  void Clear(pqxx::work& tx, const std::string& city_code, const std::string& kind, const std::string& key) const;
+  // Records each rejection, replacing any earlier one of the same key.
+  void Record(pqxx::work& tx, const std::string& city_code, const std::vector<Rejection>& rejections) const;
+  // Clears the rejections of the given keys of one kind (their records were
+  // accepted).
+  void Clear(pqxx::work& tx, const std::string& city_code, const std::string& kind,
+             const std::vector<std::string>& keys) const;
   // Newest first; before_id 0 means from the newest.
   std::vector<Rejection> List(pqxx::transaction_base& tx, const std::string& city_code, int64_t before_id,
                               int limit) const;
-
- private:
-  std::string clear_sql_;
-  std::string insert_sql_;
-  std::string list_sql_;
 };
 
 // Violations as JSON ([{"field","description"}]) and back.
 std::string ViolationsToJson(const Violations& violations);
 Violations ViolationsFromJson(const std::string& json);
-
-// A PostgreSQL text[] literal of the items, quoted and escaped.
-std::string TextArrayLiteral(const std::vector<std::string>& items);
 
 }  // namespace gongkai::common

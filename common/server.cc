@@ -132,8 +132,8 @@ int Server::Run() {
 
   Log(LogLevel::kInfo, "serving", {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}});
   if (!options_.ready_file.empty()) {
-    nlohmann::json ready = {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()},
-                            {"pid", static_cast<int>(getpid())}};
+    nlohmann::json ready = {
+        {"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}, {"pid", static_cast<int>(getpid())}};
     WriteFileAtomically(options_.ready_file, ready.dump() + "\n");
   }
 

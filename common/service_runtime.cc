@@ -18,14 +18,16 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
   s.identity_secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE",
                                                  "file holding the secret the gateway signs identities with");
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
-  s.database_wait_seconds = static_cast<int>(
-      config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
+  s.database_wait_seconds =
+      static_cast<int>(config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
+  s.max_batch = static_cast<int>(config.Int("GONGKAI_MAX_BATCH", 1000, 1, 100000, "records per batch write"));
   s.deadlines = Deadlines::FromConfig(config);
+  s.clock = ClockFromConfig(config);
   return s;
 }
 
 ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations)
-    : server_(settings.server), deadlines_(settings.deadlines) {
+    : server_(settings.server), deadlines_(settings.deadlines), clock_(settings.clock) {
   // A batch's buffers (a message, its records, the statement's parameters)
   // run to megabytes. With a fixed threshold each is mapped and unmapped
   // whole; glibc's default raises the threshold after the first free and
@@ -40,7 +42,8 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
   try {
     signer_ = std::make_unique<IdentitySigner>(ReadSecretFile(settings.identity_secret_file));
   } catch (const std::exception& e) {
-    Log(LogLevel::kError, "identity_secret_unreadable", {{"file", settings.identity_secret_file}, {"reason", e.what()}});
+    Log(LogLevel::kError, "identity_secret_unreadable",
+        {{"file", settings.identity_secret_file}, {"reason", e.what()}});
     std::exit(2);
   }
   if (settings.migrate) {
@@ -61,7 +64,8 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
       }
     }
   }
-  pool_ = std::make_unique<PgPool>(settings.database_url, settings.pool_size, std::chrono::seconds(2));
+  pool_ =
+      std::make_unique<PgPool>(settings.database_url, settings.pool_size, std::chrono::seconds(2), migrations.schema);
   server_.SetReadinessProbe([this] { return pool_->Ping(); }, std::chrono::seconds(1));
 }
 

@@ -3,12 +3,14 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/deadlines.h"
 #include "common/identity.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "common/server.h"
+#include "common/service_context.h"
 
 namespace gongkai::common {
 
@@ -20,7 +22,9 @@ struct ServiceSettings {
   std::string identity_secret_file;
   bool migrate = true;
   int database_wait_seconds = 30;
+  int max_batch = 1000;  // records per batch write
   std::shared_ptr<Deadlines> deadlines;
+  std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
 };
 
 ServiceSettings ReadServiceSettings(Config& config, const std::string& default_listen,
@@ -28,7 +32,7 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 
 // What a service's main wires its store and adapter to: the server, the
 // migrated database's pool (its readiness is the health status), the identity
-// signer and the deadlines (the calendar reloads on SIGHUP). Construct it first
+// signer, the deadlines (the calendar reloads on SIGHUP) and the clock. Construct it first
 // thing in main, after the config.
 class ServiceRuntime {
  public:
@@ -40,6 +44,10 @@ class ServiceRuntime {
   PgPool& pool() { return *pool_; }
   const IdentitySigner& signer() const { return *signer_; }
   const Deadlines& deadlines() const { return *deadlines_; }
+  // Where "today" comes from (the machine's clock, or a date pinned for tests).
+  const Clock& clock() const { return *clock_; }
+  // The three together, as adapters take them.
+  ServiceContext context() const { return {*signer_, *deadlines_, *clock_}; }
 
   int Run() { return server_.Run(); }
 
@@ -48,6 +56,7 @@ class ServiceRuntime {
   std::unique_ptr<IdentitySigner> signer_;
   std::unique_ptr<PgPool> pool_;
   std::shared_ptr<Deadlines> deadlines_;
+  std::shared_ptr<const Clock> clock_;
 };
 
 }  // namespace gongkai::common

@@ -17,7 +17,7 @@ std::string CodePointName(char32_t cp) {
   return buffer;
 }
 
-bool IsAsciiBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool IsAsciiBlankChar(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
 
@@ -63,7 +63,7 @@ std::size_t DecodeUtf8(std::string_view text, std::size_t pos, char32_t& cp) {
 bool IsBlank(std::string_view s) {
   std::size_t pos = 0;
   while (pos < s.size()) {
-    if (IsAsciiBlank(s[pos])) {
+    if (IsAsciiBlankChar(s[pos])) {
       ++pos;
     } else if (s.substr(pos, 3) == kIdeographicSpace) {
       pos += 3;
@@ -74,9 +74,16 @@ bool IsBlank(std::string_view s) {
   return true;
 }
 
+bool IsAsciiBlank(std::string_view s) {
+  for (char c : s) {
+    if (!IsAsciiBlankChar(c)) return false;
+  }
+  return true;
+}
+
 std::string_view TrimBlank(std::string_view s) {
   while (!s.empty()) {
-    if (IsAsciiBlank(s.front())) {
+    if (IsAsciiBlankChar(s.front())) {
       s.remove_prefix(1);
     } else if (s.substr(0, 3) == kIdeographicSpace) {
       s.remove_prefix(3);
@@ -85,7 +92,7 @@ std::string_view TrimBlank(std::string_view s) {
     }
   }
   while (!s.empty()) {
-    if (IsAsciiBlank(s.back())) {
+    if (IsAsciiBlankChar(s.back())) {
       s.remove_suffix(1);
     } else if (s.size() >= 3 && s.substr(s.size() - 3) == kIdeographicSpace) {
       s.remove_suffix(3);
@@ -133,8 +140,7 @@ void CheckTextContent(Violations& out, const std::string& field, std::string_vie
   }
 }
 
-bool CheckText(Violations& out, const std::string& field, std::string_view value, TextRule rule,
-               Presence presence) {
+bool CheckText(Violations& out, const std::string& field, std::string_view value, TextRule rule, Presence presence) {
   const std::size_t before = out.size();
   if (presence == Presence::kRequired && IsBlank(value)) {
     out.push_back({field, "required"});

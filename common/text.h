@@ -18,6 +18,10 @@ std::size_t DecodeUtf8(std::string_view text, std::size_t pos, char32_t& cp);
 bool IsBlank(std::string_view s);
 std::string_view TrimBlank(std::string_view s);
 
+// Nothing but spaces, tabs, carriage returns and line feeds (an ideographic
+// space is not blank here).
+bool IsAsciiBlank(std::string_view s);
+
 // Only '!' to '~': no spaces, control characters or non-ASCII. Codes and keys
 // that pass may be quoted in a description as they are.
 bool IsPrintableAscii(std::string_view s);
@@ -40,7 +44,6 @@ void CheckTextContent(Violations& out, const std::string& field, std::string_vie
 // The text rules of one free-text field: "required" when required and blank
 // (and nothing else then), else its content and its length in bytes. True
 // when it broke none.
-bool CheckText(Violations& out, const std::string& field, std::string_view value, TextRule rule,
-               Presence presence);
+bool CheckText(Violations& out, const std::string& field, std::string_view value, TextRule rule, Presence presence);
 
 }  // namespace gongkai::common

@@ -62,7 +62,8 @@ TEST(TextRules, ParagraphsOnlyInLongText) {
   EXPECT_TRUE(CheckText(out, "facts", "一。\n\t二。", kLongText, Presence::kRequired));
   EXPECT_TRUE(out.empty());
   EXPECT_FALSE(CheckText(out, "name", "一\n二", kNameText, Presence::kRequired));
-  EXPECT_EQ(out, (Violations{{"name", "contains a control character (U+000A); line breaks and tabs only in long texts"}}));
+  EXPECT_EQ(out,
+            (Violations{{"name", "contains a control character (U+000A); line breaks and tabs only in long texts"}}));
 }
 
 TEST(TextRules, LengthIsInBytes) {
@@ -83,6 +84,14 @@ TEST(TextRules, ReportsTheFirstBadByteAndTheFirstControl) {
   out.clear();
   CheckTextContent(out, "f", "a\xC2\x85", true);  // NEL, a C1 control
   EXPECT_EQ(out, (Violations{{"f", "contains a control character (U+0085)"}}));
+}
+
+TEST(Blank, AsciiBlankIsOnlySpacesTabsAndLineBreaks) {
+  EXPECT_TRUE(IsAsciiBlank(""));
+  EXPECT_TRUE(IsAsciiBlank(" \t\r\n"));
+  EXPECT_FALSE(IsAsciiBlank("\xE3\x80\x80"));  // U+3000 counts for IsBlank, not here
+  EXPECT_TRUE(IsBlank("\xE3\x80\x80"));
+  EXPECT_FALSE(IsAsciiBlank(" a "));
 }
 
 }  // namespace

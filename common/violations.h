@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gongkai::common {
@@ -15,5 +16,8 @@ struct FieldViolation {
 };
 
 using Violations = std::vector<FieldViolation>;
+
+// The path of element `index` of a repeated field: "decisions[3]".
+std::string At(std::string_view field, int index);
 
 }  // namespace gongkai::common

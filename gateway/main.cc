@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   common::SetLogComponent("gateway");
   common::Config config(argc, argv);
   auto server_options = common::ReadServerOptions(config, "127.0.0.1:7100", "127.0.0.1:9100");
-  std::string principals_file = config.RequiredString("GONGKAI_PRINCIPALS_FILE", "JSON file of callers and token hashes");
+  std::string principals_file =
+      config.RequiredString("GONGKAI_PRINCIPALS_FILE", "JSON file of callers and token hashes");
   std::string secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE", "secret to sign identities with");
   std::string upstreams = config.RequiredString("GONGKAI_UPSTREAMS", "package=host:port,... of the services");
   gateway::ProxyOptions proxy_options;
@@ -19,8 +20,8 @@ int main(int argc, char** argv) {
       config.Int("GONGKAI_DEFAULT_DEADLINE_MS", 30000, 100, 600000, "deadline of calls that set none"));
   int rate_limit = static_cast<int>(
       config.Int("GONGKAI_RATE_LIMIT", 60, 1, 1000000, "calls per window per caller to rate-limited methods"));
-  auto rate_window = std::chrono::milliseconds(
-      config.Int("GONGKAI_RATE_WINDOW_MS", 60000, 100, 3600000, "the rate limit's window"));
+  auto rate_window =
+      std::chrono::milliseconds(config.Int("GONGKAI_RATE_WINDOW_MS", 60000, 100, 3600000, "the rate limit's window"));
   config.Finish();
 
   common::Server server(server_options);

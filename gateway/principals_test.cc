@@ -36,9 +36,9 @@ TEST(Principals, WrongSecretOrUnknownNameIsRejected) {
 
 TEST(Principals, BadFileIsRefusedWithTheEntryNamed) {
   try {
-    Principals::Parse(R"([{"name":"c","role":"city","city":"140105","salt":"saltsalt","sha256":")" +
-                          std::string(64, 'a') + R"("}])",
-                      "principals.json");
+    Principals::Parse(
+        R"([{"name":"c","role":"city","city":"140105","salt":"saltsalt","sha256":")" + std::string(64, 'a') + R"("}])",
+        "principals.json");
     FAIL() << "accepted a district code as a city";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("principals.json: principal 0"), std::string::npos);

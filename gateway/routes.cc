@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/service_table.h"
 #include "gongkai/common/v1/access.pb.h"
-#include "gongkai/penalties/v1/penalties.pb.h"
-#include "gongkai/registry/v1/registry.pb.h"
-#include "gongkai/requests/v1/requests.pb.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -26,11 +24,13 @@ std::string TypeOf(const MethodDescriptor& m) {
 }  // namespace
 
 const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices() {
-  static const std::vector<const google::protobuf::ServiceDescriptor*> kServices = {
-      registry::v1::Agency::descriptor()->file()->FindServiceByName("RegistryService"),
-      penalties::v1::PenaltyDecision::descriptor()->file()->FindServiceByName("PenaltiesService"),
-      requests::v1::RequestView::descriptor()->file()->FindServiceByName("RequestsService"),
-  };
+  static const std::vector<const google::protobuf::ServiceDescriptor*> kServices = [] {
+    std::vector<const google::protobuf::ServiceDescriptor*> out;
+    for (const auto& entry : common::ServiceTable()) {
+      for (const auto* service : entry.Services()) out.push_back(service);
+    }
+    return out;
+  }();
   return kServices;
 }
 

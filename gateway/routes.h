@@ -1,7 +1,7 @@
 #pragma once
 
-#include <grpcpp/generic/generic_stub.h>
 #include <google/protobuf/descriptor.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <map>
@@ -17,16 +17,17 @@ namespace gongkai::gateway {
 // call it (the gongkai.common.v1.access option), read from the compiled
 // descriptors, so a new RPC needs no gateway code.
 struct MethodInfo {
-  std::string service;  // gongkai.registry.v1.RegistryService
-  std::string package;  // gongkai.registry.v1
+  std::string service;    // gongkai.registry.v1.RegistryService
+  std::string package;    // gongkai.registry.v1
   std::string grpc_type;  // unary | client_stream | server_stream | bidi_stream
   std::vector<common::Role> allowed;
   bool rate_limited = false;
 };
 
-// The services behind the gateway, one per proto package. Naming them here
-// links their descriptors in, for access options and reflection; a new RPC of
-// a listed service needs no gateway code, a new service one line.
+// The services behind the gateway: those of every service in
+// services/services.table (common/service_table.h, which links their
+// descriptors in, for access options and reflection). A new RPC or a new
+// service needs no gateway code.
 const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices();
 
 // nullopt for a path that names no known method ("/pkg.Service/Method").
@@ -49,6 +50,5 @@ class Routes {
   std::map<std::string, std::string> addresses_;
   std::map<std::string, std::shared_ptr<grpc::GenericStub>> stubs_;
 };
-
 
 }  // namespace gongkai::gateway

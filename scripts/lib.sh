@@ -20,6 +20,7 @@ install_dependencies() {
     libpqxx-dev libpq-dev prometheus-cpp-dev nlohmann-json3-dev libssl-dev
     libgtest-dev libgmock-dev
     postgresql-15 curl openssl
+    clang-format
   )
   local missing=()
   for p in "${packages[@]}"; do
@@ -30,6 +31,74 @@ install_dependencies() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+}
+
+# read_services: the services of services/services.table, in table order (a
+# service comes after those it names): SERVICES, the names, and by name
+# SERVICE_GRPC and SERVICE_METRICS (the ports under scripts/up) and
+# SERVICE_SETTINGS (its own NAME=value settings, space-separated, with the
+# placeholders {run} and {<service>} as written).
+read_services() {
+  local table="$ROOT/services/services.table" name grpc metrics settings
+  SERVICES=()
+  declare -gA SERVICE_GRPC=() SERVICE_METRICS=() SERVICE_SETTINGS=()
+  while read -r name grpc metrics settings || [ -n "$name" ]; do
+    case "$name" in '' | '#'*) continue ;; esac
+    if ! [[ "$grpc" =~ ^[0-9]+$ && "$metrics" =~ ^[0-9]+$ ]]; then
+      log "$table: $name: expected name, grpc port, metrics port"
+      return 1
+    fi
+    SERVICES+=("$name")
+    SERVICE_GRPC[$name]="$grpc"
+    SERVICE_METRICS[$name]="$metrics"
+    SERVICE_SETTINGS[$name]="$settings"
+  done <"$table"
+}
+
+# expand_setting VALUE RUN: VALUE with {run} replaced by RUN and {<service>}
+# by 127.0.0.1:<that service's gRPC port> (read_services first).
+expand_setting() {
+  local rest="$1" run="$2" out="" key
+  while [[ "$rest" =~ ^([^{]*)\{([^{}]*)\}(.*)$ ]]; do
+    out+="${BASH_REMATCH[1]}"
+    key="${BASH_REMATCH[2]}"
+    rest="${BASH_REMATCH[3]}"
+    if [ "$key" = run ]; then
+      out+="$run"
+    elif [ -n "${SERVICE_GRPC[$key]:-}" ]; then
+      out+="127.0.0.1:${SERVICE_GRPC[$key]}"
+    else
+      log "services.table: {$key} names no service of the table"
+      return 1
+    fi
+  done
+  printf '%s\n' "$out$rest"
+}
+
+# check_format: every C++ file git tracks (outside build/) must be as
+# clang-format makes it with .clang-format; otherwise names the files and fails.
+check_format() {
+  local files=() f output unformatted
+  if ! git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+    log "not a git checkout: the format check needs git ls-files; skipped"
+    return 0
+  fi
+  while IFS= read -r f; do
+    [ -f "$ROOT/$f" ] && files+=("$f")  # tracked, not deleted in the working tree
+  done < <(git -C "$ROOT" ls-files -- '*.cc' '*.h' ':!:build/*')
+  [ "${#files[@]}" -gt 0 ] || return 0
+  log "checking the format of ${#files[@]} C++ files"
+  if output=$(cd "$ROOT" && clang-format --dry-run --Werror "${files[@]}" 2>&1); then
+    return 0
+  fi
+  unformatted=$(grep -- '-Wclang-format-violations' <<<"$output" | cut -d: -f1 | sort -u || true)
+  if [ -z "$unformatted" ]; then
+    printf '%s\n' "$output" >&2
+  else
+    log "not formatted as .clang-format says (fix with clang-format -i on each):"
+    sed 's/^/  /' <<<"$unformatted" >&2
+  fi
+  return 1
 }
 
 build() {

@@ -1,9 +1,11 @@
 // gongkai-call: calls any platform RPC through the gateway with a JSON request
-// and prints the JSON response, from the descriptors compiled in (no
-// per-method code). For operators, the README's examples and smoke checks.
+// and prints the JSON response, from the descriptors of the services of
+// services/services.table (no per-method code). For operators, the README's
+// examples and smoke checks.
 //
 //   gongkai-call --method=gongkai.registry.v1.RegistryService/ListAgencies
 //                --request='{"city_code":"140100"}' [--token=city-140100.xxxx]
+#include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -12,46 +14,63 @@
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <stdexcept>
 
 #include "common/config.h"
 #include "common/errors.h"
 #include "common/metrics.h"
-#include "gateway/routes.h"
+#include "common/service_table.h"
+#include "tools/client.h"
+
+namespace {
+
+namespace pb = google::protobuf;
+
+// The unary method "package.Service/Method" of a service of the table;
+// nullptr when there is none.
+const pb::MethodDescriptor* FindUnaryMethod(const std::string& name) {
+  const auto slash = name.find('/');
+  if (slash == std::string::npos) return nullptr;
+  for (const auto& entry : gongkai::common::ServiceTable()) {
+    for (const auto* service : entry.Services()) {
+      if (service->full_name() != name.substr(0, slash)) continue;
+      const auto* method = service->FindMethodByName(name.substr(slash + 1));
+      if (method == nullptr || method->client_streaming() || method->server_streaming()) return nullptr;
+      return method;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace gongkai;
-  namespace pb = google::protobuf;
   common::Config config(argc, argv);
-  std::string gateway = config.Address("GONGKAI_GATEWAY", "127.0.0.1:7100", "gateway address");
+  std::string gateway = tools::ReadGatewayAddress(config);
   std::string method_name = config.RequiredString("GONGKAI_METHOD", "package.Service/Method");
   std::string request_json = config.String("GONGKAI_REQUEST", "{}", "request as proto JSON");
   std::string token = config.String("GONGKAI_TOKEN", "", "bearer token; empty calls as the public");
   config.Finish();
 
-  gateway::RoutedServices();  // links the descriptors in
-  auto slash = method_name.find('/');
-  const pb::MethodDescriptor* method = nullptr;
-  if (slash != std::string::npos) {
-    if (const auto* service = pb::DescriptorPool::generated_pool()->FindServiceByName(method_name.substr(0, slash))) {
-      method = service->FindMethodByName(method_name.substr(slash + 1));
-    }
-  }
-  if (method == nullptr || method->client_streaming() || method->server_streaming()) {
+  const pb::MethodDescriptor* method = FindUnaryMethod(method_name);
+  if (method == nullptr) {
     std::cerr << "unknown unary method " << method_name << "\n";
     return 2;
   }
   pb::DynamicMessageFactory factory;
   std::unique_ptr<pb::Message> request(factory.GetPrototype(method->input_type())->New());
   std::unique_ptr<pb::Message> response(factory.GetPrototype(method->output_type())->New());
-  if (auto s = pb::util::JsonStringToMessage(request_json, request.get()); !s.ok()) {
-    std::cerr << "request: " << s.ToString() << "\n";
+  try {
+    tools::ParseJson(request_json, request.get(), "request");
+  } catch (const std::runtime_error& e) {
+    std::cerr << e.what() << "\n";
     return 2;
   }
 
-  grpc::GenericStub stub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
+  grpc::GenericStub stub(tools::GatewayChannel(gateway));
   grpc::ClientContext ctx;
-  if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  tools::Authorize(ctx, token);
   std::string bytes = request->SerializeAsString();
   grpc::Slice slice(bytes);
   grpc::ByteBuffer request_buffer(&slice, 1), response_buffer;

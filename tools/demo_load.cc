@@ -3,18 +3,18 @@
 // benchmark, then its penalty decisions and coercive measures, a withdrawal
 // and a release, each with that city's token. Safe to run again: upserts,
 // and a withdrawal or release already recorded stays as it was.
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <array>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "common/config.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "tools/client.h"
 
 namespace {
 
@@ -30,8 +30,7 @@ std::string Beside(const std::string& data, const std::string& name) {
 }
 
 void Parse(const nlohmann::json& record, google::protobuf::Message* out, const std::string& source) {
-  auto status = google::protobuf::util::JsonStringToMessage(record.dump(), out);
-  if (!status.ok()) throw std::runtime_error(source + ": " + status.ToString());
+  gongkai::tools::ParseJson(record.dump(), out, source);
 }
 
 template <typename Message>
@@ -42,8 +41,7 @@ void Fill(const nlohmann::json& records, google::protobuf::RepeatedPtrField<Mess
 template <typename Rpc>
 void Send(const std::string& city, const std::string& token, Rpc&& rpc) {
   grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", "Bearer " + token);
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  gongkai::tools::Authorize(ctx, token);
   grpc::Status status = rpc(&ctx);
   if (!status.ok()) throw std::runtime_error("city " + city + ": " + status.error_message());
 }
@@ -52,7 +50,8 @@ struct Tally {
   std::map<std::string, std::array<int, 3>> counts;  // accepted, unchanged, rejected
   int rejected = 0;
 
-  void Add(const std::string& kind, const google::protobuf::RepeatedPtrField<gongkai::common::v1::RecordResult>& results) {
+  void Add(const std::string& kind,
+           const google::protobuf::RepeatedPtrField<gongkai::common::v1::RecordResult>& results) {
     auto& c = counts[kind];
     for (const auto& r : results) {
       if (r.outcome() == gongkai::common::v1::RecordResult::ACCEPTED) ++c[0];
@@ -60,7 +59,8 @@ struct Tally {
       if (r.outcome() == gongkai::common::v1::RecordResult::REJECTED) {
         ++c[2];
         ++rejected;
-        for (const auto& v : r.violations()) std::cerr << "rejected " << r.key() << ": " << v.field() << ": " << v.description() << "\n";
+        for (const auto& v : r.violations())
+          std::cerr << "rejected " << r.key() << ": " << v.field() << ": " << v.description() << "\n";
       }
     }
   }
@@ -77,14 +77,14 @@ struct Tally {
 int main(int argc, char** argv) {
   using namespace gongkai;
   common::Config config(argc, argv);
-  std::string gateway = config.Address("GONGKAI_GATEWAY", "127.0.0.1:7100", "gateway address");
+  std::string gateway = tools::ReadGatewayAddress(config);
   std::string data = config.RequiredString("GONGKAI_DEMO_DATA", "demo province JSON (data/demo/shanxi.json)");
   std::string tokens_file = config.RequiredString("GONGKAI_DEMO_TOKENS", "JSON object principal -> bearer token");
   config.Finish();
   try {
     auto doc = ReadJson(data);
     auto tokens = ReadJson(tokens_file);
-    auto stub = registry::v1::RegistryService::NewStub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
+    auto stub = registry::v1::RegistryService::NewStub(tools::GatewayChannel(gateway));
     std::string benchmark_path = Beside(data, "food_safety_benchmark.json");
     auto benchmark = ReadJson(benchmark_path);
     Tally tally;
@@ -94,13 +94,15 @@ int main(int argc, char** argv) {
       registry::v1::UpsertAgenciesRequest agencies;
       Fill(city.at("agencies"), agencies.mutable_agencies(), data);
       registry::v1::UpsertAgenciesResponse agencies_result;
-      Send(code, token, [&](grpc::ClientContext* ctx) { return stub->UpsertAgencies(ctx, agencies, &agencies_result); });
+      Send(code, token,
+           [&](grpc::ClientContext* ctx) { return stub->UpsertAgencies(ctx, agencies, &agencies_result); });
       tally.Add("agencies", agencies_result.results());
 
       registry::v1::UpsertOfficersRequest officers;
       Fill(city.at("officers"), officers.mutable_officers(), data);
       registry::v1::UpsertOfficersResponse officers_result;
-      Send(code, token, [&](grpc::ClientContext* ctx) { return stub->UpsertOfficers(ctx, officers, &officers_result); });
+      Send(code, token,
+           [&](grpc::ClientContext* ctx) { return stub->UpsertOfficers(ctx, officers, &officers_result); });
       tally.Add("officers", officers_result.results());
 
       registry::v1::UpsertPowersRequest powers;
@@ -120,8 +122,7 @@ int main(int argc, char** argv) {
     // Penalties, once every city's agencies are registered.
     const std::string penalties_path = Beside(data, "penalties.json");
     auto penalties_doc = ReadJson(penalties_path);
-    auto penalties_stub =
-        penalties::v1::PenaltiesService::NewStub(grpc::CreateChannel(gateway, grpc::InsecureChannelCredentials()));
+    auto penalties_stub = penalties::v1::PenaltiesService::NewStub(tools::GatewayChannel(gateway));
     for (const auto& city : penalties_doc.at("cities")) {
       std::string code = city.at("code");
       std::string token = tokens.at("city-" + code).get<std::string>();
@@ -136,9 +137,8 @@ int main(int argc, char** argv) {
       penalties::v1::UpsertMeasuresRequest measures;
       Fill(city.at("measures"), measures.mutable_measures(), penalties_path);
       penalties::v1::UpsertResponse measures_result;
-      Send(code, token, [&](grpc::ClientContext* ctx) {
-        return penalties_stub->UpsertMeasures(ctx, measures, &measures_result);
-      });
+      Send(code, token,
+           [&](grpc::ClientContext* ctx) { return penalties_stub->UpsertMeasures(ctx, measures, &measures_result); });
       tally.Add("coercive measures", measures_result.results());
     }
     // Withdrawals and releases: each as its city, the record's fields without "city".

@@ -68,23 +68,19 @@ class LineFinder {
   const std::string& text_;
 };
 
-std::string Where(const std::string& file, int line) {
-  return line > 0 ? file + ":" + std::to_string(line) : file;
-}
+std::string Where(const std::string& file, int line) { return line > 0 ? file + ":" + std::to_string(line) : file; }
 
 bool IsValidRegion(std::string_view region) {
   if (region.empty() || region.front() == '-' || region.back() == '-') return false;
   if (region.find("--") != std::string_view::npos) return false;
-  return std::all_of(region.begin(), region.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  return std::all_of(region.begin(), region.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 // "cn-14-01" -> {"cn", "cn-14", "cn-14-01"}: the regions whose files apply, in order.
 std::vector<std::string> RegionChain(std::string_view region) {
   std::vector<std::string> chain;
-  for (size_t dash = region.find('-'); dash != std::string_view::npos;
-       dash = region.find('-', dash + 1)) {
+  for (size_t dash = region.find('-'); dash != std::string_view::npos; dash = region.find('-', dash + 1)) {
     chain.emplace_back(region.substr(0, dash));
   }
   chain.emplace_back(region);
@@ -99,8 +95,7 @@ const char* WeekdayName(sys_days date) {
 
 class FileParser {
  public:
-  FileParser(std::string name, const std::string& text)
-      : name_(std::move(name)), text_(text), lines_(text) {}
+  FileParser(std::string name, const std::string& text) : name_(std::move(name)), text_(text), lines_(text) {}
 
   Checked<CalendarFile> Parse() {
     try {
@@ -116,28 +111,26 @@ class FileParser {
     try {
       doc = json::parse(text_);
     } catch (const json::parse_error& e) {
-      return Fail(lines_.LineAt(e.byte > 0 ? e.byte - 1 : 0),
-                  std::string("malformed JSON: ") + e.what());
+      return Fail(lines_.LineAt(e.byte > 0 ? e.byte - 1 : 0), std::string("malformed JSON: ") + e.what());
     }
     if (!doc.is_object()) return Fail(0, "the top level must be a JSON object");
 
     CalendarFile file;
     file.name = name_;
-    if (!doc.contains("region") || !doc["region"].is_string() ||
-        !IsValidRegion(doc["region"].get<std::string>())) {
+    if (!doc.contains("region") || !doc["region"].is_string() || !IsValidRegion(doc["region"].get<std::string>())) {
       return Fail(0, R"("region" must be a string such as "cn" or "cn-14")");
     }
     file.region = doc["region"].get<std::string>();
-    if (!doc.contains("year") || !doc["year"].is_number_integer() ||
-        doc["year"].get<int64_t>() < kMinYear || doc["year"].get<int64_t>() > kMaxYear) {
-      return Fail(0, "\"year\" must be an integer between " + std::to_string(kMinYear) + " and " +
-                         std::to_string(kMaxYear));
+    if (!doc.contains("year") || !doc["year"].is_number_integer() || doc["year"].get<int64_t>() < kMinYear ||
+        doc["year"].get<int64_t>() > kMaxYear) {
+      return Fail(
+          0, "\"year\" must be an integer between " + std::to_string(kMinYear) + " and " + std::to_string(kMaxYear));
     }
     file.year = doc["year"].get<int>();
     const std::string expected_name = file.region + "-" + std::to_string(file.year) + ".json";
     if (fs::path(name_).filename() != expected_name) {
-      return Fail(0, "a file for region \"" + file.region + "\", year " +
-                         std::to_string(file.year) + " must be named " + expected_name);
+      return Fail(0, "a file for region \"" + file.region + "\", year " + std::to_string(file.year) +
+                         " must be named " + expected_name);
     }
     if (std::string error = CheckSource(doc); !error.empty()) return Fail(0, error);
     if (std::string error = ReadHolidays(doc, file); !error.empty()) return {.error = error};
@@ -151,16 +144,14 @@ class FileParser {
     return {.error = Where(name_, line) + ": " + problem};
   }
 
-  std::string AtDate(std::string_view list, std::string_view date_text,
-                     const std::string& problem) const {
+  std::string AtDate(std::string_view list, std::string_view date_text, const std::string& problem) const {
     return Where(name_, lines_.LineOf(list, date_text)) + ": " + std::string(list) + ": " + problem;
   }
 
   static std::string CheckSource(const json& doc) {
     const auto it = doc.find("source");
-    if (it == doc.end() || !it->is_object() || !it->contains("name") ||
-        !(*it)["name"].is_string() || (*it)["name"].get<std::string>().empty() ||
-        !it->contains("date") || !(*it)["date"].is_string() ||
+    if (it == doc.end() || !it->is_object() || !it->contains("name") || !(*it)["name"].is_string() ||
+        (*it)["name"].get<std::string>().empty() || !it->contains("date") || !(*it)["date"].is_string() ||
         !ParseIsoDate((*it)["date"].get<std::string>())) {
       return R"("source" must be {"name": "<notice>", "date": "YYYY-MM-DD"})";
     }
@@ -175,11 +166,9 @@ class FileParser {
     }
     const std::string text = value.get<std::string>();
     const std::optional<sys_days> date = ParseIsoDate(text);
-    if (!date)
-      return {.error = AtDate(list, text, "\"" + text + "\" is not a valid date (YYYY-MM-DD)")};
+    if (!date) return {.error = AtDate(list, text, "\"" + text + "\" is not a valid date (YYYY-MM-DD)")};
     if (static_cast<int>(std::chrono::year_month_day{*date}.year()) != year) {
-      return {.error =
-                  AtDate(list, text, text + " is outside the file's year " + std::to_string(year))};
+      return {.error = AtDate(list, text, text + " is outside the file's year " + std::to_string(year))};
     }
     return {.value = *date};
   }
@@ -190,28 +179,23 @@ class FileParser {
       return Where(name_, 0) + R"(: "holidays" must be a list of {"name", "from", "to"})";
     }
     for (const json& entry : *it) {
-      if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
-          !entry.contains("from")) {
+      if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() || !entry.contains("from")) {
         return Where(name_, 0) + ": holidays: " + entry.dump() +
                R"( must be {"name": "...", "from": "YYYY-MM-DD", "to": "YYYY-MM-DD"})";
       }
       const Checked<sys_days> from = ReadDate(kHolidays, entry["from"], file.year);
       if (!from.ok()) return from.error;
-      const Checked<sys_days> to =
-          entry.contains("to") ? ReadDate(kHolidays, entry["to"], file.year) : from;
+      const Checked<sys_days> to = entry.contains("to") ? ReadDate(kHolidays, entry["to"], file.year) : from;
       if (!to.ok()) return to.error;
       const std::string from_text = FormatIsoDate(*from.value);
       if (*to.value < *from.value) {
-        return AtDate(
-            kHolidays, from_text,
-            "range " + from_text + " to " + FormatIsoDate(*to.value) + " ends before it starts");
+        return AtDate(kHolidays, from_text,
+                      "range " + from_text + " to " + FormatIsoDate(*to.value) + " ends before it starts");
       }
       for (sys_days day = *from.value; day <= *to.value; day += std::chrono::days{1}) {
-        const auto [previous, inserted] =
-            holiday_names_.emplace(day, entry["name"].get<std::string>());
+        const auto [previous, inserted] = holiday_names_.emplace(day, entry["name"].get<std::string>());
         if (!inserted) {
-          return AtDate(kHolidays, from_text,
-                        FormatIsoDate(day) + " is already a holiday (" + previous->second + ")");
+          return AtDate(kHolidays, from_text, FormatIsoDate(day) + " is already a holiday (" + previous->second + ")");
         }
         holiday_lines_.emplace(day, lines_.LineOf(kHolidays, from_text));
         file.holidays.push_back(day);
@@ -234,14 +218,13 @@ class FileParser {
         const int line = holiday_lines_.at(*date.value);
         return AtDate(kMakeupWorkingDays, text,
                       text + " is also a holiday (" + holiday->second +
-                          (line > 0 ? ", line " + std::to_string(line) : std::string()) +
-                          "); a date cannot be both");
+                          (line > 0 ? ", line " + std::to_string(line) : std::string()) + "); a date cannot be both");
       }
       const unsigned weekday = std::chrono::weekday{*date.value}.c_encoding();
       if (weekday != 0 && weekday != 6) {
-        return AtDate(kMakeupWorkingDays, text,
-                      text + " is a " + WeekdayName(*date.value) +
-                          "; a make-up working day must be a Saturday or Sunday");
+        return AtDate(
+            kMakeupWorkingDays, text,
+            text + " is a " + WeekdayName(*date.value) + "; a make-up working day must be a Saturday or Sunday");
       }
       if (!seen.insert(*date.value).second) {
         return AtDate(kMakeupWorkingDays, text, text + " is listed twice");
@@ -269,8 +252,7 @@ Checked<CalendarFile> ReadCalendarFile(const fs::path& path) {
 
 Checked<WorkingDayCalendar> LoadCalendar(const fs::path& directory, std::string_view region) {
   if (!IsValidRegion(region)) {
-    return {.error =
-                "region \"" + std::string(region) + "\" is not of the form \"cn\" or \"cn-14\""};
+    return {.error = "region \"" + std::string(region) + "\" is not of the form \"cn\" or \"cn-14\""};
   }
   // error_code overloads throughout: a reload reports a filesystem problem, it never throws.
   std::error_code error;
@@ -303,17 +285,16 @@ Checked<WorkingDayCalendar> LoadCalendar(const fs::path& directory, std::string_
   std::map<int, std::map<sys_days, bool>> declared;
   for (const auto& [depth, file] : applicable) {
     if (depth > 0 && !declared.contains(file.year)) {
-      return {.error = file.name + ": overlay for " + std::to_string(file.year) +
-                       " has no national file " + chain.front() + "-" + std::to_string(file.year) +
-                       ".json"};
+      return {.error = file.name + ": overlay for " + std::to_string(file.year) + " has no national file " +
+                       chain.front() + "-" + std::to_string(file.year) + ".json"};
     }
     std::map<sys_days, bool>& days = declared[file.year];
     for (sys_days day : file.holidays) days[day] = false;
     for (sys_days day : file.makeup_working_days) days[day] = true;
   }
   if (declared.empty()) {
-    return {.error = directory.string() + ": no calendar file for region \"" + chain.front() +
-                     "\" (expected e.g. " + chain.front() + "-2026.json)"};
+    return {.error = directory.string() + ": no calendar file for region \"" + chain.front() + "\" (expected e.g. " +
+                     chain.front() + "-2026.json)"};
   }
 
   std::vector<YearSchedule> years;

@@ -16,7 +16,6 @@ namespace gongkai::common {
 //
 // Errors name the file, the line where it can be found, the list and the date,
 // e.g. `cn-2026.json:21: makeup_working_days: 2026-02-16 is also a holiday ...`.
-Checked<WorkingDayCalendar> LoadCalendar(const std::filesystem::path& directory,
-                                         std::string_view region);
+Checked<WorkingDayCalendar> LoadCalendar(const std::filesystem::path& directory, std::string_view region);
 
 }  // namespace gongkai::common

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/calendar/calendar_store.h"
+#include "common/calendar/calendar_in_use.h"
 #include "common/calendar/calendar_test_support.h"
 
 namespace gongkai::common {
@@ -21,8 +21,7 @@ using testing_support::Mentions;
 using testing_support::ScratchDir;
 
 // A calendar file with the given lists (JSON fragments), one entry per line.
-std::string CalendarFile(std::string_view region, int year, std::string_view holidays,
-                         std::string_view makeup) {
+std::string CalendarFile(std::string_view region, int year, std::string_view holidays, std::string_view makeup) {
   return "{\n"
          "  \"region\": \"" +
          std::string(region) +
@@ -41,8 +40,7 @@ std::string CalendarFile(std::string_view region, int year, std::string_view hol
 }
 
 // Test-only: the real 2027 schedule is not published yet, so none ships.
-constexpr std::string_view kTest2027Holidays =
-    R"(    {"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"})";
+constexpr std::string_view kTest2027Holidays = R"(    {"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"})";
 
 TEST(CalendarLoader, LoadsTheShippedNationalFiles) {
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(CalendarDataDir(), "cn");
@@ -53,10 +51,9 @@ TEST(CalendarLoader, LoadsTheShippedNationalFiles) {
 
 TEST(CalendarLoader, RejectsDateThatIsBothHolidayAndMakeUpWorkingDay) {
   ScratchDir dir;
-  dir.Write(
-      "cn-2026.json",
-      CalendarFile("cn", 2026, R"(    {"name": "春节", "from": "2026-02-15", "to": "2026-02-23"})",
-                   R"(    "2026-02-14",
+  dir.Write("cn-2026.json",
+            CalendarFile("cn", 2026, R"(    {"name": "春节", "from": "2026-02-15", "to": "2026-02-23"})",
+                         R"(    "2026-02-14",
     "2026-02-21")"));
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(dir.path(), "cn");
   ASSERT_FALSE(loaded.ok());
@@ -67,12 +64,10 @@ TEST(CalendarLoader, RejectsDateThatIsBothHolidayAndMakeUpWorkingDay) {
 TEST(CalendarLoader, RejectsDateOutsideTheFileYear) {
   ScratchDir dir;
   dir.Write("cn-2026.json",
-            CalendarFile("cn", 2026,
-                         R"(    {"name": "元旦", "from": "2025-12-31", "to": "2026-01-03"})", ""));
+            CalendarFile("cn", 2026, R"(    {"name": "元旦", "from": "2025-12-31", "to": "2026-01-03"})", ""));
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(dir.path(), "cn");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_TRUE(Mentions(loaded.error,
-                       "cn-2026.json:6: holidays: 2025-12-31 is outside the file's year 2026"));
+  EXPECT_TRUE(Mentions(loaded.error, "cn-2026.json:6: holidays: 2025-12-31 is outside the file's year 2026"));
 }
 
 TEST(CalendarLoader, RejectsImpossibleDate) {
@@ -80,8 +75,7 @@ TEST(CalendarLoader, RejectsImpossibleDate) {
   dir.Write("cn-2026.json", CalendarFile("cn", 2026, "", R"(    "2026-02-30")"));
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(dir.path(), "cn");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_TRUE(Mentions(loaded.error,
-                       "cn-2026.json:9: makeup_working_days: \"2026-02-30\" is not a valid date"));
+  EXPECT_TRUE(Mentions(loaded.error, "cn-2026.json:9: makeup_working_days: \"2026-02-30\" is not a valid date"));
 }
 
 TEST(CalendarLoader, RejectsMalformedJsonWithItsLine) {
@@ -103,14 +97,12 @@ TEST(CalendarLoader, RejectsMakeUpWorkingDayThatIsAlreadyAWeekday) {
 
 TEST(CalendarLoader, RejectsOverlappingHolidays) {
   ScratchDir dir;
-  dir.Write("cn-2026.json",
-            CalendarFile("cn", 2026, R"(    {"name": "A", "from": "2026-05-01", "to": "2026-05-05"},
+  dir.Write("cn-2026.json", CalendarFile("cn", 2026, R"(    {"name": "A", "from": "2026-05-01", "to": "2026-05-05"},
     {"name": "B", "from": "2026-05-04", "to": "2026-05-06"})",
-                         ""));
+                                         ""));
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(dir.path(), "cn");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_TRUE(
-      Mentions(loaded.error, "cn-2026.json:7: holidays: 2026-05-04 is already a holiday (A)"));
+  EXPECT_TRUE(Mentions(loaded.error, "cn-2026.json:7: holidays: 2026-05-04 is already a holiday (A)"));
 }
 
 TEST(CalendarLoader, RejectsFileNamedForAnotherYear) {
@@ -118,9 +110,7 @@ TEST(CalendarLoader, RejectsFileNamedForAnotherYear) {
   dir.Write("cn-2027.json", CalendarFile("cn", 2026, "", ""));
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(dir.path(), "cn");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_TRUE(
-      Mentions(loaded.error,
-               "cn-2027.json: a file for region \"cn\", year 2026 must be named cn-2026.json"));
+  EXPECT_TRUE(Mentions(loaded.error, "cn-2027.json: a file for region \"cn\", year 2026 must be named cn-2026.json"));
 }
 
 TEST(CalendarLoader, RejectsOverlayForAYearWithoutItsNationalFile) {
@@ -129,8 +119,7 @@ TEST(CalendarLoader, RejectsOverlayForAYearWithoutItsNationalFile) {
   dir.Write("cn-14-2027.json", CalendarFile("cn-14", 2027, "", ""));
   const Checked<WorkingDayCalendar> loaded = LoadCalendar(dir.path(), "cn-14");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_TRUE(Mentions(loaded.error,
-                       "cn-14-2027.json: overlay for 2027 has no national file cn-2027.json"));
+  EXPECT_TRUE(Mentions(loaded.error, "cn-14-2027.json: overlay for 2027 has no national file cn-2027.json"));
 }
 
 TEST(CalendarLoader, RejectsDirectoryWithoutNationalFiles) {
@@ -143,18 +132,15 @@ TEST(CalendarLoader, RejectsDirectoryWithoutNationalFiles) {
 TEST(CalendarLoader, ProvincialOverlayAddsLocalHolidayOnlyForThatProvince) {
   ScratchDir dir;
   dir.CopyShippedFiles();
-  dir.Write("cn-14-2026.json",
-            CalendarFile("cn-14", 2026, R"(    {"name": "local day", "from": "2026-03-10"})", ""));
-  dir.Write(
-      "cn-15-2026.json",
-      CalendarFile("cn-15", 2026, R"(    {"name": "other local day", "from": "2026-03-11"})", ""));
+  dir.Write("cn-14-2026.json", CalendarFile("cn-14", 2026, R"(    {"name": "local day", "from": "2026-03-10"})", ""));
+  dir.Write("cn-15-2026.json",
+            CalendarFile("cn-15", 2026, R"(    {"name": "other local day", "from": "2026-03-11"})", ""));
 
   const Checked<WorkingDayCalendar> shanxi = LoadCalendar(dir.path(), "cn-14");
   ASSERT_TRUE(shanxi.ok()) << shanxi.error;
   EXPECT_FALSE(shanxi.value->IsWorkingDay(D("2026-03-10")).value);
   EXPECT_TRUE(shanxi.value->IsWorkingDay(D("2026-03-11")).value);
-  EXPECT_FALSE(shanxi.value->IsWorkingDay(D("2026-02-16")).value)
-      << "national holidays still apply";
+  EXPECT_FALSE(shanxi.value->IsWorkingDay(D("2026-02-16")).value) << "national holidays still apply";
   EXPECT_EQ(Iso(shanxi.value->AddWorkingDays(D("2026-03-09"), 1).value), "2026-03-11");
 
   const Checked<WorkingDayCalendar> national = LoadCalendar(dir.path(), "cn");
@@ -162,15 +148,15 @@ TEST(CalendarLoader, ProvincialOverlayAddsLocalHolidayOnlyForThatProvince) {
   EXPECT_TRUE(national.value->IsWorkingDay(D("2026-03-10")).value);
 }
 
-TEST(CalendarStore, StartsWithTheEmptyProvisionalCalendar) {
-  const CalendarStore store(CalendarDataDir(), "cn");
+TEST(CalendarInUse, StartsWithTheEmptyProvisionalCalendar) {
+  const CalendarInUse store(CalendarDataDir(), "cn");
   EXPECT_TRUE(store.Current()->IsWorkingDay(D("2026-02-16")).provisional);
 }
 
-TEST(CalendarStore, DeadlineIntoNextYearBecomesFinalWhenThatYearIsLoaded) {
+TEST(CalendarInUse, DeadlineIntoNextYearBecomesFinalWhenThatYearIsLoaded) {
   ScratchDir dir;
   dir.CopyShippedFiles();
-  CalendarStore store(dir.path(), "cn");
+  CalendarInUse store(dir.path(), "cn");
   ASSERT_EQ(store.Reload(), std::nullopt);
 
   // Decided Mon 2026-12-28, 7 WD: Dec 29, 30, 31, then 2027 by weekends only.
@@ -185,15 +171,14 @@ TEST(CalendarStore, DeadlineIntoNextYearBecomesFinalWhenThatYearIsLoaded) {
   EXPECT_FALSE(after.provisional);
 }
 
-TEST(CalendarStore, FailedReloadKeepsTheCalendarInUse) {
+TEST(CalendarInUse, FailedReloadKeepsTheCalendarInUse) {
   ScratchDir dir;
   dir.CopyShippedFiles();
-  CalendarStore store(dir.path(), "cn");
+  CalendarInUse store(dir.path(), "cn");
   ASSERT_EQ(store.Reload(), std::nullopt);
   const std::shared_ptr<const WorkingDayCalendar> in_use = store.Current();
 
-  dir.Write("cn-2027.json",
-            CalendarFile("cn", 2027, R"(    {"name": "x", "from": "2027-02-30"})", ""));
+  dir.Write("cn-2027.json", CalendarFile("cn", 2027, R"(    {"name": "x", "from": "2027-02-30"})", ""));
   const std::optional<std::string> error = store.Reload();
   ASSERT_TRUE(error.has_value());
   EXPECT_TRUE(Mentions(*error, "cn-2027.json:6: holidays: \"2027-02-30\""));
@@ -201,10 +186,10 @@ TEST(CalendarStore, FailedReloadKeepsTheCalendarInUse) {
   EXPECT_FALSE(store.Current()->IsWorkingDay(D("2026-02-16")).value);
 }
 
-TEST(CalendarStore, ReadersNeverSeeAPartialCalendarWhileReloading) {
+TEST(CalendarInUse, ReadersNeverSeeAPartialCalendarWhileReloading) {
   ScratchDir dir;
   dir.CopyShippedFiles();
-  CalendarStore store(dir.path(), "cn");
+  CalendarInUse store(dir.path(), "cn");
   ASSERT_EQ(store.Reload(), std::nullopt);
   std::atomic<bool> stop = false;
   std::atomic<int> wrong = 0;

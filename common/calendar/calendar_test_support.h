@@ -21,9 +21,7 @@
 namespace gongkai::common {
 
 // Readable gtest failure messages for the calendar's own types.
-inline void PrintTo(TimelinessStatus status, std::ostream* out) {
-  *out << TimelinessStatusName(status);
-}
+inline void PrintTo(TimelinessStatus status, std::ostream* out) { *out << TimelinessStatusName(status); }
 
 template <typename T>
 void PrintTo(const CalendarAnswer<T>& answer, std::ostream* out) {
@@ -45,8 +43,7 @@ namespace gongkai::common::testing_support {
 inline std::filesystem::path CalendarDataDir() {
   const char* dir = std::getenv("GONGKAI_CALENDAR_DIR");
   if (dir == nullptr || *dir == '\0') {
-    ADD_FAILURE()
-        << "GONGKAI_CALENDAR_DIR is not set; run through ctest or point it at data/calendar";
+    ADD_FAILURE() << "GONGKAI_CALENDAR_DIR is not set; run through ctest or point it at data/calendar";
     return "data/calendar";
   }
   return dir;
@@ -84,9 +81,8 @@ class ScratchDir {
  public:
   ScratchDir() {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            ("calendar_" + std::string(test->test_suite_name()) + "_" + test->name() + "_" +
-             std::to_string(::getpid()));
+    path_ = std::filesystem::path(::testing::TempDir()) / ("calendar_" + std::string(test->test_suite_name()) + "_" +
+                                                           test->name() + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

@@ -16,22 +16,19 @@ constexpr std::array<DeadlineRule, kRecordKindCount> kDefaultRules{{
     {RecordKind::kInspectionPlan, DayCount::kWorkingDays, 20, "plan approved"},
     {RecordKind::kSpotCheckResult, DayCount::kWorkingDays, 20, "check ended"},
     {RecordKind::kPenaltyDecision, DayCount::kWorkingDays, 7, "decision date"},
-    {RecordKind::kPenaltyWithdrawal, DayCount::kWorkingDays, 3,
-     "decision changed, revoked or found illegal"},
+    {RecordKind::kPenaltyWithdrawal, DayCount::kWorkingDays, 3, "decision changed, revoked or found illegal"},
     {RecordKind::kCoerciveMeasure, DayCount::kWorkingDays, 7, "measure taken"},
     {RecordKind::kCaseReview, DayCount::kWorkingDays, 15, "review ended"},
     {RecordKind::kSpecialSupervision, DayCount::kWorkingDays, 30, "supervision ended"},
     {RecordKind::kAssessment, DayCount::kWorkingDays, 20, "plan approved or results concluded"},
     {RecordKind::kConsultation, DayCount::kWorkingDays, 5, "consultation received"},
-    {RecordKind::kRequestReply, DayCount::kWorkingDays, 20,
-     "request received (or corrected request received)"},
+    {RecordKind::kRequestReply, DayCount::kWorkingDays, 20, "request received (or corrected request received)"},
 }};
 
 constexpr std::array<std::string_view, kRecordKindCount> kNames{
-    "qualification_list", "powers_item",       "discretion_benchmark", "officer",
-    "inspection_plan",    "spot_check_result", "penalty_decision",     "penalty_withdrawal",
-    "coercive_measure",   "case_review",       "special_supervision",  "assessment",
-    "consultation",       "request_reply",
+    "qualification_list",  "powers_item",      "discretion_benchmark", "officer",          "inspection_plan",
+    "spot_check_result",   "penalty_decision", "penalty_withdrawal",   "coercive_measure", "case_review",
+    "special_supervision", "assessment",       "consultation",         "request_reply",
 };
 
 // Rules are looked up by the enum's value.
@@ -90,13 +87,10 @@ Checked<DeadlineEngine> DeadlineEngine::WithOverrides(std::string_view json_obje
     if (!kind) return {.error = CountError(name, "unknown record kind")};
     DeadlineRule& rule = engine.rules_[static_cast<size_t>(*kind)];
     if (rule.day_count == DayCount::kAnnualByJanuary31) {
-      return {.error =
-                  CountError(name, "follows the annual rule (by 31 January) and takes no count")};
+      return {.error = CountError(name, "follows the annual rule (by 31 January) and takes no count")};
     }
-    const nlohmann::json& count =
-        value.is_object() && value.contains("count") ? value["count"] : value;
-    if (!count.is_number_integer() || count.get<int64_t>() <= 0 ||
-        count.get<int64_t>() > kMaxCount) {
+    const nlohmann::json& count = value.is_object() && value.contains("count") ? value["count"] : value;
+    if (!count.is_number_integer() || count.get<int64_t>() <= 0 || count.get<int64_t>() > kMaxCount) {
       return {.error = CountError(name, "count must be a positive whole number of days up to " +
                                             std::to_string(kMaxCount) + ", got " + count.dump())};
     }
@@ -107,8 +101,7 @@ Checked<DeadlineEngine> DeadlineEngine::WithOverrides(std::string_view json_obje
       }
       const std::string days = value.value("days", std::string("working"));
       if (days != "working" && days != "calendar") {
-        return {.error = CountError(
-                    name, "\"days\" must be \"working\" or \"calendar\", got \"" + days + "\"")};
+        return {.error = CountError(name, "\"days\" must be \"working\" or \"calendar\", got \"" + days + "\"")};
       }
       rule.day_count = days == "calendar" ? DayCount::kCalendarDays : DayCount::kWorkingDays;
     }
@@ -116,12 +109,9 @@ Checked<DeadlineEngine> DeadlineEngine::WithOverrides(std::string_view json_obje
   return {.value = std::move(engine)};
 }
 
-const DeadlineRule& DeadlineEngine::Rule(RecordKind kind) const {
-  return rules_[static_cast<size_t>(kind)];
-}
+const DeadlineRule& DeadlineEngine::Rule(RecordKind kind) const { return rules_[static_cast<size_t>(kind)]; }
 
-Deadline DeadlineEngine::DeadlineOf(const WorkingDayCalendar& calendar, RecordKind kind,
-                                    sys_days clock_start) const {
+Deadline DeadlineEngine::DeadlineOf(const WorkingDayCalendar& calendar, RecordKind kind, sys_days clock_start) const {
   const DeadlineRule& rule = Rule(kind);
   switch (rule.day_count) {
     case DayCount::kWorkingDays: {
@@ -149,11 +139,9 @@ CalendarAnswer<sys_days> DeadlineEngine::Due(const WorkingDayCalendar& calendar,
   return DeadlineOf(calendar, kind, clock_start).due;
 }
 
-Timeliness DeadlineEngine::Assess(const WorkingDayCalendar& calendar, RecordKind kind,
-                                  sys_days clock_start, std::optional<sys_days> done,
-                                  sys_days today) const {
-  return AssessDeadline(calendar, clock_start, DeadlineOf(calendar, kind, clock_start), done,
-                        today);
+Timeliness DeadlineEngine::Assess(const WorkingDayCalendar& calendar, RecordKind kind, sys_days clock_start,
+                                  std::optional<sys_days> done, sys_days today) const {
+  return AssessDeadline(calendar, clock_start, DeadlineOf(calendar, kind, clock_start), done, today);
 }
 
 }  // namespace gongkai::common

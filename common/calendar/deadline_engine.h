@@ -68,15 +68,13 @@ class DeadlineEngine {
   const DeadlineRule& Rule(RecordKind kind) const;
   const std::array<DeadlineRule, kRecordKindCount>& rules() const { return rules_; }
 
-  Deadline DeadlineOf(const WorkingDayCalendar& calendar, RecordKind kind,
-                      std::chrono::sys_days clock_start) const;
+  Deadline DeadlineOf(const WorkingDayCalendar& calendar, RecordKind kind, std::chrono::sys_days clock_start) const;
 
   CalendarAnswer<std::chrono::sys_days> Due(const WorkingDayCalendar& calendar, RecordKind kind,
                                             std::chrono::sys_days clock_start) const;
 
-  Timeliness Assess(const WorkingDayCalendar& calendar, RecordKind kind,
-                    std::chrono::sys_days clock_start, std::optional<std::chrono::sys_days> done,
-                    std::chrono::sys_days today) const;
+  Timeliness Assess(const WorkingDayCalendar& calendar, RecordKind kind, std::chrono::sys_days clock_start,
+                    std::optional<std::chrono::sys_days> done, std::chrono::sys_days today) const;
 
  private:
   std::array<DeadlineRule, kRecordKindCount> rules_;

@@ -14,8 +14,7 @@ using testing_support::Mentions;
 using testing_support::NationalCalendar;
 
 Timeliness AssessPenalty(std::optional<sys_days> done, sys_days today) {
-  return DeadlineEngine().Assess(NationalCalendar(), RecordKind::kPenaltyDecision, D("2026-02-12"),
-                                 done, today);
+  return DeadlineEngine().Assess(NationalCalendar(), RecordKind::kPenaltyDecision, D("2026-02-12"), done, today);
 }
 
 TEST(DeadlineEngine, DefaultsFollowTheDomainTable) {
@@ -92,13 +91,11 @@ TEST(DeadlineEngine, UnpublishedPastTwiceTheLimitIsVeryOverdue) {
 }
 
 TEST(DeadlineEngine, ProvinceCanShortenALimit) {
-  const Checked<DeadlineEngine> engine =
-      DeadlineEngine::WithOverrides(R"({"penalty_decision": 5})");
+  const Checked<DeadlineEngine> engine = DeadlineEngine::WithOverrides(R"({"penalty_decision": 5})");
   ASSERT_TRUE(engine.ok()) << engine.error;
   EXPECT_EQ(engine.value->Rule(RecordKind::kPenaltyDecision).count, 5);
   EXPECT_EQ(engine.value->Rule(RecordKind::kCoerciveMeasure).count, 7);
-  EXPECT_EQ(Iso(engine.value->Due(NationalCalendar(), RecordKind::kPenaltyDecision, D("2026-02-12"))
-                    .value),
+  EXPECT_EQ(Iso(engine.value->Due(NationalCalendar(), RecordKind::kPenaltyDecision, D("2026-02-12")).value),
             "2026-02-26");
 }
 
@@ -106,35 +103,21 @@ TEST(DeadlineEngine, CalendarDayLimitEndingOnAHolidayMovesToTheNextWorkingDay) {
   const Checked<DeadlineEngine> engine =
       DeadlineEngine::WithOverrides(R"({"consultation": {"count": 10, "days": "calendar"}})");
   ASSERT_TRUE(engine.ok()) << engine.error;
-  EXPECT_EQ(
-      Iso(engine.value->Due(NationalCalendar(), RecordKind::kConsultation, D("2026-09-21")).value),
-      "2026-10-08");
-  EXPECT_EQ(
-      Iso(engine.value->Due(NationalCalendar(), RecordKind::kConsultation, D("2026-03-02")).value),
-      "2026-03-12");
+  EXPECT_EQ(Iso(engine.value->Due(NationalCalendar(), RecordKind::kConsultation, D("2026-09-21")).value), "2026-10-08");
+  EXPECT_EQ(Iso(engine.value->Due(NationalCalendar(), RecordKind::kConsultation, D("2026-03-02")).value), "2026-03-12");
 }
 
 TEST(DeadlineEngine, OverrideErrorsNameTheKind) {
-  const auto error = [](std::string_view json) {
-    return DeadlineEngine::WithOverrides(json).error;
-  };
-  EXPECT_TRUE(
-      Mentions(error(R"({"penalty_decison": 5})"), "\"penalty_decison\": unknown record kind"));
-  EXPECT_TRUE(Mentions(
-      error(R"({"coercive_measure": 0})"),
-      "\"coercive_measure\": count must be a positive whole number of days up to 365, got 0"));
-  EXPECT_TRUE(
-      Mentions(error(R"({"officer": -3})"), "\"officer\": count must be a positive whole number"));
-  EXPECT_TRUE(Mentions(error(R"({"case_review": "ten"})"),
-                       "\"case_review\": count must be a positive whole number"));
-  EXPECT_TRUE(Mentions(error(R"({"case_review": 2.5})"),
-                       "\"case_review\": count must be a positive whole number"));
-  EXPECT_TRUE(
-      Mentions(error(R"({"special_supervision": 3000})"), "\"special_supervision\": count"));
-  EXPECT_TRUE(Mentions(error(R"({"qualification_list": 10})"),
-                       "\"qualification_list\": follows the annual rule"));
-  EXPECT_TRUE(Mentions(error(R"({"assessment": {"count": 5, "days": "lunar"}})"),
-                       "\"assessment\": \"days\""));
+  const auto error = [](std::string_view json) { return DeadlineEngine::WithOverrides(json).error; };
+  EXPECT_TRUE(Mentions(error(R"({"penalty_decison": 5})"), "\"penalty_decison\": unknown record kind"));
+  EXPECT_TRUE(Mentions(error(R"({"coercive_measure": 0})"),
+                       "\"coercive_measure\": count must be a positive whole number of days up to 365, got 0"));
+  EXPECT_TRUE(Mentions(error(R"({"officer": -3})"), "\"officer\": count must be a positive whole number"));
+  EXPECT_TRUE(Mentions(error(R"({"case_review": "ten"})"), "\"case_review\": count must be a positive whole number"));
+  EXPECT_TRUE(Mentions(error(R"({"case_review": 2.5})"), "\"case_review\": count must be a positive whole number"));
+  EXPECT_TRUE(Mentions(error(R"({"special_supervision": 3000})"), "\"special_supervision\": count"));
+  EXPECT_TRUE(Mentions(error(R"({"qualification_list": 10})"), "\"qualification_list\": follows the annual rule"));
+  EXPECT_TRUE(Mentions(error(R"({"assessment": {"count": 5, "days": "lunar"}})"), "\"assessment\": \"days\""));
   EXPECT_TRUE(Mentions(error(R"({"penalty_decision": 5,})"), "malformed JSON"));
   EXPECT_TRUE(Mentions(error("[5]"), "expected an object"));
 }
@@ -146,8 +129,7 @@ TEST(DeadlineEngine, QualificationListIsDueBy31JanuaryOfItsYear) {
     return engine.Assess(calendar, RecordKind::kQualificationList, D("2026-01-01"), done, today);
   };
   // 31 January 2026 is a Saturday; the annual date does not move.
-  const CalendarAnswer<sys_days> due =
-      engine.Due(calendar, RecordKind::kQualificationList, D("2026-01-01"));
+  const CalendarAnswer<sys_days> due = engine.Due(calendar, RecordKind::kQualificationList, D("2026-01-01"));
   EXPECT_EQ(due, (CalendarAnswer<sys_days>{D("2026-01-31"), false}));
   EXPECT_EQ(assess(D("2026-01-31"), D("2026-02-10")).status, TimelinessStatus::kOnTime);
   EXPECT_EQ(assess(std::nullopt, D("2026-01-31")).status, TimelinessStatus::kPending);
@@ -156,8 +138,7 @@ TEST(DeadlineEngine, QualificationListIsDueBy31JanuaryOfItsYear) {
   EXPECT_EQ(overdue.lag_working_days, 2);  // Mon Feb 2, Tue Feb 3.
   EXPECT_EQ(assess(std::nullopt, D("2026-03-02")).status, TimelinessStatus::kOverdue);
   EXPECT_EQ(assess(std::nullopt, D("2026-03-03")).status, TimelinessStatus::kVeryOverdue);
-  EXPECT_EQ(Iso(engine.Due(calendar, RecordKind::kQualificationList, D("2027-01-01")).value),
-            "2027-01-31");
+  EXPECT_EQ(Iso(engine.Due(calendar, RecordKind::kQualificationList, D("2027-01-01")).value), "2027-01-31");
 }
 
 TEST(DeadlineEngine, DueDateInAnUnloadedYearIsProvisional) {

@@ -23,8 +23,7 @@ std::optional<std::chrono::sys_days> ParseIsoDate(std::string_view text) {
   const int month = ReadDigits(text, 5, 2);
   const int day = ReadDigits(text, 8, 2);
   if (year < 0 || month < 0 || day < 0) return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year{year},
-                                         std::chrono::month{static_cast<unsigned>(month)},
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                                          std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_days{date};
@@ -36,6 +35,10 @@ std::string FormatIsoDate(std::chrono::sys_days date) {
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buffer;
+}
+
+std::string FormatIsoDate(const std::optional<std::chrono::sys_days>& date) {
+  return date ? FormatIsoDate(*date) : std::string();
 }
 
 }  // namespace gongkai::common

@@ -16,5 +16,7 @@ inline bool IsIsoDate(std::string_view text) { return ParseIsoDate(text).has_val
 
 // Formats as "YYYY-MM-DD".
 std::string FormatIsoDate(std::chrono::sys_days date);
+// "" for no date.
+std::string FormatIsoDate(const std::optional<std::chrono::sys_days>& date);
 
 }  // namespace gongkai::common

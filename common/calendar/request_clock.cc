@@ -30,24 +30,21 @@ struct PausedDue {
 
 std::string Lowercase(std::string_view text) {
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
   return lower;
 }
 
 // Pauses of every consultation, clipped to the running clock and merged so that
 // overlapping consultations pause it once.
-std::vector<Pause> MergedPauses(const std::vector<Consultation>& consultations,
-                                sys_days clock_start, sys_days as_of) {
+std::vector<Pause> MergedPauses(const std::vector<Consultation>& consultations, sys_days clock_start, sys_days as_of) {
   std::vector<Pause> pauses;
   for (const Consultation& consultation : consultations) {
     const sys_days after = std::max(consultation.started, clock_start);
     const sys_days through = consultation.answered.value_or(as_of);
     if (through > after) pauses.push_back({after, through});
   }
-  std::sort(pauses.begin(), pauses.end(),
-            [](const Pause& a, const Pause& b) { return a.after < b.after; });
+  std::sort(pauses.begin(), pauses.end(), [](const Pause& a, const Pause& b) { return a.after < b.after; });
   std::vector<Pause> merged;
   for (const Pause& pause : pauses) {
     if (!merged.empty() && pause.after <= merged.back().through) {
@@ -82,40 +79,26 @@ Deadline WorkingDayDeadline(const WorkingDayCalendar& calendar, sys_days start, 
 
 std::string_view RequestEventTypeName(RequestEventType type) {
   switch (type) {
-    case RequestEventType::kReceived:
-      return "RECEIVED";
-    case RequestEventType::kCorrectionNotice:
-      return "CORRECTION_NOTICE";
-    case RequestEventType::kCorrectedReceived:
-      return "CORRECTED_RECEIVED";
-    case RequestEventType::kAbandoned:
-      return "ABANDONED";
-    case RequestEventType::kConsultationStarted:
-      return "CONSULTATION_STARTED";
-    case RequestEventType::kConsultationAnswered:
-      return "CONSULTATION_ANSWERED";
-    case RequestEventType::kExtension:
-      return "EXTENSION";
-    case RequestEventType::kReplied:
-      return "REPLIED";
-    case RequestEventType::kWithdrawn:
-      return "WITHDRAWN";
+    case RequestEventType::kReceived: return "RECEIVED";
+    case RequestEventType::kCorrectionNotice: return "CORRECTION_NOTICE";
+    case RequestEventType::kCorrectedReceived: return "CORRECTED_RECEIVED";
+    case RequestEventType::kAbandoned: return "ABANDONED";
+    case RequestEventType::kConsultationStarted: return "CONSULTATION_STARTED";
+    case RequestEventType::kConsultationAnswered: return "CONSULTATION_ANSWERED";
+    case RequestEventType::kExtension: return "EXTENSION";
+    case RequestEventType::kReplied: return "REPLIED";
+    case RequestEventType::kWithdrawn: return "WITHDRAWN";
   }
   return "UNKNOWN";
 }
 
 std::string_view RequestStateName(RequestState state) {
   switch (state) {
-    case RequestState::kOpen:
-      return "OPEN";
-    case RequestState::kAwaitingCorrection:
-      return "AWAITING_CORRECTION";
-    case RequestState::kReplied:
-      return "REPLIED";
-    case RequestState::kAbandoned:
-      return "ABANDONED";
-    case RequestState::kWithdrawn:
-      return "WITHDRAWN";
+    case RequestState::kOpen: return "OPEN";
+    case RequestState::kAwaitingCorrection: return "AWAITING_CORRECTION";
+    case RequestState::kReplied: return "REPLIED";
+    case RequestState::kAbandoned: return "ABANDONED";
+    case RequestState::kWithdrawn: return "WITHDRAWN";
   }
   return "UNKNOWN";
 }
@@ -124,24 +107,17 @@ RequestEvent RequestEvent::Received(sys_days date, ReceiptChannel channel) {
   return {.type = RequestEventType::kReceived, .date = date, .channel = channel};
 }
 RequestEvent RequestEvent::CorrectionNotice(sys_days date, sys_days correction_due) {
-  return {
-      .type = RequestEventType::kCorrectionNotice, .date = date, .correction_due = correction_due};
+  return {.type = RequestEventType::kCorrectionNotice, .date = date, .correction_due = correction_due};
 }
 RequestEvent RequestEvent::CorrectedReceived(sys_days date) {
   return {.type = RequestEventType::kCorrectedReceived, .date = date};
 }
-RequestEvent RequestEvent::Abandoned(sys_days date) {
-  return {.type = RequestEventType::kAbandoned, .date = date};
-}
+RequestEvent RequestEvent::Abandoned(sys_days date) { return {.type = RequestEventType::kAbandoned, .date = date}; }
 RequestEvent RequestEvent::ConsultationStarted(sys_days date, std::string id) {
-  return {.type = RequestEventType::kConsultationStarted,
-          .date = date,
-          .consultation_id = std::move(id)};
+  return {.type = RequestEventType::kConsultationStarted, .date = date, .consultation_id = std::move(id)};
 }
 RequestEvent RequestEvent::ConsultationAnswered(sys_days date, std::string id) {
-  return {.type = RequestEventType::kConsultationAnswered,
-          .date = date,
-          .consultation_id = std::move(id)};
+  return {.type = RequestEventType::kConsultationAnswered, .date = date, .consultation_id = std::move(id)};
 }
 RequestEvent RequestEvent::Extension(sys_days date, int working_days, std::string approver) {
   return {.type = RequestEventType::kExtension,
@@ -149,12 +125,8 @@ RequestEvent RequestEvent::Extension(sys_days date, int working_days, std::strin
           .extension_working_days = working_days,
           .approver = std::move(approver)};
 }
-RequestEvent RequestEvent::Replied(sys_days date) {
-  return {.type = RequestEventType::kReplied, .date = date};
-}
-RequestEvent RequestEvent::Withdrawn(sys_days date) {
-  return {.type = RequestEventType::kWithdrawn, .date = date};
-}
+RequestEvent RequestEvent::Replied(sys_days date) { return {.type = RequestEventType::kReplied, .date = date}; }
+RequestEvent RequestEvent::Withdrawn(sys_days date) { return {.type = RequestEventType::kWithdrawn, .date = date}; }
 
 RequestClockRules RequestClockRules::FromDeadlines(const DeadlineEngine& engine) {
   RequestClockRules rules;
@@ -178,14 +150,11 @@ struct RequestHistory {
 };
 
 // Applies `event` to `history`; returns why it is impossible, or "".
-std::string Apply(const RequestEvent& event, const RequestClockRules& rules,
-                  RequestHistory& history) {
-  const auto consultation =
-      std::find_if(history.consultations.begin(), history.consultations.end(),
-                   [&](const Consultation& c) { return c.id == event.consultation_id; });
+std::string Apply(const RequestEvent& event, const RequestClockRules& rules, RequestHistory& history) {
+  const auto consultation = std::find_if(history.consultations.begin(), history.consultations.end(),
+                                         [&](const Consultation& c) { return c.id == event.consultation_id; });
   switch (event.type) {
-    case RequestEventType::kReceived:
-      return "a request is received once; a corrected request is CORRECTED_RECEIVED";
+    case RequestEventType::kReceived: return "a request is received once; a corrected request is CORRECTED_RECEIVED";
     case RequestEventType::kCorrectionNotice:
       if (history.notice) {
         return "a second correction notice; Art. 30 requires one notice naming everything to "
@@ -200,8 +169,7 @@ std::string Apply(const RequestEvent& event, const RequestClockRules& rules,
     case RequestEventType::kCorrectedReceived:
       if (!history.notice) return "a corrected request without a correction notice";
       if (history.corrected_on) {
-        return "the corrected request was already received on " +
-               FormatIsoDate(*history.corrected_on);
+        return "the corrected request was already received on " + FormatIsoDate(*history.corrected_on);
       }
       history.corrected_on = event.date;
       history.clock_start = event.date;
@@ -213,8 +181,7 @@ std::string Apply(const RequestEvent& event, const RequestClockRules& rules,
         return "the corrected request was received on " + FormatIsoDate(*history.corrected_on);
       }
       if (event.date <= *history.notice->correction_due) {
-        return "the correction due date " + FormatIsoDate(*history.notice->correction_due) +
-               " has not passed";
+        return "the correction due date " + FormatIsoDate(*history.notice->correction_due) + " has not passed";
       }
       history.state = RequestState::kAbandoned;
       history.clock_ran = false;
@@ -241,10 +208,9 @@ std::string Apply(const RequestEvent& event, const RequestClockRules& rules,
       return "";
     case RequestEventType::kExtension:
       if (history.extension) return "a second extension; Art. 33 allows one";
-      if (event.extension_working_days <= 0 ||
-          event.extension_working_days > rules.max_extension_working_days) {
-        return "an extension of " + std::to_string(event.extension_working_days) +
-               " working days; it must be 1 to " + std::to_string(rules.max_extension_working_days);
+      if (event.extension_working_days <= 0 || event.extension_working_days > rules.max_extension_working_days) {
+        return "an extension of " + std::to_string(event.extension_working_days) + " working days; it must be 1 to " +
+               std::to_string(rules.max_extension_working_days);
       }
       if (event.approver.empty()) return "an extension needs its approver";
       if (history.state != RequestState::kOpen) return "extension while awaiting the correction";
@@ -266,12 +232,10 @@ std::string Apply(const RequestEvent& event, const RequestClockRules& rules,
   return "unknown event type";
 }
 
-Checked<RequestHistory> ReadHistory(std::span<const RequestEvent> events,
-                                    const RequestClockRules& rules) {
+Checked<RequestHistory> ReadHistory(std::span<const RequestEvent> events, const RequestClockRules& rules) {
   const auto describe = [&](size_t i) {
-    return "event " + std::to_string(i + 1) + " (" +
-           std::string(RequestEventTypeName(events[i].type)) + " " + FormatIsoDate(events[i].date) +
-           "): ";
+    return "event " + std::to_string(i + 1) + " (" + std::string(RequestEventTypeName(events[i].type)) + " " +
+           FormatIsoDate(events[i].date) + "): ";
   };
   if (events.empty()) return {.error = "no events: the first event must be RECEIVED"};
   if (events[0].type != RequestEventType::kReceived) {
@@ -284,14 +248,13 @@ Checked<RequestHistory> ReadHistory(std::span<const RequestEvent> events,
     const RequestEvent& event = events[i];
     std::string reason;
     if (history.closed_on) {
-      reason = "no step may follow once the request was " +
-               Lowercase(RequestStateName(history.state)) + " on " +
+      reason = "no step may follow once the request was " + Lowercase(RequestStateName(history.state)) + " on " +
                FormatIsoDate(*history.closed_on);
     } else if (event.date < history.received) {
       reason = "dated before receipt on " + FormatIsoDate(history.received);
     } else if (event.date < events[i - 1].date) {
-      reason = "dated before the previous event (" + FormatIsoDate(events[i - 1].date) +
-               "); events must be in date order";
+      reason =
+          "dated before the previous event (" + FormatIsoDate(events[i - 1].date) + "); events must be in date order";
     } else {
       reason = Apply(event, rules, history);
     }
@@ -303,8 +266,7 @@ Checked<RequestHistory> ReadHistory(std::span<const RequestEvent> events,
 }  // namespace
 
 Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& calendar,
-                                                   std::span<const RequestEvent> events,
-                                                   sys_days today) const {
+                                                   std::span<const RequestEvent> events, sys_days today) const {
   const Checked<RequestHistory> read = ReadHistory(events, rules_);
   if (!read.ok()) return {.error = read.error};
   const RequestHistory& history = *read.value;
@@ -322,28 +284,25 @@ Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& cal
   if (history.notice) {
     add_step(RequestStep::kCorrectionNotice, "",
              AssessDeadline(calendar, report.received,
-                            WorkingDayDeadline(calendar, report.received,
-                                               rules_.correction_notice_working_days),
+                            WorkingDayDeadline(calendar, report.received, rules_.correction_notice_working_days),
                             history.notice->date, as_of));
   }
   for (const Consultation& consultation : history.consultations) {
     add_step(RequestStep::kConsultation, consultation.id,
              AssessDeadline(calendar, consultation.started,
-                            WorkingDayDeadline(calendar, consultation.started,
-                                               rules_.consultation_working_days),
+                            WorkingDayDeadline(calendar, consultation.started, rules_.consultation_working_days),
                             consultation.answered, as_of));
   }
 
-  report.limit_working_days = rules_.reply_working_days +
-                              (history.extension ? history.extension->extension_working_days : 0);
+  report.limit_working_days =
+      rules_.reply_working_days + (history.extension ? history.extension->extension_working_days : 0);
   if (report.state == RequestState::kAwaitingCorrection || !history.clock_ran) {
     report.working_days_left = report.limit_working_days;
     return {.value = std::move(report)};
   }
 
   const std::vector<Pause> pauses = MergedPauses(history.consultations, report.clock_start, as_of);
-  const PausedDue reply =
-      DueAfterPauses(calendar, report.clock_start, report.limit_working_days, pauses);
+  const PausedDue reply = DueAfterPauses(calendar, report.clock_start, report.limit_working_days, pauses);
   report.due = reply.due;
   report.provisional = report.provisional || reply.due.provisional;
 
@@ -352,8 +311,7 @@ Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& cal
     report.provisional = report.provisional || elapsed.provisional;
     for (const Pause& pause : reply.counted_pauses) {
       if (as_of <= pause.after) break;
-      const CalendarAnswer<int> paused =
-          calendar.WorkingDaysBetween(pause.after, std::min(pause.through, as_of));
+      const CalendarAnswer<int> paused = calendar.WorkingDaysBetween(pause.after, std::min(pause.through, as_of));
       report.paused_working_days += paused.value;
       report.provisional = report.provisional || paused.provisional;
     }
@@ -365,16 +323,12 @@ Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& cal
     const CalendarAnswer<sys_days> original =
         DueAfterPauses(calendar, report.clock_start, rules_.reply_working_days, pauses).due;
     add_step(RequestStep::kExtension, "",
-             AssessDeadline(calendar, report.clock_start, {original, original},
-                            history.extension->date, as_of));
+             AssessDeadline(calendar, report.clock_start, {original, original}, history.extension->date, as_of));
   }
   if (report.state != RequestState::kWithdrawn) {
-    const Deadline deadline{reply.due,
-                            calendar.AddWorkingDays(reply.due.value, report.limit_working_days)};
-    const std::optional<sys_days> replied =
-        report.state == RequestState::kReplied ? history.closed_on : std::nullopt;
-    add_step(RequestStep::kReply, "",
-             AssessDeadline(calendar, report.clock_start, deadline, replied, as_of));
+    const Deadline deadline{reply.due, calendar.AddWorkingDays(reply.due.value, report.limit_working_days)};
+    const std::optional<sys_days> replied = report.state == RequestState::kReplied ? history.closed_on : std::nullopt;
+    add_step(RequestStep::kReply, "", AssessDeadline(calendar, report.clock_start, deadline, replied, as_of));
   }
   return {.value = std::move(report)};
 }

@@ -42,8 +42,7 @@ struct RequestEvent {
   std::string approver = {};                                 // kExtension.
 
   static RequestEvent Received(std::chrono::sys_days date, ReceiptChannel channel);
-  static RequestEvent CorrectionNotice(std::chrono::sys_days date,
-                                       std::chrono::sys_days correction_due);
+  static RequestEvent CorrectionNotice(std::chrono::sys_days date, std::chrono::sys_days correction_due);
   static RequestEvent CorrectedReceived(std::chrono::sys_days date);
   static RequestEvent Abandoned(std::chrono::sys_days date);
   static RequestEvent ConsultationStarted(std::chrono::sys_days date, std::string id);
@@ -116,8 +115,7 @@ class RequestClock {
   explicit RequestClock(RequestClockRules rules = {}) : rules_(rules) {}
 
   // `events` in the order they happened (equal dates keep their order).
-  Checked<RequestClockReport> Evaluate(const WorkingDayCalendar& calendar,
-                                       std::span<const RequestEvent> events,
+  Checked<RequestClockReport> Evaluate(const WorkingDayCalendar& calendar, std::span<const RequestEvent> events,
                                        std::chrono::sys_days today) const;
 
  private:

@@ -16,8 +16,7 @@ using testing_support::Mentions;
 using testing_support::NationalCalendar;
 using Event = RequestEvent;
 
-Checked<RequestClockReport> Evaluate(const std::vector<RequestEvent>& events,
-                                     std::string_view today) {
+Checked<RequestClockReport> Evaluate(const std::vector<RequestEvent>& events, std::string_view today) {
   return RequestClock().Evaluate(NationalCalendar(), events, D(today));
 }
 
@@ -27,8 +26,7 @@ RequestClockReport EvaluateOk(const std::vector<RequestEvent>& events, std::stri
   return report.ok() ? *report.value : RequestClockReport{};
 }
 
-const RequestStepTimeliness* FindStep(const RequestClockReport& report, RequestStep step,
-                                      std::string_view id = "") {
+const RequestStepTimeliness* FindStep(const RequestClockReport& report, RequestStep step, std::string_view id = "") {
   for (const RequestStepTimeliness& found : report.steps) {
     if (found.step == step && found.consultation_id == id) return &found;
   }
@@ -36,9 +34,7 @@ const RequestStepTimeliness* FindStep(const RequestClockReport& report, RequestS
   return nullptr;
 }
 
-std::string DueOf(const RequestClockReport& report) {
-  return report.due ? Iso(report.due->value) : "none";
-}
+std::string DueOf(const RequestClockReport& report) { return report.due ? Iso(report.due->value) : "none"; }
 
 // Mon 2026-03-02 + 20 WD is Mon 2026-03-30.
 const Event kReceived = Event::Received(D("2026-03-02"), ReceiptChannel::kOnline);
@@ -54,8 +50,7 @@ TEST(RequestClock, PlainRequestIsDueTwentyWorkingDaysAfterReceipt) {
 }
 
 TEST(RequestClock, ReplyByTheDueDateIsOnTime) {
-  const RequestClockReport report =
-      EvaluateOk({kReceived, Event::Replied(D("2026-03-27"))}, "2026-05-01");
+  const RequestClockReport report = EvaluateOk({kReceived, Event::Replied(D("2026-03-27"))}, "2026-05-01");
   EXPECT_EQ(report.state, RequestState::kReplied);
   EXPECT_EQ(report.working_days_used, 19) << "counted up to the reply, not to today";
   EXPECT_EQ(FindStep(report, RequestStep::kReply)->timeliness.status, TimelinessStatus::kOnTime);
@@ -79,8 +74,7 @@ TEST(RequestClock, CorrectionRestartsTheClockFromTheCorrectedRequest) {
   EXPECT_EQ(waiting.state, RequestState::kAwaitingCorrection);
   EXPECT_EQ(waiting.due, std::nullopt);
   EXPECT_EQ(waiting.working_days_used, 0);
-  EXPECT_EQ(FindStep(waiting, RequestStep::kCorrectionNotice)->timeliness.status,
-            TimelinessStatus::kOnTime);
+  EXPECT_EQ(FindStep(waiting, RequestStep::kCorrectionNotice)->timeliness.status, TimelinessStatus::kOnTime);
 
   const RequestClockReport corrected =
       EvaluateOk({kReceived, notice, Event::CorrectedReceived(D("2026-03-16"))}, "2026-03-17");
@@ -91,8 +85,8 @@ TEST(RequestClock, CorrectionRestartsTheClockFromTheCorrectedRequest) {
 }
 
 TEST(RequestClock, CorrectionNoticeIsDueWithinSevenWorkingDaysOfReceipt) {
-  const RequestClockReport report = EvaluateOk(
-      {kReceived, Event::CorrectionNotice(D("2026-03-12"), D("2026-03-27"))}, "2026-03-13");
+  const RequestClockReport report =
+      EvaluateOk({kReceived, Event::CorrectionNotice(D("2026-03-12"), D("2026-03-27"))}, "2026-03-13");
   const Timeliness& notice = FindStep(report, RequestStep::kCorrectionNotice)->timeliness;
   EXPECT_EQ(Iso(notice.due), "2026-03-11");
   EXPECT_EQ(notice.status, TimelinessStatus::kLate);
@@ -101,8 +95,7 @@ TEST(RequestClock, CorrectionNoticeIsDueWithinSevenWorkingDaysOfReceipt) {
 
 TEST(RequestClock, UncorrectedRequestIsAbandonedOnceTheCorrectionDateHasPassed) {
   const Event notice = Event::CorrectionNotice(D("2026-03-05"), D("2026-03-20"));
-  const RequestClockReport report =
-      EvaluateOk({kReceived, notice, Event::Abandoned(D("2026-03-23"))}, "2026-04-30");
+  const RequestClockReport report = EvaluateOk({kReceived, notice, Event::Abandoned(D("2026-03-23"))}, "2026-04-30");
   EXPECT_EQ(report.state, RequestState::kAbandoned);
   EXPECT_EQ(report.due, std::nullopt);
   EXPECT_EQ(report.steps.size(), 1u) << "only the correction notice is assessed";
@@ -112,8 +105,7 @@ TEST(RequestClock, UncorrectedRequestIsAbandonedOnceTheCorrectionDateHasPassed) 
 // Sat Oct 10 are make-up days). The consultation runs from Thu Sep 24 to
 // Fri Oct 9, across Mid-Autumn and National Day: Sep 28, 29, 30, Oct 8, 9 do
 // not count, so the reply is due five working days later, Fri 2026-10-23.
-const Event kReceivedBeforeNationalDay =
-    Event::Received(D("2026-09-14"), ReceiptChannel::kInPerson);
+const Event kReceivedBeforeNationalDay = Event::Received(D("2026-09-14"), ReceiptChannel::kInPerson);
 
 TEST(RequestClock, ConsultationPausesTheClockAcrossNationalDay2026) {
   const RequestClockReport plain = EvaluateOk({kReceivedBeforeNationalDay}, "2026-09-15");
@@ -127,19 +119,16 @@ TEST(RequestClock, ConsultationPausesTheClockAcrossNationalDay2026) {
   EXPECT_EQ(report.paused_working_days, 5);
   EXPECT_EQ(report.working_days_used, 11);
   EXPECT_EQ(report.working_days_left, 9);
-  const Timeliness& consultation =
-      FindStep(report, RequestStep::kConsultation, "owner")->timeliness;
+  const Timeliness& consultation = FindStep(report, RequestStep::kConsultation, "owner")->timeliness;
   EXPECT_EQ(Iso(consultation.due), "2026-10-22");
   EXPECT_EQ(consultation.status, TimelinessStatus::kOnTime);
 }
 
 TEST(RequestClock, UnansweredConsultationKeepsPausingUntilToday) {
-  const std::vector<Event> events = {kReceivedBeforeNationalDay,
-                                     Event::ConsultationStarted(D("2026-09-24"), "owner")};
+  const std::vector<Event> events = {kReceivedBeforeNationalDay, Event::ConsultationStarted(D("2026-09-24"), "owner")};
   EXPECT_EQ(DueOf(EvaluateOk(events, "2026-10-09")), "2026-10-23");
   EXPECT_EQ(DueOf(EvaluateOk(events, "2026-10-12")), "2026-10-27");
-  EXPECT_EQ(FindStep(EvaluateOk(events, "2026-10-12"), RequestStep::kConsultation, "owner")
-                ->timeliness.status,
+  EXPECT_EQ(FindStep(EvaluateOk(events, "2026-10-12"), RequestStep::kConsultation, "owner")->timeliness.status,
             TimelinessStatus::kPending);
 }
 
@@ -148,28 +137,25 @@ TEST(RequestClock, LateConsultationAnswerIsReportedWithItsLag) {
       EvaluateOk({kReceivedBeforeNationalDay, Event::ConsultationStarted(D("2026-09-24"), "owner"),
                   Event::ConsultationAnswered(D("2026-10-23"), "owner")},
                  "2026-10-23");
-  const Timeliness& consultation =
-      FindStep(report, RequestStep::kConsultation, "owner")->timeliness;
+  const Timeliness& consultation = FindStep(report, RequestStep::kConsultation, "owner")->timeliness;
   EXPECT_EQ(consultation.status, TimelinessStatus::kLate);
   EXPECT_EQ(consultation.lag_working_days, 1);
 }
 
 TEST(RequestClock, OverlappingConsultationsPauseTheClockOnce) {
-  const RequestClockReport report =
-      EvaluateOk({kReceivedBeforeNationalDay, Event::ConsultationStarted(D("2026-09-24"), "owner"),
-                  Event::ConsultationStarted(D("2026-09-28"), "bureau"),
-                  Event::ConsultationAnswered(D("2026-10-08"), "bureau"),
-                  Event::ConsultationAnswered(D("2026-10-09"), "owner")},
-                 "2026-10-12");
+  const RequestClockReport report = EvaluateOk(
+      {kReceivedBeforeNationalDay, Event::ConsultationStarted(D("2026-09-24"), "owner"),
+       Event::ConsultationStarted(D("2026-09-28"), "bureau"), Event::ConsultationAnswered(D("2026-10-08"), "bureau"),
+       Event::ConsultationAnswered(D("2026-10-09"), "owner")},
+      "2026-10-12");
   EXPECT_EQ(DueOf(report), "2026-10-23");
   EXPECT_EQ(report.paused_working_days, 5);
 }
 
 TEST(RequestClock, ConsultationStartedAfterTheDueDateDoesNotMoveIt) {
-  const RequestClockReport report =
-      EvaluateOk({kReceived, Event::ConsultationStarted(D("2026-03-31"), "late"),
-                  Event::ConsultationAnswered(D("2026-04-10"), "late")},
-                 "2026-04-13");
+  const RequestClockReport report = EvaluateOk({kReceived, Event::ConsultationStarted(D("2026-03-31"), "late"),
+                                                Event::ConsultationAnswered(D("2026-04-10"), "late")},
+                                               "2026-04-13");
   EXPECT_EQ(DueOf(report), "2026-03-30");
   EXPECT_EQ(FindStep(report, RequestStep::kReply)->timeliness.status, TimelinessStatus::kOverdue);
 }
@@ -180,8 +166,7 @@ TEST(RequestClock, ExtensionAddsItsWorkingDaysToTheDueDate) {
   EXPECT_EQ(DueOf(report), "2026-04-14");
   EXPECT_EQ(report.limit_working_days, 30);
   EXPECT_EQ(report.working_days_left, 9);
-  EXPECT_EQ(FindStep(report, RequestStep::kExtension)->timeliness.status,
-            TimelinessStatus::kOnTime);
+  EXPECT_EQ(FindStep(report, RequestStep::kExtension)->timeliness.status, TimelinessStatus::kOnTime);
   EXPECT_EQ(FindStep(report, RequestStep::kReply)->timeliness.status, TimelinessStatus::kPending);
 }
 
@@ -192,18 +177,16 @@ TEST(RequestClock, ExtensionGrantedAfterTheOriginalDueDateIsLate) {
 }
 
 TEST(RequestClock, WithdrawnRequestHasNoReplyStep) {
-  const RequestClockReport report =
-      EvaluateOk({kReceived, Event::Withdrawn(D("2026-03-05"))}, "2026-06-01");
+  const RequestClockReport report = EvaluateOk({kReceived, Event::Withdrawn(D("2026-03-05"))}, "2026-06-01");
   EXPECT_EQ(report.state, RequestState::kWithdrawn);
   EXPECT_TRUE(report.steps.empty());
   EXPECT_EQ(report.working_days_used, 3);
 }
 
 TEST(RequestClock, WithdrawnWhileAwaitingCorrectionHasNoDueDate) {
-  const RequestClockReport report =
-      EvaluateOk({kReceived, Event::CorrectionNotice(D("2026-03-05"), D("2026-03-20")),
-                  Event::Withdrawn(D("2026-03-09"))},
-                 "2026-06-01");
+  const RequestClockReport report = EvaluateOk(
+      {kReceived, Event::CorrectionNotice(D("2026-03-05"), D("2026-03-20")), Event::Withdrawn(D("2026-03-09"))},
+      "2026-06-01");
   EXPECT_EQ(report.state, RequestState::kWithdrawn);
   EXPECT_EQ(report.due, std::nullopt);
   EXPECT_EQ(report.working_days_used, 0);
@@ -236,19 +219,15 @@ TEST(RequestClock, RejectsImpossibleSequencesWithTheirReason) {
        {kReceived, Event::Replied(D("2026-02-27"))},
        "event 2 (REPLIED 2026-02-27): dated before receipt on 2026-03-02"},
       {"events out of date order",
-       {kReceived, Event::ConsultationStarted(D("2026-03-10"), "a"),
-        Event::ConsultationAnswered(D("2026-03-09"), "a")},
+       {kReceived, Event::ConsultationStarted(D("2026-03-10"), "a"), Event::ConsultationAnswered(D("2026-03-09"), "a")},
        "dated before the previous event (2026-03-10); events must be in date order"},
       {"second extension",
-       {kReceived, Event::Extension(D("2026-03-20"), 5, "A"),
-        Event::Extension(D("2026-03-21"), 5, "A")},
+       {kReceived, Event::Extension(D("2026-03-20"), 5, "A"), Event::Extension(D("2026-03-21"), 5, "A")},
        "a second extension"},
       {"extension over 20 WD",
        {kReceived, Event::Extension(D("2026-03-20"), 21, "A")},
        "an extension of 21 working days; it must be 1 to 20"},
-      {"extension of zero",
-       {kReceived, Event::Extension(D("2026-03-20"), 0, "A")},
-       "an extension of 0 working days"},
+      {"extension of zero", {kReceived, Event::Extension(D("2026-03-20"), 0, "A")}, "an extension of 0 working days"},
       {"extension without approver",
        {kReceived, Event::Extension(D("2026-03-20"), 5, "")},
        "an extension needs its approver"},
@@ -259,8 +238,7 @@ TEST(RequestClock, RejectsImpossibleSequencesWithTheirReason) {
        {kReceived, Event::Withdrawn(D("2026-03-10")), Event::Replied(D("2026-03-11"))},
        "no step may follow once the request was withdrawn on 2026-03-10"},
       {"step after abandonment",
-       {kReceived, notice, Event::Abandoned(D("2026-03-23")),
-        Event::CorrectedReceived(D("2026-03-24"))},
+       {kReceived, notice, Event::Abandoned(D("2026-03-23")), Event::CorrectedReceived(D("2026-03-24"))},
        "no step may follow once the request was abandoned on 2026-03-23"},
       {"answer for an unknown consultation",
        {kReceived, Event::ConsultationAnswered(D("2026-03-10"), "b")},
@@ -285,8 +263,7 @@ TEST(RequestClock, RejectsImpossibleSequencesWithTheirReason) {
        {kReceived, notice, Event::Replied(D("2026-03-10"))},
        "reply while awaiting the correction"},
       {"consultation answered twice",
-       {kReceived, Event::ConsultationStarted(D("2026-03-03"), "a"),
-        Event::ConsultationAnswered(D("2026-03-04"), "a"),
+       {kReceived, Event::ConsultationStarted(D("2026-03-03"), "a"), Event::ConsultationAnswered(D("2026-03-04"), "a"),
         Event::ConsultationAnswered(D("2026-03-05"), "a")},
        "consultation 'a' was already answered on 2026-03-04"},
   };

@@ -4,16 +4,11 @@ namespace gongkai::common {
 
 std::string_view TimelinessStatusName(TimelinessStatus status) {
   switch (status) {
-    case TimelinessStatus::kOnTime:
-      return "ON_TIME";
-    case TimelinessStatus::kLate:
-      return "LATE";
-    case TimelinessStatus::kPending:
-      return "PENDING";
-    case TimelinessStatus::kOverdue:
-      return "OVERDUE";
-    case TimelinessStatus::kVeryOverdue:
-      return "VERY_OVERDUE";
+    case TimelinessStatus::kOnTime: return "ON_TIME";
+    case TimelinessStatus::kLate: return "LATE";
+    case TimelinessStatus::kPending: return "PENDING";
+    case TimelinessStatus::kOverdue: return "OVERDUE";
+    case TimelinessStatus::kVeryOverdue: return "VERY_OVERDUE";
   }
   return "UNKNOWN";
 }
@@ -21,10 +16,8 @@ std::string_view TimelinessStatusName(TimelinessStatus status) {
 Timeliness AssessDeadline(const WorkingDayCalendar& calendar, std::chrono::sys_days clock_start,
                           const Deadline& deadline, std::optional<std::chrono::sys_days> done,
                           std::chrono::sys_days today) {
-  Timeliness result{.clock_start = clock_start,
-                    .due = deadline.due.value,
-                    .done = done,
-                    .provisional = deadline.due.provisional};
+  Timeliness result{
+      .clock_start = clock_start, .due = deadline.due.value, .done = done, .provisional = deadline.due.provisional};
   const std::chrono::sys_days until = done.value_or(today);
   if (until <= deadline.due.value) {
     result.status = done ? TimelinessStatus::kOnTime : TimelinessStatus::kPending;
@@ -36,8 +29,8 @@ Timeliness AssessDeadline(const WorkingDayCalendar& calendar, std::chrono::sys_d
   if (done) {
     result.status = TimelinessStatus::kLate;
   } else {
-    result.status = today > deadline.very_overdue_after.value ? TimelinessStatus::kVeryOverdue
-                                                              : TimelinessStatus::kOverdue;
+    result.status =
+        today > deadline.very_overdue_after.value ? TimelinessStatus::kVeryOverdue : TimelinessStatus::kOverdue;
     result.provisional = result.provisional || deadline.very_overdue_after.provisional;
   }
   return result;

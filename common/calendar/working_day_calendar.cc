@@ -41,17 +41,14 @@ bool IsWeekday(int64_t day) {
   return weekday != 0 && weekday != 6;
 }
 
-int64_t JanuaryFirst(int year) {
-  return DayNumber(sys_days{std::chrono::year{year} / std::chrono::January / 1});
-}
+int64_t JanuaryFirst(int year) { return DayNumber(sys_days{std::chrono::year{year} / std::chrono::January / 1}); }
 
 }  // namespace
 
 WorkingDayCalendar::WorkingDayCalendar(std::string region, std::vector<YearSchedule> years)
     : region_(std::move(region)) {
   if (years.empty()) return;
-  std::sort(years.begin(), years.end(),
-            [](const YearSchedule& a, const YearSchedule& b) { return a.year < b.year; });
+  std::sort(years.begin(), years.end(), [](const YearSchedule& a, const YearSchedule& b) { return a.year < b.year; });
   for (const YearSchedule& schedule : years) loaded_years_.push_back(schedule.year);
   assert(std::adjacent_find(loaded_years_.begin(), loaded_years_.end()) == loaded_years_.end());
 
@@ -78,13 +75,11 @@ WorkingDayCalendar::WorkingDayCalendar(std::string region, std::vector<YearSched
     if (working[i]) working_day_offsets_.push_back(static_cast<int32_t>(i));
   }
 
-  const bool has_gap =
-      loaded_years_.back() - loaded_years_.front() + 1 != static_cast<int>(loaded_years_.size());
+  const bool has_gap = loaded_years_.back() - loaded_years_.front() + 1 != static_cast<int>(loaded_years_.size());
   if (has_gap) {
     unloaded_before_.resize(static_cast<size_t>(span_days) + 1);
     for (int64_t i = 0; i < span_days; ++i) {
-      const int year =
-          static_cast<int>(std::chrono::year_month_day{FromDayNumber(span_begin_ + i)}.year());
+      const int year = static_cast<int>(std::chrono::year_month_day{FromDayNumber(span_begin_ + i)}.year());
       unloaded_before_[i + 1] = unloaded_before_[i] + (IsYearLoaded(year) ? 0 : 1);
     }
   }
@@ -147,8 +142,8 @@ CalendarAnswer<int> WorkingDayCalendar::WorkingDaysBetween(sys_days from, sys_da
   return {static_cast<int>(count), provisional};
 }
 
-CalendarAnswer<std::optional<sys_days>> WorkingDayCalendar::NthWorkingDayOfMonth(
-    std::chrono::year_month month, int n) const {
+CalendarAnswer<std::optional<sys_days>> WorkingDayCalendar::NthWorkingDayOfMonth(std::chrono::year_month month,
+                                                                                 int n) const {
   if (n < 1 || n > 31 || !month.ok()) return {std::nullopt, false};
   const sys_days last_of_previous = sys_days{month / 1} - std::chrono::days{1};
   const CalendarAnswer<sys_days> answer = AddWorkingDays(last_of_previous, n);

@@ -55,13 +55,11 @@ class WorkingDayCalendar {
 
   // Number of working days in (from, to]; negative when to < from, so that
   // WorkingDaysBetween(d, AddWorkingDays(d, n)) == n for every n >= 0.
-  CalendarAnswer<int> WorkingDaysBetween(std::chrono::sys_days from,
-                                         std::chrono::sys_days to) const;
+  CalendarAnswer<int> WorkingDaysBetween(std::chrono::sys_days from, std::chrono::sys_days to) const;
 
   // The n-th (1-based) working day of the month; nullopt when n < 1 or the
   // month has fewer working days (provisional if that rests on an unloaded year).
-  CalendarAnswer<std::optional<std::chrono::sys_days>> NthWorkingDayOfMonth(
-      std::chrono::year_month month, int n) const;
+  CalendarAnswer<std::optional<std::chrono::sys_days>> NthWorkingDayOfMonth(std::chrono::year_month month, int n) const;
 
  private:
   // Day numbers count days since 1970-01-01.

@@ -82,18 +82,16 @@ TEST(WorkingDayCalendar, EveryDayOf2025And2026FollowsTheStateCouncilNotice) {
 TEST(WorkingDayCalendar, EveryListedHolidayIsRest) {
   const WorkingDayCalendar& calendar = NationalCalendar();
   for (const char* day :
-       {"2025-01-01", "2025-01-28", "2025-02-04", "2025-04-04", "2025-05-05", "2025-05-31",
-        "2025-06-02", "2025-10-01", "2025-10-08", "2026-01-01", "2026-01-02", "2026-01-03",
-        "2026-02-15", "2026-02-16", "2026-02-20", "2026-02-23", "2026-04-06", "2026-05-01",
-        "2026-05-05", "2026-06-19", "2026-09-25", "2026-10-01", "2026-10-07"}) {
+       {"2025-01-01", "2025-01-28", "2025-02-04", "2025-04-04", "2025-05-05", "2025-05-31", "2025-06-02", "2025-10-01",
+        "2025-10-08", "2026-01-01", "2026-01-02", "2026-01-03", "2026-02-15", "2026-02-16", "2026-02-20", "2026-02-23",
+        "2026-04-06", "2026-05-01", "2026-05-05", "2026-06-19", "2026-09-25", "2026-10-01", "2026-10-07"}) {
     EXPECT_FALSE(calendar.IsWorkingDay(D(day)).value) << day;
   }
 }
 
 TEST(WorkingDayCalendar, MakeUpSaturdayCountsAsWorkingDay) {
   const WorkingDayCalendar& calendar = NationalCalendar();
-  for (const char* saturday :
-       {"2025-02-08", "2025-10-11", "2026-02-14", "2026-02-28", "2026-05-09", "2026-10-10"}) {
+  for (const char* saturday : {"2025-02-08", "2025-10-11", "2026-02-14", "2026-02-28", "2026-05-09", "2026-10-10"}) {
     EXPECT_EQ(std::chrono::weekday{D(saturday)}, std::chrono::Saturday) << saturday;
     EXPECT_TRUE(calendar.IsWorkingDay(D(saturday)).value) << saturday;
   }
@@ -102,8 +100,7 @@ TEST(WorkingDayCalendar, MakeUpSaturdayCountsAsWorkingDay) {
 
 TEST(WorkingDayCalendar, MakeUpSundayCountsAsWorkingDay) {
   const WorkingDayCalendar& calendar = NationalCalendar();
-  for (const char* sunday :
-       {"2025-01-26", "2025-04-27", "2025-09-28", "2026-01-04", "2026-09-20"}) {
+  for (const char* sunday : {"2025-01-26", "2025-04-27", "2025-09-28", "2026-01-04", "2026-09-20"}) {
     EXPECT_EQ(std::chrono::weekday{D(sunday)}, std::chrono::Sunday) << sunday;
     EXPECT_TRUE(calendar.IsWorkingDay(D(sunday)).value) << sunday;
   }
@@ -151,11 +148,9 @@ TEST(WorkingDayCalendar, NegativeCountWalksBackToEarlierWorkingDays) {
 
 TEST(WorkingDayCalendar, DeadlineRunningIntoUnloadedYearIsProvisional) {
   const WorkingDayCalendar& calendar = NationalCalendar();
-  EXPECT_EQ(calendar.AddWorkingDays(D("2026-12-30"), 1),
-            (CalendarAnswer<sys_days>{D("2026-12-31"), false}));
+  EXPECT_EQ(calendar.AddWorkingDays(D("2026-12-30"), 1), (CalendarAnswer<sys_days>{D("2026-12-31"), false}));
   // Weekends only in 2027: New Year's Day counts until the 2027 notice is loaded.
-  EXPECT_EQ(calendar.AddWorkingDays(D("2026-12-31"), 1),
-            (CalendarAnswer<sys_days>{D("2027-01-01"), true}));
+  EXPECT_EQ(calendar.AddWorkingDays(D("2026-12-31"), 1), (CalendarAnswer<sys_days>{D("2027-01-01"), true}));
   EXPECT_EQ(calendar.IsWorkingDay(D("2027-01-01")), (CalendarAnswer<bool>{true, true}));
   EXPECT_EQ(calendar.IsWorkingDay(D("2024-12-31")), (CalendarAnswer<bool>{true, true}));
   EXPECT_TRUE(calendar.WorkingDaysBetween(D("2026-12-01"), D("2027-01-05")).provisional);
@@ -166,10 +161,8 @@ TEST(WorkingDayCalendar, DeadlineRunningIntoUnloadedYearIsProvisional) {
 TEST(WorkingDayCalendar, EmptyCalendarIsWeekendsOnlyAndAlwaysProvisional) {
   const WorkingDayCalendar calendar;
   EXPECT_EQ(calendar.IsWorkingDay(D("2026-02-16")), (CalendarAnswer<bool>{true, true}));
-  EXPECT_EQ(calendar.AddWorkingDays(D("2026-02-12"), 7),
-            (CalendarAnswer<sys_days>{D("2026-02-23"), true}));
-  EXPECT_EQ(calendar.WorkingDaysBetween(D("1969-12-26"), D("1970-01-09")),
-            (CalendarAnswer<int>{10, true}));
+  EXPECT_EQ(calendar.AddWorkingDays(D("2026-02-12"), 7), (CalendarAnswer<sys_days>{D("2026-02-23"), true}));
+  EXPECT_EQ(calendar.WorkingDaysBetween(D("1969-12-26"), D("1970-01-09")), (CalendarAnswer<int>{10, true}));
 }
 
 // A calendar with 2025 and a made-up 2027 but not 2026, checked against a
@@ -223,13 +216,11 @@ TEST(WorkingDayCalendar, ConstantTimeAnswersMatchADayByDayWalk) {
       if (WalkIsWorking(expected)) remaining += n > 0 ? -1 : 1;
     }
     ASSERT_EQ(calendar.IsWorkingDay(start).value, WalkIsWorking(start)) << Iso(start);
-    ASSERT_EQ(Iso(calendar.AddWorkingDays(start, n).value), Iso(expected))
-        << Iso(start) << " + " << n;
+    ASSERT_EQ(Iso(calendar.AddWorkingDays(start, n).value), Iso(expected)) << Iso(start) << " + " << n;
 
     const sys_days other = base + days{day_in_range(random)};
     int walked = 0;
-    for (sys_days day = std::min(start, other) + days{1}; day <= std::max(start, other);
-         day += days{1}) {
+    for (sys_days day = std::min(start, other) + days{1}; day <= std::max(start, other); day += days{1}) {
       walked += WalkIsWorking(day);
     }
     ASSERT_EQ(calendar.WorkingDaysBetween(start, other).value, start <= other ? walked : -walked)
@@ -265,10 +256,8 @@ TEST(WorkingDayCalendar, NthWorkingDayOfMonthCountsMakeUpDaysAndSkipsHolidays) {
   EXPECT_EQ(calendar.NthWorkingDayOfMonth(february, 17),
             (CalendarAnswer<std::optional<sys_days>>{std::nullopt, false}));
   EXPECT_EQ(calendar.NthWorkingDayOfMonth(february, 0).value, std::nullopt);
-  EXPECT_EQ(Iso(*calendar.NthWorkingDayOfMonth(year{2026} / std::chrono::October, 1).value),
-            "2026-10-08");
-  EXPECT_EQ(Iso(*calendar.NthWorkingDayOfMonth(year{2025} / std::chrono::January, 1).value),
-            "2025-01-02");
+  EXPECT_EQ(Iso(*calendar.NthWorkingDayOfMonth(year{2026} / std::chrono::October, 1).value), "2026-10-08");
+  EXPECT_EQ(Iso(*calendar.NthWorkingDayOfMonth(year{2025} / std::chrono::January, 1).value), "2025-01-02");
   const auto january_2027 = calendar.NthWorkingDayOfMonth(year{2027} / std::chrono::January, 1);
   EXPECT_EQ(Iso(*january_2027.value), "2027-01-01");
   EXPECT_TRUE(january_2027.provisional);

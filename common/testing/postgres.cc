@@ -21,8 +21,8 @@ std::string TestDatabase::AdminUrl() {
 TestDatabase::TestDatabase() {
   static std::atomic<int> counter{0};
   auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-  name_ = "gk_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-          std::to_string(stamp % 1000000);
+  name_ =
+      "gk_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(stamp % 1000000);
   std::string admin = AdminUrl();
   pqxx::connection conn(admin);
   pqxx::nontransaction tx(conn);
@@ -38,6 +38,11 @@ TestDatabase::~TestDatabase() {
   } catch (const std::exception&) {
     // The cluster is thrown away after the run; a leftover database is harmless.
   }
+}
+
+std::unique_ptr<common::PgPool> TestDatabase::MigratedPool(const common::MigrationSet& migrations, int size) const {
+  common::ApplyMigrations(url_, migrations);
+  return std::make_unique<common::PgPool>(url_, size, std::chrono::seconds(5), migrations.schema);
 }
 
 }  // namespace gongkai::testing

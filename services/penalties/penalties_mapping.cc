@@ -1,5 +1,6 @@
 #include "services/penalties/penalties_mapping.h"
 
+#include "common/calendar/iso_date.h"
 #include "common/legal_proto.h"
 
 namespace gongkai::penalties {
@@ -54,7 +55,7 @@ PenaltyDecision DecisionFromProto(const v1::PenaltyDecision& p) {
   const auto& r = p.result();
   d.result = {r.warning(), r.fine_fen(), r.confiscation_fen(), r.suspension_days(), r.licence_revoked(), r.other()};
   d.remedy = RemedyFromProto(p.remedy());
-  d.decision_date = p.decision_date();
+  d.decision_date = common::ParseIsoDate(p.decision_date());
   d.severity = static_cast<CreditSeverity>(p.severity());
   d.legal_application_explanation = p.legal_application_explanation();
   d.benchmark_violation_code = p.benchmark_violation_code();
@@ -80,7 +81,7 @@ void DecisionToProto(const PenaltyDecision& d, v1::PenaltyDecision* p) {
   r->set_licence_revoked(d.result.licence_revoked);
   r->set_other(d.result.other);
   RemedyToProto(d.remedy, p->mutable_remedy());
-  p->set_decision_date(d.decision_date);
+  p->set_decision_date(common::FormatIsoDate(d.decision_date));
   p->set_severity(static_cast<v1::CreditSeverity>(d.severity));
   p->set_legal_application_explanation(d.legal_application_explanation);
   p->set_benchmark_violation_code(d.benchmark_violation_code);
@@ -99,8 +100,8 @@ CoerciveMeasure MeasureFromProto(const v1::CoerciveMeasure& p) {
   m.type = static_cast<MeasureType>(p.type());
   m.object_name = p.object_name();
   m.object_quantity = p.object_quantity();
-  m.period_start = p.period_start();
-  m.period_end = p.period_end();
+  m.period_start = common::ParseIsoDate(p.period_start());
+  m.period_end = common::ParseIsoDate(p.period_end());
   m.release_conditions = p.release_conditions();
   m.necessity_statement = p.necessity_statement();
   m.remedy = RemedyFromProto(p.remedy());
@@ -118,8 +119,8 @@ void MeasureToProto(const CoerciveMeasure& m, v1::CoerciveMeasure* p) {
   p->set_type(static_cast<v1::MeasureType>(m.type));
   p->set_object_name(m.object_name);
   p->set_object_quantity(m.object_quantity);
-  p->set_period_start(m.period_start);
-  p->set_period_end(m.period_end);
+  p->set_period_start(common::FormatIsoDate(m.period_start));
+  p->set_period_end(common::FormatIsoDate(m.period_end));
   p->set_release_conditions(m.release_conditions);
   p->set_necessity_statement(m.necessity_statement);
   RemedyToProto(m.remedy, p->mutable_remedy());

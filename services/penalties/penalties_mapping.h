@@ -5,7 +5,8 @@
 
 namespace gongkai::penalties {
 
-// Proto <-> domain, field by field; no rules here.
+// Proto <-> domain, field by field; no rules here. A date field that does not
+// read as a date (YYYY-MM-DD) comes in as nullopt, which validation names.
 PenaltyDecision DecisionFromProto(const v1::PenaltyDecision& proto);
 void DecisionToProto(const PenaltyDecision& decision, v1::PenaltyDecision* proto);
 CoerciveMeasure MeasureFromProto(const v1::CoerciveMeasure& proto);

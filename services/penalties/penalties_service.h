@@ -1,27 +1,26 @@
 #pragma once
 
-#include <memory>
+#include <string>
+#include <vector>
 
-#include "common/deadlines.h"
+#include "common/batch.h"
 #include "common/disclosure_metrics.h"
 #include "common/identity.h"
-#include "common/scrape_gauges.h"
+#include "common/service_context.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
-#include "services/registry/agency_directory.h"
 #include "services/penalties/penalty_store.h"
+#include "services/registry/registry_client.h"
 
 namespace gongkai::penalties {
 
-struct PenaltiesOptions {
-  int max_batch = 1000;
-};
-
-// The gRPC adapter of the penalties service: proto <-> domain, scope checks
-// against the registry, masking for the public, errors.
+// The gRPC adapter of the penalties service: proto <-> domain, the caller's
+// scope (agencies checked with the registry), errors. Its methods are split
+// over penalties_service.cc (what cities send) and published_service.cc (what
+// is read back).
 class PenaltiesService final : public v1::PenaltiesService::Service {
  public:
-  PenaltiesService(PenaltyStore& store, registry::AgencyDirectory& agencies, const common::IdentitySigner& signer,
-                   const common::Deadlines& deadlines, common::DisclosureMetrics& metrics, PenaltiesOptions options);
+  PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry, common::ServiceContext context,
+                   common::DisclosureMetrics& metrics, int max_batch);
 
   grpc::Status UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
                                v1::UpsertResponse* response) override;
@@ -52,23 +51,16 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
                       google::protobuf::RepeatedPtrField<common::v1::RecordResult>* results);
   // The public form of a stored row, with its timeliness blocks.
   void ToPublished(const RecordRow& row, v1::PublishedRecord* out) const;
-  // Stores a batch's valid rows and its rejections, meters the first
-  // publications, and returns the outcomes for BatchWrite::Settle.
+  // Stores a batch's valid rows and its rejections as published on `today`,
+  // meters the first publications, and returns the outcomes for BatchWrite::Settle.
   std::vector<common::UpsertOutcome> Store(const std::string& city, const std::vector<RecordToStore>& rows,
-                                           const std::vector<common::Rejection>& rejected, const std::string& today);
+                                           const std::vector<common::Rejection>& rejected, common::Date today);
 
   PenaltyStore& store_;
-  registry::AgencyDirectory& agencies_;
-  const common::IdentitySigner& signer_;
-  const common::Deadlines& deadlines_;
+  registry::RegistryClient& registry_;
+  common::ServiceContext context_;
   common::DisclosureMetrics& metrics_;
-  PenaltiesOptions options_;
+  int max_batch_;
 };
-
-// Gauges read from the database at each scrape:
-// gongkai_disclosures_overdue{kind,city} (records rejected and still not
-// stored past their publication deadline) and
-// gongkai_kpi_ratio{kpi="key_domain_timeliness",scope} over the penalty kinds.
-std::shared_ptr<common::ScrapeGauges> MakePenaltyGauges(PenaltyStore& store, const common::Deadlines& deadlines);
 
 }  // namespace gongkai::penalties

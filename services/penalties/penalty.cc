@@ -6,12 +6,14 @@
 #include <string_view>
 
 #include "common/calendar/iso_date.h"
+#include "common/domains.h"
 #include "common/identifiers.h"
 #include "common/text.h"
 
 namespace gongkai::penalties {
 namespace {
 
+using common::Date;
 using common::Violations;
 using std::chrono::sys_days;
 
@@ -22,9 +24,9 @@ constexpr int32_t kMaxSuspensionDays = 3650;
 constexpr std::size_t kMaxSourceId = 64;
 constexpr std::size_t kMinExplanationBytes = 20;
 constexpr std::size_t kMinNecessityBytes = 10;
-constexpr std::string_view kEarliestDecision = "1990-01-01";
+constexpr Date kEarliestDecision{std::chrono::year{1990} / std::chrono::January / 1};
 // The 信用修复管理办法 tiers apply to decisions dated on or after this day.
-constexpr std::string_view kCreditRepairStart = "2026-04-01";
+constexpr Date kCreditRepairStart{std::chrono::year{2026} / std::chrono::April / 1};
 
 constexpr char kMajorRule[] =
     "a major penalty (罚款超过50万元/停产停业超过3个月/吊销许可证件) needs a legal-application "
@@ -166,9 +168,9 @@ void CheckLegalBasis(Violations& out, const std::string& path, std::string_view 
   out.insert(out.end(), found.begin(), found.end());
   for (std::size_t i = 0; i < basis.size(); ++i) {
     const std::string& law = basis[i].law;
-    const std::string field = "[" + std::to_string(i) + "].law";
+    const std::string field = common::At("", static_cast<int>(i)) + ".law";
     // ValidateLegalBasis sees only ASCII blanks; an ideographic space is blank too.
-    if (IsBlank(law) && law.find_first_not_of(" \t\r\n") != std::string::npos) Add(out, list_path, field, "required");
+    if (IsBlank(law) && !common::IsAsciiBlank(law)) Add(out, list_path, field, "required");
     common::CheckTextContent(out, list_path + field, law, false);
   }
 }
@@ -334,52 +336,39 @@ std::size_t SensitiveEnd(const std::vector<Unit>& units, std::size_t start) {
 
 // ---------------------------------------------------------------- dates
 
-struct CalendarDate {
-  int year;
-  unsigned month;
-  unsigned day;
-};
-
-std::optional<CalendarDate> ToCalendarDate(const std::string& iso_date) {
-  const auto parsed = common::ParseIsoDate(iso_date);
-  if (!parsed) return std::nullopt;
-  const std::chrono::year_month_day ymd{*parsed};
-  return CalendarDate{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                      static_cast<unsigned>(ymd.day())};
-}
-
 // The last day the record may stay public: the day before the month
 // anniversary, on which it leaves the public view ("at the maximum").
-std::string LastPublicDay(const std::string& decision_date, int months) {
-  const auto anniversary = common::ParseIsoDate(AddMonths(decision_date, months));
-  if (!anniversary) return "";
-  return common::FormatIsoDate(*anniversary - std::chrono::days{1});
+std::optional<Date> LastPublicDay(Date decision_date, int months) {
+  const auto anniversary = AddMonths(decision_date, months);
+  if (!anniversary) return std::nullopt;
+  return *anniversary - std::chrono::days{1};
 }
 
 }  // namespace
+
+const char* RejectionKind(PenaltyKind kind) { return kind == PenaltyKind::kDecision ? "decision" : "measure"; }
 
 bool IsMajor(const PenaltyResult& result) {
   return result.fine_fen > kMajorFineFen || result.suspension_days > kMajorSuspensionDays || result.licence_revoked;
 }
 
-Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, const std::string& today) {
+Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, Date today) {
   Violations out;
   CheckRecordKey(out, path, d.agency_credit_code, d.source_id, d.source_version);
   CheckText(out, path, ".decision_number", d.decision_number, kNameText, Presence::kRequired);
   CheckText(out, path, ".domain", d.domain, kNameText, Presence::kRequired);
-  const auto decided = common::ParseIsoDate(d.decision_date);
-  CheckParty(out, path, d.party, decided);
+  CheckParty(out, path, d.party, d.decision_date);
   CheckText(out, path, ".facts", d.facts, kLongText, Presence::kRequired);
   CheckLegalBasis(out, path, ".violated", d.violated);
   CheckLegalBasis(out, path, ".applied", d.applied);
   CheckResult(out, path, d.result);
   CheckRemedy(out, path, d.remedy);
-  if (!decided) {
+  if (!d.decision_date) {
     Add(out, path, ".decision_date", "must be a date YYYY-MM-DD");
-  } else if (d.decision_date > today) {
-    Add(out, path, ".decision_date", "must not be after today (" + today + ")");
-  } else if (d.decision_date < kEarliestDecision) {
-    Add(out, path, ".decision_date", "must not be before " + std::string(kEarliestDecision));
+  } else if (*d.decision_date > today) {
+    Add(out, path, ".decision_date", "must not be after today (" + common::FormatIsoDate(today) + ")");
+  } else if (*d.decision_date < kEarliestDecision) {
+    Add(out, path, ".decision_date", "must not be before " + common::FormatIsoDate(kEarliestDecision));
   }
   const int severity = static_cast<int>(d.severity);
   if (severity < 1 || severity > 3) Add(out, path, ".severity", "must be MINOR, GENERAL or SERIOUS");
@@ -387,13 +376,13 @@ Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, c
   return out;
 }
 
-Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, const std::string& today) {
+Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, Date today) {
   Violations out;
   CheckRecordKey(out, path, m.agency_credit_code, m.source_id, m.source_version);
   CheckText(out, path, ".document_number", m.document_number, kNameText, Presence::kRequired);
   CheckText(out, path, ".domain", m.domain, kNameText, Presence::kRequired);
-  const auto start = common::ParseIsoDate(m.period_start);
-  const auto end = common::ParseIsoDate(m.period_end);
+  const auto& start = m.period_start;
+  const auto& end = m.period_end;
   CheckParty(out, path, m.party, start);
   CheckLegalBasis(out, path, ".legal_basis", m.legal_basis);
   const int type = static_cast<int>(m.type);
@@ -402,8 +391,8 @@ Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, co
   CheckText(out, path, ".object_quantity", m.object_quantity, kPlainText, Presence::kRequired);
   if (!start) {
     Add(out, path, ".period_start", "must be a date YYYY-MM-DD");
-  } else if (m.period_start > today) {
-    Add(out, path, ".period_start", "must not be after today (" + today + ")");
+  } else if (*start > today) {
+    Add(out, path, ".period_start", "must not be after today (" + common::FormatIsoDate(today) + ")");
   }
   if (!end) {
     Add(out, path, ".period_end", "must be a date YYYY-MM-DD");
@@ -423,6 +412,31 @@ Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, co
   } else {
     CheckText(out, path, ".necessity_statement", m.necessity_statement, kLongText, Presence::kOptional);
     if (RemedyGiven(m.remedy)) CheckRemedy(out, path, m.remedy);
+  }
+  return out;
+}
+
+void CheckKnownDomain(Violations& out, const std::string& path, const std::string& domain) {
+  if (!domain.empty() && !common::IsKnownDomain(domain)) {
+    Add(out, path, ".domain", "unknown enforcement domain '" + domain + "'");
+  }
+}
+
+bool NamesBenchmark(const PenaltyDecision& d) { return IsMajor(d.result) && !d.benchmark_violation_code.empty(); }
+
+Violations CheckBenchmarkTier(const PenaltyDecision& d, const std::vector<BenchmarkTier>& tiers,
+                              const std::string& path) {
+  Violations out;
+  if (!NamesBenchmark(d)) return out;
+  const auto tier =
+      std::find_if(tiers.begin(), tiers.end(), [&](const BenchmarkTier& t) { return t.level == d.benchmark_tier; });
+  if (tier == tiers.end()) {
+    Add(out, path, ".benchmark_tier",
+        "the city's benchmark " + d.benchmark_violation_code + " has no tier " + std::to_string(d.benchmark_tier));
+  } else if (d.result.fine_fen < tier->min_fen || d.result.fine_fen > tier->max_fen) {
+    Add(out, path, ".result.fine_fen",
+        "outside the range of the benchmark tier named (" + std::to_string(tier->min_fen) + " to " +
+            std::to_string(tier->max_fen) + " fen)");
   }
   return out;
 }
@@ -515,37 +529,35 @@ std::string ScrubFreeText(const std::string& text) {
 }
 
 Retention RetentionOf(const PenaltyDecision& decision) {
-  const auto decided = common::ParseIsoDate(decision.decision_date);
+  const auto& decided = decision.decision_date;
   // A record whose date cannot be read cannot be given a term: keep it private.
-  if (!decided) return {false, ""};
+  if (!decided) return {false, std::nullopt};
   // The flag is the city's word; the ID's birth date is checked as well, so
   // that a flag left unset never publishes a minor.
-  if (decision.party.minor || IdShowsMinor(decision.party, decided)) return {false, ""};
-  if (decision.decision_date < kCreditRepairStart) return {true, ""};
+  if (decision.party.minor || IdShowsMinor(decision.party, decided)) return {false, std::nullopt};
+  if (*decided < kCreditRepairStart) return {true, std::nullopt};
   switch (decision.severity) {
-    case CreditSeverity::kGeneral:
-      return {true, LastPublicDay(decision.decision_date, 12)};
-    case CreditSeverity::kSerious:
-      return {true, LastPublicDay(decision.decision_date, 36)};
+    case CreditSeverity::kGeneral: return {true, LastPublicDay(*decided, 12)};
+    case CreditSeverity::kSerious: return {true, LastPublicDay(*decided, 36)};
     case CreditSeverity::kMinor:
     default:  // no tier, no term: not published
-      return {false, ""};
+      return {false, std::nullopt};
   }
 }
 
-std::string AddMonths(const std::string& iso_date, int months) {
-  const auto date = ToCalendarDate(iso_date);
-  if (!date) return "";
+std::optional<Date> AddMonths(Date date, int months) {
+  const std::chrono::year_month_day ymd{date};
   // In 64 bits, so that any `months` is safe; the result must stay a four-digit year.
-  const int64_t index = static_cast<int64_t>(date->year) * 12 + (date->month - 1) + months;
+  const int64_t index =
+      static_cast<int64_t>(static_cast<int>(ymd.year())) * 12 + (static_cast<unsigned>(ymd.month()) - 1) + months;
   const int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
   const int64_t month = index - year * 12 + 1;
-  if (year < 1 || year > 9999) return "";
+  if (year < 1 || year > 9999) return std::nullopt;
   const std::chrono::year_month_day_last last{
       std::chrono::year{static_cast<int>(year)},
       std::chrono::month_day_last{std::chrono::month{static_cast<unsigned>(month)}}};
-  const unsigned day = std::min(date->day, static_cast<unsigned>(last.day()));
-  return common::FormatIsoDate(sys_days{std::chrono::year_month_day{last.year(), last.month(), std::chrono::day{day}}});
+  const std::chrono::day day = std::min(ymd.day(), last.day());
+  return sys_days{std::chrono::year_month_day{last.year(), last.month(), day}};
 }
 
 }  // namespace gongkai::penalties

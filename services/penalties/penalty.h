@@ -5,10 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/legal.h"
 #include "common/violations.h"
 
 namespace gongkai::penalties {
+
+// The two kinds of record the service publishes.
+enum class PenaltyKind { kDecision = 1, kMeasure = 2 };
+// The kind's name in batch results and rejections: "decision" or "measure".
+const char* RejectionKind(PenaltyKind kind);
 
 // The party a decision or measure is against (当事人).
 struct Party {
@@ -35,9 +41,9 @@ struct PenaltyResult {
 
 // How the party may challenge it (救济途径).
 struct Remedy {
-  std::string review_body;      // 复议机关
-  int32_t review_days = 0;      // 60 by law
-  std::string litigation_court; // 管辖法院
+  std::string review_body;        // 复议机关
+  int32_t review_days = 0;        // 60 by law
+  std::string litigation_court;   // 管辖法院
   int32_t litigation_months = 0;  // 6 by law
 };
 
@@ -53,12 +59,14 @@ struct PenaltyDecision {
   std::string decision_number;  // 文书号
   std::string domain;           // enforcement domain code
   Party party;
-  std::string facts;  // 违法事实
+  std::string facts;                             // 违法事实
   std::vector<common::LegalProvision> violated;  // 违反的规定
   std::vector<common::LegalProvision> applied;   // 处罚依据
   PenaltyResult result;
   Remedy remedy;
-  std::string decision_date;  // YYYY-MM-DD
+  // The decision date; nullopt when the city sent none that reads as a date
+  // (ValidateDecision names it).
+  std::optional<common::Date> decision_date;
   CreditSeverity severity = CreditSeverity::kUnset;
   // Major penalties only (IsMajor): 法律适用说明, naming the benchmark tier used.
   std::string legal_application_explanation;
@@ -81,8 +89,10 @@ struct CoerciveMeasure {
   MeasureType type = MeasureType::kUnset;
   std::string object_name;      // 对象名称
   std::string object_quantity;  // 数量, with its unit
-  std::string period_start;     // YYYY-MM-DD: the measure date (clock start)
-  std::string period_end;       // YYYY-MM-DD
+  // The measure date (the clock start) and the end of the period; nullopt
+  // when the city sent none that reads as a date (ValidateMeasure names it).
+  std::optional<common::Date> period_start;
+  std::optional<common::Date> period_end;
   std::string release_conditions;  // 解除条件及程序
   // Restricting personal liberty also needs these.
   std::string necessity_statement;
@@ -94,15 +104,38 @@ struct CoerciveMeasure {
 bool IsMajor(const PenaltyResult& result);
 
 // Every content rule a decision breaks (DOMAIN.md, "Penalty decision"), field
-// by field under `path`. `today` (YYYY-MM-DD) bounds the decision date.
-// Free text must be valid UTF-8 without control characters and within its
-// length limit; a major penalty needs the legal-application explanation and
-// the benchmark tier.
-common::Violations ValidateDecision(const PenaltyDecision& decision, const std::string& path,
-                                    const std::string& today);
+// by field under `path`. `today` bounds the decision date. Free text must be
+// valid UTF-8 without control characters and within its length limit; a major
+// penalty needs the legal-application explanation and the benchmark tier.
+common::Violations ValidateDecision(const PenaltyDecision& decision, const std::string& path, common::Date today);
 
 // The same for a coercive measure (DOMAIN.md, "Coercive measure").
-common::Violations ValidateMeasure(const CoerciveMeasure& measure, const std::string& path, const std::string& today);
+common::Violations ValidateMeasure(const CoerciveMeasure& measure, const std::string& path, common::Date today);
+
+// A record's enforcement domain must be one the platform knows
+// (common/domains.h): adds the violation of `<path>.domain` when a domain is
+// given and unknown. Kept apart from ValidateDecision and ValidateMeasure,
+// which judge only the field's text.
+void CheckKnownDomain(common::Violations& out, const std::string& path, const std::string& domain);
+
+// A tier of a city's discretion benchmark (裁量基准) for one violation: its
+// level (1 轻微免罚 .. 5 严重顶格) and the fine range it allows, in fen.
+struct BenchmarkTier {
+  int level = 0;
+  int64_t min_fen = 0;
+  int64_t max_fen = 0;
+};
+
+// Whether a decision is held to a benchmark: a major penalty that names the
+// benchmark table it applied.
+bool NamesBenchmark(const PenaltyDecision& decision);
+
+// A major penalty's explanation names a tier; when the city has a benchmark
+// for the violation (`tiers`), the tier must be one of them and the fine
+// within its range. The violations, under `path`; none for a decision that
+// names no benchmark.
+common::Violations CheckBenchmarkTier(const PenaltyDecision& decision, const std::vector<BenchmarkTier>& tiers,
+                                      const std::string& path);
 
 // The public form of a party (脱敏): a natural person's name as surname +
 // 某某 (two-character compound surnames kept whole), the ID number as its
@@ -116,18 +149,19 @@ Party MaskParty(const Party& party);
 std::string ScrubFreeText(const std::string& text);
 
 // Whether a decision may be public at all (a minor's case never is), and until
-// when (inclusive, YYYY-MM-DD): decisions dated on or after 2026-04-01 follow
-// the 信用修复管理办法 tiers, counted in calendar months from the decision
-// date: minor, not published; general, 1 year; serious, 3 years. Earlier
-// decisions carry no end date ("" means no end).
+// when (inclusive): decisions dated on or after 2026-04-01 follow the
+// 信用修复管理办法 tiers, counted in calendar months from the decision date:
+// minor, not published; general, 1 year; serious, 3 years. Earlier decisions
+// carry no end date.
 struct Retention {
   bool publishable = true;
-  std::string public_until;  // "" = no end
+  std::optional<common::Date> public_until;  // nullopt = no end
 };
 Retention RetentionOf(const PenaltyDecision& decision);
 
 // A date plus whole calendar months, clamped to the month's last day
-// (2026-01-31 + 1 month = 2026-02-28).
-std::string AddMonths(const std::string& iso_date, int months);
+// (2026-01-31 + 1 month = 2026-02-28); nullopt when the result falls outside
+// the years 0001 to 9999.
+std::optional<common::Date> AddMonths(common::Date date, int months);
 
 }  // namespace gongkai::penalties

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 #include "services/penalties/penalty.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 using Rng = std::mt19937_64;
 
-constexpr char kToday[] = "2026-05-20";
+const common::Date kToday{std::chrono::year{2026} / std::chrono::May / 20};
 constexpr std::size_t kMegabyte = 1 << 20;
 
 // ------------------------------------------------------------------ oracles, independent of penalty.cc
@@ -222,7 +223,7 @@ PenaltyDecision BaseDecision() {
   d.applied = {{"中华人民共和国食品安全法", 124, 1, 5}};
   d.result.fine_fen = 5'000'000;
   d.remedy = {"太原市人民政府", 60, "太原市迎泽区人民法院", 6};
-  d.decision_date = "2026-04-15";
+  d.decision_date = common::ParseIsoDate("2026-04-15");
   d.severity = CreditSeverity::kGeneral;
   return d;
 }
@@ -240,8 +241,8 @@ CoerciveMeasure BaseMeasure() {
   m.type = MeasureType::kRestrictLiberty;
   m.object_name = "李某某";
   m.object_quantity = "1人";
-  m.period_start = "2026-05-01";
-  m.period_end = "2026-05-02";
+  m.period_start = common::ParseIsoDate("2026-05-01");
+  m.period_end = common::ParseIsoDate("2026-05-02");
   m.release_conditions = "期限届满即解除。";
   m.necessity_statement = "当事人有逃匿可能，确有必要。";
   m.remedy = {"太原市人民政府", 60, "太原市迎泽区人民法院", 6};
@@ -423,7 +424,8 @@ TEST(ValidationProperties, MegabyteFieldsAreNamedQuickly) {
   }
   // Identifiers and dates too.
   PenaltyDecision d = BaseDecision();
-  d.agency_credit_code = d.source_id = d.party.credit_code = d.decision_date = ascii;
+  d.agency_credit_code = d.source_id = d.party.credit_code = ascii;
+  d.decision_date = common::ParseIsoDate(ascii);
   const auto v = ValidateDecision(d, "d", kToday);
   for (const char* f : {"d.agency_credit_code", "d.source_id", "d.party.credit_code", "d.decision_date"}) {
     EXPECT_TRUE(Names(v, f)) << f;
@@ -472,12 +474,14 @@ TEST(ValidationProperties, RandomDatesAreJudgedLikeTheCalendar) {
     const int day = static_cast<int>(Uniform(rng, 0, 32));
     char text[32];
     std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
-    d.decision_date = Chance(rng, 0.9) ? std::string(text) : RandomBytes(rng, 10);
+    const std::string sent = Chance(rng, 0.9) ? std::string(text) : RandomBytes(rng, 10);
+    d.decision_date = common::ParseIsoDate(sent);
     const std::chrono::year_month_day ymd{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                                           std::chrono::day{static_cast<unsigned>(day)}};
-    const bool well_formed = d.decision_date == text && ymd.ok();
-    const bool expected = !well_formed || d.decision_date > kToday || d.decision_date < "1990-01-01";
-    EXPECT_EQ(Names(ValidateDecision(d, "d", kToday), "d.decision_date"), expected) << d.decision_date;
+    const bool well_formed = sent == text && ymd.ok();
+    const bool expected = !well_formed || std::chrono::sys_days{ymd} > kToday ||
+                          std::chrono::sys_days{ymd} < std::chrono::sys_days{std::chrono::year{1990} / 1 / 1};
+    EXPECT_EQ(Names(ValidateDecision(d, "d", kToday), "d.decision_date"), expected) << sent;
   }
 }
 
@@ -490,7 +494,7 @@ TEST(ValidationProperties, MinorFlagFollowsTheBirthDate) {
     // 已满18周岁 from the day after the 18th birthday (birth days are 1-28, no leap-day case here).
     const std::string eighteenth =
         std::to_string(std::stoi(id.substr(6, 4)) + 18) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2);
-    const bool minor = d.decision_date <= eighteenth;
+    const bool minor = *d.decision_date <= *common::ParseIsoDate(eighteenth);
     const auto v = ValidateDecision(d, "d", kToday);
     EXPECT_EQ(Names(v, "d.party.minor"), minor) << id;
     EXPECT_EQ(RetentionOf(d).publishable, !minor) << id;
@@ -504,14 +508,10 @@ TEST(ValidationProperties, WhollyRandomRecordsNeverCrash) {
   Rng rng(20260409);
   const auto text = [&]() {
     switch (Uniform(rng, 0, 3)) {
-      case 0:
-        return RandomBytes(rng, Uniform(rng, 0, 40));
-      case 1:
-        return RandomText(rng, Uniform(rng, 1, 30), true);
-      case 2:
-        return RandomDigits(rng, Uniform(rng, 0, 20));
-      default:
-        return std::string();
+      case 0: return RandomBytes(rng, Uniform(rng, 0, 40));
+      case 1: return RandomText(rng, Uniform(rng, 1, 30), true);
+      case 2: return RandomDigits(rng, Uniform(rng, 0, 20));
+      default: return std::string();
     }
   };
   std::uniform_int_distribution<int64_t> any64;
@@ -531,7 +531,7 @@ TEST(ValidationProperties, WhollyRandomRecordsNeverCrash) {
       d.applied.push_back({text(), any32(rng), any32(rng), any32(rng)});
     d.result = {Chance(rng, 0.5), any64(rng), any64(rng), any32(rng), Chance(rng, 0.5), text()};
     d.remedy = {text(), any32(rng), text(), any32(rng)};
-    d.decision_date = text();
+    d.decision_date = common::ParseIsoDate(text());
     d.severity = static_cast<CreditSeverity>(any32(rng));
     d.legal_application_explanation = text();
     d.benchmark_violation_code = text();
@@ -554,8 +554,8 @@ TEST(ValidationProperties, WhollyRandomRecordsNeverCrash) {
     m.type = static_cast<MeasureType>(any32(rng) % 7);
     m.object_name = text();
     m.object_quantity = text();
-    m.period_start = text();
-    m.period_end = text();
+    m.period_start = common::ParseIsoDate(text());
+    m.period_end = common::ParseIsoDate(text());
     m.release_conditions = text();
     m.necessity_statement = text();
     m.remedy = d.remedy;
@@ -580,7 +580,7 @@ TEST(ValidationProperties, HugeBatchReturnsExactlyThePlantedViolations) {
          d.result.fine_fen = -5;
          d.result.warning = true;  // still imposes something
        }},
-      {".decision_date", [](PenaltyDecision& d) { d.decision_date = "2026-05-21"; }},
+      {".decision_date", [](PenaltyDecision& d) { d.decision_date = common::ParseIsoDate("2026-05-21"); }},
       {".party.name", [](PenaltyDecision& d) { d.party.name = "某\x01公司"; }},
       {".source_version", [](PenaltyDecision& d) { d.source_version = 0; }},
       {".legal_application_explanation",
@@ -689,14 +689,10 @@ std::string Separator(Rng& rng) { return Chance(rng, 0.5) ? " " : "-"; }
 // A number the scrubber must replace, in one of the shapes people write it.
 std::string PlantedNumber(Rng& rng) {
   switch (Uniform(rng, 0, 9)) {
-    case 0:
-      return RandomCitizenId(rng);
-    case 1:
-      return RandomDigits(rng, 17) + (Chance(rng, 0.5) ? "X" : "x");
-    case 2:
-      return RandomDigits(rng, 15);
-    case 3:
-      return "1" + std::to_string(Uniform(rng, 3, 9)) + RandomDigits(rng, 9);
+    case 0: return RandomCitizenId(rng);
+    case 1: return RandomDigits(rng, 17) + (Chance(rng, 0.5) ? "X" : "x");
+    case 2: return RandomDigits(rng, 15);
+    case 3: return "1" + std::to_string(Uniform(rng, 3, 9)) + RandomDigits(rng, 9);
     case 4: {
       const std::string mobile = "1" + std::to_string(Uniform(rng, 3, 9)) + RandomDigits(rng, 9);
       const std::string sep = Separator(rng);
@@ -705,8 +701,7 @@ std::string PlantedNumber(Rng& rng) {
     case 5:
       return "0" + RandomDigits(rng, Uniform(rng, 2, 3)) + (Chance(rng, 0.3) ? "" : Separator(rng)) +
              RandomDigits(rng, Uniform(rng, 7, 8));
-    case 6:
-      return RandomDigits(rng, Uniform(rng, 16, 19));
+    case 6: return RandomDigits(rng, Uniform(rng, 16, 19));
     case 7: {
       const std::string sep = Separator(rng);
       std::string out = RandomDigits(rng, 4);
@@ -931,9 +926,13 @@ TEST(DateProperties, AddMonthsAgreesWithTheCalendar) {
     char want[16];
     std::snprintf(want, sizeof want, "%04d-%02u-%02u", static_cast<int>(expected.year()),
                   static_cast<unsigned>(expected.month()), static_cast<unsigned>(expected.day()));
-    EXPECT_EQ(AddMonths(text, months), want) << text << " + " << months;
+    EXPECT_EQ(common::FormatIsoDate(AddMonths(day, months)), want) << text << " + " << months;
   }
-  for (int i = 0; i < 2000; ++i) EXPECT_NO_THROW(AddMonths(RandomBytes(rng, 10), static_cast<int>(rng())));
+  // Any date of years -7600 to 11500, any number of months.
+  for (int i = 0; i < 2000; ++i) {
+    const common::Date day{std::chrono::days{static_cast<int>(Uniform(rng, 0, 7'000'000)) - 3'500'000}};
+    EXPECT_NO_THROW(AddMonths(day, static_cast<int>(rng())));
+  }
 }
 
 }  // namespace

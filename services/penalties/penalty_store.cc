@@ -3,41 +3,35 @@
 #include <map>
 #include <utility>
 
-#include "common/rejections.h"
+#include "common/calendar/iso_date.h"
+#include "common/sql.h"
 
 namespace gongkai::penalties {
 namespace {
 
+using common::ArrayLiteral;
 using common::Statement;
 
-// Writers of the feed take turns, so seq order is commit order and a reader
-// resuming after a seq never skips a later-committed smaller one.
-constexpr char kFeedLock[] = "SELECT pg_advisory_xact_lock(hashtext('penalties.changes'))";
-
-// The public columns a feed row copies from its records row.
-#define GK_FEED_COLUMNS                                                                                 \
-  "kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, clock_start, " \
-  "published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "               \
-  "withdrawal_event_date, released_on, release_explanation"
+// The change feed's lock (common::LockFeed).
+constexpr char kFeed[] = "penalties.changes";
 
 // The feed events of a batch, appended under the feed lock just before commit,
 // so batches merge in parallel and only this short step takes turns. $1..$4:
 // kinds, agencies, source ids and event types of the records the merge wrote.
+// A feed row copies the public columns of its records row.
 const Statement kAppendBatchChanges{
     "penalties_append_batch_changes",
-    "INSERT INTO penalties.changes (type, " GK_FEED_COLUMNS ") "
-    "SELECT w.type, " GK_FEED_COLUMNS " FROM (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, "
+    "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
+    "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
+    "SELECT w.type, kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, "
+    "clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "
+    "withdrawal_event_date, released_on, release_explanation "
+    "FROM (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, "
     "u.type::smallint AS type FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
     "AS u(kind, agency_credit_code, source_id, type)) w JOIN penalties.records r "
     "USING (kind, agency_credit_code, source_id) "
     "ORDER BY agency_credit_code, source_id"};
-
-// The public columns as RowFrom reads them; records and changes both have them.
-#define GK_PUBLIC_COLUMNS                                                                                    \
-  "kind, agency_credit_code, source_id, city_code, domain, source_version, coalesce(public_record, ''::bytea), " \
-  "clock_start::text, published_on::text, coalesce(public_until::text, ''), coalesce(withdrawn_on::text, ''), "   \
-  "coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "                                      \
-  "coalesce(withdrawal_event_date::text, ''), coalesce(released_on::text, ''), coalesce(release_explanation, '')"
 
 // One statement stores a whole batch. $1 city, $2 today; $3 the batch's
 // serialised records and public records end to end, as one binary parameter
@@ -74,22 +68,29 @@ const Statement kMerge{
     "  RETURNING r.kind, r.agency_credit_code, r.source_id, "
     "  CASE WHEN r.withdrawn_on IS NOT NULL THEN 0 WHEN r.public_record IS NOT NULL THEN 1 "
     "       WHEN r.previously_public THEN 4 ELSE 0 END AS type, "
-    "  r.public_record IS NOT NULL AND NOT r.previously_public AS first_published), "
-    "cleared AS ("
-    "  DELETE FROM penalties.rejections j USING up WHERE j.city_code = $1 "
-    "  AND j.kind = CASE up.kind WHEN 1 THEN 'decision' ELSE 'measure' END "
-    "  AND j.record_key = up.agency_credit_code || '/' || up.source_id) "
+    "  r.public_record IS NOT NULL AND NOT r.previously_public AS first_published) "
     "SELECT kind, agency_credit_code, source_id, type, first_published FROM up"};
 
+// One feed event ($4) of one record ($1..$3), with its public columns as they
+// are now.
 const Statement kAppendChange{
     "penalties_append_change",
-    "INSERT INTO penalties.changes (type, " GK_FEED_COLUMNS ") "
-    "SELECT $4, " GK_FEED_COLUMNS " FROM penalties.records "
+    "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
+    "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
+    "SELECT $4, kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, "
+    "clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "
+    "withdrawal_event_date, released_on, release_explanation FROM penalties.records "
     "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
+// The statements below read the public columns in the order RowFrom takes
+// them; kGet adds the unmasked record.
 const Statement kGet{"penalties_get",
-                     "SELECT " GK_PUBLIC_COLUMNS ", record FROM penalties.records "
-                     "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
+                     "SELECT kind, agency_credit_code, source_id, city_code, domain, source_version, "
+                     "coalesce(public_record, ''::bytea), clock_start::text, published_on::text, public_until::text, "
+                     "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
+                     "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, ''), record "
+                     "FROM penalties.records WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 const Statement kWithdraw{
     "penalties_withdraw",
@@ -102,9 +103,16 @@ const Statement kRelease{
     "UPDATE penalties.records SET released_on = $3::date, release_explanation = $4 "
     "WHERE kind = 2 AND agency_credit_code = $1 AND source_id = $2 AND released_on IS NULL RETURNING 1"};
 
+// $1 kind, $2 today; filters $3 city, $4 agency, $5 domain, $6/$7 clock start
+// from/to, $8 part of the public party name ('' matches all); $9..$11 the
+// keyset position ('' on the first page); $12 limit.
 const Statement kListPublished{
     "penalties_list_published",
-    "SELECT " GK_PUBLIC_COLUMNS " FROM penalties.records "
+    "SELECT kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "coalesce(public_record, ''::bytea), clock_start::text, published_on::text, public_until::text, "
+    "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
+    "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, '') "
+    "FROM penalties.records "
     "WHERE kind = $1 AND public_record IS NOT NULL AND withdrawn_on IS NULL "
     "AND (public_until IS NULL OR public_until >= $2::date) "
     "AND ($3 = '' OR city_code = $3) AND ($4 = '' OR agency_credit_code = $4) AND ($5 = '' OR domain = $5) "
@@ -115,9 +123,14 @@ const Statement kListPublished{
 
 const Statement kChanges{
     "penalties_changes",
-    "SELECT seq, type, " GK_PUBLIC_COLUMNS " FROM penalties.changes "
-    "WHERE seq > $1 ORDER BY seq LIMIT $2"};
+    "SELECT seq, type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "coalesce(public_record, ''::bytea), clock_start::text, published_on::text, public_until::text, "
+    "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
+    "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, '') "
+    "FROM penalties.changes WHERE seq > $1 ORDER BY seq LIMIT $2"};
 
+// Stored records, and rejected ones by the date they claim (read from their
+// raw JSON; '' for none), grouped for the timeliness gauges.
 const Statement kPublicationCounts{
     "penalties_publication_counts",
     "SELECT kind, city_code, domain, clock_start::text, published_on::text, count(*) FROM penalties.records "
@@ -127,13 +140,11 @@ const Statement kPublicationCounts{
     "coalesce(raw->>'decision_date', raw->>'period_start', ''), '', count(*) FROM penalties.rejections "
     "GROUP BY 1, 2, 3, 4, 5"};
 
-std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
-
 // A batch's columns as kMerge takes them.
 struct BatchColumns {
   std::string bytes;
-  std::vector<std::string> kind, agency, source_id, domain, version, record_at, record_length, public_at,
-      public_length, party_name, clock_start, public_until;
+  std::vector<std::string> kind, agency, source_id, domain, version, record_at, record_length, public_at, public_length,
+      party_name, clock_start, public_until;
 
   explicit BatchColumns(const std::vector<RecordToStore>& records) {
     std::size_t size = 0;
@@ -152,8 +163,8 @@ struct BatchColumns {
       public_length.push_back(std::to_string(r.public_record.size()));
       bytes += r.public_record;
       party_name.push_back(r.public_party_name);
-      clock_start.push_back(r.clock_start);
-      public_until.push_back(r.public_until);
+      clock_start.push_back(common::FormatIsoDate(r.clock_start));
+      public_until.push_back(common::FormatIsoDate(r.public_until));
     }
   }
 };
@@ -178,15 +189,15 @@ RecordRow RowFrom(const pqxx::row& r, int offset) {
   row.city_code = r[offset + 3].as<std::string>();
   row.domain = r[offset + 4].as<std::string>();
   row.source_version = r[offset + 5].as<int64_t>();
-  row.public_record = Bytes(r[offset + 6]);
-  row.clock_start = r[offset + 7].as<std::string>();
-  row.published_on = r[offset + 8].as<std::string>();
-  row.public_until = r[offset + 9].as<std::string>();
-  row.withdrawn_on = r[offset + 10].as<std::string>();
+  row.public_record = common::ReadBytes(r[offset + 6]);
+  row.clock_start = common::ReadDate(r[offset + 7]);
+  row.published_on = common::ReadDate(r[offset + 8]);
+  row.public_until = common::ReadOptionalDate(r[offset + 9]);
+  row.withdrawn_on = common::ReadOptionalDate(r[offset + 10]);
   row.withdrawal_reason = r[offset + 11].as<int>();
   row.withdrawal_explanation = r[offset + 12].as<std::string>();
-  row.withdrawal_event_date = r[offset + 13].as<std::string>();
-  row.released_on = r[offset + 14].as<std::string>();
+  row.withdrawal_event_date = common::ReadOptionalDate(r[offset + 13]);
+  row.released_on = common::ReadOptionalDate(r[offset + 14]);
   row.release_explanation = r[offset + 15].as<std::string>();
   return row;
 }
@@ -196,7 +207,7 @@ std::optional<RecordRow> GetIn(pqxx::transaction_base& tx, PenaltyKind kind, con
   auto rows = tx.exec_prepared(kGet.name, static_cast<int>(kind), agency, source_id);
   if (rows.empty()) return std::nullopt;
   RecordRow row = RowFrom(rows[0], 0);
-  row.record = Bytes(rows[0][16]);
+  row.record = common::ReadBytes(rows[0][16]);
   return row;
 }
 
@@ -207,7 +218,7 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 
 }  // namespace
 
-PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_("penalties") {
+PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
   for (const Statement& s : {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished,
                              kChanges, kPublicationCounts}) {
     pool_.Prepare(s);
@@ -217,37 +228,39 @@ PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(
 std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_code,
                                                      const std::vector<RecordToStore>& valid,
                                                      const std::vector<common::Rejection>& rejected,
-                                                     const std::string& today) {
+                                                     common::Date today) {
   const BatchColumns columns(valid);
   return pool_.Run([&](pqxx::connection& conn) {
     std::vector<WriteResult> results(valid.size());
     FeedEvents events;
+    std::map<PenaltyKind, std::vector<std::string>> written_keys;  // their rejections are cleared
     pqxx::work tx(conn);
     if (!valid.empty()) {
-      using common::TextArrayLiteral;
       std::map<std::pair<std::string, std::string>, std::size_t> index;  // (agency, source id) -> position
       for (std::size_t i = 0; i < valid.size(); ++i) {
         index.emplace(std::pair(valid[i].agency_credit_code, valid[i].source_id), i);
       }
       const pqxx::result written = tx.exec_prepared(
-          kMerge.name, city_code, today, pqxx::binarystring(columns.bytes), TextArrayLiteral(columns.kind),
-          TextArrayLiteral(columns.agency), TextArrayLiteral(columns.source_id), TextArrayLiteral(columns.domain),
-          TextArrayLiteral(columns.version), TextArrayLiteral(columns.record_at),
-          TextArrayLiteral(columns.record_length), TextArrayLiteral(columns.public_at),
-          TextArrayLiteral(columns.public_length), TextArrayLiteral(columns.party_name),
-          TextArrayLiteral(columns.clock_start), TextArrayLiteral(columns.public_until));
+          kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
+          ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
+          ArrayLiteral(columns.domain), ArrayLiteral(columns.version), ArrayLiteral(columns.record_at),
+          ArrayLiteral(columns.record_length), ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
+          ArrayLiteral(columns.party_name), ArrayLiteral(columns.clock_start), ArrayLiteral(columns.public_until));
       for (const auto& row : written) {
-        auto it = index.find({row[1].as<std::string>(), row[2].as<std::string>()});
+        const auto agency = row[1].as<std::string>();
+        const auto source_id = row[2].as<std::string>();
+        auto it = index.find({agency, source_id});
         if (it != index.end()) results[it->second] = {common::UpsertOutcome::kAccepted, row[4].as<bool>()};
+        written_keys[static_cast<PenaltyKind>(row[0].as<int>())].push_back(agency + "/" + source_id);
         if (row[3].as<int>() > 0) events.Add(row);
       }
     }
-    for (const auto& r : rejected) rejections_.Record(tx, city_code, r);
+    for (const auto& [kind, keys] : written_keys) rejections_.Clear(tx, city_code, RejectionKind(kind), keys);
+    rejections_.Record(tx, city_code, rejected);
     if (!events.kind.empty()) {
-      tx.exec(kFeedLock);
-      tx.exec_prepared(kAppendBatchChanges.name, common::TextArrayLiteral(events.kind),
-                       common::TextArrayLiteral(events.agency), common::TextArrayLiteral(events.source_id),
-                       common::TextArrayLiteral(events.type));
+      common::LockFeed(tx, kFeed);
+      tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
+                       ArrayLiteral(events.source_id), ArrayLiteral(events.type));
     }
     tx.commit();
     return results;
@@ -263,12 +276,14 @@ std::optional<RecordRow> PgPenaltyStore::Get(PenaltyKind kind, const std::string
 }
 
 std::optional<RecordRow> PgPenaltyStore::Withdraw(const std::string& agency, const std::string& source_id, int reason,
-                                                  const std::string& explanation, const std::string& event_date,
-                                                  const std::string& today) {
+                                                  const std::string& explanation, common::Date event_date,
+                                                  common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    tx.exec(kFeedLock);
-    if (!tx.exec_prepared(kWithdraw.name, agency, source_id, reason, explanation, today, event_date).empty()) {
+    common::LockFeed(tx, kFeed);
+    if (!tx.exec_prepared(kWithdraw.name, agency, source_id, reason, explanation, common::FormatIsoDate(today),
+                          common::FormatIsoDate(event_date))
+             .empty()) {
       AppendChange(tx, PenaltyKind::kDecision, agency, source_id, ChangeType::kWithdrawn);
     }
     auto row = GetIn(tx, PenaltyKind::kDecision, agency, source_id);
@@ -278,11 +293,11 @@ std::optional<RecordRow> PgPenaltyStore::Withdraw(const std::string& agency, con
 }
 
 std::optional<RecordRow> PgPenaltyStore::Release(const std::string& agency, const std::string& source_id,
-                                                 const std::string& release_date, const std::string& explanation) {
+                                                 common::Date release_date, const std::string& explanation) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    tx.exec(kFeedLock);
-    if (!tx.exec_prepared(kRelease.name, agency, source_id, release_date, explanation).empty()) {
+    common::LockFeed(tx, kFeed);
+    if (!tx.exec_prepared(kRelease.name, agency, source_id, common::FormatIsoDate(release_date), explanation).empty()) {
       AppendChange(tx, PenaltyKind::kMeasure, agency, source_id, ChangeType::kReleased);
     }
     auto row = GetIn(tx, PenaltyKind::kMeasure, agency, source_id);
@@ -291,13 +306,17 @@ std::optional<RecordRow> PgPenaltyStore::Release(const std::string& agency, cons
   });
 }
 
-std::vector<RecordRow> PgPenaltyStore::ListPublished(const PublishedFilter& f, const std::string& today) {
+std::vector<RecordRow> PgPenaltyStore::ListPublished(const PublishedFilter& f, common::Date today) {
+  const std::string after_clock_start = f.after ? common::FormatIsoDate(f.after->clock_start) : "";
+  const std::string after_agency = f.after ? f.after->agency_credit_code : "";
+  const std::string after_source_id = f.after ? f.after->source_id : "";
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<RecordRow> out;
-    for (const auto& row : tx.exec_prepared(kListPublished.name, static_cast<int>(f.kind), today, f.city_code,
-                                            f.agency_credit_code, f.domain, f.date_from, f.date_to, f.party_name,
-                                            f.after_clock_start, f.after_agency, f.after_source_id, f.limit)) {
+    for (const auto& row : tx.exec_prepared(kListPublished.name, static_cast<int>(f.kind), common::FormatIsoDate(today),
+                                            f.city_code, f.agency_credit_code, f.domain,
+                                            common::FormatIsoDate(f.date_from), common::FormatIsoDate(f.date_to),
+                                            f.party_name, after_clock_start, after_agency, after_source_id, f.limit)) {
       out.push_back(RowFrom(row, 0));
     }
     return out;
@@ -328,8 +347,10 @@ std::vector<PublicationCount> PgPenaltyStore::PublicationCounts() {
     pqxx::read_transaction tx(conn);
     std::vector<PublicationCount> out;
     for (const auto& r : tx.exec_prepared(kPublicationCounts.name)) {
+      // A rejected record's claimed date is what the city sent: it may not
+      // read as a date.
       out.push_back({static_cast<PenaltyKind>(r[0].as<int>()), r[1].as<std::string>(), r[2].as<std::string>(),
-                     r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<int64_t>()});
+                     common::ParseIsoDate(r[3].as<std::string>()), common::ReadOptionalDate(r[4]), r[5].as<int64_t>()});
     }
     return out;
   });

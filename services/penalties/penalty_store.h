@@ -5,9 +5,12 @@
 #include <vector>
 
 #include "common/batch.h"
+#include "common/clock.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "common/rejections.h"
+#include "services/penalties/penalty.h"
+#include "services/penalties/penalty_timeliness.h"
 
 namespace gongkai {
 // The penalties schema's migrations, compiled in from migrations/*.sql.
@@ -15,8 +18,6 @@ const common::MigrationSet& gongkai_penalties_migrations();
 }  // namespace gongkai
 
 namespace gongkai::penalties {
-
-enum class PenaltyKind { kDecision = 1, kMeasure = 2 };
 
 // One valid record as the store keeps it: the record as sent (unmasked) and
 // its public form ("" when it may not be published at all), each a
@@ -30,8 +31,8 @@ struct RecordToStore {
   std::string record;
   std::string public_record;
   std::string public_party_name;
-  std::string clock_start;   // YYYY-MM-DD
-  std::string public_until;  // YYYY-MM-DD or "" for no end
+  common::Date clock_start{};
+  std::optional<common::Date> public_until;  // nullopt = no end
 };
 
 // A stored record with its publication state.
@@ -44,14 +45,14 @@ struct RecordRow {
   int64_t source_version = 0;
   std::string record;         // serialised; empty when read for the public
   std::string public_record;  // serialised; empty when not publishable
-  std::string clock_start;
-  std::string published_on;
-  std::string public_until;
-  std::string withdrawn_on;
+  common::Date clock_start{};
+  common::Date published_on{};
+  std::optional<common::Date> public_until;  // nullopt = no end
+  std::optional<common::Date> withdrawn_on;
   int withdrawal_reason = 0;
   std::string withdrawal_explanation;
-  std::string withdrawal_event_date;
-  std::string released_on;
+  std::optional<common::Date> withdrawal_event_date;
+  std::optional<common::Date> released_on;
   std::string release_explanation;
 };
 
@@ -62,18 +63,22 @@ struct WriteResult {
   bool first_publication = false;
 };
 
+// A keyset position in the public list: its last row of the previous page.
+struct PublishedPosition {
+  common::Date clock_start{};
+  std::string agency_credit_code;
+  std::string source_id;
+};
+
 struct PublishedFilter {
   PenaltyKind kind = PenaltyKind::kDecision;
-  std::string city_code;
+  std::string city_code;  // "" = every city; likewise below
   std::string agency_credit_code;
   std::string domain;
-  std::string date_from;
-  std::string date_to;
+  std::optional<common::Date> date_from;  // clock start, inclusive
+  std::optional<common::Date> date_to;
   std::string party_name;
-  // Keyset position: the last row of the previous page.
-  std::string after_clock_start;
-  std::string after_agency;
-  std::string after_source_id;
+  std::optional<PublishedPosition> after;  // nullopt = the first page
   int limit = 50;
 };
 
@@ -86,16 +91,6 @@ struct ChangeRow {
   RecordRow record;  // as it was at the change, without the unmasked record
 };
 
-// Timeliness inputs of records and rejections in bulk, for the KPI gauges.
-struct PublicationCount {
-  PenaltyKind kind;
-  std::string city_code;
-  std::string domain;
-  std::string clock_start;
-  std::string published_on;  // "" for a rejected record not yet stored
-  int64_t count;
-};
-
 class PenaltyStore {
  public:
   virtual ~PenaltyStore() = default;
@@ -104,22 +99,20 @@ class PenaltyStore {
   // change of what the public sees, all in one transaction and a few
   // statements whatever the batch size. Keys must be distinct within a batch.
   virtual std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
-                                               const std::vector<common::Rejection>& rejected,
-                                               const std::string& today) = 0;
+                                               const std::vector<common::Rejection>& rejected, common::Date today) = 0;
   // With the unmasked record.
   virtual std::optional<RecordRow> Get(PenaltyKind kind, const std::string& agency, const std::string& source_id) = 0;
   // Marks a decision withdrawn (first report wins) and appends the feed event;
   // nullopt when there is no such decision.
   virtual std::optional<RecordRow> Withdraw(const std::string& agency, const std::string& source_id, int reason,
-                                            const std::string& explanation, const std::string& event_date,
-                                            const std::string& today) = 0;
+                                            const std::string& explanation, common::Date event_date,
+                                            common::Date today) = 0;
   virtual std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id,
-                                           const std::string& release_date, const std::string& explanation) = 0;
+                                           common::Date release_date, const std::string& explanation) = 0;
   // Public, not withdrawn, within retention on `today`; newest first.
-  virtual std::vector<RecordRow> ListPublished(const PublishedFilter& filter, const std::string& today) = 0;
+  virtual std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) = 0;
   virtual std::vector<ChangeRow> Changes(int64_t after_seq, int limit) = 0;
-  virtual std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id,
-                                                        int limit) = 0;
+  virtual std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) = 0;
   // Grouped counts of every stored record and every rejected one (by the
   // clock start it claims), for the timeliness gauges.
   virtual std::vector<PublicationCount> PublicationCounts() = 0;
@@ -130,15 +123,14 @@ class PgPenaltyStore final : public PenaltyStore {
   explicit PgPenaltyStore(common::PgPool& pool);
 
   std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
-                                       const std::vector<common::Rejection>& rejected,
-                                       const std::string& today) override;
+                                       const std::vector<common::Rejection>& rejected, common::Date today) override;
   std::optional<RecordRow> Get(PenaltyKind kind, const std::string& agency, const std::string& source_id) override;
   std::optional<RecordRow> Withdraw(const std::string& agency, const std::string& source_id, int reason,
-                                    const std::string& explanation, const std::string& event_date,
-                                    const std::string& today) override;
-  std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id,
-                                   const std::string& release_date, const std::string& explanation) override;
-  std::vector<RecordRow> ListPublished(const PublishedFilter& filter, const std::string& today) override;
+                                    const std::string& explanation, common::Date event_date,
+                                    common::Date today) override;
+  std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id, common::Date release_date,
+                                   const std::string& explanation) override;
+  std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) override;
   std::vector<ChangeRow> Changes(int64_t after_seq, int limit) override;
   std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
   std::vector<PublicationCount> PublicationCounts() override;

@@ -4,13 +4,19 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
+#include <string_view>
 
+#include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 
 namespace gongkai::penalties {
 namespace {
 
-constexpr char kToday[] = "2026-05-20";
+// A date as a city sends it: nullopt when the text does not read as one.
+std::optional<common::Date> Day(std::string_view iso) { return common::ParseIsoDate(iso); }
+
+const common::Date kToday = *Day("2026-05-20");
 
 std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
 std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
@@ -37,7 +43,7 @@ PenaltyDecision ValidOrganisationDecision() {
   d.result.warning = true;
   d.result.fine_fen = 5'000'000;
   d.remedy = LawfulRemedy();
-  d.decision_date = "2026-04-15";
+  d.decision_date = Day("2026-04-15");
   d.severity = CreditSeverity::kGeneral;
   return d;
 }
@@ -68,8 +74,8 @@ CoerciveMeasure ValidMeasure() {
   m.type = MeasureType::kSeize;
   m.object_name = "过期预包装食品";
   m.object_quantity = "120箱";
-  m.period_start = "2026-05-01";
-  m.period_end = "2026-05-30";
+  m.period_start = Day("2026-05-01");
+  m.period_end = Day("2026-05-30");
   m.release_conditions = "经检验合格的，予以解除扣押；\n当事人可向本机关申请解除。";
   return m;
 }
@@ -115,7 +121,7 @@ TEST(DecisionRules, EveryBrokenRuleIsNamedByField) {
   d.applied = {{"", 0, -1, -1}};
   d.result = PenaltyResult{};
   d.remedy = Remedy{};
-  d.decision_date = "2026-13-01";
+  d.decision_date = Day("2026-13-01");
   d.severity = CreditSeverity::kUnset;
   EXPECT_EQ(Fields(ValidateDecision(d, "decisions[3]", kToday)),
             (std::vector<std::string>{"decisions[3].agency_credit_code",
@@ -227,7 +233,7 @@ TEST(DecisionRules, MinorOnlyForNaturalPersons) {
 
 TEST(DecisionRules, UnderEighteenOnDecisionDateMustBeMarkedMinor) {
   PenaltyDecision d = ValidPersonDecision();
-  d.decision_date = "2026-03-10";
+  d.decision_date = Day("2026-03-10");
   d.party.id_number = CitizenId("14010120080310123");  // 18th birthday on the decision date
   auto v = ValidateDecision(d, "d", kToday);
   EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.minor"});
@@ -245,16 +251,16 @@ TEST(DecisionRules, UnderEighteenOnDecisionDateMustBeMarkedMinor) {
 TEST(DecisionRules, LeapDayBirthdayTurnsEighteenAfterFirstOfMarch) {
   PenaltyDecision d = ValidPersonDecision();
   d.party.id_number = CitizenId("14010120080229123");
-  d.decision_date = "2026-03-01";
+  d.decision_date = Day("2026-03-01");
   EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.minor"});
-  d.decision_date = "2026-03-02";
+  d.decision_date = Day("2026-03-02");
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
 }
 
 TEST(DecisionRules, BirthDateAfterDecisionDateIsRejected) {
   PenaltyDecision d = ValidPersonDecision();
   d.party.id_number = CitizenId("14010120260501123");
-  d.decision_date = "2026-04-15";
+  d.decision_date = Day("2026-04-15");
   EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.id_number"});
 }
 
@@ -356,13 +362,13 @@ TEST(DecisionRules, DecisionDateIsValidNotInFutureNotBefore1990) {
   PenaltyDecision d = ValidOrganisationDecision();
   d.decision_date = kToday;
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
-  d.decision_date = "1990-01-01";
+  d.decision_date = Day("1990-01-01");
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
   for (std::string bad : {"2026-05-21", "1989-12-31", "2026-02-29", "2026/04/15", "", "2026-4-15"}) {
-    d.decision_date = bad;
+    d.decision_date = Day(bad);
     EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.decision_date"}) << bad;
   }
-  d.decision_date = "2026-05-21";
+  d.decision_date = Day("2026-05-21");
   EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.decision_date"), "must not be after today (2026-05-20)");
 }
 
@@ -449,6 +455,62 @@ TEST(DecisionRules, NonMajorTierIsOptionalButInRange) {
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
   d.benchmark_tier = -1;
   EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.benchmark_tier"});
+}
+
+// ------------------------------------------------------------------ enforcement domains
+
+TEST(DomainRules, AGivenDomainMustBeKnown) {
+  common::Violations v;
+  CheckKnownDomain(v, "decisions[2]", "market_regulation");
+  CheckKnownDomain(v, "decisions[2]", "");  // named as required by ValidateDecision
+  EXPECT_TRUE(v.empty());
+  CheckKnownDomain(v, "decisions[2]", "market");
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"decisions[2].domain"});
+  EXPECT_EQ(v[0].description, "unknown enforcement domain 'market'");
+}
+
+// ------------------------------------------------------------------ benchmark tiers
+
+PenaltyDecision MajorDecision(int32_t tier, int64_t fine_fen) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.fine_fen = fine_fen;
+  d.legal_application_explanation = "依据裁量基准第4档（从重），因当事人拒不改正。";
+  d.benchmark_violation_code = "SJ-SP-034";
+  d.benchmark_tier = tier;
+  return d;
+}
+
+const std::vector<BenchmarkTier> kTiers = {{3, 10'000'000, 50'000'000}, {4, 50'000'000, 100'000'000}};
+
+TEST(BenchmarkRules, OnlyAMajorPenaltyNamingABenchmarkIsHeldToIt) {
+  EXPECT_TRUE(NamesBenchmark(MajorDecision(4, 60'000'000)));
+  PenaltyDecision unnamed = MajorDecision(4, 60'000'000);
+  unnamed.benchmark_violation_code = "";
+  EXPECT_FALSE(NamesBenchmark(unnamed));
+  EXPECT_TRUE(CheckBenchmarkTier(unnamed, kTiers, "d").empty());
+  PenaltyDecision minor = MajorDecision(9, 60'000);
+  EXPECT_FALSE(NamesBenchmark(minor));
+  EXPECT_TRUE(CheckBenchmarkTier(minor, kTiers, "d").empty());
+}
+
+TEST(BenchmarkRules, FineWithinTheNamedTierPasses) {
+  EXPECT_TRUE(CheckBenchmarkTier(MajorDecision(4, 50'000'001), kTiers, "d").empty());
+  EXPECT_TRUE(CheckBenchmarkTier(MajorDecision(4, 100'000'000), kTiers, "d").empty());
+}
+
+TEST(BenchmarkRules, TierTheBenchmarkDoesNotHaveIsNamed) {
+  auto v = CheckBenchmarkTier(MajorDecision(5, 60'000'000), kTiers, "decisions[1]");
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"decisions[1].benchmark_tier"});
+  EXPECT_EQ(v[0].description, "the city's benchmark SJ-SP-034 has no tier 5");
+}
+
+TEST(BenchmarkRules, FineOutsideTheTiersRangeIsNamed) {
+  auto v = CheckBenchmarkTier(MajorDecision(4, 100'000'001), kTiers, "decisions[1]");
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"decisions[1].result.fine_fen"});
+  EXPECT_EQ(v[0].description, "outside the range of the benchmark tier named (50000000 to 100000000 fen)");
+  PenaltyDecision revoked = MajorDecision(3, 9'999'999);
+  revoked.result.licence_revoked = true;  // major whatever the fine
+  EXPECT_EQ(Fields(CheckBenchmarkTier(revoked, kTiers, "d")), std::vector<std::string>{"d.result.fine_fen"});
 }
 
 // ------------------------------------------------------------------ text rules
@@ -541,7 +603,7 @@ TEST(MeasureRules, ValidMeasureHasNoViolations) {
 
 TEST(MeasureRules, EveryBrokenRuleIsNamedByField) {
   CoerciveMeasure m;
-  m.period_start = "2026-06-01";
+  m.period_start = Day("2026-06-01");
   EXPECT_EQ(Fields(ValidateMeasure(m, "measures[0]", kToday)),
             (std::vector<std::string>{
                 "measures[0].agency_credit_code", "measures[0].source_id", "measures[0].source_version",
@@ -554,13 +616,13 @@ TEST(MeasureRules, PeriodIsOrderedAndStartsNoLaterThanToday) {
   CoerciveMeasure m = ValidMeasure();
   m.period_end = m.period_start;
   EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
-  m.period_end = "2026-04-30";
+  m.period_end = Day("2026-04-30");
   EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.period_end"});
   m = ValidMeasure();
-  m.period_start = "2026-05-21";
+  m.period_start = Day("2026-05-21");
   EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.period_start"});
-  m.period_start = "2026-02-30";
-  m.period_end = "soon";
+  m.period_start = Day("2026-02-30");
+  m.period_end = Day("soon");
   EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), (std::vector<std::string>{"m.period_start", "m.period_end"}));
 }
 
@@ -615,7 +677,7 @@ TEST(MeasureRules, MinorPartyIsAllowedAndJudgedOnTheMeasureDate) {
   m.party.minor = true;
   EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
   m.party.minor = false;
-  m.period_start = "2026-05-02";  // the day after the 18th birthday
+  m.period_start = Day("2026-05-02");  // the day after the 18th birthday
   EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
 }
 
@@ -754,16 +816,20 @@ TEST(Scrubbing, InvalidBytesPassThroughUnchanged) {
 
 PenaltyDecision DatedDecision(const std::string& date, CreditSeverity severity) {
   PenaltyDecision d = ValidOrganisationDecision();
-  d.decision_date = date;
+  d.decision_date = Day(date);
   d.severity = severity;
   return d;
+}
+
+std::string PublicUntil(const std::string& date, CreditSeverity severity) {
+  return common::FormatIsoDate(RetentionOf(DatedDecision(date, severity)).public_until);
 }
 
 TEST(Retention, MinorPartyIsNeverPublished) {
   PenaltyDecision d = ValidPersonDecision();
   d.party.minor = true;
   EXPECT_FALSE(RetentionOf(d).publishable);
-  d.decision_date = "2025-01-10";  // no tier applies, still not published
+  d.decision_date = Day("2025-01-10");  // no tier applies, still not published
   EXPECT_FALSE(RetentionOf(d).publishable);
 }
 
@@ -777,7 +843,7 @@ TEST(Retention, DecisionsBeforeApril2026HaveNoEndDate) {
   for (auto severity : {CreditSeverity::kMinor, CreditSeverity::kGeneral, CreditSeverity::kSerious}) {
     Retention r = RetentionOf(DatedDecision("2026-03-31", severity));
     EXPECT_TRUE(r.publishable);
-    EXPECT_EQ(r.public_until, "");
+    EXPECT_EQ(common::FormatIsoDate(r.public_until), "");
   }
 }
 
@@ -788,23 +854,23 @@ TEST(Retention, MinorTierFromApril2026IsNotPublished) {
 TEST(Retention, GeneralTierEndsTheDayBeforeTheFirstAnniversary) {
   Retention r = RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kGeneral));
   EXPECT_TRUE(r.publishable);
-  EXPECT_EQ(r.public_until, "2027-03-31");
-  EXPECT_EQ(RetentionOf(DatedDecision("2026-08-31", CreditSeverity::kGeneral)).public_until, "2027-08-30");
+  EXPECT_EQ(common::FormatIsoDate(r.public_until), "2027-03-31");
+  EXPECT_EQ(PublicUntil("2026-08-31", CreditSeverity::kGeneral), "2027-08-30");
 }
 
 TEST(Retention, SeriousTierEndsTheDayBeforeTheThirdAnniversary) {
   Retention r = RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kSerious));
   EXPECT_TRUE(r.publishable);
-  EXPECT_EQ(r.public_until, "2029-03-31");
-  EXPECT_EQ(RetentionOf(DatedDecision("2026-12-31", CreditSeverity::kSerious)).public_until, "2029-12-30");
+  EXPECT_EQ(common::FormatIsoDate(r.public_until), "2029-03-31");
+  EXPECT_EQ(PublicUntil("2026-12-31", CreditSeverity::kSerious), "2029-12-30");
 }
 
 TEST(Retention, LeapDayAndMonthEndClampToTheMonthsLastDay) {
   // 2028-02-29 + 12 months is 2029-02-28 (clamped), so the last public day is 2029-02-27.
-  EXPECT_EQ(RetentionOf(DatedDecision("2028-02-29", CreditSeverity::kGeneral)).public_until, "2029-02-27");
-  EXPECT_EQ(RetentionOf(DatedDecision("2028-02-29", CreditSeverity::kSerious)).public_until, "2031-02-27");
-  EXPECT_EQ(RetentionOf(DatedDecision("2027-02-28", CreditSeverity::kGeneral)).public_until, "2028-02-27");
-  EXPECT_EQ(RetentionOf(DatedDecision("2029-02-28", CreditSeverity::kSerious)).public_until, "2032-02-27");
+  EXPECT_EQ(PublicUntil("2028-02-29", CreditSeverity::kGeneral), "2029-02-27");
+  EXPECT_EQ(PublicUntil("2028-02-29", CreditSeverity::kSerious), "2031-02-27");
+  EXPECT_EQ(PublicUntil("2027-02-28", CreditSeverity::kGeneral), "2028-02-27");
+  EXPECT_EQ(PublicUntil("2029-02-28", CreditSeverity::kSerious), "2032-02-27");
 }
 
 TEST(Retention, UnsetSeverityOrUnreadableDateIsNotPublished) {
@@ -815,30 +881,37 @@ TEST(Retention, UnsetSeverityOrUnreadableDateIsNotPublished) {
 
 // ------------------------------------------------------------------ AddMonths
 
+// AddMonths on a date given as text; "" for text that is not a date, or no result.
+std::string AddMonthsTo(std::string_view iso, int months) {
+  const auto date = Day(iso);
+  return date ? common::FormatIsoDate(AddMonths(*date, months)) : "";
+}
+
 TEST(AddMonths, ClampsToTheMonthsLastDay) {
-  EXPECT_EQ(AddMonths("2026-01-31", 1), "2026-02-28");
-  EXPECT_EQ(AddMonths("2028-01-31", 1), "2028-02-29");
-  EXPECT_EQ(AddMonths("2026-03-31", 1), "2026-04-30");
-  EXPECT_EQ(AddMonths("2026-03-31", -1), "2026-02-28");
-  EXPECT_EQ(AddMonths("2028-02-29", 12), "2029-02-28");
-  EXPECT_EQ(AddMonths("2028-02-29", 48), "2032-02-29");
+  EXPECT_EQ(AddMonthsTo("2026-01-31", 1), "2026-02-28");
+  EXPECT_EQ(AddMonthsTo("2028-01-31", 1), "2028-02-29");
+  EXPECT_EQ(AddMonthsTo("2026-03-31", 1), "2026-04-30");
+  EXPECT_EQ(AddMonthsTo("2026-03-31", -1), "2026-02-28");
+  EXPECT_EQ(AddMonthsTo("2028-02-29", 12), "2029-02-28");
+  EXPECT_EQ(AddMonthsTo("2028-02-29", 48), "2032-02-29");
 }
 
 TEST(AddMonths, CrossesYearsBothWays) {
-  EXPECT_EQ(AddMonths("2026-11-30", 3), "2027-02-28");
-  EXPECT_EQ(AddMonths("2026-01-15", -13), "2024-12-15");
-  EXPECT_EQ(AddMonths("2026-04-15", 0), "2026-04-15");
-  EXPECT_EQ(AddMonths("2026-04-15", 36), "2029-04-15");
+  EXPECT_EQ(AddMonthsTo("2026-11-30", 3), "2027-02-28");
+  EXPECT_EQ(AddMonthsTo("2026-01-15", -13), "2024-12-15");
+  EXPECT_EQ(AddMonthsTo("2026-04-15", 0), "2026-04-15");
+  EXPECT_EQ(AddMonthsTo("2026-04-15", 36), "2029-04-15");
 }
 
 TEST(AddMonths, InvalidInputReturnsEmpty) {
-  EXPECT_EQ(AddMonths("2026-02-30", 1), "");
-  EXPECT_EQ(AddMonths("", 1), "");
-  EXPECT_EQ(AddMonths("2026-4-15", 1), "");
-  EXPECT_EQ(AddMonths("9999-12-01", 1), "");
-  EXPECT_EQ(AddMonths("0001-01-01", -1), "");
-  EXPECT_EQ(AddMonths("2026-04-15", INT_MAX), "");
-  EXPECT_EQ(AddMonths("2026-04-15", INT_MIN), "");
+  // Text that is not a date never reaches AddMonths: it takes a date.
+  EXPECT_FALSE(Day("2026-02-30"));
+  EXPECT_FALSE(Day(""));
+  EXPECT_FALSE(Day("2026-4-15"));
+  EXPECT_EQ(AddMonthsTo("9999-12-01", 1), "");
+  EXPECT_EQ(AddMonthsTo("0001-01-01", -1), "");
+  EXPECT_EQ(AddMonthsTo("2026-04-15", INT_MAX), "");
+  EXPECT_EQ(AddMonthsTo("2026-04-15", INT_MIN), "");
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 #include "services/registry/agency.h"
 
-#include <algorithm>
+#include <chrono>
 #include <set>
 
-#include "common/calendar/iso_date.h"
 #include "common/domains.h"
 #include "common/identifiers.h"
+#include "common/text.h"
 
 namespace gongkai::registry {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 constexpr std::size_t kMaxText = 500;
 
 void RequireText(common::Violations& out, const std::string& path, const char* field, const std::string& value) {
-  if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (common::IsAsciiBlank(value)) {
     out.push_back({path + "." + field, "required"});
   } else if (value.size() > kMaxText) {
     out.push_back({path + "." + field, "at most " + std::to_string(kMaxText) + " bytes"});
@@ -45,16 +45,25 @@ common::Violations ValidateAgency(const Agency& a, const std::string& path) {
       out.push_back({field, "listed twice"});
     }
   }
-  bool from_ok = common::IsIsoDate(a.valid_from);
-  bool until_ok = common::IsIsoDate(a.valid_until);
-  if (!from_ok) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
-  if (!until_ok) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
-  if (from_ok && until_ok && a.valid_from >= a.valid_until) {
+  if (!a.valid_from) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
+  if (!a.valid_until) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
+  if (a.valid_from && a.valid_until && *a.valid_from >= *a.valid_until) {
     out.push_back({path + ".valid_until", "must be after valid_from"});
   }
   if (a.source_version <= 0) {
     out.push_back({path + ".source_version", "must be a positive version number"});
   }
+  return out;
+}
+
+bool IsExpired(const Agency& agency, common::Date today) {
+  return agency.valid_until.has_value() && *agency.valid_until < today;
+}
+
+AnnualConfirmation ThisYearsConfirmation(const std::optional<common::Date>& confirmed_on, common::Date today) {
+  const std::chrono::year year = std::chrono::year_month_day(today).year();
+  AnnualConfirmation out{common::Date(year / std::chrono::January / 1), std::nullopt};
+  if (confirmed_on && std::chrono::year_month_day(*confirmed_on).year() == year) out.done = confirmed_on;
   return out;
 }
 

@@ -1,11 +1,80 @@
 #include "services/registry/agency_store.h"
 
-#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/calendar/iso_date.h"
+#include "common/sql.h"
 
 namespace gongkai::registry {
 namespace {
 
+using common::ArrayLiteral;
 using common::Statement;
+
+constexpr char kFeed[] = "registry.agency_change_seq";
+
+const Statement kForeignAgencies{
+    "registry_foreign_agencies",
+    "SELECT credit_code FROM registry.agencies WHERE credit_code = ANY($1::text[]) AND city_code <> $2 "
+    "ORDER BY credit_code"};
+
+const Statement kAgencyCities{
+    "registry_agency_cities",
+    "SELECT credit_code, city_code FROM registry.agencies WHERE credit_code = ANY($1::text[])"};
+
+// A batch in one statement: $1 city, $2 today (the qualification list's
+// confirmation), $3..$11 the agencies' columns, one text array each (domains
+// as array literals). Inserts, or replaces an older version of the same
+// city's agency; returns the credit codes it wrote.
+const Statement kMergeAgencies{
+    "registry_merge_agencies",
+    "INSERT INTO registry.agencies AS a (credit_code, name, legal_representative, area_code, city_code, "
+    "contact, domains, valid_from, valid_until, source_version, qualification_confirmed_on) "
+    "SELECT i.credit_code, i.name, i.legal_representative, i.area_code, $1, i.contact, i.domains::text[], "
+    "i.valid_from::date, i.valid_until::date, i.source_version::bigint, $2::date "
+    "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+    "$10::text[], $11::text[]) AS i(credit_code, name, legal_representative, area_code, contact, domains, "
+    "valid_from, valid_until, source_version) "
+    "ON CONFLICT (credit_code) DO UPDATE SET name = EXCLUDED.name, "
+    "legal_representative = EXCLUDED.legal_representative, area_code = EXCLUDED.area_code, "
+    "contact = EXCLUDED.contact, domains = EXCLUDED.domains, valid_from = EXCLUDED.valid_from, "
+    "valid_until = EXCLUDED.valid_until, source_version = EXCLUDED.source_version, updated_at = now(), "
+    "qualification_confirmed_on = EXCLUDED.qualification_confirmed_on, "
+    "change_seq = nextval('registry.agency_change_seq') "
+    "WHERE a.source_version < EXCLUDED.source_version AND a.city_code = EXCLUDED.city_code "
+    "RETURNING a.credit_code"};
+
+const Statement kConfirmQualification{
+    "registry_confirm_qualification",
+    "UPDATE registry.agencies SET qualification_confirmed_on = $2::date WHERE credit_code = ANY($1::text[]) "
+    "RETURNING credit_code"};
+
+const Statement kGetAgency{
+    "registry_get_agency",
+    "SELECT credit_code, name, legal_representative, area_code, city_code, contact, "
+    "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text "
+    "FROM registry.agencies WHERE credit_code = $1"};
+
+const Statement kListAgencies{
+    "registry_list_agencies",
+    "SELECT credit_code, name, legal_representative, area_code, city_code, contact, "
+    "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text "
+    "FROM registry.agencies WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR $2 = ANY(domains)) "
+    "AND credit_code > $3 ORDER BY credit_code LIMIT $4"};
+
+// Active officers count; a benchmark must exist in the agency's city for
+// each of its domains.
+const Statement kCoverage{
+    "registry_coverage",
+    "SELECT a.credit_code, a.name, a.city_code, a.qualification_confirmed_on::text, a.valid_until::text, "
+    "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code), "
+    "EXISTS (SELECT 1 FROM registry.officers o WHERE o.agency_credit_code = a.credit_code AND o.status = 1), "
+    "NOT EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE NOT EXISTS "
+    "  (SELECT 1 FROM registry.benchmarks b WHERE b.city_code = a.city_code AND b.domain = d)) "
+    "FROM registry.agencies a WHERE ($1 = '' OR a.city_code = $1) AND ($2 = '' OR a.credit_code = $2) "
+    "ORDER BY a.credit_code"};
 
 std::vector<std::string> SplitDomains(const std::string& joined) {
   std::vector<std::string> out;
@@ -19,71 +88,6 @@ std::vector<std::string> SplitDomains(const std::string& joined) {
   return out;
 }
 
-constexpr char kAgencyColumns[] =
-    "credit_code, name, legal_representative, area_code, city_code, contact, "
-    "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "coalesce(qualification_confirmed_on::text, '')";
-
-const Statement kForeignAgencies{
-    "registry_foreign_agencies",
-    "SELECT credit_code FROM registry.agencies WHERE credit_code = ANY($1::text[]) AND city_code <> $2 "
-    "ORDER BY credit_code"};
-
-// Inserts, or replaces an older version of the same city's agency; returns a
-// row only when something was written.
-const Statement kUpsertAgency{
-    "registry_upsert_agency",
-    "INSERT INTO registry.agencies AS a (credit_code, name, legal_representative, area_code, city_code, "
-    "contact, domains, valid_from, valid_until, source_version, qualification_confirmed_on) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8::date, $9::date, $10, $11::date) "
-    "ON CONFLICT (credit_code) DO UPDATE SET name = EXCLUDED.name, "
-    "legal_representative = EXCLUDED.legal_representative, area_code = EXCLUDED.area_code, "
-    "contact = EXCLUDED.contact, domains = EXCLUDED.domains, valid_from = EXCLUDED.valid_from, "
-    "valid_until = EXCLUDED.valid_until, source_version = EXCLUDED.source_version, updated_at = now(), "
-    "qualification_confirmed_on = EXCLUDED.qualification_confirmed_on, "
-    "change_seq = nextval('registry.agency_change_seq') "
-    "WHERE a.source_version < EXCLUDED.source_version AND a.city_code = EXCLUDED.city_code "
-    "RETURNING 1"};
-
-const Statement kConfirmQualification{
-    "registry_confirm_qualification",
-    "UPDATE registry.agencies SET qualification_confirmed_on = $2::date WHERE credit_code = $1 RETURNING 1"};
-
-
-const std::string kGetAgencySql =
-    std::string("SELECT ") + kAgencyColumns + " FROM registry.agencies WHERE credit_code = $1";
-const Statement kGetAgency{"registry_get_agency", kGetAgencySql.c_str()};
-
-const std::string kListAgenciesSql =
-    std::string("SELECT ") + kAgencyColumns +
-    " FROM registry.agencies WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR $2 = ANY(domains)) "
-    "AND credit_code > $3 ORDER BY credit_code LIMIT $4";
-const Statement kListAgencies{"registry_list_agencies", kListAgenciesSql.c_str()};
-
-// Active officers count; a benchmark must exist in the agency's city for
-// each of its domains.
-const Statement kCoverage{
-    "registry_coverage",
-    "SELECT a.credit_code, a.name, a.city_code, coalesce(a.qualification_confirmed_on::text, ''), "
-    "a.valid_until::text, "
-    "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code), "
-    "EXISTS (SELECT 1 FROM registry.officers o WHERE o.agency_credit_code = a.credit_code AND o.status = 1), "
-    "NOT EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE NOT EXISTS "
-    "  (SELECT 1 FROM registry.benchmarks b WHERE b.city_code = a.city_code AND b.domain = d)) "
-    "FROM registry.agencies a WHERE ($1 = '' OR a.city_code = $1) AND ($2 = '' OR a.credit_code = $2) "
-    "ORDER BY a.credit_code"};
-
-// The city of each registered agency among `codes` (unknown codes are absent).
-std::map<std::string, std::string> AgencyCities(pqxx::transaction_base& tx, const std::vector<std::string>& codes) {
-  std::map<std::string, std::string> out;
-  const char* sql = "SELECT credit_code, city_code FROM registry.agencies WHERE credit_code = ANY($1::text[])";
-  for (const auto& row : tx.exec_params(sql, common::TextArrayLiteral(codes))) {
-    out[row[0].as<std::string>()] = row[1].as<std::string>();
-  }
-  return out;
-}
-
 Agency AgencyFromRow(const pqxx::row& r) {
   Agency a;
   a.credit_code = r[0].as<std::string>();
@@ -93,47 +97,74 @@ Agency AgencyFromRow(const pqxx::row& r) {
   a.city_code = r[4].as<std::string>();
   a.contact = r[5].as<std::string>();
   a.domains = SplitDomains(r[6].as<std::string>());
-  a.valid_from = r[7].as<std::string>();
-  a.valid_until = r[8].as<std::string>();
+  a.valid_from = common::ReadDate(r[7]);
+  a.valid_until = common::ReadDate(r[8]);
   a.source_version = r[9].as<int64_t>();
   a.updated_at = r[10].as<std::string>();
-  a.qualification_confirmed_on = r[11].as<std::string>();
+  a.qualification_confirmed_on = common::ReadOptionalDate(r[11]);
   return a;
 }
 
+// A batch's columns as kMergeAgencies takes them.
+struct AgencyColumns {
+  std::vector<std::string> credit_code, name, legal_representative, area_code, contact, domains, valid_from,
+      valid_until, source_version;
+
+  explicit AgencyColumns(const std::vector<Agency>& agencies) {
+    for (const auto& a : agencies) {
+      credit_code.push_back(a.credit_code);
+      name.push_back(a.name);
+      legal_representative.push_back(a.legal_representative);
+      area_code.push_back(a.area_code);
+      contact.push_back(a.contact);
+      domains.push_back(ArrayLiteral(a.domains));
+      valid_from.push_back(common::FormatIsoDate(a.valid_from));
+      valid_until.push_back(common::FormatIsoDate(a.valid_until));
+      source_version.push_back(std::to_string(a.source_version));
+    }
+  }
+};
+
 }  // namespace
 
-PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool) {
-  for (const Statement& s : {kForeignAgencies, kUpsertAgency, kConfirmQualification, kCoverage, kGetAgency,
-                             kListAgencies}) {
+PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
+  for (const Statement& s :
+       {kForeignAgencies, kAgencyCities, kMergeAgencies, kConfirmQualification, kCoverage, kGetAgency, kListAgencies}) {
     pool_.Prepare(s);
   }
 }
 
 AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
-                                                    const std::vector<Rejection>& rejected, const std::string& today) {
+                                                    const std::vector<Rejection>& rejected, common::Date today) {
+  const AgencyColumns columns(valid);
   return pool_.Run([&](pqxx::connection& conn) {
     BatchResult result;
     pqxx::work tx(conn);
-    std::vector<std::string> codes;
-    for (const auto& a : valid) codes.push_back(a.credit_code);
-    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, common::TextArrayLiteral(codes), city_code)) {
+    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, ArrayLiteral(columns.credit_code), city_code)) {
       result.foreign.push_back(row[0].as<std::string>());
     }
     if (!result.foreign.empty()) return result;  // the transaction rolls back
-    // Writers take turns, so change_seq order is commit order (the officer
-    // index and feeds read past a watermark).
-    tx.exec("SELECT pg_advisory_xact_lock(hashtext('registry.agency_change_seq'))");
-
-    for (const auto& a : valid) {
-      auto written = tx.exec_prepared(kUpsertAgency.name, a.credit_code, a.name, a.legal_representative,
-                                      a.area_code, city_code, a.contact, common::TextArrayLiteral(a.domains), a.valid_from,
-                                      a.valid_until, a.source_version, today);
-      bool accepted = !written.empty();
-      if (accepted) RegistryRejections().Clear(tx, city_code, "agency", a.credit_code);
-      result.outcomes.push_back(accepted ? UpsertOutcome::kAccepted : UpsertOutcome::kUnchanged);
+    std::vector<std::string> accepted;
+    if (!valid.empty()) {
+      // The merge advances change_seq: writers take turns from here to commit,
+      // so change_seq order is commit order (the officer index reads past a
+      // watermark).
+      common::LockFeed(tx, kFeed);
+      for (const auto& row : tx.exec_prepared(
+               kMergeAgencies.name, city_code, common::FormatIsoDate(today), ArrayLiteral(columns.credit_code),
+               ArrayLiteral(columns.name), ArrayLiteral(columns.legal_representative), ArrayLiteral(columns.area_code),
+               ArrayLiteral(columns.contact), ArrayLiteral(columns.domains), ArrayLiteral(columns.valid_from),
+               ArrayLiteral(columns.valid_until), ArrayLiteral(columns.source_version))) {
+        accepted.push_back(row[0].as<std::string>());
+      }
     }
-    for (const auto& r : rejected) RegistryRejections().Record(tx, city_code, r);
+    const std::set<std::string> written(accepted.begin(), accepted.end());
+    for (const auto& a : valid) {
+      result.outcomes.push_back(written.contains(a.credit_code) ? common::UpsertOutcome::kAccepted
+                                                                : common::UpsertOutcome::kUnchanged);
+    }
+    rejections_.Clear(tx, city_code, "agency", accepted);
+    rejections_.Record(tx, city_code, rejected);
     tx.commit();
     return result;
   });
@@ -162,24 +193,26 @@ std::vector<Agency> PgAgencyStore::List(const AgencyFilter& f) {
 std::vector<Rejection> PgAgencyStore::ListRejections(const std::string& city_code, int64_t before_id, int limit) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    return RegistryRejections().List(tx, city_code, before_id, limit);
+    return rejections_.List(tx, city_code, before_id, limit);
   });
 }
 
 AgencyStore::ConfirmResult PgAgencyStore::ConfirmQualificationLists(const std::string& city_code,
                                                                     const std::vector<std::string>& codes,
-                                                                    const std::string& today) {
+                                                                    common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     ConfirmResult result;
     pqxx::work tx(conn);
-    auto cities = AgencyCities(tx, codes);
-    for (const auto& [code, city] : cities) {
-      if (city != city_code) result.foreign.push_back(code);
+    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, ArrayLiteral(codes), city_code)) {
+      result.foreign.push_back(row[0].as<std::string>());
     }
     if (!result.foreign.empty()) return result;
-    for (const auto& code : codes) {
-      result.confirmed.push_back(!tx.exec_prepared(kConfirmQualification.name, code, today).empty());
+    std::set<std::string> confirmed;
+    for (const auto& row :
+         tx.exec_prepared(kConfirmQualification.name, ArrayLiteral(codes), common::FormatIsoDate(today))) {
+      confirmed.insert(row[0].as<std::string>());
     }
+    for (const auto& code : codes) result.confirmed.push_back(confirmed.contains(code));
     tx.commit();
     return result;
   });
@@ -190,8 +223,9 @@ std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code,
     pqxx::read_transaction tx(conn);
     std::vector<CoverageFacts> out;
     for (const auto& r : tx.exec_prepared(kCoverage.name, city_code, credit_code)) {
-      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                     r[4].as<std::string>(), r[5].as<bool>(), r[6].as<bool>(), r[7].as<bool>()});
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                     common::ReadOptionalDate(r[3]), common::ReadDate(r[4]), r[5].as<bool>(), r[6].as<bool>(),
+                     r[7].as<bool>()});
     }
     return out;
   });
@@ -200,13 +234,12 @@ std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code,
 std::map<std::string, std::string> PgAgencyStore::CitiesOf(const std::vector<std::string>& codes) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    return AgencyCities(tx, codes);
+    std::map<std::string, std::string> out;
+    for (const auto& row : tx.exec_prepared(kAgencyCities.name, ArrayLiteral(codes))) {
+      out[row[0].as<std::string>()] = row[1].as<std::string>();
+    }
+    return out;
   });
-}
-
-const common::RejectionLog& RegistryRejections() {
-  static const common::RejectionLog kLog("registry");
-  return kLog;
 }
 
 }  // namespace gongkai::registry

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "common/batch.h"
+#include "common/clock.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "common/rejections.h"
-#include "common/violations.h"
 #include "services/registry/agency.h"
 #include "services/registry/coverage.h"
-#include "services/registry/record_store.h"
 
 namespace gongkai {
 // The registry schema's migrations, compiled in from migrations/*.sql.
@@ -34,17 +34,16 @@ class AgencyStore {
  public:
   virtual ~AgencyStore() = default;
 
-  // Credit codes among `codes` already registered to another city than `city`.
-  // Stores `valid` and `rejected` in one transaction, unless some credit code
-  // belongs to another city: then nothing is stored and those codes are returned
-  // in `foreign`.
+  // Stores `valid` (distinct credit codes) and `rejected` in one transaction,
+  // unless some credit code belongs to another city than `city_code`: then
+  // nothing is stored and those codes are returned in `foreign`.
   struct BatchResult {
-    std::vector<UpsertOutcome> outcomes;  // one per valid agency, same order
+    std::vector<common::UpsertOutcome> outcomes;  // one per valid agency, same order
     std::vector<std::string> foreign;
   };
   // An accepted agency's qualification list counts as confirmed on `today`.
   virtual BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
-                                  const std::vector<Rejection>& rejected, const std::string& today) = 0;
+                                  const std::vector<Rejection>& rejected, common::Date today) = 0;
   virtual std::optional<Agency> Get(const std::string& credit_code) = 0;
   virtual std::vector<Agency> List(const AgencyFilter& filter) = 0;
   // Newest first; before_id 0 means from the newest. Every kind the registry keeps.
@@ -58,7 +57,7 @@ class AgencyStore {
     std::vector<std::string> foreign;
   };
   virtual ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
-                                                  const std::string& today) = 0;
+                                                  common::Date today) = 0;
 
   // The city of each registered agency among `codes`.
   virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) = 0;
@@ -73,20 +72,18 @@ class PgAgencyStore final : public AgencyStore {
   explicit PgAgencyStore(common::PgPool& pool);
 
   BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
-                          const std::vector<Rejection>& rejected, const std::string& today) override;
+                          const std::vector<Rejection>& rejected, common::Date today) override;
   std::optional<Agency> Get(const std::string& credit_code) override;
   std::vector<Agency> List(const AgencyFilter& filter) override;
   std::vector<Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
   ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
-                                          const std::string& today) override;
+                                          common::Date today) override;
   std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) override;
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) override;
 
  private:
   common::PgPool& pool_;
+  common::RejectionLog rejections_;
 };
-
-// The registry's rejections table.
-const common::RejectionLog& RegistryRejections();
 
 }  // namespace gongkai::registry

@@ -2,11 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "common/calendar/iso_date.h"
 #include "common/domains.h"
 #include "common/identifiers.h"
+#include "common/testing/dates.h"
 
 namespace gongkai::registry {
 namespace {
+
+using gongkai::testing::Day;
 
 Agency Valid() {
   Agency a;
@@ -17,8 +21,8 @@ Agency Valid() {
   a.area_code = "140100";
   a.contact = "0351-1234567";
   a.domains = {"market_regulation"};
-  a.valid_from = "2026-01-01";
-  a.valid_until = "2030-12-31";
+  a.valid_from = Day("2026-01-01");
+  a.valid_until = Day("2030-12-31");
   a.source_version = 1;
   return a;
 }
@@ -40,7 +44,7 @@ TEST(AgencyRules, EveryBrokenRuleIsNamedFieldByField) {
   a.contact = "";
   a.area_code = "1401";
   a.domains = {"astrology"};
-  a.valid_from = "2026-02-30";
+  a.valid_from = std::nullopt;  // "2026-02-30" as sent: not a date
   a.source_version = 0;
   auto v = ValidateAgency(a, "agencies[4]");
   EXPECT_TRUE(Names(v, "agencies[4].credit_code"));
@@ -75,6 +79,22 @@ TEST(AgencyRules, KeyDomainsAreThePlansFive) {
     EXPECT_TRUE(common::IsKeyDomain(d)) << d;
   }
   EXPECT_FALSE(common::IsKeyDomain("health"));
+}
+
+TEST(AgencyRules, ExpiredOnlyOnceValidityHasEnded) {
+  Agency a = Valid();
+  EXPECT_FALSE(IsExpired(a, Day("2030-12-31")));
+  EXPECT_TRUE(IsExpired(a, Day("2031-01-01")));
+}
+
+TEST(QualificationListConfirmation, ThisYearsClockStartsOn1JanuaryAndIsDoneByAConfirmationThisYear) {
+  AnnualConfirmation c = ThisYearsConfirmation(Day("2026-03-15"), Day("2026-11-28"));
+  EXPECT_EQ(c.clock_start, Day("2026-01-01"));
+  EXPECT_EQ(c.done, Day("2026-03-15"));
+  c = ThisYearsConfirmation(Day("2025-12-20"), Day("2026-01-10"));
+  EXPECT_EQ(c.clock_start, Day("2026-01-01"));
+  EXPECT_EQ(c.done, std::nullopt) << "last year's confirmation does not do this year's";
+  EXPECT_EQ(ThisYearsConfirmation(std::nullopt, Day("2026-11-28")).done, std::nullopt);
 }
 
 }  // namespace

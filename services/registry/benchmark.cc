@@ -3,16 +3,19 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "common/domains.h"
+#include "common/fields.h"
+#include "common/identifiers.h"
+#include "common/text.h"
+
 namespace gongkai::registry {
 namespace {
 
 constexpr std::size_t kMaxText = 500;
 constexpr std::size_t kMaxViolationCode = 64;
 
-bool IsBlank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
-
 void RequireText(common::Violations& out, const std::string& field, const std::string& value) {
-  if (IsBlank(value)) {
+  if (common::IsAsciiBlank(value)) {
     out.push_back({field, "required"});
   } else if (value.size() > kMaxText) {
     out.push_back({field, "at most " + std::to_string(kMaxText) + " bytes"});
@@ -23,10 +26,8 @@ bool IsKnownLevel(TierLevel level) { return level >= TierLevel::kExempt && level
 
 std::string_view MeasureName(Measure m) {
   switch (m) {
-    case Measure::kGoodsValue:
-      return "货值金额";
-    case Measure::kIllegalGains:
-      return "违法所得";
+    case Measure::kGoodsValue: return "货值金额";
+    case Measure::kIllegalGains: return "违法所得";
   }
   return "金额";
 }
@@ -41,7 +42,12 @@ std::string TierLabel(const std::vector<BenchmarkTier>& tiers, std::size_t i) {
 bool BandWellFormed(const BenchmarkTier& t) { return t.from_fen >= 0 && (t.to_fen == 0 || t.to_fen > t.from_fen); }
 
 std::string BandText(const BenchmarkTier& t) {
-  return "[" + FormatYuan(t.from_fen) + ", " + (t.to_fen == 0 ? std::string("∞") : FormatYuan(t.to_fen)) + ")";
+  std::string out = "[";
+  out += FormatYuan(t.from_fen);
+  out += ", ";
+  out += t.to_fen == 0 ? std::string("∞") : FormatYuan(t.to_fen);
+  out += ")";
+  return out;
 }
 
 void CheckTier(common::Violations& out, const std::string& path, const std::vector<BenchmarkTier>& tiers,
@@ -168,16 +174,11 @@ std::vector<std::string_view> MetTriggers(const BenchmarkTier& t, const CaseFact
 
 std::string_view TierLevelName(TierLevel level) {
   switch (level) {
-    case TierLevel::kExempt:
-      return "轻微免罚";
-    case TierLevel::kLighter:
-      return "一般从轻";
-    case TierLevel::kOrdinary:
-      return "一般";
-    case TierLevel::kHeavier:
-      return "从重";
-    case TierLevel::kMaximum:
-      return "严重顶格";
+    case TierLevel::kExempt: return "轻微免罚";
+    case TierLevel::kLighter: return "一般从轻";
+    case TierLevel::kOrdinary: return "一般";
+    case TierLevel::kHeavier: return "从重";
+    case TierLevel::kMaximum: return "严重顶格";
   }
   return "未定级";
 }
@@ -186,12 +187,16 @@ std::string FormatYuan(int64_t fen) {
   // Through unsigned so that the most negative value has a magnitude too.
   uint64_t magnitude = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
   uint64_t cents = magnitude % 100;
-  return (fen < 0 ? "-" : "") + std::to_string(magnitude / 100) + (cents < 10 ? ".0" : ".") + std::to_string(cents);
+  std::string out = fen < 0 ? "-" : "";
+  out += std::to_string(magnitude / 100);
+  out += cents < 10 ? ".0" : ".";
+  out += std::to_string(cents);
+  return out;
 }
 
-common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::string& path) {
+common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::string& path, common::Date today) {
   common::Violations out;
-  if (IsBlank(b.domain)) out.push_back({path + ".domain", "required"});
+  if (common::IsAsciiBlank(b.domain)) out.push_back({path + ".domain", "required"});
 
   if (b.violation_code.empty()) {
     out.push_back({path + ".violation_code", "required"});
@@ -212,6 +217,24 @@ common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::st
   if (b.tiers.size() < 2) out.push_back({path + ".tiers", "at least 2 tiers are required"});
   for (std::size_t i = 0; i < b.tiers.size(); ++i) CheckTier(out, path, b.tiers, i);
   CheckTiling(out, path, b.tiers);
+
+  if (!common::IsAsciiBlank(b.domain) && !common::IsKnownDomain(b.domain)) {
+    out.push_back({path + ".domain", "unknown enforcement domain '" + b.domain + "'"});
+  }
+  common::CheckPastDate(out, path + ".changed_on", b.changed_on, today);
+  if (b.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
+  return out;
+}
+
+common::Violations ValidateRecommendRequest(const std::string& city_code, const std::string& domain,
+                                            const std::string& violation_code, const CaseFacts& facts) {
+  common::Violations out;
+  if (!common::IsCityCode(city_code)) {
+    out.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
+  }
+  if (!common::IsKnownDomain(domain)) out.push_back({"domain", "unknown enforcement domain"});
+  if (violation_code.empty()) out.push_back({"violation_code", "required"});
+  if (facts.amount_fen < 0) out.push_back({"facts.amount_fen", "must not be negative"});
   return out;
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/legal.h"
 #include "common/violations.h"
 
@@ -57,10 +59,11 @@ struct DiscretionBenchmark {
   Measure measure{};
   std::vector<BenchmarkTier> tiers;  // lightest first
   int64_t source_version = 0;
-  std::string changed_on;  // YYYY-MM-DD
+  // nullopt when what was sent is not a date (ValidateBenchmark names it).
+  std::optional<common::Date> changed_on;
   // Set by the platform.
   std::string city_code;
-  std::string published_on;  // YYYY-MM-DD
+  std::optional<common::Date> published_on;  // the day this version was stored
 };
 
 // The facts of a case that the tiers depend on.
@@ -86,9 +89,15 @@ std::string_view TierLevelName(TierLevel level);
 std::string FormatYuan(int64_t fen);
 
 // Every content rule a benchmark breaks; field paths are prefixed with `path`
-// (e.g. "benchmarks[0]"). The domain is only checked to be present: the caller
-// checks it against EnforcementDomains().
-common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::string& path);
+// (e.g. "benchmarks[0]"). The domain must be one of EnforcementDomains() and
+// changed_on may not be after `today`.
+common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::string& path, common::Date today);
+
+// What a tier recommendation is asked for: a prefecture-level city code
+// ("city_code"), a known enforcement domain ("domain"), a violation code
+// ("violation_code") and facts whose amount is not negative ("facts.amount_fen").
+common::Violations ValidateRecommendRequest(const std::string& city_code, const std::string& domain,
+                                            const std::string& violation_code, const CaseFacts& facts);
 
 // The tier that applies to `facts` and why. Precondition: ValidateBenchmark(b)
 // is empty and facts.amount_fen >= 0.

@@ -1,37 +1,47 @@
 #include "services/registry/benchmark_store.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 
+#include "common/calendar/iso_date.h"
 #include "common/legal.h"
-#include "services/registry/agency_store.h"
+#include "common/sql.h"
 
 namespace gongkai::registry {
 namespace {
 
+using common::ArrayLiteral;
 using common::Statement;
 
-constexpr char kColumns[] =
-    "city_code, domain, violation_code, violation, legal_basis::text, measure, tiers::text, source_version, "
-    "changed_on::text, published_on::text";
-
-const Statement kUpsert{
-    "registry_upsert_benchmark",
+// A batch in one statement: $1 city, $2 today (the publication), $3..$10
+// the tables' columns, one text array each. Inserts, or replaces an older
+// version; returns the keys it wrote.
+const Statement kMerge{
+    "registry_merge_benchmarks",
     "INSERT INTO registry.benchmarks AS b (city_code, domain, violation_code, violation, legal_basis, measure, "
     "tiers, source_version, changed_on, published_on) "
-    "VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8, $9::date, $10::date) "
+    "SELECT $1, i.domain, i.violation_code, i.violation, i.legal_basis::jsonb, i.measure::smallint, "
+    "i.tiers::jsonb, i.source_version::bigint, i.changed_on::date, $2::date "
+    "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+    "$10::text[]) AS i(domain, violation_code, violation, legal_basis, measure, tiers, source_version, changed_on) "
     "ON CONFLICT (city_code, domain, violation_code) DO UPDATE SET violation = EXCLUDED.violation, "
     "legal_basis = EXCLUDED.legal_basis, measure = EXCLUDED.measure, tiers = EXCLUDED.tiers, "
     "source_version = EXCLUDED.source_version, changed_on = EXCLUDED.changed_on, "
-    "published_on = EXCLUDED.published_on WHERE b.source_version < EXCLUDED.source_version RETURNING 1"};
+    "published_on = EXCLUDED.published_on WHERE b.source_version < EXCLUDED.source_version "
+    "RETURNING b.domain, b.violation_code"};
 
-const std::string kGetSql = std::string("SELECT ") + kColumns +
-                            " FROM registry.benchmarks WHERE city_code = $1 AND domain = $2 AND violation_code = $3";
-const Statement kGet{"registry_get_benchmark", kGetSql.c_str()};
+const Statement kGet{
+    "registry_get_benchmark",
+    "SELECT city_code, domain, violation_code, violation, legal_basis::text, measure, tiers::text, source_version, "
+    "changed_on::text, published_on::text "
+    "FROM registry.benchmarks WHERE city_code = $1 AND domain = $2 AND violation_code = $3"};
 
-const std::string kListSql = std::string("SELECT ") + kColumns +
-                             " FROM registry.benchmarks WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR domain = $2) "
-                             "ORDER BY city_code, domain, violation_code";
-const Statement kList{"registry_list_benchmarks", kListSql.c_str()};
+const Statement kList{
+    "registry_list_benchmarks",
+    "SELECT city_code, domain, violation_code, violation, legal_basis::text, measure, tiers::text, source_version, "
+    "changed_on::text, published_on::text "
+    "FROM registry.benchmarks WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR domain = $2) "
+    "ORDER BY city_code, domain, violation_code"};
 
 std::string TiersToJson(const std::vector<BenchmarkTier>& tiers) {
   nlohmann::json out = nlohmann::json::array();
@@ -81,35 +91,62 @@ DiscretionBenchmark FromRow(const pqxx::row& r) {
   b.measure = static_cast<Measure>(r[5].as<int>());
   b.tiers = TiersFromJson(r[6].as<std::string>());
   b.source_version = r[7].as<int64_t>();
-  b.changed_on = r[8].as<std::string>();
-  b.published_on = r[9].as<std::string>();
+  b.changed_on = common::ReadDate(r[8]);
+  b.published_on = common::ReadDate(r[9]);
   return b;
 }
+
+// A batch's columns as kMerge takes them.
+struct BenchmarkColumns {
+  std::vector<std::string> domain, violation_code, violation, legal_basis, measure, tiers, source_version, changed_on;
+
+  explicit BenchmarkColumns(const std::vector<DiscretionBenchmark>& benchmarks) {
+    for (const auto& b : benchmarks) {
+      domain.push_back(b.domain);
+      violation_code.push_back(b.violation_code);
+      violation.push_back(b.violation);
+      legal_basis.push_back(common::LegalBasisToJson(b.legal_basis));
+      measure.push_back(std::to_string(static_cast<int>(b.measure)));
+      tiers.push_back(TiersToJson(b.tiers));
+      source_version.push_back(std::to_string(b.source_version));
+      changed_on.push_back(common::FormatIsoDate(b.changed_on));
+    }
+  }
+};
 
 }  // namespace
 
 std::string BenchmarkKey(const DiscretionBenchmark& b) { return b.domain + "/" + b.violation_code; }
 
-PgBenchmarkStore::PgBenchmarkStore(common::PgPool& pool) : pool_(pool) {
-  for (const Statement& s : {kUpsert, kGet, kList}) pool_.Prepare(s);
+PgBenchmarkStore::PgBenchmarkStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
+  for (const Statement& s : {kMerge, kGet, kList}) pool_.Prepare(s);
 }
 
-std::vector<UpsertOutcome> PgBenchmarkStore::UpsertBatch(const std::string& city_code,
-                                               const std::vector<DiscretionBenchmark>& valid,
-                                               const std::vector<common::Rejection>& rejected,
-                                               const std::string& today) {
+std::vector<common::UpsertOutcome> PgBenchmarkStore::UpsertBatch(const std::string& city_code,
+                                                                 const std::vector<DiscretionBenchmark>& valid,
+                                                                 const std::vector<common::Rejection>& rejected,
+                                                                 common::Date today) {
+  const BenchmarkColumns columns(valid);
   return pool_.Run([&](pqxx::connection& conn) {
-    std::vector<UpsertOutcome> result;
     pqxx::work tx(conn);
-    for (const auto& b : valid) {
-      bool written = !tx.exec_prepared(kUpsert.name, city_code, b.domain, b.violation_code, b.violation,
-                                       common::LegalBasisToJson(b.legal_basis), static_cast<int>(b.measure),
-                                       TiersToJson(b.tiers), b.source_version, b.changed_on, today)
-                          .empty();
-      if (written) RegistryRejections().Clear(tx, city_code, "benchmark", BenchmarkKey(b));
-      result.push_back(written ? UpsertOutcome::kAccepted : UpsertOutcome::kUnchanged);
+    std::vector<std::string> accepted;
+    if (!valid.empty()) {
+      for (const auto& row : tx.exec_prepared(kMerge.name, city_code, common::FormatIsoDate(today),
+                                              ArrayLiteral(columns.domain), ArrayLiteral(columns.violation_code),
+                                              ArrayLiteral(columns.violation), ArrayLiteral(columns.legal_basis),
+                                              ArrayLiteral(columns.measure), ArrayLiteral(columns.tiers),
+                                              ArrayLiteral(columns.source_version), ArrayLiteral(columns.changed_on))) {
+        accepted.push_back(row[0].as<std::string>() + "/" + row[1].as<std::string>());
+      }
     }
-    for (const auto& r : rejected) RegistryRejections().Record(tx, city_code, r);
+    const std::set<std::string> written(accepted.begin(), accepted.end());
+    std::vector<common::UpsertOutcome> result;
+    for (const auto& b : valid) {
+      result.push_back(written.contains(BenchmarkKey(b)) ? common::UpsertOutcome::kAccepted
+                                                         : common::UpsertOutcome::kUnchanged);
+    }
+    rejections_.Clear(tx, city_code, "benchmark", accepted);
+    rejections_.Record(tx, city_code, rejected);
     tx.commit();
     return result;
   });

@@ -7,8 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "common/calendar/iso_date.h"
+#include "common/testing/dates.h"
+
 namespace gongkai::registry {
 namespace {
+
+using gongkai::testing::Day;
+
+// The day the tables are checked on.
+const common::Date kToday = Day("2026-11-28");
 
 // The demo table of data/demo/food_safety_benchmark.json, modelled on the
 // provincial 食品类违法行为裁量基准对照表. Kept in sync with that file by hand:
@@ -65,7 +73,7 @@ DiscretionBenchmark FoodSafetyTable() {
        .description = "货值金额十万元以上，或造成严重危害后果的，并处货值金额二十倍罚款；情节严重的，吊销许可证"},
   };
   b.source_version = 1;
-  b.changed_on = "2026-03-02";
+  b.changed_on = Day("2026-03-02");
   return b;
 }
 
@@ -265,13 +273,13 @@ TEST(RecommendTier, IllegalGainsAreNamedAsSuch) {
 // --- ValidateBenchmark ----------------------------------------------------
 
 TEST(BenchmarkRules, FoodSafetyTableIsValid) {
-  EXPECT_EQ(ValidateBenchmark(FoodSafetyTable(), "benchmarks[0]"), common::Violations{});
+  EXPECT_EQ(ValidateBenchmark(FoodSafetyTable(), "benchmarks[0]", kToday), common::Violations{});
 }
 
 TEST(BenchmarkRules, GapBetweenTiersIsNamed) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].from_fen = 2000000;
-  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]"),
+  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]", kToday),
             (common::Violations{{"benchmarks[0].tiers[2].from_fen",
                                  "gap: no tier covers 10000.00 to 20000.00 yuan between tiers[1] (一般从轻) and "
                                  "tiers[2] (一般)"}}));
@@ -281,7 +289,7 @@ TEST(BenchmarkRules, OverlapBetweenTiersIsNamed) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].from_fen = 800000;
   EXPECT_EQ(
-      ValidateBenchmark(b, "benchmarks[0]"),
+      ValidateBenchmark(b, "benchmarks[0]", kToday),
       (common::Violations{{"benchmarks[0].tiers[2].from_fen",
                            "overlap: tiers[1] (一般从轻) and tiers[2] (一般) both cover 8000.00 to 10000.00 yuan"}}));
 }
@@ -290,7 +298,7 @@ TEST(BenchmarkRules, OverlapIntoAnUnboundedTierIsNamed) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[4].from_fen = 9000000;
   EXPECT_EQ(
-      ValidateBenchmark(b, "b"),
+      ValidateBenchmark(b, "b", kToday),
       (common::Violations{{"b.tiers[4].from_fen",
                            "overlap: tiers[3] (从重) and tiers[4] (严重顶格) both cover 90000.00 to 100000.00 yuan"}}));
 }
@@ -299,7 +307,7 @@ TEST(BenchmarkRules, BandBelowThePreviousOneIsOutOfOrder) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].from_fen = 100000;
   b.tiers[2].to_fen = 400000;
-  auto v = ValidateBenchmark(b, "b");
+  auto v = ValidateBenchmark(b, "b", kToday);
   EXPECT_TRUE(Has(v, "b.tiers[2].from_fen",
                   "out of order: tiers[2] (一般) covers 1000.00 to 4000.00 yuan, below tiers[1] (一般从轻), which "
                   "starts at 5000.00 yuan; bands go from the lowest amount to the highest"));
@@ -310,21 +318,21 @@ TEST(BenchmarkRules, BandBelowThePreviousOneIsOutOfOrder) {
 TEST(BenchmarkRules, LightestTierMustStartAtZero) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[0].from_fen = 100;
-  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]"),
+  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]", kToday),
             (common::Violations{{"benchmarks[0].tiers[0].from_fen", "the lightest tier must start at 0"}}));
 }
 
 TEST(BenchmarkRules, OnlyTheLastTierMayBeUnbounded) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[3].to_fen = 0;
-  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]"),
+  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]", kToday),
             (common::Violations{{"benchmarks[0].tiers[3].to_fen", "only the last tier may be unbounded"}}));
 }
 
 TEST(BenchmarkRules, LastTierMustBeUnbounded) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[4].to_fen = 20000000;
-  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]"),
+  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]", kToday),
             (common::Violations{{"benchmarks[0].tiers[4].to_fen", "the last tier must be unbounded (to_fen 0)"}}));
 }
 
@@ -332,7 +340,7 @@ TEST(BenchmarkRules, BandMustEndAboveItsStart) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[1].to_fen = 500000;
   EXPECT_EQ(
-      ValidateBenchmark(b, "b"),
+      ValidateBenchmark(b, "b", kToday),
       (common::Violations{{"b.tiers[1].to_fen", "must be above from_fen (5000.00 yuan), or 0 for no upper bound"}}));
 }
 
@@ -341,7 +349,7 @@ TEST(BenchmarkRules, AmountsAndPenaltiesCannotBeNegative) {
   b.tiers[0].from_fen = -1;
   b.tiers[0].penalty_min_fen = -1;
   b.tiers[4].to_fen = -1;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[0].from_fen", "must not be negative"},
                                 {"b.tiers[0].penalty_min_fen", "must not be negative"},
                                 {"b.tiers[4].to_fen", "must not be negative (0 means no upper bound)"}}));
@@ -350,7 +358,7 @@ TEST(BenchmarkRules, AmountsAndPenaltiesCannotBeNegative) {
 TEST(BenchmarkRules, LevelAppearsOnlyOnce) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].level = TierLevel::kLighter;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[2].level",
                                  "tiers[1] (一般从轻) and tiers[2] have the same level: no level may appear twice"}}));
 }
@@ -358,7 +366,7 @@ TEST(BenchmarkRules, LevelAppearsOnlyOnce) {
 TEST(BenchmarkRules, LevelsGoLightestFirst) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].level = TierLevel::kExempt;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[2].level",
                                  "out of order: 轻微免罚 is lighter than tiers[1] (一般从轻) before it; tiers go "
                                  "lightest first"}}));
@@ -367,21 +375,21 @@ TEST(BenchmarkRules, LevelsGoLightestFirst) {
 TEST(BenchmarkRules, LevelIsRequired) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].level = TierLevel{};
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[2].level", "required: EXEMPT, LIGHTER, ORDINARY, HEAVIER or MAXIMUM"}}));
 }
 
 TEST(BenchmarkRules, PenaltyMaxCannotBeBelowMin) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].penalty_max_fen = 6000000;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[2].penalty_max_fen", "must be at least penalty_min_fen (70000.00 yuan)"}}));
 }
 
 TEST(BenchmarkRules, HeavierTierCannotAllowALighterPenalty) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[3].penalty_min_fen = 1000000;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[3].penalty_min_fen",
                                  "must be at least the minimum of tiers[2] (一般), 70000.00 yuan: a heavier tier "
                                  "cannot allow a lighter penalty"}}));
@@ -390,7 +398,7 @@ TEST(BenchmarkRules, HeavierTierCannotAllowALighterPenalty) {
 TEST(BenchmarkRules, HeavierTierCannotCapThePenaltyLower) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].penalty_max_fen = 200000000;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[3].penalty_max_fen",
                                  "must be at least the maximum of tiers[2] (一般), 2000000.00 yuan: a heavier tier "
                                  "cannot cap the penalty lower"}}));
@@ -401,7 +409,7 @@ TEST(BenchmarkRules, MitigatingRequirementOnlyOnExemptOrLighter) {
   b.tiers[3].requires_first_offence = true;
   b.tiers[2].requires_no_harm = true;
   EXPECT_EQ(
-      ValidateBenchmark(b, "b"),
+      ValidateBenchmark(b, "b", kToday),
       (common::Violations{{"b.tiers[2].requires_no_harm",
                            "a mitigating requirement belongs only on a 轻微免罚 or 一般从轻 tier, not on 一般"},
                           {"b.tiers[3].requires_first_offence",
@@ -412,7 +420,7 @@ TEST(BenchmarkRules, AggravatingTriggerOnlyOnHeavierOrMaximum) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers[2].on_serious_harm = true;
   b.tiers[0].on_repeat_offence = true;
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.tiers[0].on_repeat_offence",
                                  "an aggravating trigger belongs only on a 从重 or 严重顶格 tier, not on 轻微免罚"},
                                 {"b.tiers[2].on_serious_harm",
@@ -423,15 +431,15 @@ TEST(BenchmarkRules, AtLeastTwoTiers) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.tiers.resize(1);
   b.tiers[0].to_fen = 0;
-  EXPECT_EQ(ValidateBenchmark(b, "b"), (common::Violations{{"b.tiers", "at least 2 tiers are required"}}));
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), (common::Violations{{"b.tiers", "at least 2 tiers are required"}}));
   b.tiers.clear();
-  EXPECT_EQ(ValidateBenchmark(b, "b"), (common::Violations{{"b.tiers", "at least 2 tiers are required"}}));
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), (common::Violations{{"b.tiers", "at least 2 tiers are required"}}));
 }
 
 TEST(BenchmarkRules, LegalBasisIsRequired) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.legal_basis.clear();
-  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]"),
+  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]", kToday),
             (common::Violations{{"benchmarks[0].legal_basis", "at least one legal provision is required"}}));
 }
 
@@ -439,7 +447,7 @@ TEST(BenchmarkRules, ProvisionNeedsLawAndArticle) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.legal_basis[0].article = 0;
   b.legal_basis[1].law = "  ";
-  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]"),
+  EXPECT_EQ(ValidateBenchmark(b, "benchmarks[0]", kToday),
             (common::Violations{{"benchmarks[0].legal_basis[0].article", "must be 1 or more"},
                                 {"benchmarks[0].legal_basis[1].law", "required"}}));
 }
@@ -449,7 +457,8 @@ TEST(BenchmarkRules, ItemWithoutParagraphIsAllowed) {
 }
 
 TEST(BenchmarkRules, ParagraphAndItemCannotBeNegative) {
-  EXPECT_EQ(common::ValidateLegalBasis({{.law = "中华人民共和国食品安全法", .article = 124, .paragraph = -1, .item = -2}}, "p"),
+  EXPECT_EQ(common::ValidateLegalBasis(
+                {{.law = "中华人民共和国食品安全法", .article = 124, .paragraph = -1, .item = -2}}, "p"),
             (common::Violations{{"p[0].paragraph", "must not be negative (0 = not cited)"},
                                 {"p[0].item", "must not be negative (0 = not cited)"}}));
 }
@@ -460,22 +469,61 @@ TEST(BenchmarkRules, HeaderFieldsAreRequired) {
   b.violation_code = "";
   b.violation = "";
   b.measure = Measure{};
-  EXPECT_EQ(Fields(ValidateBenchmark(b, "b")),
+  EXPECT_EQ(Fields(ValidateBenchmark(b, "b", kToday)),
             (std::vector<std::string>{"b.domain", "b.violation_code", "b.violation", "b.measure"}));
 }
 
 TEST(BenchmarkRules, ViolationCodeIsLowercaseDotted) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.violation_code = "Food.Unsafe";
-  EXPECT_EQ(ValidateBenchmark(b, "b"),
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
             (common::Violations{{"b.violation_code", "only a-z, 0-9, '_', '.' and '-' are allowed"}}));
   b.violation_code = std::string(64, 'a');
-  EXPECT_TRUE(ValidateBenchmark(b, "b").empty());
+  EXPECT_TRUE(ValidateBenchmark(b, "b", kToday).empty());
   b.violation_code = std::string(65, 'a');
-  EXPECT_EQ(ValidateBenchmark(b, "b"), (common::Violations{{"b.violation_code", "at most 64 characters"}}));
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), (common::Violations{{"b.violation_code", "at most 64 characters"}}));
+}
+
+TEST(BenchmarkRules, DomainMustBeAnEnforcementDomain) {
+  DiscretionBenchmark b = FoodSafetyTable();
+  b.domain = "astrology";
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
+            (common::Violations{{"b.domain", "unknown enforcement domain 'astrology'"}}));
+}
+
+TEST(BenchmarkRules, ChangeDayIsADateNotInTheFuture) {
+  DiscretionBenchmark b = FoodSafetyTable();
+  b.changed_on = std::nullopt;  // sent as "2026-02-30": not a date
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), (common::Violations{{"b.changed_on", "must be a date YYYY-MM-DD"}}));
+  b.changed_on = Day("2026-11-29");
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), (common::Violations{{"b.changed_on", "must not be in the future"}}));
+  b.changed_on = kToday;
+  EXPECT_TRUE(ValidateBenchmark(b, "b", kToday).empty());
+}
+
+TEST(BenchmarkRules, SourceVersionIsPositive) {
+  DiscretionBenchmark b = FoodSafetyTable();
+  b.source_version = 0;
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
+            (common::Violations{{"b.source_version", "must be a positive version number"}}));
 }
 
 // --- Names and amounts ----------------------------------------------------
+
+TEST(RecommendRequestRules, ACityADomainAViolationAndNoNegativeAmount) {
+  const CaseFacts facts{.amount_fen = 0};
+  EXPECT_EQ(ValidateRecommendRequest("140100", "market_regulation", "food.unsafe_production", facts),
+            common::Violations{});
+  EXPECT_EQ(ValidateRecommendRequest("", "", "", CaseFacts{.amount_fen = -1}),
+            (common::Violations{{"city_code", "must be a prefecture-level city code such as 140100"},
+                                {"domain", "unknown enforcement domain"},
+                                {"violation_code", "required"},
+                                {"facts.amount_fen", "must not be negative"}}));
+  EXPECT_EQ(ValidateRecommendRequest("140105", "market_regulation", "food.unsafe_production", facts),
+            (common::Violations{{"city_code", "must be a prefecture-level city code such as 140100"}}));
+  EXPECT_EQ(ValidateRecommendRequest("140100", "weather", "food.unsafe_production", facts),
+            (common::Violations{{"domain", "unknown enforcement domain"}}));
+}
 
 TEST(BenchmarkNames, TierLevelsHaveThePlanNames) {
   EXPECT_EQ(TierLevelName(TierLevel::kExempt), "轻微免罚");

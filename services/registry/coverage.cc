@@ -1,18 +1,19 @@
 #include "services/registry/coverage.h"
 
+#include <chrono>
+
 namespace gongkai::registry {
 
-bool QualificationListCurrent(const std::string& confirmed_on, const std::string& valid_until,
-                              const std::string& today) {
-  if (confirmed_on.size() != 10 || today.size() != 10) return false;
-  if (!valid_until.empty() && valid_until < today) return false;
-  const std::string year = today.substr(0, 4);
-  if (confirmed_on.substr(0, 4) == year) return true;
-  const std::string last_year = std::to_string(std::stoi(year) - 1);
-  return confirmed_on.substr(0, 4) == last_year && today <= year + "-01-31";
+bool QualificationListCurrent(const std::optional<common::Date>& confirmed_on, common::Date valid_until,
+                              common::Date today) {
+  if (!confirmed_on || valid_until < today) return false;
+  const std::chrono::year year = std::chrono::year_month_day(today).year();
+  const std::chrono::year confirmed = std::chrono::year_month_day(*confirmed_on).year();
+  if (confirmed == year) return true;
+  return confirmed == year - std::chrono::years(1) && today <= common::Date(year / std::chrono::January / 31);
 }
 
-AgencyCoverage CoverageOf(const CoverageFacts& facts, const std::string& today) {
+AgencyCoverage CoverageOf(const CoverageFacts& facts, common::Date today) {
   AgencyCoverage c;
   c.facts = facts;
   c.qualification_list_current = QualificationListCurrent(facts.qualification_confirmed_on, facts.valid_until, today);
@@ -30,6 +31,19 @@ CoverageTotals Totals(const std::vector<AgencyCoverage>& agencies) {
     t.required += AgencyCoverage::kRequired;
   }
   return t;
+}
+
+std::map<std::string, CityCoverage> CoverageByCity(const std::vector<AgencyCoverage>& agencies) {
+  std::map<std::string, CityCoverage> out;
+  for (const auto& a : agencies) {
+    CityCoverage& city = out[a.facts.city_code];
+    ++city.agencies;
+    city.with_officers += a.facts.officers_listed ? 1 : 0;
+    city.lists_current += a.qualification_list_current ? 1 : 0;
+    city.totals.present += a.present();
+    city.totals.required += AgencyCoverage::kRequired;
+  }
+  return out;
 }
 
 }  // namespace gongkai::registry

@@ -1,8 +1,12 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "common/clock.h"
+#include "common/kpi.h"
 
 namespace gongkai::registry {
 
@@ -11,8 +15,8 @@ struct CoverageFacts {
   std::string credit_code;
   std::string name;
   std::string city_code;
-  std::string qualification_confirmed_on;  // YYYY-MM-DD or empty
-  std::string valid_until;
+  std::optional<common::Date> qualification_confirmed_on;  // nullopt when never
+  common::Date valid_until;
   bool powers_listed = false;
   bool officers_listed = false;  // at least one active officer
   bool benchmarks_for_domains = false;
@@ -29,18 +33,30 @@ struct AgencyCoverage {
 
 // A qualification list is current when the agency is within its validity
 // and the list was confirmed this year, or last year while this year's
-// deadline (31 January) has not passed. Dates are YYYY-MM-DD.
-bool QualificationListCurrent(const std::string& confirmed_on, const std::string& valid_until,
-                              const std::string& today);
+// deadline (31 January) has not passed.
+bool QualificationListCurrent(const std::optional<common::Date>& confirmed_on, common::Date valid_until,
+                              common::Date today);
 
-AgencyCoverage CoverageOf(const CoverageFacts& facts, const std::string& today);
+AgencyCoverage CoverageOf(const CoverageFacts& facts, common::Date today);
 
 // Present and required items over a set of agencies; ratio 1 when none.
 struct CoverageTotals {
   int present = 0;
   int required = 0;
-  double ratio() const { return required == 0 ? 1.0 : static_cast<double>(present) / required; }
+  double ratio() const { return common::Share(present, required); }
 };
 CoverageTotals Totals(const std::vector<AgencyCoverage>& agencies);
+
+// One city's agencies counted: how many there are, how many list active
+// officers, how many have a current qualification list, and their items.
+struct CityCoverage {
+  int agencies = 0;
+  int with_officers = 0;
+  int lists_current = 0;
+  CoverageTotals totals;
+};
+
+// The agencies counted per city code.
+std::map<std::string, CityCoverage> CoverageByCity(const std::vector<AgencyCoverage>& agencies);
 
 }  // namespace gongkai::registry

@@ -7,6 +7,7 @@
 #include "services/registry/benchmark_store.h"
 #include "services/registry/officer_store.h"
 #include "services/registry/powers_store.h"
+#include "services/registry/registry_gauges.h"
 #include "services/registry/registry_service.h"
 
 int main(int argc, char** argv) {
@@ -14,8 +15,6 @@ int main(int argc, char** argv) {
   common::SetLogComponent("registry");
   common::Config config(argc, argv);
   auto settings = common::ReadServiceSettings(config, "127.0.0.1:7101", "127.0.0.1:9101");
-  registry::RegistryOptions options;
-  options.max_batch = static_cast<int>(config.Int("GONGKAI_MAX_BATCH", 1000, 1, 100000, "records per batch write"));
   std::string code_secret_file = config.RequiredString(
       "GONGKAI_OFFICER_CODE_SECRET_FILE", "file holding the secret officer badge codes (一人一码) are made with");
   config.Finish();
@@ -39,9 +38,9 @@ int main(int argc, char** argv) {
     common::Log(common::LogLevel::kError, "officer_index_unavailable", {{"reason", e.what()}});
     return 1;
   }
-  registry::RegistryService service({agencies, powers, benchmarks, officers, officer_index}, runtime.signer(),
-                                    runtime.deadlines(), options);
+  registry::RegistryService service({agencies, powers, benchmarks, officers, officer_index}, runtime.context(),
+                                    settings.max_batch);
   runtime.server().AddService(&service);
-  runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies));
+  runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies, runtime.clock()));
   return runtime.Run();
 }

@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "common/calendar/iso_date.h"
+#include "common/text.h"
 
 namespace gongkai::registry {
 namespace {
@@ -12,48 +12,42 @@ namespace {
 constexpr char kBase32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr std::size_t kCodeLength = 24;
 
-bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
-
 }  // namespace
 
-common::Violations ValidateOfficer(const Officer& o, const std::string& path, const std::string& today) {
+common::Violations ValidateOfficer(const Officer& o, const std::string& path, common::Date today) {
   common::Violations out;
-  if (Blank(o.certificate_number)) {
+  if (common::IsAsciiBlank(o.certificate_number)) {
     out.push_back({path + ".certificate_number", "required"});
-  } else if (o.certificate_number.size() > 32 ||
+  } else if (o.certificate_number.size() > kMaxCertificateNumber ||
              o.certificate_number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos) {
     out.push_back({path + ".certificate_number", "at most 32 of 0-9, A-Z and '-'"});
   }
-  if (Blank(o.agency_credit_code)) out.push_back({path + ".agency_credit_code", "required"});
-  if (Blank(o.name)) out.push_back({path + ".name", "required"});
-  if (Blank(o.category)) out.push_back({path + ".category", "required"});
-  bool from_ok = common::IsIsoDate(o.valid_from);
-  bool until_ok = common::IsIsoDate(o.valid_until);
-  if (!from_ok) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
-  if (!until_ok) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
-  if (from_ok && until_ok && o.valid_from >= o.valid_until) {
+  if (common::IsAsciiBlank(o.agency_credit_code)) out.push_back({path + ".agency_credit_code", "required"});
+  if (common::IsAsciiBlank(o.name)) out.push_back({path + ".name", "required"});
+  if (common::IsAsciiBlank(o.category)) out.push_back({path + ".category", "required"});
+  if (!o.valid_from) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
+  if (!o.valid_until) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
+  if (o.valid_from && o.valid_until && *o.valid_from >= *o.valid_until) {
     out.push_back({path + ".valid_until", "must be after valid_from"});
   }
   int status = static_cast<int>(o.status);
   if (status < 1 || status > 3) out.push_back({path + ".status", "must be ACTIVE, SUSPENDED or REVOKED"});
   if (o.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
-  if (!o.changed_on.empty()) {
-    if (!common::IsIsoDate(o.changed_on)) {
-      out.push_back({path + ".changed_on", "must be a date YYYY-MM-DD, or empty for valid_from"});
-    } else if (o.changed_on > today) {
-      out.push_back({path + ".changed_on", "must not be in the future"});
-    }
+  if (!o.unreadable_changed_on.empty()) {
+    out.push_back({path + ".changed_on", "must be a date YYYY-MM-DD, or empty for valid_from"});
+  } else if (o.changed_on && *o.changed_on > today) {
+    out.push_back({path + ".changed_on", "must not be in the future"});
   }
   return out;
 }
 
-const std::string& EntryClockStart(const Officer& o) { return o.changed_on.empty() ? o.valid_from : o.changed_on; }
+common::Date EntryClockStart(const Officer& o) { return o.changed_on ? *o.changed_on : o.valid_from.value(); }
 
-Verdict Judge(const Officer& o, const std::string& today) {
+Verdict Judge(const Officer& o, common::Date today) {
   if (o.status == OfficerStatus::kRevoked) return Verdict::kRevoked;
   if (o.status == OfficerStatus::kSuspended) return Verdict::kSuspended;
-  if (today < o.valid_from) return Verdict::kNotYetValid;
-  if (today > o.valid_until) return Verdict::kExpired;
+  if (o.valid_from && today < *o.valid_from) return Verdict::kNotYetValid;
+  if (o.valid_until && today > *o.valid_until) return Verdict::kExpired;
   return Verdict::kValid;
 }
 
@@ -61,6 +55,11 @@ bool NeedsNewCode(const Officer& stored, const Officer& incoming) {
   bool revoked_now = incoming.status == OfficerStatus::kRevoked && stored.status != OfficerStatus::kRevoked;
   bool reissued = incoming.valid_from != stored.valid_from;
   return revoked_now || reissued;
+}
+
+std::optional<std::string> BadgeCodeRefusal(const Officer& o) {
+  if (o.status == OfficerStatus::kRevoked) return "certificate " + o.certificate_number + " is revoked";
+  return std::nullopt;
 }
 
 std::string OfficerCode(const std::string& secret, const std::string& certificate_number, int generation) {

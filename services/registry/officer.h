@@ -1,14 +1,19 @@
 #pragma once
 
-#include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "common/clock.h"
 #include "common/violations.h"
 
 namespace gongkai::registry {
 
 enum class OfficerStatus { kActive = 1, kSuspended = 2, kRevoked = 3 };
+
+// The longest certificate number there is.
+inline constexpr std::size_t kMaxCertificateNumber = 32;
 
 // An enforcement officer and the certificate (执法证) they hold.
 struct Officer {
@@ -16,35 +21,44 @@ struct Officer {
   std::string agency_credit_code;
   std::string name;
   std::string category;
-  std::string valid_from;   // YYYY-MM-DD
-  std::string valid_until;  // YYYY-MM-DD
+  // nullopt when what was sent is not a date (ValidateOfficer names it).
+  std::optional<common::Date> valid_from;
+  std::optional<common::Date> valid_until;
   OfficerStatus status = OfficerStatus::kActive;
   int64_t source_version = 0;
-  // Issued, changed, suspended or revoked (YYYY-MM-DD); "" means valid_from.
-  std::string changed_on;
+  // Issued, changed, suspended or revoked; nullopt means valid_from.
+  std::optional<common::Date> changed_on;
+  // A changed_on that was sent but is not a date, as sent (ValidateOfficer
+  // names it); empty otherwise.
+  std::string unreadable_changed_on;
   // Set by the registry.
   std::string city_code;
   std::string agency_name;
   int code_generation = 1;
-  std::string published_on;  // the day this version was stored, YYYY-MM-DD
+  std::optional<common::Date> published_on;  // the day this version was stored
 };
 
-// `today` is YYYY-MM-DD (Asia/Shanghai): changed_on may not be after it.
-common::Violations ValidateOfficer(const Officer& officer, const std::string& path, const std::string& today);
+// changed_on may not be after `today` (Asia/Shanghai).
+common::Violations ValidateOfficer(const Officer& officer, const std::string& path, common::Date today);
 
 // The clock start of an officer entry's 20 WD (DOMAIN.md, kind 4): the day of
 // the change it reports, or the certificate's issue when none is given.
-const std::string& EntryClockStart(const Officer& officer);
+// Precondition: the officer is valid (it has a valid_from).
+common::Date EntryClockStart(const Officer& officer);
 
 // What the public is told about a certificate (执法证真伪查询).
 enum class Verdict { kValid = 1, kExpired = 2, kSuspended = 3, kRevoked = 4, kUnknown = 5, kNotYetValid = 6 };
 
-// The verdict on a stored certificate on `today` (YYYY-MM-DD, Asia/Shanghai).
-Verdict Judge(const Officer& officer, const std::string& today);
+// The verdict on a stored certificate on `today` (Asia/Shanghai).
+Verdict Judge(const Officer& officer, common::Date today);
 
 // A badge code changes when the certificate is revoked or reissued (a new
 // validity start), so a printed old badge stops verifying.
 bool NeedsNewCode(const Officer& stored, const Officer& incoming);
+
+// Why no badge code is handed out for the certificate, or nullopt: a revoked
+// certificate has none.
+std::optional<std::string> BadgeCodeRefusal(const Officer& officer);
 
 // The badge code (一人一码) of a certificate's generation: HMAC-SHA256 under
 // the platform's officer-code secret, 120 bits in 24 base-32 characters.

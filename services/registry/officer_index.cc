@@ -10,12 +10,14 @@ namespace {
 
 constexpr char kChannel[] = "registry_changes";
 
-// Rows changed since the watermarks; an agency's change (its name) brings its officers.
-constexpr char kChangedSql[] =
+// Rows changed since the watermarks; an agency's change (its name) brings its
+// officers. Prepared on the pool and on the listener's own connection.
+const common::Statement kChanged{
+    "registry_officer_index_changed",
     "SELECT o.certificate_number, o.agency_credit_code, o.city_code, o.name, o.category, o.valid_from::text, "
     "o.valid_until::text, o.status, o.source_version, o.code_generation, a.name, o.officer_code, o.change_seq, "
     "a.change_seq FROM registry.officers o JOIN registry.agencies a ON a.credit_code = o.agency_credit_code "
-    "WHERE o.change_seq > $1 OR a.change_seq > $2";
+    "WHERE o.change_seq > $1 OR a.change_seq > $2"};
 
 class Wakeup final : public pqxx::notification_receiver {
  public:
@@ -29,7 +31,9 @@ class Wakeup final : public pqxx::notification_receiver {
 }  // namespace
 
 OfficerIndex::OfficerIndex(std::string database_url, common::PgPool& pool)
-    : database_url_(std::move(database_url)), pool_(pool) {}
+    : database_url_(std::move(database_url)), pool_(pool) {
+  pool_.Prepare(kChanged);
+}
 
 OfficerIndex::~OfficerIndex() {
   stopping_ = true;
@@ -49,7 +53,7 @@ void OfficerIndex::Refresh() {
 void OfficerIndex::RefreshOn(pqxx::connection& conn) {
   std::lock_guard refresh(refresh_mutex_);
   pqxx::read_transaction tx(conn);
-  auto rows = tx.exec_params(kChangedSql, officer_watermark_, agency_watermark_);
+  auto rows = tx.exec_prepared(kChanged.name, officer_watermark_, agency_watermark_);
   std::unique_lock lock(mutex_);
   for (const auto& r : rows) {
     Entry e{OfficerFromRow(r), r[11].as<std::string>()};
@@ -67,6 +71,7 @@ void OfficerIndex::Follow() {
   while (!stopping_) {
     try {
       pqxx::connection conn(database_url_);
+      conn.prepare(kChanged.name, kChanged.sql);
       bool woken = false;
       Wakeup wakeup(conn, woken);
       // Changes made while this listener was away are read now.

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -15,6 +14,17 @@
 
 namespace gongkai::registry {
 
+// What certificate verification reads: the published fields of a certificate,
+// by its number or by its badge code.
+class CertificateLookup {
+ public:
+  virtual ~CertificateLookup() = default;
+  virtual std::optional<Officer> ByCertificate(const std::string& certificate_number) const = 0;
+  virtual std::optional<Officer> ByCode(const std::string& officer_code) const = 0;
+  // Reads what changed since the last refresh (after this process's writes).
+  virtual void Refresh() = 0;
+};
+
 // Every officer's published fields and badge code in memory, for public
 // certificate verification (执法证真伪查询), which is by far the hottest read.
 // Kept current from the database: a change to the officers or agencies tables
@@ -22,7 +32,7 @@ namespace gongkai::registry {
 // changed since its watermarks. A process refreshes after its own writes too,
 // so what it wrote it verifies at once. While the database is away,
 // verification goes on from the last known state.
-class OfficerIndex {
+class OfficerIndex final : public CertificateLookup {
  public:
   OfficerIndex(std::string database_url, common::PgPool& pool);
   ~OfficerIndex();
@@ -33,11 +43,9 @@ class OfficerIndex {
   // the first load fails.
   void Start();
 
-  std::optional<Officer> ByCertificate(const std::string& certificate_number) const;
-  std::optional<Officer> ByCode(const std::string& officer_code) const;
-
-  // Reads what changed since the last refresh (after this process's writes).
-  void Refresh();
+  std::optional<Officer> ByCertificate(const std::string& certificate_number) const override;
+  std::optional<Officer> ByCode(const std::string& officer_code) const override;
+  void Refresh() override;
   std::size_t size() const;
 
  private:
@@ -50,7 +58,7 @@ class OfficerIndex {
 
   const std::string database_url_;
   common::PgPool& pool_;
-  std::mutex refresh_mutex_;  // one refresh at a time
+  std::mutex refresh_mutex_;       // one refresh at a time
   int64_t officer_watermark_ = 0;  // guarded by refresh_mutex_
   int64_t agency_watermark_ = 0;   // guarded by refresh_mutex_
 

@@ -5,16 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "common/batch.h"
+#include "common/clock.h"
 #include "common/pg_pool.h"
 #include "common/rejections.h"
 #include "services/registry/officer.h"
-#include "services/registry/record_store.h"
 
 namespace gongkai::registry {
 
 // An officer from a row whose first columns are, in order: certificate
 // number, agency credit code, city code, name, category, valid from, valid
-// until, status, source version, code generation, agency name.
+// until (dates as text), status, source version, code generation, agency name.
 Officer OfficerFromRow(const pqxx::row& row);
 
 class OfficerStore {
@@ -22,11 +23,13 @@ class OfficerStore {
   virtual ~OfficerStore() = default;
   // A new officer gets code generation 1; a revoked or reissued certificate
   // the next generation, so its old badge code stops verifying. The officers'
-  // agencies are registered in the caller's city (the service checks first).
-  // An accepted version is published on `today` (YYYY-MM-DD).
-  virtual std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                                 const std::vector<common::Rejection>& rejected,
-                                                 const std::string& today) = 0;
+  // agencies are registered in the caller's city (the service checks first);
+  // certificate numbers are distinct. An accepted version is published on
+  // `today`.
+  virtual std::vector<common::UpsertOutcome> UpsertBatch(const std::string& city_code,
+                                                         const std::vector<Officer>& valid,
+                                                         const std::vector<common::Rejection>& rejected,
+                                                         common::Date today) = 0;
   // The city of each registered certificate among `numbers`.
   virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) = 0;
   // The badge code of the officer's current generation.
@@ -41,9 +44,9 @@ class OfficerStore {
 class PgOfficerStore final : public OfficerStore {
  public:
   PgOfficerStore(common::PgPool& pool, std::string code_secret);
-  std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                         const std::vector<common::Rejection>& rejected,
-                                         const std::string& today) override;
+  std::vector<common::UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                                                 const std::vector<common::Rejection>& rejected,
+                                                 common::Date today) override;
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override;
   std::string CodeOf(const Officer& officer) const override;
   std::optional<Officer> ByCertificate(const std::string& certificate_number) override;
@@ -52,6 +55,7 @@ class PgOfficerStore final : public OfficerStore {
 
  private:
   common::PgPool& pool_;
+  common::RejectionLog rejections_;
   const std::string code_secret_;
 };
 

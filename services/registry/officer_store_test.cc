@@ -5,13 +5,17 @@
 #include <functional>
 #include <thread>
 
+#include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
+#include "common/testing/dates.h"
 #include "common/testing/postgres.h"
 #include "services/registry/agency_store.h"
 #include "services/registry/officer_index.h"
 
 namespace gongkai::registry {
 namespace {
+
+using gongkai::testing::Day;
 
 namespace testing_util {
 bool Eventually(const std::function<bool()>& pred) {
@@ -22,10 +26,9 @@ bool Eventually(const std::function<bool()>& pred) {
 
 class OfficerStoreTest : public ::testing::Test {
  protected:
-  OfficerStoreTest() : pool_(db_.url(), 4, std::chrono::seconds(2)) {
-    common::ApplyMigrations(db_.url(), gongkai_registry_migrations());
-    agencies_ = std::make_unique<PgAgencyStore>(pool_);
-    officers_ = std::make_unique<PgOfficerStore>(pool_, "officer-code-secret-for-tests");
+  OfficerStoreTest() : pool_(db_.MigratedPool(gongkai_registry_migrations())) {
+    agencies_ = std::make_unique<PgAgencyStore>(*pool_);
+    officers_ = std::make_unique<PgOfficerStore>(*pool_, "officer-code-secret-for-tests");
     Agency a;
     std::string first17 = "11140100MB0000001";
     a.credit_code = first17 + common::CreditCodeCheckCharacter(first17);
@@ -34,10 +37,10 @@ class OfficerStoreTest : public ::testing::Test {
     a.area_code = "140100";
     a.contact = "0351-1";
     a.domains = {"market_regulation"};
-    a.valid_from = "2026-01-01";
-    a.valid_until = "2030-12-31";
+    a.valid_from = Day("2026-01-01");
+    a.valid_until = Day("2030-12-31");
     a.source_version = 1;
-    agencies_->UpsertBatch("140100", {a}, {}, "2026-11-28");
+    agencies_->UpsertBatch("140100", {a}, {}, Day("2026-11-28"));
     agency_ = a.credit_code;
   }
 
@@ -47,24 +50,25 @@ class OfficerStoreTest : public ::testing::Test {
     o.agency_credit_code = agency_;
     o.name = "张伟";
     o.category = "市场监管综合执法";
-    o.valid_from = "2025-01-01";
-    o.valid_until = "2027-12-31";
+    o.valid_from = Day("2025-01-01");
+    o.valid_until = Day("2027-12-31");
     o.source_version = version;
     return o;
   }
 
   testing::TestDatabase db_;
-  common::PgPool pool_;
+  std::unique_ptr<common::PgPool> pool_;
   std::unique_ptr<PgAgencyStore> agencies_;
   std::unique_ptr<PgOfficerStore> officers_;
   std::string agency_;
 };
 
 TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
-  OfficerIndex index(db_.url(), pool_);
+  OfficerIndex index(db_.url(), *pool_);
   index.Start();
   EXPECT_EQ(index.size(), 0u);
-  EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}, "2026-11-28"), (std::vector<UpsertOutcome>{UpsertOutcome::kAccepted}));
+  EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}, Day("2026-11-28")),
+            (std::vector<common::UpsertOutcome>{common::UpsertOutcome::kAccepted}));
   auto o = officers_->ByCertificate("TY0001");
   ASSERT_TRUE(o);
   EXPECT_EQ(o->agency_name, "太原市市场监督管理局");
@@ -75,15 +79,15 @@ TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
 }
 
 TEST_F(OfficerStoreTest, RevocationReplacesTheCode) {
-  OfficerIndex index(db_.url(), pool_);
+  OfficerIndex index(db_.url(), *pool_);
   index.Start();
-  officers_->UpsertBatch("140100", {Make(1)}, {}, "2026-11-28");
+  officers_->UpsertBatch("140100", {Make(1)}, {}, Day("2026-11-28"));
   std::string old_code = officers_->CodeOf(*officers_->ByCertificate("TY0001"));
   index.Refresh();
   EXPECT_TRUE(index.ByCode(old_code));
   Officer revoked = Make(2);
   revoked.status = OfficerStatus::kRevoked;
-  officers_->UpsertBatch("140100", {revoked}, {}, "2026-11-28");
+  officers_->UpsertBatch("140100", {revoked}, {}, Day("2026-11-28"));
   index.Refresh();
   EXPECT_FALSE(index.ByCode(old_code));
   EXPECT_EQ(index.ByCertificate("TY0001")->status, OfficerStatus::kRevoked);
@@ -93,34 +97,35 @@ TEST_F(OfficerStoreTest, RevocationReplacesTheCode) {
 }
 
 TEST_F(OfficerStoreTest, OlderVersionIsUnchanged) {
-  officers_->UpsertBatch("140100", {Make(3)}, {}, "2026-11-28");
+  officers_->UpsertBatch("140100", {Make(3)}, {}, Day("2026-11-28"));
   Officer older = Make(2);
   older.name = "旧名";
-  EXPECT_EQ(officers_->UpsertBatch("140100", {older}, {}, "2026-11-28"), (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged}));
+  EXPECT_EQ(officers_->UpsertBatch("140100", {older}, {}, Day("2026-11-28")),
+            (std::vector<common::UpsertOutcome>{common::UpsertOutcome::kUnchanged}));
   EXPECT_EQ(officers_->ByCertificate("TY0001")->name, "张伟");
 }
 
 TEST_F(OfficerStoreTest, ListCarriesTheChangeAndThePublicationDayOfEachVersion) {
-  officers_->UpsertBatch("140100", {Make(1)}, {}, "2026-01-06");
+  officers_->UpsertBatch("140100", {Make(1)}, {}, Day("2026-01-06"));
   auto listed = officers_->ListByAgency(agency_, "", 10);
   ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].changed_on, "");
-  EXPECT_EQ(listed[0].published_on, "2026-01-06");
-  EXPECT_EQ(EntryClockStart(listed[0]), "2025-01-01") << "no change day: the certificate's issue";
+  EXPECT_EQ(listed[0].changed_on, std::nullopt);
+  EXPECT_EQ(listed[0].published_on, Day("2026-01-06"));
+  EXPECT_EQ(EntryClockStart(listed[0]), Day("2025-01-01")) << "no change day: the certificate's issue";
 
   Officer suspended = Make(2);
   suspended.status = OfficerStatus::kSuspended;
-  suspended.changed_on = "2026-11-02";
-  officers_->UpsertBatch("140100", {suspended}, {}, "2026-11-20");
+  suspended.changed_on = Day("2026-11-02");
+  officers_->UpsertBatch("140100", {suspended}, {}, Day("2026-11-20"));
   listed = officers_->ListByAgency(agency_, "", 10);
   ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].changed_on, "2026-11-02");
-  EXPECT_EQ(listed[0].published_on, "2026-11-20");
-  EXPECT_EQ(EntryClockStart(listed[0]), "2026-11-02");
+  EXPECT_EQ(listed[0].changed_on, Day("2026-11-02"));
+  EXPECT_EQ(listed[0].published_on, Day("2026-11-20"));
+  EXPECT_EQ(EntryClockStart(listed[0]), Day("2026-11-02"));
 
   Officer older = Make(1);
-  officers_->UpsertBatch("140100", {older}, {}, "2026-11-27");
-  EXPECT_EQ(officers_->ListByAgency(agency_, "", 10)[0].published_on, "2026-11-20")
+  officers_->UpsertBatch("140100", {older}, {}, Day("2026-11-27"));
+  EXPECT_EQ(officers_->ListByAgency(agency_, "", 10)[0].published_on, Day("2026-11-20"))
       << "an unchanged version is not published again";
 }
 
@@ -134,7 +139,7 @@ TEST(OfficerEntryMigration, EarlierEntriesArePublishedOnTheirLastUpdateDay) {
     if (m.version < 4) before.migrations.push_back(m);
   }
   ASSERT_EQ(common::ApplyMigrations(db.url(), before), 3);
-  common::PgPool pool(db.url(), 2, std::chrono::seconds(2));
+  common::PgPool pool(db.url(), 2, std::chrono::seconds(2), all.schema);
   const std::string first17 = "11140100MB0000001";
   const std::string agency = first17 + common::CreditCodeCheckCharacter(first17);
   {
@@ -142,13 +147,15 @@ TEST(OfficerEntryMigration, EarlierEntriesArePublishedOnTheirLastUpdateDay) {
     pqxx::work tx(conn);
     tx.exec(
         "INSERT INTO registry.agencies (credit_code, name, legal_representative, area_code, city_code, contact, "
-        "domains, valid_from, valid_until, source_version) VALUES ('" + agency +
+        "domains, valid_from, valid_until, source_version) VALUES ('" +
+        agency +
         "', '太原市市场监督管理局', '王某', '140100', '140100', '0351-1', '{market_regulation}', '2026-01-01', "
         "'2030-12-31', 1)");
     tx.exec(
         "INSERT INTO registry.officers (certificate_number, agency_credit_code, city_code, name, category, "
         "valid_from, valid_until, status, source_version, updated_at, code_generation, officer_code) VALUES "
-        "('TY0009', '" + agency +
+        "('TY0009', '" +
+        agency +
         "', '140100', '李娜', '市场监管综合执法', '2025-01-01', '2027-12-31', 1, 4, "
         "'2026-03-02 20:00:00+00', 1, 'CODE-TY0009')");
     tx.commit();
@@ -157,8 +164,8 @@ TEST(OfficerEntryMigration, EarlierEntriesArePublishedOnTheirLastUpdateDay) {
   PgOfficerStore officers(pool, "officer-code-secret-for-tests");
   auto listed = officers.ListByAgency(agency, "", 10);
   ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].published_on, "2026-03-03") << "20:00 UTC is the next day in Shanghai";
-  EXPECT_EQ(listed[0].changed_on, "");
+  EXPECT_EQ(listed[0].published_on, Day("2026-03-03")) << "20:00 UTC is the next day in Shanghai";
+  EXPECT_EQ(listed[0].changed_on, std::nullopt);
   EXPECT_EQ(listed[0].name, "李娜");
   EXPECT_EQ(listed[0].source_version, 4);
 }

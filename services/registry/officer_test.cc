@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/calendar/iso_date.h"
+#include "common/testing/dates.h"
+
 namespace gongkai::registry {
 namespace {
+
+using gongkai::testing::Day;
 
 Officer Valid() {
   Officer o;
@@ -11,54 +16,55 @@ Officer Valid() {
   o.agency_credit_code = "11140100MB00001016";
   o.name = "张伟";
   o.category = "市场监管综合执法";
-  o.valid_from = "2025-01-01";
-  o.valid_until = "2027-12-31";
+  o.valid_from = Day("2025-01-01");
+  o.valid_until = Day("2027-12-31");
   o.status = OfficerStatus::kActive;
   o.source_version = 1;
   return o;
 }
 
-TEST(OfficerRules, ValidOfficerHasNoViolations) { EXPECT_TRUE(ValidateOfficer(Valid(), "o", "2026-11-28").empty()); }
+TEST(OfficerRules, ValidOfficerHasNoViolations) {
+  EXPECT_TRUE(ValidateOfficer(Valid(), "o", Day("2026-11-28")).empty());
+}
 
 TEST(OfficerRules, EveryBrokenRuleIsNamed) {
   Officer o = Valid();
   o.certificate_number = "bad number!";
   o.name = "";
   o.category = "\t ";
-  o.valid_until = "2024-01-01";
+  o.valid_until = Day("2024-01-01");
   o.status = static_cast<OfficerStatus>(9);
   o.source_version = 0;
-  o.changed_on = "2026-13-01";
-  auto v = ValidateOfficer(o, "officers[2]", "2026-11-28");
+  o.unreadable_changed_on = "2026-13-01";
+  auto v = ValidateOfficer(o, "officers[2]", Day("2026-11-28"));
   std::vector<std::string> fields;
   for (const auto& x : v) fields.push_back(x.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"officers[2].certificate_number", "officers[2].name",
-                                              "officers[2].category", "officers[2].valid_until",
-                                              "officers[2].status", "officers[2].source_version",
-                                              "officers[2].changed_on"}));
+                                              "officers[2].category", "officers[2].valid_until", "officers[2].status",
+                                              "officers[2].source_version", "officers[2].changed_on"}));
 }
 
 TEST(OfficerRules, ChangeDayMayNotBeInTheFuture) {
   Officer o = Valid();
-  o.changed_on = "2026-11-29";
-  auto v = ValidateOfficer(o, "o", "2026-11-28");
+  o.changed_on = Day("2026-11-29");
+  auto v = ValidateOfficer(o, "o", Day("2026-11-28"));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "o.changed_on");
   EXPECT_EQ(v[0].description, "must not be in the future");
-  o.changed_on = "2026-11-28";
-  EXPECT_TRUE(ValidateOfficer(o, "o", "2026-11-28").empty());
+  o.changed_on = Day("2026-11-28");
+  EXPECT_TRUE(ValidateOfficer(o, "o", Day("2026-11-28")).empty());
 }
 
 TEST(CertificateVerdict, FollowsStatusThenValidity) {
   Officer o = Valid();
-  EXPECT_EQ(Judge(o, "2026-11-28"), Verdict::kValid);
-  EXPECT_EQ(Judge(o, "2027-12-31"), Verdict::kValid);
-  EXPECT_EQ(Judge(o, "2028-01-01"), Verdict::kExpired);
-  EXPECT_EQ(Judge(o, "2024-12-31"), Verdict::kNotYetValid);
+  EXPECT_EQ(Judge(o, Day("2026-11-28")), Verdict::kValid);
+  EXPECT_EQ(Judge(o, Day("2027-12-31")), Verdict::kValid);
+  EXPECT_EQ(Judge(o, Day("2028-01-01")), Verdict::kExpired);
+  EXPECT_EQ(Judge(o, Day("2024-12-31")), Verdict::kNotYetValid);
   o.status = OfficerStatus::kSuspended;
-  EXPECT_EQ(Judge(o, "2026-11-28"), Verdict::kSuspended);
+  EXPECT_EQ(Judge(o, Day("2026-11-28")), Verdict::kSuspended);
   o.status = OfficerStatus::kRevoked;
-  EXPECT_EQ(Judge(o, "2028-01-01"), Verdict::kRevoked);
+  EXPECT_EQ(Judge(o, Day("2028-01-01")), Verdict::kRevoked);
 }
 
 TEST(OfficerCode, IsStablePerGenerationAndChangesWithIt) {
@@ -82,8 +88,19 @@ TEST(OfficerCode, RevocationAndReissueNeedANewCode) {
   EXPECT_TRUE(NeedsNewCode(stored, revoked));
   EXPECT_FALSE(NeedsNewCode(revoked, revoked));
   Officer reissued = stored;
-  reissued.valid_from = "2026-01-01";
+  reissued.valid_from = Day("2026-01-01");
   EXPECT_TRUE(NeedsNewCode(stored, reissued));
+}
+
+TEST(OfficerCode, ARevokedCertificateHasNone) {
+  Officer o = Valid();
+  EXPECT_EQ(BadgeCodeRefusal(o), std::nullopt);
+  o.status = OfficerStatus::kSuspended;
+  EXPECT_EQ(BadgeCodeRefusal(o), std::nullopt);
+  o.valid_until = Day("2025-06-30");  // expired, not revoked
+  EXPECT_EQ(BadgeCodeRefusal(o), std::nullopt);
+  o.status = OfficerStatus::kRevoked;
+  EXPECT_EQ(BadgeCodeRefusal(o), "certificate 14010020260001 is revoked");
 }
 
 }  // namespace

@@ -1,12 +1,15 @@
 #include "services/registry/powers.h"
 
-#include "common/calendar/iso_date.h"
+#include "common/fields.h"
+#include "common/text.h"
 
 namespace gongkai::registry {
 namespace {
 
+constexpr std::size_t kMaxKeyword = 100;
+
 void RequireText(common::Violations& out, const std::string& field, const std::string& value, std::size_t max) {
-  if (value.find_first_not_of(" \t\r\n") == std::string::npos) {
+  if (common::IsAsciiBlank(value)) {
     out.push_back({field, "required"});
   } else if (value.size() > max) {
     out.push_back({field, "at most " + std::to_string(max) + " bytes"});
@@ -15,7 +18,7 @@ void RequireText(common::Violations& out, const std::string& field, const std::s
 
 }  // namespace
 
-common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, const std::string& today) {
+common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, common::Date today) {
   common::Violations out;
   RequireText(out, path + ".agency_credit_code", item.agency_credit_code, 18);
   RequireText(out, path + ".source_id", item.source_id, 64);
@@ -28,12 +31,15 @@ common::Violations ValidatePowersItem(const PowersItem& item, const std::string&
   out.insert(out.end(), basis.begin(), basis.end());
   RequireText(out, path + ".responsibilities", item.responsibilities, 10000);
   RequireText(out, path + ".accountability", item.accountability, 10000);
-  if (!common::IsIsoDate(item.changed_on)) {
-    out.push_back({path + ".changed_on", "must be a date YYYY-MM-DD"});
-  } else if (item.changed_on > today) {
-    out.push_back({path + ".changed_on", "must not be in the future"});
-  }
+  common::CheckPastDate(out, path + ".changed_on", item.changed_on, today);
   if (item.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
+  return out;
+}
+
+common::Violations ValidatePowersFilter(int category, std::string_view keyword) {
+  common::Violations out;
+  if (category < 0 || category > 5) out.push_back({"category", "unknown category"});
+  if (keyword.size() > kMaxKeyword) out.push_back({"keyword", "at most 100 bytes"});
   return out;
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/legal.h"
 #include "common/violations.h"
 
@@ -22,15 +25,22 @@ struct PowersItem {
   std::vector<common::LegalProvision> legal_basis;
   std::string responsibilities;  // 责任事项
   std::string accountability;    // 追责情形
-  std::string changed_on;        // formed or changed, YYYY-MM-DD: the clock start
+  // Formed or changed: the clock start. nullopt when what was sent is not a
+  // date (ValidatePowersItem names it).
+  std::optional<common::Date> changed_on;
   // Set by the registry.
   std::string city_code;
-  std::string published_on;  // YYYY-MM-DD, Asia/Shanghai
+  std::optional<common::Date> published_on;  // the day this version was stored
   int64_t change_seq = 0;
 };
 
 // Every content rule the item breaks (DOMAIN.md, "Powers list item"); the
 // agency's existence and city are checked against the store, not here.
-common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, const std::string& today);
+// changed_on may not be after `today`.
+common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, common::Date today);
+
+// The filters of the public powers list: a category of 0 (any) to 5
+// ("category") and a keyword of at most 100 bytes ("keyword").
+common::Violations ValidatePowersFilter(int category, std::string_view keyword);
 
 }  // namespace gongkai::registry

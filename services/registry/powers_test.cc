@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/calendar/iso_date.h"
+#include "common/testing/dates.h"
+
 namespace gongkai::registry {
 namespace {
+
+using gongkai::testing::Day;
 
 PowersItem Valid() {
   PowersItem p;
@@ -15,20 +20,22 @@ PowersItem Valid() {
   p.legal_basis = {{"中华人民共和国食品安全法", 124, 1, 1}};
   p.responsibilities = "立案、调查、审查、告知、决定、送达、执行";
   p.accountability = "不履行或不正确履行职责的，依法追究责任";
-  p.changed_on = "2026-03-02";
+  p.changed_on = Day("2026-03-02");
   return p;
 }
 
-TEST(PowersItemRules, ValidItemHasNoViolations) { EXPECT_TRUE(ValidatePowersItem(Valid(), "i", "2026-11-28").empty()); }
+TEST(PowersItemRules, ValidItemHasNoViolations) {
+  EXPECT_TRUE(ValidatePowersItem(Valid(), "i", Day("2026-11-28")).empty());
+}
 
 TEST(PowersItemRules, NeedsLegalBasisDownToArticle) {
   PowersItem p = Valid();
   p.legal_basis = {{"中华人民共和国食品安全法", 0, 0, 0}};
-  auto v = ValidatePowersItem(p, "items[0]", "2026-11-28");
+  auto v = ValidatePowersItem(p, "items[0]", Day("2026-11-28"));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "items[0].legal_basis[0].article");
   p.legal_basis.clear();
-  v = ValidatePowersItem(p, "items[0]", "2026-11-28");
+  v = ValidatePowersItem(p, "items[0]", Day("2026-11-28"));
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].field, "items[0].legal_basis");
 }
@@ -39,12 +46,22 @@ TEST(PowersItemRules, EveryContentRuleIsNamed) {
   p.category = static_cast<PowerCategory>(0);
   p.responsibilities = "";
   p.accountability = "";
-  p.changed_on = "2026-12-01";
+  p.changed_on = Day("2026-12-01");
   p.source_version = 0;
   std::vector<std::string> fields;
-  for (const auto& x : ValidatePowersItem(p, "i", "2026-11-28")) fields.push_back(x.field);
+  for (const auto& x : ValidatePowersItem(p, "i", Day("2026-11-28"))) fields.push_back(x.field);
   EXPECT_EQ(fields, (std::vector<std::string>{"i.name", "i.category", "i.responsibilities", "i.accountability",
                                               "i.changed_on", "i.source_version"}));
+}
+
+TEST(PowersFilterRules, AnyOrAKnownCategoryAndAShortKeyword) {
+  EXPECT_EQ(ValidatePowersFilter(0, ""), common::Violations{});
+  EXPECT_EQ(ValidatePowersFilter(5, std::string(100, 'k')), common::Violations{});
+  EXPECT_EQ(ValidatePowersFilter(6, ""), (common::Violations{{"category", "unknown category"}}));
+  EXPECT_EQ(ValidatePowersFilter(-1, ""), (common::Violations{{"category", "unknown category"}}));
+  EXPECT_EQ(ValidatePowersFilter(1, std::string(101, 'k')), (common::Violations{{"keyword", "at most 100 bytes"}}));
+  EXPECT_EQ(ValidatePowersFilter(9, std::string(101, 'k')),
+            (common::Violations{{"category", "unknown category"}, {"keyword", "at most 100 bytes"}}));
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "services/registry/registry_mapping.h"
 
+#include "common/calendar/iso_date.h"
 #include "common/legal_proto.h"
 
 namespace gongkai::registry {
+
+using common::FormatIsoDate;
+using common::ParseIsoDate;
 
 Agency AgencyFromProto(const v1::Agency& p) {
   Agency a;
@@ -12,8 +16,8 @@ Agency AgencyFromProto(const v1::Agency& p) {
   a.area_code = p.area_code();
   a.contact = p.contact();
   a.domains.assign(p.domains().begin(), p.domains().end());
-  a.valid_from = p.valid_from();
-  a.valid_until = p.valid_until();
+  a.valid_from = ParseIsoDate(p.valid_from());
+  a.valid_until = ParseIsoDate(p.valid_until());
   a.source_version = p.source_version();
   return a;
 }
@@ -25,8 +29,8 @@ void AgencyToProto(const Agency& a, v1::Agency* p) {
   p->set_area_code(a.area_code);
   p->set_contact(a.contact);
   for (const auto& d : a.domains) p->add_domains(d);
-  p->set_valid_from(a.valid_from);
-  p->set_valid_until(a.valid_until);
+  p->set_valid_from(FormatIsoDate(a.valid_from));
+  p->set_valid_until(FormatIsoDate(a.valid_until));
   p->set_source_version(a.source_version);
   p->set_city_code(a.city_code);
   p->set_updated_at(a.updated_at);
@@ -42,7 +46,7 @@ PowersItem PowersItemFromProto(const v1::PowersItem& p) {
   item.legal_basis = common::LegalBasisFromProto(p.legal_basis());
   item.responsibilities = p.responsibilities();
   item.accountability = p.accountability();
-  item.changed_on = p.changed_on();
+  item.changed_on = ParseIsoDate(p.changed_on());
   return item;
 }
 
@@ -55,7 +59,7 @@ void PowersItemToProto(const PowersItem& item, v1::PowersItem* p) {
   common::LegalBasisToProto(item.legal_basis, p->mutable_legal_basis());
   p->set_responsibilities(item.responsibilities);
   p->set_accountability(item.accountability);
-  p->set_changed_on(item.changed_on);
+  p->set_changed_on(FormatIsoDate(item.changed_on));
   p->set_city_code(item.city_code);
   p->set_change_seq(item.change_seq);
 }
@@ -83,7 +87,7 @@ DiscretionBenchmark BenchmarkFromProto(const v1::DiscretionBenchmark& p) {
     b.tiers.push_back(std::move(tier));
   }
   b.source_version = p.source_version();
-  b.changed_on = p.changed_on();
+  b.changed_on = ParseIsoDate(p.changed_on());
   return b;
 }
 
@@ -109,13 +113,13 @@ void BenchmarkToProto(const DiscretionBenchmark& b, v1::DiscretionBenchmark* p) 
   p->set_measure(static_cast<v1::Measure>(b.measure));
   for (const auto& t : b.tiers) TierToProto(t, p->add_tiers());
   p->set_source_version(b.source_version);
-  p->set_changed_on(b.changed_on);
+  p->set_changed_on(FormatIsoDate(b.changed_on));
   p->set_city_code(b.city_code);
 }
 
 CaseFacts CaseFactsFromProto(const v1::CaseFacts& p) {
-  return {p.amount_fen(), p.first_offence(), p.prompt_correction(), p.harm_caused(), p.serious_harm(),
-          p.repeat_offence()};
+  return {p.amount_fen(),  p.first_offence(), p.prompt_correction(),
+          p.harm_caused(), p.serious_harm(),  p.repeat_offence()};
 }
 
 Officer OfficerFromProto(const v1::Officer& p) {
@@ -124,11 +128,12 @@ Officer OfficerFromProto(const v1::Officer& p) {
   o.agency_credit_code = p.agency_credit_code();
   o.name = p.name();
   o.category = p.category();
-  o.valid_from = p.valid_from();
-  o.valid_until = p.valid_until();
+  o.valid_from = ParseIsoDate(p.valid_from());
+  o.valid_until = ParseIsoDate(p.valid_until());
   o.status = static_cast<OfficerStatus>(p.status());
   o.source_version = p.source_version();
-  o.changed_on = p.changed_on();
+  o.changed_on = ParseIsoDate(p.changed_on());
+  if (!p.changed_on().empty() && !o.changed_on) o.unreadable_changed_on = p.changed_on();
   return o;
 }
 
@@ -138,11 +143,34 @@ void PublicOfficerToProto(const Officer& o, v1::Officer* p) {
   p->set_agency_name(o.agency_name);
   p->set_name(o.name);
   p->set_category(o.category);
-  p->set_valid_from(o.valid_from);
-  p->set_valid_until(o.valid_until);
+  p->set_valid_from(FormatIsoDate(o.valid_from));
+  p->set_valid_until(FormatIsoDate(o.valid_until));
   p->set_status(static_cast<v1::OfficerStatus>(o.status));
   p->set_city_code(o.city_code);
-  p->set_changed_on(o.changed_on);
+  p->set_changed_on(FormatIsoDate(o.changed_on));
+}
+
+v1::VerifyCertificateResponse::Verdict VerdictToProto(Verdict v) {
+  switch (v) {
+    case Verdict::kValid: return v1::VerifyCertificateResponse::VALID;
+    case Verdict::kExpired: return v1::VerifyCertificateResponse::EXPIRED;
+    case Verdict::kSuspended: return v1::VerifyCertificateResponse::SUSPENDED;
+    case Verdict::kRevoked: return v1::VerifyCertificateResponse::REVOKED;
+    case Verdict::kNotYetValid: return v1::VerifyCertificateResponse::NOT_YET_VALID;
+    case Verdict::kUnknown: return v1::VerifyCertificateResponse::UNKNOWN;
+  }
+  return v1::VerifyCertificateResponse::UNKNOWN;
+}
+
+void CoverageToProto(const AgencyCoverage& c, v1::AgencyCoverage* p) {
+  p->set_credit_code(c.facts.credit_code);
+  p->set_name(c.facts.name);
+  p->set_city_code(c.facts.city_code);
+  p->set_qualification_list_current(c.qualification_list_current);
+  p->set_powers_listed(c.facts.powers_listed);
+  p->set_officers_listed(c.facts.officers_listed);
+  p->set_benchmarks_for_domains(c.facts.benchmarks_for_domains);
+  for (const auto& m : c.missing) p->add_missing(m);
 }
 
 }  // namespace gongkai::registry

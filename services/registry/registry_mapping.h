@@ -3,12 +3,15 @@
 #include "gongkai/registry/v1/registry.pb.h"
 #include "services/registry/agency.h"
 #include "services/registry/benchmark.h"
+#include "services/registry/coverage.h"
 #include "services/registry/officer.h"
 #include "services/registry/powers.h"
 
 namespace gongkai::registry {
 
-// Proto <-> domain, field by field; no rules here.
+// Proto <-> domain, field by field; no rules here. Dates are ISO text on the
+// wire: one that is not a date reads as none (the domain's validation names
+// it), and none is written as "".
 Agency AgencyFromProto(const v1::Agency& proto);
 void AgencyToProto(const Agency& agency, v1::Agency* proto);
 
@@ -23,5 +26,8 @@ CaseFacts CaseFactsFromProto(const v1::CaseFacts& proto);
 Officer OfficerFromProto(const v1::Officer& proto);
 // The published fields only (DOMAIN.md: name, agency, category, certificate, validity, status).
 void PublicOfficerToProto(const Officer& officer, v1::Officer* proto);
+v1::VerifyCertificateResponse::Verdict VerdictToProto(Verdict verdict);
+
+void CoverageToProto(const AgencyCoverage& coverage, v1::AgencyCoverage* proto);
 
 }  // namespace gongkai::registry

@@ -1,10 +1,6 @@
 #pragma once
 
-#include <memory>
-
-#include "common/deadlines.h"
-#include "common/identity.h"
-#include "common/scrape_gauges.h"
+#include "common/service_context.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "services/registry/agency_store.h"
 #include "services/registry/benchmark_store.h"
@@ -19,18 +15,17 @@ struct RegistryStores {
   PowersStore& powers;
   BenchmarkStore& benchmarks;
   OfficerStore& officers;
-  OfficerIndex& officer_index;
-};
-
-struct RegistryOptions {
-  int max_batch = 1000;
+  CertificateLookup& certificates;
 };
 
 // The gRPC adapter of the registry: proto <-> domain, authorisation, errors.
+// Its methods are spread over registry_service.cc (agencies, rejections,
+// qualification lists, coverage), powers_service.cc (powers lists and
+// benchmarks) and officers_service.cc (officers and verification).
 class RegistryService final : public v1::RegistryService::Service {
  public:
-  RegistryService(RegistryStores stores, const common::IdentitySigner& signer, const common::Deadlines& deadlines,
-                  RegistryOptions options);
+  // `max_batch`: the most records a batch write may carry.
+  RegistryService(RegistryStores stores, common::ServiceContext context, int max_batch);
 
   grpc::Status UpsertAgencies(grpc::ServerContext* context, const v1::UpsertAgenciesRequest* request,
                               v1::UpsertAgenciesResponse* response) override;
@@ -67,19 +62,9 @@ class RegistryService final : public v1::RegistryService::Service {
                            v1::GetCoverageResponse* response) override;
 
  private:
-  // Records naming an agency this registry does not have are rejected; one of
-  // another city refuses the whole batch.
-  template <typename Record>
-  void CheckAgencies(common::BatchWrite<Record>& batch, const common::CallerIdentity& caller, const char* field);
-
   RegistryStores stores_;
-  const common::IdentitySigner& signer_;
-  const common::Deadlines& deadlines_;
-  RegistryOptions options_;
+  common::ServiceContext context_;
+  const int max_batch_;
 };
-
-// The registry's gauges, read from the database at each scrape: officer
-// loading and qualification-list currency per city, and the coverage KPI.
-std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies);
 
 }  // namespace gongkai::registry

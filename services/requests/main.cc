@@ -2,8 +2,9 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/service_runtime.h"
-#include "services/registry/agency_directory.h"
+#include "services/registry/registry_client.h"
 #include "services/requests/request_store.h"
+#include "services/requests/requests_gauges.h"
 #include "services/requests/requests_service.h"
 
 int main(int argc, char** argv) {
@@ -11,17 +12,14 @@ int main(int argc, char** argv) {
   common::SetLogComponent("requests");
   common::Config config(argc, argv);
   auto settings = common::ReadServiceSettings(config, "127.0.0.1:7105", "127.0.0.1:9105");
-  std::string registry = config.Address("GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:7101", "the registry's gRPC address");
-  auto cache_ttl = std::chrono::milliseconds(
-      config.Int("GONGKAI_REGISTRY_CACHE_MS", 30000, 0, 3600000, "how long registry answers are cached"));
+  auto registry_client = registry::RegistryClientFromConfig(config);
   config.Finish();
 
   common::ServiceRuntime runtime(settings, gongkai_requests_migrations());
   requests::PgRequestStore store(runtime.pool());
-  registry::RegistryDirectory agencies(grpc::CreateChannel(registry, grpc::InsecureChannelCredentials()), cache_ttl);
-  requests::RequestsService service(store, agencies, runtime.signer(), runtime.deadlines());
+  requests::RequestsService service(store, *registry_client, runtime.context());
   runtime.server().AddService(&service);
-  runtime.server().AddCollectable(requests::MakeRequestGauges(store));
+  runtime.server().AddCollectable(requests::MakeRequestGauges(store, runtime.clock()));
   // After the calendar reload (registered first by the runtime), due dates
   // that rested on a missing year are recomputed.
   runtime.server().OnReload([&service] {

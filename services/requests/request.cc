@@ -4,21 +4,28 @@
 #include <string_view>
 
 #include "common/calendar/iso_date.h"
+#include "common/encoding.h"
+#include "common/fields.h"
 #include "common/identifiers.h"
 #include "common/text.h"
 
 namespace gongkai::requests {
 namespace {
 
+using common::Date;
 using common::IsBlank;
 using common::Presence;
 using common::Violations;
 
 // 政府信息公开条例 (国务院令第711号) took effect on this day; the desk holds no
 // request received under the 2007 regulation.
-constexpr std::string_view kRegulationEffective = "2019-05-15";
+constexpr Date kRegulationEffective = std::chrono::year(2019) / std::chrono::May / 15;
+
+constexpr std::size_t kMaxStepNote = 2000;
+constexpr std::size_t kMaxConsultationIdBytes = 64;
 
 constexpr int64_t kYuan = 100;  // fen
+constexpr int kMaxFeeCount = 1'000'000;
 
 // ---------------------------------------------------------------- fields
 
@@ -30,19 +37,14 @@ bool IsDeliveryMethod(DeliveryMethod method) {
 constexpr char kDeliveryMethods[] =
     "must be DELIVERY_IN_PERSON, DELIVERY_MAIL, DELIVERY_EMAIL, DELIVERY_ONLINE or DELIVERY_FAX";
 
-// A date field that must exist and not lie after `today`. Returns the date
-// when it is one, so that callers can order it against another.
-std::optional<std::string> CheckDate(Violations& out, const std::string& field, const std::string& value,
-                                     const std::string& today) {
-  if (!common::IsIsoDate(value)) {
+// A date field of a request or reply that must exist and not lie after
+// `today` (the message names today, for the desk).
+void CheckDate(Violations& out, const std::string& field, const std::optional<Date>& date, Date today) {
+  if (!date) {
     out.push_back({field, "must be a date YYYY-MM-DD"});
-    return std::nullopt;
+  } else if (*date > today) {
+    out.push_back({field, "must not be after today (" + common::FormatIsoDate(today) + ")"});
   }
-  // Both are YYYY-MM-DD, whose text order is date order.
-  if (value > today) {
-    out.push_back({field, "must not be after today (" + today + ")"});
-  }
-  return value;
 }
 
 // CheckCreditCode quotes the offending character; a byte that is not
@@ -78,8 +80,9 @@ void CheckApplicant(Violations& out, const Applicant& applicant) {
   }
   if (!applicant.credit_code.empty()) {
     if (natural) {
-      out.push_back({"applicant.credit_code", "only a legal person or other organisation (法人或者其他组织) gives a "
-                                              "unified social credit code"});
+      out.push_back({"applicant.credit_code",
+                     "only a legal person or other organisation (法人或者其他组织) gives a "
+                     "unified social credit code"});
     } else {
       CheckCreditCodeField(out, "applicant.credit_code", applicant.credit_code);
     }
@@ -120,7 +123,7 @@ void CheckElement(Violations& out, const Element& element) {
 
 }  // namespace
 
-Violations ValidateRequest(const DisclosureRequest& request, const std::string& today) {
+Violations ValidateRequest(const DisclosureRequest& request, Date today) {
   Violations out;
   const int channel = static_cast<int>(request.channel);
   if (!request.channel_set) {
@@ -129,9 +132,9 @@ Violations ValidateRequest(const DisclosureRequest& request, const std::string& 
              channel > static_cast<int>(common::ReceiptChannel::kFax)) {
     out.push_back({"channel", "must be IN_PERSON, REGISTERED_MAIL, ORDINARY_LETTER, ONLINE or FAX"});
   }
-  if (auto received = CheckDate(out, "received_on", request.received_on, today);
-      received && *received < kRegulationEffective) {
-    out.push_back({"received_on", "must not be before " + std::string(kRegulationEffective) +
+  CheckDate(out, "received_on", request.received_on, today);
+  if (request.received_on && *request.received_on < kRegulationEffective) {
+    out.push_back({"received_on", "must not be before " + common::FormatIsoDate(kRegulationEffective) +
                                       ", when the 2019 regulation took effect"});
   }
   CheckApplicant(out, request.applicant);
@@ -141,7 +144,57 @@ Violations ValidateRequest(const DisclosureRequest& request, const std::string& 
   return out;
 }
 
-Violations ValidateReply(const Reply& reply, const std::string& today) {
+std::string ApplicantKey(const Applicant& a) {
+  const bool identified = !a.id_number.empty() || !a.credit_code.empty();
+  const std::string id = std::to_string(static_cast<int>(a.kind)) + "|" + a.id_number + "|" + a.credit_code + "|" +
+                         (identified ? "" : a.name + "|" + a.phone + "|" + a.email);
+  return common::Sha256Hex(id);
+}
+
+Violations ValidateStep(const Step& step, Date today) {
+  Violations out;
+  switch (step.type) {
+    case StepType::kCorrectionNotice:
+      if (!step.correction_due) out.push_back({"step.correction_due", "must be a date YYYY-MM-DD"});
+      break;
+    case StepType::kConsultationStarted:
+      if (step.consulted_party.empty()) out.push_back({"step.consulted_party", "required: who is consulted"});
+      [[fallthrough]];
+    case StepType::kConsultationAnswered:
+      if (step.consultation_id.empty() || step.consultation_id.size() > kMaxConsultationIdBytes) {
+        out.push_back({"step.consultation_id", "required, at most 64 bytes"});
+      }
+      break;
+    case StepType::kExtension:
+      if (step.approver.empty()) out.push_back({"step.approver", "required: who approved the extension"});
+      common::CheckPastDate(out, "step.notice_date", step.notice_date, today);
+      break;
+    case StepType::kCorrectedReceived:
+    case StepType::kAbandoned:
+    case StepType::kWithdrawn:
+    case StepType::kReviewFiled:
+    case StepType::kLawsuitFiled: break;
+    case StepType::kUnset:
+    case StepType::kReplied:
+    case StepType::kReceived:
+    default:
+      out.push_back(
+          {"step.type", "not a step recorded here (replies go through Reply, receipt through RegisterRequest)"});
+  }
+  common::CheckPastDate(out, "step.date", step.date, today);
+  if (step.note.size() > kMaxStepNote) out.push_back({"step.note", "at most 2000 bytes"});
+  return out;
+}
+
+std::optional<std::string> StepRefusal(StepType type, std::string_view request_state) {
+  const bool record_only = type == StepType::kReviewFiled || type == StepType::kLawsuitFiled;
+  if (record_only && request_state != common::RequestStateName(common::RequestState::kReplied)) {
+    return "a review or lawsuit is recorded only after the reply";
+  }
+  return std::nullopt;
+}
+
+Violations ValidateReply(const Reply& reply, Date today) {
   Violations out;
   const int outcome = static_cast<int>(reply.outcome);
   if (outcome < 1 || outcome > 9) {
@@ -149,7 +202,7 @@ Violations ValidateReply(const Reply& reply, const std::string& today) {
                    "must be ALREADY_PUBLIC, DISCLOSED, PARTLY_DISCLOSED, NOT_DISCLOSED, DOES_NOT_EXIST, NOT_HELD, "
                    "REPEAT_REQUEST, SPECIAL_PROCEDURE or NOT_HANDLED"});
   }
-  const auto replied = CheckDate(out, "reply.replied_on", reply.replied_on, today);
+  CheckDate(out, "reply.replied_on", reply.replied_on, today);
 
   Element how_to_obtain{"how_to_obtain", reply.how_to_obtain};
   Element withheld_parts{"withheld_parts", reply.withheld_parts};
@@ -186,8 +239,7 @@ Violations ValidateReply(const Reply& reply, const std::string& today) {
       legal_basis.missing = "a not-disclosed reply (不予公开, Art. 36(3)) must give the legal basis";
       break;
     case ReplyOutcome::kDoesNotExist:
-      reason.missing =
-          "a does-not-exist reply (信息不存在, Art. 36(4)) must say what search was done (经检索没有)";
+      reason.missing = "a does-not-exist reply (信息不存在, Art. 36(4)) must say what search was done (经检索没有)";
       break;
     case ReplyOutcome::kNotHeld:
       // Art. 36(5) names the holder only "能够确定负责公开该政府信息的行政机关的":
@@ -204,8 +256,7 @@ Violations ValidateReply(const Reply& reply, const std::string& today) {
       }
       break;
     case ReplyOutcome::kRepeatRequest:
-      earlier_reply_reference.missing =
-          "a repeat-request reply (重复申请, Art. 36(6)) must cite the earlier reply";
+      earlier_reply_reference.missing = "a repeat-request reply (重复申请, Art. 36(6)) must cite the earlier reply";
       break;
     case ReplyOutcome::kSpecialProcedure:
       applicable_law.missing =
@@ -216,8 +267,7 @@ Violations ValidateReply(const Reply& reply, const std::string& today) {
           "a not-handled reply (不予处理, Art. 35, 39) must say why: a petition, complaint or report (信访/投诉/举报), "
           "or a request beyond a reasonable number or frequency";
       break;
-    case ReplyOutcome::kUnset:
-      break;
+    case ReplyOutcome::kUnset: break;
   }
   for (const Element* element :
        {&how_to_obtain, &withheld_parts, &withheld_reason, &reason, &legal_basis, &holder_name, &holder_contact,
@@ -226,15 +276,14 @@ Violations ValidateReply(const Reply& reply, const std::string& today) {
   }
 
   if (!IsDeliveryMethod(reply.delivered_by)) out.push_back({"reply.delivered_by", kDeliveryMethods});
-  if (auto delivered = CheckDate(out, "reply.delivered_on", reply.delivered_on, today);
-      delivered && replied && *delivered < *replied) {
-    out.push_back({"reply.delivered_on", "must not be before replied_on (" + *replied + ")"});
+  CheckDate(out, "reply.delivered_on", reply.delivered_on, today);
+  if (reply.delivered_on && reply.replied_on && *reply.delivered_on < *reply.replied_on) {
+    out.push_back(
+        {"reply.delivered_on", "must not be before replied_on (" + common::FormatIsoDate(*reply.replied_on) + ")"});
   }
   if (reply.fee_fen < 0) out.push_back({"reply.fee_fen", "must not be negative"});
   return out;
 }
-
-bool IsComplete(const Reply& reply, const std::string& today) { return ValidateReply(reply, today).empty(); }
 
 int64_t PerRequestFeeFen(int nth_request_in_month) {
   const int64_t n = nth_request_in_month;
@@ -257,14 +306,35 @@ int64_t PerPageFeeFen(int pages) {
 
 int64_t FeeFor(FeeScheme scheme, int count) {
   switch (scheme) {
-    case FeeScheme::kPerRequest:
-      return PerRequestFeeFen(count);
-    case FeeScheme::kPerPage:
-      return PerPageFeeFen(count);
-    case FeeScheme::kNone:
-      break;
+    case FeeScheme::kPerRequest: return PerRequestFeeFen(count);
+    case FeeScheme::kPerPage: return PerPageFeeFen(count);
+    case FeeScheme::kNone: break;
   }
   return 0;
+}
+
+int64_t ReplyFee(FeeScheme scheme, int fee_pages, const std::function<int()>& nth_request_in_month) {
+  switch (scheme) {
+    case FeeScheme::kPerRequest: return FeeFor(scheme, nth_request_in_month());
+    case FeeScheme::kPerPage: return FeeFor(scheme, fee_pages);
+    case FeeScheme::kNone: break;
+  }
+  return 0;
+}
+
+Violations ValidateFeeQuote(FeeScheme scheme, int count) {
+  Violations out;
+  if (scheme != FeeScheme::kPerRequest && scheme != FeeScheme::kPerPage) {
+    out.push_back({"scheme", "must be PER_REQUEST or PER_PAGE"});
+  }
+  if (count < 1 || count > kMaxFeeCount) out.push_back({"count", "must be 1..1000000"});
+  return out;
+}
+
+Violations ValidateReplyFee(FeeScheme scheme, int fee_pages) {
+  if (scheme != FeeScheme::kPerPage && fee_pages != 0) return {{"reply.fee_pages", "only for the per-page scheme"}};
+  if (fee_pages < 0) return {{"reply.fee_pages", "must not be negative"}};
+  return {};
 }
 
 // `working_days_left` is the limit minus the working days used: 0 on the due

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/calendar/request_clock.h"
+#include "common/clock.h"
 #include "common/violations.h"
 
 namespace gongkai::requests {
@@ -31,33 +34,81 @@ struct DisclosureRequest {
   bool channel_set = false;
   // T0 by channel (Art. 31): in person, the day handed in; registered mail, the
   // day signed for; ordinary letter, online and fax, the day receipt was confirmed.
-  std::string received_on;  // YYYY-MM-DD
+  // nullopt when what was sent is not a date (ValidateRequest names it).
+  std::optional<common::Date> received_on;
   Applicant applicant;
   std::string information_requested;
   DeliveryMethod delivery = DeliveryMethod::kUnset;
 };
 
-common::Violations ValidateRequest(const DisclosureRequest& request, const std::string& today);
+common::Violations ValidateRequest(const DisclosureRequest& request, common::Date today);
+
+// Identifies an applicant across requests without keeping their data in the
+// key (SHA-256 hex): by kind and identifier, or by name and contact when the
+// applicant gave no identifier.
+std::string ApplicantKey(const Applicant& applicant);
+
+// The steps of a request (the values of requests.v1.Step.Type).
+enum class StepType {
+  kUnset = 0,
+  kCorrectionNotice = 1,     // 补正通知
+  kCorrectedReceived = 2,    // the clock restarts
+  kAbandoned = 3,            // 视为放弃
+  kConsultationStarted = 4,  // 征求意见 (Art. 32, 34)
+  kConsultationAnswered = 5,
+  kExtension = 6,     // 延期 (Art. 33)
+  kWithdrawn = 7,     // 申请人撤回
+  kReviewFiled = 8,   // 行政复议 recorded
+  kLawsuitFiled = 9,  // 行政诉讼 recorded
+  kReplied = 10,      // recorded by a reply only
+  kReceived = 11,     // recorded by the registration only
+};
+
+// A step the desk records on a request. A date is nullopt when what was sent
+// is not a date (ValidateStep names it where the step's type needs it).
+struct Step {
+  StepType type = StepType::kUnset;
+  std::optional<common::Date> date;
+  std::optional<common::Date> correction_due;  // correction notice: the applicant's correction due date
+  std::string consultation_id;                 // consultation started or answered
+  std::string consulted_party;                 // consultation started
+  std::string approver;                        // extension
+  std::optional<common::Date> notice_date;     // extension: when the applicant was told
+  std::string note;
+};
+
+// Every element the step's type needs and lacks, each named by field (prefix
+// "step."): a type the desk records as a step (receipts and replies have
+// their own calls); a correction notice's due date; the consulted party and
+// the consultation's id; an extension's approver and notice date, not after
+// `today`; the step's date, not after `today`; a note of at most 2000 bytes.
+common::Violations ValidateStep(const Step& step, common::Date today);
+
+// Why a step of `type` cannot be recorded on a request in `request_state` (a
+// common::RequestStateName), or nullopt: a review or lawsuit is recorded only
+// after the reply. The request clock judges every other sequence.
+std::optional<std::string> StepRefusal(StepType type, std::string_view request_state);
 
 // Art. 36/37 reply outcomes, plus 不予处理 (Art. 35 and non-OGI matters).
 enum class ReplyOutcome {
   kUnset = 0,
-  kAlreadyPublic = 1,       // 已主动公开: how to get it
-  kDisclosed = 2,           // 予以公开: how to get it
-  kPartlyDisclosed = 3,     // 部分公开 (Art. 37): how to get it, what was withheld and why
-  kNotDisclosed = 4,        // 不予公开: reason and legal basis
-  kDoesNotExist = 5,        // 信息不存在
-  kNotHeld = 6,             // 非本机关掌握: the holder and its contact when known
-  kRepeatRequest = 7,       // 重复申请: the earlier reply
-  kSpecialProcedure = 8,    // 按其他法律办理: the law to follow
-  kNotHandled = 9,          // 不予处理: why (信访/投诉/举报, or excessive under Art. 35)
+  kAlreadyPublic = 1,     // 已主动公开: how to get it
+  kDisclosed = 2,         // 予以公开: how to get it
+  kPartlyDisclosed = 3,   // 部分公开 (Art. 37): how to get it, what was withheld and why
+  kNotDisclosed = 4,      // 不予公开: reason and legal basis
+  kDoesNotExist = 5,      // 信息不存在
+  kNotHeld = 6,           // 非本机关掌握: the holder and its contact when known
+  kRepeatRequest = 7,     // 重复申请: the earlier reply
+  kSpecialProcedure = 8,  // 按其他法律办理: the law to follow
+  kNotHandled = 9,        // 不予处理: why (信访/投诉/举报, or excessive under Art. 35)
 };
 
 // A reply (答复) with the elements its outcome needs. Every reply carries the
-// remedy (复议/诉讼) and how and when it was delivered.
+// remedy (复议/诉讼) and how and when it was delivered. A date is nullopt when
+// what was sent is not a date (ValidateReply names it).
 struct Reply {
   ReplyOutcome outcome = ReplyOutcome::kUnset;
-  std::string replied_on;  // YYYY-MM-DD
+  std::optional<common::Date> replied_on;
   std::string how_to_obtain;
   std::string withheld_parts;
   std::string withheld_reason;
@@ -70,18 +121,15 @@ struct Reply {
   std::string not_handled_reason;
   std::string remedy;  // 复议机关 and court, with their time limits
   DeliveryMethod delivered_by = DeliveryMethod::kUnset;
-  std::string delivered_on;  // YYYY-MM-DD
-  // The fee charged, when one is (国办函〔2020〕109号), computed by FeeFor.
+  std::optional<common::Date> delivered_on;
+  // The fee charged, when one is (国办函〔2020〕109号), computed by ReplyFee.
   int64_t fee_fen = 0;
 };
 
 // Every element the reply's outcome needs and lacks, each named by field
 // (prefix "reply."); dates must be valid, delivery not before the reply, the
 // reply not after `today`.
-common::Violations ValidateReply(const Reply& reply, const std::string& today);
-
-// True when the reply has every element its outcome needs (ValidateReply is empty).
-bool IsComplete(const Reply& reply, const std::string& today);
+common::Violations ValidateReply(const Reply& reply, common::Date today);
 
 // Fees under 国办函〔2020〕109号. One scheme per request, never both.
 enum class FeeScheme { kNone = 0, kPerRequest = 1, kPerPage = 2 };
@@ -98,6 +146,20 @@ int64_t PerPageFeeFen(int pages);
 // The fee of a request under its scheme: `count` is the applicant's n-th
 // request in the month (per request) or the page count (per page).
 int64_t FeeFor(FeeScheme scheme, int count);
+
+// A fee quote: a scheme that charges (per request or per page) and a count
+// of 1..1000000 ("scheme", "count").
+common::Violations ValidateFeeQuote(FeeScheme scheme, int count);
+
+// The fee fields of a reply ("reply.fee_pages"): pages are given only under
+// the per-page scheme, and are not negative.
+common::Violations ValidateReplyFee(FeeScheme scheme, int fee_pages);
+
+// The fee of a reply under its scheme: per request, by the applicant's n-th
+// request in the month the request was received (`nth_request_in_month`,
+// called only under that scheme); per page, by the reply's `fee_pages`; none
+// without a scheme.
+int64_t ReplyFee(FeeScheme scheme, int fee_pages, const std::function<int()>& nth_request_in_month);
 
 // What the desk sees of a deadline (the best request trackers' states).
 enum class DeskState { kOnTrack = 1, kDueSoon = 2, kOverdue = 3, kVeryOverdue = 4, kClosed = 5 };

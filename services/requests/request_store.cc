@@ -1,60 +1,70 @@
 #include "services/requests/request_store.h"
 
-#include "common/encoding.h"
+#include "common/calendar/iso_date.h"
+#include "common/sql.h"
 
 namespace gongkai::requests {
 namespace {
 
+using common::FormatIsoDate;
+using common::ReadDate;
+using common::ReadOptionalDate;
 using common::Statement;
-
-constexpr char kRequestColumns[] =
-    "id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
-    "information_requested, delivery, state, open, coalesce(due_on::text, ''), due_provisional, "
-    "coalesce(reply, ''::bytea), coalesce(replied_on::text, ''), coalesce(outcome, 0), coalesce(standardised, false), "
-    "coalesce(fee_fen, 0)";
-
-constexpr char kConsultationColumns[] =
-    "id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, due_provisional, "
-    "coalesce(answered_on::text, ''), coalesce(answer, '')";
 
 const Statement kInsert{
     "requests_insert",
     "INSERT INTO requests.requests (id, agency_credit_code, city_code, channel, received_on, applicant, "
     "applicant_name, applicant_key, information_requested, delivery, state, open, due_on, due_provisional) "
-    "VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, decode($5, 'hex'), $6, $7, $8, $9, $10, $11, "
+    "VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, $5::bytea, $6, $7, $8, $9, $10, $11, "
     "NULLIF($12, '')::date, $13) RETURNING id"};
 
 const Statement kInsertStep{
     "requests_insert_step",
     "INSERT INTO requests.request_steps (request_id, position, step, type) "
-    "SELECT $1, coalesce(max(position), 0) + 1, decode($2, 'hex'), $3 FROM requests.request_steps "
-    "WHERE request_id = $1"};
+    "SELECT $1::text, coalesce(max(position), 0) + 1, $2::bytea, $3::smallint FROM requests.request_steps "
+    "WHERE request_id = $1::text"};
 
-const std::string kGetSql = std::string("SELECT ") + kRequestColumns + " FROM requests.requests WHERE id = $1";
-const Statement kGet{"requests_get", kGetSql.c_str()};
-const std::string kLockSql = kGetSql + " FOR UPDATE";
-const Statement kLock{"requests_lock", kLockSql.c_str()};
+// The statements that read a request select its columns in this order (RequestFrom).
+const Statement kGet{
+    "requests_get",
+    "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
+    "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0) "
+    "FROM requests.requests WHERE id = $1"};
+
+const Statement kLock{
+    "requests_lock",
+    "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
+    "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0) "
+    "FROM requests.requests WHERE id = $1 FOR UPDATE"};
 
 const Statement kSteps{"requests_steps",
                        "SELECT request_id, step FROM requests.request_steps WHERE request_id = ANY($1::text[]) "
                        "ORDER BY request_id, position"};
 
+// An empty reply and an outcome of 0 (a step that is not a reply) leave the
+// stored reply, outcome, standardised flag and fee as they are.
 const Statement kApply{
     "requests_apply",
     "UPDATE requests.requests SET state = $2, open = $3, due_on = NULLIF($4, '')::date, due_provisional = $5, "
-    "reply = CASE WHEN $6 = '' THEN reply ELSE decode($6, 'hex') END, "
-    "replied_on = coalesce(NULLIF($7, '')::date, replied_on), outcome = CASE WHEN $8 = 0 THEN outcome ELSE $8 END, "
+    "reply = coalesce(NULLIF($6::bytea, ''::bytea), reply), "
+    "replied_on = coalesce(NULLIF($7, '')::date, replied_on), "
+    "outcome = CASE WHEN $8 = 0 THEN outcome ELSE $8 END, "
     "standardised = CASE WHEN $8 = 0 THEN standardised ELSE $9 END, "
     "fee_fen = CASE WHEN $8 = 0 THEN fee_fen ELSE $10 END WHERE id = $1"};
 
 // Open requests, soonest due first; requests with no running clock (awaiting
-// correction) sort last, as 9999-12-31.
-const std::string kListOpenSql =
-    std::string("SELECT ") + kRequestColumns +
-    " FROM requests.requests WHERE agency_credit_code = $1 AND open "
+// correction) sort last, as kNoDueDate. The first page starts after
+// ('0001-01-01', '').
+const Statement kListOpen{
+    "requests_list_open",
+    "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
+    "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0) "
+    "FROM requests.requests WHERE agency_credit_code = $1 AND open "
     "AND (coalesce(due_on, '9999-12-31'::date), id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) "
-    "ORDER BY coalesce(due_on, '9999-12-31'::date), id LIMIT $4";
-const Statement kListOpen{"requests_list_open", kListOpenSql.c_str()};
+    "ORDER BY coalesce(due_on, '9999-12-31'::date), id LIMIT $4"};
 
 const Statement kCountInMonth{
     "requests_count_in_month",
@@ -74,21 +84,25 @@ const Statement kInsertConsultation{
     "due_on, due_provisional) VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, $5, $6, $7::date, $8) "
     "RETURNING id"};
 
-const std::string kAnswerSql = std::string(
-                                   "UPDATE requests.consultations SET answered_on = $3::date, answer = $4 "
-                                   "WHERE id = $1 AND agency_credit_code = $2 AND answered_on IS NULL RETURNING ") +
-                               kConsultationColumns;
-const Statement kAnswer{"requests_answer_consultation", kAnswerSql.c_str()};
+// The statements that read a consultation return its columns in this order (ConsultationFrom).
+const Statement kAnswer{
+    "requests_answer_consultation",
+    "UPDATE requests.consultations SET answered_on = $3::date, answer = $4 "
+    "WHERE id = $1 AND agency_credit_code = $2 AND answered_on IS NULL "
+    "RETURNING id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, "
+    "due_provisional, answered_on::text, coalesce(answer, '')"};
 
-const std::string kGetConsultationSql =
-    std::string("SELECT ") + kConsultationColumns + " FROM requests.consultations WHERE id = $1";
-const Statement kGetConsultation{"requests_get_consultation", kGetConsultationSql.c_str()};
+const Statement kGetConsultation{
+    "requests_get_consultation",
+    "SELECT id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, "
+    "due_provisional, answered_on::text, coalesce(answer, '') FROM requests.consultations WHERE id = $1"};
 
-const std::string kOpenConsultationsSql =
-    std::string("SELECT ") + kConsultationColumns +
-    " FROM requests.consultations WHERE agency_credit_code = $1 AND answered_on IS NULL "
-    "AND (due_on, id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) ORDER BY due_on, id LIMIT $4";
-const Statement kOpenConsultations{"requests_open_consultations", kOpenConsultationsSql.c_str()};
+const Statement kOpenConsultations{
+    "requests_open_consultations",
+    "SELECT id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, "
+    "due_provisional, answered_on::text, coalesce(answer, '') "
+    "FROM requests.consultations WHERE agency_credit_code = $1 AND answered_on IS NULL "
+    "AND (due_on, id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) ORDER BY due_on, id LIMIT $4"};
 
 const Statement kUpdateConsultationDue{
     "requests_consultation_due",
@@ -98,11 +112,13 @@ const Statement kProvisionalConsultations{
     "requests_provisional_consultations",
     "SELECT id FROM requests.consultations WHERE due_provisional AND answered_on IS NULL ORDER BY id"};
 
-// Requests received in the year, and those still open at its start (carried over).
+// Requests received in the year, and those received before it that are still
+// open or were replied in or after it (carried over). Steps of type 8 and 9
+// are reviews and lawsuits.
 const Statement kRequestFacts{
     "requests_facts",
-    "SELECT r.agency_credit_code, r.city_code, r.received_on::text, r.state, r.open, coalesce(r.due_on::text, ''), "
-    "coalesce(r.replied_on::text, ''), coalesce(r.outcome, 0), coalesce(r.standardised, false), "
+    "SELECT r.agency_credit_code, r.city_code, r.received_on::text, r.state, r.open, r.due_on::text, "
+    "r.replied_on::text, coalesce(r.outcome, 0), coalesce(r.standardised, false), "
     "count(s.*) FILTER (WHERE s.type = 8), count(s.*) FILTER (WHERE s.type = 9) "
     "FROM requests.requests r LEFT JOIN requests.request_steps s ON s.request_id = r.id AND s.type IN (8, 9) "
     "WHERE ($1 = 0 OR extract(year FROM r.received_on) = $1 "
@@ -112,17 +128,9 @@ const Statement kRequestFacts{
 
 const Statement kConsultationFacts{
     "requests_consultation_facts",
-    "SELECT agency_credit_code, city_code, asked_on::text, due_on::text, coalesce(answered_on::text, '') "
+    "SELECT agency_credit_code, city_code, asked_on::text, due_on::text, answered_on::text "
     "FROM requests.consultations WHERE ($1 = 0 OR extract(year FROM asked_on) = $1) "
     "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3)"};
-
-std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
-
-std::string TextArray(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\"" : "\"") + items[i] + "\"";
-  return out + "}";
-}
 
 StoredRequest RequestFrom(const pqxx::row& r) {
   StoredRequest s;
@@ -130,18 +138,18 @@ StoredRequest RequestFrom(const pqxx::row& r) {
   s.agency_credit_code = r[1].as<std::string>();
   s.city_code = r[2].as<std::string>();
   s.channel = r[3].as<int>();
-  s.received_on = r[4].as<std::string>();
-  s.applicant = Bytes(r[5]);
+  s.received_on = ReadDate(r[4]);
+  s.applicant = common::ReadBytes(r[5]);
   s.applicant_name = r[6].as<std::string>();
   s.applicant_key = r[7].as<std::string>();
   s.information_requested = r[8].as<std::string>();
   s.delivery = r[9].as<int>();
   s.state = r[10].as<std::string>();
   s.open = r[11].as<bool>();
-  s.due_on = r[12].as<std::string>();
+  s.due_on = ReadOptionalDate(r[12]);
   s.due_provisional = r[13].as<bool>();
-  s.reply = Bytes(r[14]);
-  s.replied_on = r[15].as<std::string>();
+  s.reply = common::ReadBytes(r[14]);
+  s.replied_on = ReadOptionalDate(r[15]);
   s.outcome = r[16].as<int>();
   s.standardised = r[17].as<bool>();
   s.fee_fen = r[18].as<int64_t>();
@@ -149,12 +157,22 @@ StoredRequest RequestFrom(const pqxx::row& r) {
 }
 
 StoredConsultation ConsultationFrom(const pqxx::row& r) {
-  return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
-          r[4].as<std::string>(), r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>(),
-          r[8].as<bool>(),        r[9].as<std::string>(), r[10].as<std::string>()};
+  StoredConsultation c;
+  c.id = r[0].as<std::string>();
+  c.agency_credit_code = r[1].as<std::string>();
+  c.city_code = r[2].as<std::string>();
+  c.channel = r[3].as<int>();
+  c.asked_on = ReadDate(r[4]);
+  c.question = r[5].as<std::string>();
+  c.contact = r[6].as<std::string>();
+  c.due_on = ReadDate(r[7]);
+  c.due_provisional = r[8].as<bool>();
+  c.answered_on = ReadOptionalDate(r[9]);
+  c.answer = r[10].as<std::string>();
+  return c;
 }
 
-// Fills the steps of the requests (ids are uuids: safe in an array literal).
+// Fills in the steps of the requests.
 void LoadSteps(pqxx::transaction_base& tx, std::vector<StoredRequest>& requests) {
   if (requests.empty()) return;
   std::vector<std::string> ids;
@@ -163,16 +181,30 @@ void LoadSteps(pqxx::transaction_base& tx, std::vector<StoredRequest>& requests)
     ids.push_back(r.id);
     by_id[r.id] = &r;
   }
-  for (const auto& row : tx.exec_prepared(kSteps.name, TextArray(ids))) {
-    by_id.at(row[0].as<std::string>())->steps.push_back(Bytes(row[1]));
+  for (const auto& row : tx.exec_prepared(kSteps.name, common::ArrayLiteral(ids))) {
+    by_id.at(row[0].as<std::string>())->steps.push_back(common::ReadBytes(row[1]));
   }
+}
+
+// The request with its steps, as the transaction sees it; nullopt when there is none.
+std::optional<StoredRequest> ReadRequest(pqxx::transaction_base& tx, const Statement& statement,
+                                         const std::string& id) {
+  auto rows = tx.exec_prepared(statement.name, id);
+  if (rows.empty()) return std::nullopt;
+  std::vector<StoredRequest> one{RequestFrom(rows[0])};
+  LoadSteps(tx, one);
+  return std::move(one[0]);
+}
+
+void AddStep(pqxx::transaction_base& tx, const std::string& id, const RequestUpdate& u) {
+  tx.exec_prepared(kInsertStep.name, id, pqxx::binarystring(u.step), u.step_type);
 }
 
 }  // namespace
 
 PgRequestStore::PgRequestStore(common::PgPool& pool) : pool_(pool) {
-  for (const Statement& s : {kInsert, kInsertStep, kGet, kLock, kSteps, kApply, kListOpen, kCountInMonth,
-                             kProvisional, kSetDue, kInsertConsultation, kAnswer, kGetConsultation, kOpenConsultations,
+  for (const Statement& s : {kInsert, kInsertStep, kGet, kLock, kSteps, kApply, kListOpen, kCountInMonth, kProvisional,
+                             kSetDue, kInsertConsultation, kAnswer, kGetConsultation, kOpenConsultations,
                              kUpdateConsultationDue, kProvisionalConsultations, kRequestFacts, kConsultationFacts}) {
     pool_.Prepare(s);
   }
@@ -181,24 +213,21 @@ PgRequestStore::PgRequestStore(common::PgPool& pool) : pool_(pool) {
 std::string PgRequestStore::Insert(const StoredRequest& r, const RequestUpdate& first) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    std::string id = tx.exec_prepared(kInsert.name, r.agency_credit_code, r.city_code, r.channel, r.received_on,
-                                      common::HexEncode(r.applicant), r.applicant_name, r.applicant_key, r.information_requested,
-                                      r.delivery, first.state, first.open, first.due_on, first.due_provisional)[0][0]
-                         .as<std::string>();
-    tx.exec_prepared(kInsertStep.name, id, common::HexEncode(first.step), first.step_type);
+    std::string id =
+        tx.exec_prepared(kInsert.name, r.agency_credit_code, r.city_code, r.channel, FormatIsoDate(r.received_on),
+                         pqxx::binarystring(r.applicant), r.applicant_name, r.applicant_key, r.information_requested,
+                         r.delivery, first.state, first.open, FormatIsoDate(first.due_on), first.due_provisional)[0][0]
+            .as<std::string>();
+    AddStep(tx, id, first);
     tx.commit();
     return id;
   });
 }
 
 std::optional<StoredRequest> PgRequestStore::Get(const std::string& id) {
-  return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredRequest> {
+  return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    auto rows = tx.exec_prepared(kGet.name, id);
-    if (rows.empty()) return std::nullopt;
-    std::vector<StoredRequest> one{RequestFrom(rows[0])};
-    LoadSteps(tx, one);
-    return one[0];
+    return ReadRequest(tx, kGet, id);
   });
 }
 
@@ -206,28 +235,24 @@ std::optional<StoredRequest> PgRequestStore::Update(const std::string& id,
                                                     const std::function<RequestUpdate(const StoredRequest&)>& decide) {
   return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredRequest> {
     pqxx::work tx(conn);
-    auto rows = tx.exec_prepared(kLock.name, id);
-    if (rows.empty()) return std::nullopt;
-    std::vector<StoredRequest> one{RequestFrom(rows[0])};
-    LoadSteps(tx, one);
-    RequestUpdate u = decide(one[0]);
-    tx.exec_prepared(kInsertStep.name, id, common::HexEncode(u.step), u.step_type);
-    tx.exec_prepared(kApply.name, id, u.state, u.open, u.due_on, u.due_provisional, common::HexEncode(u.reply), u.replied_on,
-                     u.outcome, u.standardised, u.fee_fen);
-    auto updated = tx.exec_prepared(kGet.name, id);
-    std::vector<StoredRequest> now{RequestFrom(updated[0])};
-    LoadSteps(tx, now);
+    auto locked = ReadRequest(tx, kLock, id);
+    if (!locked) return std::nullopt;
+    RequestUpdate u = decide(*locked);
+    AddStep(tx, id, u);
+    tx.exec_prepared(kApply.name, id, u.state, u.open, FormatIsoDate(u.due_on), u.due_provisional,
+                     pqxx::binarystring(u.reply), FormatIsoDate(u.replied_on), u.outcome, u.standardised, u.fee_fen);
+    auto updated = ReadRequest(tx, kGet, id);
     tx.commit();
-    return now[0];
+    return updated;
   });
 }
 
-std::vector<StoredRequest> PgRequestStore::ListOpen(const std::string& agency, const std::string& after_due,
+std::vector<StoredRequest> PgRequestStore::ListOpen(const std::string& agency, std::optional<common::Date> after_due,
                                                     const std::string& after_id, int limit) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<StoredRequest> out;
-    for (const auto& row : tx.exec_prepared(kListOpen.name, agency, after_due, after_id, limit)) {
+    for (const auto& row : tx.exec_prepared(kListOpen.name, agency, FormatIsoDate(after_due), after_id, limit)) {
       out.push_back(RequestFrom(row));
     }
     LoadSteps(tx, out);
@@ -236,10 +261,10 @@ std::vector<StoredRequest> PgRequestStore::ListOpen(const std::string& agency, c
 }
 
 int PgRequestStore::CountInMonth(const std::string& agency, const std::string& applicant_key,
-                                 const std::string& received_on) {
+                                 common::Date received_on) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    return tx.exec_prepared(kCountInMonth.name, agency, applicant_key, received_on)[0][0].as<int>();
+    return tx.exec_prepared(kCountInMonth.name, agency, applicant_key, FormatIsoDate(received_on))[0][0].as<int>();
   });
 }
 
@@ -252,10 +277,10 @@ std::vector<std::string> PgRequestStore::ProvisionalIds() {
   });
 }
 
-void PgRequestStore::SetDue(const std::string& id, const std::string& due_on, bool provisional) {
+void PgRequestStore::SetDue(const std::string& id, std::optional<common::Date> due_on, bool provisional) {
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    tx.exec_prepared(kSetDue.name, id, due_on, provisional);
+    tx.exec_prepared(kSetDue.name, id, FormatIsoDate(due_on), provisional);
     tx.commit();
   });
 }
@@ -264,7 +289,8 @@ std::string PgRequestStore::InsertConsultation(const StoredConsultation& c) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     std::string id = tx.exec_prepared(kInsertConsultation.name, c.agency_credit_code, c.city_code, c.channel,
-                                      c.asked_on, c.question, c.contact, c.due_on, c.due_provisional)[0][0]
+                                      FormatIsoDate(c.asked_on), c.question, c.contact, FormatIsoDate(c.due_on),
+                                      c.due_provisional)[0][0]
                          .as<std::string>();
     tx.commit();
     return id;
@@ -272,11 +298,11 @@ std::string PgRequestStore::InsertConsultation(const StoredConsultation& c) {
 }
 
 std::optional<StoredConsultation> PgRequestStore::AnswerConsultation(const std::string& id, const std::string& agency,
-                                                                     const std::string& answered_on,
+                                                                     common::Date answered_on,
                                                                      const std::string& answer) {
   return pool_.Run([&](pqxx::connection& conn) -> std::optional<StoredConsultation> {
     pqxx::work tx(conn);
-    auto rows = tx.exec_prepared(kAnswer.name, id, agency, answered_on, answer);
+    auto rows = tx.exec_prepared(kAnswer.name, id, agency, FormatIsoDate(answered_on), answer);
     tx.commit();
     if (rows.empty()) return std::nullopt;
     return ConsultationFrom(rows[0]);
@@ -293,22 +319,23 @@ std::optional<StoredConsultation> PgRequestStore::GetConsultation(const std::str
 }
 
 std::vector<StoredConsultation> PgRequestStore::ListOpenConsultations(const std::string& agency,
-                                                                      const std::string& after_due,
+                                                                      std::optional<common::Date> after_due,
                                                                       const std::string& after_id, int limit) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<StoredConsultation> out;
-    for (const auto& row : tx.exec_prepared(kOpenConsultations.name, agency, after_due, after_id, limit)) {
+    for (const auto& row :
+         tx.exec_prepared(kOpenConsultations.name, agency, FormatIsoDate(after_due), after_id, limit)) {
       out.push_back(ConsultationFrom(row));
     }
     return out;
   });
 }
 
-void PgRequestStore::UpdateConsultationDue(const std::string& id, const std::string& due_on, bool provisional) {
+void PgRequestStore::UpdateConsultationDue(const std::string& id, common::Date due_on, bool provisional) {
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    tx.exec_prepared(kUpdateConsultationDue.name, id, due_on, provisional);
+    tx.exec_prepared(kUpdateConsultationDue.name, id, FormatIsoDate(due_on), provisional);
     tx.commit();
   });
 }
@@ -322,15 +349,24 @@ std::vector<std::string> PgRequestStore::ProvisionalConsultationIds() {
   });
 }
 
-std::vector<RequestFacts> PgRequestStore::RequestFactsOf(int year, const std::string& city,
-                                                         const std::string& agency) {
+std::vector<RequestFacts> PgRequestStore::RequestFactsOf(int year, const std::string& city, const std::string& agency) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<RequestFacts> out;
     for (const auto& r : tx.exec_prepared(kRequestFacts.name, year, city, agency)) {
-      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                     r[4].as<bool>(), r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<int>(), r[8].as<bool>(),
-                     r[9].as<int>(), r[10].as<int>()});
+      RequestFacts f;
+      f.agency_credit_code = r[0].as<std::string>();
+      f.city_code = r[1].as<std::string>();
+      f.received_on = ReadDate(r[2]);
+      f.state = r[3].as<std::string>();
+      f.open = r[4].as<bool>();
+      f.due_on = ReadOptionalDate(r[5]);
+      f.replied_on = ReadOptionalDate(r[6]);
+      f.outcome = static_cast<ReplyOutcome>(r[7].as<int>());
+      f.standardised = r[8].as<bool>();
+      f.reviews = r[9].as<int>();
+      f.lawsuits = r[10].as<int>();
+      out.push_back(std::move(f));
     }
     return out;
   });
@@ -342,8 +378,8 @@ std::vector<ConsultationFacts> PgRequestStore::ConsultationFactsOf(int year, con
     pqxx::read_transaction tx(conn);
     std::vector<ConsultationFacts> out;
     for (const auto& r : tx.exec_prepared(kConsultationFacts.name, year, city, agency)) {
-      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                     r[4].as<std::string>()});
+      out.push_back(
+          {r[0].as<std::string>(), r[1].as<std::string>(), ReadDate(r[2]), ReadDate(r[3]), ReadOptionalDate(r[4])});
     }
     return out;
   });

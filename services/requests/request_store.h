@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
+#include "services/requests/request_statistics.h"
 
 namespace gongkai {
 // The requests schema's migrations, compiled in from migrations/*.sql.
@@ -22,7 +24,7 @@ struct StoredRequest {
   std::string agency_credit_code;
   std::string city_code;
   int channel = 0;
-  std::string received_on;
+  common::Date received_on;
   std::string applicant;  // serialised Applicant
   std::string applicant_name;
   std::string applicant_key;
@@ -30,10 +32,10 @@ struct StoredRequest {
   int delivery = 0;
   std::string state;
   bool open = true;
-  std::string due_on;  // "" while the reply clock is not running
+  std::optional<common::Date> due_on;  // none while the reply clock is not running
   bool due_provisional = false;
   std::string reply;  // serialised ReplyContent, "" until replied
-  std::string replied_on;
+  std::optional<common::Date> replied_on;
   int outcome = 0;
   bool standardised = false;
   int64_t fee_fen = 0;
@@ -46,12 +48,12 @@ struct RequestUpdate {
   int step_type = 0;
   std::string state;
   bool open = true;
-  std::string due_on;
+  std::optional<common::Date> due_on;
   bool due_provisional = false;
   // Replies only.
-  std::string reply;
-  std::string replied_on;
-  int outcome = 0;
+  std::string reply;  // serialised ReplyContent; "" leaves the stored one
+  std::optional<common::Date> replied_on;
+  int outcome = 0;  // 0 leaves the stored outcome, standardised flag and fee
   bool standardised = false;
   int64_t fee_fen = 0;
 };
@@ -61,37 +63,18 @@ struct StoredConsultation {
   std::string agency_credit_code;
   std::string city_code;
   int channel = 0;
-  std::string asked_on;
+  common::Date asked_on;
   std::string question;
   std::string contact;
-  std::string due_on;
+  common::Date due_on;
   bool due_provisional = false;
-  std::string answered_on;
+  std::optional<common::Date> answered_on;
   std::string answer;
 };
 
-// The fields the yearly statistics and the KPIs count, no personal data.
-struct RequestFacts {
-  std::string agency_credit_code;
-  std::string city_code;
-  std::string received_on;
-  std::string state;
-  bool open = true;
-  std::string due_on;
-  std::string replied_on;
-  int outcome = 0;
-  bool standardised = false;
-  int reviews = 0;
-  int lawsuits = 0;
-};
-
-struct ConsultationFacts {
-  std::string agency_credit_code;
-  std::string city_code;
-  std::string asked_on;
-  std::string due_on;
-  std::string answered_on;
-};
+// Open requests without a running clock sort after every due date, as if due
+// on this day (the desk's lists and their page positions).
+constexpr common::Date kNoDueDate = std::chrono::year(9999) / std::chrono::December / 31;
 
 class RequestStore {
  public:
@@ -105,34 +88,40 @@ class RequestStore {
   // to refuse), applies it and returns the request as it is now.
   virtual std::optional<StoredRequest> Update(const std::string& id,
                                               const std::function<RequestUpdate(const StoredRequest&)>& decide) = 0;
-  // Open requests of an agency, soonest due first (no due date last), after
-  // the keyset position; with their steps.
-  virtual std::vector<StoredRequest> ListOpen(const std::string& agency, const std::string& after_due,
+  // Open requests of an agency, soonest due first (no due date last, as
+  // kNoDueDate), after the keyset position (after_due, after_id), or from the
+  // first when after_due is nullopt; with their steps.
+  virtual std::vector<StoredRequest> ListOpen(const std::string& agency, std::optional<common::Date> after_due,
                                               const std::string& after_id, int limit) = 0;
   // The applicant's requests at this agency received in the month of
-  // `received_on`, up to and including this one (for per-request fees).
-  virtual int CountInMonth(const std::string& agency, const std::string& applicant_key,
-                           const std::string& received_on) = 0;
+  // `received_on`, up to and including that day (for per-request fees).
+  virtual int CountInMonth(const std::string& agency, const std::string& applicant_key, common::Date received_on) = 0;
   // Ids of requests whose due date rests on a calendar year not loaded.
   virtual std::vector<std::string> ProvisionalIds() = 0;
   // Replaces the stored due date (after a calendar reload recomputed it).
-  virtual void SetDue(const std::string& id, const std::string& due_on, bool provisional) = 0;
+  virtual void SetDue(const std::string& id, std::optional<common::Date> due_on, bool provisional) = 0;
 
+  // Stores a new consultation; its id is made here.
   virtual std::string InsertConsultation(const StoredConsultation& consultation) = 0;
+  // Records the answer of the agency's consultation; nullopt when there is no
+  // such unanswered consultation of the agency (an answer is recorded once).
   virtual std::optional<StoredConsultation> AnswerConsultation(const std::string& id, const std::string& agency,
-                                                               const std::string& answered_on,
-                                                               const std::string& answer) = 0;
+                                                               common::Date answered_on, const std::string& answer) = 0;
   virtual std::optional<StoredConsultation> GetConsultation(const std::string& id) = 0;
+  // Unanswered consultations of an agency, soonest due first, after the keyset
+  // position (after_due, after_id), or from the first when after_due is nullopt.
   virtual std::vector<StoredConsultation> ListOpenConsultations(const std::string& agency,
-                                                                const std::string& after_due,
+                                                                std::optional<common::Date> after_due,
                                                                 const std::string& after_id, int limit) = 0;
-  virtual void UpdateConsultationDue(const std::string& id, const std::string& due_on, bool provisional) = 0;
+  virtual void UpdateConsultationDue(const std::string& id, common::Date due_on, bool provisional) = 0;
+  // Ids of unanswered consultations whose due date rests on a calendar year not loaded.
   virtual std::vector<std::string> ProvisionalConsultationIds() = 0;
 
-  // Facts of the requests and consultations received (or still open) in
-  // `year`, or of every year when year is 0; empty filters match all.
-  virtual std::vector<RequestFacts> RequestFactsOf(int year, const std::string& city,
-                                                   const std::string& agency) = 0;
+  // Facts of the requests received in `year` or carried into it (received
+  // before it and still open, or replied in or after it), and of the
+  // consultations asked in it; of every year when year is 0. An empty city or
+  // agency matches all.
+  virtual std::vector<RequestFacts> RequestFactsOf(int year, const std::string& city, const std::string& agency) = 0;
   virtual std::vector<ConsultationFacts> ConsultationFactsOf(int year, const std::string& city,
                                                              const std::string& agency) = 0;
 };
@@ -145,20 +134,19 @@ class PgRequestStore final : public RequestStore {
   std::optional<StoredRequest> Get(const std::string& id) override;
   std::optional<StoredRequest> Update(const std::string& id,
                                       const std::function<RequestUpdate(const StoredRequest&)>& decide) override;
-  std::vector<StoredRequest> ListOpen(const std::string& agency, const std::string& after_due,
+  std::vector<StoredRequest> ListOpen(const std::string& agency, std::optional<common::Date> after_due,
                                       const std::string& after_id, int limit) override;
-  int CountInMonth(const std::string& agency, const std::string& applicant_key,
-                   const std::string& received_on) override;
+  int CountInMonth(const std::string& agency, const std::string& applicant_key, common::Date received_on) override;
   std::vector<std::string> ProvisionalIds() override;
-  void SetDue(const std::string& id, const std::string& due_on, bool provisional) override;
+  void SetDue(const std::string& id, std::optional<common::Date> due_on, bool provisional) override;
   std::string InsertConsultation(const StoredConsultation& consultation) override;
   std::optional<StoredConsultation> AnswerConsultation(const std::string& id, const std::string& agency,
-                                                       const std::string& answered_on,
-                                                       const std::string& answer) override;
+                                                       common::Date answered_on, const std::string& answer) override;
   std::optional<StoredConsultation> GetConsultation(const std::string& id) override;
-  std::vector<StoredConsultation> ListOpenConsultations(const std::string& agency, const std::string& after_due,
+  std::vector<StoredConsultation> ListOpenConsultations(const std::string& agency,
+                                                        std::optional<common::Date> after_due,
                                                         const std::string& after_id, int limit) override;
-  void UpdateConsultationDue(const std::string& id, const std::string& due_on, bool provisional) override;
+  void UpdateConsultationDue(const std::string& id, common::Date due_on, bool provisional) override;
   std::vector<std::string> ProvisionalConsultationIds() override;
   std::vector<RequestFacts> RequestFactsOf(int year, const std::string& city, const std::string& agency) override;
   std::vector<ConsultationFacts> ConsultationFactsOf(int year, const std::string& city,

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <climits>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/calendar/iso_date.h"
+#include "common/clock.h"
 #include "common/identifiers.h"
 
 namespace gongkai::requests {
@@ -13,7 +16,11 @@ namespace {
 
 using common::Violations;
 
-constexpr char kToday[] = "2026-05-20";
+constexpr char kTodayIso[] = "2026-05-20";
+constexpr common::Date kToday = std::chrono::year(2026) / std::chrono::May / 20;
+
+// A date field as the mapping reads it from the wire: nullopt unless a date YYYY-MM-DD.
+std::optional<common::Date> AsSent(const char* iso) { return common::ParseIsoDate(iso); }
 
 std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
 std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
@@ -49,7 +56,7 @@ DisclosureRequest ValidNaturalPersonRequest() {
   DisclosureRequest r;
   r.channel = common::ReceiptChannel::kOnline;
   r.channel_set = true;
-  r.received_on = "2026-05-11";
+  r.received_on = AsSent("2026-05-11");
   r.applicant.kind = Applicant::Kind::kNaturalPerson;
   r.applicant.name = "王小明";
   r.applicant.id_number = kCitizenId;
@@ -91,8 +98,8 @@ TEST(RequestRules, IdentifiersAreOptional) {
 
 TEST(RequestRules, EmptyRequestNamesEveryMissingField) {
   EXPECT_EQ(Fields(ValidateRequest(DisclosureRequest{}, kToday)),
-            (std::vector<std::string>{"channel", "received_on", "applicant.kind", "applicant.name",
-                                      "applicant.contact", "information_requested", "delivery"}));
+            (std::vector<std::string>{"channel", "received_on", "applicant.kind", "applicant.name", "applicant.contact",
+                                      "information_requested", "delivery"}));
 }
 
 TEST(RequestRules, ChannelMustBeSet) {
@@ -110,24 +117,24 @@ TEST(RequestRules, ChannelMustBeSet) {
 TEST(RequestRules, ReceivedOnMustBeARealDate) {
   DisclosureRequest r = ValidNaturalPersonRequest();
   for (const char* bad : {"", "2026-5-11", "2026/05/11", "2026-02-30", "2026-05-11T00:00:00"}) {
-    r.received_on = bad;
+    r.received_on = AsSent(bad);
     EXPECT_EQ(DescriptionOf(ValidateRequest(r, kToday), "received_on"), "must be a date YYYY-MM-DD") << bad;
   }
 }
 
 TEST(RequestRules, ReceivedOnNotAfterToday) {
   DisclosureRequest r = ValidNaturalPersonRequest();
-  r.received_on = kToday;
+  r.received_on = AsSent(kTodayIso);
   EXPECT_EQ(ValidateRequest(r, kToday), Violations{});
-  r.received_on = "2026-05-21";
+  r.received_on = AsSent("2026-05-21");
   EXPECT_EQ(DescriptionOf(ValidateRequest(r, kToday), "received_on"), "must not be after today (2026-05-20)");
 }
 
 TEST(RequestRules, ReceivedOnNotBeforeTheRegulationTookEffect) {
   DisclosureRequest r = ValidNaturalPersonRequest();
-  r.received_on = "2019-05-15";
+  r.received_on = AsSent("2019-05-15");
   EXPECT_EQ(ValidateRequest(r, kToday), Violations{});
-  r.received_on = "2019-05-14";
+  r.received_on = AsSent("2019-05-14");
   EXPECT_TRUE(Contains(DescriptionOf(ValidateRequest(r, kToday), "received_on"), "2019-05-15"));
 }
 
@@ -267,29 +274,191 @@ TEST(RequestRules, DeliveryMustBeSet) {
   EXPECT_EQ(Fields(ValidateRequest(r, kToday)), std::vector<std::string>{"delivery"});
 }
 
+// ---------------------------------------------------------------- applicants
+
+TEST(Applicants, KeyedByIdentifierWhenThereIsOne) {
+  Applicant a = ValidNaturalPersonRequest().applicant;
+  Applicant renamed = a;
+  renamed.name = "王晓明";
+  renamed.phone = "13900000000";
+  EXPECT_EQ(ApplicantKey(a), ApplicantKey(renamed)) << "one citizen id, one applicant";
+  EXPECT_EQ(ApplicantKey(a).size(), 64u);
+  EXPECT_EQ(ApplicantKey(a).find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(ApplicantKey(a).find(kCitizenId), std::string::npos) << "the key keeps no personal data";
+  Applicant other = a;
+  other.id_number = CitizenId("14010119900101123");
+  EXPECT_NE(ApplicantKey(a), ApplicantKey(other));
+}
+
+TEST(Applicants, KeyedByNameAndContactWithoutIdentifier) {
+  Applicant a = ValidNaturalPersonRequest().applicant;
+  a.id_number.clear();
+  Applicant same = a;
+  same.address = "另一个地址";  // the address is not part of the key
+  EXPECT_EQ(ApplicantKey(a), ApplicantKey(same));
+  Applicant renamed = a;
+  renamed.name = "王晓明";
+  EXPECT_NE(ApplicantKey(a), ApplicantKey(renamed));
+  Applicant other_phone = a;
+  other_phone.phone = "13900000000";
+  EXPECT_NE(ApplicantKey(a), ApplicantKey(other_phone));
+}
+
+// ---------------------------------------------------------------- steps
+
+constexpr StepType kStepsRecordedHere[] = {
+    StepType::kCorrectionNotice,    StepType::kCorrectedReceived,    StepType::kAbandoned,
+    StepType::kConsultationStarted, StepType::kConsultationAnswered, StepType::kExtension,
+    StepType::kWithdrawn,           StepType::kReviewFiled,          StepType::kLawsuitFiled};
+
+// A step of `type` with what its type needs, dated before today.
+Step CompleteStep(StepType type) {
+  Step s;
+  s.type = type;
+  s.date = AsSent("2026-05-18");
+  switch (type) {
+    case StepType::kCorrectionNotice: s.correction_due = AsSent("2026-05-29"); break;
+    case StepType::kConsultationStarted:
+      s.consulted_party = "涉及商业秘密的第三方企业";
+      s.consultation_id = "third-party-1";
+      break;
+    case StepType::kConsultationAnswered: s.consultation_id = "third-party-1"; break;
+    case StepType::kExtension:
+      s.approver = "办公室主任王某";
+      s.notice_date = AsSent("2026-05-18");
+      break;
+    default: break;
+  }
+  return s;
+}
+
+TEST(StepRules, EveryStepRecordedHerePassesWithWhatItNeeds) {
+  for (StepType type : kStepsRecordedHere) {
+    EXPECT_EQ(ValidateStep(CompleteStep(type), kToday), Violations{}) << static_cast<int>(type);
+  }
+}
+
+TEST(StepRules, ReceiptReplyAndUnknownTypesAreNotRecordedHere) {
+  for (StepType type : {StepType::kUnset, StepType::kReceived, StepType::kReplied, static_cast<StepType>(12)}) {
+    const Violations v = ValidateStep(CompleteStep(type), kToday);
+    ASSERT_EQ(Fields(v), std::vector<std::string>{"step.type"}) << static_cast<int>(type);
+    EXPECT_TRUE(Contains(v[0].description, "Reply")) << v[0].description;
+  }
+}
+
+TEST(StepRules, CorrectionNoticeNeedsTheCorrectionDueDate) {
+  Step s = CompleteStep(StepType::kCorrectionNotice);
+  for (const char* bad : {"", "2026-05-32", "29.05.2026"}) {
+    s.correction_due = AsSent(bad);
+    EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.correction_due"), "must be a date YYYY-MM-DD") << bad;
+  }
+  s.correction_due = AsSent("2026-06-30");  // the applicant's due date lies ahead
+  EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+}
+
+TEST(StepRules, ConsultationStartedNamesThePartyAndTheConsultation) {
+  Step s = CompleteStep(StepType::kConsultationStarted);
+  s.consulted_party.clear();
+  EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.consulted_party"), "required: who is consulted");
+  s = CompleteStep(StepType::kConsultationStarted);
+  s.consultation_id.clear();
+  EXPECT_EQ(Fields(ValidateStep(s, kToday)), std::vector<std::string>{"step.consultation_id"});
+  s.consultation_id = std::string(64, 'c');
+  EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+  s.consultation_id = std::string(65, 'c');
+  EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.consultation_id"), "required, at most 64 bytes");
+}
+
+TEST(StepRules, ConsultationAnsweredNeedsOnlyTheConsultation) {
+  Step s = CompleteStep(StepType::kConsultationAnswered);
+  EXPECT_TRUE(s.consulted_party.empty());
+  EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+  s.consultation_id.clear();
+  EXPECT_EQ(Fields(ValidateStep(s, kToday)), std::vector<std::string>{"step.consultation_id"});
+}
+
+TEST(StepRules, ExtensionNamesItsApproverAndNoticeDate) {
+  Step s = CompleteStep(StepType::kExtension);
+  s.approver.clear();
+  EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.approver"), "required: who approved the extension");
+  s = CompleteStep(StepType::kExtension);
+  s.notice_date.reset();
+  EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.notice_date"), "must be a date YYYY-MM-DD");
+  s.notice_date = AsSent("2026-05-21");
+  EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.notice_date"), "must not be in the future");
+  s.notice_date = AsSent(kTodayIso);
+  EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+}
+
+TEST(StepRules, StepDateIsADateNotAfterToday) {
+  for (StepType type : kStepsRecordedHere) {
+    Step s = CompleteStep(type);
+    s.date = AsSent("2026-5-18");
+    EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.date"), "must be a date YYYY-MM-DD");
+    s.date = AsSent("2026-05-21");
+    EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.date"), "must not be in the future");
+    s.date = AsSent(kTodayIso);
+    EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+  }
+}
+
+TEST(StepRules, NoteIsAtMost2000Bytes) {
+  Step s = CompleteStep(StepType::kWithdrawn);
+  s.note = std::string(2000, 'n');
+  EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+  s.note = std::string(2001, 'n');
+  EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.note"), "at most 2000 bytes");
+}
+
+TEST(StepRules, EveryViolationInFieldOrder) {
+  Step s;
+  s.type = StepType::kExtension;
+  s.note = std::string(2001, 'n');
+  EXPECT_EQ(Fields(ValidateStep(s, kToday)),
+            (std::vector<std::string>{"step.approver", "step.notice_date", "step.date", "step.note"}));
+}
+
+TEST(StepRules, ReviewAndLawsuitAreRecordedOnlyAfterTheReply) {
+  for (StepType type : {StepType::kReviewFiled, StepType::kLawsuitFiled}) {
+    for (const char* state : {"OPEN", "AWAITING_CORRECTION", "WITHDRAWN", "ABANDONED"}) {
+      auto refusal = StepRefusal(type, state);
+      ASSERT_TRUE(refusal.has_value()) << state;
+      EXPECT_EQ(*refusal, "a review or lawsuit is recorded only after the reply");
+    }
+    EXPECT_EQ(StepRefusal(type, "REPLIED"), std::nullopt);
+  }
+}
+
+TEST(StepRules, OtherStepsAreLeftToTheRequestClock) {
+  for (StepType type : kStepsRecordedHere) {
+    if (type == StepType::kReviewFiled || type == StepType::kLawsuitFiled) continue;
+    for (const char* state : {"OPEN", "AWAITING_CORRECTION", "REPLIED", "WITHDRAWN", "ABANDONED"}) {
+      EXPECT_EQ(StepRefusal(type, state), std::nullopt) << static_cast<int>(type) << " " << state;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- replies
 
 constexpr ReplyOutcome kAllOutcomes[] = {
-    ReplyOutcome::kAlreadyPublic, ReplyOutcome::kDisclosed,       ReplyOutcome::kPartlyDisclosed,
-    ReplyOutcome::kNotDisclosed,  ReplyOutcome::kDoesNotExist,    ReplyOutcome::kNotHeld,
+    ReplyOutcome::kAlreadyPublic, ReplyOutcome::kDisclosed,        ReplyOutcome::kPartlyDisclosed,
+    ReplyOutcome::kNotDisclosed,  ReplyOutcome::kDoesNotExist,     ReplyOutcome::kNotHeld,
     ReplyOutcome::kRepeatRequest, ReplyOutcome::kSpecialProcedure, ReplyOutcome::kNotHandled};
 
 Reply CompleteReply(ReplyOutcome outcome) {
   Reply r;
   r.outcome = outcome;
-  r.replied_on = "2026-05-18";
+  r.replied_on = AsSent("2026-05-18");
   r.remedy =
       "如对本答复不服，可在收到本答复之日起60日内向太原市人民政府申请行政复议，"
       "或在6个月内向太原市迎泽区人民法院提起行政诉讼。";
   r.delivered_by = DeliveryMethod::kEmail;
-  r.delivered_on = "2026-05-19";
+  r.delivered_on = AsSent("2026-05-19");
   switch (outcome) {
     case ReplyOutcome::kAlreadyPublic:
       r.how_to_obtain = "该信息已于2026年3月1日在本局门户网站“政府信息公开”栏目主动公开。";
       break;
-    case ReplyOutcome::kDisclosed:
-      r.how_to_obtain = "所申请信息见附件，已通过电子邮件发送。";
-      break;
+    case ReplyOutcome::kDisclosed: r.how_to_obtain = "所申请信息见附件，已通过电子邮件发送。"; break;
     case ReplyOutcome::kPartlyDisclosed:
       r.how_to_obtain = "可公开部分见附件。";
       r.withheld_parts = "抽检结果中涉及企业配方的部分。";
@@ -299,24 +468,17 @@ Reply CompleteReply(ReplyOutcome outcome) {
       r.reason = "所申请信息为内部事务信息。";
       r.legal_basis = "《中华人民共和国政府信息公开条例》第十六条第一款";
       break;
-    case ReplyOutcome::kDoesNotExist:
-      r.reason = "经检索本局2024年至2026年档案及业务系统，未发现所申请信息。";
-      break;
+    case ReplyOutcome::kDoesNotExist: r.reason = "经检索本局2024年至2026年档案及业务系统，未发现所申请信息。"; break;
     case ReplyOutcome::kNotHeld:
       r.holder_name = "太原市生态环境局";
       r.holder_contact = "0351-0000000，太原市某某路3号";
       break;
-    case ReplyOutcome::kRepeatRequest:
-      r.earlier_reply_reference = "并市监依申复〔2026〕15号";
-      break;
-    case ReplyOutcome::kSpecialProcedure:
-      r.applicable_law = "《不动产登记暂行条例》第二十七条";
-      break;
+    case ReplyOutcome::kRepeatRequest: r.earlier_reply_reference = "并市监依申复〔2026〕15号"; break;
+    case ReplyOutcome::kSpecialProcedure: r.applicable_law = "《不动产登记暂行条例》第二十七条"; break;
     case ReplyOutcome::kNotHandled:
       r.not_handled_reason = "申请内容为投诉举报，不作为政府信息公开申请处理，可通过12315平台提出。";
       break;
-    case ReplyOutcome::kUnset:
-      break;
+    case ReplyOutcome::kUnset: break;
   }
   return r;
 }
@@ -368,13 +530,13 @@ TEST(ReplyRules, EveryReplyStatesTheRemedy) {
 
 TEST(ReplyRules, RepliedOnIsADateNotAfterToday) {
   Reply r = CompleteReply(ReplyOutcome::kDisclosed);
-  r.replied_on = "2026-05-32";
+  r.replied_on = AsSent("2026-05-32");
   EXPECT_EQ(DescriptionOf(ValidateReply(r, kToday), "reply.replied_on"), "must be a date YYYY-MM-DD");
-  r.replied_on = "2026-05-21";
-  r.delivered_on = "2026-05-21";
+  r.replied_on = AsSent("2026-05-21");
+  r.delivered_on = AsSent("2026-05-21");
   EXPECT_EQ(Fields(ValidateReply(r, kToday)), (std::vector<std::string>{"reply.replied_on", "reply.delivered_on"}));
-  r.replied_on = kToday;
-  r.delivered_on = kToday;
+  r.replied_on = AsSent(kTodayIso);
+  r.delivered_on = AsSent(kTodayIso);
   EXPECT_EQ(ValidateReply(r, kToday), Violations{});
 }
 
@@ -386,13 +548,13 @@ TEST(ReplyRules, DeliveryMethodMustBeSet) {
 
 TEST(ReplyRules, DeliveredOnIsADate) {
   Reply r = CompleteReply(ReplyOutcome::kDisclosed);
-  r.delivered_on = "";
+  r.delivered_on = AsSent("");
   EXPECT_EQ(DescriptionOf(ValidateReply(r, kToday), "reply.delivered_on"), "must be a date YYYY-MM-DD");
 }
 
 TEST(ReplyRules, DeliveryBeforeTheReplyRefused) {
   Reply r = CompleteReply(ReplyOutcome::kDisclosed);
-  r.delivered_on = "2026-05-17";  // replied 2026-05-18
+  r.delivered_on = AsSent("2026-05-17");  // replied 2026-05-18
   EXPECT_EQ(DescriptionOf(ValidateReply(r, kToday), "reply.delivered_on"),
             "must not be before replied_on (2026-05-18)");
   r.delivered_on = r.replied_on;  // handed over the same day
@@ -401,7 +563,7 @@ TEST(ReplyRules, DeliveryBeforeTheReplyRefused) {
 
 TEST(ReplyRules, DeliveredOnNotAfterToday) {
   Reply r = CompleteReply(ReplyOutcome::kDisclosed);
-  r.delivered_on = "2026-05-21";
+  r.delivered_on = AsSent("2026-05-21");
   EXPECT_EQ(DescriptionOf(ValidateReply(r, kToday), "reply.delivered_on"), "must not be after today (2026-05-20)");
 }
 
@@ -411,8 +573,7 @@ TEST(ReplyRules, AlreadyPublicReplySaysHowToObtain) {
 }
 
 TEST(ReplyRules, DisclosedReplySaysHowToObtain) {
-  ExpectOnlyMissing(ReplyOutcome::kDisclosed, &Reply::how_to_obtain, "reply.how_to_obtain", "予以公开",
-                    "Art. 36(2)");
+  ExpectOnlyMissing(ReplyOutcome::kDisclosed, &Reply::how_to_obtain, "reply.how_to_obtain", "予以公开", "Art. 36(2)");
 }
 
 TEST(ReplyRules, PartlyDisclosedReplyNamesWhatWasWithheld) {
@@ -430,8 +591,7 @@ TEST(ReplyRules, PartlyDisclosedReplyNamesWhatWasWithheld) {
 
 TEST(ReplyRules, NotDisclosedReplyGivesReasonAndLegalBasis) {
   ExpectOnlyMissing(ReplyOutcome::kNotDisclosed, &Reply::reason, "reply.reason", "不予公开", "Art. 36(3)");
-  ExpectOnlyMissing(ReplyOutcome::kNotDisclosed, &Reply::legal_basis, "reply.legal_basis", "不予公开",
-                    "Art. 36(3)");
+  ExpectOnlyMissing(ReplyOutcome::kNotDisclosed, &Reply::legal_basis, "reply.legal_basis", "不予公开", "Art. 36(3)");
 }
 
 TEST(ReplyRules, DoesNotExistReplySaysWhatSearchWasDone) {
@@ -439,8 +599,7 @@ TEST(ReplyRules, DoesNotExistReplySaysWhatSearchWasDone) {
 }
 
 TEST(ReplyRules, NotHeldReplyNamesTheHolderAndItsContact) {
-  ExpectOnlyMissing(ReplyOutcome::kNotHeld, &Reply::holder_name, "reply.holder_name", "非本机关负责公开",
-                    "Art. 36(5)");
+  ExpectOnlyMissing(ReplyOutcome::kNotHeld, &Reply::holder_name, "reply.holder_name", "非本机关负责公开", "Art. 36(5)");
   ExpectOnlyMissing(ReplyOutcome::kNotHeld, &Reply::holder_contact, "reply.holder_contact", "非本机关负责公开",
                     "Art. 36(5)");
 }
@@ -463,8 +622,8 @@ TEST(ReplyRules, RepeatRequestReplyCitesTheEarlierReply) {
 }
 
 TEST(ReplyRules, SpecialProcedureReplyNamesTheLawToFollow) {
-  ExpectOnlyMissing(ReplyOutcome::kSpecialProcedure, &Reply::applicable_law, "reply.applicable_law",
-                    "按其他法律办理", "Art. 36(7)");
+  ExpectOnlyMissing(ReplyOutcome::kSpecialProcedure, &Reply::applicable_law, "reply.applicable_law", "按其他法律办理",
+                    "Art. 36(7)");
 }
 
 TEST(ReplyRules, NotHandledReplySaysWhy) {
@@ -483,8 +642,8 @@ TEST(ReplyRules, ElementsAnOutcomeDoesNotNeedAreOptional) {
 
 TEST(ReplyRules, EveryTextElementIsCleanUtf8OfAtMost20000Bytes) {
   std::string Reply::*const elements[] = {
-      &Reply::how_to_obtain,  &Reply::withheld_parts, &Reply::withheld_reason,         &Reply::reason,
-      &Reply::legal_basis,    &Reply::holder_name,    &Reply::holder_contact,          &Reply::earlier_reply_reference,
+      &Reply::how_to_obtain,  &Reply::withheld_parts,     &Reply::withheld_reason, &Reply::reason,
+      &Reply::legal_basis,    &Reply::holder_name,        &Reply::holder_contact,  &Reply::earlier_reply_reference,
       &Reply::applicable_law, &Reply::not_handled_reason, &Reply::remedy};
   for (std::string Reply::*element : elements) {
     Reply r = CompleteReply(ReplyOutcome::kNotHeld);
@@ -513,14 +672,14 @@ TEST(ReplyRules, FeeMustNotBeNegative) {
   EXPECT_EQ(ValidateReply(r, kToday), Violations{});
 }
 
-TEST(ReplyRules, IsCompleteWhenNothingIsMissing) {
+TEST(ReplyRules, CompleteWhenNothingIsMissing) {
   for (ReplyOutcome outcome : kAllOutcomes) {
     Reply r = CompleteReply(outcome);
-    EXPECT_TRUE(IsComplete(r, kToday));
+    EXPECT_TRUE(ValidateReply(r, kToday).empty());
     r.remedy.clear();
-    EXPECT_FALSE(IsComplete(r, kToday));
+    EXPECT_FALSE(ValidateReply(r, kToday).empty());
   }
-  EXPECT_FALSE(IsComplete(Reply{}, kToday));
+  EXPECT_FALSE(ValidateReply(Reply{}, kToday).empty());
 }
 
 // ---------------------------------------------------------------- fees
@@ -584,6 +743,69 @@ TEST(Fees, FeeForUsesTheRequestsScheme) {
   EXPECT_EQ(FeeFor(FeeScheme::kPerRequest, 31), 20'000);
   EXPECT_EQ(FeeFor(FeeScheme::kPerPage, 31), 1'000);
   EXPECT_EQ(FeeFor(static_cast<FeeScheme>(7), 500), 0);
+}
+
+TEST(Fees, QuoteNeedsAChargingSchemeAndACount) {
+  EXPECT_EQ(ValidateFeeQuote(FeeScheme::kPerRequest, 1), Violations{});
+  EXPECT_EQ(ValidateFeeQuote(FeeScheme::kPerPage, 1000000), Violations{});
+  EXPECT_EQ(Fields(ValidateFeeQuote(FeeScheme::kNone, 0)), (std::vector<std::string>{"scheme", "count"}));
+  EXPECT_EQ(ValidateFeeQuote(static_cast<FeeScheme>(3), 5),
+            (Violations{{"scheme", "must be PER_REQUEST or PER_PAGE"}}));
+  EXPECT_EQ(ValidateFeeQuote(FeeScheme::kPerPage, 1000001), (Violations{{"count", "must be 1..1000000"}}));
+  EXPECT_EQ(ValidateFeeQuote(FeeScheme::kPerPage, -1), (Violations{{"count", "must be 1..1000000"}}));
+}
+
+TEST(Fees, PagesOnlyUnderThePerPageScheme) {
+  EXPECT_EQ(ValidateReplyFee(FeeScheme::kPerPage, 31), Violations{});
+  EXPECT_EQ(ValidateReplyFee(FeeScheme::kPerPage, 0), Violations{});
+  EXPECT_EQ(ValidateReplyFee(FeeScheme::kPerRequest, 0), Violations{});
+  EXPECT_EQ(ValidateReplyFee(FeeScheme::kNone, 0), Violations{});
+  for (FeeScheme scheme : {FeeScheme::kNone, FeeScheme::kPerRequest, static_cast<FeeScheme>(7)}) {
+    EXPECT_EQ(ValidateReplyFee(scheme, 12), (Violations{{"reply.fee_pages", "only for the per-page scheme"}}));
+    EXPECT_EQ(ValidateReplyFee(scheme, -1), (Violations{{"reply.fee_pages", "only for the per-page scheme"}}));
+  }
+}
+
+TEST(Fees, PagesAreNotNegative) {
+  EXPECT_EQ(ValidateReplyFee(FeeScheme::kPerPage, -1), (Violations{{"reply.fee_pages", "must not be negative"}}));
+}
+
+TEST(Fees, ReplyFeePerRequestCountsTheApplicantsRequestsInTheMonth) {
+  int asked = 0;
+  auto nth = [&](int n) {
+    return [&asked, n] {
+      ++asked;
+      return n;
+    };
+  };
+  EXPECT_EQ(ReplyFee(FeeScheme::kPerRequest, 0, nth(10)), 0);
+  EXPECT_EQ(ReplyFee(FeeScheme::kPerRequest, 0, nth(11)), 10'000);
+  EXPECT_EQ(ReplyFee(FeeScheme::kPerRequest, 0, nth(31)), 20'000);
+  EXPECT_EQ(asked, 3);
+}
+
+TEST(Fees, ReplyFeePerPageCountsThePagesWithoutAskingForRequests) {
+  int asked = 0;
+  auto count_requests = [&] {
+    ++asked;
+    return 50;
+  };
+  EXPECT_EQ(ReplyFee(FeeScheme::kPerPage, 30, count_requests), 0);
+  EXPECT_EQ(ReplyFee(FeeScheme::kPerPage, 31, count_requests), 1'000);
+  EXPECT_EQ(ReplyFee(FeeScheme::kPerPage, 101, count_requests), 72'000);
+  EXPECT_EQ(asked, 0);
+}
+
+TEST(Fees, ReplyFeeWithoutASchemeIsNothing) {
+  int asked = 0;
+  auto count_requests = [&] {
+    ++asked;
+    return 50;
+  };
+  EXPECT_EQ(ReplyFee(FeeScheme::kNone, 0, count_requests), 0);
+  EXPECT_EQ(ReplyFee(FeeScheme::kNone, 500, count_requests), 0);
+  EXPECT_EQ(ReplyFee(static_cast<FeeScheme>(7), 500, count_requests), 0);
+  EXPECT_EQ(asked, 0);
 }
 
 // ---------------------------------------------------------------- desk states

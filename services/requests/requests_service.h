@@ -1,30 +1,26 @@
 #pragma once
 
-#include <memory>
-
 #include "common/calendar/request_clock.h"
-#include "common/deadlines.h"
-#include "common/identity.h"
-#include "common/scrape_gauges.h"
+#include "common/service_context.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
-#include "services/registry/agency_directory.h"
+#include "services/registry/registry_client.h"
 #include "services/requests/request_store.h"
 
 namespace gongkai::requests {
 
-// The gRPC adapter of the request desk: proto <-> domain, the request clock,
-// scope (a desk user works within its agency), errors.
+// The gRPC adapter of the request desk: proto <-> domain, scope (a desk user
+// works within its agency; statistics by role), errors. Its methods are in
+// requests_service.cc (requests), consultations_service.cc (consultations)
+// and statistics_service.cc (statistics).
 class RequestsService final : public v1::RequestsService::Service {
  public:
-  RequestsService(RequestStore& store, registry::AgencyDirectory& agencies, const common::IdentitySigner& signer,
-                  const common::Deadlines& deadlines);
+  RequestsService(RequestStore& store, registry::RegistryClient& registry, common::ServiceContext context);
 
   grpc::Status RegisterRequest(grpc::ServerContext* context, const v1::RegisterRequestRequest* request,
                                v1::RequestView* response) override;
   grpc::Status RecordStep(grpc::ServerContext* context, const v1::RecordStepRequest* request,
                           v1::RequestView* response) override;
-  grpc::Status Reply(grpc::ServerContext* context, const v1::ReplyRequest* request,
-                     v1::RequestView* response) override;
+  grpc::Status Reply(grpc::ServerContext* context, const v1::ReplyRequest* request, v1::RequestView* response) override;
   grpc::Status GetRequest(grpc::ServerContext* context, const v1::GetRequestRequest* request,
                           v1::RequestView* response) override;
   grpc::Status ListOpenRequests(grpc::ServerContext* context, const v1::ListOpenRequestsRequest* request,
@@ -45,19 +41,17 @@ class RequestsService final : public v1::RequestsService::Service {
   void RecomputeProvisional();
 
  private:
+  // The request clock over the stored steps and `next` (when given), as of
+  // today; an impossible sequence is FAILED_PRECONDITION with the clock's reason.
   common::RequestClockReport Evaluate(const StoredRequest& request, const v1::Step* next) const;
   void ToView(const StoredRequest& request, v1::RequestView* out) const;
   void ToView(const StoredConsultation& consultation, v1::ConsultationView* out) const;
+  // The city of the desk's agency; FAILED_PRECONDITION when the registry does not know it.
+  std::string CityOfDesk(const std::string& agency);
 
   RequestStore& store_;
-  registry::AgencyDirectory& agencies_;
-  const common::IdentitySigner& signer_;
-  const common::Deadlines& deadlines_;
+  registry::RegistryClient& registry_;
+  const common::ServiceContext context_;
 };
-
-// gongkai_kpi_ratio{kpi="standardised_reply_rate"|"consultation_response_rate",
-// scope=<city>|"province"} and gongkai_disclosures_overdue{kind="request"|
-// "consultation",city}, from the database at each scrape.
-std::shared_ptr<common::ScrapeGauges> MakeRequestGauges(RequestStore& store);
 
 }  // namespace gongkai::requests

@@ -29,10 +29,7 @@ class AgenciesEndToEnd : public ::testing::Test {
 
   static std::unique_ptr<RegistryService::Stub> Gateway() { return RegistryService::NewStub(platform_->Gateway()); }
 
-  static void As(grpc::ClientContext& ctx, const std::string& principal) {
-    ctx.AddMetadata("authorization", platform_->Authorization(principal));
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  }
+  static void As(grpc::ClientContext& ctx, const std::string& principal) { platform_->Authorize(ctx, principal); }
 
   static Agency MakeAgency(const std::string& area, int serial, int64_t version) {
     Agency a;
@@ -198,7 +195,7 @@ TEST_F(AgenciesEndToEnd, ForgedIdentityHeaderIsIgnored) {
   grpc::ClientContext direct;
   direct.AddMetadata(common::kIdentityHeader, forged.payload);
   direct.AddMetadata(common::kIdentitySignatureHeader, forged.signature);
-  auto registry = RegistryService::NewStub(platform_->RegistryDirect());
+  auto registry = RegistryService::NewStub(platform_->Direct("registry"));
   EXPECT_EQ(registry->UpsertAgencies(&direct, request, &r).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
   Agency got;
@@ -260,25 +257,26 @@ TEST_F(AgenciesEndToEnd, GatewayMetricsShowCallsByMethodCodeAndCaller) {
                          "grpc_service=\"gongkai.registry.v1.RegistryService\",grpc_type=\"unary\"}"),
             std::string::npos)
       << metrics;
-  EXPECT_NE(metrics.find("grpc_server_handled_total{caller=\"public\",grpc_code=\"NotFound\",grpc_method=\"GetAgency\""),
-            std::string::npos);
+  EXPECT_NE(
+      metrics.find("grpc_server_handled_total{caller=\"public\",grpc_code=\"NotFound\",grpc_method=\"GetAgency\""),
+      std::string::npos);
   EXPECT_NE(metrics.find("grpc_server_started_total{caller=\"140600\""), std::string::npos);
   EXPECT_NE(metrics.find("grpc_server_handling_seconds_bucket{caller=\"140600\""), std::string::npos);
 
   // The registry meters its own calls too, without the caller.
-  std::string registry_metrics = testing::HttpGet(platform_->registry().ports.metrics, "/metrics");
+  std::string registry_metrics = testing::HttpGet(platform_->service("registry").ports.metrics, "/metrics");
   EXPECT_NE(registry_metrics.find("grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"UpsertAgencies\""),
             std::string::npos);
 }
 
 TEST_F(AgenciesEndToEnd, HealthIsServingOnGatewayAndRegistry) {
   EXPECT_EQ(testing::HealthOf(platform_->Gateway()), "SERVING");
-  EXPECT_EQ(testing::HealthOf(platform_->RegistryDirect()), "SERVING");
+  EXPECT_EQ(testing::HealthOf(platform_->Direct("registry")), "SERVING");
 }
 
 TEST_F(AgenciesEndToEnd, UpstreamDownAnswersUnavailableNotAHang) {
   // Run last: stops the registry of this suite.
-  platform_->registry().process->Stop();
+  platform_->service("registry").process->Stop();
   auto start = std::chrono::steady_clock::now();
   Agency got;
   grpc::Status status = Get(CreditCode("140105", 101), &got);

@@ -29,22 +29,19 @@ grpc::Status Write(testing::Platform& platform, int serial) {
   a->set_valid_from("2026-01-01");
   a->set_valid_until("2030-01-01");
   a->set_source_version(1);
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", platform.Authorization("city-140100"));
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   registry::v1::UpsertAgenciesResponse response;
-  return registry::v1::RegistryService::NewStub(platform.Gateway())->UpsertAgencies(&ctx, request, &response);
+  return platform.Call("city-140100", &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response);
 }
 
 TEST(DatabaseRestart, WritesAreUnavailableWhileDownAndSucceedAfterWithoutServiceRestart) {
   testing::Platform platform;
   ASSERT_TRUE(Write(platform, 1).ok());
-  pid_t registry_pid = platform.registry().process->pid();
+  pid_t registry_pid = platform.service("registry").process->pid();
 
   ASSERT_EQ(PgCtl("stop"), 0);
   grpc::Status down = Write(platform, 2);
-  bool not_serving = testing::Eventually(
-      [&] { return testing::HealthOf(platform.RegistryDirect()) == "NOT_SERVING"; }, 5000);
+  bool not_serving =
+      testing::Eventually([&] { return testing::HealthOf(platform.Direct("registry")) == "NOT_SERVING"; }, 5000);
   // Restart the cluster before asserting, so a failure here cannot leave it down.
   bool restarted = PgCtl("start") == 0;
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
@@ -53,10 +50,9 @@ TEST(DatabaseRestart, WritesAreUnavailableWhileDownAndSucceedAfterWithoutService
   ASSERT_TRUE(restarted);
 
   EXPECT_TRUE(testing::Eventually([&] { return Write(platform, 3).ok(); }, 15000));
-  EXPECT_TRUE(testing::Eventually(
-      [&] { return testing::HealthOf(platform.RegistryDirect()) == "SERVING"; }, 5000));
-  EXPECT_EQ(platform.registry().process->pid(), registry_pid);
-  EXPECT_TRUE(platform.registry().process->running());
+  EXPECT_TRUE(testing::Eventually([&] { return testing::HealthOf(platform.Direct("registry")) == "SERVING"; }, 5000));
+  EXPECT_EQ(platform.service("registry").process->pid(), registry_pid);
+  EXPECT_TRUE(platform.service("registry").process->running());
 }
 
 }  // namespace

@@ -20,29 +20,17 @@ using penalties::v1::PenaltiesService;
 using RecordResult = common::v1::RecordResult;
 using testing::CreditCode;
 
-std::string IsoDaysAgo(int days) {
-  return common::FormatIsoDate(common::TodayInShanghai() - std::chrono::days(days));
-}
-
 std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
 
-class PenaltiesEndToEnd : public ::testing::Test {
+class PenaltiesEndToEnd : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    platform_ = std::make_unique<testing::Platform>();
+    PlatformTest::SetUp();
     agency_ = AddAgency("140100", 61);
   }
 
-  template <typename Request, typename Response>
-  grpc::Status Call(const std::string& principal,
-                    grpc::Status (PenaltiesService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) {
-    grpc::ClientContext ctx;
-    if (!principal.empty()) ctx.AddMetadata("authorization", platform_->Authorization(principal));
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    auto stub = PenaltiesService::NewStub(platform_->Gateway());
-    return (stub.get()->*method)(&ctx, request, response);
-  }
+  // The date `days` before the platform's today, YYYY-MM-DD.
+  std::string IsoDaysAgo(int days) const { return common::FormatIsoDate(platform_->Today() - std::chrono::days(days)); }
 
   std::string AddAgency(const std::string& city, int serial) {
     registry::v1::UpsertAgenciesRequest request;
@@ -56,12 +44,8 @@ class PenaltiesEndToEnd : public ::testing::Test {
     a->set_valid_from("2026-01-01");
     a->set_valid_until("2030-12-31");
     a->set_source_version(1);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", platform_->Authorization("city-" + city));
     registry::v1::UpsertAgenciesResponse response;
-    EXPECT_TRUE(registry::v1::RegistryService::NewStub(platform_->Gateway())
-                    ->UpsertAgencies(&ctx, request, &response)
-                    .ok());
+    EXPECT_TRUE(Call("city-" + city, &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response).ok());
     return a->credit_code();
   }
 
@@ -137,7 +121,6 @@ class PenaltiesEndToEnd : public ::testing::Test {
   }
 
   const std::string kPersonId = CitizenId("14010519800101123");
-  std::unique_ptr<testing::Platform> platform_;
   std::string agency_;
 };
 
@@ -153,19 +136,18 @@ TEST_F(PenaltiesEndToEnd, DecisionsArePublishedWithTheirTimeliness) {
   auto shown = GetPublished("OT-1");
   EXPECT_EQ(shown.timeliness().status(), common::v1::Timeliness::ON_TIME);
   EXPECT_EQ(shown.timeliness().lag_working_days(), 0);
-  EXPECT_EQ(shown.published_on(), common::FormatIsoDate(common::TodayInShanghai()));
+  EXPECT_EQ(shown.published_on(), common::FormatIsoDate(platform_->Today()));
 
   auto overdue = GetPublished("LT-1");
   EXPECT_EQ(overdue.timeliness().due(), "2026-02-28");
   EXPECT_EQ(overdue.timeliness().status(), common::v1::Timeliness::LATE);
   auto calendar = common::LoadCalendar(std::string(GONGKAI_SOURCE_DIR) + "/data/calendar", "cn");
   ASSERT_TRUE(calendar.ok()) << calendar.error;
-  int expected_lag =
-      calendar.value->WorkingDaysBetween(*common::ParseIsoDate("2026-02-28"), common::TodayInShanghai()).value;
+  int expected_lag = calendar.value->WorkingDaysBetween(*common::ParseIsoDate("2026-02-28"), platform_->Today()).value;
   EXPECT_EQ(overdue.timeliness().lag_working_days(), expected_lag);
   EXPECT_GT(expected_lag, 150);
 
-  std::string metrics = testing::HttpGet(platform_->penalties().ports.metrics, "/metrics");
+  std::string metrics = testing::HttpGet(platform_->service("penalties").ports.metrics, "/metrics");
   EXPECT_NE(metrics.find("gongkai_disclosures_total{city=\"140100\",kind=\"penalty_decision\",outcome=\"late\"} 1"),
             std::string::npos)
       << metrics;
@@ -186,9 +168,9 @@ TEST_F(PenaltiesEndToEnd, MajorPenaltyNeedsItsLegalExplanation) {
 
   // The rejection is kept for the city, with the raw record.
   penalties::v1::ListRejectionsResponse rejections;
-  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(),
-                   &rejections)
-                  .ok());
+  ASSERT_TRUE(
+      Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(), &rejections)
+          .ok());
   ASSERT_EQ(rejections.rejections_size(), 1);
   EXPECT_EQ(rejections.rejections(0).key(), agency_ + "/MJ-1");
 
@@ -196,9 +178,9 @@ TEST_F(PenaltiesEndToEnd, MajorPenaltyNeedsItsLegalExplanation) {
   major.set_benchmark_tier(5);
   major.set_source_version(2);
   EXPECT_EQ(Upsert({major}).results(0).outcome(), RecordResult::ACCEPTED);
-  ASSERT_TRUE(Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(),
-                   &rejections)
-                  .ok());
+  ASSERT_TRUE(
+      Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(), &rejections)
+          .ok());
   EXPECT_EQ(rejections.rejections_size(), 0) << "the accepted resend clears the rejection";
 }
 
@@ -232,8 +214,7 @@ TEST_F(PenaltiesEndToEnd, NaturalPersonsDataNeverAppearsInAPublicAnswer) {
   EXPECT_EQ(full.party().id_number(), kPersonId);
   EXPECT_EQ(Call("city-140200", &PenaltiesService::Stub::GetDecision, get, &full).error_code(),
             grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Call("", &PenaltiesService::Stub::GetDecision, get, &full).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call("", &PenaltiesService::Stub::GetDecision, get, &full).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
   // A minor's case is stored but never published.
   auto minor = PersonDecision("PD-minor", IsoDaysAgo(3));
@@ -351,7 +332,7 @@ TEST_F(PenaltiesEndToEnd, ScopeIsCheckedAgainstTheRegistry) {
 
   // With the registry down, an agency not in the cache cannot be checked:
   // UNAVAILABLE, not a wrong answer.
-  platform_->registry().process->Stop();
+  platform_->service("registry").process->Stop();
   request.mutable_decisions(0)->set_agency_credit_code(CreditCode("140100", 997));
   EXPECT_EQ(Call("city-140100", &PenaltiesService::Stub::UpsertDecisions, request, &response).error_code(),
             grpc::StatusCode::UNAVAILABLE);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -17,14 +18,15 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
+#include "common/service_table.h"
 #include "gateway/principals.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 extern char** environ;
 
 namespace gongkai::testing {
-namespace {
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -32,8 +34,6 @@ std::string ReadFile(const std::string& path) {
   buf << in.rdbuf();
   return buf.str();
 }
-
-}  // namespace
 
 Process::Process(const std::string& path, const std::map<std::string, std::string>& env) {
   std::vector<std::string> entries;
@@ -73,11 +73,13 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
   Server server;
   server.process = std::make_unique<Process>(binary, env);
   pid_t pid = server.process->pid();
-  bool up = Eventually([&] {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start-up");
-    return std::filesystem::exists(ready);
-  }, 30000);
+  bool up = Eventually(
+      [&] {
+        int status = 0;
+        if (waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start-up");
+        return std::filesystem::exists(ready);
+      },
+      30000);
   if (!up) throw std::runtime_error(name + " did not become ready");
   auto doc = nlohmann::json::parse(ReadFile(ready));
   server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>()};
@@ -92,15 +94,45 @@ std::map<std::string, std::string> Merge(std::map<std::string, std::string> base
   return base;
 }
 
+// The settings the options add for `process`, none when they name it not.
+const std::map<std::string, std::string>& OptionsFor(const PlatformOptions& options, const std::string& process) {
+  static const std::map<std::string, std::string> kNone;
+  auto it = options.env.find(process);
+  return it == options.env.end() ? kNone : it->second;
+}
+
+std::string Loopback(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+template <typename Services>
+auto& Find(Services& services, const std::string& name) {
+  for (auto& [started, server] : services) {
+    if (started == name) return server;
+  }
+  throw std::out_of_range("the platform runs no service '" + name + "' (services/services.table)");
+}
+
 }  // namespace
 
 Platform::Platform(const PlatformOptions& options) {
+  const auto& table = common::ServiceTable();
+  for (const auto& [process, env] : options.env) {
+    auto named = [&](const common::ServiceEntry& entry) { return entry.name == process; };
+    if (process != "gateway" && std::none_of(table.begin(), table.end(), named)) {
+      throw std::invalid_argument("PlatformOptions.env: " + process +
+                                  " is neither a service of the table nor the gateway");
+    }
+  }
+  if (!options.pinned_date.empty()) {
+    pinned_date_ = common::ParseIsoDate(options.pinned_date);
+    if (!pinned_date_) {
+      throw std::invalid_argument("PlatformOptions.pinned_date: " + options.pinned_date + " is not a date YYYY-MM-DD");
+    }
+  }
+
   char tmpl[] = "/tmp/gongkai-e2e-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  secret_ = "e2e-identity-secret-" + std::to_string(getpid()) + "-0123456789";
-  std::ofstream(dir_ + "/identity.key") << secret_ << "\n";
-  std::ofstream(dir_ + "/officer-code.key") << "e2e-officer-code-secret-" << getpid() << "\n";
+  std::ofstream(dir_ + "/identity.key") << "e2e-identity-secret-" << getpid() << "-0123456789\n";
 
   nlohmann::json principals = nlohmann::json::array();
   auto add = [&](const std::string& name, nlohmann::json entry) {
@@ -122,62 +154,74 @@ Platform::Platform(const PlatformOptions& options) {
   add("desk-2", {{"role", "desk"}, {"agency", DeskAgency(2)}});
   std::ofstream(dir_ + "/principals.json") << principals.dump(2);
 
-  registry_ = StartServer(GONGKAI_REGISTRY_BIN,
-                          Merge({{"GONGKAI_DATABASE_URL", db_.url()},
-                           {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
-                           {"GONGKAI_OFFICER_CODE_SECRET_FILE", dir_ + "/officer-code.key"},
-                           {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
-                                options.registry_env),
-                          dir_, "registry");
-  penalties_ = StartServer(GONGKAI_PENALTIES_BIN,
-                           Merge({{"GONGKAI_DATABASE_URL", db_.url()},
-                                  {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
-                                  {"GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:" + std::to_string(registry_.ports.grpc)},
-                                  {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
-                                 options.penalties_env),
-                           dir_, "penalties");
-  requests_ = StartServer(GONGKAI_REQUESTS_BIN,
-                          Merge({{"GONGKAI_DATABASE_URL", db_.url()},
-                                 {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
-                                 {"GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:" + std::to_string(registry_.ports.grpc)},
-                                 {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
-                                options.requests_env),
-                          dir_, "requests");
+  // Each service with the settings of its line of the table; a file in the
+  // platform's folder that a setting names ({run}/<file>) is a secret of the
+  // service, made here.
+  std::string upstreams;
+  for (const auto& entry : table) {
+    auto address = [&](const std::string& name) {
+      for (const auto& [started, server] : services_) {
+        if (started == name) return Loopback(server.ports.grpc);
+      }
+      throw std::logic_error("services.table: " + entry.name + " names {" + name + "}, not a service before it");
+    };
+    std::map<std::string, std::string> env = {{"GONGKAI_DATABASE_URL", db_.url()},
+                                              {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                                              {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}};
+    if (pinned_date_) {
+      env["GONGKAI_PINNED_DATE"] = options.pinned_date;
+      env["GONGKAI_ALLOW_PINNED_CLOCK"] = "true";
+    }
+    for (const auto& [name, value] : entry.settings) {
+      env[name] = common::ExpandSetting(value, dir_, address);
+      if (value.starts_with("{run}/") && !std::filesystem::exists(env[name])) {
+        std::ofstream(env[name]) << "e2e-secret-" << name << "-" << getpid() << "\n";
+      }
+    }
+    services_.emplace_back(entry.name,
+                           StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry.binary(),
+                                       Merge(std::move(env), OptionsFor(options, entry.name)), dir_, entry.name));
+    upstreams += (upstreams.empty() ? "" : ",") + entry.package() + "=" + address(entry.name);
+  }
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
                          Merge({{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
-                          {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
-                          {"GONGKAI_UPSTREAMS",
-                           "gongkai.registry.v1=127.0.0.1:" + std::to_string(registry_.ports.grpc) +
-                               ",gongkai.penalties.v1=127.0.0.1:" + std::to_string(penalties_.ports.grpc) +
-                               ",gongkai.requests.v1=127.0.0.1:" + std::to_string(requests_.ports.grpc)},
-                          {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
-                          {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
-                               options.gateway_env),
+                                {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                                {"GONGKAI_UPSTREAMS", upstreams},
+                                {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
+                                {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
+                               OptionsFor(options, "gateway")),
                          dir_, "gateway");
 }
 
 Platform::~Platform() {
   gateway_.process.reset();
-  requests_.process.reset();
-  penalties_.process.reset();
-  registry_.process.reset();
+  for (auto it = services_.rbegin(); it != services_.rend(); ++it) it->second.process.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
 
 std::shared_ptr<grpc::Channel> Platform::Gateway() const {
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(gateway_.ports.grpc), grpc::InsecureChannelCredentials());
+  return grpc::CreateChannel(Loopback(gateway_.ports.grpc), grpc::InsecureChannelCredentials());
 }
 
-std::shared_ptr<grpc::Channel> Platform::RegistryDirect() const {
-  return grpc::CreateChannel("127.0.0.1:" + std::to_string(registry_.ports.grpc), grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> Platform::Direct(const std::string& service) const {
+  return grpc::CreateChannel(Loopback(this->service(service).ports.grpc), grpc::InsecureChannelCredentials());
 }
 
-std::string Platform::Authorization(const std::string& principal) const {
-  return "Bearer " + tokens_.at(principal);
+std::string Platform::Authorization(const std::string& principal) const { return "Bearer " + tokens_.at(principal); }
+
+void Platform::Authorize(grpc::ClientContext& ctx, const std::string& principal) const {
+  if (!principal.empty()) ctx.AddMetadata("authorization", Authorization(principal));
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
 }
 
 std::string Platform::GatewayMetrics() const { return HttpGet(gateway_.ports.metrics, "/metrics"); }
+
+Server& Platform::service(const std::string& name) { return Find(services_, name); }
+
+const Server& Platform::service(const std::string& name) const { return Find(services_, name); }
+
+common::Date Platform::Today() const { return pinned_date_ ? *pinned_date_ : common::SystemClock().Today(); }
 
 std::string Platform::DeskAgency(int n) { return CreditCode("140100", 900 + n); }
 

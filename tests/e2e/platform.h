@@ -1,13 +1,18 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/testing/postgres.h"
 
 namespace gongkai::testing {
@@ -46,48 +51,94 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
 
 // Settings added to (or replacing) the defaults of each process.
 struct PlatformOptions {
-  std::map<std::string, std::string> registry_env;
-  std::map<std::string, std::string> gateway_env;
-  std::map<std::string, std::string> penalties_env;
-  std::map<std::string, std::string> requests_env;
+  // By process: a service's name in services/services.table, or "gateway".
+  std::map<std::string, std::map<std::string, std::string>> env;
+  // When set (YYYY-MM-DD), every service runs on this date
+  // (GONGKAI_PINNED_DATE, with GONGKAI_ALLOW_PINNED_CLOCK=true).
+  std::string pinned_date;
 };
 
+// The date an end-to-end test pins its platform to (PlatformOptions::pinned_date)
+// when what it asserts depends on today: the dates in its records lie before
+// it, so the test passes whatever the machine's date.
+inline constexpr char kTestDate[] = "2026-12-01";
+
 // The platform as real processes on free ports: a fresh database, every
-// service, and the gateway in front, with a city principal per demo city, a
-// province and a desk principal.
+// service of services/services.table in its order, and the gateway in front,
+// with a city principal per demo city, a province and a desk principal.
 class Platform {
  public:
   explicit Platform(const PlatformOptions& options = {});
   ~Platform();
 
   std::shared_ptr<grpc::Channel> Gateway() const;
-  std::shared_ptr<grpc::Channel> RegistryDirect() const;
+  // A channel straight to a service, past the gateway.
+  std::shared_ptr<grpc::Channel> Direct(const std::string& service) const;
   // "Bearer <token>" of a principal: "city-140100", "province", "desk" (of
   // DeskAgency()), "desk-2" (of DeskAgency(2)).
   std::string Authorization(const std::string& principal) const;
+  // Puts on `ctx` the token of `principal` (none for "", the public) and a
+  // deadline of 10 s.
+  void Authorize(grpc::ClientContext& ctx, const std::string& principal) const;
+  // Calls `method` through the gateway as `principal` ("" for the public),
+  // e.g. Call("city-140100", &RegistryService::Stub::UpsertAgencies, request, &response).
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status Call(const std::string& principal,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) const {
+    grpc::ClientContext ctx;
+    Authorize(ctx, principal);
+    Stub stub(Gateway());
+    return (stub.*method)(&ctx, request, response);
+  }
   // GET /metrics of the gateway.
   std::string GatewayMetrics() const;
-  Server& registry() { return registry_; }
-  Server& penalties() { return penalties_; }
-  Server& requests() { return requests_; }
+  // A service by its name in the table; throws std::out_of_range for another name.
+  Server& service(const std::string& name);
+  const Server& service(const std::string& name) const;
   Server& gateway() { return gateway_; }
+  const Server& gateway() const { return gateway_; }
+  // The date the services run on: the pinned date, or today in Asia/Shanghai.
+  common::Date Today() const;
   const std::string& database_url() const { return db_.url(); }
-  const std::string& secret() const { return secret_; }
-  // A folder of this platform's own, removed with it.
-  const std::string& dir() const { return dir_; }
   // The agency a desk principal works for (registered by the test, in Taiyuan).
   static std::string DeskAgency(int n = 1);
 
  private:
   TestDatabase db_;
-  std::string dir_;
-  std::string secret_;
+  std::string dir_;  // the platform's own folder ({run}), removed with it
+  std::optional<common::Date> pinned_date_;
   std::map<std::string, std::string> tokens_;
-  Server registry_;
-  Server penalties_;
-  Server requests_;
+  // In table order; stopped in the reverse order, after the gateway.
+  std::vector<std::pair<std::string, Server>> services_;
   Server gateway_;
 };
+
+// The fixture of end-to-end tests that start a platform of their own for each
+// test, on kTestDate unless Options() says otherwise.
+class PlatformTest : public ::testing::Test {
+ protected:
+  void SetUp() override { platform_ = std::make_unique<Platform>(Options()); }
+
+  virtual PlatformOptions Options() {
+    PlatformOptions options;
+    options.pinned_date = kTestDate;
+    return options;
+  }
+
+  // Calls `method` through the gateway as `principal` ("" for the public).
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status Call(const std::string& principal,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    return platform_->Call(principal, method, request, response);
+  }
+
+  std::unique_ptr<Platform> platform_;
+};
+
+// The contents of a file; empty when it cannot be read.
+std::string ReadFile(const std::string& path);
 
 // GET http://127.0.0.1:port/path; the body, or empty when nothing answers.
 std::string HttpGet(int port, const std::string& path);

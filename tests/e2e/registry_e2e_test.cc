@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "common/calendar/iso_date.h"
@@ -27,31 +26,8 @@ using RecordResult = common::v1::RecordResult;
 using Verdict = registry::v1::VerifyCertificateResponse;
 using testing::CreditCode;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-class RegistryEndToEnd : public ::testing::Test {
+class RegistryEndToEnd : public testing::PlatformTest {
  protected:
-  void SetUp() override { platform_ = std::make_unique<testing::Platform>(Options()); }
-
-  virtual testing::PlatformOptions Options() { return {}; }
-
-  // Calls `method` through the gateway as `principal` ("" for the public).
-  template <typename Request, typename Response>
-  grpc::Status Call(const std::string& principal,
-                    grpc::Status (RegistryService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) {
-    grpc::ClientContext ctx;
-    if (!principal.empty()) ctx.AddMetadata("authorization", platform_->Authorization(principal));
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    auto stub = RegistryService::NewStub(platform_->Gateway());
-    return (stub.get()->*method)(&ctx, request, response);
-  }
-
   // One agency of `city` (area code = city code), accepted.
   std::string AddAgency(const std::string& city, int serial, std::vector<std::string> domains = {"market_regulation"}) {
     registry::v1::UpsertAgenciesRequest request;
@@ -126,12 +102,10 @@ class RegistryEndToEnd : public ::testing::Test {
   static registry::v1::DiscretionBenchmark FoodSafetyTable() {
     registry::v1::DiscretionBenchmark table;
     auto status = google::protobuf::util::JsonStringToMessage(
-        ReadFile(std::string(GONGKAI_SOURCE_DIR) + "/data/demo/food_safety_benchmark.json"), &table);
+        testing::ReadFile(std::string(GONGKAI_SOURCE_DIR) + "/data/demo/food_safety_benchmark.json"), &table);
     EXPECT_TRUE(status.ok()) << status.ToString();
     return table;
   }
-
-  std::unique_ptr<testing::Platform> platform_;
 };
 
 TEST_F(RegistryEndToEnd, CityLoadsPowersAndThePublicListsAndMirrorsThem) {
@@ -305,7 +279,7 @@ TEST_F(RegistryEndToEnd, PublicVerifiesCertificatesAndBadgeCodes) {
   ASSERT_TRUE(Call("", &RegistryService::Stub::ListOfficers, list, &officers).ok());
   EXPECT_EQ(officers.officers_size(), 5);
   // Each entry's 20 WD run from the change it reports, or from the issue.
-  const std::string today = common::FormatIsoDate(common::TodayInShanghai());
+  const std::string today = common::FormatIsoDate(platform_->Today());
   std::map<std::string, registry::v1::Officer> by_number;
   for (const auto& o : officers.officers()) by_number[o.certificate_number()] = o;
   const auto& gone = by_number.at("TY-GONE");
@@ -340,11 +314,11 @@ TEST_F(RegistryEndToEnd, CityCannotWriteAnotherCitysOfficers) {
                              {MakeOfficer("TY-2", taiyuan, "2025-01-01", "2030-12-31", registry::v1::ACTIVE, 1)},
                              &response)
                   .ok());
-  EXPECT_EQ(UpsertOfficers("140200",
-                           {MakeOfficer("TY-2", datong, "2025-01-01", "2030-12-31", registry::v1::REVOKED, 2)},
-                           &response)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      UpsertOfficers("140200", {MakeOfficer("TY-2", datong, "2025-01-01", "2030-12-31", registry::v1::REVOKED, 2)},
+                     &response)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(VerifyNumber("TY-2"), Verdict::VALID);
 
   // Nor can it read Taiyuan's badge codes.
@@ -364,8 +338,7 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
   registry::v1::UpsertBenchmarksResponse stored;
   ASSERT_TRUE(Call("city-140300", &RegistryService::Stub::UpsertBenchmarks, tables, &stored).ok());
   registry::v1::UpsertOfficersResponse officers;
-  ASSERT_TRUE(UpsertOfficers("140300",
-                             {MakeOfficer("YQ-1", full, "2025-01-01", "2030-12-31", registry::v1::ACTIVE, 1)},
+  ASSERT_TRUE(UpsertOfficers("140300", {MakeOfficer("YQ-1", full, "2025-01-01", "2030-12-31", registry::v1::ACTIVE, 1)},
                              &officers)
                   .ok());
   registry::v1::UpsertPowersRequest powers;
@@ -399,7 +372,7 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
   EXPECT_EQ(coverage.items_required(), 8);
   EXPECT_DOUBLE_EQ(coverage.ratio(), 5.0 / 8.0);
 
-  std::string metrics = testing::HttpGet(platform_->registry().ports.metrics, "/metrics");
+  std::string metrics = testing::HttpGet(platform_->service("registry").ports.metrics, "/metrics");
   EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"coverage\",scope=\"140300\"} 0.625"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("gongkai_officer_loading_agencies{city=\"140300\",state=\"without_officers\"} 1"),
             std::string::npos);
@@ -430,8 +403,8 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
 class RateLimitedRegistry : public RegistryEndToEnd {
  protected:
   testing::PlatformOptions Options() override {
-    testing::PlatformOptions options;
-    options.gateway_env = {{"GONGKAI_RATE_LIMIT", "5"}, {"GONGKAI_RATE_WINDOW_MS", "1000"}};
+    testing::PlatformOptions options = PlatformTest::Options();
+    options.env["gateway"] = {{"GONGKAI_RATE_LIMIT", "5"}, {"GONGKAI_RATE_WINDOW_MS", "1000"}};
     return options;
   }
 };
@@ -474,8 +447,8 @@ class RegistryWithPartialCalendar : public RegistryEndToEnd {
     std::filesystem::create_directories(calendar_dir_);
     std::filesystem::copy_file(std::string(GONGKAI_SOURCE_DIR) + "/data/calendar/cn-2025.json",
                                calendar_dir_ / "cn-2025.json", std::filesystem::copy_options::overwrite_existing);
-    testing::PlatformOptions options;
-    options.registry_env = {{"GONGKAI_CALENDAR_DIR", calendar_dir_.string()}};
+    testing::PlatformOptions options = PlatformTest::Options();
+    options.env["registry"] = {{"GONGKAI_CALENDAR_DIR", calendar_dir_.string()}};
     return options;
   }
   void TearDown() override { std::filesystem::remove_all(calendar_dir_); }
@@ -514,7 +487,7 @@ TEST_F(RegistryWithPartialCalendar, DeadlineIsProvisionalUntilItsYearIsLoadedThe
 
   std::filesystem::copy_file(std::string(GONGKAI_SOURCE_DIR) + "/data/calendar/cn-2026.json",
                              calendar_dir_ / "cn-2026.json");
-  kill(platform_->registry().process->pid(), SIGHUP);
+  kill(platform_->service("registry").process->pid(), SIGHUP);
   EXPECT_TRUE(testing::Eventually([&] { return !due().provisional(); }, 5000));
   auto after = due();
   // 20 WD from Fri 2026-09-18: Sun 09-20 is a make-up day, 09-25 and 10-01..07 are holidays.
@@ -522,7 +495,7 @@ TEST_F(RegistryWithPartialCalendar, DeadlineIsProvisionalUntilItsYearIsLoadedThe
 
   // A malformed file is refused and the calendar in use stays.
   std::ofstream(calendar_dir_ / "cn-2027.json") << "{ not json";
-  kill(platform_->registry().process->pid(), SIGHUP);
+  kill(platform_->service("registry").process->pid(), SIGHUP);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(due().due(), "2026-10-22");
   EXPECT_FALSE(due().provisional());

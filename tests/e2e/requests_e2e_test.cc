@@ -17,22 +17,11 @@ namespace {
 using requests::v1::RequestsService;
 using requests::v1::Step;
 
-class RequestsEndToEnd : public ::testing::Test {
+class RequestsEndToEnd : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    platform_ = std::make_unique<testing::Platform>();
+    PlatformTest::SetUp();
     for (int n : {1, 2}) AddAgency(testing::Platform::DeskAgency(n), n);
-  }
-
-  template <typename Request, typename Response>
-  grpc::Status Call(const std::string& principal,
-                    grpc::Status (RequestsService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) {
-    grpc::ClientContext ctx;
-    if (!principal.empty()) ctx.AddMetadata("authorization", platform_->Authorization(principal));
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    auto stub = RequestsService::NewStub(platform_->Gateway());
-    return (stub.get()->*method)(&ctx, request, response);
   }
 
   void AddAgency(const std::string& code, int n) {
@@ -47,11 +36,8 @@ class RequestsEndToEnd : public ::testing::Test {
     a->set_valid_from("2026-01-01");
     a->set_valid_until("2030-12-31");
     a->set_source_version(1);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", platform_->Authorization("city-140100"));
     registry::v1::UpsertAgenciesResponse response;
-    ASSERT_TRUE(
-        registry::v1::RegistryService::NewStub(platform_->Gateway())->UpsertAgencies(&ctx, request, &response).ok());
+    ASSERT_TRUE(Call("city-140100", &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response).ok());
   }
 
   requests::v1::RequestView Register(const std::string& received_on, const std::string& desk = "desk") {
@@ -89,7 +75,8 @@ class RequestsEndToEnd : public ::testing::Test {
     r.set_outcome(requests::v1::DISCLOSED);
     r.set_replied_on(on);
     r.set_how_to_obtain("见附件《2025年度行政处罚统计表》");
-    r.set_remedy("如不服本答复，可自收到之日起60日内向太原市人民政府申请行政复议，或6个月内向小店区人民法院提起行政诉讼。");
+    r.set_remedy(
+        "如不服本答复，可自收到之日起60日内向太原市人民政府申请行政复议，或6个月内向小店区人民法院提起行政诉讼。");
     r.set_delivered_by(requests::v1::DELIVERY_EMAIL);
     r.set_delivered_on(on);
     return r;
@@ -102,8 +89,6 @@ class RequestsEndToEnd : public ::testing::Test {
     *request.mutable_reply() = reply;
     return Call(desk, &RequestsService::Stub::Reply, request, view);
   }
-
-  std::unique_ptr<testing::Platform> platform_;
 };
 
 TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
@@ -167,13 +152,14 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
 
   // Overdue: received Tue 09-01, due Tue 09-29, never answered.
   auto overdue = Register("2026-09-01");
-  ASSERT_TRUE(Call("desk", &RequestsService::Stub::GetRequest,
-                   [&] {
-                     requests::v1::GetRequestRequest r;
-                     r.set_request_id(overdue.request_id());
-                     return r;
-                   }(),
-                   &view)
+  ASSERT_TRUE(Call(
+                  "desk", &RequestsService::Stub::GetRequest,
+                  [&] {
+                    requests::v1::GetRequestRequest r;
+                    r.set_request_id(overdue.request_id());
+                    return r;
+                  }(),
+                  &view)
                   .ok());
   EXPECT_EQ(view.due(), "2026-09-29");
   EXPECT_EQ(view.state(), "OPEN");
@@ -182,8 +168,8 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
 
   // The desk's open list: only the open one, soonest due first.
   requests::v1::ListOpenRequestsResponse open;
-  ASSERT_TRUE(Call("desk", &RequestsService::Stub::ListOpenRequests, requests::v1::ListOpenRequestsRequest(), &open)
-                  .ok());
+  ASSERT_TRUE(
+      Call("desk", &RequestsService::Stub::ListOpenRequests, requests::v1::ListOpenRequestsRequest(), &open).ok());
   ASSERT_EQ(open.requests_size(), 1);
   EXPECT_EQ(open.requests(0).request_id(), overdue.request_id());
 
@@ -216,7 +202,7 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   EXPECT_EQ(stats.agencies(0).replied_by_outcome().at("DISCLOSED"), 4);
   EXPECT_EQ(stats.agencies(0).due(), 5);
   EXPECT_EQ(stats.agencies(0).standardised_replies(), 3);
-  std::string metrics = testing::HttpGet(platform_->requests().ports.metrics, "/metrics");
+  std::string metrics = testing::HttpGet(platform_->service("requests").ports.metrics, "/metrics");
   EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"standardised_reply_rate\",scope=\"140100\"} 0.6"), std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"consultation_response_rate\",scope=\"province\"} 0.5"),
@@ -265,14 +251,13 @@ TEST_F(RequestsEndToEnd, DeskSeesOnlyItsAgencysRequests) {
   EXPECT_EQ(Reply(mine.request_id(), Disclosed("2026-11-20"), &view, "desk-2").error_code(),
             grpc::StatusCode::NOT_FOUND);
   requests::v1::ListOpenRequestsResponse open;
-  ASSERT_TRUE(Call("desk-2", &RequestsService::Stub::ListOpenRequests, requests::v1::ListOpenRequestsRequest(), &open)
-                  .ok());
+  ASSERT_TRUE(
+      Call("desk-2", &RequestsService::Stub::ListOpenRequests, requests::v1::ListOpenRequestsRequest(), &open).ok());
   EXPECT_EQ(open.requests_size(), 0);
   // A city system is not a desk; the public cannot register requests.
   EXPECT_EQ(Call("city-140100", &RequestsService::Stub::GetRequest, get, &view).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Call("", &RequestsService::Stub::GetRequest, get, &view).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call("", &RequestsService::Stub::GetRequest, get, &view).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
   // The province sees statistics, never applicants.
   requests::v1::GetStatisticsRequest stats_request;

@@ -12,14 +12,14 @@ namespace gongkai::common {
 
 // The calendar in use, replaced only by a successful reload: a bad file
 // published in November must not take deadlines down with it.
-class CalendarStore {
+class CalendarInUse {
  public:
   // Until the first successful Reload(), Current() is the empty calendar
   // (weekends only, every answer provisional).
-  CalendarStore(std::filesystem::path directory, std::string region);
+  CalendarInUse(std::filesystem::path directory, std::string region);
 
-  CalendarStore(const CalendarStore&) = delete;
-  CalendarStore& operator=(const CalendarStore&) = delete;
+  CalendarInUse(const CalendarInUse&) = delete;
+  CalendarInUse& operator=(const CalendarInUse&) = delete;
 
   // Loads the directory again; on success swaps the new calendar in and returns
   // nullopt, otherwise keeps the calendar in use and returns the error.

@@ -1,4 +1,4 @@
-#include "services/registry/agency_directory.h"
+#include "services/registry/registry_client.h"
 
 #include "common/errors.h"
 #include "common/log.h"
@@ -6,22 +6,35 @@
 namespace gongkai::registry {
 namespace {
 
-void Prepare(grpc::ClientContext& ctx) {
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
-}
+void Prepare(grpc::ClientContext& ctx) { ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3)); }
 
 [[noreturn]] void RegistryUnavailable(const grpc::Status& status) {
-  common::Log(common::LogLevel::kWarning, "registry_unavailable",
-              {{"code", static_cast<int>(status.error_code())}});
+  common::Log(common::LogLevel::kWarning, "registry_unavailable", {{"code", static_cast<int>(status.error_code())}});
   throw common::ServiceError::Unavailable("the registry cannot be reached to check agencies; retry later");
 }
 
 }  // namespace
 
-RegistryDirectory::RegistryDirectory(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl)
+std::map<std::string, std::string> RegistryClient::CitiesOf(const std::vector<std::string>& codes) {
+  std::map<std::string, std::string> out;
+  for (const auto& code : codes) {
+    if (out.contains(code)) continue;
+    if (auto info = Agency(code)) out[code] = info->city_code;
+  }
+  return out;
+}
+
+std::unique_ptr<GrpcRegistryClient> RegistryClientFromConfig(common::Config& config) {
+  std::string address = config.Address("GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:7101", "the registry's gRPC address");
+  auto ttl = std::chrono::milliseconds(
+      config.Int("GONGKAI_REGISTRY_CACHE_MS", 30000, 0, 3600000, "how long registry answers are cached"));
+  return std::make_unique<GrpcRegistryClient>(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), ttl);
+}
+
+GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl)
     : stub_(v1::RegistryService::NewStub(std::move(channel))), ttl_(ttl) {}
 
-std::optional<AgencyInfo> RegistryDirectory::Agency(const std::string& credit_code) {
+std::optional<AgencyInfo> GrpcRegistryClient::Agency(const std::string& credit_code) {
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
@@ -46,9 +59,9 @@ std::optional<AgencyInfo> RegistryDirectory::Agency(const std::string& credit_co
   return info;
 }
 
-std::optional<std::vector<TierRange>> RegistryDirectory::Benchmark(const std::string& city_code,
-                                                                   const std::string& domain,
-                                                                   const std::string& violation_code) {
+std::optional<std::vector<TierRange>> GrpcRegistryClient::Benchmark(const std::string& city_code,
+                                                                    const std::string& domain,
+                                                                    const std::string& violation_code) {
   const auto now = std::chrono::steady_clock::now();
   const std::string key = city_code + "/" + domain;
   std::map<std::string, std::vector<TierRange>> tables;

@@ -1,4 +1,4 @@
-#include "common/calendar/calendar_store.h"
+#include "common/calendar/calendar_in_use.h"
 
 #include <utility>
 
@@ -6,12 +6,12 @@
 
 namespace gongkai::common {
 
-CalendarStore::CalendarStore(std::filesystem::path directory, std::string region)
+CalendarInUse::CalendarInUse(std::filesystem::path directory, std::string region)
     : directory_(std::move(directory)),
       region_(std::move(region)),
       current_(std::make_shared<const WorkingDayCalendar>()) {}
 
-std::optional<std::string> CalendarStore::Reload() {
+std::optional<std::string> CalendarInUse::Reload() {
   std::lock_guard<std::mutex> lock(reload_mutex_);
   Checked<WorkingDayCalendar> loaded = LoadCalendar(directory_, region_);
   if (!loaded.ok()) return loaded.error;
@@ -25,7 +25,7 @@ std::optional<std::string> CalendarStore::Reload() {
   return std::nullopt;
 }
 
-std::shared_ptr<const WorkingDayCalendar> CalendarStore::Current() const {
+std::shared_ptr<const WorkingDayCalendar> CalendarInUse::Current() const {
   std::lock_guard<std::mutex> lock(current_mutex_);
   return current_;
 }

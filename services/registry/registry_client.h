@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 
 namespace gongkai::registry {
@@ -30,10 +31,13 @@ struct TierRange {
 // domains, a city's benchmark tiers. The client side of the registry. Throws
 // common::ServiceError (UNAVAILABLE) when the registry cannot answer: an
 // unknown answer is never taken for "no such agency".
-class AgencyDirectory {
+class RegistryClient {
  public:
-  virtual ~AgencyDirectory() = default;
+  virtual ~RegistryClient() = default;
   virtual std::optional<AgencyInfo> Agency(const std::string& credit_code) = 0;
+  // The registered city of each known agency among `codes` (unknown ones are
+  // absent): what BatchWrite::CheckAgencies asks.
+  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes);
   // The tiers of the city's benchmark for the violation; nullopt when it has none.
   virtual std::optional<std::vector<TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
                                                           const std::string& violation_code) = 0;
@@ -42,9 +46,9 @@ class AgencyDirectory {
 // The registry over gRPC, with answers cached briefly (a found agency for
 // `ttl`, an unknown one for a tenth of it, so a newly registered agency is
 // seen soon).
-class RegistryDirectory final : public AgencyDirectory {
+class GrpcRegistryClient final : public RegistryClient {
  public:
-  RegistryDirectory(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl);
+  GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl);
 
   std::optional<AgencyInfo> Agency(const std::string& credit_code) override;
   std::optional<std::vector<TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
@@ -60,8 +64,12 @@ class RegistryDirectory final : public AgencyDirectory {
   std::unique_ptr<v1::RegistryService::Stub> stub_;
   const std::chrono::milliseconds ttl_;
   std::mutex mutex_;
-  std::map<std::string, Entry<std::optional<AgencyInfo>>> agencies_;                 // guarded by mutex_
+  std::map<std::string, Entry<std::optional<AgencyInfo>>> agencies_;                    // guarded by mutex_
   std::map<std::string, Entry<std::map<std::string, std::vector<TierRange>>>> tables_;  // by city/domain; guarded
 };
+
+// The registry client a service's main makes from GONGKAI_REGISTRY_ADDRESS and
+// GONGKAI_REGISTRY_CACHE_MS; read before config.Finish(), connected lazily.
+std::unique_ptr<GrpcRegistryClient> RegistryClientFromConfig(common::Config& config);
 
 }  // namespace gongkai::registry

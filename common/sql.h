@@ -1,0 +1,41 @@
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/pg_pool.h"
+
+namespace gongkai::common {
+
+// How stores write SQL: every statement is a named `Statement` constant
+// (pg_pool.h) beside the code that runs it, prepared on every connection;
+// values travel as parameters, lists as one array parameter (ArrayLiteral),
+// bytes as binary parameters (pqxx::binarystring), never hex or inlined.
+
+// A PostgreSQL text[] literal of the items, quoted and escaped: the one
+// encoder of array parameters.
+std::string ArrayLiteral(const std::vector<std::string>& items);
+
+// Date columns are read as their ISO text (`col::text`) and come back as
+// dates; a NULL or empty one is nullopt. Dates go in as ISO text parameters
+// cast in SQL (`$n::date`, or `NULLIF($n, '')::date` for an optional one).
+Date ReadDate(const pqxx::field& field);
+std::optional<Date> ReadOptionalDate(const pqxx::field& field);
+
+// A bytea column's bytes.
+std::string ReadBytes(const pqxx::field& field);
+
+// Takes the transaction-level lock of a change feed: writers of one feed take
+// turns, so sequence order is commit order and a reader resuming after the
+// last seq it saw misses nothing and sees nothing twice. `feed` names it
+// ("penalties.changes").
+void LockFeed(pqxx::transaction_base& tx, std::string_view feed);
+
+// The statements of this file, which every pool prepares.
+const std::vector<Statement>& SharedStatements();
+
+}  // namespace gongkai::common

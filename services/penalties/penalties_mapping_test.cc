@@ -1,0 +1,56 @@
+#include "services/penalties/penalties_mapping.h"
+
+#include <gtest/gtest.h>
+
+#include "common/calendar/iso_date.h"
+
+namespace gongkai::penalties {
+namespace {
+
+bool Names(const common::Violations& violations, const std::string& field, const std::string& description) {
+  for (const auto& v : violations) {
+    if (v.field == field && v.description == description) return true;
+  }
+  return false;
+}
+
+TEST(WireDates, ADateIsReadAndWrittenBackAsSent) {
+  v1::PenaltyDecision decision;
+  decision.set_decision_date("2026-04-15");
+  EXPECT_EQ(DecisionFromProto(decision).decision_date, common::ParseIsoDate("2026-04-15"));
+  v1::PenaltyDecision back;
+  DecisionToProto(DecisionFromProto(decision), &back);
+  EXPECT_EQ(back.decision_date(), "2026-04-15");
+
+  v1::CoerciveMeasure measure;
+  measure.set_period_start("2026-05-01");
+  measure.set_period_end("2026-05-30");
+  v1::CoerciveMeasure measure_back;
+  MeasureToProto(MeasureFromProto(measure), &measure_back);
+  EXPECT_EQ(measure_back.period_start(), "2026-05-01");
+  EXPECT_EQ(measure_back.period_end(), "2026-05-30");
+}
+
+// A date a city sends that does not read as one is a violation of its field.
+TEST(WireDates, AnUnreadableDateIsRejectedNamingItsField) {
+  const common::Date today = *common::ParseIsoDate("2026-05-20");
+  for (const std::string sent : {"", "2026/04/15", "2026-4-15", "2026-02-29", "soon"}) {
+    v1::PenaltyDecision decision;
+    decision.set_decision_date(sent);
+    const PenaltyDecision d = DecisionFromProto(decision);
+    EXPECT_EQ(d.decision_date, std::nullopt) << sent;
+    EXPECT_TRUE(
+        Names(ValidateDecision(d, "decisions[0]", today), "decisions[0].decision_date", "must be a date YYYY-MM-DD"))
+        << sent;
+
+    v1::CoerciveMeasure measure;
+    measure.set_period_start(sent);
+    measure.set_period_end(sent);
+    const auto v = ValidateMeasure(MeasureFromProto(measure), "measures[0]", today);
+    EXPECT_TRUE(Names(v, "measures[0].period_start", "must be a date YYYY-MM-DD")) << sent;
+    EXPECT_TRUE(Names(v, "measures[0].period_end", "must be a date YYYY-MM-DD")) << sent;
+  }
+}
+
+}  // namespace
+}  // namespace gongkai::penalties

@@ -1,0 +1,490 @@
+// The penalties adapter in process: a real gRPC client against the service on
+// a loopback port, with an in-memory store and registry behind it and the
+// date pinned. Mapping, scope and error paths; the e2e tests prove the whole
+// path.
+#include "services/penalties/penalties_service.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "common/calendar/iso_date.h"
+#include "common/errors.h"
+#include "common/identifiers.h"
+#include "common/testing/adapter.h"
+#include "common/testing/dates.h"
+#include "services/penalties/penalty_public.h"
+
+namespace gongkai::penalties {
+namespace {
+
+using common::v1::RecordResult;
+
+using gongkai::testing::Day;
+
+std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
+std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
+
+const std::string kAgency = CreditCode("11140100MB0000101");       // registered to 140100
+const std::string kOtherAgency = CreditCode("11140200MB0000201");  // registered to 140200
+const std::string kUnknownAgency = CreditCode("11140100MB0000999");
+const std::string kCompany = CreditCode("91140100MA0KABCD1");
+const std::string kPersonId = CitizenId("14010119850315123");
+
+// The records as the adapter hands them over, kept in memory.
+class FakeStore final : public PenaltyStore {
+ public:
+  std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
+                                       const std::vector<common::Rejection>& rejected, common::Date today) override {
+    std::lock_guard lock(mutex_);
+    std::vector<WriteResult> out;
+    for (const auto& r : valid) {
+      written.push_back(r);
+      auto it = rows.find(Key(r.kind, r.agency_credit_code, r.source_id));
+      if (it != rows.end() && (it->second.source_version >= r.source_version || it->second.city_code != city_code)) {
+        out.push_back({common::UpsertOutcome::kUnchanged, false});
+        continue;
+      }
+      const bool was_public = it != rows.end() && !it->second.public_record.empty();
+      RecordRow row = it != rows.end() ? it->second : RecordRow{};
+      if (it == rows.end()) row.published_on = today;
+      row.kind = r.kind;
+      row.agency_credit_code = r.agency_credit_code;
+      row.source_id = r.source_id;
+      row.city_code = city_code;
+      row.domain = r.domain;
+      row.source_version = r.source_version;
+      row.record = r.record;
+      row.public_record = r.public_record;
+      row.clock_start = r.clock_start;
+      row.public_until = r.public_until;
+      rows[Key(r.kind, r.agency_credit_code, r.source_id)] = row;
+      out.push_back({common::UpsertOutcome::kAccepted, !r.public_record.empty() && !was_public});
+    }
+    rejections.insert(rejections.end(), rejected.begin(), rejected.end());
+    return out;
+  }
+
+  std::optional<RecordRow> Get(PenaltyKind kind, const std::string& agency, const std::string& source_id) override {
+    std::lock_guard lock(mutex_);
+    auto it = rows.find(Key(kind, agency, source_id));
+    if (it == rows.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::optional<RecordRow> Withdraw(const std::string& agency, const std::string& source_id, int reason,
+                                    const std::string& explanation, common::Date event_date,
+                                    common::Date today) override {
+    std::lock_guard lock(mutex_);
+    auto it = rows.find(Key(PenaltyKind::kDecision, agency, source_id));
+    if (it == rows.end()) return std::nullopt;
+    if (!it->second.withdrawn_on) {
+      it->second.withdrawn_on = today;
+      it->second.withdrawal_reason = reason;
+      it->second.withdrawal_explanation = explanation;
+      it->second.withdrawal_event_date = event_date;
+    }
+    return it->second;
+  }
+
+  std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id, common::Date release_date,
+                                   const std::string& explanation) override {
+    std::lock_guard lock(mutex_);
+    auto it = rows.find(Key(PenaltyKind::kMeasure, agency, source_id));
+    if (it == rows.end()) return std::nullopt;
+    if (!it->second.released_on) {
+      it->second.released_on = release_date;
+      it->second.release_explanation = explanation;
+    }
+    return it->second;
+  }
+
+  std::vector<RecordRow> ListPublished(const PublishedFilter& f, common::Date today) override {
+    std::lock_guard lock(mutex_);
+    std::vector<RecordRow> out;
+    for (const auto& [key, row] : rows) {
+      if (row.kind != f.kind || row.withdrawn_on ||
+          !VisibleToPublic(!row.public_record.empty(), false, row.public_until, today)) {
+        continue;
+      }
+      if (!f.city_code.empty() && row.city_code != f.city_code) continue;
+      if (f.after && std::tie(row.clock_start, row.agency_credit_code, row.source_id) >=
+                         std::tie(f.after->clock_start, f.after->agency_credit_code, f.after->source_id)) {
+        continue;
+      }
+      out.push_back(row);
+    }
+    std::sort(out.begin(), out.end(), [](const RecordRow& a, const RecordRow& b) {
+      return std::tie(a.clock_start, a.agency_credit_code, a.source_id) >
+             std::tie(b.clock_start, b.agency_credit_code, b.source_id);
+    });
+    if (static_cast<int>(out.size()) > f.limit) out.resize(f.limit);
+    return out;
+  }
+
+  std::vector<ChangeRow> Changes(int64_t, int) override { return {}; }
+
+  std::vector<common::Rejection> ListRejections(const std::string&, int64_t, int) override { return {}; }
+
+  std::vector<PublicationCount> PublicationCounts() override { return {}; }
+
+  // Read by the tests once a call has returned.
+  std::map<std::tuple<PenaltyKind, std::string, std::string>, RecordRow> rows;
+  std::vector<RecordToStore> written;
+  std::vector<common::Rejection> rejections;
+
+ private:
+  static std::tuple<PenaltyKind, std::string, std::string> Key(PenaltyKind kind, const std::string& agency,
+                                                               const std::string& source_id) {
+    return {kind, agency, source_id};
+  }
+
+  std::mutex mutex_;
+};
+
+// The registry's answers, or UNAVAILABLE while `down`.
+class FakeRegistry final : public registry::RegistryClient {
+ public:
+  std::optional<registry::AgencyInfo> Agency(const std::string& credit_code) override {
+    if (down) throw common::ServiceError::Unavailable("the registry is down");
+    auto it = agencies.find(credit_code);
+    if (it == agencies.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::optional<std::vector<registry::TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
+                                                            const std::string& violation_code) override {
+    if (down) throw common::ServiceError::Unavailable("the registry is down");
+    auto it = benchmarks.find(city_code + "/" + domain + "/" + violation_code);
+    if (it == benchmarks.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::map<std::string, registry::AgencyInfo> agencies;
+  std::map<std::string, std::vector<registry::TierRange>> benchmarks;  // by city/domain/violation code
+  bool down = false;
+};
+
+v1::PenaltyDecision CompanyDecision(const std::string& source_id, const std::string& date = "2026-06-01") {
+  v1::PenaltyDecision d;
+  d.set_agency_credit_code(kAgency);
+  d.set_source_id(source_id);
+  d.set_source_version(1);
+  d.set_decision_number("晋太市监罚〔2026〕" + source_id + "号");
+  d.set_domain("market_regulation");
+  d.mutable_party()->set_kind(v1::Party::ORGANIZATION);
+  d.mutable_party()->set_name("太原市某某食品有限公司");
+  d.mutable_party()->set_credit_code(kCompany);
+  d.set_facts("当事人销售超过保质期的食品，货值金额3200元。");
+  auto* violated = d.add_violated();
+  violated->set_law("中华人民共和国食品安全法");
+  violated->set_article(34);
+  auto* applied = d.add_applied();
+  applied->set_law("中华人民共和国食品安全法");
+  applied->set_article(124);
+  d.mutable_result()->set_warning(true);
+  d.mutable_result()->set_fine_fen(5'000'000);
+  d.mutable_remedy()->set_review_body("太原市人民政府");
+  d.mutable_remedy()->set_review_days(60);
+  d.mutable_remedy()->set_litigation_court("太原市迎泽区人民法院");
+  d.mutable_remedy()->set_litigation_months(6);
+  d.set_decision_date(date);
+  d.set_severity(v1::GENERAL);
+  return d;
+}
+
+v1::PenaltyDecision PersonDecision(const std::string& source_id) {
+  v1::PenaltyDecision d = CompanyDecision(source_id);
+  auto* party = d.mutable_party();
+  party->Clear();
+  party->set_kind(v1::Party::NATURAL_PERSON);
+  party->set_name("张三");
+  party->set_id_number(kPersonId);
+  party->set_address("太原市小店区某街1号");
+  party->set_phone("13812345678");
+  d.set_facts("张三（电话13812345678）销售过期食品。");
+  return d;
+}
+
+std::vector<std::string> Fields(const common::Violations& violations) {
+  std::vector<std::string> fields;
+  for (const auto& v : violations) fields.push_back(v.field);
+  return fields;
+}
+
+std::vector<std::string> Fields(const RecordResult& result) {
+  std::vector<std::string> fields;
+  for (const auto& v : result.violations()) fields.push_back(v.field());
+  return fields;
+}
+
+class PenaltiesServiceTest : public ::testing::Test {
+ protected:
+  PenaltiesServiceTest()
+      : ctx_(Day("2026-06-15")),
+        metrics_(prometheus_),
+        service_(store_, registry_, ctx_.context(), metrics_, 100),
+        server_(&service_),
+        stub_(v1::PenaltiesService::NewStub(server_.channel())) {
+    registry_.agencies[kAgency] = {"140100", {"market_regulation"}};
+    registry_.agencies[kOtherAgency] = {"140200", {"market_regulation"}};
+  }
+
+  // Calls `method` as `caller` (nullopt: the public, with no identity).
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (v1::PenaltiesService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response,
+                    const std::optional<common::CallerIdentity>& caller = testing::CityCaller("140100")) {
+    return (stub_.get()->*method)(ctx_.ClientAs(caller).get(), request, response);
+  }
+
+  grpc::Status Upsert(const std::vector<v1::PenaltyDecision>& decisions, v1::UpsertResponse* response,
+                      const std::string& city = "140100") {
+    v1::UpsertDecisionsRequest request;
+    for (const auto& d : decisions) *request.add_decisions() = d;
+    return Call(&v1::PenaltiesService::Stub::UpsertDecisions, request, response, testing::CityCaller(city));
+  }
+
+  testing::TestContext ctx_;
+  FakeStore store_;
+  FakeRegistry registry_;
+  prometheus::Registry prometheus_;
+  common::DisclosureMetrics metrics_;
+  PenaltiesService service_;
+  testing::InProcessServer server_;
+  std::unique_ptr<v1::PenaltiesService::Stub> stub_;
+};
+
+TEST_F(PenaltiesServiceTest, UpsertDecisionsAcceptsRejectsWithFieldPathsAndKeepsAResendUnchanged) {
+  v1::PenaltyDecision bad = CompanyDecision("D-2");
+  bad.set_facts("");
+  bad.set_domain("market");
+  v1::UpsertResponse response;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-1"), bad}, &response).ok());
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).index(), 0);
+  EXPECT_EQ(response.results(0).key(), kAgency + "/D-1");
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), (std::vector<std::string>{"decisions[1].facts", "decisions[1].domain"}));
+  ASSERT_EQ(store_.rejections.size(), 1u);
+  EXPECT_EQ(store_.rejections[0].key, kAgency + "/D-2");
+  EXPECT_EQ(store_.rejections[0].kind, "decision");
+
+  v1::UpsertResponse again;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-1")}, &again).ok());
+  EXPECT_EQ(again.results(0).outcome(), RecordResult::UNCHANGED);
+}
+
+TEST_F(PenaltiesServiceTest, TheStoreReceivesThePublicFormMasked) {
+  v1::UpsertResponse response;
+  ASSERT_TRUE(Upsert({PersonDecision("D-3")}, &response).ok());
+  ASSERT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_EQ(store_.written.size(), 1u);
+  const RecordToStore& row = store_.written[0];
+  EXPECT_EQ(common::FormatIsoDate(row.clock_start), "2026-06-01");
+  EXPECT_EQ(common::FormatIsoDate(row.public_until), "2027-05-31");
+  EXPECT_EQ(row.public_party_name, "张某某");
+  v1::PenaltyDecision shown;
+  ASSERT_TRUE(shown.ParseFromString(row.public_record));
+  EXPECT_EQ(shown.party().name(), "张某某");
+  EXPECT_EQ(shown.party().id_number(), "140101********" + kPersonId.substr(14));
+  EXPECT_EQ(shown.party().address(), "");
+  EXPECT_EQ(shown.party().phone(), "");
+  EXPECT_EQ(shown.facts().find("张三"), std::string::npos);
+  EXPECT_EQ(shown.facts().find("13812345678"), std::string::npos);
+  v1::PenaltyDecision full;
+  ASSERT_TRUE(full.ParseFromString(row.record));
+  EXPECT_EQ(full.party().name(), "张三");
+  EXPECT_EQ(full.party().id_number(), kPersonId);
+}
+
+TEST_F(PenaltiesServiceTest, AnotherCitysAgencyRefusesTheWholeBatch) {
+  v1::PenaltyDecision foreign = CompanyDecision("D-4");
+  foreign.set_agency_credit_code(kOtherAgency);
+  v1::UpsertResponse response;
+  grpc::Status status = Upsert({CompanyDecision("D-5"), foreign}, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(store_.written.empty());
+  EXPECT_TRUE(store_.rejections.empty());
+}
+
+TEST_F(PenaltiesServiceTest, AnUnknownAgencyRejectsItsRecordAtTheAgencyField) {
+  v1::PenaltyDecision unknown = CompanyDecision("D-6");
+  unknown.set_agency_credit_code(kUnknownAgency);
+  v1::UpsertResponse response;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-7"), unknown}, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), std::vector<std::string>{"decisions[1].agency_credit_code"});
+  EXPECT_EQ(response.results(1).violations(0).description(), "no such agency in the registry");
+}
+
+TEST_F(PenaltiesServiceTest, AMajorPenaltyIsHeldToTheCitysBenchmark) {
+  registry_.benchmarks["140100/market_regulation/SJ-SP-034"] = {{3, 10'000'000, 50'000'000},
+                                                                {4, 50'000'000, 100'000'000}};
+  const auto major = [](const std::string& source_id, int tier, int64_t fine_fen) {
+    v1::PenaltyDecision d = CompanyDecision(source_id);
+    d.mutable_result()->set_fine_fen(fine_fen);
+    d.set_legal_application_explanation("依据裁量基准第4档（从重），因当事人拒不改正。");
+    d.set_benchmark_violation_code("SJ-SP-034");
+    d.set_benchmark_tier(tier);
+    return d;
+  };
+  v1::UpsertResponse response;
+  ASSERT_TRUE(
+      Upsert({major("D-8", 4, 60'000'000), major("D-9", 5, 60'000'000), major("D-10", 4, 200'000'000)}, &response)
+          .ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(Fields(response.results(1)), std::vector<std::string>{"decisions[1].benchmark_tier"});
+  EXPECT_EQ(Fields(response.results(2)), std::vector<std::string>{"decisions[2].result.fine_fen"});
+}
+
+TEST_F(PenaltiesServiceTest, ThePublicCannotUpsertDecisions) {
+  v1::UpsertDecisionsRequest request;
+  *request.add_decisions() = CompanyDecision("D-11");
+  v1::UpsertResponse response;
+  grpc::Status status = Call(&v1::PenaltiesService::Stub::UpsertDecisions, request, &response, std::nullopt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(store_.written.empty());
+}
+
+TEST_F(PenaltiesServiceTest, SyncDecisionsSumsItsMessagesWithIndexesAcrossThem) {
+  grpc::ClientContext context;
+  ctx_.SignAs(context, testing::CityCaller("140100"));
+  v1::SyncSummary summary;
+  auto writer = stub_->SyncDecisions(&context, &summary);
+  v1::PenaltyDecision bad = CompanyDecision("D-13");
+  bad.set_decision_date("2026-06-16");  // after the pinned today
+  v1::UpsertDecisionsRequest first;
+  *first.add_decisions() = CompanyDecision("D-12");
+  *first.add_decisions() = bad;
+  v1::UpsertDecisionsRequest second;
+  *second.add_decisions() = CompanyDecision("D-12");  // the same version again
+  *second.add_decisions() = CompanyDecision("D-14");
+  *second.add_decisions() = bad;
+  ASSERT_TRUE(writer->Write(first));
+  ASSERT_TRUE(writer->Write(second));
+  ASSERT_TRUE(writer->WritesDone());
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(summary.received(), 5);
+  EXPECT_EQ(summary.accepted(), 2);
+  EXPECT_EQ(summary.unchanged(), 1);
+  EXPECT_EQ(summary.rejected(), 2);
+  ASSERT_EQ(summary.results_size(), 2);
+  EXPECT_EQ(summary.results(0).index(), 1);
+  EXPECT_EQ(Fields(summary.results(0)), std::vector<std::string>{"decisions[1].decision_date"});
+  EXPECT_EQ(summary.results(1).index(), 4);
+  EXPECT_EQ(Fields(summary.results(1)), std::vector<std::string>{"decisions[4].decision_date"});
+}
+
+TEST_F(PenaltiesServiceTest, ACityCannotWithdrawAnotherCitysDecision) {
+  v1::PenaltyDecision foreign = CompanyDecision("D-15");
+  foreign.set_agency_credit_code(kOtherAgency);
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({foreign}, &stored, "140200").ok());
+  ASSERT_EQ(stored.results(0).outcome(), RecordResult::ACCEPTED);
+
+  v1::WithdrawDecisionRequest request;
+  request.set_agency_credit_code(kOtherAgency);
+  request.set_source_id("D-15");
+  request.set_reason(v1::REVOKED);
+  request.set_explanation("复议决定撤销原处罚决定。");
+  request.set_event_date("2026-06-10");
+  v1::PublishedRecord record;
+  EXPECT_EQ(Call(&v1::PenaltiesService::Stub::WithdrawDecision, request, &record).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_FALSE(store_.rows.begin()->second.withdrawn_on.has_value());
+  EXPECT_TRUE(
+      Call(&v1::PenaltiesService::Stub::WithdrawDecision, request, &record, testing::CityCaller("140200")).ok());
+  EXPECT_TRUE(record.withdrawn());
+  EXPECT_EQ(record.withdrawn_on(), "2026-06-15");
+}
+
+TEST_F(PenaltiesServiceTest, AWithdrawalDatedAfterTodayIsInvalidUntilThatDay) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-16")}, &stored).ok());
+  v1::WithdrawDecisionRequest request;
+  request.set_agency_credit_code(kAgency);
+  request.set_source_id("D-16");
+  request.set_reason(v1::CHANGED);
+  request.set_explanation("变更处罚决定。");
+  request.set_event_date("2026-06-16");
+  v1::PublishedRecord record;
+  grpc::Status status = Call(&v1::PenaltiesService::Stub::WithdrawDecision, request, &record);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(common::ViolationsOf(status), (common::Violations{{"event_date", "must not be in the future"}}));
+
+  ctx_.clock().Set(Day("2026-06-16"));
+  EXPECT_TRUE(Call(&v1::PenaltiesService::Stub::WithdrawDecision, request, &record).ok());
+  EXPECT_EQ(record.withdrawn_on(), "2026-06-16");
+}
+
+TEST_F(PenaltiesServiceTest, ListPublishedNamesABadPageSizeOrToken) {
+  v1::ListPublishedRequest request;
+  request.set_page_size(-1);
+  v1::ListPublishedResponse response;
+  grpc::Status status = Call(&v1::PenaltiesService::Stub::ListPublished, request, &response, std::nullopt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"page_size"});
+
+  request.set_page_size(10);
+  request.set_page_token("Zm9yZ2Vk");
+  status = Call(&v1::PenaltiesService::Stub::ListPublished, request, &response, std::nullopt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"page_token"});
+}
+
+TEST_F(PenaltiesServiceTest, ListPublishedPagesNewestFirstWithTheNextPageToken) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-17", "2026-06-01"), CompanyDecision("D-18", "2026-06-03"),
+                      CompanyDecision("D-19", "2026-06-02")},
+                     &stored)
+                  .ok());
+  v1::ListPublishedRequest request;
+  request.set_page_size(2);
+  v1::ListPublishedResponse first;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListPublished, request, &first, std::nullopt).ok());
+  ASSERT_EQ(first.records_size(), 2);
+  EXPECT_EQ(first.records(0).source_id(), "D-18");
+  EXPECT_EQ(first.records(1).source_id(), "D-19");
+  EXPECT_EQ(first.records(0).decision().party().name(), "太原市某某食品有限公司");
+  ASSERT_FALSE(first.next_page_token().empty());
+
+  request.set_page_token(first.next_page_token());
+  v1::ListPublishedResponse second;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListPublished, request, &second, std::nullopt).ok());
+  ASSERT_EQ(second.records_size(), 1);
+  EXPECT_EQ(second.records(0).source_id(), "D-17");
+  EXPECT_EQ(second.next_page_token(), "");
+}
+
+TEST_F(PenaltiesServiceTest, GetDecisionIsNotFoundForAnotherCity) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({PersonDecision("D-20")}, &stored).ok());
+  v1::GetRecordRequest request;
+  request.set_kind(v1::GetRecordRequest::DECISION);
+  request.set_agency_credit_code(kAgency);
+  request.set_source_id("D-20");
+  v1::PenaltyDecision decision;
+  EXPECT_EQ(
+      Call(&v1::PenaltiesService::Stub::GetDecision, request, &decision, testing::CityCaller("140200")).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::GetDecision, request, &decision).ok());
+  EXPECT_EQ(decision.party().name(), "张三") << "the city reads the decision as sent";
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::GetDecision, request, &decision, testing::ProvinceCaller()).ok());
+}
+
+TEST_F(PenaltiesServiceTest, ARegistryThatIsDownMakesABatchUnavailable) {
+  registry_.down = true;
+  v1::UpsertResponse response;
+  EXPECT_EQ(Upsert({CompanyDecision("D-21")}, &response).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(store_.written.empty());
+}
+
+}  // namespace
+}  // namespace gongkai::penalties

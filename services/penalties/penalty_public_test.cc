@@ -1,0 +1,114 @@
+#include "services/penalties/penalty_public.h"
+
+#include <gtest/gtest.h>
+
+#include "common/calendar/iso_date.h"
+#include "common/identifiers.h"
+
+namespace gongkai::penalties {
+namespace {
+
+std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
+
+const std::string kAdultId = CitizenId("14010119850315123");
+
+std::string Stars(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "＊";
+  return out;
+}
+
+Party Person() {
+  return {Party::Kind::kNaturalPerson, "张三", "", kAdultId, false, "太原市小店区某街1号", "13812345678"};
+}
+
+Party Company() {
+  return {Party::Kind::kOrganization, "张三餐饮有限公司", "", "", false, "太原市小店区", "0351-1234567"};
+}
+
+PenaltyDecision PersonDecision() {
+  PenaltyDecision d;
+  d.agency_credit_code = "11140100MB0000101X";
+  d.source_id = "TY-SJ-2026-000124";
+  d.decision_number = "晋太市监罚〔2026〕12号";
+  d.party = Person();
+  d.facts = "张三于2026年1月销售过期食品，张三电话13812345678。";
+  d.result.fine_fen = 5'000'000;
+  d.result.other = "责令张三改正";
+  d.legal_application_explanation = "张三拒不改正，依裁量基准第4档从重。";
+  d.decision_date = common::ParseIsoDate("2026-04-15");
+  return d;
+}
+
+TEST(PublicText, ScrubsNumbersAndMasksThePersonsNameEverywhere) {
+  const Party party = Person();
+  EXPECT_EQ(PublicText("张三电话13812345678，张三已改正。", party, MaskParty(party)),
+            "张某某电话" + Stars(11) + "，张某某已改正。");
+}
+
+TEST(PublicText, AnOrganisationsNameStays) {
+  const Party party = Company();
+  EXPECT_EQ(PublicText("张三餐饮有限公司电话13812345678", party, MaskParty(party)), "张三餐饮有限公司电话" + Stars(11));
+}
+
+TEST(PublicText, AnEmptyNameReplacesNothing) {
+  Party party = Person();
+  party.name = "";
+  EXPECT_EQ(PublicText("当事人已改正。", party, MaskParty(party)), "当事人已改正。");
+}
+
+TEST(PublicDecision, MasksThePartyAndEveryFreeText) {
+  const PenaltyDecision d = PersonDecision();
+  const PenaltyDecision p = PublicDecision(d);
+  EXPECT_EQ(p.party.name, "张某某");
+  EXPECT_EQ(p.party.id_number, "140101********" + kAdultId.substr(14));
+  EXPECT_EQ(p.party.address, "");
+  EXPECT_EQ(p.party.phone, "");
+  EXPECT_EQ(p.facts, "张某某于2026年1月销售过期食品，张某某电话" + Stars(11) + "。");
+  EXPECT_EQ(p.result.other, "责令张某某改正");
+  EXPECT_EQ(p.legal_application_explanation, "张某某拒不改正，依裁量基准第4档从重。");
+  // What is not personal stays as sent.
+  EXPECT_EQ(p.decision_number, d.decision_number);
+  EXPECT_EQ(p.result.fine_fen, d.result.fine_fen);
+  EXPECT_EQ(p.decision_date, d.decision_date);
+}
+
+TEST(PublicMeasure, MasksThePartyAndEveryFreeText) {
+  CoerciveMeasure m;
+  m.document_number = "晋太公强〔2026〕4号";
+  m.party = Person();
+  m.object_name = "张三的车辆";
+  m.release_conditions = "张三联系13812345678办理解除。";
+  m.necessity_statement = "张三有逃匿可能。";
+  const CoerciveMeasure p = PublicMeasure(m);
+  EXPECT_EQ(p.party.name, "张某某");
+  EXPECT_EQ(p.party.phone, "");
+  EXPECT_EQ(p.object_name, "张某某的车辆");
+  EXPECT_EQ(p.release_conditions, "张某某联系" + Stars(11) + "办理解除。");
+  EXPECT_EQ(p.necessity_statement, "张某某有逃匿可能。");
+  EXPECT_EQ(p.document_number, m.document_number);
+}
+
+TEST(VisibleToPublic, OnlyARecordWithAPublicForm) {
+  const common::Date today = *common::ParseIsoDate("2026-06-15");
+  EXPECT_FALSE(VisibleToPublic(false, false, std::nullopt, today));
+  EXPECT_FALSE(VisibleToPublic(false, true, std::nullopt, today));
+  EXPECT_TRUE(VisibleToPublic(true, false, std::nullopt, today)) << "no end date";
+}
+
+TEST(PublishedFilter, APartyNameOfAtMost200Bytes) {
+  EXPECT_EQ(ValidatePublishedFilter(""), common::Violations{});
+  EXPECT_EQ(ValidatePublishedFilter(std::string(200, 'p')), common::Violations{});
+  EXPECT_EQ(ValidatePublishedFilter(std::string(201, 'p')), (common::Violations{{"party_name", "at most 200 bytes"}}));
+}
+
+TEST(VisibleToPublic, UpToTheLastDayOfRetentionUnlessWithdrawn) {
+  const auto until = common::ParseIsoDate("2026-06-15");
+  EXPECT_TRUE(VisibleToPublic(true, false, until, *common::ParseIsoDate("2026-06-15")));
+  EXPECT_FALSE(VisibleToPublic(true, false, until, *common::ParseIsoDate("2026-06-16")));
+  EXPECT_TRUE(VisibleToPublic(true, true, until, *common::ParseIsoDate("2026-06-16")))
+      << "a withdrawal notice stays public";
+}
+
+}  // namespace
+}  // namespace gongkai::penalties

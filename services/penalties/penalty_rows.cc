@@ -1,0 +1,42 @@
+#include "services/penalties/penalty_rows.h"
+
+#include "services/penalties/penalties_mapping.h"
+#include "services/penalties/penalty_public.h"
+
+namespace gongkai::penalties {
+
+RecordToStore RowOf(const PenaltyDecision& d) {
+  RecordToStore row{PenaltyKind::kDecision,  d.agency_credit_code, d.source_id, d.domain, d.source_version, "", "", "",
+                    d.decision_date.value(), std::nullopt};
+  v1::PenaltyDecision full;
+  DecisionToProto(d, &full);
+  row.record = full.SerializeAsString();
+  const Retention retention = RetentionOf(d);
+  if (retention.publishable) {
+    const PenaltyDecision shown = PublicDecision(d);
+    v1::PenaltyDecision proto;
+    DecisionToProto(shown, &proto);
+    row.public_record = proto.SerializeAsString();
+    row.public_party_name = shown.party.name;
+    row.public_until = retention.public_until;
+  }
+  return row;
+}
+
+RecordToStore RowOf(const CoerciveMeasure& m) {
+  RecordToStore row{PenaltyKind::kMeasure,  m.agency_credit_code, m.source_id, m.domain, m.source_version, "", "", "",
+                    m.period_start.value(), std::nullopt};
+  v1::CoerciveMeasure full;
+  MeasureToProto(m, &full);
+  row.record = full.SerializeAsString();
+  if (!m.party.minor) {
+    const CoerciveMeasure shown = PublicMeasure(m);
+    v1::CoerciveMeasure proto;
+    MeasureToProto(shown, &proto);
+    row.public_record = proto.SerializeAsString();
+    row.public_party_name = shown.party.name;
+  }
+  return row;
+}
+
+}  // namespace gongkai::penalties

@@ -1,0 +1,153 @@
+// PenaltiesService: what is read back, by the province and cities (a decision
+// as sent) and by the public (published records and the change feed).
+#include "common/calendar/iso_date.h"
+#include "common/call.h"
+#include "common/errors.h"
+#include "common/fields.h"
+#include "common/paging.h"
+#include "services/penalties/penalties_service.h"
+#include "services/penalties/penalty_public.h"
+#include "services/penalties/penalty_timeliness.h"
+#include "services/penalties/withdrawal.h"
+
+namespace gongkai::penalties {
+namespace {
+
+using common::ServiceError;
+using common::v1::ROLE_CITY;
+using common::v1::ROLE_PROVINCE;
+using common::v1::ROLE_PUBLIC;
+
+// The public list's keyset: clock start, agency, source id.
+constexpr std::size_t kPositionFields = 3;
+
+void ParseStored(const std::string& bytes, google::protobuf::Message* out) {
+  if (bytes.empty()) return;
+  if (!out->ParseFromString(bytes)) throw std::runtime_error("stored record does not parse as " + out->GetTypeName());
+}
+
+PenaltyKind KindOf(v1::GetRecordRequest::Kind kind) {
+  return kind == v1::GetRecordRequest::MEASURE ? PenaltyKind::kMeasure : PenaltyKind::kDecision;
+}
+
+}  // namespace
+
+grpc::Status PenaltiesService::GetDecision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                           v1::PenaltyDecision* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    auto row = store_.Get(PenaltyKind::kDecision, request->agency_credit_code(), request->source_id());
+    if (!row || (caller.role == ROLE_CITY && !IsOwnRecord(row->city_code, caller.city_code))) {
+      throw ServiceError::NotFound("no decision " + request->source_id() + " of agency " +
+                                   request->agency_credit_code());
+    }
+    ParseStored(row->record, response);
+    return grpc::Status::OK;
+  });
+}
+
+void PenaltiesService::ToPublished(const RecordRow& row, v1::PublishedRecord* out) const {
+  const common::Date today = context_.clock.Today();
+  out->set_kind(row.kind == PenaltyKind::kDecision ? v1::GetRecordRequest::DECISION : v1::GetRecordRequest::MEASURE);
+  out->set_agency_credit_code(row.agency_credit_code);
+  out->set_source_id(row.source_id);
+  out->set_city_code(row.city_code);
+  out->set_domain(row.domain);
+  out->set_published_on(common::FormatIsoDate(row.published_on));
+  out->set_public_until(common::FormatIsoDate(row.public_until));
+  *out->mutable_timeliness() =
+      context_.deadlines.Assess(DeadlineKind(row.kind), row.clock_start, row.published_on, today);
+  if (row.withdrawn_on) {
+    // The notice replaces the record: the reason is published, the decision is not.
+    out->set_withdrawn(true);
+    out->set_withdrawal_reason(static_cast<v1::WithdrawalReason>(row.withdrawal_reason));
+    out->set_withdrawal_explanation(row.withdrawal_explanation);
+    out->set_withdrawn_on(common::FormatIsoDate(*row.withdrawn_on));
+    if (row.withdrawal_event_date) {
+      *out->mutable_withdrawal_timeliness() = context_.deadlines.Assess(
+          common::RecordKind::kPenaltyWithdrawal, *row.withdrawal_event_date, row.withdrawn_on, today);
+    } else {
+      // A notice kept without the day of its event has no clock to assess.
+      out->mutable_withdrawal_timeliness()->set_rule(
+          std::string(common::RecordKindName(common::RecordKind::kPenaltyWithdrawal)));
+    }
+    return;
+  }
+  if (row.kind == PenaltyKind::kDecision) {
+    ParseStored(row.public_record, out->mutable_decision());
+  } else {
+    ParseStored(row.public_record, out->mutable_measure());
+  }
+  out->set_released_on(common::FormatIsoDate(row.released_on));
+}
+
+grpc::Status PenaltiesService::ListPublished(grpc::ServerContext* context, const v1::ListPublishedRequest* request,
+                                             v1::ListPublishedResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    common::Violations violations;
+    PublishedFilter f;
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckDomainFilter(violations, "domain", request->domain());
+    f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
+    f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
+    const common::Violations filter_violations = ValidatePublishedFilter(request->party_name());
+    violations.insert(violations.end(), filter_violations.begin(), filter_violations.end());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), kPositionFields);
+    if (!page.after.empty()) {
+      if (auto clock_start = common::ParseIsoDate(page.after[0])) {
+        f.after = PublishedPosition{*clock_start, page.after[1], page.after[2]};
+      } else {
+        violations.push_back({"page_token", "not a token this service issued"});
+      }
+    }
+    common::ThrowIfAny(violations, "bad list request");
+    f.kind = KindOf(request->kind());
+    f.city_code = request->city_code();
+    f.agency_credit_code = request->agency_credit_code();
+    f.domain = request->domain();
+    f.party_name = request->party_name();
+    f.limit = page.size + 1;
+    auto rows = store_.ListPublished(f, context_.clock.Today());
+    response->set_next_page_token(common::TakePage(rows, page.size, [](const RecordRow& last) {
+      return common::PagePosition{common::FormatIsoDate(last.clock_start), last.agency_credit_code, last.source_id};
+    }));
+    for (const auto& row : rows) ToPublished(row, response->add_records());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status PenaltiesService::GetPublished(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                            v1::PublishedRecord* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    auto row = store_.Get(KindOf(request->kind()), request->agency_credit_code(), request->source_id());
+    if (!row || !VisibleToPublic(!row->public_record.empty(), row->withdrawn_on.has_value(), row->public_until,
+                                 context_.clock.Today())) {
+      throw ServiceError::NotFound("no published record " + request->source_id());
+    }
+    row->record.clear();
+    ToPublished(*row, response);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status PenaltiesService::ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
+                                           v1::ListChangesResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    common::Violations violations;
+    if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
+    const int limit = common::ReadPageSize(violations, "limit", request->limit(), {100, 1000});
+    common::ThrowIfAny(violations, "bad feed request");
+    int64_t last = request->after_seq();
+    for (const auto& change : store_.Changes(request->after_seq(), limit)) {
+      auto* c = response->add_changes();
+      c->set_seq(change.seq);
+      c->set_type(static_cast<v1::Change::Type>(change.type));
+      ToPublished(change.record, c->mutable_record());
+      last = change.seq;
+    }
+    response->set_last_seq(last);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::penalties

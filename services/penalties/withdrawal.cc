@@ -1,0 +1,35 @@
+#include "services/penalties/withdrawal.h"
+
+#include "common/text.h"
+
+namespace gongkai::penalties {
+namespace {
+
+constexpr std::size_t kMaxExplanationBytes = 2000;
+
+}  // namespace
+
+common::Violations ValidateWithdrawal(WithdrawalReason reason, const std::string& explanation) {
+  common::Violations out;
+  if (reason == WithdrawalReason::kUnspecified) out.push_back({"reason", "must be CHANGED, REVOKED or FOUND_ILLEGAL"});
+  if (common::IsAsciiBlank(explanation)) {
+    out.push_back({"explanation", "required: the reason is published with the notice"});
+  } else if (explanation.size() > kMaxExplanationBytes) {
+    out.push_back({"explanation", "at most 2000 bytes"});
+  }
+  return out;
+}
+
+common::Violations CheckWithdrawalDate(common::Date event_date, common::Date decision_date) {
+  if (event_date < decision_date) return {{"event_date", "must not be before the decision date"}};
+  return {};
+}
+
+common::Violations ValidateRelease(const std::string& explanation) {
+  if (explanation.size() > kMaxExplanationBytes) return {{"explanation", "at most 2000 bytes"}};
+  return {};
+}
+
+bool IsOwnRecord(const std::string& record_city, const std::string& caller_city) { return record_city == caller_city; }
+
+}  // namespace gongkai::penalties

@@ -1,0 +1,171 @@
+#include "services/registry/powers_store.h"
+
+#include <gtest/gtest.h>
+
+#include "common/calendar/iso_date.h"
+#include "common/identifiers.h"
+#include "common/testing/dates.h"
+#include "common/testing/postgres.h"
+#include "services/registry/agency_store.h"
+
+namespace gongkai::registry {
+namespace {
+
+using common::UpsertOutcome;
+
+using gongkai::testing::Day;
+
+std::string AgencyCode(int n) {
+  std::string first17 = "11140100MB" + std::to_string(1000000 + n).substr(0, 7);
+  return first17 + common::CreditCodeCheckCharacter(first17);
+}
+
+class PowersStoreTest : public ::testing::Test {
+ protected:
+  PowersStoreTest()
+      : pool_(db_.MigratedPool(gongkai_registry_migrations())),
+        agencies_(std::make_unique<PgAgencyStore>(*pool_)),
+        powers_(std::make_unique<PgPowersStore>(*pool_)) {
+    std::vector<Agency> agencies;
+    for (int n : {1, 2}) {
+      Agency a;
+      a.credit_code = AgencyCode(n);
+      a.name = "执法机构" + std::to_string(n);
+      a.legal_representative = "王某";
+      a.area_code = "140105";
+      a.contact = "0351-1";
+      a.domains = {"market_regulation"};
+      a.valid_from = Day("2026-01-01");
+      a.valid_until = Day("2030-12-31");
+      a.source_version = 1;
+      agencies.push_back(a);
+    }
+    agencies_->UpsertBatch("140100", agencies, {}, Day("2026-11-28"));
+  }
+
+  static PowersItem Make(int agency, const std::string& source_id, int64_t version) {
+    PowersItem p;
+    p.agency_credit_code = AgencyCode(agency);
+    p.source_id = source_id;
+    p.source_version = version;
+    p.name = "行政检查" + source_id;
+    p.category = PowerCategory::kInspection;
+    p.legal_basis = {{"中华人民共和国食品安全法", 110, 0, 0}};
+    p.responsibilities = "检查";
+    p.accountability = "失职追责";
+    p.changed_on = Day("2026-09-01");
+    return p;
+  }
+
+  std::vector<UpsertOutcome> Upsert(const std::vector<PowersItem>& items, const char* today = "2026-11-28") {
+    return powers_->UpsertBatch("140100", items, {}, Day(today));
+  }
+
+  testing::TestDatabase db_;
+  std::unique_ptr<common::PgPool> pool_;
+  std::unique_ptr<PgAgencyStore> agencies_;
+  std::unique_ptr<PgPowersStore> powers_;
+};
+
+TEST_F(PowersStoreTest, NewerVersionIsAcceptedEqualOrOlderUnchanged) {
+  EXPECT_EQ(Upsert({Make(1, "A", 2), Make(1, "B", 1)}),
+            (std::vector<UpsertOutcome>{UpsertOutcome::kAccepted, UpsertOutcome::kAccepted}));
+  PowersItem older = Make(1, "A", 1);
+  older.name = "旧名";
+  PowersItem newer = Make(1, "B", 2);
+  newer.name = "新名";
+  EXPECT_EQ(Upsert({older, newer}), (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged, UpsertOutcome::kAccepted}));
+  EXPECT_EQ(Upsert({Make(1, "A", 2)}), (std::vector<UpsertOutcome>{UpsertOutcome::kUnchanged}));
+  auto listed = powers_->List({AgencyCode(1), 0, "", "", "", 10});
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].name, "行政检查A");
+  EXPECT_EQ(listed[0].source_version, 2);
+  EXPECT_EQ(listed[1].name, "新名");
+  EXPECT_EQ(listed[1].source_version, 2);
+  EXPECT_EQ(listed[1].city_code, "140100");
+  EXPECT_EQ(listed[1].legal_basis, Make(1, "B", 2).legal_basis);
+}
+
+TEST_F(PowersStoreTest, ChangeAndPublicationDaysRoundTrip) {
+  PowersItem item = Make(1, "A", 1);
+  item.changed_on = Day("2026-03-02");
+  Upsert({item}, "2026-03-20");
+  auto listed = powers_->List({AgencyCode(1), 0, "", "", "", 10});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].changed_on, Day("2026-03-02"));
+  EXPECT_EQ(listed[0].published_on, Day("2026-03-20"));
+
+  Upsert({Make(1, "A", 1)}, "2026-04-01");
+  EXPECT_EQ(powers_->List({AgencyCode(1), 0, "", "", "", 10})[0].published_on, Day("2026-03-20"))
+      << "an unchanged version is not published again";
+}
+
+TEST_F(PowersStoreTest, RejectionIsKeptUntilAnAcceptedVersionClearsIt) {
+  const std::string key = PowersItemKey(AgencyCode(1), "A");
+  common::Rejection bad{"powers_item", key, 1, R"({"source_id":"A"})", {{"items[0].name", "required"}}, "", 0};
+  powers_->UpsertBatch("140100", {}, {bad}, Day("2026-11-28"));
+  auto kept = agencies_->ListRejections("140100", 0, 10);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].kind, "powers_item");
+  EXPECT_EQ(kept[0].key, key);
+  EXPECT_EQ(kept[0].violations, bad.violations);
+
+  // Another key's acceptance leaves it; its own clears it.
+  Upsert({Make(1, "B", 1)});
+  EXPECT_EQ(agencies_->ListRejections("140100", 0, 10).size(), 1u);
+  Upsert({Make(1, "A", 2)});
+  EXPECT_TRUE(agencies_->ListRejections("140100", 0, 10).empty());
+}
+
+TEST_F(PowersStoreTest, ListFiltersByAgencyCategoryAndKeywordAndPagesByKey) {
+  std::vector<PowersItem> items;
+  for (const char* id : {"A", "B", "C", "D"}) items.push_back(Make(1, id, 1));
+  items[1].category = PowerCategory::kPenalty;
+  items[2].responsibilities = "立案、调查、许可审查";
+  items.push_back(Make(2, "A", 1));
+  Upsert(items);
+
+  EXPECT_EQ(powers_->List({"", 0, "", "", "", 10}).size(), 5u);
+  EXPECT_EQ(powers_->List({AgencyCode(2), 0, "", "", "", 10}).size(), 1u);
+  auto penalties = powers_->List({"", static_cast<int>(PowerCategory::kPenalty), "", "", "", 10});
+  ASSERT_EQ(penalties.size(), 1u);
+  EXPECT_EQ(penalties[0].source_id, "B");
+  auto by_keyword = powers_->List({"", 0, "许可", "", "", 10});
+  ASSERT_EQ(by_keyword.size(), 1u);
+  EXPECT_EQ(by_keyword[0].source_id, "C");
+  EXPECT_EQ(powers_->List({"", 0, "行政检查D", "", "", 10}).size(), 1u) << "the name matches too";
+
+  // Keyset pages, by (agency, source id).
+  auto first = powers_->List({"", 0, "", "", "", 3});
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first.back().source_id, "C");
+  auto rest = powers_->List({"", 0, "", first.back().agency_credit_code, first.back().source_id, 10});
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].agency_credit_code, AgencyCode(1));
+  EXPECT_EQ(rest[0].source_id, "D");
+  EXPECT_EQ(rest[1].agency_credit_code, AgencyCode(2));
+  EXPECT_EQ(rest[1].source_id, "A");
+}
+
+TEST_F(PowersStoreTest, ChangeFeedIsInSeqOrderAndResumesAfterTheLastSeqSeen) {
+  Upsert({Make(1, "A", 1), Make(1, "B", 1), Make(2, "A", 1)});
+  auto all = powers_->Changes(0, 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_LT(all[0].change_seq, all[1].change_seq);
+  EXPECT_LT(all[1].change_seq, all[2].change_seq);
+  const int64_t last = all.back().change_seq;
+  EXPECT_TRUE(powers_->Changes(last, 100).empty());
+
+  // An unchanged version is no change; a new one comes once, at its latest seq.
+  Upsert({Make(1, "A", 1), Make(1, "B", 2)});
+  auto changed = powers_->Changes(last, 100);
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].source_id, "B");
+  EXPECT_EQ(changed[0].agency_credit_code, AgencyCode(1));
+  EXPECT_GT(changed[0].change_seq, last);
+  EXPECT_EQ(powers_->Changes(0, 100).size(), 3u);
+  EXPECT_EQ(powers_->Changes(0, 2).size(), 2u);
+}
+
+}  // namespace
+}  // namespace gongkai::registry

@@ -1,0 +1,786 @@
+// The registry's adapter in this process, over a real gRPC channel, with
+// in-memory stores: its mapping, scope and error paths, and where its "today"
+// comes from.
+#include "services/registry/registry_service.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <tuple>
+#include <utility>
+
+#include "common/calendar/iso_date.h"
+#include "common/errors.h"
+#include "common/identifiers.h"
+#include "common/testing/adapter.h"
+#include "common/testing/dates.h"
+
+namespace gongkai::registry {
+namespace {
+
+using common::Rejection;
+using common::UpsertOutcome;
+using RecordResult = common::v1::RecordResult;
+using Verdict = v1::VerifyCertificateResponse;
+
+using gongkai::testing::Day;
+
+std::string CreditCode(const std::string& area, int serial) {
+  std::string first17 = "11" + area + "MB" + std::to_string(1000000 + serial).substr(0, 7);
+  return first17 + common::CreditCodeCheckCharacter(first17);
+}
+
+class FakeAgencyStore final : public AgencyStore {
+ public:
+  BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
+                          const std::vector<Rejection>& rejected, common::Date today) override {
+    BatchResult result;
+    for (const auto& a : valid) {
+      auto it = agencies.find(a.credit_code);
+      if (it != agencies.end() && it->second.city_code != city_code) result.foreign.push_back(a.credit_code);
+    }
+    if (!result.foreign.empty()) return result;
+    for (const auto& a : valid) {
+      auto it = agencies.find(a.credit_code);
+      if (it != agencies.end() && it->second.source_version >= a.source_version) {
+        result.outcomes.push_back(UpsertOutcome::kUnchanged);
+        continue;
+      }
+      Agency stored = a;
+      stored.city_code = city_code;
+      stored.updated_at = "2026-06-15T01:00:00Z";
+      stored.qualification_confirmed_on = today;
+      agencies[a.credit_code] = stored;
+      result.outcomes.push_back(UpsertOutcome::kAccepted);
+    }
+    rejections.insert(rejections.end(), rejected.begin(), rejected.end());
+    return result;
+  }
+
+  std::optional<Agency> Get(const std::string& credit_code) override {
+    auto it = agencies.find(credit_code);
+    if (it == agencies.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<Agency> List(const AgencyFilter& f) override {
+    std::vector<Agency> out;
+    for (auto it = agencies.upper_bound(f.after_credit_code);
+         it != agencies.end() && static_cast<int>(out.size()) < f.limit; ++it) {
+      const Agency& a = it->second;
+      const auto& d = a.domains;
+      if (!f.city_code.empty() && a.city_code != f.city_code) continue;
+      if (!f.domain.empty() && std::find(d.begin(), d.end(), f.domain) == d.end()) continue;
+      out.push_back(a);
+    }
+    return out;
+  }
+
+  std::vector<Rejection> ListRejections(const std::string&, int64_t, int limit) override {
+    std::vector<Rejection> out;
+    for (auto it = rejections.rbegin(); it != rejections.rend() && static_cast<int>(out.size()) < limit; ++it) {
+      out.push_back(*it);
+      out.back().id = static_cast<int64_t>(rejections.rend() - it);
+    }
+    return out;
+  }
+
+  ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
+                                          common::Date today) override {
+    ConfirmResult result;
+    for (const auto& [code, city] : CitiesOf(codes)) {
+      if (city != city_code) result.foreign.push_back(code);
+    }
+    if (!result.foreign.empty()) return result;
+    for (const auto& code : codes) {
+      auto it = agencies.find(code);
+      if (it != agencies.end()) it->second.qualification_confirmed_on = today;
+      result.confirmed.push_back(it != agencies.end());
+    }
+    return result;
+  }
+
+  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) override {
+    std::map<std::string, std::string> out;
+    for (const auto& code : codes) {
+      auto it = agencies.find(code);
+      if (it != agencies.end()) out[code] = it->second.city_code;
+    }
+    return out;
+  }
+
+  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) override {
+    std::vector<CoverageFacts> out;
+    for (const auto& f : coverage) {
+      if ((city_code.empty() || f.city_code == city_code) && (credit_code.empty() || f.credit_code == credit_code)) {
+        out.push_back(f);
+      }
+    }
+    return out;
+  }
+
+  std::map<std::string, Agency> agencies;
+  std::vector<Rejection> rejections;
+  std::vector<CoverageFacts> coverage;
+};
+
+class FakePowersStore final : public PowersStore {
+ public:
+  std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<PowersItem>& valid,
+                                         const std::vector<Rejection>&, common::Date today) override {
+    std::vector<UpsertOutcome> out;
+    for (const auto& item : valid) {
+      auto key = std::pair(item.agency_credit_code, item.source_id);
+      auto it = items.find(key);
+      if (it != items.end() && it->second.source_version >= item.source_version) {
+        out.push_back(UpsertOutcome::kUnchanged);
+        continue;
+      }
+      PowersItem stored = item;
+      stored.city_code = city_code;
+      stored.published_on = today;
+      stored.change_seq = ++seq_;
+      items[key] = stored;
+      out.push_back(UpsertOutcome::kAccepted);
+    }
+    return out;
+  }
+
+  std::vector<PowersItem> List(const PowersFilter& f) override {
+    std::vector<PowersItem> out;
+    for (auto it = items.upper_bound({f.after_agency_credit_code, f.after_source_id});
+         it != items.end() && static_cast<int>(out.size()) < f.limit; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  std::vector<PowersItem> Changes(int64_t after_seq, int limit) override {
+    std::vector<PowersItem> out;
+    for (const auto& [key, item] : items) {
+      if (item.change_seq > after_seq) out.push_back(item);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.change_seq < b.change_seq; });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
+
+  std::map<std::pair<std::string, std::string>, PowersItem> items;
+
+ private:
+  int64_t seq_ = 0;
+};
+
+class FakeBenchmarkStore final : public BenchmarkStore {
+ public:
+  std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<DiscretionBenchmark>& valid,
+                                         const std::vector<Rejection>&, common::Date today) override {
+    std::vector<UpsertOutcome> out;
+    for (const auto& b : valid) {
+      DiscretionBenchmark stored = b;
+      stored.city_code = city_code;
+      stored.published_on = today;
+      tables[{city_code, b.domain, b.violation_code}] = stored;
+      out.push_back(UpsertOutcome::kAccepted);
+    }
+    return out;
+  }
+
+  std::optional<DiscretionBenchmark> Get(const std::string& city_code, const std::string& domain,
+                                         const std::string& violation_code) override {
+    auto it = tables.find({city_code, domain, violation_code});
+    if (it == tables.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<DiscretionBenchmark> List(const std::string& city_code, const std::string& domain) override {
+    std::vector<DiscretionBenchmark> out;
+    for (const auto& [key, b] : tables) {
+      if ((city_code.empty() || b.city_code == city_code) && (domain.empty() || b.domain == domain)) out.push_back(b);
+    }
+    return out;
+  }
+
+  std::map<std::tuple<std::string, std::string, std::string>, DiscretionBenchmark> tables;
+};
+
+class FakeOfficerStore final : public OfficerStore {
+ public:
+  explicit FakeOfficerStore(FakeAgencyStore& agencies) : agencies_(agencies) {}
+
+  std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                                         const std::vector<Rejection>&, common::Date today) override {
+    std::vector<UpsertOutcome> out;
+    for (const auto& o : valid) {
+      auto it = officers.find(o.certificate_number);
+      if (it != officers.end() && it->second.source_version >= o.source_version) {
+        out.push_back(UpsertOutcome::kUnchanged);
+        continue;
+      }
+      Officer stored = o;
+      stored.city_code = city_code;
+      stored.agency_name = agencies_.agencies.at(o.agency_credit_code).name;
+      stored.code_generation =
+          it == officers.end() ? 1 : it->second.code_generation + (NeedsNewCode(it->second, o) ? 1 : 0);
+      stored.published_on = today;
+      officers[o.certificate_number] = stored;
+      out.push_back(UpsertOutcome::kAccepted);
+    }
+    return out;
+  }
+
+  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override {
+    std::map<std::string, std::string> out;
+    for (const auto& n : numbers) {
+      auto it = officers.find(n);
+      if (it != officers.end()) out[n] = it->second.city_code;
+    }
+    return out;
+  }
+
+  std::string CodeOf(const Officer& officer) const override {
+    return OfficerCode("adapter-test-code-secret", officer.certificate_number, officer.code_generation);
+  }
+
+  std::optional<Officer> ByCertificate(const std::string& certificate_number) override {
+    auto it = officers.find(certificate_number);
+    if (it == officers.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,
+                                    int limit) override {
+    std::vector<Officer> out;
+    for (auto it = officers.upper_bound(after); it != officers.end() && static_cast<int>(out.size()) < limit; ++it) {
+      if (it->second.agency_credit_code == agency_credit_code) out.push_back(it->second);
+    }
+    return out;
+  }
+
+  std::map<std::string, Officer> officers;
+
+ private:
+  FakeAgencyStore& agencies_;
+};
+
+// What the verification index would hold: the stored officers, without the
+// fields verification does not publish.
+class FakeCertificates final : public CertificateLookup {
+ public:
+  explicit FakeCertificates(FakeOfficerStore& officers) : officers_(officers) {}
+
+  std::optional<Officer> ByCertificate(const std::string& certificate_number) const override {
+    auto o = officers_.ByCertificate(certificate_number);
+    if (o) o->changed_on.reset();
+    return o;
+  }
+  std::optional<Officer> ByCode(const std::string& officer_code) const override {
+    for (const auto& [number, o] : officers_.officers) {
+      if (officers_.CodeOf(o) == officer_code) return ByCertificate(number);
+    }
+    return std::nullopt;
+  }
+  void Refresh() override { ++refreshes; }
+
+  int refreshes = 0;
+
+ private:
+  FakeOfficerStore& officers_;
+};
+
+std::vector<std::string> Fields(const RecordResult& result) {
+  std::vector<std::string> out;
+  for (const auto& v : result.violations()) out.push_back(v.field());
+  return out;
+}
+
+std::vector<std::string> Fields(const grpc::Status& status) {
+  std::vector<std::string> out;
+  for (const auto& v : common::ViolationsOf(status)) out.push_back(v.field);
+  return out;
+}
+
+class RegistryServiceTest : public ::testing::Test {
+ protected:
+  RegistryServiceTest()
+      : officers_(agencies_),
+        certificates_(officers_),
+        ctx_(Day("2026-06-15")),
+        service_({agencies_, powers_, benchmarks_, officers_, certificates_}, ctx_.context(), 100),
+        server_(&service_),
+        stub_(v1::RegistryService::NewStub(server_.channel())) {}
+
+  // A client context for `caller`; the public's (no identity) without one.
+  std::unique_ptr<grpc::ClientContext> As(const std::optional<common::CallerIdentity>& caller = std::nullopt) {
+    return ctx_.ClientAs(caller);
+  }
+
+  static v1::Agency MakeAgency(const std::string& area, int serial) {
+    v1::Agency a;
+    a.set_credit_code(CreditCode(area, serial));
+    a.set_name("执法机构" + std::to_string(serial));
+    a.set_legal_representative("赵某");
+    a.set_area_code(area);
+    a.set_contact("0351-7654321");
+    a.add_domains("market_regulation");
+    a.add_domains("transport");
+    a.set_valid_from("2026-01-01");
+    a.set_valid_until("2029-12-31");
+    a.set_source_version(1);
+    return a;
+  }
+
+  static v1::Officer MakeOfficer(const std::string& number, const std::string& agency, const std::string& from,
+                                 const std::string& until, v1::OfficerStatus status) {
+    v1::Officer o;
+    o.set_certificate_number(number);
+    o.set_agency_credit_code(agency);
+    o.set_name("执法员" + number);
+    o.set_category("市场监管综合执法");
+    o.set_valid_from(from);
+    o.set_valid_until(until);
+    o.set_status(status);
+    o.set_source_version(1);
+    return o;
+  }
+
+  static v1::PowersItem MakePowersItem(const std::string& agency, const std::string& source_id) {
+    v1::PowersItem item;
+    item.set_agency_credit_code(agency);
+    item.set_source_id(source_id);
+    item.set_source_version(1);
+    item.set_name("行政检查");
+    item.set_category(v1::INSPECTION);
+    common::v1::LegalProvision* basis = item.add_legal_basis();
+    basis->set_law("中华人民共和国食品安全法");
+    basis->set_article(110);
+    item.set_responsibilities("检查");
+    item.set_accountability("追责");
+    item.set_changed_on("2026-06-01");
+    return item;
+  }
+
+  // A table of two tiers that tile every amount.
+  static v1::DiscretionBenchmark MakeBenchmark(const std::string& violation_code) {
+    v1::DiscretionBenchmark b;
+    b.set_domain("market_regulation");
+    b.set_violation_code(violation_code);
+    b.set_violation("生产经营不符合食品安全标准的食品");
+    common::v1::LegalProvision* basis = b.add_legal_basis();
+    basis->set_law("中华人民共和国食品安全法");
+    basis->set_article(124);
+    b.set_measure(v1::GOODS_VALUE);
+    v1::BenchmarkTier* ordinary = b.add_tiers();
+    ordinary->set_level(v1::ORDINARY);
+    ordinary->set_to_fen(1000000);
+    ordinary->set_penalty_min_fen(500000);
+    ordinary->set_penalty_max_fen(1000000);
+    v1::BenchmarkTier* heavier = b.add_tiers();
+    heavier->set_level(v1::HEAVIER);
+    heavier->set_from_fen(1000000);
+    heavier->set_penalty_min_fen(1000000);
+    heavier->set_penalty_max_fen(2000000);
+    b.set_source_version(1);
+    b.set_changed_on("2026-06-01");
+    return b;
+  }
+
+  // Registers `agencies` as `city`; every one is accepted.
+  void AddAgencies(const std::string& city, const std::vector<v1::Agency>& agencies) {
+    v1::UpsertAgenciesRequest request;
+    for (const auto& a : agencies) *request.add_agencies() = a;
+    v1::UpsertAgenciesResponse response;
+    ASSERT_TRUE(stub_->UpsertAgencies(As(testing::CityCaller(city)).get(), request, &response).ok());
+    for (const auto& r : response.results()) ASSERT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.key();
+  }
+
+  v1::UpsertOfficersResponse UpsertOfficers(const std::string& city, const std::vector<v1::Officer>& officers,
+                                            grpc::Status* status) {
+    v1::UpsertOfficersRequest request;
+    for (const auto& o : officers) *request.add_officers() = o;
+    v1::UpsertOfficersResponse response;
+    *status = stub_->UpsertOfficers(As(testing::CityCaller(city)).get(), request, &response);
+    return response;
+  }
+
+  Verdict Verify(const std::string& number) {
+    v1::VerifyCertificateRequest request;
+    request.set_certificate_number(number);
+    Verdict response;
+    EXPECT_TRUE(stub_->VerifyCertificate(As().get(), request, &response).ok());
+    return response;
+  }
+
+  FakeAgencyStore agencies_;
+  FakePowersStore powers_;
+  FakeBenchmarkStore benchmarks_;
+  FakeOfficerStore officers_;
+  FakeCertificates certificates_;
+  testing::TestContext ctx_;
+  RegistryService service_;
+  testing::InProcessServer server_;
+  std::unique_ptr<v1::RegistryService::Stub> stub_;
+};
+
+TEST_F(RegistryServiceTest, AgencyRoundTripsWithWhatTheRegistryAdds) {
+  v1::Agency sent = MakeAgency("140105", 1);
+  AddAgencies("140100", {sent});
+  const Agency& stored = agencies_.agencies.at(sent.credit_code());
+  EXPECT_EQ(stored.valid_from, Day("2026-01-01"));
+  EXPECT_EQ(stored.valid_until, Day("2029-12-31"));
+  EXPECT_EQ(stored.city_code, "140100");
+
+  v1::GetAgencyRequest get;
+  get.set_credit_code(sent.credit_code());
+  v1::Agency got;
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.credit_code(), sent.credit_code());
+  EXPECT_EQ(got.name(), sent.name());
+  EXPECT_EQ(got.legal_representative(), "赵某");
+  EXPECT_EQ(got.area_code(), "140105");
+  EXPECT_EQ(got.contact(), "0351-7654321");
+  EXPECT_EQ(std::vector<std::string>(got.domains().begin(), got.domains().end()),
+            (std::vector<std::string>{"market_regulation", "transport"}));
+  EXPECT_EQ(got.valid_from(), "2026-01-01");
+  EXPECT_EQ(got.valid_until(), "2029-12-31");
+  EXPECT_EQ(got.source_version(), 1);
+  EXPECT_EQ(got.city_code(), "140100");
+  EXPECT_EQ(got.updated_at(), "2026-06-15T01:00:00Z");
+  EXPECT_EQ(got.qualification_list().rule(), "qualification_list");
+  EXPECT_EQ(got.qualification_list().clock_start(), "2026-01-01");
+  EXPECT_EQ(got.qualification_list().done(), "2026-06-15") << "stored today: its list counts as confirmed today";
+  EXPECT_FALSE(got.expired());
+
+  ctx_.clock().Set(Day("2030-01-01"));
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_TRUE(got.expired());
+  EXPECT_EQ(got.qualification_list().done(), "") << "last year's confirmation is not this year's";
+}
+
+TEST_F(RegistryServiceTest, ThePublicCannotWriteAgencies) {
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = MakeAgency("140105", 1);
+  v1::UpsertAgenciesResponse response;
+  EXPECT_EQ(stub_->UpsertAgencies(As().get(), request, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(agencies_.agencies.empty());
+}
+
+TEST_F(RegistryServiceTest, AnAreaCodeOfAnotherCityRefusesTheWholeBatch) {
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = MakeAgency("140202", 1);
+  *request.add_agencies() = MakeAgency("140105", 2);  // Taiyuan's district
+  v1::UpsertAgenciesResponse response;
+  grpc::Status status = stub_->UpsertAgencies(As(testing::CityCaller("140200")).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("agencies[1]"), std::string::npos) << status.error_message();
+  EXPECT_TRUE(agencies_.agencies.empty());
+}
+
+TEST_F(RegistryServiceTest, AnOfficerOfAnotherCitysAgencyRefusesTheWholeBatch) {
+  v1::Agency taiyuan = MakeAgency("140105", 1);
+  v1::Agency datong = MakeAgency("140202", 2);
+  AddAgencies("140100", {taiyuan});
+  AddAgencies("140200", {datong});
+  grpc::Status status;
+  UpsertOfficers("140200",
+                 {MakeOfficer("DT-1", datong.credit_code(), "2025-01-01", "2030-12-31", v1::ACTIVE),
+                  MakeOfficer("TY-1", taiyuan.credit_code(), "2025-01-01", "2030-12-31", v1::ACTIVE)},
+                 &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(officers_.officers.empty());
+}
+
+TEST_F(RegistryServiceTest, ACertificateOfAnotherCityIsNotThisCitysToChange) {
+  v1::Agency taiyuan = MakeAgency("140105", 1);
+  v1::Agency datong = MakeAgency("140202", 2);
+  AddAgencies("140100", {taiyuan});
+  AddAgencies("140200", {datong});
+  grpc::Status status;
+  UpsertOfficers("140100", {MakeOfficer("TY-1", taiyuan.credit_code(), "2025-01-01", "2030-12-31", v1::ACTIVE)},
+                 &status);
+  ASSERT_TRUE(status.ok());
+  v1::Officer moved = MakeOfficer("TY-1", datong.credit_code(), "2025-01-01", "2030-12-31", v1::REVOKED);
+  moved.set_source_version(2);
+  UpsertOfficers("140200", {moved}, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(officers_.officers.at("TY-1").status, OfficerStatus::kActive);
+}
+
+TEST_F(RegistryServiceTest, BadRecordsAreRejectedFieldByFieldAndTheGoodOnesStored) {
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = MakeAgency("140105", 1);
+  v1::Agency* bad = request.add_agencies();
+  *bad = MakeAgency("140106", 2);
+  bad->set_name("");
+  bad->set_valid_from("2026-02-30");
+  v1::UpsertAgenciesResponse response;
+  ASSERT_TRUE(stub_->UpsertAgencies(As(testing::CityCaller("140100")).get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(response.results(1).key(), bad->credit_code());
+  EXPECT_EQ(Fields(response.results(1)), (std::vector<std::string>{"agencies[1].name", "agencies[1].valid_from"}));
+  EXPECT_EQ(response.results(1).violations(1).description(), "must be a date YYYY-MM-DD");
+  ASSERT_EQ(agencies_.rejections.size(), 1u);
+  EXPECT_EQ(agencies_.rejections[0].kind, "agency");
+  EXPECT_NE(agencies_.rejections[0].raw_json.find("2026-02-30"), std::string::npos);
+  EXPECT_EQ(agencies_.agencies.size(), 1u);
+
+  // An officer of an agency the registry does not have; a change day that is not a date.
+  grpc::Status status;
+  v1::Officer unreadable =
+      MakeOfficer("TY-2", request.agencies(0).credit_code(), "2025-01-01", "2030-12-31", v1::ACTIVE);
+  unreadable.set_changed_on("2026-13-01");
+  auto officers = UpsertOfficers(
+      "140100", {MakeOfficer("TY-1", CreditCode("140100", 99), "2025-01-01", "2030-12-31", v1::ACTIVE), unreadable},
+      &status);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(officers.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(officers.results(0)), (std::vector<std::string>{"officers[0].agency_credit_code"}));
+  EXPECT_EQ(officers.results(0).violations(0).description(), "no such agency in the registry");
+  EXPECT_EQ(officers.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(officers.results(1)), (std::vector<std::string>{"officers[1].changed_on"}));
+
+  // Confirming an unknown agency's qualification list.
+  v1::ConfirmQualificationListsRequest confirm;
+  confirm.add_credit_codes(request.agencies(0).credit_code());
+  confirm.add_credit_codes(CreditCode("140100", 98));
+  v1::ConfirmQualificationListsResponse confirmed;
+  ASSERT_TRUE(stub_->ConfirmQualificationLists(As(testing::CityCaller("140100")).get(), confirm, &confirmed).ok());
+  EXPECT_EQ(confirmed.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(confirmed.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(confirmed.results(1)), (std::vector<std::string>{"credit_codes[1]"}));
+  EXPECT_EQ(confirmed.results(1).violations(0).description(), "no such agency in the registry");
+}
+
+TEST_F(RegistryServiceTest, APowersItemWithAnUnreadableChangeDayIsRejected) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  v1::UpsertPowersRequest request;
+  *request.add_items() = MakePowersItem(agency.credit_code(), "P-1");
+  v1::PowersItem* bad = request.add_items();
+  *bad = MakePowersItem(agency.credit_code(), "P-2");
+  bad->set_changed_on("2026-02-30");
+  v1::UpsertPowersResponse response;
+  ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), (std::vector<std::string>{"items[1].changed_on"}));
+  EXPECT_EQ(response.results(1).violations(0).description(), "must be a date YYYY-MM-DD");
+  EXPECT_EQ(powers_.items.size(), 1u);
+}
+
+TEST_F(RegistryServiceTest, ABenchmarkWithAnUnreadableChangeDayIsRejected) {
+  v1::UpsertBenchmarksRequest request;
+  *request.add_benchmarks() = MakeBenchmark("food.unsafe_production");
+  v1::DiscretionBenchmark* bad = request.add_benchmarks();
+  *bad = MakeBenchmark("food.unlicensed");
+  bad->set_changed_on("01/06/2026");
+  v1::UpsertBenchmarksResponse response;
+  ASSERT_TRUE(stub_->UpsertBenchmarks(As(testing::CityCaller("140100")).get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), (std::vector<std::string>{"benchmarks[1].changed_on"}))
+      << response.results(1).DebugString();
+  EXPECT_EQ(response.results(1).violations(0).description(), "must be a date YYYY-MM-DD");
+  EXPECT_EQ(benchmarks_.tables.size(), 1u);
+}
+
+TEST_F(RegistryServiceTest, ListsPageWithTokensAndNameBadSizesAndForgedTokens) {
+  AddAgencies("140100", {MakeAgency("140105", 1), MakeAgency("140105", 2), MakeAgency("140105", 3)});
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    v1::ListAgenciesRequest request;
+    request.set_page_size(2);
+    request.set_page_token(token);
+    v1::ListAgenciesResponse page;
+    ASSERT_TRUE(stub_->ListAgencies(As().get(), request, &page).ok());
+    for (const auto& a : page.agencies()) seen.push_back(a.credit_code());
+    token = page.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+
+  v1::ListAgenciesRequest negative;
+  negative.set_page_size(-1);
+  v1::ListAgenciesResponse agencies;
+  grpc::Status status = stub_->ListAgencies(As().get(), negative, &agencies);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"page_size"}));
+
+  v1::ListOfficersRequest forged;
+  forged.set_agency_credit_code(CreditCode("140105", 1));
+  forged.set_page_token("forged");
+  v1::ListOfficersResponse officers;
+  status = stub_->ListOfficers(As().get(), forged, &officers);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"page_token"}));
+
+  // A real token of another list (one field, not the two of a powers key).
+  v1::ListAgenciesRequest first;
+  first.set_page_size(1);
+  ASSERT_TRUE(stub_->ListAgencies(As().get(), first, &agencies).ok());
+  v1::ListPowersRequest powers;
+  powers.set_page_token(agencies.next_page_token());
+  v1::ListPowersResponse items;
+  status = stub_->ListPowers(As().get(), powers, &items);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"page_token"}));
+
+  v1::ListPowersChangesRequest feed;
+  feed.set_limit(-5);
+  v1::ListPowersChangesResponse changes;
+  status = stub_->ListPowersChanges(As().get(), feed, &changes);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"limit"}));
+}
+
+TEST_F(RegistryServiceTest, AnUnknownAgencyIsNotFound) {
+  v1::GetAgencyRequest request;
+  request.set_credit_code(CreditCode("140105", 7));
+  v1::Agency got;
+  EXPECT_EQ(stub_->GetAgency(As().get(), request, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  request.set_credit_code("not-a-code");
+  grpc::Status status = stub_->GetAgency(As().get(), request, &got);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"credit_code"}));
+}
+
+TEST_F(RegistryServiceTest, VerificationAnswersEachVerdict) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  const std::string code = agency.credit_code();
+  grpc::Status status;
+  UpsertOfficers("140100",
+                 {MakeOfficer("V-VALID", code, "2025-01-01", "2030-12-31", v1::ACTIVE),
+                  MakeOfficer("V-OLD", code, "2020-01-01", "2025-12-31", v1::ACTIVE),
+                  MakeOfficer("V-PAUSED", code, "2025-01-01", "2030-12-31", v1::SUSPENDED),
+                  MakeOfficer("V-GONE", code, "2025-01-01", "2030-12-31", v1::REVOKED)},
+                 &status);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(certificates_.refreshes, 1) << "what the adapter wrote, it verifies at once";
+
+  Verdict valid = Verify("V-VALID");
+  EXPECT_EQ(valid.verdict(), Verdict::VALID);
+  EXPECT_EQ(valid.officer().name(), "执法员V-VALID");
+  EXPECT_EQ(valid.officer().agency_name(), agency.name());
+  EXPECT_EQ(valid.officer().valid_from(), "2025-01-01");
+  EXPECT_EQ(valid.officer().valid_until(), "2030-12-31");
+  EXPECT_EQ(valid.officer().status(), v1::ACTIVE);
+  EXPECT_EQ(valid.officer().city_code(), "140100");
+  EXPECT_EQ(valid.officer().source_version(), 0) << "only the published fields";
+  EXPECT_EQ(Verify("V-OLD").verdict(), Verdict::EXPIRED);
+  EXPECT_EQ(Verify("V-PAUSED").verdict(), Verdict::SUSPENDED);
+  EXPECT_EQ(Verify("V-GONE").verdict(), Verdict::REVOKED);
+  Verdict unknown = Verify("NEVER-ISSUED");
+  EXPECT_EQ(unknown.verdict(), Verdict::UNKNOWN);
+  EXPECT_FALSE(unknown.has_officer());
+
+  v1::GetOfficerCodeRequest ask;
+  ask.set_certificate_number("V-VALID");
+  v1::GetOfficerCodeResponse badge;
+  ASSERT_TRUE(stub_->GetOfficerCode(As(testing::CityCaller("140100")).get(), ask, &badge).ok());
+  v1::VerifyCertificateRequest by_code;
+  by_code.set_officer_code(badge.officer_code());
+  Verdict answer;
+  ASSERT_TRUE(stub_->VerifyCertificate(As().get(), by_code, &answer).ok());
+  EXPECT_EQ(answer.verdict(), Verdict::VALID);
+  EXPECT_EQ(answer.officer().certificate_number(), "V-VALID");
+  EXPECT_EQ(stub_->GetOfficerCode(As(testing::CityCaller("140200")).get(), ask, &badge).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ask.set_certificate_number("V-GONE");
+  EXPECT_EQ(stub_->GetOfficerCode(As(testing::CityCaller("140100")).get(), ask, &badge).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  grpc::Status nothing = stub_->VerifyCertificate(As().get(), v1::VerifyCertificateRequest(), &answer);
+  EXPECT_EQ(nothing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(nothing), (std::vector<std::string>{"subject"}));
+}
+
+TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
+  agencies_.coverage = {
+      {CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"), Day("2030-12-31"), true, true, true},
+      {CreditCode("140105", 2), "执法机构2", "140100", Day("2025-12-20"), Day("2030-12-31"), false, true, false},
+      {CreditCode("140202", 3), "执法机构3", "140200", std::nullopt, Day("2030-12-31"), false, false, false},
+  };
+  v1::GetCoverageRequest request;
+  request.set_city_code("140100");
+  v1::GetCoverageResponse coverage;
+  ASSERT_TRUE(stub_->GetCoverage(As().get(), request, &coverage).ok());
+  ASSERT_EQ(coverage.agencies_size(), 2);
+  const auto& full = coverage.agencies(0);
+  EXPECT_EQ(full.credit_code(), CreditCode("140105", 1));
+  EXPECT_EQ(full.name(), "执法机构1");
+  EXPECT_EQ(full.city_code(), "140100");
+  EXPECT_TRUE(full.qualification_list_current());
+  EXPECT_TRUE(full.powers_listed());
+  EXPECT_TRUE(full.officers_listed());
+  EXPECT_TRUE(full.benchmarks_for_domains());
+  EXPECT_EQ(full.missing_size(), 0);
+  const auto& partial = coverage.agencies(1);
+  EXPECT_FALSE(partial.qualification_list_current()) << "last year's confirmation, after 31 January";
+  EXPECT_FALSE(partial.powers_listed());
+  EXPECT_TRUE(partial.officers_listed());
+  EXPECT_EQ(std::vector<std::string>(partial.missing().begin(), partial.missing().end()),
+            (std::vector<std::string>{"qualification_list_current", "powers_listed", "benchmarks_for_domains"}));
+  EXPECT_EQ(coverage.items_present(), 5);
+  EXPECT_EQ(coverage.items_required(), 8);
+  EXPECT_DOUBLE_EQ(coverage.ratio(), 5.0 / 8.0);
+
+  request.set_city_code("1401");
+  grpc::Status status = stub_->GetCoverage(As().get(), request, &coverage);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"city_code"}));
+}
+
+TEST_F(RegistryServiceTest, TodayIsThePinnedClocksDate) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  grpc::Status status;
+  UpsertOfficers("140100", {MakeOfficer("V-SOON", agency.credit_code(), "2026-06-16", "2030-12-31", v1::ACTIVE)},
+                 &status);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(Verify("V-SOON").verdict(), Verdict::NOT_YET_VALID);
+  ctx_.clock().Set(Day("2026-06-16"));
+  EXPECT_EQ(Verify("V-SOON").verdict(), Verdict::VALID);
+
+  // A change reported for a day after today is refused, and accepted once that day has come.
+  v1::UpsertPowersRequest request;
+  v1::PowersItem* item = request.add_items();
+  item->set_agency_credit_code(agency.credit_code());
+  item->set_source_id("P-1");
+  item->set_source_version(1);
+  item->set_name("行政检查");
+  item->set_category(v1::INSPECTION);
+  item->mutable_legal_basis()->Add()->set_law("中华人民共和国食品安全法");
+  item->mutable_legal_basis(0)->set_article(110);
+  item->set_responsibilities("检查");
+  item->set_accountability("追责");
+  item->set_changed_on("2026-06-17");
+  v1::UpsertPowersResponse response;
+  ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), request, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(0)), (std::vector<std::string>{"items[0].changed_on"}));
+  EXPECT_EQ(response.results(0).violations(0).description(), "must not be in the future");
+  ctx_.clock().Set(Day("2026-06-17"));
+  ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), request, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+
+  // Published on the clock's day, and assessed as of it.
+  v1::ListPowersRequest list;
+  v1::ListPowersResponse page;
+  ASSERT_TRUE(stub_->ListPowers(As().get(), list, &page).ok());
+  ASSERT_EQ(page.items_size(), 1);
+  EXPECT_EQ(page.items(0).changed_on(), "2026-06-17");
+  EXPECT_EQ(page.items(0).city_code(), "140100");
+  EXPECT_EQ(page.items(0).timeliness().clock_start(), "2026-06-17");
+  EXPECT_EQ(page.items(0).timeliness().done(), "2026-06-17");
+}
+
+}  // namespace
+}  // namespace gongkai::registry

@@ -1,0 +1,301 @@
+#include "services/requests/request_statistics.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/testing/dates.h"
+
+namespace gongkai::requests {
+namespace {
+
+using common::Date;
+
+constexpr char kAgency[] = "11140100MB0000001X";
+constexpr char kOtherAgency[] = "11140200MB0000002Y";
+constexpr char kCity[] = "140100";
+constexpr char kOtherCity[] = "140200";
+
+using gongkai::testing::Day;
+
+constexpr Date kToday = Day(2026, 6, 15);
+
+// An open request with its reply clock running.
+RequestFacts Open(Date received, Date due, const std::string& agency = kAgency, const std::string& city = kCity) {
+  RequestFacts f;
+  f.agency_credit_code = agency;
+  f.city_code = city;
+  f.received_on = received;
+  f.state = "OPEN";
+  f.open = true;
+  f.due_on = due;
+  return f;
+}
+
+RequestFacts Replied(Date received, Date due, Date replied, bool standardised,
+                     ReplyOutcome outcome = ReplyOutcome::kDisclosed, const std::string& agency = kAgency,
+                     const std::string& city = kCity) {
+  RequestFacts f = Open(received, due, agency, city);
+  f.state = "REPLIED";
+  f.open = false;
+  f.replied_on = replied;
+  f.outcome = outcome;
+  f.standardised = standardised;
+  return f;
+}
+
+RequestFacts Closed(Date received, std::optional<Date> due, const std::string& state) {
+  RequestFacts f = Open(received, Day(2026, 1, 1));
+  f.due_on = due;
+  f.state = state;
+  f.open = false;
+  return f;
+}
+
+ConsultationFacts Consultation(Date asked, Date due, std::optional<Date> answered, const std::string& agency = kAgency,
+                               const std::string& city = kCity) {
+  return {agency, city, asked, due, answered};
+}
+
+const AgencyYear& Only(const YearStatistics& s) {
+  EXPECT_EQ(s.agencies.size(), 1u);
+  return s.agencies.at(0);
+}
+
+// ---------------------------------------------------------------- statistics
+
+TEST(StatisticsYear, NoYearIsTodaysYear) {
+  common::Violations v;
+  EXPECT_EQ(StatisticsYear(v, 0, kToday), 2026);
+  EXPECT_EQ(StatisticsYear(v, 0, Day(2019, 1, 1)), 2019);
+  EXPECT_EQ(v, common::Violations{});
+}
+
+TEST(StatisticsYear, AYearFrom2019To2100) {
+  common::Violations v;
+  EXPECT_EQ(StatisticsYear(v, 2019, kToday), 2019);
+  EXPECT_EQ(StatisticsYear(v, 2025, kToday), 2025);
+  EXPECT_EQ(StatisticsYear(v, 2100, kToday), 2100);
+  EXPECT_EQ(v, common::Violations{});
+  for (int year : {2018, 2101, -1}) {
+    common::Violations out;
+    StatisticsYear(out, year, kToday);
+    EXPECT_EQ(out, (common::Violations{{"year", "must be 2019..2100"}})) << year;
+  }
+}
+
+TEST(StatisticsYear, TodaysYearOutOfRangeIsRefused) {
+  common::Violations v;
+  EXPECT_EQ(StatisticsYear(v, 0, Day(2101, 1, 1)), 2101);
+  EXPECT_EQ(v, (common::Violations{{"year", "must be 2019..2100"}}));
+}
+
+TEST(YearStatistics, NothingDueIsARateOfOne) {
+  auto s = StatisticsOf(2026, kToday, {}, {});
+  EXPECT_TRUE(s.agencies.empty());
+  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 1.0);
+  EXPECT_DOUBLE_EQ(s.consultation_response_rate, 1.0);
+  // Requests and consultations not yet due count for nothing either.
+  s = StatisticsOf(2026, kToday, {Open(Day(2026, 6, 10), Day(2026, 7, 9))},
+                   {Consultation(Day(2026, 6, 12), Day(2026, 6, 19), std::nullopt)});
+  EXPECT_EQ(Only(s).received, 1);
+  EXPECT_EQ(Only(s).due, 0);
+  EXPECT_EQ(Only(s).consultations_due, 0);
+  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 1.0);
+  EXPECT_DOUBLE_EQ(s.consultation_response_rate, 1.0);
+}
+
+TEST(YearStatistics, ReceivedInTheYearAndCarriedOverFromTheLast) {
+  auto s = StatisticsOf(2026, kToday,
+                        {Open(Day(2026, 3, 2), Day(2026, 3, 30)), Open(Day(2025, 12, 22), Day(2026, 1, 21)),
+                         Replied(Day(2025, 12, 1), Day(2025, 12, 29), Day(2026, 1, 5), false)},
+                        {});
+  EXPECT_EQ(Only(s).received, 1);
+  EXPECT_EQ(Only(s).carried_over_from_last_year, 2);
+}
+
+TEST(YearStatistics, CarriedOverToTheNextYear) {
+  // As of 2026-06-15, 2025 has ended: a request still open, or replied in
+  // 2026, was carried over into 2026.
+  const std::vector<RequestFacts> facts = {Open(Day(2025, 12, 22), Day(2026, 1, 21)),
+                                           Replied(Day(2025, 12, 1), Day(2025, 12, 29), Day(2026, 1, 5), true),
+                                           Replied(Day(2025, 11, 3), Day(2025, 12, 1), Day(2025, 11, 28), true)};
+  EXPECT_EQ(Only(StatisticsOf(2025, kToday, facts, {})).carried_over_to_next_year, 2);
+  // 2026 has not ended: its open requests are not carried over yet.
+  EXPECT_EQ(Only(StatisticsOf(2026, kToday, {Open(Day(2026, 3, 2), Day(2026, 3, 30))}, {})).carried_over_to_next_year,
+            0);
+}
+
+TEST(YearStatistics, RepliesCountedByOutcomeInTheYearOfTheReply) {
+  const std::vector<RequestFacts> facts = {
+      Replied(Day(2025, 12, 1), Day(2025, 12, 29), Day(2026, 1, 5), true, ReplyOutcome::kDisclosed),
+      Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true, ReplyOutcome::kDisclosed),
+      Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 25), true, ReplyOutcome::kNotHeld),
+      Replied(Day(2025, 11, 3), Day(2025, 12, 1), Day(2025, 12, 31), true, ReplyOutcome::kNotDisclosed)};
+  const AgencyYear in_2026 = Only(StatisticsOf(2026, kToday, facts, {}));
+  EXPECT_EQ(in_2026.replied_by_outcome,
+            (std::map<ReplyOutcome, int>{{ReplyOutcome::kDisclosed, 2}, {ReplyOutcome::kNotHeld, 1}}));
+  const AgencyYear in_2025 = Only(StatisticsOf(2025, kToday, facts, {}));
+  EXPECT_EQ(in_2025.replied_by_outcome, (std::map<ReplyOutcome, int>{{ReplyOutcome::kNotDisclosed, 1}}));
+}
+
+TEST(YearStatistics, WithdrawnAndAbandonedAreCountedButNeverDue) {
+  auto s = StatisticsOf(
+      2026, kToday,
+      {Closed(Day(2026, 3, 2), Day(2026, 3, 30), "WITHDRAWN"), Closed(Day(2026, 3, 9), std::nullopt, "ABANDONED"),
+       Closed(Day(2026, 4, 1), Day(2026, 4, 30), "ABANDONED"),
+       // Received last year: carried over, not counted as this year's withdrawal.
+       Closed(Day(2025, 12, 1), Day(2025, 12, 29), "WITHDRAWN")},
+      {});
+  EXPECT_EQ(Only(s).withdrawn, 1);
+  EXPECT_EQ(Only(s).abandoned, 2);
+  EXPECT_EQ(Only(s).due, 0);
+  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 1.0);
+}
+
+TEST(YearStatistics, DueWhenRepliedOrFallenDueByToday) {
+  auto s = StatisticsOf(2026, kToday,
+                        {Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // overdue: due, not standardised
+                         Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: due
+                         Open(Day(2026, 5, 18), Day(2026, 6, 16)),  // due tomorrow: not yet
+                         // Replied early: due from the reply, whatever its due date.
+                         Replied(Day(2026, 6, 1), Day(2026, 6, 30), Day(2026, 6, 10), true),
+                         Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 4, 2), false)},
+                        {});
+  EXPECT_EQ(Only(s).due, 4);
+  EXPECT_EQ(Only(s).standardised_replies, 1);
+  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 0.25);
+}
+
+TEST(YearStatistics, StandardisedReplyRateIsStandardisedRepliesOverDue) {
+  auto s = StatisticsOf(2026, kToday,
+                        {Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true),
+                         Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 25), true),
+                         Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false),
+                         Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 26), true, ReplyOutcome::kDisclosed,
+                                 kOtherAgency, kOtherCity)},
+                        {});
+  ASSERT_EQ(s.agencies.size(), 2u);
+  EXPECT_EQ(s.agencies[0].agency_credit_code, kAgency);
+  EXPECT_EQ(s.agencies[0].city_code, kCity);
+  EXPECT_EQ(s.agencies[0].due, 3);
+  EXPECT_EQ(s.agencies[0].standardised_replies, 2);
+  EXPECT_EQ(s.agencies[1].agency_credit_code, kOtherAgency);
+  EXPECT_EQ(s.agencies[1].city_code, kOtherCity);
+  EXPECT_EQ(s.agencies[1].due, 1);
+  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 3.0 / 4.0);  // over all agencies counted
+}
+
+TEST(YearStatistics, AYearThatEndedCountsUntilItsLastDay) {
+  const std::vector<RequestFacts> facts = {
+      Open(Day(2025, 1, 1), Day(2025, 12, 31)),  // received on the first day, due on the last: due in 2025
+      Open(Day(2025, 12, 3), Day(2026, 1, 5)),   // due in 2026: not due in 2025
+      Replied(Day(2024, 12, 31), Day(2025, 1, 29), Day(2025, 12, 31), false),  // carried in, replied on the last day
+      Replied(Day(2025, 12, 4), Day(2026, 1, 6), Day(2026, 1, 1), true)};      // replied on the next year's first day
+  const AgencyYear a = Only(StatisticsOf(2025, kToday, facts, {}));
+  EXPECT_EQ(a.received, 3);
+  EXPECT_EQ(a.carried_over_from_last_year, 1);
+  EXPECT_EQ(a.due, 2);
+  EXPECT_EQ(a.standardised_replies, 0) << "the standardised reply came in 2026";
+  EXPECT_EQ(a.replied_by_outcome, (std::map<ReplyOutcome, int>{{ReplyOutcome::kDisclosed, 1}}));
+  EXPECT_EQ(a.carried_over_to_next_year, 3);
+}
+
+TEST(YearStatistics, ReviewsAndLawsuitsAreSummed) {
+  RequestFacts one = Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true);
+  one.reviews = 1;
+  one.lawsuits = 1;
+  RequestFacts two = one;
+  two.reviews = 2;
+  two.lawsuits = 0;
+  const AgencyYear a = Only(StatisticsOf(2026, kToday, {one, two}, {}));
+  EXPECT_EQ(a.reviews, 3);
+  EXPECT_EQ(a.lawsuits, 1);
+}
+
+TEST(YearStatistics, ConsultationsAnsweredOnTimeOverDue) {
+  auto s = StatisticsOf(2026, kToday, {},
+                        {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),     // on the due day: on time
+                         Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9)),     // late
+                         Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt),        // unanswered past due
+                         Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),       // due today: counted
+                         Consultation(Day(2026, 6, 12), Day(2026, 6, 19), std::nullopt),      // not yet due
+                         Consultation(Day(2026, 6, 12), Day(2026, 6, 19), Day(2026, 6, 12))}  // answered early
+  );
+  EXPECT_EQ(Only(s).consultations_due, 5);
+  EXPECT_EQ(Only(s).consultations_answered_on_time, 2);
+  EXPECT_DOUBLE_EQ(s.consultation_response_rate, 2.0 / 5.0);
+}
+
+TEST(YearStatistics, ConsultationsOfAYearThatEndedCountUntilItsLastDay) {
+  auto s = StatisticsOf(2025, kToday, {},
+                        {Consultation(Day(2025, 12, 24), Day(2025, 12, 31), std::nullopt),
+                         Consultation(Day(2025, 12, 29), Day(2026, 1, 6), std::nullopt)});
+  EXPECT_EQ(Only(s).consultations_due, 1);
+  EXPECT_DOUBLE_EQ(s.consultation_response_rate, 0.0);
+}
+
+// ---------------------------------------------------------------- gauges
+
+TEST(RequestGauges, OverdueRequestsByCity) {
+  auto g = GaugeValuesOf(kToday,
+                         {Open(Day(2026, 5, 6), Day(2026, 6, 3)), Open(Day(2026, 5, 6), Day(2026, 6, 12)),
+                          Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: not overdue yet
+                          Open(Day(2026, 5, 6), Day(2026, 6, 3), kOtherAgency, kOtherCity),
+                          Closed(Day(2026, 3, 2), Day(2026, 3, 30), "WITHDRAWN")},
+                         {});
+  EXPECT_EQ(g.overdue_requests, (std::map<std::string, int>{{kCity, 2}, {kOtherCity, 1}}));
+}
+
+TEST(RequestGauges, StandardisedReplyRateByCityAndProvince) {
+  auto g = GaugeValuesOf(kToday,
+                         {Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true),
+                          Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false),
+                          Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // overdue: due, not standardised
+                          Open(Day(2026, 5, 18), Day(2026, 6, 16)),  // not due yet: not counted
+                          Closed(Day(2026, 3, 2), Day(2026, 3, 30), "ABANDONED"),
+                          Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 26), true, ReplyOutcome::kDisclosed,
+                                  kOtherAgency, kOtherCity)},
+                         {});
+  EXPECT_EQ(g.standardised_reply_rate,
+            (std::map<std::string, double>{{kCity, 1.0 / 3.0}, {kOtherCity, 1.0}, {"province", 2.0 / 4.0}}));
+}
+
+TEST(RequestGauges, ConsultationsOverdueAndAnsweredOnTime) {
+  auto g = GaugeValuesOf(kToday, {},
+                         {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),
+                          Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9)),
+                          Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt),   // overdue
+                          Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),  // due today: not yet
+                          Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt, kOtherAgency, kOtherCity)});
+  EXPECT_EQ(g.overdue_consultations, (std::map<std::string, int>{{kCity, 1}, {kOtherCity, 1}}));
+  EXPECT_EQ(g.consultation_response_rate,
+            (std::map<std::string, double>{{kCity, 1.0 / 3.0}, {kOtherCity, 0.0}, {"province", 1.0 / 4.0}}));
+}
+
+TEST(RequestGauges, NothingCountedIsNoSample) {
+  auto g = GaugeValuesOf(kToday, {Open(Day(2026, 6, 10), Day(2026, 7, 9))},
+                         {Consultation(Day(2026, 6, 12), Day(2026, 6, 19), std::nullopt)});
+  EXPECT_TRUE(g.standardised_reply_rate.empty());
+  EXPECT_TRUE(g.consultation_response_rate.empty());
+  EXPECT_TRUE(g.overdue_requests.empty());
+  EXPECT_TRUE(g.overdue_consultations.empty());
+}
+
+TEST(RequestGauges, AgreeWithTheStatisticsOnRepliesAndAnsweredConsultations) {
+  const std::vector<RequestFacts> requests = {Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true),
+                                              Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false),
+                                              Replied(Day(2026, 4, 1), Day(2026, 4, 30), Day(2026, 4, 29), true),
+                                              Closed(Day(2026, 3, 2), Day(2026, 3, 30), "WITHDRAWN")};
+  const std::vector<ConsultationFacts> consultations = {
+      Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),
+      Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 10))};
+  auto s = StatisticsOf(2026, kToday, requests, consultations);
+  auto g = GaugeValuesOf(kToday, requests, consultations);
+  EXPECT_DOUBLE_EQ(g.standardised_reply_rate.at("province"), s.standardised_reply_rate);
+  EXPECT_DOUBLE_EQ(g.consultation_response_rate.at("province"), s.consultation_response_rate);
+}
+
+}  // namespace
+}  // namespace gongkai::requests

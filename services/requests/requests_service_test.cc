@@ -1,0 +1,657 @@
+// The request desk's adapter in process: a real gRPC client against the
+// service on a free port, with an in-memory store and registry behind it and
+// the clock pinned to Monday 2026-06-15.
+#include "services/requests/requests_service.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/errors.h"
+#include "common/paging.h"
+#include "common/testing/adapter.h"
+#include "common/testing/dates.h"
+
+namespace gongkai::requests {
+namespace {
+
+using common::Date;
+using v1::Step;
+
+constexpr char kAgency[] = "11140100MB0000001X";       // Taiyuan
+constexpr char kOtherAgency[] = "11140200MB0000002Y";  // Datong
+constexpr char kUnregistered[] = "11140100MB0000009Z";
+constexpr char kCity[] = "140100";
+constexpr char kOtherCity[] = "140200";
+
+using gongkai::testing::Day;
+
+// The store, in memory, with the PostgreSQL store's semantics as far as the
+// adapter relies on them.
+class FakeRequestStore final : public RequestStore {
+ public:
+  std::string Insert(const StoredRequest& request, const RequestUpdate& first) override {
+    std::lock_guard lock(mutex_);
+    StoredRequest r = request;
+    r.id = NextId("request");
+    r.steps.clear();
+    Apply(r, first);
+    requests_[r.id] = r;
+    return r.id;
+  }
+
+  std::optional<StoredRequest> Get(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::optional<StoredRequest> Update(const std::string& id,
+                                      const std::function<RequestUpdate(const StoredRequest&)>& decide) override {
+    std::lock_guard lock(mutex_);
+    auto it = requests_.find(id);
+    if (it == requests_.end()) return std::nullopt;
+    StoredRequest r = it->second;
+    Apply(r, decide(r));
+    it->second = r;
+    return r;
+  }
+
+  std::vector<StoredRequest> ListOpen(const std::string& agency, std::optional<Date> after_due,
+                                      const std::string& after_id, int limit) override {
+    std::lock_guard lock(mutex_);
+    std::vector<StoredRequest> out;
+    for (const auto& [id, r] : requests_) {
+      if (r.agency_credit_code != agency || !r.open) continue;
+      if (after_due && std::tuple(r.due_on.value_or(kNoDueDate), r.id) <= std::tuple(*after_due, after_id)) continue;
+      out.push_back(r);
+    }
+    std::sort(out.begin(), out.end(), [](const StoredRequest& a, const StoredRequest& b) {
+      return std::tuple(a.due_on.value_or(kNoDueDate), a.id) < std::tuple(b.due_on.value_or(kNoDueDate), b.id);
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
+
+  int CountInMonth(const std::string& agency, const std::string& applicant_key, Date received_on) override {
+    std::lock_guard lock(mutex_);
+    const std::chrono::year_month_day day{received_on};
+    int n = 0;
+    for (const auto& [id, r] : requests_) {
+      const std::chrono::year_month_day received{r.received_on};
+      if (r.agency_credit_code == agency && r.applicant_key == applicant_key && received.year() == day.year() &&
+          received.month() == day.month() && r.received_on <= received_on) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  std::vector<std::string> ProvisionalIds() override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [id, r] : requests_) {
+      if (r.due_provisional) out.push_back(id);
+    }
+    return out;
+  }
+
+  void SetDue(const std::string& id, std::optional<Date> due_on, bool provisional) override {
+    std::lock_guard lock(mutex_);
+    requests_.at(id).due_on = due_on;
+    requests_.at(id).due_provisional = provisional;
+  }
+
+  std::string InsertConsultation(const StoredConsultation& consultation) override {
+    std::lock_guard lock(mutex_);
+    StoredConsultation c = consultation;
+    c.id = NextId("consultation");
+    consultations_[c.id] = c;
+    return c.id;
+  }
+
+  std::optional<StoredConsultation> AnswerConsultation(const std::string& id, const std::string& agency,
+                                                       Date answered_on, const std::string& answer) override {
+    std::lock_guard lock(mutex_);
+    auto it = consultations_.find(id);
+    if (it == consultations_.end() || it->second.agency_credit_code != agency || it->second.answered_on) {
+      return std::nullopt;
+    }
+    it->second.answered_on = answered_on;
+    it->second.answer = answer;
+    return it->second;
+  }
+
+  std::optional<StoredConsultation> GetConsultation(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto it = consultations_.find(id);
+    if (it == consultations_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<StoredConsultation> ListOpenConsultations(const std::string& agency, std::optional<Date> after_due,
+                                                        const std::string& after_id, int limit) override {
+    std::lock_guard lock(mutex_);
+    std::vector<StoredConsultation> out;
+    for (const auto& [id, c] : consultations_) {
+      if (c.agency_credit_code != agency || c.answered_on) continue;
+      if (after_due && std::tuple(c.due_on, c.id) <= std::tuple(*after_due, after_id)) continue;
+      out.push_back(c);
+    }
+    std::sort(out.begin(), out.end(), [](const StoredConsultation& a, const StoredConsultation& b) {
+      return std::tuple(a.due_on, a.id) < std::tuple(b.due_on, b.id);
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
+
+  void UpdateConsultationDue(const std::string& id, Date due_on, bool provisional) override {
+    std::lock_guard lock(mutex_);
+    consultations_.at(id).due_on = due_on;
+    consultations_.at(id).due_provisional = provisional;
+  }
+
+  std::vector<std::string> ProvisionalConsultationIds() override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [id, c] : consultations_) {
+      if (c.due_provisional && !c.answered_on) out.push_back(id);
+    }
+    return out;
+  }
+
+  std::vector<RequestFacts> RequestFactsOf(int year, const std::string& city, const std::string& agency) override {
+    std::lock_guard lock(mutex_);
+    std::vector<RequestFacts> out;
+    for (const auto& [id, r] : requests_) {
+      const int received = static_cast<int>(std::chrono::year_month_day(r.received_on).year());
+      const int replied = r.replied_on ? static_cast<int>(std::chrono::year_month_day(*r.replied_on).year()) : 0;
+      const bool in_year = year == 0 || received == year || (received < year && (r.open || replied >= year));
+      if (!in_year || (!city.empty() && r.city_code != city) || (!agency.empty() && r.agency_credit_code != agency)) {
+        continue;
+      }
+      RequestFacts f;
+      f.agency_credit_code = r.agency_credit_code;
+      f.city_code = r.city_code;
+      f.received_on = r.received_on;
+      f.state = r.state;
+      f.open = r.open;
+      f.due_on = r.due_on;
+      f.replied_on = r.replied_on;
+      f.outcome = static_cast<ReplyOutcome>(r.outcome);
+      f.standardised = r.standardised;
+      for (int type : step_types_.at(id)) {
+        f.reviews += type == Step::REVIEW_FILED ? 1 : 0;
+        f.lawsuits += type == Step::LAWSUIT_FILED ? 1 : 0;
+      }
+      out.push_back(f);
+    }
+    return out;
+  }
+
+  std::vector<ConsultationFacts> ConsultationFactsOf(int year, const std::string& city,
+                                                     const std::string& agency) override {
+    std::lock_guard lock(mutex_);
+    std::vector<ConsultationFacts> out;
+    for (const auto& [id, c] : consultations_) {
+      const int asked = static_cast<int>(std::chrono::year_month_day(c.asked_on).year());
+      if ((year != 0 && asked != year) || (!city.empty() && c.city_code != city) ||
+          (!agency.empty() && c.agency_credit_code != agency)) {
+        continue;
+      }
+      out.push_back({c.agency_credit_code, c.city_code, c.asked_on, c.due_on, c.answered_on});
+    }
+    return out;
+  }
+
+  std::size_t request_count() {
+    std::lock_guard lock(mutex_);
+    return requests_.size();
+  }
+
+ private:
+  // Ids in the order made, so that ties of due dates page in insertion order.
+  std::string NextId(const std::string& kind) {
+    char serial[16];
+    std::snprintf(serial, sizeof serial, "%06d", ++serial_);
+    return kind + "-" + serial;
+  }
+
+  void Apply(StoredRequest& r, const RequestUpdate& u) {
+    r.steps.push_back(u.step);
+    step_types_[r.id].push_back(u.step_type);
+    r.state = u.state;
+    r.open = u.open;
+    r.due_on = u.due_on;
+    r.due_provisional = u.due_provisional;
+    if (!u.reply.empty()) r.reply = u.reply;
+    if (u.replied_on) r.replied_on = u.replied_on;
+    if (u.outcome != 0) {
+      r.outcome = u.outcome;
+      r.standardised = u.standardised;
+      r.fee_fen = u.fee_fen;
+    }
+  }
+
+  std::mutex mutex_;
+  int serial_ = 0;                                           // guarded by mutex_
+  std::map<std::string, StoredRequest> requests_;            // guarded by mutex_
+  std::map<std::string, std::vector<int>> step_types_;       // guarded by mutex_
+  std::map<std::string, StoredConsultation> consultations_;  // guarded by mutex_
+};
+
+class FakeRegistry final : public registry::RegistryClient {
+ public:
+  std::optional<registry::AgencyInfo> Agency(const std::string& credit_code) override {
+    if (credit_code == kAgency) return registry::AgencyInfo{kCity, {"other"}};
+    if (credit_code == kOtherAgency) return registry::AgencyInfo{kOtherCity, {"other"}};
+    return std::nullopt;
+  }
+  std::optional<std::vector<registry::TierRange>> Benchmark(const std::string&, const std::string&,
+                                                            const std::string&) override {
+    return std::nullopt;
+  }
+};
+
+v1::RegisterRequestRequest Registration(const std::string& received_on) {
+  v1::RegisterRequestRequest r;
+  r.set_channel(v1::ONLINE);
+  r.set_received_on(received_on);
+  auto* a = r.mutable_applicant();
+  a->set_kind(v1::Applicant::NATURAL_PERSON);
+  a->set_name("李四");
+  a->set_phone("13800001111");
+  r.set_information_requested("2025年度本机关行政处罚案件数量及罚没金额");
+  r.set_delivery(v1::DELIVERY_EMAIL);
+  return r;
+}
+
+v1::RecordStepRequest StepOn(const std::string& request_id, Step::Type type, const std::string& date) {
+  v1::RecordStepRequest r;
+  r.set_request_id(request_id);
+  r.mutable_step()->set_type(type);
+  r.mutable_step()->set_date(date);
+  return r;
+}
+
+v1::RegisterConsultationRequest Question(const std::string& asked_on) {
+  v1::RegisterConsultationRequest r;
+  r.set_asked_on(asked_on);
+  r.set_channel(v1::ONLINE);
+  r.set_question("行政处罚决定书在哪里可以查询？");
+  return r;
+}
+
+// The fields the status's BadRequest names.
+std::vector<std::string> FieldsOf(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& v : common::ViolationsOf(status)) fields.push_back(v.field);
+  return fields;
+}
+
+class RequestsServiceTest : public ::testing::Test {
+ protected:
+  RequestsServiceTest()
+      : context_(Day(2026, 6, 15)),
+        service_(store_, registry_, context_.context()),
+        server_(&service_),
+        stub_(v1::RequestsService::NewStub(server_.channel())) {}
+
+  // Calls `method` as `caller`; as the public when there is none.
+  template <typename Request, typename Response>
+  grpc::Status Call(const std::optional<common::CallerIdentity>& caller,
+                    grpc::Status (v1::RequestsService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    return (stub_.get()->*method)(context_.ClientAs(caller).get(), request, response);
+  }
+
+  // Registers a request at kAgency's desk (or `agency`'s), received on `received_on`.
+  v1::RequestView Register(const std::string& received_on, const std::string& agency = kAgency) {
+    v1::RequestView view;
+    grpc::Status status = Call(testing::DeskCaller(agency), &v1::RequestsService::Stub::RegisterRequest,
+                               Registration(received_on), &view);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return view;
+  }
+
+  testing::TestContext context_;
+  FakeRequestStore store_;
+  FakeRegistry registry_;
+  RequestsService service_;
+  testing::InProcessServer server_;
+  std::unique_ptr<v1::RequestsService::Stub> stub_;
+};
+
+TEST_F(RequestsServiceTest, RegisterRequestCountsTheDueDateOnThePinnedDaysCalendar) {
+  // Received Mon 2026-06-15 online: 20 working days later, past the Dragon
+  // Boat Festival (06-19), is Tue 07-14.
+  v1::RequestView view = Register("2026-06-15");
+  EXPECT_FALSE(view.request_id().empty());
+  EXPECT_EQ(view.agency_credit_code(), kAgency);
+  EXPECT_EQ(view.channel(), v1::ONLINE);
+  EXPECT_EQ(view.received_on(), "2026-06-15");
+  EXPECT_EQ(view.applicant().name(), "李四");
+  EXPECT_EQ(view.applicant().phone(), "13800001111");
+  EXPECT_EQ(view.information_requested(), "2025年度本机关行政处罚案件数量及罚没金额");
+  EXPECT_EQ(view.delivery(), v1::DELIVERY_EMAIL);
+  EXPECT_EQ(view.state(), "OPEN");
+  EXPECT_EQ(view.clock_start(), "2026-06-15");
+  EXPECT_EQ(view.due(), "2026-07-14");
+  EXPECT_FALSE(view.due_provisional());
+  EXPECT_EQ(view.limit_working_days(), 20);
+  EXPECT_EQ(view.working_days_used(), 0);
+  EXPECT_EQ(view.working_days_left(), 20);
+  EXPECT_EQ(view.desk_state(), v1::ON_TRACK);
+  ASSERT_EQ(view.history_size(), 1);
+  EXPECT_EQ(view.history(0).type(), Step::RECEIVED);
+  EXPECT_EQ(view.history(0).date(), "2026-06-15");
+  EXPECT_EQ(view.history(0).recorded_by(), "desk");
+  EXPECT_EQ(view.history(0).recorded_at().rfind("2026-06-1", 0), 0u) << view.history(0).recorded_at();
+  ASSERT_EQ(view.steps_size(), 1);
+  EXPECT_EQ(view.steps(0).step(), "reply");
+  EXPECT_EQ(view.steps(0).due(), "2026-07-14");
+
+  auto stored = store_.Get(view.request_id());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->city_code, kCity) << "the desk's city, from the registry";
+  EXPECT_EQ(stored->received_on, Day(2026, 6, 15));
+  EXPECT_EQ(stored->due_on, Day(2026, 7, 14));
+  EXPECT_FALSE(stored->applicant_key.empty());
+
+  // The day after the due date, on the same clock.
+  context_.clock().Set(Day(2026, 7, 15));
+  v1::GetRequestRequest get;
+  get.set_request_id(view.request_id());
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetRequest, get, &view).ok());
+  EXPECT_EQ(view.working_days_left(), -1);
+  EXPECT_EQ(view.desk_state(), v1::OVERDUE);
+}
+
+TEST_F(RequestsServiceTest, ReceivedAfterThePinnedDayIsInvalid) {
+  v1::RequestView view;
+  grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest,
+                             Registration("2026-06-16"), &view);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(common::ViolationsOf(status),
+            (common::Violations{{"received_on", "must not be after today (2026-06-15)"}}));
+  EXPECT_EQ(store_.request_count(), 0u);
+}
+
+TEST_F(RequestsServiceTest, DeskOfAnUnregisteredAgencyIsFailedPrecondition) {
+  v1::RequestView view;
+  grpc::Status status = Call(testing::DeskCaller(kUnregistered), &v1::RequestsService::Stub::RegisterRequest,
+                             Registration("2026-06-15"), &view);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("not registered"), std::string::npos) << status.error_message();
+  v1::ConsultationView consultation;
+  EXPECT_EQ(Call(testing::DeskCaller(kUnregistered), &v1::RequestsService::Stub::RegisterConsultation,
+                 Question("2026-06-15"), &consultation)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(store_.request_count(), 0u);
+}
+
+TEST_F(RequestsServiceTest, PublicCallerIsUnauthenticatedExceptForFeeQuotes) {
+  v1::RequestView view;
+  EXPECT_EQ(
+      Call(std::nullopt, &v1::RequestsService::Stub::RegisterRequest, Registration("2026-06-15"), &view).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      Call(testing::CityCaller(kCity), &v1::RequestsService::Stub::RegisterRequest, Registration("2026-06-15"), &view)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  v1::QuoteFeeRequest quote;
+  quote.set_scheme(v1::PER_PAGE);
+  quote.set_count(31);
+  v1::QuoteFeeResponse fee;
+  ASSERT_TRUE(Call(std::nullopt, &v1::RequestsService::Stub::QuoteFee, quote, &fee).ok());
+  EXPECT_EQ(fee.fee_fen(), 1000);
+}
+
+TEST_F(RequestsServiceTest, StepOnAnotherAgencysRequestIsNotFound) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::RequestView view;
+  EXPECT_EQ(Call(testing::DeskCaller(kOtherAgency), &v1::RequestsService::Stub::RecordStep,
+                 StepOn(id, Step::WITHDRAWN, "2026-06-12"), &view)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetRequestRequest get;
+  get.set_request_id(id);
+  EXPECT_EQ(Call(testing::DeskCaller(kOtherAgency), &v1::RequestsService::Stub::GetRequest, get, &view).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(store_.Get(id)->steps.size(), 1u) << "nothing was recorded";
+  EXPECT_EQ(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep,
+                 StepOn("no-such-request", Step::WITHDRAWN, "2026-06-12"), &view)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(RequestsServiceTest, ImpossibleStepIsFailedPrecondition) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::RequestView view;
+  grpc::Status review = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep,
+                             StepOn(id, Step::REVIEW_FILED, "2026-06-12"), &view);
+  EXPECT_EQ(review.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(review.error_message(), "a review or lawsuit is recorded only after the reply");
+
+  v1::RecordStepRequest extension = StepOn(id, Step::EXTENSION, "2026-06-12");
+  extension.mutable_step()->set_extension_working_days(20);
+  extension.mutable_step()->set_approver("办公室主任王某");
+  extension.mutable_step()->set_notice_date("2026-06-12");
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep, extension, &view).ok());
+  EXPECT_EQ(view.limit_working_days(), 40);
+  grpc::Status second = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep, extension, &view);
+  EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(second.error_message().find("extension"), std::string::npos) << second.error_message();
+  EXPECT_EQ(store_.Get(id)->steps.size(), 2u) << "the refused steps were not recorded";
+}
+
+TEST_F(RequestsServiceTest, BadStepNamesItsFields) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::RequestView view;
+  grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep,
+                             StepOn(id, Step::RECEIVED, "2026-06-16"), &view);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), (std::vector<std::string>{"step.type", "step.date"}));
+}
+
+TEST_F(RequestsServiceTest, ReplyComputesItsFeeAndRefusesPagesOfAnotherScheme) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::ReplyRequest reply;
+  reply.set_request_id(id);
+  auto* content = reply.mutable_reply();
+  content->set_outcome(v1::DISCLOSED);
+  content->set_replied_on("2026-06-12");
+  content->set_how_to_obtain("见附件");
+  content->set_remedy("如不服本答复，可自收到之日起60日内申请行政复议，或6个月内提起行政诉讼。");
+  content->set_delivered_by(v1::DELIVERY_EMAIL);
+  content->set_delivered_on("2026-06-12");
+  content->set_fee_scheme(v1::PER_REQUEST);
+  content->set_fee_pages(31);
+  v1::RequestView view;
+  grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply, reply, &view);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"reply.fee_pages"});
+
+  content->set_fee_scheme(v1::PER_PAGE);
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply, reply, &view).ok());
+  EXPECT_EQ(view.state(), "REPLIED");
+  EXPECT_EQ(view.reply().fee_fen(), 1000);
+  EXPECT_TRUE(view.standardised_reply());
+  EXPECT_EQ(view.desk_state(), v1::CLOSED);
+  EXPECT_EQ(store_.Get(id)->replied_on, Day(2026, 6, 12));
+}
+
+TEST_F(RequestsServiceTest, ListOpenRequestsPagesSoonestDueFirst) {
+  const std::string later = Register("2026-06-10").request_id();  // due 07-09
+  const std::string last = Register("2026-06-15").request_id();   // due 07-14
+  const std::string first = Register("2026-06-01").request_id();  // due 06-30
+  Register("2026-06-01", kOtherAgency);
+  v1::ListOpenRequestsRequest request;
+  request.set_page_size(2);
+  v1::ListOpenRequestsResponse page;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page).ok());
+  ASSERT_EQ(page.requests_size(), 2);
+  EXPECT_EQ(page.requests(0).request_id(), first);
+  EXPECT_EQ(page.requests(0).due(), "2026-06-30");
+  EXPECT_EQ(page.requests(0).received_on(), "2026-06-01");
+  EXPECT_EQ(page.requests(0).applicant_name(), "李四");
+  EXPECT_EQ(page.requests(0).state(), "OPEN");
+  EXPECT_EQ(page.requests(0).working_days_used(), 10);
+  EXPECT_EQ(page.requests(0).working_days_left(), 10);
+  EXPECT_EQ(page.requests(0).desk_state(), v1::ON_TRACK);
+  EXPECT_EQ(page.requests(1).request_id(), later);
+  ASSERT_FALSE(page.next_page_token().empty());
+
+  request.set_page_token(page.next_page_token());
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page).ok());
+  ASSERT_EQ(page.requests_size(), 1);
+  EXPECT_EQ(page.requests(0).request_id(), last);
+  EXPECT_EQ(page.next_page_token(), "");
+}
+
+TEST_F(RequestsServiceTest, ListOpenRequestsRefusesANegativeSizeAndForgedTokens) {
+  v1::ListOpenRequestsResponse page;
+  v1::ListOpenRequestsRequest request;
+  request.set_page_size(-1);
+  grpc::Status status =
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"page_size"});
+
+  for (const std::string& forged : {std::string("forged"), common::EncodePageToken({"2026-06-30"}),
+                                    common::EncodePageToken({"not-a-date", "request-000001"})}) {
+    request.set_page_size(2);
+    request.set_page_token(forged);
+    status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << forged;
+    EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"page_token"}) << forged;
+  }
+}
+
+TEST_F(RequestsServiceTest, ListOpenConsultationsPagesAndRefusesANegativeSize) {
+  v1::ConsultationView c1, c2;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, Question("2026-06-12"), &c2)
+          .ok());
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, Question("2026-06-08"), &c1)
+          .ok());
+  EXPECT_EQ(c1.asked_on(), "2026-06-08");
+  EXPECT_EQ(c1.answered_on(), "");
+  v1::ListOpenConsultationsRequest request;
+  request.set_page_size(-1);
+  v1::ListOpenConsultationsResponse page;
+  grpc::Status status =
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenConsultations, request, &page);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"page_size"});
+
+  request.set_page_size(1);
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenConsultations, request, &page).ok());
+  ASSERT_EQ(page.consultations_size(), 1);
+  EXPECT_EQ(page.consultations(0).consultation_id(), c1.consultation_id());
+  request.set_page_token(page.next_page_token());
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenConsultations, request, &page).ok());
+  ASSERT_EQ(page.consultations_size(), 1);
+  EXPECT_EQ(page.consultations(0).consultation_id(), c2.consultation_id());
+  EXPECT_EQ(page.next_page_token(), "");
+}
+
+TEST_F(RequestsServiceTest, ConsultationIsAnsweredOnceAndNotBeforeItWasAsked) {
+  v1::ConsultationView c;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, Question("2026-06-10"), &c)
+          .ok());
+  v1::AnswerConsultationRequest answer;
+  answer.set_consultation_id(c.consultation_id());
+  answer.set_answered_on("2026-06-09");
+  answer.set_answer("可在省政务公开平台“行政处罚”栏目查询。");
+  grpc::Status early = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::AnswerConsultation, answer, &c);
+  ASSERT_EQ(early.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(early), std::vector<std::string>{"answered_on"});
+  EXPECT_EQ(
+      Call(testing::DeskCaller(kOtherAgency), &v1::RequestsService::Stub::AnswerConsultation, answer, &c).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+
+  answer.set_answered_on("2026-06-12");
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::AnswerConsultation, answer, &c).ok());
+  EXPECT_EQ(c.answered_on(), "2026-06-12");
+  EXPECT_EQ(c.status(), "ON_TIME");
+  EXPECT_EQ(c.desk_state(), v1::CLOSED);
+  EXPECT_EQ(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::AnswerConsultation, answer, &c).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(RequestsServiceTest, ProvisionalDueDatesAreRecomputed) {
+  const std::string request_id = Register("2026-06-15").request_id();
+  v1::ConsultationView c;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, Question("2026-06-12"), &c)
+          .ok());
+  // As if both had been counted on a calendar that lacked their year.
+  store_.SetDue(request_id, Day(2026, 7, 20), true);
+  store_.UpdateConsultationDue(c.consultation_id(), Day(2026, 6, 19), true);
+  service_.RecomputeProvisional();
+  auto request = store_.Get(request_id);
+  EXPECT_EQ(request->due_on, Day(2026, 7, 14));
+  EXPECT_FALSE(request->due_provisional);
+  auto consultation = store_.GetConsultation(c.consultation_id());
+  EXPECT_EQ(consultation->due_on, Day(2026, 6, 22));  // 5 working days after Fri 06-12, past the 06-19 holiday
+  EXPECT_FALSE(consultation->due_provisional);
+  EXPECT_TRUE(store_.ProvisionalIds().empty());
+}
+
+TEST_F(RequestsServiceTest, StatisticsAreScopedByRole) {
+  Register("2026-06-01");
+  Register("2026-06-10");
+  Register("2026-06-01", kOtherAgency);
+  v1::GetStatisticsRequest request;  // year 0: the pinned day's year
+  v1::GetStatisticsResponse stats;
+
+  ASSERT_TRUE(Call(testing::ProvinceCaller(), &v1::RequestsService::Stub::GetStatistics, request, &stats).ok());
+  ASSERT_EQ(stats.agencies_size(), 2);
+  EXPECT_EQ(stats.agencies(0).agency_credit_code(), kAgency);
+  EXPECT_EQ(stats.agencies(0).city_code(), kCity);
+  EXPECT_EQ(stats.agencies(0).received(), 2);
+  EXPECT_EQ(stats.agencies(1).agency_credit_code(), kOtherAgency);
+  EXPECT_EQ(stats.SerializeAsString().find("李四"), std::string::npos) << "no applicant data in statistics";
+
+  // A city sees its own agencies, and may not ask for another city's.
+  ASSERT_TRUE(Call(testing::CityCaller(kOtherCity), &v1::RequestsService::Stub::GetStatistics, request, &stats).ok());
+  ASSERT_EQ(stats.agencies_size(), 1);
+  EXPECT_EQ(stats.agencies(0).agency_credit_code(), kOtherAgency);
+  request.set_city_code(kCity);
+  EXPECT_EQ(
+      Call(testing::CityCaller(kOtherCity), &v1::RequestsService::Stub::GetStatistics, request, &stats).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+
+  // A desk sees its own agency whatever it asks for.
+  request.set_city_code(kOtherCity);
+  request.set_agency_credit_code(kOtherAgency);
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetStatistics, request, &stats).ok());
+  ASSERT_EQ(stats.agencies_size(), 1);
+  EXPECT_EQ(stats.agencies(0).agency_credit_code(), kAgency);
+
+  // Another year has none of these; a year out of range is refused.
+  request = v1::GetStatisticsRequest();
+  request.set_year(2025);
+  ASSERT_TRUE(Call(testing::ProvinceCaller(), &v1::RequestsService::Stub::GetStatistics, request, &stats).ok());
+  EXPECT_EQ(stats.agencies_size(), 0);
+  EXPECT_DOUBLE_EQ(stats.standardised_reply_rate(), 1.0);
+  request.set_year(2018);
+  grpc::Status status = Call(testing::ProvinceCaller(), &v1::RequestsService::Stub::GetStatistics, request, &stats);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"year"});
+}
+
+}  // namespace
+}  // namespace gongkai::requests
