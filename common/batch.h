@@ -4,11 +4,13 @@
 #include <google/protobuf/repeated_ptr_field.h>
 
 #include <functional>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "common/errors.h"
+#include "common/proto_strings.h"
 #include "common/rejections.h"
 #include "common/violations.h"
 #include "gongkai/common/v1/batch.pb.h"
@@ -46,13 +48,21 @@ std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, i
 template <typename Record>
 class BatchWrite {
  public:
-  BatchWrite(std::string kind, google::protobuf::RepeatedPtrField<v1::RecordResult>* results)
-      : kind_(std::move(kind)), results_(results) {}
+  // `field` is the request's repeated field the records come in
+  // ("decisions"): the paths of the violations Add finds start with it.
+  BatchWrite(std::string kind, std::string field, google::protobuf::RepeatedPtrField<v1::RecordResult>* results)
+      : kind_(std::move(kind)), field_(std::move(field)), results_(results) {}
 
-  // `raw` must outlive this BatchWrite: it is turned into JSON only if the
-  // record ends up rejected.
+  // Adds the record at `index` with the violations its rules found, and one
+  // more for each string of `raw`, at any depth, that holds the NUL
+  // character (NulCharacterViolations): no store can keep such a record, so
+  // every service's batches reject it without rules of their own. `raw` must
+  // outlive this BatchWrite: it is turned into JSON only if the record ends
+  // up rejected.
   void Add(int index, std::string key, int64_t source_version, const google::protobuf::Message& raw, Record record,
            Violations violations) {
+    Violations nul = NulCharacterViolations(raw, At(field_, index));
+    violations.insert(violations.end(), std::make_move_iterator(nul.begin()), std::make_move_iterator(nul.end()));
     auto* result = results_->Add();
     result->set_index(index);
     result->set_key(key);
@@ -150,6 +160,7 @@ class BatchWrite {
     Violations violations;
   };
   std::string kind_;
+  std::string field_;
   google::protobuf::RepeatedPtrField<v1::RecordResult>* results_;
   std::vector<Entry> entries_;
 };

@@ -124,4 +124,12 @@ std::string ReadSecretFile(const std::string& path) {
   return s;
 }
 
+void CheckSecret(const std::string& secret, const std::string& name) {
+  if (secret.size() < kMinSecretBytes) {
+    throw std::invalid_argument(name + ": the secret must be at least " + std::to_string(kMinSecretBytes) +
+                                " bytes, this one has " + std::to_string(secret.size()) +
+                                " (make one with: openssl rand -hex 32)");
+  }
+}
+
 }  // namespace gongkai::common

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -65,5 +66,16 @@ std::string RoleName(Role role);
 
 // Reads a secret from a file (trailing newline dropped); throws naming the file.
 std::string ReadSecretFile(const std::string& path);
+
+// The fewest bytes a secret of the platform may have: as many as the
+// HMAC-SHA256 it keys puts out (scripts/up makes 64 hex characters). A
+// shorter one, an empty file above all, would let whoever guesses it compute
+// badge codes or sign identities.
+inline constexpr std::size_t kMinSecretBytes = 32;
+
+// Refuses a secret under kMinSecretBytes: throws std::invalid_argument naming
+// `name` (the setting of its file) and its length, never its content. A
+// process checks each secret at start and exits with status 2 when refused.
+void CheckSecret(const std::string& secret, const std::string& name);
 
 }  // namespace gongkai::common

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "common/errors.h"
 
 namespace gongkai::common {
@@ -37,6 +39,28 @@ TEST(IdentitySigner, ExpiredIdentityIsRejected) {
   IdentitySigner signer("0123456789abcdef0123456789abcdef");
   auto s = signer.Sign({v1::ROLE_CITY, "140100", "", "t"}, system_clock::now() - std::chrono::seconds(5));
   EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now()));
+}
+
+TEST(CheckSecret, ASecretUnder32BytesIsRefusedNamingTheSettingNotTheSecret) {
+  for (const std::string secret : {"", "short", "0123456789abcdef0123456789abcde"}) {
+    try {
+      CheckSecret(secret, "GONGKAI_OFFICER_CODE_SECRET_FILE");
+      FAIL() << "a secret of " << secret.size() << " bytes accepted";
+    } catch (const std::invalid_argument& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("GONGKAI_OFFICER_CODE_SECRET_FILE"), std::string::npos) << message;
+      EXPECT_NE(message.find("at least 32 bytes"), std::string::npos) << message;
+      EXPECT_NE(message.find("has " + std::to_string(secret.size())), std::string::npos) << message;
+      if (!secret.empty()) {
+        EXPECT_EQ(message.find(secret), std::string::npos) << "the secret is never written out";
+      }
+    }
+  }
+}
+
+TEST(CheckSecret, ASecretOf32BytesOrMoreIsAccepted) {
+  EXPECT_NO_THROW(CheckSecret("0123456789abcdef0123456789abcdef", "GONGKAI_IDENTITY_SECRET_FILE"));
+  EXPECT_NO_THROW(CheckSecret(std::string(64, 'f'), "GONGKAI_IDENTITY_SECRET_FILE"));
 }
 
 TEST(RequireRole, AnonymousIsUnauthenticatedAndWrongRoleDenied) {

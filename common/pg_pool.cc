@@ -77,6 +77,18 @@ void PgPool::Give(std::unique_ptr<pqxx::connection> conn) {
   available_.notify_one();
 }
 
+void PgPool::DropBroken() {
+  std::vector<std::unique_ptr<pqxx::connection>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    --leased_;
+    dropped.swap(idle_);
+  }
+  available_.notify_all();
+  Log(LogLevel::kWarning, "database_connections_dropped", {{"idle", dropped.size()}});
+  // Closed here, outside the lock.
+}
+
 bool PgPool::Ping() {
   try {
     Run([](pqxx::connection& conn) {

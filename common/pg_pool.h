@@ -28,7 +28,10 @@ struct Statement {
 // A bounded pool of PostgreSQL connections that outlives database restarts:
 // connections are opened lazily, a broken one is dropped, and a call that
 // finds its connection broken is retried once on a fresh one, so after the
-// database comes back the next call succeeds without a process restart.
+// database comes back the next call succeeds without a process restart. A
+// connection found broken means the server went away, and the idle ones
+// were opened before that too: they are all dropped with it, so the retry
+// and every later call run on fresh connections.
 //
 // Every connection works in the pool's `schema` (its search_path is the
 // schema, then public): statements shared by all services, such as the
@@ -58,6 +61,8 @@ class PgPool {
  private:
   std::unique_ptr<pqxx::connection> Take();
   void Give(std::unique_ptr<pqxx::connection> conn);
+  // Drops the broken connection of a call (Give(nullptr)) and every idle one.
+  void DropBroken();
   std::unique_ptr<pqxx::connection> Open();
 
   const std::string url_;
@@ -87,8 +92,12 @@ auto PgPool::Run(Work&& work) -> decltype(work(std::declval<pqxx::connection&>()
         return result;
       }
     } catch (const pqxx::broken_connection&) {
-      Give(nullptr);
+      DropBroken();
       if (attempt > 0) throw;
+    } catch (const pqxx::in_doubt_error&) {
+      // Lost during a commit: whether it happened is unknown, so no retry.
+      DropBroken();
+      throw;
     } catch (...) {
       // The connection may be mid-transaction or broken in a way libpq has
       // not noticed; a fresh one is cheaper than doubt.

@@ -12,10 +12,10 @@ const Statement kClear{"rejections_clear",
 
 const Statement kInsert{"rejections_insert",
                         "INSERT INTO rejections (city_code, kind, record_key, source_version, raw, violations) "
-                        "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)"};
+                        "VALUES ($1, $2, $3, $4, $5, $6)"};
 
 const Statement kList{"rejections_list",
-                      "SELECT id, kind, record_key, source_version, raw::text, violations::text, "
+                      "SELECT id, kind, record_key, source_version, raw, violations, "
                       "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM rejections "
                       "WHERE city_code = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3"};
 
@@ -30,8 +30,12 @@ RejectionLog::RejectionLog(PgPool& pool) {
 void RejectionLog::Record(pqxx::work& tx, const std::string& city_code,
                           const std::vector<Rejection>& rejections) const {
   for (const auto& r : rejections) {
-    if (!r.key.empty()) Clear(tx, city_code, r.kind, {r.key});
-    tx.exec_prepared(kInsert.name, city_code, r.kind, r.key, r.source_version, r.raw_json,
+    // PostgreSQL text holds no NUL: a key holding one (its record is
+    // rejected for it) is kept with each written as \u0000; the raw JSON
+    // keeps the exact value.
+    const std::string key = EscapeNul(r.key);
+    if (!key.empty()) Clear(tx, city_code, r.kind, {key});
+    tx.exec_prepared(kInsert.name, city_code, r.kind, key, r.source_version, EscapeNul(r.raw_json),
                      ViolationsToJson(r.violations));
   }
 }
@@ -39,6 +43,7 @@ void RejectionLog::Record(pqxx::work& tx, const std::string& city_code,
 void RejectionLog::Clear(pqxx::work& tx, const std::string& city_code, const std::string& kind,
                          const std::vector<std::string>& keys) const {
   if (keys.empty()) return;
+  // ArrayLiteral writes a NUL as EscapeNul does, as Record keeps keys.
   tx.exec_prepared(kClear.name, city_code, kind, ArrayLiteral(keys));
 }
 
@@ -62,7 +67,9 @@ std::vector<Rejection> RejectionLog::List(pqxx::transaction_base& tx, const std:
 std::string ViolationsToJson(const Violations& violations) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& v : violations) out.push_back({{"field", v.field}, {"description", v.description}});
-  return out.dump();
+  // Control characters (U+0000 too) are escaped; bytes that are not UTF-8
+  // become U+FFFD rather than failing the write.
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Violations ViolationsFromJson(const std::string& text) {

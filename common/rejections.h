@@ -31,7 +31,10 @@ class RejectionLog {
   // Prepares its statements on the pool.
   explicit RejectionLog(PgPool& pool);
 
-  // Records each rejection, replacing any earlier one of the same key.
+  // Records each rejection, replacing any earlier one of the same key. The
+  // raw JSON and the violations are kept as text, so any string a city sent
+  // is kept (NUL as JSON's \u0000); a key holding NUL is kept as EscapeNul
+  // (common/sql.h) writes it.
   void Record(pqxx::work& tx, const std::string& city_code, const std::vector<Rejection>& rejections) const;
   // Clears the rejections of the given keys of one kind (their records were
   // accepted).

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -10,16 +12,27 @@
 namespace gongkai::common {
 namespace {
 
-// A schema with only the shared migrations, as a new service starts.
-const MigrationSet& SharedOnly() {
-  static const MigrationSet kSet = [] {
-    MigrationSet set{"kit_test", {}};
-    std::ifstream in(GONGKAI_SHARED_MIGRATION);
+// The shared migrations (common/migrations) numbered up to `last`, in a
+// schema of their own, as a new service starts.
+MigrationSet SharedUpTo(int last) {
+  MigrationSet set{"kit_test", {}};
+  for (const auto& entry : std::filesystem::directory_iterator(GONGKAI_SHARED_MIGRATIONS_DIR)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".sql") continue;
+    const int version = std::stoi(name);
+    if (version > last) continue;
+    std::ifstream in(entry.path());
     std::stringstream sql;
     sql << in.rdbuf();
-    set.migrations.push_back({1001, "1001_rejections.sql", sql.str()});
-    return set;
-  }();
+    set.migrations.push_back({version, name, sql.str()});
+  }
+  std::sort(set.migrations.begin(), set.migrations.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  return set;
+}
+
+const MigrationSet& SharedOnly() {
+  static const MigrationSet kSet = SharedUpTo(9999);
   return kSet;
 }
 
@@ -71,6 +84,50 @@ TEST_F(RejectionLogTest, AResendReplacesAndAnAcceptedVersionClears) {
     tx.commit();
   });
   EXPECT_TRUE(List().empty());
+}
+
+TEST_F(RejectionLogTest, KeepsARecordWhoseStringsHoldNul) {
+  const std::string nul(1, '\0');
+  // As RecordJson writes a record with U+0000: JSON's escape, which jsonb
+  // refuses. The violation quotes the value, NUL and all, and so does the key.
+  const std::string raw = R"({"source_id":"D\u00001","facts":"a\u0000b"})";
+  const std::string key = "140100/D" + nul + "1";
+  const Violations violations = {{"decisions[1].facts", "must not contain U+0000: a" + nul + "b"},
+                                 {"decisions[1].source_id", "must not contain the NUL character (U+0000)"}};
+  Record({{"decision", key, 1, raw, violations, "", 0}});
+  // A resend replaces it.
+  Record({{"decision", key, 2, raw, violations, "", 0}});
+  // Raw JSON holding the byte itself is kept with JSON's escape of it.
+  Record({{"decision", "140100/D2", 1, R"({"facts":"c)" + nul + R"(d"})", {{"decisions[0].facts", "x"}}, "", 0}});
+  auto rows = List();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].raw_json, R"({"facts":"c\u0000d"})");
+  EXPECT_EQ(rows[1].raw_json, raw);
+  EXPECT_EQ(rows[1].violations, violations);
+  EXPECT_EQ(rows[1].source_version, 2);
+  EXPECT_EQ(rows[1].key, "140100/D\\u00001") << "the key's NUL is kept as the text \\u0000";
+}
+
+TEST(RejectionsMigration, RejectionsKeptAsJsonbBeforeKeepTheirContentAsText) {
+  testing::TestDatabase db;
+  ApplyMigrations(db.url(), SharedUpTo(1001));
+  {
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    tx.exec(
+        "INSERT INTO kit_test.rejections (city_code, kind, record_key, source_version, raw, violations) VALUES "
+        "('140100', 'agency', 'k', 1, '{\"name\":\"张三\"}', '[{\"field\":\"name\",\"description\":\"bad\"}]')");
+    tx.commit();
+  }
+  auto pool = db.MigratedPool(SharedOnly());
+  RejectionLog log(*pool);
+  auto rows = pool->Run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return log.List(tx, "140100", 0, 10);
+  });
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].raw_json, R"({"name": "张三"})");
+  EXPECT_EQ(rows[0].violations, (Violations{{"name", "bad"}}));
 }
 
 }  // namespace

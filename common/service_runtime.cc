@@ -40,10 +40,11 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
   }
   server_.OnReload([this] { (void)deadlines_->Reload(); });
   try {
-    signer_ = std::make_unique<IdentitySigner>(ReadSecretFile(settings.identity_secret_file));
+    std::string secret = ReadSecretFile(settings.identity_secret_file);
+    CheckSecret(secret, "GONGKAI_IDENTITY_SECRET_FILE");
+    signer_ = std::make_unique<IdentitySigner>(std::move(secret));
   } catch (const std::exception& e) {
-    Log(LogLevel::kError, "identity_secret_unreadable",
-        {{"file", settings.identity_secret_file}, {"reason", e.what()}});
+    Log(LogLevel::kError, "identity_secret_unusable", {{"file", settings.identity_secret_file}, {"reason", e.what()}});
     std::exit(2);
   }
   if (settings.migrate) {

@@ -36,8 +36,9 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 // thing in main, after the config.
 class ServiceRuntime {
  public:
-  // Exits the process with a message when the secret cannot be read or the
-  // migrations cannot be applied within the wait.
+  // Exits the process with a message when the identity secret cannot be
+  // read or is too short (status 2, CheckSecret) or the migrations cannot be
+  // applied within the wait.
   ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations);
 
   Server& server() { return server_; }

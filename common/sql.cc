@@ -18,12 +18,29 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
     if (i > 0) out += ',';
     out += '"';
     for (char c : items[i]) {
+      if (c == '\0') {
+        out += "\\\\u0000";  // EscapeNul's text, its backslash escaped
+        continue;
+      }
       if (c == '"' || c == '\\') out += '\\';
       out += c;
     }
     out += '"';
   }
   return out + "}";
+}
+
+std::string EscapeNul(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\0') {
+      out += "\\u0000";
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::string ReadBytes(const pqxx::field& field) { return pqxx::binarystring(field).str(); }

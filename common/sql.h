@@ -17,8 +17,15 @@ namespace gongkai::common {
 // bytes as binary parameters (pqxx::binarystring), never hex or inlined.
 
 // A PostgreSQL text[] literal of the items, quoted and escaped: the one
-// encoder of array parameters.
+// encoder of array parameters. An item holding NUL, which text cannot hold,
+// goes as EscapeNul writes it, so the statement still runs (such an item is
+// never stored: BatchWrite rejects records holding NUL).
 std::string ArrayLiteral(const std::vector<std::string>& items);
+
+// `text` with each NUL character (U+0000), which PostgreSQL text cannot hold,
+// written as the six characters \u0000 (JSON's escape of it, so JSON stays
+// JSON); any other text is unchanged.
+std::string EscapeNul(std::string_view text);
 
 // Date columns are read as their ISO text (`col::text`) and come back as
 // dates; a NULL or empty one is nullopt. Dates go in as ISO text parameters

@@ -2,6 +2,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "gateway/parse_check.h"
 #include "gateway/principals.h"
 #include "gateway/proxy.h"
 #include "gateway/routes.h"
@@ -9,6 +10,7 @@
 int main(int argc, char** argv) {
   using namespace gongkai;
   common::SetLogComponent("gateway");
+  gateway::RouteProtobufLogs();
   common::Config config(argc, argv);
   auto server_options = common::ReadServerOptions(config, "127.0.0.1:7100", "127.0.0.1:9100");
   std::string principals_file =
@@ -28,7 +30,9 @@ int main(int argc, char** argv) {
   try {
     auto principals = gateway::Principals::Load(principals_file);
     auto routes = gateway::Routes::Parse(upstreams);
-    common::IdentitySigner signer(common::ReadSecretFile(secret_file));
+    const std::string secret = common::ReadSecretFile(secret_file);
+    common::CheckSecret(secret, "GONGKAI_IDENTITY_SECRET_FILE");
+    common::IdentitySigner signer(secret);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window);
     gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, proxy_options);

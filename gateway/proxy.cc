@@ -7,6 +7,7 @@
 
 #include "common/encoding.h"
 #include "common/log.h"
+#include "gateway/parse_check.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -53,6 +54,14 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
 // holds, one for the reads and one for the writes this call may still start,
 // so the upstream stream is never finished under an operation it is about to
 // be given. The call deletes itself once both sides are done.
+//
+// Every request message is parsed against the method's input type before it
+// goes upstream (parse_check.h). A unary request that does not parse is
+// INVALID_ARGUMENT and never leaves. A streamed message that does not parse
+// ends the stream there: nothing more is forwarded or read, the upstream is
+// half-closed so it answers for the messages before, and the caller gets
+// INVALID_ARGUMENT naming the message with that answer in the status details
+// (or the upstream's own error, which concerns an earlier message).
 class ProxiedCall final : public grpc::ServerGenericBidiReactor {
  public:
   ProxiedCall(Proxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx), upstream_(this) {
@@ -60,16 +69,26 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnReadDone(bool ok) override {
+    // Parsed before the lock, which this call's upstream callbacks wait on:
+    // until it is forwarded, the buffer belongs to this read alone.
+    std::string why;
+    const bool parses = ok && ParsesAs(*input_, request_, &why);
     std::lock_guard lock(mutex_);
     if (unary_) {
       if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
+      if (!parses) {
+        LogUnparsable(0, why);
+        return FinishLocked(UnparsableRequestStatus(*input_, why));
+      }
       upstream_done_ = false;
       stub_->UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
                        [this](grpc::Status status) { UnaryDone(std::move(status)); });
       return;
     }
     if (!write_hold_) return;  // the upstream stream takes no more writes
+    if (ok && !parses) return RefuseMessageLocked(std::move(why));
     if (ok) {
+      ++messages_forwarded_;
       writing_up_ = true;
       upstream_.StartWrite(&request_);
     } else {
@@ -124,7 +143,11 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     caller_ = auth.identity;
     call_ = {"unary", ctx_->method(), CallerLabel(caller_)};
     auto method = LookUpMethod(ctx_->method());
-    if (method) call_.type = method->grpc_type;
+    if (method) {
+      call_.type = method->grpc_type;
+      input_ = method->input;
+      output_ = method->output;
+    }
     // Only known methods are metered by name, so a scan of made-up paths
     // cannot grow the label set.
     if (!method) call_.full_method = "/unknown/unknown";
@@ -165,6 +188,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     request_id_ = request_id;
 
     unary_ = method->grpc_type == "unary";
+    client_streaming_ = method->grpc_type == "client_stream" || method->grpc_type == "bidi_stream";
+    server_streaming_ = method->grpc_type == "server_stream" || method->grpc_type == "bidi_stream";
     if (!unary_) {
       upstream_done_ = false;
       stub_->PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(), &upstream_);
@@ -215,6 +240,13 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       if (!writing_up_) ReleaseWriteHold();
       return;
     }
+    if (unparsable_ && !server_streaming_) {
+      // The one answer of a client stream that was cut short: it goes into
+      // the status details, not to the caller as a success.
+      answer_.Swap(&response_);
+      upstream_.StartRead(&response_);
+      return;
+    }
     writing_down_ = true;
     StartWrite(&response_);
   }
@@ -224,14 +256,48 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     {
       std::lock_guard lock(mutex_);
       upstream_done_ = true;
+      const grpc::Status answered = unparsable_ ? RefusedStreamStatus(status) : status;
       if (writing_down_) {
-        final_status_ = status;  // finished once the write in flight completes
+        final_status_ = answered;  // finished once the write in flight completes
       } else {
-        FinishLocked(status);
+        FinishLocked(answered);
       }
       last = server_done_;
     }
     if (last) delete this;
+  }
+
+  // A streamed message that does not parse: nothing more goes upstream. A
+  // client stream is half-closed so that the upstream answers for the
+  // messages before; the single request of a server stream means nothing was
+  // asked, so the upstream call is cancelled.
+  void RefuseMessageLocked(std::string why) {
+    unparsable_ = messages_forwarded_;
+    unparsable_why_ = std::move(why);
+    LogUnparsable(*unparsable_, unparsable_why_);
+    if (client_streaming_) {
+      upstream_.StartWritesDone();
+    } else {
+      client_context_.TryCancel();
+    }
+    ReleaseWriteHold();
+  }
+
+  // What the caller of a stream cut short at an unparsable message gets,
+  // given how the upstream ended.
+  grpc::Status RefusedStreamStatus(const grpc::Status& upstream) const {
+    if (!client_streaming_) return UnparsableRequestStatus(*input_, unparsable_why_);
+    // An upstream error concerns a message before the unparsable one, and
+    // says which and what was stored before it.
+    if (!upstream.ok()) return upstream;
+    return UnparsableStreamMessageStatus(*unparsable_, *input_, unparsable_why_, *output_,
+                                         server_streaming_ ? nullptr : &answer_);
+  }
+
+  void LogUnparsable(int64_t index, const std::string& why) {
+    common::RequestScope scope(request_id_);
+    Log(common::LogLevel::kWarning, "unparsable_message",
+        {{"method", call_.full_method}, {"message", index}, {"type", input_->full_name()}, {"why", why}});
   }
 
   void ReleaseReadHold() {
@@ -270,6 +336,10 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   Upstream upstream_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
+  grpc::ByteBuffer answer_;  // a client stream's answer, held when the stream was cut short
+  // The method's message types: set in Start, before the first read.
+  const google::protobuf::Descriptor* input_ = nullptr;
+  const google::protobuf::Descriptor* output_ = nullptr;
   common::CallerIdentity caller_;
   common::GrpcServerMetrics::Call call_;
   std::string request_id_;
@@ -277,6 +347,11 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
   std::mutex mutex_;
   bool unary_ = false;                        // guarded by mutex_ (set once in Start)
+  bool client_streaming_ = false;             // guarded by mutex_ (set once in Start)
+  bool server_streaming_ = false;             // guarded by mutex_ (set once in Start)
+  int64_t messages_forwarded_ = 0;            // request messages sent upstream; guarded by mutex_
+  std::optional<int64_t> unparsable_;         // index of the message that did not parse; guarded by mutex_
+  std::string unparsable_why_;                // what protobuf said of it, if anything; guarded by mutex_
   bool upstream_done_ = true;                 // until an upstream call starts; guarded by mutex_
   bool server_done_ = false;                  // guarded by mutex_
   bool read_hold_ = false;                    // guarded by mutex_

@@ -23,7 +23,8 @@ struct ProxyOptions {
 // The gateway's one handler: every call, whatever its method, is
 // authenticated, checked against the method's access option, given a signed
 // identity and a deadline, metered with the caller, and forwarded to its
-// package's upstream as raw bytes (any streaming shape).
+// package's upstream as raw bytes (any streaming shape), each request message
+// once it is known to parse as the method's input type (parse_check.h).
 class Proxy final : public grpc::CallbackGenericService {
  public:
   Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,

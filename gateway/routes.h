@@ -22,6 +22,9 @@ struct MethodInfo {
   std::string grpc_type;  // unary | client_stream | server_stream | bidi_stream
   std::vector<common::Role> allowed;
   bool rate_limited = false;
+  // The request and response message types, from the generated pool.
+  const google::protobuf::Descriptor* input = nullptr;
+  const google::protobuf::Descriptor* output = nullptr;
 };
 
 // The services behind the gateway: those of every service in

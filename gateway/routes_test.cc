@@ -20,6 +20,16 @@ TEST(AccessPolicy, ReadFromTheMethodOption) {
   EXPECT_TRUE(Admits(*list, common::v1::ROLE_CITY));
 }
 
+TEST(AccessPolicy, TheMessageTypesComeWithTheMethod) {
+  auto sync = LookUpMethod("/gongkai.penalties.v1.PenaltiesService/SyncDecisions");
+  ASSERT_TRUE(sync);
+  EXPECT_EQ(sync->grpc_type, "client_stream");
+  ASSERT_NE(sync->input, nullptr);
+  ASSERT_NE(sync->output, nullptr);
+  EXPECT_EQ(sync->input->full_name(), "gongkai.penalties.v1.UpsertDecisionsRequest");
+  EXPECT_EQ(sync->output->full_name(), "gongkai.penalties.v1.SyncSummary");
+}
+
 TEST(AccessPolicy, UnknownMethodIsNotFound) {
   EXPECT_FALSE(LookUpMethod("/gongkai.registry.v1.RegistryService/DropEverything"));
   EXPECT_FALSE(LookUpMethod("/nothing"));

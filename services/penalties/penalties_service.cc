@@ -6,6 +6,7 @@
 #include "common/errors.h"
 #include "common/fields.h"
 #include "common/violations.h"
+#include "google/rpc/status.pb.h"
 #include "services/penalties/penalties_mapping.h"
 #include "services/penalties/penalty.h"
 #include "services/penalties/penalty_rows.h"
@@ -25,6 +26,50 @@ std::vector<BenchmarkTier> BenchmarkTiers(const std::vector<registry::TierRange>
   return tiers;
 }
 
+// A sync summary lists the results of its first rejected records while they
+// fit in this many bytes, so that it stays small whatever the stream carried,
+// small enough for an error's status details (gRPC clients take 8 KiB of
+// trailers, and the gateway 4 KiB of details); the rest are counted.
+constexpr std::size_t kSummaryResultsBytes = 3072;
+
+// Adds one processed batch's results to the summary.
+void Summarise(google::protobuf::RepeatedPtrField<common::v1::RecordResult>& results, v1::SyncSummary& summary,
+               std::size_t& listed_bytes) {
+  summary.set_received(summary.received() + results.size());
+  for (auto& r : results) {
+    switch (r.outcome()) {
+      case common::v1::RecordResult::ACCEPTED: summary.set_accepted(summary.accepted() + 1); break;
+      case common::v1::RecordResult::UNCHANGED: summary.set_unchanged(summary.unchanged() + 1); break;
+      default: {
+        summary.set_rejected(summary.rejected() + 1);
+        // Stream order: once one is left out, so are all after it.
+        const std::size_t size = r.ByteSizeLong();
+        if (summary.unlisted_rejections() == 0 && listed_bytes + size <= kSummaryResultsBytes) {
+          listed_bytes += size;
+          *summary.add_results() = std::move(r);
+        } else {
+          summary.set_unlisted_rejections(summary.unlisted_rejections() + 1);
+        }
+      }
+    }
+  }
+}
+
+// The status of a sync that failed at message `index` (from 0): the
+// failure's code, its message naming the message, and its details with the
+// summary of the messages before it added.
+grpc::Status FailedAtMessage(const grpc::Status& failure, int64_t index, const v1::SyncSummary& summary) {
+  google::rpc::Status status;
+  if (!failure.error_details().empty() && !status.ParseFromString(failure.error_details())) status.Clear();
+  const std::string message = "message " + std::to_string(index) +
+                              " (from 0) of the stream failed: " + failure.error_message() +
+                              "; the messages before it were processed: see the summary in the details";
+  status.set_code(failure.error_code());
+  status.set_message(message);
+  status.add_details()->PackFrom(summary);
+  return {failure.error_code(), message, status.SerializeAsString()};
+}
+
 }  // namespace
 
 PenaltiesService::PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry,
@@ -37,7 +82,7 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
                                       google::protobuf::RepeatedPtrField<common::v1::RecordResult>* results) {
   common::CheckBatchSize(decisions.size(), max_batch_, "decisions");
   const common::Date today = context_.clock.Today();
-  common::BatchWrite<PenaltyDecision> batch(RejectionKind(PenaltyKind::kDecision), results);
+  common::BatchWrite<PenaltyDecision> batch(RejectionKind(PenaltyKind::kDecision), "decisions", results);
   for (int i = 0; i < decisions.size(); ++i) {
     const auto& proto = decisions[i];
     const int index = first_index + i;
@@ -90,21 +135,20 @@ grpc::Status PenaltiesService::UpsertDecisions(grpc::ServerContext* context, con
 grpc::Status PenaltiesService::SyncDecisions(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::UpsertDecisionsRequest>* reader,
                                              v1::SyncSummary* response) {
+  // Each message is a batch as UpsertDecisions takes it. A batch that fails
+  // as a whole (another city's agency, the database) ends the stream with its
+  // error, which names the message and carries the summary of those before.
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     v1::UpsertDecisionsRequest batch;
-    int64_t offset = 0;
-    while (reader->Read(&batch)) {
-      google::protobuf::RepeatedPtrField<common::v1::RecordResult> results;
-      WriteDecisions(caller, batch.decisions(), static_cast<int>(offset), &results);
-      for (auto& r : results) {
-        switch (r.outcome()) {
-          case common::v1::RecordResult::ACCEPTED: response->set_accepted(response->accepted() + 1); break;
-          case common::v1::RecordResult::UNCHANGED: response->set_unchanged(response->unchanged() + 1); break;
-          default: response->set_rejected(response->rejected() + 1); *response->add_results() = std::move(r);
-        }
+    std::size_t listed_bytes = 0;
+    for (int64_t message = 0; reader->Read(&batch); ++message) {
+      try {
+        google::protobuf::RepeatedPtrField<common::v1::RecordResult> results;
+        WriteDecisions(caller, batch.decisions(), static_cast<int>(response->received()), &results);
+        Summarise(results, *response, listed_bytes);
+      } catch (...) {
+        return FailedAtMessage(common::StatusFromCurrentException(), message, *response);
       }
-      offset += batch.decisions_size();
-      response->set_received(offset);
     }
     return grpc::Status::OK;
   });
@@ -115,7 +159,8 @@ grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, cons
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->measures_size(), max_batch_, "measures");
     const common::Date today = context_.clock.Today();
-    common::BatchWrite<CoerciveMeasure> batch(RejectionKind(PenaltyKind::kMeasure), response->mutable_results());
+    common::BatchWrite<CoerciveMeasure> batch(RejectionKind(PenaltyKind::kMeasure), "measures",
+                                              response->mutable_results());
     for (int i = 0; i < request->measures_size(); ++i) {
       const auto& proto = request->measures(i);
       const std::string path = common::At("measures", i);
@@ -154,7 +199,7 @@ grpc::Status PenaltiesService::WithdrawDecision(grpc::ServerContext* context,
                                ScrubFreeText(request->explanation()), *event_date, today);
     if (!row) throw not_found();
     ToPublished(*row, response);
-    if (!before->withdrawn_on) {
+    if (!before->withdrawn_on && !before->public_record.empty()) {
       metrics_.Disclosed("penalty_withdrawal", caller.city_code, response->withdrawal_timeliness());
     }
     return grpc::Status::OK;

@@ -105,6 +105,7 @@ class FakeStore final : public PenaltyStore {
 
   std::vector<RecordRow> ListPublished(const PublishedFilter& f, common::Date today) override {
     std::lock_guard lock(mutex_);
+    list_limits.push_back(f.limit);
     std::vector<RecordRow> out;
     for (const auto& [key, row] : rows) {
       if (row.kind != f.kind || row.withdrawn_on ||
@@ -126,13 +127,26 @@ class FakeStore final : public PenaltyStore {
     return out;
   }
 
-  std::vector<ChangeRow> Changes(int64_t, int) override { return {}; }
+  std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) override {
+    std::lock_guard lock(mutex_);
+    changes_asked.push_back({after_seq, limit, today});
+    return changes;
+  }
 
   std::vector<common::Rejection> ListRejections(const std::string&, int64_t, int) override { return {}; }
 
   std::vector<PublicationCount> PublicationCounts() override { return {}; }
 
+  // What Changes answers, set by a test.
+  std::vector<ChangeRow> changes;
   // Read by the tests once a call has returned.
+  struct ChangesAsked {
+    int64_t after_seq;
+    int limit;
+    common::Date today;
+  };
+  std::vector<ChangesAsked> changes_asked;
+  std::vector<int> list_limits;  // ListPublished's limits
   std::map<std::tuple<PenaltyKind, std::string, std::string>, RecordRow> rows;
   std::vector<RecordToStore> written;
   std::vector<common::Rejection> rejections;
@@ -484,6 +498,103 @@ TEST_F(PenaltiesServiceTest, ARegistryThatIsDownMakesABatchUnavailable) {
   v1::UpsertResponse response;
   EXPECT_EQ(Upsert({CompanyDecision("D-21")}, &response).error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_TRUE(store_.written.empty());
+}
+
+// A feed entry whose content is no longer public goes out as the record's key
+// alone, flagged; one whose content is public goes out whole. The store is
+// asked with the pinned today, which decides what retention hides.
+TEST_F(PenaltiesServiceTest, ListChangesServesAnEntryWhoseContentWasRemovedAsItsKeyOnly) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-22")}, &stored).ok());
+  RecordRow current = store_.rows.begin()->second;
+  current.record.clear();
+  RecordRow key;
+  key.kind = PenaltyKind::kDecision;
+  key.agency_credit_code = kAgency;
+  key.source_id = "D-21";
+  key.city_code = "140100";
+  key.domain = "market_regulation";
+  store_.changes = {{7, ChangeType::kPublished, true, key}, {9, ChangeType::kPublished, false, current}};
+
+  v1::ListChangesRequest request;
+  request.set_after_seq(3);
+  v1::ListChangesResponse response;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListChanges, request, &response, std::nullopt).ok());
+  ASSERT_EQ(store_.changes_asked.size(), 1u);
+  EXPECT_EQ(store_.changes_asked[0].after_seq, 3);
+  EXPECT_EQ(common::FormatIsoDate(store_.changes_asked[0].today), "2026-06-15");
+  ASSERT_EQ(response.changes_size(), 2);
+  EXPECT_EQ(response.last_seq(), 9);
+
+  const v1::Change& removed = response.changes(0);
+  EXPECT_EQ(removed.seq(), 7);
+  EXPECT_EQ(removed.type(), v1::Change::PUBLISHED);
+  EXPECT_TRUE(removed.content_removed());
+  v1::PublishedRecord expected_key;
+  expected_key.set_kind(v1::GetRecordRequest::DECISION);
+  expected_key.set_agency_credit_code(kAgency);
+  expected_key.set_source_id("D-21");
+  expected_key.set_city_code("140100");
+  expected_key.set_domain("market_regulation");
+  EXPECT_EQ(removed.record().SerializeAsString(), expected_key.SerializeAsString())
+      << "nothing but the key: " << removed.record().DebugString();
+
+  const v1::Change& shown = response.changes(1);
+  EXPECT_FALSE(shown.content_removed());
+  EXPECT_EQ(shown.record().source_id(), "D-22");
+  EXPECT_EQ(shown.record().decision().facts(), "当事人销售超过保质期的食品，货值金额3200元。");
+  EXPECT_EQ(shown.record().published_on(), "2026-06-15");
+}
+
+// A page of public answers holds at most 50 records whatever is asked
+// (penalty_public.h: 50 of the largest records stay under 4 MB); 0 asks for
+// 50.
+TEST_F(PenaltiesServiceTest, PublicPagesHoldAtMostFiftyRecords) {
+  for (int asked : {0, 50, 1000}) {
+    v1::ListChangesRequest request;
+    request.set_limit(asked);
+    v1::ListChangesResponse response;
+    ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListChanges, request, &response, std::nullopt).ok());
+    ASSERT_FALSE(store_.changes_asked.empty());
+    EXPECT_EQ(store_.changes_asked.back().limit, 50) << "limit " << asked;
+  }
+  v1::ListChangesRequest small;
+  small.set_limit(7);
+  v1::ListChangesResponse response;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListChanges, small, &response, std::nullopt).ok());
+  EXPECT_EQ(store_.changes_asked.back().limit, 7);
+
+  for (int asked : {0, 500}) {
+    v1::ListPublishedRequest request;
+    request.set_page_size(asked);
+    v1::ListPublishedResponse page;
+    ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListPublished, request, &page, std::nullopt).ok());
+    ASSERT_FALSE(store_.list_limits.empty());
+    EXPECT_EQ(store_.list_limits.back(), 51) << "page_size " << asked << ": a page and one more to tell the last";
+  }
+}
+
+// A decision over the bound of a repeated field is rejected at that field,
+// once, however long the list: the answer stays small too.
+TEST_F(PenaltiesServiceTest, ALegalBasisOverTwentyProvisionsIsRejectedOnceAtTheList) {
+  v1::PenaltyDecision bounded = CompanyDecision("D-23");
+  for (int i = 1; i < 20; ++i) *bounded.add_violated() = bounded.violated(0);
+  v1::PenaltyDecision over = CompanyDecision("D-24");
+  for (int i = 1; i < 21; ++i) *over.add_applied() = over.applied(0);
+  v1::PenaltyDecision hostile = CompanyDecision("D-25");
+  for (int i = 1; i < 20'000; ++i) *hostile.add_violated() = hostile.violated(0);
+  v1::UpsertResponse response;
+  ASSERT_TRUE(Upsert({bounded, over, hostile}, &response).ok());
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), std::vector<std::string>{"decisions[1].applied"});
+  EXPECT_EQ(response.results(1).violations(0).description(), "at most 20 legal provisions (got 21)");
+  EXPECT_EQ(response.results(2).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(2)), std::vector<std::string>{"decisions[2].violated"});
+  EXPECT_EQ(response.results(2).violations(0).description(), "at most 20 legal provisions (got 20000)");
+  ASSERT_EQ(store_.written.size(), 1u);
+  EXPECT_EQ(store_.written[0].source_id, "D-23");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "common/domains.h"
 #include "common/identifiers.h"
 #include "common/text.h"
+#include "services/penalties/penalty_public.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -21,7 +22,6 @@ constexpr int64_t kMajorFineFen = 50'000'000;          // 500 000 yuan
 constexpr int32_t kMajorSuspensionDays = 90;           // 3 months
 constexpr int64_t kMaxAmountFen = 10'000'000'000'000;  // 10^13 fen: beyond any real penalty, far below overflow
 constexpr int32_t kMaxSuspensionDays = 3650;
-constexpr std::size_t kMaxSourceId = 64;
 constexpr std::size_t kMinExplanationBytes = 20;
 constexpr std::size_t kMinNecessityBytes = 10;
 constexpr Date kEarliestDecision{std::chrono::year{1990} / std::chrono::January / 1};
@@ -149,9 +149,9 @@ void CheckRecordKey(Violations& out, const std::string& path, const std::string&
   if (IsBlank(source_id)) {
     Add(out, path, ".source_id", "required");
   } else {
-    if (source_id.size() > kMaxSourceId) {
+    if (source_id.size() > kMaxSourceIdBytes) {
       Add(out, path, ".source_id",
-          "at most " + std::to_string(kMaxSourceId) + " bytes (got " + std::to_string(source_id.size()) + ")");
+          "at most " + std::to_string(kMaxSourceIdBytes) + " bytes (got " + std::to_string(source_id.size()) + ")");
     }
     if (!IsPrintableAscii(source_id)) {
       Add(out, path, ".source_id", "printable ASCII only (no spaces, control characters or non-ASCII)");
@@ -161,9 +161,16 @@ void CheckRecordKey(Violations& out, const std::string& path, const std::string&
 }
 
 // ValidateLegalBasis checks presence and length; the law's name is free text too.
+// A list over its bound is named once, as a whole, and its provisions are not
+// judged one by one: a hostile list must not make the answer as long as itself.
 void CheckLegalBasis(Violations& out, const std::string& path, std::string_view field,
                      const std::vector<common::LegalProvision>& basis) {
   const std::string list_path = path + std::string(field);
+  if (basis.size() > kMaxProvisions) {
+    out.push_back({list_path, "at most " + std::to_string(kMaxProvisions) + " legal provisions (got " +
+                                  std::to_string(basis.size()) + ")"});
+    return;
+  }
   Violations found = common::ValidateLegalBasis(basis, list_path);
   out.insert(out.end(), found.begin(), found.end());
   for (std::size_t i = 0; i < basis.size(); ++i) {
@@ -239,6 +246,26 @@ void CheckMajorPenaltyFields(Violations& out, const std::string& path, const Pen
     }
   }
   CheckText(out, path, ".benchmark_violation_code", d.benchmark_violation_code, kNameText, Presence::kOptional);
+}
+
+// ---------------------------------------------------------------- published length
+
+bool Named(const Violations& out, const std::string& field) {
+  return std::any_of(out.begin(), out.end(), [&](const common::FieldViolation& v) { return v.field == field; });
+}
+
+// A free-text field's public form (masking may lengthen it: a digit becomes
+// a 3-byte ＊, a name its masked form) is held to the field's own bound, so
+// that no public record outgrows the bounds of penalty.h. A field whose text
+// already broke a rule is named once, for that.
+void CheckPublished(Violations& out, const std::string& path, std::string_view field, const std::string& published,
+                    common::TextRule rule) {
+  std::string full = path;
+  full += field;
+  if (published.size() <= rule.max_bytes || Named(out, full)) return;
+  out.push_back({std::move(full), "at most " + std::to_string(rule.max_bytes) +
+                                      " bytes as published, with names and numbers masked (got " +
+                                      std::to_string(published.size()) + ")"});
 }
 
 // ---------------------------------------------------------------- scrubbing
@@ -373,6 +400,10 @@ Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, D
   const int severity = static_cast<int>(d.severity);
   if (severity < 1 || severity > 3) Add(out, path, ".severity", "must be MINOR, GENERAL or SERIOUS");
   CheckMajorPenaltyFields(out, path, d);
+  const PenaltyDecision shown = PublicDecision(d);
+  CheckPublished(out, path, ".facts", shown.facts, kLongText);
+  CheckPublished(out, path, ".result.other", shown.result.other, kPlainText);
+  CheckPublished(out, path, ".legal_application_explanation", shown.legal_application_explanation, kLongText);
   return out;
 }
 
@@ -413,6 +444,10 @@ Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, Da
     CheckText(out, path, ".necessity_statement", m.necessity_statement, kLongText, Presence::kOptional);
     if (RemedyGiven(m.remedy)) CheckRemedy(out, path, m.remedy);
   }
+  const CoerciveMeasure shown = PublicMeasure(m);
+  CheckPublished(out, path, ".object_name", shown.object_name, kNameText);
+  CheckPublished(out, path, ".release_conditions", shown.release_conditions, kLongText);
+  CheckPublished(out, path, ".necessity_statement", shown.necessity_statement, kLongText);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,36 @@ namespace gongkai::penalties {
 enum class PenaltyKind { kDecision = 1, kMeasure = 2 };
 // The kind's name in batch results and rejections: "decision" or "measure".
 const char* RejectionKind(PenaltyKind kind);
+
+// The bounds of every repeated and free-text field of a decision and a
+// measure, each enforced by ValidateDecision / ValidateMeasure as a violation
+// of that field. Text is UTF-8 without control characters (line feeds and tabs
+// only where paragraphs are allowed), counted in bytes. "Also as published":
+// the field's public form (PublicDecision, PublicMeasure: masked names and
+// numbers) is held to the same bound, so that the size of a public record
+// follows from this table (penalty_public.h, kMaxPublicRecordBytes).
+//
+//   field                                          bound
+//   agency_credit_code, party.credit_code          18 characters (GB 32100)
+//   source_id                                      64 bytes of printable ASCII (kMaxSourceIdBytes)
+//   decision_number, document_number, domain       200 bytes (common::kNameText)
+//   party.name, party.phone                        200 bytes
+//   party.id_number                                18 characters (GB 11643); empty for an organisation
+//   party.address                                  1000 bytes (common::kPlainText)
+//   facts, legal_application_explanation           20,000 bytes, paragraphs (common::kLongText); also as published
+//   result.other                                   1000 bytes; also as published
+//   remedy.review_body, remedy.litigation_court    200 bytes
+//   benchmark_violation_code                       200 bytes
+//   violated, applied (decision), legal_basis      1 to 20 provisions each (kMaxProvisions)
+//   a provision's law                              500 bytes (common::ValidateLegalBasis)
+//   object_name                                    200 bytes; also as published
+//   object_quantity                                1000 bytes
+//   release_conditions, necessity_statement        20,000 bytes, paragraphs; also as published
+//
+// Withdrawal and release explanations: withdrawal.h. The public list's party
+// name filter: penalty_public.h.
+inline constexpr std::size_t kMaxSourceIdBytes = 64;
+inline constexpr std::size_t kMaxProvisions = 20;
 
 // The party a decision or measure is against (当事人).
 struct Party {

@@ -40,9 +40,16 @@ bool VisibleToPublic(bool has_public_form, bool withdrawn, const std::optional<c
   return has_public_form && (withdrawn || !public_until || *public_until >= today);
 }
 
+bool FeedEntryHasContent(bool superseded, bool unpublication, bool withdrawal_notice,
+                         const std::optional<common::Date>& public_until, common::Date today) {
+  return !superseded && VisibleToPublic(!unpublication, withdrawal_notice, public_until, today);
+}
+
 common::Violations ValidatePublishedFilter(std::string_view party_name) {
-  if (party_name.size() > kMaxPartyNameSearch) return {{"party_name", "at most 200 bytes"}};
-  return {};
+  common::Violations out;
+  common::CheckTextContent(out, "party_name", party_name, false);
+  if (party_name.size() > kMaxPartyNameSearch) out.push_back({"party_name", "at most 200 bytes"});
+  return out;
 }
 
 }  // namespace gongkai::penalties

@@ -1,12 +1,15 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/text.h"
 #include "common/violations.h"
 #include "services/penalties/penalty.h"
+#include "services/penalties/withdrawal.h"
 
 namespace gongkai::penalties {
 
@@ -31,9 +34,111 @@ CoerciveMeasure PublicMeasure(const CoerciveMeasure& measure);
 bool VisibleToPublic(bool has_public_form, bool withdrawn, const std::optional<common::Date>& public_until,
                      common::Date today);
 
+// Whether a feed entry still carries its record's public content on `today`:
+// it is not `superseded` (a later entry of the same record replaced it), it
+// is not an `unpublication` (which has none), and it is a `withdrawal_notice`
+// (which stays readable, as in VisibleToPublic) or within the retention its
+// record had at the change (`public_until` inclusive; nullopt = no end).
+bool FeedEntryHasContent(bool superseded, bool unpublication, bool withdrawal_notice,
+                         const std::optional<common::Date>& public_until, common::Date today);
+
+// ---------------------------------------------------------------- the size of public answers
+//
+// Every public answer page stays under 4 MB (kPublicAnswerBytes, below the
+// 4 MiB a default gRPC client accepts) by construction: the bounds of
+// penalty.h bound the serialised size of a public record, and a page holds at
+// most kMaxPublicPage records. Serialised, a field costs at most its bytes
+// plus kStringCost for a string (a tag of up to 2 bytes and a length of up to
+// 3, for lengths below 2^21), kNumberCost for a number, enum or flag (tag and
+// a varint of up to 10 bytes), kMessageCost for a nested message besides its
+// own fields. public_size_test.cc builds the largest record and measures it.
+inline constexpr std::size_t kPublicAnswerBytes = 4'000'000;
+inline constexpr std::size_t kStringCost = 5;
+inline constexpr std::size_t kNumberCost = 12;
+inline constexpr std::size_t kMessageCost = 5;
+
+// Bounds the public form keeps from elsewhere: a law's name
+// (common::ValidateLegalBasis), a credit code or ID number, an ISO date, a
+// city code, a deadline rule's name (common::RecordKindName).
+inline constexpr std::size_t kLawBytes = 500;
+inline constexpr std::size_t kCodeBytes = 18;
+inline constexpr std::size_t kDateBytes = 10;
+inline constexpr std::size_t kCityBytes = 6;
+inline constexpr std::size_t kRuleNameBytes = 32;
+
+// A legal provision: its law and three numbers: 5 + 505 + 36 = 546.
+inline constexpr std::size_t kMaxPublicProvisionBytes = kMessageCost + kLawBytes + kStringCost + 3 * kNumberCost;
+
+// A public decision (penalties.v1.PenaltyDecision, masked): 64,397 bytes.
+inline constexpr std::size_t kMaxPublicDecisionBytes =
+    // agency, source id, decision number, domain: 23 + 69 + 2 × 205
+    (kCodeBytes + kStringCost) + (kMaxSourceIdBytes + kStringCost) + 2 * (common::kNameText.max_bytes + kStringCost) +
+    // party (kind, minor, name, credit code, masked ID; no address or phone): 5 + 24 + 205 + 2 × 23
+    kMessageCost + 2 * kNumberCost + (common::kNameText.max_bytes + kStringCost) + 2 * (kCodeBytes + kStringCost) +
+    // facts and legal-application explanation as published, decision date, benchmark code: 2 × 20,005 + 15 + 205
+    2 * (common::kLongText.max_bytes + kStringCost) + (kDateBytes + kStringCost) +
+    (common::kNameText.max_bytes + kStringCost) +
+    // result (warning, fine, confiscation, suspension, revocation; other as published): 5 + 60 + 1005
+    kMessageCost + 5 * kNumberCost + (common::kPlainText.max_bytes + kStringCost) +
+    // remedy (body, court, two periods): 5 + 2 × 205 + 24
+    kMessageCost + 2 * (common::kNameText.max_bytes + kStringCost) + 2 * kNumberCost +
+    // source version, severity, benchmark tier: 36
+    3 * kNumberCost +
+    // violated and applied: 2 × 20 × 546 = 21,840
+    2 * kMaxProvisions * kMaxPublicProvisionBytes;
+
+// A public measure (penalties.v1.CoerciveMeasure, masked): 53,415 bytes.
+inline constexpr std::size_t kMaxPublicMeasureBytes =
+    // agency, source id, document number, domain: 23 + 69 + 2 × 205
+    (kCodeBytes + kStringCost) + (kMaxSourceIdBytes + kStringCost) + 2 * (common::kNameText.max_bytes + kStringCost) +
+    // party: 280, as for a decision
+    kMessageCost + 2 * kNumberCost + (common::kNameText.max_bytes + kStringCost) + 2 * (kCodeBytes + kStringCost) +
+    // legal basis: 20 × 546 = 10,920
+    kMaxProvisions * kMaxPublicProvisionBytes +
+    // source version, type: 24
+    2 * kNumberCost +
+    // object name as published, quantity, period start and end: 205 + 1005 + 2 × 15
+    (common::kNameText.max_bytes + kStringCost) + (common::kPlainText.max_bytes + kStringCost) +
+    2 * (kDateBytes + kStringCost) +
+    // release conditions and necessity statement as published: 2 × 20,005
+    2 * (common::kLongText.max_bytes + kStringCost) +
+    // remedy: 439, as for a decision
+    kMessageCost + 2 * (common::kNameText.max_bytes + kStringCost) + 2 * kNumberCost;
+
+// A timeliness block (common.v1.Timeliness): rule name, three dates, status,
+// lag, provisional: 5 + 37 + 3 × 15 + 3 × 12 = 123, taken as 128.
+inline constexpr std::size_t kMaxTimelinessBytes = 128;
+
+// A withdrawal explanation as published: at most 2000 bytes as sent
+// (withdrawal.h), each of which scrubbing turns into at most one 3-byte ＊.
+inline constexpr std::size_t kMaxPublicExplanationBytes = 3 * kMaxExplanationBytes;
+
+// A public record (penalties.v1.PublishedRecord): the larger of a decision and
+// a measure, plus its envelope (kind, agency, source id, city, domain, the
+// record's own tag, published_on, two timeliness blocks, withdrawn, reason,
+// the explanation as published, withdrawn_on, released_on, public_until):
+// 64,397 + 12 + 23 + 69 + 11 + 205 + 5 + 15 + 2 × 128 + 2 × 12 + 6005 + 3 × 15
+// = 71,067 bytes.
+inline constexpr std::size_t kMaxPublicRecordBytes =
+    (kMaxPublicDecisionBytes > kMaxPublicMeasureBytes ? kMaxPublicDecisionBytes : kMaxPublicMeasureBytes) +
+    kNumberCost + (kCodeBytes + kStringCost) + (kMaxSourceIdBytes + kStringCost) + (kCityBytes + kStringCost) +
+    (common::kNameText.max_bytes + kStringCost) + kMessageCost + (kDateBytes + kStringCost) + 2 * kMaxTimelinessBytes +
+    2 * kNumberCost + (kMaxPublicExplanationBytes + kStringCost) + 3 * (kDateBytes + kStringCost);
+
+// What a page adds to each record: a feed entry's tag in the page, seq, type,
+// content_removed and the record's tag (5 + 3 × 12 + 5 = 46); and once per
+// page, the next page token or the last seq (well under 1024).
+inline constexpr std::size_t kPageEntryCost = 2 * kMessageCost + 3 * kNumberCost;
+inline constexpr std::size_t kPageTrailerBytes = 1024;
+
+// The most records a public page (ListPublished, ListChanges) holds:
+// 50 × (71,067 + 46) + 1024 = 3,556,674 bytes, under kPublicAnswerBytes.
+inline constexpr int kMaxPublicPage = 50;
+static_assert(kMaxPublicPage * (kMaxPublicRecordBytes + kPageEntryCost) + kPageTrailerBytes < kPublicAnswerBytes);
+
 // The limits of the public list's own filters (its city, domain and date
-// filters are the common list filters): a party name searched for is at most
-// 200 bytes ("party_name").
+// filters are the common list filters): a party name searched for is text of
+// one line, at most 200 bytes ("party_name").
 common::Violations ValidatePublishedFilter(std::string_view party_name);
 
 }  // namespace gongkai::penalties

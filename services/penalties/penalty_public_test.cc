@@ -110,5 +110,23 @@ TEST(VisibleToPublic, UpToTheLastDayOfRetentionUnlessWithdrawn) {
       << "a withdrawal notice stays public";
 }
 
+TEST(PublishedFilter, APartyNameOfOneLineWithoutControlCharacters) {
+  EXPECT_TRUE(ValidatePublishedFilter("张某某").empty());
+  EXPECT_EQ(ValidatePublishedFilter(std::string("张\0", 4)),
+            (common::Violations{{"party_name", "contains a control character (U+0000)"}}));
+}
+
+TEST(FeedEntryHasContent, OnlyTheLatestEntryOfAPublicRecordWithinItsRetention) {
+  const auto until = common::ParseIsoDate("2027-04-14");
+  const auto day = [](const char* iso) { return *common::ParseIsoDate(iso); };
+  EXPECT_TRUE(FeedEntryHasContent(false, false, false, until, day("2027-04-14")));
+  EXPECT_TRUE(FeedEntryHasContent(false, false, false, std::nullopt, day("2099-01-01")));
+  EXPECT_FALSE(FeedEntryHasContent(false, false, false, until, day("2027-04-15"))) << "past its retention";
+  EXPECT_FALSE(FeedEntryHasContent(true, false, false, until, day("2026-05-01"))) << "superseded";
+  EXPECT_FALSE(FeedEntryHasContent(false, true, false, until, day("2026-05-01"))) << "an unpublication has none";
+  EXPECT_TRUE(FeedEntryHasContent(false, false, true, until, day("2030-01-01"))) << "a notice stays readable";
+  EXPECT_FALSE(FeedEntryHasContent(true, false, true, until, day("2026-05-01"))) << "unless superseded";
+}
+
 }  // namespace
 }  // namespace gongkai::penalties

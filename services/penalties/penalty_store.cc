@@ -5,6 +5,7 @@
 
 #include "common/calendar/iso_date.h"
 #include "common/sql.h"
+#include "services/penalties/penalty_public.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -18,19 +19,25 @@ constexpr char kFeed[] = "penalties.changes";
 // The feed events of a batch, appended under the feed lock just before commit,
 // so batches merge in parallel and only this short step takes turns. $1..$4:
 // kinds, agencies, source ids and event types of the records the merge wrote.
-// A feed row copies the public columns of its records row.
+// A feed row copies the public columns of its records row; in the same
+// statement the earlier entries of those records are superseded (the UPDATE
+// and the INSERT see one snapshot, so the new rows stay as written), found
+// through the index of live entries (changes_current).
 const Statement kAppendBatchChanges{
     "penalties_append_batch_changes",
+    "WITH w AS (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, u.type::smallint AS type "
+    "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(kind, agency_credit_code, source_id, type)), "
+    "cleared AS (UPDATE penalties.changes c SET superseded = true, public_record = NULL, "
+    "  withdrawal_explanation = NULL, release_explanation = NULL FROM w "
+    "  WHERE c.agency_credit_code = w.agency_credit_code AND c.source_id = w.source_id AND c.kind = w.kind "
+    "  AND NOT c.superseded) "
     "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
     "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
     "SELECT w.type, kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, "
     "clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "
     "withdrawal_event_date, released_on, release_explanation "
-    "FROM (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, "
-    "u.type::smallint AS type FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) "
-    "AS u(kind, agency_credit_code, source_id, type)) w JOIN penalties.records r "
-    "USING (kind, agency_credit_code, source_id) "
+    "FROM w JOIN penalties.records r USING (kind, agency_credit_code, source_id) "
     "ORDER BY agency_credit_code, source_id"};
 
 // One statement stores a whole batch. $1 city, $2 today; $3 the batch's
@@ -72,16 +79,20 @@ const Statement kMerge{
     "SELECT kind, agency_credit_code, source_id, type, first_published FROM up"};
 
 // One feed event ($4) of one record ($1..$3), with its public columns as they
-// are now.
+// are now, superseding the record's earlier entries as kAppendBatchChanges
+// does. A withdrawal notice (2) replaces the record: it keeps no copy of it.
 const Statement kAppendChange{
     "penalties_append_change",
+    "WITH cleared AS (UPDATE penalties.changes SET superseded = true, public_record = NULL, "
+    "  withdrawal_explanation = NULL, release_explanation = NULL "
+    "  WHERE agency_credit_code = $2 AND source_id = $3 AND kind = $1 AND NOT superseded) "
     "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
     "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
-    "SELECT $4, kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, "
-    "clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "
-    "withdrawal_event_date, released_on, release_explanation FROM penalties.records "
-    "WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
+    "SELECT $4::smallint, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "CASE WHEN $4::smallint = 2 THEN NULL ELSE public_record END, clock_start, published_on, public_until, "
+    "withdrawn_on, withdrawal_reason, withdrawal_explanation, withdrawal_event_date, released_on, "
+    "release_explanation FROM penalties.records WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 // The statements below read the public columns in the order RowFrom takes
 // them; kGet adds the unmasked record.
@@ -92,16 +103,18 @@ const Statement kGet{"penalties_get",
                      "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, ''), record "
                      "FROM penalties.records WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
+// A withdrawal, and a release below, return whether the record has a public
+// form: only then is the change a public one, with a feed event.
 const Statement kWithdraw{
     "penalties_withdraw",
     "UPDATE penalties.records SET withdrawn_on = $5::date, withdrawal_reason = $3, withdrawal_explanation = $4, "
     "withdrawal_event_date = $6::date WHERE kind = 1 AND agency_credit_code = $1 AND source_id = $2 "
-    "AND withdrawn_on IS NULL RETURNING 1"};
+    "AND withdrawn_on IS NULL RETURNING public_record IS NOT NULL"};
 
-const Statement kRelease{
-    "penalties_release",
-    "UPDATE penalties.records SET released_on = $3::date, release_explanation = $4 "
-    "WHERE kind = 2 AND agency_credit_code = $1 AND source_id = $2 AND released_on IS NULL RETURNING 1"};
+const Statement kRelease{"penalties_release",
+                         "UPDATE penalties.records SET released_on = $3::date, release_explanation = $4 "
+                         "WHERE kind = 2 AND agency_credit_code = $1 AND source_id = $2 AND released_on IS NULL "
+                         "RETURNING public_record IS NOT NULL"};
 
 // $1 kind, $2 today; filters $3 city, $4 agency, $5 domain, $6/$7 clock start
 // from/to, $8 part of the public party name ('' matches all); $9..$11 the
@@ -121,24 +134,33 @@ const Statement kListPublished{
     "AND ($9 = '' OR (clock_start, agency_credit_code, source_id) < (NULLIF($9, '')::date, $10, $11)) "
     "ORDER BY clock_start DESC, agency_credit_code DESC, source_id DESC LIMIT $12"};
 
+// The feed after $1, at most $2 entries: seq, type, whether superseded, then
+// the public columns as RowFrom takes them.
 const Statement kChanges{
     "penalties_changes",
-    "SELECT seq, type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "SELECT seq, type, superseded, kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "coalesce(public_record, ''::bytea), clock_start::text, published_on::text, public_until::text, "
     "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
     "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, '') "
     "FROM penalties.changes WHERE seq > $1 ORDER BY seq LIMIT $2"};
 
-// Stored records, and rejected ones by the date they claim (read from their
-// raw JSON; '' for none), grouped for the timeliness gauges.
+// Stored records, and rejected ones by the domain and date they claim, read
+// from their raw record ('' for none): the proto JSON of the record as sent
+// (common::RecordJson, proto field names), held as text. No nested message of
+// a record has a field of these names, and inside a JSON string every quote is
+// escaped, so the only match is the record's own field; the optional space
+// after the colon also reads rows that PostgreSQL printed from jsonb. Grouped
+// for the timeliness gauges.
 const Statement kPublicationCounts{
     "penalties_publication_counts",
     "SELECT kind, city_code, domain, clock_start::text, published_on::text, count(*) FROM penalties.records "
     "GROUP BY 1, 2, 3, 4, 5 "
     "UNION ALL "
-    "SELECT CASE kind WHEN 'decision' THEN 1 ELSE 2 END, city_code, coalesce(raw->>'domain', ''), "
-    "coalesce(raw->>'decision_date', raw->>'period_start', ''), '', count(*) FROM penalties.rejections "
-    "GROUP BY 1, 2, 3, 4, 5"};
+    "SELECT CASE kind WHEN 'decision' THEN 1 ELSE 2 END, city_code, "
+    "coalesce(substring(raw::text FROM '\"domain\": ?\"([^\"\\\\]*)\"'), ''), "
+    "coalesce(substring(raw::text FROM '\"decision_date\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), "
+    "substring(raw::text FROM '\"period_start\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), ''), '', count(*) "
+    "FROM penalties.rejections GROUP BY 1, 2, 3, 4, 5"};
 
 // A batch's columns as kMerge takes them.
 struct BatchColumns {
@@ -211,6 +233,18 @@ std::optional<RecordRow> GetIn(pqxx::transaction_base& tx, PenaltyKind kind, con
   return row;
 }
 
+// A feed entry whose content is no longer public: the record's key, city and
+// domain only.
+RecordRow KeyOf(const RecordRow& row) {
+  RecordRow key;
+  key.kind = row.kind;
+  key.agency_credit_code = row.agency_credit_code;
+  key.source_id = row.source_id;
+  key.city_code = row.city_code;
+  key.domain = row.domain;
+  return key;
+}
+
 void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, const std::string& source_id,
                   ChangeType type) {
   tx.exec_prepared(kAppendChange.name, static_cast<int>(kind), agency, source_id, static_cast<int>(type));
@@ -281,9 +315,9 @@ std::optional<RecordRow> PgPenaltyStore::Withdraw(const std::string& agency, con
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     common::LockFeed(tx, kFeed);
-    if (!tx.exec_prepared(kWithdraw.name, agency, source_id, reason, explanation, common::FormatIsoDate(today),
-                          common::FormatIsoDate(event_date))
-             .empty()) {
+    const pqxx::result withdrawn = tx.exec_prepared(kWithdraw.name, agency, source_id, reason, explanation,
+                                                    common::FormatIsoDate(today), common::FormatIsoDate(event_date));
+    if (!withdrawn.empty() && withdrawn[0][0].as<bool>()) {
       AppendChange(tx, PenaltyKind::kDecision, agency, source_id, ChangeType::kWithdrawn);
     }
     auto row = GetIn(tx, PenaltyKind::kDecision, agency, source_id);
@@ -297,7 +331,9 @@ std::optional<RecordRow> PgPenaltyStore::Release(const std::string& agency, cons
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     common::LockFeed(tx, kFeed);
-    if (!tx.exec_prepared(kRelease.name, agency, source_id, common::FormatIsoDate(release_date), explanation).empty()) {
+    const pqxx::result released =
+        tx.exec_prepared(kRelease.name, agency, source_id, common::FormatIsoDate(release_date), explanation);
+    if (!released.empty() && released[0][0].as<bool>()) {
       AppendChange(tx, PenaltyKind::kMeasure, agency, source_id, ChangeType::kReleased);
     }
     auto row = GetIn(tx, PenaltyKind::kMeasure, agency, source_id);
@@ -323,12 +359,17 @@ std::vector<RecordRow> PgPenaltyStore::ListPublished(const PublishedFilter& f, c
   });
 }
 
-std::vector<ChangeRow> PgPenaltyStore::Changes(int64_t after_seq, int limit) {
+std::vector<ChangeRow> PgPenaltyStore::Changes(int64_t after_seq, int limit, common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<ChangeRow> out;
     for (const auto& row : tx.exec_prepared(kChanges.name, after_seq, limit)) {
-      out.push_back({row[0].as<int64_t>(), static_cast<ChangeType>(row[1].as<int>()), RowFrom(row, 2)});
+      ChangeRow change{row[0].as<int64_t>(), static_cast<ChangeType>(row[1].as<int>()), false, RowFrom(row, 3)};
+      change.content_removed =
+          !FeedEntryHasContent(row[2].as<bool>(), change.type == ChangeType::kUnpublished,
+                               change.type == ChangeType::kWithdrawn, change.record.public_until, today);
+      if (change.content_removed) change.record = KeyOf(change.record);
+      out.push_back(std::move(change));
     }
     return out;
   });

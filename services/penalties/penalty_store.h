@@ -88,6 +88,10 @@ enum class ChangeType { kPublished = 1, kWithdrawn = 2, kReleased = 3, kUnpublis
 struct ChangeRow {
   int64_t seq = 0;
   ChangeType type = ChangeType::kPublished;
+  // The content of the change is no longer public (FeedEntryHasContent):
+  // `record` then holds only the record's kind, agency, source id, city and
+  // domain.
+  bool content_removed = false;
   RecordRow record;  // as it was at the change, without the unmasked record
 };
 
@@ -96,22 +100,30 @@ class PenaltyStore {
   virtual ~PenaltyStore() = default;
   // Stores the records published on `today` (a new version keeps its first
   // publication date), records the rejections, and appends a feed event per
-  // change of what the public sees, all in one transaction and a few
-  // statements whatever the batch size. Keys must be distinct within a batch.
+  // change of what the public sees, superseding the earlier events of those
+  // records (their public content cleared, their seq and type kept), all in
+  // one transaction and a few statements whatever the batch size. Keys must
+  // be distinct within a batch.
   virtual std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
                                                const std::vector<common::Rejection>& rejected, common::Date today) = 0;
   // With the unmasked record.
   virtual std::optional<RecordRow> Get(PenaltyKind kind, const std::string& agency, const std::string& source_id) = 0;
-  // Marks a decision withdrawn (first report wins) and appends the feed event;
-  // nullopt when there is no such decision.
+  // Marks a decision withdrawn (first report wins) and, when the decision has
+  // a public form, appends the feed event, which supersedes its earlier
+  // events (a decision never public gets none); nullopt when there is no such
+  // decision.
   virtual std::optional<RecordRow> Withdraw(const std::string& agency, const std::string& source_id, int reason,
                                             const std::string& explanation, common::Date event_date,
                                             common::Date today) = 0;
+  // Marks a measure released (first report wins), with the feed event as for
+  // a withdrawal; nullopt when there is no such measure.
   virtual std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id,
                                            common::Date release_date, const std::string& explanation) = 0;
   // Public, not withdrawn, within retention on `today`; newest first.
   virtual std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) = 0;
-  virtual std::vector<ChangeRow> Changes(int64_t after_seq, int limit) = 0;
+  // The feed after `after_seq`, in order, with the content that is public on
+  // `today` (ChangeRow::content_removed).
+  virtual std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) = 0;
   virtual std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) = 0;
   // Grouped counts of every stored record and every rejected one (by the
   // clock start it claims), for the timeliness gauges.
@@ -131,7 +143,7 @@ class PgPenaltyStore final : public PenaltyStore {
   std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id, common::Date release_date,
                                    const std::string& explanation) override;
   std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) override;
-  std::vector<ChangeRow> Changes(int64_t after_seq, int limit) override;
+  std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) override;
   std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
   std::vector<PublicationCount> PublicationCounts() override;
 

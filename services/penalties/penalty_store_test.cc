@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <pqxx/pqxx>
+#include <tuple>
 
 #include "common/calendar/iso_date.h"
+#include "common/sql.h"
 #include "common/testing/dates.h"
 #include "common/testing/postgres.h"
 
@@ -30,11 +34,49 @@ RecordToStore Decision(const std::string& source_id, int64_t version, bool publi
   return r;
 }
 
+RecordToStore Measure(const std::string& source_id, int64_t version, bool publishable) {
+  RecordToStore r = Decision(source_id, version, publishable);
+  r.kind = PenaltyKind::kMeasure;
+  r.public_until = std::nullopt;
+  return r;
+}
+
+// A feed row as the table holds it.
+struct FeedRow {
+  int64_t seq = 0;
+  std::string source_id;
+  int type = 0;
+  bool superseded = false;
+  bool has_public_record = false;
+  bool has_explanation = false;  // withdrawal or release
+};
+
+std::vector<int64_t> Seqs(const std::vector<ChangeRow>& changes) {
+  std::vector<int64_t> out;
+  for (const auto& c : changes) out.push_back(c.seq);
+  return out;
+}
+
 class PenaltyStoreTest : public ::testing::Test {
  protected:
   void Migrate() {
     pool_ = db_.MigratedPool(gongkai_penalties_migrations());
     store_ = std::make_unique<PgPenaltyStore>(*pool_);
+  }
+
+  // The feed table itself, past the store: what is cleared is gone from the
+  // database, not only hidden by the read.
+  std::vector<FeedRow> FeedTable() {
+    pqxx::connection conn(db_.url());
+    pqxx::read_transaction tx(conn);
+    std::vector<FeedRow> out;
+    for (const auto& r : tx.exec("SELECT seq, source_id, type, superseded, public_record IS NOT NULL, "
+                                 "withdrawal_explanation IS NOT NULL OR release_explanation IS NOT NULL FROM "
+                                 "penalties.changes ORDER BY seq")) {
+      out.push_back({r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<bool>(), r[4].as<bool>(),
+                     r[5].as<bool>()});
+    }
+    return out;
   }
 
   testing::TestDatabase db_;
@@ -63,17 +105,20 @@ TEST_F(PenaltyStoreTest, FeedTellsFirstPublicationUnpublicationAndRepublication)
   auto shown = store_->UpsertBatch("140100", {Decision("D-1", 4, true)}, {}, Day("2026-11-25"));
   EXPECT_TRUE(shown[0].first_publication) << "public again after being private";
 
-  auto changes = store_->Changes(0, 100);
+  auto changes = store_->Changes(0, 100, Day("2026-11-25"));
   ASSERT_EQ(changes.size(), 4u);
   EXPECT_EQ(changes[0].type, ChangeType::kPublished);
-  EXPECT_EQ(changes[0].record.source_version, 1);
-  EXPECT_EQ(changes[0].record.public_record, Decision("D-1", 1, true).public_record);
   EXPECT_EQ(changes[1].type, ChangeType::kPublished);
-  EXPECT_EQ(changes[1].record.source_version, 2);
   EXPECT_EQ(changes[2].type, ChangeType::kUnpublished);
-  EXPECT_EQ(changes[2].record.public_record, "");
   EXPECT_EQ(changes[3].type, ChangeType::kPublished);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(changes[i].content_removed) << "entry " << i << ": a later entry of the record replaced it";
+    EXPECT_EQ(changes[i].record.source_id, "D-1");
+    EXPECT_EQ(changes[i].record.public_record, "");
+  }
+  EXPECT_FALSE(changes[3].content_removed);
   EXPECT_EQ(changes[3].record.source_version, 4);
+  EXPECT_EQ(changes[3].record.public_record, Decision("D-1", 4, true).public_record);
   EXPECT_EQ(common::FormatIsoDate(changes[3].record.published_on), "2026-11-21")
       << "a record keeps its first publication date";
   for (const auto& c : changes) EXPECT_TRUE(c.record.record.empty()) << "the feed never carries the unmasked record";
@@ -86,7 +131,7 @@ TEST_F(PenaltyStoreTest, WithdrawnRecordGetsNoFeedEventFromLaterVersions) {
   auto later = store_->UpsertBatch("140100", {Decision("D-2", 2, true)}, {}, Day("2026-11-25"));
   EXPECT_EQ(later[0].outcome, common::UpsertOutcome::kAccepted);
 
-  auto changes = store_->Changes(0, 100);
+  auto changes = store_->Changes(0, 100, Day("2026-11-25"));
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].type, ChangeType::kPublished);
   EXPECT_EQ(changes[1].type, ChangeType::kWithdrawn);
@@ -154,7 +199,7 @@ TEST_F(PenaltyStoreTest, BatchKeepsEveryRecordsBytesAndText) {
     EXPECT_EQ(row->domain, batch[i].domain) << batch[i].source_id;
     EXPECT_EQ(common::FormatIsoDate(row->public_until), "2027-11-20");
   }
-  EXPECT_EQ(store_->Changes(0, 100).size(), 3u) << "one publication per public record";
+  EXPECT_EQ(store_->Changes(0, 100, Day("2026-11-21")).size(), 3u) << "one publication per public record";
 }
 
 // A database whose feed was written as JSON snapshots (migration 001) keeps
@@ -180,17 +225,27 @@ TEST_F(PenaltyStoreTest, FeedWrittenAsJsonSnapshotsSurvivesTheTypedFeedMigration
         "SELECT kind, agency_credit_code, source_id, 2, to_jsonb(r) - 'record' FROM penalties.records r");
     tx.commit();
   }
+  common::MigrationSet to_typed_feed{all.schema, {all.migrations[0], all.migrations[1]}};
+  ASSERT_EQ(common::ApplyMigrations(db_.url(), to_typed_feed), 1);
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::read_transaction tx(conn);
+    EXPECT_EQ(common::ReadBytes(tx.exec("SELECT public_record FROM penalties.changes")[0][0]),
+              std::string("\x01\x02", 2))
+        << "migration 002 keeps the public row of the event";
+  }
   Migrate();
 
-  auto changes = store_->Changes(0, 10);
+  auto changes = store_->Changes(0, 10, Day("2026-11-21"));
   ASSERT_EQ(changes.size(), 1u);
   const RecordRow& row = changes[0].record;
   EXPECT_EQ(changes[0].type, ChangeType::kWithdrawn);
+  EXPECT_FALSE(changes[0].content_removed) << "a withdrawal notice stays readable";
   EXPECT_EQ(row.source_id, "D-3");
   EXPECT_EQ(row.city_code, "140100");
   EXPECT_EQ(row.domain, "market_regulation");
   EXPECT_EQ(row.source_version, 7);
-  EXPECT_EQ(row.public_record, std::string("\x01\x02", 2));
+  EXPECT_EQ(row.public_record, "") << "migration 003: the notice keeps no copy of the record it replaces";
   EXPECT_EQ(common::FormatIsoDate(row.clock_start), "2026-02-10");
   EXPECT_EQ(common::FormatIsoDate(row.published_on), "2026-02-12");
   EXPECT_EQ(common::FormatIsoDate(row.public_until), "2027-02-10");
@@ -202,9 +257,252 @@ TEST_F(PenaltyStoreTest, FeedWrittenAsJsonSnapshotsSurvivesTheTypedFeedMigration
 
   // The feed goes on after the migrated events.
   store_->UpsertBatch("140100", {Decision("D-4", 1, true)}, {}, Day("2026-11-21"));
-  auto next = store_->Changes(changes[0].seq, 10);
+  auto next = store_->Changes(changes[0].seq, 10, Day("2026-11-21"));
   ASSERT_EQ(next.size(), 1u);
   EXPECT_EQ(next[0].record.source_id, "D-4");
+}
+
+// A batch of new versions supersedes the earlier entries of exactly its
+// records: they keep their seq and type, lose their public content in the
+// table, and read as the key only; other records' entries stay whole.
+TEST_F(PenaltyStoreTest, ANewVersionSupersedesTheEarlierEntriesOfItsRecordOnly) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("D-1", 1, true), Decision("D-2", 1, true), Decision("D-3", 1, true)}, {},
+                      Day("2026-11-21"));
+  const auto before = store_->Changes(0, 100, Day("2026-11-22"));
+  ASSERT_EQ(before.size(), 3u);
+  for (const auto& c : before) EXPECT_FALSE(c.content_removed);
+
+  store_->UpsertBatch("140100", {Decision("D-1", 2, true), Decision("D-3", 2, true), Decision("D-4", 1, true)}, {},
+                      Day("2026-11-22"));
+  const auto after = store_->Changes(0, 100, Day("2026-11-22"));
+  ASSERT_EQ(after.size(), 6u);
+  const std::vector<int64_t> seqs = Seqs(after);
+  EXPECT_EQ(std::vector<int64_t>(seqs.begin(), seqs.begin() + 3), Seqs(before)) << "earlier entries keep their seq";
+  std::map<std::string, std::vector<bool>> removed;  // by source id, in feed order
+  for (const auto& c : after) {
+    EXPECT_EQ(c.type, ChangeType::kPublished);
+    removed[c.record.source_id].push_back(c.content_removed);
+    if (c.content_removed) {
+      EXPECT_EQ(c.record.public_record, "") << c.seq;
+      EXPECT_EQ(c.record.source_version, 0) << c.seq;
+      EXPECT_EQ(c.record.city_code, "140100");
+      EXPECT_EQ(c.record.domain, "market_regulation");
+    }
+  }
+  EXPECT_EQ(removed["D-1"], (std::vector<bool>{true, false}));
+  EXPECT_EQ(removed["D-2"], (std::vector<bool>{false})) << "a record not in the batch keeps its entry";
+  EXPECT_EQ(removed["D-3"], (std::vector<bool>{true, false}));
+  EXPECT_EQ(removed["D-4"], (std::vector<bool>{false}));
+  EXPECT_EQ(after[3].record.public_record, Decision("D-1", 2, true).public_record);
+
+  for (const FeedRow& row : FeedTable()) {
+    const bool first_of_updated = row.seq == before[0].seq || row.seq == before[2].seq;
+    EXPECT_EQ(row.superseded, first_of_updated) << row.seq;
+    EXPECT_EQ(row.has_public_record, !first_of_updated) << row.seq;
+  }
+}
+
+// A record made private (a minor's case): its earlier publication loses its
+// content, and the unpublication itself carries none.
+TEST_F(PenaltyStoreTest, AnUnpublicationLeavesNoContentOfTheRecordInTheFeed) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("D-5", 1, true)}, {}, Day("2026-11-21"));
+  const int64_t published = store_->Changes(0, 100, Day("2026-11-21"))[0].seq;
+  store_->UpsertBatch("140100", {Decision("D-5", 2, false)}, {}, Day("2026-11-22"));
+
+  const auto changes = store_->Changes(0, 100, Day("2026-11-22"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].seq, published);
+  EXPECT_EQ(changes[0].type, ChangeType::kPublished);
+  EXPECT_EQ(changes[1].type, ChangeType::kUnpublished);
+  for (const auto& c : changes) {
+    EXPECT_TRUE(c.content_removed) << c.seq;
+    EXPECT_EQ(c.record.source_id, "D-5");
+    EXPECT_EQ(c.record.public_record, "");
+    EXPECT_FALSE(c.record.public_until.has_value());
+  }
+  for (const FeedRow& row : FeedTable()) EXPECT_FALSE(row.has_public_record) << row.seq;
+}
+
+// The withdrawal notice replaces the record: the publication before it loses
+// its content, the notice keeps its reason and explanation but no copy of the
+// record.
+TEST_F(PenaltyStoreTest, AWithdrawalSupersedesThePublicationWithTheNotice) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("D-6", 1, true)}, {}, Day("2026-11-21"));
+  const int64_t published = store_->Changes(0, 100, Day("2026-11-21"))[0].seq;
+  ASSERT_TRUE(store_->Withdraw(kAgency, "D-6", 2, "复议撤销", Day("2026-11-23"), Day("2026-11-24")).has_value());
+
+  const auto changes = store_->Changes(0, 100, Day("2026-11-24"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].seq, published);
+  EXPECT_TRUE(changes[0].content_removed);
+  EXPECT_EQ(changes[0].record.public_record, "");
+  EXPECT_EQ(changes[1].type, ChangeType::kWithdrawn);
+  EXPECT_FALSE(changes[1].content_removed);
+  EXPECT_EQ(changes[1].record.withdrawal_explanation, "复议撤销");
+  EXPECT_EQ(changes[1].record.public_record, "");
+  for (const FeedRow& row : FeedTable()) EXPECT_FALSE(row.has_public_record) << row.seq;
+}
+
+// A release supersedes like any later entry; the released measure's content is
+// carried by the release.
+TEST_F(PenaltyStoreTest, AReleaseCarriesTheMeasureAndSupersedesItsPublication) {
+  Migrate();
+  store_->UpsertBatch("140100", {Measure("M-1", 1, true)}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Release(kAgency, "M-1", Day("2026-11-23"), "检验合格").has_value());
+  const auto changes = store_->Changes(0, 100, Day("2030-01-01"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_TRUE(changes[0].content_removed);
+  EXPECT_EQ(changes[1].type, ChangeType::kReleased);
+  EXPECT_FALSE(changes[1].content_removed) << "a measure has no end of retention";
+  EXPECT_EQ(changes[1].record.public_record, Measure("M-1", 1, true).public_record);
+  EXPECT_EQ(common::FormatIsoDate(changes[1].record.released_on), "2026-11-23");
+}
+
+// A record the public never saw gets no public feed event when it is
+// withdrawn or released; the withdrawal or release is still recorded.
+TEST_F(PenaltyStoreTest, AWithdrawalOrReleaseOfARecordNeverPublicAddsNoFeedEvent) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("D-7", 1, false), Measure("M-2", 1, false)}, {}, Day("2026-11-21"));
+  auto withdrawn = store_->Withdraw(kAgency, "D-7", 1, "变更", Day("2026-11-22"), Day("2026-11-23"));
+  ASSERT_TRUE(withdrawn.has_value());
+  EXPECT_EQ(common::FormatIsoDate(withdrawn->withdrawn_on), "2026-11-23");
+  EXPECT_EQ(withdrawn->withdrawal_explanation, "变更");
+  auto released = store_->Release(kAgency, "M-2", Day("2026-11-22"), "解除");
+  ASSERT_TRUE(released.has_value());
+  EXPECT_EQ(common::FormatIsoDate(released->released_on), "2026-11-22");
+  EXPECT_TRUE(store_->Changes(0, 100, Day("2026-11-23")).empty());
+  EXPECT_TRUE(FeedTable().empty());
+
+  // Public once, then made private, then withdrawn: the feed says no more
+  // than the unpublication it already said.
+  store_->UpsertBatch("140100", {Decision("D-8", 1, true)}, {}, Day("2026-11-21"));
+  store_->UpsertBatch("140100", {Decision("D-8", 2, false)}, {}, Day("2026-11-22"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "D-8", 1, "变更", Day("2026-11-22"), Day("2026-11-23")).has_value());
+  const auto changes = store_->Changes(0, 100, Day("2026-11-23"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].type, ChangeType::kPublished);
+  EXPECT_EQ(changes[1].type, ChangeType::kUnpublished);
+}
+
+// Retention ends at read time, by the day the read is asked for: the entry
+// keeps its seq and reads as the key only from the day after public_until. A
+// withdrawal notice stays readable, as GetPublished shows it.
+TEST_F(PenaltyStoreTest, AnEntryPastItsRetentionReadsAsTheKeyOnly) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("R-1", 1, true), Decision("R-2", 1, true)}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "R-2", 3, "确认违法", Day("2026-11-22"), Day("2026-11-23")).has_value());
+
+  const auto last_day = store_->Changes(0, 100, Day("2027-11-20"));
+  ASSERT_EQ(last_day.size(), 3u);
+  EXPECT_EQ(last_day[0].record.source_id, "R-1");
+  EXPECT_FALSE(last_day[0].content_removed);
+  EXPECT_EQ(last_day[0].record.public_record, Decision("R-1", 1, true).public_record);
+
+  const auto after = store_->Changes(0, 100, Day("2027-11-21"));
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(Seqs(after), Seqs(last_day));
+  EXPECT_TRUE(after[0].content_removed);
+  EXPECT_EQ(after[0].record.source_id, "R-1");
+  EXPECT_EQ(after[0].record.public_record, "");
+  EXPECT_FALSE(after[0].record.public_until.has_value());
+  EXPECT_EQ(after[2].type, ChangeType::kWithdrawn);
+  EXPECT_FALSE(after[2].content_removed);
+  EXPECT_EQ(after[2].record.withdrawal_explanation, "确认违法");
+}
+
+// A feed written before migration 003: every entry but the latest of its
+// record is superseded, a withdrawal of a record that was not public is
+// dropped, and a notice keeps no copy of its record; the rest keep their seq.
+TEST_F(PenaltyStoreTest, TheFeedMigrationSupersedesWhatTheOldFeedKept) {
+  const common::MigrationSet& all = gongkai_penalties_migrations();
+  ASSERT_GE(all.migrations.size(), 3u);
+  ASSERT_EQ(all.migrations[2].version, 3);
+  ASSERT_EQ(common::ApplyMigrations(db_.url(), {all.schema, {all.migrations[0], all.migrations[1]}}), 2);
+  std::vector<int64_t> seqs;
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    // As the code before 003 appended: D-1 published twice, D-2 published and
+    // withdrawn, D-3 (never public) withdrawn.
+    const std::string insert =
+        "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, "
+        "source_version, public_record, clock_start, published_on, withdrawal_explanation) VALUES ";
+    for (const std::string values :
+         {"(1, 1, 'A', 'D-1', '140100', 'market_regulation', 1, '\\x01'::bytea, '2026-11-20', '2026-11-21', NULL)",
+          "(1, 1, 'A', 'D-2', '140100', 'market_regulation', 1, '\\x02'::bytea, '2026-11-20', '2026-11-21', NULL)",
+          "(1, 1, 'A', 'D-1', '140100', 'market_regulation', 2, '\\x03'::bytea, '2026-11-20', '2026-11-21', NULL)",
+          "(2, 1, 'A', 'D-3', '140100', 'market_regulation', 1, NULL, '2026-11-20', '2026-11-21', '未成年人')",
+          "(2, 1, 'A', 'D-2', '140100', 'market_regulation', 1, '\\x02'::bytea, '2026-11-20', '2026-11-21', "
+          "'撤销')"}) {
+      seqs.push_back(tx.exec(insert + values + " RETURNING seq")[0][0].as<int64_t>());
+    }
+    tx.commit();
+  }
+  Migrate();
+
+  const auto table = FeedTable();
+  ASSERT_EQ(table.size(), 4u) << "the withdrawal of D-3, never public, is gone";
+  const std::vector<int64_t> kept{seqs[0], seqs[1], seqs[2], seqs[4]};
+  for (std::size_t i = 0; i < table.size(); ++i) EXPECT_EQ(table[i].seq, kept[i]);
+  EXPECT_TRUE(table[0].superseded);  // D-1 v1
+  EXPECT_FALSE(table[0].has_public_record);
+  EXPECT_TRUE(table[1].superseded);  // D-2's publication
+  EXPECT_FALSE(table[1].has_public_record);
+  EXPECT_FALSE(table[2].superseded);  // D-1 v2
+  EXPECT_TRUE(table[2].has_public_record);
+  EXPECT_FALSE(table[3].superseded);  // D-2's notice
+  EXPECT_FALSE(table[3].has_public_record);
+  EXPECT_TRUE(table[3].has_explanation);
+
+  // Writes after the migration supersede through the new index.
+  store_->UpsertBatch("140100", {Decision("D-11", 1, true)}, {}, Day("2026-11-21"));
+  store_->UpsertBatch("140100", {Decision("D-11", 2, true)}, {}, Day("2026-11-22"));
+  const auto changes = store_->Changes(seqs[4], 10, Day("2026-11-22"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_TRUE(changes[0].content_removed);
+  EXPECT_FALSE(changes[1].content_removed);
+}
+
+// The gauges' counts: stored records by their columns, and rejected ones by
+// the domain and date their raw record claims (a date that is not one reads
+// as none).
+TEST_F(PenaltyStoreTest, PublicationCountsReadRejectedRecordsByTheDateTheyClaim) {
+  Migrate();
+  const auto rejected = [](const std::string& kind, const std::string& source_id, const std::string& raw) {
+    return common::Rejection{kind, std::string(kAgency) + "/" + source_id, 1, raw, {{"x", "y"}}, "", 0};
+  };
+  store_->UpsertBatch(
+      "140100", {Decision("D-12", 1, true), Decision("D-13", 1, false)},
+      {rejected("decision", "D-14",
+                R"({"agency_credit_code":"11140100MB0000001X","source_id":"D-14","domain":"market_regulation",)"
+                R"("party":{"name":"张三","address":"\"domain\":\"x\""},"facts":"\"decision_date\":\"2020-01-01\"",)"
+                R"("decision_date":"2026-03-02"})"),
+       rejected("measure", "M-3", R"({"source_id":"M-3","domain":"transport","period_start":"2026-02-27"})"),
+       rejected("decision", "D-15", R"({"source_id":"D-15","decision_date":"2026-3-2"})")},
+      Day("2026-11-21"));
+  auto counts = store_->PublicationCounts();
+  std::sort(counts.begin(), counts.end(), [](const PublicationCount& a, const PublicationCount& b) {
+    return std::tie(a.kind, a.domain, a.clock_start) < std::tie(b.kind, b.domain, b.clock_start);
+  });
+  ASSERT_EQ(counts.size(), 4u);
+  EXPECT_EQ(counts[0].domain, "");  // D-15: no domain, no readable date
+  EXPECT_FALSE(counts[0].clock_start.has_value());
+  EXPECT_FALSE(counts[0].published_on.has_value());
+  EXPECT_EQ(counts[1].domain, "market_regulation");  // D-14, rejected
+  EXPECT_EQ(common::FormatIsoDate(counts[1].clock_start), "2026-03-02");
+  EXPECT_FALSE(counts[1].published_on.has_value());
+  EXPECT_EQ(counts[1].count, 1);
+  EXPECT_EQ(counts[2].domain, "market_regulation");  // D-12 and D-13, stored
+  EXPECT_EQ(common::FormatIsoDate(counts[2].clock_start), "2026-11-20");
+  EXPECT_EQ(common::FormatIsoDate(counts[2].published_on), "2026-11-21");
+  EXPECT_EQ(counts[2].count, 2);
+  EXPECT_EQ(counts[2].city_code, "140100");
+  EXPECT_EQ(counts[3].kind, PenaltyKind::kMeasure);  // M-3, rejected
+  EXPECT_EQ(counts[3].domain, "transport");
+  EXPECT_EQ(common::FormatIsoDate(counts[3].clock_start), "2026-02-27");
 }
 
 }  // namespace

@@ -681,6 +681,79 @@ TEST(MeasureRules, MinorPartyIsAllowedAndJudgedOnTheMeasureDate) {
   EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
 }
 
+// ------------------------------------------------------------------ bounds
+
+std::string Repeat(const std::string& piece, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+TEST(Bounds, EachListOfProvisionsHoldsAtMostTwenty) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.violated.assign(kMaxProvisions, d.violated[0]);
+  d.applied.assign(kMaxProvisions, d.applied[0]);
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.applied.push_back(d.applied[0]);
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.applied"});
+  EXPECT_EQ(v[0].description, "at most 20 legal provisions (got 21)");
+
+  CoerciveMeasure m = ValidMeasure();
+  m.legal_basis.assign(kMaxProvisions, m.legal_basis[0]);
+  EXPECT_TRUE(ValidateMeasure(m, "m", kToday).empty());
+  m.legal_basis.push_back(m.legal_basis[0]);
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.legal_basis"});
+}
+
+// 20,000 provisions, each broken: one violation, for the list, not one per
+// provision.
+TEST(Bounds, AHostileListIsNamedOnceAsAWhole) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.violated.assign(20'000, common::LegalProvision{"\x01", 0, -1, -1});
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.violated"});
+  EXPECT_EQ(v[0].description, "at most 20 legal provisions (got 20000)");
+}
+
+// Masking lengthens text (a digit becomes a 3-byte ＊): a published free-text
+// field is held to the field's bound as published too.
+TEST(Bounds, FreeTextIsBoundedAsPublishedToo) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.facts = Repeat("13812345678，", 1000);                 // 14,000 bytes; 36,000 as published
+  d.result.other = Repeat("13812345678，", 70);            // 980 bytes; 2,520 as published
+  d.legal_application_explanation = Repeat("张三", 3000);  // 18,000 bytes; 27,000 as 张某某
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), (std::vector<std::string>{"d.facts", "d.result.other", "d.legal_application_explanation"}));
+  EXPECT_EQ(v[0].description, "at most 20000 bytes as published, with names and numbers masked (got 36000)");
+  EXPECT_EQ(v[1].description, "at most 1000 bytes as published, with names and numbers masked (got 2520)");
+  EXPECT_EQ(v[2].description, "at most 20000 bytes as published, with names and numbers masked (got 27000)");
+
+  // An organisation's name is published as it is.
+  d = ValidOrganisationDecision();
+  d.legal_application_explanation = Repeat(d.party.name, 20000 / d.party.name.size());
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+
+  CoerciveMeasure m = ValidMeasure();
+  m.object_name = Repeat("13812345678，", 14);  // 196 bytes; 504 as published
+  m.release_conditions = Repeat("13812345678，", 1000);
+  m.type = MeasureType::kRestrictLiberty;
+  m.party = Party{Party::Kind::kNaturalPerson, "李四", "", kAdultId, false, "", ""};
+  m.remedy = LawfulRemedy();
+  m.necessity_statement = Repeat("13812345678，", 1000);
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)),
+            (std::vector<std::string>{"m.object_name", "m.release_conditions", "m.necessity_statement"}));
+}
+
+// A field over its bound as sent is named once, for that.
+TEST(Bounds, TextOverItsBoundAsSentIsNamedOnce) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.facts = Repeat("13812345678，", 1500);  // 21,000 bytes
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.facts"});
+  EXPECT_EQ(v[0].description, "at most 20000 bytes (got 21000)");
+}
+
 // ------------------------------------------------------------------ masking
 
 Party Person(const std::string& name, const std::string& id) {

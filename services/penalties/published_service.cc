@@ -30,6 +30,20 @@ PenaltyKind KindOf(v1::GetRecordRequest::Kind kind) {
   return kind == v1::GetRecordRequest::MEASURE ? PenaltyKind::kMeasure : PenaltyKind::kDecision;
 }
 
+// The public pages: at most kMaxPublicPage records, so that a page stays under
+// 4 MB whatever its records (penalty_public.h); 0 asks for a whole page.
+constexpr common::PageLimits kPublicPage{kMaxPublicPage, kMaxPublicPage};
+
+// What every public form of a record starts with, and all that a feed entry
+// whose content is no longer public carries: its key, city and domain.
+void ToKey(const RecordRow& row, v1::PublishedRecord* out) {
+  out->set_kind(row.kind == PenaltyKind::kDecision ? v1::GetRecordRequest::DECISION : v1::GetRecordRequest::MEASURE);
+  out->set_agency_credit_code(row.agency_credit_code);
+  out->set_source_id(row.source_id);
+  out->set_city_code(row.city_code);
+  out->set_domain(row.domain);
+}
+
 }  // namespace
 
 grpc::Status PenaltiesService::GetDecision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
@@ -47,11 +61,7 @@ grpc::Status PenaltiesService::GetDecision(grpc::ServerContext* context, const v
 
 void PenaltiesService::ToPublished(const RecordRow& row, v1::PublishedRecord* out) const {
   const common::Date today = context_.clock.Today();
-  out->set_kind(row.kind == PenaltyKind::kDecision ? v1::GetRecordRequest::DECISION : v1::GetRecordRequest::MEASURE);
-  out->set_agency_credit_code(row.agency_credit_code);
-  out->set_source_id(row.source_id);
-  out->set_city_code(row.city_code);
-  out->set_domain(row.domain);
+  ToKey(row, out);
   out->set_published_on(common::FormatIsoDate(row.published_on));
   out->set_public_until(common::FormatIsoDate(row.public_until));
   *out->mutable_timeliness() =
@@ -92,7 +102,7 @@ grpc::Status PenaltiesService::ListPublished(grpc::ServerContext* context, const
     const common::Violations filter_violations = ValidatePublishedFilter(request->party_name());
     violations.insert(violations.end(), filter_violations.begin(), filter_violations.end());
     const common::Page page =
-        common::ReadPage(violations, request->page_size(), request->page_token(), kPositionFields);
+        common::ReadPage(violations, request->page_size(), request->page_token(), kPositionFields, kPublicPage);
     if (!page.after.empty()) {
       if (auto clock_start = common::ParseIsoDate(page.after[0])) {
         f.after = PublishedPosition{*clock_start, page.after[1], page.after[2]};
@@ -135,14 +145,19 @@ grpc::Status PenaltiesService::ListChanges(grpc::ServerContext* context, const v
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
     if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
-    const int limit = common::ReadPageSize(violations, "limit", request->limit(), {100, 1000});
+    const int limit = common::ReadPageSize(violations, "limit", request->limit(), kPublicPage);
     common::ThrowIfAny(violations, "bad feed request");
     int64_t last = request->after_seq();
-    for (const auto& change : store_.Changes(request->after_seq(), limit)) {
+    for (const auto& change : store_.Changes(request->after_seq(), limit, context_.clock.Today())) {
       auto* c = response->add_changes();
       c->set_seq(change.seq);
       c->set_type(static_cast<v1::Change::Type>(change.type));
-      ToPublished(change.record, c->mutable_record());
+      if (change.content_removed) {
+        c->set_content_removed(true);
+        ToKey(change.record, c->mutable_record());
+      } else {
+        ToPublished(change.record, c->mutable_record());
+      }
       last = change.seq;
     }
     response->set_last_seq(last);

@@ -3,20 +3,16 @@
 #include "common/text.h"
 
 namespace gongkai::penalties {
-namespace {
-
-constexpr std::size_t kMaxExplanationBytes = 2000;
-
-}  // namespace
 
 common::Violations ValidateWithdrawal(WithdrawalReason reason, const std::string& explanation) {
   common::Violations out;
   if (reason == WithdrawalReason::kUnspecified) out.push_back({"reason", "must be CHANGED, REVOKED or FOUND_ILLEGAL"});
   if (common::IsAsciiBlank(explanation)) {
     out.push_back({"explanation", "required: the reason is published with the notice"});
-  } else if (explanation.size() > kMaxExplanationBytes) {
-    out.push_back({"explanation", "at most 2000 bytes"});
+    return out;
   }
+  common::CheckTextContent(out, "explanation", explanation, true);
+  if (explanation.size() > kMaxExplanationBytes) out.push_back({"explanation", "at most 2000 bytes"});
   return out;
 }
 
@@ -26,8 +22,10 @@ common::Violations CheckWithdrawalDate(common::Date event_date, common::Date dec
 }
 
 common::Violations ValidateRelease(const std::string& explanation) {
-  if (explanation.size() > kMaxExplanationBytes) return {{"explanation", "at most 2000 bytes"}};
-  return {};
+  common::Violations out;
+  common::CheckTextContent(out, "explanation", explanation, true);
+  if (explanation.size() > kMaxExplanationBytes) out.push_back({"explanation", "at most 2000 bytes"});
+  return out;
 }
 
 bool IsOwnRecord(const std::string& record_city, const std::string& caller_city) { return record_city == caller_city; }

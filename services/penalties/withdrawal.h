@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "common/clock.h"
@@ -11,11 +12,15 @@ namespace gongkai::penalties {
 // measures, as city systems report them (DOMAIN.md, "Withdrawal"). The dates
 // they report are past dates (common::CheckPastDate, checked beside these).
 
+// A withdrawal or release explanation: at most this many bytes, text without
+// control characters but line feeds and tabs.
+inline constexpr std::size_t kMaxExplanationBytes = 2000;
+
 // Why a decision is withdrawn, as in penalties.v1.WithdrawalReason.
 enum class WithdrawalReason { kUnspecified = 0, kChanged = 1, kRevoked = 2, kFoundIllegal = 3 };
 
 // The rules of a withdrawal on its own: a reason, and an explanation, which is
-// published with the notice, of at most 2000 bytes.
+// published with the notice, of at most 2000 bytes of text.
 common::Violations ValidateWithdrawal(WithdrawalReason reason, const std::string& explanation);
 
 // The rule of a withdrawal against the decision it withdraws: the event
@@ -23,7 +28,7 @@ common::Violations ValidateWithdrawal(WithdrawalReason reason, const std::string
 common::Violations CheckWithdrawalDate(common::Date event_date, common::Date decision_date);
 
 // The rules of a release on its own: an explanation (optional) of at most
-// 2000 bytes.
+// 2000 bytes of text.
 common::Violations ValidateRelease(const std::string& explanation);
 
 // Whether a city may withdraw, release or read as its own a stored record:

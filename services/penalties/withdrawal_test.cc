@@ -46,6 +46,18 @@ TEST(WithdrawalRules, ExplanationIsAtMost2000Bytes) {
   EXPECT_EQ(v[0].description, "at most 2000 bytes");
 }
 
+// The explanation is published: text, paragraphs allowed, no control
+// characters (a NUL among them).
+TEST(WithdrawalRules, ExplanationIsTextWithoutControlCharacters) {
+  EXPECT_TRUE(ValidateWithdrawal(WithdrawalReason::kChanged, "经复议，\n原决定撤销。").empty());
+  auto v = ValidateWithdrawal(WithdrawalReason::kChanged, "撤销" + std::string(1, '\0') + "原决定");
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"explanation"});
+  EXPECT_EQ(v[0].description, "contains a control character (U+0000)");
+  v = ValidateRelease(std::string("解除\x01", 7));
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"explanation"});
+  EXPECT_EQ(v[0].description, "contains a control character (U+0001)");
+}
+
 TEST(WithdrawalRules, EveryBrokenRuleIsNamedInOrder) {
   EXPECT_EQ(Fields(ValidateWithdrawal(WithdrawalReason::kUnspecified, "")),
             (std::vector<std::string>{"reason", "explanation"}));

@@ -20,6 +20,21 @@ void RequireText(common::Violations& out, const std::string& path, const char* f
   }
 }
 
+// The six region digits (characters 3-8) of a valid credit code.
+std::optional<std::string> RegionOf(std::string_view credit_code) {
+  if (common::CheckCreditCode(credit_code)) return std::nullopt;
+  return std::string(credit_code.substr(2, 6));
+}
+
+// A province's own code (e.g. 140000), not one of its cities or counties.
+bool IsProvinceLevel(std::string_view area_code) { return area_code.substr(2) == "0000"; }
+
+std::string ProvinceOf(std::string_view area_code) { return std::string(area_code.substr(0, 2)) + "0000"; }
+
+std::string Issued(const std::string& credit_code, const std::string& region) {
+  return "credit code " + credit_code + " was issued in region " + region + " (characters 3-8, GB 32100)";
+}
+
 }  // namespace
 
 common::Violations ValidateAgency(const Agency& a, const std::string& path) {
@@ -54,6 +69,40 @@ common::Violations ValidateAgency(const Agency& a, const std::string& path) {
     out.push_back({path + ".source_version", "must be a positive version number"});
   }
   return out;
+}
+
+std::string RegistrantOf(std::string_view credit_code) {
+  const auto region = RegionOf(credit_code);
+  // CityOfArea keeps a province-level code as it is (140000 -> 140000).
+  return region ? common::CityOfArea(*region) : "";
+}
+
+std::optional<std::string> CityRegistrationRefusal(const Agency& agency, const std::string& city_code) {
+  if (!common::CheckAreaCode(agency.area_code) && common::CityOfArea(agency.area_code) != city_code) {
+    return "area code " + agency.area_code + " is outside city " + city_code;
+  }
+  if (const auto region = RegionOf(agency.credit_code)) {
+    if (IsProvinceLevel(*region)) {
+      return Issued(agency.credit_code, *region) + ", a provincial agency's: the province registers it";
+    }
+    if (common::CityOfArea(*region) != city_code) {
+      return Issued(agency.credit_code, *region) + ", which lies in city " + common::CityOfArea(*region) + ", not " +
+             city_code;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ProvinceRegistrationRefusal(const Agency& agency) {
+  const auto region = RegionOf(agency.credit_code);
+  if (region && !IsProvinceLevel(*region)) {
+    return Issued(agency.credit_code, *region) + ", which lies in city " + common::CityOfArea(*region) +
+           ": the city registers it";
+  }
+  if (region && !common::CheckAreaCode(agency.area_code) && ProvinceOf(agency.area_code) != *region) {
+    return "area code " + agency.area_code + " is outside province " + *region;
+  }
+  return std::nullopt;
 }
 
 bool IsExpired(const Agency& agency, common::Date today) {

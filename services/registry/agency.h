@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -22,7 +23,7 @@ struct Agency {
   std::optional<common::Date> valid_from;
   std::optional<common::Date> valid_until;
   int64_t source_version = 0;
-  // Set by the registry.
+  // Set by the registry: who registered it (RegistrantOf).
   std::string city_code;
   std::string updated_at;                                  // RFC 3339
   std::optional<common::Date> qualification_confirmed_on;  // nullopt when never
@@ -31,6 +32,37 @@ struct Agency {
 // Every content rule an agency breaks (DOMAIN.md, "Agency"); field paths are
 // prefixed with `path` (e.g. "agencies[3]").
 common::Violations ValidateAgency(const Agency& agency, const std::string& path);
+
+// Whose agency it is to register. GB 32100-2015 (4, 代码结构): characters
+// 3-8 of a unified social credit code are the administrative division code
+// (GB/T 2260) of the authority that registered the organisation
+// (登记管理机关行政区划码), so the code itself says in whose territory the
+// agency was set up:
+// - a prefecture-level city registers an agency whose code's six region
+//   digits lie in the city (common::CityOfArea of them is the city: the
+//   city's own code or one of its districts and counties), and whose area
+//   code lies in the same city;
+// - the province registers a provincial agency, whose code's region is the
+//   province itself (e.g. 140000), with an area code in that province.
+// Another city's agency, or a provincial one, is not a city's to register;
+// a city's agency is not the province's. Either refuses the caller's whole
+// batch (PERMISSION_DENIED), as an area code of another city does.
+
+// The code an agency is registered under, from its credit code's region:
+// the city (e.g. "140100" for region 140105), or the province code (e.g.
+// "140000") of a provincial agency; "" when the credit code is not valid.
+std::string RegistrantOf(std::string_view credit_code);
+
+// Why the city `city_code` (e.g. "140200") may not register `agency`, naming
+// the rule; nullopt when it may. Only a valid credit code and a valid area
+// code are judged: ValidateAgency rejects the others as a record.
+std::optional<std::string> CityRegistrationRefusal(const Agency& agency, const std::string& city_code);
+
+// Why the province may not register `agency`; nullopt when it may. The same
+// reading of the codes as for a city. The province's principal carries no
+// province code, so a code issued at any province level is taken as the
+// province's; the area code must lie in that same province.
+std::optional<std::string> ProvinceRegistrationRefusal(const Agency& agency);
 
 // True once the agency's validity has ended: valid_until is before `today`.
 bool IsExpired(const Agency& agency, common::Date today);

@@ -22,19 +22,30 @@ const Statement kAgencyCities{
     "registry_agency_cities",
     "SELECT credit_code, city_code FROM registry.agencies WHERE credit_code = ANY($1::text[])"};
 
-// A batch in one statement: $1 city, $2 today (the qualification list's
-// confirmation), $3..$11 the agencies' columns, one text array each (domains
-// as array literals). Inserts, or replaces an older version of the same
-// city's agency; returns the credit codes it wrote.
+// The agencies of a batch that are stored under another city than the one
+// they are sent under: $1 credit codes, $2 their cities.
+const Statement kForeignInBatch{
+    "registry_foreign_in_batch",
+    "SELECT a.credit_code FROM registry.agencies a "
+    "JOIN unnest($1::text[], $2::text[]) AS i(credit_code, city_code) ON a.credit_code = i.credit_code "
+    "WHERE a.city_code <> i.city_code ORDER BY a.credit_code"};
+
+// A batch in one statement: $1 today (the qualification list's
+// confirmation), $2..$11 the agencies' columns, one text array each (domains
+// as array literals; an agency without a city fails the column's NOT NULL
+// rather than being stored under ""). Inserts, or replaces an older version
+// of an agency stored under the same city; returns the credit codes it
+// wrote. A row it does not replace is still locked by it until commit (ON
+// CONFLICT DO UPDATE locks the row it meets, whatever its WHERE answers).
 const Statement kMergeAgencies{
     "registry_merge_agencies",
     "INSERT INTO registry.agencies AS a (credit_code, name, legal_representative, area_code, city_code, "
     "contact, domains, valid_from, valid_until, source_version, qualification_confirmed_on) "
-    "SELECT i.credit_code, i.name, i.legal_representative, i.area_code, $1, i.contact, i.domains::text[], "
-    "i.valid_from::date, i.valid_until::date, i.source_version::bigint, $2::date "
-    "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
-    "$10::text[], $11::text[]) AS i(credit_code, name, legal_representative, area_code, contact, domains, "
-    "valid_from, valid_until, source_version) "
+    "SELECT i.credit_code, i.name, i.legal_representative, i.area_code, NULLIF(i.city_code, ''), i.contact, "
+    "i.domains::text[], i.valid_from::date, i.valid_until::date, i.source_version::bigint, $1::date "
+    "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
+    "$9::text[], $10::text[], $11::text[]) AS i(credit_code, city_code, name, legal_representative, area_code, "
+    "contact, domains, valid_from, valid_until, source_version) "
     "ON CONFLICT (credit_code) DO UPDATE SET name = EXCLUDED.name, "
     "legal_representative = EXCLUDED.legal_representative, area_code = EXCLUDED.area_code, "
     "contact = EXCLUDED.contact, domains = EXCLUDED.domains, valid_from = EXCLUDED.valid_from, "
@@ -107,12 +118,13 @@ Agency AgencyFromRow(const pqxx::row& r) {
 
 // A batch's columns as kMergeAgencies takes them.
 struct AgencyColumns {
-  std::vector<std::string> credit_code, name, legal_representative, area_code, contact, domains, valid_from,
+  std::vector<std::string> credit_code, city_code, name, legal_representative, area_code, contact, domains, valid_from,
       valid_until, source_version;
 
   explicit AgencyColumns(const std::vector<Agency>& agencies) {
     for (const auto& a : agencies) {
       credit_code.push_back(a.credit_code);
+      city_code.push_back(a.city_code);
       name.push_back(a.name);
       legal_representative.push_back(a.legal_representative);
       area_code.push_back(a.area_code);
@@ -128,22 +140,18 @@ struct AgencyColumns {
 }  // namespace
 
 PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s :
-       {kForeignAgencies, kAgencyCities, kMergeAgencies, kConfirmQualification, kCoverage, kGetAgency, kListAgencies}) {
+  for (const Statement& s : {kForeignAgencies, kForeignInBatch, kAgencyCities, kMergeAgencies, kConfirmQualification,
+                             kCoverage, kGetAgency, kListAgencies}) {
     pool_.Prepare(s);
   }
 }
 
-AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
+AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& scope, const std::vector<Agency>& valid,
                                                     const std::vector<Rejection>& rejected, common::Date today) {
   const AgencyColumns columns(valid);
   return pool_.Run([&](pqxx::connection& conn) {
     BatchResult result;
     pqxx::work tx(conn);
-    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, ArrayLiteral(columns.credit_code), city_code)) {
-      result.foreign.push_back(row[0].as<std::string>());
-    }
-    if (!result.foreign.empty()) return result;  // the transaction rolls back
     std::vector<std::string> accepted;
     if (!valid.empty()) {
       // The merge advances change_seq: writers take turns from here to commit,
@@ -151,11 +159,23 @@ AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& city_code
       // watermark).
       common::LockFeed(tx, kFeed);
       for (const auto& row : tx.exec_prepared(
-               kMergeAgencies.name, city_code, common::FormatIsoDate(today), ArrayLiteral(columns.credit_code),
-               ArrayLiteral(columns.name), ArrayLiteral(columns.legal_representative), ArrayLiteral(columns.area_code),
-               ArrayLiteral(columns.contact), ArrayLiteral(columns.domains), ArrayLiteral(columns.valid_from),
-               ArrayLiteral(columns.valid_until), ArrayLiteral(columns.source_version))) {
+               kMergeAgencies.name, common::FormatIsoDate(today), ArrayLiteral(columns.credit_code),
+               ArrayLiteral(columns.city_code), ArrayLiteral(columns.name), ArrayLiteral(columns.legal_representative),
+               ArrayLiteral(columns.area_code), ArrayLiteral(columns.contact), ArrayLiteral(columns.domains),
+               ArrayLiteral(columns.valid_from), ArrayLiteral(columns.valid_until),
+               ArrayLiteral(columns.source_version))) {
         accepted.push_back(row[0].as<std::string>());
+      }
+      // What the merge did not write is an equal or older version, or an
+      // agency stored under another city. The check runs here, in the
+      // write's transaction, on rows the merge holds locked, so a concurrent
+      // batch cannot slip in between a check and the write.
+      if (accepted.size() < valid.size()) {
+        for (const auto& row : tx.exec_prepared(kForeignInBatch.name, ArrayLiteral(columns.credit_code),
+                                                ArrayLiteral(columns.city_code))) {
+          result.foreign.push_back(row[0].as<std::string>());
+        }
+        if (!result.foreign.empty()) return result;  // the transaction rolls back: nothing is stored
       }
     }
     const std::set<std::string> written(accepted.begin(), accepted.end());
@@ -163,8 +183,8 @@ AgencyStore::BatchResult PgAgencyStore::UpsertBatch(const std::string& city_code
       result.outcomes.push_back(written.contains(a.credit_code) ? common::UpsertOutcome::kAccepted
                                                                 : common::UpsertOutcome::kUnchanged);
     }
-    rejections_.Clear(tx, city_code, "agency", accepted);
-    rejections_.Record(tx, city_code, rejected);
+    rejections_.Clear(tx, scope, "agency", accepted);
+    rejections_.Record(tx, scope, rejected);
     tx.commit();
     return result;
   });
@@ -190,10 +210,10 @@ std::vector<Agency> PgAgencyStore::List(const AgencyFilter& f) {
   });
 }
 
-std::vector<Rejection> PgAgencyStore::ListRejections(const std::string& city_code, int64_t before_id, int limit) {
+std::vector<Rejection> PgAgencyStore::ListRejections(const std::string& scope, int64_t before_id, int limit) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    return rejections_.List(tx, city_code, before_id, limit);
+    return rejections_.List(tx, scope, before_id, limit);
   });
 }
 

@@ -34,20 +34,25 @@ class AgencyStore {
  public:
   virtual ~AgencyStore() = default;
 
-  // Stores `valid` (distinct credit codes) and `rejected` in one transaction,
-  // unless some credit code belongs to another city than `city_code`: then
-  // nothing is stored and those codes are returned in `foreign`.
+  // Stores `valid` (distinct credit codes) and `rejected` in one transaction.
+  // Each valid agency is stored under its `city_code` (the registrant: the
+  // caller's city, or the province code of a provincial agency); `scope` (the
+  // caller's city code, or "province") is whose rejections they are. An agency
+  // already stored under another city than its `city_code` is not changed:
+  // then nothing is stored and those codes are returned in `foreign`. That
+  // check is made inside the write's transaction, on the rows it locked.
   struct BatchResult {
     std::vector<common::UpsertOutcome> outcomes;  // one per valid agency, same order
     std::vector<std::string> foreign;
   };
   // An accepted agency's qualification list counts as confirmed on `today`.
-  virtual BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
+  virtual BatchResult UpsertBatch(const std::string& scope, const std::vector<Agency>& valid,
                                   const std::vector<Rejection>& rejected, common::Date today) = 0;
   virtual std::optional<Agency> Get(const std::string& credit_code) = 0;
   virtual std::vector<Agency> List(const AgencyFilter& filter) = 0;
-  // Newest first; before_id 0 means from the newest. Every kind the registry keeps.
-  virtual std::vector<Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) = 0;
+  // The rejections of `scope` (a city code, or "province"), newest first;
+  // before_id 0 means from the newest. Every kind the registry keeps.
+  virtual std::vector<Rejection> ListRejections(const std::string& scope, int64_t before_id, int limit) = 0;
 
   // Records that the qualification lists of `codes` were confirmed on `today`.
   // Per code: true when confirmed, false when no such agency; codes of another
@@ -71,11 +76,11 @@ class PgAgencyStore final : public AgencyStore {
  public:
   explicit PgAgencyStore(common::PgPool& pool);
 
-  BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
+  BatchResult UpsertBatch(const std::string& scope, const std::vector<Agency>& valid,
                           const std::vector<Rejection>& rejected, common::Date today) override;
   std::optional<Agency> Get(const std::string& credit_code) override;
   std::vector<Agency> List(const AgencyFilter& filter) override;
-  std::vector<Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
+  std::vector<Rejection> ListRejections(const std::string& scope, int64_t before_id, int limit) override;
   ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
                                           common::Date today) override;
   std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) override;

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
+#include <future>
+#include <thread>
+
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 #include "common/testing/dates.h"
@@ -25,12 +30,26 @@ Agency Make(int n, int64_t version, const std::string& area = "140105") {
   a.name = "机构" + std::to_string(n);
   a.legal_representative = "李某";
   a.area_code = area;
+  a.city_code = common::CityOfArea(area);
   a.contact = "0351-0000000";
   a.domains = {"market_regulation", "transport"};
   a.valid_from = Day("2026-01-01");
   a.valid_until = Day("2028-12-31");
   a.source_version = version;
   return a;
+}
+
+// True once some session of the test's database waits for a row lock.
+bool SomeoneWaitsForALock(const std::string& url) {
+  pqxx::connection conn(url);
+  for (int i = 0; i < 200; ++i) {
+    pqxx::nontransaction tx(conn);
+    const pqxx::result waiting = tx.exec(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    if (waiting[0][0].as<int>() > 0) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return false;
 }
 
 class AgencyStoreTest : public ::testing::Test {
@@ -75,6 +94,58 @@ TEST_F(AgencyStoreTest, AgencyOfAnotherCityIsNotOverwrittenAndNothingIsStored) {
   EXPECT_EQ(store_->Get(hijack.credit_code)->source_version, 1);
 }
 
+// Another city's write of the same agency commits after the batch has begun
+// (after any check made before the write would have run): the batch still
+// sees it, inside its own transaction, reports it, and stores nothing.
+TEST_F(AgencyStoreTest, AnAgencyCommittedByAnotherCityDuringTheBatchRefusesTheBatch) {
+  const Agency taiyuans = Make(7, 1);
+  pqxx::connection rival_conn(db_.url());
+  pqxx::work rival(rival_conn);
+  rival.exec_params(
+      "INSERT INTO registry.agencies (credit_code, name, legal_representative, area_code, city_code, contact, "
+      "domains, valid_from, valid_until, source_version) VALUES ($1, '太原的机构', '王某', '140105', '140100', "
+      "'0351-1', '{market_regulation}', '2026-01-01', '2030-12-31', 1)",
+      taiyuans.credit_code);
+
+  Agency taken = Make(7, 2, "140202");
+  taken.credit_code = taiyuans.credit_code;
+  const Agency own = Make(8, 1, "140202");
+  auto batch = std::async(std::launch::async, [&] { return store_->UpsertBatch("140200", {own, taken}, {}, kToday); });
+  EXPECT_TRUE(SomeoneWaitsForALock(db_.url())) << "the batch waits for the rival's row";
+  rival.commit();
+  const auto r = batch.get();
+
+  EXPECT_EQ(r.foreign, (std::vector<std::string>{taiyuans.credit_code})) << "reported, not UNCHANGED";
+  EXPECT_FALSE(store_->Get(own.credit_code)) << "nothing of the batch is stored";
+  auto kept = store_->Get(taiyuans.credit_code);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->city_code, "140100");
+  EXPECT_EQ(kept->name, "太原的机构");
+  EXPECT_EQ(kept->source_version, 1);
+}
+
+TEST_F(AgencyStoreTest, AProvincialAgencyIsStoredUnderTheProvinceAndItsRejectionsUnderProvince) {
+  Agency provincial = Make(9, 1, "140000");
+  provincial.area_code = "140100";
+  ASSERT_EQ(provincial.city_code, "140000");
+  Rejection bad{
+      "agency", Make(10, 1, "140000").credit_code, 1, R"({"credit_code":"y"})", {{"agencies[1].name", "required"}}, "",
+      0};
+  auto r = store_->UpsertBatch("province", {provincial}, {bad}, kToday);
+  ASSERT_EQ(r.outcomes, (std::vector<common::UpsertOutcome>{common::UpsertOutcome::kAccepted}));
+  EXPECT_EQ(store_->Get(provincial.credit_code)->city_code, "140000");
+  ASSERT_EQ(store_->ListRejections("province", 0, 10).size(), 1u);
+  EXPECT_TRUE(store_->ListRejections("140100", 0, 10).empty());
+
+  // A city sending it under its own city is refused.
+  Agency taken = provincial;
+  taken.city_code = "140100";
+  taken.source_version = 2;
+  EXPECT_EQ(store_->UpsertBatch("140100", {taken}, {}, kToday).foreign,
+            (std::vector<std::string>{provincial.credit_code}));
+  EXPECT_EQ(store_->Get(provincial.credit_code)->source_version, 1);
+}
+
 TEST_F(AgencyStoreTest, RejectionsAreKeptAndClearedByAnAcceptedResend) {
   Rejection bad{"agency", Make(3, 1).credit_code, 1, R"({"credit_code":"x"})", {{"agencies[0].name", "required"}}, "",
                 0};
@@ -82,7 +153,7 @@ TEST_F(AgencyStoreTest, RejectionsAreKeptAndClearedByAnAcceptedResend) {
   auto kept = store_->ListRejections("140100", 0, 10);
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].violations, bad.violations);
-  EXPECT_EQ(kept[0].raw_json, R"({"credit_code": "x"})");
+  EXPECT_EQ(kept[0].raw_json, R"({"credit_code":"x"})");
   EXPECT_TRUE(store_->ListRejections("140200", 0, 10).empty());
 
   store_->UpsertBatch("140100", {Make(3, 2)}, {}, kToday);

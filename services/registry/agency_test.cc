@@ -27,6 +27,19 @@ Agency Valid() {
   return a;
 }
 
+// A valid credit code issued in `region` (characters 3-8).
+std::string CodeIssuedIn(const std::string& region, int serial = 1) {
+  std::string first17 = "11" + region + "MB" + std::to_string(1000000 + serial).substr(0, 7);
+  return first17 + common::CreditCodeCheckCharacter(first17);
+}
+
+Agency IssuedIn(const std::string& region, const std::string& area) {
+  Agency a = Valid();
+  a.credit_code = CodeIssuedIn(region);
+  a.area_code = area;
+  return a;
+}
+
 bool Names(const common::Violations& v, const std::string& field) {
   for (const auto& x : v) {
     if (x.field == field) return true;
@@ -85,6 +98,61 @@ TEST(AgencyRules, ExpiredOnlyOnceValidityHasEnded) {
   Agency a = Valid();
   EXPECT_FALSE(IsExpired(a, Day("2030-12-31")));
   EXPECT_TRUE(IsExpired(a, Day("2031-01-01")));
+}
+
+TEST(AgencyRegistration, TheCreditCodesRegionSaysWhoseAgencyItIs) {
+  EXPECT_EQ(RegistrantOf(CodeIssuedIn("140105")), "140100") << "a district of Taiyuan";
+  EXPECT_EQ(RegistrantOf(CodeIssuedIn("140100")), "140100");
+  EXPECT_EQ(RegistrantOf(CodeIssuedIn("140202")), "140200");
+  EXPECT_EQ(RegistrantOf(CodeIssuedIn("140000")), "140000") << "a provincial agency";
+  std::string broken = CodeIssuedIn("140105");
+  broken[17] = broken[17] == '0' ? '1' : '0';
+  EXPECT_EQ(RegistrantOf(broken), "") << "an invalid code names no one";
+}
+
+TEST(AgencyRegistration, ACityRegistersTheAgenciesWhoseCodeWasIssuedInIt) {
+  EXPECT_EQ(CityRegistrationRefusal(IssuedIn("140105", "140105"), "140100"), std::nullopt);
+  EXPECT_EQ(CityRegistrationRefusal(IssuedIn("140100", "140106"), "140100"), std::nullopt);
+  EXPECT_EQ(CityRegistrationRefusal(IssuedIn("140202", "140202"), "140200"), std::nullopt);
+}
+
+TEST(AgencyRegistration, ACodeIssuedInAnotherCityIsNotThisCitysEvenUnderItsOwnAreaCode) {
+  // Datong registering a Taiyuan code under a Datong area code.
+  const auto refusal = CityRegistrationRefusal(IssuedIn("140105", "140202"), "140200");
+  ASSERT_TRUE(refusal);
+  EXPECT_EQ(*refusal, "credit code " + CodeIssuedIn("140105") +
+                          " was issued in region 140105 (characters 3-8, GB 32100), which lies in city 140100, not "
+                          "140200");
+  // Its own code under another city's area code.
+  EXPECT_EQ(CityRegistrationRefusal(IssuedIn("140202", "140105"), "140200"), "area code 140105 is outside city 140200");
+}
+
+TEST(AgencyRegistration, AProvincialAgencyIsNotACitysToRegister) {
+  const auto refusal = CityRegistrationRefusal(IssuedIn("140000", "140100"), "140100");
+  ASSERT_TRUE(refusal);
+  EXPECT_NE(refusal->find("the province registers it"), std::string::npos) << *refusal;
+  EXPECT_TRUE(CityRegistrationRefusal(IssuedIn("140000", "140000"), "140100")) << "the area code is the province's";
+}
+
+TEST(AgencyRegistration, OnlyValidCodesAreJudgedTheRestAreRecordViolations) {
+  Agency a = IssuedIn("140105", "140202");
+  a.credit_code[17] = a.credit_code[17] == '0' ? '1' : '0';
+  EXPECT_EQ(CityRegistrationRefusal(a, "140200"), std::nullopt);
+  EXPECT_TRUE(Names(ValidateAgency(a, "a"), "a.credit_code"));
+  Agency b = IssuedIn("140202", "1402");
+  EXPECT_EQ(CityRegistrationRefusal(b, "140200"), std::nullopt);
+  EXPECT_TRUE(Names(ValidateAgency(b, "a"), "a.area_code"));
+}
+
+TEST(AgencyRegistration, TheProvinceRegistersProvincialAgenciesOnly) {
+  EXPECT_EQ(ProvinceRegistrationRefusal(IssuedIn("140000", "140000")), std::nullopt);
+  EXPECT_EQ(ProvinceRegistrationRefusal(IssuedIn("140000", "140105")), std::nullopt)
+      << "a provincial agency seated in a city of the province";
+  EXPECT_EQ(ProvinceRegistrationRefusal(IssuedIn("140105", "140105")),
+            "credit code " + CodeIssuedIn("140105") +
+                " was issued in region 140105 (characters 3-8, GB 32100), which lies in city 140100: the city "
+                "registers it");
+  EXPECT_EQ(ProvinceRegistrationRefusal(IssuedIn("140000", "410100")), "area code 410100 is outside province 140000");
 }
 
 TEST(QualificationListConfirmation, ThisYearsClockStartsOn1JanuaryAndIsDoneByAConfirmationThisYear) {

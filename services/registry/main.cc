@@ -19,14 +19,18 @@ int main(int argc, char** argv) {
       "GONGKAI_OFFICER_CODE_SECRET_FILE", "file holding the secret officer badge codes (一人一码) are made with");
   config.Finish();
 
-  common::ServiceRuntime runtime(settings, gongkai_registry_migrations());
+  // Refused before anything else starts: badge codes made with a short
+  // secret could be computed from certificate numbers.
   std::string code_secret;
   try {
     code_secret = common::ReadSecretFile(code_secret_file);
+    common::CheckSecret(code_secret, "GONGKAI_OFFICER_CODE_SECRET_FILE");
   } catch (const std::exception& e) {
-    common::Log(common::LogLevel::kError, "officer_code_secret_unreadable", {{"reason", e.what()}});
+    common::Log(common::LogLevel::kError, "officer_code_secret_unusable",
+                {{"file", code_secret_file}, {"reason", e.what()}});
     return 2;
   }
+  common::ServiceRuntime runtime(settings, gongkai_registry_migrations());
   registry::PgAgencyStore agencies(runtime.pool());
   registry::PgPowersStore powers(runtime.pool());
   registry::PgBenchmarkStore benchmarks(runtime.pool());

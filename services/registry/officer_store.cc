@@ -1,5 +1,6 @@
 #include "services/registry/officer_store.h"
 
+#include <map>
 #include <set>
 
 #include "common/calendar/iso_date.h"
@@ -18,14 +19,18 @@ const Statement kStored{"registry_stored_officers",
                         "SELECT certificate_number, valid_from::text, status, code_generation "
                         "FROM registry.officers WHERE certificate_number = ANY($1::text[]) FOR UPDATE"};
 
-const Statement kCities{
-    "registry_officer_cities",
-    "SELECT certificate_number, city_code FROM registry.officers WHERE certificate_number = ANY($1::text[])"};
+// The certificates among $1 registered to another city than $2.
+const Statement kForeign{"registry_foreign_officers",
+                         "SELECT certificate_number FROM registry.officers "
+                         "WHERE certificate_number = ANY($1::text[]) AND city_code <> $2 ORDER BY certificate_number"};
 
 // A batch in one statement: $1 city, $2 today (the publication), $3..$14 the
 // officers' columns, one text array each, with each one's badge code
 // generation and code as they are if this version is stored. Inserts, or
-// replaces an older version; returns the certificate numbers it wrote.
+// replaces an older version registered to the same city; returns the
+// certificate numbers it wrote. A row it does not replace is still locked by
+// it until commit (ON CONFLICT DO UPDATE locks the row it meets, whatever its
+// WHERE answers).
 const Statement kMerge{
     "registry_merge_officers",
     "INSERT INTO registry.officers AS o (certificate_number, agency_credit_code, city_code, name, category, "
@@ -42,7 +47,7 @@ const Statement kMerge{
     "code_generation = EXCLUDED.code_generation, officer_code = EXCLUDED.officer_code, "
     "changed_on = EXCLUDED.changed_on, published_on = EXCLUDED.published_on, updated_at = now(), "
     "change_seq = nextval('registry.officer_change_seq') "
-    "WHERE o.source_version < EXCLUDED.source_version "
+    "WHERE o.source_version < EXCLUDED.source_version AND o.city_code = EXCLUDED.city_code "
     "RETURNING o.certificate_number"};
 
 const Statement kByCertificate{
@@ -87,16 +92,16 @@ Officer OfficerFromRow(const pqxx::row& r) {
 
 PgOfficerStore::PgOfficerStore(common::PgPool& pool, std::string code_secret)
     : pool_(pool), rejections_(pool), code_secret_(std::move(code_secret)) {
-  for (const Statement& s : {kStored, kCities, kMerge, kByCertificate, kByAgency}) pool_.Prepare(s);
+  for (const Statement& s : {kStored, kForeign, kMerge, kByCertificate, kByAgency}) pool_.Prepare(s);
 }
 
-std::vector<common::UpsertOutcome> PgOfficerStore::UpsertBatch(const std::string& city_code,
-                                                               const std::vector<Officer>& valid,
-                                                               const std::vector<common::Rejection>& rejected,
-                                                               common::Date today) {
+OfficerStore::BatchResult PgOfficerStore::UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                                                      const std::vector<common::Rejection>& rejected,
+                                                      common::Date today) {
   std::vector<std::string> numbers;
   for (const auto& o : valid) numbers.push_back(o.certificate_number);
   return pool_.Run([&](pqxx::connection& conn) {
+    BatchResult result;
     pqxx::work tx(conn);
     std::vector<std::string> accepted;
     if (!valid.empty()) {
@@ -137,28 +142,27 @@ std::vector<common::UpsertOutcome> PgOfficerStore::UpsertBatch(const std::string
                ArrayLiteral(c.changed_on))) {
         accepted.push_back(row[0].as<std::string>());
       }
+      // What the merge did not write is an equal or older version, or a
+      // certificate registered to another city, which is not this city's to
+      // change or to move under its own agency. The check runs here, in the
+      // write's transaction, on rows the merge holds locked, so a concurrent
+      // batch cannot slip in between a check and the write.
+      if (accepted.size() < valid.size()) {
+        for (const auto& row : tx.exec_prepared(kForeign.name, ArrayLiteral(numbers), city_code)) {
+          result.foreign.push_back(row[0].as<std::string>());
+        }
+        if (!result.foreign.empty()) return result;  // the transaction rolls back: nothing is stored
+      }
     }
     const std::set<std::string> written(accepted.begin(), accepted.end());
-    std::vector<common::UpsertOutcome> result;
     for (const auto& o : valid) {
-      result.push_back(written.contains(o.certificate_number) ? common::UpsertOutcome::kAccepted
-                                                              : common::UpsertOutcome::kUnchanged);
+      result.outcomes.push_back(written.contains(o.certificate_number) ? common::UpsertOutcome::kAccepted
+                                                                       : common::UpsertOutcome::kUnchanged);
     }
     rejections_.Clear(tx, city_code, "officer", accepted);
     rejections_.Record(tx, city_code, rejected);
     tx.commit();
     return result;
-  });
-}
-
-std::map<std::string, std::string> PgOfficerStore::CitiesOf(const std::vector<std::string>& numbers) {
-  return pool_.Run([&](pqxx::connection& conn) {
-    pqxx::read_transaction tx(conn);
-    std::map<std::string, std::string> out;
-    for (const auto& row : tx.exec_prepared(kCities.name, ArrayLiteral(numbers))) {
-      out[row[0].as<std::string>()] = row[1].as<std::string>();
-    }
-    return out;
   });
 }
 

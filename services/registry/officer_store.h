@@ -1,6 +1,5 @@
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,17 +20,22 @@ Officer OfficerFromRow(const pqxx::row& row);
 class OfficerStore {
  public:
   virtual ~OfficerStore() = default;
+  // Stores `valid` and `rejected` in one transaction, unless a certificate
+  // among `valid` is registered to another city than `city_code`: then
+  // nothing is stored and those numbers are returned in `foreign`. That check
+  // is made inside the write's transaction, on the rows it locked, so a
+  // certificate cannot be taken over between a check and the write.
+  struct BatchResult {
+    std::vector<common::UpsertOutcome> outcomes;  // one per valid officer, same order
+    std::vector<std::string> foreign;
+  };
   // A new officer gets code generation 1; a revoked or reissued certificate
   // the next generation, so its old badge code stops verifying. The officers'
   // agencies are registered in the caller's city (the service checks first);
   // certificate numbers are distinct. An accepted version is published on
   // `today`.
-  virtual std::vector<common::UpsertOutcome> UpsertBatch(const std::string& city_code,
-                                                         const std::vector<Officer>& valid,
-                                                         const std::vector<common::Rejection>& rejected,
-                                                         common::Date today) = 0;
-  // The city of each registered certificate among `numbers`.
-  virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) = 0;
+  virtual BatchResult UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                                  const std::vector<common::Rejection>& rejected, common::Date today) = 0;
   // The badge code of the officer's current generation.
   virtual std::string CodeOf(const Officer& officer) const = 0;
   virtual std::optional<Officer> ByCertificate(const std::string& certificate_number) = 0;
@@ -44,10 +48,8 @@ class OfficerStore {
 class PgOfficerStore final : public OfficerStore {
  public:
   PgOfficerStore(common::PgPool& pool, std::string code_secret);
-  std::vector<common::UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                                 const std::vector<common::Rejection>& rejected,
-                                                 common::Date today) override;
-  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override;
+  BatchResult UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                          const std::vector<common::Rejection>& rejected, common::Date today) override;
   std::string CodeOf(const Officer& officer) const override;
   std::optional<Officer> ByCertificate(const std::string& certificate_number) override;
   std::vector<Officer> ListByAgency(const std::string& agency_credit_code, const std::string& after,

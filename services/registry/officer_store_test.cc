@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <future>
 #include <thread>
 
 #include "common/calendar/iso_date.h"
@@ -22,6 +23,17 @@ bool Eventually(const std::function<bool()>& pred) {
   for (int i = 0; i < 100 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return pred();
 }
+
+// True once some session of the test's database waits for a row lock.
+bool SomeoneWaitsForALock(const std::string& url) {
+  pqxx::connection conn(url);
+  return Eventually([&] {
+    pqxx::nontransaction tx(conn);
+    const pqxx::result waiting = tx.exec(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    return waiting[0][0].as<int>() > 0;
+  });
+}
 }  // namespace testing_util
 
 class OfficerStoreTest : public ::testing::Test {
@@ -35,6 +47,7 @@ class OfficerStoreTest : public ::testing::Test {
     a.name = "太原市市场监督管理局";
     a.legal_representative = "王某";
     a.area_code = "140100";
+    a.city_code = "140100";
     a.contact = "0351-1";
     a.domains = {"market_regulation"};
     a.valid_from = Day("2026-01-01");
@@ -42,6 +55,24 @@ class OfficerStoreTest : public ::testing::Test {
     a.source_version = 1;
     agencies_->UpsertBatch("140100", {a}, {}, Day("2026-11-28"));
     agency_ = a.credit_code;
+  }
+
+  // Registers an agency of Datong (140200); its credit code.
+  std::string AddDatongAgency() {
+    Agency a;
+    std::string first17 = "11140200MB0000002";
+    a.credit_code = first17 + common::CreditCodeCheckCharacter(first17);
+    a.name = "大同市市场监督管理局";
+    a.legal_representative = "李某";
+    a.area_code = "140200";
+    a.city_code = "140200";
+    a.contact = "0352-1";
+    a.domains = {"market_regulation"};
+    a.valid_from = Day("2026-01-01");
+    a.valid_until = Day("2030-12-31");
+    a.source_version = 1;
+    agencies_->UpsertBatch("140200", {a}, {}, Day("2026-11-28"));
+    return a.credit_code;
   }
 
   Officer Make(int64_t version) {
@@ -67,7 +98,7 @@ TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
   OfficerIndex index(db_.url(), *pool_);
   index.Start();
   EXPECT_EQ(index.size(), 0u);
-  EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}, Day("2026-11-28")),
+  EXPECT_EQ(officers_->UpsertBatch("140100", {Make(1)}, {}, Day("2026-11-28")).outcomes,
             (std::vector<common::UpsertOutcome>{common::UpsertOutcome::kAccepted}));
   auto o = officers_->ByCertificate("TY0001");
   ASSERT_TRUE(o);
@@ -75,7 +106,7 @@ TEST_F(OfficerStoreTest, OfficerIsFoundByCertificateAndInTheIndexByCode) {
   // The index follows the database's notification without being told.
   ASSERT_TRUE(testing_util::Eventually([&] { return index.ByCode(officers_->CodeOf(*o)).has_value(); }));
   EXPECT_EQ(index.ByCode(officers_->CodeOf(*o))->certificate_number, "TY0001");
-  EXPECT_EQ(officers_->CitiesOf({"TY0001", "NOPE"}), (std::map<std::string, std::string>{{"TY0001", "140100"}}));
+  EXPECT_EQ(o->city_code, "140100");
 }
 
 TEST_F(OfficerStoreTest, RevocationReplacesTheCode) {
@@ -100,9 +131,59 @@ TEST_F(OfficerStoreTest, OlderVersionIsUnchanged) {
   officers_->UpsertBatch("140100", {Make(3)}, {}, Day("2026-11-28"));
   Officer older = Make(2);
   older.name = "旧名";
-  EXPECT_EQ(officers_->UpsertBatch("140100", {older}, {}, Day("2026-11-28")),
+  EXPECT_EQ(officers_->UpsertBatch("140100", {older}, {}, Day("2026-11-28")).outcomes,
             (std::vector<common::UpsertOutcome>{common::UpsertOutcome::kUnchanged}));
   EXPECT_EQ(officers_->ByCertificate("TY0001")->name, "张伟");
+}
+
+TEST_F(OfficerStoreTest, ACertificateOfAnotherCityIsNotMovedAndNothingOfTheBatchIsStored) {
+  const std::string datong = AddDatongAgency();
+  ASSERT_TRUE(officers_->UpsertBatch("140100", {Make(1)}, {}, Day("2026-11-28")).foreign.empty());
+  Officer moved = Make(2);
+  moved.agency_credit_code = datong;
+  Officer own = Make(1);
+  own.certificate_number = "DT0001";
+  own.agency_credit_code = datong;
+  auto r = officers_->UpsertBatch("140200", {own, moved}, {}, Day("2026-11-28"));
+  EXPECT_EQ(r.foreign, (std::vector<std::string>{"TY0001"}));
+  EXPECT_FALSE(officers_->ByCertificate("DT0001"));
+  EXPECT_EQ(officers_->ByCertificate("TY0001")->agency_credit_code, agency_);
+  EXPECT_EQ(officers_->ByCertificate("TY0001")->source_version, 1);
+}
+
+// Another city's certificate commits after the batch has begun (after any
+// check made before the write would have run): the batch still sees it,
+// inside its own transaction, reports it, and stores nothing.
+TEST_F(OfficerStoreTest, ACertificateCommittedByAnotherCityDuringTheBatchRefusesTheBatch) {
+  const std::string datong = AddDatongAgency();
+  pqxx::connection rival_conn(db_.url());
+  pqxx::work rival(rival_conn);
+  rival.exec_params(
+      "INSERT INTO registry.officers (certificate_number, agency_credit_code, city_code, name, category, "
+      "valid_from, valid_until, status, source_version, code_generation, officer_code, published_on) VALUES "
+      "('TY0001', $1, '140100', '张伟', '市场监管综合执法', '2025-01-01', '2027-12-31', 1, 1, 1, 'RIVAL-CODE', "
+      "'2026-11-01')",
+      agency_);
+
+  Officer taken = Make(2);
+  taken.agency_credit_code = datong;
+  Officer own = Make(1);
+  own.certificate_number = "DT0001";
+  own.agency_credit_code = datong;
+  auto batch = std::async(std::launch::async, [&] {
+    return officers_->UpsertBatch("140200", {own, taken}, {}, Day("2026-11-28"));
+  });
+  EXPECT_TRUE(testing_util::SomeoneWaitsForALock(db_.url())) << "the batch waits for the rival's row";
+  rival.commit();
+  const auto r = batch.get();
+
+  EXPECT_EQ(r.foreign, (std::vector<std::string>{"TY0001"})) << "reported, not UNCHANGED";
+  EXPECT_FALSE(officers_->ByCertificate("DT0001")) << "nothing of the batch is stored";
+  auto kept = officers_->ByCertificate("TY0001");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->city_code, "140100");
+  EXPECT_EQ(kept->agency_credit_code, agency_);
+  EXPECT_EQ(kept->source_version, 1);
 }
 
 TEST_F(OfficerStoreTest, ListCarriesTheChangeAndThePublicationDayOfEachVersion) {

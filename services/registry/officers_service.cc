@@ -24,26 +24,25 @@ grpc::Status RegistryService::UpsertOfficers(grpc::ServerContext* context, const
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->officers_size(), max_batch_, "officers");
     const common::Date today = context_.clock.Today();
-    common::BatchWrite<Officer> batch("officer", response->mutable_results());
-    std::vector<std::string> numbers;
+    common::BatchWrite<Officer> batch("officer", "officers", response->mutable_results());
     for (int i = 0; i < request->officers_size(); ++i) {
       const auto& proto = request->officers(i);
       Officer officer = OfficerFromProto(proto);
       auto violations = ValidateOfficer(officer, At("officers", i), today);
-      numbers.push_back(proto.certificate_number());
       batch.Add(i, proto.certificate_number(), proto.source_version(), proto, std::move(officer),
                 std::move(violations));
     }
     batch.RejectRepeatedKeys("officers");
-    // A certificate another city registered is not this city's to change.
-    for (const auto& [number, city] : stores_.officers.CitiesOf(numbers)) {
-      if (city != caller.city_code) {
-        throw ServiceError::PermissionDenied("certificate " + number + " is registered to city " + city);
-      }
-    }
     batch.CheckAgencies(caller.city_code, "officers",
                         [&](const std::vector<std::string>& codes) { return stores_.agencies.CitiesOf(codes); });
-    batch.Settle(stores_.officers.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), today));
+    // A certificate another city registered is not this city's to change or
+    // to move under its own agency: the store checks it in the write's
+    // transaction.
+    auto stored = stores_.officers.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), today);
+    if (!stored.foreign.empty()) {
+      throw ServiceError::PermissionDenied("certificate " + stored.foreign.front() + " is registered to another city");
+    }
+    batch.Settle(stored.outcomes);
     // What this process wrote, it verifies at once.
     stores_.certificates.Refresh();
     return grpc::Status::OK;

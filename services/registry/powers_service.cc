@@ -31,7 +31,7 @@ grpc::Status RegistryService::UpsertPowers(grpc::ServerContext* context, const v
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->items_size(), max_batch_, "items");
     const common::Date today = context_.clock.Today();
-    common::BatchWrite<PowersItem> batch("powers_item", response->mutable_results());
+    common::BatchWrite<PowersItem> batch("powers_item", "items", response->mutable_results());
     for (int i = 0; i < request->items_size(); ++i) {
       const auto& proto = request->items(i);
       PowersItem item = PowersItemFromProto(proto);
@@ -97,7 +97,7 @@ grpc::Status RegistryService::UpsertBenchmarks(grpc::ServerContext* context, con
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->benchmarks_size(), max_batch_, "benchmarks");
     const common::Date today = context_.clock.Today();
-    common::BatchWrite<DiscretionBenchmark> batch("benchmark", response->mutable_results());
+    common::BatchWrite<DiscretionBenchmark> batch("benchmark", "benchmarks", response->mutable_results());
     for (int i = 0; i < request->benchmarks_size(); ++i) {
       const auto& proto = request->benchmarks(i);
       DiscretionBenchmark b = BenchmarkFromProto(proto);

@@ -33,6 +33,7 @@ class PowersStoreTest : public ::testing::Test {
       a.name = "执法机构" + std::to_string(n);
       a.legal_representative = "王某";
       a.area_code = "140105";
+      a.city_code = "140100";
       a.contact = "0351-1";
       a.domains = {"market_regulation"};
       a.valid_from = Day("2026-01-01");

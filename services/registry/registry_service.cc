@@ -16,7 +16,15 @@ using common::At;
 using common::RecordKind;
 using common::ServiceError;
 using common::v1::ROLE_CITY;
+using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
+
+// Whose rejections a caller's refused records are: its city, or for the
+// province (whose principal carries no code) "province", the scope the
+// registry's gauges name it by too.
+std::string RejectionScope(const common::CallerIdentity& caller) {
+  return caller.role == ROLE_PROVINCE ? "province" : caller.city_code;
+}
 
 // What the registry says of an agency besides its own fields: this year's
 // qualification-list confirmation and whether its validity has ended.
@@ -34,27 +42,25 @@ RegistryService::RegistryService(RegistryStores stores, common::ServiceContext c
 
 grpc::Status RegistryService::UpsertAgencies(grpc::ServerContext* context, const v1::UpsertAgenciesRequest* request,
                                              v1::UpsertAgenciesResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->agencies_size(), max_batch_, "agencies");
-    // Scope first: a city writes only agencies in its own city, and a batch
-    // that reaches outside it is refused whole.
-    for (int i = 0; i < request->agencies_size(); ++i) {
-      const auto& area = request->agencies(i).area_code();
-      if (!common::CheckAreaCode(area) && common::CityOfArea(area) != caller.city_code) {
-        throw ServiceError::PermissionDenied(At("agencies", i) + ": area code " + area + " is outside city " +
-                                             caller.city_code);
-      }
-    }
-    common::BatchWrite<Agency> batch("agency", response->mutable_results());
+    common::BatchWrite<Agency> batch("agency", "agencies", response->mutable_results());
     for (int i = 0; i < request->agencies_size(); ++i) {
       const auto& proto = request->agencies(i);
       Agency agency = AgencyFromProto(proto);
+      // Scope first: a city writes only its own agencies, the province only
+      // provincial ones (agency.h), and a batch that reaches outside the
+      // caller's is refused whole.
+      const auto refusal = caller.role == ROLE_PROVINCE ? ProvinceRegistrationRefusal(agency)
+                                                        : CityRegistrationRefusal(agency, caller.city_code);
+      if (refusal) throw ServiceError::PermissionDenied(At("agencies", i) + ": " + *refusal);
+      agency.city_code = RegistrantOf(agency.credit_code);
       auto violations = ValidateAgency(agency, At("agencies", i));
       batch.Add(i, proto.credit_code(), proto.source_version(), proto, std::move(agency), std::move(violations));
     }
     batch.RejectRepeatedKeys("agencies");
     auto stored =
-        stores_.agencies.UpsertBatch(caller.city_code, batch.Valid(), batch.Rejected(), context_.clock.Today());
+        stores_.agencies.UpsertBatch(RejectionScope(caller), batch.Valid(), batch.Rejected(), context_.clock.Today());
     if (!stored.foreign.empty()) {
       throw ServiceError::PermissionDenied("agency " + stored.foreign.front() + " is registered to another city");
     }
@@ -102,9 +108,10 @@ grpc::Status RegistryService::ListAgencies(grpc::ServerContext* context, const v
 
 grpc::Status RegistryService::ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                                              v1::ListRejectionsResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    const std::string scope = RejectionScope(caller);
     response->set_next_page_token(common::RejectionsPage(
-        [&](int64_t before, int limit) { return stores_.agencies.ListRejections(caller.city_code, before, limit); },
+        [&](int64_t before, int limit) { return stores_.agencies.ListRejections(scope, before, limit); },
         request->page_token(), request->page_size(), response->mutable_rejections()));
     return grpc::Status::OK;
   });

@@ -34,12 +34,12 @@ std::string CreditCode(const std::string& area, int serial) {
 
 class FakeAgencyStore final : public AgencyStore {
  public:
-  BatchResult UpsertBatch(const std::string& city_code, const std::vector<Agency>& valid,
+  BatchResult UpsertBatch(const std::string& scope, const std::vector<Agency>& valid,
                           const std::vector<Rejection>& rejected, common::Date today) override {
     BatchResult result;
     for (const auto& a : valid) {
       auto it = agencies.find(a.credit_code);
-      if (it != agencies.end() && it->second.city_code != city_code) result.foreign.push_back(a.credit_code);
+      if (it != agencies.end() && it->second.city_code != a.city_code) result.foreign.push_back(a.credit_code);
     }
     if (!result.foreign.empty()) return result;
     for (const auto& a : valid) {
@@ -49,13 +49,13 @@ class FakeAgencyStore final : public AgencyStore {
         continue;
       }
       Agency stored = a;
-      stored.city_code = city_code;
       stored.updated_at = "2026-06-15T01:00:00Z";
       stored.qualification_confirmed_on = today;
       agencies[a.credit_code] = stored;
       result.outcomes.push_back(UpsertOutcome::kAccepted);
     }
     rejections.insert(rejections.end(), rejected.begin(), rejected.end());
+    rejection_scopes.insert(rejection_scopes.end(), rejected.size(), scope);
     return result;
   }
 
@@ -78,11 +78,12 @@ class FakeAgencyStore final : public AgencyStore {
     return out;
   }
 
-  std::vector<Rejection> ListRejections(const std::string&, int64_t, int limit) override {
+  std::vector<Rejection> ListRejections(const std::string& scope, int64_t, int limit) override {
     std::vector<Rejection> out;
-    for (auto it = rejections.rbegin(); it != rejections.rend() && static_cast<int>(out.size()) < limit; ++it) {
-      out.push_back(*it);
-      out.back().id = static_cast<int64_t>(rejections.rend() - it);
+    for (std::size_t i = rejections.size(); i > 0 && static_cast<int>(out.size()) < limit; --i) {
+      if (rejection_scopes[i - 1] != scope) continue;
+      out.push_back(rejections[i - 1]);
+      out.back().id = static_cast<int64_t>(i);
     }
     return out;
   }
@@ -123,6 +124,7 @@ class FakeAgencyStore final : public AgencyStore {
 
   std::map<std::string, Agency> agencies;
   std::vector<Rejection> rejections;
+  std::vector<std::string> rejection_scopes;  // whose each rejection is
   std::vector<CoverageFacts> coverage;
 };
 
@@ -210,9 +212,15 @@ class FakeOfficerStore final : public OfficerStore {
  public:
   explicit FakeOfficerStore(FakeAgencyStore& agencies) : agencies_(agencies) {}
 
-  std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
-                                         const std::vector<Rejection>&, common::Date today) override {
-    std::vector<UpsertOutcome> out;
+  BatchResult UpsertBatch(const std::string& city_code, const std::vector<Officer>& valid,
+                          const std::vector<Rejection>&, common::Date today) override {
+    BatchResult result;
+    for (const auto& o : valid) {
+      auto it = officers.find(o.certificate_number);
+      if (it != officers.end() && it->second.city_code != city_code) result.foreign.push_back(o.certificate_number);
+    }
+    if (!result.foreign.empty()) return result;
+    auto& out = result.outcomes;
     for (const auto& o : valid) {
       auto it = officers.find(o.certificate_number);
       if (it != officers.end() && it->second.source_version >= o.source_version) {
@@ -228,16 +236,7 @@ class FakeOfficerStore final : public OfficerStore {
       officers[o.certificate_number] = stored;
       out.push_back(UpsertOutcome::kAccepted);
     }
-    return out;
-  }
-
-  std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& numbers) override {
-    std::map<std::string, std::string> out;
-    for (const auto& n : numbers) {
-      auto it = officers.find(n);
-      if (it != officers.end()) out[n] = it->second.city_code;
-    }
-    return out;
+    return result;
   }
 
   std::string CodeOf(const Officer& officer) const override {
@@ -478,6 +477,91 @@ TEST_F(RegistryServiceTest, AnAreaCodeOfAnotherCityRefusesTheWholeBatch) {
   EXPECT_TRUE(agencies_.agencies.empty());
 }
 
+TEST_F(RegistryServiceTest, ACodeIssuedInAnotherCityRefusesTheWholeBatchEvenUnderAnAreaCodeOfTheCaller) {
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = MakeAgency("140202", 1);
+  v1::Agency squatted = MakeAgency("140105", 2);  // a code issued in Taiyuan ...
+  squatted.set_area_code("140202");               // ... sent under a Datong area code
+  *request.add_agencies() = squatted;
+  v1::UpsertAgenciesResponse response;
+  grpc::Status status = stub_->UpsertAgencies(As(testing::CityCaller("140200")).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("agencies[1]"), std::string::npos) << status.error_message();
+  EXPECT_NE(status.error_message().find("lies in city 140100"), std::string::npos) << status.error_message();
+  EXPECT_TRUE(agencies_.agencies.empty());
+  EXPECT_TRUE(agencies_.rejections.empty());
+
+  // Taiyuan registers its own agency.
+  v1::Agency own = MakeAgency("140105", 2);
+  AddAgencies("140100", {own});
+  EXPECT_EQ(agencies_.agencies.at(own.credit_code()).city_code, "140100");
+}
+
+TEST_F(RegistryServiceTest, AnAgencyStoredUnderAnotherCityIsNotOverwritten) {
+  // Stored under Datong before codes were read for their region.
+  v1::Agency agency = MakeAgency("140105", 3);
+  Agency squatted;
+  squatted.credit_code = agency.credit_code();
+  squatted.city_code = "140200";
+  squatted.source_version = 1;
+  agencies_.agencies[agency.credit_code()] = squatted;
+  agency.set_source_version(2);
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = agency;
+  v1::UpsertAgenciesResponse response;
+  grpc::Status status = stub_->UpsertAgencies(As(testing::CityCaller("140100")).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(agencies_.agencies.at(agency.credit_code()).source_version, 1);
+}
+
+TEST_F(RegistryServiceTest, AProvincialAgencyIsTheProvincesToRegisterNotACitys) {
+  v1::Agency provincial = MakeAgency("140000", 1);  // code issued at province level
+  provincial.set_area_code("140100");               // seated in Taiyuan
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = provincial;
+  v1::UpsertAgenciesResponse response;
+  grpc::Status status = stub_->UpsertAgencies(As(testing::CityCaller("140100")).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("the province registers it"), std::string::npos) << status.error_message();
+  EXPECT_TRUE(agencies_.agencies.empty());
+
+  // The province registers it, with a bad record kept as the province's rejection.
+  v1::Agency bad = MakeAgency("140000", 2);
+  bad.set_name("");
+  *request.add_agencies() = bad;
+  ASSERT_TRUE(stub_->UpsertAgencies(As(testing::ProvinceCaller()).get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(agencies_.agencies.at(provincial.credit_code()).city_code, "140000");
+  EXPECT_EQ(agencies_.rejection_scopes, (std::vector<std::string>{"province"}));
+  v1::ListRejectionsResponse rejections;
+  ASSERT_TRUE(stub_->ListRejections(As(testing::ProvinceCaller()).get(), {}, &rejections).ok());
+  ASSERT_EQ(rejections.rejections_size(), 1);
+  EXPECT_EQ(rejections.rejections(0).key(), bad.credit_code());
+  ASSERT_TRUE(stub_->ListRejections(As(testing::CityCaller("140100")).get(), {}, &rejections).ok());
+  EXPECT_EQ(rejections.rejections_size(), 0);
+
+  // A city cannot change it afterwards either.
+  provincial.set_source_version(2);
+  v1::UpsertAgenciesRequest again;
+  *again.add_agencies() = provincial;
+  status = stub_->UpsertAgencies(As(testing::CityCaller("140100")).get(), again, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(agencies_.agencies.at(provincial.credit_code()).source_version, 1);
+}
+
+TEST_F(RegistryServiceTest, ACitysAgencyIsNotTheProvincesToRegister) {
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = MakeAgency("140000", 1);
+  *request.add_agencies() = MakeAgency("140105", 2);
+  v1::UpsertAgenciesResponse response;
+  grpc::Status status = stub_->UpsertAgencies(As(testing::ProvinceCaller()).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("agencies[1]"), std::string::npos) << status.error_message();
+  EXPECT_TRUE(agencies_.agencies.empty());
+}
+
 TEST_F(RegistryServiceTest, AnOfficerOfAnotherCitysAgencyRefusesTheWholeBatch) {
   v1::Agency taiyuan = MakeAgency("140105", 1);
   v1::Agency datong = MakeAgency("140202", 2);
@@ -506,6 +590,7 @@ TEST_F(RegistryServiceTest, ACertificateOfAnotherCityIsNotThisCitysToChange) {
   UpsertOfficers("140200", {moved}, &status);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(officers_.officers.at("TY-1").status, OfficerStatus::kActive);
+  EXPECT_EQ(officers_.officers.at("TY-1").agency_credit_code, taiyuan.credit_code());
 }
 
 TEST_F(RegistryServiceTest, BadRecordsAreRejectedFieldByFieldAndTheGoodOnesStored) {

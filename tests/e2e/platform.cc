@@ -132,7 +132,7 @@ Platform::Platform(const PlatformOptions& options) {
   char tmpl[] = "/tmp/gongkai-e2e-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  std::ofstream(dir_ + "/identity.key") << "e2e-identity-secret-" << getpid() << "-0123456789\n";
+  std::ofstream(dir_ + "/identity.key") << "e2e-identity-secret-" << getpid() << "-0123456789abcdefghijklmnopqrstuv\n";
 
   nlohmann::json principals = nlohmann::json::array();
   auto add = [&](const std::string& name, nlohmann::json entry) {
@@ -175,7 +175,7 @@ Platform::Platform(const PlatformOptions& options) {
     for (const auto& [name, value] : entry.settings) {
       env[name] = common::ExpandSetting(value, dir_, address);
       if (value.starts_with("{run}/") && !std::filesystem::exists(env[name])) {
-        std::ofstream(env[name]) << "e2e-secret-" << name << "-" << getpid() << "\n";
+        std::ofstream(env[name]) << "e2e-secret-" << name << "-" << getpid() << "-0123456789abcdefghijklmnopqrstuv\n";
       }
     }
     services_.emplace_back(entry.name,
