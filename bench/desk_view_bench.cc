@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -77,6 +79,10 @@ struct Settings {
 
 // Agency n of the run (140100, serial 900 + n): "desk" works for agency 1, "desk-2" for agency 2.
 std::string DeskAgency(int n) { return testing::Platform::DeskAgency(n); }
+
+// The requests service's applicant-key secret (GONGKAI_APPLICANT_KEY_SECRET_FILE),
+// known here so that the loaded requests carry the keys the service gives.
+constexpr char kApplicantKeySecret[] = "desk-view-bench-applicant-key-secret-0123456789abcdef";
 
 // ---- the requests -----------------------------------------------------------------
 
@@ -272,7 +278,8 @@ LoadResult LoadRequests(const std::string& url, const Settings& settings, const 
       if (s.step == common::RequestStep::kReply) on_time = s.timeliness.status == common::TimelinessStatus::kOnTime;
     }
     // The service's own key, so per-request fees count loaded requests like registered ones.
-    const std::string applicant_key = requests::ApplicantKey(requests::RequestFromProto(request).applicant);
+    const std::string applicant_key =
+        requests::ApplicantKey(requests::RequestFromProto(request).applicant, kApplicantKeySecret);
     rows.emplace_back(
         id, DeskAgency(agency), kCity, static_cast<int>(request.channel()), request.received_on(),
         bench::CopyBytea(request.applicant().SerializeAsString()), request.applicant().name(), applicant_key,
@@ -428,7 +435,13 @@ int Run(const Settings& settings) {
       static_cast<long long>(kWarmUp.count()), settings.seconds, kPageSize);
   std::fflush(stdout);
 
-  testing::Platform platform;
+  const std::string key_file =
+      (std::filesystem::temp_directory_path() / ("desk_view_bench-applicant-key-" + std::to_string(getpid()))).string();
+  std::ofstream(key_file) << kApplicantKeySecret << "\n";
+  testing::PlatformOptions options;
+  options.env["requests"]["GONGKAI_APPLICANT_KEY_SECRET_FILE"] = key_file;
+  testing::Platform platform(options);
+  std::filesystem::remove(key_file);  // read by the service when it started
   const auto processes = bench::PlatformProcesses(platform);
   const pid_t requests_pid = platform.service("requests").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();

@@ -47,16 +47,21 @@ std::string IdentitySigner::Mac(const std::string& payload) const {
 }
 
 IdentitySigner::Signed IdentitySigner::Sign(const CallerIdentity& identity,
-                                            std::chrono::system_clock::time_point expires) const {
+                                            std::chrono::system_clock::time_point expires,
+                                            std::string_view method) const {
+  if (method.find(';') != std::string_view::npos) {
+    throw std::invalid_argument("an identity's method may not contain ';'");
+  }
   auto exp = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
   std::string payload = "v1;role=" + std::to_string(static_cast<int>(identity.role)) + ";city=" + identity.city_code +
                         ";agency=" + identity.agency + ";principal=" + identity.principal +
-                        ";exp=" + std::to_string(exp);
+                        ";exp=" + std::to_string(exp) + ";method=" + std::string(method);
   return {payload, Mac(payload)};
 }
 
 std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload, const std::string& signature,
-                                                     std::chrono::system_clock::time_point now) const {
+                                                     std::chrono::system_clock::time_point now,
+                                                     std::string_view method) const {
   std::string expected = Mac(payload);
   if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     return std::nullopt;
@@ -65,6 +70,7 @@ std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload,
   auto role = Field(payload, "role");
   auto exp = Field(payload, "exp");
   if (!role || !exp) return std::nullopt;
+  if (!method.empty() && Field(payload, "method").value_or("") != method) return std::nullopt;
   try {
     int role_number = std::stoi(*role);
     if (!v1::Role_IsValid(role_number)) return std::nullopt;
@@ -81,16 +87,18 @@ std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload,
   }
 }
 
-CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer) {
+CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer,
+                          std::string_view method) {
   const auto& metadata = context.client_metadata();
   auto payload = metadata.find(kIdentityHeader);
   auto signature = metadata.find(kIdentitySignatureHeader);
   if (payload == metadata.end() || signature == metadata.end()) return {};
-  auto identity =
-      signer.Verify(std::string(payload->second.data(), payload->second.size()),
-                    std::string(signature->second.data(), signature->second.size()), std::chrono::system_clock::now());
+  auto identity = signer.Verify(std::string(payload->second.data(), payload->second.size()),
+                                std::string(signature->second.data(), signature->second.size()),
+                                std::chrono::system_clock::now(), method);
   if (!identity) {
-    Log(LogLevel::kWarning, "identity_rejected", {{"reason", "bad or expired signature"}});
+    Log(LogLevel::kWarning, "identity_rejected",
+        {{"reason", "bad or expired signature, or signed for another method"}});
     return {};
   }
   return *identity;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "gongkai/common/v1/access.pb.h"
 
@@ -34,7 +35,10 @@ inline constexpr char kIdentitySignatureHeader[] = "x-gongkai-identity-sig";
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
 // Signs and verifies identities with HMAC-SHA256 over a shared secret. A
-// signed identity carries its expiry, so a captured header soon stops working.
+// signed identity carries its expiry, so a captured header soon stops working,
+// and the method it was issued for (the gRPC path,
+// "/gongkai.registry.v1.RegistryService/UpsertAgencies"), so a captured header
+// works for no other call.
 class IdentitySigner {
  public:
   explicit IdentitySigner(std::string secret);
@@ -43,11 +47,17 @@ class IdentitySigner {
     std::string payload;
     std::string signature;
   };
-  Signed Sign(const CallerIdentity& identity, std::chrono::system_clock::time_point expires) const;
+  // Signs `identity` until `expires` for `method` (a gRPC path; empty: an
+  // identity bound to no method, which a verifier that names its method
+  // refuses). Throws std::invalid_argument for a method holding ';'.
+  Signed Sign(const CallerIdentity& identity, std::chrono::system_clock::time_point expires,
+              std::string_view method = {}) const;
 
-  // The identity when the signature checks out and it has not expired.
+  // The identity when the signature checks out, it has not expired and, when
+  // `method` is given, it was signed for exactly that method. With `method`
+  // empty the method it was signed for is not checked.
   std::optional<CallerIdentity> Verify(const std::string& payload, const std::string& signature,
-                                       std::chrono::system_clock::time_point now) const;
+                                       std::chrono::system_clock::time_point now, std::string_view method = {}) const;
 
  private:
   std::string Mac(const std::string& payload) const;
@@ -55,8 +65,10 @@ class IdentitySigner {
 };
 
 // The caller of a server call: the gateway-signed identity when present and
-// valid, otherwise an anonymous public caller.
-CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer);
+// valid (for `method`, the call's gRPC path, when given: see Verify),
+// otherwise an anonymous public caller.
+CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer,
+                          std::string_view method = {});
 
 // Throws UNAUTHENTICATED for anonymous callers and PERMISSION_DENIED for a
 // signed caller whose role is not allowed.

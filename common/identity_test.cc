@@ -41,6 +41,61 @@ TEST(IdentitySigner, ExpiredIdentityIsRejected) {
   EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now()));
 }
 
+constexpr char kRegisterAgencies[] = "/gongkai.registry.v1.RegistryService/UpsertAgencies";
+constexpr char kVerifyCertificate[] = "/gongkai.registry.v1.RegistryService/VerifyCertificate";
+
+TEST(IdentitySigner, IdentityVerifiesForTheMethodItWasSignedFor) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  CallerIdentity id{v1::ROLE_CITY, "140100", "", "taiyuan"};
+  auto s = signer.Sign(id, system_clock::now() + std::chrono::minutes(1), kRegisterAgencies);
+  auto back = signer.Verify(s.payload, s.signature, system_clock::now(), kRegisterAgencies);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, id);
+}
+
+TEST(IdentitySigner, IdentitySignedForOneMethodDoesNotVerifyForAnother) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s = signer.Sign({v1::ROLE_CITY, "140100", "", "taiyuan"}, system_clock::now() + std::chrono::minutes(1),
+                       kVerifyCertificate);
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now(), kRegisterAgencies));
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now(), std::string(kVerifyCertificate) + "s"));
+  EXPECT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now(), kVerifyCertificate));
+}
+
+TEST(IdentitySigner, IdentityBoundToNoMethodDoesNotVerifyForANamedMethod) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s = signer.Sign({v1::ROLE_PROVINCE, "", "", "province"}, system_clock::now() + std::chrono::minutes(1));
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now(), kRegisterAgencies));
+  EXPECT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now())) << "a verifier naming no method";
+}
+
+TEST(IdentitySigner, RewritingTheSignedMethodBreaksTheSignature) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s = signer.Sign({v1::ROLE_CITY, "140100", "", "taiyuan"}, system_clock::now() + std::chrono::minutes(1),
+                       kVerifyCertificate);
+  std::string forged = s.payload;
+  const auto at = forged.find(kVerifyCertificate);
+  ASSERT_NE(at, std::string::npos) << "the method is in the signed payload";
+  forged.replace(at, std::string(kVerifyCertificate).size(), kRegisterAgencies);
+  EXPECT_FALSE(signer.Verify(forged, s.signature, system_clock::now(), kRegisterAgencies));
+}
+
+TEST(IdentitySigner, ExpiredIdentityIsRejectedForItsOwnMethod) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s =
+      signer.Sign({v1::ROLE_CITY, "140100", "", "t"}, system_clock::now() - std::chrono::seconds(5), kRegisterAgencies);
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now(), kRegisterAgencies));
+  EXPECT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now() - std::chrono::seconds(10), kRegisterAgencies))
+      << "the same identity before its expiry";
+}
+
+TEST(IdentitySigner, AMethodHoldingTheFieldSeparatorIsRefused) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  EXPECT_THROW(
+      signer.Sign({v1::ROLE_CITY, "140100", "", "t"}, system_clock::now() + std::chrono::minutes(1), "/a.B/C;role=3"),
+      std::invalid_argument);
+}
+
 TEST(CheckSecret, ASecretUnder32BytesIsRefusedNamingTheSettingNotTheSecret) {
   for (const std::string secret : {"", "short", "0123456789abcdef0123456789abcde"}) {
     try {

@@ -22,6 +22,9 @@ struct ServerOptions {
   std::string ready_file;      // when set, {"grpc_port","metrics_port","pid"} is written here once serving
   std::chrono::seconds shutdown_grace{10};
   int max_threads = 256;
+  // Called on the builder after the defaults, before the server starts: a
+  // process's own limits (the gateway's keepalive, streams, memory quota).
+  std::function<void(grpc::ServerBuilder&)> configure_builder;
 };
 
 ServerOptions ReadServerOptions(Config& config, const std::string& default_listen,

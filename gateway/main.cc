@@ -2,6 +2,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "gateway/limits.h"
 #include "gateway/parse_check.h"
 #include "gateway/principals.h"
 #include "gateway/proxy.h"
@@ -20,10 +21,29 @@ int main(int argc, char** argv) {
   gateway::ProxyOptions proxy_options;
   proxy_options.default_deadline = std::chrono::milliseconds(
       config.Int("GONGKAI_DEFAULT_DEADLINE_MS", 30000, 100, 600000, "deadline of calls that set none"));
+  proxy_options.max_deadline = std::chrono::milliseconds(config.Int(
+      "GONGKAI_MAX_DEADLINE_MS", 300000, 1000, 3600000, "longest deadline a caller gets (a longer one is capped)"));
+  if (proxy_options.max_deadline < proxy_options.default_deadline) {
+    config.Fail("GONGKAI_MAX_DEADLINE_MS", "must not be below GONGKAI_DEFAULT_DEADLINE_MS");
+  }
+  proxy_options.request_limits.public_read_bytes =
+      static_cast<std::size_t>(config.Int("GONGKAI_PUBLIC_REQUEST_MAX_BYTES", 64 * 1024, 1024, 64 * 1024 * 1024,
+                                          "largest request message of a method the public may call"));
+  proxy_options.request_limits.write_bytes =
+      static_cast<std::size_t>(config.Int("GONGKAI_REQUEST_MAX_BYTES", 64 * 1024 * 1024, 1024, 64 * 1024 * 1024,
+                                          "largest request message of any other method"));
+  proxy_options.trusted_proxies = gateway::SplitAddresses(config.String(
+      "GONGKAI_TRUSTED_PROXIES", "", "peer addresses whose X-Forwarded-For names the client (comma-separated)"));
   int rate_limit = static_cast<int>(
       config.Int("GONGKAI_RATE_LIMIT", 60, 1, 1000000, "calls per window per caller to rate-limited methods"));
   auto rate_window =
       std::chrono::milliseconds(config.Int("GONGKAI_RATE_WINDOW_MS", 60000, 100, 3600000, "the rate limit's window"));
+  auto rate_callers = static_cast<std::size_t>(config.Int("GONGKAI_RATE_LIMIT_MAX_CALLERS", 100000, 1, 10000000,
+                                                          "callers the rate limiter keeps a bucket for at most"));
+  const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
+  server_options.configure_builder = [server_limits](grpc::ServerBuilder& builder) {
+    gateway::ApplyServerLimits(server_limits, builder);
+  };
   config.Finish();
 
   common::Server server(server_options);
@@ -34,7 +54,7 @@ int main(int argc, char** argv) {
     common::CheckSecret(secret, "GONGKAI_IDENTITY_SECRET_FILE");
     common::IdentitySigner signer(secret);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
-    gateway::RateLimiter rate_limiter(rate_limit, rate_window);
+    gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);
     gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, proxy_options);
     server.DisableMetricsInterceptor();
     server.AddGenericService(&proxy);

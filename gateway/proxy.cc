@@ -1,5 +1,6 @@
 #include "gateway/proxy.h"
 
+#include <grpcpp/alarm.h>
 #include <openssl/rand.h>
 
 #include <mutex>
@@ -24,6 +25,18 @@ std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {
   auto it = ctx.client_metadata().find(key);
   if (it == ctx.client_metadata().end()) return {};
   return std::string(it->second.data(), it->second.size());
+}
+
+// Every value of a header, joined with commas (a header sent several times is
+// one list).
+std::string JoinedMetadata(const grpc::ServerContextBase& ctx, const char* key) {
+  std::string joined;
+  auto [begin, end] = ctx.client_metadata().equal_range(key);
+  for (auto it = begin; it != end; ++it) {
+    if (!joined.empty()) joined += ",";
+    joined.append(it->second.data(), it->second.size());
+  }
+  return joined;
 }
 
 grpc::Status RateLimitedStatus(std::chrono::milliseconds wait) {
@@ -55,6 +68,12 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
 // so the upstream stream is never finished under an operation it is about to
 // be given. The call deletes itself once both sides are done.
 //
+// A unary request's message must arrive by the call's deadline (the
+// caller's, capped, or the default when it set none): a timer finishes the
+// call DEADLINE_EXCEEDED otherwise, so half-open calls do not accumulate. A
+// request message over the method's size limit (limits.h) is refused before
+// it is parsed.
+//
 // Every request message is parsed against the method's input type before it
 // goes upstream (parse_check.h). A unary request that does not parse is
 // INVALID_ARGUMENT and never leaves. A streamed message that does not parse
@@ -69,13 +88,28 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void OnReadDone(bool ok) override {
-    // Parsed before the lock, which this call's upstream callbacks wait on:
-    // until it is forwarded, the buffer belongs to this read alone.
+    // Measured and parsed before the lock, which this call's upstream
+    // callbacks wait on: until it is forwarded, the buffer belongs to this
+    // read alone.
+    const std::size_t size = ok ? request_.Length() : 0;
+    const bool oversized = size > request_limit_;
     std::string why;
-    const bool parses = ok && ParsesAs(*input_, request_, &why);
-    std::lock_guard lock(mutex_);
+    const bool parses = ok && !oversized && ParsesAs(*input_, request_, &why);
+    bool cancel_timer = false;
+    {
+      std::lock_guard lock(mutex_);
+      request_read_ = true;
+      cancel_timer = CancelReadTimerLocked();
+      ReadDoneLocked(ok, size, oversized, parses, std::move(why));
+    }
+    if (cancel_timer) CancelReadTimer();
+  }
+
+  void ReadDoneLocked(bool ok, std::size_t size, bool oversized, bool parses, std::string why) {
     if (unary_) {
+      if (finished_) return;  // the read timer answered first
       if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
+      if (oversized) return FinishLocked(OversizedRequestStatus(ctx_->method(), size, request_limit_));
       if (!parses) {
         LogUnparsable(0, why);
         return FinishLocked(UnparsableRequestStatus(*input_, why));
@@ -86,6 +120,12 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       return;
     }
     if (!write_hold_) return;  // the upstream stream takes no more writes
+    if (ok && oversized) {
+      // The one request of a server stream: nothing was asked.
+      client_context_.TryCancel();
+      ReleaseWriteHold();
+      return FinishLocked(OversizedRequestStatus(ctx_->method(), size, request_limit_));
+    }
     if (ok && !parses) return RefuseMessageLocked(std::move(why));
     if (ok) {
       ++messages_forwarded_;
@@ -111,12 +151,14 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
   void OnCancel() override { client_context_.TryCancel(); }
 
+  // The read completed before (OnReadDone cancelled the read timer, or Start
+  // will), so only the timer's callback may still be to come.
   void OnDone() override {
     bool last;
     {
       std::lock_guard lock(mutex_);
       server_done_ = true;
-      last = upstream_done_;
+      last = DeletableLocked();
     }
     if (last) delete this;
   }
@@ -134,6 +176,61 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   };
 
   void Start() {
+    std::optional<std::chrono::system_clock::time_point> read_by;
+    {
+      std::lock_guard lock(mutex_);
+      if (!StartLocked(&read_by)) return;
+    }
+    StartRead(&request_);
+    if (!read_by) return;
+    read_timer_.Set(*read_by, [this](bool fired) { ReadTimerDone(fired); });
+    bool cancel_timer = false;
+    {
+      std::lock_guard lock(mutex_);
+      read_timer_armed_ = true;
+      if (request_read_) cancel_timer = CancelReadTimerLocked();
+    }
+    if (cancel_timer) CancelReadTimer();
+  }
+
+  // Whether the read timer is to be cancelled (armed, its callback still to
+  // come); if so the call is kept until CancelReadTimer() is done.
+  bool CancelReadTimerLocked() {
+    if (!read_timer_armed_ || !read_timer_pending_) return false;
+    ++cancelling_;
+    return true;
+  }
+
+  // Cancels the read timer outside the lock (its callback takes the lock).
+  void CancelReadTimer() {
+    read_timer_.Cancel();
+    bool last;
+    {
+      std::lock_guard lock(mutex_);
+      --cancelling_;
+      last = DeletableLocked();
+    }
+    if (last) delete this;
+  }
+
+  // The unary request's message did not come by the deadline (fired), or
+  // the timer was cancelled.
+  void ReadTimerDone(bool fired) {
+    bool last;
+    {
+      std::lock_guard lock(mutex_);
+      read_timer_pending_ = false;
+      if (fired && !request_read_) {
+        FinishLocked({grpc::StatusCode::DEADLINE_EXCEEDED, "the request message did not arrive within the deadline"});
+      }
+      last = DeletableLocked();
+    }
+    if (last) delete this;
+  }
+
+  // Everything up to the first read; false when the call is already answered.
+  // `read_by` is set for a unary call: when its message must have come.
+  bool StartLocked(std::optional<std::chrono::system_clock::time_point>* read_by) {
     start_ = std::chrono::steady_clock::now();
     std::string request_id = Metadata(*ctx_, common::kRequestIdHeader);
     if (request_id.empty() || request_id.size() > 64) request_id = NewRequestId();
@@ -153,35 +250,36 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     if (!method) call_.full_method = "/unknown/unknown";
     proxy_.metrics_.Started(call_);
 
-    std::lock_guard lock(mutex_);
     if (auth.verdict == Principals::Verdict::kRejected) {
       Log(common::LogLevel::kWarning, "authentication_failed", {{"method", call_.full_method}});
-      return FinishLocked({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
+      return FinishLockedFalse({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
     }
-    if (!method) return FinishLocked({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + ctx_->method()});
+    if (!method) return FinishLockedFalse({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + ctx_->method()});
     if (!Admits(*method, caller_.role)) {
       if (caller_.role == common::v1::ROLE_PUBLIC) {
-        return FinishLocked({grpc::StatusCode::UNAUTHENTICATED, "this call needs a credential"});
+        return FinishLockedFalse({grpc::StatusCode::UNAUTHENTICATED, "this call needs a credential"});
       }
-      return FinishLocked({grpc::StatusCode::PERMISSION_DENIED,
-                           "role " + common::RoleName(caller_.role) + " may not call " + ctx_->method()});
+      return FinishLockedFalse({grpc::StatusCode::PERMISSION_DENIED,
+                                "role " + common::RoleName(caller_.role) + " may not call " + ctx_->method()});
     }
     if (method->rate_limited) {
-      auto wait = proxy_.rate_limiter_.Acquire(RateLimitKey(caller_.principal, ctx_->peer()));
-      if (wait.count() > 0) return FinishLocked(RateLimitedStatus(wait));
+      auto wait = proxy_.rate_limiter_.Acquire(RateLimitKey(
+          caller_.principal, ctx_->peer(), JoinedMetadata(*ctx_, "x-forwarded-for"), proxy_.options_.trusted_proxies));
+      if (wait.count() > 0) return FinishLockedFalse(RateLimitedStatus(wait));
     }
     stub_ = proxy_.routes_.StubFor(method->package);
     if (stub_ == nullptr) {
-      return FinishLocked({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
+      return FinishLockedFalse({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
     }
 
     // A fresh context: nothing the caller sent is passed on but the request id;
     // the identity is the one verified here, signed.
     auto now = std::chrono::system_clock::now();
-    auto deadline = now + proxy_.options_.default_deadline;
-    if (ctx_->deadline() < now + proxy_.options_.max_deadline) deadline = ctx_->deadline();
+    auto deadline =
+        UpstreamDeadline(now, ctx_->deadline(), proxy_.options_.default_deadline, proxy_.options_.max_deadline);
     client_context_.set_deadline(deadline);
-    auto signed_identity = proxy_.signer_.Sign(caller_, now + proxy_.options_.identity_ttl);
+    request_limit_ = RequestLimitFor(*method, proxy_.options_.request_limits);
+    auto signed_identity = proxy_.signer_.Sign(caller_, now + proxy_.options_.identity_ttl, ctx_->method());
     client_context_.AddMetadata(common::kIdentityHeader, signed_identity.payload);
     client_context_.AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
     client_context_.AddMetadata(common::kRequestIdHeader, request_id);
@@ -197,8 +295,11 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       read_hold_ = write_hold_ = true;
       upstream_.StartCall();
       upstream_.StartRead(&response_);
+    } else {
+      *read_by = deadline;
+      read_timer_pending_ = true;
     }
-    StartRead(&request_);
+    return true;
   }
 
   void UnaryDone(grpc::Status status) {
@@ -215,7 +316,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       } else {
         FinishLocked(status);
       }
-      last = server_done_;
+      last = DeletableLocked();
     }
     if (last) delete this;
   }
@@ -262,7 +363,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       } else {
         FinishLocked(answered);
       }
-      last = server_done_;
+      last = DeletableLocked();
     }
     if (last) delete this;
   }
@@ -322,6 +423,14 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     }
   }
 
+  // Whether nothing will call into this call any more.
+  bool DeletableLocked() const { return server_done_ && upstream_done_ && !read_timer_pending_ && cancelling_ == 0; }
+
+  bool FinishLockedFalse(const grpc::Status& status) {
+    FinishLocked(status);
+    return false;
+  }
+
   void FinishLocked(const grpc::Status& status) {
     if (finished_) return;
     finished_ = true;
@@ -344,6 +453,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   common::GrpcServerMetrics::Call call_;
   std::string request_id_;
   std::chrono::steady_clock::time_point start_;
+  std::size_t request_limit_ = 0;  // bytes; set in Start, before the first read
+  grpc::Alarm read_timer_;         // a unary request's deadline for its message
 
   std::mutex mutex_;
   bool unary_ = false;                        // guarded by mutex_ (set once in Start)
@@ -360,6 +471,10 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   bool writing_up_ = false;                   // a write to the upstream is in flight; guarded by mutex_
   bool writing_down_ = false;                 // a write to the caller is in flight; guarded by mutex_
   bool finished_ = false;                     // guarded by mutex_
+  bool request_read_ = false;                 // the first read completed; guarded by mutex_
+  bool read_timer_pending_ = false;           // its callback is still to run; guarded by mutex_
+  bool read_timer_armed_ = false;             // read_timer_ was set; guarded by mutex_
+  int cancelling_ = 0;                        // CancelReadTimer() calls under way; guarded by mutex_
   std::optional<grpc::Status> final_status_;  // guarded by mutex_
 };
 

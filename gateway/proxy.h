@@ -4,9 +4,12 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/identity.h"
 #include "common/metrics.h"
+#include "gateway/limits.h"
 #include "gateway/principals.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
@@ -14,8 +17,16 @@
 namespace gongkai::gateway {
 
 struct ProxyOptions {
+  // The deadline of a call whose caller set none, and the most a caller's
+  // deadline is kept to (UpstreamDeadline in limits.h). A unary request's
+  // message must arrive within it.
   std::chrono::milliseconds default_deadline{30000};
   std::chrono::milliseconds max_deadline{300000};
+  // The largest request message of each kind of method (limits.h).
+  RequestLimits request_limits;
+  // Peers whose X-Forwarded-For header names the client to rate-limit
+  // (ClientAddress in rate_limiter.h).
+  std::vector<std::string> trusted_proxies;
   // How long a signed identity stays valid upstream.
   std::chrono::seconds identity_ttl{60};
 };

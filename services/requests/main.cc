@@ -1,5 +1,6 @@
 // The requests service: the public-request desk's disclosure requests and consultations.
 #include "common/config.h"
+#include "common/identity.h"
 #include "common/log.h"
 #include "common/service_runtime.h"
 #include "services/registry/registry_client.h"
@@ -13,11 +14,25 @@ int main(int argc, char** argv) {
   common::Config config(argc, argv);
   auto settings = common::ReadServiceSettings(config, "127.0.0.1:7105", "127.0.0.1:9105");
   auto registry_client = registry::RegistryClientFromConfig(config);
+  std::string applicant_key_secret_file = config.RequiredString(
+      "GONGKAI_APPLICANT_KEY_SECRET_FILE", "file holding the secret applicant keys (fee counts) are made with");
   config.Finish();
+
+  // Refused before anything else starts: applicant keys made with a short
+  // secret could be computed from ID numbers.
+  std::string applicant_key_secret;
+  try {
+    applicant_key_secret = common::ReadSecretFile(applicant_key_secret_file);
+    common::CheckSecret(applicant_key_secret, "GONGKAI_APPLICANT_KEY_SECRET_FILE");
+  } catch (const std::exception& e) {
+    common::Log(common::LogLevel::kError, "applicant_key_secret_unusable",
+                {{"file", applicant_key_secret_file}, {"reason", e.what()}});
+    return 2;
+  }
 
   common::ServiceRuntime runtime(settings, gongkai_requests_migrations());
   requests::PgRequestStore store(runtime.pool());
-  requests::RequestsService service(store, *registry_client, runtime.context());
+  requests::RequestsService service(store, *registry_client, runtime.context(), applicant_key_secret);
   runtime.server().AddService(&service);
   runtime.server().AddCollectable(requests::MakeRequestGauges(store, runtime.clock()));
   // After the calendar reload (registered first by the runtime), due dates

@@ -1,6 +1,10 @@
 #include "services/requests/request.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <algorithm>
+#include <stdexcept>
 #include <string_view>
 
 #include "common/calendar/iso_date.h"
@@ -144,11 +148,17 @@ Violations ValidateRequest(const DisclosureRequest& request, Date today) {
   return out;
 }
 
-std::string ApplicantKey(const Applicant& a) {
+std::string ApplicantKey(const Applicant& a, std::string_view secret) {
   const bool identified = !a.id_number.empty() || !a.credit_code.empty();
   const std::string id = std::to_string(static_cast<int>(a.kind)) + "|" + a.id_number + "|" + a.credit_code + "|" +
                          (identified ? "" : a.name + "|" + a.phone + "|" + a.email);
-  return common::Sha256Hex(id);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+           reinterpret_cast<const unsigned char*>(id.data()), id.size(), mac, &length) == nullptr) {
+    throw std::runtime_error("HMAC-SHA256 of the applicant key failed");
+  }
+  return common::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 Violations ValidateStep(const Step& step, Date today) {

@@ -44,9 +44,15 @@ struct DisclosureRequest {
 common::Violations ValidateRequest(const DisclosureRequest& request, common::Date today);
 
 // Identifies an applicant across requests without keeping their data in the
-// key (SHA-256 hex): by kind and identifier, or by name and contact when the
-// applicant gave no identifier.
-std::string ApplicantKey(const Applicant& applicant);
+// key: HMAC-SHA256 (hex) under `secret` (the service's
+// GONGKAI_APPLICANT_KEY_SECRET_FILE, at least 32 bytes) of the kind and
+// identifier, or of the name and contact when the applicant gave no
+// identifier. Without the secret a key cannot be computed from an ID number,
+// so the stored keys reveal nothing by trial. Keys stored under another
+// secret (or, before the secret, as a bare SHA-256) stay as they were: the
+// monthly fee count compares keys, so a request registered before a change of
+// key is counted apart from those after it for that month.
+std::string ApplicantKey(const Applicant& applicant, std::string_view secret);
 
 // The steps of a request (the values of requests.v1.Step.Type).
 enum class StepType {

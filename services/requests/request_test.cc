@@ -9,6 +9,7 @@
 
 #include "common/calendar/iso_date.h"
 #include "common/clock.h"
+#include "common/encoding.h"
 #include "common/identifiers.h"
 
 namespace gongkai::requests {
@@ -276,18 +277,41 @@ TEST(RequestRules, DeliveryMustBeSet) {
 
 // ---------------------------------------------------------------- applicants
 
+constexpr char kKeySecret[] = "request-test-applicant-key-secret-0123456789abcdef";
+constexpr char kOtherKeySecret[] = "request-test-other-applicant-key-secret-0123456789";
+
 TEST(Applicants, KeyedByIdentifierWhenThereIsOne) {
   Applicant a = ValidNaturalPersonRequest().applicant;
   Applicant renamed = a;
   renamed.name = "王晓明";
   renamed.phone = "13900000000";
-  EXPECT_EQ(ApplicantKey(a), ApplicantKey(renamed)) << "one citizen id, one applicant";
-  EXPECT_EQ(ApplicantKey(a).size(), 64u);
-  EXPECT_EQ(ApplicantKey(a).find_first_not_of("0123456789abcdef"), std::string::npos);
-  EXPECT_EQ(ApplicantKey(a).find(kCitizenId), std::string::npos) << "the key keeps no personal data";
+  const std::string key = ApplicantKey(a, kKeySecret);
+  EXPECT_EQ(key, ApplicantKey(renamed, kKeySecret)) << "one citizen id, one applicant";
+  EXPECT_EQ(key, ApplicantKey(a, kKeySecret)) << "the same applicant, the same key";
+  EXPECT_EQ(key.size(), 64u);
+  EXPECT_EQ(key.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(key.find(kCitizenId), std::string::npos) << "the key keeps no personal data";
   Applicant other = a;
   other.id_number = CitizenId("14010119900101123");
-  EXPECT_NE(ApplicantKey(a), ApplicantKey(other));
+  EXPECT_NE(key, ApplicantKey(other, kKeySecret));
+}
+
+TEST(Applicants, KeyIsAnHmacUnderTheSecretNotAHashOfTheIdentifier) {
+  Applicant a = ValidNaturalPersonRequest().applicant;
+  const std::string key = ApplicantKey(a, kKeySecret);
+  EXPECT_NE(key, ApplicantKey(a, kOtherKeySecret)) << "another secret, another key";
+  // What a key without a secret would be: a hash anyone can compute from an
+  // ID number (the bare identifier, or the composition keyed here).
+  for (const std::string& guessable : {common::Sha256Hex(a.id_number), common::Sha256Hex("1|" + a.id_number + "||")}) {
+    EXPECT_NE(key, guessable);
+    EXPECT_EQ(key.find(guessable), std::string::npos);
+  }
+  Applicant legal;
+  legal.kind = Applicant::Kind::kLegalPerson;
+  legal.name = "某某有限公司";
+  legal.credit_code = "91140100MA0000000X";
+  EXPECT_NE(ApplicantKey(legal, kKeySecret), common::Sha256Hex("2|||" + legal.credit_code + "|"));
+  EXPECT_NE(ApplicantKey(legal, kKeySecret), ApplicantKey(legal, kOtherKeySecret));
 }
 
 TEST(Applicants, KeyedByNameAndContactWithoutIdentifier) {
@@ -295,13 +319,14 @@ TEST(Applicants, KeyedByNameAndContactWithoutIdentifier) {
   a.id_number.clear();
   Applicant same = a;
   same.address = "另一个地址";  // the address is not part of the key
-  EXPECT_EQ(ApplicantKey(a), ApplicantKey(same));
+  EXPECT_EQ(ApplicantKey(a, kKeySecret), ApplicantKey(same, kKeySecret));
   Applicant renamed = a;
   renamed.name = "王晓明";
-  EXPECT_NE(ApplicantKey(a), ApplicantKey(renamed));
+  EXPECT_NE(ApplicantKey(a, kKeySecret), ApplicantKey(renamed, kKeySecret));
   Applicant other_phone = a;
   other_phone.phone = "13900000000";
-  EXPECT_NE(ApplicantKey(a), ApplicantKey(other_phone));
+  EXPECT_NE(ApplicantKey(a, kKeySecret), ApplicantKey(other_phone, kKeySecret));
+  EXPECT_NE(ApplicantKey(a, kKeySecret), ApplicantKey(a, kOtherKeySecret));
 }
 
 // ---------------------------------------------------------------- steps

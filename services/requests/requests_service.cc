@@ -25,8 +25,8 @@ void CheckOwn(const StoredRequest& r, const common::CallerIdentity& caller, cons
 }  // namespace
 
 RequestsService::RequestsService(RequestStore& store, registry::RegistryClient& registry,
-                                 common::ServiceContext context)
-    : store_(store), registry_(registry), context_(context) {}
+                                 common::ServiceContext context, std::string applicant_key_secret)
+    : store_(store), registry_(registry), context_(context), applicant_key_secret_(std::move(applicant_key_secret)) {}
 
 common::RequestClockReport RequestsService::Evaluate(const StoredRequest& r, const v1::Step* next) const {
   auto report = EvaluateRequestClock(r, next, context_.deadlines, context_.clock.Today());
@@ -56,7 +56,7 @@ grpc::Status RequestsService::RegisterRequest(grpc::ServerContext* context, cons
     r.received_on = *registration.received_on;  // validated above
     r.applicant = request->applicant().SerializeAsString();
     r.applicant_name = request->applicant().name();
-    r.applicant_key = ApplicantKey(registration.applicant);
+    r.applicant_key = ApplicantKey(registration.applicant, applicant_key_secret_);
     r.information_requested = request->information_requested();
     r.delivery = request->delivery();
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "common/calendar/request_clock.h"
 #include "common/service_context.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
@@ -14,7 +16,9 @@ namespace gongkai::requests {
 // and statistics_service.cc (statistics).
 class RequestsService final : public v1::RequestsService::Service {
  public:
-  RequestsService(RequestStore& store, registry::RegistryClient& registry, common::ServiceContext context);
+  // `applicant_key_secret` keys ApplicantKey (at least 32 bytes, checked at start).
+  RequestsService(RequestStore& store, registry::RegistryClient& registry, common::ServiceContext context,
+                  std::string applicant_key_secret);
 
   grpc::Status RegisterRequest(grpc::ServerContext* context, const v1::RegisterRequestRequest* request,
                                v1::RequestView* response) override;
@@ -52,6 +56,7 @@ class RequestsService final : public v1::RequestsService::Service {
   RequestStore& store_;
   registry::RegistryClient& registry_;
   const common::ServiceContext context_;
+  const std::string applicant_key_secret_;
 };
 
 }  // namespace gongkai::requests

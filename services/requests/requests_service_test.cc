@@ -16,6 +16,8 @@
 #include "common/paging.h"
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
+#include "services/requests/request.h"
+#include "services/requests/requests_mapping.h"
 
 namespace gongkai::requests {
 namespace {
@@ -28,6 +30,7 @@ constexpr char kOtherAgency[] = "11140200MB0000002Y";  // Datong
 constexpr char kUnregistered[] = "11140100MB0000009Z";
 constexpr char kCity[] = "140100";
 constexpr char kOtherCity[] = "140200";
+constexpr char kApplicantKeySecret[] = "requests-service-test-applicant-key-secret-0123456789";
 
 using gongkai::testing::Day;
 
@@ -299,7 +302,7 @@ class RequestsServiceTest : public ::testing::Test {
  protected:
   RequestsServiceTest()
       : context_(Day(2026, 6, 15)),
-        service_(store_, registry_, context_.context()),
+        service_(store_, registry_, context_.context(), kApplicantKeySecret),
         server_(&service_),
         stub_(v1::RequestsService::NewStub(server_.channel())) {}
 
@@ -362,7 +365,9 @@ TEST_F(RequestsServiceTest, RegisterRequestCountsTheDueDateOnThePinnedDaysCalend
   EXPECT_EQ(stored->city_code, kCity) << "the desk's city, from the registry";
   EXPECT_EQ(stored->received_on, Day(2026, 6, 15));
   EXPECT_EQ(stored->due_on, Day(2026, 7, 14));
-  EXPECT_FALSE(stored->applicant_key.empty());
+  EXPECT_EQ(stored->applicant_key,
+            ApplicantKey(RequestFromProto(Registration("2026-06-15")).applicant, kApplicantKeySecret))
+      << "the applicant's key under the service's secret";
 
   // The day after the due date, on the same clock.
   context_.clock().Set(Day(2026, 7, 15));
