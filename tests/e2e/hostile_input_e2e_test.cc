@@ -54,8 +54,6 @@ bool NamesNul(const RecordResult& result, const std::string& field) {
 
 class HostileInput : public testing::PlatformTest {
  protected:
-  std::string IsoDaysAgo(int days) const { return common::FormatIsoDate(platform_->Today() - std::chrono::days(days)); }
-
   registry::v1::Agency MakeAgency(const std::string& city, int serial) {
     registry::v1::Agency a;
     a.set_credit_code(CreditCode(city, serial));

@@ -29,26 +29,6 @@ class PenaltiesEndToEnd : public testing::PlatformTest {
     agency_ = AddAgency("140100", 61);
   }
 
-  // The date `days` before the platform's today, YYYY-MM-DD.
-  std::string IsoDaysAgo(int days) const { return common::FormatIsoDate(platform_->Today() - std::chrono::days(days)); }
-
-  std::string AddAgency(const std::string& city, int serial) {
-    registry::v1::UpsertAgenciesRequest request;
-    auto* a = request.add_agencies();
-    a->set_credit_code(CreditCode(city, serial));
-    a->set_name("市场监督管理局" + std::to_string(serial));
-    a->set_legal_representative("周某");
-    a->set_area_code(city);
-    a->set_contact("0351-3333333");
-    a->add_domains("market_regulation");
-    a->set_valid_from("2026-01-01");
-    a->set_valid_until("2030-12-31");
-    a->set_source_version(1);
-    registry::v1::UpsertAgenciesResponse response;
-    EXPECT_TRUE(Call("city-" + city, &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response).ok());
-    return a->credit_code();
-  }
-
   // A natural person's decision with personal data everywhere it may hide.
   penalties::v1::PenaltyDecision PersonDecision(const std::string& source_id, const std::string& date) {
     penalties::v1::PenaltyDecision d;

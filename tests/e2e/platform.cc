@@ -22,6 +22,7 @@
 #include "common/identifiers.h"
 #include "common/service_table.h"
 #include "gateway/principals.h"
+#include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 extern char** environ;
@@ -269,6 +270,29 @@ bool Eventually(const std::function<bool()>& pred, int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return pred();
+}
+
+std::string PlatformTest::AddAgency(const std::string& city, int serial, const std::vector<std::string>& domains) {
+  registry::v1::UpsertAgenciesRequest request;
+  auto* a = request.add_agencies();
+  a->set_credit_code(CreditCode(city, serial));
+  a->set_name("执法机构" + std::to_string(serial));
+  a->set_legal_representative("孙某");
+  a->set_area_code(city);
+  a->set_contact("0351-2222222");
+  for (const auto& d : domains) a->add_domains(d);
+  a->set_valid_from("2026-01-01");
+  a->set_valid_until("2030-12-31");
+  a->set_source_version(1);
+  registry::v1::UpsertAgenciesResponse response;
+  grpc::Status status = Call("city-" + city, &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  if (status.ok()) EXPECT_EQ(response.results(0).outcome(), common::v1::RecordResult::ACCEPTED);
+  return a->credit_code();
+}
+
+std::string PlatformTest::IsoDaysAgo(int days) const {
+  return common::FormatIsoDate(platform_->Today() - std::chrono::days(days));
 }
 
 }  // namespace gongkai::testing

@@ -134,6 +134,14 @@ class PlatformTest : public ::testing::Test {
     return platform_->Call(principal, method, request, response);
   }
 
+  // Registers one agency of `city` (area code = city code) as that city;
+  // expects it ACCEPTED. Its credit code.
+  std::string AddAgency(const std::string& city, int serial,
+                        const std::vector<std::string>& domains = {"market_regulation"});
+
+  // The date `days` before the platform's today, YYYY-MM-DD.
+  std::string IsoDaysAgo(int days) const;
+
   std::unique_ptr<Platform> platform_;
 };
 

@@ -28,25 +28,6 @@ using testing::CreditCode;
 
 class RegistryEndToEnd : public testing::PlatformTest {
  protected:
-  // One agency of `city` (area code = city code), accepted.
-  std::string AddAgency(const std::string& city, int serial, std::vector<std::string> domains = {"market_regulation"}) {
-    registry::v1::UpsertAgenciesRequest request;
-    auto* a = request.add_agencies();
-    a->set_credit_code(CreditCode(city, serial));
-    a->set_name("执法机构" + std::to_string(serial));
-    a->set_legal_representative("孙某");
-    a->set_area_code(city);
-    a->set_contact("0351-2222222");
-    for (const auto& d : domains) a->add_domains(d);
-    a->set_valid_from("2026-01-01");
-    a->set_valid_until("2030-12-31");
-    a->set_source_version(1);
-    registry::v1::UpsertAgenciesResponse response;
-    EXPECT_TRUE(Call("city-" + city, &RegistryService::Stub::UpsertAgencies, request, &response).ok());
-    EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
-    return a->credit_code();
-  }
-
   static registry::v1::Officer MakeOfficer(const std::string& number, const std::string& agency,
                                            const std::string& from, const std::string& until,
                                            registry::v1::OfficerStatus status, int64_t version) {

@@ -128,25 +128,6 @@ class StreamsEndToEnd : public testing::PlatformTest {
     agency_ = AddAgency("140100", 71);
   }
 
-  std::string AddAgency(const std::string& city, int serial) {
-    registry::v1::UpsertAgenciesRequest request;
-    auto* a = request.add_agencies();
-    a->set_credit_code(CreditCode(city, serial));
-    a->set_name("市场监督管理局" + std::to_string(serial));
-    a->set_legal_representative("周某");
-    a->set_area_code(city);
-    a->set_contact("0351-3333333");
-    a->add_domains("market_regulation");
-    a->set_valid_from("2026-01-01");
-    a->set_valid_until("2030-12-31");
-    a->set_source_version(1);
-    registry::v1::UpsertAgenciesResponse response;
-    grpc::Status status =
-        Call("city-" + city, &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return a->credit_code();
-  }
-
   // A company's decision of `agency_`, valid on the platform's date; its
   // facts end in "##", where WithInvalidUtf8 puts its bytes.
   penalties::v1::PenaltyDecision Decision(const std::string& source_id) const {
