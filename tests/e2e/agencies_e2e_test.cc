@@ -6,6 +6,7 @@
 #include "common/identity.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 namespace gongkai {
 namespace {
@@ -32,17 +33,7 @@ class AgenciesEndToEnd : public ::testing::Test {
   static void As(grpc::ClientContext& ctx, const std::string& principal) { platform_->Authorize(ctx, principal); }
 
   static Agency MakeAgency(const std::string& area, int serial, int64_t version) {
-    Agency a;
-    a.set_credit_code(CreditCode(area, serial));
-    a.set_name("执法机构" + std::to_string(serial));
-    a.set_legal_representative("赵某");
-    a.set_area_code(area);
-    a.set_contact("0351-7654321");
-    a.add_domains("market_regulation");
-    a.set_valid_from("2026-01-01");
-    a.set_valid_until("2029-12-31");
-    a.set_source_version(version);
-    return a;
+    return testing::MakeAgency(area, area, serial, version);
   }
 
   static grpc::Status Upsert(const std::string& principal, const std::vector<Agency>& agencies,

@@ -23,6 +23,7 @@
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 extern char** environ;
 
@@ -54,18 +55,8 @@ bool NamesNul(const RecordResult& result, const std::string& field) {
 
 class HostileInput : public testing::PlatformTest {
  protected:
-  registry::v1::Agency MakeAgency(const std::string& city, int serial) {
-    registry::v1::Agency a;
-    a.set_credit_code(CreditCode(city, serial));
-    a.set_name("市场监督管理局" + std::to_string(serial));
-    a.set_legal_representative("周某");
-    a.set_area_code(city);
-    a.set_contact("0351-3333333");
-    a.add_domains("market_regulation");
-    a.set_valid_from("2026-01-01");
-    a.set_valid_until("2030-12-31");
-    a.set_source_version(1);
-    return a;
+  static registry::v1::Agency MakeAgency(const std::string& city, int serial) {
+    return testing::MakeAgency(city, city, serial);
   }
 
   registry::v1::UpsertAgenciesResponse UpsertAgencies(const std::vector<registry::v1::Agency>& agencies) {
@@ -79,36 +70,7 @@ class HostileInput : public testing::PlatformTest {
 
   // A valid decision of agency_ on a company.
   penalties::v1::PenaltyDecision Decision(const std::string& source_id) {
-    penalties::v1::PenaltyDecision d;
-    d.set_agency_credit_code(agency_);
-    d.set_source_id(source_id);
-    d.set_source_version(1);
-    d.set_decision_number("并市监罚〔2026〕" + source_id + "号");
-    d.set_domain("market_regulation");
-    auto* party = d.mutable_party();
-    party->set_kind(penalties::v1::Party::ORGANIZATION);
-    party->set_name("太原市某某食品有限公司");
-    party->set_credit_code(CreditCode("140105", 901));
-    d.set_facts("当事人销售过期食品，货值金额1200元。");
-    auto* violated = d.add_violated();
-    violated->set_law("中华人民共和国食品安全法");
-    violated->set_article(34);
-    violated->set_paragraph(1);
-    violated->set_item(10);
-    auto* applied = d.add_applied();
-    applied->set_law("中华人民共和国食品安全法");
-    applied->set_article(124);
-    applied->set_paragraph(1);
-    applied->set_item(5);
-    d.mutable_result()->set_warning(true);
-    d.mutable_result()->set_fine_fen(500000);
-    d.mutable_remedy()->set_review_body("太原市人民政府");
-    d.mutable_remedy()->set_review_days(60);
-    d.mutable_remedy()->set_litigation_court("太原市小店区人民法院");
-    d.mutable_remedy()->set_litigation_months(6);
-    d.set_decision_date(IsoDaysAgo(1));
-    d.set_severity(penalties::v1::GENERAL);
-    return d;
+    return testing::CompanyDecision(agency_, source_id, IsoDaysAgo(1));
   }
 
   penalties::v1::UpsertResponse UpsertDecisions(const std::vector<penalties::v1::PenaltyDecision>& decisions) {

@@ -12,6 +12,7 @@
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 namespace gongkai {
 namespace {
@@ -31,38 +32,7 @@ class PenaltiesEndToEnd : public testing::PlatformTest {
 
   // A natural person's decision with personal data everywhere it may hide.
   penalties::v1::PenaltyDecision PersonDecision(const std::string& source_id, const std::string& date) {
-    penalties::v1::PenaltyDecision d;
-    d.set_agency_credit_code(agency_);
-    d.set_source_id(source_id);
-    d.set_source_version(1);
-    d.set_decision_number("并市监罚〔2026〕" + source_id + "号");
-    d.set_domain("market_regulation");
-    auto* party = d.mutable_party();
-    party->set_kind(penalties::v1::Party::NATURAL_PERSON);
-    party->set_name("张三丰");
-    party->set_id_number(kPersonId);
-    party->set_address("太原市小店区平阳路100号");
-    party->set_phone("13912345678");
-    d.set_facts("当事人张三丰（身份证号" + kPersonId + "，电话13912345678）销售过期食品，货值金额1200元。");
-    auto* violated = d.add_violated();
-    violated->set_law("中华人民共和国食品安全法");
-    violated->set_article(34);
-    violated->set_paragraph(1);
-    violated->set_item(10);
-    auto* applied = d.add_applied();
-    applied->set_law("中华人民共和国食品安全法");
-    applied->set_article(124);
-    applied->set_paragraph(1);
-    applied->set_item(5);
-    d.mutable_result()->set_warning(true);
-    d.mutable_result()->set_fine_fen(500000);
-    d.mutable_remedy()->set_review_body("太原市人民政府");
-    d.mutable_remedy()->set_review_days(60);
-    d.mutable_remedy()->set_litigation_court("太原市小店区人民法院");
-    d.mutable_remedy()->set_litigation_months(6);
-    d.set_decision_date(date);
-    d.set_severity(penalties::v1::GENERAL);
-    return d;
+    return testing::PersonDecision(agency_, source_id, date, kPersonId);
   }
 
   penalties::v1::UpsertResponse Upsert(const std::vector<penalties::v1::PenaltyDecision>& decisions,

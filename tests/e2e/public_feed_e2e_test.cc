@@ -14,6 +14,7 @@
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 namespace gongkai {
 namespace {
@@ -39,32 +40,11 @@ class PublicFeedEndToEnd : public testing::PlatformTest {
     agency_ = AddAgency("140100", 71);
   }
 
+  // A natural person's decision whose facts are `facts`, after the party's name.
   penalties::v1::PenaltyDecision Decision(const std::string& source_id, const std::string& facts,
                                           const std::string& date) {
-    penalties::v1::PenaltyDecision d;
-    d.set_agency_credit_code(agency_);
-    d.set_source_id(source_id);
-    d.set_source_version(1);
-    d.set_decision_number("并市监罚〔2026〕" + source_id + "号");
-    d.set_domain("market_regulation");
-    auto* party = d.mutable_party();
-    party->set_kind(penalties::v1::Party::NATURAL_PERSON);
-    party->set_name("张三丰");
-    party->set_id_number(CitizenId("14010519800101123"));
+    auto d = testing::PersonDecision(agency_, source_id, date, CitizenId("14010519800101123"));
     d.set_facts("当事人张三丰" + facts + "。");
-    auto* violated = d.add_violated();
-    violated->set_law("中华人民共和国食品安全法");
-    violated->set_article(34);
-    auto* applied = d.add_applied();
-    applied->set_law("中华人民共和国食品安全法");
-    applied->set_article(124);
-    d.mutable_result()->set_warning(true);
-    d.mutable_remedy()->set_review_body("太原市人民政府");
-    d.mutable_remedy()->set_review_days(60);
-    d.mutable_remedy()->set_litigation_court("太原市小店区人民法院");
-    d.mutable_remedy()->set_litigation_months(6);
-    d.set_decision_date(date);
-    d.set_severity(penalties::v1::GENERAL);
     return d;
   }
 

@@ -15,6 +15,7 @@
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "google/rpc/status.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 namespace gongkai {
 namespace {
@@ -131,30 +132,8 @@ class StreamsEndToEnd : public testing::PlatformTest {
   // A company's decision of `agency_`, valid on the platform's date; its
   // facts end in "##", where WithInvalidUtf8 puts its bytes.
   penalties::v1::PenaltyDecision Decision(const std::string& source_id) const {
-    penalties::v1::PenaltyDecision d;
-    d.set_agency_credit_code(agency_);
-    d.set_source_id(source_id);
-    d.set_source_version(1);
-    d.set_decision_number("并市监罚〔2026〕" + source_id + "号");
-    d.set_domain("market_regulation");
-    d.mutable_party()->set_kind(penalties::v1::Party::ORGANIZATION);
-    d.mutable_party()->set_name("太原市某某食品有限公司");
-    d.mutable_party()->set_credit_code(CreditCode("140100", 9001));
-    d.set_facts("当事人销售超过保质期的食品，货值金额1200元。##");
-    auto* violated = d.add_violated();
-    violated->set_law("中华人民共和国食品安全法");
-    violated->set_article(34);
-    auto* applied = d.add_applied();
-    applied->set_law("中华人民共和国食品安全法");
-    applied->set_article(124);
-    d.mutable_result()->set_warning(true);
-    d.mutable_result()->set_fine_fen(500000);
-    d.mutable_remedy()->set_review_body("太原市人民政府");
-    d.mutable_remedy()->set_review_days(60);
-    d.mutable_remedy()->set_litigation_court("太原市小店区人民法院");
-    d.mutable_remedy()->set_litigation_months(6);
-    d.set_decision_date(common::FormatIsoDate(platform_->Today() - std::chrono::days(10)));
-    d.set_severity(penalties::v1::GENERAL);
+    auto d = testing::CompanyDecision(agency_, source_id, IsoDaysAgo(10));
+    d.set_facts(d.facts() + "##");
     return d;
   }
 

@@ -14,6 +14,7 @@
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 namespace gongkai {
 namespace {
@@ -22,26 +23,10 @@ using penalties::v1::PenaltiesService;
 using registry::v1::RegistryService;
 using RecordResult = common::v1::RecordResult;
 using testing::CreditCode;
+using testing::MakeAgency;
 
 class TakeoverEndToEnd : public testing::PlatformTest {
  protected:
-  // An agency whose credit code was issued in `region` (characters 3-8),
-  // with area code `area`.
-  static registry::v1::Agency MakeAgency(const std::string& region, const std::string& area, int serial,
-                                         int64_t version = 1) {
-    registry::v1::Agency a;
-    a.set_credit_code(CreditCode(region, serial));
-    a.set_name("市场监督管理局" + std::to_string(serial));
-    a.set_legal_representative("周某");
-    a.set_area_code(area);
-    a.set_contact("0351-3333333");
-    a.add_domains("market_regulation");
-    a.set_valid_from("2026-01-01");
-    a.set_valid_until("2030-12-31");
-    a.set_source_version(version);
-    return a;
-  }
-
   grpc::Status UpsertAgencies(const std::string& principal, const std::vector<registry::v1::Agency>& agencies,
                               registry::v1::UpsertAgenciesResponse* response) {
     registry::v1::UpsertAgenciesRequest request;
@@ -90,33 +75,9 @@ class TakeoverEndToEnd : public testing::PlatformTest {
     return out;
   }
 
-  // An organisation's decision under `agency`, decided yesterday.
+  // A company's decision under `agency`, decided the day before kTestDate.
   static penalties::v1::PenaltyDecision Decision(const std::string& agency, const std::string& source_id) {
-    penalties::v1::PenaltyDecision d;
-    d.set_agency_credit_code(agency);
-    d.set_source_id(source_id);
-    d.set_source_version(1);
-    d.set_decision_number("并市监罚〔2026〕" + source_id + "号");
-    d.set_domain("market_regulation");
-    d.mutable_party()->set_kind(penalties::v1::Party::ORGANIZATION);
-    d.mutable_party()->set_name("太原某食品有限公司");
-    d.mutable_party()->set_credit_code(CreditCode("140105", 77));
-    d.set_facts("当事人销售超过保质期的食品，货值金额3200元。");
-    auto* violated = d.add_violated();
-    violated->set_law("中华人民共和国食品安全法");
-    violated->set_article(34);
-    auto* applied = d.add_applied();
-    applied->set_law("中华人民共和国食品安全法");
-    applied->set_article(124);
-    d.mutable_result()->set_warning(true);
-    d.mutable_result()->set_fine_fen(500000);
-    d.mutable_remedy()->set_review_body("太原市人民政府");
-    d.mutable_remedy()->set_review_days(60);
-    d.mutable_remedy()->set_litigation_court("太原市小店区人民法院");
-    d.mutable_remedy()->set_litigation_months(6);
-    d.set_decision_date("2026-11-30");  // the day before kTestDate
-    d.set_severity(penalties::v1::GENERAL);
-    return d;
+    return testing::CompanyDecision(agency, source_id, "2026-11-30");
   }
 };
 
