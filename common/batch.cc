@@ -3,7 +3,9 @@
 #include <google/protobuf/util/json_util.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstddef>
 #include <cstdlib>
 
 #include "common/errors.h"
@@ -29,6 +31,47 @@ void CheckBatchSize(int count, int max, const char* field) {
   }
 }
 
+Violations CappedViolations(Violations violations, const std::string& record_path) {
+  if (violations.size() <= kMaxRecordViolations) return violations;
+  const std::size_t more = violations.size() - (kMaxRecordViolations - 1);
+  violations.resize(kMaxRecordViolations - 1);
+  violations.push_back({record_path, "and " + std::to_string(more) + " more violations (at most " +
+                                         std::to_string(kMaxRecordViolations) + " are listed per record)"});
+  return violations;
+}
+
+namespace {
+
+// A violation's serialised size in a list: its two strings and its own tag
+// and length.
+std::size_t ViolationBytes(const FieldViolation& v) { return v.field.size() + v.description.size() + 15; }
+
+// A rejection as a page lists it (RejectionsPage's bounds).
+v1::Rejection Listed(const Rejection& r) {
+  v1::Rejection p;
+  p.set_kind(r.kind);
+  p.set_key(std::string(Utf8Prefix(r.key, kListedKeyBytes)));
+  p.set_source_version(r.source_version);
+  const std::string_view raw = Utf8Prefix(r.raw_json, kListedRawBytes);
+  const int64_t raw_bytes = std::max(r.raw_bytes, static_cast<int64_t>(r.raw_json.size()));
+  p.set_raw_json(std::string(raw));
+  p.set_raw_bytes(raw_bytes);
+  p.set_raw_truncated(static_cast<int64_t>(raw.size()) < raw_bytes);
+  p.set_received_at(r.received_at);
+  std::size_t listed = 0;
+  std::size_t bytes = 0;
+  while (listed < r.violations.size() && bytes + ViolationBytes(r.violations[listed]) <= kListedViolationsBytes) {
+    bytes += ViolationBytes(r.violations[listed]);
+    ++listed;
+  }
+  WriteViolations(Violations(r.violations.begin(), r.violations.begin() + static_cast<std::ptrdiff_t>(listed)),
+                  p.mutable_violations());
+  p.set_unlisted_violations(static_cast<int32_t>(r.violations.size() - listed));
+  return p;
+}
+
+}  // namespace
+
 std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, int)>& list,
                            const std::string& page_token, int64_t page_size,
                            google::protobuf::RepeatedPtrField<v1::Rejection>* out) {
@@ -43,15 +86,16 @@ std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, i
   }
   ThrowIfAny(violations, "bad list request");
   auto rows = list(before, page.size + 1);
-  std::string next = TakePage(rows, page.size, [](const Rejection& r) { return PagePosition{std::to_string(r.id)}; });
-  for (const auto& r : rows) {
-    auto* p = out->Add();
-    p->set_kind(r.kind);
-    p->set_key(r.key);
-    p->set_source_version(r.source_version);
-    p->set_raw_json(r.raw_json);
-    p->set_received_at(r.received_at);
-    WriteViolations(r.violations, p->mutable_violations());
+  const auto position = [](const Rejection& r) { return PagePosition{std::to_string(r.id)}; };
+  std::string next = TakePage(rows, page.size, position);
+  std::size_t page_bytes = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    v1::Rejection listed = Listed(rows[i]);
+    // The rejection's bytes in the page: itself, and its tag and length.
+    const std::size_t bytes = listed.ByteSizeLong() + 5;
+    if (i > 0 && page_bytes + bytes > kRejectionsPageBytes) return EncodePageToken(position(rows[i - 1]));
+    page_bytes += bytes;
+    *out->Add() = std::move(listed);
   }
   return next;
 }

@@ -3,6 +3,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
 
+#include <cstddef>
 #include <functional>
 #include <iterator>
 #include <map>
@@ -33,10 +34,47 @@ void CheckBatchSize(int count, int max, const char* field);
 // threads it passed through.
 void ReleaseFreedMemory();
 
+// What a page of rejections lists, whatever the records held (the store
+// keeps every byte of them):
+// - of each rejection, at most kListedKeyBytes of its key and
+//   kListedRawBytes of its raw JSON (common/rejections.h), the JSON's size
+//   (raw_bytes) and whether it was cut (raw_truncated), and its first
+//   violations while they fit in kListedViolationsBytes (the others counted
+//   in unlisted_violations): at most kMaxListedRejectionBytes serialised;
+// - rejections while the page fits in kRejectionsPageBytes: one that would
+//   take it over ends the page early, and the next page token resumes at it.
+// So a page stays under 4 MB, and it holds at least
+// kRejectionsPageBytes / kMaxListedRejectionBytes (23) rejections, or every
+// one its page size asks for.
+inline constexpr std::size_t kListedViolationsBytes = 16 * 1024;
+// Kind (at most 32 bytes), key, source version, raw JSON, violations,
+// received_at (25), raw_bytes, raw_truncated, unlisted_violations, and the
+// entry's own tag and length in the page: 37 + 261 + 12 + 131,077 + 16,384 +
+// 25 + 3 × 12 + 5 = 147,837 bytes.
+inline constexpr std::size_t kMaxListedRejectionBytes =
+    37 + (kListedKeyBytes + 5) + 12 + (kListedRawBytes + 5) + kListedViolationsBytes + 25 + 3 * 12 + 5;
+inline constexpr std::size_t kRejectionsPageBytes = 3'500'000;
+// A page's rejections and its next page token (well under 1024 bytes) stay
+// under 4 MB (4,000,000 bytes, below a default client's 4 MiB).
+static_assert(kRejectionsPageBytes + 1024 < 4'000'000);
+static_assert(kMaxListedRejectionBytes * 20 < kRejectionsPageBytes);
+
+// The most violations a record of a batch keeps (in its result and its
+// rejection): the first kMaxRecordViolations - 1 its rules found, and one
+// more, naming the record, that counts the rest. A record whose every string
+// breaks a rule is answered at the size of a few of them, not of itself.
+inline constexpr std::size_t kMaxRecordViolations = 100;
+
+// The violations of the record at `record_path` (e.g. "decisions[3]") as a
+// batch keeps them: all of them when there are at most
+// kMaxRecordViolations, else the first kMaxRecordViolations - 1 and "and N
+// more violations (at most 100 are listed per record)" at `record_path`.
+Violations CappedViolations(Violations violations, const std::string& record_path);
+
 // One page of a city's rejections for a ListRejections call: `list(before_id,
 // limit)` reads the store; returns the next page token ("" on the last page).
 // Throws INVALID_ARGUMENT for a negative size or a token this service did not
-// issue.
+// issue. What each rejection and the page hold is bounded as above.
 std::string RejectionsPage(const std::function<std::vector<Rejection>(int64_t, int)>& list,
                            const std::string& page_token, int64_t page_size,
                            google::protobuf::RepeatedPtrField<v1::Rejection>* out);
@@ -76,8 +114,10 @@ class BatchWrite {
     for (auto& e : entries_) {
       auto [it, fresh] = first.emplace(e.key, e.index);
       if (!fresh) {
-        e.violations.push_back({At(field, e.index), "the same record (key " + e.key + ") is already at index " +
-                                                        std::to_string(it->second) + " of this batch"});
+        // The key is quoted as a rejection lists it: a long one is cut.
+        e.violations.push_back(
+            {At(field, e.index), "the same record (key " + std::string(Utf8Prefix(e.key, kListedKeyBytes)) +
+                                     ") is already at index " + std::to_string(it->second) + " of this batch"});
       }
     }
   }
@@ -125,11 +165,14 @@ class BatchWrite {
     return out;
   }
 
+  // The rejected records, each with its violations capped
+  // (CappedViolations).
   std::vector<Rejection> Rejected() const {
     std::vector<Rejection> out;
     for (const auto& e : entries_) {
       if (!e.violations.empty()) {
-        out.push_back({kind_, e.key, e.source_version, RecordJson(*e.raw), e.violations, "", 0});
+        out.push_back({kind_, e.key, e.source_version, RecordJson(*e.raw),
+                       CappedViolations(e.violations, At(field_, e.index)), "", 0});
       }
     }
     return out;
@@ -141,7 +184,7 @@ class BatchWrite {
     for (auto& e : entries_) {
       if (!e.violations.empty()) {
         e.result->set_outcome(v1::RecordResult::REJECTED);
-        WriteViolations(e.violations, e.result->mutable_violations());
+        WriteViolations(CappedViolations(e.violations, At(field_, e.index)), e.result->mutable_violations());
       } else {
         e.result->set_outcome(outcomes.at(k++) == UpsertOutcome::kAccepted ? v1::RecordResult::ACCEPTED
                                                                            : v1::RecordResult::UNCHANGED);

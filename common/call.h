@@ -3,40 +3,50 @@
 #include <grpcpp/server_context.h>
 
 #include <initializer_list>
-#include <string_view>
+#include <optional>
 #include <utility>
 
 #include "common/errors.h"
 #include "common/identity.h"
 #include "common/log.h"
+#include "common/slots.h"
 
 namespace gongkai::common {
 
 // The request id the gateway passed on, or empty.
 std::string RequestIdOf(const grpc::ServerContextBase& context);
 
-// The frame of every handler: tags the thread's log lines with the request
-// id, establishes the caller, checks the role, and turns every exception into
-// a status (errors.h). The body receives the verified caller. With `method`
-// (the handler's gRPC path, "/gongkai.requests.v1.RequestsService/Reply"), a
-// signed identity counts only when it was signed for that method; otherwise
-// the caller is the anonymous public (IdentityOf).
-template <typename Body>
-grpc::Status Call(const grpc::ServerContextBase& context, const IdentitySigner& signer, std::string_view method,
-                  std::initializer_list<Role> allowed, Body&& body) noexcept {
-  RequestScope scope(RequestIdOf(context));
-  return Handle([&]() -> grpc::Status {
-    CallerIdentity caller = IdentityOf(context, signer, method);
-    RequireRole(caller, allowed);
-    return body(caller);
-  });
-}
+// The slots a call holds while its handler runs (Admit).
+struct Admission {
+  Slots::Slot stream;
+  Slots::Slot call;
+};
 
-// The same without a method: the identity is not checked against the call's method.
+// Admits this thread's call (its CurrentCall, call_scope.h): a client stream
+// takes one of the stream slots, and every call one of its lane's call
+// slots, into `admission`, for the handler to hold while it runs; when all
+// of either are held, RESOURCE_EXHAUSTED naming the limit, with a
+// google.rpc.RetryInfo. Outside a call scope nothing is bounded.
+std::optional<grpc::Status> Admit(Admission& admission);
+
+// The frame of every handler: tags the thread's log lines with the request
+// id, establishes the caller, checks the role, admits the call (Admit), and
+// turns every exception into a status (errors.h). The body receives the
+// verified caller. In a service's server an identity counts only for the
+// method it was signed for: the call scope (call_scope.h) removes any other
+// before the handler runs, and the caller is then the anonymous public
+// (IdentityOf).
 template <typename Body>
 grpc::Status Call(const grpc::ServerContextBase& context, const IdentitySigner& signer,
                   std::initializer_list<Role> allowed, Body&& body) noexcept {
-  return Call(context, signer, std::string_view(), allowed, std::forward<Body>(body));
+  RequestScope scope(RequestIdOf(context));
+  return Handle([&]() -> grpc::Status {
+    CallerIdentity caller = IdentityOf(context, signer);
+    RequireRole(caller, allowed);
+    Admission admission;
+    if (auto refusal = Admit(admission)) return *std::move(refusal);
+    return body(caller);
+  });
 }
 
 }  // namespace gongkai::common

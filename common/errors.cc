@@ -54,6 +54,17 @@ grpc::Status InvalidArgumentStatus(const std::string& message, const Violations&
   return {grpc::StatusCode::INVALID_ARGUMENT, message, status.SerializeAsString()};
 }
 
+grpc::Status ResourceExhaustedStatus(const std::string& message, std::chrono::milliseconds retry_after) {
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(retry_after.count() / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>((retry_after.count() % 1000) * 1000000));
+  google::rpc::Status status;
+  status.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  status.set_message(message);
+  status.add_details()->PackFrom(retry);
+  return {grpc::StatusCode::RESOURCE_EXHAUSTED, message, status.SerializeAsString()};
+}
+
 grpc::Status StatusFromCurrentException() {
   try {
     throw;
@@ -68,6 +79,12 @@ grpc::Status StatusFromCurrentException() {
     return {grpc::StatusCode::UNAVAILABLE, "database unavailable, retry later"};
   } catch (const pqxx::sql_error& e) {
     std::string state = e.sqlstate();
+    if (state == "57014") {
+      // query_canceled: the statement_timeout PgPool set from the call's
+      // deadline (or the one for work outside calls) ran out.
+      Log(LogLevel::kWarning, "database_statement_cancelled", {{"sqlstate", state}});
+      return {grpc::StatusCode::DEADLINE_EXCEEDED, "the deadline passed before the database answered"};
+    }
     Log(LogLevel::kError, "database_error", {{"sqlstate", state}});
     if (state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03") {
       return {grpc::StatusCode::UNAVAILABLE, "database unavailable, retry later"};

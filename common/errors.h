@@ -2,6 +2,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include <chrono>
 #include <exception>
 #include <string>
 
@@ -43,9 +44,15 @@ void ThrowIfAny(const Violations& violations, const std::string& what);
 // INVALID_ARGUMENT with a google.rpc.BadRequest in the status details.
 grpc::Status InvalidArgumentStatus(const std::string& message, const Violations& violations);
 
+// RESOURCE_EXHAUSTED with a google.rpc.RetryInfo of `retry_after` in the
+// status details: a limit the caller may try again after (rate, streams).
+grpc::Status ResourceExhaustedStatus(const std::string& message, std::chrono::milliseconds retry_after);
+
 // The one place exceptions become statuses. Database failures map to
-// UNAVAILABLE (connection lost, pool exhausted), ABORTED (serialisation) or
-// INTERNAL, and are logged with the SQLSTATE; SQL text never reaches a client.
+// UNAVAILABLE (connection lost, pool exhausted), ABORTED (serialisation),
+// DEADLINE_EXCEEDED (a statement cancelled by its statement_timeout, which
+// PgPool sets from the call's deadline: SQLSTATE 57014) or INTERNAL, and are
+// logged with the SQLSTATE; SQL text never reaches a client.
 grpc::Status StatusFromCurrentException();
 
 // Runs a handler body so that no exception escapes it.

@@ -87,18 +87,16 @@ std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload,
   }
 }
 
-CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer,
-                          std::string_view method) {
+CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer) {
   const auto& metadata = context.client_metadata();
   auto payload = metadata.find(kIdentityHeader);
   auto signature = metadata.find(kIdentitySignatureHeader);
   if (payload == metadata.end() || signature == metadata.end()) return {};
-  auto identity = signer.Verify(std::string(payload->second.data(), payload->second.size()),
-                                std::string(signature->second.data(), signature->second.size()),
-                                std::chrono::system_clock::now(), method);
+  auto identity =
+      signer.Verify(std::string(payload->second.data(), payload->second.size()),
+                    std::string(signature->second.data(), signature->second.size()), std::chrono::system_clock::now());
   if (!identity) {
-    Log(LogLevel::kWarning, "identity_rejected",
-        {{"reason", "bad or expired signature, or signed for another method"}});
+    Log(LogLevel::kWarning, "identity_rejected", {{"reason", "bad or expired signature"}});
     return {};
   }
   return *identity;

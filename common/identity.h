@@ -65,10 +65,10 @@ class IdentitySigner {
 };
 
 // The caller of a server call: the gateway-signed identity when present and
-// valid (for `method`, the call's gRPC path, when given: see Verify),
-// otherwise an anonymous public caller.
-CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer,
-                          std::string_view method = {});
+// valid, otherwise an anonymous public caller. The method it was signed for
+// is the call scope's to check (call_scope.h): in a service's server an
+// identity signed for another method never reaches the handler.
+CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer);
 
 // Throws UNAUTHENTICATED for anonymous callers and PERMISSION_DENIED for a
 // signed caller whose role is not allowed.

@@ -9,7 +9,7 @@
 namespace gongkai::common {
 
 // Meters every call of a service with GrpcServerMetrics. gRPC's interceptor
-// API is experimental; this file is the only one that touches it.
+// API is experimental; only this file and call_scope touch it.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeMetricsInterceptorFactory(
     GrpcServerMetrics& metrics);
 

@@ -14,9 +14,18 @@ namespace {
 // identifier, which SQL takes in no parameter: the one statement that needs it
 // is the only SQL assembled at run time (CREATE SCHEMA), with the name
 // quoted (`quote_name`), from the service's own constant, never from a caller.
+//
+// A service runs as a role that owns its schema but may not create one
+// (scripts/db-roles makes the schema for it), and PostgreSQL checks that right
+// before it looks whether the schema exists, even under IF NOT EXISTS: the
+// schema is created only when it is missing (a database made by a superuser,
+// as in store tests). Migrations see the schema, then public, as the pool's
+// connections do: an extension lives in public (scripts/db-roles creates it
+// there), and what a migration creates unqualified goes into the schema.
 constexpr char kLock[] = "SELECT pg_advisory_lock(hashtext($1))";
 constexpr char kUnlock[] = "SELECT pg_advisory_unlock(hashtext($1))";
-constexpr char kUseSchema[] = "SELECT set_config('search_path', $1, true)";
+constexpr char kSchemaExists[] = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
+constexpr char kUseSchema[] = "SELECT set_config('search_path', $1 || ', public', true)";
 constexpr char kCreateLedger[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
     "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
@@ -37,7 +46,7 @@ int ApplyMigrations(const std::string& database_url, const MigrationSet& set) {
   try {
     {
       pqxx::work tx(conn);
-      tx.exec("CREATE SCHEMA IF NOT EXISTS " + schema);
+      if (tx.exec_params(kSchemaExists, set.schema).empty()) tx.exec("CREATE SCHEMA " + schema);
       tx.exec_params(kUseSchema, schema);
       tx.exec(kCreateLedger);
       tx.commit();

@@ -21,7 +21,10 @@ struct MigrationSet {
 // Applies the migrations not yet recorded in <schema>.schema_migrations, each in
 // its own transaction, under a PostgreSQL advisory lock so that replicas
 // starting together apply each one exactly once. A released migration whose
-// text changed is refused (its checksum is recorded). Returns how many ran.
+// text changed is refused (its checksum is recorded). The schema is created
+// when it is missing; a role that owns it but may not create schemas (each
+// service's, scripts/db-roles) applies its migrations all the same. Returns
+// how many ran.
 int ApplyMigrations(const std::string& database_url, const MigrationSet& set);
 
 }  // namespace gongkai::common

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <pqxx/pqxx>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/pg_pool.h"
@@ -21,7 +23,21 @@ struct Rejection {
   // Set when read back.
   std::string received_at;
   int64_t id = 0;
+  // The size of the raw JSON as kept, in bytes (RejectionLog::List reads at
+  // most kListedRawBytes of it into raw_json).
+  int64_t raw_bytes = 0;
 };
+
+// What a list of rejections reads of each (the table keeps every byte): the
+// first 128 KiB of its raw JSON, more than any valid record's, and the first
+// 256 bytes of its key, longer than any valid key. Both are cut at a
+// character boundary.
+inline constexpr std::size_t kListedRawBytes = 128 * 1024;
+inline constexpr std::size_t kListedKeyBytes = 256;
+
+// The longest start of UTF-8 `text` of at most `max_bytes` bytes that ends
+// on a character boundary.
+std::string_view Utf8Prefix(std::string_view text, std::size_t max_bytes);
 
 // The rejections table of a service's schema (common/migrations, applied to
 // every schema), reached through the pool's connections, which work in that
@@ -40,7 +56,9 @@ class RejectionLog {
   // accepted).
   void Clear(pqxx::work& tx, const std::string& city_code, const std::string& kind,
              const std::vector<std::string>& keys) const;
-  // Newest first; before_id 0 means from the newest.
+  // Newest first; before_id 0 means from the newest. Each with at most
+  // kListedRawBytes of its raw JSON and kListedKeyBytes of its key, and
+  // raw_bytes set.
   std::vector<Rejection> List(pqxx::transaction_base& tx, const std::string& city_code, int64_t before_id,
                               int limit) const;
 };

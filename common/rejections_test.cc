@@ -86,6 +86,36 @@ TEST_F(RejectionLogTest, AResendReplacesAndAnAcceptedVersionClears) {
   EXPECT_TRUE(List().empty());
 }
 
+// A key no compression shrinks: pseudo-random printable bytes.
+std::string IncompressibleKey(std::size_t size, uint32_t seed) {
+  std::string key;
+  for (std::size_t i = 0; i < size; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    key += static_cast<char>('!' + (seed >> 16) % 94);
+  }
+  return key;
+}
+
+TEST_F(RejectionLogTest, KeysOfAnySizeAreKeptAndClearedWhole) {
+  // Over a B-tree entry's 2704 bytes, compressible or not.
+  const std::string repeated(10'000, 'k');
+  const std::string random = IncompressibleKey(100'000, 7);
+  std::string random_sibling = random;
+  random_sibling.back() = random.back() == 'x' ? 'y' : 'x';
+  Record({{"item", repeated, 1, "{}", {{"f", "one"}}, "", 0},
+          {"item", random, 1, "{}", {{"f", "two"}}, "", 0},
+          {"item", random_sibling, 1, "{}", {{"f", "three"}}, "", 0}});
+  ASSERT_EQ(List().size(), 3u);
+  pool_->Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    log_.Clear(tx, "140100", "item", {random, repeated});
+    tx.commit();
+  });
+  auto rows = List();
+  ASSERT_EQ(rows.size(), 1u) << "only the cleared keys go";
+  EXPECT_EQ(rows[0].violations, (Violations{{"f", "three"}}));
+}
+
 TEST_F(RejectionLogTest, KeepsARecordWhoseStringsHoldNul) {
   const std::string nul(1, '\0');
   // As RecordJson writes a record with U+0000: JSON's escape, which jsonb
@@ -106,6 +136,50 @@ TEST_F(RejectionLogTest, KeepsARecordWhoseStringsHoldNul) {
   EXPECT_EQ(rows[1].violations, violations);
   EXPECT_EQ(rows[1].source_version, 2);
   EXPECT_EQ(rows[1].key, "140100/D\\u00001") << "the key's NUL is kept as the text \\u0000";
+}
+
+// A rejected record of several megabytes is kept whole; a list reads the
+// first 128 KiB of it, cut at a character, and its whole size.
+TEST_F(RejectionLogTest, AListReadsTheStartOfALargeRecordAndItsWholeSize) {
+  std::string raw = "{\"facts\":\"ab";  // then three-byte characters, one of them across the cut
+  while (raw.size() < 6'000'000) raw += "货值金额";
+  raw += "\"}";
+  const std::string key = "140100/" + std::string(1'000, 'D');
+  Record({{"decision", key, 1, raw, {{"decisions[0].facts", "at most 20000 bytes (got 5999997)"}}, "", 0}});
+  const auto kept = pool_->Run([&](pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return tx.exec_params("SELECT octet_length(raw), raw = $1 FROM kit_test.rejections", raw)[0];
+  });
+  EXPECT_EQ(kept[0].as<std::size_t>(), raw.size());
+  EXPECT_TRUE(kept[1].as<bool>()) << "the table keeps every byte";
+
+  auto rows = List();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].raw_bytes, static_cast<int64_t>(raw.size()));
+  EXPECT_LE(rows[0].raw_json.size(), kListedRawBytes);
+  EXPECT_GT(rows[0].raw_json.size(), kListedRawBytes - 3);
+  EXPECT_EQ(raw.compare(0, rows[0].raw_json.size(), rows[0].raw_json), 0);
+  EXPECT_EQ(rows[0].key, key.substr(0, kListedKeyBytes));
+  EXPECT_EQ(rows[0].violations.size(), 1u);
+
+  // A small one is read whole.
+  Record({{"decision", "140100/D2", 1, R"({"facts":"货值"})", {{"decisions[0].x", "y"}}, "", 0}});
+  rows = List();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].raw_json, R"({"facts":"货值"})");
+  EXPECT_EQ(rows[0].raw_bytes, static_cast<int64_t>(rows[0].raw_json.size()));
+}
+
+TEST(Utf8Prefix, CutsAtTheLastWholeCharacter) {
+  const std::string text = "ab货值";  // 2 + 3 + 3 bytes
+  EXPECT_EQ(Utf8Prefix(text, 100), text);
+  EXPECT_EQ(Utf8Prefix(text, 8), text);
+  EXPECT_EQ(Utf8Prefix(text, 7), "ab货");
+  EXPECT_EQ(Utf8Prefix(text, 6), "ab货");
+  EXPECT_EQ(Utf8Prefix(text, 5), "ab货");
+  EXPECT_EQ(Utf8Prefix(text, 4), "ab");
+  EXPECT_EQ(Utf8Prefix(text, 2), "ab");
+  EXPECT_EQ(Utf8Prefix(text, 0), "");
 }
 
 TEST(RejectionsMigration, RejectionsKeptAsJsonbBeforeKeepTheirContentAsText) {

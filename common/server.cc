@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/call_scope.h"
 #include "common/log.h"
 #include "common/metrics_interceptor.h"
 
@@ -63,6 +64,10 @@ Server::~Server() = default;
 
 void Server::AddService(grpc::Service* service) { services_.push_back(service); }
 void Server::AddGenericService(grpc::CallbackGenericService* service) { generic_service_ = service; }
+void Server::ScopeCalls(const IdentitySigner& signer, CallBounds& bounds) {
+  scope_signer_ = &signer;
+  scope_bounds_ = &bounds;
+}
 void Server::SetReadinessProbe(std::function<bool()> probe, std::chrono::milliseconds interval) {
   probe_ = std::move(probe);
   probe_interval_ = interval;
@@ -92,11 +97,10 @@ int Server::Run() {
   if (options_.configure_builder) options_.configure_builder(builder);
   for (auto* s : services_) builder.RegisterService(s);
   if (generic_service_ != nullptr) builder.RegisterCallbackGenericService(generic_service_);
-  if (metrics_interceptor_) {
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
-    factories.push_back(MakeMetricsInterceptorFactory(*metrics_));
-    builder.experimental().SetInterceptorCreators(std::move(factories));
-  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  if (metrics_interceptor_) factories.push_back(MakeMetricsInterceptorFactory(*metrics_));
+  if (scope_signer_ != nullptr) factories.push_back(MakeCallScopeFactory(*scope_signer_, *scope_bounds_));
+  if (!factories.empty()) builder.experimental().SetInterceptorCreators(std::move(factories));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || grpc_port == 0) {
     Log(LogLevel::kError, "listen_failed", {{"address", options_.listen}});

@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/identity.h"
 #include "common/metrics.h"
 
 namespace gongkai::common {
+
+class CallBounds;
 
 // What every server process is told at start-up; read with ReadServerOptions.
 struct ServerOptions {
@@ -21,6 +24,8 @@ struct ServerOptions {
   std::string metrics_listen;  // /metrics host:port
   std::string ready_file;      // when set, {"grpc_port","metrics_port","pid"} is written here once serving
   std::chrono::seconds shutdown_grace{10};
+  // Threads of the synchronous server at most (its ResourceQuota): a call
+  // that finds none is answered RESOURCE_EXHAUSTED by gRPC.
   int max_threads = 256;
   // Called on the builder after the defaults, before the server starts: a
   // process's own limits (the gateway's keepalive, streams, memory quota).
@@ -31,10 +36,11 @@ ServerOptions ReadServerOptions(Config& config, const std::string& default_liste
                                 const std::string& default_metrics_listen);
 
 // The one server bootstrap: gRPC health (NOT_SERVING while the readiness
-// probe fails), server reflection, the metrics interceptor, /metrics, and a
-// graceful stop on SIGTERM/SIGINT that lets in-flight calls finish. SIGHUP
-// runs the reload hooks. Construct it before any other thread starts, so that
-// the signals reach the thread that waits for them.
+// probe fails), server reflection, the metrics interceptor, the call scope
+// of a service's calls (ScopeCalls), /metrics, and a graceful stop on
+// SIGTERM/SIGINT that lets in-flight calls finish. SIGHUP runs the reload
+// hooks. Construct it before any other thread starts, so that the signals
+// reach the thread that waits for them.
 class Server {
  public:
   explicit Server(ServerOptions options);
@@ -47,6 +53,11 @@ class Server {
   void AddService(grpc::Service* service);
   void AddGenericService(grpc::CallbackGenericService* service);
   void DisableMetricsInterceptor() { metrics_interceptor_ = false; }
+  // Installs the call scope (call_scope.h) beside the metrics interceptor:
+  // each call's identity checked against its method, its lane and deadline
+  // made the handler thread's CurrentCall, the calls let in at once bounded
+  // by `bounds`. Both must outlive Run().
+  void ScopeCalls(const IdentitySigner& signer, CallBounds& bounds);
   // Polled every interval; its answer is the health status.
   void SetReadinessProbe(std::function<bool()> probe, std::chrono::milliseconds interval);
   void OnReload(std::function<void()> hook);
@@ -63,6 +74,8 @@ class Server {
   std::vector<grpc::Service*> services_;
   grpc::CallbackGenericService* generic_service_ = nullptr;
   bool metrics_interceptor_ = true;
+  const IdentitySigner* scope_signer_ = nullptr;
+  CallBounds* scope_bounds_ = nullptr;
   std::function<bool()> probe_;
   std::chrono::milliseconds probe_interval_{1000};
   std::vector<std::function<void()>> reload_hooks_;

@@ -2,6 +2,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -14,7 +15,22 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
   ServiceSettings s;
   s.server = ReadServerOptions(config, default_listen, default_metrics_listen);
   s.database_url = config.RequiredString("GONGKAI_DATABASE_URL", "libpq connection string of the database");
-  s.pool_size = static_cast<int>(config.Int("GONGKAI_DB_POOL_SIZE", 8, 1, 256, "database connections at most"));
+  s.pool_size = static_cast<int>(
+      config.Int("GONGKAI_DB_POOL_SIZE", 8, 1, 256, "database connections at most for calls other than the public's"));
+  s.public_pool_size = static_cast<int>(
+      config.Int("GONGKAI_DB_PUBLIC_POOL_SIZE", 4, 1, 256, "database connections at most for the public's calls"));
+  s.statement_timeout = std::chrono::milliseconds(
+      config.Int("GONGKAI_DB_STATEMENT_TIMEOUT_MS", 0, 0, 86400000,
+                 "statement_timeout of database work without a call deadline (0: none; a call's is its time left)"));
+  s.max_streams = static_cast<int>(
+      config.Int("GONGKAI_MAX_STREAMS", 32, 1, 2048, "client streams served at once (more are RESOURCE_EXHAUSTED)"));
+  const int most_streams = std::max(CallsPerLane(s.server.max_threads) / 2, 1);
+  if (s.max_streams > most_streams) {
+    config.Fail("GONGKAI_MAX_STREAMS", "must be at most " + std::to_string(most_streams) +
+                                           ", half of the calls a lane may have at once with GONGKAI_MAX_THREADS=" +
+                                           std::to_string(s.server.max_threads) +
+                                           ", so that idle streams leave the other calls threads");
+  }
   s.identity_secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE",
                                                  "file holding the secret the gateway signs identities with");
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
@@ -27,7 +43,10 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 }
 
 ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations)
-    : server_(settings.server), deadlines_(settings.deadlines), clock_(settings.clock) {
+    : server_(settings.server),
+      bounds_(CallsPerLane(settings.server.max_threads), settings.max_streams),
+      deadlines_(settings.deadlines),
+      clock_(settings.clock) {
   // A batch's buffers (a message, its records, the statement's parameters)
   // run to megabytes. With a fixed threshold each is mapped and unmapped
   // whole; glibc's default raises the threshold after the first free and
@@ -43,6 +62,7 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
     std::string secret = ReadSecretFile(settings.identity_secret_file);
     CheckSecret(secret, "GONGKAI_IDENTITY_SECRET_FILE");
     signer_ = std::make_unique<IdentitySigner>(std::move(secret));
+    server_.ScopeCalls(*signer_, bounds_);
   } catch (const std::exception& e) {
     Log(LogLevel::kError, "identity_secret_unusable", {{"file", settings.identity_secret_file}, {"reason", e.what()}});
     std::exit(2);
@@ -66,7 +86,8 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
     }
   }
   pool_ =
-      std::make_unique<PgPool>(settings.database_url, settings.pool_size, std::chrono::seconds(2), migrations.schema);
+      std::make_unique<PgPool>(settings.database_url, settings.pool_size, std::chrono::seconds(2), migrations.schema,
+                               PgPoolLimits{settings.public_pool_size, settings.statement_timeout});
   server_.SetReadinessProbe([this] { return pool_->Ping(); }, std::chrono::seconds(1));
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
+#include "common/call_scope.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/deadlines.h"
@@ -18,7 +20,18 @@ namespace gongkai::common {
 struct ServiceSettings {
   ServerOptions server;
   std::string database_url;
+  // Database connections for every call but the public's, and for work
+  // outside calls (GONGKAI_DB_POOL_SIZE).
   int pool_size = 8;
+  // Database connections for the public's calls, apart (GONGKAI_DB_PUBLIC_POOL_SIZE).
+  int public_pool_size = 4;
+  // The statement_timeout of database work without a call deadline; zero: none
+  // (GONGKAI_DB_STATEMENT_TIMEOUT_MS).
+  std::chrono::milliseconds statement_timeout{0};
+  // Client streams a process serves at once (GONGKAI_MAX_STREAMS); at most
+  // half of the calls of a lane (CallsPerLane of GONGKAI_MAX_THREADS), so
+  // that idle streams leave the other calls threads.
+  int max_streams = 32;
   std::string identity_secret_file;
   bool migrate = true;
   int database_wait_seconds = 30;
@@ -33,7 +46,10 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 // What a service's main wires its store and adapter to: the server, the
 // migrated database's pool (its readiness is the health status), the identity
 // signer, the deadlines (the calendar reloads on SIGHUP) and the clock. Construct it first
-// thing in main, after the config.
+// thing in main, after the config. Its server scopes every call
+// (Server::ScopeCalls): identities bound to their method, the call's lane and
+// deadline for the pool, the calls of each lane (CallsPerLane) and the client
+// streams (`max_streams`) let in at once bounded.
 class ServiceRuntime {
  public:
   // Exits the process with a message when the identity secret cannot be
@@ -55,6 +71,7 @@ class ServiceRuntime {
  private:
   Server server_;
   std::unique_ptr<IdentitySigner> signer_;
+  CallBounds bounds_;
   std::unique_ptr<PgPool> pool_;
   std::shared_ptr<Deadlines> deadlines_;
   std::shared_ptr<const Clock> clock_;

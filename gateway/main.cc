@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
       std::chrono::milliseconds(config.Int("GONGKAI_RATE_WINDOW_MS", 60000, 100, 3600000, "the rate limit's window"));
   auto rate_callers = static_cast<std::size_t>(config.Int("GONGKAI_RATE_LIMIT_MAX_CALLERS", 100000, 1, 10000000,
                                                           "callers the rate limiter keeps a bucket for at most"));
+  proxy_options.max_streams_per_caller =
+      static_cast<int>(config.Int("GONGKAI_MAX_STREAMS_PER_CALLER", 8, 1, 10000,
+                                  "streaming calls a caller may have open at once (more are RESOURCE_EXHAUSTED)"));
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   server_options.configure_builder = [server_limits](grpc::ServerBuilder& builder) {
     gateway::ApplyServerLimits(server_limits, builder);

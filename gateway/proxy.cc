@@ -7,10 +7,9 @@
 #include <optional>
 
 #include "common/encoding.h"
+#include "common/errors.h"
 #include "common/log.h"
 #include "gateway/parse_check.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -40,15 +39,7 @@ std::string JoinedMetadata(const grpc::ServerContextBase& ctx, const char* key) 
 }
 
 grpc::Status RateLimitedStatus(std::chrono::milliseconds wait) {
-  google::rpc::RetryInfo retry;
-  retry.mutable_retry_delay()->set_seconds(wait.count() / 1000);
-  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>((wait.count() % 1000) * 1000000));
-  std::string message = "rate limit reached; retry in " + std::to_string(wait.count()) + " ms";
-  google::rpc::Status status;
-  status.set_code(grpc::StatusCode::RESOURCE_EXHAUSTED);
-  status.set_message(message);
-  status.add_details()->PackFrom(retry);
-  return {grpc::StatusCode::RESOURCE_EXHAUSTED, message, status.SerializeAsString()};
+  return common::ResourceExhaustedStatus("rate limit reached; retry in " + std::to_string(wait.count()) + " ms", wait);
 }
 
 }  // namespace
@@ -262,10 +253,23 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       return FinishLockedFalse({grpc::StatusCode::PERMISSION_DENIED,
                                 "role " + common::RoleName(caller_.role) + " may not call " + ctx_->method()});
     }
-    if (method->rate_limited) {
-      auto wait = proxy_.rate_limiter_.Acquire(RateLimitKey(
-          caller_.principal, ctx_->peer(), JoinedMetadata(*ctx_, "x-forwarded-for"), proxy_.options_.trusted_proxies));
-      if (wait.count() > 0) return FinishLockedFalse(RateLimitedStatus(wait));
+    const bool streaming = method->grpc_type != "unary";
+    if (method->rate_limited || streaming) {
+      const std::string key = RateLimitKey(caller_.principal, ctx_->peer(), JoinedMetadata(*ctx_, "x-forwarded-for"),
+                                           proxy_.options_.trusted_proxies);
+      if (method->rate_limited) {
+        auto wait = proxy_.rate_limiter_.Acquire(key);
+        if (wait.count() > 0) return FinishLockedFalse(RateLimitedStatus(wait));
+      }
+      if (streaming) {
+        // Held until this call is deleted, once both sides are done.
+        stream_slot_ = proxy_.streams_.TryTake(key);
+        if (!stream_slot_) {
+          Log(common::LogLevel::kWarning, "stream_refused",
+              {{"method", call_.full_method}, {"caller", call_.caller}, {"limit", proxy_.streams_.limit()}});
+          return FinishLockedFalse(common::SlotsExhaustedStatus("streams", proxy_.streams_.limit(), "for this caller"));
+        }
+      }
     }
     stub_ = proxy_.routes_.StubFor(method->package);
     if (stub_ == nullptr) {
@@ -453,8 +457,9 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   common::GrpcServerMetrics::Call call_;
   std::string request_id_;
   std::chrono::steady_clock::time_point start_;
-  std::size_t request_limit_ = 0;  // bytes; set in Start, before the first read
-  grpc::Alarm read_timer_;         // a unary request's deadline for its message
+  std::size_t request_limit_ = 0;    // bytes; set in Start, before the first read
+  grpc::Alarm read_timer_;           // a unary request's deadline for its message
+  common::Slots::Slot stream_slot_;  // a streaming call's place among its caller's (set in Start)
 
   std::mutex mutex_;
   bool unary_ = false;                        // guarded by mutex_ (set once in Start)
@@ -485,7 +490,8 @@ Proxy::Proxy(const Principals& principals, const Routes& routes, const common::I
       signer_(signer),
       metrics_(metrics),
       rate_limiter_(rate_limiter),
-      options_(options) {}
+      options_(options),
+      streams_(options.max_streams_per_caller) {}
 
 grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* context) {
   return new ProxiedCall(*this, context);

@@ -9,6 +9,7 @@
 
 #include "common/identity.h"
 #include "common/metrics.h"
+#include "common/slots.h"
 #include "gateway/limits.h"
 #include "gateway/principals.h"
 #include "gateway/rate_limiter.h"
@@ -29,13 +30,18 @@ struct ProxyOptions {
   std::vector<std::string> trusted_proxies;
   // How long a signed identity stays valid upstream.
   std::chrono::seconds identity_ttl{60};
+  // Streaming calls a caller (RateLimitKey: its principal, or the public's
+  // client address) may have open at once; the next is RESOURCE_EXHAUSTED
+  // with a RetryInfo.
+  int max_streams_per_caller = 8;
 };
 
 // The gateway's one handler: every call, whatever its method, is
 // authenticated, checked against the method's access option, given a signed
 // identity and a deadline, metered with the caller, and forwarded to its
 // package's upstream as raw bytes (any streaming shape), each request message
-// once it is known to parse as the method's input type (parse_check.h).
+// once it is known to parse as the method's input type (parse_check.h). A
+// caller's streaming calls are bounded (ProxyOptions::max_streams_per_caller).
 class Proxy final : public grpc::CallbackGenericService {
  public:
   Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
@@ -51,6 +57,7 @@ class Proxy final : public grpc::CallbackGenericService {
   common::GrpcServerMetrics& metrics_;
   RateLimiter& rate_limiter_;
   ProxyOptions options_;
+  common::Slots streams_;  // each caller's open streaming calls
 };
 
 // The metric label for a caller: its city code, or its role (a bounded set).

@@ -112,8 +112,20 @@ as_pg_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-# pg_start DIR PORT: creates the cluster in DIR on first use (loopback only,
-# trust for local connections: a private development cluster) and starts it.
+# Who may connect to a cluster of pg_start: through its Unix socket, which
+# lies in the cluster's own folder (mode 0700, so only the cluster's owner and
+# root reach it), anyone, as any role: the administration (scripts/up,
+# scripts/db-roles, the tests' fixture). Over TCP (loopback only) a role with
+# its password (SCRAM): the services, each as its own role (scripts/db-roles).
+# The superuser has no password, so no TCP client is ever a superuser.
+PG_HBA='# Written by scripts/lib.sh (pg_start), which puts it back at every start.
+# TYPE  DATABASE  USER  ADDRESS       METHOD
+local   all       all                 trust
+host    all       all   127.0.0.1/32  scram-sha-256
+'
+
+# pg_start DIR PORT: creates the cluster in DIR on first use (loopback only;
+# the access of PG_HBA, which a cluster made before is given too) and starts it.
 pg_start() {
   local dir="$1" port="$2"
   if [ ! -s "$dir/PG_VERSION" ]; then
@@ -126,7 +138,13 @@ pg_start() {
     fi
     as_pg_owner "$PG_BIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
+  local hba_changed=false
+  if [ "$(as_pg_owner cat "$dir/pg_hba.conf")" != "${PG_HBA%$'\n'}" ]; then
+    printf '%s' "$PG_HBA" | as_pg_owner tee "$dir/pg_hba.conf" >/dev/null
+    hba_changed=true
+  fi
   if as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    if [ "$hba_changed" = true ]; then as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" reload >/dev/null; fi
     return 0
   fi
   as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \

@@ -15,6 +15,7 @@ Party PartyFromProto(const v1::Party& p) {
   party.minor = p.minor();
   party.address = p.address();
   party.phone = p.phone();
+  party.bank_account = p.bank_account();
   return party;
 }
 
@@ -26,6 +27,7 @@ void PartyToProto(const Party& party, v1::Party* p) {
   p->set_minor(party.minor);
   p->set_address(party.address);
   p->set_phone(party.phone);
+  p->set_bank_account(party.bank_account);
 }
 
 Remedy RemedyFromProto(const v1::Remedy& p) {
@@ -60,6 +62,7 @@ PenaltyDecision DecisionFromProto(const v1::PenaltyDecision& p) {
   d.legal_application_explanation = p.legal_application_explanation();
   d.benchmark_violation_code = p.benchmark_violation_code();
   d.benchmark_tier = p.benchmark_tier();
+  d.mentioned_persons.assign(p.mentioned_persons().begin(), p.mentioned_persons().end());
   return d;
 }
 
@@ -86,6 +89,7 @@ void DecisionToProto(const PenaltyDecision& d, v1::PenaltyDecision* p) {
   p->set_legal_application_explanation(d.legal_application_explanation);
   p->set_benchmark_violation_code(d.benchmark_violation_code);
   p->set_benchmark_tier(d.benchmark_tier);
+  for (const auto& person : d.mentioned_persons) p->add_mentioned_persons(person);
 }
 
 CoerciveMeasure MeasureFromProto(const v1::CoerciveMeasure& p) {
@@ -105,6 +109,7 @@ CoerciveMeasure MeasureFromProto(const v1::CoerciveMeasure& p) {
   m.release_conditions = p.release_conditions();
   m.necessity_statement = p.necessity_statement();
   m.remedy = RemedyFromProto(p.remedy());
+  m.mentioned_persons.assign(p.mentioned_persons().begin(), p.mentioned_persons().end());
   return m;
 }
 
@@ -124,6 +129,7 @@ void MeasureToProto(const CoerciveMeasure& m, v1::CoerciveMeasure* p) {
   p->set_release_conditions(m.release_conditions);
   p->set_necessity_statement(m.necessity_statement);
   RemedyToProto(m.remedy, p->mutable_remedy());
+  for (const auto& person : m.mentioned_persons) p->add_mentioned_persons(person);
 }
 
 }  // namespace gongkai::penalties

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "common/calendar/iso_date.h"
 
 namespace gongkai::penalties {
@@ -29,6 +32,36 @@ TEST(WireDates, ADateIsReadAndWrittenBackAsSent) {
   MeasureToProto(MeasureFromProto(measure), &measure_back);
   EXPECT_EQ(measure_back.period_start(), "2026-05-01");
   EXPECT_EQ(measure_back.period_end(), "2026-05-30");
+}
+
+// The fields never published still travel both ways, so that the record as
+// sent keeps them for the city and the province.
+TEST(NeverPublished, ABankAccountAndMentionedPersonsAreReadAndWrittenBack) {
+  v1::PenaltyDecision decision;
+  decision.mutable_party()->set_bank_account("6222 0212 3456 7890 123");
+  decision.add_mentioned_persons("王小明");
+  decision.add_mentioned_persons("刘芳");
+  const PenaltyDecision d = DecisionFromProto(decision);
+  EXPECT_EQ(d.party.bank_account, "6222 0212 3456 7890 123");
+  EXPECT_EQ(d.mentioned_persons, (std::vector<std::string>{"王小明", "刘芳"}));
+  v1::PenaltyDecision back;
+  DecisionToProto(d, &back);
+  EXPECT_EQ(back.party().bank_account(), "6222 0212 3456 7890 123");
+  ASSERT_EQ(back.mentioned_persons_size(), 2);
+  EXPECT_EQ(back.mentioned_persons(0), "王小明");
+  EXPECT_EQ(back.mentioned_persons(1), "刘芳");
+
+  v1::CoerciveMeasure measure;
+  measure.mutable_party()->set_bank_account("6217000012345678901");
+  measure.add_mentioned_persons("郑磊");
+  const CoerciveMeasure m = MeasureFromProto(measure);
+  EXPECT_EQ(m.party.bank_account, "6217000012345678901");
+  EXPECT_EQ(m.mentioned_persons, std::vector<std::string>{"郑磊"});
+  v1::CoerciveMeasure measure_back;
+  MeasureToProto(m, &measure_back);
+  EXPECT_EQ(measure_back.party().bank_account(), "6217000012345678901");
+  EXPECT_EQ(measure_back.mentioned_persons_size(), 1);
+  EXPECT_EQ(measure_back.mentioned_persons(0), "郑磊");
 }
 
 // A date a city sends that does not read as one is a violation of its field.

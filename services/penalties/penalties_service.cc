@@ -138,6 +138,10 @@ grpc::Status PenaltiesService::SyncDecisions(grpc::ServerContext* context,
   // Each message is a batch as UpsertDecisions takes it. A batch that fails
   // as a whole (another city's agency, the database) ends the stream with its
   // error, which names the message and carries the summary of those before.
+  // Call holds one of the process's stream slots while this runs (or refuses
+  // the stream, RESOURCE_EXHAUSTED, when GONGKAI_MAX_STREAMS are open), so
+  // idle streams never take every thread; a database connection is held only
+  // while a message is written.
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     v1::UpsertDecisionsRequest batch;
     std::size_t listed_bytes = 0;
@@ -196,7 +200,7 @@ grpc::Status PenaltiesService::WithdrawDecision(grpc::ServerContext* context,
     if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
     common::ThrowIfAny(CheckWithdrawalDate(*event_date, before->clock_start), "bad withdrawal");
     auto row = store_.Withdraw(request->agency_credit_code(), request->source_id(), request->reason(),
-                               ScrubFreeText(request->explanation()), *event_date, today);
+                               PublicExplanation(*before, request->explanation()), *event_date, today);
     if (!row) throw not_found();
     ToPublished(*row, response);
     if (!before->withdrawn_on && !before->public_record.empty()) {
@@ -222,7 +226,7 @@ grpc::Status PenaltiesService::ReleaseMeasure(grpc::ServerContext* context, cons
     auto before = store_.Get(PenaltyKind::kMeasure, request->agency_credit_code(), request->source_id());
     if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
     auto row = store_.Release(request->agency_credit_code(), request->source_id(), *release_date,
-                              ScrubFreeText(request->explanation()));
+                              PublicExplanation(*before, request->explanation()));
     if (!row) throw not_found();
     ToPublished(*row, response);
     return grpc::Status::OK;

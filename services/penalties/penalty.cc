@@ -1,7 +1,6 @@
 #include "services/penalties/penalty.h"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <string_view>
 
@@ -32,8 +31,6 @@ constexpr char kMajorRule[] =
     "a major penalty (罚款超过50万元/停产停业超过3个月/吊销许可证件) needs a legal-application "
     "explanation naming the discretion tier used";
 
-constexpr char32_t kInvalidByte = 0xFFFFFFFF;  // a byte that is not UTF-8, in scrubbing
-
 // ---------------------------------------------------------------- text rules
 
 using common::DecodeUtf8;
@@ -43,7 +40,6 @@ using common::kLongText;
 using common::kNameText;
 using common::kPlainText;
 using common::Presence;
-using common::TrimBlank;
 
 void Add(Violations& out, const std::string& path, std::string_view field, std::string description) {
   std::string full = path;
@@ -141,6 +137,21 @@ void CheckParty(Violations& out, const std::string& path, const Party& party, st
   }
   CheckText(out, path, ".party.address", party.address, kPlainText, Presence::kOptional);
   CheckText(out, path, ".party.phone", party.phone, kNameText, Presence::kOptional);
+  CheckText(out, path, ".party.bank_account", party.bank_account, {kMaxBankAccountBytes, false}, Presence::kOptional);
+}
+
+// Persons a record names besides its party: each a name of one line. A list
+// over its bound is named once, as a whole, as for legal provisions.
+void CheckMentionedPersons(Violations& out, const std::string& path, const std::vector<std::string>& persons) {
+  const std::string list_path = path + ".mentioned_persons";
+  if (persons.size() > kMaxMentionedPersons) {
+    out.push_back({list_path, "at most " + std::to_string(kMaxMentionedPersons) + " persons (got " +
+                                  std::to_string(persons.size()) + ")"});
+    return;
+  }
+  for (std::size_t i = 0; i < persons.size(); ++i) {
+    common::CheckText(out, common::At(list_path, static_cast<int>(i)), persons[i], kNameText, Presence::kRequired);
+  }
 }
 
 void CheckRecordKey(Violations& out, const std::string& path, const std::string& agency_credit_code,
@@ -254,10 +265,11 @@ bool Named(const Violations& out, const std::string& field) {
   return std::any_of(out.begin(), out.end(), [&](const common::FieldViolation& v) { return v.field == field; });
 }
 
-// A free-text field's public form (masking may lengthen it: a digit becomes
-// a 3-byte ＊, a name its masked form) is held to the field's own bound, so
-// that no public record outgrows the bounds of penalty.h. A field whose text
-// already broke a rule is named once, for that.
+// A free-text field's public form (masking may lengthen it: a digit or a
+// character of an address becomes a 3-byte ＊, a name its masked form) is
+// held to the field's own bound, so that no public record outgrows the bounds
+// of penalty.h. A field whose text already broke a rule is named once, for
+// that.
 void CheckPublished(Violations& out, const std::string& path, std::string_view field, const std::string& published,
                     common::TextRule rule) {
   std::string full = path;
@@ -268,97 +280,16 @@ void CheckPublished(Violations& out, const std::string& path, std::string_view f
                                       std::to_string(published.size()) + ")"});
 }
 
-// ---------------------------------------------------------------- scrubbing
-
-struct Unit {
-  char32_t cp;  // kInvalidByte for a byte that is not UTF-8
-  std::size_t offset;
-  std::size_t size;
-};
-
-// ASCII and fullwidth digits: Chinese text often carries ０-９.
-int DigitValue(char32_t cp) {
-  if (cp >= '0' && cp <= '9') return static_cast<int>(cp - '0');
-  if (cp >= 0xFF10 && cp <= 0xFF19) return static_cast<int>(cp - 0xFF10);
-  return -1;
-}
-
-bool IsDigit(char32_t cp) { return DigitValue(cp) >= 0; }
-
-bool IsAlnum(char32_t cp) {
-  return IsDigit(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xFF21 && cp <= 0xFF3A) ||
-         (cp >= 0xFF41 && cp <= 0xFF5A);
-}
-
-bool IsIdCheckX(char32_t cp) { return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0xFF58; }
-
-// What may stand between digit groups: space, hyphen, their fullwidth forms.
-bool IsGroupSeparator(char32_t cp) { return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D; }
-
-struct DigitGroup {
-  std::size_t begin;
-  std::size_t end;  // one past the last digit
-  bool check_x;     // followed directly by an ID check character X that ends the token
-};
-
-// How far from `start` (a digit that starts an alphanumeric token) the text
-// looks like an ID number, a phone number or a bank account; `start` when it
-// does not. The longest reading wins, so that a grouped account is not cut
-// short into a phone number.
-std::size_t SensitiveEnd(const std::vector<Unit>& units, std::size_t start) {
-  constexpr std::size_t kMaxGroups = 5;  // the longest pattern, a grouped 19-digit account
-  std::array<DigitGroup, kMaxGroups> groups{};
-  std::size_t count = 0;
-  std::size_t pos = start;
-  const auto alnum_at = [&](std::size_t i) { return i < units.size() && IsAlnum(units[i].cp); };
-  while (count < kMaxGroups) {
-    const std::size_t begin = pos;
-    while (pos < units.size() && IsDigit(units[pos].cp)) ++pos;
-    const bool check_x = pos < units.size() && IsIdCheckX(units[pos].cp) && !alnum_at(pos + 1);
-    groups[count++] = {begin, pos, check_x};
-    if (check_x) break;
-    if (pos + 1 < units.size() && IsGroupSeparator(units[pos].cp) && IsDigit(units[pos + 1].cp)) {
-      ++pos;
-    } else {
-      break;
-    }
-  }
-  const auto length = [&](std::size_t g) { return groups[g].end - groups[g].begin; };
-  const int first = DigitValue(units[start].cp);
-  const int second = length(0) > 1 ? DigitValue(units[start + 1].cp) : -1;
-  const bool mobile_prefix = first == 1 && second >= 3;
-  for (std::size_t k = count; k >= 1; --k) {
-    const DigitGroup& last = groups[k - 1];
-    const bool x = last.check_x;
-    bool match = false;
-    if (k == 1) {
-      const std::size_t d = length(0);
-      if (x) {
-        match = d == 17;  // 18-digit ID ending in X
-      } else {
-        match = d == 18 || d == 15 ||                  // ID numbers, new and old
-                (d == 11 && mobile_prefix) ||          // mobile
-                (d >= 10 && d <= 12 && first == 0) ||  // landline with area code, no separator
-                (d >= 16 && d <= 19);                  // bank account
-      }
-    } else if (k == 2) {
-      match = !x && first == 0 && length(0) >= 3 && length(0) <= 4 && length(1) >= 7 && length(1) <= 8;
-    } else if (k == 3) {
-      const bool mobile = !x && mobile_prefix && length(0) == 3 && length(1) == 4 && length(2) == 4;
-      const bool id = length(0) == 6 && length(1) == 8 && length(2) == (x ? 3u : 4u);
-      match = mobile || id;
-    } else {
-      // A bank account grouped in fours: 4-4-4-4 (16 digits) or 4-4-4-4-1..3 (17-19).
-      bool fours = !x;
-      for (std::size_t g = 0; g < 4; ++g) fours = fours && length(g) == 4;
-      match = fours && (k == 4 || length(4) <= 3);
-    }
-    if (!match) continue;
-    const std::size_t end = last.end + (x ? 1 : 0);
-    if (alnum_at(end)) continue;  // part of a longer code: a decision number, a credit code
-    return end;
-  }
-  return start;
+// The source id is published as the record's key, where nothing can be masked
+// without losing the key: it must carry none of the record's personal data
+// and nothing the masking rules find (an ID, phone or account number).
+void CheckSourceIdCarriesNoPersonalData(Violations& out, const std::string& path, const std::string& source_id,
+                                        const PersonalData& data) {
+  const std::string field = path + ".source_id";
+  if (Named(out, field) || MaskPersonalData(source_id, data) == source_id) return;
+  out.push_back({field,
+                 "must not carry personal data (a name, an ID, phone or account number): it is published as the "
+                 "record's key"});
 }
 
 // ---------------------------------------------------------------- dates
@@ -400,10 +331,13 @@ Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, D
   const int severity = static_cast<int>(d.severity);
   if (severity < 1 || severity > 3) Add(out, path, ".severity", "must be MINOR, GENERAL or SERIOUS");
   CheckMajorPenaltyFields(out, path, d);
+  CheckMentionedPersons(out, path, d.mentioned_persons);
   const PenaltyDecision shown = PublicDecision(d);
   CheckPublished(out, path, ".facts", shown.facts, kLongText);
   CheckPublished(out, path, ".result.other", shown.result.other, kPlainText);
   CheckPublished(out, path, ".legal_application_explanation", shown.legal_application_explanation, kLongText);
+  CheckPublished(out, path, ".decision_number", shown.decision_number, kNameText);
+  CheckSourceIdCarriesNoPersonalData(out, path, d.source_id, PersonalDataOf(d));
   return out;
 }
 
@@ -444,10 +378,14 @@ Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, Da
     CheckText(out, path, ".necessity_statement", m.necessity_statement, kLongText, Presence::kOptional);
     if (RemedyGiven(m.remedy)) CheckRemedy(out, path, m.remedy);
   }
+  CheckMentionedPersons(out, path, m.mentioned_persons);
   const CoerciveMeasure shown = PublicMeasure(m);
   CheckPublished(out, path, ".object_name", shown.object_name, kNameText);
   CheckPublished(out, path, ".release_conditions", shown.release_conditions, kLongText);
   CheckPublished(out, path, ".necessity_statement", shown.necessity_statement, kLongText);
+  CheckPublished(out, path, ".document_number", shown.document_number, kNameText);
+  CheckPublished(out, path, ".object_quantity", shown.object_quantity, kPlainText);
+  CheckSourceIdCarriesNoPersonalData(out, path, m.source_id, PersonalDataOf(m));
   return out;
 }
 
@@ -478,35 +416,6 @@ Violations CheckBenchmarkTier(const PenaltyDecision& d, const std::vector<Benchm
 
 namespace {
 
-// 复姓 kept whole when masking: 欧阳娜娜 is 欧阳某某, not 欧某某.
-constexpr std::array<std::string_view, 64> kCompoundSurnames = {
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
-    "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "公冶", "太史", "申屠", "轩辕", "钟离",
-    "闻人", "赫连", "万俟", "司空", "东郭", "南门", "羊舌", "微生", "公羊", "梁丘", "左丘", "东门", "第五",
-    "拓跋", "夹谷", "宰父", "谷梁", "段干", "归海", "乐正", "漆雕", "壤驷", "公良", "濮阳", "太叔", "仲孙",
-    "单于", "淳于", "司寇", "子车", "颛孙", "巫马", "公西", "亓官", "鲜于", "闾丘", "完颜", "叱干"};
-
-std::string MaskName(std::string_view full_name) {
-  const std::string_view name = TrimBlank(full_name);
-  if (name.empty()) return "";
-  char32_t cp = 0;
-  const std::size_t first = DecodeUtf8(name, 0, cp);
-  if (first == 0) return "某某";  // not text: publish nothing of it
-  std::size_t surname = first;
-  const std::size_t second = first < name.size() ? DecodeUtf8(name, first, cp) : 0;
-  // A two-character name that is itself a compound surname (司马 = 司 + 马) would
-  // be published whole; only a longer name keeps the compound surname.
-  if (second > 0 && first + second < name.size()) {
-    for (std::string_view compound : kCompoundSurnames) {
-      if (name.substr(0, first + second) == compound) {
-        surname = first + second;
-        break;
-      }
-    }
-  }
-  return std::string(name.substr(0, surname)) + "某某";
-}
-
 std::string MaskIdNumber(const std::string& id) {
   if (id.size() == 18 && IsPrintableAscii(id)) return id.substr(0, 6) + "********" + id.substr(14);
   std::size_t characters = 0;
@@ -524,43 +433,13 @@ Party MaskParty(const Party& party) {
   Party masked = party;
   masked.address.clear();
   masked.phone.clear();
+  masked.bank_account.clear();
   if (party.kind == Party::Kind::kOrganization) return masked;
   // Anything not known to be an organisation is masked as a person.
   masked.name = MaskName(party.name);
   masked.id_number = MaskIdNumber(party.id_number);
   masked.credit_code.clear();
   return masked;
-}
-
-std::string ScrubFreeText(const std::string& text) {
-  std::vector<Unit> units;
-  units.reserve(text.size());
-  for (std::size_t pos = 0; pos < text.size();) {
-    char32_t cp = 0;
-    const std::size_t length = DecodeUtf8(text, pos, cp);
-    if (length == 0) {
-      units.push_back({kInvalidByte, pos, 1});  // passed through as it came
-      ++pos;
-    } else {
-      units.push_back({cp, pos, length});
-      pos += length;
-    }
-  }
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (i < units.size()) {
-    if (IsDigit(units[i].cp) && (i == 0 || !IsAlnum(units[i - 1].cp))) {
-      const std::size_t end = SensitiveEnd(units, i);
-      if (end > i) {
-        for (; i < end; ++i) out += "＊";
-        continue;
-      }
-    }
-    out.append(text, units[i].offset, units[i].size);
-    ++i;
-  }
-  return out;
 }
 
 Retention RetentionOf(const PenaltyDecision& decision) {

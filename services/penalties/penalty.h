@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/legal.h"
 #include "common/violations.h"
+#include "services/penalties/personal_data.h"
 
 namespace gongkai::penalties {
 
@@ -21,17 +22,24 @@ const char* RejectionKind(PenaltyKind kind);
 // measure, each enforced by ValidateDecision / ValidateMeasure as a violation
 // of that field. Text is UTF-8 without control characters (line feeds and tabs
 // only where paragraphs are allowed), counted in bytes. "Also as published":
-// the field's public form (PublicDecision, PublicMeasure: masked names and
-// numbers) is held to the same bound, so that the size of a public record
-// follows from this table (penalty_public.h, kMaxPublicRecordBytes).
+// the field's public form (PublicDecision, PublicMeasure: names, numbers and
+// addresses masked) is held to the same bound, so that the size of a
+// public record follows from this table (penalty_public.h,
+// kMaxPublicRecordBytes). Fields marked "never published" are kept for the
+// city and the province only; they make no public record larger.
 //
 //   field                                          bound
 //   agency_credit_code, party.credit_code          18 characters (GB 32100)
-//   source_id                                      64 bytes of printable ASCII (kMaxSourceIdBytes)
-//   decision_number, document_number, domain       200 bytes (common::kNameText)
+//   source_id                                      64 bytes of printable ASCII (kMaxSourceIdBytes), carrying
+//                                                  no personal data (it is published as the record's key)
+//   decision_number, document_number               200 bytes (common::kNameText); also as published
+//   domain                                         200 bytes
 //   party.name, party.phone                        200 bytes
 //   party.id_number                                18 characters (GB 11643); empty for an organisation
 //   party.address                                  1000 bytes (common::kPlainText)
+//   party.bank_account                             64 bytes (kMaxBankAccountBytes); never published
+//   mentioned_persons                              at most 50 names (kMaxMentionedPersons) of 1 to 200 bytes
+//                                                  each; never published
 //   facts, legal_application_explanation           20,000 bytes, paragraphs (common::kLongText); also as published
 //   result.other                                   1000 bytes; also as published
 //   remedy.review_body, remedy.litigation_court    200 bytes
@@ -39,13 +47,15 @@ const char* RejectionKind(PenaltyKind kind);
 //   violated, applied (decision), legal_basis      1 to 20 provisions each (kMaxProvisions)
 //   a provision's law                              500 bytes (common::ValidateLegalBasis)
 //   object_name                                    200 bytes; also as published
-//   object_quantity                                1000 bytes
+//   object_quantity                                1000 bytes; also as published
 //   release_conditions, necessity_statement        20,000 bytes, paragraphs; also as published
 //
 // Withdrawal and release explanations: withdrawal.h. The public list's party
 // name filter: penalty_public.h.
 inline constexpr std::size_t kMaxSourceIdBytes = 64;
 inline constexpr std::size_t kMaxProvisions = 20;
+inline constexpr std::size_t kMaxBankAccountBytes = 64;
+inline constexpr std::size_t kMaxMentionedPersons = 50;
 
 // The party a decision or measure is against (当事人).
 struct Party {
@@ -55,9 +65,11 @@ struct Party {
   std::string credit_code;  // organisations: unified social credit code (GB 32100)
   std::string id_number;    // natural persons: citizen ID number (GB 11643)
   bool minor = false;       // a natural person under 18: the case is never published
-  // Never published; kept for the city and the province.
+  // Never published; kept for the city and the province, and masked
+  // wherever the record's published text repeats them (PublicDecision).
   std::string address;
   std::string phone;
+  std::string bank_account{};  // 账号; empty where a party is written as {kind, name, ..., phone}
 };
 
 // What the decision imposes; amounts in fen.
@@ -103,6 +115,10 @@ struct PenaltyDecision {
   std::string legal_application_explanation;
   std::string benchmark_violation_code;  // the benchmark table applied, when one exists
   int32_t benchmark_tier = 0;            // TierLevel of the registry (1 轻微免罚 .. 5 严重顶格)
+  // Natural persons other than the party whom the record names (witnesses,
+  // informants, employees, relatives). Never published; masked like the
+  // party's name wherever the published text names them.
+  std::vector<std::string> mentioned_persons;
 };
 
 // 查封 / 扣押 / 冻结 / 限制人身自由 / 其他.
@@ -128,6 +144,8 @@ struct CoerciveMeasure {
   // Restricting personal liberty also needs these.
   std::string necessity_statement;
   Remedy remedy;
+  // As for a decision: never published, masked wherever named.
+  std::vector<std::string> mentioned_persons;
 };
 
 // 重大行政处罚: a fine over 500 000 yuan, a suspension over 3 months (90
@@ -169,15 +187,10 @@ common::Violations CheckBenchmarkTier(const PenaltyDecision& decision, const std
                                       const std::string& path);
 
 // The public form of a party (脱敏): a natural person's name as surname +
-// 某某 (two-character compound surnames kept whole), the ID number as its
-// first 6 and last 4 with the middle masked, no address or phone; an
-// organisation in full with its credit code.
+// 某某 (MaskName), the ID number as its first 6 and last 4 with the middle
+// masked, no credit code; an organisation in full with its credit code; no
+// address, phone or bank account for either.
 Party MaskParty(const Party& party);
-
-// Free text as it may be published: ID numbers, mobile and landline phone
-// numbers and bank account numbers (runs of 11+ digits, possibly grouped by
-// spaces or dashes) are replaced with ＊ of the same length.
-std::string ScrubFreeText(const std::string& text);
 
 // Whether a decision may be public at all (a minor's case never is), and until
 // when (inclusive): decisions dated on or after 2026-04-01 follow the

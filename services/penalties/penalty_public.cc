@@ -1,37 +1,61 @@
 #include "services/penalties/penalty_public.h"
 
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
 namespace gongkai::penalties {
 namespace {
 
 constexpr std::size_t kMaxPartyNameSearch = 200;
 
-}  // namespace
-
-std::string PublicText(const std::string& text, const Party& party, const Party& masked) {
-  std::string out = ScrubFreeText(text);
-  if (party.kind != Party::Kind::kNaturalPerson || party.name.empty()) return out;
-  for (std::size_t at = out.find(party.name); at != std::string::npos; at = out.find(party.name, at)) {
-    out.replace(at, party.name.size(), masked.name);
-    at += masked.name.size();
+PersonalData PersonalDataOf(const Party& party, const std::vector<std::string>& mentioned_persons) {
+  PersonalData data;
+  // As MaskParty: anything not known to be an organisation is a person.
+  if (party.kind == Party::Kind::kOrganization) {
+    data.kept.push_back(party.name);
+  } else {
+    data.persons.push_back(party.name);
+    data.texts.push_back(party.credit_code);
   }
-  return out;
+  // A list over its bound makes the record invalid (ValidateDecision); the
+  // names past the bound are not searched for, so that such a list costs no
+  // more than a valid one.
+  const auto mentioned = static_cast<std::ptrdiff_t>(std::min(mentioned_persons.size(), kMaxMentionedPersons));
+  data.persons.insert(data.persons.end(), mentioned_persons.begin(), mentioned_persons.begin() + mentioned);
+  data.texts.push_back(party.address);
+  data.numbers = {party.phone, party.id_number, party.bank_account};
+  return data;
 }
 
+}  // namespace
+
+PersonalData PersonalDataOf(const PenaltyDecision& d) { return PersonalDataOf(d.party, d.mentioned_persons); }
+
+PersonalData PersonalDataOf(const CoerciveMeasure& m) { return PersonalDataOf(m.party, m.mentioned_persons); }
+
 PenaltyDecision PublicDecision(const PenaltyDecision& d) {
+  const PersonalData data = PersonalDataOf(d);
   PenaltyDecision p = d;
   p.party = MaskParty(d.party);
-  p.facts = PublicText(d.facts, d.party, p.party);
-  p.result.other = PublicText(d.result.other, d.party, p.party);
-  p.legal_application_explanation = PublicText(d.legal_application_explanation, d.party, p.party);
+  p.mentioned_persons.clear();
+  p.decision_number = MaskPersonalData(d.decision_number, data);
+  p.facts = MaskPersonalData(d.facts, data);
+  p.result.other = MaskPersonalData(d.result.other, data);
+  p.legal_application_explanation = MaskPersonalData(d.legal_application_explanation, data);
   return p;
 }
 
 CoerciveMeasure PublicMeasure(const CoerciveMeasure& m) {
+  const PersonalData data = PersonalDataOf(m);
   CoerciveMeasure p = m;
   p.party = MaskParty(m.party);
-  p.object_name = PublicText(m.object_name, m.party, p.party);
-  p.release_conditions = PublicText(m.release_conditions, m.party, p.party);
-  p.necessity_statement = PublicText(m.necessity_statement, m.party, p.party);
+  p.mentioned_persons.clear();
+  p.document_number = MaskPersonalData(m.document_number, data);
+  p.object_name = MaskPersonalData(m.object_name, data);
+  p.object_quantity = MaskPersonalData(m.object_quantity, data);
+  p.release_conditions = MaskPersonalData(m.release_conditions, data);
+  p.necessity_statement = MaskPersonalData(m.necessity_statement, data);
   return p;
 }
 

@@ -15,17 +15,25 @@ namespace gongkai::penalties {
 
 // What the public sees of a record (DOMAIN.md, "Publication and masking (脱敏)").
 
-// Free text as published: numbers that identify people scrubbed
-// (ScrubFreeText), and a natural-person party's name replaced by its masked
-// form (`masked`, MaskParty of `party`) wherever it occurs.
-std::string PublicText(const std::string& text, const Party& party, const Party& masked);
+// The personal strings a record carries (MaskPersonalData): the names of the
+// party, when not an organisation, and of the persons it mentions (the first
+// kMaxMentionedPersons: a longer list makes the record invalid); the
+// party's address and, when not an organisation, its credit code; the
+// party's phone, ID number and bank account. An organisation party's name is
+// kept as it is.
+PersonalData PersonalDataOf(const PenaltyDecision& decision);
+PersonalData PersonalDataOf(const CoerciveMeasure& measure);
 
-// The public form of a decision: masked party, its free text (facts, other
-// result, legal-application explanation) as PublicText.
+// The public form of a decision: masked party (MaskParty), no mentioned
+// persons, and its decision number and free text (facts, other result,
+// legal-application explanation) as MaskPersonalData with the decision's
+// own personal data.
 PenaltyDecision PublicDecision(const PenaltyDecision& decision);
 
-// The public form of a measure: masked party, its free text (object name,
-// release conditions, necessity statement) as PublicText.
+// The public form of a measure: masked party, no mentioned persons, and its
+// document number, object name and quantity, release conditions and
+// necessity statement as MaskPersonalData with the measure's own personal
+// data.
 CoerciveMeasure PublicMeasure(const CoerciveMeasure& measure);
 
 // Whether a stored record is visible to the public on `today`: it has a public
@@ -110,7 +118,8 @@ inline constexpr std::size_t kMaxPublicMeasureBytes =
 inline constexpr std::size_t kMaxTimelinessBytes = 128;
 
 // A withdrawal explanation as published: at most 2000 bytes as sent
-// (withdrawal.h), each of which scrubbing turns into at most one 3-byte ＊.
+// (withdrawal.h), each of which masking turns into at most 3 bytes
+// (MaskPersonalData).
 inline constexpr std::size_t kMaxPublicExplanationBytes = 3 * kMaxExplanationBytes;
 
 // A public record (penalties.v1.PublishedRecord): the larger of a decision and

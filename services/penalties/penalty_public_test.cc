@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 
@@ -40,21 +43,57 @@ PenaltyDecision PersonDecision() {
   return d;
 }
 
+// Free text of a decision on `party`, as published.
+std::string PublicText(const std::string& text, const Party& party) {
+  PenaltyDecision d;
+  d.party = party;
+  return MaskPersonalData(text, PersonalDataOf(d));
+}
+
 TEST(PublicText, ScrubsNumbersAndMasksThePersonsNameEverywhere) {
-  const Party party = Person();
-  EXPECT_EQ(PublicText("张三电话13812345678，张三已改正。", party, MaskParty(party)),
-            "张某某电话" + Stars(11) + "，张某某已改正。");
+  EXPECT_EQ(PublicText("张三电话13812345678，张三已改正。", Person()), "张某某电话" + Stars(11) + "，张某某已改正。");
 }
 
 TEST(PublicText, AnOrganisationsNameStays) {
-  const Party party = Company();
-  EXPECT_EQ(PublicText("张三餐饮有限公司电话13812345678", party, MaskParty(party)), "张三餐饮有限公司电话" + Stars(11));
+  EXPECT_EQ(PublicText("张三餐饮有限公司电话13812345678", Company()), "张三餐饮有限公司电话" + Stars(11));
 }
 
 TEST(PublicText, AnEmptyNameReplacesNothing) {
   Party party = Person();
   party.name = "";
-  EXPECT_EQ(PublicText("当事人已改正。", party, MaskParty(party)), "当事人已改正。");
+  EXPECT_EQ(PublicText("当事人已改正。", party), "当事人已改正。");
+}
+
+TEST(PublicText, ThePartysAddressPhoneAndBankAccountAreMaskedWhereverRepeated) {
+  Party party = Person();
+  party.bank_account = "6222 0212 3456 7890";
+  EXPECT_EQ(PublicText("住所太原市小店区某街1号，电话138 1234 56 78，账户62220212 34567890。", party),
+            "住所" + Stars(10) + "，电话" + Stars(14) + "，账户" + Stars(17) + "。");
+  // An organisation's address, phone and account are never published either.
+  Party company = Company();
+  company.bank_account = "6222 0212 3456 7890";
+  EXPECT_EQ(PublicText("张三餐饮有限公司住所太原市小店区", company), "张三餐饮有限公司住所" + Stars(6));
+}
+
+TEST(PersonalDataOf, APersonsNameAndCodeButAnOrganisationsNameIsKept) {
+  PenaltyDecision d;
+  d.party = Person();
+  d.party.credit_code = "92140105MA0LQ8UX30";
+  d.party.bank_account = "6222021234567890";
+  d.mentioned_persons = {"王小明"};
+  PersonalData data = PersonalDataOf(d);
+  EXPECT_EQ(data.persons, (std::vector<std::string>{"张三", "王小明"}));
+  EXPECT_EQ(data.texts, (std::vector<std::string>{"92140105MA0LQ8UX30", "太原市小店区某街1号"}));
+  EXPECT_EQ(data.numbers, (std::vector<std::string>{"13812345678", kAdultId, "6222021234567890"}));
+  EXPECT_TRUE(data.kept.empty());
+
+  CoerciveMeasure m;
+  m.party = Company();
+  m.mentioned_persons = {"张三"};
+  data = PersonalDataOf(m);
+  EXPECT_EQ(data.persons, std::vector<std::string>{"张三"});
+  EXPECT_EQ(data.texts, std::vector<std::string>{"太原市小店区"});
+  EXPECT_EQ(data.kept, std::vector<std::string>{"张三餐饮有限公司"});
 }
 
 TEST(PublicDecision, MasksThePartyAndEveryFreeText) {
@@ -87,6 +126,35 @@ TEST(PublicMeasure, MasksThePartyAndEveryFreeText) {
   EXPECT_EQ(p.release_conditions, "张某某联系" + Stars(11) + "办理解除。");
   EXPECT_EQ(p.necessity_statement, "张某某有逃匿可能。");
   EXPECT_EQ(p.document_number, m.document_number);
+}
+
+TEST(PublicDecision, MasksItsNumberAndThePersonsItMentionsAndPublishesNoneOfThem) {
+  PenaltyDecision d = PersonDecision();
+  d.decision_number = "晋太市监罚〔2026〕12号-张三";
+  d.mentioned_persons = {"王小明", "欧阳娜娜"};
+  d.party.bank_account = "6222021234567890";
+  d.facts = "证人王小明、欧阳 娜娜证实，张三在太原市小店区某街1号销售过期食品。";
+  const PenaltyDecision p = PublicDecision(d);
+  EXPECT_EQ(p.decision_number, "晋太市监罚〔2026〕12号-张某某");
+  EXPECT_EQ(p.facts, "证人王某某、欧阳某某证实，张某某在" + Stars(10) + "销售过期食品。");
+  EXPECT_TRUE(p.mentioned_persons.empty());
+  EXPECT_EQ(p.party.bank_account, "");
+  EXPECT_EQ(p.source_id, d.source_id);
+}
+
+TEST(PublicMeasure, MasksItsNumberQuantityAndThePersonsItMentions) {
+  CoerciveMeasure m;
+  m.document_number = "晋太公强〔2026〕4号（张三）";
+  m.party = Person();
+  m.mentioned_persons = {"刘芳"};
+  m.object_name = "张三的车辆";
+  m.object_quantity = "1辆（停放于坞城路92号院内，钥匙由刘芳保管）";
+  m.release_conditions = "由其妻刘芳（电话+86 139 1234 5678）领回。";
+  const CoerciveMeasure p = PublicMeasure(m);
+  EXPECT_EQ(p.document_number, "晋太公强〔2026〕4号（张某某）");
+  EXPECT_EQ(p.object_quantity, "1辆（停放于" + Stars(7) + "内，钥匙由刘某某保管）");
+  EXPECT_EQ(p.release_conditions, "由其妻刘某某（电话" + Stars(17) + "）领回。");
+  EXPECT_TRUE(p.mentioned_persons.empty());
 }
 
 TEST(VisibleToPublic, OnlyARecordWithAPublicForm) {

@@ -39,4 +39,16 @@ RecordToStore RowOf(const CoerciveMeasure& m) {
   return row;
 }
 
+std::string PublicExplanation(const RecordRow& stored, const std::string& explanation) {
+  PersonalData data;  // none but the rules' when the stored record does not parse
+  if (stored.kind == PenaltyKind::kDecision) {
+    v1::PenaltyDecision full;
+    if (full.ParseFromString(stored.record)) data = PersonalDataOf(DecisionFromProto(full));
+  } else {
+    v1::CoerciveMeasure full;
+    if (full.ParseFromString(stored.record)) data = PersonalDataOf(MeasureFromProto(full));
+  }
+  return MaskPersonalData(explanation, data);
+}
+
 }  // namespace gongkai::penalties

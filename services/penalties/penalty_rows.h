@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "services/penalties/penalty.h"
 #include "services/penalties/penalty_store.h"
 
@@ -14,5 +16,10 @@ RecordToStore RowOf(const PenaltyDecision& decision);
 // The same for a valid measure: public unless its party is a minor, with no
 // end date.
 RecordToStore RowOf(const CoerciveMeasure& measure);
+
+// A withdrawal or release explanation as published with the notice: masked
+// (MaskPersonalData) with the personal data of the stored record it concerns
+// (`stored.record`, the record as sent), as the record's own free text is.
+std::string PublicExplanation(const RecordRow& stored, const std::string& explanation);
 
 }  // namespace gongkai::penalties

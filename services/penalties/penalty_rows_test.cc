@@ -92,5 +92,36 @@ TEST(RowOfMeasure, IsPublicWithoutEndUnlessItsPartyIsAMinor) {
   EXPECT_EQ(row.public_party_name, "");
 }
 
+// A withdrawal or release explanation is published with the personal data of
+// the record it concerns masked, as the record's own text is.
+TEST(PublicExplanation, MasksThePersonalDataOfTheStoredRecord) {
+  PenaltyDecision d = PersonDecision("2026-04-15", CreditSeverity::kGeneral);
+  d.mentioned_persons = {"王小明"};
+  const RecordToStore row = RowOf(d);
+  RecordRow stored;
+  stored.kind = row.kind;
+  stored.record = row.record;
+  EXPECT_EQ(
+      PublicExplanation(stored, "经复议撤销。张三（电话138 1234 5678）提交了某街1号的租赁合同，证人王小明撤回证言。"),
+      "经复议撤销。张某某（电话＊＊＊＊＊＊＊＊＊＊＊＊＊）提交了＊＊＊＊的租赁合同，证人王某某撤回证言。");
+
+  CoerciveMeasure m = PersonMeasure();
+  m.release_conditions = "期限届满即解除。";
+  m.object_quantity = "1辆";
+  const RecordToStore measure = RowOf(m);
+  stored.kind = measure.kind;
+  stored.record = measure.record;
+  EXPECT_EQ(PublicExplanation(stored, "李四已领回车辆。"), "李某某已领回车辆。");
+}
+
+// Without a record that parses, the rules alone mask.
+TEST(PublicExplanation, WithoutTheRecordTheRulesStillMask) {
+  RecordRow stored;
+  stored.kind = PenaltyKind::kDecision;
+  stored.record = "\xff\xff";
+  EXPECT_EQ(PublicExplanation(stored, "张三（电话13812345678，住坞城路92号）"),
+            "张三（电话＊＊＊＊＊＊＊＊＊＊＊，住＊＊＊＊＊＊）");
+}
+
 }  // namespace
 }  // namespace gongkai::penalties

@@ -77,6 +77,8 @@ struct PublishedFilter {
   std::string domain;
   std::optional<common::Date> date_from;  // clock start, inclusive
   std::optional<common::Date> date_to;
+  // Part of the public party name, as it is ("" for any); found through a
+  // trigram index when it has three characters or more.
   std::string party_name;
   std::optional<PublishedPosition> after;  // nullopt = the first page
   int limit = 50;

@@ -505,5 +505,94 @@ TEST_F(PenaltyStoreTest, PublicationCountsReadRejectedRecordsByTheDateTheyClaim)
   EXPECT_EQ(common::FormatIsoDate(counts[3].clock_start), "2026-02-27");
 }
 
+// The public list by party name: part of the public name, as it is (LIKE's
+// % and _ and its escape character, the backslash, match only themselves),
+// short or long, alone or with the other filters.
+TEST_F(PenaltyStoreTest, APartyNameIsFoundAsASubstringWithItsPercentUnderscoreAndBackslashLiteral) {
+  Migrate();
+  std::vector<RecordToStore> batch;
+  for (const char* name :
+       {"满50%商贸有限公司", "满500商贸有限公司", "a_b食品店", "axb食品店", "C:\\x工作室", "C:x工作室", "张某某"}) {
+    batch.push_back(Decision(std::string("D-") + name, 1, true));
+    batch.back().public_party_name = name;
+  }
+  store_->UpsertBatch("140100", batch, {}, Day("2026-11-21"));
+  const auto found = [&](const std::string& party_name, const std::string& city = "") {
+    PublishedFilter filter;
+    filter.party_name = party_name;
+    filter.city_code = city;
+    std::vector<std::string> names;
+    for (const auto& row : store_->ListPublished(filter, Day("2026-11-21"))) names.push_back(row.source_id.substr(2));
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  EXPECT_EQ(found("50%"), std::vector<std::string>{"满50%商贸有限公司"});
+  EXPECT_EQ(found("a_b"), std::vector<std::string>{"a_b食品店"});
+  EXPECT_EQ(found("C:\\x"), std::vector<std::string>{"C:\\x工作室"});
+  EXPECT_EQ(found("%"), std::vector<std::string>{"满50%商贸有限公司"});
+  EXPECT_EQ(found("商贸有限"), (std::vector<std::string>{"满50%商贸有限公司", "满500商贸有限公司"}));
+  EXPECT_EQ(found("张某"), std::vector<std::string>{"张某某"}) << "two characters: no trigram, the same answer";
+  EXPECT_EQ(found("食品店", "140100"), (std::vector<std::string>{"a_b食品店", "axb食品店"}));
+  EXPECT_TRUE(found("食品店", "140200").empty());
+  EXPECT_EQ(found("").size(), 7u);
+}
+
+// On a table with some thousands of public records, a search by party name
+// is planned for its name, even on a connection whose plans are made for any
+// name (plan_cache_mode = force_generic_plan, what PostgreSQL may settle on
+// for a prepared statement), and that plan reads the trigram index of
+// migration 004.
+TEST_F(PenaltyStoreTest, APartyNameSearchIsPlannedForItsNameAndUsesTheTrigramIndex) {
+  Migrate();
+  std::vector<RecordToStore> batch;
+  for (int i = 0; i < 3000; ++i) {
+    batch.push_back(Decision("D-" + std::to_string(i), 1, true));
+    batch.back().public_party_name = "太原市某某商贸有限公司" + std::to_string(i);
+  }
+  batch[1234].public_party_name = "晋中市平遥古城牛肉食品有限公司";
+  store_->UpsertBatch("140100", batch, {}, Day("2026-11-21"));
+  // One connection: the store prepares its statement on it, and the test
+  // reads the statement's plans there.
+  auto pool = db_.MigratedPool(gongkai_penalties_migrations(), 1);
+  PgPenaltyStore store(*pool);
+  pool->Run([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec("SET plan_cache_mode = force_generic_plan");
+  });
+  PublishedFilter filter;
+  filter.party_name = "平遥古城";
+  for (int call = 0; call < 3; ++call) {
+    const auto found = store.ListPublished(filter, Day("2026-11-21"));
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].source_id, "D-1234");
+  }
+  pool->Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    const auto plans = tx.exec(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE name = 'penalties_list_published_by_party'");
+    ASSERT_EQ(plans.size(), 1u);
+    EXPECT_EQ(plans[0][0].as<int>(), 0);
+    EXPECT_EQ(plans[0][1].as<int>(), 3);
+  });
+
+  const std::string plan = pool->Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    // Rows written since the index was built wait in GIN's pending list,
+    // which the planner counts as read on every search, until a vacuum
+    // (autovacuum) merges them; so here.
+    tx.exec("SELECT gin_clean_pending_list('penalties.records_public_party_name')");
+    tx.exec("ANALYZE penalties.records");
+    tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
+    std::string text;
+    for (const auto& row : tx.exec("EXPLAIN EXECUTE penalties_list_published_by_party(1, '2026-11-21', '', '', '', "
+                                   "'', '', '平遥古城', '', '', '', 51)")) {
+      text += row[0].as<std::string>() + "\n";
+    }
+    return text;
+  });
+  EXPECT_NE(plan.find("Bitmap Index Scan on records_public_party_name"), std::string::npos) << plan;
+}
+
 }  // namespace
 }  // namespace gongkai::penalties

@@ -565,12 +565,14 @@ TEST(TextRules, ByteLimitsPerField) {
   d.party.name = std::string(200, 'a');
   d.facts = std::string(20000, 'a');
   d.result.other = std::string(1000, 'a');
-  d.party.address = std::string(1000, 'a');
+  // The address is never published and is masked wherever the text repeats
+  // it (one ＊ a character): a text of its own, so that no field grows by masking.
+  d.party.address = std::string(1000, 'b');
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
   d.party.name += "a";
   d.facts += "a";
   d.result.other += "a";
-  d.party.address += "a";
+  d.party.address += "b";
   auto v = ValidateDecision(d, "d", kToday);
   EXPECT_EQ(Fields(v), (std::vector<std::string>{"d.party.name", "d.party.address", "d.facts", "d.result.other"}));
   EXPECT_EQ(v[0].description, "at most 200 bytes (got 201)");
@@ -754,6 +756,78 @@ TEST(Bounds, TextOverItsBoundAsSentIsNamedOnce) {
   EXPECT_EQ(v[0].description, "at most 20000 bytes (got 21000)");
 }
 
+// A bank account is kept for the city, never published: one line of at most
+// 64 bytes.
+TEST(Bounds, ABankAccountOfAtMost64Bytes) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.bank_account = "6222 0212 3456 7890 123";
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.party.bank_account = std::string(65, '6');
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.party.bank_account"});
+  EXPECT_EQ(v[0].description, "at most 64 bytes (got 65)");
+  CoerciveMeasure m = ValidMeasure();
+  m.party.bank_account = "6222\n0212";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.party.bank_account"});
+}
+
+// The persons a record mentions: at most 50, each a name of one line of 1 to
+// 200 bytes; a longer list is named once, as a whole.
+TEST(Bounds, AtMostFiftyMentionedPersonsEachANameOfOneLine) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.mentioned_persons.assign(kMaxMentionedPersons, "王小明");
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.mentioned_persons.assign(20'000, "\x01");
+  auto v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.mentioned_persons"});
+  EXPECT_EQ(v[0].description, "at most 50 persons (got 20000)");
+  d.mentioned_persons = {"王小明", "\u3000", std::string(201, 'a')};
+  v = ValidateDecision(d, "d", kToday);
+  ASSERT_EQ(Fields(v), (std::vector<std::string>{"d.mentioned_persons[1]", "d.mentioned_persons[2]"}));
+  EXPECT_EQ(v[0].description, "required");
+  EXPECT_EQ(v[1].description, "at most 200 bytes (got 201)");
+
+  CoerciveMeasure m = ValidMeasure();
+  m.mentioned_persons.assign(kMaxMentionedPersons + 1, "王小明");
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.mentioned_persons"});
+}
+
+// Decision and document numbers and the object quantity are published
+// masked, and held to their bounds as published.
+TEST(Bounds, NumbersAndQuantityAreBoundedAsPublished) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.decision_number = Repeat("13812345678，", 14);  // 196 bytes; 504 as published
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.decision_number"});
+  CoerciveMeasure m = ValidMeasure();
+  m.document_number = Repeat("13812345678，", 14);
+  m.object_quantity = Repeat("13812345678，", 70);  // 980 bytes; 2,520 as published
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)),
+            (std::vector<std::string>{"m.document_number", "m.object_quantity"}));
+}
+
+// A source id is published as the record's key, which cannot be masked: one
+// that carries personal data is refused.
+TEST(SourceId, MustCarryNoPersonalData) {
+  const std::string rule =
+      "must not carry personal data (a name, an ID, phone or account number): it is published as the record's key";
+  PenaltyDecision d = ValidPersonDecision();
+  for (const std::string& id : std::vector<std::string>{"TY-13812345678", "TY-" + kAdultId, "ID" + kAdultId,
+                                                        "13900001111", "TY-0351-7654321"}) {
+    d.source_id = id;
+    auto v = ValidateDecision(d, "d", kToday);
+    ASSERT_EQ(Fields(v), std::vector<std::string>{"d.source_id"}) << id;
+    EXPECT_EQ(v[0].description, rule);
+  }
+  for (const std::string id : {"TY-SJ-2026-000124", "XZCF20260305000123", "2026-0001", "QZ-2026-0042"}) {
+    d.source_id = id;
+    EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty()) << id;
+  }
+  CoerciveMeasure m = ValidMeasure();
+  m.party.bank_account = "6222021234567890";
+  m.source_id = "QZ-6222021234567890-1";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.source_id"});
+}
+
 // ------------------------------------------------------------------ masking
 
 Party Person(const std::string& name, const std::string& id) {
@@ -816,6 +890,14 @@ TEST(Masking, OrganisationIsPublishedInFullWithoutAddressAndPhone) {
   EXPECT_EQ(masked.credit_code, kCompany);
   EXPECT_EQ(masked.address, "");
   EXPECT_EQ(masked.phone, "");
+}
+
+TEST(Masking, ABankAccountIsNeverPublished) {
+  Party p = Person("张三", kAdultId);
+  p.bank_account = "6222021234567890";
+  EXPECT_EQ(MaskParty(p).bank_account, "");
+  Party org{Party::Kind::kOrganization, "太原市某某食品有限公司", kCompany, "", false, "", "", "6222021234567890"};
+  EXPECT_EQ(MaskParty(org).bank_account, "");
 }
 
 TEST(Masking, UnsetKindIsMaskedAsAPerson) {

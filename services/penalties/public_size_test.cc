@@ -6,6 +6,7 @@
 
 #include <climits>
 #include <string>
+#include <vector>
 
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
@@ -25,8 +26,22 @@ std::string CreditCode(const std::string& first17) { return first17 + common::Cr
 // Text of exactly `bytes` bytes, of characters that masking leaves as they are.
 std::string Text(std::size_t bytes) { return std::string(bytes, 'a'); }
 
+// The party's fields that are never published, at their largest, in letters
+// the free text does not hold (masking would mask them there).
 Party LargestParty() {
-  return {Party::Kind::kOrganization, Text(200), CreditCode("91140100MA0KABCD1"), "", false, Text(1000), Text(200)};
+  return {Party::Kind::kOrganization,
+          Text(200),
+          CreditCode("91140100MA0KABCD1"),
+          "",
+          false,
+          std::string(1000, 'b'),
+          std::string(200, 'c'),
+          std::string(kMaxBankAccountBytes, 'd')};
+}
+
+// The persons a record may mention, never published.
+std::vector<std::string> LargestMentionedPersons() {
+  return std::vector<std::string>(kMaxMentionedPersons, std::string(200, 'e'));
 }
 
 Remedy LargestRemedy() { return {Text(200), 365, Text(200), 24}; }
@@ -53,6 +68,7 @@ PenaltyDecision LargestDecision() {
   d.legal_application_explanation = Text(20'000);
   d.benchmark_violation_code = Text(200);
   d.benchmark_tier = 5;
+  d.mentioned_persons = LargestMentionedPersons();
   return d;
 }
 
@@ -73,6 +89,7 @@ CoerciveMeasure LargestMeasure() {
   m.release_conditions = Text(20'000);
   m.necessity_statement = Text(20'000);
   m.remedy = LargestRemedy();
+  m.mentioned_persons = LargestMentionedPersons();
   return m;
 }
 
@@ -87,7 +104,7 @@ void LargestTimeliness(common::v1::Timeliness* t) {
 }
 
 // The envelope of a public record at its largest: every field set, the
-// withdrawal explanation at 2000 bytes each scrubbed to a 3-byte ＊.
+// withdrawal explanation at 2000 bytes each masked as a 3-byte ＊.
 v1::PublishedRecord LargestEnvelope(const RecordToStore& row) {
   v1::PublishedRecord out;
   out.set_kind(v1::GetRecordRequest::MEASURE);
@@ -140,6 +157,8 @@ TEST(PublicSize, TheArithmeticIsTheCommentsArithmetic) {
 TEST(PublicSize, TheLargestPublicRecordFitsItsBound) {
   const v1::PublishedRecord decision = LargestPublicDecision();
   ASSERT_TRUE(decision.has_decision());
+  EXPECT_EQ(decision.decision().mentioned_persons_size(), 0) << "never published";
+  EXPECT_EQ(decision.decision().party().bank_account(), "") << "never published";
   EXPECT_EQ(decision.decision().violated_size(), static_cast<int>(kMaxProvisions));
   EXPECT_EQ(decision.decision().facts().size(), 20'000u);
   EXPECT_LE(decision.decision().ByteSizeLong(), kMaxPublicDecisionBytes);
@@ -147,6 +166,7 @@ TEST(PublicSize, TheLargestPublicRecordFitsItsBound) {
 
   const v1::PublishedRecord measure = LargestPublicMeasure();
   ASSERT_TRUE(measure.has_measure());
+  EXPECT_EQ(measure.measure().mentioned_persons_size(), 0) << "never published";
   EXPECT_LE(measure.measure().ByteSizeLong(), kMaxPublicMeasureBytes);
   EXPECT_LE(measure.ByteSizeLong(), kMaxPublicRecordBytes);
 }

@@ -6,7 +6,10 @@ namespace gongkai::penalties {
 
 common::Violations ValidateWithdrawal(WithdrawalReason reason, const std::string& explanation) {
   common::Violations out;
-  if (reason == WithdrawalReason::kUnspecified) out.push_back({"reason", "must be CHANGED, REVOKED or FOUND_ILLEGAL"});
+  if (reason != WithdrawalReason::kChanged && reason != WithdrawalReason::kRevoked &&
+      reason != WithdrawalReason::kFoundIllegal) {
+    out.push_back({"reason", "must be CHANGED, REVOKED or FOUND_ILLEGAL"});
+  }
   if (common::IsAsciiBlank(explanation)) {
     out.push_back({"explanation", "required: the reason is published with the notice"});
     return out;

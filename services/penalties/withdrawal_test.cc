@@ -31,6 +31,14 @@ TEST(WithdrawalRules, ReasonIsRequired) {
   EXPECT_EQ(v[0].description, "must be CHANGED, REVOKED or FOUND_ILLEGAL");
 }
 
+TEST(WithdrawalRules, AReasonOutsideTheListIsRefused) {
+  for (int reason : {-1, 4, 70000}) {
+    auto v = ValidateWithdrawal(static_cast<WithdrawalReason>(reason), "复议决定撤销原处罚决定。");
+    ASSERT_EQ(Fields(v), std::vector<std::string>{"reason"}) << reason;
+    EXPECT_EQ(v[0].description, "must be CHANGED, REVOKED or FOUND_ILLEGAL");
+  }
+}
+
 TEST(WithdrawalRules, ExplanationIsRequiredBecauseItIsPublished) {
   for (const std::string blank : {"", " ", "\t\r\n "}) {
     auto v = ValidateWithdrawal(WithdrawalReason::kRevoked, blank);

@@ -6,19 +6,10 @@
 #include "common/domains.h"
 #include "common/identifiers.h"
 #include "common/text.h"
+#include "services/registry/bounds.h"
 
 namespace gongkai::registry {
 namespace {
-
-constexpr std::size_t kMaxText = 500;
-
-void RequireText(common::Violations& out, const std::string& path, const char* field, const std::string& value) {
-  if (common::IsAsciiBlank(value)) {
-    out.push_back({path + "." + field, "required"});
-  } else if (value.size() > kMaxText) {
-    out.push_back({path + "." + field, "at most " + std::to_string(kMaxText) + " bytes"});
-  }
-}
 
 // The six region digits (characters 3-8) of a valid credit code.
 std::optional<std::string> RegionOf(std::string_view credit_code) {
@@ -39,25 +30,26 @@ std::string Issued(const std::string& credit_code, const std::string& region) {
 
 common::Violations ValidateAgency(const Agency& a, const std::string& path) {
   common::Violations out;
-  if (auto problem = common::CheckCreditCode(a.credit_code)) {
-    out.push_back({path + ".credit_code", *problem});
-  }
-  RequireText(out, path, "name", a.name);
-  RequireText(out, path, "legal_representative", a.legal_representative);
-  RequireText(out, path, "contact", a.contact);
+  CheckCreditCodeField(out, path + ".credit_code", a.credit_code);
+  common::CheckText(out, path + ".name", a.name, kLineText, common::Presence::kRequired);
+  common::CheckText(out, path + ".legal_representative", a.legal_representative, kLineText,
+                    common::Presence::kRequired);
+  common::CheckText(out, path + ".contact", a.contact, kLineText, common::Presence::kRequired);
   if (auto problem = common::CheckAreaCode(a.area_code)) {
     out.push_back({path + ".area_code", *problem});
   }
   if (a.domains.empty()) {
     out.push_back({path + ".domains", "at least one enforcement domain is required"});
   }
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < a.domains.size(); ++i) {
-    const std::string field = path + ".domains[" + std::to_string(i) + "]";
-    if (!common::IsKnownDomain(a.domains[i])) {
-      out.push_back({field, "unknown enforcement domain '" + a.domains[i] + "'"});
-    } else if (!seen.insert(a.domains[i]).second) {
-      out.push_back({field, "listed twice"});
+  if (CheckListSize(out, path + ".domains", a.domains.size(), kMaxAgencyDomains, "enforcement domains")) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < a.domains.size(); ++i) {
+      const std::string field = common::At(path + ".domains", static_cast<int>(i));
+      if (!common::IsKnownDomain(a.domains[i])) {
+        out.push_back({field, UnknownDomain(a.domains[i])});
+      } else if (!seen.insert(a.domains[i]).second) {
+        out.push_back({field, "listed twice"});
+      }
     }
   }
   if (!a.valid_from) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});

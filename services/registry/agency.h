@@ -30,7 +30,14 @@ struct Agency {
 };
 
 // Every content rule an agency breaks (DOMAIN.md, "Agency"); field paths are
-// prefixed with `path` (e.g. "agencies[3]").
+// prefixed with `path` (e.g. "agencies[3]"). The bounds of its fields
+// (bounds.h), each a violation of that field:
+//
+//   field                                   bound
+//   credit_code                             18 characters (GB 32100)
+//   name, legal_representative, contact     required, one line of at most 500 bytes (kLineText)
+//   area_code                               6 digits (GB/T 2260)
+//   domains                                 1 to 16 (kMaxAgencyDomains), each a known domain code, none twice
 common::Violations ValidateAgency(const Agency& agency, const std::string& path);
 
 // Whose agency it is to register. GB 32100-2015 (4, 代码结构): characters

@@ -71,6 +71,52 @@ TEST(AgencyRules, EveryBrokenRuleIsNamedFieldByField) {
   EXPECT_EQ(v.size(), 8u);
 }
 
+// Each bound of agency.h is one violation of its field, named with the rule.
+TEST(AgencyRules, TextFieldsAreOneLineOfAtMost500Bytes) {
+  Agency a = Valid();
+  a.name = std::string(500, 'n');
+  a.legal_representative = std::string(500, 'l');
+  a.contact = std::string(500, 'c');
+  EXPECT_EQ(ValidateAgency(a, "a"), common::Violations{});
+  a.name += "n";
+  a.legal_representative = "王\n某";
+  a.contact = "\xff";
+  EXPECT_EQ(ValidateAgency(a, "a"),
+            (common::Violations{{"a.name", "at most 500 bytes (got 501)"},
+                                {"a.legal_representative",
+                                 "contains a control character (U+000A); line breaks and tabs only in long texts"},
+                                {"a.contact", "not valid UTF-8 (first bad byte at offset 0)"}}));
+}
+
+// Sixteen domains at most, each known once: a longer list is one violation,
+// and its entries are not judged one by one.
+TEST(AgencyRules, AnOverLongDomainListIsOneViolationOfTheList) {
+  Agency a = Valid();
+  a.domains.assign(20'000, std::string(1'000, 'x'));
+  EXPECT_EQ(ValidateAgency(a, "agencies[0]"),
+            (common::Violations{{"agencies[0].domains", "at most 16 enforcement domains (got 20000)"}}));
+  a.domains = common::EnforcementDomains();
+  EXPECT_EQ(ValidateAgency(a, "agencies[0]"), common::Violations{}) << "every known domain fits the bound";
+}
+
+// A description repeats a short code, never a long or binary value.
+TEST(AgencyRules, AnUnknownDomainIsQuotedOnlyWhenShortAndPrintable) {
+  Agency a = Valid();
+  a.domains = {"astrology", std::string(33, 'x'), "天文"};
+  EXPECT_EQ(ValidateAgency(a, "a"), (common::Violations{{"a.domains[0]", "unknown enforcement domain 'astrology'"},
+                                                        {"a.domains[1]", "unknown enforcement domain"},
+                                                        {"a.domains[2]", "unknown enforcement domain"}}));
+}
+
+TEST(AgencyRules, ACreditCodeOfOtherCharactersIsNotQuoted) {
+  Agency a = Valid();
+  a.credit_code = "统一社会信用";  // 18 bytes of UTF-8
+  ASSERT_EQ(a.credit_code.size(), 18u);
+  EXPECT_EQ(ValidateAgency(a, "a"),
+            (common::Violations{
+                {"a.credit_code", "must be 18 characters from 0-9 and A-Y without I, O, Z, S, V (GB 32100)"}}));
+}
+
 TEST(AgencyRules, ValidityMustStartBeforeItEnds) {
   Agency a = Valid();
   a.valid_until = a.valid_from;

@@ -7,20 +7,10 @@
 #include "common/fields.h"
 #include "common/identifiers.h"
 #include "common/text.h"
+#include "services/registry/bounds.h"
 
 namespace gongkai::registry {
 namespace {
-
-constexpr std::size_t kMaxText = 500;
-constexpr std::size_t kMaxViolationCode = 64;
-
-void RequireText(common::Violations& out, const std::string& field, const std::string& value) {
-  if (common::IsAsciiBlank(value)) {
-    out.push_back({field, "required"});
-  } else if (value.size() > kMaxText) {
-    out.push_back({field, "at most " + std::to_string(kMaxText) + " bytes"});
-  }
-}
 
 bool IsKnownLevel(TierLevel level) { return level >= TierLevel::kExempt && level <= TierLevel::kMaximum; }
 
@@ -106,9 +96,7 @@ void CheckTier(common::Violations& out, const std::string& path, const std::vect
     if (t.on_repeat_offence) out.push_back({p + ".on_repeat_offence", why});
   }
 
-  if (t.description.size() > kMaxText) {
-    out.push_back({p + ".description", "at most " + std::to_string(kMaxText) + " bytes"});
-  }
+  common::CheckText(out, p + ".description", t.description, kTierDescriptionText, common::Presence::kOptional);
 }
 
 // The bands must tile [0, no upper bound) so that every amount has exactly one
@@ -196,7 +184,8 @@ std::string FormatYuan(int64_t fen) {
 
 common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::string& path, common::Date today) {
   common::Violations out;
-  if (common::IsAsciiBlank(b.domain)) out.push_back({path + ".domain", "required"});
+  const bool domain_given = !common::IsAsciiBlank(b.domain);
+  if (!domain_given) out.push_back({path + ".domain", "required"});
 
   if (b.violation_code.empty()) {
     out.push_back({path + ".violation_code", "required"});
@@ -205,22 +194,21 @@ common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::st
   } else if (!std::all_of(b.violation_code.begin(), b.violation_code.end(), IsViolationCodeChar)) {
     out.push_back({path + ".violation_code", "only a-z, 0-9, '_', '.' and '-' are allowed"});
   }
-  RequireText(out, path + ".violation", b.violation);
+  common::CheckText(out, path + ".violation", b.violation, kLineText, common::Presence::kRequired);
 
-  common::Violations basis = common::ValidateLegalBasis(b.legal_basis, path + ".legal_basis");
-  out.insert(out.end(), basis.begin(), basis.end());
+  CheckProvisions(out, path + ".legal_basis", b.legal_basis);
 
   if (b.measure != Measure::kGoodsValue && b.measure != Measure::kIllegalGains) {
     out.push_back({path + ".measure", "required: GOODS_VALUE or ILLEGAL_GAINS"});
   }
 
   if (b.tiers.size() < 2) out.push_back({path + ".tiers", "at least 2 tiers are required"});
-  for (std::size_t i = 0; i < b.tiers.size(); ++i) CheckTier(out, path, b.tiers, i);
-  CheckTiling(out, path, b.tiers);
-
-  if (!common::IsAsciiBlank(b.domain) && !common::IsKnownDomain(b.domain)) {
-    out.push_back({path + ".domain", "unknown enforcement domain '" + b.domain + "'"});
+  if (CheckListSize(out, path + ".tiers", b.tiers.size(), kMaxTiers, "tiers (one per level)")) {
+    for (std::size_t i = 0; i < b.tiers.size(); ++i) CheckTier(out, path, b.tiers, i);
+    CheckTiling(out, path, b.tiers);
   }
+
+  if (domain_given && !common::IsKnownDomain(b.domain)) out.push_back({path + ".domain", UnknownDomain(b.domain)});
   common::CheckPastDate(out, path + ".changed_on", b.changed_on, today);
   if (b.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
   return out;
@@ -233,7 +221,13 @@ common::Violations ValidateRecommendRequest(const std::string& city_code, const 
     out.push_back({"city_code", "must be a prefecture-level city code such as 140100"});
   }
   if (!common::IsKnownDomain(domain)) out.push_back({"domain", "unknown enforcement domain"});
-  if (violation_code.empty()) out.push_back({"violation_code", "required"});
+  if (violation_code.empty()) {
+    out.push_back({"violation_code", "required"});
+  } else if (violation_code.size() > kMaxViolationCode ||
+             !std::all_of(violation_code.begin(), violation_code.end(), IsViolationCodeChar)) {
+    out.push_back({"violation_code",
+                   "at most " + std::to_string(kMaxViolationCode) + " characters of a-z, 0-9, '_', '.' and '-'"});
+  }
   if (facts.amount_fen < 0) out.push_back({"facts.amount_fen", "must not be negative"});
   return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -88,14 +89,29 @@ std::string_view TierLevelName(TierLevel level);
 // Fen as yuan with two decimals and no grouping: 123456 -> "1234.56".
 std::string FormatYuan(int64_t fen);
 
+// A benchmark's violation code: 1 to 64 characters of a-z, 0-9, '_', '.', '-'.
+inline constexpr std::size_t kMaxViolationCode = 64;
+// Its tiers: one per level, so at most five.
+inline constexpr std::size_t kMaxTiers = 5;
+
 // Every content rule a benchmark breaks; field paths are prefixed with `path`
 // (e.g. "benchmarks[0]"). The domain must be one of EnforcementDomains() and
-// changed_on may not be after `today`.
+// changed_on may not be after `today`. The bounds of its fields (bounds.h),
+// each a violation of that field:
+//
+//   field                     bound
+//   domain                    a known domain code (at most 32 bytes)
+//   violation_code            1 to 64 characters of a-z, 0-9, '_', '.', '-' (kMaxViolationCode)
+//   violation                 required, one line of at most 500 bytes (kLineText)
+//   legal_basis               1 to 20 provisions (kMaxProvisions), a law of at most 500 bytes each
+//   tiers                     2 to 5 (kMaxTiers)
+//   a tier's description      at most 500 bytes, line breaks allowed (kTierDescriptionText)
 common::Violations ValidateBenchmark(const DiscretionBenchmark& b, const std::string& path, common::Date today);
 
 // What a tier recommendation is asked for: a prefecture-level city code
-// ("city_code"), a known enforcement domain ("domain"), a violation code
-// ("violation_code") and facts whose amount is not negative ("facts.amount_fen").
+// ("city_code"), a known enforcement domain ("domain"), a violation code as a
+// benchmark's ("violation_code") and facts whose amount is not negative
+// ("facts.amount_fen").
 common::Violations ValidateRecommendRequest(const std::string& city_code, const std::string& domain,
                                             const std::string& violation_code, const CaseFacts& facts);
 

@@ -36,12 +36,15 @@ const Statement kGet{
     "changed_on::text, published_on::text "
     "FROM registry.benchmarks WHERE city_code = $1 AND domain = $2 AND violation_code = $3"};
 
+// $1 city, $2 domain ('' matches all); $3..$5 the keyset position ('' on the
+// first page); $6 limit.
 const Statement kList{
     "registry_list_benchmarks",
     "SELECT city_code, domain, violation_code, violation, legal_basis::text, measure, tiers::text, source_version, "
     "changed_on::text, published_on::text "
     "FROM registry.benchmarks WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR domain = $2) "
-    "ORDER BY city_code, domain, violation_code"};
+    "AND (city_code, domain, violation_code) > ($3, $4, $5) "
+    "ORDER BY city_code, domain, violation_code LIMIT $6"};
 
 std::string TiersToJson(const std::vector<BenchmarkTier>& tiers) {
   nlohmann::json out = nlohmann::json::array();
@@ -162,11 +165,14 @@ std::optional<DiscretionBenchmark> PgBenchmarkStore::Get(const std::string& city
   });
 }
 
-std::vector<DiscretionBenchmark> PgBenchmarkStore::List(const std::string& city_code, const std::string& domain) {
+std::vector<DiscretionBenchmark> PgBenchmarkStore::List(const BenchmarkFilter& f) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<DiscretionBenchmark> out;
-    for (const auto& row : tx.exec_prepared(kList.name, city_code, domain)) out.push_back(FromRow(row));
+    for (const auto& row : tx.exec_prepared(kList.name, f.city_code, f.domain, f.after_city_code, f.after_domain,
+                                            f.after_violation_code, f.limit)) {
+      out.push_back(FromRow(row));
+    }
     return out;
   });
 }

@@ -12,6 +12,16 @@
 
 namespace gongkai::registry {
 
+struct BenchmarkFilter {
+  std::string city_code;  // "" for every city
+  std::string domain;     // "" for every domain
+  // The key of the last table of the previous page; empty on the first page.
+  std::string after_city_code;
+  std::string after_domain;
+  std::string after_violation_code;
+  int limit = 50;
+};
+
 class BenchmarkStore {
  public:
   virtual ~BenchmarkStore() = default;
@@ -23,8 +33,9 @@ class BenchmarkStore {
                                                          common::Date today) = 0;
   virtual std::optional<DiscretionBenchmark> Get(const std::string& city_code, const std::string& domain,
                                                  const std::string& violation_code) = 0;
-  // Empty filters match all; by city, domain and violation code.
-  virtual std::vector<DiscretionBenchmark> List(const std::string& city_code, const std::string& domain) = 0;
+  // Empty filters match all; by city, domain and violation code, after the
+  // filter's key, at most its limit.
+  virtual std::vector<DiscretionBenchmark> List(const BenchmarkFilter& filter) = 0;
 };
 
 class PgBenchmarkStore final : public BenchmarkStore {
@@ -36,7 +47,7 @@ class PgBenchmarkStore final : public BenchmarkStore {
                                                  common::Date today) override;
   std::optional<DiscretionBenchmark> Get(const std::string& city_code, const std::string& domain,
                                          const std::string& violation_code) override;
-  std::vector<DiscretionBenchmark> List(const std::string& city_code, const std::string& domain) override;
+  std::vector<DiscretionBenchmark> List(const BenchmarkFilter& filter) override;
 
  private:
   common::PgPool& pool_;

@@ -130,19 +130,37 @@ TEST_F(BenchmarkStoreTest, ListFiltersByCityAndDomainInKeyOrder) {
                     Make("transport", "road.a", 1)});
   Upsert("140200", {Make("market_regulation", "food.a", 1)});
 
-  auto all = benchmarks_->List("", "");
+  auto all = benchmarks_->List({"", "", "", "", "", 10});
   ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].city_code, "140100");
   EXPECT_EQ(all[0].violation_code, "food.a");
   EXPECT_EQ(all[1].violation_code, "food.b");
   EXPECT_EQ(all[2].domain, "transport");
   EXPECT_EQ(all[3].city_code, "140200");
-  EXPECT_EQ(benchmarks_->List("140100", "").size(), 3u);
-  EXPECT_EQ(benchmarks_->List("", "market_regulation").size(), 3u);
-  auto one = benchmarks_->List("140100", "transport");
+  EXPECT_EQ(benchmarks_->List({"140100", "", "", "", "", 10}).size(), 3u);
+  EXPECT_EQ(benchmarks_->List({"", "market_regulation", "", "", "", 10}).size(), 3u);
+  auto one = benchmarks_->List({"140100", "transport", "", "", "", 10});
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].violation_code, "road.a");
-  EXPECT_TRUE(benchmarks_->List("140300", "").empty());
+  EXPECT_TRUE(benchmarks_->List({"140300", "", "", "", "", 10}).empty());
+}
+
+TEST_F(BenchmarkStoreTest, ListPagesAfterTheKeyOfThePreviousPagesLastTable) {
+  Upsert("140100", {Make("market_regulation", "food.b", 1), Make("market_regulation", "food.a", 1),
+                    Make("transport", "road.a", 1)});
+  Upsert("140200", {Make("market_regulation", "food.a", 1)});
+
+  auto first = benchmarks_->List({"", "", "", "", "", 2});
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[1].violation_code, "food.b");
+  auto rest = benchmarks_->List({"", "", first[1].city_code, first[1].domain, first[1].violation_code, 10});
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].domain, "transport");
+  EXPECT_EQ(rest[1].city_code, "140200");
+  // Within a filter, after a key the filter matches.
+  auto market = benchmarks_->List({"", "market_regulation", "140100", "market_regulation", "food.b", 10});
+  ASSERT_EQ(market.size(), 1u);
+  EXPECT_EQ(market[0].city_code, "140200");
 }
 
 }  // namespace

@@ -436,6 +436,43 @@ TEST(BenchmarkRules, AtLeastTwoTiers) {
   EXPECT_EQ(ValidateBenchmark(b, "b", kToday), (common::Violations{{"b.tiers", "at least 2 tiers are required"}}));
 }
 
+// One tier per level: a table of more than five is one violation of the
+// list, and its tiers are not judged one by one.
+TEST(BenchmarkRules, AtMostFiveTiersAndAnOverLongListIsOneViolation) {
+  DiscretionBenchmark b = FoodSafetyTable();
+  ASSERT_EQ(b.tiers.size(), 5u);
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), common::Violations{});
+  BenchmarkTier broken = b.tiers[0];
+  broken.from_fen = -1;
+  broken.penalty_min_fen = -1;
+  b.tiers.assign(20'000, broken);
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
+            (common::Violations{{"b.tiers", "at most 5 tiers (one per level) (got 20000)"}}));
+}
+
+TEST(BenchmarkRules, AnOverLongLegalBasisIsOneViolationOfTheList) {
+  DiscretionBenchmark b = FoodSafetyTable();
+  b.legal_basis.assign(20, {"中华人民共和国食品安全法", 124, 1, 1});
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), common::Violations{});
+  b.legal_basis.assign(21, {"", 0, 0, 0});
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
+            (common::Violations{{"b.legal_basis", "at most 20 legal provisions (got 21)"}}));
+}
+
+TEST(BenchmarkRules, TheViolationAndTierDescriptionsAreBoundedText) {
+  DiscretionBenchmark b = FoodSafetyTable();
+  b.violation = std::string(500, 'v');
+  b.tiers[0].description = std::string(499, 'd') + "\n";  // a description may break lines
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday), common::Violations{});
+  b.violation += "v";
+  b.tiers[0].description += "d";
+  b.tiers[1].description = "及时\x07改正";
+  EXPECT_EQ(ValidateBenchmark(b, "b", kToday),
+            (common::Violations{{"b.violation", "at most 500 bytes (got 501)"},
+                                {"b.tiers[0].description", "at most 500 bytes (got 501)"},
+                                {"b.tiers[1].description", "contains a control character (U+0007)"}}));
+}
+
 TEST(BenchmarkRules, LegalBasisIsRequired) {
   DiscretionBenchmark b = FoodSafetyTable();
   b.legal_basis.clear();
@@ -523,6 +560,11 @@ TEST(RecommendRequestRules, ACityADomainAViolationAndNoNegativeAmount) {
             (common::Violations{{"city_code", "must be a prefecture-level city code such as 140100"}}));
   EXPECT_EQ(ValidateRecommendRequest("140100", "weather", "food.unsafe_production", facts),
             (common::Violations{{"domain", "unknown enforcement domain"}}));
+  const std::string rule = "at most 64 characters of a-z, 0-9, '_', '.' and '-'";
+  EXPECT_EQ(ValidateRecommendRequest("140100", "market_regulation", std::string(65, 'a'), facts),
+            (common::Violations{{"violation_code", rule}}));
+  EXPECT_EQ(ValidateRecommendRequest("140100", "market_regulation", "食品", facts),
+            (common::Violations{{"violation_code", rule}}));
 }
 
 TEST(BenchmarkNames, TierLevelsHaveThePlanNames) {

@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 
 #include "common/text.h"
+#include "services/registry/bounds.h"
 
 namespace gongkai::registry {
 namespace {
@@ -14,17 +15,22 @@ constexpr std::size_t kCodeLength = 24;
 
 }  // namespace
 
+void CheckCertificateNumber(common::Violations& out, const std::string& field, const std::string& number) {
+  if (common::IsAsciiBlank(number)) {
+    out.push_back({field, "required"});
+  } else if (number.size() > kMaxCertificateNumber ||
+             number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos) {
+    out.push_back({field, "at most 32 of 0-9, A-Z and '-'"});
+  }
+}
+
 common::Violations ValidateOfficer(const Officer& o, const std::string& path, common::Date today) {
   common::Violations out;
-  if (common::IsAsciiBlank(o.certificate_number)) {
-    out.push_back({path + ".certificate_number", "required"});
-  } else if (o.certificate_number.size() > kMaxCertificateNumber ||
-             o.certificate_number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos) {
-    out.push_back({path + ".certificate_number", "at most 32 of 0-9, A-Z and '-'"});
-  }
-  if (common::IsAsciiBlank(o.agency_credit_code)) out.push_back({path + ".agency_credit_code", "required"});
-  if (common::IsAsciiBlank(o.name)) out.push_back({path + ".name", "required"});
-  if (common::IsAsciiBlank(o.category)) out.push_back({path + ".category", "required"});
+  CheckCertificateNumber(out, path + ".certificate_number", o.certificate_number);
+  common::CheckText(out, path + ".agency_credit_code", o.agency_credit_code, kCreditCodeText,
+                    common::Presence::kRequired);
+  common::CheckText(out, path + ".name", o.name, common::kNameText, common::Presence::kRequired);
+  common::CheckText(out, path + ".category", o.category, common::kNameText, common::Presence::kRequired);
   if (!o.valid_from) out.push_back({path + ".valid_from", "must be a date YYYY-MM-DD"});
   if (!o.valid_until) out.push_back({path + ".valid_until", "must be a date YYYY-MM-DD"});
   if (o.valid_from && o.valid_until && *o.valid_from >= *o.valid_until) {

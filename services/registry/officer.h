@@ -38,7 +38,17 @@ struct Officer {
   std::optional<common::Date> published_on;  // the day this version was stored
 };
 
-// changed_on may not be after `today` (Asia/Shanghai).
+// A certificate number: 1 to 32 of 0-9, A-Z and '-' ("required" when
+// blank).
+void CheckCertificateNumber(common::Violations& out, const std::string& field, const std::string& number);
+
+// changed_on may not be after `today` (Asia/Shanghai). The bounds of its
+// fields, each a violation of that field:
+//
+//   field                 bound
+//   certificate_number    1 to 32 of 0-9, A-Z and '-' (kMaxCertificateNumber)
+//   agency_credit_code    required, at most 18 bytes
+//   name, category        required, one line of at most 200 bytes (common::kNameText)
 common::Violations ValidateOfficer(const Officer& officer, const std::string& path, common::Date today);
 
 // The clock start of an officer entry's 20 WD (DOMAIN.md, kind 4): the day of

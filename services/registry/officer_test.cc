@@ -44,6 +44,33 @@ TEST(OfficerRules, EveryBrokenRuleIsNamed) {
                                               "officers[2].source_version", "officers[2].changed_on"}));
 }
 
+// Each bound of officer.h is one violation of its field, named with the rule.
+TEST(OfficerRules, NameAndCategoryAreOneLineOfAtMost200Bytes) {
+  Officer o = Valid();
+  o.name = std::string(200, 'n');
+  o.category = std::string(200, 'c');
+  EXPECT_EQ(ValidateOfficer(o, "o", Day("2026-11-28")), common::Violations{});
+  o.name += "n";
+  o.category = "市场监管\r\n综合执法";
+  o.agency_credit_code = std::string(19, 'A');
+  EXPECT_EQ(ValidateOfficer(o, "o", Day("2026-11-28")),
+            (common::Violations{{"o.agency_credit_code", "at most 18 bytes (got 19)"},
+                                {"o.name", "at most 200 bytes (got 201)"},
+                                {"o.category", "contains a control character (U+000D)"}}));
+}
+
+TEST(OfficerRules, ACertificateNumberIsAtMost32OfItsCharacters) {
+  common::Violations v;
+  CheckCertificateNumber(v, "certificate_number", std::string(32, '9'));
+  EXPECT_EQ(v, common::Violations{});
+  CheckCertificateNumber(v, "certificate_number", std::string(33, '9'));
+  CheckCertificateNumber(v, "certificate_number", "执法证");
+  CheckCertificateNumber(v, "certificate_number", " ");
+  EXPECT_EQ(v, (common::Violations{{"certificate_number", "at most 32 of 0-9, A-Z and '-'"},
+                                   {"certificate_number", "at most 32 of 0-9, A-Z and '-'"},
+                                   {"certificate_number", "required"}}));
+}
+
 TEST(OfficerRules, ChangeDayMayNotBeInTheFuture) {
   Officer o = Valid();
   o.changed_on = Day("2026-11-29");

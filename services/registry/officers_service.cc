@@ -3,8 +3,9 @@
 #include "common/batch.h"
 #include "common/call.h"
 #include "common/errors.h"
-#include "common/identifiers.h"
 #include "common/paging.h"
+#include "services/registry/bounds.h"
+#include "services/registry/public_size.h"
 #include "services/registry/registry_mapping.h"
 #include "services/registry/registry_service.h"
 
@@ -53,10 +54,9 @@ grpc::Status RegistryService::ListOfficers(grpc::ServerContext* context, const v
                                            v1::ListOfficersResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    if (auto problem = common::CheckCreditCode(request->agency_credit_code())) {
-      violations.push_back({"agency_credit_code", *problem});
-    }
-    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1);
+    CheckCreditCodeField(violations, "agency_credit_code", request->agency_credit_code());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kOfficerPage);
     common::ThrowIfAny(violations, "bad list request");
     auto officers = stores_.officers.ListByAgency(request->agency_credit_code(),
                                                   page.after.empty() ? "" : page.after[0], page.size + 1);
@@ -76,6 +76,9 @@ grpc::Status RegistryService::ListOfficers(grpc::ServerContext* context, const v
 grpc::Status RegistryService::GetOfficerCode(grpc::ServerContext* context, const v1::GetOfficerCodeRequest* request,
                                              v1::GetOfficerCodeResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
+    common::Violations violations;
+    CheckCertificateNumber(violations, "certificate_number", request->certificate_number());
+    common::ThrowIfAny(violations, "bad certificate number");
     auto officer = stores_.officers.ByCertificate(request->certificate_number());
     if (!officer || officer->city_code != caller.city_code) {
       throw ServiceError::NotFound("no certificate " + request->certificate_number() + " in city " + caller.city_code);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,11 +37,27 @@ struct PowersItem {
 
 // Every content rule the item breaks (DOMAIN.md, "Powers list item"); the
 // agency's existence and city are checked against the store, not here.
-// changed_on may not be after `today`.
+// changed_on may not be after `today`. The bounds of its fields (bounds.h),
+// each a violation of that field:
+//
+//   field                                bound
+//   agency_credit_code                   required, at most 18 bytes
+//   source_id                            required, one line of at most 64 bytes (kSourceIdText)
+//   name                                 required, one line of at most 500 bytes (kLineText)
+//   legal_basis                          1 to 20 provisions (kMaxProvisions), a law of at most 500 bytes each
+//   responsibilities, accountability     required, at most 10,000 bytes, paragraphs (kDutiesText)
 common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, common::Date today);
 
+// The keyword of the public powers list is found by a trigram index
+// (pg_trgm), which needs three characters: a shorter keyword would scan
+// every item, so it is taken only within one agency's list.
+inline constexpr std::size_t kMaxKeywordBytes = 100;
+inline constexpr std::size_t kMinIndexedKeyword = 3;  // characters
+
 // The filters of the public powers list: a category of 0 (any) to 5
-// ("category") and a keyword of at most 100 bytes ("keyword").
-common::Violations ValidatePowersFilter(int category, std::string_view keyword);
+// ("category"); a keyword of one line and at most 100 bytes, of at least 3
+// characters unless `agency_credit_code` narrows the list to one agency
+// ("keyword").
+common::Violations ValidatePowersFilter(int category, std::string_view keyword, std::string_view agency_credit_code);
 
 }  // namespace gongkai::registry

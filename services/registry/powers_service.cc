@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/fields.h"
 #include "common/paging.h"
+#include "services/registry/public_size.h"
 #include "services/registry/registry_mapping.h"
 #include "services/registry/registry_service.h"
 
@@ -50,8 +51,9 @@ grpc::Status RegistryService::UpsertPowers(grpc::ServerContext* context, const v
 grpc::Status RegistryService::ListPowers(grpc::ServerContext* context, const v1::ListPowersRequest* request,
                                          v1::ListPowersResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
-    common::Violations violations = ValidatePowersFilter(request->category(), request->keyword());
-    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 2);
+    common::Violations violations =
+        ValidatePowersFilter(request->category(), request->keyword(), request->agency_credit_code());
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 2, kPowersPage);
     common::ThrowIfAny(violations, "bad list request");
     PowersFilter filter{request->agency_credit_code(),
                         static_cast<int>(request->category()),
@@ -79,7 +81,7 @@ grpc::Status RegistryService::ListPowersChanges(grpc::ServerContext* context,
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
     if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
-    const int limit = common::ReadPageSize(violations, "limit", request->limit(), {100, 1000});
+    const int limit = common::ReadPageSize(violations, "limit", request->limit(), kPowersFeedPage);
     common::ThrowIfAny(violations, "bad feed request");
     const common::Date today = context_.clock.Today();
     int64_t last = request->after_seq();
@@ -118,9 +120,21 @@ grpc::Status RegistryService::ListBenchmarks(grpc::ServerContext* context, const
     common::Violations violations;
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckDomainFilter(violations, "domain", request->domain());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 3, kBenchmarkPage);
     common::ThrowIfAny(violations, "bad list request");
+    BenchmarkFilter filter{request->city_code(), request->domain(), "", "", "", page.size + 1};
+    if (!page.after.empty()) {
+      filter.after_city_code = page.after[0];
+      filter.after_domain = page.after[1];
+      filter.after_violation_code = page.after[2];
+    }
+    auto benchmarks = stores_.benchmarks.List(filter);
+    response->set_next_page_token(common::TakePage(benchmarks, page.size, [](const DiscretionBenchmark& b) {
+      return common::PagePosition{b.city_code, b.domain, b.violation_code};
+    }));
     const common::Date today = context_.clock.Today();
-    for (const auto& b : stores_.benchmarks.List(request->city_code(), request->domain())) {
+    for (const auto& b : benchmarks) {
       auto* p = response->add_benchmarks();
       BenchmarkToProto(b, p);
       *p->mutable_timeliness() =

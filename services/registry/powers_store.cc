@@ -33,14 +33,39 @@ const Statement kMerge{
     "WHERE p.source_version < EXCLUDED.source_version "
     "RETURNING p.agency_credit_code, p.source_id"};
 
+// $1 agency ('' for all), $2 category (0 for all); $3, $4 the keyset
+// position ('' on the first page); $5 limit.
 const Statement kList{
     "registry_list_powers",
     "SELECT agency_credit_code, source_id, city_code, source_version, name, category, legal_basis::text, "
     "responsibilities, accountability, changed_on::text, published_on::text, change_seq "
     "FROM registry.powers_items WHERE ($1 = '' OR agency_credit_code = $1) AND ($2 = 0 OR category = $2) "
-    "AND ($3 = '' OR strpos(name, $3) > 0 OR strpos(responsibilities, $3) > 0) "
+    "AND (agency_credit_code, source_id) > ($3, $4) "
+    "ORDER BY agency_credit_code, source_id LIMIT $5"};
+
+// As kList, with $3 a keyword found in the name or the responsibilities (a
+// substring, its %, _ and backslash taken literally), in a form the trigram
+// indexes of migration 005 serve; $4, $5 the keyset position, $6 limit. A
+// statement of its own: in a plan made for any keyword, a condition
+// "$3 = '' OR ..." could use no index.
+const Statement kListByKeyword{
+    "registry_list_powers_by_keyword",
+    "SELECT agency_credit_code, source_id, city_code, source_version, name, category, legal_basis::text, "
+    "responsibilities, accountability, changed_on::text, published_on::text, change_seq "
+    "FROM registry.powers_items WHERE ($1 = '' OR agency_credit_code = $1) AND ($2 = 0 OR category = $2) "
+    "AND (name LIKE '%' || replace(replace(replace($3, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' "
+    "OR responsibilities LIKE '%' || replace(replace(replace($3, '\\', '\\\\'), '%', '\\%'), '_', '\\_') "
+    "|| '%') "
     "AND (agency_credit_code, source_id) > ($4, $5) "
     "ORDER BY agency_credit_code, source_id LIMIT $6"};
+
+// Run before kListByKeyword, in its transaction: the search is planned for
+// its own keyword. A plan made for any keyword (the generic plan of a
+// prepared statement, which PostgreSQL may settle on after a few calls)
+// cannot tell a keyword the trigram indexes serve from one they do not, and
+// may walk the whole list in key order instead.
+const Statement kPlanForTheKeyword{"registry_plan_for_the_keyword",
+                                   "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"};
 
 const Statement kChanges{
     "registry_powers_changes",
@@ -92,7 +117,7 @@ std::string PowersItemKey(const std::string& agency_credit_code, const std::stri
 }
 
 PgPowersStore::PgPowersStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s : {kMerge, kList, kChanges}) pool_.Prepare(s);
+  for (const Statement& s : {kMerge, kList, kListByKeyword, kPlanForTheKeyword, kChanges}) pool_.Prepare(s);
 }
 
 std::vector<common::UpsertOutcome> PgPowersStore::UpsertBatch(const std::string& city_code,
@@ -134,11 +159,14 @@ std::vector<common::UpsertOutcome> PgPowersStore::UpsertBatch(const std::string&
 std::vector<PowersItem> PgPowersStore::List(const PowersFilter& f) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
+    if (!f.keyword.empty()) tx.exec_prepared(kPlanForTheKeyword.name);
+    const pqxx::result rows = f.keyword.empty()
+                                  ? tx.exec_prepared(kList.name, f.agency_credit_code, f.category,
+                                                     f.after_agency_credit_code, f.after_source_id, f.limit)
+                                  : tx.exec_prepared(kListByKeyword.name, f.agency_credit_code, f.category, f.keyword,
+                                                     f.after_agency_credit_code, f.after_source_id, f.limit);
     std::vector<PowersItem> out;
-    for (const auto& row : tx.exec_prepared(kList.name, f.agency_credit_code, f.category, f.keyword,
-                                            f.after_agency_credit_code, f.after_source_id, f.limit)) {
-      out.push_back(FromRow(row));
-    }
+    for (const auto& row : rows) out.push_back(FromRow(row));
     return out;
   });
 }

@@ -13,8 +13,8 @@ namespace gongkai::registry {
 
 struct PowersFilter {
   std::string agency_credit_code;
-  int category = 0;  // 0: any
-  std::string keyword;
+  int category = 0;     // 0: any
+  std::string keyword;  // found in the name or the responsibilities, as it is ("" for any)
   // The key of the last item of the previous page; empty on the first page.
   std::string after_agency_credit_code;
   std::string after_source_id;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
+
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 #include "common/testing/dates.h"
@@ -146,6 +148,84 @@ TEST_F(PowersStoreTest, ListFiltersByAgencyCategoryAndKeywordAndPagesByKey) {
   EXPECT_EQ(rest[0].source_id, "D");
   EXPECT_EQ(rest[1].agency_credit_code, AgencyCode(2));
   EXPECT_EQ(rest[1].source_id, "A");
+}
+
+// The keyword is a substring as it is: LIKE's % and _ and its escape
+// character, the backslash, match only themselves.
+TEST_F(PowersStoreTest, AKeywordsPercentUnderscoreAndBackslashAreLiteral) {
+  std::vector<PowersItem> items;
+  for (const char* name : {"满50%减", "满500减", "a_b事项", "axb事项", "C:\\x目录", "C:x目录"}) {
+    items.push_back(Make(1, name, 1));
+    items.back().name = name;
+  }
+  Upsert(items);
+  const auto found = [&](const std::string& keyword) {
+    std::vector<std::string> names;
+    for (const auto& item : powers_->List({"", 0, keyword, "", "", 10})) names.push_back(item.name);
+    return names;
+  };
+  EXPECT_EQ(found("50%"), std::vector<std::string>{"满50%减"});
+  EXPECT_EQ(found("a_b"), std::vector<std::string>{"a_b事项"});
+  EXPECT_EQ(found("C:\\x"), std::vector<std::string>{"C:\\x目录"});
+  EXPECT_EQ(found("%"), std::vector<std::string>{"满50%减"});
+  EXPECT_EQ(found("_"), std::vector<std::string>{"a_b事项"});
+  EXPECT_EQ(found("减"), (std::vector<std::string>{"满50%减", "满500减"})) << "in key order ('%' sorts before '0')";
+}
+
+// On a table with some thousands of items, a keyword search is planned for
+// its keyword, even on a connection whose plans are made for any keyword
+// (plan_cache_mode = force_generic_plan, what PostgreSQL may settle on for
+// a prepared statement), and that plan reads the trigram indexes of
+// migration 005 (name and responsibilities).
+TEST_F(PowersStoreTest, AKeywordSearchIsPlannedForItsKeywordAndUsesTheTrigramIndexes) {
+  std::vector<PowersItem> items;
+  for (int i = 0; i < 3000; ++i) {
+    items.push_back(Make(1 + i % 2, "S" + std::to_string(i), 1));
+    items.back().responsibilities = "立案、调查、审查、告知、决定、送达、执行" + std::to_string(i * 7);
+  }
+  items[1234].name = "对未取得食品生产许可证从事生产的处罚";
+  Upsert(items);
+  // One connection: the store prepares its statement on it, and the test
+  // reads the statement's plans there.
+  auto pool = db_.MigratedPool(gongkai_registry_migrations(), 1);
+  PgPowersStore store(*pool);
+  pool->Run([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec("SET plan_cache_mode = force_generic_plan");
+  });
+  for (int call = 0; call < 3; ++call) {
+    auto found = store.List({"", 0, "许可证", "", "", 51});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].source_id, "S1234");
+  }
+  pool->Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    const auto plans = tx.exec(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+        "WHERE name = 'registry_list_powers_by_keyword'");
+    ASSERT_EQ(plans.size(), 1u);
+    EXPECT_EQ(plans[0][0].as<int>(), 0);
+    EXPECT_EQ(plans[0][1].as<int>(), 3);
+  });
+
+  const std::string plan = pool->Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    // Rows written since the indexes were built wait in GIN's pending list,
+    // which the planner counts as read on every search, until a vacuum
+    // (autovacuum) merges them; so here.
+    tx.exec(
+        "SELECT gin_clean_pending_list('registry.powers_items_name_trgm'), "
+        "gin_clean_pending_list('registry.powers_items_responsibilities_trgm')");
+    tx.exec("ANALYZE registry.powers_items");
+    tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
+    std::string text;
+    for (const auto& row : tx.exec("EXPLAIN EXECUTE registry_list_powers_by_keyword('', 0, '许可证', '', '', 51)")) {
+      text += row[0].as<std::string>() + "\n";
+    }
+    return text;
+  });
+  EXPECT_NE(plan.find("Bitmap Index Scan on powers_items_name_trgm"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("Bitmap Index Scan on powers_items_responsibilities_trgm"), std::string::npos) << plan;
 }
 
 TEST_F(PowersStoreTest, ChangeFeedIsInSeqOrderAndResumesAfterTheLastSeqSeen) {

@@ -55,13 +55,73 @@ TEST(PowersItemRules, EveryContentRuleIsNamed) {
 }
 
 TEST(PowersFilterRules, AnyOrAKnownCategoryAndAShortKeyword) {
-  EXPECT_EQ(ValidatePowersFilter(0, ""), common::Violations{});
-  EXPECT_EQ(ValidatePowersFilter(5, std::string(100, 'k')), common::Violations{});
-  EXPECT_EQ(ValidatePowersFilter(6, ""), (common::Violations{{"category", "unknown category"}}));
-  EXPECT_EQ(ValidatePowersFilter(-1, ""), (common::Violations{{"category", "unknown category"}}));
-  EXPECT_EQ(ValidatePowersFilter(1, std::string(101, 'k')), (common::Violations{{"keyword", "at most 100 bytes"}}));
-  EXPECT_EQ(ValidatePowersFilter(9, std::string(101, 'k')),
+  const std::string agency = "11140100MB00001016";
+  EXPECT_EQ(ValidatePowersFilter(0, "", ""), common::Violations{});
+  EXPECT_EQ(ValidatePowersFilter(5, std::string(100, 'k'), ""), common::Violations{});
+  EXPECT_EQ(ValidatePowersFilter(6, "", ""), (common::Violations{{"category", "unknown category"}}));
+  EXPECT_EQ(ValidatePowersFilter(-1, "", ""), (common::Violations{{"category", "unknown category"}}));
+  EXPECT_EQ(ValidatePowersFilter(1, std::string(101, 'k'), agency),
+            (common::Violations{{"keyword", "at most 100 bytes"}}));
+  EXPECT_EQ(ValidatePowersFilter(9, std::string(101, 'k'), agency),
             (common::Violations{{"category", "unknown category"}, {"keyword", "at most 100 bytes"}}));
+}
+
+// The trigram index needs three characters: a shorter keyword is taken only
+// within one agency's list. Characters, not bytes: 许可证 is three.
+TEST(PowersFilterRules, AKeywordOfFewerThanThreeCharactersNeedsAnAgency) {
+  const std::string rule =
+      "at least 3 characters, or fewer with agency_credit_code: a shorter keyword cannot use the search index";
+  EXPECT_EQ(ValidatePowersFilter(0, "许可", ""), (common::Violations{{"keyword", rule}}));
+  EXPECT_EQ(ValidatePowersFilter(0, "ab", ""), (common::Violations{{"keyword", rule}}));
+  EXPECT_EQ(ValidatePowersFilter(0, "许", ""), (common::Violations{{"keyword", rule}}));
+  EXPECT_EQ(ValidatePowersFilter(0, "许可", "11140100MB00001016"), common::Violations{});
+  EXPECT_EQ(ValidatePowersFilter(0, "许可证", ""), common::Violations{});
+  EXPECT_EQ(ValidatePowersFilter(0, "abc", ""), common::Violations{});
+}
+
+TEST(PowersFilterRules, AKeywordIsOneLineOfText) {
+  EXPECT_EQ(ValidatePowersFilter(0, "许可\n证", ""),
+            (common::Violations{{"keyword",
+                                 "contains a control character (U+000A); line breaks and tabs only in long "
+                                 "texts"}}));
+}
+
+// Each bound of powers.h is one violation of its field, named with the rule.
+TEST(PowersItemRules, EveryFieldHasItsBound) {
+  PowersItem p = Valid();
+  p.name = std::string(500, 'n');
+  p.source_id = std::string(64, 's');
+  p.responsibilities = std::string(10'000, 'r');
+  p.accountability = std::string(9'999, 'a') + "\n";
+  p.legal_basis.assign(20, {"中华人民共和国食品安全法", 124, 1, 1});
+  EXPECT_EQ(ValidatePowersItem(p, "i", Day("2026-11-28")), common::Violations{});
+
+  p.name += "n";
+  p.source_id += "s";
+  p.responsibilities += "r";
+  p.agency_credit_code += "X";
+  EXPECT_EQ(ValidatePowersItem(p, "i", Day("2026-11-28")),
+            (common::Violations{{"i.agency_credit_code", "at most 18 bytes (got 19)"},
+                                {"i.source_id", "at most 64 bytes (got 65)"},
+                                {"i.name", "at most 500 bytes (got 501)"},
+                                {"i.responsibilities", "at most 10000 bytes (got 10001)"}}));
+}
+
+TEST(PowersItemRules, AnOverLongLegalBasisIsOneViolationOfTheList) {
+  PowersItem p = Valid();
+  p.legal_basis.assign(20'000, {"", 0, -1, -1});  // every provision broken too
+  EXPECT_EQ(ValidatePowersItem(p, "items[0]", Day("2026-11-28")),
+            (common::Violations{{"items[0].legal_basis", "at most 20 legal provisions (got 20000)"}}));
+}
+
+TEST(PowersItemRules, NamesAreOneLineWithoutControlCharacters) {
+  PowersItem p = Valid();
+  p.name = "行政\n检查";
+  p.source_id = "QZ\t001";
+  p.legal_basis[0].law = "食品\x01安全法";
+  std::vector<std::string> fields;
+  for (const auto& x : ValidatePowersItem(p, "i", Day("2026-11-28"))) fields.push_back(x.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"i.source_id", "i.name", "i.legal_basis[0].law"}));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "common/errors.h"
 #include "common/log.h"
+#include "services/registry/public_size.h"
 
 namespace gongkai::registry {
 namespace {
@@ -75,18 +76,25 @@ std::optional<std::vector<TierRange>> GrpcRegistryClient::Benchmark(const std::s
     }
   }
   if (!cached) {
-    grpc::ClientContext ctx;
-    Prepare(ctx);
-    v1::ListBenchmarksRequest request;
-    request.set_city_code(city_code);
-    request.set_domain(domain);
-    v1::ListBenchmarksResponse response;
-    grpc::Status status = stub_->ListBenchmarks(&ctx, request, &response);
-    if (!status.ok()) RegistryUnavailable(status);
-    for (const auto& b : response.benchmarks()) {
-      auto& tiers = tables[b.violation_code()];
-      for (const auto& t : b.tiers()) tiers.push_back({t.level(), t.penalty_min_fen(), t.penalty_max_fen()});
-    }
+    // Every page of the city's tables of the domain.
+    std::string token;
+    do {
+      grpc::ClientContext ctx;
+      Prepare(ctx);
+      v1::ListBenchmarksRequest request;
+      request.set_city_code(city_code);
+      request.set_domain(domain);
+      request.set_page_size(kBenchmarkPage.max);
+      request.set_page_token(token);
+      v1::ListBenchmarksResponse response;
+      grpc::Status status = stub_->ListBenchmarks(&ctx, request, &response);
+      if (!status.ok()) RegistryUnavailable(status);
+      for (const auto& b : response.benchmarks()) {
+        auto& tiers = tables[b.violation_code()];
+        for (const auto& t : b.tiers()) tiers.push_back({t.level(), t.penalty_min_fen(), t.penalty_max_fen()});
+      }
+      token = response.next_page_token();
+    } while (!token.empty());
     std::lock_guard lock(mutex_);
     tables_[key] = {now + ttl_, tables};
   }

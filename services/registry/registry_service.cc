@@ -4,9 +4,10 @@
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/fields.h"
-#include "common/identifiers.h"
 #include "common/paging.h"
+#include "services/registry/bounds.h"
 #include "services/registry/coverage.h"
+#include "services/registry/public_size.h"
 #include "services/registry/registry_mapping.h"
 
 namespace gongkai::registry {
@@ -72,9 +73,9 @@ grpc::Status RegistryService::UpsertAgencies(grpc::ServerContext* context, const
 grpc::Status RegistryService::GetAgency(grpc::ServerContext* context, const v1::GetAgencyRequest* request,
                                         v1::Agency* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
-    if (auto problem = common::CheckCreditCode(request->credit_code())) {
-      throw ServiceError::InvalidArgument("bad credit code", {{"credit_code", *problem}});
-    }
+    common::Violations violations;
+    CheckCreditCodeField(violations, "credit_code", request->credit_code());
+    common::ThrowIfAny(violations, "bad credit code");
     auto agency = stores_.agencies.Get(request->credit_code());
     if (!agency) throw ServiceError::NotFound("no agency " + request->credit_code());
     AgencyToProto(*agency, response);
@@ -89,7 +90,7 @@ grpc::Status RegistryService::ListAgencies(grpc::ServerContext* context, const v
     common::Violations violations;
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckDomainFilter(violations, "domain", request->domain());
-    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1);
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kAgencyPage);
     common::ThrowIfAny(violations, "bad list request");
 
     auto agencies = stores_.agencies.List(
@@ -149,17 +150,24 @@ grpc::Status RegistryService::GetCoverage(grpc::ServerContext* context, const v1
     common::Violations violations;
     common::CheckCityFilter(violations, "city_code", request->city_code());
     if (!request->agency_credit_code().empty()) {
-      if (auto problem = common::CheckCreditCode(request->agency_credit_code())) {
-        violations.push_back({"agency_credit_code", *problem});
-      }
+      CheckCreditCodeField(violations, "agency_credit_code", request->agency_credit_code());
     }
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kCoveragePage);
     common::ThrowIfAny(violations, "bad coverage request");
     const common::Date today = context_.clock.Today();
+    // The totals are over every agency the filters match; the agencies are
+    // listed a page at a time, by credit code, after the token's.
     std::vector<AgencyCoverage> all;
+    std::vector<AgencyCoverage> listed;
     for (const auto& facts : stores_.agencies.Coverage(request->city_code(), request->agency_credit_code())) {
       all.push_back(CoverageOf(facts, today));
+      const bool after = page.after.empty() || facts.credit_code > page.after[0];
+      if (after && static_cast<int>(listed.size()) <= page.size) listed.push_back(all.back());
     }
-    for (const auto& c : all) CoverageToProto(c, response->add_agencies());
+    response->set_next_page_token(common::TakePage(
+        listed, page.size, [](const AgencyCoverage& c) { return common::PagePosition{c.facts.credit_code}; }));
+    for (const auto& c : listed) CoverageToProto(c, response->add_agencies());
     const CoverageTotals totals = Totals(all);
     response->set_items_present(totals.present);
     response->set_items_required(totals.required);

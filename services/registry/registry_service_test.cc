@@ -197,10 +197,14 @@ class FakeBenchmarkStore final : public BenchmarkStore {
     return it->second;
   }
 
-  std::vector<DiscretionBenchmark> List(const std::string& city_code, const std::string& domain) override {
+  std::vector<DiscretionBenchmark> List(const BenchmarkFilter& f) override {
     std::vector<DiscretionBenchmark> out;
-    for (const auto& [key, b] : tables) {
-      if ((city_code.empty() || b.city_code == city_code) && (domain.empty() || b.domain == domain)) out.push_back(b);
+    for (auto it = tables.upper_bound({f.after_city_code, f.after_domain, f.after_violation_code});
+         it != tables.end() && static_cast<int>(out.size()) < f.limit; ++it) {
+      const DiscretionBenchmark& b = it->second;
+      if ((f.city_code.empty() || b.city_code == f.city_code) && (f.domain.empty() || b.domain == f.domain)) {
+        out.push_back(b);
+      }
     }
     return out;
   }
@@ -821,6 +825,125 @@ TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
   grpc::Status status = stub_->GetCoverage(As().get(), request, &coverage);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Fields(status), (std::vector<std::string>{"city_code"}));
+}
+
+// Coverage is listed a page at a time, by credit code; the totals are over
+// every agency the filters match, on every page.
+TEST_F(RegistryServiceTest, CoveragePagesByCreditCodeWithTotalsOverEveryAgency) {
+  for (int serial = 1; serial <= 5; ++serial) {
+    agencies_.coverage.push_back({CreditCode("140105", serial), "执法机构" + std::to_string(serial), "140100",
+                                  Day("2026-01-10"), Day("2030-12-31"), serial % 2 == 1, true, true});
+  }
+  std::vector<std::string> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::GetCoverageRequest request;
+    request.set_city_code("140100");
+    request.set_page_size(2);
+    request.set_page_token(token);
+    v1::GetCoverageResponse page;
+    ASSERT_TRUE(stub_->GetCoverage(As().get(), request, &page).ok());
+    EXPECT_LE(page.agencies_size(), 2);
+    for (const auto& a : page.agencies()) seen.push_back(a.credit_code());
+    EXPECT_EQ(page.items_present(), 18) << "5 agencies of 4 items, two without powers";
+    EXPECT_EQ(page.items_required(), 20);
+    token = page.next_page_token();
+    ++pages;
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, (std::vector<std::string>{CreditCode("140105", 1), CreditCode("140105", 2), CreditCode("140105", 3),
+                                            CreditCode("140105", 4), CreditCode("140105", 5)}));
+
+  v1::GetCoverageRequest forged;
+  forged.set_page_token("forged");
+  v1::GetCoverageResponse answer;
+  grpc::Status status = stub_->GetCoverage(As().get(), forged, &answer);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"page_token"}));
+}
+
+TEST_F(RegistryServiceTest, BenchmarksPageByCityDomainAndViolationCode) {
+  v1::UpsertBenchmarksRequest request;
+  for (const char* code : {"food.c", "food.a", "food.b"}) *request.add_benchmarks() = MakeBenchmark(code);
+  v1::UpsertBenchmarksResponse stored;
+  ASSERT_TRUE(stub_->UpsertBenchmarks(As(testing::CityCaller("140100")).get(), request, &stored).ok());
+  ASSERT_TRUE(stub_->UpsertBenchmarks(As(testing::CityCaller("140200")).get(), request, &stored).ok());
+
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    v1::ListBenchmarksRequest list;
+    list.set_page_size(4);
+    list.set_page_token(token);
+    v1::ListBenchmarksResponse page;
+    ASSERT_TRUE(stub_->ListBenchmarks(As().get(), list, &page).ok());
+    EXPECT_LE(page.benchmarks_size(), 4);
+    for (const auto& b : page.benchmarks()) {
+      seen.push_back(b.city_code() + "/" + b.violation_code());
+      EXPECT_EQ(b.timeliness().rule(), "discretion_benchmark");
+    }
+    token = page.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(seen, (std::vector<std::string>{"140100/food.a", "140100/food.b", "140100/food.c", "140200/food.a",
+                                            "140200/food.b", "140200/food.c"}));
+
+  v1::ListBenchmarksRequest negative;
+  negative.set_page_size(-1);
+  v1::ListBenchmarksResponse answer;
+  grpc::Status status = stub_->ListBenchmarks(As().get(), negative, &answer);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"page_size"}));
+}
+
+// A page size over a list's cap is taken as the cap (public_size.h), which
+// keeps every public page under 4 MB.
+TEST_F(RegistryServiceTest, APageSizeOverTheCapIsTakenAsTheCap) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  // 101 items, in two batches (a batch holds at most 100 here).
+  for (int batch = 0; batch < 2; ++batch) {
+    v1::UpsertPowersRequest request;
+    for (int i = batch * 100; i < std::min(101, (batch + 1) * 100); ++i) {
+      *request.add_items() = MakePowersItem(agency.credit_code(), "P-" + std::to_string(1000 + i));
+    }
+    v1::UpsertPowersResponse stored;
+    ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), request, &stored).ok());
+  }
+
+  v1::ListPowersRequest list;
+  list.set_page_size(500);
+  v1::ListPowersResponse page;
+  ASSERT_TRUE(stub_->ListPowers(As().get(), list, &page).ok());
+  EXPECT_EQ(page.items_size(), 100);
+  EXPECT_FALSE(page.next_page_token().empty());
+
+  v1::ListPowersChangesRequest feed;
+  feed.set_limit(1000);
+  v1::ListPowersChangesResponse changes;
+  ASSERT_TRUE(stub_->ListPowersChanges(As().get(), feed, &changes).ok());
+  EXPECT_EQ(changes.items_size(), 100);
+}
+
+TEST_F(RegistryServiceTest, AShortKeywordIsRefusedUnlessTheListIsOneAgencys) {
+  v1::ListPowersRequest list;
+  list.set_keyword("许可");
+  v1::ListPowersResponse page;
+  grpc::Status status = stub_->ListPowers(As().get(), list, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"keyword"}));
+  list.set_agency_credit_code(CreditCode("140105", 1));
+  EXPECT_TRUE(stub_->ListPowers(As().get(), list, &page).ok());
+}
+
+TEST_F(RegistryServiceTest, ABadCertificateNumberIsNotQuotedBack) {
+  v1::GetOfficerCodeRequest ask;
+  ask.set_certificate_number(std::string(100'000, 'A'));
+  v1::GetOfficerCodeResponse badge;
+  grpc::Status status = stub_->GetOfficerCode(As(testing::CityCaller("140100")).get(), ask, &badge);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"certificate_number"}));
+  EXPECT_LT(status.error_message().size(), 200u);
 }
 
 TEST_F(RegistryServiceTest, TodayIsThePinnedClocksDate) {

@@ -18,10 +18,12 @@ common::Violations ValidateConsultation(const Consultation& c, common::Date toda
   if (!c.channel_set) out.push_back({"channel", "required"});
   if (common::IsAsciiBlank(c.question)) {
     out.push_back({"question", "required"});
-  } else if (c.question.size() > kMaxText) {
-    out.push_back({"question", "at most 20000 bytes"});
+  } else {
+    if (c.question.size() > kMaxText) out.push_back({"question", "at most 20000 bytes"});
+    common::CheckTextContent(out, "question", c.question, true);
   }
   if (c.contact.size() > kMaxContact) out.push_back({"contact", "at most 500 bytes"});
+  common::CheckTextContent(out, "contact", c.contact, false);
   return out;
 }
 
@@ -30,8 +32,9 @@ common::Violations ValidateAnswer(const ConsultationAnswer& a, common::Date toda
   common::CheckPastDate(out, "answered_on", a.answered_on, today);
   if (common::IsAsciiBlank(a.answer)) {
     out.push_back({"answer", "required"});
-  } else if (a.answer.size() > kMaxText) {
-    out.push_back({"answer", "at most 20000 bytes"});
+  } else {
+    if (a.answer.size() > kMaxText) out.push_back({"answer", "at most 20000 bytes"});
+    common::CheckTextContent(out, "answer", a.answer, true);
   }
   return out;
 }

@@ -73,6 +73,18 @@ TEST(ConsultationRules, ContactIsAtMost500Bytes) {
   EXPECT_EQ(ValidateConsultation(c, kToday), (Violations{{"contact", "at most 500 bytes"}}));
 }
 
+TEST(ConsultationRules, QuestionAndContactAreTextWithoutControlCharacters) {
+  Consultation c = ValidConsultation();
+  c.question = "第一段\n第二段\t完";
+  EXPECT_EQ(ValidateConsultation(c, kToday), Violations{}) << "a question may hold paragraphs";
+  c.question = "问\x1b题";
+  c.contact = "电话\n0351";
+  EXPECT_EQ(
+      ValidateConsultation(c, kToday),
+      (Violations{{"question", "contains a control character (U+001B)"},
+                  {"contact", "contains a control character (U+000A); line breaks and tabs only in long texts"}}));
+}
+
 TEST(AnswerRules, ValidAnswerPasses) {
   EXPECT_EQ(ValidateAnswer({AsSent("2026-05-20"), "可在省政务公开平台查询。"}, kToday), Violations{});
 }
@@ -88,6 +100,11 @@ TEST(AnswerRules, AnswerIsNotBlankAndAtMost20000Bytes) {
   EXPECT_EQ(ValidateAnswer({AsSent("2026-05-20"), std::string(20000, 'a')}, kToday), Violations{});
   EXPECT_EQ(ValidateAnswer({AsSent("2026-05-20"), std::string(20001, 'a')}, kToday),
             (Violations{{"answer", "at most 20000 bytes"}}));
+}
+
+TEST(AnswerRules, AnswerIsTextWithoutControlCharacters) {
+  EXPECT_EQ(ValidateAnswer({AsSent("2026-05-20"), std::string("答\0复", 7)}, kToday),
+            (Violations{{"answer", "contains a control character (U+0000)"}}));
 }
 
 TEST(AnswerRules, AnswerIsNotDatedBeforeTheQuestion) {

@@ -64,7 +64,7 @@ grpc::Status RequestsService::ListOpenConsultations(grpc::ServerContext* context
                                                     v1::ListOpenConsultationsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_DESK}, [&](const common::CallerIdentity& caller) {
     common::Violations v;
-    auto page = common::ReadPage(v, request->page_size(), request->page_token(), 2);
+    auto page = common::ReadPage(v, request->page_size(), request->page_token(), 2, kOpenConsultationsPage);
     auto after = DuePositionOf(v, page.after);
     common::ThrowIfAny(v, "bad list request");
     auto rows = store_.ListOpenConsultations(caller.agency, after.due, after.id, page.size + 1);

@@ -168,7 +168,7 @@ Violations ValidateStep(const Step& step, Date today) {
       if (!step.correction_due) out.push_back({"step.correction_due", "must be a date YYYY-MM-DD"});
       break;
     case StepType::kConsultationStarted:
-      if (step.consulted_party.empty()) out.push_back({"step.consulted_party", "required: who is consulted"});
+      if (IsBlank(step.consulted_party)) out.push_back({"step.consulted_party", "required: who is consulted"});
       [[fallthrough]];
     case StepType::kConsultationAnswered:
       if (step.consultation_id.empty() || step.consultation_id.size() > kMaxConsultationIdBytes) {
@@ -176,7 +176,7 @@ Violations ValidateStep(const Step& step, Date today) {
       }
       break;
     case StepType::kExtension:
-      if (step.approver.empty()) out.push_back({"step.approver", "required: who approved the extension"});
+      if (IsBlank(step.approver)) out.push_back({"step.approver", "required: who approved the extension"});
       common::CheckPastDate(out, "step.notice_date", step.notice_date, today);
       break;
     case StepType::kCorrectedReceived:
@@ -192,8 +192,21 @@ Violations ValidateStep(const Step& step, Date today) {
           {"step.type", "not a step recorded here (replies go through Reply, receipt through RegisterRequest)"});
   }
   common::CheckPastDate(out, "step.date", step.date, today);
+  // The bounds of every text a step carries, whatever its type.
+  if (step.consultation_id.size() <= kMaxConsultationIdBytes) {
+    common::CheckTextContent(out, "step.consultation_id", step.consultation_id, false);
+  }
+  common::CheckText(out, "step.consulted_party", step.consulted_party, common::kNameText, Presence::kOptional);
+  common::CheckText(out, "step.approver", step.approver, common::kNameText, Presence::kOptional);
   if (step.note.size() > kMaxStepNote) out.push_back({"step.note", "at most 2000 bytes"});
+  common::CheckTextContent(out, "step.note", step.note, true);
   return out;
+}
+
+std::optional<std::string> HistoryRefusal(std::size_t steps_recorded) {
+  if (steps_recorded < kMaxSteps) return std::nullopt;
+  return "a request holds at most " + std::to_string(kMaxSteps) + " steps, and this one has " +
+         std::to_string(steps_recorded);
 }
 
 std::optional<std::string> StepRefusal(StepType type, std::string_view request_state) {

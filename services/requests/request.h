@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -87,8 +88,23 @@ struct Step {
 // "step."): a type the desk records as a step (receipts and replies have
 // their own calls); a correction notice's due date; the consulted party and
 // the consultation's id; an extension's approver and notice date, not after
-// `today`; the step's date, not after `today`; a note of at most 2000 bytes.
+// `today`; the step's date, not after `today`. And the bounds of its text,
+// whatever its type (UTF-8 without control characters, in bytes):
+//
+//   field                       bound
+//   consultation_id             1 to 64 bytes, one line (when the type needs it)
+//   consulted_party, approver   one line of at most 200 bytes (common::kNameText)
+//   note                        at most 2000 bytes, line breaks allowed
 common::Violations ValidateStep(const Step& step, common::Date today);
+
+// The steps a request's history holds at most, its receipt and reply
+// included: a request answered as the desk sees it (RequestView) stays a
+// few hundred kilobytes, whatever the desk records.
+inline constexpr std::size_t kMaxSteps = 100;
+
+// Why one more step cannot be recorded on a request whose history holds
+// `steps_recorded` steps, or nullopt.
+std::optional<std::string> HistoryRefusal(std::size_t steps_recorded);
 
 // Why a step of `type` cannot be recorded on a request in `request_state` (a
 // common::RequestStateName), or nullopt: a review or lawsuit is recorded only

@@ -435,6 +435,32 @@ TEST(StepRules, NoteIsAtMost2000Bytes) {
   EXPECT_EQ(DescriptionOf(ValidateStep(s, kToday), "step.note"), "at most 2000 bytes");
 }
 
+// Every text of a step has its bound, whatever the step's type.
+TEST(StepRules, PartyApproverIdAndNoteAreBoundedText) {
+  Step s = CompleteStep(StepType::kConsultationStarted);
+  s.consulted_party = std::string(200, 'p');
+  s.approver = std::string(200, 'a');
+  s.note = std::string(1999, 'n') + "\n";
+  EXPECT_EQ(ValidateStep(s, kToday), Violations{});
+  s.consulted_party += "p";
+  s.approver = "王\t某";
+  s.consultation_id = "C-\x01";
+  s.note = "备注\x7f";
+  EXPECT_EQ(
+      ValidateStep(s, kToday),
+      (Violations{{"step.consultation_id", "contains a control character (U+0001)"},
+                  {"step.consulted_party", "at most 200 bytes (got 201)"},
+                  {"step.approver", "contains a control character (U+0009); line breaks and tabs only in long texts"},
+                  {"step.note", "contains a control character (U+007F)"}}));
+}
+
+TEST(StepRules, AHistoryHoldsAtMost100Steps) {
+  EXPECT_EQ(HistoryRefusal(0), std::nullopt);
+  EXPECT_EQ(HistoryRefusal(kMaxSteps - 1), std::nullopt);
+  EXPECT_EQ(HistoryRefusal(kMaxSteps), "a request holds at most 100 steps, and this one has 100");
+  EXPECT_EQ(HistoryRefusal(5000), "a request holds at most 100 steps, and this one has 5000");
+}
+
 TEST(StepRules, EveryViolationInFieldOrder) {
   Step s;
   s.type = StepType::kExtension;

@@ -81,6 +81,7 @@ grpc::Status RequestsService::RecordStep(grpc::ServerContext* context, const v1:
     step.set_recorded_at(Rfc3339(context_.clock.Now()));
     auto updated = store_.Update(request->request_id(), [&](const StoredRequest& r) {
       CheckOwn(r, caller, request->request_id());
+      if (auto refusal = HistoryRefusal(r.steps.size())) throw ServiceError::FailedPrecondition(*refusal);
       if (auto refusal = StepRefusal(static_cast<StepType>(step.type()), r.state)) {
         throw ServiceError::FailedPrecondition(*refusal);
       }
@@ -115,6 +116,7 @@ grpc::Status RequestsService::Reply(grpc::ServerContext* context, const v1::Repl
     replied.set_recorded_at(Rfc3339(context_.clock.Now()));
     auto updated = store_.Update(request->request_id(), [&](const StoredRequest& r) {
       CheckOwn(r, caller, request->request_id());
+      if (auto refusal = HistoryRefusal(r.steps.size())) throw ServiceError::FailedPrecondition(*refusal);
       auto report = Evaluate(r, &replied);
       RequestUpdate u = UpdateOf(replied, report);
       u.reply = content.SerializeAsString();

@@ -457,6 +457,35 @@ TEST_F(RequestsServiceTest, ImpossibleStepIsFailedPrecondition) {
   EXPECT_EQ(store_.Get(id)->steps.size(), 2u) << "the refused steps were not recorded";
 }
 
+// A request's history holds at most 100 steps: receipt, reply and 98
+// reviews fill it, and one more is refused, not recorded.
+TEST_F(RequestsServiceTest, AFullHistoryRefusesAnotherStep) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::ReplyRequest reply;
+  reply.set_request_id(id);
+  auto* content = reply.mutable_reply();
+  content->set_outcome(v1::DISCLOSED);
+  content->set_replied_on("2026-06-12");
+  content->set_how_to_obtain("见附件");
+  content->set_remedy("如不服本答复，可自收到之日起60日内申请行政复议，或6个月内提起行政诉讼。");
+  content->set_delivered_by(v1::DELIVERY_EMAIL);
+  content->set_delivered_on("2026-06-12");
+  v1::RequestView view;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply, reply, &view).ok());
+  for (std::size_t i = 2; i < kMaxSteps; ++i) {
+    ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep,
+                     StepOn(id, Step::REVIEW_FILED, "2026-06-13"), &view)
+                    .ok())
+        << i;
+  }
+  EXPECT_EQ(view.history_size(), static_cast<int>(kMaxSteps));
+  grpc::Status full = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep,
+                           StepOn(id, Step::LAWSUIT_FILED, "2026-06-13"), &view);
+  EXPECT_EQ(full.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(full.error_message(), "a request holds at most 100 steps, and this one has 100");
+  EXPECT_EQ(store_.Get(id)->steps.size(), kMaxSteps) << "the refused step was not recorded";
+}
+
 TEST_F(RequestsServiceTest, BadStepNamesItsFields) {
   const std::string id = Register("2026-06-10").request_id();
   v1::RequestView view;
@@ -569,6 +598,23 @@ TEST_F(RequestsServiceTest, ListOpenConsultationsPagesAndRefusesANegativeSize) {
   ASSERT_EQ(page.consultations_size(), 1);
   EXPECT_EQ(page.consultations(0).consultation_id(), c2.consultation_id());
   EXPECT_EQ(page.next_page_token(), "");
+}
+
+// A page of open consultations holds at most 100 (consultation.h): a
+// larger page size is taken as 100.
+TEST_F(RequestsServiceTest, AnOpenConsultationsPageHoldsAtMost100) {
+  for (int i = 0; i < 101; ++i) {
+    v1::ConsultationView view;
+    ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation,
+                     Question("2026-06-12"), &view)
+                    .ok());
+  }
+  v1::ListOpenConsultationsRequest list;
+  list.set_page_size(500);
+  v1::ListOpenConsultationsResponse page;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenConsultations, list, &page).ok());
+  EXPECT_EQ(page.consultations_size(), 100);
+  EXPECT_FALSE(page.next_page_token().empty());
 }
 
 TEST_F(RequestsServiceTest, ConsultationIsAnsweredOnceAndNotBeforeItWasAsked) {

@@ -10,10 +10,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -55,9 +57,20 @@ Process::Process(const std::string& path, const std::map<std::string, std::strin
 
 Process::~Process() { Stop(); }
 
-int Process::Stop() {
+int Process::Stop() { return End(SIGTERM); }
+
+bool Process::alive() const {
+  if (pid_ <= 0) return false;
+  siginfo_t info{};
+  if (waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return false;
+  return info.si_pid == 0;
+}
+
+int Process::Kill() { return End(SIGKILL); }
+
+int Process::End(int sig) {
   if (pid_ <= 0) return 0;
-  kill(pid_, SIGTERM);
+  kill(pid_, sig);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -103,6 +116,61 @@ const std::map<std::string, std::string>& OptionsFor(const PlatformOptions& opti
 }
 
 std::string Loopback(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+// `text` as one word of /bin/sh.
+std::string ShellWord(const std::string& text) {
+  std::string word = "'";
+  for (char c : text) word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return word + "'";
+}
+
+// Gives every service of the table its own role in the database `admin_url`
+// names (scripts/db-roles, as scripts/up does), the passwords kept in `run`;
+// the connection string of each service, by name.
+std::map<std::string, std::string> MakeServiceRoles(const std::string& admin_url, const std::string& run) {
+  const std::string command =
+      std::string(GONGKAI_SOURCE_DIR) + "/scripts/db-roles " + ShellWord(admin_url) + " " + ShellWord(run);
+  FILE* out = popen(command.c_str(), "r");
+  if (out == nullptr) throw std::runtime_error("cannot run scripts/db-roles");
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, out)) > 0;) text.append(buf, n);
+  if (int status = pclose(out); status != 0) {
+    throw std::runtime_error("scripts/db-roles failed (wait status " + std::to_string(status) + ")");
+  }
+  std::map<std::string, std::string> urls;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    auto space = line.find(' ');
+    if (space != std::string::npos) urls[line.substr(0, space)] = line.substr(space + 1);
+  }
+  return urls;
+}
+
+// The login roles that own a schema of the database: the services' roles.
+constexpr char kSchemaOwners[] =
+    "SELECT DISTINCT r.rolname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner "
+    "WHERE r.rolcanlogin AND NOT r.rolsuper ORDER BY 1";
+
+// Drops the services' roles of the database `admin_url` names, with what they
+// own there: roles belong to the whole cluster and would outlive the database.
+void DropServiceRoles(const std::string& admin_url) {
+  try {
+    pqxx::connection conn(admin_url);
+    pqxx::work tx(conn);
+    tx.exec("SET LOCAL lock_timeout = '5s'");  // a connection the test left open must not hold it up
+    std::string roles;
+    for (const auto& row : tx.exec(kSchemaOwners)) {
+      roles += (roles.empty() ? "" : ", ") + conn.quote_name(row[0].as<std::string>());
+    }
+    if (roles.empty()) return;
+    tx.exec("DROP OWNED BY " + roles);
+    tx.exec("DROP ROLE " + roles);
+    tx.commit();
+  } catch (const std::exception&) {
+    // The cluster is thrown away after the run; leftover roles are harmless.
+  }
+}
 
 template <typename Services>
 auto& Find(Services& services, const std::string& name) {
@@ -154,6 +222,7 @@ Platform::Platform(const PlatformOptions& options) {
   add("desk", {{"role", "desk"}, {"agency", DeskAgency(1)}});
   add("desk-2", {{"role", "desk"}, {"agency", DeskAgency(2)}});
   std::ofstream(dir_ + "/principals.json") << principals.dump(2);
+  database_urls_ = MakeServiceRoles(db_.url(), dir_);
 
   // Each service with the settings of its line of the table; a file in the
   // platform's folder that a setting names ({run}/<file>) is a secret of the
@@ -166,7 +235,9 @@ Platform::Platform(const PlatformOptions& options) {
       }
       throw std::logic_error("services.table: " + entry.name + " names {" + name + "}, not a service before it");
     };
-    std::map<std::string, std::string> env = {{"GONGKAI_DATABASE_URL", db_.url()},
+    auto database_url = database_urls_.find(entry.name);
+    if (database_url == database_urls_.end()) throw std::logic_error("scripts/db-roles made no role for " + entry.name);
+    std::map<std::string, std::string> env = {{"GONGKAI_DATABASE_URL", database_url->second},
                                               {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
                                               {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}};
     if (pinned_date_) {
@@ -179,9 +250,9 @@ Platform::Platform(const PlatformOptions& options) {
         std::ofstream(env[name]) << "e2e-secret-" << name << "-" << getpid() << "-0123456789abcdefghijklmnopqrstuv\n";
       }
     }
-    services_.emplace_back(entry.name,
-                           StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry.binary(),
-                                       Merge(std::move(env), OptionsFor(options, entry.name)), dir_, entry.name));
+    settings_[entry.name] = Merge(std::move(env), OptionsFor(options, entry.name));
+    services_.emplace_back(entry.name, StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry.binary(),
+                                                   settings_[entry.name], dir_, entry.name));
     upstreams += (upstreams.empty() ? "" : ",") + entry.package() + "=" + address(entry.name);
   }
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
@@ -197,6 +268,7 @@ Platform::Platform(const PlatformOptions& options) {
 Platform::~Platform() {
   gateway_.process.reset();
   for (auto it = services_.rbegin(); it != services_.rend(); ++it) it->second.process.reset();
+  DropServiceRoles(db_.url());
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
 }
@@ -221,6 +293,25 @@ std::string Platform::GatewayMetrics() const { return HttpGet(gateway_.ports.met
 Server& Platform::service(const std::string& name) { return Find(services_, name); }
 
 const Server& Platform::service(const std::string& name) const { return Find(services_, name); }
+
+const std::string& Platform::service_database_url(const std::string& service) const {
+  auto it = database_urls_.find(service);
+  if (it == database_urls_.end()) {
+    throw std::out_of_range("the platform runs no service '" + service + "' (services/services.table)");
+  }
+  return it->second;
+}
+
+void Platform::Restart(const std::string& name) {
+  Server& server = service(name);
+  server.process->Stop();
+  const auto& table = common::ServiceTable();
+  const auto entry = std::find_if(table.begin(), table.end(), [&](const auto& e) { return e.name == name; });
+  std::map<std::string, std::string> env = settings_.at(name);
+  env["GONGKAI_LISTEN"] = Loopback(server.ports.grpc);
+  env["GONGKAI_METRICS_LISTEN"] = Loopback(server.ports.metrics);
+  server = StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry->binary(), std::move(env), dir_, name);
+}
 
 common::Date Platform::Today() const { return pinned_date_ ? *pinned_date_ : common::SystemClock().Today(); }
 
@@ -287,7 +378,9 @@ std::string PlatformTest::AddAgency(const std::string& city, int serial, const s
   registry::v1::UpsertAgenciesResponse response;
   grpc::Status status = Call("city-" + city, &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
-  if (status.ok()) EXPECT_EQ(response.results(0).outcome(), common::v1::RecordResult::ACCEPTED);
+  if (status.ok()) {
+    EXPECT_EQ(response.results(0).outcome(), common::v1::RecordResult::ACCEPTED);
+  }
   return a->credit_code();
 }
 

@@ -27,10 +27,19 @@ class Process {
 
   // Sends SIGTERM and waits; returns the exit status (or -signal).
   int Stop();
+  // Sends SIGKILL, as a crash would (no shutdown: calls in flight are cut),
+  // and waits; returns -SIGKILL.
+  int Kill();
   bool running() const { return pid_ > 0; }
+  // Whether the process still runs: false once stopped or killed, and when it
+  // ended by itself (a crash), which Stop still reaps.
+  bool alive() const;
   pid_t pid() const { return pid_; }
 
  private:
+  // Sends `sig` and waits; returns the exit status (or -signal).
+  int End(int sig);
+
   pid_t pid_ = -1;
 };
 
@@ -64,8 +73,10 @@ struct PlatformOptions {
 inline constexpr char kTestDate[] = "2026-12-01";
 
 // The platform as real processes on free ports: a fresh database, every
-// service of services/services.table in its order, and the gateway in front,
-// with a city principal per demo city, a province and a desk principal.
+// service of services/services.table in its order, each connected as its own
+// role (scripts/db-roles: owner of its schema only, no superuser), and the
+// gateway in front, with a city principal per demo city, a province and a desk
+// principal.
 class Platform {
  public:
   explicit Platform(const PlatformOptions& options = {});
@@ -96,21 +107,33 @@ class Platform {
   // A service by its name in the table; throws std::out_of_range for another name.
   Server& service(const std::string& name);
   const Server& service(const std::string& name) const;
+  // Starts service `name` again once its process ended (Process::Kill or
+  // Stop; stopped first if it still runs), with the settings and the ports it
+  // had, so the gateway and the services that call it find it where they did.
+  void Restart(const std::string& name);
   Server& gateway() { return gateway_; }
   const Server& gateway() const { return gateway_; }
   // The date the services run on: the pinned date, or today in Asia/Shanghai.
   common::Date Today() const;
+  // The superuser's connection string to the platform's database.
   const std::string& database_url() const { return db_.url(); }
+  // The connection string `service` runs with: its own role and password
+  // file. Throws std::out_of_range for a name not in the table.
+  const std::string& service_database_url(const std::string& service) const;
   // The agency a desk principal works for (registered by the test, in Taiyuan).
   static std::string DeskAgency(int n = 1);
 
  private:
   TestDatabase db_;
   std::string dir_;  // the platform's own folder ({run}), removed with it
+  // Each service's connection string, by name (scripts/db-roles).
+  std::map<std::string, std::string> database_urls_;
   std::optional<common::Date> pinned_date_;
   std::map<std::string, std::string> tokens_;
   // In table order; stopped in the reverse order, after the gateway.
   std::vector<std::pair<std::string, Server>> services_;
+  // Each service's environment as first started, for Restart.
+  std::map<std::string, std::map<std::string, std::string>> settings_;
   Server gateway_;
 };
 

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <memory>
+
+#include "common/current_call.h"
+#include "common/identity.h"
+#include "common/slots.h"
+
+namespace gongkai::common {
+
+// What a service's server lets into its handlers at once; the handler's
+// frame (Call, Admit) holds a slot while it runs, and a call past a bound is
+// RESOURCE_EXHAUSTED with a RetryInfo. Each lane has calls of its own, so the
+// callers of one (waiting for the database, or a stream idling) leave the
+// other lane threads; client streams, calls of their lane too, have a
+// tighter bound of their own.
+class CallBounds {
+ public:
+  CallBounds(int calls_per_lane, int streams);
+
+  Slots& calls(Lane lane) { return lane == Lane::kPublic ? public_calls_ : city_calls_; }
+  Slots& streams() { return streams_; }
+
+ private:
+  Slots public_calls_;
+  Slots city_calls_;
+  Slots streams_;
+};
+
+// The calls of each lane a server of `max_threads` threads lets in at once:
+// half of the threads, less 4 kept for the server's pollers and the health
+// checks, so that the two lanes together never take every thread. At least 1.
+int CallsPerLane(int max_threads);
+
+// The call scope of a service's calls: a server interceptor (gRPC's
+// interceptor API is experimental; only this file and metrics_interceptor
+// touch it). Once a call's metadata has arrived, before its handler runs, it
+//  - keeps the signed identity only when it was signed for this call's
+//    method (ServerRpcInfo::method(), the path the gateway signed it for):
+//    one signed for another method or for none, one whose signature or
+//    expiry does not check out, and identity headers sent more than once are
+//    removed from the call's metadata and logged (the method and the reason,
+//    nothing of the identity), so the handler (IdentityOf) sees an anonymous
+//    caller and answers as it answers any unsigned call;
+//  - makes the call this thread's CurrentCall (current_call.h) while the
+//    handler runs: its lane (Lane::kPublic for the public, Lane::kCity for
+//    every other caller), its deadline, and the bounds of `bounds` that
+//    apply to it, whose slots the handler's frame (Call) takes.
+// gRPC's synchronous server runs the handler from inside the interceptors'
+// handling of that metadata, on the same thread (the last interceptor's
+// Proceed() calls the handler: ProceedServer in
+// grpcpp/impl/codegen/interceptor_common.h), which is what makes the
+// thread's current call the handler's; call_scope_test checks it. Health and
+// reflection (/grpc.*) are left alone.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeCallScopeFactory(
+    const IdentitySigner& signer, CallBounds& bounds);
+
+}  // namespace gongkai::common

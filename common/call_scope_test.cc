@@ -1,0 +1,368 @@
+// The call scope in a real gRPC server, with a service of three methods
+// whose handlers say what they see: the identity as the handler reads it,
+// and the thread's current call (which they see only when gRPC runs them on
+// the thread, and within the scope, where the interceptor established it).
+#include "common/call_scope.h"
+
+#include <google/protobuf/wrappers.pb.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/client_unary_call.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/impl/rpc_service_method.h>
+#include <grpcpp/support/method_handler.h>
+#include <grpcpp/support/sync_stream.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/call.h"
+#include "common/current_call.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace gongkai::common {
+namespace {
+
+using google::protobuf::StringValue;
+using grpc::internal::RpcMethod;
+using std::chrono::system_clock;
+
+constexpr char kRead[] = "/gongkai.test.v1.Probe/Read";
+constexpr char kWrite[] = "/gongkai.test.v1.Probe/Write";
+constexpr char kStream[] = "/gongkai.test.v1.Probe/Stream";
+constexpr char kHold[] = "/gongkai.test.v1.Probe/Hold";
+
+// Read: any caller; answers "caller=<role> lane=<lane> left_ms=<time left
+// before the deadline, or none>", or "no current call". Write: cities only;
+// answers the city. Stream: a client stream of cities; counts the streams
+// its handlers are in, and answers how many messages it read. Hold: any
+// caller; counts the calls it holds until Release().
+class ProbeService final : public grpc::Service {
+ public:
+  explicit ProbeService(const IdentitySigner& signer) : signer_(signer) {
+    using Unary = grpc::internal::RpcMethodHandler<ProbeService, StringValue, StringValue,
+                                                   google::protobuf::MessageLite, google::protobuf::MessageLite>;
+    AddMethod(
+        new grpc::internal::RpcServiceMethod(kRead, RpcMethod::NORMAL_RPC,
+                                             new Unary([](ProbeService* s, grpc::ServerContext* ctx, const StringValue*,
+                                                          StringValue* out) { return s->Read(ctx, out); },
+                                                       this)));
+    AddMethod(
+        new grpc::internal::RpcServiceMethod(kWrite, RpcMethod::NORMAL_RPC,
+                                             new Unary([](ProbeService* s, grpc::ServerContext* ctx, const StringValue*,
+                                                          StringValue* out) { return s->Write(ctx, out); },
+                                                       this)));
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        kHold, RpcMethod::NORMAL_RPC,
+        new Unary(
+            [](ProbeService* s, grpc::ServerContext* ctx, const StringValue*, StringValue*) { return s->Hold(ctx); },
+            this)));
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        kStream, RpcMethod::CLIENT_STREAMING,
+        new grpc::internal::ClientStreamingHandler<ProbeService, StringValue, StringValue>(
+            [](ProbeService* s, grpc::ServerContext* ctx, grpc::ServerReader<StringValue>* reader, StringValue* out) {
+              return s->Stream(ctx, reader, out);
+            },
+            this)));
+  }
+
+  std::atomic<int> streams_in_handler = 0;
+  std::atomic<int> holding = 0;
+
+  void Release() {
+    std::lock_guard lock(mutex_);
+    released_ = true;
+    release_.notify_all();
+  }
+
+ private:
+  grpc::Status Hold(grpc::ServerContext* ctx) {
+    return Call(*ctx, signer_, {v1::ROLE_PUBLIC}, [&](const CallerIdentity&) {
+      ++holding;
+      std::unique_lock lock(mutex_);
+      release_.wait(lock, [&] { return released_; });
+      --holding;
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::Status Read(grpc::ServerContext* ctx, StringValue* out) {
+    return Call(*ctx, signer_, {v1::ROLE_PUBLIC}, [&](const CallerIdentity& caller) {
+      const CurrentCall* call = CurrentCallOfThisThread();
+      if (call == nullptr) {
+        out->set_value("no current call");
+        return grpc::Status::OK;
+      }
+      std::string left = "none";
+      if (call->has_deadline()) {
+        left = std::to_string(
+            std::chrono::duration_cast<std::chrono::milliseconds>(call->deadline - system_clock::now()).count());
+      }
+      out->set_value("caller=" + RoleName(caller.role) + " lane=" + (call->lane == Lane::kPublic ? "public" : "city") +
+                     " left_ms=" + left);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::Status Write(grpc::ServerContext* ctx, StringValue* out) {
+    return Call(*ctx, signer_, {v1::ROLE_CITY}, [&](const CallerIdentity& caller) {
+      out->set_value(caller.city_code);
+      return grpc::Status::OK;
+    });
+  }
+
+  grpc::Status Stream(grpc::ServerContext* ctx, grpc::ServerReader<StringValue>* reader, StringValue* out) {
+    return Call(*ctx, signer_, {v1::ROLE_CITY}, [&](const CallerIdentity&) {
+      ++streams_in_handler;
+      StringValue message;
+      int read = 0;
+      while (reader->Read(&message)) ++read;
+      --streams_in_handler;
+      out->set_value(std::to_string(read));
+      return grpc::Status::OK;
+    });
+  }
+
+  const IdentitySigner& signer_;
+  std::mutex mutex_;
+  std::condition_variable release_;
+  bool released_ = false;  // guarded by mutex_
+};
+
+// The probe service on a free loopback port, behind the call scope as a
+// service's server has it.
+class ScopedServer {
+ public:
+  ScopedServer(ProbeService* service, const IdentitySigner& signer, CallBounds& bounds) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(service);
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+    factories.push_back(MakeCallScopeFactory(signer, bounds));
+    builder.experimental().SetInterceptorCreators(std::move(factories));
+    server_ = builder.BuildAndStart();
+    if (!server_ || port_ == 0) throw std::runtime_error("the probe server did not start");
+  }
+  ~ScopedServer() { server_->Shutdown(system_clock::now() + std::chrono::seconds(1)); }
+
+  std::shared_ptr<grpc::Channel> channel() const {
+    return grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials());
+  }
+
+ private:
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+bool Eventually(const std::function<bool()>& pred) {
+  for (int i = 0; i < 500 && !pred(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return pred();
+}
+
+class CallScopeTest : public ::testing::Test {
+ protected:
+  CallScopeTest()
+      : signer_("call-scope-test-identity-secret-0123456789"), bounds_(kCallsPerLane, kStreams), service_(signer_) {
+    server_ = std::make_unique<ScopedServer>(&service_, signer_, bounds_);
+    channel_ = server_->channel();
+  }
+
+  // Puts on `ctx` an identity of `caller` signed for `method` (none: for no method).
+  void SignFor(grpc::ClientContext& ctx, const CallerIdentity& caller, const std::string& method) const {
+    auto s = signer_.Sign(caller, system_clock::now() + std::chrono::minutes(1), method);
+    ctx.AddMetadata(kIdentityHeader, s.payload);
+    ctx.AddMetadata(kIdentitySignatureHeader, s.signature);
+  }
+
+  grpc::Status Unary(const char* method, grpc::ClientContext& ctx, std::string* answer = nullptr) const {
+    StringValue request;
+    StringValue response;
+    grpc::Status status = grpc::internal::BlockingUnaryCall<StringValue, StringValue, google::protobuf::MessageLite,
+                                                            google::protobuf::MessageLite>(
+        channel_.get(), RpcMethod(method, RpcMethod::NORMAL_RPC), &ctx, request, &response);
+    if (answer != nullptr) *answer = response.value();
+    return status;
+  }
+
+  // A client stream of city 140100 (signed for kStream), started.
+  struct OpenStream {
+    grpc::ClientContext ctx;
+    StringValue answer;
+    std::unique_ptr<grpc::ClientWriter<StringValue>> writer;
+
+    grpc::Status Close() {
+      writer->WritesDone();
+      return writer->Finish();
+    }
+  };
+  std::unique_ptr<OpenStream> Open() const {
+    auto stream = std::make_unique<OpenStream>();
+    SignFor(stream->ctx, kCity, kStream);
+    stream->ctx.set_deadline(system_clock::now() + std::chrono::seconds(10));
+    stream->writer.reset(grpc::internal::ClientWriterFactory<StringValue>::Create(
+        channel_.get(), RpcMethod(kStream, RpcMethod::CLIENT_STREAMING), &stream->ctx, &stream->answer));
+    return stream;
+  }
+
+  static constexpr int kCallsPerLane = 3;
+  static constexpr int kStreams = 2;
+  const CallerIdentity kCity{v1::ROLE_CITY, "140100", "", "city-140100"};
+  IdentitySigner signer_;
+  CallBounds bounds_;
+  ProbeService service_;
+  std::unique_ptr<ScopedServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(CallScopeTest, TheHandlerRunsOnItsThreadWithinTheCallsScope) {
+  std::string answer;
+  grpc::ClientContext city;
+  SignFor(city, kCity, kRead);
+  city.set_deadline(system_clock::now() + std::chrono::seconds(5));
+  ASSERT_TRUE(Unary(kRead, city, &answer).ok());
+  ASSERT_TRUE(answer.starts_with("caller=city lane=city left_ms=")) << answer;
+  const int left = std::stoi(answer.substr(answer.rfind('=') + 1));
+  EXPECT_GT(left, 3000) << "the caller's deadline, 5 s away when it called";
+  EXPECT_LE(left, 5000);
+
+  grpc::ClientContext anonymous;
+  ASSERT_TRUE(Unary(kRead, anonymous, &answer).ok());
+  EXPECT_EQ(answer, "caller=public lane=public left_ms=none");
+
+  grpc::ClientContext signed_public;
+  SignFor(signed_public, {v1::ROLE_PUBLIC, "", "", ""}, kRead);
+  ASSERT_TRUE(Unary(kRead, signed_public, &answer).ok());
+  EXPECT_EQ(answer, "caller=public lane=public left_ms=none");
+
+  EXPECT_EQ(CurrentCallOfThisThread(), nullptr) << "a thread outside calls has none";
+}
+
+TEST_F(CallScopeTest, AnIdentitySignedForAnotherMethodIsTreatedAsAbsent) {
+  grpc::ClientContext own;
+  SignFor(own, kCity, kWrite);
+  std::string answer;
+  ASSERT_TRUE(Unary(kWrite, own, &answer).ok());
+  EXPECT_EQ(answer, "140100");
+
+  // Captured from a read and replayed on a write: the write sees no caller.
+  grpc::ClientContext replayed;
+  SignFor(replayed, kCity, kRead);
+  grpc::Status status = Unary(kWrite, replayed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+
+  // Treated as absent, not as its role: the province would be PERMISSION_DENIED.
+  grpc::ClientContext province;
+  SignFor(province, {v1::ROLE_PROVINCE, "", "", "province"}, kRead);
+  EXPECT_EQ(Unary(kWrite, province).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // An identity bound to no method counts for none.
+  grpc::ClientContext unbound;
+  SignFor(unbound, kCity, "");
+  EXPECT_EQ(Unary(kWrite, unbound).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // The identity headers twice, one valid for the method: refused whole.
+  grpc::ClientContext twice;
+  SignFor(twice, kCity, kWrite);
+  SignFor(twice, {v1::ROLE_CITY, "140200", "", "city-140200"}, kWrite);
+  EXPECT_EQ(Unary(kWrite, twice).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // A read with a write's identity is the public's, in the public lane.
+  grpc::ClientContext read;
+  SignFor(read, kCity, kWrite);
+  ASSERT_TRUE(Unary(kRead, read, &answer).ok());
+  EXPECT_EQ(answer, "caller=public lane=public left_ms=none");
+}
+
+TEST_F(CallScopeTest, ClientStreamsPastTheBoundAreRefusedWithRetryInfo) {
+  auto first = Open();
+  auto second = Open();
+  ASSERT_TRUE(Eventually([&] { return service_.streams_in_handler == 2; }));
+
+  auto third = Open();
+  grpc::Status refused = third->Close();
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  EXPECT_NE(refused.error_message().find("too many streams: at most 2"), std::string::npos) << refused.error_message();
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(refused.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  google::rpc::RetryInfo retry;
+  ASSERT_TRUE(details.details(0).UnpackTo(&retry));
+  EXPECT_GT(retry.retry_delay().seconds() * 1000 + retry.retry_delay().nanos() / 1000000, 0);
+
+  // Unary calls are not streams: they go on.
+  grpc::ClientContext read;
+  EXPECT_TRUE(Unary(kRead, read).ok());
+
+  // A stream that ends gives its slot back.
+  ASSERT_TRUE(first->Close().ok());
+  EXPECT_TRUE(Eventually([&] { return bounds_.streams().Held() == 1; }));
+  auto fourth = Open();
+  ASSERT_TRUE(Eventually([&] { return service_.streams_in_handler == 2; }));
+  EXPECT_TRUE(second->Close().ok());
+  EXPECT_TRUE(fourth->Close().ok());
+  EXPECT_TRUE(Eventually([&] { return bounds_.streams().Held() == 0; }));
+}
+
+TEST_F(CallScopeTest, ALanesCallsPastItsBoundAreRefusedWhileTheOtherLanesGoOn) {
+  std::vector<std::thread> held;
+  std::vector<grpc::Status> held_status(kCallsPerLane);
+  for (int i = 0; i < kCallsPerLane; ++i) {
+    held.emplace_back([&, i] {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(system_clock::now() + std::chrono::seconds(10));
+      held_status[i] = Unary(kHold, ctx);
+    });
+  }
+  ASSERT_TRUE(Eventually([&] { return service_.holding == kCallsPerLane; }));
+
+  grpc::ClientContext read;
+  grpc::Status refused = Unary(kRead, read);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  EXPECT_NE(refused.error_message().find("too many calls of the public: at most 3"), std::string::npos)
+      << refused.error_message();
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(refused.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_TRUE(details.details(0).Is<google::rpc::RetryInfo>());
+
+  // A city's call is in the other lane: it has threads of its own.
+  grpc::ClientContext write;
+  SignFor(write, kCity, kWrite);
+  EXPECT_TRUE(Unary(kWrite, write).ok());
+
+  service_.Release();
+  for (auto& t : held) t.join();
+  for (const auto& status : held_status) EXPECT_TRUE(status.ok()) << status.error_message();
+  grpc::ClientContext again;
+  EXPECT_TRUE(Unary(kRead, again).ok()) << "the lane's calls are let in again once the others ended";
+}
+
+TEST(CurrentCall, ScopesNestAndRestoreTheCallBefore) {
+  EXPECT_EQ(CurrentCallOfThisThread(), nullptr);
+  {
+    ScopedCurrentCall outer(CurrentCall{Lane::kPublic});
+    ASSERT_NE(CurrentCallOfThisThread(), nullptr);
+    EXPECT_EQ(CurrentCallOfThisThread()->lane, Lane::kPublic);
+    EXPECT_FALSE(CurrentCallOfThisThread()->has_deadline());
+    {
+      ScopedCurrentCall inner(CurrentCall{Lane::kCity, system_clock::now() + std::chrono::seconds(1)});
+      EXPECT_EQ(CurrentCallOfThisThread()->lane, Lane::kCity);
+      EXPECT_TRUE(CurrentCallOfThisThread()->has_deadline());
+    }
+    EXPECT_EQ(CurrentCallOfThisThread()->lane, Lane::kPublic);
+  }
+  EXPECT_EQ(CurrentCallOfThisThread(), nullptr);
+  std::thread([] { EXPECT_EQ(CurrentCallOfThisThread(), nullptr) << "another thread has its own"; }).join();
+}
+
+}  // namespace
+}  // namespace gongkai::common

@@ -1,0 +1,989 @@
+// Random and mutated request bytes to every method the gateway routes, as
+// every principal, for a bounded time, over the real platform: no answer is
+// INTERNAL or UNKNOWN (nor DATA_LOSS), no process of the platform ends, and
+// the valid records sent before, during and after it are all stored.
+//
+// The inputs come from one seed, so a failure reproduces: the same seed sends
+// the same calls in the same order (only how many fit in the time varies).
+// Settings, from the environment of the test:
+//   GONGKAI_FUZZ_SECONDS  how long to send (default 20);
+//   GONGKAI_FUZZ_SEED     the seed (default 20261201), printed with the results.
+// A failing call is printed with its number, method, principal and bytes (hex).
+// It loads the machine for its whole time: ctest runs it alone (RUN_SERIAL).
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/message.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <deque>
+#include <iostream>
+#include <iterator>
+#include <limits>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/identifiers.h"
+#include "common/service_table.h"
+#include "gateway/routes.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
+#include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "gongkai/requests/v1/requests.grpc.pb.h"
+#include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
+
+namespace gongkai {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using penalties::v1::PenaltiesService;
+using registry::v1::RegistryService;
+using requests::v1::RequestsService;
+using RecordResult = common::v1::RecordResult;
+using Rng = std::mt19937_64;
+
+constexpr int kMaxDepth = 4;             // nesting of the messages built
+constexpr int kKnownEvery = 150;         // fuzz calls between two rounds of valid records
+constexpr int kReportedFailures = 10;    // failing calls printed in full
+constexpr std::size_t kHexShown = 1024;  // bytes of a message printed
+
+// A setting of the test from its environment, or `fallback`.
+uint64_t Setting(const char* name, uint64_t fallback) {
+  const char* value = std::getenv(name);
+  return value == nullptr || *value == '\0' ? fallback : std::stoull(value);
+}
+
+std::string CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
+  const auto index = static_cast<std::size_t>(code);
+  return index < std::size(kNames) ? kNames[index] : "code " + std::to_string(index);
+}
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size() && i < kHexShown; ++i) {
+    out += kDigits[static_cast<unsigned char>(bytes[i]) >> 4];
+    out += kDigits[static_cast<unsigned char>(bytes[i]) & 0xf];
+  }
+  if (bytes.size() > kHexShown) out += "... (" + std::to_string(bytes.size()) + " bytes in all)";
+  return out;
+}
+
+void PutVarint(std::string& out, uint64_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+}
+
+std::string Utf8(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+// The wire type a field is encoded with (packed for a packable repeated one
+// when `packed`).
+int WireTypeOf(const FieldDescriptor& f, bool packed) {
+  if (f.is_repeated() && f.is_packable() && packed) return 2;
+  switch (f.type()) {
+    case FieldDescriptor::TYPE_DOUBLE:
+    case FieldDescriptor::TYPE_FIXED64:
+    case FieldDescriptor::TYPE_SFIXED64: return 1;
+    case FieldDescriptor::TYPE_FLOAT:
+    case FieldDescriptor::TYPE_FIXED32:
+    case FieldDescriptor::TYPE_SFIXED32: return 5;
+    case FieldDescriptor::TYPE_STRING:
+    case FieldDescriptor::TYPE_BYTES:
+    case FieldDescriptor::TYPE_MESSAGE: return 2;
+    case FieldDescriptor::TYPE_GROUP: return 3;
+    default: return 0;
+  }
+}
+
+// Strings hostile to what lies behind the platform's fields (SQL, JSON,
+// format strings, paths) or to its masking of personal data (look-alike
+// digits, ideographic spaces, phone and address forms, a byte-order mark).
+std::vector<std::string> HostileStrings() {
+  return {"'; DROP TABLE penalties.records; --",
+          "' OR '1'='1",
+          "%s%s%s%n",
+          "%",
+          "_",
+          "\\",
+          "\\u0000",
+          "\"}]}",
+          "{\"a\":[1,2,{\"b\":null}]}",
+          "$1",
+          "${jndi:ldap://x/y}",
+          "../../../../etc/passwd",
+          "<script>alert(1)</script>",
+          "\u202e1234",
+          "１３９１２３４５６７８",
+          "\u3000张三丰\u3000",
+          "(0351)1234567",
+          "138-1234-5678",
+          "太原市小店区平阳路100号3单元502室",
+          "140105198001011234",
+          "6222021234567890123",
+          "\xef\xbb\xbf",
+          "NaN",
+          "-0",
+          "1e999",
+          "0x7fffffff"};
+}
+
+// The generator of requests: everything it makes comes from its seed.
+class Inputs {
+ public:
+  Inputs(uint64_t seed, std::vector<std::string> plausible, std::map<std::string, std::vector<std::string>> seeds)
+      : rng_(seed), plausible_(std::move(plausible)), hostile_(HostileStrings()), seeds_(std::move(seeds)) {}
+
+  bool Chance(int percent) { return Int(0, 99) < percent; }
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  std::size_t Index(std::size_t size) { return std::uniform_int_distribution<std::size_t>(0, size - 1)(rng_); }
+  template <typename T>
+  const T& Pick(const std::vector<T>& items) {
+    return items[Index(items.size())];
+  }
+
+  // One request message of `type`: random bytes, a hand-encoded message
+  // that bends the wire format (wrong wire types, huge or over-long varints,
+  // lengths that lie, unknown and invalid field numbers, groups, invalid
+  // UTF-8), or a message built field by field (from a valid seed when the
+  // type has one) with random values, sometimes with invalid UTF-8 spliced
+  // into a string, and often mutated as bytes afterwards (bit flips,
+  // truncation, inserted, deleted and repeated bytes).
+  std::string Request(const Descriptor& type) {
+    const int kind = Int(0, 99);
+    if (kind < 8) return RandomBytes(Int(0, 600));
+    if (kind < 23) return Loose(&type, 0);
+    std::unique_ptr<Message> message(google::protobuf::MessageFactory::generated_factory()->GetPrototype(&type)->New());
+    const auto seeds = seeds_.find(type.full_name());
+    if (seeds != seeds_.end() && Chance(70)) {
+      message->ParseFromString(Pick(seeds->second));
+    } else {
+      Fill(*message, 0);
+    }
+    for (int tweaks = Int(0, 3); tweaks > 0; --tweaks) Tweak(*message, 0);
+    const bool tainted = Chance(15) && PlaceMarker(*message, 0);
+    std::string bytes = message->SerializeAsString();
+    if (tainted) SpliceInvalidUtf8(bytes);
+    if (kind >= 60) Mutate(bytes);
+    return bytes;
+  }
+
+ private:
+  static constexpr char kMarker[] = "\x01~UTF8~~\x01";  // where invalid UTF-8 goes, as many bytes
+
+  std::string RandomBytes(int size) {
+    std::string out(static_cast<std::size_t>(size), '\0');
+    for (auto& c : out) c = static_cast<char>(Int(0, 255));
+    return out;
+  }
+
+  int32_t Int32() {
+    constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
+    constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
+    static const std::vector<int32_t> kInteresting = {
+        0,  1,  -1,  2,   3,    5,     7,   10,   19,   20,   21,       31,      50,        51,
+        60, 99, 100, 101, 1000, 65535, 366, -366, kMax, kMin, kMax - 1, 1 << 30, -(1 << 30)};
+    return Chance(70) ? Pick(kInteresting) : static_cast<int32_t>(rng_());
+  }
+
+  int64_t Int64() {
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+    static const std::vector<int64_t> kInteresting = {
+        0, 1, -1, 2, 500000, -500000, 1LL << 31, 1LL << 53, 100000000000LL, kMax, kMin, kMax - 1};
+    return Chance(70) ? Pick(kInteresting) : static_cast<int64_t>(rng_());
+  }
+
+  double Double() {
+    using Limits = std::numeric_limits<double>;
+    static const std::vector<double> kInteresting = {0.0,
+                                                     -0.0,
+                                                     1.0,
+                                                     -1.0,
+                                                     Limits::quiet_NaN(),
+                                                     Limits::infinity(),
+                                                     -Limits::infinity(),
+                                                     Limits::max(),
+                                                     Limits::denorm_min(),
+                                                     1e-300};
+    return Chance(70) ? Pick(kInteresting) : std::uniform_real_distribution<double>(-1e12, 1e12)(rng_);
+  }
+
+  char32_t CodePoint() {
+    static const std::vector<char32_t> kSpecial = {0x0,    0x3000, 0xFEFF, 0x200B,   0x200D, 0x202E, 0x2028,
+                                                   0xFFFD, 0xFFFE, 0xFFFF, 0x10FFFF, 0xA0,   0x85,   0xE000};
+    const int kind = Int(0, 99);
+    if (kind < 30) return static_cast<char32_t>(Int(0x20, 0x7E));
+    if (kind < 40) return Chance(90) ? static_cast<char32_t>(Int(0, 0x1F)) : 0x7F;
+    if (kind < 50) return static_cast<char32_t>(Int(0x80, 0x7FF));
+    if (kind < 75) return static_cast<char32_t>(Int(0x4E00, 0x9FFF));
+    if (kind < 85) return Pick(kSpecial);
+    if (kind < 90) return static_cast<char32_t>(Int(0x1F300, 0x1FAFF));
+    const auto cp = static_cast<char32_t>(Int(0, 0x10FFFF));
+    return cp >= 0xD800 && cp <= 0xDFFF ? 0xFFFD : cp;  // surrogates are not characters
+  }
+
+  // A position in `s` that does not split a UTF-8 sequence.
+  std::size_t Boundary(const std::string& s) {
+    std::size_t at = Index(s.size() + 1);
+    while (at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) ++at;
+    return at;
+  }
+
+  // Valid UTF-8: meaningful, hostile, with NUL and control characters, or
+  // random characters of any plane, up to about 200 KB.
+  std::string Text() {
+    const int kind = Int(0, 99);
+    if (kind < 35) return Pick(plausible_);
+    if (kind < 45) {
+      std::string s = Pick(plausible_);
+      s.insert(Boundary(s), Chance(70) ? std::string(1, '\0') : Utf8(CodePoint()));
+      return s;
+    }
+    if (kind < 55) return Pick(hostile_);
+    const int length = Chance(80) ? Int(0, 40) : (Chance(85) ? Int(41, 2000) : Int(2001, 70000));
+    std::string out;
+    for (int i = 0; i < length; ++i) out += Utf8(CodePoint());
+    return out;
+  }
+
+  // Bytes that are never valid UTF-8.
+  std::string InvalidUtf8() {
+    static const std::vector<std::string> kPieces = {
+        "\xff", "\xfe", "\xc0\xaf", "\xe0\x80\xaf",        "\xed\xa0\x80", "\xf4\x90\x80\x80",
+        "\x80", "\xc3", "\xe4\xb8", "\xf8\x88\x80\x80\x80"};
+    std::string out;
+    for (int n = Int(1, 3); n > 0; --n) out += Pick(kPieces);
+    return out;
+  }
+
+  void Set(Message& m, const FieldDescriptor* f, int depth) { Value(m, f, depth, false); }
+  void Add(Message& m, const FieldDescriptor* f, int depth) { Value(m, f, depth, true); }
+
+  // Sets (or adds to a repeated field) one random value.
+  void Value(Message& m, const FieldDescriptor* f, int depth, bool add) {
+    const Reflection* r = m.GetReflection();
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_INT32: {
+        const int32_t v = Int32();
+        add ? r->AddInt32(&m, f, v) : r->SetInt32(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_INT64: {
+        const int64_t v = Int64();
+        add ? r->AddInt64(&m, f, v) : r->SetInt64(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_UINT32: {
+        const auto v = static_cast<uint32_t>(Int32());
+        add ? r->AddUInt32(&m, f, v) : r->SetUInt32(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_UINT64: {
+        const auto v = static_cast<uint64_t>(Int64());
+        add ? r->AddUInt64(&m, f, v) : r->SetUInt64(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_DOUBLE: {
+        const double v = Double();
+        add ? r->AddDouble(&m, f, v) : r->SetDouble(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_FLOAT: {
+        const auto v = static_cast<float>(Double());
+        add ? r->AddFloat(&m, f, v) : r->SetFloat(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_BOOL: {
+        const bool v = Chance(50);
+        add ? r->AddBool(&m, f, v) : r->SetBool(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_ENUM: {
+        // A declared value mostly; in an open (proto3) enum, any number.
+        const auto* type = f->enum_type();
+        const bool open = f->file()->syntax() == google::protobuf::FileDescriptor::SYNTAX_PROTO3;
+        const int v = open && Chance(30) ? Int32() : type->value(Int(0, type->value_count() - 1))->number();
+        add ? r->AddEnumValue(&m, f, v) : r->SetEnumValue(&m, f, v);
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_STRING: {
+        std::string v = f->type() == FieldDescriptor::TYPE_BYTES ? RandomBytes(Int(0, 64)) : Text();
+        add ? r->AddString(&m, f, std::move(v)) : r->SetString(&m, f, std::move(v));
+        break;
+      }
+      case FieldDescriptor::CPPTYPE_MESSAGE: {
+        Message* sub = add ? r->AddMessage(&m, f) : r->MutableMessage(&m, f);
+        if (depth < kMaxDepth) Fill(*sub, depth + 1);
+        break;
+      }
+    }
+  }
+
+  // Sets most fields of `m` at random; now and then a list far over its bound.
+  void Fill(Message& m, int depth) {
+    const Descriptor* d = m.GetDescriptor();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (!Chance(65)) continue;
+      if (!f->is_repeated()) {
+        Set(m, f, depth);
+        continue;
+      }
+      for (int n = Chance(97) ? Int(0, 3) : Int(20, 120); n > 0; --n) Add(m, f, depth);
+    }
+  }
+
+  // Changes one field somewhere in `m`: a new value, cleared, one more
+  // element, or a list made long.
+  void Tweak(Message& m, int depth) {
+    const Descriptor* d = m.GetDescriptor();
+    if (d->field_count() == 0) return;
+    const FieldDescriptor* f = d->field(Int(0, d->field_count() - 1));
+    const Reflection* r = m.GetReflection();
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && depth < kMaxDepth && Chance(60)) {
+      if (!f->is_repeated()) return Tweak(*r->MutableMessage(&m, f), depth + 1);
+      const int size = r->FieldSize(m, f);
+      if (size > 0) return Tweak(*r->MutableRepeatedMessage(&m, f, Int(0, size - 1)), depth + 1);
+    }
+    if (!f->is_repeated()) {
+      if (Chance(15)) {
+        r->ClearField(&m, f);
+      } else {
+        Set(m, f, depth);
+      }
+      return;
+    }
+    const int choice = Int(0, 9);
+    if (choice == 0) {
+      r->ClearField(&m, f);
+    } else if (choice == 1) {
+      for (int n = Int(20, 300); n > 0; --n) Add(m, f, kMaxDepth);
+    } else {
+      Add(m, f, depth);
+    }
+  }
+
+  // Puts kMarker in one string field somewhere in `m`; false when `m` has
+  // no string field within reach.
+  bool PlaceMarker(Message& m, int depth) {
+    const Descriptor* d = m.GetDescriptor();
+    const Reflection* r = m.GetReflection();
+    std::vector<const FieldDescriptor*> strings, messages;
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->type() == FieldDescriptor::TYPE_STRING) strings.push_back(f);
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_map()) messages.push_back(f);
+    }
+    if (!strings.empty() && (messages.empty() || depth >= kMaxDepth || Chance(50))) {
+      const FieldDescriptor* f = Pick(strings);
+      f->is_repeated() ? r->AddString(&m, f, kMarker) : r->SetString(&m, f, kMarker);
+      return true;
+    }
+    if (messages.empty() || depth >= kMaxDepth) return false;
+    const FieldDescriptor* f = Pick(messages);
+    if (!f->is_repeated()) return PlaceMarker(*r->MutableMessage(&m, f), depth + 1);
+    const int size = r->FieldSize(m, f);
+    return PlaceMarker(size > 0 ? *r->MutableRepeatedMessage(&m, f, Int(0, size - 1)) : *r->AddMessage(&m, f),
+                       depth + 1);
+  }
+
+  // Replaces each kMarker in the encoding with as many bytes of invalid
+  // UTF-8 (the lengths in the encoding stay right).
+  void SpliceInvalidUtf8(std::string& bytes) {
+    const std::string marker(kMarker);
+    for (auto at = bytes.find(marker); at != std::string::npos; at = bytes.find(marker, at + marker.size())) {
+      std::string invalid = InvalidUtf8();
+      while (invalid.size() < marker.size()) invalid += InvalidUtf8();
+      bytes.replace(at, marker.size(), invalid.substr(0, marker.size()));
+    }
+  }
+
+  void PutVarintPayload(std::string& out) {
+    const int kind = Int(0, 99);
+    if (kind < 55) {
+      PutVarint(out, static_cast<uint64_t>(Int64()));
+    } else if (kind < 70) {
+      out += "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01";  // the largest, 10 bytes
+    } else if (kind < 80) {
+      out += "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01";  // over-long
+    } else if (kind < 85) {
+      out += "\x80\x80";  // cut short
+    } else {
+      PutVarint(out, rng_());
+    }
+  }
+
+  uint32_t FieldNumber() {
+    const int kind = Int(0, 9);
+    if (kind == 0) return 0;                                         // invalid
+    if (kind == 1) return (1u << 29) - 1;                            // the largest
+    if (kind == 2) return static_cast<uint32_t>(Int(19000, 19999));  // reserved
+    if (kind < 6) return static_cast<uint32_t>(Int(1, 20));
+    return static_cast<uint32_t>(Int(1, (1 << 29) - 1));
+  }
+
+  // A hand-encoded message of `type` (unknown fields only when null) that
+  // bends the wire format.
+  std::string Loose(const Descriptor* type, int depth) {
+    std::string out;
+    if (Chance(2)) {
+      // Groups nested deeper than a parser recurses.
+      const int levels = Int(90, 200);
+      for (int i = 0; i < levels; ++i) PutVarint(out, (1000u << 3) | 3);
+      for (int i = 0; i < levels; ++i) PutVarint(out, (1000u << 3) | 4);
+      return out;
+    }
+    for (int fields = Int(0, 8); fields > 0; --fields) {
+      const FieldDescriptor* f = type != nullptr && type->field_count() > 0 && Chance(80)
+                                     ? type->field(Int(0, type->field_count() - 1))
+                                     : nullptr;
+      const uint32_t number = f != nullptr ? static_cast<uint32_t>(f->number()) : FieldNumber();
+      const int wire = f != nullptr && Chance(75) ? WireTypeOf(*f, Chance(50)) : Int(0, 7);
+      PutVarint(out, (static_cast<uint64_t>(number) << 3) | static_cast<uint64_t>(wire));
+      switch (wire) {
+        case 0: PutVarintPayload(out); break;
+        case 1: out += RandomBytes(Chance(90) ? 8 : Int(0, 7)); break;
+        case 5: out += RandomBytes(Chance(90) ? 4 : Int(0, 3)); break;
+        case 2: {
+          std::string content;
+          if (f != nullptr && f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && depth < 6) {
+            content = Loose(f->message_type(), depth + 1);
+          } else if (f != nullptr && f->type() == FieldDescriptor::TYPE_STRING) {
+            content = Text();
+            if (Chance(50)) content.insert(Boundary(content), InvalidUtf8());
+          } else if (f != nullptr && f->is_packable()) {
+            for (int n = Int(0, 6); n > 0; --n) PutVarintPayload(content);
+          } else {
+            content = RandomBytes(Int(0, 32));
+          }
+          uint64_t length = content.size();
+          if (Chance(10)) {
+            const int lie = Int(0, 2);
+            length = lie == 0 ? length + static_cast<uint64_t>(Int(1, 100))
+                              : (lie == 1 ? 0xFFFFFFFFull : std::numeric_limits<uint64_t>::max());
+          }
+          PutVarint(out, length);
+          out += content;
+          break;
+        }
+        case 3:
+          if (depth < 6) out += Loose(nullptr, depth + 1);
+          if (Chance(80)) PutVarint(out, (static_cast<uint64_t>(number) << 3) | 4);
+          break;
+        default:  // 4, a stray end of group; 6 and 7, no wire type
+          break;
+      }
+    }
+    return out;
+  }
+
+  void Mutate(std::string& s) {
+    for (int n = Int(1, 4); n > 0; --n) {
+      const std::size_t size = s.size();
+      switch (Int(0, 7)) {
+        case 0:
+          if (size > 0) s[Index(size)] ^= static_cast<char>(1 << Int(0, 7));
+          break;
+        case 1:
+          if (size > 0) s[Index(size)] = Pick(std::vector<char>{'\0', '\xff', '\x7f', '\x80', '\x01'});
+          break;
+        case 2: s.resize(Index(size + 1)); break;
+        case 3: s.insert(Index(size + 1), RandomBytes(Int(1, 16))); break;
+        case 4:
+          if (size > 0) {
+            const std::size_t at = Index(size);
+            s.erase(at, Index(size - at) + 1);
+          }
+          break;
+        case 5:
+          if (size > 0) {
+            const std::size_t at = Index(size);
+            const std::string copy = s.substr(at, Index(size - at) + 1);
+            s.insert(Index(s.size() + 1), copy);
+          }
+          break;
+        case 6: s.insert(Index(size + 1), "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"); break;
+        default:
+          s += Loose(nullptr, 0);  // concatenated encodings merge
+          break;
+      }
+    }
+  }
+
+  Rng rng_;
+  std::vector<std::string> plausible_;
+  std::vector<std::string> hostile_;
+  std::map<std::string, std::vector<std::string>> seeds_;  // valid encodings, by message type
+};
+
+// One call through the gateway by a generic stub: `messages` sent as they
+// are, then the answers read and the status taken. `cancel` cancels the call
+// after the messages instead of half-closing.
+grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                     const std::string& authorization, const std::vector<std::string>& messages, bool cancel) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::CompletionQueue queue;
+  const auto wait = [&] {
+    void* tag = nullptr;
+    bool ok = false;
+    return queue.Next(&tag, &ok) && ok;
+  };
+  void* const tag = &context;
+  auto call = stub.PrepareCall(&context, method, &queue);
+  call->StartCall(tag);
+  bool open = wait();
+  for (const auto& bytes : messages) {
+    if (!open) break;
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer buffer(&slice, 1);
+    call->Write(buffer, tag);
+    open = wait();
+  }
+  if (cancel) {
+    context.TryCancel();
+  } else if (open) {
+    call->WritesDone(tag);
+    wait();
+  }
+  for (;;) {
+    grpc::ByteBuffer answer;
+    call->Read(&answer, tag);
+    if (!wait()) break;
+  }
+  grpc::Status status;
+  call->Finish(&status, tag);
+  wait();
+  queue.Shutdown();
+  void* ignored_tag;
+  bool ignored_ok;
+  while (queue.Next(&ignored_tag, &ignored_ok)) {
+  }
+  return status;
+}
+
+// A method the gateway routes, with what the fuzz needs of it.
+struct Route {
+  std::string path;  // /gongkai.x.v1.XService/Method
+  gateway::MethodInfo info;
+  bool client_streaming = false;
+};
+
+std::vector<Route> Routes() {
+  std::vector<Route> routes;
+  for (const auto* service : gateway::RoutedServices()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const auto* method = service->method(i);
+      Route route{"/" + service->full_name() + "/" + method->name(), {}, method->client_streaming()};
+      auto info = gateway::LookUpMethod(route.path);
+      EXPECT_TRUE(info.has_value()) << route.path;
+      if (!info) continue;
+      route.info = *info;
+      routes.push_back(route);
+    }
+  }
+  return routes;
+}
+
+// One call as sent, for the report of a failure.
+struct SentCall {
+  int64_t number = 0;
+  std::string method;
+  std::string principal;  // a principal's name, "public", or the forged authorization
+  std::vector<std::string> messages;
+  bool cancelled = false;
+};
+
+std::string Describe(const SentCall& call) {
+  std::ostringstream out;
+  out << "call #" << call.number << ": " << call.method << " as " << call.principal << ", " << call.messages.size()
+      << " message(s)" << (call.cancelled ? ", cancelled by the client" : "");
+  for (std::size_t i = 0; i < call.messages.size(); ++i) {
+    out << "\n  [" << i << "] " << call.messages[i].size() << " bytes: " << Hex(call.messages[i]);
+  }
+  return out.str();
+}
+
+class FuzzEndToEnd : public testing::PlatformTest {
+ protected:
+  void SetUp() override {
+    PlatformTest::SetUp();
+    known_agency_ = AddAgency("140100", 82);
+    fuzz_agency_ = AddAgency("140100", 500);
+    AddAgency("140100", 901, {"other"});  // the desk's agency, Platform::DeskAgency()
+  }
+
+  // Valid encodings the fuzz starts from, by message type; each write among
+  // them is sent once first, so the reads and the withdrawal find a record.
+  std::map<std::string, std::vector<std::string>> Seeds() {
+    std::map<std::string, std::vector<std::string>> seeds;
+    const auto add = [&](const Message& m) { seeds[m.GetDescriptor()->full_name()].push_back(m.SerializeAsString()); };
+
+    penalties::v1::UpsertDecisionsRequest decisions;
+    *decisions.add_decisions() = testing::CompanyDecision(fuzz_agency_, "fz-1", IsoDaysAgo(10));
+    const std::string id17 = "14010519800101123";
+    *decisions.add_decisions() =
+        testing::PersonDecision(fuzz_agency_, "fz-2", IsoDaysAgo(3), id17 + common::CitizenIdCheckCharacter(id17));
+    penalties::v1::UpsertResponse upserted;
+    EXPECT_TRUE(Call("city-140100", &PenaltiesService::Stub::UpsertDecisions, decisions, &upserted).ok());
+    add(decisions);
+
+    penalties::v1::UpsertMeasuresRequest measures;
+    auto* m = measures.add_measures();
+    m->set_agency_credit_code(fuzz_agency_);
+    m->set_source_id("fz-m1");
+    m->set_source_version(1);
+    m->set_document_number("并市监强〔2026〕1号");
+    m->set_domain("market_regulation");
+    m->mutable_party()->set_kind(penalties::v1::Party::ORGANIZATION);
+    m->mutable_party()->set_name("太原某食品有限公司");
+    m->mutable_party()->set_credit_code(testing::CreditCode("140105", 77));
+    auto* basis = m->add_legal_basis();
+    basis->set_law("中华人民共和国食品安全法");
+    basis->set_article(110);
+    m->set_type(penalties::v1::SEIZE);
+    m->set_object_name("过期月饼");
+    m->set_object_quantity("200盒");
+    m->set_period_start(IsoDaysAgo(3));
+    m->set_period_end(IsoDaysAgo(-27));
+    m->set_release_conditions("经检验合格或作出处理决定后解除");
+    EXPECT_TRUE(Call("city-140100", &PenaltiesService::Stub::UpsertMeasures, measures, &upserted).ok());
+    add(measures);
+
+    penalties::v1::WithdrawDecisionRequest withdraw;
+    withdraw.set_agency_credit_code(fuzz_agency_);
+    withdraw.set_source_id("fz-1");
+    withdraw.set_reason(penalties::v1::CHANGED);
+    withdraw.set_explanation("原处罚决定已变更");
+    withdraw.set_event_date(IsoDaysAgo(1));
+    add(withdraw);
+
+    penalties::v1::GetRecordRequest get;
+    get.set_kind(penalties::v1::GetRecordRequest::DECISION);
+    get.set_agency_credit_code(fuzz_agency_);
+    get.set_source_id("fz-2");
+    add(get);
+
+    penalties::v1::ListPublishedRequest list;
+    list.set_kind(penalties::v1::GetRecordRequest::DECISION);
+    list.set_city_code("140100");
+    list.set_page_size(5);
+    add(list);
+
+    registry::v1::UpsertAgenciesRequest agencies;
+    *agencies.add_agencies() = testing::MakeAgency("140100", "140100", 501);
+    registry::v1::UpsertAgenciesResponse registered;
+    EXPECT_TRUE(Call("city-140100", &RegistryService::Stub::UpsertAgencies, agencies, &registered).ok());
+    add(agencies);
+
+    registry::v1::GetAgencyRequest get_agency;
+    get_agency.set_credit_code(fuzz_agency_);
+    add(get_agency);
+
+    add(Application("2025年度行政处罚案件数量"));
+    return seeds;
+  }
+
+  // Strings the built messages draw on, so they get past the first checks.
+  std::vector<std::string> Plausible() const {
+    return {fuzz_agency_,
+            testing::CreditCode("140100", 501),
+            testing::CreditCode("140200", 9),
+            "140100",
+            "140200",
+            "140000",
+            "140105",
+            "149900",
+            "110000",
+            "1401",
+            "",
+            " ",
+            "fz-1",
+            "fz-2",
+            "fz-m1",
+            "market_regulation",
+            "ecology_environment",
+            "other",
+            IsoDaysAgo(0),
+            IsoDaysAgo(1),
+            IsoDaysAgo(10),
+            IsoDaysAgo(400),
+            IsoDaysAgo(-30),
+            "2026-02-30",
+            "2026-13-01",
+            "9999-12-31",
+            "0000-00-00",
+            "2026-1-1",
+            "张三丰",
+            "太原市某某食品有限公司",
+            "中华人民共和国食品安全法",
+            "当事人销售超过保质期的食品，货值金额1200元。",
+            "13912345678",
+            "AAAA",
+            "eyJ9",
+            "-1",
+            "CONSULTATION_STARTED"};
+  }
+
+  requests::v1::RegisterRequestRequest Application(const std::string& information) const {
+    requests::v1::RegisterRequestRequest request;
+    request.set_channel(requests::v1::ONLINE);
+    request.set_received_on(IsoDaysAgo(2));
+    auto* applicant = request.mutable_applicant();
+    applicant->set_kind(requests::v1::Applicant::NATURAL_PERSON);
+    applicant->set_name("李四");
+    applicant->set_phone("13800001111");
+    request.set_information_requested(information);
+    request.set_delivery(requests::v1::DELIVERY_EMAIL);
+    return request;
+  }
+
+  // A round of valid records through the gateway, to be read back at the
+  // end: decisions, an agency, a request for information.
+  void WriteKnown(int round) {
+    penalties::v1::UpsertDecisionsRequest decisions;
+    for (int i = 0; i < 3; ++i) {
+      auto d = testing::CompanyDecision(known_agency_, "known-" + std::to_string(round) + "-" + std::to_string(i),
+                                        IsoDaysAgo(5));
+      d.set_facts(d.facts() + "第" + std::to_string(round) + "轮。");
+      *decisions.add_decisions() = d;
+    }
+    penalties::v1::UpsertResponse upserted;
+    const grpc::Status decided = Call("city-140100", &PenaltiesService::Stub::UpsertDecisions, decisions, &upserted);
+    EXPECT_TRUE(decided.ok()) << "round " << round << ": " << decided.error_message();
+    for (const auto& result : upserted.results()) {
+      EXPECT_EQ(result.outcome(), RecordResult::ACCEPTED) << result.key();
+    }
+    for (const auto& d : decisions.decisions()) known_decisions_.push_back(d);
+
+    registry::v1::UpsertAgenciesRequest agencies;
+    *agencies.add_agencies() = testing::MakeAgency("140100", "140100", 2000 + round);
+    registry::v1::UpsertAgenciesResponse registered;
+    const grpc::Status agency = Call("city-140100", &RegistryService::Stub::UpsertAgencies, agencies, &registered);
+    EXPECT_TRUE(agency.ok()) << "round " << round << ": " << agency.error_message();
+    EXPECT_EQ(registered.results_size(), agency.ok() ? 1 : 0);
+    for (const auto& result : registered.results()) {
+      EXPECT_EQ(result.outcome(), RecordResult::ACCEPTED) << result.key();
+    }
+    known_agencies_.push_back(agencies.agencies(0));
+
+    requests::v1::RequestView view;
+    const auto application = Application("第" + std::to_string(round) + "轮：本机关行政许可目录");
+    const grpc::Status registered_request = Call("desk", &RequestsService::Stub::RegisterRequest, application, &view);
+    EXPECT_TRUE(registered_request.ok()) << "round " << round << ": " << registered_request.error_message();
+    if (registered_request.ok()) known_requests_[view.request_id()] = application.information_requested();
+  }
+
+  // Every known record, read back through the gateway, is stored as sent.
+  void ExpectKnownStored() {
+    for (const auto& sent : known_decisions_) {
+      penalties::v1::GetRecordRequest request;
+      request.set_kind(penalties::v1::GetRecordRequest::DECISION);
+      request.set_agency_credit_code(sent.agency_credit_code());
+      request.set_source_id(sent.source_id());
+      penalties::v1::PenaltyDecision stored;
+      const grpc::Status status = Call("city-140100", &PenaltiesService::Stub::GetDecision, request, &stored);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(stored, sent)) << sent.source_id();
+    }
+    for (const auto& sent : known_agencies_) {
+      registry::v1::GetAgencyRequest request;
+      request.set_credit_code(sent.credit_code());
+      registry::v1::Agency stored;
+      const grpc::Status status = Call("", &RegistryService::Stub::GetAgency, request, &stored);
+      EXPECT_TRUE(status.ok()) << sent.credit_code() << ": " << status.error_message();
+      EXPECT_EQ(stored.name(), sent.name()) << sent.credit_code();
+      EXPECT_EQ(stored.area_code(), sent.area_code()) << sent.credit_code();
+      EXPECT_EQ(stored.source_version(), sent.source_version()) << sent.credit_code();
+    }
+    for (const auto& [id, information] : known_requests_) {
+      requests::v1::GetRequestRequest request;
+      request.set_request_id(id);
+      requests::v1::RequestView stored;
+      const grpc::Status status = Call("desk", &RequestsService::Stub::GetRequest, request, &stored);
+      EXPECT_TRUE(status.ok()) << id << ": " << status.error_message();
+      EXPECT_EQ(stored.information_requested(), information) << id;
+    }
+  }
+
+  // The process of the platform that no longer runs, or "".
+  std::string Ended() const {
+    if (!platform_->gateway().process->alive()) return "gateway";
+    for (const auto& entry : common::ServiceTable()) {
+      if (!platform_->service(entry.name).process->alive()) return entry.name;
+    }
+    return "";
+  }
+
+  std::string known_agency_;
+  std::string fuzz_agency_;
+  std::vector<penalties::v1::PenaltyDecision> known_decisions_;
+  std::vector<registry::v1::Agency> known_agencies_;
+  std::map<std::string, std::string> known_requests_;  // information requested, by request id
+};
+
+TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternallyOrLoseRecords) {
+  const uint64_t seed = Setting("GONGKAI_FUZZ_SEED", 20261201);
+  const auto seconds = static_cast<int64_t>(Setting("GONGKAI_FUZZ_SECONDS", 20));
+  std::cout << "fuzz: seed " << seed << " (GONGKAI_FUZZ_SEED), " << seconds << " s (GONGKAI_FUZZ_SECONDS)" << std::endl;
+
+  const std::vector<Route> routes = Routes();
+  ASSERT_FALSE(routes.empty());
+  // Client streams carry several messages each and weigh three times.
+  std::vector<const Route*> draw;
+  for (const auto& route : routes) {
+    for (int n = route.client_streaming ? 3 : 1; n > 0; --n) draw.push_back(&route);
+  }
+  Inputs inputs(seed, Plausible(), Seeds());
+  const std::vector<std::string> principals = {"", "city-140100", "city-140200", "province", "desk", "desk-2"};
+  const std::vector<std::string> forged = {"Bearer city-140100.not-the-secret", "Bearer ", "Basic Y2l0eTpzZWNyZXQ=",
+                                           "bearer " + platform_->Authorization("city-140100").substr(7),
+                                           "Bearer " + std::string(4000, 'A')};
+  const std::vector<std::string> odd_paths = {"/gongkai.penalties.v1.PenaltiesService/Nope",
+                                              "/gongkai.penalties.v1.PenaltiesService/",
+                                              "/gongkai.penalties.v1.PenaltiesService/UpsertDecisions/x",
+                                              "/gongkai.penalties.v1.penaltiesservice/upsertdecisions",
+                                              "/grpc.health.v1.Health/Check",
+                                              "/x/y",
+                                              "//"};
+
+  int round = 0;
+  WriteKnown(round++);
+  const auto channel = platform_->Gateway();
+  std::map<std::string, std::map<grpc::StatusCode, int64_t>> by_method;
+  std::map<grpc::StatusCode, int64_t> by_code;
+  std::deque<SentCall> last;  // the latest calls, for the report of a crash
+  int64_t calls = 0;
+  int64_t messages = 0;
+  int64_t failures = 0;
+  std::string ended;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (calls > 0 && calls % kKnownEvery == 0) WriteKnown(round++);
+    const Route& route = *inputs.Pick(draw);
+    SentCall call;
+    call.number = calls;
+    call.method = inputs.Chance(2) ? inputs.Pick(odd_paths) : route.path;
+
+    std::string authorization;
+    if (inputs.Chance(3)) {
+      authorization = inputs.Pick(forged);
+      call.principal = "forged '" + authorization.substr(0, 40) + "'";
+    } else {
+      std::string principal = inputs.Pick(principals);
+      if (!route.info.allowed.empty() && inputs.Chance(75)) {
+        // One the method admits.
+        switch (inputs.Pick(route.info.allowed)) {
+          case common::v1::ROLE_CITY: principal = inputs.Chance(85) ? "city-140100" : "city-140200"; break;
+          case common::v1::ROLE_PROVINCE: principal = "province"; break;
+          case common::v1::ROLE_DESK: principal = inputs.Chance(85) ? "desk" : "desk-2"; break;
+          default: break;
+        }
+      }
+      if (!principal.empty()) authorization = platform_->Authorization(principal);
+      call.principal = principal.empty() ? "public" : principal;
+    }
+
+    int count = 1;
+    if (route.client_streaming) {
+      count = inputs.Chance(5) ? 0 : inputs.Int(1, 4);
+    } else if (inputs.Chance(5)) {
+      count = inputs.Chance(50) ? 0 : 2;  // a unary call with no message, or two
+    }
+    for (int i = 0; i < count; ++i) call.messages.push_back(inputs.Request(*route.info.input));
+    call.cancelled = inputs.Chance(2);
+
+    const grpc::Status status = RawCall(channel, call.method, authorization, call.messages, call.cancelled);
+    ++calls;
+    messages += static_cast<int64_t>(call.messages.size());
+    ++by_code[status.error_code()];
+    ++by_method[call.method == route.path ? route.path : "(unknown paths)"][status.error_code()];
+    const auto code = status.error_code();
+    if (code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
+        code == grpc::StatusCode::DATA_LOSS) {
+      if (++failures <= kReportedFailures) {
+        ADD_FAILURE() << "answered " << CodeName(code) << " \"" << status.error_message() << "\" to " << Describe(call);
+      }
+    }
+    last.push_back(std::move(call));
+    if (last.size() > 3) last.pop_front();
+    ended = Ended();
+    if (!ended.empty()) break;
+  }
+
+  std::cout << "fuzz: " << calls << " calls, " << messages << " messages; by code:";
+  for (const auto& [code, n] : by_code) std::cout << " " << CodeName(code) << "=" << n;
+  std::cout << "\n";
+  for (const auto& [method, codes] : by_method) {
+    std::cout << "  " << method << ":";
+    for (const auto& [code, n] : codes) std::cout << " " << CodeName(code) << "=" << n;
+    std::cout << "\n";
+  }
+  std::cout << std::flush;
+
+  // Given the time for it, every routed method was called, and some calls got
+  // through to the services' own answers.
+  if (calls >= static_cast<int64_t>(20 * draw.size())) {
+    for (const auto& route : routes) EXPECT_TRUE(by_method.count(route.path)) << route.path << " never called";
+    EXPECT_GT(by_code[grpc::StatusCode::OK], 0);
+  }
+  EXPECT_EQ(failures, 0) << "calls answered INTERNAL, UNKNOWN or DATA_LOSS (the first " << kReportedFailures
+                         << " are reported above; seed " << seed << ")";
+  if (!ended.empty()) {
+    std::string calls_before;
+    for (const auto& call : last) calls_before += "\n" + Describe(call);
+    ADD_FAILURE() << ended << " is no longer running (seed " << seed << "); the last calls:" << calls_before;
+  }
+  ASSERT_TRUE(ended.empty());
+  for (const auto& entry : common::ServiceTable()) {
+    EXPECT_EQ(testing::HealthOf(platform_->Direct(entry.name)), "SERVING") << entry.name;
+  }
+
+  WriteKnown(round++);
+  ExpectKnownStored();
+  std::cout << "fuzz: " << known_decisions_.size() << " decisions, " << known_agencies_.size() << " agencies and "
+            << known_requests_.size() << " requests sent in " << round << " rounds, read back" << std::endl;
+  EXPECT_EQ(known_requests_.size(), static_cast<std::size_t>(round));
+}
+
+}  // namespace
+}  // namespace gongkai
