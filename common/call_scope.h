@@ -46,7 +46,9 @@ int CallsPerLane(int max_threads);
 //    caller and answers as it answers any unsigned call;
 //  - makes the call this thread's CurrentCall (current_call.h) while the
 //    handler runs: its lane (Lane::kPublic for the public, Lane::kCity for
-//    every other caller), its deadline, and the bounds of `bounds` that
+//    every other caller, another service's ROLE_SERVICE call included, so
+//    that a flood of public reads cannot starve the lookups a city's write
+//    makes), its deadline, and the bounds of `bounds` that
 //    apply to it, whose slots the handler's frame (Call) takes.
 // gRPC's synchronous server runs the handler from inside the interceptors'
 // handling of that metadata, on the same thread (the last interceptor's

@@ -232,7 +232,7 @@ TEST_F(CallScopeTest, TheHandlerRunsOnItsThreadWithinTheCallsScope) {
   ASSERT_TRUE(answer.starts_with("caller=city lane=city left_ms=")) << answer;
   const int left = std::stoi(answer.substr(answer.rfind('=') + 1));
   EXPECT_GT(left, 3000) << "the caller's deadline, 5 s away when it called";
-  EXPECT_LE(left, 5000);
+  EXPECT_LE(left, 5100) << "the deadline travels as grpc-timeout, rounded up to its unit";
 
   grpc::ClientContext anonymous;
   ASSERT_TRUE(Unary(kRead, anonymous, &answer).ok());
@@ -280,6 +280,41 @@ TEST_F(CallScopeTest, AnIdentitySignedForAnotherMethodIsTreatedAsAbsent) {
   SignFor(read, kCity, kWrite);
   ASSERT_TRUE(Unary(kRead, read, &answer).ok());
   EXPECT_EQ(answer, "caller=public lane=public left_ms=none");
+}
+
+TEST_F(CallScopeTest, AnotherServicesCallRunsOutsideThePublicLane) {
+  const CallerIdentity service{v1::ROLE_SERVICE, "", "", "service-penalties"};
+  std::string answer;
+  grpc::ClientContext first;
+  SignFor(first, service, kRead);
+  ASSERT_TRUE(Unary(kRead, first, &answer).ok());
+  EXPECT_EQ(answer, "caller=service lane=city left_ms=none");
+
+  // Every call of the public lane held: the public is refused, the service
+  // goes on.
+  std::vector<Slots::Slot> held;
+  for (int i = 0; i < kCallsPerLane; ++i) held.push_back(bounds_.calls(Lane::kPublic).TryTake());
+  ASSERT_FALSE(bounds_.calls(Lane::kPublic).TryTake());
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(Unary(kRead, anonymous).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  grpc::ClientContext during;
+  SignFor(during, service, kRead);
+  grpc::Status status = Unary(kRead, during, &answer);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(answer, "caller=service lane=city left_ms=none");
+
+  // Signed for another method it counts for nothing: the public's call,
+  // refused with the public's lane full.
+  grpc::ClientContext replayed;
+  SignFor(replayed, service, kWrite);
+  EXPECT_EQ(Unary(kRead, replayed).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // A service is let in where a handler lists its role or the public's, and
+  // not to a city's write.
+  held.clear();
+  grpc::ClientContext write;
+  SignFor(write, service, kWrite);
+  EXPECT_EQ(Unary(kWrite, write).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(CallScopeTest, ClientStreamsPastTheBoundAreRefusedWithRetryInfo) {

@@ -13,7 +13,9 @@ class Slots;
 enum class Lane {
   // Calls of the public (no identity, or one signed as ROLE_PUBLIC): reads.
   kPublic,
-  // Every other call (cities' writes, the province, the desk), and work done
+  // Every other call (cities' writes, the province, the desk, and the
+  // platform's services calling each other as ROLE_SERVICE, such as the
+  // penalties service's registry lookups for a city's write), and work done
   // outside any call (start-up, gauges at scrape time, the readiness probe).
   kCity,
 };

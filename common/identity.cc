@@ -116,6 +116,7 @@ std::string RoleName(Role role) {
     case v1::ROLE_CITY: return "city";
     case v1::ROLE_PROVINCE: return "province";
     case v1::ROLE_DESK: return "desk";
+    case v1::ROLE_SERVICE: return "service";
     default: return "unspecified";
   }
 }

@@ -16,20 +16,23 @@ namespace gongkai::common {
 
 using Role = gongkai::common::v1::Role;
 
-// Who is calling, as the gateway verified it.
+// Who is calling, as the gateway verified it, or as another service of the
+// platform signed it for its own call (ROLE_SERVICE).
 struct CallerIdentity {
   Role role = v1::ROLE_PUBLIC;
   // Prefecture-level city code (e.g. "140100") for city callers.
   std::string city_code;
   // Agency credit code for desk callers.
   std::string agency;
-  // The configured principal's name, for logs; empty for anonymous callers.
+  // The configured principal's name, for logs; empty for anonymous callers;
+  // "service-<name>" for another service of the platform (ROLE_SERVICE).
   std::string principal;
 
   bool operator==(const CallerIdentity&) const = default;
 };
 
-// Metadata the gateway sets on upstream calls (and strips from callers).
+// Metadata the gateway sets on upstream calls (and strips from callers), and a
+// service sets on its calls to another (ROLE_SERVICE).
 inline constexpr char kIdentityHeader[] = "x-gongkai-identity";
 inline constexpr char kIdentitySignatureHeader[] = "x-gongkai-identity-sig";
 inline constexpr char kRequestIdHeader[] = "x-request-id";
@@ -64,8 +67,8 @@ class IdentitySigner {
   std::string secret_;
 };
 
-// The caller of a server call: the gateway-signed identity when present and
-// valid, otherwise an anonymous public caller. The method it was signed for
+// The caller of a server call: the signed identity (the gateway's, or another
+// service's own) when present and valid, otherwise an anonymous public caller. The method it was signed for
 // is the call scope's to check (call_scope.h): in a service's server an
 // identity signed for another method never reaches the handler.
 CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer);

@@ -59,7 +59,13 @@ Principals Principals::Parse(const std::string& json_text, const std::string& so
     Entry e;
     e.identity.principal = text("name");
     if (!SafeName(e.identity.principal)) throw std::runtime_error(where + ": name must be 1-64 of [A-Za-z0-9_-]");
-    auto role = RoleFromName(text("role"));
+    const std::string role_name = text("role");
+    if (role_name == "service") {
+      throw std::runtime_error(where +
+                               ": role 'service' is the platform's services' own, for their calls to each "
+                               "other; a principal's role must be city, province or desk");
+    }
+    auto role = RoleFromName(role_name);
     if (!role) throw std::runtime_error(where + ": role must be city, province or desk");
     e.identity.role = *role;
     if (*role == common::v1::ROLE_CITY) {

@@ -14,6 +14,10 @@ namespace gongkai::gateway {
 //
 // [{"name": "city-140100", "role": "city", "city": "140100",
 //   "salt": "...", "sha256": "..."}, ...]
+//
+// A principal's role is city, province or desk. The services' own role
+// (ROLE_SERVICE, for their calls to each other) is never a principal's: a
+// file that names it is refused.
 class Principals {
  public:
   // Throws std::runtime_error naming the file and the entry on a bad file.

@@ -48,5 +48,25 @@ TEST(Principals, BadFileIsRefusedWithTheEntryNamed) {
                std::runtime_error);
 }
 
+TEST(Principals, TheServicesOwnRoleIsRefusedToAPrincipal) {
+  const auto entry = [](const std::string& role) {
+    return R"([{"name":"city-140100","role":"city","city":"140100","salt":"saltsalt1","sha256":")" +
+           TokenHash("saltsalt1", "s3cret") + R"("},
+               {"name":"service-penalties","role":")" +
+           role + R"(","salt":"saltsalt3","sha256":")" + TokenHash("saltsalt3", "third") + R"("}])";
+  };
+  // The same entry with a principal's role is a valid file.
+  EXPECT_EQ(Principals::Parse(entry("province"), "principals.json").size(), 2u);
+  try {
+    Principals::Parse(entry("service"), "principals.json");
+    FAIL() << "accepted a principal with the services' own role";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("principals.json: principal 1"), std::string::npos) << what;
+    EXPECT_NE(what.find("role 'service'"), std::string::npos) << what;
+  }
+  EXPECT_THROW(Principals::Parse(entry("SERVICE"), "principals.json"), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace gongkai::gateway

@@ -53,6 +53,7 @@ std::optional<MethodInfo> LookUpMethod(const std::string& path) {
 }
 
 bool Admits(const MethodInfo& method, common::Role role) {
+  if (role == common::v1::ROLE_SERVICE) return false;
   return std::any_of(method.allowed.begin(), method.allowed.end(),
                      [&](common::Role r) { return r == role || r == common::v1::ROLE_PUBLIC; });
 }

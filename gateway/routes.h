@@ -36,7 +36,9 @@ const std::vector<const google::protobuf::ServiceDescriptor*>& RoutedServices();
 // nullopt for a path that names no known method ("/pkg.Service/Method").
 std::optional<MethodInfo> LookUpMethod(const std::string& path);
 
-// Whether the method admits the role (ROLE_PUBLIC admits everyone).
+// Whether the method admits the role (ROLE_PUBLIC admits everyone). The
+// services' own role (ROLE_SERVICE) is admitted by none: services call each
+// other directly, never through the gateway.
 bool Admits(const MethodInfo& method, common::Role role);
 
 // Upstream channels by proto package, from "pkg=host:port,pkg=host:port".

@@ -20,6 +20,27 @@ TEST(AccessPolicy, ReadFromTheMethodOption) {
   EXPECT_TRUE(Admits(*list, common::v1::ROLE_CITY));
 }
 
+TEST(AccessPolicy, TheServicesOwnRoleIsAdmittedByNoRoutedMethod) {
+  // Not even by a method open to the public.
+  auto get = LookUpMethod("/gongkai.registry.v1.RegistryService/GetAgency");
+  ASSERT_TRUE(get);
+  EXPECT_TRUE(Admits(*get, common::v1::ROLE_PUBLIC));
+  EXPECT_FALSE(Admits(*get, common::v1::ROLE_SERVICE));
+  // And no access policy names it.
+  int methods = 0;
+  for (const auto* service : RoutedServices()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const auto* method = service->method(i);
+      auto info = LookUpMethod("/" + service->full_name() + "/" + method->name());
+      ASSERT_TRUE(info) << method->full_name();
+      EXPECT_FALSE(Admits(*info, common::v1::ROLE_SERVICE)) << method->full_name();
+      for (common::Role role : info->allowed) EXPECT_NE(role, common::v1::ROLE_SERVICE) << method->full_name();
+      ++methods;
+    }
+  }
+  EXPECT_GT(methods, 20);
+}
+
 TEST(AccessPolicy, TheMessageTypesComeWithTheMethod) {
   auto sync = LookUpMethod("/gongkai.penalties.v1.PenaltiesService/SyncDecisions");
   ASSERT_TRUE(sync);

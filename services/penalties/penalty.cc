@@ -281,15 +281,17 @@ void CheckPublished(Violations& out, const std::string& path, std::string_view f
 }
 
 // The source id is published as the record's key, where nothing can be masked
-// without losing the key: it must carry none of the record's personal data
-// and nothing the masking rules find (an ID, phone or account number).
+// without losing the key: it must carry none of the record's own personal
+// data. The number rules of the masking play no part: a key that reads as an
+// ID, a phone or an account (a snowflake id, a date and a sequence number) is
+// nobody's number in the record.
 void CheckSourceIdCarriesNoPersonalData(Violations& out, const std::string& path, const std::string& source_id,
                                         const PersonalData& data) {
   const std::string field = path + ".source_id";
-  if (Named(out, field) || MaskPersonalData(source_id, data) == source_id) return;
+  if (Named(out, field) || !HoldsOwnPersonalData(source_id, data)) return;
   out.push_back({field,
-                 "must not carry personal data (a name, an ID, phone or account number): it is published as the "
-                 "record's key"});
+                 "must not carry the record's personal data (the party's name, ID number, phone, bank account, "
+                 "address or credit code, or a mentioned person's name): it is published as the record's key"});
 }
 
 // ---------------------------------------------------------------- dates

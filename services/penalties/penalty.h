@@ -31,7 +31,8 @@ const char* RejectionKind(PenaltyKind kind);
 //   field                                          bound
 //   agency_credit_code, party.credit_code          18 characters (GB 32100)
 //   source_id                                      64 bytes of printable ASCII (kMaxSourceIdBytes), carrying
-//                                                  no personal data (it is published as the record's key)
+//                                                  none of the record's personal data (it is published as the
+//                                                  record's key; HoldsOwnPersonalData)
 //   decision_number, document_number               200 bytes (common::kNameText); also as published
 //   domain                                         200 bytes
 //   party.name, party.phone                        200 bytes

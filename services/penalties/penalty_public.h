@@ -15,6 +15,13 @@ namespace gongkai::penalties {
 
 // What the public sees of a record (DOMAIN.md, "Publication and masking (脱敏)").
 
+// The version of the masking rules below and of personal_data.h: every
+// stored record notes the version that made its public form
+// (records.masking_version), and at start-up the service recomputes the
+// public form of every record of an older version (RepublishStoredRecords).
+// Raise it with every change to what these rules mask.
+inline constexpr int kMaskingVersion = 1;
+
 // The personal strings a record carries (MaskPersonalData): the names of the
 // party, when not an organisation, and of the persons it mentions (the first
 // kMaxMentionedPersons: a longer list makes the record invalid); the

@@ -18,11 +18,12 @@ constexpr char kFeed[] = "penalties.changes";
 
 // The feed events of a batch, appended under the feed lock just before commit,
 // so batches merge in parallel and only this short step takes turns. $1..$4:
-// kinds, agencies, source ids and event types of the records the merge wrote.
-// A feed row copies the public columns of its records row; in the same
-// statement the earlier entries of those records are superseded (the UPDATE
-// and the INSERT see one snapshot, so the new rows stay as written), found
-// through the index of live entries (changes_current).
+// kinds, agencies, source ids and event types of the records the merge (or
+// the republish) wrote. A feed row copies the public columns of its records
+// row; a withdrawal notice (2) keeps no copy of the record, as in
+// kAppendChange. In the same statement the earlier entries of those records
+// are superseded (the UPDATE and the INSERT see one snapshot, so the new rows
+// stay as written), found through the index of live entries (changes_current).
 const Statement kAppendBatchChanges{
     "penalties_append_batch_changes",
     "WITH w AS (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, u.type::smallint AS type "
@@ -34,16 +35,17 @@ const Statement kAppendBatchChanges{
     "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
     "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
-    "SELECT w.type, kind, agency_credit_code, source_id, city_code, domain, source_version, public_record, "
-    "clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, withdrawal_explanation, "
-    "withdrawal_event_date, released_on, release_explanation "
+    "SELECT w.type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "CASE WHEN w.type = 2 THEN NULL ELSE public_record END, clock_start, published_on, public_until, withdrawn_on, "
+    "withdrawal_reason, withdrawal_explanation, withdrawal_event_date, released_on, release_explanation "
     "FROM w JOIN penalties.records r USING (kind, agency_credit_code, source_id) "
     "ORDER BY agency_credit_code, source_id"};
 
 // One statement stores a whole batch. $1 city, $2 today; $3 the batch's
 // serialised records and public records end to end, as one binary parameter
 // the statement cuts by offset (1-based) and length, so no record is encoded
-// as text on the way; $4..$15 the other columns, one text array each.
+// as text on the way; $4..$15 the other columns, one text array each; $16
+// the masking version of the public records (kMaskingVersion).
 // Returns per record written its feed event type and whether this is its
 // first publication. An update keeps whether the row it replaces was public
 // (previously_public), so the event needs no read before the write:
@@ -64,13 +66,14 @@ const Statement kMerge{
     "  clock_start, public_until)), "
     "up AS ("
     "  INSERT INTO penalties.records AS r (kind, agency_credit_code, source_id, city_code, domain, source_version, "
-    "  record, public_record, public_party_name, clock_start, published_on, public_until) "
+    "  record, public_record, public_party_name, clock_start, published_on, public_until, masking_version) "
     "  SELECT kind, agency_credit_code, source_id, $1, domain, source_version, record, public_record, "
-    "  public_party_name, clock_start, $2::date, public_until FROM incoming "
+    "  public_party_name, clock_start, $2::date, public_until, $16::int FROM incoming "
     "  ON CONFLICT (kind, agency_credit_code, source_id) DO UPDATE SET domain = EXCLUDED.domain, "
     "  source_version = EXCLUDED.source_version, record = EXCLUDED.record, public_record = EXCLUDED.public_record, "
     "  public_party_name = EXCLUDED.public_party_name, clock_start = EXCLUDED.clock_start, "
-    "  public_until = EXCLUDED.public_until, previously_public = r.public_record IS NOT NULL "
+    "  public_until = EXCLUDED.public_until, masking_version = EXCLUDED.masking_version, "
+    "  previously_public = r.public_record IS NOT NULL "
     "  WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
     "  RETURNING r.kind, r.agency_credit_code, r.source_id, "
     "  CASE WHEN r.withdrawn_on IS NOT NULL THEN 0 WHEN r.public_record IS NOT NULL THEN 1 "
@@ -189,6 +192,46 @@ const Statement kPublicationCounts{
     "substring(raw::text FROM '\"period_start\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), ''), '', count(*) "
     "FROM penalties.rejections GROUP BY 1, 2, 3, 4, 5"};
 
+// The republish's next batch ($6 records at most): the records whose public
+// columns older masking rules made (masking_version below $1, the current
+// version), after the last one read ($2..$5), in the order of their index
+// (records_masking_version), locked until the batch commits. Explanations as
+// stored, '' for none.
+const Statement kRepublishRead{
+    "penalties_republish_read",
+    "SELECT masking_version, kind, agency_credit_code, source_id, record, coalesce(public_record, ''::bytea), "
+    "public_party_name, withdrawn_on IS NOT NULL, coalesce(withdrawal_explanation, ''), "
+    "coalesce(release_explanation, '') FROM penalties.records WHERE masking_version < $1::int "
+    "AND (masking_version, kind, agency_credit_code, source_id) > ($2::int, $3::smallint, $4::text, $5::text) "
+    "ORDER BY masking_version, kind, agency_credit_code, source_id LIMIT $6 FOR UPDATE"};
+
+// The records of a republish batch whose public columns changed, with the
+// current masking version ($1): $2 their public records end to end, cut by
+// offset (1-based) and length as kMerge cuts them (length 0: no public form);
+// $3..$10 the other columns, one text array each. An explanation replaces
+// only one that is stored (NULL stays NULL). Nothing else changes: the
+// version as sent, the dates, the notices.
+const Statement kRepublishWrite{
+    "penalties_republish_write",
+    "UPDATE penalties.records r SET masking_version = $1::int, "
+    "public_record = CASE WHEN u.public_length::int > 0 "
+    "  THEN substring($2::bytea FROM u.public_at::int FOR u.public_length::int) END, "
+    "public_party_name = u.public_party_name, "
+    "withdrawal_explanation = CASE WHEN r.withdrawal_explanation IS NULL THEN NULL ELSE u.withdrawal_explanation END, "
+    "release_explanation = CASE WHEN r.release_explanation IS NULL THEN NULL ELSE u.release_explanation END "
+    "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) "
+    "AS u(kind, agency_credit_code, source_id, public_at, public_length, public_party_name, withdrawal_explanation, "
+    "release_explanation) "
+    "WHERE r.kind = u.kind::smallint AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
+
+// The records of a republish batch whose public columns are what the current
+// rules make: the current masking version ($1) only. $2..$4 their keys.
+const Statement kRepublishVersion{
+    "penalties_republish_version",
+    "UPDATE penalties.records r SET masking_version = $1::int "
+    "FROM unnest($2::text[], $3::text[], $4::text[]) AS u(kind, agency_credit_code, source_id) "
+    "WHERE r.kind = u.kind::smallint AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
+
 // A batch's columns as kMerge takes them.
 struct BatchColumns {
   std::string bytes;
@@ -218,8 +261,8 @@ struct BatchColumns {
   }
 };
 
-// The records a merge wrote that need a feed event, as kAppendBatchChanges
-// takes them.
+// The records a merge (or the republish) wrote that need a feed event, as
+// kAppendBatchChanges takes them.
 struct FeedEvents {
   std::vector<std::string> kind, agency, source_id, type;
   void Add(const pqxx::row& written) {
@@ -227,6 +270,38 @@ struct FeedEvents {
     agency.push_back(written[1].as<std::string>());
     source_id.push_back(written[2].as<std::string>());
     type.push_back(written[3].as<std::string>());
+  }
+  void Add(const StaleRecord& record, ChangeType event) {
+    kind.push_back(std::to_string(static_cast<int>(record.kind)));
+    agency.push_back(record.agency_credit_code);
+    source_id.push_back(record.source_id);
+    type.push_back(std::to_string(static_cast<int>(event)));
+  }
+};
+
+// The records of a republish batch, as kRepublishWrite (changed) and
+// kRepublishVersion (unchanged) take them.
+struct RepublishColumns {
+  std::string bytes;
+  std::vector<std::string> kind, agency, source_id, public_at, public_length, party_name, withdrawal_explanation,
+      release_explanation;
+  std::vector<std::string> same_kind, same_agency, same_source_id;
+
+  void Changed(const StaleRecord& record, const PublicColumns& now) {
+    kind.push_back(std::to_string(static_cast<int>(record.kind)));
+    agency.push_back(record.agency_credit_code);
+    source_id.push_back(record.source_id);
+    public_at.push_back(std::to_string(bytes.size() + 1));
+    public_length.push_back(std::to_string(now.public_record.size()));
+    bytes += now.public_record;
+    party_name.push_back(now.public_party_name);
+    withdrawal_explanation.push_back(now.withdrawal_explanation);
+    release_explanation.push_back(now.release_explanation);
+  }
+  void Unchanged(const StaleRecord& record) {
+    same_kind.push_back(std::to_string(static_cast<int>(record.kind)));
+    same_agency.push_back(record.agency_credit_code);
+    same_source_id.push_back(record.source_id);
   }
 };
 
@@ -280,8 +355,9 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 }  // namespace
 
 PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s : {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished,
-                             kListPublishedByParty, kPlanForTheName, kChanges, kPublicationCounts}) {
+  for (const Statement& s :
+       {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kListPublishedByParty,
+        kPlanForTheName, kChanges, kPublicationCounts, kRepublishRead, kRepublishWrite, kRepublishVersion}) {
     pool_.Prepare(s);
   }
 }
@@ -301,12 +377,13 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
       for (std::size_t i = 0; i < valid.size(); ++i) {
         index.emplace(std::pair(valid[i].agency_credit_code, valid[i].source_id), i);
       }
-      const pqxx::result written = tx.exec_prepared(
-          kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
-          ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
-          ArrayLiteral(columns.domain), ArrayLiteral(columns.version), ArrayLiteral(columns.record_at),
-          ArrayLiteral(columns.record_length), ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
-          ArrayLiteral(columns.party_name), ArrayLiteral(columns.clock_start), ArrayLiteral(columns.public_until));
+      const pqxx::result written =
+          tx.exec_prepared(kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
+                           ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
+                           ArrayLiteral(columns.domain), ArrayLiteral(columns.version), ArrayLiteral(columns.record_at),
+                           ArrayLiteral(columns.record_length), ArrayLiteral(columns.public_at),
+                           ArrayLiteral(columns.public_length), ArrayLiteral(columns.party_name),
+                           ArrayLiteral(columns.clock_start), ArrayLiteral(columns.public_until), kMaskingVersion);
       for (const auto& row : written) {
         const auto agency = row[1].as<std::string>();
         const auto source_id = row[2].as<std::string>();
@@ -427,6 +504,61 @@ std::vector<PublicationCount> PgPenaltyStore::PublicationCounts() {
                      common::ParseIsoDate(r[3].as<std::string>()), common::ReadOptionalDate(r[4]), r[5].as<int64_t>()});
     }
     return out;
+  });
+}
+
+RepublishBatch PgPenaltyStore::Republish(const RepublishPosition& after, int limit,
+                                         const std::function<Republished(const StaleRecord&)>& republish) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    RepublishBatch batch;
+    batch.last = after;
+    RepublishColumns columns;
+    FeedEvents events;
+    pqxx::work tx(conn);
+    const pqxx::result rows =
+        tx.exec_prepared(kRepublishRead.name, kMaskingVersion, after.masking_version, static_cast<int>(after.kind),
+                         after.agency_credit_code, after.source_id, limit);
+    for (const auto& row : rows) {
+      StaleRecord stale;
+      stale.kind = static_cast<PenaltyKind>(row[1].as<int>());
+      stale.agency_credit_code = row[2].as<std::string>();
+      stale.source_id = row[3].as<std::string>();
+      stale.record = common::ReadBytes(row[4]);
+      stale.columns.public_record = common::ReadBytes(row[5]);
+      stale.columns.public_party_name = row[6].as<std::string>();
+      stale.withdrawn = row[7].as<bool>();
+      stale.columns.withdrawal_explanation = row[8].as<std::string>();
+      stale.columns.release_explanation = row[9].as<std::string>();
+      const Republished now = republish(stale);
+      if (now.columns == stale.columns) {
+        columns.Unchanged(stale);  // and no feed event: the public sees nothing new
+      } else {
+        columns.Changed(stale, now.columns);
+        ++batch.rewritten;
+        if (now.event) events.Add(stale, *now.event);
+      }
+      batch.last = {row[0].as<int>(), stale.kind, stale.agency_credit_code, stale.source_id};
+      ++batch.read;
+    }
+    if (!columns.kind.empty()) {
+      tx.exec_prepared(kRepublishWrite.name, kMaskingVersion, pqxx::binarystring(columns.bytes),
+                       ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
+                       ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
+                       ArrayLiteral(columns.party_name), ArrayLiteral(columns.withdrawal_explanation),
+                       ArrayLiteral(columns.release_explanation));
+    }
+    if (!columns.same_kind.empty()) {
+      tx.exec_prepared(kRepublishVersion.name, kMaskingVersion, ArrayLiteral(columns.same_kind),
+                       ArrayLiteral(columns.same_agency), ArrayLiteral(columns.same_source_id));
+    }
+    if (!events.kind.empty()) {
+      common::LockFeed(tx, kFeed);
+      tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
+                       ArrayLiteral(events.source_id), ArrayLiteral(events.type));
+      batch.announced = events.kind.size();
+    }
+    tx.commit();
+    return batch;
   });
 }
 

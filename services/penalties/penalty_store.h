@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -97,11 +99,58 @@ struct ChangeRow {
   RecordRow record;  // as it was at the change, without the unmasked record
 };
 
+// What the public sees of a stored record, as the masking rules of its
+// masking_version made it (kMaskingVersion): its public form and the
+// explanations stored masked with its notices.
+struct PublicColumns {
+  std::string public_record;  // serialised; "" = no public form
+  std::string public_party_name;
+  std::string withdrawal_explanation;  // as published; "" = none
+  std::string release_explanation;     // as stored; "" = none
+  bool operator==(const PublicColumns&) const = default;
+};
+
+// A stored record whose public columns older masking rules made, as the
+// republish reads it.
+struct StaleRecord {
+  PenaltyKind kind = PenaltyKind::kDecision;
+  std::string agency_credit_code;
+  std::string source_id;
+  std::string record;  // serialised, as sent
+  bool withdrawn = false;
+  PublicColumns columns;
+};
+
+// The public columns of a StaleRecord under the current rules, and the feed
+// event that announces them (nullopt: none).
+struct Republished {
+  PublicColumns columns;
+  std::optional<ChangeType> event;
+};
+
+// Where the republish stands: the last row it read, in the order of the
+// records_masking_version index. The default is before every row.
+struct RepublishPosition {
+  int masking_version = -1;
+  PenaltyKind kind = PenaltyKind::kDecision;
+  std::string agency_credit_code;
+  std::string source_id;
+};
+
+// What one batch of the republish did.
+struct RepublishBatch {
+  std::size_t read = 0;       // records of an older masking version
+  std::size_t rewritten = 0;  // whose public columns changed
+  std::size_t announced = 0;  // feed events appended
+  RepublishPosition last;     // the last record read; `after` when none was
+};
+
 class PenaltyStore {
  public:
   virtual ~PenaltyStore() = default;
   // Stores the records published on `today` (a new version keeps its first
-  // publication date), records the rejections, and appends a feed event per
+  // publication date; each notes that the current masking rules,
+  // kMaskingVersion, made its public form), records the rejections, and appends a feed event per
   // change of what the public sees, superseding the earlier events of those
   // records (their public content cleared, their seq and type kept), all in
   // one transaction and a few statements whatever the batch size. Keys must
@@ -148,6 +197,18 @@ class PgPenaltyStore final : public PenaltyStore {
   std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) override;
   std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
   std::vector<PublicationCount> PublicationCounts() override;
+
+  // One batch of the republish, in one transaction: locks the next `limit`
+  // records after `after` whose masking_version is older than
+  // kMaskingVersion, gives each to `republish`, and writes what it returns:
+  // changed public columns, with the feed event it names appended exactly as
+  // a merge appends one (superseding the record's earlier entries), or the
+  // version alone when nothing changed. The source version, publication and
+  // retention dates and notices stay as they are; a NULL explanation stays
+  // NULL. `republish` may be called again for a record when the connection
+  // is lost before the commit.
+  RepublishBatch Republish(const RepublishPosition& after, int limit,
+                           const std::function<Republished(const StaleRecord&)>& republish);
 
  private:
   common::PgPool& pool_;

@@ -8,9 +8,14 @@
 #include <tuple>
 
 #include "common/calendar/iso_date.h"
+#include "common/identifiers.h"
 #include "common/sql.h"
 #include "common/testing/dates.h"
 #include "common/testing/postgres.h"
+#include "gongkai/penalties/v1/penalties.pb.h"
+#include "services/penalties/penalty_public.h"
+#include "services/penalties/penalty_rows.h"
+#include "services/penalties/republish.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -49,6 +54,7 @@ struct FeedRow {
   bool superseded = false;
   bool has_public_record = false;
   bool has_explanation = false;  // withdrawal or release
+  bool operator==(const FeedRow&) const = default;
 };
 
 std::vector<int64_t> Seqs(const std::vector<ChangeRow>& changes) {
@@ -75,6 +81,25 @@ class PenaltyStoreTest : public ::testing::Test {
                                  "penalties.changes ORDER BY seq")) {
       out.push_back({r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<bool>(), r[4].as<bool>(),
                      r[5].as<bool>()});
+    }
+    return out;
+  }
+
+  // Every stored row as if written before the masking rules of
+  // kMaskingVersion: its public columns are those of an older version.
+  void MakeEveryRowStale() {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    tx.exec("UPDATE penalties.records SET masking_version = 0");
+    tx.commit();
+  }
+
+  std::vector<int> MaskingVersions() {
+    pqxx::connection conn(db_.url());
+    pqxx::read_transaction tx(conn);
+    std::vector<int> out;
+    for (const auto& r : tx.exec("SELECT DISTINCT masking_version FROM penalties.records ORDER BY 1")) {
+      out.push_back(r[0].as<int>());
     }
     return out;
   }
@@ -592,6 +617,207 @@ TEST_F(PenaltyStoreTest, APartyNameSearchIsPlannedForItsNameAndUsesTheTrigramInd
     return text;
   });
   EXPECT_NE(plan.find("Bitmap Index Scan on records_public_party_name"), std::string::npos) << plan;
+}
+
+// ---------------------------------------------------------------- the republish
+
+std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
+
+// A natural person's decision as a city sends it, with personal data in its
+// facts: the party's address, another person, a phone in a written form.
+PenaltyDecision PersonDecision(const std::string& source_id, const std::string& facts) {
+  PenaltyDecision d;
+  d.agency_credit_code = kAgency;
+  d.source_id = source_id;
+  d.source_version = 1;
+  d.domain = "market_regulation";
+  d.party.kind = Party::Kind::kNaturalPerson;
+  d.party.name = "张三";
+  d.party.id_number = CitizenId("14010119850315123");
+  d.party.address = "太原市小店区坞城路92号";
+  d.party.phone = "13912345678";
+  d.mentioned_persons = {"王小明"};
+  d.facts = facts;
+  d.decision_date = Day("2026-11-20");
+  d.severity = CreditSeverity::kGeneral;
+  return d;
+}
+
+constexpr char kLeakyFacts[] = "张三在太原市小店区坞城路92号销售过期食品，证人王小明（电话138-1234-5678）作证。";
+
+// What rules older than kMaskingVersion published of a decision: its
+// public form with the facts as they were published then (the party's name
+// masked, the address, the other person and the grouped phone left).
+std::string OlderPublicForm(const PenaltyDecision& d, const std::string& published_facts) {
+  v1::PenaltyDecision shown;
+  EXPECT_TRUE(shown.ParseFromString(RowOf(d).public_record));
+  shown.set_facts(published_facts);
+  return shown.SerializeAsString();
+}
+
+// The personal strings of kLeakyFacts that the current rules mask, and the
+// party's name.
+constexpr const char* kPersonal[] = {"坞城路92号", "王小明", "1234-5678", "张三"};
+
+// The first of kPersonal found in `bytes`, "" for none.
+std::string LeakIn(const std::string& bytes) {
+  for (const char* s : kPersonal) {
+    if (bytes.find(s) != std::string::npos) return s;
+  }
+  return "";
+}
+
+// Records stored under older masking rules are published anew by the
+// republish: every public answer (the record, the public list, the feed from
+// seq 0) loses what the current rules mask; the entries that carried it keep
+// their seq and lose their content; a record whose public form is what the
+// current rules make gets no feed entry; a second run finds nothing to do.
+TEST_F(PenaltyStoreTest, TheRepublishMasksOlderPublicFormsInEveryPublicAnswer) {
+  Migrate();
+  const PenaltyDecision leaky = PersonDecision("P-1", kLeakyFacts);
+  RecordToStore old_row = RowOf(leaky);
+  old_row.public_record =
+      OlderPublicForm(leaky, "张某某在太原市小店区坞城路92号销售过期食品，证人王小明（电话138-1234-5678）作证。");
+  const PenaltyDecision current = PersonDecision("P-2", "张三销售过期食品。");
+  const PenaltyDecision withdrawn = PersonDecision("P-3", "张三销售过期食品。");
+  store_->UpsertBatch("140100", {old_row, RowOf(current), RowOf(withdrawn)}, {}, Day("2026-11-21"));
+  // The explanation as older rules stored it: digit runs masked, nothing else.
+  const std::string explanation = "经复议撤销。张三在坞城路92号的经营已停止。";
+  ASSERT_TRUE(store_->Withdraw(kAgency, "P-3", 1, explanation, Day("2026-11-22"), Day("2026-11-23")).has_value());
+  EXPECT_EQ(MaskingVersions(), std::vector<int>{kMaskingVersion}) << "a write notes the current rules";
+  MakeEveryRowStale();
+
+  const common::Date today = Day("2026-11-25");
+  const auto before = FeedTable();
+  ASSERT_EQ(before.size(), 4u);  // P-1, P-2, P-3 published; P-3 withdrawn
+  ASSERT_NE(LeakIn(store_->Get(PenaltyKind::kDecision, kAgency, "P-1")->public_record), "");
+  ASSERT_NE(LeakIn(store_->Changes(0, 50, today)[3].record.withdrawal_explanation), "");
+  const auto p1_before = store_->Get(PenaltyKind::kDecision, kAgency, "P-1");
+
+  const RepublishTotals first = RepublishStoredRecords(*store_, 2);
+  EXPECT_EQ(first.batches, 2u);
+  EXPECT_EQ(first.read, 3u);
+  EXPECT_EQ(first.rewritten, 2u) << "P-1's public form and P-3's explanation";
+  EXPECT_EQ(first.announced, 2u);
+  EXPECT_EQ(MaskingVersions(), std::vector<int>{kMaskingVersion});
+
+  // The record: its public form as a write of it makes it now, nothing else
+  // changed.
+  const auto p1 = store_->Get(PenaltyKind::kDecision, kAgency, "P-1");
+  ASSERT_TRUE(p1.has_value());
+  EXPECT_EQ(p1->public_record, RowOf(leaky).public_record);
+  EXPECT_EQ(LeakIn(p1->public_record), "");
+  EXPECT_EQ(p1->source_version, p1_before->source_version);
+  EXPECT_EQ(common::FormatIsoDate(p1->published_on), common::FormatIsoDate(p1_before->published_on));
+  EXPECT_EQ(common::FormatIsoDate(p1->public_until), common::FormatIsoDate(p1_before->public_until));
+  EXPECT_EQ(common::FormatIsoDate(p1->clock_start), common::FormatIsoDate(p1_before->clock_start));
+  EXPECT_EQ(p1->record, p1_before->record) << "the record as sent is kept";
+
+  // The withdrawal notice: its explanation masked with the decision's
+  // personal data.
+  RecordRow p3_stored;
+  p3_stored.kind = PenaltyKind::kDecision;
+  p3_stored.record = RowOf(withdrawn).record;
+  const auto p3 = store_->Get(PenaltyKind::kDecision, kAgency, "P-3");
+  ASSERT_TRUE(p3.has_value());
+  EXPECT_EQ(p3->withdrawal_explanation, PublicExplanation(p3_stored, explanation));
+  EXPECT_EQ(LeakIn(p3->withdrawal_explanation), "");
+  EXPECT_EQ(common::FormatIsoDate(p3->withdrawn_on), "2026-11-23");
+
+  // The public list.
+  PublishedFilter filter;
+  const auto listed = store_->ListPublished(filter, today);
+  ASSERT_EQ(listed.size(), 2u);  // P-1, P-2; P-3 is withdrawn
+  for (const auto& row : listed) EXPECT_EQ(LeakIn(row.public_record), "") << row.source_id;
+
+  // The feed from seq 0: two entries more, the earlier ones of P-1 and P-3
+  // keep their seq, type and record, and lose their content.
+  const auto changes = store_->Changes(0, 50, today);
+  ASSERT_EQ(changes.size(), 6u);
+  for (const auto& c : changes) {
+    EXPECT_EQ(LeakIn(c.record.public_record), "") << c.seq;
+    EXPECT_EQ(LeakIn(c.record.withdrawal_explanation), "") << c.seq;
+  }
+  const auto after = FeedTable();
+  ASSERT_EQ(after.size(), 6u);
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(after[i].seq, before[i].seq);
+    EXPECT_EQ(after[i].source_id, before[i].source_id);
+    EXPECT_EQ(after[i].type, before[i].type);
+  }
+  EXPECT_EQ(after[0].source_id, "P-1");
+  EXPECT_TRUE(after[0].superseded);
+  EXPECT_FALSE(after[0].has_public_record);
+  EXPECT_TRUE(changes[0].content_removed);
+  EXPECT_EQ(after[3].source_id, "P-3");
+  EXPECT_EQ(after[3].type, static_cast<int>(ChangeType::kWithdrawn));
+  EXPECT_TRUE(after[3].superseded);
+  EXPECT_FALSE(after[3].has_explanation);
+
+  EXPECT_EQ(changes[4].record.source_id, "P-1");
+  EXPECT_EQ(changes[4].type, ChangeType::kPublished);
+  EXPECT_FALSE(changes[4].content_removed);
+  EXPECT_EQ(changes[4].record.public_record, RowOf(leaky).public_record);
+  EXPECT_EQ(changes[4].record.source_version, 1);
+  EXPECT_EQ(common::FormatIsoDate(changes[4].record.published_on), "2026-11-21");
+  EXPECT_EQ(changes[5].record.source_id, "P-3");
+  EXPECT_EQ(changes[5].type, ChangeType::kWithdrawn);
+  EXPECT_FALSE(changes[5].content_removed);
+  EXPECT_EQ(changes[5].record.withdrawal_explanation, p3->withdrawal_explanation);
+  EXPECT_EQ(changes[5].record.public_record, "") << "a withdrawal notice keeps no copy of the decision";
+  EXPECT_FALSE(after[5].has_public_record);
+
+  // P-2's public form was already the current one: it keeps its one entry.
+  EXPECT_EQ(std::count_if(after.begin(), after.end(), [](const FeedRow& r) { return r.source_id == "P-2"; }), 1);
+  EXPECT_EQ(after[1].source_id, "P-2");
+  EXPECT_FALSE(after[1].superseded);
+  EXPECT_TRUE(after[1].has_public_record);
+
+  const RepublishTotals second = RepublishStoredRecords(*store_, 2);
+  EXPECT_EQ(second.read, 0u);
+  EXPECT_EQ(second.rewritten, 0u);
+  EXPECT_EQ(FeedTable(), after) << "a second run changes nothing";
+  EXPECT_EQ(store_->Get(PenaltyKind::kDecision, kAgency, "P-1")->public_record, p1->public_record);
+}
+
+// The republish never publishes: a record that was never public stays so,
+// with no feed entry. A public record whose record no longer reads back
+// cannot be masked by the current rules and leaves the public view, as a new
+// version that may not be published leaves it (UNPUBLISHED, its earlier
+// entry cleared).
+TEST_F(PenaltyStoreTest, TheRepublishKeepsPrivateRecordsPrivateAndWithdrawsWhatItCannotMask) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("N-1", 1, false), Decision("N-2", 1, true)}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(
+      store_->Withdraw(kAgency, "N-1", 1, "张三的案件已变更", Day("2026-11-22"), Day("2026-11-23")).has_value());
+  MakeEveryRowStale();
+  const auto before = FeedTable();
+  ASSERT_EQ(before.size(), 1u);  // N-2's publication
+
+  const RepublishTotals totals = RepublishStoredRecords(*store_);
+  EXPECT_EQ(totals.batches, 1u);
+  EXPECT_EQ(totals.read, 2u);
+  EXPECT_EQ(totals.rewritten, 1u) << "N-2 only";
+  EXPECT_EQ(totals.announced, 1u);
+  EXPECT_EQ(MaskingVersions(), std::vector<int>{kMaskingVersion});
+
+  const auto n1 = store_->Get(PenaltyKind::kDecision, kAgency, "N-1");
+  EXPECT_EQ(n1->public_record, "");
+  // Masked again, by the rules alone (its record does not read back), which
+  // find nothing in it; and it was never public.
+  EXPECT_EQ(n1->withdrawal_explanation, "张三的案件已变更");
+  const auto n2 = store_->Get(PenaltyKind::kDecision, kAgency, "N-2");
+  EXPECT_EQ(n2->public_record, "");
+  EXPECT_TRUE(store_->ListPublished(PublishedFilter{}, Day("2026-11-25")).empty());
+
+  const auto changes = store_->Changes(0, 50, Day("2026-11-25"));
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].seq, before[0].seq);
+  EXPECT_TRUE(changes[0].content_removed);
+  EXPECT_EQ(changes[1].record.source_id, "N-2");
+  EXPECT_EQ(changes[1].type, ChangeType::kUnpublished);
+  EXPECT_TRUE(changes[1].content_removed);
+  for (const FeedRow& row : FeedTable()) EXPECT_FALSE(row.has_public_record) << row.seq;
 }
 
 }  // namespace

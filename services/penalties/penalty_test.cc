@@ -9,6 +9,7 @@
 
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
+#include "services/penalties/penalty_public.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -806,26 +807,42 @@ TEST(Bounds, NumbersAndQuantityAreBoundedAsPublished) {
 }
 
 // A source id is published as the record's key, which cannot be masked: one
-// that carries personal data is refused.
-TEST(SourceId, MustCarryNoPersonalData) {
+// that carries the record's own personal data (its party's name, ID number,
+// phone, bank account, address or credit code, a mentioned person's name) is
+// refused, in whatever form the masking finds it in text.
+TEST(SourceId, MustNotCarryTheRecordsOwnPersonalData) {
   const std::string rule =
-      "must not carry personal data (a name, an ID, phone or account number): it is published as the record's key";
-  PenaltyDecision d = ValidPersonDecision();
+      "must not carry the record's personal data (the party's name, ID number, phone, bank account, address or "
+      "credit code, or a mentioned person's name): it is published as the record's key";
+  PenaltyDecision d = ValidPersonDecision();  // phone 13812345678, ID kAdultId
+  d.mentioned_persons = {"Wang Fang"};
   for (const std::string& id : std::vector<std::string>{"TY-13812345678", "TY-" + kAdultId, "ID" + kAdultId,
-                                                        "13900001111", "TY-0351-7654321"}) {
+                                                        "138-1234-5678", "86-13812345678", "WANGFANG-2026-1"}) {
     d.source_id = id;
     auto v = ValidateDecision(d, "d", kToday);
     ASSERT_EQ(Fields(v), std::vector<std::string>{"d.source_id"}) << id;
     EXPECT_EQ(v[0].description, rule);
   }
-  for (const std::string id : {"TY-SJ-2026-000124", "XZCF20260305000123", "2026-0001", "QZ-2026-0042"}) {
-    d.source_id = id;
-    EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty()) << id;
-  }
   CoerciveMeasure m = ValidMeasure();
   m.party.bank_account = "6222021234567890";
   m.source_id = "QZ-6222021234567890-1";
   EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.source_id"});
+}
+
+// What the number rules find in text (an 18-digit run reads as an ID, 19
+// digits as an account, 11 digits from 13-19 as a mobile, 10-12 from 0 as a
+// landline) is an ordinary key when it is nobody's number in the record:
+// snowflake ids, date-and-sequence keys. Such a key is accepted.
+TEST(SourceId, OrdinaryNumericKeysAreAccepted) {
+  PenaltyDecision d = ValidPersonDecision();
+  for (const std::string id : {"1781234567890123456", "202603050001234567", "13900001111", "03511234567",
+                               "TY-0351-7654321", "TY-SJ-2026-000124", "XZCF20260305000123", "QZ-2026-0042"}) {
+    d.source_id = id;
+    EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{}) << id;
+  }
+  CoerciveMeasure m = ValidMeasure();
+  m.source_id = "1781234567890123456";
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{});
 }
 
 // ------------------------------------------------------------------ masking
@@ -857,6 +874,22 @@ TEST(Masking, EmptyNameStaysEmpty) {
 }
 
 TEST(Masking, InvalidNameRevealsNothing) { EXPECT_EQ(MaskParty(Person("\xff\xfe张三", kAdultId)).name, "某某"); }
+
+// A one-character name is not searched for in text (行李 stays 行李): were it,
+// every 李 would grow into 李某某, and a valid decision number could outgrow
+// its published bound because of the party's name alone.
+TEST(Masking, AOneCharacterNameIsNotSearchedForInText) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.name = "李";
+  d.mentioned_persons = {"\u3000王 "};
+  d.decision_number = Repeat("李王庄", 22);  // 198 bytes
+  d.facts = "当事人李将行李存放于王庄仓库。";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{});
+  const PenaltyDecision shown = PublicDecision(d);
+  EXPECT_EQ(shown.decision_number, d.decision_number);
+  EXPECT_EQ(shown.facts, d.facts);
+  EXPECT_EQ(shown.party.name, "李某某");
+}
 
 TEST(Masking, IdNumberKeepsFirstSixAndLastFour) {
   const std::string id = CitizenId("14010119850315123");
@@ -914,42 +947,46 @@ std::string Stars(int n) {
   return out;
 }
 
+// Numbers by rule, as every published text is masked: MaskPersonalData with
+// no personal data of a record.
+std::string ByRule(const std::string& text) { return MaskPersonalData(text, {}); }
+
 TEST(Scrubbing, PhoneInFactsIsScrubbed) {
-  EXPECT_EQ(ScrubFreeText("经查，当事人（电话13812345678）销售过期食品。"),
+  EXPECT_EQ(ByRule("经查，当事人（电话13812345678）销售过期食品。"),
             "经查，当事人（电话" + Stars(11) + "）销售过期食品。");
-  EXPECT_EQ(ScrubFreeText("13812345678"), Stars(11));
-  EXPECT_EQ(ScrubFreeText("call 199 1234 5678."), "call " + Stars(13) + ".");
-  EXPECT_EQ(ScrubFreeText("tel:138-1234-5678"), "tel:" + Stars(13));
+  EXPECT_EQ(ByRule("13812345678"), Stars(11));
+  EXPECT_EQ(ByRule("call 199 1234 5678."), "call " + Stars(13) + ".");
+  EXPECT_EQ(ByRule("tel:138-1234-5678"), "tel:" + Stars(13));
   // 12 is not a mobile prefix, and the number is not a landline either.
-  EXPECT_EQ(ScrubFreeText("编号12812345678"), "编号12812345678");
+  EXPECT_EQ(ByRule("编号12812345678"), "编号12812345678");
 }
 
 TEST(Scrubbing, IdNumbersAreScrubbed) {
-  EXPECT_EQ(ScrubFreeText("身份证号" + kAdultId + "。"), "身份证号" + Stars(18) + "。");
-  EXPECT_EQ(ScrubFreeText("身份证号14010119850315123X，"), "身份证号" + Stars(18) + "，");
-  EXPECT_EQ(ScrubFreeText("身份证号14010119850315123x"), "身份证号" + Stars(18));
-  EXPECT_EQ(ScrubFreeText("旧证140101850315123号"), "旧证" + Stars(15) + "号");
-  EXPECT_EQ(ScrubFreeText("证件 140101 19850315 123X 在案"), "证件 " + Stars(20) + " 在案");
+  EXPECT_EQ(ByRule("身份证号" + kAdultId + "。"), "身份证号" + Stars(18) + "。");
+  EXPECT_EQ(ByRule("身份证号14010119850315123X，"), "身份证号" + Stars(18) + "，");
+  EXPECT_EQ(ByRule("身份证号14010119850315123x"), "身份证号" + Stars(18));
+  EXPECT_EQ(ByRule("旧证140101850315123号"), "旧证" + Stars(15) + "号");
+  EXPECT_EQ(ByRule("证件 140101 19850315 123X 在案"), "证件 " + Stars(20) + " 在案");
 }
 
 TEST(Scrubbing, LandlinesAreScrubbed) {
-  EXPECT_EQ(ScrubFreeText("电话0351-1234567"), "电话" + Stars(12));
-  EXPECT_EQ(ScrubFreeText("电话010 12345678。"), "电话" + Stars(12) + "。");
-  EXPECT_EQ(ScrubFreeText("电话03511234567"), "电话" + Stars(11));
-  EXPECT_EQ(ScrubFreeText("电话0101234567"), "电话" + Stars(10));
+  EXPECT_EQ(ByRule("电话0351-1234567"), "电话" + Stars(12));
+  EXPECT_EQ(ByRule("电话010 12345678。"), "电话" + Stars(12) + "。");
+  EXPECT_EQ(ByRule("电话03511234567"), "电话" + Stars(11));
+  EXPECT_EQ(ByRule("电话0101234567"), "电话" + Stars(10));
 }
 
 TEST(Scrubbing, BankAccountsAreScrubbed) {
-  EXPECT_EQ(ScrubFreeText("账号6222021234567890"), "账号" + Stars(16));
-  EXPECT_EQ(ScrubFreeText("账号6222021234567890123"), "账号" + Stars(19));
-  EXPECT_EQ(ScrubFreeText("账号6222 0212 3456 7890 123。"), "账号" + Stars(23) + "。");
-  EXPECT_EQ(ScrubFreeText("账号6222-0212-3456-7890"), "账号" + Stars(19));
+  EXPECT_EQ(ByRule("账号6222021234567890"), "账号" + Stars(16));
+  EXPECT_EQ(ByRule("账号6222021234567890123"), "账号" + Stars(19));
+  EXPECT_EQ(ByRule("账号6222 0212 3456 7890 123。"), "账号" + Stars(23) + "。");
+  EXPECT_EQ(ByRule("账号6222-0212-3456-7890"), "账号" + Stars(19));
   // Twenty digits are no account; nor is any part of them.
-  EXPECT_EQ(ScrubFreeText("流水62220212345678901234"), "流水62220212345678901234");
+  EXPECT_EQ(ByRule("流水62220212345678901234"), "流水62220212345678901234");
 }
 
 TEST(Scrubbing, FullwidthDigitsAreScrubbed) {
-  EXPECT_EQ(ScrubFreeText("电话１３８１２３４５６７８。"), "电话" + Stars(11) + "。");
+  EXPECT_EQ(ByRule("电话１３８１２３４５６７８。"), "电话" + Stars(11) + "。");
 }
 
 TEST(Scrubbing, DecisionNumbersAmountsAndCodesStay) {
@@ -957,14 +994,14 @@ TEST(Scrubbing, DecisionNumbersAmountsAndCodesStay) {
        std::vector<std::string>{"晋太市监罚〔2026〕12号", "罚款5000元", "罚款50000000分", "2026-04-01作出决定",
                                 "统一社会信用代码" + kCompany, "案号TY138123456789", "13812345678abc",
                                 "订单号123456789012", "第1款第2项", "3.1415926535897", "价格 12 34 56 78"}) {
-    EXPECT_EQ(ScrubFreeText(text), text);
+    EXPECT_EQ(ByRule(text), text);
   }
 }
 
 TEST(Scrubbing, InvalidBytesPassThroughUnchanged) {
   const std::string text = "\xff\xfe电话13812345678\xe4\xb8";
-  EXPECT_EQ(ScrubFreeText(text), "\xff\xfe电话" + Stars(11) + "\xe4\xb8");
-  EXPECT_EQ(ScrubFreeText(""), "");
+  EXPECT_EQ(ByRule(text), "\xff\xfe电话" + Stars(11) + "\xe4\xb8");
+  EXPECT_EQ(ByRule(""), "");
 }
 
 // ------------------------------------------------------------------ retention

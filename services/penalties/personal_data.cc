@@ -42,6 +42,33 @@ Units Decode(std::string_view text) {
   return units;
 }
 
+// ---------------------------------------------------------------- blanks
+
+// The Unicode White_Space characters that end a line.
+bool IsLineBreak(char32_t cp) { return (cp >= 0x0A && cp <= 0x0D) || cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
+
+// Unicode White_Space: spaces of every width, tabs, line breaks.
+bool IsWhiteSpace(char32_t cp) {
+  return cp == '\t' || cp == ' ' || IsLineBreak(cp) || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+// Characters that show nothing (Unicode Default_Ignorable_Code_Point): a soft
+// hyphen, zero-width spaces, joiners and direction marks, word joiners,
+// Hangul fillers, variation selectors, a byte-order mark, tags. Free text may
+// carry them anywhere (common::CheckText refuses only control characters).
+bool IsInvisible(char32_t cp) {
+  return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
+         (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
+         cp == 0xFFA0 || (cp >= 0x1BCA0 && cp <= 0x1BCA3) || (cp >= 0x1D173 && cp <= 0x1D17A) ||
+         (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+// What names, the record's own strings and addresses are read through, inside
+// them and around them: white space and invisible characters.
+bool IsMatchBlank(char32_t cp) { return IsWhiteSpace(cp) || IsInvisible(cp); }
+
 // A part of the text to mask: units [begin, end). `person` is the index of
 // the person whose masked name replaces it, or -1 for ＊ per character.
 struct Span {
@@ -49,6 +76,27 @@ struct Span {
   std::size_t end;
   int person = -1;
 };
+
+// The spans `scan` finds in the text read without the units `skip` says,
+// added as spans of the text: each covers what was skipped inside it.
+template <typename Skip, typename Scan>
+void AddSpansReadWithout(std::vector<Span>& out, const Units& units, Skip skip, Scan scan) {
+  if (std::none_of(units.begin(), units.end(), [&](const Unit& u) { return skip(u.cp); })) {
+    const std::vector<Span> found = scan(units);
+    out.insert(out.end(), found.begin(), found.end());
+    return;
+  }
+  Units read;
+  std::vector<std::size_t> at;  // the index in the text of each unit read
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (skip(units[i].cp)) continue;
+    read.push_back(units[i]);
+    at.push_back(i);
+  }
+  for (const Span& s : scan(read)) {
+    if (s.begin < s.end) out.push_back({at[s.begin], at[s.end - 1] + 1, s.person});
+  }
+}
 
 // ASCII and fullwidth digits: Chinese text often carries ０-９.
 int DigitValue(char32_t cp) {
@@ -74,8 +122,9 @@ bool IsAsciiAlnum(char32_t cp) {
 
 bool IsIdCheckX(char32_t cp) { return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0xFF58; }
 
-// What may stand between digit groups: space, hyphen, their fullwidth forms.
-bool IsGroupSeparator(char32_t cp) { return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D; }
+// What may stand between digit groups: a space of any width or a tab (white
+// space that does not end a line), a hyphen or its fullwidth form.
+bool IsGroupSeparator(char32_t cp) { return (IsWhiteSpace(cp) && !IsLineBreak(cp)) || cp == '-' || cp == 0xFF0D; }
 
 bool IsDot(char32_t cp) { return cp == '.' || cp == 0xFF0E; }
 bool IsOpenBracket(char32_t cp) { return cp == '(' || cp == 0xFF08; }
@@ -179,10 +228,18 @@ std::size_t BracketedLandlineEnd(const Units& units, std::size_t open) {
   return end;
 }
 
-// +86 138 1234 5678, +8613812345678, 0086-13812345678, 86 13812345678: the
-// country code (with + and no separator needed, or standing alone as 86 or
-// 0086 before a separator) and a mobile after it, as SensitiveEnd reads it;
-// `start` (the + or the first digit) when the text there is not one.
+std::size_t DigitCount(const Units& units, std::size_t begin, std::size_t end) {
+  std::size_t count = 0;
+  for (std::size_t i = begin; i < end; ++i) count += IsDigit(units[i].cp) ? 1 : 0;
+  return count;
+}
+
+// +86 138 1234 5678, +8613812345678, 0086-13812345678, 86 13812345678,
+// 8613812345678: the country code and a number after it, as SensitiveEnd reads
+// it; `start` (the + or the first digit) when the text there is not one. With
+// + the code needs no separator; 86 or 0086 standing alone before a separator
+// may be followed by any number SensitiveEnd reads from 1; written straight
+// before it, only by a mobile (11 digits from 13-19, grouped or not).
 std::size_t CountryCodeEnd(const Units& units, std::size_t start) {
   std::size_t pos = start;
   if (IsPlus(units[pos].cp)) {
@@ -190,11 +247,21 @@ std::size_t CountryCodeEnd(const Units& units, std::size_t start) {
     pos += 3;
     if (pos < units.size() && IsGroupSeparator(units[pos].cp)) ++pos;
   } else {
-    const std::size_t end = DigitsEnd(units, pos);
-    std::string code;
-    for (std::size_t i = pos; i < end && code.size() < 5; ++i) code += static_cast<char>('0' + DigitValue(units[i].cp));
-    if (code != "86" && code != "0086") return start;
-    pos = end;
+    std::size_t code = 0;  // 86 or 0086
+    if (DigitAt(units, pos) == 8 && DigitAt(units, pos + 1) == 6) {
+      code = 2;
+    } else if (DigitAt(units, pos) == 0 && DigitAt(units, pos + 1) == 0 && DigitAt(units, pos + 2) == 8 &&
+               DigitAt(units, pos + 3) == 6) {
+      code = 4;
+    }
+    if (code == 0) return start;
+    if (DigitsEnd(units, pos) > pos + code) {  // written straight before the number
+      pos += code;
+      if (DigitAt(units, pos) != 1 || DigitAt(units, pos + 1) < 3) return start;
+      const std::size_t end = SensitiveEnd(units, pos);
+      return DigitCount(units, pos, end) == 11 ? end : start;
+    }
+    pos += code;
     if (pos >= units.size() || !IsGroupSeparator(units[pos].cp)) return start;
     ++pos;
   }
@@ -416,10 +483,6 @@ std::vector<Span> AddressSpans(const Units& units) {
 
 // ---------------------------------------------------------------- the record's own strings
 
-bool IsMatchBlank(char32_t cp) {
-  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000 || cp == 0xA0;
-}
-
 char32_t Fold(char32_t cp) { return cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp; }
 
 // Text as strings are searched in it: its characters without blanks, ASCII
@@ -493,43 +556,52 @@ std::vector<std::pair<std::size_t, std::size_t>> StringOccurrences(const Units& 
 
 // The digits of a text, as numbers are searched in it: each run of digits
 // (ASCII, full-width; an ID's check X after a digit as X) with at most two
-// separators between digits, ended by '|'; each with the unit it came from.
+// separators between digits, ended by '|'; each with the unit it came from,
+// and whether a line break stands before it in its run. Invisible characters
+// are read through as nothing.
 struct DigitText {
   std::string digits;
   std::vector<std::size_t> at;
+  std::vector<bool> after_line_break;
 };
 
 bool IsNumberSeparator(char32_t cp) {
-  return IsGroupSeparator(cp) || IsDot(cp) || IsOpenBracket(cp) || IsCloseBracket(cp) || IsPlus(cp) || cp == '\t' ||
-         cp == 0xA0 || (cp >= 0x2010 && cp <= 0x2015);
+  return IsGroupSeparator(cp) || IsLineBreak(cp) || IsDot(cp) || IsOpenBracket(cp) || IsCloseBracket(cp) ||
+         IsPlus(cp) || (cp >= 0x2010 && cp <= 0x2015);
 }
 
 DigitText DigitsOf(const Units& units) {
   DigitText text;
-  int gap = -1;  // separators since the last digit; -1 outside a run
+  int gap = -1;             // separators since the last digit; -1 outside a run
+  bool line_break = false;  // among them
+  const auto end_run = [&] {
+    text.digits += '|';
+    text.at.push_back(kNoUnit);
+    text.after_line_break.push_back(false);
+    gap = -1;
+  };
   for (std::size_t i = 0; i < units.size(); ++i) {
     const char32_t cp = units[i].cp;
+    if (IsInvisible(cp)) continue;
     if (IsDigit(cp) || (gap == 0 && IsIdCheckX(cp))) {
       text.digits += IsDigit(cp) ? static_cast<char>('0' + DigitValue(cp)) : 'X';
       text.at.push_back(i);
+      text.after_line_break.push_back(gap > 0 && line_break);
       gap = 0;
+      line_break = false;
     } else if (gap >= 0 && gap < 2 && IsNumberSeparator(cp)) {
       ++gap;
+      line_break = line_break || IsLineBreak(cp);
     } else if (gap >= 0) {
-      text.digits += '|';
-      text.at.push_back(kNoUnit);
-      gap = -1;
+      end_run();
     }
   }
-  if (gap >= 0) {
-    text.digits += '|';
-    text.at.push_back(kNoUnit);
-  }
+  if (gap >= 0) end_run();
   return text;
 }
 
 // A number as searched for: its digits, and whether it counts only as a whole
-// run (a landline's local number).
+// run (a landline's local number), a line break ending a run as well.
 struct NumberNeedle {
   std::string digits;
   bool whole;
@@ -564,7 +636,11 @@ std::vector<std::pair<std::size_t, std::size_t>> NumberOccurrences(const DigitTe
   std::vector<std::pair<std::size_t, std::size_t>> out;
   const std::size_t m = needle.digits.size();
   for (std::size_t pos : Occurrences(text.digits, needle.digits)) {
-    if (needle.whole && ((pos > 0 && text.digits[pos - 1] != '|') || text.digits[pos + m] != '|')) continue;
+    if (needle.whole) {
+      const bool starts = pos == 0 || text.digits[pos - 1] == '|' || text.after_line_break[pos];
+      const bool ends = text.digits[pos + m] == '|' || text.after_line_break[pos + m];
+      if (!starts || !ends) continue;
+    }
     out.emplace_back(text.at[pos], text.at[pos + m - 1] + 1);
   }
   return out;
@@ -619,64 +695,88 @@ constexpr std::array<std::string_view, 64> kCompoundSurnames = {
     "拓跋", "夹谷", "宰父", "谷梁", "段干", "归海", "乐正", "漆雕", "壤驷", "公良", "濮阳", "太叔", "仲孙",
     "单于", "淳于", "司寇", "子车", "颛孙", "巫马", "公西", "亓官", "鲜于", "闾丘", "完颜", "叱干"};
 
-}  // namespace
+// The record's own strings found in a text: the spans to mask, the masked
+// name of each person (by index), and the units of strings kept as they are.
+struct OwnStrings {
+  std::vector<Span> spans;
+  std::vector<std::string> person_masks;
+  std::vector<bool> kept;
+};
 
-std::string MaskName(std::string_view full_name) {
-  const std::string_view name = common::TrimBlank(full_name);
-  if (name.empty()) return "";
-  char32_t cp = 0;
-  const std::size_t first = DecodeUtf8(name, 0, cp);
-  if (first == 0) return "某某";  // not text: publish nothing of it
-  std::size_t surname = first;
-  const std::size_t second = first < name.size() ? DecodeUtf8(name, first, cp) : 0;
-  // A two-character name that is itself a compound surname (司马 = 司 + 马) would
-  // be published whole; only a longer name keeps the compound surname.
-  if (second > 0 && first + second < name.size()) {
-    for (std::string_view compound : kCompoundSurnames) {
-      if (name.substr(0, first + second) == compound) {
-        surname = first + second;
-        break;
-      }
+OwnStrings FindOwnStrings(const Units& units, const PersonalData& data) {
+  // A name of one character is not searched for: it cannot be told from the
+  // words that hold it (李 in 行李).
+  constexpr std::size_t kMinNameCharacters = 2;
+  OwnStrings own;
+  const Folded folded = FoldText(units);
+  for (const std::string& person : data.persons) {
+    const int index = static_cast<int>(own.person_masks.size());
+    own.person_masks.push_back(MaskName(person));
+    for (const auto& [begin, end] : StringOccurrences(units, folded, person, kMinNameCharacters)) {
+      own.spans.push_back({begin, end, index});
     }
   }
-  return std::string(name.substr(0, surname)) + "某某";
-}
-
-std::string ScrubFreeText(const std::string& text) {
-  const Units units = Decode(text);
-  return Apply(text, units, NumberSpans(units), {}, std::vector<bool>(units.size(), false));
-}
-
-std::string MaskPersonalData(const std::string& text, const PersonalData& data) {
-  const Units units = Decode(text);
-  std::vector<Span> spans = NumberSpans(units);
-  const std::vector<Span> addresses = AddressSpans(units);
-  spans.insert(spans.end(), addresses.begin(), addresses.end());
-
-  const Folded folded = FoldText(units);
-  std::vector<std::string> person_masks;
-  for (const std::string& person : data.persons) {
-    const int index = static_cast<int>(person_masks.size());
-    person_masks.push_back(MaskName(person));
-    for (const auto& [begin, end] : StringOccurrences(units, folded, person, 1)) spans.push_back({begin, end, index});
-  }
   for (const std::string& s : data.texts) {
-    for (const auto& [begin, end] : StringOccurrences(units, folded, s, 2)) spans.push_back({begin, end});
+    for (const auto& [begin, end] : StringOccurrences(units, folded, s, 2)) own.spans.push_back({begin, end});
   }
   const DigitText digits = DigitsOf(units);
   for (const std::string& number : data.numbers) {
     for (const NumberNeedle& needle : NumberNeedles(number)) {
-      for (const auto& [begin, end] : NumberOccurrences(digits, needle)) spans.push_back({begin, end});
+      for (const auto& [begin, end] : NumberOccurrences(digits, needle)) own.spans.push_back({begin, end});
     }
   }
-  std::vector<bool> kept(units.size(), false);
+  own.kept.assign(units.size(), false);
   for (const std::string& s : data.kept) {
     for (const auto& [begin, end] : StringOccurrences(units, folded, s, 1)) {
-      std::fill(kept.begin() + static_cast<std::ptrdiff_t>(begin), kept.begin() + static_cast<std::ptrdiff_t>(end),
-                true);
+      std::fill(own.kept.begin() + static_cast<std::ptrdiff_t>(begin),
+                own.kept.begin() + static_cast<std::ptrdiff_t>(end), true);
     }
   }
-  return Apply(text, units, std::move(spans), person_masks, kept);
+  return own;
+}
+
+}  // namespace
+
+std::string MaskName(std::string_view full_name) {
+  const Units units = Decode(full_name);
+  std::size_t first = 0;
+  std::size_t last = units.size();
+  while (first < last && IsMatchBlank(units[first].cp)) ++first;
+  while (last > first && IsMatchBlank(units[last - 1].cp)) --last;
+  if (first == last) return "";
+  if (units[first].cp == kInvalidByte) return "某某";  // not text: publish nothing of it
+  const auto text = [&](std::size_t begin, std::size_t end) {
+    return full_name.substr(units[begin].offset, units[end - 1].offset + units[end - 1].size - units[begin].offset);
+  };
+  std::size_t surname = first + 1;
+  // A two-character name that is itself a compound surname (司马 = 司 + 马) would
+  // be published whole; only a longer name keeps the compound surname.
+  if (last - first > 2) {
+    for (std::string_view compound : kCompoundSurnames) {
+      if (text(first, first + 2) == compound) {
+        surname = first + 2;
+        break;
+      }
+    }
+  }
+  return std::string(text(first, surname)) + "某某";
+}
+
+bool HoldsOwnPersonalData(const std::string& text, const PersonalData& data) {
+  const Units units = Decode(text);
+  const OwnStrings own = FindOwnStrings(units, data);
+  return std::any_of(own.spans.begin(), own.spans.end(), [&](const Span& s) {
+    return std::any_of(own.kept.begin() + static_cast<std::ptrdiff_t>(s.begin),
+                       own.kept.begin() + static_cast<std::ptrdiff_t>(s.end), [](bool k) { return !k; });
+  });
+}
+
+std::string MaskPersonalData(const std::string& text, const PersonalData& data) {
+  const Units units = Decode(text);
+  OwnStrings own = FindOwnStrings(units, data);
+  AddSpansReadWithout(own.spans, units, IsInvisible, NumberSpans);
+  AddSpansReadWithout(own.spans, units, IsMatchBlank, AddressSpans);
+  return Apply(text, units, std::move(own.spans), own.person_masks, own.kept);
 }
 
 }  // namespace gongkai::penalties

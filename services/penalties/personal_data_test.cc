@@ -38,30 +38,50 @@ std::string ByRule(const std::string& text) { return MaskPersonalData(text, {});
 // ------------------------------------------------------------------ phones in their written forms
 
 TEST(PhoneForms, AreaCodesInBracketsAreLandlines) {
-  EXPECT_EQ(ScrubFreeText("电话(0351)1234567。"), "电话" + Stars(13) + "。");
-  EXPECT_EQ(ScrubFreeText("电话（0351）1234567。"), "电话" + Stars(13) + "。");
-  EXPECT_EQ(ScrubFreeText("电话(0351) 1234567"), "电话" + Stars(14));
-  EXPECT_EQ(ScrubFreeText("(010)87654321"), Stars(13));
+  EXPECT_EQ(ByRule("电话(0351)1234567。"), "电话" + Stars(13) + "。");
+  EXPECT_EQ(ByRule("电话（0351）1234567。"), "电话" + Stars(13) + "。");
+  EXPECT_EQ(ByRule("电话(0351) 1234567"), "电话" + Stars(14));
+  EXPECT_EQ(ByRule("(010)87654321"), Stars(13));
 }
 
 TEST(PhoneForms, MobilesGroupedByDotsOrAfterTheCountryCode) {
-  EXPECT_EQ(ScrubFreeText("138.1234.5678"), Stars(13));
-  EXPECT_EQ(ScrubFreeText("+86 138 1234 5678"), Stars(17));
-  EXPECT_EQ(ScrubFreeText("+86-138-1234-5678"), Stars(17));
-  EXPECT_EQ(ScrubFreeText("+8613812345678"), Stars(14));
-  EXPECT_EQ(ScrubFreeText("0086 13812345678"), Stars(16));
-  EXPECT_EQ(ScrubFreeText("86 138 1234 5678"), Stars(16));
-  // The forms the scrubber always knew.
-  EXPECT_EQ(ScrubFreeText("0351-1234567"), Stars(12));
-  EXPECT_EQ(ScrubFreeText("138-1234-5678"), Stars(13));
-  EXPECT_EQ(ScrubFreeText("138 1234 5678"), Stars(13));
+  EXPECT_EQ(ByRule("138.1234.5678"), Stars(13));
+  EXPECT_EQ(ByRule("+86 138 1234 5678"), Stars(17));
+  EXPECT_EQ(ByRule("+86-138-1234-5678"), Stars(17));
+  EXPECT_EQ(ByRule("+8613812345678"), Stars(14));
+  EXPECT_EQ(ByRule("0086 13812345678"), Stars(16));
+  EXPECT_EQ(ByRule("86 138 1234 5678"), Stars(16));
+  EXPECT_EQ(ByRule("0351-1234567"), Stars(12));
+  EXPECT_EQ(ByRule("138-1234-5678"), Stars(13));
+  EXPECT_EQ(ByRule("138 1234 5678"), Stars(13));
+}
+
+// 86 or 0086 written straight before a mobile is the country code too; the
+// run is masked whole. A run that is not 86/0086 and a mobile stays.
+TEST(PhoneForms, TheCountryCodeNeedsNoSeparator) {
+  EXPECT_EQ(ByRule("电话8613812345678。"), "电话" + Stars(13) + "。");
+  EXPECT_EQ(ByRule("电话008613812345678。"), "电话" + Stars(15) + "。");
+  EXPECT_EQ(ByRule("８６１３８１２３４５６７８"), Stars(13));
+  EXPECT_EQ(ByRule("86138 1234 5678"), Stars(15));
+  for (const std::string text : {"8612812345678", "861381234567", "86138123456789", "8613812345678abc"}) {
+    EXPECT_EQ(ByRule(text), text);
+  }
 }
 
 TEST(PhoneForms, DecimalsDatesVersionsAndShortNumbersStay) {
   for (const std::string text : {"3.1415926535897", "2026.03.05", "版本1.0.2", "(2026)12号", "（0351）123", "+86",
                                  "+8612", "(0351)12345678901", "0351.1234567", "86 1234567", "第(1)项"}) {
-    EXPECT_EQ(ScrubFreeText(text), text);
+    EXPECT_EQ(ByRule(text), text);
   }
+}
+
+// What looks like blank space, or nothing at all, between digit groups is a
+// separator or nothing: the number rules read what a reader sees.
+TEST(PhoneForms, UnicodeSpacesSeparateGroupsAndInvisibleCharactersAreNothing) {
+  EXPECT_EQ(ByRule("138\u20021234\u20025678"), Stars(13));
+  EXPECT_EQ(ByRule("138\u00A01234\u202F5678"), Stars(13));
+  EXPECT_EQ(ByRule("手机1381234\u200B5678。"), "手机" + Stars(12) + "。");
+  EXPECT_EQ(ByRule("14010119\u00AD850315123X"), Stars(19));
 }
 
 // ------------------------------------------------------------------ addresses by rule
@@ -79,6 +99,15 @@ TEST(Addresses, BelowTheCountyAnAddressIsMasked) {
   EXPECT_EQ(ByRule("住清徐县清源镇文源路12号）"), "住清徐县" + Stars(9) + "）");
   EXPECT_EQ(ByRule("南京道12号"), Stars(6));
   EXPECT_EQ(ByRule("新建路15号院内"), Stars(7) + "内");
+}
+
+// Blanks (every Unicode white space) and invisible characters (U+200B,
+// U+FEFF, a soft hyphen, ...) inside an address are read through.
+TEST(Addresses, BlanksAndInvisibleCharactersInsideAnAddressAreReadThrough) {
+  EXPECT_EQ(ByRule("坞城路\u200B92号"), Stars(7));
+  EXPECT_EQ(ByRule("坞城路 92号"), Stars(7));
+  EXPECT_EQ(ByRule("小店区坞城\uFEFF路\u200292号3号楼"), "小店区" + Stars(11));
+  EXPECT_EQ(ByRule("东山镇\u3000王家村"), Stars(7));
 }
 
 TEST(Addresses, TheRestOfTheAddressGoesWithIt) {
@@ -142,6 +171,44 @@ TEST(OwnStrings, APersonsNameInEveryFormBecomesItsMaskedForm) {
   EXPECT_EQ(MaskPersonalData("当事人已改正。", Persons({""})), "当事人已改正。");
 }
 
+// Every Unicode white space character and every invisible one (zero-width
+// spaces and joiners, word joiners, a soft hyphen, a byte-order mark,
+// variation selectors) may stand inside or around a name, an address or a
+// credit code; each is read through.
+TEST(OwnStrings, UnicodeBlanksAndInvisibleCharactersInsideANameAreReadThrough) {
+  for (const std::string blank :
+       {"\u00A0", "\u1680", "\u2002", "\u2003", "\u2009", "\u200A", "\u200B", "\u200C", "\u200D", "\u200E", "\u2028",
+        "\u202F", "\u205F", "\u2060", "\u2063", "\uFEFF", "\u00AD", "\uFE0F", "\u180E"}) {
+    EXPECT_EQ(MaskPersonalData("当事人张" + blank + "三经营", Persons({"张三"})), "当事人张某某经营") << blank;
+    EXPECT_EQ(MaskPersonalData("当事人张三", Persons({blank + "张三" + blank})), "当事人张某某") << blank;
+    EXPECT_EQ(MaskPersonalData("住址：太原市" + blank + "小店区某街1号", Texts({"太原市小店区某街1号"})),
+              "住址：" + Stars(11))
+        << blank;
+  }
+  EXPECT_EQ(MaskName("\u2002张三\uFEFF"), "张某某");
+}
+
+// A name of one character cannot be told from the words that hold it (行李,
+// 李子): it is not searched for in text. The party's own name field is masked
+// all the same (MaskParty).
+TEST(OwnStrings, AOneCharacterNameIsNotSearchedFor) {
+  EXPECT_EQ(MaskPersonalData("当事人将行李放在李子树下", Persons({"李"})), "当事人将行李放在李子树下");
+  EXPECT_EQ(MaskPersonalData("行李", Persons({" 李\u3000"})), "行李");
+  EXPECT_EQ(MaskPersonalData("行李", Persons({"李\u200B"})), "行李");
+  EXPECT_EQ(MaskPersonalData("A股", Persons({"A"})), "A股");
+  EXPECT_EQ(MaskPersonalData("当事人李四的行李", Persons({"李", "李四"})), "当事人李某某的行李");
+}
+
+// A line break is a blank like any other inside a name: a name wrapped at the
+// end of a line is found (张\n三). The price is a name found where one line
+// ends with its first characters and the next begins with the rest (主张\n三日内
+// reads 主张某某日内): masking too much, never publishing a name.
+TEST(OwnStrings, ANameIsFoundAcrossALineBreak) {
+  EXPECT_EQ(MaskPersonalData("经查，当事人张\n三于2026年", Persons({"张三"})), "经查，当事人张某某于2026年");
+  EXPECT_EQ(MaskPersonalData("当事人对此主张\n三日内提出", Persons({"张三"})), "当事人对此主张某某日内提出");
+  EXPECT_EQ(MaskPersonalData("当事人对此主张。\n三日内提出", Persons({"张三"})), "当事人对此主张。\n三日内提出");
+}
+
 TEST(OwnStrings, TheLongestNameWins) {
   EXPECT_EQ(MaskPersonalData("张三丰和张三", Persons({"张三", "张三丰"})), "张某某和张某某");
 }
@@ -168,6 +235,18 @@ TEST(OwnStrings, ANumberIsFoundByItsDigitsWhateverSeparatesThem) {
             "卡号" + Stars(20) + "。");
   // Fewer than 6 digits are no number to search for.
   EXPECT_EQ(MaskPersonalData("第110条", Numbers({"110"})), "第110条");
+}
+
+// The party's own numbers are found through any blank between their digits
+// (every Unicode white space, a line break where a number is wrapped) and
+// through invisible characters; a landline's local number stands alone where
+// a line break ends it.
+TEST(OwnStrings, ANumberIsFoundThroughUnicodeBlanksAndLineBreaks) {
+  const PersonalData phone = Numbers({"13812345678"});
+  EXPECT_EQ(MaskPersonalData("手机138\u20021234\u20035678", phone), "手机" + Stars(13));
+  EXPECT_EQ(MaskPersonalData("手机1381234\u200B5678", phone), "手机" + Stars(12));
+  EXPECT_EQ(MaskPersonalData("手机138123\n45678", phone), "手机" + Stars(12));
+  EXPECT_EQ(MaskPersonalData("座机\n1234567\n2份", Numbers({"0351-1234567"})), "座机\n" + Stars(7) + "\n2份");
 }
 
 TEST(OwnStrings, ALandlinesLocalNumberCountsWhereItStandsAlone) {

@@ -17,6 +17,7 @@ using common::RecordKind;
 using common::ServiceError;
 using common::v1::ROLE_CITY;
 using common::v1::ROLE_PUBLIC;
+using common::v1::ROLE_SERVICE;
 
 void PowersItemWithTimeliness(const PowersItem& item, const common::Deadlines& deadlines, common::Date today,
                               v1::PowersItem* p) {
@@ -114,9 +115,11 @@ grpc::Status RegistryService::UpsertBenchmarks(grpc::ServerContext* context, con
   });
 }
 
+// The public's list, and the other services' (GrpcRegistryClient::Benchmark),
+// whose calls run outside the public's lane.
 grpc::Status RegistryService::ListBenchmarks(grpc::ServerContext* context, const v1::ListBenchmarksRequest* request,
                                              v1::ListBenchmarksResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC, ROLE_SERVICE}, [&](const common::CallerIdentity&) {
     common::Violations violations;
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckDomainFilter(violations, "domain", request->domain());

@@ -1,5 +1,7 @@
 #include "services/registry/registry_client.h"
 
+#include <stdexcept>
+
 #include "common/errors.h"
 #include "common/log.h"
 #include "services/registry/public_size.h"
@@ -7,7 +9,34 @@
 namespace gongkai::registry {
 namespace {
 
-void Prepare(grpc::ClientContext& ctx) { ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3)); }
+// How long a call to the registry may take.
+constexpr std::chrono::seconds kCallDeadline{3};
+
+// The gRPC path of the registry's method `name`, the method a call's identity
+// is signed for.
+std::string MethodPath(const char* name) {
+  return "/" + std::string(v1::RegistryService::service_full_name()) + "/" + name;
+}
+
+const std::string& GetAgencyMethod() {
+  static const std::string kPath = MethodPath("GetAgency");
+  return kPath;
+}
+
+const std::string& ListBenchmarksMethod() {
+  static const std::string kPath = MethodPath("ListBenchmarks");
+  return kPath;
+}
+
+common::CallerIdentity ServiceIdentity(const std::string& service) {
+  const bool named = !service.empty() && service.size() <= 48 &&
+                     service.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+  if (!named) throw std::invalid_argument("a service's name is 1-48 of [a-z0-9-], not '" + service + "'");
+  common::CallerIdentity identity;
+  identity.role = common::v1::ROLE_SERVICE;
+  identity.principal = "service-" + service;
+  return identity;
+}
 
 [[noreturn]] void RegistryUnavailable(const grpc::Status& status) {
   common::Log(common::LogLevel::kWarning, "registry_unavailable", {{"code", static_cast<int>(status.error_code())}});
@@ -25,15 +54,34 @@ std::map<std::string, std::string> RegistryClient::CitiesOf(const std::vector<st
   return out;
 }
 
-std::unique_ptr<GrpcRegistryClient> RegistryClientFromConfig(common::Config& config) {
-  std::string address = config.Address("GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:7101", "the registry's gRPC address");
-  auto ttl = std::chrono::milliseconds(
+RegistryClientSettings ReadRegistryClientSettings(common::Config& config) {
+  RegistryClientSettings settings;
+  settings.address = config.Address("GONGKAI_REGISTRY_ADDRESS", "127.0.0.1:7101", "the registry's gRPC address");
+  settings.ttl = std::chrono::milliseconds(
       config.Int("GONGKAI_REGISTRY_CACHE_MS", 30000, 0, 3600000, "how long registry answers are cached"));
-  return std::make_unique<GrpcRegistryClient>(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), ttl);
+  return settings;
 }
 
-GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl)
-    : stub_(v1::RegistryService::NewStub(std::move(channel))), ttl_(ttl) {}
+std::unique_ptr<GrpcRegistryClient> ConnectRegistry(const RegistryClientSettings& settings,
+                                                    const common::IdentitySigner& signer, const std::string& service) {
+  return std::make_unique<GrpcRegistryClient>(grpc::CreateChannel(settings.address, grpc::InsecureChannelCredentials()),
+                                              settings.ttl, signer, service);
+}
+
+GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl,
+                                       const common::IdentitySigner& signer, const std::string& service)
+    : stub_(v1::RegistryService::NewStub(std::move(channel))),
+      ttl_(ttl),
+      signer_(signer),
+      identity_(ServiceIdentity(service)) {}
+
+void GrpcRegistryClient::Prepare(grpc::ClientContext& ctx, const std::string& method) const {
+  const auto now = std::chrono::system_clock::now();
+  ctx.set_deadline(now + kCallDeadline);
+  const auto signed_identity = signer_.Sign(identity_, now + kIdentityLifetime, method);
+  ctx.AddMetadata(common::kIdentityHeader, signed_identity.payload);
+  ctx.AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
+}
 
 std::optional<AgencyInfo> GrpcRegistryClient::Agency(const std::string& credit_code) {
   const auto now = std::chrono::steady_clock::now();
@@ -43,7 +91,7 @@ std::optional<AgencyInfo> GrpcRegistryClient::Agency(const std::string& credit_c
     if (it != agencies_.end() && it->second.expires > now) return it->second.value;
   }
   grpc::ClientContext ctx;
-  Prepare(ctx);
+  Prepare(ctx, GetAgencyMethod());
   v1::GetAgencyRequest request;
   request.set_credit_code(credit_code);
   v1::Agency agency;
@@ -80,7 +128,7 @@ std::optional<std::vector<TierRange>> GrpcRegistryClient::Benchmark(const std::s
     std::string token;
     do {
       grpc::ClientContext ctx;
-      Prepare(ctx);
+      Prepare(ctx, ListBenchmarksMethod());
       v1::ListBenchmarksRequest request;
       request.set_city_code(city_code);
       request.set_domain(domain);

@@ -19,6 +19,7 @@ using common::ServiceError;
 using common::v1::ROLE_CITY;
 using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
+using common::v1::ROLE_SERVICE;
 
 // Whose rejections a caller's refused records are: its city, or for the
 // province (whose principal carries no code) "province", the scope the
@@ -70,9 +71,11 @@ grpc::Status RegistryService::UpsertAgencies(grpc::ServerContext* context, const
   });
 }
 
+// The public's lookup, and the other services' (GrpcRegistryClient::Agency),
+// whose calls run outside the public's lane.
 grpc::Status RegistryService::GetAgency(grpc::ServerContext* context, const v1::GetAgencyRequest* request,
                                         v1::Agency* response) {
-  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC, ROLE_SERVICE}, [&](const common::CallerIdentity&) {
     common::Violations violations;
     CheckCreditCodeField(violations, "credit_code", request->credit_code());
     common::ThrowIfAny(violations, "bad credit code");

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   common::SetLogComponent("requests");
   common::Config config(argc, argv);
   auto settings = common::ReadServiceSettings(config, "127.0.0.1:7105", "127.0.0.1:9105");
-  auto registry_client = registry::RegistryClientFromConfig(config);
+  auto registry_settings = registry::ReadRegistryClientSettings(config);
   std::string applicant_key_secret_file = config.RequiredString(
       "GONGKAI_APPLICANT_KEY_SECRET_FILE", "file holding the secret applicant keys (fee counts) are made with");
   config.Finish();
@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   }
 
   common::ServiceRuntime runtime(settings, gongkai_requests_migrations());
+  // Its lookups in the registry are signed as this service's own (ROLE_SERVICE).
+  auto registry_client = registry::ConnectRegistry(registry_settings, runtime.signer(), "requests");
   requests::PgRequestStore store(runtime.pool());
   requests::RequestsService service(store, *registry_client, runtime.context(), applicant_key_secret);
   runtime.server().AddService(&service);
