@@ -143,7 +143,8 @@ TEST(RejectionsPage, ARawRecordOfSeveralMegabytesIsListedCutWithItsSize) {
 TEST(RejectionsPage, APageEndsBeforeItsByteBudgetAndTheNextResumesThere) {
   const std::string raw(200'000, 'x');
   std::vector<Rejection> stored;
-  for (int id = 50; id >= 1; --id) stored.push_back({"decision", "k" + std::to_string(id), 1, raw, {}, "", id});
+  for (int id = 50; id >= 1; --id)
+    stored.push_back({"decision", std::string("k") + std::to_string(id), 1, raw, {}, "", id});
   std::vector<std::string> keys;
   std::string token;
   int pages = 0;
@@ -162,7 +163,7 @@ TEST(RejectionsPage, APageEndsBeforeItsByteBudgetAndTheNextResumesThere) {
   } while (!token.empty());
   EXPECT_EQ(pages, 2);
   ASSERT_EQ(keys.size(), 50u);
-  for (int i = 0; i < 50; ++i) EXPECT_EQ(keys[i], "k" + std::to_string(50 - i));
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(keys[i], std::string("k") + std::to_string(50 - i));
 }
 
 // Violations are listed while they fit in 16 KiB; the rest are counted, and

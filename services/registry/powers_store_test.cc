@@ -180,8 +180,8 @@ TEST_F(PowersStoreTest, AKeywordsPercentUnderscoreAndBackslashAreLiteral) {
 TEST_F(PowersStoreTest, AKeywordSearchIsPlannedForItsKeywordAndUsesTheTrigramIndexes) {
   std::vector<PowersItem> items;
   for (int i = 0; i < 3000; ++i) {
-    items.push_back(Make(1 + i % 2, "S" + std::to_string(i), 1));
-    items.back().responsibilities = "立案、调查、审查、告知、决定、送达、执行" + std::to_string(i * 7);
+    items.push_back(Make(1 + i % 2, std::string("S") + std::to_string(i), 1));
+    items.back().responsibilities = std::string("立案、调查、审查、告知、决定、送达、执行") + std::to_string(i * 7);
   }
   items[1234].name = "对未取得食品生产许可证从事生产的处罚";
   Upsert(items);

@@ -44,7 +44,7 @@ class FaultEndToEnd : public testing::PlatformTest {
     for (int b = 0; b < kBatches; ++b) {
       penalties::v1::UpsertDecisionsRequest batch;
       for (int i = 0; i < kPerBatch; ++i) {
-        const std::string id = "S" + std::to_string(b) + "-" + std::to_string(i);
+        const std::string id = std::string("S") + std::to_string(b) + "-" + std::to_string(i);
         *batch.add_decisions() = testing::CompanyDecision(agency_, id, IsoDaysAgo(10));
         sent_[id] = batch.decisions(i);
       }
