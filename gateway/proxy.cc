@@ -106,8 +106,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
         return FinishLocked(UnparsableRequestStatus(*input_, why));
       }
       upstream_done_ = false;
-      stub_->UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
-                       [this](grpc::Status status) { UnaryDone(std::move(status)); });
+      upstream_target_->stub().UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
+                                         [this](grpc::Status status) { UnaryDone(std::move(status)); });
       return;
     }
     if (!write_hold_) return;  // the upstream stream takes no more writes
@@ -271,8 +271,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
         }
       }
     }
-    stub_ = proxy_.routes_.StubFor(method->package);
-    if (stub_ == nullptr) {
+    upstream_target_ = proxy_.routes_.UpstreamFor(method->package);
+    if (upstream_target_ == nullptr) {
       return FinishLockedFalse({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
     }
 
@@ -294,7 +294,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     server_streaming_ = method->grpc_type == "server_stream" || method->grpc_type == "bidi_stream";
     if (!unary_) {
       upstream_done_ = false;
-      stub_->PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(), &upstream_);
+      upstream_target_->stub().PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(),
+                                                        &upstream_);
       upstream_.AddMultipleHolds(2);
       read_hold_ = write_hold_ = true;
       upstream_.StartCall();
@@ -357,6 +358,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   }
 
   void UpstreamDone(const grpc::Status& status) {
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) upstream_target_->ReconnectSoon();
     bool last;
     {
       std::lock_guard lock(mutex_);
@@ -444,7 +446,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
   Proxy& proxy_;
   grpc::GenericCallbackServerContext* ctx_;
-  grpc::GenericStub* stub_ = nullptr;
+  gateway::Upstream* upstream_target_ = nullptr;
   grpc::ClientContext client_context_;
   Upstream upstream_;
   grpc::ByteBuffer request_;

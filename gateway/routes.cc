@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #include "common/service_table.h"
@@ -77,14 +78,25 @@ Routes Routes::Parse(const std::string& spec) {
     args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
     auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     routes.addresses_[package] = address;
-    routes.stubs_[package] = std::make_shared<grpc::GenericStub>(channel);
+    routes.upstreams_[package] = std::make_shared<Upstream>(channel);
   }
   return routes;
 }
 
-grpc::GenericStub* Routes::StubFor(const std::string& package) const {
-  auto it = stubs_.find(package);
-  return it == stubs_.end() ? nullptr : it->second.get();
+Upstream::Upstream(std::shared_ptr<grpc::Channel> channel) : channel_(channel), stub_(std::move(channel)) {}
+
+void Upstream::ReconnectSoon() {
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  int64_t last = last_reconnect_ms_.load();
+  if (now - last < 1000 || !last_reconnect_ms_.compare_exchange_strong(last, now)) return;
+  grpc::experimental::ChannelResetConnectionBackoff(channel_.get());
+}
+
+Upstream* Routes::UpstreamFor(const std::string& package) const {
+  auto it = upstreams_.find(package);
+  return it == upstreams_.end() ? nullptr : it->second.get();
 }
 
 }  // namespace gongkai::gateway

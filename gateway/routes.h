@@ -4,6 +4,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,18 +43,38 @@ std::optional<MethodInfo> LookUpMethod(const std::string& path);
 bool Admits(const MethodInfo& method, common::Role role);
 
 // Upstream channels by proto package, from "pkg=host:port,pkg=host:port".
+// One upstream service: its channel and the stub calls go through.
+class Upstream {
+ public:
+  explicit Upstream(std::shared_ptr<grpc::Channel> channel);
+
+  grpc::GenericStub& stub() { return stub_; }
+
+  // Makes the channel try to connect now rather than at the end of its
+  // reconnect backoff, at most once a second. A call that finds the upstream
+  // UNAVAILABLE asks for it, so a service that comes back is reached by the
+  // next calls, not after a backoff that grew while it was down (gRPC's
+  // grows to two minutes).
+  void ReconnectSoon();
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::GenericStub stub_;
+  std::atomic<int64_t> last_reconnect_ms_{0};  // steady clock
+};
+
 class Routes {
  public:
   // Throws std::invalid_argument naming the bad entry.
   static Routes Parse(const std::string& spec);
 
   // nullptr when no upstream serves the package.
-  grpc::GenericStub* StubFor(const std::string& package) const;
+  Upstream* UpstreamFor(const std::string& package) const;
   const std::map<std::string, std::string>& addresses() const { return addresses_; }
 
  private:
   std::map<std::string, std::string> addresses_;
-  std::map<std::string, std::shared_ptr<grpc::GenericStub>> stubs_;
+  std::map<std::string, std::shared_ptr<Upstream>> upstreams_;
 };
 
 }  // namespace gongkai::gateway

@@ -1,6 +1,11 @@
 #include "gateway/routes.h"
 
+#include <grpcpp/generic/async_generic_service.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 
 namespace gongkai::gateway {
 namespace {
@@ -59,10 +64,55 @@ TEST(AccessPolicy, UnknownMethodIsNotFound) {
 
 TEST(Routes, ParsesAndRefusesBadEntries) {
   auto routes = Routes::Parse("gongkai.registry.v1=127.0.0.1:7101");
-  EXPECT_NE(routes.StubFor("gongkai.registry.v1"), nullptr);
-  EXPECT_EQ(routes.StubFor("gongkai.penalties.v1"), nullptr);
+  EXPECT_NE(routes.UpstreamFor("gongkai.registry.v1"), nullptr);
+  EXPECT_EQ(routes.UpstreamFor("gongkai.penalties.v1"), nullptr);
   EXPECT_THROW(Routes::Parse("gongkai.registry.v1"), std::invalid_argument);
   EXPECT_THROW(Routes::Parse("=127.0.0.1:1"), std::invalid_argument);
+}
+
+// A loopback port nothing listens on (one a server just gave back).
+int UnusedPort() {
+  grpc::CallbackGenericService nothing;  // a server needs a service
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.RegisterCallbackGenericService(&nothing);
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.BuildAndStart()->Shutdown();
+  return port;
+}
+
+// Waits up to `timeout` for `channel` to reach `state`.
+bool Reaches(grpc::Channel& channel, grpc_connectivity_state state, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::system_clock::now() + timeout;
+  for (auto now = channel.GetState(false); now != state; now = channel.GetState(false)) {
+    if (!channel.WaitForStateChange(now, until)) return false;
+  }
+  return true;
+}
+
+TEST(Upstream, ReconnectSoonEndsTheBackoffOfAChannelWhoseServiceCameBack) {
+  const std::string address = "127.0.0.1:" + std::to_string(UnusedPort());
+  grpc::ChannelArguments args;  // after a failed attempt, the next in a minute
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 60000);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 60000);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 60000);
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  Upstream upstream(channel);
+  channel->GetState(true);
+  ASSERT_TRUE(Reaches(*channel, GRPC_CHANNEL_TRANSIENT_FAILURE, std::chrono::seconds(5)));
+
+  grpc::CallbackGenericService nothing;  // the service comes back
+  grpc::ServerBuilder builder;
+  builder.RegisterCallbackGenericService(&nothing);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+  auto server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_TRANSIENT_FAILURE) << "the backoff holds";
+
+  upstream.ReconnectSoon();
+  EXPECT_TRUE(Reaches(*channel, GRPC_CHANNEL_READY, std::chrono::seconds(5)));
+  server->Shutdown();
 }
 
 }  // namespace

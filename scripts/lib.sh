@@ -147,7 +147,12 @@ pg_start() {
     if [ "$hba_changed" = true ]; then as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" reload >/dev/null; fi
     return 0
   fi
-  as_pg_owner "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
+  # The server runs on the machine's own clock even when its caller runs
+  # under libfaketime (how the tests are checked against other years): its
+  # timers, such as statement_timeout, do not fire under libfaketime, and no
+  # date the platform states comes from the database's clock (today is each
+  # service's injected clock).
+  as_pg_owner env -u LD_PRELOAD -u FAKETIME "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=${GONGKAI_PG_FSYNC:-on}" >/dev/null
 }
 

@@ -12,6 +12,7 @@
 
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
+#include "common/testing/utf8.h"
 #include "services/penalties/penalty.h"
 
 namespace gongkai::penalties {
@@ -71,26 +72,6 @@ std::vector<std::string> SplitCodePoints(std::string_view s) {
   return out;
 }
 
-std::string Encode(char32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
 std::size_t Uniform(Rng& rng, std::size_t lo, std::size_t hi) {
   return std::uniform_int_distribution<std::size_t>(lo, hi)(rng);
 }
@@ -104,21 +85,21 @@ bool Chance(Rng& rng, double p) { return std::bernoulli_distribution(p)(rng); }
 std::string RandomText(Rng& rng, std::size_t code_points, bool multiline = false) {
   static const char32_t kPunctuation[] = {0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0x201C,
                                           0x201D, 0x3001, 0xFFE5, 0x3014, 0x3015};
-  std::string out = Encode(0x4E00 + static_cast<char32_t>(Uniform(rng, 0, 0x51A5)));
+  std::string out = testing::Utf8(0x4E00 + static_cast<char32_t>(Uniform(rng, 0, 0x51A5)));
   for (std::size_t i = 1; i < code_points; ++i) {
     const std::size_t kind = Uniform(rng, 0, 19);
     if (kind < 12) {
-      out += Encode(0x4E00 + static_cast<char32_t>(Uniform(rng, 0, 0x51A5)));
+      out += testing::Utf8(0x4E00 + static_cast<char32_t>(Uniform(rng, 0, 0x51A5)));
     } else if (kind == 12) {
-      out += Encode(0x20000 + static_cast<char32_t>(Uniform(rng, 0, 0xA6DF)));
+      out += testing::Utf8(0x20000 + static_cast<char32_t>(Uniform(rng, 0, 0xA6DF)));
     } else if (kind < 15) {
-      out += Encode(kPunctuation[Uniform(rng, 0, std::size(kPunctuation) - 1)]);
+      out += testing::Utf8(kPunctuation[Uniform(rng, 0, std::size(kPunctuation) - 1)]);
     } else if (kind < 18) {
       out += static_cast<char>(Uniform(rng, 0x20, 0x7E));
     } else if (multiline) {
       out += kind == 18 ? '\n' : '\t';
     } else {
-      out += Encode(0x3000);
+      out += testing::Utf8(0x3000);
     }
   }
   return out;
@@ -148,7 +129,7 @@ std::string RandomBytes(Rng& rng, std::size_t n) {
     } else {
       char32_t cp = static_cast<char32_t>(Uniform(rng, 0x80, 0x10FFFF));
       if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-      out += Encode(cp);
+      out += testing::Utf8(cp);
     }
   }
   return out;
@@ -308,7 +289,7 @@ std::string HostileText(Rng& rng, std::size_t limit, bool multiline, bool requir
                (Chance(rng, 0.5) ? RandomText(rng, Uniform(rng, 1, 20), multiline) : "");
       }
       case 1:  // one control character in good text
-        return RandomText(rng, Uniform(rng, 1, 20), multiline) + Encode(RandomControl(rng, multiline)) +
+        return RandomText(rng, Uniform(rng, 1, 20), multiline) + testing::Utf8(RandomControl(rng, multiline)) +
                RandomText(rng, Uniform(rng, 1, 20), multiline);
       case 2: {  // random bytes, at least one of which is never UTF-8
         std::string bytes = RandomBytes(rng, Uniform(rng, 1, 64));
@@ -721,7 +702,8 @@ std::string PlantedNumber(Rng& rng) {
     }
     default: {
       std::string wide;  // fullwidth digits
-      for (char c : "1" + std::to_string(Uniform(rng, 3, 9)) + RandomDigits(rng, 9)) wide += Encode(0xFF10 + (c - '0'));
+      for (char c : "1" + std::to_string(Uniform(rng, 3, 9)) + RandomDigits(rng, 9))
+        wide += testing::Utf8(0xFF10 + (c - '0'));
       return wide;
     }
   }

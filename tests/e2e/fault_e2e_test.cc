@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/sql.h"
+#include "common/testing/faketime.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
@@ -80,6 +81,7 @@ class FaultEndToEnd : public testing::PlatformTest {
 };
 
 TEST_F(FaultEndToEnd, PenaltiesKilledMidSyncThenTheResentSyncStoresEveryRecordExactlyOnce) {
+  if (testing::UnderFaketime()) GTEST_SKIP() << "the gateway reconnects to the restarted service on a gRPC timer";
   pqxx::connection db(platform_->database_url());
   const pid_t killed_pid = platform_->service("penalties").process->pid();
 

@@ -33,6 +33,7 @@
 
 #include "common/identifiers.h"
 #include "common/service_table.h"
+#include "common/testing/utf8.h"
 #include "gateway/routes.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
@@ -91,26 +92,6 @@ void PutVarint(std::string& out, uint64_t value) {
     value >>= 7;
   }
   out += static_cast<char>(value);
-}
-
-std::string Utf8(char32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
 }
 
 // The wire type a field is encoded with (packed for a packable repeated one
@@ -273,13 +254,13 @@ class Inputs {
     if (kind < 35) return Pick(plausible_);
     if (kind < 45) {
       std::string s = Pick(plausible_);
-      s.insert(Boundary(s), Chance(70) ? std::string(1, '\0') : Utf8(CodePoint()));
+      s.insert(Boundary(s), Chance(70) ? std::string(1, '\0') : testing::Utf8(CodePoint()));
       return s;
     }
     if (kind < 55) return Pick(hostile_);
     const int length = Chance(80) ? Int(0, 40) : (Chance(85) ? Int(41, 2000) : Int(2001, 70000));
     std::string out;
-    for (int i = 0; i < length; ++i) out += Utf8(CodePoint());
+    for (int i = 0; i < length; ++i) out += testing::Utf8(CodePoint());
     return out;
   }
 

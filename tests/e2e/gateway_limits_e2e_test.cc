@@ -8,10 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
+#include "common/testing/faketime.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
 
@@ -68,16 +67,8 @@ TEST_F(GatewayLimits, AnOversizedPublicReadIsRefusedNamingTheLimit) {
   EXPECT_NE(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
 }
 
-// Whether this process runs under libfaketime, whose shifted wall clock
-// reaches gRPC's timer thread as a condition-variable deadline the kernel
-// reads as a year away: no gRPC timer fires then, so a test of one cannot.
-bool UnderFaketime() {
-  const char* preload = std::getenv("LD_PRELOAD");
-  return std::getenv("FAKETIME") != nullptr || (preload != nullptr && std::strstr(preload, "faketime") != nullptr);
-}
-
 TEST_F(GatewayLimits, AUnaryCallThatNeverSendsItsMessageEndsAtTheDefaultDeadline) {
-  if (UnderFaketime()) GTEST_SKIP() << "gRPC timers do not fire under libfaketime";
+  if (testing::UnderFaketime()) GTEST_SKIP() << "gRPC timers do not fire under libfaketime";
   // No deadline on the caller's side, headers sent, the message never.
   grpc::GenericStub stub(platform_->Gateway());
   grpc::CompletionQueue cq;
