@@ -9,9 +9,15 @@
 #include "common/clock.h"
 #include "common/legal.h"
 #include "common/violations.h"
-#include "services/penalties/personal_data.h"
+#include "common/personal_data.h"
 
 namespace gongkai::penalties {
+
+// Masking is the platform's (common/personal_data.h); penalties use it unqualified.
+using common::HoldsOwnPersonalData;
+using common::MaskName;
+using common::MaskPersonalData;
+using common::PersonalData;
 
 // The two kinds of record the service publishes.
 enum class PenaltyKind { kDecision = 1, kMeasure = 2 };

@@ -76,16 +76,36 @@ const Statement kListAgencies{
     "AND credit_code > $3 ORDER BY credit_code LIMIT $4"};
 
 // Active officers count; a benchmark must exist in the agency's city for
-// each of its domains.
+// each of its domains; an agency holding a powers item of category
+// INSPECTION (4) owes the inspection plan of the year $3.
 const Statement kCoverage{
     "registry_coverage",
     "SELECT a.credit_code, a.name, a.city_code, a.qualification_confirmed_on::text, a.valid_until::text, "
     "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code), "
     "EXISTS (SELECT 1 FROM registry.officers o WHERE o.agency_credit_code = a.credit_code AND o.status = 1), "
     "NOT EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE NOT EXISTS "
-    "  (SELECT 1 FROM registry.benchmarks b WHERE b.city_code = a.city_code AND b.domain = d)) "
+    "  (SELECT 1 FROM registry.benchmarks b WHERE b.city_code = a.city_code AND b.domain = d)), "
+    "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code AND p.category = 4), "
+    "EXISTS (SELECT 1 FROM registry.inspection_plans ip WHERE ip.agency_credit_code = a.credit_code "
+    "  AND ip.year = $3::integer) "
     "FROM registry.agencies a WHERE ($1 = '' OR a.city_code = $1) AND ($2 = '' OR a.credit_code = $2) "
     "ORDER BY a.credit_code"};
+
+// Notices of inspection plans in one statement: $1 agencies, $2 years, $3
+// days, one text array each. Those of registered agencies are merged, the
+// earliest day of each agency and year kept (the notices of one agency and
+// year folded first: a statement may touch a row once); answers how many
+// notices named a registered agency and how many did not.
+const Statement kRecordPlans{
+    "registry_record_inspection_plans",
+    "WITH n AS (SELECT i.agency_credit_code, i.year::integer AS year, i.published_on::date AS published_on "
+    "  FROM unnest($1::text[], $2::text[], $3::text[]) AS i(agency_credit_code, year, published_on)), "
+    "known AS (SELECT n.* FROM n JOIN registry.agencies a ON a.credit_code = n.agency_credit_code), "
+    "merged AS (INSERT INTO registry.inspection_plans AS p (agency_credit_code, year, published_on) "
+    "  SELECT agency_credit_code, year, min(published_on) FROM known GROUP BY agency_credit_code, year "
+    "  ON CONFLICT (agency_credit_code, year) DO UPDATE SET published_on = EXCLUDED.published_on "
+    "  WHERE EXCLUDED.published_on < p.published_on RETURNING 1) "
+    "SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM n) - (SELECT count(*) FROM known)"};
 
 std::vector<std::string> SplitDomains(const std::string& joined) {
   std::vector<std::string> out;
@@ -141,7 +161,7 @@ struct AgencyColumns {
 
 PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
   for (const Statement& s : {kForeignAgencies, kForeignInBatch, kAgencyCities, kMergeAgencies, kConfirmQualification,
-                             kCoverage, kGetAgency, kListAgencies}) {
+                             kCoverage, kRecordPlans, kGetAgency, kListAgencies}) {
     pool_.Prepare(s);
   }
 }
@@ -238,16 +258,34 @@ AgencyStore::ConfirmResult PgAgencyStore::ConfirmQualificationLists(const std::s
   });
 }
 
-std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code, const std::string& credit_code) {
+std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code, const std::string& credit_code,
+                                                   int plan_year) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     std::vector<CoverageFacts> out;
-    for (const auto& r : tx.exec_prepared(kCoverage.name, city_code, credit_code)) {
+    for (const auto& r : tx.exec_prepared(kCoverage.name, city_code, credit_code, plan_year)) {
       out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
                      common::ReadOptionalDate(r[3]), common::ReadDate(r[4]), r[5].as<bool>(), r[6].as<bool>(),
-                     r[7].as<bool>()});
+                     r[7].as<bool>(), r[8].as<bool>(), r[9].as<bool>()});
     }
     return out;
+  });
+}
+
+AgencyStore::PlansResult PgAgencyStore::RecordInspectionPlans(const std::vector<InspectionPlan>& notices) {
+  if (notices.empty()) return {};
+  std::vector<std::string> agencies, years, days;
+  for (const auto& n : notices) {
+    agencies.push_back(n.agency_credit_code);
+    years.push_back(std::to_string(n.year));
+    days.push_back(common::FormatIsoDate(n.published_on));
+  }
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    const pqxx::row counts =
+        tx.exec_prepared1(kRecordPlans.name, ArrayLiteral(agencies), ArrayLiteral(years), ArrayLiteral(days));
+    tx.commit();
+    return PlansResult{counts[0].as<int>(), counts[1].as<int>()};
   });
 }
 

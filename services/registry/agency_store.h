@@ -12,6 +12,7 @@
 #include "common/rejections.h"
 #include "services/registry/agency.h"
 #include "services/registry/coverage.h"
+#include "services/registry/inspection_plan.h"
 
 namespace gongkai {
 // The registry schema's migrations, compiled in from migrations/*.sql.
@@ -68,8 +69,20 @@ class AgencyStore {
   virtual std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) = 0;
 
   // The coverage facts of every agency, of one city, or of one agency
-  // (empty filters match all), by credit code.
-  virtual std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) = 0;
+  // (empty filters match all), by credit code; an inspection plan counts when
+  // it is of `plan_year` (InspectionPlanYear).
+  virtual std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
+                                              int plan_year) = 0;
+
+  // Keeps the notices (valid ones) of registered agencies, the earliest
+  // published_on of each agency and year (an agency and year already stored
+  // with an earlier or the same day is left as it is); a notice of an agency
+  // the registry does not know is not kept. Idempotent.
+  struct PlansResult {
+    int recorded = 0;          // notices of registered agencies
+    int unknown_agencies = 0;  // notices of others
+  };
+  virtual PlansResult RecordInspectionPlans(const std::vector<InspectionPlan>& notices) = 0;
 };
 
 class PgAgencyStore final : public AgencyStore {
@@ -83,7 +96,9 @@ class PgAgencyStore final : public AgencyStore {
   std::vector<Rejection> ListRejections(const std::string& scope, int64_t before_id, int limit) override;
   ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
                                           common::Date today) override;
-  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) override;
+  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
+                                      int plan_year) override;
+  PlansResult RecordInspectionPlans(const std::vector<InspectionPlan>& notices) override;
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) override;
 
  private:

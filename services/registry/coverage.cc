@@ -21,6 +21,7 @@ AgencyCoverage CoverageOf(const CoverageFacts& facts, common::Date today) {
   if (!facts.powers_listed) c.missing.push_back("powers_listed");
   if (!facts.officers_listed) c.missing.push_back("officers_listed");
   if (!facts.benchmarks_for_domains) c.missing.push_back("benchmarks_for_domains");
+  if (facts.holds_inspection_powers && !facts.inspection_plan_published) c.missing.push_back("inspection_plan");
   return c;
 }
 
@@ -28,7 +29,7 @@ CoverageTotals Totals(const std::vector<AgencyCoverage>& agencies) {
   CoverageTotals t;
   for (const auto& a : agencies) {
     t.present += a.present();
-    t.required += AgencyCoverage::kRequired;
+    t.required += a.required();
   }
   return t;
 }
@@ -41,7 +42,7 @@ std::map<std::string, CityCoverage> CoverageByCity(const std::vector<AgencyCover
     city.with_officers += a.facts.officers_listed ? 1 : 0;
     city.lists_current += a.qualification_list_current ? 1 : 0;
     city.totals.present += a.present();
-    city.totals.required += AgencyCoverage::kRequired;
+    city.totals.required += a.required();
   }
   return out;
 }

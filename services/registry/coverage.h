@@ -20,15 +20,26 @@ struct CoverageFacts {
   bool powers_listed = false;
   bool officers_listed = false;  // at least one active officer
   bool benchmarks_for_domains = false;
+  // At least one powers item of category INSPECTION: the agency then owes
+  // its annual inspection plan of the current year.
+  bool holds_inspection_powers = false;
+  // That plan is recorded (inspection_plan.h).
+  bool inspection_plan_published = false;
 };
 
-// The registry items an agency must have present and current (公开覆盖率).
+// The registry items an agency must have present and current (公开覆盖率):
+// four of every agency (qualification list current, powers listed, officers
+// listed, benchmarks for its domains), and a fifth, the annual inspection
+// plan of the current year ("inspection_plan"), of an agency that holds
+// inspection powers.
 struct AgencyCoverage {
   CoverageFacts facts;
   bool qualification_list_current = false;
   std::vector<std::string> missing;
-  int present() const { return 4 - static_cast<int>(missing.size()); }
-  static constexpr int kRequired = 4;
+  int required() const { return kEveryAgency + (facts.holds_inspection_powers ? 1 : 0); }
+  int present() const { return required() - static_cast<int>(missing.size()); }
+  static constexpr int kEveryAgency = 4;
+  static constexpr int kMostRequired = 5;
 };
 
 // A qualification list is current when the agency is within its validity

@@ -18,8 +18,7 @@ constexpr std::size_t kCodeLength = 24;
 void CheckCertificateNumber(common::Violations& out, const std::string& field, const std::string& number) {
   if (common::IsAsciiBlank(number)) {
     out.push_back({field, "required"});
-  } else if (number.size() > kMaxCertificateNumber ||
-             number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") != std::string::npos) {
+  } else if (!IsCertificateNumber(number)) {
     out.push_back({field, "at most 32 of 0-9, A-Z and '-'"});
   }
 }
@@ -55,6 +54,29 @@ Verdict Judge(const Officer& o, common::Date today) {
   if (o.valid_from && today < *o.valid_from) return Verdict::kNotYetValid;
   if (o.valid_until && today > *o.valid_until) return Verdict::kExpired;
   return Verdict::kValid;
+}
+
+bool ValidOverPeriod(const Officer& o, common::Date from, common::Date to) {
+  return o.status == OfficerStatus::kActive && o.valid_from && o.valid_until && *o.valid_from <= from &&
+         to <= *o.valid_until;
+}
+
+common::Violations ValidateCertificateCheck(const std::vector<std::string>& numbers,
+                                            const std::optional<common::Date>& from,
+                                            const std::optional<common::Date>& to) {
+  common::Violations out;
+  if (numbers.empty()) {
+    out.push_back({"certificate_numbers", "at least one certificate number"});
+  } else if (CheckListSize(out, "certificate_numbers", numbers.size(), kMaxCertificateChecks,
+                           "certificate numbers")) {
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      CheckCertificateNumber(out, common::At("certificate_numbers", static_cast<int>(i)), numbers[i]);
+    }
+  }
+  if (!from) out.push_back({"from", "must be a date YYYY-MM-DD"});
+  if (!to) out.push_back({"to", "must be a date YYYY-MM-DD"});
+  if (from && to && *to < *from) out.push_back({"to", "must not be before from"});
+  return out;
 }
 
 bool NeedsNewCode(const Officer& stored, const Officer& incoming) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/violations.h"
@@ -38,6 +40,14 @@ struct Officer {
   std::optional<common::Date> published_on;  // the day this version was stored
 };
 
+// True for what may be a certificate number: 1 to 32 of 0-9, A-Z and '-'.
+// Inline, so that the registry's client (registry_client.h) asks only about
+// numbers the registry would take.
+inline bool IsCertificateNumber(std::string_view number) {
+  return !number.empty() && number.size() <= kMaxCertificateNumber &&
+         number.find_first_not_of("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-") == std::string_view::npos;
+}
+
 // A certificate number: 1 to 32 of 0-9, A-Z and '-' ("required" when
 // blank).
 void CheckCertificateNumber(common::Violations& out, const std::string& field, const std::string& number);
@@ -61,6 +71,22 @@ enum class Verdict { kValid = 1, kExpired = 2, kSuspended = 3, kRevoked = 4, kUn
 
 // The verdict on a stored certificate on `today` (Asia/Shanghai).
 Verdict Judge(const Officer& officer, common::Date today);
+
+// Whether a stored certificate may be used on every day of [from, to]: it is
+// active, and its validity covers the period (valid_from <= from and
+// to <= valid_until). A certificate suspended or revoked now is not, whatever
+// the period.
+bool ValidOverPeriod(const Officer& officer, common::Date from, common::Date to);
+
+// The most certificates another service checks at once (CheckCertificates).
+inline constexpr std::size_t kMaxCertificateChecks = 500;
+
+// A check of certificates over a period (CheckCertificates): 1 to 500
+// numbers, each a certificate number ("certificate_numbers[i]"); from and to
+// dates (nullopt: what was sent is not one), from not after to ("to").
+common::Violations ValidateCertificateCheck(const std::vector<std::string>& numbers,
+                                            const std::optional<common::Date>& from,
+                                            const std::optional<common::Date>& to);
 
 // A badge code changes when the certificate is revoked or reissued (a new
 // validity start), so a printed old badge stops verifying.

@@ -36,6 +36,9 @@ common::Violations ValidatePowersItem(const PowersItem& item, const std::string&
   common::CheckText(out, path + ".accountability", item.accountability, kDutiesText, Presence::kRequired);
   common::CheckPastDate(out, path + ".changed_on", item.changed_on, today);
   if (item.source_version <= 0) out.push_back({path + ".source_version", "must be a positive version number"});
+  if (item.random_check && item.category != PowerCategory::kInspection) {
+    out.push_back({path + ".random_check", "only an item of category INSPECTION may be on the random-check list"});
+  }
   return out;
 }
 
@@ -51,6 +54,21 @@ common::Violations ValidatePowersFilter(int category, std::string_view keyword, 
     out.push_back({"keyword", "at least " + std::to_string(kMinIndexedKeyword) +
                                   " characters, or fewer with agency_credit_code: a shorter keyword cannot use "
                                   "the search index"});
+  }
+  return out;
+}
+
+common::Violations ValidatePowersQuery(std::size_t agencies, std::size_t source_ids) {
+  common::Violations out;
+  if (agencies == 0) {
+    out.push_back({"agency_credit_codes", "at least one agency"});
+  } else {
+    CheckListSize(out, "agency_credit_codes", agencies, kMaxPowersQueryAgencies, "agencies");
+  }
+  if (source_ids == 0) {
+    out.push_back({"source_ids", "at least one source id"});
+  } else {
+    CheckListSize(out, "source_ids", source_ids, kMaxPowersQuerySourceIds, "source ids");
   }
   return out;
 }

@@ -29,6 +29,9 @@ struct PowersItem {
   // Formed or changed: the clock start. nullopt when what was sent is not a
   // date (ValidatePowersItem names it).
   std::optional<common::Date> changed_on;
+  // On the agency's random-check list (随机抽查事项清单): only an item of
+  // category kInspection may be.
+  bool random_check = false;
   // Set by the registry.
   std::string city_code;
   std::optional<common::Date> published_on;  // the day this version was stored
@@ -46,6 +49,7 @@ struct PowersItem {
 //   name                                 required, one line of at most 500 bytes (kLineText)
 //   legal_basis                          1 to 20 provisions (kMaxProvisions), a law of at most 500 bytes each
 //   responsibilities, accountability     required, at most 10,000 bytes, paragraphs (kDutiesText)
+//   random_check                         only with category INSPECTION
 common::Violations ValidatePowersItem(const PowersItem& item, const std::string& path, common::Date today);
 
 // The keyword of the public powers list is found by a trigram index
@@ -59,5 +63,16 @@ inline constexpr std::size_t kMinIndexedKeyword = 3;  // characters
 // characters unless `agency_credit_code` narrows the list to one agency
 // ("keyword").
 common::Violations ValidatePowersFilter(int category, std::string_view keyword, std::string_view agency_credit_code);
+
+// What another service may ask of the powers lists at once (GetPowersItems):
+// the items of 1 to 21 agencies (a lead agency and up to 20 joint ones) with
+// any of 1 to 200 source ids.
+inline constexpr std::size_t kMaxPowersQueryAgencies = 21;
+inline constexpr std::size_t kMaxPowersQuerySourceIds = 200;
+
+// The bounds of such a question: each list within its bound and not empty
+// ("agency_credit_codes", "source_ids"). What the lists hold is not judged:
+// a value that names no item finds none.
+common::Violations ValidatePowersQuery(std::size_t agencies, std::size_t source_ids);
 
 }  // namespace gongkai::registry

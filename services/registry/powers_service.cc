@@ -61,7 +61,8 @@ grpc::Status RegistryService::ListPowers(grpc::ServerContext* context, const v1:
                         request->keyword(),
                         "",
                         "",
-                        page.size + 1};
+                        page.size + 1,
+                        request->random_check()};
     if (!page.after.empty()) {
       filter.after_agency_credit_code = page.after[0];
       filter.after_source_id = page.after[1];

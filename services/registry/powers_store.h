@@ -19,6 +19,7 @@ struct PowersFilter {
   std::string after_agency_credit_code;
   std::string after_source_id;
   int limit = 50;
+  bool random_check = false;  // only the items on the random-check list
 };
 
 class PowersStore {
@@ -33,6 +34,11 @@ class PowersStore {
   virtual std::vector<PowersItem> List(const PowersFilter& filter) = 0;
   // Items changed after `after_seq`, in change_seq order.
   virtual std::vector<PowersItem> Changes(int64_t after_seq, int limit) = 0;
+  // The items of any of `agencies` with any of `source_ids`, by agency and
+  // source id, without legal basis, responsibilities and accountability:
+  // agency, source id, city, name, category and random-check flag.
+  virtual std::vector<PowersItem> Find(const std::vector<std::string>& agencies,
+                                       const std::vector<std::string>& source_ids) = 0;
 };
 
 class PgPowersStore final : public PowersStore {
@@ -43,6 +49,8 @@ class PgPowersStore final : public PowersStore {
                                                  common::Date today) override;
   std::vector<PowersItem> List(const PowersFilter& filter) override;
   std::vector<PowersItem> Changes(int64_t after_seq, int limit) override;
+  std::vector<PowersItem> Find(const std::vector<std::string>& agencies,
+                               const std::vector<std::string>& source_ids) override;
 
  private:
   common::PgPool& pool_;

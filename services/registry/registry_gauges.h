@@ -10,7 +10,8 @@ namespace gongkai::registry {
 
 // The registry's gauges, read from the database at each scrape: officer
 // loading and qualification-list currency per city, and the coverage KPI per
-// city and for the province, as of the clock's today.
+// city and for the province, as of the clock's today (each agency's items
+// counted as coverage.h counts them: four, or five with inspection powers).
 std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies, const common::Clock& clock);
 
 }  // namespace gongkai::registry

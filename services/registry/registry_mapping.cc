@@ -47,6 +47,7 @@ PowersItem PowersItemFromProto(const v1::PowersItem& p) {
   item.responsibilities = p.responsibilities();
   item.accountability = p.accountability();
   item.changed_on = ParseIsoDate(p.changed_on());
+  item.random_check = p.random_check();
   return item;
 }
 
@@ -62,6 +63,16 @@ void PowersItemToProto(const PowersItem& item, v1::PowersItem* p) {
   p->set_changed_on(FormatIsoDate(item.changed_on));
   p->set_city_code(item.city_code);
   p->set_change_seq(item.change_seq);
+  p->set_random_check(item.random_check);
+}
+
+void PowersItemSummaryToProto(const PowersItem& item, v1::PowersItem* p) {
+  p->set_agency_credit_code(item.agency_credit_code);
+  p->set_source_id(item.source_id);
+  p->set_name(item.name);
+  p->set_category(static_cast<v1::PowerCategory>(item.category));
+  p->set_random_check(item.random_check);
+  p->set_city_code(item.city_code);
 }
 
 DiscretionBenchmark BenchmarkFromProto(const v1::DiscretionBenchmark& p) {
@@ -171,6 +182,12 @@ void CoverageToProto(const AgencyCoverage& c, v1::AgencyCoverage* p) {
   p->set_officers_listed(c.facts.officers_listed);
   p->set_benchmarks_for_domains(c.facts.benchmarks_for_domains);
   for (const auto& m : c.missing) p->add_missing(m);
+  p->set_holds_inspection_powers(c.facts.holds_inspection_powers);
+  p->set_inspection_plan_published(c.facts.inspection_plan_published);
+}
+
+InspectionPlan InspectionPlanFromProto(const v1::InspectionPlanNotice& p) {
+  return {p.agency_credit_code(), p.year(), ParseIsoDate(p.published_on())};
 }
 
 }  // namespace gongkai::registry

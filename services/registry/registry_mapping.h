@@ -4,6 +4,7 @@
 #include "services/registry/agency.h"
 #include "services/registry/benchmark.h"
 #include "services/registry/coverage.h"
+#include "services/registry/inspection_plan.h"
 #include "services/registry/officer.h"
 #include "services/registry/powers.h"
 
@@ -17,6 +18,9 @@ void AgencyToProto(const Agency& agency, v1::Agency* proto);
 
 PowersItem PowersItemFromProto(const v1::PowersItem& proto);
 void PowersItemToProto(const PowersItem& item, v1::PowersItem* proto);
+// What GetPowersItems answers of an item: agency, source id, name, category,
+// random-check flag and city, without the long texts.
+void PowersItemSummaryToProto(const PowersItem& item, v1::PowersItem* proto);
 
 DiscretionBenchmark BenchmarkFromProto(const v1::DiscretionBenchmark& proto);
 void BenchmarkToProto(const DiscretionBenchmark& benchmark, v1::DiscretionBenchmark* proto);
@@ -29,5 +33,7 @@ void PublicOfficerToProto(const Officer& officer, v1::Officer* proto);
 v1::VerifyCertificateResponse::Verdict VerdictToProto(Verdict verdict);
 
 void CoverageToProto(const AgencyCoverage& coverage, v1::AgencyCoverage* proto);
+
+InspectionPlan InspectionPlanFromProto(const v1::InspectionPlanNotice& proto);
 
 }  // namespace gongkai::registry

@@ -7,6 +7,7 @@
 #include "common/paging.h"
 #include "services/registry/bounds.h"
 #include "services/registry/coverage.h"
+#include "services/registry/inspection_plan.h"
 #include "services/registry/public_size.h"
 #include "services/registry/registry_mapping.h"
 
@@ -163,7 +164,8 @@ grpc::Status RegistryService::GetCoverage(grpc::ServerContext* context, const v1
     // listed a page at a time, by credit code, after the token's.
     std::vector<AgencyCoverage> all;
     std::vector<AgencyCoverage> listed;
-    for (const auto& facts : stores_.agencies.Coverage(request->city_code(), request->agency_credit_code())) {
+    for (const auto& facts :
+         stores_.agencies.Coverage(request->city_code(), request->agency_credit_code(), InspectionPlanYear(today))) {
       all.push_back(CoverageOf(facts, today));
       const bool after = page.after.empty() || facts.credit_code > page.after[0];
       if (after && static_cast<int>(listed.size()) <= page.size) listed.push_back(all.back());

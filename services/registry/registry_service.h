@@ -21,7 +21,8 @@ struct RegistryStores {
 // The gRPC adapter of the registry: proto <-> domain, authorisation, errors.
 // Its methods are spread over registry_service.cc (agencies, rejections,
 // qualification lists, coverage), powers_service.cc (powers lists and
-// benchmarks) and officers_service.cc (officers and verification).
+// benchmarks), officers_service.cc (officers and verification) and
+// service_calls.cc (what only the platform's other services call).
 class RegistryService final : public v1::RegistryService::Service {
  public:
   // `max_batch`: the most records a batch write may carry.
@@ -60,6 +61,12 @@ class RegistryService final : public v1::RegistryService::Service {
                                  v1::VerifyCertificateResponse* response) override;
   grpc::Status GetCoverage(grpc::ServerContext* context, const v1::GetCoverageRequest* request,
                            v1::GetCoverageResponse* response) override;
+  grpc::Status CheckCertificates(grpc::ServerContext* context, const v1::CheckCertificatesRequest* request,
+                                 v1::CheckCertificatesResponse* response) override;
+  grpc::Status GetPowersItems(grpc::ServerContext* context, const v1::GetPowersItemsRequest* request,
+                              v1::GetPowersItemsResponse* response) override;
+  grpc::Status RecordInspectionPlans(grpc::ServerContext* context, const v1::RecordInspectionPlansRequest* request,
+                                     v1::RecordInspectionPlansResponse* response) override;
 
  private:
   RegistryStores stores_;

@@ -1,4 +1,4 @@
-#include "services/penalties/personal_data.h"
+#include "common/personal_data.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 
 #include "common/text.h"
 
-namespace gongkai::penalties {
+namespace gongkai::common {
 namespace {
 
 using common::DecodeUtf8;
@@ -779,4 +779,4 @@ std::string MaskPersonalData(const std::string& text, const PersonalData& data) 
   return Apply(text, units, std::move(own.spans), own.person_masks, own.kept);
 }
 
-}  // namespace gongkai::penalties
+}  // namespace gongkai::common

@@ -1,11 +1,11 @@
-#include "services/penalties/personal_data.h"
+#include "common/personal_data.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace gongkai::penalties {
+namespace gongkai::common {
 namespace {
 
 std::string Stars(int n) {
@@ -351,4 +351,4 @@ TEST(MaskName, SurnamePlusMouMouOfTheTrimmedName) {
 }
 
 }  // namespace
-}  // namespace gongkai::penalties
+}  // namespace gongkai::common

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gongkai::penalties {
+namespace gongkai::common {
 
 // Personal data in published free text (DOMAIN.md, "Publication and
 // masking (脱敏)"): what a record carries, found wherever it appears, and
@@ -94,4 +94,4 @@ std::string MaskPersonalData(const std::string& text, const PersonalData& data);
 // record's key and cannot be masked.
 bool HoldsOwnPersonalData(const std::string& text, const PersonalData& data);
 
-}  // namespace gongkai::penalties
+}  // namespace gongkai::common

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/batch.h"
+#include "common/disclosure_metrics.h"
+#include "common/identity.h"
+#include "common/paging.h"
+#include "common/service_context.h"
+#include "gongkai/inspections/v1/inspections.grpc.pb.h"
+#include "services/inspections/inspection_rules.h"
+#include "services/inspections/inspection_store.h"
+#include "services/inspections/plan_notices.h"
+#include "services/registry/registry_client.h"
+
+namespace gongkai::inspections {
+
+// The gRPC adapter of the inspections service: the caller's scope (agencies,
+// certificates and powers items checked with the registry), the draw's
+// commitment, the public forms, errors. Its methods are split over
+// inspections_service.cc (plans, the feed, rejections), tasks_service.cc
+// (tasks and the draw), results_service.cc and pilot_service.cc.
+class InspectionsService final : public v1::InspectionsService::Service {
+ public:
+  // `notices` is woken after plans are stored, to tell the registry.
+  InspectionsService(InspectionStore& store, registry::RegistryClient& registry, common::ServiceContext context,
+                     common::DisclosureMetrics& metrics, PlanNotices& notices, int max_batch);
+
+  grpc::Status UpsertPlans(grpc::ServerContext* context, const v1::UpsertPlansRequest* request,
+                           v1::UpsertResponse* response) override;
+  grpc::Status ListPlans(grpc::ServerContext* context, const v1::ListPlansRequest* request,
+                         v1::ListPlansResponse* response) override;
+  grpc::Status GetPlan(grpc::ServerContext* context, const v1::GetRecordRequest* request, v1::Plan* response) override;
+  grpc::Status UpsertTasks(grpc::ServerContext* context, const v1::UpsertTasksRequest* request,
+                           v1::UpsertResponse* response) override;
+  grpc::Status ListTasks(grpc::ServerContext* context, const v1::ListTasksRequest* request,
+                         v1::ListTasksResponse* response) override;
+  grpc::Status GetTask(grpc::ServerContext* context, const v1::GetRecordRequest* request, v1::Task* response) override;
+  grpc::Status UpsertResults(grpc::ServerContext* context, const v1::UpsertResultsRequest* request,
+                             v1::UpsertResponse* response) override;
+  grpc::Status SearchResults(grpc::ServerContext* context, const v1::SearchResultsRequest* request,
+                             v1::SearchResultsResponse* response) override;
+  grpc::Status GetResult(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                         v1::Result* response) override;
+  grpc::Status UpsertPilotUnits(grpc::ServerContext* context, const v1::UpsertPilotUnitsRequest* request,
+                                v1::UpsertResponse* response) override;
+  grpc::Status UpsertBroadcasts(grpc::ServerContext* context, const v1::UpsertBroadcastsRequest* request,
+                                v1::UpsertResponse* response) override;
+  grpc::Status ListPilotUnits(grpc::ServerContext* context, const v1::ListPilotUnitsRequest* request,
+                              v1::ListPilotUnitsResponse* response) override;
+  grpc::Status ListBroadcasts(grpc::ServerContext* context, const v1::ListBroadcastsRequest* request,
+                              v1::ListBroadcastsResponse* response) override;
+  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
+                           v1::ListChangesResponse* response) override;
+  grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
+                              v1::ListRejectionsResponse* response) override;
+
+  // A record of a batch with the agency BatchWrite::CheckAgencies reads.
+  template <typename Message>
+  struct Held {
+    std::string agency_credit_code;
+    Message record;
+  };
+
+ private:
+  // The public forms of stored records, with the platform's fields.
+  void ToPublicPlan(const StoredRecord& row, v1::Plan* out) const;
+  void ToPublicTask(const StoredRecord& row, bool with_pool, v1::Task* out) const;
+  void ToPublicResult(const StoredRecord& row, v1::Result* out) const;
+  // The powers items of `agencies` among `ids`, as the domain checks them.
+  PowersFacts Powers(const std::vector<std::string>& agencies, const std::vector<std::string>& ids);
+  // Stores a batch (its valid rows and its rejections) as of `today`.
+  std::vector<common::UpsertOutcome> Store(RecordKind kind, const std::string& city,
+                                           const std::vector<RecordToStore>& rows,
+                                           const std::vector<common::Rejection>& rejected, common::Date today);
+
+  InspectionStore& store_;
+  registry::RegistryClient& registry_;
+  common::ServiceContext context_;
+  common::DisclosureMetrics& metrics_;
+  PlanNotices& notices_;
+  int max_batch_;
+};
+
+// The public lists page newest first by change_seq: a page token holds the
+// last seq listed. BeforeSeq reads it (0 on the first page; a violation of
+// page_token when it is not one), NextPage cuts `rows` (read with one more
+// than `size`) and answers the next token.
+int64_t BeforeSeq(common::Violations& violations, const common::Page& page);
+std::string NextPage(std::vector<StoredRecord>& rows, int size);
+
+// A filter naming a key (a credit code, a source id): empty, or 1 to 64
+// bytes of printable ASCII.
+void CheckKeyFilter(common::Violations& violations, const std::string& field, const std::string& value);
+
+// Reads a stored serialised message; a stored row that does not parse is an
+// internal error.
+void ParseStored(const std::string& bytes, google::protobuf::Message* out);
+
+}  // namespace gongkai::inspections

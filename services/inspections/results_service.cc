@@ -1,0 +1,163 @@
+// InspectionsService: spot-check results, as cities send them and as the
+// public searches them.
+#include "common/calendar/iso_date.h"
+#include "common/call.h"
+#include "common/errors.h"
+#include "common/fields.h"
+#include "common/text.h"
+#include "services/inspections/inspections_service.h"
+#include "services/inspections/public_forms.h"
+
+namespace gongkai::inspections {
+namespace {
+
+using common::ServiceError;
+using common::v1::ROLE_CITY;
+using common::v1::ROLE_PROVINCE;
+using common::v1::ROLE_PUBLIC;
+using Key = std::pair<std::string, std::string>;
+
+constexpr common::PageLimits kResultPage{50, 50};
+// The object-name filter: a few characters of a name, at most a name.
+constexpr std::size_t kMinNameFilterBytes = 2;
+constexpr std::size_t kMaxNameFilterBytes = 100;
+
+}  // namespace
+
+grpc::Status InspectionsService::UpsertResults(grpc::ServerContext* context, const v1::UpsertResultsRequest* request,
+                                               v1::UpsertResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
+    const auto& results = request->results();
+    common::CheckBatchSize(results.size(), max_batch_, "results");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<Held<Result>> batch(RecordKindName(RecordKind::kResult), "results",
+                                           response->mutable_results());
+    for (int i = 0; i < results.size(); ++i) {
+      const Result& r = results[i];
+      batch.Add(i, r.agency_credit_code() + "/" + r.source_id(), r.source_version(), r, {r.agency_credit_code(), r},
+                ValidateResult(r, common::At("results", i), today));
+    }
+    batch.RejectRepeatedKeys("results");
+    batch.CheckAgencies(caller.city_code, "results", [&](const auto& codes) { return registry_.CitiesOf(codes); });
+    // Each result against its stored task (one read for the batch).
+    std::vector<Key> task_keys;
+    batch.CheckEach([&](const Held<Result>& h, int, common::Violations&) {
+      task_keys.emplace_back(h.agency_credit_code, h.record.task_source_id());
+    });
+    std::sort(task_keys.begin(), task_keys.end());
+    task_keys.erase(std::unique(task_keys.begin(), task_keys.end()), task_keys.end());
+    std::map<Key, std::pair<Task, StoredRecord>> tasks;
+    for (auto& row : store_.GetMany(RecordKind::kTask, task_keys)) {
+      Task t;
+      ParseStored(row.record, &t);
+      Key key{row.agency_credit_code, row.source_id};
+      tasks.emplace(std::move(key), std::make_pair(std::move(t), std::move(row)));
+    }
+    batch.CheckEach([&](const Held<Result>& h, int index, common::Violations& violations) {
+      const std::string path = common::At("results", index);
+      const auto task = tasks.find({h.agency_credit_code, h.record.task_source_id()});
+      if (task == tasks.end()) {
+        violations.push_back({path + ".task_source_id", "no such task of this agency: send the task first"});
+        return;
+      }
+      const auto found = CheckAgainstTask(h.record, task->second.first, task->second.second.columns.seed, today, path);
+      violations.insert(violations.end(), found.begin(), found.end());
+    });
+    std::vector<RecordToStore> rows;
+    std::vector<common::Date> clock_starts;
+    for (const auto& h : batch.Valid()) {
+      const Result& r = h.record;
+      const auto& task = tasks.at({h.agency_credit_code, r.task_source_id()});
+      const Result published = PublicResult(r);
+      RecordToStore row{RecordKind::kResult,    h.agency_credit_code,         r.source_id(), r.source_version(),
+                        r.SerializeAsString(), published.SerializeAsString(), {}};
+      row.columns.domain = task.first.domain();
+      row.columns.task_source_id = r.task_source_id();
+      row.columns.date_from = row.columns.date_to = common::ParseIsoDate(r.checked_on());
+      row.columns.object_name = published.object().name();
+      row.columns.credit_code = r.object().credit_code();
+      row.columns.items.assign(r.items().begin(), r.items().end());
+      row.columns.outcome = r.outcome();
+      rows.push_back(std::move(row));
+      clock_starts.push_back(*task.second.columns.date_to);
+    }
+    const auto outcomes = Store(RecordKind::kResult, caller.city_code, rows, batch.Rejected(), today);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (outcomes[i] != common::UpsertOutcome::kAccepted) continue;
+      metrics_.Disclosed("spot_check_result", caller.city_code,
+                         context_.deadlines.Assess(common::RecordKind::kSpotCheckResult, clock_starts[i], today,
+                                                   today));
+    }
+    batch.Settle(outcomes);
+    return grpc::Status::OK;
+  });
+}
+
+void InspectionsService::ToPublicResult(const StoredRecord& row, v1::Result* out) const {
+  ParseStored(row.public_record, out);
+  out->set_city_code(row.city_code);
+  out->set_domain(row.columns.domain);
+  out->set_published_on(common::FormatIsoDate(row.published_on));
+  out->set_change_seq(row.change_seq);
+  if (row.task_check_to) {
+    *out->mutable_timeliness() = context_.deadlines.Assess(common::RecordKind::kSpotCheckResult, *row.task_check_to,
+                                                           row.published_on, context_.clock.Today());
+  }
+}
+
+grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, const v1::SearchResultsRequest* request,
+                                               v1::SearchResultsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    common::Violations violations;
+    ListFilter f;
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    CheckKeyFilter(violations, "credit_code", request->credit_code());
+    CheckKeyFilter(violations, "item", request->item());
+    CheckKeyFilter(violations, "task_source_id", request->task_source_id());
+    f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
+    f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
+    const std::string& name = request->object_name();
+    common::CheckTextContent(violations, "object_name", name, false);
+    if (!name.empty() && (name.size() < kMinNameFilterBytes || name.size() > kMaxNameFilterBytes)) {
+      violations.push_back({"object_name", "must be 2 to 100 bytes"});
+    }
+    if (!v1::Outcome_IsValid(request->outcome())) violations.push_back({"outcome", "not an outcome"});
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kResultPage);
+    f.before_seq = BeforeSeq(violations, page);
+    common::ThrowIfAny(violations, "bad search request");
+    f.kind = RecordKind::kResult;
+    f.city_code = request->city_code();
+    f.agency_credit_code = request->agency_credit_code();
+    f.object_name = name;
+    f.credit_code = request->credit_code();
+    f.item = request->item();
+    f.task_source_id = request->task_source_id();
+    f.outcome = request->outcome();
+    f.limit = page.size + 1;
+    auto rows = store_.List(f);
+    response->set_next_page_token(NextPage(rows, page.size));
+    for (const auto& row : rows) ToPublicResult(row, response->add_results());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status InspectionsService::GetResult(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                           v1::Result* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    auto row = store_.Get(RecordKind::kResult, request->agency_credit_code(), request->source_id());
+    if (!row || (caller.role == ROLE_CITY && row->city_code != caller.city_code)) {
+      throw ServiceError::NotFound("no result " + request->source_id() + " of agency " +
+                                   request->agency_credit_code());
+    }
+    ParseStored(row->record, response);
+    response->set_city_code(row->city_code);
+    response->set_domain(row->columns.domain);
+    response->set_published_on(common::FormatIsoDate(row->published_on));
+    response->set_change_seq(row->change_seq);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::inspections

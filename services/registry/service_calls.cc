@@ -1,0 +1,87 @@
+// RegistryService's methods that only the platform's other services call
+// (ROLE_SERVICE, each with its own identity; the gateway routes none of
+// them): certificates checked over a period, powers items by source id, and
+// the annual inspection plans published, which the coverage counts.
+#include "common/batch.h"
+#include "common/calendar/iso_date.h"
+#include "common/call.h"
+#include "common/errors.h"
+#include "services/registry/inspection_plan.h"
+#include "services/registry/registry_mapping.h"
+#include "services/registry/registry_service.h"
+
+namespace gongkai::registry {
+namespace {
+
+using common::v1::ROLE_SERVICE;
+
+// A request's violations, at most common::kMaxRecordViolations of them: a
+// status carries them in its trailers.
+void ThrowIfAnyCapped(common::Violations violations, const std::string& list, const std::string& what) {
+  common::ThrowIfAny(common::CappedViolations(std::move(violations), list), what);
+}
+
+}  // namespace
+
+// For the inspections service: whether each of a task's officers may check
+// over its whole check period, and whose officer each is. Read from the
+// verification index (every certificate's status, validity and agency).
+grpc::Status RegistryService::CheckCertificates(grpc::ServerContext* context,
+                                                const v1::CheckCertificatesRequest* request,
+                                                v1::CheckCertificatesResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    const std::vector<std::string> numbers(request->certificate_numbers().begin(),
+                                           request->certificate_numbers().end());
+    const auto from = common::ParseIsoDate(request->from());
+    const auto to = common::ParseIsoDate(request->to());
+    ThrowIfAnyCapped(ValidateCertificateCheck(numbers, from, to), "certificate_numbers", "bad certificate check");
+    for (const auto& number : numbers) {
+      auto* check = response->add_checks();
+      check->set_certificate_number(number);
+      const std::optional<Officer> officer = stores_.certificates.ByCertificate(number);
+      if (!officer) {
+        check->set_verdict(v1::VerifyCertificateResponse::UNKNOWN);
+        continue;
+      }
+      check->set_known(true);
+      check->set_agency_credit_code(officer->agency_credit_code);
+      check->set_valid_over_period(ValidOverPeriod(*officer, *from, *to));
+      check->set_verdict(VerdictToProto(Judge(*officer, *from)));
+    }
+    return grpc::Status::OK;
+  });
+}
+
+// For the inspections service: the items a plan or a task names, of its
+// agencies, to check their category and random-check flag.
+grpc::Status RegistryService::GetPowersItems(grpc::ServerContext* context, const v1::GetPowersItemsRequest* request,
+                                             v1::GetPowersItemsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    common::ThrowIfAny(ValidatePowersQuery(request->agency_credit_codes_size(), request->source_ids_size()),
+                       "bad powers items request");
+    const std::vector<std::string> agencies(request->agency_credit_codes().begin(),
+                                            request->agency_credit_codes().end());
+    const std::vector<std::string> ids(request->source_ids().begin(), request->source_ids().end());
+    for (const auto& item : stores_.powers.Find(agencies, ids)) PowersItemSummaryToProto(item, response->add_items());
+    return grpc::Status::OK;
+  });
+}
+
+// From the inspections service: the annual inspection plans published, for
+// the coverage item "inspection_plan". Sent again (the same notices, or a
+// later day of a plan already recorded), nothing changes.
+grpc::Status RegistryService::RecordInspectionPlans(grpc::ServerContext* context,
+                                                    const v1::RecordInspectionPlansRequest* request,
+                                                    v1::RecordInspectionPlansResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    std::vector<InspectionPlan> notices;
+    for (const auto& n : request->notices()) notices.push_back(InspectionPlanFromProto(n));
+    ThrowIfAnyCapped(ValidateInspectionPlans(notices), "notices", "bad inspection plan notices");
+    const AgencyStore::PlansResult result = stores_.agencies.RecordInspectionPlans(notices);
+    response->set_recorded(result.recorded);
+    response->set_unknown_agencies(result.unknown_agencies);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::registry
