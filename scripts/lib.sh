@@ -21,6 +21,10 @@ install_dependencies() {
     libgtest-dev libgmock-dev
     postgresql-15 curl openssl
     clang-format
+    # promtool, which the alert rules' tests run (tests/monitoring). The
+    # package also installs a Prometheus server unit that a host with systemd
+    # starts: systemctl disable --now prometheus where it is not wanted.
+    prometheus
   )
   local missing=()
   for p in "${packages[@]}"; do

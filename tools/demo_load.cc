@@ -1,17 +1,33 @@
 // Loads the demo province through the gateway, as each city's system would:
 // every city's agencies, officers, powers list and the food-safety discretion
 // benchmark, then its penalty decisions and coercive measures, a withdrawal
-// and a release, each with that city's token. Safe to run again: upserts,
-// and a withdrawal or release already recorded stays as it was.
+// and a release, then its inspection plans, spot-check tasks (one drawn by
+// the platform) and results, and its live-inspection pilot units and
+// broadcasts, each with that city's token. Safe to run again: upserts, and a
+// withdrawal or release already recorded stays as it was.
+//
+// The inspection data (data/demo/inspections.json) is dated from the loader's
+// today: common::ClockFromConfig's, that is the real date in Asia/Shanghai,
+// or GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true (as a service
+// started on a pinned date reads it), so the demo is current in any year.
 #include <grpcpp/grpcpp.h>
 
 #include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
 
+#include "common/calendar/iso_date.h"
+#include "common/clock.h"
 #include "common/config.h"
+#include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tools/client.h"
@@ -72,6 +88,135 @@ struct Tally {
   }
 };
 
+// ---- data/demo/inspections.json: dates from the loader's today
+
+// The day and instant the demo's dates are counted from.
+struct DemoNow {
+  gongkai::common::Date today;
+  std::chrono::system_clock::time_point now;
+};
+
+// An instant in RFC 3339, in +08:00 (Asia/Shanghai), to the second.
+std::string ShanghaiInstant(std::chrono::system_clock::time_point instant) {
+  const auto local = std::chrono::floor<std::chrono::seconds>(instant) + std::chrono::hours(8);
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::hh_mm_ss time{local - day};
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "T%02d:%02d:%02d+08:00", static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
+  return gongkai::common::FormatIsoDate(day) + buffer;
+}
+
+int YearOf(gongkai::common::Date day) { return static_cast<int>(std::chrono::year_month_day{day}.year()); }
+
+// The day as the number YYYYMMDD: every inspection record's source_version,
+// so that a run on a later day sends newer versions (whose dates moved with
+// it) and a run on the same day sends the versions stored.
+int64_t VersionOf(gongkai::common::Date day) {
+  const std::chrono::year_month_day ymd{day};
+  return static_cast<int64_t>(YearOf(day)) * 10'000 + static_cast<unsigned>(ymd.month()) * 100 +
+         static_cast<unsigned>(ymd.day());
+}
+
+// The demo file with its placeholders replaced (the file's "placeholders"
+// says the same): in any string, @year is the year of today, @version today
+// as YYYYMMDD, @today, @today+N and @today-N a date N calendar days from
+// today (YYYY-MM-DD; what follows is kept, so "@today-3T14:30:00+08:00" is an
+// instant), @now, @now+Nm and @now-Nm the instant N minutes from now
+// (ShanghaiInstant). A string that is only @year or @version becomes that
+// number. Keys starting with "_" are comments, and are dropped.
+nlohmann::json Expand(const nlohmann::json& value, const DemoNow& at) {
+  if (value.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, field] : value.items()) {
+      if (key.empty() || key[0] != '_') out[key] = Expand(field, at);
+    }
+    return out;
+  }
+  if (value.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& element : value) out.push_back(Expand(element, at));
+    return out;
+  }
+  if (!value.is_string()) return value;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (text == "@year") return YearOf(at.today);
+  if (text == "@version") return VersionOf(at.today);
+  static const std::regex kPlaceholder("@today([+-][0-9]+)?|@now(?:([+-][0-9]+)m)?|@year|@version");
+  std::string out;
+  auto last = text.cbegin();
+  for (std::sregex_iterator it(text.begin(), text.end(), kPlaceholder), end; it != end; ++it) {
+    const std::smatch& match = *it;
+    out.append(last, match[0].first);
+    const std::string token = match.str(0);
+    if (token.rfind("@today", 0) == 0) {
+      const int days = match[1].matched ? std::stoi(match.str(1)) : 0;
+      out += gongkai::common::FormatIsoDate(at.today + std::chrono::days{days});
+    } else if (token.rfind("@now", 0) == 0) {
+      const int minutes = match[2].matched ? std::stoi(match.str(2)) : 0;
+      out += ShanghaiInstant(at.now + std::chrono::minutes{minutes});
+    } else if (token == "@year") {
+      out += std::to_string(YearOf(at.today));
+    } else {
+      out += std::to_string(VersionOf(at.today));
+    }
+    last = match[0].second;
+  }
+  out.append(last, text.cend());
+  return out;
+}
+
+// One city's inspection records, in the order the service needs them (a
+// task before its results, a pilot unit before its broadcasts).
+void LoadInspections(gongkai::inspections::v1::InspectionsService::Stub& stub, const nlohmann::json& city,
+                     const std::string& token, const std::string& source, Tally& tally) {
+  using namespace gongkai::inspections::v1;
+  const std::string code = city.at("code");
+  auto list = [&](const char* name) { return city.value(name, nlohmann::json::array()); };
+  auto upsert = [&](const char* kind, const nlohmann::json& records, auto* request, auto call) {
+    if (records.empty()) return;
+    Fill(records, request, source);
+    UpsertResponse response;
+    Send(code, token, [&](grpc::ClientContext* ctx) { return call(ctx, &response); });
+    tally.Add(kind, response.results());
+  };
+  UpsertPlansRequest plans;
+  upsert("inspection plans", list("plans"), plans.mutable_plans(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertPlans(ctx, plans, out); });
+  UpsertTasksRequest tasks;
+  upsert("spot-check tasks", list("tasks"), tasks.mutable_tasks(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertTasks(ctx, tasks, out); });
+  UpsertResultsRequest results;
+  upsert("spot-check results", list("results"), results.mutable_results(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertResults(ctx, results, out); });
+  UpsertPilotUnitsRequest units;
+  upsert("live-inspection pilot units", list("pilot_units"), units.mutable_units(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertPilotUnits(ctx, units, out); });
+  UpsertBroadcastsRequest broadcasts;
+  upsert("live-inspection broadcasts", list("broadcasts"), broadcasts.mutable_broadcasts(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertBroadcasts(ctx, broadcasts, out); });
+
+  // The platform's draws, as the public sees them: committed now, drawn on their draw date.
+  for (const auto& task : tasks.tasks()) {
+    if (!task.has_draw()) continue;
+    GetRecordRequest request;
+    request.set_agency_credit_code(task.agency_credit_code());
+    request.set_source_id(task.source_id());
+    Task published;
+    grpc::ClientContext ctx;
+    gongkai::tools::Authorize(ctx, "");
+    const grpc::Status status = stub.GetTask(&ctx, request, &published);
+    if (!status.ok()) {  // a task rejected is NOT_FOUND here, and Tally said why
+      std::cerr << "demo draw: " << task.source_id() << ": " << status.error_message() << "\n";
+      continue;
+    }
+    std::cout << "demo draw: " << task.source_id() << ": pool of " << published.draw().pool_size() << ", commitment "
+              << published.draw().seed_commitment() << ", "
+              << (published.draw().revealed() ? "drawn on " : "to be drawn on ") << published.draw().draw_date()
+              << "\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -80,6 +225,7 @@ int main(int argc, char** argv) {
   std::string gateway = tools::ReadGatewayAddress(config);
   std::string data = config.RequiredString("GONGKAI_DEMO_DATA", "demo province JSON (data/demo/shanxi.json)");
   std::string tokens_file = config.RequiredString("GONGKAI_DEMO_TOKENS", "JSON object principal -> bearer token");
+  const std::shared_ptr<const common::Clock> clock = common::ClockFromConfig(config);
   config.Finish();
   try {
     auto doc = ReadJson(data);
@@ -171,6 +317,22 @@ int main(int argc, char** argv) {
       }
       return status;
     });
+
+    // Inspections, once the registry holds the officers and the random-check
+    // powers items they name. Dates from today: see Expand. The self-drawn
+    // tasks of some cities ended 60 days back, so their results, due 20 WD
+    // after, show LATE (a late publication cannot be faked: published_on is
+    // the day the service stores it), and their object left without a
+    // result counts as overdue.
+    const std::string inspections_path = Beside(data, "inspections.json");
+    const DemoNow now{clock->Today(), clock->Now()};
+    const auto inspection_cities = Expand(ReadJson(inspections_path).at("cities"), now);
+    std::cout << "demo inspections dated from " << common::FormatIsoDate(now.today) << "\n";
+    auto inspections_stub = inspections::v1::InspectionsService::NewStub(tools::GatewayChannel(gateway));
+    for (const auto& city : inspection_cities) {
+      const std::string code = city.at("code");
+      LoadInspections(*inspections_stub, city, tokens.at("city-" + code).get<std::string>(), inspections_path, tally);
+    }
     tally.Print();
     return tally.rejected == 0 ? 0 : 1;
   } catch (const std::exception& e) {

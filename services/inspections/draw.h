@@ -52,7 +52,9 @@ bool Revealed(const v1::Draw& committed, common::Date today);
 
 // The committed draw as published on `today`: as committed before the draw
 // date; from it on, with the seed, the objects drawn from the pool and the
-// officers drawn from the eligible ones, and `revealed` set.
+// officers drawn from the eligible ones (`officers` less
+// `excluded_officers`), and `revealed` set. A seed that does not match the
+// commitment (or none) reveals nothing: what is published must verify.
 v1::Draw Published(const v1::Draw& committed, const std::string& seed, common::Date today);
 
 }  // namespace gongkai::inspections

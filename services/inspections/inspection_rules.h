@@ -1,10 +1,12 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -18,8 +20,8 @@ namespace gongkai::inspections {
 using v1::Broadcast;
 using v1::CheckObject;
 using v1::Draw;
-using v1::Plan;
 using v1::PilotUnit;
+using v1::Plan;
 using v1::Result;
 using v1::Task;
 
@@ -78,22 +80,28 @@ common::Date PlanClockStart(const Plan& plan);
 // Whether the platform draws this task (it has a `draw`).
 inline bool IsPlatformDraw(const Task& task) { return task.has_draw(); }
 
-// Every violation of a task under `path` ("tasks[0]"): agency, source id,
-// name, joint agencies (no repeats, not the lead), items, domain (a known
-// domain code), pool_size (at least the objects), objects (each valid as
-// ValidateObject) or, for a platform draw, none, officers (certificate
-// numbers, no repeats) or none for a draw, check_from <= check_to (dates),
-// plan_source_id (empty or a source id), and the draw's own fields
-// (ValidateDraw). For a platform draw registered now (`first_registration`),
-// its draw date must be after today.
-common::Violations ValidateTask(const Task& task, const std::string& path, common::Date today,
-                                bool first_registration);
+// Every violation of a task under `path` ("tasks[0]"): agency, source id
+// (carrying none of its natural person objects' names or ID numbers: it is
+// published as the key), name, joint agencies (no repeats, not the lead),
+// items (no repeats), domain (a known domain code), pool_size (at least the
+// objects; for a platform draw the pool's size or 0), objects (each valid as
+// ValidateObject, no object twice by ObjectKey) or, for a platform draw, none,
+// officers (certificate numbers, no repeats) or none for a draw, check_from
+// <= check_to <= check_from + 366 days (dates), plan_source_id (empty or a
+// source id), and the draw's own fields (ValidateDraw) with its draw date not
+// after check_to (the objects drawn are checked within the period). For a
+// platform draw registered now (`first_registration`), its draw date must be
+// after today.
+common::Violations ValidateTask(const Task& task, const std::string& path, common::Date today, bool first_registration);
 
 // The draw's fields under `path` ("tasks[0].draw"): pool (identifiers as
 // the proto says, no repeats), objects (1 to the pool's size), officers
 // (certificate numbers, no repeats), officers_drawn (2 to the number of
-// officers), draw_date (a date). Fields the platform sets (commitment,
-// seed, ...) must be empty.
+// officers sent), draw_date (a date). Fields the platform sets (commitment,
+// digests, excluded officers, committed_on, seed, drawn lists, revealed) must
+// be empty. That officers_drawn is at most the number of *eligible* officers
+// is for the adapter to check once the registry has answered
+// (IneligibleOfficers).
 common::Violations ValidateDraw(const Draw& draw, const std::string& path);
 
 // An inspected object under `path`: kind, name, credit code for an
@@ -101,11 +109,13 @@ common::Violations ValidateDraw(const Draw& draw, const std::string& path);
 // natural person and no credit code.
 common::Violations ValidateObject(const CheckObject& object, const std::string& path);
 
-// Every violation of a result under `path`: agency, source id, task source
-// id, object (ValidateObject), items (1 to 50 source ids, no repeats),
-// outcome, problems and rectification requirement and deadline (required
-// when ProblemFound, and then the deadline not before checked_on; absent
-// otherwise), checked_on (a date, not after today).
+// Every violation of a result under `path`: agency, source id (carrying
+// none of the object's personal data), task source id, object
+// (ValidateObject), items (1 to 50 source ids, no repeats), outcome, problems
+// and rectification requirement and deadline (required when ProblemFound,
+// and then the deadline not before checked_on; absent otherwise; the texts
+// within kMaxResultText also as published, masked), checked_on (a date, not
+// after today).
 common::Violations ValidateResult(const Result& result, const std::string& path, common::Date today);
 
 // Outcomes that found a problem: CORRECTION_ORDERED, FOLLOW_UP_PENDING,
@@ -113,15 +123,18 @@ common::Violations ValidateResult(const Result& result, const std::string& path,
 bool ProblemFound(v1::Outcome outcome);
 
 // The identifier of an object as a draw's pool and a task's objects name
-// it: its credit code, else its ID number, else its name.
+// it: its credit code, else its object code, else its ID number, else its
+// name.
 std::string ObjectKey(const CheckObject& object);
 
 // A valid result checked against its stored task (`task` as stored, with
-// its draw committed; `today` decides whether the draw is revealed): the
-// object is one of the task's objects (a platform draw: one drawn, so none
+// its draw committed, and the draw's `seed` as stored beside it; `today`
+// decides whether the draw is revealed, draw.h Published): the object is one
+// of the task's objects by ObjectKey (a platform draw: one drawn, so none
 // before the reveal), the items are among the task's, checked_on lies within
-// the check period. Violations under `path`.
-common::Violations CheckAgainstTask(const Result& result, const Task& task, common::Date today,
+// the check period. Violations under `path` (".object", ".items[i]",
+// ".checked_on").
+common::Violations CheckAgainstTask(const Result& result, const Task& task, const std::string& seed, common::Date today,
                                     const std::string& path);
 
 // ---------------------------------------------------------------- what the registry says
@@ -167,13 +180,23 @@ std::vector<std::string> IneligibleOfficers(const Task& task, const CertificateF
 // channel, platform, account.
 common::Violations ValidatePilotUnit(const PilotUnit& unit, const std::string& path);
 
-// A broadcast under `path`: agency, source ids, title, planned_start
-// (RFC 3339 with an offset), started_at and ended_at (empty or RFC 3339;
-// ended needs started, and not before it), object (ValidateObject when set),
-// live_url (required https), replay_url (empty or https, only once ended).
+// An instant as broadcasts carry it, RFC 3339 read strictly:
+// YYYY-MM-DDTHH:MM:SS, optionally '.' and 1 to 9 digits of fraction, then Z or
+// +hh:mm / -hh:mm. In UTC (microseconds; finer digits are dropped); nullopt
+// for anything else, including impossible dates and times (leap seconds).
+std::optional<std::chrono::sys_time<std::chrono::microseconds>> ParseInstant(std::string_view text);
+
+// A broadcast under `path`: agency, source ids, title (also as published,
+// masked), planned_start (ParseInstant), started_at and ended_at (empty or
+// ParseInstant; ended needs started, and not before it, compared in UTC),
+// object (ValidateObject when set), live_url (required), replay_url (empty,
+// or only once ended). A URL is https://<host>..., at most 2,000 bytes,
+// UTF-8 without spaces (any Unicode white space or invisible character) or
+// control characters.
 common::Violations ValidateBroadcast(const Broadcast& broadcast, const std::string& path);
 
-// The pilot's counts for a year: units, and distinct key sectors among them.
+// The pilot's counts for a year: units, and distinct key sectors among them
+// (SECTOR_UNSPECIFIED is none).
 struct PilotCounts {
   int units = 0;
   int sectors = 0;

@@ -63,8 +63,12 @@ const Statement kMerge{
     "  $28::text[], $29::text[], $30::text[]) AS i(agency_credit_code, source_id, source_version, record_at, "
     "  record_length, public_at, public_length, year, domain, clock_start, date_from, date_to, expected_results, "
     "  seed, draw_date, task_source_id, object_name, credit_code, items, outcome, sector, pilot_unit_source_id, "
-    "  planned_start, started_at, ended_at, has_replay)) "
-    "INSERT INTO inspections.records AS r (kind, agency_credit_code, source_id, source_version, city_code, year, "
+    "  planned_start, started_at, ended_at, has_replay)), "
+    // What was stored before the merge (the statement's snapshot): whether
+    // the write publishes the record or only corrects it.
+    "before AS (SELECT b.agency_credit_code, b.source_id, b.clock_start FROM inspections.records b "
+    "  JOIN incoming USING (agency_credit_code, source_id) WHERE b.kind = $1::smallint), "
+    "merged AS (INSERT INTO inspections.records AS r (kind, agency_credit_code, source_id, source_version, city_code, year, "
     "domain, clock_start, date_from, date_to, expected_results, seed, draw_date, task_source_id, object_name, "
     "credit_code, items, outcome, sector, pilot_unit_source_id, planned_start, started_at, ended_at, has_replay, "
     "record, public_record, published_on, change_seq) "
@@ -85,7 +89,13 @@ const Statement kMerge{
     "  ELSE r.published_on END, "
     "change_seq = EXCLUDED.change_seq "
     "WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
-    "RETURNING r.agency_credit_code, r.source_id, coalesce(r.year, 0), r.published_on::text"};
+    // A drawn task's seed never changes: a version made with another seed
+    // (two first registrations racing) is not written.
+    "AND (r.seed IS NULL OR EXCLUDED.seed IS NULL OR r.seed = EXCLUDED.seed) "
+    "RETURNING r.agency_credit_code, r.source_id, coalesce(r.year, 0) AS year, r.published_on, r.clock_start) "
+    "SELECT m.agency_credit_code, m.source_id, m.year, m.published_on::text, "
+    "  b.source_id IS NULL OR b.clock_start IS DISTINCT FROM m.clock_start "
+    "FROM merged m LEFT JOIN before b USING (agency_credit_code, source_id)"};
 
 // The plans a merge wrote, noted for the registry's coverage: $1..$3 their
 // agencies, years and publication days. One notice per agency and year, the
@@ -460,7 +470,7 @@ std::vector<WriteOutcome> PgInspectionStore::UpsertBatch(RecordKind kind, const 
   const BatchColumns columns(valid);
   const std::string today_iso = common::FormatIsoDate(today);
   return pool_.Run([&](pqxx::connection& conn) {
-    std::vector<WriteOutcome> outcomes(valid.size(), common::UpsertOutcome::kUnchanged);
+    std::vector<WriteOutcome> outcomes(valid.size());
     std::vector<std::string> written_keys;  // their rejections are cleared
     pqxx::work tx(conn);
     if (!valid.empty()) {
@@ -487,7 +497,7 @@ std::vector<WriteOutcome> PgInspectionStore::UpsertBatch(RecordKind kind, const 
         const auto agency = row[0].as<std::string>();
         const auto source_id = row[1].as<std::string>();
         auto it = index.find({agency, source_id});
-        if (it != index.end()) outcomes[it->second] = common::UpsertOutcome::kAccepted;
+        if (it != index.end()) outcomes[it->second] = {common::UpsertOutcome::kAccepted, row[4].as<bool>()};
         written_keys.push_back(agency + "/" + source_id);
         if (kind == RecordKind::kPlan) {
           notices.agency.push_back(agency);

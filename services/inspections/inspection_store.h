@@ -96,8 +96,14 @@ struct StoredRecord {
   int results_stored = 0;
 };
 
-// What a write did with each valid record, in order.
-using WriteOutcome = common::UpsertOutcome;
+// What a write did with each valid record, in order: its outcome, and
+// whether this write published it (a new key, or a new clock start: the day
+// its deadline counts to), which the disclosure counters count.
+struct WriteOutcome {
+  common::UpsertOutcome outcome = common::UpsertOutcome::kUnchanged;
+  bool first_publication = false;
+  bool operator==(const WriteOutcome&) const = default;
+};
 
 // Filters of the public lists; "" / nullopt / 0 = any. Newest first by
 // change_seq, keyset below `before_seq` (0 = the first page: the newest).

@@ -76,8 +76,15 @@ PowersFacts InspectionsService::Powers(const std::vector<std::string>& agencies,
 std::vector<common::UpsertOutcome> InspectionsService::Store(RecordKind kind, const std::string& city,
                                                              const std::vector<RecordToStore>& rows,
                                                              const std::vector<common::Rejection>& rejected,
-                                                             common::Date today) {
-  auto outcomes = store_.UpsertBatch(kind, city, rows, rejected, today);
+                                                             common::Date today,
+                                                             const std::function<void(std::size_t)>& published) {
+  const auto written = store_.UpsertBatch(kind, city, rows, rejected, today);
+  std::vector<common::UpsertOutcome> outcomes;
+  outcomes.reserve(written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    outcomes.push_back(written[i].outcome);
+    if (written[i].first_publication && published) published(i);
+  }
   common::ReleaseFreedMemory();
   return outcomes;
 }
@@ -130,14 +137,11 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
       row.columns.clock_start = PlanClockStart(h.record);
       rows.push_back(std::move(row));
     }
-    const auto outcomes = Store(RecordKind::kPlan, caller.city_code, rows, batch.Rejected(), today);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (outcomes[i] != common::UpsertOutcome::kAccepted) continue;
+    batch.Settle(Store(RecordKind::kPlan, caller.city_code, rows, batch.Rejected(), today, [&](std::size_t i) {
       metrics_.Disclosed("inspection_plan", caller.city_code,
                          context_.deadlines.Assess(common::RecordKind::kInspectionPlan, *rows[i].columns.clock_start,
                                                    today, today));
-    }
-    batch.Settle(outcomes);
+    }));
     if (!rows.empty()) notices_.Wake();
     return grpc::Status::OK;
   });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -70,10 +71,13 @@ class InspectionsService final : public v1::InspectionsService::Service {
   void ToPublicResult(const StoredRecord& row, v1::Result* out) const;
   // The powers items of `agencies` among `ids`, as the domain checks them.
   PowersFacts Powers(const std::vector<std::string>& agencies, const std::vector<std::string>& ids);
-  // Stores a batch (its valid rows and its rejections) as of `today`.
+  // Stores a batch (its valid rows and its rejections) as of `today`, calls
+  // `published(i)` for each row the write published (WriteOutcome), and
+  // returns the outcomes for BatchWrite::Settle.
   std::vector<common::UpsertOutcome> Store(RecordKind kind, const std::string& city,
                                            const std::vector<RecordToStore>& rows,
-                                           const std::vector<common::Rejection>& rejected, common::Date today);
+                                           const std::vector<common::Rejection>& rejected, common::Date today,
+                                           const std::function<void(std::size_t)>& published = {});
 
   InspectionStore& store_;
   registry::RegistryClient& registry_;

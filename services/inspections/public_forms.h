@@ -31,7 +31,9 @@ Result PublicResult(const Result& result);
 // When !with_pool, objects and the drawn lists are left out too.
 Task PublicTask(const Task& stored, const std::string& seed, common::Date today, bool with_pool);
 
-// A broadcast as published: its object public (PublicObject).
+// A broadcast as published: its object public (PublicObject), its title as
+// common::MaskPersonalData with the object's personal data (the rules alone
+// when it has no object).
 Broadcast PublicBroadcast(const Broadcast& broadcast);
 
 }  // namespace gongkai::inspections

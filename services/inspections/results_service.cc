@@ -81,14 +81,11 @@ grpc::Status InspectionsService::UpsertResults(grpc::ServerContext* context, con
       rows.push_back(std::move(row));
       clock_starts.push_back(*task.second.columns.date_to);
     }
-    const auto outcomes = Store(RecordKind::kResult, caller.city_code, rows, batch.Rejected(), today);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (outcomes[i] != common::UpsertOutcome::kAccepted) continue;
+    batch.Settle(Store(RecordKind::kResult, caller.city_code, rows, batch.Rejected(), today, [&](std::size_t i) {
       metrics_.Disclosed("spot_check_result", caller.city_code,
                          context_.deadlines.Assess(common::RecordKind::kSpotCheckResult, clock_starts[i], today,
                                                    today));
-    }
-    batch.Settle(outcomes);
+    }));
     return grpc::Status::OK;
   });
 }
@@ -151,11 +148,15 @@ grpc::Status InspectionsService::GetResult(grpc::ServerContext* context, const v
       throw ServiceError::NotFound("no result " + request->source_id() + " of agency " +
                                    request->agency_credit_code());
     }
+    // The record as sent, with the platform's fields as the public form has them.
+    v1::Result platform;
+    ToPublicResult(*row, &platform);
     ParseStored(row->record, response);
-    response->set_city_code(row->city_code);
-    response->set_domain(row->columns.domain);
-    response->set_published_on(common::FormatIsoDate(row->published_on));
-    response->set_change_seq(row->change_seq);
+    response->set_city_code(platform.city_code());
+    response->set_domain(platform.domain());
+    response->set_published_on(platform.published_on());
+    *response->mutable_timeliness() = platform.timeliness();
+    response->set_change_seq(platform.change_seq());
     return grpc::Status::OK;
   });
 }

@@ -111,6 +111,9 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
       const auto from = common::ParseIsoDate(t.check_from());
       const auto to = common::ParseIsoDate(t.check_to());
       if (!from || !to) return;  // ValidateTask named them
+      // A later version of a drawn task keeps the committed draw (and whom it
+      // excluded then), whatever the certificates say now.
+      if (t.has_draw() && stored.contains({h.agency_credit_code, t.source_id()})) return;
       const auto& numbers = t.has_draw() ? t.draw().officers() : t.officers();
       std::map<std::string, CertificateFact> certificates;
       for (const auto& [number, info] :

@@ -179,8 +179,40 @@ class FakeRegistry final : public registry::RegistryClient {
     return it->second;
   }
 
+  std::map<std::string, CertificateInfo> CheckCertificates(const std::vector<std::string>& numbers, common::Date,
+                                                           common::Date) override {
+    if (down) throw common::ServiceError::Unavailable("the registry is down");
+    std::map<std::string, CertificateInfo> out;
+    for (const auto& number : numbers) {
+      auto it = certificates.find(number);
+      out[number] = it == certificates.end() ? CertificateInfo{} : it->second;
+    }
+    return out;
+  }
+
+  std::vector<PowersItemInfo> PowersItems(const std::vector<std::string>& agencies_asked,
+                                          const std::vector<std::string>& source_ids) override {
+    if (down) throw common::ServiceError::Unavailable("the registry is down");
+    std::vector<PowersItemInfo> out;
+    for (const auto& item : powers_items) {
+      const bool agency =
+          std::find(agencies_asked.begin(), agencies_asked.end(), item.agency_credit_code) != agencies_asked.end();
+      const bool id = std::find(source_ids.begin(), source_ids.end(), item.source_id) != source_ids.end();
+      if (agency && id) out.push_back(item);
+    }
+    return out;
+  }
+
+  void RecordInspectionPlans(const std::vector<InspectionPlanNotice>& notices) override {
+    if (down) throw common::ServiceError::Unavailable("the registry is down");
+    plans.insert(plans.end(), notices.begin(), notices.end());
+  }
+
   std::map<std::string, registry::AgencyInfo> agencies;
   std::map<std::string, std::vector<registry::TierRange>> benchmarks;  // by city/domain/violation code
+  std::map<std::string, CertificateInfo> certificates;                 // by number, whatever the period
+  std::vector<PowersItemInfo> powers_items;
+  std::vector<InspectionPlanNotice> plans;  // as recorded
   bool down = false;
 };
 

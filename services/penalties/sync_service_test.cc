@@ -77,6 +77,16 @@ class SyncRegistry final : public registry::RegistryClient {
                                                             const std::string&) override {
     return std::nullopt;
   }
+  std::map<std::string, CertificateInfo> CheckCertificates(const std::vector<std::string>& numbers, common::Date,
+                                                           common::Date) override {
+    std::map<std::string, CertificateInfo> out;
+    for (const auto& number : numbers) out[number] = {};  // none known
+    return out;
+  }
+  std::vector<PowersItemInfo> PowersItems(const std::vector<std::string>&, const std::vector<std::string>&) override {
+    return {};
+  }
+  void RecordInspectionPlans(const std::vector<InspectionPlanNotice>&) override {}
 };
 
 v1::PenaltyDecision Decision(const std::string& source_id) {

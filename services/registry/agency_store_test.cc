@@ -5,12 +5,14 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 #include "common/testing/dates.h"
 #include "common/testing/postgres.h"
+#include "services/registry/powers_store.h"
 
 namespace gongkai::registry {
 namespace {
@@ -177,6 +179,101 @@ TEST_F(AgencyStoreTest, ListFiltersByCityAndDomainAndPages) {
   auto rest = store_->List({"140100", "", first.back().credit_code, 100});
   EXPECT_EQ(rest.size(), 3u);
   EXPECT_GT(rest.front().credit_code, first.back().credit_code);
+}
+
+// The day each agency's plan of a year was first public, as the stored row says.
+std::map<std::pair<std::string, int>, std::string> StoredPlans(common::PgPool& pool) {
+  return pool.Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    std::map<std::pair<std::string, int>, std::string> out;
+    for (const auto& r :
+         tx.exec("SELECT agency_credit_code, year, published_on::text FROM registry.inspection_plans")) {
+      out[{r[0].as<std::string>(), r[1].as<int>()}] = r[2].as<std::string>();
+    }
+    return out;
+  });
+}
+
+// Notices of registered agencies are kept, the earliest day of each agency
+// and year; those of unknown agencies are counted and dropped; sending the
+// same notices again changes nothing.
+TEST_F(AgencyStoreTest, InspectionPlansKeepTheEarliestDayAndCountUnknownAgencies) {
+  store_->UpsertBatch("140100", {Make(1, 1), Make(2, 1)}, {}, kToday);
+  const std::string one = Make(1, 1).credit_code;
+  const std::string two = Make(2, 1).credit_code;
+  const std::string unknown = Make(3, 1).credit_code;
+  const std::vector<InspectionPlan> notices = {{one, 2026, Day("2025-12-28")},
+                                               {one, 2026, Day("2025-12-20")},
+                                               {two, 2026, Day("2026-01-05")},
+                                               {two, 2027, Day("2026-12-30")},
+                                               {unknown, 2026, Day("2026-01-05")}};
+  auto r = store_->RecordInspectionPlans(notices);
+  EXPECT_EQ(r.recorded, 4);
+  EXPECT_EQ(r.unknown_agencies, 1);
+  const std::map<std::pair<std::string, int>, std::string> expected = {
+      {{one, 2026}, "2025-12-20"}, {{two, 2026}, "2026-01-05"}, {{two, 2027}, "2026-12-30"}};
+  EXPECT_EQ(StoredPlans(*pool_), expected);
+
+  r = store_->RecordInspectionPlans(notices);
+  EXPECT_EQ(r.recorded, 4);
+  EXPECT_EQ(r.unknown_agencies, 1);
+  EXPECT_EQ(StoredPlans(*pool_), expected) << "idempotent";
+
+  // A later day leaves the earlier one; an earlier day replaces it.
+  store_->RecordInspectionPlans({{one, 2026, Day("2026-02-01")}, {two, 2026, Day("2025-11-30")}});
+  const auto stored = StoredPlans(*pool_);
+  EXPECT_EQ(stored.at({one, 2026}), "2025-12-20");
+  EXPECT_EQ(stored.at({two, 2026}), "2025-11-30");
+
+  r = store_->RecordInspectionPlans({});
+  EXPECT_EQ(r.recorded, 0);
+  EXPECT_EQ(r.unknown_agencies, 0);
+}
+
+// An agency holding a powers item of category INSPECTION owes the plan of
+// the year asked; whether it is recorded is a fact of that year only.
+TEST_F(AgencyStoreTest, CoverageFactsSayWhoHoldsInspectionPowersAndWhetherThePlanOfTheYearIsRecorded) {
+  store_->UpsertBatch("140100", {Make(1, 1), Make(2, 1), Make(3, 1)}, {}, kToday);
+  const std::string inspects = Make(1, 1).credit_code;
+  const std::string penalises = Make(2, 1).credit_code;
+  const std::string bare = Make(3, 1).credit_code;
+  PgPowersStore powers(*pool_);
+  PowersItem item;
+  item.agency_credit_code = inspects;
+  item.source_id = "JC-1";
+  item.source_version = 1;
+  item.name = "食品安全监督检查";
+  item.category = PowerCategory::kInspection;
+  item.legal_basis = {{"中华人民共和国食品安全法", 110, 0, 0}};
+  item.responsibilities = "检查";
+  item.accountability = "失职追责";
+  item.changed_on = Day("2026-09-01");
+  PowersItem penalty = item;
+  penalty.agency_credit_code = penalises;
+  penalty.category = PowerCategory::kPenalty;
+  powers.UpsertBatch("140100", {item, penalty}, {}, kToday);
+  store_->RecordInspectionPlans({{inspects, 2025, Day("2024-12-30")}, {penalises, 2026, Day("2025-12-30")}});
+
+  const auto facts = [&](int year) {
+    std::map<std::string, std::pair<bool, bool>> out;  // holds inspection powers, plan published
+    for (const auto& f : store_->Coverage("140100", "", year)) {
+      out[f.credit_code] = {f.holds_inspection_powers, f.inspection_plan_published};
+    }
+    return out;
+  };
+  auto of2026 = facts(2026);
+  ASSERT_EQ(of2026.size(), 3u);
+  EXPECT_EQ(of2026.at(inspects), std::pair(true, false)) << "last year's plan does not count this year";
+  EXPECT_EQ(of2026.at(penalises), std::pair(false, true)) << "holds no inspection powers";
+  EXPECT_EQ(of2026.at(bare), std::pair(false, false));
+  EXPECT_EQ(facts(2025).at(inspects), std::pair(true, true));
+
+  store_->RecordInspectionPlans({{inspects, 2026, Day("2026-01-10")}});
+  EXPECT_EQ(facts(2026).at(inspects), std::pair(true, true));
+  const auto one = store_->Coverage("", inspects, 2026);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_TRUE(one[0].powers_listed);
+  EXPECT_FALSE(one[0].officers_listed);
 }
 
 }  // namespace

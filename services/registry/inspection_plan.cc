@@ -22,8 +22,6 @@ common::Violations ValidateInspectionPlans(const std::vector<InspectionPlan>& no
   return out;
 }
 
-int InspectionPlanYear(common::Date today) {
-  return static_cast<int>(std::chrono::year_month_day(today).year());
-}
+int InspectionPlanYear(common::Date today) { return static_cast<int>(std::chrono::year_month_day(today).year()); }
 
 }  // namespace gongkai::registry

@@ -67,8 +67,7 @@ common::Violations ValidateCertificateCheck(const std::vector<std::string>& numb
   common::Violations out;
   if (numbers.empty()) {
     out.push_back({"certificate_numbers", "at least one certificate number"});
-  } else if (CheckListSize(out, "certificate_numbers", numbers.size(), kMaxCertificateChecks,
-                           "certificate numbers")) {
+  } else if (CheckListSize(out, "certificate_numbers", numbers.size(), kMaxCertificateChecks, "certificate numbers")) {
     for (std::size_t i = 0; i < numbers.size(); ++i) {
       CheckCertificateNumber(out, common::At("certificate_numbers", static_cast<int>(i)), numbers[i]);
     }

@@ -130,5 +130,48 @@ TEST(OfficerCode, ARevokedCertificateHasNone) {
   EXPECT_EQ(BadgeCodeRefusal(o), "certificate 14010020260001 is revoked");
 }
 
+// CheckCertificates: usable on every day of the period, which a suspended or
+// revoked certificate is not, whatever its validity.
+TEST(CertificateOverPeriod, IsActiveAndValidFromTheFirstDayToTheLast) {
+  Officer o = Valid();  // valid 2025-01-01 to 2027-12-31
+  EXPECT_TRUE(ValidOverPeriod(o, Day("2025-01-01"), Day("2027-12-31")));
+  EXPECT_TRUE(ValidOverPeriod(o, Day("2026-03-01"), Day("2026-03-01")));
+  EXPECT_FALSE(ValidOverPeriod(o, Day("2024-12-31"), Day("2026-03-01"))) << "starts before its validity";
+  EXPECT_FALSE(ValidOverPeriod(o, Day("2027-12-01"), Day("2028-01-01"))) << "ends after it";
+  o.status = OfficerStatus::kSuspended;
+  EXPECT_FALSE(ValidOverPeriod(o, Day("2026-03-01"), Day("2026-03-31")));
+  o.status = OfficerStatus::kRevoked;
+  EXPECT_FALSE(ValidOverPeriod(o, Day("2026-03-01"), Day("2026-03-31")));
+}
+
+TEST(CertificateCheckRules, OneTo500NumbersAndAPeriodOfDates) {
+  const std::vector<std::string> numbers = {"TY-1", "14010020260001"};
+  EXPECT_EQ(ValidateCertificateCheck(numbers, Day("2026-03-01"), Day("2026-03-01")), common::Violations{});
+  EXPECT_EQ(ValidateCertificateCheck(std::vector<std::string>(500, "TY-1"), Day("2026-03-01"), Day("2026-03-31")),
+            common::Violations{});
+  EXPECT_EQ(ValidateCertificateCheck({}, Day("2026-03-01"), Day("2026-03-31")),
+            (common::Violations{{"certificate_numbers", "at least one certificate number"}}));
+  EXPECT_EQ(ValidateCertificateCheck(std::vector<std::string>(501, "ty 1"), Day("2026-03-01"), Day("2026-03-31")),
+            (common::Violations{{"certificate_numbers", "at most 500 certificate numbers (got 501)"}}))
+      << "an over-long list is one violation, its numbers not judged";
+  EXPECT_EQ(ValidateCertificateCheck({"TY-1", "ty-2", ""}, std::nullopt, Day("2026-03-31")),
+            (common::Violations{{"certificate_numbers[1]", "at most 32 of 0-9, A-Z and '-'"},
+                                {"certificate_numbers[2]", "required"},
+                                {"from", "must be a date YYYY-MM-DD"}}));
+  EXPECT_EQ(ValidateCertificateCheck(numbers, Day("2026-03-02"), Day("2026-03-01")),
+            (common::Violations{{"to", "must not be before from"}}));
+  EXPECT_EQ(ValidateCertificateCheck(numbers, Day("2026-03-02"), std::nullopt),
+            (common::Violations{{"to", "must be a date YYYY-MM-DD"}}));
+}
+
+TEST(CertificateCheckRules, ACertificateNumberIsOneTo32OfItsCharacters) {
+  EXPECT_TRUE(IsCertificateNumber("TY-1"));
+  EXPECT_TRUE(IsCertificateNumber(std::string(32, '9')));
+  EXPECT_FALSE(IsCertificateNumber(std::string(33, '9')));
+  EXPECT_FALSE(IsCertificateNumber(""));
+  EXPECT_FALSE(IsCertificateNumber("ty-1"));
+  EXPECT_FALSE(IsCertificateNumber("TY 1"));
+}
+
 }  // namespace
 }  // namespace gongkai::registry

@@ -56,13 +56,9 @@ grpc::Status RegistryService::ListPowers(grpc::ServerContext* context, const v1:
         ValidatePowersFilter(request->category(), request->keyword(), request->agency_credit_code());
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 2, kPowersPage);
     common::ThrowIfAny(violations, "bad list request");
-    PowersFilter filter{request->agency_credit_code(),
-                        static_cast<int>(request->category()),
-                        request->keyword(),
-                        "",
-                        "",
-                        page.size + 1,
-                        request->random_check()};
+    PowersFilter filter{
+        request->agency_credit_code(), static_cast<int>(request->category()), request->keyword(), "", "", page.size + 1,
+        request->random_check()};
     if (!page.after.empty()) {
       filter.after_agency_credit_code = page.after[0];
       filter.after_source_id = page.after[1];

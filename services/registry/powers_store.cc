@@ -145,13 +145,12 @@ std::vector<common::UpsertOutcome> PgPowersStore::UpsertBatch(const std::string&
       // here to commit, so change_seq order is commit order and a reader
       // resuming after a seq never skips a later-committed smaller one.
       common::LockFeed(tx, kFeed);
-      for (const auto& row :
-           tx.exec_prepared(kMerge.name, city_code, common::FormatIsoDate(today), ArrayLiteral(columns.agency),
-                            ArrayLiteral(columns.source_id), ArrayLiteral(columns.source_version),
-                            ArrayLiteral(columns.name), ArrayLiteral(columns.category),
-                            ArrayLiteral(columns.legal_basis), ArrayLiteral(columns.responsibilities),
-                            ArrayLiteral(columns.accountability), ArrayLiteral(columns.changed_on),
-                            ArrayLiteral(columns.random_check))) {
+      for (const auto& row : tx.exec_prepared(
+               kMerge.name, city_code, common::FormatIsoDate(today), ArrayLiteral(columns.agency),
+               ArrayLiteral(columns.source_id), ArrayLiteral(columns.source_version), ArrayLiteral(columns.name),
+               ArrayLiteral(columns.category), ArrayLiteral(columns.legal_basis),
+               ArrayLiteral(columns.responsibilities), ArrayLiteral(columns.accountability),
+               ArrayLiteral(columns.changed_on), ArrayLiteral(columns.random_check))) {
         accepted.push_back(PowersItemKey(row[0].as<std::string>(), row[1].as<std::string>()));
       }
     }
@@ -173,12 +172,11 @@ std::vector<PowersItem> PgPowersStore::List(const PowersFilter& f) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     if (!f.keyword.empty()) tx.exec_prepared(kPlanForTheKeyword.name);
-    const pqxx::result rows = f.keyword.empty()
-                                  ? tx.exec_prepared(kList.name, f.agency_credit_code, f.category, f.random_check,
-                                                     f.after_agency_credit_code, f.after_source_id, f.limit)
-                                  : tx.exec_prepared(kListByKeyword.name, f.agency_credit_code, f.category,
-                                                     f.random_check, f.keyword, f.after_agency_credit_code,
-                                                     f.after_source_id, f.limit);
+    const pqxx::result rows =
+        f.keyword.empty() ? tx.exec_prepared(kList.name, f.agency_credit_code, f.category, f.random_check,
+                                             f.after_agency_credit_code, f.after_source_id, f.limit)
+                          : tx.exec_prepared(kListByKeyword.name, f.agency_credit_code, f.category, f.random_check,
+                                             f.keyword, f.after_agency_credit_code, f.after_source_id, f.limit);
     std::vector<PowersItem> out;
     for (const auto& row : rows) out.push_back(FromRow(row));
     return out;

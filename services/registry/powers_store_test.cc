@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "common/calendar/iso_date.h"
@@ -219,7 +220,8 @@ TEST_F(PowersStoreTest, AKeywordSearchIsPlannedForItsKeywordAndUsesTheTrigramInd
     tx.exec("ANALYZE registry.powers_items");
     tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
     std::string text;
-    for (const auto& row : tx.exec("EXPLAIN EXECUTE registry_list_powers_by_keyword('', 0, '许可证', '', '', 51)")) {
+    for (const auto& row :
+         tx.exec("EXPLAIN EXECUTE registry_list_powers_by_keyword('', 0, false, '许可证', '', '', 51)")) {
       text += row[0].as<std::string>() + "\n";
     }
     return text;
@@ -246,6 +248,87 @@ TEST_F(PowersStoreTest, ChangeFeedIsInSeqOrderAndResumesAfterTheLastSeqSeen) {
   EXPECT_GT(changed[0].change_seq, last);
   EXPECT_EQ(powers_->Changes(0, 100).size(), 3u);
   EXPECT_EQ(powers_->Changes(0, 2).size(), 2u);
+}
+
+// The random-check list (随机抽查事项清单): the flag is stored with the
+// item, a newer version changes it, the list and the feed carry it, and the
+// list filters on it, with or without a keyword.
+TEST_F(PowersStoreTest, TheRandomCheckFlagIsStoredAndTheListFiltersOnIt) {
+  std::vector<PowersItem> items;
+  for (const char* id : {"A", "B", "C"}) items.push_back(Make(1, id, 1));
+  items[0].random_check = true;
+  items[2].random_check = true;
+  items.push_back(Make(2, "A", 1));
+  Upsert(items);
+
+  const auto ids = [](const std::vector<PowersItem>& listed) {
+    std::vector<std::string> out;
+    for (const auto& item : listed)
+      out.push_back(std::to_string(item.agency_credit_code == AgencyCode(1) ? 1 : 2) + item.source_id);
+    return out;
+  };
+  const auto all = powers_->List({"", 0, "", "", "", 10});
+  EXPECT_EQ(ids(all), (std::vector<std::string>{"1A", "1B", "1C", "2A"}));
+  EXPECT_TRUE(all[0].random_check);
+  EXPECT_FALSE(all[1].random_check);
+  PowersFilter random{"", 0, "", "", "", 10, true};
+  EXPECT_EQ(ids(powers_->List(random)), (std::vector<std::string>{"1A", "1C"}));
+  random.keyword = "行政检查C";
+  EXPECT_EQ(ids(powers_->List(random)), (std::vector<std::string>{"1C"}));
+  random.keyword = "行政检查B";
+  EXPECT_TRUE(powers_->List(random).empty()) << "B is found by its name but is not on the list";
+  PowersFilter page{"", 0, "", AgencyCode(1), "A", 10, true};
+  EXPECT_EQ(ids(powers_->List(page)), (std::vector<std::string>{"1C"})) << "keyset pages of the filtered list";
+
+  // A newer version takes the item off the list.
+  PowersItem off = Make(1, "A", 2);
+  Upsert({off});
+  EXPECT_EQ(ids(powers_->List({"", 0, "", "", "", 10, true})), (std::vector<std::string>{"1C"}));
+  const auto feed = powers_->Changes(0, 100);
+  ASSERT_EQ(feed.size(), 4u);
+  EXPECT_EQ(feed.back().source_id, "A");
+  EXPECT_FALSE(feed.back().random_check);
+  EXPECT_TRUE(std::any_of(feed.begin(), feed.end(), [](const PowersItem& i) { return i.random_check; }))
+      << "the feed carries the flag";
+}
+
+// The table holds the domain's rule too: only an inspection item is on the list.
+TEST_F(PowersStoreTest, TheTableRefusesARandomCheckItemOfAnotherCategory) {
+  PowersItem item = Make(1, "A", 1);
+  item.category = PowerCategory::kPenalty;
+  item.random_check = true;
+  EXPECT_ANY_THROW(Upsert({item}));
+  EXPECT_TRUE(powers_->List({"", 0, "", "", "", 10}).empty());
+}
+
+// GetPowersItems: the items of any of the agencies with any of the ids, by
+// key, without their long texts; what is not stored is not found.
+TEST_F(PowersStoreTest, FindAnswersTheItemsOfAnyAgencyWithAnyIdWithoutTheLongTexts) {
+  std::vector<PowersItem> items;
+  for (const char* id : {"A", "B", "C"}) items.push_back(Make(1, id, 1));
+  items[1].category = PowerCategory::kPenalty;
+  items[2].random_check = true;
+  items.push_back(Make(2, "A", 1));
+  items.push_back(Make(2, "C", 1));
+  Upsert(items);
+
+  const auto found = powers_->Find({AgencyCode(2), AgencyCode(1), AgencyCode(9)}, {"C", "B", "Z"});
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].agency_credit_code, AgencyCode(1));
+  EXPECT_EQ(found[0].source_id, "B");
+  EXPECT_EQ(found[0].category, PowerCategory::kPenalty);
+  EXPECT_FALSE(found[0].random_check);
+  EXPECT_EQ(found[1].agency_credit_code, AgencyCode(1));
+  EXPECT_EQ(found[1].source_id, "C");
+  EXPECT_EQ(found[1].category, PowerCategory::kInspection);
+  EXPECT_TRUE(found[1].random_check);
+  EXPECT_EQ(found[1].name, "行政检查C");
+  EXPECT_EQ(found[1].city_code, "140100");
+  EXPECT_TRUE(found[1].responsibilities.empty());
+  EXPECT_TRUE(found[1].legal_basis.empty());
+  EXPECT_EQ(found[2].agency_credit_code, AgencyCode(2));
+  EXPECT_EQ(found[2].source_id, "C");
+  EXPECT_TRUE(powers_->Find({AgencyCode(9)}, {"A"}).empty());
 }
 
 }  // namespace

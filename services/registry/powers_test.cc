@@ -124,5 +124,33 @@ TEST(PowersItemRules, NamesAreOneLineWithoutControlCharacters) {
   EXPECT_EQ(fields, (std::vector<std::string>{"i.source_id", "i.name", "i.legal_basis[0].law"}));
 }
 
+// 随机抽查事项清单 lists inspection items only.
+TEST(PowersItemRules, OnlyAnInspectionItemMayBeOnTheRandomCheckList) {
+  PowersItem p = Valid();
+  p.category = PowerCategory::kInspection;
+  p.random_check = true;
+  EXPECT_EQ(ValidatePowersItem(p, "items[2]", Day("2026-11-28")), common::Violations{});
+  for (PowerCategory other :
+       {PowerCategory::kLicensing, PowerCategory::kPenalty, PowerCategory::kCoercion, PowerCategory::kOther}) {
+    p.category = other;
+    EXPECT_EQ(ValidatePowersItem(p, "items[2]", Day("2026-11-28")),
+              (common::Violations{
+                  {"items[2].random_check", "only an item of category INSPECTION may be on the random-check list"}}))
+        << static_cast<int>(other);
+    p.random_check = false;
+    EXPECT_EQ(ValidatePowersItem(p, "items[2]", Day("2026-11-28")), common::Violations{});
+    p.random_check = true;
+  }
+}
+
+TEST(PowersQueryRules, OneTo21AgenciesAndOneTo200SourceIds) {
+  EXPECT_EQ(ValidatePowersQuery(1, 1), common::Violations{});
+  EXPECT_EQ(ValidatePowersQuery(21, 200), common::Violations{});
+  EXPECT_EQ(ValidatePowersQuery(0, 0), (common::Violations{{"agency_credit_codes", "at least one agency"},
+                                                           {"source_ids", "at least one source id"}}));
+  EXPECT_EQ(ValidatePowersQuery(22, 201), (common::Violations{{"agency_credit_codes", "at most 21 agencies (got 22)"},
+                                                              {"source_ids", "at most 200 source ids (got 201)"}}));
+}
+
 }  // namespace
 }  // namespace gongkai::registry

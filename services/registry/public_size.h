@@ -66,7 +66,7 @@ inline constexpr std::size_t kMaxPublicOfficerBytes =
     2 * StringField(kDateBytes) + kNumberCost + StringField(kAreaBytes) + StringField(kDateBytes) + kTimelinessBytes;
 
 // A powers item (v1.PowersItem, as ListPowers and ListPowersChanges send
-// it): 31,717 bytes.
+// it): 31,729 bytes.
 inline constexpr std::size_t kMaxPublicPowersItemBytes =
     // agency, source id, source version, name, category: 23 + 69 + 12 + 505 + 12
     StringField(kCodeBytes) + StringField(kSourceIdText.max_bytes) + kNumberCost + StringField(kLineText.max_bytes) +
@@ -75,8 +75,15 @@ inline constexpr std::size_t kMaxPublicPowersItemBytes =
     kMaxProvisions * kMaxPublicProvisionBytes +
     // responsibilities, accountability: 2 × 10,005
     2 * StringField(kDutiesText.max_bytes) +
-    // changed_on, city, change_seq, timeliness: 15 + 11 + 12 + 128
-    StringField(kDateBytes) + StringField(kAreaBytes) + kNumberCost + kTimelinessBytes;
+    // changed_on, city, change_seq, timeliness, random_check: 15 + 11 + 12 + 128 + 12
+    StringField(kDateBytes) + StringField(kAreaBytes) + kNumberCost + kTimelinessBytes + kNumberCost;
+
+// A powers item as GetPowersItems sends it (agency, source id, name,
+// category, random_check, city; not public, but bounded the same way): 23 +
+// 69 + 505 + 12 + 12 + 11 = 632 bytes.
+inline constexpr std::size_t kMaxPowersItemSummaryBytes =
+    StringField(kCodeBytes) + StringField(kSourceIdText.max_bytes) + StringField(kLineText.max_bytes) +
+    2 * kNumberCost + StringField(kAreaBytes);
 
 // A benchmark tier (v1.BenchmarkTier): level, two band ends, five flags, two
 // penalty amounts and its description: 5 + 10 × 12 + 505 = 630.
@@ -93,11 +100,11 @@ inline constexpr std::size_t kMaxPublicBenchmarkBytes =
     // source version, changed_on, city, timeliness: 12 + 15 + 11 + 128
     kNumberCost + StringField(kDateBytes) + StringField(kAreaBytes) + kTimelinessBytes;
 
-// An agency's coverage (v1.AgencyCoverage): credit code, name, city, four
-// flags and at most four missing items: 23 + 505 + 11 + 48 + 4 × 37 = 735.
+// An agency's coverage (v1.AgencyCoverage): credit code, name, city, six
+// flags and at most five missing items: 23 + 505 + 11 + 72 + 5 × 37 = 796.
 inline constexpr std::size_t kMaxPublicCoverageBytes = StringField(kCodeBytes) + StringField(kLineText.max_bytes) +
-                                                       StringField(kAreaBytes) + 4 * kNumberCost +
-                                                       4 * StringField(kCoverageItemBytes);
+                                                       StringField(kAreaBytes) + 6 * kNumberCost +
+                                                       5 * StringField(kCoverageItemBytes);
 
 // What a page adds: each record's tag and length in the page (kMessageCost),
 // and once per page the next page token, the last seq or the coverage totals
@@ -115,7 +122,7 @@ static_assert(PageBytes(kAgencyPage.max, kMaxPublicAgencyBytes) < kPublicAnswerB
 // ListOfficers: 500 × (1,171 + 5) + 1,024 = 589,024 bytes.
 inline constexpr common::PageLimits kOfficerPage{50, 500};
 static_assert(PageBytes(kOfficerPage.max, kMaxPublicOfficerBytes) < kPublicAnswerBytes);
-// ListPowers and ListPowersChanges: 100 × (31,717 + 5) + 1,024 = 3,173,224 bytes.
+// ListPowers and ListPowersChanges: 100 × (31,729 + 5) + 1,024 = 3,174,424 bytes.
 inline constexpr common::PageLimits kPowersPage{50, 100};
 inline constexpr common::PageLimits kPowersFeedPage{100, 100};
 static_assert(PageBytes(kPowersPage.max, kMaxPublicPowersItemBytes) < kPublicAnswerBytes);
@@ -123,8 +130,12 @@ static_assert(PageBytes(kPowersFeedPage.max, kMaxPublicPowersItemBytes) < kPubli
 // ListBenchmarks: 100 × (14,859 + 5) + 1,024 = 1,487,424 bytes.
 inline constexpr common::PageLimits kBenchmarkPage{50, 100};
 static_assert(PageBytes(kBenchmarkPage.max, kMaxPublicBenchmarkBytes) < kPublicAnswerBytes);
-// GetCoverage: 500 × (735 + 5) + 1,024 = 371,024 bytes.
+// GetCoverage: 500 × (796 + 5) + 1,024 = 401,524 bytes.
 inline constexpr common::PageLimits kCoveragePage{50, 500};
 static_assert(PageBytes(kCoveragePage.max, kMaxPublicCoverageBytes) < kPublicAnswerBytes);
+// GetPowersItems, every agency's every id found: 21 × 200 × (632 + 5) +
+// 1,024 = 2,676,424 bytes.
+static_assert(PageBytes(kMaxPowersQueryAgencies * kMaxPowersQuerySourceIds, kMaxPowersItemSummaryBytes) <
+              kPublicAnswerBytes);
 
 }  // namespace gongkai::registry

@@ -98,13 +98,14 @@ PowersItem LargestPowersItem() {
   item.source_id = Text(kSourceIdText.max_bytes);
   item.source_version = INT64_MAX;
   item.name = Text(kLineText.max_bytes);
-  item.category = PowerCategory::kOther;
+  item.category = PowerCategory::kInspection;  // the only category with a random-check flag
   item.legal_basis = LargestProvisions();
   item.responsibilities = Text(kDutiesText.max_bytes);
   item.accountability = Text(kDutiesText.max_bytes);
   item.changed_on = Day("2026-06-01");
   item.city_code = "140100";
   item.change_seq = INT64_MAX;
+  item.random_check = true;
   return item;
 }
 
@@ -154,19 +155,28 @@ v1::DiscretionBenchmark LargestPublicBenchmark() {
   return p;
 }
 
-// Every item missing, the longest name.
+// Every item missing, the inspection plan included, the longest name.
 v1::AgencyCoverage LargestPublicCoverage() {
   CoverageFacts facts;
   facts.credit_code = CreditCode("11140105MB0000001");
   facts.name = Text(kLineText.max_bytes);
   facts.city_code = "140100";
   facts.valid_until = Day("2029-12-31");
+  facts.holds_inspection_powers = true;
   v1::AgencyCoverage p;
   CoverageToProto(CoverageOf(facts, kToday), &p);
   p.set_qualification_list_current(true);  // a flag's largest form
   p.set_powers_listed(true);
   p.set_officers_listed(true);
   p.set_benchmarks_for_domains(true);
+  p.set_inspection_plan_published(true);
+  return p;
+}
+
+// A powers item as GetPowersItems answers it.
+v1::PowersItem LargestPowersItemSummary() {
+  v1::PowersItem p;
+  PowersItemSummaryToProto(LargestPowersItem(), &p);
   return p;
 }
 
@@ -183,7 +193,7 @@ TEST(RegistryPublicSize, TheCodesTheArithmeticBoundsFit) {
   EXPECT_LE(common::EnforcementDomains().size(), kMaxAgencyDomains);
   for (const auto& domain : common::EnforcementDomains()) EXPECT_LE(domain.size(), kMaxDomainBytes) << domain;
   const v1::AgencyCoverage coverage = LargestPublicCoverage();
-  EXPECT_EQ(coverage.missing_size(), AgencyCoverage::kRequired);
+  EXPECT_EQ(coverage.missing_size(), AgencyCoverage::kMostRequired);
   for (const auto& item : coverage.missing()) EXPECT_LE(item.size(), kCoverageItemBytes) << item;
 }
 
@@ -191,15 +201,17 @@ TEST(RegistryPublicSize, TheArithmeticIsTheCommentsArithmetic) {
   EXPECT_EQ(kMaxPublicProvisionBytes, 546u);
   EXPECT_EQ(kMaxPublicAgencyBytes, 2'359u);
   EXPECT_EQ(kMaxPublicOfficerBytes, 1'171u);
-  EXPECT_EQ(kMaxPublicPowersItemBytes, 31'717u);
+  EXPECT_EQ(kMaxPublicPowersItemBytes, 31'729u);
+  EXPECT_EQ(kMaxPowersItemSummaryBytes, 632u);
   EXPECT_EQ(kMaxPublicTierBytes, 630u);
   EXPECT_EQ(kMaxPublicBenchmarkBytes, 14'859u);
-  EXPECT_EQ(kMaxPublicCoverageBytes, 735u);
+  EXPECT_EQ(kMaxPublicCoverageBytes, 796u);
   EXPECT_EQ(PageBytes(kAgencyPage.max, kMaxPublicAgencyBytes), 1'183'024u);
   EXPECT_EQ(PageBytes(kOfficerPage.max, kMaxPublicOfficerBytes), 589'024u);
-  EXPECT_EQ(PageBytes(kPowersPage.max, kMaxPublicPowersItemBytes), 3'173'224u);
+  EXPECT_EQ(PageBytes(kPowersPage.max, kMaxPublicPowersItemBytes), 3'174'424u);
   EXPECT_EQ(PageBytes(kBenchmarkPage.max, kMaxPublicBenchmarkBytes), 1'487'424u);
-  EXPECT_EQ(PageBytes(kCoveragePage.max, kMaxPublicCoverageBytes), 371'024u);
+  EXPECT_EQ(PageBytes(kCoveragePage.max, kMaxPublicCoverageBytes), 401'524u);
+  EXPECT_EQ(PageBytes(kMaxPowersQueryAgencies * kMaxPowersQuerySourceIds, kMaxPowersItemSummaryBytes), 2'676'424u);
 }
 
 TEST(RegistryPublicSize, TheLargestPublicRecordsFitTheirBounds) {
@@ -212,6 +224,7 @@ TEST(RegistryPublicSize, TheLargestPublicRecordsFitTheirBounds) {
   EXPECT_EQ(benchmark.tiers_size(), static_cast<int>(kMaxTiers));
   EXPECT_LE(benchmark.ByteSizeLong(), kMaxPublicBenchmarkBytes);
   EXPECT_LE(LargestPublicCoverage().ByteSizeLong(), kMaxPublicCoverageBytes);
+  EXPECT_LE(LargestPowersItemSummary().ByteSizeLong(), kMaxPowersItemSummaryBytes);
 
   v1::VerifyCertificateResponse verified;
   verified.set_verdict(v1::VerifyCertificateResponse::NOT_YET_VALID);
@@ -256,8 +269,17 @@ TEST(RegistryPublicSize, FullPagesOfTheLargestRecordsStayUnderFourMegabytes) {
   coverage.set_next_page_token(token);
   EXPECT_LE(coverage.ByteSizeLong(), PageBytes(kCoveragePage.max, kMaxPublicCoverageBytes));
 
-  for (std::size_t bytes : {agencies.ByteSizeLong(), officers.ByteSizeLong(), powers.ByteSizeLong(),
-                            changes.ByteSizeLong(), benchmarks.ByteSizeLong(), coverage.ByteSizeLong()}) {
+  // GetPowersItems' largest answer: every item of 21 agencies with 200 ids.
+  v1::GetPowersItemsResponse found;
+  for (std::size_t i = 0; i < kMaxPowersQueryAgencies * kMaxPowersQuerySourceIds; ++i) {
+    *found.add_items() = LargestPowersItemSummary();
+  }
+  EXPECT_LE(found.ByteSizeLong(),
+            PageBytes(kMaxPowersQueryAgencies * kMaxPowersQuerySourceIds, kMaxPowersItemSummaryBytes));
+
+  for (std::size_t bytes :
+       {agencies.ByteSizeLong(), officers.ByteSizeLong(), powers.ByteSizeLong(), changes.ByteSizeLong(),
+        benchmarks.ByteSizeLong(), coverage.ByteSizeLong(), found.ByteSizeLong()}) {
     EXPECT_LT(bytes, kPublicAnswerBytes);
   }
 }

@@ -8,8 +8,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/identity.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
@@ -29,11 +32,35 @@ struct TierRange {
 };
 
 // What other services need to know from the registry: an agency's city and
-// domains, a city's benchmark tiers. The client side of the registry. Throws
-// common::ServiceError (UNAVAILABLE) when the registry cannot answer: an
-// unknown answer is never taken for "no such agency".
+// domains, a city's benchmark tiers, certificates over a period, powers
+// items by source id; and what they tell it: the inspection plans published.
+// The client side of the registry. Throws common::ServiceError (UNAVAILABLE)
+// when the registry cannot answer: an unknown answer is never taken for "no
+// such agency" (or certificate, or item).
 class RegistryClient {
  public:
+  // A certificate over a period, as CheckCertificates answers it.
+  struct CertificateInfo {
+    bool known = false;
+    std::string agency_credit_code;
+    // Active, and its validity covers the whole period.
+    bool valid_over_period = false;
+  };
+  // A powers item as GetPowersItems answers it.
+  struct PowersItemInfo {
+    std::string agency_credit_code;
+    std::string source_id;
+    int category = 0;  // registry.v1.PowerCategory
+    bool random_check = false;
+  };
+  // That an agency's annual inspection plan of `year` was public from
+  // `published_on`.
+  struct InspectionPlanNotice {
+    std::string agency_credit_code;
+    int year = 0;
+    common::Date published_on{};
+  };
+
   virtual ~RegistryClient() = default;
   virtual std::optional<AgencyInfo> Agency(const std::string& credit_code) = 0;
   // The registered city of each known agency among `codes` (unknown ones are
@@ -42,11 +69,31 @@ class RegistryClient {
   // The tiers of the city's benchmark for the violation; nullopt when it has none.
   virtual std::optional<std::vector<TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
                                                           const std::string& violation_code) = 0;
+  // Each certificate of `numbers` over the period [from, to] (from not after
+  // to). One entry per number asked (absent numbers never: unknown ones have
+  // known = false).
+  virtual std::map<std::string, CertificateInfo> CheckCertificates(const std::vector<std::string>& numbers,
+                                                                   common::Date from, common::Date to) = 0;
+  // The items of any of `agencies` with any of `source_ids`; an item not
+  // found is not listed.
+  virtual std::vector<PowersItemInfo> PowersItems(const std::vector<std::string>& agencies,
+                                                  const std::vector<std::string>& source_ids) = 0;
+  // Tells the registry of published inspection plans (idempotent; notices
+  // of agencies it does not know are dropped there). Throws
+  // common::ServiceError (UNAVAILABLE) when the registry cannot take them.
+  virtual void RecordInspectionPlans(const std::vector<InspectionPlanNotice>& notices) = 0;
 };
 
-// The registry over gRPC, with answers cached briefly (a found agency for
+// The registry over gRPC, with answers cached briefly: a found agency for
 // `ttl`, an unknown one for a tenth of it, so a newly registered agency is
-// seen soon).
+// seen soon; the same for a certificate's answer over a period (per number,
+// from and to) and for a powers item (per agency and source id, "not found"
+// included). Lists longer than a call takes are asked in several calls
+// within the registry's bounds (500 certificates, 21 agencies × 200 source
+// ids, 1,000 notices); a certificate number the registry would refuse (not
+// 1-32 of 0-9, A-Z and '-') is answered unknown without asking. A call the
+// registry refuses as malformed (INVALID_ARGUMENT: this process's error, not
+// the registry's absence) throws std::invalid_argument.
 //
 // Each call carries the calling service's own identity: ROLE_SERVICE, the
 // principal "service-<service>" (for the registry's logs), signed with
@@ -70,6 +117,16 @@ class GrpcRegistryClient final : public RegistryClient {
   std::optional<AgencyInfo> Agency(const std::string& credit_code) override;
   std::optional<std::vector<TierRange>> Benchmark(const std::string& city_code, const std::string& domain,
                                                   const std::string& violation_code) override;
+  // Throws std::invalid_argument when `to` is before `from`.
+  std::map<std::string, CertificateInfo> CheckCertificates(const std::vector<std::string>& numbers, common::Date from,
+                                                           common::Date to) override;
+  std::vector<PowersItemInfo> PowersItems(const std::vector<std::string>& agencies,
+                                          const std::vector<std::string>& source_ids) override;
+  void RecordInspectionPlans(const std::vector<InspectionPlanNotice>& notices) override;
+
+  // The most answers a cache of certificates or of powers items holds: past
+  // it, the expired ones are dropped, and if that is not enough, all.
+  static constexpr std::size_t kMaxCachedAnswers = 100'000;
 
  private:
   // A context for a call of `method` (a gRPC path): its deadline and this
@@ -89,6 +146,10 @@ class GrpcRegistryClient final : public RegistryClient {
   std::mutex mutex_;
   std::map<std::string, Entry<std::optional<AgencyInfo>>> agencies_;                    // guarded by mutex_
   std::map<std::string, Entry<std::map<std::string, std::vector<TierRange>>>> tables_;  // by city/domain; guarded
+  // By number, from and to; guarded by mutex_.
+  std::map<std::tuple<std::string, common::Date, common::Date>, Entry<CertificateInfo>> certificates_;
+  // By agency and source id, nullopt when not found; guarded by mutex_.
+  std::map<std::pair<std::string, std::string>, Entry<std::optional<PowersItemInfo>>> powers_items_;
 };
 
 // Where a service finds the registry and how long it keeps its answers:

@@ -11,7 +11,8 @@ std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies, 
   return std::make_shared<common::ScrapeGauges>([&agencies, &clock] {
     const common::Date today = clock.Today();
     std::vector<AgencyCoverage> all;
-    for (const auto& facts : agencies.Coverage("", "", InspectionPlanYear(today))) all.push_back(CoverageOf(facts, today));
+    for (const auto& facts : agencies.Coverage("", "", InspectionPlanYear(today)))
+      all.push_back(CoverageOf(facts, today));
     common::ScrapeGauges::Family officers{
         "gongkai_officer_loading_agencies",
         "Agencies per city with and without active officers listed (all must have them by 2026-06-30).",

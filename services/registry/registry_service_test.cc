@@ -112,7 +112,9 @@ class FakeAgencyStore final : public AgencyStore {
     return out;
   }
 
-  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code) override {
+  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
+                                      int plan_year) override {
+    coverage_plan_years.push_back(plan_year);
     std::vector<CoverageFacts> out;
     for (const auto& f : coverage) {
       if ((city_code.empty() || f.city_code == city_code) && (credit_code.empty() || f.credit_code == credit_code)) {
@@ -122,10 +124,26 @@ class FakeAgencyStore final : public AgencyStore {
     return out;
   }
 
+  PlansResult RecordInspectionPlans(const std::vector<InspectionPlan>& notices) override {
+    PlansResult result;
+    for (const auto& n : notices) {
+      if (!agencies.contains(n.agency_credit_code)) {
+        ++result.unknown_agencies;
+        continue;
+      }
+      ++result.recorded;
+      auto [it, fresh] = plans.try_emplace({n.agency_credit_code, n.year}, *n.published_on);
+      if (!fresh && *n.published_on < it->second) it->second = *n.published_on;
+    }
+    return result;
+  }
+
   std::map<std::string, Agency> agencies;
   std::vector<Rejection> rejections;
   std::vector<std::string> rejection_scopes;  // whose each rejection is
   std::vector<CoverageFacts> coverage;
+  std::vector<int> coverage_plan_years;                       // the plan year of each coverage read
+  std::map<std::pair<std::string, int>, common::Date> plans;  // the earliest day per agency and year
 };
 
 class FakePowersStore final : public PowersStore {
@@ -154,6 +172,7 @@ class FakePowersStore final : public PowersStore {
     std::vector<PowersItem> out;
     for (auto it = items.upper_bound({f.after_agency_credit_code, f.after_source_id});
          it != items.end() && static_cast<int>(out.size()) < f.limit; ++it) {
+      if (f.random_check && !it->second.random_check) continue;
       out.push_back(it->second);
     }
     return out;
@@ -166,6 +185,25 @@ class FakePowersStore final : public PowersStore {
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.change_seq < b.change_seq; });
     if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
+
+  std::vector<PowersItem> Find(const std::vector<std::string>& agencies,
+                               const std::vector<std::string>& source_ids) override {
+    std::vector<PowersItem> out;
+    for (const auto& [key, item] : items) {
+      const bool agency = std::find(agencies.begin(), agencies.end(), key.first) != agencies.end();
+      const bool id = std::find(source_ids.begin(), source_ids.end(), key.second) != source_ids.end();
+      if (!agency || !id) continue;
+      PowersItem found;
+      found.agency_credit_code = item.agency_credit_code;
+      found.source_id = item.source_id;
+      found.city_code = item.city_code;
+      found.name = item.name;
+      found.category = item.category;
+      found.random_check = item.random_check;
+      out.push_back(found);
+    }
     return out;
   }
 
@@ -988,6 +1026,291 @@ TEST_F(RegistryServiceTest, TodayIsThePinnedClocksDate) {
   EXPECT_EQ(page.items(0).city_code(), "140100");
   EXPECT_EQ(page.items(0).timeliness().clock_start(), "2026-06-17");
   EXPECT_EQ(page.items(0).timeliness().done(), "2026-06-17");
+}
+
+// ---------------------------------------------------------------- the random-check list
+
+TEST_F(RegistryServiceTest, OnlyAnInspectionItemMayBeOnTheRandomCheckList) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  v1::UpsertPowersRequest request;
+  *request.add_items() = MakePowersItem(agency.credit_code(), "JC-1");
+  request.mutable_items(0)->set_random_check(true);
+  *request.add_items() = MakePowersItem(agency.credit_code(), "CF-1");
+  request.mutable_items(1)->set_category(v1::PENALTY);
+  request.mutable_items(1)->set_random_check(true);
+  v1::UpsertPowersResponse response;
+  ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), request, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), (std::vector<std::string>{"items[1].random_check"}));
+  EXPECT_TRUE(powers_.items.at({agency.credit_code(), "JC-1"}).random_check);
+  EXPECT_FALSE(powers_.items.contains({agency.credit_code(), "CF-1"}));
+}
+
+TEST_F(RegistryServiceTest, ListsCarryTheRandomCheckFlagAndFilterOnIt) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  v1::UpsertPowersRequest request;
+  for (const char* id : {"JC-1", "JC-2", "JC-3"}) *request.add_items() = MakePowersItem(agency.credit_code(), id);
+  request.mutable_items(1)->set_random_check(true);
+  v1::UpsertPowersResponse response;
+  ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), request, &response).ok());
+
+  v1::ListPowersRequest list;
+  v1::ListPowersResponse page;
+  ASSERT_TRUE(stub_->ListPowers(As().get(), list, &page).ok());
+  ASSERT_EQ(page.items_size(), 3);
+  EXPECT_FALSE(page.items(0).random_check());
+  EXPECT_TRUE(page.items(1).random_check());
+  list.set_random_check(true);
+  ASSERT_TRUE(stub_->ListPowers(As().get(), list, &page).ok());
+  ASSERT_EQ(page.items_size(), 1);
+  EXPECT_EQ(page.items(0).source_id(), "JC-2");
+  EXPECT_TRUE(page.items(0).random_check());
+
+  v1::ListPowersChangesResponse changes;
+  ASSERT_TRUE(stub_->ListPowersChanges(As().get(), v1::ListPowersChangesRequest(), &changes).ok());
+  ASSERT_EQ(changes.items_size(), 3);
+  EXPECT_TRUE(changes.items(1).random_check());
+}
+
+// ---------------------------------------------------------------- calls of other services
+
+const common::CallerIdentity kInspections{common::v1::ROLE_SERVICE, "", "", "service-inspections"};
+
+// The registry's service-only methods answer another service's own identity
+// and no one else: not the public, a city, the province or a desk.
+TEST_F(RegistryServiceTest, TheServiceCallsAnswerOnlyAnotherService) {
+  v1::CheckCertificatesRequest check;
+  check.add_certificate_numbers("TY-1");
+  check.set_from("2026-06-01");
+  check.set_to("2026-06-30");
+  v1::GetPowersItemsRequest items;
+  items.add_agency_credit_codes(CreditCode("140105", 1));
+  items.add_source_ids("JC-1");
+  v1::RecordInspectionPlansRequest plans;
+  const auto codes = [&](const std::optional<common::CallerIdentity>& caller) {
+    v1::CheckCertificatesResponse checked;
+    v1::GetPowersItemsResponse found;
+    v1::RecordInspectionPlansResponse recorded;
+    return std::vector<grpc::StatusCode>{stub_->CheckCertificates(As(caller).get(), check, &checked).error_code(),
+                                         stub_->GetPowersItems(As(caller).get(), items, &found).error_code(),
+                                         stub_->RecordInspectionPlans(As(caller).get(), plans, &recorded).error_code()};
+  };
+  const auto all = [](grpc::StatusCode code) { return std::vector<grpc::StatusCode>(3, code); };
+  EXPECT_EQ(codes(std::nullopt), all(grpc::StatusCode::UNAUTHENTICATED));
+  EXPECT_EQ(codes(testing::CityCaller("140100")), all(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_EQ(codes(testing::ProvinceCaller()), all(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_EQ(codes(testing::DeskCaller(CreditCode("140105", 1))), all(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_EQ(codes(kInspections), all(grpc::StatusCode::OK));
+}
+
+// One answer per number, in the order asked: whose certificate it is,
+// whether it is valid over the whole period, and the verdict on its first
+// day; an unknown number is only that.
+TEST_F(RegistryServiceTest, CertificatesAreCheckedOverThePeriodInTheOrderAsked) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  const std::string code = agency.credit_code();
+  grpc::Status status;
+  UpsertOfficers("140100",
+                 {MakeOfficer("C-VALID", code, "2025-01-01", "2030-12-31", v1::ACTIVE),
+                  MakeOfficer("C-ENDS", code, "2024-01-01", "2026-06-20", v1::ACTIVE),
+                  MakeOfficer("C-PAUSED", code, "2025-01-01", "2030-12-31", v1::SUSPENDED),
+                  MakeOfficer("C-LATER", code, "2026-06-10", "2030-12-31", v1::ACTIVE)},
+                 &status);
+  ASSERT_TRUE(status.ok());
+
+  v1::CheckCertificatesRequest request;
+  for (const char* n : {"C-ENDS", "NEVER-ISSUED", "C-VALID", "C-PAUSED", "C-LATER", "C-VALID"}) {
+    request.add_certificate_numbers(n);
+  }
+  request.set_from("2026-06-01");
+  request.set_to("2026-06-30");
+  v1::CheckCertificatesResponse response;
+  ASSERT_TRUE(stub_->CheckCertificates(As(kInspections).get(), request, &response).ok());
+  ASSERT_EQ(response.checks_size(), 6);
+  std::vector<std::string> numbers;
+  for (const auto& c : response.checks()) numbers.push_back(c.certificate_number());
+  EXPECT_EQ(numbers, (std::vector<std::string>{"C-ENDS", "NEVER-ISSUED", "C-VALID", "C-PAUSED", "C-LATER", "C-VALID"}));
+
+  const auto& ends = response.checks(0);
+  EXPECT_TRUE(ends.known());
+  EXPECT_EQ(ends.agency_credit_code(), code);
+  EXPECT_FALSE(ends.valid_over_period()) << "its validity ends within the period";
+  EXPECT_EQ(ends.verdict(), Verdict::VALID) << "valid on the period's first day";
+  const auto& unknown = response.checks(1);
+  EXPECT_FALSE(unknown.known());
+  EXPECT_EQ(unknown.agency_credit_code(), "");
+  EXPECT_FALSE(unknown.valid_over_period());
+  EXPECT_EQ(unknown.verdict(), Verdict::UNKNOWN);
+  EXPECT_TRUE(response.checks(2).valid_over_period());
+  EXPECT_EQ(response.checks(2).verdict(), Verdict::VALID);
+  EXPECT_FALSE(response.checks(3).valid_over_period());
+  EXPECT_EQ(response.checks(3).verdict(), Verdict::SUSPENDED);
+  EXPECT_FALSE(response.checks(4).valid_over_period()) << "valid only from within the period";
+  EXPECT_EQ(response.checks(4).verdict(), Verdict::NOT_YET_VALID);
+  EXPECT_TRUE(response.checks(5).valid_over_period()) << "a number asked twice is answered twice";
+
+  // A one-day period within C-ENDS's validity.
+  request.clear_certificate_numbers();
+  request.add_certificate_numbers("C-ENDS");
+  request.set_from("2026-06-20");
+  request.set_to("2026-06-20");
+  ASSERT_TRUE(stub_->CheckCertificates(As(kInspections).get(), request, &response).ok());
+  EXPECT_TRUE(response.checks(0).valid_over_period());
+}
+
+TEST_F(RegistryServiceTest, ACertificateCheckNamesEveryBadField) {
+  const auto fields = [&](const v1::CheckCertificatesRequest& request) {
+    v1::CheckCertificatesResponse response;
+    grpc::Status status = stub_->CheckCertificates(As(kInspections).get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    return Fields(status);
+  };
+  v1::CheckCertificatesRequest request;
+  request.set_from("2026-06-01");
+  request.set_to("2026-06-30");
+  EXPECT_EQ(fields(request), (std::vector<std::string>{"certificate_numbers"})) << "at least one";
+  request.add_certificate_numbers("TY-1");
+  request.add_certificate_numbers("ty-2");
+  request.add_certificate_numbers("");
+  request.set_from("2026-6-1");
+  EXPECT_EQ(fields(request), (std::vector<std::string>{"certificate_numbers[1]", "certificate_numbers[2]", "from"}));
+  request.clear_certificate_numbers();
+  request.add_certificate_numbers("TY-1");
+  request.set_from("2026-07-01");
+  EXPECT_EQ(fields(request), (std::vector<std::string>{"to"})) << "from after to";
+  request.set_from("2026-06-01");
+  for (int i = 0; i < 500; ++i) request.add_certificate_numbers("TY-" + std::to_string(i));
+  EXPECT_EQ(fields(request), (std::vector<std::string>{"certificate_numbers"})) << "501 numbers";
+
+  // Many bad numbers: at most 100 violations are listed.
+  request.clear_certificate_numbers();
+  for (int i = 0; i < 500; ++i) request.add_certificate_numbers("bad " + std::to_string(i));
+  EXPECT_EQ(fields(request).size(), common::kMaxRecordViolations);
+}
+
+TEST_F(RegistryServiceTest, PowersItemsAreFoundByAgencyAndSourceIdWithoutTheirLongTexts) {
+  v1::Agency lead = MakeAgency("140105", 1);
+  v1::Agency joint = MakeAgency("140105", 2);
+  AddAgencies("140100", {lead, joint});
+  v1::UpsertPowersRequest upsert;
+  *upsert.add_items() = MakePowersItem(lead.credit_code(), "JC-1");
+  upsert.mutable_items(0)->set_random_check(true);
+  *upsert.add_items() = MakePowersItem(lead.credit_code(), "CF-1");
+  upsert.mutable_items(1)->set_category(v1::PENALTY);
+  *upsert.add_items() = MakePowersItem(joint.credit_code(), "JC-9");
+  v1::UpsertPowersResponse stored;
+  ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller("140100")).get(), upsert, &stored).ok());
+
+  v1::GetPowersItemsRequest request;
+  request.add_agency_credit_codes(lead.credit_code());
+  request.add_agency_credit_codes(joint.credit_code());
+  for (const char* id : {"JC-1", "CF-1", "NONE"}) request.add_source_ids(id);
+  v1::GetPowersItemsResponse response;
+  ASSERT_TRUE(stub_->GetPowersItems(As(kInspections).get(), request, &response).ok());
+  ASSERT_EQ(response.items_size(), 2);
+  std::map<std::string, v1::PowersItem> by_id;
+  for (const auto& item : response.items()) by_id[item.source_id()] = item;
+  const v1::PowersItem& jc = by_id.at("JC-1");
+  EXPECT_EQ(jc.agency_credit_code(), lead.credit_code());
+  EXPECT_EQ(jc.name(), "行政检查");
+  EXPECT_EQ(jc.category(), v1::INSPECTION);
+  EXPECT_TRUE(jc.random_check());
+  EXPECT_EQ(jc.city_code(), "140100");
+  EXPECT_EQ(jc.responsibilities(), "");
+  EXPECT_EQ(jc.accountability(), "");
+  EXPECT_EQ(jc.legal_basis_size(), 0);
+  EXPECT_EQ(by_id.at("CF-1").category(), v1::PENALTY);
+  EXPECT_FALSE(by_id.at("CF-1").random_check());
+}
+
+TEST_F(RegistryServiceTest, PowersItemsAreAskedOfOneTo21AgenciesAndOneTo200SourceIds) {
+  const auto fields = [&](const v1::GetPowersItemsRequest& request) {
+    v1::GetPowersItemsResponse response;
+    grpc::Status status = stub_->GetPowersItems(As(kInspections).get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    return Fields(status);
+  };
+  v1::GetPowersItemsRequest request;
+  EXPECT_EQ(fields(request), (std::vector<std::string>{"agency_credit_codes", "source_ids"}));
+  for (int i = 1; i <= 22; ++i) request.add_agency_credit_codes(CreditCode("140105", i));
+  for (int i = 0; i < 201; ++i) request.add_source_ids("JC-" + std::to_string(i));
+  EXPECT_EQ(fields(request), (std::vector<std::string>{"agency_credit_codes", "source_ids"}));
+  request.mutable_agency_credit_codes()->RemoveLast();
+  request.mutable_source_ids()->RemoveLast();
+  v1::GetPowersItemsResponse response;
+  EXPECT_TRUE(stub_->GetPowersItems(As(kInspections).get(), request, &response).ok());
+}
+
+TEST_F(RegistryServiceTest, InspectionPlansAreRecordedAndUnknownAgenciesCounted) {
+  v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  v1::RecordInspectionPlansRequest request;
+  const auto add = [&](const std::string& code, int year, const std::string& day) {
+    auto* n = request.add_notices();
+    n->set_agency_credit_code(code);
+    n->set_year(year);
+    n->set_published_on(day);
+  };
+  add(agency.credit_code(), 2026, "2026-01-10");
+  add(agency.credit_code(), 2026, "2025-12-30");
+  add(CreditCode("140105", 7), 2026, "2026-01-10");
+  v1::RecordInspectionPlansResponse response;
+  ASSERT_TRUE(stub_->RecordInspectionPlans(As(kInspections).get(), request, &response).ok());
+  EXPECT_EQ(response.recorded(), 2);
+  EXPECT_EQ(response.unknown_agencies(), 1);
+  EXPECT_EQ(agencies_.plans.at({agency.credit_code(), 2026}), Day("2025-12-30"));
+
+  request.clear_notices();
+  add("11140105MB000000", 1999, "2026-1-10");
+  grpc::Status status = stub_->RecordInspectionPlans(As(kInspections).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status),
+            (std::vector<std::string>{"notices[0].agency_credit_code", "notices[0].year", "notices[0].published_on"}));
+  request.clear_notices();
+  for (int i = 0; i < 1001; ++i) add(agency.credit_code(), 2026, "2026-01-10");
+  status = stub_->RecordInspectionPlans(As(kInspections).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"notices"}));
+}
+
+// An agency holding inspection powers owes this year's plan: a fifth item,
+// named "inspection_plan" when missing; the totals count four or five items
+// per agency.
+TEST_F(RegistryServiceTest, CoverageCountsTheInspectionPlanOfAgenciesHoldingInspectionPowers) {
+  CoverageFacts owing{CreditCode("140105", 1),
+                      "执法机构1",
+                      "140100",
+                      Day("2026-01-10"),
+                      Day("2030-12-31"),
+                      true,
+                      true,
+                      true,
+                      true,
+                      false};
+  CoverageFacts published = owing;
+  published.credit_code = CreditCode("140105", 2);
+  published.inspection_plan_published = true;
+  CoverageFacts other{CreditCode("140105", 3), "执法机构3", "140100", Day("2026-01-10"),
+                      Day("2030-12-31"),       true,        true,     true};
+  agencies_.coverage = {owing, published, other};
+  v1::GetCoverageResponse coverage;
+  ASSERT_TRUE(stub_->GetCoverage(As().get(), v1::GetCoverageRequest(), &coverage).ok());
+  EXPECT_EQ(agencies_.coverage_plan_years, std::vector<int>{2026}) << "the plan of today's year";
+  ASSERT_EQ(coverage.agencies_size(), 3);
+  EXPECT_TRUE(coverage.agencies(0).holds_inspection_powers());
+  EXPECT_FALSE(coverage.agencies(0).inspection_plan_published());
+  EXPECT_EQ(std::vector<std::string>(coverage.agencies(0).missing().begin(), coverage.agencies(0).missing().end()),
+            std::vector<std::string>{"inspection_plan"});
+  EXPECT_TRUE(coverage.agencies(1).inspection_plan_published());
+  EXPECT_EQ(coverage.agencies(1).missing_size(), 0);
+  EXPECT_FALSE(coverage.agencies(2).holds_inspection_powers());
+  EXPECT_EQ(coverage.items_present(), 4 + 5 + 4);
+  EXPECT_EQ(coverage.items_required(), 5 + 5 + 4);
+  EXPECT_DOUBLE_EQ(coverage.ratio(), 13.0 / 14.0);
 }
 
 }  // namespace

@@ -313,6 +313,13 @@ void Platform::Restart(const std::string& name) {
   server = StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry->binary(), std::move(env), dir_, name);
 }
 
+void Platform::Restart(const std::string& name, const std::map<std::string, std::string>& settings) {
+  service(name);  // throws for a name not in the table, before anything changes
+  auto& env = settings_.at(name);
+  for (const auto& [key, value] : settings) env[key] = value;
+  Restart(name);
+}
+
 common::Date Platform::Today() const { return pinned_date_ ? *pinned_date_ : common::SystemClock().Today(); }
 
 std::string Platform::DeskAgency(int n) { return CreditCode("140100", 900 + n); }

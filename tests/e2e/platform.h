@@ -111,6 +111,11 @@ class Platform {
   // Stop; stopped first if it still runs), with the settings and the ports it
   // had, so the gateway and the services that call it find it where they did.
   void Restart(const std::string& name);
+  // As Restart(name), with `settings` added to (or replacing) those it had,
+  // kept for its later restarts: e.g. {{"GONGKAI_PINNED_DATE", "2026-06-16"}}
+  // runs that service alone on another day (Today() still answers the
+  // platform's date).
+  void Restart(const std::string& name, const std::map<std::string, std::string>& settings);
   Server& gateway() { return gateway_; }
   const Server& gateway() const { return gateway_; }
   // The date the services run on: the pinned date, or today in Asia/Shanghai.
@@ -132,7 +137,7 @@ class Platform {
   std::map<std::string, std::string> tokens_;
   // In table order; stopped in the reverse order, after the gateway.
   std::vector<std::pair<std::string, Server>> services_;
-  // Each service's environment as first started, for Restart.
+  // Each service's environment, with the settings a Restart added, for Restart.
   std::map<std::string, std::map<std::string, std::string>> settings_;
   Server gateway_;
 };

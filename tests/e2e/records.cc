@@ -66,4 +66,105 @@ penalties::v1::PenaltyDecision PersonDecision(const std::string& agency, const s
   return d;
 }
 
+registry::v1::PowersItem InspectionItem(const std::string& agency, const std::string& source_id, bool random_check) {
+  registry::v1::PowersItem item;
+  item.set_agency_credit_code(agency);
+  item.set_source_id(source_id);
+  item.set_source_version(1);
+  item.set_name("对食品生产经营者执行食品安全法律法规情况的监督检查（" + source_id + "）");
+  item.set_category(registry::v1::INSPECTION);
+  auto* basis = item.add_legal_basis();
+  basis->set_law("中华人民共和国食品安全法");
+  basis->set_article(110);
+  item.set_responsibilities("制定检查计划，实施现场检查，记录并公开检查结果");
+  item.set_accountability("不履行或不正确履行检查职责的，依法追究责任");
+  item.set_changed_on("2026-01-05");
+  item.set_random_check(random_check);
+  return item;
+}
+
+registry::v1::Officer CertifiedOfficer(const std::string& number, const std::string& agency,
+                                       const std::string& valid_from, const std::string& valid_until) {
+  registry::v1::Officer o;
+  o.set_certificate_number(number);
+  o.set_agency_credit_code(agency);
+  o.set_name("执法员" + number);
+  o.set_category("市场监管综合执法");
+  o.set_valid_from(valid_from);
+  o.set_valid_until(valid_until);
+  o.set_status(registry::v1::ACTIVE);
+  o.set_source_version(1);
+  return o;
+}
+
+inspections::v1::Plan InspectionPlan(const std::string& agency, const std::string& source_id, int year,
+                                     const std::string& approved_on, const std::string& powers_item) {
+  inspections::v1::Plan p;
+  p.set_agency_credit_code(agency);
+  p.set_source_id(source_id);
+  p.set_source_version(1);
+  p.set_year(year);
+  p.set_title(std::to_string(year) + "年度行政检查计划");
+  p.add_objects("食品生产企业");
+  p.add_objects("食品销售经营者");
+  auto* item = p.add_items();
+  item->set_description("食品生产经营者落实食品安全主体责任情况检查");
+  item->set_powers_item_source_id(powers_item);
+  item->set_method(inspections::v1::RANDOM);
+  for (int month : {3, 6, 9}) item->add_months(month);
+  p.set_approved_on(approved_on);
+  return p;
+}
+
+inspections::v1::CheckObject Organisation(const std::string& name, const std::string& credit_code) {
+  inspections::v1::CheckObject o;
+  o.set_kind(inspections::v1::CheckObject::ORGANIZATION);
+  o.set_name(name);
+  o.set_credit_code(credit_code);
+  return o;
+}
+
+inspections::v1::CheckObject NaturalPerson(const std::string& name, const std::string& id_number) {
+  inspections::v1::CheckObject o;
+  o.set_kind(inspections::v1::CheckObject::NATURAL_PERSON);
+  o.set_name(name);
+  o.set_id_number(id_number);
+  return o;
+}
+
+inspections::v1::Task SpotCheckTask(const std::string& agency, const std::string& source_id,
+                                    const std::vector<std::string>& items,
+                                    const std::vector<inspections::v1::CheckObject>& objects,
+                                    const std::vector<std::string>& officers, const std::string& check_from,
+                                    const std::string& check_to) {
+  inspections::v1::Task t;
+  t.set_agency_credit_code(agency);
+  t.set_source_id(source_id);
+  t.set_source_version(1);
+  t.set_name("食品生产经营者双随机抽查（" + source_id + "）");
+  for (const auto& item : items) t.add_items(item);
+  t.set_domain("market_regulation");
+  t.set_pool_size(100);
+  for (const auto& object : objects) *t.add_objects() = object;
+  for (const auto& officer : officers) t.add_officers(officer);
+  t.set_check_from(check_from);
+  t.set_check_to(check_to);
+  return t;
+}
+
+inspections::v1::Result SpotCheckResult(const std::string& agency, const std::string& source_id,
+                                        const std::string& task_source_id, const inspections::v1::CheckObject& object,
+                                        const std::vector<std::string>& items, const std::string& checked_on) {
+  inspections::v1::Result r;
+  r.set_agency_credit_code(agency);
+  r.set_source_id(source_id);
+  r.set_source_version(1);
+  r.set_task_source_id(task_source_id);
+  *r.mutable_object() = object;
+  for (const auto& item : items) r.add_items(item);
+  r.set_outcome(inspections::v1::NO_PROBLEM);
+  r.set_checked_on(checked_on);
+  return r;
+}
+
 }  // namespace gongkai::testing

@@ -327,8 +327,10 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
   item->set_agency_credit_code(full);
   item->set_source_id("P1");
   item->set_source_version(1);
-  item->set_name("食品安全监督检查");
-  item->set_category(registry::v1::INSPECTION);
+  // A penalty power: an agency holding inspection powers also owes its
+  // annual inspection plan (inspections_e2e_test covers that item).
+  item->set_name("食品安全违法行为处罚");
+  item->set_category(registry::v1::PENALTY);
   auto* basis = item->add_legal_basis();
   basis->set_law("中华人民共和国食品安全法");
   basis->set_article(110);
