@@ -101,7 +101,7 @@ std::string ShanghaiInstant(std::chrono::system_clock::time_point instant) {
   const auto local = std::chrono::floor<std::chrono::seconds>(instant) + std::chrono::hours(8);
   const auto day = std::chrono::floor<std::chrono::days>(local);
   const std::chrono::hh_mm_ss time{local - day};
-  char buffer[16];
+  char buffer[32];  // room for any int the compiler cannot bound
   std::snprintf(buffer, sizeof buffer, "T%02d:%02d:%02d+08:00", static_cast<int>(time.hours().count()),
                 static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()));
   return gongkai::common::FormatIsoDate(day) + buffer;

@@ -388,28 +388,6 @@ std::string CertificateProblem(const Task& task, const CertificateFacts& facts, 
   return "";
 }
 
-// The objects a revealed platform draw names. The results of a batch mostly
-// belong to one task, whose draw of up to 10,000 scores would otherwise be
-// computed once per result: the last draw computed on this thread is kept,
-// keyed by everything it depends on.
-const std::unordered_set<std::string>& DrawnObjects(const Draw& committed, const std::string& seed, Date today) {
-  thread_local std::string cached_key;
-  thread_local std::unordered_set<std::string> cached;
-  std::string pool;
-  for (const auto& id : committed.pool()) {
-    pool += id;
-    pool += '\n';
-  }
-  std::string key = seed + "\n" + committed.seed_commitment() + "\n" + std::to_string(committed.objects()) + "\n" +
-                    committed.draw_date() + "\n" + Sha256Hex(pool);
-  if (key != cached_key) {
-    const Draw published = Published(committed, seed, today);
-    cached = {published.drawn_objects().begin(), published.drawn_objects().end()};
-    cached_key = std::move(key);
-  }
-  return cached;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- plans
@@ -589,7 +567,8 @@ std::string ObjectKey(const CheckObject& object) {
   return object.name();
 }
 
-common::Violations ValidateResult(const Result& result, const std::string& path, common::Date today) {
+common::Violations ValidateResult(const Result& result, const std::string& path, common::Date today,
+                                  Result* published_out) {
   Violations out;
   CheckRecordKey(out, path, result.agency_credit_code(), result.source_id(), result.source_version());
   CheckSourceId(out, path + ".task_source_id", result.task_source_id(), Presence::kRequired);
@@ -631,29 +610,38 @@ common::Violations ValidateResult(const Result& result, const std::string& path,
     if (!result.rectification_deadline().empty()) CheckDate(out, deadline_field, result.rectification_deadline());
   }
 
-  const Result published = PublicResult(result);
+  Result published = PublicResult(result);
   CheckPublished(out, problems, published.problems(), kResultText);
   CheckPublished(out, requirement, published.rectification_requirement(), kResultText);
   CheckSourceIdCarriesNoPersonalData(out, path, result.source_id(), PersonalDataOf(result.object()));
+  if (published_out) *published_out = std::move(published);
   return out;
 }
 
-common::Violations CheckAgainstTask(const Result& result, const Task& task, const std::string& seed, common::Date today,
-                                    const std::string& path) {
-  Violations out;
-  const std::string key = ObjectKey(result.object());
+TaskObjects ObjectsOf(const Task& task, const std::string& seed, common::Date today) {
+  TaskObjects out;
+  out.task = &task;
   if (IsPlatformDraw(task)) {
-    if (!Revealed(task.draw(), today)) {
-      Add(out, path + ".object",
-          "the task's draw is revealed on " + task.draw().draw_date() + ": no object is drawn before it");
-    } else if (!DrawnObjects(task.draw(), seed, today).contains(key)) {
-      Add(out, path + ".object", "not one of the objects drawn for the task (by its credit code or object code)");
-    }
+    out.drawn_yet = Revealed(task.draw(), today);
+    const Draw published = Published(task.draw(), seed, today);
+    out.keys.insert(published.drawn_objects().begin(), published.drawn_objects().end());
   } else {
-    const auto& objects = task.objects();
-    const bool found = std::any_of(objects.begin(), objects.end(),
-                                   [&](const CheckObject& object) { return ObjectKey(object) == key; });
-    if (!found) Add(out, path + ".object", "not one of the task's objects");
+    for (const auto& object : task.objects()) out.keys.insert(ObjectKey(object));
+  }
+  return out;
+}
+
+common::Violations CheckAgainstTask(const Result& result, const TaskObjects& objects, const std::string& path) {
+  Violations out;
+  const Task& task = *objects.task;
+  const std::string key = ObjectKey(result.object());
+  if (!objects.drawn_yet) {
+    Add(out, path + ".object",
+        "the task's draw is revealed on " + task.draw().draw_date() + ": no object is drawn before it");
+  } else if (!objects.keys.contains(key)) {
+    Add(out, path + ".object",
+        IsPlatformDraw(task) ? "not one of the objects drawn for the task (by its credit code or object code)"
+                             : "not one of the task's objects");
   }
   const auto& items = task.items();
   for (int i = 0; i < result.items_size(); ++i) {

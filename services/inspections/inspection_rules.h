@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "common/clock.h"
@@ -115,8 +116,10 @@ common::Violations ValidateObject(const CheckObject& object, const std::string& 
 // and rectification requirement and deadline (required when ProblemFound,
 // and then the deadline not before checked_on; absent otherwise; the texts
 // within kMaxResultText also as published, masked), checked_on (a date, not
-// after today).
-common::Violations ValidateResult(const Result& result, const std::string& path, common::Date today);
+// after today). The check makes the result's public form (PublicResult):
+// when `published` is given, it is left there, so that a write masks once.
+common::Violations ValidateResult(const Result& result, const std::string& path, common::Date today,
+                                  Result* published = nullptr);
 
 // Outcomes that found a problem: CORRECTION_ORDERED, FOLLOW_UP_PENDING,
 // CASE_OPENED.
@@ -127,15 +130,23 @@ bool ProblemFound(v1::Outcome outcome);
 // name.
 std::string ObjectKey(const CheckObject& object);
 
-// A valid result checked against its stored task (`task` as stored, with
-// its draw committed, and the draw's `seed` as stored beside it; `today`
-// decides whether the draw is revealed, draw.h Published): the object is one
-// of the task's objects by ObjectKey (a platform draw: one drawn, so none
-// before the reveal), the items are among the task's, checked_on lies within
-// the check period. Violations under `path` (".object", ".items[i]",
+// A stored task as its results are checked: the keys (ObjectKey) of the
+// objects a result may name, computed once for a batch's results: the
+// task's objects, or a platform draw's objects drawn (draw.h Published with
+// the draw's `seed`, as stored beside the task; none before the draw date,
+// `drawn_yet` false). `task` must outlive it.
+struct TaskObjects {
+  const Task* task = nullptr;
+  bool drawn_yet = true;
+  std::unordered_set<std::string> keys;
+};
+TaskObjects ObjectsOf(const Task& task, const std::string& seed, common::Date today);
+
+// A valid result checked against its stored task: the object is one of
+// `objects`, the items are among the task's, checked_on lies within the
+// check period. Violations under `path` (".object", ".items[i]",
 // ".checked_on").
-common::Violations CheckAgainstTask(const Result& result, const Task& task, const std::string& seed, common::Date today,
-                                    const std::string& path);
+common::Violations CheckAgainstTask(const Result& result, const TaskObjects& objects, const std::string& path);
 
 // ---------------------------------------------------------------- what the registry says
 

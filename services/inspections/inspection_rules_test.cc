@@ -812,33 +812,37 @@ TEST(ProblemFound, IsTrueForTheThreeOutcomesThatFoundOne) {
 // ---------------------------------------------------------------- results against their task
 
 TEST(CheckAgainstTask, AcceptsAResultOnOneOfTheTasksObjectsAndItemsInThePeriod) {
-  EXPECT_THAT(CheckAgainstTask(ValidResult(), ValidTask(), "", kToday, "results[0]"), IsEmpty());
+  EXPECT_THAT(CheckAgainstTask(ValidResult(), ObjectsOf(ValidTask(), "", kToday), "results[0]"), IsEmpty());
   Result r = ValidResult();
   *r.mutable_object() = Person("张三", kPersonId);
   r.set_checked_on("2026-06-30");
-  EXPECT_THAT(CheckAgainstTask(r, ValidTask(), "", kToday, "results[0]"), IsEmpty());
+  EXPECT_THAT(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]"), IsEmpty());
   r.set_checked_on("2026-06-01");
-  EXPECT_THAT(CheckAgainstTask(r, ValidTask(), "", kToday, "results[0]"), IsEmpty());
+  EXPECT_THAT(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]"), IsEmpty());
 }
 
 TEST(CheckAgainstTask, NamesAnObjectNotOfTheTask) {
   Result r = ValidResult();
   *r.mutable_object() = Org("别家公司", kCompany2);
-  EXPECT_THAT(Fields(CheckAgainstTask(r, ValidTask(), "", kToday, "results[0]")), ElementsAre("results[0].object"));
+  EXPECT_THAT(Fields(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]")),
+              ElementsAre("results[0].object"));
 }
 
 TEST(CheckAgainstTask, NamesItemsNotOfTheTask) {
   Result r = ValidResult();
   r.add_items("JC-009");
-  EXPECT_THAT(Fields(CheckAgainstTask(r, ValidTask(), "", kToday, "results[0]")), ElementsAre("results[0].items[1]"));
+  EXPECT_THAT(Fields(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]")),
+              ElementsAre("results[0].items[1]"));
 }
 
 TEST(CheckAgainstTask, NamesACheckOutsideTheCheckPeriod) {
   Result r = ValidResult();
   r.set_checked_on("2026-05-31");
-  EXPECT_THAT(Fields(CheckAgainstTask(r, ValidTask(), "", kToday, "results[0]")), ElementsAre("results[0].checked_on"));
+  EXPECT_THAT(Fields(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]")),
+              ElementsAre("results[0].checked_on"));
   r.set_checked_on("2026-07-01");
-  EXPECT_THAT(Fields(CheckAgainstTask(r, ValidTask(), "", kToday, "results[0]")), ElementsAre("results[0].checked_on"));
+  EXPECT_THAT(Fields(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]")),
+              ElementsAre("results[0].checked_on"));
 }
 
 // The pool's identifiers the committed draw picks with kSeed, and the one it leaves.
@@ -864,7 +868,8 @@ Result ResultOn(const std::string& credit_code) {
 TEST(CheckAgainstTask, APlatformDrawNamesNoObjectBeforeItsDrawDate) {
   const auto drawn = Drawn();
   ASSERT_EQ(drawn.size(), 2u);
-  const auto v = CheckAgainstTask(ResultOn(drawn[0]), StoredDrawTask(), kSeed, Day("2026-05-31"), "results[0]");
+  const auto v =
+      CheckAgainstTask(ResultOn(drawn[0]), ObjectsOf(StoredDrawTask(), kSeed, Day("2026-05-31")), "results[0]");
   EXPECT_THAT(Fields(v), ElementsAre("results[0].object"));
   EXPECT_THAT(DescriptionOf(v, "results[0].object"), HasSubstr("2026-06-01"));
 }
@@ -873,22 +878,23 @@ TEST(CheckAgainstTask, APlatformDrawAcceptsTheObjectsDrawnFromItsDrawDateOn) {
   const auto drawn = Drawn();
   ASSERT_EQ(drawn.size(), 2u);
   for (const auto& id : drawn) {
-    EXPECT_THAT(CheckAgainstTask(ResultOn(id), StoredDrawTask(), kSeed, Day("2026-06-01"), "results[0]"), IsEmpty());
+    EXPECT_THAT(CheckAgainstTask(ResultOn(id), ObjectsOf(StoredDrawTask(), kSeed, Day("2026-06-01")), "results[0]"),
+                IsEmpty());
   }
 }
 
 TEST(CheckAgainstTask, APlatformDrawRefusesAnObjectOfThePoolNotDrawn) {
   const std::string left = NotDrawn();
   ASSERT_FALSE(left.empty());
-  EXPECT_THAT(Fields(CheckAgainstTask(ResultOn(left), StoredDrawTask(), kSeed, kToday, "results[0]")),
+  EXPECT_THAT(Fields(CheckAgainstTask(ResultOn(left), ObjectsOf(StoredDrawTask(), kSeed, kToday), "results[0]")),
               ElementsAre("results[0].object"));
 }
 
 TEST(CheckAgainstTask, APlatformDrawRevealsNothingWithAnotherSeed) {
   const auto drawn = Drawn();
-  EXPECT_THAT(
-      Fields(CheckAgainstTask(ResultOn(drawn[0]), StoredDrawTask(), std::string(64, 'f'), kToday, "results[0]")),
-      ElementsAre("results[0].object"));
+  EXPECT_THAT(Fields(CheckAgainstTask(ResultOn(drawn[0]), ObjectsOf(StoredDrawTask(), std::string(64, 'f'), kToday),
+                                      "results[0]")),
+              ElementsAre("results[0].object"));
 }
 
 // ---------------------------------------------------------------- what the registry says

@@ -65,10 +65,13 @@ const Statement kMerge{
     "  seed, draw_date, task_source_id, object_name, credit_code, items, outcome, sector, pilot_unit_source_id, "
     "  planned_start, started_at, ended_at, has_replay)), "
     // What was stored before the merge (the statement's snapshot): whether
-    // the write publishes the record or only corrects it.
+    // the write publishes the record or only corrects it. Only a plan has a
+    // clock start a new version may move; any other record is published
+    // when it is inserted (xmax 0: no earlier row version).
     "before AS (SELECT b.agency_credit_code, b.source_id, b.clock_start FROM inspections.records b "
-    "  JOIN incoming USING (agency_credit_code, source_id) WHERE b.kind = $1::smallint), "
-    "merged AS (INSERT INTO inspections.records AS r (kind, agency_credit_code, source_id, source_version, city_code, year, "
+    "  JOIN incoming USING (agency_credit_code, source_id) WHERE b.kind = $1::smallint AND $1::smallint = 1), "
+    "merged AS (INSERT INTO inspections.records AS r (kind, agency_credit_code, source_id, source_version, city_code, "
+    "year, "
     "domain, clock_start, date_from, date_to, expected_results, seed, draw_date, task_source_id, object_name, "
     "credit_code, items, outcome, sector, pilot_unit_source_id, planned_start, started_at, ended_at, has_replay, "
     "record, public_record, published_on, change_seq) "
@@ -92,9 +95,11 @@ const Statement kMerge{
     // A drawn task's seed never changes: a version made with another seed
     // (two first registrations racing) is not written.
     "AND (r.seed IS NULL OR EXCLUDED.seed IS NULL OR r.seed = EXCLUDED.seed) "
-    "RETURNING r.agency_credit_code, r.source_id, coalesce(r.year, 0) AS year, r.published_on, r.clock_start) "
+    "RETURNING r.agency_credit_code, r.source_id, coalesce(r.year, 0) AS year, r.published_on, r.clock_start, "
+    "  r.xmax = 0 AS inserted) "
     "SELECT m.agency_credit_code, m.source_id, m.year, m.published_on::text, "
-    "  b.source_id IS NULL OR b.clock_start IS DISTINCT FROM m.clock_start "
+    "  CASE WHEN $1::smallint = 1 THEN b.source_id IS NULL OR b.clock_start IS DISTINCT FROM m.clock_start "
+    "  ELSE m.inserted END "
     "FROM merged m LEFT JOIN before b USING (agency_credit_code, source_id)"};
 
 // The plans a merge wrote, noted for the registry's coverage: $1..$3 their
@@ -117,7 +122,8 @@ const Statement kRecordPlanNotices{
 // task's stored results.
 
 // The records of one kind ($1) among the keys $2 (agencies) and $3 (source
-// ids), in the order asked.
+// ids), in the order asked; without the record as sent and a task's results
+// count unless $4.
 const Statement kGetMany{
     "inspections_get_many",
     "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
@@ -129,8 +135,8 @@ const Statement kGetMany{
     "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
     "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
     "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "r.record, t.date_to::text, "
-    "CASE WHEN r.kind = 2 THEN (SELECT count(*) FROM inspections.records x WHERE x.kind = 3 "
+    "CASE WHEN $4::boolean THEN r.record ELSE ''::bytea END, t.date_to::text, "
+    "CASE WHEN r.kind = 2 AND $4::boolean THEN (SELECT count(*) FROM inspections.records x WHERE x.kind = 3 "
     "  AND x.task_source_id = r.source_id AND x.agency_credit_code = r.agency_credit_code) ELSE 0 END "
     "FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(agency_credit_code, source_id, n) "
     "JOIN inspections.records r ON r.kind = $1::smallint AND r.agency_credit_code = k.agency_credit_code "
@@ -525,7 +531,8 @@ std::optional<StoredRecord> PgInspectionStore::Get(RecordKind kind, const std::s
 }
 
 std::vector<StoredRecord> PgInspectionStore::GetMany(RecordKind kind,
-                                                     const std::vector<std::pair<std::string, std::string>>& keys) {
+                                                     const std::vector<std::pair<std::string, std::string>>& keys,
+                                                     bool whole) {
   if (keys.empty()) return {};
   std::vector<std::string> agencies, source_ids;
   for (const auto& [agency, source_id] : keys) {
@@ -534,8 +541,8 @@ std::vector<StoredRecord> PgInspectionStore::GetMany(RecordKind kind,
   }
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    return RowsFrom(
-        tx.exec_prepared(kGetMany.name, static_cast<int>(kind), ArrayLiteral(agencies), ArrayLiteral(source_ids)));
+    return RowsFrom(tx.exec_prepared(kGetMany.name, static_cast<int>(kind), ArrayLiteral(agencies),
+                                     ArrayLiteral(source_ids), whole));
   });
 }
 

@@ -191,9 +191,11 @@ class InspectionStore {
                                                 const std::vector<common::Rejection>& rejected, common::Date today) = 0;
   virtual std::optional<StoredRecord> Get(RecordKind kind, const std::string& agency, const std::string& source_id) = 0;
   // The stored records of one kind among the keys (agency, source id) asked;
-  // absent ones are left out.
+  // absent ones are left out. Unless `whole`, without the record as sent and
+  // a task's results_stored: a cheap read of the columns (and change_seq).
   virtual std::vector<StoredRecord> GetMany(RecordKind kind,
-                                            const std::vector<std::pair<std::string, std::string>>& keys) = 0;
+                                            const std::vector<std::pair<std::string, std::string>>& keys,
+                                            bool whole = true) = 0;
   // Newest first (by change_seq), at most filter.limit; without the record
   // as sent (`record` empty) except for tasks, which need it for PublicTask.
   virtual std::vector<StoredRecord> List(const ListFilter& filter) = 0;
@@ -218,8 +220,8 @@ class PgInspectionStore final : public InspectionStore {
                                         const std::vector<RecordToStore>& valid,
                                         const std::vector<common::Rejection>& rejected, common::Date today) override;
   std::optional<StoredRecord> Get(RecordKind kind, const std::string& agency, const std::string& source_id) override;
-  std::vector<StoredRecord> GetMany(RecordKind kind,
-                                    const std::vector<std::pair<std::string, std::string>>& keys) override;
+  std::vector<StoredRecord> GetMany(RecordKind kind, const std::vector<std::pair<std::string, std::string>>& keys,
+                                    bool whole = true) override;
   std::vector<StoredRecord> List(const ListFilter& filter) override;
   std::vector<StoredRecord> Changes(int64_t after_seq, int limit) override;
   std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;

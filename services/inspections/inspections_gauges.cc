@@ -27,9 +27,8 @@ std::shared_ptr<common::ScrapeGauges> MakeInspectionGauges(InspectionStore& stor
       kpi.samples.push_back({{{"kpi", "key_domain_timeliness_inspections"}, {"scope", scope}}, share.Ratio()});
     }
     const int year = static_cast<int>(std::chrono::year_month_day(today).year());
-    common::ScrapeGauges::Family units{"gongkai_live_pilot_units",
-                                       "Live-inspection pilot units of this year, per city and for the province.",
-                                       {}};
+    common::ScrapeGauges::Family units{
+        "gongkai_live_pilot_units", "Live-inspection pilot units of this year, per city and for the province.", {}};
     common::ScrapeGauges::Family sectors{
         "gongkai_live_pilot_sectors", "Key sectors the live-inspection pilot units of this year cover.", {}};
     const auto pilot = TallyPilot(store.PilotCounts(year));

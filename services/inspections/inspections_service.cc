@@ -38,8 +38,8 @@ int64_t BeforeSeq(common::Violations& violations, const common::Page& page) {
 }
 
 std::string NextPage(std::vector<StoredRecord>& rows, int size) {
-  return common::TakePage(rows, size,
-                          [](const StoredRecord& last) { return common::PagePosition{std::to_string(last.change_seq)}; });
+  return common::TakePage(
+      rows, size, [](const StoredRecord& last) { return common::PagePosition{std::to_string(last.change_seq)}; });
 }
 
 void CheckKeyFilter(common::Violations& violations, const std::string& field, const std::string& value) {
@@ -98,8 +98,8 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
     common::BatchWrite<Held<Plan>> batch(RecordKindName(RecordKind::kPlan), "plans", response->mutable_results());
     for (int i = 0; i < plans.size(); ++i) {
       const Plan& p = plans[i];
-      batch.Add(i, p.agency_credit_code() + "/" + p.source_id(), p.source_version(), p, {p.agency_credit_code(), p},
-                ValidatePlan(p, common::At("plans", i), today));
+      batch.Add(i, p.agency_credit_code() + "/" + p.source_id(), p.source_version(), p,
+                {p.agency_credit_code(), &p, nullptr}, ValidatePlan(p, common::At("plans", i), today));
     }
     batch.RejectRepeatedKeys("plans");
     batch.CheckAgencies(caller.city_code, "plans", [&](const auto& codes) { return registry_.CitiesOf(codes); });
@@ -108,7 +108,7 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
     std::vector<std::string> partners, agencies, ids;
     batch.CheckEach([&](const Held<Plan>& h, int, common::Violations&) {
       agencies.push_back(h.agency_credit_code);
-      for (const auto& item : h.record.items()) {
+      for (const auto& item : h.record->items()) {
         partners.insert(partners.end(), item.partner_agencies().begin(), item.partner_agencies().end());
         if (!item.powers_item_source_id().empty()) ids.push_back(item.powers_item_source_id());
       }
@@ -117,8 +117,8 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
     const PowersFacts facts = Powers(agencies, ids);
     batch.CheckEach([&](const Held<Plan>& h, int index, common::Violations& violations) {
       const std::string path = common::At("plans", index);
-      for (int k = 0; k < h.record.items_size(); ++k) {
-        const auto& item = h.record.items(k);
+      for (int k = 0; k < h.record->items_size(); ++k) {
+        const auto& item = h.record->items(k);
         for (int j = 0; j < item.partner_agencies_size(); ++j) {
           if (!partner_cities.contains(item.partner_agencies(j))) {
             violations.push_back({common::At(common::At(path + ".items", k) + ".partner_agencies", j),
@@ -126,21 +126,26 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
           }
         }
       }
-      const auto found = CheckPlanPowers(h.record, facts, path);
+      const auto found = CheckPlanPowers(*h.record, facts, path);
       violations.insert(violations.end(), found.begin(), found.end());
     });
     std::vector<RecordToStore> rows;
     for (const auto& h : batch.Valid()) {
-      RecordToStore row{RecordKind::kPlan, h.agency_credit_code, h.record.source_id(), h.record.source_version(),
-                        h.record.SerializeAsString(), h.record.SerializeAsString(), {}};
-      row.columns.year = h.record.year();
-      row.columns.clock_start = PlanClockStart(h.record);
+      RecordToStore row{RecordKind::kPlan,
+                        h.agency_credit_code,
+                        h.record->source_id(),
+                        h.record->source_version(),
+                        h.record->SerializeAsString(),
+                        h.record->SerializeAsString(),
+                        {}};
+      row.columns.year = h.record->year();
+      row.columns.clock_start = PlanClockStart(*h.record);
       rows.push_back(std::move(row));
     }
     batch.Settle(Store(RecordKind::kPlan, caller.city_code, rows, batch.Rejected(), today, [&](std::size_t i) {
-      metrics_.Disclosed("inspection_plan", caller.city_code,
-                         context_.deadlines.Assess(common::RecordKind::kInspectionPlan, *rows[i].columns.clock_start,
-                                                   today, today));
+      metrics_.Disclosed(
+          "inspection_plan", caller.city_code,
+          context_.deadlines.Assess(common::RecordKind::kInspectionPlan, *rows[i].columns.clock_start, today, today));
     }));
     if (!rows.empty()) notices_.Wake();
     return grpc::Status::OK;
@@ -187,8 +192,8 @@ grpc::Status InspectionsService::GetPlan(grpc::ServerContext* context, const v1:
                                          v1::Plan* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     auto row = store_.Get(RecordKind::kPlan, request->agency_credit_code(), request->source_id());
-    if (!row) throw ServiceError::NotFound("no plan " + request->source_id() + " of agency " +
-                                           request->agency_credit_code());
+    if (!row)
+      throw ServiceError::NotFound("no plan " + request->source_id() + " of agency " + request->agency_credit_code());
     ToPublicPlan(*row, response);
     return grpc::Status::OK;
   });
@@ -218,8 +223,7 @@ grpc::Status InspectionsService::ListChanges(grpc::ServerContext* context, const
   });
 }
 
-grpc::Status InspectionsService::ListRejections(grpc::ServerContext* context,
-                                                const v1::ListRejectionsRequest* request,
+grpc::Status InspectionsService::ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                                                 v1::ListRejectionsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     response->set_next_page_token(common::RejectionsPage(

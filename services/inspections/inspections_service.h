@@ -1,6 +1,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -57,11 +60,14 @@ class InspectionsService final : public v1::InspectionsService::Service {
   grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                               v1::ListRejectionsResponse* response) override;
 
-  // A record of a batch with the agency BatchWrite::CheckAgencies reads.
+  // A record of a batch (in the request, which outlives the batch) with the
+  // agency BatchWrite::CheckAgencies reads, and anything the checks made of
+  // it for the write (a result's public form).
   template <typename Message>
   struct Held {
     std::string agency_credit_code;
-    Message record;
+    const Message* record = nullptr;
+    std::shared_ptr<const Message> published;
   };
 
  private:
@@ -79,12 +85,31 @@ class InspectionsService final : public v1::InspectionsService::Service {
                                            const std::vector<common::Rejection>& rejected, common::Date today,
                                            const std::function<void(std::size_t)>& published = {});
 
+  // A stored task as its results are checked, with the keys of its objects.
+  struct CheckedTask {
+    Task task;
+    StoredRecord row;
+    TaskObjects objects;
+    common::Date day{};  // the day `objects` was made for (a draw is revealed on its date)
+  };
+  // The tasks the results of a batch name, by key: read whole only when the
+  // cache holds no copy of their current change_seq made today (a task of
+  // 10,000 objects is a megabyte to read and parse for every batch
+  // otherwise). Absent keys are left out.
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const CheckedTask>> TasksForResults(
+      const std::vector<std::pair<std::string, std::string>>& keys, common::Date today);
+
   InspectionStore& store_;
   registry::RegistryClient& registry_;
   common::ServiceContext context_;
   common::DisclosureMetrics& metrics_;
   PlanNotices& notices_;
   int max_batch_;
+  // The tasks TasksForResults read last, each with its object keys only (at
+  // most 10,000 of 64 bytes); at most kCachedTasks, emptied when full.
+  static constexpr std::size_t kCachedTasks = 4;
+  std::mutex tasks_mutex_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const CheckedTask>> tasks_;  // guarded
 };
 
 // The public lists page newest first by change_seq: a page token holds the

@@ -18,10 +18,10 @@ int main(int argc, char** argv) {
   auto settings = common::ReadServiceSettings(config, "127.0.0.1:7107", "127.0.0.1:9107");
   auto registry_settings = registry::ReadRegistryClientSettings(config);
   inspections::PilotTargets targets;
-  targets.units = static_cast<int>(
-      config.Int("GONGKAI_PILOT_TARGET_UNITS", 10, 0, 100000, "live-inspection pilot units to reach"));
-  targets.sectors = static_cast<int>(
-      config.Int("GONGKAI_PILOT_TARGET_SECTORS", 3, 0, 100, "key sectors the pilot units must cover"));
+  targets.units =
+      static_cast<int>(config.Int("GONGKAI_PILOT_TARGET_UNITS", 10, 0, 100000, "live-inspection pilot units to reach"));
+  targets.sectors =
+      static_cast<int>(config.Int("GONGKAI_PILOT_TARGET_SECTORS", 3, 0, 100, "key sectors the pilot units must cover"));
   const std::string target_date = config.String("GONGKAI_PILOT_TARGET_DATE", "2026-12-31",
                                                 "the day by whose end the pilot targets must be met (YYYY-MM-DD)");
   if (auto date = common::ParseIsoDate(target_date)) {

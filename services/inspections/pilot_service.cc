@@ -30,19 +30,22 @@ grpc::Status InspectionsService::UpsertPilotUnits(grpc::ServerContext* context,
                                               response->mutable_results());
     for (int i = 0; i < units.size(); ++i) {
       const PilotUnit& u = units[i];
-      batch.Add(i, u.agency_credit_code() + "/" + u.source_id(), u.source_version(), u, {u.agency_credit_code(), u},
-                ValidatePilotUnit(u, common::At("units", i)));
+      batch.Add(i, u.agency_credit_code() + "/" + u.source_id(), u.source_version(), u,
+                {u.agency_credit_code(), &u, nullptr}, ValidatePilotUnit(u, common::At("units", i)));
     }
     batch.RejectRepeatedKeys("units");
     batch.CheckAgencies(caller.city_code, "units", [&](const auto& codes) { return registry_.CitiesOf(codes); });
     std::vector<RecordToStore> rows;
     for (const auto& h : batch.Valid()) {
-      RecordToStore row{RecordKind::kPilotUnit,          h.agency_credit_code,
-                        h.record.source_id(),             h.record.source_version(),
-                        h.record.SerializeAsString(),     h.record.SerializeAsString(),
+      RecordToStore row{RecordKind::kPilotUnit,
+                        h.agency_credit_code,
+                        h.record->source_id(),
+                        h.record->source_version(),
+                        h.record->SerializeAsString(),
+                        h.record->SerializeAsString(),
                         {}};
-      row.columns.year = h.record.year();
-      row.columns.sector = h.record.sector();
+      row.columns.year = h.record->year();
+      row.columns.sector = h.record->sector();
       rows.push_back(std::move(row));
     }
     batch.Settle(Store(RecordKind::kPilotUnit, caller.city_code, rows, batch.Rejected(), context_.clock.Today()));
@@ -60,34 +63,36 @@ grpc::Status InspectionsService::UpsertBroadcasts(grpc::ServerContext* context,
                                               response->mutable_results());
     for (int i = 0; i < broadcasts.size(); ++i) {
       const Broadcast& b = broadcasts[i];
-      batch.Add(i, b.agency_credit_code() + "/" + b.source_id(), b.source_version(), b, {b.agency_credit_code(), b},
-                ValidateBroadcast(b, common::At("broadcasts", i)));
+      batch.Add(i, b.agency_credit_code() + "/" + b.source_id(), b.source_version(), b,
+                {b.agency_credit_code(), &b, nullptr}, ValidateBroadcast(b, common::At("broadcasts", i)));
     }
     batch.RejectRepeatedKeys("broadcasts");
-    batch.CheckAgencies(caller.city_code, "broadcasts",
-                        [&](const auto& codes) { return registry_.CitiesOf(codes); });
+    batch.CheckAgencies(caller.city_code, "broadcasts", [&](const auto& codes) { return registry_.CitiesOf(codes); });
     std::vector<Key> unit_keys;
     batch.CheckEach([&](const Held<Broadcast>& h, int, common::Violations&) {
-      unit_keys.emplace_back(h.agency_credit_code, h.record.pilot_unit_source_id());
+      unit_keys.emplace_back(h.agency_credit_code, h.record->pilot_unit_source_id());
     });
     std::map<Key, int> sectors;
     for (const auto& row : store_.GetMany(RecordKind::kPilotUnit, unit_keys)) {
       sectors[{row.agency_credit_code, row.source_id}] = row.columns.sector;
     }
     batch.CheckEach([&](const Held<Broadcast>& h, int index, common::Violations& violations) {
-      if (!sectors.contains({h.agency_credit_code, h.record.pilot_unit_source_id()})) {
+      if (!sectors.contains({h.agency_credit_code, h.record->pilot_unit_source_id()})) {
         violations.push_back({common::At("broadcasts", index) + ".pilot_unit_source_id",
                               "no such pilot unit of this agency: send the unit first"});
       }
     });
     std::vector<RecordToStore> rows;
     for (const auto& h : batch.Valid()) {
-      const Broadcast& b = h.record;
+      const Broadcast& b = *h.record;
       Broadcast published = PublicBroadcast(b);
       published.set_sector(static_cast<v1::Sector>(sectors.at({h.agency_credit_code, b.pilot_unit_source_id()})));
-      RecordToStore row{RecordKind::kBroadcast,    h.agency_credit_code,
-                        b.source_id(),             b.source_version(),
-                        b.SerializeAsString(),     published.SerializeAsString(),
+      RecordToStore row{RecordKind::kBroadcast,
+                        h.agency_credit_code,
+                        b.source_id(),
+                        b.source_version(),
+                        b.SerializeAsString(),
+                        published.SerializeAsString(),
                         {}};
       row.columns.pilot_unit_source_id = b.pilot_unit_source_id();
       row.columns.planned_start = b.planned_start();
@@ -101,8 +106,7 @@ grpc::Status InspectionsService::UpsertBroadcasts(grpc::ServerContext* context,
   });
 }
 
-grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context,
-                                                const v1::ListPilotUnitsRequest* request,
+grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context, const v1::ListPilotUnitsRequest* request,
                                                 v1::ListPilotUnitsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
@@ -111,8 +115,7 @@ grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context,
     if (request->year() != 0 && (request->year() < 2000 || request->year() > 2100)) {
       violations.push_back({"year", "must be 2000 to 2100, or 0 for this year"});
     }
-    const common::Page page =
-        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPilotPage);
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPilotPage);
     f.before_seq = BeforeSeq(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     const int year = request->year() != 0
@@ -142,8 +145,7 @@ grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context,
   });
 }
 
-grpc::Status InspectionsService::ListBroadcasts(grpc::ServerContext* context,
-                                                const v1::ListBroadcastsRequest* request,
+grpc::Status InspectionsService::ListBroadcasts(grpc::ServerContext* context, const v1::ListBroadcastsRequest* request,
                                                 v1::ListBroadcastsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
@@ -151,8 +153,7 @@ grpc::Status InspectionsService::ListBroadcasts(grpc::ServerContext* context,
     common::CheckCityFilter(violations, "city_code", request->city_code());
     CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
     if (!v1::ListBroadcastsRequest::State_IsValid(request->state())) violations.push_back({"state", "not a state"});
-    const common::Page page =
-        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPilotPage);
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPilotPage);
     f.before_seq = BeforeSeq(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     f.kind = RecordKind::kBroadcast;

@@ -12,8 +12,7 @@ constexpr int kNoticesPerCall = 500;
 
 }  // namespace
 
-PlanNotices::PlanNotices(InspectionStore& store, registry::RegistryClient& registry,
-                         std::chrono::milliseconds interval)
+PlanNotices::PlanNotices(InspectionStore& store, registry::RegistryClient& registry, std::chrono::milliseconds interval)
     : store_(store), registry_(registry), interval_(interval) {}
 
 PlanNotices::~PlanNotices() {
@@ -25,7 +24,9 @@ PlanNotices::~PlanNotices() {
   if (thread_.joinable()) thread_.join();
 }
 
-void PlanNotices::Start() { thread_ = std::thread([this] { Run(); }); }
+void PlanNotices::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void PlanNotices::Wake() {
   {

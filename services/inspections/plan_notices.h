@@ -41,7 +41,7 @@ class PlanNotices {
   const std::chrono::milliseconds interval_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool woken_ = false;    // guarded by mutex_
+  bool woken_ = false;     // guarded by mutex_
   bool stopping_ = false;  // guarded by mutex_
   std::thread thread_;
 };

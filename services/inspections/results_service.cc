@@ -24,54 +24,96 @@ constexpr std::size_t kMaxNameFilterBytes = 100;
 
 }  // namespace
 
+std::map<Key, std::shared_ptr<const InspectionsService::CheckedTask>> InspectionsService::TasksForResults(
+    const std::vector<Key>& keys, common::Date today) {
+  std::map<Key, std::shared_ptr<const CheckedTask>> out;
+  std::vector<Key> stale;
+  {
+    const auto current = store_.GetMany(RecordKind::kTask, keys, false);
+    std::lock_guard lock(tasks_mutex_);
+    for (const auto& row : current) {
+      const Key key{row.agency_credit_code, row.source_id};
+      const auto cached = tasks_.find(key);
+      if (cached != tasks_.end() && cached->second->row.change_seq == row.change_seq && cached->second->day == today) {
+        out.emplace(key, cached->second);
+      } else {
+        stale.push_back(key);
+      }
+    }
+  }
+  if (stale.empty()) return out;
+  for (auto& row : store_.GetMany(RecordKind::kTask, stale)) {
+    Task whole;
+    ParseStored(row.record, &whole);
+    TaskObjects objects = ObjectsOf(whole, row.columns.seed, today);
+    // The cache keeps the keys results are checked against and the task
+    // without its objects and pool, which would only hold memory.
+    whole.clear_objects();
+    if (whole.has_draw()) whole.mutable_draw()->clear_pool();
+    auto task = std::make_shared<CheckedTask>();
+    task->task = whole;  // copies what is left
+    row.record = std::string();
+    task->row = std::move(row);
+    task->objects = std::move(objects);
+    task->objects.task = &task->task;
+    task->day = today;
+    const Key key{task->row.agency_credit_code, task->row.source_id};
+    out[key] = task;
+    std::lock_guard lock(tasks_mutex_);
+    if (tasks_.size() >= kCachedTasks) tasks_.clear();
+    tasks_[key] = std::move(task);
+  }
+  return out;
+}
+
 grpc::Status InspectionsService::UpsertResults(grpc::ServerContext* context, const v1::UpsertResultsRequest* request,
                                                v1::UpsertResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
     const auto& results = request->results();
     common::CheckBatchSize(results.size(), max_batch_, "results");
     const common::Date today = context_.clock.Today();
-    common::BatchWrite<Held<Result>> batch(RecordKindName(RecordKind::kResult), "results",
-                                           response->mutable_results());
+    common::BatchWrite<Held<Result>> batch(RecordKindName(RecordKind::kResult), "results", response->mutable_results());
     for (int i = 0; i < results.size(); ++i) {
       const Result& r = results[i];
-      batch.Add(i, r.agency_credit_code() + "/" + r.source_id(), r.source_version(), r, {r.agency_credit_code(), r},
-                ValidateResult(r, common::At("results", i), today));
+      auto published = std::make_shared<Result>();
+      auto violations = ValidateResult(r, common::At("results", i), today, published.get());
+      batch.Add(i, r.agency_credit_code() + "/" + r.source_id(), r.source_version(), r,
+                {r.agency_credit_code(), &r, std::move(published)}, std::move(violations));
     }
     batch.RejectRepeatedKeys("results");
     batch.CheckAgencies(caller.city_code, "results", [&](const auto& codes) { return registry_.CitiesOf(codes); });
     // Each result against its stored task (one read for the batch).
     std::vector<Key> task_keys;
     batch.CheckEach([&](const Held<Result>& h, int, common::Violations&) {
-      task_keys.emplace_back(h.agency_credit_code, h.record.task_source_id());
+      task_keys.emplace_back(h.agency_credit_code, h.record->task_source_id());
     });
     std::sort(task_keys.begin(), task_keys.end());
     task_keys.erase(std::unique(task_keys.begin(), task_keys.end()), task_keys.end());
-    std::map<Key, std::pair<Task, StoredRecord>> tasks;
-    for (auto& row : store_.GetMany(RecordKind::kTask, task_keys)) {
-      Task t;
-      ParseStored(row.record, &t);
-      Key key{row.agency_credit_code, row.source_id};
-      tasks.emplace(std::move(key), std::make_pair(std::move(t), std::move(row)));
-    }
+    const auto tasks = TasksForResults(task_keys, today);
     batch.CheckEach([&](const Held<Result>& h, int index, common::Violations& violations) {
       const std::string path = common::At("results", index);
-      const auto task = tasks.find({h.agency_credit_code, h.record.task_source_id()});
+      const auto task = tasks.find({h.agency_credit_code, h.record->task_source_id()});
       if (task == tasks.end()) {
         violations.push_back({path + ".task_source_id", "no such task of this agency: send the task first"});
         return;
       }
-      const auto found = CheckAgainstTask(h.record, task->second.first, task->second.second.columns.seed, today, path);
+      const auto found = CheckAgainstTask(*h.record, task->second->objects, path);
       violations.insert(violations.end(), found.begin(), found.end());
     });
     std::vector<RecordToStore> rows;
     std::vector<common::Date> clock_starts;
     for (const auto& h : batch.Valid()) {
-      const Result& r = h.record;
+      const Result& r = *h.record;
       const auto& task = tasks.at({h.agency_credit_code, r.task_source_id()});
-      const Result published = PublicResult(r);
-      RecordToStore row{RecordKind::kResult,    h.agency_credit_code,         r.source_id(), r.source_version(),
-                        r.SerializeAsString(), published.SerializeAsString(), {}};
-      row.columns.domain = task.first.domain();
+      const Result& published = *h.published;
+      RecordToStore row{RecordKind::kResult,
+                        h.agency_credit_code,
+                        r.source_id(),
+                        r.source_version(),
+                        r.SerializeAsString(),
+                        published.SerializeAsString(),
+                        {}};
+      row.columns.domain = task->task.domain();
       row.columns.task_source_id = r.task_source_id();
       row.columns.date_from = row.columns.date_to = common::ParseIsoDate(r.checked_on());
       row.columns.object_name = published.object().name();
@@ -79,12 +121,12 @@ grpc::Status InspectionsService::UpsertResults(grpc::ServerContext* context, con
       row.columns.items.assign(r.items().begin(), r.items().end());
       row.columns.outcome = r.outcome();
       rows.push_back(std::move(row));
-      clock_starts.push_back(*task.second.columns.date_to);
+      clock_starts.push_back(*task->row.columns.date_to);
     }
     batch.Settle(Store(RecordKind::kResult, caller.city_code, rows, batch.Rejected(), today, [&](std::size_t i) {
-      metrics_.Disclosed("spot_check_result", caller.city_code,
-                         context_.deadlines.Assess(common::RecordKind::kSpotCheckResult, clock_starts[i], today,
-                                                   today));
+      metrics_.Disclosed(
+          "spot_check_result", caller.city_code,
+          context_.deadlines.Assess(common::RecordKind::kSpotCheckResult, clock_starts[i], today, today));
     }));
     return grpc::Status::OK;
   });
@@ -120,8 +162,7 @@ grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, con
       violations.push_back({"object_name", "must be 2 to 100 bytes"});
     }
     if (!v1::Outcome_IsValid(request->outcome())) violations.push_back({"outcome", "not an outcome"});
-    const common::Page page =
-        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kResultPage);
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kResultPage);
     f.before_seq = BeforeSeq(violations, page);
     common::ThrowIfAny(violations, "bad search request");
     f.kind = RecordKind::kResult;
@@ -145,8 +186,7 @@ grpc::Status InspectionsService::GetResult(grpc::ServerContext* context, const v
   return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
     auto row = store_.Get(RecordKind::kResult, request->agency_credit_code(), request->source_id());
     if (!row || (caller.role == ROLE_CITY && row->city_code != caller.city_code)) {
-      throw ServiceError::NotFound("no result " + request->source_id() + " of agency " +
-                                   request->agency_credit_code());
+      throw ServiceError::NotFound("no result " + request->source_id() + " of agency " + request->agency_credit_code());
     }
     // The record as sent, with the platform's fields as the public form has them.
     v1::Result platform;

@@ -96,13 +96,18 @@ class FakeInspectionStore final : public InspectionStore {
     return Read(it->second);
   }
 
-  std::vector<StoredRecord> GetMany(RecordKind kind,
-                                    const std::vector<std::pair<std::string, std::string>>& keys) override {
+  std::vector<StoredRecord> GetMany(RecordKind kind, const std::vector<std::pair<std::string, std::string>>& keys,
+                                    bool whole = true) override {
     std::lock_guard lock(mutex_);
     std::vector<StoredRecord> out;
     for (const auto& [agency, source_id] : keys) {
       const auto it = rows_.find(Key{kind, agency, source_id});
-      if (it != rows_.end()) out.push_back(Read(it->second));
+      if (it == rows_.end()) continue;
+      out.push_back(Read(it->second));
+      if (!whole) {
+        out.back().record.clear();
+        out.back().results_stored = 0;
+      }
     }
     return out;
   }

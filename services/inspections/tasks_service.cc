@@ -15,8 +15,8 @@ namespace gongkai::inspections {
 namespace {
 
 using common::ServiceError;
-using common::v1::ROLE_PUBLIC;
 using common::v1::ROLE_CITY;
+using common::v1::ROLE_PUBLIC;
 using Key = std::pair<std::string, std::string>;
 
 constexpr common::PageLimits kTaskPage{50, 50};
@@ -58,16 +58,16 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
         ParseStored(before->second.record, &old);
         if (old.has_draw() != t.has_draw()) {
           violations.push_back({path + ".draw", "a task is drawn by the platform or not from its first version on"});
-        } else if (t.has_draw() && !google::protobuf::util::MessageDifferencer::Equals(SentPart(old.draw()),
-                                                                                        SentPart(t.draw()))) {
-          violations.push_back({path + ".draw",
-                                "the draw was committed (seed_commitment " + old.draw().seed_commitment() +
-                                    "): its pool, counts, officers and draw date cannot change; register a new task "
-                                    "to draw again"});
+        } else if (t.has_draw() &&
+                   !google::protobuf::util::MessageDifferencer::Equals(SentPart(old.draw()), SentPart(t.draw()))) {
+          violations.push_back(
+              {path + ".draw", "the draw was committed (seed_commitment " + old.draw().seed_commitment() +
+                                   "): its pool, counts, officers and draw date cannot change; register a new task "
+                                   "to draw again"});
         }
       }
-      batch.Add(i, t.agency_credit_code() + "/" + t.source_id(), t.source_version(), t, {t.agency_credit_code(), t},
-                std::move(violations));
+      batch.Add(i, t.agency_credit_code() + "/" + t.source_id(), t.source_version(), t,
+                {t.agency_credit_code(), &t, nullptr}, std::move(violations));
     }
     batch.RejectRepeatedKeys("tasks");
     batch.CheckAgencies(caller.city_code, "tasks", [&](const auto& codes) { return registry_.CitiesOf(codes); });
@@ -76,8 +76,8 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
     std::vector<std::string> agencies, ids;
     batch.CheckEach([&](const Held<Task>& h, int, common::Violations&) {
       agencies.push_back(h.agency_credit_code);
-      agencies.insert(agencies.end(), h.record.joint_agencies().begin(), h.record.joint_agencies().end());
-      ids.insert(ids.end(), h.record.items().begin(), h.record.items().end());
+      agencies.insert(agencies.end(), h.record->joint_agencies().begin(), h.record->joint_agencies().end());
+      ids.insert(ids.end(), h.record->items().begin(), h.record->items().end());
     });
     std::sort(agencies.begin(), agencies.end());
     agencies.erase(std::unique(agencies.begin(), agencies.end()), agencies.end());
@@ -88,7 +88,7 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
     std::vector<std::string> plan_ids;
     std::vector<Key> plan_keys;
     batch.CheckEach([&](const Held<Task>& h, int, common::Violations&) {
-      if (!h.record.plan_source_id().empty()) plan_keys.emplace_back(h.agency_credit_code, h.record.plan_source_id());
+      if (!h.record->plan_source_id().empty()) plan_keys.emplace_back(h.agency_credit_code, h.record->plan_source_id());
     });
     std::set<Key> plans;
     for (const auto& row : store_.GetMany(RecordKind::kPlan, plan_keys)) {
@@ -96,7 +96,7 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
     }
     std::map<Key, std::vector<std::string>> ineligible;
     batch.CheckEach([&](const Held<Task>& h, int index, common::Violations& violations) {
-      const Task& t = h.record;
+      const Task& t = *h.record;
       const std::string path = common::At("tasks", index);
       for (int j = 0; j < t.joint_agencies_size(); ++j) {
         if (!agency_cities.contains(t.joint_agencies(j))) {
@@ -128,16 +128,16 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
       auto excluded = IneligibleOfficers(t, certificates);
       const int eligible = t.draw().officers_size() - static_cast<int>(excluded.size());
       if (t.draw().officers_drawn() > eligible) {
-        violations.push_back({path + ".draw.officers_drawn",
-                              "more than the " + std::to_string(eligible) +
-                                  " officers whose certificates are valid over the whole check period"});
+        violations.push_back(
+            {path + ".draw.officers_drawn", "more than the " + std::to_string(eligible) +
+                                                " officers whose certificates are valid over the whole check period"});
       }
       ineligible[{h.agency_credit_code, t.source_id()}] = std::move(excluded);
     });
 
     std::vector<RecordToStore> rows;
     for (auto& h : batch.Valid()) {
-      Task& t = h.record;
+      Task t = *h.record;
       const Key key{h.agency_credit_code, t.source_id()};
       RecordToStore row{RecordKind::kTask, h.agency_credit_code, t.source_id(), t.source_version(), "", "", {}};
       if (t.has_draw()) {
@@ -205,8 +205,8 @@ grpc::Status InspectionsService::GetTask(grpc::ServerContext* context, const v1:
                                          v1::Task* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     auto row = store_.Get(RecordKind::kTask, request->agency_credit_code(), request->source_id());
-    if (!row) throw ServiceError::NotFound("no task " + request->source_id() + " of agency " +
-                                           request->agency_credit_code());
+    if (!row)
+      throw ServiceError::NotFound("no task " + request->source_id() + " of agency " + request->agency_credit_code());
     ToPublicTask(*row, true, response);
     return grpc::Status::OK;
   });
