@@ -21,14 +21,12 @@
 
 #include <grpcpp/grpcpp.h>
 #include <libpq-fe.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -40,7 +38,6 @@
 #include "common/calendar/iso_date.h"
 #include "common/config.h"
 #include "common/identifiers.h"
-#include "common/metrics.h"
 #include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "tests/e2e/platform.h"
 
@@ -49,6 +46,7 @@ namespace {
 
 using bench::BrokenSetup;
 using bench::Clock;
+using bench::Draw;
 using bench::Sprintf;
 using inspections::v1::CheckObject;
 using inspections::v1::InspectionsService;
@@ -57,12 +55,16 @@ using inspections::v1::Result;
 constexpr int kBatchSize = 1000;  // the service's default GONGKAI_MAX_BATCH
 constexpr char kCity[] = "140100";
 constexpr char kDistrict[] = "140105";  // the district of the objects' identifiers
-constexpr auto kSampleEvery = std::chrono::milliseconds(200);
 constexpr double kTargetRatio = 0.6;
-// Memory counts as flat when the peak over the second half of the results is
-// within this share of the peak over the first half.
-constexpr double kFlatTolerance = 0.10;
-constexpr int kMilestonePercents[] = {10, 50, 100};
+// The memory watched is the inspections process's; the readings count the
+// results stored (their calls answered).
+const bench::LoadSubject kSubject = {.process = "inspections",
+                                     .table = "inspections.records",
+                                     .kind = 3,
+                                     .load = "load",
+                                     .unit = "results",
+                                     .records = "results",
+                                     .counted = "stored"};
 // The random-check items (随机抽查事项) and officers the tasks name.
 const std::vector<std::string> kItems = {"QL-B01", "QL-B02"};
 const std::vector<std::string> kOfficers = {"INSP0000001", "INSP0000002", "INSP0000003"};
@@ -87,37 +89,19 @@ const std::vector<std::string> kFirmWords = {"鑫源", "恒泰", "华晋", "汾�
 const std::vector<std::string> kFirmTrades = {"餐饮管理", "食品", "超市", "酒店", "商贸", "机械设备", "烘焙", "饮品"};
 const std::vector<std::string> kFirmForms = {"有限公司", "有限责任公司", "商行", "经营部"};
 
-// splitmix64: every field of a record follows from its number, so the tasks
-// and the results agree on the objects in any order.
-class Dice {
- public:
-  explicit Dice(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int Int(int lo, int hi) { return lo + static_cast<int>(Next() % static_cast<uint64_t>(hi - lo + 1)); }
-  bool Percent(double p) { return static_cast<double>(Next() % 10000) < p * 100; }
-  const std::string& Pick(const std::vector<std::string>& from) { return from[Next() % from.size()]; }
-
- private:
-  uint64_t state_;
-};
-
 std::string TaskId(int task) { return Sprintf("T-%03d", task); }
 
-// Object k of the load (of task k / objects per task): 90% organisations,
+// Object k of the load (of task k / objects per task; every field follows
+// from k, so the tasks and the results agree on it): 90% organisations,
 // each with its own credit code (serial k), 10% natural persons (个体), each
 // with its own citizen ID number (born 1955-01-01 plus k / 1000 days, serial
 // k mod 1000).
 CheckObject ObjectOf(int64_t k) {
-  Dice dice(static_cast<uint64_t>(k) * 2 + 1);
+  Draw draw(static_cast<uint64_t>(k) * 2 + 1);
   CheckObject o;
-  if (dice.Percent(10)) {
+  if (draw.Percent(10)) {
     o.set_kind(CheckObject::NATURAL_PERSON);
-    o.set_name(dice.Pick(kSurnames) + dice.Pick(kGivenNames));
+    o.set_name(draw.Pick(kSurnames) + draw.Pick(kGivenNames));
     const std::string born =
         common::FormatIsoDate(std::chrono::sys_days{std::chrono::year{1955} / 1 / 1} + std::chrono::days{k / 1000});
     const std::string first17 = std::string(kDistrict) + born.substr(0, 4) + born.substr(5, 2) + born.substr(8, 2) +
@@ -125,7 +109,7 @@ CheckObject ObjectOf(int64_t k) {
     o.set_id_number(first17 + common::CitizenIdCheckCharacter(first17));
   } else {
     o.set_kind(CheckObject::ORGANIZATION);
-    o.set_name("太原市" + dice.Pick(kFirmWords) + dice.Pick(kFirmTrades) + dice.Pick(kFirmForms));
+    o.set_name("太原市" + draw.Pick(kFirmWords) + draw.Pick(kFirmTrades) + draw.Pick(kFirmForms));
     const std::string first17 = std::string("91") + kDistrict + "MA" + Sprintf("%07lld", static_cast<long long>(k));
     o.set_credit_code(first17 + common::CreditCodeCheckCharacter(first17));
   }
@@ -153,7 +137,7 @@ inspections::v1::Task MakeTask(int task, int64_t objects_per_task, std::chrono::
 // with a problem, its rectification requirement and deadline (the problem
 // text names a natural person, so masking has work to do).
 Result MakeResult(int64_t k, int64_t objects_per_task, std::chrono::sys_days today) {
-  Dice dice(static_cast<uint64_t>(k) * 2 + 2);
+  Draw draw(static_cast<uint64_t>(k) * 2 + 2);
   Result r;
   r.set_agency_credit_code(bench::CityAgency(kCity));
   r.set_source_id(Sprintf("R-%07lld", static_cast<long long>(k)));
@@ -161,10 +145,10 @@ Result MakeResult(int64_t k, int64_t objects_per_task, std::chrono::sys_days tod
   r.set_task_source_id(TaskId(static_cast<int>(k / objects_per_task)));
   *r.mutable_object() = ObjectOf(k);
   r.add_items(kItems[0]);
-  if (dice.Percent(30)) r.add_items(kItems[1]);
-  const auto checked = today - std::chrono::days{dice.Int(1, kCheckFromDaysAgo)};
+  if (draw.Percent(30)) r.add_items(kItems[1]);
+  const auto checked = today - std::chrono::days{draw.Int(1, kCheckFromDaysAgo)};
   r.set_checked_on(common::FormatIsoDate(checked));
-  const int roll = dice.Int(0, 99);
+  const int roll = draw.Int(0, 99);
   using inspections::v1::Outcome;
   const Outcome outcome = roll < 70   ? inspections::v1::NO_PROBLEM
                           : roll < 82 ? inspections::v1::CORRECTION_ORDERED
@@ -180,22 +164,16 @@ Result MakeResult(int64_t k, int64_t objects_per_task, std::chrono::sys_days tod
     const std::string who = r.object().name();
     r.set_problems(who + Sprintf("的经营场所后厨未落实食品安全自查制度，%d批次食品原料无进货查验记录，"
                                  "冷藏设施温度记录缺失%d天。",
-                                 dice.Int(2, 30), dice.Int(3, 20)));
+                                 draw.Int(2, 30), draw.Int(3, 20)));
     r.set_rectification_requirement("责令" + who +
                                     "建立食品安全自查记录，补齐进货查验记录，完善冷藏设施温度监控，"
                                     "整改完成后书面报告检查机关。");
-    r.set_rectification_deadline(common::FormatIsoDate(checked + std::chrono::days{dice.Int(7, 30)}));
+    r.set_rectification_deadline(common::FormatIsoDate(checked + std::chrono::days{draw.Int(7, 30)}));
   }
   return r;
 }
 
 // ---- setup through the gateway ------------------------------------------------------
-
-void CheckCall(const grpc::Status& status, const std::string& what) {
-  if (!status.ok()) {
-    throw BrokenSetup(what + ": " + common::CodeName(status.error_code()) + " " + status.error_message());
-  }
-}
 
 // The city's agency, its officers (valid 2025–2030) and its random-check
 // items, then the tasks, one per call (a task of 10,000 objects is ~1 MB).
@@ -204,25 +182,12 @@ void SetUp(const testing::Platform& platform, int tasks, int64_t objects_per_tas
   bench::RegisterAgencies(
       platform, *registry, kCity,
       {bench::BenchAgency(bench::CityAgency(kCity), kCity, "基准测试市场监督管理局", {"market_regulation"})});
-  {
-    registry::v1::UpsertOfficersRequest request;
-    for (const auto& number : kOfficers) {
-      auto* o = request.add_officers();
-      o->set_certificate_number(number);
-      o->set_agency_credit_code(bench::CityAgency(kCity));
-      o->set_name("检查人员" + number.substr(number.size() - 1));
-      o->set_category("市场监管综合执法");
-      o->set_valid_from("2025-01-01");
-      o->set_valid_until("2030-12-31");
-      o->set_status(registry::v1::ACTIVE);
-      o->set_source_version(1);
-    }
-    grpc::ClientContext context;
-    bench::AuthorizeAsCity(context, platform, kCity);
-    registry::v1::UpsertOfficersResponse response;
-    CheckCall(registry->UpsertOfficers(&context, request, &response), "UpsertOfficers");
-    bench::CheckAccepted(response.results(), request.officers_size(), "UpsertOfficers");
+  std::vector<registry::v1::Officer> officers;
+  for (const auto& number : kOfficers) {
+    officers.push_back(
+        bench::BenchOfficer(number, bench::CityAgency(kCity), "检查人员" + number.substr(number.size() - 1)));
   }
+  bench::RegisterOfficers(platform, *registry, kCity, officers, "UpsertOfficers");
   {
     registry::v1::UpsertPowersRequest request;
     for (const auto& id : kItems) {
@@ -246,7 +211,7 @@ void SetUp(const testing::Platform& platform, int tasks, int64_t objects_per_tas
     grpc::ClientContext context;
     bench::AuthorizeAsCity(context, platform, kCity);
     registry::v1::UpsertPowersResponse response;
-    CheckCall(registry->UpsertPowers(&context, request, &response), "UpsertPowers");
+    bench::CheckStatus(registry->UpsertPowers(&context, request, &response), "UpsertPowers");
     bench::CheckAccepted(response.results(), request.items_size(), "UpsertPowers");
   }
   auto stub = InspectionsService::NewStub(platform.Gateway());
@@ -256,106 +221,10 @@ void SetUp(const testing::Platform& platform, int tasks, int64_t objects_per_tas
     grpc::ClientContext context;
     bench::AuthorizeAsCity(context, platform, kCity);
     inspections::v1::UpsertResponse response;
-    CheckCall(stub->UpsertTasks(&context, request, &response), "UpsertTasks " + TaskId(task));
+    bench::CheckStatus(stub->UpsertTasks(&context, request, &response), "UpsertTasks " + TaskId(task));
     bench::CheckAccepted(response.results(), 1, "UpsertTasks " + TaskId(task));
   }
 }
-
-// ---- memory over the load -----------------------------------------------------------
-
-// The inspections process's RSS, sampled every 200 ms on a thread of its own,
-// and read when 10%, 50% and 100% of the results have been stored (their
-// calls answered); also the peak while each tenth of them was loaded.
-class RssWatch {
- public:
-  struct Reading {
-    int percent = 0;
-    int64_t stored = 0;
-    double seconds = 0;
-    int64_t sampled_peak_kb = -1;  // the highest sample so far
-    int64_t hwm_kb = -1;           // the kernel's peak (VmHWM) at that moment
-    int64_t rss_kb = -1;
-  };
-
-  RssWatch(pid_t pid, pid_t gateway, int64_t total) : pid_(pid), gateway_(gateway), total_(total) {
-    sampler_ = std::thread([this] { Sample(); });
-  }
-  ~RssWatch() { Stop(); }
-
-  void Stop() {
-    if (!sampler_.joinable()) return;
-    stop_ = true;
-    sampler_.join();
-  }
-
-  // Called after each call answered.
-  void Stored(int64_t records) {
-    const int64_t now = stored_ += records;
-    std::lock_guard lock(mutex_);
-    while (readings_.size() < std::size(kMilestonePercents) &&
-           now * 100 >= total_ * kMilestonePercents[readings_.size()]) {
-      readings_.push_back(Read(kMilestonePercents[readings_.size()], now));
-    }
-  }
-
-  Reading Now() {
-    std::lock_guard lock(mutex_);
-    return Read(0, stored_);
-  }
-  std::vector<Reading> readings() {
-    std::lock_guard lock(mutex_);
-    return readings_;
-  }
-  std::vector<int64_t> tenths() {
-    std::lock_guard lock(mutex_);
-    return tenths_kb_;
-  }
-  int64_t samples() const { return samples_; }
-  int64_t gateway_peak_kb() const { return gateway_peak_kb_; }
-
- private:
-  void Sample() {
-    while (!stop_) {
-      const int64_t rss = bench::StatusKb(pid_, "VmRSS");
-      const int64_t gateway = bench::StatusKb(gateway_, "VmRSS");
-      {
-        std::lock_guard lock(mutex_);
-        peak_kb_ = std::max(peak_kb_, rss);
-        const auto tenth = static_cast<std::size_t>(std::min<int64_t>(9, stored_ * 10 / total_));
-        tenths_kb_[tenth] = std::max(tenths_kb_[tenth], rss);
-      }
-      gateway_peak_kb_ = std::max<int64_t>(gateway_peak_kb_, gateway);
-      ++samples_;
-      std::this_thread::sleep_for(kSampleEvery);
-    }
-  }
-
-  // Needs mutex_.
-  Reading Read(int percent, int64_t stored) {
-    const int64_t rss = bench::StatusKb(pid_, "VmRSS");
-    peak_kb_ = std::max(peak_kb_, rss);
-    return {percent,
-            stored,
-            std::chrono::duration<double>(Clock::now() - start_).count(),
-            peak_kb_,
-            bench::StatusKb(pid_, "VmHWM"),
-            rss};
-  }
-
-  const pid_t pid_;
-  const pid_t gateway_;
-  const int64_t total_;
-  const Clock::time_point start_ = Clock::now();
-  std::atomic<int64_t> stored_{0};
-  std::atomic<bool> stop_{false};
-  std::atomic<int64_t> samples_{0};
-  std::atomic<int64_t> gateway_peak_kb_{-1};
-  std::mutex mutex_;
-  int64_t peak_kb_ = -1;                                           // guarded by mutex_
-  std::vector<int64_t> tenths_kb_ = std::vector<int64_t>(10, -1);  // guarded by mutex_
-  std::vector<Reading> readings_;                                  // guarded by mutex_
-  std::thread sampler_;
-};
 
 // ---- the load -------------------------------------------------------------------------
 
@@ -367,7 +236,7 @@ struct LoadOutcome {
 // C workers, each on its own connection, take the next batch of 1000 until
 // all are sent; a failure stops them all.
 LoadOutcome Load(const testing::Platform& platform, const Settings& settings, int64_t objects_per_task,
-                 std::chrono::sys_days today, RssWatch& memory) {
+                 std::chrono::sys_days today, bench::RssWatch& memory) {
   const int64_t batches = (settings.results + kBatchSize - 1) / kBatchSize;
   std::atomic<int64_t> next{0};
   std::atomic<int64_t> calls{0};
@@ -377,11 +246,7 @@ LoadOutcome Load(const testing::Platform& platform, const Settings& settings, in
   std::vector<std::thread> workers;
   for (int w = 0; w < settings.inflight; ++w) {
     workers.emplace_back([&, w] {
-      grpc::ChannelArguments args;
-      // A distinct argument per channel, so each worker has its own connection.
-      args.SetInt("gongkai.bench.channel", w);
-      auto stub = InspectionsService::NewStub(grpc::CreateCustomChannel(
-          "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc), grpc::InsecureChannelCredentials(), args));
+      auto stub = InspectionsService::NewStub(bench::OwnChannel(platform, w));
       for (int64_t b = next++; b < batches && !failed; b = next++) {
         inspections::v1::UpsertResultsRequest request;
         const int64_t last = std::min(settings.results, (b + 1) * kBatchSize);
@@ -395,7 +260,7 @@ LoadOutcome Load(const testing::Platform& platform, const Settings& settings, in
         ++calls;
         const std::string what = Sprintf("UpsertResults batch %lld", static_cast<long long>(b));
         std::string why = bench::FailureOf([&] {
-          CheckCall(status, what);
+          bench::CheckStatus(status, what);
           bench::CheckAccepted(response.results(), request.results_size(), what);
         });
         if (!why.empty()) {
@@ -404,7 +269,7 @@ LoadOutcome Load(const testing::Platform& platform, const Settings& settings, in
           failed = true;
           return;
         }
-        memory.Stored(request.results_size());
+        memory.Add(request.results_size());
       }
     });
   }
@@ -455,61 +320,47 @@ std::vector<std::string> StoredRows(PGconn* conn) {
   return rows;
 }
 
-struct CopyResult {
-  int64_t rows = 0;
-  double copy_seconds = 0;  // inside the COPY transactions
-  std::string cpu;
-};
-
 // The stored rows into bench_copy, 1000 per transaction of one COPY FROM
 // STDIN; only the transactions are timed.
-CopyResult CopyBaseline(const std::string& url, const std::string& database) {
+bench::CopyResult CopyBaseline(const std::string& url, const std::string& database) {
+  bench::CreateCopyTable(url, kSubject);
   PgConn conn = Connect(url);
-  Exec(conn.get(), "CREATE TABLE bench_copy (LIKE inspections.records INCLUDING ALL)", PGRES_COMMAND_OK);
   const std::vector<std::string> rows = StoredRows(conn.get());
-  CopyResult out;
-  out.rows = static_cast<int64_t>(rows.size());
-  const bench::CpuMeter cpu({{"bench (client)", {getpid()}},
-                             {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
+  const std::string copy_in = std::string("COPY ") + bench::kCopyTable + " FROM STDIN";
+  bench::CopyClock clock(database);
   for (std::size_t first = 0; first < rows.size(); first += kBatchSize) {
-    const auto start = Clock::now();
-    Exec(conn.get(), "BEGIN", PGRES_COMMAND_OK);
-    Exec(conn.get(), "COPY bench_copy FROM STDIN", PGRES_COPY_IN);
-    for (std::size_t i = first; i < std::min(rows.size(), first + kBatchSize); ++i) {
-      if (PQputCopyData(conn.get(), rows[i].data(), static_cast<int>(rows[i].size())) != 1) {
+    const std::size_t last = std::min(rows.size(), first + kBatchSize);
+    clock.Transaction(static_cast<int64_t>(last - first), [&] {
+      Exec(conn.get(), "BEGIN", PGRES_COMMAND_OK);
+      Exec(conn.get(), copy_in.c_str(), PGRES_COPY_IN);
+      for (std::size_t i = first; i < last; ++i) {
+        if (PQputCopyData(conn.get(), rows[i].data(), static_cast<int>(rows[i].size())) != 1) {
+          throw BrokenSetup(std::string("COPY FROM STDIN: ") + PQerrorMessage(conn.get()));
+        }
+      }
+      if (PQputCopyEnd(conn.get(), nullptr) != 1) {
         throw BrokenSetup(std::string("COPY FROM STDIN: ") + PQerrorMessage(conn.get()));
       }
-    }
-    if (PQputCopyEnd(conn.get(), nullptr) != 1) {
-      throw BrokenSetup(std::string("COPY FROM STDIN: ") + PQerrorMessage(conn.get()));
-    }
-    PgResult end(PQgetResult(conn.get()));
-    if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
-      throw BrokenSetup(std::string("COPY FROM STDIN: ") + PQresultErrorMessage(end.get()));
-    }
-    Exec(conn.get(), "COMMIT", PGRES_COMMAND_OK);
-    out.copy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+      PgResult end(PQgetResult(conn.get()));
+      if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
+        throw BrokenSetup(std::string("COPY FROM STDIN: ") + PQresultErrorMessage(end.get()));
+      }
+      Exec(conn.get(), "COMMIT", PGRES_COMMAND_OK);
+    });
   }
-  out.cpu = cpu.Report();
-  return out;
+  return clock.Result(/*building=*/false);
 }
 
-// Rows, average stored sizes and the size on disk with indexes, so the two
-// tables are seen to hold the same thing.
-std::string TableFigures(pqxx::connection& conn, const std::string& table, const std::string& which) {
-  pqxx::read_transaction tx(conn);
-  auto r = tx.exec(
-      "SELECT count(*), coalesce(avg(octet_length(record)), 0)::bigint, "
-      "coalesce(avg(octet_length(public_record)), 0)::bigint, "
-      "pg_size_pretty(pg_total_relation_size('" +
-      table + "')) FROM " + table + " WHERE kind = 3")[0];
+// A table's line: its results, their average stored sizes, and its size on
+// disk with indexes, then `which` says what else the table is.
+std::string TableLine(pqxx::connection& conn, const std::string& table, const std::string& which) {
+  const bench::TableFigures f = bench::FiguresOf(conn, table, kSubject.kind);
   return Sprintf("%-20s %7lld results, record %lld B, public_record %lld B avg; %s with indexes%s", table.c_str(),
-                 r[0].as<long long>(), r[1].as<long long>(), r[2].as<long long>(), r[3].c_str(), which.c_str());
+                 static_cast<long long>(f.rows), static_cast<long long>(f.record_bytes),
+                 static_cast<long long>(f.public_record_bytes), f.size.c_str(), which.c_str());
 }
 
 // ---- the run ----------------------------------------------------------------------------
-
-std::string Growth(double part, double whole) { return Sprintf("%+.1f%%", whole > 0 ? 100.0 * part / whole : 0.0); }
 
 int Run(const Settings& settings) {
   const int64_t objects_per_task = (settings.results + settings.tasks - 1) / settings.tasks;
@@ -524,7 +375,6 @@ int Run(const Settings& settings) {
   const auto processes = bench::PlatformProcesses(platform);
   const pid_t inspections_pid = platform.service("inspections").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
-  const pid_t registry_pid = platform.service("registry").process->pid();
   const std::string database = bench::DatabaseOf(platform.database_url());
   const auto today = platform.Today();
 
@@ -539,19 +389,13 @@ int Run(const Settings& settings) {
   std::fflush(stdout);
 
   // ---- the load through the gateway
-  RssWatch memory(inspections_pid, gateway_pid, settings.results);
-  const bench::CpuMeter load_cpu(
-      {{"bench (client)", {getpid()}},
-       {"gateway", {gateway_pid}},
-       {"inspections", {inspections_pid}},
-       {"registry", {registry_pid}},
-       {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
+  bench::RssWatch memory(inspections_pid, gateway_pid, settings.results);
+  const bench::CpuMeter load_cpu(bench::LoadShares(platform, kSubject.process));
   const auto load_start = Clock::now();
   const LoadOutcome load = Load(platform, settings, objects_per_task, today, memory);
   const double load_seconds = std::chrono::duration<double>(Clock::now() - load_start).count();
   const std::string load_cpu_used = load_cpu.Report();
-  const RssWatch::Reading after_load = memory.Now();
-  memory.Stop();
+  const bench::RssWatch::Reading after_load = memory.Finish();
   if (!load.failure.empty()) throw BrokenSetup(load.failure + "\n" + bench::DeadProcesses(processes));
 
   const double load_rate = static_cast<double>(settings.results) / load_seconds;
@@ -562,82 +406,22 @@ int Run(const Settings& settings) {
       load_seconds, load_rate);
   std::printf("          cpu: %s\n", load_cpu_used.c_str());
   std::fflush(stdout);
-  int64_t stored = 0;
-  {
-    pqxx::connection conn(platform.database_url());
-    pqxx::read_transaction tx(conn);
-    stored = tx.exec("SELECT count(*) FROM inspections.records WHERE kind = 3")[0][0].as<int64_t>();
-  }
-  if (stored != settings.results) {
-    throw BrokenSetup(Sprintf("inspections.records holds %lld results after the load, not %lld",
-                              static_cast<long long>(stored), static_cast<long long>(settings.results)));
-  }
+  bench::CheckStored(platform.database_url(), kSubject, settings.results);
 
-  std::printf("\ninspections RSS (VmRSS sampled every %lld ms, %lld samples; VmHWM is the kernel's peak):\n",
-              static_cast<long long>(kSampleEvery.count()), static_cast<long long>(memory.samples()));
-  const auto readings = memory.readings();
-  for (const auto& r : readings) {
-    std::printf("  at %3d%% stored (%7lld, %6.1f s): peak %s, VmHWM %s, now %s\n", r.percent,
-                static_cast<long long>(r.stored), r.seconds, bench::Mib(r.sampled_peak_kb).c_str(),
-                bench::Mib(r.hwm_kb).c_str(), bench::Mib(r.rss_kb).c_str());
-  }
-  std::printf("  after the load (%7lld, %6.1f s): peak %s, VmHWM %s, now %s\n",
-              static_cast<long long>(after_load.stored), after_load.seconds,
-              bench::Mib(after_load.sampled_peak_kb).c_str(), bench::Mib(after_load.hwm_kb).c_str(),
-              bench::Mib(after_load.rss_kb).c_str());
-  std::string tenths;
-  for (int64_t kb : memory.tenths()) tenths += kb < 0 ? " -" : Sprintf(" %.0f", static_cast<double>(kb) / 1024.0);
-  std::printf("  peak by tenth of the results stored (MiB):%s\n", tenths.c_str());
-  std::printf("gateway RSS: peak %s sampled, %s after the load\n", bench::Mib(memory.gateway_peak_kb()).c_str(),
-              bench::Mib(bench::StatusKb(gateway_pid, "VmRSS")).c_str());
+  bench::PrintMemory(kSubject, memory, after_load);
   std::fflush(stdout);
 
   // ---- the COPY baseline: the same rows, same database
-  const CopyResult copy = CopyBaseline(platform.database_url(), database);
-  const double copy_rate = static_cast<double>(copy.rows) / copy.copy_seconds;
-  std::printf(
-      "\ncopy:     %lld rows into bench_copy (LIKE inspections.records INCLUDING ALL) with libpq COPY FROM STDIN, "
-      "%d rows per transaction: %.1f s in the COPY transactions, %.0f rows/s\n",
-      static_cast<long long>(copy.rows), kBatchSize, copy.copy_seconds, copy_rate);
-  std::printf("          cpu: %s\n", copy.cpu.c_str());
+  const bench::CopyResult copy = CopyBaseline(platform.database_url(), database);
+  bench::PrintCopy(kSubject, copy, "libpq COPY FROM STDIN", kBatchSize);
   {
     pqxx::connection conn(platform.database_url());
-    std::printf(
-        "\ntables:   %s\n",
-        TableFigures(conn, "inspections.records", Sprintf(" (the table, with the %d tasks)", settings.tasks)).c_str());
-    std::printf("          %s\n", TableFigures(conn, "bench_copy", "").c_str());
+    std::printf("\ntables:   %s\n",
+                TableLine(conn, kSubject.table, Sprintf(" (the table, with the %d tasks)", settings.tasks)).c_str());
+    std::printf("          %s\n", TableLine(conn, bench::kCopyTable, "").c_str());
   }
 
-  const double ratio = load_rate / copy_rate;
-  std::printf("\nresult:\n");
-  std::printf("  results                %lld\n", static_cast<long long>(settings.results));
-  std::printf("  load through gateway   %.0f results/s\n", load_rate);
-  std::printf("  plain COPY             %.0f rows/s\n", copy_rate);
-  std::printf("  ratio load/COPY        %.3f\n", ratio);
-  std::string peaks;
-  for (const auto& r : readings) {
-    peaks += (peaks.empty() ? "" : ", ") + Sprintf("%d%%: %s", r.percent, bench::Mib(r.sampled_peak_kb).c_str());
-  }
-  std::printf("  inspections peak RSS   %s\n", peaks.c_str());
-  const std::vector<int64_t> peaks_kb = memory.tenths();
-  const int64_t first_half = *std::max_element(peaks_kb.begin(), peaks_kb.begin() + 5);
-  const int64_t second_half = *std::max_element(peaks_kb.begin() + 5, peaks_kb.end());
-  std::printf(
-      "\ntarget: load >= %.1f of the COPY rate; memory flat in the number of results "
-      "(peak over the second half of the results within %.0f%% of the peak over the first half)\n",
-      kTargetRatio, 100 * kFlatTolerance);
-  std::printf("  ratio %.3f: %s\n", ratio, bench::Met(ratio >= kTargetRatio));
-  std::printf("  peak RSS %s over the first half, %s over the second (%s): %s\n", bench::Mib(first_half).c_str(),
-              bench::Mib(second_half).c_str(),
-              Growth(static_cast<double>(second_half - first_half), static_cast<double>(first_half)).c_str(),
-              bench::Met(first_half > 0 && second_half <= first_half * (1 + kFlatTolerance)));
-  if (readings.size() == std::size(kMilestonePercents)) {
-    const double at10 = static_cast<double>(readings[0].sampled_peak_kb);
-    const double at50 = static_cast<double>(readings[1].sampled_peak_kb);
-    const double at100 = static_cast<double>(readings[2].sampled_peak_kb);
-    std::printf("  (peak at 100%% stored %s from the peak at 10%%, %s from the peak at 50%%)\n",
-                Growth(at100 - at10, at10).c_str(), Growth(at100 - at50, at50).c_str());
-  }
+  bench::PrintVerdict(kSubject, settings.results, load_rate, copy.rate(), kTargetRatio, memory);
   return bench::RunStatus(processes);
 }
 

@@ -12,15 +12,12 @@
 // a broken setup (a stream refused, a record not accepted, a process that died).
 
 #include <grpcpp/grpcpp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -45,7 +42,7 @@ namespace {
 
 using bench::BrokenSetup;
 using bench::Clock;
-using bench::CpuShare;
+using bench::Draw;
 using bench::Sprintf;
 using penalties::v1::PenaltiesService;
 using penalties::v1::PenaltyDecision;
@@ -53,12 +50,16 @@ using penalties::v1::PenaltyDecision;
 constexpr int kBatchSize = 1000;  // the penalties service's default GONGKAI_MAX_BATCH
 // The gateway caps a caller's deadline at 5 minutes: each city's stream must end within it.
 constexpr auto kStreamDeadline = std::chrono::seconds(295);
-constexpr auto kSampleEvery = std::chrono::milliseconds(200);
 constexpr double kTargetRatio = 0.5;
-// Memory counts as flat when the peak over the second half of the records is
-// within this share of the peak over the first half.
-constexpr double kFlatTolerance = 0.10;
-constexpr int kMilestonePercents[] = {10, 50, 100};
+// The memory watched is the penalties process's; the readings count the
+// decisions sent (a Write the stream took), beside those stored by then.
+const bench::LoadSubject kSubject = {.process = "penalties",
+                                     .table = "penalties.records",
+                                     .kind = 1,
+                                     .load = "sync",
+                                     .unit = "decisions",
+                                     .records = "records",
+                                     .counted = "sent"};
 
 struct Settings {
   int64_t decisions = 1'000'000;
@@ -136,25 +137,6 @@ const std::vector<std::string> kFirmForms = {"有限公司", "有限责任公司
 const std::vector<std::string> kRoads = {"平阳路", "长风街", "迎泽大街", "府西街",   "南内环街",
                                          "建设路", "和平路", "解放路",   "滨河东路", "学府街"};
 
-// splitmix64: every field of a decision follows from its number, so the sync
-// and the COPY build the same records in any order.
-class Draw {
- public:
-  explicit Draw(uint64_t seed) : state_(seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int Int(int lo, int hi) { return lo + static_cast<int>(Next() % static_cast<uint64_t>(hi - lo + 1)); }
-  bool Percent(double p) { return static_cast<double>(Next() % 10000) < p * 100; }
-  const std::string& Pick(const std::vector<std::string>& from) { return from[Next() % from.size()]; }
-
- private:
-  uint64_t state_;
-};
-
 std::string CitizenId(Draw& draw, const std::string& district, int birth_year) {
   const std::string first17 =
       district + Sprintf("%04d%02d%02d%03d", birth_year, draw.Int(1, 12), draw.Int(1, 28), draw.Int(1, 999));
@@ -182,7 +164,8 @@ DateRange DecisionDates(std::chrono::sys_days today) {
   return {first, static_cast<int>((last - first).count()) + 1};
 }
 
-// Decision `k` of the run: city k mod 11, its serial k div 11 there. A mix of
+// Decision `k` of the run (every field follows from k, so the sync and the
+// COPY build the same records in any order): city k mod 11, its serial k div 11 there. A mix of
 // natural persons (some minors, some sole traders) and organisations, five
 // domains, fines with the odd confiscation, suspension or major penalty.
 PenaltyDecision MakeDecision(int64_t k, const DateRange& dates) {
@@ -277,110 +260,6 @@ int64_t DecisionsOfCity(int64_t n, std::size_t c) {
   return n > static_cast<int64_t>(c) ? (n - static_cast<int64_t>(c) + cities - 1) / cities : 0;
 }
 
-// ---- memory over the sync -------------------------------------------------------
-
-// The penalties process's RSS, sampled every 200 ms on a thread of its own,
-// and read at the moments 10%, 50% and 100% of the records have been sent,
-// with how many were stored by then: the difference is in transit (buffered
-// in the client, the gateway and the service).
-class MemoryWatch {
- public:
-  struct Reading {
-    int percent = 0;
-    int64_t sent = 0;
-    double seconds = 0;
-    int64_t sampled_peak_kb = -1;  // the highest sample so far
-    int64_t hwm_kb = -1;           // the kernel's peak (VmHWM) at that moment
-    int64_t rss_kb = -1;
-    int64_t stored = -1;  // as PostgreSQL's statistics count them (they lag by up to a second)
-  };
-
-  MemoryWatch(pid_t penalties, pid_t gateway, int64_t total, std::function<int64_t()> stored)
-      : penalties_(penalties), gateway_(gateway), total_(total), stored_(std::move(stored)), start_(Clock::now()) {
-    sampler_ = std::thread([this] { Sample(); });
-  }
-  ~MemoryWatch() { Stop(); }
-
-  void Stop() {
-    if (!sampler_.joinable()) return;
-    stop_ = true;
-    sampler_.join();
-  }
-
-  // Called by the writers after each batch the stream took.
-  void Sent(int64_t records) {
-    const int64_t now = sent_ += records;
-    std::lock_guard lock(mutex_);
-    while (readings_.size() < std::size(kMilestonePercents) &&
-           now * 100 >= total_ * kMilestonePercents[readings_.size()]) {
-      readings_.push_back(Read(kMilestonePercents[readings_.size()], now));
-    }
-  }
-
-  // A reading now, outside the milestones (after the sync).
-  Reading Now() {
-    std::lock_guard lock(mutex_);
-    return Read(0, sent_);
-  }
-
-  std::vector<Reading> readings() {
-    std::lock_guard lock(mutex_);
-    return readings_;
-  }
-  int64_t samples() const { return samples_; }
-  // The highest sample while each tenth of the records was being sent.
-  std::vector<int64_t> tenths() {
-    std::lock_guard lock(mutex_);
-    return tenths_kb_;
-  }
-  int64_t gateway_peak_kb() const { return gateway_peak_kb_; }
-
- private:
-  void Sample() {
-    while (!stop_) {
-      const int64_t rss = bench::StatusKb(penalties_, "VmRSS");
-      const int64_t gateway = bench::StatusKb(gateway_, "VmRSS");
-      {
-        std::lock_guard lock(mutex_);
-        peak_kb_ = std::max(peak_kb_, rss);
-        const auto tenth = static_cast<std::size_t>(std::min<int64_t>(9, sent_ * 10 / total_));
-        tenths_kb_[tenth] = std::max(tenths_kb_[tenth], rss);
-      }
-      gateway_peak_kb_ = std::max<int64_t>(gateway_peak_kb_, gateway);
-      ++samples_;
-      std::this_thread::sleep_for(kSampleEvery);
-    }
-  }
-
-  // Needs mutex_.
-  Reading Read(int percent, int64_t sent) {
-    const int64_t rss = bench::StatusKb(penalties_, "VmRSS");
-    peak_kb_ = std::max(peak_kb_, rss);
-    return {percent,
-            sent,
-            std::chrono::duration<double>(Clock::now() - start_).count(),
-            peak_kb_,
-            bench::StatusKb(penalties_, "VmHWM"),
-            rss,
-            stored_()};
-  }
-
-  const pid_t penalties_;
-  const pid_t gateway_;
-  const int64_t total_;
-  const std::function<int64_t()> stored_;  // called under mutex_ only
-  const Clock::time_point start_;
-  std::atomic<int64_t> sent_{0};
-  std::atomic<bool> stop_{false};
-  std::atomic<int64_t> samples_{0};
-  std::atomic<int64_t> gateway_peak_kb_{-1};
-  std::mutex mutex_;
-  int64_t peak_kb_ = -1;                                           // guarded by mutex_
-  std::vector<int64_t> tenths_kb_ = std::vector<int64_t>(10, -1);  // guarded by mutex_
-  std::vector<Reading> readings_;                                  // guarded by mutex_
-  std::thread sampler_;
-};
-
 // ---- the sync ------------------------------------------------------------------
 
 // What one city's stream ended with.
@@ -395,7 +274,7 @@ struct CityStream {
 };
 
 CityStream SyncCity(const testing::Platform& platform, const std::shared_ptr<grpc::Channel>& channel, std::size_t c,
-                    int64_t n, const DateRange& dates, MemoryWatch& memory) {
+                    int64_t n, const DateRange& dates, bench::RssWatch& memory) {
   CityStream out;
   out.city = Cities()[c].code;
   out.count = DecisionsOfCity(n, c);
@@ -416,7 +295,7 @@ CityStream SyncCity(const testing::Platform& platform, const std::shared_ptr<grp
       out.broken = true;
       break;
     }
-    memory.Sent(last - first);
+    memory.Add(last - first);
   }
   if (!out.broken) writer->WritesDone();
   out.status = writer->Finish();
@@ -481,27 +360,14 @@ CopyRow CopyRowOf(const PenaltyDecision& proto, const std::string& city, const s
           public_until};
 }
 
-struct CopyResult {
-  double copy_seconds = 0;  // inside the COPY transactions
-  double wall_seconds = 0;  // with building the rows
-  std::string cpu;
-};
-
 // The same rows, city by city in batches of 1000 as the streams sent them,
 // each batch one transaction of one COPY, published as of `today`; only the
 // transactions are timed.
-CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& dates, const std::string& database,
-                        std::chrono::sys_days today) {
+bench::CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& dates, const std::string& database,
+                               std::chrono::sys_days today) {
+  bench::CreateCopyTable(url, kSubject);
   pqxx::connection conn(url);
-  {
-    pqxx::work tx(conn);
-    tx.exec("CREATE TABLE bench_copy (LIKE penalties.records INCLUDING ALL)");
-    tx.commit();
-  }
-  CopyResult out;
-  const bench::CpuMeter cpu({{"bench (client)", {getpid()}},
-                             {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
-  const auto wall_start = Clock::now();
+  bench::CopyClock clock(database);
   const std::string published_on = common::FormatIsoDate(today);
   const auto cities = static_cast<int64_t>(Cities().size());
   std::vector<CopyRow> rows;
@@ -514,37 +380,28 @@ CopyResult CopyBaseline(const std::string& url, int64_t n, const DateRange& date
         rows.push_back(
             CopyRowOf(MakeDecision(serial * cities + static_cast<int64_t>(c), dates), Cities()[c].code, published_on));
       }
-      const auto start = Clock::now();
-      pqxx::work tx(conn);
-      pqxx::stream_to copy(tx, "bench_copy", kCopyColumns);
-      for (const auto& row : rows) copy << row;
-      copy.complete();
-      tx.commit();
-      out.copy_seconds += std::chrono::duration<double>(Clock::now() - start).count();
+      clock.Transaction(static_cast<int64_t>(rows.size()), [&] {
+        pqxx::work tx(conn);
+        pqxx::stream_to copy(tx, bench::kCopyTable, kCopyColumns);
+        for (const auto& row : rows) copy << row;
+        copy.complete();
+        tx.commit();
+      });
     }
   }
-  out.wall_seconds = std::chrono::duration<double>(Clock::now() - wall_start).count();
-  out.cpu = cpu.Report();
-  return out;
+  return clock.Result(/*building=*/true);
 }
 
-// Rows, average stored sizes and the size on disk with indexes, so the two
-// tables are seen to hold the same thing.
-std::string TableFigures(pqxx::connection& conn, const std::string& table) {
-  pqxx::read_transaction tx(conn);
-  auto r = tx.exec(
-      "SELECT count(*), coalesce(avg(octet_length(record)), 0)::bigint, "
-      "coalesce(avg(octet_length(public_record)), 0)::bigint, count(public_record), "
-      "pg_size_pretty(pg_total_relation_size('" +
-      table + "')) FROM " + table)[0];
+// A table's line: its decisions, their average stored sizes, how many are
+// published, and its size on disk with indexes.
+std::string TableLine(pqxx::connection& conn, const std::string& table) {
+  const bench::TableFigures f = bench::FiguresOf(conn, table, kSubject.kind);
   return Sprintf("%-17s %8lld rows, record %lld B, public_record %lld B avg (%lld published), %s with indexes",
-                 table.c_str(), r[0].as<long long>(), r[1].as<long long>(), r[2].as<long long>(), r[3].as<long long>(),
-                 r[4].c_str());
+                 table.c_str(), static_cast<long long>(f.rows), static_cast<long long>(f.record_bytes),
+                 static_cast<long long>(f.public_record_bytes), static_cast<long long>(f.published), f.size.c_str());
 }
 
 // ---- the run ----------------------------------------------------------------------
-
-std::string Growth(double part, double whole) { return Sprintf("%+.1f%%", whole > 0 ? 100.0 * part / whole : 0.0); }
 
 int Run(const Settings& settings) {
   std::printf("penalties_sync_bench: %u cores, %lld decisions, %zu city streams (%d at a time), batches of %d\n",
@@ -556,7 +413,6 @@ int Run(const Settings& settings) {
   const auto processes = bench::PlatformProcesses(platform);
   const pid_t penalties_pid = platform.service("penalties").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
-  const pid_t registry_pid = platform.service("registry").process->pid();
   const std::string database = bench::DatabaseOf(platform.database_url());
   const DateRange dates = DecisionDates(platform.Today());
 
@@ -571,19 +427,15 @@ int Run(const Settings& settings) {
   std::fflush(stdout);
 
   // ---- sync through the gateway
+  // Each stream on a connection of its own.
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < settings.streams; ++i) {
-    grpc::ChannelArguments args;
-    // A distinct argument per channel, so each stream has its own connection.
-    args.SetInt("gongkai.bench.channel", i);
-    channels.push_back(grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(platform.gateway().ports.grpc),
-                                                 grpc::InsecureChannelCredentials(), args));
-  }
+  for (int i = 0; i < settings.streams; ++i) channels.push_back(bench::OwnChannel(platform, i));
   std::vector<CityStream> streams(Cities().size());
   std::atomic<std::size_t> next_city{0};
-  // Rows inserted into penalties.records, from the statistics: cheap at any size.
+  // Rows inserted into penalties.records, from the statistics: cheap at any
+  // size, and up to a second behind.
   pqxx::connection stats(platform.database_url());
-  MemoryWatch memory(penalties_pid, gateway_pid, settings.decisions, [&stats] {
+  bench::RssWatch memory(penalties_pid, gateway_pid, settings.decisions, [&stats] {
     pqxx::nontransaction tx(stats);
     return tx
         .exec(
@@ -591,12 +443,7 @@ int Run(const Settings& settings) {
             "WHERE schemaname = 'penalties' AND relname = 'records'")[0][0]
         .as<int64_t>();
   });
-  const bench::CpuMeter sync_cpu(
-      {{"bench (client)", {getpid()}},
-       {"gateway", {gateway_pid}},
-       {"penalties", {penalties_pid}},
-       {"registry", {registry_pid}},
-       {"postgres", bench::BackendsOf(database), [&] { return bench::BackendsOf(database); }}});
+  const bench::CpuMeter sync_cpu(bench::LoadShares(platform, kSubject.process));
   const auto sync_start = Clock::now();
   {
     std::vector<std::thread> workers;
@@ -613,8 +460,7 @@ int Run(const Settings& settings) {
   }
   const double sync_seconds = std::chrono::duration<double>(Clock::now() - sync_start).count();
   const std::string sync_cpu_used = sync_cpu.Report();
-  const MemoryWatch::Reading after_sync = memory.Now();
-  memory.Stop();
+  const bench::RssWatch::Reading after_sync = memory.Finish();
 
   penalties::v1::SyncSummary total;
   bool all_accepted = true;
@@ -642,34 +488,9 @@ int Run(const Settings& settings) {
     }
     throw BrokenSetup(why + "\n" + bench::DeadProcesses(processes));
   }
-  int64_t stored = 0;
-  {
-    pqxx::connection conn(platform.database_url());
-    pqxx::read_transaction tx(conn);
-    stored = tx.exec("SELECT count(*) FROM penalties.records WHERE kind = 1")[0][0].as<int64_t>();
-  }
-  if (stored != settings.decisions) {
-    throw BrokenSetup(Sprintf("penalties.records holds %lld decisions after the sync, not %lld",
-                              static_cast<long long>(stored), static_cast<long long>(settings.decisions)));
-  }
+  bench::CheckStored(platform.database_url(), kSubject, settings.decisions);
 
-  std::printf("\npenalties RSS (VmRSS sampled every %lld ms, %lld samples; VmHWM is the kernel's peak):\n",
-              static_cast<long long>(kSampleEvery.count()), static_cast<long long>(memory.samples()));
-  const auto readings = memory.readings();
-  for (const auto& r : readings) {
-    std::printf("  at %3d%% sent (%7lld sent, ~%7lld stored, %6.1f s): peak %s, VmHWM %s, now %s\n", r.percent,
-                static_cast<long long>(r.sent), static_cast<long long>(r.stored), r.seconds,
-                bench::Mib(r.sampled_peak_kb).c_str(), bench::Mib(r.hwm_kb).c_str(), bench::Mib(r.rss_kb).c_str());
-  }
-  std::printf("  after the sync (%7lld sent, ~%7lld stored, %6.1f s): peak %s, VmHWM %s, now %s\n",
-              static_cast<long long>(after_sync.sent), static_cast<long long>(after_sync.stored), after_sync.seconds,
-              bench::Mib(after_sync.sampled_peak_kb).c_str(), bench::Mib(after_sync.hwm_kb).c_str(),
-              bench::Mib(after_sync.rss_kb).c_str());
-  std::string tenths;
-  for (int64_t kb : memory.tenths()) tenths += kb < 0 ? " -" : Sprintf(" %.0f", static_cast<double>(kb) / 1024.0);
-  std::printf("  peak by tenth of the records sent (MiB):%s\n", tenths.c_str());
-  std::printf("gateway RSS: peak %s sampled, %s after the sync\n", bench::Mib(memory.gateway_peak_kb()).c_str(),
-              bench::Mib(bench::StatusKb(gateway_pid, "VmRSS")).c_str());
+  bench::PrintMemory(kSubject, memory, after_sync);
   std::printf("streams (city: decisions, start .. end in s of the sync, decisions/s):\n");
   for (const auto& s : streams) {
     std::printf("  %s: %6lld, %6.1f .. %6.1f, %5.0f/s\n", s.city.c_str(), static_cast<long long>(s.count), s.started,
@@ -678,17 +499,13 @@ int Run(const Settings& settings) {
   std::fflush(stdout);
 
   // ---- the COPY baseline, same rows, same database
-  const CopyResult copy = CopyBaseline(platform.database_url(), settings.decisions, dates, database, platform.Today());
-  const double copy_rate = static_cast<double>(settings.decisions) / copy.copy_seconds;
-  std::printf(
-      "\ncopy:     %lld rows into bench_copy (LIKE penalties.records INCLUDING ALL) with pqxx::stream_to, "
-      "%d rows per transaction: %.1f s in the COPY transactions, %.0f rows/s (%.1f s with building the rows)\n",
-      static_cast<long long>(settings.decisions), kBatchSize, copy.copy_seconds, copy_rate, copy.wall_seconds);
-  std::printf("          cpu: %s\n", copy.cpu.c_str());
+  const bench::CopyResult copy =
+      CopyBaseline(platform.database_url(), settings.decisions, dates, database, platform.Today());
+  bench::PrintCopy(kSubject, copy, "pqxx::stream_to", kBatchSize);
   {
     pqxx::connection conn(platform.database_url());
-    std::printf("\ntables:   %s\n", TableFigures(conn, "penalties.records").c_str());
-    std::printf("          %s\n", TableFigures(conn, "bench_copy").c_str());
+    std::printf("\ntables:   %s\n", TableLine(conn, kSubject.table).c_str());
+    std::printf("          %s\n", TableLine(conn, bench::kCopyTable).c_str());
     pqxx::read_transaction tx(conn);
     auto feed = tx.exec(
         "SELECT count(*), pg_size_pretty(pg_total_relation_size('penalties.changes')) "
@@ -697,40 +514,7 @@ int Run(const Settings& settings) {
                 feed[0].as<long long>(), feed[1].c_str());
   }
 
-  const double ratio = sync_rate / copy_rate;
-  std::printf("\nresult:\n");
-  std::printf("  decisions              %lld\n", static_cast<long long>(settings.decisions));
-  std::printf("  sync through gateway   %.0f decisions/s\n", sync_rate);
-  std::printf("  plain COPY             %.0f rows/s\n", copy_rate);
-  std::printf("  ratio sync/COPY        %.3f\n", ratio);
-  std::string peaks;
-  for (const auto& r : readings) {
-    peaks += (peaks.empty() ? "" : ", ") + Sprintf("%d%%: %s", r.percent, bench::Mib(r.sampled_peak_kb).c_str());
-  }
-  std::printf("  penalties peak RSS     %s\n", peaks.c_str());
-  // Flat in the number of records: sending the second half of the records
-  // must not take the process higher than the first half did. (The first
-  // tenth is no baseline: the service's worker threads, each with its own
-  // allocator arena, join in as the first streams hand over to the next.)
-  const std::vector<int64_t> peaks_kb = memory.tenths();
-  const int64_t first_half = *std::max_element(peaks_kb.begin(), peaks_kb.begin() + 5);
-  const int64_t second_half = *std::max_element(peaks_kb.begin() + 5, peaks_kb.end());
-  std::printf(
-      "\ntarget: sync >= %.1f of the COPY rate; memory flat in the number of records "
-      "(peak over the second half of the records within %.0f%% of the peak over the first half)\n",
-      kTargetRatio, 100 * kFlatTolerance);
-  std::printf("  ratio %.3f: %s\n", ratio, bench::Met(ratio >= kTargetRatio));
-  std::printf("  peak RSS %s over the first half, %s over the second (%s): %s\n", bench::Mib(first_half).c_str(),
-              bench::Mib(second_half).c_str(),
-              Growth(static_cast<double>(second_half - first_half), static_cast<double>(first_half)).c_str(),
-              bench::Met(first_half > 0 && second_half <= first_half * (1 + kFlatTolerance)));
-  if (readings.size() == std::size(kMilestonePercents)) {
-    const double at10 = static_cast<double>(readings[0].sampled_peak_kb);
-    const double at50 = static_cast<double>(readings[1].sampled_peak_kb);
-    const double at100 = static_cast<double>(readings[2].sampled_peak_kb);
-    std::printf("  (peak at 100%% sent %s from the peak at 10%%, %s from the peak at 50%%)\n",
-                Growth(at100 - at10, at10).c_str(), Growth(at100 - at50, at50).c_str());
-  }
+  bench::PrintVerdict(kSubject, settings.decisions, sync_rate, copy.rate(), kTargetRatio, memory);
 
   return bench::RunStatus(processes);
 }

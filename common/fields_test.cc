@@ -39,6 +39,13 @@ TEST(CheckDateFilter, EmptyMatchesAllAndIsNoDate) {
   EXPECT_EQ(v, (Violations{{"date_to", "must be a date YYYY-MM-DD"}}));
 }
 
+TEST(CheckDateFilter, YearZeroIsNoDateTheDatabaseCouldStore) {
+  Violations v;
+  EXPECT_FALSE(CheckDateFilter(v, "date_from", "0000-01-01"));
+  EXPECT_EQ(v, (Violations{{"date_from", "must be a date YYYY-MM-DD"}}));
+  EXPECT_EQ(CheckDateFilter(v, "date_from", "0001-01-01"), ParseIsoDate("0001-01-01"));
+}
+
 TEST(ListFilters, CityAndDomainAreCheckedWhenGiven) {
   Violations v;
   CheckCityFilter(v, "city_code", "");

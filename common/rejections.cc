@@ -26,7 +26,7 @@ const Statement kList{"rejections_list",
                       "substring(convert_to(raw, 'UTF8') FROM 1 FOR $5), violations, "
                       "to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
                       "octet_length(raw) FROM rejections "
-                      "WHERE city_code = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3"};
+                      "WHERE city_code = $1 AND ($2::bigint = 0 OR id < $2::bigint) ORDER BY id DESC LIMIT $3"};
 
 // A text column read as its first max_bytes + 1 bytes (kList): its start of
 // at most `max_bytes`, up to the last whole character.

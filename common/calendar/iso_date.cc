@@ -22,7 +22,9 @@ std::optional<std::chrono::sys_days> ParseIsoDate(std::string_view text) {
   const int year = ReadDigits(text, 0, 4);
   const int month = ReadDigits(text, 5, 2);
   const int day = ReadDigits(text, 8, 2);
-  if (year < 0 || month < 0 || day < 0) return std::nullopt;
+  // Year 0000 is no year of the proleptic Gregorian calendar PostgreSQL
+  // keeps (1 BC is its year before 0001).
+  if (year < 1 || month < 0 || day < 0) return std::nullopt;
   const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                                          std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/testing/dates.h"
+#include "services/inspections/test_records.h"
 
 namespace gongkai::inspections {
 namespace {
@@ -19,8 +20,6 @@ namespace {
 using gongkai::testing::Day;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-const std::string kSeed = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 // SHA-256 in lowercase hex, computed here with OpenSSL's EVP directly, apart
 // from draw.cc.

@@ -268,18 +268,6 @@ std::string OutcomeNames() {
 
 bool IsOutcome(v1::Outcome outcome) { return outcome != v1::OUTCOME_UNSPECIFIED && v1::Outcome_IsValid(outcome); }
 
-common::PersonalData PersonalDataOfObjects(const google::protobuf::RepeatedPtrField<CheckObject>& objects) {
-  common::PersonalData data;
-  for (const auto& object : objects) {
-    if (object.kind() == CheckObject::ORGANIZATION) continue;
-    auto one = PersonalDataOf(object);
-    data.persons.insert(data.persons.end(), one.persons.begin(), one.persons.end());
-    data.texts.insert(data.texts.end(), one.texts.begin(), one.texts.end());
-    data.numbers.insert(data.numbers.end(), one.numbers.begin(), one.numbers.end());
-  }
-  return data;
-}
-
 // ---------------------------------------------------------------- plans
 
 void CheckSchedule(Violations& out, const std::string& field, const google::protobuf::RepeatedField<int32_t>& values,
@@ -560,6 +548,15 @@ bool ProblemFound(v1::Outcome outcome) {
   return outcome == v1::CORRECTION_ORDERED || outcome == v1::FOLLOW_UP_PENDING || outcome == v1::CASE_OPENED;
 }
 
+std::vector<std::string> ObjectKeys(const CheckObject& object) {
+  std::vector<std::string> keys;
+  for (const std::string* id : {&object.credit_code(), &object.object_code(), &object.id_number()}) {
+    if (!id->empty()) keys.push_back(*id);
+  }
+  if (keys.empty()) keys.push_back(object.name());
+  return keys;
+}
+
 std::string ObjectKey(const CheckObject& object) {
   if (!object.credit_code().empty()) return object.credit_code();
   if (!object.object_code().empty()) return object.object_code();
@@ -626,7 +623,9 @@ TaskObjects ObjectsOf(const Task& task, const std::string& seed, common::Date to
     const Draw published = Published(task.draw(), seed, today);
     out.keys.insert(published.drawn_objects().begin(), published.drawn_objects().end());
   } else {
-    for (const auto& object : task.objects()) out.keys.insert(ObjectKey(object));
+    for (const auto& object : task.objects()) {
+      for (const auto& key : ObjectKeys(object)) out.keys.insert(key);
+    }
   }
   return out;
 }
@@ -634,11 +633,13 @@ TaskObjects ObjectsOf(const Task& task, const std::string& seed, common::Date to
 common::Violations CheckAgainstTask(const Result& result, const TaskObjects& objects, const std::string& path) {
   Violations out;
   const Task& task = *objects.task;
-  const std::string key = ObjectKey(result.object());
+  const std::vector<std::string> keys = ObjectKeys(result.object());
+  const bool known =
+      std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return objects.keys.contains(k); });
   if (!objects.drawn_yet) {
     Add(out, path + ".object",
         "the task's draw is revealed on " + task.draw().draw_date() + ": no object is drawn before it");
-  } else if (!objects.keys.contains(key)) {
+  } else if (!known) {
     Add(out, path + ".object",
         IsPlatformDraw(task) ? "not one of the objects drawn for the task (by its credit code or object code)"
                              : "not one of the task's objects");
@@ -764,7 +765,8 @@ std::optional<std::chrono::sys_time<std::chrono::microseconds>> ParseInstant(std
   } else if (text[pos] == '+' || text[pos] == '-') {
     int offset_hours = 0, offset_minutes = 0;
     if (!ReadDigits(text, pos + 1, 2, offset_hours) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
-        !ReadDigits(text, pos + 4, 2, offset_minutes) || offset_hours > 23 || offset_minutes > 59) {
+        !ReadDigits(text, pos + 4, 2, offset_minutes) || offset_hours > 14 || offset_minutes > 59 ||
+        (offset_hours == 14 && offset_minutes > 0)) {
       return std::nullopt;
     }
     offset = std::chrono::hours{offset_hours} + std::chrono::minutes{offset_minutes};
@@ -781,6 +783,9 @@ std::optional<std::chrono::sys_time<std::chrono::microseconds>> ParseInstant(std
 common::Violations ValidateBroadcast(const Broadcast& broadcast, const std::string& path) {
   Violations out;
   CheckRecordKey(out, path, broadcast.agency_credit_code(), broadcast.source_id(), broadcast.source_version());
+  if (broadcast.has_object()) {
+    CheckSourceIdCarriesNoPersonalData(out, path, broadcast.source_id(), PersonalDataOf(broadcast.object()));
+  }
   CheckSourceId(out, path + ".pilot_unit_source_id", broadcast.pilot_unit_source_id(), Presence::kRequired);
   common::CheckText(out, path + ".title", broadcast.title(), common::kNameText, Presence::kRequired);
 

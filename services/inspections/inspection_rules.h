@@ -129,10 +129,15 @@ bool ProblemFound(v1::Outcome outcome);
 // it: its credit code, else its object code, else its ID number, else its
 // name.
 std::string ObjectKey(const CheckObject& object);
+// Every identifier of an object (credit code, object code, ID number: those
+// it has), or its name when it has none: a result names one of a task's
+// objects when any of its identifiers is one of that object's (a pool of
+// object codes, results that also carry the credit code).
+std::vector<std::string> ObjectKeys(const CheckObject& object);
 
 // A stored task as its results are checked: the keys (ObjectKey) of the
-// objects a result may name, computed once for a batch's results: the
-// task's objects, or a platform draw's objects drawn (draw.h Published with
+// objects a result may name, computed once for a batch's results: every
+// identifier of the task's objects (ObjectKeys), or a platform draw's objects drawn (draw.h Published with
 // the draw's `seed`, as stored beside the task; none before the draw date,
 // `drawn_yet` false). `task` must outlive it.
 struct TaskObjects {
@@ -142,8 +147,8 @@ struct TaskObjects {
 };
 TaskObjects ObjectsOf(const Task& task, const std::string& seed, common::Date today);
 
-// A valid result checked against its stored task: the object is one of
-// `objects`, the items are among the task's, checked_on lies within the
+// A valid result checked against its stored task: one of the object's
+// identifiers (ObjectKeys) is among `objects`, the items are among the task's, checked_on lies within the
 // check period. Violations under `path` (".object", ".items[i]",
 // ".checked_on").
 common::Violations CheckAgainstTask(const Result& result, const TaskObjects& objects, const std::string& path);

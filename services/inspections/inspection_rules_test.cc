@@ -14,6 +14,7 @@
 #include "common/testing/dates.h"
 #include "gongkai/registry/v1/registry.pb.h"
 #include "services/inspections/draw.h"
+#include "services/inspections/test_records.h"
 
 namespace gongkai::inspections {
 namespace {
@@ -28,17 +29,10 @@ using ::testing::IsEmpty;
 const common::Date kRegistered = Day("2026-05-20");
 const common::Date kToday = Day("2026-07-15");
 
-std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
-std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
-
-const std::string kAgency = CreditCode("11140100MB0000101");
 const std::string kPartner = CreditCode("11140100MB0000202");
 const std::string kOtherAgency = CreditCode("11140200MB0000303");
-const std::string kCompany = CreditCode("91140100MA0KABCD1");
 const std::string kCompany2 = CreditCode("91140100MA0KABCE2");
 const std::string kCompany3 = CreditCode("91140100MA0KABCF3");
-const std::string kPersonId = CitizenId("14010119850315123");
-const std::string kSeed = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 std::vector<std::string> Fields(const common::Violations& violations) {
   std::vector<std::string> fields;
@@ -51,22 +45,6 @@ std::string DescriptionOf(const common::Violations& violations, const std::strin
     if (v.field == field) return v.description;
   }
   return "";
-}
-
-CheckObject Org(const std::string& name, const std::string& code) {
-  CheckObject o;
-  o.set_kind(CheckObject::ORGANIZATION);
-  o.set_name(name);
-  o.set_credit_code(code);
-  return o;
-}
-
-CheckObject Person(const std::string& name, const std::string& id) {
-  CheckObject o;
-  o.set_kind(CheckObject::NATURAL_PERSON);
-  o.set_name(name);
-  o.set_id_number(id);
-  return o;
 }
 
 Plan ValidPlan() {
@@ -96,41 +74,13 @@ Plan JointPlan() {
   return p;
 }
 
-Task ValidTask() {
-  Task t;
-  t.set_agency_credit_code(kAgency);
-  t.set_source_id("TY-CC-2026-001");
-  t.set_source_version(1);
-  t.set_name("2026年食品生产企业双随机抽查");
-  t.add_items("JC-001");
-  t.add_items("JC-002");
-  t.set_domain("market_regulation");
-  t.set_pool_size(100);
-  *t.add_objects() = Org("太原市某某食品有限公司", kCompany);
-  *t.add_objects() = Person("张三", kPersonId);
-  t.add_officers("140100-0001");
-  t.add_officers("140100-0002");
-  t.set_check_from("2026-06-01");
-  t.set_check_to("2026-06-30");
-  return t;
-}
-
 Task ValidDrawTask() {
   Task t = ValidTask();
   t.set_source_id("TY-CC-2026-002");
   t.clear_objects();
   t.clear_officers();
   t.set_pool_size(0);
-  auto* d = t.mutable_draw();
-  d->add_pool(kCompany);
-  d->add_pool(kCompany2);
-  d->add_pool(kCompany3);
-  d->set_objects(2);
-  d->add_officers("C-1");
-  d->add_officers("C-2");
-  d->add_officers("C-3");
-  d->set_officers_drawn(2);
-  d->set_draw_date("2026-06-01");
+  *t.mutable_draw() = DrawOf({kCompany, kCompany2, kCompany3});
   return t;
 }
 
@@ -142,16 +92,7 @@ Task StoredDrawTask() {
 }
 
 Result ValidResult() {
-  Result r;
-  r.set_agency_credit_code(kAgency);
-  r.set_source_id("TY-JG-2026-001");
-  r.set_source_version(1);
-  r.set_task_source_id("TY-CC-2026-001");
-  *r.mutable_object() = Org("太原市某某食品有限公司", kCompany);
-  r.add_items("JC-001");
-  r.set_outcome(v1::NO_PROBLEM);
-  r.set_checked_on("2026-06-15");
-  return r;
+  return ResultOf("TY-JG-2026-001", "TY-CC-2026-001", Org("太原市某某食品有限公司", kCompany), "2026-06-15");
 }
 
 Result ProblemResult() {
@@ -821,6 +762,19 @@ TEST(CheckAgainstTask, AcceptsAResultOnOneOfTheTasksObjectsAndItemsInThePeriod) 
   EXPECT_THAT(CheckAgainstTask(r, ObjectsOf(ValidTask(), "", kToday), "results[0]"), IsEmpty());
 }
 
+TEST(CheckAgainstTask, AResultFindsItsObjectByAnyOfItsIdentifiers) {
+  // A draw's pool of object codes, and a result that also carries the
+  // organisation's credit code.
+  Task task = ValidTask();
+  task.mutable_objects(0)->set_object_code("OBJ-001");
+  Result r = ValidResult();
+  *r.mutable_object() = Org("太原市某某食品有限公司", kCompany2);
+  r.mutable_object()->set_object_code("OBJ-001");
+  EXPECT_THAT(CheckAgainstTask(r, ObjectsOf(task, "", kToday), "results[0]"), IsEmpty());
+  r.mutable_object()->set_object_code("OBJ-002");
+  EXPECT_THAT(Fields(CheckAgainstTask(r, ObjectsOf(task, "", kToday), "results[0]")), ElementsAre("results[0].object"));
+}
+
 TEST(CheckAgainstTask, NamesAnObjectNotOfTheTask) {
   Result r = ValidResult();
   *r.mutable_object() = Org("别家公司", kCompany2);
@@ -1012,6 +966,21 @@ TEST(ValidateBroadcast, AcceptsAValidBroadcastAndAnUpcomingOne) {
   b.clear_ended_at();
   b.clear_replay_url();
   b.clear_object();
+  EXPECT_THAT(ValidateBroadcast(b, "broadcasts[0]"), IsEmpty());
+}
+
+TEST(ValidateBroadcast, RefusesASourceIdHoldingItsObjectsIdNumber) {
+  Broadcast b = ValidBroadcast();
+  *b.mutable_object() = Person("张三", kPersonId);
+  b.set_source_id(kPersonId + "-live");
+  EXPECT_THAT(Fields(ValidateBroadcast(b, "broadcasts[0]")), ElementsAre("broadcasts[0].source_id"));
+}
+
+TEST(ValidateBroadcast, RefusesAnOffsetNoTimeZoneHas) {
+  Broadcast b = ValidBroadcast();
+  b.set_planned_start("2026-12-02T14:00:00+16:00");
+  EXPECT_THAT(Fields(ValidateBroadcast(b, "broadcasts[0]")), ElementsAre("broadcasts[0].planned_start"));
+  b.set_planned_start("2026-12-02T14:00:00+14:00");
   EXPECT_THAT(ValidateBroadcast(b, "broadcasts[0]"), IsEmpty());
 }
 

@@ -114,54 +114,40 @@ const Statement kRecordPlanNotices{
     "WHERE year > 0 ORDER BY agency_credit_code, year, published_on "
     "ON CONFLICT (agency_credit_code, year) DO NOTHING"};
 
-// The statements below read a record's columns in the order RowFrom takes
-// them: the key and version, the city, the Columns (broadcast instants as
-// RFC 3339 in UTC, to the second), the public record, the publication day
-// and change_seq; then the record as sent ('' where a list leaves it out),
-// a result's task's check end (through the LEFT JOIN on its task) and a
-// task's stored results.
+// The statements below read inspections.record_rows (001_records.sql): a
+// record's columns in the order RowFrom takes them, then the record as sent
+// ('' where a statement leaves it out), a result's task's check end and a
+// task's stored results (NULL and 0 where a statement leaves them out, so
+// PostgreSQL neither joins the task nor counts). They filter on the view's
+// stored_* columns, which the indexes are on.
 
 // The records of one kind ($1) among the keys $2 (agencies) and $3 (source
 // ids), in the order asked; without the record as sent and a task's results
 // count unless $4.
 const Statement kGetMany{
     "inspections_get_many",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "CASE WHEN $4::boolean THEN r.record ELSE ''::bytea END, t.date_to::text, "
-    "CASE WHEN r.kind = 2 AND $4::boolean THEN (SELECT count(*) FROM inspections.records x WHERE x.kind = 3 "
-    "  AND x.task_source_id = r.source_id AND x.agency_credit_code = r.agency_credit_code) ELSE 0 END "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, "
+    "CASE WHEN $4::boolean THEN r.record ELSE ''::bytea END, r.task_check_to, "
+    "CASE WHEN $4::boolean THEN r.results_stored ELSE 0 END "
     "FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(agency_credit_code, source_id, n) "
-    "JOIN inspections.records r ON r.kind = $1::smallint AND r.agency_credit_code = k.agency_credit_code "
+    "JOIN inspections.record_rows r ON r.kind = $1::smallint AND r.agency_credit_code = k.agency_credit_code "
     "  AND r.source_id = k.source_id "
-    "LEFT JOIN inspections.records t ON r.kind = 3 AND t.kind = 2 "
-    "  AND t.agency_credit_code = r.agency_credit_code AND t.source_id = r.task_source_id "
     "ORDER BY k.n"};
 
 // Plans, newest first: $1 city, $2 agency ('' for any), $3 year (0 for
 // any), $4 below this change_seq (0: from the newest), $5 limit.
 const Statement kListPlans{
     "inspections_list_plans",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "''::bytea, NULL::text, 0 "
-    "FROM inspections.records r "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, ''::bytea, NULL::text, 0 "
+    "FROM inspections.record_rows r "
     "WHERE r.kind = 1 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
-    "AND ($3::int = 0 OR r.year = $3::int) AND ($4::bigint = 0 OR r.change_seq < $4::bigint) "
+    "AND ($3::int = 0 OR r.stored_year = $3::int) AND ($4::bigint = 0 OR r.change_seq < $4::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $5"};
 
 // Tasks, newest first, with the record as sent (PublicTask needs it) and
@@ -170,21 +156,14 @@ const Statement kListPlans{
 // $6 limit.
 const Statement kListTasks{
     "inspections_list_tasks",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "r.record, NULL::text, "
-    "(SELECT count(*) FROM inspections.records x WHERE x.kind = 3 "
-    "  AND x.task_source_id = r.source_id AND x.agency_credit_code = r.agency_credit_code) "
-    "FROM inspections.records r "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, r.record, NULL::text, r.results_stored "
+    "FROM inspections.record_rows r "
     "WHERE r.kind = 2 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
-    "AND ($3 = '' OR r.date_to >= NULLIF($3, '')::date) AND ($4 = '' OR r.date_from <= NULLIF($4, '')::date) "
+    "AND ($3 = '' OR r.stored_date_to >= NULLIF($3, '')::date) "
+    "AND ($4 = '' OR r.stored_date_from <= NULLIF($4, '')::date) "
     "AND ($5::bigint = 0 OR r.change_seq < $5::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $6"};
 
@@ -194,23 +173,16 @@ const Statement kListTasks{
 // change_seq (0: from the newest), $10 limit.
 const Statement kListResults{
     "inspections_list_results",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "''::bytea, t.date_to::text, 0 "
-    "FROM inspections.records r "
-    "LEFT JOIN inspections.records t ON t.kind = 2 "
-    "  AND t.agency_credit_code = r.agency_credit_code AND t.source_id = r.task_source_id "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, ''::bytea, r.task_check_to, 0 "
+    "FROM inspections.record_rows r "
     "WHERE r.kind = 3 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
-    "AND ($3 = '' OR r.date_from >= NULLIF($3, '')::date) AND ($4 = '' OR r.date_from <= NULLIF($4, '')::date) "
-    "AND ($5 = '' OR r.credit_code = $5) AND ($6 = '' OR $6 = ANY(r.items)) "
-    "AND ($7 = '' OR r.task_source_id = $7) AND ($8::int = 0 OR r.outcome = $8::int) "
+    "AND ($3 = '' OR r.stored_date_from >= NULLIF($3, '')::date) "
+    "AND ($4 = '' OR r.stored_date_from <= NULLIF($4, '')::date) "
+    "AND ($5 = '' OR r.stored_credit_code = $5) AND ($6 = '' OR $6 = ANY(r.stored_items)) "
+    "AND ($7 = '' OR r.stored_task_source_id = $7) AND ($8::int = 0 OR r.stored_outcome = $8::int) "
     "AND ($9::bigint = 0 OR r.change_seq < $9::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $10"};
 
@@ -221,24 +193,18 @@ const Statement kListResults{
 // name, a condition "$9 = '' OR ..." could use no index.
 const Statement kListResultsByName{
     "inspections_list_results_by_name",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "''::bytea, t.date_to::text, 0 "
-    "FROM inspections.records r "
-    "LEFT JOIN inspections.records t ON t.kind = 2 "
-    "  AND t.agency_credit_code = r.agency_credit_code AND t.source_id = r.task_source_id "
-    "WHERE r.kind = 3 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
-    "AND ($3 = '' OR r.date_from >= NULLIF($3, '')::date) AND ($4 = '' OR r.date_from <= NULLIF($4, '')::date) "
-    "AND ($5 = '' OR r.credit_code = $5) AND ($6 = '' OR $6 = ANY(r.items)) "
-    "AND ($7 = '' OR r.task_source_id = $7) AND ($8::int = 0 OR r.outcome = $8::int) "
-    "AND r.object_name ILIKE '%' || replace(replace(replace($9, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, ''::bytea, r.task_check_to, 0 "
+    "FROM inspections.record_rows r "
+    "WHERE r.kind = 3 AND r.stored_object_name ILIKE "
+    "  '%' || replace(replace(replace($9, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' "
+    "AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
+    "AND ($3 = '' OR r.stored_date_from >= NULLIF($3, '')::date) "
+    "AND ($4 = '' OR r.stored_date_from <= NULLIF($4, '')::date) "
+    "AND ($5 = '' OR r.stored_credit_code = $5) AND ($6 = '' OR $6 = ANY(r.stored_items)) "
+    "AND ($7 = '' OR r.stored_task_source_id = $7) AND ($8::int = 0 OR r.stored_outcome = $8::int) "
     "AND ($10::bigint = 0 OR r.change_seq < $10::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $11"};
 
@@ -253,19 +219,13 @@ const Statement kPlanForTheName{"inspections_plan_for_the_name",
 // below this change_seq (0: from the newest), $5 limit.
 const Statement kListPilotUnits{
     "inspections_list_pilot_units",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "''::bytea, NULL::text, 0 "
-    "FROM inspections.records r "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, ''::bytea, NULL::text, 0 "
+    "FROM inspections.record_rows r "
     "WHERE r.kind = 4 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
-    "AND ($3::int = 0 OR r.year = $3::int) AND ($4::bigint = 0 OR r.change_seq < $4::bigint) "
+    "AND ($3::int = 0 OR r.stored_year = $3::int) AND ($4::bigint = 0 OR r.change_seq < $4::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $5"};
 
 // Broadcasts, newest first: $1 city, $2 agency, $3 state (0 any, 1
@@ -274,21 +234,15 @@ const Statement kListPilotUnits{
 // limit.
 const Statement kListBroadcasts{
     "inspections_list_broadcasts",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "''::bytea, NULL::text, 0 "
-    "FROM inspections.records r "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, ''::bytea, NULL::text, 0 "
+    "FROM inspections.record_rows r "
     "WHERE r.kind = 5 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
-    "AND ($3::int = 0 OR ($3::int = 1 AND r.started_at IS NULL) "
-    "  OR ($3::int = 2 AND r.started_at IS NOT NULL AND r.ended_at IS NULL) "
-    "  OR ($3::int = 3 AND r.ended_at IS NOT NULL AND r.has_replay)) "
+    "AND ($3::int = 0 OR ($3::int = 1 AND r.stored_started_at IS NULL) "
+    "  OR ($3::int = 2 AND r.stored_started_at IS NOT NULL AND r.stored_ended_at IS NULL) "
+    "  OR ($3::int = 3 AND r.stored_ended_at IS NOT NULL AND r.has_replay)) "
     "AND ($4::bigint = 0 OR r.change_seq < $4::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $5"};
 
@@ -297,21 +251,12 @@ const Statement kListBroadcasts{
 // and their stored results, results with their task's check end.
 const Statement kChanges{
     "inspections_changes",
-    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, coalesce(r.year, 0), "
-    "coalesce(r.domain, ''), r.clock_start::text, r.date_from::text, r.date_to::text, "
-    "coalesce(r.expected_results, 0), coalesce(r.seed, ''), r.draw_date::text, coalesce(r.task_source_id, ''), "
-    "coalesce(r.object_name, ''), coalesce(r.credit_code, ''), to_json(r.items)::text, coalesce(r.outcome, 0), "
-    "coalesce(r.sector, 0), coalesce(r.pilot_unit_source_id, ''), "
-    "coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
-    "coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), r.has_replay, "
-    "coalesce(r.public_record, ''::bytea), r.published_on::text, r.change_seq, "
-    "CASE WHEN r.kind = 2 THEN r.record ELSE ''::bytea END, t.date_to::text, "
-    "CASE WHEN r.kind = 2 THEN (SELECT count(*) FROM inspections.records x WHERE x.kind = 3 "
-    "  AND x.task_source_id = r.source_id AND x.agency_credit_code = r.agency_credit_code) ELSE 0 END "
-    "FROM inspections.records r "
-    "LEFT JOIN inspections.records t ON r.kind = 3 AND t.kind = 2 "
-    "  AND t.agency_credit_code = r.agency_credit_code AND t.source_id = r.task_source_id "
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, "
+    "CASE WHEN r.kind = 2 THEN r.record ELSE ''::bytea END, r.task_check_to, r.results_stored "
+    "FROM inspections.record_rows r "
     "WHERE r.kind IN (1, 2, 3) AND r.change_seq > $1::bigint "
     "ORDER BY r.change_seq LIMIT $2"};
 

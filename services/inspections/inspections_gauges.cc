@@ -26,11 +26,14 @@ std::shared_ptr<common::ScrapeGauges> MakeInspectionGauges(InspectionStore& stor
     for (const auto& [scope, share] : tally.key_domain) {
       kpi.samples.push_back({{{"kpi", "key_domain_timeliness_inspections"}, {"scope", scope}}, share.Ratio()});
     }
-    const int year = static_cast<int>(std::chrono::year_month_day(today).year());
-    common::ScrapeGauges::Family units{
-        "gongkai_live_pilot_units", "Live-inspection pilot units of this year, per city and for the province.", {}};
+    // The pilot of the year the targets are set for, so that the alert still
+    // judges that year once the next has begun.
+    const int year = static_cast<int>(std::chrono::year_month_day(targets.date).year());
+    common::ScrapeGauges::Family units{"gongkai_live_pilot_units",
+                                       "Live-inspection pilot units of the target year, per city and for the province.",
+                                       {}};
     common::ScrapeGauges::Family sectors{
-        "gongkai_live_pilot_sectors", "Key sectors the live-inspection pilot units of this year cover.", {}};
+        "gongkai_live_pilot_sectors", "Key sectors the live-inspection pilot units of the target year cover.", {}};
     const auto pilot = TallyPilot(store.PilotCounts(year));
     // The province is always reported, so that a province without any pilot
     // unit shows 0 rather than nothing.

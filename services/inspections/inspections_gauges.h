@@ -22,7 +22,7 @@ struct PilotTargets {
 // The gauges read from the database at each scrape:
 //   gongkai_disclosures_overdue{kind="spot_check_result",city}
 //   gongkai_kpi_ratio{kpi="key_domain_timeliness_inspections",scope}
-//   gongkai_live_pilot_units{scope}, gongkai_live_pilot_sectors{scope}   (this year)
+//   gongkai_live_pilot_units{scope}, gongkai_live_pilot_sectors{scope}   (of the target date's year)
 //   gongkai_live_pilot_target{measure="units"|"sectors"}
 //   gongkai_live_pilot_target_date_seconds   (the end of the target date, Asia/Shanghai, as Unix time)
 std::shared_ptr<common::ScrapeGauges> MakeInspectionGauges(InspectionStore& store, const common::Deadlines& deadlines,

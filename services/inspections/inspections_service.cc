@@ -136,7 +136,7 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
                         h.record->source_id(),
                         h.record->source_version(),
                         h.record->SerializeAsString(),
-                        h.record->SerializeAsString(),
+                        PublicPlan(*h.record).SerializeAsString(),
                         {}};
       row.columns.year = h.record->year();
       row.columns.clock_start = PlanClockStart(*h.record);

@@ -24,12 +24,12 @@
 #include "common/calendar/iso_date.h"
 #include "common/disclosure_metrics.h"
 #include "common/errors.h"
-#include "common/identifiers.h"
 #include "common/paging.h"
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 #include "services/inspections/plan_notices.h"
 #include "services/inspections/service_test_fakes.h"
+#include "services/inspections/test_records.h"
 
 namespace gongkai::inspections {
 namespace {
@@ -39,19 +39,14 @@ using common::v1::Timeliness;
 using gongkai::testing::Day;
 using Stub = v1::InspectionsService::Stub;
 
-std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
-std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
-
-const std::string kAgency = CreditCode("11140100MB0000101");         // registered to 140100
+// kAgency (test_records.h) is registered to 140100.
 const std::string kAgency2 = CreditCode("11140100MB0000102");        // registered to 140100
 const std::string kOtherAgency = CreditCode("11140200MB0000201");    // registered to 140200
 const std::string kPartner = CreditCode("11140200MB0000202");        // registered to 140200
 const std::string kUnknownAgency = CreditCode("11140100MB0000999");  // not registered
-const std::string kCompany = CreditCode("91140100MA0KABCD1");
 const std::string kCompany2 = CreditCode("91140100MA0KABCD2");
 const std::string kCompany3 = CreditCode("91140100MA0KABCD3");
 const std::string kCompany4 = CreditCode("91140100MA0KABCD4");
-const std::string kPersonId = CitizenId("14010119850315123");
 
 // Certificates of kAgency valid from 2024 to 2028, one of kAgency ending on
 // 2026-06-30, one of kOtherAgency, and a number never issued.
@@ -152,21 +147,8 @@ v1::Plan PlanOf(const std::string& agency, const std::string& source_id, const s
   return p;
 }
 
-v1::CheckObject Company(const std::string& credit_code) {
-  v1::CheckObject o;
-  o.set_kind(v1::CheckObject::ORGANIZATION);
-  o.set_name("太原市某某食品有限公司");
-  o.set_credit_code(credit_code);
-  return o;
-}
-
-v1::CheckObject Person() {
-  v1::CheckObject o;
-  o.set_kind(v1::CheckObject::NATURAL_PERSON);
-  o.set_name("张三");
-  o.set_id_number(kPersonId);
-  return o;
-}
+// The company `credit_code`, a food producer.
+v1::CheckObject Company(const std::string& credit_code) { return Org("太原市某某食品有限公司", credit_code); }
 
 // A valid task of kAgency: item JC-001, two companies checked by kCert1 and
 // kCert2 from 2026-06-01 to 2026-07-31.
@@ -205,21 +187,6 @@ v1::Task DrawTaskOf(const std::string& source_id) {
   d->set_officers_drawn(2);
   d->set_draw_date("2026-06-22");
   return t;
-}
-
-// A result of kAgency for `object` of task `task`: item JC-001, no problem.
-v1::Result ResultOf(const std::string& source_id, const std::string& task, const v1::CheckObject& object,
-                    const std::string& checked_on) {
-  v1::Result r;
-  r.set_agency_credit_code(kAgency);
-  r.set_source_id(source_id);
-  r.set_source_version(1);
-  r.set_task_source_id(task);
-  *r.mutable_object() = object;
-  r.add_items("JC-001");
-  r.set_outcome(v1::NO_PROBLEM);
-  r.set_checked_on(checked_on);
-  return r;
 }
 
 v1::PilotUnit UnitOf(const std::string& agency, const std::string& source_id, v1::Sector sector, int year = 2026) {
@@ -694,6 +661,43 @@ TEST_F(InspectionsServiceTest, ANewVersionChangingTheDrawsPoolIsRejectedNamingTh
   EXPECT_EQ(store_.stored(RecordKind::kTask, kAgency, "T-D1")->columns.seed, seed);
 }
 
+TEST_F(InspectionsServiceTest, ANewVersionOfADrawnTaskMayNotMoveItsCheckPeriodButMayReorderItsPool) {
+  RegisterDraw("T-D2");
+  v1::Task moved = DrawTaskOf("T-D2");
+  moved.set_source_version(2);
+  moved.set_check_to("2026-09-30");
+  v1::UpsertResponse response;
+  ASSERT_TRUE(UpsertTasks({moved}, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(0)), std::vector<std::string>{"tasks[0].draw"});
+
+  // The same pool in another order is the same commitment.
+  v1::Task reordered = DrawTaskOf("T-D2");
+  reordered.set_source_version(3);
+  std::reverse(reordered.mutable_draw()->mutable_pool()->begin(), reordered.mutable_draw()->mutable_pool()->end());
+  ASSERT_TRUE(UpsertTasks({reordered}, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED)
+      << ::testing::PrintToString(Fields(response.results(0)));
+}
+
+TEST_F(InspectionsServiceTest, ATaskWithResultsMayNotMoveItsCheckPeriod) {
+  v1::UpsertResponse response;
+  ASSERT_TRUE(UpsertTasks({TaskOf("T-7")}, &response).ok());
+  ASSERT_TRUE(UpsertResults(adapter_, {ResultOf("R-7", "T-7", Company(kCompany), "2026-06-10")}, &response).ok());
+  ASSERT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  v1::Task moved = TaskOf("T-7");
+  moved.set_source_version(2);
+  moved.set_check_to("2026-06-29");
+  ASSERT_TRUE(UpsertTasks({moved}, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(0)), std::vector<std::string>{"tasks[0].check_to"});
+  v1::Task renamed = TaskOf("T-7");
+  renamed.set_source_version(3);
+  renamed.set_name("更正后的任务名称");
+  ASSERT_TRUE(UpsertTasks({renamed}, &response).ok());
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+}
+
 TEST_F(InspectionsServiceTest, TooFewEligibleOfficersIsAViolationOfOfficersDrawn) {
   v1::Task t = DrawTaskOf("T-D2");
   t.mutable_draw()->clear_officers();
@@ -716,12 +720,12 @@ TEST_F(InspectionsServiceTest, AResultWhoseTaskIsNotStoredIsAViolationOfTaskSour
 
 TEST_F(InspectionsServiceTest, ANaturalPersonIsMaskedInSearchAndFeedButWholeForTheOwningCity) {
   v1::Task task = TaskOf("T-P");
-  *task.add_objects() = Person();
+  *task.add_objects() = Person("张三", kPersonId);
   v1::UpsertResponse response;
   ASSERT_TRUE(UpsertTasks({task}, &response).ok());
   ASSERT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED)
       << ::testing::PrintToString(Fields(response.results(0)));
-  v1::Result result = ResultOf("R-P", "T-P", Person(), "2026-06-10");
+  v1::Result result = ResultOf("R-P", "T-P", Person("张三", kPersonId), "2026-06-10");
   result.set_outcome(v1::CORRECTION_ORDERED);
   result.set_problems("张三经营的餐馆未公示食品经营许可证。");
   result.set_rectification_requirement("责令张三公示食品经营许可证。");

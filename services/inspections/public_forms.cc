@@ -53,6 +53,18 @@ common::PersonalData PersonalDataOf(const CheckObject& object) {
   return data;
 }
 
+common::PersonalData PersonalDataOfObjects(const google::protobuf::RepeatedPtrField<CheckObject>& objects) {
+  common::PersonalData data;
+  for (const auto& object : objects) {
+    if (object.kind() == CheckObject::ORGANIZATION) continue;
+    auto one = PersonalDataOf(object);
+    data.persons.insert(data.persons.end(), one.persons.begin(), one.persons.end());
+    data.texts.insert(data.texts.end(), one.texts.begin(), one.texts.end());
+    data.numbers.insert(data.numbers.end(), one.numbers.begin(), one.numbers.end());
+  }
+  return data;
+}
+
 Result PublicResult(const Result& result) {
   const common::PersonalData data = PersonalDataOf(result.object());
   Result published = result;
@@ -62,8 +74,24 @@ Result PublicResult(const Result& result) {
   return published;
 }
 
+Plan PublicPlan(const Plan& plan) {
+  // A plan names kinds of subject and organisations; what the rules find
+  // (a phone, an ID, an address below the county) is masked all the same.
+  Plan published = plan;
+  const common::PersonalData none;
+  published.set_title(common::MaskPersonalData(plan.title(), none));
+  for (auto& object : *published.mutable_objects()) object = common::MaskPersonalData(object, none);
+  for (auto& item : *published.mutable_items()) {
+    item.set_description(common::MaskPersonalData(item.description(), none));
+  }
+  return published;
+}
+
 Task PublicTask(const Task& stored, const std::string& seed, common::Date today, bool with_pool) {
   Task published = stored;
+  // The name as published: the natural persons among the objects masked in
+  // it, and what the rules find.
+  published.set_name(common::MaskPersonalData(stored.name(), PersonalDataOfObjects(stored.objects())));
   if (!with_pool) {
     published.clear_objects();
   } else {

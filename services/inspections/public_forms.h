@@ -20,12 +20,21 @@ CheckObject PublicObject(const CheckObject& object);
 // person object's name, and its ID number.
 common::PersonalData PersonalDataOf(const CheckObject& object);
 
+// The personal strings of a task's natural-person objects together.
+common::PersonalData PersonalDataOfObjects(const google::protobuf::RepeatedPtrField<CheckObject>& objects);
+
 // A result as published: its object public (PublicObject), its problems and
 // rectification requirement as common::MaskPersonalData with the object's
 // personal data. Platform fields are left as they are.
 Result PublicResult(const Result& result);
 
-// A task as published on `today`: objects public (PublicObject); a platform
+// A plan as published: its title, objects and item descriptions with what
+// the masking rules find (common::MaskPersonalData without a record's own
+// data) masked.
+Plan PublicPlan(const Plan& plan);
+
+// A task as published on `today`: its name with the natural persons among its
+// objects masked (and what the rules find); objects public (PublicObject); a platform
 // draw as draw.h Published with `seed` (hidden before the draw date), and its
 // pool listed only when `with_pool` (GetTask; lists carry the digest only).
 // When !with_pool, objects and the drawn lists are left out too.

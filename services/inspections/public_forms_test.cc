@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "common/identifiers.h"
 #include "common/testing/dates.h"
 #include "services/inspections/draw.h"
+#include "services/inspections/test_records.h"
 
 namespace gongkai::inspections {
 namespace {
@@ -18,14 +18,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
-std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
-
-const std::string kAgency = CreditCode("11140100MB0000101");
-const std::string kCompany = CreditCode("91140100MA0KABCD1");
 const std::string kCompany2 = CreditCode("91140100MA0KABCE2");
-const std::string kPersonId = CitizenId("14010119850315123");
-const std::string kSeed = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 // The ID number as published: its first 6 and last 4 characters.
 const std::string kMaskedId = kPersonId.substr(0, 6) + "********" + kPersonId.substr(14);
@@ -36,35 +29,14 @@ std::string Stars(int n) {
   return s;
 }
 
-CheckObject Org(const std::string& name, const std::string& code) {
-  CheckObject o;
-  o.set_kind(CheckObject::ORGANIZATION);
-  o.set_name(name);
-  o.set_credit_code(code);
-  return o;
-}
-
-CheckObject Person(const std::string& name, const std::string& id) {
-  CheckObject o;
-  o.set_kind(CheckObject::NATURAL_PERSON);
-  o.set_name(name);
-  o.set_id_number(id);
-  return o;
-}
-
+// A result for the person kPersonId, whose name and ID number its text
+// repeats, with the platform's fields set.
 Result PersonResult() {
-  Result r;
-  r.set_agency_credit_code(kAgency);
-  r.set_source_id("TY-JG-2026-002");
-  r.set_source_version(1);
-  r.set_task_source_id("TY-CC-2026-001");
-  *r.mutable_object() = Person("张三", kPersonId);
-  r.add_items("JC-001");
+  Result r = ResultOf("TY-JG-2026-002", "TY-CC-2026-001", Person("张三", kPersonId), "2026-06-15");
   r.set_outcome(v1::CORRECTION_ORDERED);
   r.set_problems("经营者张三（身份证号" + kPersonId + "）未取得健康证明。");
   r.set_rectification_requirement("责令张三限期办理健康证明。");
   r.set_rectification_deadline("2026-07-15");
-  r.set_checked_on("2026-06-15");
   r.set_city_code("140100");
   r.set_domain("market_regulation");
   r.set_published_on("2026-06-16");
@@ -72,27 +44,14 @@ Result PersonResult() {
   return r;
 }
 
+// A platform draw of a pool of 3 as stored: committed with kSeed on
+// 2026-05-20, officer C-3 excluded.
 Task DrawTask() {
-  Task t;
-  t.set_agency_credit_code(kAgency);
+  Task t = ValidTask();
   t.set_source_id("TY-CC-2026-002");
-  t.set_source_version(1);
-  t.set_name("2026年餐饮服务单位双随机抽查");
-  t.add_items("JC-001");
-  t.set_domain("market_regulation");
-  t.set_check_from("2026-06-01");
-  t.set_check_to("2026-06-30");
-  v1::Draw sent;
-  sent.add_pool(kCompany);
-  sent.add_pool(kCompany2);
-  sent.add_pool("OBJ-003");
-  sent.set_objects(2);
-  sent.add_officers("C-1");
-  sent.add_officers("C-2");
-  sent.add_officers("C-3");
-  sent.set_officers_drawn(2);
-  sent.set_draw_date("2026-06-01");
-  *t.mutable_draw() = Commit(sent, kSeed, {"C-3"}, Day("2026-05-20"));
+  t.clear_objects();
+  t.clear_officers();
+  *t.mutable_draw() = Commit(DrawOf({kCompany, kCompany2, "OBJ-003"}), kSeed, {"C-3"}, Day("2026-05-20"));
   t.set_pool_size(3);
   return t;
 }
@@ -185,17 +144,34 @@ TEST(PublicResult, LeavesThePlatformFieldsAndTheRestAsTheyAre) {
 // ---------------------------------------------------------------- tasks
 
 TEST(PublicTask, MasksItsNaturalPersonObjects) {
-  Task t;
-  t.set_agency_credit_code(kAgency);
-  t.set_source_id("TY-CC-2026-001");
-  *t.add_objects() = Org("太原市某某食品有限公司", kCompany);
-  *t.add_objects() = Person("张三", kPersonId);
-  const Task shown = PublicTask(t, "", Day("2026-06-15"), true);
+  const Task shown = PublicTask(ValidTask(), "", Day("2026-06-15"), true);
   ASSERT_EQ(shown.objects_size(), 2);
   EXPECT_EQ(shown.objects(0).name(), "太原市某某食品有限公司");
   EXPECT_EQ(shown.objects(0).credit_code(), kCompany);
   EXPECT_EQ(shown.objects(1).name(), "张某某");
   EXPECT_EQ(shown.objects(1).id_number(), kMaskedId);
+}
+
+TEST(PublicTask, MasksItsNaturalPersonObjectsInItsName) {
+  Task task = ValidTask();
+  task.set_name("对个体户张三（" + kPersonId + "）的专项抽查");
+  const Task shown = PublicTask(task, "", Day("2026-06-15"), false);
+  EXPECT_EQ(shown.name().find("张三"), std::string::npos) << shown.name();
+  EXPECT_EQ(shown.name().find(kPersonId), std::string::npos) << shown.name();
+  EXPECT_NE(shown.name().find("张某某"), std::string::npos) << shown.name();
+}
+
+TEST(PublicPlan, MasksWhatTheRulesFindInItsTitleObjectsAndItems) {
+  Plan plan;
+  plan.set_title("2026年检查计划（联系电话13812345678）");
+  plan.add_objects("个体户，住太原市小店区坞城路92号");
+  plan.add_objects("食品生产企业");
+  plan.add_items()->set_description("检查，联系13812345678");
+  const Plan shown = PublicPlan(plan);
+  EXPECT_EQ(shown.title().find("13812345678"), std::string::npos) << shown.title();
+  EXPECT_EQ(shown.objects(0).find("坞城路92号"), std::string::npos) << shown.objects(0);
+  EXPECT_EQ(shown.objects(1), "食品生产企业");
+  EXPECT_EQ(shown.items(0).description().find("13812345678"), std::string::npos);
 }
 
 TEST(PublicTask, HidesTheSeedAndTheDrawBeforeTheDrawDate) {

@@ -21,16 +21,33 @@ using Key = std::pair<std::string, std::string>;
 
 constexpr common::PageLimits kTaskPage{50, 50};
 
-// What a city chose for a draw: committed once, never changed.
-v1::Draw SentPart(const v1::Draw& draw) {
-  v1::Draw sent;
-  *sent.mutable_pool() = draw.pool();
-  sent.set_objects(draw.objects());
-  *sent.mutable_officers() = draw.officers();
-  sent.set_officers_drawn(draw.officers_drawn());
-  sent.set_draw_date(draw.draw_date());
+// What a city chose for a draw, and what decides whom it may draw: committed
+// once, never changed (the pool and officers compared as sets, as their
+// digests are).
+v1::Task Committed(const v1::Task& task) {
+  v1::Task sent;
+  const v1::Draw& draw = task.draw();
+  std::vector<std::string> pool(draw.pool().begin(), draw.pool().end());
+  std::vector<std::string> officers(draw.officers().begin(), draw.officers().end());
+  std::vector<std::string> joint(task.joint_agencies().begin(), task.joint_agencies().end());
+  for (auto* ids : {&pool, &officers, &joint}) std::sort(ids->begin(), ids->end());
+  v1::Draw& out = *sent.mutable_draw();
+  *out.mutable_pool() = {pool.begin(), pool.end()};
+  out.set_objects(draw.objects());
+  *out.mutable_officers() = {officers.begin(), officers.end()};
+  out.set_officers_drawn(draw.officers_drawn());
+  out.set_draw_date(draw.draw_date());
+  *sent.mutable_joint_agencies() = {joint.begin(), joint.end()};
+  sent.set_check_from(task.check_from());
+  sent.set_check_to(task.check_to());
   return sent;
 }
+
+// The registry is asked for the powers items of every agency a batch's
+// tasks name, by every item they name: at most this many agencies and
+// items, so that one batch cannot make it a million lookups.
+constexpr std::size_t kMaxBatchAgencies = 100;
+constexpr std::size_t kMaxBatchItems = 500;
 
 }  // namespace
 
@@ -58,12 +75,16 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
         ParseStored(before->second.record, &old);
         if (old.has_draw() != t.has_draw()) {
           violations.push_back({path + ".draw", "a task is drawn by the platform or not from its first version on"});
-        } else if (t.has_draw() &&
-                   !google::protobuf::util::MessageDifferencer::Equals(SentPart(old.draw()), SentPart(t.draw()))) {
+        } else if (t.has_draw() && !google::protobuf::util::MessageDifferencer::Equals(Committed(old), Committed(t))) {
           violations.push_back(
               {path + ".draw", "the draw was committed (seed_commitment " + old.draw().seed_commitment() +
-                                   "): its pool, counts, officers and draw date cannot change; register a new task "
-                                   "to draw again"});
+                                   "): its pool, counts, officers, draw date, check period and joint agencies "
+                                   "cannot change; register a new task to draw again"});
+        } else if (before->second.results_stored > 0 &&
+                   (old.check_from() != t.check_from() || old.check_to() != t.check_to())) {
+          // The results' 20 WD count from the check's end.
+          violations.push_back({path + ".check_to", "the task has results: its check period (" + old.check_from() +
+                                                        " to " + old.check_to() + ") cannot change"});
         }
       }
       batch.Add(i, t.agency_credit_code() + "/" + t.source_id(), t.source_version(), t,
@@ -83,6 +104,13 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
     agencies.erase(std::unique(agencies.begin(), agencies.end()), agencies.end());
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (agencies.size() > kMaxBatchAgencies || ids.size() > kMaxBatchItems) {
+      common::ThrowIfAny(
+          {{"tasks", "a batch may name at most " + std::to_string(kMaxBatchAgencies) + " agencies and " +
+                         std::to_string(kMaxBatchItems) + " items (it names " + std::to_string(agencies.size()) +
+                         " and " + std::to_string(ids.size()) + "): send it in smaller batches"}},
+          "bad batch");
+    }
     const auto agency_cities = registry_.CitiesOf(agencies);
     const PowersFacts facts = Powers(agencies, ids);
     std::vector<std::string> plan_ids;

@@ -1,7 +1,9 @@
 // Random and mutated request bytes to every method the gateway routes, as
 // every principal, for a bounded time, over the real platform: no answer is
-// INTERNAL or UNKNOWN (nor DATA_LOSS), no process of the platform ends, and
-// the valid records sent before, during and after it are all stored.
+// INTERNAL or UNKNOWN (nor DATA_LOSS), no process of the platform ends, a
+// batch write answered OK tells what became of every record it carried
+// (ACCEPTED, UNCHANGED, or REJECTED naming each field at fault), and the
+// valid records sent before, during and after it are all stored.
 //
 // The inputs come from one seed, so a failure reproduces: the same seed sends
 // the same calls in the same order (only how many fit in the time varies).
@@ -21,6 +23,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <limits>
@@ -32,9 +35,11 @@
 #include <vector>
 
 #include "common/identifiers.h"
+#include "common/paging.h"
 #include "common/service_table.h"
 #include "common/testing/utf8.h"
 #include "gateway/routes.h"
+#include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
@@ -48,6 +53,7 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
+using inspections::v1::InspectionsService;
 using penalties::v1::PenaltiesService;
 using registry::v1::RegistryService;
 using requests::v1::RequestsService;
@@ -118,10 +124,15 @@ int WireTypeOf(const FieldDescriptor& f, bool packed) {
 // digits, ideographic spaces, phone and address forms, a byte-order mark).
 std::vector<std::string> HostileStrings() {
   return {"'; DROP TABLE penalties.records; --",
+          "'; DELETE FROM inspections.records; --",
           "' OR '1'='1",
+          "%' OR 1=1 --",
           "%s%s%s%n",
           "%",
           "_",
+          "%%",
+          "_%",
+          "\\%",
           "\\",
           "\\u0000",
           "\"}]}",
@@ -534,11 +545,21 @@ class Inputs {
   std::map<std::string, std::vector<std::string>> seeds_;  // valid encodings, by message type
 };
 
+// The bytes of a message received.
+std::string BytesOf(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  for (const auto& slice : slices) out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  return out;
+}
+
 // One call through the gateway by a generic stub: `messages` sent as they
-// are, then the answers read and the status taken. `cancel` cancels the call
-// after the messages instead of half-closing.
+// are, then the answers read (kept in `answers` when given) and the status
+// taken. `cancel` cancels the call after the messages instead of half-closing.
 grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                     const std::string& authorization, const std::vector<std::string>& messages, bool cancel) {
+                     const std::string& authorization, const std::vector<std::string>& messages, bool cancel,
+                     std::vector<std::string>* answers = nullptr) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   if (!authorization.empty()) context.AddMetadata("authorization", authorization);
@@ -570,6 +591,7 @@ grpc::Status RawCall(const std::shared_ptr<grpc::Channel>& channel, const std::s
     grpc::ByteBuffer answer;
     call->Read(&answer, tag);
     if (!wait()) break;
+    if (answers != nullptr) answers->push_back(BytesOf(answer));
   }
   grpc::Status status;
   call->Finish(&status, tag);
@@ -587,7 +609,78 @@ struct Route {
   std::string path;  // /gongkai.x.v1.XService/Method
   gateway::MethodInfo info;
   bool client_streaming = false;
+  // For a batch write of a city's records, the request's field of records
+  // (RecordsField); null for any other method.
+  const FieldDescriptor* records = nullptr;
 };
+
+// The field of records of a batch write: a unary method whose request is one
+// repeated field of records and whose answer lists a RecordResult for each
+// (`results`). Null for any other method.
+const FieldDescriptor* RecordsField(const gateway::MethodInfo& info) {
+  if (info.grpc_type != "unary" || info.input == nullptr || info.output == nullptr) return nullptr;
+  const FieldDescriptor* results = info.output->FindFieldByName("results");
+  if (results == nullptr || !results->is_repeated() || results->message_type() != RecordResult::descriptor()) {
+    return nullptr;
+  }
+  if (info.input->field_count() != 1) return nullptr;
+  const FieldDescriptor* records = info.input->field(0);
+  return records->is_repeated() && records->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? records : nullptr;
+}
+
+// What became of the records of the batch writes answered, by method.
+struct BatchTally {
+  int64_t answers = 0;
+  std::map<RecordResult::Outcome, int64_t> records;
+};
+
+// What breaks the batch rule (DOMAIN.md, "How a city's records are
+// accepted") in the answer to one batch write, or "": one result for each
+// record sent, in order, each ACCEPTED, UNCHANGED, or REJECTED with the rules
+// it broke, each named by a field of that record (`<records>[i]...`) with a
+// description; an accepted or unchanged record has none. A request that does
+// not parse here was not the service's to answer, and is not judged.
+std::string BatchAnswerProblem(const Route& route, const std::string& request_bytes, const std::string& answer_bytes,
+                               BatchTally& tally) {
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<Message> request(factory->GetPrototype(route.info.input)->New());
+  if (!request->ParseFromString(request_bytes)) return "";
+  std::unique_ptr<Message> answer(factory->GetPrototype(route.info.output)->New());
+  if (!answer->ParseFromString(answer_bytes)) return "the answer does not parse as " + route.info.output->full_name();
+  const FieldDescriptor* results = route.info.output->FindFieldByName("results");
+  const int sent = request->GetReflection()->FieldSize(*request, route.records);
+  const int answered = answer->GetReflection()->FieldSize(*answer, results);
+  ++tally.answers;
+  if (answered != sent) {
+    return std::to_string(answered) + " results for the " + std::to_string(sent) + " records sent";
+  }
+  for (int i = 0; i < answered; ++i) {
+    RecordResult result;
+    result.CopyFrom(answer->GetReflection()->GetRepeatedMessage(*answer, results, i));
+    ++tally.records[result.outcome()];
+    const std::string shown = result.ShortDebugString().substr(0, 2000);
+    const std::string path = route.records->name() + "[" + std::to_string(i) + "]";
+    if (result.index() != i) return "result " + std::to_string(i) + " has index " + std::to_string(result.index());
+    switch (result.outcome()) {
+      case RecordResult::ACCEPTED:
+      case RecordResult::UNCHANGED:
+        if (result.violations_size() > 0) return "a record stored with violations: " + shown;
+        break;
+      case RecordResult::REJECTED:
+        if (result.violations_size() == 0) return "a record rejected with no violation named: " + shown;
+        for (const auto& v : result.violations()) {
+          const bool under =
+              v.field().starts_with(path) &&
+              (v.field().size() == path.size() || v.field()[path.size()] == '.' || v.field()[path.size()] == '[');
+          if (!under) return "a violation that names no field of " + path + ": " + shown;
+          if (v.description().empty()) return "a violation with no description: " + shown;
+        }
+        break;
+      default: return "a record neither accepted, unchanged nor rejected: " + shown;
+    }
+  }
+  return "";
+}
 
 std::vector<Route> Routes() {
   std::vector<Route> routes;
@@ -599,6 +692,7 @@ std::vector<Route> Routes() {
       EXPECT_TRUE(info.has_value()) << route.path;
       if (!info) continue;
       route.info = *info;
+      route.records = RecordsField(route.info);
       routes.push_back(route);
     }
   }
@@ -631,6 +725,284 @@ class FuzzEndToEnd : public testing::PlatformTest {
     known_agency_ = AddAgency("140100", 82);
     fuzz_agency_ = AddAgency("140100", 500);
     AddAgency("140100", 901, {"other"});  // the desk's agency, Platform::DeskAgency()
+    // What a spot-check task of each needs in the registry.
+    RegisterInspectionPowers(known_agency_, kKnownItem, "KN-PLAIN", {kKnownOfficers[0], kKnownOfficers[1]}, "KN-OLD");
+    if (HasFatalFailure()) return;
+    RegisterInspectionPowers(fuzz_agency_, kFuzzItem, "FZ-PLAIN", {"FZ-A1", "FZ-A2", "FZ-A3"}, "FZ-OLD");
+  }
+
+  // The random-check items the inspections' records of known_agency_
+  // (WriteKnown) and of fuzz_agency_ (the seeds) carry out, and the officers
+  // who check known_agency_'s tasks.
+  static constexpr char kKnownItem[] = "KN-RANDOM-1";
+  static constexpr const char* kKnownOfficers[] = {"KN-A1", "KN-A2"};
+  static constexpr char kFuzzItem[] = "FZ-RANDOM-1";
+
+  // Registers, as Taiyuan, what a spot-check task of `agency` needs: the
+  // inspection item `random_item` on its random-check list and `plain_item`
+  // off it, `officers` certified for years around today, and `expired`,
+  // whose certificate ended two months ago.
+  void RegisterInspectionPowers(const std::string& agency, const std::string& random_item,
+                                const std::string& plain_item, const std::vector<std::string>& officers,
+                                const std::string& expired) {
+    registry::v1::UpsertPowersRequest powers;
+    *powers.add_items() = testing::InspectionItem(agency, random_item, true);
+    *powers.add_items() = testing::InspectionItem(agency, plain_item, false);
+    registry::v1::UpsertPowersResponse stored_powers;
+    grpc::Status status = Call("city-140100", &RegistryService::Stub::UpsertPowers, powers, &stored_powers);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(stored_powers.results_size(), powers.items_size());
+    for (const auto& r : stored_powers.results()) {
+      ASSERT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.ShortDebugString();
+    }
+
+    registry::v1::UpsertOfficersRequest certified;
+    for (const auto& number : officers) {
+      *certified.add_officers() = testing::CertifiedOfficer(number, agency, IsoDaysAgo(400), IsoDaysAgo(-400));
+    }
+    *certified.add_officers() = testing::CertifiedOfficer(expired, agency, IsoDaysAgo(800), IsoDaysAgo(60));
+    registry::v1::UpsertOfficersResponse stored_officers;
+    status = Call("city-140100", &RegistryService::Stub::UpsertOfficers, certified, &stored_officers);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(stored_officers.results_size(), certified.officers_size());
+    for (const auto& r : stored_officers.results()) {
+      ASSERT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.ShortDebugString();
+    }
+  }
+
+  // The year of the inspections' plans and pilot units.
+  int InspectionYear() const { return std::stoi(IsoDaysAgo(10).substr(0, 4)); }
+
+  // Sends a batch write of the inspections as Taiyuan and expects a result
+  // for each record, ACCEPTED.
+  template <typename Request>
+  void ExpectAccepted(grpc::Status (InspectionsService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                       inspections::v1::UpsertResponse*),
+                      const Request& request, const std::string& what) {
+    inspections::v1::UpsertResponse response;
+    const grpc::Status status = Call("city-140100", method, request, &response);
+    EXPECT_TRUE(status.ok()) << what << ": " << status.error_message();
+    const int sent = request.GetReflection()->FieldSize(request, request.GetDescriptor()->field(0));
+    EXPECT_EQ(response.results_size(), status.ok() ? sent : 0) << what;
+    for (const auto& r : response.results()) {
+      EXPECT_EQ(r.outcome(), RecordResult::ACCEPTED) << what << ": " << r.ShortDebugString();
+    }
+  }
+
+  template <typename Record>
+  static inspections::v1::GetRecordRequest KeyOf(const Record& record) {
+    inspections::v1::GetRecordRequest key;
+    key.set_agency_credit_code(record.agency_credit_code());
+    key.set_source_id(record.source_id());
+    return key;
+  }
+
+  // The next page token a list answers, if it has a second page, kept for
+  // the fuzz (page_tokens_).
+  void KeepToken(const grpc::Status& status, const std::string& token, const std::string& list) {
+    EXPECT_TRUE(status.ok()) << list << ": " << status.error_message();
+    if (!token.empty()) page_tokens_.push_back(token);
+  }
+
+  // Page tokens forged in the platform's own form (common/paging.h), so they
+  // pass its decoding and reach what reads the position: no number, out of
+  // range, negative, with a NUL, SQL, or of another shape.
+  static std::vector<std::string> ForgedPageTokens() {
+    std::vector<std::string> tokens;
+    const std::vector<common::PagePosition> positions = {{"0"},
+                                                         {"-1"},
+                                                         {"9223372036854775807"},
+                                                         {"9223372036854775808"},
+                                                         {"99999999999999999999999"},
+                                                         {"1e3"},
+                                                         {" 7"},
+                                                         {"7 "},
+                                                         {"0x10"},
+                                                         {""},
+                                                         {std::string("3\0", 2)},
+                                                         {"'; DROP TABLE inspections.records; --"},
+                                                         {"1", "2"},
+                                                         {}};
+    for (const auto& position : positions) tokens.push_back(common::EncodePageToken(position));
+    return tokens;
+  }
+
+  // The inspections' part of Seeds: plans (one joint), a task with its
+  // objects and officers and one the platform draws, results (one of a
+  // natural person, with a problem), a pilot unit and a broadcast of
+  // fuzz_agency_, each stored once; and the reads that find them, among them
+  // real next page tokens (kept in page_tokens_).
+  void AddInspectionSeeds(const std::function<void(const Message&)>& add) {
+    const int year = InspectionYear();
+    const std::string id17 = "14010519800101123";
+    const auto jinyang = testing::Organisation("太原市晋阳食品有限公司", testing::CreditCode("140105", 201));
+    const auto person = testing::NaturalPerson("张三", id17 + common::CitizenIdCheckCharacter(id17));
+
+    inspections::v1::UpsertPlansRequest plans;
+    *plans.add_plans() = testing::InspectionPlan(fuzz_agency_, "fz-p1", year, IsoDaysAgo(10), kFuzzItem);
+    auto joint = testing::InspectionPlan(fuzz_agency_, "fz-p2", year, IsoDaysAgo(40), "");
+    auto* joint_item = joint.mutable_items(0);
+    joint_item->set_method(inspections::v1::JOINT);
+    joint_item->add_partner_agencies(testing::Platform::DeskAgency());
+    joint_item->clear_months();
+    joint_item->add_quarters(2);
+    joint_item->add_quarters(4);
+    joint.set_changed_on(IsoDaysAgo(5));
+    *plans.add_plans() = joint;
+    ExpectAccepted(&InspectionsService::Stub::UpsertPlans, plans, "the seed plans");
+    add(plans);
+
+    inspections::v1::UpsertTasksRequest listed;
+    auto task = testing::SpotCheckTask(fuzz_agency_, "fz-t1", {kFuzzItem}, {jinyang, person}, {"FZ-A1", "FZ-A2"},
+                                       IsoDaysAgo(20), IsoDaysAgo(5));
+    task.set_plan_source_id("fz-p1");
+    *listed.add_tasks() = task;
+    ExpectAccepted(&InspectionsService::Stub::UpsertTasks, listed, "the seed task");
+    add(listed);
+
+    // Drawn tomorrow from credit codes and an object code, by two of the
+    // officers whose certificates are valid (FZ-OLD's is not).
+    inspections::v1::UpsertTasksRequest drawn;
+    auto draw_task =
+        testing::SpotCheckTask(fuzz_agency_, "fz-draw-1", {kFuzzItem}, {}, {}, IsoDaysAgo(-1), IsoDaysAgo(-30));
+    draw_task.set_pool_size(0);
+    auto* draw = draw_task.mutable_draw();
+    for (int i = 0; i < 20; ++i) draw->add_pool(testing::CreditCode("140105", 300 + i));
+    draw->add_pool("OBJ-0001");
+    draw->set_objects(3);
+    for (const char* number : {"FZ-A1", "FZ-A2", "FZ-A3", "FZ-OLD"}) draw->add_officers(number);
+    draw->set_officers_drawn(2);
+    draw->set_draw_date(IsoDaysAgo(-1));
+    *drawn.add_tasks() = draw_task;
+    ExpectAccepted(&InspectionsService::Stub::UpsertTasks, drawn, "the seed draw");
+    add(drawn);
+
+    inspections::v1::UpsertResultsRequest results;
+    *results.add_results() =
+        testing::SpotCheckResult(fuzz_agency_, "fz-r1", "fz-t1", jinyang, {kFuzzItem}, IsoDaysAgo(6));
+    auto opened = testing::SpotCheckResult(fuzz_agency_, "fz-r2", "fz-t1", person, {kFuzzItem}, IsoDaysAgo(7));
+    opened.set_outcome(inspections::v1::CASE_OPENED);
+    opened.set_problems("张三经营的食品摊点销售超过保质期的食品，联系电话13912345678。");
+    opened.set_rectification_requirement("张三应立即停止销售并下架全部过期食品。");
+    opened.set_rectification_deadline(IsoDaysAgo(-10));
+    *results.add_results() = opened;
+    ExpectAccepted(&InspectionsService::Stub::UpsertResults, results, "the seed results");
+    add(results);
+
+    inspections::v1::UpsertPilotUnitsRequest units;
+    auto* unit = units.add_units();
+    unit->set_agency_credit_code(fuzz_agency_);
+    unit->set_source_id("fz-pu1");
+    unit->set_source_version(1);
+    unit->set_year(year);
+    unit->set_sector(inspections::v1::FOOD_SERVICE_SAFETY);
+    unit->set_channel(inspections::v1::SHORT_VIDEO);
+    unit->set_platform("抖音");
+    unit->set_account("市场监管执法直播间");
+    ExpectAccepted(&InspectionsService::Stub::UpsertPilotUnits, units, "the seed pilot unit");
+    add(units);
+
+    inspections::v1::UpsertBroadcastsRequest broadcasts;
+    auto* broadcast = broadcasts.add_broadcasts();
+    broadcast->set_agency_credit_code(fuzz_agency_);
+    broadcast->set_source_id("fz-bc1");
+    broadcast->set_source_version(1);
+    broadcast->set_pilot_unit_source_id("fz-pu1");
+    broadcast->set_title("校园周边餐饮单位食品安全检查直播");
+    broadcast->set_planned_start(IsoDaysAgo(2) + "T10:00:00+08:00");
+    broadcast->set_started_at(IsoDaysAgo(2) + "T10:02:00+08:00");
+    broadcast->set_ended_at(IsoDaysAgo(2) + "T11:30:00+08:00");
+    *broadcast->mutable_object() = jinyang;
+    broadcast->set_live_url("https://live.example.cn/ty/fz-bc1");
+    broadcast->set_replay_url("https://live.example.cn/ty/fz-bc1/replay");
+    ExpectAccepted(&InspectionsService::Stub::UpsertBroadcasts, broadcasts, "the seed broadcast");
+    add(broadcasts);
+
+    // GetPlan, GetTask and GetResult take the same request.
+    for (const auto* key : {&plans.plans(0), &plans.plans(1)}) add(KeyOf(*key));
+    add(KeyOf(task));
+    add(KeyOf(draw_task));
+    add(KeyOf(opened));
+
+    inspections::v1::ListPlansRequest plan_list;
+    plan_list.set_agency_credit_code(fuzz_agency_);
+    plan_list.set_page_size(1);
+    inspections::v1::ListPlansResponse plan_page;
+    KeepToken(Call("", &InspectionsService::Stub::ListPlans, plan_list, &plan_page), plan_page.next_page_token(),
+              "ListPlans");
+    add(plan_list);
+    plan_list.set_page_token(plan_page.next_page_token());
+    add(plan_list);
+    plan_list.Clear();
+    plan_list.set_year(year);
+    plan_list.set_city_code("140100");
+    add(plan_list);
+
+    inspections::v1::ListTasksRequest task_list;
+    task_list.set_agency_credit_code(fuzz_agency_);
+    task_list.set_page_size(1);
+    inspections::v1::ListTasksResponse task_page;
+    KeepToken(Call("", &InspectionsService::Stub::ListTasks, task_list, &task_page), task_page.next_page_token(),
+              "ListTasks");
+    add(task_list);
+    task_list.set_page_token(task_page.next_page_token());
+    add(task_list);
+    task_list.Clear();
+    task_list.set_city_code("140100");
+    task_list.set_date_from(IsoDaysAgo(30));
+    task_list.set_date_to(IsoDaysAgo(0));
+    add(task_list);
+
+    inspections::v1::SearchResultsRequest search;
+    search.set_task_source_id("fz-t1");
+    search.set_agency_credit_code(fuzz_agency_);
+    search.set_page_size(1);
+    inspections::v1::SearchResultsResponse found;
+    KeepToken(Call("", &InspectionsService::Stub::SearchResults, search, &found), found.next_page_token(),
+              "SearchResults");
+    add(search);
+    search.set_page_token(found.next_page_token());
+    add(search);
+    search.Clear();
+    search.set_object_name("晋阳");
+    add(search);
+    search.Clear();
+    search.set_credit_code(jinyang.credit_code());
+    add(search);
+    search.Clear();
+    search.set_item(kFuzzItem);
+    search.set_date_from(IsoDaysAgo(10));
+    search.set_date_to(IsoDaysAgo(0));
+    add(search);
+    search.Clear();
+    search.set_object_name("张某");
+    search.set_city_code("140100");
+    search.set_outcome(inspections::v1::CASE_OPENED);
+    add(search);
+
+    inspections::v1::ListPilotUnitsRequest unit_list;
+    unit_list.set_year(year);
+    unit_list.set_city_code("140100");
+    add(unit_list);
+    inspections::v1::ListBroadcastsRequest broadcast_list;
+    broadcast_list.set_state(inspections::v1::ListBroadcastsRequest::REPLAY);
+    broadcast_list.set_city_code("140100");
+    add(broadcast_list);
+    broadcast_list.Clear();
+    broadcast_list.set_agency_credit_code(fuzz_agency_);
+    broadcast_list.set_page_size(1);
+    broadcast_list.set_page_token(ForgedPageTokens().front());
+    add(broadcast_list);
+
+    inspections::v1::ListChangesRequest changes;
+    changes.set_limit(20);
+    add(changes);
+    changes.set_after_seq(2);
+    changes.set_limit(1);
+    add(changes);
+    inspections::v1::ListRejectionsRequest rejections;
+    rejections.set_page_size(10);
+    add(rejections);
   }
 
   // Valid encodings the fuzz starts from, by message type; each write among
@@ -701,48 +1073,86 @@ class FuzzEndToEnd : public testing::PlatformTest {
     add(get_agency);
 
     add(Application("2025年度行政处罚案件数量"));
+    AddInspectionSeeds(add);
     return seeds;
   }
 
-  // Strings the built messages draw on, so they get past the first checks.
+  // Strings the built messages draw on, so they get past the first checks;
+  // the real page tokens once Seeds has run.
   std::vector<std::string> Plausible() const {
-    return {fuzz_agency_,
-            testing::CreditCode("140100", 501),
-            testing::CreditCode("140200", 9),
-            "140100",
-            "140200",
-            "140000",
-            "140105",
-            "149900",
-            "110000",
-            "1401",
-            "",
-            " ",
-            "fz-1",
-            "fz-2",
-            "fz-m1",
-            "market_regulation",
-            "ecology_environment",
-            "other",
-            IsoDaysAgo(0),
-            IsoDaysAgo(1),
-            IsoDaysAgo(10),
-            IsoDaysAgo(400),
-            IsoDaysAgo(-30),
-            "2026-02-30",
-            "2026-13-01",
-            "9999-12-31",
-            "0000-00-00",
-            "2026-1-1",
-            "张三丰",
-            "太原市某某食品有限公司",
-            "中华人民共和国食品安全法",
-            "当事人销售超过保质期的食品，货值金额1200元。",
-            "13912345678",
-            "AAAA",
-            "eyJ9",
-            "-1",
-            "CONSULTATION_STARTED"};
+    const std::string id17 = "14010519800101123";
+    std::vector<std::string> plausible = {fuzz_agency_,
+                                          testing::CreditCode("140100", 501),
+                                          testing::CreditCode("140200", 9),
+                                          "140100",
+                                          "140200",
+                                          "140000",
+                                          "140105",
+                                          "149900",
+                                          "110000",
+                                          "1401",
+                                          "",
+                                          " ",
+                                          "fz-1",
+                                          "fz-2",
+                                          "fz-m1",
+                                          "market_regulation",
+                                          "ecology_environment",
+                                          "other",
+                                          IsoDaysAgo(0),
+                                          IsoDaysAgo(1),
+                                          IsoDaysAgo(10),
+                                          IsoDaysAgo(400),
+                                          IsoDaysAgo(-30),
+                                          "2026-02-30",
+                                          "2026-13-01",
+                                          "9999-12-31",
+                                          "0000-00-00",
+                                          "2026-1-1",
+                                          "张三丰",
+                                          "太原市某某食品有限公司",
+                                          "中华人民共和国食品安全法",
+                                          "当事人销售超过保质期的食品，货值金额1200元。",
+                                          "13912345678",
+                                          "AAAA",
+                                          "eyJ9",
+                                          "-1",
+                                          "CONSULTATION_STARTED",
+                                          kFuzzItem,
+                                          "FZ-PLAIN",
+                                          "FZ-A1",
+                                          "FZ-A2",
+                                          "FZ-A3",
+                                          "FZ-OLD",
+                                          "fz-p1",
+                                          "fz-p2",
+                                          "fz-t1",
+                                          "fz-draw-1",
+                                          "fz-r1",
+                                          "fz-r2",
+                                          "fz-pu1",
+                                          "fz-bc1",
+                                          testing::Platform::DeskAgency(),
+                                          testing::CreditCode("140105", 201),
+                                          testing::CreditCode("140105", 305),
+                                          id17 + common::CitizenIdCheckCharacter(id17),
+                                          "OBJ-0001",
+                                          "晋阳",
+                                          "张某",
+                                          "张某某",
+                                          "食品生产企业",
+                                          IsoDaysAgo(2) + "T10:00:00+08:00",
+                                          IsoDaysAgo(-1) + "T14:00:00Z",
+                                          IsoDaysAgo(-1) + " 14:00",
+                                          IsoDaysAgo(-1) + "T25:00:00+08:00",
+                                          "https://live.example.cn/ty/fz-bc1",
+                                          "http://live.example.cn/ty/1",
+                                          "javascript:alert(1)",
+                                          "https://"};
+    plausible.insert(plausible.end(), page_tokens_.begin(), page_tokens_.end());
+    const auto forged = ForgedPageTokens();
+    plausible.insert(plausible.end(), forged.begin(), forged.end());
+    return plausible;
   }
 
   requests::v1::RegisterRequestRequest Application(const std::string& information) const {
@@ -759,7 +1169,8 @@ class FuzzEndToEnd : public testing::PlatformTest {
   }
 
   // A round of valid records through the gateway, to be read back at the
-  // end: decisions, an agency, a request for information.
+  // end: decisions, an agency, a request for information, and an inspection
+  // plan, a spot-check task that carries it out and a result of the task.
   void WriteKnown(int round) {
     penalties::v1::UpsertDecisionsRequest decisions;
     for (int i = 0; i < 3; ++i) {
@@ -792,6 +1203,43 @@ class FuzzEndToEnd : public testing::PlatformTest {
     const grpc::Status registered_request = Call("desk", &RequestsService::Stub::RegisterRequest, application, &view);
     EXPECT_TRUE(registered_request.ok()) << "round " << round << ": " << registered_request.error_message();
     if (registered_request.ok()) known_requests_[view.request_id()] = application.information_requested();
+
+    WriteKnownInspections(round);
+  }
+
+  // The inspections' part of a round, of known_agency_: each record stored
+  // before the next one needs it; a problem found in every other round.
+  void WriteKnownInspections(int round) {
+    const std::string r = std::to_string(round);
+    auto plan = testing::InspectionPlan(known_agency_, "known-plan-" + r, InspectionYear(), IsoDaysAgo(10), kKnownItem);
+    plan.set_title(plan.title() + "（第" + r + "轮）");
+    inspections::v1::UpsertPlansRequest plans;
+    *plans.add_plans() = plan;
+    ExpectAccepted(&InspectionsService::Stub::UpsertPlans, plans, "round " + r + ": plan");
+    known_plans_.push_back(plan);
+
+    const auto object =
+        testing::Organisation("太原市第" + r + "轮抽查食品有限公司", testing::CreditCode("140105", 3000 + round));
+    auto task = testing::SpotCheckTask(known_agency_, "known-task-" + r, {kKnownItem}, {object},
+                                       {kKnownOfficers[0], kKnownOfficers[1]}, IsoDaysAgo(30), IsoDaysAgo(5));
+    task.set_plan_source_id(plan.source_id());
+    inspections::v1::UpsertTasksRequest tasks;
+    *tasks.add_tasks() = task;
+    ExpectAccepted(&InspectionsService::Stub::UpsertTasks, tasks, "round " + r + ": task");
+    known_tasks_.push_back(task);
+
+    auto result = testing::SpotCheckResult(known_agency_, "known-result-" + r, task.source_id(), object, {kKnownItem},
+                                           IsoDaysAgo(6));
+    if (round % 2 == 1) {
+      result.set_outcome(inspections::v1::CORRECTION_ORDERED);
+      result.set_problems("后厨未落实餐具清洗消毒制度，部分餐具未经消毒即投入使用。");
+      result.set_rectification_requirement("立即整改，建立并执行餐具清洗消毒记录制度。");
+      result.set_rectification_deadline(IsoDaysAgo(-14));
+    }
+    inspections::v1::UpsertResultsRequest results;
+    *results.add_results() = result;
+    ExpectAccepted(&InspectionsService::Stub::UpsertResults, results, "round " + r + ": result");
+    known_results_.push_back(result);
   }
 
   // Every known record, read back through the gateway, is stored as sent.
@@ -824,6 +1272,71 @@ class FuzzEndToEnd : public testing::PlatformTest {
       EXPECT_TRUE(status.ok()) << id << ": " << status.error_message();
       EXPECT_EQ(stored.information_requested(), information) << id;
     }
+    ExpectKnownInspectionsStored();
+  }
+
+  // Every known plan, task and result, read back as the public reads them,
+  // is as sent but for the fields the platform sets; the result also as its
+  // city reads it.
+  void ExpectKnownInspectionsStored() {
+    using google::protobuf::util::MessageDifferencer;
+    for (const auto& sent : known_plans_) {
+      inspections::v1::Plan stored;
+      const grpc::Status status = Call("", &InspectionsService::Stub::GetPlan, KeyOf(sent), &stored);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      EXPECT_EQ(stored.city_code(), "140100") << sent.source_id();
+      stored.clear_city_code();
+      stored.clear_published_on();
+      stored.clear_timeliness();
+      stored.clear_change_seq();
+      EXPECT_TRUE(MessageDifferencer::Equals(stored, sent)) << sent.source_id() << ": " << stored.ShortDebugString();
+    }
+    for (const auto& sent : known_tasks_) {
+      inspections::v1::Task stored;
+      const grpc::Status status = Call("", &InspectionsService::Stub::GetTask, KeyOf(sent), &stored);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      EXPECT_EQ(stored.city_code(), "140100") << sent.source_id();
+      EXPECT_EQ(stored.results_expected(), 1) << sent.source_id();
+      EXPECT_EQ(stored.results_published(), 1) << sent.source_id();
+      stored.clear_city_code();
+      stored.clear_published_on();
+      stored.clear_change_seq();
+      stored.clear_results_expected();
+      stored.clear_results_published();
+      EXPECT_TRUE(MessageDifferencer::Equals(stored, sent)) << sent.source_id() << ": " << stored.ShortDebugString();
+    }
+    const auto without_platform_fields = [](inspections::v1::Result result) {
+      result.clear_city_code();
+      result.clear_domain();
+      result.clear_published_on();
+      result.clear_timeliness();
+      result.clear_change_seq();
+      return result;
+    };
+    for (const auto& sent : known_results_) {
+      inspections::v1::SearchResultsRequest search;
+      search.set_credit_code(sent.object().credit_code());
+      inspections::v1::SearchResultsResponse found;
+      grpc::Status status = Call("", &InspectionsService::Stub::SearchResults, search, &found);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      const inspections::v1::Result* published = nullptr;
+      for (const auto& r : found.results()) {
+        if (r.agency_credit_code() == sent.agency_credit_code() && r.source_id() == sent.source_id()) published = &r;
+      }
+      EXPECT_NE(published, nullptr) << sent.source_id() << " is not found by its object's credit code";
+      if (published != nullptr) {
+        EXPECT_EQ(published->city_code(), "140100") << sent.source_id();
+        EXPECT_EQ(published->domain(), "market_regulation") << sent.source_id();
+        EXPECT_TRUE(MessageDifferencer::Equals(without_platform_fields(*published), sent))
+            << sent.source_id() << ": " << published->ShortDebugString();
+      }
+
+      inspections::v1::Result whole;
+      status = Call("city-140100", &InspectionsService::Stub::GetResult, KeyOf(sent), &whole);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      EXPECT_TRUE(MessageDifferencer::Equals(without_platform_fields(whole), sent))
+          << sent.source_id() << ": " << whole.ShortDebugString();
+    }
   }
 
   // The process of the platform that no longer runs, or "".
@@ -840,6 +1353,10 @@ class FuzzEndToEnd : public testing::PlatformTest {
   std::vector<penalties::v1::PenaltyDecision> known_decisions_;
   std::vector<registry::v1::Agency> known_agencies_;
   std::map<std::string, std::string> known_requests_;  // information requested, by request id
+  std::vector<inspections::v1::Plan> known_plans_;
+  std::vector<inspections::v1::Task> known_tasks_;
+  std::vector<inspections::v1::Result> known_results_;
+  std::vector<std::string> page_tokens_;  // next page tokens the inspections' lists answered
 };
 
 TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternallyOrLoseRecords) {
@@ -854,7 +1371,8 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
   for (const auto& route : routes) {
     for (int n = route.client_streaming ? 3 : 1; n > 0; --n) draw.push_back(&route);
   }
-  Inputs inputs(seed, Plausible(), Seeds());
+  auto seeds = Seeds();  // first: Plausible holds the page tokens it keeps
+  Inputs inputs(seed, Plausible(), std::move(seeds));
   const std::vector<std::string> principals = {"", "city-140100", "city-140200", "province", "desk", "desk-2"};
   const std::vector<std::string> forged = {"Bearer city-140100.not-the-secret", "Bearer ", "Basic Y2l0eTpzZWNyZXQ=",
                                            "bearer " + platform_->Authorization("city-140100").substr(7),
@@ -871,6 +1389,8 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
   WriteKnown(round++);
   const auto channel = platform_->Gateway();
   std::map<std::string, std::map<grpc::StatusCode, int64_t>> by_method;
+  std::map<std::string, BatchTally> batches;  // of the batch writes answered OK, by method
+  int64_t batch_failures = 0;
   std::map<grpc::StatusCode, int64_t> by_code;
   std::deque<SentCall> last;  // the latest calls, for the report of a crash
   int64_t calls = 0;
@@ -913,7 +1433,8 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
     for (int i = 0; i < count; ++i) call.messages.push_back(inputs.Request(*route.info.input));
     call.cancelled = inputs.Chance(2);
 
-    const grpc::Status status = RawCall(channel, call.method, authorization, call.messages, call.cancelled);
+    std::vector<std::string> answers;
+    const grpc::Status status = RawCall(channel, call.method, authorization, call.messages, call.cancelled, &answers);
     ++calls;
     messages += static_cast<int64_t>(call.messages.size());
     ++by_code[status.error_code()];
@@ -923,6 +1444,16 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
         code == grpc::StatusCode::DATA_LOSS) {
       if (++failures <= kReportedFailures) {
         ADD_FAILURE() << "answered " << CodeName(code) << " \"" << status.error_message() << "\" to " << Describe(call);
+      }
+    }
+    // A batch write answered OK: no record of it dropped, each one's fate told.
+    if (status.ok() && route.records != nullptr && call.method == route.path && call.messages.size() == 1 &&
+        !call.cancelled) {
+      const std::string problem = answers.size() == 1
+                                      ? BatchAnswerProblem(route, call.messages[0], answers[0], batches[route.path])
+                                      : std::string("answered OK with ") + std::to_string(answers.size()) + " messages";
+      if (!problem.empty() && ++batch_failures <= kReportedFailures) {
+        ADD_FAILURE() << problem << ", in the answer to " << Describe(call);
       }
     }
     last.push_back(std::move(call));
@@ -939,6 +1470,12 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
     for (const auto& [code, n] : codes) std::cout << " " << CodeName(code) << "=" << n;
     std::cout << "\n";
   }
+  std::cout << "fuzz: batch writes answered OK, records by outcome:\n";
+  for (const auto& [method, tally] : batches) {
+    std::cout << "  " << method << ": " << tally.answers << " answers;";
+    for (const auto& [outcome, n] : tally.records) std::cout << " " << RecordResult::Outcome_Name(outcome) << "=" << n;
+    std::cout << "\n";
+  }
   std::cout << std::flush;
 
   // Given the time for it, every routed method was called, and some calls got
@@ -949,6 +1486,8 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
   }
   EXPECT_EQ(failures, 0) << "calls answered INTERNAL, UNKNOWN or DATA_LOSS (the first " << kReportedFailures
                          << " are reported above; seed " << seed << ")";
+  EXPECT_EQ(batch_failures, 0) << "batch writes whose answer drops a record or misreports one (the first "
+                               << kReportedFailures << " are reported above; seed " << seed << ")";
   if (!ended.empty()) {
     std::string calls_before;
     for (const auto& call : last) calls_before += "\n" + Describe(call);
@@ -961,9 +1500,12 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
 
   WriteKnown(round++);
   ExpectKnownStored();
-  std::cout << "fuzz: " << known_decisions_.size() << " decisions, " << known_agencies_.size() << " agencies and "
-            << known_requests_.size() << " requests sent in " << round << " rounds, read back" << std::endl;
+  std::cout << "fuzz: " << known_decisions_.size() << " decisions, " << known_agencies_.size() << " agencies, "
+            << known_requests_.size() << " requests, " << known_plans_.size() << " inspection plans, "
+            << known_tasks_.size() << " tasks and " << known_results_.size() << " results sent in " << round
+            << " rounds, read back" << std::endl;
   EXPECT_EQ(known_requests_.size(), static_cast<std::size_t>(round));
+  EXPECT_EQ(known_results_.size(), static_cast<std::size_t>(round));
 }
 
 }  // namespace

@@ -76,6 +76,63 @@ CREATE INDEX records_broadcasts ON records (change_seq DESC) WHERE kind = 5;
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 CREATE INDEX records_results_object_name ON records USING gin (object_name gin_trgm_ops) WHERE kind = 3;
 
+-- The records as the store reads them (RowFrom in inspection_store.cc), one
+-- row a record. First its columns in the order RowFrom takes them: the key
+-- and version, the city, the Columns read back empty where the kind has
+-- none (dates as ISO text, items as a JSON array, broadcast instants as
+-- RFC 3339 in UTC, to the second), the public record, the publication day
+-- and change_seq; then the record as sent, a result's task's check end
+-- (NULL for any other kind) and a task's stored results (0 for any other
+-- kind). Last, the stored values the statements filter on where a column
+-- above reads them otherwise (stored_*, NULL where the kind has none): the
+-- indexes are on these. PostgreSQL flattens the view into each statement
+-- and computes only what the statement selects: a statement that selects
+-- no task_check_to does not join the task (at most one row, by its primary
+-- key, so the join is dropped), one that selects no results_stored does not
+-- count. The task is joined on its key alone, the kind tested in the
+-- column, so that the join stays a key lookup PostgreSQL may cache. A later
+-- migration that changes a column read here recreates the view.
+CREATE VIEW record_rows AS
+SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code,
+  coalesce(r.year, 0) AS year,
+  coalesce(r.domain, '') AS domain,
+  r.clock_start::text AS clock_start,
+  r.date_from::text AS date_from,
+  r.date_to::text AS date_to,
+  coalesce(r.expected_results, 0) AS expected_results,
+  coalesce(r.seed, '') AS seed,
+  r.draw_date::text AS draw_date,
+  coalesce(r.task_source_id, '') AS task_source_id,
+  coalesce(r.object_name, '') AS object_name,
+  coalesce(r.credit_code, '') AS credit_code,
+  to_json(r.items)::text AS items,
+  coalesce(r.outcome, 0) AS outcome,
+  coalesce(r.sector, 0) AS sector,
+  coalesce(r.pilot_unit_source_id, '') AS pilot_unit_source_id,
+  coalesce(to_char(r.planned_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '') AS planned_start,
+  coalesce(to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '') AS started_at,
+  coalesce(to_char(r.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '') AS ended_at,
+  r.has_replay,
+  coalesce(r.public_record, ''::bytea) AS public_record,
+  r.published_on::text AS published_on,
+  r.change_seq,
+  r.record,
+  CASE WHEN r.kind = 3 THEN t.date_to::text END AS task_check_to,
+  CASE WHEN r.kind = 2 THEN (SELECT count(*) FROM records x WHERE x.kind = 3
+    AND x.task_source_id = r.source_id AND x.agency_credit_code = r.agency_credit_code) ELSE 0 END AS results_stored,
+  r.year AS stored_year,
+  r.date_from AS stored_date_from,
+  r.date_to AS stored_date_to,
+  r.task_source_id AS stored_task_source_id,
+  r.object_name AS stored_object_name,
+  r.credit_code AS stored_credit_code,
+  r.items AS stored_items,
+  r.outcome AS stored_outcome,
+  r.started_at AS stored_started_at,
+  r.ended_at AS stored_ended_at
+FROM records r
+LEFT JOIN records t ON t.kind = 2 AND t.agency_credit_code = r.agency_credit_code AND t.source_id = r.task_source_id;
+
 -- A plan published for an agency and year, for the registry's coverage
 -- (RecordInspectionPlans): written with the plan, the earliest day kept,
 -- pushed to the registry after.
