@@ -8,8 +8,8 @@
 
 #include "common/clock.h"
 #include "common/legal.h"
-#include "common/violations.h"
 #include "common/personal_data.h"
+#include "common/violations.h"
 
 namespace gongkai::penalties {
 
