@@ -823,12 +823,4 @@ common::Violations ValidateBroadcast(const Broadcast& broadcast, const std::stri
   return out;
 }
 
-PilotCounts CountPilot(const std::vector<PilotUnit>& units) {
-  std::set<int> sectors;
-  for (const auto& unit : units) {
-    if (unit.sector() != v1::SECTOR_UNSPECIFIED) sectors.insert(unit.sector());
-  }
-  return {static_cast<int>(units.size()), static_cast<int>(sectors.size())};
-}
-
 }  // namespace gongkai::inspections

@@ -211,12 +211,4 @@ std::optional<std::chrono::sys_time<std::chrono::microseconds>> ParseInstant(std
 // control characters.
 common::Violations ValidateBroadcast(const Broadcast& broadcast, const std::string& path);
 
-// The pilot's counts for a year: units, and distinct key sectors among them
-// (SECTOR_UNSPECIFIED is none).
-struct PilotCounts {
-  int units = 0;
-  int sectors = 0;
-};
-PilotCounts CountPilot(const std::vector<PilotUnit>& units);
-
 }  // namespace gongkai::inspections

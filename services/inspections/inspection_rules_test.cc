@@ -1074,28 +1074,5 @@ TEST(ValidateBroadcast, TheTitleIsAtMost200BytesAsPublished) {
   EXPECT_THAT(DescriptionOf(v, "broadcasts[0].title"), HasSubstr("as published"));
 }
 
-TEST(CountPilot, CountsUnitsAndDistinctSectors) {
-  std::vector<PilotUnit> units;
-  for (const v1::Sector sector :
-       {v1::FOOD_SERVICE_SAFETY, v1::FOOD_SERVICE_SAFETY, v1::GAS_SAFETY, v1::FIRE_SAFETY, v1::GAS_SAFETY}) {
-    PilotUnit u = ValidUnit();
-    u.set_sector(sector);
-    units.push_back(u);
-  }
-  const PilotCounts counts = CountPilot(units);
-  EXPECT_EQ(counts.units, 5);
-  EXPECT_EQ(counts.sectors, 3);
-  EXPECT_EQ(CountPilot({}).units, 0);
-  EXPECT_EQ(CountPilot({}).sectors, 0);
-}
-
-TEST(CountPilot, DoesNotCountAnUnspecifiedSector) {
-  PilotUnit u = ValidUnit();
-  u.set_sector(v1::SECTOR_UNSPECIFIED);
-  const PilotCounts counts = CountPilot({u, ValidUnit()});
-  EXPECT_EQ(counts.units, 2);
-  EXPECT_EQ(counts.sectors, 1);
-}
-
 }  // namespace
 }  // namespace gongkai::inspections
