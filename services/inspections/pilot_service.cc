@@ -1,11 +1,11 @@
 // InspectionsService: the live-inspection pilot (检查过程直播): pilot units
 // and their broadcasts.
 #include <chrono>
-#include <set>
 
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/fields.h"
+#include "services/inspections/inspection_timeliness.h"
 #include "services/inspections/inspections_service.h"
 #include "services/inspections/public_forms.h"
 
@@ -132,15 +132,13 @@ grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context, co
       ParseStored(row.public_record, unit);
       unit->set_city_code(row.city_code);
     }
-    int64_t units = 0;
-    std::set<int> sectors;
-    for (const auto& c : store_.PilotCounts(year)) {
-      if (!request->city_code().empty() && c.city_code != request->city_code()) continue;
-      units += c.units;
-      sectors.insert(c.sector);
+    // Counted as the gauges count them.
+    const auto pilot = TallyPilot(store_.PilotCounts(year));
+    const auto scope = pilot.find(request->city_code().empty() ? std::string("province") : request->city_code());
+    if (scope != pilot.end()) {
+      response->set_unit_count(static_cast<int32_t>(scope->second.units));
+      response->set_sector_count(static_cast<int32_t>(scope->second.sectors));
     }
-    response->set_unit_count(static_cast<int32_t>(units));
-    response->set_sector_count(static_cast<int32_t>(sectors.size()));
     return grpc::Status::OK;
   });
 }

@@ -113,7 +113,6 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
     }
     const auto agency_cities = registry_.CitiesOf(agencies);
     const PowersFacts facts = Powers(agencies, ids);
-    std::vector<std::string> plan_ids;
     std::vector<Key> plan_keys;
     batch.CheckEach([&](const Held<Task>& h, int, common::Violations&) {
       if (!h.record->plan_source_id().empty()) plan_keys.emplace_back(h.agency_credit_code, h.record->plan_source_id());
