@@ -136,6 +136,7 @@ class BatchWrite {
   // agency is registered to. An agency of another city than the caller's
   // refuses the whole batch (PERMISSION_DENIED), before anything is stored;
   // an unknown one rejects its record, naming `<field>[i].agency_credit_code`.
+  // An empty `caller_city` is the province's scope: an agency of any city.
   void CheckAgencies(
       const std::string& caller_city, const std::string& field,
       const std::function<std::map<std::string, std::string>(const std::vector<std::string>&)>& cities_of) {
@@ -145,7 +146,7 @@ class BatchWrite {
     }
     const auto cities = cities_of(codes);
     for (const auto& [code, city] : cities) {
-      if (city != caller_city) {
+      if (!caller_city.empty() && city != caller_city) {
         throw ServiceError::PermissionDenied("agency " + code + " is registered to city " + city + ", not " +
                                              caller_city);
       }

@@ -3,6 +3,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/domains.h"
 #include "common/identifiers.h"
+#include "common/text.h"
 
 namespace gongkai::common {
 
@@ -38,6 +39,13 @@ std::optional<Date> CheckDateFilter(Violations& out, const std::string& field, c
   auto date = ParseIsoDate(value);
   if (!date) out.push_back({field, "must be a date YYYY-MM-DD"});
   return date;
+}
+
+void CheckKeyFilter(Violations& out, const std::string& field, const std::string& value) {
+  if (value.empty()) return;
+  if (value.size() > 64 || !IsPrintableAscii(value)) {
+    out.push_back({field, "must be 1 to 64 characters from '!' to '~'"});
+  }
 }
 
 }  // namespace gongkai::common

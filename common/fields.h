@@ -25,4 +25,8 @@ void CheckDomainFilter(Violations& out, const std::string& field, const std::str
 // The date, or nullopt when the filter is empty or not a date.
 std::optional<Date> CheckDateFilter(Violations& out, const std::string& field, const std::string& value);
 
+// A filter naming a key (a credit code, a source id): empty, or 1 to 64
+// bytes of printable ASCII (from '!' to '~').
+void CheckKeyFilter(Violations& out, const std::string& field, const std::string& value);
+
 }  // namespace gongkai::common

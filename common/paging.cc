@@ -74,4 +74,16 @@ Page ReadPage(Violations& out, int64_t page_size, const std::string& page_token,
   return page;
 }
 
+int64_t SeqPageStart(Violations& out, const Page& page) {
+  if (page.after.empty()) return 0;
+  int64_t seq = 0;
+  const std::string& text = page.after[0];
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seq);
+  if (error != std::errc() || end != text.data() + text.size() || seq <= 0) {
+    out.push_back({"page_token", "not a token this service issued"});
+    return 0;
+  }
+  return seq;
+}
+
 }  // namespace gongkai::common

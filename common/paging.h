@@ -50,4 +50,15 @@ std::string TakePage(std::vector<Row>& rows, int size, Position&& position) {
   return EncodePageToken(position(rows.back()));
 }
 
+// The lists that page newest first by a change sequence (a row's
+// `change_seq`): a page token holds the last seq listed. SeqPageStart reads
+// it from a page read with ReadPage(..., 1, ...): 0 on the first page, a
+// violation of "page_token" when it is not a positive number. TakeSeqPage
+// cuts `rows` (read with one more than `size`) and answers the next token.
+int64_t SeqPageStart(Violations& out, const Page& page);
+template <typename Row>
+std::string TakeSeqPage(std::vector<Row>& rows, int size) {
+  return TakePage(rows, size, [](const Row& last) { return PagePosition{std::to_string(last.change_seq)}; });
+}
+
 }  // namespace gongkai::common

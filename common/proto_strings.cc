@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,11 @@ Violations NulCharacterViolations(const Message& message, const std::string& pat
     if (value.find('\0') != std::string_view::npos) out.push_back({at, kNoNulRule});
   });
   return out;
+}
+
+void ParseStored(const std::string& bytes, google::protobuf::Message* out) {
+  if (bytes.empty()) return;
+  if (!out->ParseFromString(bytes)) throw std::runtime_error("stored record does not parse as " + out->GetTypeName());
 }
 
 }  // namespace gongkai::common

@@ -33,4 +33,9 @@ inline constexpr char kNoNulRule[] = "must not contain the NUL character (U+0000
 // no string PostgreSQL refuses.
 Violations NulCharacterViolations(const google::protobuf::Message& message, const std::string& path);
 
+// Reads a stored serialised message into `out` ("" leaves it empty); a
+// stored row that does not parse throws std::runtime_error (an internal
+// error: the store holds only what a service serialised).
+void ParseStored(const std::string& bytes, google::protobuf::Message* out);
+
 }  // namespace gongkai::common

@@ -9,6 +9,7 @@
 #include "common/errors.h"
 #include "common/fields.h"
 #include "common/paging.h"
+#include "common/proto_strings.h"
 #include "common/text.h"
 #include "services/inspections/public_forms.h"
 
@@ -24,35 +25,6 @@ using common::v1::ROLE_PUBLIC;
 constexpr common::PageLimits kPlanPage{20, 20};
 
 }  // namespace
-
-int64_t BeforeSeq(common::Violations& violations, const common::Page& page) {
-  if (page.after.empty()) return 0;
-  int64_t seq = 0;
-  const std::string& text = page.after[0];
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seq);
-  if (error != std::errc() || end != text.data() + text.size() || seq <= 0) {
-    violations.push_back({"page_token", "not a token this service issued"});
-    return 0;
-  }
-  return seq;
-}
-
-std::string NextPage(std::vector<StoredRecord>& rows, int size) {
-  return common::TakePage(
-      rows, size, [](const StoredRecord& last) { return common::PagePosition{std::to_string(last.change_seq)}; });
-}
-
-void CheckKeyFilter(common::Violations& violations, const std::string& field, const std::string& value) {
-  if (value.empty()) return;
-  if (value.size() > kMaxSourceIdBytes || !common::IsPrintableAscii(value)) {
-    violations.push_back({field, "must be 1 to 64 characters from '!' to '~'"});
-  }
-}
-
-void ParseStored(const std::string& bytes, google::protobuf::Message* out) {
-  if (bytes.empty()) return;
-  if (!out->ParseFromString(bytes)) throw std::runtime_error("stored record does not parse as " + out->GetTypeName());
-}
 
 InspectionsService::InspectionsService(InspectionStore& store, registry::RegistryClient& registry,
                                        common::ServiceContext context, common::DisclosureMetrics& metrics,
@@ -153,7 +125,7 @@ grpc::Status InspectionsService::UpsertPlans(grpc::ServerContext* context, const
 }
 
 void InspectionsService::ToPublicPlan(const StoredRecord& row, v1::Plan* out) const {
-  ParseStored(row.public_record, out);
+  common::ParseStored(row.public_record, out);
   out->set_city_code(row.city_code);
   out->set_published_on(common::FormatIsoDate(row.published_on));
   out->set_change_seq(row.change_seq);
@@ -168,13 +140,13 @@ grpc::Status InspectionsService::ListPlans(grpc::ServerContext* context, const v
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
     common::CheckCityFilter(violations, "city_code", request->city_code());
-    CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
     if (request->year() != 0 && (request->year() < 2000 || request->year() > 2100)) {
       violations.push_back({"year", "must be 2000 to 2100, or 0 for every year"});
     }
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPlanPage);
     ListFilter f;
-    f.before_seq = BeforeSeq(violations, page);
+    f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     f.kind = RecordKind::kPlan;
     f.city_code = request->city_code();
@@ -182,7 +154,7 @@ grpc::Status InspectionsService::ListPlans(grpc::ServerContext* context, const v
     f.year = request->year();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(NextPage(rows, page.size));
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
     for (const auto& row : rows) ToPublicPlan(row, response->add_plans());
     return grpc::Status::OK;
   });

@@ -9,8 +9,10 @@
 
 #include "common/batch.h"
 #include "common/disclosure_metrics.h"
+#include "common/fields.h"
 #include "common/identity.h"
 #include "common/paging.h"
+#include "common/proto_strings.h"
 #include "common/service_context.h"
 #include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "services/inspections/inspection_rules.h"
@@ -111,20 +113,5 @@ class InspectionsService final : public v1::InspectionsService::Service {
   std::mutex tasks_mutex_;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<const CheckedTask>> tasks_;  // guarded
 };
-
-// The public lists page newest first by change_seq: a page token holds the
-// last seq listed. BeforeSeq reads it (0 on the first page; a violation of
-// page_token when it is not one), NextPage cuts `rows` (read with one more
-// than `size`) and answers the next token.
-int64_t BeforeSeq(common::Violations& violations, const common::Page& page);
-std::string NextPage(std::vector<StoredRecord>& rows, int size);
-
-// A filter naming a key (a credit code, a source id): empty, or 1 to 64
-// bytes of printable ASCII.
-void CheckKeyFilter(common::Violations& violations, const std::string& field, const std::string& value);
-
-// Reads a stored serialised message; a stored row that does not parse is an
-// internal error.
-void ParseStored(const std::string& bytes, google::protobuf::Message* out);
 
 }  // namespace gongkai::inspections

@@ -116,7 +116,7 @@ grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context, co
       violations.push_back({"year", "must be 2000 to 2100, or 0 for this year"});
     }
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPilotPage);
-    f.before_seq = BeforeSeq(violations, page);
+    f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     const int year = request->year() != 0
                          ? request->year()
@@ -126,10 +126,10 @@ grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context, co
     f.year = year;
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(NextPage(rows, page.size));
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
     for (const auto& row : rows) {
       auto* unit = response->add_units();
-      ParseStored(row.public_record, unit);
+      common::ParseStored(row.public_record, unit);
       unit->set_city_code(row.city_code);
     }
     // Counted as the gauges count them.
@@ -149,10 +149,10 @@ grpc::Status InspectionsService::ListBroadcasts(grpc::ServerContext* context, co
     common::Violations violations;
     ListFilter f;
     common::CheckCityFilter(violations, "city_code", request->city_code());
-    CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
     if (!v1::ListBroadcastsRequest::State_IsValid(request->state())) violations.push_back({"state", "not a state"});
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kPilotPage);
-    f.before_seq = BeforeSeq(violations, page);
+    f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     f.kind = RecordKind::kBroadcast;
     f.city_code = request->city_code();
@@ -160,10 +160,10 @@ grpc::Status InspectionsService::ListBroadcasts(grpc::ServerContext* context, co
     f.broadcast_state = request->state();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(NextPage(rows, page.size));
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
     for (const auto& row : rows) {
       auto* b = response->add_broadcasts();
-      ParseStored(row.public_record, b);
+      common::ParseStored(row.public_record, b);
       b->set_city_code(row.city_code);
     }
     return grpc::Status::OK;

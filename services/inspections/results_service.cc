@@ -44,7 +44,7 @@ std::map<Key, std::shared_ptr<const InspectionsService::CheckedTask>> Inspection
   if (stale.empty()) return out;
   for (auto& row : store_.GetMany(RecordKind::kTask, stale)) {
     Task whole;
-    ParseStored(row.record, &whole);
+    common::ParseStored(row.record, &whole);
     TaskObjects objects = ObjectsOf(whole, row.columns.seed, today);
     // The cache keeps the keys results are checked against and the task
     // without its objects and pool, which would only hold memory.
@@ -133,7 +133,7 @@ grpc::Status InspectionsService::UpsertResults(grpc::ServerContext* context, con
 }
 
 void InspectionsService::ToPublicResult(const StoredRecord& row, v1::Result* out) const {
-  ParseStored(row.public_record, out);
+  common::ParseStored(row.public_record, out);
   out->set_city_code(row.city_code);
   out->set_domain(row.columns.domain);
   out->set_published_on(common::FormatIsoDate(row.published_on));
@@ -150,10 +150,10 @@ grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, con
     common::Violations violations;
     ListFilter f;
     common::CheckCityFilter(violations, "city_code", request->city_code());
-    CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
-    CheckKeyFilter(violations, "credit_code", request->credit_code());
-    CheckKeyFilter(violations, "item", request->item());
-    CheckKeyFilter(violations, "task_source_id", request->task_source_id());
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckKeyFilter(violations, "credit_code", request->credit_code());
+    common::CheckKeyFilter(violations, "item", request->item());
+    common::CheckKeyFilter(violations, "task_source_id", request->task_source_id());
     f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
     f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
     const std::string& name = request->object_name();
@@ -163,7 +163,7 @@ grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, con
     }
     if (!v1::Outcome_IsValid(request->outcome())) violations.push_back({"outcome", "not an outcome"});
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kResultPage);
-    f.before_seq = BeforeSeq(violations, page);
+    f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad search request");
     f.kind = RecordKind::kResult;
     f.city_code = request->city_code();
@@ -175,7 +175,7 @@ grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, con
     f.outcome = request->outcome();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(NextPage(rows, page.size));
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
     for (const auto& row : rows) ToPublicResult(row, response->add_results());
     return grpc::Status::OK;
   });
@@ -191,7 +191,7 @@ grpc::Status InspectionsService::GetResult(grpc::ServerContext* context, const v
     // The record as sent, with the platform's fields as the public form has them.
     v1::Result platform;
     ToPublicResult(*row, &platform);
-    ParseStored(row->record, response);
+    common::ParseStored(row->record, response);
     response->set_city_code(platform.city_code());
     response->set_domain(platform.domain());
     response->set_published_on(platform.published_on());

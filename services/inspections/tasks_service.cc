@@ -72,7 +72,7 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
       auto violations = ValidateTask(t, path, today, before == stored.end());
       if (before != stored.end()) {
         Task old;
-        ParseStored(before->second.record, &old);
+        common::ParseStored(before->second.record, &old);
         if (old.has_draw() != t.has_draw()) {
           violations.push_back({path + ".draw", "a task is drawn by the platform or not from its first version on"});
         } else if (t.has_draw() && !google::protobuf::util::MessageDifferencer::Equals(Committed(old), Committed(t))) {
@@ -172,7 +172,7 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
         if (before != stored.end()) {
           // A new version of a drawn task: the committed draw and its seed stay.
           Task old;
-          ParseStored(before->second.record, &old);
+          common::ParseStored(before->second.record, &old);
           *t.mutable_draw() = old.draw();
           row.columns.seed = before->second.columns.seed;
         } else {
@@ -196,7 +196,7 @@ grpc::Status InspectionsService::UpsertTasks(grpc::ServerContext* context, const
 
 void InspectionsService::ToPublicTask(const StoredRecord& row, bool with_pool, v1::Task* out) const {
   Task stored;
-  ParseStored(row.record, &stored);
+  common::ParseStored(row.record, &stored);
   *out = PublicTask(stored, row.columns.seed, context_.clock.Today(), with_pool);
   out->set_city_code(row.city_code);
   out->set_published_on(common::FormatIsoDate(row.published_on));
@@ -211,18 +211,18 @@ grpc::Status InspectionsService::ListTasks(grpc::ServerContext* context, const v
     common::Violations violations;
     ListFilter f;
     common::CheckCityFilter(violations, "city_code", request->city_code());
-    CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
     f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
     f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kTaskPage);
-    f.before_seq = BeforeSeq(violations, page);
+    f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     f.kind = RecordKind::kTask;
     f.city_code = request->city_code();
     f.agency_credit_code = request->agency_credit_code();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(NextPage(rows, page.size));
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
     for (const auto& row : rows) ToPublicTask(row, false, response->add_tasks());
     return grpc::Status::OK;
   });

@@ -1,0 +1,1 @@
+#include "services/supervision/review_coverage.h"

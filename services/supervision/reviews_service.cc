@@ -1,0 +1,1 @@
+#include "services/supervision/supervision_service.h"

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+
+#include "common/clock.h"
+#include "common/deadlines.h"
+#include "common/scrape_gauges.h"
+#include "services/registry/registry_client.h"
+#include "services/supervision/supervision_service.h"
+#include "services/supervision/supervision_store.h"
+
+namespace gongkai::supervision {
+
+// The service's gauges, read from the database (and the registry's list of
+// enforcement units) at every scrape, for the current year of `clock`:
+//   gongkai_deadline_records_due{kind,scope} / gongkai_deadline_records_met{kind,scope}
+//     and gongkai_deadline_on_time_ratio{kind,scope}: the on-time ratio of
+//     each deadline rule (case_review, special_supervision, assessment) per
+//     city and for the province (TallyTimeliness);
+//   gongkai_disclosures_overdue{kind="case_review",city}: reviews expected
+//     (a completed round's reviewed units) past their 15 WD and not published;
+//   gongkai_case_review_coverage_ratio{scope}, gongkai_case_review_units{scope,state}
+//     (state enforcement / reviewed), gongkai_case_review_coverage_target;
+//   gongkai_case_review_quarter_rounds{scope,quarter}: the completed rounds of
+//     each quarter of the year that has ended, per city and for the province
+//     (0 is a quarter without a completed round);
+//   gongkai_rectifications_overdue{city}: rectifications past their deadline
+//     and not reported done.
+// The coverage families are left out of a scrape when the registry cannot
+// answer (the others still are).
+std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& store, registry::RegistryClient& registry,
+                                                            const common::Deadlines& deadlines,
+                                                            const common::Clock& clock, SupervisionSettings settings);
+
+}  // namespace gongkai::supervision

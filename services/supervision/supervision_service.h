@@ -1,0 +1,123 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/batch.h"
+#include "common/disclosure_metrics.h"
+#include "common/fields.h"
+#include "common/identity.h"
+#include "common/paging.h"
+#include "common/proto_strings.h"
+#include "common/service_context.h"
+#include "gongkai/supervision/v1/supervision.grpc.pb.h"
+#include "services/registry/registry_client.h"
+#include "services/supervision/supervision_rules.h"
+#include "services/supervision/supervision_store.h"
+
+namespace gongkai::supervision {
+
+// Settings of the service besides those of every service.
+struct SupervisionSettings {
+  int max_batch = 1000;
+  // The year's review coverage target (60% of enforcement units).
+  double coverage_target = 0.6;
+};
+
+// The gRPC adapter of the supervision service: the caller's scope (the
+// province writes for any agency; a city for its own city's: the organiser
+// and every unit a record names), the checks against stored rounds and plans,
+// the public forms, errors. Its methods are split over
+// supervision_service.cc (the shared parts, the feed, rejections),
+// reviews_service.cc (rounds, reviews, coverage), supervisions_service.cc
+// (special supervision, problem statistics), assessments_service.cc and
+// rectifications_service.cc.
+class SupervisionService final : public v1::SupervisionService::Service {
+ public:
+  SupervisionService(SupervisionStore& store, registry::RegistryClient& registry, common::ServiceContext context,
+                     common::DisclosureMetrics& metrics, SupervisionSettings settings);
+
+  grpc::Status UpsertRounds(grpc::ServerContext* context, const v1::UpsertRoundsRequest* request,
+                            v1::UpsertResponse* response) override;
+  grpc::Status ListRounds(grpc::ServerContext* context, const v1::ListRoundsRequest* request,
+                          v1::ListRoundsResponse* response) override;
+  grpc::Status UpsertReviews(grpc::ServerContext* context, const v1::UpsertReviewsRequest* request,
+                             v1::UpsertResponse* response) override;
+  grpc::Status ListReviews(grpc::ServerContext* context, const v1::ListReviewsRequest* request,
+                           v1::ListReviewsResponse* response) override;
+  grpc::Status GetReview(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                         v1::Review* response) override;
+  grpc::Status GetReviewCoverage(grpc::ServerContext* context, const v1::GetReviewCoverageRequest* request,
+                                 v1::ReviewCoverage* response) override;
+  grpc::Status UpsertSupervisions(grpc::ServerContext* context, const v1::UpsertSupervisionsRequest* request,
+                                  v1::UpsertResponse* response) override;
+  grpc::Status ListSupervisions(grpc::ServerContext* context, const v1::ListSupervisionsRequest* request,
+                                v1::ListSupervisionsResponse* response) override;
+  grpc::Status GetSupervision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                              v1::Supervision* response) override;
+  grpc::Status GetProblemStatistics(grpc::ServerContext* context, const v1::GetProblemStatisticsRequest* request,
+                                    v1::ProblemStatistics* response) override;
+  grpc::Status UpsertAssessmentPlans(grpc::ServerContext* context, const v1::UpsertAssessmentPlansRequest* request,
+                                     v1::UpsertResponse* response) override;
+  grpc::Status UpsertAssessmentResults(grpc::ServerContext* context, const v1::UpsertAssessmentResultsRequest* request,
+                                       v1::UpsertResponse* response) override;
+  grpc::Status ListAssessmentPlans(grpc::ServerContext* context, const v1::ListAssessmentsRequest* request,
+                                   v1::ListAssessmentPlansResponse* response) override;
+  grpc::Status ListAssessmentResults(grpc::ServerContext* context, const v1::ListAssessmentsRequest* request,
+                                     v1::ListAssessmentResultsResponse* response) override;
+  grpc::Status ReportRectifications(grpc::ServerContext* context, const v1::ReportRectificationsRequest* request,
+                                    v1::UpsertResponse* response) override;
+  grpc::Status ListRectifications(grpc::ServerContext* context, const v1::ListRectificationsRequest* request,
+                                  v1::ListRectificationsResponse* response) override;
+  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
+                           v1::ListChangesResponse* response) override;
+  grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
+                              v1::ListRejectionsResponse* response) override;
+
+  // A record of a batch (in the request, which outlives the batch) with the
+  // organiser BatchWrite::CheckAgencies reads.
+  template <typename Message>
+  struct Held {
+    std::string agency_credit_code;
+    const Message* record = nullptr;
+  };
+
+ private:
+  // The scope a caller writes and reads in: "province", or its city code.
+  static std::string ScopeOf(const common::CallerIdentity& caller);
+  // Checks a batch's organisers (BatchWrite::CheckAgencies; the province's
+  // may be of any city) and, through `units_of`, every unit each record
+  // names: unknown units reject the record naming the field
+  // (`<field>[i].<path>`), a unit of another city than a city caller's
+  // refuses the batch (PERMISSION_DENIED). Answers each organiser's city.
+  template <typename Message>
+  std::map<std::string, std::string> CheckScope(
+      common::BatchWrite<Held<Message>>& batch, const common::CallerIdentity& caller, const std::string& field,
+      const std::function<std::vector<std::pair<std::string, std::string>>(const Message&)>& units_of);
+  // Stores a batch as of `today` (each row under its organiser's city) and
+  // counts the first publications in the disclosure counters under `rule`.
+  std::vector<common::UpsertOutcome> Store(RecordKind kind, const std::string& scope,
+                                           const std::vector<RecordToStore>& rows,
+                                           const std::map<std::string, std::string>& cities,
+                                           const std::vector<common::Rejection>& rejected, common::Date today);
+  // The enforcement units' names, for the answers that list units.
+  std::map<std::string, std::string> UnitNames();
+  // The public forms of stored records, with the platform's fields
+  // (timeliness as of today, change_seq, published_on, city).
+  void ToPublicRound(const StoredRecord& row, v1::Round* out) const;
+  void ToPublicReview(const StoredRecord& row, v1::Review* out) const;
+  void ToPublicSupervision(const StoredRecord& row, bool with_problems, v1::Supervision* out) const;
+  void ToPublicAssessmentPlan(const StoredRecord& row, v1::AssessmentPlan* out) const;
+  void ToPublicAssessmentResult(const StoredRecord& row, v1::AssessmentResult* out) const;
+
+  SupervisionStore& store_;
+  registry::RegistryClient& registry_;
+  common::ServiceContext context_;
+  common::DisclosureMetrics& metrics_;
+  SupervisionSettings settings_;
+};
+
+}  // namespace gongkai::supervision
