@@ -3,12 +3,15 @@
 // benchmark, then its penalty decisions and coercive measures, a withdrawal
 // and a release, then its inspection plans, spot-check tasks (one drawn by
 // the platform) and results, and its live-inspection pilot units and
-// broadcasts, each with that city's token. Safe to run again: upserts, and a
-// withdrawal or release already recorded stays as it was.
+// broadcasts, then its supervision records (case-file review rounds and
+// reviews, special supervision, assessments, rectification reports), each
+// with that city's token. Safe to run again: upserts, and a withdrawal or
+// release already recorded stays as it was.
 //
-// The inspection data (data/demo/inspections.json) is dated from the loader's
-// today: common::ClockFromConfig's, that is the real date in Asia/Shanghai,
-// or GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true (as a service
+// The inspection and supervision data (data/demo/inspections.json,
+// data/demo/supervision.json) is dated from the loader's today:
+// common::ClockFromConfig's, that is the real date in Asia/Shanghai, or
+// GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true (as a service
 // started on a pinned date reads it), so the demo is current in any year.
 #include <grpcpp/grpcpp.h>
 
@@ -22,6 +25,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <string>
 
 #include "common/calendar/iso_date.h"
@@ -30,6 +34,7 @@
 #include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "gongkai/supervision/v1/supervision.grpc.pb.h"
 #include "tools/client.h"
 
 namespace {
@@ -88,7 +93,7 @@ struct Tally {
   }
 };
 
-// ---- data/demo/inspections.json: dates from the loader's today
+// ---- data/demo/inspections.json and supervision.json: dates from the loader's today
 
 // The day and instant the demo's dates are counted from.
 struct DemoNow {
@@ -109,9 +114,20 @@ std::string ShanghaiInstant(std::chrono::system_clock::time_point instant) {
 
 int YearOf(gongkai::common::Date day) { return static_cast<int>(std::chrono::year_month_day{day}.year()); }
 
-// The day as the number YYYYMMDD: every inspection record's source_version,
-// so that a run on a later day sends newer versions (whose dates moved with
-// it) and a run on the same day sends the versions stored.
+// The quarter (1-4) of a day.
+int QuarterOf(gongkai::common::Date day) {
+  return static_cast<int>((static_cast<unsigned>(std::chrono::year_month_day{day}.month()) + 2) / 3);
+}
+
+// The first day of quarter `quarter` (1-4) of `day`'s year.
+gongkai::common::Date QuarterStart(gongkai::common::Date day, int quarter) {
+  const std::chrono::year_month_day ymd{day};
+  return gongkai::common::Date{ymd.year() / std::chrono::month{static_cast<unsigned>(3 * quarter - 2)} / 1};
+}
+
+// The day as the number YYYYMMDD: every inspection and supervision record's
+// source_version, so that a run on a later day sends newer versions (whose
+// dates moved with it) and a run on the same day sends the versions stored.
 int64_t VersionOf(gongkai::common::Date day) {
   const std::chrono::year_month_day ymd{day};
   return static_cast<int64_t>(YearOf(day)) * 10'000 + static_cast<unsigned>(ymd.month()) * 100 +
@@ -122,9 +138,11 @@ int64_t VersionOf(gongkai::common::Date day) {
 // says the same): in any string, @year is the year of today, @version today
 // as YYYYMMDD, @today, @today+N and @today-N a date N calendar days from
 // today (YYYY-MM-DD; what follows is kept, so "@today-3T14:30:00+08:00" is an
-// instant), @now, @now+Nm and @now-Nm the instant N minutes from now
-// (ShanghaiInstant). A string that is only @year or @version becomes that
-// number. Keys starting with "_" are comments, and are dropped.
+// instant), @qN and @qN+D the first day of quarter N (1-4) of today's year
+// and the day D calendar days after it, @now, @now+Nm and @now-Nm the instant
+// N minutes from now (ShanghaiInstant). A string that is only @year or
+// @version becomes that number. Keys starting with "_" are comments, and are
+// dropped.
 nlohmann::json Expand(const nlohmann::json& value, const DemoNow& at) {
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
@@ -142,7 +160,8 @@ nlohmann::json Expand(const nlohmann::json& value, const DemoNow& at) {
   const std::string& text = value.get_ref<const std::string&>();
   if (text == "@year") return YearOf(at.today);
   if (text == "@version") return VersionOf(at.today);
-  static const std::regex kPlaceholder("@today([+-][0-9]+)?|@now(?:([+-][0-9]+)m)?|@year|@version");
+  static const std::regex kPlaceholder(
+      "@today([+-][0-9]+)?|@now(?:([+-][0-9]+)m)?|@q([1-4])([+-][0-9]+)?|@year|@version");
   std::string out;
   auto last = text.cbegin();
   for (std::sregex_iterator it(text.begin(), text.end(), kPlaceholder), end; it != end; ++it) {
@@ -155,6 +174,9 @@ nlohmann::json Expand(const nlohmann::json& value, const DemoNow& at) {
     } else if (token.rfind("@now", 0) == 0) {
       const int minutes = match[2].matched ? std::stoi(match.str(2)) : 0;
       out += ShanghaiInstant(at.now + std::chrono::minutes{minutes});
+    } else if (match[3].matched) {
+      const int days = match[4].matched ? std::stoi(match.str(4)) : 0;
+      out += gongkai::common::FormatIsoDate(QuarterStart(at.today, std::stoi(match.str(3))) + std::chrono::days{days});
     } else if (token == "@year") {
       out += std::to_string(YearOf(at.today));
     } else {
@@ -215,6 +237,151 @@ void LoadInspections(gongkai::inspections::v1::InspectionsService::Stub& stub, c
               << (published.draw().revealed() ? "drawn on " : "to be drawn on ") << published.draw().draw_date()
               << "\n";
   }
+}
+
+// What the supervision demo left out for now: the rounds of quarters after
+// today's, and the reviews (with the reports on them) of rounds that have
+// not ended by today, which the service would refuse.
+struct HeldBack {
+  int rounds = 0;
+  int reviews = 0;
+  int reports = 0;
+};
+
+// One city's supervision records, in the order the service needs them: the
+// rounds before their reviews, a plan before its results, and every record
+// before the reports on its rectifications.
+void LoadSupervision(gongkai::supervision::v1::SupervisionService::Stub& stub, const nlohmann::json& city,
+                     const std::string& token, const std::string& source, const DemoNow& at, Tally& tally,
+                     HeldBack& held) {
+  using namespace gongkai::supervision::v1;
+  const std::string code = city.at("code");
+  const std::string today = gongkai::common::FormatIsoDate(at.today);
+  auto list = [&](const char* name) { return city.value(name, nlohmann::json::array()); };
+  auto key = [](const nlohmann::json& record, const char* source_id) {
+    return record.at("agency_credit_code").get<std::string>() + "/" + record.at(source_id).get<std::string>();
+  };
+  nlohmann::json rounds = nlohmann::json::array();
+  std::set<std::string> ended;  // rounds ended by today
+  for (const auto& round : list("rounds")) {
+    if (round.at("quarter").get<int>() > QuarterOf(at.today)) {
+      ++held.rounds;
+      continue;
+    }
+    if (round.at("ended_on").get<std::string>() <= today) ended.insert(key(round, "source_id"));
+    rounds.push_back(round);
+  }
+  nlohmann::json reviews = nlohmann::json::array();
+  std::set<std::string> sent;  // reviews sent
+  for (const auto& review : list("reviews")) {
+    if (!ended.contains(key(review, "round_source_id"))) {
+      ++held.reviews;
+      continue;
+    }
+    sent.insert(key(review, "source_id"));
+    reviews.push_back(review);
+  }
+  nlohmann::json reports = nlohmann::json::array();
+  for (const auto& report : list("rectification_reports")) {
+    if (report.at("subject") == "REVIEW" && !sent.contains(key(report, "source_id"))) {
+      ++held.reports;
+      continue;
+    }
+    reports.push_back(report);
+  }
+
+  auto upsert = [&](const char* kind, const nlohmann::json& records, auto* request, auto call) {
+    if (records.empty()) return;
+    Fill(records, request, source);
+    UpsertResponse response;
+    Send(code, token, [&](grpc::ClientContext* ctx) { return call(ctx, &response); });
+    tally.Add(kind, response.results());
+  };
+  UpsertRoundsRequest round_request;
+  upsert("review rounds", rounds, round_request.mutable_rounds(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertRounds(ctx, round_request, out); });
+  UpsertReviewsRequest review_request;
+  upsert("case-file reviews", reviews, review_request.mutable_reviews(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertReviews(ctx, review_request, out); });
+  UpsertSupervisionsRequest supervisions;
+  upsert(
+      "special supervisions", list("supervisions"), supervisions.mutable_supervisions(),
+      [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertSupervisions(ctx, supervisions, out); });
+  UpsertAssessmentPlansRequest plans;
+  upsert("assessment plans", list("assessment_plans"), plans.mutable_plans(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertAssessmentPlans(ctx, plans, out); });
+  UpsertAssessmentResultsRequest results;
+  upsert(
+      "assessment results", list("assessment_results"), results.mutable_results(),
+      [&](grpc::ClientContext* ctx, UpsertResponse* out) { return stub.UpsertAssessmentResults(ctx, results, out); });
+  ReportRectificationsRequest report_request;
+  upsert("rectification reports", reports, report_request.mutable_reports(),
+         [&](grpc::ClientContext* ctx, UpsertResponse* out) {
+           return stub.ReportRectifications(ctx, report_request, out);
+         });
+}
+
+// "3/5 (60%)".
+std::string Share(const gongkai::supervision::v1::CoverageFigure& figure) {
+  return std::to_string(figure.reviewed_units()) + "/" + std::to_string(figure.enforcement_units()) + " (" +
+         std::to_string(static_cast<int>(figure.ratio() * 100 + 0.5)) + "%)";
+}
+
+// What the supervision demo shows, as the province reads it: the year's
+// review coverage (and the cities below the target), the quarters that ended
+// without a completed round, and the rectifications by state. A call that
+// fails is said, and the load still counts as done.
+void PrintSupervision(gongkai::supervision::v1::SupervisionService::Stub& stub, const std::string& province_token,
+                      int year) {
+  using namespace gongkai::supervision::v1;
+  auto call = [&](const char* what, auto&& rpc) {
+    grpc::ClientContext ctx;
+    gongkai::tools::Authorize(ctx, province_token);
+    const grpc::Status status = rpc(&ctx);
+    if (!status.ok()) std::cerr << "demo " << what << ": " << status.error_message() << "\n";
+    return status.ok();
+  };
+  GetReviewCoverageRequest request;
+  request.set_year(year);
+  ReviewCoverage province;
+  if (!call("review coverage",
+            [&](grpc::ClientContext* ctx) { return stub.GetReviewCoverage(ctx, request, &province); })) {
+    return;
+  }
+  std::cout << "demo review coverage " << year << ": province " << Share(province.total()) << ", target "
+            << static_cast<int>(province.target() * 100 + 0.5) << "%";
+  std::string without_round;
+  for (const auto& city : province.cities()) {
+    if (!city.meets_target()) std::cout << "; below it: " << city.scope() << " " << Share(city);
+    request.set_city_code(city.scope());
+    ReviewCoverage own;
+    if (!call("review coverage",
+              [&](grpc::ClientContext* ctx) { return stub.GetReviewCoverage(ctx, request, &own); })) {
+      continue;
+    }
+    for (const auto& quarter : own.quarters()) {
+      if (quarter.ended() && quarter.completed_rounds() == 0) {
+        without_round += " " + city.scope() + " Q" + std::to_string(quarter.quarter());
+      }
+    }
+  }
+  std::cout << "\n";
+  if (!without_round.empty()) std::cout << "demo quarters ended without a completed round:" << without_round << "\n";
+
+  std::map<std::string, int> states;
+  ListRectificationsRequest page;
+  do {
+    ListRectificationsResponse response;
+    if (!call("rectifications",
+              [&](grpc::ClientContext* ctx) { return stub.ListRectifications(ctx, page, &response); })) {
+      return;
+    }
+    for (const auto& r : response.rectifications()) ++states[Rectification::State_Name(r.state())];
+    page.set_page_token(response.next_page_token());
+  } while (!page.page_token().empty());
+  std::cout << "demo rectifications:";
+  for (const auto& [state, n] : states) std::cout << " " << n << " " << state;
+  std::cout << "\n";
 }
 
 }  // namespace
@@ -333,6 +500,24 @@ int main(int argc, char** argv) {
       const std::string code = city.at("code");
       LoadInspections(*inspections_stub, city, tokens.at("city-" + code).get<std::string>(), inspections_path, tally);
     }
+
+    // Supervision, each city as its 司法局 would send it, dated from today as
+    // the inspections are (@qN+D: a day of a quarter of this year). Rounds of
+    // the quarters to come are left out; the reviews of a round that has not
+    // ended yet wait for a run after its end.
+    const std::string supervision_path = Beside(data, "supervision.json");
+    const auto supervision_cities = Expand(ReadJson(supervision_path).at("cities"), now);
+    auto supervision_stub = supervision::v1::SupervisionService::NewStub(tools::GatewayChannel(gateway));
+    HeldBack held;
+    for (const auto& city : supervision_cities) {
+      const std::string code = city.at("code");
+      LoadSupervision(*supervision_stub, city, tokens.at("city-" + code).get<std::string>(), supervision_path, now,
+                      tally, held);
+    }
+    std::cout << "demo supervision dated from " << common::FormatIsoDate(now.today) << " (quarter "
+              << QuarterOf(now.today) << "): " << held.rounds << " rounds of later quarters left out, " << held.reviews
+              << " reviews and " << held.reports << " of their rectification reports wait for their round's end\n";
+    PrintSupervision(*supervision_stub, tokens.at("province").get<std::string>(), YearOf(now.today));
     tally.Print();
     return tally.rejected == 0 ? 0 : 1;
   } catch (const std::exception& e) {

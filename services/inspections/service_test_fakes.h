@@ -410,6 +410,11 @@ class FakeRegistry final : public registry::RegistryClient {
     plan_calls_.push_back(notices);
   }
 
+  std::vector<EnforcementUnitInfo> EnforcementUnits() override {
+    Available();
+    return units;
+  }
+
   // What the tests read once a call has returned.
   std::vector<std::vector<InspectionPlanNotice>> plan_calls() {
     std::lock_guard lock(mutex_);
@@ -423,6 +428,7 @@ class FakeRegistry final : public registry::RegistryClient {
   std::map<std::string, registry::AgencyInfo> agencies;       // by credit code
   std::map<std::pair<std::string, std::string>, Item> items;  // by agency and source id
   std::map<std::string, Certificate> certificates;            // by number
+  std::vector<EnforcementUnitInfo> units;                     // as ListEnforcementUnits answers them
   bool down = false;
 
  private:

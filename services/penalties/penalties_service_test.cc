@@ -208,11 +208,17 @@ class FakeRegistry final : public registry::RegistryClient {
     plans.insert(plans.end(), notices.begin(), notices.end());
   }
 
+  std::vector<EnforcementUnitInfo> EnforcementUnits() override {
+    if (down) throw common::ServiceError::Unavailable("the registry is down");
+    return units;
+  }
+
   std::map<std::string, registry::AgencyInfo> agencies;
   std::map<std::string, std::vector<registry::TierRange>> benchmarks;  // by city/domain/violation code
   std::map<std::string, CertificateInfo> certificates;                 // by number, whatever the period
   std::vector<PowersItemInfo> powers_items;
   std::vector<InspectionPlanNotice> plans;  // as recorded
+  std::vector<EnforcementUnitInfo> units;
   bool down = false;
 };
 

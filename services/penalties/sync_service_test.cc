@@ -87,6 +87,7 @@ class SyncRegistry final : public registry::RegistryClient {
     return {};
   }
   void RecordInspectionPlans(const std::vector<InspectionPlanNotice>&) override {}
+  std::vector<EnforcementUnitInfo> EnforcementUnits() override { return {}; }
 };
 
 v1::PenaltyDecision Decision(const std::string& source_id) {

@@ -75,4 +75,31 @@ inline constexpr std::size_t kMaxPowersQuerySourceIds = 200;
 // a value that names no item finds none.
 common::Violations ValidatePowersQuery(std::size_t agencies, std::size_t source_ids);
 
+// The categories that make an agency an enforcement unit (执法单位): whoever
+// holds a powers item of one of them takes decisions a case-file review
+// (案卷评查) examines.
+inline constexpr PowerCategory kEnforcementPowers[] = {PowerCategory::kLicensing, PowerCategory::kPenalty};
+inline bool IsEnforcementPower(PowerCategory category) {
+  for (PowerCategory c : kEnforcementPowers) {
+    if (c == category) return true;
+  }
+  return false;
+}
+
+// An enforcement unit: a registered agency holding a powers item of a
+// category of kEnforcementPowers, as ListEnforcementUnits answers it.
+struct EnforcementUnit {
+  std::string credit_code;
+  std::string name;
+  std::string city_code;
+};
+
+// ListEnforcementUnits answers every unit in one list, of at most 20,000
+// units: serialised, a unit is some 120 bytes (a credit code, a name of a few
+// dozen characters, a city), so 20,000 are some 2.4 MB, well within the 4 MB
+// of an answer (kPublicAnswerBytes). A registry holding more units, or units
+// whose names are so long that the list passes 4 MB, answers
+// FAILED_PRECONDITION naming the bound rather than a part of the list.
+inline constexpr std::size_t kMaxEnforcementUnits = 20'000;
+
 }  // namespace gongkai::registry

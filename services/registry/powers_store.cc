@@ -83,6 +83,17 @@ const Statement kFind{
     "WHERE agency_credit_code = ANY($1::text[]) AND source_id = ANY($2::text[]) "
     "ORDER BY agency_credit_code, source_id"};
 
+// ListEnforcementUnits: the agencies holding an item of any of the
+// categories $1 (kEnforcementPowers), by credit code, at most $2 of them.
+// The index powers_items_category (agency, category) serves each agency's
+// EXISTS (or the planner joins one scan of the items): no index of its own.
+const Statement kEnforcementUnits{
+    "registry_enforcement_units",
+    "SELECT a.credit_code, a.name, a.city_code FROM registry.agencies a "
+    "WHERE EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code "
+    "AND p.category = ANY($1::smallint[])) "
+    "ORDER BY a.credit_code LIMIT $2"};
+
 PowersItem FromRow(const pqxx::row& r) {
   PowersItem p;
   p.agency_credit_code = r[0].as<std::string>();
@@ -129,7 +140,9 @@ std::string PowersItemKey(const std::string& agency_credit_code, const std::stri
 }
 
 PgPowersStore::PgPowersStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s : {kMerge, kList, kListByKeyword, kPlanForTheKeyword, kChanges, kFind}) pool_.Prepare(s);
+  for (const Statement& s : {kMerge, kList, kListByKeyword, kPlanForTheKeyword, kChanges, kFind, kEnforcementUnits}) {
+    pool_.Prepare(s);
+  }
 }
 
 std::vector<common::UpsertOutcome> PgPowersStore::UpsertBatch(const std::string& city_code,
@@ -206,6 +219,19 @@ std::vector<PowersItem> PgPowersStore::Find(const std::vector<std::string>& agen
       p.category = static_cast<PowerCategory>(r[4].as<int>());
       p.random_check = r[5].as<bool>();
       out.push_back(std::move(p));
+    }
+    return out;
+  });
+}
+
+std::vector<EnforcementUnit> PgPowersStore::EnforcementUnits(std::size_t limit) {
+  std::vector<std::string> categories;
+  for (PowerCategory c : kEnforcementPowers) categories.push_back(std::to_string(static_cast<int>(c)));
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<EnforcementUnit> out;
+    for (const auto& r : tx.exec_prepared(kEnforcementUnits.name, ArrayLiteral(categories), limit)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()});
     }
     return out;
   });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ class PowersStore {
   // agency, source id, city, name, category and random-check flag.
   virtual std::vector<PowersItem> Find(const std::vector<std::string>& agencies,
                                        const std::vector<std::string>& source_ids) = 0;
+  // The enforcement units: the registered agencies holding an item of a
+  // category of kEnforcementPowers, by credit code, the first `limit` of
+  // them. Every stored item is its agency's current one (a newer version
+  // replaces it in place).
+  virtual std::vector<EnforcementUnit> EnforcementUnits(std::size_t limit) = 0;
 };
 
 class PgPowersStore final : public PowersStore {
@@ -51,6 +57,7 @@ class PgPowersStore final : public PowersStore {
   std::vector<PowersItem> Changes(int64_t after_seq, int limit) override;
   std::vector<PowersItem> Find(const std::vector<std::string>& agencies,
                                const std::vector<std::string>& source_ids) override;
+  std::vector<EnforcementUnit> EnforcementUnits(std::size_t limit) override;
 
  private:
   common::PgPool& pool_;

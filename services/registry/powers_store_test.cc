@@ -331,5 +331,59 @@ TEST_F(PowersStoreTest, FindAnswersTheItemsOfAnyAgencyWithAnyIdWithoutTheLongTex
   EXPECT_TRUE(powers_->Find({AgencyCode(9)}, {"A"}).empty());
 }
 
+// The enforcement units: the agencies holding a LICENSING or PENALTY item,
+// by credit code, with their names and cities; an agency holding only
+// INSPECTION and COERCION items is not one, nor one holding none. An item
+// replaced by a newer version of another category counts as it is now.
+TEST_F(PowersStoreTest, EnforcementUnitsAreTheAgenciesHoldingLicensingOrPenaltyItems) {
+  std::vector<Agency> more;
+  for (int n : {3, 4}) {
+    Agency a;
+    a.credit_code = AgencyCode(n);
+    a.name = "执法机构" + std::to_string(n);
+    a.legal_representative = "王某";
+    a.area_code = "140105";
+    a.city_code = "140100";
+    a.contact = "0351-1";
+    a.domains = {"market_regulation"};
+    a.valid_from = Day("2026-01-01");
+    a.valid_until = Day("2030-12-31");
+    a.source_version = 1;
+    more.push_back(a);
+  }
+  agencies_->UpsertBatch("140100", more, {}, Day("2026-11-28"));
+  EXPECT_TRUE(powers_->EnforcementUnits(kMaxEnforcementUnits).empty()) << "no items, no units";
+
+  std::vector<PowersItem> items;
+  items.push_back(Make(1, "JC-1", 1));  // agency 1: inspection only
+  items.push_back(Make(1, "QZ-1", 1));
+  items.back().category = PowerCategory::kCoercion;
+  items.push_back(Make(2, "XK-1", 1));  // agency 2: licensing
+  items.back().category = PowerCategory::kLicensing;
+  items.push_back(Make(2, "JC-2", 1));
+  items.push_back(Make(3, "CF-1", 1));  // agency 3: penalty
+  items.back().category = PowerCategory::kPenalty;
+  items.push_back(Make(4, "CF-2", 1));  // agency 4: a penalty item, soon reclassified
+  items.back().category = PowerCategory::kPenalty;
+  Upsert(items);
+
+  const auto codes = [&](std::size_t limit) {
+    std::vector<std::string> out;
+    for (const auto& unit : powers_->EnforcementUnits(limit)) out.push_back(unit.credit_code);
+    return out;
+  };
+  EXPECT_EQ(codes(kMaxEnforcementUnits), (std::vector<std::string>{AgencyCode(2), AgencyCode(3), AgencyCode(4)}));
+  const auto units = powers_->EnforcementUnits(kMaxEnforcementUnits);
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[0].name, "执法机构2");
+  EXPECT_EQ(units[0].city_code, "140100");
+  EXPECT_EQ(codes(2), (std::vector<std::string>{AgencyCode(2), AgencyCode(3)})) << "the first `limit` of them";
+
+  PowersItem reclassified = Make(4, "CF-2", 2);
+  reclassified.category = PowerCategory::kOther;
+  Upsert({reclassified});
+  EXPECT_EQ(codes(kMaxEnforcementUnits), (std::vector<std::string>{AgencyCode(2), AgencyCode(3)}));
+}
+
 }  // namespace
 }  // namespace gongkai::registry

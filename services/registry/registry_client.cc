@@ -48,6 +48,11 @@ const std::string& RecordInspectionPlansMethod() {
   return kPath;
 }
 
+const std::string& ListEnforcementUnitsMethod() {
+  static const std::string kPath = MethodPath("ListEnforcementUnits");
+  return kPath;
+}
+
 common::CallerIdentity ServiceIdentity(const std::string& service) {
   const bool named = !service.empty() && service.size() <= 48 &&
                      service.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
@@ -330,6 +335,31 @@ void GrpcRegistryClient::RecordInspectionPlans(const std::vector<InspectionPlanN
     grpc::Status status = stub_->RecordInspectionPlans(&ctx, request, &response);
     if (!status.ok()) CallFailed(status, "record inspection plans");
   }
+}
+
+std::vector<RegistryClient::EnforcementUnitInfo> GrpcRegistryClient::EnforcementUnits() {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (units_ && units_->expires > now) return units_->value;
+  }
+  grpc::ClientContext ctx;
+  Prepare(ctx, ListEnforcementUnitsMethod());
+  v1::ListEnforcementUnitsResponse response;
+  grpc::Status status = stub_->ListEnforcementUnits(&ctx, v1::ListEnforcementUnitsRequest(), &response);
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+    // More units than one answer lists: asking again does not help.
+    common::Log(common::LogLevel::kWarning, "registry_refused", {{"method", "ListEnforcementUnits"}});
+    throw common::ServiceError::FailedPrecondition(std::string("the registry cannot list the enforcement units: ") +
+                                                   status.error_message());
+  }
+  if (!status.ok()) CallFailed(status, "list enforcement units");
+  std::vector<EnforcementUnitInfo> units;
+  units.reserve(static_cast<std::size_t>(response.units_size()));
+  for (const auto& u : response.units()) units.push_back({u.credit_code(), u.name(), u.city_code()});
+  std::lock_guard lock(mutex_);
+  units_ = Entry<std::vector<EnforcementUnitInfo>>{now + ttl_, units};
+  return units;
 }
 
 }  // namespace gongkai::registry

@@ -33,7 +33,8 @@ struct TierRange {
 
 // What other services need to know from the registry: an agency's city and
 // domains, a city's benchmark tiers, certificates over a period, powers
-// items by source id; and what they tell it: the inspection plans published.
+// items by source id, the enforcement units; and what they tell it: the
+// inspection plans published.
 // The client side of the registry. Throws common::ServiceError (UNAVAILABLE)
 // when the registry cannot answer: an unknown answer is never taken for "no
 // such agency" (or certificate, or item).
@@ -52,6 +53,13 @@ class RegistryClient {
     std::string source_id;
     int category = 0;  // registry.v1.PowerCategory
     bool random_check = false;
+  };
+  // An enforcement unit (执法单位) as ListEnforcementUnits answers it: an
+  // agency holding a powers item of category LICENSING or PENALTY.
+  struct EnforcementUnitInfo {
+    std::string credit_code;
+    std::string name;
+    std::string city_code;
   };
   // That an agency's annual inspection plan of `year` was public from
   // `published_on`.
@@ -82,13 +90,18 @@ class RegistryClient {
   // of agencies it does not know are dropped there). Throws
   // common::ServiceError (UNAVAILABLE) when the registry cannot take them.
   virtual void RecordInspectionPlans(const std::vector<InspectionPlanNotice>& notices) = 0;
+  // Every enforcement unit, by credit code. Throws common::ServiceError:
+  // UNAVAILABLE when the registry cannot answer, FAILED_PRECONDITION when its
+  // units are more than one answer holds (registry.proto, ListEnforcementUnits).
+  virtual std::vector<EnforcementUnitInfo> EnforcementUnits() = 0;
 };
 
 // The registry over gRPC, with answers cached briefly: a found agency for
 // `ttl`, an unknown one for a tenth of it, so a newly registered agency is
 // seen soon; the same for a certificate's answer over a period (per number,
 // from and to) and for a powers item (per agency and source id, "not found"
-// included). Lists longer than a call takes are asked in several calls
+// included), and the enforcement units as one list, asked again when it is
+// older than `ttl`. Lists longer than a call takes are asked in several calls
 // within the registry's bounds (500 certificates, 21 agencies × 200 source
 // ids, 1,000 notices); a certificate number the registry would refuse (not
 // 1-32 of 0-9, A-Z and '-') is answered unknown without asking. A call the
@@ -123,6 +136,7 @@ class GrpcRegistryClient final : public RegistryClient {
   std::vector<PowersItemInfo> PowersItems(const std::vector<std::string>& agencies,
                                           const std::vector<std::string>& source_ids) override;
   void RecordInspectionPlans(const std::vector<InspectionPlanNotice>& notices) override;
+  std::vector<EnforcementUnitInfo> EnforcementUnits() override;
 
   // The most answers a cache of certificates or of powers items holds: past
   // it, the expired ones are dropped, and if that is not enough, all.
@@ -150,6 +164,8 @@ class GrpcRegistryClient final : public RegistryClient {
   std::map<std::tuple<std::string, common::Date, common::Date>, Entry<CertificateInfo>> certificates_;
   // By agency and source id, nullopt when not found; guarded by mutex_.
   std::map<std::pair<std::string, std::string>, Entry<std::optional<PowersItemInfo>>> powers_items_;
+  // The last list of enforcement units; guarded by mutex_.
+  std::optional<Entry<std::vector<EnforcementUnitInfo>>> units_;
 };
 
 // Where a service finds the registry and how long it keeps its answers:

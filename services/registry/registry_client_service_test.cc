@@ -1,9 +1,9 @@
-// The registry's client (GrpcRegistryClient) for the inspections service's
-// questions, against a registry of canned answers in process behind the call
-// scope a service's server has (call_scope.h): each call is signed for its
-// own method, lists longer than a call takes go in several calls within the
-// registry's bounds, answers are cached, and a registry that cannot be
-// reached is UNAVAILABLE, never "unknown".
+// The registry's client (GrpcRegistryClient) for the inspections and
+// supervision services' questions, against a registry of canned answers in
+// process behind the call scope a service's server has (call_scope.h): each
+// call is signed for its own method, lists longer than a call takes go in
+// several calls within the registry's bounds, answers are cached, and a
+// registry that cannot be reached is UNAVAILABLE, never "unknown".
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -106,6 +106,30 @@ class CannedRegistry final : public v1::RegistryService::Service {
     });
   }
 
+  grpc::Status ListEnforcementUnits(grpc::ServerContext* context, const v1::ListEnforcementUnitsRequest*,
+                                    v1::ListEnforcementUnitsResponse* response) override {
+    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+      Record({"ListEnforcementUnits", 0, 0, 0});
+      std::lock_guard lock(mutex_);
+      if (over_bound_) throw common::ServiceError::FailedPrecondition("more than 20000 enforcement units");
+      for (const auto& [code, city] : units_) {
+        auto* unit = response->add_units();
+        unit->set_credit_code(code);
+        unit->set_name("执法机构 " + code);
+        unit->set_city_code(city);
+      }
+      return grpc::Status::OK;
+    });
+  }
+
+  // The enforcement units it answers (credit code to city), or, when
+  // `over_bound`, FAILED_PRECONDITION.
+  void SetUnits(std::map<std::string, std::string> units, bool over_bound = false) {
+    std::lock_guard lock(mutex_);
+    units_ = std::move(units);
+    over_bound_ = over_bound;
+  }
+
   std::vector<Seen> seen() const {
     std::lock_guard lock(mutex_);
     return seen_;
@@ -123,8 +147,10 @@ class CannedRegistry final : public v1::RegistryService::Service {
 
   const common::IdentitySigner& signer_;
   mutable std::mutex mutex_;
-  std::vector<Seen> seen_;            // guarded by mutex_
-  std::vector<std::string> notices_;  // "agency/year/day"; guarded by mutex_
+  std::vector<Seen> seen_;                    // guarded by mutex_
+  std::vector<std::string> notices_;          // "agency/year/day"; guarded by mutex_
+  std::map<std::string, std::string> units_;  // credit code to city; guarded by mutex_
+  bool over_bound_ = false;                   // guarded by mutex_
 };
 
 class RegistryClientTest : public ::testing::Test {
@@ -263,6 +289,64 @@ TEST_F(RegistryClientTest, InspectionPlansAreRecordedInCallsOfAtMost1000) {
   EXPECT_EQ(registry_.seen().size(), 3u) << "nothing to send, no call";
 }
 
+std::vector<std::string> CodesOf(const std::vector<RegistryClient::EnforcementUnitInfo>& units) {
+  std::vector<std::string> out;
+  for (const auto& unit : units) out.push_back(unit.credit_code);
+  return out;
+}
+
+// The enforcement units come in one call signed for ListEnforcementUnits,
+// by credit code, and are kept as one list for the ttl: asked again within
+// it, no call, even when the registry's units have changed.
+TEST_F(RegistryClientTest, EnforcementUnitsAreListedInOneCallAndKeptForTheTtl) {
+  registry_.SetUnits({{CreditCode(2), "140200"}, {CreditCode(1), "140100"}});
+  auto client = Client(std::chrono::minutes(5));
+  const auto units = client->EnforcementUnits();
+  ASSERT_EQ(units.size(), 2u);
+  EXPECT_EQ(units[0].credit_code, CreditCode(1));
+  EXPECT_EQ(units[0].name, "执法机构 " + CreditCode(1));
+  EXPECT_EQ(units[0].city_code, "140100");
+  EXPECT_EQ(units[1].credit_code, CreditCode(2));
+  EXPECT_EQ(units[1].city_code, "140200");
+  auto seen = registry_.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].method, "ListEnforcementUnits");
+
+  registry_.SetUnits({{CreditCode(3), "140100"}});
+  EXPECT_EQ(CodesOf(client->EnforcementUnits()), (std::vector<std::string>{CreditCode(1), CreditCode(2)}));
+  EXPECT_EQ(registry_.seen().size(), 1u) << "within the ttl, from the cache";
+}
+
+// A list older than the ttl is asked again (a ttl of 0: at every call), and
+// the new list replaces the old.
+TEST_F(RegistryClientTest, EnforcementUnitsOlderThanTheTtlAreAskedAgain) {
+  registry_.SetUnits({{CreditCode(1), "140100"}});
+  auto client = Client(std::chrono::milliseconds(0));
+  EXPECT_EQ(CodesOf(client->EnforcementUnits()), std::vector<std::string>{CreditCode(1)});
+  registry_.SetUnits({{CreditCode(1), "140100"}, {CreditCode(4), "140400"}});
+  EXPECT_EQ(CodesOf(client->EnforcementUnits()), (std::vector<std::string>{CreditCode(1), CreditCode(4)}));
+  registry_.SetUnits({});
+  EXPECT_TRUE(client->EnforcementUnits().empty());
+  EXPECT_EQ(registry_.seen().size(), 3u);
+}
+
+// A registry holding more units than one answer lists is FAILED_PRECONDITION
+// (asking again does not help), with the registry's reason; nothing is kept.
+TEST_F(RegistryClientTest, EnforcementUnitsOverTheRegistrysBoundAreAFailedPrecondition) {
+  registry_.SetUnits({{CreditCode(1), "140100"}}, true);
+  auto client = Client(std::chrono::minutes(5));
+  try {
+    client->EnforcementUnits();
+    ADD_FAILURE() << "no error";
+  } catch (const common::ServiceError& e) {
+    EXPECT_EQ(e.code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_NE(std::string(e.what()).find("20000"), std::string::npos) << e.what();
+  }
+  registry_.SetUnits({{CreditCode(1), "140100"}});
+  EXPECT_EQ(CodesOf(client->EnforcementUnits()), std::vector<std::string>{CreditCode(1)});
+  EXPECT_EQ(registry_.seen().size(), 2u);
+}
+
 // A registry that cannot be reached is UNAVAILABLE for each question, never
 // an answer of "unknown" or "not found".
 TEST_F(RegistryClientTest, AnUnreachableRegistryIsUnavailableNeverUnknown) {
@@ -282,6 +366,7 @@ TEST_F(RegistryClientTest, AnUnreachableRegistryIsUnavailableNeverUnknown) {
               client->RecordInspectionPlans({{CreditCode(1), 2026, Day("2025-12-20")}});
             }),
             grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(code([&] { client->EnforcementUnits(); }), grpc::StatusCode::UNAVAILABLE) << "never an empty list";
   EXPECT_EQ(code([&] { client->CheckCertificates({"not a number"}, Day("2026-03-01"), Day("2026-03-31")); }),
             grpc::StatusCode::OK)
       << "a number no registry would take needs no call";

@@ -67,6 +67,8 @@ class RegistryService final : public v1::RegistryService::Service {
                               v1::GetPowersItemsResponse* response) override;
   grpc::Status RecordInspectionPlans(grpc::ServerContext* context, const v1::RecordInspectionPlansRequest* request,
                                      v1::RecordInspectionPlansResponse* response) override;
+  grpc::Status ListEnforcementUnits(grpc::ServerContext* context, const v1::ListEnforcementUnitsRequest* request,
+                                    v1::ListEnforcementUnitsResponse* response) override;
 
  private:
   RegistryStores stores_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -16,6 +17,7 @@
 #include "common/identifiers.h"
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
+#include "services/registry/public_size.h"
 
 namespace gongkai::registry {
 namespace {
@@ -148,6 +150,8 @@ class FakeAgencyStore final : public AgencyStore {
 
 class FakePowersStore final : public PowersStore {
  public:
+  explicit FakePowersStore(FakeAgencyStore& agencies) : agencies_(agencies) {}
+
   std::vector<UpsertOutcome> UpsertBatch(const std::string& city_code, const std::vector<PowersItem>& valid,
                                          const std::vector<Rejection>&, common::Date today) override {
     std::vector<UpsertOutcome> out;
@@ -207,9 +211,24 @@ class FakePowersStore final : public PowersStore {
     return out;
   }
 
+  std::vector<EnforcementUnit> EnforcementUnits(std::size_t limit) override {
+    std::set<std::string> holders;
+    for (const auto& [key, item] : items) {
+      if (IsEnforcementPower(item.category)) holders.insert(key.first);
+    }
+    std::vector<EnforcementUnit> out;
+    for (const auto& code : holders) {
+      if (out.size() == limit) break;
+      const auto it = agencies_.agencies.find(code);
+      if (it != agencies_.agencies.end()) out.push_back({code, it->second.name, it->second.city_code});
+    }
+    return out;
+  }
+
   std::map<std::pair<std::string, std::string>, PowersItem> items;
 
  private:
+  FakeAgencyStore& agencies_;
   int64_t seq_ = 0;
 };
 
@@ -346,7 +365,8 @@ std::vector<std::string> Fields(const grpc::Status& status) {
 class RegistryServiceTest : public ::testing::Test {
  protected:
   RegistryServiceTest()
-      : officers_(agencies_),
+      : powers_(agencies_),
+        officers_(agencies_),
         certificates_(officers_),
         ctx_(Day("2026-06-15")),
         service_({agencies_, powers_, benchmarks_, officers_, certificates_}, ctx_.context(), 100),
@@ -1090,15 +1110,18 @@ TEST_F(RegistryServiceTest, TheServiceCallsAnswerOnlyAnotherService) {
   items.add_agency_credit_codes(CreditCode("140105", 1));
   items.add_source_ids("JC-1");
   v1::RecordInspectionPlansRequest plans;
+  const v1::ListEnforcementUnitsRequest units;
   const auto codes = [&](const std::optional<common::CallerIdentity>& caller) {
     v1::CheckCertificatesResponse checked;
     v1::GetPowersItemsResponse found;
     v1::RecordInspectionPlansResponse recorded;
+    v1::ListEnforcementUnitsResponse listed;
     return std::vector<grpc::StatusCode>{stub_->CheckCertificates(As(caller).get(), check, &checked).error_code(),
                                          stub_->GetPowersItems(As(caller).get(), items, &found).error_code(),
-                                         stub_->RecordInspectionPlans(As(caller).get(), plans, &recorded).error_code()};
+                                         stub_->RecordInspectionPlans(As(caller).get(), plans, &recorded).error_code(),
+                                         stub_->ListEnforcementUnits(As(caller).get(), units, &listed).error_code()};
   };
-  const auto all = [](grpc::StatusCode code) { return std::vector<grpc::StatusCode>(3, code); };
+  const auto all = [](grpc::StatusCode code) { return std::vector<grpc::StatusCode>(4, code); };
   EXPECT_EQ(codes(std::nullopt), all(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_EQ(codes(testing::CityCaller("140100")), all(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_EQ(codes(testing::ProvinceCaller()), all(grpc::StatusCode::PERMISSION_DENIED));
@@ -1275,6 +1298,108 @@ TEST_F(RegistryServiceTest, InspectionPlansAreRecordedAndUnknownAgenciesCounted)
   status = stub_->RecordInspectionPlans(As(kInspections).get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Fields(status), (std::vector<std::string>{"notices"}));
+}
+
+const common::CallerIdentity kSupervision{common::v1::ROLE_SERVICE, "", "", "service-supervision"};
+
+// The enforcement units are the agencies holding a LICENSING or a PENALTY
+// item, of every city, by credit code, with their names and cities; an
+// agency holding only INSPECTION items (on the random-check list or not), or
+// no item, is not one. A city, the province and the public are refused.
+TEST_F(RegistryServiceTest, EnforcementUnitsAreTheAgenciesHoldingLicensingOrPenaltyPowers) {
+  const v1::Agency penalises = MakeAgency("140105", 1);
+  const v1::Agency inspects = MakeAgency("140105", 2);
+  const v1::Agency licenses = MakeAgency("140105", 3);
+  const v1::Agency holds_none = MakeAgency("140105", 4);
+  const v1::Agency datong = MakeAgency("140202", 5);
+  AddAgencies("140100", {penalises, inspects, licenses, holds_none});
+  AddAgencies("140200", {datong});
+  const auto add_powers = [&](const std::string& city, const std::vector<v1::PowersItem>& items) {
+    v1::UpsertPowersRequest request;
+    for (const auto& item : items) *request.add_items() = item;
+    v1::UpsertPowersResponse response;
+    ASSERT_TRUE(stub_->UpsertPowers(As(testing::CityCaller(city)).get(), request, &response).ok());
+    for (const auto& r : response.results()) ASSERT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.key();
+  };
+  const auto item = [](const v1::Agency& agency, const std::string& source_id, v1::PowerCategory category) {
+    v1::PowersItem i = MakePowersItem(agency.credit_code(), source_id);
+    i.set_category(category);
+    return i;
+  };
+  v1::PowersItem random_check = item(inspects, "JC-2", v1::INSPECTION);
+  random_check.set_random_check(true);
+  add_powers("140100", {item(penalises, "CF-1", v1::PENALTY), item(penalises, "JC-1", v1::INSPECTION), random_check,
+                        item(inspects, "JC-3", v1::INSPECTION), item(licenses, "XK-1", v1::LICENSING),
+                        item(licenses, "QZ-1", v1::COERCION)});
+  add_powers("140200", {item(datong, "CF-9", v1::PENALTY)});
+
+  v1::ListEnforcementUnitsResponse response;
+  ASSERT_TRUE(stub_->ListEnforcementUnits(As(kSupervision).get(), v1::ListEnforcementUnitsRequest(), &response).ok());
+  std::vector<std::tuple<std::string, std::string, std::string>> units;
+  for (const auto& u : response.units()) units.emplace_back(u.credit_code(), u.name(), u.city_code());
+  EXPECT_EQ(units, (std::vector<std::tuple<std::string, std::string, std::string>>{
+                       {penalises.credit_code(), penalises.name(), "140100"},
+                       {licenses.credit_code(), licenses.name(), "140100"},
+                       {datong.credit_code(), datong.name(), "140200"}}));
+
+  const auto refused = [&](const std::optional<common::CallerIdentity>& caller) {
+    v1::ListEnforcementUnitsResponse listed;
+    const grpc::StatusCode code =
+        stub_->ListEnforcementUnits(As(caller).get(), v1::ListEnforcementUnitsRequest(), &listed).error_code();
+    EXPECT_EQ(listed.units_size(), 0);
+    return code;
+  };
+  EXPECT_EQ(refused(testing::CityCaller("140100")), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(refused(testing::ProvinceCaller()), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(refused(std::nullopt), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// Registers `count` agencies of Taiyuan directly in the fake stores, each
+// with a PENALTY item and a name of `name_bytes` bytes.
+void AddUnits(FakeAgencyStore& agencies, FakePowersStore& powers, int count, std::size_t name_bytes) {
+  for (int n = 1; n <= count; ++n) {
+    Agency a;
+    a.credit_code = CreditCode("140105", n);
+    a.name = std::string(name_bytes, 'x');
+    a.city_code = "140100";
+    agencies.agencies[a.credit_code] = a;
+    PowersItem item;
+    item.agency_credit_code = a.credit_code;
+    item.source_id = "CF-1";
+    item.category = PowerCategory::kPenalty;
+    powers.items[{a.credit_code, item.source_id}] = item;
+  }
+}
+
+// At most 20,000 units go in the one answer: 20,000 are answered, one more
+// is FAILED_PRECONDITION naming the bound, never a part of the list.
+TEST_F(RegistryServiceTest, EnforcementUnitsAreAnsweredUpTo20000AndPastThatRefusedNamingTheBound) {
+  AddUnits(agencies_, powers_, static_cast<int>(kMaxEnforcementUnits), 40);
+  v1::ListEnforcementUnitsResponse response;
+  ASSERT_TRUE(stub_->ListEnforcementUnits(As(kSupervision).get(), v1::ListEnforcementUnitsRequest(), &response).ok());
+  EXPECT_EQ(response.units_size(), 20'000);
+  EXPECT_LT(response.ByteSizeLong(), kPublicAnswerBytes);
+
+  AddUnits(agencies_, powers_, static_cast<int>(kMaxEnforcementUnits) + 1, 40);
+  v1::ListEnforcementUnitsResponse refused;
+  const grpc::Status status =
+      stub_->ListEnforcementUnits(As(kSupervision).get(), v1::ListEnforcementUnitsRequest(), &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("20000"), std::string::npos) << status.error_message();
+  EXPECT_EQ(refused.units_size(), 0);
+}
+
+// Fewer units whose names are so long that the list passes 4 MB are refused
+// the same way: 8,000 names of 500 bytes.
+TEST_F(RegistryServiceTest, EnforcementUnitsPastFourMegabytesAreRefusedNamingTheBound) {
+  AddUnits(agencies_, powers_, 8'000, kLineText.max_bytes);
+  v1::ListEnforcementUnitsResponse refused;
+  const grpc::Status status =
+      stub_->ListEnforcementUnits(As(kSupervision).get(), v1::ListEnforcementUnitsRequest(), &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find(std::to_string(kPublicAnswerBytes)), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(refused.units_size(), 0);
 }
 
 // An agency holding inspection powers owes this year's plan: a fifth item,

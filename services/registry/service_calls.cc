@@ -1,12 +1,14 @@
 // RegistryService's methods that only the platform's other services call
 // (ROLE_SERVICE, each with its own identity; the gateway routes none of
-// them): certificates checked over a period, powers items by source id, and
-// the annual inspection plans published, which the coverage counts.
+// them): certificates checked over a period, powers items by source id, the
+// annual inspection plans published, which the coverage counts, and the
+// enforcement units the case-file reviews must cover.
 #include "common/batch.h"
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/errors.h"
 #include "services/registry/inspection_plan.h"
+#include "services/registry/public_size.h"
 #include "services/registry/registry_mapping.h"
 #include "services/registry/registry_service.h"
 
@@ -80,6 +82,34 @@ grpc::Status RegistryService::RecordInspectionPlans(grpc::ServerContext* context
     const AgencyStore::PlansResult result = stores_.agencies.RecordInspectionPlans(notices);
     response->set_recorded(result.recorded);
     response->set_unknown_agencies(result.unknown_agencies);
+    return grpc::Status::OK;
+  });
+}
+
+// For the supervision service: every enforcement unit, by credit code, for
+// the case-file review coverage (reviewed units over units). One answer of
+// at most kMaxEnforcementUnits units and 4 MB; past either, no part of the
+// list but FAILED_PRECONDITION naming the bound.
+grpc::Status RegistryService::ListEnforcementUnits(grpc::ServerContext* context, const v1::ListEnforcementUnitsRequest*,
+                                                   v1::ListEnforcementUnitsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    const std::vector<EnforcementUnit> units = stores_.powers.EnforcementUnits(kMaxEnforcementUnits + 1);
+    if (units.size() > kMaxEnforcementUnits) {
+      throw common::ServiceError::FailedPrecondition(std::string("more than ") + std::to_string(kMaxEnforcementUnits) +
+                                                     " enforcement units, the most one answer lists");
+    }
+    for (const auto& unit : units) {
+      v1::EnforcementUnit* out = response->add_units();
+      out->set_credit_code(unit.credit_code);
+      out->set_name(unit.name);
+      out->set_city_code(unit.city_code);
+    }
+    if (response->ByteSizeLong() > kPublicAnswerBytes) {
+      response->Clear();
+      throw common::ServiceError::FailedPrecondition(std::string("the enforcement units' list passes ") +
+                                                     std::to_string(kPublicAnswerBytes) +
+                                                     " bytes, the most one answer holds");
+    }
     return grpc::Status::OK;
   });
 }

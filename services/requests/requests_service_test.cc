@@ -270,6 +270,7 @@ class FakeRegistry final : public registry::RegistryClient {
     return {};
   }
   void RecordInspectionPlans(const std::vector<InspectionPlanNotice>&) override {}
+  std::vector<EnforcementUnitInfo> EnforcementUnits() override { return {}; }
 };
 
 v1::RegisterRequestRequest Registration(const std::string& received_on) {

@@ -1,1 +1,188 @@
+// SupervisionService: enforcement assessments (执法考核), the year's plan and
+// its results.
+#include <algorithm>
+
+#include "common/calendar/iso_date.h"
+#include "common/call.h"
+#include "common/errors.h"
+#include "common/fields.h"
+#include "common/paging.h"
+#include "common/proto_strings.h"
 #include "services/supervision/supervision_service.h"
+
+namespace gongkai::supervision {
+namespace {
+
+using common::v1::ROLE_CITY;
+using common::v1::ROLE_PROVINCE;
+using common::v1::ROLE_PUBLIC;
+using Key = std::pair<std::string, std::string>;
+
+// A plan or its results may name 5,000 units (about 100 KB and 500 KB):
+// a page of 20 plans stays far under 4 MB, and so does one of results as
+// long as they are of the sizes assessments have.
+constexpr common::PageLimits kAssessmentPage{20, 20};
+
+std::vector<std::pair<std::string, std::string>> PlanUnits(const AssessmentPlan& p) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(static_cast<std::size_t>(p.units_size()));
+  for (int j = 0; j < p.units_size(); ++j) out.emplace_back(common::At("units", j), p.units(j));
+  return out;
+}
+
+// The filters both lists share, read into `f`.
+void ReadAssessmentsRequest(const v1::ListAssessmentsRequest& request, RecordKind kind, ListFilter& f,
+                            common::Page& page) {
+  common::Violations violations;
+  if (request.year() != 0 && (request.year() < 2000 || request.year() > 2100)) {
+    violations.push_back({"year", "must be 2000 to 2100, or 0 for every year"});
+  }
+  common::CheckCityFilter(violations, "city_code", request.city_code());
+  common::CheckKeyFilter(violations, "agency_credit_code", request.agency_credit_code());
+  page = common::ReadPage(violations, request.page_size(), request.page_token(), 1, kAssessmentPage);
+  f.before_seq = common::SeqPageStart(violations, page);
+  common::ThrowIfAny(violations, "bad list request");
+  f.kind = kind;
+  f.year = request.year();
+  f.city_code = request.city_code();
+  f.agency_credit_code = request.agency_credit_code();
+  f.limit = page.size + 1;
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::UpsertAssessmentPlans(grpc::ServerContext* context,
+                                                       const v1::UpsertAssessmentPlansRequest* request,
+                                                       v1::UpsertResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    const auto& plans = request->plans();
+    common::CheckBatchSize(plans.size(), settings_.max_batch, "plans");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<Held<AssessmentPlan>> batch(RecordKindName(RecordKind::kAssessmentPlan), "plans",
+                                                   response->mutable_results());
+    for (int i = 0; i < plans.size(); ++i) {
+      const AssessmentPlan& p = plans[i];
+      batch.Add(i, p.agency_credit_code() + "/" + p.source_id(), p.source_version(), p, {p.agency_credit_code(), &p},
+                ValidateAssessmentPlan(p, common::At("plans", i), today));
+    }
+    batch.RejectRepeatedKeys("plans");
+    const auto cities = CheckScope<AssessmentPlan>(batch, caller, "plans", PlanUnits);
+    std::vector<RecordToStore> rows;
+    for (const auto& h : batch.Valid()) {
+      const AssessmentPlan& p = *h.record;
+      RecordToStore row;
+      row.kind = RecordKind::kAssessmentPlan;
+      row.agency_credit_code = h.agency_credit_code;
+      row.source_id = p.source_id();
+      row.source_version = p.source_version();
+      row.record = p.SerializeAsString();
+      row.public_record = row.record;  // a plan holds nothing to mask
+      row.columns.year = p.year();
+      row.columns.clock_start = common::ParseIsoDate(p.approved_on());
+      rows.push_back(std::move(row));
+    }
+    batch.Settle(Store(RecordKind::kAssessmentPlan, ScopeOf(caller), rows, cities, batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::UpsertAssessmentResults(grpc::ServerContext* context,
+                                                         const v1::UpsertAssessmentResultsRequest* request,
+                                                         v1::UpsertResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    const auto& results = request->results();
+    common::CheckBatchSize(results.size(), settings_.max_batch, "results");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<Held<AssessmentResult>> batch(RecordKindName(RecordKind::kAssessmentResult), "results",
+                                                     response->mutable_results());
+    for (int i = 0; i < results.size(); ++i) {
+      const AssessmentResult& r = results[i];
+      batch.Add(i, r.agency_credit_code() + "/" + r.source_id(), r.source_version(), r, {r.agency_credit_code(), &r},
+                ValidateAssessmentResult(r, common::At("results", i), today));
+    }
+    batch.RejectRepeatedKeys("results");
+    // The plans (one read for the batch), before the scope: the plan's units
+    // are in it as well as the results'.
+    std::vector<Key> plan_keys;
+    batch.CheckEach([&](const Held<AssessmentResult>& h, int, common::Violations&) {
+      plan_keys.emplace_back(h.agency_credit_code, h.record->plan_source_id());
+    });
+    std::sort(plan_keys.begin(), plan_keys.end());
+    plan_keys.erase(std::unique(plan_keys.begin(), plan_keys.end()), plan_keys.end());
+    std::map<Key, AssessmentPlan> stored_plans;
+    if (!plan_keys.empty()) {
+      for (const auto& row : store_.GetMany(RecordKind::kAssessmentPlan, plan_keys)) {
+        common::ParseStored(row.record, &stored_plans[{row.agency_credit_code, row.source_id}]);
+      }
+    }
+    const auto units_of = [&](const AssessmentResult& r) {
+      std::vector<std::pair<std::string, std::string>> out;
+      const auto plan = stored_plans.find({r.agency_credit_code(), r.plan_source_id()});
+      if (plan != stored_plans.end()) {
+        for (const auto& unit : plan->second.units()) out.emplace_back("plan_source_id", unit);
+      }
+      for (int j = 0; j < r.units_size(); ++j) out.emplace_back(common::At("units", j) + ".unit", r.units(j).unit());
+      return out;
+    };
+    const auto cities = CheckScope<AssessmentResult>(batch, caller, "results", units_of);
+    batch.CheckEach([&](const Held<AssessmentResult>& h, int index, common::Violations& violations) {
+      const std::string path = common::At("results", index);
+      const auto plan = stored_plans.find({h.agency_credit_code, h.record->plan_source_id()});
+      if (plan == stored_plans.end()) {
+        violations.push_back(
+            {path + ".plan_source_id", "no such assessment plan of this organiser: send the plan first"});
+        return;
+      }
+      auto found = CheckResultAgainstPlan(*h.record, plan->second, path);
+      violations.insert(violations.end(), found.begin(), found.end());
+    });
+    std::vector<RecordToStore> rows;
+    for (const auto& h : batch.Valid()) {
+      const AssessmentResult& r = *h.record;
+      const AssessmentPlan& plan = stored_plans.at({h.agency_credit_code, r.plan_source_id()});
+      RecordToStore row;
+      row.kind = RecordKind::kAssessmentResult;
+      row.agency_credit_code = h.agency_credit_code;
+      row.source_id = r.source_id();
+      row.source_version = r.source_version();
+      row.record = r.SerializeAsString();
+      row.public_record = row.record;  // scores and grades are published as they are
+      row.columns.year = plan.year();
+      row.columns.clock_start = common::ParseIsoDate(r.concluded_on());
+      row.columns.parent_source_id = r.plan_source_id();
+      rows.push_back(std::move(row));
+    }
+    batch.Settle(Store(RecordKind::kAssessmentResult, ScopeOf(caller), rows, cities, batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::ListAssessmentPlans(grpc::ServerContext* context,
+                                                     const v1::ListAssessmentsRequest* request,
+                                                     v1::ListAssessmentPlansResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    ListFilter f;
+    common::Page page;
+    ReadAssessmentsRequest(*request, RecordKind::kAssessmentPlan, f, page);
+    auto rows = store_.List(f);
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
+    for (const auto& row : rows) ToPublicAssessmentPlan(row, response->add_plans());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::ListAssessmentResults(grpc::ServerContext* context,
+                                                       const v1::ListAssessmentsRequest* request,
+                                                       v1::ListAssessmentResultsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    ListFilter f;
+    common::Page page;
+    ReadAssessmentsRequest(*request, RecordKind::kAssessmentResult, f, page);
+    auto rows = store_.List(f);
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
+    for (const auto& row : rows) ToPublicAssessmentResult(row, response->add_results());
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::supervision

@@ -1,1 +1,359 @@
+// SupervisionService: case-file review rounds (评查轮次), their reviews
+// (案卷评查结果) and the year's review coverage (评查覆盖率).
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "common/calendar/iso_date.h"
+#include "common/call.h"
+#include "common/errors.h"
+#include "common/fields.h"
+#include "common/paging.h"
+#include "common/personal_data.h"
+#include "common/proto_strings.h"
+#include "services/supervision/review_coverage.h"
 #include "services/supervision/supervision_service.h"
+
+namespace gongkai::supervision {
+namespace {
+
+using common::ServiceError;
+using common::v1::ROLE_CITY;
+using common::v1::ROLE_PROVINCE;
+using common::v1::ROLE_PUBLIC;
+using Key = std::pair<std::string, std::string>;
+
+// A round may name 5,500 units (about 100 KB): a page of 20 stays far under
+// 4 MB. Reviews hold at most 20 excellent cases and 50 problems.
+constexpr common::PageLimits kRoundPage{20, 20};
+constexpr common::PageLimits kReviewPage{50, 50};
+// The units not yet reviewed, about 120 bytes each.
+constexpr common::PageLimits kUnreviewedPage{500, 500};
+
+// Every unit a round names, with its field.
+std::vector<std::pair<std::string, std::string>> RoundUnits(const Round& r) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(static_cast<std::size_t>(r.reviewing_units_size() + r.reviewed_units_size()));
+  for (int j = 0; j < r.reviewing_units_size(); ++j) {
+    out.emplace_back(common::At("reviewing_units", j), r.reviewing_units(j));
+  }
+  for (int j = 0; j < r.reviewed_units_size(); ++j) {
+    out.emplace_back(common::At("reviewed_units", j), r.reviewed_units(j));
+  }
+  return out;
+}
+
+// The units a review names: the unit reviewed and the unit that reviewed it.
+std::vector<std::pair<std::string, std::string>> ReviewUnits(const Review& r) {
+  return {{"reviewed_unit", r.reviewed_unit()}, {"reviewed_by", r.reviewed_by()}};
+}
+
+// An optional year filter (0: every year), or a required year.
+void CheckYear(common::Violations& violations, int year, bool required) {
+  if (year == 0 && !required) return;
+  if (year < 2000 || year > 2100) {
+    violations.push_back({"year", required ? "must be 2000 to 2100" : "must be 2000 to 2100, or 0 for every year"});
+  }
+}
+
+void CheckQuarter(common::Violations& violations, int quarter) {
+  if (quarter < 0 || quarter > 4) violations.push_back({"quarter", "must be 1 to 4, or 0 for every quarter"});
+}
+
+// A review's rectification as GetReview shows it: the public gets the
+// requirement as the review publishes it and the report's description by
+// the masking rules; the province and the cities concerned get both as sent.
+v1::Rectification RectificationOf(const RectificationRow& row, const std::string& requirement, bool as_sent,
+                                  common::Date today) {
+  v1::Rectification out;
+  out.set_subject(v1::REVIEW);
+  out.set_agency_credit_code(row.agency_credit_code);
+  out.set_source_id(row.source_id);
+  out.set_problem_id(row.problem_id);
+  out.set_unit(row.unit);
+  out.set_unit_city_code(row.unit_city);
+  out.set_requirement(requirement);
+  out.set_deadline(common::FormatIsoDate(row.deadline));
+  out.set_state(RectificationState(row.deadline, row.reported_on, today));
+  if (row.report) {
+    auto* report = out.mutable_report();
+    common::ParseStored(*row.report, report);
+    if (!as_sent) report->set_description(common::MaskPersonalData(report->description(), {}));
+    if (row.reported_on) {
+      report->set_reported_on(common::FormatIsoDate(*row.reported_on));
+      report->set_late(*row.reported_on > row.deadline);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- rounds
+
+grpc::Status SupervisionService::UpsertRounds(grpc::ServerContext* context, const v1::UpsertRoundsRequest* request,
+                                              v1::UpsertResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    const auto& rounds = request->rounds();
+    common::CheckBatchSize(rounds.size(), settings_.max_batch, "rounds");
+    const common::Date today = context_.clock.Today();
+    // The stored versions: a round with reviews keeps its end.
+    std::vector<Key> keys;
+    for (const auto& r : rounds) keys.emplace_back(r.agency_credit_code(), r.source_id());
+    std::map<Key, StoredRecord> stored;
+    for (auto& row : store_.GetMany(RecordKind::kRound, keys)) {
+      stored.emplace(Key{row.agency_credit_code, row.source_id}, std::move(row));
+    }
+    common::BatchWrite<Held<Round>> batch(RecordKindName(RecordKind::kRound), "rounds", response->mutable_results());
+    for (int i = 0; i < rounds.size(); ++i) {
+      const Round& r = rounds[i];
+      const std::string path = common::At("rounds", i);
+      auto violations = ValidateRound(r, path);
+      const auto before = stored.find({r.agency_credit_code(), r.source_id()});
+      // Only a version that would replace the stored one changes it.
+      if (before != stored.end() && r.source_version() > before->second.source_version) {
+        Round old;
+        common::ParseStored(before->second.record, &old);
+        auto changed = CheckRoundChange(old, before->second.reviews_stored, r, path);
+        violations.insert(violations.end(), changed.begin(), changed.end());
+      }
+      batch.Add(i, r.agency_credit_code() + "/" + r.source_id(), r.source_version(), r, {r.agency_credit_code(), &r},
+                std::move(violations));
+    }
+    batch.RejectRepeatedKeys("rounds");
+    const auto cities = CheckScope<Round>(batch, caller, "rounds", RoundUnits);
+    std::vector<RecordToStore> rows;
+    for (const auto& h : batch.Valid()) {
+      const Round& r = *h.record;
+      RecordToStore row;
+      row.kind = RecordKind::kRound;
+      row.agency_credit_code = h.agency_credit_code;
+      row.source_id = r.source_id();
+      row.source_version = r.source_version();
+      row.record = r.SerializeAsString();
+      row.public_record = row.record;  // a round holds nothing to mask
+      row.columns.year = r.year();
+      row.columns.quarter = r.quarter();
+      row.columns.date_from = common::ParseIsoDate(r.started_on());
+      row.columns.date_to = common::ParseIsoDate(r.ended_on());
+      row.columns.expected = r.reviewed_units_size();
+      rows.push_back(std::move(row));
+    }
+    batch.Settle(Store(RecordKind::kRound, ScopeOf(caller), rows, cities, batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::ListRounds(grpc::ServerContext* context, const v1::ListRoundsRequest* request,
+                                            v1::ListRoundsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    common::Violations violations;
+    CheckYear(violations, request->year(), false);
+    CheckQuarter(violations, request->quarter());
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kRoundPage);
+    ListFilter f;
+    f.before_seq = common::SeqPageStart(violations, page);
+    common::ThrowIfAny(violations, "bad list request");
+    f.kind = RecordKind::kRound;
+    f.year = request->year();
+    f.quarter = request->quarter();
+    f.city_code = request->city_code();
+    f.agency_credit_code = request->agency_credit_code();
+    f.limit = page.size + 1;
+    auto rows = store_.List(f);
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
+    for (const auto& row : rows) ToPublicRound(row, response->add_rounds());
+    return grpc::Status::OK;
+  });
+}
+
+// ---------------------------------------------------------------- reviews
+
+grpc::Status SupervisionService::UpsertReviews(grpc::ServerContext* context, const v1::UpsertReviewsRequest* request,
+                                               v1::UpsertResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    const auto& reviews = request->reviews();
+    common::CheckBatchSize(reviews.size(), settings_.max_batch, "reviews");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<Held<Review>> batch(RecordKindName(RecordKind::kReview), "reviews", response->mutable_results());
+    for (int i = 0; i < reviews.size(); ++i) {
+      const Review& r = reviews[i];
+      batch.Add(i, r.agency_credit_code() + "/" + r.source_id(), r.source_version(), r, {r.agency_credit_code(), &r},
+                ValidateReview(r, common::At("reviews", i)));
+    }
+    batch.RejectRepeatedKeys("reviews");
+    const auto cities = CheckScope<Review>(batch, caller, "reviews", ReviewUnits);
+    // Each review against its stored round (one read for the batch).
+    std::vector<Key> round_keys;
+    batch.CheckEach([&](const Held<Review>& h, int, common::Violations&) {
+      round_keys.emplace_back(h.agency_credit_code, h.record->round_source_id());
+    });
+    std::sort(round_keys.begin(), round_keys.end());
+    round_keys.erase(std::unique(round_keys.begin(), round_keys.end()), round_keys.end());
+    std::map<Key, Round> stored_rounds;
+    if (!round_keys.empty()) {
+      for (const auto& row : store_.GetMany(RecordKind::kRound, round_keys)) {
+        common::ParseStored(row.record, &stored_rounds[{row.agency_credit_code, row.source_id}]);
+      }
+    }
+    batch.CheckEach([&](const Held<Review>& h, int index, common::Violations& violations) {
+      const std::string path = common::At("reviews", index);
+      const auto round = stored_rounds.find({h.agency_credit_code, h.record->round_source_id()});
+      if (round == stored_rounds.end()) {
+        violations.push_back({path + ".round_source_id", "no such round of this organiser: send the round first"});
+        return;
+      }
+      auto found = CheckReviewAgainstRound(*h.record, round->second, path, today);
+      violations.insert(violations.end(), found.begin(), found.end());
+    });
+    const auto valid = batch.Valid();
+    std::vector<std::string> units;
+    for (const auto& h : valid) units.push_back(h.record->reviewed_unit());
+    // The registry client answers these from the lookups CheckScope made.
+    const auto unit_cities = units.empty() ? std::map<std::string, std::string>() : registry_.CitiesOf(units);
+    std::vector<RecordToStore> rows;
+    rows.reserve(valid.size());
+    for (const auto& h : valid) {
+      const Review& r = *h.record;
+      const Round& round = stored_rounds.at({h.agency_credit_code, r.round_source_id()});
+      const auto city = unit_cities.find(r.reviewed_unit());
+      const std::string unit_city = city != unit_cities.end() ? city->second : std::string();
+      RecordToStore row;
+      row.kind = RecordKind::kReview;
+      row.agency_credit_code = h.agency_credit_code;
+      row.source_id = r.source_id();
+      row.source_version = r.source_version();
+      row.record = r.SerializeAsString();
+      row.public_record = PublicReview(r).SerializeAsString();
+      row.columns.year = round.year();
+      row.columns.quarter = round.quarter();
+      row.columns.clock_start = common::ParseIsoDate(round.ended_on());
+      row.columns.parent_source_id = r.round_source_id();
+      row.columns.unit = r.reviewed_unit();
+      row.columns.unit_city = unit_city;
+      for (const auto& p : r.problems()) row.problems.push_back({r.reviewed_unit(), unit_city, "", p.type()});
+      if (!r.rectification_deadline().empty()) {
+        row.obligations.push_back({"", r.reviewed_unit(), unit_city, r.rectification_requirement(),
+                                   *common::ParseIsoDate(r.rectification_deadline())});
+      }
+      rows.push_back(std::move(row));
+    }
+    batch.Settle(Store(RecordKind::kReview, ScopeOf(caller), rows, cities, batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::ListReviews(grpc::ServerContext* context, const v1::ListReviewsRequest* request,
+                                             v1::ListReviewsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    common::Violations violations;
+    CheckYear(violations, request->year(), false);
+    CheckQuarter(violations, request->quarter());
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckKeyFilter(violations, "reviewed_unit", request->reviewed_unit());
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckKeyFilter(violations, "round_source_id", request->round_source_id());
+    if (request->agency_credit_code().empty() != request->round_source_id().empty()) {
+      violations.push_back({request->round_source_id().empty() ? "round_source_id" : "agency_credit_code",
+                            "a round is named by its organiser and source id together"});
+    }
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kReviewPage);
+    ListFilter f;
+    f.before_seq = common::SeqPageStart(violations, page);
+    common::ThrowIfAny(violations, "bad list request");
+    f.kind = RecordKind::kReview;
+    f.year = request->year();
+    f.quarter = request->quarter();
+    f.city_code = request->city_code();
+    f.unit = request->reviewed_unit();
+    f.agency_credit_code = request->agency_credit_code();
+    f.parent_source_id = request->round_source_id();
+    f.limit = page.size + 1;
+    auto rows = store_.List(f);
+    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
+    for (const auto& row : rows) ToPublicReview(row, response->add_reviews());
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                           v1::Review* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity& caller) {
+    const auto row = store_.Get(RecordKind::kReview, request->agency_credit_code(), request->source_id());
+    if (!row) {
+      throw ServiceError::NotFound("no review " + request->source_id() + " of agency " + request->agency_credit_code());
+    }
+    // The province, and the city of the organiser or of the unit reviewed,
+    // see the review as sent; everyone else its public form.
+    const bool as_sent = caller.role == ROLE_PROVINCE ||
+                         (caller.role == ROLE_CITY &&
+                          (caller.city_code == row->city_code || caller.city_code == row->columns.unit_city));
+    v1::Review platform;
+    ToPublicReview(*row, &platform);
+    if (as_sent) {
+      common::ParseStored(row->record, response);
+      response->set_city_code(platform.city_code());
+      response->set_unit_city_code(platform.unit_city_code());
+      response->set_year(platform.year());
+      response->set_quarter(platform.quarter());
+      response->set_published_on(platform.published_on());
+      *response->mutable_timeliness() = platform.timeliness();
+      response->set_change_seq(platform.change_seq());
+    } else {
+      *response = platform;
+    }
+    response->clear_rectification();
+    const auto obligations =
+        store_.Obligations({{static_cast<int>(v1::REVIEW), row->agency_credit_code, row->source_id, ""}});
+    if (!obligations.empty()) {
+      const std::string& requirement = as_sent ? obligations.front().requirement : platform.rectification_requirement();
+      *response->mutable_rectification() =
+          RectificationOf(obligations.front(), requirement, as_sent, context_.clock.Today());
+    }
+    return grpc::Status::OK;
+  });
+}
+
+// ---------------------------------------------------------------- coverage
+
+grpc::Status SupervisionService::GetReviewCoverage(grpc::ServerContext* context,
+                                                   const v1::GetReviewCoverageRequest* request,
+                                                   v1::ReviewCoverage* response) {
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
+    common::Violations violations;
+    CheckYear(violations, request->year(), true);
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 2, kUnreviewedPage);
+    common::ThrowIfAny(violations, "bad coverage request");
+    // A city sees its own coverage, whatever it asked for.
+    const std::string city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
+    std::vector<EnforcementUnit> units;
+    for (auto& u : registry_.EnforcementUnits()) {
+      units.push_back({std::move(u.credit_code), std::move(u.name), std::move(u.city_code)});
+    }
+    std::vector<v1::UnreviewedUnit> unreviewed;
+    *response =
+        CoverageOf(request->year(), city, units, store_.ReviewedUnits(request->year()), store_.Rounds(request->year()),
+                   settings_.coverage_target, context_.clock.Today(), &unreviewed);
+    // One page of the units not reviewed, by (city, credit code), after the
+    // last one of the previous page.
+    std::vector<v1::UnreviewedUnit> listed;
+    for (auto& u : unreviewed) {
+      if (!page.after.empty() && std::tie(u.city_code(), u.credit_code()) <= std::tie(page.after[0], page.after[1])) {
+        continue;
+      }
+      listed.push_back(std::move(u));
+      if (static_cast<int>(listed.size()) > page.size) break;
+    }
+    response->set_next_page_token(common::TakePage(listed, page.size, [](const v1::UnreviewedUnit& last) {
+      return common::PagePosition{last.city_code(), last.credit_code()};
+    }));
+    for (auto& u : listed) *response->add_unreviewed() = std::move(u);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::supervision

@@ -1,1 +1,140 @@
 #include "services/supervision/supervision_gauges.h"
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/errors.h"
+#include "common/log.h"
+#include "services/supervision/review_coverage.h"
+#include "services/supervision/supervision_timeliness.h"
+
+namespace gongkai::supervision {
+namespace {
+
+using Family = common::ScrapeGauges::Family;
+
+// The deadline rules of the service's kinds, each reported for the province
+// even when nothing was due yet (ratio 1), so that an alert sees every rule.
+constexpr common::RecordKind kRules[] = {common::RecordKind::kCaseReview, common::RecordKind::kSpecialSupervision,
+                                         common::RecordKind::kAssessment};
+
+// The coverage families of the year, per city and for the province.
+void AddCoverage(int year, const std::vector<EnforcementUnit>& units, const std::vector<ReviewedUnit>& reviewed,
+                 const std::vector<RoundSummary>& rounds, double target, common::Date today, std::vector<Family>& out) {
+  Family ratio{"gongkai_case_review_coverage_ratio",
+               "Enforcement units reviewed in the year's case-file reviews over enforcement units, per city and for "
+               "the province.",
+               {}};
+  Family counted{"gongkai_case_review_units",
+                 "Enforcement units (state enforcement) and those reviewed in the year (state reviewed), per city and "
+                 "for the province.",
+                 {}};
+  Family quarters{"gongkai_case_review_quarter_rounds",
+                  "Completed case-file review rounds of each quarter of the year that has ended, per city and for the "
+                  "province (0: a quarter without a completed round).",
+                  {}};
+  const auto add = [&](const v1::ReviewCoverage& coverage, const std::string& scope) {
+    const v1::CoverageFigure& figure = coverage.total();
+    ratio.samples.push_back({{{"scope", scope}}, figure.ratio()});
+    counted.samples.push_back(
+        {{{"scope", scope}, {"state", "enforcement"}}, static_cast<double>(figure.enforcement_units())});
+    counted.samples.push_back(
+        {{{"scope", scope}, {"state", "reviewed"}}, static_cast<double>(figure.reviewed_units())});
+    for (const auto& q : coverage.quarters()) {
+      if (!q.ended()) continue;
+      quarters.samples.push_back(
+          {{{"scope", scope}, {"quarter", std::to_string(q.quarter())}}, static_cast<double>(q.completed_rounds())});
+    }
+  };
+  std::vector<v1::UnreviewedUnit> unreviewed;
+  const v1::ReviewCoverage province = CoverageOf(year, "", units, reviewed, rounds, target, today, &unreviewed);
+  add(province, "province");
+  for (const auto& city : province.cities()) {
+    unreviewed.clear();
+    add(CoverageOf(year, city.scope(), units, reviewed, rounds, target, today, &unreviewed), city.scope());
+  }
+  out.push_back(std::move(ratio));
+  out.push_back(std::move(counted));
+  out.push_back(std::move(quarters));
+}
+
+}  // namespace
+
+std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& store, registry::RegistryClient& registry,
+                                                            const common::Deadlines& deadlines,
+                                                            const common::Clock& clock, SupervisionSettings settings) {
+  return std::make_shared<common::ScrapeGauges>([&store, &registry, &deadlines, &clock, settings] {
+    const common::Date today = clock.Today();
+    const int year = static_cast<int>(std::chrono::year_month_day(today).year());
+    const auto calendar = deadlines.calendar();
+    // Last year's rounds too: a round of December has its reviews due in January.
+    const std::vector<RoundSummary> this_year = store.Rounds(year);
+    std::vector<RoundSummary> rounds = store.Rounds(year - 1);
+    rounds.insert(rounds.end(), this_year.begin(), this_year.end());
+    const SupervisionTimeliness tally = TallyTimeliness(
+        store.PublishedCounts(), rounds,
+        [&](common::RecordKind rule, common::Date clock_start) {
+          return deadlines.engine().Due(*calendar, rule, clock_start).value;
+        },
+        today);
+
+    std::map<std::pair<std::string, std::string>, OnTimeShare> on_time = tally.on_time;
+    for (const auto rule : kRules) on_time.try_emplace({std::string(common::RecordKindName(rule)), "province"});
+    Family due{"gongkai_deadline_records_due",
+               "Records of a deadline rule due by today (published, or past their deadline), per city and for the "
+               "province.",
+               {}};
+    Family met{"gongkai_deadline_records_met",
+               "Records of a deadline rule published by their deadline, per city and for the province.",
+               {}};
+    Family ratio{"gongkai_deadline_on_time_ratio",
+                 "Records of a deadline rule published by their deadline over those due (1 when none was due), per "
+                 "city and for the province.",
+                 {}};
+    for (const auto& [key, share] : on_time) {
+      const std::map<std::string, std::string> labels{{"kind", key.first}, {"scope", key.second}};
+      due.samples.push_back({labels, share.due});
+      met.samples.push_back({labels, share.met});
+      ratio.samples.push_back({labels, share.Ratio()});
+    }
+    Family overdue{
+        "gongkai_disclosures_overdue", "Records past their deadline and still not published, by kind and city.", {}};
+    for (const auto& [city, n] : tally.reviews_overdue) {
+      overdue.samples.push_back({{{"kind", "case_review"}, {"city", city}}, n});
+    }
+    Family rectifications{"gongkai_rectifications_overdue",
+                          "Rectifications past their deadline and not reported done, by the responsible unit's city.",
+                          {}};
+    for (const auto& [city, n] : store.OverdueRectifications(today)) {
+      rectifications.samples.push_back({{{"city", city}}, static_cast<double>(n)});
+    }
+    Family target{"gongkai_case_review_coverage_target",
+                  "The share of enforcement units a year's case-file reviews must reach.",
+                  {{{}, settings.coverage_target}}};
+    std::vector<Family> families{
+        std::move(due),   std::move(met), std::move(ratio), std::move(overdue), std::move(rectifications),
+        std::move(target)};
+
+    // The coverage needs the registry's enforcement units: without them its
+    // families are left out of this scrape, and the others still reported.
+    std::optional<std::vector<registry::RegistryClient::EnforcementUnitInfo>> listed;
+    try {
+      listed = registry.EnforcementUnits();
+    } catch (const common::ServiceError& e) {
+      common::Log(common::LogLevel::kWarning, "coverage_gauges_unavailable", {{"reason", e.what()}});
+    }
+    if (listed) {
+      std::vector<EnforcementUnit> units;
+      units.reserve(listed->size());
+      for (const auto& u : *listed) units.push_back({u.credit_code, u.name, u.city_code});
+      AddCoverage(year, units, store.ReviewedUnits(year), this_year, settings.coverage_target, today, families);
+    }
+    return families;
+  });
+}
+
+}  // namespace gongkai::supervision

@@ -94,7 +94,8 @@ common::Violations CheckReviewAgainstRound(const Review& review, const Round& ro
 // party (a natural person's name MaskName'd, the ID number left out; an
 // organisation in full), and its title and summary as
 // common::MaskPersonalData with the party's name and ID number; problem
-// descriptions and the rectification requirement by the rules alone.
+// descriptions and the rectification requirement with every excellent
+// case's party's.
 Review PublicReview(const Review& review);
 
 // ---------------------------------------------------------------- special supervision

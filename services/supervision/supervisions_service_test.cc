@@ -1,1 +1,509 @@
+// The supervision adapter's special supervision, problem statistics,
+// rectification and gauges, served in process over the real store
+// (test_support.h): validation and scope, units named at their fields, the
+// platform's statistics, masking, rectification reports and states on a
+// pinned clock, and the scrape-time gauges.
 #include <gtest/gtest.h>
+#include <prometheus/metric_family.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/supervision/supervision_gauges.h"
+#include "services/supervision/test_support.h"
+
+namespace gongkai::supervision {
+namespace {
+
+using common::v1::RecordResult;
+using gongkai::testing::CityCaller;
+using gongkai::testing::Day;
+using gongkai::testing::ProvinceCaller;
+using Stub = v1::SupervisionService::Stub;
+
+const common::CallerIdentity kCityCaller = CityCaller(kCity);
+const common::CallerIdentity kOtherCityCaller = CityCaller(kOtherCity);
+
+std::vector<std::string> Fields(const RecordResult& result) {
+  std::vector<std::string> fields;
+  for (const auto& v : result.violations()) fields.push_back(v.field());
+  return fields;
+}
+
+bool Has(const std::vector<std::string>& fields, const std::string& field) {
+  return std::find(fields.begin(), fields.end(), field) != fields.end();
+}
+
+// A list of counts as "key name problems", one per entry, in order.
+std::vector<std::string> Listed(const google::protobuf::RepeatedPtrField<v1::Count>& counts) {
+  std::vector<std::string> out;
+  for (const auto& c : counts) {
+    out.push_back(c.key() + (c.name().empty() ? "" : " " + c.name()) + " " + std::to_string(c.problems()));
+  }
+  return out;
+}
+
+// The samples of one metric family as "label=value,..." (labels by name) ->
+// value; nullopt when the family is not in the scrape.
+std::optional<std::map<std::string, double>> Samples(const std::vector<prometheus::MetricFamily>& families,
+                                                     const std::string& name) {
+  for (const auto& family : families) {
+    if (family.name != name) continue;
+    std::map<std::string, double> out;
+    for (const auto& metric : family.metric) {
+      auto labels = metric.label;
+      std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+      std::string key;
+      for (const auto& l : labels) key += (key.empty() ? "" : ",") + l.name + "=" + l.value;
+      out[key] = metric.gauge.value;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+class SupervisionsServiceTest : public ::testing::Test {
+ protected:
+  v1::UpsertResponse Write(const std::vector<Supervision>& records, const common::CallerIdentity& caller) {
+    v1::UpsertResponse response;
+    const grpc::Status status = h.Upsert(records, &response, caller);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+  v1::UpsertResponse Report(const std::vector<RectificationReport>& reports, const common::CallerIdentity& caller) {
+    v1::UpsertResponse response;
+    const grpc::Status status = h.Upsert(reports, &response, caller);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+  // The public form of a stored supervision (NOT_FOUND: an empty one).
+  v1::Supervision Get(const std::string& agency, const std::string& source_id, grpc::Status* status = nullptr) {
+    v1::GetRecordRequest request;
+    request.set_agency_credit_code(agency);
+    request.set_source_id(source_id);
+    v1::Supervision out;
+    const grpc::Status got = h.Call(&Stub::GetSupervision, request, &out, std::nullopt);
+    if (status) *status = got;
+    return out;
+  }
+  v1::ProblemStatistics Statistics(const v1::GetProblemStatisticsRequest& request, const common::CallerIdentity& caller,
+                                   grpc::Status* status = nullptr) {
+    v1::ProblemStatistics out;
+    const grpc::Status got = h.Call(&Stub::GetProblemStatistics, request, &out, caller);
+    if (status) {
+      *status = got;
+    } else {
+      EXPECT_TRUE(got.ok()) << got.error_message();
+    }
+    return out;
+  }
+  v1::ListRectificationsResponse Rectifications(const v1::ListRectificationsRequest& request,
+                                                const common::CallerIdentity& caller) {
+    v1::ListRectificationsResponse out;
+    const grpc::Status status = h.Call(&Stub::ListRectifications, request, &out, caller);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+  // Each rectification listed as "source_id/problem_id STATE".
+  std::vector<std::string> States(const v1::ListRectificationsRequest& request, const common::CallerIdentity& caller) {
+    std::vector<std::string> out;
+    const v1::ListRectificationsResponse listed = Rectifications(request, caller);
+    for (const auto& r : listed.rectifications()) {
+      out.push_back(r.source_id() + "/" + r.problem_id() + " " + v1::Rectification::State_Name(r.state()));
+    }
+    return out;
+  }
+  // The default round and one review of kUnitC in it, by kCity.
+  void WriteRoundAndReview() {
+    v1::UpsertResponse rounds, reviews;
+    ASSERT_TRUE(h.Upsert(std::vector<Round>{MakeRound()}, &rounds, kCityCaller).ok());
+    ASSERT_EQ(rounds.results(0).outcome(), RecordResult::ACCEPTED);
+    ASSERT_TRUE(h.Upsert(std::vector<Review>{MakeReview("PC-R-1")}, &reviews, kCityCaller).ok());
+    ASSERT_EQ(reviews.results(0).outcome(), RecordResult::ACCEPTED);
+  }
+
+  AdapterHarness h;
+};
+
+// ---------------------------------------------------------------- writing
+
+TEST_F(SupervisionsServiceTest, AValidSupervisionIsAcceptedAndAnInvalidOneRejectedNamingItsFields) {
+  Supervision bad = MakeSupervision(kBureau, "ZX-BAD");
+  bad.clear_topic();
+  bad.mutable_problems(1)->set_domain("nowhere");
+  const auto response = Write({MakeSupervision(), bad}, kCityCaller);
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(0).key(), kBureau + "/" + kSupervisionId);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_TRUE(Has(Fields(response.results(1)), "supervisions[1].topic"));
+  EXPECT_TRUE(Has(Fields(response.results(1)), "supervisions[1].problems[1].domain"));
+
+  // The rejection is kept for the city.
+  v1::ListRejectionsResponse rejections;
+  ASSERT_TRUE(h.Call(&Stub::ListRejections, v1::ListRejectionsRequest(), &rejections, kCityCaller).ok());
+  ASSERT_EQ(rejections.rejections_size(), 1);
+  EXPECT_EQ(rejections.rejections(0).key(), kBureau + "/ZX-BAD");
+
+  // Versions: the same one again is unchanged, a newer one accepted.
+  EXPECT_EQ(Write({MakeSupervision()}, kCityCaller).results(0).outcome(), RecordResult::UNCHANGED);
+  Supervision next = MakeSupervision();
+  next.set_source_version(2);
+  next.set_topic("行政执法不作为乱作为专项督查");
+  EXPECT_EQ(Write({next}, kCityCaller).results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(Get(kBureau, kSupervisionId).topic(), "行政执法不作为乱作为专项督查");
+}
+
+TEST_F(SupervisionsServiceTest, ThePublicMayNotWriteSupervisions) {
+  v1::UpsertSupervisionsRequest request;
+  *request.add_supervisions() = MakeSupervision();
+  v1::UpsertResponse response;
+  EXPECT_EQ(h.Call(&Stub::UpsertSupervisions, request, &response, std::nullopt).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(SupervisionsServiceTest, ACityWritesOnlyForItsOwnOrganisersAndUnits) {
+  v1::UpsertResponse response;
+  // Another city's organiser.
+  EXPECT_EQ(h.Upsert(std::vector<Supervision>{MakeSupervision()}, &response, kOtherCityCaller).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Its own organiser, but a problem of another city's unit: the whole batch.
+  Supervision reaching = MakeSupervision(kBureau, "ZX-REACH");
+  reaching.mutable_problems(1)->set_unit(kOtherUnit);
+  response.Clear();
+  EXPECT_EQ(h.Upsert(std::vector<Supervision>{MakeSupervision(), reaching}, &response, kCityCaller).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status status;
+  Get(kBureau, kSupervisionId, &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // The province writes for its own body with units of any city.
+  Supervision provincial = MakeSupervision(kProvinceBureau, "ZX-SHENG");
+  provincial.mutable_problems(1)->set_unit(kOtherUnit);
+  EXPECT_EQ(Write({provincial}, ProvinceCaller()).results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(Get(kProvinceBureau, "ZX-SHENG").city_code(), kProvinceCity);
+}
+
+TEST_F(SupervisionsServiceTest, AnUnknownUnitIsNamedAtTheFieldOfItsFirstMention) {
+  Supervision in_problem = MakeSupervision(kBureau, "ZX-1");
+  in_problem.mutable_problems(1)->set_unit(kUnknownUnit);
+  auto* again = in_problem.add_problems();
+  *again = in_problem.problems(1);
+  again->set_id("P3");
+  Supervision in_case = MakeSupervision(kBureau, "ZX-2");
+  in_case.mutable_named_cases(0)->set_unit(kUnknownUnit);
+  in_case.mutable_named_cases(0)->clear_problem_id();
+
+  const auto response = Write({in_problem, in_case}, kCityCaller);
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(0)), std::vector<std::string>{"supervisions[0].problems[1].unit"});
+  // Named cases must name registered units too.
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), std::vector<std::string>{"supervisions[1].named_cases[0].unit"});
+}
+
+// ---------------------------------------------------------------- public form and statistics
+
+TEST_F(SupervisionsServiceTest, ThePublicFormCountsProblemsByUnitAndByDomain) {
+  Supervision s = MakeSupervision();
+  auto* p3 = s.add_problems();
+  *p3 = s.problems(1);
+  p3->set_id("P3");
+  p3->set_unit(kUnitA);
+  Write({s}, kCityCaller);
+
+  const v1::Supervision published = Get(kBureau, kSupervisionId);
+  EXPECT_EQ(published.problem_count(), 3);
+  EXPECT_EQ(published.problems_size(), 3);
+  EXPECT_EQ(Listed(published.problems_by_unit()),
+            (std::vector<std::string>{kUnitA + " 太原市市场监督管理局 2", kUnitB + " 太原市生态环境局 1"}));
+  EXPECT_EQ(Listed(published.problems_by_domain()),
+            (std::vector<std::string>{"ecology_environment 2", "market_regulation 1"}));
+  EXPECT_EQ(published.city_code(), kCity);
+  EXPECT_EQ(published.published_on(), "2026-07-15");
+  EXPECT_TRUE(published.has_timeliness());
+
+  // Lists leave the problems out and keep the statistics.
+  v1::ListSupervisionsRequest request;
+  request.set_year(2026);
+  v1::ListSupervisionsResponse listed;
+  ASSERT_TRUE(h.Call(&Stub::ListSupervisions, request, &listed, std::nullopt).ok());
+  ASSERT_EQ(listed.supervisions_size(), 1);
+  EXPECT_EQ(listed.supervisions(0).problems_size(), 0);
+  EXPECT_EQ(listed.supervisions(0).problem_count(), 3);
+  EXPECT_EQ(listed.supervisions(0).problems_by_unit_size(), 2);
+}
+
+TEST_F(SupervisionsServiceTest, ProblemStatisticsCountByUnitDomainTypeAndCity) {
+  WriteRoundAndReview();
+  Supervision provincial = MakeSupervision(kProvinceBureau, "ZX-SHENG");
+  auto* p3 = provincial.add_problems();
+  *p3 = provincial.problems(0);
+  p3->set_id("P3");
+  p3->set_unit(kOtherUnit);
+  Write({provincial}, ProvinceCaller());
+
+  v1::GetProblemStatisticsRequest request;
+  request.set_year(2026);
+  const auto all = Statistics(request, ProvinceCaller());
+  EXPECT_EQ(all.year(), 2026);
+  EXPECT_EQ(all.total(), 4);
+  EXPECT_EQ(all.by_unit_size(), 4);
+  EXPECT_EQ(all.unlisted_units(), 0);
+  EXPECT_EQ(Listed(all.by_domain()), (std::vector<std::string>{"market_regulation 2", "ecology_environment 1"}));
+  EXPECT_EQ(Listed(all.by_type()), std::vector<std::string>{"PROCEDURAL_DEFECT 1"});
+  EXPECT_EQ(Listed(all.by_city()), (std::vector<std::string>{"140100 3", "140200 1"}));
+  for (const auto& c : all.by_unit()) EXPECT_FALSE(c.name().empty()) << c.key();
+
+  // Supervisions alone.
+  request.set_source(v1::GetProblemStatisticsRequest::SUPERVISIONS);
+  const auto supervisions = Statistics(request, ProvinceCaller());
+  EXPECT_EQ(supervisions.total(), 3);
+  EXPECT_EQ(supervisions.by_type_size(), 0);
+
+  // A city sees its own units' problems, whatever it asks for.
+  request.set_source(v1::GetProblemStatisticsRequest::SOURCE_UNSPECIFIED);
+  request.set_city_code(kCity);
+  const auto other = Statistics(request, kOtherCityCaller);
+  EXPECT_EQ(other.total(), 1);
+  EXPECT_EQ(Listed(other.by_unit()), std::vector<std::string>{kOtherUnit + " 大同市市场监督管理局 1"});
+
+  // The units listed are bounded; the rest are counted.
+  request.clear_city_code();
+  request.set_top_units(1);
+  const auto top = Statistics(request, ProvinceCaller());
+  EXPECT_EQ(top.by_unit_size(), 1);
+  EXPECT_EQ(top.unlisted_units(), 3);
+
+  grpc::Status status;
+  request.set_top_units(-1);
+  Statistics(request, ProvinceCaller(), &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_top_units(0);
+  request.set_year(0);
+  Statistics(request, ProvinceCaller(), &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SupervisionsServiceTest, PersonalDataInAProblemDescriptionIsMaskedInThePublicForm) {
+  const std::string phone = "13812345678";
+  Supervision s = MakeSupervision();
+  s.mutable_problems(0)->set_description("群众反映执法人员向当事人（联系电话" + phone + "，身份证号" + kPersonId +
+                                         "）索要材料。");
+  s.mutable_named_cases(0)->set_description("当事人身份证号" + kPersonId + "，联系电话" + phone + "。");
+  Write({s}, kCityCaller);
+
+  const v1::Supervision published = Get(kBureau, kSupervisionId);
+  ASSERT_EQ(published.problems_size(), 2);
+  const std::string& problem = published.problems(0).description();
+  EXPECT_EQ(problem.find(phone), std::string::npos) << problem;
+  EXPECT_EQ(problem.find(kPersonId), std::string::npos) << problem;
+  EXPECT_NE(problem.find("索要材料"), std::string::npos) << problem;
+  const std::string& named = published.named_cases(0).description();
+  EXPECT_EQ(named.find(phone), std::string::npos) << named;
+  EXPECT_EQ(named.find(kPersonId), std::string::npos) << named;
+}
+
+// ---------------------------------------------------------------- rectification
+
+TEST_F(SupervisionsServiceTest, AReportAfterTheDeadlineIsLate) {
+  Write({MakeSupervision()}, kCityCaller);  // P1 and P2 due 2026-09-30
+  EXPECT_EQ(
+      Report({MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P1")}, kCityCaller).results(0).outcome(),
+      RecordResult::ACCEPTED);
+  h.clock().Set(Day("2026-10-08"));
+  const auto late =
+      Report({MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P2", "2026-10-05")}, kCityCaller);
+  EXPECT_EQ(late.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(late.results(0).key(), "2/" + kBureau + "/" + kSupervisionId + "/P2");
+
+  const auto listed = Rectifications(v1::ListRectificationsRequest(), ProvinceCaller());
+  ASSERT_EQ(listed.rectifications_size(), 2);
+  const auto& p1 = listed.rectifications(0);
+  EXPECT_EQ(p1.problem_id(), "P1");
+  EXPECT_EQ(p1.state(), v1::Rectification::DONE);
+  EXPECT_EQ(p1.report().reported_on(), "2026-07-15");
+  EXPECT_FALSE(p1.report().late());
+  EXPECT_EQ(p1.unit(), kUnitA);
+  EXPECT_EQ(p1.unit_city_code(), kCity);
+  EXPECT_EQ(p1.deadline(), "2026-09-30");
+  const auto& p2 = listed.rectifications(1);
+  EXPECT_EQ(p2.problem_id(), "P2");
+  EXPECT_EQ(p2.state(), v1::Rectification::DONE_LATE);
+  EXPECT_EQ(p2.report().reported_on(), "2026-10-08");
+  EXPECT_EQ(p2.report().done_on(), "2026-10-05");
+  EXPECT_TRUE(p2.report().late());
+}
+
+TEST_F(SupervisionsServiceTest, AReportOfNoSuchRectificationIsRejected) {
+  Write({MakeSupervision()}, kCityCaller);
+  const auto response = Report(
+      {MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P9"), MakeReport(v1::REVIEW, kBureau, "PC-NONE")},
+      kCityCaller);
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(0)), std::vector<std::string>{"reports[0].problem_id"});
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::REJECTED);
+  EXPECT_EQ(Fields(response.results(1)), std::vector<std::string>{"reports[1].source_id"});
+}
+
+TEST_F(SupervisionsServiceTest, ACityMayNotReportAnotherCitysUnitsRectification) {
+  Write({MakeSupervision()}, kCityCaller);  // kUnitA and kUnitB, of kCity
+  v1::UpsertResponse response;
+  EXPECT_EQ(
+      h.Upsert(std::vector<RectificationReport>{MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P1")},
+               &response, kOtherCityCaller)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(States(v1::ListRectificationsRequest(), ProvinceCaller()),
+            (std::vector<std::string>{kSupervisionId + "/P1 OPEN", kSupervisionId + "/P2 OPEN"}));
+  // The province reports for any unit.
+  EXPECT_EQ(Report({MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P1")}, ProvinceCaller())
+                .results(0)
+                .outcome(),
+            RecordResult::ACCEPTED);
+}
+
+TEST_F(SupervisionsServiceTest, ReportsAreVersionedAndKeepTheDayFirstReported) {
+  Write({MakeSupervision()}, kCityCaller);
+  RectificationReport report = MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P1");
+  EXPECT_EQ(Report({report}, kCityCaller).results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(Report({report}, kCityCaller).results(0).outcome(), RecordResult::UNCHANGED);
+  h.clock().Set(Day("2026-07-20"));
+  report.set_source_version(2);
+  report.set_description("补充整改：建立包容审慎监管清单。");
+  EXPECT_EQ(Report({report}, kCityCaller).results(0).outcome(), RecordResult::ACCEPTED);
+
+  const auto listed = Rectifications(v1::ListRectificationsRequest(), kCityCaller);
+  ASSERT_GE(listed.rectifications_size(), 1);
+  const auto& p1 = listed.rectifications(0);
+  EXPECT_EQ(p1.problem_id(), "P1");
+  EXPECT_EQ(p1.report().source_version(), 2);
+  EXPECT_EQ(p1.report().description(), "补充整改：建立包容审慎监管清单。");
+  EXPECT_EQ(p1.report().reported_on(), "2026-07-15");
+}
+
+TEST_F(SupervisionsServiceTest, RectificationStatesFollowThePinnedClock) {
+  Write({MakeSupervision()}, kCityCaller);  // due 2026-09-30
+  EXPECT_EQ(States(v1::ListRectificationsRequest(), kCityCaller),
+            (std::vector<std::string>{kSupervisionId + "/P1 OPEN", kSupervisionId + "/P2 OPEN"}));
+  Report({MakeReport(v1::SUPERVISION_PROBLEM, kBureau, kSupervisionId, "P1")}, kCityCaller);
+
+  h.clock().Set(Day("2026-09-30"));  // the deadline itself: still open
+  EXPECT_EQ(States(v1::ListRectificationsRequest(), kCityCaller),
+            (std::vector<std::string>{kSupervisionId + "/P1 DONE", kSupervisionId + "/P2 OPEN"}));
+  h.clock().Set(Day("2026-10-01"));
+  EXPECT_EQ(States(v1::ListRectificationsRequest(), kCityCaller),
+            (std::vector<std::string>{kSupervisionId + "/P1 DONE", kSupervisionId + "/P2 OVERDUE"}));
+
+  v1::ListRectificationsRequest overdue;
+  overdue.set_state(v1::Rectification::OVERDUE);
+  EXPECT_EQ(States(overdue, ProvinceCaller()), std::vector<std::string>{kSupervisionId + "/P2 OVERDUE"});
+  v1::ListRectificationsRequest of_unit;
+  of_unit.set_unit(kUnitA);
+  EXPECT_EQ(States(of_unit, ProvinceCaller()), std::vector<std::string>{kSupervisionId + "/P1 DONE"});
+
+  // Another city sees its own units' only, whatever it asks for.
+  v1::ListRectificationsRequest elsewhere;
+  elsewhere.set_city_code(kCity);
+  EXPECT_TRUE(States(elsewhere, kOtherCityCaller).empty());
+
+  // Pages, by deadline then key.
+  v1::ListRectificationsRequest paged;
+  paged.set_page_size(1);
+  const auto first = Rectifications(paged, ProvinceCaller());
+  ASSERT_EQ(first.rectifications_size(), 1);
+  EXPECT_EQ(first.rectifications(0).problem_id(), "P1");
+  ASSERT_FALSE(first.next_page_token().empty());
+  paged.set_page_token(first.next_page_token());
+  const auto second = Rectifications(paged, ProvinceCaller());
+  ASSERT_EQ(second.rectifications_size(), 1);
+  EXPECT_EQ(second.rectifications(0).problem_id(), "P2");
+  EXPECT_TRUE(second.next_page_token().empty());
+
+  v1::ListRectificationsRequest forged;
+  forged.set_page_token("not-a-token");
+  v1::ListRectificationsResponse response;
+  EXPECT_EQ(h.Call(&Stub::ListRectifications, forged, &response, ProvinceCaller()).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(h.Call(&Stub::ListRectifications, v1::ListRectificationsRequest(), &response, std::nullopt).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// ---------------------------------------------------------------- gauges
+
+TEST_F(SupervisionsServiceTest, GaugesReportTimelinessCoverageQuartersAndOverdueRectifications) {
+  // On 2026-07-15: the Q2 round of kCity (kUnitA, kUnitB, kUnitC reviewed,
+  // ended 2026-06-30) with one review (kUnitC, rectification by 2026-08-31),
+  // and the supervision (P1, P2 by 2026-09-30), each within its deadline.
+  WriteRoundAndReview();
+  Write({MakeSupervision()}, kCityCaller);
+  h.clock().Set(Day("2026-10-08"));
+  SupervisionSettings settings;
+  const auto gauges = MakeSupervisionGauges(h.store(), h.registry(), h.context().deadlines, h.clock(), settings);
+  const auto families = gauges->Collect();
+
+  // The supervision on time; one review on time and the round's two others
+  // past their 15 WD; no assessment due (the province still reported).
+  const auto ratio = Samples(families, "gongkai_deadline_on_time_ratio");
+  ASSERT_TRUE(ratio);
+  EXPECT_DOUBLE_EQ(ratio->at("kind=special_supervision,scope=province"), 1.0);
+  EXPECT_DOUBLE_EQ(ratio->at("kind=special_supervision,scope=140100"), 1.0);
+  EXPECT_DOUBLE_EQ(ratio->at("kind=case_review,scope=140100"), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(ratio->at("kind=assessment,scope=province"), 1.0);
+  const auto due = Samples(families, "gongkai_deadline_records_due");
+  const auto met = Samples(families, "gongkai_deadline_records_met");
+  ASSERT_TRUE(due && met);
+  EXPECT_DOUBLE_EQ(due->at("kind=case_review,scope=province"), 3);
+  EXPECT_DOUBLE_EQ(met->at("kind=case_review,scope=province"), 1);
+  EXPECT_DOUBLE_EQ(due->at("kind=assessment,scope=province"), 0);
+
+  const auto overdue = Samples(families, "gongkai_disclosures_overdue");
+  ASSERT_TRUE(overdue);
+  EXPECT_EQ(*overdue, (std::map<std::string, double>{{"city=140100,kind=case_review", 2}}));
+  // The review's rectification (2026-08-31) and P1, P2 (2026-09-30).
+  const auto rectifications = Samples(families, "gongkai_rectifications_overdue");
+  ASSERT_TRUE(rectifications);
+  EXPECT_EQ(*rectifications, (std::map<std::string, double>{{"city=140100", 3}}));
+
+  // Coverage: kUnitC of kCity's three, none of kOtherCity's two.
+  const auto coverage = Samples(families, "gongkai_case_review_coverage_ratio");
+  ASSERT_TRUE(coverage);
+  EXPECT_DOUBLE_EQ(coverage->at("scope=province"), 0.2);
+  EXPECT_DOUBLE_EQ(coverage->at("scope=140100"), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(coverage->at("scope=140200"), 0.0);
+  const auto units = Samples(families, "gongkai_case_review_units");
+  ASSERT_TRUE(units);
+  EXPECT_DOUBLE_EQ(units->at("scope=140100,state=enforcement"), 3);
+  EXPECT_DOUBLE_EQ(units->at("scope=140100,state=reviewed"), 1);
+  EXPECT_DOUBLE_EQ(units->at("scope=province,state=enforcement"), 5);
+  const auto target = Samples(families, "gongkai_case_review_coverage_target");
+  ASSERT_TRUE(target);
+  EXPECT_EQ(*target, (std::map<std::string, double>{{"", 0.6}}));
+
+  // Quarters 1 to 3 ended by 2026-10-08; only the second had a round.
+  const auto quarters = Samples(families, "gongkai_case_review_quarter_rounds");
+  ASSERT_TRUE(quarters);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=1,scope=province"), 0);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=province"), 1);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=3,scope=province"), 0);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=140100"), 1);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=140200"), 0);
+  EXPECT_FALSE(quarters->contains("quarter=4,scope=province"));
+
+  // Without the registry, the coverage families are left out, the others kept.
+  h.registry().SetDown(true);
+  const auto without = gauges->Collect();
+  EXPECT_FALSE(Samples(without, "gongkai_case_review_coverage_ratio"));
+  EXPECT_FALSE(Samples(without, "gongkai_case_review_units"));
+  EXPECT_FALSE(Samples(without, "gongkai_case_review_quarter_rounds"));
+  EXPECT_TRUE(Samples(without, "gongkai_rectifications_overdue"));
+  EXPECT_TRUE(Samples(without, "gongkai_deadline_on_time_ratio"));
+}
+
+}  // namespace
+}  // namespace gongkai::supervision

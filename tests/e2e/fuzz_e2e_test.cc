@@ -43,6 +43,7 @@
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
+#include "gongkai/supervision/v1/supervision.grpc.pb.h"
 #include "tests/e2e/platform.h"
 #include "tests/e2e/records.h"
 
@@ -57,6 +58,7 @@ using inspections::v1::InspectionsService;
 using penalties::v1::PenaltiesService;
 using registry::v1::RegistryService;
 using requests::v1::RequestsService;
+using supervision::v1::SupervisionService;
 using RecordResult = common::v1::RecordResult;
 using Rng = std::mt19937_64;
 
@@ -729,6 +731,17 @@ class FuzzEndToEnd : public testing::PlatformTest {
     RegisterInspectionPowers(known_agency_, kKnownItem, "KN-PLAIN", {kKnownOfficers[0], kKnownOfficers[1]}, "KN-OLD");
     if (HasFatalFailure()) return;
     RegisterInspectionPowers(fuzz_agency_, kFuzzItem, "FZ-PLAIN", {"FZ-A1", "FZ-A2", "FZ-A3"}, "FZ-OLD");
+    if (HasFatalFailure()) return;
+    // A penalty item each, which makes both enforcement units for the
+    // supervision's review coverage.
+    registry::v1::UpsertPowersRequest penalties;
+    *penalties.add_items() = testing::PowersItemOf(known_agency_, "KN-CF-1", registry::v1::PENALTY);
+    *penalties.add_items() = testing::PowersItemOf(fuzz_agency_, "FZ-CF-1", registry::v1::PENALTY);
+    registry::v1::UpsertPowersResponse stored;
+    const grpc::Status status = Call("city-140100", &RegistryService::Stub::UpsertPowers, penalties, &stored);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(stored.results_size(), penalties.items_size());
+    for (const auto& r : stored.results()) ASSERT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.ShortDebugString();
   }
 
   // The random-check items the inspections' records of known_agency_
@@ -773,13 +786,17 @@ class FuzzEndToEnd : public testing::PlatformTest {
   // The year of the inspections' plans and pilot units.
   int InspectionYear() const { return std::stoi(IsoDaysAgo(10).substr(0, 4)); }
 
-  // Sends a batch write of the inspections as Taiyuan and expects a result
-  // for each record, ACCEPTED.
-  template <typename Request>
-  void ExpectAccepted(grpc::Status (InspectionsService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                                       inspections::v1::UpsertResponse*),
+  // The year and quarter of a date YYYY-MM-DD.
+  static std::pair<int, int> YearQuarterOf(const std::string& date) {
+    return {std::stoi(date.substr(0, 4)), (std::stoi(date.substr(5, 2)) - 1) / 3 + 1};
+  }
+
+  // Sends a batch write of the inspections or the supervision as Taiyuan
+  // and expects a result for each record, ACCEPTED.
+  template <typename Stub, typename Request, typename Response>
+  void ExpectAccepted(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                       const Request& request, const std::string& what) {
-    inspections::v1::UpsertResponse response;
+    Response response;
     const grpc::Status status = Call("city-140100", method, request, &response);
     EXPECT_TRUE(status.ok()) << what << ": " << status.error_message();
     const int sent = request.GetReflection()->FieldSize(request, request.GetDescriptor()->field(0));
@@ -1005,6 +1022,152 @@ class FuzzEndToEnd : public testing::PlatformTest {
     add(rejections);
   }
 
+  // The supervision's part of Seeds: a review round of fuzz_agency_ and a
+  // review of it (an excellent case of a natural person, a problem to
+  // rectify), a special supervision with problems and a named case, an
+  // assessment plan and its results, reports of two rectifications, each
+  // stored once; and the reads that find them, with real next page tokens
+  // where a list has a second page (kept in page_tokens_).
+  void AddSupervisionSeeds(const std::function<void(const Message&)>& add) {
+    const std::string started = IsoDaysAgo(60);
+    const auto [year, quarter] = YearQuarterOf(started);
+    const std::string id17 = "14010519800101123";
+
+    supervision::v1::UpsertRoundsRequest rounds;
+    *rounds.add_rounds() =
+        testing::ReviewRound(fuzz_agency_, "fz-round-1", year, quarter, {known_agency_, fuzz_agency_},
+                             {fuzz_agency_, known_agency_}, started, IsoDaysAgo(30));
+    ExpectAccepted(&SupervisionService::Stub::UpsertRounds, rounds, "the seed round");
+    add(rounds);
+
+    supervision::v1::UpsertReviewsRequest reviews;
+    auto review = testing::UnitReview(fuzz_agency_, "fz-review-1", "fz-round-1", fuzz_agency_, known_agency_);
+    *review.add_excellent_cases() =
+        testing::PersonExcellentCase("并市监罚〔2026〕5号", id17 + common::CitizenIdCheckCharacter(id17));
+    *review.add_problems() = testing::ReviewProblemOf(supervision::v1::PROCEDURAL_DEFECT, 2);
+    review.set_rectification_requirement("对存在程序瑕疵的案卷逐一整改。");
+    review.set_rectification_deadline(IsoDaysAgo(-30));
+    *reviews.add_reviews() = review;
+    ExpectAccepted(&SupervisionService::Stub::UpsertReviews, reviews, "the seed review");
+    add(reviews);
+
+    supervision::v1::UpsertSupervisionsRequest supervisions;
+    auto campaign = testing::SpecialSupervision(fuzz_agency_, "fz-sup-1", IsoDaysAgo(40), IsoDaysAgo(10));
+    *campaign.add_problems() = testing::FoundProblem("FZ-P1", fuzz_agency_, "market_regulation", IsoDaysAgo(-20));
+    *campaign.add_problems() = testing::FoundProblem("FZ-P2", known_agency_, "transport", IsoDaysAgo(5));
+    *campaign.add_named_cases() = testing::NamedCaseOf(fuzz_agency_, "FZ-P1");
+    *supervisions.add_supervisions() = campaign;
+    ExpectAccepted(&SupervisionService::Stub::UpsertSupervisions, supervisions, "the seed supervision");
+    add(supervisions);
+
+    const std::string approved_on = IsoDaysAgo(10);
+    const int plan_year = YearQuarterOf(approved_on).first;
+    supervision::v1::UpsertAssessmentPlansRequest plans;
+    *plans.add_plans() =
+        testing::AssessmentPlanOf(fuzz_agency_, "fz-plan-1", plan_year, approved_on, {fuzz_agency_, known_agency_});
+    ExpectAccepted(&SupervisionService::Stub::UpsertAssessmentPlans, plans, "the seed assessment plan");
+    add(plans);
+    supervision::v1::UpsertAssessmentResultsRequest results;
+    *results.add_results() = testing::AssessmentResultOf(fuzz_agency_, "fz-result-1", "fz-plan-1", IsoDaysAgo(3),
+                                                         {fuzz_agency_, known_agency_});
+    ExpectAccepted(&SupervisionService::Stub::UpsertAssessmentResults, results, "the seed assessment results");
+    add(results);
+
+    supervision::v1::ReportRectificationsRequest reports;
+    *reports.add_reports() =
+        testing::RectificationReportOf(supervision::v1::REVIEW, fuzz_agency_, "fz-review-1", "", IsoDaysAgo(1));
+    *reports.add_reports() = testing::RectificationReportOf(supervision::v1::SUPERVISION_PROBLEM, fuzz_agency_,
+                                                            "fz-sup-1", "FZ-P1", IsoDaysAgo(1));
+    ExpectAccepted(&SupervisionService::Stub::ReportRectifications, reports, "the seed reports");
+    add(reports);
+
+    // GetReview and GetSupervision take the same request.
+    supervision::v1::GetRecordRequest key;
+    key.set_agency_credit_code(fuzz_agency_);
+    key.set_source_id("fz-review-1");
+    add(key);
+    key.set_source_id("fz-sup-1");
+    add(key);
+
+    supervision::v1::ListRoundsRequest round_list;
+    round_list.set_year(year);
+    round_list.set_quarter(quarter);
+    round_list.set_city_code("140100");
+    round_list.set_page_size(1);
+    supervision::v1::ListRoundsResponse round_page;
+    KeepToken(Call("", &SupervisionService::Stub::ListRounds, round_list, &round_page), round_page.next_page_token(),
+              "ListRounds");
+    add(round_list);
+    round_list.Clear();
+    round_list.set_agency_credit_code(fuzz_agency_);
+    add(round_list);
+
+    supervision::v1::ListReviewsRequest review_list;
+    review_list.set_agency_credit_code(fuzz_agency_);
+    review_list.set_round_source_id("fz-round-1");
+    add(review_list);
+    review_list.Clear();
+    review_list.set_year(year);
+    review_list.set_quarter(quarter);
+    review_list.set_city_code("140100");
+    review_list.set_reviewed_unit(fuzz_agency_);
+    review_list.set_page_size(1);
+    add(review_list);
+
+    supervision::v1::GetReviewCoverageRequest coverage;
+    coverage.set_year(year);
+    add(coverage);
+    coverage.set_city_code("140100");
+    coverage.set_page_size(1);
+    add(coverage);
+
+    supervision::v1::ListSupervisionsRequest supervision_list;
+    supervision_list.set_year(YearQuarterOf(IsoDaysAgo(10)).first);
+    supervision_list.set_city_code("140100");
+    supervision_list.set_agency_credit_code(fuzz_agency_);
+    supervision_list.set_page_size(1);
+    add(supervision_list);
+
+    supervision::v1::GetProblemStatisticsRequest statistics;
+    statistics.set_year(year);
+    add(statistics);
+    statistics.set_city_code("140100");
+    statistics.set_source(supervision::v1::GetProblemStatisticsRequest::SUPERVISIONS);
+    statistics.set_top_units(1);
+    add(statistics);
+
+    // ListAssessmentPlans and ListAssessmentResults take the same request.
+    supervision::v1::ListAssessmentsRequest assessments;
+    assessments.set_year(plan_year);
+    assessments.set_city_code("140100");
+    assessments.set_agency_credit_code(fuzz_agency_);
+    add(assessments);
+
+    supervision::v1::ListRectificationsRequest rectifications;
+    rectifications.set_city_code("140100");
+    rectifications.set_page_size(1);
+    supervision::v1::ListRectificationsResponse rectification_page;
+    KeepToken(Call("city-140100", &SupervisionService::Stub::ListRectifications, rectifications, &rectification_page),
+              rectification_page.next_page_token(), "ListRectifications");
+    add(rectifications);
+    rectifications.set_page_token(rectification_page.next_page_token());
+    add(rectifications);
+    rectifications.Clear();
+    rectifications.set_unit(known_agency_);
+    rectifications.set_state(supervision::v1::Rectification::OPEN);
+    add(rectifications);
+
+    supervision::v1::ListChangesRequest changes;
+    changes.set_limit(20);
+    add(changes);
+    changes.set_after_seq(2);
+    changes.set_limit(1);
+    add(changes);
+    supervision::v1::ListRejectionsRequest rejections;
+    rejections.set_page_size(10);
+    add(rejections);
+  }
+
   // Valid encodings the fuzz starts from, by message type; each write among
   // them is sent once first, so the reads and the withdrawal find a record.
   std::map<std::string, std::vector<std::string>> Seeds() {
@@ -1074,6 +1237,7 @@ class FuzzEndToEnd : public testing::PlatformTest {
 
     add(Application("2025年度行政处罚案件数量"));
     AddInspectionSeeds(add);
+    AddSupervisionSeeds(add);
     return seeds;
   }
 
@@ -1148,7 +1312,20 @@ class FuzzEndToEnd : public testing::PlatformTest {
                                           "https://live.example.cn/ty/fz-bc1",
                                           "http://live.example.cn/ty/1",
                                           "javascript:alert(1)",
-                                          "https://"};
+                                          "https://",
+                                          "fz-round-1",
+                                          "fz-review-1",
+                                          "fz-sup-1",
+                                          "FZ-P1",
+                                          "FZ-P2",
+                                          "fz-plan-1",
+                                          "fz-result-1",
+                                          "SYSTEM",
+                                          "QUALITY",
+                                          "PROCEDURAL_DEFECT",
+                                          "并市监罚〔2026〕5号",
+                                          "涉企执法“一刀切”专项整治",
+                                          "实地检查"};
     plausible.insert(plausible.end(), page_tokens_.begin(), page_tokens_.end());
     const auto forged = ForgedPageTokens();
     plausible.insert(plausible.end(), forged.begin(), forged.end());
@@ -1205,6 +1382,43 @@ class FuzzEndToEnd : public testing::PlatformTest {
     if (registered_request.ok()) known_requests_[view.request_id()] = application.information_requested();
 
     WriteKnownInspections(round);
+    WriteKnownSupervision(round);
+  }
+
+  // The supervision's part of a round, organised by known_agency_: a review
+  // round, a review of it (a problem to rectify in every other round) and a
+  // special supervision with one problem.
+  void WriteKnownSupervision(int round) {
+    const std::string r = std::to_string(round);
+    const std::string started = IsoDaysAgo(60);
+    const auto [year, quarter] = YearQuarterOf(started);
+    auto review_round =
+        testing::ReviewRound(known_agency_, "known-round-" + r, year, quarter, {known_agency_, fuzz_agency_},
+                             {known_agency_, fuzz_agency_}, started, IsoDaysAgo(30));
+    review_round.set_title(review_round.title() + "（第" + r + "轮）");
+    supervision::v1::UpsertRoundsRequest rounds;
+    *rounds.add_rounds() = review_round;
+    ExpectAccepted(&SupervisionService::Stub::UpsertRounds, rounds, "round " + r + ": review round");
+    known_rounds_.push_back(review_round);
+
+    auto review =
+        testing::UnitReview(known_agency_, "known-review-" + r, review_round.source_id(), known_agency_, fuzz_agency_);
+    if (round % 2 == 1) {
+      *review.add_problems() = testing::ReviewProblemOf(supervision::v1::NONSTANDARD_DOCUMENTS, 1);
+      review.set_rectification_requirement("规范执法文书制作，补正案卷中的文书。");
+      review.set_rectification_deadline(IsoDaysAgo(-14));
+    }
+    supervision::v1::UpsertReviewsRequest reviews;
+    *reviews.add_reviews() = review;
+    ExpectAccepted(&SupervisionService::Stub::UpsertReviews, reviews, "round " + r + ": review");
+    known_reviews_.push_back(review);
+
+    auto campaign = testing::SpecialSupervision(known_agency_, "known-sup-" + r, IsoDaysAgo(20), IsoDaysAgo(3));
+    *campaign.add_problems() = testing::FoundProblem("KN-P" + r, known_agency_, "market_regulation", IsoDaysAgo(-30));
+    supervision::v1::UpsertSupervisionsRequest supervisions;
+    *supervisions.add_supervisions() = campaign;
+    ExpectAccepted(&SupervisionService::Stub::UpsertSupervisions, supervisions, "round " + r + ": supervision");
+    known_supervisions_.push_back(campaign);
   }
 
   // The inspections' part of a round, of known_agency_: each record stored
@@ -1273,6 +1487,79 @@ class FuzzEndToEnd : public testing::PlatformTest {
       EXPECT_EQ(stored.information_requested(), information) << id;
     }
     ExpectKnownInspectionsStored();
+    ExpectKnownSupervisionStored();
+  }
+
+  // Every known round, review and supervision, read back, is as sent but
+  // for the fields the platform sets: rounds as the public lists them (each
+  // completed, with its one review), reviews as the province reads them,
+  // supervisions in their public form (their texts hold nothing to mask).
+  void ExpectKnownSupervisionStored() {
+    using google::protobuf::util::MessageDifferencer;
+    std::map<std::string, supervision::v1::Round> listed;
+    supervision::v1::ListRoundsRequest list;
+    list.set_agency_credit_code(known_agency_);
+    for (int pages = 0; pages < 1000; ++pages) {
+      supervision::v1::ListRoundsResponse page;
+      const grpc::Status status = Call("", &SupervisionService::Stub::ListRounds, list, &page);
+      EXPECT_TRUE(status.ok()) << "ListRounds: " << status.error_message();
+      for (const auto& round : page.rounds()) listed[round.source_id()] = round;
+      if (!status.ok() || page.next_page_token().empty()) break;
+      list.set_page_token(page.next_page_token());
+    }
+    for (const auto& sent : known_rounds_) {
+      auto it = listed.find(sent.source_id());
+      EXPECT_NE(it, listed.end()) << sent.source_id() << " is not listed";
+      if (it == listed.end()) continue;
+      supervision::v1::Round stored = it->second;
+      EXPECT_EQ(stored.city_code(), "140100") << sent.source_id();
+      EXPECT_TRUE(stored.completed()) << sent.source_id();
+      EXPECT_EQ(stored.reviews_published(), 1) << sent.source_id();
+      stored.clear_city_code();
+      stored.clear_completed();
+      stored.clear_reviews_published();
+      stored.clear_published_on();
+      stored.clear_change_seq();
+      EXPECT_TRUE(MessageDifferencer::Equals(stored, sent)) << sent.source_id() << ": " << stored.ShortDebugString();
+    }
+    for (const auto& sent : known_reviews_) {
+      supervision::v1::GetRecordRequest key;
+      key.set_agency_credit_code(sent.agency_credit_code());
+      key.set_source_id(sent.source_id());
+      supervision::v1::Review stored;
+      const grpc::Status status = Call("province", &SupervisionService::Stub::GetReview, key, &stored);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      EXPECT_EQ(stored.city_code(), "140100") << sent.source_id();
+      EXPECT_EQ(stored.unit_city_code(), "140100") << sent.source_id();
+      EXPECT_EQ(stored.has_rectification(), !sent.rectification_deadline().empty()) << sent.source_id();
+      stored.clear_city_code();
+      stored.clear_unit_city_code();
+      stored.clear_year();
+      stored.clear_quarter();
+      stored.clear_published_on();
+      stored.clear_timeliness();
+      stored.clear_change_seq();
+      stored.clear_rectification();
+      EXPECT_TRUE(MessageDifferencer::Equals(stored, sent)) << sent.source_id() << ": " << stored.ShortDebugString();
+    }
+    for (const auto& sent : known_supervisions_) {
+      supervision::v1::GetRecordRequest key;
+      key.set_agency_credit_code(sent.agency_credit_code());
+      key.set_source_id(sent.source_id());
+      supervision::v1::Supervision stored;
+      const grpc::Status status = Call("", &SupervisionService::Stub::GetSupervision, key, &stored);
+      EXPECT_TRUE(status.ok()) << sent.source_id() << ": " << status.error_message();
+      EXPECT_EQ(stored.city_code(), "140100") << sent.source_id();
+      EXPECT_EQ(stored.problem_count(), 1) << sent.source_id();
+      stored.clear_city_code();
+      stored.clear_published_on();
+      stored.clear_timeliness();
+      stored.clear_change_seq();
+      stored.clear_problems_by_unit();
+      stored.clear_problems_by_domain();
+      stored.clear_problem_count();
+      EXPECT_TRUE(MessageDifferencer::Equals(stored, sent)) << sent.source_id() << ": " << stored.ShortDebugString();
+    }
   }
 
   // Every known plan, task and result, read back as the public reads them,
@@ -1356,6 +1643,9 @@ class FuzzEndToEnd : public testing::PlatformTest {
   std::vector<inspections::v1::Plan> known_plans_;
   std::vector<inspections::v1::Task> known_tasks_;
   std::vector<inspections::v1::Result> known_results_;
+  std::vector<supervision::v1::Round> known_rounds_;
+  std::vector<supervision::v1::Review> known_reviews_;
+  std::vector<supervision::v1::Supervision> known_supervisions_;
   std::vector<std::string> page_tokens_;  // next page tokens the inspections' lists answered
 };
 
@@ -1502,10 +1792,13 @@ TEST_F(FuzzEndToEnd, RandomAndMutatedRequestsToEveryMethodNeverCrashFailInternal
   ExpectKnownStored();
   std::cout << "fuzz: " << known_decisions_.size() << " decisions, " << known_agencies_.size() << " agencies, "
             << known_requests_.size() << " requests, " << known_plans_.size() << " inspection plans, "
-            << known_tasks_.size() << " tasks and " << known_results_.size() << " results sent in " << round
-            << " rounds, read back" << std::endl;
+            << known_tasks_.size() << " tasks, " << known_results_.size() << " results, " << known_rounds_.size()
+            << " review rounds, " << known_reviews_.size() << " reviews and " << known_supervisions_.size()
+            << " supervisions sent in " << round << " rounds, read back" << std::endl;
   EXPECT_EQ(known_requests_.size(), static_cast<std::size_t>(round));
   EXPECT_EQ(known_results_.size(), static_cast<std::size_t>(round));
+  EXPECT_EQ(known_reviews_.size(), static_cast<std::size_t>(round));
+  EXPECT_EQ(known_supervisions_.size(), static_cast<std::size_t>(round));
 }
 
 }  // namespace
