@@ -34,9 +34,7 @@ std::vector<std::pair<std::string, std::string>> PlanUnits(const AssessmentPlan&
 void ReadAssessmentsRequest(const v1::ListAssessmentsRequest& request, RecordKind kind, ListFilter& f,
                             common::Page& page) {
   common::Violations violations;
-  if (request.year() != 0 && (request.year() < 2000 || request.year() > 2100)) {
-    violations.push_back({"year", "must be 2000 to 2100, or 0 for every year"});
-  }
+  CheckYearFilter(violations, request.year(), false);
   common::CheckCityFilter(violations, "city_code", request.city_code());
   common::CheckKeyFilter(violations, "agency_credit_code", request.agency_credit_code());
   page = common::ReadPage(violations, request.page_size(), request.page_token(), 1, kAssessmentPage);

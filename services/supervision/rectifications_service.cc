@@ -153,26 +153,29 @@ grpc::Status SupervisionService::ListRectifications(grpc::ServerContext* context
       return common::PagePosition{common::FormatIsoDate(last.deadline), std::to_string(last.subject),
                                   last.agency_credit_code, last.source_id, last.problem_id};
     }));
-    for (const auto& row : rows) {
-      auto* r = response->add_rectifications();
-      r->set_subject(static_cast<v1::Subject>(row.subject));
-      r->set_agency_credit_code(row.agency_credit_code);
-      r->set_source_id(row.source_id);
-      r->set_problem_id(row.problem_id);
-      r->set_unit(row.unit);
-      r->set_unit_city_code(row.unit_city);
-      r->set_requirement(row.requirement);
-      r->set_deadline(common::FormatIsoDate(row.deadline));
-      r->set_state(RectificationState(row.deadline, row.reported_on, today));
-      if (row.report && row.reported_on) {
-        auto* report = r->mutable_report();
-        common::ParseStored(*row.report, report);
-        report->set_reported_on(common::FormatIsoDate(*row.reported_on));
-        report->set_late(*row.reported_on > row.deadline);
-      }
-    }
+    for (const auto& row : rows) *response->add_rectifications() = RectificationOf(row, today);
     return grpc::Status::OK;
   });
+}
+
+v1::Rectification RectificationOf(const RectificationRow& row, common::Date today) {
+  v1::Rectification out;
+  out.set_subject(static_cast<v1::Subject>(row.subject));
+  out.set_agency_credit_code(row.agency_credit_code);
+  out.set_source_id(row.source_id);
+  out.set_problem_id(row.problem_id);
+  out.set_unit(row.unit);
+  out.set_unit_city_code(row.unit_city);
+  out.set_requirement(row.requirement);
+  out.set_deadline(common::FormatIsoDate(row.deadline));
+  out.set_state(RectificationState(row.deadline, row.reported_on, today));
+  if (row.report && row.reported_on) {
+    auto* report = out.mutable_report();
+    common::ParseStored(*row.report, report);
+    report->set_reported_on(common::FormatIsoDate(*row.reported_on));
+    report->set_late(*row.reported_on > row.deadline);
+  }
+  return out;
 }
 
 }  // namespace gongkai::supervision

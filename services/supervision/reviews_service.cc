@@ -1,5 +1,5 @@
-// SupervisionService: case-file review rounds (评查轮次), their reviews
-// (案卷评查结果) and the year's review coverage (评查覆盖率).
+// SupervisionService: case-file review rounds (评查轮次) and their reviews
+// (案卷评查结果).
 #include <algorithm>
 #include <set>
 #include <tuple>
@@ -27,8 +27,6 @@ using Key = std::pair<std::string, std::string>;
 // 4 MB. Reviews hold at most 20 excellent cases and 50 problems.
 constexpr common::PageLimits kRoundPage{20, 20};
 constexpr common::PageLimits kReviewPage{50, 50};
-// The units not yet reviewed, about 120 bytes each.
-constexpr common::PageLimits kUnreviewedPage{500, 500};
 
 // Every unit a round names, with its field.
 std::vector<std::pair<std::string, std::string>> RoundUnits(const Round& r) {
@@ -48,43 +46,8 @@ std::vector<std::pair<std::string, std::string>> ReviewUnits(const Review& r) {
   return {{"reviewed_unit", r.reviewed_unit()}, {"reviewed_by", r.reviewed_by()}};
 }
 
-// An optional year filter (0: every year), or a required year.
-void CheckYear(common::Violations& violations, int year, bool required) {
-  if (year == 0 && !required) return;
-  if (year < 2000 || year > 2100) {
-    violations.push_back({"year", required ? "must be 2000 to 2100" : "must be 2000 to 2100, or 0 for every year"});
-  }
-}
-
 void CheckQuarter(common::Violations& violations, int quarter) {
   if (quarter < 0 || quarter > 4) violations.push_back({"quarter", "must be 1 to 4, or 0 for every quarter"});
-}
-
-// A review's rectification as GetReview shows it: the public gets the
-// requirement as the review publishes it and the report's description by
-// the masking rules; the province and the cities concerned get both as sent.
-v1::Rectification RectificationOf(const RectificationRow& row, const std::string& requirement, bool as_sent,
-                                  common::Date today) {
-  v1::Rectification out;
-  out.set_subject(v1::REVIEW);
-  out.set_agency_credit_code(row.agency_credit_code);
-  out.set_source_id(row.source_id);
-  out.set_problem_id(row.problem_id);
-  out.set_unit(row.unit);
-  out.set_unit_city_code(row.unit_city);
-  out.set_requirement(requirement);
-  out.set_deadline(common::FormatIsoDate(row.deadline));
-  out.set_state(RectificationState(row.deadline, row.reported_on, today));
-  if (row.report) {
-    auto* report = out.mutable_report();
-    common::ParseStored(*row.report, report);
-    if (!as_sent) report->set_description(common::MaskPersonalData(report->description(), {}));
-    if (row.reported_on) {
-      report->set_reported_on(common::FormatIsoDate(*row.reported_on));
-      report->set_late(*row.reported_on > row.deadline);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -148,7 +111,7 @@ grpc::Status SupervisionService::ListRounds(grpc::ServerContext* context, const 
                                             v1::ListRoundsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    CheckYear(violations, request->year(), false);
+    CheckYearFilter(violations, request->year(), false);
     CheckQuarter(violations, request->quarter());
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
@@ -249,7 +212,7 @@ grpc::Status SupervisionService::ListReviews(grpc::ServerContext* context, const
                                              v1::ListReviewsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     common::Violations violations;
-    CheckYear(violations, request->year(), false);
+    CheckYearFilter(violations, request->year(), false);
     CheckQuarter(violations, request->quarter());
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckKeyFilter(violations, "reviewed_unit", request->reviewed_unit());
@@ -308,50 +271,18 @@ grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v
     const auto obligations =
         store_.Obligations({{static_cast<int>(v1::REVIEW), row->agency_credit_code, row->source_id, ""}});
     if (!obligations.empty()) {
-      const std::string& requirement = as_sent ? obligations.front().requirement : platform.rectification_requirement();
-      *response->mutable_rectification() =
-          RectificationOf(obligations.front(), requirement, as_sent, context_.clock.Today());
-    }
-    return grpc::Status::OK;
-  });
-}
-
-// ---------------------------------------------------------------- coverage
-
-grpc::Status SupervisionService::GetReviewCoverage(grpc::ServerContext* context,
-                                                   const v1::GetReviewCoverageRequest* request,
-                                                   v1::ReviewCoverage* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
-    common::Violations violations;
-    CheckYear(violations, request->year(), true);
-    common::CheckCityFilter(violations, "city_code", request->city_code());
-    const common::Page page =
-        common::ReadPage(violations, request->page_size(), request->page_token(), 2, kUnreviewedPage);
-    common::ThrowIfAny(violations, "bad coverage request");
-    // A city sees its own coverage, whatever it asked for.
-    const std::string city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
-    std::vector<EnforcementUnit> units;
-    for (auto& u : registry_.EnforcementUnits()) {
-      units.push_back({std::move(u.credit_code), std::move(u.name), std::move(u.city_code)});
-    }
-    std::vector<v1::UnreviewedUnit> unreviewed;
-    *response =
-        CoverageOf(request->year(), city, units, store_.ReviewedUnits(request->year()), store_.Rounds(request->year()),
-                   settings_.coverage_target, context_.clock.Today(), &unreviewed);
-    // One page of the units not reviewed, by (city, credit code), after the
-    // last one of the previous page.
-    std::vector<v1::UnreviewedUnit> listed;
-    for (auto& u : unreviewed) {
-      if (!page.after.empty() && std::tie(u.city_code(), u.credit_code()) <= std::tie(page.after[0], page.after[1])) {
-        continue;
+      // The public reads the requirement as the review publishes it and the
+      // report's description by the masking rules.
+      v1::Rectification rectification = RectificationOf(obligations.front(), context_.clock.Today());
+      if (!as_sent) {
+        rectification.set_requirement(platform.rectification_requirement());
+        if (rectification.has_report()) {
+          auto* report = rectification.mutable_report();
+          report->set_description(common::MaskPersonalData(report->description(), {}));
+        }
       }
-      listed.push_back(std::move(u));
-      if (static_cast<int>(listed.size()) > page.size) break;
+      *response->mutable_rectification() = std::move(rectification);
     }
-    response->set_next_page_token(common::TakePage(listed, page.size, [](const v1::UnreviewedUnit& last) {
-      return common::PagePosition{last.city_code(), last.credit_code()};
-    }));
-    for (auto& u : listed) *response->add_unreviewed() = std::move(u);
     return grpc::Status::OK;
   });
 }

@@ -121,17 +121,14 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
 
     // The coverage needs the registry's enforcement units: without them its
     // families are left out of this scrape, and the others still reported.
-    std::optional<std::vector<registry::RegistryClient::EnforcementUnitInfo>> listed;
+    std::optional<std::vector<EnforcementUnit>> units;
     try {
-      listed = registry.EnforcementUnits();
+      units = EnforcementUnitsOf(registry);
     } catch (const common::ServiceError& e) {
       common::Log(common::LogLevel::kWarning, "coverage_gauges_unavailable", {{"reason", e.what()}});
     }
-    if (listed) {
-      std::vector<EnforcementUnit> units;
-      units.reserve(listed->size());
-      for (const auto& u : *listed) units.push_back({u.credit_code, u.name, u.city_code});
-      AddCoverage(year, units, store.ReviewedUnits(year), this_year, settings.coverage_target, today, families);
+    if (units) {
+      AddCoverage(year, *units, store.ReviewedUnits(year), this_year, settings.coverage_target, today, families);
     }
     return families;
   });

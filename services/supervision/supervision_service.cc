@@ -221,4 +221,19 @@ grpc::Status SupervisionService::ListRejections(grpc::ServerContext* context, co
   });
 }
 
+void CheckYearFilter(common::Violations& violations, int year, bool required) {
+  if (year == 0 && !required) return;
+  if (year < 2000 || year > 2100) {
+    violations.push_back({"year", required ? "must be 2000 to 2100" : "must be 2000 to 2100, or 0 for every year"});
+  }
+}
+
+std::vector<EnforcementUnit> EnforcementUnitsOf(registry::RegistryClient& registry) {
+  std::vector<EnforcementUnit> units;
+  for (auto& u : registry.EnforcementUnits()) {
+    units.push_back({std::move(u.credit_code), std::move(u.name), std::move(u.city_code)});
+  }
+  return units;
+}
+
 }  // namespace gongkai::supervision

@@ -15,6 +15,7 @@
 #include "common/service_context.h"
 #include "gongkai/supervision/v1/supervision.grpc.pb.h"
 #include "services/registry/registry_client.h"
+#include "services/supervision/review_coverage.h"
 #include "services/supervision/supervision_rules.h"
 #include "services/supervision/supervision_store.h"
 
@@ -32,7 +33,7 @@ struct SupervisionSettings {
 // and every unit a record names), the checks against stored rounds and plans,
 // the public forms, errors. Its methods are split over
 // supervision_service.cc (the shared parts, the feed, rejections),
-// reviews_service.cc (rounds, reviews, coverage), supervisions_service.cc
+// reviews_service.cc (rounds, reviews), coverage_service.cc, supervisions_service.cc
 // (special supervision, problem statistics), assessments_service.cc and
 // rectifications_service.cc.
 class SupervisionService final : public v1::SupervisionService::Service {
@@ -119,5 +120,17 @@ class SupervisionService final : public v1::SupervisionService::Service {
   common::DisclosureMetrics& metrics_;
   SupervisionSettings settings_;
 };
+
+// A rectification as the lists show it, with its state on `today` and its
+// report (reported_on, late) as sent.
+v1::Rectification RectificationOf(const RectificationRow& row, common::Date today);
+
+// A year filter of a request: 2000 to 2100, or 0 for every year unless
+// `required` (a violation of "year" otherwise).
+void CheckYearFilter(common::Violations& violations, int year, bool required);
+
+// The registry's enforcement units, as the coverage counts them. Throws
+// common::ServiceError (UNAVAILABLE) when the registry cannot answer.
+std::vector<EnforcementUnit> EnforcementUnitsOf(registry::RegistryClient& registry);
 
 }  // namespace gongkai::supervision

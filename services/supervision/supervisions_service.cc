@@ -46,13 +46,6 @@ std::vector<std::pair<std::string, std::string>> NamedUnits(const Supervision& s
   return out;
 }
 
-void CheckYear(common::Violations& violations, int year, bool required) {
-  if (year == 0 && !required) return;
-  if (year < 2000 || year > 2100) {
-    violations.push_back({"year", required ? "must be 2000 to 2100" : "must be 2000 to 2100, or 0 for every year"});
-  }
-}
-
 void AddCounts(const std::vector<std::pair<std::string, int64_t>>& counts,
                google::protobuf::RepeatedPtrField<v1::Count>* out) {
   for (const auto& [key, n] : counts) {
@@ -129,7 +122,7 @@ grpc::Status SupervisionService::ListSupervisions(grpc::ServerContext* context,
     common::Violations violations;
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
-    CheckYear(violations, request->year(), false);
+    CheckYearFilter(violations, request->year(), false);
     const common::Page page =
         common::ReadPage(violations, request->page_size(), request->page_token(), 1, kSupervisionPage);
     ListFilter f;
@@ -165,7 +158,7 @@ grpc::Status SupervisionService::GetProblemStatistics(grpc::ServerContext* conte
                                                       v1::ProblemStatistics* response) {
   return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
     common::Violations violations;
-    CheckYear(violations, request->year(), true);
+    CheckYearFilter(violations, request->year(), true);
     common::CheckCityFilter(violations, "city_code", request->city_code());
     if (!v1::GetProblemStatisticsRequest::Source_IsValid(request->source())) {
       violations.push_back({"source", "not a source"});
