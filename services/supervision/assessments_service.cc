@@ -18,9 +18,7 @@ using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
 using Key = std::pair<std::string, std::string>;
 
-// A plan or its results may name 5,000 units (about 100 KB and 500 KB):
-// a page of 20 plans stays far under 4 MB, and so does one of results as
-// long as they are of the sizes assessments have.
+// At most 20 a page; a page also ends before 3.5 MB (FillSeqPage).
 constexpr common::PageLimits kAssessmentPage{20, 20};
 
 std::vector<std::pair<std::string, std::string>> PlanUnits(const AssessmentPlan& p) {
@@ -163,8 +161,9 @@ grpc::Status SupervisionService::ListAssessmentPlans(grpc::ServerContext* contex
     common::Page page;
     ReadAssessmentsRequest(*request, RecordKind::kAssessmentPlan, f, page);
     auto rows = store_.List(f);
-    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
-    for (const auto& row : rows) ToPublicAssessmentPlan(row, response->add_plans());
+    response->set_next_page_token(
+        FillSeqPage(rows, page.size, response->mutable_plans(),
+                    [&](const StoredRecord& row, v1::AssessmentPlan* out) { ToPublicAssessmentPlan(row, out); }));
     return grpc::Status::OK;
   });
 }
@@ -177,8 +176,9 @@ grpc::Status SupervisionService::ListAssessmentResults(grpc::ServerContext* cont
     common::Page page;
     ReadAssessmentsRequest(*request, RecordKind::kAssessmentResult, f, page);
     auto rows = store_.List(f);
-    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
-    for (const auto& row : rows) ToPublicAssessmentResult(row, response->add_results());
+    response->set_next_page_token(
+        FillSeqPage(rows, page.size, response->mutable_results(),
+                    [&](const StoredRecord& row, v1::AssessmentResult* out) { ToPublicAssessmentResult(row, out); }));
     return grpc::Status::OK;
   });
 }

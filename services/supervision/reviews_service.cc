@@ -23,8 +23,8 @@ using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
 using Key = std::pair<std::string, std::string>;
 
-// A round may name 5,500 units (about 100 KB): a page of 20 stays far under
-// 4 MB. Reviews hold at most 20 excellent cases and 50 problems.
+// At most 20 rounds or 50 reviews a page; a page also ends before 3.5 MB
+// (FillSeqPage).
 constexpr common::PageLimits kRoundPage{20, 20};
 constexpr common::PageLimits kReviewPage{50, 50};
 
@@ -126,8 +126,9 @@ grpc::Status SupervisionService::ListRounds(grpc::ServerContext* context, const 
     f.agency_credit_code = request->agency_credit_code();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
-    for (const auto& row : rows) ToPublicRound(row, response->add_rounds());
+    response->set_next_page_token(
+        FillSeqPage(rows, page.size, response->mutable_rounds(),
+                    [&](const StoredRecord& row, v1::Round* out) { ToPublicRound(row, out); }));
     return grpc::Status::OK;
   });
 }
@@ -170,6 +171,28 @@ grpc::Status SupervisionService::UpsertReviews(grpc::ServerContext* context, con
       }
       auto found = CheckReviewAgainstRound(*h.record, round->second, path, today);
       violations.insert(violations.end(), found.begin(), found.end());
+    });
+    // One review per reviewed unit of a round: a unit already reviewed under
+    // another source id, or twice in this batch, is refused.
+    using UnitKey = std::tuple<std::string, std::string, std::string>;
+    std::vector<UnitKey> unit_keys;
+    batch.CheckEach([&](const Held<Review>& h, int, common::Violations&) {
+      unit_keys.emplace_back(h.agency_credit_code, h.record->round_source_id(), h.record->reviewed_unit());
+    });
+    const auto reviewed = store_.ReviewsOfUnits(unit_keys);
+    std::map<UnitKey, std::string> in_batch;
+    batch.CheckEach([&](const Held<Review>& h, int index, common::Violations& violations) {
+      const UnitKey key{h.agency_credit_code, h.record->round_source_id(), h.record->reviewed_unit()};
+      const auto stored = reviewed.find(key);
+      std::string other = stored != reviewed.end() && stored->second != h.record->source_id() ? stored->second : "";
+      if (other.empty()) {
+        const auto [earlier, fresh] = in_batch.emplace(key, h.record->source_id());
+        if (!fresh) other = earlier->second;
+      }
+      if (!other.empty()) {
+        violations.push_back({common::At("reviews", index) + ".reviewed_unit",
+                              "already reviewed in this round (review " + other + "): one review per unit of a round"});
+      }
     });
     const auto valid = batch.Valid();
     std::vector<std::string> units;
@@ -235,8 +258,9 @@ grpc::Status SupervisionService::ListReviews(grpc::ServerContext* context, const
     f.parent_source_id = request->round_source_id();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
-    for (const auto& row : rows) ToPublicReview(row, response->add_reviews());
+    response->set_next_page_token(
+        FillSeqPage(rows, page.size, response->mutable_reviews(),
+                    [&](const StoredRecord& row, v1::Review* out) { ToPublicReview(row, out); }));
     return grpc::Status::OK;
   });
 }
@@ -272,13 +296,15 @@ grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v
         store_.Obligations({{static_cast<int>(v1::REVIEW), row->agency_credit_code, row->source_id, ""}});
     if (!obligations.empty()) {
       // The public reads the requirement as the review publishes it and the
-      // report's description by the masking rules.
+      // report's description masked as the review's texts are.
       v1::Rectification rectification = RectificationOf(obligations.front(), context_.clock.Today());
       if (!as_sent) {
         rectification.set_requirement(platform.rectification_requirement());
         if (rectification.has_report()) {
           auto* report = rectification.mutable_report();
-          report->set_description(common::MaskPersonalData(report->description(), {}));
+          Review as_sent;
+          common::ParseStored(row->record, &as_sent);
+          report->set_description(common::MaskPersonalData(report->description(), PersonalDataOf(as_sent)));
         }
       }
       *response->mutable_rectification() = std::move(rectification);

@@ -8,8 +8,10 @@
 #include <prometheus/metric_family.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -747,6 +749,76 @@ TEST_F(ReviewsServiceTest, TheFeedListsEachRecordOnceAtItsLatestChangeInOrder) {
 
   request.set_after_seq(-1);
   EXPECT_EQ(h.Call(&Stub::ListChanges, request, &none, std::nullopt).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace gongkai::supervision
+
+namespace gongkai::supervision {
+namespace {
+
+// ---------------------------------------------------------------- one review a unit, pages within 4 MiB
+
+TEST_F(ReviewsServiceTest, AUnitIsReviewedOnceInARound) {
+  Accept(MakeRound());
+  Accept(MakeReview("R-C"));
+  // Another review of kUnitC in the same round, stored or in the same batch.
+  const auto again = Write(std::vector<Review>{MakeReview("R-C-2")});
+  EXPECT_EQ(again.results(0).outcome(), RecordResult::REJECTED);
+  EXPECT_TRUE(Contains(FieldsOf(again.results(0)), "reviews[0].reviewed_unit"));
+  EXPECT_NE(again.results(0).violations(0).description().find("review R-C"), std::string::npos);
+  const auto pair = Write(std::vector<Review>{MakeReview("R-B", kUnitB), MakeReview("R-B-2", kUnitB)});
+  EXPECT_EQ(pair.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(pair.results(1).outcome(), RecordResult::REJECTED);
+  // A new version of the same review is no second review.
+  Review newer = MakeReview("R-C");
+  newer.set_source_version(2);
+  Accept(newer);
+}
+
+TEST_F(ReviewsServiceTest, AListPageEndsBeforeTheAnswerPassesItsBytes) {
+  // 36 units, each reviewed with 20 excellent cases of about 5 KB: some
+  // 3.8 MB of reviews, more than one answer holds.
+  Round round = MakeRound();
+  round.clear_reviewed_units();
+  std::vector<std::string> units;
+  for (int i = 0; i < 36; ++i) {
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "11140100MB%07d", 500 + i);
+    units.push_back(CreditCode(first17));
+    h.registry().Add(units.back(), "单位" + std::to_string(i), kCity, true);
+    round.add_reviewed_units(units.back());
+  }
+  Accept(round);
+  std::string summary;
+  while (summary.size() + 3 <= 4900) summary += "案";
+  std::vector<Review> reviews;
+  for (int i = 0; i < 36; ++i) {
+    Review r = MakeReview("BIG-" + std::to_string(i), units[i]);
+    const auto one = r.excellent_cases(0);
+    r.clear_excellent_cases();
+    for (int k = 0; k < 20; ++k) {
+      auto* c = r.add_excellent_cases();
+      *c = one;
+      c->set_summary(summary);
+    }
+    reviews.push_back(r);
+  }
+  const auto written = Write(reviews);
+  for (const auto& result : written.results()) ASSERT_EQ(result.outcome(), RecordResult::ACCEPTED);
+
+  std::set<std::string> seen;
+  v1::ListReviewsRequest request;
+  int pages = 0;
+  do {
+    const auto page = Reviews(request);
+    EXPECT_LE(page.ByteSizeLong(), kAnswerBytes + 1024);
+    for (const auto& r : page.reviews()) EXPECT_TRUE(seen.insert(r.source_id()).second) << r.source_id();
+    request.set_page_token(page.next_page_token());
+    ++pages;
+  } while (!request.page_token().empty() && pages < 10);
+  EXPECT_EQ(seen.size(), 36u);
+  EXPECT_GE(pages, 2);
 }
 
 }  // namespace

@@ -23,8 +23,15 @@ constexpr common::RecordKind kRules[] = {common::RecordKind::kCaseReview, common
                                          common::RecordKind::kAssessment};
 
 // The coverage families of the year, per city and for the province.
+// The year's coverage per scope (the province, then each city), and the
+// completed rounds of the quarters of the year that ended; of the year
+// before, only its fourth quarter's (`last_year_rounds`, during the first
+// quarter: the year's gauges have moved on when it ends), so that a quarter
+// without a round is seen whichever it is.
 void AddCoverage(int year, const std::vector<EnforcementUnit>& units, const std::vector<ReviewedUnit>& reviewed,
-                 const std::vector<RoundSummary>& rounds, double target, common::Date today, std::vector<Family>& out) {
+                 const std::vector<RoundSummary>& rounds, double target, common::Date today,
+                 const std::optional<std::pair<std::vector<ReviewedUnit>, std::vector<RoundSummary>>>& last_year,
+                 std::vector<Family>& out) {
   Family ratio{"gongkai_case_review_coverage_ratio",
                "Enforcement units reviewed in the year's case-file reviews over enforcement units, per city and for "
                "the province.",
@@ -34,28 +41,39 @@ void AddCoverage(int year, const std::vector<EnforcementUnit>& units, const std:
                  "for the province.",
                  {}};
   Family quarters{"gongkai_case_review_quarter_rounds",
-                  "Completed case-file review rounds of each quarter of the year that has ended, per city and for the "
-                  "province (0: a quarter without a completed round).",
+                  "Completed case-file review rounds of each quarter of the year that has ended (and, during the "
+                  "first quarter, of the fourth quarter of the year before), per city and for the province (0: a "
+                  "quarter without a completed round).",
                   {}};
-  const auto add = [&](const v1::ReviewCoverage& coverage, const std::string& scope) {
+  const auto add_quarters = [&](const v1::ReviewCoverage& coverage, const std::string& scope, int only) {
+    for (const auto& q : coverage.quarters()) {
+      if (!q.ended() || (only != 0 && q.quarter() != only)) continue;
+      quarters.samples.push_back(
+          {{{"scope", scope}, {"year", std::to_string(coverage.year())}, {"quarter", std::to_string(q.quarter())}},
+           static_cast<double>(q.completed_rounds())});
+    }
+  };
+  std::vector<v1::UnreviewedUnit> unreviewed;
+  const v1::ReviewCoverage province = CoverageOf(year, "", units, reviewed, rounds, target, today, &unreviewed);
+  std::vector<std::string> scopes{"province"};
+  for (const auto& city : province.cities()) scopes.push_back(city.scope());
+  for (const auto& scope : scopes) {
+    unreviewed.clear();
+    const v1::ReviewCoverage coverage =
+        scope == "province" ? province : CoverageOf(year, scope, units, reviewed, rounds, target, today, &unreviewed);
     const v1::CoverageFigure& figure = coverage.total();
     ratio.samples.push_back({{{"scope", scope}}, figure.ratio()});
     counted.samples.push_back(
         {{{"scope", scope}, {"state", "enforcement"}}, static_cast<double>(figure.enforcement_units())});
     counted.samples.push_back(
         {{{"scope", scope}, {"state", "reviewed"}}, static_cast<double>(figure.reviewed_units())});
-    for (const auto& q : coverage.quarters()) {
-      if (!q.ended()) continue;
-      quarters.samples.push_back(
-          {{{"scope", scope}, {"quarter", std::to_string(q.quarter())}}, static_cast<double>(q.completed_rounds())});
+    add_quarters(coverage, scope, 0);
+    if (last_year) {
+      unreviewed.clear();
+      add_quarters(CoverageOf(year - 1, scope == "province" ? "" : scope, units, last_year->first, last_year->second,
+                              target, today, &unreviewed),
+                   scope, 4);
     }
-  };
-  std::vector<v1::UnreviewedUnit> unreviewed;
-  const v1::ReviewCoverage province = CoverageOf(year, "", units, reviewed, rounds, target, today, &unreviewed);
-  add(province, "province");
-  for (const auto& city : province.cities()) {
-    unreviewed.clear();
-    add(CoverageOf(year, city.scope(), units, reviewed, rounds, target, today, &unreviewed), city.scope());
   }
   out.push_back(std::move(ratio));
   out.push_back(std::move(counted));
@@ -73,7 +91,8 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
     const auto calendar = deadlines.calendar();
     // Last year's rounds too: a round of December has its reviews due in January.
     const std::vector<RoundSummary> this_year = store.Rounds(year);
-    std::vector<RoundSummary> rounds = store.Rounds(year - 1);
+    const std::vector<RoundSummary> last_year = store.Rounds(year - 1);
+    std::vector<RoundSummary> rounds = last_year;
     rounds.insert(rounds.end(), this_year.begin(), this_year.end());
     const SupervisionTimeliness tally = TallyTimeliness(
         store.PublishedCounts(), rounds,
@@ -128,7 +147,12 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
       common::Log(common::LogLevel::kWarning, "coverage_gauges_unavailable", {{"reason", e.what()}});
     }
     if (units) {
-      AddCoverage(year, *units, store.ReviewedUnits(year), this_year, settings.coverage_target, today, families);
+      std::optional<std::pair<std::vector<ReviewedUnit>, std::vector<RoundSummary>>> previous;
+      if (static_cast<unsigned>(std::chrono::year_month_day(today).month()) <= 3) {
+        previous.emplace(store.ReviewedUnits(year - 1), last_year);
+      }
+      AddCoverage(year, *units, store.ReviewedUnits(year), this_year, settings.coverage_target, today, previous,
+                  families);
     }
     return families;
   });

@@ -21,9 +21,10 @@ namespace gongkai::supervision {
 //     (a completed round's reviewed units) past their 15 WD and not published;
 //   gongkai_case_review_coverage_ratio{scope}, gongkai_case_review_units{scope,state}
 //     (state enforcement / reviewed), gongkai_case_review_coverage_target;
-//   gongkai_case_review_quarter_rounds{scope,quarter}: the completed rounds of
-//     each quarter of the year that has ended, per city and for the province
-//     (0 is a quarter without a completed round);
+//   gongkai_case_review_quarter_rounds{scope,year,quarter}: the completed
+//     rounds of each quarter of the year that has ended, and during the first
+//     quarter of the fourth quarter of the year before, per city and for the
+//     province (0 is a quarter without a completed round);
 //   gongkai_rectifications_overdue{city}: rectifications past their deadline
 //     and not reported done.
 // The coverage families are left out of a scrape when the registry cannot

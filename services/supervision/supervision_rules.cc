@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -267,9 +268,11 @@ common::PersonalData PersonalDataOf(const v1::CaseParty& party) {
   return data;
 }
 
-common::PersonalData PersonalDataOfCases(const google::protobuf::RepeatedPtrField<ExcellentCase>& cases) {
+}  // namespace
+
+common::PersonalData PersonalDataOf(const Review& review) {
   common::PersonalData data;
-  for (const auto& excellent : cases) {
+  for (const auto& excellent : review.excellent_cases()) {
     auto one = PersonalDataOf(excellent.party());
     data.persons.insert(data.persons.end(), one.persons.begin(), one.persons.end());
     data.texts.insert(data.texts.end(), one.texts.begin(), one.texts.end());
@@ -277,6 +280,8 @@ common::PersonalData PersonalDataOfCases(const google::protobuf::RepeatedPtrFiel
   }
   return data;
 }
+
+namespace {
 
 // A party as published: an organisation whole; a person's name as surname +
 // 某某, with neither ID number nor credit code.
@@ -289,8 +294,8 @@ v1::CaseParty PublicParty(const v1::CaseParty& party) {
   return masked;
 }
 
-ExcellentCase PublicCase(const ExcellentCase& excellent) {
-  const common::PersonalData data = PersonalDataOf(excellent.party());
+// An excellent case as published, its texts masked with `data`.
+ExcellentCase PublicCase(const ExcellentCase& excellent, const common::PersonalData& data) {
   ExcellentCase published = excellent;
   *published.mutable_party() = PublicParty(excellent.party());
   published.set_case_number(common::MaskPersonalData(excellent.case_number(), data));
@@ -310,7 +315,7 @@ void CheckExcellentCase(Violations& out, const std::string& path, const Excellen
   common::CheckText(out, path + ".title", excellent.title(), kLineText, Presence::kRequired);
   common::CheckText(out, path + ".summary", excellent.summary(), kCaseText, Presence::kRequired);
   CheckParty(out, path + ".party", excellent.party());
-  const ExcellentCase published = PublicCase(excellent);
+  const ExcellentCase published = PublicCase(excellent, PersonalDataOf(excellent.party()));
   CheckPublished(out, path + ".case_number", published.case_number(), kCaseNumberText);
   CheckPublished(out, path + ".title", published.title(), kLineText);
   CheckPublished(out, path + ".summary", published.summary(), kCaseText);
@@ -438,6 +443,25 @@ void CheckUnitResult(Violations& out, const std::string& path, const v1::UnitRes
   }
 }
 
+// The record within kMaxRecordBytes as sent, and `published` (its public
+// form, or nullptr when it is the record itself) within `published_max`.
+void CheckRecordSize(Violations& out, const std::string& path, const google::protobuf::Message& record,
+                     const google::protobuf::Message* published, std::size_t published_max) {
+  const std::size_t bytes = record.ByteSizeLong();
+  if (bytes > kMaxRecordBytes) {
+    Add(out, path,
+        "is " + std::to_string(bytes) + " bytes; a record may hold at most " + std::to_string(kMaxRecordBytes));
+    return;
+  }
+  if (published == nullptr) return;
+  const std::size_t public_bytes = published->ByteSizeLong();
+  if (public_bytes > published_max) {
+    Add(out, path,
+        "is " + std::to_string(public_bytes) + " bytes as published (masked); at most " +
+            std::to_string(published_max));
+  }
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- reviews
@@ -474,16 +498,34 @@ common::Violations ValidateRound(const Round& round, const std::string& path) {
               ")");
     }
   }
+  CheckRecordSize(out, path, round, nullptr, 0);
   return out;
 }
 
 common::Violations CheckRoundChange(const Round& stored, int reviews_stored, const Round& next,
                                     const std::string& path) {
   Violations out;
-  if (reviews_stored > 0 && next.ended_on() != stored.ended_on()) {
+  if (reviews_stored == 0) return out;
+  const std::string held = " once the round has reviews (" + std::to_string(reviews_stored) + " stored)";
+  if (next.ended_on() != stored.ended_on()) {
     Add(out, path + ".ended_on",
-        std::string("must stay ") + stored.ended_on() + " once the round has reviews (" +
-            std::to_string(reviews_stored) + " stored): their 15 working days count from it");
+        std::string("must stay ") + stored.ended_on() + held + ": their 15 working days count from it");
+  }
+  // The reviews are counted in the round's year and quarter.
+  if (next.year() != stored.year()) {
+    Add(out, path + ".year", "must stay " + std::to_string(stored.year()) + held);
+  }
+  if (next.quarter() != stored.quarter()) {
+    Add(out, path + ".quarter", "must stay " + std::to_string(stored.quarter()) + held);
+  }
+  // Reviewed units may be added, not taken out: a unit's review would be
+  // left outside its round.
+  const std::set<std::string> kept(next.reviewed_units().begin(), next.reviewed_units().end());
+  for (const auto& unit : stored.reviewed_units()) {
+    if (!kept.contains(unit)) {
+      Add(out, path + ".reviewed_units", "must still name " + unit + held + ": units may be added, not removed");
+      break;
+    }
   }
   return out;
 }
@@ -546,10 +588,14 @@ common::Violations ValidateReview(const Review& review, const std::string& path)
   // masked: it must carry none of the excellent cases' parties' personal data.
   const std::string source_field = path + ".source_id";
   if (cases_counted && !Named(out, source_field) &&
-      common::HoldsOwnPersonalData(review.source_id(), PersonalDataOfCases(review.excellent_cases()))) {
+      common::HoldsOwnPersonalData(review.source_id(), PersonalDataOf(review))) {
     Add(out, source_field,
         "must not carry the personal data of an excellent case's party (a natural person's name or ID number): it "
         "is published as the record's key");
+  }
+  if (out.empty()) {
+    const Review published = PublicReview(review);
+    CheckRecordSize(out, path, review, &published, kMaxPublicRecordBytes);
   }
   return out;
 }
@@ -578,9 +624,10 @@ common::Violations CheckReviewAgainstRound(const Review& review, const Round& ro
 
 Review PublicReview(const Review& review) {
   Review published = review;
-  for (auto& excellent : *published.mutable_excellent_cases()) excellent = PublicCase(excellent);
-  // A party of an excellent case named again in the problems is masked there too.
-  const common::PersonalData parties = PersonalDataOfCases(review.excellent_cases());
+  // Each text is masked with every party of the review: a party named in
+  // another case or in the problems is masked there too.
+  const common::PersonalData parties = PersonalDataOf(review);
+  for (auto& excellent : *published.mutable_excellent_cases()) excellent = PublicCase(excellent, parties);
   for (auto& problem : *published.mutable_problems()) {
     problem.set_description(common::MaskPersonalData(problem.description(), parties));
   }
@@ -640,6 +687,11 @@ common::Violations ValidateSupervision(const Supervision& supervision, const std
     for (int i = 0; i < supervision.named_cases_size(); ++i) {
       CheckNamedCase(out, At(named, i), supervision.named_cases(i), problems_counted ? &problem_ids : nullptr);
     }
+  }
+  if (out.empty()) {
+    // The units' names are added when it is stored: room is kept for them.
+    const Supervision published = PublicSupervision(supervision, {});
+    CheckRecordSize(out, path, supervision, &published, kMaxPublicRecordBytes - kMaxProblems * kUnitNameRoom);
   }
   return out;
 }
@@ -704,6 +756,7 @@ common::Violations ValidateAssessmentPlan(const AssessmentPlan& plan, const std:
   }
   CheckUnitList(out, path + ".units", plan.units(), 1, kMaxUnits);
   CheckPastDate(out, path + ".approved_on", plan.approved_on(), today);
+  CheckRecordSize(out, path, plan, nullptr, 0);
   return out;
 }
 
@@ -718,6 +771,7 @@ common::Violations ValidateAssessmentResult(const AssessmentResult& result, cons
     for (int i = 0; i < result.units_size(); ++i) CheckUnitResult(out, At(units, i), result.units(i));
     CheckRepeats(out, units, "units", result.units(), [](const v1::UnitResult& unit) { return unit.unit(); });
   }
+  CheckRecordSize(out, path, result, nullptr, 0);
   return out;
 }
 

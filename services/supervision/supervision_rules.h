@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/personal_data.h"
 #include "common/violations.h"
 #include "gongkai/supervision/v1/supervision.pb.h"
 
@@ -64,6 +65,15 @@ inline constexpr std::size_t kMaxSourceIdBytes = 64;
 inline constexpr std::size_t kMaxReviewingUnits = 500;
 inline constexpr std::size_t kMaxUnits = 5'000;
 inline constexpr std::size_t kMaxProblems = 1'000;
+// Every record as sent is at most kMaxRecordBytes, and its public form at
+// most kMaxPublicRecordBytes (a violation of the record's path), so that one
+// record always fits an answer (kAnswerBytes, supervision_service.h) under a
+// default client's 4 MiB: masking lengthens text (a digit becomes ＊, three
+// bytes) and a supervision's public form adds the units' names (at most
+// kUnitNameRoom bytes each, with their count) when it is stored.
+inline constexpr std::size_t kMaxRecordBytes = 2'000'000;
+inline constexpr std::size_t kMaxPublicRecordBytes = 3'000'000;
+inline constexpr std::size_t kUnitNameRoom = 540;
 
 // ---------------------------------------------------------------- reviews
 
@@ -73,8 +83,9 @@ inline constexpr std::size_t kMaxProblems = 1'000;
 // and within 366 days.
 common::Violations ValidateRound(const Round& round, const std::string& path);
 
-// A new version of a stored round with `reviews_stored` reviews: its
-// ended_on may not change once it has reviews (their 15 WD count from it).
+// A new version of a stored round with `reviews_stored` reviews: once it
+// has reviews, its ended_on (their 15 WD count from it), year and quarter
+// (theirs) may not change, and no reviewed unit may be taken out.
 common::Violations CheckRoundChange(const Round& stored, int reviews_stored, const Round& next,
                                     const std::string& path);
 
@@ -92,11 +103,15 @@ common::Violations CheckReviewAgainstRound(const Review& review, const Round& ro
 
 // A review as published: each excellent case's party as penalties publish a
 // party (a natural person's name MaskName'd, the ID number left out; an
-// organisation in full), and its title and summary as
-// common::MaskPersonalData with the party's name and ID number; problem
-// descriptions and the rectification requirement with every excellent
-// case's party's.
+// organisation in full); its case numbers, titles, summaries, problem
+// descriptions and rectification requirement as common::MaskPersonalData
+// with every party's name and ID number (PersonalDataOf).
 Review PublicReview(const Review& review);
+
+// The personal data of a review's excellent cases' parties (names, ID
+// numbers, a natural person's credit code), with which its published texts
+// are masked.
+common::PersonalData PersonalDataOf(const Review& review);
 
 // ---------------------------------------------------------------- special supervision
 

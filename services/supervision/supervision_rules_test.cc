@@ -409,6 +409,91 @@ TEST(CheckRoundChange, TheEndMayNotChangeOnceTheRoundHasReviews) {
   EXPECT_THAT(CheckRoundChange(ValidRound(), 2, next, "rounds[0]"), IsEmpty());
 }
 
+TEST(CheckRoundChange, YearQuarterAndReviewedUnitsHoldOnceTheRoundHasReviews) {
+  Round next = ValidRound();
+  next.set_year(2025);
+  next.set_quarter(4);
+  next.clear_reviewed_units();
+  next.add_reviewed_units(kUnitA);
+  next.add_reviewed_units(kUnitB);
+  const auto v = CheckRoundChange(ValidRound(), 1, next, "rounds[0]");
+  EXPECT_THAT(Fields(v), ElementsAre("rounds[0].year", "rounds[0].quarter", "rounds[0].reviewed_units"));
+  EXPECT_THAT(v[2].description, HasSubstr("must still name " + kUnitC));
+  // Units may be added.
+  next = ValidRound();
+  next.add_reviewed_units(NthUnit(1));
+  EXPECT_THAT(CheckRoundChange(ValidRound(), 1, next, "rounds[0]"), IsEmpty());
+  // Without reviews, anything may change.
+  next.set_year(2025);
+  EXPECT_THAT(CheckRoundChange(ValidRound(), 0, next, "rounds[0]"), IsEmpty());
+}
+
+TEST(PublicReview, APartyNamedInAnotherCaseOrAProblemIsMaskedThere) {
+  Review r = ValidReview();
+  ExcellentCase person;
+  person.set_case_number("并市监罚〔2026〕20号");
+  person.set_title("个体经营者案");
+  *person.mutable_party() = Person();
+  person.set_summary("程序规范。");
+  *r.add_excellent_cases() = person;
+  r.mutable_excellent_cases(0)->set_summary("与张三案同期办理，证据充分。");
+  r.mutable_problems(0)->set_description("张三案卷未附送达回证。");
+  const Review published = PublicReview(r);
+  EXPECT_EQ(published.excellent_cases(0).summary(), "与张某某案同期办理，证据充分。");
+  EXPECT_EQ(published.problems(0).description(), "张某某案卷未附送达回证。");
+  EXPECT_EQ(common::MaskPersonalData("已对张三案卷补正", PersonalDataOf(r)), "已对张某某案卷补正");
+}
+
+// ---------------------------------------------------------------- record size
+
+TEST(RecordSize, ARecordOverItsBytesIsRejectedAsAWhole) {
+  // 5,000 units of 100 indicator scores: tens of megabytes, valid field by field.
+  AssessmentResult result;
+  result.set_agency_credit_code(kOrganiser);
+  result.set_source_id("KHJG-BIG");
+  result.set_source_version(1);
+  result.set_plan_source_id("KH-2026");
+  result.set_concluded_on("2026-06-30");
+  for (int u = 0; u < 5000; ++u) {
+    auto* unit = result.add_units();
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "11140100MB%07d", u);
+    unit->set_unit(CreditCode(first17));
+    unit->set_grade(v1::PASS);
+    for (int i = 0; i < 100; ++i) {
+      auto* score = unit->add_indicator_scores();
+      score->set_code("INDICATOR-" + std::to_string(i));
+      score->set_score(1);
+    }
+    unit->set_score(100);
+  }
+  const auto v = ValidateAssessmentResult(result, "results[0]", Day("2026-07-15"));
+  ASSERT_THAT(Fields(v), Contains("results[0]"));
+  EXPECT_THAT(v.back().description, HasSubstr("a record may hold at most 2000000"));
+}
+
+TEST(RecordSize, ASupervisionWhosePublishedFormIsTooLargeIsRejected) {
+  // A phone number is published as ＊ (three bytes a digit): 1,000 problems
+  // whose texts are phone numbers, each text within its bound as published,
+  // are under 2 MB as sent and near 4 MB published.
+  std::string phones;
+  for (int i = 0; i < 58; ++i) phones += "13812345678 ";
+  Supervision s = ValidSupervision();
+  const Problem first = s.problems(0);
+  s.clear_problems();
+  s.clear_named_cases();
+  for (int i = 0; i < 1000; ++i) {
+    Problem p = first;
+    p.set_id("P" + std::to_string(i));
+    p.set_description(phones);
+    p.set_rectification_requirement(phones);
+    s.add_problems()->Swap(&p);
+  }
+  const auto v = ValidateSupervision(s, "supervisions[0]", Day("2026-07-15"));
+  ASSERT_THAT(Fields(v), Contains("supervisions[0]"));
+  EXPECT_THAT(v.back().description, HasSubstr("bytes as published (masked)"));
+}
+
 // ---------------------------------------------------------------- reviews
 
 TEST(ValidateReview, AcceptsAValidReviewWithAndWithoutProblems) {

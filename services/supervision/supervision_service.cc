@@ -21,8 +21,8 @@ using common::v1::ROLE_CITY;
 using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
 
-// A round may name 5,500 units and a plan 5,000 (about 100 KB each): a feed
-// page of 20 records of any kind stays far under 4 MB.
+// At most 20 records a feed page; a page also ends before 3.5 MB
+// (FillSeqPage).
 constexpr common::PageLimits kFeedPage{20, 20};
 
 // The timeliness of a stored record of `rule` whose clock started on its
@@ -156,7 +156,13 @@ void SupervisionService::ToPublicReview(const StoredRecord& row, v1::Review* out
 
 void SupervisionService::ToPublicSupervision(const StoredRecord& row, bool with_problems, v1::Supervision* out) const {
   common::ParseStored(row.public_record, out);
-  if (!with_problems) out->clear_problems();
+  // Lists and the feed carry a supervision's summary: its named cases and
+  // its count by unit are as long as its problem list.
+  if (!with_problems) {
+    out->clear_problems();
+    out->clear_named_cases();
+    out->clear_problems_by_unit();
+  }
   out->set_city_code(row.city_code);
   out->set_published_on(common::FormatIsoDate(row.published_on));
   SetTimeliness(context_.deadlines, common::RecordKind::kSpecialSupervision, row, context_.clock.Today(),
@@ -192,9 +198,8 @@ grpc::Status SupervisionService::ListChanges(grpc::ServerContext* context, const
     if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
     const int limit = common::ReadPageSize(violations, "limit", request->limit(), kFeedPage);
     common::ThrowIfAny(violations, "bad feed request");
-    int64_t last = request->after_seq();
-    for (const auto& row : store_.Changes(request->after_seq(), limit)) {
-      auto* c = response->add_changes();
+    auto rows = store_.Changes(request->after_seq(), limit);
+    FillSeqPage(rows, limit, response->mutable_changes(), [&](const StoredRecord& row, v1::Change* c) {
       c->set_seq(row.change_seq);
       switch (row.kind) {
         case RecordKind::kRound: ToPublicRound(row, c->mutable_round()); break;
@@ -203,9 +208,9 @@ grpc::Status SupervisionService::ListChanges(grpc::ServerContext* context, const
         case RecordKind::kAssessmentPlan: ToPublicAssessmentPlan(row, c->mutable_assessment_plan()); break;
         case RecordKind::kAssessmentResult: ToPublicAssessmentResult(row, c->mutable_assessment_result()); break;
       }
-      last = row.change_seq;
-    }
-    response->set_last_seq(last);
+    });
+    const int n = response->changes_size();
+    response->set_last_seq(n == 0 ? request->after_seq() : response->changes(n - 1).seq());
     return grpc::Status::OK;
   });
 }

@@ -121,6 +121,32 @@ class SupervisionService final : public v1::SupervisionService::Service {
   SupervisionSettings settings_;
 };
 
+// Every answer stays under a default client's 4 MiB: a record is at most
+// kMaxRecordBytes as sent and kMaxPublicRecordBytes published
+// (CheckRecordSize, for every write), and a list or feed page ends before
+// the record that would take it past kAnswerBytes (one record at least).
+inline constexpr std::size_t kAnswerBytes = 3'500'000;
+
+// Fills `out` with the public forms `to_public(row, message)` makes of `rows`
+// (read with one more than `size`) while the answer stays within
+// kAnswerBytes, and answers the next page token.
+template <typename Message, typename ToPublic>
+std::string FillSeqPage(std::vector<StoredRecord>& rows, int size, google::protobuf::RepeatedPtrField<Message>* out,
+                        ToPublic&& to_public) {
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < size; ++i) {
+    Message message;
+    to_public(rows[i], &message);
+    bytes += message.ByteSizeLong() + 8;  // with its tag and length
+    if (i > 0 && bytes > kAnswerBytes) {
+      rows.resize(i + 1);  // the page ends before rows[i]
+      return common::TakeSeqPage(rows, static_cast<int>(i));
+    }
+    *out->Add() = std::move(message);
+  }
+  return common::TakeSeqPage(rows, size);
+}
+
 // A rectification as the lists show it, with its state on `today` and its
 // report (reported_on, late) as sent.
 v1::Rectification RectificationOf(const RectificationRow& row, common::Date today);

@@ -224,6 +224,14 @@ const Statement kRounds{
     "ORDER BY r.agency_credit_code, r.source_id"};
 
 // The units reviewed by the reviews of the year $1, each once per round.
+// The reviews of the (organiser, round, unit) keys $1, $2, $3.
+const Statement kReviewsOfUnits{
+    "supervision_reviews_of_units",
+    "SELECT r.agency_credit_code, r.parent_source_id, r.unit, r.source_id FROM supervision.records r "
+    "JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(agency, round, unit) "
+    "  ON r.agency_credit_code = k.agency AND r.parent_source_id = k.round AND r.unit = k.unit "
+    "WHERE r.kind = 2"};
+
 const Statement kReviewedUnits{"supervision_reviewed_units",
                                "SELECT DISTINCT r.agency_credit_code, r.parent_source_id, r.unit, r.unit_city "
                                "FROM supervision.record_rows r WHERE r.kind = 2 AND r.stored_year = $1::int "
@@ -429,8 +437,8 @@ std::string ReportKey(int subject, const std::string& agency, const std::string&
 
 PgSupervisionStore::PgSupervisionStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
   for (const Statement& s :
-       {kMerge, kAddProblems, kMergeReports, kGetMany, kListRecords, kListReviews, kChanges, kRounds, kReviewedUnits,
-        kCountProblems, kPublishedCounts, kObligations, kListRectifications, kOverdueRectifications}) {
+       {kMerge, kAddProblems, kMergeReports, kGetMany, kListRecords, kListReviews, kChanges, kRounds, kReviewsOfUnits,
+        kReviewedUnits, kCountProblems, kPublishedCounts, kObligations, kListRectifications, kOverdueRectifications}) {
     pool_.Prepare(s);
   }
 }
@@ -634,6 +642,26 @@ std::vector<RoundSummary> PgSupervisionStore::Rounds(int year) {
     for (const auto& r : tx.exec_prepared(kRounds.name, year)) {
       out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
                      common::ReadDate(r[4]), r[5].as<int>(), r[6].as<int>()});
+    }
+    return out;
+  });
+}
+
+std::map<std::tuple<std::string, std::string, std::string>, std::string> PgSupervisionStore::ReviewsOfUnits(
+    const std::vector<std::tuple<std::string, std::string, std::string>>& keys) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> out;
+  if (keys.empty()) return out;
+  std::vector<std::string> agencies, rounds, units;
+  for (const auto& [agency, round, unit] : keys) {
+    agencies.push_back(agency);
+    rounds.push_back(round);
+    units.push_back(unit);
+  }
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    for (const auto& r :
+         tx.exec_prepared(kReviewsOfUnits.name, ArrayLiteral(agencies), ArrayLiteral(rounds), ArrayLiteral(units))) {
+      out[{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()}] = r[3].as<std::string>();
     }
     return out;
   });

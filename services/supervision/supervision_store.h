@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -256,6 +257,11 @@ class SupervisionStore {
   // Unreported obligations whose deadline is before `today`, per unit city.
   virtual std::vector<std::pair<std::string, int64_t>> OverdueRectifications(common::Date today) = 0;
 
+  // The reviews stored of the (organiser, round source id, reviewed unit)
+  // asked: each found key with its review's source id.
+  virtual std::map<std::tuple<std::string, std::string, std::string>, std::string> ReviewsOfUnits(
+      const std::vector<std::tuple<std::string, std::string, std::string>>& keys) = 0;
+
   // For the coverage, the statistics and the gauges.
   virtual std::vector<RoundSummary> Rounds(int year) = 0;
   virtual std::vector<ReviewedUnit> ReviewedUnits(int year) = 0;
@@ -285,6 +291,8 @@ class PgSupervisionStore final : public SupervisionStore {
       const std::vector<std::tuple<int, std::string, std::string, std::string>>& keys) override;
   std::vector<RectificationRow> ListRectifications(const RectificationFilter& filter) override;
   std::vector<std::pair<std::string, int64_t>> OverdueRectifications(common::Date today) override;
+  std::map<std::tuple<std::string, std::string, std::string>, std::string> ReviewsOfUnits(
+      const std::vector<std::tuple<std::string, std::string, std::string>>& keys) override;
   std::vector<RoundSummary> Rounds(int year) override;
   std::vector<ReviewedUnit> ReviewedUnits(int year) override;
   ProblemCounts CountProblems(int year, const std::string& unit_city, int kind) override;

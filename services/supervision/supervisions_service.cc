@@ -22,7 +22,7 @@ using common::v1::ROLE_CITY;
 using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
 
-// Lists leave the problem lists out, so a page of 50 stays far under 4 MB.
+// At most 50 summaries a page; a page also ends before 3.5 MB (FillSeqPage).
 constexpr common::PageLimits kSupervisionPage{50, 50};
 // How many units the statistics list: 0 asks for 100, more than 2,000 is
 // clamped.
@@ -134,8 +134,9 @@ grpc::Status SupervisionService::ListSupervisions(grpc::ServerContext* context,
     f.year = request->year();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
-    response->set_next_page_token(common::TakeSeqPage(rows, page.size));
-    for (const auto& row : rows) ToPublicSupervision(row, false, response->add_supervisions());
+    response->set_next_page_token(
+        FillSeqPage(rows, page.size, response->mutable_supervisions(),
+                    [&](const StoredRecord& row, v1::Supervision* out) { ToPublicSupervision(row, false, out); }));
     return grpc::Status::OK;
   });
 }

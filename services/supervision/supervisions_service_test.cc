@@ -227,7 +227,8 @@ TEST_F(SupervisionsServiceTest, ThePublicFormCountsProblemsByUnitAndByDomain) {
   EXPECT_EQ(published.published_on(), "2026-07-15");
   EXPECT_TRUE(published.has_timeliness());
 
-  // Lists leave the problems out and keep the statistics.
+  // Lists carry the summary: the problems, the named cases and the count by
+  // unit (as long as the problem list) left out, the count by domain kept.
   v1::ListSupervisionsRequest request;
   request.set_year(2026);
   v1::ListSupervisionsResponse listed;
@@ -235,7 +236,9 @@ TEST_F(SupervisionsServiceTest, ThePublicFormCountsProblemsByUnitAndByDomain) {
   ASSERT_EQ(listed.supervisions_size(), 1);
   EXPECT_EQ(listed.supervisions(0).problems_size(), 0);
   EXPECT_EQ(listed.supervisions(0).problem_count(), 3);
-  EXPECT_EQ(listed.supervisions(0).problems_by_unit_size(), 2);
+  EXPECT_EQ(listed.supervisions(0).problems_by_unit_size(), 0);
+  EXPECT_EQ(listed.supervisions(0).named_cases_size(), 0);
+  EXPECT_EQ(listed.supervisions(0).problems_by_domain_size(), 2);
 }
 
 TEST_F(SupervisionsServiceTest, ProblemStatisticsCountByUnitDomainTypeAndCity) {
@@ -488,12 +491,22 @@ TEST_F(SupervisionsServiceTest, GaugesReportTimelinessCoverageQuartersAndOverdue
   // Quarters 1 to 3 ended by 2026-10-08; only the second had a round.
   const auto quarters = Samples(families, "gongkai_case_review_quarter_rounds");
   ASSERT_TRUE(quarters);
-  EXPECT_DOUBLE_EQ(quarters->at("quarter=1,scope=province"), 0);
-  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=province"), 1);
-  EXPECT_DOUBLE_EQ(quarters->at("quarter=3,scope=province"), 0);
-  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=140100"), 1);
-  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=140200"), 0);
-  EXPECT_FALSE(quarters->contains("quarter=4,scope=province"));
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=1,scope=province,year=2026"), 0);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=province,year=2026"), 1);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=3,scope=province,year=2026"), 0);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=140100,year=2026"), 1);
+  EXPECT_DOUBLE_EQ(quarters->at("quarter=2,scope=140200,year=2026"), 0);
+  EXPECT_FALSE(quarters->contains("quarter=4,scope=province,year=2026"));
+
+  // In the next year's first quarter, the fourth quarter of the year before
+  // is shown (it had no round), and no quarter of the new year has ended.
+  h.clock().Set(Day("2027-01-15"));
+  const auto january = Samples(gauges->Collect(), "gongkai_case_review_quarter_rounds");
+  ASSERT_TRUE(january);
+  EXPECT_EQ(*january, (std::map<std::string, double>{{"quarter=4,scope=140100,year=2026", 0},
+                                                     {"quarter=4,scope=140200,year=2026", 0},
+                                                     {"quarter=4,scope=province,year=2026", 0}}));
+  h.clock().Set(Day("2026-10-08"));
 
   // Without the registry, the coverage families are left out, the others kept.
   h.registry().SetDown(true);
