@@ -31,6 +31,20 @@ ServiceError ServiceError::Unavailable(std::string message) {
 
 std::string At(std::string_view field, int index) { return std::string(field) + "[" + std::to_string(index) + "]"; }
 
+bool CheckCount(Violations& out, const std::string& field, int size, std::size_t min, std::size_t max) {
+  const auto count = static_cast<std::size_t>(size);
+  if (count < min) {
+    out.push_back(
+        {field, std::string("at least ") + std::to_string(min) + " required (got " + std::to_string(count) + ")"});
+    return false;
+  }
+  if (count > max) {
+    out.push_back({field, std::string("at most ") + std::to_string(max) + " (got " + std::to_string(count) + ")"});
+    return false;
+  }
+  return true;
+}
+
 void WriteViolations(const Violations& violations,
                      google::protobuf::RepeatedPtrField<google::rpc::BadRequest::FieldViolation>* out) {
   for (const auto& v : violations) {

@@ -23,6 +23,9 @@
 namespace gongkai::inspections {
 namespace {
 
+using common::CheckCount;
+using common::CheckRepeats;
+
 using common::At;
 using common::Date;
 using common::IsBlank;
@@ -112,35 +115,6 @@ void CheckRecordKey(Violations& out, const std::string& path, const std::string&
 void CheckYear(Violations& out, const std::string& field, int32_t year) {
   if (year < kMinYear || year > kMaxYear) {
     Add(out, field, std::string("must be ") + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear));
-  }
-}
-
-// The number of elements of a repeated field within [min, max], named once
-// for the whole list. True when it is: only then are its elements judged one
-// by one, so that a hostile list does not make the answer as long as itself.
-bool CheckCount(Violations& out, const std::string& field, int size, std::size_t min, std::size_t max) {
-  const auto count = static_cast<std::size_t>(size);
-  if (count < min) {
-    Add(out, field, std::string("at least ") + std::to_string(min) + " required (got " + std::to_string(count) + ")");
-    return false;
-  }
-  if (count > max) {
-    Add(out, field, std::string("at most ") + std::to_string(max) + " (got " + std::to_string(count) + ")");
-    return false;
-  }
-  return true;
-}
-
-// Each element of `list` (at `field`[i]) that repeats an earlier one, named
-// with the first: "repeats items[0]".
-template <typename List, typename KeyOf>
-void CheckRepeats(Violations& out, const std::string& field, std::string_view leaf, const List& list, KeyOf key_of) {
-  std::unordered_map<std::string, int> first;
-  int i = 0;
-  for (const auto& element : list) {
-    const auto [seen, inserted] = first.emplace(key_of(element), i);
-    if (!inserted) Add(out, At(field, i), std::string("repeats ") + At(leaf, seen->second));
-    ++i;
   }
 }
 
