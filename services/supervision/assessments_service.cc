@@ -183,4 +183,20 @@ grpc::Status SupervisionService::ListAssessmentResults(grpc::ServerContext* cont
   });
 }
 
+grpc::Status SupervisionService::GetAssessmentPlan(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                                   v1::AssessmentPlan* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    ToPublicAssessmentPlan(GetStored(RecordKind::kAssessmentPlan, *request), response);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::GetAssessmentResult(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                                     v1::AssessmentResult* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    ToPublicAssessmentResult(GetStored(RecordKind::kAssessmentResult, *request), response);
+    return grpc::Status::OK;
+  });
+}
+
 }  // namespace gongkai::supervision

@@ -133,6 +133,14 @@ grpc::Status SupervisionService::ListRounds(grpc::ServerContext* context, const 
   });
 }
 
+grpc::Status SupervisionService::GetRound(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                          v1::Round* response) {
+  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+    ToPublicRound(GetStored(RecordKind::kRound, *request), response);
+    return grpc::Status::OK;
+  });
+}
+
 // ---------------------------------------------------------------- reviews
 
 grpc::Status SupervisionService::UpsertReviews(grpc::ServerContext* context, const v1::UpsertReviewsRequest* request,
@@ -268,10 +276,7 @@ grpc::Status SupervisionService::ListReviews(grpc::ServerContext* context, const
 grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                                            v1::Review* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity& caller) {
-    const auto row = store_.Get(RecordKind::kReview, request->agency_credit_code(), request->source_id());
-    if (!row) {
-      throw ServiceError::NotFound("no review " + request->source_id() + " of agency " + request->agency_credit_code());
-    }
+    const std::optional<StoredRecord> row = GetStored(RecordKind::kReview, *request);
     // The province, and the city of the organiser or of the unit reviewed,
     // see the review as sent; everyone else its public form.
     const bool as_sent = caller.role == ROLE_PROVINCE ||

@@ -823,3 +823,36 @@ TEST_F(ReviewsServiceTest, AListPageEndsBeforeTheAnswerPassesItsBytes) {
 
 }  // namespace
 }  // namespace gongkai::supervision
+
+namespace gongkai::supervision {
+namespace {
+
+TEST_F(ReviewsServiceTest, ARoundAPlanAndItsResultsAreReadByTheirKeys) {
+  Accept(MakeRound());
+  Accept(MakePlan());
+  Accept(MakeResult());
+  v1::Round round;
+  ASSERT_TRUE(h.Call(&Stub::GetRound, KeyOf(kBureau, kRoundId), &round, std::nullopt).ok());
+  EXPECT_EQ(round.source_id(), kRoundId);
+  EXPECT_EQ(round.city_code(), kCity);
+  EXPECT_TRUE(round.completed());
+  v1::AssessmentPlan plan;
+  ASSERT_TRUE(h.Call(&Stub::GetAssessmentPlan, KeyOf(kBureau, kPlanId), &plan, std::nullopt).ok());
+  EXPECT_EQ(plan.timeliness().rule(), "assessment");
+  v1::AssessmentResult result;
+  ASSERT_TRUE(h.Call(&Stub::GetAssessmentResult, KeyOf(kBureau, kResultId), &result, std::nullopt).ok());
+  EXPECT_EQ(result.plan_source_id(), kPlanId);
+  EXPECT_EQ(result.year(), 2026);
+
+  // Absent: NOT_FOUND naming the kind; a key that is none: the field named.
+  const grpc::Status absent = h.Call(&Stub::GetAssessmentPlan, KeyOf(kBureau, "KH-NONE"), &plan, std::nullopt);
+  EXPECT_EQ(absent.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(absent.error_message().find("no assessment_plan KH-NONE"), std::string::npos) << absent.error_message();
+  const grpc::Status bad = h.Call(&Stub::GetRound, KeyOf(kBureau, std::string(65, 'x')), &round, std::nullopt);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const grpc::Status empty = h.Call(&Stub::GetRound, KeyOf("", kRoundId), &round, std::nullopt);
+  EXPECT_EQ(empty.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace gongkai::supervision

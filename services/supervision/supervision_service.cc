@@ -124,6 +124,23 @@ std::vector<common::UpsertOutcome> SupervisionService::Store(RecordKind kind, co
   return outcomes;
 }
 
+StoredRecord SupervisionService::GetStored(RecordKind kind, const v1::GetRecordRequest& request) {
+  common::Violations violations;
+  for (const auto& [field, value] :
+       {std::pair<std::string, const std::string&>{"agency_credit_code", request.agency_credit_code()},
+        std::pair<std::string, const std::string&>{"source_id", request.source_id()}}) {
+    if (value.empty()) violations.push_back({field, "required"});
+    common::CheckKeyFilter(violations, field, value);
+  }
+  common::ThrowIfAny(violations, "bad record key");
+  auto row = store_.Get(kind, request.agency_credit_code(), request.source_id());
+  if (!row) {
+    throw ServiceError::NotFound(std::string("no ") + RecordKindName(kind) + " " + request.source_id() + " of agency " +
+                                 request.agency_credit_code());
+  }
+  return std::move(*row);
+}
+
 std::map<std::string, std::string> SupervisionService::UnitNames() {
   std::map<std::string, std::string> names;
   for (auto& unit : registry_.EnforcementUnits()) names.emplace(std::move(unit.credit_code), std::move(unit.name));

@@ -45,6 +45,8 @@ class SupervisionService final : public v1::SupervisionService::Service {
                             v1::UpsertResponse* response) override;
   grpc::Status ListRounds(grpc::ServerContext* context, const v1::ListRoundsRequest* request,
                           v1::ListRoundsResponse* response) override;
+  grpc::Status GetRound(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                        v1::Round* response) override;
   grpc::Status UpsertReviews(grpc::ServerContext* context, const v1::UpsertReviewsRequest* request,
                              v1::UpsertResponse* response) override;
   grpc::Status ListReviews(grpc::ServerContext* context, const v1::ListReviewsRequest* request,
@@ -69,6 +71,10 @@ class SupervisionService final : public v1::SupervisionService::Service {
                                    v1::ListAssessmentPlansResponse* response) override;
   grpc::Status ListAssessmentResults(grpc::ServerContext* context, const v1::ListAssessmentsRequest* request,
                                      v1::ListAssessmentResultsResponse* response) override;
+  grpc::Status GetAssessmentPlan(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                 v1::AssessmentPlan* response) override;
+  grpc::Status GetAssessmentResult(grpc::ServerContext* context, const v1::GetRecordRequest* request,
+                                   v1::AssessmentResult* response) override;
   grpc::Status ReportRectifications(grpc::ServerContext* context, const v1::ReportRectificationsRequest* request,
                                     v1::UpsertResponse* response) override;
   grpc::Status ListRectifications(grpc::ServerContext* context, const v1::ListRectificationsRequest* request,
@@ -104,6 +110,9 @@ class SupervisionService final : public v1::SupervisionService::Service {
                                            const std::vector<RecordToStore>& rows,
                                            const std::map<std::string, std::string>& cities,
                                            const std::vector<common::Rejection>& rejected, common::Date today);
+  // The stored record of `kind` a Get request names: its key checked
+  // (CheckKeyFilter; both required), NOT_FOUND naming the kind when absent.
+  StoredRecord GetStored(RecordKind kind, const v1::GetRecordRequest& request);
   // The enforcement units' names, for the answers that list units.
   std::map<std::string, std::string> UnitNames();
   // The public forms of stored records, with the platform's fields

@@ -144,12 +144,7 @@ grpc::Status SupervisionService::ListSupervisions(grpc::ServerContext* context,
 grpc::Status SupervisionService::GetSupervision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                                                 v1::Supervision* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
-    const auto row = store_.Get(RecordKind::kSupervision, request->agency_credit_code(), request->source_id());
-    if (!row) {
-      throw ServiceError::NotFound("no supervision " + request->source_id() + " of agency " +
-                                   request->agency_credit_code());
-    }
-    ToPublicSupervision(*row, true, response);
+    ToPublicSupervision(GetStored(RecordKind::kSupervision, *request), true, response);
     return grpc::Status::OK;
   });
 }
