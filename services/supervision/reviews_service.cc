@@ -276,16 +276,16 @@ grpc::Status SupervisionService::ListReviews(grpc::ServerContext* context, const
 grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v1::GetRecordRequest* request,
                                            v1::Review* response) {
   return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity& caller) {
-    const std::optional<StoredRecord> row = GetStored(RecordKind::kReview, *request);
+    const StoredRecord row = GetStored(RecordKind::kReview, *request);
     // The province, and the city of the organiser or of the unit reviewed,
     // see the review as sent; everyone else its public form.
-    const bool as_sent = caller.role == ROLE_PROVINCE ||
-                         (caller.role == ROLE_CITY &&
-                          (caller.city_code == row->city_code || caller.city_code == row->columns.unit_city));
+    const bool as_sent =
+        caller.role == ROLE_PROVINCE ||
+        (caller.role == ROLE_CITY && (caller.city_code == row.city_code || caller.city_code == row.columns.unit_city));
     v1::Review platform;
-    ToPublicReview(*row, &platform);
+    ToPublicReview(row, &platform);
     if (as_sent) {
-      common::ParseStored(row->record, response);
+      common::ParseStored(row.record, response);
       response->set_city_code(platform.city_code());
       response->set_unit_city_code(platform.unit_city_code());
       response->set_year(platform.year());
@@ -298,7 +298,7 @@ grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v
     }
     response->clear_rectification();
     const auto obligations =
-        store_.Obligations({{static_cast<int>(v1::REVIEW), row->agency_credit_code, row->source_id, ""}});
+        store_.Obligations({{static_cast<int>(v1::REVIEW), row.agency_credit_code, row.source_id, ""}});
     if (!obligations.empty()) {
       // The public reads the requirement as the review publishes it and the
       // report's description masked as the review's texts are.
@@ -308,7 +308,7 @@ grpc::Status SupervisionService::GetReview(grpc::ServerContext* context, const v
         if (rectification.has_report()) {
           auto* report = rectification.mutable_report();
           Review as_sent;
-          common::ParseStored(row->record, &as_sent);
+          common::ParseStored(row.record, &as_sent);
           report->set_description(common::MaskPersonalData(report->description(), PersonalDataOf(as_sent)));
         }
       }
