@@ -64,6 +64,13 @@ struct RequestStepTimeliness {
   Timeliness timeliness;
 };
 
+// Working days in (after, through] that a consultation kept from counting.
+struct RequestPause {
+  std::chrono::sys_days after;
+  std::chrono::sys_days through;
+  std::string consultation_id;  // the first consultation of the (merged) pause
+};
+
 struct RequestClockReport {
   RequestState state = RequestState::kOpen;
   std::chrono::sys_days received;     // T0.
@@ -79,6 +86,20 @@ struct RequestClockReport {
   int working_days_used = 0;
   int working_days_left = 0;
   bool provisional = false;  // Any date or count above rests on an unloaded year.
+  // The pauses that moved the due date, in date order (at most each
+  // consultation's window long, overlapping ones merged).
+  std::vector<RequestPause> pauses;
+  // While awaiting correction: the applicant's correction due date (the
+  // request stays open until it passes).
+  std::optional<std::chrono::sys_days> correction_due;
+  // Abandoned (视为放弃): the day, whether recorded by the desk or reached by
+  // the platform when the correction due date passed without a correction
+  // (abandoned_by_platform).
+  std::optional<std::chrono::sys_days> abandoned_on;
+  bool abandoned_by_platform = false;
+  // Why a recorded extension did not extend the reply period (recorded after
+  // the period ended, Art. 33); empty when it did or there was none.
+  std::string extension_refusal;
   // In this order: correction notice, consultations by start, extension, reply.
   // The reply step is left out for withdrawn and abandoned requests.
   std::vector<RequestStepTimeliness> steps;
