@@ -138,6 +138,7 @@ requests::v1::RegisterRequestRequest DrawRequest(std::mt19937_64& random, sys_da
     a->set_phone(Sprintf("13%09d", static_cast<int>(random() % 1'000'000'000)));
   } else {
     a->set_kind(requests::v1::Applicant::LEGAL_PERSON);
+    a->set_category(requests::v1::Applicant::COMMERCIAL_ENTERPRISE);
     a->set_name(pick(kFirms));
     const std::string first17 = Sprintf("91140105MA%07d", static_cast<int>(random() % 10'000'000));
     a->set_credit_code(first17 + common::CreditCodeCheckCharacter(first17));

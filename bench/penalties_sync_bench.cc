@@ -241,7 +241,7 @@ PenaltyDecision MakeDecision(int64_t k, const DateRange& dates) {
     d.set_legal_application_explanation(
         "违法行为持续时间长、涉案货值大，社会危害严重，依据本机关行政处罚裁量基准“从重”阶次作出处罚，"
         "并经法制审核和集体讨论决定。");
-    d.set_benchmark_tier(draw.Int(4, 5));
+    d.set_benchmark_tier(4);
   }
   auto* remedy = d.mutable_remedy();
   remedy->set_review_body(city.name + "人民政府");

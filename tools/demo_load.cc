@@ -5,14 +5,19 @@
 // the platform) and results, and its live-inspection pilot units and
 // broadcasts, then its supervision records (case-file review rounds and
 // reviews, special supervision, assessments, rectification reports), each
-// with that city's token. Safe to run again: upserts, and a withdrawal or
-// release already recorded stays as it was.
+// with that city's token; then, with the desk's token, the disclosure
+// requests and public consultations of the desk's agency, one in every
+// state. Safe to run again: upserts, a withdrawal or release already
+// recorded stays as it was, and a request or consultation is registered once
+// (its request_key), with only the steps, replies and answers its view does
+// not show yet.
 //
-// The inspection and supervision data (data/demo/inspections.json,
-// data/demo/supervision.json) is dated from the loader's today:
-// common::ClockFromConfig's, that is the real date in Asia/Shanghai, or
-// GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true (as a service
-// started on a pinned date reads it), so the demo is current in any year.
+// The penalty, inspection, supervision and desk data (data/demo/penalties.json,
+// inspections.json, supervision.json, requests.json) is dated from the
+// loader's today: common::ClockFromConfig's, that is the real date in
+// Asia/Shanghai, or GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true
+// (as a service started on a pinned date reads it), so the demo is current in
+// any year.
 #include <grpcpp/grpcpp.h>
 
 #include <array>
@@ -24,8 +29,10 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "common/calendar/iso_date.h"
@@ -34,6 +41,7 @@
 #include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "gongkai/requests/v1/requests.grpc.pb.h"
 #include "gongkai/supervision/v1/supervision.grpc.pb.h"
 #include "tools/client.h"
 
@@ -93,7 +101,7 @@ struct Tally {
   }
 };
 
-// ---- data/demo/inspections.json and supervision.json: dates from the loader's today
+// ---- data/demo/*.json: dates from the loader's today
 
 // The day and instant the demo's dates are counted from.
 struct DemoNow {
@@ -125,8 +133,8 @@ gongkai::common::Date QuarterStart(gongkai::common::Date day, int quarter) {
   return gongkai::common::Date{ymd.year() / std::chrono::month{static_cast<unsigned>(3 * quarter - 2)} / 1};
 }
 
-// The day as the number YYYYMMDD: every inspection and supervision record's
-// source_version, so that a run on a later day sends newer versions (whose
+// The day as the number YYYYMMDD: every penalty, inspection and supervision
+// record's source_version, so that a run on a later day sends newer versions (whose
 // dates moved with it) and a run on the same day sends the versions stored.
 int64_t VersionOf(gongkai::common::Date day) {
   const std::chrono::year_month_day ymd{day};
@@ -384,6 +392,196 @@ void PrintSupervision(gongkai::supervision::v1::SupervisionService::Stub& stub, 
   std::cout << "\n";
 }
 
+// ---- data/demo/requests.json: the desk's requests and consultations
+
+// What the desk demo did, for its summary lines.
+struct DeskTally {
+  int requests = 0;
+  int requests_before = 0;  // first registered on an earlier day
+  int steps = 0;
+  int replies = 0;
+  int consultations = 0;
+  int consultations_before = 0;
+  int answers = 0;
+  std::map<std::string, int> request_states;       // "OPEN/ON_TRACK" -> count
+  std::map<std::string, int> consultation_states;  // "PENDING/ON_TRACK" -> count
+  int unexpected = 0;                              // states other than the entry's "expect"
+  int failed = 0;                                  // entries the platform refused
+};
+
+// "1 OPEN/ON_TRACK, 2 REPLIED/CLOSED".
+std::string Counts(const std::map<std::string, int>& counts) {
+  std::string out;
+  for (const auto& [name, n] : counts) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + name;
+  return out;
+}
+
+// The demo as of the day an entry was first registered: the platform holds
+// `stored` where the entry, dated from `at`, says `sent` (both YYYY-MM-DD).
+// Nullopt when that day would lie after `at`'s (the file's offsets changed
+// since), as nothing may be dated after today.
+std::optional<DemoNow> AsFirstRegistered(const DemoNow& at, const std::string& stored, const std::string& sent) {
+  const auto stored_day = gongkai::common::ParseIsoDate(stored);
+  const auto sent_day = gongkai::common::ParseIsoDate(sent);
+  if (!stored_day || !sent_day || *stored_day > *sent_day) return std::nullopt;
+  const auto shift = *stored_day - *sent_day;
+  return DemoNow{at.today + shift, at.now + shift};
+}
+
+// Calls the desk's `rpc`; throws naming `what` when the platform refuses it.
+template <typename Rpc>
+void DeskCall(const std::string& token, const std::string& what, Rpc&& rpc) {
+  grpc::ClientContext ctx;
+  gongkai::tools::Authorize(ctx, token);
+  const grpc::Status status = rpc(&ctx);
+  if (!status.ok()) throw std::runtime_error(what + ": " + status.error_message());
+}
+
+// Says on stderr when `got` is not the `field` that `expect` names.
+void CheckExpected(const nlohmann::json& expect, const char* field, const std::string& got, const std::string& key,
+                   DeskTally& tally) {
+  if (!expect.contains(field)) return;
+  const std::string wanted =
+      expect.at(field).is_string() ? expect.at(field).get<std::string>() : expect.at(field).dump();
+  if (wanted == got) return;
+  ++tally.unexpected;
+  std::cerr << "demo " << key << ": " << field << " is " << got << ", the demo expects " << wanted
+            << " (data/demo/requests.json says when the calendar makes it differ)\n";
+}
+
+// One request: registered (or found by its key), then each step or reply of
+// the entry that its history does not hold yet. history[0] is the receipt,
+// so the entry's step i is history[i + 1].
+void LoadRequest(gongkai::requests::v1::RequestsService::Stub& stub, const std::string& token,
+                 const nlohmann::json& entry, const DemoNow& at, const std::string& source, DeskTally& tally) {
+  using namespace gongkai::requests::v1;
+  nlohmann::json expanded = Expand(entry, at);
+  RegisterRequestRequest registration;
+  Parse(expanded.at("register"), &registration, source);
+  const std::string key = registration.request_key();
+  RequestView view;
+  DeskCall(token, key + ": RegisterRequest",
+           [&](grpc::ClientContext* ctx) { return stub.RegisterRequest(ctx, registration, &view); });
+  ++tally.requests;
+  const bool today_s = view.received_on() == registration.received_on();
+  if (!today_s) {
+    ++tally.requests_before;
+    const auto first = AsFirstRegistered(at, view.received_on(), registration.received_on());
+    if (!first) {
+      throw std::runtime_error(key + ": registered with received_on " + view.received_on() +
+                               ", after the file's date " + registration.received_on() + "; its steps are not sent");
+    }
+    expanded = Expand(entry, *first);
+  }
+  const nlohmann::json steps = expanded.value("steps", nlohmann::json::array());
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const nlohmann::json& entry_step = steps[i];
+    const bool reply = entry_step.contains("reply");
+    const std::string where = key + " step " + std::to_string(i + 1);
+    if (static_cast<int>(i) + 1 < view.history_size()) {
+      const Step::Type recorded = view.history(static_cast<int>(i) + 1).type();
+      Step wanted;
+      if (!reply) Parse(entry_step.at("step"), &wanted, source);
+      const Step::Type expected = reply ? Step::REPLIED : wanted.type();
+      if (recorded != expected) {
+        throw std::runtime_error(where + ": history holds " + Step::Type_Name(recorded) + " where the file says " +
+                                 Step::Type_Name(expected) + "; its later steps are not sent");
+      }
+      continue;
+    }
+    if (reply) {
+      ReplyRequest request;
+      request.set_request_id(view.request_id());
+      Parse(entry_step.at("reply"), request.mutable_reply(), source);
+      DeskCall(token, where + ": Reply", [&](grpc::ClientContext* ctx) { return stub.Reply(ctx, request, &view); });
+      ++tally.replies;
+    } else {
+      RecordStepRequest request;
+      request.set_request_id(view.request_id());
+      Parse(entry_step.at("step"), request.mutable_step(), source);
+      DeskCall(token, where + ": RecordStep",
+               [&](grpc::ClientContext* ctx) { return stub.RecordStep(ctx, request, &view); });
+      ++tally.steps;
+    }
+  }
+  ++tally.request_states[view.state() + "/" + DeskState_Name(view.desk_state())];
+  if (!today_s) return;  // its age, not the file's, decides its state
+  const nlohmann::json expect = expanded.value("expect", nlohmann::json::object());
+  CheckExpected(expect, "state", view.state(), key, tally);
+  CheckExpected(expect, "desk_state", DeskState_Name(view.desk_state()), key, tally);
+  if (view.state() == "REPLIED") {
+    CheckExpected(expect, "standardised_reply", view.standardised_reply() ? "true" : "false", key, tally);
+  }
+}
+
+// One consultation: registered (or found by its key), then answered when the
+// entry has an answer and the view none.
+void LoadConsultation(gongkai::requests::v1::RequestsService::Stub& stub, const std::string& token,
+                      const nlohmann::json& entry, const DemoNow& at, const std::string& source, DeskTally& tally) {
+  using namespace gongkai::requests::v1;
+  nlohmann::json expanded = Expand(entry, at);
+  RegisterConsultationRequest registration;
+  Parse(expanded.at("register"), &registration, source);
+  const std::string key = registration.request_key();
+  ConsultationView view;
+  DeskCall(token, key + ": RegisterConsultation",
+           [&](grpc::ClientContext* ctx) { return stub.RegisterConsultation(ctx, registration, &view); });
+  ++tally.consultations;
+  const bool today_s = view.asked_on() == registration.asked_on();
+  if (!today_s) {
+    ++tally.consultations_before;
+    const auto first = AsFirstRegistered(at, view.asked_on(), registration.asked_on());
+    if (!first) {
+      throw std::runtime_error(key + ": registered with asked_on " + view.asked_on() + ", after the file's date " +
+                               registration.asked_on() + "; its answer is not sent");
+    }
+    expanded = Expand(entry, *first);
+  }
+  if (expanded.contains("answer") && view.answered_on().empty()) {
+    AnswerConsultationRequest answer;
+    Parse(expanded.at("answer"), &answer, source);
+    answer.set_consultation_id(view.consultation_id());
+    DeskCall(token, key + ": AnswerConsultation",
+             [&](grpc::ClientContext* ctx) { return stub.AnswerConsultation(ctx, answer, &view); });
+    ++tally.answers;
+  }
+  ++tally.consultation_states[view.status() + "/" + DeskState_Name(view.desk_state())];
+  if (!today_s) return;
+  const nlohmann::json expect = expanded.value("expect", nlohmann::json::object());
+  CheckExpected(expect, "status", view.status(), key, tally);
+  CheckExpected(expect, "desk_state", DeskState_Name(view.desk_state()), key, tally);
+}
+
+// The desk's demo, each entry on its own: one the platform refuses is said
+// and counted, and the others are still loaded. False when any was refused.
+bool LoadDesk(const std::string& gateway, const std::string& token, const std::string& path, const DemoNow& at) {
+  const nlohmann::json doc = ReadJson(path);
+  auto stub = gongkai::requests::v1::RequestsService::NewStub(gongkai::tools::GatewayChannel(gateway));
+  DeskTally tally;
+  auto each = [&](const char* list, auto load) {
+    for (const auto& entry : doc.value(list, nlohmann::json::array())) {
+      try {
+        load(*stub, token, entry, at, path, tally);
+      } catch (const std::exception& e) {
+        ++tally.failed;
+        std::cerr << "demo desk: " << e.what() << "\n";
+      }
+    }
+  };
+  each("requests", LoadRequest);
+  each("consultations", LoadConsultation);
+  std::cout << "demo requests dated from " << gongkai::common::FormatIsoDate(at.today) << ": " << tally.requests
+            << " at the desk (" << tally.requests_before << " registered on an earlier day), " << tally.steps
+            << " steps and " << tally.replies << " replies recorded now; " << Counts(tally.request_states) << "\n";
+  std::cout << "demo consultations: " << tally.consultations << " at the desk (" << tally.consultations_before
+            << " registered on an earlier day), " << tally.answers << " answers recorded now; "
+            << Counts(tally.consultation_states) << "\n";
+  if (tally.unexpected > 0) {
+    std::cout << "demo desk: " << tally.unexpected << " states differ from the demo's (see above)\n";
+  }
+  return tally.failed == 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -432,9 +630,12 @@ int main(int argc, char** argv) {
       tally.Add("benchmarks", benchmarks_result.results());
     }
 
-    // Penalties, once every city's agencies are registered.
+    // Penalties, once every city's agencies are registered, dated from today
+    // (see Expand): most sent within their 7 working days, a few late.
+    const DemoNow now{clock->Today(), clock->Now()};
     const std::string penalties_path = Beside(data, "penalties.json");
-    auto penalties_doc = ReadJson(penalties_path);
+    const auto penalties_doc = Expand(ReadJson(penalties_path), now);
+    std::cout << "demo penalties dated from " << common::FormatIsoDate(now.today) << "\n";
     auto penalties_stub = penalties::v1::PenaltiesService::NewStub(tools::GatewayChannel(gateway));
     for (const auto& city : penalties_doc.at("cities")) {
       std::string code = city.at("code");
@@ -492,7 +693,6 @@ int main(int argc, char** argv) {
     // the day the service stores it), and their object left without a
     // result counts as overdue.
     const std::string inspections_path = Beside(data, "inspections.json");
-    const DemoNow now{clock->Today(), clock->Now()};
     const auto inspection_cities = Expand(ReadJson(inspections_path).at("cities"), now);
     std::cout << "demo inspections dated from " << common::FormatIsoDate(now.today) << "\n";
     auto inspections_stub = inspections::v1::InspectionsService::NewStub(tools::GatewayChannel(gateway));
@@ -518,8 +718,17 @@ int main(int argc, char** argv) {
               << QuarterOf(now.today) << "): " << held.rounds << " rounds of later quarters left out, " << held.reviews
               << " reviews and " << held.reports << " of their rectification reports wait for their round's end\n";
     PrintSupervision(*supervision_stub, tokens.at("province").get<std::string>(), YearOf(now.today));
+
+    // The desk of the first agency (scripts/up makes its principal), once the
+    // registry holds that agency.
+    bool desk_loaded = true;
+    if (tokens.contains("desk")) {
+      desk_loaded = LoadDesk(gateway, tokens.at("desk").get<std::string>(), Beside(data, "requests.json"), now);
+    } else {
+      std::cout << "demo requests: left out, " << tokens_file << " has no desk token\n";
+    }
     tally.Print();
-    return tally.rejected == 0 ? 0 : 1;
+    return tally.rejected == 0 && desk_loaded ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "demo load failed: " << e.what() << "\n";
     return 1;

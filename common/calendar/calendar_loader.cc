@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -32,6 +33,7 @@ struct CalendarFile {
   std::string region;
   int year = 0;
   std::vector<sys_days> holidays;
+  std::map<sys_days, std::string> holiday_names;
   std::vector<sys_days> makeup_working_days;
 };
 
@@ -199,6 +201,7 @@ class FileParser {
         }
         holiday_lines_.emplace(day, lines_.LineOf(kHolidays, from_text));
         file.holidays.push_back(day);
+        file.holiday_names.emplace(day, entry["name"].get<std::string>());
       }
     }
     return "";
@@ -280,17 +283,18 @@ Checked<WorkingDayCalendar> LoadCalendar(const fs::path& directory, std::string_
   std::stable_sort(applicable.begin(), applicable.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
 
-  // Per loaded year, each declared day and whether it is worked; later
-  // (deeper) files override earlier ones on the same date.
-  std::map<int, std::map<sys_days, bool>> declared;
+  // Per loaded year, each declared day: the holiday's name, or nullopt for a
+  // make-up working day; later (deeper) files override earlier ones on the
+  // same date.
+  std::map<int, std::map<sys_days, std::optional<std::string>>> declared;
   for (const auto& [depth, file] : applicable) {
     if (depth > 0 && !declared.contains(file.year)) {
       return {.error = file.name + ": overlay for " + std::to_string(file.year) + " has no national file " +
                        chain.front() + "-" + std::to_string(file.year) + ".json"};
     }
-    std::map<sys_days, bool>& days = declared[file.year];
-    for (sys_days day : file.holidays) days[day] = false;
-    for (sys_days day : file.makeup_working_days) days[day] = true;
+    std::map<sys_days, std::optional<std::string>>& days = declared[file.year];
+    for (sys_days day : file.holidays) days[day] = file.holiday_names.at(day);
+    for (sys_days day : file.makeup_working_days) days[day] = std::nullopt;
   }
   if (declared.empty()) {
     return {.error = directory.string() + ": no calendar file for region \"" + chain.front() + "\" (expected e.g. " +
@@ -301,8 +305,13 @@ Checked<WorkingDayCalendar> LoadCalendar(const fs::path& directory, std::string_
   for (const auto& [year, days] : declared) {
     YearSchedule& schedule = years.emplace_back();
     schedule.year = year;
-    for (const auto& [day, worked] : days) {
-      (worked ? schedule.makeup_working_days : schedule.holidays).push_back(day);
+    for (const auto& [day, holiday_name] : days) {
+      if (!holiday_name) {
+        schedule.makeup_working_days.push_back(day);
+        continue;
+      }
+      schedule.holidays.push_back(day);
+      schedule.holiday_names.emplace(day, *holiday_name);
     }
   }
   return {.value = WorkingDayCalendar(std::string(region), std::move(years))};

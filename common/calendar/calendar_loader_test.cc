@@ -49,6 +49,30 @@ TEST(CalendarLoader, LoadsTheShippedNationalFiles) {
   EXPECT_EQ(loaded.value->region(), "cn");
 }
 
+TEST(CalendarLoader, KeepsEachHolidayNameForEveryRestDayOfItsRange) {
+  const Checked<WorkingDayCalendar> loaded = LoadCalendar(CalendarDataDir(), "cn");
+  ASSERT_TRUE(loaded.ok()) << loaded.error;
+  for (const char* day : {"2026-10-01", "2026-10-04", "2026-10-07"}) {
+    EXPECT_EQ(loaded.value->HolidayName(D(day)), "国庆节 National Day") << day;
+  }
+  EXPECT_EQ(loaded.value->HolidayName(D("2025-01-29")), "春节 Spring Festival");
+  EXPECT_EQ(loaded.value->HolidayName(D("2026-10-10")), std::nullopt) << "a make-up working day has no holiday name";
+  EXPECT_EQ(loaded.value->HolidayName(D("2026-10-17")), std::nullopt) << "a plain Saturday has no holiday name";
+}
+
+TEST(CalendarLoader, OverlayMakeUpDayDropsTheNationalHolidayName) {
+  ScratchDir dir;
+  dir.CopyShippedFiles();
+  dir.Write("cn-14-2026.json",
+            CalendarFile("cn-14", 2026, R"(    {"name": "local day", "from": "2026-03-10"})", R"(    "2026-10-03")"));
+  const Checked<WorkingDayCalendar> shanxi = LoadCalendar(dir.path(), "cn-14");
+  ASSERT_TRUE(shanxi.ok()) << shanxi.error;
+  EXPECT_EQ(shanxi.value->HolidayName(D("2026-03-10")), "local day");
+  EXPECT_TRUE(shanxi.value->IsWorkingDay(D("2026-10-03")).value);
+  EXPECT_EQ(shanxi.value->HolidayName(D("2026-10-03")), std::nullopt);
+  EXPECT_EQ(shanxi.value->HolidayName(D("2026-10-02")), "国庆节 National Day");
+}
+
 TEST(CalendarLoader, RejectsDateThatIsBothHolidayAndMakeUpWorkingDay) {
   ScratchDir dir;
   dir.Write("cn-2026.json",

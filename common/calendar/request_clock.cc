@@ -16,11 +16,7 @@ struct Consultation {
   std::optional<sys_days> answered;
 };
 
-// Working days in (after, through] do not count towards the reply limit.
-struct Pause {
-  sys_days after;
-  sys_days through;
-};
+using Pause = RequestPause;
 
 // The reply due date for `limit` working days, and the pauses that moved it.
 struct PausedDue {
@@ -36,24 +32,30 @@ std::string Lowercase(std::string_view text) {
 }
 
 // Pauses of every consultation, clipped to the running clock and merged so that
-// overlapping consultations pause it once.
-std::vector<Pause> MergedPauses(const std::vector<Consultation>& consultations, sys_days clock_start, sys_days as_of) {
+// overlapping consultations pause it once. A consultation pauses the clock over
+// (started, min(answered, end of its window, as_of)]: past its window an
+// unanswered consultation no longer pauses it.
+CalendarAnswer<std::vector<Pause>> MergedPauses(const WorkingDayCalendar& calendar,
+                                                const std::vector<Consultation>& consultations, sys_days clock_start,
+                                                sys_days as_of, int window_working_days) {
+  CalendarAnswer<std::vector<Pause>> result{{}, false};
   std::vector<Pause> pauses;
   for (const Consultation& consultation : consultations) {
+    const CalendarAnswer<sys_days> window_end = calendar.AddWorkingDays(consultation.started, window_working_days);
+    result.provisional = result.provisional || window_end.provisional;
     const sys_days after = std::max(consultation.started, clock_start);
-    const sys_days through = consultation.answered.value_or(as_of);
-    if (through > after) pauses.push_back({after, through});
+    const sys_days through = std::min({consultation.answered.value_or(as_of), window_end.value, as_of});
+    if (through > after) pauses.push_back({after, through, consultation.id});
   }
-  std::sort(pauses.begin(), pauses.end(), [](const Pause& a, const Pause& b) { return a.after < b.after; });
-  std::vector<Pause> merged;
-  for (const Pause& pause : pauses) {
-    if (!merged.empty() && pause.after <= merged.back().through) {
-      merged.back().through = std::max(merged.back().through, pause.through);
+  std::stable_sort(pauses.begin(), pauses.end(), [](const Pause& a, const Pause& b) { return a.after < b.after; });
+  for (Pause& pause : pauses) {
+    if (!result.value.empty() && pause.after <= result.value.back().through) {
+      result.value.back().through = std::max(result.value.back().through, pause.through);
     } else {
-      merged.push_back(pause);
+      result.value.push_back(std::move(pause));
     }
   }
-  return merged;
+  return result;
 }
 
 PausedDue DueAfterPauses(const WorkingDayCalendar& calendar, sys_days clock_start, int limit,
@@ -65,7 +67,8 @@ PausedDue DueAfterPauses(const WorkingDayCalendar& calendar, sys_days clock_star
     const CalendarAnswer<int> paused = calendar.WorkingDaysBetween(pause.after, pause.through);
     const CalendarAnswer<sys_days> moved = calendar.AddWorkingDays(result.due.value, paused.value);
     result.due = {moved.value, result.due.provisional || paused.provisional || moved.provisional};
-    result.counted_pauses.push_back(pause);
+    // A pause over rest days only moves nothing.
+    if (paused.value > 0) result.counted_pauses.push_back(pause);
   }
   return result;
 }
@@ -147,7 +150,23 @@ struct RequestHistory {
   std::optional<RequestEvent> extension;
   std::optional<sys_days> closed_on;  // Replied, withdrawn or abandoned.
   bool clock_ran = true;              // False when closed while awaiting the correction.
+  bool abandoned_by_platform = false;
 };
+
+// Why `event` is impossible because the correction due date passed without a
+// corrected request (Art. 30: the request is then abandoned on that date,
+// without any step of the desk), or "". The desk may still record ABANDONED.
+std::string PastTheCorrectionDate(const RequestEvent& event, const RequestHistory& history) {
+  if (history.state != RequestState::kAwaitingCorrection || event.type == RequestEventType::kAbandoned) return "";
+  const sys_days correction_due = *history.notice->correction_due;
+  if (event.date <= correction_due) return "";
+  if (event.type == RequestEventType::kCorrectedReceived) {
+    return "the corrected request arrived after the correction due date " + FormatIsoDate(correction_due) +
+           "; a request not corrected by that date is abandoned on it (Art. 30)";
+  }
+  return "no step may follow once the request was abandoned by the platform on " + FormatIsoDate(correction_due) +
+         ", its correction due date, without a corrected request (Art. 30)";
+}
 
 // Applies `event` to `history`; returns why it is impossible, or "".
 std::string Apply(const RequestEvent& event, const RequestClockRules& rules, RequestHistory& history) {
@@ -183,9 +202,11 @@ std::string Apply(const RequestEvent& event, const RequestClockRules& rules, Req
       if (event.date <= *history.notice->correction_due) {
         return "the correction due date " + FormatIsoDate(*history.notice->correction_due) + " has not passed";
       }
+      // Art. 30: abandoned on the correction due date; the desk's later step
+      // records it and does not move it.
       history.state = RequestState::kAbandoned;
       history.clock_ran = false;
-      history.closed_on = event.date;
+      history.closed_on = *history.notice->correction_due;
       return "";
     case RequestEventType::kConsultationStarted:
       if (history.state != RequestState::kOpen) return "consultation while awaiting the correction";
@@ -256,7 +277,8 @@ Checked<RequestHistory> ReadHistory(std::span<const RequestEvent> events, const 
       reason =
           "dated before the previous event (" + FormatIsoDate(events[i - 1].date) + "); events must be in date order";
     } else {
-      reason = Apply(event, rules, history);
+      reason = PastTheCorrectionDate(event, history);
+      if (reason.empty()) reason = Apply(event, rules, history);
     }
     if (!reason.empty()) return {.error = describe(i) + reason};
   }
@@ -267,14 +289,30 @@ Checked<RequestHistory> ReadHistory(std::span<const RequestEvent> events, const 
 
 Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& calendar,
                                                    std::span<const RequestEvent> events, sys_days today) const {
-  const Checked<RequestHistory> read = ReadHistory(events, rules_);
+  Checked<RequestHistory> read = ReadHistory(events, rules_);
   if (!read.ok()) return {.error = read.error};
-  const RequestHistory& history = *read.value;
+  RequestHistory& history = *read.value;
+
+  // 视为放弃 (Art. 30): a request not corrected by its correction due date is
+  // abandoned "on that date", without any step of the desk. The day after is
+  // the first day without a correction, but the rule names the due date, so
+  // the request is abandoned on the correction due date itself.
+  if (history.state == RequestState::kAwaitingCorrection && today > *history.notice->correction_due) {
+    history.state = RequestState::kAbandoned;
+    history.clock_ran = false;
+    history.closed_on = *history.notice->correction_due;
+    history.abandoned_by_platform = true;
+  }
 
   RequestClockReport report;
   report.state = history.state;
   report.received = history.received;
   report.clock_start = history.clock_start;
+  if (report.state == RequestState::kAwaitingCorrection) report.correction_due = history.notice->correction_due;
+  if (report.state == RequestState::kAbandoned) {
+    report.abandoned_on = history.closed_on;
+    report.abandoned_by_platform = history.abandoned_by_platform;
+  }
 
   const sys_days as_of = history.closed_on ? std::min(today, *history.closed_on) : today;
   const auto add_step = [&](RequestStep step, std::string id, const Timeliness& timeliness) {
@@ -301,10 +339,27 @@ Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& cal
     return {.value = std::move(report)};
   }
 
-  const std::vector<Pause> pauses = MergedPauses(history.consultations, report.clock_start, as_of);
-  const PausedDue reply = DueAfterPauses(calendar, report.clock_start, report.limit_working_days, pauses);
+  const CalendarAnswer<std::vector<Pause>> pauses =
+      MergedPauses(calendar, history.consultations, report.clock_start, as_of, rules_.consultation_working_days);
+  report.provisional = report.provisional || pauses.provisional;
+  const PausedDue original = DueAfterPauses(calendar, report.clock_start, rules_.reply_working_days, pauses.value);
+  PausedDue reply = original;
+  report.limit_working_days = rules_.reply_working_days;
+  if (history.extension) {
+    // Art. 33: the extension is decided within the reply period; one recorded
+    // after it ended extends nothing. On the due date itself it still extends.
+    if (history.extension->date > original.due.value) {
+      report.extension_refusal = "extension recorded on " + FormatIsoDate(history.extension->date) +
+                                 ", after the reply period ended on " + FormatIsoDate(original.due.value) +
+                                 " (Art. 33)";
+    } else {
+      report.limit_working_days += history.extension->extension_working_days;
+      reply = DueAfterPauses(calendar, report.clock_start, report.limit_working_days, pauses.value);
+    }
+  }
   report.due = reply.due;
   report.provisional = report.provisional || reply.due.provisional;
+  report.pauses = reply.counted_pauses;
 
   if (as_of > report.clock_start) {
     const CalendarAnswer<int> elapsed = calendar.WorkingDaysBetween(report.clock_start, as_of);
@@ -320,10 +375,9 @@ Checked<RequestClockReport> RequestClock::Evaluate(const WorkingDayCalendar& cal
   report.working_days_left = report.limit_working_days - report.working_days_used;
 
   if (history.extension) {
-    const CalendarAnswer<sys_days> original =
-        DueAfterPauses(calendar, report.clock_start, rules_.reply_working_days, pauses).due;
-    add_step(RequestStep::kExtension, "",
-             AssessDeadline(calendar, report.clock_start, {original, original}, history.extension->date, as_of));
+    add_step(
+        RequestStep::kExtension, "",
+        AssessDeadline(calendar, report.clock_start, {original.due, original.due}, history.extension->date, as_of));
   }
   if (report.state != RequestState::kWithdrawn) {
     const Deadline deadline{reply.due, calendar.AddWorkingDays(reply.due.value, report.limit_working_days)};

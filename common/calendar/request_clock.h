@@ -22,7 +22,7 @@ enum class RequestEventType {
   kReceived,              // T0.
   kCorrectionNotice,      // 补正通知 (Art. 30), with the applicant's correction due date.
   kCorrectedReceived,     // The corrected request arrived: the clock restarts from this date.
-  kAbandoned,             // 视为放弃: no correction by the correction due date.
+  kAbandoned,             // 视为放弃 recorded by the desk, dated after the correction due date.
   kConsultationStarted,   // 征求意见 of a third party or another agency (Art. 32, 34),
   kConsultationAnswered,  // not a public 咨询.
   kExtension,             // 延期 (Art. 33), once, at most 20 WD, with an approver.
@@ -78,23 +78,26 @@ struct RequestClockReport {
   // Absent when the reply clock is not running: awaiting correction, abandoned,
   // or withdrawn while awaiting correction.
   std::optional<CalendarAnswer<std::chrono::sys_days>> due;
-  int limit_working_days = 0;   // The reply limit plus any extension.
+  int limit_working_days = 0;   // The reply limit plus an extension that extended it.
   int paused_working_days = 0;  // Consultation working days not counted.
   // Counted working days from the clock start to today (or to the reply or
   // withdrawal, if earlier); left is negative once overdue. While awaiting
-  // correction or with no due date, used is 0 and left is the whole limit.
+  // correction or with no due date the reply clock does not run: used is 0
+  // and left is the whole limit (the time left to correct comes from
+  // correction_due, not from these).
   int working_days_used = 0;
   int working_days_left = 0;
   bool provisional = false;  // Any date or count above rests on an unloaded year.
   // The pauses that moved the due date, in date order (at most each
   // consultation's window long, overlapping ones merged).
   std::vector<RequestPause> pauses;
-  // While awaiting correction: the applicant's correction due date (the
-  // request stays open until it passes).
+  // While awaiting correction (state AWAITING_CORRECTION, an open state):
+  // the applicant's correction due date. The request stays open through that
+  // day; once it has passed the request is ABANDONED by the platform.
   std::optional<std::chrono::sys_days> correction_due;
-  // Abandoned (视为放弃): the day, whether recorded by the desk or reached by
-  // the platform when the correction due date passed without a correction
-  // (abandoned_by_platform).
+  // Abandoned (视为放弃): the correction due date (Art. 30), reached by the
+  // platform (abandoned_by_platform) once it passed without a corrected
+  // request; the desk's later ABANDONED step records it and does not move it.
   std::optional<std::chrono::sys_days> abandoned_on;
   bool abandoned_by_platform = false;
   // Why a recorded extension did not extend the reply period (recorded after
@@ -116,14 +119,26 @@ struct RequestClockRules {
 };
 
 // The reply clock of a public-information request (政府信息公开条例 Art. 30-33),
-// a pure function of the request's events.
+// a pure function of the request's events and today.
 //
-// Consultations: the working days in (started, answered] are not counted, so
-// the due date moves later by that many working days; an unanswered
-// consultation pauses the clock up to today. Overlapping consultations pause
-// it once, not twice. A consultation started after the due date has passed
-// does not move it; one started on the due date moves it to the last working
-// day of the consultation.
+// Correction (Art. 30): while awaiting the corrected request no reply clock
+// runs; the corrected request restarts it from its receipt. A request not
+// corrected by its correction due date is ABANDONED on that date by the
+// platform, with no step of the desk; a corrected request dated after it, and
+// any step after it but the desk's ABANDONED, is impossible.
+//
+// Consultations (Art. 32, 34): each pauses the clock at most for its window
+// (consultation_working_days from its start): the working days in
+// (started, min(answered, started + window, today)] are not counted, so the
+// due date moves later by that many working days. Past its window an
+// unanswered consultation no longer pauses: the clock runs again and the
+// agency decides. Overlapping pauses pause it once, not twice. A pause that
+// starts after the due date has passed does not move it; one that starts on
+// the due date moves it to the last working day of the pause.
+//
+// Extension (Art. 33): adds its working days to the limit when recorded on
+// or before the due date without it; recorded later, it extends nothing
+// (extension_refusal says why) and the reply is judged against that date.
 //
 // Each step is assessed like a record (see Timeliness): the correction notice
 // against receipt + 7 WD, each consultation against its start + 15 WD, the

@@ -68,6 +68,12 @@ WorkingDayCalendar::WorkingDayCalendar(std::string region, std::vector<YearSched
     for (sys_days date : schedule.holidays) working[offset(date)] = 0;
     for (sys_days date : schedule.makeup_working_days) working[offset(date)] = 1;
   }
+  for (YearSchedule& schedule : years) {
+    for (auto& [date, name] : schedule.holiday_names) {
+      const int64_t i = DayNumber(date) - span_begin_;
+      if (i >= 0 && i < span_days && !working[i]) holiday_names_.emplace(date, std::move(name));
+    }
+  }
 
   working_before_.resize(static_cast<size_t>(span_days) + 1);
   for (int64_t i = 0; i < span_days; ++i) {
@@ -119,6 +125,12 @@ bool WorkingDayCalendar::TouchesUnloadedDay(int64_t first_day, int64_t last_day)
 CalendarAnswer<bool> WorkingDayCalendar::IsWorkingDay(sys_days date) const {
   const int64_t day = DayNumber(date);
   return {WorkingDaysBefore(day + 1) != WorkingDaysBefore(day), TouchesUnloadedDay(day, day)};
+}
+
+std::optional<std::string_view> WorkingDayCalendar::HolidayName(sys_days date) const {
+  const auto it = holiday_names_.find(date);
+  if (it == holiday_names_.end()) return std::nullopt;
+  return it->second;
 }
 
 CalendarAnswer<sys_days> WorkingDayCalendar::AddWorkingDays(sys_days date, int n) const {

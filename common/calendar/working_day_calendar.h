@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gongkai::common {
@@ -24,6 +26,9 @@ struct YearSchedule {
   int year = 0;
   std::vector<std::chrono::sys_days> holidays;             // Rest days.
   std::vector<std::chrono::sys_days> makeup_working_days;  // Worked weekend days (调休上班).
+  // The name of each listed holiday's rest days ("国庆节 National Day"); a
+  // holiday without an entry here has no name.
+  std::map<std::chrono::sys_days, std::string> holiday_names;
 };
 
 // The official working-day calendar of one region: weekends are rest unless a
@@ -47,6 +52,11 @@ class WorkingDayCalendar {
   bool IsYearLoaded(int year) const;
 
   CalendarAnswer<bool> IsWorkingDay(std::chrono::sys_days date) const;
+
+  // The name of the holiday `date` is a rest day of, as its schedule names
+  // it; nullopt for any other day (working days, plain weekends, days of
+  // years not loaded). Valid as long as the calendar.
+  std::optional<std::string_view> HolidayName(std::chrono::sys_days date) const;
 
   // The n-th working day after `date` (n > 0); `date` itself for n == 0; the
   // |n|-th working day before it for n < 0. The result of n > 0 is the deadline
@@ -80,6 +90,8 @@ class WorkingDayCalendar {
   // unloaded_before_[i]: days of unloaded years in [span_begin_, span_begin_ + i);
   // empty when the loaded years have no gap.
   std::vector<int32_t> unloaded_before_;
+  // Names of the rest days of listed holidays.
+  std::map<std::chrono::sys_days, std::string> holiday_names_;
 };
 
 }  // namespace gongkai::common

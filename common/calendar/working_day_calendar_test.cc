@@ -89,6 +89,19 @@ TEST(WorkingDayCalendar, EveryListedHolidayIsRest) {
   }
 }
 
+TEST(WorkingDayCalendar, HolidayNameIsKnownOnlyForRestDaysOfLoadedYears) {
+  const YearSchedule schedule{
+      .year = 2026,
+      .holidays = {D("2026-03-10")},
+      .makeup_working_days = {},
+      .holiday_names = {{D("2026-03-10"), "local day"}, {D("2026-03-11"), "not a listed holiday"}},
+  };
+  const WorkingDayCalendar calendar("cn", {schedule});
+  EXPECT_EQ(calendar.HolidayName(D("2026-03-10")), "local day");
+  EXPECT_EQ(calendar.HolidayName(D("2026-03-11")), std::nullopt) << "a name for a working day is not kept";
+  EXPECT_EQ(calendar.HolidayName(D("2027-01-01")), std::nullopt) << "2027 is not loaded";
+}
+
 TEST(WorkingDayCalendar, MakeUpSaturdayCountsAsWorkingDay) {
   const WorkingDayCalendar& calendar = NationalCalendar();
   for (const char* saturday : {"2025-02-08", "2025-10-11", "2026-02-14", "2026-02-28", "2026-05-09", "2026-10-10"}) {
@@ -169,8 +182,8 @@ TEST(WorkingDayCalendar, EmptyCalendarIsWeekendsOnlyAndAlwaysProvisional) {
 // plain day-by-day walk over its weekends-only edges and its gap.
 const std::vector<YearSchedule>& GapSchedules() {
   static const std::vector<YearSchedule> schedules = {
-      {2027, {D("2027-01-01"), D("2027-05-03")}, {D("2027-05-08")}},
-      {2025, {D("2025-01-01"), D("2025-10-01"), D("2025-10-02")}, {D("2025-10-11")}},
+      {2027, {D("2027-01-01"), D("2027-05-03")}, {D("2027-05-08")}, {}},
+      {2025, {D("2025-01-01"), D("2025-10-01"), D("2025-10-02")}, {D("2025-10-11")}, {}},
   };
   return schedules;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "common/identity.h"
 #include "common/service_context.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
+#include "services/penalties/penalty.h"
 #include "services/penalties/penalty_store.h"
 #include "services/registry/registry_client.h"
 
@@ -15,12 +18,17 @@ namespace gongkai::penalties {
 
 // The gRPC adapter of the penalties service: proto <-> domain, the caller's
 // scope (agencies checked with the registry), errors. Its methods are split
-// over penalties_service.cc (what cities send) and published_service.cc (what
-// is read back).
+// over penalties_service.cc (what cities send), credit_repair_service.cc
+// (credit repairs) and published_service.cc (what is read back).
 class PenaltiesService final : public v1::PenaltiesService::Service {
  public:
   PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry, common::ServiceContext context,
                    common::DisclosureMetrics& metrics, int max_batch);
+  // With the domains whose credit repairs wait at least a year
+  // (GONGKAI_CREDIT_REPAIR_ONE_YEAR_DOMAINS, penalty.h); the one above takes
+  // kDefaultOneYearRepairDomains.
+  PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry, common::ServiceContext context,
+                   common::DisclosureMetrics& metrics, int max_batch, std::set<std::string> one_year_repair_domains);
 
   grpc::Status UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
                                v1::UpsertResponse* response) override;
@@ -30,6 +38,8 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
                               v1::UpsertResponse* response) override;
   grpc::Status WithdrawDecision(grpc::ServerContext* context, const v1::WithdrawDecisionRequest* request,
                                 v1::PublishedRecord* response) override;
+  grpc::Status RecordCreditRepair(grpc::ServerContext* context, const v1::RecordCreditRepairRequest* request,
+                                  v1::PublishedRecord* response) override;
   grpc::Status ReleaseMeasure(grpc::ServerContext* context, const v1::ReleaseMeasureRequest* request,
                               v1::PublishedRecord* response) override;
   grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
@@ -61,6 +71,17 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
   common::ServiceContext context_;
   common::DisclosureMetrics& metrics_;
   int max_batch_;
+  std::set<std::string> one_year_repair_domains_ = ParseDomainList(kDefaultOneYearRepairDomains).codes;
 };
+
+// The retention terms of stored decisions, at start-up, before the service
+// serves (credit_repair_service.cc): every decision stored public without a
+// public_until (dated before 2026-04-01, stored before those decisions had a
+// term) gets the term RetentionOf gives its record as sent, or loses its
+// public form when the rules never publish it (a MINOR tier, a record that
+// no longer reads back), `batch_size` per transaction
+// (PgPenaltyStore::RecomputeRetention), with one log line of the totals.
+// Returns the decisions read; once every decision has its term, none.
+std::size_t RecomputeRetentionTerms(PgPenaltyStore& store, int batch_size = 500);
 
 }  // namespace gongkai::penalties

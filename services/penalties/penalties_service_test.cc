@@ -104,6 +104,19 @@ class FakeStore final : public PenaltyStore {
     return it->second;
   }
 
+  std::optional<RecordRow> RecordCreditRepair(const std::string& agency, const std::string& source_id,
+                                              const CreditRepair& repair, common::Date) override {
+    std::lock_guard lock(mutex_);
+    auto it = rows.find(Key(PenaltyKind::kDecision, agency, source_id));
+    if (it == rows.end()) return std::nullopt;
+    if (!it->second.repaired_on) {
+      it->second.repaired_on = repair.repaired_on;
+      it->second.public_until = PublicUntilAfterRepair(it->second.public_until, repair.repaired_on);
+      repairs.push_back(repair);
+    }
+    return it->second;
+  }
+
   std::vector<RecordRow> ListPublished(const PublishedFilter& f, common::Date today) override {
     std::lock_guard lock(mutex_);
     list_limits.push_back(f.limit);
@@ -151,6 +164,7 @@ class FakeStore final : public PenaltyStore {
   std::map<std::tuple<PenaltyKind, std::string, std::string>, RecordRow> rows;
   std::vector<RecordToStore> written;
   std::vector<common::Rejection> rejections;
+  std::vector<CreditRepair> repairs;  // as kept, the first of each decision
 
  private:
   static std::tuple<PenaltyKind, std::string, std::string> Key(PenaltyKind kind, const std::string& agency,
@@ -359,7 +373,7 @@ TEST_F(PenaltiesServiceTest, AMajorPenaltyIsHeldToTheCitysBenchmark) {
   const auto major = [](const std::string& source_id, int tier, int64_t fine_fen) {
     v1::PenaltyDecision d = CompanyDecision(source_id);
     d.mutable_result()->set_fine_fen(fine_fen);
-    d.set_legal_application_explanation("依据裁量基准第4档（从重），因当事人拒不改正。");
+    d.set_legal_application_explanation("依据裁量基准第" + std::to_string(tier) + "档，因当事人拒不改正。");
     d.set_benchmark_violation_code("SJ-SP-034");
     d.set_benchmark_tier(tier);
     return d;
@@ -610,6 +624,184 @@ TEST_F(PenaltiesServiceTest, ALegalBasisOverTwentyProvisionsIsRejectedOnceAtTheL
   EXPECT_EQ(response.results(2).violations(0).description(), "at most 20 legal provisions (got 20000)");
   ASSERT_EQ(store_.written.size(), 1u);
   EXPECT_EQ(store_.written[0].source_id, "D-23");
+}
+
+// ------------------------------------------------------------------ credit repair (信用修复)
+
+v1::RecordCreditRepairRequest Repair(const std::string& agency, const std::string& source_id,
+                                     const std::string& repaired_on) {
+  v1::RecordCreditRepairRequest request;
+  request.set_agency_credit_code(agency);
+  request.set_source_id(source_id);
+  request.set_repaired_on(repaired_on);
+  request.set_granted_by("太原市发展和改革委员会");
+  request.set_reference("并发改信用修复〔2026〕7号");
+  return request;
+}
+
+v1::GetRecordRequest DecisionKey(const std::string& agency, const std::string& source_id) {
+  v1::GetRecordRequest request;
+  request.set_kind(v1::GetRecordRequest::DECISION);
+  request.set_agency_credit_code(agency);
+  request.set_source_id(source_id);
+  return request;
+}
+
+// A general-tier decision of 2026-04-01 may be repaired from 2026-07-01 (3
+// months): before, the repair is refused naming that day, and nothing
+// changes.
+TEST_F(PenaltiesServiceTest, CreditRepairBeforeTheMinimumIsRefused) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("CR-1", "2026-04-01")}, &stored).ok());
+  ASSERT_EQ(stored.results(0).outcome(), RecordResult::ACCEPTED);
+  v1::PublishedRecord record;
+  const grpc::Status early =
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-1", "2026-06-15"), &record);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("2026-07-01, the first day a credit repair of this decision may be recorded"),
+            std::string::npos)
+      << early.error_message();
+  EXPECT_TRUE(store_.repairs.empty());
+  EXPECT_EQ(common::FormatIsoDate(store_.rows.begin()->second.public_until), "2027-03-31");
+
+  ctx_.clock().Set(Day("2026-07-01"));
+  ASSERT_TRUE(
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-1", "2026-07-01"), &record).ok());
+  EXPECT_EQ(record.public_until(), "2026-06-30");
+}
+
+// A repair granted today (by the province here) ends the publication
+// yesterday: the decision leaves GetPublished and the public list at once.
+// The answer is the record as the city sees it; a second repair of the same
+// decision returns it unchanged.
+TEST_F(PenaltiesServiceTest, CreditRepairRemovesFromPublicViewAtOnce) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("CR-2", "2025-10-10")}, &stored).ok());  // public through 2026-10-09
+  v1::PublishedRecord shown;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::GetPublished, DecisionKey(kAgency, "CR-2"), &shown, std::nullopt).ok());
+  EXPECT_EQ(shown.public_until(), "2026-10-09");
+
+  v1::PublishedRecord record;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-2", "2026-06-15"), &record,
+                   testing::ProvinceCaller())
+                  .ok());
+  EXPECT_EQ(record.source_id(), "CR-2");
+  EXPECT_EQ(record.public_until(), "2026-06-14");
+  EXPECT_EQ(record.decision().facts(), "当事人销售超过保质期的食品，货值金额3200元。");
+  ASSERT_EQ(store_.repairs.size(), 1u);
+  EXPECT_EQ(common::FormatIsoDate(store_.repairs[0].repaired_on), "2026-06-15");
+  EXPECT_EQ(store_.repairs[0].granted_by, "太原市发展和改革委员会");
+  EXPECT_EQ(store_.repairs[0].reference, "并发改信用修复〔2026〕7号");
+
+  EXPECT_EQ(
+      Call(&v1::PenaltiesService::Stub::GetPublished, DecisionKey(kAgency, "CR-2"), &shown, std::nullopt).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  v1::ListPublishedResponse listed;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListPublished, v1::ListPublishedRequest{}, &listed, std::nullopt).ok());
+  EXPECT_EQ(listed.records_size(), 0);
+
+  v1::PublishedRecord again;
+  ASSERT_TRUE(
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-2", "2026-06-10"), &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), record.SerializeAsString()) << again.DebugString();
+  EXPECT_EQ(store_.repairs.size(), 1u);
+}
+
+// A city records the repairs of its own agencies' decisions only; the
+// province, of any.
+TEST_F(PenaltiesServiceTest, AnotherCitysRepairIsRefused) {
+  v1::PenaltyDecision foreign = CompanyDecision("CR-3", "2025-10-10");
+  foreign.set_agency_credit_code(kOtherAgency);
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({foreign}, &stored, "140200").ok());
+  ASSERT_EQ(stored.results(0).outcome(), RecordResult::ACCEPTED);
+
+  v1::PublishedRecord record;
+  const grpc::Status refused =
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kOtherAgency, "CR-3", "2026-06-15"), &record);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("registered to city 140200, not 140100"), std::string::npos)
+      << refused.error_message();
+  EXPECT_EQ(Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kOtherAgency, "CR-404", "2026-06-15"), &record)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED)
+      << "the same whether the decision exists or not";
+  EXPECT_TRUE(store_.repairs.empty());
+  EXPECT_EQ(common::FormatIsoDate(store_.rows.begin()->second.public_until), "2026-10-09");
+
+  EXPECT_TRUE(Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kOtherAgency, "CR-3", "2026-06-15"), &record,
+                   testing::CityCaller("140200"))
+                  .ok());
+  EXPECT_EQ(record.public_until(), "2026-06-14");
+}
+
+// Only a decision the public sees now is repaired: a withdrawn one is
+// refused, saying so; an unknown one is not found.
+TEST_F(PenaltiesServiceTest, OnlyAPublicDecisionIsRepaired) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("CR-4", "2025-10-10")}, &stored).ok());
+  v1::WithdrawDecisionRequest withdrawal;
+  withdrawal.set_agency_credit_code(kAgency);
+  withdrawal.set_source_id("CR-4");
+  withdrawal.set_reason(v1::REVOKED);
+  withdrawal.set_explanation("复议决定撤销原处罚决定。");
+  withdrawal.set_event_date("2026-06-10");
+  v1::PublishedRecord record;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::WithdrawDecision, withdrawal, &record).ok());
+
+  const grpc::Status withdrawn =
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-4", "2026-06-15"), &record);
+  EXPECT_EQ(withdrawn.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(withdrawn.error_message().find("is not public (it was withdrawn on 2026-06-15)"), std::string::npos)
+      << withdrawn.error_message();
+  EXPECT_EQ(Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-404", "2026-06-15"), &record)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(store_.repairs.empty());
+}
+
+TEST_F(PenaltiesServiceTest, ACreditRepairNamesEveryBadField) {
+  v1::RecordCreditRepairRequest request;
+  request.set_repaired_on("2026-06-16");
+  request.set_granted_by("第一行\n第二行");
+  request.set_reference(std::string(201, 'x'));
+  v1::PublishedRecord record;
+  const grpc::Status status = Call(&v1::PenaltiesService::Stub::RecordCreditRepair, request, &record);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)),
+            (std::vector<std::string>{"agency_credit_code", "source_id", "repaired_on", "granted_by", "reference"}));
+}
+
+// The safety domains' repairs wait a year whatever the tier
+// (GONGKAI_CREDIT_REPAIR_ONE_YEAR_DOMAINS; emergency_management by default).
+TEST_F(PenaltiesServiceTest, SafetyDomainMinimumIsOneYear) {
+  v1::PenaltyDecision safety = CompanyDecision("CR-5", "2025-09-01");
+  safety.set_domain("emergency_management");
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({safety, CompanyDecision("CR-6", "2025-09-01")}, &stored).ok());
+  ASSERT_EQ(stored.results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_EQ(stored.results(1).outcome(), RecordResult::ACCEPTED);
+
+  v1::PublishedRecord record;
+  const grpc::Status early =
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-5", "2026-06-15"), &record);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("2026-09-01, the first day"), std::string::npos) << early.error_message();
+  EXPECT_TRUE(
+      Call(&v1::PenaltiesService::Stub::RecordCreditRepair, Repair(kAgency, "CR-6", "2026-06-15"), &record).ok())
+      << "3 months in market_regulation";
+
+  // Another setting: market_regulation waits a year too.
+  PenaltiesService configured(store_, registry_, ctx_.context(), metrics_, 100, {"market_regulation"});
+  testing::InProcessServer server(&configured);
+  auto stub = v1::PenaltiesService::NewStub(server.channel());
+  ASSERT_TRUE(Upsert({CompanyDecision("CR-7", "2025-09-01")}, &stored).ok());
+  const grpc::Status configured_early = stub->RecordCreditRepair(ctx_.ClientAs(testing::CityCaller("140100")).get(),
+                                                                 Repair(kAgency, "CR-7", "2026-06-15"), &record);
+  EXPECT_EQ(configured_early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(configured_early.error_message().find("the minimum in the safety domain market_regulation"),
+            std::string::npos)
+      << configured_early.error_message();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <string>
 #include <string_view>
 
 #include "common/calendar/iso_date.h"
@@ -17,19 +19,23 @@ using common::Date;
 using common::Violations;
 using std::chrono::sys_days;
 
-constexpr int64_t kMajorFineFen = 50'000'000;          // 500 000 yuan
-constexpr int32_t kMajorSuspensionDays = 90;           // 3 months
+constexpr int64_t kMajorFineFen = 50'000'000;  // 500 000 yuan
+// The longest 3 calendar months (e.g. 2026-03-01 to 2026-06-01), in days.
+constexpr int32_t kMaxDaysInThreeMonths = 92;
 constexpr int64_t kMaxAmountFen = 10'000'000'000'000;  // 10^13 fen: beyond any real penalty, far below overflow
 constexpr int32_t kMaxSuspensionDays = 3650;
 constexpr std::size_t kMinExplanationBytes = 20;
 constexpr std::size_t kMinNecessityBytes = 10;
 constexpr Date kEarliestDecision{std::chrono::year{1990} / std::chrono::January / 1};
-// The 信用修复管理办法 tiers apply to decisions dated on or after this day.
-constexpr Date kCreditRepairStart{std::chrono::year{2026} / std::chrono::April / 1};
 
 constexpr char kMajorRule[] =
     "a major penalty (罚款超过50万元/停产停业超过3个月/吊销许可证件) needs a legal-application "
     "explanation naming the discretion tier used";
+// How a major penalty's explanation names its tier (CheckExplanationNamesTier).
+constexpr char kTierNamingRule[] =
+    "legal_application_explanation must name the tier applied, benchmark_tier, as 第N档 (N a digit 1 to 5 or a "
+    "numeral 一 to 五) or by its name in quotation marks (“轻微免罚”, “一般从轻”, “一般”, “从重”, “严重顶格”), "
+    "and no other tier";
 
 // ---------------------------------------------------------------- text rules
 
@@ -235,16 +241,59 @@ void CheckResult(Violations& out, const std::string& path, const PenaltyResult& 
 // A tier of the discretion benchmark: 1 轻微免罚 .. 5 严重顶格.
 bool IsTier(int32_t tier) { return tier >= 1 && tier <= 5; }
 
+// The tiers' names and numerals, by level - 1, as the registry names them
+// (registry::TierLevelName).
+constexpr std::string_view kTierNames[] = {"轻微免罚", "一般从轻", "一般", "从重", "严重顶格"};
+constexpr std::string_view kTierNumerals[] = {"一", "二", "三", "四", "五"};
+
+// "4 (从重)"; a level outside 1 to 5 as "未定级", as the registry writes it.
+std::string TierText(int level) {
+  return std::to_string(level) + " (" + std::string(IsTier(level) ? kTierNames[level - 1] : "未定级") + ")";
+}
+
+// Whether `text` names tier `level` (1 to 5): 第4档, 第四档 or “从重”. The
+// quotation marks keep a name apart from the words of the text (从重处罚) and
+// from a longer name (“一般” is not “一般从轻”).
+bool NamesTier(std::string_view text, int level) {
+  const std::string spellings[] = {"第" + std::to_string(level) + "档",
+                                   "第" + std::string(kTierNumerals[level - 1]) + "档",
+                                   "“" + std::string(kTierNames[level - 1]) + "”"};
+  return std::any_of(std::begin(spellings), std::end(spellings),
+                     [&](const std::string& s) { return text.find(s) != std::string_view::npos; });
+}
+
+// A major penalty's explanation names the tier it applies, and that tier is
+// benchmark_tier (kTierNamingRule). Called once benchmark_tier is a tier.
+void CheckExplanationNamesTier(Violations& out, const std::string& path, const PenaltyDecision& d) {
+  std::string others;
+  int count = 0;
+  for (int level = 1; level <= 5; ++level) {
+    if (level == d.benchmark_tier || !NamesTier(d.legal_application_explanation, level)) continue;
+    others += (count++ == 0 ? "" : ", ") + TierText(level);
+  }
+  const bool stated = NamesTier(d.legal_application_explanation, d.benchmark_tier);
+  if (stated && others.empty()) return;
+  const std::string tier = TierText(d.benchmark_tier);
+  const std::string named = (count == 1 ? "names tier " : "names tiers ") + others;
+  const std::string what = count == 0 ? "names no tier; benchmark_tier is " + tier
+                           : stated   ? named + " besides benchmark_tier " + tier
+                                      : named + ", but benchmark_tier is " + tier;
+  Add(out, path, ".legal_application_explanation", what + ": " + kTierNamingRule);
+}
+
 void CheckMajorPenaltyFields(Violations& out, const std::string& path, const PenaltyDecision& d) {
   const std::string_view explanation_field = ".legal_application_explanation";
-  if (IsMajor(d.result)) {
+  if (IsMajor(d)) {
     if (IsBlank(d.legal_application_explanation)) {
       Add(out, path, explanation_field, kMajorRule);
     } else if (CheckText(out, path, explanation_field, d.legal_application_explanation, kLongText,
-                         Presence::kRequired) &&
-               d.legal_application_explanation.size() < kMinExplanationBytes) {
-      Add(out, path, explanation_field,
-          "at least " + std::to_string(kMinExplanationBytes) + " bytes: " + std::string(kMajorRule));
+                         Presence::kRequired)) {
+      if (d.legal_application_explanation.size() < kMinExplanationBytes) {
+        Add(out, path, explanation_field,
+            "at least " + std::to_string(kMinExplanationBytes) + " bytes: " + std::string(kMajorRule));
+      } else if (IsTier(d.benchmark_tier)) {  // otherwise benchmark_tier is named
+        CheckExplanationNamesTier(out, path, d);
+      }
     }
     if (!IsTier(d.benchmark_tier)) {
       Add(out, path, ".benchmark_tier",
@@ -308,8 +357,15 @@ std::optional<Date> LastPublicDay(Date decision_date, int months) {
 
 const char* RejectionKind(PenaltyKind kind) { return kind == PenaltyKind::kDecision ? "decision" : "measure"; }
 
-bool IsMajor(const PenaltyResult& result) {
-  return result.fine_fen > kMajorFineFen || result.suspension_days > kMajorSuspensionDays || result.licence_revoked;
+bool SuspensionOverThreeMonths(int32_t days, std::optional<Date> start) {
+  const auto three_months = start ? AddMonths(*start, 3) : std::nullopt;
+  if (!three_months) return days > kMaxDaysInThreeMonths;
+  return *start + std::chrono::days{days} > *three_months;
+}
+
+bool IsMajor(const PenaltyDecision& d) {
+  return d.result.fine_fen > kMajorFineFen || SuspensionOverThreeMonths(d.result.suspension_days, d.decision_date) ||
+         d.result.licence_revoked;
 }
 
 Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, Date today) {
@@ -397,7 +453,7 @@ void CheckKnownDomain(Violations& out, const std::string& path, const std::strin
   }
 }
 
-bool NamesBenchmark(const PenaltyDecision& d) { return IsMajor(d.result) && !d.benchmark_violation_code.empty(); }
+bool NamesBenchmark(const PenaltyDecision& d) { return IsMajor(d) && !d.benchmark_violation_code.empty(); }
 
 Violations CheckBenchmarkTier(const PenaltyDecision& d, const std::vector<BenchmarkTier>& tiers,
                               const std::string& path) {
@@ -405,13 +461,17 @@ Violations CheckBenchmarkTier(const PenaltyDecision& d, const std::vector<Benchm
   if (!NamesBenchmark(d)) return out;
   const auto tier =
       std::find_if(tiers.begin(), tiers.end(), [&](const BenchmarkTier& t) { return t.level == d.benchmark_tier; });
+  const std::string benchmark = "the city's benchmark " + d.benchmark_violation_code;
   if (tier == tiers.end()) {
+    std::string levels;
+    for (const BenchmarkTier& t : tiers) levels += (levels.empty() ? "" : ", ") + TierText(t.level);
     Add(out, path, ".benchmark_tier",
-        "the city's benchmark " + d.benchmark_violation_code + " has no tier " + std::to_string(d.benchmark_tier));
+        benchmark + " has no tier " + TierText(d.benchmark_tier) + "; its tiers are " + levels);
   } else if (d.result.fine_fen < tier->min_fen || d.result.fine_fen > tier->max_fen) {
     Add(out, path, ".result.fine_fen",
-        "outside the range of the benchmark tier named (" + std::to_string(tier->min_fen) + " to " +
-            std::to_string(tier->max_fen) + " fen)");
+        "must lie within the range of benchmark_tier " + TierText(tier->level) + " of " + benchmark + ", " +
+            std::to_string(tier->min_fen) + " to " + std::to_string(tier->max_fen) + " fen (got " +
+            std::to_string(d.result.fine_fen) + ")");
   }
   return out;
 }
@@ -444,6 +504,35 @@ Party MaskParty(const Party& party) {
   return masked;
 }
 
+const std::vector<RetentionRules>& RetentionRuleSets() {
+  // minor: not published; general: 3 to 12 months; serious: 12 to 36 months.
+  static const std::vector<RetentionRules> kSets = {
+      {kEarliestDecision, "失信行为纠正后的信用信息修复管理办法（试行）", {false, 0, 0}, {true, 3, 12}, {true, 12, 36}},
+      {Date{std::chrono::year{2026} / std::chrono::April / 1},
+       "信用修复管理办法",
+       {false, 0, 0},
+       {true, 3, 12},
+       {true, 12, 36}},
+  };
+  return kSets;
+}
+
+const RetentionRules& RetentionRulesOn(Date decision_date) {
+  const auto& sets = RetentionRuleSets();
+  const auto later =
+      std::find_if(sets.begin(), sets.end(), [&](const RetentionRules& r) { return r.effective_from > decision_date; });
+  return later == sets.begin() ? sets.front() : *std::prev(later);
+}
+
+std::optional<TierTerm> TermOf(const RetentionRules& rules, CreditSeverity severity) {
+  switch (severity) {
+    case CreditSeverity::kMinor: return rules.minor;
+    case CreditSeverity::kGeneral: return rules.general;
+    case CreditSeverity::kSerious: return rules.serious;
+    default: return std::nullopt;
+  }
+}
+
 Retention RetentionOf(const PenaltyDecision& decision) {
   const auto& decided = decision.decision_date;
   // A record whose date cannot be read cannot be given a term: keep it private.
@@ -451,14 +540,71 @@ Retention RetentionOf(const PenaltyDecision& decision) {
   // The flag is the city's word; the ID's birth date is checked as well, so
   // that a flag left unset never publishes a minor.
   if (decision.party.minor || IdShowsMinor(decision.party, decided)) return {false, std::nullopt};
-  if (*decided < kCreditRepairStart) return {true, std::nullopt};
-  switch (decision.severity) {
-    case CreditSeverity::kGeneral: return {true, LastPublicDay(*decided, 12)};
-    case CreditSeverity::kSerious: return {true, LastPublicDay(*decided, 36)};
-    case CreditSeverity::kMinor:
-    default:  // no tier, no term: not published
-      return {false, std::nullopt};
+  const auto term = TermOf(RetentionRulesOn(*decided), decision.severity);
+  if (!term || !term->publishable) return {false, std::nullopt};  // no tier, or one not published
+  return {true, LastPublicDay(*decided, term->maximum_months)};
+}
+
+DomainList ParseDomainList(std::string_view list) {
+  DomainList out;
+  std::vector<std::string> unknown;
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    const std::string code(common::TrimBlank(list.substr(0, comma)));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    if (code.empty()) continue;
+    if (common::IsKnownDomain(code)) {
+      out.codes.insert(code);
+    } else {
+      unknown.push_back("'" + code + "'");
+    }
   }
+  for (const std::string& code : unknown) out.problem += (out.problem.empty() ? "unknown domain " : ", ") + code;
+  if (!unknown.empty()) out.problem += ": a comma list of the domain codes of common/domains.cc";
+  return out;
+}
+
+Violations ValidateCreditRepair(const std::string& granted_by, const std::string& reference) {
+  Violations out;
+  common::CheckText(out, "granted_by", granted_by, kNameText, Presence::kRequired);
+  common::CheckText(out, "reference", reference, kNameText, Presence::kRequired);
+  return out;
+}
+
+std::optional<RepairMinimum> RepairMinimumOf(const PenaltyDecision& decision,
+                                             const std::set<std::string>& one_year_domains) {
+  if (!RetentionOf(decision).publishable) return std::nullopt;
+  const RetentionRules& rules = RetentionRulesOn(*decision.decision_date);
+  const int tier_months = TermOf(rules, decision.severity)->minimum_months;
+  const char* tier = decision.severity == CreditSeverity::kSerious ? "serious" : "general";
+  RepairMinimum out;
+  out.months = tier_months;
+  out.basis = "the minimum of the " + std::string(tier) + " tier under " + rules.name;
+  if (one_year_domains.contains(decision.domain) && kSafetyRepairMinimumMonths > tier_months) {
+    out.months = kSafetyRepairMinimumMonths;
+    out.basis = "the minimum in the safety domain " + decision.domain;
+  }
+  const auto first_day = AddMonths(*decision.decision_date, out.months);
+  if (!first_day) return std::nullopt;  // past the year 9999: never
+  out.first_day = *first_day;
+  return out;
+}
+
+std::optional<std::string> CreditRepairRefusal(const PenaltyDecision& decision, Date repaired_on,
+                                               const std::set<std::string>& one_year_domains) {
+  const auto minimum = RepairMinimumOf(decision, one_year_domains);
+  if (!minimum) return "the decision is not published: a credit repair ends a publication";
+  if (repaired_on >= minimum->first_day) return std::nullopt;
+  return "repaired_on " + common::FormatIsoDate(repaired_on) + " is before " +
+         common::FormatIsoDate(minimum->first_day) +
+         ", the first day a credit repair of this decision may be recorded: the decision date " +
+         common::FormatIsoDate(*decision.decision_date) + " plus " + std::to_string(minimum->months) + " months, " +
+         minimum->basis;
+}
+
+std::optional<Date> PublicUntilAfterRepair(const std::optional<Date>& public_until, Date repaired_on) {
+  const Date last = repaired_on - std::chrono::days{1};
+  return public_until && *public_until < last ? *public_until : last;
 }
 
 std::optional<Date> AddMonths(Date date, int months) {

@@ -3,7 +3,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -118,7 +120,8 @@ struct PenaltyDecision {
   // (ValidateDecision names it).
   std::optional<common::Date> decision_date;
   CreditSeverity severity = CreditSeverity::kUnset;
-  // Major penalties only (IsMajor): 法律适用说明, naming the benchmark tier used.
+  // Major penalties only (IsMajor): 法律适用说明, naming the benchmark tier used
+  // (benchmark_tier) as 第N档 or by its name in quotation marks (ValidateDecision).
   std::string legal_application_explanation;
   std::string benchmark_violation_code;  // the benchmark table applied, when one exists
   int32_t benchmark_tier = 0;            // TierLevel of the registry (1 轻微免罚 .. 5 严重顶格)
@@ -155,14 +158,28 @@ struct CoerciveMeasure {
   std::vector<std::string> mentioned_persons;
 };
 
-// 重大行政处罚: a fine over 500 000 yuan, a suspension over 3 months (90
-// days), or a revoked licence.
-bool IsMajor(const PenaltyResult& result);
+// 重大行政处罚: a fine over 500 000 yuan, a suspension over 3 months
+// (SuspensionOverThreeMonths, counted from the decision date: a decision
+// carries no start date of its own for the suspension), or a revoked licence.
+bool IsMajor(const PenaltyDecision& decision);
+
+// Whether a suspension of `days` days from `start` is over 3 months (停产停业
+// 超过3个月): whether it ends (start + days) after start + 3 calendar months
+// (AddMonths: the same day of the month, clamped to the month's last day).
+// From 2026-01-01 3 months is 2026-04-01, so 90 days is not over and 91 is;
+// from 2026-03-01 it is 2026-06-01, so 92 is not over and 93 is. With no
+// start (a decision date that does not read as one, which ValidateDecision
+// names), only a suspension over 3 months from any start is: more than 92
+// days.
+bool SuspensionOverThreeMonths(int32_t days, std::optional<common::Date> start);
 
 // Every content rule a decision breaks (DOMAIN.md, "Penalty decision"), field
 // by field under `path`. `today` bounds the decision date. Free text must be
 // valid UTF-8 without control characters and within its length limit; a major
-// penalty needs the legal-application explanation and the benchmark tier.
+// penalty needs the legal-application explanation and the benchmark tier, and
+// the explanation names that tier and no other: as 第N档 (N the tier's number,
+// a digit 1 to 5 or a numeral 一 to 五: 第4档, 第四档) or by its name in
+// quotation marks (“轻微免罚”, “一般从轻”, “一般”, “从重”, “严重顶格”).
 common::Violations ValidateDecision(const PenaltyDecision& decision, const std::string& path, common::Date today);
 
 // The same for a coercive measure (DOMAIN.md, "Coercive measure").
@@ -186,10 +203,10 @@ struct BenchmarkTier {
 // benchmark table it applied.
 bool NamesBenchmark(const PenaltyDecision& decision);
 
-// A major penalty's explanation names a tier; when the city has a benchmark
-// for the violation (`tiers`), the tier must be one of them and the fine
-// within its range. The violations, under `path`; none for a decision that
-// names no benchmark.
+// A major penalty naming a benchmark, against the city's benchmark for that
+// violation (`tiers`): benchmark_tier must be one of its tiers and the fine
+// within that tier's range (inclusive). The violations, under `path`; none for
+// a decision that names no benchmark.
 common::Violations CheckBenchmarkTier(const PenaltyDecision& decision, const std::vector<BenchmarkTier>& tiers,
                                       const std::string& path);
 
@@ -199,16 +216,99 @@ common::Violations CheckBenchmarkTier(const PenaltyDecision& decision, const std
 // address, phone or bank account for either.
 Party MaskParty(const Party& party);
 
+// How long a decision of one credit tier stays public under one set of rules,
+// in calendar months from the decision date: whether it is published at all,
+// the months before which no credit repair (信用修复) may end its publication,
+// and the months after which it leaves the public view by itself.
+struct TierTerm {
+  bool publishable = false;
+  int minimum_months = 0;
+  int maximum_months = 0;
+};
+
+// A set of retention rules and the first decision date it governs.
+struct RetentionRules {
+  common::Date effective_from;
+  const char* name;
+  TierTerm minor;
+  TierTerm general;
+  TierTerm serious;
+};
+
+// The rule sets, oldest first (DOMAIN.md, "Retention"):
+//   from        rules                                         minor     general       serious
+//   1990-01-01  失信行为纠正后的信用信息修复管理办法（试行）  not        3 to 12       12 to 36
+//   2026-04-01  信用修复管理办法                              published  months        months
+// The first governs every decision dated before 2026-04-01 (1990-01-01 is the
+// earliest date a decision may carry, ValidateDecision).
+const std::vector<RetentionRules>& RetentionRuleSets();
+
+// The rule set in force on `decision_date`: the latest whose effective_from is
+// not after it (the first for any earlier date).
+const RetentionRules& RetentionRulesOn(common::Date decision_date);
+
+// The term of `severity` under `rules`; nullopt for no tier (kUnset or out of
+// range), which is never published.
+std::optional<TierTerm> TermOf(const RetentionRules& rules, CreditSeverity severity);
+
 // Whether a decision may be public at all (a minor's case never is), and until
-// when (inclusive): decisions dated on or after 2026-04-01 follow the
-// 信用修复管理办法 tiers, counted in calendar months from the decision date:
-// minor, not published; general, 1 year; serious, 3 years. Earlier decisions
-// carry no end date.
+// when (inclusive): the maximum of its tier under the rule set in force on its
+// decision date (RetentionRulesOn), the day before that many calendar months
+// from the decision date. A decision without a date, without a tier, or of a
+// tier the rules do not publish (minor) is not published.
 struct Retention {
   bool publishable = true;
   std::optional<common::Date> public_until;  // nullopt = no end
 };
 Retention RetentionOf(const PenaltyDecision& decision);
+
+// ---------------------------------------------------------------- credit repair (信用修复)
+
+// The domains whose credit repairs wait at least kSafetyRepairMinimumMonths
+// whatever the tier (特种设备, 安全生产, 消防): the setting
+// GONGKAI_CREDIT_REPAIR_ONE_YEAR_DOMAINS, a comma list of domain codes
+// (common/domains.h), by default this one.
+inline constexpr char kDefaultOneYearRepairDomains[] = "emergency_management";
+inline constexpr int kSafetyRepairMinimumMonths = 12;
+
+// The codes of a comma list of domains: blanks around each code ignored, an
+// empty list none. `problem` names every code the platform does not know
+// ("" when there is none).
+struct DomainList {
+  std::set<std::string> codes;
+  std::string problem;
+};
+DomainList ParseDomainList(std::string_view list);
+
+// The rules of a credit repair on its own: `granted_by` (who granted it) and
+// `reference` (the credit authority's decision number) each one line of 1 to
+// 200 bytes (common::kNameText), named by field.
+common::Violations ValidateCreditRepair(const std::string& granted_by, const std::string& reference);
+
+// The earliest a credit repair of a decision may be recorded: the decision
+// date plus the minimum months of its tier under the rule set in force on
+// that date, or kSafetyRepairMinimumMonths when more and its domain is one
+// of `one_year_domains`; `basis` says which, in words.
+struct RepairMinimum {
+  common::Date first_day;
+  int months = 0;
+  std::string basis;
+};
+// nullopt when the decision is not published at all (RetentionOf): it has
+// nothing to repair.
+std::optional<RepairMinimum> RepairMinimumOf(const PenaltyDecision& decision,
+                                             const std::set<std::string>& one_year_domains);
+
+// Why a credit repair granted on `repaired_on` may not be recorded for
+// `decision` (a decision that is not published, or a day before its
+// RepairMinimumOf, naming the first day allowed); nullopt when it may.
+std::optional<std::string> CreditRepairRefusal(const PenaltyDecision& decision, common::Date repaired_on,
+                                               const std::set<std::string>& one_year_domains);
+
+// The last public day of a decision repaired on `repaired_on`: the day
+// before, or its own last day when that is earlier.
+std::optional<common::Date> PublicUntilAfterRepair(const std::optional<common::Date>& public_until,
+                                                   common::Date repaired_on);
 
 // A date plus whole calendar months, clamped to the month's last day
 // (2026-01-31 + 1 month = 2026-02-28); nullopt when the result falls outside

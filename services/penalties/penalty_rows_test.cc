@@ -69,10 +69,11 @@ TEST(RowOfDecision, AMinorsDecisionHasNoPublicForm) {
   EXPECT_EQ(row.public_until, std::nullopt);
 }
 
-TEST(RowOfDecision, AnEarlierDecisionStaysPublicWithoutEnd) {
+TEST(RowOfDecision, AnEarlierDecisionEndsByTheRulesThenInForce) {
   const RecordToStore row = RowOf(PersonDecision("2026-03-31", CreditSeverity::kGeneral));
   EXPECT_FALSE(row.public_record.empty());
-  EXPECT_EQ(row.public_until, std::nullopt);
+  ASSERT_TRUE(row.public_until.has_value());
+  EXPECT_EQ(common::FormatIsoDate(*row.public_until), "2027-03-30");
 }
 
 TEST(RowOfMeasure, IsPublicWithoutEndUnlessItsPartyIsAMinor) {

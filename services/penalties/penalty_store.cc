@@ -50,7 +50,15 @@ const Statement kAppendBatchChanges{
 // first publication. An update keeps whether the row it replaces was public
 // (previously_public), so the event needs no read before the write:
 // publication (1) while public, unpublication (4) when a public record
-// becomes private, none (0) once withdrawn.
+// becomes private, none (0) once withdrawn. published_on is the first public
+// day: $2 when the record is stored public or first made public, kept by
+// every later version; a withdrawn record that was never public keeps no
+// public form. A first publication is a record made public on its first
+// public day from a version that was not public (a record made public,
+// private and public again within one day counts twice). A decision with a
+// credit repair keeps the end of publication the repair gave it:
+// public_until is the earlier of the new version's and the day before the
+// repair (least() skips a NULL).
 const Statement kMerge{
     "penalties_merge",
     "WITH incoming AS ("
@@ -68,22 +76,30 @@ const Statement kMerge{
     "  INSERT INTO penalties.records AS r (kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "  record, public_record, public_party_name, clock_start, published_on, public_until, masking_version) "
     "  SELECT kind, agency_credit_code, source_id, $1, domain, source_version, record, public_record, "
-    "  public_party_name, clock_start, $2::date, public_until, $16::int FROM incoming "
+    "  public_party_name, clock_start, CASE WHEN public_record IS NOT NULL THEN $2::date END, public_until, "
+    "  $16::int FROM incoming "
     "  ON CONFLICT (kind, agency_credit_code, source_id) DO UPDATE SET domain = EXCLUDED.domain, "
-    "  source_version = EXCLUDED.source_version, record = EXCLUDED.record, public_record = EXCLUDED.public_record, "
+    "  source_version = EXCLUDED.source_version, record = EXCLUDED.record, "
+    "  public_record = CASE WHEN r.withdrawn_on IS NULL OR r.published_on IS NOT NULL "
+    "                       THEN EXCLUDED.public_record END, "
+    "  published_on = coalesce(r.published_on, CASE WHEN r.withdrawn_on IS NULL THEN EXCLUDED.published_on END), "
     "  public_party_name = EXCLUDED.public_party_name, clock_start = EXCLUDED.clock_start, "
-    "  public_until = EXCLUDED.public_until, masking_version = EXCLUDED.masking_version, "
+    "  public_until = least(EXCLUDED.public_until, (SELECT c.repaired_on - 1 FROM penalties.credit_repairs c "
+    "    WHERE c.kind = r.kind AND c.agency_credit_code = r.agency_credit_code AND c.source_id = r.source_id)), "
+    "  masking_version = EXCLUDED.masking_version, "
     "  previously_public = r.public_record IS NOT NULL "
     "  WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
     "  RETURNING r.kind, r.agency_credit_code, r.source_id, "
     "  CASE WHEN r.withdrawn_on IS NOT NULL THEN 0 WHEN r.public_record IS NOT NULL THEN 1 "
     "       WHEN r.previously_public THEN 4 ELSE 0 END AS type, "
-    "  r.public_record IS NOT NULL AND NOT r.previously_public AS first_published) "
+    "  r.public_record IS NOT NULL AND NOT r.previously_public AND r.published_on = $2::date AS first_published) "
     "SELECT kind, agency_credit_code, source_id, type, first_published FROM up"};
 
 // One feed event ($4) of one record ($1..$3), with its public columns as they
 // are now, superseding the record's earlier entries as kAppendBatchChanges
-// does. A withdrawal notice (2) replaces the record: it keeps no copy of it.
+// does. A withdrawal notice (2) replaces the record: it keeps no copy of it;
+// nor does an unpublication (4), whose record (a credit repair's) may keep
+// its public form.
 const Statement kAppendChange{
     "penalties_append_change",
     "WITH cleared AS (UPDATE penalties.changes SET superseded = true, public_record = NULL, "
@@ -93,18 +109,36 @@ const Statement kAppendChange{
     "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
     "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
     "SELECT $4::smallint, kind, agency_credit_code, source_id, city_code, domain, source_version, "
-    "CASE WHEN $4::smallint = 2 THEN NULL ELSE public_record END, clock_start, published_on, public_until, "
+    "CASE WHEN $4::smallint IN (2, 4) THEN NULL ELSE public_record END, clock_start, published_on, public_until, "
     "withdrawn_on, withdrawal_reason, withdrawal_explanation, withdrawal_event_date, released_on, "
     "release_explanation FROM penalties.records WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 // The statements below read the public columns in the order RowFrom takes
-// them; kGet adds the unmasked record.
+// them; kGet adds the unmasked record and the day of its credit repair.
 const Statement kGet{"penalties_get",
                      "SELECT kind, agency_credit_code, source_id, city_code, domain, source_version, "
                      "coalesce(public_record, ''::bytea), clock_start::text, published_on::text, public_until::text, "
                      "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
-                     "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, ''), record "
-                     "FROM penalties.records WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
+                     "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, ''), record, "
+                     "(SELECT c.repaired_on::text FROM penalties.credit_repairs c WHERE c.kind = r.kind "
+                     "AND c.agency_credit_code = r.agency_credit_code AND c.source_id = r.source_id) "
+                     "FROM penalties.records r WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
+
+// A credit repair of decision $1/$2: granted on $3 by $4 ($5 its reference),
+// recorded by $6 on $7. Only the first repair of a decision is kept; it
+// brings public_until to the day before $3 at the latest. Returns, for a
+// first repair, whether the decision has a public form and is not withdrawn:
+// only then is the end of its publication a public change, with a feed event.
+const Statement kRecordRepair{
+    "penalties_record_repair",
+    "WITH repair AS (INSERT INTO penalties.credit_repairs (agency_credit_code, source_id, repaired_on, granted_by, "
+    "  reference, recorded_by, recorded_on) "
+    "  SELECT agency_credit_code, source_id, $3::date, $4, $5, $6, $7::date FROM penalties.records "
+    "  WHERE kind = 1 AND agency_credit_code = $1 AND source_id = $2 "
+    "  ON CONFLICT DO NOTHING RETURNING agency_credit_code, source_id) "
+    "UPDATE penalties.records r SET public_until = least(r.public_until, $3::date - 1) FROM repair "
+    "WHERE r.kind = 1 AND r.agency_credit_code = repair.agency_credit_code AND r.source_id = repair.source_id "
+    "RETURNING r.public_record IS NOT NULL AND r.withdrawn_on IS NULL"};
 
 // A withdrawal, and a release below, return whether the record has a public
 // form: only then is the change a public one, with a feed event.
@@ -180,17 +214,51 @@ const Statement kChanges{
 // a record has a field of these names, and inside a JSON string every quote is
 // escaped, so the only match is the record's own field; the optional space
 // after the colon also reads rows that PostgreSQL printed from jsonb. Grouped
-// for the timeliness gauges.
+// for the timeliness gauges: kind, city, domain, clock start, first public
+// day ('' for none), whether stored; for a rejected record what it claims
+// of whether it may be published (PublicationClaims: party.minor set,
+// severity MINOR, a natural person's ID number showing a minor on the clock
+// start); the count. The ID number never leaves the statement: it is judged
+// as IdShowsMinor judges it (penalty.cc). Only a valid GB 11643 number
+// (17 digits, a digit or X, digits 7-14 a birth date from 1900, its check
+// character) and a readable clock start (as common::ParseIsoDate reads it)
+// are judged; a person is under 18 up to and including the 18th birthday
+// (1 March for one born on 29 February). Every cast and make_date sits in a
+// CASE branch its guard reaches only for text that reads, so no row fails.
 const Statement kPublicationCounts{
     "penalties_publication_counts",
-    "SELECT kind, city_code, domain, clock_start::text, published_on::text, count(*) FROM penalties.records "
-    "GROUP BY 1, 2, 3, 4, 5 "
+    "WITH claimed AS (SELECT CASE kind WHEN 'decision' THEN 1 ELSE 2 END AS kind, city_code, "
+    "  coalesce(substring(raw::text FROM '\"domain\": ?\"([^\"\\\\]*)\"'), '') AS domain, "
+    "  coalesce(substring(raw::text FROM '\"decision_date\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), "
+    "  substring(raw::text FROM '\"period_start\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), '') AS clock_start, "
+    "  raw::text ~ '\"minor\": ?true' AS minor, raw::text ~ '\"severity\": ?\"MINOR\"' AS minor_tier, "
+    "  CASE WHEN raw::text ~ '\"kind\": ?\"NATURAL_PERSON\"' "
+    "       THEN substring(raw::text FROM '\"id_number\": ?\"([^\"\\\\]*)\"') END AS id "
+    "  FROM penalties.rejections), "
+    "birth AS (SELECT kind, city_code, domain, clock_start, minor, minor_tier, "
+    "  CASE WHEN id ~ '^[0-9]{17}[0-9X]$' AND substr('10X98765432', (SELECT sum((ascii(substr(id, i, 1)) - 48) "
+    "    * (ARRAY[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])[i]) FROM generate_series(1, 17) i)::int "
+    "    % 11 + 1, 1) = substr(id, 18, 1) THEN substr(id, 7, 8) END AS born "
+    "  FROM claimed), "
+    "numbers AS (SELECT kind, city_code, domain, clock_start, minor, minor_tier, "
+    "  CASE WHEN clock_start <> '' THEN substr(clock_start, 1, 4)::int END AS cy, "
+    "  CASE WHEN clock_start <> '' THEN substr(clock_start, 6, 2)::int END AS cm, "
+    "  CASE WHEN clock_start <> '' THEN substr(clock_start, 9, 2)::int END AS cd, "
+    "  substr(born, 1, 4)::int AS by_, substr(born, 5, 2)::int AS bm, substr(born, 7, 2)::int AS bd FROM birth), "
+    "judged AS (SELECT kind, city_code, domain, clock_start, minor, minor_tier, "
+    "  CASE WHEN cy >= 1 AND cm BETWEEN 1 AND 12 AND cd BETWEEN 1 AND 31 "
+    "       THEN CASE WHEN extract(month FROM make_date(cy, cm, 1) + (cd - 1)) = cm "
+    "                 THEN make_date(cy, cm, cd) END END AS clock_day, "
+    "  CASE WHEN by_ >= 1900 AND bm BETWEEN 1 AND 12 AND bd BETWEEN 1 AND 31 "
+    "       THEN CASE WHEN extract(month FROM make_date(by_, bm, 1) + (bd - 1)) = bm "
+    "                 THEN CASE WHEN bm = 2 AND bd = 29 THEN make_date(by_ + 18, 3, 1) "
+    "                           ELSE make_date(by_ + 18, bm, bd) END END END AS eighteenth "
+    "  FROM numbers) "
+    "SELECT kind, city_code, domain, clock_start::text, coalesce(published_on::text, ''), true, false, false, false, "
+    "count(*) FROM penalties.records GROUP BY 1, 2, 3, 4, 5 "
     "UNION ALL "
-    "SELECT CASE kind WHEN 'decision' THEN 1 ELSE 2 END, city_code, "
-    "coalesce(substring(raw::text FROM '\"domain\": ?\"([^\"\\\\]*)\"'), ''), "
-    "coalesce(substring(raw::text FROM '\"decision_date\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), "
-    "substring(raw::text FROM '\"period_start\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), ''), '', count(*) "
-    "FROM penalties.rejections GROUP BY 1, 2, 3, 4, 5"};
+    "SELECT kind, city_code, domain, clock_start, '', false, minor, minor_tier, "
+    "coalesce(clock_day <= eighteenth, false), count(*) FROM judged GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"};
 
 // The republish's next batch ($6 records at most): the records whose public
 // columns older masking rules made (masking_version below $1, the current
@@ -223,6 +291,28 @@ const Statement kRepublishWrite{
     "AS u(kind, agency_credit_code, source_id, public_at, public_length, public_party_name, withdrawal_explanation, "
     "release_explanation) "
     "WHERE r.kind = u.kind::smallint AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
+
+// The retention walk's next batch ($3 decisions at most): the decisions with
+// a public form and no public_until, after the last one read ($1, $2), in
+// the order of their index (records_decisions_without_term), locked until
+// the batch commits.
+const Statement kRetentionRead{
+    "penalties_retention_read",
+    "SELECT agency_credit_code, source_id, record, withdrawn_on IS NOT NULL FROM penalties.records "
+    "WHERE kind = 1 AND public_record IS NOT NULL AND public_until IS NULL "
+    "AND (agency_credit_code, source_id) > ($1::text, $2::text) "
+    "ORDER BY agency_credit_code, source_id LIMIT $3 FOR UPDATE"};
+
+// The terms the retention walk computed: $1..$3 agency, source id and
+// public_until ('' when the decision may not be published, which loses its
+// public form and its public party name).
+const Statement kRetentionWrite{
+    "penalties_retention_write",
+    "UPDATE penalties.records r SET public_until = NULLIF(u.public_until, '')::date, "
+    "public_record = CASE WHEN u.public_until = '' THEN NULL ELSE r.public_record END, "
+    "public_party_name = CASE WHEN u.public_until = '' THEN '' ELSE r.public_party_name END "
+    "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(agency_credit_code, source_id, public_until) "
+    "WHERE r.kind = 1 AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
 
 // The records of a republish batch whose public columns are what the current
 // rules make: the current masking version ($1) only. $2..$4 their keys.
@@ -315,7 +405,7 @@ RecordRow RowFrom(const pqxx::row& r, int offset) {
   row.source_version = r[offset + 5].as<int64_t>();
   row.public_record = common::ReadBytes(r[offset + 6]);
   row.clock_start = common::ReadDate(r[offset + 7]);
-  row.published_on = common::ReadDate(r[offset + 8]);
+  row.published_on = common::ReadOptionalDate(r[offset + 8]);
   row.public_until = common::ReadOptionalDate(r[offset + 9]);
   row.withdrawn_on = common::ReadOptionalDate(r[offset + 10]);
   row.withdrawal_reason = r[offset + 11].as<int>();
@@ -332,6 +422,7 @@ std::optional<RecordRow> GetIn(pqxx::transaction_base& tx, PenaltyKind kind, con
   if (rows.empty()) return std::nullopt;
   RecordRow row = RowFrom(rows[0], 0);
   row.record = common::ReadBytes(rows[0][16]);
+  row.repaired_on = common::ReadOptionalDate(rows[0][17]);
   return row;
 }
 
@@ -355,9 +446,9 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 }  // namespace
 
 PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s :
-       {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kListPublishedByParty,
-        kPlanForTheName, kChanges, kPublicationCounts, kRepublishRead, kRepublishWrite, kRepublishVersion}) {
+  for (const Statement& s : {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished,
+                             kListPublishedByParty, kPlanForTheName, kChanges, kPublicationCounts, kRepublishRead,
+                             kRepublishWrite, kRepublishVersion, kRecordRepair, kRetentionRead, kRetentionWrite}) {
     pool_.Prepare(s);
   }
 }
@@ -446,6 +537,23 @@ std::optional<RecordRow> PgPenaltyStore::Release(const std::string& agency, cons
   });
 }
 
+std::optional<RecordRow> PgPenaltyStore::RecordCreditRepair(const std::string& agency, const std::string& source_id,
+                                                            const CreditRepair& repair, common::Date today) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    common::LockFeed(tx, kFeed);
+    const pqxx::result repaired =
+        tx.exec_prepared(kRecordRepair.name, agency, source_id, common::FormatIsoDate(repair.repaired_on),
+                         repair.granted_by, repair.reference, repair.recorded_by, common::FormatIsoDate(today));
+    if (!repaired.empty() && repaired[0][0].as<bool>()) {
+      AppendChange(tx, PenaltyKind::kDecision, agency, source_id, ChangeType::kUnpublished);
+    }
+    auto row = GetIn(tx, PenaltyKind::kDecision, agency, source_id);
+    tx.commit();
+    return row;
+  });
+}
+
 std::vector<RecordRow> PgPenaltyStore::ListPublished(const PublishedFilter& f, common::Date today) {
   const std::string after_clock_start = f.after ? common::FormatIsoDate(f.after->clock_start) : "";
   const std::string after_agency = f.after ? f.after->agency_credit_code : "";
@@ -500,8 +608,19 @@ std::vector<PublicationCount> PgPenaltyStore::PublicationCounts() {
     for (const auto& r : tx.exec_prepared(kPublicationCounts.name)) {
       // A rejected record's claimed date is what the city sent: it may not
       // read as a date.
-      out.push_back({static_cast<PenaltyKind>(r[0].as<int>()), r[1].as<std::string>(), r[2].as<std::string>(),
-                     common::ParseIsoDate(r[3].as<std::string>()), common::ReadOptionalDate(r[4]), r[5].as<int64_t>()});
+      PublicationCount count{
+          static_cast<PenaltyKind>(r[0].as<int>()),     r[1].as<std::string>(),         r[2].as<std::string>(),
+          common::ParseIsoDate(r[3].as<std::string>()), common::ReadOptionalDate(r[4]), r[9].as<int64_t>()};
+      if (r[5].as<bool>()) {
+        count.never_published = !count.published_on;
+      } else if (count.clock_start) {
+        PublicationClaims claims;
+        claims.minor = r[6].as<bool>();
+        claims.minor_tier = r[7].as<bool>();
+        claims.id_shows_minor = r[8].as<bool>();
+        count.never_published = NeverPublished(count.kind, claims, *count.clock_start);
+      }
+      out.push_back(std::move(count));
     }
     return out;
   });
@@ -556,6 +675,48 @@ RepublishBatch PgPenaltyStore::Republish(const RepublishPosition& after, int lim
       tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
                        ArrayLiteral(events.source_id), ArrayLiteral(events.type));
       batch.announced = events.kind.size();
+    }
+    tx.commit();
+    return batch;
+  });
+}
+
+RetentionBatch PgPenaltyStore::RecomputeRetention(
+    const RetentionPosition& after, int limit, const std::function<Retention(const std::string& record)>& retention) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    RetentionBatch batch;
+    batch.last = after;
+    std::vector<std::string> agency, source_id, public_until;
+    FeedEvents events;
+    pqxx::work tx(conn);
+    for (const auto& row : tx.exec_prepared(kRetentionRead.name, after.agency_credit_code, after.source_id, limit)) {
+      batch.last = {row[0].as<std::string>(), row[1].as<std::string>()};
+      ++batch.read;
+      const Retention term = retention(common::ReadBytes(row[2]));
+      if (term.publishable && !term.public_until) continue;  // no end to give (a date past 9999)
+      agency.push_back(batch.last.agency_credit_code);
+      source_id.push_back(batch.last.source_id);
+      public_until.push_back(term.publishable ? common::FormatIsoDate(term.public_until) : "");
+      if (term.publishable) {
+        ++batch.ended;
+      } else {
+        ++batch.unpublished;
+      }
+      // A withdrawn decision's live feed entry is its withdrawal notice, which
+      // stays readable: the walk announces nothing for it.
+      if (row[3].as<bool>()) continue;
+      StaleRecord key;
+      key.agency_credit_code = batch.last.agency_credit_code;
+      key.source_id = batch.last.source_id;
+      events.Add(key, term.publishable ? ChangeType::kPublished : ChangeType::kUnpublished);
+    }
+    if (!agency.empty()) {
+      tx.exec_prepared(kRetentionWrite.name, ArrayLiteral(agency), ArrayLiteral(source_id), ArrayLiteral(public_until));
+    }
+    if (!events.kind.empty()) {
+      common::LockFeed(tx, kFeed);
+      tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
+                       ArrayLiteral(events.source_id), ArrayLiteral(events.type));
     }
     tx.commit();
     return batch;

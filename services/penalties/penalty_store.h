@@ -48,7 +48,8 @@ struct RecordRow {
   std::string record;         // serialised; empty when read for the public
   std::string public_record;  // serialised; empty when not publishable
   common::Date clock_start{};
-  common::Date published_on{};
+  // The first day the record was public; nullopt while it never was.
+  std::optional<common::Date> published_on;
   std::optional<common::Date> public_until;  // nullopt = no end
   std::optional<common::Date> withdrawn_on;
   int withdrawal_reason = 0;
@@ -56,10 +57,22 @@ struct RecordRow {
   std::optional<common::Date> withdrawal_event_date;
   std::optional<common::Date> released_on;
   std::string release_explanation;
+  // The day the decision's credit repair was granted, when one is recorded
+  // (read by Get and RecordCreditRepair only).
+  std::optional<common::Date> repaired_on;
+};
+
+// A credit repair (信用修复) of a decision as kept: never public.
+struct CreditRepair {
+  common::Date repaired_on{};  // the day it was granted
+  std::string granted_by;
+  std::string reference;
+  std::string recorded_by;  // the caller's principal
 };
 
 // What a write did: per valid record, its outcome, and for an accepted record
-// whether this is its first publication.
+// whether this write made it public for the first time (its first public
+// day).
 struct WriteResult {
   common::UpsertOutcome outcome = common::UpsertOutcome::kUnchanged;
   bool first_publication = false;
@@ -145,16 +158,33 @@ struct RepublishBatch {
   RepublishPosition last;     // the last record read; `after` when none was
 };
 
+// Where the retention walk stands: the last decision it read (agency, source
+// id). The default is before every decision.
+struct RetentionPosition {
+  std::string agency_credit_code;
+  std::string source_id;
+};
+
+// What one batch of the retention walk did.
+struct RetentionBatch {
+  std::size_t read = 0;         // decisions public without a term
+  std::size_t ended = 0;        // given their public_until
+  std::size_t unpublished = 0;  // whose rules never publish them
+  RetentionPosition last;       // the last decision read; `after` when none was
+};
+
 class PenaltyStore {
  public:
   virtual ~PenaltyStore() = default;
-  // Stores the records published on `today` (a new version keeps its first
-  // publication date; each notes that the current masking rules,
+  // Stores the records on `today` (each notes that the current masking rules,
   // kMaskingVersion, made its public form), records the rejections, and appends a feed event per
   // change of what the public sees, superseding the earlier events of those
   // records (their public content cleared, their seq and type kept), all in
   // one transaction and a few statements whatever the batch size. Keys must
-  // be distinct within a batch.
+  // be distinct within a batch. A record's published_on is the first day it
+  // had a public form: `today` for a record stored public, or made public by
+  // a later version (a correction); later versions keep it, public or not. A
+  // withdrawn record that was never public stays so.
   virtual std::vector<WriteResult> UpsertBatch(const std::string& city_code, const std::vector<RecordToStore>& valid,
                                                const std::vector<common::Rejection>& rejected, common::Date today) = 0;
   // With the unmasked record.
@@ -170,6 +200,15 @@ class PenaltyStore {
   // a withdrawal; nullopt when there is no such measure.
   virtual std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id,
                                            common::Date release_date, const std::string& explanation) = 0;
+  // Keeps a credit repair of a decision recorded on `today`, the first one
+  // recorded winning, and when it is the first ends the decision's
+  // publication on the day before it was granted (public_until becomes the
+  // earlier of the two, PublicUntilAfterRepair, and later versions keep it)
+  // and appends an UNPUBLISHED feed event, which supersedes the decision's
+  // earlier events (none for a decision withdrawn or never public). A second
+  // repair changes nothing. nullopt when there is no such decision.
+  virtual std::optional<RecordRow> RecordCreditRepair(const std::string& agency, const std::string& source_id,
+                                                      const CreditRepair& repair, common::Date today) = 0;
   // Public, not withdrawn, within retention on `today`; newest first.
   virtual std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) = 0;
   // The feed after `after_seq`, in order, with the content that is public on
@@ -177,7 +216,9 @@ class PenaltyStore {
   virtual std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) = 0;
   virtual std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) = 0;
   // Grouped counts of every stored record and every rejected one (by the
-  // clock start it claims), for the timeliness gauges.
+  // clock start it claims), for the timeliness gauges: a stored record never
+  // public, and a rejected one whose claims the rules never publish
+  // (NeverPublished), are counted as never_published.
   virtual std::vector<PublicationCount> PublicationCounts() = 0;
 };
 
@@ -193,6 +234,8 @@ class PgPenaltyStore final : public PenaltyStore {
                                     common::Date today) override;
   std::optional<RecordRow> Release(const std::string& agency, const std::string& source_id, common::Date release_date,
                                    const std::string& explanation) override;
+  std::optional<RecordRow> RecordCreditRepair(const std::string& agency, const std::string& source_id,
+                                              const CreditRepair& repair, common::Date today) override;
   std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) override;
   std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) override;
   std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
@@ -209,6 +252,18 @@ class PgPenaltyStore final : public PenaltyStore {
   // is lost before the commit.
   RepublishBatch Republish(const RepublishPosition& after, int limit,
                            const std::function<Republished(const StaleRecord&)>& republish);
+
+  // One batch of the retention walk, in one transaction: locks the next
+  // `limit` decisions after `after` that have a public form and no
+  // public_until (stored before every decision had a term), gives each record
+  // as sent to `retention`, and writes what it returns, with the feed event a
+  // merge would append (superseding the record's earlier entries): a
+  // publishable decision gets its public_until, announced PUBLISHED with that
+  // term; any other loses its public form, announced UNPUBLISHED. A withdrawn
+  // decision gets its term (or loses its public form) unannounced: its
+  // withdrawal notice stays the feed's live entry of it, explanation and all.
+  RetentionBatch RecomputeRetention(const RetentionPosition& after, int limit,
+                                    const std::function<Retention(const std::string& record)>& retention);
 
  private:
   common::PgPool& pool_;

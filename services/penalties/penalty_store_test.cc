@@ -7,12 +7,15 @@
 #include <pqxx/pqxx>
 #include <tuple>
 
+#include "common/batch.h"
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
 #include "common/sql.h"
 #include "common/testing/dates.h"
 #include "common/testing/postgres.h"
 #include "gongkai/penalties/v1/penalties.pb.h"
+#include "services/penalties/penalties_mapping.h"
+#include "services/penalties/penalties_service.h"
 #include "services/penalties/penalty_public.h"
 #include "services/penalties/penalty_rows.h"
 #include "services/penalties/republish.h"
@@ -128,7 +131,7 @@ TEST_F(PenaltyStoreTest, FeedTellsFirstPublicationUnpublicationAndRepublication)
   EXPECT_EQ(older[0].outcome, common::UpsertOutcome::kUnchanged);
 
   auto shown = store_->UpsertBatch("140100", {Decision("D-1", 4, true)}, {}, Day("2026-11-25"));
-  EXPECT_TRUE(shown[0].first_publication) << "public again after being private";
+  EXPECT_FALSE(shown[0].first_publication) << "public again after being private: first public on 2026-11-21";
 
   auto changes = store_->Changes(0, 100, Day("2026-11-25"));
   ASSERT_EQ(changes.size(), 4u);
@@ -500,7 +503,7 @@ TEST_F(PenaltyStoreTest, PublicationCountsReadRejectedRecordsByTheDateTheyClaim)
     return common::Rejection{kind, std::string(kAgency) + "/" + source_id, 1, raw, {{"x", "y"}}, "", 0};
   };
   store_->UpsertBatch(
-      "140100", {Decision("D-12", 1, true), Decision("D-13", 1, false)},
+      "140100", {Decision("D-12", 1, true), Decision("D-13", 1, false), Decision("D-16", 1, true)},
       {rejected("decision", "D-14",
                 R"({"agency_credit_code":"11140100MB0000001X","source_id":"D-14","domain":"market_regulation",)"
                 R"("party":{"name":"张三","address":"\"domain\":\"x\""},"facts":"\"decision_date\":\"2020-01-01\"",)"
@@ -510,24 +513,32 @@ TEST_F(PenaltyStoreTest, PublicationCountsReadRejectedRecordsByTheDateTheyClaim)
       Day("2026-11-21"));
   auto counts = store_->PublicationCounts();
   std::sort(counts.begin(), counts.end(), [](const PublicationCount& a, const PublicationCount& b) {
-    return std::tie(a.kind, a.domain, a.clock_start) < std::tie(b.kind, b.domain, b.clock_start);
+    return std::tie(a.kind, a.domain, a.clock_start, a.published_on) <
+           std::tie(b.kind, b.domain, b.clock_start, b.published_on);
   });
-  ASSERT_EQ(counts.size(), 4u);
+  ASSERT_EQ(counts.size(), 5u);
   EXPECT_EQ(counts[0].domain, "");  // D-15: no domain, no readable date
   EXPECT_FALSE(counts[0].clock_start.has_value());
   EXPECT_FALSE(counts[0].published_on.has_value());
   EXPECT_EQ(counts[1].domain, "market_regulation");  // D-14, rejected
   EXPECT_EQ(common::FormatIsoDate(counts[1].clock_start), "2026-03-02");
   EXPECT_FALSE(counts[1].published_on.has_value());
+  EXPECT_FALSE(counts[1].never_published);
   EXPECT_EQ(counts[1].count, 1);
-  EXPECT_EQ(counts[2].domain, "market_regulation");  // D-12 and D-13, stored
+  EXPECT_EQ(counts[2].domain, "market_regulation");  // D-13, stored, never public
   EXPECT_EQ(common::FormatIsoDate(counts[2].clock_start), "2026-11-20");
-  EXPECT_EQ(common::FormatIsoDate(counts[2].published_on), "2026-11-21");
-  EXPECT_EQ(counts[2].count, 2);
-  EXPECT_EQ(counts[2].city_code, "140100");
-  EXPECT_EQ(counts[3].kind, PenaltyKind::kMeasure);  // M-3, rejected
-  EXPECT_EQ(counts[3].domain, "transport");
-  EXPECT_EQ(common::FormatIsoDate(counts[3].clock_start), "2026-02-27");
+  EXPECT_FALSE(counts[2].published_on.has_value());
+  EXPECT_TRUE(counts[2].never_published);
+  EXPECT_EQ(counts[2].count, 1);
+  EXPECT_EQ(counts[3].domain, "market_regulation");  // D-12 and D-16, stored
+  EXPECT_EQ(common::FormatIsoDate(counts[3].clock_start), "2026-11-20");
+  EXPECT_EQ(common::FormatIsoDate(counts[3].published_on), "2026-11-21");
+  EXPECT_FALSE(counts[3].never_published);
+  EXPECT_EQ(counts[3].count, 2);
+  EXPECT_EQ(counts[3].city_code, "140100");
+  EXPECT_EQ(counts[4].kind, PenaltyKind::kMeasure);  // M-3, rejected
+  EXPECT_EQ(counts[4].domain, "transport");
+  EXPECT_EQ(common::FormatIsoDate(counts[4].clock_start), "2026-02-27");
 }
 
 // The public list by party name: part of the public name, as it is (LIKE's
@@ -818,6 +829,407 @@ TEST_F(PenaltyStoreTest, TheRepublishKeepsPrivateRecordsPrivateAndWithdrawsWhatI
   EXPECT_EQ(changes[1].type, ChangeType::kUnpublished);
   EXPECT_TRUE(changes[1].content_removed);
   for (const FeedRow& row : FeedTable()) EXPECT_FALSE(row.has_public_record) << row.seq;
+}
+
+// ---------------------------------------------------------------- the first public day
+
+std::string PublishedOn(PgPenaltyStore& store, const std::string& agency, const std::string& source_id) {
+  const auto row = store.Get(PenaltyKind::kDecision, agency, source_id);
+  return row ? common::FormatIsoDate(row->published_on) : "no such record";
+}
+
+// A record first stored without a public form (a MINOR-tier decision, say)
+// and corrected so that it may be published is first public on the day of
+// the correction, in the record, the public list and the feed; until then it
+// has no publication day.
+TEST_F(PenaltyStoreTest, FirstPublicDayIsTheDayOfTheCorrection) {
+  Migrate();
+  const auto stored = store_->UpsertBatch("140100", {Decision("C-1", 1, false)}, {}, Day("2026-11-21"));
+  EXPECT_FALSE(stored[0].first_publication);
+  EXPECT_EQ(PublishedOn(*store_, kAgency, "C-1"), "");
+
+  const auto corrected = store_->UpsertBatch("140100", {Decision("C-1", 2, true)}, {}, Day("2026-11-24"));
+  EXPECT_EQ(corrected[0].outcome, common::UpsertOutcome::kAccepted);
+  EXPECT_TRUE(corrected[0].first_publication);
+  EXPECT_EQ(PublishedOn(*store_, kAgency, "C-1"), "2026-11-24");
+  const auto listed = store_->ListPublished(PublishedFilter{}, Day("2026-11-24"));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(common::FormatIsoDate(listed[0].published_on), "2026-11-24");
+  const auto changes = store_->Changes(0, 10, Day("2026-11-24"));
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, ChangeType::kPublished);
+  EXPECT_EQ(common::FormatIsoDate(changes[0].record.published_on), "2026-11-24");
+}
+
+// Once public, a record keeps its first public day through new versions,
+// public or not, and through its withdrawal.
+TEST_F(PenaltyStoreTest, LaterVersionsKeepTheFirstPublicDay) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("C-2", 1, true)}, {}, Day("2026-11-21"));
+  store_->UpsertBatch("140100", {Decision("C-2", 2, true)}, {}, Day("2026-11-22"));
+  EXPECT_EQ(PublishedOn(*store_, kAgency, "C-2"), "2026-11-21");
+  store_->UpsertBatch("140100", {Decision("C-2", 3, false)}, {}, Day("2026-11-23"));
+  EXPECT_EQ(PublishedOn(*store_, kAgency, "C-2"), "2026-11-21") << "made private, it was public from 2026-11-21";
+  const auto again = store_->UpsertBatch("140100", {Decision("C-2", 4, true)}, {}, Day("2026-11-25"));
+  EXPECT_FALSE(again[0].first_publication);
+  EXPECT_EQ(PublishedOn(*store_, kAgency, "C-2"), "2026-11-21");
+  const auto changes = store_->Changes(0, 10, Day("2026-11-25"));
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(common::FormatIsoDate(changes[3].record.published_on), "2026-11-21");
+
+  ASSERT_TRUE(store_->Withdraw(kAgency, "C-2", 1, "变更", Day("2026-11-26"), Day("2026-11-27")).has_value());
+  store_->UpsertBatch("140100", {Decision("C-2", 5, true)}, {}, Day("2026-11-28"));
+  EXPECT_EQ(PublishedOn(*store_, kAgency, "C-2"), "2026-11-21");
+}
+
+// A withdrawn record that was never public stays so: a later version that
+// could be published gives it neither a public form nor a first public day,
+// and says nothing in the feed.
+TEST_F(PenaltyStoreTest, AWithdrawnRecordNeverPublicIsNotPublishedByALaterVersion) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("C-3", 1, false)}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "C-3", 1, "变更", Day("2026-11-22"), Day("2026-11-23")).has_value());
+  const auto later = store_->UpsertBatch("140100", {Decision("C-3", 2, true)}, {}, Day("2026-11-24"));
+  EXPECT_EQ(later[0].outcome, common::UpsertOutcome::kAccepted);
+  EXPECT_FALSE(later[0].first_publication);
+  const auto row = store_->Get(PenaltyKind::kDecision, kAgency, "C-3");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->source_version, 2);
+  EXPECT_EQ(row->public_record, "");
+  EXPECT_FALSE(row->published_on.has_value());
+  EXPECT_FALSE(VisibleToPublic(!row->public_record.empty(), true, row->public_until, Day("2026-11-24")))
+      << "its withdrawal notice never reaches the public";
+  EXPECT_TRUE(FeedTable().empty());
+}
+
+// The raw JSON a rejected decision is kept with (common::RecordJson).
+common::Rejection RejectedDecision(const PenaltyDecision& d) {
+  v1::PenaltyDecision proto;
+  DecisionToProto(d, &proto);
+  return {"decision",
+          std::string(kAgency) + "/" + d.source_id,
+          d.source_version,
+          common::RecordJson(proto),
+          {{"decisions[0].facts", "required"}},
+          "",
+          0};
+}
+
+// What the gauges count as due leaves out what the rules never publish: a
+// stored record never public, and rejected records whose claims the rules
+// never publish (a minor marked, an ID number showing a minor, a MINOR-tier
+// decision dated from 2026-04-01). A record withdrawn after being public
+// counts as published on its first public day; a rejected record without a
+// tier is due.
+TEST_F(PenaltyStoreTest, RecordsNeverPublishedAreNotInTheKpiDenominator) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("K-1", 1, true), Decision("K-2", 1, false)}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "K-1", 1, "变更", Day("2026-11-23"), Day("2026-11-24")).has_value());
+  PenaltyDecision marked = PersonDecision("K-3", "张三销售过期食品。");
+  marked.party.minor = true;
+  PenaltyDecision by_id = PersonDecision("K-4", "张三销售过期食品。");
+  by_id.party.id_number = CitizenId("14010120100501123");
+  PenaltyDecision minor_tier = PersonDecision("K-5", "张三销售过期食品。");
+  minor_tier.severity = CreditSeverity::kMinor;
+  PenaltyDecision no_tier = PersonDecision("K-6", "张三销售过期食品。");
+  no_tier.severity = CreditSeverity::kUnset;
+  store_->UpsertBatch(
+      "140100", {},
+      {RejectedDecision(marked), RejectedDecision(by_id), RejectedDecision(minor_tier), RejectedDecision(no_tier)},
+      Day("2026-11-21"));
+
+  const auto counts = store_->PublicationCounts();
+  int64_t never = 0;
+  for (const auto& c : counts) never += c.never_published ? c.count : 0;
+  EXPECT_EQ(never, 4) << "K-2 stored, K-3, K-4 and K-5 rejected";
+
+  const auto tally = TallyPublications(
+      counts, [](PenaltyKind, common::Date start) { return start + std::chrono::days{7}; }, Day("2026-12-31"));
+  ASSERT_EQ(tally.key_domain.count("140100"), 1u);
+  EXPECT_EQ(tally.key_domain.at("140100").due, 2) << "K-1, published on 2026-11-21, and K-6, overdue";
+  EXPECT_EQ(tally.key_domain.at("140100").on_time, 1);
+  EXPECT_EQ(tally.overdue.at({"penalty_decision", "140100"}), 1);
+  EXPECT_EQ(tally.on_time.at({"penalty_decision", "province"}).due, 2);
+}
+
+// The counts judge a rejected record's ID number in the database, as
+// NeverPublished judges it: a valid GB 11643 number whose birth date puts the
+// party under 18 on the clock start, the 18th birthday included (1 March for
+// one born on 29 February); a number that is not valid shows nothing.
+TEST_F(PenaltyStoreTest, PublicationCountsJudgeARejectedIdNumberAsNeverPublishedDoes) {
+  Migrate();
+  const common::Date clock_start = Day("2026-03-01");
+  std::string wrong_check = CitizenId("14010120100501123");
+  wrong_check.back() = wrong_check.back() == '0' ? '1' : '0';
+  const std::vector<std::string> ids = {
+      CitizenId("14010120080301123"),  // 18th birthday on the clock start: a minor
+      CitizenId("14010120080229123"),  // 18th birthday on 1 March: a minor
+      CitizenId("14010120080228123"),  // 18 the day before
+      wrong_check,                     // born 2010, check character wrong
+      CitizenId("14010120100230123"),  // no such birth date
+      CitizenId("14010118990101123"),  // a birth date before 1900
+  };
+  std::vector<common::Rejection> rejected;
+  int64_t expected = 0;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    PenaltyDecision d = PersonDecision("A-" + std::to_string(i), "张三销售过期食品。");
+    d.party.id_number = ids[i];
+    d.decision_date = clock_start;
+    rejected.push_back(RejectedDecision(d));
+    expected += NeverPublished(PenaltyKind::kDecision, {false, false, ids[i]}, clock_start) ? 1 : 0;
+  }
+  ASSERT_EQ(expected, 2);
+  store_->UpsertBatch("140100", {}, rejected, Day("2026-03-02"));
+
+  int64_t never = 0, total = 0;
+  for (const auto& c : store_->PublicationCounts()) {
+    total += c.count;
+    never += c.never_published ? c.count : 0;
+  }
+  EXPECT_EQ(total, 6);
+  EXPECT_EQ(never, expected);
+}
+
+// A database written before migration 006 kept the day a record was first
+// stored. The migration clears it for a record never public, and dates a
+// record made public by a later version on its first publication in the feed
+// (the day in Asia/Shanghai of the entry's time), in the record and in its
+// feed entries; a public form without a first public day is refused after.
+TEST_F(PenaltyStoreTest, TheFirstPublicDayMigrationKeepsOnlyDaysARecordWasPublic) {
+  const common::MigrationSet& all = gongkai_penalties_migrations();
+  ASSERT_GE(all.migrations.size(), 6u);
+  ASSERT_EQ(all.migrations[5].version, 6);
+  const std::vector<common::Migration> before(all.migrations.begin(), all.migrations.begin() + 5);
+  ASSERT_EQ(common::ApplyMigrations(db_.url(), {all.schema, before}), 5);
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    const std::string record =
+        "INSERT INTO penalties.records (kind, agency_credit_code, source_id, city_code, domain, source_version, "
+        "record, public_record, clock_start, published_on, previously_public) VALUES ";
+    for (const std::string values :
+         {// public from its first version
+          "(1, 'A', 'M-1', '140100', 'market_regulation', 1, '\\x00'::bytea, '\\x01'::bytea, '2026-11-20', "
+          "'2026-11-21', false)",
+          // never public
+          "(1, 'A', 'M-2', '140100', 'market_regulation', 1, '\\x00'::bytea, NULL, '2026-11-20', '2026-11-21', "
+          "false)",
+          // made public by its second version
+          "(1, 'A', 'M-3', '140100', 'market_regulation', 2, '\\x00'::bytea, '\\x03'::bytea, '2026-11-20', "
+          "'2026-11-21', false)",
+          // public, then made private
+          "(1, 'A', 'M-4', '140100', 'market_regulation', 2, '\\x00'::bytea, NULL, '2026-11-20', '2026-11-21', "
+          "true)"}) {
+      tx.exec(record + values);
+    }
+    const std::string change =
+        "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, "
+        "source_version, public_record, clock_start, published_on, at) VALUES ";
+    for (const std::string values :
+         {"(1, 1, 'A', 'M-1', '140100', 'market_regulation', 1, '\\x01'::bytea, '2026-11-20', '2026-11-21', "
+          "'2026-11-21 02:00:00+00')",
+          // 2026-11-25 01:30 in Asia/Shanghai
+          "(1, 1, 'A', 'M-3', '140100', 'market_regulation', 2, '\\x03'::bytea, '2026-11-20', '2026-11-21', "
+          "'2026-11-24 17:30:00+00')",
+          "(1, 1, 'A', 'M-4', '140100', 'market_regulation', 1, NULL, '2026-11-20', '2026-11-21', "
+          "'2026-11-21 03:00:00+00')",
+          "(4, 1, 'A', 'M-4', '140100', 'market_regulation', 2, NULL, '2026-11-20', '2026-11-21', "
+          "'2026-11-22 03:00:00+00')"}) {
+      tx.exec(change + values);
+    }
+    tx.commit();
+  }
+  Migrate();
+
+  EXPECT_EQ(PublishedOn(*store_, "A", "M-1"), "2026-11-21");
+  EXPECT_EQ(PublishedOn(*store_, "A", "M-2"), "") << "never public";
+  EXPECT_EQ(PublishedOn(*store_, "A", "M-3"), "2026-11-25") << "the day of its first publication";
+  EXPECT_EQ(PublishedOn(*store_, "A", "M-4"), "2026-11-21") << "public once";
+  for (const auto& c : store_->Changes(0, 10, Day("2026-11-25"))) {
+    if (c.content_removed) continue;
+    EXPECT_EQ(common::FormatIsoDate(c.record.published_on), c.record.source_id == "M-3" ? "2026-11-25" : "2026-11-21")
+        << c.seq;
+  }
+
+  pqxx::connection conn(db_.url());
+  pqxx::work tx(conn);
+  EXPECT_THROW(tx.exec("UPDATE penalties.records SET published_on = NULL WHERE source_id = 'M-1'"),
+               pqxx::check_violation);
+}
+
+// ---------------------------------------------------------------- credit repair and retention terms
+
+CreditRepair GrantedOn(const std::string& day) {
+  return {Day(day), "太原市发展和改革委员会", "并发改信用修复〔2027〕3号", "city-140100"};
+}
+
+// A credit repair ends the publication the day before it was granted, and
+// announces it: the decision's earlier entries lose their content, and the
+// UNPUBLISHED entry carries none, in the feed as read and in the table. The
+// first repair stands, and later versions keep the end it gave.
+TEST_F(PenaltyStoreTest, FeedServesRepairedRecordWithoutContent) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("C-1", 1, true), Decision("C-2", 1, true)}, {}, Day("2026-11-21"));
+  const common::Date today = Day("2027-03-02");
+  const auto row = store_->RecordCreditRepair(kAgency, "C-1", GrantedOn("2027-03-01"), today);
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(common::FormatIsoDate(row->repaired_on), "2027-03-01");
+  EXPECT_EQ(common::FormatIsoDate(row->public_until), "2027-02-28");
+  EXPECT_EQ(row->public_record, Decision("C-1", 1, true).public_record) << "kept, past its term";
+  EXPECT_FALSE(store_->Get(PenaltyKind::kDecision, kAgency, "C-2")->repaired_on.has_value());
+
+  const auto changes = store_->Changes(0, 100, today);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].record.source_id, "C-1");
+  EXPECT_TRUE(changes[0].content_removed);
+  EXPECT_EQ(changes[0].record.public_record, "");
+  EXPECT_EQ(changes[1].record.source_id, "C-2");
+  EXPECT_FALSE(changes[1].content_removed);
+  EXPECT_EQ(changes[2].record.source_id, "C-1");
+  EXPECT_EQ(changes[2].type, ChangeType::kUnpublished);
+  EXPECT_TRUE(changes[2].content_removed);
+  for (const FeedRow& r : FeedTable()) EXPECT_EQ(r.has_public_record, r.source_id == "C-2") << r.seq;
+  const auto listed = store_->ListPublished(PublishedFilter{}, today);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].source_id, "C-2");
+
+  const auto again = store_->RecordCreditRepair(kAgency, "C-1", GrantedOn("2027-01-15"), Day("2027-03-03"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(common::FormatIsoDate(again->repaired_on), "2027-03-01");
+  EXPECT_EQ(common::FormatIsoDate(again->public_until), "2027-02-28");
+  EXPECT_EQ(FeedTable().size(), 3u);
+  EXPECT_FALSE(store_->RecordCreditRepair(kAgency, "C-404", GrantedOn("2027-03-01"), today).has_value());
+
+  store_->UpsertBatch("140100", {Decision("C-1", 2, true)}, {}, Day("2027-03-04"));
+  EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "C-1")->public_until), "2027-02-28");
+  const auto later = store_->Changes(0, 100, Day("2027-03-04"));
+  ASSERT_EQ(later.size(), 4u);
+  EXPECT_EQ(later[3].record.source_id, "C-1");
+  EXPECT_TRUE(later[3].content_removed) << "a new version is past the repair's end too";
+
+  pqxx::connection conn(db_.url());
+  pqxx::read_transaction tx(conn);
+  const auto kept = tx.exec(
+      "SELECT source_id, repaired_on::text, granted_by, reference, recorded_by, recorded_on::text "
+      "FROM penalties.credit_repairs");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0][0].as<std::string>(), "C-1");
+  EXPECT_EQ(kept[0][1].as<std::string>(), "2027-03-01");
+  EXPECT_EQ(kept[0][2].as<std::string>(), "太原市发展和改革委员会");
+  EXPECT_EQ(kept[0][3].as<std::string>(), "并发改信用修复〔2027〕3号");
+  EXPECT_EQ(kept[0][4].as<std::string>(), "city-140100");
+  EXPECT_EQ(kept[0][5].as<std::string>(), "2027-03-02");
+}
+
+// A decision as a city sent it, dated `date` with `severity`, stored as the
+// service stored such decisions before every decision had a term: public,
+// without public_until.
+RecordToStore StoredWithoutTerm(const std::string& source_id, const std::string& date, CreditSeverity severity) {
+  PenaltyDecision d = PersonDecision(source_id, "张三销售过期食品。");
+  d.decision_date = Day(date);
+  PenaltyDecision published = d;
+  published.severity = CreditSeverity::kGeneral;
+  d.severity = severity;
+  RecordToStore row = RowOf(published);
+  row.record = RowOf(d).record;
+  row.public_until = std::nullopt;
+  return row;
+}
+
+// The feed entry of `source_id` with the highest seq.
+ChangeRow LatestOf(const std::vector<ChangeRow>& changes, const std::string& source_id) {
+  ChangeRow latest;
+  for (const auto& c : changes) {
+    if (c.record.source_id == source_id) latest = c;
+  }
+  return latest;
+}
+
+// At start-up every decision stored public without a term gets the one its
+// rules give (the maximum of its tier, from the decision date), announced
+// with its term unless withdrawn; one its rules never publish (MINOR) or whose
+// record no longer reads back loses its public form, announced UNPUBLISHED.
+// Measures keep theirs; a second run finds nothing.
+TEST_F(PenaltyStoreTest, DecisionsStoredWithoutATermGetTheTermOfTheirRulesAtStart) {
+  Migrate();
+  RecordToStore unreadable = Decision("T-5", 1, true);
+  unreadable.public_until = std::nullopt;
+  store_->UpsertBatch(
+      "140100",
+      {StoredWithoutTerm("T-1", "2025-06-10", CreditSeverity::kGeneral),
+       StoredWithoutTerm("T-2", "2025-06-10", CreditSeverity::kSerious),
+       StoredWithoutTerm("T-3", "2025-06-10", CreditSeverity::kMinor),
+       StoredWithoutTerm("T-4", "2025-06-10", CreditSeverity::kGeneral), unreadable, Measure("T-6", 1, true)},
+      {}, Day("2025-06-11"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "T-4", 1, "变更处罚决定。", Day("2025-06-20"), Day("2025-06-21")).has_value());
+  ASSERT_EQ(FeedTable().size(), 7u);
+
+  EXPECT_EQ(RecomputeRetentionTerms(*store_, 2), 5u);
+  const auto get = [&](const std::string& id) { return *store_->Get(PenaltyKind::kDecision, kAgency, id); };
+  EXPECT_EQ(common::FormatIsoDate(get("T-1").public_until), "2026-06-09");
+  EXPECT_EQ(common::FormatIsoDate(get("T-2").public_until), "2028-06-09");
+  EXPECT_EQ(get("T-3").public_record, "");
+  EXPECT_EQ(common::FormatIsoDate(get("T-4").public_until), "2026-06-09");
+  EXPECT_FALSE(get("T-4").public_record.empty()) << "its withdrawal notice stays public";
+  EXPECT_EQ(get("T-5").public_record, "");
+  const auto measure = store_->Get(PenaltyKind::kMeasure, kAgency, "T-6");
+  EXPECT_FALSE(measure->public_until.has_value());
+  EXPECT_FALSE(measure->public_record.empty());
+
+  const common::Date today = Day("2026-06-20");
+  const auto changes = store_->Changes(0, 100, today);
+  ASSERT_EQ(changes.size(), 11u) << "T-1 and T-2 announced with their term, T-3 and T-5 unpublished";
+  EXPECT_EQ(LatestOf(changes, "T-1").type, ChangeType::kPublished);
+  EXPECT_TRUE(LatestOf(changes, "T-1").content_removed) << "past its term";
+  EXPECT_EQ(LatestOf(changes, "T-2").type, ChangeType::kPublished);
+  EXPECT_FALSE(LatestOf(changes, "T-2").content_removed);
+  EXPECT_EQ(common::FormatIsoDate(LatestOf(changes, "T-2").record.public_until), "2028-06-09");
+  EXPECT_EQ(LatestOf(changes, "T-3").type, ChangeType::kUnpublished);
+  EXPECT_EQ(LatestOf(changes, "T-4").type, ChangeType::kWithdrawn);
+  EXPECT_FALSE(LatestOf(changes, "T-4").content_removed);
+  EXPECT_EQ(LatestOf(changes, "T-5").type, ChangeType::kUnpublished);
+  EXPECT_FALSE(LatestOf(changes, "T-6").content_removed);
+  for (const auto& c : changes) {
+    if (c.record.source_id != "T-2" && c.record.source_id != "T-4" && c.record.source_id != "T-6") {
+      EXPECT_TRUE(c.content_removed) << c.seq << " " << c.record.source_id;
+    }
+  }
+  const auto listed = store_->ListPublished(PublishedFilter{}, today);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].source_id, "T-2");
+
+  const auto after = FeedTable();
+  EXPECT_EQ(RecomputeRetentionTerms(*store_, 2), 0u);
+  EXPECT_EQ(FeedTable(), after);
+}
+
+// A withdrawn decision the walk reaches keeps its withdrawal notice as the
+// feed's live entry, explanation and all: one its rules never publish loses
+// its public form unannounced, one they publish gets its term unannounced.
+TEST_F(PenaltyStoreTest, WithdrawalNoticeSurvivesTheRetentionWalk) {
+  Migrate();
+  store_->UpsertBatch("140100",
+                      {StoredWithoutTerm("W-1", "2025-06-10", CreditSeverity::kMinor),
+                       StoredWithoutTerm("W-2", "2025-06-10", CreditSeverity::kGeneral)},
+                      {}, Day("2025-06-11"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "W-1", 1, "变更处罚决定。", Day("2025-06-20"), Day("2025-06-21")).has_value());
+  ASSERT_TRUE(store_->Withdraw(kAgency, "W-2", 1, "变更处罚决定。", Day("2025-06-20"), Day("2025-06-21")).has_value());
+  const auto before = FeedTable();
+  ASSERT_EQ(before.size(), 4u);
+
+  EXPECT_EQ(RecomputeRetentionTerms(*store_, 2), 2u);
+  EXPECT_EQ(FeedTable(), before) << "no entry appended, none superseded, no explanation cleared";
+  for (const FeedRow& row : before) {
+    if (row.type != static_cast<int>(ChangeType::kWithdrawn)) continue;
+    EXPECT_FALSE(row.superseded) << row.source_id;
+    EXPECT_TRUE(row.has_explanation) << row.source_id;
+  }
+  const auto get = [&](const std::string& id) { return *store_->Get(PenaltyKind::kDecision, kAgency, id); };
+  EXPECT_EQ(get("W-1").public_record, "");
+  EXPECT_EQ(common::FormatIsoDate(get("W-2").public_until), "2026-06-09");
+  const auto changes = store_->Changes(0, 100, Day("2025-06-22"));
+  EXPECT_EQ(LatestOf(changes, "W-1").type, ChangeType::kWithdrawn);
+  EXPECT_EQ(LatestOf(changes, "W-2").type, ChangeType::kWithdrawn);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <optional>
+#include <set>
 #include <string_view>
 
 #include "common/calendar/iso_date.h"
@@ -404,7 +405,7 @@ TEST(DecisionRules, MajorExplanationNeedsAtLeast20Bytes) {
   auto v = ValidateDecision(d, "d", kToday);
   EXPECT_EQ(Fields(v), std::vector<std::string>{"d.legal_application_explanation"});
   EXPECT_EQ(v[0].description.rfind("at least 20 bytes", 0), 0u);
-  d.legal_application_explanation = std::string(20, 'x');
+  d.legal_application_explanation = "第5档" + std::string(13, 'x');  // 20 bytes
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
   d.legal_application_explanation = "第5档\x01从重处罚，理由：拒不改正。";
   EXPECT_EQ(DescriptionOf(ValidateDecision(d, "d", kToday), "d.legal_application_explanation"),
@@ -412,40 +413,166 @@ TEST(DecisionRules, MajorExplanationNeedsAtLeast20Bytes) {
 }
 
 TEST(DecisionRules, MajorFineThresholdIsOver500000Yuan) {
-  PenaltyResult r;
-  r.fine_fen = 50'000'000;
-  EXPECT_FALSE(IsMajor(r));
-  r.fine_fen = 50'000'001;
-  EXPECT_TRUE(IsMajor(r));
   PenaltyDecision d = ValidOrganisationDecision();
   d.result.fine_fen = 50'000'000;
+  EXPECT_FALSE(IsMajor(d));
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
   d.result.fine_fen = 50'000'001;
+  EXPECT_TRUE(IsMajor(d));
   EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
             (std::vector<std::string>{"d.legal_application_explanation", "d.benchmark_tier"}));
 }
 
-TEST(DecisionRules, MajorSuspensionThresholdIsOver90Days) {
-  PenaltyResult r;
-  r.suspension_days = 90;
-  EXPECT_FALSE(IsMajor(r));
-  r.suspension_days = 91;
-  EXPECT_TRUE(IsMajor(r));
+// 停产停业超过3个月: the suspension ends (start + days) after the same day
+// three calendar months later.
+TEST(DecisionRules, SuspensionIsOverThreeMonthsWhenItEndsAfterTheSameDayThreeMonthsLater) {
+  // From 2026-01-01, 3 months is 2026-04-01: 90 days.
+  EXPECT_FALSE(SuspensionOverThreeMonths(90, Day("2026-01-01")));
+  EXPECT_TRUE(SuspensionOverThreeMonths(91, Day("2026-01-01")));
+  // From 2026-03-01, 3 months is 2026-06-01: 92 days.
+  EXPECT_FALSE(SuspensionOverThreeMonths(91, Day("2026-03-01")));
+  EXPECT_FALSE(SuspensionOverThreeMonths(92, Day("2026-03-01")));
+  EXPECT_TRUE(SuspensionOverThreeMonths(93, Day("2026-03-01")));
+  EXPECT_FALSE(SuspensionOverThreeMonths(0, Day("2026-03-01")));
+  EXPECT_FALSE(SuspensionOverThreeMonths(-100, Day("2026-03-01")));
+}
+
+TEST(DecisionRules, ThreeMonthsFromADayTheMonthLacksEndsOnThatMonthsLastDay) {
+  // 2025-11-30 + 3 months = 2026-02-28 (90 days); 2023-11-30 + 3 months = 2024-02-29 (91 days).
+  EXPECT_FALSE(SuspensionOverThreeMonths(90, Day("2025-11-30")));
+  EXPECT_TRUE(SuspensionOverThreeMonths(91, Day("2025-11-30")));
+  EXPECT_FALSE(SuspensionOverThreeMonths(91, Day("2023-11-30")));
+  EXPECT_TRUE(SuspensionOverThreeMonths(92, Day("2023-11-30")));
+  // 2026-01-31 + 3 months = 2026-04-30: 89 days, so 90 days is already over.
+  EXPECT_FALSE(SuspensionOverThreeMonths(89, Day("2026-01-31")));
+  EXPECT_TRUE(SuspensionOverThreeMonths(90, Day("2026-01-31")));
+}
+
+TEST(DecisionRules, MajorSuspensionIsCountedInCalendarMonthsFromTheDecisionDate) {
   PenaltyDecision d = ValidOrganisationDecision();
+  d.decision_date = Day("2026-01-01");
   d.result.suspension_days = 90;
+  EXPECT_FALSE(IsMajor(d));
   EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
   d.result.suspension_days = 91;
+  EXPECT_TRUE(IsMajor(d));
   EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
             (std::vector<std::string>{"d.legal_application_explanation", "d.benchmark_tier"}));
+  // The same 91 days from 2026-03-01 end before 2026-06-01: not major.
+  d.decision_date = Day("2026-03-01");
+  EXPECT_FALSE(IsMajor(d));
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.result.suspension_days = 92;
+  EXPECT_FALSE(IsMajor(d));
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  d.result.suspension_days = 93;
+  EXPECT_TRUE(IsMajor(d));
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.legal_application_explanation", "d.benchmark_tier"}));
+}
+
+TEST(DecisionRules, WithoutADateOnlyASuspensionOverThreeMonthsFromAnyStartIsMajor) {
+  EXPECT_FALSE(SuspensionOverThreeMonths(92, std::nullopt));
+  EXPECT_TRUE(SuspensionOverThreeMonths(93, std::nullopt));
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.decision_date = Day("2026-13-01");
+  d.result.suspension_days = 92;
+  EXPECT_FALSE(IsMajor(d));
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.decision_date"});
+  d.result.suspension_days = 93;
+  EXPECT_TRUE(IsMajor(d));
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)),
+            (std::vector<std::string>{"d.decision_date", "d.legal_application_explanation", "d.benchmark_tier"}));
 }
 
 TEST(DecisionRules, RevokedLicenceIsMajorButConfiscationAloneIsNot) {
-  PenaltyResult r;
-  r.licence_revoked = true;
-  EXPECT_TRUE(IsMajor(r));
-  PenaltyResult c;
-  c.confiscation_fen = 900'000'000;
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.licence_revoked = true;
+  EXPECT_TRUE(IsMajor(d));
+  PenaltyDecision c = ValidOrganisationDecision();
+  c.result.confiscation_fen = 900'000'000;
   EXPECT_FALSE(IsMajor(c));
+}
+
+// ------------------------------------------------------------------ the tier a major explanation names
+
+// The rule every description below ends with.
+constexpr char kTierNamingRule[] =
+    "legal_application_explanation must name the tier applied, benchmark_tier, as 第N档 (N a digit 1 to 5 or a "
+    "numeral 一 to 五) or by its name in quotation marks (“轻微免罚”, “一般从轻”, “一般”, “从重”, “严重顶格”), "
+    "and no other tier";
+
+PenaltyDecision MajorWithExplanation(int32_t tier, const std::string& explanation) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.result.licence_revoked = true;
+  d.benchmark_tier = tier;
+  d.legal_application_explanation = explanation;
+  return d;
+}
+
+TEST(TierNamingRules, MajorExplanationNamesItsTierAsDiNDangOrByItsQuotedName) {
+  const char* numerals[] = {"一", "二", "三", "四", "五"};
+  const char* names[] = {"轻微免罚", "一般从轻", "一般", "从重", "严重顶格"};
+  for (int tier = 1; tier <= 5; ++tier) {
+    SCOPED_TRACE(tier);
+    for (const std::string& named : {"第" + std::to_string(tier) + "档", "第" + std::string(numerals[tier - 1]) + "档",
+                                     "“" + std::string(names[tier - 1]) + "”"}) {
+      const PenaltyDecision d = MajorWithExplanation(tier, "依据本局裁量基准" + named + "，因当事人拒不改正。");
+      EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty()) << named;
+    }
+  }
+}
+
+TEST(TierNamingRules, MajorExplanationNamingNoTierIsNamedWithTheStatedTier) {
+  // 从重 and 一般 without quotation marks are words of the text, not a tier.
+  const auto v = ValidateDecision(MajorWithExplanation(4, "当事人拒不改正，情节一般，依法从重处罚。"), "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.legal_application_explanation"});
+  EXPECT_EQ(v[0].description, std::string("names no tier; benchmark_tier is 4 (从重): ") + kTierNamingRule);
+  // 第14档 is not 第4档.
+  EXPECT_EQ(Fields(ValidateDecision(MajorWithExplanation(4, "依据本局裁量基准第14档处罚。"), "d", kToday)),
+            std::vector<std::string>{"d.legal_application_explanation"});
+}
+
+TEST(TierNamingRules, ATierNamedOtherThanBenchmarkTierIsNamedWithBoth) {
+  auto v = ValidateDecision(MajorWithExplanation(4, "依据本局裁量基准第3档，因当事人拒不改正。"), "d", kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"d.legal_application_explanation"});
+  EXPECT_EQ(v[0].description, std::string("names tier 3 (一般), but benchmark_tier is 4 (从重): ") + kTierNamingRule);
+
+  v = ValidateDecision(MajorWithExplanation(4, "依据本局裁量基准“严重顶格”阶次从重处罚。"), "d", kToday);
+  EXPECT_EQ(DescriptionOf(v, "d.legal_application_explanation"),
+            std::string("names tier 5 (严重顶格), but benchmark_tier is 4 (从重): ") + kTierNamingRule);
+
+  // Naming the stated tier does not excuse naming another.
+  v = ValidateDecision(MajorWithExplanation(4, "不适用第三档，依据本局裁量基准第4档从重处罚。"), "d", kToday);
+  EXPECT_EQ(DescriptionOf(v, "d.legal_application_explanation"),
+            std::string("names tier 3 (一般) besides benchmark_tier 4 (从重): ") + kTierNamingRule);
+  v = ValidateDecision(MajorWithExplanation(3, "第1档、第2档和“从重”均不适用，依第3档。"), "d", kToday);
+  EXPECT_EQ(DescriptionOf(v, "d.legal_application_explanation"),
+            std::string("names tiers 1 (轻微免罚), 2 (一般从轻), 4 (从重) besides benchmark_tier 3 (一般): ") +
+                kTierNamingRule);
+}
+
+TEST(TierNamingRules, AQuotedNameIsTheWholeNameOfOneTier) {
+  // “一般从轻” is tier 2, not tier 3 (一般).
+  const auto v = ValidateDecision(MajorWithExplanation(3, "依据本局裁量基准“一般从轻”阶次处罚。"), "d", kToday);
+  EXPECT_EQ(DescriptionOf(v, "d.legal_application_explanation"),
+            std::string("names tier 2 (一般从轻), but benchmark_tier is 3 (一般): ") + kTierNamingRule);
+  EXPECT_TRUE(ValidateDecision(MajorWithExplanation(2, "依据本局裁量基准“一般从轻”阶次处罚。"), "d", kToday).empty());
+  // 从重处罚 after 严重顶格 names no second tier.
+  EXPECT_TRUE(
+      ValidateDecision(MajorWithExplanation(5, "依据裁量基准第5档（严重顶格）从重处罚，理由如下。"), "d", kToday)
+          .empty());
+}
+
+TEST(TierNamingRules, OnlyAMajorPenaltysExplanationIsHeldToItsTier) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.benchmark_tier = 4;
+  d.legal_application_explanation = "依据本局裁量基准第3档，因当事人及时改正。";
+  EXPECT_TRUE(ValidateDecision(d, "d", kToday).empty());
+  // A major penalty whose tier is not one is named once, at benchmark_tier.
+  d.result.licence_revoked = true;
+  d.benchmark_tier = 0;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.benchmark_tier"});
 }
 
 TEST(DecisionRules, NonMajorTierIsOptionalButInRange) {
@@ -475,7 +602,7 @@ TEST(DomainRules, AGivenDomainMustBeKnown) {
 PenaltyDecision MajorDecision(int32_t tier, int64_t fine_fen) {
   PenaltyDecision d = ValidOrganisationDecision();
   d.result.fine_fen = fine_fen;
-  d.legal_application_explanation = "依据裁量基准第4档（从重），因当事人拒不改正。";
+  d.legal_application_explanation = "依据裁量基准第" + std::to_string(tier) + "档，因当事人拒不改正。";
   d.benchmark_violation_code = "SJ-SP-034";
   d.benchmark_tier = tier;
   return d;
@@ -494,21 +621,39 @@ TEST(BenchmarkRules, OnlyAMajorPenaltyNamingABenchmarkIsHeldToIt) {
   EXPECT_TRUE(CheckBenchmarkTier(minor, kTiers, "d").empty());
 }
 
+TEST(BenchmarkRules, ASuspensionOverThreeMonthsIsHeldToTheBenchmark) {
+  PenaltyDecision d = MajorDecision(3, 20'000'000);
+  d.decision_date = Day("2026-03-01");
+  d.result.suspension_days = 92;
+  EXPECT_FALSE(NamesBenchmark(d));
+  d.result.suspension_days = 93;
+  EXPECT_TRUE(NamesBenchmark(d));
+  EXPECT_TRUE(CheckBenchmarkTier(d, kTiers, "d").empty());
+  d.result.fine_fen = 0;
+  EXPECT_EQ(Fields(CheckBenchmarkTier(d, kTiers, "d")), std::vector<std::string>{"d.result.fine_fen"});
+}
+
 TEST(BenchmarkRules, FineWithinTheNamedTierPasses) {
   EXPECT_TRUE(CheckBenchmarkTier(MajorDecision(4, 50'000'001), kTiers, "d").empty());
   EXPECT_TRUE(CheckBenchmarkTier(MajorDecision(4, 100'000'000), kTiers, "d").empty());
+  PenaltyDecision at_minimum = MajorDecision(3, 10'000'000);
+  at_minimum.result.licence_revoked = true;  // major whatever the fine
+  EXPECT_TRUE(CheckBenchmarkTier(at_minimum, kTiers, "d").empty());
 }
 
 TEST(BenchmarkRules, TierTheBenchmarkDoesNotHaveIsNamed) {
   auto v = CheckBenchmarkTier(MajorDecision(5, 60'000'000), kTiers, "decisions[1]");
   ASSERT_EQ(Fields(v), std::vector<std::string>{"decisions[1].benchmark_tier"});
-  EXPECT_EQ(v[0].description, "the city's benchmark SJ-SP-034 has no tier 5");
+  EXPECT_EQ(v[0].description,
+            "the city's benchmark SJ-SP-034 has no tier 5 (严重顶格); its tiers are 3 (一般), 4 (从重)");
 }
 
 TEST(BenchmarkRules, FineOutsideTheTiersRangeIsNamed) {
   auto v = CheckBenchmarkTier(MajorDecision(4, 100'000'001), kTiers, "decisions[1]");
   ASSERT_EQ(Fields(v), std::vector<std::string>{"decisions[1].result.fine_fen"});
-  EXPECT_EQ(v[0].description, "outside the range of the benchmark tier named (50000000 to 100000000 fen)");
+  EXPECT_EQ(v[0].description,
+            "must lie within the range of benchmark_tier 4 (从重) of the city's benchmark SJ-SP-034, 50000000 to "
+            "100000000 fen (got 100000001)");
   PenaltyDecision revoked = MajorDecision(3, 9'999'999);
   revoked.result.licence_revoked = true;  // major whatever the fine
   EXPECT_EQ(Fields(CheckBenchmarkTier(revoked, kTiers, "d")), std::vector<std::string>{"d.result.fine_fen"});
@@ -1021,7 +1166,7 @@ TEST(Retention, MinorPartyIsNeverPublished) {
   PenaltyDecision d = ValidPersonDecision();
   d.party.minor = true;
   EXPECT_FALSE(RetentionOf(d).publishable);
-  d.decision_date = Day("2025-01-10");  // no tier applies, still not published
+  d.decision_date = Day("2025-01-10");  // under the earlier rules, likewise
   EXPECT_FALSE(RetentionOf(d).publishable);
 }
 
@@ -1031,11 +1176,37 @@ TEST(Retention, MinorByIdBirthDateIsNeverPublishedEvenUnflagged) {
   EXPECT_FALSE(RetentionOf(d).publishable);
 }
 
-TEST(Retention, DecisionsBeforeApril2026HaveNoEndDate) {
-  for (auto severity : {CreditSeverity::kMinor, CreditSeverity::kGeneral, CreditSeverity::kSerious}) {
-    Retention r = RetentionOf(DatedDecision("2026-03-31", severity));
-    EXPECT_TRUE(r.publishable);
-    EXPECT_EQ(common::FormatIsoDate(r.public_until), "");
+// The 2023 rules in force before 2026-04-01 have the same tiers: nothing
+// stays public forever.
+TEST(Retention, DecisionBefore2026AprilLeavesAfterItsTierMaximum) {
+  EXPECT_EQ(PublicUntil("2026-03-31", CreditSeverity::kGeneral), "2027-03-30");
+  EXPECT_EQ(PublicUntil("2026-03-31", CreditSeverity::kSerious), "2029-03-30");
+  EXPECT_EQ(PublicUntil("2024-02-29", CreditSeverity::kGeneral), "2025-02-27");
+  EXPECT_EQ(PublicUntil("1990-01-01", CreditSeverity::kSerious), "1992-12-31");
+  EXPECT_TRUE(RetentionOf(DatedDecision("2025-06-10", CreditSeverity::kGeneral)).publishable);
+}
+
+TEST(Retention, MinorBefore2026AprilIsNotPublished) {
+  for (const char* date : {"2026-03-31", "2023-05-01", "1990-01-01"}) {
+    const Retention r = RetentionOf(DatedDecision(date, CreditSeverity::kMinor));
+    EXPECT_FALSE(r.publishable) << date;
+    EXPECT_FALSE(r.public_until.has_value()) << date;
+  }
+}
+
+TEST(Retention, TheRuleSetInForceOnTheDecisionDateApplies) {
+  EXPECT_STREQ(RetentionRulesOn(*Day("2026-03-31")).name, "失信行为纠正后的信用信息修复管理办法（试行）");
+  EXPECT_STREQ(RetentionRulesOn(*Day("2026-04-01")).name, "信用修复管理办法");
+  EXPECT_STREQ(RetentionRulesOn(*Day("2030-01-01")).name, "信用修复管理办法");
+  EXPECT_STREQ(RetentionRulesOn(*Day("1980-01-01")).name, RetentionRuleSets().front().name)
+      << "a date before every set takes the first";
+  for (const RetentionRules& rules : RetentionRuleSets()) {
+    EXPECT_FALSE(TermOf(rules, CreditSeverity::kMinor)->publishable) << rules.name;
+    EXPECT_EQ(TermOf(rules, CreditSeverity::kGeneral)->minimum_months, 3) << rules.name;
+    EXPECT_EQ(TermOf(rules, CreditSeverity::kGeneral)->maximum_months, 12) << rules.name;
+    EXPECT_EQ(TermOf(rules, CreditSeverity::kSerious)->minimum_months, 12) << rules.name;
+    EXPECT_EQ(TermOf(rules, CreditSeverity::kSerious)->maximum_months, 36) << rules.name;
+    EXPECT_FALSE(TermOf(rules, CreditSeverity::kUnset).has_value()) << rules.name;
   }
 }
 
@@ -1069,6 +1240,74 @@ TEST(Retention, UnsetSeverityOrUnreadableDateIsNotPublished) {
   EXPECT_FALSE(RetentionOf(DatedDecision("2026-04-01", CreditSeverity::kUnset)).publishable);
   EXPECT_FALSE(RetentionOf(DatedDecision("2026-04-31", CreditSeverity::kGeneral)).publishable);
   EXPECT_FALSE(RetentionOf(DatedDecision("", CreditSeverity::kGeneral)).publishable);
+}
+
+// ------------------------------------------------------------------ credit repair
+
+const std::set<std::string> kOneYearDomains = {"emergency_management"};
+
+// Why a repair granted on `repaired_on` of a decision of `date` and
+// `severity` in `domain` is refused; "" when it is not.
+std::string RepairRefusal(const std::string& date, CreditSeverity severity, const std::string& repaired_on,
+                          const std::string& domain = "market_regulation") {
+  PenaltyDecision d = DatedDecision(date, severity);
+  d.domain = domain;
+  return CreditRepairRefusal(d, *Day(repaired_on), kOneYearDomains).value_or("");
+}
+
+TEST(CreditRepair, CreditRepairBeforeTheMinimumIsRefused) {
+  // General: 3 months from the decision date; serious: 12; under either rule set.
+  EXPECT_EQ(RepairRefusal("2026-04-15", CreditSeverity::kGeneral, "2026-07-15"), "");
+  const std::string early = RepairRefusal("2026-04-15", CreditSeverity::kGeneral, "2026-07-14");
+  EXPECT_NE(early.find("2026-07-15, the first day a credit repair of this decision may be recorded"), std::string::npos)
+      << early;
+  EXPECT_NE(early.find("3 months, the minimum of the general tier under 信用修复管理办法"), std::string::npos) << early;
+  EXPECT_NE(RepairRefusal("2026-04-15", CreditSeverity::kSerious, "2027-04-14"), "");
+  EXPECT_EQ(RepairRefusal("2026-04-15", CreditSeverity::kSerious, "2027-04-15"), "");
+  const std::string earlier = RepairRefusal("2025-11-30", CreditSeverity::kGeneral, "2026-02-27");
+  EXPECT_NE(earlier.find("2026-02-28"), std::string::npos) << "clamped to the month's last day: " << earlier;
+  EXPECT_NE(earlier.find("失信行为纠正后的信用信息修复管理办法（试行）"), std::string::npos) << earlier;
+  EXPECT_EQ(RepairRefusal("2025-11-30", CreditSeverity::kGeneral, "2026-02-28"), "");
+  EXPECT_NE(RepairRefusal("2026-04-15", CreditSeverity::kMinor, "2027-01-01").find("not published"), std::string::npos);
+}
+
+TEST(CreditRepair, SafetyDomainMinimumIsOneYear) {
+  const std::string early = RepairRefusal("2025-09-01", CreditSeverity::kGeneral, "2026-08-31", "emergency_management");
+  EXPECT_NE(early.find("2026-09-01"), std::string::npos) << early;
+  EXPECT_NE(early.find("12 months, the minimum in the safety domain emergency_management"), std::string::npos) << early;
+  EXPECT_EQ(RepairRefusal("2025-09-01", CreditSeverity::kGeneral, "2026-09-01", "emergency_management"), "");
+  EXPECT_EQ(RepairRefusal("2025-09-01", CreditSeverity::kGeneral, "2025-12-01", "market_regulation"), "")
+      << "3 months elsewhere";
+  PenaltyDecision d = DatedDecision("2026-04-15", CreditSeverity::kGeneral);
+  d.domain = "transport";
+  EXPECT_EQ(RepairMinimumOf(d, {"transport"})->months, 12) << "the domains are a setting";
+  EXPECT_EQ(RepairMinimumOf(d, {})->months, 3);
+  d.severity = CreditSeverity::kSerious;
+  EXPECT_EQ(RepairMinimumOf(d, {"transport"})->months, 12) << "the serious tier's own minimum";
+}
+
+TEST(CreditRepair, TheOneYearDomainsAreKnownDomainCodes) {
+  EXPECT_EQ(ParseDomainList(kDefaultOneYearRepairDomains).codes, kOneYearDomains);
+  const DomainList two = ParseDomainList(" emergency_management , transport,");
+  EXPECT_EQ(two.codes, (std::set<std::string>{"emergency_management", "transport"}));
+  EXPECT_EQ(two.problem, "");
+  EXPECT_TRUE(ParseDomainList("").codes.empty());
+  const DomainList bad = ParseDomainList("emergency_management,fire,特种设备");
+  EXPECT_EQ(bad.problem, "unknown domain 'fire', '特种设备': a comma list of the domain codes of common/domains.cc");
+}
+
+TEST(CreditRepair, WhoGrantedItAndItsReferenceAreOneLineOfAtMost200Bytes) {
+  EXPECT_TRUE(ValidateCreditRepair("太原市发展和改革委员会", "并信用修复〔2026〕12号").empty());
+  const auto blank = ValidateCreditRepair(" ", "");
+  EXPECT_EQ(Fields(blank), (std::vector<std::string>{"granted_by", "reference"}));
+  EXPECT_EQ(Fields(ValidateCreditRepair("第一行\n第二行", std::string(201, 'x'))),
+            (std::vector<std::string>{"granted_by", "reference"}));
+}
+
+TEST(CreditRepair, ThePublicationEndsTheDayBeforeTheRepairAtTheLatest) {
+  EXPECT_EQ(common::FormatIsoDate(PublicUntilAfterRepair(Day("2027-04-14"), *Day("2026-08-01"))), "2026-07-31");
+  EXPECT_EQ(common::FormatIsoDate(PublicUntilAfterRepair(Day("2026-07-01"), *Day("2026-08-01"))), "2026-07-01");
+  EXPECT_EQ(common::FormatIsoDate(PublicUntilAfterRepair(std::nullopt, *Day("2026-08-01"))), "2026-07-31");
 }
 
 // ------------------------------------------------------------------ AddMonths

@@ -65,7 +65,7 @@ PenaltyDecision LargestDecision() {
   d.remedy = LargestRemedy();
   d.decision_date = common::ParseIsoDate("2026-04-15");
   d.severity = CreditSeverity::kSerious;
-  d.legal_application_explanation = Text(20'000);
+  d.legal_application_explanation = "第5档" + Text(20'000 - 7);  // names its tier (7 bytes)
   d.benchmark_violation_code = Text(200);
   d.benchmark_tier = 5;
   d.mentioned_persons = LargestMentionedPersons();

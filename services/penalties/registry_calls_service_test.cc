@@ -5,9 +5,12 @@
 // admit. Each call carries the service's own identity (ROLE_SERVICE), signed
 // for exactly the method it calls and for a short time, and runs in the
 // registry's non-public lane, so that public reads holding every call of the
-// public's lane do not stop the lookups of a city's write.
+// public's lane do not stop the lookups of a city's write. Then the penalties
+// adapter over that client: a major penalty naming a benchmark is held to the
+// city's benchmark as the registry answers it.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <chrono>
 #include <memory>
@@ -22,6 +25,10 @@
 #include "common/current_call.h"
 #include "common/identifiers.h"
 #include "common/identity.h"
+#include "common/testing/adapter.h"
+#include "common/testing/dates.h"
+#include "services/penalties/penalties_service.h"
+#include "services/penalties/service_test_records.h"
 #include "services/registry/registry_client.h"
 
 namespace gongkai::registry {
@@ -230,6 +237,179 @@ TEST_F(RegistryCallsTest, TheIdentityNamesTheCallingService) {
                std::invalid_argument);
   EXPECT_THROW(std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0), signer_, ""),
                std::invalid_argument);
+}
+
+// ------------------------------------------------------------------ the benchmark of a major penalty
+
+// Accepts every valid record and keeps the rejections; nothing is read back.
+class AcceptingStore final : public penalties::PenaltyStore {
+ public:
+  std::vector<penalties::WriteResult> UpsertBatch(const std::string&,
+                                                  const std::vector<penalties::RecordToStore>& valid,
+                                                  const std::vector<common::Rejection>& rejected,
+                                                  common::Date) override {
+    std::lock_guard lock(mutex_);
+    rejections.insert(rejections.end(), rejected.begin(), rejected.end());
+    return std::vector<penalties::WriteResult>(valid.size(), {common::UpsertOutcome::kAccepted, false});
+  }
+  std::optional<penalties::RecordRow> Get(penalties::PenaltyKind, const std::string&, const std::string&) override {
+    return std::nullopt;
+  }
+  std::optional<penalties::RecordRow> Withdraw(const std::string&, const std::string&, int, const std::string&,
+                                               common::Date, common::Date) override {
+    return std::nullopt;
+  }
+  std::optional<penalties::RecordRow> Release(const std::string&, const std::string&, common::Date,
+                                              const std::string&) override {
+    return std::nullopt;
+  }
+  std::optional<penalties::RecordRow> RecordCreditRepair(const std::string&, const std::string&,
+                                                         const penalties::CreditRepair&, common::Date) override {
+    return std::nullopt;
+  }
+  std::vector<penalties::RecordRow> ListPublished(const penalties::PublishedFilter&, common::Date) override {
+    return {};
+  }
+  std::vector<penalties::ChangeRow> Changes(int64_t, int, common::Date) override { return {}; }
+  std::vector<common::Rejection> ListRejections(const std::string&, int64_t, int) override { return {}; }
+  std::vector<penalties::PublicationCount> PublicationCounts() override { return {}; }
+
+  std::vector<common::Rejection> rejections;  // read once a call has returned
+
+ private:
+  std::mutex mutex_;
+};
+
+const std::string kCompany = CreditCode("91140100MA0KABCD1");
+
+// A major penalty (its licence revoked, so major whatever the fine) of
+// kAgency, decided on `date`, applying tier `tier` of benchmark `code` of
+// 140100 in market_regulation, with `fine_fen`, its explanation naming the tier.
+penalties::v1::PenaltyDecision MajorDecision(const std::string& source_id, const std::string& code, int tier,
+                                             int64_t fine_fen, const std::string& date = "2026-06-01") {
+  penalties::v1::PenaltyDecision d = penalties::CompanyDecisionOf(kAgency, kCompany, source_id, date);
+  d.mutable_result()->set_fine_fen(fine_fen);
+  d.mutable_result()->set_licence_revoked(true);
+  d.set_legal_application_explanation("依据本局裁量基准第" + std::to_string(tier) + "档，因当事人拒不改正。");
+  d.set_benchmark_violation_code(code);
+  d.set_benchmark_tier(tier);
+  return d;
+}
+
+// The penalties adapter in process, its registry the client of
+// RegistryCallsTest (no cache) and its date 2026-06-15.
+class BenchmarkThroughTheRegistryTest : public RegistryCallsTest {
+ protected:
+  BenchmarkThroughTheRegistryTest()
+      : ctx_(testing::Day("2026-06-15")),
+        metrics_(prometheus_),
+        service_(store_, *client_, ctx_.context(), metrics_, 100),
+        server_(&service_),
+        stub_(penalties::v1::PenaltiesService::NewStub(server_.channel())) {}
+
+  // UpsertDecisions as city 140100; the call must succeed.
+  penalties::v1::UpsertResponse Upsert(const std::vector<penalties::v1::PenaltyDecision>& decisions) {
+    penalties::v1::UpsertDecisionsRequest request;
+    for (const auto& d : decisions) *request.add_decisions() = d;
+    penalties::v1::UpsertResponse response;
+    const grpc::Status status =
+        stub_->UpsertDecisions(ctx_.ClientAs(testing::CityCaller("140100")).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  // The benchmark lookups the registry answered.
+  int BenchmarkCalls() const {
+    int calls = 0;
+    for (const Seen& s : registry_.seen()) calls += s.method == kListBenchmarks ? 1 : 0;
+    return calls;
+  }
+
+  testing::TestContext ctx_;
+  AcceptingStore store_;
+  prometheus::Registry prometheus_;
+  common::DisclosureMetrics metrics_;
+  penalties::PenaltiesService service_;
+  testing::InProcessServer server_;
+  std::unique_ptr<penalties::v1::PenaltiesService::Stub> stub_;
+};
+
+using RecordResult = common::v1::RecordResult;
+
+// The one violation of a rejected result, as "field: description".
+std::string OnlyViolation(const RecordResult& result) {
+  EXPECT_EQ(result.outcome(), RecordResult::REJECTED);
+  if (result.violations_size() != 1) return "violations: " + std::to_string(result.violations_size());
+  return result.violations(0).field() + ": " + result.violations(0).description();
+}
+
+TEST_F(BenchmarkThroughTheRegistryTest, AMajorPenaltysTierMustBeOneOfTheCitysBenchmarkForItsViolation) {
+  // v-001 of 140100 has tiers 2 (一般从轻) and 3 (一般).
+  const auto response =
+      Upsert({MajorDecision("B-1", "v-001", 3, 1'000'000), MajorDecision("B-2", "v-001", 4, 1'000'000)});
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(OnlyViolation(response.results(1)),
+            "decisions[1].benchmark_tier: the city's benchmark v-001 has no tier 4 (从重); its tiers are 2 (一般从轻), "
+            "3 (一般)");
+  ASSERT_EQ(store_.rejections.size(), 1u);
+  EXPECT_EQ(store_.rejections[0].key, kAgency + "/B-2");
+  // Asked of the registry as the service, per record (no cache here).
+  EXPECT_EQ(BenchmarkCalls(), 2);
+}
+
+TEST_F(BenchmarkThroughTheRegistryTest, AMajorPenaltysFineMustLieWithinItsTiersRangeBoundsIncluded) {
+  // Tier 2 of v-001 allows 100 000 to 500 000 fen.
+  const auto response = Upsert({MajorDecision("F-1", "v-001", 2, 100'000), MajorDecision("F-2", "v-001", 2, 500'000),
+                                MajorDecision("F-3", "v-001", 2, 99'999), MajorDecision("F-4", "v-001", 2, 500'001)});
+  ASSERT_EQ(response.results_size(), 4);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(OnlyViolation(response.results(2)),
+            "decisions[2].result.fine_fen: must lie within the range of benchmark_tier 2 (一般从轻) of the city's "
+            "benchmark v-001, 100000 to 500000 fen (got 99999)");
+  EXPECT_EQ(OnlyViolation(response.results(3)),
+            "decisions[3].result.fine_fen: must lie within the range of benchmark_tier 2 (一般从轻) of the city's "
+            "benchmark v-001, 100000 to 500000 fen (got 500001)");
+}
+
+TEST_F(BenchmarkThroughTheRegistryTest, ASuspensionOverThreeMonthsFromTheDecisionDateIsHeldToTheBenchmark) {
+  // From 2026-03-01 3 months is 2026-06-01: 92 days is not over 3 months, 93 is.
+  const auto suspended = [](const std::string& source_id, int days) {
+    penalties::v1::PenaltyDecision d = MajorDecision(source_id, "v-001", 4, 1'000'000, "2026-03-01");
+    d.mutable_result()->set_licence_revoked(false);
+    d.mutable_result()->set_suspension_days(days);
+    return d;
+  };
+  const auto response = Upsert({suspended("S-1", 92), suspended("S-2", 93)});
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED) << "not major: no benchmark applies";
+  EXPECT_EQ(OnlyViolation(response.results(1)),
+            "decisions[1].benchmark_tier: the city's benchmark v-001 has no tier 4 (从重); its tiers are 2 (一般从轻), "
+            "3 (一般)");
+  EXPECT_EQ(BenchmarkCalls(), 1) << "only the major penalty is looked up";
+}
+
+TEST_F(BenchmarkThroughTheRegistryTest, ABenchmarkTheCityDoesNotHaveHoldsNothing) {
+  // The registry has no v-404 for 140100: neither the tier nor the fine can be checked.
+  const auto response = Upsert({MajorDecision("N-1", "v-404", 5, 900'000'000)});
+  ASSERT_EQ(response.results_size(), 1);
+  EXPECT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(BenchmarkCalls(), 1);
+}
+
+TEST_F(BenchmarkThroughTheRegistryTest, AnExplanationNamingAnotherTierIsRejectedBeforeTheBenchmarkIsAsked) {
+  penalties::v1::PenaltyDecision d = MajorDecision("E-1", "v-001", 3, 1'000'000);
+  d.set_legal_application_explanation("依据本局裁量基准第2档，因当事人拒不改正。");
+  const auto response = Upsert({d});
+  ASSERT_EQ(response.results_size(), 1);
+  const std::string violation = OnlyViolation(response.results(0));
+  EXPECT_EQ(violation.rfind("decisions[0].legal_application_explanation: names tier 2 (一般从轻), but benchmark_tier "
+                            "is 3 (一般): ",
+                            0),
+            0u)
+      << violation;
+  EXPECT_EQ(BenchmarkCalls(), 0);
 }
 
 }  // namespace

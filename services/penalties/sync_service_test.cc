@@ -1,9 +1,11 @@
 // SyncDecisions in process: what a stream that fails part-way still tells its
-// sender, and the bound on its summary. The rest of the adapter is in
-// penalties_service_test.cc.
+// sender, and the bound on its summary; and the gauges over a store's counts.
+// The rest of the adapter is in penalties_service_test.cc.
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <algorithm>
+#include <map>
 #include <mutex>
 
 #include "common/errors.h"
@@ -12,6 +14,7 @@
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 #include "google/rpc/status.pb.h"
+#include "services/penalties/penalties_gauges.h"
 #include "services/penalties/penalties_service.h"
 #include "services/penalties/service_test_records.h"
 
@@ -51,11 +54,17 @@ class SyncStore final : public PenaltyStore {
   std::optional<RecordRow> Release(const std::string&, const std::string&, common::Date, const std::string&) override {
     return std::nullopt;
   }
+  std::optional<RecordRow> RecordCreditRepair(const std::string&, const std::string&, const CreditRepair&,
+                                              common::Date) override {
+    return std::nullopt;
+  }
   std::vector<RecordRow> ListPublished(const PublishedFilter&, common::Date) override { return {}; }
   std::vector<ChangeRow> Changes(int64_t, int, common::Date) override { return {}; }
   std::vector<common::Rejection> ListRejections(const std::string&, int64_t, int) override { return {}; }
-  std::vector<PublicationCount> PublicationCounts() override { return {}; }
+  std::vector<PublicationCount> PublicationCounts() override { return counts; }
 
+  // What PublicationCounts answers.
+  std::vector<PublicationCount> counts;
   // Read by the tests once a call has returned.
   std::vector<std::string> stored;
   std::size_t rejections = 0;
@@ -250,6 +259,58 @@ TEST_F(SyncDecisionsTest, TheSummaryListsTheFirstRejectionsAndCountsTheRest) {
   // with the message), whatever the stream carried; every rejection is kept.
   EXPECT_LE(summary.ByteSizeLong(), 3500u);
   EXPECT_EQ(store_.rejections, 300u);
+}
+
+// ---------------------------------------------------------------- gauges
+
+// A gauge's samples by their labels, written "name=value,..." in name order.
+std::map<std::string, double> Samples(const std::vector<prometheus::MetricFamily>& families, const std::string& name) {
+  std::map<std::string, double> out;
+  for (const auto& family : families) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      auto labels = metric.label;
+      std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+      std::string key;
+      for (const auto& l : labels) key += (key.empty() ? "" : ",") + l.name + "=" + l.value;
+      out[key] = metric.gauge.value;
+    }
+  }
+  return out;
+}
+
+// On 2026-12-01, of the decisions of 2026-06-01 in a key domain (due 7 WD
+// later): one published the next day, one published in August, one rejected
+// and still not stored, and three the rules never publish (a minor's case,
+// stored, and two rejected). Only the first three are due.
+TEST(PenaltyGauges, OnlyRecordsDueForPublicationCountInTheKpiAndTheDeadlineShares) {
+  testing::TestContext ctx(Day("2026-12-01"));
+  SyncStore store;
+  const auto count = [](const char* published_on, int64_t n, bool never_published) {
+    PublicationCount c{PenaltyKind::kDecision, "140100", "market_regulation", Day("2026-06-01"), std::nullopt, n};
+    if (*published_on) c.published_on = Day(published_on);
+    c.never_published = never_published;
+    return c;
+  };
+  store.counts = {count("2026-06-02", 1, false), count("2026-08-03", 1, false), count("", 1, false), count("", 1, true),
+                  count("", 2, true)};
+  const auto gauges = MakePenaltyGauges(store, ctx.context().deadlines, ctx.clock());
+  const auto families = gauges->Collect();
+
+  EXPECT_EQ(Samples(families, "gongkai_disclosures_overdue"),
+            (std::map<std::string, double>{{"city=140100,kind=penalty_decision", 1}}));
+  const auto kpi = Samples(families, "gongkai_kpi_ratio");
+  EXPECT_DOUBLE_EQ(kpi.at("kpi=key_domain_timeliness_penalties,scope=140100"), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(kpi.at("kpi=key_domain_timeliness_penalties,scope=province"), 1.0 / 3);
+  const auto due = Samples(families, "gongkai_deadline_records_due");
+  const auto met = Samples(families, "gongkai_deadline_records_met");
+  const auto ratio = Samples(families, "gongkai_deadline_on_time_ratio");
+  EXPECT_DOUBLE_EQ(due.at("kind=penalty_decision,scope=140100"), 3);
+  EXPECT_DOUBLE_EQ(met.at("kind=penalty_decision,scope=140100"), 1);
+  EXPECT_DOUBLE_EQ(due.at("kind=penalty_decision,scope=province"), 3);
+  EXPECT_DOUBLE_EQ(ratio.at("kind=penalty_decision,scope=province"), 1.0 / 3);
+  EXPECT_DOUBLE_EQ(due.at("kind=coercive_measure,scope=province"), 0) << "every rule is reported for the province";
+  EXPECT_DOUBLE_EQ(ratio.at("kind=coercive_measure,scope=province"), 1.0);
 }
 
 }  // namespace

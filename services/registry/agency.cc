@@ -101,11 +101,33 @@ bool IsExpired(const Agency& agency, common::Date today) {
   return agency.valid_until.has_value() && *agency.valid_until < today;
 }
 
-AnnualConfirmation ThisYearsConfirmation(const std::optional<common::Date>& confirmed_on, common::Date today) {
-  const std::chrono::year year = std::chrono::year_month_day(today).year();
-  AnnualConfirmation out{common::Date(year / std::chrono::January / 1), std::nullopt};
-  if (confirmed_on && std::chrono::year_month_day(*confirmed_on).year() == year) out.done = confirmed_on;
-  return out;
+bool ChangesQualificationList(const Agency& stored, const Agency& sent) {
+  const std::set<std::string> stored_domains(stored.domains.begin(), stored.domains.end());
+  const std::set<std::string> sent_domains(sent.domains.begin(), sent.domains.end());
+  return stored.name != sent.name || stored.area_code != sent.area_code || stored_domains != sent_domains ||
+         stored.valid_from != sent.valid_from || stored.valid_until != sent.valid_until;
+}
+
+common::Deadline NewAgencyListDeadline(const common::WorkingDayCalendar& calendar, common::Date created_on) {
+  const auto due = calendar.AddWorkingDays(created_on, kNewAgencyListDays);
+  return {due, calendar.AddWorkingDays(due.value, kNewAgencyListDays)};
+}
+
+common::Timeliness QualificationListTimeliness(const std::optional<common::Date>& confirmed_on,
+                                               const std::optional<common::Date>& created_on,
+                                               const common::Deadlines& deadlines, common::Date today) {
+  using std::chrono::year_month_day;
+  const std::chrono::year year = year_month_day(today).year();
+  const auto calendar = deadlines.calendar();
+  std::optional<common::Date> done;
+  if (confirmed_on && year_month_day(*confirmed_on).year() == year) done = confirmed_on;
+  if (created_on && year_month_day(*created_on).year() == year) {
+    return common::AssessDeadline(*calendar, *created_on, NewAgencyListDeadline(*calendar, *created_on), done, today);
+  }
+  const common::Date january_1 = year / std::chrono::January / 1;
+  return common::AssessDeadline(
+      *calendar, january_1, deadlines.engine().DeadlineOf(*calendar, common::RecordKind::kQualificationList, january_1),
+      done, today);
 }
 
 }  // namespace gongkai::registry

@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/calendar/timeliness.h"
 #include "common/clock.h"
+#include "common/deadlines.h"
 #include "common/violations.h"
 
 namespace gongkai::registry {
@@ -27,6 +29,9 @@ struct Agency {
   std::string city_code;
   std::string updated_at;                                  // RFC 3339
   std::optional<common::Date> qualification_confirmed_on;  // nullopt when never
+  // The day the registry first stored it; nullopt for an agency stored
+  // before the registry kept that day.
+  std::optional<common::Date> created_on;
 };
 
 // Every content rule an agency breaks (DOMAIN.md, "Agency"); field paths are
@@ -74,14 +79,29 @@ std::optional<std::string> ProvinceRegistrationRefusal(const Agency& agency);
 // True once the agency's validity has ended: valid_until is before `today`.
 bool IsExpired(const Agency& agency, common::Date today);
 
-// This year's confirmation of an agency's qualification list (due 31
-// January), as the deadline engine assesses it: the clock starts on 1
-// January of `today`'s year, and the confirmation is done when the list was
-// confirmed in that year.
-struct AnnualConfirmation {
-  common::Date clock_start;
-  std::optional<common::Date> done;
-};
-AnnualConfirmation ThisYearsConfirmation(const std::optional<common::Date>& confirmed_on, common::Date today);
+// The qualification list (执法主体资格清单, DOMAIN.md kind 1) is confirmed by
+// an explicit act (ConfirmQualificationLists), or by a new version of the
+// agency that changes the list itself: its name, enforcement area
+// (area_code), enforcement domains (as a set: their order is not a change)
+// or validity period. The legal representative and the contact (telephone,
+// office address) are not on the list, so a version changing only them
+// confirms nothing.
+bool ChangesQualificationList(const Agency& stored, const Agency& sent);
+
+// A new agency's own deadline for its list, in the year the registry first
+// stored it: this many working days after that day.
+inline constexpr int kNewAgencyListDays = 20;
+
+// That deadline: due kNewAgencyListDays working days after `created_on`,
+// very overdue once as many again have passed.
+common::Deadline NewAgencyListDeadline(const common::WorkingDayCalendar& calendar, common::Date created_on);
+
+// The list's timeliness in `today`'s year: in the year the agency was
+// created, its own deadline (clock start the creation day); in any other
+// year, or when the creation day is not known, the annual one (clock start 1
+// January, due 31 January). Done by a confirmation in that year.
+common::Timeliness QualificationListTimeliness(const std::optional<common::Date>& confirmed_on,
+                                               const std::optional<common::Date>& created_on,
+                                               const common::Deadlines& deadlines, common::Date today);
 
 }  // namespace gongkai::registry

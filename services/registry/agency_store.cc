@@ -1,6 +1,7 @@
 #include "services/registry/agency_store.h"
 
 #include <set>
+#include <utility>
 
 #include "common/calendar/iso_date.h"
 #include "common/sql.h"
@@ -13,9 +14,13 @@ using common::Statement;
 
 constexpr char kFeed[] = "registry.agency_change_seq";
 
+// The agencies among $1 that are not of the scope $2: a city code, or
+// "province" for the provincial agencies (stored under a province's own
+// code, e.g. 140000).
 const Statement kForeignAgencies{
     "registry_foreign_agencies",
-    "SELECT credit_code FROM registry.agencies WHERE credit_code = ANY($1::text[]) AND city_code <> $2 "
+    "SELECT credit_code FROM registry.agencies WHERE credit_code = ANY($1::text[]) "
+    "AND CASE WHEN $2 = 'province' THEN right(city_code, 4) <> '0000' ELSE city_code <> $2 END "
     "ORDER BY credit_code"};
 
 const Statement kAgencyCities{
@@ -30,17 +35,20 @@ const Statement kForeignInBatch{
     "JOIN unnest($1::text[], $2::text[]) AS i(credit_code, city_code) ON a.credit_code = i.credit_code "
     "WHERE a.city_code <> i.city_code ORDER BY a.credit_code"};
 
-// A batch in one statement: $1 today (the qualification list's
-// confirmation), $2..$11 the agencies' columns, one text array each (domains
-// as array literals; an agency without a city fails the column's NOT NULL
-// rather than being stored under ""). Inserts, or replaces an older version
-// of an agency stored under the same city; returns the credit codes it
-// wrote. A row it does not replace is still locked by it until commit (ON
-// CONFLICT DO UPDATE locks the row it meets, whatever its WHERE answers).
+// A batch in one statement: $1 today, $2..$11 the agencies' columns, one
+// text array each (domains as array literals; an agency without a city fails
+// the column's NOT NULL rather than being stored under ""). Inserts, created
+// on $1 and with its qualification list not confirmed, or replaces an older
+// version of an agency stored under the same city; a version that changes
+// the list (ChangesQualificationList: name, area code, the set of domains,
+// validity) confirms it on $1, another keeps the confirmation it had.
+// Returns the credit codes it wrote. A row it does not replace is still
+// locked by it until commit (ON CONFLICT DO UPDATE locks the row it meets,
+// whatever its WHERE answers).
 const Statement kMergeAgencies{
     "registry_merge_agencies",
     "INSERT INTO registry.agencies AS a (credit_code, name, legal_representative, area_code, city_code, "
-    "contact, domains, valid_from, valid_until, source_version, qualification_confirmed_on) "
+    "contact, domains, valid_from, valid_until, source_version, created_on) "
     "SELECT i.credit_code, i.name, i.legal_representative, i.area_code, NULLIF(i.city_code, ''), i.contact, "
     "i.domains::text[], i.valid_from::date, i.valid_until::date, i.source_version::bigint, $1::date "
     "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], "
@@ -50,7 +58,10 @@ const Statement kMergeAgencies{
     "legal_representative = EXCLUDED.legal_representative, area_code = EXCLUDED.area_code, "
     "contact = EXCLUDED.contact, domains = EXCLUDED.domains, valid_from = EXCLUDED.valid_from, "
     "valid_until = EXCLUDED.valid_until, source_version = EXCLUDED.source_version, updated_at = now(), "
-    "qualification_confirmed_on = EXCLUDED.qualification_confirmed_on, "
+    "qualification_confirmed_on = CASE WHEN (a.name, a.area_code, a.valid_from, a.valid_until) IS DISTINCT FROM "
+    "(EXCLUDED.name, EXCLUDED.area_code, EXCLUDED.valid_from, EXCLUDED.valid_until) "
+    "OR NOT (a.domains @> EXCLUDED.domains AND a.domains <@ EXCLUDED.domains) THEN $1::date "
+    "ELSE a.qualification_confirmed_on END, "
     "change_seq = nextval('registry.agency_change_seq') "
     "WHERE a.source_version < EXCLUDED.source_version AND a.city_code = EXCLUDED.city_code "
     "RETURNING a.credit_code"};
@@ -64,32 +75,64 @@ const Statement kGetAgency{
     "registry_get_agency",
     "SELECT credit_code, name, legal_representative, area_code, city_code, contact, "
     "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text, "
+    "created_on::text "
     "FROM registry.agencies WHERE credit_code = $1"};
 
 const Statement kListAgencies{
     "registry_list_agencies",
     "SELECT credit_code, name, legal_representative, area_code, city_code, contact, "
     "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
-    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text, "
+    "created_on::text "
     "FROM registry.agencies WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR $2 = ANY(domains)) "
     "AND credit_code > $3 ORDER BY credit_code LIMIT $4"};
 
-// Active officers count; a benchmark must exist in the agency's city for
-// each of its domains; an agency holding a powers item of category
-// INSPECTION (4) owes the inspection plan of the year $3.
+// Officers count with a certificate valid on $4 (Judge's VALID: ACTIVE, 1,
+// and $4 within its validity); a benchmark must exist in the agency's city
+// for each of its domains; an agency holding a powers item of category
+// INSPECTION (4) owes the inspection plan of the year $3. Also the creation
+// day and the domains (for kUnpublishedChanges' benchmarks).
 const Statement kCoverage{
     "registry_coverage",
     "SELECT a.credit_code, a.name, a.city_code, a.qualification_confirmed_on::text, a.valid_until::text, "
     "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code), "
-    "EXISTS (SELECT 1 FROM registry.officers o WHERE o.agency_credit_code = a.credit_code AND o.status = 1), "
+    "EXISTS (SELECT 1 FROM registry.officers o WHERE o.agency_credit_code = a.credit_code AND o.status = 1 "
+    "  AND o.valid_from <= $4::date AND $4::date <= o.valid_until), "
     "NOT EXISTS (SELECT 1 FROM unnest(a.domains) d WHERE NOT EXISTS "
     "  (SELECT 1 FROM registry.benchmarks b WHERE b.city_code = a.city_code AND b.domain = d)), "
     "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code AND p.category = 4), "
     "EXISTS (SELECT 1 FROM registry.inspection_plans ip WHERE ip.agency_credit_code = a.credit_code "
-    "  AND ip.year = $3::integer) "
+    "  AND ip.year = $3::integer), "
+    "a.created_on::text, array_to_string(a.domains, ',') "
     "FROM registry.agencies a WHERE ($1 = '' OR a.city_code = $1) AND ($2 = '' OR a.credit_code = $2) "
     "ORDER BY a.credit_code"};
+
+// The changes of powers items and benchmarks sent and not stored, of the
+// city $1 and of the city of the agency $2 ('' for any): rejections awaiting
+// an accepted version newer than the stored one (a rejected version no newer
+// than it changes nothing). Each with its kind, city, agency (powers items,
+// key "<agency>/<source id>") or domain (benchmarks, "<domain>/<violation
+// code>"), and the changed_on the raw record claims (NULL for none). The raw
+// record is the proto JSON of the record as sent (common::RecordJson, proto
+// field names), held as text; no nested message of these records has a field
+// of that name, and inside a JSON string every quote is escaped, so the only
+// match is the record's own field; the optional space after the colon also
+// reads rows PostgreSQL printed from jsonb.
+const Statement kUnpublishedChanges{
+    "registry_unpublished_changes",
+    "SELECT r.kind, r.city_code, split_part(r.record_key, '/', 1), "
+    "substring(r.raw FROM '\"changed_on\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"') "
+    "FROM registry.rejections r WHERE r.kind IN ('powers_item', 'benchmark') AND ($1 = '' OR r.city_code = $1) "
+    "AND ($2 = '' OR r.city_code = (SELECT city_code FROM registry.agencies WHERE credit_code = $2)) "
+    "AND NOT EXISTS (SELECT 1 FROM registry.powers_items p WHERE r.kind = 'powers_item' "
+    "  AND p.agency_credit_code = split_part(r.record_key, '/', 1) "
+    "  AND p.source_id = substr(r.record_key, strpos(r.record_key, '/') + 1) "
+    "  AND p.source_version >= r.source_version) "
+    "AND NOT EXISTS (SELECT 1 FROM registry.benchmarks b WHERE r.kind = 'benchmark' AND b.city_code = r.city_code "
+    "  AND b.domain = split_part(r.record_key, '/', 1) "
+    "  AND b.violation_code = substr(r.record_key, strpos(r.record_key, '/') + 1) "
+    "  AND b.source_version >= r.source_version)"};
 
 // Notices of inspection plans in one statement: $1 agencies, $2 years, $3
 // days, one text array each. Those of registered agencies are merged, the
@@ -133,6 +176,7 @@ Agency AgencyFromRow(const pqxx::row& r) {
   a.source_version = r[9].as<int64_t>();
   a.updated_at = r[10].as<std::string>();
   a.qualification_confirmed_on = common::ReadOptionalDate(r[11]);
+  a.created_on = common::ReadOptionalDate(r[12]);
   return a;
 }
 
@@ -161,7 +205,7 @@ struct AgencyColumns {
 
 PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
   for (const Statement& s : {kForeignAgencies, kForeignInBatch, kAgencyCities, kMergeAgencies, kConfirmQualification,
-                             kCoverage, kRecordPlans, kGetAgency, kListAgencies}) {
+                             kCoverage, kUnpublishedChanges, kRecordPlans, kGetAgency, kListAgencies}) {
     pool_.Prepare(s);
   }
 }
@@ -237,13 +281,13 @@ std::vector<Rejection> PgAgencyStore::ListRejections(const std::string& scope, i
   });
 }
 
-AgencyStore::ConfirmResult PgAgencyStore::ConfirmQualificationLists(const std::string& city_code,
+AgencyStore::ConfirmResult PgAgencyStore::ConfirmQualificationLists(const std::string& scope,
                                                                     const std::vector<std::string>& codes,
                                                                     common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     ConfirmResult result;
     pqxx::work tx(conn);
-    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, ArrayLiteral(codes), city_code)) {
+    for (const auto& row : tx.exec_prepared(kForeignAgencies.name, ArrayLiteral(codes), scope)) {
       result.foreign.push_back(row[0].as<std::string>());
     }
     if (!result.foreign.empty()) return result;
@@ -259,14 +303,45 @@ AgencyStore::ConfirmResult PgAgencyStore::ConfirmQualificationLists(const std::s
 }
 
 std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code, const std::string& credit_code,
-                                                   int plan_year) {
+                                                   int plan_year, common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
+    // The earliest change not stored, per (city, agency) and per (city, domain).
+    using Earliest = std::map<std::pair<std::string, std::string>, common::Date>;
+    Earliest powers, benchmarks;
+    for (const auto& r : tx.exec_prepared(kUnpublishedChanges.name, city_code, credit_code)) {
+      const auto changed_on = common::ParseIsoDate(r[3].is_null() ? "" : r[3].as<std::string>());
+      if (!changed_on) continue;  // no clock start, no deadline to judge
+      Earliest& into = r[0].as<std::string>() == "powers_item" ? powers : benchmarks;
+      auto [it, fresh] = into.try_emplace({r[1].as<std::string>(), r[2].as<std::string>()}, *changed_on);
+      if (!fresh && *changed_on < it->second) it->second = *changed_on;
+    }
+    const auto earliest = [](const Earliest& of, const std::string& city, const std::string& key,
+                             std::optional<common::Date>& out) {
+      const auto it = of.find({city, key});
+      if (it != of.end() && (!out || it->second < *out)) out = it->second;
+    };
     std::vector<CoverageFacts> out;
-    for (const auto& r : tx.exec_prepared(kCoverage.name, city_code, credit_code, plan_year)) {
-      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                     common::ReadOptionalDate(r[3]), common::ReadDate(r[4]), r[5].as<bool>(), r[6].as<bool>(),
-                     r[7].as<bool>(), r[8].as<bool>(), r[9].as<bool>()});
+    for (const auto& r :
+         tx.exec_prepared(kCoverage.name, city_code, credit_code, plan_year, common::FormatIsoDate(today))) {
+      CoverageFacts f{r[0].as<std::string>(),
+                      r[1].as<std::string>(),
+                      r[2].as<std::string>(),
+                      common::ReadOptionalDate(r[3]),
+                      common::ReadDate(r[4]),
+                      r[5].as<bool>(),
+                      r[6].as<bool>(),
+                      r[7].as<bool>(),
+                      r[8].as<bool>(),
+                      r[9].as<bool>(),
+                      common::ReadOptionalDate(r[10]),
+                      std::nullopt,
+                      std::nullopt};
+      earliest(powers, f.city_code, f.credit_code, f.unpublished_powers_since);
+      for (const auto& domain : SplitDomains(r[11].as<std::string>())) {
+        earliest(benchmarks, f.city_code, domain, f.unpublished_benchmarks_since);
+      }
+      out.push_back(std::move(f));
     }
     return out;
   });

@@ -46,7 +46,11 @@ class AgencyStore {
     std::vector<common::UpsertOutcome> outcomes;  // one per valid agency, same order
     std::vector<std::string> foreign;
   };
-  // An accepted agency's qualification list counts as confirmed on `today`.
+  // A new agency is created on `today` (the day its list's own deadline
+  // counts from, NewAgencyListDeadline), its qualification list not
+  // confirmed; an accepted new version that changes the list
+  // (ChangesQualificationList) confirms it on `today`, one that changes only
+  // other fields leaves the confirmation as it was.
   virtual BatchResult UpsertBatch(const std::string& scope, const std::vector<Agency>& valid,
                                   const std::vector<Rejection>& rejected, common::Date today) = 0;
   virtual std::optional<Agency> Get(const std::string& credit_code) = 0;
@@ -55,14 +59,15 @@ class AgencyStore {
   // before_id 0 means from the newest. Every kind the registry keeps.
   virtual std::vector<Rejection> ListRejections(const std::string& scope, int64_t before_id, int limit) = 0;
 
-  // Records that the qualification lists of `codes` were confirmed on `today`.
-  // Per code: true when confirmed, false when no such agency; codes of another
-  // city come back in `foreign` and then nothing is stored.
+  // Records that the qualification lists of `codes` were confirmed on `today`,
+  // for `scope`: a city code, or "province" for the provincial agencies.
+  // Per code: true when confirmed, false when no such agency; codes outside
+  // the scope come back in `foreign` and then nothing is stored.
   struct ConfirmResult {
     std::vector<bool> confirmed;
     std::vector<std::string> foreign;
   };
-  virtual ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
+  virtual ConfirmResult ConfirmQualificationLists(const std::string& scope, const std::vector<std::string>& codes,
                                                   common::Date today) = 0;
 
   // The city of each registered agency among `codes`.
@@ -70,9 +75,13 @@ class AgencyStore {
 
   // The coverage facts of every agency, of one city, or of one agency
   // (empty filters match all), by credit code; an inspection plan counts when
-  // it is of `plan_year` (InspectionPlanYear).
+  // it is of `plan_year` (InspectionPlanYear), an officer when their
+  // certificate is valid on `today`. The changes not stored are the
+  // rejections of powers items and benchmarks still awaiting an accepted
+  // version newer than the stored one, with the changed_on their raw record
+  // claims (one without a readable changed_on is not counted).
   virtual std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
-                                              int plan_year) = 0;
+                                              int plan_year, common::Date today) = 0;
 
   // Keeps the notices (valid ones) of registered agencies, the earliest
   // published_on of each agency and year (an agency and year already stored
@@ -94,10 +103,10 @@ class PgAgencyStore final : public AgencyStore {
   std::optional<Agency> Get(const std::string& credit_code) override;
   std::vector<Agency> List(const AgencyFilter& filter) override;
   std::vector<Rejection> ListRejections(const std::string& scope, int64_t before_id, int limit) override;
-  ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
+  ConfirmResult ConfirmQualificationLists(const std::string& scope, const std::vector<std::string>& codes,
                                           common::Date today) override;
-  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
-                                      int plan_year) override;
+  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code, int plan_year,
+                                      common::Date today) override;
   PlansResult RecordInspectionPlans(const std::vector<InspectionPlan>& notices) override;
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) override;
 

@@ -7,6 +7,7 @@
 #include <future>
 #include <map>
 #include <thread>
+#include <tuple>
 
 #include "common/calendar/iso_date.h"
 #include "common/identifiers.h"
@@ -181,6 +182,159 @@ TEST_F(AgencyStoreTest, ListFiltersByCityAndDomainAndPages) {
   EXPECT_GT(rest.front().credit_code, first.back().credit_code);
 }
 
+// Storing an agency creates it on the day, its list not confirmed; a new
+// version changing only what is not on the list (contact, representative,
+// the order of the domains) confirms nothing and keeps the creation day.
+TEST_F(AgencyStoreTest, AgencyUpsertDoesNotConfirmTheQualificationList) {
+  store_->UpsertBatch("140100", {Make(1, 1)}, {}, Day("2026-06-15"));
+  auto stored = store_->Get(Make(1, 1).credit_code);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->created_on, Day("2026-06-15"));
+  EXPECT_EQ(stored->qualification_confirmed_on, std::nullopt);
+
+  Agency contact = Make(1, 2);
+  contact.contact = "0351-1111111，太原市新建路1号";
+  contact.legal_representative = "王某";
+  contact.domains = {"transport", "market_regulation"};
+  ASSERT_EQ(store_->UpsertBatch("140100", {contact}, {}, Day("2026-06-20")).outcomes[0],
+            common::UpsertOutcome::kAccepted);
+  stored = store_->Get(contact.credit_code);
+  EXPECT_EQ(stored->contact, "0351-1111111，太原市新建路1号");
+  EXPECT_EQ(stored->qualification_confirmed_on, std::nullopt);
+  EXPECT_EQ(stored->created_on, Day("2026-06-15"));
+}
+
+// Each field of the list, changed by a new version, confirms the list on the
+// day that version is stored; ConfirmQualificationLists does too.
+TEST_F(AgencyStoreTest, ChangingTheQualificationListConfirmsIt) {
+  const std::string code = Make(1, 1).credit_code;
+  store_->UpsertBatch("140100", {Make(1, 1)}, {}, Day("2026-03-02"));
+  const std::vector<std::function<void(Agency&)>> changes = {
+      [](Agency& a) { a.name = "新名"; },
+      [](Agency& a) { a.area_code = "140106"; },
+      [](Agency& a) { a.domains = {"market_regulation"}; },
+      [](Agency& a) { a.valid_from = Day("2026-02-01"); },
+      [](Agency& a) { a.valid_until = Day("2029-12-31"); },
+  };
+  common::Date day = Day("2026-03-02");
+  Agency current = Make(1, 1);
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    day += std::chrono::days(1);
+    changes[i](current);
+    current.source_version = static_cast<int64_t>(i) + 2;
+    ASSERT_EQ(store_->UpsertBatch("140100", {current}, {}, day).outcomes[0], common::UpsertOutcome::kAccepted);
+    EXPECT_EQ(store_->Get(code)->qualification_confirmed_on, day) << "change " << i;
+  }
+  EXPECT_EQ(store_->Get(code)->created_on, Day("2026-03-02"));
+
+  const auto confirmed = store_->ConfirmQualificationLists("140100", {code}, Day("2026-04-01"));
+  EXPECT_EQ(confirmed.confirmed, std::vector<bool>{true});
+  EXPECT_EQ(store_->Get(code)->qualification_confirmed_on, Day("2026-04-01"));
+}
+
+// An officer counts when their certificate is valid on the day asked:
+// ACTIVE, within its validity. Expired, not yet valid, suspended and revoked
+// ones do not.
+TEST_F(AgencyStoreTest, OfficersCountOnlyWithAValidCertificate) {
+  std::vector<Agency> agencies;
+  for (int n = 1; n <= 5; ++n) agencies.push_back(Make(n, 1));
+  store_->UpsertBatch("140100", agencies, {}, kToday);
+  // Agency i holds certificate i: status (1 ACTIVE, 2 SUSPENDED, 3 REVOKED), valid from, valid until.
+  const std::vector<std::tuple<int, std::string, std::string>> certificates = {
+      {1, "2025-01-01", "2027-12-31"},  // valid
+      {1, "2023-01-01", "2026-11-27"},  // expired the day before
+      {1, "2026-11-29", "2029-12-31"},  // valid from the day after
+      {2, "2025-01-01", "2027-12-31"},  // suspended
+      {3, "2025-01-01", "2027-12-31"},  // revoked
+  };
+  pool_->Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    for (std::size_t i = 0; i < certificates.size(); ++i) {
+      const auto& [status, from, until] = certificates[i];
+      tx.exec_params(
+          "INSERT INTO registry.officers (certificate_number, agency_credit_code, city_code, name, category, "
+          "valid_from, valid_until, status, source_version, code_generation, officer_code, published_on) "
+          "VALUES ($1, $2, '140100', '执法员', '市场监管', $3::date, $4::date, $5, 1, 1, $1, '2026-01-05')",
+          "C-" + std::to_string(i), agencies[i].credit_code, from, until, status);
+    }
+    tx.commit();
+    return 0;
+  });
+  const auto officers_listed = [&](common::Date day) {
+    std::map<std::string, bool> out;
+    for (const auto& f : store_->Coverage("140100", "", 2026, day)) out[f.credit_code] = f.officers_listed;
+    return out;
+  };
+  auto today = officers_listed(kToday);
+  EXPECT_TRUE(today.at(agencies[0].credit_code)) << "ACTIVE, valid today";
+  EXPECT_FALSE(today.at(agencies[1].credit_code)) << "expired yesterday";
+  EXPECT_FALSE(today.at(agencies[2].credit_code)) << "valid from tomorrow";
+  EXPECT_FALSE(today.at(agencies[3].credit_code)) << "suspended";
+  EXPECT_FALSE(today.at(agencies[4].credit_code)) << "revoked";
+  auto earlier = officers_listed(Day("2026-11-27"));
+  EXPECT_TRUE(earlier.at(agencies[1].credit_code)) << "on its last valid day";
+  EXPECT_FALSE(officers_listed(Day("2028-01-01")).at(agencies[0].credit_code));
+}
+
+// The changes a city sent and the registry has not stored are its rejected
+// powers items and benchmarks: of each agency, its own items, and of its
+// city's benchmarks, those of its domains; the earliest changed_on counts. A
+// rejected version no newer than the stored one, one without a readable
+// changed_on and another city's do not.
+TEST_F(AgencyStoreTest, CoverageFactsCarryTheEarliestChangeNotStored) {
+  Agency datong = Make(3, 1, "140202");
+  store_->UpsertBatch("140100", {Make(1, 1), Make(2, 1)}, {}, kToday);
+  store_->UpsertBatch("140200", {datong}, {}, kToday);
+  const std::string one = Make(1, 1).credit_code;
+  const std::string two = Make(2, 1).credit_code;
+  PgPowersStore powers(*pool_);
+  PowersItem item;
+  item.agency_credit_code = one;
+  item.source_id = "XK-1";
+  item.source_version = 2;
+  item.name = "食品经营许可";
+  item.category = PowerCategory::kLicensing;
+  item.legal_basis = {{"中华人民共和国食品安全法", 35, 0, 0}};
+  item.responsibilities = "审查";
+  item.accountability = "失职追责";
+  item.changed_on = Day("2026-09-01");
+  powers.UpsertBatch("140100", {item}, {}, kToday);
+  const auto rejected = [](const std::string& kind, const std::string& key, int64_t version,
+                           const std::string& changed_on) {
+    return Rejection{
+        kind, key, version, R"({"changed_on":")" + changed_on + R"(","name":""})", {{"x.name", "required"}}, "", 0};
+  };
+  powers.UpsertBatch(
+      "140100", {},
+      {rejected("powers_item", one + "/XK-1", 1, "2026-03-01"),  // older than the stored one
+       rejected("powers_item", one + "/XK-2", 1, "2026-10-12"), rejected("powers_item", one + "/XK-3", 4, "2026-10-09"),
+       rejected("powers_item", one + "/XK-4", 1, "2026-02-30"),  // not a date
+       rejected("benchmark", "transport/overload", 1, "2026-08-03"),
+       rejected("benchmark", "health/no_licence", 1, "2026-01-05")},  // no agency's domain
+      kToday);
+  powers.UpsertBatch("140200", {}, {rejected("powers_item", datong.credit_code + "/XK-9", 1, "2026-01-06")}, kToday);
+
+  std::map<std::string, CoverageFacts> facts;
+  for (const auto& f : store_->Coverage("", "", 2026, kToday)) facts[f.credit_code] = f;
+  ASSERT_EQ(facts.size(), 3u);
+  EXPECT_EQ(facts.at(one).unpublished_powers_since, Day("2026-10-09"));
+  EXPECT_EQ(facts.at(one).unpublished_benchmarks_since, Day("2026-08-03"));
+  EXPECT_EQ(facts.at(two).unpublished_powers_since, std::nullopt);
+  EXPECT_EQ(facts.at(two).unpublished_benchmarks_since, Day("2026-08-03")) << "a benchmark of its city and domain";
+  EXPECT_EQ(facts.at(datong.credit_code).unpublished_powers_since, Day("2026-01-06"));
+  EXPECT_EQ(facts.at(datong.credit_code).unpublished_benchmarks_since, std::nullopt) << "another city's";
+
+  const auto alone = store_->Coverage("", two, 2026, kToday);
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0].unpublished_benchmarks_since, Day("2026-08-03"));
+
+  // An accepted newer version clears its rejection.
+  item.source_id = "XK-3";
+  item.source_version = 5;
+  powers.UpsertBatch("140100", {item}, {}, kToday);
+  EXPECT_EQ(store_->Coverage("", one, 2026, kToday)[0].unpublished_powers_since, Day("2026-10-12"));
+}
+
 // The day each agency's plan of a year was first public, as the stored row says.
 std::map<std::pair<std::string, int>, std::string> StoredPlans(common::PgPool& pool) {
   return pool.Run([](pqxx::connection& c) {
@@ -256,7 +410,7 @@ TEST_F(AgencyStoreTest, CoverageFactsSayWhoHoldsInspectionPowersAndWhetherThePla
 
   const auto facts = [&](int year) {
     std::map<std::string, std::pair<bool, bool>> out;  // holds inspection powers, plan published
-    for (const auto& f : store_->Coverage("140100", "", year)) {
+    for (const auto& f : store_->Coverage("140100", "", year, kToday)) {
       out[f.credit_code] = {f.holds_inspection_powers, f.inspection_plan_published};
     }
     return out;
@@ -270,7 +424,7 @@ TEST_F(AgencyStoreTest, CoverageFactsSayWhoHoldsInspectionPowersAndWhetherThePla
 
   store_->RecordInspectionPlans({{inspects, 2026, Day("2026-01-10")}});
   EXPECT_EQ(facts(2026).at(inspects), std::pair(true, true));
-  const auto one = store_->Coverage("", inspects, 2026);
+  const auto one = store_->Coverage("", inspects, 2026, kToday);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_TRUE(one[0].powers_listed);
   EXPECT_FALSE(one[0].officers_listed);

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "common/calendar/iso_date.h"
 #include "common/domains.h"
 #include "common/identifiers.h"
+#include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 
 namespace gongkai::registry {
@@ -201,14 +204,81 @@ TEST(AgencyRegistration, TheProvinceRegistersProvincialAgenciesOnly) {
   EXPECT_EQ(ProvinceRegistrationRefusal(IssuedIn("140000", "410100")), "area code 410100 is outside province 140000");
 }
 
-TEST(QualificationListConfirmation, ThisYearsClockStartsOn1JanuaryAndIsDoneByAConfirmationThisYear) {
-  AnnualConfirmation c = ThisYearsConfirmation(Day("2026-03-15"), Day("2026-11-28"));
-  EXPECT_EQ(c.clock_start, Day("2026-01-01"));
-  EXPECT_EQ(c.done, Day("2026-03-15"));
-  c = ThisYearsConfirmation(Day("2025-12-20"), Day("2026-01-10"));
-  EXPECT_EQ(c.clock_start, Day("2026-01-01"));
-  EXPECT_EQ(c.done, std::nullopt) << "last year's confirmation does not do this year's";
-  EXPECT_EQ(ThisYearsConfirmation(std::nullopt, Day("2026-11-28")).done, std::nullopt);
+TEST(QualificationListConfirmation, OnlyAChangeOfTheListsOwnFieldsChangesTheList) {
+  const Agency stored = Valid();
+  Agency sent = stored;
+  sent.source_version = 2;
+  sent.contact = "0351-7654321，太原市新建路1号";
+  sent.legal_representative = "李某";
+  EXPECT_FALSE(ChangesQualificationList(stored, sent)) << "a new telephone, address or representative";
+  sent.domains = {"market_regulation"};
+  EXPECT_FALSE(ChangesQualificationList(stored, sent));
+
+  Agency two_domains = stored;
+  two_domains.domains = {"market_regulation", "transport"};
+  Agency reordered = two_domains;
+  reordered.domains = {"transport", "market_regulation"};
+  EXPECT_FALSE(ChangesQualificationList(two_domains, reordered)) << "the domains are a set";
+
+  const auto changed = [&](const std::function<void(Agency&)>& change) {
+    Agency a = stored;
+    change(a);
+    return ChangesQualificationList(stored, a);
+  };
+  EXPECT_TRUE(changed([](Agency& a) { a.name = "太原市市场监督管理局（新）"; }));
+  EXPECT_TRUE(changed([](Agency& a) { a.area_code = "140105"; }));
+  EXPECT_TRUE(changed([](Agency& a) { a.domains = {"market_regulation", "transport"}; }));
+  EXPECT_TRUE(changed([](Agency& a) { a.domains = {"transport"}; }));
+  EXPECT_TRUE(changed([](Agency& a) { a.valid_from = Day("2026-02-01"); }));
+  EXPECT_TRUE(changed([](Agency& a) { a.valid_until = Day("2031-12-31"); }));
+}
+
+class QualificationListDeadlineTest : public ::testing::Test {
+ protected:
+  // The calendars of data/calendar and the default rules.
+  testing::TestContext ctx_{Day("2026-06-15")};
+  const common::Deadlines& deadlines_ = ctx_.context().deadlines;
+};
+
+// In a year the agency was not created in, the clock starts on 1 January and
+// a confirmation of that year does it; last year's does not.
+TEST_F(QualificationListDeadlineTest, TheAnnualListIsDueOn31JanuaryAndDoneByAConfirmationThatYear) {
+  common::Timeliness t =
+      QualificationListTimeliness(Day("2026-03-15"), Day("2024-05-06"), deadlines_, Day("2026-11-28"));
+  EXPECT_EQ(t.clock_start, Day("2026-01-01"));
+  EXPECT_EQ(t.due, Day("2026-01-31"));
+  EXPECT_EQ(t.done, Day("2026-03-15"));
+  EXPECT_EQ(t.status, common::TimelinessStatus::kLate);
+
+  t = QualificationListTimeliness(Day("2025-12-20"), std::nullopt, deadlines_, Day("2026-01-10"));
+  EXPECT_EQ(t.clock_start, Day("2026-01-01"));
+  EXPECT_EQ(t.done, std::nullopt) << "last year's confirmation does not do this year's";
+  EXPECT_EQ(t.status, common::TimelinessStatus::kPending);
+  EXPECT_EQ(QualificationListTimeliness(std::nullopt, std::nullopt, deadlines_, Day("2026-11-28")).status,
+            common::TimelinessStatus::kVeryOverdue);
+}
+
+// Created on Monday 2026-06-15: 20 working days later, the Dragon Boat
+// Festival (19 June) not counted, is Tuesday 2026-07-14. The next year the
+// 31 January rule applies.
+TEST_F(QualificationListDeadlineTest, AgencyCreatedMidYearIsDueTwentyWorkingDaysAfterCreation) {
+  const common::Date created = Day("2026-06-15");
+  common::Timeliness t = QualificationListTimeliness(std::nullopt, created, deadlines_, Day("2026-07-14"));
+  EXPECT_EQ(t.clock_start, created);
+  EXPECT_EQ(t.due, Day("2026-07-14"));
+  EXPECT_EQ(t.status, common::TimelinessStatus::kPending) << "not late all year";
+  EXPECT_FALSE(t.provisional);
+  EXPECT_EQ(QualificationListTimeliness(std::nullopt, created, deadlines_, Day("2026-07-15")).status,
+            common::TimelinessStatus::kOverdue);
+
+  t = QualificationListTimeliness(Day("2026-07-01"), created, deadlines_, Day("2026-11-28"));
+  EXPECT_EQ(t.done, Day("2026-07-01"));
+  EXPECT_EQ(t.status, common::TimelinessStatus::kOnTime);
+
+  t = QualificationListTimeliness(Day("2026-07-01"), created, deadlines_, Day("2027-01-05"));
+  EXPECT_EQ(t.clock_start, Day("2027-01-01")) << "from the next year, the annual rule";
+  EXPECT_EQ(t.due, Day("2027-01-31"));
+  EXPECT_EQ(t.done, std::nullopt);
 }
 
 }  // namespace

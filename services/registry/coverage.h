@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/deadlines.h"
 #include "common/kpi.h"
 
 namespace gongkai::registry {
@@ -18,20 +19,41 @@ struct CoverageFacts {
   std::optional<common::Date> qualification_confirmed_on;  // nullopt when never
   common::Date valid_until;
   bool powers_listed = false;
-  bool officers_listed = false;  // at least one active officer
+  // At least one officer whose certificate is valid today: ACTIVE, and
+  // today within its validity (Judge's VALID).
+  bool officers_listed = false;
   bool benchmarks_for_domains = false;
   // At least one powers item of category INSPECTION: the agency then owes
   // its annual inspection plan of the current year.
   bool holds_inspection_powers = false;
   // That plan is recorded (inspection_plan.h).
   bool inspection_plan_published = false;
+  // The day the registry first stored the agency; nullopt when stored before
+  // the registry kept that day.
+  std::optional<common::Date> created_on;
+  // The earliest clock start (changed_on) of a change the agency's city sent
+  // and the registry has not stored: a rejected record awaiting an accepted
+  // version newer than the one stored (the platform cannot know of changes
+  // never sent). Of the agency's own powers items, and of its city's
+  // benchmarks of the agency's domains; nullopt when there is none with a
+  // readable changed_on.
+  std::optional<common::Date> unpublished_powers_since;
+  std::optional<common::Date> unpublished_benchmarks_since;
 };
 
 // The registry items an agency must have present and current (公开覆盖率):
 // four of every agency (qualification list current, powers listed, officers
 // listed, benchmarks for its domains), and a fifth, the annual inspection
 // plan of the current year ("inspection_plan"), of an agency that holds
-// inspection powers.
+// inspection powers. Each item missing is named once in `missing`:
+//
+//   "qualification_list_current"   the list is not current (QualificationListCurrent)
+//   "powers_listed"                no powers item
+//   "powers_current"               items listed, but a change of one is past its 20 WD unpublished
+//   "officers_listed"              no officer with a valid certificate
+//   "benchmarks_for_domains"       a domain of the agency without a benchmark of its city
+//   "benchmarks_current"           benchmarks for every domain, but a change of one is past its 20 WD unpublished
+//   "inspection_plan"              this year's inspection plan not recorded
 struct AgencyCoverage {
   CoverageFacts facts;
   bool qualification_list_current = false;
@@ -43,12 +65,18 @@ struct AgencyCoverage {
 };
 
 // A qualification list is current when the agency is within its validity
-// and the list was confirmed this year, or last year while this year's
-// deadline (31 January) has not passed.
-bool QualificationListCurrent(const std::optional<common::Date>& confirmed_on, common::Date valid_until,
-                              common::Date today);
+// and holds a confirmation that has not lapsed: one of this year; last
+// year's, while this year's deadline (31 January) has not passed; or, for a
+// new agency, its creation, until its own deadline (20 WD after,
+// NewAgencyListDeadline) has passed.
+bool QualificationListCurrent(const std::optional<common::Date>& confirmed_on,
+                              const std::optional<common::Date>& created_on, common::Date valid_until,
+                              const common::Deadlines& deadlines, common::Date today);
 
-AgencyCoverage CoverageOf(const CoverageFacts& facts, common::Date today);
+// The items of one agency as of `today`, under the deadline rules and the
+// calendar in use: powers items and benchmarks count only when no change of
+// theirs is past its deadline (kPowersItem, kDiscretionBenchmark) unpublished.
+AgencyCoverage CoverageOf(const CoverageFacts& facts, const common::Deadlines& deadlines, common::Date today);
 
 // Present and required items over a set of agencies; ratio 1 when none.
 struct CoverageTotals {
@@ -58,8 +86,9 @@ struct CoverageTotals {
 };
 CoverageTotals Totals(const std::vector<AgencyCoverage>& agencies);
 
-// One city's agencies counted: how many there are, how many list active
-// officers, how many have a current qualification list, and their items.
+// One city's agencies counted: how many there are, how many list officers
+// with a valid certificate, how many have a current qualification list, and
+// their items.
 struct CityCoverage {
   int agencies = 0;
   int with_officers = 0;

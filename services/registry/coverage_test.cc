@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/calendar/iso_date.h"
+#include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 
 namespace gongkai::registry {
@@ -10,40 +11,53 @@ namespace {
 
 using gongkai::testing::Day;
 
-TEST(QualificationList, ConfirmedThisYearIsCurrent) {
-  EXPECT_TRUE(QualificationListCurrent(Day("2026-03-15"), Day("2030-12-31"), Day("2026-11-28")));
+// The calendars of data/calendar and the default rules.
+class CoverageTest : public ::testing::Test {
+ protected:
+  bool Current(const std::optional<common::Date>& confirmed_on, common::Date valid_until, common::Date today,
+               const std::optional<common::Date>& created_on = std::nullopt) {
+    return QualificationListCurrent(confirmed_on, created_on, valid_until, deadlines_, today);
+  }
+  AgencyCoverage Of(const CoverageFacts& facts, common::Date today) { return CoverageOf(facts, deadlines_, today); }
+
+  testing::TestContext ctx_{Day("2026-06-15")};
+  const common::Deadlines& deadlines_ = ctx_.context().deadlines;
+};
+
+TEST_F(CoverageTest, ConfirmedThisYearIsCurrent) {
+  EXPECT_TRUE(Current(Day("2026-03-15"), Day("2030-12-31"), Day("2026-11-28")));
 }
 
-TEST(QualificationList, LastYearsConfirmationHoldsOnlyUntil31January) {
-  EXPECT_TRUE(QualificationListCurrent(Day("2025-12-20"), Day("2030-12-31"), Day("2026-01-31")));
-  EXPECT_FALSE(QualificationListCurrent(Day("2025-12-20"), Day("2030-12-31"), Day("2026-02-01")));
-  EXPECT_FALSE(QualificationListCurrent(Day("2024-12-20"), Day("2030-12-31"), Day("2026-01-10")));
+TEST_F(CoverageTest, LastYearsConfirmationHoldsOnlyUntil31January) {
+  EXPECT_TRUE(Current(Day("2025-12-20"), Day("2030-12-31"), Day("2026-01-31")));
+  EXPECT_FALSE(Current(Day("2025-12-20"), Day("2030-12-31"), Day("2026-02-01")));
+  EXPECT_FALSE(Current(Day("2024-12-20"), Day("2030-12-31"), Day("2026-01-10")));
 }
 
-TEST(QualificationList, NeverConfirmedOrExpiredIsNotCurrent) {
-  EXPECT_FALSE(QualificationListCurrent(std::nullopt, Day("2030-12-31"), Day("2026-11-28")));
-  EXPECT_FALSE(QualificationListCurrent(Day("2026-03-15"), Day("2026-06-30"), Day("2026-11-28")));
+TEST_F(CoverageTest, NeverConfirmedOrExpiredIsNotCurrent) {
+  EXPECT_FALSE(Current(std::nullopt, Day("2030-12-31"), Day("2026-11-28")));
+  EXPECT_FALSE(Current(Day("2026-03-15"), Day("2026-06-30"), Day("2026-11-28")));
 }
 
-TEST(Coverage, EachMissingItemIsNamedAndCounted) {
+TEST_F(CoverageTest, EachMissingItemIsNamedAndCounted) {
   CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, false, false};
-  auto c = CoverageOf(facts, Day("2026-11-28"));
+  auto c = Of(facts, Day("2026-11-28"));
   EXPECT_EQ(c.missing, (std::vector<std::string>{"officers_listed", "benchmarks_for_domains"}));
   EXPECT_EQ(c.present(), 2);
   CoverageFacts full{"Y", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
-  auto totals = Totals({c, CoverageOf(full, Day("2026-11-28"))});
+  auto totals = Totals({c, Of(full, Day("2026-11-28"))});
   EXPECT_EQ(totals.present, 6);
   EXPECT_EQ(totals.required, 8);
   EXPECT_DOUBLE_EQ(totals.ratio(), 0.75);
   EXPECT_DOUBLE_EQ(Totals({}).ratio(), 1.0);
 }
 
-TEST(Coverage, CitiesCountTheirAgenciesOfficersListsAndItems) {
+TEST_F(CoverageTest, CitiesCountTheirAgenciesOfficersListsAndItems) {
   const common::Date today = Day("2026-11-28");
   std::vector<AgencyCoverage> all = {
-      CoverageOf({"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true}, today),
-      CoverageOf({"B", "机构B", "140100", std::nullopt, Day("2030-12-31"), false, false, true}, today),
-      CoverageOf({"C", "机构C", "140200", Day("2026-02-01"), Day("2030-12-31"), true, true, false}, today),
+      Of({"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true}, today),
+      Of({"B", "机构B", "140100", std::nullopt, Day("2030-12-31"), false, false, true}, today),
+      Of({"C", "机构C", "140200", Day("2026-02-01"), Day("2030-12-31"), true, true, false}, today),
   };
   auto cities = CoverageByCity(all);
   ASSERT_EQ(cities.size(), 2u);
@@ -64,21 +78,21 @@ TEST(Coverage, CitiesCountTheirAgenciesOfficersListsAndItems) {
 
 // An agency holding inspection powers owes a fifth item, this year's annual
 // inspection plan; one without owes four, whether or not a plan is recorded.
-TEST(Coverage, InspectionPowersAddTheInspectionPlanAsAFifthItem) {
+TEST_F(CoverageTest, InspectionPowersAddTheInspectionPlanAsAFifthItem) {
   const common::Date today = Day("2026-11-28");
   CoverageFacts without{"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
-  AgencyCoverage a = CoverageOf(without, today);
+  AgencyCoverage a = Of(without, today);
   EXPECT_EQ(a.required(), 4);
   EXPECT_EQ(a.present(), 4);
   EXPECT_TRUE(a.missing.empty());
   without.inspection_plan_published = true;
-  EXPECT_EQ(CoverageOf(without, today).required(), 4) << "a plan without inspection powers is not an item";
+  EXPECT_EQ(Of(without, today).required(), 4) << "a plan without inspection powers is not an item";
 
   CoverageFacts owing = without;
   owing.credit_code = "B";
   owing.holds_inspection_powers = true;
   owing.inspection_plan_published = false;
-  AgencyCoverage b = CoverageOf(owing, today);
+  AgencyCoverage b = Of(owing, today);
   EXPECT_EQ(b.required(), 5);
   EXPECT_EQ(b.present(), 4);
   EXPECT_EQ(b.missing, std::vector<std::string>{"inspection_plan"});
@@ -87,7 +101,7 @@ TEST(Coverage, InspectionPowersAddTheInspectionPlanAsAFifthItem) {
   published.credit_code = "C";
   published.inspection_plan_published = true;
   published.officers_listed = false;
-  AgencyCoverage c = CoverageOf(published, today);
+  AgencyCoverage c = Of(published, today);
   EXPECT_EQ(c.required(), 5);
   EXPECT_EQ(c.present(), 4);
   EXPECT_EQ(c.missing, std::vector<std::string>{"officers_listed"});
@@ -103,13 +117,66 @@ TEST(Coverage, InspectionPowersAddTheInspectionPlanAsAFifthItem) {
 }
 
 // The inspection plan is named after the four items of every agency.
-TEST(Coverage, TheInspectionPlanIsNamedAfterTheOtherItems) {
+TEST_F(CoverageTest, TheInspectionPlanIsNamedAfterTheOtherItems) {
   CoverageFacts facts{"X", "机构", "140100", std::nullopt, Day("2030-12-31"), true, false, false, true, false};
-  const AgencyCoverage c = CoverageOf(facts, Day("2026-11-28"));
+  const AgencyCoverage c = Of(facts, Day("2026-11-28"));
   EXPECT_EQ(c.missing, (std::vector<std::string>{"qualification_list_current", "officers_listed",
                                                  "benchmarks_for_domains", "inspection_plan"}));
   EXPECT_EQ(c.present(), 1);
   EXPECT_EQ(c.required(), AgencyCoverage::kMostRequired);
+}
+
+// An agency created this year holds its list, unconfirmed, until its own
+// deadline (20 WD after creation: 2026-07-14 for 2026-06-15), not after.
+TEST_F(CoverageTest, ANewAgencysListIsCurrentUntilItsOwnDeadline) {
+  const common::Date created = Day("2026-06-15");
+  EXPECT_TRUE(Current(std::nullopt, Day("2030-12-31"), Day("2026-07-14"), created));
+  EXPECT_FALSE(Current(std::nullopt, Day("2030-12-31"), Day("2026-07-15"), created));
+  EXPECT_TRUE(Current(Day("2026-07-20"), Day("2030-12-31"), Day("2026-11-28"), created)) << "confirmed late";
+  EXPECT_FALSE(Current(std::nullopt, Day("2030-12-31"), Day("2027-01-10"), created));
+  // Created in December: its own deadline runs into January.
+  EXPECT_TRUE(Current(std::nullopt, Day("2030-12-31"), Day("2026-01-05"), Day("2025-12-22")));
+}
+
+// The rejected version of an item, changed on Wednesday 2026-05-06, was due
+// 20 WD later, Saturday 9 May a make-up working day: 2026-06-02. The list
+// counts while it is pending, not once past.
+TEST_F(CoverageTest, PowersListWithAnOverdueItemIsNotCurrent) {
+  CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
+  facts.unpublished_powers_since = Day("2026-05-06");
+  AgencyCoverage pending = Of(facts, Day("2026-06-02"));
+  EXPECT_TRUE(pending.missing.empty());
+  AgencyCoverage overdue = Of(facts, Day("2026-06-03"));
+  EXPECT_EQ(overdue.missing, std::vector<std::string>{"powers_current"});
+  EXPECT_EQ(overdue.present(), 3);
+  facts.powers_listed = false;
+  EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, std::vector<std::string>{"powers_listed"})
+      << "an item missing is named once";
+}
+
+TEST_F(CoverageTest, BenchmarksWithAnOverdueChangeAreNotCurrent) {
+  CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
+  facts.unpublished_benchmarks_since = Day("2026-05-06");
+  EXPECT_TRUE(Of(facts, Day("2026-06-02")).missing.empty());
+  EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, std::vector<std::string>{"benchmarks_current"});
+  facts.unpublished_powers_since = Day("2026-05-06");
+  EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, (std::vector<std::string>{"powers_current", "benchmarks_current"}));
+  EXPECT_EQ(Of(facts, Day("2026-06-03")).present(), 2);
+}
+
+// An agency whose officers' certificates are none valid today (the store
+// reads it so) counts without officers, in its items and its city's count.
+TEST_F(CoverageTest, OfficersCountOnlyWithAValidCertificate) {
+  const common::Date today = Day("2026-11-28");
+  CoverageFacts without{"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, false, true};
+  CoverageFacts with = without;
+  with.credit_code = "B";
+  with.officers_listed = true;
+  const AgencyCoverage a = Of(without, today);
+  EXPECT_EQ(a.missing, std::vector<std::string>{"officers_listed"});
+  const CityCoverage city = CoverageByCity({a, Of(with, today)}).at("140100");
+  EXPECT_EQ(city.with_officers, 1);
+  EXPECT_EQ(city.totals.present, 7);
 }
 
 }  // namespace

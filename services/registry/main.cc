@@ -45,6 +45,6 @@ int main(int argc, char** argv) {
   registry::RegistryService service({agencies, powers, benchmarks, officers, officer_index}, runtime.context(),
                                     settings.max_batch);
   runtime.server().AddService(&service);
-  runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies, runtime.clock()));
+  runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies, runtime.deadlines(), runtime.clock()));
   return runtime.Run();
 }

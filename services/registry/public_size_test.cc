@@ -13,6 +13,7 @@
 #include "common/domains.h"
 #include "common/identifiers.h"
 #include "common/paging.h"
+#include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 #include "gongkai/registry/v1/registry.pb.h"
 #include "services/registry/agency.h"
@@ -164,7 +165,8 @@ v1::AgencyCoverage LargestPublicCoverage() {
   facts.valid_until = Day("2029-12-31");
   facts.holds_inspection_powers = true;
   v1::AgencyCoverage p;
-  CoverageToProto(CoverageOf(facts, kToday), &p);
+  const testing::TestContext ctx(kToday);
+  CoverageToProto(CoverageOf(facts, ctx.context().deadlines, kToday), &p);
   p.set_qualification_list_current(true);  // a flag's largest form
   p.set_powers_listed(true);
   p.set_officers_listed(true);

@@ -7,15 +7,18 @@
 
 namespace gongkai::registry {
 
-std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies, const common::Clock& clock) {
-  return std::make_shared<common::ScrapeGauges>([&agencies, &clock] {
+std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies, const common::Deadlines& deadlines,
+                                                         const common::Clock& clock) {
+  return std::make_shared<common::ScrapeGauges>([&agencies, &deadlines, &clock] {
     const common::Date today = clock.Today();
     std::vector<AgencyCoverage> all;
-    for (const auto& facts : agencies.Coverage("", "", InspectionPlanYear(today)))
-      all.push_back(CoverageOf(facts, today));
+    for (const auto& facts : agencies.Coverage("", "", InspectionPlanYear(today), today)) {
+      all.push_back(CoverageOf(facts, deadlines, today));
+    }
     common::ScrapeGauges::Family officers{
         "gongkai_officer_loading_agencies",
-        "Agencies per city with and without active officers listed (all must have them by 2026-06-30).",
+        "Agencies per city with and without officers whose certificate is valid today (all must have them by "
+        "2026-06-30).",
         {}};
     common::ScrapeGauges::Family qualification{
         "gongkai_qualification_lists", "Agencies per city whose qualification list is current for this year.", {}};

@@ -1,6 +1,7 @@
 #include "services/registry/registry_service.h"
 
 #include "common/batch.h"
+#include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/fields.h"
@@ -22,19 +23,37 @@ using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
 using common::v1::ROLE_SERVICE;
 
-// Whose rejections a caller's refused records are: its city, or for the
-// province (whose principal carries no code) "province", the scope the
-// registry's gauges name it by too.
+// The caller's scope: its city, or for the province (whose principal carries
+// no code) "province". Whose rejections its refused records are, and whose
+// agencies' qualification lists it confirms.
 std::string RejectionScope(const common::CallerIdentity& caller) {
   return caller.role == ROLE_PROVINCE ? "province" : caller.city_code;
 }
 
-// What the registry says of an agency besides its own fields: this year's
-// qualification-list confirmation and whether its validity has ended.
+// A timeliness block as Deadlines::Assess writes one, for a deadline of the
+// rule `kind` that the domain computed itself.
+common::v1::Timeliness TimelinessToProto(RecordKind kind, const common::Timeliness& t) {
+  common::v1::Timeliness out;
+  out.set_rule(std::string(common::RecordKindName(kind)));
+  out.set_clock_start(common::FormatIsoDate(t.clock_start));
+  out.set_due(common::FormatIsoDate(t.due));
+  if (t.done) out.set_done(common::FormatIsoDate(*t.done));
+  // The proto's statuses follow TimelinessStatus, from 1 (0 is unspecified).
+  static_assert(static_cast<int>(common::TimelinessStatus::kOnTime) + 1 == common::v1::Timeliness::ON_TIME &&
+                static_cast<int>(common::TimelinessStatus::kVeryOverdue) + 1 == common::v1::Timeliness::VERY_OVERDUE);
+  out.set_status(static_cast<common::v1::Timeliness::Status>(static_cast<int>(t.status) + 1));
+  out.set_lag_working_days(t.lag_working_days);
+  out.set_provisional(t.provisional);
+  return out;
+}
+
+// What the registry says of an agency besides its own fields: its
+// qualification list's timeliness this year and whether its validity has
+// ended.
 void AddAgencyDerived(const Agency& a, const common::Deadlines& deadlines, common::Date today, v1::Agency* p) {
-  const AnnualConfirmation confirmation = ThisYearsConfirmation(a.qualification_confirmed_on, today);
   *p->mutable_qualification_list() =
-      deadlines.Assess(RecordKind::kQualificationList, confirmation.clock_start, confirmation.done, today);
+      TimelinessToProto(RecordKind::kQualificationList,
+                        QualificationListTimeliness(a.qualification_confirmed_on, a.created_on, deadlines, today));
   p->set_expired(IsExpired(a, today));
 }
 
@@ -125,12 +144,17 @@ grpc::Status RegistryService::ListRejections(grpc::ServerContext* context, const
 grpc::Status RegistryService::ConfirmQualificationLists(grpc::ServerContext* context,
                                                         const v1::ConfirmQualificationListsRequest* request,
                                                         v1::ConfirmQualificationListsResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
+  // A city confirms its agencies' lists, the province its provincial agencies'.
+  return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
     common::CheckBatchSize(request->credit_codes_size(), max_batch_, "credit_codes");
     std::vector<std::string> codes(request->credit_codes().begin(), request->credit_codes().end());
-    auto result = stores_.agencies.ConfirmQualificationLists(caller.city_code, codes, context_.clock.Today());
+    auto result = stores_.agencies.ConfirmQualificationLists(RejectionScope(caller), codes, context_.clock.Today());
     if (!result.foreign.empty()) {
-      throw ServiceError::PermissionDenied("agency " + result.foreign.front() + " is registered to another city");
+      throw ServiceError::PermissionDenied(
+          caller.role == ROLE_PROVINCE
+              ? "agency " + result.foreign.front() +
+                    " is not a provincial agency; the province confirms only provincial agencies' lists"
+              : "agency " + result.foreign.front() + " is registered to another city");
     }
     for (std::size_t i = 0; i < codes.size(); ++i) {
       auto* r = response->add_results();
@@ -164,9 +188,9 @@ grpc::Status RegistryService::GetCoverage(grpc::ServerContext* context, const v1
     // listed a page at a time, by credit code, after the token's.
     std::vector<AgencyCoverage> all;
     std::vector<AgencyCoverage> listed;
-    for (const auto& facts :
-         stores_.agencies.Coverage(request->city_code(), request->agency_credit_code(), InspectionPlanYear(today))) {
-      all.push_back(CoverageOf(facts, today));
+    for (const auto& facts : stores_.agencies.Coverage(request->city_code(), request->agency_credit_code(),
+                                                       InspectionPlanYear(today), today)) {
+      all.push_back(CoverageOf(facts, context_.deadlines, today));
       const bool after = page.after.empty() || facts.credit_code > page.after[0];
       if (after && static_cast<int>(listed.size()) <= page.size) listed.push_back(all.back());
     }

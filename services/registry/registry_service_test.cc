@@ -50,9 +50,16 @@ class FakeAgencyStore final : public AgencyStore {
         result.outcomes.push_back(UpsertOutcome::kUnchanged);
         continue;
       }
+      // As the store's merge: created today, confirmed by a change of the list only.
       Agency stored = a;
       stored.updated_at = "2026-06-15T01:00:00Z";
-      stored.qualification_confirmed_on = today;
+      if (it == agencies.end()) {
+        stored.created_on = today;
+      } else {
+        stored.created_on = it->second.created_on;
+        stored.qualification_confirmed_on =
+            ChangesQualificationList(it->second, a) ? std::optional(today) : it->second.qualification_confirmed_on;
+      }
       agencies[a.credit_code] = stored;
       result.outcomes.push_back(UpsertOutcome::kAccepted);
     }
@@ -90,11 +97,11 @@ class FakeAgencyStore final : public AgencyStore {
     return out;
   }
 
-  ConfirmResult ConfirmQualificationLists(const std::string& city_code, const std::vector<std::string>& codes,
+  ConfirmResult ConfirmQualificationLists(const std::string& scope, const std::vector<std::string>& codes,
                                           common::Date today) override {
     ConfirmResult result;
     for (const auto& [code, city] : CitiesOf(codes)) {
-      if (city != city_code) result.foreign.push_back(code);
+      if (scope == "province" ? !city.ends_with("0000") : city != scope) result.foreign.push_back(code);
     }
     if (!result.foreign.empty()) return result;
     for (const auto& code : codes) {
@@ -114,9 +121,10 @@ class FakeAgencyStore final : public AgencyStore {
     return out;
   }
 
-  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
-                                      int plan_year) override {
+  std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code, int plan_year,
+                                      common::Date today) override {
     coverage_plan_years.push_back(plan_year);
+    coverage_days.push_back(today);
     std::vector<CoverageFacts> out;
     for (const auto& f : coverage) {
       if ((city_code.empty() || f.city_code == city_code) && (credit_code.empty() || f.credit_code == credit_code)) {
@@ -145,6 +153,7 @@ class FakeAgencyStore final : public AgencyStore {
   std::vector<std::string> rejection_scopes;  // whose each rejection is
   std::vector<CoverageFacts> coverage;
   std::vector<int> coverage_plan_years;                       // the plan year of each coverage read
+  std::vector<common::Date> coverage_days;                    // the day of each coverage read
   std::map<std::pair<std::string, int>, common::Date> plans;  // the earliest day per agency and year
 };
 
@@ -510,14 +519,111 @@ TEST_F(RegistryServiceTest, AgencyRoundTripsWithWhatTheRegistryAdds) {
   EXPECT_EQ(got.city_code(), "140100");
   EXPECT_EQ(got.updated_at(), "2026-06-15T01:00:00Z");
   EXPECT_EQ(got.qualification_list().rule(), "qualification_list");
-  EXPECT_EQ(got.qualification_list().clock_start(), "2026-01-01");
-  EXPECT_EQ(got.qualification_list().done(), "2026-06-15") << "stored today: its list counts as confirmed today";
+  EXPECT_EQ(got.qualification_list().clock_start(), "2026-06-15") << "created today";
+  EXPECT_EQ(got.qualification_list().done(), "") << "storing an agency does not confirm its list";
   EXPECT_FALSE(got.expired());
 
   ctx_.clock().Set(Day("2030-01-01"));
   ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
   EXPECT_TRUE(got.expired());
-  EXPECT_EQ(got.qualification_list().done(), "") << "last year's confirmation is not this year's";
+  EXPECT_EQ(got.qualification_list().clock_start(), "2030-01-01");
+  EXPECT_EQ(got.qualification_list().done(), "");
+}
+
+// Created on Monday 2026-06-15, the agency's list is due 20 working days
+// later (the Dragon Boat Festival, 19 June, not counted): pending until
+// then, not late all year; a confirmation within them is on time. The
+// next year, the 31 January rule.
+TEST_F(RegistryServiceTest, AgencyCreatedMidYearIsDueTwentyWorkingDaysAfterCreation) {
+  v1::Agency sent = MakeAgency("140105", 1);
+  AddAgencies("140100", {sent});
+  v1::GetAgencyRequest get;
+  get.set_credit_code(sent.credit_code());
+  v1::Agency got;
+  ctx_.clock().Set(Day("2026-07-14"));
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.qualification_list().clock_start(), "2026-06-15");
+  EXPECT_EQ(got.qualification_list().due(), "2026-07-14");
+  EXPECT_EQ(got.qualification_list().status(), common::v1::Timeliness::PENDING);
+
+  ctx_.clock().Set(Day("2026-07-15"));
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.qualification_list().status(), common::v1::Timeliness::OVERDUE);
+  EXPECT_EQ(got.qualification_list().lag_working_days(), 1);
+
+  ctx_.clock().Set(Day("2026-07-20"));
+  v1::ConfirmQualificationListsRequest confirm;
+  confirm.add_credit_codes(sent.credit_code());
+  v1::ConfirmQualificationListsResponse confirmed;
+  ASSERT_TRUE(stub_->ConfirmQualificationLists(As(testing::CityCaller("140100")).get(), confirm, &confirmed).ok());
+  ctx_.clock().Set(Day("2026-11-28"));
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.qualification_list().done(), "2026-07-20");
+  EXPECT_EQ(got.qualification_list().status(), common::v1::Timeliness::LATE);
+  EXPECT_EQ(got.qualification_list().lag_working_days(), 4);
+
+  ctx_.clock().Set(Day("2027-01-05"));
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.qualification_list().clock_start(), "2027-01-01");
+  EXPECT_EQ(got.qualification_list().due(), "2027-01-31");
+  EXPECT_EQ(got.qualification_list().status(), common::v1::Timeliness::PENDING);
+}
+
+// The province confirms its provincial agencies' lists, not a city's agency's;
+// a city confirms none of the province's.
+TEST_F(RegistryServiceTest, TheProvinceConfirmsItsProvincialAgenciesLists) {
+  v1::Agency provincial = MakeAgency("140000", 1);
+  provincial.set_area_code("140100");
+  v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = provincial;
+  v1::UpsertAgenciesResponse stored;
+  ASSERT_TRUE(stub_->UpsertAgencies(As(testing::ProvinceCaller()).get(), request, &stored).ok());
+  v1::Agency city = MakeAgency("140105", 2);
+  AddAgencies("140100", {city});
+
+  v1::ConfirmQualificationListsRequest confirm;
+  confirm.add_credit_codes(provincial.credit_code());
+  v1::ConfirmQualificationListsResponse confirmed;
+  EXPECT_EQ(stub_->ConfirmQualificationLists(As(testing::CityCaller("140100")).get(), confirm, &confirmed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(agencies_.agencies.at(provincial.credit_code()).qualification_confirmed_on, std::nullopt);
+  ASSERT_TRUE(stub_->ConfirmQualificationLists(As(testing::ProvinceCaller()).get(), confirm, &confirmed).ok());
+  ASSERT_EQ(confirmed.results_size(), 1);
+  EXPECT_EQ(confirmed.results(0).outcome(), RecordResult::ACCEPTED);
+  EXPECT_EQ(agencies_.agencies.at(provincial.credit_code()).qualification_confirmed_on, Day("2026-06-15"));
+
+  confirm.add_credit_codes(city.credit_code());
+  const grpc::Status status =
+      stub_->ConfirmQualificationLists(As(testing::ProvinceCaller()).get(), confirm, &confirmed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find(city.credit_code()), std::string::npos) << status.error_message();
+  EXPECT_EQ(agencies_.agencies.at(city.credit_code()).qualification_confirmed_on, std::nullopt);
+}
+
+// A new version changing the contact only leaves the list unconfirmed; one
+// changing the list's own fields confirms it on the day it is stored.
+TEST_F(RegistryServiceTest, AgencyUpsertDoesNotConfirmTheQualificationList) {
+  v1::Agency sent = MakeAgency("140105", 1);
+  AddAgencies("140100", {sent});
+  sent.set_source_version(2);
+  sent.set_contact("0351-1111111，太原市新建路1号");
+  ctx_.clock().Set(Day("2026-06-20"));
+  AddAgencies("140100", {sent});
+  v1::GetAgencyRequest get;
+  get.set_credit_code(sent.credit_code());
+  v1::Agency got;
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.contact(), "0351-1111111，太原市新建路1号");
+  EXPECT_EQ(got.qualification_list().done(), "");
+  EXPECT_EQ(got.qualification_list().clock_start(), "2026-06-15") << "the creation day stays";
+
+  sent.set_source_version(3);
+  sent.add_domains("ecology_environment");
+  ctx_.clock().Set(Day("2026-06-22"));
+  AddAgencies("140100", {sent});
+  ASSERT_TRUE(stub_->GetAgency(As().get(), get, &got).ok());
+  EXPECT_EQ(got.qualification_list().done(), "2026-06-22") << "a new domain changes the list";
+  EXPECT_EQ(got.qualification_list().status(), common::v1::Timeliness::ON_TIME);
 }
 
 TEST_F(RegistryServiceTest, ThePublicCannotWriteAgencies) {
@@ -883,6 +989,26 @@ TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
   grpc::Status status = stub_->GetCoverage(As().get(), request, &coverage);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Fields(status), (std::vector<std::string>{"city_code"}));
+}
+
+// The adapter asks for the facts as of its clock's today and judges them
+// under its deadlines: a powers item whose change is past its 20 WD
+// unpublished (due 2026-06-02 for 2026-05-06) makes the powers list not
+// current, named as such, though items are listed.
+TEST_F(RegistryServiceTest, PowersListWithAnOverdueItemIsNotCurrent) {
+  CoverageFacts facts{CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"),
+                      Day("2030-12-31"),       true,        true,     true};
+  facts.unpublished_powers_since = Day("2026-05-06");
+  agencies_.coverage = {facts};
+  v1::GetCoverageResponse coverage;
+  ASSERT_TRUE(stub_->GetCoverage(As().get(), v1::GetCoverageRequest(), &coverage).ok());
+  EXPECT_EQ(agencies_.coverage_days, std::vector<common::Date>{Day("2026-06-15")});
+  ASSERT_EQ(coverage.agencies_size(), 1);
+  EXPECT_TRUE(coverage.agencies(0).powers_listed());
+  EXPECT_EQ(std::vector<std::string>(coverage.agencies(0).missing().begin(), coverage.agencies(0).missing().end()),
+            std::vector<std::string>{"powers_current"});
+  EXPECT_EQ(coverage.items_present(), 3);
+  EXPECT_EQ(coverage.items_required(), 4);
 }
 
 // Coverage is listed a page at a time, by credit code; the totals are over

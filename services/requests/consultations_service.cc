@@ -22,7 +22,9 @@ grpc::Status RequestsService::RegisterConsultation(grpc::ServerContext* context,
                                                    v1::ConsultationView* response) {
   return common::Call(*context, context_.signer, {ROLE_DESK}, [&](const common::CallerIdentity& caller) {
     const Consultation consultation = ConsultationFromProto(*request);
-    common::ThrowIfAny(ValidateConsultation(consultation, context_.clock.Today()), "bad consultation");
+    common::Violations violations = ValidateConsultation(consultation, context_.clock.Today());
+    CheckRequestKey(violations, request->request_key());
+    common::ThrowIfAny(violations, "bad consultation");
     StoredConsultation c;
     c.agency_credit_code = caller.agency;
     c.city_code = CityOfDesk(caller.agency);
@@ -30,11 +32,14 @@ grpc::Status RequestsService::RegisterConsultation(grpc::ServerContext* context,
     c.asked_on = *consultation.asked_on;  // validated above
     c.question = request->question();
     c.contact = request->contact();
+    c.request_key = request->request_key();
     auto due = ConsultationDue(context_.deadlines, c.asked_on);
     c.due_on = due.value;
     c.due_provisional = due.provisional;
-    c.id = store_.InsertConsultation(c);
-    ToView(c, response);
+    // A resend under a key the agency has used gets the consultation
+    // registered first, even when its content differs: the key identifies
+    // the sender's attempt, not the content.
+    ToView(store_.GetConsultation(store_.InsertConsultation(c)).value(), response);
     return grpc::Status::OK;
   });
 }

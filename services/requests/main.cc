@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "common/service_runtime.h"
 #include "services/registry/registry_client.h"
+#include "services/requests/request_desk.h"
 #include "services/requests/request_store.h"
 #include "services/requests/requests_gauges.h"
 #include "services/requests/requests_service.h"
@@ -16,6 +17,9 @@ int main(int argc, char** argv) {
   auto registry_settings = registry::ReadRegistryClientSettings(config);
   std::string applicant_key_secret_file = config.RequiredString(
       "GONGKAI_APPLICANT_KEY_SECRET_FILE", "file holding the secret applicant keys (fee counts) are made with");
+  const int consultation_window = static_cast<int>(
+      config.Int("GONGKAI_CONSULTATION_WINDOW_WORKING_DAYS", common::RequestClockRules{}.consultation_working_days, 1,
+                 100, "working days from its start that a consultation (Art. 32, 34) pauses a request's reply clock"));
   config.Finish();
 
   // Refused before anything else starts: applicant keys made with a short
@@ -34,9 +38,12 @@ int main(int argc, char** argv) {
   // Its lookups in the registry are signed as this service's own (ROLE_SERVICE).
   auto registry_client = registry::ConnectRegistry(registry_settings, runtime.signer(), "requests");
   requests::PgRequestStore store(runtime.pool());
-  requests::RequestsService service(store, *registry_client, runtime.context(), applicant_key_secret);
+  requests::RequestsService service(store, *registry_client, runtime.context(), applicant_key_secret,
+                                    consultation_window);
   runtime.server().AddService(&service);
-  runtime.server().AddCollectable(requests::MakeRequestGauges(store, runtime.clock()));
+  const common::Deadlines& deadlines = runtime.context().deadlines;
+  runtime.server().AddCollectable(requests::MakeRequestGauges(
+      store, deadlines, requests::RequestClockRulesOf(deadlines, consultation_window), runtime.clock()));
   // After the calendar reload (registered first by the runtime), due dates
   // that rested on a missing year are recomputed.
   runtime.server().OnReload([&service] {

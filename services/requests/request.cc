@@ -74,6 +74,15 @@ void CheckApplicant(Violations& out, const Applicant& applicant) {
   const bool legal = applicant.kind == Applicant::Kind::kLegalPerson;
   if (!natural && !legal) out.push_back({"applicant.kind", "must be NATURAL_PERSON or LEGAL_PERSON"});
   common::CheckText(out, "applicant.name", applicant.name, common::kNameText, Presence::kRequired);
+  const int category = static_cast<int>(applicant.category);
+  if (legal && (category < 1 || category > 5)) {
+    out.push_back({"applicant.category",
+                   "required for a legal person or other organisation (表三's columns): COMMERCIAL_ENTERPRISE, "
+                   "RESEARCH_INSTITUTION, SOCIAL_WELFARE_ORGANISATION, LEGAL_SERVICE_INSTITUTION or "
+                   "OTHER_ORGANISATION"});
+  } else if (natural && category != 0) {
+    out.push_back({"applicant.category", "must be unset for a natural person (自然人 is a column of its own)"});
+  }
 
   if (!applicant.id_number.empty()) {
     if (legal) {
@@ -103,6 +112,95 @@ void CheckApplicant(Violations& out, const Applicant& applicant) {
     CheckEmail(out, applicant.email);
   }
   common::CheckText(out, "applicant.address", applicant.address, common::kPlainText, Presence::kOptional);
+}
+
+// ---------------------------------------------------------------- report reasons
+
+struct ReasonName {
+  ReportReason reason;
+  const char* name;
+};
+
+constexpr ReasonName kReasonNames[] = {
+    {ReportReason::kStateSecret, "STATE_SECRET"},
+    {ReportReason::kProhibitedByLaw, "PROHIBITED_BY_LAW"},
+    {ReportReason::kEndangersSafetyStability, "ENDANGERS_SAFETY_STABILITY"},
+    {ReportReason::kThirdPartyRights, "THIRD_PARTY_RIGHTS"},
+    {ReportReason::kInternalAffairs, "INTERNAL_AFFAIRS"},
+    {ReportReason::kProcessInformation, "PROCESS_INFORMATION"},
+    {ReportReason::kEnforcementCaseFile, "ENFORCEMENT_CASE_FILE"},
+    {ReportReason::kAdministrativeQuery, "ADMINISTRATIVE_QUERY"},
+    {ReportReason::kNotHeldByAgency, "NOT_HELD_BY_AGENCY"},
+    {ReportReason::kWouldNeedCreating, "WOULD_NEED_CREATING"},
+    {ReportReason::kUnclearAfterCorrection, "UNCLEAR_AFTER_CORRECTION"},
+    {ReportReason::kPetitionComplaintReport, "PETITION_COMPLAINT_REPORT"},
+    {ReportReason::kRepeatApplication, "REPEAT_APPLICATION"},
+    {ReportReason::kPublicationRequested, "PUBLICATION_REQUESTED"},
+    {ReportReason::kExcessiveRepeated, "EXCESSIVE_REPEATED"},
+    {ReportReason::kConfirmOrReissue, "CONFIRM_OR_REISSUE"},
+    {ReportReason::kNotCorrectedInTime, "NOT_CORRECTED_IN_TIME"},
+    {ReportReason::kFeeNotPaid, "FEE_NOT_PAID"},
+    {ReportReason::kOtherHandling, "OTHER_HANDLING"},
+};
+
+std::string ReasonNameOf(ReportReason reason) {
+  for (const auto& r : kReasonNames) {
+    if (r.reason == reason) return r.name;
+  }
+  return std::to_string(static_cast<int>(reason));
+}
+
+const char* OutcomeName(ReplyOutcome outcome) {
+  switch (outcome) {
+    case ReplyOutcome::kAlreadyPublic: return "ALREADY_PUBLIC";
+    case ReplyOutcome::kDisclosed: return "DISCLOSED";
+    case ReplyOutcome::kPartlyDisclosed: return "PARTLY_DISCLOSED";
+    case ReplyOutcome::kNotDisclosed: return "NOT_DISCLOSED";
+    case ReplyOutcome::kDoesNotExist: return "DOES_NOT_EXIST";
+    case ReplyOutcome::kNotHeld: return "NOT_HELD";
+    case ReplyOutcome::kRepeatRequest: return "REPEAT_REQUEST";
+    case ReplyOutcome::kSpecialProcedure: return "SPECIAL_PROCEDURE";
+    case ReplyOutcome::kNotHandled: return "NOT_HANDLED";
+    case ReplyOutcome::kUnset: break;
+  }
+  return "";
+}
+
+// The reasons (表三's sub-rows) a reply of `outcome` may give; none for the
+// outcomes that are rows of their own (予以公开, 部分公开).
+std::vector<ReportReason> ReasonsOf(ReplyOutcome outcome) {
+  using R = ReportReason;
+  switch (outcome) {
+    case ReplyOutcome::kNotDisclosed:
+      return {R::kStateSecret,     R::kProhibitedByLaw,    R::kEndangersSafetyStability, R::kThirdPartyRights,
+              R::kInternalAffairs, R::kProcessInformation, R::kEnforcementCaseFile,      R::kAdministrativeQuery};
+    case ReplyOutcome::kDoesNotExist:
+    case ReplyOutcome::kNotHeld: return {R::kNotHeldByAgency, R::kWouldNeedCreating, R::kUnclearAfterCorrection};
+    case ReplyOutcome::kNotHandled:
+      return {R::kPetitionComplaintReport, R::kPublicationRequested, R::kExcessiveRepeated, R::kConfirmOrReissue};
+    case ReplyOutcome::kRepeatRequest: return {R::kRepeatApplication};
+    case ReplyOutcome::kSpecialProcedure: return {R::kAdministrativeQuery, R::kOtherHandling};
+    default: return {};
+  }
+}
+
+void CheckReportReason(Violations& out, ReplyOutcome outcome, ReportReason reason) {
+  const std::string name = OutcomeName(outcome);
+  if (name.empty()) return;  // the outcome's own violation says it all
+  const std::vector<ReportReason> allowed = ReasonsOf(outcome);
+  if (allowed.empty()) {
+    if (reason != ReportReason::kUnset) {
+      out.push_back({"reply.report_reason", "must be unset for " + name + ": it is a row of 表三 of its own"});
+    }
+    return;
+  }
+  if (std::find(allowed.begin(), allowed.end(), reason) != allowed.end()) return;
+  std::string names;
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    names += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + ReasonNameOf(allowed[i]);
+  }
+  out.push_back({"reply.report_reason", std::string(reason == ReportReason::kUnset ? "required" : "not a reason") +
+                                            " for " + name + " (表三's sub-row): must be " + names});
 }
 
 // ---------------------------------------------------------------- reply elements
@@ -179,6 +277,14 @@ Violations ValidateStep(const Step& step, Date today) {
       if (IsBlank(step.approver)) out.push_back({"step.approver", "required: who approved the extension"});
       common::CheckPastDate(out, "step.notice_date", step.notice_date, today);
       break;
+    case StepType::kReviewDecided:
+    case StepType::kLawsuitDecided: {
+      const int outcome = static_cast<int>(step.legal_outcome);
+      if (outcome < 1 || outcome > 3) {
+        out.push_back({"step.legal_outcome", "required on a decision (表四's result): UPHELD, CORRECTED or OTHER"});
+      }
+      break;
+    }
     case StepType::kCorrectedReceived:
     case StepType::kAbandoned:
     case StepType::kWithdrawn:
@@ -192,6 +298,13 @@ Violations ValidateStep(const Step& step, Date today) {
           {"step.type", "not a step recorded here (replies go through Reply, receipt through RegisterRequest)"});
   }
   common::CheckPastDate(out, "step.date", step.date, today);
+  const bool decision = step.type == StepType::kReviewDecided || step.type == StepType::kLawsuitDecided;
+  if (!decision && step.legal_outcome != LegalOutcome::kUnset) {
+    out.push_back({"step.legal_outcome", "only on REVIEW_DECIDED or LAWSUIT_DECIDED"});
+  }
+  if (step.after_review && step.type != StepType::kLawsuitFiled) {
+    out.push_back({"step.after_review", "only on LAWSUIT_FILED"});
+  }
   // The bounds of every text a step carries, whatever its type.
   if (step.consultation_id.size() <= kMaxConsultationIdBytes) {
     common::CheckTextContent(out, "step.consultation_id", step.consultation_id, false);
@@ -210,9 +323,56 @@ std::optional<std::string> HistoryRefusal(std::size_t steps_recorded) {
 }
 
 std::optional<std::string> StepRefusal(StepType type, std::string_view request_state) {
-  const bool record_only = type == StepType::kReviewFiled || type == StepType::kLawsuitFiled;
+  const bool record_only = type == StepType::kReviewFiled || type == StepType::kLawsuitFiled ||
+                           type == StepType::kReviewDecided || type == StepType::kLawsuitDecided;
   if (record_only && request_state != common::RequestStateName(common::RequestState::kReplied)) {
     return "a review or lawsuit is recorded only after the reply";
+  }
+  return std::nullopt;
+}
+
+std::vector<LegalCase> LegalCasesOf(const std::vector<Step>& steps) {
+  std::vector<LegalCase> cases;
+  for (const Step& s : steps) {
+    if (s.type == StepType::kReviewFiled || s.type == StepType::kLawsuitFiled) {
+      LegalCase filing;
+      filing.kind = s.type;
+      filing.filed_on = s.date;
+      filing.after_review = s.type == StepType::kLawsuitFiled && s.after_review;
+      cases.push_back(filing);
+      continue;
+    }
+    const StepType filed = s.type == StepType::kReviewDecided    ? StepType::kReviewFiled
+                           : s.type == StepType::kLawsuitDecided ? StepType::kLawsuitFiled
+                                                                 : StepType::kUnset;
+    auto open =
+        std::find_if(cases.begin(), cases.end(), [&](const LegalCase& c) { return c.kind == filed && !c.decided_on; });
+    if (filed == StepType::kUnset || open == cases.end()) continue;
+    open->decided_on = s.date;
+    open->outcome = s.legal_outcome;
+  }
+  return cases;
+}
+
+std::optional<std::string> LegalStepRefusal(const Step& step, const std::vector<Step>& history) {
+  const std::vector<LegalCase> cases = LegalCasesOf(history);
+  auto of_kind = [&](StepType kind) {
+    return std::find_if(cases.begin(), cases.end(),
+                        [&](const LegalCase& c) { return c.kind == kind && !c.decided_on; });
+  };
+  if (step.type == StepType::kLawsuitFiled && step.after_review &&
+      std::none_of(cases.begin(), cases.end(), [](const LegalCase& c) { return c.kind == StepType::kReviewFiled; })) {
+    return "a lawsuit after review (复议后起诉) needs the review (REVIEW_FILED) recorded first";
+  }
+  const bool review = step.type == StepType::kReviewDecided;
+  if (!review && step.type != StepType::kLawsuitDecided) return std::nullopt;
+  auto open = of_kind(review ? StepType::kReviewFiled : StepType::kLawsuitFiled);
+  if (open == cases.end()) {
+    return review ? "a review decision needs a review (REVIEW_FILED) recorded before it and not yet decided"
+                  : "a lawsuit judgment needs a lawsuit (LAWSUIT_FILED) recorded before it and not yet decided";
+  }
+  if (step.date && open->filed_on && *step.date < *open->filed_on) {
+    return "a decision must not be dated before its filing (" + common::FormatIsoDate(*open->filed_on) + ")";
   }
   return std::nullopt;
 }
@@ -305,6 +465,7 @@ Violations ValidateReply(const Reply& reply, Date today) {
         {"reply.delivered_on", "must not be before replied_on (" + common::FormatIsoDate(*reply.replied_on) + ")"});
   }
   if (reply.fee_fen < 0) out.push_back({"reply.fee_fen", "must not be negative"});
+  CheckReportReason(out, reply.outcome, reply.report_reason);
   return out;
 }
 

@@ -14,6 +14,17 @@
 
 namespace gongkai::requests {
 
+// The annual report's column of a legal person or other organisation (表三,
+// 法人或其他组织); the values of requests.v1.Applicant.Category.
+enum class ApplicantCategory {
+  kUnset = 0,
+  kCommercialEnterprise = 1,       // 商业企业
+  kResearchInstitution = 2,        // 科研机构
+  kSocialWelfareOrganisation = 3,  // 社会公益组织
+  kLegalServiceInstitution = 4,    // 法律服务机构
+  kOtherOrganisation = 5,          // 其他
+};
+
 // The applicant of a disclosure request (申请人). Never in public reads, logs
 // or metric labels.
 struct Applicant {
@@ -25,6 +36,8 @@ struct Applicant {
   std::string phone;
   std::string email;
   std::string address;
+  // Required for a legal person, unset for a natural person.
+  ApplicantCategory category = ApplicantCategory::kUnset;
 };
 
 enum class DeliveryMethod { kUnset = 0, kInPerson = 1, kMail = 2, kEmail = 3, kOnline = 4, kFax = 5 };
@@ -63,13 +76,18 @@ enum class StepType {
   kAbandoned = 3,            // 视为放弃
   kConsultationStarted = 4,  // 征求意见 (Art. 32, 34)
   kConsultationAnswered = 5,
-  kExtension = 6,     // 延期 (Art. 33)
-  kWithdrawn = 7,     // 申请人撤回
-  kReviewFiled = 8,   // 行政复议 recorded
-  kLawsuitFiled = 9,  // 行政诉讼 recorded
-  kReplied = 10,      // recorded by a reply only
-  kReceived = 11,     // recorded by the registration only
+  kExtension = 6,        // 延期 (Art. 33)
+  kWithdrawn = 7,        // 申请人撤回
+  kReviewFiled = 8,      // 行政复议 recorded
+  kLawsuitFiled = 9,     // 行政诉讼 recorded
+  kReplied = 10,         // recorded by a reply only
+  kReceived = 11,        // recorded by the registration only
+  kReviewDecided = 12,   // the review's decision (表四)
+  kLawsuitDecided = 13,  // the lawsuit's judgment (表四)
 };
+
+// The result of a review or lawsuit (表四's columns; requests.v1.Step.LegalOutcome).
+enum class LegalOutcome { kUnset = 0, kUpheld = 1, kCorrected = 2, kOther = 3 };
 
 // A step the desk records on a request. A date is nullopt when what was sent
 // is not a date (ValidateStep names it where the step's type needs it).
@@ -82,13 +100,16 @@ struct Step {
   std::string approver;                        // extension
   std::optional<common::Date> notice_date;     // extension: when the applicant was told
   std::string note;
+  bool after_review = false;                          // lawsuit filed: 复议后起诉
+  LegalOutcome legal_outcome = LegalOutcome::kUnset;  // review or lawsuit decided
 };
 
 // Every element the step's type needs and lacks, each named by field (prefix
 // "step."): a type the desk records as a step (receipts and replies have
 // their own calls); a correction notice's due date; the consulted party and
 // the consultation's id; an extension's approver and notice date, not after
-// `today`; the step's date, not after `today`. And the bounds of its text,
+// `today`; a decision's legal outcome (only on a decision); after_review only
+// on a lawsuit filed; the step's date, not after `today`. And the bounds of its text,
 // whatever its type (UTF-8 without control characters, in bytes):
 //
 //   field                       bound
@@ -107,9 +128,30 @@ inline constexpr std::size_t kMaxSteps = 100;
 std::optional<std::string> HistoryRefusal(std::size_t steps_recorded);
 
 // Why a step of `type` cannot be recorded on a request in `request_state` (a
-// common::RequestStateName), or nullopt: a review or lawsuit is recorded only
-// after the reply. The request clock judges every other sequence.
+// common::RequestStateName), or nullopt: a review or lawsuit, filed or
+// decided, is recorded only after the reply. The request clock judges every
+// other sequence but these (LegalStepRefusal).
 std::optional<std::string> StepRefusal(StepType type, std::string_view request_state);
+
+// A review or lawsuit recorded on a request, with its decision when one is
+// recorded: each decision answers the earliest filing of its kind (review,
+// lawsuit) not yet decided.
+struct LegalCase {
+  StepType kind = StepType::kUnset;  // kReviewFiled or kLawsuitFiled
+  std::optional<common::Date> filed_on;
+  bool after_review = false;  // a lawsuit filed after a review (复议后起诉)
+  std::optional<common::Date> decided_on;
+  LegalOutcome outcome = LegalOutcome::kUnset;
+};
+
+// The reviews and lawsuits of `steps` (in the order recorded), in the order filed.
+std::vector<LegalCase> LegalCasesOf(const std::vector<Step>& steps);
+
+// Why `step` cannot follow the request's recorded steps `history` (in the
+// order recorded), or nullopt: a decision needs an earlier filing of its kind
+// (review, lawsuit) not yet decided and dated on or before it; a lawsuit
+// after review (复议后起诉) needs a review recorded before it.
+std::optional<std::string> LegalStepRefusal(const Step& step, const std::vector<Step>& history);
 
 // Art. 36/37 reply outcomes, plus 不予处理 (Art. 35 and non-OGI matters).
 enum class ReplyOutcome {
@@ -123,6 +165,35 @@ enum class ReplyOutcome {
   kRepeatRequest = 7,     // 重复申请: the earlier reply
   kSpecialProcedure = 8,  // 按其他法律办理: the law to follow
   kNotHandled = 9,        // 不予处理: why (信访/投诉/举报, or excessive under Art. 35)
+};
+
+// The sub-rows of 表三 (政府信息公开工作年度报告格式, 国办公开办函〔2021〕30号) a
+// reply counts in under its outcome; the values of requests.v1.ReportReason.
+enum class ReportReason {
+  kUnset = 0,
+  // 不予公开
+  kStateSecret = 1,               // 属于国家秘密
+  kProhibitedByLaw = 2,           // 其他法律行政法规禁止公开
+  kEndangersSafetyStability = 3,  // 危及"三安全一稳定"
+  kThirdPartyRights = 4,          // 保护第三方合法权益
+  kInternalAffairs = 5,           // 属于三类内部事务信息
+  kProcessInformation = 6,        // 属于四类过程性信息
+  kEnforcementCaseFile = 7,       // 属于行政执法案卷
+  kAdministrativeQuery = 8,       // 属于行政查询事项
+  // 无法提供
+  kNotHeldByAgency = 11,         // 本机关不掌握相关政府信息
+  kWouldNeedCreating = 12,       // 没有现成信息需要另行制作
+  kUnclearAfterCorrection = 13,  // 补正后申请内容仍不明确
+  // 不予处理
+  kPetitionComplaintReport = 21,  // 信访举报投诉类申请
+  kRepeatApplication = 22,        // 重复申请
+  kPublicationRequested = 23,     // 要求提供公开出版物
+  kExcessiveRepeated = 24,        // 无正当理由大量反复申请
+  kConfirmOrReissue = 25,         // 要求行政机关确认或重新出具已获取信息
+  // 其他处理
+  kNotCorrectedInTime = 31,  // 申请人无正当理由逾期不补正
+  kFeeNotPaid = 32,          // 申请人逾期未按收费通知要求缴纳费用
+  kOtherHandling = 33,       // 其他
 };
 
 // A reply (答复) with the elements its outcome needs. Every reply carries the
@@ -146,11 +217,15 @@ struct Reply {
   std::optional<common::Date> delivered_on;
   // The fee charged, when one is (国办函〔2020〕109号), computed by ReplyFee.
   int64_t fee_fen = 0;
+  ReportReason report_reason = ReportReason::kUnset;
 };
 
 // Every element the reply's outcome needs and lacks, each named by field
 // (prefix "reply."); dates must be valid, delivery not before the reply, the
-// reply not after `today`.
+// reply not after `today`. The report reason (表三's sub-row) is required of
+// and must belong to NOT_DISCLOSED (1-8), DOES_NOT_EXIST and NOT_HELD
+// (11-13), NOT_HANDLED (21, 23-25), REPEAT_REQUEST (22) and SPECIAL_PROCEDURE
+// (8, 33); ALREADY_PUBLIC, DISCLOSED and PARTLY_DISCLOSED have none.
 common::Violations ValidateReply(const Reply& reply, common::Date today);
 
 // Fees under 国办函〔2020〕109号. One scheme per request, never both.

@@ -25,6 +25,29 @@ struct RequestFacts {
   bool standardised = false;  // replied on time with every element its outcome needs
   int reviews = 0;
   int lawsuits = 0;
+  // The annual report's column and row (表三). A request stored before the
+  // category existed has none: it counts in 其他 if its applicant is not a
+  // natural person.
+  Applicant::Kind applicant_kind = Applicant::Kind::kUnset;
+  ApplicantCategory applicant_category = ApplicantCategory::kUnset;
+  ReportReason report_reason = ReportReason::kUnset;
+  // The date of the withdrawal or of the desk's abandonment, when recorded.
+  std::optional<common::Date> closing_step_on;
+  // The correction notice's due date, when there is one: the day the
+  // platform abandons a request not corrected by then.
+  std::optional<common::Date> correction_due;
+};
+
+// The day the request was finished: replied, withdrawn, or abandoned (the
+// correction due date, or the desk's step if earlier);
+// nullopt while open.
+std::optional<common::Date> FinishedOn(const RequestFacts& facts);
+
+// The reviews and lawsuits of one request (表四); no personal data.
+struct LegalFacts {
+  std::string agency_credit_code;
+  std::string city_code;
+  std::vector<LegalCase> cases;
 };
 
 // What the yearly statistics and the KPIs count of a consultation.
@@ -86,6 +109,56 @@ struct RequestGaugeValues {
   std::map<std::string, int> overdue_requests;       // open past their due date, by city
   std::map<std::string, int> overdue_consultations;  // unanswered past their due date, by city
 };
+
+// One row of an annual report table: its label as the template prints it and
+// its cells in the template's column order (none for a heading such as
+// 三、本年度办理结果).
+struct ReportRow {
+  std::string label;
+  std::vector<int> cells;
+};
+
+struct ReportTable {
+  std::string title;
+  std::vector<std::string> columns;
+  std::vector<ReportRow> rows;
+};
+
+// The annual report's tables 表三 and 表四 (政府信息公开工作年度报告格式,
+// 国办公开办函〔2021〕30号) of one year.
+struct AnnualReport {
+  int year = 0;
+  std::vector<std::string> agency_credit_codes;  // every agency the facts name, in order
+  std::vector<ReportTable> tables;               // 表三, then 表四
+  // 表三's columns where 新收 + 上年结转 = 办理结果总计 + 结转下年 does not hold.
+  std::vector<std::string> unbalanced_columns;
+};
+
+// 表三 over the facts of the requests received in `year` or carried into it
+// (RequestFacts), and 表四 over the reviews and lawsuits of the scope.
+//
+// 表三: a request's column is its applicant's (a natural person, or a legal
+// person's category; 其他 without one). Received in the year: 新收; received
+// before and not finished before it: 上年结转; finished in the year (FinishedOn):
+// once in 办理结果, by its reply's outcome and report reason, and in 总计; not
+// finished by the year's end (or finished after it): 结转下年. A request
+// abandoned for want of correction counts in 其他处理 1; a withdrawn one in
+// 其他处理 3 (其他), the template having no row for a withdrawal. A reply
+// stored without a report reason (before reasons existed) counts by its
+// outcome: REPEAT_REQUEST in 不予处理 2, DOES_NOT_EXIST and NOT_HELD in 无法提供
+// 1, any other in 其他处理 3. 其他处理 2 (fees not paid) stays 0: no outcome
+// gives it.
+//
+// 表四: each review and lawsuit filed in the year, in its group (行政复议;
+// 行政诉讼 未经复议直接起诉; 复议后起诉) by the result of its decision, or 尚未审结
+// when not decided by the year's end.
+AnnualReport AnnualReportOf(int year, const std::vector<RequestFacts>& requests, const std::vector<LegalFacts>& legal);
+
+// The report's tables as CSV (RFC 4180: CRLF line ends, a field with a comma,
+// quote or line break quoted, quotes doubled): for each table its title line,
+// a header row (an empty label, then the columns), then each row's label and
+// cells; a blank line between tables.
+std::string AnnualReportCsv(const AnnualReport& report);
 
 RequestGaugeValues GaugeValuesOf(common::Date today, const std::vector<RequestFacts>& requests,
                                  const std::vector<ConsultationFacts>& consultations);

@@ -297,5 +297,231 @@ TEST(RequestGauges, AgreeWithTheStatisticsOnRepliesAndAnsweredConsultations) {
   EXPECT_DOUBLE_EQ(g.consultation_response_rate.at("province"), s.consultation_response_rate);
 }
 
+// ---------------------------------------------------------------- the annual report
+
+constexpr int kNaturalPerson = 0;
+constexpr int kCommercial = 1;
+constexpr int kOtherOrganisation = 5;
+constexpr int kTotal = 6;
+
+RequestFacts OfLegalPerson(RequestFacts f, ApplicantCategory category) {
+  f.applicant_kind = Applicant::Kind::kLegalPerson;
+  f.applicant_category = category;
+  return f;
+}
+
+RequestFacts OfNaturalPerson(RequestFacts f) {
+  f.applicant_kind = Applicant::Kind::kNaturalPerson;
+  return f;
+}
+
+RequestFacts Withdrawn(Date received, Date withdrawn) {
+  RequestFacts f = OfNaturalPerson(Closed(received, std::nullopt, "WITHDRAWN"));
+  f.closing_step_on = withdrawn;
+  return f;
+}
+
+RequestFacts Reason(RequestFacts f, ReportReason reason) {
+  f.report_reason = reason;
+  return f;
+}
+
+// The cells of 表三's row whose label starts with `label`.
+std::vector<int> Row3(const AnnualReport& report, const std::string& label) {
+  for (const auto& row : report.tables.at(0).rows) {
+    if (row.label.rfind(label, 0) == 0) return row.cells;
+  }
+  ADD_FAILURE() << "no row " << label;
+  return {};
+}
+
+int Cell3(const AnnualReport& report, const std::string& label, int column) { return Row3(report, label).at(column); }
+
+TEST(AnnualReport, BalancedTotals) {
+  const std::vector<RequestFacts> requests = {
+      OfNaturalPerson(Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 3, 20), true)),
+      OfNaturalPerson(Open(Day(2026, 6, 1), Day(2026, 6, 29))),
+      OfNaturalPerson(Replied(Day(2025, 12, 8), Day(2026, 1, 6), Day(2026, 1, 5), true)),  // carried in
+      OfNaturalPerson(Open(Day(2025, 12, 20), Day(2026, 1, 20))),                          // carried in and out
+      OfLegalPerson(Withdrawn(Day(2026, 2, 2), Day(2026, 2, 9)), ApplicantCategory::kCommercialEnterprise),
+      OfLegalPerson(Replied(Day(2026, 4, 1), Day(2026, 4, 29), Day(2026, 4, 20), true, ReplyOutcome::kPartlyDisclosed),
+                    ApplicantCategory::kResearchInstitution),
+  };
+  const AnnualReport report = AnnualReportOf(2026, requests, {});
+  EXPECT_EQ(report.unbalanced_columns, std::vector<std::string>{});
+  EXPECT_EQ(Cell3(report, "一、", kTotal), 4);
+  EXPECT_EQ(Cell3(report, "二、", kTotal), 2);
+  EXPECT_EQ(Cell3(report, "（七）总计", kTotal), 4);
+  EXPECT_EQ(Cell3(report, "四、", kTotal), 2);
+  EXPECT_EQ(Cell3(report, "一、", kNaturalPerson), 2);
+  EXPECT_EQ(Cell3(report, "一、", kCommercial), 1);
+  for (int column = 0; column <= kTotal; ++column) {
+    EXPECT_EQ(Cell3(report, "一、", column) + Cell3(report, "二、", column),
+              Cell3(report, "（七）总计", column) + Cell3(report, "四、", column))
+        << column;
+  }
+}
+
+TEST(AnnualReport, UnbalancedColumnsAreNamed) {
+  // A withdrawal dated before the year its request was received in: counted
+  // as received, neither finished in the year nor carried out of it.
+  const AnnualReport report = AnnualReportOf(2026, {Withdrawn(Day(2026, 2, 2), Day(2025, 12, 30))}, {});
+  EXPECT_EQ(report.unbalanced_columns, (std::vector<std::string>{"自然人", "总计"}));
+}
+
+TEST(AnnualReport, WithdrawnCountsAsOtherHandling) {
+  const AnnualReport report = AnnualReportOf(2026, {Withdrawn(Day(2026, 2, 2), Day(2026, 2, 9))}, {});
+  EXPECT_EQ(Cell3(report, "（六）其他处理 3.其他", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（七）总计", kNaturalPerson), 1);
+}
+
+TEST(AnnualReport, AbandonedCountsAsNotCorrectedOnTheDayItWasAbandoned) {
+  // Abandoned by the platform: on the correction due date, here in 2027.
+  RequestFacts f = OfNaturalPerson(Closed(Day(2026, 12, 1), std::nullopt, "ABANDONED"));
+  f.correction_due = Day(2027, 1, 8);
+  EXPECT_EQ(Cell3(AnnualReportOf(2026, {f}, {}), "四、", kNaturalPerson), 1);
+  const AnnualReport next = AnnualReportOf(2027, {f}, {});
+  EXPECT_EQ(Cell3(next, "二、", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(next, "（六）其他处理 1.", kNaturalPerson), 1);
+  // Abandoned by the desk's step: on its date.
+  f.closing_step_on = Day(2026, 12, 28);
+  EXPECT_EQ(Cell3(AnnualReportOf(2026, {f}, {}), "（六）其他处理 1.", kNaturalPerson), 1);
+}
+
+TEST(AnnualReport, AbandonedInDecemberStaysInItsYearWhenTheDeskRecordsItInJanuary) {
+  // Art. 30: abandoned on its correction due date; the desk's step only records it.
+  RequestFacts f = OfNaturalPerson(Closed(Day(2026, 12, 1), std::nullopt, "ABANDONED"));
+  f.correction_due = Day(2026, 12, 18);
+  f.closing_step_on = Day(2027, 1, 5);
+  EXPECT_EQ(FinishedOn(f), Day(2026, 12, 18));
+  const AnnualReport report = AnnualReportOf(2026, {f}, {});
+  EXPECT_EQ(Cell3(report, "（六）其他处理 1.", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "四、", kNaturalPerson), 0);
+  EXPECT_EQ(Cell3(AnnualReportOf(2027, {f}, {}), "二、", kNaturalPerson), 0);
+}
+
+TEST(AnnualReport, PartlyDisclosedCountsOnce) {
+  const AnnualReport report =
+      AnnualReportOf(2026,
+                     {Reason(OfNaturalPerson(Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 3, 20), true,
+                                                     ReplyOutcome::kPartlyDisclosed)),
+                             ReportReason::kThirdPartyRights)},
+                     {});
+  EXPECT_EQ(Cell3(report, "（二）部分公开", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（三）不予公开 4.", kNaturalPerson), 0);
+  EXPECT_EQ(Cell3(report, "（七）总计", kNaturalPerson), 1);
+}
+
+TEST(AnnualReport, RepliesCountByOutcomeAndReason) {
+  auto replied = [](ReplyOutcome outcome, ReportReason reason) {
+    return Reason(OfNaturalPerson(Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 3, 20), true, outcome)), reason);
+  };
+  const AnnualReport report =
+      AnnualReportOf(2026,
+                     {replied(ReplyOutcome::kAlreadyPublic, ReportReason::kUnset),
+                      replied(ReplyOutcome::kDisclosed, ReportReason::kUnset),
+                      replied(ReplyOutcome::kNotDisclosed, ReportReason::kStateSecret),
+                      replied(ReplyOutcome::kSpecialProcedure, ReportReason::kAdministrativeQuery),
+                      replied(ReplyOutcome::kNotHeld, ReportReason::kWouldNeedCreating),
+                      replied(ReplyOutcome::kNotHandled, ReportReason::kExcessiveRepeated)},
+                     {});
+  EXPECT_EQ(Cell3(report, "（一）予以公开", kNaturalPerson), 2);
+  EXPECT_EQ(Cell3(report, "（三）不予公开 1.", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（三）不予公开 8.", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（四）无法提供 2.", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（五）不予处理 4.", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（七）总计", kNaturalPerson), 6);
+}
+
+TEST(AnnualReport, RepliesStoredWithoutAReasonCountByTheirOutcome) {
+  auto replied = [](ReplyOutcome outcome) {
+    return OfNaturalPerson(Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 3, 20), true, outcome));
+  };
+  const AnnualReport report =
+      AnnualReportOf(2026,
+                     {replied(ReplyOutcome::kRepeatRequest), replied(ReplyOutcome::kDoesNotExist),
+                      replied(ReplyOutcome::kNotHeld), replied(ReplyOutcome::kNotDisclosed)},
+                     {});
+  EXPECT_EQ(Cell3(report, "（五）不予处理 2.", kNaturalPerson), 1);
+  EXPECT_EQ(Cell3(report, "（四）无法提供 1.", kNaturalPerson), 2);
+  EXPECT_EQ(Cell3(report, "（六）其他处理 3.", kNaturalPerson), 1);
+}
+
+TEST(AnnualReport, LegalPersonWithoutCategoryCountsInOther) {
+  RequestFacts f = Open(Day(2026, 3, 2), Day(2026, 3, 30));
+  f.applicant_kind = Applicant::Kind::kLegalPerson;
+  EXPECT_EQ(Cell3(AnnualReportOf(2026, {f}, {}), "一、", kOtherOrganisation), 1);
+}
+
+TEST(AnnualReport, FinishedBeforeTheYearIsNotCarriedIn) {
+  const AnnualReport report = AnnualReportOf(2026, {Withdrawn(Day(2025, 3, 2), Day(2025, 3, 9))}, {});
+  EXPECT_EQ(Cell3(report, "二、", kTotal), 0);
+  EXPECT_EQ(Cell3(report, "四、", kTotal), 0);
+}
+
+LegalCase Filed(StepType kind, Date filed, std::optional<Date> decided = std::nullopt,
+                LegalOutcome outcome = LegalOutcome::kUnset, bool after_review = false) {
+  LegalCase c;
+  c.kind = kind;
+  c.filed_on = filed;
+  c.after_review = after_review;
+  c.decided_on = decided;
+  c.outcome = outcome;
+  return c;
+}
+
+TEST(AnnualReport, ReviewsAndLawsuitsFiledInTheYearByResult) {
+  const LegalFacts request{
+      kAgency,
+      kCity,
+      {Filed(StepType::kReviewFiled, Day(2026, 3, 10), Day(2026, 5, 7), LegalOutcome::kUpheld),
+       Filed(StepType::kLawsuitFiled, Day(2026, 6, 1), Day(2026, 9, 1), LegalOutcome::kCorrected, true),
+       Filed(StepType::kLawsuitFiled, Day(2026, 11, 2), Day(2027, 2, 1), LegalOutcome::kOther),
+       Filed(StepType::kReviewFiled, Day(2025, 11, 2), Day(2026, 1, 5), LegalOutcome::kCorrected)}};
+  const AnnualReport report = AnnualReportOf(2026, {}, {request});
+  const ReportTable& table4 = report.tables.at(1);
+  ASSERT_EQ(table4.columns.size(), 15u);
+  EXPECT_EQ(table4.columns[0], "行政复议 结果维持");
+  EXPECT_EQ(table4.columns[14], "行政诉讼 复议后起诉 总计");
+  ASSERT_EQ(table4.rows.size(), 1u);
+  // 行政复议: one upheld (the 2025 filing is another year's); 直接起诉: decided
+  // after the year, pending; 复议后起诉: corrected.
+  EXPECT_EQ(table4.rows[0].cells, (std::vector<int>{1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0, 1}));
+  EXPECT_EQ(report.agency_credit_codes, std::vector<std::string>{kAgency});
+}
+
+TEST(AnnualReport, CsvRowOrderEqualsTheTemplates) {
+  const AnnualReport report = AnnualReportOf(2026, {OfNaturalPerson(Open(Day(2026, 3, 2), Day(2026, 3, 30)))}, {});
+  const std::string csv = AnnualReportCsv(report);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, end; start < csv.size(); start = end + 2) {
+    end = csv.find("\r\n", start);
+    ASSERT_NE(end, std::string::npos) << "every line ends in CRLF";
+    lines.push_back(csv.substr(start, end - start));
+  }
+  ASSERT_EQ(lines.size(), 2u + 26u + 1u + 2u + 1u);
+  EXPECT_EQ(lines[0], "表三 收到和处理政府信息公开申请情况");
+  EXPECT_EQ(lines[1],
+            ",自然人,法人或其他组织 商业企业,法人或其他组织 科研机构,法人或其他组织 社会公益组织,"
+            "法人或其他组织 法律服务机构,法人或其他组织 其他,总计");
+  EXPECT_EQ(lines[2], "一、本年新收政府信息公开申请数量,1,0,0,0,0,0,1");
+  EXPECT_EQ(lines[3], "二、上年结转政府信息公开申请数量,0,0,0,0,0,0,0");
+  EXPECT_EQ(lines[4], "三、本年度办理结果,,,,,,,");
+  EXPECT_EQ(lines[5], "（一）予以公开,0,0,0,0,0,0,0");
+  EXPECT_EQ(lines[6].rfind("（二）部分公开", 0), 0u);
+  EXPECT_EQ(lines[7].rfind("（三）不予公开 1.属于国家秘密,", 0), 0u);
+  // A label holding quotes is quoted, its quotes doubled (RFC 4180).
+  EXPECT_EQ(lines[9].rfind("\"（三）不予公开 3.危及\"\"三安全一稳定\"\"\",", 0), 0u) << lines[9];
+  EXPECT_EQ(lines[15].rfind("（四）无法提供 1.", 0), 0u);
+  EXPECT_EQ(lines[18].rfind("（五）不予处理 1.", 0), 0u);
+  EXPECT_EQ(lines[23].rfind("（六）其他处理 1.", 0), 0u);
+  EXPECT_EQ(lines[26].rfind("（七）总计,0,", 0), 0u);
+  EXPECT_EQ(lines[27], "四、结转下年度继续办理,1,0,0,0,0,0,1");
+  EXPECT_EQ(lines[28], "");
+  EXPECT_EQ(lines[29], "表四 行政复议、行政诉讼情况");
+  EXPECT_EQ(lines[30].rfind(",行政复议 结果维持,行政复议 结果纠正,", 0), 0u);
+  EXPECT_EQ(lines[31], ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0");
+}
+
 }  // namespace
 }  // namespace gongkai::requests

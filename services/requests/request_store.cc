@@ -2,6 +2,7 @@
 
 #include "common/calendar/iso_date.h"
 #include "common/sql.h"
+#include "gongkai/requests/v1/requests.pb.h"
 
 namespace gongkai::requests {
 namespace {
@@ -11,12 +12,19 @@ using common::ReadDate;
 using common::ReadOptionalDate;
 using common::Statement;
 
+// A key the agency has used inserts nothing (and returns no row): the caller
+// reads the request first stored under it (kByKey).
 const Statement kInsert{
     "requests_insert",
     "INSERT INTO requests.requests (id, agency_credit_code, city_code, channel, received_on, applicant, "
-    "applicant_name, applicant_key, information_requested, delivery, state, open, due_on, due_provisional) "
+    "applicant_name, applicant_key, information_requested, delivery, state, open, due_on, due_provisional, live, "
+    "request_key, applicant_kind, applicant_category) "
     "VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, $5::bytea, $6, $7, $8, $9, $10, $11, "
-    "NULLIF($12, '')::date, $13) RETURNING id"};
+    "NULLIF($12, '')::date, $13, $14, $15, $16, $17) "
+    "ON CONFLICT (agency_credit_code, request_key) WHERE request_key <> '' DO NOTHING RETURNING id"};
+
+const Statement kByKey{"requests_by_key",
+                       "SELECT id FROM requests.requests WHERE agency_credit_code = $1 AND request_key = $2"};
 
 const Statement kInsertStep{
     "requests_insert_step",
@@ -29,40 +37,60 @@ const Statement kGet{
     "requests_get",
     "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
     "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
-    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0) "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0), live, request_key "
     "FROM requests.requests WHERE id = $1"};
 
 const Statement kLock{
     "requests_lock",
     "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
     "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
-    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0) "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0), live, request_key "
     "FROM requests.requests WHERE id = $1 FOR UPDATE"};
+
+const Statement kGetAll{
+    "requests_get_all",
+    "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
+    "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0), live, request_key "
+    "FROM requests.requests WHERE id = ANY($1::text[]) ORDER BY id"};
+
+const Statement kListOpenLive{
+    "requests_list_open_live",
+    "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
+    "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0), live, request_key "
+    "FROM requests.requests WHERE agency_credit_code = $1 AND live AND open ORDER BY id"};
+
+const Statement kSettle{"requests_settle",
+                        "UPDATE requests.requests SET state = $3, open = $4, due_on = NULLIF($5, '')::date, "
+                        "due_provisional = $6, live = $7 WHERE id = $1 AND live AND state = $2"};
 
 const Statement kSteps{"requests_steps",
                        "SELECT request_id, step FROM requests.request_steps WHERE request_id = ANY($1::text[]) "
                        "ORDER BY request_id, position"};
 
 // An empty reply and an outcome of 0 (a step that is not a reply) leave the
-// stored reply, outcome, standardised flag and fee as they are.
+// stored reply, outcome, standardised flag, fee and report reason as they are.
 const Statement kApply{
     "requests_apply",
     "UPDATE requests.requests SET state = $2, open = $3, due_on = NULLIF($4, '')::date, due_provisional = $5, "
+    "live = $11, "
     "reply = coalesce(NULLIF($6::bytea, ''::bytea), reply), "
     "replied_on = coalesce(NULLIF($7, '')::date, replied_on), "
     "outcome = CASE WHEN $8 = 0 THEN outcome ELSE $8 END, "
     "standardised = CASE WHEN $8 = 0 THEN standardised ELSE $9 END, "
-    "fee_fen = CASE WHEN $8 = 0 THEN fee_fen ELSE $10 END WHERE id = $1"};
+    "fee_fen = CASE WHEN $8 = 0 THEN fee_fen ELSE $10 END, "
+    "report_reason = CASE WHEN $8 = 0 THEN report_reason ELSE $12 END WHERE id = $1"};
 
-// Open requests, soonest due first; requests with no running clock (awaiting
-// correction) sort last, as kNoDueDate. The first page starts after
+// Open requests that are not live, soonest due first; requests with no
+// running clock sort last, as kNoDueDate. The first page starts after
 // ('0001-01-01', '').
 const Statement kListOpen{
     "requests_list_open",
     "SELECT id, agency_credit_code, city_code, channel, received_on::text, applicant, applicant_name, applicant_key, "
     "information_requested, delivery, state, open, due_on::text, due_provisional, coalesce(reply, ''::bytea), "
-    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0) "
-    "FROM requests.requests WHERE agency_credit_code = $1 AND open "
+    "replied_on::text, coalesce(outcome, 0), coalesce(standardised, false), coalesce(fee_fen, 0), live, request_key "
+    "FROM requests.requests WHERE agency_credit_code = $1 AND open AND NOT live "
     "AND (coalesce(due_on, '9999-12-31'::date), id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) "
     "ORDER BY coalesce(due_on, '9999-12-31'::date), id LIMIT $4"};
 
@@ -81,8 +109,13 @@ const Statement kSetDue{"requests_set_due",
 const Statement kInsertConsultation{
     "requests_insert_consultation",
     "INSERT INTO requests.consultations (id, agency_credit_code, city_code, channel, asked_on, question, contact, "
-    "due_on, due_provisional) VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, $5, $6, $7::date, $8) "
-    "RETURNING id"};
+    "due_on, due_provisional, request_key) "
+    "VALUES (gen_random_uuid()::text, $1, $2, $3, $4::date, $5, $6, $7::date, $8, $9) "
+    "ON CONFLICT (agency_credit_code, request_key) WHERE request_key <> '' DO NOTHING RETURNING id"};
+
+const Statement kConsultationByKey{
+    "requests_consultation_by_key",
+    "SELECT id FROM requests.consultations WHERE agency_credit_code = $1 AND request_key = $2"};
 
 // The statements that read a consultation return its columns in this order (ConsultationFrom).
 const Statement kAnswer{
@@ -90,17 +123,17 @@ const Statement kAnswer{
     "UPDATE requests.consultations SET answered_on = $3::date, answer = $4 "
     "WHERE id = $1 AND agency_credit_code = $2 AND answered_on IS NULL "
     "RETURNING id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, "
-    "due_provisional, answered_on::text, coalesce(answer, '')"};
+    "due_provisional, answered_on::text, coalesce(answer, ''), request_key"};
 
 const Statement kGetConsultation{
     "requests_get_consultation",
     "SELECT id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, "
-    "due_provisional, answered_on::text, coalesce(answer, '') FROM requests.consultations WHERE id = $1"};
+    "due_provisional, answered_on::text, coalesce(answer, ''), request_key FROM requests.consultations WHERE id = $1"};
 
 const Statement kOpenConsultations{
     "requests_open_consultations",
     "SELECT id, agency_credit_code, city_code, channel, asked_on::text, question, contact, due_on::text, "
-    "due_provisional, answered_on::text, coalesce(answer, '') "
+    "due_provisional, answered_on::text, coalesce(answer, ''), request_key "
     "FROM requests.consultations WHERE agency_credit_code = $1 AND answered_on IS NULL "
     "AND (due_on, id) > (coalesce(NULLIF($2, '')::date, '0001-01-01'::date), $3) ORDER BY due_on, id LIMIT $4"};
 
@@ -113,18 +146,37 @@ const Statement kProvisionalConsultations{
     "SELECT id FROM requests.consultations WHERE due_provisional AND answered_on IS NULL ORDER BY id"};
 
 // Requests received in the year, and those received before it that are still
-// open or were replied in or after it (carried over). Steps of type 8 and 9
-// are reviews and lawsuits.
+// open, were replied in or after it, or were withdrawn or abandoned (carried
+// over when that was in or after it: RequestFactsOf drops the others). Steps
+// of type 8 and 9 are reviews and lawsuits. A withdrawn or abandoned request
+// comes with its last withdrawal or abandonment step (types 7, 3), one that
+// is or may be abandoned with its correction notice (type 1), for the day it
+// was finished.
 const Statement kRequestFacts{
     "requests_facts",
     "SELECT r.agency_credit_code, r.city_code, r.received_on::text, r.state, r.open, r.due_on::text, "
     "r.replied_on::text, coalesce(r.outcome, 0), coalesce(r.standardised, false), "
-    "count(s.*) FILTER (WHERE s.type = 8), count(s.*) FILTER (WHERE s.type = 9) "
+    "count(s.*) FILTER (WHERE s.type = 8), count(s.*) FILTER (WHERE s.type = 9), r.id, r.live, "
+    "r.applicant_kind, r.applicant_category, r.report_reason, "
+    "CASE WHEN r.state IN ('WITHDRAWN', 'ABANDONED') THEN (SELECT c.step FROM requests.request_steps c "
+    "  WHERE c.request_id = r.id AND c.type IN (3, 7) ORDER BY c.position DESC LIMIT 1) END, "
+    "CASE WHEN r.state IN ('ABANDONED', 'AWAITING_CORRECTION') THEN (SELECT c.step FROM requests.request_steps c "
+    "  WHERE c.request_id = r.id AND c.type = 1 ORDER BY c.position DESC LIMIT 1) END "
     "FROM requests.requests r LEFT JOIN requests.request_steps s ON s.request_id = r.id AND s.type IN (8, 9) "
     "WHERE ($1 = 0 OR extract(year FROM r.received_on) = $1 "
-    "       OR (extract(year FROM r.received_on) < $1 AND (r.open OR extract(year FROM r.replied_on) >= $1))) "
+    "       OR (extract(year FROM r.received_on) < $1 AND (r.open OR extract(year FROM r.replied_on) >= $1 "
+    "                                                     OR r.state IN ('WITHDRAWN', 'ABANDONED')))) "
     "AND ($2 = '' OR r.city_code = $2) AND ($3 = '' OR r.agency_credit_code = $3) "
     "GROUP BY r.id"};
+
+// The review and lawsuit steps (filed 8, 9; decided 12, 13) of a city and
+// agency, by request in the order recorded.
+const Statement kLegalSteps{
+    "requests_legal_steps",
+    "SELECT r.id, r.agency_credit_code, r.city_code, s.step "
+    "FROM requests.request_steps s JOIN requests.requests r ON r.id = s.request_id "
+    "WHERE s.type IN (8, 9, 12, 13) AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
+    "ORDER BY r.id, s.position"};
 
 const Statement kConsultationFacts{
     "requests_consultation_facts",
@@ -153,6 +205,8 @@ StoredRequest RequestFrom(const pqxx::row& r) {
   s.outcome = r[16].as<int>();
   s.standardised = r[17].as<bool>();
   s.fee_fen = r[18].as<int64_t>();
+  s.live = r[19].as<bool>();
+  s.request_key = r[20].as<std::string>();
   return s;
 }
 
@@ -169,7 +223,34 @@ StoredConsultation ConsultationFrom(const pqxx::row& r) {
   c.due_provisional = r[8].as<bool>();
   c.answered_on = ReadOptionalDate(r[9]);
   c.answer = r[10].as<std::string>();
+  c.request_key = r[11].as<std::string>();
   return c;
+}
+
+// What the report reads of the stored protos (no personal data leaves here):
+// the applicant's kind and category, the reply's report reason, and a step's
+// type, dates and legal fields. Bytes that do not parse read as unset.
+std::pair<int, int> ApplicantKindAndCategory(const std::string& applicant) {
+  v1::Applicant a;
+  if (!a.ParseFromString(applicant)) return {0, 0};
+  return {a.kind(), a.category()};
+}
+
+int ReportReasonOf(const std::string& reply) {
+  v1::ReplyContent r;
+  return r.ParseFromString(reply) ? r.report_reason() : 0;
+}
+
+std::optional<Step> ReportStepOf(const pqxx::field& field) {
+  v1::Step p;
+  if (field.is_null() || !p.ParseFromString(common::ReadBytes(field))) return std::nullopt;
+  Step s;
+  s.type = static_cast<StepType>(p.type());
+  s.date = common::ParseIsoDate(p.date());
+  s.correction_due = common::ParseIsoDate(p.correction_due());
+  s.after_review = p.after_review();
+  s.legal_outcome = static_cast<LegalOutcome>(p.legal_outcome());
+  return s;
 }
 
 // Fills in the steps of the requests.
@@ -203,9 +284,30 @@ void AddStep(pqxx::transaction_base& tx, const std::string& id, const RequestUpd
 }  // namespace
 
 PgRequestStore::PgRequestStore(common::PgPool& pool) : pool_(pool) {
-  for (const Statement& s : {kInsert, kInsertStep, kGet, kLock, kSteps, kApply, kListOpen, kCountInMonth, kProvisional,
-                             kSetDue, kInsertConsultation, kAnswer, kGetConsultation, kOpenConsultations,
-                             kUpdateConsultationDue, kProvisionalConsultations, kRequestFacts, kConsultationFacts}) {
+  for (const Statement& s : {kInsert,
+                             kByKey,
+                             kInsertStep,
+                             kGet,
+                             kLock,
+                             kGetAll,
+                             kListOpenLive,
+                             kSettle,
+                             kSteps,
+                             kApply,
+                             kListOpen,
+                             kCountInMonth,
+                             kProvisional,
+                             kSetDue,
+                             kInsertConsultation,
+                             kConsultationByKey,
+                             kAnswer,
+                             kGetConsultation,
+                             kOpenConsultations,
+                             kUpdateConsultationDue,
+                             kProvisionalConsultations,
+                             kRequestFacts,
+                             kLegalSteps,
+                             kConsultationFacts}) {
     pool_.Prepare(s);
   }
 }
@@ -213,11 +315,18 @@ PgRequestStore::PgRequestStore(common::PgPool& pool) : pool_(pool) {
 std::string PgRequestStore::Insert(const StoredRequest& r, const RequestUpdate& first) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    std::string id =
+    const auto [kind, category] = ApplicantKindAndCategory(r.applicant);
+    auto inserted =
         tx.exec_prepared(kInsert.name, r.agency_credit_code, r.city_code, r.channel, FormatIsoDate(r.received_on),
                          pqxx::binarystring(r.applicant), r.applicant_name, r.applicant_key, r.information_requested,
-                         r.delivery, first.state, first.open, FormatIsoDate(first.due_on), first.due_provisional)[0][0]
-            .as<std::string>();
+                         r.delivery, first.state, first.open, FormatIsoDate(first.due_on), first.due_provisional,
+                         first.live, r.request_key, kind, category);
+    // A conflicting insert of another transaction has committed by now (the
+    // insert waited for it), so this statement sees the request it stored.
+    if (inserted.empty()) {
+      return tx.exec_prepared(kByKey.name, r.agency_credit_code, r.request_key)[0][0].as<std::string>();
+    }
+    std::string id = inserted[0][0].as<std::string>();
     AddStep(tx, id, first);
     tx.commit();
     return id;
@@ -240,7 +349,8 @@ std::optional<StoredRequest> PgRequestStore::Update(const std::string& id,
     RequestUpdate u = decide(*locked);
     AddStep(tx, id, u);
     tx.exec_prepared(kApply.name, id, u.state, u.open, FormatIsoDate(u.due_on), u.due_provisional,
-                     pqxx::binarystring(u.reply), FormatIsoDate(u.replied_on), u.outcome, u.standardised, u.fee_fen);
+                     pqxx::binarystring(u.reply), FormatIsoDate(u.replied_on), u.outcome, u.standardised, u.fee_fen,
+                     u.live, ReportReasonOf(u.reply));
     auto updated = ReadRequest(tx, kGet, id);
     tx.commit();
     return updated;
@@ -257,6 +367,36 @@ std::vector<StoredRequest> PgRequestStore::ListOpen(const std::string& agency, s
     }
     LoadSteps(tx, out);
     return out;
+  });
+}
+
+std::vector<StoredRequest> PgRequestStore::GetAll(const std::vector<std::string>& ids) {
+  if (ids.empty()) return {};
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<StoredRequest> out;
+    for (const auto& row : tx.exec_prepared(kGetAll.name, common::ArrayLiteral(ids))) out.push_back(RequestFrom(row));
+    LoadSteps(tx, out);
+    return out;
+  });
+}
+
+std::vector<StoredRequest> PgRequestStore::ListOpenLive(const std::string& agency) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<StoredRequest> out;
+    for (const auto& row : tx.exec_prepared(kListOpenLive.name, agency)) out.push_back(RequestFrom(row));
+    LoadSteps(tx, out);
+    return out;
+  });
+}
+
+void PgRequestStore::Settle(const std::string& id, const std::string& state_read, const RequestUpdate& now) {
+  pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    tx.exec_prepared(kSettle.name, id, state_read, now.state, now.open, FormatIsoDate(now.due_on), now.due_provisional,
+                     now.live);
+    tx.commit();
   });
 }
 
@@ -288,12 +428,15 @@ void PgRequestStore::SetDue(const std::string& id, std::optional<common::Date> d
 std::string PgRequestStore::InsertConsultation(const StoredConsultation& c) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    std::string id = tx.exec_prepared(kInsertConsultation.name, c.agency_credit_code, c.city_code, c.channel,
-                                      FormatIsoDate(c.asked_on), c.question, c.contact, FormatIsoDate(c.due_on),
-                                      c.due_provisional)[0][0]
-                         .as<std::string>();
+    auto inserted = tx.exec_prepared(kInsertConsultation.name, c.agency_credit_code, c.city_code, c.channel,
+                                     FormatIsoDate(c.asked_on), c.question, c.contact, FormatIsoDate(c.due_on),
+                                     c.due_provisional, c.request_key);
+    // As in Insert: the consultation stored first under the key.
+    if (inserted.empty()) {
+      return tx.exec_prepared(kConsultationByKey.name, c.agency_credit_code, c.request_key)[0][0].as<std::string>();
+    }
     tx.commit();
-    return id;
+    return inserted[0][0].as<std::string>();
   });
 }
 
@@ -349,12 +492,13 @@ std::vector<std::string> PgRequestStore::ProvisionalConsultationIds() {
   });
 }
 
-std::vector<RequestFacts> PgRequestStore::RequestFactsOf(int year, const std::string& city, const std::string& agency) {
+std::vector<StoredRequestFacts> PgRequestStore::RequestFactsOf(int year, const std::string& city,
+                                                               const std::string& agency) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    std::vector<RequestFacts> out;
+    std::vector<StoredRequestFacts> out;
     for (const auto& r : tx.exec_prepared(kRequestFacts.name, year, city, agency)) {
-      RequestFacts f;
+      StoredRequestFacts f;
       f.agency_credit_code = r[0].as<std::string>();
       f.city_code = r[1].as<std::string>();
       f.received_on = ReadDate(r[2]);
@@ -366,8 +510,41 @@ std::vector<RequestFacts> PgRequestStore::RequestFactsOf(int year, const std::st
       f.standardised = r[8].as<bool>();
       f.reviews = r[9].as<int>();
       f.lawsuits = r[10].as<int>();
+      f.id = r[11].as<std::string>();
+      f.live = r[12].as<bool>();
+      f.applicant_kind = static_cast<Applicant::Kind>(r[13].as<int>());
+      f.applicant_category = static_cast<ApplicantCategory>(r[14].as<int>());
+      f.report_reason = static_cast<ReportReason>(r[15].as<int>());
+      if (auto closing = ReportStepOf(r[16])) f.closing_step_on = closing->date;
+      if (auto notice = ReportStepOf(r[17])) f.correction_due = notice->correction_due;
+      const common::Date year_start = std::chrono::year(year) / std::chrono::January / 1;
+      const auto finished = FinishedOn(f);
+      if (year != 0 && f.received_on < year_start && finished && *finished < year_start) continue;
       out.push_back(std::move(f));
     }
+    return out;
+  });
+}
+
+std::vector<LegalFacts> PgRequestStore::LegalFactsOf(const std::string& city, const std::string& agency) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<LegalFacts> out;
+    std::string request_id;
+    std::vector<Step> steps;
+    auto flush = [&] {
+      if (!steps.empty()) out.back().cases = LegalCasesOf(steps);
+      steps.clear();
+    };
+    for (const auto& r : tx.exec_prepared(kLegalSteps.name, city, agency)) {
+      if (out.empty() || r[0].as<std::string>() != request_id) {
+        flush();
+        request_id = r[0].as<std::string>();
+        out.push_back({r[1].as<std::string>(), r[2].as<std::string>(), {}});
+      }
+      if (auto step = ReportStepOf(r[3])) steps.push_back(*step);
+    }
+    flush();
     return out;
   });
 }

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/testing/dates.h"
 #include "common/testing/postgres.h"
+#include "gongkai/requests/v1/requests.pb.h"
 
 namespace gongkai::requests {
 namespace {
@@ -394,6 +396,188 @@ TEST_F(RequestStoreTest, ConsultationFactsOfAYearCityAndAgency) {
   EXPECT_EQ(it->asked_on, Day(2026, 6, 1));
   EXPECT_EQ(it->due_on, Day(2026, 6, 8));
   EXPECT_EQ(it->answered_on, Day(2026, 6, 3));
+}
+
+TEST_F(RequestStoreTest, ResendWithTheSameKeyReturnsTheSameRequest) {
+  StoredRequest sent = NewRequest(Day(2026, 6, 10));
+  sent.request_key = "desk-7:0001";
+  const std::string id = store_.Insert(sent, Received(Day(2026, 7, 9)));
+  // A resend that differs is still the request stored first.
+  sent.information_requested = "另一项信息";
+  EXPECT_EQ(store_.Insert(sent, Received(Day(2026, 7, 9))), id);
+  auto got = store_.Get(id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->request_key, "desk-7:0001");
+  EXPECT_EQ(got->information_requested, "2025年度本机关行政处罚案件数量");
+  EXPECT_EQ(got->steps.size(), 1u) << "the resend recorded no step";
+
+  // Resends arriving at once: every one gets the same request.
+  sent.request_key = "desk-7:0002";
+  std::vector<std::string> ids(8);
+  std::vector<std::thread> senders;
+  for (auto& out : ids) senders.emplace_back([&] { out = store_.Insert(sent, Received(Day(2026, 7, 9))); });
+  for (auto& t : senders) t.join();
+  EXPECT_NE(ids[0], id);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), ids[0]), 8);
+  EXPECT_EQ(store_.ListOpen(kAgency, std::nullopt, "", 100).size(), 2u);
+  EXPECT_EQ(store_.Get(ids[0])->steps.size(), 1u);
+}
+
+TEST_F(RequestStoreTest, KeysAreUniquePerAgency) {
+  StoredRequest ours = NewRequest(Day(2026, 6, 10));
+  ours.request_key = "row-17";
+  StoredRequest theirs = NewRequest(Day(2026, 6, 10), kOtherAgency, kOtherCity);
+  theirs.request_key = "row-17";
+  EXPECT_NE(store_.Insert(ours, Received(Day(2026, 7, 9))), store_.Insert(theirs, Received(Day(2026, 7, 9))));
+  // Without a key, every registration is a request of its own.
+  const StoredRequest keyless = NewRequest(Day(2026, 6, 10));
+  EXPECT_NE(store_.Insert(keyless, Received(Day(2026, 7, 9))), store_.Insert(keyless, Received(Day(2026, 7, 9))));
+  EXPECT_EQ(store_.ListOpen(kAgency, std::nullopt, "", 100).size(), 3u);
+}
+
+TEST_F(RequestStoreTest, ConsultationResendReturnsTheSameConsultation) {
+  StoredConsultation sent = NewConsultation(Day(2026, 6, 1), Day(2026, 6, 8));
+  sent.request_key = "hotline-42";
+  const std::string id = store_.InsertConsultation(sent);
+  sent.question = "另一个问题";
+  EXPECT_EQ(store_.InsertConsultation(sent), id);
+  EXPECT_EQ(store_.GetConsultation(id)->question, "行政处罚决定书在哪里可以查询？");
+  EXPECT_EQ(store_.GetConsultation(id)->request_key, "hotline-42");
+  StoredConsultation theirs = NewConsultation(Day(2026, 6, 1), Day(2026, 6, 8), kOtherAgency, kOtherCity);
+  theirs.request_key = "hotline-42";
+  EXPECT_NE(store_.InsertConsultation(theirs), id) << "keys are the agency's own";
+  EXPECT_EQ(store_.ListOpenConsultations(kAgency, std::nullopt, "", 100).size(), 1u);
+}
+
+// A live request (its clock depends on today) is kept out of the stored
+// order, listed apart, and settled only while still live in the state read.
+TEST_F(RequestStoreTest, LiveRequestsAreListedApartAndSettledOnce) {
+  const std::string plain = store_.Insert(NewRequest(Day(2026, 6, 1)), Received(Day(2026, 6, 29)));
+  const std::string waiting = store_.Insert(NewRequest(Day(2026, 6, 2)), Received(Day(2026, 6, 30)));
+  RequestUpdate notice = StepUpdate("notice", 1, "AWAITING_CORRECTION", true, std::nullopt);
+  notice.live = true;
+  EXPECT_TRUE(Apply(waiting, notice).live);
+
+  EXPECT_EQ(OpenIds(std::nullopt, "", 10), std::vector<std::string>{plain});
+  auto live = store_.ListOpenLive(kAgency);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].id, waiting);
+  EXPECT_EQ(live[0].steps.size(), 2u);
+  EXPECT_TRUE(store_.ListOpenLive(kOtherAgency).empty());
+
+  auto facts = store_.RequestFactsOf(2026, "", kAgency);
+  ASSERT_EQ(facts.size(), 2u);
+  for (const auto& f : facts) EXPECT_EQ(f.live, f.id == waiting) << f.id;
+
+  RequestUpdate abandoned = StepUpdate("", 0, "ABANDONED", false, std::nullopt);
+  store_.Settle(waiting, "OPEN", abandoned);
+  EXPECT_EQ(store_.Get(waiting)->state, "AWAITING_CORRECTION") << "not in the state read: left as it is";
+  store_.Settle(waiting, "AWAITING_CORRECTION", abandoned);
+  auto settled = store_.Get(waiting);
+  EXPECT_EQ(settled->state, "ABANDONED");
+  EXPECT_FALSE(settled->open);
+  EXPECT_FALSE(settled->live);
+  EXPECT_TRUE(store_.ListOpenLive(kAgency).empty());
+  EXPECT_EQ(store_.GetAll({waiting, plain, "no-such-request"}).size(), 2u);
+}
+
+// ---------------------------------------------------------------- the annual report's facts
+
+v1::Step StepOn(v1::Step::Type type, const std::string& date) {
+  v1::Step step;
+  step.set_type(type);
+  step.set_date(date);
+  return step;
+}
+
+RequestUpdate UpdateOf(const v1::Step& step, const std::string& state, bool open) {
+  RequestUpdate u = StepUpdate("", step.type(), state, open, std::nullopt);
+  u.step = step.SerializeAsString();
+  return u;
+}
+
+TEST_F(RequestStoreTest, ReportFactsReadTheApplicantsColumnAndTheRepliesRow) {
+  v1::Applicant applicant;
+  applicant.set_kind(v1::Applicant::LEGAL_PERSON);
+  applicant.set_name("山西某某研究院");
+  applicant.set_category(v1::Applicant::RESEARCH_INSTITUTION);
+  StoredRequest r = NewRequest(Day(2026, 3, 2));
+  r.applicant = applicant.SerializeAsString();
+  const std::string id = store_.Insert(r, Received(Day(2026, 3, 30)));
+  v1::ReplyContent content;
+  content.set_outcome(v1::NOT_DISCLOSED);
+  content.set_report_reason(v1::THIRD_PARTY_RIGHTS);
+  RequestUpdate reply = ReplyUpdate(Day(2026, 3, 20), Day(2026, 3, 30));
+  reply.reply = content.SerializeAsString();
+  reply.outcome = v1::NOT_DISCLOSED;
+  Apply(id, reply);
+  // A later step that is not a reply keeps the reason.
+  Apply(id, UpdateOf(StepOn(v1::Step::REVIEW_FILED, "2026-04-01"), "REPLIED", false));
+
+  const auto facts = store_.RequestFactsOf(2026, "", "");
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].applicant_kind, Applicant::Kind::kLegalPerson);
+  EXPECT_EQ(facts[0].applicant_category, ApplicantCategory::kResearchInstitution);
+  EXPECT_EQ(facts[0].report_reason, ReportReason::kThirdPartyRights);
+}
+
+TEST_F(RequestStoreTest, WithdrawnAndAbandonedAreCarriedInUntilTheYearTheyFinished) {
+  // Received in 2025: withdrawn in 2026, withdrawn in 2025, abandoned by the
+  // platform on its correction due date in 2026.
+  const std::string withdrawn_later = store_.Insert(NewRequest(Day(2025, 12, 1)), Received(Day(2025, 12, 29)));
+  Apply(withdrawn_later, UpdateOf(StepOn(v1::Step::WITHDRAWN, "2026-01-05"), "WITHDRAWN", false));
+  const std::string withdrawn_then = store_.Insert(NewRequest(Day(2025, 11, 3)), Received(Day(2025, 12, 1)));
+  Apply(withdrawn_then, UpdateOf(StepOn(v1::Step::WITHDRAWN, "2025-11-10"), "WITHDRAWN", false));
+  const std::string abandoned = store_.Insert(NewRequest(Day(2025, 12, 15)), Received(Day(2026, 1, 13)));
+  v1::Step notice = StepOn(v1::Step::CORRECTION_NOTICE, "2025-12-17");
+  notice.set_correction_due("2026-01-09");
+  RequestUpdate waiting = UpdateOf(notice, "AWAITING_CORRECTION", true);
+  waiting.live = true;
+  Apply(abandoned, waiting);
+  store_.Settle(abandoned, "AWAITING_CORRECTION", StepUpdate("", 0, "ABANDONED", false, std::nullopt));
+
+  auto facts = store_.RequestFactsOf(2026, "", "");
+  ASSERT_EQ(facts.size(), 2u);
+  std::sort(facts.begin(), facts.end(), [](const auto& a, const auto& b) { return a.received_on < b.received_on; });
+  EXPECT_EQ(facts[0].id, withdrawn_later);
+  EXPECT_EQ(facts[0].closing_step_on, Day(2026, 1, 5));
+  EXPECT_EQ(FinishedOn(facts[0]), Day(2026, 1, 5));
+  EXPECT_EQ(facts[1].id, abandoned);
+  EXPECT_EQ(facts[1].closing_step_on, std::nullopt);
+  EXPECT_EQ(FinishedOn(facts[1]), Day(2026, 1, 9));
+  EXPECT_EQ(store_.RequestFactsOf(2025, "", "").size(), 3u);
+}
+
+TEST_F(RequestStoreTest, LegalFactsPairEachDecisionWithItsFiling) {
+  const std::string id = store_.Insert(NewRequest(Day(2026, 3, 2)), Received(Day(2026, 3, 30)));
+  Apply(id, ReplyUpdate(Day(2026, 3, 20), Day(2026, 3, 30)));
+  Apply(id, UpdateOf(StepOn(v1::Step::REVIEW_FILED, "2026-04-01"), "REPLIED", false));
+  v1::Step decided = StepOn(v1::Step::REVIEW_DECIDED, "2026-05-06");
+  decided.set_legal_outcome(v1::Step::CORRECTED);
+  Apply(id, UpdateOf(decided, "REPLIED", false));
+  v1::Step lawsuit = StepOn(v1::Step::LAWSUIT_FILED, "2026-05-20");
+  lawsuit.set_after_review(true);
+  Apply(id, UpdateOf(lawsuit, "REPLIED", false));
+  const std::string other =
+      store_.Insert(NewRequest(Day(2026, 3, 2), kOtherAgency, kOtherCity), Received(std::nullopt));
+  Apply(other, ReplyUpdate(Day(2026, 3, 20), std::nullopt));
+  Apply(other, UpdateOf(StepOn(v1::Step::LAWSUIT_FILED, "2026-04-01"), "REPLIED", false));
+  store_.Insert(NewRequest(Day(2026, 3, 3)), Received(Day(2026, 3, 31)));  // none
+
+  EXPECT_EQ(store_.LegalFactsOf("", "").size(), 2u);
+  EXPECT_EQ(store_.LegalFactsOf(kOtherCity, "").size(), 1u);
+  const auto mine = store_.LegalFactsOf(kCity, kAgency);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(mine[0].agency_credit_code, kAgency);
+  EXPECT_EQ(mine[0].city_code, kCity);
+  ASSERT_EQ(mine[0].cases.size(), 2u);
+  EXPECT_EQ(mine[0].cases[0].kind, StepType::kReviewFiled);
+  EXPECT_EQ(mine[0].cases[0].filed_on, Day(2026, 4, 1));
+  EXPECT_EQ(mine[0].cases[0].decided_on, Day(2026, 5, 6));
+  EXPECT_EQ(mine[0].cases[0].outcome, LegalOutcome::kCorrected);
+  EXPECT_EQ(mine[0].cases[1].kind, StepType::kLawsuitFiled);
+  EXPECT_TRUE(mine[0].cases[1].after_review);
+  EXPECT_EQ(mine[0].cases[1].decided_on, std::nullopt);
 }
 
 }  // namespace

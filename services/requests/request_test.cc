@@ -76,6 +76,7 @@ DisclosureRequest ValidLegalPersonRequest() {
   r.applicant.name = "太原市某某食品有限公司";
   r.applicant.credit_code = kCompanyCode;
   r.applicant.address = "山西省太原市迎泽区某某路1号";
+  r.applicant.category = ApplicantCategory::kCommercialEnterprise;
   r.delivery = DeliveryMethod::kMail;
   return r;
 }
@@ -334,7 +335,13 @@ TEST(Applicants, KeyedByNameAndContactWithoutIdentifier) {
 constexpr StepType kStepsRecordedHere[] = {
     StepType::kCorrectionNotice,    StepType::kCorrectedReceived,    StepType::kAbandoned,
     StepType::kConsultationStarted, StepType::kConsultationAnswered, StepType::kExtension,
-    StepType::kWithdrawn,           StepType::kReviewFiled,          StepType::kLawsuitFiled};
+    StepType::kWithdrawn,           StepType::kReviewFiled,          StepType::kLawsuitFiled,
+    StepType::kReviewDecided,       StepType::kLawsuitDecided};
+
+bool IsLegalStep(StepType type) {
+  return type == StepType::kReviewFiled || type == StepType::kLawsuitFiled || type == StepType::kReviewDecided ||
+         type == StepType::kLawsuitDecided;
+}
 
 // A step of `type` with what its type needs, dated before today.
 Step CompleteStep(StepType type) {
@@ -352,6 +359,8 @@ Step CompleteStep(StepType type) {
       s.approver = "办公室主任王某";
       s.notice_date = AsSent("2026-05-18");
       break;
+    case StepType::kReviewDecided:
+    case StepType::kLawsuitDecided: s.legal_outcome = LegalOutcome::kUpheld; break;
     default: break;
   }
   return s;
@@ -364,7 +373,7 @@ TEST(StepRules, EveryStepRecordedHerePassesWithWhatItNeeds) {
 }
 
 TEST(StepRules, ReceiptReplyAndUnknownTypesAreNotRecordedHere) {
-  for (StepType type : {StepType::kUnset, StepType::kReceived, StepType::kReplied, static_cast<StepType>(12)}) {
+  for (StepType type : {StepType::kUnset, StepType::kReceived, StepType::kReplied, static_cast<StepType>(14)}) {
     const Violations v = ValidateStep(CompleteStep(type), kToday);
     ASSERT_EQ(Fields(v), std::vector<std::string>{"step.type"}) << static_cast<int>(type);
     EXPECT_TRUE(Contains(v[0].description, "Reply")) << v[0].description;
@@ -470,7 +479,8 @@ TEST(StepRules, EveryViolationInFieldOrder) {
 }
 
 TEST(StepRules, ReviewAndLawsuitAreRecordedOnlyAfterTheReply) {
-  for (StepType type : {StepType::kReviewFiled, StepType::kLawsuitFiled}) {
+  for (StepType type :
+       {StepType::kReviewFiled, StepType::kLawsuitFiled, StepType::kReviewDecided, StepType::kLawsuitDecided}) {
     for (const char* state : {"OPEN", "AWAITING_CORRECTION", "WITHDRAWN", "ABANDONED"}) {
       auto refusal = StepRefusal(type, state);
       ASSERT_TRUE(refusal.has_value()) << state;
@@ -482,7 +492,7 @@ TEST(StepRules, ReviewAndLawsuitAreRecordedOnlyAfterTheReply) {
 
 TEST(StepRules, OtherStepsAreLeftToTheRequestClock) {
   for (StepType type : kStepsRecordedHere) {
-    if (type == StepType::kReviewFiled || type == StepType::kLawsuitFiled) continue;
+    if (IsLegalStep(type)) continue;
     for (const char* state : {"OPEN", "AWAITING_CORRECTION", "REPLIED", "WITHDRAWN", "ABANDONED"}) {
       EXPECT_EQ(StepRefusal(type, state), std::nullopt) << static_cast<int>(type) << " " << state;
     }
@@ -518,16 +528,28 @@ Reply CompleteReply(ReplyOutcome outcome) {
     case ReplyOutcome::kNotDisclosed:
       r.reason = "所申请信息为内部事务信息。";
       r.legal_basis = "《中华人民共和国政府信息公开条例》第十六条第一款";
+      r.report_reason = ReportReason::kInternalAffairs;
       break;
-    case ReplyOutcome::kDoesNotExist: r.reason = "经检索本局2024年至2026年档案及业务系统，未发现所申请信息。"; break;
+    case ReplyOutcome::kDoesNotExist:
+      r.reason = "经检索本局2024年至2026年档案及业务系统，未发现所申请信息。";
+      r.report_reason = ReportReason::kNotHeldByAgency;
+      break;
     case ReplyOutcome::kNotHeld:
       r.holder_name = "太原市生态环境局";
       r.holder_contact = "0351-0000000，太原市某某路3号";
+      r.report_reason = ReportReason::kNotHeldByAgency;
       break;
-    case ReplyOutcome::kRepeatRequest: r.earlier_reply_reference = "并市监依申复〔2026〕15号"; break;
-    case ReplyOutcome::kSpecialProcedure: r.applicable_law = "《不动产登记暂行条例》第二十七条"; break;
+    case ReplyOutcome::kRepeatRequest:
+      r.earlier_reply_reference = "并市监依申复〔2026〕15号";
+      r.report_reason = ReportReason::kRepeatApplication;
+      break;
+    case ReplyOutcome::kSpecialProcedure:
+      r.applicable_law = "《不动产登记暂行条例》第二十七条";
+      r.report_reason = ReportReason::kOtherHandling;
+      break;
     case ReplyOutcome::kNotHandled:
       r.not_handled_reason = "申请内容为投诉举报，不作为政府信息公开申请处理，可通过12315平台提出。";
+      r.report_reason = ReportReason::kPetitionComplaintReport;
       break;
     case ReplyOutcome::kUnset: break;
   }
@@ -887,6 +909,164 @@ TEST(DeskStates, VeryOverduePastTwiceTheLimit) {
   EXPECT_EQ(DeskStateOf(true, -40, 40, 80), DeskState::kOverdue);
   EXPECT_EQ(DeskStateOf(true, -41, 40, 81), DeskState::kVeryOverdue);
   EXPECT_EQ(DeskStateOf(true, -1, INT_MAX, INT_MAX), DeskState::kOverdue);  // no overflow in 2 * limit
+}
+
+// ---------------------------------------------------------------- the annual report's rows and columns
+
+TEST(ReportRules, LegalPersonNeedsItsReportCategory) {
+  DisclosureRequest r = ValidLegalPersonRequest();
+  r.applicant.category = ApplicantCategory::kUnset;
+  const Violations v = ValidateRequest(r, kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"applicant.category"});
+  EXPECT_TRUE(Contains(v[0].description, "COMMERCIAL_ENTERPRISE")) << v[0].description;
+  r.applicant.category = static_cast<ApplicantCategory>(6);
+  EXPECT_EQ(Fields(ValidateRequest(r, kToday)), std::vector<std::string>{"applicant.category"});
+}
+
+TEST(ReportRules, NaturalPersonHasNoCategory) {
+  DisclosureRequest r = ValidNaturalPersonRequest();
+  r.applicant.category = ApplicantCategory::kResearchInstitution;
+  const Violations v = ValidateRequest(r, kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"applicant.category"});
+  EXPECT_TRUE(Contains(v[0].description, "unset")) << v[0].description;
+}
+
+TEST(ReportRules, NotDisclosedReplyWithoutReasonNamesReplyReportReason) {
+  Reply r = CompleteReply(ReplyOutcome::kNotDisclosed);
+  r.report_reason = ReportReason::kUnset;
+  const Violations v = ValidateReply(r, kToday);
+  ASSERT_EQ(Fields(v), std::vector<std::string>{"reply.report_reason"});
+  EXPECT_TRUE(Contains(v[0].description, "required for NOT_DISCLOSED")) << v[0].description;
+  EXPECT_TRUE(Contains(v[0].description, "STATE_SECRET")) << v[0].description;
+  EXPECT_TRUE(Contains(v[0].description, "or ADMINISTRATIVE_QUERY")) << v[0].description;
+}
+
+TEST(ReportRules, EveryOutcomeWithSubRowsNeedsAReason) {
+  for (ReplyOutcome outcome :
+       {ReplyOutcome::kNotDisclosed, ReplyOutcome::kDoesNotExist, ReplyOutcome::kNotHeld, ReplyOutcome::kRepeatRequest,
+        ReplyOutcome::kSpecialProcedure, ReplyOutcome::kNotHandled}) {
+    Reply r = CompleteReply(outcome);
+    r.report_reason = ReportReason::kUnset;
+    EXPECT_EQ(Fields(ValidateReply(r, kToday)), std::vector<std::string>{"reply.report_reason"})
+        << static_cast<int>(outcome);
+  }
+}
+
+TEST(ReportRules, ReasonMustBelongToItsOutcomesGroup) {
+  struct Case {
+    ReplyOutcome outcome;
+    ReportReason reason;
+    bool allowed;
+  };
+  const Case cases[] = {
+      {ReplyOutcome::kNotDisclosed, ReportReason::kStateSecret, true},
+      {ReplyOutcome::kNotDisclosed, ReportReason::kNotHeldByAgency, false},
+      {ReplyOutcome::kDoesNotExist, ReportReason::kWouldNeedCreating, true},
+      {ReplyOutcome::kNotHeld, ReportReason::kUnclearAfterCorrection, true},
+      {ReplyOutcome::kNotHeld, ReportReason::kRepeatApplication, false},
+      {ReplyOutcome::kNotHandled, ReportReason::kConfirmOrReissue, true},
+      {ReplyOutcome::kNotHandled, ReportReason::kRepeatApplication, false},
+      {ReplyOutcome::kNotHandled, ReportReason::kFeeNotPaid, false},
+      {ReplyOutcome::kRepeatRequest, ReportReason::kRepeatApplication, true},
+      {ReplyOutcome::kRepeatRequest, ReportReason::kPetitionComplaintReport, false},
+      {ReplyOutcome::kSpecialProcedure, ReportReason::kAdministrativeQuery, true},
+      {ReplyOutcome::kSpecialProcedure, ReportReason::kOtherHandling, true},
+      {ReplyOutcome::kSpecialProcedure, ReportReason::kStateSecret, false},
+  };
+  for (const Case& c : cases) {
+    Reply r = CompleteReply(c.outcome);
+    r.report_reason = c.reason;
+    const Violations v = ValidateReply(r, kToday);
+    if (c.allowed) {
+      EXPECT_EQ(v, Violations{}) << static_cast<int>(c.outcome) << " " << static_cast<int>(c.reason);
+    } else {
+      ASSERT_EQ(Fields(v), std::vector<std::string>{"reply.report_reason"}) << static_cast<int>(c.reason);
+      EXPECT_TRUE(Contains(v[0].description, "must be")) << v[0].description;
+    }
+  }
+}
+
+TEST(ReportRules, DisclosedAlreadyPublicAndPartlyDisclosedHaveNoReason) {
+  for (ReplyOutcome outcome :
+       {ReplyOutcome::kAlreadyPublic, ReplyOutcome::kDisclosed, ReplyOutcome::kPartlyDisclosed}) {
+    Reply r = CompleteReply(outcome);
+    r.report_reason = ReportReason::kThirdPartyRights;
+    const Violations v = ValidateReply(r, kToday);
+    ASSERT_EQ(Fields(v), std::vector<std::string>{"reply.report_reason"}) << static_cast<int>(outcome);
+    EXPECT_TRUE(Contains(v[0].description, "must be unset")) << v[0].description;
+  }
+}
+
+TEST(LegalSteps, DecisionNeedsALegalOutcome) {
+  for (StepType type : {StepType::kReviewDecided, StepType::kLawsuitDecided}) {
+    Step s = CompleteStep(type);
+    s.legal_outcome = LegalOutcome::kUnset;
+    EXPECT_EQ(Fields(ValidateStep(s, kToday)), std::vector<std::string>{"step.legal_outcome"});
+    s.legal_outcome = static_cast<LegalOutcome>(4);
+    EXPECT_EQ(Fields(ValidateStep(s, kToday)), std::vector<std::string>{"step.legal_outcome"});
+  }
+}
+
+TEST(LegalSteps, OutcomeOnlyOnADecisionAndAfterReviewOnlyOnALawsuitFiled) {
+  Step review = CompleteStep(StepType::kReviewFiled);
+  review.legal_outcome = LegalOutcome::kCorrected;
+  review.after_review = true;
+  EXPECT_EQ(Fields(ValidateStep(review, kToday)),
+            (std::vector<std::string>{"step.legal_outcome", "step.after_review"}));
+  Step lawsuit = CompleteStep(StepType::kLawsuitFiled);
+  lawsuit.after_review = true;
+  EXPECT_EQ(ValidateStep(lawsuit, kToday), Violations{});
+}
+
+Step Dated(StepType type, const char* date, LegalOutcome outcome = LegalOutcome::kUnset, bool after_review = false) {
+  Step s;
+  s.type = type;
+  s.date = AsSent(date);
+  s.legal_outcome = outcome;
+  s.after_review = after_review;
+  return s;
+}
+
+TEST(LegalSteps, DecisionOnlyAfterItsFiling) {
+  const Step replied = Dated(StepType::kReplied, "2026-03-02");
+  const Step decided = Dated(StepType::kReviewDecided, "2026-05-11", LegalOutcome::kUpheld);
+  auto refusal = LegalStepRefusal(decided, {replied});
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_TRUE(Contains(*refusal, "REVIEW_FILED")) << *refusal;
+  // A lawsuit's filing does not answer for a review's decision.
+  EXPECT_TRUE(LegalStepRefusal(decided, {replied, Dated(StepType::kLawsuitFiled, "2026-03-10")}).has_value());
+  const Step filed = Dated(StepType::kReviewFiled, "2026-03-10");
+  EXPECT_EQ(LegalStepRefusal(decided, {replied, filed}), std::nullopt);
+  // Once decided, the filing takes no second decision.
+  EXPECT_TRUE(LegalStepRefusal(decided, {replied, filed, decided}).has_value());
+  // Nor a decision dated before it.
+  auto early = LegalStepRefusal(Dated(StepType::kReviewDecided, "2026-03-09", LegalOutcome::kOther), {replied, filed});
+  ASSERT_TRUE(early.has_value());
+  EXPECT_TRUE(Contains(*early, "2026-03-10")) << *early;
+}
+
+TEST(LegalSteps, LawsuitAfterReviewNeedsTheReviewRecordedFirst) {
+  const Step replied = Dated(StepType::kReplied, "2026-03-02");
+  const Step lawsuit = Dated(StepType::kLawsuitFiled, "2026-05-11", LegalOutcome::kUnset, true);
+  EXPECT_TRUE(LegalStepRefusal(lawsuit, {replied}).has_value());
+  EXPECT_EQ(LegalStepRefusal(lawsuit, {replied, Dated(StepType::kReviewFiled, "2026-03-10")}), std::nullopt);
+  EXPECT_EQ(LegalStepRefusal(Dated(StepType::kLawsuitFiled, "2026-05-11"), {replied}), std::nullopt);
+}
+
+TEST(LegalSteps, EachDecisionAnswersTheEarliestUndecidedFilingOfItsKind) {
+  const auto cases =
+      LegalCasesOf({Dated(StepType::kReviewFiled, "2026-03-10"), Dated(StepType::kLawsuitFiled, "2026-03-11"),
+                    Dated(StepType::kLawsuitFiled, "2026-04-01", LegalOutcome::kUnset, true),
+                    Dated(StepType::kLawsuitDecided, "2026-05-06", LegalOutcome::kCorrected),
+                    Dated(StepType::kReviewDecided, "2026-05-07", LegalOutcome::kUpheld)});
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_EQ(cases[0].kind, StepType::kReviewFiled);
+  EXPECT_EQ(cases[0].outcome, LegalOutcome::kUpheld);
+  EXPECT_EQ(cases[1].decided_on, AsSent("2026-05-06"));
+  EXPECT_EQ(cases[1].outcome, LegalOutcome::kCorrected);
+  EXPECT_FALSE(cases[1].after_review);
+  EXPECT_TRUE(cases[2].after_review);
+  EXPECT_EQ(cases[2].decided_on, std::nullopt);
 }
 
 }  // namespace

@@ -3,14 +3,18 @@
 #include <string>
 #include <vector>
 
+#include "services/requests/request_desk.h"
 #include "services/requests/request_statistics.h"
 
 namespace gongkai::requests {
 
-std::shared_ptr<common::ScrapeGauges> MakeRequestGauges(RequestStore& store, const common::Clock& clock) {
-  return std::make_shared<common::ScrapeGauges>([&store, &clock] {
+std::shared_ptr<common::ScrapeGauges> MakeRequestGauges(RequestStore& store, const common::Deadlines& deadlines,
+                                                        const common::RequestClockRules& rules,
+                                                        const common::Clock& clock) {
+  return std::make_shared<common::ScrapeGauges>([&store, &deadlines, rules, &clock] {
+    const ClockAsOf as_of{deadlines, rules, clock.Today()};
     const auto values =
-        GaugeValuesOf(clock.Today(), store.RequestFactsOf(0, "", ""), store.ConsultationFactsOf(0, "", ""));
+        GaugeValuesOf(as_of.today, LiveRequestFacts(store, 0, "", "", as_of), store.ConsultationFactsOf(0, "", ""));
     common::ScrapeGauges::Family kpi{"gongkai_kpi_ratio", "The plan's KPIs, computed from the database.", {}};
     for (const auto& [scope, ratio] : values.standardised_reply_rate) {
       kpi.samples.push_back({{{"kpi", "standardised_reply_rate"}, {"scope", scope}}, ratio});

@@ -1,6 +1,9 @@
 #include "services/requests/requests_mapping.h"
 
+#include <stdexcept>
+
 #include "common/calendar/iso_date.h"
+#include "common/errors.h"
 
 namespace gongkai::requests {
 namespace {
@@ -19,6 +22,22 @@ std::string StepName(common::RequestStep step) {
 }
 
 v1::DeskState ToProto(DeskState state) { return static_cast<v1::DeskState>(static_cast<int>(state)); }
+
+common::v1::ExplainedDay::Status ToProto(common::ExplainedDayStatus status) {
+  using common::ExplainedDayStatus;
+  using common::v1::ExplainedDay;
+  switch (status) {
+    case ExplainedDayStatus::kClockStart: return ExplainedDay::CLOCK_START;
+    case ExplainedDayStatus::kWorkingDay: return ExplainedDay::WORKING_DAY;
+    case ExplainedDayStatus::kWeekend: return ExplainedDay::WEEKEND;
+    case ExplainedDayStatus::kHoliday: return ExplainedDay::HOLIDAY;
+    case ExplainedDayStatus::kMakeupWorkingDay: return ExplainedDay::MAKEUP_WORKING_DAY;
+    case ExplainedDayStatus::kPaused: return ExplainedDay::PAUSED;
+    case ExplainedDayStatus::kRestart: return ExplainedDay::RESTART;
+    case ExplainedDayStatus::kCalendarDay: return ExplainedDay::CALENDAR_DAY;
+  }
+  return ExplainedDay::STATUS_UNSPECIFIED;
+}
 
 }  // namespace
 
@@ -45,6 +64,7 @@ DisclosureRequest RequestFromProto(const v1::RegisterRequestRequest& p) {
                  a.phone(),
                  a.email(),
                  a.address()};
+  r.applicant.category = static_cast<ApplicantCategory>(a.category());
   r.information_requested = p.information_requested();
   r.delivery = static_cast<DeliveryMethod>(p.delivery());
   return r;
@@ -60,6 +80,8 @@ Step StepFromProto(const v1::Step& p) {
   s.approver = p.approver();
   s.notice_date = common::ParseIsoDate(p.notice_date());
   s.note = p.note();
+  s.after_review = p.after_review();
+  s.legal_outcome = static_cast<LegalOutcome>(p.legal_outcome());
   return s;
 }
 
@@ -81,6 +103,7 @@ Reply ReplyFromProto(const v1::ReplyContent& p) {
   r.delivered_by = static_cast<DeliveryMethod>(p.delivered_by());
   r.delivered_on = common::ParseIsoDate(p.delivered_on());
   r.fee_fen = p.fee_fen();
+  r.report_reason = static_cast<ReportReason>(p.report_reason());
   return r;
 }
 
@@ -112,6 +135,27 @@ std::optional<common::RequestEvent> EventOf(const v1::Step& s, common::ReceiptCh
     case v1::Step::WITHDRAWN: return RequestEvent::Withdrawn(date);
     default: return std::nullopt;
   }
+}
+
+std::vector<common::RequestEvent> EventsOf(const StoredRequest& r) {
+  const auto channel = ChannelFromProto(static_cast<v1::Channel>(r.channel));
+  std::vector<common::RequestEvent> events;
+  for (const auto& bytes : r.steps) {
+    v1::Step step;
+    if (!step.ParseFromString(bytes)) throw std::runtime_error("stored step does not parse");
+    if (auto e = EventOf(step, channel)) events.push_back(*e);
+  }
+  return events;
+}
+
+std::vector<Step> StepsOf(const StoredRequest& r) {
+  std::vector<Step> steps;
+  for (const auto& bytes : r.steps) {
+    v1::Step step;
+    if (!step.ParseFromString(bytes)) throw std::runtime_error("stored step does not parse");
+    steps.push_back(StepFromProto(step));
+  }
+  return steps;
 }
 
 void ToView(const StoredRequest& r, const common::RequestClockReport& report, v1::RequestView* out) {
@@ -200,6 +244,55 @@ void ToProto(const YearStatistics& statistics, v1::GetStatisticsResponse* out) {
   }
   out->set_standardised_reply_rate(statistics.standardised_reply_rate);
   out->set_consultation_response_rate(statistics.consultation_response_rate);
+}
+
+void ToProto(const AnnualReport& report, v1::AnnualReport* out) {
+  out->set_year(report.year);
+  for (const auto& code : report.agency_credit_codes) out->add_agency_credit_codes(code);
+  for (const auto& table : report.tables) {
+    auto* t = out->add_tables();
+    t->set_title(table.title);
+    for (const auto& column : table.columns) t->add_columns(column);
+    for (const auto& row : table.rows) {
+      auto* r = t->add_rows();
+      r->set_label(row.label);
+      for (int cell : row.cells) r->add_cells(cell);
+    }
+  }
+  for (const auto& column : report.unbalanced_columns) out->add_unbalanced_columns(column);
+  out->set_csv(AnnualReportCsv(report));
+}
+
+StatisticsScope ScopeOf(const common::CallerIdentity& caller, const std::string& city_code,
+                        const std::string& agency_credit_code) {
+  if (caller.role == common::v1::ROLE_DESK) return {"", caller.agency};
+  if (caller.role == common::v1::ROLE_CITY) {
+    if (!city_code.empty() && city_code != caller.city_code) {
+      throw common::ServiceError::PermissionDenied("another city's statistics");
+    }
+    return {caller.city_code, agency_credit_code};
+  }
+  return {city_code, agency_credit_code};
+}
+
+void ToProto(const common::DeadlineExplanation& e, common::v1::DeadlineExplanation* out) {
+  out->set_rule(e.rule);
+  out->set_clock_start(common::FormatIsoDate(e.clock_start));
+  out->set_due(common::FormatIsoDate(e.due));
+  out->set_limit(e.limit);
+  out->set_day_count(std::string(common::DayCountName(e.day_count)));
+  out->set_provisional(e.provisional);
+  for (const auto& d : e.days) {
+    auto* p = out->add_days();
+    p->set_date(common::FormatIsoDate(d.date));
+    p->set_status(ToProto(d.status));
+    p->set_holiday_name(d.holiday_name);
+    p->set_counted(d.counted);
+    p->set_count(d.count);
+    p->set_note(d.note);
+    p->set_provisional(d.provisional);
+  }
+  out->set_truncated(e.truncated);
 }
 
 }  // namespace gongkai::requests

@@ -1,5 +1,6 @@
 #include "services/requests/requests_service.h"
 
+#include "common/calendar/explain.h"
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/errors.h"
@@ -16,26 +17,40 @@ using common::ServiceError;
 using common::v1::ROLE_DESK;
 using common::v1::ROLE_PUBLIC;
 
-// The request must be the desk's own agency's; another's is NOT_FOUND, so a
-// desk cannot even learn that an id exists elsewhere.
-void CheckOwn(const StoredRequest& r, const common::CallerIdentity& caller, const std::string& id) {
-  if (r.agency_credit_code != caller.agency) throw ServiceError::NotFound("no request " + id + " at this desk");
+// The desk's deadline on a view the mapping made: a request awaiting
+// correction is open, due on its correction due date.
+template <typename View>
+void SetDeskDeadline(const common::RequestClockReport& report, const ClockAsOf& clock, View* out) {
+  out->set_desk_state(static_cast<v1::DeskState>(RequestDeskState(report, clock)));
+  if (auto due = DeskDue(report)) out->set_due(common::FormatIsoDate(*due));
 }
 
 }  // namespace
 
 RequestsService::RequestsService(RequestStore& store, registry::RegistryClient& registry,
-                                 common::ServiceContext context, std::string applicant_key_secret)
-    : store_(store), registry_(registry), context_(context), applicant_key_secret_(std::move(applicant_key_secret)) {}
+                                 common::ServiceContext context, std::string applicant_key_secret,
+                                 int consultation_working_days)
+    : store_(store),
+      registry_(registry),
+      context_(context),
+      applicant_key_secret_(std::move(applicant_key_secret)),
+      clock_rules_(RequestClockRulesOf(context.deadlines, consultation_working_days)) {}
+
+ClockAsOf RequestsService::ClockToday() const { return {context_.deadlines, clock_rules_, context_.clock.Today()}; }
 
 common::RequestClockReport RequestsService::Evaluate(const StoredRequest& r, const v1::Step* next) const {
-  auto report = EvaluateRequestClock(r, next, context_.deadlines, context_.clock.Today());
+  auto report = EvaluateRequestClock(r, next, ClockToday());
   if (!report.ok()) throw ServiceError::FailedPrecondition(report.error);
   return *report.value;
 }
 
 void RequestsService::ToView(const StoredRequest& r, v1::RequestView* out) const {
-  requests::ToView(r, Evaluate(r, nullptr), out);
+  const ClockAsOf clock = ClockToday();
+  const common::RequestClockReport report = Evaluate(r, nullptr);
+  requests::ToView(r, report, out);
+  SetDeskDeadline(report, clock, out);
+  ToProto(common::ExplainRequestClock(*context_.deadlines.calendar(), report, EventsOf(r), clock.today),
+          out->mutable_explanation());
 }
 
 std::string RequestsService::CityOfDesk(const std::string& agency) {
@@ -48,7 +63,9 @@ grpc::Status RequestsService::RegisterRequest(grpc::ServerContext* context, cons
                                               v1::RequestView* response) {
   return common::Call(*context, context_.signer, {ROLE_DESK}, [&](const common::CallerIdentity& caller) {
     const DisclosureRequest registration = RequestFromProto(*request);
-    common::ThrowIfAny(ValidateRequest(registration, context_.clock.Today()), "bad request registration");
+    common::Violations violations = ValidateRequest(registration, context_.clock.Today());
+    CheckRequestKey(violations, request->request_key());
+    common::ThrowIfAny(violations, "bad request registration");
     StoredRequest r;
     r.agency_credit_code = caller.agency;
     r.city_code = CityOfDesk(caller.agency);
@@ -59,15 +76,19 @@ grpc::Status RequestsService::RegisterRequest(grpc::ServerContext* context, cons
     r.applicant_key = ApplicantKey(registration.applicant, applicant_key_secret_);
     r.information_requested = request->information_requested();
     r.delivery = request->delivery();
+    r.request_key = request->request_key();
 
     v1::Step received;
     received.set_type(v1::Step::RECEIVED);
     received.set_date(request->received_on());
     received.set_recorded_by(caller.principal);
     received.set_recorded_at(Rfc3339(context_.clock.Now()));
-    r.id = store_.Insert(r, UpdateOf(received, Evaluate(r, &received)));
-    common::Log(common::LogLevel::kInfo, "request_registered", {{"request_id", r.id}, {"agency", caller.agency}});
-    ToView(*store_.Get(r.id), response);
+    // A resend under a key the agency has used gets the request registered
+    // first, even when its content differs: the key identifies the sender's
+    // attempt, not the content.
+    const std::string id = store_.Insert(r, UpdateOf(received, Evaluate(r, &received)));
+    common::Log(common::LogLevel::kInfo, "request_registered", {{"request_id", id}, {"agency", caller.agency}});
+    ToView(*store_.Get(id), response);
     return grpc::Status::OK;
   });
 }
@@ -83,6 +104,9 @@ grpc::Status RequestsService::RecordStep(grpc::ServerContext* context, const v1:
       CheckOwn(r, caller, request->request_id());
       if (auto refusal = HistoryRefusal(r.steps.size())) throw ServiceError::FailedPrecondition(*refusal);
       if (auto refusal = StepRefusal(static_cast<StepType>(step.type()), r.state)) {
+        throw ServiceError::FailedPrecondition(*refusal);
+      }
+      if (auto refusal = LegalStepRefusal(StepFromProto(step), StepsOf(r))) {
         throw ServiceError::FailedPrecondition(*refusal);
       }
       return UpdateOf(step, Evaluate(r, &step));
@@ -150,11 +174,17 @@ grpc::Status RequestsService::ListOpenRequests(grpc::ServerContext* context, con
     auto page = common::ReadPage(v, request->page_size(), request->page_token(), 2);
     auto after = DuePositionOf(v, page.after);
     common::ThrowIfAny(v, "bad list request");
-    auto rows = store_.ListOpen(caller.agency, after.due, after.id, page.size + 1);
+    const ClockAsOf clock = ClockToday();
+    auto rows = ListOpenAsOf(store_, caller.agency, after.due, after.id, page.size + 1, clock);
     response->set_next_page_token(common::TakePage(rows, page.size, [](const StoredRequest& r) {
       return common::PagePosition{common::FormatIsoDate(r.due_on.value_or(kNoDueDate)), r.id};
     }));
-    for (const auto& r : rows) ToOpenRequest(r, Evaluate(r, nullptr), response->add_requests());
+    for (const auto& r : rows) {
+      const common::RequestClockReport report = Evaluate(r, nullptr);
+      auto* out = response->add_requests();
+      ToOpenRequest(r, report, out);
+      SetDeskDeadline(report, clock, out);
+    }
     return grpc::Status::OK;
   });
 }
@@ -170,7 +200,7 @@ grpc::Status RequestsService::QuoteFee(grpc::ServerContext* context, const v1::Q
 }
 
 void RequestsService::RecomputeProvisional() {
-  const int recomputed = RecomputeProvisionalDueDates(store_, context_.deadlines, context_.clock.Today());
+  const int recomputed = RecomputeProvisionalDueDates(store_, ClockToday());
   common::Log(common::LogLevel::kInfo, "provisional_deadlines_recomputed", {{"records", recomputed}});
 }
 

@@ -6,19 +6,24 @@
 #include "common/service_context.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
 #include "services/registry/registry_client.h"
+#include "services/requests/request_desk.h"
 #include "services/requests/request_store.h"
 
 namespace gongkai::requests {
 
 // The gRPC adapter of the request desk: proto <-> domain, scope (a desk user
 // works within its agency; statistics by role), errors. Its methods are in
-// requests_service.cc (requests), consultations_service.cc (consultations)
-// and statistics_service.cc (statistics).
+// requests_service.cc (requests), consultations_service.cc (consultations),
+// statistics_service.cc (statistics), annual_report_service.cc (the annual
+// report) and explain_service.cc (explained deadlines).
 class RequestsService final : public v1::RequestsService::Service {
  public:
-  // `applicant_key_secret` keys ApplicantKey (at least 32 bytes, checked at start).
+  // `applicant_key_secret` keys ApplicantKey (at least 32 bytes, checked at
+  // start); a consultation pauses the request clock for at most
+  // `consultation_working_days` (GONGKAI_CONSULTATION_WINDOW_WORKING_DAYS).
   RequestsService(RequestStore& store, registry::RegistryClient& registry, common::ServiceContext context,
-                  std::string applicant_key_secret);
+                  std::string applicant_key_secret,
+                  int consultation_working_days = common::RequestClockRules{}.consultation_working_days);
 
   grpc::Status RegisterRequest(grpc::ServerContext* context, const v1::RegisterRequestRequest* request,
                                v1::RequestView* response) override;
@@ -39,12 +44,18 @@ class RequestsService final : public v1::RequestsService::Service {
                                      v1::ListOpenConsultationsResponse* response) override;
   grpc::Status GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
                              v1::GetStatisticsResponse* response) override;
+  grpc::Status GetAnnualReport(grpc::ServerContext* context, const v1::GetAnnualReportRequest* request,
+                               v1::AnnualReport* response) override;
+  grpc::Status ExplainDeadline(grpc::ServerContext* context, const v1::ExplainDeadlineRequest* request,
+                               common::v1::DeadlineExplanation* response) override;
 
   // Recomputes the stored due dates that rested on a calendar year not loaded
   // then (run after a calendar reload).
   void RecomputeProvisional();
 
  private:
+  // The request clock as of today.
+  ClockAsOf ClockToday() const;
   // The request clock over the stored steps and `next` (when given), as of
   // today; an impossible sequence is FAILED_PRECONDITION with the clock's reason.
   common::RequestClockReport Evaluate(const StoredRequest& request, const v1::Step* next) const;
@@ -57,6 +68,7 @@ class RequestsService final : public v1::RequestsService::Service {
   registry::RegistryClient& registry_;
   const common::ServiceContext context_;
   const std::string applicant_key_secret_;
+  const common::RequestClockRules clock_rules_;
 };
 
 }  // namespace gongkai::requests

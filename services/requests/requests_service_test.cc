@@ -4,12 +4,15 @@
 #include "services/requests/requests_service.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/metric_family.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/errors.h"
@@ -17,6 +20,8 @@
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 #include "services/requests/request.h"
+#include "services/requests/request_desk.h"
+#include "services/requests/requests_gauges.h"
 #include "services/requests/requests_mapping.h"
 
 namespace gongkai::requests {
@@ -40,6 +45,12 @@ class FakeRequestStore final : public RequestStore {
  public:
   std::string Insert(const StoredRequest& request, const RequestUpdate& first) override {
     std::lock_guard lock(mutex_);
+    for (const auto& [id, r] : requests_) {
+      if (!request.request_key.empty() && r.agency_credit_code == request.agency_credit_code &&
+          r.request_key == request.request_key) {
+        return id;
+      }
+    }
     StoredRequest r = request;
     r.id = NextId("request");
     r.steps.clear();
@@ -53,6 +64,16 @@ class FakeRequestStore final : public RequestStore {
     auto it = requests_.find(id);
     if (it == requests_.end()) return std::nullopt;
     return it->second;
+  }
+
+  std::vector<StoredRequest> GetAll(const std::vector<std::string>& ids) override {
+    if (auto hook = std::exchange(before_get_all, nullptr)) hook();  // once
+    std::lock_guard lock(mutex_);
+    std::vector<StoredRequest> out;
+    for (const auto& id : ids) {
+      if (auto it = requests_.find(id); it != requests_.end()) out.push_back(it->second);
+    }
+    return out;
   }
 
   std::optional<StoredRequest> Update(const std::string& id,
@@ -71,7 +92,7 @@ class FakeRequestStore final : public RequestStore {
     std::lock_guard lock(mutex_);
     std::vector<StoredRequest> out;
     for (const auto& [id, r] : requests_) {
-      if (r.agency_credit_code != agency || !r.open) continue;
+      if (r.agency_credit_code != agency || !r.open || r.live) continue;
       if (after_due && std::tuple(r.due_on.value_or(kNoDueDate), r.id) <= std::tuple(*after_due, after_id)) continue;
       out.push_back(r);
     }
@@ -80,6 +101,26 @@ class FakeRequestStore final : public RequestStore {
     });
     if (static_cast<int>(out.size()) > limit) out.resize(limit);
     return out;
+  }
+
+  std::vector<StoredRequest> ListOpenLive(const std::string& agency) override {
+    std::lock_guard lock(mutex_);
+    std::vector<StoredRequest> out;
+    for (const auto& [id, r] : requests_) {
+      if (r.agency_credit_code == agency && r.open && r.live) out.push_back(r);
+    }
+    return out;
+  }
+
+  void Settle(const std::string& id, const std::string& state_read, const RequestUpdate& now) override {
+    std::lock_guard lock(mutex_);
+    StoredRequest& r = requests_.at(id);
+    if (!r.live || r.state != state_read) return;
+    r.state = now.state;
+    r.open = now.open;
+    r.due_on = now.due_on;
+    r.due_provisional = now.due_provisional;
+    r.live = now.live;
   }
 
   int CountInMonth(const std::string& agency, const std::string& applicant_key, Date received_on) override {
@@ -113,6 +154,12 @@ class FakeRequestStore final : public RequestStore {
 
   std::string InsertConsultation(const StoredConsultation& consultation) override {
     std::lock_guard lock(mutex_);
+    for (const auto& [id, c] : consultations_) {
+      if (!consultation.request_key.empty() && c.agency_credit_code == consultation.agency_credit_code &&
+          c.request_key == consultation.request_key) {
+        return id;
+      }
+    }
     StoredConsultation c = consultation;
     c.id = NextId("consultation");
     consultations_[c.id] = c;
@@ -169,17 +216,22 @@ class FakeRequestStore final : public RequestStore {
     return out;
   }
 
-  std::vector<RequestFacts> RequestFactsOf(int year, const std::string& city, const std::string& agency) override {
+  std::vector<StoredRequestFacts> RequestFactsOf(int year, const std::string& city,
+                                                 const std::string& agency) override {
     std::lock_guard lock(mutex_);
-    std::vector<RequestFacts> out;
+    std::vector<StoredRequestFacts> out;
     for (const auto& [id, r] : requests_) {
       const int received = static_cast<int>(std::chrono::year_month_day(r.received_on).year());
       const int replied = r.replied_on ? static_cast<int>(std::chrono::year_month_day(*r.replied_on).year()) : 0;
-      const bool in_year = year == 0 || received == year || (received < year && (r.open || replied >= year));
+      const bool finished = r.state == "WITHDRAWN" || r.state == "ABANDONED";
+      const bool in_year =
+          year == 0 || received == year || (received < year && (r.open || replied >= year || finished));
       if (!in_year || (!city.empty() && r.city_code != city) || (!agency.empty() && r.agency_credit_code != agency)) {
         continue;
       }
-      RequestFacts f;
+      StoredRequestFacts f;
+      f.id = id;
+      f.live = r.live;
       f.agency_credit_code = r.agency_credit_code;
       f.city_code = r.city_code;
       f.received_on = r.received_on;
@@ -193,7 +245,34 @@ class FakeRequestStore final : public RequestStore {
         f.reviews += type == Step::REVIEW_FILED ? 1 : 0;
         f.lawsuits += type == Step::LAWSUIT_FILED ? 1 : 0;
       }
+      v1::Applicant applicant;
+      applicant.ParseFromString(r.applicant);
+      f.applicant_kind = static_cast<Applicant::Kind>(applicant.kind());
+      f.applicant_category = static_cast<ApplicantCategory>(applicant.category());
+      v1::ReplyContent reply;
+      reply.ParseFromString(r.reply);
+      f.report_reason = static_cast<ReportReason>(reply.report_reason());
+      for (const requests::Step& step : StepsOf(r)) {
+        if (step.type == StepType::kWithdrawn || step.type == StepType::kAbandoned) f.closing_step_on = step.date;
+        if (step.type == StepType::kCorrectionNotice) f.correction_due = step.correction_due;
+      }
+      const auto finished_on = FinishedOn(f);
+      if (year != 0 && received < year && finished_on &&
+          static_cast<int>(std::chrono::year_month_day(*finished_on).year()) < year) {
+        continue;
+      }
       out.push_back(f);
+    }
+    return out;
+  }
+
+  std::vector<LegalFacts> LegalFactsOf(const std::string& city, const std::string& agency) override {
+    std::lock_guard lock(mutex_);
+    std::vector<LegalFacts> out;
+    for (const auto& [id, r] : requests_) {
+      if ((!city.empty() && r.city_code != city) || (!agency.empty() && r.agency_credit_code != agency)) continue;
+      auto cases = LegalCasesOf(StepsOf(r));
+      if (!cases.empty()) out.push_back({r.agency_credit_code, r.city_code, std::move(cases)});
     }
     return out;
   }
@@ -212,6 +291,10 @@ class FakeRequestStore final : public RequestStore {
     }
     return out;
   }
+
+  // Runs once before the next GetAll, unlocked: a step recorded between the
+  // reads of one answer.
+  std::function<void()> before_get_all;
 
   std::size_t request_count() {
     std::lock_guard lock(mutex_);
@@ -233,6 +316,7 @@ class FakeRequestStore final : public RequestStore {
     r.open = u.open;
     r.due_on = u.due_on;
     r.due_provisional = u.due_provisional;
+    r.live = u.live;
     if (!u.reply.empty()) r.reply = u.reply;
     if (u.replied_on) r.replied_on = u.replied_on;
     if (u.outcome != 0) {
@@ -302,6 +386,37 @@ v1::RegisterConsultationRequest Question(const std::string& asked_on) {
   return r;
 }
 
+v1::RecordStepRequest ConsultationStarted(const std::string& request_id, const std::string& date) {
+  v1::RecordStepRequest r = StepOn(request_id, Step::CONSULTATION_STARTED, date);
+  r.mutable_step()->set_consultation_id("third-party-1");
+  r.mutable_step()->set_consulted_party("太原某某有限公司");
+  return r;
+}
+
+v1::RecordStepRequest CorrectionNotice(const std::string& request_id, const std::string& date,
+                                       const std::string& correction_due) {
+  v1::RecordStepRequest r = StepOn(request_id, Step::CORRECTION_NOTICE, date);
+  r.mutable_step()->set_correction_due(correction_due);
+  return r;
+}
+
+// The samples of one metric family as "label=value,..." (labels by name) ->
+// value; empty when the scrape has none.
+std::map<std::string, double> Samples(const std::vector<prometheus::MetricFamily>& families, const std::string& name) {
+  std::map<std::string, double> out;
+  for (const auto& family : families) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      auto labels = metric.label;
+      std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+      std::string key;
+      for (const auto& l : labels) key += (key.empty() ? "" : ",") + l.name + "=" + l.value;
+      out[key] = metric.gauge.value;
+    }
+  }
+  return out;
+}
+
 // The fields the status's BadRequest names.
 std::vector<std::string> FieldsOf(const grpc::Status& status) {
   std::vector<std::string> fields;
@@ -332,6 +447,54 @@ class RequestsServiceTest : public ::testing::Test {
                                Registration(received_on), &view);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return view;
+  }
+
+  // Records `step` on a request of kAgency's desk.
+  v1::RequestView Record(const v1::RecordStepRequest& step) {
+    v1::RequestView view;
+    grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep, step, &view);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return view;
+  }
+
+  v1::RequestView Get(const std::string& id) {
+    v1::GetRequestRequest get;
+    get.set_request_id(id);
+    v1::RequestView view;
+    grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetRequest, get, &view);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return view;
+  }
+
+  // kAgency's statistics of 2026, as of the clock's day.
+  v1::AgencyStatistics Statistics() {
+    v1::GetStatisticsRequest request;
+    request.set_year(2026);
+    v1::GetStatisticsResponse stats;
+    EXPECT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetStatistics, request, &stats).ok());
+    return stats.agencies_size() == 1 ? stats.agencies(0) : v1::AgencyStatistics();
+  }
+
+  // The request gauges scraped on the clock's day.
+  std::vector<prometheus::MetricFamily> Scrape() {
+    const common::ServiceContext context = context_.context();
+    return MakeRequestGauges(store_, context.deadlines, RequestClockRulesOf(context.deadlines, 15), context.clock)
+        ->Collect();
+  }
+
+  // The ids of kAgency's open requests, page by page of `size`.
+  std::vector<std::string> OpenIds(int size) {
+    std::vector<std::string> ids;
+    v1::ListOpenRequestsRequest request;
+    request.set_page_size(size);
+    do {
+      v1::ListOpenRequestsResponse page;
+      EXPECT_TRUE(
+          Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page).ok());
+      for (const auto& r : page.requests()) ids.push_back(r.request_id());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return ids;
   }
 
   testing::TestContext context_;
@@ -713,6 +876,348 @@ TEST_F(RequestsServiceTest, StatisticsAreScopedByRole) {
   grpc::Status status = Call(testing::ProvinceCaller(), &v1::RequestsService::Stub::GetStatistics, request, &stats);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"year"});
+}
+
+TEST_F(RequestsServiceTest, ResendWithTheSameKeyReturnsTheSameRequest) {
+  v1::RegisterRequestRequest registration = Registration("2026-06-10");
+  registration.set_request_key("city-desk:2026.06-0001_a");
+  v1::RequestView first;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &first).ok());
+  // A resend that differs still gets the request registered first: the key
+  // names the sender's attempt.
+  registration.set_information_requested("另一项信息");
+  v1::RequestView again;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &again).ok());
+  EXPECT_EQ(again.request_id(), first.request_id());
+  EXPECT_EQ(again.information_requested(), first.information_requested());
+  EXPECT_EQ(again.history_size(), 1);
+  EXPECT_EQ(store_.request_count(), 1u);
+
+  registration.set_request_key("city-desk:2026.06-0002");
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &again).ok());
+  EXPECT_NE(again.request_id(), first.request_id()) << "another key is another request";
+  EXPECT_EQ(store_.request_count(), 2u);
+}
+
+TEST_F(RequestsServiceTest, RequestKeyIsOneTo64BytesOfItsCharacters) {
+  for (const std::string& key :
+       {std::string("has space"), std::string("斜杠"), std::string("a/b"), std::string(65, 'k')}) {
+    v1::RegisterRequestRequest registration = Registration("2026-06-10");
+    registration.set_request_key(key);
+    v1::RequestView view;
+    grpc::Status status =
+        Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &view);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key;
+    EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"request_key"}) << key;
+    v1::RegisterConsultationRequest question = Question("2026-06-10");
+    question.set_request_key(key);
+    v1::ConsultationView consultation;
+    status =
+        Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, question, &consultation);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << key;
+    EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"request_key"}) << key;
+  }
+  EXPECT_EQ(store_.request_count(), 0u);
+}
+
+TEST_F(RequestsServiceTest, KeysAreUniquePerAgency) {
+  v1::RegisterRequestRequest registration = Registration("2026-06-10");
+  registration.set_request_key("row-17");
+  v1::RequestView ours, theirs;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &ours).ok());
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kOtherAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &theirs).ok());
+  EXPECT_NE(ours.request_id(), theirs.request_id());
+  EXPECT_EQ(theirs.agency_credit_code(), kOtherAgency);
+  EXPECT_EQ(store_.request_count(), 2u);
+}
+
+TEST_F(RequestsServiceTest, ConsultationResendReturnsTheSameConsultation) {
+  v1::RegisterConsultationRequest question = Question("2026-06-10");
+  question.set_request_key("hotline-42");
+  v1::ConsultationView first, again;
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, question, &first).ok());
+  question.set_question("另一个问题");
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation, question, &again).ok());
+  EXPECT_EQ(again.consultation_id(), first.consultation_id());
+  EXPECT_EQ(again.question(), first.question());
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kOtherAgency), &v1::RequestsService::Stub::RegisterConsultation, question, &again).ok());
+  EXPECT_NE(again.consultation_id(), first.consultation_id()) << "keys are the agency's own";
+}
+
+// Received Mon 2026-05-25, due Tue 06-23. A third-party consultation from
+// Mon 06-15 pauses the clock for at most 15 WD, through Tue 07-07, which
+// moves the due date to Tue 07-14 at most. The due date stored on 06-15
+// (06-23) goes stale as the pause runs.
+TEST_F(RequestsServiceTest, ConsultationKeepsARequestFromOverdueWhilePausedAndNotPastItsWindow) {
+  const std::string id = Register("2026-05-25").request_id();
+  EXPECT_EQ(Record(ConsultationStarted(id, "2026-06-15")).due(), "2026-06-23");
+  EXPECT_TRUE(store_.Get(id)->live) << "an unanswered consultation makes the clock depend on today";
+
+  // Wed 06-24: six working days paused, due Wed 07-01.
+  context_.clock().Set(Day(2026, 6, 24));
+  auto families = Scrape();
+  EXPECT_EQ(Samples(families, "gongkai_disclosures_overdue").count("city=140100,kind=request"), 0u);
+  EXPECT_EQ(Samples(families, "gongkai_kpi_ratio").count("kpi=standardised_reply_rate,scope=140100"), 0u)
+      << "not due yet";
+  EXPECT_EQ(Statistics().due(), 0);
+
+  // Thu 07-16: the window ended on 07-07, the clock ran again and the reply
+  // fell due on 07-14.
+  context_.clock().Set(Day(2026, 7, 16));
+  families = Scrape();
+  EXPECT_EQ(Samples(families, "gongkai_disclosures_overdue")["city=140100,kind=request"], 1);
+  EXPECT_EQ(Samples(families, "gongkai_kpi_ratio")["kpi=standardised_reply_rate,scope=140100"], 0);
+  EXPECT_EQ(Statistics().due(), 1);
+  EXPECT_EQ(Get(id).due(), "2026-07-14");
+}
+
+TEST_F(RequestsServiceTest, AnsweredConsultationNoLongerMakesTheRequestLive) {
+  const std::string id = Register("2026-05-25").request_id();
+  Record(ConsultationStarted(id, "2026-06-10"));
+  EXPECT_TRUE(store_.Get(id)->live);
+  v1::RecordStepRequest answered = StepOn(id, Step::CONSULTATION_ANSWERED, "2026-06-12");
+  answered.mutable_step()->set_consultation_id("third-party-1");
+  Record(answered);
+  EXPECT_FALSE(store_.Get(id)->live);
+}
+
+// The list follows the due date of the day it is read: on 06-15 the request
+// in consultation (due 06-23 then) comes first; on 06-24 its pause has moved
+// it to 07-01, after the one due 06-30. Awaiting correction comes by its
+// correction due date, here the last.
+TEST_F(RequestsServiceTest, OpenRequestsFollowTheDueDateOfTheDay) {
+  const std::string consulting = Register("2026-05-25").request_id();
+  Record(ConsultationStarted(consulting, "2026-06-15"));
+  const std::string plain = Register("2026-06-01").request_id();  // due 06-30
+  const std::string correcting = Register("2026-06-10").request_id();
+  Record(CorrectionNotice(correcting, "2026-06-12", "2026-07-10"));
+  EXPECT_EQ(OpenIds(1), (std::vector<std::string>{consulting, plain, correcting}));
+
+  context_.clock().Set(Day(2026, 6, 24));
+  EXPECT_EQ(OpenIds(1), (std::vector<std::string>{plain, consulting, correcting}));
+  EXPECT_EQ(OpenIds(2), (std::vector<std::string>{plain, consulting, correcting}));
+  v1::ListOpenRequestsRequest request;
+  request.set_page_size(10);
+  v1::ListOpenRequestsResponse page;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page).ok());
+  ASSERT_EQ(page.requests_size(), 3);
+  EXPECT_EQ(page.requests(1).due(), "2026-07-01");
+  EXPECT_EQ(page.requests(2).due(), "2026-07-10") << "the correction due date";
+}
+
+TEST_F(RequestsServiceTest, AwaitingCorrectionSortsAndPagesByItsCorrectionDueDate) {
+  const std::string plain = Register("2026-06-01").request_id();  // due 06-30
+  const std::string correcting = Register("2026-06-10").request_id();
+  Record(CorrectionNotice(correcting, "2026-06-12", "2026-06-19"));
+  EXPECT_EQ(OpenIds(1), (std::vector<std::string>{correcting, plain}));
+  EXPECT_EQ(OpenIds(10), (std::vector<std::string>{correcting, plain}));
+
+  v1::ListOpenRequestsRequest request;
+  request.set_page_size(1);
+  v1::ListOpenRequestsResponse page;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page).ok());
+  ASSERT_EQ(page.requests_size(), 1);
+  EXPECT_EQ(page.requests(0).due(), "2026-06-19");
+  EXPECT_EQ(common::DecodePageToken(page.next_page_token(), 2), (common::PagePosition{"2026-06-19", correcting}))
+      << "the page ends where the desk sees the request due";
+}
+
+TEST_F(RequestsServiceTest, AwaitingCorrectionIsOpenWithItsDeadline) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::RequestView view = Record(CorrectionNotice(id, "2026-06-12", "2026-07-10"));
+  EXPECT_EQ(view.state(), "AWAITING_CORRECTION");
+  EXPECT_EQ(view.due(), "2026-07-10");
+  EXPECT_EQ(view.desk_state(), v1::ON_TRACK);
+  EXPECT_TRUE(store_.Get(id)->live);
+
+  context_.clock().Set(Day(2026, 7, 8));  // two working days left
+  view = Get(id);
+  EXPECT_EQ(view.desk_state(), v1::DUE_SOON);
+  EXPECT_EQ(view.due(), "2026-07-10");
+}
+
+TEST_F(RequestsServiceTest, CorrectionDatePassedCountsAsAbandonedWithoutADeskAction) {
+  const std::string id = Register("2026-06-10").request_id();
+  Record(CorrectionNotice(id, "2026-06-12", "2026-07-10"));
+  EXPECT_EQ(Statistics().abandoned(), 0);
+
+  context_.clock().Set(Day(2026, 7, 13));
+  const v1::RequestView view = Get(id);
+  EXPECT_EQ(view.state(), "ABANDONED");
+  EXPECT_EQ(view.desk_state(), v1::CLOSED);
+  EXPECT_EQ(OpenIds(10), std::vector<std::string>{});
+  const v1::AgencyStatistics stats = Statistics();
+  EXPECT_EQ(stats.abandoned(), 1);
+  EXPECT_EQ(stats.due(), 0) << "an abandoned request is never due a reply";
+  EXPECT_EQ(Samples(Scrape(), "gongkai_disclosures_overdue").count("city=140100,kind=request"), 0u);
+
+  // Read once past its correction date, it is stored as abandoned and no
+  // longer read as of each day.
+  const auto stored = store_.Get(id);
+  EXPECT_EQ(stored->state, "ABANDONED");
+  EXPECT_FALSE(stored->open);
+  EXPECT_FALSE(stored->live);
+}
+
+// ---------------------------------------------------------------- the annual report
+
+v1::ReplyRequest NotDisclosedReply(const std::string& id, v1::ReportReason reason) {
+  v1::ReplyRequest reply;
+  reply.set_request_id(id);
+  auto* content = reply.mutable_reply();
+  content->set_outcome(v1::NOT_DISCLOSED);
+  content->set_replied_on("2026-06-12");
+  content->set_reason("涉及第三方商业秘密，第三方不同意公开。");
+  content->set_legal_basis("《中华人民共和国政府信息公开条例》第十五条");
+  content->set_remedy("如不服本答复，可自收到之日起60日内申请行政复议，或6个月内提起行政诉讼。");
+  content->set_delivered_by(v1::DELIVERY_EMAIL);
+  content->set_delivered_on("2026-06-12");
+  content->set_report_reason(reason);
+  return reply;
+}
+
+// The cells of the report's table `table` row whose label starts with `label`.
+std::vector<int> RowOf(const v1::AnnualReport& report, int table, const std::string& label) {
+  for (const auto& row : report.tables(table).rows()) {
+    if (row.label().rfind(label, 0) == 0) return {row.cells().begin(), row.cells().end()};
+  }
+  ADD_FAILURE() << "no row " << label;
+  return {};
+}
+
+TEST_F(RequestsServiceTest, LiveRequestRepliedWhileItsFactsAreReadCountsWithItsReply) {
+  const std::string id = Register("2026-06-01").request_id();
+  Record(ConsultationStarted(id, "2026-06-05"));
+  ASSERT_TRUE(store_.Get(id)->live);
+  store_.before_get_all = [&] {
+    v1::RequestView view;
+    EXPECT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply,
+                     NotDisclosedReply(id, v1::THIRD_PARTY_RIGHTS), &view)
+                    .ok());
+  };
+  const common::ServiceContext context = context_.context();
+  const ClockAsOf clock{context.deadlines, RequestClockRulesOf(context.deadlines, 15), Day(2026, 6, 15)};
+
+  const std::vector<RequestFacts> facts = LiveRequestFacts(store_, 2026, "", kAgency, clock);
+
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].state, "REPLIED");
+  EXPECT_FALSE(facts[0].open);
+  EXPECT_EQ(facts[0].replied_on, Day(2026, 6, 12));
+  EXPECT_EQ(facts[0].outcome, ReplyOutcome::kNotDisclosed);
+  EXPECT_EQ(facts[0].report_reason, ReportReason::kThirdPartyRights);
+  EXPECT_EQ(FinishedOn(facts[0]), Day(2026, 6, 12));
+}
+
+TEST_F(RequestsServiceTest, NotDisclosedReplyWithoutReasonNamesReplyReportReason) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::RequestView view;
+  grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply,
+                             NotDisclosedReply(id, v1::REPORT_REASON_UNSPECIFIED), &view);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"reply.report_reason"});
+}
+
+TEST_F(RequestsServiceTest, LegalPersonWithoutCategoryIsRefusedNamingIt) {
+  v1::RegisterRequestRequest registration = Registration("2026-06-10");
+  registration.mutable_applicant()->set_kind(v1::Applicant::LEGAL_PERSON);
+  v1::RequestView view;
+  grpc::Status status =
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, registration, &view);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"applicant.category"});
+}
+
+TEST_F(RequestsServiceTest, AnnualReportCountsByApplicantColumnReasonAndLegalResult) {
+  v1::RegisterRequestRequest company = Registration("2026-06-01");
+  company.mutable_applicant()->set_kind(v1::Applicant::LEGAL_PERSON);
+  company.mutable_applicant()->set_category(v1::Applicant::LEGAL_SERVICE_INSTITUTION);
+  v1::RequestView view;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterRequest, company, &view).ok());
+  const std::string replied = view.request_id();
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply,
+                   NotDisclosedReply(replied, v1::THIRD_PARTY_RIGHTS), &view)
+                  .ok());
+  Record(StepOn(replied, Step::REVIEW_FILED, "2026-06-13"));
+  v1::RecordStepRequest decided = StepOn(replied, Step::REVIEW_DECIDED, "2026-06-15");
+  decided.mutable_step()->set_legal_outcome(Step::UPHELD);
+  Record(decided);
+  Record(StepOn(Register("2026-06-02").request_id(), Step::WITHDRAWN, "2026-06-03"));
+  Register("2026-06-05");  // open: carried into the next year
+  Register("2026-06-05", kOtherAgency);
+
+  v1::GetAnnualReportRequest request;  // year 0: the pinned day's year
+  v1::AnnualReport report;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetAnnualReport, request, &report).ok());
+  EXPECT_EQ(report.year(), 2026);
+  ASSERT_EQ(report.agency_credit_codes_size(), 1);
+  EXPECT_EQ(report.agency_credit_codes(0), kAgency);
+  ASSERT_EQ(report.tables_size(), 2);
+  EXPECT_EQ(RowOf(report, 0, "一、"), (std::vector<int>{2, 0, 0, 0, 1, 0, 3}));
+  EXPECT_EQ(RowOf(report, 0, "（三）不予公开 4."), (std::vector<int>{0, 0, 0, 0, 1, 0, 1}));
+  EXPECT_EQ(RowOf(report, 0, "（六）其他处理 3."), (std::vector<int>{1, 0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(RowOf(report, 0, "四、"), (std::vector<int>{1, 0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(report.unbalanced_columns_size(), 0);
+  EXPECT_EQ(RowOf(report, 1, ""), (std::vector<int>{1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(report.csv().rfind("表三 收到和处理政府信息公开申请情况\r\n", 0), 0u);
+  EXPECT_EQ(report.SerializeAsString().find("李四"), std::string::npos) << "no applicant data in the report";
+}
+
+TEST_F(RequestsServiceTest, AnnualReportIsScopedAsTheStatistics) {
+  Register("2026-06-01");
+  Register("2026-06-01", kOtherAgency);
+  v1::GetAnnualReportRequest request;
+  v1::AnnualReport report;
+  ASSERT_TRUE(Call(testing::ProvinceCaller(), &v1::RequestsService::Stub::GetAnnualReport, request, &report).ok());
+  EXPECT_EQ(report.agency_credit_codes_size(), 2);
+  EXPECT_EQ(RowOf(report, 0, "一、").at(6), 2);
+
+  ASSERT_TRUE(
+      Call(testing::CityCaller(kOtherCity), &v1::RequestsService::Stub::GetAnnualReport, request, &report).ok());
+  ASSERT_EQ(report.agency_credit_codes_size(), 1);
+  EXPECT_EQ(report.agency_credit_codes(0), kOtherAgency);
+  request.set_city_code(kCity);
+  EXPECT_EQ(
+      Call(testing::CityCaller(kOtherCity), &v1::RequestsService::Stub::GetAnnualReport, request, &report).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+
+  request.set_agency_credit_code(kOtherAgency);
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetAnnualReport, request, &report).ok());
+  ASSERT_EQ(report.agency_credit_codes_size(), 1);
+  EXPECT_EQ(report.agency_credit_codes(0), kAgency);
+
+  EXPECT_EQ(Call(std::nullopt, &v1::RequestsService::Stub::GetAnnualReport, request, &report).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  request = v1::GetAnnualReportRequest();
+  request.set_year(2101);
+  grpc::Status status = Call(testing::ProvinceCaller(), &v1::RequestsService::Stub::GetAnnualReport, request, &report);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"year"});
+}
+
+// Needs RecordStep to ask LegalStepRefusal (requests_service.cc).
+TEST_F(RequestsServiceTest, DecisionWithoutItsFilingIsFailedPrecondition) {
+  const std::string id = Register("2026-06-10").request_id();
+  v1::RequestView view;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply,
+                   NotDisclosedReply(id, v1::STATE_SECRET), &view)
+                  .ok());
+  v1::RecordStepRequest decided = StepOn(id, Step::LAWSUIT_DECIDED, "2026-06-15");
+  decided.mutable_step()->set_legal_outcome(Step::OTHER);
+  grpc::Status status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep, decided, &view);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  decided.mutable_step()->clear_legal_outcome();
+  status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep, decided, &view);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"step.legal_outcome"});
 }
 
 }  // namespace

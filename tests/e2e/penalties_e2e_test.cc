@@ -1,6 +1,7 @@
 // Penalty decisions and coercive measures end to end: a city syncs them
 // through the gateway, the public reads them masked, the portal mirrors the
 // feed, over real processes and a real database.
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -132,6 +133,48 @@ TEST_F(PenaltiesEndToEnd, MajorPenaltyNeedsItsLegalExplanation) {
       Call("city-140100", &PenaltiesService::Stub::ListRejections, penalties::v1::ListRejectionsRequest(), &rejections)
           .ok());
   EXPECT_EQ(rejections.rejections_size(), 0) << "the accepted resend clears the rejection";
+}
+
+TEST_F(PenaltiesEndToEnd, MajorPenaltyIsHeldToTheCitysBenchmarkAsTheRegistryHasIt) {
+  // Taiyuan's food-safety benchmark (tier 4 从重: 600 000 to 1 500 000 yuan),
+  // and the same table without its tier 5.
+  registry::v1::UpsertBenchmarksRequest tables;
+  auto* food = tables.add_benchmarks();
+  const auto parsed = google::protobuf::util::JsonStringToMessage(
+      testing::ReadFile(std::string(GONGKAI_SOURCE_DIR) + "/data/demo/food_safety_benchmark.json"), food);
+  ASSERT_TRUE(parsed.ok()) << parsed.ToString();
+  auto* four = tables.add_benchmarks();
+  *four = *food;
+  four->set_violation_code("food.four_tiers");
+  four->mutable_tiers()->RemoveLast();
+  four->mutable_tiers(3)->set_to_fen(0);
+  registry::v1::UpsertBenchmarksResponse stored;
+  ASSERT_TRUE(Call("city-140100", &registry::v1::RegistryService::Stub::UpsertBenchmarks, tables, &stored).ok());
+  ASSERT_EQ(stored.results(0).outcome(), RecordResult::ACCEPTED) << stored.DebugString();
+  ASSERT_EQ(stored.results(1).outcome(), RecordResult::ACCEPTED) << stored.DebugString();
+
+  const auto major = [&](const std::string& source_id, const std::string& code, int tier, int64_t fine_fen) {
+    auto d = testing::CompanyDecision(agency_, source_id, IsoDaysAgo(2));
+    d.mutable_result()->set_fine_fen(fine_fen);
+    d.set_legal_application_explanation("依据本局裁量基准第" + std::to_string(tier) + "档，因当事人一年内再次违法。");
+    d.set_benchmark_violation_code(code);
+    d.set_benchmark_tier(tier);
+    return d;
+  };
+  auto named_otherwise = major("BM-4", "food.unsafe_production", 5, 300'000'000);
+  named_otherwise.set_legal_application_explanation("依据本局裁量基准第4档，因当事人一年内再次违法。");
+  auto result = Upsert({major("BM-1", "food.unsafe_production", 4, 100'000'000),
+                        major("BM-2", "food.unsafe_production", 4, 160'000'000),
+                        major("BM-3", "food.four_tiers", 5, 300'000'000), named_otherwise});
+  ASSERT_EQ(result.results_size(), 4);
+  EXPECT_EQ(result.results(0).outcome(), RecordResult::ACCEPTED) << result.DebugString();
+  const auto only_field = [&](int i) {
+    EXPECT_EQ(result.results(i).outcome(), RecordResult::REJECTED);
+    return result.results(i).violations_size() == 1 ? result.results(i).violations(0).field() : result.DebugString();
+  };
+  EXPECT_EQ(only_field(1), "decisions[1].result.fine_fen");
+  EXPECT_EQ(only_field(2), "decisions[2].benchmark_tier");
+  EXPECT_EQ(only_field(3), "decisions[3].legal_application_explanation");
 }
 
 TEST_F(PenaltiesEndToEnd, NaturalPersonsDataNeverAppearsInAPublicAnswer) {

@@ -348,7 +348,8 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
   const auto& a = coverage.agencies(0).credit_code() == full ? coverage.agencies(0) : coverage.agencies(1);
   const auto& b = coverage.agencies(0).credit_code() == full ? coverage.agencies(1) : coverage.agencies(0);
   EXPECT_EQ(a.missing_size(), 0);
-  EXPECT_TRUE(a.qualification_list_current()) << "registering the agency this year confirms its list";
+  EXPECT_TRUE(a.qualification_list_current())
+      << "a new agency's list holds until its own deadline, 20 WD after its creation";
   EXPECT_EQ(std::vector<std::string>(b.missing().begin(), b.missing().end()),
             (std::vector<std::string>{"powers_listed", "officers_listed", "benchmarks_for_domains"}));
   EXPECT_EQ(coverage.items_present(), 5);

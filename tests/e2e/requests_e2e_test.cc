@@ -108,7 +108,10 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   auto notice = MakeStep(Step::CORRECTION_NOTICE, "2026-10-14");
   notice.set_correction_due("2026-10-23");
   ASSERT_TRUE(Step(corrected.request_id(), notice, &view).ok());
-  EXPECT_EQ(view.state(), "AWAITING_CORRECTION");
+  // Recorded after the correction date (10-23) passed, with no correction yet:
+  // abandoned by the platform on that date (Art. 30) ...
+  EXPECT_EQ(view.state(), "ABANDONED");
+  // ... until the corrected request, received on 10-20 and recorded late, reopens it.
   ASSERT_TRUE(Step(corrected.request_id(), MakeStep(Step::CORRECTED_RECEIVED, "2026-10-20"), &view).ok());
   EXPECT_EQ(view.clock_start(), "2026-10-20");
   EXPECT_EQ(view.due(), "2026-11-17");
