@@ -19,7 +19,8 @@ namespace gongkai::penalties {
 // The gRPC adapter of the penalties service: proto <-> domain, the caller's
 // scope (agencies checked with the registry), errors. Its methods are split
 // over penalties_service.cc (what cities send), credit_repair_service.cc
-// (credit repairs) and published_service.cc (what is read back).
+// (credit repairs), published_service.cc (what is read back) and
+// annual_counts_service.cc (表二's enforcement rows).
 class PenaltiesService final : public v1::PenaltiesService::Service {
  public:
   PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry, common::ServiceContext context,
@@ -52,6 +53,9 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
                             v1::PublishedRecord* response) override;
   grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
                            v1::ListChangesResponse* response) override;
+  grpc::Status GetAnnualEnforcementCounts(grpc::ServerContext* context,
+                                          const v1::GetAnnualEnforcementCountsRequest* request,
+                                          v1::AnnualEnforcementCounts* response) override;
 
  private:
   // Validates, checks scope, masks and stores one batch of decisions; fills

@@ -8,6 +8,7 @@
 #include <prometheus/registry.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -151,6 +152,27 @@ class FakeStore final : public PenaltyStore {
 
   std::vector<PublicationCount> PublicationCounts() override { return {}; }
 
+  // Counted from `rows` as the statement counts them: by clock start, public
+  // or not, withdrawn or not.
+  std::vector<EnforcementCount> AnnualEnforcementCounts(int year, const std::string& city_code,
+                                                        const std::string& agency_credit_code) override {
+    std::lock_guard lock(mutex_);
+    counts_asked.push_back({year, city_code, agency_credit_code});
+    std::map<std::pair<std::string, std::string>, EnforcementCount> by_agency;
+    for (const auto& [key, row] : rows) {
+      if (static_cast<int>(std::chrono::year_month_day(row.clock_start).year()) != year) continue;
+      if (!city_code.empty() && row.city_code != city_code) continue;
+      if (!agency_credit_code.empty() && row.agency_credit_code != agency_credit_code) continue;
+      EnforcementCount& count = by_agency[{row.agency_credit_code, row.city_code}];
+      count.agency_credit_code = row.agency_credit_code;
+      count.city_code = row.city_code;
+      ++(row.kind == PenaltyKind::kDecision ? count.penalty_decisions : count.coercive_measures);
+    }
+    std::vector<EnforcementCount> out;
+    for (const auto& [key, count] : by_agency) out.push_back(count);
+    return out;
+  }
+
   // What Changes answers, set by a test.
   std::vector<ChangeRow> changes;
   // Read by the tests once a call has returned.
@@ -161,6 +183,12 @@ class FakeStore final : public PenaltyStore {
   };
   std::vector<ChangesAsked> changes_asked;
   std::vector<int> list_limits;  // ListPublished's limits
+  struct CountsAsked {
+    int year;
+    std::string city_code;
+    std::string agency_credit_code;
+  };
+  std::vector<CountsAsked> counts_asked;  // AnnualEnforcementCounts' scopes
   std::map<std::tuple<PenaltyKind, std::string, std::string>, RecordRow> rows;
   std::vector<RecordToStore> written;
   std::vector<common::Rejection> rejections;
@@ -802,6 +830,140 @@ TEST_F(PenaltiesServiceTest, SafetyDomainMinimumIsOneYear) {
   EXPECT_NE(configured_early.error_message().find("the minimum in the safety domain market_regulation"),
             std::string::npos)
       << configured_early.error_message();
+}
+
+// ------------------------------------------------------------------ 表二's enforcement rows
+
+const std::string kSecondAgency = CreditCode("11140100MB0000102");  // registered to 140100
+
+class EnforcementCountsTest : public PenaltiesServiceTest {
+ protected:
+  // A stored record of `agency` sent by `city`, its clock start `date`.
+  void Store(PenaltyKind kind, const std::string& agency, const std::string& source_id, const std::string& city,
+             const std::string& date, bool is_public = true) {
+    RecordRow row;
+    row.kind = kind;
+    row.agency_credit_code = agency;
+    row.source_id = source_id;
+    row.city_code = city;
+    row.clock_start = Day(date);
+    row.public_record = is_public ? "public" : "";
+    store_.rows[{kind, agency, source_id}] = row;
+  }
+
+  // Two cities' records of 2026, and one of 2025.
+  EnforcementCountsTest() {
+    Store(PenaltyKind::kDecision, kAgency, "D-1", "140100", "2026-01-01");
+    Store(PenaltyKind::kDecision, kAgency, "D-2", "140100", "2026-12-31", false);
+    Store(PenaltyKind::kDecision, kAgency, "D-3", "140100", "2025-12-31");
+    Store(PenaltyKind::kMeasure, kAgency, "M-1", "140100", "2026-03-01");
+    Store(PenaltyKind::kDecision, kSecondAgency, "D-4", "140100", "2026-05-05");
+    Store(PenaltyKind::kMeasure, kOtherAgency, "M-2", "140200", "2026-02-02");
+  }
+
+  grpc::Status Counts(int year, const common::CallerIdentity& caller, v1::AnnualEnforcementCounts* response,
+                      const std::string& city_code = "", const std::string& agency = "") {
+    v1::GetAnnualEnforcementCountsRequest request;
+    request.set_year(year);
+    request.set_city_code(city_code);
+    request.set_agency_credit_code(agency);
+    return Call(&v1::PenaltiesService::Stub::GetAnnualEnforcementCounts, request, response, caller);
+  }
+};
+
+// (agency, city, decisions, measures) of each agency listed.
+std::vector<std::tuple<std::string, std::string, int, int>> Rows(const v1::AnnualEnforcementCounts& counts) {
+  std::vector<std::tuple<std::string, std::string, int, int>> out;
+  for (const auto& a : counts.agencies()) {
+    out.emplace_back(a.agency_credit_code(), a.city_code(), a.penalty_decisions(), a.coercive_measures());
+  }
+  return out;
+}
+
+// A desk reads its own agency's counts, whatever city or agency it names.
+TEST_F(EnforcementCountsTest, DeskGetsItsAgencysCounts) {
+  v1::AnnualEnforcementCounts counts;
+  ASSERT_TRUE(Counts(2026, testing::DeskCaller(kAgency), &counts, "140200", kOtherAgency).ok());
+  EXPECT_EQ(Rows(counts), (std::vector<std::tuple<std::string, std::string, int, int>>{{kAgency, "140100", 2, 1}}));
+  EXPECT_EQ(counts.year(), 2026);
+  EXPECT_EQ(counts.penalty_decisions(), 2) << "one public, one not; the 2025 decision left out";
+  EXPECT_EQ(counts.coercive_measures(), 1);
+}
+
+// A city reads the counts of its own agencies, one of them when it names it;
+// naming another city is PERMISSION_DENIED.
+TEST_F(EnforcementCountsTest, CityGetsItsAgenciesOnly) {
+  v1::AnnualEnforcementCounts counts;
+  ASSERT_TRUE(Counts(2026, testing::CityCaller("140100"), &counts).ok());
+  EXPECT_EQ(Rows(counts), (std::vector<std::tuple<std::string, std::string, int, int>>{
+                              {kAgency, "140100", 2, 1}, {kSecondAgency, "140100", 1, 0}}));
+  EXPECT_EQ(counts.penalty_decisions(), 3);
+  EXPECT_EQ(counts.coercive_measures(), 1);
+
+  v1::AnnualEnforcementCounts narrowed;
+  ASSERT_TRUE(Counts(2026, testing::CityCaller("140100"), &narrowed, "", kSecondAgency).ok());
+  EXPECT_EQ(Rows(narrowed),
+            (std::vector<std::tuple<std::string, std::string, int, int>>{{kSecondAgency, "140100", 1, 0}}));
+
+  v1::AnnualEnforcementCounts others;
+  ASSERT_TRUE(Counts(2026, testing::CityCaller("140100"), &others, "", kOtherAgency).ok());
+  EXPECT_EQ(others.agencies_size(), 0) << "another city's agency stays out of the city's scope";
+
+  v1::AnnualEnforcementCounts refused;
+  const grpc::Status status = Counts(2026, testing::CityCaller("140100"), &refused, "140200");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(status.error_message().find("city_code"), std::string::npos) << status.error_message();
+}
+
+// The province reads every agency, or those of one city.
+TEST_F(EnforcementCountsTest, ProvinceNarrowsToACity) {
+  v1::AnnualEnforcementCounts all;
+  ASSERT_TRUE(Counts(2026, testing::ProvinceCaller(), &all).ok());
+  EXPECT_EQ(all.agencies_size(), 3);
+  EXPECT_EQ(all.penalty_decisions(), 3);
+  EXPECT_EQ(all.coercive_measures(), 2);
+
+  v1::AnnualEnforcementCounts city;
+  ASSERT_TRUE(Counts(2026, testing::ProvinceCaller(), &city, "140200").ok());
+  EXPECT_EQ(Rows(city), (std::vector<std::tuple<std::string, std::string, int, int>>{{kOtherAgency, "140200", 0, 1}}));
+  EXPECT_EQ(city.penalty_decisions(), 0);
+  EXPECT_EQ(city.coercive_measures(), 1);
+  ASSERT_FALSE(store_.counts_asked.empty());
+  EXPECT_EQ(store_.counts_asked.back().city_code, "140200");
+}
+
+// 1990 to the year after today's (2026-06-15: 2027); anything else, 0
+// included, is INVALID_ARGUMENT naming `year`.
+TEST_F(EnforcementCountsTest, YearOutOfRangeNamesYear) {
+  for (int year : {0, 1989, 2028}) {
+    v1::AnnualEnforcementCounts counts;
+    const grpc::Status status = Counts(year, testing::ProvinceCaller(), &counts);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << year;
+    EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"year"}) << year;
+  }
+  for (int year : {1990, 2027}) {
+    v1::AnnualEnforcementCounts counts;
+    EXPECT_TRUE(Counts(year, testing::ProvinceCaller(), &counts).ok()) << year;
+    EXPECT_EQ(counts.agencies_size(), 0) << year;
+  }
+  EXPECT_EQ(store_.counts_asked.size(), 2u) << "a refused year reads nothing";
+}
+
+// The CSV holds the template's title, its column and the two rows of the
+// scope's totals, with CRLF line ends.
+TEST_F(EnforcementCountsTest, CsvHasTheTemplatesTwoRows) {
+  v1::AnnualEnforcementCounts counts;
+  ASSERT_TRUE(Counts(2026, testing::CityCaller("140100"), &counts).ok());
+  EXPECT_EQ(counts.csv(),
+            "表二 主动公开政府信息情况（行政执法部分）\r\n"
+            ",本年处理决定数量\r\n"
+            "第二十条第（八）项 行政处罚,3\r\n"
+            "第二十条第（九）项 行政强制,1\r\n");
+
+  v1::AnnualEnforcementCounts none;
+  ASSERT_TRUE(Counts(2020, testing::CityCaller("140100"), &none).ok());
+  EXPECT_NE(none.csv().find("第二十条第（八）项 行政处罚,0\r\n第二十条第（九）项 行政强制,0\r\n"), std::string::npos)
+      << "a year without records still has both rows";
 }
 
 }  // namespace

@@ -260,6 +260,18 @@ const Statement kPublicationCounts{
     "SELECT kind, city_code, domain, clock_start, '', false, minor, minor_tier, "
     "coalesce(clock_day <= eighteenth, false), count(*) FROM judged GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"};
 
+// 表二's enforcement rows: per agency and sending city, the stored decisions
+// (kind 1) and measures (kind 2) whose clock start (decision date, measure
+// date) is in year $1, public or not, withdrawn or not; $2 city and $3
+// agency narrow it ('' = all). Only keys, city, kind and date are read.
+const Statement kAnnualEnforcementCounts{
+    "penalties_annual_enforcement_counts",
+    "SELECT agency_credit_code, city_code, (count(*) FILTER (WHERE kind = 1))::int, "
+    "(count(*) FILTER (WHERE kind = 2))::int FROM penalties.records "
+    "WHERE clock_start >= make_date($1::int, 1, 1) AND clock_start < make_date($1::int + 1, 1, 1) "
+    "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3) "
+    "GROUP BY agency_credit_code, city_code ORDER BY agency_credit_code, city_code"};
+
 // The republish's next batch ($6 records at most): the records whose public
 // columns older masking rules made (masking_version below $1, the current
 // version), after the last one read ($2..$5), in the order of their index
@@ -446,9 +458,10 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 }  // namespace
 
 PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s : {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished,
-                             kListPublishedByParty, kPlanForTheName, kChanges, kPublicationCounts, kRepublishRead,
-                             kRepublishWrite, kRepublishVersion, kRecordRepair, kRetentionRead, kRetentionWrite}) {
+  for (const Statement& s :
+       {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kListPublishedByParty,
+        kPlanForTheName, kChanges, kPublicationCounts, kRepublishRead, kRepublishWrite, kRepublishVersion,
+        kRecordRepair, kRetentionRead, kRetentionWrite, kAnnualEnforcementCounts}) {
     pool_.Prepare(s);
   }
 }
@@ -621,6 +634,18 @@ std::vector<PublicationCount> PgPenaltyStore::PublicationCounts() {
         count.never_published = NeverPublished(count.kind, claims, *count.clock_start);
       }
       out.push_back(std::move(count));
+    }
+    return out;
+  });
+}
+
+std::vector<EnforcementCount> PgPenaltyStore::AnnualEnforcementCounts(int year, const std::string& city_code,
+                                                                      const std::string& agency_credit_code) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<EnforcementCount> out;
+    for (const auto& r : tx.exec_prepared(kAnnualEnforcementCounts.name, year, city_code, agency_credit_code)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<int>()});
     }
     return out;
   });

@@ -173,6 +173,17 @@ struct RetentionBatch {
   RetentionPosition last;       // the last decision read; `after` when none was
 };
 
+// The records of one agency decided in a year (表二's enforcement rows): the
+// decisions by their decision date, the measures by their measure date (both
+// their clock start), stored whether public or not, withdrawn or not.
+struct EnforcementCount {
+  std::string agency_credit_code;
+  std::string city_code;  // the city that sent the records
+  int penalty_decisions = 0;
+  int coercive_measures = 0;
+  bool operator==(const EnforcementCount&) const = default;
+};
+
 class PenaltyStore {
  public:
   virtual ~PenaltyStore() = default;
@@ -220,6 +231,12 @@ class PenaltyStore {
   // public, and a rejected one whose claims the rules never publish
   // (NeverPublished), are counted as never_published.
   virtual std::vector<PublicationCount> PublicationCounts() = 0;
+  // Per agency (and the city that sent its records), the decisions and
+  // measures whose clock start falls in `year`, by credit code; agencies with
+  // none are left out. `city_code` and `agency_credit_code` narrow it ("" =
+  // every one). Reads no record, only its key, city, kind and clock start.
+  virtual std::vector<EnforcementCount> AnnualEnforcementCounts(int year, const std::string& city_code,
+                                                                const std::string& agency_credit_code) = 0;
 };
 
 class PgPenaltyStore final : public PenaltyStore {
@@ -240,6 +257,8 @@ class PgPenaltyStore final : public PenaltyStore {
   std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) override;
   std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) override;
   std::vector<PublicationCount> PublicationCounts() override;
+  std::vector<EnforcementCount> AnnualEnforcementCounts(int year, const std::string& city_code,
+                                                        const std::string& agency_credit_code) override;
 
   // One batch of the republish, in one transaction: locks the next `limit`
   // records after `after` whose masking_version is older than

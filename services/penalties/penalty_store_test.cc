@@ -1232,5 +1232,46 @@ TEST_F(PenaltyStoreTest, WithdrawalNoticeSurvivesTheRetentionWalk) {
   EXPECT_EQ(LatestOf(changes, "W-2").type, ChangeType::kWithdrawn);
 }
 
+// 表二's enforcement rows: per agency, the decisions dated in the year and the
+// measures whose measure date (clock start) is in it, public or not (a
+// minor's case), withdrawn or not; other years and other cities left out.
+TEST_F(PenaltyStoreTest, AnnualEnforcementCountsCountTheYearsRecordsPerAgency) {
+  Migrate();
+  constexpr char kSecond[] = "11140100MB0000002X";
+  constexpr char kOtherCity[] = "11140200MB0000003X";
+  const auto dated = [](RecordToStore r, const std::string& agency, const std::string& date) {
+    r.agency_credit_code = agency;
+    r.clock_start = Day(date);
+    return r;
+  };
+  const common::Date stored_on = Day("2027-01-05");
+  store_->UpsertBatch(
+      "140100",
+      {dated(Decision("D-1", 1, true), kAgency, "2026-01-01"),
+       dated(Decision("D-2", 1, false), kAgency, "2026-12-31"),  // a minor's case, never public
+       dated(Decision("D-3", 1, true), kAgency, "2025-12-31"), dated(Decision("D-4", 1, true), kAgency, "2027-01-01"),
+       dated(Decision("D-5", 1, true), kAgency, "2026-03-03"), dated(Measure("M-1", 1, true), kAgency, "2026-02-10"),
+       dated(Measure("M-2", 1, true), kAgency, "2025-12-20"), dated(Decision("D-6", 1, true), kSecond, "2026-05-05")},
+      {}, stored_on);
+  store_->UpsertBatch("140200",
+                      {dated(Decision("D-7", 1, true), kOtherCity, "2026-05-05"),
+                       dated(Measure("M-3", 1, true), kOtherCity, "2026-05-05")},
+                      {}, stored_on);
+  ASSERT_TRUE(store_->Withdraw(kAgency, "D-5", 1, "撤销处罚决定。", Day("2027-01-04"), stored_on).has_value());
+
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2026, "", ""),
+            (std::vector<EnforcementCount>{
+                {kAgency, "140100", 3, 1}, {kSecond, "140100", 1, 0}, {kOtherCity, "140200", 1, 1}}))
+      << "D-1, the minor's D-2 and the withdrawn D-5; M-1 by its clock start, M-2 in 2025";
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2026, "140100", ""),
+            (std::vector<EnforcementCount>{{kAgency, "140100", 3, 1}, {kSecond, "140100", 1, 0}}));
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2026, "140100", kSecond),
+            (std::vector<EnforcementCount>{{kSecond, "140100", 1, 0}}));
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2026, "140100", kOtherCity), std::vector<EnforcementCount>{});
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2025, "", ""), (std::vector<EnforcementCount>{{kAgency, "140100", 1, 1}}));
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2027, "", ""), (std::vector<EnforcementCount>{{kAgency, "140100", 1, 0}}));
+  EXPECT_EQ(store_->AnnualEnforcementCounts(2024, "", ""), std::vector<EnforcementCount>{});
+}
+
 }  // namespace
 }  // namespace gongkai::penalties

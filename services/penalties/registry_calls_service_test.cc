@@ -273,6 +273,10 @@ class AcceptingStore final : public penalties::PenaltyStore {
   std::vector<penalties::ChangeRow> Changes(int64_t, int, common::Date) override { return {}; }
   std::vector<common::Rejection> ListRejections(const std::string&, int64_t, int) override { return {}; }
   std::vector<penalties::PublicationCount> PublicationCounts() override { return {}; }
+  std::vector<penalties::EnforcementCount> AnnualEnforcementCounts(int, const std::string&,
+                                                                   const std::string&) override {
+    return {};
+  }
 
   std::vector<common::Rejection> rejections;  // read once a call has returned
 

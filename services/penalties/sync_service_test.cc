@@ -62,6 +62,9 @@ class SyncStore final : public PenaltyStore {
   std::vector<ChangeRow> Changes(int64_t, int, common::Date) override { return {}; }
   std::vector<common::Rejection> ListRejections(const std::string&, int64_t, int) override { return {}; }
   std::vector<PublicationCount> PublicationCounts() override { return counts; }
+  std::vector<EnforcementCount> AnnualEnforcementCounts(int, const std::string&, const std::string&) override {
+    return {};
+  }
 
   // What PublicationCounts answers.
   std::vector<PublicationCount> counts;
