@@ -23,12 +23,14 @@ constexpr std::array<DeadlineRule, kRecordKindCount> kDefaultRules{{
     {RecordKind::kAssessment, DayCount::kWorkingDays, 20, "plan approved or results concluded"},
     {RecordKind::kConsultation, DayCount::kWorkingDays, 5, "consultation received"},
     {RecordKind::kRequestReply, DayCount::kWorkingDays, 20, "request received (or corrected request received)"},
+    {RecordKind::kFlowchart, DayCount::kWorkingDays, 20, "flowchart formed or changed"},
 }};
 
 constexpr std::array<std::string_view, kRecordKindCount> kNames{
     "qualification_list",  "powers_item",      "discretion_benchmark", "officer",          "inspection_plan",
     "spot_check_result",   "penalty_decision", "penalty_withdrawal",   "coercive_measure", "case_review",
     "special_supervision", "assessment",       "consultation",         "request_reply",
+    "flowchart",
 };
 
 // Rules are looked up by the enum's value.

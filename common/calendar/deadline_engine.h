@@ -15,7 +15,7 @@ namespace gongkai::common {
 enum class RecordKind {
   kQualificationList,    // 执法主体资格清单
   kPowersItem,           // 权责清单事项
-  kDiscretionBenchmark,  // 裁量基准 (and flowcharts)
+  kDiscretionBenchmark,  // 裁量基准
   kOfficer,              // 执法人员
   kInspectionPlan,       // 年度行政检查计划
   kSpotCheckResult,      // 双随机、一公开 抽查结果
@@ -27,8 +27,9 @@ enum class RecordKind {
   kAssessment,           // 执法考核
   kConsultation,         // 公众咨询 answer
   kRequestReply,         // 依申请公开 reply (RequestClock applies the full Art. 30-33 rules)
+  kFlowchart,            // 执法流程图
 };
-inline constexpr size_t kRecordKindCount = 14;
+inline constexpr size_t kRecordKindCount = 15;
 
 // snake_case names used in configuration, metrics and APIs: "penalty_decision".
 std::string_view RecordKindName(RecordKind kind);

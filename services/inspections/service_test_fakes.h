@@ -410,6 +410,10 @@ class FakeRegistry final : public registry::RegistryClient {
     plan_calls_.push_back(notices);
   }
 
+  // Every agency's list current on every day.
+  std::vector<QualificationAnswer> QualificationLists(const std::vector<QualificationQuery>& queries) override {
+    return std::vector<QualificationAnswer>(queries.size(), QualificationAnswer{true, true, ""});
+  }
   std::vector<EnforcementUnitInfo> EnforcementUnits() override {
     Available();
     return units;

@@ -69,6 +69,19 @@ class RegistryClient {
     common::Date published_on{};
   };
 
+  // Whether an agency's qualification list was current on a day, as
+  // CheckQualificationLists answers it.
+  struct QualificationQuery {
+    std::string agency_credit_code;
+    common::Date on{};
+  };
+  struct QualificationAnswer {
+    bool known = false;
+    bool current = false;
+    // When not current: why, in one line.
+    std::string reason;
+  };
+
   virtual ~RegistryClient() = default;
   virtual std::optional<AgencyInfo> Agency(const std::string& credit_code) = 0;
   // The registered city of each known agency among `codes` (unknown ones are
@@ -94,6 +107,10 @@ class RegistryClient {
   // UNAVAILABLE when the registry cannot answer, FAILED_PRECONDITION when its
   // units are more than one answer holds (registry.proto, ListEnforcementUnits).
   virtual std::vector<EnforcementUnitInfo> EnforcementUnits() = 0;
+  // One answer per query, in order (the registry's bound of 1,000 queries a
+  // call is the client's to keep). Throws common::ServiceError (UNAVAILABLE)
+  // when the registry cannot answer.
+  virtual std::vector<QualificationAnswer> QualificationLists(const std::vector<QualificationQuery>& queries) = 0;
 };
 
 // The registry over gRPC, with answers cached briefly: a found agency for
@@ -137,6 +154,7 @@ class GrpcRegistryClient final : public RegistryClient {
                                           const std::vector<std::string>& source_ids) override;
   void RecordInspectionPlans(const std::vector<InspectionPlanNotice>& notices) override;
   std::vector<EnforcementUnitInfo> EnforcementUnits() override;
+  std::vector<QualificationAnswer> QualificationLists(const std::vector<QualificationQuery>& queries) override;
 
   // The most answers a cache of certificates or of powers items holds: past
   // it, the expired ones are dropped, and if that is not enough, all.

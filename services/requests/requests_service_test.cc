@@ -354,6 +354,10 @@ class FakeRegistry final : public registry::RegistryClient {
     return {};
   }
   void RecordInspectionPlans(const std::vector<InspectionPlanNotice>&) override {}
+  // Every agency's list current on every day.
+  std::vector<QualificationAnswer> QualificationLists(const std::vector<QualificationQuery>& queries) override {
+    return std::vector<QualificationAnswer>(queries.size(), QualificationAnswer{true, true, ""});
+  }
   std::vector<EnforcementUnitInfo> EnforcementUnits() override { return {}; }
 };
 

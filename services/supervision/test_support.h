@@ -106,6 +106,10 @@ class FakeRegistry final : public registry::RegistryClient {
     return registry::AgencyInfo{it->second.city_code, {}};
   }
 
+  // Every agency's list current on every day.
+  std::vector<QualificationAnswer> QualificationLists(const std::vector<QualificationQuery>& queries) override {
+    return std::vector<QualificationAnswer>(queries.size(), QualificationAnswer{true, true, ""});
+  }
   std::vector<EnforcementUnitInfo> EnforcementUnits() override {
     std::lock_guard lock(mutex_);
     Available();
