@@ -56,6 +56,14 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
   grpc::Status GetAnnualEnforcementCounts(grpc::ServerContext* context,
                                           const v1::GetAnnualEnforcementCountsRequest* request,
                                           v1::AnnualEnforcementCounts* response) override;
+  // The national credit platform's exchange (credit_exchange_service.cc).
+  grpc::Status ListCreditExchange(grpc::ServerContext* context, const v1::ListCreditExchangeRequest* request,
+                                  v1::ListCreditExchangeResponse* response) override;
+  // The supervision service's province view (kpi_service.cc).
+  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
+                             common::v1::GetKpiTalliesResponse* response) override;
+  grpc::Status ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
+                            common::v1::ListFindingsResponse* response) override;
 
  private:
   // Validates, checks scope, masks and stores one batch of decisions; fills

@@ -69,6 +69,12 @@ class RegistryService final : public v1::RegistryService::Service {
                                      v1::RecordInspectionPlansResponse* response) override;
   grpc::Status ListEnforcementUnits(grpc::ServerContext* context, const v1::ListEnforcementUnitsRequest* request,
                                     v1::ListEnforcementUnitsResponse* response) override;
+  // service_calls.cc, for the penalties and inspections services' lead rules
+  // and the supervision service's province view.
+  grpc::Status CheckQualificationLists(grpc::ServerContext* context, const v1::CheckQualificationListsRequest* request,
+                                       v1::CheckQualificationListsResponse* response) override;
+  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
+                             common::v1::GetKpiTalliesResponse* response) override;
 
  private:
   RegistryStores stores_;

@@ -21,6 +21,8 @@
 
 namespace gongkai::supervision {
 
+class ProvinceView;
+
 // Settings of the service besides those of every service.
 struct SupervisionSettings {
   int max_batch = 1000;
@@ -83,6 +85,23 @@ class SupervisionService final : public v1::SupervisionService::Service {
                            v1::ListChangesResponse* response) override;
   grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                               v1::ListRejectionsResponse* response) override;
+  // The province's view (province_service.cc), through the ProvinceView set
+  // by main; without one they are UNIMPLEMENTED.
+  grpc::Status GetKpis(grpc::ServerContext* context, const v1::GetKpisRequest* request,
+                       v1::GetKpisResponse* response) override;
+  grpc::Status SweepLeads(grpc::ServerContext* context, const v1::SweepLeadsRequest* request,
+                          v1::SweepLeadsResponse* response) override;
+  // Leads as supervisors handle them (leads_service.cc).
+  grpc::Status ListLeads(grpc::ServerContext* context, const v1::ListLeadsRequest* request,
+                         v1::ListLeadsResponse* response) override;
+  grpc::Status SetLeadState(grpc::ServerContext* context, const v1::SetLeadStateRequest* request,
+                            v1::Lead* response) override;
+  grpc::Status AttachLeads(grpc::ServerContext* context, const v1::AttachLeadsRequest* request,
+                           v1::AttachLeadsResponse* response) override;
+
+  // The province's view the adapter answers GetKpis and SweepLeads with;
+  // must outlive the service.
+  void SetProvinceView(ProvinceView* view) { province_ = view; }
 
   // A record of a batch (in the request, which outlives the batch) with the
   // organiser BatchWrite::CheckAgencies reads.
@@ -128,6 +147,7 @@ class SupervisionService final : public v1::SupervisionService::Service {
   common::ServiceContext context_;
   common::DisclosureMetrics& metrics_;
   SupervisionSettings settings_;
+  ProvinceView* province_ = nullptr;
 };
 
 // Every answer stays under a default client's 4 MiB: a record is at most
