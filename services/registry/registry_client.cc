@@ -153,7 +153,7 @@ std::optional<AgencyInfo> GrpcRegistryClient::Agency(const std::string& credit_c
   grpc::Status status = stub_->GetAgency(&ctx, request, &agency);
   std::optional<AgencyInfo> info;
   if (status.ok()) {
-    info = AgencyInfo{agency.city_code(), {agency.domains().begin(), agency.domains().end()}};
+    info = AgencyInfo{agency.city_code(), {agency.domains().begin(), agency.domains().end()}, agency.name()};
   } else if (status.error_code() != grpc::StatusCode::NOT_FOUND &&
              status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) {
     RegistryUnavailable(status);

@@ -22,6 +22,7 @@ namespace gongkai::registry {
 struct AgencyInfo {
   std::string city_code;
   std::vector<std::string> domains;
+  std::string name;
 };
 
 // A tier of a discretion benchmark, as far as a decision is checked against it.
