@@ -8,7 +8,7 @@ DisclosureMetrics::DisclosureMetrics(prometheus::Registry& registry)
                  .Help("Records disclosed, by kind, city and whether by their deadline.")
                  .Register(registry)),
       lag_(prometheus::BuildHistogram()
-               .Name("gongkai_disclosure_lag_working_days")
+               .Name("gongkai_disclosure_lag_workdays")
                .Help("Working days past the deadline at disclosure (0 when on time).")
                .Register(registry)) {}
 

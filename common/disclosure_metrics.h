@@ -13,7 +13,7 @@ namespace gongkai::common {
 
 // Per-disclosure series, counted when a record is published (or a reply
 // sent): gongkai_disclosures_total{kind,city,outcome="on_time|late"} and
-// gongkai_disclosure_lag_working_days{kind,city}. Labels are bounded: a
+// gongkai_disclosure_lag_workdays{kind,city}. Labels are bounded: a
 // record kind and a city code.
 class DisclosureMetrics {
  public:

@@ -1,6 +1,7 @@
 // Loads the demo province through the gateway, as each city's system would:
 // every city's agencies, officers, powers list and the food-safety discretion
-// benchmark, then its penalty decisions and coercive measures, a withdrawal
+// benchmark, then its enforcement flowcharts and its agencies' "三定"
+// provisions, then its penalty decisions and coercive measures, a withdrawal
 // and a release, then its inspection plans, spot-check tasks (one drawn by
 // the platform) and results, and its live-inspection pilot units and
 // broadcasts, then its supervision records (case-file review rounds and
@@ -12,12 +13,12 @@
 // (its request_key), with only the steps, replies and answers its view does
 // not show yet.
 //
-// The penalty, inspection, supervision and desk data (data/demo/penalties.json,
-// inspections.json, supervision.json, requests.json) is dated from the
-// loader's today: common::ClockFromConfig's, that is the real date in
-// Asia/Shanghai, or GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true
-// (as a service started on a pinned date reads it), so the demo is current in
-// any year.
+// The flowchart, penalty, inspection, supervision and desk data
+// (data/demo/flowcharts.json, penalties.json, inspections.json,
+// supervision.json, requests.json) is dated from the loader's today:
+// common::ClockFromConfig's, that is the real date in Asia/Shanghai, or
+// GONGKAI_PINNED_DATE when GONGKAI_ALLOW_PINNED_CLOCK=true (as a service
+// started on a pinned date reads it), so the demo is current in any year.
 #include <grpcpp/grpcpp.h>
 
 #include <array>
@@ -194,6 +195,38 @@ nlohmann::json Expand(const nlohmann::json& value, const DemoNow& at) {
   }
   out.append(last, text.cend());
   return out;
+}
+
+// data/demo/flowcharts.json and provisions.json: each city's enforcement
+// flowcharts (执法流程图, changed_on dated from today, see Expand) and its
+// agencies' "三定" provisions, with that city's token, once the registry
+// holds the agencies.
+void LoadFlowchartsAndProvisions(gongkai::registry::v1::RegistryService::Stub& stub, const nlohmann::json& tokens,
+                                 const std::string& data, const DemoNow& at, Tally& tally) {
+  using namespace gongkai::registry::v1;
+  const std::string flowcharts_path = Beside(data, "flowcharts.json");
+  const std::string provisions_path = Beside(data, "provisions.json");
+  std::map<std::string, nlohmann::json> provisions;  // by city
+  for (const auto& city : ReadJson(provisions_path).at("cities")) provisions[city.at("code")] = city.at("provisions");
+  for (const auto& city : Expand(ReadJson(flowcharts_path), at).at("cities")) {
+    const std::string code = city.at("code");
+    const std::string token = tokens.at("city-" + code).get<std::string>();
+    UpsertFlowchartsRequest flowcharts;
+    Fill(city.at("flowcharts"), flowcharts.mutable_flowcharts(), flowcharts_path);
+    if (flowcharts.flowcharts_size() > 0) {
+      UpsertFlowchartsResponse result;
+      Send(code, token, [&](grpc::ClientContext* ctx) { return stub.UpsertFlowcharts(ctx, flowcharts, &result); });
+      tally.Add("flowcharts", result.results());
+    }
+    UpsertStaffingProvisionsRequest staffing;
+    Fill(provisions[code], staffing.mutable_provisions(), provisions_path);
+    if (staffing.provisions_size() > 0) {
+      UpsertStaffingProvisionsResponse result;
+      Send(code, token,
+           [&](grpc::ClientContext* ctx) { return stub.UpsertStaffingProvisions(ctx, staffing, &result); });
+      tally.Add("\"三定\" provisions", result.results());
+    }
+  }
 }
 
 // One city's inspection records, in the order the service needs them (a
@@ -633,6 +666,7 @@ int main(int argc, char** argv) {
     // Penalties, once every city's agencies are registered, dated from today
     // (see Expand): most sent within their 7 working days, a few late.
     const DemoNow now{clock->Today(), clock->Now()};
+    LoadFlowchartsAndProvisions(*stub, tokens, data, now, tally);
     const std::string penalties_path = Beside(data, "penalties.json");
     const auto penalties_doc = Expand(ReadJson(penalties_path), now);
     std::cout << "demo penalties dated from " << common::FormatIsoDate(now.today) << "\n";

@@ -289,6 +289,48 @@ const Statement kPilotCounts{"inspections_pilot_counts",
                              "SELECT city_code, coalesce(sector, 0), count(*) FROM inspections.records "
                              "WHERE kind = 4 AND year = $1::int GROUP BY 1, 2 ORDER BY 1, 2"};
 
+// The reads of the KPI tallies and the lead findings: $1 city, $2 agency
+// ('' for any), $3 the year; by agency and source id, with the record as
+// sent. Plans whose clock start is in the year, or of the year or the next
+// (approved_on lies in the plan's year or the year before).
+const Statement kKpiPlans{
+    "inspections_kpi_plans",
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, r.record, NULL::text, 0 "
+    "FROM inspections.record_rows r "
+    "WHERE r.kind = 1 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
+    "AND (r.stored_year IN ($3::int, $3::int + 1) "
+    "  OR extract(year FROM r.clock_start::date) = $3::int) "
+    "ORDER BY r.agency_credit_code, r.source_id"};
+
+// Tasks whose check period meets the year $3, with their seed.
+const Statement kKpiTasks{
+    "inspections_kpi_tasks",
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, r.record, NULL::text, 0 "
+    "FROM inspections.record_rows r "
+    "WHERE r.kind = 2 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
+    "AND r.stored_date_from <= make_date($3::int, 12, 31) AND r.stored_date_to >= make_date($3::int, 1, 1) "
+    "ORDER BY r.agency_credit_code, r.source_id"};
+
+// The results of the tasks whose check ends in the year $3, found through
+// their task (records_results_task), with its check end.
+const Statement kKpiResults{
+    "inspections_kpi_results",
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
+    "r.date_from, r.date_to, r.expected_results, r.seed, r.draw_date, r.task_source_id, r.object_name, r.credit_code, "
+    "r.items, r.outcome, r.sector, r.pilot_unit_source_id, r.planned_start, r.started_at, r.ended_at, r.has_replay, "
+    "r.public_record, r.published_on, r.change_seq, r.record, t.date_to::text, 0 "
+    "FROM inspections.records t JOIN inspections.record_rows r ON r.kind = 3 "
+    "  AND r.agency_credit_code = t.agency_credit_code AND r.stored_task_source_id = t.source_id "
+    "WHERE t.kind = 2 AND ($1 = '' OR t.city_code = $1) AND ($2 = '' OR t.agency_credit_code = $2) "
+    "AND t.date_to BETWEEN make_date($3::int, 1, 1) AND make_date($3::int, 12, 31) "
+    "ORDER BY r.agency_credit_code, r.source_id"};
+
 // Plan notices not yet pushed, oldest first, at most $1.
 const Statement kPendingPlanNotices{
     "inspections_pending_plan_notices",
@@ -407,9 +449,10 @@ std::vector<StoredRecord> RowsFrom(const pqxx::result& rows) {
 
 PgInspectionStore::PgInspectionStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
   for (const Statement& s :
-       {kMerge, kRecordPlanNotices, kGetMany, kListPlans, kListTasks, kListResults, kListResultsByName, kPlanForTheName,
-        kListPilotUnits, kListBroadcasts, kChanges, kResultCounts, kExpectedCounts, kPlanCounts, kPilotCounts,
-        kPendingPlanNotices, kMarkPlanNoticesPushed}) {
+       {kMerge,       kRecordPlanNotices, kGetMany,        kListPlans,          kListTasks,
+        kListResults, kListResultsByName, kPlanForTheName, kListPilotUnits,     kListBroadcasts,
+        kChanges,     kResultCounts,      kExpectedCounts, kPlanCounts,         kPilotCounts,
+        kKpiPlans,    kKpiTasks,          kKpiResults,     kPendingPlanNotices, kMarkPlanNoticesPushed}) {
     pool_.Prepare(s);
   }
 }
@@ -604,6 +647,18 @@ std::vector<PilotCount> PgInspectionStore::PilotCounts(int year) {
     for (const auto& r : tx.exec_prepared(kPilotCounts.name, year)) {
       out.push_back({r[0].as<std::string>(), r[1].as<int>(), r[2].as<int64_t>()});
     }
+    return out;
+  });
+}
+
+KpiRecords PgInspectionStore::ReadKpiRecords(const KpiFilter& f) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    // One snapshot: the results agree with the tasks read.
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(conn);
+    KpiRecords out;
+    out.plans = RowsFrom(tx.exec_prepared(kKpiPlans.name, f.city_code, f.agency_credit_code, f.year));
+    out.tasks = RowsFrom(tx.exec_prepared(kKpiTasks.name, f.city_code, f.agency_credit_code, f.year));
+    out.results = RowsFrom(tx.exec_prepared(kKpiResults.name, f.city_code, f.agency_credit_code, f.year));
     return out;
   });
 }

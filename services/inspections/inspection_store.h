@@ -172,6 +172,26 @@ struct PilotCount {  // pilot units of a year by city and sector
   int64_t units = 0;
 };
 
+// The records of a year the KPI tallies and the lead findings read
+// (inspection_kpis.h), of one city and one agency when given ("" = any).
+struct KpiFilter {
+  int year = 0;
+  std::string city_code;
+  std::string agency_credit_code;
+};
+// The records read for a KpiFilter, each with the record as sent, by agency
+// and source id.
+struct KpiRecords {
+  // Plans whose clock start is in the year, or of the year or the next (those
+  // approved in the year: approved_on lies in the plan's year or the year
+  // before).
+  std::vector<StoredRecord> plans;
+  // Tasks whose check period meets the year, with their seed.
+  std::vector<StoredRecord> tasks;
+  // The results of the tasks whose check ends in the year, task_check_to set.
+  std::vector<StoredRecord> results;
+};
+
 class InspectionStore {
  public:
   virtual ~InspectionStore() = default;
@@ -211,6 +231,9 @@ class InspectionStore {
   virtual std::vector<ExpectedCount> ExpectedCounts() = 0;
   virtual std::vector<PlanCount> PlanCounts() = 0;
   virtual std::vector<PilotCount> PilotCounts(int year) = 0;
+  // What the KPI tallies and the lead findings read of the filter's year, in
+  // one transaction (KpiRecords).
+  virtual KpiRecords ReadKpiRecords(const KpiFilter& filter) = 0;
 };
 
 class PgInspectionStore final : public InspectionStore {
@@ -231,6 +254,7 @@ class PgInspectionStore final : public InspectionStore {
   std::vector<ExpectedCount> ExpectedCounts() override;
   std::vector<PlanCount> PlanCounts() override;
   std::vector<PilotCount> PilotCounts(int year) override;
+  KpiRecords ReadKpiRecords(const KpiFilter& filter) override;
 
  private:
   common::PgPool& pool_;

@@ -877,5 +877,61 @@ TEST_F(InspectionStoreTest, PilotCountsGroupAYearsUnitsByCityAndSector) {
   EXPECT_TRUE(store_->PilotCounts(2025).empty());
 }
 
+TEST_F(InspectionStoreTest, KpiRecordsReadAYearsPlansTasksAndTheirResultsWithTheRecordAsSentFilteredByCityAndAgency) {
+  // Plans: P-1 and P-2 start their clock in 2026; P-3 (of 2027) was approved
+  // in 2026 and started it in 2027; P-4 of 2025 started it in 2025; P-5
+  // of 2025 was changed in 2026.
+  Upsert(RecordKind::kPlan,
+         {PlanRecord(kAgency, "P-1", 1, 2026, "2026-02-01"), PlanRecord(kAgency2, "P-2", 1, 2026, "2026-03-01"),
+          PlanRecord(kAgency, "P-3", 1, 2027, "2027-01-05"), PlanRecord(kAgency, "P-4", 1, 2025, "2025-02-01"),
+          PlanRecord(kAgency, "P-5", 1, 2024, "2026-04-01")});
+  Upsert(RecordKind::kPlan, {PlanRecord(kOtherAgency, "P-6", 1, 2026, "2026-02-01")}, kToday, kOtherCity);
+  // Tasks: T-1 ends in 2026, T-2 meets 2026 but ends in 2027, T-3 ended in
+  // 2025, T-4 of the other city ends in 2026.
+  Upsert(RecordKind::kTask, {TaskRecord(kAgency, "T-1", 1, "2026-11-01", "2026-11-10", 2),
+                             TaskRecord(kAgency2, "T-2", 1, "2026-12-20", "2027-01-10", 1),
+                             TaskRecord(kAgency, "T-3", 1, "2025-11-01", "2025-11-10", 1),
+                             DrawnTaskRecord("T-5", 1, std::string(64, 'a'))});
+  Upsert(RecordKind::kTask, {TaskRecord(kOtherAgency, "T-4", 1, "2026-11-01", "2026-11-10", 1)}, kToday, kOtherCity);
+  Upsert(RecordKind::kResult,
+         {ResultRecord(kAgency, "R-1", 1, "T-1", "2026-11-02", "甲", "C1", {"I-1"}, 1),
+          ResultRecord(kAgency2, "R-2", 1, "T-2", "2027-01-02", "乙", "C2", {"I-1"}, 1),
+          ResultRecord(kAgency, "R-3", 1, "T-3", "2025-11-02", "丙", "C3", {"I-1"}, 1)},
+         Day("2026-11-12"));
+  Upsert(RecordKind::kResult, {ResultRecord(kOtherAgency, "R-4", 1, "T-4", "2026-11-04", "丁", "C4", {"I-1"}, 1)},
+         kToday, kOtherCity);
+
+  const KpiRecords all = store_->ReadKpiRecords({2026, "", ""});
+  EXPECT_EQ(SourceIds(all.plans), (std::vector<std::string>{"P-1", "P-3", "P-5", "P-2", "P-6"}))
+      << "by agency and source id";
+  EXPECT_EQ(SourceIds(all.tasks), (std::vector<std::string>{"T-1", "T-5", "T-2", "T-4"}));
+  EXPECT_EQ(SourceIds(all.results), (std::vector<std::string>{"R-1", "R-4"}));
+  ASSERT_FALSE(all.plans.empty());
+  v1::Plan plan;
+  ASSERT_TRUE(plan.ParseFromString(all.plans[0].record));
+  EXPECT_EQ(plan.approved_on(), "2026-02-01");
+  EXPECT_EQ(all.tasks[1].columns.seed, std::string(64, 'a'));
+  v1::Task task;
+  ASSERT_TRUE(task.ParseFromString(all.tasks[0].record));
+  EXPECT_EQ(task.check_to(), "2026-11-10");
+  ASSERT_FALSE(all.results.empty());
+  v1::Result result;
+  ASSERT_TRUE(result.ParseFromString(all.results[0].record));
+  EXPECT_EQ(result.object().credit_code(), "C1");
+  EXPECT_EQ(all.results[0].task_check_to, Day("2026-11-10"));
+  EXPECT_EQ(all.results[0].published_on, Day("2026-11-12"));
+
+  const KpiRecords city = store_->ReadKpiRecords({2026, kOtherCity, ""});
+  EXPECT_EQ(SourceIds(city.plans), std::vector<std::string>{"P-6"});
+  EXPECT_EQ(SourceIds(city.tasks), std::vector<std::string>{"T-4"});
+  EXPECT_EQ(SourceIds(city.results), std::vector<std::string>{"R-4"});
+  const KpiRecords agency = store_->ReadKpiRecords({2026, "", kAgency2});
+  EXPECT_EQ(SourceIds(agency.plans), std::vector<std::string>{"P-2"});
+  EXPECT_EQ(SourceIds(agency.tasks), std::vector<std::string>{"T-2"});
+  EXPECT_TRUE(agency.results.empty()) << "T-2's check ends in 2027";
+  const KpiRecords next = store_->ReadKpiRecords({2027, "", ""});
+  EXPECT_EQ(SourceIds(next.results), std::vector<std::string>{"R-2"});
+}
+
 }  // namespace
 }  // namespace gongkai::inspections

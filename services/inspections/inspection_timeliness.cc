@@ -3,44 +3,67 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 
-#include "common/domains.h"
+#include "services/inspections/draw.h"
 
 namespace gongkai::inspections {
 
-ResultTimeliness TallyResults(const std::vector<ExpectedCount>& expected, const std::vector<ResultCount>& results,
-                              const DueDate& due, common::Date today) {
-  using Group = std::tuple<std::string, std::string, common::Date>;  // city, domain, check end
-  struct Tally {
-    int64_t expected = 0;
-    int64_t published = 0;
-    int64_t on_time = 0;
-  };
-  std::map<Group, Tally> groups;
-  for (const auto& e : expected) groups[{e.city_code, e.domain, e.check_to}].expected += e.expected;
-  std::map<common::Date, common::Date> dues;
-  const auto due_of = [&](common::Date check_to) {
-    auto it = dues.find(check_to);
-    if (it == dues.end()) it = dues.emplace(check_to, due(check_to)).first;
-    return it->second;
-  };
-  for (const auto& r : results) {
-    Tally& t = groups[{r.city_code, r.domain, r.check_to}];
-    t.published += r.count;
-    if (r.published_on <= due_of(r.check_to)) t.on_time += r.count;
-  }
-  ResultTimeliness out;
-  for (const auto& [group, t] : groups) {
-    const auto& [city, domain, check_to] = group;
-    const bool past_due = today > due_of(check_to);
-    const double missing = past_due ? static_cast<double>(std::max<int64_t>(0, t.expected - t.published)) : 0;
-    if (missing > 0) out.overdue[city] += missing;
-    if (!common::IsKeyDomain(domain)) continue;
-    for (const std::string& scope : {city, std::string("province")}) {
-      OnTimeShare& share = out.key_domain[scope];
-      share.due += static_cast<double>(t.published) + missing;
-      share.on_time += static_cast<double>(t.on_time);
+RecordCount CountOf(std::optional<common::Date> done, common::Date due, common::Date today) {
+  RecordCount count;
+  count.overdue = !done && today > due;
+  count.due = done.has_value() || count.overdue;
+  count.met = done.has_value() && *done <= due;
+  return count;
+}
+
+std::string PublicObjectKey(const CheckObject& object, int position) {
+  if (object.kind() == CheckObject::ORGANIZATION && !object.credit_code().empty()) return object.credit_code();
+  if (!object.object_code().empty()) return object.object_code();
+  return "#" + std::to_string(position);
+}
+
+std::vector<ExpectedResult> ExpectedResults(const Task& task, const std::string& seed,
+                                            const std::vector<StoredResult>& results, common::Date today) {
+  std::vector<ExpectedResult> out;
+  std::unordered_map<std::string, std::size_t> index;  // an identifier of an object -> its place in `out`
+  if (IsPlatformDraw(task)) {
+    const v1::Draw revealed = Published(task.draw(), seed, today);
+    for (const std::string& id : revealed.drawn_objects()) {
+      index.emplace(id, out.size());
+      out.push_back({id, std::nullopt});
     }
+  } else {
+    for (int i = 0; i < task.objects_size(); ++i) {
+      for (const std::string& id : ObjectKeys(task.objects(i))) index.emplace(id, out.size());
+      out.push_back({PublicObjectKey(task.objects(i), i + 1), std::nullopt});
+    }
+  }
+  for (const StoredResult& result : results) {
+    for (const std::string& id : ObjectKeys(result.object)) {
+      const auto it = index.find(id);
+      if (it == index.end()) continue;
+      std::optional<common::Date>& stored_on = out[it->second].stored_on;
+      if (!stored_on || result.stored_on < *stored_on) stored_on = result.stored_on;
+      break;
+    }
+  }
+  return out;
+}
+
+std::map<std::string, double> OverdueResults(const std::vector<ExpectedCount>& expected,
+                                             const std::vector<ResultCount>& results, const DueDate& due,
+                                             common::Date today) {
+  using Group = std::tuple<std::string, std::string, common::Date>;  // city, domain, check end
+  std::map<Group, int64_t> missing;
+  for (const auto& e : expected) missing[{e.city_code, e.domain, e.check_to}] += e.expected;
+  for (const auto& r : results) missing[{r.city_code, r.domain, r.check_to}] -= r.count;
+  std::map<std::string, double> out;
+  for (const auto& [group, count] : missing) {
+    const auto& [city, domain, check_to] = group;
+    if (count <= 0 || !CountOf(std::nullopt, due(check_to), today).overdue) continue;
+    out[city] += static_cast<double>(count);
   }
   return out;
 }

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
+#include <vector>
+
+#include "services/inspections/test_records.h"
 
 namespace gongkai::inspections {
 namespace {
@@ -17,40 +21,73 @@ common::Date D(int y, unsigned m, unsigned d) {
 // does not depend on the calendar.
 common::Date Due(common::Date check_to) { return check_to + days(10); }
 
-TEST(TallyResults, ObjectsWithoutAResultAreOverdueOnlyOncePastTheirDueDate) {
+TEST(CountOf, ARecordIsDueOnceStoredOrPastItsDueDateAndMetWhenStoredByIt) {
+  const common::Date due = D(2026, 7, 10);
+  const auto on_time = CountOf(due, due, due + days(30));
+  EXPECT_TRUE(on_time.due);
+  EXPECT_TRUE(on_time.met);
+  EXPECT_FALSE(on_time.overdue);
+  const auto late = CountOf(due + days(1), due, due + days(30));
+  EXPECT_TRUE(late.due);
+  EXPECT_FALSE(late.met);
+  const auto waiting = CountOf(std::nullopt, due, due);
+  EXPECT_FALSE(waiting.due);
+  EXPECT_FALSE(waiting.overdue);
+  const auto missing = CountOf(std::nullopt, due, due + days(1));
+  EXPECT_TRUE(missing.due);
+  EXPECT_FALSE(missing.met);
+  EXPECT_TRUE(missing.overdue);
+}
+
+TEST(PublicObjectKey, IsAnOrganisationsCreditCodeOrTheObjectCodeOrThePositionNeverAPersonsData) {
+  EXPECT_EQ(PublicObjectKey(Org("太原市某某食品有限公司", kCompany), 1), kCompany);
+  v1::CheckObject coded = Person("张三", kPersonId);
+  coded.set_object_code("TY-P-7");
+  EXPECT_EQ(PublicObjectKey(coded, 2), "TY-P-7");
+  EXPECT_EQ(PublicObjectKey(Person("张三", kPersonId), 3), "#3");
+}
+
+TEST(ExpectedResults, EachObjectOnceWithTheFirstDayAResultNamingAnyOfItsIdentifiersWasStored) {
+  v1::Task task = ValidTask();  // kCompany, the person kPersonId
+  v1::CheckObject coded = Org("太原市某某饮品有限公司", CreditCode("91140100MA0KABCD2"));
+  coded.set_object_code("TY-OBJ-3");
+  *task.add_objects() = coded;
+  v1::CheckObject by_code;  // a result naming the third object by its object code only
+  by_code.set_kind(v1::CheckObject::ORGANIZATION);
+  by_code.set_name("太原市某某饮品有限公司");
+  by_code.set_object_code("TY-OBJ-3");
+  const std::vector<StoredResult> results{{Org("太原市某某食品有限公司", kCompany), D(2026, 7, 8)},
+                                          {Org("太原市某某食品有限公司", kCompany), D(2026, 7, 2)},
+                                          {by_code, D(2026, 7, 3)},
+                                          {Org("另一家公司", CreditCode("91140100MA0KABCD9")), D(2026, 7, 1)}};
+  const auto expected = ExpectedResults(task, "", results, D(2026, 8, 1));
+  ASSERT_EQ(expected.size(), 3u);
+  EXPECT_EQ(expected[0].object_key, kCompany);
+  EXPECT_EQ(expected[0].stored_on, D(2026, 7, 2));
+  EXPECT_EQ(expected[1].object_key, "#2");
+  EXPECT_FALSE(expected[1].stored_on.has_value());
+  EXPECT_EQ(expected[2].object_key, coded.credit_code());
+  EXPECT_EQ(expected[2].stored_on, D(2026, 7, 3));
+}
+
+TEST(OverdueResults, ObjectsWithoutAResultAreOverdueOnlyOncePastTheirDueDate) {
   const common::Date end = D(2026, 6, 1);
   const std::vector<ExpectedCount> expected{{"140100", "market_regulation", end, 3}};
   const std::vector<ResultCount> results{{"140100", "market_regulation", end, D(2026, 6, 5), 1}};
-  EXPECT_TRUE(TallyResults(expected, results, Due, end + days(10)).overdue.empty());
-  const auto past = TallyResults(expected, results, Due, end + days(11));
-  EXPECT_EQ(past.overdue.at("140100"), 2);
+  EXPECT_TRUE(OverdueResults(expected, results, Due, end + days(10)).empty());
+  EXPECT_EQ(OverdueResults(expected, results, Due, end + days(11)).at("140100"), 2);
 }
 
-TEST(TallyResults, MoreResultsThanExpectedMakeNothingOverdueAndNoNegativeCount) {
+TEST(OverdueResults, MoreResultsThanExpectedMakeNothingOverdueAndNoNegativeCount) {
   const common::Date end = D(2026, 6, 1);
-  const auto t = TallyResults({{"140100", "market_regulation", end, 1}},
-                              {{"140100", "market_regulation", end, D(2026, 6, 2), 3}}, Due, end + days(30));
-  EXPECT_FALSE(t.overdue.contains("140100"));
+  const auto overdue = OverdueResults({{"140100", "market_regulation", end, 1}},
+                                      {{"140100", "market_regulation", end, D(2026, 6, 2), 3}}, Due, end + days(30));
+  EXPECT_FALSE(overdue.contains("140100"));
 }
 
-TEST(TallyResults, KeyDomainShareCountsLateResultsAndMissingOnesAgainstTheCityAndTheProvince) {
+TEST(OverdueResults, EveryDomainCounts) {
   const common::Date end = D(2026, 6, 1);
-  const std::vector<ExpectedCount> expected{{"140100", "market_regulation", end, 4}};
-  const std::vector<ResultCount> results{{"140100", "market_regulation", end, end + days(3), 1},    // on time
-                                         {"140100", "market_regulation", end, end + days(12), 1}};  // late
-  const auto t = TallyResults(expected, results, Due, end + days(20));
-  // Due: 2 published + 2 missing past due; on time: 1.
-  EXPECT_DOUBLE_EQ(t.key_domain.at("140100").due, 4);
-  EXPECT_DOUBLE_EQ(t.key_domain.at("140100").on_time, 1);
-  EXPECT_DOUBLE_EQ(t.key_domain.at("province").Ratio(), 0.25);
-}
-
-TEST(TallyResults, OtherDomainsCountAsOverdueButNotInTheKeyDomainShare) {
-  const common::Date end = D(2026, 6, 1);
-  const auto t = TallyResults({{"140200", "education", end, 2}}, {}, Due, end + days(20));
-  EXPECT_EQ(t.overdue.at("140200"), 2);
-  EXPECT_FALSE(t.key_domain.contains("140200"));
-  EXPECT_FALSE(t.key_domain.contains("province"));
+  EXPECT_EQ(OverdueResults({{"140200", "education", end, 2}}, {}, Due, end + days(20)).at("140200"), 2);
 }
 
 TEST(TallyPilot, CountsUnitsAndDistinctSectorsPerCityAndForTheProvince) {

@@ -1,30 +1,66 @@
 #include "services/inspections/inspections_gauges.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "common/domains.h"
+#include "common/errors.h"
+#include "common/kpi_tallies.h"
+#include "common/log.h"
 #include "services/inspections/inspection_timeliness.h"
 
 namespace gongkai::inspections {
 
+KpiFacts FactsOf(const common::Deadlines& deadlines, registry::RegistryClient& registry) {
+  KpiFacts facts;
+  // The calendar in use when the facts are made: one calendar for a count.
+  auto calendar = deadlines.calendar();
+  const common::DeadlineEngine& engine = deadlines.engine();
+  facts.due = [calendar, &engine](common::RecordKind kind, common::Date clock_start) {
+    return engine.Due(*calendar, kind, clock_start).value;
+  };
+  facts.add_working_days = [calendar](common::Date day, int working_days) {
+    return calendar->AddWorkingDays(day, working_days).value;
+  };
+  facts.agency_in_key_domain = [&registry](const std::string& agency) {
+    const auto info = registry.Agency(agency);
+    return info && std::any_of(info->domains.begin(), info->domains.end(),
+                               [](const std::string& domain) { return common::IsKeyDomain(domain); });
+  };
+  return facts;
+}
+
+std::vector<common::v1::KpiTally> ReadTallies(InspectionStore& store, const KpiFacts& facts, const KpiFilter& filter,
+                                              common::Date today, int max_misses) {
+  return CountTallies(store.ReadKpiRecords(filter), filter.year, facts, today, max_misses);
+}
+
 std::shared_ptr<common::ScrapeGauges> MakeInspectionGauges(InspectionStore& store, const common::Deadlines& deadlines,
+                                                           registry::RegistryClient& registry,
                                                            const common::Clock& clock, PilotTargets targets) {
-  return std::make_shared<common::ScrapeGauges>([&store, &deadlines, &clock, targets] {
+  return std::make_shared<common::ScrapeGauges>([&store, &deadlines, &registry, &clock, targets] {
     const common::Date today = clock.Today();
-    const auto calendar = deadlines.calendar();
-    const ResultTimeliness tally = TallyResults(
+    const KpiFacts facts = FactsOf(deadlines, registry);
+    const auto overdue_results = OverdueResults(
         store.ExpectedCounts(), store.ResultCounts(),
-        [&](common::Date check_to) {
-          return deadlines.engine().Due(*calendar, common::RecordKind::kSpotCheckResult, check_to).value;
-        },
-        today);
+        [&](common::Date check_to) { return facts.due(common::RecordKind::kSpotCheckResult, check_to); }, today);
+    std::vector<common::ScrapeGauges::Family> families;
     common::ScrapeGauges::Family overdue{
         "gongkai_disclosures_overdue", "Records past their deadline and still not published, by kind and city.", {}};
-    for (const auto& [city, n] : tally.overdue) {
+    for (const auto& [city, n] : overdue_results) {
       overdue.samples.push_back({{{"kind", "spot_check_result"}, {"city", city}}, n});
     }
-    common::ScrapeGauges::Family kpi{"gongkai_kpi_ratio", "The plan's KPIs, computed from the database.", {}};
-    for (const auto& [scope, share] : tally.key_domain) {
-      kpi.samples.push_back({{{"kpi", "key_domain_timeliness_inspections"}, {"scope", scope}}, share.Ratio()});
+    families.push_back(std::move(overdue));
+    // The key-domain tallies need the agencies' domains of the registry:
+    // without them the tallies are left out of this scrape, the other
+    // families still reported.
+    try {
+      const int year = static_cast<int>(std::chrono::year_month_day(today).year());
+      for (auto& family : common::KpiTallyFamilies(ReadTallies(store, facts, {year, "", ""}, today, 0))) {
+        families.push_back(std::move(family));
+      }
+    } catch (const common::ServiceError& e) {
+      common::Log(common::LogLevel::kWarning, "kpi_gauges_unavailable", {{"reason", e.what()}});
     }
     // The pilot of the year the targets are set for, so that the alert still
     // judges that year once the next has begun.
@@ -56,7 +92,8 @@ std::shared_ptr<common::ScrapeGauges> MakeInspectionGauges(InspectionStore& stor
     common::ScrapeGauges::Family date{"gongkai_live_pilot_target_date_seconds",
                                       "When the live-inspection pilot's targets must be met, as Unix time.",
                                       {{{}, static_cast<double>(end.time_since_epoch().count())}}};
-    return std::vector<common::ScrapeGauges::Family>{overdue, kpi, units, sectors, target, date};
+    for (auto* family : {&units, &sectors, &target, &date}) families.push_back(std::move(*family));
+    return families;
   });
 }
 

@@ -26,7 +26,8 @@ namespace gongkai::inspections {
 // certificates and powers items checked with the registry), the draw's
 // commitment, the public forms, errors. Its methods are split over
 // inspections_service.cc (plans, the feed, rejections), tasks_service.cc
-// (tasks and the draw), results_service.cc and pilot_service.cc.
+// (tasks and the draw), results_service.cc, pilot_service.cc and
+// kpi_service.cc (the province view's tallies and findings).
 class InspectionsService final : public v1::InspectionsService::Service {
  public:
   // `notices` is woken after plans are stored, to tell the registry.
@@ -61,6 +62,12 @@ class InspectionsService final : public v1::InspectionsService::Service {
                            v1::ListChangesResponse* response) override;
   grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
                               v1::ListRejectionsResponse* response) override;
+  // The province view's calls (kpi_service.cc), of the platform's other
+  // services only (ROLE_SERVICE).
+  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
+                             common::v1::GetKpiTalliesResponse* response) override;
+  grpc::Status ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
+                            common::v1::ListFindingsResponse* response) override;
 
   // A record of a batch (in the request, which outlives the batch) with the
   // agency BatchWrite::CheckAgencies reads, and anything the checks made of

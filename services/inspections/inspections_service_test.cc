@@ -249,10 +249,10 @@ class Adapter {
 class InspectionsServiceTest : public ::testing::Test {
  protected:
   InspectionsServiceTest() : adapter_(Day("2026-06-15"), store_, registry_) {
-    registry_.agencies[kAgency] = {"140100", {"market_regulation"}};
-    registry_.agencies[kAgency2] = {"140100", {"market_regulation"}};
-    registry_.agencies[kOtherAgency] = {"140200", {"market_regulation"}};
-    registry_.agencies[kPartner] = {"140200", {"market_regulation"}};
+    registry_.agencies[kAgency] = {"140100", {"market_regulation"}, ""};
+    registry_.agencies[kAgency2] = {"140100", {"market_regulation"}, ""};
+    registry_.agencies[kOtherAgency] = {"140200", {"market_regulation"}, ""};
+    registry_.agencies[kPartner] = {"140200", {"market_regulation"}, ""};
     const int inspection = registry::v1::INSPECTION;
     registry_.items[{kAgency, "JC-001"}] = {inspection, true};
     registry_.items[{kAgency, "JC-002"}] = {inspection, false};  // not on the random-check list
@@ -958,6 +958,167 @@ TEST_F(InspectionsServiceTest, ARegistryThatIsDownMakesAWriteUnavailable) {
   EXPECT_EQ(UpsertTasks({TaskOf("T-1")}, &response).error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_TRUE(store_.written().empty());
   EXPECT_TRUE(store_.rejections().empty());
+}
+
+// ---------------------------------------------------------------- the province view
+
+const common::CallerIdentity kSupervision{common::v1::ROLE_SERVICE, "", "", "service-supervision"};
+
+class KpiCallsTest : public InspectionsServiceTest {
+ protected:
+  // On 2026-06-15: kAgency's plan P-1 approved 2026-06-01 (on time) and
+  // kAgency2's P-2 approved 2026-05-06 (due 2026-06-02: late); kAgency's task
+  // T-1 (kCompany and kCompany2, checked 2026-06-01 to 2026-07-31) with
+  // kCompany's result. Read on 2026-09-30, past the results' due date:
+  // kCompany2's is missing.
+  KpiCallsTest() : later_(Day("2026-09-30"), store_, registry_) {
+    v1::UpsertResponse response;
+    EXPECT_TRUE(
+        UpsertPlans({PlanOf(kAgency, "P-1", "2026-06-01"), PlanOf(kAgency2, "P-2", "2026-05-06")}, &response).ok());
+    EXPECT_TRUE(UpsertTasks({TaskOf("T-1")}, &response).ok());
+    EXPECT_TRUE(UpsertResults(adapter_, {ResultOf("T-1-R1", "T-1", Company(kCompany), "2026-06-10")}, &response).ok());
+    for (const auto& r : response.results()) EXPECT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.DebugString();
+  }
+
+  grpc::Status Tallies(const common::v1::GetKpiTalliesRequest& request, common::v1::GetKpiTalliesResponse* response,
+                       const std::optional<common::CallerIdentity>& caller = kSupervision) {
+    return later_.Call(&Stub::GetKpiTallies, request, response, caller);
+  }
+
+  static const common::v1::KpiTally* Find(const common::v1::GetKpiTalliesResponse& response, const std::string& agency,
+                                          const std::string& kpi, const std::string& rule) {
+    for (const auto& t : response.tallies()) {
+      if (t.agency_credit_code() == agency && t.kpi() == kpi && t.rule() == rule) return &t;
+    }
+    return nullptr;
+  }
+
+  Adapter later_;
+};
+
+TEST_F(KpiCallsTest, TalliesAndFindingsAreForThePlatformsServicesOnly) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  common::v1::GetKpiTalliesResponse response;
+  EXPECT_EQ(Tallies(request, &response, testing::CityCaller("140100")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Tallies(request, &response, testing::ProvinceCaller()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  common::v1::ListFindingsRequest findings;
+  findings.set_year(2026);
+  common::v1::ListFindingsResponse found;
+  EXPECT_EQ(later_.Call(&Stub::ListFindings, findings, &found, testing::ProvinceCaller()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(KpiCallsTest, ABadTalliesOrFindingsRequestIsInvalidNamingItsFields) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(1999);
+  request.set_max_misses(101);
+  common::v1::GetKpiTalliesResponse response;
+  const grpc::Status status = Tallies(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), (std::vector<std::string>{"year", "max_misses"}));
+  common::v1::ListFindingsRequest findings;
+  findings.set_year(2026);
+  auto* rule = findings.add_rules();
+  rule->set_name("spot_check_results_late");
+  rule->set_threshold(-2);
+  common::v1::ListFindingsResponse found;
+  const grpc::Status refused = later_.Call(&Stub::ListFindings, findings, &found, kSupervision);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(refused)), std::vector<std::string>{"rules[0].threshold"});
+}
+
+TEST_F(KpiCallsTest, TalliesCountTheYearsPlansAndEachTaskObjectsResultPerAgencyWithTheirMisses) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_max_misses(10);
+  common::v1::GetKpiTalliesResponse response;
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.as_of(), "2026-09-30");
+  const auto* plans = Find(response, kAgency, "", "inspection_plan");
+  ASSERT_NE(plans, nullptr);
+  EXPECT_EQ(plans->due(), 1);
+  EXPECT_EQ(plans->met(), 1);
+  const auto* late_plans = Find(response, kAgency2, "", "inspection_plan");
+  ASSERT_NE(late_plans, nullptr);
+  EXPECT_EQ(late_plans->due(), 1);
+  EXPECT_EQ(late_plans->met(), 0);
+  ASSERT_EQ(late_plans->misses_size(), 1);
+  EXPECT_EQ(late_plans->misses(0).key(), kAgency2 + "/P-2");
+  EXPECT_EQ(late_plans->misses(0).detail(), "published 2026-06-15, due 2026-06-02");
+  const auto* results = Find(response, kAgency, "", "spot_check_result");
+  ASSERT_NE(results, nullptr);
+  EXPECT_EQ(results->due(), 2);
+  EXPECT_EQ(results->met(), 1);
+  ASSERT_EQ(results->misses_size(), 1);
+  EXPECT_EQ(results->misses(0).key(), kAgency + "/T-1/" + kCompany2);
+  EXPECT_EQ(results->misses(0).service(), "inspections");
+  EXPECT_EQ(results->misses(0).city_code(), "140100");
+  EXPECT_TRUE(results->misses(0).detail().starts_with("not published, due 2026-08-")) << results->misses(0).detail();
+  // Every agency here is of market regulation, a key domain.
+  const auto* key_results = Find(response, kAgency, "key_domain_timeliness", "spot_check_result");
+  ASSERT_NE(key_results, nullptr);
+  EXPECT_EQ(key_results->due(), 2);
+  EXPECT_NE(Find(response, kAgency2, "key_domain_timeliness", "inspection_plan"), nullptr);
+  // Another year has none of them.
+  request.set_year(2025);
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.tallies_size(), 0);
+}
+
+TEST_F(KpiCallsTest, TalliesFilterByAgencyAndSumPerCityWhenAsked) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_agency_credit_code(kAgency2);
+  common::v1::GetKpiTalliesResponse response;
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  ASSERT_GT(response.tallies_size(), 0);
+  for (const auto& t : response.tallies()) EXPECT_EQ(t.agency_credit_code(), kAgency2);
+  request.clear_agency_credit_code();
+  request.set_group_by_city(true);
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  const auto* plans = Find(response, "", "", "inspection_plan");
+  ASSERT_NE(plans, nullptr);
+  EXPECT_EQ(plans->city_code(), "140100");
+  EXPECT_EQ(plans->due(), 2);
+  EXPECT_EQ(plans->met(), 1);
+  request.set_city_code("140200");
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.tallies_size(), 0);
+}
+
+TEST_F(KpiCallsTest, FindingsNameLateResultsAndRecordsOfAnAgencyWhoseListWasNotCurrentIgnoringOtherRules) {
+  registry_.lists_not_current[kAgency] = Day("2026-05-20");
+  common::v1::ListFindingsRequest request;
+  request.set_year(2026);
+  for (const char* name : {"fine_outside_tier", "spot_check_results_late", "agency_list_not_current"}) {
+    request.add_rules()->set_name(name);
+  }
+  common::v1::ListFindingsResponse response;
+  ASSERT_TRUE(later_.Call(&Stub::ListFindings, request, &response, kSupervision).ok());
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const auto& f : response.findings()) {
+    found.emplace_back(f.rule(), f.record().key());
+    EXPECT_EQ(f.observed_on(), "2026-09-30");
+  }
+  EXPECT_EQ(found, (std::vector<std::pair<std::string, std::string>>{
+                       {"spot_check_results_late", kAgency + "/T-1/" + kCompany2},
+                       {"agency_list_not_current", kAgency + "/P-1"},
+                       {"agency_list_not_current", kAgency + "/T-1"}}));
+  EXPECT_FALSE(response.truncated());
+  // The registry asked once, for each agency and day: P-1 and T-1 on
+  // 2026-06-01, P-2 on 2026-05-06.
+  ASSERT_EQ(registry_.list_calls().size(), 1u);
+  EXPECT_EQ(registry_.list_calls()[0].size(), 2u);
+}
+
+TEST_F(KpiCallsTest, ARegistryThatIsDownMakesTheTalliesUnavailable) {
+  registry_.down = true;
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  common::v1::GetKpiTalliesResponse response;
+  EXPECT_EQ(Tallies(request, &response).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

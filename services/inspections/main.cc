@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   inspections::InspectionsService service(store, *registry, runtime.context(), metrics, notices, settings.max_batch);
   runtime.server().AddService(&service);
   runtime.server().AddCollectable(
-      inspections::MakeInspectionGauges(store, runtime.deadlines(), runtime.clock(), targets));
+      inspections::MakeInspectionGauges(store, runtime.deadlines(), *registry, runtime.clock(), targets));
   notices.Start();
   return runtime.Run();
 }

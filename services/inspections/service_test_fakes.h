@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,7 +32,8 @@ namespace gongkai::inspections {
 // leave a notice per agency and year (the first kept). Rejections are kept
 // per city, newest first; an accepted record clears those of its kind and key.
 // Reads set task_check_to (results) and results_stored (tasks); lists and
-// the feed leave out the record as sent except for tasks.
+// the feed leave out the record as sent except for tasks; ReadKpiRecords
+// reads a year's records as PgInspectionStore does (by agency and source id).
 class FakeInspectionStore final : public InspectionStore {
  public:
   std::vector<WriteOutcome> UpsertBatch(RecordKind kind, const std::string& city_code,
@@ -218,6 +220,37 @@ class FakeInspectionStore final : public InspectionStore {
     }
     std::vector<PilotCount> out;
     for (const auto& [g, count] : groups) out.push_back({g.first, g.second, count});
+    return out;
+  }
+
+  KpiRecords ReadKpiRecords(const KpiFilter& f) override {
+    std::lock_guard lock(mutex_);
+    const auto year_of = [](const std::optional<common::Date>& day) {
+      return day ? static_cast<int>(std::chrono::year_month_day(*day).year()) : 0;
+    };
+    const auto of = [&](const StoredRecord& row) {
+      return (f.city_code.empty() || row.city_code == f.city_code) &&
+             (f.agency_credit_code.empty() || row.agency_credit_code == f.agency_credit_code);
+    };
+    KpiRecords out;
+    for (const auto& [key, row] : rows_) {
+      if (!of(row)) continue;
+      const Columns& c = row.columns;
+      switch (row.kind) {
+        case RecordKind::kPlan:
+          if (c.year == f.year || c.year == f.year + 1 || year_of(c.clock_start) == f.year) out.plans.push_back(row);
+          break;
+        case RecordKind::kTask:
+          if (year_of(c.date_from) <= f.year && year_of(c.date_to) >= f.year) out.tasks.push_back(row);
+          break;
+        case RecordKind::kResult: {
+          const StoredRecord* task = TaskOf(row);
+          if (task != nullptr && year_of(task->columns.date_to) == f.year) out.results.push_back(Read(row));
+          break;
+        }
+        default: break;
+      }
+    }
     return out;
   }
 
@@ -410,9 +443,24 @@ class FakeRegistry final : public registry::RegistryClient {
     plan_calls_.push_back(notices);
   }
 
-  // Every agency's list current on every day.
+  // Every agency's list current on every day but those of `lists_not_current`
+  // (by agency: from that day on).
   std::vector<QualificationAnswer> QualificationLists(const std::vector<QualificationQuery>& queries) override {
-    return std::vector<QualificationAnswer>(queries.size(), QualificationAnswer{true, true, ""});
+    Available();
+    {
+      std::lock_guard lock(mutex_);
+      list_calls_.push_back(queries);
+    }
+    std::vector<QualificationAnswer> out;
+    for (const auto& q : queries) {
+      const auto it = lists_not_current.find(q.agency_credit_code);
+      if (it != lists_not_current.end() && q.on >= it->second) {
+        out.push_back({true, false, "not confirmed this year"});
+      } else {
+        out.push_back({true, true, ""});
+      }
+    }
+    return out;
   }
   std::vector<EnforcementUnitInfo> EnforcementUnits() override {
     Available();
@@ -428,11 +476,16 @@ class FakeRegistry final : public registry::RegistryClient {
     std::lock_guard lock(mutex_);
     return certificate_calls_;
   }
+  std::vector<std::vector<QualificationQuery>> list_calls() {
+    std::lock_guard lock(mutex_);
+    return list_calls_;
+  }
 
   std::map<std::string, registry::AgencyInfo> agencies;       // by credit code
   std::map<std::pair<std::string, std::string>, Item> items;  // by agency and source id
   std::map<std::string, Certificate> certificates;            // by number
   std::vector<EnforcementUnitInfo> units;                     // as ListEnforcementUnits answers them
+  std::map<std::string, common::Date> lists_not_current;      // by agency: from that day on
   bool down = false;
 
  private:
@@ -443,6 +496,7 @@ class FakeRegistry final : public registry::RegistryClient {
   std::mutex mutex_;
   std::vector<std::vector<InspectionPlanNotice>> plan_calls_;  // guarded by mutex_
   std::vector<CertificateCall> certificate_calls_;             // guarded by mutex_
+  std::vector<std::vector<QualificationQuery>> list_calls_;    // guarded by mutex_
 };
 
 }  // namespace gongkai::inspections

@@ -16,6 +16,7 @@ Party PartyFromProto(const v1::Party& p) {
   party.address = p.address();
   party.phone = p.phone();
   party.bank_account = p.bank_account();
+  party.legal_representative = p.legal_representative();
   return party;
 }
 
@@ -28,6 +29,7 @@ void PartyToProto(const Party& party, v1::Party* p) {
   p->set_address(party.address);
   p->set_phone(party.phone);
   p->set_bank_account(party.bank_account);
+  p->set_legal_representative(party.legal_representative);
 }
 
 Remedy RemedyFromProto(const v1::Remedy& p) {
@@ -63,6 +65,8 @@ PenaltyDecision DecisionFromProto(const v1::PenaltyDecision& p) {
   d.benchmark_violation_code = p.benchmark_violation_code();
   d.benchmark_tier = p.benchmark_tier();
   d.mentioned_persons.assign(p.mentioned_persons().begin(), p.mentioned_persons().end());
+  d.powers_item_source_id = p.powers_item_source_id();
+  d.officers.assign(p.officers().begin(), p.officers().end());
   return d;
 }
 
@@ -90,6 +94,8 @@ void DecisionToProto(const PenaltyDecision& d, v1::PenaltyDecision* p) {
   p->set_benchmark_violation_code(d.benchmark_violation_code);
   p->set_benchmark_tier(d.benchmark_tier);
   for (const auto& person : d.mentioned_persons) p->add_mentioned_persons(person);
+  p->set_powers_item_source_id(d.powers_item_source_id);
+  for (const auto& officer : d.officers) p->add_officers(officer);
 }
 
 CoerciveMeasure MeasureFromProto(const v1::CoerciveMeasure& p) {

@@ -64,6 +64,35 @@ TEST(NeverPublished, ABankAccountAndMentionedPersonsAreReadAndWrittenBack) {
   EXPECT_EQ(measure_back.mentioned_persons(0), "郑磊");
 }
 
+// The individual business, the legal representative, the powers item and
+// the officers travel both ways.
+TEST(PartyAndCaseFields, AreReadAndWrittenBackAsSent) {
+  v1::PenaltyDecision decision;
+  decision.mutable_party()->set_kind(v1::Party::INDIVIDUAL_BUSINESS);
+  decision.mutable_party()->set_legal_representative("张三");
+  decision.set_powers_item_source_id("QL-CF-0001");
+  decision.add_officers("14010020230001");
+  decision.add_officers("14010020230002");
+  const PenaltyDecision d = DecisionFromProto(decision);
+  EXPECT_EQ(d.party.kind, Party::Kind::kIndividualBusiness);
+  EXPECT_EQ(d.party.legal_representative, "张三");
+  EXPECT_EQ(d.powers_item_source_id, "QL-CF-0001");
+  EXPECT_EQ(d.officers, (std::vector<std::string>{"14010020230001", "14010020230002"}));
+  v1::PenaltyDecision back;
+  DecisionToProto(d, &back);
+  EXPECT_EQ(back.party().kind(), v1::Party::INDIVIDUAL_BUSINESS);
+  EXPECT_EQ(back.party().legal_representative(), "张三");
+  EXPECT_EQ(back.powers_item_source_id(), "QL-CF-0001");
+  ASSERT_EQ(back.officers_size(), 2);
+  EXPECT_EQ(back.officers(1), "14010020230002");
+
+  v1::CoerciveMeasure measure;
+  measure.mutable_party()->set_legal_representative("李四");
+  v1::CoerciveMeasure measure_back;
+  MeasureToProto(MeasureFromProto(measure), &measure_back);
+  EXPECT_EQ(measure_back.party().legal_representative(), "李四");
+}
+
 // A date a city sends that does not read as one is a violation of its field.
 TEST(WireDates, AnUnreadableDateIsRejectedNamingItsField) {
   const common::Date today = *common::ParseIsoDate("2026-05-20");

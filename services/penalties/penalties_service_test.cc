@@ -173,8 +173,42 @@ class FakeStore final : public PenaltyStore {
     return out;
   }
 
+  // What TallyRecords answers, narrowed as the statement narrows it, and what
+  // it was asked.
+  std::vector<TallyRecord> TallyRecords(int year, const std::string& city_code, const std::string& agency_credit_code,
+                                        bool one_by_one) override {
+    std::lock_guard lock(mutex_);
+    tallies_asked.push_back({year, city_code, agency_credit_code, one_by_one});
+    std::vector<TallyRecord> out;
+    for (const auto& r : tally_records) {
+      if ((city_code.empty() || r.city_code == city_code) &&
+          (agency_credit_code.empty() || r.agency_credit_code == agency_credit_code)) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+
+  std::vector<DecisionFacts> DecisionFactsOf(int year) override {
+    std::lock_guard lock(mutex_);
+    facts_asked.push_back(year);
+    return decision_facts;
+  }
+
   // What Changes answers, set by a test.
   std::vector<ChangeRow> changes;
+  // What TallyRecords and DecisionFactsOf answer, set by a test, and what
+  // they were asked.
+  std::vector<TallyRecord> tally_records;
+  std::vector<DecisionFacts> decision_facts;
+  struct TalliesAsked {
+    int year;
+    std::string city_code;
+    std::string agency_credit_code;
+    bool one_by_one;
+  };
+  std::vector<TalliesAsked> tallies_asked;
+  std::vector<int> facts_asked;
   // Read by the tests once a call has returned.
   struct ChangesAsked {
     int64_t after_seq;
@@ -305,8 +339,8 @@ class PenaltiesServiceTest : public ::testing::Test {
         service_(store_, registry_, ctx_.context(), metrics_, 100),
         server_(&service_),
         stub_(v1::PenaltiesService::NewStub(server_.channel())) {
-    registry_.agencies[kAgency] = {"140100", {"market_regulation"}};
-    registry_.agencies[kOtherAgency] = {"140200", {"market_regulation"}};
+    registry_.agencies[kAgency] = {"140100", {"market_regulation"}, ""};
+    registry_.agencies[kOtherAgency] = {"140200", {"market_regulation"}, ""};
   }
 
   // Calls `method` as `caller` (nullopt: the public, with no identity).
@@ -968,6 +1002,188 @@ TEST_F(EnforcementCountsTest, CsvHasTheTemplatesTwoRows) {
   ASSERT_TRUE(Counts(2020, testing::CityCaller("140100"), &none).ok());
   EXPECT_NE(none.csv().find("第二十条第（八）项 行政处罚,0\r\n第二十条第（九）项 行政强制,0\r\n"), std::string::npos)
       << "a year without records still has both rows";
+}
+
+// ------------------------------------------------------------------ the province view (ROLE_SERVICE)
+
+const common::CallerIdentity kSupervision{common::v1::ROLE_SERVICE, "", "", "service-supervision"};
+
+// A decision of 2026-06-01 in a key domain (due 7 WD later, 2026-06-10),
+// published on `published_on`, or rejected and not published ("").
+TallyRecord Tallied(const std::string& agency, const std::string& city, const std::string& source_id,
+                    const char* published_on) {
+  TallyRecord r;
+  r.agency_credit_code = agency;
+  r.source_id = source_id;
+  r.city_code = city;
+  r.domain = "market_regulation";
+  r.clock_start = Day("2026-06-01");
+  if (*published_on) r.done_on = Day(published_on);
+  r.rejected = !*published_on;
+  return r;
+}
+
+// Only the platform's other services read the tallies and the findings: a
+// city and the province are refused, the public is asked for a credential,
+// and nothing is read.
+TEST_F(PenaltiesServiceTest, TalliesAndFindingsAreForServicesOnly) {
+  common::v1::GetKpiTalliesRequest tallies;
+  tallies.set_year(2026);
+  common::v1::ListFindingsRequest findings;
+  findings.set_year(2026);
+  findings.add_rules()->set_name("decision_published_late");
+  for (const auto& caller : {testing::CityCaller("140100"), testing::ProvinceCaller()}) {
+    common::v1::GetKpiTalliesResponse t;
+    EXPECT_EQ(Call(&v1::PenaltiesService::Stub::GetKpiTallies, tallies, &t, caller).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    common::v1::ListFindingsResponse f;
+    EXPECT_EQ(Call(&v1::PenaltiesService::Stub::ListFindings, findings, &f, caller).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  common::v1::GetKpiTalliesResponse t;
+  EXPECT_EQ(Call(&v1::PenaltiesService::Stub::GetKpiTallies, tallies, &t, std::nullopt).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  common::v1::ListFindingsResponse f;
+  EXPECT_EQ(Call(&v1::PenaltiesService::Stub::ListFindings, findings, &f, std::nullopt).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(store_.tallies_asked.empty());
+  EXPECT_TRUE(store_.facts_asked.empty());
+}
+
+// A bad request is INVALID_ARGUMENT naming each bad field, and reads nothing.
+TEST_F(PenaltiesServiceTest, ABadTalliesOrFindingsRequestNamesEachField) {
+  common::v1::GetKpiTalliesRequest tallies;
+  tallies.set_year(1999);
+  tallies.set_max_misses(101);
+  tallies.set_city_code("1401");
+  tallies.set_agency_credit_code("x");
+  common::v1::GetKpiTalliesResponse t;
+  const grpc::Status bad_tallies = Call(&v1::PenaltiesService::Stub::GetKpiTallies, tallies, &t, kSupervision);
+  EXPECT_EQ(bad_tallies.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(bad_tallies)),
+            (std::vector<std::string>{"year", "max_misses", "city_code", "agency_credit_code"}));
+
+  common::v1::ListFindingsRequest findings;
+  findings.set_year(2101);
+  auto* rule = findings.add_rules();
+  rule->set_name("decision_published_late");
+  rule->set_threshold(-1);
+  common::v1::ListFindingsResponse f;
+  const grpc::Status bad_findings = Call(&v1::PenaltiesService::Stub::ListFindings, findings, &f, kSupervision);
+  EXPECT_EQ(bad_findings.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(bad_findings)), (std::vector<std::string>{"year", "rules[0].threshold"}));
+  EXPECT_TRUE(store_.tallies_asked.empty());
+  EXPECT_TRUE(store_.facts_asked.empty());
+}
+
+// On 2026-06-15 the year's records are counted per agency within the filters
+// asked, the misses read one by one and listed; summed per city, the records
+// are read in groups.
+TEST_F(PenaltiesServiceTest, GetKpiTalliesCountsTheYearsRecordsPerAgencyOrPerCity) {
+  store_.tally_records = {Tallied(kAgency, "140100", "D-1", "2026-06-02"), Tallied(kAgency, "140100", "D-2", ""),
+                          Tallied(kSecondAgency, "140100", "D-3", "2026-06-10"),
+                          Tallied(kOtherAgency, "140200", "D-4", "2026-06-11")};
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_city_code("140100");
+  request.set_max_misses(10);
+  common::v1::GetKpiTalliesResponse answer;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::GetKpiTallies, request, &answer, kSupervision).ok());
+  ASSERT_EQ(store_.tallies_asked.size(), 1u);
+  EXPECT_EQ(store_.tallies_asked[0].year, 2026);
+  EXPECT_EQ(store_.tallies_asked[0].city_code, "140100");
+  EXPECT_TRUE(store_.tallies_asked[0].one_by_one);
+  EXPECT_EQ(answer.as_of(), "2026-06-15");
+  ASSERT_EQ(answer.tallies_size(), 4) << answer.DebugString();
+  const auto& rule = answer.tallies(0);
+  EXPECT_EQ(rule.agency_credit_code(), kAgency);
+  EXPECT_EQ(rule.kpi(), "");
+  EXPECT_EQ(rule.rule(), "penalty_decision");
+  EXPECT_EQ(rule.due(), 2);
+  EXPECT_EQ(rule.met(), 1);
+  ASSERT_EQ(rule.misses_size(), 1);
+  EXPECT_EQ(rule.misses(0).key(), kAgency + "/D-2");
+  EXPECT_EQ(answer.tallies(1).kpi(), "key_domain_timeliness");
+  EXPECT_EQ(answer.tallies(1).due(), 2);
+  EXPECT_EQ(answer.tallies(2).agency_credit_code(), kSecondAgency);
+  EXPECT_EQ(answer.tallies(2).met(), 1);
+
+  common::v1::GetKpiTalliesRequest by_city;
+  by_city.set_year(2026);
+  by_city.set_group_by_city(true);
+  common::v1::GetKpiTalliesResponse grouped;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::GetKpiTallies, by_city, &grouped, kSupervision).ok());
+  EXPECT_FALSE(store_.tallies_asked.back().one_by_one);
+  ASSERT_EQ(grouped.tallies_size(), 4);
+  EXPECT_EQ(grouped.tallies(0).city_code(), "140100");
+  EXPECT_EQ(grouped.tallies(0).agency_credit_code(), "");
+  EXPECT_EQ(grouped.tallies(0).due(), 3);
+  EXPECT_EQ(grouped.tallies(0).met(), 2);
+  EXPECT_EQ(grouped.tallies(0).misses_size(), 0);
+  EXPECT_EQ(grouped.tallies(2).city_code(), "140200");
+  EXPECT_EQ(grouped.tallies(2).due(), 1);
+  EXPECT_EQ(grouped.tallies(2).met(), 0);
+}
+
+// The rules of the penalties run, in their order, over the year's records;
+// another service's rule is ignored. Each finding names its record and is
+// observed on today.
+TEST_F(PenaltiesServiceTest, ListFindingsRunsThePenaltiesRulesOverTheYearsRecords) {
+  store_.tally_records = {Tallied(kAgency, "140100", "D-1", "2026-06-12")};
+  DecisionFacts decision;
+  decision.agency_credit_code = kAgency;
+  decision.source_id = "D-2";
+  decision.city_code = "140100";
+  decision.domain = "market_regulation";
+  decision.decision_date = Day("2026-06-01");
+  decision.officers = {"C-UNKNOWN"};
+  store_.decision_facts = {decision};
+  common::v1::ListFindingsRequest request;
+  request.set_year(2026);
+  for (const char* name : {"officer_without_certificate", "request_overdue", "decision_published_late"}) {
+    request.add_rules()->set_name(name);
+  }
+  common::v1::ListFindingsResponse answer;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListFindings, request, &answer, kSupervision).ok());
+  ASSERT_EQ(answer.findings_size(), 2) << answer.DebugString();
+  EXPECT_FALSE(answer.truncated());
+  EXPECT_EQ(answer.findings(0).rule(), "decision_published_late");
+  EXPECT_EQ(answer.findings(0).record().service(), "penalties");
+  EXPECT_EQ(answer.findings(0).record().key(), kAgency + "/D-1");
+  EXPECT_EQ(answer.findings(0).record().detail(), "published 2026-06-12, due 2026-06-10");
+  EXPECT_EQ(answer.findings(0).observed_on(), "2026-06-15");
+  EXPECT_EQ(answer.findings(1).rule(), "officer_without_certificate");
+  EXPECT_EQ(answer.findings(1).record().key(), kAgency + "/D-2");
+  ASSERT_EQ(answer.findings(1).related_size(), 1);
+  EXPECT_EQ(answer.findings(1).related(0).key(), "C-UNKNOWN");
+  EXPECT_EQ(answer.findings(1).observed_on(), "2026-06-15");
+  ASSERT_EQ(store_.tallies_asked.size(), 1u);
+  EXPECT_TRUE(store_.tallies_asked[0].one_by_one);
+  EXPECT_EQ(store_.facts_asked, std::vector<int>{2026});
+}
+
+// decision_published_late alone reads no record as sent and asks the registry
+// nothing; a rule that needs the registry while it is down is UNAVAILABLE.
+TEST_F(PenaltiesServiceTest, ListFindingsReadsRecordsAsSentOnlyForTheDecisionRules) {
+  registry_.down = true;
+  DecisionFacts decision;
+  decision.agency_credit_code = kAgency;
+  decision.source_id = "D-2";
+  decision.decision_date = Day("2026-06-01");
+  decision.officers = {"C-1"};
+  store_.decision_facts = {decision};
+  common::v1::ListFindingsRequest late;
+  late.set_year(2026);
+  late.add_rules()->set_name("decision_published_late");
+  common::v1::ListFindingsResponse answer;
+  ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::ListFindings, late, &answer, kSupervision).ok());
+  EXPECT_TRUE(store_.facts_asked.empty());
+
+  common::v1::ListFindingsRequest officers;
+  officers.set_year(2026);
+  officers.add_rules()->set_name("officer_without_certificate");
+  EXPECT_EQ(Call(&v1::PenaltiesService::Stub::ListFindings, officers, &answer, kSupervision).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

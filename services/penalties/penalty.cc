@@ -11,6 +11,7 @@
 #include "common/identifiers.h"
 #include "common/text.h"
 #include "services/penalties/penalty_public.h"
+#include "services/registry/officer.h"
 
 namespace gongkai::penalties {
 namespace {
@@ -110,19 +111,32 @@ bool IdShowsMinor(const Party& party, std::optional<sys_days> on) {
   return UnderEighteenOn(BirthDate(party.id_number), *on);
 }
 
+// A party with its own credit code, published in full: an organisation or
+// an individual business.
+bool IsBusiness(Party::Kind kind) {
+  return kind == Party::Kind::kOrganization || kind == Party::Kind::kIndividualBusiness;
+}
+
 // `on` is the date the party's age is judged on (the decision or measure
 // date), when that date is valid.
 void CheckParty(Violations& out, const std::string& path, const Party& party, std::optional<sys_days> on) {
   const int kind = static_cast<int>(party.kind);
-  if (kind != 1 && kind != 2) Add(out, path, ".party.kind", "must be ORGANIZATION or NATURAL_PERSON");
+  if (kind < 1 || kind > 3)
+    Add(out, path, ".party.kind", "must be ORGANIZATION, NATURAL_PERSON or INDIVIDUAL_BUSINESS");
   CheckText(out, path, ".party.name", party.name, kNameText, Presence::kRequired);
-  if (party.kind == Party::Kind::kOrganization) {
+  if (IsBusiness(party.kind)) {
     CheckCreditCodeField(out, path, ".party.credit_code", party.credit_code);
-    // An organisation is published as sent: a citizen ID here would go out unmasked.
+    // Published as sent: a citizen ID here would go out unmasked.
     if (!party.id_number.empty()) {
-      Add(out, path, ".party.id_number", "must be empty for an organisation (a citizen ID is never published)");
+      Add(out, path, ".party.id_number",
+          "must be empty for an organisation or an individual business (a citizen ID is never published)");
     }
     if (party.minor) Add(out, path, ".party.minor", "only a natural person can be a minor");
+    if (party.kind == Party::Kind::kIndividualBusiness && IsBlank(party.legal_representative)) {
+      Add(out, path, ".party.legal_representative", "required for an individual business (its operator, 经营者)");
+    } else {
+      CheckText(out, path, ".party.legal_representative", party.legal_representative, kNameText, Presence::kOptional);
+    }
   } else if (party.kind == Party::Kind::kNaturalPerson) {
     // A sole trader (个体工商户) may carry a credit code; it is not published.
     if (!party.credit_code.empty()) CheckCreditCodeField(out, path, ".party.credit_code", party.credit_code);
@@ -140,6 +154,11 @@ void CheckParty(Violations& out, const std::string& path, const Party& party, st
             "(a minor's case is never published)");
       }
     }
+  }
+  if (!IsBusiness(party.kind) && !party.legal_representative.empty()) {
+    Add(out, path, ".party.legal_representative",
+        "must be empty unless the party is an organisation (its legal representative) or an individual business "
+        "(its operator)");
   }
   CheckText(out, path, ".party.address", party.address, kPlainText, Presence::kOptional);
   CheckText(out, path, ".party.phone", party.phone, kNameText, Presence::kOptional);
@@ -160,21 +179,48 @@ void CheckMentionedPersons(Violations& out, const std::string& path, const std::
   }
 }
 
+// A source id's text: at most kMaxSourceIdBytes of printable ASCII.
+void CheckSourceIdText(Violations& out, const std::string& path, std::string_view field, const std::string& id) {
+  if (id.size() > kMaxSourceIdBytes) {
+    Add(out, path, field,
+        "at most " + std::to_string(kMaxSourceIdBytes) + " bytes (got " + std::to_string(id.size()) + ")");
+  }
+  if (!IsPrintableAscii(id)) Add(out, path, field, "printable ASCII only (no spaces, control characters or non-ASCII)");
+}
+
 void CheckRecordKey(Violations& out, const std::string& path, const std::string& agency_credit_code,
                     const std::string& source_id, int64_t source_version) {
   CheckCreditCodeField(out, path, ".agency_credit_code", agency_credit_code);
   if (IsBlank(source_id)) {
     Add(out, path, ".source_id", "required");
   } else {
-    if (source_id.size() > kMaxSourceIdBytes) {
-      Add(out, path, ".source_id",
-          "at most " + std::to_string(kMaxSourceIdBytes) + " bytes (got " + std::to_string(source_id.size()) + ")");
-    }
-    if (!IsPrintableAscii(source_id)) {
-      Add(out, path, ".source_id", "printable ASCII only (no spaces, control characters or non-ASCII)");
-    }
+    CheckSourceIdText(out, path, ".source_id", source_id);
   }
   if (source_version <= 0) Add(out, path, ".source_version", "must be a positive version number");
+}
+
+// The powers item a decision names, by the registry's source id: optional.
+void CheckPowersItem(Violations& out, const std::string& path, const std::string& source_id) {
+  if (!source_id.empty()) CheckSourceIdText(out, path, ".powers_item_source_id", source_id);
+}
+
+// The officers who handled a case: certificate numbers as the registry words
+// them, each once. A list over its bound is named once, as a whole.
+void CheckOfficers(Violations& out, const std::string& path, const std::vector<std::string>& officers) {
+  const std::string list_path = path + ".officers";
+  if (officers.size() > kMaxOfficers) {
+    out.push_back({list_path, "at most " + std::to_string(kMaxOfficers) + " officers (got " +
+                                  std::to_string(officers.size()) + ")"});
+    return;
+  }
+  for (std::size_t i = 0; i < officers.size(); ++i) {
+    if (!registry::IsCertificateNumber(officers[i])) {
+      out.push_back({common::At(list_path, static_cast<int>(i)), "must be a certificate number: 1 to " +
+                                                                     std::to_string(registry::kMaxCertificateNumber) +
+                                                                     " of 0-9, A-Z and '-'"});
+    }
+  }
+  common::CheckRepeats(out, list_path, "officers", officers, [](const std::string& number) { return number; });
 }
 
 // ValidateLegalBasis checks presence and length; the law's name is free text too.
@@ -390,6 +436,8 @@ Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, D
   if (severity < 1 || severity > 3) Add(out, path, ".severity", "must be MINOR, GENERAL or SERIOUS");
   CheckMajorPenaltyFields(out, path, d);
   CheckMentionedPersons(out, path, d.mentioned_persons);
+  CheckPowersItem(out, path, d.powers_item_source_id);
+  CheckOfficers(out, path, d.officers);
   const PenaltyDecision shown = PublicDecision(d);
   CheckPublished(out, path, ".facts", shown.facts, kLongText);
   CheckPublished(out, path, ".result.other", shown.result.other, kPlainText);
@@ -497,10 +545,17 @@ Party MaskParty(const Party& party) {
   masked.phone.clear();
   masked.bank_account.clear();
   if (party.kind == Party::Kind::kOrganization) return masked;
-  // Anything not known to be an organisation is masked as a person.
+  if (party.kind == Party::Kind::kIndividualBusiness) {
+    // The business is published as an organisation is; its operator is a person.
+    masked.legal_representative = MaskName(party.legal_representative);
+    masked.id_number.clear();
+    return masked;
+  }
+  // Anything else is masked as a person.
   masked.name = MaskName(party.name);
   masked.id_number = MaskIdNumber(party.id_number);
   masked.credit_code.clear();
+  masked.legal_representative.clear();
   return masked;
 }
 

@@ -44,6 +44,9 @@ const char* RejectionKind(PenaltyKind kind);
 //   decision_number, document_number               200 bytes (common::kNameText); also as published
 //   domain                                         200 bytes
 //   party.name, party.phone                        200 bytes
+//   party.legal_representative                     200 bytes, one line: required for an individual business (its
+//                                                  operator, published masked), optional for an organisation
+//                                                  (published in full), empty for a natural person
 //   party.id_number                                18 characters (GB 11643); empty for an organisation
 //   party.address                                  1000 bytes (common::kPlainText)
 //   party.bank_account                             64 bytes (kMaxBankAccountBytes); never published
@@ -53,6 +56,10 @@ const char* RejectionKind(PenaltyKind kind);
 //   result.other                                   1000 bytes; also as published
 //   remedy.review_body, remedy.litigation_court    200 bytes
 //   benchmark_violation_code                       200 bytes
+//   powers_item_source_id                          optional; as source_id, 64 bytes of printable ASCII; published
+//   officers                                       at most 20 certificate numbers (kMaxOfficers), each 1 to 32 of
+//                                                  0-9, A-Z and '-' (registry::IsCertificateNumber), no repeats;
+//                                                  published
 //   violated, applied (decision), legal_basis      1 to 20 provisions each (kMaxProvisions)
 //   a provision's law                              500 bytes (common::ValidateLegalBasis)
 //   object_name                                    200 bytes; also as published
@@ -65,13 +72,17 @@ inline constexpr std::size_t kMaxSourceIdBytes = 64;
 inline constexpr std::size_t kMaxProvisions = 20;
 inline constexpr std::size_t kMaxBankAccountBytes = 64;
 inline constexpr std::size_t kMaxMentionedPersons = 50;
+inline constexpr std::size_t kMaxOfficers = 20;
 
-// The party a decision or measure is against (当事人).
+// The party a decision or measure is against (当事人): an organisation, a
+// natural person, or an individual business (个体工商户: a business a natural
+// person runs, with its own name and credit code, published in full, and its
+// operator, published masked).
 struct Party {
-  enum class Kind { kUnset = 0, kOrganization = 1, kNaturalPerson = 2 };
+  enum class Kind { kUnset = 0, kOrganization = 1, kNaturalPerson = 2, kIndividualBusiness = 3 };
   Kind kind = Kind::kUnset;
   std::string name;
-  std::string credit_code;  // organisations: unified social credit code (GB 32100)
+  std::string credit_code;  // organisations, individual businesses: unified social credit code (GB 32100)
   std::string id_number;    // natural persons: citizen ID number (GB 11643)
   bool minor = false;       // a natural person under 18: the case is never published
   // Never published; kept for the city and the province, and masked
@@ -79,6 +90,11 @@ struct Party {
   std::string address;
   std::string phone;
   std::string bank_account{};  // 账号; empty where a party is written as {kind, name, ..., phone}
+  // An organisation's legal representative (法定代表人), published in full;
+  // an individual business's operator (经营者), published as MaskName of it
+  // and masked wherever the published text repeats it. Empty for a natural
+  // person.
+  std::string legal_representative{};
 };
 
 // What the decision imposes; amounts in fen.
@@ -129,6 +145,12 @@ struct PenaltyDecision {
   // informants, employees, relatives). Never published; masked like the
   // party's name wherever the published text names them.
   std::vector<std::string> mentioned_persons;
+  // The powers-list item (权责清单事项) the decision exercises, by its source
+  // id in the registry; "" when the city names none. Published.
+  std::string powers_item_source_id;
+  // The officers who handled the case (执法人员), by certificate number.
+  // Published: officers are public by design.
+  std::vector<std::string> officers;
 };
 
 // 查封 / 扣押 / 冻结 / 限制人身自由 / 其他.
@@ -212,8 +234,10 @@ common::Violations CheckBenchmarkTier(const PenaltyDecision& decision, const std
 
 // The public form of a party (脱敏): a natural person's name as surname +
 // 某某 (MaskName), the ID number as its first 6 and last 4 with the middle
-// masked, no credit code; an organisation in full with its credit code; no
-// address, phone or bank account for either.
+// masked, no credit code; an organisation in full with its credit code and
+// legal representative; an individual business's name and credit code in
+// full, its operator as MaskName of the name and no ID number; no address,
+// phone or bank account for any.
 Party MaskParty(const Party& party);
 
 // How long a decision of one credit tier stays public under one set of rules,

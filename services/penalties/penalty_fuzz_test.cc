@@ -247,6 +247,8 @@ const std::vector<TextField<PenaltyDecision>>& DecisionTextFields() {
       {".party.name", 200, false, true, [](D& d) -> std::string& { return d.party.name; }},
       {".party.address", 1000, false, false, [](D& d) -> std::string& { return d.party.address; }},
       {".party.phone", 200, false, false, [](D& d) -> std::string& { return d.party.phone; }},
+      {".party.legal_representative", 200, false, false,
+       [](D& d) -> std::string& { return d.party.legal_representative; }},
       {".facts", 20000, true, true, [](D& d) -> std::string& { return d.facts; }},
       {".violated[0].law", 500, false, true, [](D& d) -> std::string& { return d.violated[0].law; }},
       {".applied[0].law", 500, false, true, [](D& d) -> std::string& { return d.applied[0].law; }},
@@ -516,6 +518,9 @@ TEST(ValidationProperties, WhollyRandomRecordsNeverCrash) {
     d.decision_date = common::ParseIsoDate(text());
     d.severity = static_cast<CreditSeverity>(any32(rng));
     d.legal_application_explanation = text();
+    d.party.legal_representative = text();
+    d.powers_item_source_id = text();
+    for (std::size_t k = Uniform(rng, 0, 3); k > 0; --k) d.officers.push_back(text());
     d.benchmark_violation_code = text();
     d.benchmark_tier = any32(rng);
     common::Violations v;
@@ -872,20 +877,32 @@ TEST(MaskProperties, NeitherFullNameNorIdMiddleDigitsArePublished) {
 TEST(MaskProperties, AnyInputGivesValidShortOutput) {
   Rng rng(20260417);
   for (int i = 0; i < 5000; ++i) {
-    Party p{static_cast<Party::Kind>(Uniform(rng, 0, 2)),
+    Party p{static_cast<Party::Kind>(Uniform(rng, 0, 3)),
             RandomBytes(rng, Uniform(rng, 0, 30)),
             RandomBytes(rng, 18),
             RandomBytes(rng, Uniform(rng, 0, 20)),
             Chance(rng, 0.5),
             RandomBytes(rng, 5),
-            RandomBytes(rng, 5)};
+            RandomBytes(rng, 5),
+            "",
+            RandomBytes(rng, Uniform(rng, 0, 30))};
     Party masked;
     EXPECT_NO_THROW(masked = MaskParty(p));
     EXPECT_TRUE(masked.address.empty() && masked.phone.empty());
     if (p.kind == Party::Kind::kOrganization) {
       EXPECT_EQ(masked.name, p.name);
+      EXPECT_EQ(masked.legal_representative, p.legal_representative);
       continue;
     }
+    if (p.kind == Party::Kind::kIndividualBusiness) {
+      EXPECT_EQ(masked.name, p.name);
+      EXPECT_EQ(masked.credit_code, p.credit_code);
+      EXPECT_TRUE(IsValidUtf8(masked.legal_representative)) << p.legal_representative;
+      EXPECT_LE(CodePoints(masked.legal_representative), 4u);
+      EXPECT_TRUE(masked.id_number.empty());
+      continue;
+    }
+    EXPECT_TRUE(masked.legal_representative.empty());
     EXPECT_TRUE(IsValidUtf8(masked.name)) << p.name;
     EXPECT_LE(CodePoints(masked.name), 4u);
     EXPECT_TRUE(IsValidUtf8(masked.id_number));

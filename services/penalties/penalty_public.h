@@ -10,6 +10,7 @@
 #include "common/violations.h"
 #include "services/penalties/penalty.h"
 #include "services/penalties/withdrawal.h"
+#include "services/registry/officer.h"
 
 namespace gongkai::penalties {
 
@@ -20,21 +21,22 @@ namespace gongkai::penalties {
 // (records.masking_version), and at start-up the service recomputes the
 // public form of every record of an older version (RepublishStoredRecords).
 // Raise it with every change to what these rules mask.
-inline constexpr int kMaskingVersion = 1;
+inline constexpr int kMaskingVersion = 2;
 
 // The personal strings a record carries (MaskPersonalData): the names of the
-// party, when not an organisation, and of the persons it mentions (the first
-// kMaxMentionedPersons: a longer list makes the record invalid); the
-// party's address and, when not an organisation, its credit code; the
-// party's phone, ID number and bank account. An organisation party's name is
-// kept as it is.
+// party, when a natural person, of an individual business's operator, and of
+// the persons it mentions (the first kMaxMentionedPersons: a longer list
+// makes the record invalid); the party's address and, when a natural person,
+// its credit code; the party's phone, ID number and bank account. The name of
+// an organisation or an individual business is kept as it is.
 PersonalData PersonalDataOf(const PenaltyDecision& decision);
 PersonalData PersonalDataOf(const CoerciveMeasure& measure);
 
 // The public form of a decision: masked party (MaskParty), no mentioned
 // persons, and its decision number and free text (facts, other result,
 // legal-application explanation) as MaskPersonalData with the decision's
-// own personal data.
+// own personal data. Its powers item and officers' certificate numbers are
+// published as they are (officers are public by design).
 PenaltyDecision PublicDecision(const PenaltyDecision& decision);
 
 // The public form of a measure: masked party, no mentioned persons, and its
@@ -74,22 +76,30 @@ inline constexpr std::size_t kMessageCost = 5;
 
 // Bounds the public form keeps from elsewhere: a law's name
 // (common::ValidateLegalBasis), a credit code or ID number, an ISO date, a
-// city code, a deadline rule's name (common::RecordKindName).
+// city code, a deadline rule's name (common::RecordKindName), an officer's
+// certificate number (registry::IsCertificateNumber).
 inline constexpr std::size_t kLawBytes = 500;
 inline constexpr std::size_t kCodeBytes = 18;
 inline constexpr std::size_t kDateBytes = 10;
 inline constexpr std::size_t kCityBytes = 6;
 inline constexpr std::size_t kRuleNameBytes = 32;
+inline constexpr std::size_t kCertificateBytes = registry::kMaxCertificateNumber;
 
 // A legal provision: its law and three numbers: 5 + 505 + 36 = 546.
 inline constexpr std::size_t kMaxPublicProvisionBytes = kMessageCost + kLawBytes + kStringCost + 3 * kNumberCost;
 
-// A public decision (penalties.v1.PenaltyDecision, masked): 64,397 bytes.
+// A public party: kind, minor, name and legal representative (an operator's
+// masked name is shorter than the name), credit code, masked ID; no address,
+// phone or bank account: 5 + 24 + 2 × 205 + 2 × 23 = 485.
+inline constexpr std::size_t kMaxPublicPartyBytes =
+    kMessageCost + 2 * kNumberCost + 2 * (common::kNameText.max_bytes + kStringCost) + 2 * (kCodeBytes + kStringCost);
+
+// A public decision (penalties.v1.PenaltyDecision, masked): 65,411 bytes.
 inline constexpr std::size_t kMaxPublicDecisionBytes =
     // agency, source id, decision number, domain: 23 + 69 + 2 × 205
     (kCodeBytes + kStringCost) + (kMaxSourceIdBytes + kStringCost) + 2 * (common::kNameText.max_bytes + kStringCost) +
-    // party (kind, minor, name, credit code, masked ID; no address or phone): 5 + 24 + 205 + 2 × 23
-    kMessageCost + 2 * kNumberCost + (common::kNameText.max_bytes + kStringCost) + 2 * (kCodeBytes + kStringCost) +
+    // party: 485
+    kMaxPublicPartyBytes +
     // facts and legal-application explanation as published, decision date, benchmark code: 2 × 20,005 + 15 + 205
     2 * (common::kLongText.max_bytes + kStringCost) + (kDateBytes + kStringCost) +
     (common::kNameText.max_bytes + kStringCost) +
@@ -100,14 +110,16 @@ inline constexpr std::size_t kMaxPublicDecisionBytes =
     // source version, severity, benchmark tier: 36
     3 * kNumberCost +
     // violated and applied: 2 × 20 × 546 = 21,840
-    2 * kMaxProvisions * kMaxPublicProvisionBytes;
+    2 * kMaxProvisions * kMaxPublicProvisionBytes +
+    // powers item and officers' certificate numbers: 69 + 20 × 37 = 809
+    (kMaxSourceIdBytes + kStringCost) + kMaxOfficers * (kCertificateBytes + kStringCost);
 
-// A public measure (penalties.v1.CoerciveMeasure, masked): 53,415 bytes.
+// A public measure (penalties.v1.CoerciveMeasure, masked): 53,620 bytes.
 inline constexpr std::size_t kMaxPublicMeasureBytes =
     // agency, source id, document number, domain: 23 + 69 + 2 × 205
     (kCodeBytes + kStringCost) + (kMaxSourceIdBytes + kStringCost) + 2 * (common::kNameText.max_bytes + kStringCost) +
-    // party: 280, as for a decision
-    kMessageCost + 2 * kNumberCost + (common::kNameText.max_bytes + kStringCost) + 2 * (kCodeBytes + kStringCost) +
+    // party: 485
+    kMaxPublicPartyBytes +
     // legal basis: 20 × 546 = 10,920
     kMaxProvisions * kMaxPublicProvisionBytes +
     // source version, type: 24
@@ -133,8 +145,8 @@ inline constexpr std::size_t kMaxPublicExplanationBytes = 3 * kMaxExplanationByt
 // a measure, plus its envelope (kind, agency, source id, city, domain, the
 // record's own tag, published_on, two timeliness blocks, withdrawn, reason,
 // the explanation as published, withdrawn_on, released_on, public_until):
-// 64,397 + 12 + 23 + 69 + 11 + 205 + 5 + 15 + 2 × 128 + 2 × 12 + 6005 + 3 × 15
-// = 71,067 bytes.
+// 65,411 + 12 + 23 + 69 + 11 + 205 + 5 + 15 + 2 × 128 + 2 × 12 + 6005 + 3 × 15
+// = 72,081 bytes.
 inline constexpr std::size_t kMaxPublicRecordBytes =
     (kMaxPublicDecisionBytes > kMaxPublicMeasureBytes ? kMaxPublicDecisionBytes : kMaxPublicMeasureBytes) +
     kNumberCost + (kCodeBytes + kStringCost) + (kMaxSourceIdBytes + kStringCost) + (kCityBytes + kStringCost) +
@@ -148,7 +160,7 @@ inline constexpr std::size_t kPageEntryCost = 2 * kMessageCost + 3 * kNumberCost
 inline constexpr std::size_t kPageTrailerBytes = 1024;
 
 // The most records a public page (ListPublished, ListChanges) holds:
-// 50 × (71,067 + 46) + 1024 = 3,556,674 bytes, under kPublicAnswerBytes.
+// 50 × (72,081 + 46) + 1024 = 3,607,374 bytes, under kPublicAnswerBytes.
 inline constexpr int kMaxPublicPage = 50;
 static_assert(kMaxPublicPage * (kMaxPublicRecordBytes + kPageEntryCost) + kPageTrailerBytes < kPublicAnswerBytes);
 

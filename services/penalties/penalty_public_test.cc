@@ -157,6 +157,57 @@ TEST(PublicMeasure, MasksItsNumberQuantityAndThePersonsItMentions) {
   EXPECT_TRUE(p.mentioned_persons.empty());
 }
 
+Party IndividualBusiness() {
+  Party party;
+  party.kind = Party::Kind::kIndividualBusiness;
+  party.name = "小店区张三烧烤店";
+  party.credit_code = "92140105MA0LQ8UX30";
+  party.legal_representative = "张三";
+  party.address = "太原市小店区坞城路92号";
+  party.phone = "13812345678";
+  return party;
+}
+
+TEST(PersonalDataOf, AnIndividualBusinessKeepsItsNameAndMasksItsOperator) {
+  PenaltyDecision d;
+  d.party = IndividualBusiness();
+  const PersonalData data = PersonalDataOf(d);
+  EXPECT_EQ(data.kept, std::vector<std::string>{"小店区张三烧烤店"});
+  EXPECT_EQ(data.persons, std::vector<std::string>{"张三"});
+  EXPECT_EQ(data.texts, std::vector<std::string>{"太原市小店区坞城路92号"}) << "its credit code is published";
+}
+
+TEST(PublicDecision, AnIndividualBusinessInFullAndItsOperatorMaskedWhereverRepeated) {
+  PenaltyDecision d = PersonDecision();
+  d.party = IndividualBusiness();
+  d.decision_number = "晋太市监罚〔2026〕13号";
+  d.facts = "小店区张三烧烤店经营者张三销售过期食品，张三电话13812345678。";
+  d.result.other = "责令张三改正";
+  const PenaltyDecision p = PublicDecision(d);
+  EXPECT_EQ(p.party.kind, Party::Kind::kIndividualBusiness);
+  EXPECT_EQ(p.party.name, "小店区张三烧烤店");
+  EXPECT_EQ(p.party.credit_code, "92140105MA0LQ8UX30");
+  EXPECT_EQ(p.party.legal_representative, "张某某");
+  EXPECT_EQ(p.party.address, "");
+  EXPECT_EQ(p.party.phone, "");
+  EXPECT_EQ(p.facts, "小店区张三烧烤店经营者张某某销售过期食品，张某某电话" + Stars(11) + "。");
+  EXPECT_EQ(p.result.other, "责令张某某改正");
+}
+
+TEST(PublicDecision, AnOrganisationsLegalRepresentativeOfficersAndPowersItemArePublished) {
+  PenaltyDecision d = PersonDecision();
+  d.party = Company();
+  d.party.legal_representative = "王五";
+  d.facts = "法定代表人王五到场。";
+  d.officers = {"14010020230001", "14010020230002"};
+  d.powers_item_source_id = "QL-CF-14-0001";
+  const PenaltyDecision p = PublicDecision(d);
+  EXPECT_EQ(p.party.legal_representative, "王五");
+  EXPECT_EQ(p.facts, "法定代表人王五到场。");
+  EXPECT_EQ(p.officers, d.officers);
+  EXPECT_EQ(p.powers_item_source_id, "QL-CF-14-0001");
+}
+
 TEST(VisibleToPublic, OnlyARecordWithAPublicForm) {
   const common::Date today = *common::ParseIsoDate("2026-06-15");
   EXPECT_FALSE(VisibleToPublic(false, false, std::nullopt, today));

@@ -208,44 +208,50 @@ const Statement kChanges{
     "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, '') "
     "FROM penalties.changes WHERE seq > $1 ORDER BY seq LIMIT $2"};
 
-// Stored records, and rejected ones by the domain and date they claim, read
-// from their raw record ('' for none): the proto JSON of the record as sent
-// (common::RecordJson, proto field names), held as text. No nested message of
-// a record has a field of these names, and inside a JSON string every quote is
-// escaped, so the only match is the record's own field; the optional space
-// after the colon also reads rows that PostgreSQL printed from jsonb. Grouped
-// for the timeliness gauges: kind, city, domain, clock start, first public
-// day ('' for none), whether stored; for a rejected record what it claims
-// of whether it may be published (PublicationClaims: party.minor set,
-// severity MINOR, a natural person's ID number showing a minor on the clock
-// start); the count. The ID number never leaves the statement: it is judged
-// as IdShowsMinor judges it (penalty.cc). Only a valid GB 11643 number
-// (17 digits, a digit or X, digits 7-14 a birth date from 1900, its check
-// character) and a readable clock start (as common::ParseIsoDate reads it)
-// are judged; a person is under 18 up to and including the 18th birthday
-// (1 March for one born on 29 February). Every cast and make_date sits in a
-// CASE branch its guard reaches only for text that reads, so no row fails.
-const Statement kPublicationCounts{
-    "penalties_publication_counts",
-    "WITH claimed AS (SELECT CASE kind WHEN 'decision' THEN 1 ELSE 2 END AS kind, city_code, "
-    "  coalesce(substring(raw::text FROM '\"domain\": ?\"([^\"\\\\]*)\"'), '') AS domain, "
-    "  coalesce(substring(raw::text FROM '\"decision_date\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), "
-    "  substring(raw::text FROM '\"period_start\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), '') AS clock_start, "
-    "  raw::text ~ '\"minor\": ?true' AS minor, raw::text ~ '\"severity\": ?\"MINOR\"' AS minor_tier, "
-    "  CASE WHEN raw::text ~ '\"kind\": ?\"NATURAL_PERSON\"' "
-    "       THEN substring(raw::text FROM '\"id_number\": ?\"([^\"\\\\]*)\"') END AS id "
-    "  FROM penalties.rejections), "
-    "birth AS (SELECT kind, city_code, domain, clock_start, minor, minor_tier, "
+// The records rejected and awaiting an accepted resend, by what their raw
+// record claims ('' for none), as the common table expressions claimed ..
+// judged: the proto JSON of the record as sent (common::RecordJson, proto
+// field names), held as text. No nested message of a record has a field of
+// these names, and inside a JSON string every quote is escaped, so the only
+// match is the record's own field; the optional space after the colon also
+// reads rows that PostgreSQL printed from jsonb. A rejection of a key that is
+// stored (a newer version refused) is no record of its own: the stored one
+// counts. judged holds per rejection: kind, agency and source id (its key's
+// parts), city, domain, clock start (decision date or period start, as
+// text), what it claims of whether it may be published (PublicationClaims:
+// party.minor set, severity MINOR) and, for a natural person's ID number,
+// the clock start's day (clock_day) and the 18th birthday (eighteenth). The
+// ID number never leaves the statement: it is judged as IdShowsMinor judges
+// it (penalty.cc). Only a valid GB 11643 number (17 digits, a digit or X,
+// digits 7-14 a birth date from 1900, its check character) and a readable
+// clock start (as common::ParseIsoDate reads it) are judged; a person is
+// under 18 up to and including the 18th birthday (1 March for one born on 29
+// February). Every cast and make_date sits in a CASE branch its guard reaches
+// only for text that reads, so no row fails.
+const std::string kJudgedRejections =
+    "claimed AS (SELECT CASE j.kind WHEN 'decision' THEN 1 ELSE 2 END AS kind, "
+    "  split_part(j.record_key, '/', 1) AS agency, substr(j.record_key, strpos(j.record_key, '/') + 1) AS source_id, "
+    "  j.city_code, coalesce(substring(j.raw::text FROM '\"domain\": ?\"([^\"\\\\]*)\"'), '') AS domain, "
+    "  coalesce(substring(j.raw::text FROM '\"decision_date\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), "
+    "  substring(j.raw::text FROM '\"period_start\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), '') AS clock_start, "
+    "  j.raw::text ~ '\"minor\": ?true' AS minor, j.raw::text ~ '\"severity\": ?\"MINOR\"' AS minor_tier, "
+    "  CASE WHEN j.raw::text ~ '\"kind\": ?\"NATURAL_PERSON\"' "
+    "       THEN substring(j.raw::text FROM '\"id_number\": ?\"([^\"\\\\]*)\"') END AS id "
+    "  FROM penalties.rejections j WHERE NOT EXISTS (SELECT 1 FROM penalties.records r "
+    "    WHERE r.kind = CASE j.kind WHEN 'decision' THEN 1 ELSE 2 END "
+    "    AND r.agency_credit_code = split_part(j.record_key, '/', 1) "
+    "    AND r.source_id = substr(j.record_key, strpos(j.record_key, '/') + 1))), "
+    "birth AS (SELECT kind, agency, source_id, city_code, domain, clock_start, minor, minor_tier, "
     "  CASE WHEN id ~ '^[0-9]{17}[0-9X]$' AND substr('10X98765432', (SELECT sum((ascii(substr(id, i, 1)) - 48) "
     "    * (ARRAY[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])[i]) FROM generate_series(1, 17) i)::int "
     "    % 11 + 1, 1) = substr(id, 18, 1) THEN substr(id, 7, 8) END AS born "
     "  FROM claimed), "
-    "numbers AS (SELECT kind, city_code, domain, clock_start, minor, minor_tier, "
+    "numbers AS (SELECT kind, agency, source_id, city_code, domain, clock_start, minor, minor_tier, "
     "  CASE WHEN clock_start <> '' THEN substr(clock_start, 1, 4)::int END AS cy, "
     "  CASE WHEN clock_start <> '' THEN substr(clock_start, 6, 2)::int END AS cm, "
     "  CASE WHEN clock_start <> '' THEN substr(clock_start, 9, 2)::int END AS cd, "
     "  substr(born, 1, 4)::int AS by_, substr(born, 5, 2)::int AS bm, substr(born, 7, 2)::int AS bd FROM birth), "
-    "judged AS (SELECT kind, city_code, domain, clock_start, minor, minor_tier, "
+    "judged AS (SELECT kind, agency, source_id, city_code, domain, clock_start, minor, minor_tier, "
     "  CASE WHEN cy >= 1 AND cm BETWEEN 1 AND 12 AND cd BETWEEN 1 AND 31 "
     "       THEN CASE WHEN extract(month FROM make_date(cy, cm, 1) + (cd - 1)) = cm "
     "                 THEN make_date(cy, cm, cd) END END AS clock_day, "
@@ -253,12 +259,67 @@ const Statement kPublicationCounts{
     "       THEN CASE WHEN extract(month FROM make_date(by_, bm, 1) + (bd - 1)) = bm "
     "                 THEN CASE WHEN bm = 2 AND bd = 29 THEN make_date(by_ + 18, 3, 1) "
     "                           ELSE make_date(by_ + 18, bm, bd) END END END AS eighteenth "
-    "  FROM numbers) "
+    "  FROM numbers) ";
+
+// Stored records, and rejected ones (kJudgedRejections), grouped for the
+// overdue gauge: kind, city, domain, clock start, first public day ('' for
+// none), whether stored; for a rejected record what it claims of whether it
+// may be published (party.minor set, severity MINOR, a natural person's ID
+// number showing a minor on the clock start); the count.
+const std::string kPublicationCountsSql =
+    "WITH " + kJudgedRejections +
     "SELECT kind, city_code, domain, clock_start::text, coalesce(published_on::text, ''), true, false, false, false, "
     "count(*) FROM penalties.records GROUP BY 1, 2, 3, 4, 5 "
     "UNION ALL "
     "SELECT kind, city_code, domain, clock_start, '', false, minor, minor_tier, "
-    "coalesce(clock_day <= eighteenth, false), count(*) FROM judged GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"};
+    "coalesce(clock_day <= eighteenth, false), count(*) FROM judged GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+const Statement kPublicationCounts{"penalties_publication_counts", kPublicationCountsSql.c_str()};
+
+// The records of year $1's tallies (TallyRecords), $2 city and $3 agency
+// narrowing them ('' = all), one by one when $4, else counted in groups
+// (source id ''): rule (1 decision, 2 measure, 3 withdrawal), agency, source
+// id, city, domain, clock start, the day done ('' for none), whether
+// rejected, the rejected record's claims as kPublicationCounts has them, the
+// count; by key. Stored decisions and measures ever public, by their clock
+// start and first public day (one never public is one the rules never
+// publish); withdrawals of decisions that were public (a decision withdrawn
+// before it was ever public keeps no first public day), by the event's day
+// and the day recorded; rejected records of a key a record could be stored
+// under (an agency of 18 characters, a source id of 1-64 bytes), by the year
+// of the clock start they claim.
+const std::string kTallyRecordsSql =
+    "WITH " + kJudgedRejections +
+    "SELECT kind::int, agency_credit_code, CASE WHEN $4::boolean THEN source_id ELSE '' END, city_code, domain, "
+    "clock_start::text, published_on::text, false, false, false, false, count(*) FROM penalties.records "
+    "WHERE published_on IS NOT NULL AND clock_start >= make_date($1::int, 1, 1) "
+    "AND clock_start < make_date($1::int + 1, 1, 1) AND ($2 = '' OR city_code = $2) "
+    "AND ($3 = '' OR agency_credit_code = $3) GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+    "UNION ALL "
+    "SELECT 3, agency_credit_code, CASE WHEN $4::boolean THEN source_id ELSE '' END, city_code, domain, "
+    "withdrawal_event_date::text, withdrawn_on::text, false, false, false, false, count(*) FROM penalties.records "
+    "WHERE kind = 1 AND withdrawn_on IS NOT NULL AND published_on IS NOT NULL "
+    "AND withdrawal_event_date >= make_date($1::int, 1, 1) AND withdrawal_event_date < make_date($1::int + 1, 1, 1) "
+    "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3) GROUP BY 1, 2, 3, 4, 5, 6, 7 "
+    "UNION ALL "
+    "SELECT kind, agency, CASE WHEN $4::boolean THEN source_id ELSE '' END, city_code, domain, clock_start, '', true, "
+    "minor, minor_tier, coalesce(clock_day <= eighteenth, false), count(*) FROM judged "
+    "WHERE left(clock_start, 4) = $1::int::text AND octet_length(agency) = 18 "
+    "AND octet_length(source_id) BETWEEN 1 AND 64 AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency = $3) "
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 "
+    "ORDER BY 2, 3, 1";
+const Statement kTallyRecords{"penalties_tally_records", kTallyRecordsSql.c_str()};
+
+// The next page ($4 at most) of the stored decisions of year $1 (by their
+// decision date), after the key ($2, $3), in key order: key, city, domain,
+// decision date and the record as sent.
+const Statement kDecisionFacts{
+    "penalties_decision_facts",
+    "SELECT agency_credit_code, source_id, city_code, domain, clock_start::text, record FROM penalties.records "
+    "WHERE kind = 1 AND clock_start >= make_date($1::int, 1, 1) AND clock_start < make_date($1::int + 1, 1, 1) "
+    "AND (agency_credit_code, source_id) > ($2::text, $3::text) ORDER BY agency_credit_code, source_id LIMIT $4"};
+
+// The decisions DecisionFactsOf reads a page at a time.
+constexpr int kDecisionFactsPage = 500;
 
 // 表二's enforcement rows: per agency and sending city, the stored decisions
 // (kind 1) and measures (kind 2) whose clock start (decision date, measure
@@ -458,10 +519,26 @@ void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, c
 }  // namespace
 
 PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s :
-       {kMerge, kAppendBatchChanges, kAppendChange, kGet, kWithdraw, kRelease, kListPublished, kListPublishedByParty,
-        kPlanForTheName, kChanges, kPublicationCounts, kRepublishRead, kRepublishWrite, kRepublishVersion,
-        kRecordRepair, kRetentionRead, kRetentionWrite, kAnnualEnforcementCounts}) {
+  for (const Statement& s : {kMerge,
+                             kAppendBatchChanges,
+                             kAppendChange,
+                             kGet,
+                             kWithdraw,
+                             kRelease,
+                             kListPublished,
+                             kListPublishedByParty,
+                             kPlanForTheName,
+                             kChanges,
+                             kPublicationCounts,
+                             kRepublishRead,
+                             kRepublishWrite,
+                             kRepublishVersion,
+                             kRecordRepair,
+                             kRetentionRead,
+                             kRetentionWrite,
+                             kAnnualEnforcementCounts,
+                             kTallyRecords,
+                             kDecisionFacts}) {
     pool_.Prepare(s);
   }
 }
@@ -648,6 +725,65 @@ std::vector<EnforcementCount> PgPenaltyStore::AnnualEnforcementCounts(int year, 
       out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<int>()});
     }
     return out;
+  });
+}
+
+std::vector<TallyRecord> PgPenaltyStore::TallyRecords(int year, const std::string& city_code,
+                                                      const std::string& agency_credit_code, bool one_by_one) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<TallyRecord> out;
+    for (const auto& r : tx.exec_prepared(kTallyRecords.name, year, city_code, agency_credit_code, one_by_one)) {
+      // A rejected record's claimed date is what the city sent: it may not
+      // read as a date.
+      const std::optional<common::Date> clock_start = common::ParseIsoDate(r[5].as<std::string>());
+      if (!clock_start) continue;
+      const int rule = r[0].as<int>();
+      const bool rejected = r[7].as<bool>();
+      if (rejected) {
+        PublicationClaims claims;
+        claims.minor = r[8].as<bool>();
+        claims.minor_tier = r[9].as<bool>();
+        claims.id_shows_minor = r[10].as<bool>();
+        if (NeverPublished(static_cast<PenaltyKind>(rule), claims, *clock_start)) continue;
+      }
+      TallyRecord record;
+      record.rule = rule == 3 ? common::RecordKind::kPenaltyWithdrawal : DeadlineKind(static_cast<PenaltyKind>(rule));
+      record.agency_credit_code = r[1].as<std::string>();
+      record.source_id = r[2].as<std::string>();
+      record.city_code = r[3].as<std::string>();
+      record.domain = r[4].as<std::string>();
+      record.clock_start = *clock_start;
+      record.done_on = common::ReadOptionalDate(r[6]);
+      record.rejected = rejected;
+      record.count = r[11].as<int64_t>();
+      out.push_back(std::move(record));
+    }
+    return out;
+  });
+}
+
+std::vector<DecisionFacts> PgPenaltyStore::DecisionFactsOf(int year) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<DecisionFacts> out;
+    std::string after_agency, after_source_id;
+    for (;;) {
+      const pqxx::result page =
+          tx.exec_prepared(kDecisionFacts.name, year, after_agency, after_source_id, kDecisionFactsPage);
+      for (const auto& r : page) {
+        DecisionFacts facts;
+        facts.agency_credit_code = r[0].as<std::string>();
+        facts.source_id = r[1].as<std::string>();
+        facts.city_code = r[2].as<std::string>();
+        facts.domain = r[3].as<std::string>();
+        facts.decision_date = common::ReadDate(r[4]);
+        after_agency = facts.agency_credit_code;
+        after_source_id = facts.source_id;
+        if (ReadDecisionFacts(common::ReadBytes(r[5]), facts)) out.push_back(std::move(facts));
+      }
+      if (static_cast<int>(page.size()) < kDecisionFactsPage) return out;
+    }
   });
 }
 

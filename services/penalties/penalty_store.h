@@ -12,6 +12,7 @@
 #include "common/pg_pool.h"
 #include "common/rejections.h"
 #include "services/penalties/penalty.h"
+#include "services/penalties/penalty_kpis.h"
 #include "services/penalties/penalty_timeliness.h"
 
 namespace gongkai {
@@ -227,9 +228,10 @@ class PenaltyStore {
   virtual std::vector<ChangeRow> Changes(int64_t after_seq, int limit, common::Date today) = 0;
   virtual std::vector<common::Rejection> ListRejections(const std::string& city_code, int64_t before_id, int limit) = 0;
   // Grouped counts of every stored record and every rejected one (by the
-  // clock start it claims), for the timeliness gauges: a stored record never
-  // public, and a rejected one whose claims the rules never publish
-  // (NeverPublished), are counted as never_published.
+  // clock start it claims) whose key is not stored (a refused newer version
+  // of a stored record is no record of its own), for the overdue gauge: a
+  // stored record never public, and a rejected one whose claims the rules
+  // never publish (NeverPublished), are counted as never_published.
   virtual std::vector<PublicationCount> PublicationCounts() = 0;
   // Per agency (and the city that sent its records), the decisions and
   // measures whose clock start falls in `year`, by credit code; agencies with
@@ -237,6 +239,23 @@ class PenaltyStore {
   // every one). Reads no record, only its key, city, kind and clock start.
   virtual std::vector<EnforcementCount> AnnualEnforcementCounts(int year, const std::string& city_code,
                                                                 const std::string& agency_credit_code) = 0;
+  // The records of `year`'s tallies (TallyRecord), in one statement, by key
+  // (agency, source id, rule): the decisions and measures stored whose clock
+  // start is in `year` and that were ever public (by their first public
+  // day); the withdrawals of decisions that were public, whose event is in
+  // `year` (by the day recorded); and the records rejected and awaiting an
+  // accepted resend, of no stored key, whose claimed clock start is in
+  // `year` and reads as a date, unless the rules never publish what they
+  // claim (NeverPublished). `city_code` and `agency_credit_code` narrow it
+  // ("" = every one). One by one, or counted in groups (source id "") when
+  // `one_by_one` is false. Reads no stored record, only its columns.
+  virtual std::vector<TallyRecord> TallyRecords(int year, const std::string& city_code,
+                                                const std::string& agency_credit_code, bool one_by_one) = 0;
+  // The facts the lead rules judge (DecisionFacts) of every stored decision
+  // whose decision date is in `year`, withdrawn or not, public or not, by
+  // key; a record as sent that does not parse is left out. Reads the
+  // records as sent a page at a time, in one transaction.
+  virtual std::vector<DecisionFacts> DecisionFactsOf(int year) = 0;
 };
 
 class PgPenaltyStore final : public PenaltyStore {
@@ -259,6 +278,9 @@ class PgPenaltyStore final : public PenaltyStore {
   std::vector<PublicationCount> PublicationCounts() override;
   std::vector<EnforcementCount> AnnualEnforcementCounts(int year, const std::string& city_code,
                                                         const std::string& agency_credit_code) override;
+  std::vector<TallyRecord> TallyRecords(int year, const std::string& city_code, const std::string& agency_credit_code,
+                                        bool one_by_one) override;
+  std::vector<DecisionFacts> DecisionFactsOf(int year) override;
 
   // One batch of the republish, in one transaction: locks the next `limit`
   // records after `after` whose masking_version is older than

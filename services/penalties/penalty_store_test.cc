@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <pqxx/pqxx>
 #include <tuple>
@@ -950,6 +951,14 @@ TEST_F(PenaltyStoreTest, RecordsNeverPublishedAreNotInTheKpiDenominator) {
   EXPECT_EQ(tally.key_domain.at("140100").on_time, 1);
   EXPECT_EQ(tally.overdue.at({"penalty_decision", "140100"}), 1);
   EXPECT_EQ(tally.on_time.at({"penalty_decision", "province"}).due, 2);
+
+  std::vector<std::string> tallied;
+  for (const auto& r : store_->TallyRecords(2026, "", "", true)) {
+    tallied.push_back(r.source_id + " " + std::string(common::RecordKindName(r.rule)));
+  }
+  EXPECT_EQ(tallied,
+            (std::vector<std::string>{"K-1 penalty_decision", "K-1 penalty_withdrawal", "K-6 penalty_decision"}))
+      << "the tallies read neither K-2 nor the rejected records the rules never publish";
 }
 
 // The counts judge a rejected record's ID number in the database, as
@@ -1271,6 +1280,144 @@ TEST_F(PenaltyStoreTest, AnnualEnforcementCountsCountTheYearsRecordsPerAgency) {
   EXPECT_EQ(store_->AnnualEnforcementCounts(2025, "", ""), (std::vector<EnforcementCount>{{kAgency, "140100", 1, 1}}));
   EXPECT_EQ(store_->AnnualEnforcementCounts(2027, "", ""), (std::vector<EnforcementCount>{{kAgency, "140100", 1, 0}}));
   EXPECT_EQ(store_->AnnualEnforcementCounts(2024, "", ""), std::vector<EnforcementCount>{});
+}
+
+// A TallyRecord in one line: key, rule, city, domain, clock start, the day
+// done ("-" for none), whether stored, count.
+std::string Line(const TallyRecord& r) {
+  return r.agency_credit_code + "/" + r.source_id + " " + std::string(common::RecordKindName(r.rule)) + " " +
+         r.city_code + " " + r.domain + " " + common::FormatIsoDate(r.clock_start) + " " +
+         (r.done_on ? common::FormatIsoDate(*r.done_on) : "-") + (r.rejected ? " rejected " : " stored ") +
+         std::to_string(r.count);
+}
+
+std::vector<std::string> Lines(const std::vector<TallyRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) out.push_back(Line(r));
+  return out;
+}
+
+// The tallies' records of a year, by key: stored decisions and measures ever
+// public by their clock start and first public day; the withdrawal of a
+// decision that was public by its event and the day recorded (not that of a
+// decision never public); rejected records by the clock start they claim,
+// unless their key is stored (a refused newer version) or no record could be
+// stored under it. Narrowed by city and agency; counted in groups on asking.
+TEST_F(PenaltyStoreTest, TallyRecordsReadTheYearsRecordsByKeyOneByOneOrInGroups) {
+  Migrate();
+  constexpr char kSecond[] = "11140100MB0000002X";
+  constexpr char kOtherCity[] = "11140200MB0000003X";
+  const auto of = [](RecordToStore r, const std::string& agency, const std::string& date) {
+    r.agency_credit_code = agency;
+    r.clock_start = Day(date);
+    return r;
+  };
+  const auto rejected = [](const std::string& kind, const std::string& key, const std::string& raw) {
+    return common::Rejection{kind, key, 2, raw, {{"x", "y"}}, "", 0};
+  };
+  const std::string agency(kAgency);
+  store_->UpsertBatch(
+      "140100",
+      {Decision("T-1", 1, true), Decision("T-11", 1, true), Decision("T-2", 1, false), Measure("T-3", 1, true),
+       of(Decision("T-4", 1, true), kAgency, "2025-12-31"), of(Decision("T-5", 1, true), kSecond, "2026-05-05")},
+      {}, Day("2026-11-21"));
+  store_->UpsertBatch(
+      "140100", {},
+      {rejected("decision", agency + "/T-1", R"({"domain":"market_regulation","decision_date":"2026-11-20"})"),
+       rejected("decision", agency + "/T-7", R"({"domain":"transport","decision_date":"2026-03-02"})"),
+       rejected("decision", agency + "/T-8", R"({"domain":"transport","decision_date":"2025-06-01"})"),
+       rejected("decision", "BAD/T-9", R"({"domain":"transport","decision_date":"2026-03-02"})"),
+       rejected("measure", agency + "/T-10", R"({"domain":"agriculture","period_start":"2026-02-27"})")},
+      Day("2026-11-21"));
+  store_->UpsertBatch("140200", {of(Decision("T-6", 1, true), kOtherCity, "2026-05-05")}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "T-1", 1, "撤销。", Day("2026-11-23"), Day("2026-11-24")).has_value());
+  ASSERT_TRUE(store_->Withdraw(kAgency, "T-2", 1, "撤销。", Day("2026-11-23"), Day("2026-11-24")).has_value());
+
+  EXPECT_EQ(
+      Lines(store_->TallyRecords(2026, "", "", true)),
+      (std::vector<std::string>{
+          agency + "/T-1 penalty_decision 140100 market_regulation 2026-11-20 2026-11-21 stored 1",
+          agency + "/T-1 penalty_withdrawal 140100 market_regulation 2026-11-23 2026-11-24 stored 1",
+          agency + "/T-10 coercive_measure 140100 agriculture 2026-02-27 - rejected 1",
+          agency + "/T-11 penalty_decision 140100 market_regulation 2026-11-20 2026-11-21 stored 1",
+          agency + "/T-3 coercive_measure 140100 market_regulation 2026-11-20 2026-11-21 stored 1",
+          agency + "/T-7 penalty_decision 140100 transport 2026-03-02 - rejected 1",
+          std::string(kSecond) + "/T-5 penalty_decision 140100 market_regulation 2026-05-05 2026-11-21 stored 1",
+          std::string(kOtherCity) + "/T-6 penalty_decision 140200 market_regulation 2026-05-05 2026-11-21 stored 1"}));
+  EXPECT_EQ(
+      Lines(store_->TallyRecords(2026, "140200", "", true)),
+      (std::vector<std::string>{std::string(kOtherCity) +
+                                "/T-6 penalty_decision 140200 market_regulation 2026-05-05 2026-11-21 stored 1"}));
+  EXPECT_EQ(
+      Lines(store_->TallyRecords(2026, "140100", kSecond, true)),
+      (std::vector<std::string>{std::string(kSecond) +
+                                "/T-5 penalty_decision 140100 market_regulation 2026-05-05 2026-11-21 stored 1"}));
+  EXPECT_EQ(Lines(store_->TallyRecords(2025, "", "", true)),
+            (std::vector<std::string>{
+                agency + "/T-4 penalty_decision 140100 market_regulation 2025-12-31 2026-11-21 stored 1",
+                agency + "/T-8 penalty_decision 140100 transport 2025-06-01 - rejected 1"}));
+
+  int64_t awaiting = 0;
+  for (const auto& c : store_->PublicationCounts()) awaiting += !c.published_on && !c.never_published ? c.count : 0;
+  EXPECT_EQ(awaiting, 4) << "the overdue gauge's counts leave out the refused newer version of T-1 too";
+
+  std::vector<std::string> grouped = Lines(store_->TallyRecords(2026, "140100", kAgency, false));
+  std::sort(grouped.begin(), grouped.end());
+  EXPECT_EQ(grouped, (std::vector<std::string>{
+                         agency + "/ coercive_measure 140100 agriculture 2026-02-27 - rejected 1",
+                         agency + "/ coercive_measure 140100 market_regulation 2026-11-20 2026-11-21 stored 1",
+                         agency + "/ penalty_decision 140100 market_regulation 2026-11-20 2026-11-21 stored 2",
+                         agency + "/ penalty_decision 140100 transport 2026-03-02 - rejected 1",
+                         agency + "/ penalty_withdrawal 140100 market_regulation 2026-11-23 2026-11-24 stored 1"}));
+}
+
+// The lead rules' facts of a year's decisions, read from the records as sent
+// a page at a time, by key: withdrawn or not, public or not; a measure, a
+// decision of another year and a record that does not parse are left out.
+TEST_F(PenaltyStoreTest, DecisionFactsAreReadFromTheStoredRecordsOfTheYear) {
+  Migrate();
+  std::vector<RecordToStore> rows;
+  for (int i = 0; i < 501; ++i) {
+    char source_id[16];
+    std::snprintf(source_id, sizeof source_id, "F-%03d", i);
+    v1::PenaltyDecision sent;
+    sent.mutable_result()->set_fine_fen(1000 + i);
+    sent.set_benchmark_violation_code("FS-34");
+    sent.set_benchmark_tier(3);
+    sent.set_powers_item_source_id("P-1");
+    sent.add_officers("C-1");
+    sent.add_officers("C-2");
+    RecordToStore row = Decision(source_id, 1, i % 2 == 0);
+    row.domain = "transport";
+    row.clock_start = Day("2026-03-04");
+    row.record = sent.SerializeAsString();
+    rows.push_back(row);
+  }
+  RecordToStore unreadable = Decision("F-900", 1, true);
+  unreadable.record = std::string("\xff\xff\xff", 3);
+  RecordToStore earlier = Decision("F-901", 1, true);
+  earlier.clock_start = Day("2025-03-04");
+  rows.push_back(unreadable);
+  rows.push_back(earlier);
+  rows.push_back(Measure("F-902", 1, true));
+  store_->UpsertBatch("140100", rows, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "F-000", 1, "撤销。", Day("2026-11-23"), Day("2026-11-24")).has_value());
+
+  const std::vector<DecisionFacts> facts = store_->DecisionFactsOf(2026);
+  ASSERT_EQ(facts.size(), 501u);
+  EXPECT_EQ(facts[0].agency_credit_code, kAgency);
+  EXPECT_EQ(facts[0].source_id, "F-000");
+  EXPECT_EQ(facts[0].city_code, "140100");
+  EXPECT_EQ(facts[0].domain, "transport");
+  EXPECT_EQ(facts[0].decision_date, Day("2026-03-04"));
+  EXPECT_EQ(facts[0].fine_fen, 1000);
+  EXPECT_EQ(facts[0].benchmark_violation_code, "FS-34");
+  EXPECT_EQ(facts[0].benchmark_tier, 3);
+  EXPECT_EQ(facts[0].powers_item_source_id, "P-1");
+  EXPECT_EQ(facts[0].officers, (std::vector<std::string>{"C-1", "C-2"}));
+  EXPECT_EQ(facts[500].source_id, "F-500") << "the second page follows the first";
+  EXPECT_EQ(facts[500].fine_fen, 1500);
+  EXPECT_TRUE(store_->DecisionFactsOf(2024).empty());
 }
 
 }  // namespace

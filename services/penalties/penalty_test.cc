@@ -221,7 +221,96 @@ TEST(DecisionRules, PartyKindMustBeSet) {
   d.party.kind = static_cast<Party::Kind>(7);
   auto v = ValidateDecision(d, "d", kToday);
   EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.kind"});
-  EXPECT_EQ(v[0].description, "must be ORGANIZATION or NATURAL_PERSON");
+  EXPECT_EQ(v[0].description, "must be ORGANIZATION, NATURAL_PERSON or INDIVIDUAL_BUSINESS");
+}
+
+PenaltyDecision ValidIndividualBusinessDecision() {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.source_id = "TY-SJ-2026-000125";
+  d.party = Party{};
+  d.party.kind = Party::Kind::kIndividualBusiness;
+  d.party.name = "小店区张三烧烤店";
+  d.party.credit_code = CreditCode("92140100MA0KXY001");
+  d.party.legal_representative = "张三";
+  return d;
+}
+
+TEST(PartyRules, IndividualBusinessNeedsNameCreditCodeAndOperator) {
+  EXPECT_EQ(ValidateDecision(ValidIndividualBusinessDecision(), "d", kToday), common::Violations{});
+  PenaltyDecision d = ValidIndividualBusinessDecision();
+  d.party.name = "";
+  d.party.credit_code = "";
+  d.party.legal_representative = "\u3000";
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v),
+            (std::vector<std::string>{"d.party.name", "d.party.credit_code", "d.party.legal_representative"}));
+  EXPECT_EQ(DescriptionOf(v, "d.party.legal_representative"),
+            "required for an individual business (its operator, 经营者)");
+  d = ValidIndividualBusinessDecision();
+  d.party.credit_code = "92140100";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.credit_code"});
+}
+
+TEST(PartyRules, IndividualBusinessCarriesNoCitizenIdAndIsNeverAMinor) {
+  PenaltyDecision d = ValidIndividualBusinessDecision();
+  d.party.id_number = kAdultId;
+  d.party.minor = true;
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), (std::vector<std::string>{"d.party.id_number", "d.party.minor"}));
+}
+
+TEST(PartyRules, OrganisationsLegalRepresentativeIsOptionalOneLineOfAtMost200Bytes) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.party.legal_representative = "王五";
+  EXPECT_EQ(ValidateDecision(d, "d", kToday), common::Violations{});
+  d.party.legal_representative = std::string(201, 'a');
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.legal_representative"});
+  d.party.legal_representative = "王\n五";
+  EXPECT_EQ(Fields(ValidateDecision(d, "d", kToday)), std::vector<std::string>{"d.party.legal_representative"});
+  d.party.legal_representative = std::string(200, 'a');
+  EXPECT_EQ(ValidateDecision(d, "d", kToday), common::Violations{});
+}
+
+TEST(PartyRules, NaturalPersonHasNoLegalRepresentative) {
+  PenaltyDecision d = ValidPersonDecision();
+  d.party.legal_representative = "王五";
+  const auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.party.legal_representative"});
+  EXPECT_NE(DescriptionOf(v, "d.party.legal_representative").find("must be empty"), std::string::npos);
+  CoerciveMeasure m = ValidMeasure();
+  m.party = d.party;
+  EXPECT_EQ(Fields(ValidateMeasure(m, "m", kToday)), std::vector<std::string>{"m.party.legal_representative"});
+}
+
+TEST(CaseFields, OfficersAreAtMostTwentyCertificateNumbersWithoutRepeats) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.officers = {"14010020230001", "TY-ZF-0002"};
+  EXPECT_EQ(ValidateDecision(d, "d", kToday), common::Violations{});
+  d.officers = {"14010020230001", "ty-zf-0002", "", std::string(33, '1'), "14010020230001"};
+  const auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), (std::vector<std::string>{"d.officers[1]", "d.officers[2]", "d.officers[3]", "d.officers[4]"}));
+  EXPECT_EQ(DescriptionOf(v, "d.officers[1]"), "must be a certificate number: 1 to 32 of 0-9, A-Z and '-'");
+  EXPECT_EQ(DescriptionOf(v, "d.officers[4]"), "repeats officers[0]");
+  d.officers.clear();
+  for (int i = 0; i < 21; ++i) d.officers.push_back("ZF" + std::to_string(i));
+  const auto over = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(over), std::vector<std::string>{"d.officers"});
+  EXPECT_EQ(over[0].description, "at most 20 officers (got 21)");
+  d.officers.pop_back();
+  EXPECT_EQ(ValidateDecision(d, "d", kToday), common::Violations{});
+}
+
+TEST(CaseFields, PowersItemIsAnOptionalSourceId) {
+  PenaltyDecision d = ValidOrganisationDecision();
+  d.powers_item_source_id = "QL-CF-14-0001";
+  EXPECT_EQ(ValidateDecision(d, "d", kToday), common::Violations{});
+  d.powers_item_source_id = "QL CF";
+  auto v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.powers_item_source_id"});
+  EXPECT_EQ(v[0].description, "printable ASCII only (no spaces, control characters or non-ASCII)");
+  d.powers_item_source_id = std::string(65, 'Q');
+  v = ValidateDecision(d, "d", kToday);
+  EXPECT_EQ(Fields(v), std::vector<std::string>{"d.powers_item_source_id"});
+  EXPECT_EQ(v[0].description, "at most 64 bytes (got 65)");
 }
 
 TEST(DecisionRules, MinorOnlyForNaturalPersons) {
@@ -1076,6 +1165,31 @@ TEST(Masking, ABankAccountIsNeverPublished) {
   EXPECT_EQ(MaskParty(p).bank_account, "");
   Party org{Party::Kind::kOrganization, "太原市某某食品有限公司", kCompany, "", false, "", "", "6222021234567890"};
   EXPECT_EQ(MaskParty(org).bank_account, "");
+}
+
+TEST(Masking, OrganisationsLegalRepresentativeIsPublishedInFull) {
+  Party org{Party::Kind::kOrganization, "太原市某某食品有限公司", kCompany, "", false, "", "", "", "王五"};
+  EXPECT_EQ(MaskParty(org).legal_representative, "王五");
+}
+
+TEST(Masking, IndividualBusinessInFullWithItsOperatorMaskedAsAPerson) {
+  const PenaltyDecision d = ValidIndividualBusinessDecision();
+  Party business = d.party;
+  business.address = "太原市小店区某街1号";
+  business.phone = "13812345678";
+  const Party masked = MaskParty(business);
+  EXPECT_EQ(masked.kind, Party::Kind::kIndividualBusiness);
+  EXPECT_EQ(masked.name, "小店区张三烧烤店");
+  EXPECT_EQ(masked.credit_code, business.credit_code);
+  EXPECT_EQ(masked.legal_representative, "张某某");
+  EXPECT_EQ(masked.address, "");
+  EXPECT_EQ(masked.phone, "");
+}
+
+TEST(Masking, NaturalPersonPublishesNoLegalRepresentative) {
+  Party p = Person("张三", kAdultId);
+  p.legal_representative = "王五";
+  EXPECT_EQ(MaskParty(p).legal_representative, "");
 }
 
 TEST(Masking, UnsetKindIsMaskedAsAPerson) {

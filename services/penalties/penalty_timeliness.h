@@ -62,7 +62,9 @@ struct OnTimeShare {
   double Ratio() const { return common::Share(on_time, due); }
 };
 
-// What the timeliness gauges show on a day.
+// The records' timeliness on a day, over every year: `overdue` is what
+// gongkai_disclosures_overdue shows (the year's due and met figures are
+// penalty_kpis.h's tallies).
 struct PublicationTimeliness {
   // (KindLabel, city) -> records past their deadline and still not published.
   std::map<std::pair<std::string, std::string>, double> overdue;

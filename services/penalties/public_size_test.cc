@@ -27,7 +27,8 @@ std::string CreditCode(const std::string& first17) { return first17 + common::Cr
 std::string Text(std::size_t bytes) { return std::string(bytes, 'a'); }
 
 // The party's fields that are never published, at their largest, in letters
-// the free text does not hold (masking would mask them there).
+// the free text does not hold (masking would mask them there); its legal
+// representative, published in full, likewise.
 Party LargestParty() {
   return {Party::Kind::kOrganization,
           Text(200),
@@ -36,7 +37,18 @@ Party LargestParty() {
           false,
           std::string(1000, 'b'),
           std::string(200, 'c'),
-          std::string(kMaxBankAccountBytes, 'd')};
+          std::string(kMaxBankAccountBytes, 'd'),
+          std::string(200, 'f')};
+}
+
+// The largest officers' list: 20 distinct certificate numbers of 32 characters.
+std::vector<std::string> LargestOfficers() {
+  std::vector<std::string> officers;
+  for (std::size_t i = 0; i < kMaxOfficers; ++i) {
+    std::string number = std::to_string(i);
+    officers.push_back(std::string(kCertificateBytes - number.size(), 'A') + number);
+  }
+  return officers;
 }
 
 // The persons a record may mention, never published.
@@ -69,6 +81,8 @@ PenaltyDecision LargestDecision() {
   d.benchmark_violation_code = Text(200);
   d.benchmark_tier = 5;
   d.mentioned_persons = LargestMentionedPersons();
+  d.powers_item_source_id = Text(kMaxSourceIdBytes);
+  d.officers = LargestOfficers();
   return d;
 }
 
@@ -148,10 +162,11 @@ TEST(PublicSize, TheLargestRecordsAreValid) {
 
 TEST(PublicSize, TheArithmeticIsTheCommentsArithmetic) {
   EXPECT_EQ(kMaxPublicProvisionBytes, 546u);
-  EXPECT_EQ(kMaxPublicDecisionBytes, 64'397u);
-  EXPECT_EQ(kMaxPublicMeasureBytes, 53'415u);
-  EXPECT_EQ(kMaxPublicRecordBytes, 71'067u);
-  EXPECT_EQ(kMaxPublicPage * (kMaxPublicRecordBytes + kPageEntryCost) + kPageTrailerBytes, 3'556'674u);
+  EXPECT_EQ(kMaxPublicPartyBytes, 485u);
+  EXPECT_EQ(kMaxPublicDecisionBytes, 65'411u);
+  EXPECT_EQ(kMaxPublicMeasureBytes, 53'620u);
+  EXPECT_EQ(kMaxPublicRecordBytes, 72'081u);
+  EXPECT_EQ(kMaxPublicPage * (kMaxPublicRecordBytes + kPageEntryCost) + kPageTrailerBytes, 3'607'374u);
 }
 
 TEST(PublicSize, TheLargestPublicRecordFitsItsBound) {
@@ -161,6 +176,9 @@ TEST(PublicSize, TheLargestPublicRecordFitsItsBound) {
   EXPECT_EQ(decision.decision().party().bank_account(), "") << "never published";
   EXPECT_EQ(decision.decision().violated_size(), static_cast<int>(kMaxProvisions));
   EXPECT_EQ(decision.decision().facts().size(), 20'000u);
+  EXPECT_EQ(decision.decision().party().legal_representative().size(), 200u) << "published in full";
+  EXPECT_EQ(decision.decision().officers_size(), static_cast<int>(kMaxOfficers));
+  EXPECT_EQ(decision.decision().powers_item_source_id().size(), kMaxSourceIdBytes);
   EXPECT_LE(decision.decision().ByteSizeLong(), kMaxPublicDecisionBytes);
   EXPECT_LE(decision.ByteSizeLong(), kMaxPublicRecordBytes);
 

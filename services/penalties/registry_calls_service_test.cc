@@ -277,6 +277,10 @@ class AcceptingStore final : public penalties::PenaltyStore {
                                                                    const std::string&) override {
     return {};
   }
+  std::vector<penalties::TallyRecord> TallyRecords(int, const std::string&, const std::string&, bool) override {
+    return {};
+  }
+  std::vector<penalties::DecisionFacts> DecisionFactsOf(int) override { return {}; }
 
   std::vector<common::Rejection> rejections;  // read once a call has returned
 

@@ -65,9 +65,18 @@ class SyncStore final : public PenaltyStore {
   std::vector<EnforcementCount> AnnualEnforcementCounts(int, const std::string&, const std::string&) override {
     return {};
   }
+  std::vector<TallyRecord> TallyRecords(int year, const std::string&, const std::string&, bool) override {
+    std::lock_guard lock(mutex_);
+    years.push_back(year);
+    return tally_records;
+  }
+  std::vector<DecisionFacts> DecisionFactsOf(int) override { return {}; }
 
-  // What PublicationCounts answers.
+  // What PublicationCounts and TallyRecords answer, and the years
+  // TallyRecords was asked.
   std::vector<PublicationCount> counts;
+  std::vector<TallyRecord> tally_records;
+  std::vector<int> years;
   // Read by the tests once a call has returned.
   std::vector<std::string> stored;
   std::size_t rejections = 0;
@@ -81,8 +90,8 @@ class SyncStore final : public PenaltyStore {
 class SyncRegistry final : public registry::RegistryClient {
  public:
   std::optional<registry::AgencyInfo> Agency(const std::string& credit_code) override {
-    if (credit_code == kAgency) return registry::AgencyInfo{"140100", {"market_regulation"}};
-    if (credit_code == kOtherAgency) return registry::AgencyInfo{"140200", {"market_regulation"}};
+    if (credit_code == kAgency) return registry::AgencyInfo{"140100", {"market_regulation"}, ""};
+    if (credit_code == kOtherAgency) return registry::AgencyInfo{"140200", {"market_regulation"}, ""};
     return std::nullopt;
   }
   std::optional<std::vector<registry::TierRange>> Benchmark(const std::string&, const std::string&,
@@ -286,11 +295,13 @@ std::map<std::string, double> Samples(const std::vector<prometheus::MetricFamily
   return out;
 }
 
-// On 2026-12-01, of the decisions of 2026-06-01 in a key domain (due 7 WD
-// later): one published the next day, one published in August, one rejected
-// and still not stored, and three the rules never publish (a minor's case,
-// stored, and two rejected). Only the first three are due.
-TEST(PenaltyGauges, OnlyRecordsDueForPublicationCountInTheKpiAndTheDeadlineShares) {
+// On 2026-12-01: overdue are the rejected records past their due date (of
+// the store's grouped counts). The year's tallies, per city: of the decisions
+// of 2026-06-01 in a key domain (due 7 WD later, 2026-06-10), one published
+// the next day, one published in August and one rejected and still not
+// stored are due, one published; a measure outside the key domains counts in
+// its rule's figures only. The ratios are Prometheus' to compute.
+TEST(PenaltyGauges, TheYearsTalliesAreExportedPerCityAndRule) {
   testing::TestContext ctx(Day("2026-12-01"));
   SyncStore store;
   const auto count = [](const char* published_on, int64_t n, bool never_published) {
@@ -299,25 +310,41 @@ TEST(PenaltyGauges, OnlyRecordsDueForPublicationCountInTheKpiAndTheDeadlineShare
     c.never_published = never_published;
     return c;
   };
-  store.counts = {count("2026-06-02", 1, false), count("2026-08-03", 1, false), count("", 1, false), count("", 1, true),
-                  count("", 2, true)};
+  store.counts = {count("2026-06-02", 1, false), count("", 1, false), count("", 2, true)};
+  const auto record = [](const char* source_id, const char* published_on, common::RecordKind rule, const char* domain) {
+    TallyRecord r;
+    r.rule = rule;
+    r.agency_credit_code = kAgency;
+    r.source_id = source_id;
+    r.city_code = "140100";
+    r.domain = domain;
+    r.clock_start = Day("2026-06-01");
+    if (*published_on) r.done_on = Day(published_on);
+    r.rejected = !*published_on;
+    return r;
+  };
+  store.tally_records = {record("D-1", "2026-06-02", common::RecordKind::kPenaltyDecision, "market_regulation"),
+                         record("D-2", "2026-08-03", common::RecordKind::kPenaltyDecision, "market_regulation"),
+                         record("D-3", "", common::RecordKind::kPenaltyDecision, "market_regulation"),
+                         record("M-1", "2026-06-02", common::RecordKind::kCoerciveMeasure, "health")};
   const auto gauges = MakePenaltyGauges(store, ctx.context().deadlines, ctx.clock());
   const auto families = gauges->Collect();
 
+  EXPECT_EQ(store.years, std::vector<int>{2026}) << "the current year's records";
   EXPECT_EQ(Samples(families, "gongkai_disclosures_overdue"),
             (std::map<std::string, double>{{"city=140100,kind=penalty_decision", 1}}));
-  const auto kpi = Samples(families, "gongkai_kpi_ratio");
-  EXPECT_DOUBLE_EQ(kpi.at("kpi=key_domain_timeliness_penalties,scope=140100"), 1.0 / 3);
-  EXPECT_DOUBLE_EQ(kpi.at("kpi=key_domain_timeliness_penalties,scope=province"), 1.0 / 3);
-  const auto due = Samples(families, "gongkai_deadline_records_due");
-  const auto met = Samples(families, "gongkai_deadline_records_met");
-  const auto ratio = Samples(families, "gongkai_deadline_on_time_ratio");
-  EXPECT_DOUBLE_EQ(due.at("kind=penalty_decision,scope=140100"), 3);
-  EXPECT_DOUBLE_EQ(met.at("kind=penalty_decision,scope=140100"), 1);
-  EXPECT_DOUBLE_EQ(due.at("kind=penalty_decision,scope=province"), 3);
-  EXPECT_DOUBLE_EQ(ratio.at("kind=penalty_decision,scope=province"), 1.0 / 3);
-  EXPECT_DOUBLE_EQ(due.at("kind=coercive_measure,scope=province"), 0) << "every rule is reported for the province";
-  EXPECT_DOUBLE_EQ(ratio.at("kind=coercive_measure,scope=province"), 1.0);
+  EXPECT_EQ(Samples(families, "gongkai_deadline_records_due"),
+            (std::map<std::string, double>{{"city=140100,kind=coercive_measure", 1},
+                                           {"city=140100,kind=penalty_decision", 3}}));
+  EXPECT_EQ(Samples(families, "gongkai_deadline_records_met"),
+            (std::map<std::string, double>{{"city=140100,kind=coercive_measure", 1},
+                                           {"city=140100,kind=penalty_decision", 1}}));
+  EXPECT_EQ(Samples(families, "gongkai_kpi_records_due"),
+            (std::map<std::string, double>{{"city=140100,kpi=key_domain_timeliness,rule=penalty_decision", 3}}));
+  EXPECT_EQ(Samples(families, "gongkai_kpi_records_met"),
+            (std::map<std::string, double>{{"city=140100,kpi=key_domain_timeliness,rule=penalty_decision", 1}}));
+  EXPECT_TRUE(Samples(families, "gongkai_kpi_ratio").empty());
+  EXPECT_TRUE(Samples(families, "gongkai_deadline_on_time_ratio").empty());
 }
 
 }  // namespace

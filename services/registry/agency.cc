@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "common/calendar/iso_date.h"
 #include "common/domains.h"
 #include "common/identifiers.h"
 #include "common/text.h"
@@ -128,6 +129,50 @@ common::Timeliness QualificationListTimeliness(const std::optional<common::Date>
   return common::AssessDeadline(
       *calendar, january_1, deadlines.engine().DeadlineOf(*calendar, common::RecordKind::kQualificationList, january_1),
       done, today);
+}
+
+QualificationStanding QualificationListOn(const Agency& agency, const common::Deadlines& deadlines, common::Date on) {
+  using std::chrono::year_month_day;
+  const auto year_of = [](common::Date day) { return year_month_day(day).year(); };
+  const auto not_current = [](std::string reason) { return QualificationStanding{false, std::move(reason)}; };
+  const std::chrono::year year = year_of(on);
+  const auto& confirmed = agency.qualification_confirmed_on;
+  const auto& created = agency.created_on;
+  if (created && on < *created) return not_current("not registered before " + common::FormatIsoDate(*created));
+  if (agency.valid_from && on < *agency.valid_from) {
+    return not_current("not yet valid (from " + common::FormatIsoDate(*agency.valid_from) + ")");
+  }
+  if (agency.valid_until && *agency.valid_until < on) {
+    return not_current("validity ended " + common::FormatIsoDate(*agency.valid_until));
+  }
+  if (confirmed && (*confirmed > on || year_of(*confirmed) == year)) return {true, ""};
+  const std::string list = "the " + std::to_string(static_cast<int>(year)) + " list";
+  if (created && year_of(*created) == year) {
+    const common::Date due = NewAgencyListDeadline(*deadlines.calendar(), *created).due.value;
+    if (on <= due) return {true, ""};
+    return not_current(list + " was not confirmed by " + common::FormatIsoDate(due) + ", 20 working days after " +
+                       common::FormatIsoDate(*created));
+  }
+  if (on <= common::Date(year / std::chrono::January / 31)) {
+    // Within the grace: the list before holds (a new agency's while its own
+    // deadline has not passed).
+    if (confirmed && year_of(*confirmed) == year - std::chrono::years(1)) return {true, ""};
+    if (created && on <= NewAgencyListDeadline(*deadlines.calendar(), *created).due.value) return {true, ""};
+    return not_current("the " + std::to_string(static_cast<int>(year) - 1) + " list is not confirmed");
+  }
+  return not_current(list + " is not confirmed");
+}
+
+common::Violations ValidateQualificationQueries(const std::vector<QualificationQuery>& queries) {
+  common::Violations out;
+  if (queries.empty()) out.push_back({"queries", "at least one query is required"});
+  if (!CheckListSize(out, "queries", queries.size(), kMaxQualificationQueries, "queries")) return out;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const std::string path = common::At("queries", static_cast<int>(i));
+    CheckCreditCodeField(out, path + ".agency_credit_code", queries[i].agency_credit_code);
+    if (!queries[i].on) out.push_back({path + ".on", "must be a date YYYY-MM-DD"});
+  }
+  return out;
 }
 
 }  // namespace gongkai::registry

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -103,5 +104,36 @@ common::Deadline NewAgencyListDeadline(const common::WorkingDayCalendar& calenda
 common::Timeliness QualificationListTimeliness(const std::optional<common::Date>& confirmed_on,
                                                const std::optional<common::Date>& created_on,
                                                const common::Deadlines& deadlines, common::Date today);
+
+// Whether an agency's qualification list was current on a day, and why not.
+struct QualificationStanding {
+  bool current = false;
+  // When not current: why, in one line ("the 2026 list is not confirmed").
+  std::string reason;
+};
+
+// The qualification list of `agency` on the day `on` (DOMAIN.md kind 1). It
+// is current when the agency was registered and within its validity that day
+// and either the list of that day's year was confirmed on or before it, or
+// that day is on or before the year's deadline (31 January; in the year the
+// registry first stored the agency, its own, NewAgencyListDeadline) and the
+// list before it held: last year's confirmed, or the agency new (its own
+// deadline not passed). The registry keeps an agency's latest confirmation
+// only, so a day before that confirmation is not held against the agency:
+// the confirmations before it are not known.
+QualificationStanding QualificationListOn(const Agency& agency, const common::Deadlines& deadlines, common::Date on);
+
+// A question of CheckQualificationLists: an agency's list on a day.
+struct QualificationQuery {
+  std::string agency_credit_code;
+  std::optional<common::Date> on;  // nullopt when what was sent is not a date
+};
+
+// The most queries one CheckQualificationLists call takes.
+inline constexpr std::size_t kMaxQualificationQueries = 1'000;
+
+// Every rule the queries break: 1 to kMaxQualificationQueries of them, each
+// a credit code (`queries[i].agency_credit_code`) and a date (`queries[i].on`).
+common::Violations ValidateQualificationQueries(const std::vector<QualificationQuery>& queries);
 
 }  // namespace gongkai::registry

@@ -92,7 +92,8 @@ const Statement kListAgencies{
 // and $4 within its validity); a benchmark must exist in the agency's city
 // for each of its domains; an agency holding a powers item of category
 // INSPECTION (4) owes the inspection plan of the year $3. Also the creation
-// day and the domains (for kUnpublishedChanges' benchmarks).
+// day, the domains (for kUnpublishedChanges' benchmarks), whether its "三定"
+// provisions are stored and its domains without a flowchart of its own.
 const Statement kCoverage{
     "registry_coverage",
     "SELECT a.credit_code, a.name, a.city_code, a.qualification_confirmed_on::text, a.valid_until::text, "
@@ -104,16 +105,20 @@ const Statement kCoverage{
     "EXISTS (SELECT 1 FROM registry.powers_items p WHERE p.agency_credit_code = a.credit_code AND p.category = 4), "
     "EXISTS (SELECT 1 FROM registry.inspection_plans ip WHERE ip.agency_credit_code = a.credit_code "
     "  AND ip.year = $3::integer), "
-    "a.created_on::text, array_to_string(a.domains, ',') "
+    "a.created_on::text, array_to_string(a.domains, ','), "
+    "EXISTS (SELECT 1 FROM registry.staffing_provisions s WHERE s.agency_credit_code = a.credit_code), "
+    "array_to_string(ARRAY(SELECT d FROM unnest(a.domains) d WHERE NOT EXISTS "
+    "  (SELECT 1 FROM registry.flowcharts f WHERE f.agency_credit_code = a.credit_code AND f.domain = d)), ',') "
     "FROM registry.agencies a WHERE ($1 = '' OR a.city_code = $1) AND ($2 = '' OR a.credit_code = $2) "
     "ORDER BY a.credit_code"};
 
-// The changes of powers items and benchmarks sent and not stored, of the
-// city $1 and of the city of the agency $2 ('' for any): rejections awaiting
-// an accepted version newer than the stored one (a rejected version no newer
-// than it changes nothing). Each with its kind, city, agency (powers items,
-// key "<agency>/<source id>") or domain (benchmarks, "<domain>/<violation
-// code>"), and the changed_on the raw record claims (NULL for none). The raw
+// The changes of powers items, benchmarks and flowcharts sent and not
+// stored, of the city $1 and of the city of the agency $2 ('' for any):
+// rejections awaiting an accepted version newer than the stored one (a
+// rejected version no newer than it changes nothing). Each with its kind,
+// city, agency (powers items, key "<agency>/<source id>"; flowcharts,
+// "<agency>/<domain>") or domain (benchmarks, "<domain>/<violation code>"),
+// and the changed_on the raw record claims (NULL for none). The raw
 // record is the proto JSON of the record as sent (common::RecordJson, proto
 // field names), held as text; no nested message of these records has a field
 // of that name, and inside a JSON string every quote is escaped, so the only
@@ -123,7 +128,8 @@ const Statement kUnpublishedChanges{
     "registry_unpublished_changes",
     "SELECT r.kind, r.city_code, split_part(r.record_key, '/', 1), "
     "substring(r.raw FROM '\"changed_on\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"') "
-    "FROM registry.rejections r WHERE r.kind IN ('powers_item', 'benchmark') AND ($1 = '' OR r.city_code = $1) "
+    "FROM registry.rejections r WHERE r.kind IN ('powers_item', 'benchmark', 'flowchart') "
+    "AND ($1 = '' OR r.city_code = $1) "
     "AND ($2 = '' OR r.city_code = (SELECT city_code FROM registry.agencies WHERE credit_code = $2)) "
     "AND NOT EXISTS (SELECT 1 FROM registry.powers_items p WHERE r.kind = 'powers_item' "
     "  AND p.agency_credit_code = split_part(r.record_key, '/', 1) "
@@ -132,7 +138,74 @@ const Statement kUnpublishedChanges{
     "AND NOT EXISTS (SELECT 1 FROM registry.benchmarks b WHERE r.kind = 'benchmark' AND b.city_code = r.city_code "
     "  AND b.domain = split_part(r.record_key, '/', 1) "
     "  AND b.violation_code = substr(r.record_key, strpos(r.record_key, '/') + 1) "
-    "  AND b.source_version >= r.source_version)"};
+    "  AND b.source_version >= r.source_version) "
+    "AND NOT EXISTS (SELECT 1 FROM registry.flowcharts f WHERE r.kind = 'flowchart' "
+    "  AND f.agency_credit_code = split_part(r.record_key, '/', 1) "
+    "  AND f.domain = substr(r.record_key, strpos(r.record_key, '/') + 1) "
+    "  AND f.source_version >= r.source_version)"};
+
+const Statement kGetAgencies{
+    "registry_get_agencies",
+    "SELECT credit_code, name, legal_representative, area_code, city_code, contact, "
+    "array_to_string(domains, ','), valid_from::text, valid_until::text, source_version, "
+    "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), qualification_confirmed_on::text, "
+    "created_on::text "
+    "FROM registry.agencies WHERE credit_code = ANY($1::text[])"};
+
+// The records of the 20 WD rules whose clock starts in the year $3 (text),
+// of the agencies of the city $1 and the agency $2 ('' for any): kind (the
+// engine's name), key, agency, city, own domain, clock start, published_on
+// (NULL: not stored). Stored: powers items, flowcharts, benchmarks (without
+// an agency filter) and officers (clock start changed_on, else valid_from).
+// Not stored: rejections awaiting an accepted version newer than the stored
+// one, their clock start and, for an officer, the agency read from the raw
+// record as kUnpublishedChanges reads it; their keys as sent, a benchmark's
+// prefixed with its city.
+const Statement kDeadlineRecords{
+    "registry_deadline_records",
+    "WITH ag AS (SELECT credit_code, city_code FROM registry.agencies "
+    "  WHERE ($1 = '' OR city_code = $1) AND ($2 = '' OR credit_code = $2)), "
+    "pending AS (SELECT r.kind, r.record_key, r.city_code, r.source_version, "
+    "  COALESCE(substring(r.raw FROM '\"changed_on\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"'), "
+    "    CASE WHEN r.kind = 'officer' "
+    "    THEN substring(r.raw FROM '\"valid_from\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"') END) AS clock_start, "
+    "  CASE WHEN r.kind = 'officer' THEN substring(r.raw FROM '\"agency_credit_code\": ?\"([0-9A-Z]{18})\"') "
+    "    ELSE split_part(r.record_key, '/', 1) END AS agency, "
+    "  split_part(r.record_key, '/', 1) AS head, substr(r.record_key, strpos(r.record_key, '/') + 1) AS tail "
+    "  FROM registry.rejections r WHERE r.kind IN ('powers_item', 'flowchart', 'benchmark', 'officer')) "
+    "SELECT 'powers_item', p.agency_credit_code || '/' || p.source_id, p.agency_credit_code, ag.city_code, '', "
+    "  p.changed_on::text, p.published_on::text "
+    "FROM registry.powers_items p JOIN ag ON ag.credit_code = p.agency_credit_code "
+    "WHERE to_char(p.changed_on, 'YYYY') = $3 "
+    "UNION ALL SELECT 'flowchart', f.agency_credit_code || '/' || f.domain, f.agency_credit_code, ag.city_code, "
+    "  f.domain, f.changed_on::text, f.published_on::text "
+    "FROM registry.flowcharts f JOIN ag ON ag.credit_code = f.agency_credit_code "
+    "WHERE to_char(f.changed_on, 'YYYY') = $3 "
+    "UNION ALL SELECT 'discretion_benchmark', b.city_code || '/' || b.domain || '/' || b.violation_code, '', "
+    "  b.city_code, b.domain, b.changed_on::text, b.published_on::text "
+    "FROM registry.benchmarks b WHERE $2 = '' AND ($1 = '' OR b.city_code = $1) "
+    "  AND to_char(b.changed_on, 'YYYY') = $3 "
+    "UNION ALL SELECT 'officer', o.certificate_number, o.agency_credit_code, ag.city_code, '', "
+    "  COALESCE(o.changed_on, o.valid_from)::text, o.published_on::text "
+    "FROM registry.officers o JOIN ag ON ag.credit_code = o.agency_credit_code "
+    "WHERE to_char(COALESCE(o.changed_on, o.valid_from), 'YYYY') = $3 "
+    "UNION ALL SELECT CASE r.kind WHEN 'benchmark' THEN 'discretion_benchmark' ELSE r.kind END, "
+    "  CASE r.kind WHEN 'benchmark' THEN r.city_code || '/' || r.record_key ELSE r.record_key END, "
+    "  COALESCE(ag.credit_code, ''), COALESCE(ag.city_code, r.city_code), "
+    "  CASE r.kind WHEN 'flowchart' THEN r.tail WHEN 'benchmark' THEN r.head ELSE '' END, r.clock_start, NULL "
+    "FROM pending r LEFT JOIN ag ON r.kind <> 'benchmark' AND ag.credit_code = r.agency "
+    "WHERE left(r.clock_start, 4) = $3 "
+    "AND CASE WHEN r.kind = 'benchmark' THEN $2 = '' AND ($1 = '' OR r.city_code = $1) "
+    "  ELSE ag.credit_code IS NOT NULL END "
+    "AND NOT EXISTS (SELECT 1 FROM registry.powers_items p WHERE r.kind = 'powers_item' "
+    "  AND p.agency_credit_code = r.head AND p.source_id = r.tail AND p.source_version >= r.source_version) "
+    "AND NOT EXISTS (SELECT 1 FROM registry.flowcharts f WHERE r.kind = 'flowchart' "
+    "  AND f.agency_credit_code = r.head AND f.domain = r.tail AND f.source_version >= r.source_version) "
+    "AND NOT EXISTS (SELECT 1 FROM registry.benchmarks b WHERE r.kind = 'benchmark' AND b.city_code = r.city_code "
+    "  AND b.domain = r.head AND b.violation_code = r.tail AND b.source_version >= r.source_version) "
+    "AND NOT EXISTS (SELECT 1 FROM registry.officers o WHERE r.kind = 'officer' "
+    "  AND o.certificate_number = r.record_key AND o.source_version >= r.source_version) "
+    "ORDER BY 1, 2"};
 
 // Notices of inspection plans in one statement: $1 agencies, $2 years, $3
 // days, one text array each. Those of registered agencies are merged, the
@@ -204,8 +277,9 @@ struct AgencyColumns {
 }  // namespace
 
 PgAgencyStore::PgAgencyStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s : {kForeignAgencies, kForeignInBatch, kAgencyCities, kMergeAgencies, kConfirmQualification,
-                             kCoverage, kUnpublishedChanges, kRecordPlans, kGetAgency, kListAgencies}) {
+  for (const Statement& s :
+       {kForeignAgencies, kForeignInBatch, kAgencyCities, kMergeAgencies, kConfirmQualification, kCoverage,
+        kUnpublishedChanges, kRecordPlans, kGetAgency, kGetAgencies, kListAgencies, kDeadlineRecords}) {
     pool_.Prepare(s);
   }
 }
@@ -308,11 +382,12 @@ std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code,
     pqxx::read_transaction tx(conn);
     // The earliest change not stored, per (city, agency) and per (city, domain).
     using Earliest = std::map<std::pair<std::string, std::string>, common::Date>;
-    Earliest powers, benchmarks;
+    Earliest powers, benchmarks, flowcharts;
     for (const auto& r : tx.exec_prepared(kUnpublishedChanges.name, city_code, credit_code)) {
       const auto changed_on = common::ParseIsoDate(r[3].is_null() ? "" : r[3].as<std::string>());
       if (!changed_on) continue;  // no clock start, no deadline to judge
-      Earliest& into = r[0].as<std::string>() == "powers_item" ? powers : benchmarks;
+      const std::string kind = r[0].as<std::string>();
+      Earliest& into = kind == "powers_item" ? powers : kind == "flowchart" ? flowcharts : benchmarks;
       auto [it, fresh] = into.try_emplace({r[1].as<std::string>(), r[2].as<std::string>()}, *changed_on);
       if (!fresh && *changed_on < it->second) it->second = *changed_on;
     }
@@ -336,11 +411,16 @@ std::vector<CoverageFacts> PgAgencyStore::Coverage(const std::string& city_code,
                       r[9].as<bool>(),
                       common::ReadOptionalDate(r[10]),
                       std::nullopt,
-                      std::nullopt};
+                      std::nullopt,
+                      r[12].as<bool>(),
+                      false,
+                      SplitDomains(r[13].as<std::string>()),
+                      std::nullopt,
+                      SplitDomains(r[11].as<std::string>())};
+      f.flowcharts_for_domains = f.domains_without_flowchart.empty();
       earliest(powers, f.city_code, f.credit_code, f.unpublished_powers_since);
-      for (const auto& domain : SplitDomains(r[11].as<std::string>())) {
-        earliest(benchmarks, f.city_code, domain, f.unpublished_benchmarks_since);
-      }
+      earliest(flowcharts, f.city_code, f.credit_code, f.unpublished_flowcharts_since);
+      for (const auto& domain : f.domains) earliest(benchmarks, f.city_code, domain, f.unpublished_benchmarks_since);
       out.push_back(std::move(f));
     }
     return out;
@@ -361,6 +441,46 @@ AgencyStore::PlansResult PgAgencyStore::RecordInspectionPlans(const std::vector<
         tx.exec_prepared1(kRecordPlans.name, ArrayLiteral(agencies), ArrayLiteral(years), ArrayLiteral(days));
     tx.commit();
     return PlansResult{counts[0].as<int>(), counts[1].as<int>()};
+  });
+}
+
+std::map<std::string, Agency> AgencyStore::GetMany(const std::vector<std::string>& codes) {
+  std::map<std::string, Agency> out;
+  for (const auto& code : codes) {
+    if (out.contains(code)) continue;
+    if (auto agency = Get(code)) out.emplace(code, std::move(*agency));
+  }
+  return out;
+}
+
+std::vector<DeadlineRecord> AgencyStore::DeadlineRecords(const std::string&, const std::string&, int) { return {}; }
+
+std::map<std::string, Agency> PgAgencyStore::GetMany(const std::vector<std::string>& codes) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::map<std::string, Agency> out;
+    for (const auto& row : tx.exec_prepared(kGetAgencies.name, ArrayLiteral(codes))) {
+      Agency a = AgencyFromRow(row);
+      out.emplace(a.credit_code, std::move(a));
+    }
+    return out;
+  });
+}
+
+std::vector<DeadlineRecord> PgAgencyStore::DeadlineRecords(const std::string& city_code, const std::string& credit_code,
+                                                           int year) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<DeadlineRecord> out;
+    for (const auto& r : tx.exec_prepared(kDeadlineRecords.name, city_code, credit_code, std::to_string(year))) {
+      const auto kind = common::RecordKindFromName(r[0].as<std::string>());
+      // A rejected record's claimed day may still be no date (2026-02-30).
+      const auto clock_start = common::ParseIsoDate(r[5].as<std::string>());
+      if (!kind || !clock_start) continue;
+      out.push_back({*kind, r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<std::string>(), *clock_start, common::ReadOptionalDate(r[6])});
+    }
+    return out;
   });
 }
 

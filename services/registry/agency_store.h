@@ -13,6 +13,7 @@
 #include "services/registry/agency.h"
 #include "services/registry/coverage.h"
 #include "services/registry/inspection_plan.h"
+#include "services/registry/registry_tallies.h"
 
 namespace gongkai {
 // The registry schema's migrations, compiled in from migrations/*.sql.
@@ -77,11 +78,26 @@ class AgencyStore {
   // (empty filters match all), by credit code; an inspection plan counts when
   // it is of `plan_year` (InspectionPlanYear), an officer when their
   // certificate is valid on `today`. The changes not stored are the
-  // rejections of powers items and benchmarks still awaiting an accepted
-  // version newer than the stored one, with the changed_on their raw record
-  // claims (one without a readable changed_on is not counted).
+  // rejections of powers items, benchmarks and flowcharts still awaiting an
+  // accepted version newer than the stored one, with the changed_on their
+  // raw record claims (one without a readable changed_on is not counted).
   virtual std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code,
                                               int plan_year, common::Date today) = 0;
+
+  // The registered agencies among `codes`, by credit code (unknown ones
+  // absent). By default one Get each.
+  virtual std::map<std::string, Agency> GetMany(const std::vector<std::string>& codes);
+
+  // The records of the registry's 20 WD rules whose clock starts in `year`,
+  // of every agency, of one city or of one agency (empty filters match all;
+  // benchmarks, which are a city's, only without an agency filter), ordered
+  // by kind and key: powers items, flowcharts, benchmarks and officers
+  // stored, and the changes sent and not stored (rejections awaiting an
+  // accepted version newer than the stored one, their clock start as the raw
+  // record claims it: one without a readable one is not counted). A store
+  // without records of these kinds keeps the default: none.
+  virtual std::vector<DeadlineRecord> DeadlineRecords(const std::string& city_code, const std::string& credit_code,
+                                                      int year);
 
   // Keeps the notices (valid ones) of registered agencies, the earliest
   // published_on of each agency and year (an agency and year already stored
@@ -107,6 +123,9 @@ class PgAgencyStore final : public AgencyStore {
                                           common::Date today) override;
   std::vector<CoverageFacts> Coverage(const std::string& city_code, const std::string& credit_code, int plan_year,
                                       common::Date today) override;
+  std::map<std::string, Agency> GetMany(const std::vector<std::string>& codes) override;
+  std::vector<DeadlineRecord> DeadlineRecords(const std::string& city_code, const std::string& credit_code,
+                                              int year) override;
   PlansResult RecordInspectionPlans(const std::vector<InspectionPlan>& notices) override;
   std::map<std::string, std::string> CitiesOf(const std::vector<std::string>& codes) override;
 

@@ -430,5 +430,150 @@ TEST_F(AgencyStoreTest, CoverageFactsSayWhoHoldsInspectionPowersAndWhetherThePla
   EXPECT_FALSE(one[0].officers_listed);
 }
 
+// Runs `sql` with `params` in a transaction of its own.
+template <typename... Params>
+void Exec(common::PgPool& pool, const std::string& sql, const Params&... params) {
+  pool.Run([&](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec_params(sql, params...);
+    tx.commit();
+    return 0;
+  });
+}
+
+void InsertFlowchart(common::PgPool& pool, const std::string& agency, const std::string& domain, int64_t version,
+                     const std::string& changed_on, const std::string& published_on) {
+  Exec(pool,
+       "INSERT INTO registry.flowcharts (agency_credit_code, domain, city_code, source_version, title, steps, link, "
+       "changed_on, published_on) VALUES ($1, $2, '140100', $3, '流程图', '[]', '', $4::date, $5::date)",
+       agency, domain, version, changed_on, published_on);
+}
+
+Rejection Rejected(const std::string& kind, const std::string& key, int64_t version, const std::string& raw) {
+  return Rejection{kind, key, version, raw, {{"x.name", "required"}}, "", 0};
+}
+
+// An agency's "三定" provisions and a flowchart of each of its domains are
+// coverage facts; a rejected flowchart newer than the stored one is a change
+// not stored.
+TEST_F(AgencyStoreTest, CoverageFactsSayWhetherProvisionsAndAFlowchartOfEachDomainAreStored) {
+  store_->UpsertBatch("140100", {Make(1, 1), Make(2, 1)}, {}, kToday);
+  const std::string one = Make(1, 1).credit_code;
+  const std::string two = Make(2, 1).credit_code;
+  Exec(*pool_,
+       "INSERT INTO registry.staffing_provisions (agency_credit_code, city_code, source_version, title, "
+       "document_number, approved_on, link, published_on) "
+       "VALUES ($1, '140100', 1, '三定规定', '并编发〔2025〕1号', '2025-06-01', 'https://example.cn/1', '2026-01-05')",
+       one);
+  InsertFlowchart(*pool_, one, "market_regulation", 1, "2026-03-02", "2026-03-03");
+  const auto facts = [&](const std::string& code) { return store_->Coverage("", code, 2026, kToday).at(0); };
+  CoverageFacts f = facts(one);
+  EXPECT_TRUE(f.staffing_provisions_published);
+  EXPECT_FALSE(f.flowcharts_for_domains);
+  EXPECT_EQ(f.domains_without_flowchart, std::vector<std::string>{"transport"});
+  EXPECT_EQ(f.domains, (std::vector<std::string>{"market_regulation", "transport"}));
+  EXPECT_EQ(f.unpublished_flowcharts_since, std::nullopt);
+  EXPECT_FALSE(facts(two).staffing_provisions_published);
+  EXPECT_EQ(facts(two).domains_without_flowchart, (std::vector<std::string>{"market_regulation", "transport"}));
+
+  InsertFlowchart(*pool_, one, "transport", 1, "2026-03-02", "2026-03-03");
+  PgPowersStore powers(*pool_);
+  powers.UpsertBatch("140100", {},
+                     {Rejected("flowchart", one + "/transport", 2, R"({"changed_on":"2026-10-09","title":""})"),
+                      Rejected("flowchart", one + "/market_regulation", 1, R"({"changed_on":"2026-01-09"})")},
+                     kToday);
+  f = facts(one);
+  EXPECT_TRUE(f.flowcharts_for_domains);
+  EXPECT_TRUE(f.domains_without_flowchart.empty());
+  EXPECT_EQ(f.unpublished_flowcharts_since, Day("2026-10-09")) << "not the one no newer than the stored version";
+}
+
+// The records of the 20 WD rules of a year: stored ones with the day they
+// were stored, and the changes not stored (rejections newer than the stored
+// version) with the clock start their raw record claims.
+TEST_F(AgencyStoreTest, DeadlineRecordsAreTheYearsRecordsStoredAndTheChangesNotStored) {
+  const Agency datong = Make(3, 1, "140202");
+  store_->UpsertBatch("140100", {Make(1, 1)}, {}, kToday);
+  store_->UpsertBatch("140200", {datong}, {}, kToday);
+  const std::string one = Make(1, 1).credit_code;
+  const std::string insert_item =
+      "INSERT INTO registry.powers_items (agency_credit_code, source_id, city_code, source_version, name, category, "
+      "legal_basis, responsibilities, accountability, changed_on, published_on) "
+      "VALUES ($1, $2, '140100', 2, '许可', 1, '[]', '审查', '追责', $3::date, $4::date)";
+  Exec(*pool_, insert_item, one, "XK-1", "2026-05-06", "2026-06-03");
+  Exec(*pool_, insert_item, one, "XK-0", "2025-05-06", "2025-05-07");
+  InsertFlowchart(*pool_, one, "market_regulation", 1, "2026-03-02", "2026-03-03");
+  Exec(*pool_,
+       "INSERT INTO registry.benchmarks (city_code, domain, violation_code, violation, legal_basis, measure, tiers, "
+       "source_version, changed_on, published_on) "
+       "VALUES ('140100', 'transport', 'overload', '超限运输', '[]', 1, '[]', 1, '2026-04-01', '2026-04-02')");
+  Exec(*pool_,
+       "INSERT INTO registry.officers (certificate_number, agency_credit_code, city_code, name, category, "
+       "valid_from, valid_until, status, source_version, code_generation, officer_code, published_on) "
+       "VALUES ('C-1', $1, '140100', '执法员', '市场监管', '2026-02-02', '2029-12-31', 1, 1, 1, 'C-1', '2026-02-03')",
+       one);
+  PgPowersStore powers(*pool_);
+  powers.UpsertBatch(
+      "140100", {},
+      {Rejected("powers_item", one + "/XK-2", 1, R"({"changed_on":"2026-07-01"})"),
+       Rejected("powers_item", one + "/XK-1", 2, R"({"changed_on":"2026-07-02"})"),  // no newer than the stored one
+       Rejected("flowchart", one + "/transport", 1, R"({"changed_on": "2026-08-03"})"),
+       Rejected("benchmark", "health/no_licence", 1, R"({"changed_on":"2026-01-05"})"),
+       Rejected("officer", "C-2", 1, R"({"agency_credit_code":")" + one + R"(","valid_from":"2026-09-01"})"),
+       Rejected("officer", "C-3", 1, R"({"agency_credit_code":")" + one + R"(","changed_on":"2026-02-30"})")},
+      kToday);
+  powers.UpsertBatch("140200", {},
+                     {Rejected("powers_item", datong.credit_code + "/XK-9", 1, R"({"changed_on":"2026-01-06"})")},
+                     kToday);
+
+  using Row = std::tuple<std::string, std::string, std::string, std::string, std::optional<common::Date>>;
+  const auto read = [&](const std::string& city, const std::string& agency, int year) {
+    std::map<std::string, Row> out;  // by key: kind, agency, city, domain, published_on
+    for (const auto& r : store_->DeadlineRecords(city, agency, year)) {
+      EXPECT_EQ(std::chrono::year_month_day(r.clock_start).year(), std::chrono::year(year)) << r.key;
+      out[r.key] = {std::string(common::RecordKindName(r.kind)), r.agency_credit_code, r.city_code, r.domain,
+                    r.published_on};
+    }
+    return out;
+  };
+  const auto all = read("", "", 2026);
+  const std::map<std::string, Row> expected = {
+      {one + "/XK-1", {"powers_item", one, "140100", "", Day("2026-06-03")}},
+      {one + "/XK-2", {"powers_item", one, "140100", "", std::nullopt}},
+      {one + "/market_regulation", {"flowchart", one, "140100", "market_regulation", Day("2026-03-03")}},
+      {one + "/transport", {"flowchart", one, "140100", "transport", std::nullopt}},
+      {"140100/transport/overload", {"discretion_benchmark", "", "140100", "transport", Day("2026-04-02")}},
+      {"140100/health/no_licence", {"discretion_benchmark", "", "140100", "health", std::nullopt}},
+      {"C-1", {"officer", one, "140100", "", Day("2026-02-03")}},
+      {"C-2", {"officer", one, "140100", "", std::nullopt}},
+      {datong.credit_code + "/XK-9", {"powers_item", datong.credit_code, "140200", "", std::nullopt}},
+  };
+  EXPECT_EQ(all, expected);
+  std::map<std::string, common::Date> starts;
+  for (const auto& r : store_->DeadlineRecords("", "", 2026)) starts[r.key] = r.clock_start;
+  EXPECT_EQ(starts.at("C-1"), Day("2026-02-02")) << "no changed_on: the certificate's issue";
+  EXPECT_EQ(starts.at("C-2"), Day("2026-09-01"));
+  EXPECT_EQ(starts.at(one + "/transport"), Day("2026-08-03"));
+
+  const auto taiyuan = read("140100", "", 2026);
+  EXPECT_EQ(taiyuan.size(), expected.size() - 1);
+  EXPECT_FALSE(taiyuan.contains(datong.credit_code + "/XK-9"));
+  const auto agency = read("", one, 2026);
+  EXPECT_EQ(agency.size(), expected.size() - 3) << "no benchmarks, which are a city's, and not Datong's";
+  EXPECT_FALSE(agency.contains("140100/transport/overload"));
+  const auto last_year = read("", "", 2025);
+  ASSERT_EQ(last_year.size(), 1u);
+  EXPECT_TRUE(last_year.contains(one + "/XK-0"));
+}
+
+TEST_F(AgencyStoreTest, ManyAgenciesAreReadInOneCallUnknownOnesLeftOut) {
+  store_->UpsertBatch("140100", {Make(1, 1), Make(2, 1)}, {}, kToday);
+  const auto got = store_->GetMany({Make(2, 1).credit_code, Make(9, 1).credit_code, Make(1, 1).credit_code});
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got.at(Make(1, 1).credit_code).name, "机构1");
+  EXPECT_EQ(got.at(Make(2, 1).credit_code).created_on, kToday);
+  EXPECT_TRUE(store_->GetMany({}).empty());
+}
+
 }  // namespace
 }  // namespace gongkai::registry

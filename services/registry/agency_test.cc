@@ -281,5 +281,85 @@ TEST_F(QualificationListDeadlineTest, AgencyCreatedMidYearIsDueTwentyWorkingDays
   EXPECT_EQ(t.done, std::nullopt);
 }
 
+// "Current on a day" (QualificationListOn): an agency registered long ago,
+// valid from 2020 to 2030.
+class QualificationListOnTest : public QualificationListDeadlineTest {
+ protected:
+  static Agency Registered(std::optional<common::Date> confirmed_on,
+                           std::optional<common::Date> created_on = Day("2020-03-02")) {
+    Agency a = Valid();
+    a.valid_from = Day("2020-01-01");
+    a.qualification_confirmed_on = confirmed_on;
+    a.created_on = created_on;
+    return a;
+  }
+  QualificationStanding On(const Agency& agency, const std::string& day) {
+    return QualificationListOn(agency, deadlines_, Day(day));
+  }
+};
+
+TEST_F(QualificationListOnTest, TheListOfTheDaysYearConfirmedOnOrBeforeThatDayIsCurrent) {
+  const Agency a = Registered(Day("2026-03-15"));
+  EXPECT_TRUE(On(a, "2026-03-15").current);
+  EXPECT_TRUE(On(a, "2026-11-28").current);
+  EXPECT_EQ(On(a, "2026-11-28").reason, "");
+}
+
+TEST_F(QualificationListOnTest, UntilThe31JanuaryDeadlineLastYearsConfirmationHolds) {
+  const Agency a = Registered(Day("2025-12-20"));
+  EXPECT_TRUE(On(a, "2026-01-31").current);
+  EXPECT_FALSE(On(a, "2026-02-01").current);
+  EXPECT_EQ(On(a, "2026-02-01").reason, "the 2026 list is not confirmed");
+  const Agency lapsed = Registered(Day("2024-12-20"));
+  EXPECT_FALSE(On(lapsed, "2026-01-10").current);
+  EXPECT_EQ(On(lapsed, "2026-01-10").reason, "the 2025 list is not confirmed");
+  EXPECT_FALSE(On(Registered(std::nullopt), "2026-01-10").current) << "never confirmed";
+}
+
+// Created on Monday 2026-06-15: its own deadline is Tuesday 2026-07-14.
+TEST_F(QualificationListOnTest, ANewAgencysListIsCurrentUntilItsOwnDeadlineAndNotBeforeItWasRegistered) {
+  const Agency a = Registered(std::nullopt, Day("2026-06-15"));
+  EXPECT_TRUE(On(a, "2026-06-15").current);
+  EXPECT_TRUE(On(a, "2026-07-14").current);
+  EXPECT_FALSE(On(a, "2026-07-15").current);
+  EXPECT_EQ(On(a, "2026-07-15").reason,
+            "the 2026 list was not confirmed by 2026-07-14, 20 working days after 2026-06-15");
+  EXPECT_FALSE(On(a, "2026-06-14").current);
+  EXPECT_EQ(On(a, "2026-06-14").reason, "not registered before 2026-06-15");
+  // Created late in December: its own deadline runs into January and holds
+  // there, though it confirmed nothing the year before.
+  EXPECT_TRUE(On(Registered(std::nullopt, Day("2025-12-22")), "2026-01-05").current);
+}
+
+TEST_F(QualificationListOnTest, ADayBeforeTheLatestConfirmationIsNotHeldAgainstTheAgency) {
+  // The confirmations before the latest are not kept.
+  EXPECT_TRUE(On(Registered(Day("2026-06-01")), "2026-03-01").current);
+  EXPECT_TRUE(On(Registered(Day("2026-06-01")), "2025-08-01").current);
+}
+
+TEST_F(QualificationListOnTest, OutsideItsValidityTheListIsNotCurrent) {
+  Agency a = Registered(Day("2026-01-10"));
+  a.valid_until = Day("2026-06-30");
+  EXPECT_TRUE(On(a, "2026-06-30").current);
+  EXPECT_FALSE(On(a, "2026-07-01").current);
+  EXPECT_EQ(On(a, "2026-07-01").reason, "validity ended 2026-06-30");
+  a.valid_from = Day("2026-01-05");
+  EXPECT_EQ(On(a, "2026-01-04").reason, "not yet valid (from 2026-01-05)");
+}
+
+TEST(QualificationQueries, OneToOneThousandQueriesEachACreditCodeAndADate) {
+  EXPECT_TRUE(Names(ValidateQualificationQueries({}), "queries"));
+  const std::string code = Valid().credit_code;
+  EXPECT_TRUE(ValidateQualificationQueries({{code, Day("2026-03-01")}}).empty());
+  EXPECT_TRUE(ValidateQualificationQueries(std::vector<QualificationQuery>(1000, {code, Day("2026-03-01")})).empty());
+  const auto over = ValidateQualificationQueries(std::vector<QualificationQuery>(1001, {code, Day("2026-03-01")}));
+  ASSERT_EQ(over.size(), 1u);
+  EXPECT_EQ(over[0].field, "queries");
+  const auto bad = ValidateQualificationQueries({{"not-a-code", Day("2026-03-01")}, {code, std::nullopt}});
+  EXPECT_TRUE(Names(bad, "queries[0].agency_credit_code"));
+  EXPECT_TRUE(Names(bad, "queries[1].on"));
+  EXPECT_EQ(bad.size(), 2u);
+}
+
 }  // namespace
 }  // namespace gongkai::registry

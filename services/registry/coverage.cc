@@ -1,5 +1,6 @@
 #include "services/registry/coverage.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "services/registry/agency.h"
@@ -42,8 +43,26 @@ AgencyCoverage CoverageOf(const CoverageFacts& facts, const common::Deadlines& d
   } else if (overdue(common::RecordKind::kDiscretionBenchmark, facts.unpublished_benchmarks_since)) {
     c.missing.push_back("benchmarks_current");
   }
+  if (!facts.staffing_provisions_published) c.missing.push_back("staffing_provisions");
+  if (!facts.flowcharts_for_domains) {
+    c.missing.push_back("flowcharts_for_domains");
+  } else if (overdue(common::RecordKind::kFlowchart, facts.unpublished_flowcharts_since)) {
+    c.missing.push_back("flowcharts_current");
+  }
   if (facts.holds_inspection_powers && !facts.inspection_plan_published) c.missing.push_back("inspection_plan");
   return c;
+}
+
+bool AgencyCoverage::Missing(std::string_view item) const {
+  return std::any_of(missing.begin(), missing.end(), [&](const std::string& m) { return CoverageItemOf(m) == item; });
+}
+
+std::string_view CoverageItemOf(std::string_view missing) {
+  if (missing == "qualification_list_current") return "qualification_list";
+  if (missing == "powers_current") return "powers_listed";
+  if (missing == "benchmarks_current") return "benchmarks_for_domains";
+  if (missing == "flowcharts_current") return "flowcharts_for_domains";
+  return missing;
 }
 
 CoverageTotals Totals(const std::vector<AgencyCoverage>& agencies) {

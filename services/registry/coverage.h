@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -39,13 +40,23 @@ struct CoverageFacts {
   // readable changed_on.
   std::optional<common::Date> unpublished_powers_since;
   std::optional<common::Date> unpublished_benchmarks_since;
+  // The agency's "三定" provisions are stored.
+  bool staffing_provisions_published = false;
+  // A flowchart of the agency for each of its domains; those without one.
+  bool flowcharts_for_domains = false;
+  std::vector<std::string> domains_without_flowchart;
+  // As unpublished_powers_since, of the agency's flowcharts.
+  std::optional<common::Date> unpublished_flowcharts_since;
+  // The agency's enforcement domains.
+  std::vector<std::string> domains;
 };
 
 // The registry items an agency must have present and current (公开覆盖率):
-// four of every agency (qualification list current, powers listed, officers
-// listed, benchmarks for its domains), and a fifth, the annual inspection
-// plan of the current year ("inspection_plan"), of an agency that holds
-// inspection powers. Each item missing is named once in `missing`:
+// six of every agency (qualification list current, powers listed, officers
+// listed, benchmarks for its domains, its "三定" provisions, flowcharts for
+// its domains), and a seventh, the annual inspection plan of the current
+// year ("inspection_plan"), of an agency that holds inspection powers. Each
+// item missing is named once in `missing`:
 //
 //   "qualification_list_current"   the list is not current (QualificationListCurrent)
 //   "powers_listed"                no powers item
@@ -53,6 +64,9 @@ struct CoverageFacts {
 //   "officers_listed"              no officer with a valid certificate
 //   "benchmarks_for_domains"       a domain of the agency without a benchmark of its city
 //   "benchmarks_current"           benchmarks for every domain, but a change of one is past its 20 WD unpublished
+//   "staffing_provisions"          its "三定" provisions not stored
+//   "flowcharts_for_domains"       a domain of the agency without a flowchart of the agency
+//   "flowcharts_current"           flowcharts for every domain, but a change of one is past its 20 WD unpublished
 //   "inspection_plan"              this year's inspection plan not recorded
 struct AgencyCoverage {
   CoverageFacts facts;
@@ -60,9 +74,23 @@ struct AgencyCoverage {
   std::vector<std::string> missing;
   int required() const { return kEveryAgency + (facts.holds_inspection_powers ? 1 : 0); }
   int present() const { return required() - static_cast<int>(missing.size()); }
-  static constexpr int kEveryAgency = 4;
-  static constexpr int kMostRequired = 5;
+  // Whether `item` (a name of kCoverageItems) is missing.
+  bool Missing(std::string_view item) const;
+  static constexpr int kEveryAgency = 6;
+  static constexpr int kMostRequired = 7;
 };
+
+// The required items as the coverage KPI's tallies name them (their `rule`),
+// in the order `missing` names them; "inspection_plan" only of an agency
+// holding inspection powers.
+inline constexpr std::string_view kCoverageItems[] = {
+    "qualification_list",  "powers_listed",          "officers_listed", "benchmarks_for_domains",
+    "staffing_provisions", "flowcharts_for_domains", "inspection_plan"};
+
+// The item (of kCoverageItems) a name of `missing` is about: "powers_current"
+// is about "powers_listed", "qualification_list_current" about
+// "qualification_list", and so on.
+std::string_view CoverageItemOf(std::string_view missing);
 
 // A qualification list is current when the agency is within its validity
 // and holds a confirmation that has not lapsed: one of this year; last
@@ -74,8 +102,9 @@ bool QualificationListCurrent(const std::optional<common::Date>& confirmed_on,
                               const common::Deadlines& deadlines, common::Date today);
 
 // The items of one agency as of `today`, under the deadline rules and the
-// calendar in use: powers items and benchmarks count only when no change of
-// theirs is past its deadline (kPowersItem, kDiscretionBenchmark) unpublished.
+// calendar in use: powers items, benchmarks and flowcharts count only when
+// no change of theirs is past its deadline (kPowersItem,
+// kDiscretionBenchmark, kFlowchart) unpublished.
 AgencyCoverage CoverageOf(const CoverageFacts& facts, const common::Deadlines& deadlines, common::Date today);
 
 // Present and required items over a set of agencies; ratio 1 when none.

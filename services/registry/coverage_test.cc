@@ -11,6 +11,13 @@ namespace {
 
 using gongkai::testing::Day;
 
+// `f` with its "三定" provisions and a flowchart of each domain stored.
+CoverageFacts WithProvisionsAndFlowcharts(CoverageFacts f) {
+  f.staffing_provisions_published = true;
+  f.flowcharts_for_domains = true;
+  return f;
+}
+
 // The calendars of data/calendar and the default rules.
 class CoverageTest : public ::testing::Test {
  protected:
@@ -19,6 +26,10 @@ class CoverageTest : public ::testing::Test {
     return QualificationListCurrent(confirmed_on, created_on, valid_until, deadlines_, today);
   }
   AgencyCoverage Of(const CoverageFacts& facts, common::Date today) { return CoverageOf(facts, deadlines_, today); }
+  // The same, with the provisions and flowcharts present.
+  AgencyCoverage OfFull(const CoverageFacts& facts, common::Date today) {
+    return Of(WithProvisionsAndFlowcharts(facts), today);
+  }
 
   testing::TestContext ctx_{Day("2026-06-15")};
   const common::Deadlines& deadlines_ = ctx_.context().deadlines;
@@ -41,23 +52,23 @@ TEST_F(CoverageTest, NeverConfirmedOrExpiredIsNotCurrent) {
 
 TEST_F(CoverageTest, EachMissingItemIsNamedAndCounted) {
   CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, false, false};
-  auto c = Of(facts, Day("2026-11-28"));
+  auto c = OfFull(facts, Day("2026-11-28"));
   EXPECT_EQ(c.missing, (std::vector<std::string>{"officers_listed", "benchmarks_for_domains"}));
-  EXPECT_EQ(c.present(), 2);
+  EXPECT_EQ(c.present(), 4);
   CoverageFacts full{"Y", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
-  auto totals = Totals({c, Of(full, Day("2026-11-28"))});
-  EXPECT_EQ(totals.present, 6);
-  EXPECT_EQ(totals.required, 8);
-  EXPECT_DOUBLE_EQ(totals.ratio(), 0.75);
+  auto totals = Totals({c, OfFull(full, Day("2026-11-28"))});
+  EXPECT_EQ(totals.present, 10);
+  EXPECT_EQ(totals.required, 12);
+  EXPECT_DOUBLE_EQ(totals.ratio(), 10.0 / 12.0);
   EXPECT_DOUBLE_EQ(Totals({}).ratio(), 1.0);
 }
 
 TEST_F(CoverageTest, CitiesCountTheirAgenciesOfficersListsAndItems) {
   const common::Date today = Day("2026-11-28");
   std::vector<AgencyCoverage> all = {
-      Of({"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true}, today),
-      Of({"B", "机构B", "140100", std::nullopt, Day("2030-12-31"), false, false, true}, today),
-      Of({"C", "机构C", "140200", Day("2026-02-01"), Day("2030-12-31"), true, true, false}, today),
+      OfFull({"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true}, today),
+      OfFull({"B", "机构B", "140100", std::nullopt, Day("2030-12-31"), false, false, true}, today),
+      OfFull({"C", "机构C", "140200", Day("2026-02-01"), Day("2030-12-31"), true, true, false}, today),
   };
   auto cities = CoverageByCity(all);
   ASSERT_EQ(cities.size(), 2u);
@@ -65,36 +76,38 @@ TEST_F(CoverageTest, CitiesCountTheirAgenciesOfficersListsAndItems) {
   EXPECT_EQ(taiyuan.agencies, 2);
   EXPECT_EQ(taiyuan.with_officers, 1);
   EXPECT_EQ(taiyuan.lists_current, 1);
-  EXPECT_EQ(taiyuan.totals.present, 5);
-  EXPECT_EQ(taiyuan.totals.required, 8);
-  EXPECT_DOUBLE_EQ(taiyuan.totals.ratio(), 5.0 / 8.0);
+  EXPECT_EQ(taiyuan.totals.present, 9);
+  EXPECT_EQ(taiyuan.totals.required, 12);
+  EXPECT_DOUBLE_EQ(taiyuan.totals.ratio(), 9.0 / 12.0);
   const CityCoverage& datong = cities.at("140200");
   EXPECT_EQ(datong.agencies, 1);
   EXPECT_EQ(datong.with_officers, 1);
   EXPECT_EQ(datong.lists_current, 1);
-  EXPECT_DOUBLE_EQ(datong.totals.ratio(), 0.75);
+  EXPECT_DOUBLE_EQ(datong.totals.ratio(), 5.0 / 6.0);
   EXPECT_TRUE(CoverageByCity({}).empty());
 }
 
-// An agency holding inspection powers owes a fifth item, this year's annual
-// inspection plan; one without owes four, whether or not a plan is recorded.
-TEST_F(CoverageTest, InspectionPowersAddTheInspectionPlanAsAFifthItem) {
+// An agency holding inspection powers owes a seventh item, this year's
+// annual inspection plan; one without owes six, whether or not a plan is
+// recorded.
+TEST_F(CoverageTest, InspectionPowersAddTheInspectionPlanAsASeventhItem) {
   const common::Date today = Day("2026-11-28");
-  CoverageFacts without{"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
+  CoverageFacts without =
+      WithProvisionsAndFlowcharts({"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true});
   AgencyCoverage a = Of(without, today);
-  EXPECT_EQ(a.required(), 4);
-  EXPECT_EQ(a.present(), 4);
+  EXPECT_EQ(a.required(), 6);
+  EXPECT_EQ(a.present(), 6);
   EXPECT_TRUE(a.missing.empty());
   without.inspection_plan_published = true;
-  EXPECT_EQ(Of(without, today).required(), 4) << "a plan without inspection powers is not an item";
+  EXPECT_EQ(Of(without, today).required(), 6) << "a plan without inspection powers is not an item";
 
   CoverageFacts owing = without;
   owing.credit_code = "B";
   owing.holds_inspection_powers = true;
   owing.inspection_plan_published = false;
   AgencyCoverage b = Of(owing, today);
-  EXPECT_EQ(b.required(), 5);
-  EXPECT_EQ(b.present(), 4);
+  EXPECT_EQ(b.required(), 7);
+  EXPECT_EQ(b.present(), 6);
   EXPECT_EQ(b.missing, std::vector<std::string>{"inspection_plan"});
 
   CoverageFacts published = owing;
@@ -102,26 +115,27 @@ TEST_F(CoverageTest, InspectionPowersAddTheInspectionPlanAsAFifthItem) {
   published.inspection_plan_published = true;
   published.officers_listed = false;
   AgencyCoverage c = Of(published, today);
-  EXPECT_EQ(c.required(), 5);
-  EXPECT_EQ(c.present(), 4);
+  EXPECT_EQ(c.required(), 7);
+  EXPECT_EQ(c.present(), 6);
   EXPECT_EQ(c.missing, std::vector<std::string>{"officers_listed"});
 
-  // 4 of 4, 4 of 5, 4 of 5: 12 of 14, in total and in the city.
+  // 6 of 6, 6 of 7, 6 of 7: 18 of 20, in total and in the city.
   const CoverageTotals totals = Totals({a, b, c});
-  EXPECT_EQ(totals.present, 12);
-  EXPECT_EQ(totals.required, 14);
-  EXPECT_DOUBLE_EQ(totals.ratio(), 12.0 / 14.0);
+  EXPECT_EQ(totals.present, 18);
+  EXPECT_EQ(totals.required, 20);
+  EXPECT_DOUBLE_EQ(totals.ratio(), 18.0 / 20.0);
   const CityCoverage city = CoverageByCity({a, b, c}).at("140100");
-  EXPECT_EQ(city.totals.present, 12);
-  EXPECT_EQ(city.totals.required, 14);
+  EXPECT_EQ(city.totals.present, 18);
+  EXPECT_EQ(city.totals.required, 20);
 }
 
-// The inspection plan is named after the four items of every agency.
+// The inspection plan is named after the six items of every agency.
 TEST_F(CoverageTest, TheInspectionPlanIsNamedAfterTheOtherItems) {
   CoverageFacts facts{"X", "机构", "140100", std::nullopt, Day("2030-12-31"), true, false, false, true, false};
   const AgencyCoverage c = Of(facts, Day("2026-11-28"));
-  EXPECT_EQ(c.missing, (std::vector<std::string>{"qualification_list_current", "officers_listed",
-                                                 "benchmarks_for_domains", "inspection_plan"}));
+  EXPECT_EQ(c.missing,
+            (std::vector<std::string>{"qualification_list_current", "officers_listed", "benchmarks_for_domains",
+                                      "staffing_provisions", "flowcharts_for_domains", "inspection_plan"}));
   EXPECT_EQ(c.present(), 1);
   EXPECT_EQ(c.required(), AgencyCoverage::kMostRequired);
 }
@@ -142,33 +156,36 @@ TEST_F(CoverageTest, ANewAgencysListIsCurrentUntilItsOwnDeadline) {
 // 20 WD later, Saturday 9 May a make-up working day: 2026-06-02. The list
 // counts while it is pending, not once past.
 TEST_F(CoverageTest, PowersListWithAnOverdueItemIsNotCurrent) {
-  CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
+  CoverageFacts facts =
+      WithProvisionsAndFlowcharts({"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true});
   facts.unpublished_powers_since = Day("2026-05-06");
   AgencyCoverage pending = Of(facts, Day("2026-06-02"));
   EXPECT_TRUE(pending.missing.empty());
   AgencyCoverage overdue = Of(facts, Day("2026-06-03"));
   EXPECT_EQ(overdue.missing, std::vector<std::string>{"powers_current"});
-  EXPECT_EQ(overdue.present(), 3);
+  EXPECT_EQ(overdue.present(), 5);
   facts.powers_listed = false;
   EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, std::vector<std::string>{"powers_listed"})
       << "an item missing is named once";
 }
 
 TEST_F(CoverageTest, BenchmarksWithAnOverdueChangeAreNotCurrent) {
-  CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
+  CoverageFacts facts =
+      WithProvisionsAndFlowcharts({"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true});
   facts.unpublished_benchmarks_since = Day("2026-05-06");
   EXPECT_TRUE(Of(facts, Day("2026-06-02")).missing.empty());
   EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, std::vector<std::string>{"benchmarks_current"});
   facts.unpublished_powers_since = Day("2026-05-06");
   EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, (std::vector<std::string>{"powers_current", "benchmarks_current"}));
-  EXPECT_EQ(Of(facts, Day("2026-06-03")).present(), 2);
+  EXPECT_EQ(Of(facts, Day("2026-06-03")).present(), 4);
 }
 
 // An agency whose officers' certificates are none valid today (the store
 // reads it so) counts without officers, in its items and its city's count.
 TEST_F(CoverageTest, OfficersCountOnlyWithAValidCertificate) {
   const common::Date today = Day("2026-11-28");
-  CoverageFacts without{"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, false, true};
+  CoverageFacts without =
+      WithProvisionsAndFlowcharts({"A", "机构A", "140100", Day("2026-01-05"), Day("2030-12-31"), true, false, true});
   CoverageFacts with = without;
   with.credit_code = "B";
   with.officers_listed = true;
@@ -176,7 +193,45 @@ TEST_F(CoverageTest, OfficersCountOnlyWithAValidCertificate) {
   EXPECT_EQ(a.missing, std::vector<std::string>{"officers_listed"});
   const CityCoverage city = CoverageByCity({a, Of(with, today)}).at("140100");
   EXPECT_EQ(city.with_officers, 1);
-  EXPECT_EQ(city.totals.present, 7);
+  EXPECT_EQ(city.totals.present, 11);
+}
+
+// Every agency's "三定" provisions and a flowchart of each of its domains
+// are items of their own, named after the benchmarks.
+TEST_F(CoverageTest, StaffingProvisionsAndAFlowchartOfEachDomainAreItemsOfEveryAgency) {
+  CoverageFacts facts{"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true};
+  const AgencyCoverage c = Of(facts, Day("2026-11-28"));
+  EXPECT_EQ(c.missing, (std::vector<std::string>{"staffing_provisions", "flowcharts_for_domains"}));
+  EXPECT_EQ(c.required(), 6);
+  EXPECT_EQ(c.present(), 4);
+  facts.staffing_provisions_published = true;
+  EXPECT_EQ(Of(facts, Day("2026-11-28")).missing, std::vector<std::string>{"flowcharts_for_domains"});
+  facts.flowcharts_for_domains = true;
+  EXPECT_TRUE(Of(facts, Day("2026-11-28")).missing.empty());
+}
+
+// A flowchart changed on Wednesday 2026-05-06 and not stored is due 20 WD
+// later, 2026-06-02 (Saturday 9 May a make-up working day), as a powers item.
+TEST_F(CoverageTest, FlowchartsWithAChangePastItsTwentyWorkingDaysUnpublishedAreNotCurrent) {
+  CoverageFacts facts =
+      WithProvisionsAndFlowcharts({"X", "机构", "140100", Day("2026-01-05"), Day("2030-12-31"), true, true, true});
+  facts.unpublished_flowcharts_since = Day("2026-05-06");
+  EXPECT_TRUE(Of(facts, Day("2026-06-02")).missing.empty());
+  const AgencyCoverage overdue = Of(facts, Day("2026-06-03"));
+  EXPECT_EQ(overdue.missing, std::vector<std::string>{"flowcharts_current"});
+  EXPECT_TRUE(overdue.Missing("flowcharts_for_domains"));
+  EXPECT_EQ(overdue.present(), 5);
+  facts.flowcharts_for_domains = false;
+  EXPECT_EQ(Of(facts, Day("2026-06-03")).missing, std::vector<std::string>{"flowcharts_for_domains"})
+      << "an item missing is named once";
+}
+
+TEST_F(CoverageTest, EveryMissingNameIsAboutOneItemOfTheTallies) {
+  EXPECT_EQ(CoverageItemOf("qualification_list_current"), "qualification_list");
+  EXPECT_EQ(CoverageItemOf("powers_current"), "powers_listed");
+  EXPECT_EQ(CoverageItemOf("benchmarks_current"), "benchmarks_for_domains");
+  EXPECT_EQ(CoverageItemOf("flowcharts_current"), "flowcharts_for_domains");
+  for (std::string_view item : kCoverageItems) EXPECT_EQ(CoverageItemOf(item), item);
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
-// The registry service: agencies, powers lists, discretion benchmarks and officers.
+// The registry service: agencies, powers lists, discretion benchmarks, officers, flowcharts and "三定"
+// provisions.
 #include "common/config.h"
 #include "common/identity.h"
 #include "common/log.h"
 #include "common/service_runtime.h"
 #include "services/registry/agency_store.h"
 #include "services/registry/benchmark_store.h"
+#include "services/registry/flowchart_store.h"
 #include "services/registry/officer_store.h"
 #include "services/registry/powers_store.h"
 #include "services/registry/registry_gauges.h"
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
   registry::PgPowersStore powers(runtime.pool());
   registry::PgBenchmarkStore benchmarks(runtime.pool());
   registry::PgOfficerStore officers(runtime.pool(), code_secret);
+  registry::PgFlowchartStore flowcharts(runtime.pool());
   registry::OfficerIndex officer_index(settings.database_url, runtime.pool());
   try {
     officer_index.Start();
@@ -42,8 +45,8 @@ int main(int argc, char** argv) {
     common::Log(common::LogLevel::kError, "officer_index_unavailable", {{"reason", e.what()}});
     return 1;
   }
-  registry::RegistryService service({agencies, powers, benchmarks, officers, officer_index}, runtime.context(),
-                                    settings.max_batch);
+  registry::RegistryService service({agencies, powers, benchmarks, officers, officer_index, flowcharts},
+                                    runtime.context(), settings.max_batch);
   runtime.server().AddService(&service);
   runtime.server().AddCollectable(registry::MakeRegistryGauges(agencies, runtime.deadlines(), runtime.clock()));
   return runtime.Run();

@@ -100,11 +100,11 @@ inline constexpr std::size_t kMaxPublicBenchmarkBytes =
     // source version, changed_on, city, timeliness: 12 + 15 + 11 + 128
     kNumberCost + StringField(kDateBytes) + StringField(kAreaBytes) + kTimelinessBytes;
 
-// An agency's coverage (v1.AgencyCoverage): credit code, name, city, six
-// flags and at most five missing items: 23 + 505 + 11 + 72 + 5 × 37 = 796.
+// An agency's coverage (v1.AgencyCoverage): credit code, name, city, eight
+// flags and at most seven missing items: 23 + 505 + 11 + 96 + 7 × 37 = 894.
 inline constexpr std::size_t kMaxPublicCoverageBytes = StringField(kCodeBytes) + StringField(kLineText.max_bytes) +
-                                                       StringField(kAreaBytes) + 6 * kNumberCost +
-                                                       5 * StringField(kCoverageItemBytes);
+                                                       StringField(kAreaBytes) + 8 * kNumberCost +
+                                                       7 * StringField(kCoverageItemBytes);
 
 // What a page adds: each record's tag and length in the page (kMessageCost),
 // and once per page the next page token, the last seq or the coverage totals
@@ -130,7 +130,7 @@ static_assert(PageBytes(kPowersFeedPage.max, kMaxPublicPowersItemBytes) < kPubli
 // ListBenchmarks: 100 × (14,859 + 5) + 1,024 = 1,487,424 bytes.
 inline constexpr common::PageLimits kBenchmarkPage{50, 100};
 static_assert(PageBytes(kBenchmarkPage.max, kMaxPublicBenchmarkBytes) < kPublicAnswerBytes);
-// GetCoverage: 500 × (796 + 5) + 1,024 = 401,524 bytes.
+// GetCoverage: 500 × (894 + 5) + 1,024 = 450,524 bytes.
 inline constexpr common::PageLimits kCoveragePage{50, 500};
 static_assert(PageBytes(kCoveragePage.max, kMaxPublicCoverageBytes) < kPublicAnswerBytes);
 // GetPowersItems, every agency's every id found: 21 × 200 × (632 + 5) +

@@ -6,6 +6,8 @@
 #include "common/calendar/iso_date.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/service_call.h"
+#include "services/registry/agency.h"
 #include "services/registry/inspection_plan.h"
 #include "services/registry/officer.h"
 #include "services/registry/powers.h"
@@ -53,14 +55,9 @@ const std::string& ListEnforcementUnitsMethod() {
   return kPath;
 }
 
-common::CallerIdentity ServiceIdentity(const std::string& service) {
-  const bool named = !service.empty() && service.size() <= 48 &&
-                     service.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-  if (!named) throw std::invalid_argument("a service's name is 1-48 of [a-z0-9-], not '" + service + "'");
-  common::CallerIdentity identity;
-  identity.role = common::v1::ROLE_SERVICE;
-  identity.principal = "service-" + service;
-  return identity;
+const std::string& CheckQualificationListsMethod() {
+  static const std::string kPath = MethodPath("CheckQualificationLists");
+  return kPath;
 }
 
 // `what` says what the call was for ("check agencies").
@@ -128,14 +125,10 @@ GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel, s
     : stub_(v1::RegistryService::NewStub(std::move(channel))),
       ttl_(ttl),
       signer_(signer),
-      identity_(ServiceIdentity(service)) {}
+      identity_(common::ServiceIdentity(service)) {}
 
 void GrpcRegistryClient::Prepare(grpc::ClientContext& ctx, const std::string& method) const {
-  const auto now = std::chrono::system_clock::now();
-  ctx.set_deadline(now + kCallDeadline);
-  const auto signed_identity = signer_.Sign(identity_, now + kIdentityLifetime, method);
-  ctx.AddMetadata(common::kIdentityHeader, signed_identity.payload);
-  ctx.AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
+  common::PrepareServiceCall(ctx, signer_, identity_, method, kCallDeadline);
 }
 
 std::optional<AgencyInfo> GrpcRegistryClient::Agency(const std::string& credit_code) {
@@ -360,6 +353,33 @@ std::vector<RegistryClient::EnforcementUnitInfo> GrpcRegistryClient::Enforcement
   std::lock_guard lock(mutex_);
   units_ = Entry<std::vector<EnforcementUnitInfo>>{now + ttl_, units};
   return units;
+}
+
+std::vector<RegistryClient::QualificationAnswer> GrpcRegistryClient::QualificationLists(
+    const std::vector<QualificationQuery>& queries) {
+  std::vector<QualificationAnswer> out;
+  out.reserve(queries.size());
+  for (std::size_t start = 0; start < queries.size(); start += kMaxQualificationQueries) {
+    const std::size_t end = std::min(queries.size(), start + kMaxQualificationQueries);
+    grpc::ClientContext ctx;
+    Prepare(ctx, CheckQualificationListsMethod());
+    v1::CheckQualificationListsRequest request;
+    for (std::size_t i = start; i < end; ++i) {
+      auto* q = request.add_queries();
+      q->set_agency_credit_code(queries[i].agency_credit_code);
+      q->set_on(common::FormatIsoDate(queries[i].on));
+    }
+    v1::CheckQualificationListsResponse response;
+    grpc::Status status = stub_->CheckQualificationLists(&ctx, request, &response);
+    if (!status.ok()) CallFailed(status, "check qualification lists");
+    // An answer that leaves a query out says nothing of it.
+    if (response.answers_size() != static_cast<int>(end - start)) {
+      common::Log(common::LogLevel::kWarning, "registry_answer_incomplete", {{"method", "CheckQualificationLists"}});
+      throw common::ServiceError::Unavailable("the registry's answer left qualification queries out; retry later");
+    }
+    for (const auto& a : response.answers()) out.push_back({a.known(), a.current(), a.reason()});
+  }
+  return out;
 }
 
 }  // namespace gongkai::registry

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/identity.h"
+#include "common/service_call.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 
 namespace gongkai::registry {
@@ -121,7 +122,8 @@ class RegistryClient {
 // included), and the enforcement units as one list, asked again when it is
 // older than `ttl`. Lists longer than a call takes are asked in several calls
 // within the registry's bounds (500 certificates, 21 agencies × 200 source
-// ids, 1,000 notices); a certificate number the registry would refuse (not
+// ids, 1,000 notices, 1,000 qualification queries; those are not cached); a
+// certificate number the registry would refuse (not
 // 1-32 of 0-9, A-Z and '-') is answered unknown without asking. A call the
 // registry refuses as malformed (INVALID_ARGUMENT: this process's error, not
 // the registry's absence) throws std::invalid_argument.
@@ -137,7 +139,7 @@ class GrpcRegistryClient final : public RegistryClient {
   // How long a call's signed identity counts: past the call's 3 s deadline,
   // with room for the clocks of two hosts to differ; captured, it works for
   // no other method and not for long.
-  static constexpr std::chrono::seconds kIdentityLifetime{30};
+  static constexpr std::chrono::seconds kIdentityLifetime = common::kServiceIdentityLifetime;
 
   // `service` is the calling service's name ("penalties"): lower-case letters,
   // digits and '-' (std::invalid_argument otherwise). `signer` must outlive

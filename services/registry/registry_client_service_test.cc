@@ -2,8 +2,9 @@
 // supervision services' questions, against a registry of canned answers in
 // process behind the call scope a service's server has (call_scope.h): each
 // call is signed for its own method, lists longer than a call takes go in
-// several calls within the registry's bounds, answers are cached, and a
-// registry that cannot be reached is UNAVAILABLE, never "unknown".
+// several calls within the registry's bounds, answers are cached
+// (qualification lists excepted), and a registry that cannot be reached is
+// UNAVAILABLE, never "unknown".
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -39,7 +40,7 @@ std::string CreditCode(int n) {
 // One call as the registry saw it: its method and the sizes of its lists.
 struct Seen {
   std::string method;
-  int numbers = 0;  // certificate numbers, or agencies
+  int numbers = 0;  // certificate numbers, agencies, or qualification queries
   int ids = 0;      // source ids
   int notices = 0;
 };
@@ -117,6 +118,22 @@ class CannedRegistry final : public v1::RegistryService::Service {
         unit->set_credit_code(code);
         unit->set_name("执法机构 " + code);
         unit->set_city_code(city);
+      }
+      return grpc::Status::OK;
+    });
+  }
+
+  // Knows every agency but CreditCode(0); a list is current on days up to
+  // 2026-06-30.
+  grpc::Status CheckQualificationLists(grpc::ServerContext* context, const v1::CheckQualificationListsRequest* request,
+                                       v1::CheckQualificationListsResponse* response) override {
+    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+      Record({"CheckQualificationLists", request->queries_size(), 0, 0});
+      for (const auto& q : request->queries()) {
+        auto* answer = response->add_answers();
+        answer->set_known(q.agency_credit_code() != CreditCode(0));
+        answer->set_current(answer->known() && q.on() <= "2026-06-30");
+        if (!answer->current()) answer->set_reason("not current on " + q.on());
       }
       return grpc::Status::OK;
     });
@@ -289,6 +306,27 @@ TEST_F(RegistryClientTest, InspectionPlansAreRecordedInCallsOfAtMost1000) {
   EXPECT_EQ(registry_.seen().size(), 3u) << "nothing to send, no call";
 }
 
+// 2,500 queries go in calls of at most 1,000, each signed for
+// CheckQualificationLists; the answers come back one per query, in order.
+TEST_F(RegistryClientTest, QualificationListsAreCheckedInCallsOfAtMost1000AnsweredInOrder) {
+  auto client = Client(std::chrono::minutes(5));
+  std::vector<RegistryClient::QualificationQuery> queries;
+  for (int n = 0; n < 2500; ++n) queries.push_back({CreditCode(n % 7), Day(n % 2 == 0 ? "2026-03-01" : "2026-09-01")});
+  const auto answers = client->QualificationLists(queries);
+  ASSERT_EQ(answers.size(), 2500u);
+  for (int n = 0; n < 2500; ++n) {
+    EXPECT_EQ(answers[n].known, n % 7 != 0) << n;
+    EXPECT_EQ(answers[n].current, n % 7 != 0 && n % 2 == 0) << n;
+  }
+  EXPECT_EQ(answers[1].reason, "not current on 2026-09-01");
+  const auto seen = registry_.seen();
+  ASSERT_EQ(seen.size(), 3u);
+  for (const auto& s : seen) EXPECT_EQ(s.method, "CheckQualificationLists");
+  EXPECT_EQ(Sizes(seen, &Seen::numbers), (std::vector<int>{1000, 1000, 500}));
+  EXPECT_TRUE(client->QualificationLists({}).empty());
+  EXPECT_EQ(registry_.seen().size(), 3u) << "nothing to ask, no call";
+}
+
 std::vector<std::string> CodesOf(const std::vector<RegistryClient::EnforcementUnitInfo>& units) {
   std::vector<std::string> out;
   for (const auto& unit : units) out.push_back(unit.credit_code);
@@ -367,6 +405,10 @@ TEST_F(RegistryClientTest, AnUnreachableRegistryIsUnavailableNeverUnknown) {
             }),
             grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(code([&] { client->EnforcementUnits(); }), grpc::StatusCode::UNAVAILABLE) << "never an empty list";
+  EXPECT_EQ(code([&] {
+              client->QualificationLists({{CreditCode(1), Day("2026-03-01")}});
+            }),
+            grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(code([&] { client->CheckCertificates({"not a number"}, Day("2026-03-01"), Day("2026-03-31")); }),
             grpc::StatusCode::OK)
       << "a number no registry would take needs no call";

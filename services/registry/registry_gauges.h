@@ -9,10 +9,11 @@
 
 namespace gongkai::registry {
 
-// The registry's gauges, read from the database at each scrape: officer
-// loading and qualification-list currency per city, and the coverage KPI per
-// city and for the province, as of the clock's today (each agency's items
-// counted as coverage.h counts them: four, or five with inspection powers).
+// The registry's gauges, read from the database at each scrape as of the
+// clock's today: officer loading and qualification-list currency per city,
+// and the registry's tallies of the current year (RegistryTallies: the
+// coverage KPI, the key-domain KPI's registry part and the registry's
+// deadline rules) as common::KpiTallyFamilies exports them.
 std::shared_ptr<common::ScrapeGauges> MakeRegistryGauges(AgencyStore& agencies, const common::Deadlines& deadlines,
                                                          const common::Clock& clock);
 

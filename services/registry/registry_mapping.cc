@@ -184,6 +184,9 @@ void CoverageToProto(const AgencyCoverage& c, v1::AgencyCoverage* p) {
   for (const auto& m : c.missing) p->add_missing(m);
   p->set_holds_inspection_powers(c.facts.holds_inspection_powers);
   p->set_inspection_plan_published(c.facts.inspection_plan_published);
+  p->set_staffing_provisions_published(c.facts.staffing_provisions_published);
+  // Present and current, as the proto has it.
+  p->set_flowcharts_for_domains(!c.Missing("flowcharts_for_domains"));
 }
 
 InspectionPlan InspectionPlanFromProto(const v1::InspectionPlanNotice& p) {

@@ -4,6 +4,7 @@
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "services/registry/agency_store.h"
 #include "services/registry/benchmark_store.h"
+#include "services/registry/flowchart_store.h"
 #include "services/registry/officer_index.h"
 #include "services/registry/officer_store.h"
 #include "services/registry/powers_store.h"
@@ -16,12 +17,14 @@ struct RegistryStores {
   BenchmarkStore& benchmarks;
   OfficerStore& officers;
   CertificateLookup& certificates;
+  FlowchartStore& flowcharts;
 };
 
 // The gRPC adapter of the registry: proto <-> domain, authorisation, errors.
 // Its methods are spread over registry_service.cc (agencies, rejections,
 // qualification lists, coverage), powers_service.cc (powers lists and
-// benchmarks), officers_service.cc (officers and verification) and
+// benchmarks), officers_service.cc (officers and verification),
+// flowcharts_service.cc (flowcharts and "三定" provisions) and
 // service_calls.cc (what only the platform's other services call).
 class RegistryService final : public v1::RegistryService::Service {
  public:
@@ -61,6 +64,17 @@ class RegistryService final : public v1::RegistryService::Service {
                                  v1::VerifyCertificateResponse* response) override;
   grpc::Status GetCoverage(grpc::ServerContext* context, const v1::GetCoverageRequest* request,
                            v1::GetCoverageResponse* response) override;
+  grpc::Status UpsertFlowcharts(grpc::ServerContext* context, const v1::UpsertFlowchartsRequest* request,
+                                v1::UpsertFlowchartsResponse* response) override;
+  grpc::Status ListFlowcharts(grpc::ServerContext* context, const v1::ListFlowchartsRequest* request,
+                              v1::ListFlowchartsResponse* response) override;
+  grpc::Status ListFlowchartChanges(grpc::ServerContext* context, const v1::ListFlowchartChangesRequest* request,
+                                    v1::ListFlowchartChangesResponse* response) override;
+  grpc::Status UpsertStaffingProvisions(grpc::ServerContext* context,
+                                        const v1::UpsertStaffingProvisionsRequest* request,
+                                        v1::UpsertStaffingProvisionsResponse* response) override;
+  grpc::Status ListStaffingProvisions(grpc::ServerContext* context, const v1::ListStaffingProvisionsRequest* request,
+                                      v1::ListStaffingProvisionsResponse* response) override;
   grpc::Status CheckCertificates(grpc::ServerContext* context, const v1::CheckCertificatesRequest* request,
                                  v1::CheckCertificatesResponse* response) override;
   grpc::Status GetPowersItems(grpc::ServerContext* context, const v1::GetPowersItemsRequest* request,

@@ -134,6 +134,19 @@ class FakeAgencyStore final : public AgencyStore {
     return out;
   }
 
+  std::vector<DeadlineRecord> DeadlineRecords(const std::string& city_code, const std::string& credit_code,
+                                              int year) override {
+    deadline_reads.emplace_back(city_code, credit_code, year);
+    std::vector<DeadlineRecord> out;
+    for (const auto& r : deadline_records) {
+      if ((city_code.empty() || r.city_code == city_code) &&
+          (credit_code.empty() || r.agency_credit_code == credit_code)) {
+        out.push_back(r);
+      }
+    }
+    return out;
+  }
+
   PlansResult RecordInspectionPlans(const std::vector<InspectionPlan>& notices) override {
     PlansResult result;
     for (const auto& n : notices) {
@@ -155,7 +168,34 @@ class FakeAgencyStore final : public AgencyStore {
   std::vector<int> coverage_plan_years;                       // the plan year of each coverage read
   std::vector<common::Date> coverage_days;                    // the day of each coverage read
   std::map<std::pair<std::string, int>, common::Date> plans;  // the earliest day per agency and year
+  std::vector<DeadlineRecord> deadline_records;
+  std::vector<std::tuple<std::string, std::string, int>> deadline_reads;  // city, agency and year of each read
 };
+
+// The flowcharts' store, which these tests neither write nor read
+// (flowcharts_service_test.cc tests those methods).
+class NoFlowcharts final : public FlowchartStore {
+ public:
+  std::map<std::string, AgencyFacts> AgenciesOf(const std::vector<std::string>&) override { return {}; }
+  std::vector<UpsertOutcome> UpsertFlowcharts(const std::string&, const std::vector<Flowchart>&,
+                                              const std::vector<Rejection>&, common::Date) override {
+    return {};
+  }
+  std::vector<Flowchart> ListFlowcharts(const FlowchartFilter&) override { return {}; }
+  std::vector<Flowchart> FlowchartChanges(int64_t, int) override { return {}; }
+  std::vector<UpsertOutcome> UpsertProvisions(const std::string&, const std::vector<StaffingProvisions>&,
+                                              const std::vector<Rejection>&, common::Date) override {
+    return {};
+  }
+  std::vector<StaffingProvisions> ListProvisions(const ProvisionsFilter&) override { return {}; }
+};
+
+// `f` with its "三定" provisions and a flowchart of each domain stored.
+CoverageFacts WithProvisionsAndFlowcharts(CoverageFacts f) {
+  f.staffing_provisions_published = true;
+  f.flowcharts_for_domains = true;
+  return f;
+}
 
 class FakePowersStore final : public PowersStore {
  public:
@@ -378,7 +418,7 @@ class RegistryServiceTest : public ::testing::Test {
         officers_(agencies_),
         certificates_(officers_),
         ctx_(Day("2026-06-15")),
-        service_({agencies_, powers_, benchmarks_, officers_, certificates_}, ctx_.context(), 100),
+        service_({agencies_, powers_, benchmarks_, officers_, certificates_, flowcharts_}, ctx_.context(), 100),
         server_(&service_),
         stub_(v1::RegistryService::NewStub(server_.channel())) {}
 
@@ -488,6 +528,7 @@ class RegistryServiceTest : public ::testing::Test {
   FakeBenchmarkStore benchmarks_;
   FakeOfficerStore officers_;
   FakeCertificates certificates_;
+  NoFlowcharts flowcharts_;
   testing::TestContext ctx_;
   RegistryService service_;
   testing::InProcessServer server_;
@@ -957,8 +998,10 @@ TEST_F(RegistryServiceTest, VerificationAnswersEachVerdict) {
 
 TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
   agencies_.coverage = {
-      {CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"), Day("2030-12-31"), true, true, true},
-      {CreditCode("140105", 2), "执法机构2", "140100", Day("2025-12-20"), Day("2030-12-31"), false, true, false},
+      WithProvisionsAndFlowcharts(
+          {CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"), Day("2030-12-31"), true, true, true}),
+      WithProvisionsAndFlowcharts(
+          {CreditCode("140105", 2), "执法机构2", "140100", Day("2025-12-20"), Day("2030-12-31"), false, true, false}),
       {CreditCode("140202", 3), "执法机构3", "140200", std::nullopt, Day("2030-12-31"), false, false, false},
   };
   v1::GetCoverageRequest request;
@@ -974,6 +1017,8 @@ TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
   EXPECT_TRUE(full.powers_listed());
   EXPECT_TRUE(full.officers_listed());
   EXPECT_TRUE(full.benchmarks_for_domains());
+  EXPECT_TRUE(full.staffing_provisions_published());
+  EXPECT_TRUE(full.flowcharts_for_domains());
   EXPECT_EQ(full.missing_size(), 0);
   const auto& partial = coverage.agencies(1);
   EXPECT_FALSE(partial.qualification_list_current()) << "last year's confirmation, after 31 January";
@@ -981,9 +1026,9 @@ TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
   EXPECT_TRUE(partial.officers_listed());
   EXPECT_EQ(std::vector<std::string>(partial.missing().begin(), partial.missing().end()),
             (std::vector<std::string>{"qualification_list_current", "powers_listed", "benchmarks_for_domains"}));
-  EXPECT_EQ(coverage.items_present(), 5);
-  EXPECT_EQ(coverage.items_required(), 8);
-  EXPECT_DOUBLE_EQ(coverage.ratio(), 5.0 / 8.0);
+  EXPECT_EQ(coverage.items_present(), 9);
+  EXPECT_EQ(coverage.items_required(), 12);
+  EXPECT_DOUBLE_EQ(coverage.ratio(), 9.0 / 12.0);
 
   request.set_city_code("1401");
   grpc::Status status = stub_->GetCoverage(As().get(), request, &coverage);
@@ -996,8 +1041,8 @@ TEST_F(RegistryServiceTest, CoverageAnswersPerAgencyAndInTotal) {
 // unpublished (due 2026-06-02 for 2026-05-06) makes the powers list not
 // current, named as such, though items are listed.
 TEST_F(RegistryServiceTest, PowersListWithAnOverdueItemIsNotCurrent) {
-  CoverageFacts facts{CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"),
-                      Day("2030-12-31"),       true,        true,     true};
+  CoverageFacts facts = WithProvisionsAndFlowcharts(
+      {CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"), Day("2030-12-31"), true, true, true});
   facts.unpublished_powers_since = Day("2026-05-06");
   agencies_.coverage = {facts};
   v1::GetCoverageResponse coverage;
@@ -1007,16 +1052,17 @@ TEST_F(RegistryServiceTest, PowersListWithAnOverdueItemIsNotCurrent) {
   EXPECT_TRUE(coverage.agencies(0).powers_listed());
   EXPECT_EQ(std::vector<std::string>(coverage.agencies(0).missing().begin(), coverage.agencies(0).missing().end()),
             std::vector<std::string>{"powers_current"});
-  EXPECT_EQ(coverage.items_present(), 3);
-  EXPECT_EQ(coverage.items_required(), 4);
+  EXPECT_EQ(coverage.items_present(), 5);
+  EXPECT_EQ(coverage.items_required(), 6);
 }
 
 // Coverage is listed a page at a time, by credit code; the totals are over
 // every agency the filters match, on every page.
 TEST_F(RegistryServiceTest, CoveragePagesByCreditCodeWithTotalsOverEveryAgency) {
   for (int serial = 1; serial <= 5; ++serial) {
-    agencies_.coverage.push_back({CreditCode("140105", serial), "执法机构" + std::to_string(serial), "140100",
-                                  Day("2026-01-10"), Day("2030-12-31"), serial % 2 == 1, true, true});
+    agencies_.coverage.push_back(
+        WithProvisionsAndFlowcharts({CreditCode("140105", serial), "执法机构" + std::to_string(serial), "140100",
+                                     Day("2026-01-10"), Day("2030-12-31"), serial % 2 == 1, true, true}));
   }
   std::vector<std::string> seen;
   std::string token;
@@ -1030,8 +1076,8 @@ TEST_F(RegistryServiceTest, CoveragePagesByCreditCodeWithTotalsOverEveryAgency) 
     ASSERT_TRUE(stub_->GetCoverage(As().get(), request, &page).ok());
     EXPECT_LE(page.agencies_size(), 2);
     for (const auto& a : page.agencies()) seen.push_back(a.credit_code());
-    EXPECT_EQ(page.items_present(), 18) << "5 agencies of 4 items, two without powers";
-    EXPECT_EQ(page.items_required(), 20);
+    EXPECT_EQ(page.items_present(), 28) << "5 agencies of 6 items, two without powers";
+    EXPECT_EQ(page.items_required(), 30);
     token = page.next_page_token();
     ++pages;
   } while (!token.empty());
@@ -1237,17 +1283,28 @@ TEST_F(RegistryServiceTest, TheServiceCallsAnswerOnlyAnotherService) {
   items.add_source_ids("JC-1");
   v1::RecordInspectionPlansRequest plans;
   const v1::ListEnforcementUnitsRequest units;
+  v1::CheckQualificationListsRequest lists;
+  v1::QualificationQuery* query = lists.add_queries();
+  query->set_agency_credit_code(CreditCode("140105", 1));
+  query->set_on("2026-06-01");
+  common::v1::GetKpiTalliesRequest tallies;
+  tallies.set_year(2026);
   const auto codes = [&](const std::optional<common::CallerIdentity>& caller) {
     v1::CheckCertificatesResponse checked;
     v1::GetPowersItemsResponse found;
     v1::RecordInspectionPlansResponse recorded;
     v1::ListEnforcementUnitsResponse listed;
-    return std::vector<grpc::StatusCode>{stub_->CheckCertificates(As(caller).get(), check, &checked).error_code(),
-                                         stub_->GetPowersItems(As(caller).get(), items, &found).error_code(),
-                                         stub_->RecordInspectionPlans(As(caller).get(), plans, &recorded).error_code(),
-                                         stub_->ListEnforcementUnits(As(caller).get(), units, &listed).error_code()};
+    v1::CheckQualificationListsResponse answered;
+    common::v1::GetKpiTalliesResponse counted;
+    return std::vector<grpc::StatusCode>{
+        stub_->CheckCertificates(As(caller).get(), check, &checked).error_code(),
+        stub_->GetPowersItems(As(caller).get(), items, &found).error_code(),
+        stub_->RecordInspectionPlans(As(caller).get(), plans, &recorded).error_code(),
+        stub_->ListEnforcementUnits(As(caller).get(), units, &listed).error_code(),
+        stub_->CheckQualificationLists(As(caller).get(), lists, &answered).error_code(),
+        stub_->GetKpiTallies(As(caller).get(), tallies, &counted).error_code()};
   };
-  const auto all = [](grpc::StatusCode code) { return std::vector<grpc::StatusCode>(4, code); };
+  const auto all = [](grpc::StatusCode code) { return std::vector<grpc::StatusCode>(6, code); };
   EXPECT_EQ(codes(std::nullopt), all(grpc::StatusCode::UNAUTHENTICATED));
   EXPECT_EQ(codes(testing::CityCaller("140100")), all(grpc::StatusCode::PERMISSION_DENIED));
   EXPECT_EQ(codes(testing::ProvinceCaller()), all(grpc::StatusCode::PERMISSION_DENIED));
@@ -1528,25 +1585,17 @@ TEST_F(RegistryServiceTest, EnforcementUnitsPastFourMegabytesAreRefusedNamingThe
   EXPECT_EQ(refused.units_size(), 0);
 }
 
-// An agency holding inspection powers owes this year's plan: a fifth item,
-// named "inspection_plan" when missing; the totals count four or five items
+// An agency holding inspection powers owes this year's plan: a seventh item,
+// named "inspection_plan" when missing; the totals count six or seven items
 // per agency.
 TEST_F(RegistryServiceTest, CoverageCountsTheInspectionPlanOfAgenciesHoldingInspectionPowers) {
-  CoverageFacts owing{CreditCode("140105", 1),
-                      "执法机构1",
-                      "140100",
-                      Day("2026-01-10"),
-                      Day("2030-12-31"),
-                      true,
-                      true,
-                      true,
-                      true,
-                      false};
+  CoverageFacts owing = WithProvisionsAndFlowcharts({CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"),
+                                                     Day("2030-12-31"), true, true, true, true, false});
   CoverageFacts published = owing;
   published.credit_code = CreditCode("140105", 2);
   published.inspection_plan_published = true;
-  CoverageFacts other{CreditCode("140105", 3), "执法机构3", "140100", Day("2026-01-10"),
-                      Day("2030-12-31"),       true,        true,     true};
+  CoverageFacts other = WithProvisionsAndFlowcharts(
+      {CreditCode("140105", 3), "执法机构3", "140100", Day("2026-01-10"), Day("2030-12-31"), true, true, true});
   agencies_.coverage = {owing, published, other};
   v1::GetCoverageResponse coverage;
   ASSERT_TRUE(stub_->GetCoverage(As().get(), v1::GetCoverageRequest(), &coverage).ok());
@@ -1559,9 +1608,171 @@ TEST_F(RegistryServiceTest, CoverageCountsTheInspectionPlanOfAgenciesHoldingInsp
   EXPECT_TRUE(coverage.agencies(1).inspection_plan_published());
   EXPECT_EQ(coverage.agencies(1).missing_size(), 0);
   EXPECT_FALSE(coverage.agencies(2).holds_inspection_powers());
-  EXPECT_EQ(coverage.items_present(), 4 + 5 + 4);
-  EXPECT_EQ(coverage.items_required(), 5 + 5 + 4);
-  EXPECT_DOUBLE_EQ(coverage.ratio(), 13.0 / 14.0);
+  EXPECT_EQ(coverage.items_present(), 6 + 7 + 6);
+  EXPECT_EQ(coverage.items_required(), 7 + 7 + 6);
+  EXPECT_DOUBLE_EQ(coverage.ratio(), 19.0 / 20.0);
+}
+
+// ---------------------------------------------------------------- the province view's calls
+
+std::vector<std::string> Keys(const common::v1::KpiTally& tally) {
+  std::vector<std::string> out;
+  for (const auto& miss : tally.misses()) out.push_back(miss.key());
+  return out;
+}
+
+// Agency 1 of Taiyuan has every item but a flowchart of one domain, and a
+// powers item changed on 2026-05-06 whose rejected version was due
+// 2026-06-02; agency 3 of Datong has every item.
+class KpiTalliesTest : public RegistryServiceTest {
+ protected:
+  KpiTalliesTest() {
+    CoverageFacts one = WithProvisionsAndFlowcharts(
+        {CreditCode("140105", 1), "执法机构1", "140100", Day("2026-01-10"), Day("2030-12-31"), true, true, true});
+    one.flowcharts_for_domains = false;
+    one.domains_without_flowchart = {"transport"};
+    one.domains = {"market_regulation", "transport"};
+    CoverageFacts three = WithProvisionsAndFlowcharts(
+        {CreditCode("140202", 3), "执法机构3", "140200", Day("2026-01-10"), Day("2030-12-31"), true, true, true});
+    three.domains = {"health"};
+    agencies_.coverage = {one, three};
+    agencies_.deadline_records = {{common::RecordKind::kPowersItem, CreditCode("140105", 1) + "/XK-1",
+                                   CreditCode("140105", 1), "140100", "", Day("2026-05-06"), std::nullopt}};
+  }
+
+  grpc::Status Tallies(const common::v1::GetKpiTalliesRequest& request, common::v1::GetKpiTalliesResponse* response,
+                       const std::optional<common::CallerIdentity>& caller = kSupervision) {
+    return stub_->GetKpiTallies(As(caller).get(), request, response);
+  }
+
+  static const common::v1::KpiTally* Find(const common::v1::GetKpiTalliesResponse& response, std::string_view city,
+                                          std::string_view agency, std::string_view kpi, std::string_view rule) {
+    for (const auto& t : response.tallies()) {
+      if (t.city_code() == city && t.agency_credit_code() == agency && t.kpi() == kpi && t.rule() == rule) return &t;
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(KpiTalliesTest, TalliesArePerAgencyForTheYearAsOfTodayWithTheirMisses) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_max_misses(5);
+  common::v1::GetKpiTalliesResponse response;
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.as_of(), "2026-06-15");
+  EXPECT_EQ(agencies_.coverage_plan_years, std::vector<int>{2026});
+  EXPECT_EQ(agencies_.deadline_reads, (std::vector<std::tuple<std::string, std::string, int>>{{"", "", 2026}}));
+  const std::string one = CreditCode("140105", 1);
+  const auto* flowcharts = Find(response, "140100", one, "coverage", "flowcharts_for_domains");
+  ASSERT_NE(flowcharts, nullptr);
+  EXPECT_EQ(flowcharts->due(), 1);
+  EXPECT_EQ(flowcharts->met(), 0);
+  ASSERT_EQ(flowcharts->misses_size(), 1);
+  EXPECT_EQ(flowcharts->misses(0).kind(), "flowcharts_for_domains");
+  EXPECT_EQ(flowcharts->misses(0).detail(), "no flowchart of transport");
+  const auto* powers = Find(response, "140100", one, "", "powers_item");
+  ASSERT_NE(powers, nullptr);
+  EXPECT_EQ(powers->due(), 1);
+  EXPECT_EQ(powers->met(), 0);
+  EXPECT_EQ(Keys(*powers), std::vector<std::string>{one + "/XK-1"});
+  const auto* key_domain = Find(response, "140100", one, "key_domain_timeliness", "powers_item");
+  ASSERT_NE(key_domain, nullptr) << "market regulation is a key domain";
+  EXPECT_EQ(key_domain->due(), 1);
+  const auto* datong = Find(response, "140200", CreditCode("140202", 3), "coverage", "flowcharts_for_domains");
+  ASSERT_NE(datong, nullptr);
+  EXPECT_EQ(datong->met(), 1);
+}
+
+TEST_F(KpiTalliesTest, TheProvincesViewSumsEachFigurePerCityAndFiltersAreTheStoresToApply) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_group_by_city(true);
+  common::v1::GetKpiTalliesResponse response;
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  for (const auto& t : response.tallies()) {
+    EXPECT_EQ(t.agency_credit_code(), "") << t.rule();
+    EXPECT_EQ(t.misses_size(), 0) << "none asked for";
+  }
+  const auto* taiyuan = Find(response, "140100", "", "coverage", "flowcharts_for_domains");
+  ASSERT_NE(taiyuan, nullptr);
+  EXPECT_EQ(taiyuan->due(), 1);
+  EXPECT_EQ(taiyuan->met(), 0);
+
+  request.set_group_by_city(false);
+  request.set_city_code("140200");
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  request.clear_city_code();
+  request.set_agency_credit_code(CreditCode("140105", 1));
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(agencies_.deadline_reads.back(), std::make_tuple(std::string(), CreditCode("140105", 1), 2026));
+  for (const auto& t : response.tallies()) EXPECT_EQ(t.agency_credit_code(), CreditCode("140105", 1)) << t.rule();
+  EXPECT_EQ(Find(response, "140100", "", "", "discretion_benchmark"), nullptr) << "a city's, not the agency's";
+}
+
+TEST_F(KpiTalliesTest, ABadRequestIsRefusedNamingEachFieldAndOnlyAnotherServiceIsAnswered) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(1999);
+  request.set_max_misses(101);
+  request.set_city_code("1401");
+  common::v1::GetKpiTalliesResponse response;
+  const grpc::Status status = Tallies(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"year", "max_misses", "city_code"}));
+  request.Clear();
+  request.set_year(2026);
+  EXPECT_EQ(Tallies(request, &response, testing::ProvinceCaller()).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Tallies(request, &response, std::nullopt).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// Registered on 2026-06-15 (the clock's today) and never confirmed: its own
+// deadline is 2026-07-14.
+TEST_F(RegistryServiceTest, QualificationListsAreAnsweredPerQueryInTheOrderAsked) {
+  const v1::Agency agency = MakeAgency("140105", 1);
+  AddAgencies("140100", {agency});
+  v1::CheckQualificationListsRequest request;
+  for (const auto& [code, on] :
+       std::vector<std::pair<std::string, std::string>>{{agency.credit_code(), "2026-07-14"},
+                                                        {CreditCode("140105", 9), "2026-07-01"},
+                                                        {agency.credit_code(), "2026-07-15"},
+                                                        {agency.credit_code(), "2026-06-14"}}) {
+    v1::QualificationQuery* q = request.add_queries();
+    q->set_agency_credit_code(code);
+    q->set_on(on);
+  }
+  v1::CheckQualificationListsResponse response;
+  ASSERT_TRUE(stub_->CheckQualificationLists(As(kInspections).get(), request, &response).ok());
+  ASSERT_EQ(response.answers_size(), 4);
+  EXPECT_TRUE(response.answers(0).known());
+  EXPECT_TRUE(response.answers(0).current());
+  EXPECT_FALSE(response.answers(1).known());
+  EXPECT_FALSE(response.answers(1).current());
+  EXPECT_TRUE(response.answers(2).known());
+  EXPECT_FALSE(response.answers(2).current());
+  EXPECT_EQ(response.answers(2).reason(),
+            "the 2026 list was not confirmed by 2026-07-14, 20 working days after 2026-06-15");
+  EXPECT_EQ(response.answers(3).reason(), "not registered before 2026-06-15");
+}
+
+TEST_F(RegistryServiceTest, AQualificationCheckNamesEveryBadQuery) {
+  v1::CheckQualificationListsRequest request;
+  v1::CheckQualificationListsResponse response;
+  grpc::Status status = stub_->CheckQualificationLists(As(kInspections).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), std::vector<std::string>{"queries"});
+  v1::QualificationQuery* good = request.add_queries();
+  good->set_agency_credit_code(CreditCode("140105", 1));
+  good->set_on("2026-06-01");
+  v1::QualificationQuery* bad = request.add_queries();
+  bad->set_agency_credit_code("140105");
+  bad->set_on("2026-13-01");
+  status = stub_->CheckQualificationLists(As(kInspections).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(status), (std::vector<std::string>{"queries[1].agency_credit_code", "queries[1].on"}));
+  request.clear_queries();
+  for (int i = 0; i < 1001; ++i) *request.add_queries() = *good;
+  status = stub_->CheckQualificationLists(As(kInspections).get(), request, &response);
+  EXPECT_EQ(Fields(status), std::vector<std::string>{"queries"});
 }
 
 }  // namespace

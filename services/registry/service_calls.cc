@@ -1,16 +1,19 @@
 // RegistryService's methods that only the platform's other services call
 // (ROLE_SERVICE, each with its own identity; the gateway routes none of
 // them): certificates checked over a period, powers items by source id, the
-// annual inspection plans published, which the coverage counts, and the
-// enforcement units the case-file reviews must cover.
+// annual inspection plans published, which the coverage counts, the
+// enforcement units the case-file reviews must cover, qualification lists on
+// given days, and the registry's KPI tallies.
 #include "common/batch.h"
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/errors.h"
+#include "common/kpi_tallies.h"
 #include "services/registry/inspection_plan.h"
 #include "services/registry/public_size.h"
 #include "services/registry/registry_mapping.h"
 #include "services/registry/registry_service.h"
+#include "services/registry/registry_tallies.h"
 
 namespace gongkai::registry {
 namespace {
@@ -110,6 +113,53 @@ grpc::Status RegistryService::ListEnforcementUnits(grpc::ServerContext* context,
                                                      std::to_string(kPublicAnswerBytes) +
                                                      " bytes, the most one answer holds");
     }
+    return grpc::Status::OK;
+  });
+}
+
+// For the penalties and inspections services' lead rules: whether each
+// agency's qualification list was current on the day asked, in the order
+// asked (QualificationListOn), read in one statement.
+grpc::Status RegistryService::CheckQualificationLists(grpc::ServerContext* context,
+                                                      const v1::CheckQualificationListsRequest* request,
+                                                      v1::CheckQualificationListsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    std::vector<QualificationQuery> queries;
+    std::vector<std::string> codes;
+    for (const auto& q : request->queries()) {
+      queries.push_back({q.agency_credit_code(), common::ParseIsoDate(q.on())});
+      codes.push_back(q.agency_credit_code());
+    }
+    ThrowIfAnyCapped(ValidateQualificationQueries(queries), "queries", "bad qualification list check");
+    const std::map<std::string, Agency> agencies = stores_.agencies.GetMany(codes);
+    for (const auto& q : queries) {
+      v1::QualificationAnswer* answer = response->add_answers();
+      const auto agency = agencies.find(q.agency_credit_code);
+      if (agency == agencies.end()) {
+        answer->set_reason("the agency is not registered");
+        continue;
+      }
+      const QualificationStanding standing = QualificationListOn(agency->second, context_.deadlines, *q.on);
+      answer->set_known(true);
+      answer->set_current(standing.current);
+      answer->set_reason(standing.reason);
+    }
+    return grpc::Status::OK;
+  });
+}
+
+// For the supervision service's province view: the coverage KPI and the
+// registry's deadline rules counted per agency for the request's year and
+// filters (RegistryTallies, which the gauges export too), grouped by city
+// when asked.
+grpc::Status RegistryService::GetKpiTallies(grpc::ServerContext* context,
+                                            const common::v1::GetKpiTalliesRequest* request,
+                                            common::v1::GetKpiTalliesResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    common::ThrowIfAny(common::CheckKpiTalliesRequest(*request), "bad KPI tallies request");
+    const common::Date today = context_.clock.Today();
+    *response =
+        common::TalliesAnswer(*request, RegistryTallies(stores_.agencies, *request, context_.deadlines, today), today);
     return grpc::Status::OK;
   });
 }

@@ -1,20 +1,28 @@
 #include "services/requests/request_statistics.h"
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <set>
+#include <tuple>
+#include <utility>
 
+#include "common/calendar/deadline_engine.h"
+#include "common/calendar/iso_date.h"
 #include "common/kpi.h"
+#include "common/kpi_tallies.h"
 
 namespace gongkai::requests {
 namespace {
 
 using common::Date;
+using common::FormatIsoDate;
 using common::Violations;
-
-constexpr char kProvince[] = "province";
 
 constexpr int kFirstStatisticsYear = 2019;
 constexpr int kLastStatisticsYear = 2100;
+
+constexpr char kService[] = "requests";
 
 // A withdrawn or abandoned request is never due a reply: both counts leave it out.
 bool NeverDue(const RequestFacts& f) {
@@ -24,10 +32,89 @@ bool NeverDue(const RequestFacts& f) {
 
 bool AnsweredOnTime(const ConsultationFacts& c) { return c.answered_on && *c.answered_on <= c.due_on; }
 
+// Replied by its due date (none running: nothing to be late against).
+bool RepliedOnTime(const RequestFacts& f) { return f.replied_on && (!f.due_on || *f.replied_on <= *f.due_on); }
+
 struct Tally {
   int64_t met = 0;
   int64_t due = 0;
 };
+
+// The days that bound what a year counts as of `today`.
+struct YearWindow {
+  Date end;            // the year's last day
+  Date counted_until;  // the earlier of today and the year's end
+  Date today;
+
+  YearWindow(int year, Date today_)
+      : end(std::chrono::year(year) / std::chrono::December / 31),
+        counted_until(std::min(today_, end)),
+        today(today_) {}
+
+  bool RepliedInYear(const RequestFacts& f) const { return f.replied_on && *f.replied_on <= end; }
+  // Due in the year for the standardised reply rate (GetStatistics): replied
+  // by its end, or due on or before the earlier of today and its end.
+  bool ReplyRateDue(const RequestFacts& f) const {
+    return !NeverDue(f) && (RepliedInYear(f) || (f.due_on && *f.due_on <= counted_until));
+  }
+  bool Standardised(const RequestFacts& f) const { return f.standardised && RepliedInYear(f); }
+  // Due in the year for the reply rule: replied by its end, or past its due
+  // date (before today) by then.
+  bool ReplyRuleDue(const RequestFacts& f) const {
+    return !NeverDue(f) && (RepliedInYear(f) || (f.due_on && *f.due_on < today && *f.due_on <= end));
+  }
+  bool ConsultationRateDue(const ConsultationFacts& c) const {
+    return c.answered_on.has_value() || c.due_on <= counted_until;
+  }
+  bool ConsultationRuleDue(const ConsultationFacts& c) const {
+    return c.answered_on.has_value() || (c.due_on < today && c.due_on <= end);
+  }
+};
+
+std::string Dated(const char* what, std::optional<Date> day, std::optional<Date> due) {
+  return std::string(what) + " " + FormatIsoDate(day) + ", due " + FormatIsoDate(due);
+}
+
+// Why a request counted for the reply rule was not replied by its due date.
+std::string ReplyMiss(const RequestFacts& f) {
+  return f.replied_on ? Dated("replied", f.replied_on, f.due_on) : "not replied, due " + FormatIsoDate(f.due_on);
+}
+
+// Why a request counted for the standardised reply rate is not a standardised
+// reply of the year.
+std::string StandardisedMiss(const RequestFacts& f, const YearWindow& window) {
+  if (!window.RepliedInYear(f) || !RepliedOnTime(f)) return ReplyMiss(f);
+  return "reply not standardised: " +
+         (f.reply_lacks.empty() ? std::string("late against the due date in force on its day") : f.reply_lacks);
+}
+
+std::string ConsultationMiss(const ConsultationFacts& c) {
+  return c.answered_on ? Dated("answered", c.answered_on, c.due_on) : "not answered, due " + FormatIsoDate(c.due_on);
+}
+
+common::v1::RecordLink Link(std::string_view rule, const std::string& id, const std::string& agency,
+                            const std::string& city, std::string detail) {
+  common::v1::RecordLink link;
+  link.set_service(kService);
+  link.set_kind(std::string(rule));
+  link.set_key(id);
+  link.set_agency_credit_code(agency);
+  link.set_city_code(city);
+  link.set_detail(std::move(detail));
+  return link;
+}
+
+// The facts in the order their misses are listed: by agency, then id.
+template <typename Facts>
+std::vector<const Facts*> ByAgencyAndId(const std::vector<Facts>& facts) {
+  std::vector<const Facts*> out;
+  out.reserve(facts.size());
+  for (const Facts& f : facts) out.push_back(&f);
+  std::sort(out.begin(), out.end(), [](const Facts* a, const Facts* b) {
+    return std::tie(a->agency_credit_code, a->id) < std::tie(b->agency_credit_code, b->id);
+  });
+  return out;
+}
 
 }  // namespace
 
@@ -40,8 +127,8 @@ int StatisticsYear(Violations& out, int requested, Date today) {
 YearStatistics StatisticsOf(int year, Date today, const std::vector<RequestFacts>& requests,
                             const std::vector<ConsultationFacts>& consultations) {
   const Date year_start = std::chrono::year(year) / std::chrono::January / 1;
-  const Date year_end = std::chrono::year(year) / std::chrono::December / 31;
-  const Date counted_until = std::min(today, year_end);
+  const YearWindow window(year, today);
+  const Date year_end = window.end;
   std::map<std::string, AgencyYear> by_agency;
   auto agency = [&](const std::string& code, const std::string& city_code) -> AgencyYear& {
     auto& s = by_agency[code];
@@ -61,12 +148,10 @@ YearStatistics StatisticsOf(int year, Date today, const std::vector<RequestFacts
     if ((f.open && year_end < today) || (f.replied_on && *f.replied_on > year_end)) ++s.carried_over_to_next_year;
     s.reviews += f.reviews;
     s.lawsuits += f.lawsuits;
-    const bool replied_in_year = f.replied_on && *f.replied_on <= year_end;
-    const bool fell_due = f.due_on && *f.due_on <= counted_until;
-    if ((replied_in_year || fell_due) && !NeverDue(f)) {
+    if (window.ReplyRateDue(f)) {
       ++s.due;
       ++replies.due;
-      if (f.standardised && replied_in_year) {
+      if (window.Standardised(f)) {
         ++s.standardised_replies;
         ++replies.met;
       }
@@ -74,7 +159,7 @@ YearStatistics StatisticsOf(int year, Date today, const std::vector<RequestFacts
   }
   for (const auto& c : consultations) {
     auto& s = agency(c.agency_credit_code, c.city_code);
-    if (c.answered_on || c.due_on <= counted_until) {
+    if (window.ConsultationRateDue(c)) {
       ++s.consultations_due;
       ++answers.due;
       if (AnsweredOnTime(c)) {
@@ -90,31 +175,124 @@ YearStatistics StatisticsOf(int year, Date today, const std::vector<RequestFacts
   return out;
 }
 
+std::vector<common::v1::KpiTally> KpiTalliesOf(int year, Date today, const std::vector<RequestFacts>& requests,
+                                               const std::vector<ConsultationFacts>& consultations, int max_misses) {
+  const YearWindow window(year, today);
+  const std::string consultation_rule(common::RecordKindName(common::RecordKind::kConsultation));
+  const std::string reply_rule(common::RecordKindName(common::RecordKind::kRequestReply));
+  // Per agency, in the order documented: the two rules, then the two KPIs.
+  enum { kConsultationRule, kReplyRule, kConsultationKpi, kReplyKpi, kTallies };
+  std::map<std::string, std::array<common::v1::KpiTally, kTallies>> by_agency;
+  auto tallies = [&](const std::string& agency, const std::string& city) -> auto& {
+    auto [it, added] = by_agency.try_emplace(agency);
+    if (added) {
+      const std::pair<std::string_view, const std::string*> parts[kTallies] = {
+          {"", &consultation_rule},
+          {"", &reply_rule},
+          {common::kKpiConsultationResponse, &consultation_rule},
+          {common::kKpiStandardisedReply, &reply_rule}};
+      for (int i = 0; i < kTallies; ++i) {
+        it->second[i].set_agency_credit_code(agency);
+        it->second[i].set_city_code(city);
+        it->second[i].set_kpi(std::string(parts[i].first));
+        it->second[i].set_rule(*parts[i].second);
+      }
+    }
+    return it->second;
+  };
+  auto count = [&](common::v1::KpiTally& tally, bool met, const std::string& id, const std::string& agency,
+                   const std::string& city, const std::function<std::string()>& why) {
+    if (met || max_misses <= 0) {
+      common::CountRecord(tally, met, nullptr, max_misses);
+      return;
+    }
+    const common::v1::RecordLink link = Link(tally.rule(), id, agency, city, why());
+    common::CountRecord(tally, met, &link, max_misses);
+  };
+  for (const RequestFacts* f : ByAgencyAndId(requests)) {
+    auto& t = tallies(f->agency_credit_code, f->city_code);
+    if (window.ReplyRuleDue(*f)) {
+      count(t[kReplyRule], window.RepliedInYear(*f) && RepliedOnTime(*f), f->id, f->agency_credit_code, f->city_code,
+            [&] { return ReplyMiss(*f); });
+    }
+    if (window.ReplyRateDue(*f)) {
+      count(t[kReplyKpi], window.Standardised(*f), f->id, f->agency_credit_code, f->city_code,
+            [&] { return StandardisedMiss(*f, window); });
+    }
+  }
+  for (const ConsultationFacts* c : ByAgencyAndId(consultations)) {
+    auto& t = tallies(c->agency_credit_code, c->city_code);
+    auto why = [&] { return ConsultationMiss(*c); };
+    if (window.ConsultationRuleDue(*c)) {
+      count(t[kConsultationRule], AnsweredOnTime(*c), c->id, c->agency_credit_code, c->city_code, why);
+    }
+    if (window.ConsultationRateDue(*c)) {
+      count(t[kConsultationKpi], AnsweredOnTime(*c), c->id, c->agency_credit_code, c->city_code, why);
+    }
+  }
+  std::vector<common::v1::KpiTally> out;
+  out.reserve(by_agency.size() * kTallies);
+  for (auto& [agency, four] : by_agency) {
+    for (auto& tally : four) out.push_back(std::move(tally));
+  }
+  return out;
+}
+
+common::v1::ListFindingsResponse FindingsOf(const std::vector<std::string>& rules, Date today,
+                                            const std::vector<OpenRequestState>& requests,
+                                            const std::vector<ConsultationFacts>& consultations, int max_findings) {
+  const std::string reply_rule(common::RecordKindName(common::RecordKind::kRequestReply));
+  const std::string consultation_rule(common::RecordKindName(common::RecordKind::kConsultation));
+  auto asked = [&](std::string_view rule) { return std::find(rules.begin(), rules.end(), rule) != rules.end(); };
+  common::v1::ListFindingsResponse out;
+  auto add = [&](std::string_view rule, common::v1::RecordLink link) {
+    if (out.findings_size() >= max_findings) {
+      out.set_truncated(true);
+      return;
+    }
+    common::v1::Finding* finding = out.add_findings();
+    finding->set_rule(std::string(rule));
+    *finding->mutable_record() = std::move(link);
+    finding->set_observed_on(FormatIsoDate(today));
+  };
+  std::vector<const OpenRequestState*> open;
+  for (const OpenRequestState& r : requests) open.push_back(&r);
+  std::sort(open.begin(), open.end(),
+            [](const OpenRequestState* a, const OpenRequestState* b) { return a->id < b->id; });
+  for (const auto& [rule, state] : {std::pair{kRequestOverdueRule, DeskState::kOverdue},
+                                    std::pair{kRequestVeryOverdueRule, DeskState::kVeryOverdue}}) {
+    if (!asked(rule)) continue;
+    for (const OpenRequestState* r : open) {
+      if (r->desk_state != state) continue;
+      add(rule, Link(reply_rule, r->id, r->agency_credit_code, r->city_code,
+                     "not replied, due " + FormatIsoDate(r->due_on) + "; " + std::to_string(r->working_days_used) +
+                         " working days used of a limit of " + std::to_string(r->limit_working_days)));
+    }
+  }
+  if (asked(kConsultationOverdueRule)) {
+    std::vector<const ConsultationFacts*> unanswered;
+    for (const ConsultationFacts& c : consultations) {
+      if (!c.answered_on && c.due_on < today) unanswered.push_back(&c);
+    }
+    std::sort(unanswered.begin(), unanswered.end(),
+              [](const ConsultationFacts* a, const ConsultationFacts* b) { return a->id < b->id; });
+    for (const ConsultationFacts* c : unanswered) {
+      add(kConsultationOverdueRule,
+          Link(consultation_rule, c->id, c->agency_credit_code, c->city_code, ConsultationMiss(*c)));
+    }
+  }
+  return out;
+}
+
 RequestGaugeValues GaugeValuesOf(Date today, const std::vector<RequestFacts>& requests,
                                  const std::vector<ConsultationFacts>& consultations) {
   RequestGaugeValues out;
-  std::map<std::string, Tally> replies, answers;  // by scope
   for (const auto& f : requests) {
-    if (NeverDue(f)) continue;
-    const bool fell_due = f.due_on && *f.due_on < today;
-    if (f.open && fell_due) ++out.overdue_requests[f.city_code];
-    if (f.open && !fell_due) continue;
-    for (const std::string& scope : {f.city_code, std::string(kProvince)}) {
-      replies[scope].met += f.standardised ? 1 : 0;
-      ++replies[scope].due;
-    }
+    if (!NeverDue(f) && f.open && f.due_on && *f.due_on < today) ++out.overdue_requests[f.city_code];
   }
   for (const auto& c : consultations) {
-    const bool fell_due = c.due_on < today;
-    if (!c.answered_on && fell_due) ++out.overdue_consultations[c.city_code];
-    if (!c.answered_on && !fell_due) continue;
-    for (const std::string& scope : {c.city_code, std::string(kProvince)}) {
-      answers[scope].met += AnsweredOnTime(c) ? 1 : 0;
-      ++answers[scope].due;
-    }
+    if (!c.answered_on && c.due_on < today) ++out.overdue_consultations[c.city_code];
   }
-  for (const auto& [scope, n] : replies) out.standardised_reply_rate[scope] = common::Share(n.met, n.due);
-  for (const auto& [scope, n] : answers) out.consultation_response_rate[scope] = common::Share(n.met, n.due);
   return out;
 }
 

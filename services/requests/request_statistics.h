@@ -8,12 +8,14 @@
 
 #include "common/clock.h"
 #include "common/violations.h"
+#include "gongkai/common/v1/kpi.pb.h"
 #include "services/requests/request.h"
 
 namespace gongkai::requests {
 
 // What the yearly statistics and the KPIs count of a request; no personal data.
 struct RequestFacts {
+  std::string id;  // the request's id, as the desk's API names it
   std::string agency_credit_code;
   std::string city_code;
   common::Date received_on;
@@ -36,6 +38,10 @@ struct RequestFacts {
   // The correction notice's due date, when there is one: the day the
   // platform abandons a request not corrected by then.
   std::optional<common::Date> correction_due;
+  // Of a reply not standardised though dated by its due date (judged late
+  // against a due date recomputed since, or lacking an element): the first
+  // element it lacks ("reply.legal_basis"); empty otherwise.
+  std::string reply_lacks;
 };
 
 // The day the request was finished: replied, withdrawn, or abandoned (the
@@ -57,6 +63,7 @@ struct ConsultationFacts {
   common::Date asked_on;
   common::Date due_on;
   std::optional<common::Date> answered_on;
+  std::string id;  // the consultation's id, as the desk's API names it
 };
 
 // One agency's figures of a year (the requests table of the annual report).
@@ -97,17 +104,62 @@ int StatisticsYear(common::Violations& out, int requested, common::Date today);
 YearStatistics StatisticsOf(int year, common::Date today, const std::vector<RequestFacts>& requests,
                             const std::vector<ConsultationFacts>& consultations);
 
-// The figures read at each scrape, over every request and consultation as of
-// `today`. A scope is a city code or "province".
+// The KPI and deadline-rule tallies (docs/DOMAIN.md, "The plan's KPIs") of
+// `year` as of `today`, over the facts StatisticsOf counts for the year: per
+// agency the facts name, by credit code, four tallies, in this order:
+//   rule "consultation" (kpi empty): the consultations answered, or past
+//     their due date (before today and by the year's end); met when answered
+//     by the due date;
+//   rule "request_reply" (kpi empty): the requests replied by the year's
+//     end, or past their due date (before today and by the year's end),
+//     withdrawn and abandoned ones aside; met when replied by the due date,
+//     standardised or not;
+//   kpi "consultation_response_rate", rule "consultation": StatisticsOf's
+//     consultations_due and consultations_answered_on_time;
+//   kpi "standardised_reply_rate", rule "request_reply": StatisticsOf's due
+//     and standardised_replies.
+// The misses of each (at most `max_misses`, as common::CountRecord lists
+// them) name the request or consultation by its id, in the order of the ids,
+// with why in one line ("not replied, due 2026-03-10").
+std::vector<common::v1::KpiTally> KpiTalliesOf(int year, common::Date today, const std::vector<RequestFacts>& requests,
+                                               const std::vector<ConsultationFacts>& consultations, int max_misses);
+
+// The lead rules (docs/DOMAIN.md, "Supervision leads") whose records the
+// requests service holds.
+inline constexpr char kRequestOverdueRule[] = "request_overdue";
+inline constexpr char kRequestVeryOverdueRule[] = "request_very_overdue";
+inline constexpr char kConsultationOverdueRule[] = "consultation_overdue";
+// The findings one answer holds at most.
+inline constexpr int kMaxFindings = 10000;
+
+// An open request as the lead rules read it on a day: its desk state and the
+// clock's figures behind it (request_desk.h); no personal data.
+struct OpenRequestState {
+  std::string id;
+  std::string agency_credit_code;
+  std::string city_code;
+  std::optional<common::Date> due_on;
+  DeskState desk_state = DeskState::kOnTrack;
+  int working_days_used = 0;
+  int limit_working_days = 0;
+};
+
+// The findings of the rules named in `rules` that are the requests' (others
+// ignored), observed on `today`: request_overdue, an open request whose desk
+// state is OVERDUE; request_very_overdue, one VERY_OVERDUE; and
+// consultation_overdue, a consultation unanswered past its due date. Rule by
+// rule in that order, each by id; at most `max_findings`, the rest dropped
+// and `truncated` set.
+common::v1::ListFindingsResponse FindingsOf(const std::vector<std::string>& rules, common::Date today,
+                                            const std::vector<OpenRequestState>& requests,
+                                            const std::vector<ConsultationFacts>& consultations,
+                                            int max_findings = kMaxFindings);
+
+// The overdue counts read at each scrape, over every request and consultation
+// as of `today`, by city.
 struct RequestGaugeValues {
-  // Of the requests replied or past their due date (withdrawn and abandoned
-  // ones aside), the share of standardised replies; by scope.
-  std::map<std::string, double> standardised_reply_rate;
-  // Of the consultations answered or past their due date, the share answered
-  // by it; by scope.
-  std::map<std::string, double> consultation_response_rate;
-  std::map<std::string, int> overdue_requests;       // open past their due date, by city
-  std::map<std::string, int> overdue_consultations;  // unanswered past their due date, by city
+  std::map<std::string, int> overdue_requests;       // open past their due date
+  std::map<std::string, int> overdue_consultations;  // unanswered past their due date
 };
 
 // One row of an annual report table: its label as the template prints it and

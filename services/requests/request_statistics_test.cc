@@ -54,8 +54,13 @@ RequestFacts Closed(Date received, std::optional<Date> due, const std::string& s
 }
 
 ConsultationFacts Consultation(Date asked, Date due, std::optional<Date> answered, const std::string& agency = kAgency,
-                               const std::string& city = kCity) {
-  return {agency, city, asked, due, answered};
+                               const std::string& city = kCity, const std::string& id = "") {
+  return {agency, city, asked, due, answered, id};
+}
+
+RequestFacts WithId(RequestFacts f, const std::string& id) {
+  f.id = id;
+  return f;
 }
 
 const AgencyYear& Only(const YearStatistics& s) {
@@ -248,21 +253,7 @@ TEST(RequestGauges, OverdueRequestsByCity) {
   EXPECT_EQ(g.overdue_requests, (std::map<std::string, int>{{kCity, 2}, {kOtherCity, 1}}));
 }
 
-TEST(RequestGauges, StandardisedReplyRateByCityAndProvince) {
-  auto g = GaugeValuesOf(kToday,
-                         {Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true),
-                          Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false),
-                          Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // overdue: due, not standardised
-                          Open(Day(2026, 5, 18), Day(2026, 6, 16)),  // not due yet: not counted
-                          Closed(Day(2026, 3, 2), Day(2026, 3, 30), "ABANDONED"),
-                          Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 26), true, ReplyOutcome::kDisclosed,
-                                  kOtherAgency, kOtherCity)},
-                         {});
-  EXPECT_EQ(g.standardised_reply_rate,
-            (std::map<std::string, double>{{kCity, 1.0 / 3.0}, {kOtherCity, 1.0}, {"province", 2.0 / 4.0}}));
-}
-
-TEST(RequestGauges, ConsultationsOverdueAndAnsweredOnTime) {
+TEST(RequestGauges, ConsultationsUnansweredPastTheirDueDateAreOverdue) {
   auto g = GaugeValuesOf(kToday, {},
                          {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),
                           Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9)),
@@ -270,31 +261,237 @@ TEST(RequestGauges, ConsultationsOverdueAndAnsweredOnTime) {
                           Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),  // due today: not yet
                           Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt, kOtherAgency, kOtherCity)});
   EXPECT_EQ(g.overdue_consultations, (std::map<std::string, int>{{kCity, 1}, {kOtherCity, 1}}));
-  EXPECT_EQ(g.consultation_response_rate,
-            (std::map<std::string, double>{{kCity, 1.0 / 3.0}, {kOtherCity, 0.0}, {"province", 1.0 / 4.0}}));
 }
 
-TEST(RequestGauges, NothingCountedIsNoSample) {
+TEST(RequestGauges, NothingOverdueIsNoSample) {
   auto g = GaugeValuesOf(kToday, {Open(Day(2026, 6, 10), Day(2026, 7, 9))},
                          {Consultation(Day(2026, 6, 12), Day(2026, 6, 19), std::nullopt)});
-  EXPECT_TRUE(g.standardised_reply_rate.empty());
-  EXPECT_TRUE(g.consultation_response_rate.empty());
   EXPECT_TRUE(g.overdue_requests.empty());
   EXPECT_TRUE(g.overdue_consultations.empty());
 }
 
-TEST(RequestGauges, AgreeWithTheStatisticsOnRepliesAndAnsweredConsultations) {
-  const std::vector<RequestFacts> requests = {Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true),
-                                              Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false),
-                                              Replied(Day(2026, 4, 1), Day(2026, 4, 30), Day(2026, 4, 29), true),
-                                              Closed(Day(2026, 3, 2), Day(2026, 3, 30), "WITHDRAWN")};
+// ---------------------------------------------------------------- tallies
+
+// The tally of `agency` for (kpi, rule); fails the test when there is none.
+common::v1::KpiTally TallyOf(const std::vector<common::v1::KpiTally>& tallies, const std::string& kpi,
+                             const std::string& rule, const std::string& agency = kAgency) {
+  for (const auto& t : tallies) {
+    if (t.agency_credit_code() == agency && t.kpi() == kpi && t.rule() == rule) return t;
+  }
+  ADD_FAILURE() << "no tally " << kpi << "/" << rule << " of " << agency;
+  return {};
+}
+
+std::vector<std::string> MissKeys(const common::v1::KpiTally& tally) {
+  std::vector<std::string> keys;
+  for (const auto& m : tally.misses()) keys.push_back(m.key());
+  return keys;
+}
+
+TEST(KpiTallies, EveryAgencyHasFourTalliesInOrder) {
+  const auto tallies =
+      KpiTalliesOf(2026, kToday, {Open(Day(2026, 6, 10), Day(2026, 7, 9))},
+                   {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), std::nullopt, kOtherAgency, kOtherCity)}, 0);
+  ASSERT_EQ(tallies.size(), 8u);
+  std::vector<std::string> seen;
+  for (const auto& t : tallies)
+    seen.push_back(t.agency_credit_code() + " " + t.city_code() + " " + t.kpi() + "/" + t.rule());
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      std::string(kAgency) + " 140100 /consultation",
+                      std::string(kAgency) + " 140100 /request_reply",
+                      std::string(kAgency) + " 140100 consultation_response_rate/consultation",
+                      std::string(kAgency) + " 140100 standardised_reply_rate/request_reply",
+                      std::string(kOtherAgency) + " 140200 /consultation",
+                      std::string(kOtherAgency) + " 140200 /request_reply",
+                      std::string(kOtherAgency) + " 140200 consultation_response_rate/consultation",
+                      std::string(kOtherAgency) + " 140200 standardised_reply_rate/request_reply",
+                  }));
+}
+
+TEST(KpiTallies, KpiTalliesEqualTheStatisticsOfEachAgency) {
+  const std::vector<RequestFacts> requests = {
+      Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // overdue
+      Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: GetStatistics counts it
+      Open(Day(2026, 5, 18), Day(2026, 6, 16)),  // not yet due
+      Replied(Day(2026, 6, 1), Day(2026, 6, 30), Day(2026, 6, 10), true),
+      Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 4, 2), false),
+      Replied(Day(2025, 12, 1), Day(2025, 12, 29), Day(2026, 1, 5), false),  // carried in
+      Closed(Day(2026, 3, 2), Day(2026, 3, 30), "WITHDRAWN"),
+      Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 26), true, ReplyOutcome::kDisclosed, kOtherAgency,
+              kOtherCity)};
   const std::vector<ConsultationFacts> consultations = {
       Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),
-      Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 10))};
-  auto s = StatisticsOf(2026, kToday, requests, consultations);
-  auto g = GaugeValuesOf(kToday, requests, consultations);
-  EXPECT_DOUBLE_EQ(g.standardised_reply_rate.at("province"), s.standardised_reply_rate);
-  EXPECT_DOUBLE_EQ(g.consultation_response_rate.at("province"), s.consultation_response_rate);
+      Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9)),
+      Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),  // due today
+      Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt, kOtherAgency, kOtherCity)};
+  const YearStatistics statistics = StatisticsOf(2026, kToday, requests, consultations);
+  const auto tallies = KpiTalliesOf(2026, kToday, requests, consultations, 0);
+  ASSERT_EQ(statistics.agencies.size(), 2u);
+  for (const AgencyYear& a : statistics.agencies) {
+    const auto replies = TallyOf(tallies, "standardised_reply_rate", "request_reply", a.agency_credit_code);
+    EXPECT_EQ(replies.due(), a.due) << a.agency_credit_code;
+    EXPECT_EQ(replies.met(), a.standardised_replies) << a.agency_credit_code;
+    const auto answers = TallyOf(tallies, "consultation_response_rate", "consultation", a.agency_credit_code);
+    EXPECT_EQ(answers.due(), a.consultations_due) << a.agency_credit_code;
+    EXPECT_EQ(answers.met(), a.consultations_answered_on_time) << a.agency_credit_code;
+    EXPECT_EQ(replies.city_code(), a.city_code);
+  }
+  EXPECT_EQ(TallyOf(tallies, "standardised_reply_rate", "request_reply").due(), 5);
+  EXPECT_EQ(TallyOf(tallies, "consultation_response_rate", "consultation").due(), 3);
+}
+
+TEST(KpiTallies, ReplyRuleCountsRepliesByTheirDueDateStandardisedOrNot) {
+  // Replied by the due date as stored now, though judged late against the one
+  // in force on the reply day: on time for the rule, not a standardised reply.
+  RequestFacts recomputed = Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 2), false);
+  const auto tallies = KpiTalliesOf(
+      2026, kToday,
+      {recomputed, Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false),
+       Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // past due
+       Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: not yet past it
+       Closed(Day(2026, 3, 2), Day(2026, 3, 30), "WITHDRAWN"), Closed(Day(2026, 3, 2), Day(2026, 3, 30), "ABANDONED")},
+      {}, 0);
+  const auto rule = TallyOf(tallies, "", "request_reply");
+  EXPECT_EQ(rule.due(), 3);
+  EXPECT_EQ(rule.met(), 1);
+  const auto kpi = TallyOf(tallies, "standardised_reply_rate", "request_reply");
+  EXPECT_EQ(kpi.due(), 4) << "GetStatistics counts a request due on its due date itself";
+  EXPECT_EQ(kpi.met(), 0);
+}
+
+TEST(KpiTallies, ConsultationRuleCountsAnsweredOrPastTheDueDate) {
+  const auto tallies = KpiTalliesOf(2026, kToday, {},
+                                    {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),
+                                     Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9)),
+                                     Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt),
+                                     Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),  // due today
+                                     Consultation(Day(2026, 6, 12), Day(2026, 6, 19), Day(2026, 6, 12))},
+                                    0);
+  const auto rule = TallyOf(tallies, "", "consultation");
+  EXPECT_EQ(rule.due(), 4);
+  EXPECT_EQ(rule.met(), 2);
+}
+
+TEST(KpiTallies, AYearThatEndedCountsWhatFellDueInIt) {
+  const auto tallies = KpiTalliesOf(2025, kToday,
+                                    {Open(Day(2025, 12, 1), Day(2025, 12, 31)),  // past due on the last day
+                                     Open(Day(2025, 12, 3), Day(2026, 1, 5))},   // due in 2026
+                                    {Consultation(Day(2025, 12, 29), Day(2026, 1, 6), std::nullopt)}, 0);
+  EXPECT_EQ(TallyOf(tallies, "", "request_reply").due(), 1);
+  EXPECT_EQ(TallyOf(tallies, "", "consultation").due(), 0);
+}
+
+TEST(KpiTallies, MissesNameTheRecordByIdInOrderWithWhy) {
+  RequestFacts lacking = WithId(Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 2), false), "r-3");
+  lacking.reply_lacks = "reply.legal_basis";
+  const auto tallies =
+      KpiTalliesOf(2026, kToday,
+                   {WithId(Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 3, 10), false), "r-2"), lacking,
+                    WithId(Open(Day(2026, 5, 6), Day(2026, 6, 3)), "r-1"),
+                    WithId(Replied(Day(2026, 2, 2), Day(2026, 3, 3), Day(2026, 2, 20), true), "r-0")},
+                   {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9), kAgency, kCity, "c-2"),
+                    Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt, kAgency, kCity, "c-1")},
+                   10);
+  const auto kpi = TallyOf(tallies, "standardised_reply_rate", "request_reply");
+  EXPECT_EQ(MissKeys(kpi), (std::vector<std::string>{"r-1", "r-2", "r-3"}));
+  ASSERT_EQ(kpi.misses_size(), 3);
+  EXPECT_EQ(kpi.misses(0).detail(), "not replied, due 2026-06-03");
+  EXPECT_EQ(kpi.misses(1).detail(), "replied 2026-03-10, due 2026-03-03");
+  EXPECT_EQ(kpi.misses(2).detail(), "reply not standardised: reply.legal_basis");
+  EXPECT_EQ(kpi.misses(0).service(), "requests");
+  EXPECT_EQ(kpi.misses(0).kind(), "request_reply");
+  EXPECT_EQ(kpi.misses(0).agency_credit_code(), kAgency);
+  EXPECT_EQ(kpi.misses(0).city_code(), kCity);
+  EXPECT_EQ(MissKeys(TallyOf(tallies, "", "request_reply")), (std::vector<std::string>{"r-1", "r-2"}));
+
+  const auto answers = TallyOf(tallies, "", "consultation");
+  ASSERT_EQ(answers.misses_size(), 2);
+  EXPECT_EQ(answers.misses(0).key(), "c-1");
+  EXPECT_EQ(answers.misses(0).kind(), "consultation");
+  EXPECT_EQ(answers.misses(0).detail(), "not answered, due 2026-06-09");
+  EXPECT_EQ(answers.misses(1).detail(), "answered 2026-06-09, due 2026-06-08");
+}
+
+TEST(KpiTallies, MissesBeyondTheLimitAreCountedNotListed) {
+  std::vector<RequestFacts> overdue;
+  for (const char* id : {"r-4", "r-2", "r-3", "r-1"})
+    overdue.push_back(WithId(Open(Day(2026, 5, 6), Day(2026, 6, 3)), id));
+  auto tallies = KpiTalliesOf(2026, kToday, overdue, {}, 2);
+  const auto rule = TallyOf(tallies, "", "request_reply");
+  EXPECT_EQ(MissKeys(rule), (std::vector<std::string>{"r-1", "r-2"}));
+  EXPECT_EQ(rule.misses_unlisted(), 2);
+  tallies = KpiTalliesOf(2026, kToday, overdue, {}, 0);
+  EXPECT_EQ(TallyOf(tallies, "", "request_reply").misses_size(), 0) << "none asked for";
+  EXPECT_EQ(TallyOf(tallies, "", "request_reply").misses_unlisted(), 0);
+}
+
+// ---------------------------------------------------------------- lead findings
+
+OpenRequestState OpenState(const std::string& id, DeskState state) {
+  return {id, kAgency, kCity, Day(2026, 5, 13), state, 30, 20};
+}
+
+std::vector<std::string> FindingKeys(const common::v1::ListFindingsResponse& response, const std::string& rule) {
+  std::vector<std::string> keys;
+  for (const auto& f : response.findings()) {
+    if (f.rule() == rule) keys.push_back(f.record().key());
+  }
+  return keys;
+}
+
+const std::vector<std::string> kRequestRules = {"request_overdue", "request_very_overdue", "consultation_overdue"};
+
+TEST(LeadFindings, RequestOverdueTripsOnAnOverdueRequestOnly) {
+  const auto found = FindingsOf(kRequestRules, kToday,
+                                {OpenState("r-1", DeskState::kOnTrack), OpenState("r-2", DeskState::kDueSoon),
+                                 OpenState("r-4", DeskState::kOverdue), OpenState("r-3", DeskState::kOverdue),
+                                 OpenState("r-5", DeskState::kVeryOverdue)},
+                                {});
+  EXPECT_EQ(FindingKeys(found, "request_overdue"), (std::vector<std::string>{"r-3", "r-4"}));
+}
+
+TEST(LeadFindings, RequestVeryOverdueTripsOnAVeryOverdueRequestOnly) {
+  const auto found = FindingsOf(kRequestRules, kToday,
+                                {OpenState("r-1", DeskState::kOverdue), OpenState("r-2", DeskState::kVeryOverdue)}, {});
+  EXPECT_EQ(FindingKeys(found, "request_very_overdue"), std::vector<std::string>{"r-2"});
+  ASSERT_EQ(found.findings_size(), 2);
+  const auto& f = found.findings(1);
+  EXPECT_EQ(f.rule(), "request_very_overdue");
+  EXPECT_EQ(f.observed_on(), "2026-06-15");
+  EXPECT_EQ(f.record().service(), "requests");
+  EXPECT_EQ(f.record().kind(), "request_reply");
+  EXPECT_EQ(f.record().agency_credit_code(), kAgency);
+  EXPECT_EQ(f.record().city_code(), kCity);
+  EXPECT_EQ(f.record().detail(), "not replied, due 2026-05-13; 30 working days used of a limit of 20");
+}
+
+TEST(LeadFindings, ConsultationOverdueTripsWhenUnansweredPastItsDueDate) {
+  const auto found = FindingsOf(kRequestRules, kToday, {},
+                                {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9), kAgency, kCity, "c-1"),
+                                 Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt, kAgency, kCity, "c-2"),
+                                 Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt, kAgency, kCity, "c-3")});
+  EXPECT_EQ(FindingKeys(found, "consultation_overdue"), std::vector<std::string>{"c-2"});
+  ASSERT_EQ(found.findings_size(), 1);
+  EXPECT_EQ(found.findings(0).record().kind(), "consultation");
+  EXPECT_EQ(found.findings(0).record().detail(), "not answered, due 2026-06-09");
+}
+
+TEST(LeadFindings, RulesNotAskedForOrOfOtherServicesFindNothing) {
+  const auto found = FindingsOf({"decision_published_late", "request_overdue"}, kToday,
+                                {OpenState("r-1", DeskState::kOverdue), OpenState("r-2", DeskState::kVeryOverdue)},
+                                {Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt, kAgency, kCity, "c-1")});
+  ASSERT_EQ(found.findings_size(), 1);
+  EXPECT_EQ(found.findings(0).rule(), "request_overdue");
+  EXPECT_FALSE(found.truncated());
+}
+
+TEST(LeadFindings, FindingsPastTheLimitAreLeftOutAndSaySo) {
+  const auto found = FindingsOf(kRequestRules, kToday,
+                                {OpenState("r-1", DeskState::kOverdue), OpenState("r-2", DeskState::kOverdue),
+                                 OpenState("r-3", DeskState::kVeryOverdue)},
+                                {}, 2);
+  EXPECT_EQ(FindingKeys(found, "request_overdue"), (std::vector<std::string>{"r-1", "r-2"}));
+  EXPECT_TRUE(found.truncated());
 }
 
 // ---------------------------------------------------------------- the annual report

@@ -3,6 +3,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/sql.h"
 #include "gongkai/requests/v1/requests.pb.h"
+#include "services/requests/requests_mapping.h"
 
 namespace gongkai::requests {
 namespace {
@@ -151,7 +152,8 @@ const Statement kProvisionalConsultations{
 // of type 8 and 9 are reviews and lawsuits. A withdrawn or abandoned request
 // comes with its last withdrawal or abandonment step (types 7, 3), one that
 // is or may be abandoned with its correction notice (type 1), for the day it
-// was finished.
+// was finished. A reply not standardised though dated by its due date comes
+// with its content (ReplyLacks).
 const Statement kRequestFacts{
     "requests_facts",
     "SELECT r.agency_credit_code, r.city_code, r.received_on::text, r.state, r.open, r.due_on::text, "
@@ -161,7 +163,9 @@ const Statement kRequestFacts{
     "CASE WHEN r.state IN ('WITHDRAWN', 'ABANDONED') THEN (SELECT c.step FROM requests.request_steps c "
     "  WHERE c.request_id = r.id AND c.type IN (3, 7) ORDER BY c.position DESC LIMIT 1) END, "
     "CASE WHEN r.state IN ('ABANDONED', 'AWAITING_CORRECTION') THEN (SELECT c.step FROM requests.request_steps c "
-    "  WHERE c.request_id = r.id AND c.type = 1 ORDER BY c.position DESC LIMIT 1) END "
+    "  WHERE c.request_id = r.id AND c.type = 1 ORDER BY c.position DESC LIMIT 1) END, "
+    "CASE WHEN r.replied_on IS NOT NULL AND NOT coalesce(r.standardised, false) "
+    "  AND (r.due_on IS NULL OR r.replied_on <= r.due_on) THEN r.reply END "
     "FROM requests.requests r LEFT JOIN requests.request_steps s ON s.request_id = r.id AND s.type IN (8, 9) "
     "WHERE ($1 = 0 OR extract(year FROM r.received_on) = $1 "
     "       OR (extract(year FROM r.received_on) < $1 AND (r.open OR extract(year FROM r.replied_on) >= $1 "
@@ -178,9 +182,20 @@ const Statement kLegalSteps{
     "WHERE s.type IN (8, 9, 12, 13) AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
     "ORDER BY r.id, s.position"};
 
+// The open requests of a year, city and agency for the request clock: the
+// columns RequestFrom reads, the applicant's and the information requested
+// left empty.
+const Statement kOpenReceivedIn{
+    "requests_open_received_in",
+    "SELECT id, agency_credit_code, city_code, channel, received_on::text, ''::bytea, '', '', '', delivery, state, "
+    "open, due_on::text, due_provisional, ''::bytea, replied_on::text, coalesce(outcome, 0), "
+    "coalesce(standardised, false), coalesce(fee_fen, 0), live, request_key "
+    "FROM requests.requests WHERE open AND ($1 = 0 OR extract(year FROM received_on) = $1) "
+    "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3) ORDER BY id"};
+
 const Statement kConsultationFacts{
     "requests_consultation_facts",
-    "SELECT agency_credit_code, city_code, asked_on::text, due_on::text, answered_on::text "
+    "SELECT agency_credit_code, city_code, asked_on::text, due_on::text, answered_on::text, id "
     "FROM requests.consultations WHERE ($1 = 0 OR extract(year FROM asked_on) = $1) "
     "AND ($2 = '' OR city_code = $2) AND ($3 = '' OR agency_credit_code = $3)"};
 
@@ -239,6 +254,15 @@ std::pair<int, int> ApplicantKindAndCategory(const std::string& applicant) {
 int ReportReasonOf(const std::string& reply) {
   v1::ReplyContent r;
   return r.ParseFromString(reply) ? r.report_reason() : 0;
+}
+
+// The first element a stored reply lacks (ValidateReply's first field, judged
+// as of the day it was replied); empty when none, or when it does not parse.
+std::string ReplyLacks(const pqxx::field& field, std::optional<common::Date> replied_on) {
+  v1::ReplyContent content;
+  if (field.is_null() || !replied_on || !content.ParseFromString(common::ReadBytes(field))) return "";
+  const common::Violations lacks = ValidateReply(ReplyFromProto(content), *replied_on);
+  return lacks.empty() ? "" : lacks.front().field;
 }
 
 std::optional<Step> ReportStepOf(const pqxx::field& field) {
@@ -306,6 +330,7 @@ PgRequestStore::PgRequestStore(common::PgPool& pool) : pool_(pool) {
                              kUpdateConsultationDue,
                              kProvisionalConsultations,
                              kRequestFacts,
+                             kOpenReceivedIn,
                              kLegalSteps,
                              kConsultationFacts}) {
     pool_.Prepare(s);
@@ -517,11 +542,23 @@ std::vector<StoredRequestFacts> PgRequestStore::RequestFactsOf(int year, const s
       f.report_reason = static_cast<ReportReason>(r[15].as<int>());
       if (auto closing = ReportStepOf(r[16])) f.closing_step_on = closing->date;
       if (auto notice = ReportStepOf(r[17])) f.correction_due = notice->correction_due;
+      f.reply_lacks = ReplyLacks(r[18], f.replied_on);
       const common::Date year_start = std::chrono::year(year) / std::chrono::January / 1;
       const auto finished = FinishedOn(f);
       if (year != 0 && f.received_on < year_start && finished && *finished < year_start) continue;
       out.push_back(std::move(f));
     }
+    return out;
+  });
+}
+
+std::vector<StoredRequest> PgRequestStore::OpenRequestsReceivedIn(int year, const std::string& city,
+                                                                  const std::string& agency) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<StoredRequest> out;
+    for (const auto& row : tx.exec_prepared(kOpenReceivedIn.name, year, city, agency)) out.push_back(RequestFrom(row));
+    LoadSteps(tx, out);
     return out;
   });
 }
@@ -555,8 +592,8 @@ std::vector<ConsultationFacts> PgRequestStore::ConsultationFactsOf(int year, con
     pqxx::read_transaction tx(conn);
     std::vector<ConsultationFacts> out;
     for (const auto& r : tx.exec_prepared(kConsultationFacts.name, year, city, agency)) {
-      out.push_back(
-          {r[0].as<std::string>(), r[1].as<std::string>(), ReadDate(r[2]), ReadDate(r[3]), ReadOptionalDate(r[4])});
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), ReadDate(r[2]), ReadDate(r[3]),
+                     ReadOptionalDate(r[4]), r[5].as<std::string>()});
     }
     return out;
   });

@@ -80,7 +80,6 @@ struct StoredConsultation {
 
 // A request's facts as stored, with what reading them as of another day needs.
 struct StoredRequestFacts : RequestFacts {
-  std::string id;
   bool live = false;  // StoredRequest::live: the facts hold as of the last step only
 };
 
@@ -151,9 +150,17 @@ class RequestStore {
   // or abandoned in or after it, FinishedOn), and of the consultations asked
   // in it; of every year when year is 0. An empty city or agency matches all.
   // The facts of live requests are as stored (LiveRequestFacts in
-  // request_desk.h reads them as of a day).
+  // request_desk.h reads them as of a day). A reply not standardised though
+  // dated by its due date comes with the first element it lacks
+  // (RequestFacts::reply_lacks); only such replies are read.
   virtual std::vector<StoredRequestFacts> RequestFactsOf(int year, const std::string& city,
                                                          const std::string& agency) = 0;
+  // The requests received in `year` (every year when 0) of a city and agency
+  // (empty: all) stored as open, with their steps, by id; their applicant,
+  // name, key and the information requested left empty: what the request
+  // clock needs to read them as of a day, for the lead rules.
+  virtual std::vector<StoredRequest> OpenRequestsReceivedIn(int year, const std::string& city,
+                                                            const std::string& agency) = 0;
   // The reviews and lawsuits of every request of a city and agency (empty:
   // all) that has one recorded, of every year, by request id.
   virtual std::vector<LegalFacts> LegalFactsOf(const std::string& city, const std::string& agency) = 0;
@@ -187,6 +194,8 @@ class PgRequestStore final : public RequestStore {
   void UpdateConsultationDue(const std::string& id, common::Date due_on, bool provisional) override;
   std::vector<std::string> ProvisionalConsultationIds() override;
   std::vector<StoredRequestFacts> RequestFactsOf(int year, const std::string& city, const std::string& agency) override;
+  std::vector<StoredRequest> OpenRequestsReceivedIn(int year, const std::string& city,
+                                                    const std::string& agency) override;
   std::vector<LegalFacts> LegalFactsOf(const std::string& city, const std::string& agency) override;
   std::vector<ConsultationFacts> ConsultationFactsOf(int year, const std::string& city,
                                                      const std::string& agency) override;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -494,6 +495,83 @@ RequestUpdate UpdateOf(const v1::Step& step, const std::string& state, bool open
   RequestUpdate u = StepUpdate("", step.type(), state, open, std::nullopt);
   u.step = step.SerializeAsString();
   return u;
+}
+
+TEST_F(RequestStoreTest, RequestFactsNameTheRequestAndWhatANonStandardisedReplyLacks) {
+  // Dated by its due date but not standardised, and lacking how to obtain
+  // the information: the facts name the first element it lacks.
+  v1::ReplyContent lacking;
+  lacking.set_outcome(v1::DISCLOSED);
+  lacking.set_replied_on("2026-03-20");
+  lacking.set_remedy("如不服本答复，可申请行政复议或提起行政诉讼。");
+  lacking.set_delivered_by(v1::DELIVERY_EMAIL);
+  lacking.set_delivered_on("2026-03-20");
+  const std::string on_time = store_.Insert(NewRequest(Day(2026, 3, 2)), Received(Day(2026, 3, 30)));
+  RequestUpdate reply = ReplyUpdate(Day(2026, 3, 20), Day(2026, 3, 30));
+  reply.reply = lacking.SerializeAsString();
+  reply.standardised = false;
+  Apply(on_time, reply);
+  // Replied after its due date: late, whatever it lacks.
+  const std::string late = store_.Insert(NewRequest(Day(2026, 2, 2)), Received(Day(2026, 3, 3)));
+  reply.replied_on = Day(2026, 3, 20);
+  reply.due_on = Day(2026, 3, 3);
+  Apply(late, reply);
+  // Standardised: nothing read.
+  const std::string standardised = store_.Insert(NewRequest(Day(2026, 3, 2)), Received(Day(2026, 3, 30)));
+  reply.due_on = Day(2026, 3, 30);
+  reply.standardised = true;
+  Apply(standardised, reply);
+
+  std::map<std::string, std::string> lacks;
+  for (const auto& f : store_.RequestFactsOf(2026, "", "")) lacks[f.id] = f.reply_lacks;
+  EXPECT_EQ(lacks,
+            (std::map<std::string, std::string>{{on_time, "reply.how_to_obtain"}, {late, ""}, {standardised, ""}}));
+}
+
+TEST_F(RequestStoreTest, ConsultationFactsNameTheConsultation) {
+  const std::string id = store_.InsertConsultation(NewConsultation(Day(2026, 6, 1), Day(2026, 6, 8)));
+  const auto facts = store_.ConsultationFactsOf(2026, "", "");
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0].id, id);
+}
+
+TEST_F(RequestStoreTest, OpenRequestsOfAYearCityAndAgencyComeWithTheirStepsAndNoApplicant) {
+  const std::string open = store_.Insert(NewRequest(Day(2026, 3, 2)), Received(Day(2026, 3, 30)));
+  Apply(open, StepUpdate("extension", 4, "OPEN", true, Day(2026, 4, 28)));
+  const std::string replied = store_.Insert(NewRequest(Day(2026, 3, 2)), Received(Day(2026, 3, 30)));
+  Apply(replied, ReplyUpdate(Day(2026, 3, 20), Day(2026, 3, 30)));
+  const std::string last_year = store_.Insert(NewRequest(Day(2025, 12, 1)), Received(Day(2025, 12, 29)));
+  const std::string other =
+      store_.Insert(NewRequest(Day(2026, 4, 1), kOtherAgency, kOtherCity), Received(Day(2026, 4, 29)));
+
+  auto ids = [](const std::vector<StoredRequest>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.id);
+    return out;
+  };
+  std::vector<std::string> both = {open, other};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(ids(store_.OpenRequestsReceivedIn(2026, "", "")), both);
+  EXPECT_EQ(ids(store_.OpenRequestsReceivedIn(2025, "", "")), std::vector<std::string>{last_year});
+  EXPECT_EQ(store_.OpenRequestsReceivedIn(0, "", "").size(), 3u);
+  EXPECT_EQ(ids(store_.OpenRequestsReceivedIn(2026, kCity, "")), std::vector<std::string>{open});
+  EXPECT_EQ(ids(store_.OpenRequestsReceivedIn(2026, "", kOtherAgency)), std::vector<std::string>{other});
+  EXPECT_TRUE(store_.OpenRequestsReceivedIn(2026, kOtherCity, kAgency).empty());
+
+  const auto rows = store_.OpenRequestsReceivedIn(2026, kCity, kAgency);
+  ASSERT_EQ(rows.size(), 1u);
+  const StoredRequest& r = rows[0];
+  EXPECT_EQ(r.agency_credit_code, kAgency);
+  EXPECT_EQ(r.city_code, kCity);
+  EXPECT_EQ(r.channel, 4);
+  EXPECT_EQ(r.received_on, Day(2026, 3, 2));
+  EXPECT_EQ(r.state, "OPEN");
+  EXPECT_EQ(r.due_on, Day(2026, 4, 28));
+  EXPECT_EQ(r.steps, (std::vector<std::string>{Bytes("received"), Bytes("extension")}));
+  EXPECT_TRUE(r.applicant.empty());
+  EXPECT_TRUE(r.applicant_name.empty());
+  EXPECT_TRUE(r.applicant_key.empty());
+  EXPECT_TRUE(r.information_requested.empty());
 }
 
 TEST_F(RequestStoreTest, ReportFactsReadTheApplicantsColumnAndTheRepliesRow) {

@@ -1,8 +1,11 @@
 #include "services/requests/requests_gauges.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "common/kpi_tallies.h"
 #include "services/requests/request_desk.h"
 #include "services/requests/request_statistics.h"
 
@@ -13,15 +16,18 @@ std::shared_ptr<common::ScrapeGauges> MakeRequestGauges(RequestStore& store, con
                                                         const common::Clock& clock) {
   return std::make_shared<common::ScrapeGauges>([&store, &deadlines, rules, &clock] {
     const ClockAsOf as_of{deadlines, rules, clock.Today()};
-    const auto values =
-        GaugeValuesOf(as_of.today, LiveRequestFacts(store, 0, "", "", as_of), store.ConsultationFactsOf(0, "", ""));
-    common::ScrapeGauges::Family kpi{"gongkai_kpi_ratio", "The plan's KPIs, computed from the database.", {}};
-    for (const auto& [scope, ratio] : values.standardised_reply_rate) {
-      kpi.samples.push_back({{{"kpi", "standardised_reply_rate"}, {"scope", scope}}, ratio});
-    }
-    for (const auto& [scope, ratio] : values.consultation_response_rate) {
-      kpi.samples.push_back({{{"kpi", "consultation_response_rate"}, {"scope", scope}}, ratio});
-    }
+    const std::chrono::year year = std::chrono::year_month_day(as_of.today).year();
+    // The year's requests hold every open one (carried into it); unanswered
+    // consultations of earlier years are overdue too.
+    const std::vector<RequestFacts> requests = LiveRequestFacts(store, static_cast<int>(year), "", "", as_of);
+    const std::vector<ConsultationFacts> consultations = store.ConsultationFactsOf(0, "", "");
+    std::vector<ConsultationFacts> asked_this_year;
+    std::copy_if(consultations.begin(), consultations.end(), std::back_inserter(asked_this_year),
+                 [&](const ConsultationFacts& c) { return std::chrono::year_month_day(c.asked_on).year() == year; });
+
+    std::vector<common::ScrapeGauges::Family> families = common::KpiTallyFamilies(
+        KpiTalliesOf(static_cast<int>(year), as_of.today, requests, asked_this_year, /*max_misses=*/0));
+    const RequestGaugeValues values = GaugeValuesOf(as_of.today, requests, consultations);
     common::ScrapeGauges::Family overdue{
         "gongkai_disclosures_overdue", "Records past their deadline and still not published or answered.", {}};
     for (const auto& [city, n] : values.overdue_requests) {
@@ -30,7 +36,8 @@ std::shared_ptr<common::ScrapeGauges> MakeRequestGauges(RequestStore& store, con
     for (const auto& [city, n] : values.overdue_consultations) {
       overdue.samples.push_back({{{"kind", "consultation"}, {"city", city}}, static_cast<double>(n)});
     }
-    return std::vector<common::ScrapeGauges::Family>{kpi, overdue};
+    families.push_back(std::move(overdue));
+    return families;
   });
 }
 

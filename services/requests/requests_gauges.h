@@ -10,11 +10,14 @@
 
 namespace gongkai::requests {
 
-// gongkai_kpi_ratio{kpi="standardised_reply_rate"|"consultation_response_rate",
-// scope=<city>|"province"} and gongkai_disclosures_overdue{kind="request"|
-// "consultation",city}, from the database at each scrape, as of the clock's
-// today: the requests whose clock depends on the day are read under the
-// calendar in use and `rules` as of it (LiveRequestFacts).
+// From the database at each scrape, as of the clock's today (the requests
+// whose clock depends on the day read under the calendar in use and `rules`
+// as of it, LiveRequestFacts): the current year's tallies (KpiTalliesOf) as
+// common::KpiTallyFamilies exports them,
+// gongkai_kpi_records_due|met{kpi,rule,city} and
+// gongkai_deadline_records_due|met{kind,city}; and
+// gongkai_disclosures_overdue{kind="request"|"consultation",city} over every
+// open request and unanswered consultation.
 std::shared_ptr<common::ScrapeGauges> MakeRequestGauges(RequestStore& store, const common::Deadlines& deadlines,
                                                         const common::RequestClockRules& rules,
                                                         const common::Clock& clock);

@@ -15,7 +15,8 @@ namespace gongkai::requests {
 // works within its agency; statistics by role), errors. Its methods are in
 // requests_service.cc (requests), consultations_service.cc (consultations),
 // statistics_service.cc (statistics), annual_report_service.cc (the annual
-// report) and explain_service.cc (explained deadlines).
+// report), explain_service.cc (explained deadlines) and kpi_service.cc (the
+// tallies and lead findings the platform's other services ask for).
 class RequestsService final : public v1::RequestsService::Service {
  public:
   // `applicant_key_secret` keys ApplicantKey (at least 32 bytes, checked at
@@ -48,6 +49,11 @@ class RequestsService final : public v1::RequestsService::Service {
                                v1::AnnualReport* response) override;
   grpc::Status ExplainDeadline(grpc::ServerContext* context, const v1::ExplainDeadlineRequest* request,
                                common::v1::DeadlineExplanation* response) override;
+  // ROLE_SERVICE only (the supervision service's province view).
+  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
+                             common::v1::GetKpiTalliesResponse* response) override;
+  grpc::Status ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
+                            common::v1::ListFindingsResponse* response) override;
 
   // Recomputes the stored due dates that rested on a calendar year not loaded
   // then (run after a calendar reload).

@@ -30,8 +30,8 @@ namespace {
 using common::Date;
 using v1::Step;
 
-constexpr char kAgency[] = "11140100MB0000001X";       // Taiyuan
-constexpr char kOtherAgency[] = "11140200MB0000002Y";  // Datong
+constexpr char kAgency[] = "11140100MB0000001G";       // Taiyuan
+constexpr char kOtherAgency[] = "11140200MB0000002Q";  // Datong
 constexpr char kUnregistered[] = "11140100MB0000009Z";
 constexpr char kCity[] = "140100";
 constexpr char kOtherCity[] = "140200";
@@ -266,6 +266,26 @@ class FakeRequestStore final : public RequestStore {
     return out;
   }
 
+  std::vector<StoredRequest> OpenRequestsReceivedIn(int year, const std::string& city,
+                                                    const std::string& agency) override {
+    std::lock_guard lock(mutex_);
+    std::vector<StoredRequest> out;
+    for (const auto& [id, r] : requests_) {
+      const int received = static_cast<int>(std::chrono::year_month_day(r.received_on).year());
+      if (!r.open || (year != 0 && received != year) || (!city.empty() && r.city_code != city) ||
+          (!agency.empty() && r.agency_credit_code != agency)) {
+        continue;
+      }
+      StoredRequest row = r;
+      row.applicant.clear();
+      row.applicant_name.clear();
+      row.applicant_key.clear();
+      row.information_requested.clear();
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
   std::vector<LegalFacts> LegalFactsOf(const std::string& city, const std::string& agency) override {
     std::lock_guard lock(mutex_);
     std::vector<LegalFacts> out;
@@ -287,7 +307,7 @@ class FakeRequestStore final : public RequestStore {
           (!agency.empty() && c.agency_credit_code != agency)) {
         continue;
       }
-      out.push_back({c.agency_credit_code, c.city_code, c.asked_on, c.due_on, c.answered_on});
+      out.push_back({c.agency_credit_code, c.city_code, c.asked_on, c.due_on, c.answered_on, c.id});
     }
     return out;
   }
@@ -336,8 +356,8 @@ class FakeRequestStore final : public RequestStore {
 class FakeRegistry final : public registry::RegistryClient {
  public:
   std::optional<registry::AgencyInfo> Agency(const std::string& credit_code) override {
-    if (credit_code == kAgency) return registry::AgencyInfo{kCity, {"other"}};
-    if (credit_code == kOtherAgency) return registry::AgencyInfo{kOtherCity, {"other"}};
+    if (credit_code == kAgency) return registry::AgencyInfo{kCity, {"other"}, "政府信息公开办公室1"};
+    if (credit_code == kOtherAgency) return registry::AgencyInfo{kOtherCity, {"other"}, "政府信息公开办公室2"};
     return std::nullopt;
   }
   std::optional<std::vector<registry::TierRange>> Benchmark(const std::string&, const std::string&,
@@ -477,6 +497,15 @@ class RequestsServiceTest : public ::testing::Test {
     v1::GetStatisticsResponse stats;
     EXPECT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::GetStatistics, request, &stats).ok());
     return stats.agencies_size() == 1 ? stats.agencies(0) : v1::AgencyStatistics();
+  }
+
+  // `method` called as the supervision service (ROLE_SERVICE).
+  template <typename Request, typename Response>
+  grpc::Status CallAsService(grpc::Status (v1::RequestsService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                               Response*),
+                             const Request& request, Response* response) {
+    return Call(common::CallerIdentity{common::v1::ROLE_SERVICE, "", "", "service-supervision"}, method, request,
+                response);
   }
 
   // The request gauges scraped on the clock's day.
@@ -969,7 +998,8 @@ TEST_F(RequestsServiceTest, ConsultationKeepsARequestFromOverdueWhilePausedAndNo
   context_.clock().Set(Day(2026, 6, 24));
   auto families = Scrape();
   EXPECT_EQ(Samples(families, "gongkai_disclosures_overdue").count("city=140100,kind=request"), 0u);
-  EXPECT_EQ(Samples(families, "gongkai_kpi_ratio").count("kpi=standardised_reply_rate,scope=140100"), 0u)
+  EXPECT_EQ(Samples(families, "gongkai_kpi_records_due")["city=140100,kpi=standardised_reply_rate,rule=request_reply"],
+            0)
       << "not due yet";
   EXPECT_EQ(Statistics().due(), 0);
 
@@ -978,7 +1008,11 @@ TEST_F(RequestsServiceTest, ConsultationKeepsARequestFromOverdueWhilePausedAndNo
   context_.clock().Set(Day(2026, 7, 16));
   families = Scrape();
   EXPECT_EQ(Samples(families, "gongkai_disclosures_overdue")["city=140100,kind=request"], 1);
-  EXPECT_EQ(Samples(families, "gongkai_kpi_ratio")["kpi=standardised_reply_rate,scope=140100"], 0);
+  EXPECT_EQ(Samples(families, "gongkai_kpi_records_due")["city=140100,kpi=standardised_reply_rate,rule=request_reply"],
+            1);
+  EXPECT_EQ(Samples(families, "gongkai_kpi_records_met")["city=140100,kpi=standardised_reply_rate,rule=request_reply"],
+            0);
+  EXPECT_EQ(Samples(families, "gongkai_deadline_records_due")["city=140100,kind=request_reply"], 1);
   EXPECT_EQ(Statistics().due(), 1);
   EXPECT_EQ(Get(id).due(), "2026-07-14");
 }
@@ -1222,6 +1256,177 @@ TEST_F(RequestsServiceTest, DecisionWithoutItsFilingIsFailedPrecondition) {
   status = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep, decided, &view);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(FieldsOf(status), std::vector<std::string>{"step.legal_outcome"});
+}
+
+// ---------------------------------------------------------------- the province view (ROLE_SERVICE)
+
+// The tally of kAgency for (kpi, rule) in `response`; fails the test when there is none.
+common::v1::KpiTally TallyIn(const common::v1::GetKpiTalliesResponse& response, const std::string& kpi,
+                             const std::string& rule) {
+  for (const auto& t : response.tallies()) {
+    if (t.agency_credit_code() == kAgency && t.kpi() == kpi && t.rule() == rule) return t;
+  }
+  ADD_FAILURE() << "no tally " << kpi << "/" << rule;
+  return {};
+}
+
+TEST_F(RequestsServiceTest, KpiTalliesAndFindingsAreForThePlatformsServicesOnly) {
+  common::v1::GetKpiTalliesRequest tallies_request;
+  tallies_request.set_year(2026);
+  common::v1::GetKpiTalliesResponse tallies;
+  common::v1::ListFindingsRequest findings_request;
+  findings_request.set_year(2026);
+  common::v1::ListFindingsResponse findings;
+  for (const auto& caller : {testing::ProvinceCaller(), testing::CityCaller(kCity), testing::DeskCaller(kAgency)}) {
+    EXPECT_EQ(Call(caller, &v1::RequestsService::Stub::GetKpiTallies, tallies_request, &tallies).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(Call(caller, &v1::RequestsService::Stub::ListFindings, findings_request, &findings).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_EQ(Call(std::nullopt, &v1::RequestsService::Stub::GetKpiTallies, tallies_request, &tallies).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(CallAsService(&v1::RequestsService::Stub::GetKpiTallies, tallies_request, &tallies).ok());
+  EXPECT_TRUE(CallAsService(&v1::RequestsService::Stub::ListFindings, findings_request, &findings).ok());
+}
+
+TEST_F(RequestsServiceTest, BadKpiTalliesRequestNamesEachField) {
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(1999);
+  request.set_max_misses(101);
+  request.set_city_code("140105");
+  request.set_agency_credit_code("not a credit code");
+  common::v1::GetKpiTalliesResponse response;
+  grpc::Status status = CallAsService(&v1::RequestsService::Stub::GetKpiTallies, request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), (std::vector<std::string>{"year", "max_misses", "city_code", "agency_credit_code"}));
+}
+
+// As of Mon 2026-06-15: one request replied by its due date, one received
+// 05-04 and still open past its due date, one not yet due; one consultation
+// answered on time, one unanswered past its due date (06-08).
+TEST_F(RequestsServiceTest, KpiTalliesOfAnAgencyEqualItsStatistics) {
+  const std::string replied = Register("2026-06-01").request_id();
+  v1::RequestView view;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::Reply,
+                   NotDisclosedReply(replied, v1::STATE_SECRET), &view)
+                  .ok());
+  const std::string overdue = Register("2026-05-04").request_id();
+  Register("2026-06-10");
+  Register("2026-05-04", kOtherAgency);
+  v1::ConsultationView answered, unanswered;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation,
+                   Question("2026-06-10"), &answered)
+                  .ok());
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation,
+                   Question("2026-06-01"), &unanswered)
+                  .ok());
+  v1::AnswerConsultationRequest answer;
+  answer.set_consultation_id(answered.consultation_id());
+  answer.set_answered_on("2026-06-12");
+  answer.set_answer("可在省政务公开平台查询。");
+  ASSERT_TRUE(
+      Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::AnswerConsultation, answer, &answered).ok());
+
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_agency_credit_code(kAgency);
+  request.set_max_misses(10);
+  common::v1::GetKpiTalliesResponse response;
+  grpc::Status status = CallAsService(&v1::RequestsService::Stub::GetKpiTallies, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.as_of(), "2026-06-15");
+  const v1::AgencyStatistics stats = Statistics();
+  const auto replies = TallyIn(response, "standardised_reply_rate", "request_reply");
+  EXPECT_EQ(replies.due(), stats.due());
+  EXPECT_EQ(replies.met(), stats.standardised_replies());
+  EXPECT_EQ(replies.due(), 2);
+  EXPECT_EQ(replies.met(), 1);
+  const auto answers = TallyIn(response, "consultation_response_rate", "consultation");
+  EXPECT_EQ(answers.due(), stats.consultations_due());
+  EXPECT_EQ(answers.met(), stats.consultations_answered_on_time());
+  EXPECT_EQ(answers.due(), 2);
+  EXPECT_EQ(answers.met(), 1);
+  for (const auto& t : response.tallies()) EXPECT_EQ(t.agency_credit_code(), kAgency) << "only the agency asked for";
+
+  const auto rule = TallyIn(response, "", "request_reply");
+  ASSERT_EQ(rule.misses_size(), 1);
+  EXPECT_EQ(rule.misses(0).key(), overdue) << "named by its id, as the desk's API names it";
+  EXPECT_EQ(rule.misses(0).service(), "requests");
+  EXPECT_EQ(rule.misses(0).city_code(), kCity);
+  EXPECT_EQ(rule.misses(0).detail().rfind("not replied, due 2026-", 0), 0u) << rule.misses(0).detail();
+  const auto consultation = TallyIn(response, "", "consultation");
+  ASSERT_EQ(consultation.misses_size(), 1);
+  EXPECT_EQ(consultation.misses(0).key(), unanswered.consultation_id());
+  EXPECT_EQ(response.SerializeAsString().find("李四"), std::string::npos) << "no applicant data";
+
+  // The province's view: summed per city.
+  request.clear_agency_credit_code();
+  request.set_group_by_city(true);
+  ASSERT_TRUE(CallAsService(&v1::RequestsService::Stub::GetKpiTallies, request, &response).ok());
+  int other_city_replies_due = -1;
+  for (const auto& t : response.tallies()) {
+    EXPECT_TRUE(t.agency_credit_code().empty());
+    if (t.city_code() == kOtherCity && t.kpi().empty() && t.rule() == "request_reply") {
+      other_city_replies_due = static_cast<int>(t.due());
+    }
+  }
+  EXPECT_EQ(other_city_replies_due, 1);
+}
+
+// Received Mon 05-04, the request is due 06-01 and overdue on 06-15;
+// received 03-02, it is past twice its limit; a consultation asked 06-01 was
+// due 06-08.
+TEST_F(RequestsServiceTest, ListFindingsNamesOverdueRequestsAndConsultations) {
+  const std::string overdue = Register("2026-05-04").request_id();
+  const std::string very_overdue = Register("2026-03-02").request_id();
+  Register("2026-06-10");
+  ASSERT_EQ(Get(overdue).desk_state(), v1::OVERDUE);
+  ASSERT_EQ(Get(very_overdue).desk_state(), v1::VERY_OVERDUE);
+  v1::ConsultationView late, fresh;
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation,
+                   Question("2026-06-01"), &late)
+                  .ok());
+  ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RegisterConsultation,
+                   Question("2026-06-12"), &fresh)
+                  .ok());
+
+  common::v1::ListFindingsRequest request;
+  request.set_year(2026);
+  for (const char* rule : {"request_overdue", "request_very_overdue", "consultation_overdue", "fine_outside_tier"}) {
+    request.add_rules()->set_name(rule);
+  }
+  common::v1::ListFindingsResponse response;
+  ASSERT_TRUE(CallAsService(&v1::RequestsService::Stub::ListFindings, request, &response).ok());
+  std::vector<std::string> found;
+  for (const auto& f : response.findings()) {
+    found.push_back(f.rule() + " " + f.record().key());
+    EXPECT_EQ(f.observed_on(), "2026-06-15");
+    EXPECT_EQ(f.record().agency_credit_code(), kAgency);
+  }
+  EXPECT_EQ(found, (std::vector<std::string>{"request_overdue " + overdue, "request_very_overdue " + very_overdue,
+                                             "consultation_overdue " + late.consultation_id()}));
+  EXPECT_FALSE(response.truncated());
+  EXPECT_EQ(response.SerializeAsString().find("李四"), std::string::npos) << "no applicant data";
+
+  // Only the rules asked for, only the year asked for.
+  request.clear_rules();
+  request.add_rules()->set_name("consultation_overdue");
+  ASSERT_TRUE(CallAsService(&v1::RequestsService::Stub::ListFindings, request, &response).ok());
+  EXPECT_EQ(response.findings_size(), 1);
+  request.set_year(2025);
+  request.add_rules()->set_name("request_overdue");
+  ASSERT_TRUE(CallAsService(&v1::RequestsService::Stub::ListFindings, request, &response).ok());
+  EXPECT_EQ(response.findings_size(), 0);
+}
+
+TEST_F(RequestsServiceTest, BadFindingsRequestNamesItsFields) {
+  common::v1::ListFindingsRequest request;
+  request.set_year(2101);
+  for (int i = 0; i < 101; ++i) request.add_rules()->set_name("request_overdue");
+  common::v1::ListFindingsResponse response;
+  grpc::Status status = CallAsService(&v1::RequestsService::Stub::ListFindings, request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldsOf(status), (std::vector<std::string>{"year", "rules"}));
 }
 
 }  // namespace

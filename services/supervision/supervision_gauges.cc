@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "common/kpi_tallies.h"
 #include "common/log.h"
 #include "services/supervision/review_coverage.h"
+#include "services/supervision/supervision_kpis.h"
 #include "services/supervision/supervision_timeliness.h"
 
 namespace gongkai::supervision {
@@ -17,10 +19,15 @@ namespace {
 
 using Family = common::ScrapeGauges::Family;
 
-// The deadline rules of the service's kinds, each reported for the province
-// even when nothing was due yet (ratio 1), so that an alert sees every rule.
-constexpr common::RecordKind kRules[] = {common::RecordKind::kCaseReview, common::RecordKind::kSpecialSupervision,
-                                         common::RecordKind::kAssessment};
+// gongkai_leads' state label of each v1::LeadState.
+const char* LeadStateLabel(int state) {
+  switch (state) {
+    case v1::LEAD_NEW: return "new";
+    case v1::LEAD_IN_HANDLING: return "in_handling";
+    case v1::LEAD_CLOSED: return "closed";
+    default: return "unknown";
+  }
+}
 
 // The coverage families of the year, per city and for the province.
 // The year's coverage per scope (the province, then each city), and the
@@ -94,35 +101,19 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
     const std::vector<RoundSummary> last_year = store.Rounds(year - 1);
     std::vector<RoundSummary> rounds = last_year;
     rounds.insert(rounds.end(), this_year.begin(), this_year.end());
-    const SupervisionTimeliness tally = TallyTimeliness(
-        store.PublishedCounts(), rounds,
+    const auto reviews_overdue = ReviewsOverdue(
+        rounds,
         [&](common::RecordKind rule, common::Date clock_start) {
           return deadlines.engine().Due(*calendar, rule, clock_start).value;
         },
         today);
 
-    std::map<std::pair<std::string, std::string>, OnTimeShare> on_time = tally.on_time;
-    for (const auto rule : kRules) on_time.try_emplace({std::string(common::RecordKindName(rule)), "province"});
-    Family due{"gongkai_deadline_records_due",
-               "Records of a deadline rule due by today (published, or past their deadline), per city and for the "
-               "province.",
-               {}};
-    Family met{"gongkai_deadline_records_met",
-               "Records of a deadline rule published by their deadline, per city and for the province.",
-               {}};
-    Family ratio{"gongkai_deadline_on_time_ratio",
-                 "Records of a deadline rule published by their deadline over those due (1 when none was due), per "
-                 "city and for the province.",
-                 {}};
-    for (const auto& [key, share] : on_time) {
-      const std::map<std::string, std::string> labels{{"kind", key.first}, {"scope", key.second}};
-      due.samples.push_back({labels, share.due});
-      met.samples.push_back({labels, share.met});
-      ratio.samples.push_back({labels, share.Ratio()});
-    }
+    common::v1::GetKpiTalliesRequest tallies;
+    tallies.set_year(year);
+    std::vector<Family> families = common::KpiTallyFamilies(SupervisionTallies(store, deadlines, tallies, today));
     Family overdue{
         "gongkai_disclosures_overdue", "Records past their deadline and still not published, by kind and city.", {}};
-    for (const auto& [city, n] : tally.reviews_overdue) {
+    for (const auto& [city, n] : reviews_overdue) {
       overdue.samples.push_back({{{"kind", "case_review"}, {"city", city}}, n});
     }
     Family rectifications{"gongkai_rectifications_overdue",
@@ -134,9 +125,12 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
     Family target{"gongkai_case_review_coverage_target",
                   "The share of enforcement units a year's case-file reviews must reach.",
                   {{{}, settings.coverage_target}}};
-    std::vector<Family> families{
-        std::move(due),   std::move(met), std::move(ratio), std::move(overdue), std::move(rectifications),
-        std::move(target)};
+    Family leads{"gongkai_leads", "Supervision leads by rule, the city of the record's agency and state.", {}};
+    for (const LeadCount& c : store.CountLeads()) {
+      leads.samples.push_back({{{"rule", c.rule}, {"city", c.city_code}, {"state", LeadStateLabel(c.state)}},
+                               static_cast<double>(c.count)});
+    }
+    for (Family* family : {&overdue, &rectifications, &target, &leads}) families.push_back(std::move(*family));
 
     // The coverage needs the registry's enforcement units: without them its
     // families are left out of this scrape, and the others still reported.

@@ -13,10 +13,11 @@ namespace gongkai::supervision {
 
 // The service's gauges, read from the database (and the registry's list of
 // enforcement units) at every scrape, for the current year of `clock`:
-//   gongkai_deadline_records_due{kind,scope} / gongkai_deadline_records_met{kind,scope}
-//     and gongkai_deadline_on_time_ratio{kind,scope}: the on-time ratio of
-//     each deadline rule (case_review, special_supervision, assessment) per
-//     city and for the province (TallyTimeliness);
+//   gongkai_deadline_records_due{kind,city} / gongkai_deadline_records_met{kind,city}
+//     (and the empty gongkai_kpi_records_due|met{kpi,rule,city}): the year's
+//     tallies of each deadline rule (case_review, special_supervision,
+//     assessment) summed per organiser's city (SupervisionTallies,
+//     common::KpiTallyFamilies); the ratios are Prometheus recording rules;
 //   gongkai_disclosures_overdue{kind="case_review",city}: reviews expected
 //     (a completed round's reviewed units) past their 15 WD and not published;
 //   gongkai_case_review_coverage_ratio{scope}, gongkai_case_review_units{scope,state}
@@ -26,7 +27,9 @@ namespace gongkai::supervision {
 //     quarter of the fourth quarter of the year before, per city and for the
 //     province (0 is a quarter without a completed round);
 //   gongkai_rectifications_overdue{city}: rectifications past their deadline
-//     and not reported done.
+//     and not reported done;
+//   gongkai_leads{rule,city,state}: the leads held, by rule, the city of the
+//     record's agency and state (new, in_handling, closed).
 // The coverage families are left out of a scrape when the registry cannot
 // answer (the others still are).
 std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& store, registry::RegistryClient& registry,

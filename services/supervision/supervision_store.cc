@@ -1,6 +1,8 @@
 #include "services/supervision/supervision_store.h"
 
+#include <chrono>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -256,14 +258,24 @@ const Statement kCountProblems{
     "HAVING (GROUPING(domain) = 1 OR domain <> '') AND (GROUPING(type) = 1 OR type > 0) "
     "ORDER BY 1, 4 DESC, 2, 3"};
 
-// Reviews, supervisions, assessment plans and results with a clock start,
-// by kind, city (a review's: its reviewed unit's), clock start and
-// publication day.
-const Statement kPublishedCounts{
-    "supervision_published_counts",
-    "SELECT r.kind, CASE WHEN r.kind = 2 THEN r.unit_city ELSE r.city_code END, r.clock_start, r.published_on, "
-    "count(*) FROM supervision.record_rows r WHERE r.kind IN (2, 3, 4, 5) AND r.clock_start IS NOT NULL "
-    "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"};
+// The records of a deadline rule whose clock starts from $1 to $2, of an
+// organiser's city $3 and an organiser $4 ('' for any), by kind and key.
+const Statement kTimedRecords{
+    "supervision_timed_records",
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.city_code, r.clock_start::text, r.published_on::text, "
+    "coalesce(r.parent_source_id, ''), coalesce(r.unit, '') FROM supervision.records r "
+    "WHERE r.clock_start BETWEEN $1::date AND $2::date AND r.kind IN (2, 3, 4, 5) "
+    "AND ($3 = '' OR r.city_code = $3) AND ($4 = '' OR r.agency_credit_code = $4) "
+    "ORDER BY r.kind, r.agency_credit_code, r.source_id"};
+
+// The rounds that end from $1 to $2, of an organiser's city $3 and an
+// organiser $4 ('' for any), with their stored reviews.
+const Statement kRoundsEnded{
+    "supervision_rounds_ended",
+    "SELECT r.agency_credit_code, r.source_id, r.city_code, r.quarter, r.date_to, r.expected, r.reviews_stored "
+    "FROM supervision.record_rows r WHERE r.kind = 1 AND r.stored_date_to BETWEEN $1::date AND $2::date "
+    "AND ($3 = '' OR r.city_code = $3) AND ($4 = '' OR r.agency_credit_code = $4) "
+    "ORDER BY r.agency_credit_code, r.source_id"};
 
 // The statements below read supervision.rectification_rows (001_records.sql):
 // an obligation's columns in the order RectificationFrom takes them, with
@@ -300,11 +312,92 @@ const Statement kListRectifications{
     "  > (NULLIF($6, '')::date, $7::smallint, $8, $9, $10)) "
     "ORDER BY o.stored_deadline, o.subject, o.agency_credit_code, o.source_id, o.problem_id LIMIT $11"};
 
+// Unreported obligations whose deadline is from $1 to $2, by key.
+const Statement kUnreportedRectifications{
+    "supervision_unreported_rectifications",
+    "SELECT o.subject, o.agency_credit_code, o.source_id, o.problem_id, o.unit, o.unit_city, o.requirement, "
+    "o.deadline, o.report, o.reported_on FROM supervision.rectification_rows o "
+    "WHERE o.stored_deadline BETWEEN $1::date AND $2::date AND o.stored_reported_on IS NULL "
+    "ORDER BY o.subject, o.agency_credit_code, o.source_id, o.problem_id"};
+
 // Unreported obligations whose deadline is before $1, by the unit's city.
 const Statement kOverdueRectifications{"supervision_overdue_rectifications",
                                        "SELECT o.unit_city, count(*) FROM supervision.rectification_rows o "
                                        "WHERE o.stored_deadline < $1::date AND o.stored_reported_on IS NULL "
                                        "GROUP BY 1 ORDER BY 1"};
+
+// ---------------------------------------------------------------- leads
+
+// The lock of the lead sweeps (common::LockFeed): one run at a time.
+constexpr char kLeadSweep[] = "supervision.leads";
+
+// One run's findings as leads: $1 year, $2 today; $3 the findings' records
+// and related links end to end, cut by offset (1-based) and length; $4..$13
+// rule, service, kind, record key, agency, city, record offset and length,
+// related offset and length. A new (rule, record) is raised today; one held
+// is seen again today, with the finding's links, and keeps its state.
+// Returns whether each row written was new.
+const Statement kRaiseLeads{
+    "supervision_raise_leads",
+    "INSERT INTO supervision.leads AS l (rule, service, kind, record_key, agency, city_code, record, related, year, "
+    "raised_on, last_seen_on) "
+    "SELECT f.rule, f.service, f.kind, f.record_key, f.agency, f.city_code, "
+    "substring($3::bytea FROM f.record_at::int FOR f.record_length::int), "
+    "substring($3::bytea FROM f.related_at::int FOR f.related_length::int), $1::int, $2::date, $2::date "
+    "FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+    "$12::text[], $13::text[]) WITH ORDINALITY AS f(rule, service, kind, record_key, agency, city_code, record_at, "
+    "record_length, related_at, related_length, n) "
+    "ORDER BY f.n "
+    "ON CONFLICT (rule, service, kind, record_key) DO UPDATE SET agency = EXCLUDED.agency, "
+    "city_code = EXCLUDED.city_code, record = EXCLUDED.record, related = EXCLUDED.related, year = EXCLUDED.year, "
+    "last_seen_on = EXCLUDED.last_seen_on, still_observed = true "
+    "RETURNING l.xmax = 0 AS inserted"};
+
+// The leads of the rules $1 and the year $2 still observed that this run did
+// not find ($3..$6: its findings' rule, service, kind, record key).
+const Statement kUnobserveLeads{
+    "supervision_unobserve_leads",
+    "UPDATE supervision.leads l SET still_observed = false "
+    "WHERE l.rule = ANY($1::text[]) AND l.year = $2::int AND l.still_observed AND NOT EXISTS ("
+    "  SELECT 1 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS f(rule, service, kind, record_key) "
+    "  WHERE f.rule = l.rule AND f.service = l.service AND f.kind = l.kind AND f.record_key = l.record_key)"};
+
+// The statements below read supervision.lead_rows (002_leads.sql): a
+// lead's columns in the order LeadFrom takes them.
+
+// Leads of a city $1, a rule $2 ('' for any), a state $3 (0 for any), below
+// the id $4 (0: from the newest), newest first, at most $5.
+const Statement kListLeads{
+    "supervision_list_leads",
+    "SELECT l.id, l.rule, l.record, l.related, l.city_code, l.year, l.state, l.closed_reason, l.raised_on, "
+    "l.last_seen_on, l.still_observed, l.updated_by, l.updated_at, l.supervisions FROM supervision.lead_rows l "
+    "WHERE ($1 = '' OR l.city_code = $1) AND ($2 = '' OR l.rule = $2) AND ($3::int = 0 OR l.state = $3::int) "
+    "AND ($4::bigint = 0 OR l.id < $4::bigint) "
+    "ORDER BY l.id DESC LIMIT $5"};
+
+// The leads of the ids $1, by id.
+const Statement kGetLeads{
+    "supervision_get_leads",
+    "SELECT l.id, l.rule, l.record, l.related, l.city_code, l.year, l.state, l.closed_reason, l.raised_on, "
+    "l.last_seen_on, l.still_observed, l.updated_by, l.updated_at, l.supervisions FROM supervision.lead_rows l "
+    "WHERE l.id = ANY($1::bigint[]) ORDER BY l.id"};
+
+// Lead $1's state from $2 to $3, with the closed reason $4, by $5 at $6;
+// nothing when it is no longer in $2.
+const Statement kSetLeadState{
+    "supervision_set_lead_state",
+    "UPDATE supervision.leads SET state = $3::smallint, closed_reason = $4, updated_by = $5, "
+    "updated_at = $6::timestamptz WHERE id = $1::bigint AND state = $2::smallint RETURNING id"};
+
+// The leads $3 attached to the supervision ($1 organiser, $2 source id);
+// those attached already left as they are.
+const Statement kAttachLeads{"supervision_attach_leads",
+                             "INSERT INTO supervision.lead_supervisions (lead_id, organiser, source_id) "
+                             "SELECT DISTINCT unnest($3::bigint[]), $1, $2 ON CONFLICT DO NOTHING"};
+
+const Statement kCountLeads{"supervision_count_leads",
+                            "SELECT rule, city_code, state, count(*) FROM supervision.leads "
+                            "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"};
 
 // A batch's columns as kMerge takes them.
 struct BatchColumns {
@@ -427,6 +520,45 @@ std::vector<RectificationRow> RectificationsFrom(const pqxx::result& rows) {
   return out;
 }
 
+LeadRow LeadFrom(const pqxx::row& r) {
+  LeadRow l;
+  l.id = r[0].as<int64_t>();
+  l.rule = r[1].as<std::string>();
+  l.record = common::ReadBytes(r[2]);
+  l.related = common::ReadBytes(r[3]);
+  l.city_code = r[4].as<std::string>();
+  l.year = r[5].as<int>();
+  l.state = r[6].as<int>();
+  l.closed_reason = r[7].as<std::string>();
+  l.raised_on = common::ReadDate(r[8]);
+  l.last_seen_on = common::ReadDate(r[9]);
+  l.still_observed = r[10].as<bool>();
+  l.updated_by = r[11].as<std::string>();
+  l.updated_at = r[12].as<std::string>();
+  const auto supervisions = r[13].as<std::string>();
+  for (std::size_t at = 0; at < supervisions.size();) {
+    std::size_t end = supervisions.find(' ', at);
+    if (end == std::string::npos) end = supervisions.size();
+    l.supervisions.push_back(supervisions.substr(at, end - at));
+    at = end + 1;
+  }
+  return l;
+}
+
+std::vector<LeadRow> LeadsFrom(const pqxx::result& rows) {
+  std::vector<LeadRow> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(LeadFrom(row));
+  return out;
+}
+
+// The first and last day of a year, as ISO text.
+std::pair<std::string, std::string> YearBounds(int year) {
+  const std::chrono::year y{year};
+  return {common::FormatIsoDate(common::Date(y / std::chrono::January / 1)),
+          common::FormatIsoDate(common::Date(y / std::chrono::December / 31))};
+}
+
 // A report's key as its rejections are keyed.
 std::string ReportKey(int subject, const std::string& agency, const std::string& source_id,
                       const std::string& problem_id) {
@@ -436,9 +568,30 @@ std::string ReportKey(int subject, const std::string& agency, const std::string&
 }  // namespace
 
 PgSupervisionStore::PgSupervisionStore(common::PgPool& pool) : pool_(pool), rejections_(pool) {
-  for (const Statement& s :
-       {kMerge, kAddProblems, kMergeReports, kGetMany, kListRecords, kListReviews, kChanges, kRounds, kReviewsOfUnits,
-        kReviewedUnits, kCountProblems, kPublishedCounts, kObligations, kListRectifications, kOverdueRectifications}) {
+  for (const Statement& s : {kMerge,
+                             kAddProblems,
+                             kMergeReports,
+                             kGetMany,
+                             kListRecords,
+                             kListReviews,
+                             kChanges,
+                             kRounds,
+                             kReviewsOfUnits,
+                             kReviewedUnits,
+                             kCountProblems,
+                             kTimedRecords,
+                             kRoundsEnded,
+                             kObligations,
+                             kListRectifications,
+                             kUnreportedRectifications,
+                             kOverdueRectifications,
+                             kRaiseLeads,
+                             kUnobserveLeads,
+                             kListLeads,
+                             kGetLeads,
+                             kSetLeadState,
+                             kAttachLeads,
+                             kCountLeads}) {
     pool_.Prepare(s);
   }
 }
@@ -697,13 +850,142 @@ ProblemCounts PgSupervisionStore::CountProblems(int year, const std::string& uni
   });
 }
 
-std::vector<PublishedCount> PgSupervisionStore::PublishedCounts() {
+std::vector<TimedRecord> PgSupervisionStore::TimedRecords(const TallyScope& scope) {
+  const auto [first, last] = YearBounds(scope.year);
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    std::vector<PublishedCount> out;
-    for (const auto& r : tx.exec_prepared(kPublishedCounts.name)) {
-      out.push_back({static_cast<RecordKind>(r[0].as<int>()), r[1].as<std::string>(), common::ReadDate(r[2]),
-                     common::ReadDate(r[3]), r[4].as<int64_t>()});
+    std::vector<TimedRecord> out;
+    for (const auto& r : tx.exec_prepared(kTimedRecords.name, first, last, scope.city_code, scope.agency_credit_code)) {
+      out.push_back({static_cast<RecordKind>(r[0].as<int>()), r[1].as<std::string>(), r[2].as<std::string>(),
+                     r[3].as<std::string>(), common::ReadDate(r[4]), common::ReadDate(r[5]), r[6].as<std::string>(),
+                     r[7].as<std::string>()});
+    }
+    return out;
+  });
+}
+
+std::vector<RoundSummary> PgSupervisionStore::RoundsEnded(const TallyScope& scope) {
+  const auto [first, last] = YearBounds(scope.year);
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<RoundSummary> out;
+    for (const auto& r : tx.exec_prepared(kRoundsEnded.name, first, last, scope.city_code, scope.agency_credit_code)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
+                     common::ReadDate(r[4]), r[5].as<int>(), r[6].as<int>()});
+    }
+    return out;
+  });
+}
+
+std::vector<RectificationRow> PgSupervisionStore::UnreportedRectifications(common::Date first, common::Date last) {
+  const std::string first_iso = common::FormatIsoDate(first);
+  const std::string last_iso = common::FormatIsoDate(last);
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    return RectificationsFrom(tx.exec_prepared(kUnreportedRectifications.name, first_iso, last_iso));
+  });
+}
+
+LeadSweepCounts PgSupervisionStore::RecordFindings(int year, const std::vector<std::string>& rules_run,
+                                                   const std::vector<common::v1::Finding>& findings,
+                                                   common::Date today) {
+  std::string bytes;
+  std::vector<std::string> rule, service, kind, key, agency, city, record_at, record_length, related_at, related_length;
+  std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
+  for (const auto& f : findings) {
+    const common::v1::RecordLink& r = f.record();
+    if (!seen.emplace(f.rule(), r.service(), r.kind(), r.key()).second) continue;
+    rule.push_back(f.rule());
+    service.push_back(r.service());
+    kind.push_back(r.kind());
+    key.push_back(r.key());
+    agency.push_back(r.agency_credit_code());
+    city.push_back(r.city_code());
+    const std::string record = r.SerializeAsString();
+    record_at.push_back(std::to_string(bytes.size() + 1));
+    record_length.push_back(std::to_string(record.size()));
+    bytes += record;
+    common::v1::Finding related;
+    *related.mutable_related() = f.related();
+    const std::string related_bytes = related.SerializeAsString();
+    related_at.push_back(std::to_string(bytes.size() + 1));
+    related_length.push_back(std::to_string(related_bytes.size()));
+    bytes += related_bytes;
+  }
+  const std::string today_iso = common::FormatIsoDate(today);
+  return pool_.Run([&](pqxx::connection& conn) {
+    LeadSweepCounts counts;
+    pqxx::work tx(conn);
+    common::LockFeed(tx, kLeadSweep);
+    if (!rule.empty()) {
+      for (const auto& row : tx.exec_prepared(
+               kRaiseLeads.name, year, today_iso, pqxx::binarystring(bytes), ArrayLiteral(rule), ArrayLiteral(service),
+               ArrayLiteral(kind), ArrayLiteral(key), ArrayLiteral(agency), ArrayLiteral(city), ArrayLiteral(record_at),
+               ArrayLiteral(record_length), ArrayLiteral(related_at), ArrayLiteral(related_length))) {
+        ++(row[0].as<bool>() ? counts.raised : counts.seen_again);
+      }
+    }
+    if (!rules_run.empty()) {
+      counts.no_longer_observed =
+          static_cast<int>(tx.exec_prepared(kUnobserveLeads.name, ArrayLiteral(rules_run), year, ArrayLiteral(rule),
+                                            ArrayLiteral(service), ArrayLiteral(kind), ArrayLiteral(key))
+                               .affected_rows());
+    }
+    tx.commit();
+    return counts;
+  });
+}
+
+std::vector<LeadRow> PgSupervisionStore::ListLeads(const LeadFilter& f) {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    return LeadsFrom(tx.exec_prepared(kListLeads.name, f.city_code, f.rule, f.state, f.before_id, f.limit));
+  });
+}
+
+std::vector<LeadRow> PgSupervisionStore::GetLeads(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return {};
+  std::vector<std::string> texts;
+  for (int64_t id : ids) texts.push_back(std::to_string(id));
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    return LeadsFrom(tx.exec_prepared(kGetLeads.name, ArrayLiteral(texts)));
+  });
+}
+
+std::optional<LeadRow> PgSupervisionStore::SetLeadState(const LeadStateChange& c) {
+  return pool_.Run([&](pqxx::connection& conn) -> std::optional<LeadRow> {
+    pqxx::work tx(conn);
+    if (tx.exec_prepared(kSetLeadState.name, c.id, c.from, c.to, c.closed_reason, c.updated_by, c.updated_at).empty()) {
+      return std::nullopt;
+    }
+    auto rows = LeadsFrom(tx.exec_prepared(kGetLeads.name, ArrayLiteral({std::to_string(c.id)})));
+    tx.commit();
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  });
+}
+
+int PgSupervisionStore::AttachLeads(const std::string& organiser, const std::string& source_id,
+                                    const std::vector<int64_t>& ids) {
+  if (ids.empty()) return 0;
+  std::vector<std::string> texts;
+  for (int64_t id : ids) texts.push_back(std::to_string(id));
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::work tx(conn);
+    const int attached = static_cast<int>(
+        tx.exec_prepared(kAttachLeads.name, organiser, source_id, ArrayLiteral(texts)).affected_rows());
+    tx.commit();
+    return attached;
+  });
+}
+
+std::vector<LeadCount> PgSupervisionStore::CountLeads() {
+  return pool_.Run([&](pqxx::connection& conn) {
+    pqxx::read_transaction tx(conn);
+    std::vector<LeadCount> out;
+    for (const auto& r : tx.exec_prepared(kCountLeads.name)) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<int64_t>()});
     }
     return out;
   });

@@ -13,6 +13,7 @@
 #include "common/migrations.h"
 #include "common/pg_pool.h"
 #include "common/rejections.h"
+#include "gongkai/common/v1/kpi.pb.h"
 
 namespace gongkai {
 // The supervision schema's migrations, compiled in from migrations/*.sql.
@@ -176,14 +177,26 @@ struct RectificationFilter {
   int limit = 200;
 };
 
-// Counts for the gauges and the coverage.
-// Records of a kind published, by city, clock start and publication day.
-struct PublishedCount {
+// Counts for the gauges, the coverage, the tallies and the lead rules.
+// The records of a year the tallies and the lead rules read: those whose
+// clock starts (a round: ends) in `year`, of an organiser's city and of an
+// organiser ("" any).
+struct TallyScope {
+  int year = 0;
+  std::string city_code;
+  std::string agency_credit_code;
+};
+// A record of a deadline rule: its key, its organiser's city, its clock
+// start and the first day it was stored with it; a review's round and unit.
+struct TimedRecord {
   RecordKind kind = RecordKind::kReview;
+  std::string agency_credit_code;
+  std::string source_id;
   std::string city_code;
   common::Date clock_start{};
   common::Date published_on{};
-  int64_t count = 0;
+  std::string parent_source_id;
+  std::string unit;
 };
 // Rounds as the coverage and the gauges read them: a review round's
 // reviewed units and reviews stored.
@@ -203,6 +216,60 @@ struct ReviewedUnit {
   std::string unit;
   std::string unit_city;
 };
+// Leads (002_leads.sql): one record tripping one rule. `record` is its
+// serialised common.v1.RecordLink, `related` a serialised common.v1.Finding
+// holding only its related links; `state` a v1::LeadState; `supervisions`
+// the special supervisions it is attached to ("<organiser>/<source id>", in
+// that order); `updated_at` RFC 3339 ("" until a supervisor set the state).
+struct LeadRow {
+  int64_t id = 0;
+  std::string rule;
+  std::string record;
+  std::string related;
+  std::string city_code;
+  int year = 0;
+  int state = 1;
+  std::string closed_reason;
+  common::Date raised_on{};
+  common::Date last_seen_on{};
+  bool still_observed = true;
+  std::vector<std::string> supervisions;
+  std::string updated_by;
+  std::string updated_at;
+};
+// ListLeads: of a city, of a rule, in a state ("" / 0 any), newest first by
+// id, below `before_id` (0: from the newest).
+struct LeadFilter {
+  std::string city_code;
+  std::string rule;
+  int state = 0;
+  int64_t before_id = 0;
+  int limit = 50;
+};
+// A state change of one lead, written only while the lead is still in
+// `from` (another supervisor may have moved it since it was read).
+struct LeadStateChange {
+  int64_t id = 0;
+  int from = 0;
+  int to = 0;
+  std::string closed_reason;  // "" unless closing
+  std::string updated_by;
+  std::string updated_at;  // RFC 3339
+};
+struct LeadSweepCounts {
+  int raised = 0;
+  int seen_again = 0;
+  int no_longer_observed = 0;
+  bool operator==(const LeadSweepCounts&) const = default;
+};
+// Leads by rule, city and state (a v1::LeadState), for the gauges.
+struct LeadCount {
+  std::string rule;
+  std::string city_code;
+  int state = 0;
+  int64_t count = 0;
+};
+
 // Problems of a year grouped: by unit (with its city), by domain, by type,
 // by city; each vector sorted by count, most first, then key.
 struct ProblemCounts {
@@ -268,7 +335,37 @@ class SupervisionStore {
   // Problems of reviews of the year's rounds and supervisions ended in the
   // year (kind: 0 both, or kReview / kSupervision), of a unit city ("" all).
   virtual ProblemCounts CountProblems(int year, const std::string& unit_city, int kind) = 0;
-  virtual std::vector<PublishedCount> PublishedCounts() = 0;
+  // Reviews, supervisions, assessment plans and results whose clock starts
+  // in the scope's year, by kind, organiser and source id.
+  virtual std::vector<TimedRecord> TimedRecords(const TallyScope& scope) = 0;
+  // Rounds that end in the scope's year, with their reviews stored, by
+  // organiser and source id.
+  virtual std::vector<RoundSummary> RoundsEnded(const TallyScope& scope) = 0;
+  // Obligations not reported done whose deadline is from `first` to `last`,
+  // by (subject, agency, source id, problem id).
+  virtual std::vector<RectificationRow> UnreportedRectifications(common::Date first, common::Date last) = 0;
+
+  // Leads. One run of the rules `rules_run` over `year`: a lead per finding
+  // not held yet (LEAD_NEW, raised and last seen today), those held seen
+  // again today (still_observed, with the finding's record and related
+  // links; their state is kept), and those of those rules and year not
+  // found again marked no longer observed. One transaction; a concurrent run
+  // waits (advisory lock). A finding repeating an earlier one's (rule,
+  // record) counts once.
+  virtual LeadSweepCounts RecordFindings(int year, const std::vector<std::string>& rules_run,
+                                         const std::vector<common::v1::Finding>& findings, common::Date today) = 0;
+  // At most filter.limit, newest first.
+  virtual std::vector<LeadRow> ListLeads(const LeadFilter& filter) = 0;
+  // The leads among the ids asked, by id; absent ones left out.
+  virtual std::vector<LeadRow> GetLeads(const std::vector<int64_t>& ids) = 0;
+  // The lead as changed; nullopt when it is absent or no longer in
+  // change.from.
+  virtual std::optional<LeadRow> SetLeadState(const LeadStateChange& change) = 0;
+  // Attaches the leads to the special supervision; answers how many were not
+  // attached to it before.
+  virtual int AttachLeads(const std::string& organiser, const std::string& source_id,
+                          const std::vector<int64_t>& ids) = 0;
+  virtual std::vector<LeadCount> CountLeads() = 0;
 };
 
 class PgSupervisionStore final : public SupervisionStore {
@@ -296,7 +393,16 @@ class PgSupervisionStore final : public SupervisionStore {
   std::vector<RoundSummary> Rounds(int year) override;
   std::vector<ReviewedUnit> ReviewedUnits(int year) override;
   ProblemCounts CountProblems(int year, const std::string& unit_city, int kind) override;
-  std::vector<PublishedCount> PublishedCounts() override;
+  std::vector<TimedRecord> TimedRecords(const TallyScope& scope) override;
+  std::vector<RoundSummary> RoundsEnded(const TallyScope& scope) override;
+  std::vector<RectificationRow> UnreportedRectifications(common::Date first, common::Date last) override;
+  LeadSweepCounts RecordFindings(int year, const std::vector<std::string>& rules_run,
+                                 const std::vector<common::v1::Finding>& findings, common::Date today) override;
+  std::vector<LeadRow> ListLeads(const LeadFilter& filter) override;
+  std::vector<LeadRow> GetLeads(const std::vector<int64_t>& ids) override;
+  std::optional<LeadRow> SetLeadState(const LeadStateChange& change) override;
+  int AttachLeads(const std::string& organiser, const std::string& source_id, const std::vector<int64_t>& ids) override;
+  std::vector<LeadCount> CountLeads() override;
 
  private:
   common::PgPool& pool_;

@@ -952,29 +952,234 @@ TEST_F(SupervisionStoreTest, CountProblemsGroupsAYearsProblemsByUnitDomainTypeAn
   EXPECT_TRUE(none.by_city.empty());
 }
 
-TEST_F(SupervisionStoreTest, PublishedCountsGroupByKindCityClockStartAndPublication) {
-  Upsert(RecordKind::kRound, {RoundRecord(kOrganiser, "R-1", 1, 2026, 1, "2026-01-05", "2026-03-31")});
+// The tallies' and lead rules' reads: records by the year their clock
+// starts in (not their own year), rounds by the year they end in.
+TEST_F(SupervisionStoreTest, TimedRecordsAndRoundsEndedAreAYearsOfACityAndAnOrganiser) {
+  Upsert(RecordKind::kRound, {RoundRecord(kOrganiser, "R-1", 1, 2026, 1, "2026-01-05", "2026-03-31", 3),
+                              RoundRecord(kOrganiser, "R-9", 1, 2025, 4, "2025-10-05", "2026-01-09", 2)});
   Upsert(RecordKind::kReview,
          {ReviewRecord(kOrganiser, "V-1", 1, "R-1", kUnit1, kCity),
-          ReviewRecord(kOrganiser, "V-4", 1, "R-1", "11140100MB0000014X", kCity),
           ReviewRecord(kOrganiser, "V-2", 1, "R-1", kUnit2, kOtherCity)},
          Day("2026-04-02"));
-  Upsert(RecordKind::kReview, {ReviewRecord(kOrganiser, "V-3", 1, "R-1", kUnit3, kThirdCity)}, Day("2026-04-03"));
   Upsert(RecordKind::kSupervision, {SupervisionRecord(kOrganiser2, "S-1", 1, "2026-09-01", "2026-10-15")},
          Day("2026-10-20"), {kOtherCity});
   Upsert(RecordKind::kAssessmentPlan, {PlanRecord(kOrganiser, "A-1", 1, 2026, "2026-02-10")}, Day("2026-02-12"));
-  Upsert(RecordKind::kAssessmentResult, {ResultRecord(kOrganiser, "AR-1", 1, "A-1", 2026, "2026-11-10")},
-         Day("2026-11-12"));
+  // Results of a 2025 plan concluded in 2026 count in 2026.
+  Upsert(RecordKind::kAssessmentResult, {ResultRecord(kOrganiser, "AR-1", 1, "A-0", 2025, "2026-01-20")},
+         Day("2026-01-22"));
+  Upsert(RecordKind::kAssessmentPlan, {PlanRecord(kOrganiser, "A-0", 1, 2025, "2025-02-10")}, Day("2025-02-12"));
 
-  std::vector<std::string> counts;
-  for (const auto& c : store_->PublishedCounts()) {
-    counts.push_back(std::to_string(static_cast<int>(c.kind)) + " " + c.city_code + " " + Iso(c.clock_start) + " " +
-                     Iso(c.published_on) + " " + std::to_string(c.count));
+  const auto listed = [](const std::vector<TimedRecord>& records) {
+    std::vector<std::string> out;
+    for (const auto& r : records) {
+      out.push_back(std::to_string(static_cast<int>(r.kind)) + " " + r.source_id + " " + r.city_code + " " +
+                    Iso(r.clock_start) + " " + Iso(r.published_on) + " " + r.parent_source_id + " " + r.unit);
+    }
+    return out;
+  };
+  EXPECT_EQ(listed(store_->TimedRecords({2026, "", ""})),
+            (std::vector<std::string>{
+                std::string("2 V-1 140100 2026-03-31 2026-04-02 R-1 ") + kUnit1,
+                std::string("2 V-2 140100 2026-03-31 2026-04-02 R-1 ") + kUnit2,
+                "3 S-1 140200 2026-10-15 2026-10-20  ",
+                "4 A-1 140100 2026-02-10 2026-02-12  ",
+                "5 AR-1 140100 2026-01-20 2026-01-22 A-0 ",
+            }))
+      << "by kind and key; a review under its organiser's city; rounds have no clock";
+  EXPECT_EQ(listed(store_->TimedRecords({2026, kOtherCity, ""})),
+            (std::vector<std::string>{"3 S-1 140200 2026-10-15 2026-10-20  "}));
+  EXPECT_EQ(listed(store_->TimedRecords({2026, "", kOrganiser2})),
+            listed(store_->TimedRecords({2026, kOtherCity, ""})));
+  EXPECT_EQ(listed(store_->TimedRecords({2025, "", ""})),
+            (std::vector<std::string>{"4 A-0 140100 2025-02-10 2025-02-12  "}));
+
+  const auto rounds = store_->RoundsEnded({2026, "", ""});
+  ASSERT_EQ(rounds.size(), 2u) << "R-9, of 2025, ended in 2026";
+  EXPECT_EQ(rounds[0].source_id, "R-1");
+  EXPECT_EQ(rounds[0].expected, 3);
+  EXPECT_EQ(rounds[0].reviews_stored, 2);
+  EXPECT_EQ(rounds[1].source_id, "R-9");
+  EXPECT_EQ(Iso(rounds[1].ended_on), "2026-01-09");
+  EXPECT_TRUE(store_->RoundsEnded({2025, "", ""}).empty());
+  EXPECT_TRUE(store_->RoundsEnded({2026, kOtherCity, ""}).empty());
+  EXPECT_TRUE(store_->RoundsEnded({2026, "", kOrganiser2}).empty());
+}
+
+TEST_F(SupervisionStoreTest, UnreportedRectificationsAreThoseNotReportedWithADeadlineInTheRange) {
+  Upsert(RecordKind::kSupervision, {SupervisionRecord(kOrganiser, "S-1", 1, "2026-09-01", "2026-09-15",
+                                                      {{"P-2", kUnit1, kCity, "transport", "2026-12-31"},
+                                                       {"P-1", kUnit2, kOtherCity, "transport", "2026-10-31"},
+                                                       {"P-3", kUnit1, kCity, "transport", "2027-01-15"}})});
+  Upsert(RecordKind::kReview, {ReviewRecord(kOrganiser, "V-1", 1, "R-1", kUnit1, kCity, {1}, "2026-08-31"),
+                               ReviewRecord(kOrganiser, "V-2", 1, "R-1", kUnit3, kThirdCity, {1}, "2026-09-30")});
+  ASSERT_EQ(store_->UpsertReports(kProvince, {ReportRecord(1, kOrganiser, "V-1", "", 1, "2026-09-10")}, {}, kToday),
+            (std::vector<UpsertOutcome>{UpsertOutcome::kAccepted}));
+
+  EXPECT_EQ(Keys(store_->UnreportedRectifications(Day("2026-01-01"), Day("2026-12-31"))),
+            (std::vector<std::string>{"1/V-2/", "2/S-1/P-1", "2/S-1/P-2"}))
+      << "by subject and key; the reported review left out";
+  EXPECT_EQ(Keys(store_->UnreportedRectifications(Day("2026-10-31"), Day("2026-11-30"))),
+            (std::vector<std::string>{"2/S-1/P-1"}));
+  const auto rows = store_->UnreportedRectifications(Day("2027-01-01"), Day("2027-12-31"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].unit, kUnit1);
+  EXPECT_EQ(rows[0].unit_city, kCity);
+  EXPECT_EQ(Iso(rows[0].deadline), "2027-01-15");
+  EXPECT_FALSE(rows[0].reported_on);
+}
+
+// ---------------------------------------------------------------- leads
+
+common::v1::Finding FindingOf(const std::string& rule, const std::string& key, const std::string& city,
+                              const std::string& detail = "not published, due 2026-03-10") {
+  common::v1::Finding f;
+  f.set_rule(rule);
+  auto* record = f.mutable_record();
+  record->set_service("penalties");
+  record->set_kind("penalty_decision");
+  record->set_key(key);
+  record->set_agency_credit_code(kUnit1);
+  record->set_city_code(city);
+  record->set_detail(detail);
+  auto* related = f.add_related();
+  related->set_service("registry");
+  related->set_kind("qualification_list");
+  related->set_detail("not current on 2026-03-01");
+  return f;
+}
+
+class LeadsStoreTest : public SupervisionStoreTest {
+ protected:
+  // The leads as "<key> <state> <raised_on> <last_seen_on> <still observed>", newest first.
+  std::vector<std::string> Leads(const LeadFilter& filter = {}) {
+    std::vector<std::string> out;
+    for (const auto& l : store_->ListLeads(filter)) {
+      common::v1::RecordLink record;
+      record.ParseFromString(l.record);
+      out.push_back(record.key() + " " + std::to_string(l.state) + " " + Iso(l.raised_on) + " " + Iso(l.last_seen_on) +
+                    (l.still_observed ? " seen" : " gone"));
+    }
+    return out;
   }
-  EXPECT_EQ(counts, (std::vector<std::string>{"2 140100 2026-03-31 2026-04-02 2", "2 140200 2026-03-31 2026-04-02 1",
-                                              "2 140300 2026-03-31 2026-04-03 1", "3 140200 2026-10-15 2026-10-20 1",
-                                              "4 140100 2026-02-10 2026-02-12 1", "5 140100 2026-11-10 2026-11-12 1"}))
-      << "a review counts in its unit's city; rounds have no deadline";
+  // The lead of the record `key` (of `rule`, when given).
+  LeadRow Lead(const std::string& key, const std::string& rule = "") {
+    for (auto& l : store_->ListLeads({})) {
+      common::v1::RecordLink record;
+      record.ParseFromString(l.record);
+      if (record.key() == key && (rule.empty() || l.rule == rule)) return l;
+    }
+    throw std::runtime_error("no lead of " + key);
+  }
+};
+
+TEST_F(LeadsStoreTest, ASweepRaisesNewLeadsSeesHeldOnesAgainAndMarksTheRestOfItsRulesAndYearNoLongerObserved) {
+  const std::string a = "decision_published_late";
+  const std::string b = "agency_list_not_current";
+  EXPECT_EQ(store_->RecordFindings(2026, {a, b},
+                                   {FindingOf(a, "K-1", kCity), FindingOf(a, "K-2", kCity),
+                                    FindingOf(b, "K-1", kOtherCity), FindingOf(a, "K-1", kCity)},
+                                   Day("2026-07-01")),
+            (LeadSweepCounts{3, 0, 0}))
+      << "a finding repeated counts once";
+  EXPECT_EQ(Leads(), (std::vector<std::string>{"K-1 1 2026-07-01 2026-07-01 seen", "K-2 1 2026-07-01 2026-07-01 seen",
+                                               "K-1 1 2026-07-01 2026-07-01 seen"}));
+  const LeadRow k2 = Lead("K-2");
+  ASSERT_TRUE(store_->SetLeadState({k2.id, 1, 3, "已核实", "province", "2026-07-01T02:00:00Z"}));
+
+  // The next run of rule a alone: K-1 again (its detail changed), K-3 new,
+  // K-2 no longer (closed, it stays closed); rule b's lead untouched.
+  EXPECT_EQ(store_->RecordFindings(
+                2026, {a},
+                {FindingOf(a, "K-1", kCity, "published 2026-07-02, due 2026-03-10"), FindingOf(a, "K-3", kOtherCity)},
+                Day("2026-07-02")),
+            (LeadSweepCounts{1, 1, 1}));
+  const LeadRow k1 = Lead("K-1", a);
+  EXPECT_EQ(k1.rule, a);
+  EXPECT_EQ(Iso(k1.raised_on), "2026-07-01");
+  EXPECT_EQ(Iso(k1.last_seen_on), "2026-07-02");
+  EXPECT_EQ(k1.year, 2026);
+  common::v1::RecordLink record;
+  ASSERT_TRUE(record.ParseFromString(k1.record));
+  EXPECT_EQ(record.detail(), "published 2026-07-02, due 2026-03-10");
+  EXPECT_EQ(record.service(), "penalties");
+  common::v1::Finding related;
+  ASSERT_TRUE(related.ParseFromString(k1.related));
+  ASSERT_EQ(related.related_size(), 1);
+  EXPECT_EQ(related.related(0).kind(), "qualification_list");
+  EXPECT_EQ(Lead("K-2").state, 3);
+  EXPECT_FALSE(Lead("K-2").still_observed);
+  EXPECT_EQ(Leads(LeadFilter{"", b, 0, 0, 50}), (std::vector<std::string>{"K-1 1 2026-07-01 2026-07-01 seen"}));
+
+  // A run of another year touches none of them; a run of the same day again
+  // finds nothing new.
+  EXPECT_EQ(store_->RecordFindings(2025, {a, b}, {}, Day("2026-07-02")), (LeadSweepCounts{0, 0, 0}));
+  EXPECT_EQ(store_->RecordFindings(2026, {a}, {FindingOf(a, "K-1", kCity), FindingOf(a, "K-3", kOtherCity)},
+                                   Day("2026-07-02")),
+            (LeadSweepCounts{0, 2, 0}));
+}
+
+TEST_F(LeadsStoreTest, LeadsAreListedByCityRuleAndStateNewestFirstBelowAnId) {
+  store_->RecordFindings(2026, {"r1", "r2"},
+                         {FindingOf("r1", "K-1", kCity), FindingOf("r1", "K-2", kOtherCity),
+                          FindingOf("r2", "K-3", kCity), FindingOf("r1", "K-4", kCity)},
+                         Day("2026-07-01"));
+  EXPECT_EQ(Leads().size(), 4u);
+  const auto all = store_->ListLeads({});
+  EXPECT_GT(all[0].id, all[1].id);
+  EXPECT_EQ(Leads({kCity, "", 0, 0, 50}),
+            (std::vector<std::string>{"K-4 1 2026-07-01 2026-07-01 seen", "K-3 1 2026-07-01 2026-07-01 seen",
+                                      "K-1 1 2026-07-01 2026-07-01 seen"}));
+  EXPECT_EQ(Leads({kCity, "r1", 0, 0, 50}).size(), 2u);
+  EXPECT_EQ(Leads({kCity, "r1", 0, 0, 1}), (std::vector<std::string>{"K-4 1 2026-07-01 2026-07-01 seen"}));
+  EXPECT_EQ(Leads({kCity, "r1", 0, Lead("K-4").id, 50}),
+            (std::vector<std::string>{"K-1 1 2026-07-01 2026-07-01 seen"}));
+  ASSERT_TRUE(store_->SetLeadState({Lead("K-3").id, 1, 2, "", "city-140100", "2026-07-01T02:00:00Z"}));
+  EXPECT_EQ(Leads({"", "", 2, 0, 50}), (std::vector<std::string>{"K-3 2 2026-07-01 2026-07-01 seen"}));
+  EXPECT_TRUE(Leads({"", "", 3, 0, 50}).empty());
+}
+
+TEST_F(LeadsStoreTest, AStateChangeIsWrittenOnlyWhileTheLeadIsStillInTheStateRead) {
+  store_->RecordFindings(2026, {"r1"}, {FindingOf("r1", "K-1", kCity)}, Day("2026-07-01"));
+  const int64_t id = Lead("K-1").id;
+  const auto closed = store_->SetLeadState({id, 1, 3, "已移交", "city-140100", "2026-07-01T10:20:30Z"});
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->state, 3);
+  EXPECT_EQ(closed->closed_reason, "已移交");
+  EXPECT_EQ(closed->updated_by, "city-140100");
+  EXPECT_EQ(closed->updated_at, "2026-07-01T10:20:30Z");
+  EXPECT_FALSE(store_->SetLeadState({id, 1, 2, "", "province", "2026-07-01T10:20:31Z"}))
+      << "no longer new: another supervisor moved it";
+  EXPECT_FALSE(store_->SetLeadState({id + 100, 1, 2, "", "province", "2026-07-01T10:20:31Z"})) << "no such lead";
+  const auto reopened = store_->SetLeadState({id, 3, 2, "", "province", "2026-07-02T00:00:00+08:00"});
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->closed_reason, "");
+  EXPECT_EQ(reopened->updated_at, "2026-07-01T16:00:00Z") << "read back in UTC";
+  EXPECT_EQ(store_->GetLeads({id, id + 100}).size(), 1u);
+}
+
+TEST_F(LeadsStoreTest, LeadsAreAttachedToASupervisionOnceAndCountedByRuleCityAndState) {
+  store_->RecordFindings(
+      2026, {"r1", "r2"},
+      {FindingOf("r1", "K-1", kCity), FindingOf("r1", "K-2", kCity), FindingOf("r2", "K-3", kOtherCity)},
+      Day("2026-07-01"));
+  const int64_t k1 = Lead("K-1").id;
+  const int64_t k2 = Lead("K-2").id;
+  EXPECT_EQ(store_->AttachLeads(kOrganiser2, "ZX-2", {k1, k2}), 2);
+  EXPECT_EQ(store_->AttachLeads(kOrganiser2, "ZX-2", {k1}), 0) << "attached already";
+  EXPECT_EQ(store_->AttachLeads(kOrganiser, "ZX-1", {k1}), 1);
+  const auto leads = store_->GetLeads({k2, k1});
+  ASSERT_EQ(leads.size(), 2u);
+  EXPECT_EQ(leads[0].id, k1) << "by id";
+  EXPECT_EQ(leads[0].supervisions,
+            (std::vector<std::string>{std::string(kOrganiser) + "/ZX-1", std::string(kOrganiser2) + "/ZX-2"}));
+  EXPECT_EQ(leads[1].supervisions, (std::vector<std::string>{std::string(kOrganiser2) + "/ZX-2"}));
+
+  store_->SetLeadState({k2, 1, 2, "", "province", "2026-07-01T00:00:00Z"});
+  std::vector<std::string> counts;
+  for (const auto& c : store_->CountLeads()) {
+    counts.push_back(c.rule + " " + c.city_code + " " + std::to_string(c.state) + " " + std::to_string(c.count));
+  }
+  EXPECT_EQ(counts, (std::vector<std::string>{"r1 140100 1 1", "r1 140100 2 1", "r2 140200 1 1"}));
 }
 
 // The province's statistics over 200,000 problems (2,000 units in 11 cities,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "services/supervision/supervision_gauges.h"
+#include "services/supervision/supervision_kpis.h"
 #include "services/supervision/test_support.h"
 
 namespace gongkai::supervision {
@@ -450,20 +451,23 @@ TEST_F(SupervisionsServiceTest, GaugesReportTimelinessCoverageQuartersAndOverdue
   const auto gauges = MakeSupervisionGauges(h.store(), h.registry(), h.context().deadlines, h.clock(), settings);
   const auto families = gauges->Collect();
 
-  // The supervision on time; one review on time and the round's two others
-  // past their 15 WD; no assessment due (the province still reported).
-  const auto ratio = Samples(families, "gongkai_deadline_on_time_ratio");
-  ASSERT_TRUE(ratio);
-  EXPECT_DOUBLE_EQ(ratio->at("kind=special_supervision,scope=province"), 1.0);
-  EXPECT_DOUBLE_EQ(ratio->at("kind=special_supervision,scope=140100"), 1.0);
-  EXPECT_DOUBLE_EQ(ratio->at("kind=case_review,scope=140100"), 1.0 / 3);
-  EXPECT_DOUBLE_EQ(ratio->at("kind=assessment,scope=province"), 1.0);
+  // The year's tallies per organiser's city: the supervision on time; one
+  // review on time and the round's two others past their 15 WD; no
+  // assessment due. The ratios are Prometheus' recording rules now.
   const auto due = Samples(families, "gongkai_deadline_records_due");
   const auto met = Samples(families, "gongkai_deadline_records_met");
   ASSERT_TRUE(due && met);
-  EXPECT_DOUBLE_EQ(due->at("kind=case_review,scope=province"), 3);
-  EXPECT_DOUBLE_EQ(met->at("kind=case_review,scope=province"), 1);
-  EXPECT_DOUBLE_EQ(due->at("kind=assessment,scope=province"), 0);
+  EXPECT_EQ(*due, (std::map<std::string, double>{{"city=140100,kind=case_review", 3},
+                                                 {"city=140100,kind=special_supervision", 1}}));
+  EXPECT_EQ(*met, (std::map<std::string, double>{{"city=140100,kind=case_review", 1},
+                                                 {"city=140100,kind=special_supervision", 1}}));
+  EXPECT_FALSE(Samples(families, "gongkai_deadline_on_time_ratio"));
+  const auto kpi_due = Samples(families, "gongkai_kpi_records_due");
+  ASSERT_TRUE(kpi_due) << "present, and empty: supervision counts no KPI";
+  EXPECT_TRUE(kpi_due->empty());
+  const auto leads = Samples(families, "gongkai_leads");
+  ASSERT_TRUE(leads);
+  EXPECT_TRUE(leads->empty());
 
   const auto overdue = Samples(families, "gongkai_disclosures_overdue");
   ASSERT_TRUE(overdue);
@@ -515,7 +519,79 @@ TEST_F(SupervisionsServiceTest, GaugesReportTimelinessCoverageQuartersAndOverdue
   EXPECT_FALSE(Samples(without, "gongkai_case_review_units"));
   EXPECT_FALSE(Samples(without, "gongkai_case_review_quarter_rounds"));
   EXPECT_TRUE(Samples(without, "gongkai_rectifications_overdue"));
-  EXPECT_TRUE(Samples(without, "gongkai_deadline_on_time_ratio"));
+  EXPECT_TRUE(Samples(without, "gongkai_deadline_records_due"));
+}
+
+// ---------------------------------------------------------------- the province's view
+
+TEST_F(SupervisionsServiceTest, TalliesCountEachOrganisersRecordsAndNameTheReviewsMissingByUnit) {
+  WriteRoundAndReview();
+  Write({MakeSupervision()}, kCityCaller);
+  const common::Date today = Day("2026-10-08");
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_max_misses(5);
+  const auto tallies = SupervisionTallies(h.store(), h.context().deadlines, request, today);
+  ASSERT_EQ(tallies.size(), 2u) << "case_review and special_supervision of the bureau";
+  const auto& reviews = tallies[0];
+  EXPECT_EQ(reviews.agency_credit_code(), kBureau);
+  EXPECT_EQ(reviews.city_code(), kCity);
+  EXPECT_EQ(reviews.rule(), "case_review");
+  EXPECT_EQ(reviews.due(), 3);
+  EXPECT_EQ(reviews.met(), 1);
+  ASSERT_EQ(reviews.misses_size(), 2);
+  EXPECT_EQ(reviews.misses(0).key(), kBureau + "/" + kRoundId + "/" + kUnitA);
+  EXPECT_EQ(reviews.misses(1).key(), kBureau + "/" + kRoundId + "/" + kUnitB);
+  EXPECT_EQ(reviews.misses(0).detail().substr(0, 19), "not published, due ");
+  EXPECT_EQ(tallies[1].rule(), "special_supervision");
+  EXPECT_EQ(tallies[1].met(), 1);
+
+  request.set_city_code(kOtherCity);
+  EXPECT_TRUE(SupervisionTallies(h.store(), h.context().deadlines, request, today).empty());
+  request.set_city_code("");
+  request.set_year(1999);
+  EXPECT_THROW(SupervisionTallies(h.store(), h.context().deadlines, request, today), common::ServiceError);
+}
+
+TEST_F(SupervisionsServiceTest, FindingsAreTheLateReviewsAndOverdueRectificationsPastTheirThresholds) {
+  WriteRoundAndReview();
+  Write({MakeSupervision()}, kCityCaller);
+  const common::Date today = Day("2026-10-08");
+  common::v1::ListFindingsRequest request;
+  request.set_year(2026);
+  request.add_rules()->set_name("review_results_late");
+  request.add_rules()->set_name("decision_published_late");  // another service's: ignored
+  request.add_rules()->set_name("rectification_overdue");
+  const auto keys = [&] {
+    std::vector<std::string> out;
+    const auto answer = SupervisionFindings(h.store(), h.context().deadlines, request, today);
+    for (const auto& f : answer.findings()) {
+      out.push_back(f.rule() + " " + f.record().key());
+    }
+    return out;
+  };
+  // kUnitA's and kUnitB's reviews missing; the review's rectification (due
+  // 2026-08-31, of kUnitC) and the supervision's P1 and P2 (2026-09-30).
+  EXPECT_EQ(keys(), (std::vector<std::string>{
+                        "review_results_late " + kBureau + "/" + kRoundId + "/" + kUnitA,
+                        "review_results_late " + kBureau + "/" + kRoundId + "/" + kUnitB,
+                        "rectification_overdue 1/" + kBureau + "/PC-R-1/",
+                        "rectification_overdue 2/" + kBureau + "/" + kSupervisionId + "/P1",
+                        "rectification_overdue 2/" + kBureau + "/" + kSupervisionId + "/P2",
+                    }));
+  // Thresholds: the reviews allowed 100 WD more, the rectifications 8 days.
+  request.mutable_rules(0)->set_threshold(100);
+  request.mutable_rules(2)->set_threshold(8);
+  EXPECT_EQ(keys(), (std::vector<std::string>{"rectification_overdue 1/" + kBureau + "/PC-R-1/"}));
+  request.mutable_rules(2)->set_threshold(-1);
+  try {
+    SupervisionFindings(h.store(), h.context().deadlines, request, today);
+    ADD_FAILURE() << "a negative threshold is refused";
+  } catch (const common::ServiceError& e) {
+    EXPECT_EQ(e.code(), grpc::StatusCode::INVALID_ARGUMENT);
+    ASSERT_EQ(e.violations().size(), 1u);
+    EXPECT_EQ(e.violations()[0].field, "rules[2].threshold");
+  }
 }
 
 }  // namespace

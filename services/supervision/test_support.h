@@ -103,7 +103,7 @@ class FakeRegistry final : public registry::RegistryClient {
     Available();
     const auto it = agencies_.find(credit_code);
     if (it == agencies_.end()) return std::nullopt;
-    return registry::AgencyInfo{it->second.city_code, {}};
+    return registry::AgencyInfo{it->second.city_code, {}, it->second.name};
   }
 
   // Every agency's list current on every day.

@@ -3,8 +3,9 @@
 // coverage item they complete, spot-check tasks checked against the
 // registry's random-check lists and certificates, the platform's draw
 // recomputed with OpenSSL alone, masked results and their search, the gauges
-// of overdue results and of the live-inspection pilot, and the registry's
-// service-only methods closed to every caller of the gateway.
+// of overdue results, of this year's tallies and of the live-inspection
+// pilot, and the registry's and the inspections' service-only methods closed
+// to every caller of the gateway.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -676,8 +677,8 @@ TEST_F(InspectionsEndToEnd, ResultsArePublishedMaskedAndFoundByEveryFilter) {
   EXPECT_EQ(Search(by_outcome), (std::set<std::string>{"RS-1-3"}));
 }
 
-// 5. The gauges: results overdue per city, the pilot's units and sectors of
-// this year; broadcasts listed by state.
+// 5. The gauges: results overdue per city, this year's tallies, the pilot's
+// units and sectors of this year; broadcasts listed by state.
 TEST_F(InspectionsEndToEnd, GaugesCountOverdueResultsAndThePilotAndBroadcastsListByState) {
   // A check that ended 25 WD ago: its results were due 20 WD after it.
   const std::string check_from = WorkingDaysFrom(kToday, -30);
@@ -734,6 +735,18 @@ TEST_F(InspectionsEndToEnd, GaugesCountOverdueResultsAndThePilotAndBroadcastsLis
   EXPECT_NE(metrics.find("gongkai_disclosures_overdue{city=\"140100\",kind=\"spot_check_result\"} 2"),
             std::string::npos)
       << metrics;
+  // This year's tallies: the task's three objects are due (one result
+  // published late, two missing past their due date), none met; market
+  // regulation is a key domain. The ratios are Prometheus' recording rules.
+  for (const char* sample : {"gongkai_deadline_records_due{city=\"140100\",kind=\"spot_check_result\"} 3",
+                             "gongkai_deadline_records_met{city=\"140100\",kind=\"spot_check_result\"} 0",
+                             "gongkai_kpi_records_due{city=\"140100\",kpi=\"key_domain_timeliness\","
+                             "rule=\"spot_check_result\"} 3",
+                             "gongkai_kpi_records_met{city=\"140100\",kpi=\"key_domain_timeliness\","
+                             "rule=\"spot_check_result\"} 0"}) {
+    EXPECT_NE(metrics.find(sample), std::string::npos) << sample << "\n" << metrics;
+  }
+  EXPECT_EQ(metrics.find("gongkai_kpi_ratio"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("gongkai_live_pilot_units{scope=\"province\"} 3"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("gongkai_live_pilot_sectors{scope=\"province\"} 2"), std::string::npos);
   EXPECT_NE(metrics.find("gongkai_live_pilot_units{scope=\"140100\"} 2"), std::string::npos);
@@ -793,9 +806,9 @@ TEST_F(InspectionsEndToEnd, GaugesCountOverdueResultsAndThePilotAndBroadcastsLis
   }
 }
 
-// 6. The registry's methods for the other services have no access option: the
-// gateway routes them to no one.
-TEST_F(InspectionsEndToEnd, GatewayRefusesTheRegistrysServiceOnlyMethodsToEveryone) {
+// 6. The registry's and the inspections' methods for the other services have
+// no access option: the gateway routes them to no one.
+TEST_F(InspectionsEndToEnd, GatewayRefusesTheServiceOnlyMethodsToEveryone) {
   registry::v1::CheckCertificatesRequest check;
   check.add_certificate_numbers("TY-A1");
   check.set_from("2026-06-01");
@@ -808,6 +821,11 @@ TEST_F(InspectionsEndToEnd, GatewayRefusesTheRegistrysServiceOnlyMethodsToEveryo
   notice->set_agency_credit_code(agency_);
   notice->set_year(2026);
   notice->set_published_on(kToday);
+  common::v1::GetKpiTalliesRequest tallies;
+  tallies.set_year(2026);
+  common::v1::ListFindingsRequest findings;
+  findings.set_year(2026);
+  findings.add_rules()->set_name("spot_check_results_late");
 
   // The public has no credential to show; every principal's role is refused.
   const std::vector<std::pair<std::string, grpc::StatusCode>> callers = {
@@ -827,6 +845,12 @@ TEST_F(InspectionsEndToEnd, GatewayRefusesTheRegistrysServiceOnlyMethodsToEveryo
     registry::v1::RecordInspectionPlansResponse recorded;
     EXPECT_EQ(Call(principal, &RegistryService::Stub::RecordInspectionPlans, record, &recorded).error_code(), code)
         << "RecordInspectionPlans as '" << principal << "'";
+    common::v1::GetKpiTalliesResponse counted;
+    EXPECT_EQ(Call(principal, &InspectionsService::Stub::GetKpiTallies, tallies, &counted).error_code(), code)
+        << "GetKpiTallies as '" << principal << "'";
+    common::v1::ListFindingsResponse found;
+    EXPECT_EQ(Call(principal, &InspectionsService::Stub::ListFindings, findings, &found).error_code(), code)
+        << "ListFindings as '" << principal << "'";
   }
 
   // The notices refused recorded nothing: the agency still lacks its plan.

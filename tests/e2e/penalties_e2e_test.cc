@@ -104,8 +104,20 @@ TEST_F(PenaltiesEndToEnd, DecisionsArePublishedWithTheirTimeliness) {
       << metrics;
   EXPECT_NE(metrics.find("gongkai_disclosures_total{city=\"140100\",kind=\"penalty_decision\",outcome=\"on_time\"} 1"),
             std::string::npos);
-  EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"key_domain_timeliness_penalties\",scope=\"140100\"} 0.5"),
+  // The year's tallies, per city: both decisions due, the first met; the
+  // ratios are Prometheus' recording rules.
+  EXPECT_NE(metrics.find("gongkai_deadline_records_due{city=\"140100\",kind=\"penalty_decision\"} 2"),
             std::string::npos);
+  EXPECT_NE(metrics.find("gongkai_deadline_records_met{city=\"140100\",kind=\"penalty_decision\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("gongkai_kpi_records_due{city=\"140100\",kpi=\"key_domain_timeliness\","
+                         "rule=\"penalty_decision\"} 2"),
+            std::string::npos);
+  EXPECT_NE(metrics.find("gongkai_kpi_records_met{city=\"140100\",kpi=\"key_domain_timeliness\","
+                         "rule=\"penalty_decision\"} 1"),
+            std::string::npos);
+  EXPECT_EQ(metrics.find("gongkai_kpi_ratio"), std::string::npos);
+  EXPECT_EQ(metrics.find("gongkai_deadline_on_time_ratio"), std::string::npos);
 }
 
 TEST_F(PenaltiesEndToEnd, MajorPenaltyNeedsItsLegalExplanation) {

@@ -4,15 +4,19 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string>
 #include <thread>
 
 #include "common/calendar/iso_date.h"
 #include "common/clock.h"
 #include "common/errors.h"
+#include "common/identity.h"
+#include "common/service_table.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -347,17 +351,36 @@ TEST_F(RegistryEndToEnd, CoverageShowsWhatEachAgencyLacksAndTheGaugesFollow) {
   ASSERT_EQ(coverage.agencies_size(), 2);
   const auto& a = coverage.agencies(0).credit_code() == full ? coverage.agencies(0) : coverage.agencies(1);
   const auto& b = coverage.agencies(0).credit_code() == full ? coverage.agencies(1) : coverage.agencies(0);
-  EXPECT_EQ(a.missing_size(), 0);
+  EXPECT_EQ(std::vector<std::string>(a.missing().begin(), a.missing().end()),
+            (std::vector<std::string>{"staffing_provisions", "flowcharts_for_domains"}));
   EXPECT_TRUE(a.qualification_list_current())
       << "a new agency's list holds until its own deadline, 20 WD after its creation";
+  EXPECT_FALSE(a.staffing_provisions_published());
+  EXPECT_FALSE(a.flowcharts_for_domains());
   EXPECT_EQ(std::vector<std::string>(b.missing().begin(), b.missing().end()),
-            (std::vector<std::string>{"powers_listed", "officers_listed", "benchmarks_for_domains"}));
+            (std::vector<std::string>{"powers_listed", "officers_listed", "benchmarks_for_domains",
+                                      "staffing_provisions", "flowcharts_for_domains"}));
   EXPECT_EQ(coverage.items_present(), 5);
-  EXPECT_EQ(coverage.items_required(), 8);
-  EXPECT_DOUBLE_EQ(coverage.ratio(), 5.0 / 8.0);
+  EXPECT_EQ(coverage.items_required(), 12);
+  EXPECT_DOUBLE_EQ(coverage.ratio(), 5.0 / 12.0);
 
+  // The gauges count each item per city, and the records of each rule of the
+  // year: the powers item changed on Monday 2 November was due 20 WD later,
+  // 30 November, and stored on 1 December.
   std::string metrics = testing::HttpGet(platform_->service("registry").ports.metrics, "/metrics");
-  EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"coverage\",scope=\"140300\"} 0.625"), std::string::npos) << metrics;
+  for (const char* line :
+       {"gongkai_kpi_records_due{city=\"140300\",kpi=\"coverage\",rule=\"powers_listed\"} 2",
+        "gongkai_kpi_records_met{city=\"140300\",kpi=\"coverage\",rule=\"powers_listed\"} 1",
+        "gongkai_kpi_records_due{city=\"140300\",kpi=\"coverage\",rule=\"flowcharts_for_domains\"} 2",
+        "gongkai_kpi_records_met{city=\"140300\",kpi=\"coverage\",rule=\"flowcharts_for_domains\"} 0",
+        "gongkai_kpi_records_met{city=\"140300\",kpi=\"coverage\",rule=\"qualification_list\"} 2",
+        "gongkai_deadline_records_due{city=\"140300\",kind=\"powers_item\"} 1",
+        "gongkai_deadline_records_met{city=\"140300\",kind=\"powers_item\"} 0",
+        "gongkai_kpi_records_due{city=\"140300\",kpi=\"key_domain_timeliness\",rule=\"powers_item\"} 1"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+  }
+  EXPECT_EQ(metrics.find("gongkai_kpi_ratio"), std::string::npos) << "ratios are Prometheus' recording rules";
+  EXPECT_EQ(metrics.find("gongkai_deadline_on_time_ratio"), std::string::npos);
   EXPECT_NE(metrics.find("gongkai_officer_loading_agencies{city=\"140300\",state=\"without_officers\"} 1"),
             std::string::npos);
   EXPECT_NE(metrics.find("gongkai_qualification_lists{city=\"140300\",state=\"current\"} 2"), std::string::npos);
@@ -484,6 +507,74 @@ TEST_F(RegistryWithPartialCalendar, DeadlineIsProvisionalUntilItsYearIsLoadedThe
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(due().due(), "2026-10-22");
   EXPECT_FALSE(due().provisional());
+}
+
+// The registry's tallies as the supervision service asks them, straight to
+// the registry (the gateway routes no service call) with a service identity
+// signed over the platform's secret, which this fixture sets.
+class RegistryTalliesEndToEnd : public RegistryEndToEnd {
+ protected:
+  RegistryTalliesEndToEnd()
+      : secret_file_(
+            (std::filesystem::temp_directory_path() / ("registry-tallies-e2e-" + std::to_string(getpid()) + ".key"))
+                .string()) {
+    std::ofstream(secret_file_) << secret_ << "\n";
+  }
+  ~RegistryTalliesEndToEnd() override { std::filesystem::remove(secret_file_); }
+
+  testing::PlatformOptions Options() override {
+    testing::PlatformOptions options = PlatformTest::Options();
+    options.env["gateway"]["GONGKAI_IDENTITY_SECRET_FILE"] = secret_file_;
+    for (const auto& service : common::ServiceTable()) {
+      options.env[service.name]["GONGKAI_IDENTITY_SECRET_FILE"] = secret_file_;
+    }
+    return options;
+  }
+
+  grpc::Status Tallies(const common::v1::GetKpiTalliesRequest& request, common::v1::GetKpiTalliesResponse* response) {
+    const common::IdentitySigner signer(secret_);
+    const auto identity = signer.Sign({common::v1::ROLE_SERVICE, "", "", "service-supervision"},
+                                      std::chrono::system_clock::now() + std::chrono::minutes(1),
+                                      "/gongkai.registry.v1.RegistryService/GetKpiTallies");
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    ctx.AddMetadata(common::kIdentityHeader, identity.payload);
+    ctx.AddMetadata(common::kIdentitySignatureHeader, identity.signature);
+    return RegistryService::Stub(platform_->Direct("registry")).GetKpiTallies(&ctx, request, response);
+  }
+
+  const std::string secret_ = "registry-tallies-e2e-identity-secret-0123456789abcdefghijklmnopqrstuv";
+  const std::string secret_file_;
+};
+
+TEST_F(RegistryTalliesEndToEnd, GetKpiTalliesNamesTheAgencyMissingAFlowchartOfItsDomains) {
+  const std::string agency = AddAgency("140400", 61, {"market_regulation", "transport"});
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_city_code("140400");
+  request.set_max_misses(10);
+  common::v1::GetKpiTalliesResponse response;
+  const grpc::Status status = Tallies(request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.as_of(), std::string(testing::kTestDate));
+  const common::v1::KpiTally* flowcharts = nullptr;
+  for (const auto& t : response.tallies()) {
+    EXPECT_EQ(t.city_code(), "140400");
+    if (t.kpi() == "coverage" && t.rule() == "flowcharts_for_domains") flowcharts = &t;
+  }
+  ASSERT_NE(flowcharts, nullptr);
+  EXPECT_EQ(flowcharts->agency_credit_code(), agency);
+  EXPECT_EQ(flowcharts->due(), 1);
+  EXPECT_EQ(flowcharts->met(), 0);
+  ASSERT_EQ(flowcharts->misses_size(), 1);
+  EXPECT_EQ(flowcharts->misses(0).service(), "registry");
+  EXPECT_EQ(flowcharts->misses(0).kind(), "flowcharts_for_domains");
+  EXPECT_EQ(flowcharts->misses(0).key(), agency);
+  EXPECT_EQ(flowcharts->misses(0).detail(), "no flowchart of market_regulation, transport");
+
+  // Not through the gateway: a city cannot ask it.
+  EXPECT_NE(Call("city-140400", &RegistryService::Stub::GetKpiTallies, request, &response).error_code(),
+            grpc::StatusCode::OK);
 }
 
 }  // namespace

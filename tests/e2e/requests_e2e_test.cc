@@ -206,10 +206,22 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   EXPECT_EQ(stats.agencies(0).due(), 5);
   EXPECT_EQ(stats.agencies(0).standardised_replies(), 3);
   std::string metrics = testing::HttpGet(platform_->service("requests").ports.metrics, "/metrics");
-  EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"standardised_reply_rate\",scope=\"140100\"} 0.6"), std::string::npos)
-      << metrics;
-  EXPECT_NE(metrics.find("gongkai_kpi_ratio{kpi=\"consultation_response_rate\",scope=\"province\"} 0.5"),
-            std::string::npos);
+  // The same counts as the year's gauges (the ratios are Prometheus'
+  // recording rules), and each deadline rule's own: replied, or past due,
+  // by the due date.
+  for (const std::string sample : {
+           "gongkai_kpi_records_due{city=\"140100\",kpi=\"standardised_reply_rate\",rule=\"request_reply\"} 5",
+           "gongkai_kpi_records_met{city=\"140100\",kpi=\"standardised_reply_rate\",rule=\"request_reply\"} 3",
+           "gongkai_kpi_records_due{city=\"140100\",kpi=\"consultation_response_rate\",rule=\"consultation\"} 2",
+           "gongkai_kpi_records_met{city=\"140100\",kpi=\"consultation_response_rate\",rule=\"consultation\"} 1",
+           "gongkai_deadline_records_due{city=\"140100\",kind=\"request_reply\"} 5",
+           "gongkai_deadline_records_met{city=\"140100\",kind=\"request_reply\"} 3",
+           "gongkai_deadline_records_due{city=\"140100\",kind=\"consultation\"} 2",
+           "gongkai_deadline_records_met{city=\"140100\",kind=\"consultation\"} 1",
+       }) {
+    EXPECT_NE(metrics.find(sample), std::string::npos) << sample << "\n" << metrics;
+  }
+  EXPECT_EQ(metrics.find("gongkai_kpi_ratio"), std::string::npos) << "ratios are recording rules now";
   EXPECT_NE(metrics.find("gongkai_disclosures_overdue{city=\"140100\",kind=\"request\"} 1"), std::string::npos);
   EXPECT_NE(metrics.find("gongkai_disclosures_overdue{city=\"140100\",kind=\"consultation\"} 1"), std::string::npos);
   // No applicant data in what Prometheus sees.

@@ -1,0 +1,36 @@
+// PenaltiesService: the supervision service's province view (ROLE_SERVICE
+// only; the gateway routes neither method): the tallies of the penalties'
+// deadline rules and of the key-domain KPI, and the lead rules this service
+// holds the records of (penalty_kpis.h).
+#include "common/call.h"
+#include "common/errors.h"
+#include "common/kpi_tallies.h"
+#include "services/penalties/penalties_service.h"
+#include "services/penalties/penalty_kpis.h"
+
+namespace gongkai::penalties {
+
+using common::v1::ROLE_SERVICE;
+
+grpc::Status PenaltiesService::GetKpiTallies(grpc::ServerContext* context,
+                                             const common::v1::GetKpiTalliesRequest* request,
+                                             common::v1::GetKpiTalliesResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    common::ThrowIfAny(common::CheckKpiTalliesRequest(*request), "bad kpi tallies request");
+    const common::Date today = context_.clock.Today();
+    *response = common::TalliesAnswer(*request, PenaltyTallies(store_, context_.deadlines, today, *request), today);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status PenaltiesService::ListFindings(grpc::ServerContext* context,
+                                            const common::v1::ListFindingsRequest* request,
+                                            common::v1::ListFindingsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    common::ThrowIfAny(CheckFindingsRequest(*request), "bad findings request");
+    *response = PenaltyFindings(store_, registry_, context_.deadlines, context_.clock.Today(), *request);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::penalties

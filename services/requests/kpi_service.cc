@@ -1,0 +1,80 @@
+// RequestsService's methods that only the platform's other services call
+// (ROLE_SERVICE; the gateway routes neither): the requests' KPI and
+// deadline-rule tallies, and the records that trip the lead rules.
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/call.h"
+#include "common/errors.h"
+#include "common/kpi_tallies.h"
+#include "services/requests/request_desk.h"
+#include "services/requests/request_statistics.h"
+#include "services/requests/requests_service.h"
+
+namespace gongkai::requests {
+namespace {
+
+using common::v1::ROLE_SERVICE;
+
+// The lead rules one ListFindings may name.
+constexpr int kMaxLeadRules = 100;
+
+bool Names(const std::vector<std::string>& rules, std::string_view rule) {
+  return std::find(rules.begin(), rules.end(), rule) != rules.end();
+}
+
+}  // namespace
+
+grpc::Status RequestsService::GetKpiTallies(grpc::ServerContext* context,
+                                            const common::v1::GetKpiTalliesRequest* request,
+                                            common::v1::GetKpiTalliesResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    common::ThrowIfAny(common::CheckKpiTalliesRequest(*request), "bad kpi tallies request");
+    const ClockAsOf clock = ClockToday();
+    const int year = request->year();
+    const std::string& city = request->city_code();
+    const std::string& agency = request->agency_credit_code();
+    *response =
+        common::TalliesAnswer(*request,
+                              KpiTalliesOf(year, clock.today, LiveRequestFacts(store_, year, city, agency, clock),
+                                           store_.ConsultationFactsOf(year, city, agency), request->max_misses()),
+                              clock.today);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status RequestsService::ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
+                                           common::v1::ListFindingsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
+    common::Violations violations;
+    if (request->year() < common::kMinKpiYear || request->year() > common::kMaxKpiYear) {
+      violations.push_back({"year", "must be from " + std::to_string(common::kMinKpiYear) + " to " +
+                                        std::to_string(common::kMaxKpiYear)});
+    }
+    common::CheckCount(violations, "rules", request->rules_size(), 0, kMaxLeadRules);
+    common::ThrowIfAny(violations, "bad findings request");
+    std::vector<std::string> rules;
+    for (const common::v1::LeadRule& rule : request->rules()) rules.push_back(rule.name());
+
+    const ClockAsOf clock = ClockToday();
+    std::vector<OpenRequestState> open;
+    if (Names(rules, kRequestOverdueRule) || Names(rules, kRequestVeryOverdueRule)) {
+      for (const StoredRequest& r : store_.OpenRequestsReceivedIn(request->year(), "", "")) {
+        // A history the clock refuses is named where the request is read, not here.
+        const auto report = EvaluateRequestClock(r, nullptr, clock);
+        if (!report.ok() || !IsOpen(report.value->state)) continue;
+        open.push_back({r.id, r.agency_credit_code, r.city_code, DeskDue(*report.value),
+                        RequestDeskState(*report.value, clock), report.value->working_days_used,
+                        report.value->limit_working_days});
+      }
+    }
+    std::vector<ConsultationFacts> consultations;
+    if (Names(rules, kConsultationOverdueRule)) consultations = store_.ConsultationFactsOf(request->year(), "", "");
+    *response = FindingsOf(rules, clock.today, open, consultations);
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::requests

@@ -1,0 +1,38 @@
+// SupervisionService: the province's view, the KPIs of every service added
+// up (GetKpis) and the lead rules run on demand (SweepLeads), through the
+// ProvinceView main sets.
+#include "common/call.h"
+#include "services/supervision/province_view.h"
+#include "services/supervision/supervision_service.h"
+
+namespace gongkai::supervision {
+namespace {
+
+using common::v1::ROLE_CITY;
+using common::v1::ROLE_PROVINCE;
+
+grpc::Status NoProvinceView() {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this process serves no province view");
+}
+
+}  // namespace
+
+grpc::Status SupervisionService::GetKpis(grpc::ServerContext* context, const v1::GetKpisRequest* request,
+                                         v1::GetKpisResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PROVINCE, ROLE_CITY}, [&](const common::CallerIdentity& caller) {
+    if (province_ == nullptr) return NoProvinceView();
+    *response = province_->Kpis(*request, caller);
+    return grpc::Status::OK;
+  });
+}
+
+grpc::Status SupervisionService::SweepLeads(grpc::ServerContext* context, const v1::SweepLeadsRequest* request,
+                                            v1::SweepLeadsResponse* response) {
+  return common::Call(*context, context_.signer, {ROLE_PROVINCE}, [&](const common::CallerIdentity&) {
+    if (province_ == nullptr) return NoProvinceView();
+    *response = province_->Sweep(request->year());
+    return grpc::Status::OK;
+  });
+}
+
+}  // namespace gongkai::supervision
