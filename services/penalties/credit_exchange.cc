@@ -168,6 +168,19 @@ CreditRecord ToCreditRecord(const CreditSource& source) {
   const PenaltyDecision& d = source.decision;
   CreditRecord r;
   const auto set = [&](Field field, std::string value) { r[Index(field)] = std::move(value); };
+  set(Field::kDecisionNumber, d.decision_number);
+  set(Field::kDecisionDate, common::FormatIsoDate(d.decision_date));
+  set(Field::kAgency, source.agency_name);
+  set(Field::kAgencyCode, d.agency_credit_code);
+  set(Field::kDataSource, source.agency_name);
+  set(Field::kDataSourceCode, d.agency_credit_code);
+  set(Field::kPublicUntil, common::FormatIsoDate(source.public_until));
+  set(Field::kRemarks, source.remarks);
+  set(Field::kOperation, std::string(CreditOperationName(source.operation)));
+  // A withdrawal or a removal names the decision the national side takes
+  // down and nothing more: the version that ends its publication may be one
+  // that must not be published at all (a minor's case).
+  if (source.operation != CreditOperation::kAdd) return r;
   set(Field::kPartyName, d.party.name);
   set(Field::kPartyCategory, PartyCategory(d.party.kind));
   // A natural person's credit code and the like are never published.
@@ -175,7 +188,6 @@ CreditRecord ToCreditRecord(const CreditSource& source) {
     set(Field::kPartyCode, d.party.credit_code);
     set(Field::kLegalRepresentative, d.party.legal_representative);
   }
-  set(Field::kDecisionNumber, d.decision_number);
   if (!d.violated.empty()) set(Field::kViolationType, "违反" + Provisions(d.violated));
   set(Field::kFacts, d.facts);
   set(Field::kBasis, Provisions(d.applied));
@@ -183,15 +195,7 @@ CreditRecord ToCreditRecord(const CreditSource& source) {
   set(Field::kPenaltyContent, PenaltyContent(d.result));
   if (d.result.fine_fen > 0) set(Field::kFine, FenToWanYuan(d.result.fine_fen));
   if (d.result.confiscation_fen > 0) set(Field::kConfiscation, FenToWanYuan(d.result.confiscation_fen));
-  set(Field::kDecisionDate, common::FormatIsoDate(d.decision_date));
   set(Field::kPenaltyValidUntil, PenaltyValidUntil(d));
-  set(Field::kPublicUntil, common::FormatIsoDate(source.public_until));
-  set(Field::kAgency, source.agency_name);
-  set(Field::kAgencyCode, d.agency_credit_code);
-  set(Field::kDataSource, source.agency_name);
-  set(Field::kDataSourceCode, d.agency_credit_code);
-  set(Field::kRemarks, source.remarks);
-  set(Field::kOperation, std::string(CreditOperationName(source.operation)));
   return r;
 }
 

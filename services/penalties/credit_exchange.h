@@ -77,7 +77,12 @@ struct CreditSource {
 // One record of the exchange: each field's value by CreditField.
 using CreditRecord = std::array<std::string, kCreditFieldCount>;
 
-// The record of `source`, field by field:
+// The record of `source`. A withdrawal (撤销) or removal (删除) carries only
+// what names the decision it takes down: the decision number and date, the
+// agency and data source, its last public day, the remarks and the
+// operation; the version that
+// ends a publication may be one never to be published (a minor's case). A
+// new record (新增), field by field:
 //   行政相对人名称        the public party name (a natural person's masked)
 //   行政相对人类别        法人及非法人组织 / 自然人 / 个体工商户 ("" for no kind)
 //   行政相对人代码_1      the credit code of an organisation or individual business

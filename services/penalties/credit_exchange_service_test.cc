@@ -287,6 +287,7 @@ TEST_F(CreditExchangeServiceTest, AWithdrawalIsWithdrawnAndACreditRepairRemoved)
   EXPECT_EQ(body[0]["操作类型"], "撤销");
   EXPECT_EQ(body[0]["行政处罚决定书文号"], "晋太市监罚〔2026〕D-1号") << "named from the stored public form";
   EXPECT_EQ(body[0]["备注"], "行政处罚决定已撤回（原因：确认违法）：经复议确认违法。");
+  EXPECT_EQ(body[0]["违法事实"], "") << "a withdrawal names the decision and nothing of its case";
   EXPECT_EQ(body[1]["操作类型"], "删除");
   EXPECT_EQ(body[1]["行政处罚决定书文号"], "晋太市监罚〔2026〕D-2号");
   EXPECT_EQ(body[1]["公示截止期"], "2026-06-11");
@@ -307,7 +308,9 @@ TEST_F(CreditExchangeServiceTest, ARecordNoLongerPublishableIsRemovedWithoutItsP
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body[0]["操作类型"], "删除");
   EXPECT_EQ(body[0]["行政处罚决定书文号"], "晋太市监罚〔2026〕D-3号");
-  EXPECT_EQ(body[0]["行政相对人名称"], "");
+  for (const char* field : {"行政相对人名称", "行政相对人代码_1", "法定代表人", "违法事实", "处罚内容"}) {
+    EXPECT_EQ(body[0][field], "") << field << ": a removal names the decision and nothing of its case";
+  }
   EXPECT_EQ(body[0]["备注"], "依规则不再公示，提前停止公示");
 }
 

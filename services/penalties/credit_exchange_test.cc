@@ -215,7 +215,7 @@ TEST(CreditRecordOf, AnIndividualBusinessInFullWithItsOperatorMasked) {
   EXPECT_EQ(MissingCreditFields(r, CreditOperation::kAdd), std::vector<std::string>{});
 }
 
-TEST(CreditRecordOf, AWithdrawalAndARemovalCarryTheirOperationAndRemarks) {
+TEST(CreditRecordOf, AWithdrawalAndARemovalNameTheDecisionWithTheirOperationAndRemarksOnly) {
   CreditSource withdrawal = Published(CompanyDecision());
   withdrawal.operation = CreditOperation::kWithdraw;
   withdrawal.remarks = WithdrawalRemarks(3, "经复议确认违法。");
@@ -229,6 +229,16 @@ TEST(CreditRecordOf, AWithdrawalAndARemovalCarryTheirOperationAndRemarks) {
   r = ToCreditRecord(removal);
   EXPECT_EQ(Value(r, CreditField::kOperation), "删除");
   EXPECT_EQ(Value(r, CreditField::kRemarks), "已信用修复（2026-08-01），提前停止公示");
+  for (const CreditSource& source : {withdrawal, removal}) {
+    const CreditRecord taken_down = ToCreditRecord(source);
+    EXPECT_EQ(Value(taken_down, CreditField::kDecisionNumber), "晋太市监罚〔2026〕12号");
+    EXPECT_NE(Value(taken_down, CreditField::kAgencyCode), "");
+    EXPECT_EQ(Value(taken_down, CreditField::kPartyName), "");
+    EXPECT_EQ(Value(taken_down, CreditField::kLegalRepresentative), "");
+    EXPECT_EQ(Value(taken_down, CreditField::kFacts), "");
+    EXPECT_EQ(Value(taken_down, CreditField::kFine), "");
+    EXPECT_EQ(MissingCreditFields(taken_down, source.operation), std::vector<std::string>{});
+  }
   EXPECT_EQ(RemovalRemarks(std::nullopt), "依规则不再公示，提前停止公示");
   EXPECT_EQ(WithdrawalRemarks(1, ""), "行政处罚决定已撤回（原因：变更）");
   EXPECT_EQ(WithdrawalRemarks(2, "x"), "行政处罚决定已撤回（原因：撤销）：x");

@@ -123,19 +123,28 @@ const Statement kCoverage{
 // field names), held as text; no nested message of these records has a field
 // of that name, and inside a JSON string every quote is escaped, so the only
 // match is the record's own field; the optional space after the colon also
-// reads rows PostgreSQL printed from jsonb.
+// reads rows PostgreSQL printed from jsonb. A powers item's or flowchart's
+// rejection counts when its agency is of the scope that sent it (the
+// province's are kept under "province"): another city's refused claim on an
+// agency says nothing of that agency.
 const Statement kUnpublishedChanges{
     "registry_unpublished_changes",
+    "WITH pending AS (SELECT r.kind, r.record_key, r.source_version, r.raw, r.city_code AS scope, "
+    "  CASE WHEN r.kind = 'benchmark' OR r.city_code = a.city_code THEN r.city_code "
+    "    WHEN r.city_code = 'province' AND right(a.city_code, 4) = '0000' THEN a.city_code END AS city_code "
+    "  FROM registry.rejections r LEFT JOIN registry.agencies a "
+    "    ON r.kind <> 'benchmark' AND a.credit_code = split_part(r.record_key, '/', 1) "
+    "  WHERE r.kind IN ('powers_item', 'benchmark', 'flowchart')) "
     "SELECT r.kind, r.city_code, split_part(r.record_key, '/', 1), "
     "substring(r.raw FROM '\"changed_on\": ?\"([0-9]{4}-[0-9]{2}-[0-9]{2})\"') "
-    "FROM registry.rejections r WHERE r.kind IN ('powers_item', 'benchmark', 'flowchart') "
+    "FROM pending r WHERE r.city_code IS NOT NULL "
     "AND ($1 = '' OR r.city_code = $1) "
     "AND ($2 = '' OR r.city_code = (SELECT city_code FROM registry.agencies WHERE credit_code = $2)) "
     "AND NOT EXISTS (SELECT 1 FROM registry.powers_items p WHERE r.kind = 'powers_item' "
     "  AND p.agency_credit_code = split_part(r.record_key, '/', 1) "
     "  AND p.source_id = substr(r.record_key, strpos(r.record_key, '/') + 1) "
     "  AND p.source_version >= r.source_version) "
-    "AND NOT EXISTS (SELECT 1 FROM registry.benchmarks b WHERE r.kind = 'benchmark' AND b.city_code = r.city_code "
+    "AND NOT EXISTS (SELECT 1 FROM registry.benchmarks b WHERE r.kind = 'benchmark' AND b.city_code = r.scope "
     "  AND b.domain = split_part(r.record_key, '/', 1) "
     "  AND b.violation_code = substr(r.record_key, strpos(r.record_key, '/') + 1) "
     "  AND b.source_version >= r.source_version) "
@@ -159,8 +168,9 @@ const Statement kGetAgencies{
 // an agency filter) and officers (clock start changed_on, else valid_from).
 // Not stored: rejections awaiting an accepted version newer than the stored
 // one, their clock start and, for an officer, the agency read from the raw
-// record as kUnpublishedChanges reads it; their keys as sent, a benchmark's
-// prefixed with its city.
+// record as kUnpublishedChanges reads it, counted when that agency is of the
+// scope that sent it; their keys as sent, a benchmark's prefixed with its
+// city.
 const Statement kDeadlineRecords{
     "registry_deadline_records",
     "WITH ag AS (SELECT credit_code, city_code FROM registry.agencies "
@@ -196,7 +206,7 @@ const Statement kDeadlineRecords{
     "FROM pending r LEFT JOIN ag ON r.kind <> 'benchmark' AND ag.credit_code = r.agency "
     "WHERE left(r.clock_start, 4) = $3 "
     "AND CASE WHEN r.kind = 'benchmark' THEN $2 = '' AND ($1 = '' OR r.city_code = $1) "
-    "  ELSE ag.credit_code IS NOT NULL END "
+    "  ELSE r.city_code = ag.city_code OR (r.city_code = 'province' AND right(ag.city_code, 4) = '0000') END "
     "AND NOT EXISTS (SELECT 1 FROM registry.powers_items p WHERE r.kind = 'powers_item' "
     "  AND p.agency_credit_code = r.head AND p.source_id = r.tail AND p.source_version >= r.source_version) "
     "AND NOT EXISTS (SELECT 1 FROM registry.flowcharts f WHERE r.kind = 'flowchart' "

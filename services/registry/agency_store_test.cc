@@ -6,6 +6,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -486,6 +487,36 @@ TEST_F(AgencyStoreTest, CoverageFactsSayWhetherProvisionsAndAFlowchartOfEachDoma
   EXPECT_TRUE(f.flowcharts_for_domains);
   EXPECT_TRUE(f.domains_without_flowchart.empty());
   EXPECT_EQ(f.unpublished_flowcharts_since, Day("2026-10-09")) << "not the one no newer than the stored version";
+}
+
+// A change not stored counts for its agency when the scope that sent it is
+// the agency's own: the province for a provincial agency (its rejections are
+// kept under "province"), not another city claiming the agency.
+TEST_F(AgencyStoreTest, AChangeNotStoredCountsForItsAgencyOnlyFromTheAgencysOwnScope) {
+  const Agency provincial = Make(9, 1, "140000");
+  const Agency datong = Make(3, 1, "140202");
+  store_->UpsertBatch("province", {provincial}, {}, kToday);
+  store_->UpsertBatch("140200", {datong}, {}, kToday);
+  PgPowersStore powers(*pool_);
+  powers.UpsertBatch("province", {},
+                     {Rejected("flowchart", provincial.credit_code + "/transport", 1, R"({"changed_on":"2026-08-03"})")},
+                     kToday);
+  powers.UpsertBatch("140100", {},
+                     {Rejected("powers_item", datong.credit_code + "/XK-8", 1, R"({"changed_on":"2026-07-01"})")},
+                     kToday);
+
+  std::set<std::string> keys;
+  for (const auto& r : store_->DeadlineRecords("", "", 2026)) {
+    keys.insert(r.key);
+    if (r.key == provincial.credit_code + "/transport") EXPECT_EQ(r.city_code, "140000");
+  }
+  EXPECT_TRUE(keys.contains(provincial.credit_code + "/transport")) << "the province's own agency";
+  EXPECT_FALSE(keys.contains(datong.credit_code + "/XK-8")) << "another city's claim on Datong's agency";
+
+  EXPECT_EQ(store_->Coverage("", provincial.credit_code, 2026, kToday).at(0).unpublished_flowcharts_since,
+            Day("2026-08-03"));
+  EXPECT_EQ(store_->Coverage("140000", "", 2026, kToday).at(0).unpublished_flowcharts_since, Day("2026-08-03"));
+  EXPECT_EQ(store_->Coverage("", datong.credit_code, 2026, kToday).at(0).unpublished_powers_since, std::nullopt);
 }
 
 // The records of the 20 WD rules of a year: stored ones with the day they

@@ -40,35 +40,22 @@ struct Tally {
   int64_t due = 0;
 };
 
-// The days that bound what a year counts as of `today`.
+// The days that bound what a year counts as of `today`. A record is due in
+// the year when it was answered by the year's end, or when its due date is in
+// the year and has passed: work done on the due date itself is on time, so a
+// record due today is not yet counted. Both KPIs and both deadline rules
+// count the same records; they differ in what meets them.
 struct YearWindow {
-  Date end;            // the year's last day
-  Date counted_until;  // the earlier of today and the year's end
+  Date end;  // the year's last day
   Date today;
 
-  YearWindow(int year, Date today_)
-      : end(std::chrono::year(year) / std::chrono::December / 31),
-        counted_until(std::min(today_, end)),
-        today(today_) {}
+  YearWindow(int year, Date today_) : end(std::chrono::year(year) / std::chrono::December / 31), today(today_) {}
 
+  bool Passed(const std::optional<Date>& due_on) const { return due_on && *due_on < today && *due_on <= end; }
   bool RepliedInYear(const RequestFacts& f) const { return f.replied_on && *f.replied_on <= end; }
-  // Due in the year for the standardised reply rate (GetStatistics): replied
-  // by its end, or due on or before the earlier of today and its end.
-  bool ReplyRateDue(const RequestFacts& f) const {
-    return !NeverDue(f) && (RepliedInYear(f) || (f.due_on && *f.due_on <= counted_until));
-  }
+  bool ReplyDue(const RequestFacts& f) const { return !NeverDue(f) && (RepliedInYear(f) || Passed(f.due_on)); }
   bool Standardised(const RequestFacts& f) const { return f.standardised && RepliedInYear(f); }
-  // Due in the year for the reply rule: replied by its end, or past its due
-  // date (before today) by then.
-  bool ReplyRuleDue(const RequestFacts& f) const {
-    return !NeverDue(f) && (RepliedInYear(f) || (f.due_on && *f.due_on < today && *f.due_on <= end));
-  }
-  bool ConsultationRateDue(const ConsultationFacts& c) const {
-    return c.answered_on.has_value() || c.due_on <= counted_until;
-  }
-  bool ConsultationRuleDue(const ConsultationFacts& c) const {
-    return c.answered_on.has_value() || (c.due_on < today && c.due_on <= end);
-  }
+  bool ConsultationDue(const ConsultationFacts& c) const { return c.answered_on.has_value() || Passed(c.due_on); }
 };
 
 std::string Dated(const char* what, std::optional<Date> day, std::optional<Date> due) {
@@ -148,7 +135,7 @@ YearStatistics StatisticsOf(int year, Date today, const std::vector<RequestFacts
     if ((f.open && year_end < today) || (f.replied_on && *f.replied_on > year_end)) ++s.carried_over_to_next_year;
     s.reviews += f.reviews;
     s.lawsuits += f.lawsuits;
-    if (window.ReplyRateDue(f)) {
+    if (window.ReplyDue(f)) {
       ++s.due;
       ++replies.due;
       if (window.Standardised(f)) {
@@ -159,7 +146,7 @@ YearStatistics StatisticsOf(int year, Date today, const std::vector<RequestFacts
   }
   for (const auto& c : consultations) {
     auto& s = agency(c.agency_credit_code, c.city_code);
-    if (window.ConsultationRateDue(c)) {
+    if (window.ConsultationDue(c)) {
       ++s.consultations_due;
       ++answers.due;
       if (AnsweredOnTime(c)) {
@@ -211,11 +198,9 @@ std::vector<common::v1::KpiTally> KpiTalliesOf(int year, Date today, const std::
   };
   for (const RequestFacts* f : ByAgencyAndId(requests)) {
     auto& t = tallies(f->agency_credit_code, f->city_code);
-    if (window.ReplyRuleDue(*f)) {
+    if (window.ReplyDue(*f)) {
       count(t[kReplyRule], window.RepliedInYear(*f) && RepliedOnTime(*f), f->id, f->agency_credit_code, f->city_code,
             [&] { return ReplyMiss(*f); });
-    }
-    if (window.ReplyRateDue(*f)) {
       count(t[kReplyKpi], window.Standardised(*f), f->id, f->agency_credit_code, f->city_code,
             [&] { return StandardisedMiss(*f, window); });
     }
@@ -223,10 +208,8 @@ std::vector<common::v1::KpiTally> KpiTalliesOf(int year, Date today, const std::
   for (const ConsultationFacts* c : ByAgencyAndId(consultations)) {
     auto& t = tallies(c->agency_credit_code, c->city_code);
     auto why = [&] { return ConsultationMiss(*c); };
-    if (window.ConsultationRuleDue(*c)) {
+    if (window.ConsultationDue(*c)) {
       count(t[kConsultationRule], AnsweredOnTime(*c), c->id, c->agency_credit_code, c->city_code, why);
-    }
-    if (window.ConsultationRateDue(*c)) {
       count(t[kConsultationKpi], AnsweredOnTime(*c), c->id, c->agency_credit_code, c->city_code, why);
     }
   }

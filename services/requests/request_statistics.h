@@ -78,11 +78,11 @@ struct AgencyYear {
   int carried_over_to_next_year = 0;               // open after the year ended, or replied after it
   int reviews = 0;
   int lawsuits = 0;
-  // Replied by the year's end, or due by then (or by today, within the year),
-  // and neither withdrawn nor abandoned.
+  // Replied by the year's end, or past its due date (before today and by the
+  // year's end), and neither withdrawn nor abandoned.
   int due = 0;
   int standardised_replies = 0;  // of those due, replied within the year as a standardised reply
-  // Answered, or due by the year's end (or by today, within the year).
+  // Answered, or past its due date (before today and by the year's end).
   int consultations_due = 0;
   int consultations_answered_on_time = 0;  // of those, answered by their due date
 };

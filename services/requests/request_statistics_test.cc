@@ -159,18 +159,18 @@ TEST(YearStatistics, WithdrawnAndAbandonedAreCountedButNeverDue) {
   EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 1.0);
 }
 
-TEST(YearStatistics, DueWhenRepliedOrFallenDueByToday) {
+TEST(YearStatistics, DueWhenRepliedOrPastItsDueDate) {
   auto s = StatisticsOf(2026, kToday,
                         {Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // overdue: due, not standardised
-                         Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: due
+                         Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: a reply today is on time
                          Open(Day(2026, 5, 18), Day(2026, 6, 16)),  // due tomorrow: not yet
                          // Replied early: due from the reply, whatever its due date.
                          Replied(Day(2026, 6, 1), Day(2026, 6, 30), Day(2026, 6, 10), true),
                          Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 4, 2), false)},
                         {});
-  EXPECT_EQ(Only(s).due, 4);
+  EXPECT_EQ(Only(s).due, 3);
   EXPECT_EQ(Only(s).standardised_replies, 1);
-  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 0.25);
+  EXPECT_DOUBLE_EQ(s.standardised_reply_rate, 1.0 / 3.0);
 }
 
 TEST(YearStatistics, StandardisedReplyRateIsStandardisedRepliesOverDue) {
@@ -224,13 +224,13 @@ TEST(YearStatistics, ConsultationsAnsweredOnTimeOverDue) {
                         {Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 8)),     // on the due day: on time
                          Consultation(Day(2026, 6, 1), Day(2026, 6, 8), Day(2026, 6, 9)),     // late
                          Consultation(Day(2026, 6, 2), Day(2026, 6, 9), std::nullopt),        // unanswered past due
-                         Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),       // due today: counted
+                         Consultation(Day(2026, 6, 8), Day(2026, 6, 15), std::nullopt),       // due today: not yet
                          Consultation(Day(2026, 6, 12), Day(2026, 6, 19), std::nullopt),      // not yet due
                          Consultation(Day(2026, 6, 12), Day(2026, 6, 19), Day(2026, 6, 12))}  // answered early
   );
-  EXPECT_EQ(Only(s).consultations_due, 5);
+  EXPECT_EQ(Only(s).consultations_due, 4);
   EXPECT_EQ(Only(s).consultations_answered_on_time, 2);
-  EXPECT_DOUBLE_EQ(s.consultation_response_rate, 2.0 / 5.0);
+  EXPECT_DOUBLE_EQ(s.consultation_response_rate, 2.0 / 4.0);
 }
 
 TEST(YearStatistics, ConsultationsOfAYearThatEndedCountUntilItsLastDay) {
@@ -311,7 +311,7 @@ TEST(KpiTallies, EveryAgencyHasFourTalliesInOrder) {
 TEST(KpiTallies, KpiTalliesEqualTheStatisticsOfEachAgency) {
   const std::vector<RequestFacts> requests = {
       Open(Day(2026, 5, 6), Day(2026, 6, 3)),    // overdue
-      Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: GetStatistics counts it
+      Open(Day(2026, 5, 15), Day(2026, 6, 15)),  // due today: not yet
       Open(Day(2026, 5, 18), Day(2026, 6, 16)),  // not yet due
       Replied(Day(2026, 6, 1), Day(2026, 6, 30), Day(2026, 6, 10), true),
       Replied(Day(2026, 3, 2), Day(2026, 3, 30), Day(2026, 4, 2), false),
@@ -336,8 +336,8 @@ TEST(KpiTallies, KpiTalliesEqualTheStatisticsOfEachAgency) {
     EXPECT_EQ(answers.met(), a.consultations_answered_on_time) << a.agency_credit_code;
     EXPECT_EQ(replies.city_code(), a.city_code);
   }
-  EXPECT_EQ(TallyOf(tallies, "standardised_reply_rate", "request_reply").due(), 5);
-  EXPECT_EQ(TallyOf(tallies, "consultation_response_rate", "consultation").due(), 3);
+  EXPECT_EQ(TallyOf(tallies, "standardised_reply_rate", "request_reply").due(), 4);
+  EXPECT_EQ(TallyOf(tallies, "consultation_response_rate", "consultation").due(), 2);
 }
 
 TEST(KpiTallies, ReplyRuleCountsRepliesByTheirDueDateStandardisedOrNot) {
@@ -355,7 +355,7 @@ TEST(KpiTallies, ReplyRuleCountsRepliesByTheirDueDateStandardisedOrNot) {
   EXPECT_EQ(rule.due(), 3);
   EXPECT_EQ(rule.met(), 1);
   const auto kpi = TallyOf(tallies, "standardised_reply_rate", "request_reply");
-  EXPECT_EQ(kpi.due(), 4) << "GetStatistics counts a request due on its due date itself";
+  EXPECT_EQ(kpi.due(), 3) << "the KPI counts the requests the rule counts";
   EXPECT_EQ(kpi.met(), 0);
 }
 

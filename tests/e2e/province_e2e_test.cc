@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/calendar/iso_date.h"
+#include "common/errors.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
 #include "gongkai/supervision/v1/supervision.grpc.pb.h"
@@ -233,7 +234,9 @@ TEST_F(ProvinceEndToEnd, ACityCallerGetsItsOwnScopeAndIsRefusedAnother) {
   bad.set_year(1999);
   status = Call("province", &SupervisionService::Stub::GetKpis, bad, &refused);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("year"), std::string::npos) << status.error_message();
+  const auto violations = common::ViolationsOf(status);
+  ASSERT_EQ(violations.size(), 1u) << status.error_message();
+  EXPECT_EQ(violations[0].field, "year");
 }
 
 TEST_F(ProvinceEndToEnd, SweepLeadsRaisesLeadsForTheLateDecisionAndTheOverdueRequest) {
