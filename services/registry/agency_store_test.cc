@@ -498,9 +498,9 @@ TEST_F(AgencyStoreTest, AChangeNotStoredCountsForItsAgencyOnlyFromTheAgencysOwnS
   store_->UpsertBatch("province", {provincial}, {}, kToday);
   store_->UpsertBatch("140200", {datong}, {}, kToday);
   PgPowersStore powers(*pool_);
-  powers.UpsertBatch("province", {},
-                     {Rejected("flowchart", provincial.credit_code + "/transport", 1, R"({"changed_on":"2026-08-03"})")},
-                     kToday);
+  powers.UpsertBatch(
+      "province", {},
+      {Rejected("flowchart", provincial.credit_code + "/transport", 1, R"({"changed_on":"2026-08-03"})")}, kToday);
   powers.UpsertBatch("140100", {},
                      {Rejected("powers_item", datong.credit_code + "/XK-8", 1, R"({"changed_on":"2026-07-01"})")},
                      kToday);
