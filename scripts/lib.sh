@@ -21,7 +21,9 @@ install_dependencies() {
     libgtest-dev libgmock-dev
     postgresql-15 curl openssl
     clang-format
-    # promtool, which the alert rules' tests run (tests/monitoring). The
+    # promtool, which the alert rules' tests run (tests/monitoring), and the
+    # Prometheus server the monitoring e2e test scrapes a test platform with
+    # (tests/e2e/prometheus_e2e_test.cc, its own config and port). The
     # package also installs a Prometheus server unit that a host with systemd
     # starts: systemctl disable --now prometheus where it is not wanted.
     prometheus
