@@ -10,6 +10,18 @@
 
 namespace gongkai::common {
 
+v1::RecordLink MakeRecordLink(std::string_view service, std::string_view kind, std::string key, std::string agency,
+                              std::string city, std::string detail) {
+  v1::RecordLink link;
+  link.set_service(std::string(service));
+  link.set_kind(std::string(kind));
+  link.set_key(std::move(key));
+  link.set_agency_credit_code(std::move(agency));
+  link.set_city_code(std::move(city));
+  link.set_detail(std::move(detail));
+  return link;
+}
+
 Violations CheckKpiTalliesRequest(const v1::GetKpiTalliesRequest& request) {
   Violations out;
   if (request.year() < kMinKpiYear || request.year() > kMaxKpiYear) {

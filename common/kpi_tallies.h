@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -25,6 +26,12 @@ inline constexpr int kMaxKpiMisses = 100;
 // max_misses 0-100, a city code of 6 digits ending in "00" when given, an
 // agency credit code of 18 characters when given.
 Violations CheckKpiTalliesRequest(const v1::GetKpiTalliesRequest& request);
+
+// The link to the record `key` of the rule or kind `kind` that `service`
+// holds, of `agency` (empty for a city's own record) in `city`; `detail`
+// says in one line why it is named.
+v1::RecordLink MakeRecordLink(std::string_view service, std::string_view kind, std::string key, std::string agency,
+                              std::string city, std::string detail);
 
 // Counts one record into `tally`: due, and met or (when `link` is given and
 // the tally lists misses) a miss. `max_misses` as the request has it.

@@ -23,14 +23,7 @@ using common::v1::RecordLink;
 int YearOf(common::Date day) { return static_cast<int>(std::chrono::year_month_day(day).year()); }
 
 RecordLink LinkOf(std::string_view kind, const StoredRecord& row, const std::string& key, const std::string& detail) {
-  RecordLink link;
-  link.set_service(std::string(kInspectionsService));
-  link.set_kind(std::string(kind));
-  link.set_key(key);
-  link.set_agency_credit_code(row.agency_credit_code);
-  link.set_city_code(row.city_code);
-  link.set_detail(detail);
-  return link;
+  return common::MakeRecordLink(kInspectionsService, kind, key, row.agency_credit_code, row.city_code, detail);
 }
 
 std::string Detail(std::optional<common::Date> done, common::Date due) {
@@ -214,14 +207,10 @@ std::vector<Finding> ListsNotCurrent(const YearRecords& parsed, int year, const 
     f.set_rule(std::string(kAgencyListRule));
     *f.mutable_record() = LinkOf(j.kind, *j.row, j.row->agency_credit_code + "/" + j.row->source_id,
                                  j.what + day + " by an agency whose qualification list was not current that day");
-    RecordLink list;
-    list.set_service("registry");
-    list.set_kind("qualification_list");
-    list.set_key(j.row->agency_credit_code);
-    list.set_agency_credit_code(j.row->agency_credit_code);
-    list.set_city_code(j.row->city_code);
-    list.set_detail("not current on " + day + (it->second.reason.empty() ? "" : ": " + it->second.reason));
-    *f.add_related() = std::move(list);
+    *f.add_related() =
+        common::MakeRecordLink("registry", "qualification_list", j.row->agency_credit_code, j.row->agency_credit_code,
+                               j.row->city_code,
+                               "not current on " + day + (it->second.reason.empty() ? "" : ": " + it->second.reason));
     out.push_back(std::move(f));
   }
   return out;

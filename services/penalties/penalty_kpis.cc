@@ -62,27 +62,13 @@ std::string PublicationDetail(const TallyRecord& r, common::Date due) {
 
 RecordLink LinkOf(std::string_view kind, const std::string& agency, const std::string& source_id,
                   const std::string& city, std::string detail) {
-  RecordLink link;
-  link.set_service(kServiceName);
-  link.set_kind(std::string(kind));
-  link.set_key(KeyOf(agency, source_id));
-  link.set_agency_credit_code(agency);
-  link.set_city_code(city);
-  link.set_detail(std::move(detail));
-  return link;
+  return common::MakeRecordLink(kServiceName, kind, KeyOf(agency, source_id), agency, city, std::move(detail));
 }
 
 // A record the registry holds, that a finding rests on.
 RecordLink RegistryLink(std::string_view kind, std::string key, const std::string& agency, const std::string& city,
                         std::string detail) {
-  RecordLink link;
-  link.set_service("registry");
-  link.set_kind(std::string(kind));
-  link.set_key(std::move(key));
-  link.set_agency_credit_code(agency);
-  link.set_city_code(city);
-  link.set_detail(std::move(detail));
-  return link;
+  return common::MakeRecordLink("registry", kind, std::move(key), agency, city, std::move(detail));
 }
 
 // Counts `r` (its `count` records) into `tally`; `miss` lists each when given.

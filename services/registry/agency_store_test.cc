@@ -508,7 +508,9 @@ TEST_F(AgencyStoreTest, AChangeNotStoredCountsForItsAgencyOnlyFromTheAgencysOwnS
   std::set<std::string> keys;
   for (const auto& r : store_->DeadlineRecords("", "", 2026)) {
     keys.insert(r.key);
-    if (r.key == provincial.credit_code + "/transport") EXPECT_EQ(r.city_code, "140000");
+    if (r.key == provincial.credit_code + "/transport") {
+      EXPECT_EQ(r.city_code, "140000");
+    }
   }
   EXPECT_TRUE(keys.contains(provincial.credit_code + "/transport")) << "the province's own agency";
   EXPECT_FALSE(keys.contains(datong.credit_code + "/XK-8")) << "another city's claim on Datong's agency";

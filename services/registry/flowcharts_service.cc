@@ -81,11 +81,6 @@ void ProvisionsToProto(const StaffingProvisions& s, v1::StaffingProvisions* p) {
   p->set_updated_at(s.updated_at);
 }
 
-// Whose rejections the caller's are: its city's, or the province's.
-std::string RejectionScope(const common::CallerIdentity& caller) {
-  return caller.role == ROLE_PROVINCE ? "province" : caller.city_code;
-}
-
 // The batch's agencies, read once: an unknown one rejects its record, one
 // outside the caller's scope (a city: its own; the province: the provincial
 // ones) refuses the whole batch. Their facts, for the rules that follow.

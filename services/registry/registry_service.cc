@@ -13,6 +13,11 @@
 #include "services/registry/registry_mapping.h"
 
 namespace gongkai::registry {
+
+std::string RejectionScope(const common::CallerIdentity& caller) {
+  return caller.role == common::v1::ROLE_PROVINCE ? "province" : caller.city_code;
+}
+
 namespace {
 
 using common::At;
@@ -22,13 +27,6 @@ using common::v1::ROLE_CITY;
 using common::v1::ROLE_PROVINCE;
 using common::v1::ROLE_PUBLIC;
 using common::v1::ROLE_SERVICE;
-
-// The caller's scope: its city, or for the province (whose principal carries
-// no code) "province". Whose rejections its refused records are, and whose
-// agencies' qualification lists it confirms.
-std::string RejectionScope(const common::CallerIdentity& caller) {
-  return caller.role == ROLE_PROVINCE ? "province" : caller.city_code;
-}
 
 // A timeliness block as Deadlines::Assess writes one, for a deadline of the
 // rule `kind` that the domain computed itself.

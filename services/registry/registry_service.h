@@ -20,6 +20,11 @@ struct RegistryStores {
   FlowchartStore& flowcharts;
 };
 
+// The caller's scope: its city, or for the province (whose principal carries
+// no code) "province". Whose rejections its refused records are, and whose
+// agencies' qualification lists it confirms.
+std::string RejectionScope(const common::CallerIdentity& caller);
+
 // The gRPC adapter of the registry: proto <-> domain, authorisation, errors.
 // Its methods are spread over registry_service.cc (agencies, rejections,
 // qualification lists, coverage), powers_service.cc (powers lists and

@@ -63,14 +63,7 @@ class Tallies {
 
 RecordLink LinkOf(std::string_view kind, std::string key, const std::string& agency, const std::string& city,
                   std::string detail) {
-  RecordLink link;
-  link.set_service(kRegistryService);
-  link.set_kind(std::string(kind));
-  link.set_key(std::move(key));
-  link.set_agency_credit_code(agency);
-  link.set_city_code(city);
-  link.set_detail(std::move(detail));
-  return link;
+  return common::MakeRecordLink(kRegistryService, kind, std::move(key), agency, city, std::move(detail));
 }
 
 // A change not published past its due date, in one line.

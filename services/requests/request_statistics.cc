@@ -81,14 +81,7 @@ std::string ConsultationMiss(const ConsultationFacts& c) {
 
 common::v1::RecordLink Link(std::string_view rule, const std::string& id, const std::string& agency,
                             const std::string& city, std::string detail) {
-  common::v1::RecordLink link;
-  link.set_service(kService);
-  link.set_kind(std::string(rule));
-  link.set_key(id);
-  link.set_agency_credit_code(agency);
-  link.set_city_code(city);
-  link.set_detail(std::move(detail));
-  return link;
+  return common::MakeRecordLink(kService, rule, id, agency, city, std::move(detail));
 }
 
 // The facts in the order their misses are listed: by agency, then id.

@@ -28,14 +28,7 @@ const std::string kCaseReview(common::RecordKindName(common::RecordKind::kCaseRe
 
 RecordLink LinkOf(const std::string& kind, const std::string& key, const std::string& agency, const std::string& city,
                   const std::string& detail) {
-  RecordLink link;
-  link.set_service(kServiceName);
-  link.set_kind(kind);
-  link.set_key(key);
-  link.set_agency_credit_code(agency);
-  link.set_city_code(city);
-  link.set_detail(detail);
-  return link;
+  return common::MakeRecordLink(kServiceName, kind, key, agency, city, detail);
 }
 
 std::string PublishedDetail(common::Date published_on, common::Date deadline) {
