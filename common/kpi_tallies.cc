@@ -89,17 +89,17 @@ v1::GetKpiTalliesResponse TalliesAnswer(const v1::GetKpiTalliesRequest& request,
 }
 
 std::vector<ScrapeGauges::Family> KpiTallyFamilies(const std::vector<v1::KpiTally>& tallies) {
-  ScrapeGauges::Family kpi_due{"gongkai_kpi_records_due",
-                               "Records (or coverage items) due for a KPI this year, per city and part (rule)",
-                               {}};
+  ScrapeGauges::Family kpi_due{
+      "gongkai_kpi_records_due", "Records (or coverage items) due for a KPI this year, per city and part (rule)", {}};
   ScrapeGauges::Family kpi_met{"gongkai_kpi_records_met",
                                "Records (or coverage items) of a KPI this year that met it, per city and part (rule)",
                                {}};
-  ScrapeGauges::Family rule_due{"gongkai_deadline_records_due",
-                                "Records of a deadline rule due this year (published, or past their deadline), per city",
-                                {}};
-  ScrapeGauges::Family rule_met{"gongkai_deadline_records_met",
-                                "Records of a deadline rule published by their deadline this year, per city", {}};
+  ScrapeGauges::Family rule_due{
+      "gongkai_deadline_records_due",
+      "Records of a deadline rule due this year (published, or past their deadline), per city",
+      {}};
+  ScrapeGauges::Family rule_met{
+      "gongkai_deadline_records_met", "Records of a deadline rule published by their deadline this year, per city", {}};
   for (const v1::KpiTally& sum : GroupByCity(tallies, 0)) {
     if (sum.kpi().empty()) {
       std::map<std::string, std::string> labels{{"kind", sum.rule()}, {"city", sum.city_code()}};

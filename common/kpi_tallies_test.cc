@@ -67,10 +67,10 @@ TEST(KpiTallies, CountRecordListsMissesUpToTheLimitAndCountsTheRest) {
 }
 
 TEST(KpiTallies, GroupByCitySumsAgenciesOfACityPerKpiAndRule) {
-  std::vector<v1::KpiTally> tallies{
-      Tally("A", "140100", "", "penalty_decision", 3, 2), Tally("B", "140100", "", "penalty_decision", 2, 2),
-      Tally("C", "140200", "", "penalty_decision", 1, 0),
-      Tally("A", "140100", "key_domain_timeliness", "penalty_decision", 3, 2)};
+  std::vector<v1::KpiTally> tallies{Tally("A", "140100", "", "penalty_decision", 3, 2),
+                                    Tally("B", "140100", "", "penalty_decision", 2, 2),
+                                    Tally("C", "140200", "", "penalty_decision", 1, 0),
+                                    Tally("A", "140100", "key_domain_timeliness", "penalty_decision", 3, 2)};
   *tallies[0].add_misses() = Link("A/1");
   *tallies[2].add_misses() = Link("C/9");
   std::vector<v1::KpiTally> grouped = GroupByCity(tallies, 5);
@@ -91,7 +91,8 @@ TEST(KpiTallies, GroupByCitySumsAgenciesOfACityPerKpiAndRule) {
 }
 
 TEST(KpiTallies, GaugeFamiliesSplitKpiPartsFromDeadlineRulesPerCity) {
-  std::vector<v1::KpiTally> tallies{Tally("A", "140100", "", "officer", 4, 3), Tally("B", "140100", "", "officer", 1, 1),
+  std::vector<v1::KpiTally> tallies{Tally("A", "140100", "", "officer", 4, 3),
+                                    Tally("B", "140100", "", "officer", 1, 1),
                                     Tally("A", "140100", "coverage", "flowcharts_for_domains", 1, 0)};
   std::vector<ScrapeGauges::Family> families = KpiTallyFamilies(tallies);
   ASSERT_EQ(families.size(), 4u);
@@ -111,7 +112,8 @@ TEST(KpiTallies, GaugeFamiliesSplitKpiPartsFromDeadlineRulesPerCity) {
 TEST(KpiTallies, AnswerGroupsByCityOnlyWhenAskedAndStatesTheDay) {
   v1::GetKpiTalliesRequest request;
   request.set_year(2026);
-  std::vector<v1::KpiTally> tallies{Tally("A", "140100", "", "officer", 1, 1), Tally("B", "140100", "", "officer", 1, 0)};
+  std::vector<v1::KpiTally> tallies{Tally("A", "140100", "", "officer", 1, 1),
+                                    Tally("B", "140100", "", "officer", 1, 0)};
   v1::GetKpiTalliesResponse per_agency = TalliesAnswer(request, tallies, sys_days{2026y / 3 / 2});
   EXPECT_EQ(per_agency.tallies_size(), 2);
   EXPECT_EQ(per_agency.as_of(), "2026-03-02");

@@ -29,8 +29,7 @@ constexpr std::array<DeadlineRule, kRecordKindCount> kDefaultRules{{
 constexpr std::array<std::string_view, kRecordKindCount> kNames{
     "qualification_list",  "powers_item",      "discretion_benchmark", "officer",          "inspection_plan",
     "spot_check_result",   "penalty_decision", "penalty_withdrawal",   "coercive_measure", "case_review",
-    "special_supervision", "assessment",       "consultation",         "request_reply",
-    "flowchart",
+    "special_supervision", "assessment",       "consultation",         "request_reply",    "flowchart",
 };
 
 // Rules are looked up by the enum's value.

@@ -207,10 +207,9 @@ std::vector<Finding> ListsNotCurrent(const YearRecords& parsed, int year, const 
     f.set_rule(std::string(kAgencyListRule));
     *f.mutable_record() = LinkOf(j.kind, *j.row, j.row->agency_credit_code + "/" + j.row->source_id,
                                  j.what + day + " by an agency whose qualification list was not current that day");
-    *f.add_related() =
-        common::MakeRecordLink("registry", "qualification_list", j.row->agency_credit_code, j.row->agency_credit_code,
-                               j.row->city_code,
-                               "not current on " + day + (it->second.reason.empty() ? "" : ": " + it->second.reason));
+    *f.add_related() = common::MakeRecordLink(
+        "registry", "qualification_list", j.row->agency_credit_code, j.row->agency_credit_code, j.row->city_code,
+        "not current on " + day + (it->second.reason.empty() ? "" : ": " + it->second.reason));
     out.push_back(std::move(f));
   }
   return out;
