@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "common/calendar/iso_date.h"
+#include "common/errors.h"
 #include "common/fields.h"
 #include "common/identifiers.h"
 #include "common/proto_strings.h"
@@ -57,7 +58,11 @@ LeadsPage ReadLeadsPage(common::Violations& out, const v1::ListLeadsRequest& req
   LeadsPage read;
   read.page_size = page.size;
   read.filter.before_id = common::SeqPageStart(out, page);
-  // A city sees its own city's leads, whatever it asked for.
+  // A city sees its own city's leads (an empty city_code means it).
+  if (caller.role != ROLE_PROVINCE && !city.empty() && city != caller.city_code) {
+    throw common::ServiceError::PermissionDenied("city_code: " + city + " is not the caller's city " +
+                                                 caller.city_code + ": a city reads its own leads");
+  }
   read.filter.city_code = caller.role == ROLE_PROVINCE ? city : caller.city_code;
   read.filter.rule = request.rule();
   read.filter.state = static_cast<int>(request.state());

@@ -95,12 +95,15 @@ class LeadsServiceTest : public ::testing::Test {
   AdapterHarness h;
 };
 
-TEST_F(LeadsServiceTest, ACitySeesItsOwnCitysLeadsAndTheProvinceEveryOneNewestFirstInPages) {
+TEST_F(LeadsServiceTest, ACitySeesItsOwnCitysLeadsNotAnothersAndTheProvinceEveryOneNewestFirstInPages) {
   EXPECT_EQ(Keys(List({}, kCityCaller)), (std::vector<std::string>{kUnitA + "/K-2", kUnitA + "/K-1"}));
   v1::ListLeadsRequest other;
   other.set_city_code(kOtherCity);
-  EXPECT_EQ(Keys(List(other, kCityCaller)), (std::vector<std::string>{kUnitA + "/K-2", kUnitA + "/K-1"}))
-      << "its own, whatever it asks for";
+  v1::ListLeadsResponse refused;
+  const grpc::Status theirs = h.Call(&Stub::ListLeads, other, &refused, kCityCaller);
+  EXPECT_EQ(theirs.error_code(), grpc::StatusCode::PERMISSION_DENIED) << "another city's leads";
+  EXPECT_NE(theirs.error_message().find("city_code"), std::string::npos) << theirs.error_message();
+  EXPECT_EQ(refused.leads_size(), 0);
   EXPECT_EQ(Keys(List(other, ProvinceCaller())), (std::vector<std::string>{kOtherUnit + "/K-3"}));
 
   v1::ListLeadsRequest paged;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.h"
 #include "common/paging.h"
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
@@ -48,12 +49,21 @@ TEST(LeadScope, TheProvinceSeesEveryLeadACityOnlyItsOwn) {
   EXPECT_FALSE(InScope(lead, CityCaller("140200")));
 }
 
-TEST(ListLeadsRequest, ACityCallerListsItsOwnCityWhateverItAsks) {
+TEST(ListLeadsRequest, ACityCallerListsItsOwnCityAndMayNotNameAnother) {
   v1::ListLeadsRequest request;
   request.set_city_code("140200");
   request.set_rule("review_results_late");
   request.set_state(v1::LEAD_IN_HANDLING);
   common::Violations violations;
+  try {
+    ReadLeadsPage(violations, request, CityCaller("140100"));
+    ADD_FAILURE() << "another city's leads were listed";
+  } catch (const common::ServiceError& e) {
+    EXPECT_EQ(e.code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_NE(std::string(e.what()).find("city_code"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(ReadLeadsPage(violations, request, CityCaller("140200")).filter.city_code, "140200");
+  request.clear_city_code();
   const LeadsPage page = ReadLeadsPage(violations, request, CityCaller("140100"));
   EXPECT_TRUE(violations.empty());
   EXPECT_EQ(page.filter.city_code, "140100");
@@ -61,6 +71,7 @@ TEST(ListLeadsRequest, ACityCallerListsItsOwnCityWhateverItAsks) {
   EXPECT_EQ(page.filter.state, 2);
   EXPECT_EQ(page.page_size, 50);
   EXPECT_EQ(page.filter.limit, 51) << "one more than the page";
+  request.set_city_code("140200");
   EXPECT_EQ(ReadLeadsPage(violations, request, ProvinceCaller()).filter.city_code, "140200");
 }
 
