@@ -46,4 +46,10 @@ void CheckTextContent(Violations& out, const std::string& field, std::string_vie
 // when it broke none.
 bool CheckText(Violations& out, const std::string& field, std::string_view value, TextRule rule, Presence presence);
 
+// A field of a CSV file (RFC 4180): quoted when it holds a comma, a quote or
+// a line break, its quotes doubled. A field a spreadsheet would read as a
+// formula (one beginning with =, +, -, @, a tab or a carriage return) is
+// prefixed with ' and quoted, so that opening the file runs nothing.
+std::string CsvField(std::string_view value);
+
 }  // namespace gongkai::common

@@ -95,4 +95,23 @@ TEST(Blank, AsciiBlankIsOnlySpacesTabsAndLineBreaks) {
 }
 
 }  // namespace
+TEST(Csv, AFieldIsQuotedOnlyWhenItHoldsACommaAQuoteOrALineBreak) {
+  EXPECT_EQ(CsvField("太原市某某食品有限公司"), "太原市某某食品有限公司");
+  EXPECT_EQ(CsvField(""), "");
+  EXPECT_EQ(CsvField("甲,乙"), "\"甲,乙\"");
+  EXPECT_EQ(CsvField("他说\"是\""), "\"他说\"\"是\"\"\"");
+  EXPECT_EQ(CsvField("甲\r\n乙"), "\"甲\r\n乙\"");
+  EXPECT_EQ(CsvField("5.5"), "5.5");
+  EXPECT_EQ(CsvField("a=b"), "a=b") << "only a formula's first character counts";
+}
+
+TEST(Csv, AFieldASpreadsheetWouldRunAsAFormulaIsPrefixedAndQuoted) {
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(CsvField("+1"), "\"'+1\"");
+  EXPECT_EQ(CsvField("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(CsvField("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(CsvField("\tx"), "\"'\tx\"");
+  EXPECT_EQ(CsvField("\rx"), "\"'\rx\"");
+}
+
 }  // namespace gongkai::common

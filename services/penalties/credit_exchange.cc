@@ -75,21 +75,9 @@ bool HasCategory(const std::string& categories, std::string_view category) {
   return false;
 }
 
-// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
-// break, its quotes doubled.
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string CsvRow(const std::array<std::string, kCreditFieldCount>& values) {
   std::string row;
-  for (std::size_t i = 0; i < values.size(); ++i) row += (i == 0 ? "" : ",") + CsvField(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) row += (i == 0 ? "" : ",") + common::CsvField(values[i]);
   return row + "\r\n";
 }
 

@@ -339,5 +339,14 @@ TEST(CreditBody, CsvIsRfc4180WithAHeaderRowOfTheStandardsNames) {
   EXPECT_EQ(body.count(), 1);
 }
 
+TEST(CreditBody, CsvTextACitySentThatASpreadsheetWouldRunIsPrefixed) {
+  CreditExchangeBody body(CreditExchangeBody::Format::kCsv);
+  PenaltyDecision d = CompanyDecision();
+  d.facts = "=HYPERLINK(\"http://example.invalid\",\"点击\")";
+  body.Add(body.Piece(ToCreditRecord(Published(d))));
+  EXPECT_NE(body.Finish().find(",\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"点击\"\")\","), std::string::npos)
+      << body.Finish();
+}
+
 }  // namespace
 }  // namespace gongkai::penalties

@@ -9,6 +9,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/domains.h"
 #include "common/identifiers.h"
+#include "common/personal_data.h"
 #include "common/text.h"
 #include "services/penalties/penalty_public.h"
 #include "services/registry/officer.h"
@@ -539,6 +540,14 @@ std::string MaskIdNumber(const std::string& id) {
 
 }  // namespace
 
+bool NamedAfterOperator(const Party& party) {
+  if (party.kind != Party::Kind::kIndividualBusiness || IsBlank(party.legal_representative)) return false;
+  common::PersonalData operator_name;
+  operator_name.persons = {party.legal_representative};
+  // The whole name is the operator's, in any of the forms a name is found in.
+  return common::TrimBlank(common::MaskPersonalData(party.name, operator_name)) == MaskName(party.legal_representative);
+}
+
 Party MaskParty(const Party& party) {
   Party masked = party;
   masked.address.clear();
@@ -546,9 +555,11 @@ Party MaskParty(const Party& party) {
   masked.bank_account.clear();
   if (party.kind == Party::Kind::kOrganization) return masked;
   if (party.kind == Party::Kind::kIndividualBusiness) {
-    // The business is published as an organisation is; its operator is a person.
+    // The business is published as an organisation is; its operator is a
+    // person, wherever his name stands.
     masked.legal_representative = MaskName(party.legal_representative);
     masked.id_number.clear();
+    if (NamedAfterOperator(party)) masked.name = masked.legal_representative;
     return masked;
   }
   // Anything else is masked as a person.

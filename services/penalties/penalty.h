@@ -236,9 +236,17 @@ common::Violations CheckBenchmarkTier(const PenaltyDecision& decision, const std
 // 某某 (MaskName), the ID number as its first 6 and last 4 with the middle
 // masked, no credit code; an organisation in full with its credit code and
 // legal representative; an individual business's name and credit code in
-// full, its operator as MaskName of the name and no ID number; no address,
-// phone or bank account for any.
+// full, its operator as MaskName of the name and no ID number, and its name
+// too when it is its operator's (NamedAfterOperator); no address, phone or
+// bank account for any.
 Party MaskParty(const Party& party);
+
+// Whether an individual business's name is its operator's name and nothing
+// else (张三 run by 张三, in any form MaskPersonalData finds a name in: a
+// business without a trade name of its own): that name is a natural
+// person's, masked as one. A trade name that holds the operator's name
+// (小店区张三烧烤店) is the business's own, published as it is.
+bool NamedAfterOperator(const Party& party);
 
 // How long a decision of one credit tier stays public under one set of rules,
 // in calendar months from the decision date: whether it is published at all,

@@ -12,12 +12,13 @@ constexpr std::size_t kMaxPartyNameSearch = 200;
 PersonalData PersonalDataOf(const Party& party, const std::vector<std::string>& mentioned_persons) {
   PersonalData data;
   // As MaskParty: an organisation's and an individual business's own names
-  // are published, an individual business's operator is a person, and
-  // anything not known to be either is a person.
+  // are published (but not one that is its operator's name), an individual
+  // business's operator is a person, and anything not known to be either is
+  // a person.
   if (party.kind == Party::Kind::kOrganization) {
     data.kept.push_back(party.name);
   } else if (party.kind == Party::Kind::kIndividualBusiness) {
-    data.kept.push_back(party.name);
+    if (!NamedAfterOperator(party)) data.kept.push_back(party.name);
     data.persons.push_back(party.legal_representative);
   } else {
     data.persons.push_back(party.name);

@@ -1186,6 +1186,25 @@ TEST(Masking, IndividualBusinessInFullWithItsOperatorMaskedAsAPerson) {
   EXPECT_EQ(masked.phone, "");
 }
 
+TEST(Masking, IndividualBusinessWhoseNameIsItsOperatorsIsMaskedAsAPerson) {
+  Party business = ValidIndividualBusinessDecision().party;
+  business.legal_representative = "张三";
+  for (const std::string name : {"张三", "张 三", " 张三 "}) {
+    business.name = name;
+    EXPECT_TRUE(NamedAfterOperator(business)) << name;
+    EXPECT_EQ(MaskParty(business).name, "张某某") << name;
+  }
+  business.name = "小店区张三烧烤店";
+  EXPECT_FALSE(NamedAfterOperator(business)) << "a trade name of its own";
+  EXPECT_EQ(MaskParty(business).name, "小店区张三烧烤店");
+  business.name = "张三丰";
+  EXPECT_FALSE(NamedAfterOperator(business));
+  Party org = business;
+  org.kind = Party::Kind::kOrganization;
+  org.name = "张三";
+  EXPECT_FALSE(NamedAfterOperator(org)) << "an organisation's name is its own";
+}
+
 TEST(Masking, NaturalPersonPublishesNoLegalRepresentative) {
   Party p = Person("张三", kAdultId);
   p.legal_representative = "王五";

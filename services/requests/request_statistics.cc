@@ -11,6 +11,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/kpi.h"
 #include "common/kpi_tallies.h"
+#include "common/text.h"
 
 namespace gongkai::requests {
 namespace {
@@ -431,16 +432,6 @@ ReportTable Table4(int year, const std::vector<LegalFacts>& legal) {
   return t;
 }
 
-std::string CsvField(const std::string& field) {
-  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 std::optional<Date> FinishedOn(const RequestFacts& f) {
@@ -471,11 +462,11 @@ std::string AnnualReportCsv(const AnnualReport& report) {
   std::string csv;
   for (const auto& table : report.tables) {
     if (!csv.empty()) csv += "\r\n";
-    csv += CsvField(table.title) + "\r\n";
-    for (const auto& column : table.columns) csv += "," + CsvField(column);
+    csv += common::CsvField(table.title) + "\r\n";
+    for (const auto& column : table.columns) csv += "," + common::CsvField(column);
     csv += "\r\n";
     for (const auto& row : table.rows) {
-      csv += CsvField(row.label);
+      csv += common::CsvField(row.label);
       for (std::size_t i = 0; i < table.columns.size(); ++i) {
         csv += "," + (i < row.cells.size() ? std::to_string(row.cells[i]) : std::string());
       }

@@ -17,6 +17,13 @@
 namespace gongkai::supervision {
 namespace {
 
+// A call's timeout stays well within the lifetime of the identity it is
+// signed with (common::kServiceIdentityLifetime), so that a slow answer is
+// never refused as unauthenticated.
+constexpr int kMaxCallTimeoutMs = 20000;
+static_assert(std::chrono::milliseconds(kMaxCallTimeoutMs) + std::chrono::seconds(10) <=
+              common::kServiceIdentityLifetime);
+
 using common::v1::GetKpiTalliesRequest;
 using common::v1::GetKpiTalliesResponse;
 using common::v1::ListFindingsRequest;
@@ -66,17 +73,29 @@ class GrpcSource final : public KpiSource {
                                timeout_);
   }
 
-  // A call that failed is the service being away, whatever its code: the
-  // requests are checked before they are sent.
+  // A call that failed is the service being away (UNAVAILABLE, retry
+  // later), except a refusal that asking again cannot change: the platform's
+  // services disagree on who may ask or what (a secret, a version), INTERNAL
+  // naming the service and its code.
   void Check(const grpc::Status& status, const std::string& method) const {
     if (status.ok()) return;
-    common::Log(common::LogLevel::kWarning, "kpi_source_unavailable",
+    const grpc::StatusCode code = status.error_code();
+    const bool misconfigured = code == grpc::StatusCode::UNAUTHENTICATED ||
+                               code == grpc::StatusCode::PERMISSION_DENIED ||
+                               code == grpc::StatusCode::INVALID_ARGUMENT || code == grpc::StatusCode::UNIMPLEMENTED;
+    common::Log(misconfigured ? common::LogLevel::kError : common::LogLevel::kWarning,
+                misconfigured ? "kpi_source_refused" : "kpi_source_unavailable",
                 {{"service", service_},
                  {"method", method},
-                 {"code", common::CodeName(status.error_code())},
+                 {"code", common::CodeName(code)},
                  {"message", status.error_message()}});
+    if (misconfigured) {
+      throw common::ServiceError(grpc::StatusCode::INTERNAL, "the " + service_ + " service refused " + method + " (" +
+                                                                 common::CodeName(code) +
+                                                                 "): the platform's services disagree; see the log");
+    }
     throw common::ServiceError::Unavailable("the " + service_ + " service did not answer " + method + " (" +
-                                            common::CodeName(status.error_code()) + "); retry later");
+                                            common::CodeName(code) + "); retry later");
   }
 
   const std::string service_;
@@ -119,7 +138,7 @@ KpiSourceSettings ReadKpiSourceSettings(common::Config& config) {
   settings.inspections =
       config.Address("GONGKAI_INSPECTIONS_ADDRESS", "127.0.0.1:7107", "the inspections service's gRPC address");
   settings.timeout = std::chrono::milliseconds(
-      config.Int("GONGKAI_PROVINCE_CALL_TIMEOUT_MS", 10000, 100, 300000,
+      config.Int("GONGKAI_PROVINCE_CALL_TIMEOUT_MS", 10000, 100, kMaxCallTimeoutMs,
                  "how long a call to another service for the province view or the lead sweep may take"));
   return settings;
 }

@@ -35,8 +35,9 @@ class KpiSource {
 
 // Where the other services are and how long a call to one may take:
 // GONGKAI_PENALTIES_ADDRESS, GONGKAI_REQUESTS_ADDRESS,
-// GONGKAI_INSPECTIONS_ADDRESS and GONGKAI_PROVINCE_CALL_TIMEOUT_MS (10 s),
-// read by main before config.Finish(). The registry's address is the
+// GONGKAI_INSPECTIONS_ADDRESS and GONGKAI_PROVINCE_CALL_TIMEOUT_MS (10 s,
+// 100 ms to 20 s: within the lifetime of the identity a call is signed
+// with), read by main before config.Finish(). The registry's address is the
 // registry client's (GONGKAI_REGISTRY_ADDRESS).
 struct KpiSourceSettings {
   std::string penalties;

@@ -13,6 +13,7 @@
 #include "common/errors.h"
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
+#include "common/testing/faketime.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 
@@ -136,7 +137,22 @@ TEST_F(KpiSourcesTest, AServiceThatFailsIsUnavailableNamingIt) {
   }
 }
 
+TEST_F(KpiSourcesTest, ARefusalAskingAgainCannotChangeIsInternalNamingTheService) {
+  for (const grpc::StatusCode code : {grpc::StatusCode::UNAUTHENTICATED, grpc::StatusCode::PERMISSION_DENIED,
+                                      grpc::StatusCode::INVALID_ARGUMENT, grpc::StatusCode::UNIMPLEMENTED}) {
+    fake_.failure = grpc::Status(code, "refused");
+    try {
+      Penalties()->Tallies(Asking());
+      ADD_FAILURE() << "a refusal was taken for an answer";
+    } catch (const common::ServiceError& e) {
+      EXPECT_EQ(e.code(), grpc::StatusCode::INTERNAL) << code;
+      EXPECT_THAT(e.what(), HasSubstr("the penalties service refused"));
+    }
+  }
+}
+
 TEST_F(KpiSourcesTest, ACallPastItsTimeoutIsUnavailableNamingTheService) {
+  if (gongkai::testing::UnderFaketime()) GTEST_SKIP() << "gRPC timers do not fire under libfaketime";
   fake_.delay = std::chrono::milliseconds(500);
   const auto source = Penalties(std::chrono::milliseconds(100));
   try {

@@ -49,9 +49,8 @@ bool InScope(const LeadRow& lead, const common::CallerIdentity& caller) {
 LeadsPage ReadLeadsPage(common::Violations& out, const v1::ListLeadsRequest& request,
                         const common::CallerIdentity& caller) {
   const std::string& city = request.city_code();
-  if (!city.empty() && (common::CheckAreaCode(city) || !city.ends_with("00"))) {
-    out.push_back({"city_code", "must be a city or province code: 6 digits ending in 00"});
-  }
+  const bool city_read = city.empty() || (!common::CheckAreaCode(city) && city.ends_with("00"));
+  if (!city_read) out.push_back({"city_code", "must be a city or province code: 6 digits ending in 00"});
   common::CheckKeyFilter(out, "rule", request.rule());
   if (!v1::LeadState_IsValid(request.state())) out.push_back({"state", "not a lead state"});
   const common::Page page = common::ReadPage(out, request.page_size(), request.page_token(), 1, kLeadPage);
@@ -59,7 +58,7 @@ LeadsPage ReadLeadsPage(common::Violations& out, const v1::ListLeadsRequest& req
   read.page_size = page.size;
   read.filter.before_id = common::SeqPageStart(out, page);
   // A city sees its own city's leads (an empty city_code means it).
-  if (caller.role != ROLE_PROVINCE && !city.empty() && city != caller.city_code) {
+  if (caller.role != ROLE_PROVINCE && city_read && !city.empty() && city != caller.city_code) {
     throw common::ServiceError::PermissionDenied("city_code: " + city + " is not the caller's city " +
                                                  caller.city_code + ": a city reads its own leads");
   }

@@ -4,6 +4,7 @@
 #include <exception>
 #include <future>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -62,7 +63,8 @@ auto AskEach(const std::vector<KpiSource*>& sources, const Ask& ask) {
 
 // One scope's figures as the tallies add up, by (kpi, rule): a KPI's total
 // under (kpi, ""), its parts under (kpi, rule), a deadline rule's own figure
-// under ("", rule). Misses are kept up to `max_misses` (0: none).
+// under ("", rule). The first `max_misses` misses in order are listed (0:
+// none), the rest counted.
 class Sums {
  public:
   explicit Sums(int max_misses) : max_misses_(max_misses) {}
@@ -99,15 +101,10 @@ class Sums {
   void Into(v1::KpiFigure& figure, const KpiTally& tally) const {
     figure.set_due(figure.due() + tally.due());
     figure.set_met(figure.met() + tally.met());
-    int64_t unlisted = figure.misses_unlisted() + tally.misses_unlisted();
-    for (const RecordLink& miss : tally.misses()) {
-      if (figure.misses_size() < max_misses_) {
-        *figure.add_misses() = miss;
-      } else {
-        ++unlisted;
-      }
-    }
-    figure.set_misses_unlisted(unlisted);
+    figure.set_misses_unlisted(figure.misses_unlisted() + tally.misses_unlisted());
+    // All kept until the figure is stated (Figure), which lists the first
+    // max_misses in order: each tally holds at most max_misses.
+    if (max_misses_ > 0) figure.mutable_misses()->MergeFrom(tally.misses());
   }
 
   v1::KpiFigure Figure(const std::string& kpi, const std::string& rule) const {
@@ -120,10 +117,14 @@ class Sums {
       figure.clear_misses();
       figure.clear_misses_unlisted();
     } else {
-      std::sort(figure.mutable_misses()->begin(), figure.mutable_misses()->end(),
-                [](const RecordLink& a, const RecordLink& b) {
-                  return std::tie(a.service(), a.kind(), a.key()) < std::tie(b.service(), b.kind(), b.key());
-                });
+      auto* misses = figure.mutable_misses();
+      std::sort(misses->begin(), misses->end(), [](const RecordLink& a, const RecordLink& b) {
+        return std::tie(a.service(), a.kind(), a.key()) < std::tie(b.service(), b.kind(), b.key());
+      });
+      if (misses->size() > max_misses_) {
+        figure.set_misses_unlisted(figure.misses_unlisted() + misses->size() - max_misses_);
+        misses->DeleteSubrange(max_misses_, misses->size() - max_misses_);
+      }
     }
     return figure;
   }
@@ -279,6 +280,10 @@ v1::SweepLeadsResponse ProvinceView::Sweep(int year) {
         "bad sweep request", {{"year", "must be 0 (the current year) or from " + std::to_string(common::kMinKpiYear) +
                                            " to " + std::to_string(current + 1)}});
   }
+
+  // One sweep at a time, from the first question to the last write: a
+  // sweep that asked earlier never records over a later one's findings.
+  const std::lock_guard<std::mutex> one_at_a_time(sweeping_);
 
   // Each service is asked for the configured rules it runs.
   const auto spec_of = [](const std::string& rule) -> const LeadRuleSpec* {

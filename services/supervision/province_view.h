@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,8 @@ class ProvinceView {
   RecordFindingsFn record_;
   const common::Clock& clock_;
   std::vector<common::v1::LeadRule> rules_;
+  // Held through a sweep (Sweep).
+  std::mutex sweeping_;
 };
 
 }  // namespace gongkai::supervision

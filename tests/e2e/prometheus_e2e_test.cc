@@ -509,8 +509,16 @@ void CollectPanels(const Json& panels, std::vector<Json>& out) {
   }
 }
 
-TEST_F(PrometheusEndToEnd, EveryDashboardPanelsExpressionEvaluates) {
+TEST_F(PrometheusEndToEnd, EveryDashboardPanelsExpressionEvaluatesOverSeriesPrometheusHolds) {
   std::set<std::string> families;  // the series the panels read
+  // Every name of a series Prometheus holds, scraped or recorded: a panel
+  // naming another (a misspelt metric or rule) would evaluate to nothing.
+  std::set<std::string> held;
+  for (const auto& [labels, value] : prometheus_->Vector(R"(group by (__name__) ({__name__=~"gongkai.+|grpc_.+"}))")) {
+    held.insert(labels.at("__name__"));
+  }
+  static const std::regex kSeriesName(R"(\b(?:gongkai[_:][a-z_:]+|grpc_[a-z_]+)\b)");
+  static const std::set<std::string> kGrpcLabels{"grpc_service", "grpc_method", "grpc_code", "grpc_type"};
   int dashboards = 0;
   for (const auto& file : std::filesystem::directory_iterator(kDashboards)) {
     if (file.path().extension() != ".json") continue;
@@ -551,6 +559,10 @@ TEST_F(PrometheusEndToEnd, EveryDashboardPanelsExpressionEvaluates) {
         const Json answer = prometheus_->Query(expr);
         EXPECT_EQ(answer.value("status", ""), "success")
             << name << ": " << title << ": " << expr << ": " << answer.value("error", "");
+        for (std::sregex_iterator it(expr.begin(), expr.end(), kSeriesName), end; it != end; ++it) {
+          if (kGrpcLabels.contains(it->str())) continue;
+          EXPECT_TRUE(held.contains(it->str())) << name << ": " << title << ": no series " << it->str();
+        }
         for (const char* family :
              {"gongkai:kpi_ratio", "gongkai:deadline_on_time_ratio", "gongkai_disclosures_overdue", "gongkai_leads",
               "grpc_server_handled_total", "grpc_server_handling_seconds_bucket"}) {
