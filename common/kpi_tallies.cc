@@ -40,6 +40,22 @@ Violations CheckKpiTalliesRequest(const v1::GetKpiTalliesRequest& request) {
   return out;
 }
 
+Violations CheckFindingsRequest(const v1::ListFindingsRequest& request) {
+  Violations out;
+  if (request.year() < kMinKpiYear || request.year() > kMaxKpiYear) {
+    out.push_back({"year", "must be from " + std::to_string(kMinKpiYear) + " to " + std::to_string(kMaxKpiYear)});
+  }
+  if (!CheckCount(out, "rules", request.rules_size(), 0, kMaxLeadRules)) return out;
+  for (int i = 0; i < request.rules_size(); ++i) {
+    const int threshold = request.rules(i).threshold();
+    if (threshold < 0 || threshold > kMaxLeadThreshold) {
+      out.push_back({At("rules", i) + ".threshold",
+                     "must be from 0 (the rule's default) to " + std::to_string(kMaxLeadThreshold)});
+    }
+  }
+  return out;
+}
+
 void CountRecord(v1::KpiTally& tally, bool met, const v1::RecordLink* miss, int max_misses) {
   tally.set_due(tally.due() + 1);
   if (met) {

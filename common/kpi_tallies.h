@@ -27,6 +27,16 @@ inline constexpr int kMaxKpiMisses = 100;
 // agency credit code of 18 characters when given.
 Violations CheckKpiTalliesRequest(const v1::GetKpiTalliesRequest& request);
 
+// The bounds of a ListFindingsRequest: the rules it names, and a rule's
+// threshold (0 takes the rule's default).
+inline constexpr int kMaxLeadRules = 100;
+inline constexpr int kMaxLeadThreshold = 365;
+
+// Every rule a ListFindingsRequest breaks, field by field: year within
+// 2000-2100, at most kMaxLeadRules rules, each threshold from 0 to
+// kMaxLeadThreshold.
+Violations CheckFindingsRequest(const v1::ListFindingsRequest& request);
+
 // The link to the record `key` of the rule or kind `kind` that `service`
 // holds, of `agency` (empty for a city's own record) in `city`; `detail`
 // says in one line why it is named.

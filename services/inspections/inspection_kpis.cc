@@ -137,20 +137,6 @@ std::vector<KpiTally> CountTallies(const KpiRecords& records, int year, const Kp
   return out;
 }
 
-common::Violations CheckFindingsRequest(const common::v1::ListFindingsRequest& request) {
-  common::Violations out;
-  if (request.year() < common::kMinKpiYear || request.year() > common::kMaxKpiYear) {
-    out.push_back(
-        {"year", "must be from " + std::to_string(common::kMinKpiYear) + " to " + std::to_string(common::kMaxKpiYear)});
-  }
-  for (int i = 0; i < request.rules_size(); ++i) {
-    if (request.rules(i).threshold() < 0) {
-      out.push_back({common::At("rules", i) + ".threshold", "must not be negative (0 takes the rule's default)"});
-    }
-  }
-  return out;
-}
-
 namespace {
 
 bool Runs(const std::string& rule) { return rule == kResultsLateRule || rule == kAgencyListRule; }

@@ -62,10 +62,6 @@ struct KpiFacts {
 std::vector<common::v1::KpiTally> CountTallies(const KpiRecords& records, int year, const KpiFacts& facts,
                                                common::Date today, int max_misses);
 
-// Every rule a ListFindingsRequest breaks, field by field: year within
-// 2000-2100, each rule's threshold not negative.
-common::Violations CheckFindingsRequest(const common::v1::ListFindingsRequest& request);
-
 // Whether an agency's qualification list was current on a day, as the
 // registry answers it.
 struct ListQuery {

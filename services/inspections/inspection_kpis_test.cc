@@ -9,6 +9,7 @@
 
 #include "common/calendar/iso_date.h"
 #include "common/kpi.h"
+#include "common/kpi_tallies.h"
 #include "common/testing/dates.h"
 #include "services/inspections/draw.h"
 #include "services/inspections/test_records.h"
@@ -357,11 +358,13 @@ TEST(Findings, AtMostTenThousandFindingsAreListedAndTheAnswerSaysItWasTruncated)
 
 TEST(CheckFindingsRequest, NamesAYearOutOfRangeAndANegativeThreshold) {
   auto request = Asking({{"spot_check_results_late", -1}}, 1999);
-  const auto violations = CheckFindingsRequest(request);
+  const auto violations = common::CheckFindingsRequest(request);
   ASSERT_EQ(violations.size(), 2u);
   EXPECT_EQ(violations[0].field, "year");
   EXPECT_EQ(violations[1].field, "rules[0].threshold");
-  EXPECT_TRUE(CheckFindingsRequest(Asking({{"spot_check_results_late", 5}})).empty());
+  EXPECT_TRUE(common::CheckFindingsRequest(Asking({{"spot_check_results_late", 5}})).empty());
+  EXPECT_EQ(common::CheckFindingsRequest(Asking({{"spot_check_results_late", 366}})).size(), 1u)
+      << "a threshold over 365";
 }
 
 }  // namespace

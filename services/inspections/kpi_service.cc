@@ -38,7 +38,7 @@ grpc::Status InspectionsService::ListFindings(grpc::ServerContext* context,
                                               const common::v1::ListFindingsRequest* request,
                                               common::v1::ListFindingsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-    common::ThrowIfAny(CheckFindingsRequest(*request), "bad findings request");
+    common::ThrowIfAny(common::CheckFindingsRequest(*request), "bad findings request");
     if (!RunsAnyRule(*request)) return grpc::Status::OK;
     const common::Date today = context_.clock.Today();
     // Whether each agency's list was current on each day, asked in calls the

@@ -27,7 +27,7 @@ grpc::Status PenaltiesService::ListFindings(grpc::ServerContext* context,
                                             const common::v1::ListFindingsRequest* request,
                                             common::v1::ListFindingsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-    common::ThrowIfAny(CheckFindingsRequest(*request), "bad findings request");
+    common::ThrowIfAny(common::CheckFindingsRequest(*request), "bad findings request");
     *response = PenaltyFindings(store_, registry_, context_.deadlines, context_.clock.Today(), *request);
     return grpc::Status::OK;
   });

@@ -225,21 +225,6 @@ std::vector<KpiTally> PenaltyTallies(PenaltyStore& store, const common::Deadline
                       deadlines.engine(), *calendar, today, request.max_misses());
 }
 
-common::Violations CheckFindingsRequest(const common::v1::ListFindingsRequest& request) {
-  common::Violations out;
-  if (request.year() < common::kMinKpiYear || request.year() > common::kMaxKpiYear) {
-    out.push_back({"year", "must be from " + std::to_string(common::kMinKpiYear) + " to " +
-                               std::to_string(common::kMaxKpiYear) + " (got " + std::to_string(request.year()) + ")"});
-  }
-  if (!common::CheckCount(out, "rules", request.rules_size(), 0, kMaxLeadRules)) return out;
-  for (int i = 0; i < request.rules_size(); ++i) {
-    if (request.rules(i).threshold() < 0) {
-      out.push_back({common::At("rules", i) + ".threshold", "must be 0 or more (0 takes the rule's default)"});
-    }
-  }
-  return out;
-}
-
 std::vector<LeadRuleToRun> PenaltyRulesOf(const common::v1::ListFindingsRequest& request) {
   std::vector<LeadRuleToRun> out;
   for (const std::string_view name : kPenaltyRules) {

@@ -77,12 +77,6 @@ inline constexpr std::string_view kOfficerWithoutCertificate = "officer_without_
 
 // The most findings one answer holds; past it the answer says truncated.
 inline constexpr int kMaxFindings = 10'000;
-// The most rules a ListFindingsRequest names.
-inline constexpr int kMaxLeadRules = 100;
-
-// Every rule a ListFindingsRequest breaks: year 2000-2100, at most 100
-// rules, each named, with a threshold of 0 or more.
-common::Violations CheckFindingsRequest(const common::v1::ListFindingsRequest& request);
 
 // A rule of the request this service runs, with its threshold (the
 // default for 0: 0 working days for decision_published_late).

@@ -13,6 +13,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/errors.h"
 #include "common/identifiers.h"
+#include "common/kpi_tallies.h"
 #include "common/testing/dates.h"
 #include "gongkai/penalties/v1/penalties.pb.h"
 #include "services/registry/powers.h"
@@ -164,15 +165,15 @@ TEST(PenaltyFindingsRequest, EachBadFieldIsNamedWithItsRule) {
   auto* negative = request.add_rules();
   negative->set_name("decision_published_late");
   negative->set_threshold(-1);
-  const common::Violations violations = CheckFindingsRequest(request);
+  const common::Violations violations = common::CheckFindingsRequest(request);
   ASSERT_EQ(violations.size(), 2u);
   EXPECT_EQ(violations[0].field, "year");
   EXPECT_EQ(violations[1].field, "rules[1].threshold");
 
   common::v1::ListFindingsRequest many;
   many.set_year(2026);
-  for (int i = 0; i <= kMaxLeadRules; ++i) many.add_rules()->set_name("rule");
-  const common::Violations too_many = CheckFindingsRequest(many);
+  for (int i = 0; i <= common::kMaxLeadRules; ++i) many.add_rules()->set_name("rule");
+  const common::Violations too_many = common::CheckFindingsRequest(many);
   ASSERT_EQ(too_many.size(), 1u);
   EXPECT_EQ(too_many[0].field, "rules");
 }

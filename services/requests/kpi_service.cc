@@ -18,9 +18,6 @@ namespace {
 
 using common::v1::ROLE_SERVICE;
 
-// The lead rules one ListFindings may name.
-constexpr int kMaxLeadRules = 100;
-
 bool Names(const std::vector<std::string>& rules, std::string_view rule) {
   return std::find(rules.begin(), rules.end(), rule) != rules.end();
 }
@@ -48,13 +45,7 @@ grpc::Status RequestsService::GetKpiTallies(grpc::ServerContext* context,
 grpc::Status RequestsService::ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
                                            common::v1::ListFindingsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-    common::Violations violations;
-    if (request->year() < common::kMinKpiYear || request->year() > common::kMaxKpiYear) {
-      violations.push_back({"year", "must be from " + std::to_string(common::kMinKpiYear) + " to " +
-                                        std::to_string(common::kMaxKpiYear)});
-    }
-    common::CheckCount(violations, "rules", request->rules_size(), 0, kMaxLeadRules);
-    common::ThrowIfAny(violations, "bad findings request");
+    common::ThrowIfAny(common::CheckFindingsRequest(*request), "bad findings request");
     std::vector<std::string> rules;
     for (const common::v1::LeadRule& rule : request->rules()) rules.push_back(rule.name());
 

@@ -5,6 +5,7 @@
 #include <exception>
 #include <map>
 
+#include "common/kpi_tallies.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "services/supervision/province_view.h"
@@ -60,8 +61,9 @@ std::optional<std::vector<common::v1::LeadRule>> ParseLeadRules(std::string_view
       const std::string_view value = common::TrimBlank(entry.substr(equals + 1));
       const auto [end, problem] = std::from_chars(value.data(), value.data() + value.size(), threshold);
       if (value.empty() || problem != std::errc() || end != value.data() + value.size() || threshold < 0 ||
-          threshold > kMaxLeadThreshold) {
-        return fail(entry, "the threshold must be a whole number from 0 to " + std::to_string(kMaxLeadThreshold));
+          threshold > common::kMaxLeadThreshold) {
+        return fail(entry,
+                    "the threshold must be a whole number from 0 to " + std::to_string(common::kMaxLeadThreshold));
       }
     }
     chosen[spec->name] = {!off, threshold};

@@ -232,19 +232,7 @@ std::vector<KpiTally> SupervisionTallies(SupervisionStore& store, const common::
 common::v1::ListFindingsResponse SupervisionFindings(SupervisionStore& store, const common::Deadlines& deadlines,
                                                      const common::v1::ListFindingsRequest& request,
                                                      common::Date today) {
-  common::Violations violations;
-  if (request.year() < common::kMinKpiYear || request.year() > common::kMaxKpiYear) {
-    violations.push_back(
-        {"year", "must be from " + std::to_string(common::kMinKpiYear) + " to " + std::to_string(common::kMaxKpiYear)});
-  }
-  for (int i = 0; i < request.rules_size(); ++i) {
-    const int threshold = request.rules(i).threshold();
-    if (threshold < 0 || threshold > kMaxLeadThreshold) {
-      violations.push_back({common::At("rules", i) + ".threshold",
-                            "must be from 0 (the rule's default) to " + std::to_string(kMaxLeadThreshold)});
-    }
-  }
-  common::ThrowIfAny(violations, "bad findings request");
+  common::ThrowIfAny(common::CheckFindingsRequest(request), "bad findings request");
 
   const TallyScope scope{request.year(), "", ""};
   const DueDate due = CachedDue(deadlines);

@@ -22,8 +22,6 @@ inline constexpr char kServiceName[] = "supervision";
 // The lead rules this service runs, and their default thresholds.
 inline constexpr char kReviewResultsLate[] = "review_results_late";       // working days
 inline constexpr char kRectificationOverdue[] = "rectification_overdue";  // calendar days
-// Thresholds a request may set (0 takes the default, 0).
-inline constexpr int kMaxLeadThreshold = 365;
 // The findings one answer lists.
 inline constexpr int kMaxFindings = 10'000;
 
@@ -46,7 +44,7 @@ std::vector<common::v1::KpiTally> SupervisionTallies(SupervisionStore& store, co
 // records of the request's year: at most kMaxFindings (truncated past them),
 // each rule's by record key, the rules in the order asked. Throws
 // INVALID_ARGUMENT for a year outside 2000-2100 or a threshold outside
-// 0-kMaxLeadThreshold.
+// 0-common::kMaxLeadThreshold.
 common::v1::ListFindingsResponse SupervisionFindings(SupervisionStore& store, const common::Deadlines& deadlines,
                                                      const common::v1::ListFindingsRequest& request,
                                                      common::Date today);
