@@ -25,7 +25,9 @@ class KpiSource {
   // The service's name in services/services.table ("penalties").
   virtual std::string service() const = 0;
   // The service's tallies for a checked request. Throws common::ServiceError
-  // (UNAVAILABLE, naming the service) when it cannot answer.
+  // naming the service: UNAVAILABLE when it cannot answer, INTERNAL when it
+  // refuses in a way asking again cannot change (UNAUTHENTICATED,
+  // PERMISSION_DENIED, INVALID_ARGUMENT, UNIMPLEMENTED).
   virtual common::v1::GetKpiTalliesResponse Tallies(const common::v1::GetKpiTalliesRequest& request) = 0;
   // The records of the request's year tripping those of its rules the
   // service holds the records of; a service holding none answers none.

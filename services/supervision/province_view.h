@@ -40,7 +40,7 @@ class ProvinceView {
   // naming each bad field, PERMISSION_DENIED for a city caller naming
   // another city or another city's agency, UNAVAILABLE naming a service
   // (the registry included) that did not answer: no figure without every
-  // part.
+  // part; INTERNAL naming one that refused outright (KpiSource::Tallies).
   v1::GetKpisResponse Kpis(const v1::GetKpisRequest& request, const common::CallerIdentity& caller);
 
   // Runs the rules over the records of `year` (0: the current year; else
