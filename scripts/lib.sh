@@ -27,6 +27,8 @@ install_dependencies() {
     # package also installs a Prometheus server unit that a host with systemd
     # starts: systemctl disable --now prometheus where it is not wanted.
     prometheus
+    # h2load, the load generator of the wire benches (bench/h2load.h).
+    nghttp2-client
   )
   local missing=()
   for p in "${packages[@]}"; do
