@@ -1,6 +1,7 @@
 #pragma once
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 
 #include <initializer_list>
 #include <optional>
@@ -47,6 +48,18 @@ grpc::Status Call(const grpc::ServerContextBase& context, const IdentitySigner& 
     if (auto refusal = Admit(admission)) return *std::move(refusal);
     return body(caller);
   });
+}
+
+// The same frame for a method served with gRPC's callback API on the thread
+// that received the call: for handlers that only read memory and never
+// block, so that they need no thread of the synchronous server and are not
+// bounded by its lanes. Answers at once and returns the call's reactor.
+template <typename Body>
+grpc::ServerUnaryReactor* AnswerNow(grpc::CallbackServerContext* context, const IdentitySigner& signer,
+                                    std::initializer_list<Role> allowed, Body&& body) noexcept {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(Call(*context, signer, allowed, std::forward<Body>(body)));
+  return reactor;
 }
 
 }  // namespace gongkai::common

@@ -89,10 +89,10 @@ grpc::Status RegistryService::GetOfficerCode(grpc::ServerContext* context, const
   });
 }
 
-grpc::Status RegistryService::VerifyCertificate(grpc::ServerContext* context,
-                                                const v1::VerifyCertificateRequest* request,
-                                                v1::VerifyCertificateResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
+grpc::ServerUnaryReactor* RegistryService::VerifyCertificate(grpc::CallbackServerContext* context,
+                                                             const v1::VerifyCertificateRequest* request,
+                                                             v1::VerifyCertificateResponse* response) {
+  return common::AnswerNow(context, context_.signer, {ROLE_PUBLIC}, [&](const common::CallerIdentity&) {
     std::optional<Officer> officer;
     switch (request->subject_case()) {
       case v1::VerifyCertificateRequest::kCertificateNumber:

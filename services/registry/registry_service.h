@@ -31,7 +31,12 @@ std::string RejectionScope(const common::CallerIdentity& caller);
 // benchmarks), officers_service.cc (officers and verification),
 // flowcharts_service.cc (flowcharts and "三定" provisions) and
 // service_calls.cc (what only the platform's other services call).
-class RegistryService final : public v1::RegistryService::Service {
+//
+// Certificate verification, which reads the in-memory index only, is served
+// with gRPC's callback API (common::AnswerNow): a flood of it takes none of
+// the synchronous server's threads from the methods that wait on the database.
+class RegistryService final
+    : public v1::RegistryService::WithCallbackMethod_VerifyCertificate<v1::RegistryService::Service> {
  public:
   // `max_batch`: the most records a batch write may carry.
   RegistryService(RegistryStores stores, common::ServiceContext context, int max_batch);
@@ -65,8 +70,9 @@ class RegistryService final : public v1::RegistryService::Service {
                             v1::ListOfficersResponse* response) override;
   grpc::Status GetOfficerCode(grpc::ServerContext* context, const v1::GetOfficerCodeRequest* request,
                               v1::GetOfficerCodeResponse* response) override;
-  grpc::Status VerifyCertificate(grpc::ServerContext* context, const v1::VerifyCertificateRequest* request,
-                                 v1::VerifyCertificateResponse* response) override;
+  grpc::ServerUnaryReactor* VerifyCertificate(grpc::CallbackServerContext* context,
+                                              const v1::VerifyCertificateRequest* request,
+                                              v1::VerifyCertificateResponse* response) override;
   grpc::Status GetCoverage(grpc::ServerContext* context, const v1::GetCoverageRequest* request,
                            v1::GetCoverageResponse* response) override;
   grpc::Status UpsertFlowcharts(grpc::ServerContext* context, const v1::UpsertFlowchartsRequest* request,
