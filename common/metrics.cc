@@ -61,13 +61,39 @@ prometheus::Labels GrpcServerMetrics::LabelsOf(const Call& call) const {
   return labels;
 }
 
-void GrpcServerMetrics::Started(const Call& call) { started_.Add(LabelsOf(call)).Increment(); }
+GrpcServerMetrics::Series& GrpcServerMetrics::SeriesOf(const Call& call) {
+  std::string key = call.type;
+  key.append(1, '\0').append(call.full_method).append(1, '\0').append(call.caller);
+  {
+    std::shared_lock lock(mutex_);
+    auto it = series_.find(key);
+    if (it != series_.end()) return *it->second;
+  }
+  std::unique_lock lock(mutex_);
+  auto& series = series_[key];
+  if (!series) {
+    auto labels = LabelsOf(call);
+    series = std::make_unique<Series>(started_.Add(labels), handling_seconds_.Add(labels, HandlingBuckets()), labels);
+  }
+  return *series;
+}
 
-void GrpcServerMetrics::Handled(const Call& call, grpc::StatusCode code, double seconds) {
-  auto labels = LabelsOf(call);
-  handling_seconds_.Add(labels, HandlingBuckets()).Observe(seconds);
-  labels["grpc_code"] = CodeName(code);
-  handled_.Add(labels).Increment();
+void GrpcServerMetrics::Started(Series& series) { series.started_.Increment(); }
+
+void GrpcServerMetrics::Handled(Series& series, grpc::StatusCode code, double seconds) {
+  series.seconds_.Observe(seconds);
+  const auto index = static_cast<std::size_t>(code) < Series::kCodes
+                         ? static_cast<std::size_t>(code)
+                         : static_cast<std::size_t>(grpc::StatusCode::UNKNOWN);
+  prometheus::Counter* handled = series.handled_[index].load(std::memory_order_acquire);
+  if (handled == nullptr) {
+    auto labels = series.labels_;
+    labels["grpc_code"] = CodeName(static_cast<grpc::StatusCode>(index));
+    // Family::Add returns the one counter of a label set, whoever asks first.
+    handled = &handled_.Add(labels);
+    series.handled_[index].store(handled, std::memory_order_release);
+  }
+  handled->Increment();
 }
 
 MetricsEndpoint::MetricsEndpoint(const std::string& address, std::shared_ptr<prometheus::Registry> registry)

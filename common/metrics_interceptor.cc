@@ -21,23 +21,23 @@ std::string TypeName(ServerRpcInfo::Type type) {
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(ServerRpcInfo* info, GrpcServerMetrics& metrics)
-      : metrics_(metrics), call_{TypeName(info->type()), info->method(), ""} {}
+      : metrics_(metrics), series_(metrics.SeriesOf({TypeName(info->type()), info->method(), ""})) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       start_ = std::chrono::steady_clock::now();
-      metrics_.Started(call_);
+      metrics_.Started(series_);
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
-      metrics_.Handled(call_, methods->GetSendStatus().error_code(), elapsed.count());
+      metrics_.Handled(series_, methods->GetSendStatus().error_code(), elapsed.count());
     }
     methods->Proceed();
   }
 
  private:
   GrpcServerMetrics& metrics_;
-  GrpcServerMetrics::Call call_;
+  GrpcServerMetrics::Series& series_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 

@@ -99,10 +99,22 @@ Principals::Result Principals::Authenticate(const std::string& authorization) co
   std::string token = authorization.substr(kBearer.size());
   auto dot = token.find('.');
   if (dot == std::string::npos) return {Verdict::kRejected, {}};
-  auto it = entries_.find(token.substr(0, dot));
+  const std::string name = token.substr(0, dot);
+  auto it = entries_.find(name);
   if (it == entries_.end()) return {Verdict::kRejected, {}};
-  std::string hash = TokenHash(it->second.salt, token.substr(dot + 1));
+  const std::string secret = token.substr(dot + 1);
+  {
+    std::lock_guard lock(verified_->mutex);
+    auto known = verified_->secrets.find(name);
+    if (known != verified_->secrets.end() && known->second.size() == secret.size() &&
+        CRYPTO_memcmp(known->second.data(), secret.data(), secret.size()) == 0) {
+      return {Verdict::kAuthenticated, it->second.identity};
+    }
+  }
+  std::string hash = TokenHash(it->second.salt, secret);
   if (CRYPTO_memcmp(hash.data(), it->second.sha256_hex.data(), hash.size()) != 0) return {Verdict::kRejected, {}};
+  std::lock_guard lock(verified_->mutex);
+  verified_->secrets[name] = secret;
   return {Verdict::kAuthenticated, it->second.identity};
 }
 

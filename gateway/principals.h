@@ -1,8 +1,11 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "common/identity.h"
 
@@ -18,6 +21,10 @@ namespace gongkai::gateway {
 // A principal's role is city, province or desk. The services' own role
 // (ROLE_SERVICE, for their calls to each other) is never a principal's: a
 // file that names it is refused.
+//
+// A secret that verified is kept for its principal, so that the caller's
+// next calls compare it (in constant time) rather than hash it again: one
+// per principal, never a secret that failed.
 class Principals {
  public:
   // Throws std::runtime_error naming the file and the entry on a bad file.
@@ -41,6 +48,11 @@ class Principals {
     std::string sha256_hex;
   };
   std::map<std::string, Entry> entries_;
+  struct Verified {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::string> secrets;  // by principal; guarded by mutex
+  };
+  std::unique_ptr<Verified> verified_ = std::make_unique<Verified>();
 };
 
 // hex(SHA-256(salt + secret)), as the principals file stores it.

@@ -34,6 +34,23 @@ TEST(Principals, WrongSecretOrUnknownNameIsRejected) {
   EXPECT_EQ(p.Authenticate("Bearer province.s3cret").verdict, Principals::Verdict::kRejected);
 }
 
+TEST(Principals, AVerifiedSecretIsKeptForItsPrincipalAndOpensNothingElse) {
+  auto p = Principals::Parse(File(), "test");
+  ASSERT_EQ(p.Authenticate("Bearer city-140100.s3cret").verdict, Principals::Verdict::kAuthenticated);
+  // Answered from the kept secret, the same identity.
+  auto again = p.Authenticate("Bearer city-140100.s3cret");
+  EXPECT_EQ(again.verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(again.identity.city_code, "140100");
+  // The kept secret is compared whole: a prefix, an extension or another
+  // principal's name with it are refused.
+  EXPECT_EQ(p.Authenticate("Bearer city-140100.s3cre").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer city-140100.s3cret2").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer province.s3cret").verdict, Principals::Verdict::kRejected);
+  // A failure is not kept: the right secret still opens after a wrong one.
+  EXPECT_EQ(p.Authenticate("Bearer province.guess").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer province.other").verdict, Principals::Verdict::kAuthenticated);
+}
+
 TEST(Principals, BadFileIsRefusedWithTheEntryNamed) {
   try {
     Principals::Parse(

@@ -1,8 +1,9 @@
 #include "gateway/proxy.h"
 
-#include <grpcpp/alarm.h>
 #include <openssl/rand.h>
 
+#include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 
@@ -14,10 +15,22 @@
 namespace gongkai::gateway {
 namespace {
 
+// 24 hex digits: 6 random bytes drawn once per process, then a counter, so
+// that the ids of one gateway never repeat and those of two hardly collide.
 std::string NewRequestId() {
-  unsigned char bytes[12];
-  RAND_bytes(bytes, sizeof bytes);
-  return common::HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  static const uint64_t prefix = [] {
+    unsigned char bytes[6];
+    RAND_bytes(bytes, sizeof bytes);
+    uint64_t value = 0;
+    for (unsigned char b : bytes) value = (value << 8) | b;
+    return value;
+  }();
+  static std::atomic<uint64_t> counter{0};
+  const uint64_t n = counter.fetch_add(1, std::memory_order_relaxed) & 0xffffffffffffULL;
+  char id[25];
+  std::snprintf(id, sizeof id, "%012llx%012llx", static_cast<unsigned long long>(prefix),
+                static_cast<unsigned long long>(n));
+  return id;
 }
 
 std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {
@@ -60,8 +73,9 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
 // be given. The call deletes itself once both sides are done.
 //
 // A unary request's message must arrive by the call's deadline (the
-// caller's, capped, or the default when it set none): a timer finishes the
-// call DEADLINE_EXCEEDED otherwise, so half-open calls do not accumulate. A
+// caller's, capped, or the default when it set none): the proxy's
+// ReadDeadlines finishes the call DEADLINE_EXCEEDED otherwise, so half-open
+// calls do not accumulate. A
 // request message over the method's size limit (limits.h) is refused before
 // it is parsed.
 //
@@ -72,13 +86,17 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
 // half-closed so it answers for the messages before, and the caller gets
 // INVALID_ARGUMENT naming the message with that answer in the status details
 // (or the upstream's own error, which concerns an earlier message).
-class ProxiedCall final : public grpc::ServerGenericBidiReactor {
+class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRead {
  public:
   ProxiedCall(Proxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx), upstream_(this) {
     Start();
   }
 
   void OnReadDone(bool ok) override {
+    // Off the deadlines first, outside this call's lock (ReadDeadlines'
+    // lock order); when it was already told, the call is finished.
+    if (read_by_) proxy_.read_deadlines_.Remove(*read_by_, this);
+    read_by_.reset();
     // Measured and parsed before the lock, which this call's upstream
     // callbacks wait on: until it is forwarded, the buffer belongs to this
     // read alone.
@@ -86,19 +104,22 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     const bool oversized = size > request_limit_;
     std::string why;
     const bool parses = ok && !oversized && ParsesAs(*input_, request_, &why);
-    bool cancel_timer = false;
-    {
-      std::lock_guard lock(mutex_);
-      request_read_ = true;
-      cancel_timer = CancelReadTimerLocked();
-      ReadDoneLocked(ok, size, oversized, parses, std::move(why));
+    std::lock_guard lock(mutex_);
+    request_read_ = true;
+    ReadDoneLocked(ok, size, oversized, parses, std::move(why));
+  }
+
+  // The unary request's message did not come by the deadline.
+  void ReadTimedOut() override {
+    std::lock_guard lock(mutex_);
+    if (!request_read_) {
+      FinishLocked({grpc::StatusCode::DEADLINE_EXCEEDED, "the request message did not arrive within the deadline"});
     }
-    if (cancel_timer) CancelReadTimer();
   }
 
   void ReadDoneLocked(bool ok, std::size_t size, bool oversized, bool parses, std::string why) {
     if (unary_) {
-      if (finished_) return;  // the read timer answered first
+      if (finished_) return;  // the read deadline passed first
       if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
       if (oversized) return FinishLocked(OversizedRequestStatus(ctx_->method(), size, request_limit_));
       if (!parses) {
@@ -142,8 +163,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
   void OnCancel() override { client_context_.TryCancel(); }
 
-  // The read completed before (OnReadDone cancelled the read timer, or Start
-  // will), so only the timer's callback may still be to come.
+  // Every operation of this side has completed, its read among them (so the
+  // call is off the read deadlines).
   void OnDone() override {
     bool last;
     {
@@ -166,57 +187,21 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
     ProxiedCall* call_;
   };
 
+  // A unary call goes on the read deadlines before its read starts, so that
+  // the read's completion always finds it there or already told.
   void Start() {
     std::optional<std::chrono::system_clock::time_point> read_by;
     {
       std::lock_guard lock(mutex_);
       if (!StartLocked(&read_by)) return;
     }
+    if (read_by) {
+      read_by_ = read_by;
+      proxy_.read_deadlines_.Add(*read_by, this);
+    }
+    std::lock_guard lock(mutex_);
+    if (finished_) return;  // the deadline had passed already: no read
     StartRead(&request_);
-    if (!read_by) return;
-    read_timer_.Set(*read_by, [this](bool fired) { ReadTimerDone(fired); });
-    bool cancel_timer = false;
-    {
-      std::lock_guard lock(mutex_);
-      read_timer_armed_ = true;
-      if (request_read_) cancel_timer = CancelReadTimerLocked();
-    }
-    if (cancel_timer) CancelReadTimer();
-  }
-
-  // Whether the read timer is to be cancelled (armed, its callback still to
-  // come); if so the call is kept until CancelReadTimer() is done.
-  bool CancelReadTimerLocked() {
-    if (!read_timer_armed_ || !read_timer_pending_) return false;
-    ++cancelling_;
-    return true;
-  }
-
-  // Cancels the read timer outside the lock (its callback takes the lock).
-  void CancelReadTimer() {
-    read_timer_.Cancel();
-    bool last;
-    {
-      std::lock_guard lock(mutex_);
-      --cancelling_;
-      last = DeletableLocked();
-    }
-    if (last) delete this;
-  }
-
-  // The unary request's message did not come by the deadline (fired), or
-  // the timer was cancelled.
-  void ReadTimerDone(bool fired) {
-    bool last;
-    {
-      std::lock_guard lock(mutex_);
-      read_timer_pending_ = false;
-      if (fired && !request_read_) {
-        FinishLocked({grpc::StatusCode::DEADLINE_EXCEEDED, "the request message did not arrive within the deadline"});
-      }
-      last = DeletableLocked();
-    }
-    if (last) delete this;
   }
 
   // Everything up to the first read; false when the call is already answered.
@@ -229,20 +214,21 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
     auto auth = proxy_.principals_.Authenticate(Metadata(*ctx_, "authorization"));
     caller_ = auth.identity;
-    call_ = {"unary", ctx_->method(), CallerLabel(caller_)};
+    common::GrpcServerMetrics::Call call{"unary", ctx_->method(), CallerLabel(caller_)};
     auto method = LookUpMethod(ctx_->method());
     if (method) {
-      call_.type = method->grpc_type;
+      call.type = method->grpc_type;
       input_ = method->input;
       output_ = method->output;
     }
     // Only known methods are metered by name, so a scan of made-up paths
     // cannot grow the label set.
-    if (!method) call_.full_method = "/unknown/unknown";
-    proxy_.metrics_.Started(call_);
+    if (!method) call.full_method = "/unknown/unknown";
+    series_ = &proxy_.metrics_.SeriesOf(call);
+    proxy_.metrics_.Started(*series_);
 
     if (auth.verdict == Principals::Verdict::kRejected) {
-      Log(common::LogLevel::kWarning, "authentication_failed", {{"method", call_.full_method}});
+      Log(common::LogLevel::kWarning, "authentication_failed", {{"method", MeteredMethod()}});
       return FinishLockedFalse({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
     }
     if (!method) return FinishLockedFalse({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + ctx_->method()});
@@ -266,7 +252,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
         stream_slot_ = proxy_.streams_.TryTake(key);
         if (!stream_slot_) {
           Log(common::LogLevel::kWarning, "stream_refused",
-              {{"method", call_.full_method}, {"caller", call_.caller}, {"limit", proxy_.streams_.limit()}});
+              {{"method", MeteredMethod()}, {"caller", CallerLabel(caller_)}, {"limit", proxy_.streams_.limit()}});
           return FinishLockedFalse(common::SlotsExhaustedStatus("streams", proxy_.streams_.limit(), "for this caller"));
         }
       }
@@ -283,7 +269,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
         UpstreamDeadline(now, ctx_->deadline(), proxy_.options_.default_deadline, proxy_.options_.max_deadline);
     client_context_.set_deadline(deadline);
     request_limit_ = RequestLimitFor(*method, proxy_.options_.request_limits);
-    auto signed_identity = proxy_.signer_.Sign(caller_, now + proxy_.options_.identity_ttl, ctx_->method());
+    auto signed_identity = proxy_.identities_.For(caller_, ctx_->method(), now);
     client_context_.AddMetadata(common::kIdentityHeader, signed_identity.payload);
     client_context_.AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
     client_context_.AddMetadata(common::kRequestIdHeader, request_id);
@@ -302,7 +288,6 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
       upstream_.StartRead(&response_);
     } else {
       *read_by = deadline;
-      read_timer_pending_ = true;
     }
     return true;
   }
@@ -404,7 +389,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   void LogUnparsable(int64_t index, const std::string& why) {
     common::RequestScope scope(request_id_);
     Log(common::LogLevel::kWarning, "unparsable_message",
-        {{"method", call_.full_method}, {"message", index}, {"type", input_->full_name()}, {"why", why}});
+        {{"method", MeteredMethod()}, {"message", index}, {"type", input_->full_name()}, {"why", why}});
   }
 
   void ReleaseReadHold() {
@@ -421,16 +406,19 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
 
   void Metered(const grpc::Status& status) {
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
-    proxy_.metrics_.Handled(call_, status.error_code(), elapsed.count());
+    proxy_.metrics_.Handled(*series_, status.error_code(), elapsed.count());
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::INTERNAL) {
       common::RequestScope scope(request_id_);
       Log(common::LogLevel::kWarning, "call_failed",
-          {{"method", call_.full_method}, {"code", common::CodeName(status.error_code())}});
+          {{"method", MeteredMethod()}, {"code", common::CodeName(status.error_code())}});
     }
   }
 
+  // The method as metered: its path when known, "/unknown/unknown" otherwise.
+  std::string MeteredMethod() const { return input_ != nullptr ? ctx_->method() : "/unknown/unknown"; }
+
   // Whether nothing will call into this call any more.
-  bool DeletableLocked() const { return server_done_ && upstream_done_ && !read_timer_pending_ && cancelling_ == 0; }
+  bool DeletableLocked() const { return server_done_ && upstream_done_; }
 
   bool FinishLockedFalse(const grpc::Status& status) {
     FinishLocked(status);
@@ -456,11 +444,13 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   const google::protobuf::Descriptor* input_ = nullptr;
   const google::protobuf::Descriptor* output_ = nullptr;
   common::CallerIdentity caller_;
-  common::GrpcServerMetrics::Call call_;
+  common::GrpcServerMetrics::Series* series_ = nullptr;  // set first thing in Start
   std::string request_id_;
   std::chrono::steady_clock::time_point start_;
-  std::size_t request_limit_ = 0;    // bytes; set in Start, before the first read
-  grpc::Alarm read_timer_;           // a unary request's deadline for its message
+  std::size_t request_limit_ = 0;  // bytes; set in Start, before the first read
+  // A unary call's place on the read deadlines: set in Start before the read
+  // starts, cleared by its completion.
+  std::optional<std::chrono::system_clock::time_point> read_by_;
   common::Slots::Slot stream_slot_;  // a streaming call's place among its caller's (set in Start)
 
   std::mutex mutex_;
@@ -479,9 +469,6 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor {
   bool writing_down_ = false;                 // a write to the caller is in flight; guarded by mutex_
   bool finished_ = false;                     // guarded by mutex_
   bool request_read_ = false;                 // the first read completed; guarded by mutex_
-  bool read_timer_pending_ = false;           // its callback is still to run; guarded by mutex_
-  bool read_timer_armed_ = false;             // read_timer_ was set; guarded by mutex_
-  int cancelling_ = 0;                        // CancelReadTimer() calls under way; guarded by mutex_
   std::optional<grpc::Status> final_status_;  // guarded by mutex_
 };
 
@@ -493,7 +480,8 @@ Proxy::Proxy(const Principals& principals, const Routes& routes, const common::I
       metrics_(metrics),
       rate_limiter_(rate_limiter),
       options_(options),
-      streams_(options.max_streams_per_caller) {}
+      streams_(options.max_streams_per_caller),
+      identities_(signer, options.identity_ttl) {}
 
 grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* context) {
   return new ProxiedCall(*this, context);

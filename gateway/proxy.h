@@ -13,7 +13,9 @@
 #include "gateway/limits.h"
 #include "gateway/principals.h"
 #include "gateway/rate_limiter.h"
+#include "gateway/read_deadlines.h"
 #include "gateway/routes.h"
+#include "gateway/signed_identities.h"
 
 namespace gongkai::gateway {
 
@@ -58,6 +60,8 @@ class Proxy final : public grpc::CallbackGenericService {
   RateLimiter& rate_limiter_;
   ProxyOptions options_;
   common::Slots streams_;  // each caller's open streaming calls
+  SignedIdentities identities_;
+  ReadDeadlines read_deadlines_;  // unary calls waiting for their request message
 };
 
 // The metric label for a caller: its city code, or its role (a bounded set).
