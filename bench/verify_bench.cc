@@ -6,7 +6,7 @@
 //
 // Needs the throwaway cluster of bench/run (GONGKAI_TEST_DATABASE_URL) and
 // h2load (Debian nghttp2-client).
-// Usage: verify_bench [--bench-seconds=10] [--bench-officers=10000]
+// Usage: verify_bench [--bench-seconds=10] [--bench-rounds=3] [--bench-officers=10000]
 // A missed target is reported, not failed: the exit status is non-zero only for
 // a broken setup or a platform process that died during the run.
 
@@ -54,6 +54,7 @@ constexpr double kTargetP99Ms = 5.0;
 
 struct Settings {
   int seconds = 10;
+  int rounds = 3;
   int officers = 10'000;
 };
 
@@ -276,16 +277,58 @@ std::string Others(const Row& row) {
   return out.empty() ? "-" : out;
 }
 
-void PrintTable(const std::vector<Row>& rows) {
+// What the rounds measured of one target at one concurrency: the round of
+// median throughput, its ratio to the echo server of the same round and
+// concurrency (median over the rounds), and every round's other codes.
+struct Summary {
+  Row median;
+  double ratio = 0;
+  std::vector<double> ratios;  // each round's
+  std::string others;          // every round's codes other than OK, "-" for none
+};
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0 : values[values.size() / 2];
+}
+
+// rounds[r][k]: round r's k-th measurement; `per_level` targets at each level,
+// the echo server first.
+std::vector<Summary> Summarize(const std::vector<std::vector<Row>>& rounds, std::size_t per_level) {
+  std::vector<Summary> summaries(rounds.front().size());
+  for (std::size_t k = 0; k < summaries.size(); ++k) {
+    std::vector<const Row*> rows;
+    for (const auto& round : rounds) {
+      const Row& row = round[k];
+      const Row& echo = round[k - k % per_level];
+      rows.push_back(&row);
+      summaries[k].ratios.push_back(echo.ok_per_second > 0 ? row.ok_per_second / echo.ok_per_second : 0);
+      const std::string others = Others(row);
+      if (others != "-") summaries[k].others += (summaries[k].others.empty() ? "" : "; ") + others;
+    }
+    std::sort(rows.begin(), rows.end(), [](const Row* x, const Row* y) { return x->ok_per_second < y->ok_per_second; });
+    summaries[k].median = *rows[rows.size() / 2];
+    summaries[k].ratio = Median(summaries[k].ratios);
+    if (summaries[k].others.empty()) summaries[k].others = "-";
+  }
+  return summaries;
+}
+
+void PrintTable(const std::vector<Summary>& summaries) {
   std::printf("%-9s %9s %10s %10s %8s %8s %8s %8s %6s  %s\n", "target", "in flight", "calls", "OK calls/s", "mean ms",
-              "p50 ms", "p99 ms", "max ms", "ratio", "not OK");
-  double echo = 0;
-  for (const auto& row : rows) {
-    if (row.target == "echo") echo = row.ok_per_second;
+              "p50 ms", "p99 ms", "max ms", "ratio", "not OK (every round)");
+  for (const auto& s : summaries) {
+    const Row& row = s.median;
     std::printf("%-9s %9d %10lld %10.0f %8.2f %8.2f %8.2f %8.2f %6.3f  %s\n", row.target.c_str(), row.inflight,
                 static_cast<long long>(row.load.calls), row.ok_per_second, row.load.mean_ms, row.load.p50_ms,
-                row.load.p99_ms, row.load.max_ms, echo > 0 ? row.ok_per_second / echo : 0, Others(row).c_str());
+                row.load.p99_ms, row.load.max_ms, s.ratio, s.others.c_str());
   }
+}
+
+std::string Ratios(const std::vector<double>& ratios) {
+  std::string out;
+  for (double r : ratios) out += (out.empty() ? "" : " ") + bench::Sprintf("%.3f", r);
+  return out;
 }
 
 int Run(const Settings& settings) {
@@ -347,24 +390,33 @@ int Run(const Settings& settings) {
        [&] { return bench::GrpcCodes(testing::HttpGet(gateway_metrics, "/metrics"), method); },
        {{"gateway", {gateway_pid}}, {"registry", {registry_pid}}}},
   };
-  std::vector<Row> rows;
+  // Rounds, each driving every target at every concurrency in turn, so that
+  // a change in the machine's speed (other work on shared cores) falls on
+  // every target alike; each figure is the median over the rounds.
+  std::vector<std::vector<Row>> rounds(static_cast<std::size_t>(settings.rounds));
   std::vector<std::string> cpu;
-  for (const auto& level : levels) {
-    for (const auto& target : targets) {
-      Row row;
-      bench::Checked(watched, [&] { row = Measure(target, level, settings, message); });
-      cpu.push_back(bench::Sprintf("%-8s @%3d: %s", target.name.c_str(), level.inflight(), row.load.cpu.c_str()));
-      rows.push_back(std::move(row));
+  for (int r = 0; r < settings.rounds; ++r) {
+    for (const auto& level : levels) {
+      for (const auto& target : targets) {
+        Row row;
+        bench::Checked(watched, [&] { row = Measure(target, level, settings, message); });
+        if (r == 0) {
+          cpu.push_back(bench::Sprintf("%-8s @%3d: %s", target.name.c_str(), level.inflight(), row.load.cpu.c_str()));
+        }
+        rounds[static_cast<std::size_t>(r)].push_back(std::move(row));
+      }
     }
   }
+  const auto summaries = Summarize(rounds, targets.size());
   const std::string after_check = bench::FailureOf([&] { CheckVerdicts(platform, settings.officers); });
 
   std::printf(
-      "\nVerifyCertificate of one loaded certificate, %d s measured per target; ratio: OK calls/s over the "
-      "echo server's at the same concurrency; not OK: the target's own count of other codes:\n",
-      settings.seconds);
-  PrintTable(rows);
-  std::printf("\ncpu (%% of one core):\n");
+      "\nVerifyCertificate of one loaded certificate, %d s measured per target, %d rounds; the round of median "
+      "OK calls/s is shown; ratio: OK calls/s over the echo server's at the same concurrency in the same round, "
+      "median over the rounds; not OK: the target's own count of other codes:\n",
+      settings.seconds, settings.rounds);
+  PrintTable(summaries);
+  std::printf("\ncpu in the first round (%% of one core):\n");
   for (const auto& line : cpu) std::printf("  %s\n", line.c_str());
   bench::PrintRssAfterRun("registry", registry_pid, gateway_pid);
 
@@ -372,18 +424,19 @@ int Run(const Settings& settings) {
       "\ntargets: through the gateway >= %.2f of echo at 16 and at 512 in flight, p99 < %.0f ms at 16; "
       "only OK answers\n",
       kTargetRatio, kTargetP99Ms);
-  for (std::size_t i = 0; i < rows.size(); i += targets.size()) {
-    const Row& echo_row = rows[i];
-    const Row& gateway_row = rows[i + 2];
-    const double ratio = echo_row.ok_per_second > 0 ? gateway_row.ok_per_second / echo_row.ok_per_second : 0;
-    std::printf("  @%d ratio %.3f: %s\n", gateway_row.inflight, ratio, bench::Met(ratio >= kTargetRatio));
+  for (std::size_t i = 0; i < summaries.size(); i += targets.size()) {
+    const Summary& gateway_summary = summaries[i + 2];
+    const Row& gateway_row = gateway_summary.median;
+    std::printf("  @%d ratio %.3f (rounds: %s): %s\n", gateway_row.inflight, gateway_summary.ratio,
+                Ratios(gateway_summary.ratios).c_str(), bench::Met(gateway_summary.ratio >= kTargetRatio));
     if (gateway_row.inflight == 16) {
       std::printf("  @16 gateway p99 %.2f ms: %s\n", gateway_row.load.p99_ms,
                   bench::Met(gateway_row.load.p99_ms < kTargetP99Ms));
     }
     for (std::size_t j = i + 1; j < i + targets.size(); ++j) {
-      std::printf("  @%d %s answers other than OK: %s (%s)\n", rows[j].inflight, rows[j].target.c_str(),
-                  Others(rows[j]).c_str(), bench::Met(Others(rows[j]) == "-"));
+      std::printf("  @%d %s answers other than OK: %s (%s)\n", summaries[j].median.inflight,
+                  summaries[j].median.target.c_str(), summaries[j].others.c_str(),
+                  bench::Met(summaries[j].others == "-"));
     }
   }
 
@@ -398,6 +451,7 @@ int main(int argc, char** argv) {
   gongkai::common::Config config(argc, argv);
   gongkai::Settings settings;
   settings.seconds = static_cast<int>(config.Int("GONGKAI_BENCH_SECONDS", 10, 1, 600, "measured seconds per target"));
+  settings.rounds = static_cast<int>(config.Int("GONGKAI_BENCH_ROUNDS", 3, 1, 20, "rounds over every target"));
   settings.officers =
       static_cast<int>(config.Int("GONGKAI_BENCH_OFFICERS", 10'000, 1, 1'000'000, "officers loaded before the run"));
   config.Finish();

@@ -76,6 +76,10 @@ Routes Routes::Parse(const std::string& spec) {
     std::string address = entry.substr(eq + 1);
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+    // gRPC's transparent retries keep a copy of every message a call sends
+    // until it is answered; the gateway forwards each call once, and a
+    // caller retries what it wants retried.
+    args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     routes.addresses_[package] = address;
     routes.upstreams_[package] = std::make_shared<Upstream>(channel);
