@@ -536,14 +536,13 @@ std::vector<std::size_t> Occurrences(const Text& hay, const Text& needle) {
   return found;
 }
 
-// The units [begin, end) of each occurrence of `s` in the text. A string that
-// begins or ends with an ASCII letter or digit counts only where no such
-// character continues it.
+// The units [begin, end) of each occurrence of `needle` (FoldString) in the
+// text. A string that begins or ends with an ASCII letter or digit counts
+// only where no such character continues it.
 std::vector<std::pair<std::size_t, std::size_t>> StringOccurrences(const Units& units, const Folded& folded,
-                                                                   std::string_view s, std::size_t min_length) {
+                                                                   const std::u32string& needle) {
   std::vector<std::pair<std::size_t, std::size_t>> out;
-  const std::u32string needle = FoldString(s);
-  if (needle.size() < std::max<std::size_t>(min_length, 1)) return out;
+  if (needle.empty()) return out;
   for (std::size_t pos : Occurrences(folded.chars, needle)) {
     const std::size_t first = folded.at[pos];
     const std::size_t last = folded.at[pos + needle.size() - 1];
@@ -552,6 +551,14 @@ std::vector<std::pair<std::size_t, std::size_t>> StringOccurrences(const Units& 
     out.emplace_back(first, last + 1);
   }
   return out;
+}
+
+// A string as searched for: FoldString of it, or empty (searched for
+// nowhere) when it has fewer than `min_length` characters besides blanks.
+std::u32string Needle(std::string_view s, std::size_t min_length) {
+  std::u32string needle = FoldString(s);
+  if (needle.size() < std::max<std::size_t>(min_length, 1)) needle.clear();
+  return needle;
 }
 
 // The digits of a text, as numbers are searched in it: each run of digits
@@ -652,8 +659,9 @@ std::vector<std::pair<std::size_t, std::size_t>> NumberOccurrences(const DigitTe
 // masked name of the person a span names when it covers all the others and
 // only persons' spans overlap it, else with ＊ per character. Units in `kept`
 // are written as they are.
+template <typename Person>
 std::string Apply(const std::string& text, const Units& units, std::vector<Span> spans,
-                  const std::vector<std::string>& person_masks, const std::vector<bool>& kept) {
+                  const std::vector<Person>& persons, const std::vector<bool>& kept) {
   if (spans.empty()) return text;
   std::sort(spans.begin(), spans.end(),
             [](const Span& a, const Span& b) { return a.begin != b.begin ? a.begin < b.begin : a.end > b.end; });
@@ -670,8 +678,8 @@ std::string Apply(const std::string& text, const Units& units, std::vector<Span>
     for (; written < group.begin; ++written) out.append(text, units[written].offset, units[written].size);
     const std::size_t bytes = units[group.end - 1].offset + units[group.end - 1].size - units[group.begin].offset;
     const bool any_kept = std::any_of(kept.begin() + group.begin, kept.begin() + group.end, [](bool k) { return k; });
-    if (group.person >= 0 && !any_kept && person_masks[group.person].size() <= 3 * bytes) {
-      out += person_masks[group.person];
+    if (group.person >= 0 && !any_kept && persons[group.person].mask.size() <= 3 * bytes) {
+      out += persons[group.person].mask;
     } else {
       for (std::size_t i = group.begin; i < group.end; ++i) {
         if (kept[i]) {
@@ -695,39 +703,51 @@ constexpr std::array<std::string_view, 64> kCompoundSurnames = {
     "拓跋", "夹谷", "宰父", "谷梁", "段干", "归海", "乐正", "漆雕", "壤驷", "公良", "濮阳", "太叔", "仲孙",
     "单于", "淳于", "司寇", "子车", "颛孙", "巫马", "公西", "亓官", "鲜于", "闾丘", "完颜", "叱干"};
 
+}  // namespace
+
+// A record's personal data as searched for (PersonalDataSearch).
+struct PersonalDataSearch::Needles {
+  struct Person {
+    std::u32string needle;
+    std::string mask;  // MaskName of the name
+  };
+  std::vector<Person> persons;
+  std::vector<std::u32string> texts;
+  std::vector<NumberNeedle> numbers;
+  std::vector<std::u32string> kept;
+};
+
+namespace {
+
 // The record's own strings found in a text: the spans to mask, the masked
 // name of each person (by index), and the units of strings kept as they are.
 struct OwnStrings {
   std::vector<Span> spans;
-  std::vector<std::string> person_masks;
+  const std::vector<PersonalDataSearch::Needles::Person>* persons = nullptr;
   std::vector<bool> kept;
 };
 
-OwnStrings FindOwnStrings(const Units& units, const PersonalData& data) {
-  // A name of one character is not searched for: it cannot be told from the
-  // words that hold it (李 in 行李).
-  constexpr std::size_t kMinNameCharacters = 2;
+OwnStrings FindOwnStrings(const Units& units, const PersonalDataSearch::Needles& needles) {
   OwnStrings own;
+  own.persons = &needles.persons;
   const Folded folded = FoldText(units);
-  for (const std::string& person : data.persons) {
-    const int index = static_cast<int>(own.person_masks.size());
-    own.person_masks.push_back(MaskName(person));
-    for (const auto& [begin, end] : StringOccurrences(units, folded, person, kMinNameCharacters)) {
-      own.spans.push_back({begin, end, index});
+  for (std::size_t p = 0; p < needles.persons.size(); ++p) {
+    for (const auto& [begin, end] : StringOccurrences(units, folded, needles.persons[p].needle)) {
+      own.spans.push_back({begin, end, static_cast<int>(p)});
     }
   }
-  for (const std::string& s : data.texts) {
-    for (const auto& [begin, end] : StringOccurrences(units, folded, s, 2)) own.spans.push_back({begin, end});
+  for (const std::u32string& s : needles.texts) {
+    for (const auto& [begin, end] : StringOccurrences(units, folded, s)) own.spans.push_back({begin, end});
   }
-  const DigitText digits = DigitsOf(units);
-  for (const std::string& number : data.numbers) {
-    for (const NumberNeedle& needle : NumberNeedles(number)) {
+  if (!needles.numbers.empty()) {
+    const DigitText digits = DigitsOf(units);
+    for (const NumberNeedle& needle : needles.numbers) {
       for (const auto& [begin, end] : NumberOccurrences(digits, needle)) own.spans.push_back({begin, end});
     }
   }
   own.kept.assign(units.size(), false);
-  for (const std::string& s : data.kept) {
-    for (const auto& [begin, end] : StringOccurrences(units, folded, s, 1)) {
+  for (const std::u32string& s : needles.kept) {
+    for (const auto& [begin, end] : StringOccurrences(units, folded, s)) {
       std::fill(own.kept.begin() + static_cast<std::ptrdiff_t>(begin),
                 own.kept.begin() + static_cast<std::ptrdiff_t>(end), true);
     }
@@ -762,21 +782,50 @@ std::string MaskName(std::string_view full_name) {
   return std::string(text(first, surname)) + "某某";
 }
 
-bool HoldsOwnPersonalData(const std::string& text, const PersonalData& data) {
+PersonalDataSearch::PersonalDataSearch(const PersonalData& data) {
+  // A name of one character is not searched for: it cannot be told from the
+  // words that hold it (李 in 行李).
+  constexpr std::size_t kMinNameCharacters = 2;
+  auto needles = std::make_unique<Needles>();
+  for (const std::string& person : data.persons) {
+    needles->persons.push_back({Needle(person, kMinNameCharacters), MaskName(person)});
+  }
+  for (const std::string& s : data.texts) needles->texts.push_back(Needle(s, 2));
+  for (const std::string& number : data.numbers) {
+    for (NumberNeedle& needle : NumberNeedles(number)) needles->numbers.push_back(std::move(needle));
+  }
+  for (const std::string& s : data.kept) needles->kept.push_back(Needle(s, 1));
+  needles_ = std::move(needles);
+}
+
+PersonalDataSearch::~PersonalDataSearch() = default;
+PersonalDataSearch::PersonalDataSearch(PersonalDataSearch&&) noexcept = default;
+
+bool PersonalDataSearch::Holds(const std::string& text) const {
+  if (text.empty()) return false;
   const Units units = Decode(text);
-  const OwnStrings own = FindOwnStrings(units, data);
+  const OwnStrings own = FindOwnStrings(units, *needles_);
   return std::any_of(own.spans.begin(), own.spans.end(), [&](const Span& s) {
     return std::any_of(own.kept.begin() + static_cast<std::ptrdiff_t>(s.begin),
                        own.kept.begin() + static_cast<std::ptrdiff_t>(s.end), [](bool k) { return !k; });
   });
 }
 
-std::string MaskPersonalData(const std::string& text, const PersonalData& data) {
+std::string PersonalDataSearch::Mask(const std::string& text) const {
+  if (text.empty()) return text;
   const Units units = Decode(text);
-  OwnStrings own = FindOwnStrings(units, data);
+  OwnStrings own = FindOwnStrings(units, *needles_);
   AddSpansReadWithout(own.spans, units, IsInvisible, NumberSpans);
   AddSpansReadWithout(own.spans, units, IsMatchBlank, AddressSpans);
-  return Apply(text, units, std::move(own.spans), own.person_masks, own.kept);
+  return Apply(text, units, std::move(own.spans), *own.persons, own.kept);
+}
+
+bool HoldsOwnPersonalData(const std::string& text, const PersonalData& data) {
+  return PersonalDataSearch(data).Holds(text);
+}
+
+std::string MaskPersonalData(const std::string& text, const PersonalData& data) {
+  return PersonalDataSearch(data).Mask(text);
 }
 
 }  // namespace gongkai::common

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,5 +94,24 @@ std::string MaskPersonalData(const std::string& text, const PersonalData& data);
 // nobody's in particular). For the source id, which is published as the
 // record's key and cannot be masked.
 bool HoldsOwnPersonalData(const std::string& text, const PersonalData& data);
+
+// A record's personal data made ready to search for once (its strings
+// folded, its numbers' digits drawn, its persons' masked names), for the
+// several texts of one record: Mask and Holds answer as MaskPersonalData and
+// HoldsOwnPersonalData do with the same data.
+class PersonalDataSearch {
+ public:
+  explicit PersonalDataSearch(const PersonalData& data);
+  ~PersonalDataSearch();
+  PersonalDataSearch(PersonalDataSearch&&) noexcept;
+
+  std::string Mask(const std::string& text) const;
+  bool Holds(const std::string& text) const;
+
+  struct Needles;  // what is searched for (personal_data.cc)
+
+ private:
+  std::unique_ptr<const Needles> needles_;
+};
 
 }  // namespace gongkai::common

@@ -41,27 +41,27 @@ PersonalData PersonalDataOf(const PenaltyDecision& d) { return PersonalDataOf(d.
 PersonalData PersonalDataOf(const CoerciveMeasure& m) { return PersonalDataOf(m.party, m.mentioned_persons); }
 
 PenaltyDecision PublicDecision(const PenaltyDecision& d) {
-  const PersonalData data = PersonalDataOf(d);
+  const common::PersonalDataSearch data(PersonalDataOf(d));
   PenaltyDecision p = d;
   p.party = MaskParty(d.party);
   p.mentioned_persons.clear();
-  p.decision_number = MaskPersonalData(d.decision_number, data);
-  p.facts = MaskPersonalData(d.facts, data);
-  p.result.other = MaskPersonalData(d.result.other, data);
-  p.legal_application_explanation = MaskPersonalData(d.legal_application_explanation, data);
+  p.decision_number = data.Mask(d.decision_number);
+  p.facts = data.Mask(d.facts);
+  p.result.other = data.Mask(d.result.other);
+  p.legal_application_explanation = data.Mask(d.legal_application_explanation);
   return p;
 }
 
 CoerciveMeasure PublicMeasure(const CoerciveMeasure& m) {
-  const PersonalData data = PersonalDataOf(m);
+  const common::PersonalDataSearch data(PersonalDataOf(m));
   CoerciveMeasure p = m;
   p.party = MaskParty(m.party);
   p.mentioned_persons.clear();
-  p.document_number = MaskPersonalData(m.document_number, data);
-  p.object_name = MaskPersonalData(m.object_name, data);
-  p.object_quantity = MaskPersonalData(m.object_quantity, data);
-  p.release_conditions = MaskPersonalData(m.release_conditions, data);
-  p.necessity_statement = MaskPersonalData(m.necessity_statement, data);
+  p.document_number = data.Mask(m.document_number);
+  p.object_name = data.Mask(m.object_name);
+  p.object_quantity = data.Mask(m.object_quantity);
+  p.release_conditions = data.Mask(m.release_conditions);
+  p.necessity_statement = data.Mask(m.necessity_statement);
   return p;
 }
 
