@@ -158,6 +158,14 @@ class BatchWrite {
     });
   }
 
+  // f(record, index) for each record still valid, in the order of Valid().
+  template <typename F>
+  void ForEachValid(F&& f) const {
+    for (const auto& e : entries_) {
+      if (e.violations.empty()) f(e.record, e.index);
+    }
+  }
+
   std::vector<Record> Valid() const {
     std::vector<Record> out;
     for (const auto& e : entries_) {

@@ -83,12 +83,14 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
   common::CheckBatchSize(decisions.size(), max_batch_, "decisions");
   const common::Date today = context_.clock.Today();
   common::BatchWrite<PenaltyDecision> batch(RejectionKind(PenaltyKind::kDecision), "decisions", results);
+  // Each decision's public form, made once by validation for its row.
+  std::vector<PenaltyDecision> shown(static_cast<std::size_t>(decisions.size()));
   for (int i = 0; i < decisions.size(); ++i) {
     const auto& proto = decisions[i];
     const int index = first_index + i;
     const std::string path = common::At("decisions", index);
     PenaltyDecision d = DecisionFromProto(proto);
-    auto violations = ValidateDecision(d, path, today);
+    auto violations = ValidateDecision(d, path, today, &shown[static_cast<std::size_t>(i)]);
     CheckKnownDomain(violations, path, d.domain);
     batch.Add(index, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto, std::move(d),
               std::move(violations));
@@ -103,7 +105,9 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
     violations.insert(violations.end(), found.begin(), found.end());
   });
   std::vector<RecordToStore> rows;
-  for (const auto& d : batch.Valid()) rows.push_back(RowOf(d));
+  batch.ForEachValid([&](const PenaltyDecision& d, int index) {
+    rows.push_back(RowOf(d, &shown[static_cast<std::size_t>(index - first_index)]));
+  });
   batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
 }
 

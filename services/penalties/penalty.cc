@@ -415,7 +415,7 @@ bool IsMajor(const PenaltyDecision& d) {
          d.result.licence_revoked;
 }
 
-Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, Date today) {
+Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, Date today, PenaltyDecision* shown_out) {
   Violations out;
   CheckRecordKey(out, path, d.agency_credit_code, d.source_id, d.source_version);
   CheckText(out, path, ".decision_number", d.decision_number, kNameText, Presence::kRequired);
@@ -439,12 +439,13 @@ Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, D
   CheckMentionedPersons(out, path, d.mentioned_persons);
   CheckPowersItem(out, path, d.powers_item_source_id);
   CheckOfficers(out, path, d.officers);
-  const PenaltyDecision shown = PublicDecision(d);
+  PenaltyDecision shown = PublicDecision(d);
   CheckPublished(out, path, ".facts", shown.facts, kLongText);
   CheckPublished(out, path, ".result.other", shown.result.other, kPlainText);
   CheckPublished(out, path, ".legal_application_explanation", shown.legal_application_explanation, kLongText);
   CheckPublished(out, path, ".decision_number", shown.decision_number, kNameText);
   CheckSourceIdCarriesNoPersonalData(out, path, d.source_id, PersonalDataOf(d));
+  if (shown_out != nullptr) *shown_out = std::move(shown);
   return out;
 }
 

@@ -202,7 +202,10 @@ bool SuspensionOverThreeMonths(int32_t days, std::optional<common::Date> start);
 // the explanation names that tier and no other: as 第N档 (N the tier's number,
 // a digit 1 to 5 or a numeral 一 to 五: 第4档, 第四档) or by its name in
 // quotation marks (“轻微免罚”, “一般从轻”, “一般”, “从重”, “严重顶格”).
-common::Violations ValidateDecision(const PenaltyDecision& decision, const std::string& path, common::Date today);
+// The published text is checked too, on the public form (PublicDecision),
+// which is left in `shown` when given, for the row (RowOf) to use.
+common::Violations ValidateDecision(const PenaltyDecision& decision, const std::string& path, common::Date today,
+                                    PenaltyDecision* shown = nullptr);
 
 // The same for a coercive measure (DOMAIN.md, "Coercive measure").
 common::Violations ValidateMeasure(const CoerciveMeasure& measure, const std::string& path, common::Date today);

@@ -5,7 +5,7 @@
 
 namespace gongkai::penalties {
 
-RecordToStore RowOf(const PenaltyDecision& d) {
+RecordToStore RowOf(const PenaltyDecision& d, const PenaltyDecision* public_form) {
   RecordToStore row{PenaltyKind::kDecision,  d.agency_credit_code, d.source_id, d.domain, d.source_version, "", "", "",
                     d.decision_date.value(), std::nullopt};
   v1::PenaltyDecision full;
@@ -13,7 +13,7 @@ RecordToStore RowOf(const PenaltyDecision& d) {
   row.record = full.SerializeAsString();
   const Retention retention = RetentionOf(d);
   if (retention.publishable) {
-    const PenaltyDecision shown = PublicDecision(d);
+    const PenaltyDecision shown = public_form != nullptr ? *public_form : PublicDecision(d);
     v1::PenaltyDecision proto;
     DecisionToProto(shown, &proto);
     row.public_record = proto.SerializeAsString();
