@@ -301,7 +301,7 @@ bool IsHan(char32_t cp) {
 }
 
 bool IsChineseNumeral(char32_t cp) {
-  return std::u32string_view(U"〇零一二三四五六七八九十百千两").find(cp) != std::u32string_view::npos;
+  return cp >= U'〇' && std::u32string_view(U"〇零一二三四五六七八九十百千两").find(cp) != std::u32string_view::npos;
 }
 
 bool IsHyphen(char32_t cp) { return cp == '-' || cp == 0xFF0D || cp == 0x2014; }
@@ -345,6 +345,18 @@ constexpr std::array<PlaceWord, 24> kPlaceWords = {{
     {U"大街", Place::kRoad},      {U"大道", Place::kRoad},      {U"胡同", Place::kRoad},    {U"街", Place::kRoad},
     {U"路", Place::kRoad},        {U"巷", Place::kRoad},        {U"道", Place::kRoad},      {U"段", Place::kRoad},
 }};
+
+// The first characters of the village words of kPlaceWords.
+constexpr std::u32string_view kVillageStarts = U"居村社小新花家公大嘎苑";
+static_assert(
+    [] {
+      for (const PlaceWord& p : kPlaceWords) {
+        if (p.place == Place::kVillage && kVillageStarts.find(p.word.front()) == std::u32string_view::npos)
+          return false;
+      }
+      return true;
+    }(),
+    "every village word begins with a character of kVillageStarts");
 
 // The longest name a place word takes before it, in characters.
 std::size_t MaxNameLength(Place place) { return place == Place::kRoad ? 4 : 5; }
@@ -467,7 +479,9 @@ std::vector<Span> AddressSpans(const Units& units) {
     p = q;
   }
   // A town with its village or community, without numbers: 东山镇王家村.
+  // Only where a village word can begin (its first characters, kVillageStarts).
   for (std::size_t i = 0; i < units.size(); ++i) {
+    if (kVillageStarts.find(units[i].cp) == std::u32string_view::npos) continue;
     for (const PlaceWord& p : kPlaceWords) {
       if (p.place != Place::kVillage || !Matches(units, i, p.word)) continue;
       const std::size_t name = NameBegin(units, i, MaxNameLength(p.place));
