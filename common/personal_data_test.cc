@@ -37,6 +37,29 @@ std::string ByRule(const std::string& text) { return MaskPersonalData(text, {});
 
 // ------------------------------------------------------------------ phones in their written forms
 
+TEST(PersonalDataSearch, OnePreparedSearchAnswersForEveryTextOfTheRecord) {
+  PersonalData data;
+  data.persons = {"张三", "欧阳娜娜"};
+  data.texts = {"太原市小店区坞城路92号", "92140105MA0ABCDE1X"};
+  data.numbers = {"138 1234 5678", "140105199001011234", ""};
+  data.kept = {"张三餐饮有限公司"};
+  const PersonalDataSearch search(data);
+  const std::vector<std::string> texts = {"", "当事人张 三于2026年3月在太原市小店区坞城路92号经营，电话13812345678。",
+                                          "张三餐饮有限公司的负责人欧阳娜娜，身份证号140105199001011234。",
+                                          "晋市监罚〔2026〕12号", "92140105ma0abcde1x"};
+  for (const std::string& text : texts) {
+    EXPECT_EQ(search.Mask(text), MaskPersonalData(text, data)) << text;
+    EXPECT_EQ(search.Holds(text), HoldsOwnPersonalData(text, data)) << text;
+  }
+  EXPECT_NE(search.Mask(texts[1]).find("当事人张某某于"), std::string::npos) << search.Mask(texts[1]);
+  EXPECT_EQ(search.Mask(texts[1]).find("13812345678"), std::string::npos);
+  EXPECT_NE(search.Mask(texts[2]).find("张三餐饮有限公司"), std::string::npos);
+  EXPECT_NE(search.Mask(texts[2]).find("欧阳某某"), std::string::npos);
+  EXPECT_TRUE(search.Holds(texts[4]));
+  EXPECT_FALSE(search.Holds(texts[3]));
+  EXPECT_EQ(search.Mask(""), "");
+}
+
 TEST(PhoneForms, AreaCodesInBracketsAreLandlines) {
   EXPECT_EQ(ByRule("电话(0351)1234567。"), "电话" + Stars(13) + "。");
   EXPECT_EQ(ByRule("电话（0351）1234567。"), "电话" + Stars(13) + "。");
