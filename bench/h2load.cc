@@ -130,13 +130,14 @@ H2LoadResult RunH2Load(const H2Load& load, std::vector<CpuShare> shares, const s
   }
   const std::string warm_up =
       RunOnce(load, "--requests=" + std::to_string(load.warm_up_calls), dir, false, {}, nullptr);
+  const std::string amount = load.for_duration ? "--duration=" + std::to_string(load.seconds) : "";
   const int64_t calls = std::max<int64_t>(static_cast<int64_t>(RequestsPerSecond(warm_up) * load.seconds),
                                           static_cast<int64_t>(load.connections) * load.streams);
   if (before_measured) before_measured();
 
   H2LoadResult result;
-  const std::string out =
-      RunOnce(load, "--requests=" + std::to_string(calls), dir, true, std::move(shares), &result.cpu);
+  const std::string out = RunOnce(load, amount.empty() ? "--requests=" + std::to_string(calls) : amount, dir, true,
+                                  std::move(shares), &result.cpu);
   // "requests: 78355 total, 78355 started, 78355 done, 78355 succeeded, 0 failed, 0 errored, 0 timeout"
   const std::regex requests(R"(requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed)");
   result.calls = Matched(out, requests, 4, "request counts");

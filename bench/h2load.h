@@ -28,6 +28,10 @@ struct H2Load {
   int streams = 4;
   int seconds = 10;
   int64_t warm_up_calls = 20'000;
+  // Instead: a measured run of exactly `seconds` (h2load's --duration), for a
+  // load beside another whose length it must match; calls in flight when it
+  // ends are cut off and not in the figures.
+  bool for_duration = false;
   int threads = 1;  // h2load's own threads
 };
 

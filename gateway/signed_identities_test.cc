@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/testing/adapter.h"
+
 namespace gongkai::gateway {
 namespace {
 
@@ -13,13 +15,7 @@ constexpr char kUpsert[] = "/gongkai.registry.v1.RegistryService/UpsertOfficers"
 
 const Time kNow = Time(seconds(1'800'000'000));
 
-common::CallerIdentity City(const std::string& code) {
-  common::CallerIdentity caller;
-  caller.role = common::v1::ROLE_CITY;
-  caller.city_code = code;
-  caller.principal = "city-" + code;
-  return caller;
-}
+common::CallerIdentity City(const std::string& code) { return testing::CityCaller(code); }
 
 class SignedIdentitiesTest : public ::testing::Test {
  protected:

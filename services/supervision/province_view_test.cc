@@ -13,6 +13,7 @@
 
 #include "common/errors.h"
 #include "common/kpi_tallies.h"
+#include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 #include "services/supervision/lead_sweep.h"
 #include "services/supervision/test_support.h"
@@ -106,20 +107,9 @@ Finding FindingOf(const std::string& rule, const std::string& service, const std
   return f;
 }
 
-common::CallerIdentity Province() {
-  common::CallerIdentity c;
-  c.role = common::v1::ROLE_PROVINCE;
-  c.principal = "province";
-  return c;
-}
+common::CallerIdentity Province() { return testing::ProvinceCaller(); }
 
-common::CallerIdentity City(const std::string& city) {
-  common::CallerIdentity c;
-  c.role = common::v1::ROLE_CITY;
-  c.city_code = city;
-  c.principal = "city-" + city;
-  return c;
-}
+common::CallerIdentity City(const std::string& city) { return testing::CityCaller(city); }
 
 v1::GetKpisRequest Asking(const std::string& city = "", const std::string& agency = "", int max_misses = 0) {
   v1::GetKpisRequest r;
