@@ -156,6 +156,9 @@ const Statement kRelease{"penalties_release",
 // $1 kind, $2 today; filters $3 city, $4 agency, $5 domain, $6/$7 clock start
 // from/to ('' matches all); $8..$10 the keyset position ('' on the first
 // page); $11 limit.
+// The order names the table's columns: the select list's clock_start is its
+// text, and an order by that would sort every matching row rather than read
+// an index in order.
 const Statement kListPublished{
     "penalties_list_published",
     "SELECT kind, agency_credit_code, source_id, city_code, domain, source_version, "
@@ -168,7 +171,7 @@ const Statement kListPublished{
     "AND ($3 = '' OR city_code = $3) AND ($4 = '' OR agency_credit_code = $4) AND ($5 = '' OR domain = $5) "
     "AND ($6 = '' OR clock_start >= NULLIF($6, '')::date) AND ($7 = '' OR clock_start <= NULLIF($7, '')::date) "
     "AND ($8 = '' OR (clock_start, agency_credit_code, source_id) < (NULLIF($8, '')::date, $9, $10)) "
-    "ORDER BY clock_start DESC, agency_credit_code DESC, source_id DESC LIMIT $11"};
+    "ORDER BY records.clock_start DESC, records.agency_credit_code DESC, records.source_id DESC LIMIT $11"};
 
 // As kListPublished, with $8 part of the public party name (a substring, its
 // %, _ and backslash taken literally), in a form the trigram index of
@@ -189,7 +192,7 @@ const Statement kListPublishedByParty{
     "AND public_party_name LIKE '%' || replace(replace(replace($8, '\\', '\\\\'), '%', '\\%'), '_', '\\_') "
     "|| '%' "
     "AND ($9 = '' OR (clock_start, agency_credit_code, source_id) < (NULLIF($9, '')::date, $10, $11)) "
-    "ORDER BY clock_start DESC, agency_credit_code DESC, source_id DESC LIMIT $12"};
+    "ORDER BY records.clock_start DESC, records.agency_credit_code DESC, records.source_id DESC LIMIT $12"};
 
 // Run before either list, in its transaction: the list is planned for its
 // own filters. A plan made for any filters (the generic plan of a prepared
