@@ -32,6 +32,9 @@ struct H2Load {
   // load beside another whose length it must match; calls in flight when it
   // ends are cut off and not in the figures.
   bool for_duration = false;
+  // Calls per second each connection starts at most (h2load's --rps); 0:
+  // as fast as the calls in flight allow.
+  int rate_per_connection = 0;
   int threads = 1;  // h2load's own threads
 };
 
