@@ -134,7 +134,6 @@ void CheckVerdicts(const testing::Platform& platform, int officers) {
 // ---- the echo server --------------------------------------------------------
 
 // Any method, unary: the one request message comes back as the response.
-// Any method, unary: the one request message comes back as the response.
 class EchoCall final : public grpc::ServerGenericBidiReactor {
  public:
   explicit EchoCall(std::atomic<int64_t>& answered) : answered_(answered) { StartRead(&message_); }

@@ -59,13 +59,28 @@ IdentitySigner::Signed IdentitySigner::Sign(const CallerIdentity& identity,
   return {payload, Mac(payload)};
 }
 
+bool IdentitySigner::Authentic(const std::string& payload, const std::string& signature) const {
+  auto same = [&signature](const std::string& expected) {
+    return signature.size() == expected.size() &&
+           CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+  };
+  {
+    std::lock_guard lock(mutex_);
+    auto known = authentic_.find(payload);
+    if (known != authentic_.end()) return same(known->second);
+  }
+  std::string expected = Mac(payload);
+  if (!same(expected)) return false;
+  std::lock_guard lock(mutex_);
+  if (authentic_.size() >= kAuthenticKept) authentic_.clear();
+  authentic_.emplace(payload, std::move(expected));
+  return true;
+}
+
 std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload, const std::string& signature,
                                                      std::chrono::system_clock::time_point now,
                                                      std::string_view method) const {
-  std::string expected = Mac(payload);
-  if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
-    return std::nullopt;
-  }
+  if (!Authentic(payload, signature)) return std::nullopt;
   if (!payload.starts_with("v1;")) return std::nullopt;
   auto role = Field(payload, "role");
   auto exp = Field(payload, "exp");

@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "gongkai/common/v1/access.pb.h"
 
@@ -42,6 +44,11 @@ inline constexpr char kRequestIdHeader[] = "x-request-id";
 // and the method it was issued for (the gRPC path,
 // "/gongkai.registry.v1.RegistryService/UpsertAgencies"), so a captured header
 // works for no other call.
+//
+// The gateway sends the same signed identity for a caller and method over and
+// over (gateway/signed_identities.h), so the verifier remembers the payloads
+// whose signature it has checked (at most kAuthenticKept, then it starts
+// over); expiry and method are still read from the payload on every call.
 class IdentitySigner {
  public:
   explicit IdentitySigner(std::string secret);
@@ -63,8 +70,15 @@ class IdentitySigner {
                                        std::chrono::system_clock::time_point now, std::string_view method = {}) const;
 
  private:
+  static constexpr std::size_t kAuthenticKept = 4096;
+
   std::string Mac(const std::string& payload) const;
+  // Whether `signature` is this secret's for `payload`.
+  bool Authentic(const std::string& payload, const std::string& signature) const;
+
   std::string secret_;
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<std::string, std::string> authentic_;  // payload -> its signature; guarded by mutex_
 };
 
 // The caller of a server call: the signed identity (the gateway's, or another

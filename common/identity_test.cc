@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <vector>
 
 #include "common/errors.h"
 
@@ -87,6 +88,29 @@ TEST(IdentitySigner, ExpiredIdentityIsRejectedForItsOwnMethod) {
   EXPECT_FALSE(signer.Verify(s.payload, s.signature, system_clock::now(), kRegisterAgencies));
   EXPECT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now() - std::chrono::seconds(10), kRegisterAgencies))
       << "the same identity before its expiry";
+}
+
+TEST(IdentitySigner, ARememberedIdentityStillNeedsItsOwnSignature) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  auto s = signer.Sign({v1::ROLE_CITY, "140100", "", "t"}, system_clock::now() + std::chrono::minutes(1));
+  ASSERT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now())) << "now remembered";
+  std::string forged = s.signature;
+  forged[0] = forged[0] == '0' ? '1' : '0';
+  EXPECT_FALSE(signer.Verify(s.payload, forged, system_clock::now()));
+  EXPECT_FALSE(signer.Verify(s.payload, s.signature.substr(1), system_clock::now()));
+  EXPECT_FALSE(signer.Verify(s.payload, "", system_clock::now()));
+  EXPECT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now()));
+}
+
+TEST(IdentitySigner, IdentitiesPastWhatIsRememberedStillVerify) {
+  IdentitySigner signer("0123456789abcdef0123456789abcdef");
+  const auto expires = system_clock::now() + std::chrono::minutes(1);
+  std::vector<IdentitySigner::Signed> all;
+  for (int i = 0; i < 5000; ++i)
+    all.push_back(signer.Sign({v1::ROLE_CITY, "140100", "", "p" + std::to_string(i)}, expires));
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& s : all) ASSERT_TRUE(signer.Verify(s.payload, s.signature, system_clock::now())) << s.payload;
+  }
 }
 
 TEST(IdentitySigner, AMethodHoldingTheFieldSeparatorIsRefused) {

@@ -98,6 +98,8 @@ int Server::Run() {
   // fast sender (a city's streaming backfill) is held back by flow control
   // instead of piling megabytes into this process ahead of what it has stored.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // No channelz service is served, so its per-call bookkeeping is not kept.
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
   if (options_.configure_builder) options_.configure_builder(builder);
   for (auto* s : services_) builder.RegisterService(s);
   if (generic_service_ != nullptr) builder.RegisterCallbackGenericService(generic_service_);

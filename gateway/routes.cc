@@ -80,6 +80,7 @@ Routes Routes::Parse(const std::string& spec) {
     // until it is answered; the gateway forwards each call once, and a
     // caller retries what it wants retried.
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+    args.SetInt(GRPC_ARG_ENABLE_CHANNELZ, 0);
     auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     routes.addresses_[package] = address;
     routes.upstreams_[package] = std::make_shared<Upstream>(channel);
