@@ -160,8 +160,13 @@ pg_start() {
   # timers, such as statement_timeout, do not fire under libfaketime, and no
   # date the platform states comes from the database's clock (today is each
   # service's injected clock).
+  # Sized for the platform's own data rather than PostgreSQL's defaults (128 MB
+  # of buffers, a checkpoint every 1 GB of WAL): a province's million
+  # decisions, their indexes and their change feed take about 2.3 GB, and a
+  # city's sync writes several GB of WAL. The buffers' memory is taken as
+  # they fill.
   as_pg_owner env -u LD_PRELOAD -u FAKETIME "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=${GONGKAI_PG_FSYNC:-on}" >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=${GONGKAI_PG_FSYNC:-on} -c shared_buffers=1GB -c max_wal_size=4GB" >/dev/null
 }
 
 pg_stop() {
