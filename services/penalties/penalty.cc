@@ -382,9 +382,9 @@ void CheckPublished(Violations& out, const std::string& path, std::string_view f
 // ID, a phone or an account (a snowflake id, a date and a sequence number) is
 // nobody's number in the record.
 void CheckSourceIdCarriesNoPersonalData(Violations& out, const std::string& path, const std::string& source_id,
-                                        const PersonalData& data) {
+                                        const common::PersonalDataSearch& data) {
   const std::string field = path + ".source_id";
-  if (Named(out, field) || !HoldsOwnPersonalData(source_id, data)) return;
+  if (Named(out, field) || !data.Holds(source_id)) return;
   out.push_back({field,
                  "must not carry the record's personal data (the party's name, ID number, phone, bank account, "
                  "address or credit code, or a mentioned person's name): it is published as the record's key"});
@@ -439,12 +439,13 @@ Violations ValidateDecision(const PenaltyDecision& d, const std::string& path, D
   CheckMentionedPersons(out, path, d.mentioned_persons);
   CheckPowersItem(out, path, d.powers_item_source_id);
   CheckOfficers(out, path, d.officers);
-  PenaltyDecision shown = PublicDecision(d);
+  const common::PersonalDataSearch data(PersonalDataOf(d));
+  PenaltyDecision shown = PublicDecision(d, data);
   CheckPublished(out, path, ".facts", shown.facts, kLongText);
   CheckPublished(out, path, ".result.other", shown.result.other, kPlainText);
   CheckPublished(out, path, ".legal_application_explanation", shown.legal_application_explanation, kLongText);
   CheckPublished(out, path, ".decision_number", shown.decision_number, kNameText);
-  CheckSourceIdCarriesNoPersonalData(out, path, d.source_id, PersonalDataOf(d));
+  CheckSourceIdCarriesNoPersonalData(out, path, d.source_id, data);
   if (shown_out != nullptr) *shown_out = std::move(shown);
   return out;
 }
@@ -487,13 +488,14 @@ Violations ValidateMeasure(const CoerciveMeasure& m, const std::string& path, Da
     if (RemedyGiven(m.remedy)) CheckRemedy(out, path, m.remedy);
   }
   CheckMentionedPersons(out, path, m.mentioned_persons);
-  const CoerciveMeasure shown = PublicMeasure(m);
+  const common::PersonalDataSearch data(PersonalDataOf(m));
+  const CoerciveMeasure shown = PublicMeasure(m, data);
   CheckPublished(out, path, ".object_name", shown.object_name, kNameText);
   CheckPublished(out, path, ".release_conditions", shown.release_conditions, kLongText);
   CheckPublished(out, path, ".necessity_statement", shown.necessity_statement, kLongText);
   CheckPublished(out, path, ".document_number", shown.document_number, kNameText);
   CheckPublished(out, path, ".object_quantity", shown.object_quantity, kPlainText);
-  CheckSourceIdCarriesNoPersonalData(out, path, m.source_id, PersonalDataOf(m));
+  CheckSourceIdCarriesNoPersonalData(out, path, m.source_id, data);
   return out;
 }
 

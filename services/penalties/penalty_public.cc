@@ -41,7 +41,10 @@ PersonalData PersonalDataOf(const PenaltyDecision& d) { return PersonalDataOf(d.
 PersonalData PersonalDataOf(const CoerciveMeasure& m) { return PersonalDataOf(m.party, m.mentioned_persons); }
 
 PenaltyDecision PublicDecision(const PenaltyDecision& d) {
-  const common::PersonalDataSearch data(PersonalDataOf(d));
+  return PublicDecision(d, common::PersonalDataSearch(PersonalDataOf(d)));
+}
+
+PenaltyDecision PublicDecision(const PenaltyDecision& d, const common::PersonalDataSearch& data) {
   PenaltyDecision p = d;
   p.party = MaskParty(d.party);
   p.mentioned_persons.clear();
@@ -53,7 +56,10 @@ PenaltyDecision PublicDecision(const PenaltyDecision& d) {
 }
 
 CoerciveMeasure PublicMeasure(const CoerciveMeasure& m) {
-  const common::PersonalDataSearch data(PersonalDataOf(m));
+  return PublicMeasure(m, common::PersonalDataSearch(PersonalDataOf(m)));
+}
+
+CoerciveMeasure PublicMeasure(const CoerciveMeasure& m, const common::PersonalDataSearch& data) {
   CoerciveMeasure p = m;
   p.party = MaskParty(m.party);
   p.mentioned_persons.clear();

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/personal_data.h"
 #include "common/text.h"
 #include "common/violations.h"
 #include "services/penalties/penalty.h"
@@ -38,12 +39,16 @@ PersonalData PersonalDataOf(const CoerciveMeasure& measure);
 // own personal data. Its powers item and officers' certificate numbers are
 // published as they are (officers are public by design).
 PenaltyDecision PublicDecision(const PenaltyDecision& decision);
+// The same with the decision's personal data already prepared
+// (common::PersonalDataSearch of PersonalDataOf(decision)).
+PenaltyDecision PublicDecision(const PenaltyDecision& decision, const common::PersonalDataSearch& data);
 
 // The public form of a measure: masked party, no mentioned persons, and its
 // document number, object name and quantity, release conditions and
 // necessity statement as MaskPersonalData with the measure's own personal
 // data.
 CoerciveMeasure PublicMeasure(const CoerciveMeasure& measure);
+CoerciveMeasure PublicMeasure(const CoerciveMeasure& measure, const common::PersonalDataSearch& data);
 
 // Whether a stored record is visible to the public on `today`: it has a public
 // form, and it is withdrawn (its withdrawal notice stays public) or still
