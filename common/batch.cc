@@ -1,7 +1,7 @@
 #include "common/batch.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <malloc.h>
+#include <gperftools/malloc_extension.h>
 
 #include <algorithm>
 #include <charconv>
@@ -21,7 +21,7 @@ std::string RecordJson(const google::protobuf::Message& record) {
   return out;
 }
 
-void ReleaseFreedMemory() { malloc_trim(0); }
+void ReleaseFreedMemory() { MallocExtension::instance()->ReleaseFreeMemory(); }
 
 void CheckBatchSize(int count, int max, const char* field) {
   if (count == 0) throw ServiceError::InvalidArgument("empty batch", {{field, "at least one record"}});

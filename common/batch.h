@@ -27,11 +27,10 @@ std::string RecordJson(const google::protobuf::Message& record);
 // Refuses an empty batch, or one over `max` records, naming `field`.
 void CheckBatchSize(int count, int max, const char* field);
 
-// Returns the free pages of every allocator arena to the system; called once
-// a batch is stored. A batch's many small allocations are freed together,
-// and without this the arena of each worker thread that ever handled a batch
-// would keep the batch's size resident, so a long sync would grow with the
-// threads it passed through.
+// Returns the allocator's free pages to the system (tcmalloc's
+// ReleaseFreeMemory); called once a batch is stored. A batch's many small
+// allocations are freed together, and a long sync keeps to the memory of
+// the batches in hand rather than that of the busiest moment.
 void ReleaseFreedMemory();
 
 // What a page of rejections lists, whatever the records held (the store

@@ -19,6 +19,8 @@ install_dependencies() {
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libpqxx-dev libpq-dev prometheus-cpp-dev nlohmann-json3-dev libssl-dev
     libgtest-dev libgmock-dev
+    # tcmalloc, every program's allocator (CMakeLists.txt).
+    libgoogle-perftools-dev
     postgresql-15 curl openssl
     clang-format
     # promtool, which the alert rules' tests run (tests/monitoring), and the
