@@ -1,9 +1,9 @@
 #include "common/paging.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
+
+#include "common/encoding.h"
 
 namespace gongkai::common {
 namespace {
@@ -16,24 +16,14 @@ constexpr std::size_t kMaxTokenBytes = 4096;
 std::string EncodePageToken(const PagePosition& position) {
   std::string plain(kMagic);
   for (const auto& field : position) plain += std::to_string(field.size()) + ":" + field;
-  std::string out(4 * ((plain.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(plain.data()), static_cast<int>(plain.size()));
-  out.resize(n);
-  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  return out;
+  return Base64Encode(plain, Base64::kUrl);
 }
 
 std::optional<PagePosition> DecodePageToken(const std::string& token, std::size_t fields) {
   if (token.empty() || token.size() % 4 != 0 || token.size() > kMaxTokenBytes) return std::nullopt;
-  std::string b64 = token;
-  for (char& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-  std::string plain(3 * b64.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(plain.data()),
-                          reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t padding = std::count(token.end() - std::min<std::size_t>(2, token.size()), token.end(), '=');
-  plain.resize(static_cast<std::size_t>(n) - padding);
+  auto decoded = Base64Decode(token);
+  if (!decoded) return std::nullopt;
+  const std::string& plain = *decoded;
   if (!plain.starts_with(kMagic)) return std::nullopt;
   PagePosition out;
   std::size_t at = kMagic.size();

@@ -76,6 +76,7 @@ void Server::SetReadinessProbe(std::function<bool()> probe, std::chrono::millise
   probe_ = std::move(probe);
   probe_interval_ = interval;
 }
+void Server::ReportPort(const std::string& name, int port) { reported_ports_.emplace_back(name + "_port", port); }
 void Server::OnReload(std::function<void()> hook) { reload_hooks_.push_back(std::move(hook)); }
 void Server::AddCollectable(std::shared_ptr<prometheus::Collectable> collectable) {
   collectables_.push_back(std::move(collectable));
@@ -141,10 +142,13 @@ int Server::Run() {
     health->SetServingStatus(true);
   }
 
-  Log(LogLevel::kInfo, "serving", {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}});
+  nlohmann::json serving = {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}};
+  for (const auto& [name, port] : reported_ports_) serving[name] = port;
+  Log(LogLevel::kInfo, "serving", serving);
   if (!options_.ready_file.empty()) {
     nlohmann::json ready = {
         {"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}, {"pid", static_cast<int>(getpid())}};
+    for (const auto& [name, port] : reported_ports_) ready[name] = port;
     WriteFileAtomically(options_.ready_file, ready.dump() + "\n");
   }
 

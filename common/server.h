@@ -64,6 +64,11 @@ class Server {
   // Served on /metrics beside the registry (e.g. ScrapeGauges).
   void AddCollectable(std::shared_ptr<prometheus::Collectable> collectable);
 
+  // Another port this process serves (the gateway's HTTP door), written to
+  // the ready file and logged as "<name>_port" beside the gRPC and metrics
+  // ports.
+  void ReportPort(const std::string& name, int port);
+
   // Starts, serves until SIGTERM/SIGINT, stops gracefully; returns the exit code.
   int Run();
 
@@ -80,6 +85,7 @@ class Server {
   std::chrono::milliseconds probe_interval_{1000};
   std::vector<std::function<void()>> reload_hooks_;
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
+  std::vector<std::pair<std::string, int>> reported_ports_;
 };
 
 // Writes text to path atomically (temporary file, then rename).

@@ -2,6 +2,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "gateway/http_front.h"
 #include "gateway/limits.h"
 #include "gateway/parse_check.h"
 #include "gateway/principals.h"
@@ -43,9 +44,22 @@ int main(int argc, char** argv) {
   proxy_options.max_streams_per_caller =
       static_cast<int>(config.Int("GONGKAI_MAX_STREAMS_PER_CALLER", 8, 1, 10000,
                                   "streaming calls a caller may have open at once (more are RESOURCE_EXHAUSTED)"));
+  gateway::HttpOptions http_options;
+  http_options.listen =
+      config.String("GONGKAI_HTTP_LISTEN", "127.0.0.1:8100", "host:port of the HTTP door (Connect's JSON form)");
+  http_options.threads =
+      static_cast<int>(config.Int("GONGKAI_HTTP_THREADS", 2, 1, 64, "threads that serve the HTTP door"));
+  http_options.max_body_bytes = static_cast<std::size_t>(config.Int(
+      "GONGKAI_HTTP_MAX_BODY_BYTES", 64 * 1024 * 1024, 1024, 256 * 1024 * 1024, "largest HTTP request body"));
+  http_options.max_connections = static_cast<std::size_t>(
+      config.Int("GONGKAI_HTTP_MAX_CONNECTIONS", 1024, 1, 100000, "HTTP connections open at once (more are closed)"));
+  http_options.cors_origins = gateway::SplitAddresses(
+      config.String("GONGKAI_CORS_ORIGINS", "", "origins whose web pages may call the HTTP door (comma-separated)"));
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
-  server_options.configure_builder = [server_limits](grpc::ServerBuilder& builder) {
+  gateway::GatewayHealth health;  // before the server, which reports to it
+  server_options.configure_builder = [server_limits, &health](grpc::ServerBuilder& builder) {
     gateway::ApplyServerLimits(server_limits, builder);
+    gateway::InstallIntrospection(builder, health);
   };
   config.Finish();
 
@@ -58,12 +72,17 @@ int main(int argc, char** argv) {
     common::IdentitySigner signer(secret);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);
-    gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, proxy_options);
+    gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, health, proxy_options);
     server.DisableMetricsInterceptor();
     server.AddGenericService(&proxy);
+    gateway::HttpFront http(proxy, http_options);
+    server.ReportPort("http", http.port());
+    http.Start();
     common::Log(common::LogLevel::kInfo, "gateway_configured",
                 {{"principals", principals.size()}, {"upstreams", routes.addresses()}});
-    return server.Run();
+    const int code = server.Run();
+    http.Stop(std::chrono::duration_cast<std::chrono::milliseconds>(server_options.shutdown_grace));
+    return code;
   } catch (const std::exception& e) {
     common::Log(common::LogLevel::kError, "gateway_start_failed", {{"reason", e.what()}});
     return 2;

@@ -51,6 +51,10 @@ const Message& PrototypeOf(const Descriptor& type) {
   return *dynamic.GetPrototype(&type);
 }
 
+std::string Because(const std::string& why) { return why.empty() ? "" : " (" + why + ")"; }
+
+}  // namespace
+
 std::string BytesOf(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
@@ -60,9 +64,10 @@ std::string BytesOf(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-std::string Because(const std::string& why) { return why.empty() ? "" : " (" + why + ")"; }
-
-}  // namespace
+grpc::ByteBuffer BufferOf(std::string_view bytes) {
+  grpc::Slice slice(bytes.data(), bytes.size());
+  return grpc::ByteBuffer(&slice, 1);
+}
 
 bool ParsesAs(const Descriptor& type, grpc::ByteBuffer& bytes, std::string* why) {
   std::string diagnostics;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace gongkai::gateway {
 
@@ -22,6 +23,10 @@ namespace gongkai::gateway {
 // left empty when it said nothing (a malformed encoding); that needs
 // RouteProtobufLogs().
 bool ParsesAs(const google::protobuf::Descriptor& type, grpc::ByteBuffer& bytes, std::string* why = nullptr);
+
+// A message's bytes out of a buffer, and into one (a copy either way).
+std::string BytesOf(const grpc::ByteBuffer& buffer);
+grpc::ByteBuffer BufferOf(std::string_view bytes);
 
 // Sends protobuf's own diagnostics to the JSON log, except those of a
 // ParsesAs() in progress on the thread, which become its `why`. Call once at

@@ -21,14 +21,6 @@ grpc::ByteBuffer Buffer(const std::string& bytes, std::size_t pieces = 1) {
   return grpc::ByteBuffer(slices.data(), slices.size());
 }
 
-std::string BytesOf(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  EXPECT_TRUE(buffer.Dump(&slices).ok());
-  std::string out;
-  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  return out;
-}
-
 // A batch whose second decision's party name is `name`, encoded.
 std::string Batch(const std::string& name) {
   penalties::v1::UpsertDecisionsRequest request;

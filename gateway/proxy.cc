@@ -101,7 +101,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     // callbacks wait on: until it is forwarded, the buffer belongs to this
     // read alone.
     const std::size_t size = ok ? request_.Length() : 0;
-    const bool oversized = size > request_limit_;
+    const bool oversized = size > admission_.request_limit;
     std::string why;
     const bool parses = ok && !oversized && ParsesAs(*input_, request_, &why);
     std::lock_guard lock(mutex_);
@@ -121,14 +121,14 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     if (unary_) {
       if (finished_) return;  // the read deadline passed first
       if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
-      if (oversized) return FinishLocked(OversizedRequestStatus(ctx_->method(), size, request_limit_));
+      if (oversized) return FinishLocked(OversizedRequestStatus(ctx_->method(), size, admission_.request_limit));
       if (!parses) {
         LogUnparsable(0, why);
         return FinishLocked(UnparsableRequestStatus(*input_, why));
       }
       upstream_done_ = false;
-      upstream_target_->stub().UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_, &response_,
-                                         [this](grpc::Status status) { UnaryDone(std::move(status)); });
+      admission_.upstream->stub().UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_,
+                                            &response_, [this](grpc::Status status) { UnaryDone(std::move(status)); });
       return;
     }
     if (!write_hold_) return;  // the upstream stream takes no more writes
@@ -136,7 +136,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
       // The one request of a server stream: nothing was asked.
       client_context_.TryCancel();
       ReleaseWriteHold();
-      return FinishLocked(OversizedRequestStatus(ctx_->method(), size, request_limit_));
+      return FinishLocked(OversizedRequestStatus(ctx_->method(), size, admission_.request_limit));
     }
     if (ok && !parses) return RefuseMessageLocked(std::move(why));
     if (ok) {
@@ -207,87 +207,49 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
   // Everything up to the first read; false when the call is already answered.
   // `read_by` is set for a unary call: when its message must have come.
   bool StartLocked(std::optional<std::chrono::system_clock::time_point>* read_by) {
-    start_ = std::chrono::steady_clock::now();
-    std::string request_id = Metadata(*ctx_, common::kRequestIdHeader);
-    if (request_id.empty() || request_id.size() > 64) request_id = NewRequestId();
-    common::RequestScope scope(request_id);
-
-    auto auth = proxy_.principals_.Authenticate(Metadata(*ctx_, "authorization"));
-    caller_ = auth.identity;
-    common::GrpcServerMetrics::Call call{"unary", ctx_->method(), CallerLabel(caller_)};
-    auto method = LookUpMethod(ctx_->method());
-    if (method) {
-      call.type = method->grpc_type;
-      input_ = method->input;
-      output_ = method->output;
+    CallHead head;
+    head.method = ctx_->method();
+    head.authorization = Metadata(*ctx_, "authorization");
+    head.request_id = Metadata(*ctx_, common::kRequestIdHeader);
+    head.deadline = ctx_->deadline();
+    head.client = [this](std::string* peer, std::string* forwarded_for) {
+      *peer = ctx_->peer();
+      *forwarded_for = JoinedMetadata(*ctx_, "x-forwarded-for");
+    };
+    admission_ = proxy_.Admit(head);
+    if (admission_.method) {
+      input_ = admission_.method->input;
+      output_ = admission_.method->output;
     }
-    // Only known methods are metered by name, so a scan of made-up paths
-    // cannot grow the label set.
-    if (!method) call.full_method = "/unknown/unknown";
-    series_ = &proxy_.metrics_.SeriesOf(call);
-    proxy_.metrics_.Started(*series_);
-
-    if (auth.verdict == Principals::Verdict::kRejected) {
-      Log(common::LogLevel::kWarning, "authentication_failed", {{"method", MeteredMethod()}});
-      return FinishLockedFalse({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
-    }
-    if (!method) return FinishLockedFalse({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + ctx_->method()});
-    if (!Admits(*method, caller_.role)) {
-      if (caller_.role == common::v1::ROLE_PUBLIC) {
-        return FinishLockedFalse({grpc::StatusCode::UNAUTHENTICATED, "this call needs a credential"});
-      }
-      return FinishLockedFalse({grpc::StatusCode::PERMISSION_DENIED,
-                                "role " + common::RoleName(caller_.role) + " may not call " + ctx_->method()});
-    }
-    const bool streaming = method->grpc_type != "unary";
-    if (method->rate_limited || streaming) {
-      const std::string key = RateLimitKey(caller_.principal, ctx_->peer(), JoinedMetadata(*ctx_, "x-forwarded-for"),
-                                           proxy_.options_.trusted_proxies);
-      if (method->rate_limited) {
-        auto wait = proxy_.rate_limiter_.Acquire(key);
-        if (wait.count() > 0) return FinishLockedFalse(RateLimitedStatus(wait));
-      }
-      if (streaming) {
-        // Held until this call is deleted, once both sides are done.
-        stream_slot_ = proxy_.streams_.TryTake(key);
-        if (!stream_slot_) {
-          Log(common::LogLevel::kWarning, "stream_refused",
-              {{"method", MeteredMethod()}, {"caller", CallerLabel(caller_)}, {"limit", proxy_.streams_.limit()}});
-          return FinishLockedFalse(common::SlotsExhaustedStatus("streams", proxy_.streams_.limit(), "for this caller"));
-        }
+    if (!admission_.admitted()) return FinishLockedFalse(admission_.refusal);
+    const std::string& type = admission_.method->grpc_type;
+    if (type != "unary") {
+      // Held until this call is deleted, once both sides are done.
+      stream_slot_ = proxy_.streams_.TryTake(admission_.rate_key);
+      if (!stream_slot_) {
+        common::RequestScope scope(admission_.request_id);
+        Log(common::LogLevel::kWarning, "stream_refused",
+            {{"method", MeteredMethod()},
+             {"caller", CallerLabel(admission_.caller)},
+             {"limit", proxy_.streams_.limit()}});
+        return FinishLockedFalse(common::SlotsExhaustedStatus("streams", proxy_.streams_.limit(), "for this caller"));
       }
     }
-    upstream_target_ = proxy_.routes_.UpstreamFor(method->package);
-    if (upstream_target_ == nullptr) {
-      return FinishLockedFalse({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method->package});
-    }
+    proxy_.PrepareUpstream(admission_, &client_context_);
 
-    // A fresh context: nothing the caller sent is passed on but the request id;
-    // the identity is the one verified here, signed.
-    auto now = std::chrono::system_clock::now();
-    auto deadline =
-        UpstreamDeadline(now, ctx_->deadline(), proxy_.options_.default_deadline, proxy_.options_.max_deadline);
-    client_context_.set_deadline(deadline);
-    request_limit_ = RequestLimitFor(*method, proxy_.options_.request_limits);
-    auto signed_identity = proxy_.identities_.For(caller_, ctx_->method(), now);
-    client_context_.AddMetadata(common::kIdentityHeader, signed_identity.payload);
-    client_context_.AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
-    client_context_.AddMetadata(common::kRequestIdHeader, request_id);
-    request_id_ = request_id;
-
-    unary_ = method->grpc_type == "unary";
-    client_streaming_ = method->grpc_type == "client_stream" || method->grpc_type == "bidi_stream";
-    server_streaming_ = method->grpc_type == "server_stream" || method->grpc_type == "bidi_stream";
+    unary_ = type == "unary";
+    client_streaming_ = type == "client_stream" || type == "bidi_stream";
+    server_streaming_ = type == "server_stream" || type == "bidi_stream";
     if (!unary_) {
       upstream_done_ = false;
-      upstream_target_->stub().PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(),
-                                                        &upstream_);
+      admission_.upstream->stub().PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(),
+                                                           &upstream_);
       upstream_.AddMultipleHolds(2);
       read_hold_ = write_hold_ = true;
       upstream_.StartCall();
       upstream_.StartRead(&response_);
     } else {
-      *read_by = deadline;
+      *read_by = admission_.deadline;
     }
     return true;
   }
@@ -343,7 +305,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
   }
 
   void UpstreamDone(const grpc::Status& status) {
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) upstream_target_->ReconnectSoon();
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) admission_.upstream->ReconnectSoon();
     bool last;
     {
       std::lock_guard lock(mutex_);
@@ -387,7 +349,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
   }
 
   void LogUnparsable(int64_t index, const std::string& why) {
-    common::RequestScope scope(request_id_);
+    common::RequestScope scope(admission_.request_id);
     Log(common::LogLevel::kWarning, "unparsable_message",
         {{"method", MeteredMethod()}, {"message", index}, {"type", input_->full_name()}, {"why", why}});
   }
@@ -404,18 +366,10 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     upstream_.RemoveHold();
   }
 
-  void Metered(const grpc::Status& status) {
-    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
-    proxy_.metrics_.Handled(*series_, status.error_code(), elapsed.count());
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::INTERNAL) {
-      common::RequestScope scope(request_id_);
-      Log(common::LogLevel::kWarning, "call_failed",
-          {{"method", MeteredMethod()}, {"code", common::CodeName(status.error_code())}});
-    }
-  }
+  void Metered(const grpc::Status& status) { proxy_.Metered(admission_, status); }
 
   // The method as metered: its path when known, "/unknown/unknown" otherwise.
-  std::string MeteredMethod() const { return input_ != nullptr ? ctx_->method() : "/unknown/unknown"; }
+  std::string MeteredMethod() const { return admission_.method ? ctx_->method() : "/unknown/unknown"; }
 
   // Whether nothing will call into this call any more.
   bool DeletableLocked() const { return server_done_ && upstream_done_; }
@@ -434,7 +388,6 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
 
   Proxy& proxy_;
   grpc::GenericCallbackServerContext* ctx_;
-  gateway::Upstream* upstream_target_ = nullptr;
   grpc::ClientContext client_context_;
   Upstream upstream_;
   grpc::ByteBuffer request_;
@@ -443,11 +396,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
   // The method's message types: set in Start, before the first read.
   const google::protobuf::Descriptor* input_ = nullptr;
   const google::protobuf::Descriptor* output_ = nullptr;
-  common::CallerIdentity caller_;
-  common::GrpcServerMetrics::Series* series_ = nullptr;  // set first thing in Start
-  std::string request_id_;
-  std::chrono::steady_clock::time_point start_;
-  std::size_t request_limit_ = 0;  // bytes; set in Start, before the first read
+  Admission admission_;  // set first thing in Start, before the first read
   // A unary call's place on the read deadlines: set in Start before the read
   // starts, cleared by its completion.
   std::optional<std::chrono::system_clock::time_point> read_by_;
@@ -473,17 +422,94 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
 };
 
 Proxy::Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
-             common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, ProxyOptions options)
+             common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, const GatewayHealth& health,
+             ProxyOptions options)
     : principals_(principals),
       routes_(routes),
       signer_(signer),
       metrics_(metrics),
+      health_(health),
       rate_limiter_(rate_limiter),
       options_(options),
       streams_(options.max_streams_per_caller),
       identities_(signer, options.identity_ttl) {}
 
+Admission Proxy::Admit(const CallHead& head) {
+  Admission a;
+  a.start = std::chrono::steady_clock::now();
+  a.path = head.method;
+  a.request_id = head.request_id.empty() || head.request_id.size() > 64 ? NewRequestId() : head.request_id;
+  common::RequestScope scope(a.request_id);
+
+  auto auth = principals_.Authenticate(head.authorization);
+  a.caller = auth.identity;
+  a.method = LookUpMethod(head.method);
+  // Only known methods are metered by name, so a scan of made-up paths
+  // cannot grow the label set.
+  common::GrpcServerMetrics::Call call{a.method ? a.method->grpc_type : "unary",
+                                       a.method ? head.method : "/unknown/unknown", CallerLabel(a.caller)};
+  a.series = &metrics_.SeriesOf(call);
+  metrics_.Started(*a.series);
+
+  auto refused = [&a](grpc::Status status) {
+    a.refusal = std::move(status);
+    return std::move(a);
+  };
+  if (auth.verdict == Principals::Verdict::kRejected) {
+    Log(common::LogLevel::kWarning, "authentication_failed", {{"method", call.full_method}});
+    return refused({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
+  }
+  if (!a.method) return refused({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + head.method});
+  const MethodInfo& method = *a.method;
+  if (!Admits(method, a.caller.role)) {
+    if (a.caller.role == common::v1::ROLE_PUBLIC) {
+      return refused({grpc::StatusCode::UNAUTHENTICATED, "this call needs a credential"});
+    }
+    return refused({grpc::StatusCode::PERMISSION_DENIED,
+                    "role " + common::RoleName(a.caller.role) + " may not call " + head.method});
+  }
+  const bool streaming = method.grpc_type != "unary";
+  if (method.rate_limited || streaming) {
+    std::string peer, forwarded_for;
+    head.client(&peer, &forwarded_for);
+    std::string key = RateLimitKey(a.caller.principal, peer, forwarded_for, options_.trusted_proxies);
+    if (method.rate_limited) {
+      auto wait = rate_limiter_.Acquire(key);
+      if (wait.count() > 0) return refused(RateLimitedStatus(wait));
+    }
+    if (streaming) a.rate_key = std::move(key);
+  }
+  a.upstream = routes_.UpstreamFor(method.package);
+  if (a.upstream == nullptr) {
+    return refused({grpc::StatusCode::UNIMPLEMENTED, "no upstream serves " + method.package});
+  }
+  a.deadline = UpstreamDeadline(std::chrono::system_clock::now(), head.deadline, options_.default_deadline,
+                                options_.max_deadline);
+  a.request_limit = RequestLimitFor(method, options_.request_limits);
+  return a;
+}
+
+void Proxy::PrepareUpstream(const Admission& admission, grpc::ClientContext* context) {
+  context->set_deadline(admission.deadline);
+  auto signed_identity = identities_.For(admission.caller, admission.path, std::chrono::system_clock::now());
+  context->AddMetadata(common::kIdentityHeader, signed_identity.payload);
+  context->AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
+  context->AddMetadata(common::kRequestIdHeader, admission.request_id);
+}
+
+void Proxy::Metered(const Admission& admission, const grpc::Status& status) {
+  std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - admission.start;
+  metrics_.Handled(*admission.series, status.error_code(), elapsed.count());
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE || status.error_code() == grpc::StatusCode::INTERNAL) {
+    common::RequestScope scope(admission.request_id);
+    Log(common::LogLevel::kWarning, "call_failed",
+        {{"method", admission.method ? admission.path : "/unknown/unknown"},
+         {"code", common::CodeName(status.error_code())}});
+  }
+}
+
 grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* context) {
+  if (auto* introspection = IntrospectionReactor(context, health_, routes_)) return introspection;
   return new ProxiedCall(*this, context);
 }
 

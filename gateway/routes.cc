@@ -48,6 +48,7 @@ std::optional<MethodInfo> LookUpMethod(const std::string& path) {
   const auto& policy = method->options().GetExtension(common::v1::access);
   for (int role : policy.allow()) info.allowed.push_back(static_cast<common::Role>(role));
   info.rate_limited = policy.rate_limited();
+  info.no_side_effects = method->options().idempotency_level() == google::protobuf::MethodOptions::NO_SIDE_EFFECTS;
   info.input = method->input_type();
   info.output = method->output_type();
   return info;

@@ -23,6 +23,9 @@ struct MethodInfo {
   std::string grpc_type;  // unary | client_stream | server_stream | bidi_stream
   std::vector<common::Role> allowed;
   bool rate_limited = false;
+  // Marked idempotency_level = NO_SIDE_EFFECTS: a read, which the HTTP door
+  // also takes as a GET.
+  bool no_side_effects = false;
   // The request and response message types, from the generated pool.
   const google::protobuf::Descriptor* input = nullptr;
   const google::protobuf::Descriptor* output = nullptr;

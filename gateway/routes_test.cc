@@ -56,6 +56,24 @@ TEST(AccessPolicy, TheMessageTypesComeWithTheMethod) {
   EXPECT_EQ(sync->output->full_name(), "gongkai.penalties.v1.SyncSummary");
 }
 
+// The public only reads, and its reads are what the HTTP door takes as a
+// cacheable GET.
+TEST(AccessPolicy, EveryMethodOpenToThePublicIsMarkedAsARead) {
+  EXPECT_FALSE(LookUpMethod("/gongkai.registry.v1.RegistryService/UpsertAgencies")->no_side_effects);
+  int reads = 0;
+  for (const auto* service : RoutedServices()) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      auto info = LookUpMethod("/" + service->full_name() + "/" + service->method(i)->name());
+      ASSERT_TRUE(info);
+      if (!Admits(*info, common::v1::ROLE_PUBLIC)) continue;
+      EXPECT_TRUE(info->no_side_effects) << service->method(i)->full_name();
+      EXPECT_EQ(info->grpc_type, "unary") << service->method(i)->full_name();
+      ++reads;
+    }
+  }
+  EXPECT_GT(reads, 30);
+}
+
 TEST(AccessPolicy, UnknownMethodIsNotFound) {
   EXPECT_FALSE(LookUpMethod("/gongkai.registry.v1.RegistryService/DropEverything"));
   EXPECT_FALSE(LookUpMethod("/nothing"));

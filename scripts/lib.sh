@@ -19,6 +19,8 @@ install_dependencies() {
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libpqxx-dev libpq-dev prometheus-cpp-dev nlohmann-json3-dev libssl-dev
     libgtest-dev libgmock-dev
+    # Boost.Beast and Asio, the gateway's HTTP door (gateway/http_front.h).
+    libboost-dev
     # tcmalloc, every program's allocator (CMakeLists.txt).
     libgoogle-perftools-dev
     postgresql-15 curl openssl
@@ -32,6 +34,9 @@ install_dependencies() {
     # h2load, the load generator of the wire benches (bench/h2load.h).
     nghttp2-client
   )
+  # Node.js and npm run the clients of tests/node (the Connect client for
+  # Node). A Node.js installed otherwise (with its own npm) is used as it is.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
   local missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,6 +45,16 @@ install_dependencies() {
     log "installing: ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Installs the npm packages of tests/node (package-lock.json, exact
+# versions) when they are missing or the lock file changed.
+install_node_packages() {
+  local dir="$ROOT/tests/node"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "npm ci in tests/node"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 

@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -96,7 +99,7 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
       30000);
   if (!up) throw std::runtime_error(name + " did not become ready");
   auto doc = nlohmann::json::parse(ReadFile(ready));
-  server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>()};
+  server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>(), doc.value("http_port", 0)};
   return server;
 }
 
@@ -259,6 +262,7 @@ Platform::Platform(const PlatformOptions& options) {
                          Merge({{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
                                 {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
                                 {"GONGKAI_UPSTREAMS", upstreams},
+                                {"GONGKAI_HTTP_LISTEN", "127.0.0.1:0"},
                                 {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
                                 {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                OptionsFor(options, "gateway")),
@@ -324,25 +328,47 @@ common::Date Platform::Today() const { return pinned_date_ ? *pinned_date_ : com
 
 std::string Platform::DeskAgency(int n) { return CreditCode("140100", 900 + n); }
 
+HttpAnswer HttpRequest(int port, const std::string& verb, const std::string& target,
+                       const std::map<std::string, std::string>& headers, const std::string& body) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  beast::error_code ec;
+  stream.expires_after(std::chrono::seconds(30));
+  stream.connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)),
+      ec);
+  if (ec) throw std::runtime_error("nothing answers on port " + std::to_string(port) + ": " + ec.message());
+  http::request<http::string_body> request(http::string_to_verb(verb), target, 11);
+  request.set(http::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = body;
+  request.prepare_payload();
+  http::write(stream, request, ec);
+  if (ec) throw std::runtime_error("cannot send to port " + std::to_string(port) + ": " + ec.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(256 * 1024 * 1024);
+  http::read(stream, buffer, parser, ec);
+  if (ec) throw std::runtime_error("no answer from port " + std::to_string(port) + ": " + ec.message());
+  HttpAnswer answer;
+  answer.status = static_cast<int>(parser.get().result_int());
+  for (const auto& field : parser.get()) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    answer.headers[name] = std::string(field.value());
+  }
+  answer.body = std::move(parser.get().body());
+  return answer;
+}
+
 std::string HttpGet(int port, const std::string& path) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
+  try {
+    return HttpRequest(port, "GET", path).body;
+  } catch (const std::runtime_error&) {
     return {};
   }
-  std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  (void)!write(fd, request.data(), request.size());
-  std::string response;
-  char buf[8192];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) response.append(buf, static_cast<std::size_t>(n));
-  close(fd);
-  auto body = response.find("\r\n\r\n");
-  return body == std::string::npos ? std::string() : response.substr(body + 4);
 }
 
 std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel) {

@@ -46,6 +46,7 @@ class Process {
 struct Ports {
   int grpc = 0;
   int metrics = 0;
+  int http = 0;  // the gateway's HTTP door; 0 for the services
 };
 
 // A server process started with GONGKAI_READY_FILE; the ports it bound.
@@ -175,6 +176,17 @@ class PlatformTest : public ::testing::Test {
 
 // The contents of a file; empty when it cannot be read.
 std::string ReadFile(const std::string& path);
+
+// An HTTP answer: its status, its headers (names in lower case) and its body.
+struct HttpAnswer {
+  int status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+};
+// One HTTP/1.1 request to 127.0.0.1:port (Boost.Beast's client); throws
+// std::runtime_error when nothing answers.
+HttpAnswer HttpRequest(int port, const std::string& verb, const std::string& target,
+                       const std::map<std::string, std::string>& headers = {}, const std::string& body = {});
 
 // GET http://127.0.0.1:port/path; the body, or empty when nothing answers.
 std::string HttpGet(int port, const std::string& path);

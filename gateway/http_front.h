@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/proxy.h"
+
+namespace gongkai::gateway {
+
+struct HttpOptions {
+  std::string listen = "127.0.0.1:8100";  // host:port (port 0: any free port)
+  int threads = 2;
+  // The largest request body (a JSON message, or a binary one); a longer
+  // one is refused before it is read to its end. A method the public may
+  // call takes at most four times its message limit (limits.h) in JSON.
+  std::size_t max_body_bytes = 64 * 1024 * 1024;
+  std::size_t max_connections = 1024;  // more are closed as they come
+  // A connection that sends no complete request for this long is closed.
+  std::chrono::seconds idle_timeout{60};
+  // Origins ("https://portal.example.cn") whose pages may call the API from
+  // a browser (CORS); none by default.
+  std::vector<std::string> cors_origins;
+};
+
+// The gateway's HTTP door: the Connect protocol's unary form
+// (connect.h), `POST /<package>.<Service>/<Method>` with the message as
+// JSON or binary, and `GET` with the message in the query for the methods
+// marked NO_SIDE_EFFECTS. Each call goes through the same Proxy::Admit as a
+// gRPC call (tokens, access, rate limits, deadlines from
+// Connect-Timeout-Ms, metering), and upstream as a gRPC call with the
+// caller's signed identity. Streaming methods are served over gRPC only.
+// HTTP/1.1 with keep-alive, parsed by Boost.Beast.
+class HttpFront {
+ public:
+  // Binds the listening socket; throws std::runtime_error naming the address.
+  HttpFront(Proxy& proxy, HttpOptions options);
+  ~HttpFront();
+  HttpFront(const HttpFront&) = delete;
+  HttpFront& operator=(const HttpFront&) = delete;
+
+  int port() const { return port_; }
+  // Starts the threads that accept and serve.
+  void Start();
+  // Takes no new connections, lets the calls in flight finish for up to
+  // `grace` (cancels those left), then closes every connection.
+  void Stop(std::chrono::milliseconds grace);
+
+ private:
+  class Session;
+  struct Call;
+  void Accept();
+  bool AllowedOrigin(const std::string& origin) const;
+  // The calls gone upstream, so that Stop can wait for them or cancel them.
+  void CallStarted(grpc::ClientContext* context);
+  void CallEnded(grpc::ClientContext* context);
+
+  Proxy& proxy_;
+  const HttpOptions options_;
+  int port_ = 0;
+  std::atomic<std::size_t> connections_{0};
+  std::mutex calls_mutex_;
+  std::condition_variable calls_done_;
+  std::set<grpc::ClientContext*> calls_;  // guarded by calls_mutex_
+  // Declared after what sessions use: destroying it destroys the sessions
+  // its handlers hold.
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+}  // namespace gongkai::gateway
