@@ -53,6 +53,15 @@ std::string PeerOf(const tcp::endpoint& endpoint) {
   return "ipv6:[" + address.to_string() + "]:" + std::to_string(endpoint.port());
 }
 
+// "/gongkai.registry.v1.RegistryService/VerifyCertificate": a service's
+// full name (with dots), then a method; anything else is a web path.
+bool IsMethodPath(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/') return false;
+  auto slash = path.find('/', 1);
+  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos) return false;
+  return path.substr(1, slash - 1).find('.') != std::string_view::npos;
+}
+
 std::string Header(const http::request<http::string_body>& request, std::string_view name) {
   auto it = request.find(beast::string_view(name.data(), name.size()));
   if (it == request.end()) return {};
@@ -143,6 +152,7 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
         target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
     const auto verb = request_.method();
     if (verb == http::verb::options) return AnswerPreflight();
+    if ((verb == http::verb::get || verb == http::verb::head) && !IsMethodPath(path)) return AnswerWeb(path);
     if (verb != http::verb::get && verb != http::verb::post) {
       auto response = Response(http::status::method_not_allowed, "text/plain; charset=utf-8", "GET, POST or OPTIONS\n");
       response.set(http::field::allow, "GET, POST, OPTIONS");
@@ -256,6 +266,54 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
     Write(std::move(response));
   }
 
+  void AnswerWeb(const std::string& path) {
+    const bool head = request_.method() == http::verb::head;
+    http::response<http::string_body> response;
+    if (path.starts_with("/qr/") && path.ends_with(".svg")) {
+      const std::string code = path.substr(4, path.size() - 8);
+      const bool valid = !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+      });
+      std::optional<std::string> svg;
+      if (valid) svg = QrSvg(PublicUrl() + "/verify.html?officer_code=" + code);
+      if (!svg) return AnswerNotFound();
+      response = Response(http::status::ok, "image/svg+xml", std::move(*svg));
+      response.set(http::field::cache_control, options_public_url() ? "public, max-age=86400" : "no-store");
+    } else {
+      const WebFiles::File* file = front_.web_.Find(path);
+      if (file == nullptr) return AnswerNotFound();
+      if (Header(request_, "if-none-match") == file->etag) {
+        response = Response(http::status::not_modified, "", "");
+      } else {
+        response = Response(http::status::ok, file->content_type, file->body);
+      }
+      response.set(http::field::etag, file->etag);
+      response.set(http::field::cache_control, "no-cache");
+    }
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+    if (head) {
+      response.content_length(response.body().size());
+      response.body().clear();
+      response.keep_alive(keep_alive_);
+      response_ = std::make_shared<http::response<http::string_body>>(std::move(response));
+      return WriteReady();
+    }
+    Write(std::move(response));
+  }
+
+  void AnswerNotFound() {
+    Write(Response(http::status::not_found, "text/plain; charset=utf-8", "未找到 (not found)\n"));
+  }
+
+  bool options_public_url() const { return !front_.options_.public_url.empty(); }
+
+  std::string PublicUrl() const {
+    if (options_public_url()) return front_.options_.public_url;
+    return "http://" + Header(request_, "host");
+  }
+
   void AnswerPreflight() {
     auto response = Response(http::status::no_content, "", "");
     if (!origin_.empty()) {
@@ -284,6 +342,11 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
     response.keep_alive(keep_alive_);
     response.prepare_payload();
     response_ = std::make_shared<http::response<http::string_body>>(std::move(response));
+    WriteReady();
+  }
+
+  // Writes response_, whose headers are complete.
+  void WriteReady() {
     stream_.expires_after(front_.options_.idle_timeout);
     http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec || !self->keep_alive_) return self->Close();
@@ -310,7 +373,11 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
 };
 
-HttpFront::HttpFront(Proxy& proxy, HttpOptions options) : proxy_(proxy), options_(std::move(options)), acceptor_(io_) {
+HttpFront::HttpFront(Proxy& proxy, HttpOptions options)
+    : proxy_(proxy),
+      options_(std::move(options)),
+      web_(options_.web_dir.empty() ? WebFiles() : WebFiles::Load(options_.web_dir)),
+      acceptor_(io_) {
   const tcp::endpoint endpoint = ParseListen(options_.listen);
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);

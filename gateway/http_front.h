@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gateway/proxy.h"
+#include "gateway/web_files.h"
 
 namespace gongkai::gateway {
 
@@ -29,6 +30,11 @@ struct HttpOptions {
   // Origins ("https://portal.example.cn") whose pages may call the API from
   // a browser (CORS); none by default.
   std::vector<std::string> cors_origins;
+  // The web pages to serve (WebFiles), none when empty.
+  std::string web_dir;
+  // Where the public reaches the pages ("https://zfgk.shanxi.gov.cn"): the
+  // link a badge's QR code holds. When empty, the request's Host is used.
+  std::string public_url;
 };
 
 // The gateway's HTTP door: the Connect protocol's unary form
@@ -38,6 +44,8 @@ struct HttpOptions {
 // gRPC call (tokens, access, rate limits, deadlines from
 // Connect-Timeout-Ms, metering), and upstream as a gRPC call with the
 // caller's signed identity. Streaming methods are served over gRPC only.
+// Any other GET is a web page (HttpOptions::web_dir), or /qr/<officer
+// code>.svg: the QR code of the link that verifies that officer's badge.
 // HTTP/1.1 with keep-alive, parsed by Boost.Beast.
 class HttpFront {
  public:
@@ -48,6 +56,7 @@ class HttpFront {
   HttpFront& operator=(const HttpFront&) = delete;
 
   int port() const { return port_; }
+  std::size_t web_files() const { return web_.size(); }
   // Starts the threads that accept and serve.
   void Start();
   // Takes no new connections, lets the calls in flight finish for up to
@@ -65,6 +74,7 @@ class HttpFront {
 
   Proxy& proxy_;
   const HttpOptions options_;
+  const WebFiles web_;
   int port_ = 0;
   std::atomic<std::size_t> connections_{0};
   std::mutex calls_mutex_;

@@ -55,6 +55,9 @@ int main(int argc, char** argv) {
       config.Int("GONGKAI_HTTP_MAX_CONNECTIONS", 1024, 1, 100000, "HTTP connections open at once (more are closed)"));
   http_options.cors_origins = gateway::SplitAddresses(
       config.String("GONGKAI_CORS_ORIGINS", "", "origins whose web pages may call the HTTP door (comma-separated)"));
+  http_options.web_dir = config.String("GONGKAI_WEB_DIR", "", "folder of the web pages to serve (none when empty)");
+  http_options.public_url = config.String(
+      "GONGKAI_PUBLIC_URL", "", "where the public reaches the pages, for the links of badge QR codes (default: Host)");
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   gateway::GatewayHealth health;  // before the server, which reports to it
   server_options.configure_builder = [server_limits, &health](grpc::ServerBuilder& builder) {
@@ -78,8 +81,9 @@ int main(int argc, char** argv) {
     gateway::HttpFront http(proxy, http_options);
     server.ReportPort("http", http.port());
     http.Start();
-    common::Log(common::LogLevel::kInfo, "gateway_configured",
-                {{"principals", principals.size()}, {"upstreams", routes.addresses()}});
+    common::Log(
+        common::LogLevel::kInfo, "gateway_configured",
+        {{"principals", principals.size()}, {"upstreams", routes.addresses()}, {"web_files", http.web_files()}});
     const int code = server.Run();
     http.Stop(std::chrono::duration_cast<std::chrono::milliseconds>(server_options.shutdown_grace));
     return code;

@@ -21,6 +21,8 @@ install_dependencies() {
     libgtest-dev libgmock-dev
     # Boost.Beast and Asio, the gateway's HTTP door (gateway/http_front.h).
     libboost-dev
+    # QR codes of officers' badges, rendered by the gateway.
+    libqrencode-dev
     # tcmalloc, every program's allocator (CMakeLists.txt).
     libgoogle-perftools-dev
     postgresql-15 curl openssl
@@ -33,6 +35,10 @@ install_dependencies() {
     prometheus
     # h2load, the load generator of the wire benches (bench/h2load.h).
     nghttp2-client
+    # The web pages' tests (tests/node/*_page.mjs): the browser puppeteer-core
+    # drives, a font for Chinese text, and zbarimg, which reads a badge's QR
+    # code as a phone would.
+    chromium fonts-droid-fallback zbar-tools
   )
   # Node.js and npm run the clients of tests/node (the Connect client for
   # Node). A Node.js installed otherwise (with its own npm) is used as it is.

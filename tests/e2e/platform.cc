@@ -263,6 +263,7 @@ Platform::Platform(const PlatformOptions& options) {
                                 {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
                                 {"GONGKAI_UPSTREAMS", upstreams},
                                 {"GONGKAI_HTTP_LISTEN", "127.0.0.1:0"},
+                                {"GONGKAI_WEB_DIR", std::string(GONGKAI_BINARY_DIR) + "/web"},
                                 {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
                                 {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                OptionsFor(options, "gateway")),
@@ -361,6 +362,33 @@ HttpAnswer HttpRequest(int port, const std::string& verb, const std::string& tar
   }
   answer.body = std::move(parser.get().body());
   return answer;
+}
+
+NodeRun RunNode(const std::string& script, const std::map<std::string, std::string>& env) {
+  const std::string dir = std::string(GONGKAI_SOURCE_DIR) + "/tests/node";
+  NodeRun run;
+  if (!std::filesystem::exists(dir + "/node_modules")) {
+    run.output = "tests/node/node_modules is missing: run npm ci in tests/node (scripts/test does)";
+    return run;
+  }
+  // Values are single-quoted for the shell; none of ours holds a quote.
+  std::string command = "cd '" + dir + "' &&";
+  for (const auto& [name, value] : env) {
+    if (value.find('\'') != std::string::npos) throw std::invalid_argument("RunNode: a quote in " + name);
+    command += " " + name + "='" + value + "'";
+  }
+  command += " node '" + script + "' 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("RunNode: popen failed");
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) run.output.append(buffer, n);
+  run.status = pclose(pipe);
+  std::istringstream lines(run.output);
+  for (std::string line; std::getline(lines, line);) {
+    auto parsed = nlohmann::json::parse(line, nullptr, false);
+    if (parsed.is_object() && parsed.contains("step")) run.steps[parsed["step"].get<std::string>()] = parsed;
+  }
+  return run;
 }
 
 std::string HttpGet(int port, const std::string& path) {

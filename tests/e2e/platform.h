@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -187,6 +188,16 @@ struct HttpAnswer {
 // std::runtime_error when nothing answers.
 HttpAnswer HttpRequest(int port, const std::string& verb, const std::string& target,
                        const std::map<std::string, std::string>& headers = {}, const std::string& body = {});
+
+// A script of tests/node run with `env` (added to this process's), as the
+// end-to-end tests drive the clients and browser tests written for Node:
+// its exit status, its output, and each JSON line with a "step" by step.
+struct NodeRun {
+  int status = -1;
+  std::string output;
+  std::map<std::string, nlohmann::json> steps;
+};
+NodeRun RunNode(const std::string& script, const std::map<std::string, std::string>& env);
 
 // GET http://127.0.0.1:port/path; the body, or empty when nothing answers.
 std::string HttpGet(int port, const std::string& path);
