@@ -53,13 +53,30 @@ std::string PeerOf(const tcp::endpoint& endpoint) {
   return "ipv6:[" + address.to_string() + "]:" + std::to_string(endpoint.port());
 }
 
+// Whether `name` is a proto identifier, or dotted identifiers when `dotted`.
+bool IsProtoName(std::string_view name, bool dotted) {
+  bool start = true;
+  bool dot = false;
+  for (char c : name) {
+    if (c == '.' && dotted && !start) {
+      start = dot = true;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+               (!start && std::isdigit(static_cast<unsigned char>(c)))) {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return !start && (dot || !dotted);
+}
+
 // "/gongkai.registry.v1.RegistryService/VerifyCertificate": a service's
 // full name (with dots), then a method; anything else is a web path.
 bool IsMethodPath(std::string_view path) {
   if (path.size() < 2 || path[0] != '/') return false;
   auto slash = path.find('/', 1);
-  if (slash == std::string_view::npos || path.find('/', slash + 1) != std::string_view::npos) return false;
-  return path.substr(1, slash - 1).find('.') != std::string_view::npos;
+  if (slash == std::string_view::npos) return false;
+  return IsProtoName(path.substr(1, slash - 1), true) && IsProtoName(path.substr(slash + 1), false);
 }
 
 std::string Header(const http::request<http::string_body>& request, std::string_view name) {

@@ -196,6 +196,35 @@ TEST_F(HttpTest, ConfiguredOriginsMayCallFromABrowser) {
   EXPECT_EQ(stranger.headers.count("access-control-allow-origin"), 0u);
 }
 
+TEST_F(HttpTest, ThePagesAndTheApiReferenceAreServed) {
+  auto index = HttpRequest(port(), "GET", "/api/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.headers["content-type"], "text/html; charset=utf-8");
+  for (const char* service : {"gongkai.registry.v1.RegistryService", "gongkai.penalties.v1.PenaltiesService",
+                              "gongkai.requests.v1.RequestsService"}) {
+    EXPECT_NE(index.body.find(service), std::string::npos) << service;
+  }
+  auto registry = HttpRequest(port(), "GET", "/api/gongkai.registry.v1.html");
+  ASSERT_EQ(registry.status, 200);
+  EXPECT_NE(registry.body.find("执法证真伪查询"), std::string::npos);  // the proto's comment
+  EXPECT_NE(registry.body.find("public (rate-limited)"), std::string::npos);
+
+  auto page = HttpRequest(port(), "GET", "/verify.html");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(page.headers["x-content-type-options"], "nosniff");
+  auto again = HttpRequest(port(), "GET", "/verify.html", {{"if-none-match", page.headers["etag"]}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+
+  EXPECT_EQ(HttpRequest(port(), "GET", "/../CMakeLists.txt").status, 404);
+  EXPECT_EQ(HttpRequest(port(), "GET", "/.copied").status, 404);
+  EXPECT_EQ(HttpRequest(port(), "GET", "/qr/not%20a%20code.svg").status, 404);
+  auto qr = HttpRequest(port(), "GET", "/qr/ABC123.svg");
+  ASSERT_EQ(qr.status, 200);
+  EXPECT_EQ(qr.headers["content-type"], "image/svg+xml");
+}
+
 class HttpRateLimitTest : public HttpTest {
  protected:
   PlatformOptions Options() override {
