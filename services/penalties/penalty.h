@@ -16,7 +16,6 @@
 namespace gongkai::penalties {
 
 // Masking is the platform's (common/personal_data.h); penalties use it unqualified.
-using common::HoldsOwnPersonalData;
 using common::MaskName;
 using common::MaskPersonalData;
 using common::PersonalData;
