@@ -219,7 +219,7 @@ function figureLink(attrs, text, drill) {
 // A horizontal bar chart, one bar per row, with a dashed target line.
 // rows: {label, value (bar length on the scale 0..max), text, short, attrs, drill}.
 function barChart({ title, rows, max, target, targetText }) {
-  const labelWidth = 84;
+  const labelWidth = 12 + 13 * Math.max(4, ...rows.map((row) => row.label.length));
   const barWidth = 300;
   const valueWidth = 120;
   const rowHeight = 22;
@@ -264,7 +264,7 @@ function barChart({ title, rows, max, target, targetText }) {
 }
 
 function table(head, rows) {
-  return [el("thead", {}, el("tr", {}, head)), el("tbody", {}, rows)];
+  return [el("thead", {}, el("tr", {}, head.flat(Infinity))), el("tbody", {}, rows.flat(Infinity))];
 }
 const th = (text, attrs = {}) => el("th", attrs, text);
 const numCell = (figure, { short = false, zero = false, extra } = {}) =>
@@ -395,7 +395,7 @@ function renderOverdue(data) {
         const entry = counts.get(kind);
         const value = total(entry);
         return {
-          label: ruleName(kind).slice(0, 7),
+          label: ruleName(kind),
           value,
           text: `${shown(entry, value)} 条`,
           short: value > 0,
@@ -431,7 +431,7 @@ function renderOverdue(data) {
 function renderReview(data) {
   const coverage = data.coverage;
   const target = coverage.target ?? 0;
-  const figures = [coverage.total || { scope: "province" }, ...(coverage.cities || [])];
+  const figures = [{ scope: "province", ...coverage.total }, ...(coverage.cities || [])];
   const attrs = (f) => ({
     "data-figure": "review",
     "data-city": f.scope || "province",
@@ -629,6 +629,62 @@ function renderLeads(data) {
 
 // ---- drill-down ----
 
+const DOMAINS = {
+  market_regulation: "市场监管",
+  ecology_environment: "生态环境",
+  transport: "交通运输",
+  urban_management: "城市管理",
+  agriculture: "农业农村",
+  culture_tourism: "文化市场",
+  emergency_management: "应急管理",
+  health: "卫生健康",
+  natural_resources: "自然资源",
+  housing_construction: "住房城乡建设",
+  water: "水利",
+  public_security: "公安",
+  education: "教育",
+  other: "其他",
+};
+const DATE = "(\\d{4}-\\d{2}-\\d{2})";
+// The services' one-line reasons (RecordLink.detail) in Chinese; one not
+// known here is shown as the service wrote it.
+const DETAILS = [
+  [
+    `^not published \\((?:rejected, awaiting an accepted resend|a rejected version awaiting an accepted resend)\\), due ${DATE}$`,
+    (d) => `未公开：报送被退回，待重新报送（期限 ${d}）`,
+  ],
+  [`^not published, due ${DATE}$`, (d) => `逾期未公开（期限 ${d}）`],
+  [`^withdrawal notice published ${DATE}, due ${DATE}$`, (p, d) => `撤回公告 ${p} 公开（期限 ${d}）`],
+  [`^published ${DATE}, due ${DATE}$`, (p, d) => `${p} 公开（期限 ${d}）`],
+  [`^not answered, due ${DATE}$`, (d) => `逾期未答复（期限 ${d}）`],
+  [`^answered ${DATE}, due ${DATE}$`, (p, d) => `${p} 答复（期限 ${d}）`],
+  [
+    `^not replied, due ${DATE}; (\\d+) working days used of a limit of (\\d+)$`,
+    (d, u, l) => `逾期未答复（期限 ${d}；已用 ${u} 个工作日，时限 ${l} 个）`,
+  ],
+  [`^not replied, due ${DATE}$`, (d) => `逾期未答复（期限 ${d}）`],
+  [`^replied ${DATE}, due ${DATE}$`, (p, d) => `${p} 答复（期限 ${d}）`],
+  [`^reply not standardised: (.*)$`, (why) => `答复不规范：${why}`],
+  [`^not confirmed, due ${DATE}$`, (d) => `逾期未确认（期限 ${d}）`],
+  [`^confirmed ${DATE}, due ${DATE}$`, (p, d) => `${p} 确认（期限 ${d}）`],
+  [`^not reported done, deadline ${DATE}$`, (d) => `整改逾期未报告完成（期限 ${d}）`],
+  [`^no powers item$`, () => "无权责清单事项"],
+  [`^no officer with a certificate valid on ${DATE}$`, (d) => `${d} 无持有效执法证的执法人员`],
+  [`^a domain of the agency without a benchmark of city (\\d+)$`, (c) => `所属执法领域缺少${cityName(c)}的裁量基准`],
+  [`^no flowchart of (.*)$`, (list) => `缺少执法流程图：${list.split(", ").map((d) => DOMAINS[d] || d).join("、")}`],
+  [`^no staffing provisions \\(三定\\) stored$`, () => "未报送“三定”规定"],
+  [`^no inspection plan of (\\d{4}) recorded$`, (y) => `未公开${y}年度行政检查计划`],
+  [`^check ended ${DATE}$`, (d) => `检查结束于 ${d}`],
+].map(([pattern, say]) => [new RegExp(pattern), say]);
+function detailText(detail = "") {
+  for (const [pattern, say] of DETAILS) {
+    const m = detail.match(pattern);
+    if (m) return say(...m.slice(1));
+  }
+  return detail;
+}
+
+
 const linkHead = ["来源", "类别", "记录", "执法机关", "城市", "说明"].map((t) => th(t));
 const linkRow = (m) =>
   el(
@@ -639,7 +695,7 @@ const linkRow = (m) =>
     el("td", {}, el("code", {}, m.key)),
     el("td", {}, el("code", {}, m.agencyCreditCode || "")),
     el("td", {}, cityName(m.cityCode)),
-    el("td", { class: "detail" }, m.detail),
+    el("td", { class: "detail", title: m.detail }, detailText(m.detail)),
   );
 
 // The scope's figures with misses listed: the province's are loaded
@@ -804,7 +860,10 @@ const LOADERS = {
     return {
       title: `${cityName(drill.city)} · ${drill.year}年直播试点${what}：${drill.count} 个`,
       count: drill.count,
-      note: drill.measure === "sectors" ? `覆盖的重点领域：${[...sectors].map((s) => SECTORS[s] || s).join("、") || "无"}` : null,
+      note:
+        drill.measure === "sectors"
+          ? `覆盖的重点领域：${[...sectors].map((s) => SECTORS[s] || s).join("、") || "无"}`
+          : null,
       caption: "试点单位",
       head: ["执法机关", "试点编号", "重点领域", "渠道", "平台", "账号", "城市"].map((t) => th(t)),
       rows: units.map((u) =>
@@ -844,7 +903,12 @@ const LOADERS = {
           el("td", {}, LEAD_STATES[l.state] || l.state),
           el("td", {}, el("code", {}, `${l.record?.kind || ""} ${l.record?.key || ""}`)),
           el("td", {}, cityName(l.cityCode)),
-          el("td", { class: "detail" }, l.record?.detail || "", l.stillObserved ? "" : "（已不再出现）"),
+          el(
+            "td",
+            { class: "detail", title: l.record?.detail || "" },
+            detailText(l.record?.detail),
+            l.stillObserved ? "" : "（最近一次检查已不再出现）",
+          ),
           el("td", {}, `${l.raisedOn || ""} / ${l.lastSeenOn || ""}`),
         ),
       ),
@@ -916,6 +980,7 @@ async function start() {
     const data = await load();
     board.dataset.year = String(data.year);
     board.dataset.asOf = data.kpis.asOf || "";
+    $("overview-title").textContent = `${data.year}年行政执法监督信息公开 · 省级监测`;
     $("as-of").textContent = `统计年度：${data.year}年；数据日期：${data.kpis.asOf || "—"}。`;
     renderKpis(data);
     renderOverdue(data);

@@ -86,15 +86,10 @@ const STEP_TYPES = {
   REPLIED: ["答复", ""],
 };
 
-const OPEN_STEPS = [
-  "CORRECTION_NOTICE",
-  "CORRECTED_RECEIVED",
-  "ABANDONED",
-  "CONSULTATION_STARTED",
-  "CONSULTATION_ANSWERED",
-  "EXTENSION",
-  "WITHDRAWN",
-];
+// The steps the desk may record, by the request's state (the platform
+// refuses an impossible one with the reason).
+const OPEN_STEPS = ["CONSULTATION_STARTED", "CONSULTATION_ANSWERED", "EXTENSION", "CORRECTION_NOTICE", "WITHDRAWN"];
+const AWAITING_STEPS = ["CORRECTED_RECEIVED", "ABANDONED", "WITHDRAWN"];
 const REPLIED_STEPS = ["REVIEW_FILED", "LAWSUIT_FILED", "REVIEW_DECIDED", "LAWSUIT_DECIDED"];
 
 const LEGAL_OUTCOMES = { UPHELD: "结果维持", CORRECTED: "结果纠正", OTHER: "其他结果" };
@@ -205,6 +200,11 @@ const OUTCOMES = {
     needs: ["holderName", "holderContact"],
     may: ["reason"],
     labels: { reason: "无法确定负责公开的机关时的理由" },
+    when: {
+      holderName: "（能够确定时必填）",
+      holderContact: "（填写机关名称时必填）",
+      reason: "（不填机关名称时必填）",
+    },
     reasons: ["NOT_HELD_BY_AGENCY", "WOULD_NEED_CREATING", "UNCLEAR_AFTER_CORRECTION"],
   },
   REPEAT_REQUEST: {
@@ -289,7 +289,9 @@ function learnToday(error) {
 }
 
 function showTodayNote() {
-  $("today-note").textContent = `业务日期：${today()}（日期均为北京时间；提交日期不得晚于业务日期）`;
+  $("today-note").textContent = platformToday
+    ? `平台业务日期：${platformToday}（平台所告知；各日期不得晚于此日）。`
+    : `今日（北京时间）：${today()}。各日期按北京时间填写，不得晚于今日。`;
 }
 
 function weekday(date) {
@@ -338,7 +340,7 @@ function markViolations(form, error) {
     if (!input || !input.closest) continue;
     input.setAttribute("aria-invalid", "true");
     const label = input.closest("label") || input;
-    label.after(el("span", { class: "error field-error", "data-field": v.field }, v.description));
+    label.after(el("div", { class: "error field-error", "data-field": v.field }, v.description));
   }
 }
 
@@ -374,7 +376,8 @@ async function signIn(newToken) {
   signedIn(true);
   showTodayNote();
   prepareForms();
-  await Promise.all([loadConsultations(""), loadReport(Number(today().slice(0, 4))), showRules()]);
+  // The report of the platform's current year (year 0), whatever the browser's clock says.
+  await Promise.all([loadConsultations(""), loadReport(0), showRules()]);
   const asked = new URLSearchParams(location.search).get("request");
   if (asked) openRequest(asked);
 }
@@ -539,7 +542,7 @@ function renderRequest(view, explanation) {
   const replied = view.state === "REPLIED";
   $("step-section").hidden = !open && !replied;
   $("reply-section").hidden = !open;
-  prepareStepForm(open ? OPEN_STEPS : REPLIED_STEPS);
+  prepareStepForm(view.state === "AWAITING_CORRECTION" ? AWAITING_STEPS : open ? OPEN_STEPS : REPLIED_STEPS);
   if (open) prepareReplyForm(view);
 }
 
@@ -808,7 +811,7 @@ function outcomeChanged() {
       el(
         "label",
         {},
-        `${label}${required ? "（必填）" : "（选填）"}`,
+        `${label}${(outcome.when && outcome.when[field]) || (required ? "（必填）" : "（选填）")}`,
         el("textarea", { name: field, rows: 2, cols: 70, "data-required": required ? "true" : null }, typed[field] || ""),
       ),
     );
@@ -902,7 +905,7 @@ $("reply-form").addEventListener("submit", async (event) => {
       `已答复（${outcome.name}，${view.reply.repliedOn}）。信息处理费：${yuan(view.reply.feeFen)}。` +
         (view.standardisedReply ? "按期答复，计入规范答复。" : "已超过答复期限，不计入规范答复。"),
     );
-    await Promise.all([refreshOpen(), loadReport(Number($("report-form").elements.year.value) || undefined)]);
+    await Promise.all([refreshOpen(), loadReport(Number($("report-form").elements.year.value) || 0)]);
   } catch (error) {
     learnToday(error);
     markViolations(form, error);
@@ -965,7 +968,6 @@ function prepareForms() {
   }
   setDate(register, "receivedOn", today());
   setDate($("consultation-form"), "askedOn", today());
-  $("report-form").elements.year.value ||= today().slice(0, 4);
   channelChanged();
   kindChanged();
   previewDue();

@@ -63,11 +63,23 @@ const OUTCOMES = {
 const PROBLEM_OUTCOMES = new Set(["CORRECTION_ORDERED", "FOLLOW_UP_PENDING", "CASE_OPENED", "SERIOUS_NONCOOPERATION"]);
 
 const PARTY_KINDS = { ORGANIZATION: "法人或其他组织", NATURAL_PERSON: "自然人", INDIVIDUAL_BUSINESS: "个体工商户" };
-const MEASURE_TYPES = { SEAL: "查封", SEIZE: "扣押", FREEZE: "冻结", RESTRICT_LIBERTY: "限制人身自由", OTHER_MEASURE: "其他行政强制措施" };
+const MEASURE_TYPES = {
+  SEAL: "查封",
+  SEIZE: "扣押",
+  FREEZE: "冻结",
+  RESTRICT_LIBERTY: "限制人身自由",
+  OTHER_MEASURE: "其他行政强制措施",
+};
 const WITHDRAWAL_REASONS = { CHANGED: "变更", REVOKED: "撤销", FOUND_ILLEGAL: "确认违法" };
 const SEVERITIES = { MINOR: "轻微", GENERAL: "一般", SERIOUS: "严重" };
 const TIERS = { 1: "轻微免罚", 2: "一般从轻", 3: "一般", 4: "从重", 5: "严重顶格" };
-const TIMELINESS = { ON_TIME: "按时", LATE: "逾期", PENDING: "待公示", OVERDUE: "逾期未公示", VERY_OVERDUE: "严重逾期" };
+const TIMELINESS = {
+  ON_TIME: "按时",
+  LATE: "逾期",
+  PENDING: "待公示",
+  OVERDUE: "逾期未公示",
+  VERY_OVERDUE: "严重逾期",
+};
 const PROBLEM_TYPES = {
   PROCEDURAL_DEFECT: "程序瑕疵",
   WRONG_LAW_APPLIED: "法律适用错误",
@@ -78,20 +90,34 @@ const PROBLEM_TYPES = {
   INCOMPLETE_FILE: "案卷归档不完整",
   OTHER_PROBLEM: "其他",
 };
-const CASE_TYPES = { PENALTY_CASES: "行政处罚", LICENSING_CASES: "行政许可", COERCION_CASES: "行政强制", INSPECTION_CASES: "行政检查", OTHER_CASES: "其他" };
+const CASE_TYPES = {
+  PENALTY_CASES: "行政处罚",
+  LICENSING_CASES: "行政许可",
+  COERCION_CASES: "行政强制",
+  INSPECTION_CASES: "行政检查",
+  OTHER_CASES: "其他",
+};
 const RECTIFICATION_STATES = { OPEN: "整改中", OVERDUE: "逾期未整改", DONE: "已按期整改", DONE_LATE: "逾期完成整改" };
 const DEPLOYMENTS = { HIGHER_LEVEL: "上级部署", LOCAL: "本级确定" };
-const HANDLINGS = { CIRCULATED_CRITICISM: "通报批评", ACCOUNTABILITY: "责任追究", SYSTEM_IMPROVEMENT: "制度完善", ORDERED_RECTIFICATION: "责令整改", OTHER_HANDLING: "其他" };
+const HANDLINGS = {
+  CIRCULATED_CRITICISM: "通报批评",
+  ACCOUNTABILITY: "责任追究",
+  SYSTEM_IMPROVEMENT: "制度完善",
+  ORDERED_RECTIFICATION: "责令整改",
+  OTHER_HANDLING: "其他",
+};
 
 // How many pages of the change feed one 下一页 of withdrawal notices reads at most.
 const MAX_FEED_PAGES = 20;
 
 // ---------------------------------------------------------------- formatting
 
-const nonEmpty = (value) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
+const nonEmpty = (value) =>
+  value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 const domainName = (code) => (code ? DOMAINS[code] || code : "");
 const cityName = (code) => (code ? CITY_NAMES[code] || code : "");
-const yuan = (fen) => `${(Number(fen) / 100).toLocaleString("zh-CN", { minimumFractionDigits: 0, maximumFractionDigits: 2 })} 元`;
+const yuan = (fen) =>
+  `${(Number(fen) / 100).toLocaleString("zh-CN", { minimumFractionDigits: 0, maximumFractionDigits: 2 })} 元`;
 const period = (from, to) => (from || to ? `${from || "—"} 至 ${to || "—"}` : "");
 
 function provision(p) {
@@ -106,7 +132,8 @@ function penaltyResult(result = {}) {
   const parts = [];
   if (result.warning) parts.push("警告");
   if (nonEmpty(result.fineFen) && Number(result.fineFen) > 0) parts.push(`罚款 ${yuan(result.fineFen)}`);
-  if (nonEmpty(result.confiscationFen) && Number(result.confiscationFen) > 0) parts.push(`没收违法所得 ${yuan(result.confiscationFen)}`);
+  if (nonEmpty(result.confiscationFen) && Number(result.confiscationFen) > 0)
+    parts.push(`没收违法所得 ${yuan(result.confiscationFen)}`);
   if (result.suspensionDays) parts.push(`责令停产停业（暂扣许可证件）${result.suspensionDays} 日`);
   if (result.licenceRevoked) parts.push("吊销许可证件");
   if (result.other) parts.push(result.other);
@@ -141,21 +168,52 @@ const cityAgencies = new Map(); // city code -> Promise<Agency[] | null>
 // (characters 3-8), as the registry reads it.
 const cityOfAgency = (code) => (code && code.length === 18 ? `${code.slice(2, 6)}00` : "");
 
+// Kept for the session too (10 minutes), so that reloading the page or
+// coming back to it spends none of the caller's rate-limited calls.
+const AGENCIES_KEPT_MS = 10 * 60 * 1000;
+
+function keptAgencies(city) {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(`gongkai.agencies.${city}`) || "null");
+    if (!kept || Date.now() - kept.at > AGENCIES_KEPT_MS || !Array.isArray(kept.list)) return null;
+    return kept.list;
+  } catch {
+    return null;
+  }
+}
+
+function keepAgencies(city, list) {
+  try {
+    sessionStorage.setItem(`gongkai.agencies.${city}`, JSON.stringify({ at: Date.now(), list }));
+  } catch {
+    // storage full or disabled: read again next time
+  }
+}
+
 function agenciesOf(city) {
   if (!city) return Promise.resolve(null);
   if (!cityAgencies.has(city)) {
+    const kept = keptAgencies(city);
+    if (kept) {
+      for (const agency of kept) agencyNames.set(agency.creditCode, agency.name);
+      cityAgencies.set(city, Promise.resolve(kept));
+      return cityAgencies.get(city);
+    }
     const loading = (async () => {
       const list = [];
       let pageToken = "";
       for (let i = 0; i < 10; i++) {
-        const answer = await call(REGISTRY + "ListAgencies", compact({ cityCode: city, pageSize: 500, pageToken }), { get: true });
+        const answer = await call(REGISTRY + "ListAgencies", compact({ cityCode: city, pageSize: 500, pageToken }), {
+          get: true,
+        });
         for (const agency of answer.agencies || []) {
-          list.push(agency);
+          list.push({ creditCode: agency.creditCode, name: agency.name });
           agencyNames.set(agency.creditCode, agency.name);
         }
         pageToken = answer.nextPageToken;
         if (!pageToken) break;
       }
+      keepAgencies(city, list);
       return list;
     })().catch(() => {
       cityAgencies.delete(city); // asked again on a later search
@@ -168,12 +226,18 @@ function agenciesOf(city) {
 
 // An agency's cell or text: its name when known (its code on hover), else its code.
 function agencyNode(tag, code, attrs = {}) {
-  return el(tag, { ...attrs, "data-agency": code || "", title: code || undefined }, agencyNames.get(code) || code || "");
+  return el(
+    tag,
+    { ...attrs, "data-agency": code || "", title: code || undefined },
+    agencyNames.get(code) || code || "",
+  );
 }
 
 // Names the agencies of `root` once their cities' lists are read.
 async function nameAgencies(root) {
-  const nodes = [...root.querySelectorAll("[data-agency]")].filter((n) => n.dataset.agency && !agencyNames.has(n.dataset.agency));
+  const nodes = [...root.querySelectorAll("[data-agency]")].filter(
+    (n) => n.dataset.agency && !agencyNames.has(n.dataset.agency),
+  );
   const cities = [...new Set(nodes.map((n) => cityOfAgency(n.dataset.agency)).filter(Boolean))];
   await Promise.all(cities.map(agenciesOf));
   for (const node of nodes) {
@@ -206,7 +270,16 @@ const KINDS = {
     labels: { dateFrom: "决定日期自", dateTo: "决定日期至" },
     columns: ["决定书文号", "当事人", "统一社会信用代码 / 证件号码", "处罚内容", "执法机关", "执法领域", "决定日期"],
     async list(v, pageToken) {
-      const request = { kind: "DECISION", cityCode: v.cityCode, agencyCreditCode: v.agency, domain: v.domain, ...dateRange(v), partyName: v.partyName?.trim(), pageSize: Number(v.pageSize), pageToken };
+      const request = {
+        kind: "DECISION",
+        cityCode: v.cityCode,
+        agencyCreditCode: v.agency,
+        domain: v.domain,
+        ...dateRange(v),
+        partyName: v.partyName?.trim(),
+        pageSize: Number(v.pageSize),
+        pageToken,
+      };
       const answer = await call(PENALTIES + "ListPublished", compact(request), { get: true });
       return { records: answer.records || [], next: answer.nextPageToken || "" };
     },
@@ -232,7 +305,16 @@ const KINDS = {
     labels: { dateFrom: "措施日期自", dateTo: "措施日期至" },
     columns: ["文书号", "当事人", "统一社会信用代码 / 证件号码", "措施类型", "对象", "期限", "执法机关", "状态"],
     async list(v, pageToken) {
-      const request = { kind: "MEASURE", cityCode: v.cityCode, agencyCreditCode: v.agency, domain: v.domain, ...dateRange(v), partyName: v.partyName?.trim(), pageSize: Number(v.pageSize), pageToken };
+      const request = {
+        kind: "MEASURE",
+        cityCode: v.cityCode,
+        agencyCreditCode: v.agency,
+        domain: v.domain,
+        ...dateRange(v),
+        partyName: v.partyName?.trim(),
+        pageSize: Number(v.pageSize),
+        pageToken,
+      };
       const answer = await call(PENALTIES + "ListPublished", compact(request), { get: true });
       return { records: answer.records || [], next: answer.nextPageToken || "" };
     },
@@ -305,7 +387,16 @@ const KINDS = {
     labels: { agency: "检查机关", dateFrom: "检查日期自", dateTo: "检查日期至" },
     columns: ["检查对象", "统一社会信用代码 / 证件号码", "抽查结果", "检查日期", "检查机关", "执法领域", "抽查任务"],
     async list(v, pageToken) {
-      const request = { objectName: v.objectName?.trim(), creditCode: v.creditCode?.trim().toUpperCase(), cityCode: v.cityCode, agencyCreditCode: v.agency, ...dateRange(v), outcome: v.outcome, pageSize: Number(v.pageSize), pageToken };
+      const request = {
+        objectName: v.objectName?.trim(),
+        creditCode: v.creditCode?.trim().toUpperCase(),
+        cityCode: v.cityCode,
+        agencyCreditCode: v.agency,
+        ...dateRange(v),
+        outcome: v.outcome,
+        pageSize: Number(v.pageSize),
+        pageToken,
+      };
       const answer = await call(INSPECTIONS + "SearchResults", compact(request), { get: true });
       return { records: answer.results || [], next: answer.nextPageToken || "" };
     },
@@ -315,7 +406,15 @@ const KINDS = {
       return [
         el("td", { "data-field": "party" }, o.name || ""),
         el("td", { "data-field": "partyNumber" }, o.creditCode || o.idNumber || o.objectCode || ""),
-        el("td", { "data-field": "outcome" }, el("span", { class: PROBLEM_OUTCOMES.has(r.outcome) ? "tag problem" : "tag" }, OUTCOMES[r.outcome] || r.outcome || "")),
+        el(
+          "td",
+          { "data-field": "outcome" },
+          el(
+            "span",
+            { class: PROBLEM_OUTCOMES.has(r.outcome) ? "tag problem" : "tag" },
+            OUTCOMES[r.outcome] || r.outcome || "",
+          ),
+        ),
         el("td", { "data-field": "date" }, r.checkedOn || ""),
         agencyNode("td", r.agencyCreditCode, { "data-field": "agency" }),
         el("td", { "data-field": "domain" }, domainName(r.domain)),
@@ -332,7 +431,14 @@ const KINDS = {
     labels: { cityCode: "被评查单位所在地市", agency: "被评查单位" },
     columns: ["被评查单位", "评查单位", "年度季度", "评查案卷数", "发现问题", "整改期限", "公示日期"],
     async list(v, pageToken) {
-      const request = { year: yearOf(v), quarter: v.quarter ? Number(v.quarter) : undefined, cityCode: v.cityCode, reviewedUnit: v.agency, pageSize: Number(v.pageSize), pageToken };
+      const request = {
+        year: yearOf(v),
+        quarter: v.quarter ? Number(v.quarter) : undefined,
+        cityCode: v.cityCode,
+        reviewedUnit: v.agency,
+        pageSize: Number(v.pageSize),
+        pageToken,
+      };
       const answer = await call(SUPERVISION + "ListReviews", compact(request), { get: true });
       return { records: answer.reviews || [], next: answer.nextPageToken || "" };
     },
@@ -344,13 +450,23 @@ const KINDS = {
         agencyNode("td", r.reviewedBy, { "data-field": "reviewedBy" }),
         el("td", { "data-field": "quarter" }, r.year ? `${r.year} 年第 ${r.quarter} 季度` : ""),
         el("td", { "data-field": "files" }, String(r.filesReviewed ?? "")),
-        el("td", { "data-field": "problems" }, problems.length ? problems.map((p) => `${PROBLEM_TYPES[p.type] || p.type}（${p.files} 件）`).join("；") : "未发现问题"),
+        el(
+          "td",
+          { "data-field": "problems" },
+          problems.length
+            ? problems.map((p) => `${PROBLEM_TYPES[p.type] || p.type}（${p.files} 件）`).join("；")
+            : "未发现问题",
+        ),
         el("td", { "data-field": "date" }, r.rectificationDeadline || ""),
         el("td", { "data-field": "publishedOn" }, r.publishedOn || ""),
       ];
     },
     async detail(r) {
-      const review = await call(SUPERVISION + "GetReview", { agencyCreditCode: r.agencyCreditCode, sourceId: r.sourceId }, { get: true });
+      const review = await call(
+        SUPERVISION + "GetReview",
+        { agencyCreditCode: r.agencyCreditCode, sourceId: r.sourceId },
+        { get: true },
+      );
       return reviewDetail(review);
     },
   },
@@ -362,7 +478,13 @@ const KINDS = {
     labels: { agency: "组织单位" },
     columns: ["监督事项", "组织单位", "部署方式", "监督期间", "发现问题数", "公示日期"],
     async list(v, pageToken) {
-      const request = { year: yearOf(v), cityCode: v.cityCode, agencyCreditCode: v.agency, pageSize: Number(v.pageSize), pageToken };
+      const request = {
+        year: yearOf(v),
+        cityCode: v.cityCode,
+        agencyCreditCode: v.agency,
+        pageSize: Number(v.pageSize),
+        pageToken,
+      };
       const answer = await call(SUPERVISION + "ListSupervisions", compact(request), { get: true });
       return { records: answer.supervisions || [], next: answer.nextPageToken || "" };
     },
@@ -378,7 +500,11 @@ const KINDS = {
       ];
     },
     async detail(r) {
-      const supervision = await call(SUPERVISION + "GetSupervision", { agencyCreditCode: r.agencyCreditCode, sourceId: r.sourceId }, { get: true });
+      const supervision = await call(
+        SUPERVISION + "GetSupervision",
+        { agencyCreditCode: r.agencyCreditCode, sourceId: r.sourceId },
+        { get: true },
+      );
       return supervisionDetail(supervision);
     },
   },
@@ -391,20 +517,42 @@ function dl(pairs) {
   const children = [];
   for (const [term, value, field] of pairs) {
     if (!nonEmpty(value)) continue;
-    children.push(el("dt", {}, term), el("dd", { "data-field": field, class: typeof value === "string" && value.length > 40 ? "para" : undefined }, value));
+    children.push(
+      el("dt", {}, term),
+      el(
+        "dd",
+        { "data-field": field, class: typeof value === "string" && value.length > 40 ? "para" : undefined },
+        value,
+      ),
+    );
   }
   return el("dl", {}, children);
 }
 
-const list = (items) => (items && items.length ? el("ul", {}, items.map((i) => el("li", { class: "para" }, i))) : "");
+const list = (items) =>
+  items && items.length
+    ? el(
+        "ul",
+        {},
+        items.map((i) => el("li", { class: "para" }, i)),
+      )
+    : "";
 
 async function publishedDetail(kind, row) {
-  const r = await call(PENALTIES + "GetPublished", { kind, agencyCreditCode: row.agencyCreditCode, sourceId: row.sourceId }, { get: true });
+  const r = await call(
+    PENALTIES + "GetPublished",
+    { kind, agencyCreditCode: row.agencyCreditCode, sourceId: row.sourceId },
+    { get: true },
+  );
   const nodes = [];
   if (r.withdrawn) {
     nodes.push(
       el("h2", {}, "行政处罚决定撤回公告"),
-      el("p", { class: "notice" }, `该行政处罚决定已于 ${r.withdrawnOn || ""} 撤回（${WITHDRAWAL_REASONS[r.withdrawalReason] || r.withdrawalReason || ""}），原决定不再公示。`),
+      el(
+        "p",
+        { class: "notice" },
+        `该行政处罚决定已于 ${r.withdrawnOn || ""} 撤回（${WITHDRAWAL_REASONS[r.withdrawalReason] || r.withdrawalReason || ""}），原决定不再公示。`,
+      ),
       dl([
         ["原决定编号", r.sourceId, "sourceId"],
         ["执法机关", agencyNode("span", r.agencyCreditCode), "agency"],
@@ -435,7 +583,13 @@ async function publishedDetail(kind, row) {
         ["处罚依据", (d.applied || []).map(provision).join("；"), "applied"],
         ["处罚内容", penaltyResult(d.result), "result"],
         ["法律适用说明", d.legalApplicationExplanation, "explanation"],
-        ["适用裁量基准", d.benchmarkTier ? `${d.benchmarkViolationCode || ""} 第${d.benchmarkTier}档（${TIERS[d.benchmarkTier] || ""}）` : "", "benchmark"],
+        [
+          "适用裁量基准",
+          d.benchmarkTier
+            ? `${d.benchmarkViolationCode || ""} 第${d.benchmarkTier}档（${TIERS[d.benchmarkTier] || ""}）`
+            : "",
+          "benchmark",
+        ],
         ["执法人员执法证号", (d.officers || []).join("、"), "officers"],
         ["救济途径", remedyText(d.remedy), "remedy"],
         ["决定日期", d.decisionDate, "date"],
@@ -482,7 +636,11 @@ function inspectionDetail(r) {
     el("h2", {}, "“双随机、一公开”抽查结果"),
     dl([
       ["检查对象", o.name, "party"],
-      ["对象类型", o.kind === "NATURAL_PERSON" ? "自然人" : o.kind === "ORGANIZATION" ? "法人或其他组织" : "", "partyKind"],
+      [
+        "对象类型",
+        o.kind === "NATURAL_PERSON" ? "自然人" : o.kind === "ORGANIZATION" ? "法人或其他组织" : "",
+        "partyKind",
+      ],
       [o.kind === "NATURAL_PERSON" ? "身份证件号码" : "统一社会信用代码", o.creditCode || o.idNumber, "partyNumber"],
       ["对象编码", o.objectCode, "objectCode"],
       ["检查机关", agencyNode("span", r.agencyCreditCode), "agency"],
@@ -524,11 +682,12 @@ function reviewDetail(r) {
     (r.problems || []).length
       ? list(r.problems.map((p) => `${PROBLEM_TYPES[p.type] || p.type}（${p.files} 件）：${p.description}`))
       : el("p", { class: "note" }, "未发现问题。"),
-    (r.excellentCases || []).length && [
+    (r.excellentCases || []).length > 0 && [
       el("h3", {}, "优秀案卷"),
       list(
         r.excellentCases.map(
-          (c) => `${c.caseNumber}（${CASE_TYPES[c.caseType] || c.caseType || ""}）${c.title}${c.party?.name ? `，当事人：${c.party.name}` : ""}\n${c.summary || ""}`,
+          (c) =>
+            `${c.caseNumber}（${CASE_TYPES[c.caseType] || c.caseType || ""}）${c.title}${c.party?.name ? `，当事人：${c.party.name}` : ""}\n${c.summary || ""}`,
         ),
       ),
     ],
@@ -554,7 +713,7 @@ function supervisionDetail(s) {
     dl([
       ["监督事项", s.topic, "party"],
       ["组织单位", agencyNode("span", s.agencyCreditCode), "agency"],
-      ["部署方式", [DEPLOYMENTS[s.deployment] || s.deployment, s.deployedBy].filter(Boolean).join("：") , "deployment"],
+      ["部署方式", [DEPLOYMENTS[s.deployment] || s.deployment, s.deployedBy].filter(Boolean).join("："), "deployment"],
       ["监督范围", s.scope, "scope"],
       ["检查方式", (s.methods || []).join("、"), "methods"],
       ["监督期间", period(s.startedOn, s.endedOn), "date"],
@@ -566,9 +725,26 @@ function supervisionDetail(s) {
     ]),
     el("h3", {}, "发现问题清单"),
     problemRows.length
-      ? el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, el("tr", {}, ["编号", "整改责任单位", "领域", "问题", "整改要求", "整改期限"].map((h) => el("th", {}, h)))), el("tbody", {}, problemRows)))
+      ? el(
+          "div",
+          { class: "table-wrap" },
+          el(
+            "table",
+            {},
+            el(
+              "thead",
+              {},
+              el(
+                "tr",
+                {},
+                ["编号", "整改责任单位", "领域", "问题", "整改要求", "整改期限"].map((h) => el("th", {}, h)),
+              ),
+            ),
+            el("tbody", {}, problemRows),
+          ),
+        )
       : el("p", { class: "note" }, "未发现问题。"),
-    (s.namedCases || []).length && [
+    (s.namedCases || []).length > 0 && [
       el("h3", {}, "典型案例（点名道姓）"),
       list(
         s.namedCases.map(
@@ -598,9 +774,21 @@ const detail = document.getElementById("detail");
 
 const DEFAULT_LABELS = { cityCode: "地市", agency: "执法机关", dateFrom: "日期自", dateTo: "日期至" };
 
-show(citySelect, el("option", { value: "" }, "全省"), CITIES.map(([code, name]) => el("option", { value: code }, name)));
-show(document.getElementById("domain"), el("option", { value: "" }, "全部"), Object.entries(DOMAINS).map(([code, name]) => el("option", { value: code }, name)));
-show(document.getElementById("outcome"), el("option", { value: "" }, "全部"), Object.entries(OUTCOMES).map(([code, name]) => el("option", { value: code }, name)));
+show(
+  citySelect,
+  el("option", { value: "" }, "全省"),
+  CITIES.map(([code, name]) => el("option", { value: code }, name)),
+);
+show(
+  document.getElementById("domain"),
+  el("option", { value: "" }, "全部"),
+  Object.entries(DOMAINS).map(([code, name]) => el("option", { value: code }, name)),
+);
+show(
+  document.getElementById("outcome"),
+  el("option", { value: "" }, "全部"),
+  Object.entries(OUTCOMES).map(([code, name]) => el("option", { value: code }, name)),
+);
 
 // The search being shown: its kind, filters, the page tokens seen so far
 // (tokens[i] opens page i), and which page.
@@ -626,7 +814,14 @@ function applyKind(kind) {
   if (agencySelect.options.length <= 1) agencySelect.disabled = true;
   document.getElementById("kind-note").textContent = spec.note;
   document.getElementById("results-title").textContent = `查询结果：${spec.title}`;
-  show(thead, el("tr", {}, spec.columns.map((c) => el("th", {}, c))));
+  show(
+    thead,
+    el(
+      "tr",
+      {},
+      spec.columns.map((c) => el("th", {}, c)),
+    ),
+  );
 }
 
 // The agency list of the chosen city (read once per city).
@@ -674,7 +869,15 @@ async function openDetail(record, row) {
   try {
     const nodes = await spec.detail(record);
     if (serial !== state.detailSerial) return;
-    show(detail, nodes, el("p", {}, el("button", { type: "button", class: "secondary", id: "close-detail", onclick: closeDetail }, "关闭")));
+    show(
+      detail,
+      [nodes].flat(Infinity),
+      el(
+        "p",
+        {},
+        el("button", { type: "button", class: "secondary", id: "close-detail", onclick: closeDetail }, "关闭"),
+      ),
+    );
     detail.dataset.state = "done";
     nameAgencies(detail);
   } catch (error) {
@@ -704,7 +907,11 @@ function renderRows(spec, records) {
     tbody,
     records.map((record) => {
       const [agency, sourceId] = spec.key(record);
-      const row = el("tr", { tabindex: "0", "data-key": `${agency}/${sourceId}`, "data-source-id": sourceId, "data-agency-code": agency }, spec.cells(record));
+      const row = el(
+        "tr",
+        { tabindex: "0", "data-key": `${agency}/${sourceId}`, "data-source-id": sourceId, "data-agency-code": agency },
+        spec.cells(record),
+      );
       row.addEventListener("click", () => openDetail(record, row));
       row.addEventListener("keydown", (event) => {
         if (event.key === "Enter" || event.key === " ") {

@@ -81,7 +81,7 @@ async function expectedFigures(year) {
   for (const [city, n] of rectByCity) put({ figure: "overdue", city, kind: "rectification" }, n, String(n));
 
   const coverage = await api(`${SUPERVISION}GetReviewCoverage`, { year });
-  for (const f of [coverage.total, ...(coverage.cities || [])]) {
+  for (const f of [{ scope: "province", ...coverage.total }, ...(coverage.cities || [])]) {
     put({ figure: "review", city: f.scope }, f.ratio ?? 0, pct(f.ratio ?? 0), {
       units: f.enforcementUnits ?? 0,
       reviewed: f.reviewedUnits ?? 0,
@@ -208,7 +208,15 @@ try {
   assert.equal(drill.listed + drill.unlisted, missing(pick), "every record behind the figure is listed or counted");
   assert.deepEqual(drill.keys, (figure.misses || []).map((m) => m.key), "the records the API names, in its order");
   await screenshot(page, "dashboard-3-drill-kpi");
-  print("drill", { figure: "kpi", kpi: pick.kpi, city: pick.city, value: Number(pick.value), count: drill.count, listed: drill.listed, unlisted: drill.unlisted });
+  print("drill", {
+    figure: "kpi",
+    kpi: pick.kpi,
+    city: pick.city,
+    value: Number(pick.value),
+    count: drill.count,
+    listed: drill.listed,
+    unlisted: drill.unlisted,
+  });
 
   // A count opens as many records as it counts (an open-leads or overdue
   // figure, else a pilot one), when the platform has one.
@@ -227,7 +235,8 @@ try {
     assert.equal(count, Number(counted.value), `${keyOf(counted)}: the drill-down counts the figure`);
     assert.equal(rows, Number(counted.value), `${keyOf(counted)}: the drill-down lists each record`);
     await screenshot(page, "dashboard-4-drill-count");
-    print("drill-count", { figure: counted.figure, city: counted.city, kind: counted.kind || counted.rule || "", value: Number(counted.value), rows });
+    const kind = counted.kind || counted.rule || "";
+    print("drill-count", { figure: counted.figure, city: counted.city, kind, value: Number(counted.value), rows });
   }
 
   // The session lasts the tab: a reload shows the board at once.
