@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -98,13 +99,21 @@ struct HttpFront::Call {
 };
 
 // One connection: a request at a time, read, answered, then the next.
+//
+// A POST to a method is admitted (Proxy::Admit: token, access, rate limit)
+// on its head alone, and its body is read only once admitted and only up to
+// its method's limit; a refused one is answered at once and the connection
+// closed, its body unread. Any other request may carry no body.
 class HttpFront::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(HttpFront& front, tcp::socket socket) : front_(front), stream_(std::move(socket)) {
     beast::error_code ec;
     peer_ = stream_.socket().remote_endpoint(ec);
   }
-  ~Session() { front_.connections_.fetch_sub(1); }
+  ~Session() {
+    EndRequest();
+    front_.connections_.fetch_sub(1);
+  }
 
   void Run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
@@ -114,8 +123,11 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    body_limit_ = front_.options_.max_body_bytes;
-    parser_->body_limit(body_limit_);
+    // The body's limit is the request's own, set once its head is read
+    // (OnHeader); until then the largest, so that an announced length is
+    // answered rather than dropped. (Not boost::none: Beast 1.74 compares a
+    // length with it as the smallest value.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(front_.options_.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -123,16 +135,32 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec, std::size_t) {
     if (ec) return Close();
+    counted_ = true;
+    front_.RequestStarted();
+    call_.reset();
     const auto& request = parser_->get();
-    // A method's body is bounded by its message limit before it is read.
+    version_ = request.version() == 10 ? 10 : 11;
+    keep_alive_ = request.keep_alive();
+    origin_ = Header(request, "origin");
+    if (!origin_.empty() && !front_.AllowedOrigin(origin_)) origin_.clear();
     std::string_view target(request.target().data(), request.target().size());
-    auto method = LookUpMethod(std::string(target.substr(0, target.find('?'))));
-    if (method) {
-      std::size_t limit = RequestLimitFor(*method, front_.proxy_.options().request_limits);
-      body_limit_ = std::min(front_.options_.max_body_bytes, std::max<std::size_t>(limit * kJsonGrowth, 4096));
-      parser_->body_limit(body_limit_);
+    path_ = std::string(target.substr(0, target.find('?')));
+    body_limit_ = 0;
+    if (front_.stopping_.load()) {
+      keep_alive_ = false;
+      return AnswerError({grpc::StatusCode::UNAVAILABLE, "the gateway is stopping; try again"});
     }
-    if (beast::iequals(request[http::field::expect], "100-continue")) {
+    if (request.method() == http::verb::post && IsMethodPath(path_)) {
+      if (!BeginPost(request)) return;  // answered
+    }
+    // An announced length over the limit is refused before any of it is read.
+    if (parser_->content_length() && *parser_->content_length() > body_limit_) {
+      keep_alive_ = false;
+      if (call_) return Finish(call_, BodyOverLimit());
+      return AnswerError({grpc::StatusCode::INVALID_ARGUMENT, "this request takes no body"});
+    }
+    parser_->body_limit(body_limit_);
+    if (body_limit_ > 0 && beast::iequals(request[http::field::expect], "100-continue")) {
       auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, request.version());
       http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, std::size_t) {
         if (ec) return self->Close();
@@ -149,106 +177,159 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
 
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec == http::error::body_limit) {
-      request_ = parser_->release();
       keep_alive_ = false;  // the rest of the body is not read
-      return AnswerError({grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          "the request body is over its limit of " + std::to_string(body_limit_) + " bytes"});
+      request_ = parser_->release();
+      if (call_) return Finish(call_, BodyOverLimit());
+      return AnswerError({grpc::StatusCode::INVALID_ARGUMENT, "this request takes no body"});
     }
     if (ec) return Close();
     request_ = parser_->release();
-    keep_alive_ = request_.keep_alive();
-    origin_ = Header(request_, "origin");
-    if (!origin_.empty() && !front_.AllowedOrigin(origin_)) origin_.clear();
+    if (call_) return Forward(call_, std::move(request_.body()));
     Handle();
   }
 
-  void Handle() {
-    std::string_view target(request_.target().data(), request_.target().size());
-    const std::string path(target.substr(0, target.find('?')));
-    const std::string_view query =
-        target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
-    const auto verb = request_.method();
-    if (verb == http::verb::options) return AnswerPreflight();
-    if ((verb == http::verb::get || verb == http::verb::head) && !IsMethodPath(path)) return AnswerWeb(path);
-    if (verb != http::verb::get && verb != http::verb::post) {
-      auto response = Response(http::status::method_not_allowed, "text/plain; charset=utf-8", "GET, POST or OPTIONS\n");
-      response.set(http::field::allow, "GET, POST, OPTIONS");
-      return Write(std::move(response));
-    }
+  grpc::Status BodyOverLimit() const {
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED,
+            "the request body is over its limit of " + std::to_string(body_limit_) + " bytes"};
+  }
 
-    auto call = std::make_shared<Call>();
-    call->get = verb == http::verb::get;
-    std::string body;
-    if (call->get) {
-      GetQuery get;
-      auto parsed = ParseGetQuery(query, &get);
-      if (!parsed.ok()) return AnswerError(parsed);
-      call->encoding = get.encoding;
-      body = std::move(get.message);
-    } else {
-      auto encoding = EncodingOfContentType(Header(request_, "content-type"));
-      if (!encoding) {
-        auto response = Response(http::status::unsupported_media_type, "text/plain; charset=utf-8",
-                                 "Content-Type must be application/json or application/proto\n");
-        response.set("Accept-Post", "application/json, application/proto");
-        return Write(std::move(response));
-      }
-      call->encoding = *encoding;
-      const std::string content_encoding = Header(request_, "content-encoding");
-      if (!content_encoding.empty() && content_encoding != "identity") {
-        return AnswerError({grpc::StatusCode::UNIMPLEMENTED,
-                            "content-encoding " + content_encoding + " is not supported: send the body uncompressed"});
-      }
-      body = std::move(request_.body());
+  // The head of a POST to a method: its encoding, its protocol headers, then
+  // its admission. Sets call_ and body_limit_; false when it was answered.
+  bool BeginPost(const http::request<http::string_body>& request) {
+    auto encoding = EncodingOfContentType(Header(request, "content-type"));
+    keep_alive_ = false;  // until admitted: a refusal leaves the body unread
+    if (!encoding) {
+      auto response = Response(http::status::unsupported_media_type, "text/plain; charset=utf-8",
+                               "Content-Type must be application/json or application/proto\n");
+      response.set("Accept-Post", "application/json, application/proto");
+      Write(std::move(response));
+      return false;
     }
-    const std::string version = Header(request_, "connect-protocol-version");
+    const std::string content_encoding = Header(request, "content-encoding");
+    if (!content_encoding.empty() && content_encoding != "identity") {
+      AnswerError({grpc::StatusCode::UNIMPLEMENTED,
+                   "content-encoding " + content_encoding + " is not supported: send the body uncompressed"});
+      return false;
+    }
+    auto call = Admitted(request, /*get=*/false);
+    if (!call) return false;
+    call->encoding = *encoding;
+    keep_alive_ = request.keep_alive();
+    call_ = call;
+    body_limit_ = std::min(front_.options_.max_body_bytes,
+                           std::max<std::size_t>(call->admission.request_limit * kJsonGrowth, 4096));
+    return true;
+  }
+
+  // Whatever the verb: what the head says of the call, then Proxy::Admit.
+  // nullptr when the call was answered (refused).
+  template <typename Body>
+  std::shared_ptr<Call> Admitted(const http::request<Body>& request, bool get) {
+    auto method = LookUpMethod(path_);
+    if (method && method->grpc_type != "unary") {
+      AnswerError({grpc::StatusCode::UNIMPLEMENTED, path_ + " streams: call it over gRPC"});
+      return nullptr;
+    }
+    if (method && get && !method->no_side_effects) {
+      auto response = Response(http::status::method_not_allowed, "application/json",
+                               ConnectErrorBody({grpc::StatusCode::UNIMPLEMENTED, path_ + " is not a read: POST it"}));
+      response.set(http::field::allow, "POST");
+      Write(std::move(response));
+      return nullptr;
+    }
+    const std::string version = Header(request, "connect-protocol-version");
     if (!version.empty() && version != "1") {
-      return AnswerError({grpc::StatusCode::INVALID_ARGUMENT, "connect-protocol-version must be 1"});
+      AnswerError({grpc::StatusCode::INVALID_ARGUMENT, "connect-protocol-version must be 1"});
+      return nullptr;
     }
     std::optional<std::chrono::milliseconds> timeout;
-    auto timeout_ok = ParseTimeout(Header(request_, "connect-timeout-ms"), &timeout);
-    if (!timeout_ok.ok()) return AnswerError(timeout_ok);
-
+    auto timeout_ok = ParseTimeout(Header(request, "connect-timeout-ms"), &timeout);
+    if (!timeout_ok.ok()) {
+      AnswerError(timeout_ok);
+      return nullptr;
+    }
     CallHead head;
-    head.method = path;
-    head.authorization = Header(request_, "authorization");
-    head.request_id = Header(request_, common::kRequestIdHeader);
+    head.method = path_;
+    head.authorization = Header(request, "authorization");
+    head.request_id = Header(request, common::kRequestIdHeader);
     if (timeout) head.deadline = std::chrono::system_clock::now() + *timeout;
-    head.client = [this](std::string* peer, std::string* forwarded_for) {
+    head.client = [this, &request](std::string* peer, std::string* forwarded_for) {
       *peer = PeerOf(peer_);
       forwarded_for->clear();
-      for (const auto& field : request_) {
+      for (const auto& field : request) {
         if (!beast::iequals(field.name_string(), "x-forwarded-for")) continue;
         if (!forwarded_for->empty()) *forwarded_for += ",";
         forwarded_for->append(field.value().data(), field.value().size());
       }
     };
+    auto call = std::make_shared<Call>();
+    call->get = get;
     call->admission = front_.proxy_.Admit(head);
+    if (!call->admission.admitted()) {
+      Finish(call, call->admission.refusal);
+      return nullptr;
+    }
+    return call;
+  }
+
+  // Requests other than a POST to a method, whose body (none) is read.
+  void Handle() {
+    std::string_view target(request_.target().data(), request_.target().size());
+    const std::string_view query =
+        target.find('?') == std::string_view::npos ? "" : target.substr(target.find('?') + 1);
+    const auto verb = request_.method();
+    if (verb == http::verb::options) return AnswerPreflight();
+    if ((verb == http::verb::get || verb == http::verb::head) && !IsMethodPath(path_)) return AnswerWeb(path_);
+    if (verb != http::verb::get) {
+      auto response = Response(http::status::method_not_allowed, "text/plain; charset=utf-8",
+                               IsMethodPath(path_) ? "GET or POST\n" : "GET or HEAD\n");
+      response.set(http::field::allow, IsMethodPath(path_) ? "GET, POST, OPTIONS" : "GET, HEAD");
+      return Write(std::move(response));
+    }
+    GetQuery get;
+    auto parsed = ParseGetQuery(query, &get);
+    if (!parsed.ok()) return AnswerError(parsed);
+    auto call = Admitted(request_, /*get=*/true);
+    if (!call) return;
+    call->encoding = get.encoding;
+    Forward(call, std::move(get.message));
+  }
+
+  // An admitted call's message: decoded, checked, sent upstream.
+  void Forward(const std::shared_ptr<Call>& call, std::string body) {
     Admission& admission = call->admission;
-    if (!admission.admitted()) return Finish(call, admission.refusal);
     const MethodInfo& method = *admission.method;
-    if (method.grpc_type != "unary") {
-      return Finish(call, {grpc::StatusCode::UNIMPLEMENTED, path + " streams: call it over gRPC"});
-    }
-    if (call->get && !method.no_side_effects) {
-      return Finish(call, {grpc::StatusCode::UNIMPLEMENTED, path + " is not a read: call it with POST"});
-    }
     std::string binary;
-    auto decoded = DecodeMessage(*method.input, call->encoding, body, &binary);
-    if (!decoded.ok()) return Finish(call, decoded);
+    if (call->encoding == Encoding::kProto) {
+      // Checked as the gRPC door checks it (parse_check.h): protobuf's
+      // diagnostics become the answer, not a log line per request.
+      grpc::ByteBuffer buffer = BufferOf(body);
+      std::string why;
+      if (body.size() <= admission.request_limit && !ParsesAs(*method.input, buffer, &why)) {
+        return Finish(call, UnparsableRequestStatus(*method.input, why));
+      }
+      binary = std::move(body);
+    } else {
+      auto decoded = DecodeMessage(*method.input, call->encoding, body, &binary);
+      if (!decoded.ok()) return Finish(call, decoded);
+    }
     if (binary.size() > admission.request_limit) {
-      return Finish(call, OversizedRequestStatus(path, binary.size(), admission.request_limit));
+      return Finish(call, OversizedRequestStatus(path_, binary.size(), admission.request_limit));
     }
     call->request = BufferOf(binary);
     front_.proxy_.PrepareUpstream(admission, &call->context);
-    front_.CallStarted(&call->context);
+    const uint64_t id = front_.CallStarted(call);
+    if (id == 0) return Finish(call, {grpc::StatusCode::UNAVAILABLE, "the gateway is stopping; try again"});
     admission.upstream->stub().UnaryCall(
-        &call->context, path, grpc::StubOptions(), &call->request, &call->response,
-        [self = shared_from_this(), call](grpc::Status status) {
+        &call->context, path_, grpc::StubOptions(), &call->request, &call->response,
+        [front = &front_, self = shared_from_this(), call, id](grpc::Status status) mutable {
           if (status.error_code() == grpc::StatusCode::UNAVAILABLE) call->admission.upstream->ReconnectSoon();
-          net::post(self->stream_.get_executor(),
-                    [self, call, status = std::move(status)] { self->Answered(call, status); });
-          self->front_.CallEnded(&call->context);
+          auto executor = self->stream_.get_executor();
+          net::post(executor, [self = std::move(self), call = std::move(call), status = std::move(status)] {
+            self->Answered(call, status);
+          });
+          // Last: once every call has ended, Stop may take the executor away.
+          front->CallEnded(id);
         });
   }
 
@@ -266,6 +347,7 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
     // A public read asked without a credential is the same for everyone.
     const bool shared = call->get && call->admission.caller.role == common::v1::ROLE_PUBLIC;
     response.set(http::field::cache_control, shared ? "public, max-age=60" : "private, no-store");
+    if (call->get) response.set(http::field::vary, origin_.empty() ? "Authorization" : "Origin, Authorization");
     Write(std::move(response));
   }
 
@@ -344,7 +426,7 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   }
 
   http::response<http::string_body> Response(http::status status, const std::string& content_type, std::string body) {
-    http::response<http::string_body> response(status, request_.version() == 10 ? 10 : 11);
+    http::response<http::string_body> response(status, version_);
     if (!content_type.empty()) response.set(http::field::content_type, content_type);
     if (!origin_.empty()) {
       response.set(http::field::access_control_allow_origin, origin_);
@@ -366,16 +448,46 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   void WriteReady() {
     stream_.expires_after(front_.options_.idle_timeout);
     http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec || !self->keep_alive_) return self->Close();
+      self->EndRequest();
+      if (ec) return self->Close();
+      if (!self->keep_alive_ || self->front_.stopping_.load()) return self->LingeringClose();
       self->response_.reset();
       self->ReadHeader();
     });
   }
 
   void Close() {
+    EndRequest();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
+  }
+
+  // After an answer that closes the connection: no more is sent, and what
+  // the client still sends (the body of a request refused on its head) is
+  // read and dropped for a moment, so that closing with unread bytes does
+  // not reset the connection before the client has read the answer.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain();
+  }
+
+  void Drain() {
+    drain_.resize(16 * 1024);
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->Close();  // the client closed too, or the moment passed
+      self->Drain();
+    });
+  }
+
+  // The request read is answered (or abandoned): Stop waits for none to be left.
+  void EndRequest() {
+    if (!counted_) return;
+    counted_ = false;
+    front_.RequestEnded();
   }
 
   HttpFront& front_;
@@ -384,6 +496,11 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::size_t body_limit_ = 0;  // of the request being read
+  std::string path_;            // of the request being read, without its query
+  std::shared_ptr<Call> call_;  // a POST to a method, admitted, whose body is being read
+  bool counted_ = false;        // the request is among the front's requests in flight
+  unsigned version_ = 11;       // the request's HTTP version
+  std::vector<char> drain_;     // what LingeringClose reads and drops
   http::request<http::string_body> request_;
   std::shared_ptr<http::response<http::string_body>> response_;
   std::string origin_;  // the request's Origin when it is allowed, otherwise empty
@@ -394,7 +511,8 @@ HttpFront::HttpFront(Proxy& proxy, HttpOptions options)
     : proxy_(proxy),
       options_(std::move(options)),
       web_(options_.web_dir.empty() ? WebFiles() : WebFiles::Load(options_.web_dir)),
-      acceptor_(io_) {
+      acceptor_(net::make_strand(io_)),
+      retry_(acceptor_.get_executor()) {
   const tcp::endpoint endpoint = ParseListen(options_.listen);
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
@@ -414,16 +532,23 @@ void HttpFront::Start() {
 
 void HttpFront::Accept() {
   acceptor_.async_accept(net::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == net::error::operation_aborted) return;  // stopping
-    if (!ec) {
-      if (connections_.fetch_add(1) >= options_.max_connections) {
-        connections_.fetch_sub(1);
-        common::Log(common::LogLevel::kWarning, "http_connection_refused", {{"limit", options_.max_connections}});
-        beast::error_code ignored;
-        socket.close(ignored);
-      } else {
-        std::make_shared<Session>(*this, std::move(socket))->Run();
-      }
+    if (ec == net::error::operation_aborted || stopping_.load()) return;
+    if (ec) {
+      // Out of descriptors, say: try again shortly rather than spin.
+      common::Log(common::LogLevel::kWarning, "http_accept_failed", {{"reason", ec.message()}});
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([this](beast::error_code waited) {
+        if (!waited) Accept();
+      });
+      return;
+    }
+    if (connections_.fetch_add(1) >= options_.max_connections) {
+      connections_.fetch_sub(1);
+      common::Log(common::LogLevel::kWarning, "http_connection_refused", {{"limit", options_.max_connections}});
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<Session>(*this, std::move(socket))->Run();
     }
     Accept();
   });
@@ -433,31 +558,51 @@ bool HttpFront::AllowedOrigin(const std::string& origin) const {
   return std::find(options_.cors_origins.begin(), options_.cors_origins.end(), origin) != options_.cors_origins.end();
 }
 
-void HttpFront::CallStarted(grpc::ClientContext* context) {
-  std::lock_guard lock(calls_mutex_);
-  calls_.insert(context);
+void HttpFront::RequestStarted() {
+  std::lock_guard lock(mutex_);
+  ++requests_;
 }
 
-void HttpFront::CallEnded(grpc::ClientContext* context) {
-  std::lock_guard lock(calls_mutex_);
-  calls_.erase(context);
-  if (calls_.empty()) calls_done_.notify_all();
+void HttpFront::RequestEnded() {
+  std::lock_guard lock(mutex_);
+  if (--requests_ == 0) changed_.notify_all();
+}
+
+uint64_t HttpFront::CallStarted(std::shared_ptr<Call> call) {
+  std::lock_guard lock(mutex_);
+  if (stopping_.load()) return 0;
+  calls_.emplace(++last_call_, std::move(call));
+  return last_call_;
+}
+
+void HttpFront::CallEnded(uint64_t id) {
+  std::lock_guard lock(mutex_);
+  calls_.erase(id);
+  if (calls_.empty()) changed_.notify_all();
 }
 
 void HttpFront::Stop(std::chrono::milliseconds grace) {
   if (stopped_) return;
   stopped_ = true;
-  net::post(io_, [this] {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_.store(true);
+  }
+  net::post(acceptor_.get_executor(), [this] {
     beast::error_code ec;
     acceptor_.close(ec);
+    retry_.cancel();
   });
-  {
-    std::unique_lock lock(calls_mutex_);
-    if (!calls_done_.wait_for(lock, grace, [this] { return calls_.empty(); })) {
-      for (auto* context : calls_) context->TryCancel();
-      calls_done_.wait(lock, [this] { return calls_.empty(); });
-    }
+  std::unique_lock lock(mutex_);
+  // The requests read are answered within the grace; the calls still
+  // upstream after it are cancelled, and answered as such.
+  if (!changed_.wait_for(lock, grace, [this] { return requests_ == 0; })) {
+    for (auto& [id, call] : calls_) call->context.TryCancel();
+    changed_.wait_for(lock, std::chrono::seconds(2), [this] { return requests_ == 0; });
   }
+  // No upstream callback may be left to post to the executor taken away below.
+  changed_.wait(lock, [this] { return calls_.empty(); });
+  lock.unlock();
   io_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();

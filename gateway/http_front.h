@@ -3,11 +3,12 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <map>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,8 +60,9 @@ class HttpFront {
   std::size_t web_files() const { return web_.size(); }
   // Starts the threads that accept and serve.
   void Start();
-  // Takes no new connections, lets the calls in flight finish for up to
-  // `grace` (cancels those left), then closes every connection.
+  // Takes no new connections and answers no new request (UNAVAILABLE), lets
+  // the requests in flight be answered for up to `grace` (then cancels the
+  // calls still upstream), and closes every connection.
   void Stop(std::chrono::milliseconds grace);
 
  private:
@@ -68,22 +70,30 @@ class HttpFront {
   struct Call;
   void Accept();
   bool AllowedOrigin(const std::string& origin) const;
-  // The calls gone upstream, so that Stop can wait for them or cancel them.
-  void CallStarted(grpc::ClientContext* context);
-  void CallEnded(grpc::ClientContext* context);
+  // The requests read and not yet answered, so that Stop lets them finish.
+  void RequestStarted();
+  void RequestEnded();
+  // The calls gone upstream, so that Stop can cancel them and wait for their
+  // callbacks. 0 (no call) once stopping.
+  uint64_t CallStarted(std::shared_ptr<Call> call);
+  void CallEnded(uint64_t id);
 
   Proxy& proxy_;
   const HttpOptions options_;
   const WebFiles web_;
   int port_ = 0;
   std::atomic<std::size_t> connections_{0};
-  std::mutex calls_mutex_;
-  std::condition_variable calls_done_;
-  std::set<grpc::ClientContext*> calls_;  // guarded by calls_mutex_
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t requests_ = 0;                         // guarded by mutex_
+  uint64_t last_call_ = 0;                           // guarded by mutex_
+  std::map<uint64_t, std::shared_ptr<Call>> calls_;  // guarded by mutex_
   // Declared after what sessions use: destroying it destroys the sessions
   // its handlers hold.
   boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::acceptor acceptor_;  // on a strand, with its retry timer
+  boost::asio::steady_timer retry_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 };

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -31,6 +32,15 @@ std::string NewRequestId() {
   std::snprintf(id, sizeof id, "%012llx%012llx", static_cast<unsigned long long>(prefix),
                 static_cast<unsigned long long>(n));
   return id;
+}
+
+// A caller's request id is kept only when it is 1 to 64 of [A-Za-z0-9._:-]:
+// it goes upstream as metadata and into every log line, where anything
+// else (a byte gRPC refuses in a header, a quote) has no place.
+bool IsRequestId(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
 }
 
 std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {
@@ -438,7 +448,7 @@ Admission Proxy::Admit(const CallHead& head) {
   Admission a;
   a.start = std::chrono::steady_clock::now();
   a.path = head.method;
-  a.request_id = head.request_id.empty() || head.request_id.size() > 64 ? NewRequestId() : head.request_id;
+  a.request_id = IsRequestId(head.request_id) ? head.request_id : NewRequestId();
   common::RequestScope scope(a.request_id);
 
   auto auth = principals_.Authenticate(head.authorization);

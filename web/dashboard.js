@@ -9,6 +9,7 @@
 // "province" or a city code; data-kpi, data-kind, data-quarter, data-rule)
 // and data-value, the number the API gave.
 import { ApiError, call, el, explain, formValues, show } from "/api.js";
+import { CITY_NAMES, DOMAINS } from "/names.js";
 
 const TOKEN_KEY = "gongkai.dashboard.token";
 const SUPERVISION = "gongkai.supervision.v1.SupervisionService/";
@@ -21,20 +22,6 @@ const KPIS = [
   ["standardised_reply_rate", "依申请公开规范答复率"],
 ];
 const KPI_NAMES = Object.fromEntries(KPIS);
-
-const CITY_NAMES = {
-  140100: "太原市",
-  140200: "大同市",
-  140300: "阳泉市",
-  140400: "长治市",
-  140500: "晋城市",
-  140600: "朔州市",
-  140700: "晋中市",
-  140800: "运城市",
-  140900: "忻州市",
-  141000: "临汾市",
-  141100: "吕梁市",
-};
 
 // Deadline rules (record kinds) and coverage items.
 const RULE_NAMES = {
@@ -629,22 +616,6 @@ function renderLeads(data) {
 
 // ---- drill-down ----
 
-const DOMAINS = {
-  market_regulation: "市场监管",
-  ecology_environment: "生态环境",
-  transport: "交通运输",
-  urban_management: "城市管理",
-  agriculture: "农业农村",
-  culture_tourism: "文化市场",
-  emergency_management: "应急管理",
-  health: "卫生健康",
-  natural_resources: "自然资源",
-  housing_construction: "住房城乡建设",
-  water: "水利",
-  public_security: "公安",
-  education: "教育",
-  other: "其他",
-};
 const DATE = "(\\d{4}-\\d{2}-\\d{2})";
 // The services' one-line reasons (RecordLink.detail) in Chinese; one not
 // known here is shown as the service wrote it.

@@ -247,7 +247,7 @@ const REMEDY_TEMPLATE =
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem(TOKEN_KEY) || "";
-let platformToday = ""; // learned from the platform when it says what today is
+let platformToday = ""; // the platform's today, from ListOpenRequests (asOf)
 let agencyCode = "";
 let openPages = [""]; // page tokens of the open list: the current page is the last
 let consultationPages = [""];
@@ -272,20 +272,15 @@ function today() {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
-// A refusal that names the platform's today ("must not be after today
-// (YYYY-MM-DD)") teaches the page the day: the dates it proposes follow.
-function learnToday(error) {
-  if (!(error instanceof ApiError)) return;
-  for (const v of error.violations) {
-    const m = /after today \((\d{4}-\d{2}-\d{2})\)/.exec(v.description || "");
-    if (m && m[1] !== platformToday) {
-      platformToday = m[1];
-      for (const input of document.querySelectorAll('input[type="date"]')) {
-        if (input.value && input.value > platformToday) input.value = platformToday;
-      }
-      showTodayNote();
-    }
+// The platform's today (ListOpenRequests' asOf): the dates the page
+// proposes follow it, and none may be later.
+function setToday(asOf) {
+  if (!asOf || asOf === platformToday) return;
+  platformToday = asOf;
+  for (const input of document.querySelectorAll('input[type="date"]')) {
+    if (input.value && input.value > platformToday) input.value = platformToday;
   }
+  showTodayNote();
 }
 
 function showTodayNote() {
@@ -410,6 +405,7 @@ $("signout").addEventListener("click", signOut);
 
 async function loadOpen(pageToken) {
   const answer = await api("ListOpenRequests", { pageSize: PAGE_SIZE, pageToken });
+  setToday(answer.asOf);
   const rows = (answer.requests || []).map((r) => {
     const [cls] = DESK_STATES[r.deskState] || [""];
     const awaiting = r.state === "AWAITING_CORRECTION";
@@ -767,7 +763,6 @@ $("step-form").addEventListener("submit", async (event) => {
     $("step-result").dataset.after = after;
     await refreshOpen();
   } catch (error) {
-    learnToday(error);
     markViolations(form, error);
     setMessage("step-error", explain(error));
   }
@@ -907,7 +902,6 @@ $("reply-form").addEventListener("submit", async (event) => {
     );
     await Promise.all([refreshOpen(), loadReport(Number($("report-form").elements.year.value) || 0)]);
   } catch (error) {
-    learnToday(error);
     markViolations(form, error);
     setMessage("reply-error", explain(error));
   }
@@ -1016,7 +1010,6 @@ $("register-form").addEventListener("submit", async (event) => {
     await refreshOpen();
     await openRequest(view.requestId);
   } catch (error) {
-    learnToday(error);
     markViolations(form, error);
     setMessage("register-error", explain(error));
   }
@@ -1097,7 +1090,6 @@ $("answer-form").addEventListener("submit", async (event) => {
     );
     await loadConsultations(consultationPages[consultationPages.length - 1]);
   } catch (error) {
-    learnToday(error);
     markViolations(form, error);
     setMessage("answer-error", explain(error));
   }
@@ -1128,7 +1120,6 @@ $("consultation-form").addEventListener("submit", async (event) => {
     $("consultation-result").dataset.dueDate = c.due || "";
     await loadConsultations("");
   } catch (error) {
-    learnToday(error);
     markViolations(form, error);
     setMessage("consultation-error", explain(error));
   }

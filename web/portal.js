@@ -11,44 +11,12 @@
 // Agency names come from RegistryService/ListAgencies, which is rate-limited
 // per caller: read once per city and kept, never per keystroke.
 import { call, el, explain, formValues, show } from "/api.js";
+import { CITIES, CITY_NAMES, DOMAINS } from "/names.js";
 
 const PENALTIES = "gongkai.penalties.v1.PenaltiesService/";
 const INSPECTIONS = "gongkai.inspections.v1.InspectionsService/";
 const SUPERVISION = "gongkai.supervision.v1.SupervisionService/";
 const REGISTRY = "gongkai.registry.v1.RegistryService/";
-
-const CITIES = [
-  ["140000", "省本级"],
-  ["140100", "太原市"],
-  ["140200", "大同市"],
-  ["140300", "阳泉市"],
-  ["140400", "长治市"],
-  ["140500", "晋城市"],
-  ["140600", "朔州市"],
-  ["140700", "晋中市"],
-  ["140800", "运城市"],
-  ["140900", "忻州市"],
-  ["141000", "临汾市"],
-  ["141100", "吕梁市"],
-];
-const CITY_NAMES = Object.fromEntries(CITIES);
-
-const DOMAINS = {
-  market_regulation: "市场监管",
-  ecology_environment: "生态环境",
-  transport: "交通运输",
-  urban_management: "城市管理",
-  agriculture: "农业农村",
-  culture_tourism: "文化市场",
-  emergency_management: "应急管理",
-  health: "卫生健康",
-  natural_resources: "自然资源",
-  housing_construction: "住房城乡建设",
-  water: "水利",
-  public_security: "公安",
-  education: "教育",
-  other: "其他",
-};
 
 const OUTCOMES = {
   NO_PROBLEM: "未发现问题",
@@ -262,6 +230,24 @@ function partyCells(party = {}) {
   ];
 }
 
+
+// ListPublished of one kind (DECISION or MEASURE), with the form's filters.
+function listPublished(kind) {
+  return async (v, pageToken) => {
+    const request = {
+      kind,
+      cityCode: v.cityCode,
+      agencyCreditCode: v.agency,
+      domain: v.domain,
+      ...dateRange(v),
+      partyName: v.partyName?.trim(),
+      pageSize: Number(v.pageSize),
+      pageToken,
+    };
+    const answer = await call(PENALTIES + "ListPublished", compact(request), { get: true });
+    return { records: answer.records || [], next: answer.nextPageToken || "" };
+  };
+}
 const KINDS = {
   decisions: {
     title: "行政处罚决定",
@@ -269,20 +255,7 @@ const KINDS = {
     filters: ["partyName", "cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
     labels: { dateFrom: "决定日期自", dateTo: "决定日期至" },
     columns: ["决定书文号", "当事人", "统一社会信用代码 / 证件号码", "处罚内容", "执法机关", "执法领域", "决定日期"],
-    async list(v, pageToken) {
-      const request = {
-        kind: "DECISION",
-        cityCode: v.cityCode,
-        agencyCreditCode: v.agency,
-        domain: v.domain,
-        ...dateRange(v),
-        partyName: v.partyName?.trim(),
-        pageSize: Number(v.pageSize),
-        pageToken,
-      };
-      const answer = await call(PENALTIES + "ListPublished", compact(request), { get: true });
-      return { records: answer.records || [], next: answer.nextPageToken || "" };
-    },
+    list: listPublished("DECISION"),
     key: (r) => [r.agencyCreditCode, r.sourceId],
     cells(r) {
       const d = r.decision || {};
@@ -304,20 +277,7 @@ const KINDS = {
     filters: ["partyName", "cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
     labels: { dateFrom: "措施日期自", dateTo: "措施日期至" },
     columns: ["文书号", "当事人", "统一社会信用代码 / 证件号码", "措施类型", "对象", "期限", "执法机关", "状态"],
-    async list(v, pageToken) {
-      const request = {
-        kind: "MEASURE",
-        cityCode: v.cityCode,
-        agencyCreditCode: v.agency,
-        domain: v.domain,
-        ...dateRange(v),
-        partyName: v.partyName?.trim(),
-        pageSize: Number(v.pageSize),
-        pageToken,
-      };
-      const answer = await call(PENALTIES + "ListPublished", compact(request), { get: true });
-      return { records: answer.records || [], next: answer.nextPageToken || "" };
-    },
+    list: listPublished("MEASURE"),
     key: (r) => [r.agencyCreditCode, r.sourceId],
     cells(r) {
       const m = r.measure || {};

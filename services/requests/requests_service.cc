@@ -175,6 +175,7 @@ grpc::Status RequestsService::ListOpenRequests(grpc::ServerContext* context, con
     auto after = DuePositionOf(v, page.after);
     common::ThrowIfAny(v, "bad list request");
     const ClockAsOf clock = ClockToday();
+    response->set_as_of(common::FormatIsoDate(clock.today));
     auto rows = ListOpenAsOf(store_, caller.agency, after.due, after.id, page.size + 1, clock);
     response->set_next_page_token(common::TakePage(rows, page.size, [](const StoredRequest& r) {
       return common::PagePosition{common::FormatIsoDate(r.due_on.value_or(kNoDueDate)), r.id};

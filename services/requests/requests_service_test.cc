@@ -1047,6 +1047,7 @@ TEST_F(RequestsServiceTest, OpenRequestsFollowTheDueDateOfTheDay) {
   v1::ListOpenRequestsResponse page;
   ASSERT_TRUE(Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::ListOpenRequests, request, &page).ok());
   ASSERT_EQ(page.requests_size(), 3);
+  EXPECT_EQ(page.as_of(), "2026-06-24") << "the day the states are counted on";
   EXPECT_EQ(page.requests(1).due(), "2026-07-01");
   EXPECT_EQ(page.requests(2).due(), "2026-07-10") << "the correction due date";
 }

@@ -3,6 +3,10 @@
 // as gRPC.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
@@ -155,7 +159,8 @@ TEST_F(HttpTest, HostileBodiesAreRefusedNamingTheRule) {
   // A write is not taken as a GET; a stream is for gRPC.
   auto get_write = HttpRequest(port(), "GET", std::string(kRegistry) + "UpsertAgencies?encoding=json&message=%7B%7D",
                                {{"authorization", platform_->Authorization("city-140100")}});
-  EXPECT_EQ(get_write.status, 501);
+  EXPECT_EQ(get_write.status, 405);
+  EXPECT_EQ(get_write.headers["allow"], "POST");
   EXPECT_NE(get_write.body.find("POST"), std::string::npos);
   auto stream = HttpRequest(
       port(), "POST", "/gongkai.penalties.v1.PenaltiesService/SyncDecisions",
@@ -167,6 +172,52 @@ TEST_F(HttpTest, HostileBodiesAreRefusedNamingTheRule) {
   auto fine = Post("VerifyCertificate", R"({"certificateNumber":"NEVER-ISSUED"})");
   ASSERT_EQ(fine.status, 200) << fine.body;
   EXPECT_EQ(json::parse(fine.body)["verdict"], "UNKNOWN");
+}
+
+// Sends a POST's head announcing `content_length` bytes and none of them;
+// the answer, which must come before any byte of the body.
+HttpAnswer PostHeadOnly(int port, const std::string& target, const std::map<std::string, std::string>& headers,
+                        std::size_t content_length) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(10));
+  stream.connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
+  std::string head = "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+  for (const auto& [name, value] : headers) head += name + ": " + value + "\r\n";
+  head += "Content-Length: " + std::to_string(content_length) + "\r\n\r\n";
+  boost::asio::write(stream, boost::asio::buffer(head));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response);
+  return {static_cast<int>(response.result_int()), {}, response.body()};
+}
+
+TEST_F(HttpTest, ABodyIsReadOnlyOnceItsCallIsAdmittedAndWithinItsLimit) {
+  // An anonymous write of 60 MB: refused on its head.
+  auto anonymous = PostHeadOnly(port(), std::string(kRegistry) + "UpsertAgencies", {}, 60 * 1000 * 1000);
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(json::parse(anonymous.body)["code"], "unauthenticated");
+  // A public lookup announcing more than its limit: refused on its head too.
+  auto lookup = PostHeadOnly(port(), std::string(kRegistry) + "VerifyCertificate", {}, 1000 * 1000);
+  EXPECT_EQ(lookup.status, 429);
+  EXPECT_NE(json::parse(lookup.body)["message"].get<std::string>().find("limit"), std::string::npos);
+  // A web page takes no body.
+  auto page = HttpRequest(port(), "GET", "/verify.html", {}, "x");
+  EXPECT_EQ(page.status, 400);
+}
+
+TEST_F(HttpTest, ARequestIdThatIsNoTokenIsReplaced) {
+  for (const std::string& id :
+       {std::string("\xc3\xa9"), std::string("a\tb"), std::string("quote\"d"), std::string(65, 'a')}) {
+    auto answer = Post("VerifyCertificate", R"({"certificateNumber":"NEVER-ISSUED"})", {{"x-request-id", id}});
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    EXPECT_EQ(answer.headers["x-request-id"].size(), 24u);
+  }
+  auto kept = Post("VerifyCertificate", R"({"certificateNumber":"NEVER-ISSUED"})", {{"x-request-id", "desk-42:a_b.c"}});
+  EXPECT_EQ(kept.headers["x-request-id"], "desk-42:a_b.c");
 }
 
 TEST_F(HttpTest, CallsAreMeteredLikeGrpcCalls) {
