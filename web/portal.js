@@ -498,6 +498,18 @@ const list = (items) =>
       )
     : "";
 
+
+// The rows of a published decision's or measure's party, agency and domain.
+function partyRows(r, p) {
+  return [
+    ["当事人类型", PARTY_KINDS[p.kind] || p.kind, "partyKind"],
+    ["当事人", p.name, "party"],
+    [p.kind === "NATURAL_PERSON" ? "身份证件号码" : "统一社会信用代码", partyNumber(p), "partyNumber"],
+    [p.kind === "INDIVIDUAL_BUSINESS" ? "经营者" : "法定代表人", p.legalRepresentative, "legalRepresentative"],
+    ["执法机关", agencyNode("span", r.agencyCreditCode), "agency"],
+    ["执法领域", domainName(r.domain), "domain"],
+  ];
+}
 async function publishedDetail(kind, row) {
   const r = await call(
     PENALTIES + "GetPublished",
@@ -532,12 +544,7 @@ async function publishedDetail(kind, row) {
       el("h2", {}, "行政处罚决定"),
       dl([
         ["决定书文号", d.decisionNumber, "number"],
-        ["当事人类型", PARTY_KINDS[p.kind] || p.kind, "partyKind"],
-        ["当事人", p.name, "party"],
-        [p.kind === "NATURAL_PERSON" ? "身份证件号码" : "统一社会信用代码", partyNumber(p), "partyNumber"],
-        [p.kind === "INDIVIDUAL_BUSINESS" ? "经营者" : "法定代表人", p.legalRepresentative, "legalRepresentative"],
-        ["执法机关", agencyNode("span", r.agencyCreditCode), "agency"],
-        ["执法领域", domainName(r.domain), "domain"],
+        ...partyRows(r, p),
         ["违法事实", d.facts, "facts"],
         ["违反的规定", (d.violated || []).map(provision).join("；"), "violated"],
         ["处罚依据", (d.applied || []).map(provision).join("；"), "applied"],
@@ -567,12 +574,7 @@ async function publishedDetail(kind, row) {
       el("h2", {}, "行政强制措施"),
       dl([
         ["文书号", m.documentNumber, "number"],
-        ["当事人类型", PARTY_KINDS[p.kind] || p.kind, "partyKind"],
-        ["当事人", p.name, "party"],
-        [p.kind === "NATURAL_PERSON" ? "身份证件号码" : "统一社会信用代码", partyNumber(p), "partyNumber"],
-        [p.kind === "INDIVIDUAL_BUSINESS" ? "经营者" : "法定代表人", p.legalRepresentative, "legalRepresentative"],
-        ["执法机关", agencyNode("span", r.agencyCreditCode), "agency"],
-        ["执法领域", domainName(r.domain), "domain"],
+        ...partyRows(r, p),
         ["措施类型", MEASURE_TYPES[m.type] || m.type, "type"],
         ["法律依据", (m.legalBasis || []).map(provision).join("；"), "legalBasis"],
         ["对象名称", m.objectName, "object"],
