@@ -2,7 +2,9 @@
 // overdue records by kind, the case-review coverage against its target, the
 // live-inspection pilot against its targets and the open supervision leads.
 // Every figure comes from the province's API (the same counts Prometheus
-// exports) and opens the records behind it (#drill).
+// exports: the overdue records are GetKpis' overdue, the services'
+// gongkai_disclosures_overdue) and opens the records behind it (#drill).
+// The pilot's targets are the inspections service's (ListPilotUnits).
 //
 // Each figure shown carries data-figure (kpi, overdue, review,
 // review-rounds, pilot-units, pilot-sectors, leads), its keys (data-city:
@@ -36,6 +38,7 @@ const RULE_NAMES = {
   penalty_withdrawal: "撤回公示",
   coercive_measure: "行政强制措施",
   case_review: "案卷评查结果",
+  request: "依申请公开申请",
   special_supervision: "专项监督结果",
   assessment: "执法考核",
   consultation: "公众咨询",
@@ -81,9 +84,10 @@ const SERVICES = {
   inspections: "行政检查",
   supervision: "执法监督",
 };
-// The pilot's targets are the plan's (the inspections service's
-// GONGKAI_PILOT_TARGET_* defaults): no API states them.
-const PILOT_TARGETS = { units: 10, sectors: 3, date: "2026-12-31" };
+// An overdue kind's deadline rule, whose figure's misses are its records
+// (the other kinds are their rule's own name).
+const OVERDUE_RULES = { request: "request_reply" };
+const ruleOfKind = (kind) => OVERDUE_RULES[kind] || kind;
 
 const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem(TOKEN_KEY) || "";
@@ -145,8 +149,8 @@ async function kpisOfYear() {
 
 // A figure's total, by KPI, in a scope's figures.
 const kpiTotal = (scope, kpi) => (scope.kpis || []).find((f) => f.kpi === kpi && !f.rule) || { kpi };
-// Records past their deadline and still not done, among a figure's misses.
-const notDone = (misses) => (misses || []).filter((m) => /^not /.test(m.detail || ""));
+// The misses that still stand: records past their deadline and still not done.
+const stillOpen = (misses) => (misses || []).filter((m) => m.open);
 
 async function load() {
   const { year, kpis } = await kpisOfYear();
@@ -156,9 +160,9 @@ async function load() {
     api(`${SUPERVISION}GetReviewCoverage`, { year, pageSize: 1 }),
     api(`${INSPECTIONS}ListPilotUnits`, { year, pageSize: 1 }),
     Promise.all(pilotCities.map((cityCode) => api(`${INSPECTIONS}ListPilotUnits`, { year, cityCode, pageSize: 1 }))),
-    allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_NEW", pageSize: 200 }, "leads"),
-    allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_IN_HANDLING", pageSize: 200 }, "leads"),
-    allPages(`${SUPERVISION}ListRectifications`, { state: "OVERDUE", pageSize: 200 }, "rectifications"),
+    allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_NEW", pageSize: 200, year }, "leads"),
+    allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_IN_HANDLING", pageSize: 200, year }, "leads"),
+    allPages(`${SUPERVISION}ListRectifications`, { state: "OVERDUE", pageSize: 200, year }, "rectifications"),
   ]);
   const pilot = new Map([["province", pilotProvince]]);
   pilotCities.forEach((code, i) => pilot.set(code, pilotByCity[i]));
@@ -167,13 +171,17 @@ async function load() {
       ...parts,
       ...(coverage.cities || []).map((c) => c.scope),
       ...pilotCities,
+      ...(kpis.overdue || []).map((c) => c.cityCode),
       ...[...leadsNew, ...leadsInHandling].map((l) => l.cityCode),
       ...rectifications.map((r) => r.unitCityCode),
     ]),
   ]
     .filter(Boolean)
     .sort();
-  return { year, kpis, cities, coverage, pilot, leads: [...leadsNew, ...leadsInHandling], rectifications };
+  const targets = pilotProvince.targets || {};
+  const pilotTargets = { units: targets.units ?? 0, sectors: targets.sectors ?? 0, date: targets.date || "" };
+  const leads = [...leadsNew, ...leadsInHandling];
+  return { year, kpis, cities, coverage, pilot, pilotTargets, leads, rectifications };
 }
 
 // ---- drawing ----
@@ -341,53 +349,61 @@ function renderKpis(data) {
   );
 }
 
-// Overdue records by kind and city: the deadline rules' misses not yet done
-// (GetKpis), and the rectifications past their deadline (ListRectifications).
+// Overdue records by kind and city: the records past their deadline and
+// still not done on the day the API answered, of every year, as each service
+// counts them for its gongkai_disclosures_overdue gauge (GetKpis' overdue);
+// and the rectifications of the year past their deadline
+// (ListRectifications).
 function overdueCounts(data) {
-  const counts = new Map(); // kind -> {partial, byCity: Map(city -> n)}
-  for (const figure of data.kpis.total.rules || []) {
-    const byCity = new Map();
-    for (const miss of notDone(figure.misses)) byCity.set(miss.cityCode, (byCity.get(miss.cityCode) || 0) + 1);
-    if (byCity.size) counts.set(figure.rule, { partial: num(figure.missesUnlisted) > 0, byCity });
+  const counts = new Map(); // kind -> Map(city -> n)
+  for (const c of data.kpis.overdue || []) {
+    if (!counts.has(c.kind)) counts.set(c.kind, new Map());
+    const byCity = counts.get(c.kind);
+    byCity.set(c.cityCode, (byCity.get(c.cityCode) || 0) + num(c.count));
   }
   const byCity = new Map();
   for (const r of data.rectifications) byCity.set(r.unitCityCode, (byCity.get(r.unitCityCode) || 0) + 1);
-  counts.set("rectification", { partial: false, byCity });
+  counts.set("rectification", byCity);
   return counts;
 }
 
-function overdueAttrs(kind, city, value, partial) {
+function overdueAttrs(kind, city, value) {
   return {
     "data-figure": "overdue",
     "data-kind": kind,
     "data-city": city,
     "data-value": String(value),
-    "data-partial": partial ? "true" : undefined,
   };
 }
 
 function renderOverdue(data) {
   const counts = overdueCounts(data);
-  const total = (entry) => [...entry.byCity.values()].reduce((a, b) => a + b, 0);
+  const total = (byCity) => [...byCity.values()].reduce((a, b) => a + b, 0);
   const kinds = [...counts.keys()];
-  const drillOf = (kind, city) => ({ kind: "overdue", rule: kind, city, year: data.year, province: data.kpis });
+  const drillOf = (kind, city, count) => ({
+    kind: "overdue",
+    rule: kind,
+    city,
+    count,
+    year: data.year,
+    asOf: data.kpis.asOf || "",
+    province: data.kpis,
+  });
   const max = Math.max(1, ...kinds.map((k) => total(counts.get(k))));
-  const shown = (entry, value) => `${entry.partial ? "≥" : ""}${value}`;
   show(
     $("overdue-chart"),
     barChart({
       title: "全省逾期记录（按类别）",
       max,
       rows: kinds.map((kind) => {
-        const entry = counts.get(kind);
-        const value = total(entry);
+        const value = total(counts.get(kind));
         return {
           label: ruleName(kind),
           value,
-          text: `${shown(entry, value)} 条`,
+          text: `${value} 条`,
           short: value > 0,
-          attrs: overdueAttrs(kind, "province", value, entry.partial),
-          drill: drillOf(kind, "province"),
+          attrs: overdueAttrs(kind, "province", value),
+          drill: drillOf(kind, "province", value),
         };
       }),
     }),
@@ -397,9 +413,9 @@ function renderOverdue(data) {
     table(
       [th("类别"), th("全省", { class: "num" }), data.cities.map((c) => th(cityName(c), { class: "num" }))],
       kinds.map((kind) => {
-        const entry = counts.get(kind);
+        const byCity = counts.get(kind);
         const cell = (city, value) =>
-          numCell(figureLink(overdueAttrs(kind, city, value, entry.partial), shown(entry, value), drillOf(kind, city)), {
+          numCell(figureLink(overdueAttrs(kind, city, value), String(value), drillOf(kind, city, value)), {
             short: value > 0,
             zero: value === 0,
           });
@@ -407,8 +423,8 @@ function renderOverdue(data) {
           "tr",
           {},
           th(ruleName(kind), { scope: "row", title: kind }),
-          cell("province", total(entry)),
-          data.cities.map((city) => cell(city, entry.byCity.get(city) || 0)),
+          cell("province", total(byCity)),
+          data.cities.map((city) => cell(city, byCity.get(city) || 0)),
         );
       }),
     ),
@@ -489,33 +505,36 @@ function renderReview(data) {
 }
 
 function renderPilot(data) {
+  const targets = data.pilotTargets;
   const province = data.pilot.get("province") || {};
   const units = province.unitCount ?? 0;
   const sectors = province.sectorCount ?? 0;
-  const max = Math.max(1, units / PILOT_TARGETS.units, sectors / PILOT_TARGETS.sectors);
+  // A count against its target (a target of 0 is met).
+  const share = (value, target) => (target > 0 ? value / target : 1);
+  const max = Math.max(1, share(units, targets.units), share(sectors, targets.sectors));
   const attrs = (measure, city, value) => ({ "data-figure": `pilot-${measure}`, "data-city": city, "data-value": String(value) });
   const drillOf = (measure, city, count) => ({ kind: "pilot", measure, city, year: data.year, count });
   show(
     $("pilot-chart"),
     barChart({
-      title: `全省试点进度（目标：${PILOT_TARGETS.date} 前）`,
+      title: `全省试点进度（目标：${targets.date} 前）`,
       max,
       target: 1,
       targetText: "目标",
       rows: [
         {
           label: "试点单位",
-          value: units / PILOT_TARGETS.units,
-          text: `${units} 个 / 目标 ${PILOT_TARGETS.units}`,
-          short: units < PILOT_TARGETS.units,
+          value: share(units, targets.units),
+          text: `${units} 个 / 目标 ${targets.units}`,
+          short: units < targets.units,
           attrs: attrs("units", "province", units),
           drill: drillOf("units", "province", units),
         },
         {
           label: "重点领域",
-          value: sectors / PILOT_TARGETS.sectors,
-          text: `${sectors} 个 / 目标 ${PILOT_TARGETS.sectors}`,
-          short: sectors < PILOT_TARGETS.sectors,
+          value: share(sectors, targets.sectors),
+          text: `${sectors} 个 / 目标 ${targets.sectors}`,
+          short: sectors < targets.sectors,
           attrs: attrs("sectors", "province", sectors),
           drill: drillOf("sectors", "province", sectors),
         },
@@ -536,20 +555,25 @@ function renderPilot(data) {
           { class: city === "province" ? "total" : undefined },
           th(cityName(city), { scope: "row" }),
           numCell(figureLink(attrs("units", city, u), String(u), drillOf("units", city, u)), {
-            short: city === "province" && u < PILOT_TARGETS.units,
+            short: city === "province" && u < targets.units,
             zero: u === 0,
           }),
           numCell(figureLink(attrs("sectors", city, s), String(s), drillOf("sectors", city, s)), {
-            short: city === "province" && s < PILOT_TARGETS.sectors,
+            short: city === "province" && s < targets.sectors,
             zero: s === 0,
           }),
         );
       }),
     ),
   );
-  $("pilot-target-note").textContent =
-    `${data.year}年试点单位与覆盖的重点领域（检查过程直播）。工作计划目标：${PILOT_TARGETS.date} 前试点单位不少于 ` +
-    `${PILOT_TARGETS.units} 个、覆盖重点领域不少于 ${PILOT_TARGETS.sectors} 个（全省）。`;
+  // The targets as the inspections service states them (ListPilotUnits).
+  const note = $("pilot-target-note");
+  note.dataset.units = String(targets.units);
+  note.dataset.sectors = String(targets.sectors);
+  note.dataset.date = targets.date;
+  note.textContent =
+    `${data.year}年试点单位与覆盖的重点领域（检查过程直播）。工作计划目标：${targets.date} 前试点单位不少于 ` +
+    `${targets.units} 个、覆盖重点领域不少于 ${targets.sectors} 个（全省，按目标日期所在年度的试点单位计）。`;
 }
 
 function renderLeads(data) {
@@ -573,7 +597,7 @@ function renderLeads(data) {
     "data-city": city,
     "data-value": String(value),
   });
-  const drillOf = (rule, city, value) => ({ kind: "leads", rule, city, count: value });
+  const drillOf = (rule, city, value) => ({ kind: "leads", rule, city, count: value, year: data.year });
   const scopes = ["province", ...data.cities];
   const max = Math.max(1, ...data.cities.map((c) => count("", c)));
   show(
@@ -730,14 +754,14 @@ const LOADERS = {
     if (drill.rule === "rectification") {
       const list = await allPages(
         `${SUPERVISION}ListRectifications`,
-        { state: "OVERDUE", pageSize: 200, cityCode: drill.city === "province" ? "" : drill.city },
+        { state: "OVERDUE", pageSize: 200, cityCode: drill.city === "province" ? "" : drill.city, year: drill.year },
         "rectifications",
       );
       const mine = list.filter((r) => drill.city === "province" || r.unitCityCode === drill.city);
       return {
         title: `${cityName(drill.city)} · 整改逾期：${mine.length} 项`,
         count: mine.length,
-        caption: "超过整改期限仍未报告完成的整改",
+        caption: `整改期限在${drill.year}年、超过期限仍未报告完成的整改`,
         head: ["来源", "组织单位 / 记录", "问题", "责任单位", "城市", "整改期限", "整改要求"].map((t) => th(t)),
         rows: mine.map((r) =>
           el(
@@ -754,15 +778,21 @@ const LOADERS = {
         ),
       };
     }
+    // The count is the service's; the records listed are those of the
+    // year's figure of the kind's deadline rule still open (RecordLink.open).
+    const rule = ruleOfKind(drill.rule);
     const scope = drill.city === "province" || !isCity(drill.city) ? drill.province.total : await scopeKpis(drill);
-    const figure = (scope.rules || []).find((f) => f.rule === drill.rule) || {};
-    const records = notDone(figure.misses).filter((m) => drill.city === "province" || m.cityCode === drill.city);
-    const partial = num(figure.missesUnlisted) > 0;
+    const figure = (scope.rules || []).find((f) => f.rule === rule) || {};
+    const records = stillOpen(figure.misses).filter((m) => drill.city === "province" || m.cityCode === drill.city);
     return {
-      title: `${cityName(drill.city)} · ${ruleName(drill.rule)}逾期：${partial ? "≥" : ""}${records.length} 条`,
-      count: records.length,
-      note: partial ? "该类未达标记录超过 100 条，此处只列出前 100 条中的逾期记录。" : null,
-      caption: "已过期限仍未公开（答复）的记录",
+      title: `${cityName(drill.city)} · ${ruleName(drill.rule)}逾期：${drill.count} 条（截至 ${drill.asOf}）`,
+      count: drill.count,
+      note:
+        records.length < drill.count
+          ? `此处列出${drill.year}年${ruleName(rule)}指标未达标记录中仍逾期的 ${records.length} 条` +
+            `（每项指标最多列出 100 条未达标记录）；其余逾期记录的期限起算于其他年度，或未在指标中列出。`
+          : null,
+      caption: `${drill.year}年${ruleName(rule)}指标中已过期限仍未公开（答复）的记录`,
       head: linkHead,
       rows: records.map(linkRow),
     };
@@ -854,14 +884,21 @@ const LOADERS = {
   },
 
   async leads(drill) {
-    const request = { pageSize: 200, cityCode: drill.city === "province" ? "" : drill.city, rule: drill.rule || "" };
+    const request = {
+      pageSize: 200,
+      cityCode: drill.city === "province" ? "" : drill.city,
+      rule: drill.rule || "",
+      year: drill.year,
+    };
     const [fresh, handling] = await Promise.all([
       allPages(`${SUPERVISION}ListLeads`, { ...request, state: "LEAD_NEW" }, "leads"),
       allPages(`${SUPERVISION}ListLeads`, { ...request, state: "LEAD_IN_HANDLING" }, "leads"),
     ]);
     const leads = [...fresh, ...handling];
     return {
-      title: `${cityName(drill.city)} · ${drill.rule ? leadRuleName(drill.rule) : "全部规则"}：未办结线索 ${leads.length} 条`,
+      title:
+        `${cityName(drill.city)} · ${drill.year}年 · ${drill.rule ? leadRuleName(drill.rule) : "全部规则"}：` +
+        `未办结线索 ${leads.length} 条`,
       count: leads.length,
       caption: "未办结的监督线索",
       head: ["编号", "规则", "状态", "记录", "城市", "说明", "发现 / 最近发现"].map((t) => th(t)),

@@ -94,6 +94,21 @@ const REPLIED_STEPS = ["REVIEW_FILED", "LAWSUIT_FILED", "REVIEW_DECIDED", "LAWSU
 
 const LEGAL_OUTCOMES = { UPHELD: "结果维持", CORRECTED: "结果纠正", OTHER: "其他结果" };
 
+// Why the platform would not take an extension dated today
+// (RequestView.ExtensionRefusal), in the desk's words.
+const EXTENSION_REFUSALS = {
+  ALREADY_EXTENDED: "本申请已延期一次，答复期限只能延长一次（第三十三条）。",
+  PAST_DUE: "答复期限已届满；延期须在答复期限内决定，现在记录不再延长答复期限（第三十三条）。",
+  AWAITING_CORRECTION: "申请待补正，答复期限尚未计算；收到补正后方可延期（第三十条）。",
+  REQUEST_CLOSED: "申请已办结（已答复、撤回或视为放弃）。",
+  HISTORY_FULL: "本申请的办理记录已达100条上限。",
+};
+
+function extensionRefusalText(view) {
+  const refusal = view.extensionRefusal;
+  return EXTENSION_REFUSALS[refusal] || `平台不接受今日记录延期（${view.extensionRefusalReason || refusal}）。`;
+}
+
 const TIMELINESS = {
   ON_TIME: "按时",
   LATE: "逾期完成",
@@ -612,27 +627,35 @@ function renderStepTimeliness(view) {
   show($("step-timeliness").tBodies[0], rows);
 }
 
-// Why a day counts or not, in words.
+// Why a day counts or not, in words, from the explanation's structured
+// fields (status, beforeCorrection, dueDay, consultationId,
+// correctedOnReceipt); its English note is for other readers.
 function dayReason(d) {
-  const note = d.note || "";
-  if (note === "due: the end of this day") return "答复期限：当日24时届满";
+  const reason = dayStatusReason(d);
+  return d.dueDay ? `${reason}；答复期限：当日24时届满` : reason;
+}
+
+function dayStatusReason(d) {
+  const before = Boolean(d.beforeCorrection);
   switch (d.status) {
     case "CLOCK_START":
       return "收到申请之日，不计入（期间开始之日不计算在内）";
     case "RESTART":
-      return note.startsWith("request received") ? "收到申请并同时收到补正，自次日重新起算" : "收到补正申请，自次日重新起算（第三十条）";
+      return d.correctedOnReceipt ? "收到申请并同时收到补正，自次日重新起算（第三十条）" : "收到补正申请，自次日重新起算（第三十条）";
     case "PAUSED":
-      return `征求意见“${note}”期间，不计入答复期限（第三十二条、第三十四条）`;
+      return `征求意见“${d.consultationId || "—"}”期间，不计入答复期限（第三十二条、第三十四条）`;
     case "HOLIDAY":
-      return note === "before the correction" ? `${d.holidayName || "节假日"}；补正前，不计入` : `${d.holidayName || "法定节假日"}，不计入`;
+      return before ? `${d.holidayName || "节假日"}；补正前，不计入` : `${d.holidayName || "法定节假日"}，不计入`;
     case "WEEKEND":
-      return note === "before the correction" ? "周末；补正前，不计入" : "周末，不计入";
+      return before ? "周末；补正前，不计入" : "周末，不计入";
     case "MAKEUP_WORKING_DAY":
-      return note === "before the correction" ? "调休上班日；补正前，不计入" : "调休上班日，计入";
+      return before ? "调休上班日；补正前，不计入" : "调休上班日，计入";
     case "WORKING_DAY":
-      return note === "before the correction" ? "补正前，不计入" : "工作日，计入";
+      return before ? "补正前，不计入" : "工作日，计入";
+    case "CALENDAR_DAY":
+      return d.counted ? "自然日，计入" : "自然日，不计入";
     default:
-      return note;
+      return DAY_STATUSES[d.status] || "";
   }
 }
 
@@ -689,11 +712,29 @@ function renderDeadline(x) {
 
 // ---------------------------------------------------------------- steps
 
+// The step types the form offers: an extension the platform would not take
+// today (RequestView.extensionRefusal) stays listed but cannot be chosen,
+// and the form says why.
 function prepareStepForm(types) {
   const form = $("step-form");
   const select = form.elements.type;
-  const keep = types.includes(select.value) ? select.value : types[0];
-  options(select, types.map((t) => [t, STEP_TYPES[t][0]]), keep);
+  const refusal = (current && current.extensionRefusal) || "";
+  const usable = types.filter((t) => t !== "EXTENSION" || !refusal);
+  const keep = usable.includes(select.value) ? select.value : usable[0];
+  show(
+    select,
+    types.map((t) =>
+      el(
+        "option",
+        { value: t, selected: t === keep, disabled: !usable.includes(t) },
+        usable.includes(t) ? STEP_TYPES[t][0] : `${STEP_TYPES[t][0]}（当前不可记录）`,
+      ),
+    ),
+  );
+  const note = $("extension-refusal");
+  note.dataset.refusal = types.includes("EXTENSION") ? refusal : "";
+  note.textContent = note.dataset.refusal ? `不可延期：${extensionRefusalText(current)}` : "";
+  note.hidden = !note.dataset.refusal;
   form.elements.date.value = today();
   const started = [];
   const answered = new Set();

@@ -3,7 +3,7 @@
 // what the answer holds and nothing else (personal data arrives masked).
 //
 //   decisions, measures  PenaltiesService/ListPublished (kind DECISION / MEASURE), detail GetPublished
-//   withdrawals          PenaltiesService/ListChanges, its WITHDRAWN entries (no filtered list exists), detail GetPublished
+//   withdrawals          PenaltiesService/ListPublished (withdrawn), the withdrawal notices, detail GetPublished
 //   inspections          InspectionsService/SearchResults, detail: the result as listed (no public Get)
 //   reviews              SupervisionService/ListReviews, detail GetReview
 //   supervisions         SupervisionService/ListSupervisions, detail GetSupervision
@@ -74,9 +74,6 @@ const HANDLINGS = {
   ORDERED_RECTIFICATION: "责令整改",
   OTHER_HANDLING: "其他",
 };
-
-// How many pages of the change feed one 下一页 of withdrawal notices reads at most.
-const MAX_FEED_PAGES = 20;
 
 // ---------------------------------------------------------------- formatting
 
@@ -241,6 +238,7 @@ function listPublished(kind) {
       domain: v.domain,
       ...dateRange(v),
       partyName: v.partyName?.trim(),
+      partyCreditCode: v.creditCode?.trim().toUpperCase(),
       pageSize: Number(v.pageSize),
       pageToken,
     };
@@ -251,8 +249,8 @@ function listPublished(kind) {
 const KINDS = {
   decisions: {
     title: "行政处罚决定",
-    note: "可按当事人名称、地市、执法机关、执法领域和决定日期查询。自然人当事人按公示的脱敏姓名查询（如“张某某”）；本类不支持按统一社会信用代码查询。已撤回的决定不在此列，见“撤回公告”。",
-    filters: ["partyName", "cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
+    note: "可按当事人名称、统一社会信用代码、地市、执法机关、执法领域和决定日期查询。自然人当事人按公示的脱敏姓名查询（如“张某某”）；统一社会信用代码仅适用于法人、其他组织和个体工商户，自然人的身份证件号码不予公开，不能作为查询条件。已撤回的决定不在此列，见“撤回公告”。",
+    filters: ["partyName", "creditCode", "cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
     labels: { dateFrom: "决定日期自", dateTo: "决定日期至" },
     columns: ["决定书文号", "当事人", "统一社会信用代码 / 证件号码", "处罚内容", "执法机关", "执法领域", "决定日期"],
     list: listPublished("DECISION"),
@@ -273,8 +271,8 @@ const KINDS = {
 
   measures: {
     title: "行政强制措施",
-    note: "可按当事人名称、地市、执法机关、执法领域和措施日期（实施之日）查询。自然人当事人按公示的脱敏姓名查询；本类不支持按统一社会信用代码查询。已解除的措施仍公示，并注明解除日期。",
-    filters: ["partyName", "cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
+    note: "可按当事人名称、统一社会信用代码、地市、执法机关、执法领域和措施日期（实施之日）查询。自然人当事人按公示的脱敏姓名查询；统一社会信用代码仅适用于法人、其他组织和个体工商户，自然人的身份证件号码不予公开，不能作为查询条件。已解除的措施仍公示，并注明解除日期。",
+    filters: ["partyName", "creditCode", "cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
     labels: { dateFrom: "措施日期自", dateTo: "措施日期至" },
     columns: ["文书号", "当事人", "统一社会信用代码 / 证件号码", "措施类型", "对象", "期限", "执法机关", "状态"],
     list: listPublished("MEASURE"),
@@ -296,35 +294,25 @@ const KINDS = {
 
   withdrawals: {
     title: "行政处罚决定撤回公告",
-    note: "已公示的行政处罚决定被变更、撤销或确认违法的，原决定不再公示，改为公示撤回公告（原因、说明、日期）。可按地市、执法机关、执法领域和撤回日期筛选，按公告发布先后排列；公告不含当事人信息，不能按名称查询。",
+    note: "已公示的行政处罚决定被变更、撤销或确认违法的，原决定不再公示，改为公示撤回公告（原因、说明、日期）。可按地市、执法机关、执法领域和撤回日期筛选，按撤回日期由近及远排列；公告不含当事人信息，不能按当事人名称或统一社会信用代码查询。",
     filters: ["cityCode", "agency", "domain", "dateFrom", "dateTo", "pageSize"],
     labels: { dateFrom: "撤回日期自", dateTo: "撤回日期至" },
     columns: ["原决定编号", "撤回原因", "撤回说明", "执法机关", "执法领域", "撤回日期"],
-    // The feed holds every publication in order; a page is the next
-    // `pageSize` withdrawal notices that match, read from the feed after
-    // the last one shown (the page token is that feed position).
+    // The withdrawal notices, newest withdrawal first; the date range is of
+    // the withdrawal.
     async list(v, pageToken) {
-      const size = Number(v.pageSize);
-      const records = [];
-      let after = pageToken || "0";
-      for (let i = 0; i < MAX_FEED_PAGES; i++) {
-        const answer = await call(PENALTIES + "ListChanges", { afterSeq: after, limit: 50 }, { get: true });
-        const changes = answer.changes || [];
-        if (changes.length === 0) return { records, next: "" };
-        for (const change of changes) {
-          after = change.seq;
-          const r = change.record || {};
-          if (change.type !== "WITHDRAWN" || change.contentRemoved || !r.withdrawn) continue;
-          if (v.cityCode && r.cityCode !== v.cityCode) continue;
-          if (v.agency && r.agencyCreditCode !== v.agency) continue;
-          if (v.domain && r.domain !== v.domain) continue;
-          if (v.dateFrom && (r.withdrawnOn || "") < v.dateFrom) continue;
-          if (v.dateTo && (r.withdrawnOn || "") > v.dateTo) continue;
-          records.push(r);
-          if (records.length === size) return { records, next: after };
-        }
-      }
-      return { records, next: after, partial: `已检索至公示变更序号 ${after}，点击“下一页”继续检索。` };
+      const request = {
+        withdrawn: true,
+        kind: "DECISION",
+        cityCode: v.cityCode,
+        agencyCreditCode: v.agency,
+        domain: v.domain,
+        ...dateRange(v),
+        pageSize: Number(v.pageSize),
+        pageToken,
+      };
+      const answer = await call(PENALTIES + "ListPublished", compact(request), { get: true });
+      return { records: answer.records || [], next: answer.nextPageToken || "" };
     },
     key: (r) => [r.agencyCreditCode, r.sourceId],
     cells(r) {
@@ -902,7 +890,7 @@ async function load() {
     state.records = answer.records;
     renderRows(spec, answer.records);
     const more = answer.next ? "，可查看下一页" : "，已是最后一页";
-    summary.textContent = `${spec.title}：第 ${state.page + 1} 页，本页 ${answer.records.length} 条${more}。${answer.partial || ""}`;
+    summary.textContent = `${spec.title}：第 ${state.page + 1} 页，本页 ${answer.records.length} 条${more}。`;
     pageNumber.textContent = `第 ${state.page + 1} 页`;
     prevButton.disabled = state.page === 0;
     nextButton.disabled = !answer.next;

@@ -61,7 +61,10 @@ void ExplainWorkingDays(const WorkingDayCalendar& calendar, int limit, DeadlineE
     day.counted = IsWorking(day.status);
     count += day.counted ? 1 : 0;
     day.count = count;
-    if (date == due.value) day.note = kDueNote;
+    if (date == due.value) {
+      day.note = kDueNote;
+      day.due_day = true;
+    }
     if (!Append(out, std::move(day))) return;
   }
 }
@@ -91,6 +94,7 @@ void ExplainCalendarDays(const WorkingDayCalendar& calendar, int limit, Deadline
     }
     if (date == due.value) {
       day.note = date == last ? std::string(kDueNote) : "due: the first working day after the period (民法典 Art. 203)";
+      day.due_day = true;
     }
     if (!Append(out, std::move(day))) return;
   }
@@ -110,7 +114,10 @@ void ExplainAnnual(DeadlineExplanation& out) {
                      .status = ExplainedDayStatus::kCalendarDay,
                      .counted = true,
                      .count = static_cast<int>((date - out.clock_start).count())};
-    if (date == due) day.note = "due: 31 January, a fixed date that does not move to a working day";
+    if (date == due) {
+      day.note = "due: 31 January, a fixed date that does not move to a working day";
+      day.due_day = true;
+    }
     if (!Append(out, std::move(day))) return;
   }
 }
@@ -176,7 +183,11 @@ DeadlineExplanation ExplainRequestClock(const WorkingDayCalendar& calendar, cons
   const bool restarted_on_receipt = restart == report.received;
   Append(out, {.date = report.received,
                .status = restarted_on_receipt ? ExplainedDayStatus::kRestart : ExplainedDayStatus::kClockStart,
-               .note = "request received (T0): day 0, not counted"});
+               .note = restarted_on_receipt
+                           ? "request received (T0) with its correction: day 0, not counted; the clock starts from "
+                             "the next day (Art. 30)"
+                           : "request received (T0): day 0, not counted",
+               .corrected_on_receipt = restarted_on_receipt});
   int count = 0;
   for (sys_days date = report.received + days{1}; date <= last; date += days{1}) {
     ExplainedDay day;
@@ -190,16 +201,21 @@ DeadlineExplanation ExplainRequestClock(const WorkingDayCalendar& calendar, cons
       const RequestPause* pause = PauseOf(report.pauses, date);
       if (before_correction) {
         day.note = kBeforeCorrection;
+        day.before_correction = true;
       } else if (IsWorking(day.status) && pause != nullptr) {
         day.status = ExplainedDayStatus::kPaused;
-        day.note = pause->consultation_id;
+        day.note = "consultation " + pause->consultation_id + " pauses the clock: not counted (Art. 32, 34)";
+        day.consultation_id = pause->consultation_id;
       } else if (IsWorking(day.status)) {
         day.counted = true;
         ++count;
       }
     }
     day.count = count;
-    if (report.due && date == report.due->value) day.note = kDueNote;
+    if (report.due && date == report.due->value) {
+      day.note = kDueNote;
+      day.due_day = true;
+    }
     if (!Append(out, std::move(day))) break;
   }
   return out;

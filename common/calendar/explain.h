@@ -33,10 +33,21 @@ struct ExplainedDay {
   ExplainedDayStatus status = ExplainedDayStatus::kWorkingDay;
   std::string holiday_name = {};  // kHoliday: as the calendar file names it.
   bool counted = false;
-  int count = 0;  // Days counted from the clock start through this day.
-  std::string note = {};
+  int count = 0;          // Days counted from the clock start through this day.
+  std::string note = {};  // For people, in English; programs read status and the fields below.
   // The status rests on a year whose calendar is not loaded (weekends-only rule).
   bool provisional = false;
+  // The request clock: the day falls while the request awaited its correction
+  // (Art. 30), before a corrected request restarted the clock or with none
+  // arriving, so it is not counted whatever the calendar says.
+  bool before_correction = false;
+  // The due date: the deadline is the end of this day.
+  bool due_day = false;
+  // kPaused: the consultation that paused the clock.
+  std::string consultation_id = {};
+  // kRestart: the corrected request arrived on the day of receipt (T0), with
+  // the request itself, so that day is the restart.
+  bool corrected_on_receipt = false;
 };
 
 struct DeadlineExplanation {
@@ -70,15 +81,17 @@ std::string_view DayCountName(DayCount day_count);
 //   that does not move): the days from the clock start to 31 January as
 //   CALENDAR_DAY, counted, the limit being their number; a clock start after
 //   31 January lists the clock start alone, with limit 0 and the past due date.
+// The due date, when listed, is `due_day`.
 DeadlineExplanation ExplainRule(const DeadlineRule& rule, const WorkingDayCalendar& calendar,
                                 std::chrono::sys_days clock_start);
 
 // A request's reply clock, from its report and the events it was computed
 // from: from the receipt T0 (CLOCK_START) to the due date, or, with no due
 // date, to the day the request closed or `today`. After a correction the days
-// from T0 to the corrected request's receipt (RESTART) are listed with the
-// note "before the correction" and not counted; working days inside the
-// report's pauses are PAUSED with the consultation's id as note.
+// from T0 to the corrected request's receipt (RESTART) are listed
+// `before_correction` and not counted (so is every day while awaiting a
+// correction that never came); working days inside the report's pauses are
+// PAUSED with the consultation's id; the due date is `due_day`.
 DeadlineExplanation ExplainRequestClock(const WorkingDayCalendar& calendar, const RequestClockReport& report,
                                         std::span<const RequestEvent> events, std::chrono::sys_days today);
 

@@ -68,6 +68,21 @@ TEST(ExplainRule, NationalDay2026IsSkippedByNameAndTheMakeUpSaturdayCounts) {
   EXPECT_FALSE(explanation.truncated);
 }
 
+TEST(ExplainRule, OnlyTheDueDateIsTheDueDayAndNoDayIsBeforeACorrection) {
+  const DeadlineEngine engine;
+  const DeadlineExplanation explanation =
+      ExplainRule(engine.Rule(RecordKind::kPenaltyDecision), NationalCalendar(), D("2026-09-30"));
+
+  ASSERT_FALSE(explanation.days.empty());
+  for (const ExplainedDay& day : explanation.days) {
+    EXPECT_EQ(day.due_day, day.date == *explanation.due) << Iso(day.date);
+    EXPECT_FALSE(day.before_correction) << Iso(day.date);
+    EXPECT_TRUE(day.consultation_id.empty()) << Iso(day.date);
+    EXPECT_FALSE(day.corrected_on_receipt) << Iso(day.date);
+  }
+  EXPECT_TRUE(explanation.days.back().due_day);
+}
+
 TEST(ExplainRule, CountReachesTheLimitOnTheEnginesDueDateForEveryRuleAndStart) {
   const DeadlineEngine overridden =
       EngineWith(R"({"penalty_decision": {"count": 10, "days": "calendar"}, "officer": 60})");
@@ -112,8 +127,10 @@ TEST(ExplainRule, CalendarDayPeriodEndingOnAHolidayShowsTheDaysThatMoveItToTheNe
     EXPECT_FALSE(day.counted) << moved;
     EXPECT_EQ(day.count, 10) << moved;
   }
+  EXPECT_FALSE(tenth.due_day) << "the tenth day is a rest day: not the due date";
   EXPECT_EQ(explanation.days.back().status, Status::kWorkingDay);
   EXPECT_FALSE(explanation.days.back().counted);
+  EXPECT_TRUE(explanation.days.back().due_day);
   EXPECT_TRUE(testing_support::Mentions(explanation.days.back().note, "民法典 Art. 203"));
 }
 
@@ -142,12 +159,15 @@ TEST(ExplainRule, AnnualRuleCountsCalendarDaysToThirtyFirstJanuary) {
   ASSERT_EQ(from_new_year.days.size(), 31u);
   EXPECT_EQ(DayOf(from_new_year, "2026-01-03").status, Status::kCalendarDay) << "a holiday counts all the same";
   EXPECT_EQ(from_new_year.days.back().count, 30);
+  EXPECT_TRUE(from_new_year.days.back().due_day);
+  EXPECT_FALSE(DayOf(from_new_year, "2026-01-30").due_day);
 
   const DeadlineExplanation from_march = ExplainRule(rule, NationalCalendar(), D("2026-03-01"));
   EXPECT_EQ(from_march.limit, 0);
   EXPECT_EQ(Iso(*from_march.due), "2026-01-31");
   ASSERT_EQ(from_march.days.size(), 1u);
   EXPECT_TRUE(testing_support::Mentions(from_march.days.front().note, "due on 2026-01-31"));
+  EXPECT_FALSE(from_march.days.front().due_day) << "the due date, before the clock start, is not listed";
 }
 
 TEST(ExplainRule, ListStopsAtFourHundredDaysAndSaysSo) {
@@ -181,16 +201,23 @@ TEST(ExplainRequestClock, ConsultationPausesItsWorkingDaysWithItsId) {
   for (const char* paused : {"2026-06-04", "2026-06-05", "2026-06-08", "2026-06-10"}) {
     const ExplainedDay& day = DayOf(explanation, paused);
     EXPECT_EQ(day.status, Status::kPaused) << paused;
-    EXPECT_EQ(day.note, "C-1") << paused;
+    EXPECT_EQ(day.consultation_id, "C-1") << paused;
+    EXPECT_TRUE(testing_support::Mentions(day.note, "consultation C-1")) << paused;
     EXPECT_FALSE(day.counted) << paused;
+    EXPECT_FALSE(day.before_correction) << paused;
     EXPECT_EQ(day.count, 2) << paused;
   }
   EXPECT_EQ(DayOf(explanation, "2026-06-06").status, Status::kWeekend);
+  EXPECT_TRUE(DayOf(explanation, "2026-06-06").consultation_id.empty()) << "a weekend is not paused";
   EXPECT_EQ(DayOf(explanation, "2026-06-11").count, 3);
+  EXPECT_TRUE(DayOf(explanation, "2026-06-11").consultation_id.empty());
   EXPECT_EQ(DayOf(explanation, "2026-06-19").status, Status::kHoliday);
   EXPECT_EQ(DayOf(explanation, "2026-06-19").holiday_name, "端午节 Dragon Boat Festival");
   EXPECT_EQ(explanation.days.back().date, due);
   EXPECT_EQ(explanation.days.back().count, 20);
+  EXPECT_TRUE(explanation.days.back().due_day);
+  EXPECT_EQ(explanation.days.back().note, "due: the end of this day");
+  EXPECT_FALSE(DayOf(explanation, "2026-06-11").due_day);
 }
 
 TEST(ExplainRequestClock, CorrectionRestartsTheCountAndDaysBeforeItAreNotCounted) {
@@ -206,18 +233,54 @@ TEST(ExplainRequestClock, CorrectionRestartsTheCountAndDaysBeforeItAreNotCounted
 
   EXPECT_EQ(explanation.days.front().date, D("2026-06-01"));
   EXPECT_EQ(explanation.days.front().status, Status::kClockStart);
+  EXPECT_FALSE(explanation.days.front().before_correction) << "T0 is the clock start, day 0";
+  // A working day (Tue), a working day before the weekend (Fri), a weekend day (Sun).
   for (const char* before : {"2026-06-02", "2026-06-05", "2026-06-07"}) {
     const ExplainedDay& day = DayOf(explanation, before);
+    EXPECT_TRUE(day.before_correction) << before;
     EXPECT_EQ(day.note, "before the correction") << before;
     EXPECT_FALSE(day.counted) << before;
     EXPECT_EQ(day.count, 0) << before;
   }
-  EXPECT_EQ(DayOf(explanation, "2026-06-08").status, Status::kRestart);
-  EXPECT_EQ(DayOf(explanation, "2026-06-08").count, 0);
+  EXPECT_EQ(DayOf(explanation, "2026-06-07").status, Status::kWeekend) << "the calendar's status is kept";
+  const ExplainedDay& restart = DayOf(explanation, "2026-06-08");
+  EXPECT_EQ(restart.status, Status::kRestart);
+  EXPECT_FALSE(restart.corrected_on_receipt) << "the correction came after the request";
+  EXPECT_FALSE(restart.before_correction);
+  EXPECT_EQ(restart.count, 0);
   EXPECT_EQ(DayOf(explanation, "2026-06-09").count, 1);
+  EXPECT_FALSE(DayOf(explanation, "2026-06-09").before_correction);
   EXPECT_EQ(explanation.clock_start, D("2026-06-08"));
   EXPECT_EQ(explanation.days.back().date, report.due->value);
   EXPECT_EQ(explanation.days.back().count, report.limit_working_days);
+  EXPECT_TRUE(explanation.days.back().due_day);
+}
+
+TEST(ExplainRequestClock, CorrectionWithTheRequestMakesTheReceiptTheRestart) {
+  // Received, told to correct and corrected on Mon 2026-06-01 itself.
+  const std::vector<RequestEvent> events = {
+      RequestEvent::Received(D("2026-06-01"), ReceiptChannel::kOnline),
+      RequestEvent::CorrectionNotice(D("2026-06-01"), D("2026-06-05")),
+      RequestEvent::CorrectedReceived(D("2026-06-01")),
+  };
+  const RequestClockReport report = EvaluateOk(events, "2026-06-15");
+  ASSERT_TRUE(report.due.has_value());
+
+  const DeadlineExplanation explanation = ExplainRequestClock(NationalCalendar(), report, events, D("2026-06-15"));
+
+  const ExplainedDay& receipt = explanation.days.front();
+  EXPECT_EQ(receipt.date, D("2026-06-01"));
+  EXPECT_EQ(receipt.status, Status::kRestart);
+  EXPECT_TRUE(receipt.corrected_on_receipt);
+  EXPECT_FALSE(receipt.counted);
+  EXPECT_TRUE(testing_support::Mentions(receipt.note, "with its correction"));
+  EXPECT_EQ(DayOf(explanation, "2026-06-02").count, 1) << "counting starts the next day";
+  for (const ExplainedDay& day : explanation.days) {
+    EXPECT_FALSE(day.before_correction) << Iso(day.date);
+    EXPECT_EQ(day.corrected_on_receipt, day.date == D("2026-06-01")) << Iso(day.date);
+  }
+  EXPECT_EQ(explanation.days.back().date, report.due->value);
+  EXPECT_TRUE(explanation.days.back().due_day);
 }
 
 TEST(ExplainRequestClock, AwaitingCorrectionListsToTodayWithNoDueDateAndNothingCounted) {
@@ -233,6 +296,10 @@ TEST(ExplainRequestClock, AwaitingCorrectionListsToTodayWithNoDueDateAndNothingC
   EXPECT_EQ(explanation.days.back().date, D("2026-06-15"));
   EXPECT_EQ(explanation.days.back().count, 0);
   EXPECT_EQ(explanation.days.back().note, "before the correction");
+  for (size_t i = 1; i < explanation.days.size(); ++i) {
+    EXPECT_TRUE(explanation.days[i].before_correction) << Iso(explanation.days[i].date);
+    EXPECT_FALSE(explanation.days[i].due_day) << Iso(explanation.days[i].date) << ": no due date runs";
+  }
 }
 
 TEST(ExplainRequestClock, AbandonedRequestListsToItsCorrectionDueDate) {

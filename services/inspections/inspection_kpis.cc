@@ -78,6 +78,7 @@ YearRecords Parse(const KpiRecords& records, int year, const KpiFacts& facts, co
          ExpectedResults(task, row.columns.seed, it == results.end() ? none : it->second, today)) {
       const std::string key = row.agency_credit_code + "/" + row.source_id + "/" + expected.object_key;
       RecordLink link = LinkOf(kResultKind, row, key, Detail(expected.stored_on, due));
+      link.set_open(CountOf(expected.stored_on, due, today).overdue);
       out.objects.push_back({&row, common::IsKeyDomain(row.columns.domain), std::move(expected), due, std::move(link)});
     }
   }

@@ -58,7 +58,9 @@ struct KpiFacts {
 // (common::CountRecord), by key: "<agency>/<plan source id>" or
 // "<agency>/<task source id>/<object key>" (PublicObjectKey), with a detail
 // such as "published 2026-03-12, due 2026-03-10" or "not published, due
-// 2026-03-10". Tallies are in the order of (agency, kpi, rule).
+// 2026-03-10", open when not published (CountOf's overdue; a plan is stored,
+// hence published, so never). Tallies are in the order of (agency, kpi,
+// rule).
 std::vector<common::v1::KpiTally> CountTallies(const KpiRecords& records, int year, const KpiFacts& facts,
                                                common::Date today, int max_misses);
 

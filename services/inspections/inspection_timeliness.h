@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -64,6 +65,16 @@ std::vector<ExpectedResult> ExpectedResults(const Task& task, const std::string&
 std::map<std::string, double> OverdueResults(const std::vector<ExpectedCount>& expected,
                                              const std::vector<ResultCount>& results, const DueDate& due,
                                              common::Date today);
+
+// The live-inspection pilot's targets (plan: 10 pilot units over at least 3
+// key sectors in 2026), settings of the service: GONGKAI_PILOT_TARGET_UNITS,
+// GONGKAI_PILOT_TARGET_SECTORS, and GONGKAI_PILOT_TARGET_DATE, the day by
+// whose end they must be met (the plan's by default).
+struct PilotTargets {
+  int units = 10;
+  int sectors = 3;
+  common::Date date = std::chrono::year(2026) / std::chrono::December / 31;
+};
 
 // The pilot's units and key sectors of a year, per city and for the province
 // (scope "province").

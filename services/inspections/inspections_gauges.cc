@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <string>
 
 #include "common/domains.h"
 #include "common/errors.h"
@@ -35,20 +37,31 @@ std::vector<common::v1::KpiTally> ReadTallies(InspectionStore& store, const KpiF
   return CountTallies(store.ReadKpiRecords(filter), filter.year, facts, today, max_misses);
 }
 
+std::vector<common::v1::OverdueCount> ReadOverdue(InspectionStore& store, const KpiFacts& facts, common::Date today) {
+  const auto overdue = OverdueResults(
+      store.ExpectedCounts(), store.ResultCounts(),
+      [&](common::Date check_to) { return facts.due(common::RecordKind::kSpotCheckResult, check_to); }, today);
+  std::vector<common::v1::OverdueCount> out;
+  for (const auto& [city, n] : overdue) {
+    common::v1::OverdueCount& count = out.emplace_back();
+    count.set_kind(std::string(kResultKind));
+    count.set_city_code(city);
+    count.set_count(static_cast<int64_t>(n));
+  }
+  return out;
+}
+
 std::shared_ptr<common::ScrapeGauges> MakeInspectionGauges(InspectionStore& store, const common::Deadlines& deadlines,
                                                            registry::RegistryClient& registry,
                                                            const common::Clock& clock, PilotTargets targets) {
   return std::make_shared<common::ScrapeGauges>([&store, &deadlines, &registry, &clock, targets] {
     const common::Date today = clock.Today();
     const KpiFacts facts = FactsOf(deadlines, registry);
-    const auto overdue_results = OverdueResults(
-        store.ExpectedCounts(), store.ResultCounts(),
-        [&](common::Date check_to) { return facts.due(common::RecordKind::kSpotCheckResult, check_to); }, today);
     std::vector<common::ScrapeGauges::Family> families;
     common::ScrapeGauges::Family overdue{
         "gongkai_disclosures_overdue", "Records past their deadline and still not published, by kind and city.", {}};
-    for (const auto& [city, n] : overdue_results) {
-      overdue.samples.push_back({{{"kind", "spot_check_result"}, {"city", city}}, n});
+    for (const common::v1::OverdueCount& c : ReadOverdue(store, facts, today)) {
+      overdue.samples.push_back({{{"kind", c.kind()}, {"city", c.city_code()}}, static_cast<double>(c.count())});
     }
     families.push_back(std::move(overdue));
     // The key-domain tallies need the agencies' domains of the registry:

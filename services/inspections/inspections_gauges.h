@@ -9,19 +9,10 @@
 #include "gongkai/common/v1/kpi.pb.h"
 #include "services/inspections/inspection_kpis.h"
 #include "services/inspections/inspection_store.h"
+#include "services/inspections/inspection_timeliness.h"
 #include "services/registry/registry_client.h"
 
 namespace gongkai::inspections {
-
-// The live-inspection pilot's targets (plan: 10 pilot units over at least 3
-// key sectors in 2026), settings of the service: GONGKAI_PILOT_TARGET_UNITS,
-// GONGKAI_PILOT_TARGET_SECTORS, and GONGKAI_PILOT_TARGET_DATE, the day by
-// whose end they must be met.
-struct PilotTargets {
-  int units = 10;
-  int sectors = 3;
-  common::Date date{};
-};
 
 // What the counts of inspection_kpis.h take: the deadline engine over the
 // calendar in use, and the agencies' domains as the registry answers them
@@ -34,8 +25,15 @@ KpiFacts FactsOf(const common::Deadlines& deadlines, registry::RegistryClient& r
 std::vector<common::v1::KpiTally> ReadTallies(InspectionStore& store, const KpiFacts& facts, const KpiFilter& filter,
                                               common::Date today, int max_misses);
 
+// The overdue records as of `today`, per kind and city, by city
+// (OverdueResults over the store's expected and result counts, every task):
+// the results expected past their due date without one stored, of kind
+// "spot_check_result". What gongkai_disclosures_overdue exports and
+// GetKpiTallies answers (its overdue).
+std::vector<common::v1::OverdueCount> ReadOverdue(InspectionStore& store, const KpiFacts& facts, common::Date today);
+
 // The gauges read from the database at each scrape:
-//   gongkai_disclosures_overdue{kind="spot_check_result",city}
+//   gongkai_disclosures_overdue{kind="spot_check_result",city}   (ReadOverdue)
 //   the current year's tallies (common::KpiTallyFamilies):
 //     gongkai_kpi_records_due|met{kpi="key_domain_timeliness",rule,city} and
 //     gongkai_deadline_records_due|met{kind="inspection_plan"|"spot_check_result",city}

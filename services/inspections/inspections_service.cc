@@ -28,13 +28,14 @@ constexpr common::PageLimits kPlanPage{20, 20};
 
 InspectionsService::InspectionsService(InspectionStore& store, registry::RegistryClient& registry,
                                        common::ServiceContext context, common::DisclosureMetrics& metrics,
-                                       PlanNotices& notices, int max_batch)
+                                       PlanNotices& notices, int max_batch, PilotTargets pilot_targets)
     : store_(store),
       registry_(registry),
       context_(context),
       metrics_(metrics),
       notices_(notices),
-      max_batch_(max_batch) {}
+      max_batch_(max_batch),
+      pilot_targets_(pilot_targets) {}
 
 PowersFacts InspectionsService::Powers(const std::vector<std::string>& agencies, const std::vector<std::string>& ids) {
   PowersFacts facts;

@@ -17,6 +17,7 @@
 #include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "services/inspections/inspection_rules.h"
 #include "services/inspections/inspection_store.h"
+#include "services/inspections/inspection_timeliness.h"
 #include "services/inspections/plan_notices.h"
 #include "services/registry/registry_client.h"
 
@@ -30,9 +31,11 @@ namespace gongkai::inspections {
 // kpi_service.cc (the province view's tallies and findings).
 class InspectionsService final : public v1::InspectionsService::Service {
  public:
-  // `notices` is woken after plans are stored, to tell the registry.
+  // `notices` is woken after plans are stored, to tell the registry;
+  // `pilot_targets` are what ListPilotUnits states of the pilot's targets.
   InspectionsService(InspectionStore& store, registry::RegistryClient& registry, common::ServiceContext context,
-                     common::DisclosureMetrics& metrics, PlanNotices& notices, int max_batch);
+                     common::DisclosureMetrics& metrics, PlanNotices& notices, int max_batch,
+                     PilotTargets pilot_targets = {});
 
   grpc::Status UpsertPlans(grpc::ServerContext* context, const v1::UpsertPlansRequest* request,
                            v1::UpsertResponse* response) override;
@@ -114,6 +117,7 @@ class InspectionsService final : public v1::InspectionsService::Service {
   common::DisclosureMetrics& metrics_;
   PlanNotices& notices_;
   int max_batch_;
+  PilotTargets pilot_targets_;
   // The tasks TasksForResults read last, each with its object keys only (at
   // most 10,000 of 64 bytes); at most kCachedTasks, emptied when full.
   static constexpr std::size_t kCachedTasks = 4;

@@ -27,6 +27,7 @@
 #include "common/paging.h"
 #include "common/testing/adapter.h"
 #include "common/testing/dates.h"
+#include "services/inspections/inspections_gauges.h"
 #include "services/inspections/plan_notices.h"
 #include "services/inspections/service_test_fakes.h"
 #include "services/inspections/test_records.h"
@@ -219,11 +220,11 @@ v1::Broadcast BroadcastOf(const std::string& source_id, const std::string& unit)
 // day; its PlanNotices is not started (tests push by hand).
 class Adapter {
  public:
-  Adapter(common::Date today, FakeInspectionStore& store, FakeRegistry& registry)
+  Adapter(common::Date today, FakeInspectionStore& store, FakeRegistry& registry, PilotTargets targets = {})
       : ctx_(today),
         metrics_(prometheus_),
         notices_(store, registry, std::chrono::hours(1)),
-        service_(store, registry, ctx_.context(), metrics_, notices_, 100),
+        service_(store, registry, ctx_.context(), metrics_, notices_, 100, targets),
         server_(&service_),
         stub_(v1::InspectionsService::NewStub(server_.channel())) {}
 
@@ -916,6 +917,27 @@ TEST_F(InspectionsServiceTest, ListPilotUnitsCountsUnitsAndDistinctSectorsOfTheY
   EXPECT_EQ(province.sector_count(), 3);
 }
 
+TEST_F(InspectionsServiceTest, ListPilotUnitsStatesThePilotsTargetsWhateverIsAsked) {
+  // The plan's, when the settings give none.
+  v1::ListPilotUnitsResponse plan;
+  ASSERT_TRUE(Call(&Stub::ListPilotUnits, v1::ListPilotUnitsRequest(), &plan, std::nullopt).ok());
+  EXPECT_EQ(plan.targets().units(), 10);
+  EXPECT_EQ(plan.targets().sectors(), 3);
+  EXPECT_EQ(plan.targets().date(), "2026-12-31");
+
+  // The service's settings, for any year, city and page.
+  Adapter configured(Day("2026-06-15"), store_, registry_, PilotTargets{12, 4, Day("2027-06-30")});
+  v1::ListPilotUnitsRequest request;
+  request.set_year(2025);
+  request.set_city_code("140200");
+  request.set_page_size(1);
+  v1::ListPilotUnitsResponse response;
+  ASSERT_TRUE(configured.Call(&Stub::ListPilotUnits, request, &response, std::nullopt).ok());
+  EXPECT_EQ(response.targets().units(), 12);
+  EXPECT_EQ(response.targets().sectors(), 4);
+  EXPECT_EQ(response.targets().date(), "2027-06-30");
+}
+
 // ---------------------------------------------------------------- paging, errors
 
 TEST_F(InspectionsServiceTest, ListPlansWithPageSizeOneWalksEveryPlanOnce) {
@@ -1047,6 +1069,7 @@ TEST_F(KpiCallsTest, TalliesCountTheYearsPlansAndEachTaskObjectsResultPerAgencyW
   ASSERT_EQ(late_plans->misses_size(), 1);
   EXPECT_EQ(late_plans->misses(0).key(), kAgency2 + "/P-2");
   EXPECT_EQ(late_plans->misses(0).detail(), "published 2026-06-15, due 2026-06-02");
+  EXPECT_FALSE(late_plans->misses(0).open()) << "published, though late";
   const auto* results = Find(response, kAgency, "", "spot_check_result");
   ASSERT_NE(results, nullptr);
   EXPECT_EQ(results->due(), 2);
@@ -1056,6 +1079,7 @@ TEST_F(KpiCallsTest, TalliesCountTheYearsPlansAndEachTaskObjectsResultPerAgencyW
   EXPECT_EQ(results->misses(0).service(), "inspections");
   EXPECT_EQ(results->misses(0).city_code(), "140100");
   EXPECT_TRUE(results->misses(0).detail().starts_with("not published, due 2026-08-")) << results->misses(0).detail();
+  EXPECT_TRUE(results->misses(0).open()) << "still without a result, past its due date";
   // Every agency here is of market regulation, a key domain.
   const auto* key_results = Find(response, kAgency, "key_domain_timeliness", "spot_check_result");
   ASSERT_NE(key_results, nullptr);
@@ -1086,6 +1110,43 @@ TEST_F(KpiCallsTest, TalliesFilterByAgencyAndSumPerCityWhenAsked) {
   request.set_city_code("140200");
   ASSERT_TRUE(Tallies(request, &response).ok());
   EXPECT_EQ(response.tallies_size(), 0);
+}
+
+TEST_F(KpiCallsTest, TalliesCarryTheOverdueResultsTheGaugeCountsOfTheCityAskedAndNoneForAnAgency) {
+  // kCompany2's result of T-1 is past its due date without one stored.
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2026);
+  request.set_group_by_city(true);
+  common::v1::GetKpiTalliesResponse response;
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  ASSERT_EQ(response.overdue_size(), 1) << response.ShortDebugString();
+  EXPECT_EQ(response.overdue(0).kind(), "spot_check_result");
+  EXPECT_EQ(response.overdue(0).city_code(), "140100");
+  EXPECT_EQ(response.overdue(0).count(), 1);
+  // The very figures the gauge exports, read on the same day.
+  testing::TestContext ctx(Day("2026-09-30"));
+  const KpiFacts facts = FactsOf(ctx.context().deadlines, registry_);
+  const auto gauged = ReadOverdue(store_, facts, Day("2026-09-30"));
+  ASSERT_EQ(gauged.size(), 1u);
+  EXPECT_EQ(gauged[0].ShortDebugString(), response.overdue(0).ShortDebugString());
+
+  // Overdue is of the day read, whatever the year asked.
+  request.set_year(2025);
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.overdue_size(), 1);
+  // Another city's has none; an agency's none, the counts being per city.
+  request.set_year(2026);
+  request.set_city_code("140200");
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.overdue_size(), 0);
+  request.set_city_code("140100");
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.overdue_size(), 1);
+  request.clear_city_code();
+  request.set_group_by_city(false);
+  request.set_agency_credit_code(kAgency);
+  ASSERT_TRUE(Tallies(request, &response).ok());
+  EXPECT_EQ(response.overdue_size(), 0);
 }
 
 TEST_F(KpiCallsTest, FindingsNameLateResultsAndRecordsOfAnAgencyWhoseListWasNotCurrentIgnoringOtherRules) {

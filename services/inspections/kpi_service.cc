@@ -1,7 +1,8 @@
 // InspectionsService: the province view's calls, of the platform's other
 // services only (ROLE_SERVICE; no access option, so the gateway routes them
-// to nobody): the tallies of the inspections' deadline rules and KPIs, and
-// the findings of the lead rules whose records this service holds.
+// to nobody): the tallies of the inspections' deadline rules and KPIs with
+// the records overdue its gauge counts, and the findings of the lead rules
+// whose records this service holds.
 #include <algorithm>
 
 #include "common/call.h"
@@ -28,8 +29,18 @@ grpc::Status InspectionsService::GetKpiTallies(grpc::ServerContext* context,
     common::ThrowIfAny(common::CheckKpiTalliesRequest(*request), "bad tallies request");
     const common::Date today = context_.clock.Today();
     const KpiFilter filter{request->year(), request->city_code(), request->agency_credit_code()};
-    auto tallies = ReadTallies(store_, FactsOf(context_.deadlines, registry_), filter, today, request->max_misses());
+    const KpiFacts facts = FactsOf(context_.deadlines, registry_);
+    auto tallies = ReadTallies(store_, facts, filter, today, request->max_misses());
     *response = common::TalliesAnswer(*request, std::move(tallies), today);
+    // The gauge's overdue counts, of the city asked; they are kept per city,
+    // so an agency's answer has none.
+    if (request->agency_credit_code().empty()) {
+      for (common::v1::OverdueCount& c : ReadOverdue(store_, facts, today)) {
+        if (request->city_code().empty() || c.city_code() == request->city_code()) {
+          *response->add_overdue() = std::move(c);
+        }
+      }
+    }
     return grpc::Status::OK;
   });
 }

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   inspections::PgInspectionStore store(runtime.pool());
   inspections::PlanNotices notices(store, *registry, notice_interval);
   common::DisclosureMetrics metrics(runtime.server().registry());
-  inspections::InspectionsService service(store, *registry, runtime.context(), metrics, notices, settings.max_batch);
+  inspections::InspectionsService service(store, *registry, runtime.context(), metrics, notices, settings.max_batch,
+                                          targets);
   runtime.server().AddService(&service);
   runtime.server().AddCollectable(
       inspections::MakeInspectionGauges(store, runtime.deadlines(), *registry, runtime.clock(), targets));

@@ -2,6 +2,7 @@
 // and their broadcasts.
 #include <chrono>
 
+#include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/fields.h"
@@ -139,6 +140,11 @@ grpc::Status InspectionsService::ListPilotUnits(grpc::ServerContext* context, co
       response->set_unit_count(static_cast<int32_t>(scope->second.units));
       response->set_sector_count(static_cast<int32_t>(scope->second.sectors));
     }
+    // The targets the gauges export, whatever was asked.
+    v1::PilotTargets* targets = response->mutable_targets();
+    targets->set_units(pilot_targets_.units);
+    targets->set_sectors(pilot_targets_.sectors);
+    targets->set_date(common::FormatIsoDate(pilot_targets_.date));
     return grpc::Status::OK;
   });
 }

@@ -1,10 +1,14 @@
 // PenaltiesService: the supervision service's province view (ROLE_SERVICE
 // only; the gateway routes neither method): the tallies of the penalties'
-// deadline rules and of the key-domain KPI, and the lead rules this service
-// holds the records of (penalty_kpis.h).
+// deadline rules and of the key-domain KPI with the records overdue its
+// gauge counts (penalties_gauges.h), and the lead rules this service holds
+// the records of (penalty_kpis.h).
+#include <utility>
+
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/kpi_tallies.h"
+#include "services/penalties/penalties_gauges.h"
 #include "services/penalties/penalties_service.h"
 #include "services/penalties/penalty_kpis.h"
 
@@ -19,6 +23,15 @@ grpc::Status PenaltiesService::GetKpiTallies(grpc::ServerContext* context,
     common::ThrowIfAny(common::CheckKpiTalliesRequest(*request), "bad kpi tallies request");
     const common::Date today = context_.clock.Today();
     *response = common::TalliesAnswer(*request, PenaltyTallies(store_, context_.deadlines, today, *request), today);
+    // The gauge's overdue counts, of the city asked; they are kept per city,
+    // so an agency's answer has none.
+    if (request->agency_credit_code().empty()) {
+      for (common::v1::OverdueCount& c : PenaltyOverdue(store_.PublicationCounts(), context_.deadlines, today)) {
+        if (request->city_code().empty() || c.city_code() == request->city_code()) {
+          *response->add_overdue() = std::move(c);
+        }
+      }
+    }
     return grpc::Status::OK;
   });
 }

@@ -35,6 +35,8 @@ const std::string kAgency = CreditCode("11140100MB0000101");       // registered
 const std::string kOtherAgency = CreditCode("11140200MB0000201");  // registered to 140200
 const std::string kUnknownAgency = CreditCode("11140100MB0000999");
 const std::string kCompany = CreditCode("91140100MA0KABCD1");
+const std::string kOtherCompany = CreditCode("91140100MA0KABCD2");
+const std::string kPersonCreditCode = CreditCode("91140100MA0KPER01");  // given with a natural person's decision
 const std::string kPersonId = CitizenId("14010119850315123");
 
 // The records as the adapter hands them over, kept in memory.
@@ -65,6 +67,7 @@ class FakeStore final : public PenaltyStore {
       row.clock_start = r.clock_start;
       row.public_until = r.public_until;
       rows[Key(r.kind, r.agency_credit_code, r.source_id)] = row;
+      party_credit_codes[Key(r.kind, r.agency_credit_code, r.source_id)] = r.public_party_credit_code;
       out.push_back({common::UpsertOutcome::kAccepted, !r.public_record.empty() && !was_public});
     }
     rejections.insert(rejections.end(), rejected.begin(), rejected.end());
@@ -118,25 +121,38 @@ class FakeStore final : public PenaltyStore {
     return it->second;
   }
 
+  // As the statements answer: the records public on `today`, or the
+  // withdrawal notices, by city, party credit code and (for notices) the day
+  // of the withdrawal, newest first by the list's date, agency and source id.
   std::vector<RecordRow> ListPublished(const PublishedFilter& f, common::Date today) override {
     std::lock_guard lock(mutex_);
     list_limits.push_back(f.limit);
+    filters_asked.push_back(f);
+    const auto day = [&f](const RecordRow& row) {
+      return f.withdrawn ? row.withdrawn_on.value_or(common::Date{}) : row.clock_start;
+    };
     std::vector<RecordRow> out;
     for (const auto& [key, row] : rows) {
-      if (row.kind != f.kind || row.withdrawn_on ||
-          !VisibleToPublic(!row.public_record.empty(), false, row.public_until, today)) {
+      if (row.kind != f.kind || row.withdrawn_on.has_value() != f.withdrawn ||
+          !VisibleToPublic(!row.public_record.empty(), f.withdrawn, row.public_until, today)) {
         continue;
       }
       if (!f.city_code.empty() && row.city_code != f.city_code) continue;
-      if (f.after && std::tie(row.clock_start, row.agency_credit_code, row.source_id) >=
-                         std::tie(f.after->clock_start, f.after->agency_credit_code, f.after->source_id)) {
+      if (!f.party_credit_code.empty()) {
+        const auto code = party_credit_codes.find(key);
+        if (f.withdrawn || code == party_credit_codes.end() || code->second != f.party_credit_code) continue;
+      }
+      if ((f.date_from && day(row) < *f.date_from) || (f.date_to && day(row) > *f.date_to)) continue;
+      if (f.after && std::make_tuple(day(row), row.agency_credit_code, row.source_id) >=
+                         std::make_tuple(f.after->day, f.after->agency_credit_code, f.after->source_id)) {
         continue;
       }
       out.push_back(row);
+      if (f.withdrawn) out.back().public_record.clear();  // the notice replaces the record
     }
-    std::sort(out.begin(), out.end(), [](const RecordRow& a, const RecordRow& b) {
-      return std::tie(a.clock_start, a.agency_credit_code, a.source_id) >
-             std::tie(b.clock_start, b.agency_credit_code, b.source_id);
+    std::sort(out.begin(), out.end(), [&day](const RecordRow& a, const RecordRow& b) {
+      return std::make_tuple(day(a), a.agency_credit_code, a.source_id) >
+             std::make_tuple(day(b), b.agency_credit_code, b.source_id);
     });
     if (static_cast<int>(out.size()) > f.limit) out.resize(f.limit);
     return out;
@@ -216,7 +232,8 @@ class FakeStore final : public PenaltyStore {
     common::Date today;
   };
   std::vector<ChangesAsked> changes_asked;
-  std::vector<int> list_limits;  // ListPublished's limits
+  std::vector<int> list_limits;                // ListPublished's limits
+  std::vector<PublishedFilter> filters_asked;  // and its filters
   struct CountsAsked {
     int year;
     std::string city_code;
@@ -224,6 +241,8 @@ class FakeStore final : public PenaltyStore {
   };
   std::vector<CountsAsked> counts_asked;  // AnnualEnforcementCounts' scopes
   std::map<std::tuple<PenaltyKind, std::string, std::string>, RecordRow> rows;
+  // The parties' public credit codes, as written with the rows.
+  std::map<std::tuple<PenaltyKind, std::string, std::string>, std::string> party_credit_codes;
   std::vector<RecordToStore> written;
   std::vector<common::Rejection> rejections;
   std::vector<CreditRepair> repairs;  // as kept, the first of each decision
@@ -570,6 +589,162 @@ TEST_F(PenaltiesServiceTest, ListPublishedPagesNewestFirstWithTheNextPageToken) 
   ASSERT_EQ(second.records_size(), 1);
   EXPECT_EQ(second.records(0).source_id(), "D-17");
   EXPECT_EQ(second.next_page_token(), "");
+}
+
+// The public finds a party by its credit code as published: an
+// organisation's. A natural person's credit code, which a city may send with
+// the decision, is never published and finds nothing; a citizen ID number is
+// no credit code, and a violation.
+TEST_F(PenaltiesServiceTest, ListPublishedFindsAPartyByItsPublishedCreditCodeOnly) {
+  v1::PenaltyDecision person = PersonDecision("D-32");
+  person.mutable_party()->set_credit_code(kPersonCreditCode);
+  v1::UpsertResponse stored;
+  const v1::PenaltyDecision other = CompanyDecisionOf(kAgency, kOtherCompany, "D-31", "2026-06-02");
+  ASSERT_TRUE(Upsert({CompanyDecision("D-30"), other, person}, &stored).ok());
+  for (const auto& result : stored.results()) ASSERT_EQ(result.outcome(), RecordResult::ACCEPTED) << result.key();
+  std::map<std::string, std::string> written;  // source id -> public credit code, as the store got it
+  for (const RecordToStore& row : store_.written) written[row.source_id] = row.public_party_credit_code;
+  EXPECT_EQ(written, (std::map<std::string, std::string>{{"D-30", kCompany}, {"D-31", kOtherCompany}, {"D-32", ""}}));
+
+  const auto found = [&](const std::string& code) {
+    v1::ListPublishedRequest request;
+    request.set_party_credit_code(code);
+    v1::ListPublishedResponse response;
+    EXPECT_TRUE(Call(&v1::PenaltiesService::Stub::ListPublished, request, &response, std::nullopt).ok()) << code;
+    EXPECT_EQ(store_.filters_asked.back().party_credit_code, code);
+    std::vector<std::string> ids;
+    for (const auto& r : response.records()) {
+      ids.push_back(r.source_id());
+      EXPECT_EQ(r.decision().party().credit_code(), code);
+    }
+    return ids;
+  };
+  EXPECT_EQ(found(kCompany), std::vector<std::string>{"D-30"});
+  EXPECT_EQ(found(kOtherCompany), std::vector<std::string>{"D-31"});
+  EXPECT_TRUE(found(kPersonCreditCode).empty()) << "a natural person's credit code is never published";
+
+  const std::size_t asked = store_.filters_asked.size();
+  v1::ListPublishedRequest by_id;
+  by_id.set_party_credit_code(kPersonId);
+  v1::ListPublishedResponse response;
+  const grpc::Status status = Call(&v1::PenaltiesService::Stub::ListPublished, by_id, &response, std::nullopt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"party_credit_code"});
+  EXPECT_EQ(store_.filters_asked.size(), asked) << "a refused search reads nothing";
+}
+
+TEST_F(PenaltiesServiceTest, ABadPartyCreditCodeIsAViolationNamingIt) {
+  for (const std::string& bad : {kCompany.substr(0, 17), kCompany + "1", std::string("91140100ma0kabcd1x"),
+                                 kCompany.substr(0, 17) + (kCompany[17] == 'A' ? "B" : "A"), std::string("某某公司")}) {
+    v1::ListPublishedRequest request;
+    request.set_kind(v1::GetRecordRequest::MEASURE);
+    request.set_party_credit_code(bad);
+    v1::ListPublishedResponse response;
+    const grpc::Status status = Call(&v1::PenaltiesService::Stub::ListPublished, request, &response, std::nullopt);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"party_credit_code"}) << bad;
+  }
+}
+
+// With `withdrawn`, the withdrawal notices instead of the records: newest
+// withdrawal first, filtered by city and by the day of the withdrawal, paged
+// by a token of their own; each is the notice, without the decision.
+TEST_F(PenaltiesServiceTest, WithdrawnListsTheNoticesNewestWithdrawalFirstFilteredAndPaged) {
+  v1::UpsertResponse stored;
+  ASSERT_TRUE(Upsert({CompanyDecision("D-40"), CompanyDecision("D-41"), CompanyDecision("D-42"),
+                      CompanyDecision("D-43"), CompanyDecision("D-45")},
+                     &stored)
+                  .ok());
+  ASSERT_TRUE(Upsert({CompanyDecisionOf(kOtherAgency, kCompany, "D-44", "2026-06-01")}, &stored, "140200").ok());
+  const auto withdraw = [&](const std::string& agency, const std::string& source_id, const std::string& city) {
+    v1::WithdrawDecisionRequest request;
+    request.set_agency_credit_code(agency);
+    request.set_source_id(source_id);
+    request.set_reason(v1::REVOKED);
+    request.set_explanation("复议决定撤销原处罚决定。");
+    request.set_event_date("2026-06-10");
+    v1::PublishedRecord record;
+    ASSERT_TRUE(Call(&v1::PenaltiesService::Stub::WithdrawDecision, request, &record, testing::CityCaller(city)).ok())
+        << source_id;
+  };
+  withdraw(kAgency, "D-41", "140100");  // on 2026-06-15
+  ctx_.clock().Set(Day("2026-06-16"));
+  withdraw(kAgency, "D-40", "140100");
+  withdraw(kOtherAgency, "D-44", "140200");
+  ctx_.clock().Set(Day("2026-06-17"));
+  withdraw(kAgency, "D-42", "140100");
+
+  const auto list = [&](v1::ListPublishedRequest request, std::string* next = nullptr) {
+    v1::ListPublishedResponse response;
+    EXPECT_TRUE(Call(&v1::PenaltiesService::Stub::ListPublished, request, &response, std::nullopt).ok());
+    std::vector<std::string> ids;
+    for (const auto& r : response.records()) {
+      ids.push_back(r.source_id());
+      if (!request.withdrawn()) continue;
+      EXPECT_TRUE(r.withdrawn()) << r.source_id();
+      EXPECT_FALSE(r.has_decision()) << "the notice replaces the decision";
+      EXPECT_EQ(r.withdrawal_reason(), v1::REVOKED);
+      EXPECT_EQ(r.withdrawal_explanation(), "复议决定撤销原处罚决定。");
+      EXPECT_EQ(r.withdrawal_timeliness().clock_start(), "2026-06-10");
+    }
+    if (next != nullptr) *next = response.next_page_token();
+    return ids;
+  };
+  v1::ListPublishedRequest request;
+  request.set_withdrawn(true);
+  request.set_page_size(2);
+  std::string notices_next;
+  // D-44's agency sorts after D-40's: of one day, it comes first.
+  EXPECT_EQ(list(request, &notices_next), (std::vector<std::string>{"D-42", "D-44"}));
+  EXPECT_TRUE(store_.filters_asked.back().withdrawn);
+  ASSERT_FALSE(notices_next.empty());
+  request.set_page_token(notices_next);
+  std::string last;
+  EXPECT_EQ(list(request, &last), (std::vector<std::string>{"D-40", "D-41"}));
+  EXPECT_EQ(last, "");
+
+  v1::ListPublishedRequest by_city;
+  by_city.set_withdrawn(true);
+  by_city.set_city_code("140200");
+  EXPECT_EQ(list(by_city), std::vector<std::string>{"D-44"});
+  by_city.set_city_code("140100");
+  EXPECT_EQ(list(by_city), (std::vector<std::string>{"D-42", "D-40", "D-41"}));
+  v1::ListPublishedRequest by_day;
+  by_day.set_withdrawn(true);
+  by_day.set_date_from("2026-06-16");
+  by_day.set_date_to("2026-06-16");
+  EXPECT_EQ(list(by_day), (std::vector<std::string>{"D-44", "D-40"}));
+  EXPECT_EQ(common::FormatIsoDate(store_.filters_asked.back().date_from), "2026-06-16");
+
+  EXPECT_EQ(list(v1::ListPublishedRequest{}), (std::vector<std::string>{"D-45", "D-43"})) << "the records public now";
+
+  // A token of one list is not a position in the other.
+  v1::ListPublishedRequest records;
+  records.set_page_size(1);
+  std::string records_next;
+  list(records, &records_next);
+  ASSERT_FALSE(records_next.empty());
+  v1::ListPublishedRequest mixed;
+  mixed.set_withdrawn(true);
+  mixed.set_page_token(records_next);
+  v1::ListPublishedResponse response;
+  grpc::Status status = Call(&v1::PenaltiesService::Stub::ListPublished, mixed, &response, std::nullopt);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"page_token"});
+  mixed.set_withdrawn(false);
+  mixed.set_page_token(notices_next);
+  status = Call(&v1::PenaltiesService::Stub::ListPublished, mixed, &response, std::nullopt);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"page_token"});
+
+  // A notice does not publish the party, and only decisions are withdrawn.
+  v1::ListPublishedRequest party;
+  party.set_withdrawn(true);
+  party.set_kind(v1::GetRecordRequest::MEASURE);
+  party.set_party_name("某某食品有限公司");
+  party.set_party_credit_code(kCompany);
+  status = Call(&v1::PenaltiesService::Stub::ListPublished, party, &response, std::nullopt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)),
+            (std::vector<std::string>{"kind", "party_name", "party_credit_code"}));
 }
 
 TEST_F(PenaltiesServiceTest, GetDecisionIsNotFoundForAnotherCity) {

@@ -206,6 +206,7 @@ std::vector<KpiTally> CountTallies(const std::vector<TallyRecord>& records, cons
     if (!met && max_misses > 0) {
       miss = LinkOf(common::RecordKindName(r->rule), r->agency_credit_code, r->source_id, r->city_code,
                     PublicationDetail(*r, due));
+      miss->set_open(!r->done_on);  // still not published, past its due date
     }
     const RecordLink* link = miss ? &*miss : nullptr;
     Count(tally_of(*r, ""), *r, met, link, max_misses);

@@ -94,6 +94,9 @@ TEST(PenaltyTallies, APublicationByTheDueDateIsMetAndOnePastItOrMissingIsDue) {
   EXPECT_EQ(rule.misses(0).city_code(), "140100");
   EXPECT_EQ(rule.misses(0).detail(), "published 2026-06-11, due 2026-06-10");
   EXPECT_EQ(rule.misses(1).detail(), "not published (rejected, awaiting an accepted resend), due 2026-06-10");
+  // Published late, the miss no longer stands; the rejected one does.
+  EXPECT_FALSE(rule.misses(0).open());
+  EXPECT_TRUE(rule.misses(1).open());
   const KpiTally key_domain = Find(tallies, kAgency, "key_domain_timeliness", "penalty_decision");
   EXPECT_EQ(key_domain.due(), 3);
   EXPECT_EQ(key_domain.met(), 1);

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "common/identifiers.h"
+
 namespace gongkai::penalties {
 namespace {
 
@@ -85,6 +87,34 @@ common::Violations ValidatePublishedFilter(std::string_view party_name) {
   common::Violations out;
   common::CheckTextContent(out, "party_name", party_name, false);
   if (party_name.size() > kMaxPartyNameSearch) out.push_back({"party_name", "at most 200 bytes"});
+  return out;
+}
+
+common::Violations ValidatePartyCreditCodeFilter(std::string_view party_credit_code) {
+  common::Violations out;
+  if (party_credit_code.empty()) return out;
+  // CheckCreditCode quotes the offending character; keep bytes that are not
+  // printable out of the description, which travels as a proto string.
+  if (!common::IsPrintableAscii(party_credit_code)) {
+    out.push_back({"party_credit_code", "must be 18 characters from 0-9 and A-Y without I, O, Z, S, V (GB 32100)"});
+  } else if (auto problem = common::CheckCreditCode(party_credit_code)) {
+    out.push_back({"party_credit_code", *problem});
+  }
+  return out;
+}
+
+common::Violations ValidateNoticeFilter(bool measures, std::string_view party_name,
+                                        std::string_view party_credit_code) {
+  common::Violations out;
+  if (measures) {
+    out.push_back({"kind", "withdrawal notices are of decisions: a measure is released, not withdrawn"});
+  }
+  if (!party_name.empty()) {
+    out.push_back({"party_name", "not a filter of withdrawal notices: a notice does not publish the party"});
+  }
+  if (!party_credit_code.empty()) {
+    out.push_back({"party_credit_code", "not a filter of withdrawal notices: a notice does not publish the party"});
+  }
   return out;
 }
 

@@ -21,8 +21,11 @@ namespace gongkai::penalties {
 // stored record notes the version that made its public form
 // (records.masking_version), and at start-up the service recomputes the
 // public form of every record of an older version (RepublishStoredRecords).
-// Raise it with every change to what these rules mask.
-inline constexpr int kMaskingVersion = 2;
+// Raise it with every change to what these rules mask, and with every public
+// column added to what a write stores of the public form (3: the party's
+// public credit code, records.public_party_credit_code, for the search by
+// credit code).
+inline constexpr int kMaskingVersion = 3;
 
 // The personal strings a record carries (MaskPersonalData): the names of the
 // party, when a natural person, of an individual business's operator, and of
@@ -173,5 +176,23 @@ static_assert(kMaxPublicPage * (kMaxPublicRecordBytes + kPageEntryCost) + kPageT
 // filters are the common list filters): a party name searched for is text of
 // one line, at most 200 bytes ("party_name").
 common::Violations ValidatePublishedFilter(std::string_view party_name);
+
+// A party's credit code searched for ("party_credit_code"): empty (any
+// party), or a valid unified social credit code (common::CheckCreditCode:
+// 18 characters of the GB 32100 alphabet, an area code in characters 3-8,
+// the check character), as every published party's code is (ValidateDecision
+// requires one of an organisation and an individual business). A citizen ID
+// number nearly always fails it (its characters 3-8 are seldom an area code,
+// and then the check character must match too); either way no search finds
+// a natural person, whose credit code and ID number are never published
+// (MaskParty).
+common::Violations ValidatePartyCreditCodeFilter(std::string_view party_credit_code);
+
+// The list of withdrawal notices (ListPublished with `withdrawn`): a notice
+// publishes the decision's key, city and domain and the withdrawal, not the
+// decision, so neither party filter applies ("party_name",
+// "party_credit_code"), and only decisions are withdrawn ("kind": a measure
+// is released and stays in the list).
+common::Violations ValidateNoticeFilter(bool measures, std::string_view party_name, std::string_view party_credit_code);
 
 }  // namespace gongkai::penalties

@@ -235,6 +235,47 @@ TEST(PublishedFilter, APartyNameOfOneLineWithoutControlCharacters) {
             (common::Violations{{"party_name", "contains a control character (U+0000)"}}));
 }
 
+std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
+
+// Every violation names party_credit_code.
+std::vector<std::string> CreditCodeFields(std::string_view code) {
+  std::vector<std::string> fields;
+  for (const auto& v : ValidatePartyCreditCodeFilter(code)) fields.push_back(v.field);
+  return fields;
+}
+
+// A credit code searched for is one a party could be published with: empty
+// (any party) or a valid GB 32100 code; anything else, a citizen ID number
+// among them, is a violation naming the field.
+TEST(PublishedFilter, APartyCreditCodeIsAValidGb32100Code) {
+  const std::string company = CreditCode("91140100MA0KABCD1");
+  EXPECT_TRUE(ValidatePartyCreditCodeFilter("").empty());
+  EXPECT_TRUE(ValidatePartyCreditCodeFilter(company).empty());
+  const std::vector<std::string> named{"party_credit_code"};
+  EXPECT_EQ(CreditCodeFields(company.substr(0, 17)), named) << "17 characters";
+  EXPECT_EQ(CreditCodeFields(company + "1"), named) << "19 characters";
+  EXPECT_EQ(CreditCodeFields("91140100ma0kabcd1" + company.substr(17)), named) << "lower case";
+  EXPECT_EQ(CreditCodeFields(company.substr(0, 17) + (company[17] == 'A' ? "B" : "A")), named) << "check character";
+  EXPECT_EQ(CreditCodeFields("91140100MA0KABCDI" + company.substr(17)), named) << "I is not of the alphabet";
+  EXPECT_EQ(CreditCodeFields("９１140100MA0KABCD"), named) << "full-width digits";
+  EXPECT_EQ(ValidatePartyCreditCodeFilter(std::string("91140100MA0KAB\xff\0D1X", 18)),
+            (common::Violations{
+                {"party_credit_code", "must be 18 characters from 0-9 and A-Y without I, O, Z, S, V (GB 32100)"}}))
+      << "bytes that are not printable are not quoted";
+  EXPECT_EQ(CreditCodeFields(kAdultId), named) << "a citizen ID number is no credit code";
+}
+
+// A withdrawal notice does not publish the party: neither party filter
+// applies, and only decisions are withdrawn.
+TEST(PublishedFilter, WithdrawalNoticesTakeNoPartyFilterAndAreOfDecisions) {
+  EXPECT_TRUE(ValidateNoticeFilter(false, "", "").empty());
+  std::vector<std::string> fields;
+  for (const auto& v : ValidateNoticeFilter(true, "某某公司", CreditCode("91140100MA0KABCD1"))) {
+    fields.push_back(v.field);
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"kind", "party_name", "party_credit_code"}));
+}
+
 TEST(FeedEntryHasContent, OnlyTheLatestEntryOfAPublicRecordWithinItsRetention) {
   const auto until = common::ParseIsoDate("2027-04-14");
   const auto day = [](const char* iso) { return *common::ParseIsoDate(iso); };

@@ -18,6 +18,7 @@ RecordToStore RowOf(const PenaltyDecision& d, const PenaltyDecision* public_form
     DecisionToProto(shown, &proto);
     row.public_record = proto.SerializeAsString();
     row.public_party_name = shown.party.name;
+    row.public_party_credit_code = shown.party.credit_code;
     row.public_until = retention.public_until;
   }
   return row;
@@ -35,6 +36,7 @@ RecordToStore RowOf(const CoerciveMeasure& m) {
     MeasureToProto(shown, &proto);
     row.public_record = proto.SerializeAsString();
     row.public_party_name = shown.party.name;
+    row.public_party_credit_code = shown.party.credit_code;
   }
   return row;
 }

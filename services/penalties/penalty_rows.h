@@ -9,9 +9,11 @@ namespace gongkai::penalties {
 
 // The row the store keeps for a valid decision: the decision as sent and, when
 // it may be published (RetentionOf), its public form (PublicDecision) until
-// the end of its retention, each serialised as a penalties.v1 message. The
-// decision must be valid (ValidateDecision): it has its date. `shown`, when
-// given, is its public form as ValidateDecision left it.
+// the end of its retention, each serialised as a penalties.v1 message, with
+// the party's name and credit code as that form publishes them (a natural
+// person's credit code is not). The decision must be valid
+// (ValidateDecision): it has its date. `shown`, when given, is its public
+// form as ValidateDecision left it.
 RecordToStore RowOf(const PenaltyDecision& decision, const PenaltyDecision* shown = nullptr);
 
 // The same for a valid measure: public unless its party is a minor, with no

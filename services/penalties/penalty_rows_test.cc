@@ -93,6 +93,36 @@ TEST(RowOfMeasure, IsPublicWithoutEndUnlessItsPartyIsAMinor) {
   EXPECT_EQ(row.public_party_name, "");
 }
 
+std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
+
+// The party's public credit code, which the public list finds a party by, is
+// the one the public form publishes: an organisation's and an individual
+// business's in full, a natural person's never, and none without a public
+// form.
+TEST(RowOfParty, KeepsItsPublicCreditCodeOfAnOrganisationOrABusinessOnly) {
+  const std::string company = CreditCode("91140100MA0KABCD1");
+  PenaltyDecision d = PersonDecision("2026-04-15", CreditSeverity::kGeneral);
+  d.party = {Party::Kind::kOrganization, "太原市某某食品有限公司", company, "", false, "", ""};
+  EXPECT_EQ(RowOf(d).public_party_credit_code, company);
+  d.party = {Party::Kind::kIndividualBusiness, "小店区某某烧烤店", company, "", false, "", ""};
+  d.party.legal_representative = "张三";
+  EXPECT_EQ(RowOf(d).public_party_credit_code, company);
+  d.severity = CreditSeverity::kMinor;
+  EXPECT_EQ(RowOf(d).public_party_credit_code, "") << "a MINOR-tier decision is not published";
+
+  PenaltyDecision person = PersonDecision("2026-04-15", CreditSeverity::kGeneral);
+  person.party.credit_code = company;
+  const RecordToStore row = RowOf(person);
+  EXPECT_FALSE(row.public_record.empty());
+  EXPECT_EQ(row.public_party_credit_code, "") << "a natural person's credit code is never published";
+
+  CoerciveMeasure m = PersonMeasure();
+  m.party = {Party::Kind::kOrganization, "太原市某某冷链仓储有限公司", company, "", false, "", ""};
+  EXPECT_EQ(RowOf(m).public_party_credit_code, company);
+  m.party = {Party::Kind::kNaturalPerson, "李四", company, CitizenId("14010119850315123"), false, "", ""};
+  EXPECT_EQ(RowOf(m).public_party_credit_code, "");
+}
+
 // A withdrawal or release explanation is published with the personal data of
 // the record it concerns masked, as the record's own text is.
 TEST(PublicExplanation, MasksThePersonalDataOfTheStoredRecord) {

@@ -45,7 +45,8 @@ const Statement kAppendBatchChanges{
 // serialised records and public records end to end, as one binary parameter
 // the statement cuts by offset (1-based) and length, so no record is encoded
 // as text on the way; $4..$15 the other columns, one text array each; $16
-// the masking version of the public records (kMaskingVersion).
+// the masking version of the public records (kMaskingVersion); $17 the
+// parties' public credit codes ('' for none, stored as NULL).
 // Returns per record written its feed event type and whether this is its
 // first publication. An update keeps whether the row it replaces was public
 // (previously_public), so the event needs no read before the write:
@@ -67,23 +68,26 @@ const Statement kMerge{
     "  substring($3::bytea FROM i.record_at::int FOR i.record_length::int) AS record, "
     "  CASE WHEN i.public_length::int > 0 "
     "       THEN substring($3::bytea FROM i.public_at::int FOR i.public_length::int) END AS public_record, "
-    "  i.public_party_name, i.clock_start::date AS clock_start, NULLIF(i.public_until, '')::date AS public_until "
+    "  i.public_party_name, NULLIF(i.public_party_credit_code, '') AS public_party_credit_code, "
+    "  i.clock_start::date AS clock_start, NULLIF(i.public_until, '')::date AS public_until "
     "  FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
-    "  $11::text[], $12::text[], $13::text[], $14::text[], $15::text[]) AS i(kind, agency_credit_code, source_id, "
-    "  domain, source_version, record_at, record_length, public_at, public_length, public_party_name, "
-    "  clock_start, public_until)), "
+    "  $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $17::text[]) AS i(kind, agency_credit_code, "
+    "  source_id, domain, source_version, record_at, record_length, public_at, public_length, public_party_name, "
+    "  clock_start, public_until, public_party_credit_code)), "
     "up AS ("
     "  INSERT INTO penalties.records AS r (kind, agency_credit_code, source_id, city_code, domain, source_version, "
-    "  record, public_record, public_party_name, clock_start, published_on, public_until, masking_version) "
+    "  record, public_record, public_party_name, public_party_credit_code, clock_start, published_on, public_until, "
+    "  masking_version) "
     "  SELECT kind, agency_credit_code, source_id, $1, domain, source_version, record, public_record, "
-    "  public_party_name, clock_start, CASE WHEN public_record IS NOT NULL THEN $2::date END, public_until, "
-    "  $16::int FROM incoming "
+    "  public_party_name, public_party_credit_code, clock_start, "
+    "  CASE WHEN public_record IS NOT NULL THEN $2::date END, public_until, $16::int FROM incoming "
     "  ON CONFLICT (kind, agency_credit_code, source_id) DO UPDATE SET domain = EXCLUDED.domain, "
     "  source_version = EXCLUDED.source_version, record = EXCLUDED.record, "
     "  public_record = CASE WHEN r.withdrawn_on IS NULL OR r.published_on IS NOT NULL "
     "                       THEN EXCLUDED.public_record END, "
     "  published_on = coalesce(r.published_on, CASE WHEN r.withdrawn_on IS NULL THEN EXCLUDED.published_on END), "
-    "  public_party_name = EXCLUDED.public_party_name, clock_start = EXCLUDED.clock_start, "
+    "  public_party_name = EXCLUDED.public_party_name, "
+    "  public_party_credit_code = EXCLUDED.public_party_credit_code, clock_start = EXCLUDED.clock_start, "
     "  public_until = least(EXCLUDED.public_until, (SELECT c.repaired_on - 1 FROM penalties.credit_repairs c "
     "    WHERE c.kind = r.kind AND c.agency_credit_code = r.agency_credit_code AND c.source_id = r.source_id)), "
     "  masking_version = EXCLUDED.masking_version, "
@@ -155,7 +159,8 @@ const Statement kRelease{"penalties_release",
 
 // $1 kind, $2 today; filters $3 city, $4 agency, $5 domain, $6/$7 clock start
 // from/to ('' matches all); $8..$10 the keyset position ('' on the first
-// page); $11 limit.
+// page); $11 limit; $12 the party's public credit code ('' matches all),
+// which the index of migration 010 serves in the list's order.
 // The order names the table's columns: the select list's clock_start is its
 // text, and an order by that would sort every matching row rather than read
 // an index in order.
@@ -170,14 +175,16 @@ const Statement kListPublished{
     "AND (public_until IS NULL OR public_until >= $2::date) "
     "AND ($3 = '' OR city_code = $3) AND ($4 = '' OR agency_credit_code = $4) AND ($5 = '' OR domain = $5) "
     "AND ($6 = '' OR clock_start >= NULLIF($6, '')::date) AND ($7 = '' OR clock_start <= NULLIF($7, '')::date) "
+    "AND ($12 = '' OR public_party_credit_code = $12) "
     "AND ($8 = '' OR (clock_start, agency_credit_code, source_id) < (NULLIF($8, '')::date, $9, $10)) "
     "ORDER BY records.clock_start DESC, records.agency_credit_code DESC, records.source_id DESC LIMIT $11"};
 
 // As kListPublished, with $8 part of the public party name (a substring, its
 // %, _ and backslash taken literally), in a form the trigram index of
-// migration 004 serves; $9..$11 the keyset position, $12 limit. A statement
-// of its own: in a plan made for any party name, a condition "$8 = '' OR ..."
-// could use no index.
+// migration 004 serves; $9..$11 the keyset position, $12 limit, $13 the
+// party's public credit code ('' matches all). A statement of its own: in a
+// plan made for any party name, a condition "$8 = '' OR ..." could use no
+// index.
 const Statement kListPublishedByParty{
     "penalties_list_published_by_party",
     "SELECT kind, agency_credit_code, source_id, city_code, domain, source_version, "
@@ -191,10 +198,31 @@ const Statement kListPublishedByParty{
     "AND ($6 = '' OR clock_start >= NULLIF($6, '')::date) AND ($7 = '' OR clock_start <= NULLIF($7, '')::date) "
     "AND public_party_name LIKE '%' || replace(replace(replace($8, '\\', '\\\\'), '%', '\\%'), '_', '\\_') "
     "|| '%' "
+    "AND ($13 = '' OR public_party_credit_code = $13) "
     "AND ($9 = '' OR (clock_start, agency_credit_code, source_id) < (NULLIF($9, '')::date, $10, $11)) "
     "ORDER BY records.clock_start DESC, records.agency_credit_code DESC, records.source_id DESC LIMIT $12"};
 
-// Run before either list, in its transaction: the list is planned for its
+// The withdrawal notices: decisions withdrawn that have a public form (public
+// whatever their retention, VisibleToPublic), each without its public record,
+// which the notice replaces. Filters $1 city, $2 agency, $3 domain, $4/$5 the
+// day of the withdrawal from/to ('' matches all); $6..$8 the keyset position
+// (withdrawn_on, agency, source id; '' on the first page); $9 limit. Newest
+// withdrawal first, in the order of the indexes of migration 010; the order
+// names the table's columns, as kListPublished's does.
+const Statement kListNotices{
+    "penalties_list_withdrawal_notices",
+    "SELECT kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "''::bytea, clock_start::text, published_on::text, public_until::text, "
+    "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
+    "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, '') "
+    "FROM penalties.records "
+    "WHERE kind = 1 AND public_record IS NOT NULL AND withdrawn_on IS NOT NULL "
+    "AND ($1 = '' OR city_code = $1) AND ($2 = '' OR agency_credit_code = $2) AND ($3 = '' OR domain = $3) "
+    "AND ($4 = '' OR withdrawn_on >= NULLIF($4, '')::date) AND ($5 = '' OR withdrawn_on <= NULLIF($5, '')::date) "
+    "AND ($6 = '' OR (withdrawn_on, agency_credit_code, source_id) < (NULLIF($6, '')::date, $7, $8)) "
+    "ORDER BY records.withdrawn_on DESC, records.agency_credit_code DESC, records.source_id DESC LIMIT $9"};
+
+// Run before each list, in its transaction: the list is planned for its
 // own filters. A plan made for any filters (the generic plan of a prepared
 // statement, which PostgreSQL settles on after a few calls) can use no index
 // for "$4 = '' OR agency_credit_code = $4" and reads every public record
@@ -341,33 +369,36 @@ const Statement kAnnualEnforcementCounts{
 // The republish's next batch ($6 records at most): the records whose public
 // columns older masking rules made (masking_version below $1, the current
 // version), after the last one read ($2..$5), in the order of their index
-// (records_masking_version), locked until the batch commits. Explanations as
-// stored, '' for none.
+// (records_masking_version), locked until the batch commits. Explanations and
+// the public credit code as stored, '' for none.
 const Statement kRepublishRead{
     "penalties_republish_read",
     "SELECT masking_version, kind, agency_credit_code, source_id, record, coalesce(public_record, ''::bytea), "
     "public_party_name, withdrawn_on IS NOT NULL, coalesce(withdrawal_explanation, ''), "
-    "coalesce(release_explanation, '') FROM penalties.records WHERE masking_version < $1::int "
+    "coalesce(release_explanation, ''), coalesce(public_party_credit_code, '') FROM penalties.records "
+    "WHERE masking_version < $1::int "
     "AND (masking_version, kind, agency_credit_code, source_id) > ($2::int, $3::smallint, $4::text, $5::text) "
     "ORDER BY masking_version, kind, agency_credit_code, source_id LIMIT $6 FOR UPDATE"};
 
 // The records of a republish batch whose public columns changed, with the
 // current masking version ($1): $2 their public records end to end, cut by
 // offset (1-based) and length as kMerge cuts them (length 0: no public form);
-// $3..$10 the other columns, one text array each. An explanation replaces
-// only one that is stored (NULL stays NULL). Nothing else changes: the
-// version as sent, the dates, the notices.
+// $3..$11 the other columns, one text array each (a public credit code of ''
+// is stored as NULL). An explanation replaces only one that is stored (NULL
+// stays NULL). Nothing else changes: the version as sent, the dates, the
+// notices.
 const Statement kRepublishWrite{
     "penalties_republish_write",
     "UPDATE penalties.records r SET masking_version = $1::int, "
     "public_record = CASE WHEN u.public_length::int > 0 "
     "  THEN substring($2::bytea FROM u.public_at::int FOR u.public_length::int) END, "
     "public_party_name = u.public_party_name, "
+    "public_party_credit_code = NULLIF(u.public_party_credit_code, ''), "
     "withdrawal_explanation = CASE WHEN r.withdrawal_explanation IS NULL THEN NULL ELSE u.withdrawal_explanation END, "
     "release_explanation = CASE WHEN r.release_explanation IS NULL THEN NULL ELSE u.release_explanation END "
-    "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) "
-    "AS u(kind, agency_credit_code, source_id, public_at, public_length, public_party_name, withdrawal_explanation, "
-    "release_explanation) "
+    "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
+    "$11::text[]) AS u(kind, agency_credit_code, source_id, public_at, public_length, public_party_name, "
+    "withdrawal_explanation, release_explanation, public_party_credit_code) "
     "WHERE r.kind = u.kind::smallint AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
 
 // The retention walk's next batch ($3 decisions at most): the decisions with
@@ -383,12 +414,13 @@ const Statement kRetentionRead{
 
 // The terms the retention walk computed: $1..$3 agency, source id and
 // public_until ('' when the decision may not be published, which loses its
-// public form and its public party name).
+// public form and its public party name and credit code).
 const Statement kRetentionWrite{
     "penalties_retention_write",
     "UPDATE penalties.records r SET public_until = NULLIF(u.public_until, '')::date, "
     "public_record = CASE WHEN u.public_until = '' THEN NULL ELSE r.public_record END, "
-    "public_party_name = CASE WHEN u.public_until = '' THEN '' ELSE r.public_party_name END "
+    "public_party_name = CASE WHEN u.public_until = '' THEN '' ELSE r.public_party_name END, "
+    "public_party_credit_code = CASE WHEN u.public_until = '' THEN NULL ELSE r.public_party_credit_code END "
     "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(agency_credit_code, source_id, public_until) "
     "WHERE r.kind = 1 AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
 
@@ -404,7 +436,7 @@ const Statement kRepublishVersion{
 struct BatchColumns {
   std::string bytes;
   std::vector<std::string> kind, agency, source_id, domain, version, record_at, record_length, public_at, public_length,
-      party_name, clock_start, public_until;
+      party_name, clock_start, public_until, party_credit_code;
 
   explicit BatchColumns(const std::vector<RecordToStore>& records) {
     std::size_t size = 0;
@@ -425,6 +457,7 @@ struct BatchColumns {
       party_name.push_back(r.public_party_name);
       clock_start.push_back(common::FormatIsoDate(r.clock_start));
       public_until.push_back(common::FormatIsoDate(r.public_until));
+      party_credit_code.push_back(r.public_party_credit_code);
     }
   }
 };
@@ -452,7 +485,7 @@ struct FeedEvents {
 struct RepublishColumns {
   std::string bytes;
   std::vector<std::string> kind, agency, source_id, public_at, public_length, party_name, withdrawal_explanation,
-      release_explanation;
+      release_explanation, party_credit_code;
   std::vector<std::string> same_kind, same_agency, same_source_id;
 
   void Changed(const StaleRecord& record, const PublicColumns& now) {
@@ -465,6 +498,7 @@ struct RepublishColumns {
     party_name.push_back(now.public_party_name);
     withdrawal_explanation.push_back(now.withdrawal_explanation);
     release_explanation.push_back(now.release_explanation);
+    party_credit_code.push_back(now.public_party_credit_code);
   }
   void Unchanged(const StaleRecord& record) {
     same_kind.push_back(std::to_string(static_cast<int>(record.kind)));
@@ -532,6 +566,7 @@ PgPenaltyStore::PgPenaltyStore(common::PgPool& pool) : pool_(pool), rejections_(
                              kRelease,
                              kListPublished,
                              kListPublishedByParty,
+                             kListNotices,
                              kPlanForTheFilters,
                              kChanges,
                              kPublicationCounts,
@@ -563,13 +598,13 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
       for (std::size_t i = 0; i < valid.size(); ++i) {
         index.emplace(std::pair(valid[i].agency_credit_code, valid[i].source_id), i);
       }
-      const pqxx::result written =
-          tx.exec_prepared(kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
-                           ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
-                           ArrayLiteral(columns.domain), ArrayLiteral(columns.version), ArrayLiteral(columns.record_at),
-                           ArrayLiteral(columns.record_length), ArrayLiteral(columns.public_at),
-                           ArrayLiteral(columns.public_length), ArrayLiteral(columns.party_name),
-                           ArrayLiteral(columns.clock_start), ArrayLiteral(columns.public_until), kMaskingVersion);
+      const pqxx::result written = tx.exec_prepared(
+          kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
+          ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
+          ArrayLiteral(columns.domain), ArrayLiteral(columns.version), ArrayLiteral(columns.record_at),
+          ArrayLiteral(columns.record_length), ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
+          ArrayLiteral(columns.party_name), ArrayLiteral(columns.clock_start), ArrayLiteral(columns.public_until),
+          kMaskingVersion, ArrayLiteral(columns.party_credit_code));
       for (const auto& row : written) {
         const auto agency = row[1].as<std::string>();
         const auto source_id = row[2].as<std::string>();
@@ -650,7 +685,11 @@ std::optional<RecordRow> PgPenaltyStore::RecordCreditRepair(const std::string& a
 }
 
 std::vector<RecordRow> PgPenaltyStore::ListPublished(const PublishedFilter& f, common::Date today) {
-  const std::string after_clock_start = f.after ? common::FormatIsoDate(f.after->clock_start) : "";
+  // A withdrawal notice publishes no party: nothing of it matches a party.
+  if (f.withdrawn && (f.kind != PenaltyKind::kDecision || !f.party_name.empty() || !f.party_credit_code.empty())) {
+    return {};
+  }
+  const std::string after_day = f.after ? common::FormatIsoDate(f.after->day) : "";
   const std::string after_agency = f.after ? f.after->agency_credit_code : "";
   const std::string after_source_id = f.after ? f.after->source_id : "";
   return pool_.Run([&](pqxx::connection& conn) {
@@ -661,12 +700,19 @@ std::vector<RecordRow> PgPenaltyStore::ListPublished(const PublishedFilter& f, c
     const std::string from = common::FormatIsoDate(f.date_from);
     const std::string to = common::FormatIsoDate(f.date_to);
     tx.exec_prepared(kPlanForTheFilters.name);
-    const pqxx::result rows =
-        f.party_name.empty()
-            ? tx.exec_prepared(kListPublished.name, kind, today_iso, f.city_code, f.agency_credit_code, f.domain, from,
-                               to, after_clock_start, after_agency, after_source_id, f.limit)
-            : tx.exec_prepared(kListPublishedByParty.name, kind, today_iso, f.city_code, f.agency_credit_code, f.domain,
-                               from, to, f.party_name, after_clock_start, after_agency, after_source_id, f.limit);
+    const pqxx::result rows = [&] {
+      if (f.withdrawn) {
+        return tx.exec_prepared(kListNotices.name, f.city_code, f.agency_credit_code, f.domain, from, to, after_day,
+                                after_agency, after_source_id, f.limit);
+      }
+      if (f.party_name.empty()) {
+        return tx.exec_prepared(kListPublished.name, kind, today_iso, f.city_code, f.agency_credit_code, f.domain, from,
+                                to, after_day, after_agency, after_source_id, f.limit, f.party_credit_code);
+      }
+      return tx.exec_prepared(kListPublishedByParty.name, kind, today_iso, f.city_code, f.agency_credit_code, f.domain,
+                              from, to, f.party_name, after_day, after_agency, after_source_id, f.limit,
+                              f.party_credit_code);
+    }();
     for (const auto& row : rows) out.push_back(RowFrom(row, 0));
     return out;
   });
@@ -814,6 +860,7 @@ RepublishBatch PgPenaltyStore::Republish(const RepublishPosition& after, int lim
       stale.withdrawn = row[7].as<bool>();
       stale.columns.withdrawal_explanation = row[8].as<std::string>();
       stale.columns.release_explanation = row[9].as<std::string>();
+      stale.columns.public_party_credit_code = row[10].as<std::string>();
       const Republished now = republish(stale);
       if (now.columns == stale.columns) {
         columns.Unchanged(stale);  // and no feed event: the public sees nothing new
@@ -830,7 +877,7 @@ RepublishBatch PgPenaltyStore::Republish(const RepublishPosition& after, int lim
                        ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
                        ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
                        ArrayLiteral(columns.party_name), ArrayLiteral(columns.withdrawal_explanation),
-                       ArrayLiteral(columns.release_explanation));
+                       ArrayLiteral(columns.release_explanation), ArrayLiteral(columns.party_credit_code));
     }
     if (!columns.same_kind.empty()) {
       tx.exec_prepared(kRepublishVersion.name, kMaskingVersion, ArrayLiteral(columns.same_kind),

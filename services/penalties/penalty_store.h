@@ -36,6 +36,11 @@ struct RecordToStore {
   std::string public_party_name;
   common::Date clock_start{};
   std::optional<common::Date> public_until;  // nullopt = no end
+  // The party's credit code as the public form publishes it (an
+  // organisation's, an individual business's; "" for a natural person, whose
+  // credit code is never published, and for a record with no public form),
+  // which the public list finds a party by.
+  std::string public_party_credit_code{};
 };
 
 // A stored record with its publication state.
@@ -81,21 +86,33 @@ struct WriteResult {
 
 // A keyset position in the public list: its last row of the previous page.
 struct PublishedPosition {
-  common::Date clock_start{};
+  // The list's date: the clock start, or in the list of withdrawal notices
+  // the day the withdrawal was recorded (withdrawn_on).
+  common::Date day{};
   std::string agency_credit_code;
   std::string source_id;
 };
 
 struct PublishedFilter {
   PenaltyKind kind = PenaltyKind::kDecision;
+  // The withdrawal notices of decisions (public, withdrawn: VisibleToPublic,
+  // whatever their retention) instead of the records public now, newest
+  // withdrawal first (withdrawn_on, agency, source id, descending), each
+  // read without its public record, which the notice replaces. A notice
+  // publishes no party: with a party filter, none is found.
+  bool withdrawn = false;
   std::string city_code;  // "" = every city; likewise below
   std::string agency_credit_code;
   std::string domain;
-  std::optional<common::Date> date_from;  // clock start, inclusive
+  // Clock start, inclusive; for withdrawal notices, the day of the withdrawal.
+  std::optional<common::Date> date_from;
   std::optional<common::Date> date_to;
   // Part of the public party name, as it is ("" for any); found through a
   // trigram index when it has three characters or more.
   std::string party_name;
+  // The party's credit code as published (RecordToStore::public_party_credit_code),
+  // exactly ("" for any); found through the index of migration 010.
+  std::string party_credit_code;
   std::optional<PublishedPosition> after;  // nullopt = the first page
   int limit = 50;
 };
@@ -121,6 +138,8 @@ struct PublicColumns {
   std::string public_party_name;
   std::string withdrawal_explanation;  // as published; "" = none
   std::string release_explanation;     // as stored; "" = none
+  // The party's public credit code; "" = none (stored as NULL).
+  std::string public_party_credit_code;
   bool operator==(const PublicColumns&) const = default;
 };
 
@@ -221,7 +240,8 @@ class PenaltyStore {
   // repair changes nothing. nullopt when there is no such decision.
   virtual std::optional<RecordRow> RecordCreditRepair(const std::string& agency, const std::string& source_id,
                                                       const CreditRepair& repair, common::Date today) = 0;
-  // Public, not withdrawn, within retention on `today`; newest first.
+  // Public, not withdrawn, within retention on `today`; newest first. Or,
+  // with filter.withdrawn, the withdrawal notices, newest withdrawal first.
   virtual std::vector<RecordRow> ListPublished(const PublishedFilter& filter, common::Date today) = 0;
   // The feed after `after_seq`, in order, with the content that is public on
   // `today` (ChangeRow::content_removed).

@@ -623,7 +623,7 @@ TEST_F(PenaltyStoreTest, APartyNameSearchIsPlannedForItsNameAndUsesTheTrigramInd
     tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
     std::string text;
     for (const auto& row : tx.exec("EXPLAIN EXECUTE penalties_list_published_by_party(1, '2026-11-21', '', '', '', "
-                                   "'', '', '平遥古城', '', '', '', 51)")) {
+                                   "'', '', '平遥古城', '', '', '', 51, '')")) {
       text += row[0].as<std::string>() + "\n";
     }
     return text;
@@ -830,6 +830,249 @@ TEST_F(PenaltyStoreTest, TheRepublishKeepsPrivateRecordsPrivateAndWithdrawsWhatI
   EXPECT_EQ(changes[1].type, ChangeType::kUnpublished);
   EXPECT_TRUE(changes[1].content_removed);
   for (const FeedRow& row : FeedTable()) EXPECT_FALSE(row.has_public_record) << row.seq;
+}
+
+// ---------------------------------------------------------------- the search by credit code
+
+std::string CreditCode(const std::string& first17) { return first17 + common::CreditCodeCheckCharacter(first17); }
+
+// An organisation's decision as a city sends it.
+PenaltyDecision OrganisationDecision(const std::string& source_id, const std::string& credit_code,
+                                     const std::string& date) {
+  PenaltyDecision d = PersonDecision(source_id, "当事人销售超过保质期的食品。");
+  d.party = Party{};
+  d.party.kind = Party::Kind::kOrganization;
+  d.party.name = "太原市某某食品有限公司";
+  d.party.credit_code = credit_code;
+  d.mentioned_persons.clear();
+  d.decision_date = Day(date);
+  return d;
+}
+
+// The source ids the public list answers for `filter` on `today`, in its order.
+std::vector<std::string> Listed(PgPenaltyStore& store, const PublishedFilter& filter, const std::string& today) {
+  std::vector<std::string> ids;
+  for (const auto& row : store.ListPublished(filter, Day(today))) ids.push_back(row.source_id);
+  return ids;
+}
+
+// The public list finds a party by its credit code as published, exactly,
+// alone or with the other filters, newest first: an organisation's and an
+// individual business's. A natural person's credit code is never published
+// (the column holds nothing for the person), so neither it nor the ID number
+// finds the decision. A decision withdrawn, or made private by a new
+// version, is no longer found.
+TEST_F(PenaltyStoreTest, APartyIsFoundByItsPublishedCreditCodeAndANaturalPersonNever) {
+  Migrate();
+  const std::string company = CreditCode("91140100MA0KABCD1");
+  const std::string business = CreditCode("92140100MA0KABCD2");
+  const std::string persons_code = CreditCode("91140100MA0KPER01");
+  PenaltyDecision shop = OrganisationDecision("B-1", business, "2026-11-20");
+  shop.party.kind = Party::Kind::kIndividualBusiness;
+  shop.party.name = "小店区某某烧烤店";
+  shop.party.legal_representative = "张三";
+  PenaltyDecision person = PersonDecision("P-1", "张三销售过期食品。");
+  person.party.credit_code = persons_code;
+  store_->UpsertBatch("140100",
+                      {RowOf(OrganisationDecision("C-1", company, "2026-11-18")),
+                       RowOf(OrganisationDecision("C-2", company, "2026-11-19")), RowOf(shop), RowOf(person)},
+                      {}, Day("2026-11-21"));
+  const auto found = [&](const std::string& code, const std::string& city = "", const std::string& name = "") {
+    PublishedFilter filter;
+    filter.party_credit_code = code;
+    filter.city_code = city;
+    filter.party_name = name;
+    return Listed(*store_, filter, "2026-11-21");
+  };
+  EXPECT_EQ(found(company), (std::vector<std::string>{"C-2", "C-1"}));
+  EXPECT_EQ(found(business), std::vector<std::string>{"B-1"});
+  EXPECT_EQ(found(company, "140100"), (std::vector<std::string>{"C-2", "C-1"}));
+  EXPECT_TRUE(found(company, "140200").empty());
+  EXPECT_EQ(found(company, "", "某某食品"), (std::vector<std::string>{"C-2", "C-1"})) << "with a party name";
+  EXPECT_TRUE(found(business, "", "某某食品").empty());
+  EXPECT_TRUE(found(persons_code).empty()) << "a natural person's credit code is never published";
+  EXPECT_TRUE(found(person.party.id_number).empty());
+  EXPECT_TRUE(found(company.substr(0, 17)).empty()) << "exactly, not a part";
+  EXPECT_EQ(found("").size(), 4u);
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::read_transaction tx(conn);
+    const auto none = tx.exec("SELECT source_id FROM penalties.records WHERE public_party_credit_code IS NULL");
+    ASSERT_EQ(none.size(), 1u);
+    EXPECT_EQ(none[0][0].as<std::string>(), "P-1");
+  }
+
+  ASSERT_TRUE(store_->Withdraw(kAgency, "C-1", 1, "变更", Day("2026-11-21"), Day("2026-11-21")).has_value());
+  EXPECT_EQ(found(company), std::vector<std::string>{"C-2"}) << "a withdrawn decision leaves the list";
+  PenaltyDecision minor_tier = OrganisationDecision("C-2", company, "2026-11-19");
+  minor_tier.source_version = 2;
+  minor_tier.severity = CreditSeverity::kMinor;
+  store_->UpsertBatch("140100", {RowOf(minor_tier)}, {}, Day("2026-11-22"));
+  EXPECT_TRUE(found(company).empty()) << "a version that may not be published";
+}
+
+// On a table with some thousands of public records, a search by credit code
+// is planned for its code, even on a connection whose plans are made for any
+// filters, and reads the index of migration 010.
+TEST_F(PenaltyStoreTest, ACreditCodeSearchIsPlannedForItsCodeAndReadsItsIndex) {
+  Migrate();
+  const std::string wanted = CreditCode("91140100MA0KABCD1");
+  std::vector<RecordToStore> batch;
+  for (int i = 0; i < 3000; ++i) {
+    batch.push_back(Decision("D-" + std::to_string(i), 1, true));
+    batch.back().public_party_credit_code = "91140100MA" + std::to_string(1000000 + i) + "X";
+  }
+  batch[1234].public_party_credit_code = wanted;
+  batch[2345].public_party_credit_code = wanted;
+  batch[2345].clock_start = Day("2026-11-19");
+  store_->UpsertBatch("140100", batch, {}, Day("2026-11-21"));
+  auto pool = db_.MigratedPool(gongkai_penalties_migrations(), 1);
+  PgPenaltyStore store(*pool);
+  pool->Run([](pqxx::connection& c) {
+    pqxx::nontransaction tx(c);
+    tx.exec("SET plan_cache_mode = force_generic_plan");
+  });
+  PublishedFilter filter;
+  filter.party_credit_code = wanted;
+  for (int call = 0; call < 3; ++call) {
+    EXPECT_EQ(Listed(store, filter, "2026-11-21"), (std::vector<std::string>{"D-1234", "D-2345"}));
+  }
+  pool->Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    const auto plans = tx.exec(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'penalties_list_published'");
+    ASSERT_EQ(plans.size(), 1u);
+    EXPECT_EQ(plans[0][0].as<int>(), 0);
+    EXPECT_EQ(plans[0][1].as<int>(), 3);
+  });
+
+  const std::string plan = pool->Run([&wanted](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec("ANALYZE penalties.records");
+    tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
+    std::string text;
+    for (const auto& row : tx.exec("EXPLAIN EXECUTE penalties_list_published(1, '2026-11-21', '', '', '', '', '', "
+                                   "'', '', '', 51, " +
+                                   tx.quote(wanted) + ")")) {
+      text += row[0].as<std::string>() + "\n";
+    }
+    return text;
+  });
+  EXPECT_NE(plan.find("records_public_party_credit_code"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << plan;
+}
+
+// Rows stored before the public credit code was kept (migration 010 leaves
+// them without it, under an older masking version) get it from the republish
+// at start-up, from the record as sent, with no feed event: the public form
+// already carried it.
+TEST_F(PenaltyStoreTest, TheRepublishFillsThePublicCreditCodeOfRowsStoredBeforeWithoutAFeedEvent) {
+  Migrate();
+  const std::string company = CreditCode("91140100MA0KABCD1");
+  store_->UpsertBatch(
+      "140100",
+      {RowOf(OrganisationDecision("C-1", company, "2026-11-20")), RowOf(PersonDecision("P-1", "张三销售过期食品。"))},
+      {}, Day("2026-11-21"));
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    tx.exec("UPDATE penalties.records SET public_party_credit_code = NULL, masking_version = " +
+            std::to_string(kMaskingVersion - 1));
+    tx.commit();
+  }
+  PublishedFilter filter;
+  filter.party_credit_code = company;
+  ASSERT_TRUE(Listed(*store_, filter, "2026-11-21").empty());
+  const auto before = FeedTable();
+
+  const RepublishTotals totals = RepublishStoredRecords(*store_);
+  EXPECT_EQ(totals.read, 2u);
+  EXPECT_EQ(totals.rewritten, 1u) << "C-1's credit code; a natural person has none to publish";
+  EXPECT_EQ(totals.announced, 0u);
+  EXPECT_EQ(FeedTable(), before);
+  EXPECT_EQ(MaskingVersions(), std::vector<int>{kMaskingVersion});
+  EXPECT_EQ(Listed(*store_, filter, "2026-11-21"), std::vector<std::string>{"C-1"});
+}
+
+// ---------------------------------------------------------------- the withdrawal notices
+
+// The withdrawal notices: the decisions withdrawn that have a public form,
+// newest withdrawal first (then agency and source id, descending), by city,
+// agency, domain and the day of the withdrawal, paged by that key; each read
+// without its public record, whatever its retention; none of a decision
+// never public, and none for a party filter. The records' list leaves them
+// out.
+TEST_F(PenaltyStoreTest, WithdrawalNoticesAreListedNewestWithdrawalFirstWithTheFiltersAndPaged) {
+  Migrate();
+  constexpr char kOtherAgency[] = "11140200MB0000003X";
+  store_->UpsertBatch("140100",
+                      {Decision("N-1", 1, true), Decision("N-2", 1, true), Decision("N-3", 1, true),
+                       Decision("N-4", 1, true), Decision("N-5", 1, false)},
+                      {}, Day("2026-11-21"));
+  RecordToStore other = Decision("O-1", 1, true);
+  other.agency_credit_code = kOtherAgency;
+  store_->UpsertBatch("140200", {other}, {}, Day("2026-11-21"));
+  ASSERT_TRUE(store_->Withdraw(kAgency, "N-1", 1, "变更", Day("2026-11-21"), Day("2026-11-22")).has_value());
+  for (const char* id : {"N-2", "N-3", "N-5"}) {
+    ASSERT_TRUE(store_->Withdraw(kAgency, id, 2, "撤销", Day("2026-11-21"), Day("2026-11-23")).has_value());
+  }
+  ASSERT_TRUE(store_->Withdraw(kOtherAgency, "O-1", 3, "确认违法", Day("2026-11-21"), Day("2026-11-23")).has_value());
+
+  PublishedFilter notices;
+  notices.withdrawn = true;
+  const auto rows = store_->ListPublished(notices, Day("2026-11-25"));
+  std::vector<std::string> ids;
+  for (const auto& row : rows) {
+    ids.push_back(row.source_id);
+    EXPECT_TRUE(row.withdrawn_on.has_value()) << row.source_id;
+    EXPECT_EQ(row.public_record, "") << "the notice replaces the record";
+    EXPECT_EQ(common::FormatIsoDate(row.withdrawal_event_date), "2026-11-21");
+  }
+  ASSERT_EQ(ids, (std::vector<std::string>{"O-1", "N-3", "N-2", "N-1"}));
+  EXPECT_EQ(rows[0].withdrawal_reason, 3);
+  EXPECT_EQ(rows[0].withdrawal_explanation, "确认违法");
+  EXPECT_EQ(rows[0].city_code, "140200");
+  EXPECT_EQ(common::FormatIsoDate(rows[3].withdrawn_on), "2026-11-22");
+
+  // Paged by (withdrawn_on, agency, source id).
+  notices.limit = 2;
+  EXPECT_EQ(Listed(*store_, notices, "2026-11-25"), (std::vector<std::string>{"O-1", "N-3"}));
+  notices.after = PublishedPosition{Day("2026-11-23"), kAgency, "N-3"};
+  EXPECT_EQ(Listed(*store_, notices, "2026-11-25"), (std::vector<std::string>{"N-2", "N-1"}));
+  notices.after = PublishedPosition{Day("2026-11-22"), kAgency, "N-1"};
+  EXPECT_TRUE(Listed(*store_, notices, "2026-11-25").empty());
+  notices.after.reset();
+  notices.limit = 50;
+
+  // The filters.
+  PublishedFilter f = notices;
+  f.city_code = "140100";
+  EXPECT_EQ(Listed(*store_, f, "2026-11-25"), (std::vector<std::string>{"N-3", "N-2", "N-1"}));
+  f = notices;
+  f.agency_credit_code = kOtherAgency;
+  EXPECT_EQ(Listed(*store_, f, "2026-11-25"), std::vector<std::string>{"O-1"});
+  f = notices;
+  f.domain = "transport";
+  EXPECT_TRUE(Listed(*store_, f, "2026-11-25").empty());
+  f = notices;
+  f.date_from = Day("2026-11-22");
+  f.date_to = Day("2026-11-22");
+  EXPECT_EQ(Listed(*store_, f, "2026-11-25"), std::vector<std::string>{"N-1"});
+  f = notices;
+  f.date_from = Day("2026-11-23");
+  EXPECT_EQ(Listed(*store_, f, "2026-11-25"), (std::vector<std::string>{"O-1", "N-3", "N-2"}));
+  f = notices;
+  f.party_name = "张某某";
+  EXPECT_TRUE(Listed(*store_, f, "2026-11-25").empty()) << "a notice publishes no party";
+  f = notices;
+  f.party_credit_code = CreditCode("91140100MA0KABCD1");
+  EXPECT_TRUE(Listed(*store_, f, "2026-11-25").empty());
+
+  // Past the decisions' retention (2027-11-20), the notices stay and the
+  // records are gone; the records' list never holds a notice.
+  EXPECT_EQ(Listed(*store_, notices, "2028-01-01").size(), 4u);
+  EXPECT_EQ(Listed(*store_, PublishedFilter{}, "2026-11-25"), std::vector<std::string>{"N-4"});
+  EXPECT_TRUE(Listed(*store_, PublishedFilter{}, "2028-01-01").empty());
 }
 
 // ---------------------------------------------------------------- the first public day

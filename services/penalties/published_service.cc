@@ -1,5 +1,7 @@
 // PenaltiesService: what is read back, by the province and cities (a decision
 // as sent) and by the public (published records and the change feed).
+#include <optional>
+
 #include "common/calendar/iso_date.h"
 #include "common/call.h"
 #include "common/errors.h"
@@ -20,6 +22,11 @@ using common::v1::ROLE_PUBLIC;
 
 // The public list's keyset: clock start, agency, source id.
 constexpr std::size_t kPositionFields = 3;
+// The withdrawal notices' keyset: the day of the withdrawal, agency, source
+// id, and a mark, so that a token of one list is not read as a position in
+// the other (whose first field is another date).
+constexpr std::size_t kNoticePositionFields = 4;
+constexpr char kNoticeMark[] = "withdrawn";
 
 void ParseStored(const std::string& bytes, google::protobuf::Message* out) {
   if (bytes.empty()) return;
@@ -99,26 +106,44 @@ grpc::Status PenaltiesService::ListPublished(grpc::ServerContext* context, const
     common::CheckDomainFilter(violations, "domain", request->domain());
     f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
     f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
-    const common::Violations filter_violations = ValidatePublishedFilter(request->party_name());
-    violations.insert(violations.end(), filter_violations.begin(), filter_violations.end());
-    const common::Page page =
-        common::ReadPage(violations, request->page_size(), request->page_token(), kPositionFields, kPublicPage);
+    // The withdrawal notices take no party filter; the records take a party's
+    // name and credit code.
+    const bool notices = request->withdrawn();
+    const common::Violations party_violations =
+        notices ? ValidateNoticeFilter(request->kind() == v1::GetRecordRequest::MEASURE, request->party_name(),
+                                       request->party_credit_code())
+                : ValidatePublishedFilter(request->party_name());
+    violations.insert(violations.end(), party_violations.begin(), party_violations.end());
+    if (!notices) {
+      const common::Violations code_violations = ValidatePartyCreditCodeFilter(request->party_credit_code());
+      violations.insert(violations.end(), code_violations.begin(), code_violations.end());
+    }
+    const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(),
+                                               notices ? kNoticePositionFields : kPositionFields, kPublicPage);
     if (!page.after.empty()) {
-      if (auto clock_start = common::ParseIsoDate(page.after[0])) {
-        f.after = PublishedPosition{*clock_start, page.after[1], page.after[2]};
+      const std::optional<common::Date> day = common::ParseIsoDate(page.after[0]);
+      if (day && (!notices || page.after[3] == kNoticeMark)) {
+        f.after = PublishedPosition{*day, page.after[1], page.after[2]};
       } else {
         violations.push_back({"page_token", "not a token this service issued"});
       }
     }
     common::ThrowIfAny(violations, "bad list request");
     f.kind = KindOf(request->kind());
+    f.withdrawn = notices;
     f.city_code = request->city_code();
     f.agency_credit_code = request->agency_credit_code();
     f.domain = request->domain();
     f.party_name = request->party_name();
+    f.party_credit_code = request->party_credit_code();
     f.limit = page.size + 1;
     auto rows = store_.ListPublished(f, context_.clock.Today());
-    response->set_next_page_token(common::TakePage(rows, page.size, [](const RecordRow& last) {
+    response->set_next_page_token(common::TakePage(rows, page.size, [notices](const RecordRow& last) {
+      if (notices) {
+        // A notice listed is withdrawn: it has its day.
+        return common::PagePosition{common::FormatIsoDate(last.withdrawn_on), last.agency_credit_code, last.source_id,
+                                    kNoticeMark};
+      }
       return common::PagePosition{common::FormatIsoDate(last.clock_start), last.agency_credit_code, last.source_id};
     }));
     for (const auto& row : rows) ToPublished(row, response->add_records());

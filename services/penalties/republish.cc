@@ -44,9 +44,11 @@ Republished RepublishRecord(const StaleRecord& stale) {
   Republished out;
   if (before.public_record.empty()) {
     out.columns.public_party_name = before.public_party_name;
+    out.columns.public_party_credit_code = before.public_party_credit_code;
   } else if (const auto row = RowOfStored(stale.kind, stale.record)) {
     out.columns.public_record = row->public_record;
     out.columns.public_party_name = row->public_party_name;
+    out.columns.public_party_credit_code = row->public_party_credit_code;
   }
   out.columns.withdrawal_explanation = MaskedAgain(stale, before.withdrawal_explanation);
   out.columns.release_explanation = MaskedAgain(stale, before.release_explanation);

@@ -19,9 +19,10 @@ inline constexpr int kRepublishBatch = 500;
 
 // A stale record's public columns under the current rules, and the feed event
 // that announces them:
-// - the public form: RowOf of the record as sent, as a write makes it; a
-//   record that had none gets none (the republish never publishes), and one
-//   whose record does not read back (no parse, no date) loses it;
+// - the public form, with the party's public name and credit code: RowOf of
+//   the record as sent, as a write makes it; a record that had none gets none
+//   (the republish never publishes), and one whose record does not read back
+//   (no parse, no date) loses it;
 // - a stored explanation (withdrawal, release): only its masked text is
 //   kept, so it is masked again (PublicExplanation) with the record's
 //   personal data and the current rules;
@@ -29,7 +30,8 @@ inline constexpr int kRepublishBatch = 500;
 //   UNPUBLISHED when the public form is gone; for a withdrawn decision,
 //   whose public answers are its notice, WITHDRAWN when its explanation
 //   changed; otherwise PUBLISHED when its public form changed, as a new
-//   version would be announced.
+//   version would be announced (a public credit code filled in alone, which
+//   the public form already carried, is not).
 Republished RepublishRecord(const StaleRecord& stale);
 
 struct RepublishTotals {

@@ -55,6 +55,7 @@ StaleRecord Stored(const RecordToStore& row, bool withdrawn = false) {
   stale.withdrawn = withdrawn;
   stale.columns.public_record = row.public_record;
   stale.columns.public_party_name = row.public_party_name;
+  stale.columns.public_party_credit_code = row.public_party_credit_code;
   return stale;
 }
 
@@ -137,6 +138,27 @@ TEST(RepublishRecord, AReleasedMeasureIsAnnouncedOnlyForItsPublicForm) {
   now = RepublishRecord(stale);
   EXPECT_EQ(now.columns.public_record, RowOf(PersonMeasure()).public_record);
   EXPECT_EQ(now.event, ChangeType::kPublished);
+}
+
+// A record stored before the party's public credit code was kept (none in
+// its row) gets the one its public form publishes, an organisation's, and no
+// event: the public form already carried it. A natural person has none.
+TEST(RepublishRecord, ARecordStoredWithoutItsPublicCreditCodeGetsItWithoutAnEvent) {
+  const std::string first17 = "91140100MA0KABCD1";
+  const std::string company = first17 + common::CreditCodeCheckCharacter(first17);
+  PenaltyDecision d = PersonDecision();
+  d.party = {Party::Kind::kOrganization, "太原市某某食品有限公司", company, "", false, "", ""};
+  d.mentioned_persons.clear();
+  for (const bool withdrawn : {false, true}) {
+    StaleRecord stale = Stored(RowOf(d), withdrawn);
+    ASSERT_EQ(stale.columns.public_party_credit_code, company);
+    stale.columns.public_party_credit_code = "";
+    const Republished now = RepublishRecord(stale);
+    EXPECT_EQ(now.columns.public_party_credit_code, company) << withdrawn;
+    EXPECT_EQ(now.columns.public_record, stale.columns.public_record) << withdrawn;
+    EXPECT_EQ(now.event, std::nullopt) << withdrawn;
+  }
+  EXPECT_EQ(RepublishRecord(Stored(RowOf(PersonDecision()))).columns.public_party_credit_code, "");
 }
 
 // The republish never publishes: a record without a public form (a minor's

@@ -123,9 +123,11 @@ void CountCoverage(Tallies& tallies, const AgencyCoverage& c, const common::Dead
       tallies.Count(tally, true, RecordLink());
       continue;
     }
-    tallies.Count(tally, false,
-                  LinkOf(*missing, f.credit_code, f.credit_code, f.city_code,
-                         MissingDetail(c, *missing, deadlines, year, today)));
+    // Missing as of today: the miss stands.
+    RecordLink link =
+        LinkOf(*missing, f.credit_code, f.credit_code, f.city_code, MissingDetail(c, *missing, deadlines, year, today));
+    link.set_open(true);
+    tallies.Count(tally, false, link);
   }
 }
 
@@ -143,9 +145,10 @@ void CountQualificationList(Tallies& tallies, const CoverageFacts& f, const comm
   const bool met = t.done && *t.done <= due;
   const std::string detail =
       (t.done ? "confirmed " + Iso(*t.done) : std::string("not confirmed")) + ", due " + Iso(due);
-  tallies.Count(tally, met,
-                LinkOf(common::RecordKindName(RecordKind::kQualificationList), f.credit_code, f.credit_code,
-                       f.city_code, detail));
+  RecordLink link =
+      LinkOf(common::RecordKindName(RecordKind::kQualificationList), f.credit_code, f.credit_code, f.city_code, detail);
+  link.set_open(!t.done);  // not confirmed, past its due date
+  tallies.Count(tally, met, link);
 }
 
 }  // namespace
@@ -193,7 +196,8 @@ std::vector<KpiTally> RegistryTallies(const RegistryKpiFacts& facts, const commo
                          : std::string("not published (a rejected version awaiting an accepted resend)")) +
         ", due " + Iso(due);
     const std::string_view rule = common::RecordKindName(r->kind);
-    const RecordLink link = LinkOf(rule, r->key, r->agency_credit_code, r->city_code, detail);
+    RecordLink link = LinkOf(rule, r->key, r->agency_credit_code, r->city_code, detail);
+    link.set_open(!r->published_on);  // not stored, past its due date
     tallies.Count(tallies.Of(r->city_code, r->agency_credit_code, "", rule), met, link);
     bool key_domain = common::IsKeyDomain(r->domain);
     if (r->domain.empty()) {

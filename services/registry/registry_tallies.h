@@ -47,17 +47,19 @@ inline constexpr char kRegistryService[] = "registry";
 // request.max_misses in the order of their keys:
 // - coverage (kpi "coverage", rule an item of kCoverageItems): per agency, due
 //   1 per required item, met when present and current (CoverageOf); a miss
-//   is the agency (key its credit code, kind the name `missing` gives);
+//   is the agency (key its credit code, kind the name `missing` gives), open;
 // - the rule tallies (kpi empty, rule the engine's kind name) of powers_item,
 //   flowchart, discretion_benchmark (agency empty, city set) and officer:
 //   due the records stored plus those not stored whose due date is before
-//   today; met those stored on or before their due date;
+//   today; met those stored on or before their due date; a miss not stored
+//   is open;
 // - the same counts over the records of the five key domains (kpi
 //   "key_domain_timeliness"): a record's own domain, or for a powers item or
 //   an officer, any of its agency's domains a key domain;
 // - the rule tally of qualification_list: an agency (not created after the
 //   year) is due when its list of the year was confirmed or its deadline
-//   (QualificationListTimeliness) is before today; met when confirmed by it.
+//   (QualificationListTimeliness) is before today; met when confirmed by it;
+//   a miss not confirmed is open.
 //   The registry keeps the latest confirmation only: a past year's list
 //   counts as confirmed when that confirmation is of that year.
 // Every agency of `facts` has its rule tallies (and, with a key domain, its

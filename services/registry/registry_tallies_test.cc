@@ -85,6 +85,7 @@ TEST_F(RegistryTalliesTest, CoverageIsOneDuePerRequiredItemMetWhenPresentAndCurr
   EXPECT_EQ(flowcharts->misses(0).agency_credit_code(), "A");
   EXPECT_EQ(flowcharts->misses(0).city_code(), "140100");
   EXPECT_EQ(flowcharts->misses(0).detail(), "no flowchart of market_regulation");
+  EXPECT_TRUE(flowcharts->misses(0).open()) << "still missing";
   const KpiTally* officers = Find(tallies, "A", common::kKpiCoverage, "officers_listed");
   ASSERT_NE(officers, nullptr);
   ASSERT_EQ(officers->misses_size(), 1);
@@ -128,9 +129,11 @@ TEST_F(RegistryTalliesTest, ARuleCountsRecordsPublishedOrPastDueAndMeetsThosePub
   EXPECT_EQ(powers->misses(0).key(), "A/2") << "misses in the order of their keys";
   EXPECT_EQ(powers->misses(0).kind(), "powers_item");
   EXPECT_EQ(powers->misses(0).detail(), "published 2026-06-03, due 2026-06-02");
+  EXPECT_FALSE(powers->misses(0).open()) << "published, though late";
   EXPECT_EQ(powers->misses(1).key(), "A/3");
   EXPECT_EQ(powers->misses(1).detail(),
             "not published (a rejected version awaiting an accepted resend), due 2026-06-02");
+  EXPECT_TRUE(powers->misses(1).open()) << "still not stored, past its due date";
 }
 
 TEST_F(RegistryTalliesTest, OnlyRecordsWhoseClockStartsInTheYearAreCounted) {
@@ -193,10 +196,12 @@ TEST_F(RegistryTalliesTest, TheQualificationListIsDueByItsDeadlineAndMetWhenConf
   EXPECT_EQ(list("B")->due(), 1);
   EXPECT_EQ(list("B")->met(), 0);
   EXPECT_EQ(list("B")->misses(0).detail(), "confirmed 2026-03-01, due 2026-01-31");
+  EXPECT_FALSE(list("B")->misses(0).open());
   EXPECT_EQ(list("C")->due(), 0) << "its own deadline has not come";
   EXPECT_EQ(list("D")->due(), 1);
   EXPECT_EQ(list("D")->misses(0).detail(), "not confirmed, due 2026-01-31");
   EXPECT_EQ(list("D")->misses(0).key(), "D");
+  EXPECT_TRUE(list("D")->misses(0).open());
   EXPECT_EQ(Find(Count({{Agency("A")}, {}}, 10, 2027), "A", "", "qualification_list")->due(), 0)
       << "next year's list is not due yet";
 }

@@ -31,6 +31,17 @@ common::DeadlineExplanation TwoDays() {
   return e;
 }
 
+// A request's days with every structured field set.
+common::DeadlineExplanation RequestDays() {
+  common::DeadlineExplanation e;
+  e.rule = "request_reply";
+  e.days = {{.date = Day("2026-06-01"), .status = ExplainedDayStatus::kRestart, .corrected_on_receipt = true},
+            {.date = Day("2026-06-02"), .status = ExplainedDayStatus::kWorkingDay, .before_correction = true},
+            {.date = Day("2026-06-03"), .status = ExplainedDayStatus::kPaused, .consultation_id = "C-1"},
+            {.date = Day("2026-06-04"), .status = ExplainedDayStatus::kWorkingDay, .counted = true, .due_day = true}};
+  return e;
+}
+
 TEST(ExplanationMapping, EveryFieldOfTheExplanationAndItsDaysReachesTheWire) {
   common::v1::DeadlineExplanation out;
   ToProto(TwoDays(), &out);
@@ -49,6 +60,22 @@ TEST(ExplanationMapping, EveryFieldOfTheExplanationAndItsDaysReachesTheWire) {
   EXPECT_EQ(out.days(1).holiday_name(), "国庆节 National Day");
   EXPECT_FALSE(out.days(1).counted());
   EXPECT_TRUE(out.days(1).provisional());
+}
+
+TEST(ExplanationMapping, TheStructuredReasonsOfEachDayReachTheWire) {
+  common::v1::DeadlineExplanation out;
+  ToProto(RequestDays(), &out);
+
+  ASSERT_EQ(out.days_size(), 4);
+  EXPECT_TRUE(out.days(0).corrected_on_receipt());
+  EXPECT_FALSE(out.days(0).before_correction());
+  EXPECT_TRUE(out.days(1).before_correction());
+  EXPECT_FALSE(out.days(1).due_day());
+  EXPECT_EQ(out.days(2).consultation_id(), "C-1");
+  EXPECT_EQ(out.days(1).consultation_id(), "");
+  EXPECT_TRUE(out.days(3).due_day());
+  EXPECT_FALSE(out.days(3).corrected_on_receipt());
+  EXPECT_FALSE(out.days(3).before_correction());
 }
 
 TEST(ExplanationMapping, EveryDayStatusHasItsWireValue) {

@@ -1,16 +1,21 @@
 // RequestsService's methods that only the platform's other services call
 // (ROLE_SERVICE; the gateway routes neither): the requests' KPI and
-// deadline-rule tallies, and the records that trip the lead rules.
+// deadline-rule tallies with the records overdue its gauge counts, and the
+// records that trip the lead rules.
 #include <algorithm>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "common/calendar/deadline_engine.h"
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/kpi_tallies.h"
 #include "services/requests/request_desk.h"
 #include "services/requests/request_statistics.h"
+#include "services/requests/requests_gauges.h"
 #include "services/requests/requests_service.h"
 
 namespace gongkai::requests {
@@ -20,6 +25,29 @@ using common::v1::ROLE_SERVICE;
 
 bool Names(const std::vector<std::string>& rules, std::string_view rule) {
   return std::find(rules.begin(), rules.end(), rule) != rules.end();
+}
+
+// Marks each miss of `answer` open when its request is still not replied (a
+// request_reply miss, of either figure) or its consultation still not
+// answered, among the facts it was counted from: a miss is past its due
+// date, so either is overdue. A reply late or not standardised is not open.
+void MarkOpenMisses(common::v1::GetKpiTalliesResponse& answer, const std::vector<RequestFacts>& requests,
+                    const std::vector<ConsultationFacts>& consultations) {
+  std::set<std::string> unreplied;
+  std::set<std::string> unanswered;
+  for (const RequestFacts& f : requests) {
+    if (!f.replied_on) unreplied.insert(f.id);
+  }
+  for (const ConsultationFacts& c : consultations) {
+    if (!c.answered_on) unanswered.insert(c.id);
+  }
+  const std::string_view consultation = common::RecordKindName(common::RecordKind::kConsultation);
+  for (common::v1::KpiTally& tally : *answer.mutable_tallies()) {
+    for (common::v1::RecordLink& miss : *tally.mutable_misses()) {
+      const std::set<std::string>& open = miss.kind() == consultation ? unanswered : unreplied;
+      miss.set_open(open.contains(miss.key()));
+    }
+  }
 }
 
 }  // namespace
@@ -33,11 +61,18 @@ grpc::Status RequestsService::GetKpiTallies(grpc::ServerContext* context,
     const int year = request->year();
     const std::string& city = request->city_code();
     const std::string& agency = request->agency_credit_code();
-    *response =
-        common::TalliesAnswer(*request,
-                              KpiTalliesOf(year, clock.today, LiveRequestFacts(store_, year, city, agency, clock),
-                                           store_.ConsultationFactsOf(year, city, agency), request->max_misses()),
-                              clock.today);
+    const std::vector<RequestFacts> requests = LiveRequestFacts(store_, year, city, agency, clock);
+    const std::vector<ConsultationFacts> consultations = store_.ConsultationFactsOf(year, city, agency);
+    *response = common::TalliesAnswer(
+        *request, KpiTalliesOf(year, clock.today, requests, consultations, request->max_misses()), clock.today);
+    MarkOpenMisses(*response, requests, consultations);
+    // The gauge's overdue counts, read as the gauge reads them, of the city
+    // asked; they are kept per city, so an agency's answer has none.
+    if (agency.empty()) {
+      for (common::v1::OverdueCount& c : RequestOverdue(clock.today, ReadGaugeFacts(store_, clock, city))) {
+        *response->add_overdue() = std::move(c);
+      }
+    }
     return grpc::Status::OK;
   });
 }

@@ -35,6 +35,50 @@ common::Checked<common::RequestClockReport> EvaluateRequestClock(const StoredReq
   return common::RequestClock(clock.rules).Evaluate(*clock.deadlines.calendar(), events, clock.today);
 }
 
+common::Checked<common::RequestClockReport> ClockWithStep(const StoredRequest& request, const v1::Step& step,
+                                                          const ClockAsOf& clock) {
+  if (auto refusal = HistoryRefusal(request.steps.size())) return {.error = *refusal};
+  if (auto refusal = StepRefusal(static_cast<StepType>(step.type()), request.state)) return {.error = *refusal};
+  if (auto refusal = LegalStepRefusal(StepFromProto(step), StepsOf(request))) return {.error = *refusal};
+  return EvaluateRequestClock(request, &step, clock);
+}
+
+namespace {
+
+// What the request shows that made ClockWithStep refuse an extension of
+// today, in the order the checks run: a full history; then the clock's, a
+// closed request (replied, withdrawn, abandoned, by the platform too), an
+// extension already recorded, a request awaiting its correction.
+ExtensionRefusal RefusalShown(const StoredRequest& request, const ClockAsOf& clock) {
+  if (HistoryRefusal(request.steps.size())) return ExtensionRefusal::kHistoryFull;
+  const auto now = EvaluateRequestClock(request, nullptr, clock);
+  if (!now.ok()) return ExtensionRefusal::kOther;
+  if (!IsOpen(now.value->state)) return ExtensionRefusal::kClosed;
+  const std::vector<common::RequestEvent> events = EventsOf(request);
+  if (std::any_of(events.begin(), events.end(),
+                  [](const common::RequestEvent& e) { return e.type == common::RequestEventType::kExtension; })) {
+    return ExtensionRefusal::kAlreadyExtended;
+  }
+  if (now.value->state == common::RequestState::kAwaitingCorrection) return ExtensionRefusal::kAwaitingCorrection;
+  return ExtensionRefusal::kOther;
+}
+
+}  // namespace
+
+ExtensionStanding ExtensionStandingOf(const StoredRequest& request, const ClockAsOf& clock) {
+  const std::string today = common::FormatIsoDate(clock.today);
+  v1::Step extension;
+  extension.set_type(v1::Step::EXTENSION);
+  extension.set_date(today);
+  extension.set_extension_working_days(clock.rules.max_extension_working_days);
+  extension.set_approver("approver");  // Any: the clock asks only that there is one.
+  extension.set_notice_date(today);
+  const auto with = ClockWithStep(request, extension, clock);
+  if (!with.ok()) return {RefusalShown(request, clock), with.error};
+  if (with.value->extension_refusal.empty()) return {};
+  return {ExtensionRefusal::kPastDue, with.value->extension_refusal};
+}
+
 bool DependsOnToday(const common::RequestClockReport& report) {
   if (report.state == common::RequestState::kAwaitingCorrection) return true;
   if (report.state != common::RequestState::kOpen) return false;

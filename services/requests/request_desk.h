@@ -40,6 +40,42 @@ struct ClockAsOf {
 common::Checked<common::RequestClockReport> EvaluateRequestClock(const StoredRequest& request, const v1::Step* next,
                                                                  const ClockAsOf& clock);
 
+// The request clock with `step` recorded next on the request, as of
+// `clock.today`, or why the desk may not record it (RecordStep's one check,
+// FAILED_PRECONDITION with this reason): the history is full
+// (HistoryRefusal), a review or lawsuit before the reply (StepRefusal), a
+// decision without its filing (LegalStepRefusal), or a sequence the request
+// clock refuses. `step` is already valid (ValidateStep).
+common::Checked<common::RequestClockReport> ClockWithStep(const StoredRequest& request, const v1::Step& step,
+                                                          const ClockAsOf& clock);
+
+// Why an extension (延期, Art. 33) dated `clock.today` may not be recorded on a
+// request; the values of requests.v1.RequestView.ExtensionRefusal.
+enum class ExtensionRefusal {
+  kNone = 0,
+  kAlreadyExtended = 1,
+  kPastDue = 2,  // Recorded, it would be LATE and extend nothing.
+  kAwaitingCorrection = 3,
+  kClosed = 4,
+  kHistoryFull = 5,
+  kOther = 6,
+};
+
+struct ExtensionStanding {
+  ExtensionRefusal refusal = ExtensionRefusal::kNone;
+  // The platform's words: ClockWithStep's refusal, or for kPastDue the
+  // clock's extension_refusal; empty with kNone.
+  std::string reason;
+};
+
+// Whether an extension dated `clock.today` may be recorded on the request:
+// ClockWithStep over the history with an extension of the most working days
+// the rules allow, so the answer is RecordStep's own. A refusal is named by
+// what the request's clock shows (closed, already extended, awaiting
+// correction, in the order the clock checks them); an extension the clock
+// accepts but that would extend nothing is kPastDue.
+ExtensionStanding ExtensionStandingOf(const StoredRequest& request, const ClockAsOf& clock);
+
 // True when the report's answers change with the day they are read: an open
 // request with an unanswered consultation (its pause runs up to today), or a
 // request awaiting correction (abandoned once its correction date passes).

@@ -291,6 +291,10 @@ void ToProto(const common::DeadlineExplanation& e, common::v1::DeadlineExplanati
     p->set_count(d.count);
     p->set_note(d.note);
     p->set_provisional(d.provisional);
+    p->set_before_correction(d.before_correction);
+    p->set_due_day(d.due_day);
+    p->set_consultation_id(d.consultation_id);
+    p->set_corrected_on_receipt(d.corrected_on_receipt);
   }
   out->set_truncated(e.truncated);
 }

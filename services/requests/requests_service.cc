@@ -51,6 +51,9 @@ void RequestsService::ToView(const StoredRequest& r, v1::RequestView* out) const
   SetDeskDeadline(report, clock, out);
   ToProto(common::ExplainRequestClock(*context_.deadlines.calendar(), report, EventsOf(r), clock.today),
           out->mutable_explanation());
+  const ExtensionStanding extension = ExtensionStandingOf(r, clock);
+  out->set_extension_refusal(static_cast<v1::RequestView::ExtensionRefusal>(extension.refusal));
+  out->set_extension_refusal_reason(extension.reason);
 }
 
 std::string RequestsService::CityOfDesk(const std::string& agency) {
@@ -102,14 +105,9 @@ grpc::Status RequestsService::RecordStep(grpc::ServerContext* context, const v1:
     step.set_recorded_at(Rfc3339(context_.clock.Now()));
     auto updated = store_.Update(request->request_id(), [&](const StoredRequest& r) {
       CheckOwn(r, caller, request->request_id());
-      if (auto refusal = HistoryRefusal(r.steps.size())) throw ServiceError::FailedPrecondition(*refusal);
-      if (auto refusal = StepRefusal(static_cast<StepType>(step.type()), r.state)) {
-        throw ServiceError::FailedPrecondition(*refusal);
-      }
-      if (auto refusal = LegalStepRefusal(StepFromProto(step), StepsOf(r))) {
-        throw ServiceError::FailedPrecondition(*refusal);
-      }
-      return UpdateOf(step, Evaluate(r, &step));
+      auto report = ClockWithStep(r, step, ClockToday());
+      if (!report.ok()) throw ServiceError::FailedPrecondition(report.error);
+      return UpdateOf(step, *report.value);
     });
     if (!updated) throw ServiceError::NotFound("no request " + request->request_id() + " at this desk");
     ToView(*updated, response);

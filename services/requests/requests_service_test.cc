@@ -664,6 +664,77 @@ TEST_F(RequestsServiceTest, ImpossibleStepIsFailedPrecondition) {
   EXPECT_EQ(store_.Get(id)->steps.size(), 2u) << "the refused steps were not recorded";
 }
 
+v1::RecordStepRequest Extension(const std::string& request_id, const std::string& date) {
+  v1::RecordStepRequest r = StepOn(request_id, Step::EXTENSION, date);
+  r.mutable_step()->set_extension_working_days(20);
+  r.mutable_step()->set_approver("办公室主任王某");
+  r.mutable_step()->set_notice_date(date);
+  return r;
+}
+
+TEST_F(RequestsServiceTest, FreshOpenRequestMayBeExtendedAndOnceExtendedSaysWhyNot) {
+  const v1::RequestView fresh = Register("2026-06-10");
+  EXPECT_EQ(fresh.extension_refusal(), v1::RequestView::EXTENSION_REFUSAL_UNSPECIFIED);
+  EXPECT_EQ(fresh.extension_refusal_reason(), "");
+
+  const v1::RequestView extended = Record(Extension(fresh.request_id(), "2026-06-12"));
+  EXPECT_EQ(extended.limit_working_days(), 40);
+  EXPECT_EQ(extended.extension_refusal(), v1::RequestView::ALREADY_EXTENDED);
+  EXPECT_NE(extended.extension_refusal_reason().find("a second extension; Art. 33 allows one"), std::string::npos)
+      << extended.extension_refusal_reason();
+  EXPECT_EQ(Get(fresh.request_id()).extension_refusal(), v1::RequestView::ALREADY_EXTENDED) << "on every read";
+
+  // The reason is RecordStep's own refusal of an extension of today.
+  v1::RequestView view;
+  grpc::Status second = Call(testing::DeskCaller(kAgency), &v1::RequestsService::Stub::RecordStep,
+                             Extension(fresh.request_id(), "2026-06-15"), &view);
+  EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(second.error_message(), extended.extension_refusal_reason());
+}
+
+TEST_F(RequestsServiceTest, PastItsDueDateAnExtensionWouldExtendNothingAndTheViewSaysWhy) {
+  // Received Mon 2026-05-11: due Mon 06-08, a week before the pinned day.
+  const v1::RequestView late = Register("2026-05-11");
+  ASSERT_EQ(late.due(), "2026-06-08");
+  EXPECT_EQ(late.extension_refusal(), v1::RequestView::PAST_DUE);
+  EXPECT_NE(late.extension_refusal_reason().find("after the reply period ended on 2026-06-08"), std::string::npos)
+      << late.extension_refusal_reason();
+
+  // As it says: recorded all the same, the extension is late and extends nothing.
+  const v1::RequestView recorded = Record(Extension(late.request_id(), "2026-06-15"));
+  EXPECT_EQ(recorded.due(), "2026-06-08");
+  EXPECT_EQ(recorded.limit_working_days(), 20);
+  EXPECT_EQ(recorded.extension_refusal(), v1::RequestView::ALREADY_EXTENDED);
+
+  // On the due date itself an extension still extends.
+  context_.clock().Set(Day(2026, 6, 8));
+  EXPECT_EQ(Register("2026-05-11").extension_refusal(), v1::RequestView::EXTENSION_REFUSAL_UNSPECIFIED);
+}
+
+TEST_F(RequestsServiceTest, NoExtensionWhileAwaitingCorrectionOrOnceClosed) {
+  const std::string awaiting = Register("2026-06-10").request_id();
+  const v1::RequestView notified = Record(CorrectionNotice(awaiting, "2026-06-11", "2026-06-30"));
+  EXPECT_EQ(notified.state(), "AWAITING_CORRECTION");
+  EXPECT_EQ(notified.extension_refusal(), v1::RequestView::AWAITING_CORRECTION);
+  EXPECT_NE(notified.extension_refusal_reason().find("extension while awaiting the correction"), std::string::npos)
+      << notified.extension_refusal_reason();
+  // The corrected request restarts the clock: an extension may be recorded again.
+  EXPECT_EQ(Record(StepOn(awaiting, Step::CORRECTED_RECEIVED, "2026-06-12")).extension_refusal(),
+            v1::RequestView::EXTENSION_REFUSAL_UNSPECIFIED);
+
+  const std::string withdrawn = Register("2026-06-10").request_id();
+  const v1::RequestView closed = Record(StepOn(withdrawn, Step::WITHDRAWN, "2026-06-12"));
+  EXPECT_EQ(closed.extension_refusal(), v1::RequestView::REQUEST_CLOSED);
+  EXPECT_NE(closed.extension_refusal_reason().find("withdrawn on 2026-06-12"), std::string::npos)
+      << closed.extension_refusal_reason();
+
+  // Not corrected by its correction date: abandoned by the platform, closed.
+  const std::string abandoned = Register("2026-06-01").request_id();
+  Record(CorrectionNotice(abandoned, "2026-06-02", "2026-06-12"));
+  EXPECT_EQ(Get(abandoned).state(), "ABANDONED");
+  EXPECT_EQ(Get(abandoned).extension_refusal(), v1::RequestView::REQUEST_CLOSED);
+}
+
 // A request's history holds at most 100 steps: receipt, reply and 98
 // reviews fill it, and one more is refused, not recorded.
 TEST_F(RequestsServiceTest, AFullHistoryRefusesAnotherStep) {

@@ -114,7 +114,18 @@ class LocalSource final : public KpiSource {
 
   GetKpiTalliesResponse Tallies(const GetKpiTalliesRequest& request) override {
     const common::Date today = clock_.Today();
-    return common::TalliesAnswer(request, SupervisionTallies(store_, deadlines_, request, today), today);
+    GetKpiTalliesResponse answer =
+        common::TalliesAnswer(request, SupervisionTallies(store_, deadlines_, request, today), today);
+    // The gauge's overdue reviews, of the city asked, as the other services
+    // answer theirs: none for an agency.
+    if (request.agency_credit_code().empty()) {
+      for (common::v1::OverdueCount& c : SupervisionOverdue(store_, deadlines_, today)) {
+        if (request.city_code().empty() || c.city_code() == request.city_code()) {
+          *answer.add_overdue() = std::move(c);
+        }
+      }
+    }
+    return answer;
   }
 
   ListFindingsResponse Findings(const ListFindingsRequest& request) override {

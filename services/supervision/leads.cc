@@ -8,6 +8,7 @@
 #include "common/identifiers.h"
 #include "common/proto_strings.h"
 #include "common/text.h"
+#include "services/supervision/supervision_rules.h"
 
 namespace gongkai::supervision {
 namespace {
@@ -47,7 +48,7 @@ bool InScope(const LeadRow& lead, const common::CallerIdentity& caller) {
 }
 
 LeadsPage ReadLeadsPage(common::Violations& out, const v1::ListLeadsRequest& request,
-                        const common::CallerIdentity& caller) {
+                        const common::CallerIdentity& caller, common::Date today) {
   const std::string& city = request.city_code();
   const bool city_read = city.empty() || (!common::CheckAreaCode(city) && city.ends_with("00"));
   if (!city_read) out.push_back({"city_code", "must be a city or province code: 6 digits ending in 00"});
@@ -57,6 +58,8 @@ LeadsPage ReadLeadsPage(common::Violations& out, const v1::ListLeadsRequest& req
   LeadsPage read;
   read.page_size = page.size;
   read.filter.before_id = common::SeqPageStart(out, page);
+  CheckJudgedYear(out, request.year(), today);
+  read.filter.year = request.year();
   // A city sees its own city's leads (an empty city_code means it).
   if (caller.role != ROLE_PROVINCE && city_read && !city.empty() && city != caller.city_code) {
     throw common::ServiceError::PermissionDenied("city_code: " + city + " is not the caller's city " +

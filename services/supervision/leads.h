@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
 #include "common/identity.h"
 #include "common/paging.h"
 #include "common/violations.h"
@@ -37,13 +38,14 @@ bool InScope(const LeadRow& lead, const common::CallerIdentity& caller);
 // ListLeads' request as a store filter for `caller`, read with one lead more
 // than the page (`page_size`): city (a city code; a city caller's is always
 // its own), rule (a key: 1 to 64 printable ASCII bytes), state (a LeadState
-// or unspecified), page size and token. Violations name the field.
+// or unspecified), page size and token, year (0, or 2000 to the year after
+// `today`'s: CheckJudgedYear). Violations name the field.
 struct LeadsPage {
   LeadFilter filter;
   int page_size = 50;
 };
 LeadsPage ReadLeadsPage(common::Violations& out, const v1::ListLeadsRequest& request,
-                        const common::CallerIdentity& caller);
+                        const common::CallerIdentity& caller, common::Date today);
 
 // SetLeadState's request: a lead id (positive), a state of LEAD_IN_HANDLING
 // or LEAD_CLOSED, a reason to close (one line of 1 to kMaxLeadReasonBytes)

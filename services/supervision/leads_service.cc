@@ -37,7 +37,7 @@ grpc::Status SupervisionService::ListLeads(grpc::ServerContext* context, const v
                                            v1::ListLeadsResponse* response) {
   return common::Call(*context, context_.signer, {ROLE_CITY, ROLE_PROVINCE}, [&](const common::CallerIdentity& caller) {
     common::Violations violations;
-    const LeadsPage page = ReadLeadsPage(violations, *request, caller);
+    const LeadsPage page = ReadLeadsPage(violations, *request, caller, context_.clock.Today());
     common::ThrowIfAny(violations, "bad list request");
     auto rows = store_.ListLeads(page.filter);
     response->set_next_page_token(common::TakePage(

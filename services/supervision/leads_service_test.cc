@@ -142,6 +142,34 @@ TEST_F(LeadsServiceTest, ListLeadsNamesEveryBadFieldAndRefusesThePublic) {
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(LeadsServiceTest, LeadsAreListedByTheYearTheirRuleJudgedOrOfEveryYear) {
+  // A sweep over 2025 raises K-9 (of kCity): a lead of 2025.
+  h.store().RecordFindings(2025, {"decision_published_late"}, {LateDecision("K-9", kUnitA, kCity)}, kToday);
+
+  v1::ListLeadsRequest request;
+  request.set_year(2025);
+  EXPECT_EQ(Keys(List(request, ProvinceCaller())), (std::vector<std::string>{kUnitA + "/K-9"}));
+  request.set_year(2026);
+  EXPECT_EQ(Keys(List(request, ProvinceCaller())),
+            (std::vector<std::string>{kOtherUnit + "/K-3", kUnitA + "/K-2", kUnitA + "/K-1"}));
+  EXPECT_EQ(Keys(List(request, kCityCaller)), (std::vector<std::string>{kUnitA + "/K-2", kUnitA + "/K-1"}));
+  request.set_year(0);
+  EXPECT_EQ(List(request, ProvinceCaller()).leads_size(), 4) << "0: every year";
+  request.set_year(2024);
+  EXPECT_EQ(List(request, ProvinceCaller()).leads_size(), 0);
+
+  // From 2000 to next year (the harness's today is in 2026).
+  for (int year : {1999, 2028}) {
+    request.set_year(year);
+    v1::ListLeadsResponse response;
+    const grpc::Status status = h.Call(&Stub::ListLeads, request, &response, ProvinceCaller());
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << year;
+    std::vector<std::string> fields;
+    for (const auto& v : common::ViolationsOf(status)) fields.push_back(v.field);
+    EXPECT_EQ(fields, std::vector<std::string>{"year"}) << year;
+  }
+}
+
 TEST_F(LeadsServiceTest, ASupervisorTakesALeadInHandClosesItWithAReasonAndReopensIt) {
   const int64_t id = IdOf("K-1");
   v1::Lead lead;

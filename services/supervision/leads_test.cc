@@ -18,6 +18,9 @@ using gongkai::testing::CityCaller;
 using gongkai::testing::Day;
 using gongkai::testing::ProvinceCaller;
 
+// The day the requests are read on.
+const common::Date kToday = Day("2026-07-15");
+
 std::vector<std::string> Fields(const common::Violations& violations) {
   std::vector<std::string> fields;
   for (const auto& v : violations) fields.push_back(v.field);
@@ -56,15 +59,15 @@ TEST(ListLeadsRequest, ACityCallerListsItsOwnCityAndMayNotNameAnother) {
   request.set_state(v1::LEAD_IN_HANDLING);
   common::Violations violations;
   try {
-    ReadLeadsPage(violations, request, CityCaller("140100"));
+    ReadLeadsPage(violations, request, CityCaller("140100"), kToday);
     ADD_FAILURE() << "another city's leads were listed";
   } catch (const common::ServiceError& e) {
     EXPECT_EQ(e.code(), grpc::StatusCode::PERMISSION_DENIED);
     EXPECT_NE(std::string(e.what()).find("city_code"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(ReadLeadsPage(violations, request, CityCaller("140200")).filter.city_code, "140200");
+  EXPECT_EQ(ReadLeadsPage(violations, request, CityCaller("140200"), kToday).filter.city_code, "140200");
   request.clear_city_code();
-  const LeadsPage page = ReadLeadsPage(violations, request, CityCaller("140100"));
+  const LeadsPage page = ReadLeadsPage(violations, request, CityCaller("140100"), kToday);
   EXPECT_TRUE(violations.empty());
   EXPECT_EQ(page.filter.city_code, "140100");
   EXPECT_EQ(page.filter.rule, "review_results_late");
@@ -72,7 +75,7 @@ TEST(ListLeadsRequest, ACityCallerListsItsOwnCityAndMayNotNameAnother) {
   EXPECT_EQ(page.page_size, 50);
   EXPECT_EQ(page.filter.limit, 51) << "one more than the page";
   request.set_city_code("140200");
-  EXPECT_EQ(ReadLeadsPage(violations, request, ProvinceCaller()).filter.city_code, "140200");
+  EXPECT_EQ(ReadLeadsPage(violations, request, ProvinceCaller(), kToday).filter.city_code, "140200");
 }
 
 TEST(ListLeadsRequest, PageSizeIsClampedTo200AndTheTokenResumesBelowTheLastId) {
@@ -80,13 +83,13 @@ TEST(ListLeadsRequest, PageSizeIsClampedTo200AndTheTokenResumesBelowTheLastId) {
   request.set_page_size(1000);
   request.set_page_token(common::EncodePageToken({"42"}));
   common::Violations violations;
-  const LeadsPage page = ReadLeadsPage(violations, request, ProvinceCaller());
+  const LeadsPage page = ReadLeadsPage(violations, request, ProvinceCaller(), kToday);
   EXPECT_TRUE(violations.empty());
   EXPECT_EQ(page.page_size, 200);
   EXPECT_EQ(page.filter.before_id, 42);
   // The province may ask for its own agencies' leads (the province code).
   request.set_city_code("140000");
-  ReadLeadsPage(violations, request, ProvinceCaller());
+  ReadLeadsPage(violations, request, ProvinceCaller(), kToday);
   EXPECT_TRUE(violations.empty());
 }
 
@@ -98,8 +101,27 @@ TEST(ListLeadsRequest, EveryBadFieldIsNamed) {
   request.set_page_size(-1);
   request.set_page_token("forged");
   common::Violations violations;
-  ReadLeadsPage(violations, request, ProvinceCaller());
-  EXPECT_EQ(Fields(violations), (std::vector<std::string>{"city_code", "rule", "state", "page_size", "page_token"}));
+  request.set_year(1999);
+  ReadLeadsPage(violations, request, ProvinceCaller(), kToday);
+  EXPECT_EQ(Fields(violations),
+            (std::vector<std::string>{"city_code", "rule", "state", "page_size", "page_token", "year"}));
+}
+
+TEST(ListLeadsRequest, AYearIsZeroForEveryYearOrFrom2000ToNextYear) {
+  v1::ListLeadsRequest request;
+  common::Violations violations;
+  EXPECT_EQ(ReadLeadsPage(violations, request, ProvinceCaller(), kToday).filter.year, 0) << "every year";
+  for (int year : {2000, 2026, 2027}) {
+    request.set_year(year);
+    EXPECT_EQ(ReadLeadsPage(violations, request, ProvinceCaller(), kToday).filter.year, year);
+  }
+  EXPECT_TRUE(violations.empty());
+  for (int year : {1999, 2028, -1}) {
+    request.set_year(year);
+    common::Violations refused;
+    ReadLeadsPage(refused, request, ProvinceCaller(), kToday);
+    EXPECT_EQ(Fields(refused), std::vector<std::string>{"year"}) << year;
+  }
 }
 
 TEST(SetLeadStateRequest, ClosingNeedsAReasonOfOneLineUpTo500Bytes) {

@@ -1,6 +1,7 @@
 #include "services/supervision/province_view.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
 #include <future>
 #include <map>
@@ -229,6 +230,8 @@ v1::GetKpisResponse ProvinceView::Kpis(const v1::GetKpisRequest& request, const 
 
   Sums total(max_misses);
   std::map<std::string, Sums> parts;  // by code
+  // The records overdue, by (kind, city): per city, so none for an agency.
+  std::map<std::pair<std::string, std::string>, int64_t> overdue;
   std::vector<std::string> unavailable;
   for (auto& answer : answers) {
     common::v1::GetKpiTalliesResponse tallies;
@@ -256,6 +259,11 @@ v1::GetKpisResponse ProvinceView::Kpis(const v1::GetKpisRequest& request, const 
       total.Add(tally);
       if (scope.level != Level::kAgency) parts.try_emplace(part, 0).first->second.Add(tally);
     }
+    if (scope.level == Level::kAgency) continue;
+    for (const common::v1::OverdueCount& count : tallies.overdue()) {
+      if (scope.level == Level::kCity && count.city_code() != scope.city_code) continue;
+      overdue[{count.kind(), count.city_code()}] += count.count();
+    }
   }
   if (!unavailable.empty()) {
     std::string message = "the KPIs need every service's part: ";
@@ -267,6 +275,12 @@ v1::GetKpisResponse ProvinceView::Kpis(const v1::GetKpisRequest& request, const 
   *response.mutable_total() = total.Scope(scope.name);
   for (const auto& [code, sums] : parts) *response.add_parts() = sums.Scope(code);
   response.set_as_of(common::FormatIsoDate(today));
+  for (const auto& [key, n] : overdue) {
+    common::v1::OverdueCount* count = response.add_overdue();
+    count->set_kind(key.first);
+    count->set_city_code(key.second);
+    count->set_count(n);
+  }
   return response;
 }
 

@@ -36,7 +36,10 @@ class ProvinceView {
                const common::Clock& clock, std::vector<common::v1::LeadRule> rules);
 
   // The figures of a year for the scope asked, as `caller` (ROLE_PROVINCE or
-  // ROLE_CITY) may see them. Throws common::ServiceError: INVALID_ARGUMENT
+  // ROLE_CITY) may see them, with the records overdue on the day asked that
+  // the services' gongkai_disclosures_overdue gauges count (their answers'
+  // overdue), summed per kind and city: the province's every city, a city's
+  // its own, none for an agency. Throws common::ServiceError: INVALID_ARGUMENT
   // naming each bad field, PERMISSION_DENIED for a city caller naming
   // another city or another city's agency, UNAVAILABLE naming a service
   // (the registry included) that did not answer: no figure without every

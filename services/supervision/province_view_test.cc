@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "common/errors.h"
 #include "common/kpi_tallies.h"
@@ -29,8 +32,8 @@ using ::testing::ElementsAre;
 const common::Date kDay = testing::Day("2026-07-15");
 
 // A service's part: canned per-agency tallies (filtered and grouped as a
-// service does, common::TalliesAnswer), canned findings, the requests it
-// was asked, and whether it is down.
+// service does, common::TalliesAnswer) and overdue counts, canned findings,
+// the requests it was asked, and whether it is down.
 class FakeSource final : public KpiSource {
  public:
   explicit FakeSource(std::string service) : service_(std::move(service)) {}
@@ -52,7 +55,15 @@ class FakeSource final : public KpiSource {
       }
       matching.push_back(std::move(copy));
     }
-    return common::TalliesAnswer(request, matching, kDay);
+    common::v1::GetKpiTalliesResponse answer = common::TalliesAnswer(request, matching, kDay);
+    // The overdue counts of the city asked, none for an agency, as a service
+    // answers them.
+    if (request.agency_credit_code().empty()) {
+      for (const common::v1::OverdueCount& c : overdue) {
+        if (request.city_code().empty() || c.city_code() == request.city_code()) *answer.add_overdue() = c;
+      }
+    }
+    return answer;
   }
 
   common::v1::ListFindingsResponse Findings(const common::v1::ListFindingsRequest& request) override {
@@ -66,6 +77,7 @@ class FakeSource final : public KpiSource {
   }
 
   std::vector<KpiTally> tallies;
+  std::vector<common::v1::OverdueCount> overdue;
   std::vector<Finding> findings;
   bool truncated = false;
   bool down = false;
@@ -97,6 +109,21 @@ KpiTally Tally(const std::string& agency, const std::string& city, const std::st
   t.set_met(met);
   for (const auto& key : misses) *t.add_misses() = Link("penalties", rule, key);
   return t;
+}
+
+common::v1::OverdueCount Overdue(const std::string& kind, const std::string& city, int64_t count) {
+  common::v1::OverdueCount c;
+  c.set_kind(kind);
+  c.set_city_code(city);
+  c.set_count(count);
+  return c;
+}
+
+// Each overdue count as "<kind> <city> <count>", in order.
+std::vector<std::string> Lines(const google::protobuf::RepeatedPtrField<common::v1::OverdueCount>& counts) {
+  std::vector<std::string> out;
+  for (const auto& c : counts) out.push_back(c.kind() + " " + c.city_code() + " " + std::to_string(c.count()));
+  return out;
 }
 
 Finding FindingOf(const std::string& rule, const std::string& service, const std::string& key) {
@@ -304,6 +331,32 @@ TEST_F(ProvinceViewTest, AnAgencysScopeIsItsOwnTalliesInItsCityWithoutParts) {
   EXPECT_EQ(FigureOf(kpis.total().rules(), "", "penalty_decision")->due(), 3);
   // The city's benchmarks are not the agency's.
   EXPECT_EQ(FigureOf(kpis.total().rules(), "", "discretion_benchmark"), nullptr);
+}
+
+TEST_F(ProvinceViewTest, OverdueRecordsAreEveryServicesCountsAddedUpPerKindAndCityOfTheScope) {
+  penalties_.overdue = {Overdue("penalty_decision", kCity, 2), Overdue("penalty_decision", kOtherCity, 1),
+                        Overdue("coercive_measure", kCity, 1)};
+  requests_.overdue = {Overdue("request", kCity, 3), Overdue("consultation", kOtherCity, 1)};
+  supervision_.overdue = {Overdue("case_review", kOtherCity, 4)};
+  // The same kind and city from two services is added up.
+  inspections_.overdue = {Overdue("spot_check_result", kCity, 2)};
+  registry_source_.overdue = {Overdue("spot_check_result", kCity, 1)};
+  ProvinceView view = View();
+
+  // The province: every city's, by kind then city.
+  EXPECT_THAT(Lines(view.Kpis(Asking(), Province()).overdue()),
+              ElementsAre("case_review 140200 4", "coercive_measure 140100 1", "consultation 140200 1",
+                          "penalty_decision 140100 2", "penalty_decision 140200 1", "request 140100 3",
+                          "spot_check_result 140100 3"));
+  // A city: its own, whoever asks.
+  const std::vector<std::string> taiyuan = {"coercive_measure 140100 1", "penalty_decision 140100 2",
+                                            "request 140100 3", "spot_check_result 140100 3"};
+  EXPECT_EQ(Lines(view.Kpis(Asking(kCity), Province()).overdue()), taiyuan);
+  EXPECT_EQ(Lines(view.Kpis(Asking(), City(kCity)).overdue()), taiyuan);
+  EXPECT_THAT(Lines(view.Kpis(Asking(), City(kOtherCity)).overdue()),
+              ElementsAre("case_review 140200 4", "consultation 140200 1", "penalty_decision 140200 1"));
+  // An agency: none, the counts being per city.
+  EXPECT_EQ(view.Kpis(Asking("", kUnitA), Province()).overdue_size(), 0);
 }
 
 TEST_F(ProvinceViewTest, ACityCallerSeesItsOwnCityAndIsRefusedAnother) {

@@ -140,12 +140,14 @@ grpc::Status SupervisionService::ListRectifications(grpc::ServerContext* context
         common::ReadPage(violations, request->page_size(), request->page_token(), kPositionFields, kRectificationPage);
     RectificationFilter f;
     f.after = PositionOf(violations, page.after);
-    common::ThrowIfAny(violations, "bad list request");
     const common::Date today = context_.clock.Today();
+    CheckJudgedYear(violations, request->year(), today);
+    common::ThrowIfAny(violations, "bad list request");
     // A city sees its own units' rectifications, whatever it asked for.
     f.unit_city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
     f.unit = request->unit();
     f.state = static_cast<int>(request->state());
+    f.year = request->year();
     f.today = today;
     f.limit = page.size + 1;
     auto rows = store_.ListRectifications(f);

@@ -95,26 +95,13 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
   return std::make_shared<common::ScrapeGauges>([&store, &registry, &deadlines, &clock, settings] {
     const common::Date today = clock.Today();
     const int year = static_cast<int>(std::chrono::year_month_day(today).year());
-    const auto calendar = deadlines.calendar();
-    // Last year's rounds too: a round of December has its reviews due in January.
-    const std::vector<RoundSummary> this_year = store.Rounds(year);
-    const std::vector<RoundSummary> last_year = store.Rounds(year - 1);
-    std::vector<RoundSummary> rounds = last_year;
-    rounds.insert(rounds.end(), this_year.begin(), this_year.end());
-    const auto reviews_overdue = ReviewsOverdue(
-        rounds,
-        [&](common::RecordKind rule, common::Date clock_start) {
-          return deadlines.engine().Due(*calendar, rule, clock_start).value;
-        },
-        today);
-
     common::v1::GetKpiTalliesRequest tallies;
     tallies.set_year(year);
     std::vector<Family> families = common::KpiTallyFamilies(SupervisionTallies(store, deadlines, tallies, today));
     Family overdue{
         "gongkai_disclosures_overdue", "Records past their deadline and still not published, by kind and city.", {}};
-    for (const auto& [city, n] : reviews_overdue) {
-      overdue.samples.push_back({{{"kind", "case_review"}, {"city", city}}, n});
+    for (const common::v1::OverdueCount& c : SupervisionOverdue(store, deadlines, today)) {
+      overdue.samples.push_back({{{"kind", c.kind()}, {"city", c.city_code()}}, static_cast<double>(c.count())});
     }
     Family rectifications{"gongkai_rectifications_overdue",
                           "Rectifications past their deadline and not reported done, by the responsible unit's city.",
@@ -141,12 +128,13 @@ std::shared_ptr<common::ScrapeGauges> MakeSupervisionGauges(SupervisionStore& st
       common::Log(common::LogLevel::kWarning, "coverage_gauges_unavailable", {{"reason", e.what()}});
     }
     if (units) {
+      // During the first quarter, last year's rounds too, for its fourth quarter.
       std::optional<std::pair<std::vector<ReviewedUnit>, std::vector<RoundSummary>>> previous;
       if (static_cast<unsigned>(std::chrono::year_month_day(today).month()) <= 3) {
-        previous.emplace(store.ReviewedUnits(year - 1), last_year);
+        previous.emplace(store.ReviewedUnits(year - 1), store.Rounds(year - 1));
       }
-      AddCoverage(year, *units, store.ReviewedUnits(year), this_year, settings.coverage_target, today, previous,
-                  families);
+      AddCoverage(year, *units, store.ReviewedUnits(year), store.Rounds(year), settings.coverage_target, today,
+                  previous, families);
     }
     return families;
   });

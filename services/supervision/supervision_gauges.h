@@ -19,7 +19,8 @@ namespace gongkai::supervision {
 //     assessment) summed per organiser's city (SupervisionTallies,
 //     common::KpiTallyFamilies); the ratios are Prometheus recording rules;
 //   gongkai_disclosures_overdue{kind="case_review",city}: reviews expected
-//     (a completed round's reviewed units) past their 15 WD and not published;
+//     (a completed round's reviewed units) past their 15 WD and not published
+//     (SupervisionOverdue);
 //   gongkai_case_review_coverage_ratio{scope}, gongkai_case_review_units{scope,state}
 //     (state enforcement / reviewed), gongkai_case_review_coverage_target;
 //   gongkai_case_review_quarter_rounds{scope,year,quarter}: the completed

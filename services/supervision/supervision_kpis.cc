@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -144,7 +145,11 @@ std::vector<KpiTally> TallyRecords(const std::vector<TimedRecord>& records, cons
     const common::Date deadline = due(common::RecordKind::kCaseReview, m.ended_on);
     if (!MissingStanding(deadline, today).due) continue;
     Entry entry{MissingKey(m), false, std::nullopt};
-    if (!m.unit.empty()) entry.link = LinkOf(kCaseReview, entry.key, m.organiser, m.city_code, MissingDetail(deadline));
+    if (!m.unit.empty()) {
+      // Still not published, past its deadline: open.
+      entry.link = LinkOf(kCaseReview, entry.key, m.organiser, m.city_code, MissingDetail(deadline));
+      entry.link->set_open(true);
+    }
     add(m.organiser, m.city_code, kCaseReview, std::move(entry));
   }
 
@@ -227,6 +232,22 @@ std::vector<KpiTally> SupervisionTallies(SupervisionStore& store, const common::
   const std::vector<MissingReview> missing =
       MissingReviews(store, store.RoundsEnded(scope), past_due, request.max_misses() > 0);
   return TallyRecords(store.TimedRecords(scope), missing, due, request.max_misses(), today);
+}
+
+std::vector<common::v1::OverdueCount> SupervisionOverdue(SupervisionStore& store, const common::Deadlines& deadlines,
+                                                         common::Date today) {
+  const int year = static_cast<int>(std::chrono::year_month_day(today).year());
+  std::vector<RoundSummary> rounds = store.Rounds(year - 1);
+  const std::vector<RoundSummary> this_year = store.Rounds(year);
+  rounds.insert(rounds.end(), this_year.begin(), this_year.end());
+  std::vector<common::v1::OverdueCount> out;
+  for (const auto& [city, n] : ReviewsOverdue(rounds, CachedDue(deadlines), today)) {  // by city
+    common::v1::OverdueCount& count = out.emplace_back();
+    count.set_kind(kCaseReview);
+    count.set_city_code(city);
+    count.set_count(static_cast<int64_t>(n));
+  }
+  return out;
 }
 
 common::v1::ListFindingsResponse SupervisionFindings(SupervisionStore& store, const common::Deadlines& deadlines,

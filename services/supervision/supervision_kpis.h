@@ -33,11 +33,20 @@ inline constexpr int kMaxFindings = 10'000;
 // completed round's reviewed unit without a review is a review due once its
 // deadline passed, never met. Misses (max_misses) are linked as
 // "<organiser>/<source id>", a missing review as
-// "<organiser>/<round source id>/<unit>", by key. Throws INVALID_ARGUMENT
+// "<organiser>/<round source id>/<unit>" (open: the others were published,
+// late), by key. Throws INVALID_ARGUMENT
 // (common::CheckKpiTalliesRequest) for a bad request.
 std::vector<common::v1::KpiTally> SupervisionTallies(SupervisionStore& store, const common::Deadlines& deadlines,
                                                      const common::v1::GetKpiTalliesRequest& request,
                                                      common::Date today);
+
+// The reviews overdue on `today` (ReviewsOverdue over the rounds of its year
+// and of the year before, whose December rounds have their reviews due in
+// January), per the round's organiser's city, as OverdueCounts of kind
+// "case_review" by city. What gongkai_disclosures_overdue exports and the
+// province view's own tallies answer (their overdue).
+std::vector<common::v1::OverdueCount> SupervisionOverdue(SupervisionStore& store, const common::Deadlines& deadlines,
+                                                         common::Date today);
 
 // The findings of the rules of the request this service holds
 // (review_results_late, rectification_overdue; others are ignored) over the

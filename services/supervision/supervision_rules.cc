@@ -826,4 +826,11 @@ v1::Rectification::State RectificationState(common::Date deadline, std::optional
   return today <= deadline ? v1::Rectification::OPEN : v1::Rectification::OVERDUE;
 }
 
+void CheckJudgedYear(common::Violations& out, int year, common::Date today) {
+  const int next_year = static_cast<int>(std::chrono::year_month_day(today).year()) + 1;
+  if (year != 0 && (year < 2000 || year > next_year)) {
+    out.push_back({"year", "must be 0 (every year) or from 2000 to " + std::to_string(next_year)});
+  }
+}
+
 }  // namespace gongkai::supervision

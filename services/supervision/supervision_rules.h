@@ -163,4 +163,11 @@ common::Violations ValidateReport(const RectificationReport& report, const std::
 v1::Rectification::State RectificationState(common::Date deadline, std::optional<common::Date> reported_on,
                                             common::Date today);
 
+// ---------------------------------------------------------------- list filters
+
+// The year filter of a list of records judged by their year (leads,
+// rectifications), as GetKpis takes a year: 0 for every year, else 2000 to
+// the year after `today`'s; a violation of "year" otherwise.
+void CheckJudgedYear(common::Violations& out, int year, common::Date today);
+
 }  // namespace gongkai::supervision

@@ -298,13 +298,16 @@ const Statement kObligations{
 // $3 the state as of the day $4 (0 any; 1 open: unreported, deadline not
 // passed; 2 overdue: unreported, deadline passed; 3 done: first reported on
 // or before the deadline; 4 done late); after the row ($6 deadline, $7
-// subject, $8 agency, $9 source id, $10 problem id) when $5; at most $11.
+// subject, $8 agency, $9 source id, $10 problem id) when $5; at most $11;
+// the deadline from $12 to $13 ('-infinity' and 'infinity' for any: the
+// deadline indexes hold the range).
 const Statement kListRectifications{
     "supervision_list_rectifications",
     "SELECT o.subject, o.agency_credit_code, o.source_id, o.problem_id, o.unit, o.unit_city, o.requirement, "
     "o.deadline, o.report, o.reported_on "
     "FROM supervision.rectification_rows o "
     "WHERE ($1 = '' OR o.unit_city = $1) AND ($2 = '' OR o.unit = $2) "
+    "AND o.stored_deadline BETWEEN $12::date AND $13::date "
     "AND ($3::int = 0 OR $3::int = CASE "
     "  WHEN o.stored_reported_on IS NULL THEN CASE WHEN o.stored_deadline < $4::date THEN 2 ELSE 1 END "
     "  WHEN o.stored_reported_on <= o.stored_deadline THEN 3 ELSE 4 END) "
@@ -365,14 +368,15 @@ const Statement kUnobserveLeads{
 // The statements below read supervision.lead_rows (002_leads.sql): a
 // lead's columns in the order LeadFrom takes them.
 
-// Leads of a city $1, a rule $2 ('' for any), a state $3 (0 for any), below
-// the id $4 (0: from the newest), newest first, at most $5.
+// Leads of a city $1, a rule $2 ('' for any), a state $3 (0 for any), a
+// year $6 (0 for any), below the id $4 (0: from the newest), newest first, at
+// most $5.
 const Statement kListLeads{
     "supervision_list_leads",
     "SELECT l.id, l.rule, l.record, l.related, l.city_code, l.year, l.state, l.closed_reason, l.raised_on, "
     "l.last_seen_on, l.still_observed, l.updated_by, l.updated_at, l.supervisions FROM supervision.lead_rows l "
     "WHERE ($1 = '' OR l.city_code = $1) AND ($2 = '' OR l.rule = $2) AND ($3::int = 0 OR l.state = $3::int) "
-    "AND ($4::bigint = 0 OR l.id < $4::bigint) "
+    "AND ($4::bigint = 0 OR l.id < $4::bigint) AND ($6::int = 0 OR l.year = $6::int) "
     "ORDER BY l.id DESC LIMIT $5"};
 
 // The leads of the ids $1, by id.
@@ -768,11 +772,15 @@ std::vector<RectificationRow> PgSupervisionStore::ListRectifications(const Recti
   const RectificationRow after = f.after.value_or(RectificationRow{});
   const std::string after_deadline = f.after ? common::FormatIsoDate(after.deadline) : std::string();
   const std::string today_iso = common::FormatIsoDate(f.today);
+  // The year's deadlines, or every one.
+  const auto [first_deadline, last_deadline] =
+      f.year == 0 ? std::pair<std::string, std::string>{"-infinity", "infinity"} : YearBounds(f.year);
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     return RectificationsFrom(tx.exec_prepared(kListRectifications.name, f.unit_city, f.unit, f.state, today_iso,
                                                f.after.has_value(), after_deadline, after.subject,
-                                               after.agency_credit_code, after.source_id, after.problem_id, f.limit));
+                                               after.agency_credit_code, after.source_id, after.problem_id, f.limit,
+                                               first_deadline, last_deadline));
   });
 }
 
@@ -939,7 +947,7 @@ LeadSweepCounts PgSupervisionStore::RecordFindings(int year, const std::vector<s
 std::vector<LeadRow> PgSupervisionStore::ListLeads(const LeadFilter& f) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
-    return LeadsFrom(tx.exec_prepared(kListLeads.name, f.city_code, f.rule, f.state, f.before_id, f.limit));
+    return LeadsFrom(tx.exec_prepared(kListLeads.name, f.city_code, f.rule, f.state, f.before_id, f.limit, f.year));
   });
 }
 

@@ -167,7 +167,8 @@ struct RectificationRow {
 // passed; 2 overdue: unreported, deadline passed; 3 done: reported on or
 // before the deadline; 4 done late; 0 any), of a unit's city and unit ("" any),
 // ordered by (deadline, subject, agency, source id, problem id), keyset after
-// `after` (the last row of the previous page; nullopt for the first).
+// `after` (the last row of the previous page; nullopt for the first); of the
+// rectifications whose deadline is in `year` (0 any).
 struct RectificationFilter {
   std::string unit_city;
   std::string unit;
@@ -175,6 +176,7 @@ struct RectificationFilter {
   common::Date today{};
   std::optional<RectificationRow> after;
   int limit = 200;
+  int year = 0;
 };
 
 // Counts for the gauges, the coverage, the tallies and the lead rules.
@@ -238,13 +240,15 @@ struct LeadRow {
   std::string updated_at;
 };
 // ListLeads: of a city, of a rule, in a state ("" / 0 any), newest first by
-// id, below `before_id` (0: from the newest).
+// id, below `before_id` (0: from the newest); of the leads whose year (the
+// year of the run that last found them) is `year` (0 any).
 struct LeadFilter {
   std::string city_code;
   std::string rule;
   int state = 0;
   int64_t before_id = 0;
   int limit = 50;
+  int year = 0;
 };
 // A state change of one lead, written only while the lead is still in
 // `from` (another supervisor may have moved it since it was read).

@@ -660,6 +660,39 @@ TEST_F(SupervisionStoreTest, RectificationsArePagedByDeadlineSubjectAndKey) {
   EXPECT_TRUE(Rectifications(0, kToday, kCity, kUnit2).empty());
 }
 
+TEST_F(SupervisionStoreTest, RectificationsAreListedByTheYearOfTheirDeadline) {
+  Upsert(RecordKind::kSupervision, {SupervisionRecord(kOrganiser, "S-1", 1, "2026-09-01", "2026-10-15",
+                                                      {{"P-1", kUnit1, kCity, "transport", "2026-11-30"},
+                                                       {"P-2", kUnit2, kOtherCity, "transport", "2026-12-31"},
+                                                       {"P-3", kUnit1, kCity, "transport", "2027-01-01"},
+                                                       {"P-4", kUnit1, kCity, "transport", "2027-02-28"}})});
+  RectificationFilter f;
+  f.today = kToday;
+  f.year = 2026;
+  EXPECT_EQ(Keys(store_->ListRectifications(f)), (std::vector<std::string>{"2/S-1/P-1", "2/S-1/P-2"}));
+  f.year = 2027;
+  EXPECT_EQ(Keys(store_->ListRectifications(f)), (std::vector<std::string>{"2/S-1/P-3", "2/S-1/P-4"}));
+  f.year = 2025;
+  EXPECT_TRUE(store_->ListRectifications(f).empty());
+  f.year = 0;
+  EXPECT_EQ(Keys(store_->ListRectifications(f)),
+            (std::vector<std::string>{"2/S-1/P-1", "2/S-1/P-2", "2/S-1/P-3", "2/S-1/P-4"}))
+      << "0: every year";
+
+  // With the other filters and the pages.
+  f.year = 2027;
+  f.unit_city = kCity;
+  f.limit = 1;
+  const auto first = store_->ListRectifications(f);
+  EXPECT_EQ(Keys(first), std::vector<std::string>{"2/S-1/P-3"});
+  f.after = first.back();
+  EXPECT_EQ(Keys(store_->ListRectifications(f)), std::vector<std::string>{"2/S-1/P-4"});
+  f.after = std::nullopt;
+  f.limit = 200;
+  f.year = 2026;
+  EXPECT_EQ(Keys(store_->ListRectifications(f)), std::vector<std::string>{"2/S-1/P-1"});
+}
+
 // A rejection stays until an accepted version of its key and kind, under its
 // scope, clears it; other keys, kinds and scopes keep theirs.
 TEST_F(SupervisionStoreTest, RejectionsAreKeptUnderTheirScopeAndClearedByAnAcceptedVersion) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "services/supervision/kpi_sources.h"
 #include "services/supervision/supervision_gauges.h"
 #include "services/supervision/supervision_kpis.h"
 #include "services/supervision/test_support.h"
@@ -429,6 +430,27 @@ TEST_F(SupervisionsServiceTest, RectificationStatesFollowThePinnedClock) {
   EXPECT_EQ(second.rectifications(0).problem_id(), "P2");
   EXPECT_TRUE(second.next_page_token().empty());
 
+  // By the year of their deadline (2026-09-30), or of every year; from
+  // 2000 to next year.
+  v1::ListRectificationsRequest of_year;
+  of_year.set_year(2026);
+  EXPECT_EQ(States(of_year, ProvinceCaller()),
+            (std::vector<std::string>{kSupervisionId + "/P1 DONE", kSupervisionId + "/P2 OVERDUE"}));
+  of_year.set_state(v1::Rectification::OVERDUE);
+  EXPECT_EQ(States(of_year, kCityCaller), std::vector<std::string>{kSupervisionId + "/P2 OVERDUE"});
+  of_year.set_year(2027);
+  EXPECT_TRUE(States(of_year, ProvinceCaller()).empty());
+  for (int year : {1999, 2028}) {
+    v1::ListRectificationsRequest bad_year;
+    bad_year.set_year(year);
+    v1::ListRectificationsResponse refused;
+    const grpc::Status status = h.Call(&Stub::ListRectifications, bad_year, &refused, ProvinceCaller());
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << year;
+    const auto violations = common::ViolationsOf(status);
+    ASSERT_EQ(violations.size(), 1u) << year;
+    EXPECT_EQ(violations[0].field, "year");
+  }
+
   v1::ListRectificationsRequest forged;
   forged.set_page_token("not-a-token");
   v1::ListRectificationsResponse response;
@@ -543,6 +565,8 @@ TEST_F(SupervisionsServiceTest, TalliesCountEachOrganisersRecordsAndNameTheRevie
   EXPECT_EQ(reviews.misses(0).key(), kBureau + "/" + kRoundId + "/" + kUnitA);
   EXPECT_EQ(reviews.misses(1).key(), kBureau + "/" + kRoundId + "/" + kUnitB);
   EXPECT_EQ(reviews.misses(0).detail().substr(0, 19), "not published, due ");
+  EXPECT_TRUE(reviews.misses(0).open()) << "still not published, past its deadline";
+  EXPECT_TRUE(reviews.misses(1).open());
   EXPECT_EQ(tallies[1].rule(), "special_supervision");
   EXPECT_EQ(tallies[1].met(), 1);
 
@@ -551,6 +575,48 @@ TEST_F(SupervisionsServiceTest, TalliesCountEachOrganisersRecordsAndNameTheRevie
   request.set_city_code("");
   request.set_year(1999);
   EXPECT_THROW(SupervisionTallies(h.store(), h.context().deadlines, request, today), common::ServiceError);
+}
+
+TEST_F(SupervisionsServiceTest, TheOverdueReviewsAreTheGaugesAndThisServicesPartOfTheProvinceView) {
+  // On 2026-10-08, kUnitA's and kUnitB's reviews of kCity's Q2 round are
+  // past their 15 WD.
+  WriteRoundAndReview();
+  h.clock().Set(Day("2026-10-08"));
+  const auto overdue = SupervisionOverdue(h.store(), h.context().deadlines, Day("2026-10-08"));
+  ASSERT_EQ(overdue.size(), 1u);
+  EXPECT_EQ(overdue[0].kind(), "case_review");
+  EXPECT_EQ(overdue[0].city_code(), kCity);
+  EXPECT_EQ(overdue[0].count(), 2);
+  const auto gauges = MakeSupervisionGauges(h.store(), h.registry(), h.context().deadlines, h.clock(), {});
+  const auto gauged = Samples(gauges->Collect(), "gongkai_disclosures_overdue");
+  ASSERT_TRUE(gauged);
+  EXPECT_EQ(*gauged, (std::map<std::string, double>{{"city=140100,kind=case_review", 2}}));
+
+  // The province view's own source answers them with its tallies, whatever
+  // the year: of the city asked, none of another, none for an agency.
+  const auto source = LocalKpiSource(h.store(), h.context().deadlines, h.clock());
+  common::v1::GetKpiTalliesRequest request;
+  request.set_year(2025);
+  request.set_group_by_city(true);
+  const auto province = source->Tallies(request);
+  ASSERT_EQ(province.overdue_size(), 1);
+  EXPECT_EQ(province.overdue(0).ShortDebugString(), overdue[0].ShortDebugString());
+  request.set_city_code(kCity);
+  EXPECT_EQ(source->Tallies(request).overdue_size(), 1);
+  request.set_city_code(kOtherCity);
+  EXPECT_EQ(source->Tallies(request).overdue_size(), 0);
+  request.clear_city_code();
+  request.set_group_by_city(false);
+  request.set_agency_credit_code(kBureau);
+  EXPECT_EQ(source->Tallies(request).overdue_size(), 0);
+
+  // Once the reviews are stored, nothing is overdue.
+  v1::UpsertResponse reviews;
+  ASSERT_TRUE(h.Upsert(std::vector<Review>{MakeReview("PC-R-A", kUnitA, kUnitB), MakeReview("PC-R-B", kUnitB, kUnitA)},
+                       &reviews, kCityCaller)
+                  .ok());
+  for (const auto& r : reviews.results()) ASSERT_EQ(r.outcome(), RecordResult::ACCEPTED) << r.DebugString();
+  EXPECT_TRUE(SupervisionOverdue(h.store(), h.context().deadlines, Day("2026-10-08")).empty());
 }
 
 TEST_F(SupervisionsServiceTest, FindingsAreTheLateReviewsAndOverdueRectificationsPastTheirThresholds) {

@@ -22,6 +22,7 @@
 #include "common/identifiers.h"
 #include "gongkai/inspections/v1/inspections.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "gongkai/supervision/v1/supervision.grpc.pb.h"
 #include "tests/e2e/platform.h"
 #include "tests/e2e/records.h"
 
@@ -735,6 +736,25 @@ TEST_F(InspectionsEndToEnd, GaugesCountOverdueResultsAndThePilotAndBroadcastsLis
   EXPECT_NE(metrics.find("gongkai_disclosures_overdue{city=\"140100\",kind=\"spot_check_result\"} 2"),
             std::string::npos)
       << metrics;
+  // The province's view states the same count (the inspections' answer to
+  // GetKpiTallies, its overdue), and the two missing results as open misses.
+  supervision::v1::GetKpisRequest kpis_request;
+  kpis_request.set_year(2026);
+  kpis_request.set_max_misses(100);
+  supervision::v1::GetKpisResponse kpis;
+  grpc::Status kpis_status = Call("province", &supervision::v1::SupervisionService::Stub::GetKpis, kpis_request, &kpis);
+  ASSERT_TRUE(kpis_status.ok()) << kpis_status.error_message();
+  int64_t overdue_results = 0;
+  for (const auto& c : kpis.overdue()) {
+    if (c.kind() == "spot_check_result" && c.city_code() == "140100") overdue_results += c.count();
+  }
+  EXPECT_EQ(overdue_results, 2) << kpis.ShortDebugString();
+  int open_misses = 0;
+  for (const auto& figure : kpis.total().rules()) {
+    if (figure.rule() != "spot_check_result") continue;
+    for (const auto& miss : figure.misses()) open_misses += miss.open() ? 1 : 0;
+  }
+  EXPECT_EQ(open_misses, 2) << "the late result is not open";
   // This year's tallies: the task's three objects are due (one result
   // published late, two missing past their due date), none met; market
   // regulation is a key domain. The ratios are Prometheus' recording rules.
@@ -759,10 +779,17 @@ TEST_F(InspectionsEndToEnd, GaugesCountOverdueResultsAndThePilotAndBroadcastsLis
   EXPECT_EQ(pilot.units_size(), 3);
   EXPECT_EQ(pilot.unit_count(), 3);
   EXPECT_EQ(pilot.sector_count(), 2);
+  // The pilot's targets, the plan's by default, as the gauges export them.
+  EXPECT_EQ(pilot.targets().units(), 10);
+  EXPECT_EQ(pilot.targets().sectors(), 3);
+  EXPECT_EQ(pilot.targets().date(), "2026-12-31");
+  EXPECT_NE(metrics.find("gongkai_live_pilot_target{measure=\"units\"} 10"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("gongkai_live_pilot_target{measure=\"sectors\"} 3"), std::string::npos) << metrics;
   list_units.set_city_code("140200");
   ASSERT_TRUE(Call("", &InspectionsService::Stub::ListPilotUnits, list_units, &pilot).ok());
   EXPECT_EQ(pilot.unit_count(), 1);
   EXPECT_EQ(pilot.sector_count(), 1);
+  EXPECT_EQ(pilot.targets().units(), 10) << "whatever the city asked";
 
   // Broadcasts of the food-safety unit: one to come, one live, one ended with
   // its replay.

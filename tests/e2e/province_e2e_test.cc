@@ -1,13 +1,20 @@
 // The province's view end to end: every service counts its part of the KPIs
-// from its own database, the supervision service adds the parts up for the
-// province, a city or an agency (GetKpis) and runs the lead rules over them
-// (SweepLeads), over real processes on the test date.
+// and its overdue records from its own database, the supervision service adds
+// the parts up for the province, a city or an agency (GetKpis) and runs the
+// lead rules over them (SweepLeads), over real processes on the test date.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdlib>
+#include <map>
 #include <set>
+#include <sstream>
+#include <string>
+#include <utility>
 
 #include "common/calendar/iso_date.h"
 #include "common/errors.h"
+#include "common/service_table.h"
 #include "common/testing/faketime.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/requests/v1/requests.grpc.pb.h"
@@ -22,9 +29,45 @@ using supervision::v1::GetKpisResponse;
 using supervision::v1::KpiFigure;
 using supervision::v1::SupervisionService;
 using Figures = google::protobuf::RepeatedPtrField<KpiFigure>;
+// Overdue records by (kind, city).
+using OverdueByKindAndCity = std::map<std::pair<std::string, std::string>, int64_t>;
 
 const std::string kTaiyuan = "140100";
 const std::string kDatong = "140200";
+
+// The samples of gongkai_disclosures_overdue{city,kind} in a Prometheus text
+// exposition, by (kind, city), zeros left out.
+OverdueByKindAndCity OverdueSamples(const std::string& metrics) {
+  const std::string name = "gongkai_disclosures_overdue{";
+  OverdueByKindAndCity out;
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with(name)) continue;
+    const std::size_t close = line.find('}');
+    if (close == std::string::npos) continue;
+    // Every label follows a comma once one is put before the first.
+    const std::string wrapped = "," + line.substr(name.size(), close - name.size());
+    const auto label = [&](const std::string& key) {
+      const std::string start = "," + key + "=\"";
+      const std::size_t at = wrapped.find(start);
+      if (at == std::string::npos) return std::string();
+      const std::size_t from = at + start.size();
+      return wrapped.substr(from, wrapped.find('"', from) - from);
+    };
+    const auto value = std::llround(std::strtod(line.c_str() + close + 1, nullptr));
+    if (value != 0) out[{label("kind"), label("city")}] += value;
+  }
+  return out;
+}
+
+// GetKpis' overdue counts by (kind, city), zeros left out.
+OverdueByKindAndCity OverdueOf(const GetKpisResponse& kpis) {
+  OverdueByKindAndCity out;
+  for (const auto& c : kpis.overdue()) {
+    if (c.count() != 0) out[{c.kind(), c.city_code()}] += c.count();
+  }
+  return out;
+}
 
 const KpiFigure* Find(const Figures& figures, const std::string& kpi, const std::string& rule) {
   for (const auto& f : figures) {
@@ -102,9 +145,10 @@ class ProvinceEndToEnd : public testing::PlatformTest {
     return Call(principal, &SupervisionService::Stub::GetKpis, request, response);
   }
 
-  std::vector<supervision::v1::Lead> Leads(const std::string& principal, const std::string& rule) {
+  std::vector<supervision::v1::Lead> Leads(const std::string& principal, const std::string& rule, int year = 0) {
     supervision::v1::ListLeadsRequest request;
     request.set_rule(rule);
+    request.set_year(year);
     request.set_page_size(200);
     supervision::v1::ListLeadsResponse response;
     grpc::Status status = Call(principal, &SupervisionService::Stub::ListLeads, request, &response);
@@ -217,6 +261,74 @@ TEST_F(ProvinceEndToEnd, ACitysFiguresAreTheSumOfItsAgenciesAndTheMissesNameTheL
   EXPECT_EQ(own_decisions->due(), 2);
 }
 
+// Records overdue on the day: GetKpis adds up each service's own count, the
+// very figures the services export as gongkai_disclosures_overdue.
+TEST_F(ProvinceEndToEnd, OverdueRecordsAreTheServicesOverdueGaugesAddedUp) {
+  // A decision sent without its number, rejected and never stored, that
+  // claims Mon 2026-11-02: due 11-11, overdue today (12-01).
+  penalties::v1::UpsertDecisionsRequest rejected;
+  *rejected.add_decisions() = testing::CompanyDecision(agency_, "REJ-1", "2026-11-02");
+  rejected.mutable_decisions(0)->clear_decision_number();
+  penalties::v1::UpsertResponse refused;
+  ASSERT_TRUE(Call("city-140100", &penalties::v1::PenaltiesService::Stub::UpsertDecisions, rejected, &refused).ok());
+  ASSERT_EQ(refused.results_size(), 1);
+  ASSERT_EQ(refused.results(0).outcome(), common::v1::RecordResult::REJECTED) << refused.DebugString();
+
+  GetKpisResponse province;
+  grpc::Status status = Kpis("province", "", "", &province);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  OverdueByKindAndCity scraped;
+  for (const auto& entry : common::ServiceTable()) {
+    const std::string metrics = testing::HttpGet(platform_->service(entry.name).ports.metrics, "/metrics");
+    for (const auto& [key, n] : OverdueSamples(metrics)) scraped[key] += n;
+  }
+  const OverdueByKindAndCity answered = OverdueOf(province);
+  EXPECT_EQ(answered, scraped) << province.ShortDebugString();
+  // The rejected decision and the unanswered request, both of Taiyuan.
+  const auto count_of = [&](const std::string& kind, const std::string& city) -> int64_t {
+    const auto it = answered.find(std::make_pair(kind, city));
+    return it == answered.end() ? 0 : it->second;
+  };
+  EXPECT_EQ(count_of("penalty_decision", kTaiyuan), 1);
+  EXPECT_EQ(count_of("request", kTaiyuan), 1);
+  // By kind, then city.
+  for (int i = 1; i < province.overdue_size(); ++i) {
+    const auto& a = province.overdue(i - 1);
+    const auto& b = province.overdue(i);
+    EXPECT_LT(std::make_pair(a.kind(), a.city_code()), std::make_pair(b.kind(), b.city_code()));
+  }
+
+  // A city's are the province's of that city, whoever asks.
+  OverdueByKindAndCity taiyuan;
+  for (const auto& [key, n] : answered) {
+    if (key.second == kTaiyuan) taiyuan[key] = n;
+  }
+  GetKpisResponse city;
+  ASSERT_TRUE(Kpis("province", kTaiyuan, "", &city).ok());
+  EXPECT_EQ(OverdueOf(city), taiyuan);
+  ASSERT_TRUE(Kpis("city-140100", "", "", &city).ok());
+  EXPECT_EQ(OverdueOf(city), taiyuan);
+  // An agency's scope has none: the counts are kept per city.
+  GetKpisResponse agency;
+  ASSERT_TRUE(Kpis("province", "", agency_, &agency).ok());
+  EXPECT_EQ(agency.overdue_size(), 0);
+
+  // The request's miss still stands (open); the decision published late does not.
+  const KpiFigure* replies = Find(city.total().rules(), "", "request_reply");
+  ASSERT_NE(replies, nullptr) << city.total().ShortDebugString();
+  ASSERT_EQ(replies->misses_size(), 1);
+  EXPECT_TRUE(replies->misses(0).open()) << replies->misses(0).ShortDebugString();
+  const KpiFigure* decisions = Find(city.total().rules(), "", "penalty_decision");
+  ASSERT_NE(decisions, nullptr);
+  bool late_listed = false;
+  for (const auto& miss : decisions->misses()) {
+    if (miss.key() != agency_ + "/LATE-1") continue;
+    late_listed = true;
+    EXPECT_FALSE(miss.open()) << "published, though late";
+  }
+  EXPECT_TRUE(late_listed) << decisions->ShortDebugString();
+}
+
 TEST_F(ProvinceEndToEnd, ACityCallerGetsItsOwnScopeAndIsRefusedAnother) {
   GetKpisResponse own;
   grpc::Status status = Kpis("city-140100", "", "", &own);
@@ -261,6 +373,11 @@ TEST_F(ProvinceEndToEnd, SweepLeadsRaisesLeadsForTheLateDecisionAndTheOverdueReq
   ASSERT_EQ(overdue.size(), 1u);
   EXPECT_EQ(overdue[0].record().service(), "requests");
   EXPECT_EQ(overdue[0].record().agency_credit_code(), desk_agency_);
+
+  // The sweep judged this year's records: its leads are of 2026.
+  EXPECT_EQ(Leads("province", "decision_published_late", 2026).size(), 1u);
+  EXPECT_TRUE(Leads("province", "decision_published_late", 2025).empty());
+  EXPECT_EQ(Leads("province", "request_very_overdue", 2026).size(), 1u);
 
   // A city sees its own city's leads only.
   EXPECT_EQ(Leads("city-140100", "decision_published_late").size(), 1u);

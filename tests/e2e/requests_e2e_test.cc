@@ -102,6 +102,7 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   EXPECT_EQ(view.state(), "REPLIED");
   EXPECT_TRUE(view.standardised_reply());
   EXPECT_EQ(view.desk_state(), requests::v1::CLOSED);
+  EXPECT_EQ(view.extension_refusal(), requests::v1::RequestView::REQUEST_CLOSED);
 
   // Corrected: the clock restarts from the corrected request (Tue 10-20): due Tue 11-17.
   auto corrected = Register("2026-10-12");
@@ -115,6 +116,14 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   ASSERT_TRUE(Step(corrected.request_id(), MakeStep(Step::CORRECTED_RECEIVED, "2026-10-20"), &view).ok());
   EXPECT_EQ(view.clock_start(), "2026-10-20");
   EXPECT_EQ(view.due(), "2026-11-17");
+  // Explained day by day: the days before the correction do not count, the
+  // corrected request restarts the clock, the due date ends it.
+  for (const auto& day : view.explanation().days()) {
+    EXPECT_EQ(day.before_correction(), day.date() > "2026-10-12" && day.date() < "2026-10-20") << day.date();
+    EXPECT_EQ(day.status() == gongkai::common::v1::ExplainedDay::RESTART, day.date() == "2026-10-20") << day.date();
+    EXPECT_FALSE(day.corrected_on_receipt()) << day.date();
+    EXPECT_EQ(day.due_day(), day.date() == "2026-11-17") << day.date();
+  }
   // Replied two working days late: not a standardised reply.
   ASSERT_TRUE(Reply(corrected.request_id(), Disclosed("2026-11-19"), &view).ok());
   EXPECT_FALSE(view.standardised_reply());
@@ -133,6 +142,13 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   ASSERT_TRUE(Step(paused.request_id(), answered, &view).ok());
   EXPECT_EQ(view.paused_working_days(), 7);
   EXPECT_EQ(view.due(), "2026-11-04");
+  int paused_days = 0;
+  for (const auto& day : view.explanation().days()) {
+    if (day.status() != gongkai::common::v1::ExplainedDay::PAUSED) continue;
+    ++paused_days;
+    EXPECT_EQ(day.consultation_id(), "third-party-1") << day.date();
+  }
+  EXPECT_EQ(paused_days, 7) << "each paused working day names its consultation";
   ASSERT_TRUE(Reply(paused.request_id(), Disclosed("2026-11-03"), &view).ok());
   EXPECT_TRUE(view.standardised_reply());
 
@@ -146,10 +162,13 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   ASSERT_TRUE(Step(extended.request_id(), extension, &view).ok());
   EXPECT_EQ(view.due(), "2026-12-02");
   EXPECT_EQ(view.limit_working_days(), 40);
-  // A second extension is impossible.
+  // A second extension is impossible, and the view says so before it is tried.
+  EXPECT_EQ(view.extension_refusal(), requests::v1::RequestView::ALREADY_EXTENDED);
+  EXPECT_NE(view.extension_refusal_reason().find("a second extension"), std::string::npos)
+      << view.extension_refusal_reason();
   grpc::Status second = Step(extended.request_id(), extension, &view);
   EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_NE(second.error_message().find("extension"), std::string::npos) << second.error_message();
+  EXPECT_NE(second.error_message().find("a second extension"), std::string::npos) << second.error_message();
   ASSERT_TRUE(Reply(extended.request_id(), Disclosed("2026-11-27"), &view).ok());
   EXPECT_TRUE(view.standardised_reply());
 
@@ -168,6 +187,10 @@ TEST_F(RequestsEndToEnd, RequestsRunOnTheirLegalClock) {
   EXPECT_EQ(view.state(), "OPEN");
   EXPECT_EQ(view.desk_state(), requests::v1::VERY_OVERDUE);
   EXPECT_LT(view.working_days_left(), -20);
+  // Past its due date an extension would extend nothing (Art. 33).
+  EXPECT_EQ(view.extension_refusal(), requests::v1::RequestView::PAST_DUE);
+  EXPECT_NE(view.extension_refusal_reason().find("after the reply period ended on 2026-09-29"), std::string::npos)
+      << view.extension_refusal_reason();
 
   // The desk's open list: only the open one, soonest due first.
   requests::v1::ListOpenRequestsResponse open;

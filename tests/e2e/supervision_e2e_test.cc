@@ -21,6 +21,7 @@
 
 #include "common/calendar/calendar_loader.h"
 #include "common/calendar/iso_date.h"
+#include "common/errors.h"
 #include "common/identifiers.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "gongkai/supervision/v1/supervision.grpc.pb.h"
@@ -240,10 +241,11 @@ class SupervisionEndToEnd : public testing::PlatformTest {
   // The rectifications `principal` lists (first page), as asked.
   supervision::v1::ListRectificationsResponse Rectifications(
       const std::string& principal, const std::string& city = "",
-      Rectification::State state = Rectification::STATE_UNSPECIFIED) {
+      Rectification::State state = Rectification::STATE_UNSPECIFIED, int year = 0) {
     supervision::v1::ListRectificationsRequest request;
     request.set_city_code(city);
     request.set_state(state);
+    request.set_year(year);
     supervision::v1::ListRectificationsResponse response;
     grpc::Status status = Call(principal, &SupervisionService::Stub::ListRectifications, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -806,6 +808,20 @@ TEST_F(SupervisionEndToEnd, RectificationsAreTrackedToTheirEndOnTheServicesDay) 
       << listed.DebugString();
   EXPECT_EQ(rows(Rectifications("province", "", Rectification::OVERDUE)),
             (std::vector<Row>{{d1_, "P2", Rectification::OVERDUE}, {a1_, "", Rectification::OVERDUE}}));
+  // By the year of their deadline: every deadline here is of 2026.
+  EXPECT_EQ(rows(Rectifications("province", "", Rectification::OVERDUE, 2026)),
+            (std::vector<Row>{{d1_, "P2", Rectification::OVERDUE}, {a1_, "", Rectification::OVERDUE}}));
+  EXPECT_EQ(Rectifications("province", "", Rectification::STATE_UNSPECIFIED, 2027).rectifications_size(), 0);
+  {
+    supervision::v1::ListRectificationsRequest bad_year;
+    bad_year.set_year(2028);  // past next year
+    supervision::v1::ListRectificationsResponse refused;
+    const grpc::Status status = Call("province", &SupervisionService::Stub::ListRectifications, bad_year, &refused);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    const auto violations = common::ViolationsOf(status);
+    ASSERT_EQ(violations.size(), 1u);
+    EXPECT_EQ(violations[0].field, "year");
+  }
   EXPECT_EQ(rows(Rectifications("province", "140100")),
             (std::vector<Row>{
                 {a2_, "", Rectification::DONE}, {a1_, "", Rectification::OVERDUE}, {a3_, "P1", Rectification::OPEN}}));

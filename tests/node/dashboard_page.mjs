@@ -1,10 +1,12 @@
 // 省级监测看板 in a real browser: the province signs in with its token, and
 // every figure the page shows (the four KPIs per city, overdue records by
-// kind, the review coverage, the live-inspection pilot, the open leads)
-// equals what the province's API answers, asked here from Node in the same
-// Connect JSON form; a figure opens the records behind it; the session
-// survives a reload and ends with sign-out. Nothing here depends on the
-// platform's data: the expectations are the API's answers.
+// kind, the review coverage, the live-inspection pilot and its targets, the
+// open leads of the year) equals what the province's API answers, asked here
+// from Node in the same Connect JSON form: the overdue records are GetKpis'
+// overdue counts, the pilot's targets ListPilotUnits'. A figure opens the
+// records behind it; the session survives a reload and ends with sign-out.
+// Nothing here depends on the platform's data: the expectations are the
+// API's answers.
 //
 // GONGKAI_HTTP_URL, GONGKAI_SCREENSHOTS, GONGKAI_PROVINCE_TOKEN (the token of
 // a province principal).
@@ -64,17 +66,23 @@ async function expectedFigures(year) {
     }
   }
 
-  // Overdue: the deadline rules' misses not yet done, and rectifications past their deadline.
-  for (const f of kpis.total.rules || []) {
-    const overdue = (f.misses || []).filter((m) => /^not /.test(m.detail || ""));
-    if (!overdue.length) continue;
-    const partial = num(f.missesUnlisted) > 0 ? "≥" : "";
-    const byCity = new Map();
-    for (const m of overdue) add(byCity, m.cityCode);
-    put({ figure: "overdue", city: "province", kind: f.rule }, overdue.length, `${partial}${overdue.length}`);
-    for (const [city, n] of byCity) put({ figure: "overdue", city, kind: f.rule }, n, `${partial}${n}`);
+  // Overdue: GetKpis' counts of every service (its gongkai_disclosures_overdue)
+  // per kind and city, and the year's rectifications past their deadline.
+  const overdueByKind = new Map(); // kind -> Map(city -> n)
+  for (const c of kpis.overdue || []) {
+    if (!overdueByKind.has(c.kind)) overdueByKind.set(c.kind, new Map());
+    add(overdueByKind.get(c.kind), c.cityCode, num(c.count));
   }
-  const rectifications = await allPages(`${SUPERVISION}ListRectifications`, { state: "OVERDUE", pageSize: 200 }, "rectifications");
+  for (const [kind, byCity] of overdueByKind) {
+    const total = [...byCity.values()].reduce((a, b) => a + b, 0);
+    put({ figure: "overdue", city: "province", kind }, total, String(total));
+    for (const [city, n] of byCity) put({ figure: "overdue", city, kind }, n, String(n));
+  }
+  const rectifications = await allPages(
+    `${SUPERVISION}ListRectifications`,
+    { state: "OVERDUE", pageSize: 200, year },
+    "rectifications",
+  );
   put({ figure: "overdue", city: "province", kind: "rectification" }, rectifications.length, String(rectifications.length));
   const rectByCity = new Map();
   for (const r of rectifications) add(rectByCity, r.unitCityCode);
@@ -93,16 +101,21 @@ async function expectedFigures(year) {
   }
 
   const pilotCities = (kpis.parts || []).map((p) => p.scope).filter(isCity);
+  let pilotTargets = null;
   for (const city of ["province", ...pilotCities]) {
     const answer = await api(`${INSPECTIONS}ListPilotUnits`, { year, cityCode: city === "province" ? "" : city, pageSize: 1 });
     put({ figure: "pilot-units", city }, answer.unitCount ?? 0, String(answer.unitCount ?? 0));
     put({ figure: "pilot-sectors", city }, answer.sectorCount ?? 0, String(answer.sectorCount ?? 0));
+    if (city === "province") {
+      const t = answer.targets || {};
+      pilotTargets = { units: String(t.units ?? 0), sectors: String(t.sectors ?? 0), date: t.date || "" };
+    }
   }
 
-  // Open leads: new and in handling, by rule and city, and all rules ("").
+  // Open leads of the year: new and in handling, by rule and city, and all rules ("").
   const leads = [
-    ...(await allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_NEW", pageSize: 200 }, "leads")),
-    ...(await allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_IN_HANDLING", pageSize: 200 }, "leads")),
+    ...(await allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_NEW", pageSize: 200, year }, "leads")),
+    ...(await allPages(`${SUPERVISION}ListLeads`, { state: "LEAD_IN_HANDLING", pageSize: 200, year }, "leads")),
   ];
   const open = new Map();
   for (const l of leads) {
@@ -114,7 +127,7 @@ async function expectedFigures(year) {
     const [figure, city, , , rule] = key.split("|");
     put({ figure, city, rule }, n, String(n));
   }
-  return { expected, kpis, leads };
+  return { expected, kpis, leads, pilotTargets };
 }
 
 // Every figure on the page, as its data attributes and shown text (an SVG
@@ -150,7 +163,7 @@ try {
   await screenshot(page, "dashboard-2-board");
 
   // Every figure shown equals the API's; every figure the API has is shown.
-  const { expected, kpis } = await expectedFigures(year);
+  const { expected, kpis, pilotTargets } = await expectedFigures(year);
   assert.equal(asOf, kpis.asOf, "the page shows the figures of the day the API answers");
   const shown = await figuresOnPage(page);
   const seen = new Set();
@@ -164,7 +177,7 @@ try {
     for (const [name, value] of Object.entries(want.more)) {
       assert.equal(Number(f[name]), value, `${key} ${name}: the page shows ${f[name]}, the API ${value}`);
     }
-    const text = f.svg ? (f.text.match(/^[≥0-9.%]+/) || [""])[0] : f.text;
+    const text = f.svg ? (f.text.match(/^[0-9.%]+/) || [""])[0] : f.text;
     assert.equal(text, want.text, `${key}: the page reads ${f.text}`);
     seen.add(key);
   }
@@ -181,6 +194,34 @@ try {
     assert.ok(forms.some((f) => f.svg) && forms.some((f) => !f.svg), `${key} is drawn and tabled`);
   }
   print("kpis", { year, asOf, cities: cities.length, figures: shown.length, distinct: seen.size, loadedMs });
+
+  // The overdue records: GetKpis' counts, the province's and, asked for a
+  // city, each city's own (its answer's counts are the province's of it).
+  const overdueShown = shown.filter((f) => f.figure === "overdue" && f.kind !== "rectification" && !f.svg);
+  const overdueCities = [...new Set((kpis.overdue || []).map((c) => c.cityCode))].filter(isCity);
+  for (const city of overdueCities) {
+    const own = await api(`${SUPERVISION}GetKpis`, { year, cityCode: city });
+    for (const c of own.overdue || []) {
+      assert.equal(c.cityCode, city, `GetKpis of ${city} counts its own city's records`);
+      const cell = overdueShown.find((f) => f.city === city && f.kind === c.kind);
+      assert.ok(cell || num(c.count) === 0, `the page shows ${city}'s overdue ${c.kind}`);
+      if (cell) assert.equal(Number(cell.value), num(c.count), `${city} ${c.kind}: the page and GetKpis of the city`);
+    }
+  }
+  print("overdue", {
+    kinds: [...new Set((kpis.overdue || []).map((c) => c.kind))],
+    total: (kpis.overdue || []).reduce((a, c) => a + num(c.count), 0),
+    cities: overdueCities.length,
+  });
+
+  // The pilot's targets shown are the inspections service's.
+  const targetsShown = await page.$eval("#pilot-target-note", (n) => ({ ...n.dataset, text: n.textContent }));
+  assert.ok(pilotTargets, "ListPilotUnits states the pilot's targets");
+  assert.equal(targetsShown.units, pilotTargets.units, "the pilot's unit target is the API's");
+  assert.equal(targetsShown.sectors, pilotTargets.sectors, "the pilot's sector target is the API's");
+  assert.equal(targetsShown.date, pilotTargets.date, "the pilot's target date is the API's");
+  assert.ok(targetsShown.text.includes(pilotTargets.date), "the note names the target date");
+  print("pilot-targets", pilotTargets);
 
   // A KPI figure opens the records behind it: as many as it misses.
   const kpiCells = shown.filter((f) => f.figure === "kpi" && !f.svg);
@@ -219,9 +260,18 @@ try {
   });
 
   // A count opens as many records as it counts (an open-leads or overdue
-  // figure, else a pilot one), when the platform has one.
+  // rectifications figure, else a pilot one), when the platform has one.
   const counted = ["leads", "overdue", "pilot-units"]
-    .map((name) => shown.find((f) => f.figure === name && !f.svg && f.city !== "province" && Number(f.value) > 0 && !f.partial))
+    .map((name) =>
+      shown.find(
+        (f) =>
+          f.figure === name &&
+          (name !== "overdue" || f.kind === "rectification") &&
+          !f.svg &&
+          f.city !== "province" &&
+          Number(f.value) > 0,
+      ),
+    )
     .find(Boolean);
   if (counted) {
     const attrs = ["figure", "city", "kind", "rule"]
@@ -237,6 +287,32 @@ try {
     await screenshot(page, "dashboard-4-drill-count");
     const kind = counted.kind || counted.rule || "";
     print("drill-count", { figure: counted.figure, city: counted.city, kind, value: Number(counted.value), rows });
+  }
+
+  // A service's overdue count opens the records of the year's figure of its
+  // deadline rule that are still open (RecordLink.open), in the API's order:
+  // the count is the service's, over every year.
+  const RULE_OF_KIND = { request: "request_reply" };
+  const overdueCell =
+    overdueShown.find((f) => isCity(f.city) && Number(f.value) > 0) ||
+    overdueShown.find((f) => f.city === "province" && Number(f.value) > 0);
+  if (overdueCell) {
+    const { city, kind } = overdueCell;
+    await page.click(`#board table a[data-figure="overdue"][data-city="${city}"][data-kind="${kind}"]`);
+    await page.waitForSelector(`#drill[data-state="loaded"][data-city="${city}"][data-rule="${kind}"]`, { visible: true });
+    const opened = await page.$eval("#drill", (n) => ({
+      count: Number(n.dataset.count),
+      keys: [...n.querySelectorAll("#drill-records tbody tr")].map((tr) => tr.dataset.key),
+    }));
+    const scopeTotal =
+      city === "province" ? kpis.total : (await api(`${SUPERVISION}GetKpis`, { year, cityCode: city, maxMisses: 100 })).total;
+    const rule = RULE_OF_KIND[kind] || kind;
+    const figure = (scopeTotal.rules || []).find((f) => f.rule === rule) || {};
+    const standing = (figure.misses || []).filter((m) => m.open && (city === "province" || m.cityCode === city));
+    assert.equal(opened.count, Number(overdueCell.value), `${keyOf(overdueCell)}: the drill-down counts the figure`);
+    assert.deepEqual(opened.keys, standing.map((m) => m.key), `${keyOf(overdueCell)}: the open misses the API names`);
+    await screenshot(page, "dashboard-4-drill-overdue");
+    print("drill-overdue", { city, kind, value: Number(overdueCell.value), rows: standing.length });
   }
 
   // The session lasts the tab: a reload shows the board at once.

@@ -1,10 +1,13 @@
 // 依申请公开台账 in a real browser: the desk signs in with its token, registers
 // a request, consults a third party (征求第三方意见, which stops the reply
-// clock) and sees the due date move, replies (first without an element its
-// outcome needs, and sees the refusal), reads the request's history and its
-// deadline day by day, handles a public consultation, and downloads the
-// annual report's CSV. Every expectation is read from the API itself: the
-// platform's "today" may be pinned.
+// clock) and sees the due date move, extends it once (延期, after which the
+// form no longer offers an extension and says why), replies (first without an
+// element its outcome needs, and sees the refusal), reads the request's
+// history and its deadline day by day with each day's reason in Chinese,
+// reads a corrected request's deadline (the days before the correction do not
+// count), handles a public consultation, and downloads the annual report's
+// CSV. Every expectation is read from the API itself: the platform's "today"
+// may be pinned.
 //
 // GONGKAI_HTTP_URL, GONGKAI_SCREENSHOTS, GONGKAI_DESK_TOKEN (a desk whose
 // agency is registered).
@@ -71,6 +74,28 @@ async function type(page, selector, text) {
 const attr = (page, selector, name) => page.$eval(selector, (node, n) => node.getAttribute(n), name);
 const visible = (selector) => `${selector}:not([hidden])`;
 
+// The explained days as the page shows them: date, status, counted, reason.
+const shownDays = (page) =>
+  page.$$eval("#deadline-days tbody tr", (rows) =>
+    rows.map((r) => ({
+      date: r.dataset.date,
+      status: r.dataset.status,
+      counted: r.dataset.counted === "true",
+      reason: r.cells[5].textContent,
+    })),
+  );
+
+// The platform's English notes never reach the page: each day's reason is
+// the page's own words, made from the structured fields.
+function assertNoEnglishNotes(days, explained) {
+  explained.days.forEach((d, i) => {
+    if (d.note) assert.ok(!days[i].reason.includes(d.note), `${d.date}: "${days[i].reason}" shows the note "${d.note}"`);
+    assert.doesNotMatch(days[i].reason, /\b(the|due|before|counted|request|consultation)\b/, `${d.date}: ${days[i].reason}`);
+  });
+}
+
+const extensionOption = '#step-form select[name="type"] option[value="EXTENSION"]';
+
 const today = await platformToday();
 const receivedOn = addDays(today, -14); // well inside the 20 WD, so that a consultation moves the due date
 const consultedFrom = addDays(receivedOn, 1);
@@ -126,6 +151,10 @@ try {
   assert.equal(await attr(page, row, "data-due-date"), registered.due);
   assert.equal(await attr(page, "#register-result", "data-due-date"), registered.due);
   await page.waitForSelector(`#detail[data-request-id="${requestId}"]:not([hidden])`);
+  // A fresh open request may be extended: the form offers it, with no refusal.
+  assert.equal(registered.extensionRefusal, undefined, "the API refuses no extension");
+  assert.equal(await page.$eval(extensionOption, (o) => o.disabled), false, "延期 is offered");
+  assert.ok(!(await page.$(visible("#extension-refusal"))), "no refusal shown");
   await screenshot(page, "desk-2-registered");
   print("registered", { requestId, receivedOn, dueDate: registered.due, deskState: registered.deskState });
 
@@ -156,6 +185,29 @@ try {
   await page.waitForSelector('#history tr[data-step-type="CONSULTATION_STARTED"]');
   await screenshot(page, "desk-3-consulted");
   print("consulted", { before, after, pausedWorkingDays: consulted.pausedWorkingDays });
+
+  // 3b. Extend it once (延期, Art. 33), today, within the reply period: the
+  // limit grows by 20 working days, and the form no longer offers another,
+  // saying why in Chinese.
+  await page.select('#step-form select[name="type"]', "EXTENSION");
+  await setValue(page, '#step-form input[name="date"]', today);
+  await setValue(page, '#step-form input[name="extensionWorkingDays"]', "20");
+  await type(page, '#step-form input[name="approver"]', "政府信息公开工作机构负责人张某");
+  await setValue(page, '#step-form input[name="noticeDate"]', today);
+  await page.click('#step-form button[type="submit"]');
+  await page.waitForSelector('#history tr[data-step-type="EXTENSION"]');
+  const extended = await api("GetRequest", { requestId });
+  assert.equal(extended.limitWorkingDays, 40, "extended by 20 working days");
+  assert.equal(extended.extensionRefusal, "ALREADY_EXTENDED", "the API refuses a second extension");
+  await page.waitForSelector(visible('#extension-refusal[data-refusal="ALREADY_EXTENDED"]'));
+  assert.equal(await page.$eval(extensionOption, (o) => o.disabled), true, "延期 can no longer be chosen");
+  assert.notEqual(await page.$eval('#step-form select[name="type"]', (s) => s.value), "EXTENSION");
+  const extensionRefusal = await textOf(page, "#extension-refusal");
+  assert.match(extensionRefusal, /已延期一次/, "the reason, in Chinese");
+  assert.ok(!extensionRefusal.includes(extended.extensionRefusalReason), "not the platform's English");
+  assert.equal(await attr(page, "#detail-due", "data-due-date"), extended.due);
+  await screenshot(page, "desk-3b-extended");
+  print("extended", { due: extended.due, limit: extended.limitWorkingDays, refusal: extensionRefusal });
 
   // 4. Reply, partly disclosed: without how to obtain what is disclosed the
   // platform refuses and names it; complete, the request leaves the open list.
@@ -202,6 +254,53 @@ try {
     standardised: Boolean(replied.standardisedReply),
   });
 
+  // 4c. A corrected request (补正, Art. 30), registered and corrected through
+  // the API: the days before the correction do not count, the corrected
+  // request restarts the clock; then withdrawn, so it leaves the open list.
+  const correctedOn = addDays(today, -7);
+  const registeredToCorrect = await api("RegisterRequest", {
+    channel: "ONLINE",
+    receivedOn: addDays(today, -10),
+    applicant: { kind: "NATURAL_PERSON", name: `补正测试${run}`, email: `desk-c-${run}@example.cn` },
+    informationRequested: `申请公开本局2026年行政处罚统计（补正测试 ${run}）。`,
+    delivery: "DELIVERY_EMAIL",
+  });
+  const correctedId = registeredToCorrect.requestId;
+  await api("RecordStep", {
+    requestId: correctedId,
+    step: { type: "CORRECTION_NOTICE", date: addDays(today, -9), correctionDue: today },
+  });
+  await api("RecordStep", { requestId: correctedId, step: { type: "CORRECTED_RECEIVED", date: correctedOn } });
+  await type(page, '#lookup-form input[name="requestId"]', correctedId);
+  await page.click('#lookup-form button[type="submit"]');
+  await page.waitForSelector(`#detail[data-request-id="${correctedId}"]:not([hidden]) #deadline-days`);
+  const correctedExplained = await api("ExplainDeadline", { requestId: correctedId });
+  const correctedDays = await shownDays(page);
+  assert.deepEqual(
+    correctedDays.map((d) => d.date),
+    correctedExplained.days.map((d) => d.date),
+  );
+  assertNoEnglishNotes(correctedDays, correctedExplained);
+  let beforeCorrection = 0;
+  correctedExplained.days.forEach((d, i) => {
+    const reason = correctedDays[i].reason;
+    const before = d.date > registeredToCorrect.receivedOn && d.date < correctedOn;
+    assert.equal(Boolean(d.beforeCorrection), before, `${d.date}: the platform marks the days before the correction`);
+    if (before) {
+      beforeCorrection += 1;
+      assert.ok(reason.includes("补正前，不计入"), `${d.date}: ${reason}`);
+      assert.equal(correctedDays[i].counted, false, d.date);
+    }
+    if (d.date === correctedOn) {
+      assert.equal(d.status, "RESTART");
+      assert.equal(reason, "收到补正申请，自次日重新起算（第三十条）");
+    }
+  });
+  assert.ok(beforeCorrection >= 2, "the days between receipt and correction are listed");
+  await screenshot(page, "desk-4c-corrected");
+  await api("RecordStep", { requestId: correctedId, step: { type: "WITHDRAWN", date: today } });
+  print("corrected", { requestId: correctedId, beforeCorrection, due: correctedExplained.due });
+
   // 5. After a reload (the session keeps the sign-in), the request by its
   // number: its full history and its deadline, day by day.
   await open(page, "/desk.html");
@@ -212,20 +311,31 @@ try {
   const explained = await api("ExplainDeadline", { requestId });
   const history = await page.$$eval("#history tbody tr", (rows) => rows.map((r) => r.dataset.stepType));
   assert.deepEqual(history, replied.history.map((s) => s.type));
-  assert.deepEqual(history, ["RECEIVED", "CONSULTATION_STARTED", "REPLIED"]);
-  const days = await page.$$eval("#deadline-days tbody tr", (rows) =>
-    rows.map((r) => ({ date: r.dataset.date, status: r.dataset.status, counted: r.dataset.counted === "true" })),
-  );
+  assert.deepEqual(history, ["RECEIVED", "CONSULTATION_STARTED", "EXTENSION", "REPLIED"]);
+  const days = await shownDays(page);
   assert.deepEqual(
-    days,
+    days.map(({ date, status, counted }) => ({ date, status, counted })),
     explained.days.map((d) => ({ date: d.date, status: d.status, counted: Boolean(d.counted) })),
     "each day as the platform explains it",
   );
   assert.equal(await attr(page, "#deadline-summary", "data-due-date"), explained.due);
   const paused = days.filter((d) => d.status === "PAUSED").length;
   assert.ok(paused > 0, "the consultation's days are shown as not counted");
-  const pausedText = await page.$eval('#deadline-days tr[data-status="PAUSED"]', (r) => r.textContent);
-  assert.ok(pausedText.includes(`ZQ-${run}`), "a paused day names its consultation");
+  // Each day's reason in Chinese, from the explanation's fields.
+  assertNoEnglishNotes(days, explained);
+  explained.days.forEach((d, i) => {
+    const reason = days[i].reason;
+    if (d.status === "CLOCK_START") assert.match(reason, /^收到申请之日，不计入/, d.date);
+    if (d.status === "PAUSED") {
+      assert.equal(d.consultationId, `ZQ-${run}`, `${d.date}: the platform names the consultation`);
+      assert.ok(reason.includes(`征求意见“ZQ-${run}”期间，不计入答复期限`), `${d.date}: ${reason}`);
+    }
+    if (d.status === "WEEKEND") assert.match(reason, /^周末，不计入/, d.date);
+    if (d.status === "WORKING_DAY") assert.match(reason, /^工作日，计入/, d.date);
+    assert.equal(reason.includes("答复期限：当日24时届满"), d.date === explained.due, `${d.date}: ${reason}`);
+    assert.equal(Boolean(d.dueDay), d.date === explained.due, `${d.date}: the platform marks the due date`);
+  });
+  assert.ok(days.some((d) => d.status === "WEEKEND"), "at least one weekend in the period");
   await screenshot(page, "desk-5-history-deadline");
   print("history", { steps: history, days: days.length, counted: days.filter((d) => d.counted).length, paused, due: explained.due });
 

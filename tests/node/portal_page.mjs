@@ -1,16 +1,20 @@
 // 公示查询 (the portal's home page, /) in a real browser: the public searches
 // published penalty decisions by a party's name, pages through them, opens
-// one, then reads withdrawal notices, spot-check results, case-file review
-// and special-supervision results. Every table and detail is compared with
-// what the same public API answers (Connect JSON, no token), never with
-// fixed numbers; no personal data shows but what the API published (a
-// natural person's name as the API masked it).
+// one, finds a company's decision and measure by its credit code (and a
+// person's by no ID number), then reads the withdrawal notices of the city,
+// spot-check results, case-file review and special-supervision results.
+// Every table and detail is compared with what the same public API answers
+// (Connect JSON, no token), never with fixed numbers; the companies searched
+// for are the demo's (data/demo/penalties.json, as tools/demo_load sends
+// them). No personal data shows but what the API published (a natural
+// person's name as the API masked it).
 //
 // GONGKAI_HTTP_URL, GONGKAI_SCREENSHOTS; optional GONGKAI_CITY (the city
 // whose records are searched, default 140100) and GONGKAI_PRIVATE (strings
 // the records were sent with that must never show, separated by "|": a
 // person's name, ID number, phone, address).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 
 import { env, open, openBrowser, print, screenshot } from "./browser.mjs";
 
@@ -39,6 +43,31 @@ async function api(method, request) {
 
 const keyOf = (r) => `${r.agencyCreditCode}/${r.sourceId}`;
 const partyNumber = (p = {}) => p.creditCode || p.idNumber || "";
+
+// The demo's records of the city as its city sends them (tools/demo_load):
+// their source ids carry @year, the loader's year.
+const demo = JSON.parse(readFileSync(new URL("../../data/demo/penalties.json", import.meta.url), "utf8"));
+const demoCity = demo.cities.find((c) => c.code === city) || { decisions: [], measures: [] };
+const withdrawnInDemo = new Set(
+  (demo.withdrawals || []).map((w) => `${w.agency_credit_code}/${w.source_id}`),
+);
+// Whether a published record is the demo record `r`.
+const isDemo = (record, r) => {
+  const pattern = r.source_id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("@year", "\\d{4}");
+  return record.agencyCreditCode === r.agency_credit_code && new RegExp(`^${pattern}$`).test(record.sourceId);
+};
+// A company's decision (or measure) the demo publishes: an organisation
+// party with its credit code, neither a minor's case, nor of the MINOR tier,
+// nor withdrawn.
+const companyRecord = (records) =>
+  (records || []).find(
+    (r) =>
+      r.party.kind === "ORGANIZATION" &&
+      r.party.credit_code &&
+      !r.party.minor &&
+      r.severity !== "MINOR" &&
+      !withdrawnInDemo.has(`${r.agency_credit_code}/${r.source_id}`),
+  );
 
 // Waits for the search started by `act` (a submit, a kind change, a page
 // button) to be shown, and returns the rows.
@@ -258,26 +287,113 @@ try {
     morePages: Boolean(second.nextPageToken),
   });
 
-  // 4. Withdrawal notices of the city: the change feed's WITHDRAWN entries.
-  const notices = [];
-  for (let after = "0"; ;) {
-    const feed = await api(PENALTIES + "ListChanges", { afterSeq: after, limit: 50 });
-    if (!feed.changes || feed.changes.length === 0) break;
-    for (const change of feed.changes) {
-      after = change.seq;
-      if (change.type === "WITHDRAWN" && !change.contentRemoved && change.record.cityCode === city)
-        notices.push(change.record);
-    }
+  // 4. A company's decision by its credit code, province-wide: the demo's,
+  // as the API finds it; then a company's coercive measure the same way.
+  const demoCompany = companyRecord(demoCity.decisions);
+  assert.ok(demoCompany, `a company's published decision in the demo data of ${city}`);
+  const companyCode = demoCompany.party.credit_code;
+  await page.select("#city", "");
+  await setValue(page, "partyName", "");
+  await setValue(page, "creditCode", companyCode);
+  const decisionsByCode = await submit(page);
+  const expectedDecisions =
+    (await api(PENALTIES + "ListPublished", { kind: "DECISION", partyCreditCode: companyCode, pageSize: 5 }))
+      .records || [];
+  assert.ok(
+    expectedDecisions.some((r) => isDemo(r, demoCompany)),
+    `the API finds ${demoCompany.source_id} by ${companyCode}`,
+  );
+  assert.deepEqual(
+    decisionsByCode.map((r) => r.key),
+    expectedDecisions.map(keyOf),
+    "the decisions by credit code",
+  );
+  decisionsByCode.forEach((row) =>
+    assert.equal(row.cells.partyNumber, companyCode, `${row.key}: the party searched for`),
+  );
+  const companyShown = await openDetail(
+    page,
+    expectedDecisions.findIndex((r) => isDemo(r, demoCompany)),
+  );
+  assert.equal(companyShown.fields.party, demoCompany.party.name);
+  assert.equal(companyShown.fields.partyNumber, companyCode);
+  await assertNothingPrivate(page, "decisions by credit code");
+  await screenshot(page, "portal-5-credit-code");
+
+  const companyMeasure = companyRecord(demoCity.measures);
+  let measuresByCode = [];
+  if (companyMeasure) {
+    const measureCode = companyMeasure.party.credit_code;
+    await chooseKind(page, "measures");
+    await setValue(page, "creditCode", measureCode);
+    measuresByCode = await submit(page);
+    const expectedMeasures =
+      (await api(PENALTIES + "ListPublished", { kind: "MEASURE", partyCreditCode: measureCode, pageSize: 5 }))
+        .records || [];
+    assert.ok(
+      expectedMeasures.some((r) => isDemo(r, companyMeasure)),
+      `the API finds ${companyMeasure.source_id} by ${measureCode}`,
+    );
+    assert.deepEqual(
+      measuresByCode.map((r) => r.key),
+      expectedMeasures.map(keyOf),
+      "the measures by credit code",
+    );
+    measuresByCode.forEach((row) => assert.equal(row.cells.partyNumber, measureCode, row.key));
+    await chooseKind(page, "decisions");
   }
+
+  // A natural person's ID number is never published and is no credit code:
+  // the search finds nothing (the API names the field, or finds no record).
+  const person = demoCity.decisions.find((r) => r.party.kind === "NATURAL_PERSON" && r.party.id_number);
+  let personSearch = "";
+  if (person) {
+    await setValue(page, "creditCode", person.party.id_number);
+    const before = await page.$eval("#results", (t) => Number(t.dataset.search || 0));
+    await page.click('#search-form button[type="submit"]');
+    await page.waitForFunction(
+      (n) => {
+        const t = document.getElementById("results");
+        return Number(t.dataset.search || 0) > n && t.dataset.state !== "loading";
+      },
+      { timeout: 15000 },
+      before,
+    );
+    personSearch = await page.$eval("#results", (t) => t.dataset.state);
+    assert.deepEqual(await rowsOf(page), [], "no record is found by a person's ID number");
+    if (personSearch === "error") {
+      const error = await page.$eval("#search-error", (e) => e.textContent);
+      assert.match(error, /party_credit_code/, "the violation names the field");
+    }
+    await assertNothingPrivate(page, "search by an ID number");
+  }
+  await setValue(page, "creditCode", "");
+  print("credit_code", {
+    code: companyCode,
+    rows: decisionsByCode.length,
+    key: companyShown.key,
+    measures: measuresByCode.length,
+    personSearch,
+  });
+
+  // 5. Withdrawal notices of the city: ListPublished's, newest withdrawal
+  // first; then those of the day of the newest.
+  const notices =
+    (await api(PENALTIES + "ListPublished", { kind: "DECISION", withdrawn: true, cityCode: city, pageSize: 10 }))
+      .records || [];
   assert.ok(notices.length > 0, `a withdrawal notice of ${city}`);
+  assert.ok(
+    notices.every((n) => n.withdrawn && n.cityCode === city && !n.decision),
+    "notices of the city, without the decisions",
+  );
   await chooseKind(page, "withdrawals");
   await page.select("#city", city);
   await page.select("#page-size", "10");
   const withdrawn = await submit(page);
   assert.deepEqual(
     withdrawn.map((r) => r.key),
-    notices.slice(0, 10).map(keyOf),
-    "the notices the feed published",
+    notices.map(keyOf),
+    "the notices the API published",
   );
   withdrawn.forEach((row, i) => {
     assert.equal(row.cells.explanation, notices[i].withdrawalExplanation);
@@ -292,11 +408,40 @@ try {
   assert.equal(published.withdrawn, true);
   assert.equal(notice.fields.explanation, published.withdrawalExplanation);
   assert.equal(notice.fields.withdrawnOn, published.withdrawnOn);
+  assert.equal(notice.key, keyOf(notices[0]));
+  const day = notices[0].withdrawnOn;
+  await setValue(page, "dateFrom", day);
+  await setValue(page, "dateTo", day);
+  const ofTheDay = await submit(page);
+  const expectedOfTheDay =
+    (
+      await api(PENALTIES + "ListPublished", {
+        kind: "DECISION",
+        withdrawn: true,
+        cityCode: city,
+        dateFrom: day,
+        dateTo: day,
+        pageSize: 10,
+      })
+    ).records || [];
+  assert.ok(expectedOfTheDay.length > 0, `notices withdrawn on ${day}`);
+  assert.deepEqual(
+    ofTheDay.map((r) => r.key),
+    expectedOfTheDay.map(keyOf),
+    "the notices of the day",
+  );
+  await setValue(page, "dateFrom", "");
+  await setValue(page, "dateTo", "");
   await assertNothingPrivate(page, "withdrawals");
-  await screenshot(page, "portal-5-withdrawals");
-  print("withdrawals", { rows: withdrawn.length, key: notice.key, reason: published.withdrawalReason });
+  await screenshot(page, "portal-6-withdrawals");
+  print("withdrawals", {
+    rows: withdrawn.length,
+    ofTheDay: ofTheDay.length,
+    key: notice.key,
+    reason: published.withdrawalReason,
+  });
 
-  // 5. Spot-check results: the city's, then one object's by its credit code.
+  // 6. Spot-check results: the city's, then one object's by its credit code.
   await chooseKind(page, "inspections");
   await page.select("#city", city);
   await setValue(page, "creditCode", "");
@@ -335,14 +480,14 @@ try {
     await setValue(page, "creditCode", "");
   }
   await assertNothingPrivate(page, "inspections");
-  await screenshot(page, "portal-6-inspections");
+  await screenshot(page, "portal-7-inspections");
   print("inspections", {
     rows: results.length,
     creditCode: company ? company.object.creditCode : "",
     byCreditCode: byCode.length,
   });
 
-  // 6. Case-file review results of the city's units.
+  // 7. Case-file review results of the city's units.
   await chooseKind(page, "reviews");
   await page.select("#city", city);
   const reviews = await submit(page);
@@ -365,10 +510,10 @@ try {
   assert.equal(review.fields.files, String(got.filesReviewed));
   assert.equal(review.fields.round, got.roundSourceId);
   await assertNothingPrivate(page, "reviews");
-  await screenshot(page, "portal-7-reviews");
+  await screenshot(page, "portal-8-reviews");
   print("reviews", { rows: reviews.length, key: review.key });
 
-  // 7. Special supervision results of the city.
+  // 8. Special supervision results of the city.
   const supervisions = await chooseKind(page, "supervisions");
   const expectedSupervisions =
     (await api(SUPERVISION + "ListSupervisions", { cityCode: city, pageSize: 10 })).supervisions || [];
@@ -383,7 +528,7 @@ try {
     assert.equal(shownSupervision.fields.party, expectedSupervisions[0].topic);
   }
   await assertNothingPrivate(page, "supervisions");
-  await screenshot(page, "portal-8-supervisions");
+  await screenshot(page, "portal-9-supervisions");
   print("supervisions", { rows: supervisions.length });
 } finally {
   await close();
