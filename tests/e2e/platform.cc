@@ -1,6 +1,7 @@
 #include "tests/e2e/platform.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -41,7 +42,7 @@ std::string ReadFile(const std::string& path) {
   return buf.str();
 }
 
-Process::Process(const std::string& path, const std::map<std::string, std::string>& env) {
+Process::Process(const std::string& path, const std::map<std::string, std::string>& env, const std::string& log_file) {
   std::vector<std::string> entries;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string entry(*e);
@@ -53,9 +54,15 @@ Process::Process(const std::string& path, const std::map<std::string, std::strin
   envp.push_back(nullptr);
   std::string arg0 = path;
   char* argv[] = {arg0.data(), nullptr};
-  if (posix_spawn(&pid_, path.c_str(), nullptr, nullptr, argv, envp.data()) != 0) {
-    throw std::runtime_error("cannot start " + path);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (!log_file.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   }
+  const int spawned = posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) throw std::runtime_error("cannot start " + path);
 }
 
 Process::~Process() { Stop(); }
@@ -81,23 +88,25 @@ int Process::End(int sig) {
 }
 
 Server StartServer(const std::string& binary, std::map<std::string, std::string> env, const std::string& work_dir,
-                   const std::string& name) {
+                   const std::string& name, const std::string& log_dir) {
   std::string ready = work_dir + "/" + name + ".ready";
   std::filesystem::remove(ready);
   env["GONGKAI_READY_FILE"] = ready;
   env.emplace("GONGKAI_LISTEN", "127.0.0.1:0");
   env.emplace("GONGKAI_METRICS_LISTEN", "127.0.0.1:0");
   Server server;
-  server.process = std::make_unique<Process>(binary, env);
+  server.process = std::make_unique<Process>(binary, env, log_dir.empty() ? "" : log_dir + "/" + name + ".log");
   pid_t pid = server.process->pid();
   bool up = Eventually(
       [&] {
         int status = 0;
-        if (waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(name + " exited at start-up");
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+          throw std::runtime_error(name + " exited at start-up" + (log_dir.empty() ? "" : ": see " + log_dir));
+        }
         return std::filesystem::exists(ready);
       },
       30000);
-  if (!up) throw std::runtime_error(name + " did not become ready");
+  if (!up) throw std::runtime_error(name + " did not become ready" + (log_dir.empty() ? "" : ": see " + log_dir));
   auto doc = nlohmann::json::parse(ReadFile(ready));
   server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>(), doc.value("http_port", 0)};
   return server;
@@ -204,6 +213,8 @@ Platform::Platform(const PlatformOptions& options) {
   char tmpl[] = "/tmp/gongkai-e2e-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
+  log_dir_ = options.log_dir;
+  if (!log_dir_.empty()) std::filesystem::create_directories(log_dir_);
   std::ofstream(dir_ + "/identity.key") << "e2e-identity-secret-" << getpid() << "-0123456789abcdefghijklmnopqrstuv\n";
 
   nlohmann::json principals = nlohmann::json::array();
@@ -255,7 +266,7 @@ Platform::Platform(const PlatformOptions& options) {
     }
     settings_[entry.name] = Merge(std::move(env), OptionsFor(options, entry.name));
     services_.emplace_back(entry.name, StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry.binary(),
-                                                   settings_[entry.name], dir_, entry.name));
+                                                   settings_[entry.name], dir_, entry.name, log_dir_));
     upstreams += (upstreams.empty() ? "" : ",") + entry.package() + "=" + address(entry.name);
   }
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
@@ -267,7 +278,7 @@ Platform::Platform(const PlatformOptions& options) {
                                 {"GONGKAI_DEFAULT_DEADLINE_MS", "5000"},
                                 {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                OptionsFor(options, "gateway")),
-                         dir_, "gateway");
+                         dir_, "gateway", log_dir_);
 }
 
 Platform::~Platform() {
@@ -315,7 +326,7 @@ void Platform::Restart(const std::string& name) {
   std::map<std::string, std::string> env = settings_.at(name);
   env["GONGKAI_LISTEN"] = Loopback(server.ports.grpc);
   env["GONGKAI_METRICS_LISTEN"] = Loopback(server.ports.metrics);
-  server = StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry->binary(), std::move(env), dir_, name);
+  server = StartServer(std::string(GONGKAI_BINARY_DIR) + "/" + entry->binary(), std::move(env), dir_, name, log_dir_);
 }
 
 void Platform::Restart(const std::string& name, const std::map<std::string, std::string>& settings) {

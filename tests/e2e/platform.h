@@ -21,7 +21,9 @@ namespace gongkai::testing {
 // A child process of the test, stopped with SIGTERM when it goes.
 class Process {
  public:
-  Process(const std::string& path, const std::map<std::string, std::string>& env);
+  // With `log_file` set, the process's standard output and error are
+  // appended to that file rather than shared with the test's.
+  Process(const std::string& path, const std::map<std::string, std::string>& env, const std::string& log_file = "");
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -56,9 +58,10 @@ struct Server {
   Ports ports;
 };
 
-// Starts `binary` with `env` plus a ready file, and waits until it serves.
+// Starts `binary` with `env` plus a ready file, and waits until it serves;
+// with `log_dir` set, its output goes to <log_dir>/<name>.log.
 Server StartServer(const std::string& binary, std::map<std::string, std::string> env, const std::string& work_dir,
-                   const std::string& name);
+                   const std::string& name, const std::string& log_dir = "");
 
 // Settings added to (or replacing) the defaults of each process.
 struct PlatformOptions {
@@ -67,6 +70,9 @@ struct PlatformOptions {
   // When set (YYYY-MM-DD), every service runs on this date
   // (GONGKAI_PINNED_DATE, with GONGKAI_ALLOW_PINNED_CLOCK=true).
   std::string pinned_date;
+  // When set, each process's log goes to <log_dir>/<process>.log instead of
+  // the test's output, so that a failure's message is not buried in it.
+  std::string log_dir;
 };
 
 // The date an end-to-end test pins its platform to (PlatformOptions::pinned_date)
@@ -132,7 +138,8 @@ class Platform {
 
  private:
   TestDatabase db_;
-  std::string dir_;  // the platform's own folder ({run}), removed with it
+  std::string dir_;      // the platform's own folder ({run}), removed with it
+  std::string log_dir_;  // PlatformOptions::log_dir
   // Each service's connection string, by name (scripts/db-roles).
   std::map<std::string, std::string> database_urls_;
   std::optional<common::Date> pinned_date_;
