@@ -330,8 +330,8 @@ const KINDS = {
 
   inspections: {
     title: "“双随机、一公开”抽查结果",
-    note: "可按检查对象名称（至少两个字，包含即可）、统一社会信用代码、地市、检查机关、抽查结果和检查日期查询。自然人检查对象按公示的脱敏姓名查询。",
-    filters: ["objectName", "creditCode", "cityCode", "agency", "outcome", "dateFrom", "dateTo", "pageSize"],
+    note: "可按检查对象名称（至少两个字，包含即可）、统一社会信用代码、地市、检查机关、执法领域、抽查结果和检查日期查询。自然人检查对象按公示的脱敏姓名查询。",
+    filters: ["objectName", "creditCode", "cityCode", "agency", "domain", "outcome", "dateFrom", "dateTo", "pageSize"],
     labels: { agency: "检查机关", dateFrom: "检查日期自", dateTo: "检查日期至" },
     columns: ["检查对象", "统一社会信用代码 / 证件号码", "抽查结果", "检查日期", "检查机关", "执法领域", "抽查任务"],
     async list(v, pageToken) {
@@ -340,6 +340,7 @@ const KINDS = {
         creditCode: v.creditCode?.trim().toUpperCase(),
         cityCode: v.cityCode,
         agencyCreditCode: v.agency,
+        domain: v.domain,
         ...dateRange(v),
         outcome: v.outcome,
         pageSize: Number(v.pageSize),
@@ -374,16 +375,23 @@ const KINDS = {
 
   reviews: {
     title: "行政执法案卷评查结果",
-    note: "可按年度、季度、被评查单位所在地市和被评查单位查询。",
-    filters: ["year", "quarter", "cityCode", "agency", "pageSize"],
-    labels: { cityCode: "被评查单位所在地市", agency: "被评查单位" },
+    note: "可按年度、季度、被评查单位所在地市、被评查单位（选择或填写统一社会信用代码）和评查结束日期查询。",
+    filters: ["year", "quarter", "cityCode", "agency", "creditCode", "dateFrom", "dateTo", "pageSize"],
+    labels: {
+      cityCode: "被评查单位所在地市",
+      agency: "被评查单位",
+      creditCode: "被评查单位统一社会信用代码",
+      dateFrom: "评查结束日期自",
+      dateTo: "评查结束日期至",
+    },
     columns: ["被评查单位", "评查单位", "年度季度", "评查案卷数", "发现问题", "整改期限", "公示日期"],
     async list(v, pageToken) {
       const request = {
         year: yearOf(v),
         quarter: v.quarter ? Number(v.quarter) : undefined,
         cityCode: v.cityCode,
-        reviewedUnit: v.agency,
+        reviewedUnit: v.agency || v.creditCode?.trim().toUpperCase(),
+        ...dateRange(v),
         pageSize: Number(v.pageSize),
         pageToken,
       };
@@ -421,15 +429,24 @@ const KINDS = {
 
   supervisions: {
     title: "行政执法专项监督结果",
-    note: "可按结束年度、地市和组织单位查询。列表为摘要，点击一行查看发现问题清单和点名道姓的典型案例。",
-    filters: ["year", "cityCode", "agency", "pageSize"],
-    labels: { agency: "组织单位" },
+    note: "可按结束年度、结束日期、地市、组织单位，以及发现问题的执法领域和整改责任单位（统一社会信用代码）查询。列表为摘要，点击一行查看发现问题清单和点名道姓的典型案例。",
+    filters: ["year", "cityCode", "agency", "domain", "creditCode", "dateFrom", "dateTo", "pageSize"],
+    labels: {
+      agency: "组织单位",
+      domain: "问题所属执法领域",
+      creditCode: "整改责任单位统一社会信用代码",
+      dateFrom: "结束日期自",
+      dateTo: "结束日期至",
+    },
     columns: ["监督事项", "组织单位", "部署方式", "监督期间", "发现问题数", "公示日期"],
     async list(v, pageToken) {
       const request = {
         year: yearOf(v),
         cityCode: v.cityCode,
         agencyCreditCode: v.agency,
+        domain: v.domain,
+        unit: v.creditCode?.trim().toUpperCase(),
+        ...dateRange(v),
         pageSize: Number(v.pageSize),
         pageToken,
       };
@@ -722,7 +739,14 @@ const nextButton = document.getElementById("next-page");
 const pageNumber = document.getElementById("page-number");
 const detail = document.getElementById("detail");
 
-const DEFAULT_LABELS = { cityCode: "地市", agency: "执法机关", dateFrom: "日期自", dateTo: "日期至" };
+const DEFAULT_LABELS = {
+  creditCode: "统一社会信用代码",
+  cityCode: "地市",
+  agency: "执法机关",
+  domain: "执法领域",
+  dateFrom: "日期自",
+  dateTo: "日期至",
+};
 
 show(
   citySelect,

@@ -169,8 +169,8 @@ const Statement kListTasks{
 
 // Results, newest first, with their task's check end: $1 city, $2 agency,
 // $3/$4 checked_on from/to ('' for open), $5 the object's credit code, $6
-// an item checked, $7 the task, $8 the outcome (0 for any), $9 below this
-// change_seq (0: from the newest), $10 limit.
+// an item checked, $7 the task, $8 the outcome (0 for any), $9 the task's
+// domain, $10 below this change_seq (0: from the newest), $11 limit.
 const Statement kListResults{
     "inspections_list_results",
     "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
@@ -183,14 +183,15 @@ const Statement kListResults{
     "AND ($4 = '' OR r.stored_date_from <= NULLIF($4, '')::date) "
     "AND ($5 = '' OR r.stored_credit_code = $5) AND ($6 = '' OR $6 = ANY(r.stored_items)) "
     "AND ($7 = '' OR r.stored_task_source_id = $7) AND ($8::int = 0 OR r.stored_outcome = $8::int) "
-    "AND ($9::bigint = 0 OR r.change_seq < $9::bigint) "
-    "ORDER BY r.change_seq DESC LIMIT $10"};
+    "AND ($9 = '' OR r.domain = $9) "
+    "AND ($10::bigint = 0 OR r.change_seq < $10::bigint) "
+    "ORDER BY r.change_seq DESC LIMIT $11"};
 
-// As kListResults, with $9 part of the object's published name (a
+// As kListResults, with $10 part of the object's published name (a
 // substring, any case, its %, _ and backslash taken literally), in a form
-// the trigram index (records_results_object_name) serves; $10 below this
-// change_seq, $11 limit. A statement of its own: in a plan made for any
-// name, a condition "$9 = '' OR ..." could use no index.
+// the trigram index (records_results_object_name) serves; $11 below this
+// change_seq, $12 limit. A statement of its own: in a plan made for any
+// name, a condition "$10 = '' OR ..." could use no index.
 const Statement kListResultsByName{
     "inspections_list_results_by_name",
     "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.domain, r.clock_start, "
@@ -199,14 +200,15 @@ const Statement kListResultsByName{
     "r.public_record, r.published_on, r.change_seq, ''::bytea, r.task_check_to, 0 "
     "FROM inspections.record_rows r "
     "WHERE r.kind = 3 AND r.stored_object_name ILIKE "
-    "  '%' || replace(replace(replace($9, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' "
+    "  '%' || replace(replace(replace($10, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' "
     "AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
     "AND ($3 = '' OR r.stored_date_from >= NULLIF($3, '')::date) "
     "AND ($4 = '' OR r.stored_date_from <= NULLIF($4, '')::date) "
     "AND ($5 = '' OR r.stored_credit_code = $5) AND ($6 = '' OR $6 = ANY(r.stored_items)) "
     "AND ($7 = '' OR r.stored_task_source_id = $7) AND ($8::int = 0 OR r.stored_outcome = $8::int) "
-    "AND ($10::bigint = 0 OR r.change_seq < $10::bigint) "
-    "ORDER BY r.change_seq DESC LIMIT $11"};
+    "AND ($9 = '' OR r.domain = $9) "
+    "AND ($11::bigint = 0 OR r.change_seq < $11::bigint) "
+    "ORDER BY r.change_seq DESC LIMIT $12"};
 
 // Run before kListResultsByName, in its transaction: the search is planned
 // for its own name. A plan made for any name (the generic plan of a
@@ -549,11 +551,12 @@ std::vector<StoredRecord> PgInspectionStore::List(const ListFilter& f) {
       case RecordKind::kResult:
         if (f.object_name.empty()) {
           return RowsFrom(tx.exec_prepared(kListResults.name, f.city_code, f.agency_credit_code, from, to,
-                                           f.credit_code, f.item, f.task_source_id, f.outcome, f.before_seq, f.limit));
+                                           f.credit_code, f.item, f.task_source_id, f.outcome, f.domain, f.before_seq,
+                                           f.limit));
         }
         tx.exec_prepared(kPlanForTheName.name);
         return RowsFrom(tx.exec_prepared(kListResultsByName.name, f.city_code, f.agency_credit_code, from, to,
-                                         f.credit_code, f.item, f.task_source_id, f.outcome, f.object_name,
+                                         f.credit_code, f.item, f.task_source_id, f.outcome, f.domain, f.object_name,
                                          f.before_seq, f.limit));
       case RecordKind::kPilotUnit:
         return RowsFrom(

@@ -109,8 +109,8 @@ struct WriteOutcome {
 // change_seq, keyset below `before_seq` (0 = the first page: the newest).
 // Each kind reads the filters it has: plans city, agency, year; tasks city,
 // agency, dates; results city, agency, dates, object_name, credit_code,
-// item, task_source_id, outcome; pilot units city, agency, year; broadcasts
-// city, agency, broadcast_state.
+// item, task_source_id, domain, outcome; pilot units city, agency, year;
+// broadcasts city, agency, broadcast_state.
 struct ListFilter {
   RecordKind kind = RecordKind::kPlan;
   std::string city_code;
@@ -126,6 +126,8 @@ struct ListFilter {
   std::string credit_code;
   std::string item;
   std::string task_source_id;
+  // The domain of the result's task (Columns::domain).
+  std::string domain;
   int outcome = 0;
   // Broadcasts only: 1 upcoming (not started), 2 live (started, not ended),
   // 3 replay (ended, with a replay address).

@@ -241,6 +241,10 @@ struct Filter {
     f.outcome = v;
     return *this;
   }
+  Filter& Domain(const std::string& v) {
+    f.domain = v;
+    return *this;
+  }
   Filter& State(int v) {
     f.broadcast_state = v;
     return *this;
@@ -668,6 +672,20 @@ TEST_F(ResultListTest, ResultsAreFilteredByCityAgencyTaskCreditCodeItemOutcomeAn
   EXPECT_EQ(Found(Results().City(kCity).Item("I-3").Outcome(1)), std::vector<std::string>{"R-6"});
 }
 
+TEST_F(ResultListTest, ResultsAreFilteredByTheirTasksDomainWithOrWithoutAName) {
+  Upsert(RecordKind::kResult,
+         {ResultRecord(kAgency2, "R-9", 1, "T-8", "2026-11-12", "丁公司", "C8", {"I-1"}, 1, "transport"),
+          ResultRecord(kAgency2, "R-10", 1, "T-8", "2026-11-13", "戊商行", "C9", {"I-1"}, 1, "transport")});
+  EXPECT_EQ(Found(Results().Domain("transport")), (std::vector<std::string>{"R-10", "R-9"}));
+  EXPECT_EQ(Found(Results().Domain("market_regulation").Agency(kAgency2)), std::vector<std::string>{"R-7"});
+  EXPECT_EQ(Found(Results().Domain("market_regulation").City(kCity)).size(), 7u)
+      << "R-1 to R-7, without the transport results";
+  EXPECT_TRUE(Found(Results().Domain("agriculture")).empty());
+  EXPECT_EQ(Found(Results().Domain("transport").Name("公司")), std::vector<std::string>{"R-9"});
+  EXPECT_TRUE(Found(Results().Domain("market_regulation").Name("丁公司")).empty());
+  EXPECT_EQ(Found(Results().Name("丁公司")), std::vector<std::string>{"R-9"});
+}
+
 // The name is a substring as it is, in any case: ILIKE's % and _ and its
 // escape character, the backslash, match only themselves.
 TEST_F(ResultListTest, ObjectNameIsASubstringWithPercentUnderscoreAndBackslashLiteral) {
@@ -732,8 +750,8 @@ TEST_F(InspectionStoreTest, AnObjectNameSearchIsPlannedForItsNameAndUsesTheTrigr
     tx.exec("ANALYZE inspections.records");
     tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
     std::string text;
-    for (const auto& row :
-         tx.exec("EXPLAIN EXECUTE inspections_list_results_by_name('', '', '', '', '', '', '', 0, '许可证', 0, 51)")) {
+    for (const auto& row : tx.exec(
+             "EXPLAIN EXECUTE inspections_list_results_by_name('', '', '', '', '', '', '', 0, '', '许可证', 0, 51)")) {
       text += row[0].as<std::string>() + "\n";
     }
     return text;

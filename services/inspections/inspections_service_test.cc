@@ -787,6 +787,43 @@ TEST_F(InspectionsServiceTest, ANaturalPersonIsMaskedInSearchAndFeedButWholeForT
             grpc::StatusCode::UNAUTHENTICATED);
 }
 
+TEST_F(InspectionsServiceTest, SearchResultsFiltersByTheTasksDomainAndRefusesAnUnknownDomain) {
+  v1::Task transport = TaskOf("T-TR");
+  transport.set_domain("transport");
+  v1::UpsertResponse response;
+  ASSERT_TRUE(UpsertTasks({TaskOf("T-MR"), transport}, &response).ok());
+  ASSERT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_EQ(response.results(1).outcome(), RecordResult::ACCEPTED);
+  ASSERT_TRUE(UpsertResults(adapter_,
+                            {ResultOf("R-MR", "T-MR", Company(kCompany), "2026-06-10"),
+                             ResultOf("R-TR", "T-TR", Company(kCompany2), "2026-06-11")},
+                            &response)
+                  .ok());
+  ASSERT_EQ(response.results(0).outcome(), RecordResult::ACCEPTED);
+  ASSERT_EQ(response.results(1).outcome(), RecordResult::ACCEPTED);
+
+  const auto found = [&](const std::string& domain) {
+    v1::SearchResultsRequest search;
+    search.set_domain(domain);
+    v1::SearchResultsResponse answer;
+    EXPECT_TRUE(Call(&Stub::SearchResults, search, &answer, std::nullopt).ok());
+    std::vector<std::string> ids;
+    for (const auto& r : answer.results()) ids.push_back(r.source_id() + ":" + r.domain());
+    return ids;
+  };
+  EXPECT_EQ(found(""), (std::vector<std::string>{"R-TR:transport", "R-MR:market_regulation"}));
+  EXPECT_EQ(found("transport"), std::vector<std::string>{"R-TR:transport"});
+  EXPECT_EQ(found("market_regulation"), std::vector<std::string>{"R-MR:market_regulation"});
+  EXPECT_TRUE(found("agriculture").empty());
+
+  v1::SearchResultsRequest bad;
+  bad.set_domain("astrology");
+  v1::SearchResultsResponse refused;
+  const grpc::Status status = Call(&Stub::SearchResults, bad, &refused, std::nullopt);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Fields(common::ViolationsOf(status)), std::vector<std::string>{"domain"});
+}
+
 TEST_F(InspectionsServiceTest, AResultForAnObjectNotDrawnIsRejected) {
   v1::UpsertResponse response;
   ASSERT_TRUE(UpsertTasks({TaskOf("T-5")}, &response).ok());

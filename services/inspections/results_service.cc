@@ -154,6 +154,7 @@ grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, con
     common::CheckKeyFilter(violations, "credit_code", request->credit_code());
     common::CheckKeyFilter(violations, "item", request->item());
     common::CheckKeyFilter(violations, "task_source_id", request->task_source_id());
+    common::CheckDomainFilter(violations, "domain", request->domain());
     f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
     f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
     const std::string& name = request->object_name();
@@ -172,6 +173,7 @@ grpc::Status InspectionsService::SearchResults(grpc::ServerContext* context, con
     f.credit_code = request->credit_code();
     f.item = request->item();
     f.task_source_id = request->task_source_id();
+    f.domain = request->domain();
     f.outcome = request->outcome();
     f.limit = page.size + 1;
     auto rows = store_.List(f);

@@ -346,6 +346,7 @@ class FakeInspectionStore final : public InspectionStore {
         if (!f.credit_code.empty() && c.credit_code != f.credit_code) return false;
         if (!f.item.empty() && std::find(c.items.begin(), c.items.end(), f.item) == c.items.end()) return false;
         if (!f.task_source_id.empty() && c.task_source_id != f.task_source_id) return false;
+        if (!f.domain.empty() && c.domain != f.domain) return false;
         return f.outcome == 0 || c.outcome == f.outcome;
       case RecordKind::kBroadcast:
         switch (f.broadcast_state) {

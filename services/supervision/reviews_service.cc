@@ -255,6 +255,8 @@ grpc::Status SupervisionService::ListReviews(grpc::ServerContext* context, const
     }
     const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(), 1, kReviewPage);
     ListFilter f;
+    f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
+    f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
     f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     f.kind = RecordKind::kReview;

@@ -477,6 +477,49 @@ TEST_F(ReviewsServiceTest, ReviewsAreListedByTheirFilters) {
   EXPECT_EQ(h.Call(&Stub::ListReviews, half, &response, std::nullopt).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(ReviewsServiceTest, ReviewsAreListedByTheirRoundsEndAndABadDateIsAViolationOfItsField) {
+  // The default round ends 2026-06-30; a first-quarter round ends 2026-03-31.
+  Round q1 = MakeRound(kBureau, "PC-2026-Q1");
+  q1.set_quarter(1);
+  q1.set_started_on("2026-03-01");
+  q1.set_ended_on("2026-03-31");
+  Accept(MakeRound());
+  Accept(q1);
+  Accept(MakeReview("R-Q2", kUnitC, kUnitA));
+  Accept(MakeReview("R-Q1", kUnitC, kUnitA, kBureau, "PC-2026-Q1"));
+
+  const auto listed = [&](const std::string& from, const std::string& to) {
+    v1::ListReviewsRequest request;
+    request.set_date_from(from);
+    request.set_date_to(to);
+    std::vector<std::string> ids;
+    const v1::ListReviewsResponse response = Reviews(request);
+    for (const auto& r : response.reviews()) ids.push_back(r.source_id());
+    return ids;
+  };
+  EXPECT_EQ(listed("", ""), (std::vector<std::string>{"R-Q1", "R-Q2"}));
+  EXPECT_EQ(listed("2026-06-30", ""), std::vector<std::string>{"R-Q2"}) << "inclusive";
+  EXPECT_EQ(listed("", "2026-03-31"), std::vector<std::string>{"R-Q1"}) << "inclusive";
+  EXPECT_EQ(listed("2026-03-31", "2026-06-30"), (std::vector<std::string>{"R-Q1", "R-Q2"}));
+  EXPECT_TRUE(listed("2026-04-01", "2026-06-29").empty()) << "by the round's end, not its reviews' publication";
+  EXPECT_TRUE(listed("2026-07-01", "").empty());
+
+  for (const std::string field : {"date_from", "date_to"}) {
+    v1::ListReviewsRequest bad;
+    if (field == "date_from") {
+      bad.set_date_from("2026-13-01");
+    } else {
+      bad.set_date_to("30/06/2026");
+    }
+    v1::ListReviewsResponse response;
+    const grpc::Status status = h.Call(&Stub::ListReviews, bad, &response, std::nullopt);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    const auto violations = common::ViolationsOf(status);
+    ASSERT_EQ(violations.size(), 1u) << field;
+    EXPECT_EQ(violations[0].field, field);
+  }
+}
+
 TEST_F(ReviewsServiceTest, AReviewsFirstPublicationIsCountedOnce) {
   Accept(MakeRound());
   Accept(MakeReview("R-1"));

@@ -177,7 +177,7 @@ const Statement kGetMany{
     "  AND r.source_id = k.source_id "
     "ORDER BY k.n"};
 
-// Rounds, supervisions, assessment plans or results ($1 kind), newest first,
+// Rounds, assessment plans or results ($1 kind), newest first,
 // without the record as sent: $2 city, $3 agency ('' for any), $4 year, $5
 // quarter (0 for any), $6 below this change_seq (0: from the newest), $7
 // limit.
@@ -195,7 +195,8 @@ const Statement kListRecords{
 // Reviews, newest first, without the record as sent: $1 the reviewed unit's
 // city, $2 the reviewed unit, $3 the round's organiser, $4 the round ('' for
 // any), $5 year, $6 quarter (0 for any), $7 below this change_seq (0: from
-// the newest), $8 limit.
+// the newest), $8 limit, $9/$10 the round's end (clock_start) from/to ('' for
+// open), compared as dates (the view reads clock_start as ISO text).
 const Statement kListReviews{
     "supervision_list_reviews",
     "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.quarter, "
@@ -205,8 +206,32 @@ const Statement kListReviews{
     "WHERE r.kind = 2 AND ($1 = '' OR r.stored_unit_city = $1) AND ($2 = '' OR r.stored_unit = $2) "
     "AND ($3 = '' OR r.agency_credit_code = $3) AND ($4 = '' OR r.stored_parent_source_id = $4) "
     "AND ($5::int = 0 OR r.stored_year = $5::int) AND ($6::int = 0 OR r.stored_quarter = $6::int) "
+    "AND ($9 = '' OR r.clock_start::date >= NULLIF($9, '')::date) "
+    "AND ($10 = '' OR r.clock_start::date <= NULLIF($10, '')::date) "
     "AND ($7::bigint = 0 OR r.change_seq < $7::bigint) "
     "ORDER BY r.change_seq DESC LIMIT $8"};
+
+// Supervisions, newest first, without the record as sent: $1 city, $2
+// agency ('' for any), $3 the year of their end (0 for any), $4/$5 ended_on
+// from/to ('' for open), $6 a problem's domain and $7 its unit ('' for any:
+// when both are given, one problem has both), $8 below this change_seq (0:
+// from the newest), $9 limit. The problems are found by their record's key
+// (the primary key of supervision.problems begins with it).
+const Statement kListSupervisions{
+    "supervision_list_supervisions",
+    "SELECT r.kind, r.agency_credit_code, r.source_id, r.source_version, r.city_code, r.year, r.quarter, "
+    "r.clock_start, r.date_from, r.date_to, r.expected, r.parent_source_id, r.unit, r.unit_city, r.public_record, "
+    "r.published_on, r.change_seq, ''::bytea, 0 "
+    "FROM supervision.record_rows r "
+    "WHERE r.kind = 3 AND ($1 = '' OR r.city_code = $1) AND ($2 = '' OR r.agency_credit_code = $2) "
+    "AND ($3::int = 0 OR r.stored_year = $3::int) "
+    "AND ($4 = '' OR r.stored_date_to >= NULLIF($4, '')::date) "
+    "AND ($5 = '' OR r.stored_date_to <= NULLIF($5, '')::date) "
+    "AND (($6 = '' AND $7 = '') OR EXISTS (SELECT 1 FROM supervision.problems p "
+    "  WHERE p.kind = 3 AND p.agency_credit_code = r.agency_credit_code AND p.source_id = r.source_id "
+    "  AND ($6 = '' OR p.domain = $6) AND ($7 = '' OR p.unit = $7))) "
+    "AND ($8::bigint = 0 OR r.change_seq < $8::bigint) "
+    "ORDER BY r.change_seq DESC LIMIT $9"};
 
 // The feed: records of every kind changed after $1, in change_seq order, at
 // most $2, without the record as sent.
@@ -578,6 +603,7 @@ PgSupervisionStore::PgSupervisionStore(common::PgPool& pool) : pool_(pool), reje
                              kGetMany,
                              kListRecords,
                              kListReviews,
+                             kListSupervisions,
                              kChanges,
                              kRounds,
                              kReviewsOfUnits,
@@ -678,11 +704,17 @@ std::vector<StoredRecord> PgSupervisionStore::GetMany(RecordKind kind,
 }
 
 std::vector<StoredRecord> PgSupervisionStore::List(const ListFilter& f) {
+  const std::string from = common::FormatIsoDate(f.date_from);
+  const std::string to = common::FormatIsoDate(f.date_to);
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::read_transaction tx(conn);
     if (f.kind == RecordKind::kReview) {
       return RowsFrom(tx.exec_prepared(kListReviews.name, f.city_code, f.unit, f.agency_credit_code, f.parent_source_id,
-                                       f.year, f.quarter, f.before_seq, f.limit));
+                                       f.year, f.quarter, f.before_seq, f.limit, from, to));
+    }
+    if (f.kind == RecordKind::kSupervision) {
+      return RowsFrom(tx.exec_prepared(kListSupervisions.name, f.city_code, f.agency_credit_code, f.year, from, to,
+                                       f.domain, f.unit, f.before_seq, f.limit));
     }
     return RowsFrom(tx.exec_prepared(kListRecords.name, static_cast<int>(f.kind), f.city_code, f.agency_credit_code,
                                      f.year, f.quarter, f.before_seq, f.limit));

@@ -117,19 +117,27 @@ struct WriteOutcome {
   bool operator==(const WriteOutcome&) const = default;
 };
 
-// Filters of the public lists; "" / 0 = any. Newest first by change_seq,
-// keyset below `before_seq` (0 = from the newest). Rounds: city, agency,
-// year, quarter. Reviews: unit_city (city_code is the reviewed unit's city),
-// unit, agency + parent_source_id (the round), year, quarter. Supervisions:
-// city, agency, year. Assessment plans and results: city, agency, year.
+// Filters of the public lists; "" / 0 / nullopt = any. Newest first by
+// change_seq, keyset below `before_seq` (0 = from the newest). Rounds: city,
+// agency, year, quarter. Reviews: unit_city (city_code is the reviewed unit's
+// city), unit, agency + parent_source_id (the round), year, quarter, dates
+// (clock_start: the round's end). Supervisions: city, agency, year, dates
+// (ended_on), domain and unit (of one of its problems). Assessment plans and
+// results: city, agency, year.
 struct ListFilter {
   RecordKind kind = RecordKind::kRound;
   std::string city_code;
   std::string agency_credit_code;
   int year = 0;
   int quarter = 0;
+  // Reviews: the reviewed unit; supervisions: a problem's unit (整改责任单位).
   std::string unit;
   std::string parent_source_id;
+  // Inclusive: reviews by their round's end, supervisions by their end.
+  std::optional<common::Date> date_from;
+  std::optional<common::Date> date_to;
+  // Supervisions: a problem's domain (with `unit`, of the same problem).
+  std::string domain;
   int64_t before_seq = 0;
   int limit = 50;
 };

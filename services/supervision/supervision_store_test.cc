@@ -279,6 +279,18 @@ struct Filter {
     f.parent_source_id = v;
     return *this;
   }
+  Filter& From(const std::string& v) {
+    f.date_from = Day(v);
+    return *this;
+  }
+  Filter& To(const std::string& v) {
+    f.date_to = Day(v);
+    return *this;
+  }
+  Filter& Domain(const std::string& v) {
+    f.domain = v;
+    return *this;
+  }
   Filter& Before(int64_t v) {
     f.before_seq = v;
     return *this;
@@ -778,6 +790,7 @@ class ListTest : public SupervisionStoreTest {
            {kOtherCity});
     RecordToStore v3 = ReviewRecord(kOrganiser, "V-3", 1, "R-2", kUnit1, kCity);
     v3.columns.quarter = 2;
+    v3.columns.clock_start = Day("2026-06-30");
     Upsert(RecordKind::kReview, {ReviewRecord(kOrganiser, "V-1", 1, "R-1", kUnit1, kCity),
                                  ReviewRecord(kOrganiser, "V-2", 1, "R-1", kUnit2, kOtherCity), v3});
     Upsert(RecordKind::kReview, {ReviewRecord(kOrganiser2, "V-4", 1, "R-3", kUnit2, kOtherCity)}, kToday, {kOtherCity});
@@ -827,6 +840,66 @@ TEST_F(ListTest, ReviewsAreListedByTheirUnitsCityUnitRoundYearAndQuarter) {
 
   const auto first = store_->List(Of(RecordKind::kReview).Limit(3).f);
   EXPECT_EQ(Found(Of(RecordKind::kReview).Before(first.back().change_seq)), std::vector<std::string>{"V-1"});
+}
+
+TEST_F(ListTest, ReviewsAreListedByTheirRoundsEndInclusive) {
+  EXPECT_EQ(Found(Of(RecordKind::kReview).From("2026-04-01")), std::vector<std::string>{"V-3"});
+  EXPECT_EQ(Found(Of(RecordKind::kReview).From("2026-06-30")), std::vector<std::string>{"V-3"});
+  EXPECT_TRUE(Found(Of(RecordKind::kReview).From("2026-07-01")).empty());
+  EXPECT_EQ(Found(Of(RecordKind::kReview).To("2026-03-31")), (std::vector<std::string>{"V-4", "V-2", "V-1"}));
+  EXPECT_TRUE(Found(Of(RecordKind::kReview).To("2026-03-30")).empty());
+  EXPECT_EQ(Found(Of(RecordKind::kReview).From("2026-03-31").To("2026-03-31")),
+            (std::vector<std::string>{"V-4", "V-2", "V-1"}));
+  EXPECT_TRUE(Found(Of(RecordKind::kReview).From("2026-04-01").To("2026-06-29")).empty());
+  EXPECT_EQ(Found(Of(RecordKind::kReview).From("2026-01-01").To("2026-12-31").City(kCity)),
+            (std::vector<std::string>{"V-3", "V-1"}));
+  EXPECT_EQ(Found(Of(RecordKind::kReview).To("2026-06-30").Unit(kUnit2)), (std::vector<std::string>{"V-4", "V-2"}));
+}
+
+TEST_F(SupervisionStoreTest, SupervisionsAreListedByTheirEndAndByTheDomainAndUnitOfAProblem) {
+  Upsert(RecordKind::kSupervision,
+         {SupervisionRecord(kOrganiser, "S-1", 1, "2026-09-01", "2026-10-15",
+                            {{"P-1", kUnit1, kCity, "market_regulation", "2026-12-31"},
+                             {"P-2", kUnit2, kOtherCity, "transport", "2026-12-31"}}),
+          SupervisionRecord(kOrganiser, "S-2", 1, "2025-11-01", "2025-12-20",
+                            {{"P-1", kUnit2, kOtherCity, "market_regulation", "2026-03-31"}})});
+  Upsert(RecordKind::kSupervision, {SupervisionRecord(kOrganiser2, "S-3", 1, "2026-05-01", "2026-06-30")}, kToday,
+         {kOtherCity});
+  // A review under the same key as S-1, whose problem's unit no supervision
+  // names: only a supervision's own problems count.
+  Upsert(RecordKind::kReview, {ReviewRecord(kOrganiser, "S-1", 1, "R-1", kUnit3, kThirdCity, {1})});
+
+  const auto found = [&](Filter filter) {
+    filter.f.kind = RecordKind::kSupervision;
+    return Found(filter);
+  };
+  EXPECT_EQ(found(Filter()), (std::vector<std::string>{"S-3", "S-2", "S-1"}));
+  EXPECT_EQ(found(Filter().From("2026-06-30")), (std::vector<std::string>{"S-3", "S-1"}));
+  EXPECT_EQ(found(Filter().To("2026-06-30")), (std::vector<std::string>{"S-3", "S-2"}));
+  EXPECT_EQ(found(Filter().From("2026-06-30").To("2026-06-30")), std::vector<std::string>{"S-3"});
+  EXPECT_TRUE(found(Filter().From("2026-10-16")).empty());
+  EXPECT_TRUE(found(Filter().From("2026-07-01").To("2026-10-14")).empty()) << "by the end, not the start";
+  EXPECT_EQ(found(Filter().From("2025-12-20").To("2026-10-15")), (std::vector<std::string>{"S-3", "S-2", "S-1"}));
+
+  EXPECT_EQ(found(Filter().Domain("market_regulation")), (std::vector<std::string>{"S-2", "S-1"}));
+  EXPECT_EQ(found(Filter().Domain("transport")), std::vector<std::string>{"S-1"});
+  EXPECT_TRUE(found(Filter().Domain("agriculture")).empty());
+  EXPECT_EQ(found(Filter().Unit(kUnit2)), (std::vector<std::string>{"S-2", "S-1"}));
+  EXPECT_EQ(found(Filter().Unit(kUnit1)), std::vector<std::string>{"S-1"});
+  EXPECT_TRUE(found(Filter().Unit(kUnit3)).empty()) << "the review's problem is not a supervision's";
+  EXPECT_EQ(found(Filter().Domain("transport").Unit(kUnit2)), std::vector<std::string>{"S-1"});
+  EXPECT_TRUE(found(Filter().Domain("transport").Unit(kUnit1)).empty()) << "one problem has both";
+  EXPECT_EQ(found(Filter().Domain("market_regulation").Unit(kUnit2)), std::vector<std::string>{"S-2"});
+  EXPECT_EQ(found(Filter().Domain("market_regulation").Year(2026)), std::vector<std::string>{"S-1"});
+  EXPECT_EQ(found(Filter().Unit(kUnit2).City(kCity).From("2026-01-01")), std::vector<std::string>{"S-1"});
+  EXPECT_EQ(found(Filter().Domain("market_regulation").Limit(1)), std::vector<std::string>{"S-2"});
+
+  // A new version replaces the problems the filters read.
+  Upsert(RecordKind::kSupervision, {SupervisionRecord(kOrganiser, "S-1", 2, "2026-09-01", "2026-10-15",
+                                                      {{"P-1", kUnit1, kCity, "market_regulation", "2026-12-31"}})});
+  EXPECT_TRUE(found(Filter().Domain("transport")).empty());
+  EXPECT_EQ(found(Filter().Unit(kUnit2)), std::vector<std::string>{"S-2"});
+  EXPECT_EQ(found(Filter().Domain("market_regulation")), (std::vector<std::string>{"S-1", "S-2"}));
 }
 
 TEST_F(SupervisionStoreTest, SupervisionsAndAssessmentsAreListedByCityAgencyAndYear) {

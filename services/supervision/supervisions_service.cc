@@ -123,15 +123,21 @@ grpc::Status SupervisionService::ListSupervisions(grpc::ServerContext* context,
     common::CheckCityFilter(violations, "city_code", request->city_code());
     common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
     CheckYearFilter(violations, request->year(), false);
+    common::CheckDomainFilter(violations, "domain", request->domain());
+    common::CheckKeyFilter(violations, "unit", request->unit());
     const common::Page page =
         common::ReadPage(violations, request->page_size(), request->page_token(), 1, kSupervisionPage);
     ListFilter f;
+    f.date_from = common::CheckDateFilter(violations, "date_from", request->date_from());
+    f.date_to = common::CheckDateFilter(violations, "date_to", request->date_to());
     f.before_seq = common::SeqPageStart(violations, page);
     common::ThrowIfAny(violations, "bad list request");
     f.kind = RecordKind::kSupervision;
     f.city_code = request->city_code();
     f.agency_credit_code = request->agency_credit_code();
     f.year = request->year();
+    f.domain = request->domain();
+    f.unit = request->unit();
     f.limit = page.size + 1;
     auto rows = store_.List(f);
     response->set_next_page_token(

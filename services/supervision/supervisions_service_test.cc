@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "services/supervision/kpi_sources.h"
@@ -241,6 +242,77 @@ TEST_F(SupervisionsServiceTest, ThePublicFormCountsProblemsByUnitAndByDomain) {
   EXPECT_EQ(listed.supervisions(0).problems_by_unit_size(), 0);
   EXPECT_EQ(listed.supervisions(0).named_cases_size(), 0);
   EXPECT_EQ(listed.supervisions(0).problems_by_domain_size(), 2);
+}
+
+TEST_F(SupervisionsServiceTest, SupervisionsAreListedByTheirEndAndByTheDomainAndUnitOfAProblem) {
+  // ZX-2026-01 ends 2026-06-30: P1 at kUnitA in market regulation, P2 at
+  // kUnitB in ecology and environment. ZX-2026-02 ends 2026-03-31: P1 at
+  // kUnitC in transport.
+  Supervision march = MakeSupervision(kBureau, "ZX-2026-02");
+  march.set_started_on("2026-03-01");
+  march.set_ended_on("2026-03-31");
+  march.mutable_problems()->RemoveLast();
+  march.mutable_problems(0)->set_unit(kUnitC);
+  march.mutable_problems(0)->set_domain("transport");
+  const auto written = Write({MakeSupervision(), march}, kCityCaller);
+  ASSERT_EQ(written.results_size(), 2);
+  ASSERT_EQ(written.results(0).outcome(), RecordResult::ACCEPTED)
+      << ::testing::PrintToString(Fields(written.results(0)));
+  ASSERT_EQ(written.results(1).outcome(), RecordResult::ACCEPTED)
+      << ::testing::PrintToString(Fields(written.results(1)));
+
+  const auto listed = [&](const std::string& from, const std::string& to, const std::string& domain,
+                          const std::string& unit) {
+    v1::ListSupervisionsRequest request;
+    request.set_date_from(from);
+    request.set_date_to(to);
+    request.set_domain(domain);
+    request.set_unit(unit);
+    v1::ListSupervisionsResponse response;
+    const grpc::Status status = h.Call(&Stub::ListSupervisions, request, &response, std::nullopt);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> ids;
+    for (const auto& s : response.supervisions()) ids.push_back(s.source_id());
+    return ids;
+  };
+  const std::string june = kSupervisionId;
+  const std::string march_id = "ZX-2026-02";
+  EXPECT_EQ(listed("", "", "", ""), (std::vector<std::string>{march_id, june}));
+  EXPECT_EQ(listed("2026-06-30", "", "", ""), std::vector<std::string>{june}) << "inclusive";
+  EXPECT_EQ(listed("", "2026-03-31", "", ""), std::vector<std::string>{march_id}) << "inclusive";
+  EXPECT_TRUE(listed("2026-04-01", "2026-06-29", "", "").empty()) << "by the end, not the start";
+  EXPECT_TRUE(listed("2026-07-01", "", "", "").empty());
+
+  EXPECT_EQ(listed("", "", "market_regulation", ""), std::vector<std::string>{june});
+  EXPECT_EQ(listed("", "", "transport", ""), std::vector<std::string>{march_id});
+  EXPECT_TRUE(listed("", "", "agriculture", "").empty());
+  EXPECT_EQ(listed("", "", "", kUnitB), std::vector<std::string>{june});
+  EXPECT_EQ(listed("", "", "", kUnitC), std::vector<std::string>{march_id});
+  EXPECT_TRUE(listed("", "", "", kOtherUnit).empty());
+  EXPECT_EQ(listed("", "", "market_regulation", kUnitA), std::vector<std::string>{june});
+  EXPECT_TRUE(listed("", "", "ecology_environment", kUnitA).empty()) << "one problem has both";
+  EXPECT_TRUE(listed("", "2026-03-31", "", kUnitA).empty());
+
+  const std::vector<std::pair<std::string, v1::ListSupervisionsRequest>> bad = [] {
+    std::vector<std::pair<std::string, v1::ListSupervisionsRequest>> out(4);
+    out[0].first = "domain";
+    out[0].second.set_domain("astrology");
+    out[1].first = "unit";
+    out[1].second.set_unit("太原市市场监督管理局");
+    out[2].first = "date_from";
+    out[2].second.set_date_from("2026-02-30");
+    out[3].first = "date_to";
+    out[3].second.set_date_to("2026/06/30");
+    return out;
+  }();
+  for (const auto& [field, request] : bad) {
+    v1::ListSupervisionsResponse response;
+    const grpc::Status status = h.Call(&Stub::ListSupervisions, request, &response, std::nullopt);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    const auto violations = common::ViolationsOf(status);
+    ASSERT_EQ(violations.size(), 1u) << field;
+    EXPECT_EQ(violations[0].field, field);
+  }
 }
 
 TEST_F(SupervisionsServiceTest, ProblemStatisticsCountByUnitDomainTypeAndCity) {

@@ -2,10 +2,12 @@
 // published penalty decisions by a party's name, pages through them, opens
 // one, finds a company's decision and measure by its credit code (and a
 // person's by no ID number), then reads the withdrawal notices of the city,
-// spot-check results, case-file review and special-supervision results.
-// Every table and detail is compared with what the same public API answers
-// (Connect JSON, no token), never with fixed numbers; the companies searched
-// for are the demo's (data/demo/penalties.json, as tools/demo_load sends
+// spot-check results (by domain too), case-file review results (by the
+// round's end, by a unit's credit code typed) and special-supervision
+// results (by their end, by a problem's domain and unit). Every table and
+// detail is compared with what the same public API answers (Connect JSON,
+// no token), never with fixed numbers; the companies, domains and units
+// searched for are the demo's (data/demo/*.json, as tools/demo_load sends
 // them). No personal data shows but what the API published (a natural
 // person's name as the API masked it).
 //
@@ -51,6 +53,10 @@ const demoCity = demo.cities.find((c) => c.code === city) || { decisions: [], me
 const withdrawnInDemo = new Set(
   (demo.withdrawals || []).map((w) => `${w.agency_credit_code}/${w.source_id}`),
 );
+// The demo's spot-check tasks and results, and its supervision records
+// (data/demo/inspections.json, supervision.json).
+const inspectionsDemo = JSON.parse(readFileSync(new URL("../../data/demo/inspections.json", import.meta.url), "utf8"));
+const supervisionDemo = JSON.parse(readFileSync(new URL("../../data/demo/supervision.json", import.meta.url), "utf8"));
 // Whether a published record is the demo record `r`.
 const isDemo = (record, r) => {
   const pattern = r.source_id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("@year", "\\d{4}");
@@ -479,12 +485,53 @@ try {
     assert.equal(result.fields.date, expectedByCode[0].checkedOn);
     await setValue(page, "creditCode", "");
   }
+  // By domain: that of the task of the city's demo results, as the API
+  // finds them; a domain no demo task has shows no row.
+  const demoTasks = inspectionsDemo.cities.flatMap((c) => c.tasks || []);
+  const inspectionsOfCity = inspectionsDemo.cities.find((c) => c.code === city) || { tasks: [], results: [] };
+  const resultTask = (inspectionsOfCity.results || [])[0]?.task_source_id;
+  const demoDomain = ((inspectionsOfCity.tasks || []).find((t) => t.source_id === resultTask) || demoTasks[0]).domain;
+  await page.select("#city", city);
+  await page.select("#domain", demoDomain);
+  const ofDomain = await submit(page);
+  const expectedOfDomain =
+    (await api(INSPECTIONS + "SearchResults", { cityCode: city, domain: demoDomain, pageSize: 10 })).results || [];
+  assert.ok(expectedOfDomain.length > 0, `results of ${city} in ${demoDomain}`);
+  assert.ok(
+    expectedOfDomain.every((r) => r.domain === demoDomain),
+    "the API answers results of the domain",
+  );
+  assert.deepEqual(
+    ofDomain.map((r) => r.key),
+    expectedOfDomain.map(keyOf),
+    "the results of the domain",
+  );
+  const domainShown = await page.$eval(`#domain option[value="${demoDomain}"]`, (o) => o.textContent);
+  ofDomain.forEach((row) => assert.equal(row.cells.domain, domainShown, `${row.key}: the domain searched for`));
+  const otherDomain = await page.$eval(
+    "#domain",
+    (select, used) => [...select.options].map((o) => o.value).find((v) => v && !used.includes(v)),
+    [...new Set(demoTasks.map((t) => t.domain))],
+  );
+  assert.ok(otherDomain, "a domain no demo task has");
+  await page.select("#domain", otherDomain);
+  const ofOtherDomain = await submit(page);
+  assert.deepEqual(
+    (await api(INSPECTIONS + "SearchResults", { cityCode: city, domain: otherDomain, pageSize: 10 })).results || [],
+    [],
+    `the API finds no result in ${otherDomain}`,
+  );
+  assert.deepEqual(ofOtherDomain, [], `no row in ${otherDomain}`);
+  await page.select("#domain", "");
   await assertNothingPrivate(page, "inspections");
   await screenshot(page, "portal-7-inspections");
   print("inspections", {
     rows: results.length,
     creditCode: company ? company.object.creditCode : "",
     byCreditCode: byCode.length,
+    domain: demoDomain,
+    ofDomain: ofDomain.length,
+    otherDomain,
   });
 
   // 7. Case-file review results of the city's units.
@@ -509,9 +556,74 @@ try {
   });
   assert.equal(review.fields.files, String(got.filesReviewed));
   assert.equal(review.fields.round, got.roundSourceId);
+
+  // By the round's end: a range before every round shows no row; the demo's
+  // year (every demo round ends in it) shows them all; the day the first
+  // review's round ended, the reviews of the rounds ended that day.
+  await setValue(page, "dateFrom", "2000-01-01");
+  await setValue(page, "dateTo", "2000-12-31");
+  assert.deepEqual(await submit(page), [], "no review of a round ended in 2000");
+  const year = expectedReviews[0].year;
+  await setValue(page, "dateFrom", `${year}-01-01`);
+  await setValue(page, "dateTo", `${year}-12-31`);
+  assert.deepEqual(
+    (await submit(page)).map((r) => r.key),
+    reviews.map((r) => r.key),
+    `the reviews of rounds ended in ${year}`,
+  );
+  const rounds =
+    (await api(SUPERVISION + "ListRounds", { agencyCreditCode: got.agencyCreditCode, pageSize: 20 })).rounds || [];
+  const round = rounds.find((r) => r.sourceId === got.roundSourceId);
+  assert.ok(round && round.endedOn, `the round ${got.roundSourceId} and its end`);
+  await setValue(page, "dateFrom", round.endedOn);
+  await setValue(page, "dateTo", round.endedOn);
+  const ofTheRoundsEnd = await submit(page);
+  const expectedOfTheRoundsEnd =
+    (
+      await api(SUPERVISION + "ListReviews", {
+        cityCode: city,
+        dateFrom: round.endedOn,
+        dateTo: round.endedOn,
+        pageSize: 10,
+      })
+    ).reviews || [];
+  assert.ok(
+    expectedOfTheRoundsEnd.some((r) => keyOf(r) === keyOf(expectedReviews[0])),
+    `the API finds ${keyOf(expectedReviews[0])} by its round's end`,
+  );
+  assert.deepEqual(
+    ofTheRoundsEnd.map((r) => r.key),
+    expectedOfTheRoundsEnd.map(keyOf),
+    `the reviews of rounds ended on ${round.endedOn}`,
+  );
+  await setValue(page, "dateFrom", "");
+  await setValue(page, "dateTo", "");
+
+  // A reviewed unit typed by its credit code, with no city chosen.
+  const unit = expectedReviews[0].reviewedUnit;
+  await page.select("#city", "");
+  await setValue(page, "creditCode", unit);
+  const ofTheUnit = await submit(page);
+  const expectedOfTheUnit =
+    (await api(SUPERVISION + "ListReviews", { reviewedUnit: unit, pageSize: 10 })).reviews || [];
+  assert.ok(expectedOfTheUnit.length > 0, `reviews of ${unit}`);
+  assert.deepEqual(
+    ofTheUnit.map((r) => r.key),
+    expectedOfTheUnit.map(keyOf),
+    "the reviews of the unit typed",
+  );
+  ofTheUnit.forEach((row) => assert.equal(row.agencies[0], unit, `${row.key}: the unit typed`));
+  await setValue(page, "creditCode", "");
+  await page.select("#city", city);
   await assertNothingPrivate(page, "reviews");
   await screenshot(page, "portal-8-reviews");
-  print("reviews", { rows: reviews.length, key: review.key });
+  print("reviews", {
+    rows: reviews.length,
+    key: review.key,
+    roundEnded: round.endedOn,
+    ofTheRoundsEnd: ofTheRoundsEnd.length,
+    ofTheUnit: ofTheUnit.length,
+  });
 
   // 8. Special supervision results of the city.
   const supervisions = await chooseKind(page, "supervisions");
@@ -527,9 +639,68 @@ try {
     const shownSupervision = await openDetail(page, 0);
     assert.equal(shownSupervision.fields.party, expectedSupervisions[0].topic);
   }
+
+  // By their end: a range before every supervision shows no row; the day
+  // the first ended, those that ended that day.
+  let endedThatDay = [];
+  if (expectedSupervisions.length) {
+    await setValue(page, "dateFrom", "2000-01-01");
+    await setValue(page, "dateTo", "2000-12-31");
+    assert.deepEqual(await submit(page), [], "no supervision ended in 2000");
+    const ended = expectedSupervisions[0].endedOn;
+    await setValue(page, "dateFrom", ended);
+    await setValue(page, "dateTo", ended);
+    endedThatDay = await submit(page);
+    const expectedEnded =
+      (await api(SUPERVISION + "ListSupervisions", { cityCode: city, dateFrom: ended, dateTo: ended, pageSize: 10 }))
+        .supervisions || [];
+    assert.ok(
+      expectedEnded.some((s) => keyOf(s) === keyOf(expectedSupervisions[0])),
+      `the API finds ${keyOf(expectedSupervisions[0])} by its end`,
+    );
+    assert.deepEqual(
+      endedThatDay.map((r) => r.key),
+      expectedEnded.map(keyOf),
+      `the supervisions ended on ${ended}`,
+    );
+    endedThatDay.forEach((row) => assert.ok(row.cells.date.endsWith(ended), `${row.key}: ended on ${ended}`));
+    await setValue(page, "dateFrom", "");
+    await setValue(page, "dateTo", "");
+  }
+
+  // By a problem's domain and the unit responsible for it: the demo's first
+  // supervision's first problem (data/demo/supervision.json).
+  const demoProblem = ((supervisionDemo.cities.find((c) => c.code === city)?.supervisions || [])[0]?.problems || [])[0];
+  let ofTheProblem = [];
+  if (demoProblem) {
+    await page.select("#domain", demoProblem.domain);
+    await setValue(page, "creditCode", demoProblem.unit);
+    ofTheProblem = await submit(page);
+    const expectedOfTheProblem =
+      (
+        await api(SUPERVISION + "ListSupervisions", {
+          cityCode: city,
+          domain: demoProblem.domain,
+          unit: demoProblem.unit,
+          pageSize: 10,
+        })
+      ).supervisions || [];
+    assert.ok(expectedOfTheProblem.length > 0, `supervisions of ${demoProblem.unit} in ${demoProblem.domain}`);
+    assert.deepEqual(
+      ofTheProblem.map((r) => r.key),
+      expectedOfTheProblem.map(keyOf),
+      "the supervisions of the problem's domain and unit",
+    );
+    await page.select("#domain", "");
+    await setValue(page, "creditCode", "");
+  }
   await assertNothingPrivate(page, "supervisions");
   await screenshot(page, "portal-9-supervisions");
-  print("supervisions", { rows: supervisions.length });
+  print("supervisions", {
+    rows: supervisions.length,
+    endedThatDay: endedThatDay.length,
+    ofTheProblem: ofTheProblem.length,
+  });
 } finally {
   await close();
 }
