@@ -76,6 +76,17 @@ int main(int argc, char** argv) {
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);
     gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, health, proxy_options);
+    // SIGHUP reads the principals file again: a revoked or rotated token
+    // stops working at once, calls in flight finish. A file that does not
+    // read keeps the principals served, and says why.
+    server.OnReload([&principals, &principals_file] {
+      try {
+        principals.Replace(gateway::Principals::Load(principals_file));
+        common::Log(common::LogLevel::kInfo, "principals_reloaded", {{"principals", principals.size()}});
+      } catch (const std::exception& e) {
+        common::Log(common::LogLevel::kError, "principals_reload_failed", {{"reason", e.what()}});
+      }
+    });
     server.DisableMetricsInterceptor();
     server.AddGenericService(&proxy);
     gateway::HttpFront http(proxy, http_options);

@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -30,6 +32,29 @@ std::optional<common::Role> RoleFromName(const std::string& name) {
 
 }  // namespace
 
+std::optional<std::chrono::system_clock::time_point> ParseUtcTime(const std::string& text) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, consumed = 0;
+  if (text.size() != 20 ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &year, &month, &day, &hour, &minute, &second,
+                  &consumed) != 6 ||
+      consumed != 20) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  const std::time_t t = timegm(&tm);
+  std::tm back{};
+  gmtime_r(&t, &back);
+  if (back.tm_mday != day || back.tm_mon != month - 1) return std::nullopt;  // 2027-02-30
+  return std::chrono::system_clock::from_time_t(t);
+}
+
 std::string TokenHash(const std::string& salt, const std::string& secret) { return common::Sha256Hex(salt + secret); }
 
 Principals Principals::Load(const std::string& path) {
@@ -48,7 +73,7 @@ Principals Principals::Parse(const std::string& json_text, const std::string& so
     throw std::runtime_error(source + ": not JSON: " + e.what());
   }
   if (!doc.is_array()) throw std::runtime_error(source + ": expected a JSON array of principals");
-  Principals out;
+  auto table = std::make_shared<Table>();
   for (std::size_t i = 0; i < doc.size(); ++i) {
     const auto& p = doc[i];
     auto where = source + ": principal " + std::to_string(i);
@@ -85,14 +110,38 @@ Principals Principals::Parse(const std::string& json_text, const std::string& so
     if (e.salt.size() < 8 || e.sha256_hex.size() != 64) {
       throw std::runtime_error(where + ": salt must be 8+ characters and sha256 64 hex digits");
     }
-    if (!out.entries_.emplace(e.identity.principal, e).second) {
+    if (p.contains("expires")) {
+      e.expires = ParseUtcTime(text("expires"));
+      if (!e.expires) throw std::runtime_error(where + ": expires must be a UTC time YYYY-MM-DDTHH:MM:SSZ");
+    }
+    if (!table->entries.emplace(e.identity.principal, e).second) {
       throw std::runtime_error(where + ": name '" + e.identity.principal + "' appears twice");
     }
   }
+  Principals out;
+  out.state_->table = std::move(table);
   return out;
 }
 
+std::shared_ptr<const Principals::Table> Principals::Current() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->table;
+}
+
+void Principals::Replace(Principals&& next) {
+  std::shared_ptr<const Table> table = next.Current();
+  std::lock_guard lock(state_->mutex);
+  state_->table = std::move(table);
+}
+
+std::size_t Principals::size() const { return Current()->entries.size(); }
+
 Principals::Result Principals::Authenticate(const std::string& authorization) const {
+  return Authenticate(authorization, std::chrono::system_clock::now());
+}
+
+Principals::Result Principals::Authenticate(const std::string& authorization,
+                                            std::chrono::system_clock::time_point now) const {
   if (authorization.empty()) return {Verdict::kAnonymous, {}};
   constexpr std::string_view kBearer = "Bearer ";
   if (!authorization.starts_with(kBearer)) return {Verdict::kRejected, {}};
@@ -100,22 +149,32 @@ Principals::Result Principals::Authenticate(const std::string& authorization) co
   auto dot = token.find('.');
   if (dot == std::string::npos) return {Verdict::kRejected, {}};
   const std::string name = token.substr(0, dot);
-  auto it = entries_.find(name);
-  if (it == entries_.end()) return {Verdict::kRejected, {}};
+  // Held for the call: a table replaced meanwhile stays whole until it ends.
+  const std::shared_ptr<const Table> table = Current();
+  auto it = table->entries.find(name);
+  if (it == table->entries.end()) return {Verdict::kRejected, {}};
+  const Entry& entry = it->second;
   const std::string secret = token.substr(dot + 1);
+  bool verified = false;
   {
-    std::lock_guard lock(verified_->mutex);
-    auto known = verified_->secrets.find(name);
-    if (known != verified_->secrets.end() && known->second.size() == secret.size() &&
-        CRYPTO_memcmp(known->second.data(), secret.data(), secret.size()) == 0) {
-      return {Verdict::kAuthenticated, it->second.identity};
-    }
+    std::lock_guard lock(table->mutex);
+    auto known = table->verified.find(name);
+    verified = known != table->verified.end() && known->second.size() == secret.size() &&
+               CRYPTO_memcmp(known->second.data(), secret.data(), secret.size()) == 0;
   }
-  std::string hash = TokenHash(it->second.salt, secret);
-  if (CRYPTO_memcmp(hash.data(), it->second.sha256_hex.data(), hash.size()) != 0) return {Verdict::kRejected, {}};
-  std::lock_guard lock(verified_->mutex);
-  verified_->secrets[name] = secret;
-  return {Verdict::kAuthenticated, it->second.identity};
+  if (!verified) {
+    std::string hash = TokenHash(entry.salt, secret);
+    if (CRYPTO_memcmp(hash.data(), entry.sha256_hex.data(), hash.size()) != 0) return {Verdict::kRejected, {}};
+    std::lock_guard lock(table->mutex);
+    table->verified[name] = secret;
+  }
+  // Only the holder of the secret learns that it expired.
+  if (entry.expires && now >= *entry.expires) {
+    common::CallerIdentity named;
+    named.principal = name;
+    return {Verdict::kExpired, named};
+  }
+  return {Verdict::kAuthenticated, entry.identity};
 }
 
 }  // namespace gongkai::gateway

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,10 +14,11 @@ namespace gongkai::gateway {
 
 // The callers the gateway knows. A bearer token is "<principal>.<secret>"; the
 // file holds, per principal, its role, scope, a random salt and
-// hex(SHA-256(salt + secret)) — never the secret itself.
+// hex(SHA-256(salt + secret)) — never the secret itself — and, optionally,
+// when the token stops working (RFC 3339 UTC):
 //
 // [{"name": "city-140100", "role": "city", "city": "140100",
-//   "salt": "...", "sha256": "..."}, ...]
+//   "salt": "...", "sha256": "...", "expires": "2027-06-30T00:00:00Z"}, ...]
 //
 // A principal's role is city, province or desk. The services' own role
 // (ROLE_SERVICE, for their calls to each other) is never a principal's: a
@@ -25,35 +27,53 @@ namespace gongkai::gateway {
 // A secret that verified is kept for its principal, so that the caller's
 // next calls compare it (in constant time) rather than hash it again: one
 // per principal, never a secret that failed.
+//
+// The table can be replaced while calls are served (Replace, on SIGHUP):
+// a call authenticated before keeps its identity and finishes; every call
+// after sees the new table only, with no secret verified under the old one.
 class Principals {
  public:
   // Throws std::runtime_error naming the file and the entry on a bad file.
   static Principals Load(const std::string& path);
   static Principals Parse(const std::string& json_text, const std::string& source);
 
-  enum class Verdict { kAnonymous, kAuthenticated, kRejected };
+  enum class Verdict { kAnonymous, kAuthenticated, kRejected, kExpired };
   struct Result {
     Verdict verdict;
-    common::CallerIdentity identity;
+    common::CallerIdentity identity;  // kExpired: only the principal's name
   };
   // `authorization` is the request's authorization metadata value (may be empty).
   Result Authenticate(const std::string& authorization) const;
+  Result Authenticate(const std::string& authorization, std::chrono::system_clock::time_point now) const;
 
-  std::size_t size() const { return entries_.size(); }
+  // Serves `next`'s principals from now on (a reload).
+  void Replace(Principals&& next);
+
+  std::size_t size() const;
 
  private:
   struct Entry {
     common::CallerIdentity identity;
     std::string salt;
     std::string sha256_hex;
+    std::optional<std::chrono::system_clock::time_point> expires;
   };
-  std::map<std::string, Entry> entries_;
-  struct Verified {
+  struct Table {
+    std::map<std::string, Entry> entries;
+    mutable std::mutex mutex;
+    mutable std::unordered_map<std::string, std::string> verified;  // secrets by principal; guarded by mutex
+  };
+  std::shared_ptr<const Table> Current() const;
+
+  struct State {
     std::mutex mutex;
-    std::unordered_map<std::string, std::string> secrets;  // by principal; guarded by mutex
+    std::shared_ptr<const Table> table = std::make_shared<const Table>();  // guarded by mutex
   };
-  std::unique_ptr<Verified> verified_ = std::make_unique<Verified>();
+  std::unique_ptr<State> state_ = std::make_unique<State>();
 };
+
+// "YYYY-MM-DDTHH:MM:SSZ" as a time; nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> ParseUtcTime(const std::string& text);
 
 // hex(SHA-256(salt + secret)), as the principals file stores it.
 std::string TokenHash(const std::string& salt, const std::string& secret);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/identifiers.h"
+
 namespace gongkai::gateway {
 namespace {
 
@@ -86,4 +88,54 @@ TEST(Principals, TheServicesOwnRoleIsRefusedToAPrincipal) {
 }
 
 }  // namespace
+
+TEST(Principals, AReplacedTableServesTheNextCallsAndForgetsWhatWasVerified) {
+  const std::string agency =
+      "11140100MB0000901" + std::string(1, common::CreditCodeCheckCharacter("11140100MB0000901"));
+  auto p = Principals::Parse(File(), "test");
+  ASSERT_EQ(p.Authenticate("Bearer city-140100.s3cret").verdict, Principals::Verdict::kAuthenticated);
+  ASSERT_EQ(p.Authenticate("Bearer province.other").verdict, Principals::Verdict::kAuthenticated);
+  // city-140100 rotated to a new secret, province revoked, a desk added.
+  p.Replace(Principals::Parse(R"([{"name":"city-140100","role":"city","city":"140100","salt":"saltsalt3","sha256":")" +
+                                  TokenHash("saltsalt3", "n3w") + R"("},
+          {"name":"desk-1","role":"desk","agency":")" +
+                                  agency + R"(","salt":"saltsalt4","sha256":")" + TokenHash("saltsalt4", "desk") +
+                                  R"("}])",
+                              "reloaded"));
+  EXPECT_EQ(p.size(), 2u);
+  // The old secret, verified before, is not kept across the reload.
+  EXPECT_EQ(p.Authenticate("Bearer city-140100.s3cret").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer city-140100.n3w").verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(p.Authenticate("Bearer province.other").verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer desk-1.desk").identity.agency, agency);
+}
+
+TEST(Principals, AnExpiredTokenIsRefusedAsExpiredOnlyToItsHolder) {
+  auto p = Principals::Parse(R"([{"name":"city-140200","role":"city","city":"140200","salt":"saltsalt5","sha256":")" +
+                                 TokenHash("saltsalt5", "s") + R"(","expires":"2027-01-01T00:00:00Z"}])",
+                             "test");
+  const auto before = *ParseUtcTime("2026-12-31T23:59:59Z");
+  const auto at = *ParseUtcTime("2027-01-01T00:00:00Z");
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.s", before).verdict, Principals::Verdict::kAuthenticated);
+  const auto expired = p.Authenticate("Bearer city-140200.s", at);
+  EXPECT_EQ(expired.verdict, Principals::Verdict::kExpired);
+  EXPECT_EQ(expired.identity.principal, "city-140200");
+  EXPECT_NE(expired.identity.role, common::v1::ROLE_CITY);  // no scope to act with
+  // A wrong secret is refused as any other, expired or not.
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.guess", at).verdict, Principals::Verdict::kRejected);
+}
+
+TEST(Principals, AnExpiryThatIsNotAUtcTimeIsRefusedWithTheEntryNamed) {
+  for (const std::string bad : {"2027-01-01", "2027-02-30T00:00:00Z", "2027-01-01T00:00:00+08:00", "soon"}) {
+    try {
+      Principals::Parse(R"([{"name":"p","role":"province","salt":"saltsalt6","sha256":")" +
+                            TokenHash("saltsalt6", "s") + R"(","expires":")" + bad + R"("}])",
+                        "f.json");
+      ADD_FAILURE() << bad << " was taken";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("f.json: principal 0: expires"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace gongkai::gateway

@@ -469,6 +469,11 @@ Admission Proxy::Admit(const CallHead& head) {
     Log(common::LogLevel::kWarning, "authentication_failed", {{"method", call.full_method}});
     return refused({grpc::StatusCode::UNAUTHENTICATED, "invalid credential"});
   }
+  if (auth.verdict == Principals::Verdict::kExpired) {
+    Log(common::LogLevel::kWarning, "credential_expired",
+        {{"method", call.full_method}, {"principal", auth.identity.principal}});
+    return refused({grpc::StatusCode::UNAUTHENTICATED, "the credential of " + auth.identity.principal + " expired"});
+  }
   if (!a.method) return refused({grpc::StatusCode::UNIMPLEMENTED, "unknown method " + head.method});
   const MethodInfo& method = *a.method;
   if (!Admits(method, a.caller.role)) {

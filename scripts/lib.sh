@@ -43,6 +43,9 @@ install_dependencies() {
   # Node.js and npm run the clients of tests/node (the Connect client for
   # Node). A Node.js installed otherwise (with its own npm) is used as it is.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
+  # kubectl renders the Kubernetes manifests (scripts/k8s-render,
+  # tests/k8s/check). A kubectl installed otherwise is used as it is.
+  if ! command -v kubectl >/dev/null; then packages+=(kubernetes-client); fi
   local missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -54,14 +57,17 @@ install_dependencies() {
   fi
 }
 
-# Installs the npm packages of tests/node (package-lock.json, exact
-# versions) when they are missing or the lock file changed.
+# Installs the npm packages of tests/node and of k8s/check (each its
+# package-lock.json, exact versions) when they are missing or the lock file
+# changed.
 install_node_packages() {
-  local dir="$ROOT/tests/node"
-  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-    log "npm ci in tests/node"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
+  local dir
+  for dir in "$ROOT/tests/node" "$ROOT/k8s/check"; do
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      log "npm ci in ${dir#"$ROOT"/}"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
 }
 
 # read_services: the services of services/services.table, in table order (a

@@ -96,6 +96,8 @@ class Platform {
   // "Bearer <token>" of a principal: "city-140100", "province", "desk" (of
   // DeskAgency()), "desk-2" (of DeskAgency(2)).
   std::string Authorization(const std::string& principal) const;
+  // The gateway's principals file (GONGKAI_PRINCIPALS_FILE), read again on SIGHUP.
+  std::string principals_file() const { return dir_ + "/principals.json"; }
   // Puts on `ctx` the token of `principal` (none for "", the public) and a
   // deadline of 10 s.
   void Authorize(grpc::ClientContext& ctx, const std::string& principal) const;
