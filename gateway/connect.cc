@@ -1,12 +1,12 @@
 #include "gateway/connect.h"
 
-#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "common/encoding.h"
+#include "gateway/parse_check.h"
 #include "google/rpc/status.pb.h"
 
 namespace gongkai::gateway {
@@ -17,12 +17,6 @@ using google::protobuf::Message;
 
 // An empty message of `type`, from the generated pool (every routed
 // service's types are linked in: routes.h).
-std::unique_ptr<Message> NewMessage(const Descriptor& type) {
-  const Message* prototype = google::protobuf::MessageFactory::generated_factory()->GetPrototype(&type);
-  if (prototype == nullptr) return nullptr;
-  return std::unique_ptr<Message>(prototype->New());
-}
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -115,8 +109,7 @@ std::string ContentTypeOf(Encoding encoding) {
 }
 
 grpc::Status DecodeMessage(const Descriptor& type, Encoding encoding, std::string_view body, std::string* binary) {
-  auto message = NewMessage(type);
-  if (message == nullptr) return {grpc::StatusCode::INTERNAL, "no message type " + type.full_name()};
+  std::unique_ptr<Message> message(PrototypeOf(type).New());
   if (encoding == Encoding::kProto) {
     if (!message->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       return Invalid("the request body is not a " + type.full_name() + " in the binary encoding");
@@ -139,8 +132,8 @@ bool EncodeMessage(const Descriptor& type, Encoding encoding, const std::string&
     *out = binary;
     return true;
   }
-  auto message = NewMessage(type);
-  if (message == nullptr || !message->ParseFromString(binary)) return false;
+  std::unique_ptr<Message> message(PrototypeOf(type).New());
+  if (!message->ParseFromString(binary)) return false;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = false;
   return google::protobuf::util::MessageToJsonString(*message, out, options).ok();

@@ -41,6 +41,10 @@ void ProtobufLog(google::protobuf::LogLevel level, const char* /*filename*/, int
               "protobuf", {{"message", message}});
 }
 
+std::string Because(const std::string& why) { return why.empty() ? "" : " (" + why + ")"; }
+
+}  // namespace
+
 // The generated class of a type when there is one (what the service parses
 // with), else a dynamic message; both factories keep their prototypes.
 const Message& PrototypeOf(const Descriptor& type) {
@@ -50,10 +54,6 @@ const Message& PrototypeOf(const Descriptor& type) {
   static google::protobuf::DynamicMessageFactory dynamic;
   return *dynamic.GetPrototype(&type);
 }
-
-std::string Because(const std::string& why) { return why.empty() ? "" : " (" + why + ")"; }
-
-}  // namespace
 
 std::string BytesOf(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;

@@ -24,6 +24,10 @@ namespace gongkai::gateway {
 // RouteProtobufLogs().
 bool ParsesAs(const google::protobuf::Descriptor& type, grpc::ByteBuffer& bytes, std::string* why = nullptr);
 
+// The default instance of `type`: the generated class's when it has one,
+// else a dynamic message's.
+const google::protobuf::Message& PrototypeOf(const google::protobuf::Descriptor& type);
+
 // A message's bytes out of a buffer, and into one (a copy either way).
 std::string BytesOf(const grpc::ByteBuffer& buffer);
 grpc::ByteBuffer BufferOf(std::string_view bytes);
