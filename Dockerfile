@@ -31,19 +31,20 @@ COPY . .
 
 # Configured as lib.sh's build() configures; only what the image holds is
 # built: each service's binary (read_services: services/services.table), the
-# gateway, the web pages and the API reference (build/web). ccache (installed
-# above, used by CMakeLists.txt when present) keeps its cache across builds.
+# gateway, gongkai-admin (the principals file's tool), the web pages and the
+# API reference (build/web). ccache (installed above, used by CMakeLists.txt
+# when present) keeps its cache across builds.
 RUN --mount=type=cache,target=/root/.cache/ccache \
     source scripts/lib.sh && read_services && \
     cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >/dev/null && \
     cmake --build "$BUILD_DIR" -j "$GONGKAI_JOBS" \
-      --target gongkai-gateway gongkai_web gongkai_api_reference "${SERVICES[@]/#/gongkai-}"
+      --target gongkai-gateway gongkai-admin gongkai_web gongkai_api_reference "${SERVICES[@]/#/gongkai-}"
 
 # What the runtime stage takes: the binaries (stripped), the calendar files
 # and the web pages, in /out.
 RUN source scripts/lib.sh && read_services && \
     mkdir -p /out/bin /out/share/gongkai/calendar && \
-    install -m 0755 -s "$BUILD_DIR/gateway/gongkai-gateway" /out/bin/ && \
+    install -m 0755 -s "$BUILD_DIR/gateway/gongkai-gateway" "$BUILD_DIR/tools/gongkai-admin" /out/bin/ && \
     for service in "${SERVICES[@]}"; do \
       install -m 0755 -s "$BUILD_DIR/services/$service/gongkai-$service" /out/bin/; \
     done && \

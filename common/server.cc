@@ -90,7 +90,8 @@ int Server::Run() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int grpc_port = 0;
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &grpc_port);
+  builder.AddListeningPort(options_.listen,
+                           options_.credentials ? options_.credentials : grpc::InsecureServerCredentials(), &grpc_port);
   grpc::ResourceQuota quota("gongkai");
   quota.SetMaxThreads(options_.max_threads);
   builder.SetResourceQuota(quota);

@@ -23,6 +23,8 @@ struct ServerOptions {
   std::string listen;          // gRPC host:port (port 0: any free port)
   std::string metrics_listen;  // /metrics host:port
   std::string ready_file;      // when set, {"grpc_port","metrics_port","pid"} is written here once serving
+  // The gRPC port's credentials (common/tls.h); none: plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
   std::chrono::seconds shutdown_grace{10};
   // Threads of the synchronous server at most (its ResourceQuota): a call
   // that finds none is answered RESOURCE_EXHAUSTED by gRPC.

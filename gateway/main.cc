@@ -2,6 +2,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "gateway/http_front.h"
 #include "gateway/limits.h"
 #include "gateway/parse_check.h"
@@ -58,6 +59,9 @@ int main(int argc, char** argv) {
   http_options.web_dir = config.String("GONGKAI_WEB_DIR", "", "folder of the web pages to serve (none when empty)");
   http_options.public_url = config.String(
       "GONGKAI_PUBLIC_URL", "", "where the public reaches the pages, for the links of badge QR codes (default: Host)");
+  // TLS on the gRPC port when its certificate is set (the HTTP door stays
+  // plaintext, for a TLS-terminating proxy in front of it).
+  if (const auto tls = common::ReadTlsFiles(config)) server_options.credentials = common::ServerCredentialsOf(*tls);
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   gateway::GatewayHealth health;  // before the server, which reports to it
   server_options.configure_builder = [server_limits, &health](grpc::ServerBuilder& builder) {
