@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "common/testing/faketime.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
 
@@ -89,7 +90,13 @@ TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateS
       << "a client that does not trust the platform's CA does not connect";
 
   // A new certificate written over the old (a new pair renamed into place):
-  // new connections get it, with no restart.
+  // new connections get it, with no restart. The files are read again on a
+  // gRPC timer, which does not fire under libfaketime.
+  if (UnderFaketime()) {
+    platform_holder.reset();
+    std::filesystem::remove_all(dir);
+    GTEST_SKIP() << "the certificate files are read again on a gRPC timer";
+  }
   MakeCertificate(dir, "gateway-next", false);
   std::filesystem::rename(dir + "/gateway-next.key", dir + "/gateway.key");
   std::filesystem::rename(dir + "/gateway-next.crt", dir + "/gateway.crt");
