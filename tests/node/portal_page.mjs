@@ -127,6 +127,28 @@ async function submit(page) {
   return searched(page, () => page.click('#search-form button[type="submit"]'));
 }
 
+// Searches the records of `kind` (DECISION, MEASURE) by the credit code of
+// the demo record `record`: the page shows the API's answer, which holds
+// the record, and every row is of that party.
+async function searchByCreditCode(page, kind, record) {
+  const code = record.party.credit_code;
+  await setValue(page, "creditCode", code);
+  const rows = await submit(page);
+  const expected =
+    (await api(PENALTIES + "ListPublished", { kind, partyCreditCode: code, pageSize: 5 })).records || [];
+  assert.ok(
+    expected.some((r) => isDemo(r, record)),
+    `the API finds ${record.source_id} by ${code}`,
+  );
+  assert.deepEqual(
+    rows.map((r) => r.key),
+    expected.map(keyOf),
+    `the ${kind} records by credit code`,
+  );
+  rows.forEach((row) => assert.equal(row.cells.partyNumber, code, `${row.key}: the party searched for`));
+  return { rows, expected };
+}
+
 // Opens the detail of row `index` and returns its fields by name.
 async function openDetail(page, index) {
   const key = await page.$eval(`#results tbody tr[data-key]:nth-child(${index + 1})`, (r) => r.dataset.key);
@@ -300,22 +322,10 @@ try {
   const companyCode = demoCompany.party.credit_code;
   await page.select("#city", "");
   await setValue(page, "partyName", "");
-  await setValue(page, "creditCode", companyCode);
-  const decisionsByCode = await submit(page);
-  const expectedDecisions =
-    (await api(PENALTIES + "ListPublished", { kind: "DECISION", partyCreditCode: companyCode, pageSize: 5 }))
-      .records || [];
-  assert.ok(
-    expectedDecisions.some((r) => isDemo(r, demoCompany)),
-    `the API finds ${demoCompany.source_id} by ${companyCode}`,
-  );
-  assert.deepEqual(
-    decisionsByCode.map((r) => r.key),
-    expectedDecisions.map(keyOf),
-    "the decisions by credit code",
-  );
-  decisionsByCode.forEach((row) =>
-    assert.equal(row.cells.partyNumber, companyCode, `${row.key}: the party searched for`),
+  const { rows: decisionsByCode, expected: expectedDecisions } = await searchByCreditCode(
+    page,
+    "DECISION",
+    demoCompany,
   );
   const companyShown = await openDetail(
     page,
@@ -329,23 +339,8 @@ try {
   const companyMeasure = companyRecord(demoCity.measures);
   let measuresByCode = [];
   if (companyMeasure) {
-    const measureCode = companyMeasure.party.credit_code;
     await chooseKind(page, "measures");
-    await setValue(page, "creditCode", measureCode);
-    measuresByCode = await submit(page);
-    const expectedMeasures =
-      (await api(PENALTIES + "ListPublished", { kind: "MEASURE", partyCreditCode: measureCode, pageSize: 5 }))
-        .records || [];
-    assert.ok(
-      expectedMeasures.some((r) => isDemo(r, companyMeasure)),
-      `the API finds ${companyMeasure.source_id} by ${measureCode}`,
-    );
-    assert.deepEqual(
-      measuresByCode.map((r) => r.key),
-      expectedMeasures.map(keyOf),
-      "the measures by credit code",
-    );
-    measuresByCode.forEach((row) => assert.equal(row.cells.partyNumber, measureCode, row.key));
+    measuresByCode = (await searchByCreditCode(page, "MEASURE", companyMeasure)).rows;
     await chooseKind(page, "decisions");
   }
 
