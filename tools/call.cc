@@ -47,7 +47,7 @@ const pb::MethodDescriptor* FindUnaryMethod(const std::string& name) {
 int main(int argc, char** argv) {
   using namespace gongkai;
   common::Config config(argc, argv);
-  std::string gateway = tools::ReadGatewayAddress(config);
+  const tools::Gateway gateway = tools::ReadGateway(config);
   std::string method_name = config.RequiredString("GONGKAI_METHOD", "package.Service/Method");
   std::string request_json = config.String("GONGKAI_REQUEST", "{}", "request as proto JSON");
   std::string token = config.String("GONGKAI_TOKEN", "", "bearer token; empty calls as the public");

@@ -3,16 +3,36 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace gongkai::tools {
 
-std::string ReadGatewayAddress(common::Config& config) {
-  return config.Address("GONGKAI_GATEWAY", "127.0.0.1:7100", "gateway address");
+Gateway ReadGateway(common::Config& config) {
+  Gateway gateway;
+  gateway.address = config.Address("GONGKAI_GATEWAY", "127.0.0.1:7100", "gateway address");
+  const std::string ca_file =
+      config.String("GONGKAI_GATEWAY_CA_FILE", "", "PEM CA of the gateway's TLS certificate (calls over TLS when set)");
+  if (!ca_file.empty()) {
+    std::ifstream in(ca_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    gateway.root_certificates = text.str();
+    if (!in || gateway.root_certificates.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      config.Fail("GONGKAI_GATEWAY_CA_FILE", ca_file + " does not read as a PEM certificate");
+    }
+  }
+  return gateway;
 }
 
-std::shared_ptr<grpc::Channel> GatewayChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> GatewayChannel(const Gateway& gateway) {
+  if (gateway.root_certificates.empty()) {
+    return grpc::CreateChannel(gateway.address, grpc::InsecureChannelCredentials());
+  }
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = gateway.root_certificates;
+  return grpc::CreateChannel(gateway.address, grpc::SslCredentials(tls));
 }
 
 void Authorize(grpc::ClientContext& ctx, const std::string& token) {

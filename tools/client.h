@@ -13,11 +13,20 @@
 
 namespace gongkai::tools {
 
-// The gateway's address: GONGKAI_GATEWAY (--gateway), 127.0.0.1:7100 by default.
-std::string ReadGatewayAddress(common::Config& config);
+// Where the gateway is: its address, and the PEM certificates its TLS
+// certificate is checked against (empty: plaintext).
+struct Gateway {
+  std::string address;
+  std::string root_certificates;
+};
 
-// A channel to the gateway at `address`.
-std::shared_ptr<grpc::Channel> GatewayChannel(const std::string& address);
+// GONGKAI_GATEWAY (--gateway), 127.0.0.1:7100 by default, and
+// GONGKAI_GATEWAY_CA_FILE (--gateway-ca-file): with it, the calls go over
+// TLS to a gateway whose certificate that CA signed.
+Gateway ReadGateway(common::Config& config);
+
+// A channel to `gateway`.
+std::shared_ptr<grpc::Channel> GatewayChannel(const Gateway& gateway);
 
 // Puts on `ctx` the bearer `token` (none when empty: the call is the
 // public's) and a deadline of 30 s.

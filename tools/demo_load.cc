@@ -589,7 +589,8 @@ void LoadConsultation(gongkai::requests::v1::RequestsService::Stub& stub, const 
 
 // The desk's demo, each entry on its own: one the platform refuses is said
 // and counted, and the others are still loaded. False when any was refused.
-bool LoadDesk(const std::string& gateway, const std::string& token, const std::string& path, const DemoNow& at) {
+bool LoadDesk(const gongkai::tools::Gateway& gateway, const std::string& token, const std::string& path,
+              const DemoNow& at) {
   const nlohmann::json doc = ReadJson(path);
   auto stub = gongkai::requests::v1::RequestsService::NewStub(gongkai::tools::GatewayChannel(gateway));
   DeskTally tally;
@@ -622,7 +623,7 @@ bool LoadDesk(const std::string& gateway, const std::string& token, const std::s
 int main(int argc, char** argv) {
   using namespace gongkai;
   common::Config config(argc, argv);
-  std::string gateway = tools::ReadGatewayAddress(config);
+  const tools::Gateway gateway = tools::ReadGateway(config);
   std::string data = config.RequiredString("GONGKAI_DEMO_DATA", "demo province JSON (data/demo/shanxi.json)");
   std::string tokens_file = config.RequiredString("GONGKAI_DEMO_TOKENS", "JSON object principal -> bearer token");
   const std::shared_ptr<const common::Clock> clock = common::ClockFromConfig(config);

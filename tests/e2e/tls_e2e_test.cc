@@ -85,6 +85,12 @@ TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateS
 
   EXPECT_EQ(Ask(address, grpc::InsecureChannelCredentials()).code, grpc::StatusCode::UNAVAILABLE)
       << "a plaintext client is refused";
+  // gongkai-call, given the CA, calls over TLS.
+  const std::string call = std::string("'") + GONGKAI_CALL_BIN + "' --gateway=" + address + " --gateway-ca-file='" +
+                           dir + "/ca.crt' --method=gongkai.registry.v1.RegistryService/VerifyCertificate" +
+                           " --request='{\"certificate_number\":\"NOBODY-0000\"}' > '" + dir + "/call.out' 2>&1";
+  EXPECT_EQ(std::system(call.c_str()), 0) << Contents(dir + "/call.out");
+  EXPECT_NE(Contents(dir + "/call.out").find("UNKNOWN"), std::string::npos) << Contents(dir + "/call.out");
   grpc::SslCredentialsOptions other;  // the system's roots: not the platform's CA
   EXPECT_EQ(Ask(address, grpc::SslCredentials(other)).code, grpc::StatusCode::UNAVAILABLE)
       << "a client that does not trust the platform's CA does not connect";
