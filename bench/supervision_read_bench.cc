@@ -10,8 +10,7 @@
 // city naming all of its agencies, reviews of about 70% of them (some with
 // problems by type), and 200 special supervisions of 1,000 problems each
 // over all the agencies and eight domains. The direct calls carry the
-// province's identity signed as the gateway signs it: the bench gives every
-// process an identity secret of its own.
+// province's identity signed with the gateway's key, as the gateway signs it.
 //
 // Needs the throwaway cluster of bench/run (GONGKAI_TEST_DATABASE_URL).
 // Usage: supervision_read_bench [--bench-agencies=2000] [--bench-supervisions=200]
@@ -466,30 +465,6 @@ std::shared_ptr<grpc::Channel> ChannelTo(int port, int i) {
                                    args);
 }
 
-// The identity secret the bench gives every process, so that it can sign the
-// province's identity for the direct calls; removed with the bench.
-class SecretFile {
- public:
-  SecretFile() {
-    char path[] = "/tmp/supervision_read_bench-identity-XXXXXX";
-    const int fd = mkstemp(path);
-    if (fd < 0) throw BrokenSetup("mkstemp failed");
-    close(fd);
-    path_ = path;
-    std::ofstream(path_) << secret_ << "\n";
-  }
-  ~SecretFile() { std::remove(path_.c_str()); }
-  SecretFile(const SecretFile&) = delete;
-  SecretFile& operator=(const SecretFile&) = delete;
-  const std::string& path() const { return path_; }
-  const std::string& secret() const { return secret_; }
-
- private:
-  std::string path_;
-  const std::string secret_ =
-      std::string("supervision-read-bench-identity-secret-") + std::to_string(getpid()) + "-0123456789abcdef";
-};
-
 int Run(const Settings& settings) {
   const int64_t supervision_problems = static_cast<int64_t>(settings.supervisions) * settings.problems;
   std::printf(
@@ -499,12 +474,7 @@ int Run(const Settings& settings) {
       settings.problems, static_cast<long long>(supervision_problems), settings.callers, settings.calls, kWarmUpCalls);
   std::fflush(stdout);
 
-  const SecretFile secret;
-  testing::PlatformOptions options;
-  for (const auto& entry : common::ServiceTable())
-    options.env[entry.name]["GONGKAI_IDENTITY_SECRET_FILE"] = secret.path();
-  options.env["gateway"]["GONGKAI_IDENTITY_SECRET_FILE"] = secret.path();
-  testing::Platform platform(options);
+  testing::Platform platform;
   const auto processes = bench::PlatformProcesses(platform);
   const pid_t supervision_pid = platform.service("supervision").process->pid();
   const pid_t gateway_pid = platform.gateway().process->pid();
@@ -571,11 +541,11 @@ int Run(const Settings& settings) {
 
   // ---- the calls: through the gateway as the province, and straight to the
   // service with the province's identity signed for each method
-  const common::IdentitySigner signer(secret.secret());
+  const auto signer = platform.SignerOf("gateway");
   const common::CallerIdentity province{common::v1::ROLE_PROVINCE, "", "", "province"};
   const auto expires = std::chrono::system_clock::now() + std::chrono::hours(1);
-  const auto coverage_identity = signer.Sign(province, expires, MethodPath("GetReviewCoverage"));
-  const auto statistics_identity = signer.Sign(province, expires, MethodPath("GetProblemStatistics"));
+  const auto coverage_identity = signer->Sign(province, expires, MethodPath("GetReviewCoverage"));
+  const auto statistics_identity = signer->Sign(province, expires, MethodPath("GetProblemStatistics"));
   const auto coverage_request = CoverageRequest(year);
   const auto statistics_request = StatisticsRequest(year);
 

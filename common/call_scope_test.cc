@@ -26,6 +26,7 @@
 
 #include "common/call.h"
 #include "common/current_call.h"
+#include "common/testing/adapter.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -170,15 +171,17 @@ bool Eventually(const std::function<bool()>& pred) {
 
 class CallScopeTest : public ::testing::Test {
  protected:
-  CallScopeTest()
-      : signer_("call-scope-test-identity-secret-0123456789"), bounds_(kCallsPerLane, kStreams), service_(signer_) {
-    server_ = std::make_unique<ScopedServer>(&service_, signer_, bounds_);
+  CallScopeTest() : bounds_(kCallsPerLane, kStreams), service_(signers_.gateway()) {
+    server_ = std::make_unique<ScopedServer>(&service_, signers_.gateway(), bounds_);
     channel_ = server_->channel();
   }
 
-  // Puts on `ctx` an identity of `caller` signed for `method` (none: for no method).
+  // Puts on `ctx` an identity of `caller` signed for `method` (none: for no
+  // method), by the gateway, or for a service by that service.
   void SignFor(grpc::ClientContext& ctx, const CallerIdentity& caller, const std::string& method) const {
-    auto s = signer_.Sign(caller, system_clock::now() + std::chrono::minutes(1), method);
+    const bool service = caller.role == v1::ROLE_SERVICE;
+    const IdentitySigner& signer = service ? signers_.service(caller.principal.substr(8)) : signers_.gateway();
+    auto s = signer.Sign(caller, system_clock::now() + std::chrono::minutes(1), method);
     ctx.AddMetadata(kIdentityHeader, s.payload);
     ctx.AddMetadata(kIdentitySignatureHeader, s.signature);
   }
@@ -216,7 +219,7 @@ class CallScopeTest : public ::testing::Test {
   static constexpr int kCallsPerLane = 3;
   static constexpr int kStreams = 2;
   const CallerIdentity kCity{v1::ROLE_CITY, "140100", "", "city-140100"};
-  IdentitySigner signer_;
+  gongkai::testing::TestSigners signers_;
   CallBounds bounds_;
   ProbeService service_;
   std::unique_ptr<ScopedServer> server_;

@@ -3,7 +3,6 @@
 #include <grpcpp/server_context.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <fstream>
 #include <sstream>
@@ -34,16 +33,25 @@ std::optional<std::string> Field(const std::string& payload, const std::string& 
 
 }  // namespace
 
-IdentitySigner::IdentitySigner(std::string secret) : secret_(std::move(secret)) {
-  if (secret_.size() < 16) throw std::invalid_argument("identity secret must be at least 16 bytes");
+IdentitySigner::IdentitySigner(SigningKey key, std::string signer, TrustedKeys trusted)
+    : key_(std::move(key)),
+      signer_(std::move(signer)),
+      trusted_(std::make_shared<const TrustedKeys>(std::move(trusted))) {
+  TrustedKeys own;
+  own.Add(signer_, key_.public_key());  // checks the signer's name
 }
 
-std::string IdentitySigner::Mac(const std::string& payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &len);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(mac), len));
+IdentitySigner::IdentitySigner(SigningKey key, std::string signer)
+    : IdentitySigner(key, signer, [&] {
+        TrustedKeys own;
+        own.Add(signer, key.public_key());
+        return own;
+      }()) {}
+
+bool MayVouchFor(const std::string& signer, const CallerIdentity& identity) {
+  if (signer == kGatewaySigner) return identity.role != v1::ROLE_SERVICE;
+  return identity.role == v1::ROLE_SERVICE && identity.principal == signer && identity.city_code.empty() &&
+         identity.agency.empty();
 }
 
 IdentitySigner::Signed IdentitySigner::Sign(const CallerIdentity& identity,
@@ -52,29 +60,60 @@ IdentitySigner::Signed IdentitySigner::Sign(const CallerIdentity& identity,
   if (method.find(';') != std::string_view::npos) {
     throw std::invalid_argument("an identity's method may not contain ';'");
   }
+  if (!MayVouchFor(signer_, identity)) {
+    throw std::logic_error(signer_ + " may not sign the identity of " + RoleName(identity.role) + " " +
+                           identity.principal);
+  }
   auto exp = std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count();
   std::string payload = "v1;role=" + std::to_string(static_cast<int>(identity.role)) + ";city=" + identity.city_code +
                         ";agency=" + identity.agency + ";principal=" + identity.principal +
                         ";exp=" + std::to_string(exp) + ";method=" + std::string(method);
-  return {payload, Mac(payload)};
+  return {payload, key_.id() + "." + Base64Encode(key_.Sign(payload), Base64::kUrl, /*padded=*/false)};
 }
 
 bool IdentitySigner::Authentic(const std::string& payload, const std::string& signature) const {
-  auto same = [&signature](const std::string& expected) {
-    return signature.size() == expected.size() &&
-           CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
-  };
+  std::shared_ptr<const TrustedKeys> trusted;
   {
     std::lock_guard lock(mutex_);
+    // The signature remembered for this payload; another (the same identity
+    // signed by a second gateway key during a rotation) is checked in full.
     auto known = authentic_.find(payload);
-    if (known != authentic_.end()) return same(known->second);
+    if (known != authentic_.end() && signature.size() == known->second.size() &&
+        CRYPTO_memcmp(signature.data(), known->second.data(), signature.size()) == 0) {
+      return true;
+    }
+    trusted = trusted_;
   }
-  std::string expected = Mac(payload);
-  if (!same(expected)) return false;
+  const std::size_t dot = signature.find('.');
+  if (dot == std::string::npos) return false;
+  const TrustedKeys::Key* key = trusted->Find(std::string_view(signature).substr(0, dot));
+  if (key == nullptr) return false;
+  const auto raw = Base64Decode(std::string_view(signature).substr(dot + 1));
+  if (!raw || !VerifySignature(*key->key, payload, *raw)) return false;
+  // The payload is the key's; whether its signer may vouch for the identity
+  // it names is read from it (a bad payload is refused by Verify after).
+  CallerIdentity named;
+  try {
+    named.role = static_cast<Role>(std::stoi(Field(payload, "role").value_or("")));
+  } catch (const std::exception&) {
+    return false;
+  }
+  named.city_code = Field(payload, "city").value_or("");
+  named.agency = Field(payload, "agency").value_or("");
+  named.principal = Field(payload, "principal").value_or("");
+  if (!MayVouchFor(key->signer, named)) return false;
   std::lock_guard lock(mutex_);
+  if (trusted_ != trusted) return true;  // the trust changed meanwhile: not kept, checked again next time
   if (authentic_.size() >= kAuthenticKept) authentic_.clear();
-  authentic_.emplace(payload, std::move(expected));
+  authentic_.insert_or_assign(payload, signature);
   return true;
+}
+
+void IdentitySigner::Trust(TrustedKeys trusted) {
+  auto shared = std::make_shared<const TrustedKeys>(std::move(trusted));
+  std::lock_guard lock(mutex_);
+  trusted_ = std::move(shared);
+  authentic_.clear();
 }
 
 std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload, const std::string& signature,
@@ -99,6 +138,17 @@ std::optional<CallerIdentity> IdentitySigner::Verify(const std::string& payload,
     return identity;
   } catch (const std::exception&) {
     return std::nullopt;
+  }
+}
+
+void ReloadTrust(IdentitySigner& signer, const std::string& path) {
+  try {
+    TrustedKeys trusted = ReadTrustedKeys(path);
+    const std::size_t keys = trusted.size();
+    signer.Trust(std::move(trusted));
+    Log(LogLevel::kInfo, "identity_trust_reloaded", {{"keys", keys}});
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "identity_trust_reload_failed", {{"reason", e.what()}});
   }
 }
 

@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "common/identity_keys.h"
 #include "gongkai/common/v1/access.pb.h"
 
 namespace grpc {
@@ -39,11 +41,15 @@ inline constexpr char kIdentityHeader[] = "x-gongkai-identity";
 inline constexpr char kIdentitySignatureHeader[] = "x-gongkai-identity-sig";
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
-// Signs and verifies identities with HMAC-SHA256 over a shared secret. A
-// signed identity carries its expiry, so a captured header soon stops working,
-// and the method it was issued for (the gRPC path,
+// Signs and verifies identities (Ed25519, common/identity_keys.h). A signed
+// identity carries its expiry, so a captured header soon stops working, and
+// the method it was issued for (the gRPC path,
 // "/gongkai.registry.v1.RegistryService/UpsertAgencies"), so a captured header
-// works for no other call.
+// works for no other call. The signature header is "<key id>.<signature,
+// unpadded base64url>"; a verifier accepts it when the key is one it trusts and the key's
+// signer may vouch for the identity: the gateway's keys for any caller but a
+// service, a service's keys only for that service's own identity
+// (ROLE_SERVICE, principal "service-<name>").
 //
 // The gateway sends the same signed identity for a caller and method over and
 // over (gateway/signed_identities.h), so the verifier remembers the payloads
@@ -51,7 +57,11 @@ inline constexpr char kRequestIdHeader[] = "x-request-id";
 // over); expiry and method are still read from the payload on every call.
 class IdentitySigner {
  public:
-  explicit IdentitySigner(std::string secret);
+  // Signs as `signer` (kGatewaySigner, or "service-<name>") with `key`;
+  // accepts identities signed with the keys of `trusted`.
+  IdentitySigner(SigningKey key, std::string signer, TrustedKeys trusted);
+  // Trusting only its own key.
+  IdentitySigner(SigningKey key, std::string signer);
 
   struct Signed {
     std::string payload;
@@ -59,27 +69,47 @@ class IdentitySigner {
   };
   // Signs `identity` until `expires` for `method` (a gRPC path; empty: an
   // identity bound to no method, which a verifier that names its method
-  // refuses). Throws std::invalid_argument for a method holding ';'.
+  // refuses). Throws std::invalid_argument for a method holding ';', and
+  // std::logic_error for an identity this signer may not vouch for.
   Signed Sign(const CallerIdentity& identity, std::chrono::system_clock::time_point expires,
               std::string_view method = {}) const;
 
-  // The identity when the signature checks out, it has not expired and, when
-  // `method` is given, it was signed for exactly that method. With `method`
-  // empty the method it was signed for is not checked.
+  // The identity when the signature checks out with a trusted key whose
+  // signer may vouch for it, it has not expired and, when `method` is given,
+  // it was signed for exactly that method. With `method` empty the method it
+  // was signed for is not checked.
   std::optional<CallerIdentity> Verify(const std::string& payload, const std::string& signature,
                                        std::chrono::system_clock::time_point now, std::string_view method = {}) const;
+
+  // Trusts `trusted` from now on (the trust file read again); the signatures
+  // checked before are checked again.
+  void Trust(TrustedKeys trusted);
+
+  const std::string& key_id() const { return key_.id(); }
+  const std::string& signer() const { return signer_; }
 
  private:
   static constexpr std::size_t kAuthenticKept = 4096;
 
-  std::string Mac(const std::string& payload) const;
-  // Whether `signature` is this secret's for `payload`.
+  // Whether `signature` is a trusted key's, whose signer may vouch for the
+  // identity of `payload`.
   bool Authentic(const std::string& payload, const std::string& signature) const;
 
-  std::string secret_;
+  SigningKey key_;
+  std::string signer_;
   mutable std::mutex mutex_;
+  std::shared_ptr<const TrustedKeys> trusted_;                      // guarded by mutex_
   mutable std::unordered_map<std::string, std::string> authentic_;  // payload -> its signature; guarded by mutex_
 };
+
+// Reads the trust file at `path` again and trusts its keys (SIGHUP); a file
+// that does not read is logged (identity_trust_reload_failed) and the keys
+// trusted before are kept.
+void ReloadTrust(IdentitySigner& signer, const std::string& path);
+
+// Whether `signer` may vouch for `identity`: the gateway for any caller but
+// a service, "service-<name>" only for ServiceIdentity(name).
+bool MayVouchFor(const std::string& signer, const CallerIdentity& identity);
 
 // The caller of a server call: the signed identity (the gateway's, or another
 // service's own) when present and valid, otherwise an anonymous public caller. The method it was signed for
@@ -99,7 +129,7 @@ std::string ReadSecretFile(const std::string& path);
 // The fewest bytes a secret of the platform may have: as many as the
 // HMAC-SHA256 it keys puts out (scripts/up makes 64 hex characters). A
 // shorter one, an empty file above all, would let whoever guesses it compute
-// badge codes or sign identities.
+// badge codes or applicant keys.
 inline constexpr std::size_t kMinSecretBytes = 32;
 
 // Refuses a secret under kMinSecretBytes: throws std::invalid_argument naming

@@ -31,8 +31,7 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
                                            std::to_string(s.server.max_threads) +
                                            ", so that idle streams leave the other calls threads");
   }
-  s.identity_secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE",
-                                                 "file holding the secret the gateway signs identities with");
+  s.identity = ReadIdentityFiles(config);
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
   s.database_wait_seconds =
       static_cast<int>(config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
@@ -59,14 +58,14 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
   }
   server_.OnReload([this] { (void)deadlines_->Reload(); });
   try {
-    std::string secret = ReadSecretFile(settings.identity_secret_file);
-    CheckSecret(secret, "GONGKAI_IDENTITY_SECRET_FILE");
-    signer_ = std::make_unique<IdentitySigner>(std::move(secret));
+    signer_ = std::make_unique<IdentitySigner>(ReadSigningKey(settings.identity.key), "service-" + migrations.schema,
+                                               ReadTrustedKeys(settings.identity.trust));
     server_.ScopeCalls(*signer_, bounds_);
   } catch (const std::exception& e) {
-    Log(LogLevel::kError, "identity_secret_unusable", {{"file", settings.identity_secret_file}, {"reason", e.what()}});
+    Log(LogLevel::kError, "identity_keys_unusable", {{"reason", e.what()}});
     std::exit(2);
   }
+  server_.OnReload([this, trust = settings.identity.trust] { ReloadTrust(*signer_, trust); });
   if (settings.migrate) {
     auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(settings.database_wait_seconds);
     for (;;) {

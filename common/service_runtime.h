@@ -32,7 +32,7 @@ struct ServiceSettings {
   // half of the calls of a lane (CallsPerLane of GONGKAI_MAX_THREADS), so
   // that idle streams leave the other calls threads.
   int max_streams = 32;
-  std::string identity_secret_file;
+  IdentityFiles identity;
   bool migrate = true;
   int database_wait_seconds = 30;
   int max_batch = 1000;  // records per batch write
@@ -52,9 +52,10 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 // streams (`max_streams`) let in at once bounded.
 class ServiceRuntime {
  public:
-  // Exits the process with a message when the identity secret cannot be
-  // read or is too short (status 2, CheckSecret) or the migrations cannot be
-  // applied within the wait.
+  // Exits the process with a message when its identity key or trust file
+  // cannot be read (status 2) or the migrations cannot be applied within the
+  // wait. The service signs its own calls to another as "service-<schema>"
+  // (ServiceIdentity); the trust file is read again on SIGHUP.
   ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations);
 
   Server& server() { return server_; }

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   auto server_options = common::ReadServerOptions(config, "127.0.0.1:7100", "127.0.0.1:9100");
   std::string principals_file =
       config.RequiredString("GONGKAI_PRINCIPALS_FILE", "JSON file of callers and token hashes");
-  std::string secret_file = config.RequiredString("GONGKAI_IDENTITY_SECRET_FILE", "secret to sign identities with");
+  const common::IdentityFiles identity_files = common::ReadIdentityFiles(config, /*trust=*/false);
   std::string upstreams = config.RequiredString("GONGKAI_UPSTREAMS", "package=host:port,... of the services");
   gateway::ProxyOptions proxy_options;
   proxy_options.default_deadline = std::chrono::milliseconds(
@@ -74,9 +74,7 @@ int main(int argc, char** argv) {
   try {
     auto principals = gateway::Principals::Load(principals_file);
     auto routes = gateway::Routes::Parse(upstreams);
-    const std::string secret = common::ReadSecretFile(secret_file);
-    common::CheckSecret(secret, "GONGKAI_IDENTITY_SECRET_FILE");
-    common::IdentitySigner signer(secret);
+    const common::IdentitySigner signer(common::ReadSigningKey(identity_files.key), common::kGatewaySigner);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);
     gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, health, proxy_options);

@@ -19,7 +19,7 @@ common::CallerIdentity City(const std::string& code) { return testing::CityCalle
 
 class SignedIdentitiesTest : public ::testing::Test {
  protected:
-  common::IdentitySigner signer_{std::string(32, 'k')};
+  common::IdentitySigner signer_{common::SigningKey::Generate(), common::kGatewaySigner};
   SignedIdentities identities_{signer_, seconds(60)};
 };
 
@@ -57,7 +57,7 @@ TEST_F(SignedIdentitiesTest, EachCallerAndMethodHasItsOwn) {
 }
 
 TEST(SignedIdentities, TheTableIsBounded) {
-  common::IdentitySigner signer{std::string(32, 'k')};
+  common::IdentitySigner signer{common::SigningKey::Generate(), common::kGatewaySigner};
   SignedIdentities identities{signer, seconds(60), 3};
   for (int i = 0; i < 10; ++i) identities.For(City(std::to_string(140100 + i * 100)), kVerify, kNow);
   EXPECT_LE(identities.size(), 3u);

@@ -20,16 +20,38 @@ std::shared_ptr<grpc::Channel> InProcessServer::channel() const {
   return grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials());
 }
 
+TestSigners::TestSigners() {
+  const common::SigningKey gateway_key = common::SigningKey::Generate();
+  common::TrustedKeys trusted;
+  trusted.Add(common::kGatewaySigner, gateway_key.public_key());
+  std::map<std::string, common::SigningKey> keys;
+  for (const char* name : {"registry", "penalties", "requests", "inspections", "supervision"}) {
+    const auto& key = keys.emplace(name, common::SigningKey::Generate()).first->second;
+    trusted.Add(std::string("service-") + name, key.public_key());
+  }
+  gateway_ = std::make_unique<common::IdentitySigner>(gateway_key, common::kGatewaySigner, trusted);
+  for (const auto& [name, key] : keys) {
+    services_[name] = std::make_unique<common::IdentitySigner>(key, "service-" + name, trusted);
+  }
+}
+
+const common::IdentitySigner& TestSigners::service(const std::string& name) const { return *services_.at(name); }
+
+common::IdentitySigner::Signed TestSigners::Sign(const common::CallerIdentity& caller) const {
+  const bool service = caller.role == common::v1::ROLE_SERVICE && caller.principal.starts_with("service-");
+  const auto& signer = service ? this->service(caller.principal.substr(8)) : gateway();
+  return signer.Sign(caller, std::chrono::system_clock::now() + std::chrono::minutes(5));
+}
+
 TestContext::TestContext(common::Date today)
-    : signer_("adapter-test-identity-secret-0123456789"),
-      deadlines_(std::make_unique<common::Deadlines>(
+    : deadlines_(std::make_unique<common::Deadlines>(
           std::make_unique<common::CalendarInUse>(GONGKAI_CALENDAR_DATA_DIR, "cn"), common::DeadlineEngine())),
       clock_(today) {
   if (auto error = deadlines_->Reload()) throw std::runtime_error("calendar: " + *error);
 }
 
 void TestContext::SignAs(grpc::ClientContext& ctx, const common::CallerIdentity& caller) const {
-  auto s = signer_.Sign(caller, std::chrono::system_clock::now() + std::chrono::minutes(5));
+  auto s = signers_.Sign(caller);
   ctx.AddMetadata(common::kIdentityHeader, s.payload);
   ctx.AddMetadata(common::kIdentitySignatureHeader, s.signature);
 }

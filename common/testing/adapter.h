@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,25 +32,49 @@ class InProcessServer {
   int port_ = 0;
 };
 
-// What an adapter is handed, for tests: a signer, the calendars in
+// Identity keys for tests: the gateway's and each service's of the platform
+// (registry, penalties, requests, inspections, supervision), every one
+// trusted by every signer here, as a deployment's trust file lists them.
+class TestSigners {
+ public:
+  TestSigners();
+  TestSigners(const TestSigners&) = delete;
+  TestSigners& operator=(const TestSigners&) = delete;
+
+  // Signs as the gateway; verifies what any of these keys signed.
+  const common::IdentitySigner& gateway() const { return *gateway_; }
+  // Signs as "service-<name>"; throws std::out_of_range for another name.
+  const common::IdentitySigner& service(const std::string& name) const;
+  // The identity the gateway would send for `caller`, or for a ROLE_SERVICE
+  // caller, its service's own; signed for every method, for 5 minutes.
+  common::IdentitySigner::Signed Sign(const common::CallerIdentity& caller) const;
+
+ private:
+  std::unique_ptr<common::IdentitySigner> gateway_;
+  std::map<std::string, std::unique_ptr<common::IdentitySigner>> services_;
+};
+
+// What an adapter is handed, for tests: a signer (the gateway's, TestSigners), the calendars in
 // data/calendar (loaded), the default deadline rules and a clock pinned to
 // `today`.
 class TestContext {
  public:
   explicit TestContext(common::Date today);
 
-  common::ServiceContext context() const { return {signer_, *deadlines_, clock_}; }
+  common::ServiceContext context() const { return {signers_.gateway(), *deadlines_, clock_}; }
   common::PinnedClock& clock() { return clock_; }
-  const common::IdentitySigner& signer() const { return signer_; }
+  const common::IdentitySigner& signer() const { return signers_.gateway(); }
+  const TestSigners& signers() const { return signers_; }
 
-  // Puts on `ctx` the signed identity the gateway would send for `caller`.
+  // Puts on `ctx` the signed identity the gateway would send for `caller`
+  // (a service's own, for ROLE_SERVICE).
   void SignAs(grpc::ClientContext& ctx, const common::CallerIdentity& caller) const;
   // A client context of `caller` (signed), or of the public (nullopt), with
   // a 10 s deadline: what an adapter test calls with.
   std::unique_ptr<grpc::ClientContext> ClientAs(const std::optional<common::CallerIdentity>& caller) const;
 
  private:
-  common::IdentitySigner signer_;
+  TestSigners signers_;
   std::unique_ptr<common::Deadlines> deadlines_;
   common::PinnedClock clock_;
 };

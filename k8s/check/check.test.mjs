@@ -87,6 +87,56 @@ describe("security settings of every workload", () => {
   });
 });
 
+describe("identity keys", () => {
+  test("two processes sharing one identity key", async () => {
+    const o = fresh();
+    const spec = pod(o, "penalties");
+    const i = spec.volumes.findIndex((v) => v.name === "identity");
+    spec.volumes[i].secret.secretName = "gongkai-identity-registry";
+    await assertFails(o, "Deployment/penalties", `spec.template.spec.volumes[${i}].secret.secretName`, /identity key of Deployment\/registry/);
+    await assertFails(o, "Deployment/penalties", "spec.template.spec.containers[0].env.GONGKAI_IDENTITY_KEY_FILE", /gongkai-identity-penalties/);
+  });
+  test("a service without the trust file", async () => {
+    const o = fresh();
+    delete get(o, "ConfigMap", "requests-settings").data.GONGKAI_IDENTITY_TRUST_FILE;
+    await assertFails(o, "Deployment/requests", "spec.template.spec.containers[0].env.GONGKAI_IDENTITY_TRUST_FILE", /must be set/);
+  });
+  test("a trust file of another ConfigMap", async () => {
+    const o = fresh();
+    const spec = pod(o, "inspections");
+    spec.volumes.find((v) => v.name === "identity-trust").configMap.name = "inspections-settings";
+    await assertFails(o, "Deployment/inspections", "spec.template.spec.containers[0].env.GONGKAI_IDENTITY_TRUST_FILE", /gongkai-identity-trust/);
+  });
+  test("a trust file mounted with subPath", async () => {
+    const o = fresh();
+    const c = pod(o, "supervision").containers[0];
+    const m = c.volumeMounts.find((x) => x.name === "identity-trust");
+    m.mountPath = "/etc/gongkai/identity-trust/trusted-keys";
+    m.subPath = "trusted-keys";
+    await assertFails(o, "Deployment/supervision", "spec.template.spec.containers[0].env.GONGKAI_IDENTITY_TRUST_FILE", /subPath/);
+  });
+  test("the gateway with a trust file", async () => {
+    const o = fresh();
+    get(o, "ConfigMap", "gateway-settings").data.GONGKAI_IDENTITY_TRUST_FILE = "/etc/gongkai/identity/identity.key";
+    await assertFails(o, "Deployment/gateway", "spec.template.spec.containers[0].env.GONGKAI_IDENTITY_TRUST_FILE", /must not be set/);
+  });
+  test("the shared identity secret set again", async () => {
+    const o = fresh();
+    get(o, "ConfigMap", "registry-settings").data.GONGKAI_IDENTITY_SECRET_FILE = "/etc/gongkai/identity/identity.key";
+    await assertFails(o, "Deployment/registry", "spec.template.spec.containers[0].env.GONGKAI_IDENTITY_SECRET_FILE", /must not be set/);
+  });
+  test("an identity key in the manifests", async () => {
+    const o = fresh();
+    o.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "gongkai-identity-gateway", namespace: "gongkai-staging" },
+      data: { "identity.key": Buffer.from("-----BEGIN PRIVATE KEY-----\n").toString("base64") },
+    });
+    await assertFails(o, "Secret/gongkai-identity-gateway", "(Secret)", /never rendered/);
+  });
+});
+
 describe("availability", () => {
   test("one replica", async () => {
     const o = fresh();

@@ -72,6 +72,18 @@ const TEMPLATE_PATH = {
   Pod: "",
 };
 
+// Identities: each process's own Ed25519 key (the file IDENTITY_KEY of the
+// Secret gongkai-identity-<process>) and the public keys the services trust
+// (the file IDENTITY_TRUST_KEY of the ConfigMap IDENTITY_TRUST), all made at
+// deploy (docs/OPERATIONS.md), never rendered: an apply would replace the
+// keys in use.
+const identityKeySecret = (process) => `gongkai-identity-${process}`;
+const IDENTITY_KEY = "identity.key";
+const IDENTITY_TRUST = "gongkai-identity-trust";
+const IDENTITY_TRUST_KEY = "trusted-keys";
+// ConfigMaps made at deploy, not rendered, that workloads may name.
+const DEPLOY_CONFIGMAPS = [IDENTITY_TRUST];
+
 const join = (...parts) => parts.filter((p) => p !== "").join(".");
 const refOf = (o) => `${o?.kind}/${o?.metadata?.name}`;
 
@@ -335,10 +347,34 @@ function checkSettings(ov, proc, d, cluster, database) {
     ov.expect(src?.source === "secret" && src.key, d, `${p}.env.${name}`, `${file} must be a file of a mounted Secret`);
     return src;
   };
-  const identity = secretFile("GONGKAI_IDENTITY_SECRET_FILE");
-  if (identity) {
-    ov.identities ??= [];
-    ov.identities.push({ d, name: identity.name, key: identity.key });
+  // Identities: the process signs with its own key, of its own Secret; a
+  // service checks what it is sent against the one trust ConfigMap, read
+  // again on SIGHUP (so mounted whole, where Kubernetes updates it); the
+  // gateway only signs.
+  const keyFile = `${p}.env.GONGKAI_IDENTITY_KEY_FILE`;
+  const key = secretFile("GONGKAI_IDENTITY_KEY_FILE");
+  if (key) {
+    const own = identityKeySecret(proc.name);
+    ov.expect(
+      key.name === own && key.key === IDENTITY_KEY,
+      d,
+      keyFile,
+      `${env.GONGKAI_IDENTITY_KEY_FILE} must be ${IDENTITY_KEY} of the Secret ${own} (the process's own key), not ${key.key} of ${key.name}`,
+    );
+  }
+  const trustFile = `${p}.env.GONGKAI_IDENTITY_TRUST_FILE`;
+  if (proc.gateway) {
+    ov.expect(env.GONGKAI_IDENTITY_TRUST_FILE === undefined, d, trustFile, "must not be set (the gateway only signs; the services check)");
+  } else if (ov.expect(env.GONGKAI_IDENTITY_TRUST_FILE, d, trustFile, "must be set")) {
+    const file = env.GONGKAI_IDENTITY_TRUST_FILE;
+    const src = fileSource(template, c, file);
+    ov.expect(
+      src?.source === "configMap" && src.name === IDENTITY_TRUST && src.key === IDENTITY_TRUST_KEY,
+      d,
+      trustFile,
+      `${file} must be ${IDENTITY_TRUST_KEY} of the ConfigMap ${IDENTITY_TRUST}, which every service reads`,
+    );
+    ov.expect(!src?.mount?.subPath, d, trustFile, `${file} must not be mounted with subPath: Kubernetes would not update it, and SIGHUP would read the old keys`);
   }
   if (proc.gateway) {
     const upstreams = Object.fromEntries(
@@ -402,6 +438,45 @@ function checkSettings(ov, proc, d, cluster, database) {
     "spec.template.spec.volumes",
     `must read the role's password Secret ${secret}`,
   );
+}
+
+// The identity keys across the overlay: a process's key Secret is read by
+// that process's Deployment alone (a key signs as its process: gateway, or
+// service-<name>), no workload sets the shared secret of before, and the
+// keys and the trust ConfigMap are made at deploy, never rendered.
+function checkIdentityKeys(ov) {
+  const owners = new Map(processes(ov).map((p) => [identityKeySecret(p.name), `Deployment/${p.name}`]));
+  const readers = new Map();
+  for (const [o, field, name] of references(ov).secrets) {
+    if (!owners.has(name)) continue;
+    const list = readers.get(name) ?? [];
+    list.push({ o, field });
+    readers.set(name, list);
+  }
+  for (const [name, list] of readers) {
+    const owner = owners.get(name);
+    for (const { o, field } of list) {
+      ov.expect(refOf(o) === owner, o, field, `Secret ${name} is the identity key of ${owner}: no other workload may read it (each process has its own)`);
+    }
+  }
+  for (const o of ov.objects) {
+    const template = WORKLOADS[o?.kind]?.(o);
+    if (!template) continue;
+    for (const { c, list, i } of containersOf(template.spec ?? {})) {
+      ov.expect(
+        settingsOf(ov, template, c).GONGKAI_IDENTITY_SECRET_FILE === undefined,
+        o,
+        join(TEMPLATE_PATH[o.kind], "spec", `${list}[${i}].env.GONGKAI_IDENTITY_SECRET_FILE`),
+        "must not be set: identities are signed with each process's own key (GONGKAI_IDENTITY_KEY_FILE) and checked against the trusted public keys (GONGKAI_IDENTITY_TRUST_FILE)",
+      );
+    }
+  }
+  for (const name of owners.keys()) {
+    const s = ov.find("Secret", name);
+    ov.expect(!s, s ?? `Secret/${name}`, "(Secret)", "an identity key is made at deploy (docs/OPERATIONS.md), never rendered: it would sit in the tree, and an apply would replace the key in use");
+  }
+  const trust = ov.find("ConfigMap", IDENTITY_TRUST);
+  ov.expect(!trust, trust ?? `ConfigMap/${IDENTITY_TRUST}`, "(ConfigMap)", "the trusted keys are made at deploy from the processes' keys (docs/OPERATIONS.md), never rendered: an apply would replace the keys trusted");
 }
 
 // 3. Network policies: who reaches what, against what services.table says.
@@ -583,9 +658,9 @@ function checkMonitoring(ov) {
   }
 }
 
-// 6. Secrets and ConfigMaps the objects name: rendered, or (Secrets made
-// outside the manifests) described in docs/OPERATIONS.md.
-function checkReferences(ov) {
+// The Secrets and ConfigMaps the objects name: {secrets, configMaps}, each
+// a list of [object, field, name].
+function references(ov) {
   const secrets = [];
   const configMaps = [];
   for (const o of ov.objects) {
@@ -619,17 +694,25 @@ function checkReferences(ov) {
       for (const [k, v] of Object.entries(creds)) if (v?.name) secrets.push([o, `spec.backup.barmanObjectStore.s3Credentials.${k}.name`, v.name]);
     }
   }
+  return { secrets, configMaps };
+}
+
+// 6. Secrets and ConfigMaps the objects name: rendered, or (Secrets, and
+// the ConfigMaps of DEPLOY_CONFIGMAPS, made outside the manifests) described
+// in docs/OPERATIONS.md.
+function checkReferences(ov) {
+  const { secrets, configMaps } = references(ov);
+  const described = (name) => new RegExp(`\\b${name.replace(/[-.]/g, "\\$&")}\\b`).test(ov.platform.operations);
   for (const [o, field, name] of configMaps) {
-    ov.expect(ov.find("ConfigMap", name), o, field, `ConfigMap ${name} is not rendered`);
+    if (DEPLOY_CONFIGMAPS.includes(name)) {
+      ov.expect(described(name), o, field, `ConfigMap ${name} is made at deploy and must be described in docs/OPERATIONS.md`);
+    } else {
+      ov.expect(ov.find("ConfigMap", name), o, field, `ConfigMap ${name} is not rendered`);
+    }
   }
   for (const [o, field, name] of secrets) {
     if (ov.find("Secret", name)) continue;
-    ov.expect(
-      new RegExp(`\\b${name.replace(/[-.]/g, "\\$&")}\\b`).test(ov.platform.operations),
-      o,
-      field,
-      `Secret ${name} is neither rendered nor described in docs/OPERATIONS.md`,
-    );
+    ov.expect(described(name), o, field, `Secret ${name} is neither rendered nor described in docs/OPERATIONS.md`);
   }
   // Ingress: every host under TLS, every backend a Service port.
   for (const g of ov.all("Ingress")) {
@@ -680,8 +763,7 @@ export function checkOverlay(objects, platform) {
     checkSettings(ov, proc, d, cluster, database);
   }
   ov.expect(images.size === 1, "Deployment/*", "spec.template.spec.containers[].image", `every process must run the one image (${[...images].join(", ")})`);
-  const ids = new Set((ov.identities ?? []).map((x) => `${x.name}/${x.key}`));
-  ov.expect(ids.size === 1, "Deployment/*", "env.GONGKAI_IDENTITY_SECRET_FILE", `every process must read the one identity secret (${[...ids].join(", ")})`);
+  checkIdentityKeys(ov);
   checkNetwork(ov, namespace, nsLabels, cluster);
   checkDatabase(ov, cluster, database);
   checkMonitoring(ov);

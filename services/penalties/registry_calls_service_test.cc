@@ -124,17 +124,18 @@ class RecordingRegistry final : public v1::RegistryService::Service {
 
 class RegistryCallsTest : public ::testing::Test {
  protected:
-  RegistryCallsTest() : signer_("registry-calls-test-identity-secret-0123456789"), bounds_(2, 1), registry_(signer_) {
+  RegistryCallsTest() : bounds_(2, 1), registry_(signers_.gateway()) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&registry_);
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
-    factories.push_back(common::MakeCallScopeFactory(signer_, bounds_));
+    factories.push_back(common::MakeCallScopeFactory(signers_.gateway(), bounds_));
     builder.experimental().SetInterceptorCreators(std::move(factories));
     server_ = builder.BuildAndStart();
     if (!server_ || port_ == 0) throw std::runtime_error("the registry of canned answers did not start");
     // No cache (ttl 0): every lookup is a call.
-    client_ = std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0), signer_, "penalties");
+    client_ = std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0),
+                                                   signers_.service("penalties"), "penalties");
   }
   ~RegistryCallsTest() override {
     client_.reset();
@@ -146,7 +147,7 @@ class RegistryCallsTest : public ::testing::Test {
   }
 
   const common::CallerIdentity kPenalties{common::v1::ROLE_SERVICE, "", "", "service-penalties"};
-  common::IdentitySigner signer_;
+  testing::TestSigners signers_;
   common::CallBounds bounds_;
   RecordingRegistry registry_;
   int port_ = 0;
@@ -176,19 +177,21 @@ TEST_F(RegistryCallsTest, EachCallCarriesTheServicesIdentitySignedForItsMethod) 
     // As sent: signed for exactly this method, with the service's role and
     // name, and for a short time.
     const auto now = system_clock::now();
-    const auto verified = signer_.Verify(s.payload, s.signature, now, s.method);
+    const auto verified = signers_.gateway().Verify(s.payload, s.signature, now, s.method);
     ASSERT_TRUE(verified);
     EXPECT_EQ(*verified, kPenalties);
     const std::string other = s.method == kGetAgency ? kListBenchmarks : kGetAgency;
-    EXPECT_FALSE(signer_.Verify(s.payload, s.signature, now, other)) << "bound to the method it was signed for";
-    EXPECT_TRUE(signer_.Verify(s.payload, s.signature, now + std::chrono::seconds(20), s.method));
-    EXPECT_FALSE(signer_.Verify(s.payload, s.signature,
-                                now + GrpcRegistryClient::kIdentityLifetime + std::chrono::seconds(2), s.method))
+    EXPECT_FALSE(signers_.gateway().Verify(s.payload, s.signature, now, other))
+        << "bound to the method it was signed for";
+    EXPECT_TRUE(signers_.gateway().Verify(s.payload, s.signature, now + std::chrono::seconds(20), s.method));
+    EXPECT_FALSE(signers_.gateway().Verify(
+        s.payload, s.signature, now + GrpcRegistryClient::kIdentityLifetime + std::chrono::seconds(2), s.method))
         << "expired once its lifetime has passed";
   }
-  // Signed by the service's signer: another secret does not verify it.
-  const common::IdentitySigner other_secret("another-identity-secret-0123456789abcdef");
-  EXPECT_FALSE(other_secret.Verify(seen[0].payload, seen[0].signature, system_clock::now(), kGetAgency));
+  // Signed with the service's own key: a verifier that does not trust it
+  // refuses it.
+  const common::IdentitySigner stranger(common::SigningKey::Generate(), common::kGatewaySigner);
+  EXPECT_FALSE(stranger.Verify(seen[0].payload, seen[0].signature, system_clock::now(), kGetAgency));
 }
 
 TEST_F(RegistryCallsTest, PublicReadsHoldingThePublicLaneDoNotStopTheServicesLookups) {
@@ -225,7 +228,7 @@ TEST_F(RegistryCallsTest, PublicReadsHoldingThePublicLaneDoNotStopTheServicesLoo
 }
 
 TEST_F(RegistryCallsTest, TheIdentityNamesTheCallingService) {
-  GrpcRegistryClient requests(channel(), std::chrono::milliseconds(0), signer_, "requests");
+  GrpcRegistryClient requests(channel(), std::chrono::milliseconds(0), signers_.service("requests"), "requests");
   ASSERT_TRUE(requests.Agency(kAgency));
   const auto seen = registry_.seen();
   ASSERT_EQ(seen.size(), 1u);
@@ -233,10 +236,12 @@ TEST_F(RegistryCallsTest, TheIdentityNamesTheCallingService) {
   EXPECT_EQ(seen[0].caller.role, common::v1::ROLE_SERVICE);
 
   // A name that could break the signed payload ("a;role=3") or the logs is refused.
-  EXPECT_THROW(std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0), signer_, "a;role=3"),
+  EXPECT_THROW(std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0),
+                                                    signers_.service("requests"), "a;role=3"),
                std::invalid_argument);
-  EXPECT_THROW(std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0), signer_, ""),
-               std::invalid_argument);
+  EXPECT_THROW(
+      std::make_unique<GrpcRegistryClient>(channel(), std::chrono::milliseconds(0), signers_.service("requests"), ""),
+      std::invalid_argument);
 }
 
 // ------------------------------------------------------------------ the benchmark of a major penalty

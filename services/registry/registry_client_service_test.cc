@@ -23,6 +23,7 @@
 #include "common/errors.h"
 #include "common/identifiers.h"
 #include "common/identity.h"
+#include "common/testing/adapter.h"
 #include "common/testing/dates.h"
 #include "services/registry/registry_client.h"
 
@@ -172,12 +173,12 @@ class CannedRegistry final : public v1::RegistryService::Service {
 
 class RegistryClientTest : public ::testing::Test {
  protected:
-  RegistryClientTest() : signer_("registry-client-test-identity-secret-0123456789"), bounds_(8, 1), registry_(signer_) {
+  RegistryClientTest() : bounds_(8, 1), registry_(signers_.gateway()) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&registry_);
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
-    factories.push_back(common::MakeCallScopeFactory(signer_, bounds_));
+    factories.push_back(common::MakeCallScopeFactory(signers_.gateway(), bounds_));
     builder.experimental().SetInterceptorCreators(std::move(factories));
     server_ = builder.BuildAndStart();
     if (!server_ || port_ == 0) throw std::runtime_error("the registry of canned answers did not start");
@@ -187,17 +188,18 @@ class RegistryClientTest : public ::testing::Test {
   // A client of the canned registry keeping answers for `ttl`.
   std::unique_ptr<GrpcRegistryClient> Client(std::chrono::milliseconds ttl) {
     return std::make_unique<GrpcRegistryClient>(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials()), ttl, signer_,
-        "inspections");
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials()), ttl,
+        signers_.service("inspections"), "inspections");
   }
 
   // A client of a registry that is not there.
   std::unique_ptr<GrpcRegistryClient> Unreachable() {
     return std::make_unique<GrpcRegistryClient>(grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()),
-                                                std::chrono::milliseconds(0), signer_, "inspections");
+                                                std::chrono::milliseconds(0), signers_.service("inspections"),
+                                                "inspections");
   }
 
-  common::IdentitySigner signer_;
+  testing::TestSigners signers_;
   common::CallBounds bounds_;
   CannedRegistry registry_;
   int port_ = 0;

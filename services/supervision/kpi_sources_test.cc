@@ -76,7 +76,7 @@ class FakePenalties final : public penalties::v1::PenaltiesService::Service {
 class KpiSourcesTest : public ::testing::Test {
  protected:
   std::unique_ptr<KpiSource> Penalties(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    return GrpcKpiSource("penalties", server_.channel(), ctx_.signer(), timeout);
+    return GrpcKpiSource("penalties", server_.channel(), ctx_.signers().service("supervision"), timeout);
   }
 
   // The identity the last call carried, verified for `method`.
@@ -172,8 +172,8 @@ TEST_F(KpiSourcesTest, AServiceNobodyServesIsUnavailableNamingIt) {
     testing::InProcessServer stopped(&gone);
     port = stopped.port();
   }
-  const auto source =
-      ConnectKpiSource("inspections", "127.0.0.1:" + std::to_string(port), ctx_.signer(), std::chrono::seconds(5));
+  const auto source = ConnectKpiSource("inspections", "127.0.0.1:" + std::to_string(port),
+                                       ctx_.signers().service("supervision"), std::chrono::seconds(5));
   try {
     source->Tallies(Asking());
     ADD_FAILURE() << "nobody answered";
@@ -184,14 +184,16 @@ TEST_F(KpiSourcesTest, AServiceNobodyServesIsUnavailableNamingIt) {
 }
 
 TEST_F(KpiSourcesTest, TheRegistryAnswersNoFindingsWithoutACall) {
-  const auto registry = ConnectKpiSource("registry", "127.0.0.1:1", ctx_.signer(), std::chrono::seconds(1));
+  const auto registry =
+      ConnectKpiSource("registry", "127.0.0.1:1", ctx_.signers().service("supervision"), std::chrono::seconds(1));
   EXPECT_EQ(registry->service(), "registry");
   EXPECT_EQ(registry->Findings(common::v1::ListFindingsRequest()).findings_size(), 0);
 }
 
 TEST_F(KpiSourcesTest, OnlyThePlatformsServicesAreSources) {
-  EXPECT_THROW(GrpcKpiSource("gateway", server_.channel(), ctx_.signer(), std::chrono::seconds(1)),
-               std::invalid_argument);
+  EXPECT_THROW(
+      GrpcKpiSource("gateway", server_.channel(), ctx_.signers().service("supervision"), std::chrono::seconds(1)),
+      std::invalid_argument);
 }
 
 }  // namespace

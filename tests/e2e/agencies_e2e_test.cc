@@ -161,8 +161,8 @@ TEST_F(AgenciesEndToEnd, UnauthenticatedWriteIsRefused) {
 }
 
 TEST_F(AgenciesEndToEnd, ForgedIdentityHeaderIsIgnored) {
-  // An identity signed with a guessed secret, claiming to be Taiyuan.
-  common::IdentitySigner forger("this-is-not-the-platform-secret");
+  // An identity signed with a key the platform does not trust, claiming to be Taiyuan.
+  common::IdentitySigner forger(common::SigningKey::Generate(), common::kGatewaySigner);
   auto forged = forger.Sign({common::v1::ROLE_CITY, "140100", "", "city-140100"},
                             std::chrono::system_clock::now() + std::chrono::minutes(5));
   registry::v1::UpsertAgenciesRequest request;
@@ -191,6 +191,35 @@ TEST_F(AgenciesEndToEnd, ForgedIdentityHeaderIsIgnored) {
 
   Agency got;
   EXPECT_EQ(Get(CreditCode("140105", 601), &got).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(AgenciesEndToEnd, AServicesOwnKeyCannotVouchForACity) {
+  // The penalties service's key, which the registry trusts for the
+  // penalties service's own identity only, signing Taiyuan's.
+  const common::IdentitySigner impostor(common::ReadSigningKey(platform_->identity_key_file("penalties")),
+                                        common::kGatewaySigner);
+  const auto forged = impostor.Sign({common::v1::ROLE_CITY, "140100", "", "city-140100"},
+                                    std::chrono::system_clock::now() + std::chrono::minutes(5),
+                                    "/gongkai.registry.v1.RegistryService/UpsertAgencies");
+  registry::v1::UpsertAgenciesRequest request;
+  *request.add_agencies() = MakeAgency("140105", 602, 1);
+  registry::v1::UpsertAgenciesResponse r;
+  grpc::ClientContext direct;
+  direct.AddMetadata(common::kIdentityHeader, forged.payload);
+  direct.AddMetadata(common::kIdentitySignatureHeader, forged.signature);
+  auto registry = RegistryService::NewStub(platform_->Direct("registry"));
+  EXPECT_EQ(registry->UpsertAgencies(&direct, request, &r).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // The gateway's key, for the same call: the identity is the city's.
+  const auto genuine = platform_->SignerOf("gateway")->Sign({common::v1::ROLE_CITY, "140100", "", "city-140100"},
+                                                            std::chrono::system_clock::now() + std::chrono::minutes(5),
+                                                            "/gongkai.registry.v1.RegistryService/UpsertAgencies");
+  grpc::ClientContext signed_by_gateway;
+  signed_by_gateway.AddMetadata(common::kIdentityHeader, genuine.payload);
+  signed_by_gateway.AddMetadata(common::kIdentitySignatureHeader, genuine.signature);
+  ASSERT_TRUE(registry->UpsertAgencies(&signed_by_gateway, request, &r).ok());
+  Agency got;
+  EXPECT_TRUE(Get(CreditCode("140105", 602), &got).ok());
 }
 
 TEST_F(AgenciesEndToEnd, PublicListsByCityAndDomainAcrossPages) {

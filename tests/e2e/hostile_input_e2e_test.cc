@@ -265,7 +265,8 @@ class ShortSecrets : public ::testing::Test {
             {"GONGKAI_DB_WAIT_SECONDS", "0"},
             {"GONGKAI_LISTEN", "127.0.0.1:0"},
             {"GONGKAI_METRICS_LISTEN", "127.0.0.1:0"},
-            {"GONGKAI_IDENTITY_SECRET_FILE", identity},
+            {"GONGKAI_IDENTITY_KEY_FILE", identity},
+            {"GONGKAI_IDENTITY_TRUST_FILE", Secret("trusted-keys", "# none")},
             {"GONGKAI_OFFICER_CODE_SECRET_FILE", code}};
   }
 
@@ -290,14 +291,17 @@ TEST_F(ShortSecrets, TheRegistryRefusesABadgeCodeSecretUnder32Bytes) {
   }
 }
 
-TEST_F(ShortSecrets, AServiceRefusesAnIdentitySecretUnder32Bytes) {
-  auto exit = RunToExit(registry_, Env(Secret("identity.key", kShort), Secret("code.key", kLong)), dir_);
+TEST_F(ShortSecrets, AServiceRefusesAnIdentityKeyThatIsNotAnEd25519PrivateKey) {
+  // A secret of the length an HMAC would take, where the private key belongs.
+  auto exit = RunToExit(registry_, Env(Secret("identity.key", kLong), Secret("code.key", kLong)), dir_);
   EXPECT_EQ(exit.status, 2) << exit.stderr_text;
-  EXPECT_NE(exit.stderr_text.find("identity_secret_unusable"), std::string::npos) << exit.stderr_text;
-  EXPECT_NE(exit.stderr_text.find("GONGKAI_IDENTITY_SECRET_FILE: the secret must be at least 32 bytes"),
+  EXPECT_NE(exit.stderr_text.find("identity_keys_unusable"), std::string::npos) << exit.stderr_text;
+  EXPECT_NE(exit.stderr_text.find("GONGKAI_IDENTITY_KEY_FILE " + dir_ +
+                                  "/identity.key: it does not read as a PEM "
+                                  "private key"),
             std::string::npos)
       << exit.stderr_text;
-  EXPECT_EQ(exit.stderr_text.find(kShort), std::string::npos) << "no secret in the log";
+  EXPECT_EQ(exit.stderr_text.find(kLong), std::string::npos) << "no secret in the log";
 }
 
 }  // namespace

@@ -114,6 +114,11 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
 
 namespace {
 
+// What signs with a process's identity key: "gateway", or "service-<name>".
+std::string SignerName(const std::string& process) {
+  return process == "gateway" ? common::kGatewaySigner : "service-" + process;
+}
+
 std::map<std::string, std::string> Merge(std::map<std::string, std::string> base,
                                          const std::map<std::string, std::string>& over) {
   for (const auto& [k, v] : over) base[k] = v;
@@ -215,7 +220,17 @@ Platform::Platform(const PlatformOptions& options) {
   dir_ = tmpl;
   log_dir_ = options.log_dir;
   if (!log_dir_.empty()) std::filesystem::create_directories(log_dir_);
-  std::ofstream(dir_ + "/identity.key") << "e2e-identity-secret-" << getpid() << "-0123456789abcdefghijklmnopqrstuv\n";
+  // Each process's identity key, and the public keys the services trust.
+  {
+    std::ofstream trust(dir_ + "/trusted-keys");
+    auto make_key = [&](const std::string& process) {
+      const common::SigningKey key = common::SigningKey::Generate();
+      std::ofstream(identity_key_file(process)) << key.PrivatePem();
+      trust << SignerName(process) << " " << key.public_key() << "\n";
+    };
+    make_key("gateway");
+    for (const auto& entry : table) make_key(entry.name);
+  }
 
   nlohmann::json principals = nlohmann::json::array();
   auto add = [&](const std::string& name, nlohmann::json entry) {
@@ -252,7 +267,8 @@ Platform::Platform(const PlatformOptions& options) {
     auto database_url = database_urls_.find(entry.name);
     if (database_url == database_urls_.end()) throw std::logic_error("scripts/db-roles made no role for " + entry.name);
     std::map<std::string, std::string> env = {{"GONGKAI_DATABASE_URL", database_url->second},
-                                              {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                                              {"GONGKAI_IDENTITY_KEY_FILE", identity_key_file(entry.name)},
+                                              {"GONGKAI_IDENTITY_TRUST_FILE", trust_file()},
                                               {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}};
     if (pinned_date_) {
       env["GONGKAI_PINNED_DATE"] = options.pinned_date;
@@ -271,7 +287,7 @@ Platform::Platform(const PlatformOptions& options) {
   }
   gateway_ = StartServer(GONGKAI_GATEWAY_BIN,
                          Merge({{"GONGKAI_PRINCIPALS_FILE", dir_ + "/principals.json"},
-                                {"GONGKAI_IDENTITY_SECRET_FILE", dir_ + "/identity.key"},
+                                {"GONGKAI_IDENTITY_KEY_FILE", identity_key_file("gateway")},
                                 {"GONGKAI_UPSTREAMS", upstreams},
                                 {"GONGKAI_HTTP_LISTEN", "127.0.0.1:0"},
                                 {"GONGKAI_WEB_DIR", std::string(GONGKAI_BINARY_DIR) + "/web"},
@@ -279,6 +295,11 @@ Platform::Platform(const PlatformOptions& options) {
                                 {"GONGKAI_SHUTDOWN_GRACE_SECONDS", "2"}},
                                OptionsFor(options, "gateway")),
                          dir_, "gateway", log_dir_);
+}
+
+std::unique_ptr<common::IdentitySigner> Platform::SignerOf(const std::string& process) const {
+  return std::make_unique<common::IdentitySigner>(common::ReadSigningKey(identity_key_file(process)),
+                                                  SignerName(process), common::ReadTrustedKeys(trust_file()));
 }
 
 Platform::~Platform() {

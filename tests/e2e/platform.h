@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/identity.h"
 #include "common/testing/postgres.h"
 
 namespace gongkai::testing {
@@ -96,6 +97,14 @@ class Platform {
   // "Bearer <token>" of a principal: "city-140100", "province", "desk" (of
   // DeskAgency()), "desk-2" (of DeskAgency(2)).
   std::string Authorization(const std::string& principal) const;
+  // The Ed25519 identity key of `process` ("gateway", or a service's name;
+  // GONGKAI_IDENTITY_KEY_FILE), and the services' trust file, listing every
+  // process's public key (GONGKAI_IDENTITY_TRUST_FILE).
+  std::string identity_key_file(const std::string& process) const { return dir_ + "/identity-" + process + ".key"; }
+  std::string trust_file() const { return dir_ + "/trusted-keys"; }
+  // Signs as `process` does: the gateway any caller, a service its own
+  // identity (common::ServiceIdentity).
+  std::unique_ptr<common::IdentitySigner> SignerOf(const std::string& process) const;
   // The gateway's principals file (GONGKAI_PRINCIPALS_FILE), read again on SIGHUP.
   std::string principals_file() const { return dir_ + "/principals.json"; }
   // Puts on `ctx` the token of `principal` (none for "", the public) and a

@@ -514,37 +514,18 @@ TEST_F(RegistryWithPartialCalendar, DeadlineIsProvisionalUntilItsYearIsLoadedThe
 // signed over the platform's secret, which this fixture sets.
 class RegistryTalliesEndToEnd : public RegistryEndToEnd {
  protected:
-  RegistryTalliesEndToEnd()
-      : secret_file_(
-            (std::filesystem::temp_directory_path() / ("registry-tallies-e2e-" + std::to_string(getpid()) + ".key"))
-                .string()) {
-    std::ofstream(secret_file_) << secret_ << "\n";
-  }
-  ~RegistryTalliesEndToEnd() override { std::filesystem::remove(secret_file_); }
-
-  testing::PlatformOptions Options() override {
-    testing::PlatformOptions options = PlatformTest::Options();
-    options.env["gateway"]["GONGKAI_IDENTITY_SECRET_FILE"] = secret_file_;
-    for (const auto& service : common::ServiceTable()) {
-      options.env[service.name]["GONGKAI_IDENTITY_SECRET_FILE"] = secret_file_;
-    }
-    return options;
-  }
-
+  // Calls the registry directly as the supervision service does, signed with its key.
   grpc::Status Tallies(const common::v1::GetKpiTalliesRequest& request, common::v1::GetKpiTalliesResponse* response) {
-    const common::IdentitySigner signer(secret_);
-    const auto identity = signer.Sign({common::v1::ROLE_SERVICE, "", "", "service-supervision"},
-                                      std::chrono::system_clock::now() + std::chrono::minutes(1),
-                                      "/gongkai.registry.v1.RegistryService/GetKpiTallies");
+    const auto identity = platform_->SignerOf("supervision")
+                              ->Sign({common::v1::ROLE_SERVICE, "", "", "service-supervision"},
+                                     std::chrono::system_clock::now() + std::chrono::minutes(1),
+                                     "/gongkai.registry.v1.RegistryService/GetKpiTallies");
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     ctx.AddMetadata(common::kIdentityHeader, identity.payload);
     ctx.AddMetadata(common::kIdentitySignatureHeader, identity.signature);
     return RegistryService::Stub(platform_->Direct("registry")).GetKpiTallies(&ctx, request, response);
   }
-
-  const std::string secret_ = "registry-tallies-e2e-identity-secret-0123456789abcdefghijklmnopqrstuv";
-  const std::string secret_file_;
 };
 
 TEST_F(RegistryTalliesEndToEnd, GetKpiTalliesNamesTheAgencyMissingAFlowchartOfItsDomains) {

@@ -256,25 +256,12 @@ TEST_F(GatewayStreamBound, ACitysStreamsPastItsBoundAreRefusedAndPublicReadsGoOn
 }
 
 // Straight at the penalties service, past the gateway: at most 8 streams in
-// a server of 64 threads, with the identity a gateway would sign (the test
-// holds the platform's identity secret).
+// a server of 64 threads, with the identity the gateway would sign (signed
+// with the gateway's key).
 class ServiceStreamBound : public testing::PlatformTest {
  protected:
-  ServiceStreamBound() {
-    char path[] = "/tmp/gongkai-starvation-identity-XXXXXX";
-    const int fd = mkstemp(path);
-    if (fd < 0) throw std::runtime_error("mkstemp failed");
-    close(fd);
-    secret_file_ = path;
-    std::ofstream(secret_file_) << secret_ << "\n";
-  }
-  ~ServiceStreamBound() override { std::remove(secret_file_.c_str()); }
-
   testing::PlatformOptions Options() override {
     auto options = PlatformTest::Options();
-    for (const char* process : {"registry", "penalties", "requests", "gateway"}) {
-      options.env[process]["GONGKAI_IDENTITY_SECRET_FILE"] = secret_file_;
-    }
     options.env["penalties"]["GONGKAI_MAX_STREAMS"] = std::to_string(kMaxStreams);
     options.env["penalties"]["GONGKAI_MAX_THREADS"] = "64";
     return options;
@@ -282,9 +269,8 @@ class ServiceStreamBound : public testing::PlatformTest {
 
   // Signs, as the gateway would, city 140100's identity for SyncDecisions.
   IdleStreams::Prepare SignedSync() const {
-    common::IdentitySigner signer(secret_);
-    auto s = signer.Sign({common::v1::ROLE_CITY, "140100", "", "city-140100"},
-                         system_clock::now() + std::chrono::minutes(5), kSyncDecisions);
+    auto s = platform_->SignerOf("gateway")->Sign({common::v1::ROLE_CITY, "140100", "", "city-140100"},
+                                                  system_clock::now() + std::chrono::minutes(5), kSyncDecisions);
     return [s](grpc::ClientContext& ctx) {
       ctx.AddMetadata(common::kIdentityHeader, s.payload);
       ctx.AddMetadata(common::kIdentitySignatureHeader, s.signature);
@@ -292,8 +278,6 @@ class ServiceStreamBound : public testing::PlatformTest {
   }
 
   static constexpr int kMaxStreams = 8;
-  const std::string secret_ = "starvation-e2e-identity-secret-0123456789abcdefghijklmnopqrstuv";
-  std::string secret_file_;
 };
 
 TEST_F(ServiceStreamBound, HundredsOfIdleStreamsPastTheBoundAreRefusedAndPublicReadsGoOn) {
