@@ -32,6 +32,8 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
                                            ", so that idle streams leave the other calls threads");
   }
   s.identity = ReadIdentityFiles(config);
+  if (const auto tls = ReadTlsFiles(config)) s.server.credentials = ServerCredentialsOf(*tls);
+  s.channel_credentials = ChannelCredentialsOf(ReadUpstreamTls(config));
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
   s.database_wait_seconds =
       static_cast<int>(config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
@@ -45,7 +47,8 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
     : server_(settings.server),
       bounds_(CallsPerLane(settings.server.max_threads), settings.max_streams),
       deadlines_(settings.deadlines),
-      clock_(settings.clock) {
+      clock_(settings.clock),
+      channel_credentials_(settings.channel_credentials) {
   // A batch's buffers (a message, its records, the statement's parameters)
   // run to megabytes. With a fixed threshold each is mapped and unmapped
   // whole; glibc's default raises the threshold after the first free and

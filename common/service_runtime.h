@@ -13,6 +13,7 @@
 #include "common/pg_pool.h"
 #include "common/server.h"
 #include "common/service_context.h"
+#include "common/tls.h"
 
 namespace gongkai::common {
 
@@ -36,6 +37,11 @@ struct ServiceSettings {
   bool migrate = true;
   int database_wait_seconds = 30;
   int max_batch = 1000;  // records per batch write
+  // The credentials of its calls to other services (common/tls.h
+  // ReadUpstreamTls; plaintext when not set). Its own port's TLS is
+  // `server.credentials` (ReadTlsFiles, client certificates required when
+  // GONGKAI_TLS_CLIENT_CA_FILE is set).
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
   std::shared_ptr<Deadlines> deadlines;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
 };
@@ -61,6 +67,8 @@ class ServiceRuntime {
   Server& server() { return server_; }
   PgPool& pool() { return *pool_; }
   const IdentitySigner& signer() const { return *signer_; }
+  // What its channels to other services are made with.
+  const std::shared_ptr<grpc::ChannelCredentials>& channel_credentials() const { return channel_credentials_; }
   const Deadlines& deadlines() const { return *deadlines_; }
   // Where "today" comes from (the machine's clock, or a date pinned for tests).
   const Clock& clock() const { return *clock_; }
@@ -76,6 +84,7 @@ class ServiceRuntime {
   std::unique_ptr<PgPool> pool_;
   std::shared_ptr<Deadlines> deadlines_;
   std::shared_ptr<const Clock> clock_;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
 };
 
 }  // namespace gongkai::common

@@ -27,9 +27,14 @@ std::optional<TlsFiles> ReadTlsFiles(Config& config) {
   files.certificate = config.String("GONGKAI_TLS_CERT_FILE", "",
                                     "PEM certificate chain of the gRPC port; with GONGKAI_TLS_KEY_FILE, TLS only");
   files.key = config.String("GONGKAI_TLS_KEY_FILE", "", "PEM private key of GONGKAI_TLS_CERT_FILE");
+  files.client_ca = config.String("GONGKAI_TLS_CLIENT_CA_FILE", "",
+                                  "PEM CA whose certificates clients present (mutual TLS; with GONGKAI_TLS_CERT_FILE)");
   files.refresh_seconds = static_cast<int>(config.Int("GONGKAI_TLS_REFRESH_SECONDS", 60, 1, 86400,
                                                       "how often the certificate and key files are read again"));
-  if (files.certificate.empty() && files.key.empty()) return std::nullopt;
+  if (files.certificate.empty() && files.key.empty()) {
+    if (!files.client_ca.empty()) config.Fail("GONGKAI_TLS_CLIENT_CA_FILE", "needs GONGKAI_TLS_CERT_FILE");
+    return std::nullopt;
+  }
   if (files.certificate.empty() || files.key.empty()) {
     config.Fail(files.certificate.empty() ? "GONGKAI_TLS_CERT_FILE" : "GONGKAI_TLS_KEY_FILE",
                 "GONGKAI_TLS_CERT_FILE and GONGKAI_TLS_KEY_FILE are set together");
@@ -41,15 +46,73 @@ std::optional<TlsFiles> ReadTlsFiles(Config& config) {
   if (!HoldsPem(files.key, "PRIVATE KEY")) {
     config.Fail("GONGKAI_TLS_KEY_FILE", files.key + " does not read as a PEM private key");
   }
+  if (!files.client_ca.empty() && !HoldsPem(files.client_ca, "CERTIFICATE")) {
+    config.Fail("GONGKAI_TLS_CLIENT_CA_FILE", files.client_ca + " does not read as a PEM certificate");
+  }
   return files;
 }
 
-std::shared_ptr<grpc::ServerCredentials> ServerCredentialsOf(const TlsFiles& files) {
-  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-      files.key, files.certificate, static_cast<unsigned int>(files.refresh_seconds));
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsOf(const TlsFiles& files, ClientCertificates clients) {
+  const auto refresh = static_cast<unsigned int>(files.refresh_seconds);
+  auto provider = files.client_ca.empty() ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                                                files.key, files.certificate, refresh)
+                                          : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                                                files.key, files.certificate, files.client_ca, refresh);
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_identity_key_cert_pairs();
+  if (!files.client_ca.empty()) {
+    options.watch_root_certs();
+    options.set_cert_request_type(clients == ClientCertificates::kRequire
+                                      ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                      : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
   return grpc::experimental::TlsServerCredentials(options);
+}
+
+std::optional<UpstreamTls> ReadUpstreamTls(Config& config) {
+  UpstreamTls tls;
+  tls.ca = config.String("GONGKAI_UPSTREAM_CA_FILE", "",
+                         "PEM CA of the services' certificates; set, calls to the services are TLS");
+  tls.certificate =
+      config.String("GONGKAI_UPSTREAM_CERT_FILE", "", "PEM client certificate presented to the services (mutual TLS)");
+  tls.key = config.String("GONGKAI_UPSTREAM_KEY_FILE", "", "PEM private key of GONGKAI_UPSTREAM_CERT_FILE");
+  tls.refresh_seconds = static_cast<int>(config.Int("GONGKAI_TLS_REFRESH_SECONDS", 60, 1, 86400,
+                                                    "how often the certificate and key files are read again"));
+  if (tls.ca.empty()) {
+    if (!tls.certificate.empty() || !tls.key.empty()) {
+      config.Fail("GONGKAI_UPSTREAM_CA_FILE",
+                  "is needed with GONGKAI_UPSTREAM_CERT_FILE and GONGKAI_UPSTREAM_KEY_FILE");
+    }
+    return std::nullopt;
+  }
+  if (!HoldsPem(tls.ca, "CERTIFICATE"))
+    config.Fail("GONGKAI_UPSTREAM_CA_FILE", tls.ca + " does not read as a PEM certificate");
+  if (tls.certificate.empty() != tls.key.empty()) {
+    config.Fail(tls.certificate.empty() ? "GONGKAI_UPSTREAM_CERT_FILE" : "GONGKAI_UPSTREAM_KEY_FILE",
+                "GONGKAI_UPSTREAM_CERT_FILE and GONGKAI_UPSTREAM_KEY_FILE are set together");
+  } else if (!tls.certificate.empty()) {
+    if (!HoldsPem(tls.certificate, "CERTIFICATE")) {
+      config.Fail("GONGKAI_UPSTREAM_CERT_FILE", tls.certificate + " does not read as a PEM certificate");
+    }
+    if (!HoldsPem(tls.key, "PRIVATE KEY")) {
+      config.Fail("GONGKAI_UPSTREAM_KEY_FILE", tls.key + " does not read as a PEM private key");
+    }
+  }
+  return tls;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::optional<UpstreamTls>& tls) {
+  if (!tls) return grpc::InsecureChannelCredentials();
+  const auto refresh = static_cast<unsigned int>(tls->refresh_seconds);
+  auto provider = tls->certificate.empty()
+                      ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(tls->ca, refresh)
+                      : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(tls->key, tls->certificate,
+                                                                                             tls->ca, refresh);
+  grpc::experimental::TlsChannelCredentialsOptions options;
+  options.set_certificate_provider(provider);
+  options.watch_root_certs();
+  if (!tls->certificate.empty()) options.watch_identity_key_cert_pairs();
+  return grpc::experimental::TlsCredentials(options);
 }
 
 }  // namespace gongkai::common

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 
 #include <memory>
@@ -18,14 +19,46 @@ namespace gongkai::common {
 struct TlsFiles {
   std::string certificate;
   std::string key;
+  // The CA that signs the certificates clients may present
+  // (GONGKAI_TLS_CLIENT_CA_FILE); none: clients present none.
+  std::string client_ca;
   int refresh_seconds = 60;
 };
 
 // GONGKAI_TLS_CERT_FILE and GONGKAI_TLS_KEY_FILE (both or neither: a
 // problem for Config::Finish otherwise, as is a file that does not read as
-// PEM) and GONGKAI_TLS_REFRESH_SECONDS; nullopt when TLS is not set.
+// PEM), GONGKAI_TLS_CLIENT_CA_FILE (only with them) and
+// GONGKAI_TLS_REFRESH_SECONDS; nullopt when TLS is not set.
 std::optional<TlsFiles> ReadTlsFiles(Config& config);
 
-std::shared_ptr<grpc::ServerCredentials> ServerCredentialsOf(const TlsFiles& files);
+// What a port with a client CA asks of its clients: a service's port
+// requires a certificate signed by it (mutual TLS inside the platform); the
+// gateway's asks for one and checks it when given (a city system may
+// present one, or only its token).
+enum class ClientCertificates { kRequire, kOptional };
+
+std::shared_ptr<grpc::ServerCredentials> ServerCredentialsOf(const TlsFiles& files,
+                                                             ClientCertificates clients = ClientCertificates::kRequire);
+
+// TLS of the calls a process makes to the platform's services (the
+// gateway's upstreams, a service's calls to another): the CA that signed the
+// services' certificates and the client certificate this process presents
+// (mutual TLS), read again every `refresh_seconds` as the server's are.
+struct UpstreamTls {
+  std::string ca;
+  std::string certificate;  // with `key`; both empty: no client certificate
+  std::string key;
+  int refresh_seconds = 60;
+};
+
+// GONGKAI_UPSTREAM_CA_FILE (TLS on when set), GONGKAI_UPSTREAM_CERT_FILE and
+// GONGKAI_UPSTREAM_KEY_FILE (both or neither, only with the CA); nullopt when
+// the calls are plaintext.
+std::optional<UpstreamTls> ReadUpstreamTls(Config& config);
+
+// The credentials of channels to the platform's services: TLS verifying the
+// service's certificate against `tls->ca` for the address called, with the
+// client certificate; plaintext without `tls`.
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::optional<UpstreamTls>& tls);
 
 }  // namespace gongkai::common

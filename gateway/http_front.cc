@@ -1,15 +1,21 @@
 #include "gateway/http_front.h"
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <variant>
 
 #include "common/log.h"
 #include "gateway/connect.h"
@@ -22,7 +28,9 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 // What a JSON message may take beside its binary form: names, quotes,
@@ -45,6 +53,33 @@ tcp::endpoint ParseListen(const std::string& listen) {
     throw std::runtime_error("GONGKAI_HTTP_LISTEN: " + listen + " is not an address and port");
   }
   return {address, static_cast<unsigned short>(port)};
+}
+
+// A server context for TLS 1.2 and 1.3 with the certificate chain and the
+// key of `files`; throws std::runtime_error naming a file that does not load.
+std::shared_ptr<ssl::context> LoadContext(const common::TlsFiles& files) {
+  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
+  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
+    throw std::runtime_error("TLS 1.2 cannot be set as the HTTP door's least version");
+  }
+  beast::error_code ec;
+  context->use_certificate_chain_file(files.certificate, ec);
+  if (ec) {
+    throw std::runtime_error("GONGKAI_TLS_CERT_FILE: " + files.certificate +
+                             " does not load as a PEM certificate chain: " + ec.message());
+  }
+  context->use_private_key_file(files.key, ssl::context::pem, ec);
+  if (ec) {
+    throw std::runtime_error("GONGKAI_TLS_KEY_FILE: " + files.key +
+                             " does not load as a PEM private key: " + ec.message());
+  }
+  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    throw std::runtime_error("GONGKAI_TLS_KEY_FILE: " + files.key + " is not the key of the certificate in " +
+                             files.certificate);
+  }
+  return context;
 }
 
 // The peer in gRPC's form, which the rate limiter reads (rate_limiter.h).
@@ -98,7 +133,8 @@ struct HttpFront::Call {
   grpc::ByteBuffer response;
 };
 
-// One connection: a request at a time, read, answered, then the next.
+// One connection: a request at a time, read, answered, then the next; over
+// TLS (after its handshake) when the front has a TLS context.
 //
 // A POST to a method is admitted (Proxy::Admit: token, access, rate limit)
 // on its head alone, and its body is read only once admitted and only up to
@@ -106,9 +142,11 @@ struct HttpFront::Call {
 // closed, its body unread. Any other request may carry no body.
 class HttpFront::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(HttpFront& front, tcp::socket socket) : front_(front), stream_(std::move(socket)) {
+  // `context` null: plaintext.
+  Session(HttpFront& front, tcp::socket socket, std::shared_ptr<ssl::context> context)
+      : front_(front), context_(std::move(context)), stream_(StreamOf(std::move(socket), context_.get())) {
     beast::error_code ec;
-    peer_ = stream_.socket().remote_endpoint(ec);
+    peer_ = Tcp().socket().remote_endpoint(ec);
   }
   ~Session() {
     EndRequest();
@@ -116,10 +154,41 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   }
 
   void Run() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    net::dispatch(Tcp().get_executor(), [self = shared_from_this()] { self->Handshake(); });
   }
 
  private:
+  using Stream = std::variant<beast::tcp_stream, TlsStream>;
+
+  static Stream StreamOf(tcp::socket socket, ssl::context* context) {
+    if (context == nullptr) return Stream(std::in_place_index<0>, std::move(socket));
+    return Stream(std::in_place_index<1>, std::move(socket), *context);
+  }
+
+  // The TCP stream, under TLS or not: its socket, its expiry.
+  beast::tcp_stream& Tcp() {
+    return std::visit([](auto& stream) -> beast::tcp_stream& { return beast::get_lowest_layer(stream); }, stream_);
+  }
+
+  // Calls `io` with the stream requests are read from and answers written
+  // to: the TCP stream, or the TLS stream over it.
+  template <typename Io>
+  void OnStream(Io&& io) {
+    std::visit(std::forward<Io>(io), stream_);
+  }
+
+  // Over TLS, the handshake first, within the idle timeout; a client that
+  // does not speak TLS (a plaintext request) fails it and is not answered.
+  void Handshake() {
+    auto* tls = std::get_if<TlsStream>(&stream_);
+    if (tls == nullptr) return ReadHeader();
+    Tcp().expires_after(front_.options_.idle_timeout);
+    tls->async_handshake(ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
   void ReadHeader() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
@@ -128,9 +197,11 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
     // answered rather than dropped. (Not boost::none: Beast 1.74 compares a
     // length with it as the smallest value.)
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream_.expires_after(front_.options_.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    Tcp().expires_after(front_.options_.idle_timeout);
+    OnStream([this](auto& stream) {
+      http::async_read_header(stream, buffer_, *parser_,
+                              beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    });
   }
 
   void OnHeader(beast::error_code ec, std::size_t) {
@@ -162,9 +233,11 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(body_limit_);
     if (body_limit_ > 0 && beast::iequals(request[http::field::expect], "100-continue")) {
       auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, request.version());
-      http::async_write(stream_, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, std::size_t) {
-        if (ec) return self->Close();
-        self->ReadBody();
+      OnStream([this, &go_on](auto& stream) {
+        http::async_write(stream, *go_on, [self = shared_from_this(), go_on](beast::error_code ec, std::size_t) {
+          if (ec) return self->Close();
+          self->ReadBody();
+        });
       });
       return;
     }
@@ -172,7 +245,9 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    OnStream([this](auto& stream) {
+      http::async_read(stream, buffer_, *parser_, beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+    });
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -324,7 +399,7 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
         &call->context, path_, grpc::StubOptions(), &call->request, &call->response,
         [front = &front_, self = shared_from_this(), call, id](grpc::Status status) mutable {
           if (status.error_code() == grpc::StatusCode::UNAVAILABLE) call->admission.upstream->ReconnectSoon();
-          auto executor = self->stream_.get_executor();
+          auto executor = self->Tcp().get_executor();
           net::post(executor, [self = std::move(self), call = std::move(call), status = std::move(status)] {
             self->Answered(call, status);
           });
@@ -410,7 +485,7 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
 
   std::string PublicUrl() const {
     if (options_public_url()) return front_.options_.public_url;
-    return "http://" + Header(request_, "host");
+    return (front_.options_.tls ? "https://" : "http://") + Header(request_, "host");
   }
 
   void AnswerPreflight() {
@@ -446,38 +521,52 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
 
   // Writes response_, whose headers are complete.
   void WriteReady() {
-    stream_.expires_after(front_.options_.idle_timeout);
-    http::async_write(stream_, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->EndRequest();
-      if (ec) return self->Close();
-      if (!self->keep_alive_ || self->front_.stopping_.load()) return self->LingeringClose();
-      self->response_.reset();
-      self->ReadHeader();
+    Tcp().expires_after(front_.options_.idle_timeout);
+    OnStream([this](auto& stream) {
+      http::async_write(stream, *response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->EndRequest();
+        if (ec) return self->Close();
+        if (!self->keep_alive_ || self->front_.stopping_.load()) return self->LingeringClose();
+        self->response_.reset();
+        self->ReadHeader();
+      });
     });
   }
 
   void Close() {
     EndRequest();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.close();
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    Tcp().close();
   }
 
   // After an answer that closes the connection: no more is sent, and what
   // the client still sends (the body of a request refused on its head) is
   // read and dropped for a moment, so that closing with unread bytes does
-  // not reset the connection before the client has read the answer.
+  // not reset the connection before the client has read the answer. Over
+  // TLS, the close is said in TLS first (close_notify, and the client's
+  // answer to it when it sends one), within the same moment.
   void LingeringClose() {
+    Tcp().expires_after(std::chrono::seconds(2));
+    auto* tls = std::get_if<TlsStream>(&stream_);
+    if (tls == nullptr) return Linger();
+    // Whatever its outcome (the client closes without answering, or sends
+    // more of its request), the TCP connection is then closed as plaintext's.
+    tls->async_shutdown([self = shared_from_this()](beast::error_code) { self->Linger(); });
+  }
+
+  void Linger() {
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec) return Close();
-    stream_.expires_after(std::chrono::seconds(2));
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();  // closed already (the moment passed), say
     Drain();
   }
 
+  // Reads and drops what arrives, below TLS, until the client closes too or
+  // the moment passes.
   void Drain() {
     drain_.resize(16 * 1024);
-    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    Tcp().async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->Close();  // the client closed too, or the moment passed
       self->Drain();
     });
@@ -491,7 +580,10 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
   }
 
   HttpFront& front_;
-  beast::tcp_stream stream_;
+  // The TLS context stream_ was made with (null for plaintext): before it,
+  // so that it outlives it.
+  std::shared_ptr<ssl::context> context_;
+  Stream stream_;
   tcp::endpoint peer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -513,6 +605,7 @@ HttpFront::HttpFront(Proxy& proxy, HttpOptions options)
       web_(options_.web_dir.empty() ? WebFiles() : WebFiles::Load(options_.web_dir)),
       acceptor_(net::make_strand(io_)),
       retry_(acceptor_.get_executor()) {
+  if (options_.tls) context_ = LoadContext(*options_.tls);
   const tcp::endpoint endpoint = ParseListen(options_.listen);
   beast::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
@@ -548,10 +641,22 @@ void HttpFront::Accept() {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      std::make_shared<Session>(*this, std::move(socket))->Run();
+      std::make_shared<Session>(*this, std::move(socket), Context())->Run();
     }
     Accept();
   });
+}
+
+std::shared_ptr<ssl::context> HttpFront::Context() {
+  std::lock_guard lock(context_mutex_);
+  return context_;
+}
+
+void HttpFront::ReloadCertificate() {
+  if (!options_.tls) return;
+  auto context = LoadContext(*options_.tls);  // throws, keeping the context served
+  std::lock_guard lock(context_mutex_);
+  context_.swap(context);  // the old one goes once the lock is released and its connections closed
 }
 
 bool HttpFront::AllowedOrigin(const std::string& origin) const {

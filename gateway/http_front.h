@@ -3,16 +3,20 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/tls.h"
 #include "gateway/proxy.h"
 #include "gateway/web_files.h"
 
@@ -36,6 +40,12 @@ struct HttpOptions {
   // Where the public reaches the pages ("https://zfgk.shanxi.gov.cn"): the
   // link a badge's QR code holds. When empty, the request's Host is used.
   std::string public_url;
+  // When set, the door speaks HTTPS only (TLS 1.2 or 1.3), with this
+  // certificate chain and key (those of the gRPC port); a plaintext request
+  // fails the handshake and is not answered. The files are read at the start
+  // and again by HttpFront::ReloadCertificate (refresh_seconds and client_ca
+  // are not used: no client certificate is asked for).
+  std::optional<common::TlsFiles> tls;
 };
 
 // The gateway's HTTP door: the Connect protocol's unary form
@@ -47,10 +57,12 @@ struct HttpOptions {
 // caller's signed identity. Streaming methods are served over gRPC only.
 // Any other GET is a web page (HttpOptions::web_dir), or /qr/<officer
 // code>.svg: the QR code of the link that verifies that officer's badge.
-// HTTP/1.1 with keep-alive, parsed by Boost.Beast.
+// HTTP/1.1 with keep-alive, parsed by Boost.Beast; over TLS when
+// HttpOptions::tls is set.
 class HttpFront {
  public:
-  // Binds the listening socket; throws std::runtime_error naming the address.
+  // Loads the TLS certificate and key when set, and binds the listening
+  // socket; throws std::runtime_error naming the file or the address.
   HttpFront(Proxy& proxy, HttpOptions options);
   ~HttpFront();
   HttpFront(const HttpFront&) = delete;
@@ -64,11 +76,19 @@ class HttpFront {
   // the requests in flight be answered for up to `grace` (then cancels the
   // calls still upstream), and closes every connection.
   void Stop(std::chrono::milliseconds grace);
+  // With HttpOptions::tls: reads the certificate chain and key files again;
+  // the connections accepted from then on are served with them, those open
+  // keep the certificate they began with. When a file does not load, throws
+  // std::runtime_error naming it and keeps serving the certificate it had.
+  // Does nothing without TLS.
+  void ReloadCertificate();
 
  private:
   class Session;
   struct Call;
   void Accept();
+  // The TLS context new connections are served with; null without TLS.
+  std::shared_ptr<boost::asio::ssl::context> Context();
   bool AllowedOrigin(const std::string& origin) const;
   // The requests read and not yet answered, so that Stop lets them finish.
   void RequestStarted();
@@ -89,6 +109,9 @@ class HttpFront {
   std::size_t requests_ = 0;                         // guarded by mutex_
   uint64_t last_call_ = 0;                           // guarded by mutex_
   std::map<uint64_t, std::shared_ptr<Call>> calls_;  // guarded by mutex_
+  std::mutex context_mutex_;
+  // Null without TLS. Each connection holds the one it was made with.
+  std::shared_ptr<boost::asio::ssl::context> context_;  // guarded by context_mutex_
   // Declared after what sessions use: destroying it destroys the sessions
   // its handlers hold.
   boost::asio::io_context io_;

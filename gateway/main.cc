@@ -59,9 +59,14 @@ int main(int argc, char** argv) {
   http_options.web_dir = config.String("GONGKAI_WEB_DIR", "", "folder of the web pages to serve (none when empty)");
   http_options.public_url = config.String(
       "GONGKAI_PUBLIC_URL", "", "where the public reaches the pages, for the links of badge QR codes (default: Host)");
-  // TLS on the gRPC port when its certificate is set (the HTTP door stays
-  // plaintext, for a TLS-terminating proxy in front of it).
-  if (const auto tls = common::ReadTlsFiles(config)) server_options.credentials = common::ServerCredentialsOf(*tls);
+  // TLS on the gRPC port and the HTTP door when the certificate is set; with
+  // a client CA, a city system's client certificate may name its principal
+  // (gRPC only).
+  const auto tls = common::ReadTlsFiles(config);
+  if (tls) server_options.credentials = common::ServerCredentialsOf(*tls, common::ClientCertificates::kOptional);
+  http_options.tls = tls;
+  proxy_options.client_certificates = tls && !tls->client_ca.empty();
+  const auto upstream_credentials = common::ChannelCredentialsOf(common::ReadUpstreamTls(config));
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   gateway::GatewayHealth health;  // before the server, which reports to it
   server_options.configure_builder = [server_limits, &health](grpc::ServerBuilder& builder) {
@@ -73,7 +78,7 @@ int main(int argc, char** argv) {
   common::Server server(server_options);
   try {
     auto principals = gateway::Principals::Load(principals_file);
-    auto routes = gateway::Routes::Parse(upstreams);
+    auto routes = gateway::Routes::Parse(upstreams, upstream_credentials);
     const common::IdentitySigner signer(common::ReadSigningKey(identity_files.key), common::kGatewaySigner);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);
@@ -92,6 +97,19 @@ int main(int argc, char** argv) {
     server.DisableMetricsInterceptor();
     server.AddGenericService(&proxy);
     gateway::HttpFront http(proxy, http_options);
+    // SIGHUP also reads the HTTP door's certificate again (the gRPC port's
+    // is read again every GONGKAI_TLS_REFRESH_SECONDS): new connections get
+    // it, open ones keep theirs.
+    if (tls) {
+      server.OnReload([&http] {
+        try {
+          http.ReloadCertificate();
+          common::Log(common::LogLevel::kInfo, "http_certificate_reloaded");
+        } catch (const std::exception& e) {
+          common::Log(common::LogLevel::kError, "http_certificate_reload_failed", {{"reason", e.what()}});
+        }
+      });
+    }
     server.ReportPort("http", http.port());
     http.Start();
     common::Log(

@@ -1,6 +1,9 @@
 #include "gateway/principals.h"
 
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <cstdio>
 #include <ctime>
@@ -105,10 +108,22 @@ Principals Principals::Parse(const std::string& json_text, const std::string& so
         throw std::runtime_error(where + ": agency must be a valid credit code");
       }
     }
-    e.salt = text("salt");
-    e.sha256_hex = text("sha256");
-    if (e.salt.size() < 8 || e.sha256_hex.size() != 64) {
-      throw std::runtime_error(where + ": salt must be 8+ characters and sha256 64 hex digits");
+    if (p.contains("client_cert_sha256")) {
+      e.client_cert_sha256 = text("client_cert_sha256");
+      if (e.client_cert_sha256.size() != 64 ||
+          e.client_cert_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        throw std::runtime_error(where + ": client_cert_sha256 must be 64 lower-case hex digits");
+      }
+      auto [holder, added] = table->by_certificate.emplace(e.client_cert_sha256, e.identity.principal);
+      if (!added) throw std::runtime_error(where + ": its client certificate is already " + holder->second + "'s");
+    }
+    // A token (salt and hash), unless the certificate alone authenticates.
+    if (p.contains("salt") || p.contains("sha256") || e.client_cert_sha256.empty()) {
+      e.salt = text("salt");
+      e.sha256_hex = text("sha256");
+      if (e.salt.size() < 8 || e.sha256_hex.size() != 64) {
+        throw std::runtime_error(where + ": salt must be 8+ characters and sha256 64 hex digits");
+      }
     }
     if (p.contains("expires")) {
       e.expires = ParseUtcTime(text("expires"));
@@ -136,24 +151,49 @@ void Principals::Replace(Principals&& next) {
 
 std::size_t Principals::size() const { return Current()->entries.size(); }
 
-Principals::Result Principals::Authenticate(const std::string& authorization) const {
-  return Authenticate(authorization, std::chrono::system_clock::now());
+Principals::Result Principals::Authenticate(const std::string& authorization,
+                                            const std::string& client_certificate) const {
+  return Authenticate(authorization, client_certificate, std::chrono::system_clock::now());
 }
 
-Principals::Result Principals::Authenticate(const std::string& authorization,
+Principals::Result Principals::Authenticate(const std::string& authorization, const std::string& client_certificate,
                                             std::chrono::system_clock::time_point now) const {
-  if (authorization.empty()) return {Verdict::kAnonymous, {}};
+  // Held for the call: a table replaced meanwhile stays whole until it ends.
+  const std::shared_ptr<const Table> table = Current();
+  // The principal whose certificate the connection presented, if any.
+  const Entry* certified = nullptr;
+  if (!client_certificate.empty()) {
+    auto named = table->by_certificate.find(client_certificate);
+    if (named != table->by_certificate.end()) certified = &table->entries.at(named->second);
+  }
+  auto expired = [&now](const Entry& entry) { return entry.expires && now >= *entry.expires; };
+  auto expiry = [](const Entry& entry) {
+    common::CallerIdentity named;
+    named.principal = entry.identity.principal;
+    return Result{Verdict::kExpired, named};
+  };
+  if (authorization.empty()) {
+    // The certificate alone, for a principal that has no token.
+    if (certified == nullptr) return {Verdict::kAnonymous, {}};
+    if (!certified->sha256_hex.empty()) return {Verdict::kRejected, {}};
+    if (expired(*certified)) return expiry(*certified);
+    return {Verdict::kAuthenticated, certified->identity};
+  }
   constexpr std::string_view kBearer = "Bearer ";
   if (!authorization.starts_with(kBearer)) return {Verdict::kRejected, {}};
   std::string token = authorization.substr(kBearer.size());
   auto dot = token.find('.');
   if (dot == std::string::npos) return {Verdict::kRejected, {}};
   const std::string name = token.substr(0, dot);
-  // Held for the call: a table replaced meanwhile stays whole until it ends.
-  const std::shared_ptr<const Table> table = Current();
   auto it = table->entries.find(name);
-  if (it == table->entries.end()) return {Verdict::kRejected, {}};
+  if (it == table->entries.end() || it->second.sha256_hex.empty()) return {Verdict::kRejected, {}};
   const Entry& entry = it->second;
+  // A token over another principal's certificate, or without the
+  // certificate its principal must present, is no credential.
+  if (certified != nullptr && certified != &entry) return {Verdict::kRejected, {}};
+  if (!entry.client_cert_sha256.empty() && entry.client_cert_sha256 != client_certificate) {
+    return {Verdict::kRejected, {}};
+  }
   const std::string secret = token.substr(dot + 1);
   bool verified = false;
   {
@@ -169,12 +209,24 @@ Principals::Result Principals::Authenticate(const std::string& authorization,
     table->verified[name] = secret;
   }
   // Only the holder of the secret learns that it expired.
-  if (entry.expires && now >= *entry.expires) {
-    common::CallerIdentity named;
-    named.principal = name;
-    return {Verdict::kExpired, named};
-  }
+  if (expired(entry)) return expiry(entry);
   return {Verdict::kAuthenticated, entry.identity};
+}
+
+std::string CertificateFingerprint(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr) return {};
+  X509* certificate = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (certificate == nullptr) return {};
+  unsigned char* der = nullptr;
+  const int length = i2d_X509(certificate, &der);
+  X509_free(certificate);
+  if (length <= 0) return {};
+  std::string fingerprint =
+      common::Sha256Hex(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length)));
+  OPENSSL_free(der);
+  return fingerprint;
 }
 
 }  // namespace gongkai::gateway

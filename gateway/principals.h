@@ -20,6 +20,14 @@ namespace gongkai::gateway {
 // [{"name": "city-140100", "role": "city", "city": "140100",
 //   "salt": "...", "sha256": "...", "expires": "2027-06-30T00:00:00Z"}, ...]
 //
+// A principal may instead, or as well, name the client certificate its
+// system presents over mutual TLS (the gateway's GONGKAI_TLS_CLIENT_CA_FILE
+// signs it): "client_cert_sha256", the SHA-256 of the certificate's DER in
+// hex (`openssl x509 -in city.crt -outform der | sha256sum`). With only the
+// certificate, the certificate alone authenticates the principal; with the
+// token and the certificate, a call needs both. A token presented over a
+// connection whose certificate is another principal's is refused.
+//
 // A principal's role is city, province or desk. The services' own role
 // (ROLE_SERVICE, for their calls to each other) is never a principal's: a
 // file that names it is refused.
@@ -42,9 +50,13 @@ class Principals {
     Verdict verdict;
     common::CallerIdentity identity;  // kExpired: only the principal's name
   };
-  // `authorization` is the request's authorization metadata value (may be empty).
-  Result Authenticate(const std::string& authorization) const;
-  Result Authenticate(const std::string& authorization, std::chrono::system_clock::time_point now) const;
+  // `authorization` is the request's authorization metadata value (may be
+  // empty); `client_certificate` the SHA-256 (hex) of the client certificate
+  // TLS verified on the call's connection (CertificateFingerprint), empty
+  // when none.
+  Result Authenticate(const std::string& authorization, const std::string& client_certificate = {}) const;
+  Result Authenticate(const std::string& authorization, const std::string& client_certificate,
+                      std::chrono::system_clock::time_point now) const;
 
   // Serves `next`'s principals from now on (a reload).
   void Replace(Principals&& next);
@@ -54,12 +66,14 @@ class Principals {
  private:
   struct Entry {
     common::CallerIdentity identity;
-    std::string salt;
+    std::string salt;  // with sha256_hex, empty when the principal has no token
     std::string sha256_hex;
+    std::string client_cert_sha256;  // empty when it presents no certificate
     std::optional<std::chrono::system_clock::time_point> expires;
   };
   struct Table {
     std::map<std::string, Entry> entries;
+    std::map<std::string, std::string> by_certificate;  // client_cert_sha256 -> name
     mutable std::mutex mutex;
     mutable std::unordered_map<std::string, std::string> verified;  // secrets by principal; guarded by mutex
   };
@@ -74,6 +88,10 @@ class Principals {
 
 // "YYYY-MM-DDTHH:MM:SSZ" as a time; nullopt for anything else.
 std::optional<std::chrono::system_clock::time_point> ParseUtcTime(const std::string& text);
+
+// The SHA-256 (lower-case hex) of the DER of the PEM certificate `pem`, as
+// "client_cert_sha256" names it; empty when `pem` does not read.
+std::string CertificateFingerprint(const std::string& pem);
 
 // hex(SHA-256(salt + secret)), as the principals file stores it.
 std::string TokenHash(const std::string& salt, const std::string& secret);

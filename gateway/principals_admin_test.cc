@@ -48,9 +48,9 @@ TEST(PrincipalsAdmin, ARotatedTokenReplacesTheOldAndARevokedPrincipalIsGone) {
   ASSERT_NE(rotated.token, added.token);
   const auto served = Served(rotated);
   EXPECT_EQ(served.Authenticate("Bearer " + added.token).verdict, Principals::Verdict::kRejected);
-  EXPECT_EQ(served.Authenticate("Bearer " + rotated.token, *ParseUtcTime("2027-06-29T00:00:00Z")).verdict,
+  EXPECT_EQ(served.Authenticate("Bearer " + rotated.token, "", *ParseUtcTime("2027-06-29T00:00:00Z")).verdict,
             Principals::Verdict::kAuthenticated);
-  EXPECT_EQ(served.Authenticate("Bearer " + rotated.token, *ParseUtcTime("2027-06-30T00:00:00Z")).verdict,
+  EXPECT_EQ(served.Authenticate("Bearer " + rotated.token, "", *ParseUtcTime("2027-06-30T00:00:00Z")).verdict,
             Principals::Verdict::kExpired);
   const auto revoked = RevokePrincipal(rotated.file, "province");
   EXPECT_TRUE(revoked.token.empty());

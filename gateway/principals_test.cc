@@ -116,13 +116,13 @@ TEST(Principals, AnExpiredTokenIsRefusedAsExpiredOnlyToItsHolder) {
                              "test");
   const auto before = *ParseUtcTime("2026-12-31T23:59:59Z");
   const auto at = *ParseUtcTime("2027-01-01T00:00:00Z");
-  EXPECT_EQ(p.Authenticate("Bearer city-140200.s", before).verdict, Principals::Verdict::kAuthenticated);
-  const auto expired = p.Authenticate("Bearer city-140200.s", at);
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.s", "", before).verdict, Principals::Verdict::kAuthenticated);
+  const auto expired = p.Authenticate("Bearer city-140200.s", "", at);
   EXPECT_EQ(expired.verdict, Principals::Verdict::kExpired);
   EXPECT_EQ(expired.identity.principal, "city-140200");
   EXPECT_NE(expired.identity.role, common::v1::ROLE_CITY);  // no scope to act with
   // A wrong secret is refused as any other, expired or not.
-  EXPECT_EQ(p.Authenticate("Bearer city-140200.guess", at).verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.guess", "", at).verdict, Principals::Verdict::kRejected);
 }
 
 TEST(Principals, AnExpiryThatIsNotAUtcTimeIsRefusedWithTheEntryNamed) {
@@ -136,6 +136,70 @@ TEST(Principals, AnExpiryThatIsNotAUtcTimeIsRefusedWithTheEntryNamed) {
       EXPECT_NE(std::string(e.what()).find("f.json: principal 0: expires"), std::string::npos) << e.what();
     }
   }
+}
+
+// Fingerprints of two client certificates (CertificateFingerprint's form).
+const std::string kTaiyuanCert(64, 'a');
+const std::string kDatongCert(64, 'b');
+
+std::string CertificateFile() {
+  return R"([{"name":"city-140100","role":"city","city":"140100","client_cert_sha256":")" + kTaiyuanCert + R"("},
+             {"name":"city-140200","role":"city","city":"140200","client_cert_sha256":")" +
+         kDatongCert + R"(","salt":"saltsalt7","sha256":")" + TokenHash("saltsalt7", "both") + R"("},
+             {"name":"province","role":"province","salt":"saltsalt8","sha256":")" +
+         TokenHash("saltsalt8", "p") + R"("}])";
+}
+
+TEST(Principals, AClientCertificateAloneAuthenticatesAPrincipalWithoutAToken) {
+  auto p = Principals::Parse(CertificateFile(), "test");
+  auto r = p.Authenticate("", kTaiyuanCert);
+  EXPECT_EQ(r.verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(r.identity.city_code, "140100");
+  EXPECT_EQ(r.identity.principal, "city-140100");
+  // A certificate the file names for no one is the public's, as no credential.
+  EXPECT_EQ(p.Authenticate("", std::string(64, 'c')).verdict, Principals::Verdict::kAnonymous);
+  // Taiyuan has no token to present.
+  EXPECT_EQ(p.Authenticate("Bearer city-140100.anything", kTaiyuanCert).verdict, Principals::Verdict::kRejected);
+}
+
+TEST(Principals, APrincipalWithATokenAndACertificateNeedsBoth) {
+  auto p = Principals::Parse(CertificateFile(), "test");
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.both", kDatongCert).verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.both").verdict, Principals::Verdict::kRejected) << "no certificate";
+  EXPECT_EQ(p.Authenticate("", kDatongCert).verdict, Principals::Verdict::kRejected) << "no token";
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.guess", kDatongCert).verdict, Principals::Verdict::kRejected);
+  EXPECT_EQ(p.Authenticate("Bearer city-140200.both", kTaiyuanCert).verdict, Principals::Verdict::kRejected)
+      << "another principal's certificate";
+}
+
+TEST(Principals, ATokenOverAnotherPrincipalsCertificateIsRefused) {
+  auto p = Principals::Parse(CertificateFile(), "test");
+  EXPECT_EQ(p.Authenticate("Bearer province.p").verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(p.Authenticate("Bearer province.p", kTaiyuanCert).verdict, Principals::Verdict::kRejected);
+  // A certificate the file does not name takes nothing from the token.
+  EXPECT_EQ(p.Authenticate("Bearer province.p", std::string(64, 'c')).verdict, Principals::Verdict::kAuthenticated);
+}
+
+TEST(Principals, ACertificateNamedTwiceOrMalformedIsRefusedWithTheEntryNamed) {
+  const auto refused = [](const std::string& json, const std::string& why) {
+    try {
+      Principals::Parse(json, "f.json");
+      ADD_FAILURE() << json;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  refused(R"([{"name":"a","role":"province","client_cert_sha256":")" + kTaiyuanCert +
+              R"("},{"name":"b","role":"province","client_cert_sha256":")" + kTaiyuanCert + R"("}])",
+          "f.json: principal 1: its client certificate is already a's");
+  refused(R"([{"name":"a","role":"province","client_cert_sha256":"ABC"}])",
+          "principal 0: client_cert_sha256 must be 64 lower-case hex digits");
+  refused(R"([{"name":"a","role":"province"}])", "principal 0: 'salt' must be a string");
+}
+
+TEST(Principals, WhatDoesNotReadAsACertificateHasNoFingerprint) {
+  EXPECT_EQ(CertificateFingerprint(""), "");
+  EXPECT_EQ(CertificateFingerprint("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), "");
 }
 
 }  // namespace gongkai::gateway

@@ -49,6 +49,16 @@ std::string Metadata(const grpc::ServerContextBase& ctx, const char* key) {
   return std::string(it->second.data(), it->second.size());
 }
 
+// The fingerprint of the client certificate TLS verified on the call's
+// connection (the first of its chain); empty when it presented none.
+std::string ClientCertificateOf(const grpc::ServerContextBase& ctx) {
+  const auto auth = ctx.auth_context();
+  if (!auth || !auth->IsPeerAuthenticated()) return {};
+  const auto pem = auth->FindPropertyValues("x509_pem_cert");
+  if (pem.empty()) return {};
+  return CertificateFingerprint(std::string(pem.front().data(), pem.front().size()));
+}
+
 // Every value of a header, joined with commas (a header sent several times is
 // one list).
 std::string JoinedMetadata(const grpc::ServerContextBase& ctx, const char* key) {
@@ -222,6 +232,7 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     head.authorization = Metadata(*ctx_, "authorization");
     head.request_id = Metadata(*ctx_, common::kRequestIdHeader);
     head.deadline = ctx_->deadline();
+    if (proxy_.options_.client_certificates) head.client_certificate = ClientCertificateOf(*ctx_);
     head.client = [this](std::string* peer, std::string* forwarded_for) {
       *peer = ctx_->peer();
       *forwarded_for = JoinedMetadata(*ctx_, "x-forwarded-for");
@@ -451,7 +462,7 @@ Admission Proxy::Admit(const CallHead& head) {
   a.request_id = IsRequestId(head.request_id) ? head.request_id : NewRequestId();
   common::RequestScope scope(a.request_id);
 
-  auto auth = principals_.Authenticate(head.authorization);
+  auto auth = principals_.Authenticate(head.authorization, head.client_certificate);
   a.caller = auth.identity;
   a.method = LookUpMethod(head.method);
   // Only known methods are metered by name, so a scan of made-up paths

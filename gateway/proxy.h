@@ -39,6 +39,10 @@ struct ProxyOptions {
   // client address) may have open at once; the next is RESOURCE_EXHAUSTED
   // with a RetryInfo.
   int max_streams_per_caller = 8;
+  // Whether the gRPC port asks callers for a client certificate
+  // (GONGKAI_TLS_CLIENT_CA_FILE): then the certificate a connection
+  // presented names its principal (Principals).
+  bool client_certificates = false;
 };
 
 // What a call says of itself before its first message, whichever door it
@@ -47,6 +51,9 @@ struct CallHead {
   std::string method;         // "/gongkai.registry.v1.RegistryService/VerifyCertificate"
   std::string authorization;  // the authorization header's value, empty when none
   std::string request_id;     // the caller's x-request-id, empty when none
+  // The SHA-256 (hex) of the client certificate TLS verified on the call's
+  // connection (CertificateFingerprint in principals.h); empty when none.
+  std::string client_certificate;
   // The caller's deadline; max() when it set none.
   std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
   // Sets the peer, in gRPC's form ("ipv4:127.0.0.1:5555"), and every

@@ -68,8 +68,10 @@ class Upstream {
 
 class Routes {
  public:
+  // Channels made with `credentials` (common::ChannelCredentialsOf).
   // Throws std::invalid_argument naming the bad entry.
-  static Routes Parse(const std::string& spec);
+  static Routes Parse(const std::string& spec, const std::shared_ptr<grpc::ChannelCredentials>& credentials =
+                                                   grpc::InsecureChannelCredentials());
 
   // nullptr when no upstream serves the package.
   Upstream* UpstreamFor(const std::string& package) const;

@@ -115,9 +115,10 @@ RegistryClientSettings ReadRegistryClientSettings(common::Config& config) {
 }
 
 std::unique_ptr<GrpcRegistryClient> ConnectRegistry(const RegistryClientSettings& settings,
+                                                    const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                                                     const common::IdentitySigner& signer, const std::string& service) {
-  return std::make_unique<GrpcRegistryClient>(grpc::CreateChannel(settings.address, grpc::InsecureChannelCredentials()),
-                                              settings.ttl, signer, service);
+  return std::make_unique<GrpcRegistryClient>(grpc::CreateChannel(settings.address, credentials), settings.ttl, signer,
+                                              service);
 }
 
 GrpcRegistryClient::GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel, std::chrono::milliseconds ttl,

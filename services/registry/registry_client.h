@@ -199,9 +199,11 @@ struct RegistryClientSettings {
 RegistryClientSettings ReadRegistryClientSettings(common::Config& config);
 
 // The registry client of the service `service` ("penalties"), its calls
-// signed with `signer` (ServiceRuntime::signer(), which must outlive it);
-// connected lazily.
+// signed with `signer` (ServiceRuntime::signer(), which must outlive it),
+// over `credentials` (ServiceRuntime::channel_credentials()); connected
+// lazily.
 std::unique_ptr<GrpcRegistryClient> ConnectRegistry(const RegistryClientSettings& settings,
+                                                    const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                                                     const common::IdentitySigner& signer, const std::string& service);
 
 }  // namespace gongkai::registry

@@ -173,11 +173,11 @@ std::unique_ptr<KpiSource> GrpcKpiSource(const std::string& service, std::shared
 }
 
 std::unique_ptr<KpiSource> ConnectKpiSource(const std::string& service, const std::string& address,
+                                            const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                                             const common::IdentitySigner& signer, std::chrono::milliseconds timeout) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(kMaxAnswerBytes);
-  return GrpcKpiSource(service, grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments),
-                       signer, timeout);
+  return GrpcKpiSource(service, grpc::CreateCustomChannel(address, credentials, arguments), signer, timeout);
 }
 
 std::unique_ptr<KpiSource> LocalKpiSource(SupervisionStore& store, const common::Deadlines& deadlines,

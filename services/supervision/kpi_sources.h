@@ -58,8 +58,10 @@ KpiSourceSettings ReadKpiSourceSettings(common::Config& config);
 // (a service's 10,000 findings). `signer` must outlive the source.
 std::unique_ptr<KpiSource> GrpcKpiSource(const std::string& service, std::shared_ptr<grpc::Channel> channel,
                                          const common::IdentitySigner& signer, std::chrono::milliseconds timeout);
-// The same over a new channel to `address`.
+// The same over a new channel to `address` with `credentials`
+// (ServiceRuntime::channel_credentials()).
 std::unique_ptr<KpiSource> ConnectKpiSource(const std::string& service, const std::string& address,
+                                            const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                                             const common::IdentitySigner& signer, std::chrono::milliseconds timeout);
 
 // This service's own part, from its store (SupervisionTallies,

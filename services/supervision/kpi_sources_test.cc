@@ -172,8 +172,9 @@ TEST_F(KpiSourcesTest, AServiceNobodyServesIsUnavailableNamingIt) {
     testing::InProcessServer stopped(&gone);
     port = stopped.port();
   }
-  const auto source = ConnectKpiSource("inspections", "127.0.0.1:" + std::to_string(port),
-                                       ctx_.signers().service("supervision"), std::chrono::seconds(5));
+  const auto source =
+      ConnectKpiSource("inspections", "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials(),
+                       ctx_.signers().service("supervision"), std::chrono::seconds(5));
   try {
     source->Tallies(Asking());
     ADD_FAILURE() << "nobody answered";
@@ -184,8 +185,8 @@ TEST_F(KpiSourcesTest, AServiceNobodyServesIsUnavailableNamingIt) {
 }
 
 TEST_F(KpiSourcesTest, TheRegistryAnswersNoFindingsWithoutACall) {
-  const auto registry =
-      ConnectKpiSource("registry", "127.0.0.1:1", ctx_.signers().service("supervision"), std::chrono::seconds(1));
+  const auto registry = ConnectKpiSource("registry", "127.0.0.1:1", grpc::InsecureChannelCredentials(),
+                                         ctx_.signers().service("supervision"), std::chrono::seconds(1));
   EXPECT_EQ(registry->service(), "registry");
   EXPECT_EQ(registry->Findings(common::v1::ListFindingsRequest()).findings_size(), 0);
 }

@@ -1,43 +1,35 @@
 // The gateway's gRPC port over TLS (GONGKAI_TLS_CERT_FILE, GONGKAI_TLS_KEY_FILE):
 // a client that trusts the platform's CA is served, a plaintext client is
 // refused, and a certificate replaced on disk is served to new connections
-// without a restart.
+// without a restart. Inside: mutual TLS between the gateway and the services
+// and between services, and a city system's client certificate as its
+// credential.
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/calendar/iso_date.h"
+#include "common/service_table.h"
 #include "common/testing/faketime.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
+#include "gongkai/supervision/v1/supervision.grpc.pb.h"
+#include "tests/e2e/certificates.h"
 #include "tests/e2e/platform.h"
 
 namespace gongkai::testing {
 namespace {
 
 using registry::v1::RegistryService;
-
-// A private CA and a certificate for 127.0.0.1 signed by it, made by openssl
-// in `dir`: ca.crt, <name>.crt, <name>.key.
-void MakeCertificate(const std::string& dir, const std::string& name, bool make_ca) {
-  const std::string d = "'" + dir + "'";
-  std::string command = "set -e; cd " + d + "; ";
-  if (make_ca) {
-    command +=
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 "
-        "-subj '/CN=gongkai test CA' -keyout ca.key -out ca.crt 2>/dev/null; ";
-  }
-  command += "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=" + name + "' -keyout " +
-             name + ".key -out " + name + ".csr 2>/dev/null; printf 'subjectAltName=IP:127.0.0.1\\n' > " + name +
-             ".ext; openssl x509 -req -in " + name +
-             ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 -extfile " + name + ".ext -out " + name +
-             ".crt 2>/dev/null";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-}
 
 // VerifyCertificate of a number nobody holds, on a new channel: its status
 // and the certificate the gateway presented (PEM; empty without TLS).
@@ -110,6 +102,159 @@ TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateS
   EXPECT_TRUE(Eventually([&] { return Ask(address, grpc::SslCredentials(trust)).peer_certificate == next; }, 10000));
   platform_holder.reset();  // before its files go
   std::filesystem::remove_all(dir);
+}
+
+// ---------------------------------------------------------------- inside
+
+// Every link over TLS with the platform's private CA: each service's port
+// requires a client certificate signed by it, the gateway's upstream channels
+// and the services' calls to each other present theirs, and the gateway's
+// port asks callers for one, which may name a principal.
+class InsideTls : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/gongkai-mtls-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::filesystem::create_directory(dir_ + "/other");
+    MakeCertificate(dir_, "gateway", true);
+    MakeCertificate(dir_, "service", false);
+    MakeCertificate(dir_, "city", false);
+    MakeCertificate(dir_ + "/other", "stranger", true);  // another CA's
+    PlatformOptions options;
+    auto tls = [this](const std::string& name) {
+      return std::map<std::string, std::string>{{"GONGKAI_TLS_CERT_FILE", dir_ + "/" + name + ".crt"},
+                                                {"GONGKAI_TLS_KEY_FILE", dir_ + "/" + name + ".key"},
+                                                {"GONGKAI_TLS_CLIENT_CA_FILE", dir_ + "/ca.crt"},
+                                                {"GONGKAI_UPSTREAM_CA_FILE", dir_ + "/ca.crt"},
+                                                {"GONGKAI_UPSTREAM_CERT_FILE", dir_ + "/" + name + ".crt"},
+                                                {"GONGKAI_UPSTREAM_KEY_FILE", dir_ + "/" + name + ".key"}};
+    };
+    options.env["gateway"] = tls("gateway");
+    for (const auto& entry : common::ServiceTable()) options.env[entry.name] = tls("service");
+    platform_ = std::make_unique<Platform>(options);
+  }
+  void TearDown() override {
+    platform_.reset();  // before its files go
+    std::filesystem::remove_all(dir_);
+  }
+
+  // TLS trusting the platform's CA, presenting `client` (a name of dir_, or
+  // of dir_/other; none when empty).
+  std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& client = {}) const {
+    grpc::SslCredentialsOptions options;
+    options.pem_root_certs = Contents(dir_ + "/ca.crt");
+    if (!client.empty()) {
+      options.pem_cert_chain = Contents(dir_ + "/" + client + ".crt");
+      options.pem_private_key = Contents(dir_ + "/" + client + ".key");
+    }
+    return grpc::SslCredentials(options);
+  }
+  std::shared_ptr<grpc::Channel> Channel(int port, const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+    grpc::ChannelArguments args;
+    args.SetInt("grpc.use_local_subchannel_pool", 1);  // a connection of its own
+    return grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(port), credentials, args);
+  }
+  std::shared_ptr<grpc::Channel> Gateway(const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+    return Channel(platform_->gateway().ports.grpc, credentials);
+  }
+
+  // Registers agency `serial` of `city` through `channel` with `authorization`
+  // ("" for none): the status, and the record's outcome when OK.
+  grpc::Status AddAgency(const std::shared_ptr<grpc::Channel>& channel, const std::string& authorization,
+                         const std::string& city, int serial) {
+    registry::v1::UpsertAgenciesRequest request;
+    auto* a = request.add_agencies();
+    a->set_credit_code(CreditCode(city, serial));
+    a->set_name("执法机构" + std::to_string(serial));
+    a->set_legal_representative("孙某");
+    a->set_area_code(city);
+    a->set_contact("0351-2222222");
+    a->add_domains("market_regulation");
+    a->set_valid_from("2026-01-01");
+    a->set_valid_until("2030-12-31");
+    a->set_source_version(1);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
+    registry::v1::UpsertAgenciesResponse response;
+    grpc::Status status = RegistryService::NewStub(channel)->UpsertAgencies(&ctx, request, &response);
+    if (status.ok()) EXPECT_EQ(response.results(0).outcome(), common::v1::RecordResult::ACCEPTED);
+    return status;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Platform> platform_;
+};
+
+TEST_F(InsideTls, CallsGoThroughTheGatewayAndBetweenServicesOverMutualTls) {
+  // Gateway to registry.
+  const grpc::Status added = AddAgency(Gateway(Tls()), platform_->Authorization("city-140100"), "140100", 1);
+  EXPECT_TRUE(added.ok()) << added.error_message();
+  // The province view: the supervision service asks every other service
+  // for its part, each call over mutual TLS; one refused would be UNAVAILABLE.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  ctx.AddMetadata("authorization", platform_->Authorization("province"));
+  supervision::v1::GetKpisRequest request;
+  request.set_year(std::stoi(common::FormatIsoDate(platform_->Today()).substr(0, 4)));
+  supervision::v1::GetKpisResponse response;
+  const grpc::Status kpis =
+      supervision::v1::SupervisionService::NewStub(Gateway(Tls()))->GetKpis(&ctx, request, &response);
+  EXPECT_TRUE(kpis.ok()) << kpis.error_message();
+}
+
+TEST_F(InsideTls, AServiceServesOnlyClientsWithACertificateOfThePlatformsCa) {
+  const int registry = platform_->service("registry").ports.grpc;
+  const std::string address = "127.0.0.1:" + std::to_string(registry);
+  EXPECT_EQ(Ask(address, grpc::InsecureChannelCredentials()).code, grpc::StatusCode::UNAVAILABLE) << "plaintext";
+  EXPECT_EQ(Ask(address, Tls()).code, grpc::StatusCode::UNAVAILABLE) << "no client certificate";
+  grpc::SslCredentialsOptions stranger;
+  stranger.pem_root_certs = Contents(dir_ + "/ca.crt");
+  stranger.pem_cert_chain = Contents(dir_ + "/other/stranger.crt");
+  stranger.pem_private_key = Contents(dir_ + "/other/stranger.key");
+  EXPECT_EQ(Ask(address, grpc::SslCredentials(stranger)).code, grpc::StatusCode::UNAVAILABLE)
+      << "a certificate of another CA";
+  const Answer served = Ask(address, Tls("service"));
+  EXPECT_EQ(served.code, grpc::StatusCode::OK) << "a certificate of the platform's CA";
+  EXPECT_EQ(served.peer_certificate, Contents(dir_ + "/service.crt"));
+}
+
+TEST_F(InsideTls, AClientCertificateNamesItsPrincipalAloneAndNoOtherTokenRidesOnIt) {
+  // A city system of Jincheng (140500) that authenticates with its
+  // certificate alone, added to the principals and read on SIGHUP.
+  const std::string fingerprint_file = dir_ + "/city.sha256";
+  ASSERT_EQ(std::system(("openssl x509 -in '" + dir_ + "/city.crt' -outform der | sha256sum | cut -d' ' -f1 > '" +
+                         fingerprint_file + "'")
+                            .c_str()),
+            0);
+  std::string fingerprint = Contents(fingerprint_file);
+  fingerprint.erase(fingerprint.find_last_not_of("\n") + 1);
+  ASSERT_EQ(fingerprint.size(), 64u);
+  auto principals = nlohmann::json::parse(Contents(platform_->principals_file()));
+  principals.push_back(
+      {{"name", "jincheng-system"}, {"role", "city"}, {"city", "140500"}, {"client_cert_sha256", fingerprint}});
+  std::ofstream(platform_->principals_file() + ".new") << principals.dump();
+  std::filesystem::rename(platform_->principals_file() + ".new", platform_->principals_file());
+  ASSERT_EQ(kill(platform_->gateway().process->pid(), SIGHUP), 0);
+
+  const auto with_certificate = Gateway(Tls("city"));
+  EXPECT_TRUE(Eventually([&] { return AddAgency(with_certificate, "", "140500", 1).ok(); }, 10000))
+      << "the certificate alone is Jincheng's credential";
+  // Its scope is Jincheng's: another city's agency is refused.
+  EXPECT_EQ(AddAgency(with_certificate, "", "140100", 2).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // Without it, no credential; with it, another principal's token is refused.
+  EXPECT_EQ(AddAgency(Gateway(Tls()), "", "140500", 3).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(AddAgency(with_certificate, platform_->Authorization("city-140100"), "140100", 4).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  // A certificate of another CA does not connect to the gateway.
+  grpc::SslCredentialsOptions stranger;
+  stranger.pem_root_certs = Contents(dir_ + "/ca.crt");
+  stranger.pem_cert_chain = Contents(dir_ + "/other/stranger.crt");
+  stranger.pem_private_key = Contents(dir_ + "/other/stranger.key");
+  EXPECT_EQ(AddAgency(Gateway(grpc::SslCredentials(stranger)), platform_->Authorization("city-140100"), "140100", 5)
+                .error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace
