@@ -69,8 +69,9 @@ PrincipalsEdit AddPrincipal(const nlohmann::json& file, const PrincipalSpec& spe
   if (!spec.city.empty()) entry["city"] = spec.city;
   if (!spec.agency.empty()) entry["agency"] = spec.agency;
   if (!spec.expires.empty()) entry["expires"] = spec.expires;
+  if (!spec.client_cert_sha256.empty()) entry["client_cert_sha256"] = spec.client_cert_sha256;
   PrincipalsEdit edit;
-  edit.token = NewSecret(entry, spec.name, random);
+  if (spec.token) edit.token = NewSecret(entry, spec.name, random);
   edit.file = file;
   edit.file.push_back(std::move(entry));
   return Checked(std::move(edit));
@@ -84,6 +85,8 @@ PrincipalsEdit RotatePrincipal(const nlohmann::json& file, const std::string& na
   PrincipalsEdit edit;
   edit.file = file;
   nlohmann::json& entry = edit.file[static_cast<std::size_t>(found - file.begin())];
+  if (!entry.contains("sha256"))
+    throw std::invalid_argument("principal " + name + " has no token, only its certificate");
   edit.token = NewSecret(entry, name, random);
   if (!expires.empty()) entry["expires"] = expires;
   return Checked(std::move(edit));

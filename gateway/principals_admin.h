@@ -12,14 +12,18 @@ namespace gongkai::gateway {
 // once and stored only as its salted hash.
 
 // A principal to add: its name, role (city, province or desk), the city of
-// a city or the agency of a desk, and optionally when its token stops
-// working ("YYYY-MM-DDTHH:MM:SSZ").
+// a city or the agency of a desk, and optionally when its credential stops
+// working ("YYYY-MM-DDTHH:MM:SSZ"); the SHA-256 of the client certificate it
+// presents (CertificateFingerprint), if any, and whether it has a token too
+// (without a certificate it must).
 struct PrincipalSpec {
   std::string name;
   std::string role;
   std::string city;
   std::string agency;
   std::string expires;
+  std::string client_cert_sha256 = {};
+  bool token = true;
 };
 
 // `bytes` random bytes, as lowercase hex.

@@ -73,5 +73,28 @@ TEST(PrincipalsAdmin, TheFileIsReplacedWhole) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(PrincipalsAdmin, APrincipalOfACertificateAloneGetsNoTokenAndCannotBeRotated) {
+  const std::string certificate(64, 'e');
+  PrincipalSpec spec{"jincheng-system", "city", "140500", "", ""};
+  spec.client_cert_sha256 = certificate;
+  spec.token = false;
+  const auto edit = AddPrincipal(nlohmann::json::array(), spec, Counter());
+  EXPECT_TRUE(edit.token.empty());
+  EXPECT_FALSE(edit.file[0].contains("sha256"));
+  const auto r = Served(edit).Authenticate("", certificate);
+  EXPECT_EQ(r.verdict, Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(r.identity.city_code, "140500");
+  EXPECT_THROW(RotatePrincipal(edit.file, "jincheng-system", "", Counter()), std::invalid_argument);
+
+  // With a token as well: both are needed.
+  spec.name = "jincheng-both";
+  spec.client_cert_sha256 = std::string(64, 'f');
+  spec.token = true;
+  const auto both = AddPrincipal(edit.file, spec, Counter());
+  EXPECT_EQ(Served(both).Authenticate("Bearer " + both.token, spec.client_cert_sha256).verdict,
+            Principals::Verdict::kAuthenticated);
+  EXPECT_EQ(Served(both).Authenticate("Bearer " + both.token).verdict, Principals::Verdict::kRejected);
+}
+
 }  // namespace
 }  // namespace gongkai::gateway

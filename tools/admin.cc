@@ -2,6 +2,7 @@
 //
 //   gongkai-admin add    --principals=FILE --name=city-140100 --role=city --city=140100 [--expires=T]
 //   gongkai-admin add    --principals=FILE --name=desk-1 --role=desk --agency=<credit code>
+//   gongkai-admin add    ... --client-cert=city.crt [--token=no]
 //   gongkai-admin rotate --principals=FILE --name=N [--expires=T]
 //   gongkai-admin revoke --principals=FILE --name=N
 //   gongkai-admin list   --principals=FILE
@@ -9,7 +10,10 @@
 // add and rotate print the new token ("<principal>.<secret>") once on
 // standard output; the file keeps only its salted hash. The gateway reads the
 // file again on SIGHUP: until then it serves the principals it read before.
-// T is a UTC time, YYYY-MM-DDTHH:MM:SSZ.
+// T is a UTC time, YYYY-MM-DDTHH:MM:SSZ. With --client-cert, the principal is
+// also the holder of that certificate (its SHA-256 is stored), which its
+// system presents over mutual TLS: with its token, or alone with --token=no
+// (then no token is printed).
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -18,13 +22,15 @@
 #include <sstream>
 #include <string>
 
+#include "gateway/principals.h"
 #include "gateway/principals_admin.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: gongkai-admin add|rotate|revoke|list --principals=FILE [--name=N] [--role=city|province|desk]\n"
-    "       [--city=CODE] [--agency=CREDIT_CODE] [--expires=YYYY-MM-DDTHH:MM:SSZ]\n";
+    "       [--city=CODE] [--agency=CREDIT_CODE] [--expires=YYYY-MM-DDTHH:MM:SSZ]\n"
+    "       [--client-cert=PEM [--token=no]]  (the certificate with the token, or alone)\n";
 
 int Fail(const std::string& why) {
   std::cerr << "gongkai-admin: " << why << "\n" << kUsage;
@@ -38,7 +44,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return Fail("no command");
   const std::string command = argv[1];
   const std::map<std::string, std::set<std::string>> kFlags = {
-      {"add", {"principals", "name", "role", "city", "agency", "expires"}},
+      {"add", {"principals", "name", "role", "city", "agency", "expires", "client-cert", "token"}},
       {"rotate", {"principals", "name", "expires"}},
       {"revoke", {"principals", "name"}},
       {"list", {"principals"}}};
@@ -79,8 +85,20 @@ int main(int argc, char** argv) {
     }
     PrincipalsEdit edit;
     if (command == "add") {
-      edit = AddPrincipal(file, {flags["name"], flags["role"], flags["city"], flags["agency"], flags["expires"]},
-                          SystemRandomHex);
+      PrincipalSpec spec{flags["name"], flags["role"], flags["city"], flags["agency"], flags["expires"]};
+      if (!flags["client-cert"].empty()) {
+        std::ifstream in(flags["client-cert"]);
+        std::stringstream pem;
+        pem << in.rdbuf();
+        spec.client_cert_sha256 = CertificateFingerprint(pem.str());
+        if (spec.client_cert_sha256.empty()) return Fail(flags["client-cert"] + " does not read as a PEM certificate");
+      }
+      if (flags.count("token")) {
+        if (flags["token"] != "yes" && flags["token"] != "no") return Fail("--token is yes or no");
+        spec.token = flags["token"] == "yes";
+      }
+      if (!spec.token && spec.client_cert_sha256.empty()) return Fail("--token=no needs --client-cert");
+      edit = AddPrincipal(file, spec, SystemRandomHex);
     } else if (command == "rotate") {
       edit = RotatePrincipal(file, flags["name"], flags["expires"], SystemRandomHex);
     } else {
