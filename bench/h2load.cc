@@ -86,7 +86,8 @@ std::string RunOnce(const H2Load& load, const std::string& amount, const Scratch
                                    "--header=te: trailers"};
   if (with_log) args.push_back("--log-file=" + (dir / "log"));
   if (load.rate_per_connection > 0) args.push_back("--rps=" + std::to_string(load.rate_per_connection));
-  args.push_back("http://" + load.address + load.path);
+  if (load.tls) args.push_back("--npn-list=h2");
+  args.push_back((load.tls ? "https://" : "http://") + load.address + load.path);
   const pid_t pid = Spawn(args, dir / "out");
   shares.push_back({"h2load", {pid}});
   const CpuMeter meter(std::move(shares));

@@ -36,6 +36,11 @@ struct H2Load {
   // as fast as the calls in flight allow.
   int rate_per_connection = 0;
   int threads = 1;  // h2load's own threads
+  // https: TLS with HTTP/2 negotiated by ALPN (h2 only, no fall-back to
+  // HTTP/1.1). h2load does not verify the server's certificate and presents
+  // none of its own, so a port that requires a client certificate cannot be
+  // driven this way.
+  bool tls = false;
 };
 
 // What h2load measured. h2load sees HTTP, not gRPC: a call answered with a

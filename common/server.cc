@@ -41,6 +41,8 @@ ServerOptions ReadServerOptions(Config& config, const std::string& default_liste
   o.shutdown_grace = std::chrono::seconds(
       config.Int("GONGKAI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300, "time in-flight calls get to finish on SIGTERM"));
   o.max_threads = static_cast<int>(config.Int("GONGKAI_MAX_THREADS", 256, 2, 4096, "gRPC server threads at most"));
+  o.health_listen = config.String("GONGKAI_HEALTH_LISTEN", "",
+                                  "plaintext host:port serving only grpc.health.v1, for probes without TLS");
   return o;
 }
 
@@ -114,7 +116,27 @@ int Server::Run() {
     Log(LogLevel::kError, "listen_failed", {{"address", options_.listen}});
     return 1;
   }
-  auto* health = server->GetHealthCheckService();
+  // The plaintext health port: its own server, holding nothing but the
+  // default health service, told every change of the main one's status.
+  std::unique_ptr<grpc::Server> health_server;
+  if (!options_.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    int health_port = 0;
+    health_builder.AddListeningPort(options_.health_listen, grpc::InsecureServerCredentials(), &health_port);
+    health_server = health_builder.BuildAndStart();
+    if (!health_server || health_port == 0) {
+      Log(LogLevel::kError, "listen_failed", {{"address", options_.health_listen}});
+      return 1;
+    }
+    reported_ports_.emplace_back("health_port", health_port);
+  }
+  grpc::HealthCheckServiceInterface* const health = server->GetHealthCheckService();
+  grpc::HealthCheckServiceInterface* const plain_health =
+      health_server ? health_server->GetHealthCheckService() : nullptr;
+  auto set_serving = [health, plain_health](bool serving) {
+    health->SetServingStatus(serving);
+    if (plain_health != nullptr) plain_health->SetServingStatus(serving);
+  };
 
   std::mutex mutex;
   std::condition_variable stop_cv;
@@ -131,7 +153,7 @@ int Server::Run() {
         lock.lock();
         if (stopping) break;
         if (first || ok != last) {
-          health->SetServingStatus(ok);
+          set_serving(ok);
           Log(ok ? LogLevel::kInfo : LogLevel::kWarning, "readiness", {{"serving", ok}});
           last = ok;
           first = false;
@@ -140,7 +162,7 @@ int Server::Run() {
       }
     });
   } else {
-    health->SetServingStatus(true);
+    set_serving(true);
   }
 
   nlohmann::json serving = {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}};
@@ -166,6 +188,7 @@ int Server::Run() {
     break;
   }
   health->Shutdown();
+  if (plain_health != nullptr) plain_health->Shutdown();
   {
     std::lock_guard lock(mutex);
     stopping = true;
@@ -174,6 +197,7 @@ int Server::Run() {
   if (prober.joinable()) prober.join();
   server->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
   server->Wait();
+  if (health_server) health_server->Shutdown(std::chrono::system_clock::now());
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

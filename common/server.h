@@ -25,6 +25,11 @@ struct ServerOptions {
   std::string ready_file;      // when set, {"grpc_port","metrics_port","pid"} is written here once serving
   // The gRPC port's credentials (common/tls.h); none: plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // host:port of a plaintext port serving grpc.health.v1 alone, with the
+  // process's health (GONGKAI_HEALTH_LISTEN): for probes that speak no TLS,
+  // such as the kubelet's, when the gRPC port requires a client
+  // certificate. Empty: none.
+  std::string health_listen;
   std::chrono::seconds shutdown_grace{10};
   // Threads of the synchronous server at most (its ResourceQuota): a call
   // that finds none is answered RESOURCE_EXHAUSTED by gRPC.

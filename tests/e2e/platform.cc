@@ -108,7 +108,8 @@ Server StartServer(const std::string& binary, std::map<std::string, std::string>
       30000);
   if (!up) throw std::runtime_error(name + " did not become ready" + (log_dir.empty() ? "" : ": see " + log_dir));
   auto doc = nlohmann::json::parse(ReadFile(ready));
-  server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>(), doc.value("http_port", 0)};
+  server.ports = {doc.at("grpc_port").get<int>(), doc.at("metrics_port").get<int>(), doc.value("http_port", 0),
+                  doc.value("health_port", 0)};
   return server;
 }
 

@@ -50,7 +50,8 @@ class Process {
 struct Ports {
   int grpc = 0;
   int metrics = 0;
-  int http = 0;  // the gateway's HTTP door; 0 for the services
+  int http = 0;    // the gateway's HTTP door; 0 for the services
+  int health = 0;  // the plaintext health port (GONGKAI_HEALTH_LISTEN); 0 when none
 };
 
 // A server process started with GONGKAI_READY_FILE; the ports it bound.

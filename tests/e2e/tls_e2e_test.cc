@@ -132,6 +132,7 @@ class InsideTls : public ::testing::Test {
     };
     options.env["gateway"] = tls("gateway");
     for (const auto& entry : common::ServiceTable()) options.env[entry.name] = tls("service");
+    options.env["registry"]["GONGKAI_HEALTH_LISTEN"] = "127.0.0.1:0";
     platform_ = std::make_unique<Platform>(options);
   }
   void TearDown() override {
@@ -218,6 +219,16 @@ TEST_F(InsideTls, AServiceServesOnlyClientsWithACertificateOfThePlatformsCa) {
   const Answer served = Ask(address, Tls("service"));
   EXPECT_EQ(served.code, grpc::StatusCode::OK) << "a certificate of the platform's CA";
   EXPECT_EQ(served.peer_certificate, Contents(dir_ + "/service.crt"));
+
+  // Its plaintext health port, for probes that speak no TLS: the health,
+  // and nothing else.
+  const int health = platform_->service("registry").ports.health;
+  ASSERT_NE(health, 0);
+  const auto plain = Channel(health, grpc::InsecureChannelCredentials());
+  EXPECT_EQ(HealthOf(plain), "SERVING");
+  EXPECT_EQ(Ask("127.0.0.1:" + std::to_string(health), grpc::InsecureChannelCredentials()).code,
+            grpc::StatusCode::UNIMPLEMENTED)
+      << "no method of the service on the health port";
 }
 
 TEST_F(InsideTls, AClientCertificateNamesItsPrincipalAloneAndNoOtherTokenRidesOnIt) {
