@@ -49,6 +49,7 @@ std::optional<std::chrono::milliseconds> StatementTimeoutToSet(std::chrono::mill
 PgPool::PgPool(std::string url, int size, std::chrono::milliseconds acquire_timeout, std::string schema,
                PgPoolLimits limits)
     : url_(std::move(url)),
+      public_url_(limits.public_url.empty() ? url_ : limits.public_url),
       schema_(std::move(schema)),
       acquire_timeout_(acquire_timeout),
       statement_timeout_(std::clamp(limits.statement_timeout, std::chrono::milliseconds(0), kLongestStatementTimeout)),
@@ -68,9 +69,9 @@ void PgPool::Prepare(const Statement& statement) {
   }
 }
 
-PgPool::Pooled PgPool::Open() {
+PgPool::Pooled PgPool::Open(int share) {
   try {
-    auto conn = std::make_unique<pqxx::connection>(url_);
+    auto conn = std::make_unique<pqxx::connection>(share == static_cast<int>(Lane::kPublic) ? public_url_ : url_);
     {
       pqxx::nontransaction tx(*conn);
       tx.exec_params(kSetUpConnection, conn->quote_name(schema_), std::to_string(statement_timeout_.count()));
@@ -106,7 +107,7 @@ PgPool::Pooled PgPool::Take(int share) {
   }
   // Open outside the lock: connecting can take a while.
   try {
-    return Open();
+    return Open(share);
   } catch (...) {
     Give(share, {});
     throw;

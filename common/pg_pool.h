@@ -38,6 +38,10 @@ struct PgPoolLimits {
   // The statement_timeout of work that has no deadline: outside calls, or a
   // call whose caller set none. Zero: none.
   std::chrono::milliseconds statement_timeout{0};
+  // Where the public's connections go, when not to the pool's own `url`: a
+  // read-only replica (GONGKAI_DATABASE_READ_URL). The public's calls only
+  // read; a replica's answers may lag the primary's by its replication delay.
+  std::string public_url;
 };
 
 // A bounded pool of PostgreSQL connections that outlives database restarts:
@@ -112,11 +116,13 @@ class PgPool {
   void Give(int share, Pooled pooled);
   // Drops the broken connection of a call of `share` and every idle one.
   void DropBroken(int share);
-  Pooled Open();
+  // A new connection for `share`, to its database.
+  Pooled Open(int share);
   // Gives the connection the statement_timeout this thread's call needs.
   void FitStatementTimeout(Pooled& pooled);
 
   const std::string url_;
+  const std::string public_url_;  // Lane::kPublic's, when not url_
   const std::string schema_;
   const std::chrono::milliseconds acquire_timeout_;
   const std::chrono::milliseconds statement_timeout_;

@@ -190,6 +190,31 @@ TEST(PgPool, PublicReadsGetAConnectionWhileCallsHoldEveryOther) {
   EXPECT_LT(steady_clock::now() - start, milliseconds(300)) << "at once, not after waiting for a connection";
 }
 
+TEST(PgPool, ThePublicsReadsGoToTheirOwnDatabaseWhenOneIsSet) {
+  testing::TestDatabase db;
+  // The "replica": the same database, every transaction read-only, as a hot
+  // standby's are.
+  PgPool pool(db.url(), 1, milliseconds(500), "public",
+              PgPoolLimits{.public_url = db.url() + " options='-c default_transaction_read_only=on'"});
+  pool.Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    tx.exec0("CREATE TABLE read_url_probe (n int)");
+    tx.commit();
+  });
+  auto read_only = [](pqxx::connection& c) {
+    pqxx::work tx(c);
+    return tx.exec1("SHOW transaction_read_only")[0].as<std::string>();
+  };
+  EXPECT_EQ(pool.Run(read_only), "off") << "the other calls write to the primary";
+  ScopedCurrentCall read(CurrentCall{Lane::kPublic});
+  EXPECT_EQ(pool.Run(read_only), "on") << "the public's calls reach the read URL";
+  EXPECT_EQ(pool.Run([](pqxx::connection& c) {
+    pqxx::work tx(c);
+    return tx.exec1("SELECT count(*) FROM read_url_probe")[0].as<int>();
+  }),
+            0);
+}
+
 TEST(PgPool, CallsGetAConnectionWhilePublicReadsHoldTheirs) {
   testing::TestDatabase db;
   PgPool pool(db.url(), 1, milliseconds(300), "public", PgPoolLimits{.public_size = 2});

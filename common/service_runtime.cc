@@ -15,6 +15,9 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
   ServiceSettings s;
   s.server = ReadServerOptions(config, default_listen, default_metrics_listen);
   s.database_url = config.RequiredString("GONGKAI_DATABASE_URL", "libpq connection string of the database");
+  s.database_read_url = config.String(
+      "GONGKAI_DATABASE_READ_URL", "",
+      "libpq connection string the public's reads use instead (a read-only replica); empty: GONGKAI_DATABASE_URL");
   s.pool_size = static_cast<int>(
       config.Int("GONGKAI_DB_POOL_SIZE", 8, 1, 256, "database connections at most for calls other than the public's"));
   s.public_pool_size = static_cast<int>(
@@ -87,9 +90,9 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
       }
     }
   }
-  pool_ =
-      std::make_unique<PgPool>(settings.database_url, settings.pool_size, std::chrono::seconds(2), migrations.schema,
-                               PgPoolLimits{settings.public_pool_size, settings.statement_timeout});
+  pool_ = std::make_unique<PgPool>(
+      settings.database_url, settings.pool_size, std::chrono::seconds(2), migrations.schema,
+      PgPoolLimits{settings.public_pool_size, settings.statement_timeout, settings.database_read_url});
   server_.SetReadinessProbe([this] { return pool_->Ping(); }, std::chrono::seconds(1));
 }
 

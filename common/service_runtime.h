@@ -21,6 +21,9 @@ namespace gongkai::common {
 struct ServiceSettings {
   ServerOptions server;
   std::string database_url;
+  // Where the public's reads go instead (a read-only replica;
+  // GONGKAI_DATABASE_READ_URL); empty: database_url.
+  std::string database_read_url;
   // Database connections for every call but the public's, and for work
   // outside calls (GONGKAI_DB_POOL_SIZE).
   int pool_size = 8;

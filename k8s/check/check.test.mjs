@@ -137,6 +137,81 @@ describe("identity keys", () => {
   });
 });
 
+describe("mutual TLS", () => {
+  test("a service without the client CA", async () => {
+    const o = fresh();
+    delete get(o, "ConfigMap", "requests-settings").data.GONGKAI_TLS_CLIENT_CA_FILE;
+    await assertFails(o, "Deployment/requests", "spec.template.spec.containers[0].env.GONGKAI_TLS_CLIENT_CA_FILE", /must be set/);
+  });
+  test("a probe left on the TLS port", async () => {
+    const o = fresh();
+    pod(o, "registry").containers[0].livenessProbe.grpc.port = 7101;
+    await assertFails(o, "Deployment/registry", "spec.template.spec.containers[0].livenessProbe.grpc.port", /health port 7201/);
+  });
+  test("a readiness probe naming a service on the health port", async () => {
+    const o = fresh();
+    pod(o, "inspections").containers[0].readinessProbe.grpc.service = "gongkai.inspections.v1.InspectionsService";
+    await assertFails(o, "Deployment/inspections", "spec.template.spec.containers[0].readinessProbe.grpc.service", /empty name|process only/);
+  });
+  test("a service without the health port", async () => {
+    const o = fresh();
+    delete get(o, "ConfigMap", "supervision-settings").data.GONGKAI_HEALTH_LISTEN;
+    await assertFails(o, "Deployment/supervision", "spec.template.spec.containers[0].env.GONGKAI_HEALTH_LISTEN", /must be set/);
+    await assertFails(o, "Deployment/supervision", "spec.template.spec.containers[0].livenessProbe.grpc.port", /gRPC port 7109/);
+  });
+  test("two processes sharing one TLS Secret", async () => {
+    const o = fresh();
+    const spec = pod(o, "penalties");
+    const i = spec.volumes.findIndex((v) => v.name === "tls");
+    spec.volumes[i].secret.secretName = "gongkai-tls-registry";
+    await assertFails(o, "Deployment/penalties", `spec.template.spec.volumes[${i}].secret.secretName`, /TLS certificate and key of Deployment\/registry/);
+    await assertFails(o, "Deployment/penalties", "spec.template.spec.containers[0].env.GONGKAI_TLS_CERT_FILE", /gongkai-tls-penalties/);
+  });
+  test("a TLS Secret mounted with subPath", async () => {
+    const o = fresh();
+    const c = pod(o, "requests").containers[0];
+    const m = c.volumeMounts.find((x) => x.name === "tls");
+    m.mountPath = "/etc/gongkai/tls/tls.key";
+    m.subPath = "tls.key";
+    await assertFails(o, "Deployment/requests", "spec.template.spec.containers[0].env.GONGKAI_TLS_KEY_FILE", /subPath/);
+  });
+  test("the gateway calling the services in plaintext", async () => {
+    const o = fresh();
+    delete get(o, "ConfigMap", "gateway-settings").data.GONGKAI_UPSTREAM_CA_FILE;
+    await assertFails(o, "Deployment/gateway", "spec.template.spec.containers[0].env.GONGKAI_UPSTREAM_CA_FILE", /must be set/);
+  });
+  test("the gateway's port under TLS, probed there", async () => {
+    const o = fresh();
+    get(o, "ConfigMap", "gateway-settings").data.GONGKAI_TLS_CERT_FILE = "/etc/gongkai/tls-internal/tls.crt";
+    await assertFails(o, "Deployment/gateway", "spec.template.spec.containers[0].env.GONGKAI_HEALTH_LISTEN", /speaks TLS/);
+  });
+  test("a TLS key in the manifests", async () => {
+    const o = fresh();
+    o.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "gongkai-tls-inspections", namespace: "gongkai-staging" },
+      type: "kubernetes.io/tls",
+      data: { "tls.crt": "", "tls.key": "", "ca.crt": "" },
+    });
+    await assertFails(o, "Secret/gongkai-tls-inspections", "(Secret)", /never rendered/);
+  });
+  test("a health port opened to everyone", async () => {
+    const o = fresh();
+    o.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "registry-health", namespace: "gongkai-staging" },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "registry" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ port: 7201, protocol: "TCP" }] }],
+      },
+    });
+    await assertFails(o, "NetworkPolicy/*", "a pod of another namespace -> registry:7201", /must be refused/);
+  });
+});
+
 describe("availability", () => {
   test("one replica", async () => {
     const o = fresh();
@@ -172,10 +247,22 @@ describe("schemas", () => {
     get(o, "Deployment", "registry").spec.replicas = "2";
     await assertFails(o, "Deployment/registry", "spec.replicas", /must be integer/);
   });
-  test("a CloudNativePG field that does not exist", async () => {
+  test("a CloudNativePG field of the wrong type", async () => {
     const o = fresh();
-    get(o, "Cluster", "gongkai-db").spec.instancez = 3;
-    await assertFails(o, "Cluster/gongkai-db", "spec", /unknown field instancez/);
+    get(o, "Cluster", "gongkai-db").spec.instances = "3";
+    await assertFails(o, "Cluster/gongkai-db", "spec.instances", /must be integer/);
+  });
+  test("a CloudNativePG value its CRD does not allow", async () => {
+    const o = fresh();
+    get(o, "Cluster", "gongkai-db").spec.postgresql.synchronous.method = "all";
+    await assertFails(o, "Cluster/gongkai-db", "spec.postgresql.synchronous.method", /allowed values \(any, first\)/);
+    get(o, "Cluster", "gongkai-db").spec.backup.retentionPolicy = "30 days";
+    await assertFails(o, "Cluster/gongkai-db", "spec.backup.retentionPolicy", /must match pattern/);
+  });
+  test("a CloudNativePG object without a required field", async () => {
+    const o = fresh();
+    delete get(o, "Database", "gongkai-db-gongkai").spec.owner;
+    await assertFails(o, "Database/gongkai-db-gongkai", "spec", /required property owner/);
   });
   test("a kind no schema knows", async () => {
     const o = fresh();
@@ -229,6 +316,21 @@ describe("the database", () => {
     spec.bootstrap = { recovery: { source: "before" } };
     spec.externalClusters = [{ name: "before", barmanObjectStore: { ...spec.backup.barmanObjectStore, serverName: "gongkai-db" } }];
     await assertFails(o, "Cluster/gongkai-db", "spec.backup.barmanObjectStore.serverName", /must differ/);
+  });
+  test("backups to a path that is no object store's URL", async () => {
+    const o = fresh();
+    get(o, "Cluster", "gongkai-db").spec.backup.barmanObjectStore.destinationPath = "/var/backups/gongkai-db";
+    await assertFails(o, "Cluster/gongkai-db", "spec.backup.barmanObjectStore.destinationPath", /object store's URL/);
+  });
+  test("a backup schedule of five fields", async () => {
+    const o = fresh();
+    get(o, "ScheduledBackup", "gongkai-db-daily").spec.schedule = "0 18 * * *";
+    await assertFails(o, "ScheduledBackup/gongkai-db-daily", "spec.schedule", /six fields, seconds first/);
+  });
+  test("a volume size that is no quantity", async () => {
+    const o = fresh();
+    get(o, "Cluster", "gongkai-db").spec.walStorage.size = "10GB";
+    await assertFails(o, "Cluster/gongkai-db", "spec.walStorage.size", /must be a quantity/);
   });
   test("more connections than the cluster allows", async () => {
     const o = fresh();

@@ -12,6 +12,17 @@ const EXTRA_CONNECTIONS = 2;
 // Connections CloudNativePG's own components may hold (streaming replicas,
 // the instance manager, the metrics exporter), beyond the superuser's reserve.
 const CNPG_CONNECTIONS = 10;
+// What CloudNativePG's CRDs leave unchecked (plain strings), and so the
+// schemas (schemas.mjs) too, though the deployment relies on it: barman-cloud
+// reads a destinationPath only as an object store's URL (s3://, gs://, or
+// https:// for Azure), else WAL archiving and the backups fail at run time;
+// a ScheduledBackup's schedule is a cron expression of six fields, seconds
+// first (CloudNativePG accepts a five-field crontab line with a warning only,
+// and reads "0 2 * * *" as minute 2 of every hour); volume sizes are
+// Kubernetes quantities.
+const OBJECT_STORE_URL = /^(s3|gs|https?):\/\//;
+const CNPG_SCHEDULE = /^\S+( \S+){5}$/;
+const QUANTITY = /^[+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
 // Who is outside the namespace: the peers the policies name, and strangers.
 export const EXTERNAL = {
@@ -83,6 +94,23 @@ const IDENTITY_TRUST = "gongkai-identity-trust";
 const IDENTITY_TRUST_KEY = "trusted-keys";
 // ConfigMaps made at deploy, not rendered, that workloads may name.
 const DEPLOY_CONFIGMAPS = [IDENTITY_TRUST];
+
+// Mutual TLS inside the cluster: each process's certificate, its key and the
+// platform's CA, from its own Secret (kubernetes.io/tls, as cert-manager
+// writes it), made at deploy (docs/OPERATIONS.md), never rendered. A service's
+// port serves its certificate and requires a client certificate of the CA,
+// and its calls to another service check and present the same; the gateway's
+// calls to the services do (its own ports stay plaintext behind the ingress).
+const tlsSecret = (process) => (process === "gateway" ? "gongkai-tls-gateway-internal" : `gongkai-tls-${process}`);
+const TLS_KEYS = {
+  GONGKAI_TLS_CERT_FILE: "tls.crt",
+  GONGKAI_TLS_KEY_FILE: "tls.key",
+  GONGKAI_TLS_CLIENT_CA_FILE: "ca.crt",
+  GONGKAI_UPSTREAM_CA_FILE: "ca.crt",
+  GONGKAI_UPSTREAM_CERT_FILE: "tls.crt",
+  GONGKAI_UPSTREAM_KEY_FILE: "tls.key",
+};
+const UPSTREAM_TLS = ["GONGKAI_UPSTREAM_CA_FILE", "GONGKAI_UPSTREAM_CERT_FILE", "GONGKAI_UPSTREAM_KEY_FILE"];
 
 const join = (...parts) => parts.filter((p) => p !== "").join(".");
 const refOf = (o) => `${o?.kind}/${o?.metadata?.name}`;
@@ -249,18 +277,73 @@ function portOf(container, name) {
   return (container?.ports ?? []).find((p) => p.name === name)?.containerPort;
 }
 
-function checkProbes(ov, d, c, i, grpcPort, readinessNames) {
+// The probes: native gRPC health. A process whose gRPC port speaks TLS
+// (every service: it requires a client certificate) is probed on its
+// plaintext health port (GONGKAI_HEALTH_LISTEN), which answers for the empty
+// name only; the kubelet's probes speak no TLS.
+function checkProbes(ov, proc, d, c, i, env) {
   const p = `spec.template.spec.containers[${i}]`;
+  const grpc = proc.gateway ? 7100 : proc.grpc;
+  const metrics = proc.gateway ? 9100 : proc.metrics;
+  const listen = env.GONGKAI_HEALTH_LISTEN;
+  const hp = `${p}.env.GONGKAI_HEALTH_LISTEN`;
+  if (!proc.gateway) {
+    ov.expect(listen, d, hp, "must be set: the gRPC port requires a client certificate, which the kubelet's probes do not present");
+  } else if (env.GONGKAI_TLS_CERT_FILE !== undefined) {
+    ov.expect(listen, d, hp, "must be set: the gRPC port speaks TLS, which the kubelet's probes do not");
+  }
+  let health = null;
+  if (listen) {
+    health = portOf(c, "health");
+    const m = /^(?:0\.0\.0\.0|\[::\]):([0-9]+)$/.exec(listen);
+    ov.expect(m && health && Number(m[1]) === health, d, hp, `${listen} must listen on all addresses, at the container's port named health (${health ?? "none"})`);
+    ov.expect(health !== grpc && health !== metrics, d, `${p}.ports[health]`, `must be a port of its own, not the gRPC ${grpc} or metrics ${metrics} port`);
+  }
+  const port = health ?? grpc;
+  const readinessNames = health ? [""] : proc.gateway ? [""] : proc.grpcServices;
   for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
     const pr = c[probe];
     if (!ov.expect(pr?.grpc, d, `${p}.${probe}.grpc`, "must be a native gRPC probe (grpc.health.v1)")) continue;
-    ov.expect(pr.grpc.port === grpcPort, d, `${p}.${probe}.grpc.port`, `must be the gRPC port ${grpcPort}`);
+    ov.expect(
+      pr.grpc.port === port,
+      d,
+      `${p}.${probe}.grpc.port`,
+      health ? `must be the health port ${health} (GONGKAI_HEALTH_LISTEN): the kubelet's probes speak no TLS` : `must be the gRPC port ${grpc}`,
+    );
     const service = pr.grpc.service ?? "";
     if (probe === "readinessProbe") {
-      ov.expect(readinessNames.includes(service), d, `${p}.${probe}.grpc.service`, `must be one of ${JSON.stringify(readinessNames)}`);
+      ov.expect(
+        readinessNames.includes(service),
+        d,
+        `${p}.${probe}.grpc.service`,
+        health ? 'must be "" (the health port answers for the process only)' : `must be one of ${JSON.stringify(readinessNames)}`,
+      );
     } else {
       ov.expect(service === "", d, `${p}.${probe}.grpc.service`, 'must be "" (the process itself)');
     }
+  }
+}
+
+// Mutual TLS: every TLS file a process reads is the file of its own Secret
+// that the setting names, mounted whole (without subPath), so that a Secret
+// replaced in place is read again; a service sets all six, the gateway the
+// three of its calls to the services.
+function checkTls(ov, proc, d, c, i, env) {
+  const p = `spec.template.spec.containers[${i}]`;
+  const own = tlsSecret(proc.name);
+  const names = proc.gateway ? UPSTREAM_TLS : Object.keys(TLS_KEYS);
+  for (const name of names) {
+    const field = `${p}.env.${name}`;
+    const file = env[name];
+    if (!ov.expect(file, d, field, `must be set (mutual TLS: ${TLS_KEYS[name]} of the Secret ${own})`)) continue;
+    const src = fileSource(d.spec.template, c, file);
+    ov.expect(
+      src?.source === "secret" && src.name === own && src.key === TLS_KEYS[name],
+      d,
+      field,
+      `${file} must be ${TLS_KEYS[name]} of the Secret ${own} (the process's own)${src?.name ? `, not ${src.key} of ${src.name}` : ""}`,
+    );
+    ov.expect(!src?.mount?.subPath, d, field, `${file} must not be mounted with subPath: Kubernetes would not update it, and a certificate replaced would never be read`);
   }
 }
 
@@ -479,6 +562,22 @@ function checkIdentityKeys(ov) {
   ov.expect(!trust, trust ?? `ConfigMap/${IDENTITY_TRUST}`, "(ConfigMap)", "the trusted keys are made at deploy from the processes' keys (docs/OPERATIONS.md), never rendered: an apply would replace the keys trusted");
 }
 
+// The TLS Secrets across the overlay: a process's Secret is read by that
+// process's Deployment alone (its key is its identity to the others' ports),
+// and made at deploy, never rendered.
+function checkTlsSecrets(ov) {
+  const owners = new Map(processes(ov).map((p) => [tlsSecret(p.name), `Deployment/${p.name}`]));
+  for (const [o, field, name] of references(ov).secrets) {
+    if (!owners.has(name)) continue;
+    const owner = owners.get(name);
+    ov.expect(refOf(o) === owner, o, field, `Secret ${name} is the TLS certificate and key of ${owner}: no other workload may read it (each process has its own)`);
+  }
+  for (const name of owners.keys()) {
+    const s = ov.find("Secret", name);
+    ov.expect(!s, s ?? `Secret/${name}`, "(Secret)", "a TLS key is made at deploy (docs/OPERATIONS.md), never rendered: it would sit in the tree, and an apply would replace the certificate in use");
+  }
+}
+
 // 3. Network policies: who reaches what, against what services.table says.
 function checkNetwork(ov, namespace, nsLabels, cluster) {
   const policies = ov.all("NetworkPolicy");
@@ -570,9 +669,21 @@ function checkDatabase(ov, cluster, database) {
   ov.expect(sync?.number >= 1, cluster, "spec.postgresql.synchronous.number", "must be at least 1 (a synchronous replica)");
   ov.expect(sync?.dataDurability !== "preferred", cluster, "spec.postgresql.synchronous.dataDurability", "must not be preferred (a commit waits for its replica)");
   ov.expect(spec.enableSuperuserAccess !== true, cluster, "spec.enableSuperuserAccess", "must not be true");
+  for (const volume of ["storage", "walStorage"]) {
+    const size = spec[volume]?.size;
+    if (size !== undefined) ov.expect(QUANTITY.test(String(size)), cluster, `spec.${volume}.size`, `${size} must be a quantity (e.g. 20Gi)`);
+  }
+  const storeUrl = (path, field) => ov.expect(OBJECT_STORE_URL.test(path), cluster, field, `${path} must be an object store's URL (s3://, gs:// or https://)`);
   const backup = spec.backup?.barmanObjectStore;
   if (ov.expect(backup?.destinationPath, cluster, "spec.backup.barmanObjectStore.destinationPath", "must be set (continuous backup)")) {
+    storeUrl(backup.destinationPath, "spec.backup.barmanObjectStore.destinationPath");
     ov.expect(spec.backup.retentionPolicy, cluster, "spec.backup.retentionPolicy", "must be set");
+  }
+  (spec.externalClusters ?? []).forEach((x, i) => {
+    if (x.barmanObjectStore?.destinationPath !== undefined) storeUrl(x.barmanObjectStore.destinationPath, `spec.externalClusters[${i}].barmanObjectStore.destinationPath`);
+  });
+  for (const b of ov.all("ScheduledBackup")) {
+    ov.expect(CNPG_SCHEDULE.test(b.spec?.schedule ?? ""), b, "spec.schedule", `${JSON.stringify(b.spec?.schedule ?? "")} must have six fields, seconds first`);
   }
   const scheduled = ov.all("ScheduledBackup").filter((b) => b.spec?.cluster?.name === cluster.metadata.name);
   ov.expect(scheduled.some((b) => (b.spec.method ?? "barmanObjectStore") === "barmanObjectStore" && b.spec.suspend !== true), cluster, "(ScheduledBackup)", "must have a ScheduledBackup to the object store");
@@ -756,14 +867,15 @@ export function checkOverlay(objects, platform) {
     const { c, i } = mainContainer(d, proc.name);
     if (!ov.expect(c, d, "spec.template.spec.containers", `must have a container named ${proc.name}`)) continue;
     images.add(c.image);
-    const grpc = proc.gateway ? 7100 : proc.grpc;
-    const names = proc.gateway ? [""] : proc.grpcServices;
-    checkProbes(ov, d, c, i, grpc, names);
+    const env = settingsOf(ov, d.spec.template, c);
+    checkProbes(ov, proc, d, c, i, env);
+    checkTls(ov, proc, d, c, i, env);
     checkAvailability(ov, proc, d);
     checkSettings(ov, proc, d, cluster, database);
   }
   ov.expect(images.size === 1, "Deployment/*", "spec.template.spec.containers[].image", `every process must run the one image (${[...images].join(", ")})`);
   checkIdentityKeys(ov);
+  checkTlsSecrets(ov);
   checkNetwork(ov, namespace, nsLabels, cluster);
   checkDatabase(ov, cluster, database);
   checkMonitoring(ov);
