@@ -457,18 +457,24 @@ bool Eventually(const std::function<bool()>& pred, int timeout_ms) {
   return pred();
 }
 
+registry::v1::Agency AgencyOf(const std::string& city, int serial, const std::vector<std::string>& domains) {
+  registry::v1::Agency a;
+  a.set_credit_code(CreditCode(city, serial));
+  a.set_name("执法机构" + std::to_string(serial));
+  a.set_legal_representative("孙某");
+  a.set_area_code(city);
+  a.set_contact("0351-2222222");
+  for (const auto& d : domains) a.add_domains(d);
+  a.set_valid_from("2026-01-01");
+  a.set_valid_until("2030-12-31");
+  a.set_source_version(1);
+  return a;
+}
+
 std::string PlatformTest::AddAgency(const std::string& city, int serial, const std::vector<std::string>& domains) {
   registry::v1::UpsertAgenciesRequest request;
   auto* a = request.add_agencies();
-  a->set_credit_code(CreditCode(city, serial));
-  a->set_name("执法机构" + std::to_string(serial));
-  a->set_legal_representative("孙某");
-  a->set_area_code(city);
-  a->set_contact("0351-2222222");
-  for (const auto& d : domains) a->add_domains(d);
-  a->set_valid_from("2026-01-01");
-  a->set_valid_until("2030-12-31");
-  a->set_source_version(1);
+  *a = AgencyOf(city, serial, domains);
   registry::v1::UpsertAgenciesResponse response;
   grpc::Status status = Call("city-" + city, &registry::v1::RegistryService::Stub::UpsertAgencies, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "common/identity.h"
 #include "common/testing/postgres.h"
+#include "gongkai/registry/v1/registry.pb.h"
 
 namespace gongkai::testing {
 
@@ -227,6 +228,11 @@ std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel);
 
 // A valid credit code with the given area code and serial number.
 std::string CreditCode(const std::string& area, int serial);
+
+// Agency `serial` of `city` (its area code the city's), in `domains`, valid
+// 2026 to 2030, source version 1: what AddAgency registers.
+registry::v1::Agency AgencyOf(const std::string& city, int serial,
+                              const std::vector<std::string>& domains = {"market_regulation"});
 
 // Waits until pred() or the timeout; returns pred().
 bool Eventually(const std::function<bool()>& pred, int timeout_ms = 10000);

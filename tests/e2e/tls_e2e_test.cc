@@ -165,16 +165,7 @@ class InsideTls : public ::testing::Test {
   grpc::Status AddAgency(const std::shared_ptr<grpc::Channel>& channel, const std::string& authorization,
                          const std::string& city, int serial) {
     registry::v1::UpsertAgenciesRequest request;
-    auto* a = request.add_agencies();
-    a->set_credit_code(CreditCode(city, serial));
-    a->set_name("执法机构" + std::to_string(serial));
-    a->set_legal_representative("孙某");
-    a->set_area_code(city);
-    a->set_contact("0351-2222222");
-    a->add_domains("market_regulation");
-    a->set_valid_from("2026-01-01");
-    a->set_valid_until("2030-12-31");
-    a->set_source_version(1);
+    *request.add_agencies() = AgencyOf(city, serial);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
