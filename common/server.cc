@@ -69,7 +69,7 @@ Server::Server(ServerOptions options)
 Server::~Server() = default;
 
 void Server::AddService(grpc::Service* service) { services_.push_back(service); }
-void Server::AddGenericService(grpc::CallbackGenericService* service) { generic_service_ = service; }
+void Server::AddQueuedService(QueuedService* service) { queued_service_ = service; }
 void Server::ScopeCalls(const IdentitySigner& signer, CallBounds& bounds) {
   scope_signer_ = &signer;
   scope_bounds_ = &bounds;
@@ -106,7 +106,7 @@ int Server::Run() {
   builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
   if (options_.configure_builder) options_.configure_builder(builder);
   for (auto* s : services_) builder.RegisterService(s);
-  if (generic_service_ != nullptr) builder.RegisterCallbackGenericService(generic_service_);
+  if (queued_service_ != nullptr) queued_service_->Register(builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
   if (metrics_interceptor_) factories.push_back(MakeMetricsInterceptorFactory(*metrics_));
   if (scope_signer_ != nullptr) factories.push_back(MakeCallScopeFactory(*scope_signer_, *scope_bounds_));
@@ -116,6 +116,7 @@ int Server::Run() {
     Log(LogLevel::kError, "listen_failed", {{"address", options_.listen}});
     return 1;
   }
+  if (queued_service_ != nullptr) queued_service_->Start();
   // The plaintext health port: its own server, holding nothing but the
   // default health service, told every change of the main one's status.
   std::unique_ptr<grpc::Server> health_server;
@@ -197,6 +198,7 @@ int Server::Run() {
   if (prober.joinable()) prober.join();
   server->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
   server->Wait();
+  if (queued_service_ != nullptr) queued_service_->Stop();
   if (health_server) health_server->Shutdown(std::chrono::system_clock::now());
   Log(LogLevel::kInfo, "stopped");
   return 0;

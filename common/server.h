@@ -18,6 +18,22 @@ namespace gongkai::common {
 
 class CallBounds;
 
+// A service that serves its calls on completion queues of its own, with
+// threads of its own (the gateway's proxy): no hand-off between gRPC's
+// threads and the handler's.
+class QueuedService {
+ public:
+  virtual ~QueuedService() = default;
+  // Registers the service and adds its completion queues, before the server
+  // is built.
+  virtual void Register(grpc::ServerBuilder& builder) = 0;
+  // Once the server has started: waits for calls and serves them.
+  virtual void Start() = 0;
+  // Once the server has stopped: waits for the calls still open to end, then
+  // drains the queues and joins the threads.
+  virtual void Stop() = 0;
+};
+
 // What every server process is told at start-up; read with ReadServerOptions.
 struct ServerOptions {
   std::string listen;          // gRPC host:port (port 0: any free port)
@@ -58,7 +74,8 @@ class Server {
 
   // Meter calls with the interceptor (services). The gateway meters its own.
   void AddService(grpc::Service* service);
-  void AddGenericService(grpc::CallbackGenericService* service);
+  // Serves every method no service registers (at most one).
+  void AddQueuedService(QueuedService* service);
   void DisableMetricsInterceptor() { metrics_interceptor_ = false; }
   // Installs the call scope (call_scope.h) beside the metrics interceptor:
   // each call's identity checked against its method, its lane and deadline
@@ -84,7 +101,7 @@ class Server {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<GrpcServerMetrics> metrics_;
   std::vector<grpc::Service*> services_;
-  grpc::CallbackGenericService* generic_service_ = nullptr;
+  QueuedService* queued_service_ = nullptr;
   bool metrics_interceptor_ = true;
   const IdentitySigner* scope_signer_ = nullptr;
   CallBounds* scope_bounds_ = nullptr;

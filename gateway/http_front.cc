@@ -395,17 +395,14 @@ class HttpFront::Session : public std::enable_shared_from_this<Session> {
     front_.proxy_.PrepareUpstream(admission, &call->context);
     const uint64_t id = front_.CallStarted(call);
     if (id == 0) return Finish(call, {grpc::StatusCode::UNAVAILABLE, "the gateway is stopping; try again"});
-    admission.upstream->stub().UnaryCall(
-        &call->context, path_, grpc::StubOptions(), &call->request, &call->response,
-        [front = &front_, self = shared_from_this(), call, id](grpc::Status status) mutable {
-          if (status.error_code() == grpc::StatusCode::UNAVAILABLE) call->admission.upstream->ReconnectSoon();
-          auto executor = self->Tcp().get_executor();
-          net::post(executor, [self = std::move(self), call = std::move(call), status = std::move(status)] {
-            self->Answered(call, status);
-          });
-          // Last: once every call has ended, Stop may take the executor away.
-          front->CallEnded(id);
-        });
+    front_.proxy_.CallUpstream(*admission.upstream, &call->context, path_, call->request, &call->response,
+                               [front = &front_, self = shared_from_this(), call, id](grpc::Status status) mutable {
+                                 auto executor = self->Tcp().get_executor();
+                                 net::post(executor, [self = std::move(self), call = std::move(call),
+                                                      status = std::move(status)] { self->Answered(call, status); });
+                                 // Last: once every call has ended, Stop may take the executor away.
+                                 front->CallEnded(id);
+                               });
   }
 
   void Answered(const std::shared_ptr<Call>& call, grpc::Status status) {

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/descriptor.pb.h>
 #include <grpcpp/ext/health_check_service_server_builder_option.h>
+#include <grpcpp/impl/rpc_service_method.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
 
@@ -10,6 +11,7 @@
 #include <set>
 
 #include "gateway/parse_check.h"
+#include "gateway/proxy.h"
 #include "gongkai/gateway/v1/reflection.pb.h"
 #include "grpc/health/v1/health.pb.h"
 
@@ -53,86 +55,122 @@ bool ParseBuffer(const grpc::ByteBuffer& buffer, google::protobuf::Message* mess
   return message->ParseFromString(BytesOf(buffer));
 }
 
-// /grpc.health.v1.Health/Check: one request, one answer.
-class HealthCall final : public grpc::ServerGenericBidiReactor {
+using Stream = grpc::ServerAsyncReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>;
+
+// The methods Introspection registers, by index.
+constexpr int kHealthIndex = 0;
+constexpr int kReflectionV1alphaIndex = 1;
+constexpr int kReflectionV1Index = 2;
+
+// /grpc.health.v1.Health/Check: one request, one answer. Each step starts
+// the next operation only once the one before has come back, so the steps
+// never overlap. Counted alive with the proxy (Proxy::CallBegun).
+class HealthCall final {
  public:
-  HealthCall(grpc::GenericCallbackServerContext* context, const GatewayHealth& health, const Routes& routes)
-      : context_(context), health_(health), routes_(routes) {
-    StartRead(&request_buffer_);
+  HealthCall(Introspection& owner, grpc::ServerCompletionQueue* queue)
+      : owner_(owner), queue_(queue), stream_(&context_) {
+    owner_.proxy().CallBegun();
+    owner_.RequestCall(kHealthIndex, &context_, &stream_, queue_, requested_.tag());
+  }
+  ~HealthCall() { owner_.proxy().CallEnded(); }
+
+ private:
+  void Requested(bool ok) {
+    if (!ok) return delete this;  // the server is stopping
+    new HealthCall(owner_, queue_);
+    stream_.Read(&request_buffer_, read_.tag());
   }
 
-  void OnReadDone(bool ok) override {
+  void Read(bool ok) {
     HealthCheckRequest request;
     if (!ok || !ParseBuffer(request_buffer_, &request)) {
-      return Finish({grpc::StatusCode::INVALID_ARGUMENT, "a grpc.health.v1.HealthCheckRequest is required"});
+      return End({grpc::StatusCode::INVALID_ARGUMENT, "a grpc.health.v1.HealthCheckRequest is required"});
     }
     if (request.service().empty()) {
-      return Answer(health_.serving() ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
+      return Answer(owner_.health().serving() ? HealthCheckResponse::SERVING : HealthCheckResponse::NOT_SERVING);
     }
     const auto& services = RoutedServices();
     auto routed = std::find_if(services.begin(), services.end(),
                                [&](const auto* service) { return service->full_name() == request.service(); });
-    Upstream* upstream = routed == services.end() ? nullptr : routes_.UpstreamFor((*routed)->file()->package());
-    if (upstream == nullptr) return Finish({grpc::StatusCode::NOT_FOUND, "unknown service " + request.service()});
+    Upstream* upstream = routed == services.end() ? nullptr : owner_.routes().UpstreamFor((*routed)->file()->package());
+    if (upstream == nullptr) return End({grpc::StatusCode::NOT_FOUND, "unknown service " + request.service()});
     // The upstream process's own status: a service serves all its RPCs or none.
     upstream_request_ = BufferOf(HealthCheckRequest().SerializeAsString());
     upstream_context_.set_deadline(
-        std::min(context_->deadline(), std::chrono::system_clock::now() + kUpstreamHealthDeadline));
-    upstream->stub().UnaryCall(&upstream_context_, kHealthCheck, grpc::StubOptions(), &upstream_request_,
-                               &upstream_response_, [this](grpc::Status status) {
-                                 HealthCheckResponse response;
-                                 if (status.ok() && ParseBuffer(upstream_response_, &response)) {
-                                   Answer(response.status());
-                                 } else {
-                                   Answer(HealthCheckResponse::NOT_SERVING);
-                                 }
-                               });
+        std::min(context_.deadline(), std::chrono::system_clock::now() + kUpstreamHealthDeadline));
+    owner_.proxy().CallUpstream(*upstream, &upstream_context_, kHealthCheck, upstream_request_, &upstream_response_,
+                                [this](grpc::Status status) {
+                                  HealthCheckResponse response;
+                                  if (status.ok() && ParseBuffer(upstream_response_, &response)) {
+                                    Answer(response.status());
+                                  } else {
+                                    Answer(HealthCheckResponse::NOT_SERVING);
+                                  }
+                                });
   }
 
-  void OnDone() override { delete this; }
-
- private:
   void Answer(HealthCheckResponse::ServingStatus status) {
     HealthCheckResponse response;
     response.set_status(status);
     response_buffer_ = BufferOf(response.SerializeAsString());
-    StartWriteAndFinish(&response_buffer_, grpc::WriteOptions(), grpc::Status::OK);
+    stream_.WriteAndFinish(response_buffer_, grpc::WriteOptions(), grpc::Status::OK, finished_.tag());
   }
 
-  grpc::GenericCallbackServerContext* context_;
-  const GatewayHealth& health_;
-  const Routes& routes_;
+  void End(const grpc::Status& status) { stream_.Finish(status, finished_.tag()); }
+
+  void Finished(bool /*ok*/) { delete this; }
+
+  Introspection& owner_;
+  grpc::ServerCompletionQueue* const queue_;
+  grpc::ServerContext context_;
+  Stream stream_;
   grpc::ByteBuffer request_buffer_;
   grpc::ByteBuffer response_buffer_;
   grpc::ClientContext upstream_context_;
   grpc::ByteBuffer upstream_request_;
   grpc::ByteBuffer upstream_response_;
+  Step<HealthCall> requested_{this, &HealthCall::Requested};
+  Step<HealthCall> read_{this, &HealthCall::Read};
+  Step<HealthCall> finished_{this, &HealthCall::Finished};
 };
 
 // ServerReflectionInfo: a stream of questions, each answered in turn. The
-// files a stream has been sent are not sent again on it.
-class ReflectionCall final : public grpc::ServerGenericBidiReactor {
+// files a stream has been sent are not sent again on it. One operation at a
+// time, as HealthCall.
+class ReflectionCall final {
  public:
-  ReflectionCall() { StartRead(&request_buffer_); }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status::OK);  // the client is done asking
-    v1::ServerReflectionRequest request;
-    if (!ParseBuffer(request_buffer_, &request)) {
-      return Finish({grpc::StatusCode::INVALID_ARGUMENT, "a ServerReflectionRequest is required"});
-    }
-    response_buffer_ = BufferOf(Respond(request).SerializeAsString());
-    StartWrite(&response_buffer_);
+  ReflectionCall(Introspection& owner, int method, grpc::ServerCompletionQueue* queue)
+      : owner_(owner), method_(method), queue_(queue), stream_(&context_) {
+    owner_.proxy().CallBegun();
+    owner_.RequestCall(method_, &context_, &stream_, queue_, requested_.tag());
   }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) return Finish({grpc::StatusCode::CANCELLED, "the client went away"});
-    StartRead(&request_buffer_);
-  }
-
-  void OnDone() override { delete this; }
+  ~ReflectionCall() { owner_.proxy().CallEnded(); }
 
  private:
+  void Requested(bool ok) {
+    if (!ok) return delete this;  // the server is stopping
+    new ReflectionCall(owner_, method_, queue_);
+    stream_.Read(&request_buffer_, read_.tag());
+  }
+
+  void Read(bool ok) {
+    if (!ok) return stream_.Finish(grpc::Status::OK, finished_.tag());  // the client is done asking
+    v1::ServerReflectionRequest request;
+    if (!ParseBuffer(request_buffer_, &request)) {
+      return stream_.Finish({grpc::StatusCode::INVALID_ARGUMENT, "a ServerReflectionRequest is required"},
+                            finished_.tag());
+    }
+    response_buffer_ = BufferOf(Respond(request).SerializeAsString());
+    stream_.Write(response_buffer_, written_.tag());
+  }
+
+  void Written(bool ok) {
+    if (!ok) return stream_.Finish({grpc::StatusCode::CANCELLED, "the client went away"}, finished_.tag());
+    stream_.Read(&request_buffer_, read_.tag());
+  }
+
+  void Finished(bool /*ok*/) { delete this; }
+
   v1::ServerReflectionResponse Respond(const v1::ServerReflectionRequest& request) {
     v1::ServerReflectionResponse response;
     response.set_valid_host(request.host());
@@ -203,9 +241,18 @@ class ReflectionCall final : public grpc::ServerGenericBidiReactor {
     }
   }
 
+  Introspection& owner_;
+  const int method_;
+  grpc::ServerCompletionQueue* const queue_;
+  grpc::ServerContext context_;
+  Stream stream_;
   grpc::ByteBuffer request_buffer_;
   grpc::ByteBuffer response_buffer_;
   std::set<std::string> sent_;
+  Step<ReflectionCall> requested_{this, &ReflectionCall::Requested};
+  Step<ReflectionCall> read_{this, &ReflectionCall::Read};
+  Step<ReflectionCall> written_{this, &ReflectionCall::Written};
+  Step<ReflectionCall> finished_{this, &ReflectionCall::Finished};
 };
 
 }  // namespace
@@ -216,12 +263,26 @@ void InstallIntrospection(grpc::ServerBuilder& builder, GatewayHealth& health) {
   builder.SetOption(std::make_unique<WithoutReflectionPlugin>());
 }
 
-grpc::ServerGenericBidiReactor* IntrospectionReactor(grpc::GenericCallbackServerContext* context,
-                                                     const GatewayHealth& health, const Routes& routes) {
-  const std::string& method = context->method();
-  if (method == kHealthCheck) return new HealthCall(context, health, routes);
-  if (method == kReflectionV1alpha || method == kReflectionV1) return new ReflectionCall();
-  return nullptr;
+Introspection::Introspection(const GatewayHealth& health, const Routes& routes, Proxy& proxy)
+    : health_(health), routes_(routes), proxy_(proxy) {
+  // Streams of raw messages, as the proxy sees every method: the calls
+  // parse what they read.
+  for (const char* method : {kHealthCheck, kReflectionV1alpha, kReflectionV1}) {
+    AddMethod(new grpc::internal::RpcServiceMethod(method, grpc::internal::RpcMethod::BIDI_STREAMING, nullptr));
+  }
+  for (int i : {kHealthIndex, kReflectionV1alphaIndex, kReflectionV1Index}) MarkMethodRaw(i);
+}
+
+void Introspection::Await(grpc::ServerCompletionQueue* queue) {
+  new HealthCall(*this, queue);
+  new ReflectionCall(*this, kReflectionV1alphaIndex, queue);
+  new ReflectionCall(*this, kReflectionV1Index, queue);
+}
+
+void Introspection::RequestCall(int method, grpc::ServerContext* context,
+                                grpc::ServerAsyncReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>* stream,
+                                grpc::ServerCompletionQueue* queue, Completion* tag) {
+  RequestAsyncBidiStreaming(method, context, stream, queue, queue, tag);
 }
 
 std::vector<std::string> ListedServices() {

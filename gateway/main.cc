@@ -1,9 +1,13 @@
 // The gateway: the one door for city systems, supervisors, the desk and the public.
+#include <algorithm>
+#include <thread>
+
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
 #include "common/tls.h"
 #include "gateway/http_front.h"
+#include "gateway/introspection.h"
 #include "gateway/limits.h"
 #include "gateway/parse_check.h"
 #include "gateway/principals.h"
@@ -45,6 +49,9 @@ int main(int argc, char** argv) {
   proxy_options.max_streams_per_caller =
       static_cast<int>(config.Int("GONGKAI_MAX_STREAMS_PER_CALLER", 8, 1, 10000,
                                   "streaming calls a caller may have open at once (more are RESOURCE_EXHAUSTED)"));
+  proxy_options.threads = static_cast<int>(
+      config.Int("GONGKAI_PROXY_THREADS", std::max(1u, std::thread::hardware_concurrency()), 1, 256,
+                 "threads that serve the gRPC port's calls from its completion queue (default: one per core)"));
   gateway::HttpOptions http_options;
   http_options.listen =
       config.String("GONGKAI_HTTP_LISTEN", "127.0.0.1:8100", "host:port of the HTTP door (Connect's JSON form)");
@@ -82,7 +89,9 @@ int main(int argc, char** argv) {
     const common::IdentitySigner signer(common::ReadSigningKey(identity_files.key), common::kGatewaySigner);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);
-    gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, health, proxy_options);
+    gateway::Proxy proxy(principals, routes, signer, metrics, rate_limiter, proxy_options);
+    gateway::Introspection introspection(health, routes, proxy);
+    proxy.Beside(&introspection);
     // SIGHUP reads the principals file again: a revoked or rotated token
     // stops working at once, calls in flight finish. A file that does not
     // read keeps the principals served, and says why.
@@ -95,7 +104,7 @@ int main(int argc, char** argv) {
       }
     });
     server.DisableMetricsInterceptor();
-    server.AddGenericService(&proxy);
+    server.AddQueuedService(&proxy);
     gateway::HttpFront http(proxy, http_options);
     // SIGHUP also reads the HTTP door's certificate again (the gRPC port's
     // is read again every GONGKAI_TLS_REFRESH_SECONDS): new connections get

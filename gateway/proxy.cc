@@ -11,6 +11,7 @@
 #include "common/encoding.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "gateway/introspection.h"
 #include "gateway/parse_check.h"
 
 namespace gongkai::gateway {
@@ -82,22 +83,25 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
   return common::RoleName(caller.role);
 }
 
-// One proxied call, facing the caller with a server-side bidi reactor.
+// One proxied call, on the asynchronous API: it waits on a completion queue
+// for the server to give it a call, and every operation it then starts, on
+// the caller's side or the upstream's, comes back on that same queue as one
+// of its tags (Tag), so that one thread runs all of its steps.
 //
 // Unary methods (almost all traffic) take the short path: read the request,
 // one unary call upstream, then write the answer and the status together.
-// Streaming methods pump one message at a time each way through a client-side
-// bidi reactor (so flow control holds end to end). That reactor carries two
-// holds, one for the reads and one for the writes this call may still start,
-// so the upstream stream is never finished under an operation it is about to
-// be given. The call deletes itself once both sides are done.
+// Streaming methods pump one message at a time each way through an upstream
+// stream (so flow control holds end to end). That stream has two holds, one
+// for the reads and one for the writes this call may still start; it is
+// finished (its status asked for) once both are released, so never under an
+// operation it is about to be given. The call deletes itself once none of
+// its operations is outstanding.
 //
 // A unary request's message must arrive by the call's deadline (the
 // caller's, capped, or the default when it set none): the proxy's
 // ReadDeadlines finishes the call DEADLINE_EXCEEDED otherwise, so half-open
-// calls do not accumulate. A
-// request message over the method's size limit (limits.h) is refused before
-// it is parsed.
+// calls do not accumulate. A request message over the method's size limit
+// (limits.h) is refused before it is parsed.
 //
 // Every request message is parsed against the method's input type before it
 // goes upstream (parse_check.h). A unary request that does not parse is
@@ -106,28 +110,47 @@ std::string CallerLabel(const common::CallerIdentity& caller) {
 // half-closed so it answers for the messages before, and the caller gets
 // INVALID_ARGUMENT naming the message with that answer in the status details
 // (or the upstream's own error, which concerns an earlier message).
-class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRead {
+class ProxiedCall final : public AwaitsRead {
  public:
-  ProxiedCall(Proxy& proxy, grpc::GenericCallbackServerContext* ctx) : proxy_(proxy), ctx_(ctx), upstream_(this) {
-    Start();
+  // What comes back on the completion queue: the call, and which of its
+  // steps to run.
+  struct Tag final : Completion {
+    using Member = void (ProxiedCall::*)(bool ok);
+    Tag(ProxiedCall* call, Member step, Member before = nullptr) : call(call), step(step), before(before) {}
+    void Complete(bool ok) override { Run(this, ok); }
+
+    ProxiedCall* call;
+    // Run under the call's lock, the operation counted as come back.
+    Member step;
+    // Run before, outside the lock (may be null).
+    Member before;
+  };
+
+  // Counts the request and the done tag, which comes back once a call it is
+  // given has ended.
+  ProxiedCall(Proxy& proxy, grpc::ServerCompletionQueue* queue)
+      : proxy_(proxy), queue_(queue), stream_(&ctx_), pending_(2) {
+    ctx_.AsyncNotifyWhenDone(static_cast<Completion*>(&done_tag_));
+    proxy_.service_.RequestCall(&ctx_, &stream_, queue_, queue_, static_cast<Completion*>(&requested_tag_));
   }
 
-  void OnReadDone(bool ok) override {
-    // Off the deadlines first, outside this call's lock (ReadDeadlines'
-    // lock order); when it was already told, the call is finished.
-    if (read_by_) proxy_.read_deadlines_.Remove(*read_by_, this);
-    read_by_.reset();
-    // Measured and parsed before the lock, which this call's upstream
-    // callbacks wait on: until it is forwarded, the buffer belongs to this
-    // read alone.
-    const std::size_t size = ok ? request_.Length() : 0;
-    const bool oversized = size > admission_.request_limit;
-    std::string why;
-    const bool parses = ok && !oversized && ParsesAs(*input_, request_, &why);
-    std::lock_guard lock(mutex_);
-    request_read_ = true;
-    ReadDoneLocked(ok, size, oversized, parses, std::move(why));
+  // Runs the step a tag names, then deletes the call when nothing of it is
+  // outstanding any more. Several threads may serve one queue: whichever
+  // brings the count to zero deletes the call, under the lock.
+  static void Run(Tag* t, bool ok) {
+    ProxiedCall* call = t->call;
+    if (t->before != nullptr) (call->*(t->before))(ok);
+    bool last;
+    {
+      std::lock_guard lock(call->mutex_);
+      --call->pending_;
+      (call->*(t->step))(ok);
+      last = call->pending_ == 0;
+    }
+    if (last) delete call;
   }
+
+  ~ProxiedCall() override { proxy_.CallEnded(); }
 
   // The unary request's message did not come by the deadline.
   void ReadTimedOut() override {
@@ -137,75 +160,19 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     }
   }
 
-  void ReadDoneLocked(bool ok, std::size_t size, bool oversized, bool parses, std::string why) {
-    if (unary_) {
-      if (finished_) return;  // the read deadline passed first
-      if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
-      if (oversized) return FinishLocked(OversizedRequestStatus(ctx_->method(), size, admission_.request_limit));
-      if (!parses) {
-        LogUnparsable(0, why);
-        return FinishLocked(UnparsableRequestStatus(*input_, why));
-      }
-      upstream_done_ = false;
-      admission_.upstream->stub().UnaryCall(&client_context_, ctx_->method(), grpc::StubOptions(), &request_,
-                                            &response_, [this](grpc::Status status) { UnaryDone(std::move(status)); });
-      return;
-    }
-    if (!write_hold_) return;  // the upstream stream takes no more writes
-    if (ok && oversized) {
-      // The one request of a server stream: nothing was asked.
-      client_context_.TryCancel();
-      ReleaseWriteHold();
-      return FinishLocked(OversizedRequestStatus(ctx_->method(), size, admission_.request_limit));
-    }
-    if (ok && !parses) return RefuseMessageLocked(std::move(why));
-    if (ok) {
-      ++messages_forwarded_;
-      writing_up_ = true;
-      upstream_.StartWrite(&request_);
-    } else {
-      upstream_.StartWritesDone();
-      ReleaseWriteHold();
-    }
-  }
-
-  void OnWriteDone(bool ok) override {
-    std::lock_guard lock(mutex_);
-    writing_down_ = false;
-    if (final_status_) return FinishLocked(*final_status_);
-    if (!ok) {
-      client_context_.TryCancel();
-      ReleaseReadHold();
-      return;
-    }
-    upstream_.StartRead(&response_);
-  }
-
-  void OnCancel() override { client_context_.TryCancel(); }
-
-  // Every operation of this side has completed, its read among them (so the
-  // call is off the read deadlines).
-  void OnDone() override {
-    bool last;
-    {
-      std::lock_guard lock(mutex_);
-      server_done_ = true;
-      last = DeletableLocked();
-    }
-    if (last) delete this;
-  }
-
  private:
-  class Upstream final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
-   public:
-    explicit Upstream(ProxiedCall* call) : call_(call) {}
-    void OnWriteDone(bool ok) override { call_->UpstreamWriteDone(ok); }
-    void OnReadDone(bool ok) override { call_->UpstreamReadDone(ok); }
-    void OnDone(const grpc::Status& status) override { call_->UpstreamDone(status); }
+  // The server gave this call one (ok), or is shutting down. Run while the
+  // request still counts, so that nothing deletes the call under Start.
+  void Serve(bool ok) {
+    if (!ok) return;
+    proxy_.AwaitCall(queue_);
+    Start();
+  }
 
-   private:
-    ProxiedCall* call_;
-  };
+  // Without a call there is no done tag either.
+  void Requested(bool ok) {
+    if (!ok) --pending_;
+  }
 
   // A unary call goes on the read deadlines before its read starts, so that
   // the read's completion always finds it there or already told.
@@ -220,22 +187,24 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
       proxy_.read_deadlines_.Add(*read_by, this);
     }
     std::lock_guard lock(mutex_);
-    if (finished_) return;  // the deadline had passed already: no read
-    StartRead(&request_);
+    // A stream's first read waits for its upstream call to start: a write
+    // upstream may not overlap the start (UpstreamStarted).
+    if (finished_ || !unary_) return;  // finished: the deadline had passed already
+    ReadLocked();
   }
 
   // Everything up to the first read; false when the call is already answered.
   // `read_by` is set for a unary call: when its message must have come.
   bool StartLocked(std::optional<std::chrono::system_clock::time_point>* read_by) {
     CallHead head;
-    head.method = ctx_->method();
-    head.authorization = Metadata(*ctx_, "authorization");
-    head.request_id = Metadata(*ctx_, common::kRequestIdHeader);
-    head.deadline = ctx_->deadline();
-    if (proxy_.options_.client_certificates) head.client_certificate = ClientCertificateOf(*ctx_);
+    head.method = ctx_.method();
+    head.authorization = Metadata(ctx_, "authorization");
+    head.request_id = Metadata(ctx_, common::kRequestIdHeader);
+    head.deadline = ctx_.deadline();
+    if (proxy_.options_.client_certificates) head.client_certificate = ClientCertificateOf(ctx_);
     head.client = [this](std::string* peer, std::string* forwarded_for) {
-      *peer = ctx_->peer();
-      *forwarded_for = JoinedMetadata(*ctx_, "x-forwarded-for");
+      *peer = ctx_.peer();
+      *forwarded_for = JoinedMetadata(ctx_, "x-forwarded-for");
     };
     admission_ = proxy_.Admit(head);
     if (admission_.method) {
@@ -262,50 +231,116 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     client_streaming_ = type == "client_stream" || type == "bidi_stream";
     server_streaming_ = type == "server_stream" || type == "bidi_stream";
     if (!unary_) {
-      upstream_done_ = false;
-      admission_.upstream->stub().PrepareBidiStreamingCall(&client_context_, ctx_->method(), grpc::StubOptions(),
-                                                           &upstream_);
-      upstream_.AddMultipleHolds(2);
+      upstream_ = admission_.upstream->stub().PrepareCall(&client_context_, ctx_.method(), queue_);
+      holds_ = 2;
       read_hold_ = write_hold_ = true;
-      upstream_.StartCall();
-      upstream_.StartRead(&response_);
+      ++pending_;
+      upstream_->StartCall(static_cast<Completion*>(&upstream_started_tag_));
+      UpstreamReadLocked();
     } else {
       *read_by = admission_.deadline;
     }
     return true;
   }
 
-  void UnaryDone(grpc::Status status) {
-    bool last;
-    {
-      std::lock_guard lock(mutex_);
-      upstream_done_ = true;
-      if (finished_) {
-        // The caller went away first; nothing to answer.
-      } else if (status.ok()) {
-        finished_ = true;
-        Metered(status);
-        StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
-      } else {
-        FinishLocked(status);
-      }
-      last = DeletableLocked();
-    }
-    if (last) delete this;
+  void CheckRead(bool ok) {
+    // Off the deadlines first, outside this call's lock (ReadDeadlines'
+    // lock order); when it was already told, the call is finished.
+    if (read_by_) proxy_.read_deadlines_.Remove(*read_by_, this);
+    read_by_.reset();
+    // Measured and parsed outside the lock, which the upstream's steps wait
+    // on: until it is forwarded, the buffer belongs to this read alone.
+    read_size_ = ok ? request_.Length() : 0;
+    read_oversized_ = read_size_ > admission_.request_limit;
+    read_why_.clear();
+    read_parses_ = ok && !read_oversized_ && ParsesAs(*input_, request_, &read_why_);
   }
 
+  void ReadDone(bool ok) {
+    request_read_ = true;
+    ReadDoneLocked(ok, read_size_, read_oversized_, read_parses_, std::move(read_why_));
+  }
+
+  void ReadDoneLocked(bool ok, std::size_t size, bool oversized, bool parses, std::string why) {
+    if (unary_) {
+      if (finished_) return;  // the deadline passed first
+      if (!ok) return FinishLocked({grpc::StatusCode::INVALID_ARGUMENT, "no request message"});
+      if (oversized) return FinishLocked(OversizedRequestStatus(ctx_.method(), size, admission_.request_limit));
+      if (!parses) {
+        LogUnparsable(0, why);
+        return FinishLocked(UnparsableRequestStatus(*input_, why));
+      }
+      unary_upstream_ = admission_.upstream->stub().PrepareUnaryCall(&client_context_, ctx_.method(), request_, queue_);
+      unary_upstream_->StartCall();
+      ++pending_;
+      unary_upstream_->Finish(&response_, &upstream_status_, static_cast<Completion*>(&unary_done_tag_));
+      return;
+    }
+    if (!write_hold_) return;  // the upstream stream takes no more writes
+    if (ok && oversized) {
+      // The one request of a server stream: nothing was asked.
+      client_context_.TryCancel();
+      ReleaseWriteHold();
+      return FinishLocked(OversizedRequestStatus(ctx_.method(), size, admission_.request_limit));
+    }
+    if (ok && !parses) return RefuseMessageLocked(std::move(why));
+    if (ok) {
+      ++messages_forwarded_;
+      writing_up_ = true;
+      ++pending_;
+      upstream_->Write(request_, static_cast<Completion*>(&upstream_write_tag_));
+    } else {
+      ++pending_;
+      upstream_->WritesDone(static_cast<Completion*>(&upstream_writes_done_tag_));
+      ReleaseWriteHold();
+    }
+  }
+
+  void WriteDone(bool ok) {
+    writing_down_ = false;
+    if (final_status_) return FinishLocked(*final_status_);
+    if (!ok) {
+      client_context_.TryCancel();
+      ReleaseReadHold();
+      return;
+    }
+    UpstreamReadLocked();
+  }
+
+  // An operation whose completion asks for nothing more.
+  void Counted(bool /*ok*/) {}
+
+  // The call has ended, answered or cancelled: a cancelled call's upstream
+  // call is cancelled too.
+  void Done(bool /*ok*/) {
+    if (ctx_.IsCancelled()) client_context_.TryCancel();
+  }
+
+  void UnaryDone(bool /*ok*/) {
+    if (upstream_status_.error_code() == grpc::StatusCode::UNAVAILABLE) admission_.upstream->ReconnectSoon();
+    if (finished_) return;  // the caller went away first; nothing to answer
+    if (!upstream_status_.ok()) return FinishLocked(upstream_status_);
+    finished_ = true;
+    Metered(upstream_status_);
+    ++pending_;
+    stream_.WriteAndFinish(response_, grpc::WriteOptions(), upstream_status_, static_cast<Completion*>(&finished_tag_));
+  }
+
+  // Only now may a message go upstream, so only now is the caller's first
+  // read. Had the start failed, the upstream read fails too and ends the
+  // call with the upstream's status.
+  void UpstreamStarted(bool /*ok*/) { ReadLocked(); }
+
   void UpstreamWriteDone(bool ok) {
-    std::lock_guard lock(mutex_);
     writing_up_ = false;
     if (!ok || upstream_read_closed_ || finished_) {
       ReleaseWriteHold();
       return;
     }
-    StartRead(&request_);
+    ReadLocked();
   }
 
   void UpstreamReadDone(bool ok) {
-    std::lock_guard lock(mutex_);
     if (!ok) {
       // The upstream is finishing: no more reads, and no more writes either
       // once none is in flight, so its status can come through.
@@ -318,28 +353,32 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
       // The one answer of a client stream that was cut short: it goes into
       // the status details, not to the caller as a success.
       answer_.Swap(&response_);
-      upstream_.StartRead(&response_);
+      UpstreamReadLocked();
       return;
     }
     writing_down_ = true;
-    StartWrite(&response_);
+    ++pending_;
+    stream_.Write(response_, static_cast<Completion*>(&write_tag_));
   }
 
-  void UpstreamDone(const grpc::Status& status) {
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) admission_.upstream->ReconnectSoon();
-    bool last;
-    {
-      std::lock_guard lock(mutex_);
-      upstream_done_ = true;
-      const grpc::Status answered = unparsable_ ? RefusedStreamStatus(status) : status;
-      if (writing_down_) {
-        final_status_ = answered;  // finished once the write in flight completes
-      } else {
-        FinishLocked(answered);
-      }
-      last = DeletableLocked();
+  void UpstreamDone(bool /*ok*/) {
+    if (upstream_status_.error_code() == grpc::StatusCode::UNAVAILABLE) admission_.upstream->ReconnectSoon();
+    const grpc::Status answered = unparsable_ ? RefusedStreamStatus(upstream_status_) : upstream_status_;
+    if (writing_down_) {
+      final_status_ = answered;  // finished once the write in flight completes
+    } else {
+      FinishLocked(answered);
     }
-    if (last) delete this;
+  }
+
+  void ReadLocked() {
+    ++pending_;
+    stream_.Read(&request_, static_cast<Completion*>(&read_tag_));
+  }
+
+  void UpstreamReadLocked() {
+    ++pending_;
+    upstream_->Read(&response_, static_cast<Completion*>(&upstream_read_tag_));
   }
 
   // A streamed message that does not parse: nothing more goes upstream. A
@@ -351,7 +390,8 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     unparsable_why_ = std::move(why);
     LogUnparsable(*unparsable_, unparsable_why_);
     if (client_streaming_) {
-      upstream_.StartWritesDone();
+      ++pending_;
+      upstream_->WritesDone(static_cast<Completion*>(&upstream_writes_done_tag_));
     } else {
       client_context_.TryCancel();
     }
@@ -378,22 +418,26 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
   void ReleaseReadHold() {
     if (!read_hold_) return;
     read_hold_ = false;
-    upstream_.RemoveHold();
+    ReleaseHoldLocked();
   }
 
   void ReleaseWriteHold() {
     if (!write_hold_) return;
     write_hold_ = false;
-    upstream_.RemoveHold();
+    ReleaseHoldLocked();
+  }
+
+  // The last hold released: the upstream stream's status is asked for.
+  void ReleaseHoldLocked() {
+    if (--holds_ > 0) return;
+    ++pending_;
+    upstream_->Finish(&upstream_status_, static_cast<Completion*>(&upstream_done_tag_));
   }
 
   void Metered(const grpc::Status& status) { proxy_.Metered(admission_, status); }
 
   // The method as metered: its path when known, "/unknown/unknown" otherwise.
-  std::string MeteredMethod() const { return admission_.method ? ctx_->method() : "/unknown/unknown"; }
-
-  // Whether nothing will call into this call any more.
-  bool DeletableLocked() const { return server_done_ && upstream_done_; }
+  std::string MeteredMethod() const { return admission_.method ? ctx_.method() : "/unknown/unknown"; }
 
   bool FinishLockedFalse(const grpc::Status& status) {
     FinishLocked(status);
@@ -404,13 +448,18 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
     if (finished_) return;
     finished_ = true;
     Metered(status);
-    Finish(status);
+    ++pending_;
+    stream_.Finish(status, static_cast<Completion*>(&finished_tag_));
   }
 
   Proxy& proxy_;
-  grpc::GenericCallbackServerContext* ctx_;
+  grpc::ServerCompletionQueue* const queue_;
+  grpc::GenericServerContext ctx_;
+  grpc::GenericServerAsyncReaderWriter stream_;
   grpc::ClientContext client_context_;
-  Upstream upstream_;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> unary_upstream_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> upstream_;
+  grpc::Status upstream_status_;
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   grpc::ByteBuffer answer_;  // a client stream's answer, held when the stream was cut short
@@ -421,17 +470,34 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
   // A unary call's place on the read deadlines: set in Start before the read
   // starts, cleared by its completion.
   std::optional<std::chrono::system_clock::time_point> read_by_;
+  // What CheckRead found of the message read, for ReadDone.
+  std::size_t read_size_ = 0;
+  bool read_oversized_ = false;
+  bool read_parses_ = false;
+  std::string read_why_;
   common::Slots::Slot stream_slot_;  // a streaming call's place among its caller's (set in Start)
 
+  Tag requested_tag_{this, &ProxiedCall::Requested, &ProxiedCall::Serve};
+  Tag done_tag_{this, &ProxiedCall::Done};
+  Tag read_tag_{this, &ProxiedCall::ReadDone, &ProxiedCall::CheckRead};
+  Tag write_tag_{this, &ProxiedCall::WriteDone};
+  Tag finished_tag_{this, &ProxiedCall::Counted};
+  Tag unary_done_tag_{this, &ProxiedCall::UnaryDone};
+  Tag upstream_started_tag_{this, &ProxiedCall::UpstreamStarted};
+  Tag upstream_read_tag_{this, &ProxiedCall::UpstreamReadDone};
+  Tag upstream_write_tag_{this, &ProxiedCall::UpstreamWriteDone};
+  Tag upstream_writes_done_tag_{this, &ProxiedCall::Counted};
+  Tag upstream_done_tag_{this, &ProxiedCall::UpstreamDone};
+
   std::mutex mutex_;
+  int pending_;                               // operations whose tag has not come back; guarded by mutex_
   bool unary_ = false;                        // guarded by mutex_ (set once in Start)
   bool client_streaming_ = false;             // guarded by mutex_ (set once in Start)
   bool server_streaming_ = false;             // guarded by mutex_ (set once in Start)
   int64_t messages_forwarded_ = 0;            // request messages sent upstream; guarded by mutex_
   std::optional<int64_t> unparsable_;         // index of the message that did not parse; guarded by mutex_
   std::string unparsable_why_;                // what protobuf said of it, if anything; guarded by mutex_
-  bool upstream_done_ = true;                 // until an upstream call starts; guarded by mutex_
-  bool server_done_ = false;                  // guarded by mutex_
+  int holds_ = 0;                             // the upstream stream's holds left; guarded by mutex_
   bool read_hold_ = false;                    // guarded by mutex_
   bool write_hold_ = false;                   // guarded by mutex_
   bool upstream_read_closed_ = false;         // guarded by mutex_
@@ -443,13 +509,11 @@ class ProxiedCall final : public grpc::ServerGenericBidiReactor, public AwaitsRe
 };
 
 Proxy::Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
-             common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, const GatewayHealth& health,
-             ProxyOptions options)
+             common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, ProxyOptions options)
     : principals_(principals),
       routes_(routes),
       signer_(signer),
       metrics_(metrics),
-      health_(health),
       rate_limiter_(rate_limiter),
       options_(options),
       streams_(options.max_streams_per_caller),
@@ -534,9 +598,113 @@ void Proxy::Metered(const Admission& admission, const grpc::Status& status) {
   }
 }
 
-grpc::ServerGenericBidiReactor* Proxy::CreateReactor(grpc::GenericCallbackServerContext* context) {
-  if (auto* introspection = IntrospectionReactor(context, health_, routes_)) return introspection;
-  return new ProxiedCall(*this, context);
+Proxy::~Proxy() { Stop(); }
+
+void Proxy::Register(grpc::ServerBuilder& builder) {
+  builder.RegisterAsyncGenericService(&service_);
+  if (introspection_ != nullptr) builder.RegisterService(introspection_);
+  std::lock_guard lock(calls_mutex_);
+  queue_ = builder.AddCompletionQueue();
+}
+
+void Proxy::Start() {
+  // The queue keeps this many calls waiting for the server, each of which
+  // puts another in its place as soon as it is given a call.
+  constexpr int kWaitingCalls = 64;
+  for (int i = 0; i < kWaitingCalls; ++i) AwaitCall(queue_.get());
+  if (introspection_ != nullptr) introspection_->Await(queue_.get());
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+    threads_.emplace_back([queue = queue_.get()] {
+      void* tag;
+      bool ok;
+      while (queue->Next(&tag, &ok)) static_cast<Completion*>(tag)->Complete(ok);
+    });
+  }
+}
+
+// The server has stopped, so every waiting call comes back refused; the
+// calls still open end as their upstream calls do. Only then may the queue
+// shut down, since an open call may still start an operation on it.
+void Proxy::Stop() {
+  {
+    std::unique_lock lock(calls_mutex_);
+    if (stopped_ || queue_ == nullptr) return;
+    stopped_ = true;
+    if (!threads_.empty()) calls_ended_.wait(lock, [this] { return calls_ == 0; });
+  }
+  queue_->Shutdown();
+  for (auto& thread : threads_) thread.join();
+  if (threads_.empty()) {
+    // No thread served the queue (the server never started): drained here.
+    void* tag;
+    bool ok;
+    while (queue_->Next(&tag, &ok)) {
+    }
+  }
+  threads_.clear();
+}
+
+void Proxy::AwaitCall(grpc::ServerCompletionQueue* queue) {
+  CallBegun();
+  new ProxiedCall(*this, queue);
+}
+
+void Proxy::CallBegun() {
+  std::lock_guard lock(calls_mutex_);
+  ++calls_;
+}
+
+namespace {
+
+// A unary call upstream on the proxy's queue (Proxy::CallUpstream).
+class UpstreamCall final : public Completion {
+ public:
+  UpstreamCall(Proxy& proxy, std::function<void(grpc::Status)> done) : proxy_(proxy), done_(std::move(done)) {}
+
+  void Start(Upstream& upstream, grpc::ClientContext* context, const std::string& method,
+             const grpc::ByteBuffer& request, grpc::ByteBuffer* response, grpc::CompletionQueue* queue) {
+    upstream_ = &upstream;
+    reader_ = upstream.stub().PrepareUnaryCall(context, method, request, queue);
+    reader_->StartCall();
+    reader_->Finish(response, &status_, static_cast<Completion*>(this));
+  }
+
+  void Complete(bool /*ok*/) override {
+    if (status_.error_code() == grpc::StatusCode::UNAVAILABLE) upstream_->ReconnectSoon();
+    done_(std::move(status_));
+    Proxy& proxy = proxy_;
+    delete this;
+    proxy.CallEnded();
+  }
+
+ private:
+  Proxy& proxy_;
+  std::function<void(grpc::Status)> done_;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader_;
+  Upstream* upstream_ = nullptr;
+  grpc::Status status_;
+};
+
+}  // namespace
+
+void Proxy::CallUpstream(Upstream& upstream, grpc::ClientContext* context, const std::string& method,
+                         const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
+                         std::function<void(grpc::Status)> done) {
+  grpc::ServerCompletionQueue* queue = nullptr;
+  {
+    std::lock_guard lock(calls_mutex_);
+    if (!stopped_ && queue_ != nullptr) {
+      ++calls_;
+      queue = queue_.get();
+    }
+  }
+  if (queue == nullptr) return done({grpc::StatusCode::UNAVAILABLE, "the gateway is not serving; try again"});
+  (new UpstreamCall(*this, std::move(done)))->Start(upstream, context, method, request, response, queue);
+}
+
+void Proxy::CallEnded() {
+  std::lock_guard lock(calls_mutex_);
+  if (--calls_ == 0) calls_ended_.notify_all();
 }
 
 }  // namespace gongkai::gateway

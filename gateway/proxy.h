@@ -3,16 +3,19 @@
 #include <grpcpp/generic/async_generic_service.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/identity.h"
 #include "common/metrics.h"
+#include "common/server.h"
 #include "common/slots.h"
-#include "gateway/introspection.h"
 #include "gateway/limits.h"
 #include "gateway/principals.h"
 #include "gateway/rate_limiter.h"
@@ -43,6 +46,9 @@ struct ProxyOptions {
   // (GONGKAI_TLS_CLIENT_CA_FILE): then the certificate a connection
   // presented names its principal (Principals).
   bool client_certificates = false;
+  // Threads that serve the calls, all polling the proxy's one completion
+  // queue.
+  int threads = 2;
 };
 
 // What a call says of itself before its first message, whichever door it
@@ -81,19 +87,72 @@ struct Admission {
   bool admitted() const { return refusal.ok(); }
 };
 
-// The gateway's one handler: every call, whatever its method, is
+class Introspection;
+
+// What comes back on the proxy's completion queue: every tag put on it is
+// one, and the thread that takes it from the queue completes it.
+class Completion {
+ public:
+  virtual void Complete(bool ok) = 0;
+
+ protected:
+  ~Completion() = default;
+};
+
+// A Completion that runs a member function of an object.
+template <typename T>
+class Step final : public Completion {
+ public:
+  Step(T* object, void (T::*step)(bool ok)) : object_(object), step_(step) {}
+  void Complete(bool ok) override { (object_->*step_)(ok); }
+  // What to give gRPC as the operation's tag.
+  Completion* tag() { return this; }
+
+ private:
+  T* object_;
+  void (T::*step_)(bool ok);
+};
+
+// The gateway's one handler: every call, whatever its method (but the health
+// and reflection methods, introspection.h), is
 // authenticated, checked against the method's access option, given a signed
 // identity and a deadline, metered with the caller, and forwarded to its
 // package's upstream as raw bytes (any streaming shape), each request message
 // once it is known to parse as the method's input type (parse_check.h). A
 // caller's streaming calls are bounded (ProxyOptions::max_streams_per_caller).
-class Proxy final : public grpc::CallbackGenericService {
+//
+// The calls are served on the asynchronous API by ProxyOptions::threads
+// threads polling one completion queue: every step of a call, its upstream
+// call's among them, comes back on that queue and runs on the thread that
+// polled it, without a hand-off to another thread. Introspection's calls and
+// the HTTP door's upstream calls are served on the same queue, so that no
+// threads but these poll the gRPC port's connections (gRPC's callback API
+// would add its own, and run each completion on yet another).
+class Proxy final : public common::QueuedService {
  public:
   Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,
-        common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, const GatewayHealth& health,
-        ProxyOptions options);
+        common::GrpcServerMetrics& metrics, RateLimiter& rate_limiter, ProxyOptions options);
+  ~Proxy() override;
 
-  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* context) override;
+  // Serves `introspection` on the proxy's queue, beside the proxy (before
+  // the server is built).
+  void Beside(Introspection* introspection) { introspection_ = introspection; }
+
+  void Register(grpc::ServerBuilder& builder) override;
+  void Start() override;
+  void Stop() override;
+
+  // Calls a unary method of `upstream` on the proxy's queue: `done` is called
+  // once with its status, on a proxy thread, or at once with UNAVAILABLE
+  // once the proxy has stopped. `context`, `request` and `response` must
+  // outlive the call.
+  void CallUpstream(Upstream& upstream, grpc::ClientContext* context, const std::string& method,
+                    const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
+                    std::function<void(grpc::Status)> done);
+  // A call served on the proxy's queue is alive (Stop waits for it), and
+  // has ended.
+  void CallBegun();
+  void CallEnded();
 
   // Everything a call goes through before its first message, at either
   // door: the caller authenticated, the method looked up and metered,
@@ -117,12 +176,24 @@ class Proxy final : public grpc::CallbackGenericService {
   const Routes& routes_;
   const common::IdentitySigner& signer_;
   common::GrpcServerMetrics& metrics_;
-  const GatewayHealth& health_;
   RateLimiter& rate_limiter_;
   ProxyOptions options_;
   common::Slots streams_;  // each caller's open streaming calls
   SignedIdentities identities_;
   ReadDeadlines read_deadlines_;  // unary calls waiting for their request message
+
+  // A call waiting on `queue` for the server to give it one.
+  void AwaitCall(grpc::ServerCompletionQueue* queue);
+
+  Introspection* introspection_ = nullptr;
+
+  grpc::AsyncGenericService service_;
+  std::unique_ptr<grpc::ServerCompletionQueue> queue_;  // set by Register (CallUpstream reads it under calls_mutex_)
+  std::vector<std::thread> threads_;
+  std::mutex calls_mutex_;
+  std::condition_variable calls_ended_;
+  int64_t calls_ = 0;     // ProxiedCalls alive, waiting or served; guarded by calls_mutex_
+  bool stopped_ = false;  // guarded by calls_mutex_
 };
 
 // The metric label for a caller: its city code, or its role (a bounded set).
