@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 extern char** environ;
 
@@ -133,10 +134,18 @@ std::vector<std::string> Config::Errors() const {
   return all;
 }
 
+std::string Config::Help() const {
+  std::string help = "usage: " + program_ + " [--name=value ...]\n";
+  std::set<std::string> listed;
+  for (const auto& line : help_lines_) {
+    if (listed.insert(line).second) help += line + "\n";
+  }
+  return help;
+}
+
 void Config::Finish() const {
   if (help_requested_) {
-    std::cout << "usage: " << program_ << " [--name=value ...]\n";
-    for (const auto& line : help_lines_) std::cout << line << "\n";
+    std::cout << Help();
     std::exit(0);
   }
   auto errors = Errors();

@@ -28,8 +28,11 @@ class Config {
 
   // Problems found so far, plus unknown flags; empty when all is well.
   std::vector<std::string> Errors() const;
+  // What --help prints: the usage line, then one line per setting read, in
+  // the order first read (a setting two readers share is listed once).
+  std::string Help() const;
   // Exits with status 2 and one line per problem when there is any; prints
-  // the settings on --help.
+  // Help() on --help.
   void Finish() const;
 
  private:

@@ -11,6 +11,18 @@ TEST(Config, FlagOverridesEnvironment) {
   EXPECT_TRUE(c.Errors().empty());
 }
 
+TEST(Config, HelpListsASettingTwoReadersShareOnce) {
+  Config c({}, {});
+  c.Int("GONGKAI_TLS_REFRESH_SECONDS", 60, 1, 86400, "how often the files are read again");
+  c.String("GONGKAI_TLS_CERT_FILE", "", "certificate");
+  c.Int("GONGKAI_TLS_REFRESH_SECONDS", 60, 1, 86400, "how often the files are read again");
+  const std::string help = c.Help();
+  const std::string line = "--tls-refresh-seconds (GONGKAI_TLS_REFRESH_SECONDS, default 60";
+  ASSERT_NE(help.find(line), std::string::npos) << help;
+  EXPECT_EQ(help.find(line), help.rfind(line)) << help;
+  EXPECT_LT(help.find(line), help.find("--tls-cert-file")) << "listed where first read:\n" << help;
+}
+
 TEST(Config, EnvironmentOverridesDefault) {
   Config c({{"GONGKAI_POOL_SIZE", "12"}}, {});
   EXPECT_EQ(c.Int("GONGKAI_POOL_SIZE", 4, 1, 64, ""), 12);

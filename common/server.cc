@@ -80,6 +80,7 @@ void Server::SetReadinessProbe(std::function<bool()> probe, std::chrono::millise
 }
 void Server::ReportPort(const std::string& name, int port) { reported_ports_.emplace_back(name + "_port", port); }
 void Server::OnReload(std::function<void()> hook) { reload_hooks_.push_back(std::move(hook)); }
+void Server::OnStopping(std::function<void()> hook) { stopping_hooks_.push_back(std::move(hook)); }
 void Server::AddCollectable(std::shared_ptr<prometheus::Collectable> collectable) {
   collectables_.push_back(std::move(collectable));
 }
@@ -196,6 +197,7 @@ int Server::Run() {
   }
   stop_cv.notify_all();
   if (prober.joinable()) prober.join();
+  for (auto& hook : stopping_hooks_) hook();
   server->Shutdown(std::chrono::system_clock::now() + options_.shutdown_grace);
   server->Wait();
   if (queued_service_ != nullptr) queued_service_->Stop();

@@ -85,6 +85,10 @@ class Server {
   // Polled every interval; its answer is the health status.
   void SetReadinessProbe(std::function<bool()> probe, std::chrono::milliseconds interval);
   void OnReload(std::function<void()> hook);
+  // Run on SIGTERM/SIGINT once the health is NOT_SERVING, before the gRPC
+  // server's graceful stop (the gateway's HTTP door, whose calls go through
+  // the QueuedService).
+  void OnStopping(std::function<void()> hook);
   // Served on /metrics beside the registry (e.g. ScrapeGauges).
   void AddCollectable(std::shared_ptr<prometheus::Collectable> collectable);
 
@@ -108,6 +112,7 @@ class Server {
   std::function<bool()> probe_;
   std::chrono::milliseconds probe_interval_{1000};
   std::vector<std::function<void()>> reload_hooks_;
+  std::vector<std::function<void()>> stopping_hooks_;
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
   std::vector<std::pair<std::string, int>> reported_ports_;
 };

@@ -119,13 +119,17 @@ int main(int argc, char** argv) {
         }
       });
     }
+    // The HTTP door stops first, within the grace: its upstream calls are
+    // served on the proxy's queue, which stops with the gRPC server.
+    const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(server_options.shutdown_grace);
+    server.OnStopping([&http, grace] { http.Stop(grace); });
     server.ReportPort("http", http.port());
     http.Start();
     common::Log(
         common::LogLevel::kInfo, "gateway_configured",
         {{"principals", principals.size()}, {"upstreams", routes.addresses()}, {"web_files", http.web_files()}});
     const int code = server.Run();
-    http.Stop(std::chrono::duration_cast<std::chrono::milliseconds>(server_options.shutdown_grace));
+    http.Stop(grace);  // when the server did not start
     return code;
   } catch (const std::exception& e) {
     common::Log(common::LogLevel::kError, "gateway_start_failed", {{"reason", e.what()}});

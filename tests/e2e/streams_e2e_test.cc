@@ -273,5 +273,21 @@ TEST_F(StreamsEndToEnd, AUnaryRequestThatDoesNotParseIsInvalidArgumentAndNothing
   EXPECT_TRUE(Stored("U-1"));
 }
 
+// SIGTERM with a stream open and a unary call whose message never came: the
+// gateway ends both within its grace (2 s in the platform), stops its
+// threads and exits 0, and the callers are told.
+TEST_F(StreamsEndToEnd, TheGatewayStopsWithCallsOpenWithinItsGrace) {
+  RawCall sync(platform_->Gateway(), kSyncDecisions, platform_->Authorization("city-140100"));
+  ASSERT_TRUE(sync.Write(Batch("T", 2).SerializeAsString()));
+  RawCall upsert(platform_->Gateway(), kUpsertDecisions, platform_->Authorization("city-140100"));
+  ASSERT_TRUE(upsert.started());
+
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(platform_->gateway().process->Stop(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+  EXPECT_FALSE(sync.Finish().ok());
+  EXPECT_FALSE(upsert.Finish().ok());
+}
+
 }  // namespace
 }  // namespace gongkai
