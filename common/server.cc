@@ -117,7 +117,6 @@ int Server::Run() {
     Log(LogLevel::kError, "listen_failed", {{"address", options_.listen}});
     return 1;
   }
-  if (queued_service_ != nullptr) queued_service_->Start();
   // The plaintext health port: its own server, holding nothing but the
   // default health service, told every change of the main one's status.
   std::unique_ptr<grpc::Server> health_server;
@@ -132,6 +131,7 @@ int Server::Run() {
     }
     reported_ports_.emplace_back("health_port", health_port);
   }
+  if (queued_service_ != nullptr) queued_service_->Start();
   grpc::HealthCheckServiceInterface* const health = server->GetHealthCheckService();
   grpc::HealthCheckServiceInterface* const plain_health =
       health_server ? health_server->GetHealthCheckService() : nullptr;

@@ -608,6 +608,10 @@ void Proxy::Register(grpc::ServerBuilder& builder) {
 }
 
 void Proxy::Start() {
+  {
+    std::lock_guard lock(calls_mutex_);
+    started_ = true;
+  }
   // The queue keeps this many calls waiting for the server, each of which
   // puts another in its place as soon as it is given a call.
   constexpr int kWaitingCalls = 64;
@@ -671,6 +675,9 @@ class UpstreamCall final : public Completion {
 
   void Complete(bool /*ok*/) override {
     if (status_.error_code() == grpc::StatusCode::UNAVAILABLE) upstream_->ReconnectSoon();
+    // The reader lives in the call's arena, which goes with the caller's
+    // context, which `done_` may let go.
+    reader_.reset();
     done_(std::move(status_));
     Proxy& proxy = proxy_;
     delete this;
@@ -693,7 +700,7 @@ void Proxy::CallUpstream(Upstream& upstream, grpc::ClientContext* context, const
   grpc::ServerCompletionQueue* queue = nullptr;
   {
     std::lock_guard lock(calls_mutex_);
-    if (!stopped_ && queue_ != nullptr) {
+    if (started_ && !stopped_) {
       ++calls_;
       queue = queue_.get();
     }

@@ -144,7 +144,7 @@ class Proxy final : public common::QueuedService {
 
   // Calls a unary method of `upstream` on the proxy's queue: `done` is called
   // once with its status, on a proxy thread, or at once with UNAVAILABLE
-  // once the proxy has stopped. `context`, `request` and `response` must
+  // before the proxy has started or once it has stopped. `context`, `request` and `response` must
   // outlive the call.
   void CallUpstream(Upstream& upstream, grpc::ClientContext* context, const std::string& method,
                     const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
@@ -193,6 +193,7 @@ class Proxy final : public common::QueuedService {
   std::mutex calls_mutex_;
   std::condition_variable calls_ended_;
   int64_t calls_ = 0;     // ProxiedCalls alive, waiting or served; guarded by calls_mutex_
+  bool started_ = false;  // guarded by calls_mutex_
   bool stopped_ = false;  // guarded by calls_mutex_
 };
 
