@@ -30,6 +30,7 @@
 #include "gateway/principals.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/e2e/records.h"
 
 extern char** environ;
 
@@ -458,16 +459,9 @@ bool Eventually(const std::function<bool()>& pred, int timeout_ms) {
 }
 
 registry::v1::Agency AgencyOf(const std::string& city, int serial, const std::vector<std::string>& domains) {
-  registry::v1::Agency a;
-  a.set_credit_code(CreditCode(city, serial));
-  a.set_name("执法机构" + std::to_string(serial));
-  a.set_legal_representative("孙某");
-  a.set_area_code(city);
-  a.set_contact("0351-2222222");
+  registry::v1::Agency a = MakeAgency(city, city, serial);
+  a.clear_domains();
   for (const auto& d : domains) a.add_domains(d);
-  a.set_valid_from("2026-01-01");
-  a.set_valid_until("2030-12-31");
-  a.set_source_version(1);
   return a;
 }
 
