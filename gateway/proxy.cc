@@ -1,5 +1,6 @@
 #include "gateway/proxy.h"
 
+#include <grpcpp/alarm.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -152,12 +153,14 @@ class ProxiedCall final : public AwaitsRead {
 
   ~ProxiedCall() override { proxy_.CallEnded(); }
 
-  // The unary request's message did not come by the deadline.
+  // The unary request's message did not come by the deadline. Called on
+  // the sweeper's thread: the call is told on its queue (an alarm due at
+  // once), as its other steps are.
   void ReadTimedOut() override {
     std::lock_guard lock(mutex_);
-    if (!request_read_) {
-      FinishLocked({grpc::StatusCode::DEADLINE_EXCEEDED, "the request message did not arrive within the deadline"});
-    }
+    if (request_read_ || finished_) return;
+    ++pending_;
+    timeout_.Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), static_cast<Completion*>(&timed_out_tag_));
   }
 
  private:
@@ -278,10 +281,13 @@ class ProxiedCall final : public AwaitsRead {
     }
     if (!write_hold_) return;  // the upstream stream takes no more writes
     if (ok && oversized) {
-      // The one request of a server stream: nothing was asked.
+      // Nothing more goes upstream and the upstream call is cancelled; the
+      // caller is told once the upstream has ended (UpstreamDone), so that
+      // the end overlaps no write of an answer to the caller.
+      refusal_ = OversizedRequestStatus(ctx_.method(), size, admission_.request_limit);
       client_context_.TryCancel();
       ReleaseWriteHold();
-      return FinishLocked(OversizedRequestStatus(ctx_.method(), size, admission_.request_limit));
+      return;
     }
     if (ok && !parses) return RefuseMessageLocked(std::move(why));
     if (ok) {
@@ -310,6 +316,12 @@ class ProxiedCall final : public AwaitsRead {
   // An operation whose completion asks for nothing more.
   void Counted(bool /*ok*/) {}
 
+  void TimedOut(bool /*ok*/) {
+    if (!request_read_) {
+      FinishLocked({grpc::StatusCode::DEADLINE_EXCEEDED, "the request message did not arrive within the deadline"});
+    }
+  }
+
   // The call has ended, answered or cancelled: a cancelled call's upstream
   // call is cancelled too.
   void Done(bool /*ok*/) {
@@ -328,8 +340,11 @@ class ProxiedCall final : public AwaitsRead {
 
   // Only now may a message go upstream, so only now is the caller's first
   // read. Had the start failed, the upstream read fails too and ends the
-  // call with the upstream's status.
-  void UpstreamStarted(bool /*ok*/) { ReadLocked(); }
+  // call with the upstream's status; once it has (no write hold left), the
+  // caller's stream may already be finished, and is not read.
+  void UpstreamStarted(bool /*ok*/) {
+    if (write_hold_) ReadLocked();
+  }
 
   void UpstreamWriteDone(bool ok) {
     writing_up_ = false;
@@ -363,7 +378,8 @@ class ProxiedCall final : public AwaitsRead {
 
   void UpstreamDone(bool /*ok*/) {
     if (upstream_status_.error_code() == grpc::StatusCode::UNAVAILABLE) admission_.upstream->ReconnectSoon();
-    const grpc::Status answered = unparsable_ ? RefusedStreamStatus(upstream_status_) : upstream_status_;
+    const grpc::Status answered =
+        refusal_ ? *refusal_ : (unparsable_ ? RefusedStreamStatus(upstream_status_) : upstream_status_);
     if (writing_down_) {
       final_status_ = answered;  // finished once the write in flight completes
     } else {
@@ -488,6 +504,8 @@ class ProxiedCall final : public AwaitsRead {
   Tag upstream_write_tag_{this, &ProxiedCall::UpstreamWriteDone};
   Tag upstream_writes_done_tag_{this, &ProxiedCall::Counted};
   Tag upstream_done_tag_{this, &ProxiedCall::UpstreamDone};
+  Tag timed_out_tag_{this, &ProxiedCall::TimedOut};
+  grpc::Alarm timeout_;  // posts timed_out_tag_ when the request's message is late
 
   std::mutex mutex_;
   int pending_;                               // operations whose tag has not come back; guarded by mutex_
@@ -506,6 +524,9 @@ class ProxiedCall final : public AwaitsRead {
   bool finished_ = false;                     // guarded by mutex_
   bool request_read_ = false;                 // the first read completed; guarded by mutex_
   std::optional<grpc::Status> final_status_;  // guarded by mutex_
+  // A stream refused for a message over its limit, told once the upstream
+  // has ended; guarded by mutex_.
+  std::optional<grpc::Status> refusal_;
 };
 
 Proxy::Proxy(const Principals& principals, const Routes& routes, const common::IdentitySigner& signer,

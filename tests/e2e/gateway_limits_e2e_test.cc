@@ -1,6 +1,6 @@
 // The gateway's limits against a hostile internet, tried from outside: a
 // caller's deadline is capped, not replaced; a public read is small; a
-// unary call that never sends its message is answered by the default
+// streamed message over its limit ends the stream; a unary call that never sends its message is answered by the default
 // deadline; the public lists that allow harvesting are rate limited per
 // caller; X-Forwarded-For is believed from trusted proxies only.
 #include <grpcpp/generic/generic_stub.h>
@@ -11,8 +11,10 @@
 #include <string>
 
 #include "common/testing/faketime.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "tests/e2e/platform.h"
+#include "tests/e2e/records.h"
 
 namespace gongkai {
 namespace {
@@ -37,7 +39,9 @@ class GatewayLimits : public testing::PlatformTest {
  protected:
   testing::PlatformOptions Options() override {
     auto options = PlatformTest::Options();
-    options.env["gateway"] = {{"GONGKAI_DEFAULT_DEADLINE_MS", "1000"}, {"GONGKAI_MAX_DEADLINE_MS", "5000"}};
+    options.env["gateway"] = {{"GONGKAI_DEFAULT_DEADLINE_MS", "1000"},
+                              {"GONGKAI_MAX_DEADLINE_MS", "5000"},
+                              {"GONGKAI_REQUEST_MAX_BYTES", "262144"}};
     return options;
   }
 };
@@ -65,6 +69,31 @@ TEST_F(GatewayLimits, AnOversizedPublicReadIsRefusedNamingTheLimit) {
   request.set_page_token(std::string(1024, 'A'));
   status = Call("", &RegistryService::Stub::ListAgencies, request, &response);
   EXPECT_NE(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+}
+
+TEST_F(GatewayLimits, AStreamedMessageOverTheLimitEndsTheStreamNamingTheLimit) {
+  const std::string agency = AddAgency("140100", 73);
+  grpc::ClientContext ctx;
+  platform_->Authorize(ctx, "city-140100");
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(4));
+  penalties::v1::SyncSummary summary;
+  auto stub = penalties::v1::PenaltiesService::NewStub(platform_->Gateway());
+  auto stream = stub->SyncDecisions(&ctx, &summary);
+  penalties::v1::UpsertDecisionsRequest small;
+  *small.add_decisions() = testing::CompanyDecision(agency, "L-0", IsoDaysAgo(10));
+  ASSERT_TRUE(stream->Write(small));
+  penalties::v1::UpsertDecisionsRequest large;
+  auto decision = testing::CompanyDecision(agency, "L-1", IsoDaysAgo(10));
+  decision.set_facts(std::string(300 * 1024, 'x'));
+  *large.add_decisions() = decision;
+  stream->Write(large);  // may find the stream ended already
+  stream->WritesDone();
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_NE(status.error_message().find("exceeds the limit of 262144 bytes for "
+                                        "/gongkai.penalties.v1.PenaltiesService/SyncDecisions"),
+            std::string::npos)
+      << status.error_message();
 }
 
 TEST_F(GatewayLimits, AUnaryCallThatNeverSendsItsMessageEndsAtTheDefaultDeadline) {
