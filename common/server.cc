@@ -170,15 +170,23 @@ int Server::Run() {
   nlohmann::json serving = {{"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}};
   for (const auto& [name, port] : reported_ports_) serving[name] = port;
   Log(LogLevel::kInfo, "serving", serving);
+  // A ready file that cannot be written stops the process as a signal
+  // would, with exit status 1: whoever waits for it would wait for ever.
+  bool ready = true;
   if (!options_.ready_file.empty()) {
-    nlohmann::json ready = {
+    nlohmann::json ports = {
         {"grpc_port", grpc_port}, {"metrics_port", metrics_endpoint.port()}, {"pid", static_cast<int>(getpid())}};
-    for (const auto& [name, port] : reported_ports_) ready[name] = port;
-    WriteFileAtomically(options_.ready_file, ready.dump() + "\n");
+    for (const auto& [name, port] : reported_ports_) ports[name] = port;
+    try {
+      WriteFileAtomically(options_.ready_file, ports.dump() + "\n");
+    } catch (const std::exception& e) {
+      Log(LogLevel::kError, "ready_file_unwritable", {{"path", options_.ready_file}, {"reason", e.what()}});
+      ready = false;
+    }
   }
 
   sigset_t set = HandledSignals();
-  for (;;) {
+  while (ready) {
     int sig = 0;
     sigwait(&set, &sig);
     if (sig == SIGHUP) {
@@ -203,7 +211,7 @@ int Server::Run() {
   if (queued_service_ != nullptr) queued_service_->Stop();
   if (health_server) health_server->Shutdown(std::chrono::system_clock::now());
   Log(LogLevel::kInfo, "stopped");
-  return 0;
+  return ready ? 0 : 1;
 }
 
 }  // namespace gongkai::common
