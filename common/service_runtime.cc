@@ -35,8 +35,11 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
                                            ", so that idle streams leave the other calls threads");
   }
   s.identity = ReadIdentityFiles(config);
-  if (const auto tls = ReadTlsFiles(config)) s.server.credentials = ServerCredentialsOf(*tls);
-  s.channel_credentials = ChannelCredentialsOf(ReadUpstreamTls(config));
+  const auto tls = ReadTlsFiles(config);
+  if (tls) s.server.credentials = ServerCredentialsOf(*tls);
+  const auto upstream_tls = ReadUpstreamTls(config);
+  s.channel_credentials = ChannelCredentialsOf(upstream_tls);
+  s.certificate_expiry = CertificateExpiryGauges(tls, upstream_tls);
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
   s.database_wait_seconds =
       static_cast<int>(config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
@@ -63,6 +66,7 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
     std::exit(2);
   }
   server_.OnReload([this] { (void)deadlines_->Reload(); });
+  if (settings.certificate_expiry) server_.AddCollectable(settings.certificate_expiry);
   try {
     signer_ = std::make_unique<IdentitySigner>(ReadSigningKey(settings.identity.key), "service-" + migrations.schema,
                                                ReadTrustedKeys(settings.identity.trust));

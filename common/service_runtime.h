@@ -1,5 +1,7 @@
 #pragma once
 
+#include <prometheus/collectable.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -45,6 +47,9 @@ struct ServiceSettings {
   // `server.credentials` (ReadTlsFiles, client certificates required when
   // GONGKAI_TLS_CLIENT_CA_FILE is set).
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
+  // The gauge of when its certificates end (CertificateExpiryGauges); none
+  // without TLS.
+  std::shared_ptr<prometheus::Collectable> certificate_expiry;
   std::shared_ptr<Deadlines> deadlines;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
 };

@@ -2,9 +2,17 @@
 
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
+
+#include "common/scrape_gauges.h"
 
 namespace gongkai::common {
 namespace {
@@ -113,6 +121,50 @@ std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::option
   options.watch_root_certs();
   if (!tls->certificate.empty()) options.watch_identity_key_cert_pairs();
   return grpc::experimental::TlsCredentials(options);
+}
+
+std::optional<std::int64_t> EarliestExpiry(const std::string& path) {
+  BIO* file = BIO_new_file(path.c_str(), "r");
+  if (file == nullptr) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  std::optional<std::int64_t> earliest;
+  while (X509* certificate = PEM_read_bio_X509(file, nullptr, nullptr, nullptr)) {
+    std::tm end{};
+    if (ASN1_TIME_to_tm(X509_get0_notAfter(certificate), &end) == 1) {
+      const std::int64_t at = timegm(&end);
+      if (!earliest || at < *earliest) earliest = at;
+    }
+    X509_free(certificate);
+  }
+  ERR_clear_error();  // the end of the file reads as an error too
+  BIO_free(file);
+  return earliest;
+}
+
+std::shared_ptr<prometheus::Collectable> CertificateExpiryGauges(const std::optional<TlsFiles>& served,
+                                                                 const std::optional<UpstreamTls>& upstream) {
+  std::vector<std::pair<std::string, std::string>> files;  // the label, the file
+  if (served) {
+    files.emplace_back("served", served->certificate);
+    if (!served->client_ca.empty()) files.emplace_back("client_ca", served->client_ca);
+  }
+  if (upstream) {
+    files.emplace_back("upstream_ca", upstream->ca);
+    if (!upstream->certificate.empty()) files.emplace_back("upstream_client", upstream->certificate);
+  }
+  if (files.empty()) return nullptr;
+  return std::make_shared<ScrapeGauges>([files] {
+    ScrapeGauges::Family family{"gongkai_tls_certificate_expiry_timestamp_seconds",
+                                "When the earliest certificate of each TLS file this process uses ends (notAfter), "
+                                "in seconds since the Unix epoch; 0 for a file that does not read",
+                                {}};
+    for (const auto& [label, path] : files) {
+      family.samples.push_back({{{"certificate", label}}, static_cast<double>(EarliestExpiry(path).value_or(0))});
+    }
+    return std::vector<ScrapeGauges::Family>{std::move(family)};
+  });
 }
 
 }  // namespace gongkai::common

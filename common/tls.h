@@ -2,7 +2,9 @@
 
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
+#include <prometheus/collectable.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,5 +62,20 @@ std::optional<UpstreamTls> ReadUpstreamTls(Config& config);
 // service's certificate against `tls->ca` for the address called, with the
 // client certificate; plaintext without `tls`.
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::optional<UpstreamTls>& tls);
+
+// The earliest end of validity (notAfter) of the PEM certificates in
+// `path`, in seconds since the Unix epoch; nullopt when the file does not
+// read or holds no certificate that parses.
+std::optional<std::int64_t> EarliestExpiry(const std::string& path);
+
+// The gauge of when the certificates a process uses end, read from their
+// files at every scrape, so a certificate renewed on disk shows at the next
+// scrape (gRPC serves it within `refresh_seconds`):
+// gongkai_tls_certificate_expiry_timestamp_seconds{certificate}, each
+// file's EarliestExpiry, 0 for a file that does not read; `certificate` is
+// "served" (the port's chain), "client_ca", "upstream_ca" or
+// "upstream_client", each only when set. nullptr when none is set.
+std::shared_ptr<prometheus::Collectable> CertificateExpiryGauges(const std::optional<TlsFiles>& served,
+                                                                 const std::optional<UpstreamTls>& upstream);
 
 }  // namespace gongkai::common

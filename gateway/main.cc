@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   if (tls) server_options.credentials = common::ServerCredentialsOf(*tls, common::ClientCertificates::kOptional);
   http_options.tls = tls;
   proxy_options.client_certificates = tls && !tls->client_ca.empty();
-  const auto upstream_credentials = common::ChannelCredentialsOf(common::ReadUpstreamTls(config));
+  const auto upstream_tls = common::ReadUpstreamTls(config);
+  const auto upstream_credentials = common::ChannelCredentialsOf(upstream_tls);
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   gateway::GatewayHealth health;  // before the server, which reports to it
   server_options.configure_builder = [server_limits, &health](grpc::ServerBuilder& builder) {
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   config.Finish();
 
   common::Server server(server_options);
+  if (auto certificates = common::CertificateExpiryGauges(tls, upstream_tls)) server.AddCollectable(certificates);
   try {
     auto principals = gateway::Principals::Load(principals_file);
     auto routes = gateway::Routes::Parse(upstreams, upstream_credentials);

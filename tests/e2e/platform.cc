@@ -433,6 +433,14 @@ std::string HttpGet(int port, const std::string& path) {
   }
 }
 
+std::optional<double> MetricValue(const std::string& metrics, const std::string& series) {
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(series + " ")) return std::strtod(line.c_str() + series.size() + 1, nullptr);
+  }
+  return std::nullopt;
+}
+
 std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));

@@ -222,6 +222,10 @@ NodeRun RunNode(const std::string& script, const std::map<std::string, std::stri
 // GET http://127.0.0.1:port/path; the body, or empty when nothing answers.
 std::string HttpGet(int port, const std::string& path);
 
+// The value of one sample of a Prometheus text exposition (`series` is the
+// metric's name and its labels in order, as written), or nullopt.
+std::optional<double> MetricValue(const std::string& metrics, const std::string& series);
+
 // The standard health status of a server: "SERVING", "NOT_SERVING", or the
 // gRPC error when the call fails.
 std::string HealthOf(const std::shared_ptr<grpc::Channel>& channel);

@@ -39,6 +39,7 @@ using supervision::v1::SupervisionService;
 using RecordResult = common::v1::RecordResult;
 using Timeliness = common::v1::Timeliness;
 using testing::CreditCode;
+using testing::MetricValue;
 
 // The platform's day: a Wednesday of the third quarter, so that the first two
 // quarters of 2026 have ended and the third has not.
@@ -61,16 +62,6 @@ bool NamesFieldUnder(const RecordResult& result, const std::string& field) {
 }
 
 std::string CitizenId(const std::string& first17) { return first17 + common::CitizenIdCheckCharacter(first17); }
-
-// The value of one sample of a Prometheus text exposition (`series` is the
-// metric's name and its labels in order, as written), or nullopt.
-std::optional<double> MetricValue(const std::string& metrics, const std::string& series) {
-  std::istringstream lines(metrics);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with(series + " ")) return std::strtod(line.c_str() + series.size() + 1, nullptr);
-  }
-  return std::nullopt;
-}
 
 // The keys of counts, in order.
 std::vector<std::string> KeysOf(const google::protobuf::RepeatedPtrField<supervision::v1::Count>& counts) {

@@ -196,6 +196,35 @@ TEST_F(InsideTls, CallsGoThroughTheGatewayAndBetweenServicesOverMutualTls) {
   EXPECT_TRUE(kpis.ok()) << kpis.error_message();
 }
 
+TEST_F(InsideTls, EachProcessExportsWhenItsCertificatesEnd) {
+  // When a file's certificate ends, as openssl reads it, in seconds since
+  // the Unix epoch.
+  auto end_of = [this](const std::string& name) {
+    const std::string out = dir_ + "/" + name + ".end";
+    const std::string command = "date -d \"$(openssl x509 -noout -enddate -in '" + dir_ + "/" + name +
+                                ".crt' | cut -d= -f2)\" +%s > '" + out + "'";
+    EXPECT_EQ(std::system(command.c_str()), 0) << command;
+    return std::strtod(Contents(out).c_str(), nullptr);
+  };
+  const double gateway_end = end_of("gateway");
+  const double service_end = end_of("service");
+  const double ca_end = end_of("ca");
+  ASSERT_GT(gateway_end, 0);
+  const std::string gauge = "gongkai_tls_certificate_expiry_timestamp_seconds";
+  const std::string gateway = HttpGet(platform_->gateway().ports.metrics, "/metrics");
+  EXPECT_EQ(MetricValue(gateway, gauge + "{certificate=\"served\"}"), gateway_end);
+  EXPECT_EQ(MetricValue(gateway, gauge + "{certificate=\"client_ca\"}"), ca_end);
+  EXPECT_EQ(MetricValue(gateway, gauge + "{certificate=\"upstream_ca\"}"), ca_end);
+  EXPECT_EQ(MetricValue(gateway, gauge + "{certificate=\"upstream_client\"}"), gateway_end);
+  for (const auto& entry : common::ServiceTable()) {
+    const std::string metrics = HttpGet(platform_->service(entry.name).ports.metrics, "/metrics");
+    EXPECT_EQ(MetricValue(metrics, gauge + "{certificate=\"served\"}"), service_end) << entry.name;
+    EXPECT_EQ(MetricValue(metrics, gauge + "{certificate=\"client_ca\"}"), ca_end) << entry.name;
+    EXPECT_EQ(MetricValue(metrics, gauge + "{certificate=\"upstream_ca\"}"), ca_end) << entry.name;
+    EXPECT_EQ(MetricValue(metrics, gauge + "{certificate=\"upstream_client\"}"), service_end) << entry.name;
+  }
+}
+
 TEST_F(InsideTls, AServiceServesOnlyClientsWithACertificateOfThePlatformsCa) {
   const int registry = platform_->service("registry").ports.grpc;
   const std::string address = "127.0.0.1:" + std::to_string(registry);
