@@ -160,7 +160,7 @@ class ProxiedCall final : public AwaitsRead {
     std::lock_guard lock(mutex_);
     if (request_read_ || finished_) return;
     ++pending_;
-    timeout_.Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), static_cast<Completion*>(&timed_out_tag_));
+    timeout_.emplace().Set(queue_, gpr_inf_past(GPR_CLOCK_MONOTONIC), static_cast<Completion*>(&timed_out_tag_));
   }
 
  private:
@@ -505,7 +505,9 @@ class ProxiedCall final : public AwaitsRead {
   Tag upstream_writes_done_tag_{this, &ProxiedCall::Counted};
   Tag upstream_done_tag_{this, &ProxiedCall::UpstreamDone};
   Tag timed_out_tag_{this, &ProxiedCall::TimedOut};
-  grpc::Alarm timeout_;  // posts timed_out_tag_ when the request's message is late
+  // Posts timed_out_tag_ when the request's message is late (made only
+  // then: an alarm costs a registration with gRPC); guarded by mutex_.
+  std::optional<grpc::Alarm> timeout_;
 
   std::mutex mutex_;
   int pending_;                               // operations whose tag has not come back; guarded by mutex_
