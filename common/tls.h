@@ -70,7 +70,8 @@ std::optional<std::int64_t> EarliestExpiry(const std::string& path);
 
 // The gauge of when the certificates a process uses end, read from their
 // files at every scrape, so a certificate renewed on disk shows at the next
-// scrape (gRPC serves it within `refresh_seconds`):
+// scrape (gRPC serves it within `refresh_seconds`; the gateway's HTTPS port
+// once it is sent SIGHUP):
 // gongkai_tls_certificate_expiry_timestamp_seconds{certificate}, each
 // file's EarliestExpiry, 0 for a file that does not read; `certificate` is
 // "served" (the port's chain), "client_ca", "upstream_ca" or
