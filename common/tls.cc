@@ -17,16 +17,19 @@
 namespace gongkai::common {
 namespace {
 
-// Whether `path` reads and holds a PEM block of `label` ("CERTIFICATE", "PRIVATE KEY").
-bool HoldsPem(const std::string& path, const std::string& label) {
+// Whether `path` reads and holds a PEM block of a private key.
+bool HoldsPrivateKey(const std::string& path) {
   std::ifstream in(path);
   if (!in) return false;
   std::stringstream text;
   text << in.rdbuf();
   const std::string s = text.str();
   const std::size_t begin = s.find("-----BEGIN ");
-  return begin != std::string::npos && s.find(label + "-----", begin) != std::string::npos;
+  return begin != std::string::npos && s.find("PRIVATE KEY-----", begin) != std::string::npos;
 }
+
+// Whether `path` holds a PEM certificate that parses.
+bool HoldsCertificate(const std::string& path) { return EarliestExpiry(path).has_value(); }
 
 }  // namespace
 
@@ -48,13 +51,13 @@ std::optional<TlsFiles> ReadTlsFiles(Config& config) {
                 "GONGKAI_TLS_CERT_FILE and GONGKAI_TLS_KEY_FILE are set together");
     return std::nullopt;
   }
-  if (!HoldsPem(files.certificate, "CERTIFICATE")) {
+  if (!HoldsCertificate(files.certificate)) {
     config.Fail("GONGKAI_TLS_CERT_FILE", files.certificate + " does not read as a PEM certificate");
   }
-  if (!HoldsPem(files.key, "PRIVATE KEY")) {
+  if (!HoldsPrivateKey(files.key)) {
     config.Fail("GONGKAI_TLS_KEY_FILE", files.key + " does not read as a PEM private key");
   }
-  if (!files.client_ca.empty() && !HoldsPem(files.client_ca, "CERTIFICATE")) {
+  if (!files.client_ca.empty() && !HoldsCertificate(files.client_ca)) {
     config.Fail("GONGKAI_TLS_CLIENT_CA_FILE", files.client_ca + " does not read as a PEM certificate");
   }
   return files;
@@ -93,16 +96,16 @@ std::optional<UpstreamTls> ReadUpstreamTls(Config& config) {
     }
     return std::nullopt;
   }
-  if (!HoldsPem(tls.ca, "CERTIFICATE"))
+  if (!HoldsCertificate(tls.ca))
     config.Fail("GONGKAI_UPSTREAM_CA_FILE", tls.ca + " does not read as a PEM certificate");
   if (tls.certificate.empty() != tls.key.empty()) {
     config.Fail(tls.certificate.empty() ? "GONGKAI_UPSTREAM_CERT_FILE" : "GONGKAI_UPSTREAM_KEY_FILE",
                 "GONGKAI_UPSTREAM_CERT_FILE and GONGKAI_UPSTREAM_KEY_FILE are set together");
   } else if (!tls.certificate.empty()) {
-    if (!HoldsPem(tls.certificate, "CERTIFICATE")) {
+    if (!HoldsCertificate(tls.certificate)) {
       config.Fail("GONGKAI_UPSTREAM_CERT_FILE", tls.certificate + " does not read as a PEM certificate");
     }
-    if (!HoldsPem(tls.key, "PRIVATE KEY")) {
+    if (!HoldsPrivateKey(tls.key)) {
       config.Fail("GONGKAI_UPSTREAM_KEY_FILE", tls.key + " does not read as a PEM private key");
     }
   }

@@ -95,6 +95,28 @@ TEST_F(TlsFilesTest, EarliestExpiryOfAFileWithoutACertificateIsNone) {
       std::nullopt);
 }
 
+TEST_F(TlsFilesTest, ACertificateFileMustHoldACertificateThatParses) {
+  const std::string key =
+      Write("served.key", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n");
+  const std::string good = Write("good.crt", CertificatePem(k2030));
+  const std::string broken =
+      Write("broken.crt", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+  Config served({{"GONGKAI_TLS_CERT_FILE", good}, {"GONGKAI_TLS_KEY_FILE", key}}, {});
+  ASSERT_TRUE(ReadTlsFiles(served).has_value());
+  EXPECT_TRUE(served.Errors().empty());
+
+  Config refused({{"GONGKAI_TLS_CERT_FILE", broken}, {"GONGKAI_TLS_KEY_FILE", key}}, {});
+  ReadTlsFiles(refused);
+  ASSERT_EQ(refused.Errors().size(), 1u);
+  EXPECT_NE(refused.Errors()[0].find("GONGKAI_TLS_CERT_FILE"), std::string::npos) << refused.Errors()[0];
+  EXPECT_NE(refused.Errors()[0].find("does not read as a PEM certificate"), std::string::npos) << refused.Errors()[0];
+
+  Config upstream({{"GONGKAI_UPSTREAM_CA_FILE", broken}}, {});
+  ReadUpstreamTls(upstream);
+  ASSERT_EQ(upstream.Errors().size(), 1u);
+  EXPECT_NE(upstream.Errors()[0].find("GONGKAI_UPSTREAM_CA_FILE"), std::string::npos) << upstream.Errors()[0];
+}
+
 TEST_F(TlsFilesTest, NoTlsFilesMakeNoGauge) { EXPECT_EQ(CertificateExpiryGauges(std::nullopt, std::nullopt), nullptr); }
 
 TEST_F(TlsFilesTest, TheGaugeNamesEachFileSetAndReadsItAtEveryScrape) {

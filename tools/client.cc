@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/tls.h"
+
 namespace gongkai::tools {
 
 Gateway ReadGateway(common::Config& config) {
@@ -19,7 +21,7 @@ Gateway ReadGateway(common::Config& config) {
     std::stringstream text;
     text << in.rdbuf();
     gateway.root_certificates = text.str();
-    if (!in || gateway.root_certificates.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    if (!in || !common::EarliestExpiry(ca_file)) {
       config.Fail("GONGKAI_GATEWAY_CA_FILE", ca_file + " does not read as a PEM certificate");
     }
   }
