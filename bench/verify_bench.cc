@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "bench/frame_forwarder.h"
 #include "bench/h2load.h"
 #include "common/config.h"
 #include "common/metrics.h"
@@ -508,6 +509,16 @@ int Run(const Settings& settings) {
                        "127.0.0.1:" + std::to_string(registry.ports.grpc),
                        [&] { return bench::GrpcCodes(testing::HttpGet(registry_metrics, "/metrics"), method); },
                        {{"registry", {registry_pid}}}});
+  }
+  // The floor under a gateway: a hop that forwards HTTP/2 frames to the
+  // registry and does nothing else (bench/frame_forwarder.h), plaintext only.
+  std::optional<bench::FrameForwarder> forwarder;
+  if (!settings.tls) {
+    forwarder.emplace("127.0.0.1:" + std::to_string(registry.ports.grpc));
+    targets.push_back({"frames",
+                       forwarder->address(),
+                       [&] { return bench::GrpcCodes(testing::HttpGet(registry_metrics, "/metrics"), method); },
+                       {{"frames (bench)", {getpid()}}, {"registry", {registry_pid}}}});
   }
   targets.push_back({"gateway" + suffix,
                      "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc),

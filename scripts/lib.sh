@@ -33,8 +33,10 @@ install_dependencies() {
     # package also installs a Prometheus server unit that a host with systemd
     # starts: systemctl disable --now prometheus where it is not wanted.
     prometheus
-    # h2load, the load generator of the wire benches (bench/h2load.h).
-    nghttp2-client
+    # h2load, the load generator of the wire benches (bench/h2load.h), and
+    # the nghttp2 library verify_bench's frame forwarder is built on
+    # (bench/frame_forwarder.h).
+    nghttp2-client libnghttp2-dev
     # The web pages' tests (tests/node/*_page.mjs): the browser puppeteer-core
     # drives, a font for Chinese text, and zbarimg, which reads a badge's QR
     # code as a phone would.
