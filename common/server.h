@@ -94,7 +94,9 @@ class Server {
 
   // Another port this process serves (the gateway's HTTP door), written to
   // the ready file and logged as "<name>_port" beside the gRPC and metrics
-  // ports.
+  // ports. A port named "grpc" replaces the gRPC server's own there (the
+  // gateway's gRPC port is its frame front's, its gRPC server behind it on a
+  // unix socket).
   void ReportPort(const std::string& name, int port);
 
   // Starts, serves until SIGTERM/SIGINT, stops gracefully; returns the exit code.

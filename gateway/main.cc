@@ -1,11 +1,17 @@
 // The gateway: the one door for city systems, supervisors, the desk and the public.
+#include <openssl/rand.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "common/config.h"
+#include "common/encoding.h"
 #include "common/log.h"
 #include "common/server.h"
 #include "common/tls.h"
+#include "gateway/frame_front.h"
 #include "gateway/http_front.h"
 #include "gateway/introspection.h"
 #include "gateway/limits.h"
@@ -76,9 +82,37 @@ int main(int argc, char** argv) {
   const auto upstream_tls = common::ReadUpstreamTls(config);
   const auto upstream_credentials = common::ChannelCredentialsOf(upstream_tls);
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
+  // The gRPC port is served on HTTP/2 frames (frame_front.h), the gRPC
+  // server behind it on an abstract unix socket. The frame front speaks no
+  // TLS yet, neither on the port nor to the services: with TLS on either,
+  // the gRPC server serves the port itself.
+  const bool any_tls = tls || upstream_tls;
+  const std::string front = config.String(
+      "GONGKAI_GRPC_FRONT", any_tls ? "grpc" : "frames",
+      "what serves the gRPC port: frames (the frame front; no TLS on the port or upstream) or grpc (the gRPC server)");
+  if (front != "frames" && front != "grpc") config.Fail("GONGKAI_GRPC_FRONT", "must be frames or grpc");
+  if (front == "frames" && any_tls) {
+    config.Fail("GONGKAI_GRPC_FRONT", "frames speaks no TLS yet: use grpc with GONGKAI_TLS_* or GONGKAI_UPSTREAM_*");
+  }
+  gateway::FrameFrontOptions front_options;
+  if (front == "frames") {
+    unsigned char random[8];
+    RAND_bytes(random, sizeof random);
+    front_options.listen = server_options.listen;
+    front_options.internal = "gongkai-gateway-" + std::to_string(getpid()) + "-" +
+                             common::HexEncode(std::string_view(reinterpret_cast<char*>(random), sizeof random));
+    front_options.threads = proxy_options.threads;
+    front_options.limits = server_limits;
+    server_options.listen = "unix-abstract:" + front_options.internal;
+  }
   gateway::GatewayHealth health;  // before the server, which reports to it
-  server_options.configure_builder = [server_limits, &health](grpc::ServerBuilder& builder) {
-    gateway::ApplyServerLimits(server_limits, builder);
+  // Behind the frame front, the gRPC server's one connection per event loop
+  // carries every forwarded call of that loop's callers: the streams a
+  // connection may open are bounded per caller by the front instead.
+  gateway::ServerLimits behind_front = server_limits;
+  if (!front_options.listen.empty()) behind_front.max_concurrent_streams = 1 << 20;
+  server_options.configure_builder = [behind_front, &health](grpc::ServerBuilder& builder) {
+    gateway::ApplyServerLimits(behind_front, builder);
     gateway::InstallIntrospection(builder, health);
   };
   config.Finish();
@@ -107,6 +141,11 @@ int main(int argc, char** argv) {
     });
     server.DisableMetricsInterceptor();
     server.AddQueuedService(&proxy);
+    std::optional<gateway::FrameFront> frames;
+    if (!front_options.listen.empty()) {
+      frames.emplace(proxy, front_options);
+      server.ReportPort("grpc", frames->port());
+    }
     gateway::HttpFront http(proxy, http_options);
     // SIGHUP also reads the HTTP door's certificate again (the gRPC port's
     // is read again every GONGKAI_TLS_REFRESH_SECONDS): new connections get
@@ -124,9 +163,13 @@ int main(int argc, char** argv) {
     // The HTTP door stops first, within the grace: its upstream calls are
     // served on the proxy's queue, which stops with the gRPC server.
     const auto grace = std::chrono::duration_cast<std::chrono::milliseconds>(server_options.shutdown_grace);
-    server.OnStopping([&http, grace] { http.Stop(grace); });
+    server.OnStopping([&http, &frames, grace] {
+      if (frames) frames->Stop(grace);
+      http.Stop(grace);
+    });
     server.ReportPort("http", http.port());
     http.Start();
+    if (frames) frames->Start();
     common::Log(
         common::LogLevel::kInfo, "gateway_configured",
         {{"principals", principals.size()}, {"upstreams", routes.addresses()}, {"web_files", http.web_files()}});

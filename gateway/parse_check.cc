@@ -6,6 +6,7 @@
 #include <google/protobuf/stubs/logging.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 
+#include <climits>
 #include <vector>
 
 #include "common/log.h"
@@ -76,6 +77,18 @@ bool ParsesAs(const Descriptor& type, grpc::ByteBuffer& bytes, std::string* why)
   Message* message = PrototypeOf(type).New(&arena);
   grpc::ProtoBufferReader reader(&bytes);
   const bool parses = reader.status().ok() && message->ParseFromZeroCopyStream(&reader);
+  parse_diagnostics = nullptr;
+  if (!parses && why != nullptr) *why = std::move(diagnostics);
+  return parses;
+}
+
+bool ParsesAs(const Descriptor& type, std::string_view bytes, std::string* why) {
+  std::string diagnostics;
+  parse_diagnostics = &diagnostics;
+  google::protobuf::Arena arena;
+  Message* message = PrototypeOf(type).New(&arena);
+  const bool parses = bytes.size() <= static_cast<std::size_t>(INT_MAX) &&
+                      message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
   parse_diagnostics = nullptr;
   if (!parses && why != nullptr) *why = std::move(diagnostics);
   return parses;

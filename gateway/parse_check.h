@@ -23,6 +23,8 @@ namespace gongkai::gateway {
 // left empty when it said nothing (a malformed encoding); that needs
 // RouteProtobufLogs().
 bool ParsesAs(const google::protobuf::Descriptor& type, grpc::ByteBuffer& bytes, std::string* why = nullptr);
+// The same of a message's bytes in hand (the frame front's).
+bool ParsesAs(const google::protobuf::Descriptor& type, std::string_view bytes, std::string* why = nullptr);
 
 // The default instance of `type`: the generated class's when it has one,
 // else a dynamic message's.

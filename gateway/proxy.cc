@@ -12,6 +12,7 @@
 #include "common/encoding.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "gateway/frame_front.h"
 #include "gateway/introspection.h"
 #include "gateway/parse_check.h"
 
@@ -204,9 +205,13 @@ class ProxiedCall final : public AwaitsRead {
     head.authorization = Metadata(ctx_, "authorization");
     head.request_id = Metadata(ctx_, common::kRequestIdHeader);
     head.deadline = ctx_.deadline();
-    if (proxy_.options_.client_certificates) head.client_certificate = ClientCertificateOf(ctx_);
+    // A call the frame front forwarded: the caller is the front's to name.
+    front_ = VerifyFrontHeader(Metadata(ctx_, FrontHeader::kName));
+    if (proxy_.options_.client_certificates) {
+      head.client_certificate = front_ ? front_->client_certificate : ClientCertificateOf(ctx_);
+    }
     head.client = [this](std::string* peer, std::string* forwarded_for) {
-      *peer = ctx_.peer();
+      *peer = front_ ? front_->peer : ctx_.peer();
       *forwarded_for = JoinedMetadata(ctx_, "x-forwarded-for");
     };
     admission_ = proxy_.Admit(head);
@@ -491,7 +496,8 @@ class ProxiedCall final : public AwaitsRead {
   bool read_oversized_ = false;
   bool read_parses_ = false;
   std::string read_why_;
-  common::Slots::Slot stream_slot_;  // a streaming call's place among its caller's (set in Start)
+  common::Slots::Slot stream_slot_;   // a streaming call's place among its caller's (set in Start)
+  std::optional<FrontHeader> front_;  // set in Start when the frame front forwarded the call
 
   Tag requested_tag_{this, &ProxiedCall::Requested, &ProxiedCall::Serve};
   Tag done_tag_{this, &ProxiedCall::Done};
@@ -602,12 +608,16 @@ Admission Proxy::Admit(const CallHead& head) {
   return a;
 }
 
+std::vector<std::pair<std::string, std::string>> Proxy::UpstreamHeaders(const Admission& admission) {
+  auto signed_identity = identities_.For(admission.caller, admission.path, std::chrono::system_clock::now());
+  return {{common::kIdentityHeader, std::move(signed_identity.payload)},
+          {common::kIdentitySignatureHeader, std::move(signed_identity.signature)},
+          {common::kRequestIdHeader, admission.request_id}};
+}
+
 void Proxy::PrepareUpstream(const Admission& admission, grpc::ClientContext* context) {
   context->set_deadline(admission.deadline);
-  auto signed_identity = identities_.For(admission.caller, admission.path, std::chrono::system_clock::now());
-  context->AddMetadata(common::kIdentityHeader, signed_identity.payload);
-  context->AddMetadata(common::kIdentitySignatureHeader, signed_identity.signature);
-  context->AddMetadata(common::kRequestIdHeader, admission.request_id);
+  for (const auto& [name, value] : UpstreamHeaders(admission)) context->AddMetadata(name, value);
 }
 
 void Proxy::Metered(const Admission& admission, const grpc::Status& status) {

@@ -160,9 +160,11 @@ class Proxy final : public common::QueuedService {
   // deadline and size limit found. A streaming call's slot among its
   // caller's is taken by the caller (ProxiedCall).
   Admission Admit(const CallHead& head);
-  // Puts on an upstream call's context its deadline, the caller's signed
-  // identity and the request id: nothing the caller sent is passed on but
-  // the request id.
+  // The headers of an upstream call besides its deadline: the caller's
+  // signed identity and the request id. Nothing the caller sent is passed
+  // on but the request id.
+  std::vector<std::pair<std::string, std::string>> UpstreamHeaders(const Admission& admission);
+  // Puts on an upstream call's context its deadline and UpstreamHeaders.
   void PrepareUpstream(const Admission& admission, grpc::ClientContext* context);
   // Counts the call's end with its status; logs the failures that are the
   // platform's (UNAVAILABLE, INTERNAL).

@@ -84,12 +84,13 @@ Routes Routes::Parse(const std::string& spec, const std::shared_ptr<grpc::Channe
     args.SetInt(GRPC_ARG_ENABLE_CHANNELZ, 0);
     auto channel = grpc::CreateCustomChannel(address, credentials, args);
     routes.addresses_[package] = address;
-    routes.upstreams_[package] = std::make_shared<Upstream>(channel);
+    routes.upstreams_[package] = std::make_shared<Upstream>(address, channel);
   }
   return routes;
 }
 
-Upstream::Upstream(std::shared_ptr<grpc::Channel> channel) : channel_(channel), stub_(std::move(channel)) {}
+Upstream::Upstream(std::string address, std::shared_ptr<grpc::Channel> channel)
+    : address_(std::move(address)), channel_(channel), stub_(std::move(channel)) {}
 
 void Upstream::ReconnectSoon() {
   const int64_t now =

@@ -49,9 +49,11 @@ bool Admits(const MethodInfo& method, common::Role role);
 // One upstream service: its channel and the stub calls go through.
 class Upstream {
  public:
-  explicit Upstream(std::shared_ptr<grpc::Channel> channel);
+  Upstream(std::string address, std::shared_ptr<grpc::Channel> channel);
 
   grpc::GenericStub& stub() { return stub_; }
+  // host:port, as GONGKAI_UPSTREAMS names it.
+  const std::string& address() const { return address_; }
 
   // Makes the channel try to connect now rather than at the end of its
   // reconnect backoff, at most once a second. A call that finds the upstream
@@ -61,6 +63,7 @@ class Upstream {
   void ReconnectSoon();
 
  private:
+  std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
   std::atomic<int64_t> last_reconnect_ms_{0};  // steady clock

@@ -115,7 +115,7 @@ TEST(Upstream, ReconnectSoonEndsTheBackoffOfAChannelWhoseServiceCameBack) {
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 60000);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 60000);
   auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-  Upstream upstream(channel);
+  Upstream upstream(address, channel);
   channel->GetState(true);
   ASSERT_TRUE(Reaches(*channel, GRPC_CHANNEL_TRANSIENT_FAILURE, std::chrono::seconds(5)));
 

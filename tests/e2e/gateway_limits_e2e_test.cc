@@ -2,7 +2,8 @@
 // caller's deadline is capped, not replaced; a public read is small; a
 // streamed message over its limit ends the stream; a unary call that never sends its message is answered by the default
 // deadline; the public lists that allow harvesting are rate limited per
-// caller; X-Forwarded-For is believed from trusted proxies only.
+// caller; X-Forwarded-For is believed from trusted proxies only, and the
+// frame front's own header from the front only.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <string>
 
+#include "common/encoding.h"
 #include "common/testing/faketime.h"
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
@@ -161,6 +163,55 @@ TEST_F(RateLimitedLists, XForwardedForFromAnUntrustedPeerIsIgnored) {
   }
   auto refused = ListAgencies(*platform_, "198.51.100.99");
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+}
+
+// A compressed request is served by the gateway's gRPC server behind its
+// frame front, which names the caller there in a header of its own
+// (x-gongkai-front), signed with a key of the process: a caller that sends
+// that header itself names nobody, and its calls count as its own. The
+// request is compressible (a long city code), so its message goes
+// compressed, which only the gRPC server reads; the registry answers it.
+void ExpectForgedFrontHeadersNameNobody(const testing::Platform& platform) {
+  for (int i = 0; i < 4; ++i) {
+    grpc::ClientContext ctx;
+    platform.Authorize(ctx, "");
+    ctx.set_compression_algorithm(GRPC_COMPRESS_GZIP);
+    const std::string peer = "ipv4:198.51.100." + std::to_string(i + 1) + ":5555";
+    ctx.AddMetadata("x-gongkai-front",
+                    common::Base64Encode(peer, common::Base64::kUrl, false) + ".." + std::string(64, '0'));
+    RegistryService::Stub stub(platform.Gateway());
+    ListAgenciesRequest request;
+    request.set_city_code(std::string(4096, '1'));
+    ListAgenciesResponse response;
+    const grpc::Status status = stub.ListAgencies(&ctx, request, &response);
+    if (i < 3) {
+      EXPECT_NE(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << i << ": " << status.error_message();
+      EXPECT_NE(status.error_code(), grpc::StatusCode::INTERNAL) << i << ": " << status.error_message();
+      EXPECT_NE(status.error_code(), grpc::StatusCode::UNAVAILABLE) << i << ": " << status.error_message();
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+      EXPECT_NE(status.error_message().find("rate limit"), std::string::npos) << status.error_message();
+    }
+  }
+}
+
+TEST_F(RateLimitedLists, ACompressedRequestIsServedAndAForgedFrontHeaderNamesNobody) {
+  ExpectForgedFrontHeadersNameNobody(*platform_);
+}
+
+// The same with the gRPC server on the port itself: the header reaches the
+// proxy as the caller sent it, and does not verify.
+class RateLimitedListsOnTheGrpcServer : public RateLimitedLists {
+ protected:
+  testing::PlatformOptions Options() override {
+    auto options = RateLimitedLists::Options();
+    options.env["gateway"]["GONGKAI_GRPC_FRONT"] = "grpc";
+    return options;
+  }
+};
+
+TEST_F(RateLimitedListsOnTheGrpcServer, AForgedFrontHeaderNamesNobody) {
+  ExpectForgedFrontHeadersNameNobody(*platform_);
 }
 
 class BehindATrustedProxy : public RateLimitedLists {
