@@ -393,11 +393,15 @@ struct FrameFront::Loop {
 
   // Sends what the session has to send; false when the connection is done.
   bool Flush(Conn& conn) {
+    bool at_mark = true;  // stopped pulling at kMaxUnsent, with frames left in the session
     while (conn.out.size() - conn.out_at < kMaxUnsent) {
       const uint8_t* data = nullptr;
       const ssize_t n = nghttp2_session_mem_send(conn.session, &data);
       if (n < 0) return false;
-      if (n == 0) break;
+      if (n == 0) {
+        at_mark = false;
+        break;
+      }
       conn.out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
     }
     if (conn.connecting) return true;
@@ -415,6 +419,9 @@ struct FrameFront::Loop {
       conn.out_at = 0;
     }
     const bool waiting = conn.out_at < conn.out.size();
+    // The socket took all it was given while the session still holds frames:
+    // they are pulled on this same pass (Run flushes until none is dirty).
+    if (at_mark && !waiting) dirty.insert(&conn);
     Watch(conn, waiting);
     return waiting || nghttp2_session_want_read(conn.session) || nghttp2_session_want_write(conn.session);
   }
