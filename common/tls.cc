@@ -1,11 +1,14 @@
 #include "common/tls.h"
 
+#include <arpa/inet.h>
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_credentials_options.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -30,6 +33,73 @@ bool HoldsPrivateKey(const std::string& path) {
 
 // Whether `path` holds a PEM certificate that parses.
 bool HoldsCertificate(const std::string& path) { return EarliestExpiry(path).has_value(); }
+
+// OpenSSL's reason for the last failure, and its error queue emptied.
+std::string OpenSslError() {
+  char text[256] = {};
+  ERR_error_string_n(ERR_get_error(), text, sizeof text);
+  ERR_clear_error();
+  return text;
+}
+
+// A context for TLS 1.2 and 1.3, with HTTP/2 offered (client) or taken
+// (server) by ALPN when `alpn` says so.
+std::shared_ptr<SSL_CTX> NewContext(bool server, Alpn alpn) {
+  std::shared_ptr<SSL_CTX> context(SSL_CTX_new(server ? TLS_server_method() : TLS_client_method()), SSL_CTX_free);
+  if (!context || SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION) != 1) {
+    throw std::runtime_error("TLS 1.2 and 1.3 are not available: " + OpenSslError());
+  }
+  // Frames are written from a buffer that grows between the tries of a write.
+  SSL_CTX_set_mode(context.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  if (alpn == Alpn::kNone) return context;
+  static constexpr unsigned char kH2[] = {2, 'h', '2'};
+  if (!server) {
+    SSL_CTX_set_alpn_protos(context.get(), kH2, sizeof kH2);
+    return context;
+  }
+  // h2 is taken when the client offers it; a client that offers no ALPN is
+  // served too (it is the client's to use).
+  SSL_CTX_set_alpn_select_cb(
+      context.get(),
+      [](SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in, unsigned int in_length,
+         void*) -> int {
+        unsigned char* selected = nullptr;
+        if (SSL_select_next_proto(&selected, out_length, kH2, sizeof kH2, in, in_length) != OPENSSL_NPN_NEGOTIATED) {
+          return SSL_TLSEXT_ERR_NOACK;
+        }
+        *out = selected;
+        return SSL_TLSEXT_ERR_OK;
+      },
+      nullptr);
+  return context;
+}
+
+// The chain and key of a certificate into `context`; throws naming the
+// variables and files.
+void UseCertificate(SSL_CTX* context, const std::string& certificate, const std::string& key,
+                    const char* certificate_variable, const char* key_variable) {
+  if (SSL_CTX_use_certificate_chain_file(context, certificate.c_str()) != 1) {
+    throw std::runtime_error(std::string(certificate_variable) + ": " + certificate +
+                             " does not load as a PEM certificate chain: " + OpenSslError());
+  }
+  const bool loaded = SSL_CTX_use_PrivateKey_file(context, key.c_str(), SSL_FILETYPE_PEM) == 1;
+  if (!loaded && ERR_GET_REASON(ERR_peek_last_error()) != X509_R_KEY_VALUES_MISMATCH) {
+    throw std::runtime_error(std::string(key_variable) + ": " + key +
+                             " does not load as a PEM private key: " + OpenSslError());
+  }
+  if (!loaded || SSL_CTX_check_private_key(context) != 1) {
+    ERR_clear_error();
+    throw std::runtime_error(std::string(key_variable) + ": " + key + " is not the key of the certificate in " +
+                             certificate);
+  }
+}
+
+void TrustCa(SSL_CTX* context, const std::string& ca, const char* variable) {
+  if (SSL_CTX_load_verify_locations(context, ca.c_str(), nullptr) != 1) {
+    throw std::runtime_error(std::string(variable) + ": " + ca +
+                             " does not load as PEM certificates: " + OpenSslError());
+  }
+}
 
 }  // namespace
 
@@ -124,6 +194,42 @@ std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::option
   options.watch_root_certs();
   if (!tls->certificate.empty()) options.watch_identity_key_cert_pairs();
   return grpc::experimental::TlsCredentials(options);
+}
+
+std::shared_ptr<SSL_CTX> ServerTlsContext(const TlsFiles& files, ClientCertificates clients, Alpn alpn) {
+  auto context = NewContext(/*server=*/true, alpn);
+  UseCertificate(context.get(), files.certificate, files.key, "GONGKAI_TLS_CERT_FILE", "GONGKAI_TLS_KEY_FILE");
+  if (!files.client_ca.empty()) {
+    TrustCa(context.get(), files.client_ca, "GONGKAI_TLS_CLIENT_CA_FILE");
+    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(files.client_ca.c_str());
+    if (names != nullptr) SSL_CTX_set_client_CA_list(context.get(), names);
+    ERR_clear_error();
+    SSL_CTX_set_verify(
+        context.get(),
+        SSL_VERIFY_PEER | (clients == ClientCertificates::kRequire ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), nullptr);
+  }
+  return context;
+}
+
+std::shared_ptr<SSL_CTX> ClientTlsContext(const UpstreamTls& tls, Alpn alpn) {
+  auto context = NewContext(/*server=*/false, alpn);
+  TrustCa(context.get(), tls.ca, "GONGKAI_UPSTREAM_CA_FILE");
+  SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
+  if (!tls.certificate.empty()) {
+    UseCertificate(context.get(), tls.certificate, tls.key, "GONGKAI_UPSTREAM_CERT_FILE", "GONGKAI_UPSTREAM_KEY_FILE");
+  }
+  return context;
+}
+
+void VerifyServerName(SSL* ssl, const std::string& host) {
+  unsigned char address[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+    return;
+  }
+  SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  SSL_set1_host(ssl, host.c_str());
+  SSL_set_tlsext_host_name(ssl, host.c_str());
 }
 
 std::optional<std::int64_t> EarliestExpiry(const std::string& path) {

@@ -2,6 +2,7 @@
 
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
+#include <openssl/ssl.h>
 #include <prometheus/collectable.h>
 
 #include <cstdint>
@@ -62,6 +63,26 @@ std::optional<UpstreamTls> ReadUpstreamTls(Config& config);
 // service's certificate against `tls->ca` for the address called, with the
 // client certificate; plaintext without `tls`.
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::optional<UpstreamTls>& tls);
+
+// OpenSSL contexts, for the ports that speak TLS themselves rather than
+// through gRPC (the gateway's frame front and HTTP door). Both negotiate TLS
+// 1.2 or 1.3 only; with Alpn::kH2 they offer (client) or take (server)
+// HTTP/2 by ALPN, as gRPC does.
+//
+// A server's: the certificate chain and key of `files`; with
+// `files.client_ca`, a client certificate is asked for and, when presented,
+// verified against it (kRequire: a client without one is refused).
+// Throws std::runtime_error naming the variable and file that do not load.
+enum class Alpn { kNone, kH2 };
+std::shared_ptr<SSL_CTX> ServerTlsContext(const TlsFiles& files, ClientCertificates clients, Alpn alpn);
+// A client's: the service's certificate verified against `tls.ca` (the name
+// it is called by is checked per connection: VerifyServerName), presenting
+// `tls.certificate` when set. Throws as ServerTlsContext does.
+std::shared_ptr<SSL_CTX> ClientTlsContext(const UpstreamTls& tls, Alpn alpn);
+// Sets the name a client connection checks the server's certificate for
+// (an IP address or a DNS name, as gRPC checks its target's host), and
+// sends a DNS name as SNI.
+void VerifyServerName(SSL* ssl, const std::string& host);
 
 // The earliest end of validity (notAfter) of the PEM certificates in
 // `path`, in seconds since the Unix epoch; nullopt when the file does not

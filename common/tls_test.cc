@@ -1,8 +1,10 @@
 #include "common/tls.h"
 
 #include <gtest/gtest.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <prometheus/metric_family.h>
 
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace gongkai::common {
@@ -23,8 +26,8 @@ constexpr std::int64_t k2030 = 1893456000;
 constexpr std::int64_t k2031 = 1931342400;
 
 // A self-signed certificate valid until `not_after` (seconds since the Unix
-// epoch), in PEM.
-std::string CertificatePem(std::int64_t not_after) {
+// epoch), in PEM; its private key in `key_pem` when given.
+std::string CertificatePem(std::int64_t not_after, std::string* key_pem = nullptr) {
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"),
                                                           EVP_PKEY_free);
   std::unique_ptr<X509, decltype(&X509_free)> certificate(X509_new(), X509_free);
@@ -43,6 +46,13 @@ std::string CertificatePem(std::int64_t not_after) {
   EXPECT_EQ(PEM_write_bio_X509(out.get(), certificate.get()), 1);
   char* data = nullptr;
   const long length = BIO_get_mem_data(out.get(), &data);
+  if (key_pem != nullptr) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> key_out(BIO_new(BIO_s_mem()), BIO_free);
+    EXPECT_EQ(PEM_write_bio_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr), 1);
+    char* key_data = nullptr;
+    const long key_length = BIO_get_mem_data(key_out.get(), &key_data);
+    key_pem->assign(key_data, static_cast<std::size_t>(key_length));
+  }
   return std::string(data, static_cast<std::size_t>(length));
 }
 
@@ -115,6 +125,109 @@ TEST_F(TlsFilesTest, ACertificateFileMustHoldACertificateThatParses) {
   ReadUpstreamTls(upstream);
   ASSERT_EQ(upstream.Errors().size(), 1u);
   EXPECT_NE(upstream.Errors()[0].find("GONGKAI_UPSTREAM_CA_FILE"), std::string::npos) << upstream.Errors()[0];
+}
+
+TEST_F(TlsFilesTest, AContextNamesTheFileThatDoesNotLoad) {
+  std::string key, other_key;
+  TlsFiles files;
+  files.certificate = Write("served.crt", CertificatePem(k2030, &key));
+  files.key = Write("served.key", key);
+  CertificatePem(k2030, &other_key);
+  EXPECT_NE(ServerTlsContext(files, ClientCertificates::kOptional, Alpn::kH2), nullptr);
+
+  const auto refusal = [](const auto& load) -> std::string {
+    try {
+      load();
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "loaded";
+  };
+  TlsFiles mismatched = files;
+  mismatched.key = Write("other.key", other_key);
+  const std::string wrong_key =
+      refusal([&] { ServerTlsContext(mismatched, ClientCertificates::kOptional, Alpn::kH2); });
+  EXPECT_NE(wrong_key.find("GONGKAI_TLS_KEY_FILE: " + mismatched.key + " is not the key of the certificate"),
+            std::string::npos)
+      << wrong_key;
+  TlsFiles missing = files;
+  missing.certificate = dir_ + "/none.crt";
+  const std::string no_file = refusal([&] { ServerTlsContext(missing, ClientCertificates::kOptional, Alpn::kH2); });
+  EXPECT_NE(no_file.find("GONGKAI_TLS_CERT_FILE: " + missing.certificate), std::string::npos) << no_file;
+  UpstreamTls upstream;
+  upstream.ca = Write("ca.crt", "not a certificate");
+  const std::string no_ca = refusal([&] { ClientTlsContext(upstream, Alpn::kH2); });
+  EXPECT_NE(no_ca.find("GONGKAI_UPSTREAM_CA_FILE: " + upstream.ca), std::string::npos) << no_ca;
+}
+
+// A handshake in memory between the two contexts: HTTP/2 is taken by ALPN,
+// and the client's certificate is asked for and verified against the client
+// CA (here the self-signed certificates are their own CAs).
+TEST_F(TlsFilesTest, TheContextsNegotiateHttp2AndTheServerVerifiesTheClientCertificate) {
+  std::string server_key, client_key;
+  TlsFiles served;
+  served.certificate = Write("served.crt", CertificatePem(k2030, &server_key));
+  served.key = Write("served.key", server_key);
+  UpstreamTls upstream;
+  upstream.ca = served.certificate;
+  upstream.certificate = Write("client.crt", CertificatePem(k2030, &client_key));
+  upstream.key = Write("client.key", client_key);
+  served.client_ca = upstream.certificate;
+
+  // Whether the handshake ends; the protocol the client sees taken, and
+  // whether the server holds a client certificate.
+  struct Outcome {
+    bool done = false;
+    std::string alpn;
+    bool client_certificate = false;
+  };
+  const auto handshake = [](SSL_CTX* server_context, SSL_CTX* client_context) {
+    std::unique_ptr<SSL, decltype(&SSL_free)> server(SSL_new(server_context), SSL_free);
+    std::unique_ptr<SSL, decltype(&SSL_free)> client(SSL_new(client_context), SSL_free);
+    BIO *server_bio = nullptr, *client_bio = nullptr;
+    EXPECT_EQ(BIO_new_bio_pair(&server_bio, 0, &client_bio, 0), 1);
+    SSL_set_bio(server.get(), server_bio, server_bio);
+    SSL_set_bio(client.get(), client_bio, client_bio);
+    SSL_set_accept_state(server.get());
+    SSL_set_connect_state(client.get());
+    Outcome outcome;
+    for (int i = 0; i < 20 && !outcome.done; ++i) {
+      const int c = SSL_do_handshake(client.get());
+      const int s = SSL_do_handshake(server.get());
+      outcome.done = c == 1 && s == 1;
+    }
+    ERR_clear_error();
+    const unsigned char* alpn = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(client.get(), &alpn, &length);
+    if (alpn != nullptr) outcome.alpn.assign(reinterpret_cast<const char*>(alpn), length);
+    outcome.client_certificate = SSL_get0_peer_certificate(server.get()) != nullptr;
+    return outcome;
+  };
+
+  const auto server = ServerTlsContext(served, ClientCertificates::kOptional, Alpn::kH2);
+  const auto client = ClientTlsContext(upstream, Alpn::kH2);
+  const Outcome both = handshake(server.get(), client.get());
+  EXPECT_TRUE(both.done);
+  EXPECT_EQ(both.alpn, "h2");
+  EXPECT_TRUE(both.client_certificate);
+
+  // Without a certificate of its own, the client is served where it is
+  // optional and refused where it is required.
+  UpstreamTls anonymous = upstream;
+  anonymous.certificate.clear();
+  anonymous.key.clear();
+  const auto bare = ClientTlsContext(anonymous, Alpn::kH2);
+  const Outcome optional = handshake(server.get(), bare.get());
+  EXPECT_TRUE(optional.done);
+  EXPECT_FALSE(optional.client_certificate);
+  const auto strict = ServerTlsContext(served, ClientCertificates::kRequire, Alpn::kH2);
+  EXPECT_FALSE(handshake(strict.get(), bare.get()).done);
+
+  // A server whose certificate the client's CA did not sign is refused.
+  UpstreamTls stranger = upstream;
+  stranger.ca = upstream.certificate;
+  EXPECT_FALSE(handshake(server.get(), ClientTlsContext(stranger, Alpn::kH2).get()).done);
 }
 
 TEST_F(TlsFilesTest, NoTlsFilesMakeNoGauge) { EXPECT_EQ(CertificateExpiryGauges(std::nullopt, std::nullopt), nullptr); }

@@ -7,8 +7,11 @@
 #include <netinet/tcp.h>
 #include <nghttp2/nghttp2.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -21,13 +24,16 @@
 #include <cstddef>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 
 #include "common/encoding.h"
 #include "common/log.h"
+#include "common/tls.h"
 #include "gateway/grpc_wire.h"
 #include "gateway/parse_check.h"
+#include "gateway/principals.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -85,6 +91,11 @@ struct Pending {
 // this, no more are made and nothing more is read from it until it drains.
 constexpr std::size_t kMaxUnsent = 4 << 20;
 
+// A connection of ours that has not connected, or a TLS connection whose
+// handshake has not ended, within this is closed (gRPC's own connect
+// timeout).
+constexpr auto kConnectTimeout = std::chrono::seconds(20);
+
 enum class Side { kCaller, kInternal, kUpstream };
 
 struct Call;
@@ -93,6 +104,16 @@ struct Conn {
   FrameFront::Loop* loop = nullptr;
   Side side = Side::kCaller;
   int fd = -1;
+  // TLS on the socket (the port's, or to a service), null without. OpenSSL
+  // reads and writes the socket itself; what it must do before it can go on
+  // is noted, so that the connection is polled for it.
+  SSL* ssl = nullptr;
+  bool handshaken = false;
+  bool read_wants_write = false;  // SSL_read must send first (polled for writing)
+  bool write_wants_read = false;  // SSL_write must receive first (tried again after a read)
+  // The fingerprint (CertificateFingerprint) of the client certificate a
+  // caller presented and TLS verified; empty when none.
+  std::string certificate;
   nghttp2_session* session = nullptr;
   std::string out;  // frames the socket has not taken yet
   std::size_t out_at = 0;
@@ -102,6 +123,7 @@ struct Conn {
   std::string peer;         // a caller's address, in gRPC's form
   std::set<Call*> calls;    // the calls with a stream on this connection
   Upstream* upstream = nullptr;
+  Clock::time_point opened;
   Clock::time_point last_read;
   Clock::time_point idle_since;
   Clock::time_point ping_sent;
@@ -227,12 +249,70 @@ std::optional<FrontHeader> VerifyFrontHeader(std::string_view value) {
   return FrontHeader{std::move(*peer), std::move(*certificate)};
 }
 
+// The TLS contexts of the port and of the connections to the services, read
+// from their files at the start and again every refresh_seconds (as gRPC
+// reads its own): new connections get what was read last, open ones keep
+// theirs. Null without TLS on that side.
+struct FrameFront::Tls {
+  explicit Tls(const FrameFrontOptions& options) : options(options) {
+    if (options.tls) refresh = std::chrono::seconds(options.tls->refresh_seconds);
+    if (options.upstream_tls) refresh = std::chrono::seconds(options.upstream_tls->refresh_seconds);
+    Load(&server, &client);  // throws at the start
+    loaded = Clock::now();
+  }
+
+  void Load(std::shared_ptr<SSL_CTX>* served, std::shared_ptr<SSL_CTX>* upstream) const {
+    if (options.tls) {
+      *served = common::ServerTlsContext(*options.tls, common::ClientCertificates::kOptional, common::Alpn::kH2);
+    }
+    if (options.upstream_tls) *upstream = common::ClientTlsContext(*options.upstream_tls, common::Alpn::kH2);
+  }
+
+  std::shared_ptr<SSL_CTX> Server() {
+    std::lock_guard lock(mutex);
+    return server;
+  }
+  std::shared_ptr<SSL_CTX> Client() {
+    std::lock_guard lock(mutex);
+    return client;
+  }
+
+  // The files read again when refresh_seconds have passed; a file that does
+  // not load keeps what was served, and says why.
+  void Refresh() {
+    if (!options.tls && !options.upstream_tls) return;
+    {
+      std::lock_guard lock(mutex);
+      if (Clock::now() - loaded < refresh) return;
+      loaded = Clock::now();
+    }
+    std::shared_ptr<SSL_CTX> served, upstream;
+    try {
+      Load(&served, &upstream);
+    } catch (const std::exception& e) {
+      Log(common::LogLevel::kError, "tls_reload_failed", {{"reason", e.what()}});
+      return;
+    }
+    std::lock_guard lock(mutex);
+    server.swap(served);
+    client.swap(upstream);
+  }
+
+  const FrameFrontOptions& options;
+  Clock::duration refresh = std::chrono::seconds(60);
+  std::mutex mutex;
+  Clock::time_point loaded;         // guarded by mutex
+  std::shared_ptr<SSL_CTX> server;  // guarded by mutex
+  std::shared_ptr<SSL_CTX> client;  // guarded by mutex
+};
+
 struct FrameFront::Loop {
-  Loop(Proxy& proxy, const FrameFrontOptions& options) : proxy(proxy), options(options) {}
+  Loop(Proxy& proxy, const FrameFrontOptions& options, Tls& tls) : proxy(proxy), options(options), tls(tls) {}
   ~Loop();
 
   Proxy& proxy;
   const FrameFrontOptions& options;
+  Tls& tls;
   int epoll = -1;
   int listener = -1;
   int wake = -1;
@@ -283,7 +363,7 @@ struct FrameFront::Loop {
   Conn& Add(std::unique_ptr<Conn> conn, bool out) {
     Conn& c = *conn;
     c.loop = this;
-    c.last_read = c.idle_since = Clock::now();
+    c.opened = c.last_read = c.idle_since = Clock::now();
     epoll_event event{};
     event.events = EPOLLIN | (out ? EPOLLOUT : 0u);
     event.data.ptr = &c;
@@ -317,6 +397,16 @@ struct FrameFront::Loop {
       conn->fd = fd;
       conn->side = Side::kCaller;
       conn->peer = PeerOf(address);
+      if (const auto context = tls.Server()) {
+        conn->ssl = SSL_new(context.get());
+        if (conn->ssl == nullptr || SSL_set_fd(conn->ssl, fd) != 1) {
+          ERR_clear_error();
+          if (conn->ssl != nullptr) SSL_free(conn->ssl);
+          close(fd);
+          continue;
+        }
+        SSL_set_accept_state(conn->ssl);
+      }
       Add(std::move(conn), false);
     }
   }
@@ -374,13 +464,27 @@ struct FrameFront::Loop {
       return nullptr;
     }
     conn->upstream = upstream;
+    if (const auto context = tls.Client()) {  // before the first flush, which comes from Run
+      conn->ssl = SSL_new(context.get());
+      if (conn->ssl == nullptr || SSL_set_fd(conn->ssl, conn->fd) != 1) {
+        ERR_clear_error();
+        Close(conn);
+        failed[upstream] = Clock::now();
+        return nullptr;
+      }
+      SSL_set_connect_state(conn->ssl);
+      common::VerifyServerName(conn->ssl, host);
+    }
     upstreams[upstream] = conn;
     return conn;
   }
 
   // Polls for what the connection can do: write when it has frames the
-  // socket did not take; read unless it holds kMaxUnsent of them.
-  void Watch(Conn& conn, bool out) {
+  // socket did not take (unless TLS waits to read first), or when TLS must
+  // send before it reads; read unless it holds kMaxUnsent frames.
+  void Watch(Conn& conn) {
+    const bool waiting = conn.out_at < conn.out.size();
+    const bool out = (waiting && !conn.write_wants_read) || conn.read_wants_write;
     const bool in = conn.out.size() - conn.out_at < kMaxUnsent;
     if (out == conn.polling_out && in == conn.polling_in) return;
     epoll_event event{};
@@ -406,13 +510,11 @@ struct FrameFront::Loop {
     }
     if (conn.connecting) return true;
     while (conn.out_at < conn.out.size()) {
-      const ssize_t n = send(conn.fd, conn.out.data() + conn.out_at, conn.out.size() - conn.out_at, MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        if (errno == EINTR) continue;
-        return false;
-      }
-      conn.out_at += static_cast<std::size_t>(n);
+      std::size_t n = 0;
+      const Io io = Transmit(conn, conn.out.data() + conn.out_at, conn.out.size() - conn.out_at, &n);
+      if (io == Io::kClosed) return false;
+      if (io == Io::kBlocked) break;
+      conn.out_at += n;
     }
     if (conn.out_at == conn.out.size() || (conn.out_at > (1 << 20) && conn.out_at * 2 > conn.out.size())) {
       conn.out.erase(0, conn.out_at);
@@ -422,26 +524,96 @@ struct FrameFront::Loop {
     // The socket took all it was given while the session still holds frames:
     // they are pulled on this same pass (Run flushes until none is dirty).
     if (at_mark && !waiting) dirty.insert(&conn);
-    Watch(conn, waiting);
+    Watch(conn);
     return waiting || nghttp2_session_want_read(conn.session) || nghttp2_session_want_write(conn.session);
+  }
+
+  // ---- the socket, plain or TLS ----------------------------------------------------------
+
+  enum class Io { kDone, kBlocked, kClosed };
+
+  // What a TLS read or write that did not go through waits for.
+  static Io TlsOutcome(Conn& conn, bool reading) {
+    switch (SSL_get_error(conn.ssl, 0)) {
+      case SSL_ERROR_WANT_READ:
+        if (!reading) conn.write_wants_read = true;
+        return Io::kBlocked;
+      case SSL_ERROR_WANT_WRITE:
+        if (reading) conn.read_wants_write = true;
+        return Io::kBlocked;
+      default:  // the peer closed, or the handshake or a record failed
+        ERR_clear_error();
+        return Io::kClosed;
+    }
+  }
+
+  // Up to `size` bytes of the connection's stream into `buffer` (`*n`).
+  static Io Receive(Conn& conn, uint8_t* buffer, std::size_t size, std::size_t* n) {
+    if (conn.ssl != nullptr) {
+      ERR_clear_error();
+      conn.read_wants_write = false;
+      if (SSL_read_ex(conn.ssl, buffer, size, n) == 1) return Io::kDone;
+      return TlsOutcome(conn, /*reading=*/true);
+    }
+    for (;;) {
+      const ssize_t r = recv(conn.fd, buffer, size, 0);
+      if (r > 0) {
+        *n = static_cast<std::size_t>(r);
+        return Io::kDone;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      return r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? Io::kBlocked : Io::kClosed;
+    }
+  }
+
+  // Of `size` bytes, sends what the socket takes (`*n`).
+  static Io Transmit(Conn& conn, const char* data, std::size_t size, std::size_t* n) {
+    if (conn.ssl != nullptr) {
+      ERR_clear_error();
+      conn.write_wants_read = false;
+      if (SSL_write_ex(conn.ssl, data, size, n) == 1) return Io::kDone;
+      return TlsOutcome(conn, /*reading=*/false);
+    }
+    for (;;) {
+      const ssize_t r = send(conn.fd, data, size, MSG_NOSIGNAL);
+      if (r >= 0) {
+        *n = static_cast<std::size_t>(r);
+        return Io::kDone;
+      }
+      if (errno == EINTR) continue;
+      return errno == EAGAIN || errno == EWOULDBLOCK ? Io::kBlocked : Io::kClosed;
+    }
+  }
+
+  // The TLS handshake has ended: the client certificate a caller presented
+  // (TLS verified it against the client CA) is what may name its principal.
+  void Handshaken(Conn& conn) {
+    conn.handshaken = true;
+    if (conn.side != Side::kCaller) return;
+    if (X509* certificate = SSL_get0_peer_certificate(conn.ssl)) conn.certificate = CertificateFingerprint(certificate);
   }
 
   // Reads what the socket has; false when the connection is done.
   bool Read(Conn& conn) {
     uint8_t buffer[65536];
     for (;;) {
-      const ssize_t n = recv(conn.fd, buffer, sizeof buffer, 0);
-      if (n == 0) return false;
-      if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
-        if (errno == EINTR) continue;
-        return false;
+      std::size_t n = 0;
+      const Io io = Receive(conn, buffer, sizeof buffer, &n);
+      if (conn.ssl != nullptr) {
+        if (!conn.handshaken && SSL_is_init_finished(conn.ssl)) Handshaken(conn);
+        // What waited on this read may go on (a write during the handshake),
+        // and what it must send first is polled for (Watch).
+        dirty.insert(&conn);
       }
+      if (io == Io::kClosed) return false;
+      if (io == Io::kBlocked) return true;
       conn.last_read = Clock::now();
       conn.ping_out = false;
-      if (nghttp2_session_mem_recv(conn.session, buffer, static_cast<std::size_t>(n)) < 0) return false;
+      if (nghttp2_session_mem_recv(conn.session, buffer, n) < 0) return false;
       dirty.insert(&conn);
-      if (static_cast<std::size_t>(n) < sizeof buffer) return true;
+      // A plain socket gave less than asked: it has nothing more (polling
+      // says so again otherwise). TLS gives one record at a time.
+      if (conn.ssl == nullptr && n < sizeof buffer) return true;
     }
   }
 
@@ -479,6 +651,7 @@ struct FrameFront::Loop {
     Retire(conn);
     if (conn->side == Side::kUpstream && conn->connecting) failed[conn->upstream] = Clock::now();
     nghttp2_session_del(conn->session);
+    if (conn->ssl != nullptr) SSL_free(conn->ssl);
     epoll_ctl(epoll, EPOLL_CTL_DEL, conn->fd, nullptr);
     close(conn->fd);
     live.erase(conn);
@@ -567,7 +740,7 @@ struct FrameFront::Loop {
     }
     if (call->caller_closed) return;
     nghttp2_submit_rst_stream(call->caller->session, NGHTTP2_FLAG_NONE, call->caller_id,
-                              code == NGHTTP2_NO_ERROR ? NGHTTP2_INTERNAL_ERROR : code);
+                              code == NGHTTP2_NO_ERROR ? static_cast<uint32_t>(NGHTTP2_INTERNAL_ERROR) : code);
     dirty.insert(call->caller);
   }
 
@@ -602,6 +775,7 @@ struct FrameFront::Loop {
     head.method = path;
     head.authorization = HeaderOf(call->request, "authorization");
     head.request_id = HeaderOf(call->request, common::kRequestIdHeader);
+    if (proxy.options().client_certificates) head.client_certificate = call->caller->certificate;
     if (auto timeout = ParseGrpcTimeout(HeaderOf(call->request, "grpc-timeout"))) {
       // Past the longest deadline a caller gets, it is capped to that (Admit).
       const auto kept = std::min<std::chrono::nanoseconds>(*timeout, proxy.options().max_deadline);
@@ -649,7 +823,7 @@ struct FrameFront::Loop {
     Conn* up = UpstreamConn(a.upstream);
     if (up == nullptr) return Finish(call, {grpc::StatusCode::UNAVAILABLE, "the upstream is unavailable; try again"});
     Headers headers = {{":method", "POST"},
-                       {":scheme", "http"},
+                       {":scheme", up->ssl != nullptr ? "https" : "http"},
                        {":path", a.path},
                        {":authority", a.upstream->address()},
                        {"content-type", "application/grpc"},
@@ -674,7 +848,7 @@ struct FrameFront::Loop {
       if (header.first != FrontHeader::kName) headers.push_back(std::move(header));
     }
     call->request.clear();
-    headers.emplace_back(FrontHeader::kName, SignFrontHeader({call->caller->peer, ""}));
+    headers.emplace_back(FrontHeader::kName, SignFrontHeader({call->caller->peer, call->caller->certificate}));
     SubmitOnward(call, in, headers);
   }
 
@@ -935,6 +1109,7 @@ struct FrameFront::Loop {
     }
     if (now - last_sweep < std::chrono::seconds(1)) return;
     last_sweep = now;
+    tls.Refresh();
     if (accept_paused && !stopping) {
       epoll_event event{};
       event.events = EPOLLIN;
@@ -945,9 +1120,12 @@ struct FrameFront::Loop {
     const ServerLimits& limits = options.limits;
     std::vector<Conn*> closing;
     for (auto& [fd, conn] : conns) {
-      // A connection to a service that has not connected within gRPC's own
-      // connect timeout (20 s) is given up: its calls are UNAVAILABLE.
-      if (conn->side != Side::kCaller && conn->connecting && now - conn->last_read >= std::chrono::seconds(20)) {
+      // A connection to a service that has not connected (or ended its TLS
+      // handshake) within gRPC's own connect timeout is given up: its calls
+      // are UNAVAILABLE. A caller's that has not ended its handshake is
+      // closed as well.
+      const bool unready = conn->connecting || (conn->ssl != nullptr && !conn->handshaken);
+      if (unready && now - conn->opened >= kConnectTimeout) {
         closing.push_back(conn.get());
         continue;
       }
@@ -1036,7 +1214,10 @@ void FrameFront::Loop::Run() {
         FinishConnect(*conn);
         continue;
       }
-      if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0 && !Read(*conn)) {
+      // TLS may have to send before it can read on (read_wants_write).
+      const bool readable = (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0 ||
+                            ((events[i].events & EPOLLOUT) != 0 && conn->read_wants_write);
+      if (readable && !Read(*conn)) {
         Close(conn);
         continue;
       }
@@ -1107,10 +1288,14 @@ int PortOf(int fd) {
 
 }  // namespace
 
-FrameFront::FrameFront(Proxy& proxy, FrameFrontOptions options) : proxy_(proxy), options_(std::move(options)) {
+FrameFront::FrameFront(Proxy& proxy, FrameFrontOptions options)
+    : proxy_(proxy), options_(std::move(options)), tls_(std::make_unique<Tls>(options_)) {
   FrontKey();  // drawn before any loop runs
+  // OpenSSL writes to a TLS socket with write(): a caller gone meanwhile
+  // must fail that write, not end the process.
+  if (options_.tls || options_.upstream_tls) signal(SIGPIPE, SIG_IGN);
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    auto loop = std::make_unique<Loop>(proxy_, options_);
+    auto loop = std::make_unique<Loop>(proxy_, options_, *tls_);
     loop->listener = Listen(options_.listen, port_);
     if (port_ == 0) port_ = PortOf(loop->listener);
     loop->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

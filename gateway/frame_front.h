@@ -3,10 +3,12 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/tls.h"
 #include "gateway/limits.h"
 #include "gateway/proxy.h"
 
@@ -23,10 +25,18 @@ struct FrameFrontOptions {
   // A call's own header block at most (names and values), as gRPC's
   // servers bound a call's metadata.
   std::size_t max_header_bytes = 16 * 1024;
+  // TLS on the port, when set (ALPN h2); with a client CA, a caller may
+  // present a client certificate, which names its principal when the proxy
+  // takes them (ProxyOptions::client_certificates).
+  std::optional<common::TlsFiles> tls;
+  // TLS to the services, when set: their certificates verified against the
+  // CA for the address called, this process's client certificate presented.
+  std::optional<common::UpstreamTls> upstream_tls;
 };
 
 // The gateway's gRPC port, served on HTTP/2 frames (nghttp2), in front of its
-// gRPC server.
+// gRPC server; over TLS (OpenSSL) when FrameFrontOptions::tls is set, and to
+// the services over TLS when FrameFrontOptions::upstream_tls is.
 //
 // A call of a known unary method whose request is not compressed (nearly
 // every call) is served here: it goes through the same Proxy::Admit,
@@ -40,7 +50,8 @@ struct FrameFrontOptions {
 // drawn at start (FrontHeader), which that server alone can verify.
 class FrameFront {
  public:
-  // Binds the port (throws std::runtime_error naming what failed).
+  // Loads the TLS files when set and binds the port (throws
+  // std::runtime_error naming what failed).
   FrameFront(Proxy& proxy, FrameFrontOptions options);
   ~FrameFront();
   FrameFront(const FrameFront&) = delete;
@@ -53,10 +64,12 @@ class FrameFront {
   void Stop(std::chrono::milliseconds grace);
 
   struct Loop;
+  struct Tls;
 
  private:
   Proxy& proxy_;
   FrameFrontOptions options_;
+  std::unique_ptr<Tls> tls_;
   int port_ = 0;
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<std::thread> threads_;

@@ -56,30 +56,13 @@ tcp::endpoint ParseListen(const std::string& listen) {
 }
 
 // A server context for TLS 1.2 and 1.3 with the certificate chain and the
-// key of `files`; throws std::runtime_error naming a file that does not load.
-std::shared_ptr<ssl::context> LoadContext(const common::TlsFiles& files) {
-  auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
-    throw std::runtime_error("TLS 1.2 cannot be set as the HTTP door's least version");
-  }
-  beast::error_code ec;
-  context->use_certificate_chain_file(files.certificate, ec);
-  if (ec) {
-    throw std::runtime_error("GONGKAI_TLS_CERT_FILE: " + files.certificate +
-                             " does not load as a PEM certificate chain: " + ec.message());
-  }
-  context->use_private_key_file(files.key, ssl::context::pem, ec);
-  if (ec) {
-    throw std::runtime_error("GONGKAI_TLS_KEY_FILE: " + files.key +
-                             " does not load as a PEM private key: " + ec.message());
-  }
-  if (SSL_CTX_check_private_key(context->native_handle()) != 1) {
-    throw std::runtime_error("GONGKAI_TLS_KEY_FILE: " + files.key + " is not the key of the certificate in " +
-                             files.certificate);
-  }
-  return context;
+// key of `files` (no client certificate asked for); throws
+// std::runtime_error naming a file that does not load.
+std::shared_ptr<ssl::context> LoadContext(common::TlsFiles files) {
+  files.client_ca.clear();
+  const auto native = common::ServerTlsContext(files, common::ClientCertificates::kOptional, common::Alpn::kNone);
+  SSL_CTX_up_ref(native.get());  // Asio's context holds a reference of its own
+  return std::make_shared<ssl::context>(native.get());
 }
 
 // The peer in gRPC's form, which the rate limiter reads (rate_limiter.h).

@@ -76,24 +76,18 @@ int main(int argc, char** argv) {
   // a client CA, a city system's client certificate may name its principal
   // (gRPC only).
   const auto tls = common::ReadTlsFiles(config);
-  if (tls) server_options.credentials = common::ServerCredentialsOf(*tls, common::ClientCertificates::kOptional);
   http_options.tls = tls;
   proxy_options.client_certificates = tls && !tls->client_ca.empty();
   const auto upstream_tls = common::ReadUpstreamTls(config);
   const auto upstream_credentials = common::ChannelCredentialsOf(upstream_tls);
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   // The gRPC port is served on HTTP/2 frames (frame_front.h), the gRPC
-  // server behind it on an abstract unix socket. The frame front speaks no
-  // TLS yet, neither on the port nor to the services: with TLS on either,
-  // the gRPC server serves the port itself.
-  const bool any_tls = tls || upstream_tls;
+  // server behind it on an abstract unix socket, in plaintext: TLS ends at
+  // the front. GONGKAI_GRPC_FRONT=grpc has the gRPC server serve the port
+  // itself.
   const std::string front = config.String(
-      "GONGKAI_GRPC_FRONT", any_tls ? "grpc" : "frames",
-      "what serves the gRPC port: frames (the frame front; no TLS on the port or upstream) or grpc (the gRPC server)");
+      "GONGKAI_GRPC_FRONT", "frames", "what serves the gRPC port: frames (the frame front) or grpc (the gRPC server)");
   if (front != "frames" && front != "grpc") config.Fail("GONGKAI_GRPC_FRONT", "must be frames or grpc");
-  if (front == "frames" && any_tls) {
-    config.Fail("GONGKAI_GRPC_FRONT", "frames speaks no TLS yet: use grpc with GONGKAI_TLS_* or GONGKAI_UPSTREAM_*");
-  }
   gateway::FrameFrontOptions front_options;
   if (front == "frames") {
     unsigned char random[8];
@@ -103,7 +97,11 @@ int main(int argc, char** argv) {
                              common::HexEncode(std::string_view(reinterpret_cast<char*>(random), sizeof random));
     front_options.threads = proxy_options.threads;
     front_options.limits = server_limits;
+    front_options.tls = tls;
+    front_options.upstream_tls = upstream_tls;
     server_options.listen = "unix-abstract:" + front_options.internal;
+  } else if (tls) {
+    server_options.credentials = common::ServerCredentialsOf(*tls, common::ClientCertificates::kOptional);
   }
   gateway::GatewayHealth health;  // before the server, which reports to it
   // Behind the frame front, the gRPC server's one connection per event loop
@@ -148,8 +146,8 @@ int main(int argc, char** argv) {
     }
     gateway::HttpFront http(proxy, http_options);
     // SIGHUP also reads the HTTP door's certificate again (the gRPC port's
-    // is read again every GONGKAI_TLS_REFRESH_SECONDS): new connections get
-    // it, open ones keep theirs.
+    // is read again every GONGKAI_TLS_REFRESH_SECONDS, by the frame front or
+    // the gRPC server): new connections get it, open ones keep theirs.
     if (tls) {
       server.OnReload([&http] {
         try {

@@ -219,9 +219,14 @@ std::string CertificateFingerprint(const std::string& pem) {
   X509* certificate = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
   if (certificate == nullptr) return {};
+  std::string fingerprint = CertificateFingerprint(certificate);
+  X509_free(certificate);
+  return fingerprint;
+}
+
+std::string CertificateFingerprint(X509* certificate) {
   unsigned char* der = nullptr;
   const int length = i2d_X509(certificate, &der);
-  X509_free(certificate);
   if (length <= 0) return {};
   std::string fingerprint =
       common::Sha256Hex(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(length)));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <openssl/types.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -92,6 +94,8 @@ std::optional<std::chrono::system_clock::time_point> ParseUtcTime(const std::str
 // The SHA-256 (lower-case hex) of the DER of the PEM certificate `pem`, as
 // "client_cert_sha256" names it; empty when `pem` does not read.
 std::string CertificateFingerprint(const std::string& pem);
+// The same of a certificate OpenSSL holds (a TLS connection's peer's).
+std::string CertificateFingerprint(X509* certificate);
 
 // hex(SHA-256(salt + secret)), as the principals file stores it.
 std::string TokenHash(const std::string& salt, const std::string& secret);

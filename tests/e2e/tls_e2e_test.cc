@@ -1,4 +1,5 @@
-// The gateway's gRPC port over TLS (GONGKAI_TLS_CERT_FILE, GONGKAI_TLS_KEY_FILE):
+// The gateway's gRPC port over TLS (GONGKAI_TLS_CERT_FILE, GONGKAI_TLS_KEY_FILE),
+// served by the frame front or by the gRPC server (GONGKAI_GRPC_FRONT):
 // a client that trusts the platform's CA is served, a plaintext client is
 // refused, and a certificate replaced on disk is served to new connections
 // without a restart. Inside: mutual TLS between the gateway and the services
@@ -21,6 +22,7 @@
 #include "common/calendar/iso_date.h"
 #include "common/service_table.h"
 #include "common/testing/faketime.h"
+#include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "gongkai/registry/v1/registry.grpc.pb.h"
 #include "gongkai/supervision/v1/supervision.grpc.pb.h"
 #include "tests/e2e/certificates.h"
@@ -56,7 +58,9 @@ Answer Ask(const std::string& address, const std::shared_ptr<grpc::ChannelCreden
 
 std::string Contents(const std::string& path) { return ReadFile(path); }
 
-TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateServedWithoutARestart) {
+class TlsEndToEnd : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateServedWithoutARestart) {
   char tmpl[] = "/tmp/gongkai-tls-XXXXXX";
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
@@ -64,7 +68,8 @@ TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateS
   PlatformOptions options;
   options.env["gateway"] = {{"GONGKAI_TLS_CERT_FILE", dir + "/gateway.crt"},
                             {"GONGKAI_TLS_KEY_FILE", dir + "/gateway.key"},
-                            {"GONGKAI_TLS_REFRESH_SECONDS", "1"}};
+                            {"GONGKAI_TLS_REFRESH_SECONDS", "1"},
+                            {"GONGKAI_GRPC_FRONT", GetParam()}};
   auto platform_holder = std::make_unique<Platform>(options);
   Platform& platform = *platform_holder;
   const std::string address = "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc);
@@ -88,9 +93,10 @@ TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateS
       << "a client that does not trust the platform's CA does not connect";
 
   // A new certificate written over the old (a new pair renamed into place):
-  // new connections get it, with no restart. The files are read again on a
-  // gRPC timer, which does not fire under libfaketime.
-  if (UnderFaketime()) {
+  // new connections get it, with no restart. The gRPC server reads the files
+  // again on a gRPC timer, which does not fire under libfaketime; the frame
+  // front on the monotonic clock.
+  if (GetParam() == "grpc" && UnderFaketime()) {
     platform_holder.reset();
     std::filesystem::remove_all(dir);
     GTEST_SKIP() << "the certificate files are read again on a gRPC timer";
@@ -103,6 +109,9 @@ TEST(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateS
   platform_holder.reset();  // before its files go
   std::filesystem::remove_all(dir);
 }
+
+INSTANTIATE_TEST_SUITE_P(Fronts, TlsEndToEnd, ::testing::Values("frames", "grpc"),
+                         [](const auto& info) { return info.param; });
 
 // ---------------------------------------------------------------- inside
 
@@ -278,6 +287,19 @@ TEST_F(InsideTls, AClientCertificateNamesItsPrincipalAloneAndNoOtherTokenRidesOn
   EXPECT_EQ(AddAgency(Gateway(Tls()), "", "140500", 3).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(AddAgency(with_certificate, platform_->Authorization("city-140100"), "140100", 4).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
+  // A stream, which the frame front forwards to the gateway's gRPC server:
+  // the certificate names the caller there too.
+  const auto sync_nothing = [](const std::shared_ptr<grpc::Channel>& channel) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    penalties::v1::SyncSummary summary;
+    auto writer = penalties::v1::PenaltiesService::NewStub(channel)->SyncDecisions(&ctx, &summary);
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  const grpc::Status synced = sync_nothing(with_certificate);
+  EXPECT_TRUE(synced.ok()) << synced.error_message();
+  EXPECT_EQ(sync_nothing(Gateway(Tls())).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // A certificate of another CA does not connect to the gateway.
   grpc::SslCredentialsOptions stranger;
   stranger.pem_root_certs = Contents(dir_ + "/ca.crt");
