@@ -51,6 +51,14 @@ std::shared_ptr<SSL_CTX> NewContext(bool server, Alpn alpn) {
   }
   // Frames are written from a buffer that grows between the tries of a write.
   SSL_CTX_set_mode(context.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // No TLS 1.2 renegotiation, which HTTP/2 forbids (RFC 9113, 9.2.1).
+  SSL_CTX_set_options(context.get(), SSL_OP_NO_RENEGOTIATION);
+  if (server) {
+    // Sessions are resumed only by contexts of this name (a server that asks
+    // for client certificates refuses to resume without one).
+    static constexpr unsigned char kSessionContext[] = "gongkai";
+    SSL_CTX_set_session_id_context(context.get(), kSessionContext, sizeof kSessionContext - 1);
+  }
   if (alpn == Alpn::kNone) return context;
   static constexpr unsigned char kH2[] = {2, 'h', '2'};
   if (!server) {
@@ -58,14 +66,15 @@ std::shared_ptr<SSL_CTX> NewContext(bool server, Alpn alpn) {
     return context;
   }
   // h2 is taken when the client offers it; a client that offers no ALPN is
-  // served too (it is the client's to use).
+  // served too (it is the client's to use), one that offers others only is
+  // refused (RFC 7301, 3.2).
   SSL_CTX_set_alpn_select_cb(
       context.get(),
       [](SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in, unsigned int in_length,
          void*) -> int {
         unsigned char* selected = nullptr;
         if (SSL_select_next_proto(&selected, out_length, kH2, sizeof kH2, in, in_length) != OPENSSL_NPN_NEGOTIATED) {
-          return SSL_TLSEXT_ERR_NOACK;
+          return SSL_TLSEXT_ERR_ALERT_FATAL;
         }
         *out = selected;
         return SSL_TLSEXT_ERR_OK;
@@ -83,7 +92,8 @@ void UseCertificate(SSL_CTX* context, const std::string& certificate, const std:
                              " does not load as a PEM certificate chain: " + OpenSslError());
   }
   const bool loaded = SSL_CTX_use_PrivateKey_file(context, key.c_str(), SSL_FILETYPE_PEM) == 1;
-  if (!loaded && ERR_GET_REASON(ERR_peek_last_error()) != X509_R_KEY_VALUES_MISMATCH) {
+  const unsigned long error = ERR_peek_last_error();
+  if (!loaded && (ERR_GET_LIB(error) != ERR_LIB_X509 || ERR_GET_REASON(error) != X509_R_KEY_VALUES_MISMATCH)) {
     throw std::runtime_error(std::string(key_variable) + ": " + key +
                              " does not load as a PEM private key: " + OpenSslError());
   }
@@ -221,15 +231,13 @@ std::shared_ptr<SSL_CTX> ClientTlsContext(const UpstreamTls& tls, Alpn alpn) {
   return context;
 }
 
-void VerifyServerName(SSL* ssl, const std::string& host) {
+bool VerifyServerName(SSL* ssl, const std::string& host) {
   unsigned char address[sizeof(in6_addr)];
   if (inet_pton(AF_INET, host.c_str(), address) == 1 || inet_pton(AF_INET6, host.c_str(), address) == 1) {
-    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
-    return;
+    return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
   }
   SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-  SSL_set1_host(ssl, host.c_str());
-  SSL_set_tlsext_host_name(ssl, host.c_str());
+  return SSL_set1_host(ssl, host.c_str()) == 1 && SSL_set_tlsext_host_name(ssl, host.c_str()) == 1;
 }
 
 std::optional<std::int64_t> EarliestExpiry(const std::string& path) {

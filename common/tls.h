@@ -81,8 +81,9 @@ std::shared_ptr<SSL_CTX> ServerTlsContext(const TlsFiles& files, ClientCertifica
 std::shared_ptr<SSL_CTX> ClientTlsContext(const UpstreamTls& tls, Alpn alpn);
 // Sets the name a client connection checks the server's certificate for
 // (an IP address or a DNS name, as gRPC checks its target's host), and
-// sends a DNS name as SNI.
-void VerifyServerName(SSL* ssl, const std::string& host);
+// sends a DNS name as SNI; false when OpenSSL did not take it (the
+// connection must not go on).
+bool VerifyServerName(SSL* ssl, const std::string& host);
 
 // The earliest end of validity (notAfter) of the PEM certificates in
 // `path`, in seconds since the Unix epoch; nullopt when the file does not

@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <prometheus/metric_family.h>
 
 #include <cstdint>
@@ -26,8 +27,9 @@ constexpr std::int64_t k2030 = 1893456000;
 constexpr std::int64_t k2031 = 1931342400;
 
 // A self-signed certificate valid until `not_after` (seconds since the Unix
-// epoch), in PEM; its private key in `key_pem` when given.
-std::string CertificatePem(std::int64_t not_after, std::string* key_pem = nullptr) {
+// epoch), in PEM; its private key in `key_pem` when given; with `alt_name`
+// ("IP:127.0.0.1") as its subjectAltName.
+std::string CertificatePem(std::int64_t not_after, std::string* key_pem = nullptr, const char* alt_name = nullptr) {
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"),
                                                           EVP_PKEY_free);
   std::unique_ptr<X509, decltype(&X509_free)> certificate(X509_new(), X509_free);
@@ -41,6 +43,12 @@ std::string CertificatePem(std::int64_t not_after, std::string* key_pem = nullpt
                              0);
   X509_set_issuer_name(certificate.get(), name);
   X509_set_pubkey(certificate.get(), key.get());
+  if (alt_name != nullptr) {
+    X509_EXTENSION* extension = X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, alt_name);
+    EXPECT_NE(extension, nullptr);
+    X509_add_ext(certificate.get(), extension, -1);
+    X509_EXTENSION_free(extension);
+  }
   EXPECT_GT(X509_sign(certificate.get(), key.get(), nullptr), 0);
   std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
   EXPECT_EQ(PEM_write_bio_X509(out.get(), certificate.get()), 1);
@@ -160,10 +168,117 @@ TEST_F(TlsFilesTest, AContextNamesTheFileThatDoesNotLoad) {
   EXPECT_NE(no_ca.find("GONGKAI_UPSTREAM_CA_FILE: " + upstream.ca), std::string::npos) << no_ca;
 }
 
-// A handshake in memory between the two contexts: HTTP/2 is taken by ALPN,
-// and the client's certificate is asked for and verified against the client
-// CA (here the self-signed certificates are their own CAs).
+// One handshake in memory between a server and a client context.
+struct Handshake {
+  bool done = false;
+  std::string alpn;                  // the protocol the client sees taken
+  bool client_certificate = false;   // the server holds one
+  long server_verified = X509_V_OK;  // what the server made of the client's certificate
+  long client_verified = X509_V_OK;  // what the client made of the server's
+  bool resumed = false;
+  SSL_SESSION* session = nullptr;  // the client's, to resume (the caller frees it)
+};
+// `host`: the name the client checks the server's certificate for
+// (VerifyServerName), none when empty; `resume`: a session to resume.
+Handshake Shake(SSL_CTX* server_context, SSL_CTX* client_context, const std::string& host = {},
+                SSL_SESSION* resume = nullptr) {
+  std::unique_ptr<SSL, decltype(&SSL_free)> server(SSL_new(server_context), SSL_free);
+  std::unique_ptr<SSL, decltype(&SSL_free)> client(SSL_new(client_context), SSL_free);
+  BIO *server_bio = nullptr, *client_bio = nullptr;
+  EXPECT_EQ(BIO_new_bio_pair(&server_bio, 0, &client_bio, 0), 1);
+  SSL_set_bio(server.get(), server_bio, server_bio);
+  SSL_set_bio(client.get(), client_bio, client_bio);
+  SSL_set_accept_state(server.get());
+  SSL_set_connect_state(client.get());
+  if (!host.empty()) EXPECT_TRUE(VerifyServerName(client.get(), host));
+  if (resume != nullptr) SSL_set_session(client.get(), resume);
+  Handshake outcome;
+  for (int i = 0; i < 20 && !outcome.done; ++i) {
+    const int c = SSL_do_handshake(client.get());
+    const int s = SSL_do_handshake(server.get());
+    outcome.done = c == 1 && s == 1;
+  }
+  ERR_clear_error();
+  const unsigned char* alpn = nullptr;
+  unsigned int length = 0;
+  SSL_get0_alpn_selected(client.get(), &alpn, &length);
+  if (alpn != nullptr) outcome.alpn.assign(reinterpret_cast<const char*>(alpn), length);
+  outcome.client_certificate = SSL_get0_peer_certificate(server.get()) != nullptr;
+  outcome.server_verified = SSL_get_verify_result(server.get());
+  outcome.client_verified = SSL_get_verify_result(client.get());
+  outcome.resumed = SSL_session_reused(client.get()) == 1;
+  if (outcome.done) {
+    outcome.session = SSL_get1_session(client.get());
+    // Closed cleanly, or OpenSSL takes the session for a broken one and
+    // resumes it no more.
+    SSL_shutdown(client.get());
+    SSL_shutdown(server.get());
+  }
+  return outcome;
+}
+
+// HTTP/2 is taken by ALPN, and the client's certificate is asked for and
+// verified against the client CA (here self-signed certificates are their
+// own CAs).
 TEST_F(TlsFilesTest, TheContextsNegotiateHttp2AndTheServerVerifiesTheClientCertificate) {
+  std::string server_key, client_key, stranger_key;
+  TlsFiles served;
+  served.certificate = Write("served.crt", CertificatePem(k2030, &server_key, "IP:127.0.0.1"));
+  served.key = Write("served.key", server_key);
+  UpstreamTls upstream;
+  upstream.ca = served.certificate;
+  upstream.certificate = Write("client.crt", CertificatePem(k2030, &client_key));
+  upstream.key = Write("client.key", client_key);
+  served.client_ca = upstream.certificate;
+
+  const auto server = ServerTlsContext(served, ClientCertificates::kOptional, Alpn::kH2);
+  const auto client = ClientTlsContext(upstream, Alpn::kH2);
+  const Handshake both = Shake(server.get(), client.get(), "127.0.0.1");
+  EXPECT_TRUE(both.done);
+  EXPECT_EQ(both.alpn, "h2");
+  EXPECT_TRUE(both.client_certificate);
+  EXPECT_EQ(both.server_verified, X509_V_OK);
+  SSL_SESSION_free(both.session);
+
+  // A client certificate the client CA did not sign fails the handshake,
+  // though certificates are optional.
+  UpstreamTls stranger = upstream;
+  stranger.certificate = Write("stranger.crt", CertificatePem(k2030, &stranger_key));
+  stranger.key = Write("stranger.key", stranger_key);
+  const Handshake strange = Shake(server.get(), ClientTlsContext(stranger, Alpn::kH2).get());
+  EXPECT_FALSE(strange.done);
+  EXPECT_NE(strange.server_verified, X509_V_OK);
+
+  // Without a certificate of its own, the client is served where it is
+  // optional and refused where it is required.
+  UpstreamTls anonymous = upstream;
+  anonymous.certificate.clear();
+  anonymous.key.clear();
+  const auto bare = ClientTlsContext(anonymous, Alpn::kH2);
+  const Handshake optional = Shake(server.get(), bare.get());
+  EXPECT_TRUE(optional.done);
+  EXPECT_FALSE(optional.client_certificate);
+  SSL_SESSION_free(optional.session);
+  const auto strict = ServerTlsContext(served, ClientCertificates::kRequire, Alpn::kH2);
+  const Handshake refused = Shake(strict.get(), bare.get());
+  EXPECT_FALSE(refused.done);
+  EXPECT_FALSE(refused.client_certificate);
+
+  // The client checks the server's certificate for the name it calls.
+  const Handshake elsewhere = Shake(server.get(), client.get(), "10.0.0.1");
+  EXPECT_FALSE(elsewhere.done);
+  EXPECT_EQ(elsewhere.client_verified, X509_V_ERR_IP_ADDRESS_MISMATCH);
+  // A server whose certificate the client's CA did not sign is refused.
+  UpstreamTls other_ca = upstream;
+  other_ca.ca = upstream.certificate;
+  const Handshake untrusted = Shake(server.get(), ClientTlsContext(other_ca, Alpn::kH2).get());
+  EXPECT_FALSE(untrusted.done);
+  EXPECT_NE(untrusted.client_verified, X509_V_OK);
+}
+
+// A TLS 1.2 client that kept its session resumes it on its next connection,
+// also where client certificates are asked for.
+TEST_F(TlsFilesTest, ATls12SessionIsResumed) {
   std::string server_key, client_key;
   TlsFiles served;
   served.certificate = Write("served.crt", CertificatePem(k2030, &server_key));
@@ -173,61 +288,17 @@ TEST_F(TlsFilesTest, TheContextsNegotiateHttp2AndTheServerVerifiesTheClientCerti
   upstream.certificate = Write("client.crt", CertificatePem(k2030, &client_key));
   upstream.key = Write("client.key", client_key);
   served.client_ca = upstream.certificate;
-
-  // Whether the handshake ends; the protocol the client sees taken, and
-  // whether the server holds a client certificate.
-  struct Outcome {
-    bool done = false;
-    std::string alpn;
-    bool client_certificate = false;
-  };
-  const auto handshake = [](SSL_CTX* server_context, SSL_CTX* client_context) {
-    std::unique_ptr<SSL, decltype(&SSL_free)> server(SSL_new(server_context), SSL_free);
-    std::unique_ptr<SSL, decltype(&SSL_free)> client(SSL_new(client_context), SSL_free);
-    BIO *server_bio = nullptr, *client_bio = nullptr;
-    EXPECT_EQ(BIO_new_bio_pair(&server_bio, 0, &client_bio, 0), 1);
-    SSL_set_bio(server.get(), server_bio, server_bio);
-    SSL_set_bio(client.get(), client_bio, client_bio);
-    SSL_set_accept_state(server.get());
-    SSL_set_connect_state(client.get());
-    Outcome outcome;
-    for (int i = 0; i < 20 && !outcome.done; ++i) {
-      const int c = SSL_do_handshake(client.get());
-      const int s = SSL_do_handshake(server.get());
-      outcome.done = c == 1 && s == 1;
-    }
-    ERR_clear_error();
-    const unsigned char* alpn = nullptr;
-    unsigned int length = 0;
-    SSL_get0_alpn_selected(client.get(), &alpn, &length);
-    if (alpn != nullptr) outcome.alpn.assign(reinterpret_cast<const char*>(alpn), length);
-    outcome.client_certificate = SSL_get0_peer_certificate(server.get()) != nullptr;
-    return outcome;
-  };
-
   const auto server = ServerTlsContext(served, ClientCertificates::kOptional, Alpn::kH2);
   const auto client = ClientTlsContext(upstream, Alpn::kH2);
-  const Outcome both = handshake(server.get(), client.get());
-  EXPECT_TRUE(both.done);
-  EXPECT_EQ(both.alpn, "h2");
-  EXPECT_TRUE(both.client_certificate);
-
-  // Without a certificate of its own, the client is served where it is
-  // optional and refused where it is required.
-  UpstreamTls anonymous = upstream;
-  anonymous.certificate.clear();
-  anonymous.key.clear();
-  const auto bare = ClientTlsContext(anonymous, Alpn::kH2);
-  const Outcome optional = handshake(server.get(), bare.get());
-  EXPECT_TRUE(optional.done);
-  EXPECT_FALSE(optional.client_certificate);
-  const auto strict = ServerTlsContext(served, ClientCertificates::kRequire, Alpn::kH2);
-  EXPECT_FALSE(handshake(strict.get(), bare.get()).done);
-
-  // A server whose certificate the client's CA did not sign is refused.
-  UpstreamTls stranger = upstream;
-  stranger.ca = upstream.certificate;
-  EXPECT_FALSE(handshake(server.get(), ClientTlsContext(stranger, Alpn::kH2).get()).done);
+  ASSERT_EQ(SSL_CTX_set_max_proto_version(client.get(), TLS1_2_VERSION), 1);
+  const Handshake first = Shake(server.get(), client.get());
+  ASSERT_TRUE(first.done);
+  ASSERT_NE(first.session, nullptr);
+  const Handshake second = Shake(server.get(), client.get(), {}, first.session);
+  EXPECT_TRUE(second.done);
+  EXPECT_TRUE(second.resumed);
+  SSL_SESSION_free(first.session);
+  SSL_SESSION_free(second.session);
 }
 
 TEST_F(TlsFilesTest, NoTlsFilesMakeNoGauge) { EXPECT_EQ(CertificateExpiryGauges(std::nullopt, std::nullopt), nullptr); }

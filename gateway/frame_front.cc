@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -109,11 +111,13 @@ struct Conn {
   // is noted, so that the connection is polled for it.
   SSL* ssl = nullptr;
   bool handshaken = false;
+  bool tls_broken = false;        // a TLS error: the connection is not shut down cleanly
   bool read_wants_write = false;  // SSL_read must send first (polled for writing)
   bool write_wants_read = false;  // SSL_write must receive first (tried again after a read)
   // The fingerprint (CertificateFingerprint) of the client certificate a
   // caller presented and TLS verified; empty when none.
   std::string certificate;
+  std::string tls_failure;  // why a connection of ours failed its handshake
   nghttp2_session* session = nullptr;
   std::string out;  // frames the socket has not taken yet
   std::size_t out_at = 0;
@@ -249,61 +253,103 @@ std::optional<FrontHeader> VerifyFrontHeader(std::string_view value) {
   return FrontHeader{std::move(*peer), std::move(*certificate)};
 }
 
-// The TLS contexts of the port and of the connections to the services, read
-// from their files at the start and again every refresh_seconds (as gRPC
-// reads its own): new connections get what was read last, open ones keep
-// theirs. Null without TLS on that side.
-struct FrameFront::Tls {
-  explicit Tls(const FrameFrontOptions& options) : options(options) {
-    if (options.tls) refresh = std::chrono::seconds(options.tls->refresh_seconds);
-    if (options.upstream_tls) refresh = std::chrono::seconds(options.upstream_tls->refresh_seconds);
-    Load(&server, &client);  // throws at the start
-    loaded = Clock::now();
-  }
+namespace {
 
-  void Load(std::shared_ptr<SSL_CTX>* served, std::shared_ptr<SSL_CTX>* upstream) const {
-    if (options.tls) {
-      *served = common::ServerTlsContext(*options.tls, common::ClientCertificates::kOptional, common::Alpn::kH2);
+// What tells a file's contents on disk apart: a file renamed into place or
+// written again changes it.
+std::string FileStamp(const std::vector<std::string>& paths) {
+  std::string stamp;
+  for (const auto& path : paths) {
+    struct stat st {};
+    if (path.empty() || stat(path.c_str(), &st) != 0) {
+      stamp += "-;";
+      continue;
     }
-    if (options.upstream_tls) *upstream = common::ClientTlsContext(*options.upstream_tls, common::Alpn::kH2);
+    stamp += std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+             std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + ";";
+  }
+  return stamp;
+}
+
+}  // namespace
+
+// The TLS contexts of the port and of the connections to the services, read
+// from their files at the start and, when the files changed, every
+// refresh_seconds (as gRPC reads its own): new connections get what was read
+// last, open ones keep theirs. Null without TLS on that side.
+struct FrameFront::Tls {
+  // One side's context and what its files were when it was read.
+  struct Side {
+    std::function<std::shared_ptr<SSL_CTX>()> load;  // throws naming the file
+    std::vector<std::string> files;
+    std::string stamp;                 // guarded by mutex
+    std::shared_ptr<SSL_CTX> context;  // guarded by mutex
+  };
+
+  explicit Tls(const FrameFrontOptions& options) {
+    if (const auto& served = options.tls) {
+      refresh = std::chrono::seconds(served->refresh_seconds);
+      server.load = [served] {
+        return common::ServerTlsContext(*served, common::ClientCertificates::kOptional, common::Alpn::kH2);
+      };
+      server.files = {served->certificate, served->key, served->client_ca};
+    }
+    if (const auto& upstream = options.upstream_tls) {
+      refresh = std::chrono::seconds(upstream->refresh_seconds);
+      client.load = [upstream] { return common::ClientTlsContext(*upstream, common::Alpn::kH2); };
+      client.files = {upstream->ca, upstream->certificate, upstream->key};
+    }
+    for (Side* side : {&server, &client}) {  // throws at the start
+      if (!side->load) continue;
+      side->stamp = FileStamp(side->files);
+      side->context = side->load();
+    }
+    checked = Clock::now();
   }
 
   std::shared_ptr<SSL_CTX> Server() {
     std::lock_guard lock(mutex);
-    return server;
+    return server.context;
   }
   std::shared_ptr<SSL_CTX> Client() {
     std::lock_guard lock(mutex);
-    return client;
+    return client.context;
   }
 
-  // The files read again when refresh_seconds have passed; a file that does
-  // not load keeps what was served, and says why.
+  // Each side's files read again when refresh_seconds have passed and they
+  // changed; a file that does not load keeps what was served, and says why
+  // (at each refresh until it loads).
   void Refresh() {
-    if (!options.tls && !options.upstream_tls) return;
+    if (!server.load && !client.load) return;
     {
       std::lock_guard lock(mutex);
-      if (Clock::now() - loaded < refresh) return;
-      loaded = Clock::now();
+      if (Clock::now() - checked < refresh) return;
+      checked = Clock::now();
     }
-    std::shared_ptr<SSL_CTX> served, upstream;
-    try {
-      Load(&served, &upstream);
-    } catch (const std::exception& e) {
-      Log(common::LogLevel::kError, "tls_reload_failed", {{"reason", e.what()}});
-      return;
+    for (Side* side : {&server, &client}) {
+      if (!side->load) continue;
+      const std::string stamp = FileStamp(side->files);
+      {
+        std::lock_guard lock(mutex);
+        if (stamp == side->stamp) continue;
+      }
+      std::shared_ptr<SSL_CTX> context;
+      try {
+        context = side->load();
+      } catch (const std::exception& e) {
+        Log(common::LogLevel::kError, "tls_reload_failed", {{"reason", e.what()}});
+        continue;
+      }
+      std::lock_guard lock(mutex);
+      side->stamp = stamp;
+      side->context.swap(context);
     }
-    std::lock_guard lock(mutex);
-    server.swap(served);
-    client.swap(upstream);
   }
 
-  const FrameFrontOptions& options;
   Clock::duration refresh = std::chrono::seconds(60);
   std::mutex mutex;
-  Clock::time_point loaded;         // guarded by mutex
-  std::shared_ptr<SSL_CTX> server;  // guarded by mutex
-  std::shared_ptr<SSL_CTX> client;  // guarded by mutex
+  Clock::time_point checked;  // guarded by mutex
+  Side server, client;
 };
 
 struct FrameFront::Loop {
@@ -473,7 +519,12 @@ struct FrameFront::Loop {
         return nullptr;
       }
       SSL_set_connect_state(conn->ssl);
-      common::VerifyServerName(conn->ssl, host);
+      if (!common::VerifyServerName(conn->ssl, host)) {
+        conn->tls_failure = "the name " + host + " cannot be checked";
+        ERR_clear_error();
+        Close(conn);
+        return nullptr;
+      }
     }
     upstreams[upstream] = conn;
     return conn;
@@ -485,7 +536,10 @@ struct FrameFront::Loop {
   void Watch(Conn& conn) {
     const bool waiting = conn.out_at < conn.out.size();
     const bool out = (waiting && !conn.write_wants_read) || conn.read_wants_write;
-    const bool in = conn.out.size() - conn.out_at < kMaxUnsent;
+    // While TLS must send before it reads, the socket's being writable is
+    // what lets it read on (polling for reading would only spin); while it
+    // must receive before it writes, it is read whatever it holds.
+    const bool in = !conn.read_wants_write && (conn.write_wants_read || conn.out.size() - conn.out_at < kMaxUnsent);
     if (out == conn.polling_out && in == conn.polling_in) return;
     epoll_event event{};
     event.events = (in ? EPOLLIN : 0u) | (out ? EPOLLOUT : 0u);
@@ -516,6 +570,7 @@ struct FrameFront::Loop {
       if (io == Io::kBlocked) break;
       conn.out_at += n;
     }
+    if (conn.ssl != nullptr && !conn.handshaken && SSL_is_init_finished(conn.ssl)) Handshaken(conn);
     if (conn.out_at == conn.out.size() || (conn.out_at > (1 << 20) && conn.out_at * 2 > conn.out.size())) {
       conn.out.erase(0, conn.out_at);
       conn.out_at = 0;
@@ -541,7 +596,17 @@ struct FrameFront::Loop {
       case SSL_ERROR_WANT_WRITE:
         if (reading) conn.read_wants_write = true;
         return Io::kBlocked;
-      default:  // the peer closed, or the handshake or a record failed
+      case SSL_ERROR_ZERO_RETURN:  // the peer closed (close_notify)
+        return Io::kClosed;
+      default:  // the handshake or a record failed
+        conn.tls_broken = true;
+        if (conn.side == Side::kUpstream && !conn.handshaken) {
+          char reason[256] = {};
+          ERR_error_string_n(ERR_peek_last_error(), reason, sizeof reason);
+          conn.tls_failure = reason;
+          const long verified = SSL_get_verify_result(conn.ssl);
+          if (verified != X509_V_OK) conn.tls_failure += std::string(": ") + X509_verify_cert_error_string(verified);
+        }
         ERR_clear_error();
         return Io::kClosed;
     }
@@ -649,9 +714,26 @@ struct FrameFront::Loop {
       MaybeForget(call);
     }
     Retire(conn);
-    if (conn->side == Side::kUpstream && conn->connecting) failed[conn->upstream] = Clock::now();
+    // A connection to a service that did not connect, or failed its TLS
+    // handshake, is not tried again for a second.
+    if (conn->side == Side::kUpstream && (conn->connecting || (conn->ssl != nullptr && !conn->handshaken))) {
+      failed[conn->upstream] = Clock::now();
+      if (!conn->tls_failure.empty() || (conn->ssl != nullptr && !conn->connecting)) {
+        Log(common::LogLevel::kWarning, "upstream_tls_failed",
+            {{"upstream", conn->upstream->address()},
+             {"reason", conn->tls_failure.empty() ? "the handshake did not end" : conn->tls_failure}});
+      }
+    }
     nghttp2_session_del(conn->session);
-    if (conn->ssl != nullptr) SSL_free(conn->ssl);
+    if (conn->ssl != nullptr) {
+      // close_notify, once, without waiting for the peer's: a session closed
+      // so stays resumable.
+      if (conn->handshaken && !conn->tls_broken) {
+        SSL_shutdown(conn->ssl);
+        ERR_clear_error();
+      }
+      SSL_free(conn->ssl);
+    }
     epoll_ctl(epoll, EPOLL_CTL_DEL, conn->fd, nullptr);
     close(conn->fd);
     live.erase(conn);

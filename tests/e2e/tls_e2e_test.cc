@@ -121,6 +121,8 @@ INSTANTIATE_TEST_SUITE_P(Fronts, TlsEndToEnd, ::testing::Values("frames", "grpc"
 // port asks callers for one, which may name a principal.
 class InsideTls : public ::testing::Test {
  protected:
+  // What serves the gateway's gRPC port (GONGKAI_GRPC_FRONT).
+  virtual std::string Front() const { return "frames"; }
   void SetUp() override {
     char tmpl[] = "/tmp/gongkai-mtls-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
@@ -140,6 +142,7 @@ class InsideTls : public ::testing::Test {
                                                 {"GONGKAI_UPSTREAM_KEY_FILE", dir_ + "/" + name + ".key"}};
     };
     options.env["gateway"] = tls("gateway");
+    options.env["gateway"]["GONGKAI_GRPC_FRONT"] = Front();
     for (const auto& entry : common::ServiceTable()) options.env[entry.name] = tls("service");
     options.env["registry"]["GONGKAI_HEALTH_LISTEN"] = "127.0.0.1:0";
     platform_ = std::make_unique<Platform>(options);
@@ -188,7 +191,15 @@ class InsideTls : public ::testing::Test {
   std::unique_ptr<Platform> platform_;
 };
 
-TEST_F(InsideTls, CallsGoThroughTheGatewayAndBetweenServicesOverMutualTls) {
+// The tests whose calls depend on what serves the gateway's port, on each.
+class InsideTlsOnEachFront : public InsideTls, public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::string Front() const override { return GetParam(); }
+};
+INSTANTIATE_TEST_SUITE_P(Fronts, InsideTlsOnEachFront, ::testing::Values("frames", "grpc"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(InsideTlsOnEachFront, CallsGoThroughTheGatewayAndBetweenServicesOverMutualTls) {
   // Gateway to registry.
   const grpc::Status added = AddAgency(Gateway(Tls()), platform_->Authorization("city-140100"), "140100", 1);
   EXPECT_TRUE(added.ok()) << added.error_message();
@@ -260,7 +271,7 @@ TEST_F(InsideTls, AServiceServesOnlyClientsWithACertificateOfThePlatformsCa) {
       << "no method of the service on the health port";
 }
 
-TEST_F(InsideTls, AClientCertificateNamesItsPrincipalAloneAndNoOtherTokenRidesOnIt) {
+TEST_P(InsideTlsOnEachFront, AClientCertificateNamesItsPrincipalAloneAndNoOtherTokenRidesOnIt) {
   // A city system of Jincheng (140500) that authenticates with its
   // certificate alone, added to the principals and read on SIGHUP.
   const std::string fingerprint_file = dir_ + "/city.sha256";
