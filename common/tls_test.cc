@@ -79,6 +79,18 @@ class TlsFilesTest : public ::testing::Test {
     return path;
   }
 
+  // A server's certificate (for 127.0.0.1) and a client's, each trusted as
+  // the other's CA, with their keys.
+  void WriteServerAndClient(TlsFiles* served, UpstreamTls* upstream) {
+    std::string server_key, client_key;
+    served->certificate = Write("served.crt", CertificatePem(k2030, &server_key, "IP:127.0.0.1"));
+    served->key = Write("served.key", server_key);
+    upstream->ca = served->certificate;
+    upstream->certificate = Write("client.crt", CertificatePem(k2030, &client_key));
+    upstream->key = Write("client.key", client_key);
+    served->client_ca = upstream->certificate;
+  }
+
   std::string dir_;
 };
 
@@ -221,15 +233,10 @@ Handshake Shake(SSL_CTX* server_context, SSL_CTX* client_context, const std::str
 // verified against the client CA (here self-signed certificates are their
 // own CAs).
 TEST_F(TlsFilesTest, TheContextsNegotiateHttp2AndTheServerVerifiesTheClientCertificate) {
-  std::string server_key, client_key, stranger_key;
+  std::string stranger_key;
   TlsFiles served;
-  served.certificate = Write("served.crt", CertificatePem(k2030, &server_key, "IP:127.0.0.1"));
-  served.key = Write("served.key", server_key);
   UpstreamTls upstream;
-  upstream.ca = served.certificate;
-  upstream.certificate = Write("client.crt", CertificatePem(k2030, &client_key));
-  upstream.key = Write("client.key", client_key);
-  served.client_ca = upstream.certificate;
+  WriteServerAndClient(&served, &upstream);
 
   const auto server = ServerTlsContext(served, ClientCertificates::kOptional, Alpn::kH2);
   const auto client = ClientTlsContext(upstream, Alpn::kH2);
@@ -279,15 +286,9 @@ TEST_F(TlsFilesTest, TheContextsNegotiateHttp2AndTheServerVerifiesTheClientCerti
 // A TLS 1.2 client that kept its session resumes it on its next connection,
 // also where client certificates are asked for.
 TEST_F(TlsFilesTest, ATls12SessionIsResumed) {
-  std::string server_key, client_key;
   TlsFiles served;
-  served.certificate = Write("served.crt", CertificatePem(k2030, &server_key));
-  served.key = Write("served.key", server_key);
   UpstreamTls upstream;
-  upstream.ca = served.certificate;
-  upstream.certificate = Write("client.crt", CertificatePem(k2030, &client_key));
-  upstream.key = Write("client.key", client_key);
-  served.client_ca = upstream.certificate;
+  WriteServerAndClient(&served, &upstream);
   const auto server = ServerTlsContext(served, ClientCertificates::kOptional, Alpn::kH2);
   const auto client = ClientTlsContext(upstream, Alpn::kH2);
   ASSERT_EQ(SSL_CTX_set_max_proto_version(client.get(), TLS1_2_VERSION), 1);
