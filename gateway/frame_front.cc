@@ -957,10 +957,8 @@ struct FrameFront::Loop {
     if (call->caller_closed) return;
     if (call->direct) {
       if (ended) return Finish(call, StatusOf(call->response));
-      if (HeaderOf(call->response, ":status") != "200") {
-        return Finish(
-            call, {grpc::StatusCode::UNAVAILABLE, "the upstream answered HTTP " + HeaderOf(call->response, ":status")});
-      }
+      const std::string http_status = HeaderOf(call->response, ":status");
+      if (http_status != "200") return Finish(call, StatusOfHttp(http_status));
       if (call->final || call->metered) return;
       Respond(call, {{":status", "200"}, {"content-type", "application/grpc"}});
       return;

@@ -130,6 +130,18 @@ std::vector<std::pair<std::string, std::string>> StatusHeaders(const grpc::Statu
   return headers;
 }
 
+grpc::Status StatusOfHttp(std::string_view http_status) {
+  grpc::StatusCode code = grpc::StatusCode::UNKNOWN;
+  if (http_status == "400") code = grpc::StatusCode::INTERNAL;
+  if (http_status == "401") code = grpc::StatusCode::UNAUTHENTICATED;
+  if (http_status == "403") code = grpc::StatusCode::PERMISSION_DENIED;
+  if (http_status == "404") code = grpc::StatusCode::UNIMPLEMENTED;
+  if (http_status == "429" || http_status == "502" || http_status == "503" || http_status == "504") {
+    code = grpc::StatusCode::UNAVAILABLE;
+  }
+  return {code, "the upstream answered HTTP " + std::string(http_status)};
+}
+
 grpc::Status StatusOf(const std::vector<std::pair<std::string, std::string>>& trailers) {
   std::optional<int> code;
   std::string message, details;

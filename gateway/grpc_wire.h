@@ -64,5 +64,9 @@ std::vector<std::pair<std::string, std::string>> StatusHeaders(const grpc::Statu
 // The status trailers (or a trailers-only answer) carry; UNKNOWN when they
 // carry no grpc-status, or one that is not a number of 0..16.
 grpc::Status StatusOf(const std::vector<std::pair<std::string, std::string>>& trailers);
+// The status of an answer whose HTTP status is not 200, as gRPC's clients
+// map it (PROTOCOL-HTTP2.md, "HTTP to gRPC Status Code Mapping"), its
+// message naming the HTTP status.
+grpc::Status StatusOfHttp(std::string_view http_status);
 
 }  // namespace gongkai::gateway

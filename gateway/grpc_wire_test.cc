@@ -106,5 +106,18 @@ TEST(StatusOf, IsUnknownWithoutAStatusOfGrpc) {
   EXPECT_EQ(StatusOf({{"grpc-status", "14"}}).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+TEST(StatusOfHttp, MapsAnHttpStatusAsGrpcClientsDo) {
+  EXPECT_EQ(StatusOfHttp("400").error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_EQ(StatusOfHttp("401").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(StatusOfHttp("403").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(StatusOfHttp("404").error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  for (const char* busy : {"429", "502", "503", "504"}) {
+    EXPECT_EQ(StatusOfHttp(busy).error_code(), grpc::StatusCode::UNAVAILABLE) << busy;
+  }
+  EXPECT_EQ(StatusOfHttp("500").error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(StatusOfHttp("").error_code(), grpc::StatusCode::UNKNOWN);
+  EXPECT_EQ(StatusOfHttp("418").error_message(), "the upstream answered HTTP 418");
+}
+
 }  // namespace
 }  // namespace gongkai::gateway
