@@ -317,13 +317,14 @@ struct FrameFront::Tls {
   }
 
   // Each side's files read again when refresh_seconds have passed and they
-  // changed; a file that does not load keeps what was served, and says why
-  // (at each refresh until it loads).
-  void Refresh() {
+  // changed, or at once and whatever they are when `forced` (SIGHUP); a file
+  // that does not load keeps what was served, and says why (at each refresh
+  // until it loads).
+  void Refresh(bool forced = false) {
     if (!server.load && !client.load) return;
     {
       std::lock_guard lock(mutex);
-      if (Clock::now() - checked < refresh) return;
+      if (!forced && Clock::now() - checked < refresh) return;
       checked = Clock::now();
     }
     for (Side* side : {&server, &client}) {
@@ -331,7 +332,7 @@ struct FrameFront::Tls {
       const std::string stamp = FileStamp(side->files);
       {
         std::lock_guard lock(mutex);
-        if (stamp == side->stamp) continue;
+        if (!forced && stamp == side->stamp) continue;
       }
       std::shared_ptr<SSL_CTX> context;
       try {
@@ -1403,6 +1404,8 @@ FrameFront::~FrameFront() { Stop(std::chrono::milliseconds(0)); }
 void FrameFront::Start() {
   for (auto& loop : loops_) threads_.emplace_back([l = loop.get()] { l->Run(); });
 }
+
+void FrameFront::ReloadCertificates() { tls_->Refresh(/*forced=*/true); }
 
 void FrameFront::Stop(std::chrono::milliseconds grace) {
   const int64_t by =

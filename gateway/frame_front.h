@@ -62,6 +62,11 @@ class FrameFront {
   // Takes no new connection, tells the open ones (GOAWAY) and waits up to
   // `grace` for their calls to end; then closes them.
   void Stop(std::chrono::milliseconds grace);
+  // Reads the TLS files again now (they are also read every
+  // refresh_seconds when they changed): new connections get them, open ones
+  // keep theirs; a file that does not load is logged and what was served
+  // stays.
+  void ReloadCertificates();
 
   struct Loop;
   struct Tls;

@@ -145,9 +145,11 @@ int main(int argc, char** argv) {
       server.ReportPort("grpc", frames->port());
     }
     gateway::HttpFront http(proxy, http_options);
-    // SIGHUP also reads the HTTP door's certificate again (the gRPC port's
-    // is read again every GONGKAI_TLS_REFRESH_SECONDS, by the frame front or
-    // the gRPC server): new connections get it, open ones keep theirs.
+    // SIGHUP also reads the certificates again, those of the HTTP door and
+    // the frame front's (which also reads its own every
+    // GONGKAI_TLS_REFRESH_SECONDS when they changed, as the gRPC server
+    // does): new connections get them, open ones keep theirs.
+    if (frames && (tls || upstream_tls)) server.OnReload([&frames] { frames->ReloadCertificates(); });
     if (tls) {
       server.OnReload([&http] {
         try {

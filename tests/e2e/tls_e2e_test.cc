@@ -113,6 +113,36 @@ TEST_P(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificat
 INSTANTIATE_TEST_SUITE_P(Fronts, TlsEndToEnd, ::testing::Values("frames", "grpc"),
                          [](const auto& info) { return info.param; });
 
+// SIGHUP has the frame front read its certificate again at once, long
+// before its refresh would.
+TEST(TlsOnTheFrameFront, ANewCertificateIsServedAfterSighup) {
+  char tmpl[] = "/tmp/gongkai-tls-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  MakeCertificate(dir, "gateway", true);
+  PlatformOptions options;
+  options.env["gateway"] = {{"GONGKAI_TLS_CERT_FILE", dir + "/gateway.crt"},
+                            {"GONGKAI_TLS_KEY_FILE", dir + "/gateway.key"},
+                            {"GONGKAI_TLS_REFRESH_SECONDS", "86400"}};
+  auto platform_holder = std::make_unique<Platform>(options);
+  Platform& platform = *platform_holder;
+  const std::string address = "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc);
+  grpc::SslCredentialsOptions trust;
+  trust.pem_root_certs = Contents(dir + "/ca.crt");
+  const std::string first = Contents(dir + "/gateway.crt");
+  EXPECT_EQ(Ask(address, grpc::SslCredentials(trust)).peer_certificate, first);
+
+  MakeCertificate(dir, "gateway-next", false);
+  std::filesystem::rename(dir + "/gateway-next.key", dir + "/gateway.key");
+  std::filesystem::rename(dir + "/gateway-next.crt", dir + "/gateway.crt");
+  const std::string next = Contents(dir + "/gateway.crt");
+  EXPECT_EQ(Ask(address, grpc::SslCredentials(trust)).peer_certificate, first) << "not before SIGHUP";
+  ASSERT_EQ(kill(platform.gateway().process->pid(), SIGHUP), 0);
+  EXPECT_TRUE(Eventually([&] { return Ask(address, grpc::SslCredentials(trust)).peer_certificate == next; }, 10000));
+  platform_holder.reset();  // before its files go
+  std::filesystem::remove_all(dir);
+}
+
 // ---------------------------------------------------------------- inside
 
 // Every link over TLS with the platform's private CA: each service's port
