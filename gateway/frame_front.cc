@@ -322,6 +322,9 @@ struct FrameFront::Tls {
   // until it loads).
   void Refresh(bool forced = false) {
     if (!server.load && !client.load) return;
+    // One refresh at a time (a loop's and SIGHUP's), so that files read
+    // later are never replaced by files read before.
+    std::lock_guard reloading(reload_mutex);
     {
       std::lock_guard lock(mutex);
       if (!forced && Clock::now() - checked < refresh) return;
@@ -341,6 +344,7 @@ struct FrameFront::Tls {
         Log(common::LogLevel::kError, "tls_reload_failed", {{"reason", e.what()}});
         continue;
       }
+      Log(common::LogLevel::kInfo, "tls_reloaded", {{"side", side == &server ? "port" : "upstream"}});
       std::lock_guard lock(mutex);
       side->stamp = stamp;
       side->context.swap(context);
@@ -348,6 +352,7 @@ struct FrameFront::Tls {
   }
 
   Clock::duration refresh = std::chrono::seconds(60);
+  std::mutex reload_mutex;
   std::mutex mutex;
   Clock::time_point checked;  // guarded by mutex
   Side server, client;
@@ -957,9 +962,7 @@ struct FrameFront::Loop {
   void OnwardHeaders(Call* call, bool ended) {
     if (call->caller_closed) return;
     if (call->direct) {
-      if (ended) return Finish(call, StatusOf(call->response));
-      const std::string http_status = HeaderOf(call->response, ":status");
-      if (http_status != "200") return Finish(call, StatusOfHttp(http_status));
+      if (ended || HeaderOf(call->response, ":status") != "200") return Finish(call, StatusOfHeaders(call->response));
       if (call->final || call->metered) return;
       Respond(call, {{":status", "200"}, {"content-type", "application/grpc"}});
       return;

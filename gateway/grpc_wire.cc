@@ -142,6 +142,17 @@ grpc::Status StatusOfHttp(std::string_view http_status) {
   return {code, "the upstream answered HTTP " + std::string(http_status)};
 }
 
+grpc::Status StatusOfHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string_view http_status;
+  bool grpc_status = false;
+  for (const auto& [name, value] : headers) {
+    if (name == ":status") http_status = value;
+    if (name == "grpc-status") grpc_status = true;
+  }
+  if (grpc_status || http_status == "200") return StatusOf(headers);
+  return StatusOfHttp(http_status);
+}
+
 grpc::Status StatusOf(const std::vector<std::pair<std::string, std::string>>& trailers) {
   std::optional<int> code;
   std::string message, details;

@@ -65,8 +65,12 @@ std::vector<std::pair<std::string, std::string>> StatusHeaders(const grpc::Statu
 // carry no grpc-status, or one that is not a number of 0..16.
 grpc::Status StatusOf(const std::vector<std::pair<std::string, std::string>>& trailers);
 // The status of an answer whose HTTP status is not 200, as gRPC's clients
-// map it (PROTOCOL-HTTP2.md, "HTTP to gRPC Status Code Mapping"), its
-// message naming the HTTP status.
+// map it (gRPC's doc/http-grpc-status-mapping.md), its message naming the
+// HTTP status.
 grpc::Status StatusOfHttp(std::string_view http_status);
+// The status an answer's headers give when they end it (trailers-only) or
+// are not HTTP 200: their grpc-status when they carry one, else their HTTP
+// status's (StatusOfHttp); UNKNOWN for a 200 that ends with no grpc-status.
+grpc::Status StatusOfHeaders(const std::vector<std::pair<std::string, std::string>>& headers);
 
 }  // namespace gongkai::gateway

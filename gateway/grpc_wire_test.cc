@@ -119,5 +119,17 @@ TEST(StatusOfHttp, MapsAnHttpStatusAsGrpcClientsDo) {
   EXPECT_EQ(StatusOfHttp("418").error_message(), "the upstream answered HTTP 418");
 }
 
+TEST(StatusOfHeaders, TakesTheGrpcStatusWhenGivenElseTheHttpStatus) {
+  EXPECT_EQ(StatusOfHeaders({{":status", "503"}}).error_code(), grpc::StatusCode::UNAVAILABLE)
+      << "a trailers-only 503 with no grpc-status, as a proxy answers";
+  EXPECT_EQ(StatusOfHeaders({{":status", "404"}, {"content-length", "0"}}).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(StatusOfHeaders({{":status", "503"}, {"grpc-status", "8"}}).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << "a grpc-status is what counts";
+  EXPECT_EQ(StatusOfHeaders({{":status", "200"}, {"grpc-status", "5"}}).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(StatusOfHeaders({{":status", "200"}}).error_code(), grpc::StatusCode::UNKNOWN);
+}
+
 }  // namespace
 }  // namespace gongkai::gateway

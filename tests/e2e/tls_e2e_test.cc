@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <thread>
 
 #include "common/calendar/iso_date.h"
@@ -58,25 +59,52 @@ Answer Ask(const std::string& address, const std::shared_ptr<grpc::ChannelCreden
 
 std::string Contents(const std::string& path) { return ReadFile(path); }
 
+// A platform whose gateway's gRPC port speaks TLS with a certificate of a
+// private CA made for it (in `dir`), served by `front`, its files read again
+// every `refresh_seconds`.
+struct GatewayOverTls {
+  GatewayOverTls(const std::string& front, const std::string& refresh_seconds) {
+    char tmpl[] = "/tmp/gongkai-tls-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+    dir = tmpl;
+    MakeCertificate(dir, "gateway", true);
+    PlatformOptions options;
+    options.env["gateway"] = {{"GONGKAI_TLS_CERT_FILE", dir + "/gateway.crt"},
+                              {"GONGKAI_TLS_KEY_FILE", dir + "/gateway.key"},
+                              {"GONGKAI_TLS_REFRESH_SECONDS", refresh_seconds},
+                              {"GONGKAI_GRPC_FRONT", front}};
+    platform = std::make_unique<Platform>(options);
+    address = "127.0.0.1:" + std::to_string(platform->gateway().ports.grpc);
+    trust.pem_root_certs = Contents(dir + "/ca.crt");
+  }
+  ~GatewayOverTls() {
+    platform.reset();  // before its files go
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  // A new certificate written over the old (a new pair renamed into place),
+  // as PEM.
+  std::string Renew() const {
+    MakeCertificate(dir, "gateway-next", false);
+    std::filesystem::rename(dir + "/gateway-next.key", dir + "/gateway.key");
+    std::filesystem::rename(dir + "/gateway-next.crt", dir + "/gateway.crt");
+    return Contents(dir + "/gateway.crt");
+  }
+  // The certificate a client trusting the CA is served.
+  std::string Served() const { return Ask(address, grpc::SslCredentials(trust)).peer_certificate; }
+
+  std::string dir, address;
+  grpc::SslCredentialsOptions trust;  // the platform's CA
+  std::unique_ptr<Platform> platform;
+};
+
 class TlsEndToEnd : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificateServedWithoutARestart) {
-  char tmpl[] = "/tmp/gongkai-tls-XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  MakeCertificate(dir, "gateway", true);
-  PlatformOptions options;
-  options.env["gateway"] = {{"GONGKAI_TLS_CERT_FILE", dir + "/gateway.crt"},
-                            {"GONGKAI_TLS_KEY_FILE", dir + "/gateway.key"},
-                            {"GONGKAI_TLS_REFRESH_SECONDS", "1"},
-                            {"GONGKAI_GRPC_FRONT", GetParam()}};
-  auto platform_holder = std::make_unique<Platform>(options);
-  Platform& platform = *platform_holder;
-  const std::string address = "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc);
-
-  grpc::SslCredentialsOptions trust;
-  trust.pem_root_certs = Contents(dir + "/ca.crt");
-  const Answer served = Ask(address, grpc::SslCredentials(trust));
+  const GatewayOverTls gateway(GetParam(), "1");
+  const std::string& dir = gateway.dir;
+  const std::string& address = gateway.address;
+  const Answer served = Ask(address, grpc::SslCredentials(gateway.trust));
   EXPECT_NE(served.code, grpc::StatusCode::UNAVAILABLE) << "served over TLS";
   EXPECT_EQ(served.peer_certificate, Contents(dir + "/gateway.crt"));
 
@@ -92,22 +120,12 @@ TEST_P(TlsEndToEnd, ATrustingClientIsServedAPlaintextOneRefusedAndANewCertificat
   EXPECT_EQ(Ask(address, grpc::SslCredentials(other)).code, grpc::StatusCode::UNAVAILABLE)
       << "a client that does not trust the platform's CA does not connect";
 
-  // A new certificate written over the old (a new pair renamed into place):
-  // new connections get it, with no restart. The gRPC server reads the files
-  // again on a gRPC timer, which does not fire under libfaketime; the frame
-  // front on the monotonic clock.
-  if (GetParam() == "grpc" && UnderFaketime()) {
-    platform_holder.reset();
-    std::filesystem::remove_all(dir);
-    GTEST_SKIP() << "the certificate files are read again on a gRPC timer";
-  }
-  MakeCertificate(dir, "gateway-next", false);
-  std::filesystem::rename(dir + "/gateway-next.key", dir + "/gateway.key");
-  std::filesystem::rename(dir + "/gateway-next.crt", dir + "/gateway.crt");
-  const std::string next = Contents(dir + "/gateway.crt");
-  EXPECT_TRUE(Eventually([&] { return Ask(address, grpc::SslCredentials(trust)).peer_certificate == next; }, 10000));
-  platform_holder.reset();  // before its files go
-  std::filesystem::remove_all(dir);
+  // A new certificate: new connections get it, with no restart. The gRPC
+  // server reads the files again on a gRPC timer, which does not fire under
+  // libfaketime; the frame front on the monotonic clock.
+  if (GetParam() == "grpc" && UnderFaketime()) GTEST_SKIP() << "the certificate files are read again on a gRPC timer";
+  const std::string next = gateway.Renew();
+  EXPECT_TRUE(Eventually([&] { return gateway.Served() == next; }, 10000));
 }
 
 INSTANTIATE_TEST_SUITE_P(Fronts, TlsEndToEnd, ::testing::Values("frames", "grpc"),
@@ -116,31 +134,13 @@ INSTANTIATE_TEST_SUITE_P(Fronts, TlsEndToEnd, ::testing::Values("frames", "grpc"
 // SIGHUP has the frame front read its certificate again at once, long
 // before its refresh would.
 TEST(TlsOnTheFrameFront, ANewCertificateIsServedAfterSighup) {
-  char tmpl[] = "/tmp/gongkai-tls-XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  const std::string dir = tmpl;
-  MakeCertificate(dir, "gateway", true);
-  PlatformOptions options;
-  options.env["gateway"] = {{"GONGKAI_TLS_CERT_FILE", dir + "/gateway.crt"},
-                            {"GONGKAI_TLS_KEY_FILE", dir + "/gateway.key"},
-                            {"GONGKAI_TLS_REFRESH_SECONDS", "86400"}};
-  auto platform_holder = std::make_unique<Platform>(options);
-  Platform& platform = *platform_holder;
-  const std::string address = "127.0.0.1:" + std::to_string(platform.gateway().ports.grpc);
-  grpc::SslCredentialsOptions trust;
-  trust.pem_root_certs = Contents(dir + "/ca.crt");
-  const std::string first = Contents(dir + "/gateway.crt");
-  EXPECT_EQ(Ask(address, grpc::SslCredentials(trust)).peer_certificate, first);
-
-  MakeCertificate(dir, "gateway-next", false);
-  std::filesystem::rename(dir + "/gateway-next.key", dir + "/gateway.key");
-  std::filesystem::rename(dir + "/gateway-next.crt", dir + "/gateway.crt");
-  const std::string next = Contents(dir + "/gateway.crt");
-  EXPECT_EQ(Ask(address, grpc::SslCredentials(trust)).peer_certificate, first) << "not before SIGHUP";
-  ASSERT_EQ(kill(platform.gateway().process->pid(), SIGHUP), 0);
-  EXPECT_TRUE(Eventually([&] { return Ask(address, grpc::SslCredentials(trust)).peer_certificate == next; }, 10000));
-  platform_holder.reset();  // before its files go
-  std::filesystem::remove_all(dir);
+  const GatewayOverTls gateway("frames", "86400");
+  const std::string first = Contents(gateway.dir + "/gateway.crt");
+  EXPECT_EQ(gateway.Served(), first);
+  const std::string next = gateway.Renew();
+  EXPECT_EQ(gateway.Served(), first) << "not before SIGHUP";
+  ASSERT_EQ(kill(gateway.platform->gateway().process->pid(), SIGHUP), 0);
+  EXPECT_TRUE(Eventually([&] { return gateway.Served() == next; }, 10000));
 }
 
 // ---------------------------------------------------------------- inside
