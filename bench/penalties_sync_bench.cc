@@ -278,31 +278,48 @@ struct CityStream {
   double seconds = 0;
 };
 
+// One city's decisions as its stream sends them, in batches of kBatchSize.
+struct CityDecisions {
+  std::size_t city = 0;  // index in Cities()
+  int64_t count = 0;
+  std::vector<penalties::v1::UpsertDecisionsRequest> batches;
+};
+
 // City `c`'s decisions of serials [first, first + count) (decision k = serial ×
-// 11 + c) in one stream; `memory`, when given, is told of each batch sent.
-CityStream SyncCity(const testing::Platform& platform, const std::shared_ptr<grpc::Channel>& channel, std::size_t c,
-                    int64_t first_serial, int64_t count, const DateRange& dates, bench::RssWatch* memory) {
+// 11 + c). They are built before any stream is timed, as the COPY's rows are
+// built before its transactions are timed: the streams' time is that of
+// sending them (serialising each message, as the COPY formats its rows).
+CityDecisions DecisionsFor(std::size_t c, int64_t first_serial, int64_t count, const DateRange& dates) {
+  CityDecisions out{c, count, {}};
+  const auto cities = static_cast<int64_t>(Cities().size());
+  for (int64_t first = 0; first < count; first += kBatchSize) {
+    auto& batch = out.batches.emplace_back();
+    for (int64_t serial = first; serial < std::min(count, first + kBatchSize); ++serial) {
+      *batch.add_decisions() = MakeDecision((first_serial + serial) * cities + static_cast<int64_t>(c), dates);
+    }
+  }
+  return out;
+}
+
+// City `decisions.city`'s decisions in one stream; `memory`, when given, is
+// told of each batch sent.
+CityStream SyncCity(const testing::Platform& platform, const std::shared_ptr<grpc::Channel>& channel,
+                    const CityDecisions& decisions, bench::RssWatch* memory) {
   CityStream out;
-  out.city = Cities()[c].code;
-  out.count = count;
+  out.city = Cities()[decisions.city].code;
+  out.count = decisions.count;
   const auto start = Clock::now();
   auto stub = PenaltiesService::NewStub(channel);
   grpc::ClientContext context;
   context.AddMetadata("authorization", platform.Authorization("city-" + out.city));
   context.set_deadline(std::chrono::system_clock::now() + kStreamDeadline);
   auto writer = stub->SyncDecisions(&context, &out.summary);
-  const auto cities = static_cast<int64_t>(Cities().size());
-  for (int64_t first = 0; first < out.count; first += kBatchSize) {
-    const int64_t last = std::min(out.count, first + kBatchSize);
-    penalties::v1::UpsertDecisionsRequest batch;
-    for (int64_t serial = first; serial < last; ++serial) {
-      *batch.add_decisions() = MakeDecision((first_serial + serial) * cities + static_cast<int64_t>(c), dates);
-    }
+  for (const auto& batch : decisions.batches) {
     if (!writer->Write(batch)) {
       out.broken = true;
       break;
     }
-    if (memory != nullptr) memory->Add(last - first);
+    if (memory != nullptr) memory->Add(batch.decisions_size());
   }
   if (!out.broken) writer->WritesDone();
   out.status = writer->Finish();
@@ -487,13 +504,14 @@ void ReadsUnderSync(const testing::Platform& platform, const std::shared_ptr<grp
   PrintReads("alone, 10 s:", reads, ReadAtOnce(platform, reads, 10));
   std::fflush(stdout);
 
-  const CityStream alone = SyncCity(platform, channel, 0, stored, kExtraDecisions, dates, nullptr);
+  const CityDecisions first = DecisionsFor(0, stored, kExtraDecisions, dates);
+  const CityDecisions second = DecisionsFor(0, stored + kExtraDecisions, kExtraDecisions, dates);
+  const CityStream alone = SyncCity(platform, channel, first, nullptr);
   if (!AllAccepted(alone)) throw BrokenSetup("the sync alone: " + Describe(alone));
   CityStream beside;
   std::vector<bench::H2LoadResult> under;
   {
-    std::thread sync(
-        [&] { beside = SyncCity(platform, channel, 0, stored + kExtraDecisions, kExtraDecisions, dates, nullptr); });
+    std::thread sync([&] { beside = SyncCity(platform, channel, second, nullptr); });
     under = ReadAtOnce(platform, reads, std::max(1, static_cast<int>(alone.seconds * 0.9)));
     sync.join();
   }
@@ -549,6 +567,10 @@ int Run(const Settings& settings) {
   std::fflush(stdout);
 
   // ---- sync through the gateway
+  std::vector<CityDecisions> decisions;
+  for (std::size_t c = 0; c < Cities().size(); ++c) {
+    decisions.push_back(DecisionsFor(c, 0, DecisionsOfCity(settings.decisions, c), dates));
+  }
   // Each stream on a connection of its own.
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < settings.streams; ++i) channels.push_back(bench::OwnChannel(platform, i));
@@ -573,8 +595,7 @@ int Run(const Settings& settings) {
       workers.emplace_back([&, i] {
         for (std::size_t c = next_city++; c < Cities().size(); c = next_city++) {
           const double started = std::chrono::duration<double>(Clock::now() - sync_start).count();
-          streams[c] = SyncCity(platform, channels[static_cast<std::size_t>(i)], c, 0,
-                                DecisionsOfCity(settings.decisions, c), dates, &memory);
+          streams[c] = SyncCity(platform, channels[static_cast<std::size_t>(i)], decisions[c], &memory);
           streams[c].started = started;
         }
       });
@@ -584,6 +605,7 @@ int Run(const Settings& settings) {
   const double sync_seconds = std::chrono::duration<double>(Clock::now() - sync_start).count();
   const std::string sync_cpu_used = sync_cpu.Report();
   const bench::RssWatch::Reading after_sync = memory.Finish();
+  decisions = {};
 
   penalties::v1::SyncSummary total;
   bool all_accepted = true;

@@ -4,7 +4,9 @@
 #include <gperftools/malloc_extension.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 
@@ -21,7 +23,14 @@ std::string RecordJson(const google::protobuf::Message& record) {
   return out;
 }
 
-void ReleaseFreedMemory() { MallocExtension::instance()->ReleaseFreeMemory(); }
+void ReleaseFreedMemory() {
+  static std::atomic<std::chrono::steady_clock::rep> last_release{0};
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  auto last = last_release.load();
+  if (now - std::chrono::steady_clock::duration(last) < kReleaseInterval) return;
+  if (!last_release.compare_exchange_strong(last, now.count())) return;  // another batch is releasing
+  MallocExtension::instance()->ReleaseFreeMemory();
+}
 
 void CheckBatchSize(int count, int max, const char* field) {
   if (count == 0) throw ServiceError::InvalidArgument("empty batch", {{field, "at least one record"}});

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 #include "common/calendar/iso_date.h"
 #include "common/config.h"
 
@@ -52,6 +55,32 @@ TEST(ClockFromConfig, AMalformedPinnedDateIsNamed) {
   ClockFromConfig(config);
   ASSERT_EQ(config.Errors().size(), 1u);
   EXPECT_NE(config.Errors()[0].find("YYYY-MM-DD"), std::string::npos);
+}
+
+// FormatIsoDate writes its digits itself; it must read back as the same day
+// and agree with printf's "%04d-%02u-%02u" at every width of year, month
+// and day, and outside the years of four digits.
+TEST(IsoDate, FormatsEveryDayAsPrintfAndReadsBack) {
+  using namespace std::chrono;
+  const auto printf_form = [](sys_days day) {
+    const year_month_day ymd{day};
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return std::string(buffer);
+  };
+  for (const int y : {0, 1, 9, 10, 99, 100, 999, 1000, 1999, 2026, 2028, 9999}) {
+    for (sys_days day = sys_days{year{y} / January / 1}; day <= sys_days{year{y} / December / 31}; day += days{1}) {
+      const std::string text = FormatIsoDate(day);
+      ASSERT_EQ(text, printf_form(day));
+      if (y > 0) {
+        ASSERT_EQ(ParseIsoDate(text), day) << text;
+      }
+    }
+  }
+  EXPECT_EQ(FormatIsoDate(D("2026-12-05")), "2026-12-05");
+  EXPECT_EQ(FormatIsoDate(sys_days{year{10000} / March / 4}), "10000-03-04");
+  EXPECT_EQ(FormatIsoDate(sys_days{year{-1} / March / 4}), "-001-03-04");
 }
 
 }  // namespace

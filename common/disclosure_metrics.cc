@@ -14,9 +14,28 @@ DisclosureMetrics::DisclosureMetrics(prometheus::Registry& registry)
 
 void DisclosureMetrics::Disclosed(const std::string& kind, const std::string& city, const v1::Timeliness& t) {
   const bool late = t.status() == v1::Timeliness::LATE;
-  total_.Add({{"kind", kind}, {"city", city}, {"outcome", late ? "late" : "on_time"}}).Increment();
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 60};
-  lag_.Add({{"kind", kind}, {"city", city}}, kBuckets).Observe(late ? t.lag_working_days() : 0);
+  prometheus::Counter* counter = nullptr;
+  prometheus::Histogram* lag = nullptr;
+  {
+    const std::lock_guard lock(mutex_);
+    auto by_kind = series_.find(kind);
+    if (by_kind == series_.end()) by_kind = series_.emplace(kind, std::map<std::string, Series, std::less<>>()).first;
+    auto it = by_kind->second.find(city);
+    if (it == by_kind->second.end()) it = by_kind->second.emplace(city, Series()).first;
+    Series& series = it->second;
+    prometheus::Counter*& outcome = late ? series.late : series.on_time;
+    if (outcome == nullptr) {
+      outcome = &total_.Add({{"kind", kind}, {"city", city}, {"outcome", late ? "late" : "on_time"}});
+    }
+    if (series.lag == nullptr) {
+      static const prometheus::Histogram::BucketBoundaries kBuckets = {0, 1, 2, 3, 5, 7, 10, 15, 20, 30, 60};
+      series.lag = &lag_.Add({{"kind", kind}, {"city", city}}, kBuckets);
+    }
+    counter = outcome;
+    lag = series.lag;
+  }
+  counter->Increment();
+  lag->Observe(late ? t.lag_working_days() : 0);
 }
 
 }  // namespace gongkai::common

@@ -5,6 +5,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "gongkai/common/v1/timeliness.pb.h"
@@ -22,8 +25,18 @@ class DisclosureMetrics {
   void Disclosed(const std::string& kind, const std::string& city, const v1::Timeliness& timeliness);
 
  private:
+  // A kind's and city's series, each resolved once, when first counted: a
+  // sync publishes thousands of records a second.
+  struct Series {
+    prometheus::Counter* on_time = nullptr;
+    prometheus::Counter* late = nullptr;
+    prometheus::Histogram* lag = nullptr;
+  };
+
   prometheus::Family<prometheus::Counter>& total_;
   prometheus::Family<prometheus::Histogram>& lag_;
+  std::mutex mutex_;
+  std::map<std::string, std::map<std::string, Series, std::less<>>, std::less<>> series_;  // by kind, city
 };
 
 }  // namespace gongkai::common

@@ -33,10 +33,22 @@ std::optional<std::chrono::sys_days> ParseIsoDate(std::string_view text) {
 
 std::string FormatIsoDate(std::chrono::sys_days date) {
   const std::chrono::year_month_day ymd{date};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buffer;
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return buffer;
+  }
+  // Written digit by digit: a sync formats several dates per record.
+  std::string out = "0000-00-00";
+  const auto put = [&out](std::size_t end, unsigned value) {
+    for (std::size_t i = end; value > 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  };
+  put(3, static_cast<unsigned>(year));
+  put(6, static_cast<unsigned>(ymd.month()));
+  put(9, static_cast<unsigned>(ymd.day()));
+  return out;
 }
 
 std::string FormatIsoDate(const std::optional<std::chrono::sys_days>& date) {

@@ -19,19 +19,22 @@ constexpr char kFeed[] = "penalties.changes";
 // The feed events of a batch, appended under the feed lock just before commit,
 // so batches merge in parallel and only this short step takes turns. $1..$4:
 // kinds, agencies, source ids and event types of the records the merge (or
-// the republish) wrote. A feed row copies the public columns of its records
-// row; a withdrawal notice (2) keeps no copy of the record, as in
-// kAppendChange. In the same statement the earlier entries of those records
-// are superseded (the UPDATE and the INSERT see one snapshot, so the new rows
-// stay as written), found through the index of live entries (changes_current).
+// the republish) wrote, $5 whether the merge has just inserted them. A feed
+// row copies the public columns of its records row; a withdrawal notice (2)
+// keeps no copy of the record, as in kAppendChange. In the same statement the
+// earlier entries of those records are superseded (the UPDATE and the INSERT
+// see one snapshot, so the new rows stay as written), found through the index
+// of live entries (changes_current). A record just inserted has none (records
+// are never deleted), so its lookup is skipped.
 const Statement kAppendBatchChanges{
     "penalties_append_batch_changes",
-    "WITH w AS (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, u.type::smallint AS type "
-    "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(kind, agency_credit_code, source_id, type)), "
+    "WITH w AS (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, u.type::smallint AS type, "
+    "  u.inserted FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) "
+    "  AS u(kind, agency_credit_code, source_id, type, inserted)), "
     "cleared AS (UPDATE penalties.changes c SET superseded = true, public_record = NULL, "
     "  withdrawal_explanation = NULL, release_explanation = NULL FROM w "
-    "  WHERE c.agency_credit_code = w.agency_credit_code AND c.source_id = w.source_id AND c.kind = w.kind "
-    "  AND NOT c.superseded) "
+    "  WHERE NOT w.inserted AND c.agency_credit_code = w.agency_credit_code AND c.source_id = w.source_id "
+    "  AND c.kind = w.kind AND NOT c.superseded) "
     "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
     "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
@@ -47,19 +50,16 @@ const Statement kAppendBatchChanges{
 // as text on the way; $4..$15 the other columns, one text array each; $16
 // the masking version of the public records (kMaskingVersion); $17 the
 // parties' public credit codes ('' for none, stored as NULL).
-// Returns per record written its feed event type and whether this is its
-// first publication. An update keeps whether the row it replaces was public
-// (previously_public), so the event needs no read before the write:
-// publication (1) while public, unpublication (4) when a public record
-// becomes private, none (0) once withdrawn. published_on is the first public
-// day: $2 when the record is stored public or first made public, kept by
-// every later version; a withdrawn record that was never public keeps no
-// public form. A first publication is a record made public on its first
-// public day from a version that was not public (a record made public,
-// private and public again within one day counts twice). A decision with a
-// credit repair keeps the end of publication the repair gave it:
-// public_until is the earlier of the new version's and the day before the
-// repair (least() skips a NULL).
+// Returns per record written its feed event type, whether this is its
+// first publication and whether the record is new (inserted, not updated:
+// an update leaves the locking transaction in the new row's xmax). An update keeps whether the row it replaces was
+// public (previously_public), so the event needs no read before the write: publication (1) while public, unpublication
+// (4) when a public record becomes private, none (0) once withdrawn. published_on is the first public day: $2 when the
+// record is stored public or first made public, kept by every later version; a withdrawn record that was never public
+// keeps no public form. A first publication is a record made public on its first public day from a version that was not
+// public (a record made public, private and public again within one day counts twice). A decision with a credit repair
+// keeps the end of publication the repair gave it: public_until is the earlier of the new version's and the day before
+// the repair (least() skips a NULL).
 const Statement kMerge{
     "penalties_merge",
     "WITH incoming AS ("
@@ -96,8 +96,9 @@ const Statement kMerge{
     "  RETURNING r.kind, r.agency_credit_code, r.source_id, "
     "  CASE WHEN r.withdrawn_on IS NOT NULL THEN 0 WHEN r.public_record IS NOT NULL THEN 1 "
     "       WHEN r.previously_public THEN 4 ELSE 0 END AS type, "
-    "  r.public_record IS NOT NULL AND NOT r.previously_public AND r.published_on = $2::date AS first_published) "
-    "SELECT kind, agency_credit_code, source_id, type, first_published FROM up"};
+    "  r.public_record IS NOT NULL AND NOT r.previously_public AND r.published_on = $2::date AS first_published, "
+    "  r.xmax = 0 AS inserted) "
+    "SELECT kind, agency_credit_code, source_id, type, first_published, inserted FROM up"};
 
 // One feed event ($4) of one record ($1..$3), with its public columns as they
 // are now, superseding the record's earlier entries as kAppendBatchChanges
@@ -465,18 +466,30 @@ struct BatchColumns {
 // The records a merge (or the republish) wrote that need a feed event, as
 // kAppendBatchChanges takes them.
 struct FeedEvents {
-  std::vector<std::string> kind, agency, source_id, type;
+  std::vector<std::string> kind, agency, source_id, type, inserted;
+  // A row of kMerge.
   void Add(const pqxx::row& written) {
     kind.push_back(written[0].as<std::string>());
     agency.push_back(written[1].as<std::string>());
     source_id.push_back(written[2].as<std::string>());
     type.push_back(written[3].as<std::string>());
+    inserted.push_back(written[5].as<std::string>());
   }
+  // A stored record.
   void Add(const StaleRecord& record, ChangeType event) {
     kind.push_back(std::to_string(static_cast<int>(record.kind)));
     agency.push_back(record.agency_credit_code);
     source_id.push_back(record.source_id);
     type.push_back(std::to_string(static_cast<int>(event)));
+    inserted.push_back("f");
+  }
+  // Appends the events under the feed's lock, just before the transaction
+  // commits; with none, takes no lock.
+  void Append(pqxx::work& tx) const {
+    if (kind.empty()) return;
+    common::LockFeed(tx, kFeed);
+    tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(kind), ArrayLiteral(agency), ArrayLiteral(source_id),
+                     ArrayLiteral(type), ArrayLiteral(inserted));
   }
 };
 
@@ -616,11 +629,7 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
     }
     for (const auto& [kind, keys] : written_keys) rejections_.Clear(tx, city_code, RejectionKind(kind), keys);
     rejections_.Record(tx, city_code, rejected);
-    if (!events.kind.empty()) {
-      common::LockFeed(tx, kFeed);
-      tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
-                       ArrayLiteral(events.source_id), ArrayLiteral(events.type));
-    }
+    events.Append(tx);
     tx.commit();
     return results;
   });
@@ -883,12 +892,8 @@ RepublishBatch PgPenaltyStore::Republish(const RepublishPosition& after, int lim
       tx.exec_prepared(kRepublishVersion.name, kMaskingVersion, ArrayLiteral(columns.same_kind),
                        ArrayLiteral(columns.same_agency), ArrayLiteral(columns.same_source_id));
     }
-    if (!events.kind.empty()) {
-      common::LockFeed(tx, kFeed);
-      tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
-                       ArrayLiteral(events.source_id), ArrayLiteral(events.type));
-      batch.announced = events.kind.size();
-    }
+    events.Append(tx);
+    batch.announced = events.kind.size();
     tx.commit();
     return batch;
   });
@@ -926,11 +931,7 @@ RetentionBatch PgPenaltyStore::RecomputeRetention(
     if (!agency.empty()) {
       tx.exec_prepared(kRetentionWrite.name, ArrayLiteral(agency), ArrayLiteral(source_id), ArrayLiteral(public_until));
     }
-    if (!events.kind.empty()) {
-      common::LockFeed(tx, kFeed);
-      tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(events.kind), ArrayLiteral(events.agency),
-                       ArrayLiteral(events.source_id), ArrayLiteral(events.type));
-    }
+    events.Append(tx);
     tx.commit();
     return batch;
   });
