@@ -1,12 +1,9 @@
 #include "common/batch.h"
 
 #include <google/protobuf/util/json_util.h>
-#include <gperftools/malloc_extension.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
-#include <chrono>
 #include <cstddef>
 #include <cstdlib>
 
@@ -21,15 +18,6 @@ std::string RecordJson(const google::protobuf::Message& record) {
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(record, &out, options);
   return out;
-}
-
-void ReleaseFreedMemory() {
-  static std::atomic<std::chrono::steady_clock::rep> last_release{0};
-  const auto now = std::chrono::steady_clock::now().time_since_epoch();
-  auto last = last_release.load();
-  if (now - std::chrono::steady_clock::duration(last) < kReleaseInterval) return;
-  if (!last_release.compare_exchange_strong(last, now.count())) return;  // another batch is releasing
-  MallocExtension::instance()->ReleaseFreeMemory();
 }
 
 void CheckBatchSize(int count, int max, const char* field) {

@@ -3,7 +3,6 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/repeated_ptr_field.h>
 
-#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <iterator>
@@ -27,19 +26,6 @@ std::string RecordJson(const google::protobuf::Message& record);
 
 // Refuses an empty batch, or one over `max` records, naming `field`.
 void CheckBatchSize(int count, int max, const char* field);
-
-// How often the allocator's free pages go back to the system
-// (ReleaseFreedMemory).
-inline constexpr std::chrono::seconds kReleaseInterval{1};
-
-// Returns the allocator's free pages to the system (tcmalloc's
-// ReleaseFreeMemory), at most once per kReleaseInterval in the process;
-// called once a batch is stored. A batch's many small allocations are freed
-// together, and a long sync keeps to the memory of the batches in hand
-// rather than that of the busiest moment. Returning them after every batch
-// made each batch fault its pages in and refill the allocator's lists again
-// (bench/README.md, penalties_sync_bench).
-void ReleaseFreedMemory();
 
 // What a page of rejections lists, whatever the records held (the store
 // keeps every byte of them):

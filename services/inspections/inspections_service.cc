@@ -58,7 +58,6 @@ std::vector<common::UpsertOutcome> InspectionsService::Store(RecordKind kind, co
     outcomes.push_back(written[i].outcome);
     if (written[i].first_publication && published) published(i);
   }
-  common::ReleaseFreedMemory();
   return outcomes;
 }
 

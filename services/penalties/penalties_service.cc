@@ -124,7 +124,6 @@ std::vector<common::UpsertOutcome> PenaltiesService::Store(const std::string& ci
     metrics_.Disclosed(KindLabel(kind), city,
                        context_.deadlines.Assess(DeadlineKind(kind), rows[i].clock_start, today, today));
   }
-  common::ReleaseFreedMemory();
   return outcomes;
 }
 

@@ -120,7 +120,6 @@ std::vector<common::UpsertOutcome> SupervisionService::Store(RecordKind kind, co
                          context_.deadlines.Assess(*rule, *rows[i].columns.clock_start, today, today));
     }
   }
-  common::ReleaseFreedMemory();
   return outcomes;
 }
 
