@@ -50,16 +50,20 @@ const Statement kAppendBatchChanges{
 // as text on the way; $4..$15 the other columns, one text array each; $16
 // the masking version of the public records (kMaskingVersion); $17 the
 // parties' public credit codes ('' for none, stored as NULL).
-// Returns per record written its feed event type, whether this is its
-// first publication and whether the record is new (inserted, not updated:
-// an update leaves the locking transaction in the new row's xmax). An update keeps whether the row it replaces was
-// public (previously_public), so the event needs no read before the write: publication (1) while public, unpublication
-// (4) when a public record becomes private, none (0) once withdrawn. published_on is the first public day: $2 when the
-// record is stored public or first made public, kept by every later version; a withdrawn record that was never public
-// keeps no public form. A first publication is a record made public on its first public day from a version that was not
-// public (a record made public, private and public again within one day counts twice). A decision with a credit repair
-// keeps the end of publication the repair gave it: public_until is the earlier of the new version's and the day before
-// the repair (least() skips a NULL).
+// Returns per record written its feed event type, whether this is its first
+// publication and whether the record is new (inserted, not updated: an update
+// leaves the locking transaction in the new row's xmax). An update keeps
+// whether the row it replaces was public (previously_public), so the event
+// needs no read before the write: publication (1) while public, unpublication
+// (4) when a public record becomes private, none (0) once withdrawn.
+// published_on is the first public day: $2 when the record is stored public or
+// first made public, kept by every later version; a withdrawn record that was
+// never public keeps no public form. A first publication is a record made
+// public on its first public day from a version that was not public (a record
+// made public, private and public again within one day counts twice). A
+// decision with a credit repair keeps the end of publication the repair gave
+// it: public_until is the earlier of the new version's and the day before the
+// repair (least() skips a NULL).
 const Statement kMerge{
     "penalties_merge",
     "WITH incoming AS ("
