@@ -281,8 +281,13 @@ struct CityStream {
 // One city's decisions as its stream sends them, in batches of kBatchSize.
 struct CityDecisions {
   std::size_t city = 0;  // index in Cities()
-  int64_t count = 0;
   std::vector<penalties::v1::UpsertDecisionsRequest> batches;
+
+  int64_t count() const {
+    int64_t n = 0;
+    for (const auto& batch : batches) n += batch.decisions_size();
+    return n;
+  }
 };
 
 // City `c`'s decisions of serials [first, first + count) (decision k = serial ×
@@ -290,7 +295,7 @@ struct CityDecisions {
 // built before its transactions are timed: the streams' time is that of
 // sending them (serialising each message, as the COPY formats its rows).
 CityDecisions DecisionsFor(std::size_t c, int64_t first_serial, int64_t count, const DateRange& dates) {
-  CityDecisions out{c, count, {}};
+  CityDecisions out{c, {}};
   const auto cities = static_cast<int64_t>(Cities().size());
   for (int64_t first = 0; first < count; first += kBatchSize) {
     auto& batch = out.batches.emplace_back();
@@ -307,7 +312,7 @@ CityStream SyncCity(const testing::Platform& platform, const std::shared_ptr<grp
                     const CityDecisions& decisions, bench::RssWatch* memory) {
   CityStream out;
   out.city = Cities()[decisions.city].code;
-  out.count = decisions.count;
+  out.count = decisions.count();
   const auto start = Clock::now();
   auto stub = PenaltiesService::NewStub(channel);
   grpc::ClientContext context;

@@ -18,11 +18,7 @@ void DisclosureMetrics::Disclosed(const std::string& kind, const std::string& ci
   prometheus::Histogram* lag = nullptr;
   {
     const std::lock_guard lock(mutex_);
-    auto by_kind = series_.find(kind);
-    if (by_kind == series_.end()) by_kind = series_.emplace(kind, std::map<std::string, Series, std::less<>>()).first;
-    auto it = by_kind->second.find(city);
-    if (it == by_kind->second.end()) it = by_kind->second.emplace(city, Series()).first;
-    Series& series = it->second;
+    Series& series = series_[kind][city];
     prometheus::Counter*& outcome = late ? series.late : series.on_time;
     if (outcome == nullptr) {
       outcome = &total_.Add({{"kind", kind}, {"city", city}, {"outcome", late ? "late" : "on_time"}});

@@ -36,7 +36,7 @@ class DisclosureMetrics {
   prometheus::Family<prometheus::Counter>& total_;
   prometheus::Family<prometheus::Histogram>& lag_;
   std::mutex mutex_;
-  std::map<std::string, std::map<std::string, Series, std::less<>>, std::less<>> series_;  // by kind, city
+  std::map<std::string, std::map<std::string, Series>> series_;  // by kind, city
 };
 
 }  // namespace gongkai::common

@@ -567,8 +567,12 @@ RecordRow KeyOf(const RecordRow& row) {
   return key;
 }
 
+// Appends one record's event under the feed's lock, after its record was
+// written: every writer of the feed writes its records first and takes the
+// lock last, so none waits for a record while holding the lock.
 void AppendChange(pqxx::work& tx, PenaltyKind kind, const std::string& agency, const std::string& source_id,
                   ChangeType type) {
+  common::LockFeed(tx, kFeed);
   tx.exec_prepared(kAppendChange.name, static_cast<int>(kind), agency, source_id, static_cast<int>(type));
 }
 
@@ -652,7 +656,6 @@ std::optional<RecordRow> PgPenaltyStore::Withdraw(const std::string& agency, con
                                                   common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    common::LockFeed(tx, kFeed);
     const pqxx::result withdrawn = tx.exec_prepared(kWithdraw.name, agency, source_id, reason, explanation,
                                                     common::FormatIsoDate(today), common::FormatIsoDate(event_date));
     if (!withdrawn.empty() && withdrawn[0][0].as<bool>()) {
@@ -668,7 +671,6 @@ std::optional<RecordRow> PgPenaltyStore::Release(const std::string& agency, cons
                                                  common::Date release_date, const std::string& explanation) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    common::LockFeed(tx, kFeed);
     const pqxx::result released =
         tx.exec_prepared(kRelease.name, agency, source_id, common::FormatIsoDate(release_date), explanation);
     if (!released.empty() && released[0][0].as<bool>()) {
@@ -684,7 +686,6 @@ std::optional<RecordRow> PgPenaltyStore::RecordCreditRepair(const std::string& a
                                                             const CreditRepair& repair, common::Date today) {
   return pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    common::LockFeed(tx, kFeed);
     const pqxx::result repaired =
         tx.exec_prepared(kRecordRepair.name, agency, source_id, common::FormatIsoDate(repair.repaired_on),
                          repair.granted_by, repair.reference, repair.recorded_by, common::FormatIsoDate(today));

@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <functional>
+#include <future>
 #include <map>
 #include <pqxx/pqxx>
+#include <thread>
 #include <tuple>
 
 #include "common/batch.h"
@@ -1371,6 +1375,59 @@ TEST_F(PenaltyStoreTest, FeedServesRepairedRecordWithoutContent) {
   EXPECT_EQ(kept[0][3].as<std::string>(), "并发改信用修复〔2027〕3号");
   EXPECT_EQ(kept[0][4].as<std::string>(), "city-140100");
   EXPECT_EQ(kept[0][5].as<std::string>(), "2027-03-02");
+}
+
+// Every writer of the feed writes its record before it takes the feed's
+// lock. A sync batch that has written a record and then waits for the lock
+// (another connection here, in the merge's order) and a withdrawal, release
+// or credit repair of the same record, waiting for its row, therefore never
+// wait for each other: the batch gets the lock, commits, and the single
+// writer goes on. Holding the lock while waiting for the row would be a
+// deadlock, which PostgreSQL ends by aborting one of them.
+TEST_F(PenaltyStoreTest, ASingleRecordWriterWaitingForARowBeingSyncedHoldsNoFeedLock) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("L-1", 1, true), Decision("L-2", 1, true), Measure("L-3", 1, true)}, {},
+                      Day("2026-11-21"));
+  const std::vector<std::pair<std::string, std::function<std::optional<RecordRow>()>>> writers = {
+      {"L-1", [&] { return store_->Withdraw(kAgency, "L-1", 1, "变更", Day("2026-11-22"), Day("2026-11-23")); }},
+      {"L-2", [&] { return store_->RecordCreditRepair(kAgency, "L-2", GrantedOn("2026-11-23"), Day("2026-11-23")); }},
+      {"L-3", [&] { return store_->Release(kAgency, "L-3", Day("2026-11-23"), "解除"); }},
+  };
+  for (const auto& [source_id, write] : writers) {
+    SCOPED_TRACE(source_id);
+    pqxx::connection batch(db_.url());
+    for (const common::Statement& s : common::SharedStatements()) batch.prepare(s.name, s.sql);
+    pqxx::work tx(batch);
+    tx.exec("SET LOCAL lock_timeout = '20s'");
+    tx.exec_params("UPDATE penalties.records SET source_version = source_version + 1 WHERE source_id = $1", source_id);
+    auto written = std::async(std::launch::async, write);
+
+    // The single writer is waiting for the row the batch holds.
+    pqxx::connection watch(db_.url());
+    bool waiting = false;
+    for (int i = 0; i < 1000 && !waiting; ++i) {
+      pqxx::nontransaction look(watch);
+      waiting = look.exec1(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                        "wait_event_type = 'Lock' AND query LIKE '%UPDATE penalties.records%'")[0]
+                    .as<int>() == 1;
+      if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(waiting);
+
+    // The batch takes the feed's lock, as the merge does before its append.
+    EXPECT_NO_THROW(common::LockFeed(tx, "penalties.changes"));
+    EXPECT_NO_THROW(tx.commit());
+    std::optional<RecordRow> row;
+    EXPECT_NO_THROW(row = written.get());
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->source_version, 2) << "written after the batch";
+  }
+  const auto changes = store_->Changes(0, 100, Day("2026-11-23"));
+  ASSERT_EQ(changes.size(), 6u);
+  EXPECT_EQ(changes[3].type, ChangeType::kWithdrawn);
+  EXPECT_EQ(changes[4].type, ChangeType::kUnpublished);
+  EXPECT_EQ(changes[5].type, ChangeType::kReleased);
 }
 
 // A decision as a city sent it, dated `date` with `severity`, stored as the
