@@ -3,6 +3,7 @@
 #include <prometheus/collectable.h>
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -56,6 +57,12 @@ struct ServiceSettings {
 
 ServiceSettings ReadServiceSettings(Config& config, const std::string& default_listen,
                                     const std::string& default_metrics_listen);
+
+// tcmalloc's budget for all threads' caches of freed memory, as a service
+// sets it at start (ServiceRuntime) unless TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES
+// says otherwise.
+inline constexpr std::size_t kThreadCacheBytes = std::size_t{64} << 20;
+void SizeThreadCaches();
 
 // What a service's main wires its store and adapter to: the server, the
 // migrated database's pool (its readiness is the health status), the identity
