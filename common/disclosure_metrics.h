@@ -5,7 +5,6 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include <functional>
 #include <map>
 #include <mutex>
 #include <string>

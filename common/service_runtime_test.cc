@@ -18,6 +18,7 @@ std::size_t ThreadCacheBudget() {
 }
 
 TEST(SizeThreadCaches, GivesTcmallocsThreadCachesTheirBudgetUnlessTheEnvironmentSetsOne) {
+  const std::size_t before = ThreadCacheBudget();
   ASSERT_TRUE(MallocExtension::instance()->SetNumericProperty(kProperty, std::size_t{32} << 20));
   ASSERT_EQ(unsetenv(kVariable), 0);
   SizeThreadCaches();
@@ -28,6 +29,7 @@ TEST(SizeThreadCaches, GivesTcmallocsThreadCachesTheirBudgetUnlessTheEnvironment
   SizeThreadCaches();
   EXPECT_EQ(ThreadCacheBudget(), std::size_t{16} << 20) << "the operator's setting stands";
   ASSERT_EQ(unsetenv(kVariable), 0);
+  MallocExtension::instance()->SetNumericProperty(kProperty, before);
 }
 
 }  // namespace
