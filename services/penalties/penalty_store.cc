@@ -63,7 +63,9 @@ const Statement kAppendBatchChanges{
 // made public, private and public again within one day counts twice). A
 // decision with a credit repair keeps the end of publication the repair gave
 // it: public_until is the earlier of the new version's and the day before the
-// repair (least() skips a NULL).
+// repair (least() skips a NULL), read from the row updated, the version
+// committed last (migration 011), so a repair that committed while the merge
+// waited for the row counts.
 const Statement kMerge{
     "penalties_merge",
     "WITH incoming AS ("
@@ -92,8 +94,7 @@ const Statement kMerge{
     "  published_on = coalesce(r.published_on, CASE WHEN r.withdrawn_on IS NULL THEN EXCLUDED.published_on END), "
     "  public_party_name = EXCLUDED.public_party_name, "
     "  public_party_credit_code = EXCLUDED.public_party_credit_code, clock_start = EXCLUDED.clock_start, "
-    "  public_until = least(EXCLUDED.public_until, (SELECT c.repaired_on - 1 FROM penalties.credit_repairs c "
-    "    WHERE c.kind = r.kind AND c.agency_credit_code = r.agency_credit_code AND c.source_id = r.source_id)), "
+    "  public_until = least(EXCLUDED.public_until, r.repaired_on - 1), "
     "  masking_version = EXCLUDED.masking_version, "
     "  previously_public = r.public_record IS NOT NULL "
     "  WHERE r.source_version < EXCLUDED.source_version AND r.city_code = EXCLUDED.city_code "
@@ -129,13 +130,13 @@ const Statement kGet{"penalties_get",
                      "coalesce(public_record, ''::bytea), clock_start::text, published_on::text, public_until::text, "
                      "withdrawn_on::text, coalesce(withdrawal_reason, 0), coalesce(withdrawal_explanation, ''), "
                      "withdrawal_event_date::text, released_on::text, coalesce(release_explanation, ''), record, "
-                     "(SELECT c.repaired_on::text FROM penalties.credit_repairs c WHERE c.kind = r.kind "
-                     "AND c.agency_credit_code = r.agency_credit_code AND c.source_id = r.source_id) "
+                     "repaired_on::text "
                      "FROM penalties.records r WHERE kind = $1 AND agency_credit_code = $2 AND source_id = $3"};
 
 // A credit repair of decision $1/$2: granted on $3 by $4 ($5 its reference),
 // recorded by $6 on $7. Only the first repair of a decision is kept; it
-// brings public_until to the day before $3 at the latest. Returns, for a
+// brings public_until to the day before $3 at the latest, and its day is
+// kept on the decision's row too (repaired_on, which kMerge reads). Returns, for a
 // first repair, whether the decision has a public form and is not withdrawn:
 // only then is the end of its publication a public change, with a feed event.
 const Statement kRecordRepair{
@@ -145,7 +146,8 @@ const Statement kRecordRepair{
     "  SELECT agency_credit_code, source_id, $3::date, $4, $5, $6, $7::date FROM penalties.records "
     "  WHERE kind = 1 AND agency_credit_code = $1 AND source_id = $2 "
     "  ON CONFLICT DO NOTHING RETURNING agency_credit_code, source_id) "
-    "UPDATE penalties.records r SET public_until = least(r.public_until, $3::date - 1) FROM repair "
+    "UPDATE penalties.records r SET public_until = least(r.public_until, $3::date - 1), repaired_on = $3::date "
+    "FROM repair "
     "WHERE r.kind = 1 AND r.agency_credit_code = repair.agency_credit_code AND r.source_id = repair.source_id "
     "RETURNING r.public_record IS NOT NULL AND r.withdrawn_on IS NULL"};
 

@@ -1377,6 +1377,90 @@ TEST_F(PenaltyStoreTest, FeedServesRepairedRecordWithoutContent) {
   EXPECT_EQ(kept[0][5].as<std::string>(), "2027-03-02");
 }
 
+// A credit repair that commits while a new version of its decision waits
+// for the decision's row still ends the publication: the merge reads the
+// repair's day from the row it updates, the version committed last. The
+// repair is held after writing the row (at the feed's lock, which another
+// connection holds) until the merge of the new version waits for that row.
+TEST_F(PenaltyStoreTest, ARepairCommittedWhileANewVersionWaitsForTheRowKeepsItsEnd) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("R-9", 1, true)}, {}, Day("2026-11-21"));
+  pqxx::connection feed(db_.url());
+  for (const common::Statement& s : common::SharedStatements()) feed.prepare(s.name, s.sql);
+  pqxx::work holding(feed);
+  common::LockFeed(holding, "penalties.changes");
+  pqxx::connection watch(db_.url());
+  const auto wait_for = [&](int waiters) {
+    for (int i = 0; i < 1000; ++i) {
+      pqxx::nontransaction look(watch);
+      if (look.exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                     "wait_event_type = 'Lock'")[0]
+              .as<int>() == waiters) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  auto repaired = std::async(std::launch::async, [&] {
+    return store_->RecordCreditRepair(kAgency, "R-9", GrantedOn("2026-11-23"), Day("2026-11-23"));
+  });
+  const bool repair_waits = wait_for(1);  // at the feed's lock, the row written
+  auto merged = std::async(std::launch::async, [&] {
+    return store_->UpsertBatch("140100", {Decision("R-9", 2, true)}, {}, Day("2026-11-24"));
+  });
+  const bool merge_waits = repair_waits && wait_for(2);  // for the row
+  holding.commit();
+  EXPECT_TRUE(repair_waits);
+  EXPECT_TRUE(merge_waits);
+  EXPECT_TRUE(repaired.get().has_value());
+  const auto written = merged.get();
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].outcome, common::UpsertOutcome::kAccepted);
+  const auto row = store_->Get(PenaltyKind::kDecision, kAgency, "R-9");
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->source_version, 2);
+  EXPECT_EQ(common::FormatIsoDate(row->repaired_on), "2026-11-23");
+  EXPECT_EQ(common::FormatIsoDate(row->public_until), "2026-11-22") << "the new version keeps the repair's end";
+}
+
+// Migration 011 copies the day of every repair recorded before it onto its
+// decision's row, and later versions keep the end it gave.
+TEST_F(PenaltyStoreTest, TheRepairDayMigrationCarriesEveryRecordedRepair) {
+  const common::MigrationSet& all = gongkai_penalties_migrations();
+  std::vector<common::Migration> before;
+  for (const auto& m : all.migrations) {
+    if (m.version != 11) before.push_back(m);
+  }
+  ASSERT_EQ(before.size() + 1, all.migrations.size());
+  ASSERT_EQ(common::ApplyMigrations(db_.url(), {all.schema, before}), static_cast<int>(before.size()));
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    const std::string record =
+        "INSERT INTO penalties.records (kind, agency_credit_code, source_id, city_code, domain, source_version, "
+        "record, public_record, clock_start, published_on, public_until) VALUES ";
+    tx.exec(record + "(1, '" + kAgency +
+            "', 'R-1', '140100', 'market_regulation', 1, '\\x00'::bytea, '\\x01'::bytea, '2026-11-20', "
+            "'2026-11-21', '2026-11-22')");
+    tx.exec(record + "(1, '" + kAgency +
+            "', 'R-2', '140100', 'market_regulation', 1, '\\x00'::bytea, '\\x02'::bytea, '2026-11-20', "
+            "'2026-11-21', '2027-11-20')");
+    tx.exec(std::string("INSERT INTO penalties.credit_repairs (agency_credit_code, source_id, repaired_on, "
+                        "granted_by, reference, recorded_by, recorded_on) VALUES ('") +
+            kAgency +
+            "', 'R-1', '2026-11-23', '太原市发展和改革委员会', '并发改信用修复〔2026〕1号', 'city-140100', "
+            "'2026-11-23')");
+    tx.commit();
+  }
+  Migrate();
+  EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-1")->repaired_on), "2026-11-23");
+  EXPECT_FALSE(store_->Get(PenaltyKind::kDecision, kAgency, "R-2")->repaired_on.has_value());
+  store_->UpsertBatch("140100", {Decision("R-1", 2, true), Decision("R-2", 2, true)}, {}, Day("2026-11-24"));
+  EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-1")->public_until), "2026-11-22");
+  EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-2")->public_until), "2027-11-20");
+}
+
 // Every writer of the feed writes its record before it takes the feed's
 // lock. A sync batch that has written a record and then waits for the lock
 // (another connection here, in the merge's order) and a withdrawal, release
