@@ -135,8 +135,9 @@ const Statement kGet{"penalties_get",
 
 // A credit repair of decision $1/$2: granted on $3 by $4 ($5 its reference),
 // recorded by $6 on $7. Only the first repair of a decision is kept; it
-// brings public_until to the day before $3 at the latest, and its day is
-// kept on the decision's row too (repaired_on, which kMerge reads). Returns, for a
+// brings public_until to the day before $3 at the latest, and the insert
+// sets its day on the decision's row too (repaired_on, which kMerge reads;
+// migration 011's trigger). Returns, for a
 // first repair, whether the decision has a public form and is not withdrawn:
 // only then is the end of its publication a public change, with a feed event.
 const Statement kRecordRepair{
@@ -146,8 +147,7 @@ const Statement kRecordRepair{
     "  SELECT agency_credit_code, source_id, $3::date, $4, $5, $6, $7::date FROM penalties.records "
     "  WHERE kind = 1 AND agency_credit_code = $1 AND source_id = $2 "
     "  ON CONFLICT DO NOTHING RETURNING agency_credit_code, source_id) "
-    "UPDATE penalties.records r SET public_until = least(r.public_until, $3::date - 1), repaired_on = $3::date "
-    "FROM repair "
+    "UPDATE penalties.records r SET public_until = least(r.public_until, $3::date - 1) FROM repair "
     "WHERE r.kind = 1 AND r.agency_credit_code = repair.agency_credit_code AND r.source_id = repair.source_id "
     "RETURNING r.public_record IS NOT NULL AND r.withdrawn_on IS NULL"};
 

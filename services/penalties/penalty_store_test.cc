@@ -1394,7 +1394,7 @@ TEST_F(PenaltyStoreTest, ARepairCommittedWhileANewVersionWaitsForTheRowKeepsItsE
     for (int i = 0; i < 1000; ++i) {
       pqxx::nontransaction look(watch);
       if (look.exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                     "wait_event_type = 'Lock'")[0]
+                     "wait_event_type = 'Lock' AND wait_event IN ('advisory', 'transactionid', 'tuple')")[0]
               .as<int>() == waiters) {
         return true;
       }
@@ -1459,6 +1459,31 @@ TEST_F(PenaltyStoreTest, TheRepairDayMigrationCarriesEveryRecordedRepair) {
   store_->UpsertBatch("140100", {Decision("R-1", 2, true), Decision("R-2", 2, true)}, {}, Day("2026-11-24"));
   EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-1")->public_until), "2026-11-22");
   EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-2")->public_until), "2027-11-20");
+}
+
+// A repair written as the release before migration 011 wrote it (during a
+// rollout, or after a rollback) gets its day on the decision's row all the
+// same, and a later version keeps its end.
+TEST_F(PenaltyStoreTest, ARepairWrittenAsTheReleaseBeforeWroteItKeepsItsEnd) {
+  Migrate();
+  store_->UpsertBatch("140100", {Decision("R-5", 1, true)}, {}, Day("2026-11-21"));
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    tx.exec_params(
+        "WITH repair AS (INSERT INTO penalties.credit_repairs (agency_credit_code, source_id, repaired_on, "
+        "  granted_by, reference, recorded_by, recorded_on) "
+        "  SELECT agency_credit_code, source_id, $3::date, '太原市发展和改革委员会', '并发改信用修复〔2026〕2号', "
+        "  'city-140100', $3::date FROM penalties.records WHERE kind = 1 AND agency_credit_code = $1 "
+        "  AND source_id = $2 ON CONFLICT DO NOTHING RETURNING agency_credit_code, source_id) "
+        "UPDATE penalties.records r SET public_until = least(r.public_until, $3::date - 1) FROM repair "
+        "WHERE r.kind = 1 AND r.agency_credit_code = repair.agency_credit_code AND r.source_id = repair.source_id",
+        kAgency, "R-5", "2026-11-23");
+    tx.commit();
+  }
+  EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-5")->repaired_on), "2026-11-23");
+  store_->UpsertBatch("140100", {Decision("R-5", 2, true)}, {}, Day("2026-11-24"));
+  EXPECT_EQ(common::FormatIsoDate(store_->Get(PenaltyKind::kDecision, kAgency, "R-5")->public_until), "2026-11-22");
 }
 
 // Every writer of the feed writes its record before it takes the feed's

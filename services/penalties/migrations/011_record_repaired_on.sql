@@ -8,3 +8,15 @@
 ALTER TABLE records ADD COLUMN repaired_on date;
 UPDATE records r SET repaired_on = c.repaired_on FROM credit_repairs c
   WHERE c.kind = r.kind AND c.agency_credit_code = r.agency_credit_code AND c.source_id = r.source_id;
+
+-- The insert of a repair sets the day on its decision's row, so every writer
+-- of a repair keeps it, the release before this one included (it serves
+-- against this schema during a rollout and after a rollback).
+CREATE FUNCTION keep_repair_day() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+BEGIN
+  UPDATE records SET repaired_on = NEW.repaired_on
+    WHERE kind = NEW.kind AND agency_credit_code = NEW.agency_credit_code AND source_id = NEW.source_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER credit_repairs_day AFTER INSERT ON credit_repairs
+  FOR EACH ROW EXECUTE FUNCTION keep_repair_day();
