@@ -15,8 +15,8 @@ void SizeThreadCaches() {
   // strings and messages on its stream's thread. With tcmalloc's default
   // budget for all threads' caches (32 MiB) what a batch freed overflowed its
   // thread's cache into the central lists, and the resident size of a long
-  // sync crept up by a quarter; with 64 MiB (a bound, not an allocation) it
-  // stays flat (bench/README.md).
+  // sync crept up by 12-16 MiB; with 64 MiB (a bound, not an allocation) by
+  // 2-12 (bench/README.md).
   if (std::getenv("TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES") != nullptr) return;
   MallocExtension::instance()->SetNumericProperty("tcmalloc.max_total_thread_cache_bytes", kThreadCacheBytes);
 }
