@@ -137,9 +137,9 @@ const Statement kGet{"penalties_get",
 // recorded by $6 on $7. Only the first repair of a decision is kept; it
 // brings public_until to the day before $3 at the latest, and the insert
 // sets its day on the decision's row too (repaired_on, which kMerge reads;
-// migration 011's trigger). Returns, for a
-// first repair, whether the decision has a public form and is not withdrawn:
-// only then is the end of its publication a public change, with a feed event.
+// migration 011's trigger). Returns, for a first repair, whether the
+// decision has a public form and is not withdrawn: only then is the end of
+// its publication a public change, with a feed event.
 const Statement kRecordRepair{
     "penalties_record_repair",
     "WITH repair AS (INSERT INTO penalties.credit_repairs (agency_credit_code, source_id, repaired_on, granted_by, "

@@ -112,6 +112,22 @@ class PenaltyStoreTest : public ::testing::Test {
     return out;
   }
 
+  // Whether `waiters` sessions of this database come to wait for a lock (an
+  // advisory lock, or a row another transaction holds) within ten seconds.
+  bool WaitForLockWaiters(int waiters) {
+    pqxx::connection watch(db_.url());
+    for (int i = 0; i < 1000; ++i) {
+      pqxx::nontransaction look(watch);
+      if (look.exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+                     "wait_event_type = 'Lock' AND wait_event IN ('advisory', 'transactionid', 'tuple')")[0]
+              .as<int>() == waiters) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   testing::TestDatabase db_;
   std::unique_ptr<common::PgPool> pool_;
   std::unique_ptr<PgPenaltyStore> store_;
@@ -1389,27 +1405,14 @@ TEST_F(PenaltyStoreTest, ARepairCommittedWhileANewVersionWaitsForTheRowKeepsItsE
   for (const common::Statement& s : common::SharedStatements()) feed.prepare(s.name, s.sql);
   pqxx::work holding(feed);
   common::LockFeed(holding, "penalties.changes");
-  pqxx::connection watch(db_.url());
-  const auto wait_for = [&](int waiters) {
-    for (int i = 0; i < 1000; ++i) {
-      pqxx::nontransaction look(watch);
-      if (look.exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                     "wait_event_type = 'Lock' AND wait_event IN ('advisory', 'transactionid', 'tuple')")[0]
-              .as<int>() == waiters) {
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  };
   auto repaired = std::async(std::launch::async, [&] {
     return store_->RecordCreditRepair(kAgency, "R-9", GrantedOn("2026-11-23"), Day("2026-11-23"));
   });
-  const bool repair_waits = wait_for(1);  // at the feed's lock, the row written
+  const bool repair_waits = WaitForLockWaiters(1);  // at the feed's lock, the row written
   auto merged = std::async(std::launch::async, [&] {
     return store_->UpsertBatch("140100", {Decision("R-9", 2, true)}, {}, Day("2026-11-24"));
   });
-  const bool merge_waits = repair_waits && wait_for(2);  // for the row
+  const bool merge_waits = repair_waits && WaitForLockWaiters(2);  // for the row
   holding.commit();
   EXPECT_TRUE(repair_waits);
   EXPECT_TRUE(merge_waits);
@@ -1512,16 +1515,7 @@ TEST_F(PenaltyStoreTest, ASingleRecordWriterWaitingForARowBeingSyncedHoldsNoFeed
     auto written = std::async(std::launch::async, write);
 
     // The single writer is waiting for the row the batch holds.
-    pqxx::connection watch(db_.url());
-    bool waiting = false;
-    for (int i = 0; i < 1000 && !waiting; ++i) {
-      pqxx::nontransaction look(watch);
-      waiting = look.exec1(
-                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                        "wait_event_type = 'Lock' AND query LIKE '%UPDATE penalties.records%'")[0]
-                    .as<int>() == 1;
-      if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    const bool waiting = WaitForLockWaiters(1);
     if (!waiting) tx.abort();  // the writer goes on and `written` can end
     ASSERT_TRUE(waiting);
 
