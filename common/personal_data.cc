@@ -49,6 +49,7 @@ bool IsLineBreak(char32_t cp) { return (cp >= 0x0A && cp <= 0x0D) || cp == 0x85 
 
 // Unicode White_Space: spaces of every width, tabs, line breaks.
 bool IsWhiteSpace(char32_t cp) {
+  if (cp > 0x3000) return false;  // most of Chinese text, at one comparison
   return cp == '\t' || cp == ' ' || IsLineBreak(cp) || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
          cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
@@ -58,6 +59,9 @@ bool IsWhiteSpace(char32_t cp) {
 // Hangul fillers, variation selectors, a byte-order mark, tags. Free text may
 // carry them anywhere (common::CheckText refuses only control characters).
 bool IsInvisible(char32_t cp) {
+  // None below U+00AD or in U+3165-U+FDFF (the Han, kana and Hangul blocks
+  // among them): most of Chinese text, at two comparisons.
+  if (cp < 0xAD || (cp > 0x3164 && cp < 0xFE00)) return false;
   return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
          (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
          (cp >= 0x2060 && cp <= 0x206F) || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF ||
@@ -301,7 +305,24 @@ bool IsHan(char32_t cp) {
 }
 
 bool IsChineseNumeral(char32_t cp) {
-  return cp >= U'〇' && std::u32string_view(U"〇零一二三四五六七八九十百千两").find(cp) != std::u32string_view::npos;
+  switch (cp) {
+    case U'〇':
+    case U'零':
+    case U'一':
+    case U'二':
+    case U'三':
+    case U'四':
+    case U'五':
+    case U'六':
+    case U'七':
+    case U'八':
+    case U'九':
+    case U'十':
+    case U'百':
+    case U'千':
+    case U'两': return true;
+    default: return false;
+  }
 }
 
 bool IsHyphen(char32_t cp) { return cp == '-' || cp == 0xFF0D || cp == 0x2014; }

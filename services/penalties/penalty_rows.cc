@@ -1,5 +1,7 @@
 #include "services/penalties/penalty_rows.h"
 
+#include <optional>
+
 #include "services/penalties/penalties_mapping.h"
 #include "services/penalties/penalty_public.h"
 
@@ -13,7 +15,8 @@ RecordToStore RowOf(const PenaltyDecision& d, const PenaltyDecision* public_form
   row.record = full.SerializeAsString();
   const Retention retention = RetentionOf(d);
   if (retention.publishable) {
-    const PenaltyDecision shown = public_form != nullptr ? *public_form : PublicDecision(d);
+    std::optional<PenaltyDecision> made;
+    const PenaltyDecision& shown = public_form != nullptr ? *public_form : made.emplace(PublicDecision(d));
     v1::PenaltyDecision proto;
     DecisionToProto(shown, &proto);
     row.public_record = proto.SerializeAsString();
