@@ -59,8 +59,8 @@ bool IsWhiteSpace(char32_t cp) {
 // Hangul fillers, variation selectors, a byte-order mark, tags. Free text may
 // carry them anywhere (common::CheckText refuses only control characters).
 bool IsInvisible(char32_t cp) {
-  // None below U+00AD or in U+3165-U+FDFF (the Han, kana and Hangul blocks
-  // among them): most of Chinese text, at two comparisons.
+  // None below U+00AD or in U+3165-U+FDFF (which holds the CJK ideographs):
+  // ASCII and most of Chinese text are answered here.
   if (cp < 0xAD || (cp > 0x3164 && cp < 0xFE00)) return false;
   return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x115F || cp == 0x1160 || cp == 0x17B4 || cp == 0x17B5 ||
          (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
