@@ -1,6 +1,7 @@
 #include "common/call.h"
 
 #include "common/current_call.h"
+#include "common/service_runtime.h"
 
 namespace gongkai::common {
 
@@ -14,6 +15,10 @@ std::string RequestIdOf(const grpc::ServerContextBase& context) {
     if (c < 0x21 || c > 0x7e) c = '_';
   }
   return id;
+}
+
+Admission::~Admission() {
+  if (stream) ReleaseThreadCache();
 }
 
 std::optional<grpc::Status> Admit(Admission& admission) {

@@ -17,8 +17,16 @@ namespace gongkai::common {
 // The request id the gateway passed on, or empty.
 std::string RequestIdOf(const grpc::ServerContextBase& context);
 
-// The slots a call holds while its handler runs (Admit).
+// The slots a call holds while its handler runs (Admit). When a client
+// stream's ends, its thread gives back its cache of freed memory
+// (ReleaseThreadCache): the next stream may run on another of the server's
+// threads, and would otherwise grow a cache of its own beside this idle one.
 struct Admission {
+  Admission() = default;
+  Admission(const Admission&) = delete;
+  Admission& operator=(const Admission&) = delete;
+  ~Admission();
+
   Slots::Slot stream;
   Slots::Slot call;
 };

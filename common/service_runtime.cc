@@ -21,6 +21,8 @@ void SizeThreadCaches() {
   MallocExtension::instance()->SetNumericProperty("tcmalloc.max_total_thread_cache_bytes", kThreadCacheBytes);
 }
 
+void ReleaseThreadCache() { MallocExtension::instance()->MarkThreadIdle(); }
+
 ServiceSettings ReadServiceSettings(Config& config, const std::string& default_listen,
                                     const std::string& default_metrics_listen) {
   ServiceSettings s;

@@ -64,6 +64,11 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 inline constexpr std::size_t kThreadCacheBytes = std::size_t{64} << 20;
 void SizeThreadCaches();
 
+// Gives the calling thread's cache of freed memory back to tcmalloc's central
+// lists, where any thread allocates from next (a client stream's end: call.h,
+// Admission). The thread starts a new cache at its next allocation.
+void ReleaseThreadCache();
+
 // What a service's main wires its store and adapter to: the server, the
 // migrated database's pool (its readiness is the health status), the identity
 // signer, the deadlines (the calendar reloads on SIGHUP) and the clock. Construct it first
