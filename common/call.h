@@ -18,7 +18,7 @@ namespace gongkai::common {
 std::string RequestIdOf(const grpc::ServerContextBase& context);
 
 // The slots a call holds while its handler runs (Admit). When a client
-// stream's ends, its thread gives back its cache of freed memory
+// stream ends, its thread gives back its cache of freed memory
 // (ReleaseThreadCache): the next stream may run on another of the server's
 // threads, and would otherwise grow a cache of its own beside this idle one.
 struct Admission {
