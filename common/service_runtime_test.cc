@@ -18,11 +18,13 @@ namespace {
 constexpr char kProperty[] = "tcmalloc.max_total_thread_cache_bytes";
 constexpr char kVariable[] = "TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES";
 
-std::size_t ThreadCachesHold() {
+std::size_t TcmallocProperty(const char* name) {
   std::size_t bytes = 0;
-  EXPECT_TRUE(MallocExtension::instance()->GetNumericProperty("tcmalloc.current_total_thread_cache_bytes", &bytes));
+  EXPECT_TRUE(MallocExtension::instance()->GetNumericProperty(name, &bytes)) << name;
   return bytes;
 }
+
+std::size_t ThreadCachesHold() { return TcmallocProperty("tcmalloc.current_total_thread_cache_bytes"); }
 
 // Allocates and frees small blocks, as the batches of a stream do (a thread's
 // cache grows as the same sizes come back again and again), so that the
@@ -40,11 +42,7 @@ std::size_t FillThisThreadsCache() {
 constexpr std::size_t kFilled = 256 * 1024;  // at least, after FillThisThreadsCache
 constexpr std::size_t kSlack = 64 * 1024;    // what the test's own bookkeeping may move
 
-std::size_t ThreadCacheBudget() {
-  std::size_t bytes = 0;
-  EXPECT_TRUE(MallocExtension::instance()->GetNumericProperty(kProperty, &bytes));
-  return bytes;
-}
+std::size_t ThreadCacheBudget() { return TcmallocProperty(kProperty); }
 
 TEST(SizeThreadCaches, GivesTcmallocsThreadCachesTheirBudgetUnlessTheEnvironmentSetsOne) {
   const std::size_t before = ThreadCacheBudget();
