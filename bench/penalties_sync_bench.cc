@@ -39,6 +39,7 @@
 #include "gongkai/penalties/v1/penalties.grpc.pb.h"
 #include "services/penalties/penalties_mapping.h"
 #include "services/penalties/penalty.h"
+#include "services/penalties/penalty_public.h"
 #include "services/penalties/penalty_rows.h"
 #include "tests/e2e/platform.h"
 
@@ -358,23 +359,40 @@ bool AllAccepted(const CityStream& s) {
 
 // ---- the COPY baseline ---------------------------------------------------------
 
-// The columns the service's merge writes, in the text form COPY takes.
-using CopyRow =
-    std::tuple<int, std::string, std::string, std::string, std::string, int64_t, std::string,
-               std::optional<std::string>, std::string, std::string, std::string, std::optional<std::string>>;
+// The columns the service's merge writes (kMerge in penalty_store.cc), in the
+// text form COPY takes, so the COPY fills the same indexes.
+using CopyRow = std::tuple<int, std::string, std::string, std::string, std::string, int64_t, std::string,
+                           std::optional<std::string>, std::string, std::optional<std::string>, std::string,
+                           std::optional<std::string>, std::optional<std::string>, int>;
 
-const std::vector<std::string> kCopyColumns = {
-    "kind",   "agency_credit_code", "source_id",         "city_code",   "domain",       "source_version",
-    "record", "public_record",      "public_party_name", "clock_start", "published_on", "public_until"};
+const std::vector<std::string> kCopyColumns = {"kind",
+                                               "agency_credit_code",
+                                               "source_id",
+                                               "city_code",
+                                               "domain",
+                                               "source_version",
+                                               "record",
+                                               "public_record",
+                                               "public_party_name",
+                                               "public_party_credit_code",
+                                               "clock_start",
+                                               "published_on",
+                                               "public_until",
+                                               "masking_version"};
 
 // The row the service stores for a decision (penalties::RowOf: the record as
 // sent, and its public form unless it may not be published), in COPY's text form.
 CopyRow CopyRowOf(const PenaltyDecision& proto, const std::string& city, const std::string& today) {
   const penalties::RecordToStore r = penalties::RowOf(penalties::DecisionFromProto(proto));
-  std::optional<std::string> public_record;
-  if (!r.public_record.empty()) public_record = bench::CopyBytea(r.public_record);
+  std::optional<std::string> public_record, published_on;  // the first public day only for a public record
+  if (!r.public_record.empty()) {
+    public_record = bench::CopyBytea(r.public_record);
+    published_on = today;
+  }
   std::optional<std::string> public_until;
   if (r.public_until) public_until = common::FormatIsoDate(*r.public_until);
+  std::optional<std::string> party_credit_code;  // '' is stored as NULL, as the merge does
+  if (!r.public_party_credit_code.empty()) party_credit_code = r.public_party_credit_code;
   return {static_cast<int>(r.kind),
           r.agency_credit_code,
           r.source_id,
@@ -384,9 +402,11 @@ CopyRow CopyRowOf(const PenaltyDecision& proto, const std::string& city, const s
           bench::CopyBytea(r.record),
           public_record,
           r.public_party_name,
+          party_credit_code,
           common::FormatIsoDate(r.clock_start),
-          today,
-          public_until};
+          published_on,
+          public_until,
+          penalties::kMaskingVersion};
 }
 
 // The same rows, city by city in batches of 1000 as the streams sent them,
