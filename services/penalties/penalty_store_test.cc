@@ -1824,5 +1824,20 @@ TEST_F(PenaltyStoreTest, DecisionFactsAreReadFromTheStoredRecordsOfTheYear) {
   EXPECT_TRUE(store_->DecisionFactsOf(2024).empty());
 }
 
+// The public lists are planned from the statistics autovacuum gathers after
+// its VACUUM; on the two tables a sync fills, that VACUUM pauses a tenth as
+// often as by default (migration 012), so the statistics of a table just
+// filled follow within seconds.
+TEST_F(PenaltyStoreTest, TheTablesASyncFillsAreVacuumedAtTenTimesTheDefaultCostLimit) {
+  Migrate();
+  pqxx::connection conn(db_.url());
+  pqxx::read_transaction tx(conn);
+  for (const char* table : {"penalties.records", "penalties.changes"}) {
+    const pqxx::row row = tx.exec_params1(
+        "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class WHERE oid = $1::regclass", table);
+    EXPECT_EQ(row[0].as<std::string>(), "autovacuum_vacuum_cost_limit=2000") << table;
+  }
+}
+
 }  // namespace
 }  // namespace gongkai::penalties
