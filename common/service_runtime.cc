@@ -50,9 +50,8 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
   s.identity = ReadIdentityFiles(config);
   const auto tls = ReadTlsFiles(config);
   if (tls) s.server.credentials = ServerCredentialsOf(*tls);
-  const auto upstream_tls = ReadUpstreamTls(config);
-  s.channel_credentials = ChannelCredentialsOf(upstream_tls);
-  s.certificate_expiry = CertificateExpiryGauges(tls, upstream_tls);
+  s.upstream_tls = ReadUpstreamTls(config);
+  s.certificate_expiry = CertificateExpiryGauges(tls, s.upstream_tls);
   s.migrate = config.Bool("GONGKAI_MIGRATE", true, "apply this service's migrations at start-up");
   s.database_wait_seconds =
       static_cast<int>(config.Int("GONGKAI_DB_WAIT_SECONDS", 30, 0, 3600, "how long start-up waits for the database"));
@@ -67,7 +66,7 @@ ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationS
       bounds_(CallsPerLane(settings.server.max_threads), settings.max_streams),
       deadlines_(settings.deadlines),
       clock_(settings.clock),
-      channel_credentials_(settings.channel_credentials) {
+      upstream_tls_(settings.upstream_tls) {
   SizeThreadCaches();
   if (auto error = deadlines_->Reload()) {
     Log(LogLevel::kError, "calendar_unreadable", {{"reason", *error}});

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/call_scope.h"
@@ -43,11 +44,11 @@ struct ServiceSettings {
   bool migrate = true;
   int database_wait_seconds = 30;
   int max_batch = 1000;  // records per batch write
-  // The credentials of its calls to other services (common/tls.h
-  // ReadUpstreamTls; plaintext when not set). Its own port's TLS is
-  // `server.credentials` (ReadTlsFiles, client certificates required when
+  // The TLS of its calls to other services (common/tls.h ReadUpstreamTls;
+  // plaintext when not set). Its own port's TLS is `server.credentials`
+  // (ReadTlsFiles, client certificates required when
   // GONGKAI_TLS_CLIENT_CA_FILE is set).
-  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
+  std::optional<UpstreamTls> upstream_tls;
   // The gauge of when its certificates end (CertificateExpiryGauges); none
   // without TLS.
   std::shared_ptr<prometheus::Collectable> certificate_expiry;
@@ -87,8 +88,10 @@ class ServiceRuntime {
   Server& server() { return server_; }
   PgPool& pool() { return *pool_; }
   const IdentitySigner& signer() const { return *signer_; }
-  // What its channels to other services are made with.
-  const std::shared_ptr<grpc::ChannelCredentials>& channel_credentials() const { return channel_credentials_; }
+  // The credentials of one new channel to another service, that channel's
+  // own (ChannelCredentialsOf: a channel's first connection has its
+  // certificates).
+  std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() const { return ChannelCredentialsOf(upstream_tls_); }
   const Deadlines& deadlines() const { return *deadlines_; }
   // Where "today" comes from (the machine's clock, or a date pinned for tests).
   const Clock& clock() const { return *clock_; }
@@ -104,7 +107,7 @@ class ServiceRuntime {
   std::unique_ptr<PgPool> pool_;
   std::shared_ptr<Deadlines> deadlines_;
   std::shared_ptr<const Clock> clock_;
-  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
+  std::optional<UpstreamTls> upstream_tls_;
 };
 
 }  // namespace gongkai::common

@@ -59,9 +59,17 @@ struct UpstreamTls {
 // the calls are plaintext.
 std::optional<UpstreamTls> ReadUpstreamTls(Config& config);
 
-// The credentials of channels to the platform's services: TLS verifying the
+// The credentials of one channel to a platform's service: TLS verifying the
 // service's certificate against `tls->ca` for the address called, with the
 // client certificate; plaintext without `tls`.
+//
+// Each channel takes credentials of its own, with their own watcher of the
+// files: gRPC (1.51) hands a watcher's certificates to the connections of
+// its channels through one distributor, and of channels that connect for
+// the first time at once, one may start its handshake before the
+// certificates reach it (its call fails UNAVAILABLE, "Failed to create
+// security handshaker"). A channel's own watcher has them before its first
+// connection starts.
 std::shared_ptr<grpc::ChannelCredentials> ChannelCredentialsOf(const std::optional<UpstreamTls>& tls);
 
 // OpenSSL contexts, for the ports that speak TLS themselves rather than

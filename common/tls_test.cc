@@ -1,5 +1,7 @@
 #include "common/tls.h"
 
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -9,14 +11,19 @@
 #include <openssl/x509v3.h>
 #include <prometheus/metric_family.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace gongkai::common {
 namespace {
@@ -337,6 +344,52 @@ TEST_F(TlsFilesTest, TheGaugeNamesTheUpstreamClientCertificate) {
   const std::map<std::string, double> expected = {{"upstream_ca", static_cast<double>(k2031)},
                                                   {"upstream_client", static_cast<double>(k2029)}};
   EXPECT_EQ(Samples(*gauges), expected);
+}
+
+// Channels to one service that make their first calls at once each connect
+// with their certificates: none fails its handshake for want of them.
+TEST_F(TlsFilesTest, ChannelsThatConnectAtOnceEachPresentTheirCertificatesOnTheFirstCall) {
+  TlsFiles served;
+  UpstreamTls upstream;
+  WriteServerAndClient(&served, &upstream);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", ServerCredentialsOf(served), &port);
+  const auto server = builder.BuildAndStart();
+  ASSERT_NE(port, 0);
+  constexpr int kRounds = 20;
+  constexpr int kChannels = 8;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    for (int i = 0; i < kChannels; ++i) {
+      channels.push_back(grpc::CreateChannel("ipv4:127.0.0.1:" + std::to_string(port), ChannelCredentialsOf(upstream)));
+    }
+    // The calls start together; a method the server does not serve answers
+    // UNIMPLEMENTED once the connection is made, UNAVAILABLE when it is not.
+    std::atomic<bool> go{false};
+    std::vector<std::future<grpc::Status>> answers;
+    for (const auto& channel : channels) {
+      answers.push_back(std::async(std::launch::async, [&go, channel] {
+        grpc::GenericStub stub(channel);
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+        grpc::Slice empty(std::string{});
+        grpc::ByteBuffer request(&empty, 1), response;
+        std::promise<grpc::Status> done;
+        while (!go.load()) std::this_thread::yield();
+        stub.UnaryCall(&context, "/gongkai.test.v1.Nothing/Call", grpc::StubOptions(), &request, &response,
+                       [&done](grpc::Status status) { done.set_value(std::move(status)); });
+        return done.get_future().get();
+      }));
+    }
+    go = true;
+    for (auto& answer : answers) {
+      const grpc::Status status = answer.get();
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+          << "round " << round << ": " << status.error_message();
+    }
+  }
+  server->Shutdown();
 }
 
 }  // namespace

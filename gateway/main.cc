@@ -79,7 +79,6 @@ int main(int argc, char** argv) {
   http_options.tls = tls;
   proxy_options.client_certificates = tls && !tls->client_ca.empty();
   const auto upstream_tls = common::ReadUpstreamTls(config);
-  const auto upstream_credentials = common::ChannelCredentialsOf(upstream_tls);
   const gateway::ServerLimits server_limits = gateway::ReadServerLimits(config, server_options.max_threads);
   // The gRPC port is served on HTTP/2 frames (frame_front.h), the gRPC
   // server behind it on an abstract unix socket, in plaintext: TLS ends at
@@ -119,7 +118,7 @@ int main(int argc, char** argv) {
   if (auto certificates = common::CertificateExpiryGauges(tls, upstream_tls)) server.AddCollectable(certificates);
   try {
     auto principals = gateway::Principals::Load(principals_file);
-    auto routes = gateway::Routes::Parse(upstreams, upstream_credentials);
+    auto routes = gateway::Routes::Parse(upstreams, upstream_tls);
     const common::IdentitySigner signer(common::ReadSigningKey(identity_files.key), common::kGatewaySigner);
     common::GrpcServerMetrics metrics(server.registry(), /*with_caller=*/true);
     gateway::RateLimiter rate_limiter(rate_limit, rate_window, rate_callers);

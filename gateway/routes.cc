@@ -60,7 +60,7 @@ bool Admits(const MethodInfo& method, common::Role role) {
                      [&](common::Role r) { return r == role || r == common::v1::ROLE_PUBLIC; });
 }
 
-Routes Routes::Parse(const std::string& spec, const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+Routes Routes::Parse(const std::string& spec, const std::optional<common::UpstreamTls>& tls) {
   Routes routes;
   std::size_t start = 0;
   while (start < spec.size()) {
@@ -82,7 +82,7 @@ Routes Routes::Parse(const std::string& spec, const std::shared_ptr<grpc::Channe
     // caller retries what it wants retried.
     args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
     args.SetInt(GRPC_ARG_ENABLE_CHANNELZ, 0);
-    auto channel = grpc::CreateCustomChannel(address, credentials, args);
+    auto channel = grpc::CreateCustomChannel(address, common::ChannelCredentialsOf(tls), args);
     routes.addresses_[package] = address;
     routes.upstreams_[package] = std::make_shared<Upstream>(address, channel);
   }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/identity.h"
+#include "common/tls.h"
 
 namespace gongkai::gateway {
 
@@ -71,10 +72,10 @@ class Upstream {
 
 class Routes {
  public:
-  // Channels made with `credentials` (common::ChannelCredentialsOf).
+  // Channels over TLS as `tls` says (plaintext without), each with
+  // credentials of its own (common::ChannelCredentialsOf).
   // Throws std::invalid_argument naming the bad entry.
-  static Routes Parse(const std::string& spec, const std::shared_ptr<grpc::ChannelCredentials>& credentials =
-                                                   grpc::InsecureChannelCredentials());
+  static Routes Parse(const std::string& spec, const std::optional<common::UpstreamTls>& tls = std::nullopt);
 
   // nullptr when no upstream serves the package.
   Upstream* UpstreamFor(const std::string& package) const;

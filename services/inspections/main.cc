@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
   common::ServiceRuntime runtime(settings, gongkai_inspections_migrations());
   // Its lookups in the registry are signed as this service's own (ROLE_SERVICE).
   auto registry =
-      registry::ConnectRegistry(registry_settings, runtime.channel_credentials(), runtime.signer(), "inspections");
+      registry::ConnectRegistry(registry_settings, runtime.ChannelCredentials(), runtime.signer(), "inspections");
   inspections::PgInspectionStore store(runtime.pool());
   inspections::PlanNotices notices(store, *registry, notice_interval);
   common::DisclosureMetrics metrics(runtime.server().registry());

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   common::ServiceRuntime runtime(settings, gongkai_penalties_migrations());
   // Its lookups in the registry are signed as this service's own (ROLE_SERVICE).
   auto registry =
-      registry::ConnectRegistry(registry_settings, runtime.channel_credentials(), runtime.signer(), "penalties");
+      registry::ConnectRegistry(registry_settings, runtime.ChannelCredentials(), runtime.signer(), "penalties");
   penalties::PgPenaltyStore store(runtime.pool());
   // Before the server starts: until every stored public form is what the
   // current masking rules make, and every stored decision has the retention

@@ -200,7 +200,7 @@ RegistryClientSettings ReadRegistryClientSettings(common::Config& config);
 
 // The registry client of the service `service` ("penalties"), its calls
 // signed with `signer` (ServiceRuntime::signer(), which must outlive it),
-// over `credentials` (ServiceRuntime::channel_credentials()); connected
+// over `credentials` (ServiceRuntime::ChannelCredentials()); connected
 // lazily.
 std::unique_ptr<GrpcRegistryClient> ConnectRegistry(const RegistryClientSettings& settings,
                                                     const std::shared_ptr<grpc::ChannelCredentials>& credentials,

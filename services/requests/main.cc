@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   common::ServiceRuntime runtime(settings, gongkai_requests_migrations());
   // Its lookups in the registry are signed as this service's own (ROLE_SERVICE).
   auto registry_client =
-      registry::ConnectRegistry(registry_settings, runtime.channel_credentials(), runtime.signer(), "requests");
+      registry::ConnectRegistry(registry_settings, runtime.ChannelCredentials(), runtime.signer(), "requests");
   requests::PgRequestStore store(runtime.pool());
   requests::RequestsService service(store, *registry_client, runtime.context(), applicant_key_secret,
                                     consultation_window);

@@ -59,7 +59,7 @@ KpiSourceSettings ReadKpiSourceSettings(common::Config& config);
 std::unique_ptr<KpiSource> GrpcKpiSource(const std::string& service, std::shared_ptr<grpc::Channel> channel,
                                          const common::IdentitySigner& signer, std::chrono::milliseconds timeout);
 // The same over a new channel to `address` with `credentials`
-// (ServiceRuntime::channel_credentials()).
+// (ServiceRuntime::ChannelCredentials(), this channel's own).
 std::unique_ptr<KpiSource> ConnectKpiSource(const std::string& service, const std::string& address,
                                             const std::shared_ptr<grpc::ChannelCredentials>& credentials,
                                             const common::IdentitySigner& signer, std::chrono::milliseconds timeout);

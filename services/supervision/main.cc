@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   common::ServiceRuntime runtime(settings, gongkai_supervision_migrations());
   // Its lookups in the registry are signed as this service's own (ROLE_SERVICE).
   auto registry =
-      registry::ConnectRegistry(registry_settings, runtime.channel_credentials(), runtime.signer(), "supervision");
+      registry::ConnectRegistry(registry_settings, runtime.ChannelCredentials(), runtime.signer(), "supervision");
   supervision::PgSupervisionStore store(runtime.pool());
   common::DisclosureMetrics metrics(runtime.server().registry());
   supervision::SupervisionService service(store, *registry, runtime.context(), metrics, service_settings);
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
                                       {"penalties", source_settings.penalties},
                                       {"requests", source_settings.requests},
                                       {"inspections", source_settings.inspections}}) {
-    sources.push_back(supervision::ConnectKpiSource(name, address, runtime.channel_credentials(), runtime.signer(),
+    sources.push_back(supervision::ConnectKpiSource(name, address, runtime.ChannelCredentials(), runtime.signer(),
                                                     source_settings.timeout));
   }
   sources.push_back(supervision::LocalKpiSource(store, runtime.deadlines(), runtime.clock()));
