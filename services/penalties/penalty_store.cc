@@ -1,7 +1,11 @@
 #include "services/penalties/penalty_store.h"
 
 #include <map>
+#include <stdexcept>
+#include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "common/calendar/iso_date.h"
 #include "common/sql.h"
@@ -19,18 +23,22 @@ constexpr char kFeed[] = "penalties.changes";
 // The feed events of a batch, appended under the feed lock just before commit,
 // so batches merge in parallel and only this short step takes turns. $1..$4:
 // kinds, agencies, source ids and event types of the records the merge (or
-// the republish) wrote, $5 whether the merge has just inserted them. A feed
-// row copies the public columns of its records row; a withdrawal notice (2)
-// keeps no copy of the record, as in kAppendChange. In the same statement the
-// earlier entries of those records are superseded (the UPDATE and the INSERT
-// see one snapshot, so the new rows stay as written), found through the index
-// of live entries (changes_current). A record just inserted has none (records
-// are never deleted), so its lookup is skipped.
+// the republish, or the retention walk) wrote, $5 whether the merge has just
+// inserted them, $6 the row each write left (its ctid, as the writing
+// statement returned it: the transaction holds the row until it commits, so
+// the row stays where it is), which the feed row is read from without a
+// search of the primary key. A feed row copies the public columns of its
+// records row; a withdrawal notice (2) keeps no copy of the record, as in
+// kAppendChange. The rows take their seq in the order of the arrays. In the
+// same statement the earlier entries of those records are superseded (the
+// UPDATE and the INSERT see one snapshot, so the new rows stay as written),
+// found through the index of live entries (changes_current). A record just
+// inserted has none (records are never deleted), so its lookup is skipped.
 const Statement kAppendBatchChanges{
     "penalties_append_batch_changes",
     "WITH w AS (SELECT u.kind::smallint AS kind, u.agency_credit_code, u.source_id, u.type::smallint AS type, "
-    "  u.inserted FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[]) "
-    "  AS u(kind, agency_credit_code, source_id, type, inserted)), "
+    "  u.inserted, u.tid, u.ord FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::tid[]) "
+    "  WITH ORDINALITY AS u(kind, agency_credit_code, source_id, type, inserted, tid, ord)), "
     "cleared AS (UPDATE penalties.changes c SET superseded = true, public_record = NULL, "
     "  withdrawal_explanation = NULL, release_explanation = NULL FROM w "
     "  WHERE NOT w.inserted AND c.agency_credit_code = w.agency_credit_code AND c.source_id = w.source_id "
@@ -38,11 +46,11 @@ const Statement kAppendBatchChanges{
     "INSERT INTO penalties.changes (type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
     "public_record, clock_start, published_on, public_until, withdrawn_on, withdrawal_reason, "
     "withdrawal_explanation, withdrawal_event_date, released_on, release_explanation) "
-    "SELECT w.type, kind, agency_credit_code, source_id, city_code, domain, source_version, "
+    "SELECT w.type, r.kind, r.agency_credit_code, r.source_id, city_code, domain, source_version, "
     "CASE WHEN w.type = 2 THEN NULL ELSE public_record END, clock_start, published_on, public_until, withdrawn_on, "
     "withdrawal_reason, withdrawal_explanation, withdrawal_event_date, released_on, release_explanation "
-    "FROM w JOIN penalties.records r USING (kind, agency_credit_code, source_id) "
-    "ORDER BY agency_credit_code, source_id"};
+    "FROM w JOIN penalties.records r ON r.ctid = w.tid "
+    "ORDER BY w.ord"};
 
 // One statement stores a whole batch. $1 city, $2 today; $3 the batch's
 // serialised records and public records end to end, as one binary parameter
@@ -51,8 +59,9 @@ const Statement kAppendBatchChanges{
 // the masking version of the public records (kMaskingVersion); $17 the
 // parties' public credit codes ('' for none, stored as NULL).
 // Returns per record written its feed event type, whether this is its first
-// publication and whether the record is new (inserted, not updated: an update
-// leaves the locking transaction in the new row's xmax). An update keeps
+// publication, whether the record is new (inserted, not updated: an update
+// leaves the locking transaction in the new row's xmax) and where its row
+// now is (ctid, for kAppendBatchChanges). An update keeps
 // whether the row it replaces was public (previously_public), so the event
 // needs no read before the write: publication (1) while public, unpublication
 // (4) when a public record becomes private, none (0) once withdrawn.
@@ -102,8 +111,8 @@ const Statement kMerge{
     "  CASE WHEN r.withdrawn_on IS NOT NULL THEN 0 WHEN r.public_record IS NOT NULL THEN 1 "
     "       WHEN r.previously_public THEN 4 ELSE 0 END AS type, "
     "  r.public_record IS NOT NULL AND NOT r.previously_public AND r.published_on = $2::date AS first_published, "
-    "  r.xmax = 0 AS inserted) "
-    "SELECT kind, agency_credit_code, source_id, type, first_published, inserted FROM up"};
+    "  r.xmax = 0 AS inserted, r.ctid) "
+    "SELECT kind, agency_credit_code, source_id, type, first_published, inserted, ctid FROM up"};
 
 // One feed event ($4) of one record ($1..$3), with its public columns as they
 // are now, superseding the record's earlier entries as kAppendBatchChanges
@@ -393,7 +402,8 @@ const Statement kRepublishRead{
 // $3..$11 the other columns, one text array each (a public credit code of ''
 // is stored as NULL). An explanation replaces only one that is stored (NULL
 // stays NULL). Nothing else changes: the version as sent, the dates, the
-// notices.
+// notices. Returns each record's key and where its row now is (ctid, for
+// kAppendBatchChanges).
 const Statement kRepublishWrite{
     "penalties_republish_write",
     "UPDATE penalties.records r SET masking_version = $1::int, "
@@ -406,7 +416,8 @@ const Statement kRepublishWrite{
     "FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], "
     "$11::text[]) AS u(kind, agency_credit_code, source_id, public_at, public_length, public_party_name, "
     "withdrawal_explanation, release_explanation, public_party_credit_code) "
-    "WHERE r.kind = u.kind::smallint AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
+    "WHERE r.kind = u.kind::smallint AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id "
+    "RETURNING r.kind, r.agency_credit_code, r.source_id, r.ctid"};
 
 // The retention walk's next batch ($3 decisions at most): the decisions with
 // a public form and no public_until, after the last one read ($1, $2), in
@@ -421,7 +432,8 @@ const Statement kRetentionRead{
 
 // The terms the retention walk computed: $1..$3 agency, source id and
 // public_until ('' when the decision may not be published, which loses its
-// public form and its public party name and credit code).
+// public form and its public party name and credit code). Returns each
+// record's key and where its row now is, as kRepublishWrite does.
 const Statement kRetentionWrite{
     "penalties_retention_write",
     "UPDATE penalties.records r SET public_until = NULLIF(u.public_until, '')::date, "
@@ -429,7 +441,8 @@ const Statement kRetentionWrite{
     "public_party_name = CASE WHEN u.public_until = '' THEN '' ELSE r.public_party_name END, "
     "public_party_credit_code = CASE WHEN u.public_until = '' THEN NULL ELSE r.public_party_credit_code END "
     "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(agency_credit_code, source_id, public_until) "
-    "WHERE r.kind = 1 AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id"};
+    "WHERE r.kind = 1 AND r.agency_credit_code = u.agency_credit_code AND r.source_id = u.source_id "
+    "RETURNING r.kind, r.agency_credit_code, r.source_id, r.ctid"};
 
 // The records of a republish batch whose public columns are what the current
 // rules make: the current masking version ($1) only. $2..$4 their keys.
@@ -469,33 +482,60 @@ struct BatchColumns {
   }
 };
 
-// The records a merge (or the republish) wrote that need a feed event, as
-// kAppendBatchChanges takes them.
+// The records a merge (or the republish, or the retention walk) wrote that
+// need a feed event, as kAppendBatchChanges takes them.
 struct FeedEvents {
-  std::vector<std::string> kind, agency, source_id, type, inserted;
-  // A row of kMerge.
+  std::vector<std::string> kind, agency, source_id, type, inserted, tid;
+  // A row of kMerge, with where the merge left it.
   void Add(const pqxx::row& written) {
     kind.push_back(written[0].as<std::string>());
     agency.push_back(written[1].as<std::string>());
     source_id.push_back(written[2].as<std::string>());
     type.push_back(written[3].as<std::string>());
     inserted.push_back(written[5].as<std::string>());
+    tid.push_back(written[6].as<std::string>());
   }
-  // A stored record.
+  // A stored record, before the statement that writes it: Located gives
+  // where its row is once written.
   void Add(const StaleRecord& record, ChangeType event) {
     kind.push_back(std::to_string(static_cast<int>(record.kind)));
     agency.push_back(record.agency_credit_code);
     source_id.push_back(record.source_id);
     type.push_back(std::to_string(static_cast<int>(event)));
     inserted.push_back("f");
+    tid.emplace_back();
+  }
+  // Where the rows of the records a statement wrote now are, from its rows
+  // (kind, agency, source id, ctid: kRepublishWrite, kRetentionWrite).
+  void Located(const pqxx::result& written) {
+    std::map<std::tuple<std::string, std::string, std::string>, std::string> at;
+    for (const auto& row : written) {
+      at[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}] = row[3].as<std::string>();
+    }
+    for (std::size_t i = 0; i < kind.size(); ++i) {
+      const auto found = at.find({kind[i], agency[i], source_id[i]});
+      if (tid[i].empty() && found != at.end()) tid[i] = found->second;
+    }
   }
   // Appends the events under the feed's lock, just before the transaction
-  // commits; with none, takes no lock.
+  // commits; with none, takes no lock. Throws std::logic_error, and the
+  // transaction does not commit, when an event's record was not written
+  // (no row to read it from) or the feed took fewer rows than events.
   void Append(pqxx::work& tx) const {
     if (kind.empty()) return;
+    for (std::size_t i = 0; i < tid.size(); ++i) {
+      if (tid[i].empty()) {
+        throw std::logic_error("feed event of " + agency[i] + "/" + source_id[i] + " without its written row");
+      }
+    }
     common::LockFeed(tx, kFeed);
-    tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(kind), ArrayLiteral(agency), ArrayLiteral(source_id),
-                     ArrayLiteral(type), ArrayLiteral(inserted));
+    const pqxx::result appended =
+        tx.exec_prepared(kAppendBatchChanges.name, ArrayLiteral(kind), ArrayLiteral(agency), ArrayLiteral(source_id),
+                         ArrayLiteral(type), ArrayLiteral(inserted), ArrayLiteral(tid));
+    if (appended.affected_rows() != kind.size()) {
+      throw std::logic_error("the feed took " + std::to_string(appended.affected_rows()) + " rows of " +
+                             std::to_string(kind.size()) + " events");
+    }
   }
 };
 
@@ -889,11 +929,12 @@ RepublishBatch PgPenaltyStore::Republish(const RepublishPosition& after, int lim
       ++batch.read;
     }
     if (!columns.kind.empty()) {
-      tx.exec_prepared(kRepublishWrite.name, kMaskingVersion, pqxx::binarystring(columns.bytes),
-                       ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
-                       ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
-                       ArrayLiteral(columns.party_name), ArrayLiteral(columns.withdrawal_explanation),
-                       ArrayLiteral(columns.release_explanation), ArrayLiteral(columns.party_credit_code));
+      events.Located(
+          tx.exec_prepared(kRepublishWrite.name, kMaskingVersion, pqxx::binarystring(columns.bytes),
+                           ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
+                           ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
+                           ArrayLiteral(columns.party_name), ArrayLiteral(columns.withdrawal_explanation),
+                           ArrayLiteral(columns.release_explanation), ArrayLiteral(columns.party_credit_code)));
     }
     if (!columns.same_kind.empty()) {
       tx.exec_prepared(kRepublishVersion.name, kMaskingVersion, ArrayLiteral(columns.same_kind),
@@ -936,7 +977,8 @@ RetentionBatch PgPenaltyStore::RecomputeRetention(
       events.Add(key, term.publishable ? ChangeType::kPublished : ChangeType::kUnpublished);
     }
     if (!agency.empty()) {
-      tx.exec_prepared(kRetentionWrite.name, ArrayLiteral(agency), ArrayLiteral(source_id), ArrayLiteral(public_until));
+      events.Located(tx.exec_prepared(kRetentionWrite.name, ArrayLiteral(agency), ArrayLiteral(source_id),
+                                      ArrayLiteral(public_until)));
     }
     events.Append(tx);
     tx.commit();
