@@ -432,11 +432,14 @@ const Statement kRetentionRead{
 
 // The terms the retention walk computed: $1..$3 agency, source id and
 // public_until ('' when the decision may not be published, which loses its
-// public form and its public party name and credit code). Returns each
-// record's key and where its row now is, as kRepublishWrite does.
+// public form and its public party name and credit code). A term ends the
+// day before the decision's credit repair at the latest, as kMerge keeps it.
+// Returns each record's key and where its row now is, as kRepublishWrite
+// does.
 const Statement kRetentionWrite{
     "penalties_retention_write",
-    "UPDATE penalties.records r SET public_until = NULLIF(u.public_until, '')::date, "
+    "UPDATE penalties.records r SET public_until = CASE WHEN u.public_until = '' THEN NULL "
+    "  ELSE least(u.public_until::date, r.repaired_on - 1) END, "
     "public_record = CASE WHEN u.public_until = '' THEN NULL ELSE r.public_record END, "
     "public_party_name = CASE WHEN u.public_until = '' THEN '' ELSE r.public_party_name END, "
     "public_party_credit_code = CASE WHEN u.public_until = '' THEN NULL ELSE r.public_party_credit_code END "

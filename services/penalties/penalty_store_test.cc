@@ -1616,6 +1616,34 @@ TEST_F(PenaltyStoreTest, DecisionsStoredWithoutATermGetTheTermOfTheirRulesAtStar
   EXPECT_EQ(FeedTable(), after);
 }
 
+// A decision the walk reaches with the day of a credit repair on its row
+// (only data written outside the repair's own statement, which also sets
+// the term, can be so) keeps its publication to the day before the repair,
+// as a new version's merge does; one without keeps its rules' term.
+TEST_F(PenaltyStoreTest, TheRetentionWalkEndsATermBeforeTheCreditRepair) {
+  Migrate();
+  store_->UpsertBatch("140100",
+                      {StoredWithoutTerm("R-1", "2025-06-10", CreditSeverity::kSerious),
+                       StoredWithoutTerm("R-2", "2025-06-10", CreditSeverity::kSerious)},
+                      {}, Day("2025-06-11"));
+  {
+    pqxx::connection conn(db_.url());
+    pqxx::work tx(conn);
+    tx.exec("UPDATE penalties.records SET repaired_on = '2026-09-01' WHERE source_id = 'R-1'");
+    tx.commit();
+  }
+  EXPECT_EQ(RecomputeRetentionTerms(*store_, 10), 2u);
+  const auto get = [&](const std::string& id) { return *store_->Get(PenaltyKind::kDecision, kAgency, id); };
+  EXPECT_EQ(common::FormatIsoDate(get("R-1").public_until), "2026-08-31");
+  EXPECT_EQ(common::FormatIsoDate(get("R-2").public_until), "2028-06-09");
+  const auto last_day = store_->Changes(0, 100, Day("2026-08-31"));
+  EXPECT_FALSE(LatestOf(last_day, "R-1").content_removed);
+  EXPECT_EQ(common::FormatIsoDate(LatestOf(last_day, "R-1").record.public_until), "2026-08-31");
+  const auto repair_day = store_->Changes(0, 100, Day("2026-09-01"));
+  EXPECT_TRUE(LatestOf(repair_day, "R-1").content_removed) << "past its term on the day of the repair";
+  EXPECT_FALSE(LatestOf(repair_day, "R-2").content_removed);
+}
+
 // A withdrawn decision the walk reaches keeps its withdrawal notice as the
 // feed's live entry, explanation and all: one its rules never publish loses
 // its public form unannounced, one they publish gets its term unannounced.
