@@ -235,6 +235,18 @@ TEST(ArrayLiteral, QuotesAndEscapes) {
 
 TEST(ArrayLiteral, ANulGoesAsItsEscapeText) { EXPECT_EQ(ArrayLiteral({std::string("x\0y", 3)}), "{\"x\\\\u0000y\"}"); }
 
+TEST(ArrayLiteral, TheBuilderWritesTheSameLiteralAnItemAtATime) {
+  EXPECT_EQ(ArrayLiteralBuilder().Literal(), "{}");
+  const std::vector<std::string> items = {"",     "a",  "x\"y\"", "back\\slash\\",        "com,ma",
+                                          "{br}", "\"", "货值",   std::string("\0x\0", 3)};
+  ArrayLiteralBuilder builder;
+  for (const std::string& item : items) builder.Add(item);
+  EXPECT_EQ(builder.Literal(), ArrayLiteral(items));
+  EXPECT_EQ(builder.Literal(),
+            "{\"\",\"a\",\"x\\\"y\\\"\",\"back\\\\slash\\\\\",\"com,ma\",\"{br}\",\"\\\"\",\"货值\","
+            "\"\\\\u0000x\\\\u0000\"}");
+}
+
 TEST(EscapeNul, WritesEachNulAsTheSixCharactersOfItsJsonEscape) {
   EXPECT_EQ(EscapeNul(std::string("\0a\0\0", 4)), "\\u0000a\\u0000\\u0000");
   EXPECT_EQ(EscapeNul("货值 \t\n\\u0000"), "货值 \t\n\\u0000");

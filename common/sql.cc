@@ -12,22 +12,30 @@ const Statement kLockFeed{"lock_feed", "SELECT pg_advisory_xact_lock(hashtext($1
 
 }  // namespace
 
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '\0') {
-        out += "\\\\u0000";  // EscapeNul's text, its backslash escaped
-        continue;
-      }
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
+void ArrayLiteralBuilder::Add(std::string_view item) {
+  if (out_.size() > 1) out_ += ',';
+  out_ += '"';
+  std::size_t run = 0;  // start of the characters not yet written
+  for (std::size_t i = 0; i < item.size(); ++i) {
+    const char c = item[i];
+    if (c != '\0' && c != '"' && c != '\\') continue;
+    out_.append(item, run, i - run);
+    run = i + 1;
+    if (c == '\0') {
+      out_ += "\\\\u0000";  // EscapeNul's text, its backslash escaped
+    } else {
+      out_ += '\\';
+      out_ += c;
     }
-    out += '"';
   }
-  return out + "}";
+  out_.append(item, run);
+  out_ += '"';
+}
+
+std::string ArrayLiteral(const std::vector<std::string>& items) {
+  ArrayLiteralBuilder literal;
+  for (const std::string& item : items) literal.Add(item);
+  return literal.Literal();
 }
 
 std::string EscapeNul(std::string_view text) {

@@ -22,6 +22,18 @@ namespace gongkai::common {
 // never stored: BatchWrite rejects records holding NUL).
 std::string ArrayLiteral(const std::vector<std::string>& items);
 
+// The same literal built an item at a time, for a batch's columns: no vector
+// of the items is kept.
+class ArrayLiteralBuilder {
+ public:
+  void Add(std::string_view item);
+  // The literal of the items added so far ("{}" for none).
+  std::string Literal() const { return out_ + "}"; }
+
+ private:
+  std::string out_ = "{";
+};
+
 // `text` with each NUL character (U+0000), which PostgreSQL text cannot hold,
 // written as the six characters \u0000 (JSON's escape of it, so JSON stays
 // JSON); any other text is unchanged.

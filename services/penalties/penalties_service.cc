@@ -2,6 +2,8 @@
 // and their rejections.
 #include "services/penalties/penalties_service.h"
 
+#include <optional>
+
 #include "common/call.h"
 #include "common/errors.h"
 #include "common/fields.h"
@@ -83,15 +85,20 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
   common::CheckBatchSize(decisions.size(), max_batch_, "decisions");
   const common::Date today = context_.clock.Today();
   common::BatchWrite<PenaltyDecision> batch(RejectionKind(PenaltyKind::kDecision), "decisions", results);
-  // Each decision's public form, made once by validation for its row.
-  std::vector<PenaltyDecision> shown(static_cast<std::size_t>(decisions.size()));
+  // Each decision's row, made as soon as the decision passes its own checks,
+  // from the public form validation made, while both are fresh in the
+  // processor's cache (a batch is several megabytes); the batch's checks
+  // below may still reject the decision, and its row then goes unused.
+  std::vector<std::optional<RecordToStore>> made(static_cast<std::size_t>(decisions.size()));
   for (int i = 0; i < decisions.size(); ++i) {
     const auto& proto = decisions[i];
     const int index = first_index + i;
     const std::string path = common::At("decisions", index);
     PenaltyDecision d = DecisionFromProto(proto);
-    auto violations = ValidateDecision(d, path, today, &shown[static_cast<std::size_t>(i)]);
+    PenaltyDecision shown;
+    auto violations = ValidateDecision(d, path, today, &shown);
     CheckKnownDomain(violations, path, d.domain);
+    if (violations.empty()) made[static_cast<std::size_t>(i)] = RowOf(d, &shown);
     batch.Add(index, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto, std::move(d),
               std::move(violations));
   }
@@ -105,8 +112,8 @@ void PenaltiesService::WriteDecisions(const common::CallerIdentity& caller,
     violations.insert(violations.end(), found.begin(), found.end());
   });
   std::vector<RecordToStore> rows;
-  batch.ForEachValid([&](const PenaltyDecision& d, int index) {
-    rows.push_back(RowOf(d, &shown[static_cast<std::size_t>(index - first_index)]));
+  batch.ForEachValid([&](const PenaltyDecision&, int index) {
+    rows.push_back(std::move(*made[static_cast<std::size_t>(index - first_index)]));
   });
   batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
 }

@@ -458,29 +458,29 @@ const Statement kRepublishVersion{
 // A batch's columns as kMerge takes them.
 struct BatchColumns {
   std::string bytes;
-  std::vector<std::string> kind, agency, source_id, domain, version, record_at, record_length, public_at, public_length,
-      party_name, clock_start, public_until, party_credit_code;
+  common::ArrayLiteralBuilder kind, agency, source_id, domain, version, record_at, record_length, public_at,
+      public_length, party_name, clock_start, public_until, party_credit_code;
 
   explicit BatchColumns(const std::vector<RecordToStore>& records) {
     std::size_t size = 0;
     for (const auto& r : records) size += r.record.size() + r.public_record.size();
     bytes.reserve(size);
     for (const auto& r : records) {
-      kind.push_back(std::to_string(static_cast<int>(r.kind)));
-      agency.push_back(r.agency_credit_code);
-      source_id.push_back(r.source_id);
-      domain.push_back(r.domain);
-      version.push_back(std::to_string(r.source_version));
-      record_at.push_back(std::to_string(bytes.size() + 1));
-      record_length.push_back(std::to_string(r.record.size()));
+      kind.Add(std::to_string(static_cast<int>(r.kind)));
+      agency.Add(r.agency_credit_code);
+      source_id.Add(r.source_id);
+      domain.Add(r.domain);
+      version.Add(std::to_string(r.source_version));
+      record_at.Add(std::to_string(bytes.size() + 1));
+      record_length.Add(std::to_string(r.record.size()));
       bytes += r.record;
-      public_at.push_back(std::to_string(bytes.size() + 1));
-      public_length.push_back(std::to_string(r.public_record.size()));
+      public_at.Add(std::to_string(bytes.size() + 1));
+      public_length.Add(std::to_string(r.public_record.size()));
       bytes += r.public_record;
-      party_name.push_back(r.public_party_name);
-      clock_start.push_back(common::FormatIsoDate(r.clock_start));
-      public_until.push_back(common::FormatIsoDate(r.public_until));
-      party_credit_code.push_back(r.public_party_credit_code);
+      party_name.Add(r.public_party_name);
+      clock_start.Add(common::FormatIsoDate(r.clock_start));
+      public_until.Add(common::FormatIsoDate(r.public_until));
+      party_credit_code.Add(r.public_party_credit_code);
     }
   }
 };
@@ -660,17 +660,19 @@ std::vector<WriteResult> PgPenaltyStore::UpsertBatch(const std::string& city_cod
     std::map<PenaltyKind, std::vector<std::string>> written_keys;  // their rejections are cleared
     pqxx::work tx(conn);
     if (!valid.empty()) {
-      std::map<std::pair<std::string, std::string>, std::size_t> index;  // (agency, source id) -> position
+      // (agency, source id) -> position, the keys those of `valid`
+      std::map<std::pair<std::string_view, std::string_view>, std::size_t> index;
       for (std::size_t i = 0; i < valid.size(); ++i) {
-        index.emplace(std::pair(valid[i].agency_credit_code, valid[i].source_id), i);
+        index.emplace(std::pair<std::string_view, std::string_view>(valid[i].agency_credit_code, valid[i].source_id),
+                      i);
       }
-      const pqxx::result written = tx.exec_prepared(
-          kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
-          ArrayLiteral(columns.kind), ArrayLiteral(columns.agency), ArrayLiteral(columns.source_id),
-          ArrayLiteral(columns.domain), ArrayLiteral(columns.version), ArrayLiteral(columns.record_at),
-          ArrayLiteral(columns.record_length), ArrayLiteral(columns.public_at), ArrayLiteral(columns.public_length),
-          ArrayLiteral(columns.party_name), ArrayLiteral(columns.clock_start), ArrayLiteral(columns.public_until),
-          kMaskingVersion, ArrayLiteral(columns.party_credit_code));
+      const pqxx::result written =
+          tx.exec_prepared(kMerge.name, city_code, common::FormatIsoDate(today), pqxx::binarystring(columns.bytes),
+                           columns.kind.Literal(), columns.agency.Literal(), columns.source_id.Literal(),
+                           columns.domain.Literal(), columns.version.Literal(), columns.record_at.Literal(),
+                           columns.record_length.Literal(), columns.public_at.Literal(),
+                           columns.public_length.Literal(), columns.party_name.Literal(), columns.clock_start.Literal(),
+                           columns.public_until.Literal(), kMaskingVersion, columns.party_credit_code.Literal());
       for (const auto& row : written) {
         const auto agency = row[1].as<std::string>();
         const auto source_id = row[2].as<std::string>();
