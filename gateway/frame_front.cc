@@ -93,9 +93,10 @@ struct Pending {
 // this, no more are made and nothing more is read from it until it drains.
 constexpr std::size_t kMaxUnsent = 4 << 20;
 
-// A connection of ours that has not connected, or a TLS connection whose
-// handshake has not ended, within this is closed (gRPC's own connect
-// timeout).
+// A connection of ours that has not connected, a TLS connection whose
+// handshake has not ended, or a caller's connection whose first HTTP/2 frame
+// (its SETTINGS, after the preface) has not come, within this is closed
+// (gRPC's own connect timeout).
 constexpr auto kConnectTimeout = std::chrono::seconds(20);
 
 enum class Side { kCaller, kInternal, kUpstream };
@@ -124,6 +125,7 @@ struct Conn {
   bool polling_out = false;
   bool polling_in = true;
   bool connecting = false;  // a connection of ours whose connect is in progress
+  bool greeted = false;     // a caller's first frame has come
   std::string peer;         // a caller's address, in gRPC's form
   std::set<Call*> calls;    // the calls with a stream on this connection
   Upstream* upstream = nullptr;
@@ -359,12 +361,14 @@ struct FrameFront::Tls {
 };
 
 struct FrameFront::Loop {
-  Loop(Proxy& proxy, const FrameFrontOptions& options, Tls& tls) : proxy(proxy), options(options), tls(tls) {}
+  Loop(Proxy& proxy, const FrameFrontOptions& options, Tls& tls, std::atomic<std::size_t>& callers)
+      : proxy(proxy), options(options), tls(tls), callers(callers) {}
   ~Loop();
 
   Proxy& proxy;
   const FrameFrontOptions& options;
   Tls& tls;
+  std::atomic<std::size_t>& callers;  // the front's count of callers' connections (max_connections)
   int epoll = -1;
   int listener = -1;
   int wake = -1;
@@ -444,6 +448,12 @@ struct FrameFront::Loop {
         }
         return;
       }
+      if (callers.fetch_add(1) >= options.max_connections) {
+        callers.fetch_sub(1);
+        close(fd);
+        Log(common::LogLevel::kWarning, "connection_refused", {{"limit", options.max_connections}});
+        continue;
+      }
       NoDelay(fd);
       auto conn = std::make_unique<Conn>();
       conn->fd = fd;
@@ -455,6 +465,7 @@ struct FrameFront::Loop {
           ERR_clear_error();
           if (conn->ssl != nullptr) SSL_free(conn->ssl);
           close(fd);
+          callers.fetch_sub(1);
           continue;
         }
         SSL_set_accept_state(conn->ssl);
@@ -742,6 +753,7 @@ struct FrameFront::Loop {
     }
     epoll_ctl(epoll, EPOLL_CTL_DEL, conn->fd, nullptr);
     close(conn->fd);
+    if (conn->side == Side::kCaller) callers.fetch_sub(1);
     live.erase(conn);
     conns.erase(conn->fd);
   }
@@ -1069,6 +1081,7 @@ struct FrameFront::Loop {
   static int OnFrameRecv(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
     auto* conn = static_cast<Conn*>(user);
     Loop& loop = *conn->loop;
+    conn->greeted = true;
     if (frame->hd.type == NGHTTP2_DATA) conn->pings_without_data = 0;
     if (frame->hd.type == NGHTTP2_GOAWAY && conn->side != Side::kCaller) loop.Retire(conn);
     if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
@@ -1206,9 +1219,10 @@ struct FrameFront::Loop {
     for (auto& [fd, conn] : conns) {
       // A connection to a service that has not connected (or ended its TLS
       // handshake) within gRPC's own connect timeout is given up: its calls
-      // are UNAVAILABLE. A caller's that has not ended its handshake is
-      // closed as well.
-      const bool unready = conn->connecting || (conn->ssl != nullptr && !conn->handshaken);
+      // are UNAVAILABLE. A caller's that has not ended its handshake, or not
+      // sent its first frame, is closed as well.
+      const bool unready = conn->connecting || (conn->ssl != nullptr && !conn->handshaken) ||
+                           (conn->side == Side::kCaller && !conn->greeted);
       if (unready && now - conn->opened >= kConnectTimeout) {
         closing.push_back(conn.get());
         continue;
@@ -1379,7 +1393,7 @@ FrameFront::FrameFront(Proxy& proxy, FrameFrontOptions options)
   // must fail that write, not end the process.
   if (options_.tls || options_.upstream_tls) signal(SIGPIPE, SIG_IGN);
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    auto loop = std::make_unique<Loop>(proxy_, options_, *tls_);
+    auto loop = std::make_unique<Loop>(proxy_, options_, *tls_, callers_);
     loop->listener = Listen(options_.listen, port_);
     if (port_ == 0) port_ = PortOf(loop->listener);
     loop->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -22,6 +22,11 @@ struct FrameFrontOptions {
   std::string internal;
   int threads = 2;      // event loops, each with its own listener (SO_REUSEPORT) and connections
   ServerLimits limits;  // keepalive, idle connections, streams per connection
+  // Callers' connections open at once on the port, over every loop: one
+  // more is closed as soon as it is accepted (and logged), as the HTTP
+  // door's are, so that connections cannot take every descriptor or an
+  // unbounded share of memory (each may hold its streams' windows).
+  std::size_t max_connections = 4096;
   // A call's own header block at most (names and values), as gRPC's
   // servers bound a call's metadata.
   std::size_t max_header_bytes = 16 * 1024;
@@ -77,6 +82,7 @@ class FrameFront {
   std::unique_ptr<Tls> tls_;
   int port_ = 0;
   std::vector<std::unique_ptr<Loop>> loops_;
+  std::atomic<std::size_t> callers_{0};  // callers' connections open, over every loop
   std::vector<std::thread> threads_;
 };
 

@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
       "GONGKAI_GRPC_FRONT", "frames", "what serves the gRPC port: frames (the frame front) or grpc (the gRPC server)");
   if (front != "frames" && front != "grpc") config.Fail("GONGKAI_GRPC_FRONT", "must be frames or grpc");
   gateway::FrameFrontOptions front_options;
+  front_options.max_connections = static_cast<std::size_t>(
+      config.Int("GONGKAI_MAX_CONNECTIONS", static_cast<int64_t>(front_options.max_connections), 1, 1000000,
+                 "connections open at once on the gRPC port, the frame front's (more are closed)"));
   if (front == "frames") {
     unsigned char random[8];
     RAND_bytes(random, sizeof random);

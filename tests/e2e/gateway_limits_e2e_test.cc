@@ -1,15 +1,22 @@
 // The gateway's limits against a hostile internet, tried from outside: a
 // caller's deadline is capped, not replaced; a public read is small; a
 // streamed message over its limit ends the stream; a unary call that never sends its message is answered by the default
-// deadline; the public lists that allow harvesting are rate limited per
+// deadline; connections to the gRPC port are capped; the public lists that allow harvesting are rate limited per
 // caller; X-Forwarded-For is believed from trusted proxies only, and the
 // frame front's own header from the front only.
+#include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "common/encoding.h"
 #include "common/testing/faketime.h"
@@ -125,6 +132,83 @@ TEST_F(GatewayLimits, AUnaryCallThatNeverSendsItsMessageEndsAtTheDefaultDeadline
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
+}
+
+// A plain TCP connection to 127.0.0.1:`port`; -1 when it could not be made.
+int ConnectTcp(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Whether the peer closed `fd` within `wait`: what it sends meanwhile (the
+// server's HTTP/2 settings) is read and dropped.
+bool ClosedWithin(int fd, std::chrono::milliseconds wait) {
+  const auto until = std::chrono::steady_clock::now() + wait;
+  char buffer[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    const ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return true;
+  }
+}
+
+class ConnectionCap : public testing::PlatformTest {
+ protected:
+  testing::PlatformOptions Options() override {
+    auto options = PlatformTest::Options();
+    options.env["gateway"] = {{"GONGKAI_MAX_CONNECTIONS", "3"}};
+    return options;
+  }
+};
+
+TEST_F(ConnectionCap, AConnectionOverTheLimitIsClosedAtOnceAndOneClosedMakesRoom) {
+  const int port = platform_->gateway().ports.grpc;
+  std::vector<int> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(ConnectTcp(port));
+    ASSERT_GE(held.back(), 0);
+    EXPECT_FALSE(ClosedWithin(held.back(), std::chrono::milliseconds(300))) << "connection " << i;
+  }
+  const int over = ConnectTcp(port);
+  ASSERT_GE(over, 0);  // the kernel completes the handshake; the front then closes it
+  EXPECT_TRUE(ClosedWithin(over, std::chrono::seconds(5)));
+  close(over);
+  EXPECT_EQ(ListAgencies(*platform_).error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  // A connection closed by its caller makes room for the next (the front
+  // sees the close on its next read).
+  close(held.back());
+  held.pop_back();
+  grpc::Status status = ListAgencies(*platform_);
+  for (int tries = 0; !status.ok() && tries < 50; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = ListAgencies(*platform_);
+  }
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  for (int fd : held) EXPECT_FALSE(ClosedWithin(fd, std::chrono::milliseconds(100)));
+  for (int fd : held) close(fd);
+}
+
+TEST_F(ConnectionCap, AConnectionThatNeverSpeaksHttp2IsClosedAfterTheConnectTimeout) {
+  const int fd = ConnectTcp(platform_->gateway().ports.grpc);
+  ASSERT_GE(fd, 0);
+  const auto opened = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ClosedWithin(fd, std::chrono::seconds(2)));
+  EXPECT_TRUE(ClosedWithin(fd, std::chrono::seconds(30)));
+  EXPECT_GE(std::chrono::steady_clock::now() - opened, std::chrono::seconds(19));
+  close(fd);
 }
 
 class RateLimitedLists : public testing::PlatformTest {
