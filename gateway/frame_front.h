@@ -81,8 +81,10 @@ class FrameFront {
   FrameFrontOptions options_;
   std::unique_ptr<Tls> tls_;
   int port_ = 0;
+  // Callers' connections open, over every loop; before loops_, which count
+  // on it until they are destroyed.
+  std::atomic<std::size_t> callers_{0};
   std::vector<std::unique_ptr<Loop>> loops_;
-  std::atomic<std::size_t> callers_{0};  // callers' connections open, over every loop
   std::vector<std::thread> threads_;
 };
 
