@@ -1,5 +1,7 @@
 #include "common/call.h"
 
+#include <memory>
+
 #include "common/current_call.h"
 #include "common/service_runtime.h"
 
@@ -40,6 +42,36 @@ std::optional<grpc::Status> Admit(Admission& admission) {
     }
   }
   return std::nullopt;
+}
+
+void RunOnExecutor(const grpc::ServerContextBase& context, Executor& executor, std::function<grpc::Status()> work,
+                   std::function<void(grpc::Status)> finish) {
+  RequestScope scope(RequestIdOf(context));
+  // Shared, so that the work is a std::function; the work holds the only
+  // reference, and lets go of it on the thread that ran it.
+  auto admission = std::make_shared<Admission>();
+  if (auto refusal = Admit(*admission)) return finish(*std::move(refusal));
+  std::optional<CurrentCall> call;
+  if (const CurrentCall* current = CurrentCallOfThisThread()) call = *current;
+  const bool taken =
+      executor.TrySubmit([admission = std::move(admission), call, work = std::move(work), finish]() mutable {
+        grpc::Status status;
+        {
+          std::optional<ScopedCurrentCall> scoped;
+          if (call) scoped.emplace(*call);
+          status = work();
+        }
+        // The slots go back before the caller hears the answer, so that a
+        // caller that calls again at once finds its slot free.
+        admission.reset();
+        finish(std::move(status));
+      });
+  if (taken) return;
+  Log(LogLevel::kWarning, "call_refused", {{"bound", "calls waiting for a thread"}, {"limit", executor.max_queued()}});
+  finish(ResourceExhaustedStatus("too many calls waiting for a thread: at most " +
+                                     std::to_string(executor.max_queued()) + " wait at once in this service, all " +
+                                     std::to_string(executor.max_threads()) + " of its threads are busy; retry shortly",
+                                 kSlotRetryDelay));
 }
 
 }  // namespace gongkai::common

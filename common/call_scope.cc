@@ -29,9 +29,10 @@ class CallScope final : public grpc::experimental::Interceptor {
       return;
     }
     const ScopedCurrentCall current(Establish(*methods->GetRecvInitialMetadata()));
-    // In the synchronous server this runs the handler, and the call, this
-    // interceptor with it, may be gone when it returns: nothing of `this` is
-    // used after it. The handler's current call ends with this frame.
+    // This runs the method (which hands its work on with the current call),
+    // and the call, this interceptor with it, may be gone when it returns:
+    // nothing of `this` is used after it. The current call ends with this
+    // frame.
     methods->Proceed();
   }
 

@@ -10,8 +10,8 @@
 
 namespace gongkai::common {
 
-// What a service's server lets into its handlers at once; the handler's
-// frame (Call, Admit) holds a slot while it runs, and a call past a bound is
+// What a service's server lets in at once; a call holds a slot while its
+// work runs (call.h: Serve, Admit), and a call past a bound is
 // RESOURCE_EXHAUSTED with a RetryInfo. Each lane has calls of its own, so the
 // callers of one (waiting for the database, or a stream idling) leave the
 // other lane threads; client streams, calls of their lane too, have a
@@ -45,17 +45,17 @@ int CallsPerLane(int max_threads);
 //    nothing of the identity), so the handler (IdentityOf) sees an anonymous
 //    caller and answers as it answers any unsigned call;
 //  - makes the call this thread's CurrentCall (current_call.h) while the
-//    handler runs: its lane (Lane::kPublic for the public, Lane::kCity for
+//    method runs: its lane (Lane::kPublic for the public, Lane::kCity for
 //    every other caller, another service's ROLE_SERVICE call included, so
 //    that a flood of public reads cannot starve the lookups a city's write
 //    makes), its deadline, and the bounds of `bounds` that
-//    apply to it, whose slots the handler's frame (Call) takes.
-// gRPC's synchronous server runs the handler from inside the interceptors'
-// handling of that metadata, on the same thread (the last interceptor's
-// Proceed() calls the handler: ProceedServer in
-// grpcpp/impl/codegen/interceptor_common.h), which is what makes the
-// thread's current call the handler's; call_scope_test checks it. Health and
-// reflection (/grpc.*) are left alone.
+//    apply to it, whose slots the method's frame (Serve, Admit) takes.
+// gRPC runs the method from inside the interceptors' handling of that
+// metadata, on the same thread (the last interceptor's Proceed() calls the
+// handler, which for the callback API calls the method for its reactor),
+// which is what makes the thread's current call the method's; Serve hands it
+// on to the thread that runs the call's work, and call_scope_test checks that
+// the work sees it. Health and reflection (/grpc.*) are left alone.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> MakeCallScopeFactory(
     const IdentitySigner& signer, CallBounds& bounds);
 

@@ -1,15 +1,17 @@
-// The call scope in a real gRPC server, with a service of three methods
-// whose handlers say what they see: the identity as the handler reads it,
-// and the thread's current call (which they see only when gRPC runs them on
-// the thread, and within the scope, where the interceptor established it).
+// The call scope in a real gRPC server, with a service of four methods whose
+// work says what it sees: the identity as it reads it, and its thread's
+// current call (which it sees only when the interceptor established it on
+// the thread that received the call and Serve handed it on to the thread
+// that runs the work).
 #include "common/call_scope.h"
 
 #include <google/protobuf/wrappers.pb.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/client_unary_call.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
 #include <grpcpp/impl/rpc_service_method.h>
-#include <grpcpp/support/method_handler.h>
+#include <grpcpp/impl/service_type.h>
 #include <grpcpp/support/sync_stream.h>
 #include <gtest/gtest.h>
 
@@ -46,34 +48,25 @@ constexpr char kHold[] = "/gongkai.test.v1.Probe/Hold";
 // before the deadline, or none>", or "no current call". Write: cities only;
 // answers the city. Stream: a client stream of cities; counts the streams
 // its handlers are in, and answers how many messages it read. Hold: any
-// caller; counts the calls it holds until Release().
+// caller; counts the calls it holds until Release(). Served with gRPC's
+// callback API as a service's methods are (call.h): their work on `executor`.
 class ProbeService final : public grpc::Service {
  public:
-  explicit ProbeService(const IdentitySigner& signer) : signer_(signer) {
-    using Unary = grpc::internal::RpcMethodHandler<ProbeService, StringValue, StringValue,
-                                                   google::protobuf::MessageLite, google::protobuf::MessageLite>;
-    AddMethod(
-        new grpc::internal::RpcServiceMethod(kRead, RpcMethod::NORMAL_RPC,
-                                             new Unary([](ProbeService* s, grpc::ServerContext* ctx, const StringValue*,
-                                                          StringValue* out) { return s->Read(ctx, out); },
-                                                       this)));
-    AddMethod(
-        new grpc::internal::RpcServiceMethod(kWrite, RpcMethod::NORMAL_RPC,
-                                             new Unary([](ProbeService* s, grpc::ServerContext* ctx, const StringValue*,
-                                                          StringValue* out) { return s->Write(ctx, out); },
-                                                       this)));
-    AddMethod(new grpc::internal::RpcServiceMethod(
-        kHold, RpcMethod::NORMAL_RPC,
-        new Unary(
-            [](ProbeService* s, grpc::ServerContext* ctx, const StringValue*, StringValue*) { return s->Hold(ctx); },
-            this)));
-    AddMethod(new grpc::internal::RpcServiceMethod(
-        kStream, RpcMethod::CLIENT_STREAMING,
-        new grpc::internal::ClientStreamingHandler<ProbeService, StringValue, StringValue>(
-            [](ProbeService* s, grpc::ServerContext* ctx, grpc::ServerReader<StringValue>* reader, StringValue* out) {
-              return s->Stream(ctx, reader, out);
-            },
-            this)));
+  ProbeService(const IdentitySigner& signer, Executor& executor) : signer_(signer), executor_(executor) {
+    using Unary = grpc::internal::CallbackUnaryHandler<StringValue, StringValue>;
+    const auto unary = [this](const char* name,
+                              std::function<grpc::ServerUnaryReactor*(grpc::CallbackServerContext*, StringValue*)> f) {
+      AddMethod(new grpc::internal::RpcServiceMethod(name, RpcMethod::NORMAL_RPC, nullptr));
+      MarkMethodCallback(methods_added_++, new Unary([f](grpc::CallbackServerContext* ctx, const StringValue*,
+                                                         StringValue* out) { return f(ctx, out); }));
+    };
+    unary(kRead, [this](grpc::CallbackServerContext* ctx, StringValue* out) { return Read(ctx, out); });
+    unary(kWrite, [this](grpc::CallbackServerContext* ctx, StringValue* out) { return Write(ctx, out); });
+    unary(kHold, [this](grpc::CallbackServerContext* ctx, StringValue*) { return Hold(ctx); });
+    AddMethod(new grpc::internal::RpcServiceMethod(kStream, RpcMethod::CLIENT_STREAMING, nullptr));
+    MarkMethodCallback(methods_added_++,
+                       new grpc::internal::CallbackClientStreamingHandler<StringValue, StringValue>(
+                           [this](grpc::CallbackServerContext* ctx, StringValue* out) { return Stream(ctx, out); }));
   }
 
   std::atomic<int> streams_in_handler = 0;
@@ -86,8 +79,8 @@ class ProbeService final : public grpc::Service {
   }
 
  private:
-  grpc::Status Hold(grpc::ServerContext* ctx) {
-    return Call(*ctx, signer_, {v1::ROLE_PUBLIC}, [&](const CallerIdentity&) {
+  grpc::ServerUnaryReactor* Hold(grpc::CallbackServerContext* ctx) {
+    return Serve(ctx, executor_, signer_, {v1::ROLE_PUBLIC}, [this](const CallerIdentity&) {
       ++holding;
       std::unique_lock lock(mutex_);
       release_.wait(lock, [&] { return released_; });
@@ -96,8 +89,8 @@ class ProbeService final : public grpc::Service {
     });
   }
 
-  grpc::Status Read(grpc::ServerContext* ctx, StringValue* out) {
-    return Call(*ctx, signer_, {v1::ROLE_PUBLIC}, [&](const CallerIdentity& caller) {
+  grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* ctx, StringValue* out) {
+    return Serve(ctx, executor_, signer_, {v1::ROLE_PUBLIC}, [out](const CallerIdentity& caller) {
       const CurrentCall* call = CurrentCallOfThisThread();
       if (call == nullptr) {
         out->set_value("no current call");
@@ -114,26 +107,29 @@ class ProbeService final : public grpc::Service {
     });
   }
 
-  grpc::Status Write(grpc::ServerContext* ctx, StringValue* out) {
-    return Call(*ctx, signer_, {v1::ROLE_CITY}, [&](const CallerIdentity& caller) {
+  grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* ctx, StringValue* out) {
+    return Serve(ctx, executor_, signer_, {v1::ROLE_CITY}, [out](const CallerIdentity& caller) {
       out->set_value(caller.city_code);
       return grpc::Status::OK;
     });
   }
 
-  grpc::Status Stream(grpc::ServerContext* ctx, grpc::ServerReader<StringValue>* reader, StringValue* out) {
-    return Call(*ctx, signer_, {v1::ROLE_CITY}, [&](const CallerIdentity&) {
-      ++streams_in_handler;
-      StringValue message;
-      int read = 0;
-      while (reader->Read(&message)) ++read;
-      --streams_in_handler;
-      out->set_value(std::to_string(read));
-      return grpc::Status::OK;
-    });
+  grpc::ServerReadReactor<StringValue>* Stream(grpc::CallbackServerContext* ctx, StringValue* out) {
+    return ServeStream<StringValue>(ctx, executor_, signer_, {v1::ROLE_CITY},
+                                    [this, out](const CallerIdentity&, StreamReader<StringValue>& reader) {
+                                      ++streams_in_handler;
+                                      StringValue message;
+                                      int read = 0;
+                                      while (reader.Read(&message)) ++read;
+                                      --streams_in_handler;
+                                      out->set_value(std::to_string(read));
+                                      return grpc::Status::OK;
+                                    });
   }
 
+  int methods_added_ = 0;
   const IdentitySigner& signer_;
+  Executor& executor_;
   std::mutex mutex_;
   std::condition_variable release_;
   bool released_ = false;  // guarded by mutex_
@@ -171,7 +167,7 @@ bool Eventually(const std::function<bool()>& pred) {
 
 class CallScopeTest : public ::testing::Test {
  protected:
-  CallScopeTest() : bounds_(kCallsPerLane, kStreams), service_(signers_.gateway()) {
+  CallScopeTest() : bounds_(kCallsPerLane, kStreams), service_(signers_.gateway(), executor_) {
     server_ = std::make_unique<ScopedServer>(&service_, signers_.gateway(), bounds_);
     channel_ = server_->channel();
   }
@@ -221,12 +217,15 @@ class CallScopeTest : public ::testing::Test {
   const CallerIdentity kCity{v1::ROLE_CITY, "140100", "", "city-140100"};
   gongkai::testing::TestSigners signers_;
   CallBounds bounds_;
+  // A thread for every call the lanes let in, as a service has
+  // (ServiceRuntime).
+  Executor executor_{2 * kCallsPerLane, 2 * kCallsPerLane};
   ProbeService service_;
   std::unique_ptr<ScopedServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-TEST_F(CallScopeTest, TheHandlerRunsOnItsThreadWithinTheCallsScope) {
+TEST_F(CallScopeTest, TheCallsWorkRunsWithinTheCallsScope) {
   std::string answer;
   grpc::ClientContext city;
   SignFor(city, kCity, kRead);
@@ -382,6 +381,65 @@ TEST_F(CallScopeTest, ALanesCallsPastItsBoundAreRefusedWhileTheOtherLanesGoOn) {
   for (const auto& status : held_status) EXPECT_TRUE(status.ok()) << status.error_message();
   grpc::ClientContext again;
   EXPECT_TRUE(Unary(kRead, again).ok()) << "the lane's calls are let in again once the others ended";
+}
+
+// The same probe with fewer threads than the lanes let calls in: a call
+// that finds every thread busy waits in the executor's queue for one, and
+// one that finds the queue full too is refused, naming the bound, with a
+// RetryInfo.
+class ExecutorQueueTest : public CallScopeTest {
+ protected:
+  ExecutorQueueTest() : small_service_(signers_.gateway(), small_executor_) {
+    server_ = std::make_unique<ScopedServer>(&small_service_, signers_.gateway(), bounds_);
+    channel_ = server_->channel();
+  }
+  ~ExecutorQueueTest() override {
+    small_service_.Release();
+    server_.reset();
+  }
+
+  // Holds a call of the public on a thread of its own; its status once done.
+  std::thread HoldCall(grpc::Status& status) const {
+    return std::thread([this, &status] {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(system_clock::now() + std::chrono::seconds(10));
+      status = Unary(kHold, ctx);
+    });
+  }
+
+  Executor small_executor_{1, 1};
+  ProbeService small_service_;
+};
+
+TEST_F(ExecutorQueueTest, ACallWaitsForAThreadAndPastTheQueueIsRefusedWithRetryInfo) {
+  grpc::Status first;
+  grpc::Status queued;
+  std::thread holder = HoldCall(first);
+  ASSERT_TRUE(Eventually([&] { return small_service_.holding == 1; }));
+  std::thread waiter = HoldCall(queued);
+  // Admitted (a slot of the public lane) and waiting for the one thread.
+  ASSERT_TRUE(Eventually([&] { return bounds_.calls(Lane::kPublic).Held() == 2; }));
+  EXPECT_EQ(small_service_.holding, 1);
+
+  grpc::ClientContext read;
+  grpc::Status refused = Unary(kRead, read);
+  ASSERT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  EXPECT_NE(refused.error_message().find("too many calls waiting for a thread: at most 1"), std::string::npos)
+      << refused.error_message();
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(refused.error_details()));
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_TRUE(details.details(0).Is<google::rpc::RetryInfo>());
+  EXPECT_EQ(bounds_.calls(Lane::kPublic).Held(), 2) << "the refused call gave its slot back";
+
+  small_service_.Release();
+  holder.join();
+  waiter.join();
+  EXPECT_TRUE(first.ok()) << first.error_message();
+  EXPECT_TRUE(queued.ok()) << "the queued call ran once the thread was free: " << queued.error_message();
+  EXPECT_EQ(small_executor_.Threads(), 1);
+  grpc::ClientContext again;
+  EXPECT_TRUE(Unary(kRead, again).ok());
 }
 
 TEST(CurrentCall, ScopesNestAndRestoreTheCallBefore) {

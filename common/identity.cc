@@ -167,10 +167,8 @@ CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const Identity
   return *identity;
 }
 
-void RequireRole(const CallerIdentity& caller, std::initializer_list<Role> allowed) {
-  for (Role r : allowed) {
-    if (r == caller.role || r == v1::ROLE_PUBLIC) return;
-  }
+void RequireRole(const CallerIdentity& caller, Roles allowed) {
+  if (allowed.Allow(caller.role)) return;
   if (caller.role == v1::ROLE_PUBLIC) throw ServiceError::Unauthenticated("this call needs a credential");
   throw ServiceError::PermissionDenied("role " + RoleName(caller.role) + " may not make this call");
 }

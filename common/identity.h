@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -117,9 +119,23 @@ bool MayVouchFor(const std::string& signer, const CallerIdentity& identity);
 // identity signed for another method never reaches the handler.
 CallerIdentity IdentityOf(const grpc::ServerContextBase& context, const IdentitySigner& signer);
 
+// The roles a method lets call it (ROLE_PUBLIC among them: anyone), a value a
+// call's work can carry to the thread that runs it.
+class Roles {
+ public:
+  Roles(std::initializer_list<Role> roles) {
+    for (Role r : roles) bits_ |= Bit(r);
+  }
+  bool Allow(Role role) const { return (bits_ & (Bit(role) | Bit(v1::ROLE_PUBLIC))) != 0; }
+
+ private:
+  static std::uint32_t Bit(Role role) { return role >= 0 && role < 32 ? std::uint32_t{1} << role : 0; }
+  std::uint32_t bits_ = 0;
+};
+
 // Throws UNAUTHENTICATED for anonymous callers and PERMISSION_DENIED for a
 // signed caller whose role is not allowed.
-void RequireRole(const CallerIdentity& caller, std::initializer_list<Role> allowed);
+void RequireRole(const CallerIdentity& caller, Roles allowed);
 
 std::string RoleName(Role role);
 

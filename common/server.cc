@@ -40,7 +40,7 @@ ServerOptions ReadServerOptions(Config& config, const std::string& default_liste
   o.ready_file = config.String("GONGKAI_READY_FILE", "", "file to write the bound ports to once serving");
   o.shutdown_grace = std::chrono::seconds(
       config.Int("GONGKAI_SHUTDOWN_GRACE_SECONDS", 10, 0, 300, "time in-flight calls get to finish on SIGTERM"));
-  o.max_threads = static_cast<int>(config.Int("GONGKAI_MAX_THREADS", 256, 2, 4096, "gRPC server threads at most"));
+  o.max_threads = static_cast<int>(config.Int("GONGKAI_MAX_THREADS", 256, 2, 4096, "threads that run calls at most"));
   o.health_listen = config.String("GONGKAI_HEALTH_LISTEN", "",
                                   "plaintext host:port serving only grpc.health.v1, for probes without TLS");
   return o;

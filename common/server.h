@@ -47,8 +47,10 @@ struct ServerOptions {
   // certificate. Empty: none.
   std::string health_listen;
   std::chrono::seconds shutdown_grace{10};
-  // Threads of the synchronous server at most (its ResourceQuota): a call
-  // that finds none is answered RESOURCE_EXHAUSTED by gRPC.
+  // Threads that run calls at most (GONGKAI_MAX_THREADS): a database-backed
+  // service's executor (ServiceRuntime), which runs its calls' work, and the
+  // synchronous server's ResourceQuota (server reflection, the one service
+  // still served synchronously).
   int max_threads = 256;
   // Called on the builder after the defaults, before the server starts: a
   // process's own limits (the gateway's keepalive, streams, memory quota).
@@ -79,7 +81,7 @@ class Server {
   void DisableMetricsInterceptor() { metrics_interceptor_ = false; }
   // Installs the call scope (call_scope.h) beside the metrics interceptor:
   // each call's identity checked against its method, its lane and deadline
-  // made the handler thread's CurrentCall, the calls let in at once bounded
+  // made the receiving thread's CurrentCall, the calls let in at once bounded
   // by `bounds`. Both must outlive Run().
   void ScopeCalls(const IdentitySigner& signer, CallBounds& bounds);
   // Polled every interval; its answer is the health status.

@@ -62,7 +62,8 @@ ServiceSettings ReadServiceSettings(Config& config, const std::string& default_l
 }
 
 ServiceRuntime::ServiceRuntime(const ServiceSettings& settings, const MigrationSet& migrations)
-    : server_(settings.server),
+    : executor_(settings.server.max_threads, settings.server.max_threads),
+      server_(settings.server),
       bounds_(CallsPerLane(settings.server.max_threads), settings.max_streams),
       deadlines_(settings.deadlines),
       clock_(settings.clock),

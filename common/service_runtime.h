@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/deadlines.h"
+#include "common/executor.h"
 #include "common/identity.h"
 #include "common/migrations.h"
 #include "common/pg_pool.h"
@@ -95,12 +96,14 @@ class ServiceRuntime {
   const Deadlines& deadlines() const { return *deadlines_; }
   // Where "today" comes from (the machine's clock, or a date pinned for tests).
   const Clock& clock() const { return *clock_; }
-  // The three together, as adapters take them.
-  ServiceContext context() const { return {*signer_, *deadlines_, *clock_}; }
+  // What adapters take: these three, and the executor their calls' work runs on.
+  ServiceContext context() { return {*signer_, *deadlines_, *clock_, executor_}; }
 
   int Run() { return server_.Run(); }
 
  private:
+  // Before the server: its calls' work is done before the executor goes.
+  Executor executor_;
   Server server_;
   std::unique_ptr<IdentitySigner> signer_;
   CallBounds bounds_;

@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "common/deadlines.h"
+#include "common/executor.h"
 #include "common/identity.h"
 #include "common/service_context.h"
 
@@ -61,7 +62,7 @@ class TestContext {
  public:
   explicit TestContext(common::Date today);
 
-  common::ServiceContext context() const { return {signers_.gateway(), *deadlines_, clock_}; }
+  common::ServiceContext context() const { return {signers_.gateway(), *deadlines_, clock_, executor_}; }
   common::PinnedClock& clock() { return clock_; }
   const common::IdentitySigner& signer() const { return signers_.gateway(); }
   const TestSigners& signers() const { return signers_; }
@@ -77,6 +78,9 @@ class TestContext {
   TestSigners signers_;
   std::unique_ptr<common::Deadlines> deadlines_;
   common::PinnedClock clock_;
+  // The adapter's calls' work runs here (call.h, Serve); it outlives the
+  // servers of a test that declares them after this context.
+  mutable common::Executor executor_{64, 64};
 };
 
 // Callers, as the gateway establishes them.

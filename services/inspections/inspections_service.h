@@ -29,7 +29,7 @@ namespace gongkai::inspections {
 // inspections_service.cc (plans, the feed, rejections), tasks_service.cc
 // (tasks and the draw), results_service.cc, pilot_service.cc and
 // kpi_service.cc (the province view's tallies and findings).
-class InspectionsService final : public v1::InspectionsService::Service {
+class InspectionsService final : public v1::InspectionsService::CallbackService {
  public:
   // `notices` is woken after plans are stored, to tell the registry;
   // `pilot_targets` are what ListPilotUnits states of the pilot's targets.
@@ -37,40 +37,49 @@ class InspectionsService final : public v1::InspectionsService::Service {
                      common::DisclosureMetrics& metrics, PlanNotices& notices, int max_batch,
                      PilotTargets pilot_targets = {});
 
-  grpc::Status UpsertPlans(grpc::ServerContext* context, const v1::UpsertPlansRequest* request,
-                           v1::UpsertResponse* response) override;
-  grpc::Status ListPlans(grpc::ServerContext* context, const v1::ListPlansRequest* request,
-                         v1::ListPlansResponse* response) override;
-  grpc::Status GetPlan(grpc::ServerContext* context, const v1::GetRecordRequest* request, v1::Plan* response) override;
-  grpc::Status UpsertTasks(grpc::ServerContext* context, const v1::UpsertTasksRequest* request,
-                           v1::UpsertResponse* response) override;
-  grpc::Status ListTasks(grpc::ServerContext* context, const v1::ListTasksRequest* request,
-                         v1::ListTasksResponse* response) override;
-  grpc::Status GetTask(grpc::ServerContext* context, const v1::GetRecordRequest* request, v1::Task* response) override;
-  grpc::Status UpsertResults(grpc::ServerContext* context, const v1::UpsertResultsRequest* request,
-                             v1::UpsertResponse* response) override;
-  grpc::Status SearchResults(grpc::ServerContext* context, const v1::SearchResultsRequest* request,
-                             v1::SearchResultsResponse* response) override;
-  grpc::Status GetResult(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                         v1::Result* response) override;
-  grpc::Status UpsertPilotUnits(grpc::ServerContext* context, const v1::UpsertPilotUnitsRequest* request,
-                                v1::UpsertResponse* response) override;
-  grpc::Status UpsertBroadcasts(grpc::ServerContext* context, const v1::UpsertBroadcastsRequest* request,
-                                v1::UpsertResponse* response) override;
-  grpc::Status ListPilotUnits(grpc::ServerContext* context, const v1::ListPilotUnitsRequest* request,
-                              v1::ListPilotUnitsResponse* response) override;
-  grpc::Status ListBroadcasts(grpc::ServerContext* context, const v1::ListBroadcastsRequest* request,
-                              v1::ListBroadcastsResponse* response) override;
-  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
-                           v1::ListChangesResponse* response) override;
-  grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
-                              v1::ListRejectionsResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertPlans(grpc::CallbackServerContext* context, const v1::UpsertPlansRequest* request,
+                                        v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListPlans(grpc::CallbackServerContext* context, const v1::ListPlansRequest* request,
+                                      v1::ListPlansResponse* response) override;
+  grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                    v1::Plan* response) override;
+  grpc::ServerUnaryReactor* UpsertTasks(grpc::CallbackServerContext* context, const v1::UpsertTasksRequest* request,
+                                        v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context, const v1::ListTasksRequest* request,
+                                      v1::ListTasksResponse* response) override;
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                    v1::Task* response) override;
+  grpc::ServerUnaryReactor* UpsertResults(grpc::CallbackServerContext* context, const v1::UpsertResultsRequest* request,
+                                          v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* SearchResults(grpc::CallbackServerContext* context, const v1::SearchResultsRequest* request,
+                                          v1::SearchResultsResponse* response) override;
+  grpc::ServerUnaryReactor* GetResult(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                      v1::Result* response) override;
+  grpc::ServerUnaryReactor* UpsertPilotUnits(grpc::CallbackServerContext* context,
+                                             const v1::UpsertPilotUnitsRequest* request,
+                                             v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertBroadcasts(grpc::CallbackServerContext* context,
+                                             const v1::UpsertBroadcastsRequest* request,
+                                             v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListPilotUnits(grpc::CallbackServerContext* context,
+                                           const v1::ListPilotUnitsRequest* request,
+                                           v1::ListPilotUnitsResponse* response) override;
+  grpc::ServerUnaryReactor* ListBroadcasts(grpc::CallbackServerContext* context,
+                                           const v1::ListBroadcastsRequest* request,
+                                           v1::ListBroadcastsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context, const v1::ListChangesRequest* request,
+                                        v1::ListChangesResponse* response) override;
+  grpc::ServerUnaryReactor* ListRejections(grpc::CallbackServerContext* context,
+                                           const v1::ListRejectionsRequest* request,
+                                           v1::ListRejectionsResponse* response) override;
   // The province view's calls (kpi_service.cc), of the platform's other
   // services only (ROLE_SERVICE).
-  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
-                             common::v1::GetKpiTalliesResponse* response) override;
-  grpc::Status ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
-                            common::v1::ListFindingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetKpiTallies(grpc::CallbackServerContext* context,
+                                          const common::v1::GetKpiTalliesRequest* request,
+                                          common::v1::GetKpiTalliesResponse* response) override;
+  grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
+                                         const common::v1::ListFindingsRequest* request,
+                                         common::v1::ListFindingsResponse* response) override;
 
   // A record of a batch (in the request, which outlives the batch) with the
   // agency BatchWrite::CheckAgencies reads, and anything the checks made of

@@ -57,10 +57,10 @@ std::string EnforcementCsv(int penalty_decisions, int coercive_measures) {
 
 }  // namespace
 
-grpc::Status PenaltiesService::GetAnnualEnforcementCounts(grpc::ServerContext* context,
-                                                          const v1::GetAnnualEnforcementCountsRequest* request,
-                                                          v1::AnnualEnforcementCounts* response) {
-  auto body = [&](const common::CallerIdentity& caller) {
+grpc::ServerUnaryReactor* PenaltiesService::GetAnnualEnforcementCounts(
+    grpc::CallbackServerContext* context, const v1::GetAnnualEnforcementCountsRequest* request,
+    v1::AnnualEnforcementCounts* response) {
+  auto body = [=, this](const common::CallerIdentity& caller) {
     const int last_year = static_cast<int>(std::chrono::year_month_day(context_.clock.Today()).year()) + 1;
     common::Violations violations;
     if (request->year() < kFirstYear || request->year() > last_year) {
@@ -89,7 +89,7 @@ grpc::Status PenaltiesService::GetAnnualEnforcementCounts(grpc::ServerContext* c
     response->set_csv(EnforcementCsv(penalty_decisions, coercive_measures));
     return grpc::Status::OK;
   };
-  return common::Call(*context, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
 }
 
 }  // namespace gongkai::penalties

@@ -134,123 +134,133 @@ std::vector<common::UpsertOutcome> PenaltiesService::Store(const std::string& ci
   return outcomes;
 }
 
-grpc::Status PenaltiesService::UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
-                                               v1::UpsertResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    WriteDecisions(caller, request->decisions(), 0, response->mutable_results());
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* PenaltiesService::UpsertDecisions(grpc::CallbackServerContext* context,
+                                                            const v1::UpsertDecisionsRequest* request,
+                                                            v1::UpsertResponse* response) {
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_CITY},
+                       [=, this](const common::CallerIdentity& caller) {
+                         WriteDecisions(caller, request->decisions(), 0, response->mutable_results());
+                         return grpc::Status::OK;
+                       });
 }
 
-grpc::Status PenaltiesService::SyncDecisions(grpc::ServerContext* context,
-                                             grpc::ServerReader<v1::UpsertDecisionsRequest>* reader,
-                                             v1::SyncSummary* response) {
+grpc::ServerReadReactor<v1::UpsertDecisionsRequest>* PenaltiesService::SyncDecisions(
+    grpc::CallbackServerContext* context, v1::SyncSummary* response) {
   // Each message is a batch as UpsertDecisions takes it. A batch that fails
   // as a whole (another city's agency, the database) ends the stream with its
   // error, which names the message and carries the summary of those before.
-  // Call holds one of the process's stream slots while this runs (or refuses
-  // the stream, RESOURCE_EXHAUSTED, when GONGKAI_MAX_STREAMS are open), so
-  // idle streams never take every thread; a database connection is held only
-  // while a message is written.
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    v1::UpsertDecisionsRequest batch;
-    std::size_t listed_bytes = 0;
-    for (int64_t message = 0; reader->Read(&batch); ++message) {
-      try {
-        google::protobuf::RepeatedPtrField<common::v1::RecordResult> results;
-        WriteDecisions(caller, batch.decisions(), static_cast<int>(response->received()), &results);
-        Summarise(results, *response, listed_bytes);
-      } catch (...) {
-        return FailedAtMessage(common::StatusFromCurrentException(), message, *response);
-      }
-    }
-    return grpc::Status::OK;
-  });
+  // The stream holds one of the process's stream slots and a thread of its
+  // executor while it lasts (or is refused, RESOURCE_EXHAUSTED, when
+  // GONGKAI_MAX_STREAMS are open), so idle streams never take every thread; a
+  // database connection is held only while a message is written.
+  return common::ServeStream<v1::UpsertDecisionsRequest>(
+      context, context_.executor, context_.signer, {ROLE_CITY},
+      [=, this](const common::CallerIdentity& caller, common::StreamReader<v1::UpsertDecisionsRequest>& reader) {
+        v1::UpsertDecisionsRequest batch;
+        std::size_t listed_bytes = 0;
+        for (int64_t message = 0; reader.Read(&batch); ++message) {
+          try {
+            google::protobuf::RepeatedPtrField<common::v1::RecordResult> results;
+            WriteDecisions(caller, batch.decisions(), static_cast<int>(response->received()), &results);
+            Summarise(results, *response, listed_bytes);
+          } catch (...) {
+            return FailedAtMessage(common::StatusFromCurrentException(), message, *response);
+          }
+        }
+        return grpc::Status::OK;
+      });
 }
 
-grpc::Status PenaltiesService::UpsertMeasures(grpc::ServerContext* context, const v1::UpsertMeasuresRequest* request,
-                                              v1::UpsertResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    common::CheckBatchSize(request->measures_size(), max_batch_, "measures");
-    const common::Date today = context_.clock.Today();
-    common::BatchWrite<CoerciveMeasure> batch(RejectionKind(PenaltyKind::kMeasure), "measures",
-                                              response->mutable_results());
-    for (int i = 0; i < request->measures_size(); ++i) {
-      const auto& proto = request->measures(i);
-      const std::string path = common::At("measures", i);
-      CoerciveMeasure m = MeasureFromProto(proto);
-      auto violations = ValidateMeasure(m, path, today);
-      CheckKnownDomain(violations, path, m.domain);
-      batch.Add(i, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto, std::move(m),
-                std::move(violations));
-    }
-    batch.RejectRepeatedKeys("measures");
-    batch.CheckAgencies(caller.city_code, "measures", [&](const auto& codes) { return registry_.CitiesOf(codes); });
-    std::vector<RecordToStore> rows;
-    for (const auto& m : batch.Valid()) rows.push_back(RowOf(m));
-    batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* PenaltiesService::UpsertMeasures(grpc::CallbackServerContext* context,
+                                                           const v1::UpsertMeasuresRequest* request,
+                                                           v1::UpsertResponse* response) {
+  return common::Serve(
+      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+        common::CheckBatchSize(request->measures_size(), max_batch_, "measures");
+        const common::Date today = context_.clock.Today();
+        common::BatchWrite<CoerciveMeasure> batch(RejectionKind(PenaltyKind::kMeasure), "measures",
+                                                  response->mutable_results());
+        for (int i = 0; i < request->measures_size(); ++i) {
+          const auto& proto = request->measures(i);
+          const std::string path = common::At("measures", i);
+          CoerciveMeasure m = MeasureFromProto(proto);
+          auto violations = ValidateMeasure(m, path, today);
+          CheckKnownDomain(violations, path, m.domain);
+          batch.Add(i, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto,
+                    std::move(m), std::move(violations));
+        }
+        batch.RejectRepeatedKeys("measures");
+        batch.CheckAgencies(caller.city_code, "measures", [&](const auto& codes) { return registry_.CitiesOf(codes); });
+        std::vector<RecordToStore> rows;
+        for (const auto& m : batch.Valid()) rows.push_back(RowOf(m));
+        batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
+        return grpc::Status::OK;
+      });
 }
 
-grpc::Status PenaltiesService::WithdrawDecision(grpc::ServerContext* context,
-                                                const v1::WithdrawDecisionRequest* request,
-                                                v1::PublishedRecord* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    const common::Date today = context_.clock.Today();
-    common::Violations violations =
-        ValidateWithdrawal(static_cast<WithdrawalReason>(request->reason()), request->explanation());
-    const auto event_date = common::CheckPastDate(violations, "event_date", request->event_date(), today);
-    common::ThrowIfAny(violations, "bad withdrawal");
-    const auto not_found = [&] {
-      return ServiceError::NotFound("no decision " + request->source_id() + " of agency " +
-                                    request->agency_credit_code() + " in city " + caller.city_code);
-    };
-    auto before = store_.Get(PenaltyKind::kDecision, request->agency_credit_code(), request->source_id());
-    if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
-    common::ThrowIfAny(CheckWithdrawalDate(*event_date, before->clock_start), "bad withdrawal");
-    auto row = store_.Withdraw(request->agency_credit_code(), request->source_id(), request->reason(),
-                               PublicExplanation(*before, request->explanation()), *event_date, today);
-    if (!row) throw not_found();
-    ToPublished(*row, response);
-    if (!before->withdrawn_on && !before->public_record.empty()) {
-      metrics_.Disclosed("penalty_withdrawal", caller.city_code, response->withdrawal_timeliness());
-    }
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* PenaltiesService::WithdrawDecision(grpc::CallbackServerContext* context,
+                                                             const v1::WithdrawDecisionRequest* request,
+                                                             v1::PublishedRecord* response) {
+  return common::Serve(
+      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+        const common::Date today = context_.clock.Today();
+        common::Violations violations =
+            ValidateWithdrawal(static_cast<WithdrawalReason>(request->reason()), request->explanation());
+        const auto event_date = common::CheckPastDate(violations, "event_date", request->event_date(), today);
+        common::ThrowIfAny(violations, "bad withdrawal");
+        const auto not_found = [&] {
+          return ServiceError::NotFound("no decision " + request->source_id() + " of agency " +
+                                        request->agency_credit_code() + " in city " + caller.city_code);
+        };
+        auto before = store_.Get(PenaltyKind::kDecision, request->agency_credit_code(), request->source_id());
+        if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
+        common::ThrowIfAny(CheckWithdrawalDate(*event_date, before->clock_start), "bad withdrawal");
+        auto row = store_.Withdraw(request->agency_credit_code(), request->source_id(), request->reason(),
+                                   PublicExplanation(*before, request->explanation()), *event_date, today);
+        if (!row) throw not_found();
+        ToPublished(*row, response);
+        if (!before->withdrawn_on && !before->public_record.empty()) {
+          metrics_.Disclosed("penalty_withdrawal", caller.city_code, response->withdrawal_timeliness());
+        }
+        return grpc::Status::OK;
+      });
 }
 
-grpc::Status PenaltiesService::ReleaseMeasure(grpc::ServerContext* context, const v1::ReleaseMeasureRequest* request,
-                                              v1::PublishedRecord* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    common::Violations violations;
-    const auto release_date =
-        common::CheckPastDate(violations, "release_date", request->release_date(), context_.clock.Today());
-    const common::Violations release = ValidateRelease(request->explanation());
-    violations.insert(violations.end(), release.begin(), release.end());
-    common::ThrowIfAny(violations, "bad release");
-    const auto not_found = [&] {
-      return ServiceError::NotFound("no measure " + request->source_id() + " of agency " +
-                                    request->agency_credit_code() + " in city " + caller.city_code);
-    };
-    auto before = store_.Get(PenaltyKind::kMeasure, request->agency_credit_code(), request->source_id());
-    if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
-    auto row = store_.Release(request->agency_credit_code(), request->source_id(), *release_date,
-                              PublicExplanation(*before, request->explanation()));
-    if (!row) throw not_found();
-    ToPublished(*row, response);
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* PenaltiesService::ReleaseMeasure(grpc::CallbackServerContext* context,
+                                                           const v1::ReleaseMeasureRequest* request,
+                                                           v1::PublishedRecord* response) {
+  return common::Serve(
+      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+        common::Violations violations;
+        const auto release_date =
+            common::CheckPastDate(violations, "release_date", request->release_date(), context_.clock.Today());
+        const common::Violations release = ValidateRelease(request->explanation());
+        violations.insert(violations.end(), release.begin(), release.end());
+        common::ThrowIfAny(violations, "bad release");
+        const auto not_found = [&] {
+          return ServiceError::NotFound("no measure " + request->source_id() + " of agency " +
+                                        request->agency_credit_code() + " in city " + caller.city_code);
+        };
+        auto before = store_.Get(PenaltyKind::kMeasure, request->agency_credit_code(), request->source_id());
+        if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
+        auto row = store_.Release(request->agency_credit_code(), request->source_id(), *release_date,
+                                  PublicExplanation(*before, request->explanation()));
+        if (!row) throw not_found();
+        ToPublished(*row, response);
+        return grpc::Status::OK;
+      });
 }
 
-grpc::Status PenaltiesService::ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
-                                              v1::ListRejectionsResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    response->set_next_page_token(common::RejectionsPage(
-        [&](int64_t before, int limit) { return store_.ListRejections(caller.city_code, before, limit); },
-        request->page_token(), request->page_size(), response->mutable_rejections()));
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* PenaltiesService::ListRejections(grpc::CallbackServerContext* context,
+                                                           const v1::ListRejectionsRequest* request,
+                                                           v1::ListRejectionsResponse* response) {
+  return common::Serve(
+      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+        response->set_next_page_token(common::RejectionsPage(
+            [&](int64_t before, int limit) { return store_.ListRejections(caller.city_code, before, limit); },
+            request->page_token(), request->page_size(), response->mutable_rejections()));
+        return grpc::Status::OK;
+      });
 }
 
 }  // namespace gongkai::penalties

@@ -21,7 +21,7 @@ namespace gongkai::penalties {
 // over penalties_service.cc (what cities send), credit_repair_service.cc
 // (credit repairs), published_service.cc (what is read back) and
 // annual_counts_service.cc (表二's enforcement rows).
-class PenaltiesService final : public v1::PenaltiesService::Service {
+class PenaltiesService final : public v1::PenaltiesService::CallbackService {
  public:
   PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry, common::ServiceContext context,
                    common::DisclosureMetrics& metrics, int max_batch);
@@ -31,39 +31,48 @@ class PenaltiesService final : public v1::PenaltiesService::Service {
   PenaltiesService(PenaltyStore& store, registry::RegistryClient& registry, common::ServiceContext context,
                    common::DisclosureMetrics& metrics, int max_batch, std::set<std::string> one_year_repair_domains);
 
-  grpc::Status UpsertDecisions(grpc::ServerContext* context, const v1::UpsertDecisionsRequest* request,
-                               v1::UpsertResponse* response) override;
-  grpc::Status SyncDecisions(grpc::ServerContext* context, grpc::ServerReader<v1::UpsertDecisionsRequest>* reader,
-                             v1::SyncSummary* response) override;
-  grpc::Status UpsertMeasures(grpc::ServerContext* context, const v1::UpsertMeasuresRequest* request,
-                              v1::UpsertResponse* response) override;
-  grpc::Status WithdrawDecision(grpc::ServerContext* context, const v1::WithdrawDecisionRequest* request,
-                                v1::PublishedRecord* response) override;
-  grpc::Status RecordCreditRepair(grpc::ServerContext* context, const v1::RecordCreditRepairRequest* request,
-                                  v1::PublishedRecord* response) override;
-  grpc::Status ReleaseMeasure(grpc::ServerContext* context, const v1::ReleaseMeasureRequest* request,
-                              v1::PublishedRecord* response) override;
-  grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
-                              v1::ListRejectionsResponse* response) override;
-  grpc::Status GetDecision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                           v1::PenaltyDecision* response) override;
-  grpc::Status ListPublished(grpc::ServerContext* context, const v1::ListPublishedRequest* request,
-                             v1::ListPublishedResponse* response) override;
-  grpc::Status GetPublished(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                            v1::PublishedRecord* response) override;
-  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
-                           v1::ListChangesResponse* response) override;
-  grpc::Status GetAnnualEnforcementCounts(grpc::ServerContext* context,
-                                          const v1::GetAnnualEnforcementCountsRequest* request,
-                                          v1::AnnualEnforcementCounts* response) override;
+  grpc::ServerUnaryReactor* UpsertDecisions(grpc::CallbackServerContext* context,
+                                            const v1::UpsertDecisionsRequest* request,
+                                            v1::UpsertResponse* response) override;
+  grpc::ServerReadReactor<v1::UpsertDecisionsRequest>* SyncDecisions(grpc::CallbackServerContext* context,
+                                                                     v1::SyncSummary* response) override;
+  grpc::ServerUnaryReactor* UpsertMeasures(grpc::CallbackServerContext* context,
+                                           const v1::UpsertMeasuresRequest* request,
+                                           v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* WithdrawDecision(grpc::CallbackServerContext* context,
+                                             const v1::WithdrawDecisionRequest* request,
+                                             v1::PublishedRecord* response) override;
+  grpc::ServerUnaryReactor* RecordCreditRepair(grpc::CallbackServerContext* context,
+                                               const v1::RecordCreditRepairRequest* request,
+                                               v1::PublishedRecord* response) override;
+  grpc::ServerUnaryReactor* ReleaseMeasure(grpc::CallbackServerContext* context,
+                                           const v1::ReleaseMeasureRequest* request,
+                                           v1::PublishedRecord* response) override;
+  grpc::ServerUnaryReactor* ListRejections(grpc::CallbackServerContext* context,
+                                           const v1::ListRejectionsRequest* request,
+                                           v1::ListRejectionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetDecision(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                        v1::PenaltyDecision* response) override;
+  grpc::ServerUnaryReactor* ListPublished(grpc::CallbackServerContext* context, const v1::ListPublishedRequest* request,
+                                          v1::ListPublishedResponse* response) override;
+  grpc::ServerUnaryReactor* GetPublished(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                         v1::PublishedRecord* response) override;
+  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context, const v1::ListChangesRequest* request,
+                                        v1::ListChangesResponse* response) override;
+  grpc::ServerUnaryReactor* GetAnnualEnforcementCounts(grpc::CallbackServerContext* context,
+                                                       const v1::GetAnnualEnforcementCountsRequest* request,
+                                                       v1::AnnualEnforcementCounts* response) override;
   // The national credit platform's exchange (credit_exchange_service.cc).
-  grpc::Status ListCreditExchange(grpc::ServerContext* context, const v1::ListCreditExchangeRequest* request,
-                                  v1::ListCreditExchangeResponse* response) override;
+  grpc::ServerUnaryReactor* ListCreditExchange(grpc::CallbackServerContext* context,
+                                               const v1::ListCreditExchangeRequest* request,
+                                               v1::ListCreditExchangeResponse* response) override;
   // The supervision service's province view (kpi_service.cc).
-  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
-                             common::v1::GetKpiTalliesResponse* response) override;
-  grpc::Status ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
-                            common::v1::ListFindingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetKpiTallies(grpc::CallbackServerContext* context,
+                                          const common::v1::GetKpiTalliesRequest* request,
+                                          common::v1::GetKpiTalliesResponse* response) override;
+  grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
+                                         const common::v1::ListFindingsRequest* request,
+                                         common::v1::ListFindingsResponse* response) override;
 
  private:
   // Validates, checks scope, masks and stores one batch of decisions; fills

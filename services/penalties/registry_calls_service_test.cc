@@ -55,7 +55,7 @@ struct Seen {
   std::optional<common::Lane> lane;
 };
 
-std::string Header(const grpc::ServerContext& context, const char* key) {
+std::string Header(const grpc::ServerContextBase& context, const char* key) {
   auto it = context.client_metadata().find(key);
   if (it == context.client_metadata().end()) return {};
   return std::string(it->second.data(), it->second.size());
@@ -63,44 +63,45 @@ std::string Header(const grpc::ServerContext& context, const char* key) {
 
 // Knows the agencies kAgency and kOtherAgency (of 140100) and one benchmark
 // of 140100 in market_regulation, "v-001", of two tiers; records every call.
-class RecordingRegistry final : public v1::RegistryService::Service {
+class RecordingRegistry final : public v1::RegistryService::CallbackService {
  public:
   explicit RecordingRegistry(const common::IdentitySigner& signer) : signer_(signer) {}
 
-  grpc::Status GetAgency(grpc::ServerContext* context, const v1::GetAgencyRequest* request,
-                         v1::Agency* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_PUBLIC, common::v1::ROLE_SERVICE},
-                        [&](const common::CallerIdentity& caller) {
-                          Record(*context, kGetAgency, caller);
-                          if (request->credit_code() != kAgency && request->credit_code() != kOtherAgency) {
-                            throw common::ServiceError::NotFound("no agency " + request->credit_code());
-                          }
-                          response->set_credit_code(request->credit_code());
-                          response->set_city_code("140100");
-                          response->add_domains("market_regulation");
-                          return grpc::Status::OK;
-                        });
+  grpc::ServerUnaryReactor* GetAgency(grpc::CallbackServerContext* context, const v1::GetAgencyRequest* request,
+                                      v1::Agency* response) override {
+    return common::Serve(context, executor_, signer_, {common::v1::ROLE_PUBLIC, common::v1::ROLE_SERVICE},
+                         [=, this](const common::CallerIdentity& caller) {
+                           Record(*context, kGetAgency, caller);
+                           if (request->credit_code() != kAgency && request->credit_code() != kOtherAgency) {
+                             throw common::ServiceError::NotFound("no agency " + request->credit_code());
+                           }
+                           response->set_credit_code(request->credit_code());
+                           response->set_city_code("140100");
+                           response->add_domains("market_regulation");
+                           return grpc::Status::OK;
+                         });
   }
 
-  grpc::Status ListBenchmarks(grpc::ServerContext* context, const v1::ListBenchmarksRequest* request,
-                              v1::ListBenchmarksResponse* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_PUBLIC, common::v1::ROLE_SERVICE},
-                        [&](const common::CallerIdentity& caller) {
-                          Record(*context, kListBenchmarks, caller);
-                          if (request->city_code() == "140100" && request->domain() == "market_regulation") {
-                            auto* benchmark = response->add_benchmarks();
-                            benchmark->set_violation_code("v-001");
-                            auto* lighter = benchmark->add_tiers();
-                            lighter->set_level(v1::LIGHTER);
-                            lighter->set_penalty_min_fen(100000);
-                            lighter->set_penalty_max_fen(500000);
-                            auto* ordinary = benchmark->add_tiers();
-                            ordinary->set_level(v1::ORDINARY);
-                            ordinary->set_penalty_min_fen(500000);
-                            ordinary->set_penalty_max_fen(2000000);
-                          }
-                          return grpc::Status::OK;
-                        });
+  grpc::ServerUnaryReactor* ListBenchmarks(grpc::CallbackServerContext* context,
+                                           const v1::ListBenchmarksRequest* request,
+                                           v1::ListBenchmarksResponse* response) override {
+    return common::Serve(context, executor_, signer_, {common::v1::ROLE_PUBLIC, common::v1::ROLE_SERVICE},
+                         [=, this](const common::CallerIdentity& caller) {
+                           Record(*context, kListBenchmarks, caller);
+                           if (request->city_code() == "140100" && request->domain() == "market_regulation") {
+                             auto* benchmark = response->add_benchmarks();
+                             benchmark->set_violation_code("v-001");
+                             auto* lighter = benchmark->add_tiers();
+                             lighter->set_level(v1::LIGHTER);
+                             lighter->set_penalty_min_fen(100000);
+                             lighter->set_penalty_max_fen(500000);
+                             auto* ordinary = benchmark->add_tiers();
+                             ordinary->set_level(v1::ORDINARY);
+                             ordinary->set_penalty_min_fen(500000);
+                             ordinary->set_penalty_max_fen(2000000);
+                           }
+                           return grpc::Status::OK;
+                         });
   }
 
   std::vector<Seen> seen() const {
@@ -109,7 +110,7 @@ class RecordingRegistry final : public v1::RegistryService::Service {
   }
 
  private:
-  void Record(const grpc::ServerContext& context, const char* method, const common::CallerIdentity& caller) {
+  void Record(const grpc::ServerContextBase& context, const char* method, const common::CallerIdentity& caller) {
     Seen s{method, Header(context, common::kIdentityHeader), Header(context, common::kIdentitySignatureHeader), caller,
            std::nullopt};
     if (const common::CurrentCall* call = common::CurrentCallOfThisThread()) s.lane = call->lane;
@@ -118,6 +119,7 @@ class RecordingRegistry final : public v1::RegistryService::Service {
   }
 
   const common::IdentitySigner& signer_;
+  common::Executor executor_{8, 8};
   mutable std::mutex mutex_;
   std::vector<Seen> seen_;  // guarded by mutex_
 };

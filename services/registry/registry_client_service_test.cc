@@ -51,93 +51,104 @@ struct Seen {
 // CreditCode(a) when a + i is even (category INSPECTION, on the random-check
 // list when i is a multiple of 3); records every call. Its handlers admit
 // ROLE_SERVICE only, as the registry's do.
-class CannedRegistry final : public v1::RegistryService::Service {
+class CannedRegistry final : public v1::RegistryService::CallbackService {
  public:
   explicit CannedRegistry(const common::IdentitySigner& signer) : signer_(signer) {}
 
-  grpc::Status CheckCertificates(grpc::ServerContext* context, const v1::CheckCertificatesRequest* request,
-                                 v1::CheckCertificatesResponse* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-      Record({"CheckCertificates", request->certificate_numbers_size(), 0, 0});
-      const bool within = request->to() <= "2026-12-31";
-      for (const auto& number : request->certificate_numbers()) {
-        auto* check = response->add_checks();
-        check->set_certificate_number(number);
-        const int n = std::stoi(number.substr(2));
-        if (n % 2 != 0) continue;
-        check->set_known(true);
-        check->set_agency_credit_code(CreditCode(n % 3));
-        check->set_valid_over_period(within);
-        check->set_verdict(v1::VerifyCertificateResponse::VALID);
-      }
-      return grpc::Status::OK;
-    });
+  grpc::ServerUnaryReactor* CheckCertificates(grpc::CallbackServerContext* context,
+                                              const v1::CheckCertificatesRequest* request,
+                                              v1::CheckCertificatesResponse* response) override {
+    return common::Serve(context, executor_, signer_, {common::v1::ROLE_SERVICE},
+                         [=, this](const common::CallerIdentity&) {
+                           Record({"CheckCertificates", request->certificate_numbers_size(), 0, 0});
+                           const bool within = request->to() <= "2026-12-31";
+                           for (const auto& number : request->certificate_numbers()) {
+                             auto* check = response->add_checks();
+                             check->set_certificate_number(number);
+                             const int n = std::stoi(number.substr(2));
+                             if (n % 2 != 0) continue;
+                             check->set_known(true);
+                             check->set_agency_credit_code(CreditCode(n % 3));
+                             check->set_valid_over_period(within);
+                             check->set_verdict(v1::VerifyCertificateResponse::VALID);
+                           }
+                           return grpc::Status::OK;
+                         });
   }
 
-  grpc::Status GetPowersItems(grpc::ServerContext* context, const v1::GetPowersItemsRequest* request,
-                              v1::GetPowersItemsResponse* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-      Record({"GetPowersItems", request->agency_credit_codes_size(), request->source_ids_size(), 0});
-      for (const auto& agency : request->agency_credit_codes()) {
-        int a = 0;
-        while (CreditCode(a) != agency && a < 1000) ++a;
-        for (const auto& id : request->source_ids()) {
-          const int i = std::stoi(id.substr(3));
-          if ((a + i) % 2 != 0) continue;
-          auto* item = response->add_items();
-          item->set_agency_credit_code(agency);
-          item->set_source_id(id);
-          item->set_category(v1::INSPECTION);
-          item->set_random_check(i % 3 == 0);
-        }
-      }
-      return grpc::Status::OK;
-    });
+  grpc::ServerUnaryReactor* GetPowersItems(grpc::CallbackServerContext* context,
+                                           const v1::GetPowersItemsRequest* request,
+                                           v1::GetPowersItemsResponse* response) override {
+    return common::Serve(
+        context, executor_, signer_, {common::v1::ROLE_SERVICE}, [=, this](const common::CallerIdentity&) {
+          Record({"GetPowersItems", request->agency_credit_codes_size(), request->source_ids_size(), 0});
+          for (const auto& agency : request->agency_credit_codes()) {
+            int a = 0;
+            while (CreditCode(a) != agency && a < 1000) ++a;
+            for (const auto& id : request->source_ids()) {
+              const int i = std::stoi(id.substr(3));
+              if ((a + i) % 2 != 0) continue;
+              auto* item = response->add_items();
+              item->set_agency_credit_code(agency);
+              item->set_source_id(id);
+              item->set_category(v1::INSPECTION);
+              item->set_random_check(i % 3 == 0);
+            }
+          }
+          return grpc::Status::OK;
+        });
   }
 
-  grpc::Status RecordInspectionPlans(grpc::ServerContext* context, const v1::RecordInspectionPlansRequest* request,
-                                     v1::RecordInspectionPlansResponse* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-      Record({"RecordInspectionPlans", 0, 0, request->notices_size()});
-      std::lock_guard lock(mutex_);
-      for (const auto& n : request->notices()) {
-        notices_.push_back(n.agency_credit_code() + "/" + std::to_string(n.year()) + "/" + n.published_on());
-      }
-      response->set_recorded(request->notices_size());
-      return grpc::Status::OK;
-    });
+  grpc::ServerUnaryReactor* RecordInspectionPlans(grpc::CallbackServerContext* context,
+                                                  const v1::RecordInspectionPlansRequest* request,
+                                                  v1::RecordInspectionPlansResponse* response) override {
+    return common::Serve(
+        context, executor_, signer_, {common::v1::ROLE_SERVICE}, [=, this](const common::CallerIdentity&) {
+          Record({"RecordInspectionPlans", 0, 0, request->notices_size()});
+          std::lock_guard lock(mutex_);
+          for (const auto& n : request->notices()) {
+            notices_.push_back(n.agency_credit_code() + "/" + std::to_string(n.year()) + "/" + n.published_on());
+          }
+          response->set_recorded(request->notices_size());
+          return grpc::Status::OK;
+        });
   }
 
-  grpc::Status ListEnforcementUnits(grpc::ServerContext* context, const v1::ListEnforcementUnitsRequest*,
-                                    v1::ListEnforcementUnitsResponse* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-      Record({"ListEnforcementUnits", 0, 0, 0});
-      std::lock_guard lock(mutex_);
-      if (over_bound_) throw common::ServiceError::FailedPrecondition("more than 20000 enforcement units");
-      for (const auto& [code, city] : units_) {
-        auto* unit = response->add_units();
-        unit->set_credit_code(code);
-        unit->set_name("执法机构 " + code);
-        unit->set_city_code(city);
-      }
-      return grpc::Status::OK;
-    });
+  grpc::ServerUnaryReactor* ListEnforcementUnits(grpc::CallbackServerContext* context,
+                                                 const v1::ListEnforcementUnitsRequest*,
+                                                 v1::ListEnforcementUnitsResponse* response) override {
+    return common::Serve(context, executor_, signer_, {common::v1::ROLE_SERVICE},
+                         [=, this](const common::CallerIdentity&) {
+                           Record({"ListEnforcementUnits", 0, 0, 0});
+                           std::lock_guard lock(mutex_);
+                           if (over_bound_)
+                             throw common::ServiceError::FailedPrecondition("more than 20000 enforcement units");
+                           for (const auto& [code, city] : units_) {
+                             auto* unit = response->add_units();
+                             unit->set_credit_code(code);
+                             unit->set_name("执法机构 " + code);
+                             unit->set_city_code(city);
+                           }
+                           return grpc::Status::OK;
+                         });
   }
 
   // Knows every agency but CreditCode(0); a list is current on days up to
   // 2026-06-30.
-  grpc::Status CheckQualificationLists(grpc::ServerContext* context, const v1::CheckQualificationListsRequest* request,
-                                       v1::CheckQualificationListsResponse* response) override {
-    return common::Call(*context, signer_, {common::v1::ROLE_SERVICE}, [&](const common::CallerIdentity&) {
-      Record({"CheckQualificationLists", request->queries_size(), 0, 0});
-      for (const auto& q : request->queries()) {
-        auto* answer = response->add_answers();
-        answer->set_known(q.agency_credit_code() != CreditCode(0));
-        answer->set_current(answer->known() && q.on() <= "2026-06-30");
-        if (!answer->current()) answer->set_reason("not current on " + q.on());
-      }
-      return grpc::Status::OK;
-    });
+  grpc::ServerUnaryReactor* CheckQualificationLists(grpc::CallbackServerContext* context,
+                                                    const v1::CheckQualificationListsRequest* request,
+                                                    v1::CheckQualificationListsResponse* response) override {
+    return common::Serve(context, executor_, signer_, {common::v1::ROLE_SERVICE},
+                         [=, this](const common::CallerIdentity&) {
+                           Record({"CheckQualificationLists", request->queries_size(), 0, 0});
+                           for (const auto& q : request->queries()) {
+                             auto* answer = response->add_answers();
+                             answer->set_known(q.agency_credit_code() != CreditCode(0));
+                             answer->set_current(answer->known() && q.on() <= "2026-06-30");
+                             if (!answer->current()) answer->set_reason("not current on " + q.on());
+                           }
+                           return grpc::Status::OK;
+                         });
   }
 
   // The enforcement units it answers (credit code to city), or, when
@@ -164,6 +175,7 @@ class CannedRegistry final : public v1::RegistryService::Service {
   }
 
   const common::IdentitySigner& signer_;
+  common::Executor executor_{8, 8};
   mutable std::mutex mutex_;
   std::vector<Seen> seen_;                    // guarded by mutex_
   std::vector<std::string> notices_;          // "agency/year/day"; guarded by mutex_

@@ -12,9 +12,10 @@ using common::v1::ROLE_CITY;
 using common::v1::ROLE_DESK;
 using common::v1::ROLE_PROVINCE;
 
-grpc::Status RequestsService::GetAnnualReport(grpc::ServerContext* context, const v1::GetAnnualReportRequest* request,
-                                              v1::AnnualReport* response) {
-  auto body = [&](const common::CallerIdentity& caller) {
+grpc::ServerUnaryReactor* RequestsService::GetAnnualReport(grpc::CallbackServerContext* context,
+                                                           const v1::GetAnnualReportRequest* request,
+                                                           v1::AnnualReport* response) {
+  auto body = [=, this](const common::CallerIdentity& caller) {
     common::Violations violations;
     const int year = StatisticsYear(violations, request->year(), context_.clock.Today());
     common::ThrowIfAny(violations, "bad year");
@@ -24,7 +25,7 @@ grpc::Status RequestsService::GetAnnualReport(grpc::ServerContext* context, cons
             response);
     return grpc::Status::OK;
   };
-  return common::Call(*context, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
 }
 
 }  // namespace gongkai::requests

@@ -46,9 +46,10 @@ RuleQuery RuleQueryOf(const v1::ExplainDeadlineRequest& request) {
 
 }  // namespace
 
-grpc::Status RequestsService::ExplainDeadline(grpc::ServerContext* context, const v1::ExplainDeadlineRequest* request,
-                                              common::v1::DeadlineExplanation* response) {
-  const auto body = [&](const common::CallerIdentity& caller) {
+grpc::ServerUnaryReactor* RequestsService::ExplainDeadline(grpc::CallbackServerContext* context,
+                                                           const v1::ExplainDeadlineRequest* request,
+                                                           common::v1::DeadlineExplanation* response) {
+  const auto body = [=, this](const common::CallerIdentity& caller) {
     // One calendar for the whole answer, even across a reload.
     const auto calendar = context_.deadlines.calendar();
     const common::Date today = context_.clock.Today();
@@ -75,7 +76,8 @@ grpc::Status RequestsService::ExplainDeadline(grpc::ServerContext* context, cons
     ToProto(common::ExplainRequestClock(*calendar, *report.value, events, today), response);
     return grpc::Status::OK;
   };
-  return common::Call(*context, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE, ROLE_PUBLIC}, body);
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE, ROLE_PUBLIC},
+                       body);
 }
 
 }  // namespace gongkai::requests

@@ -17,7 +17,7 @@ namespace gongkai::requests {
 // statistics_service.cc (statistics), annual_report_service.cc (the annual
 // report), explain_service.cc (explained deadlines) and kpi_service.cc (the
 // tallies and lead findings the platform's other services ask for).
-class RequestsService final : public v1::RequestsService::Service {
+class RequestsService final : public v1::RequestsService::CallbackService {
  public:
   // `applicant_key_secret` keys ApplicantKey (at least 32 bytes, checked at
   // start); a consultation pauses the request clock for at most
@@ -26,34 +26,44 @@ class RequestsService final : public v1::RequestsService::Service {
                   std::string applicant_key_secret,
                   int consultation_working_days = common::RequestClockRules{}.consultation_working_days);
 
-  grpc::Status RegisterRequest(grpc::ServerContext* context, const v1::RegisterRequestRequest* request,
-                               v1::RequestView* response) override;
-  grpc::Status RecordStep(grpc::ServerContext* context, const v1::RecordStepRequest* request,
-                          v1::RequestView* response) override;
-  grpc::Status Reply(grpc::ServerContext* context, const v1::ReplyRequest* request, v1::RequestView* response) override;
-  grpc::Status GetRequest(grpc::ServerContext* context, const v1::GetRequestRequest* request,
-                          v1::RequestView* response) override;
-  grpc::Status ListOpenRequests(grpc::ServerContext* context, const v1::ListOpenRequestsRequest* request,
-                                v1::ListOpenRequestsResponse* response) override;
-  grpc::Status QuoteFee(grpc::ServerContext* context, const v1::QuoteFeeRequest* request,
-                        v1::QuoteFeeResponse* response) override;
-  grpc::Status RegisterConsultation(grpc::ServerContext* context, const v1::RegisterConsultationRequest* request,
-                                    v1::ConsultationView* response) override;
-  grpc::Status AnswerConsultation(grpc::ServerContext* context, const v1::AnswerConsultationRequest* request,
-                                  v1::ConsultationView* response) override;
-  grpc::Status ListOpenConsultations(grpc::ServerContext* context, const v1::ListOpenConsultationsRequest* request,
-                                     v1::ListOpenConsultationsResponse* response) override;
-  grpc::Status GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
-                             v1::GetStatisticsResponse* response) override;
-  grpc::Status GetAnnualReport(grpc::ServerContext* context, const v1::GetAnnualReportRequest* request,
-                               v1::AnnualReport* response) override;
-  grpc::Status ExplainDeadline(grpc::ServerContext* context, const v1::ExplainDeadlineRequest* request,
-                               common::v1::DeadlineExplanation* response) override;
+  grpc::ServerUnaryReactor* RegisterRequest(grpc::CallbackServerContext* context,
+                                            const v1::RegisterRequestRequest* request,
+                                            v1::RequestView* response) override;
+  grpc::ServerUnaryReactor* RecordStep(grpc::CallbackServerContext* context, const v1::RecordStepRequest* request,
+                                       v1::RequestView* response) override;
+  grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context, const v1::ReplyRequest* request,
+                                  v1::RequestView* response) override;
+  grpc::ServerUnaryReactor* GetRequest(grpc::CallbackServerContext* context, const v1::GetRequestRequest* request,
+                                       v1::RequestView* response) override;
+  grpc::ServerUnaryReactor* ListOpenRequests(grpc::CallbackServerContext* context,
+                                             const v1::ListOpenRequestsRequest* request,
+                                             v1::ListOpenRequestsResponse* response) override;
+  grpc::ServerUnaryReactor* QuoteFee(grpc::CallbackServerContext* context, const v1::QuoteFeeRequest* request,
+                                     v1::QuoteFeeResponse* response) override;
+  grpc::ServerUnaryReactor* RegisterConsultation(grpc::CallbackServerContext* context,
+                                                 const v1::RegisterConsultationRequest* request,
+                                                 v1::ConsultationView* response) override;
+  grpc::ServerUnaryReactor* AnswerConsultation(grpc::CallbackServerContext* context,
+                                               const v1::AnswerConsultationRequest* request,
+                                               v1::ConsultationView* response) override;
+  grpc::ServerUnaryReactor* ListOpenConsultations(grpc::CallbackServerContext* context,
+                                                  const v1::ListOpenConsultationsRequest* request,
+                                                  v1::ListOpenConsultationsResponse* response) override;
+  grpc::ServerUnaryReactor* GetStatistics(grpc::CallbackServerContext* context, const v1::GetStatisticsRequest* request,
+                                          v1::GetStatisticsResponse* response) override;
+  grpc::ServerUnaryReactor* GetAnnualReport(grpc::CallbackServerContext* context,
+                                            const v1::GetAnnualReportRequest* request,
+                                            v1::AnnualReport* response) override;
+  grpc::ServerUnaryReactor* ExplainDeadline(grpc::CallbackServerContext* context,
+                                            const v1::ExplainDeadlineRequest* request,
+                                            common::v1::DeadlineExplanation* response) override;
   // ROLE_SERVICE only (the supervision service's province view).
-  grpc::Status GetKpiTallies(grpc::ServerContext* context, const common::v1::GetKpiTalliesRequest* request,
-                             common::v1::GetKpiTalliesResponse* response) override;
-  grpc::Status ListFindings(grpc::ServerContext* context, const common::v1::ListFindingsRequest* request,
-                            common::v1::ListFindingsResponse* response) override;
+  grpc::ServerUnaryReactor* GetKpiTallies(grpc::CallbackServerContext* context,
+                                          const common::v1::GetKpiTalliesRequest* request,
+                                          common::v1::GetKpiTalliesResponse* response) override;
+  grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
+                                         const common::v1::ListFindingsRequest* request,
+                                         common::v1::ListFindingsResponse* response) override;
 
   // Recomputes the stored due dates that rested on a calendar year not loaded
   // then (run after a calendar reload).

@@ -14,9 +14,10 @@ using common::v1::ROLE_CITY;
 using common::v1::ROLE_DESK;
 using common::v1::ROLE_PROVINCE;
 
-grpc::Status RequestsService::GetStatistics(grpc::ServerContext* context, const v1::GetStatisticsRequest* request,
-                                            v1::GetStatisticsResponse* response) {
-  auto body = [&](const common::CallerIdentity& caller) {
+grpc::ServerUnaryReactor* RequestsService::GetStatistics(grpc::CallbackServerContext* context,
+                                                         const v1::GetStatisticsRequest* request,
+                                                         v1::GetStatisticsResponse* response) {
+  auto body = [=, this](const common::CallerIdentity& caller) {
     const common::Date today = context_.clock.Today();
     common::Violations violations;
     const int year = StatisticsYear(violations, request->year(), today);
@@ -27,7 +28,7 @@ grpc::Status RequestsService::GetStatistics(grpc::ServerContext* context, const 
             response);
     return grpc::Status::OK;
   };
-  return common::Call(*context, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
 }
 
 }  // namespace gongkai::requests

@@ -17,22 +17,26 @@ grpc::Status NoProvinceView() {
 
 }  // namespace
 
-grpc::Status SupervisionService::GetKpis(grpc::ServerContext* context, const v1::GetKpisRequest* request,
-                                         v1::GetKpisResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_PROVINCE, ROLE_CITY}, [&](const common::CallerIdentity& caller) {
-    if (province_ == nullptr) return NoProvinceView();
-    *response = province_->Kpis(*request, caller);
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* SupervisionService::GetKpis(grpc::CallbackServerContext* context,
+                                                      const v1::GetKpisRequest* request,
+                                                      v1::GetKpisResponse* response) {
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_PROVINCE, ROLE_CITY},
+                       [=, this](const common::CallerIdentity& caller) {
+                         if (province_ == nullptr) return NoProvinceView();
+                         *response = province_->Kpis(*request, caller);
+                         return grpc::Status::OK;
+                       });
 }
 
-grpc::Status SupervisionService::SweepLeads(grpc::ServerContext* context, const v1::SweepLeadsRequest* request,
-                                            v1::SweepLeadsResponse* response) {
-  return common::Call(*context, context_.signer, {ROLE_PROVINCE}, [&](const common::CallerIdentity&) {
-    if (province_ == nullptr) return NoProvinceView();
-    *response = province_->Sweep(request->year());
-    return grpc::Status::OK;
-  });
+grpc::ServerUnaryReactor* SupervisionService::SweepLeads(grpc::CallbackServerContext* context,
+                                                         const v1::SweepLeadsRequest* request,
+                                                         v1::SweepLeadsResponse* response) {
+  return common::Serve(context, context_.executor, context_.signer, {ROLE_PROVINCE},
+                       [=, this](const common::CallerIdentity&) {
+                         if (province_ == nullptr) return NoProvinceView();
+                         *response = province_->Sweep(request->year());
+                         return grpc::Status::OK;
+                       });
 }
 
 }  // namespace gongkai::supervision

@@ -38,66 +38,78 @@ struct SupervisionSettings {
 // reviews_service.cc (rounds, reviews), coverage_service.cc, supervisions_service.cc
 // (special supervision, problem statistics), assessments_service.cc and
 // rectifications_service.cc.
-class SupervisionService final : public v1::SupervisionService::Service {
+class SupervisionService final : public v1::SupervisionService::CallbackService {
  public:
   SupervisionService(SupervisionStore& store, registry::RegistryClient& registry, common::ServiceContext context,
                      common::DisclosureMetrics& metrics, SupervisionSettings settings);
 
-  grpc::Status UpsertRounds(grpc::ServerContext* context, const v1::UpsertRoundsRequest* request,
-                            v1::UpsertResponse* response) override;
-  grpc::Status ListRounds(grpc::ServerContext* context, const v1::ListRoundsRequest* request,
-                          v1::ListRoundsResponse* response) override;
-  grpc::Status GetRound(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                        v1::Round* response) override;
-  grpc::Status UpsertReviews(grpc::ServerContext* context, const v1::UpsertReviewsRequest* request,
-                             v1::UpsertResponse* response) override;
-  grpc::Status ListReviews(grpc::ServerContext* context, const v1::ListReviewsRequest* request,
-                           v1::ListReviewsResponse* response) override;
-  grpc::Status GetReview(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                         v1::Review* response) override;
-  grpc::Status GetReviewCoverage(grpc::ServerContext* context, const v1::GetReviewCoverageRequest* request,
-                                 v1::ReviewCoverage* response) override;
-  grpc::Status UpsertSupervisions(grpc::ServerContext* context, const v1::UpsertSupervisionsRequest* request,
-                                  v1::UpsertResponse* response) override;
-  grpc::Status ListSupervisions(grpc::ServerContext* context, const v1::ListSupervisionsRequest* request,
-                                v1::ListSupervisionsResponse* response) override;
-  grpc::Status GetSupervision(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                              v1::Supervision* response) override;
-  grpc::Status GetProblemStatistics(grpc::ServerContext* context, const v1::GetProblemStatisticsRequest* request,
-                                    v1::ProblemStatistics* response) override;
-  grpc::Status UpsertAssessmentPlans(grpc::ServerContext* context, const v1::UpsertAssessmentPlansRequest* request,
-                                     v1::UpsertResponse* response) override;
-  grpc::Status UpsertAssessmentResults(grpc::ServerContext* context, const v1::UpsertAssessmentResultsRequest* request,
-                                       v1::UpsertResponse* response) override;
-  grpc::Status ListAssessmentPlans(grpc::ServerContext* context, const v1::ListAssessmentsRequest* request,
-                                   v1::ListAssessmentPlansResponse* response) override;
-  grpc::Status ListAssessmentResults(grpc::ServerContext* context, const v1::ListAssessmentsRequest* request,
-                                     v1::ListAssessmentResultsResponse* response) override;
-  grpc::Status GetAssessmentPlan(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                                 v1::AssessmentPlan* response) override;
-  grpc::Status GetAssessmentResult(grpc::ServerContext* context, const v1::GetRecordRequest* request,
-                                   v1::AssessmentResult* response) override;
-  grpc::Status ReportRectifications(grpc::ServerContext* context, const v1::ReportRectificationsRequest* request,
-                                    v1::UpsertResponse* response) override;
-  grpc::Status ListRectifications(grpc::ServerContext* context, const v1::ListRectificationsRequest* request,
-                                  v1::ListRectificationsResponse* response) override;
-  grpc::Status ListChanges(grpc::ServerContext* context, const v1::ListChangesRequest* request,
-                           v1::ListChangesResponse* response) override;
-  grpc::Status ListRejections(grpc::ServerContext* context, const v1::ListRejectionsRequest* request,
-                              v1::ListRejectionsResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertRounds(grpc::CallbackServerContext* context, const v1::UpsertRoundsRequest* request,
+                                         v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListRounds(grpc::CallbackServerContext* context, const v1::ListRoundsRequest* request,
+                                       v1::ListRoundsResponse* response) override;
+  grpc::ServerUnaryReactor* GetRound(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                     v1::Round* response) override;
+  grpc::ServerUnaryReactor* UpsertReviews(grpc::CallbackServerContext* context, const v1::UpsertReviewsRequest* request,
+                                          v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListReviews(grpc::CallbackServerContext* context, const v1::ListReviewsRequest* request,
+                                        v1::ListReviewsResponse* response) override;
+  grpc::ServerUnaryReactor* GetReview(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                      v1::Review* response) override;
+  grpc::ServerUnaryReactor* GetReviewCoverage(grpc::CallbackServerContext* context,
+                                              const v1::GetReviewCoverageRequest* request,
+                                              v1::ReviewCoverage* response) override;
+  grpc::ServerUnaryReactor* UpsertSupervisions(grpc::CallbackServerContext* context,
+                                               const v1::UpsertSupervisionsRequest* request,
+                                               v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListSupervisions(grpc::CallbackServerContext* context,
+                                             const v1::ListSupervisionsRequest* request,
+                                             v1::ListSupervisionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetSupervision(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                           v1::Supervision* response) override;
+  grpc::ServerUnaryReactor* GetProblemStatistics(grpc::CallbackServerContext* context,
+                                                 const v1::GetProblemStatisticsRequest* request,
+                                                 v1::ProblemStatistics* response) override;
+  grpc::ServerUnaryReactor* UpsertAssessmentPlans(grpc::CallbackServerContext* context,
+                                                  const v1::UpsertAssessmentPlansRequest* request,
+                                                  v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertAssessmentResults(grpc::CallbackServerContext* context,
+                                                    const v1::UpsertAssessmentResultsRequest* request,
+                                                    v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListAssessmentPlans(grpc::CallbackServerContext* context,
+                                                const v1::ListAssessmentsRequest* request,
+                                                v1::ListAssessmentPlansResponse* response) override;
+  grpc::ServerUnaryReactor* ListAssessmentResults(grpc::CallbackServerContext* context,
+                                                  const v1::ListAssessmentsRequest* request,
+                                                  v1::ListAssessmentResultsResponse* response) override;
+  grpc::ServerUnaryReactor* GetAssessmentPlan(grpc::CallbackServerContext* context, const v1::GetRecordRequest* request,
+                                              v1::AssessmentPlan* response) override;
+  grpc::ServerUnaryReactor* GetAssessmentResult(grpc::CallbackServerContext* context,
+                                                const v1::GetRecordRequest* request,
+                                                v1::AssessmentResult* response) override;
+  grpc::ServerUnaryReactor* ReportRectifications(grpc::CallbackServerContext* context,
+                                                 const v1::ReportRectificationsRequest* request,
+                                                 v1::UpsertResponse* response) override;
+  grpc::ServerUnaryReactor* ListRectifications(grpc::CallbackServerContext* context,
+                                               const v1::ListRectificationsRequest* request,
+                                               v1::ListRectificationsResponse* response) override;
+  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context, const v1::ListChangesRequest* request,
+                                        v1::ListChangesResponse* response) override;
+  grpc::ServerUnaryReactor* ListRejections(grpc::CallbackServerContext* context,
+                                           const v1::ListRejectionsRequest* request,
+                                           v1::ListRejectionsResponse* response) override;
   // The province's view (province_service.cc), through the ProvinceView set
   // by main; without one they are UNIMPLEMENTED.
-  grpc::Status GetKpis(grpc::ServerContext* context, const v1::GetKpisRequest* request,
-                       v1::GetKpisResponse* response) override;
-  grpc::Status SweepLeads(grpc::ServerContext* context, const v1::SweepLeadsRequest* request,
-                          v1::SweepLeadsResponse* response) override;
+  grpc::ServerUnaryReactor* GetKpis(grpc::CallbackServerContext* context, const v1::GetKpisRequest* request,
+                                    v1::GetKpisResponse* response) override;
+  grpc::ServerUnaryReactor* SweepLeads(grpc::CallbackServerContext* context, const v1::SweepLeadsRequest* request,
+                                       v1::SweepLeadsResponse* response) override;
   // Leads as supervisors handle them (leads_service.cc).
-  grpc::Status ListLeads(grpc::ServerContext* context, const v1::ListLeadsRequest* request,
-                         v1::ListLeadsResponse* response) override;
-  grpc::Status SetLeadState(grpc::ServerContext* context, const v1::SetLeadStateRequest* request,
-                            v1::Lead* response) override;
-  grpc::Status AttachLeads(grpc::ServerContext* context, const v1::AttachLeadsRequest* request,
-                           v1::AttachLeadsResponse* response) override;
+  grpc::ServerUnaryReactor* ListLeads(grpc::CallbackServerContext* context, const v1::ListLeadsRequest* request,
+                                      v1::ListLeadsResponse* response) override;
+  grpc::ServerUnaryReactor* SetLeadState(grpc::CallbackServerContext* context, const v1::SetLeadStateRequest* request,
+                                         v1::Lead* response) override;
+  grpc::ServerUnaryReactor* AttachLeads(grpc::CallbackServerContext* context, const v1::AttachLeadsRequest* request,
+                                        v1::AttachLeadsResponse* response) override;
 
   // The province's view the adapter answers GetKpis and SweepLeads with;
   // must outlive the service.
