@@ -29,9 +29,10 @@ class CallBounds {
   Slots streams_;
 };
 
-// The calls of each lane a server of `max_threads` threads lets in at once:
-// half of the threads, less 4 kept for the server's pollers and the health
-// checks, so that the two lanes together never take every thread. At least 1.
+// The calls of each lane a service of `max_threads` threads (its executor,
+// GONGKAI_MAX_THREADS) lets in at once: half of the threads, less 4, so that
+// the calls both lanes admit never outnumber the threads and each gets one
+// at once. At least 1.
 int CallsPerLane(int max_threads);
 
 // The call scope of a service's calls: a server interceptor (gRPC's
