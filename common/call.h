@@ -13,6 +13,7 @@
 #include "common/executor.h"
 #include "common/identity.h"
 #include "common/log.h"
+#include "common/service_context.h"
 #include "common/slots.h"
 
 namespace gongkai::common {
@@ -83,6 +84,13 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Executor& 
       },
       [reactor](grpc::Status status) { reactor->Finish(std::move(status)); });
   return reactor;
+}
+
+// Serve with a service's executor and signer, as its methods call it.
+template <typename Body>
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const ServiceContext& service, Roles allowed,
+                                Body body) {
+  return Serve(context, service.executor, service.signer, allowed, std::move(body));
 }
 
 // The messages of a client stream, read as the work that handles them asks

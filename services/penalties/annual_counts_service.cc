@@ -89,7 +89,7 @@ grpc::ServerUnaryReactor* PenaltiesService::GetAnnualEnforcementCounts(
     response->set_csv(EnforcementCsv(penalty_decisions, coercive_measures));
     return grpc::Status::OK;
   };
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
+  return common::Serve(context, context_, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
 }
 
 }  // namespace gongkai::penalties

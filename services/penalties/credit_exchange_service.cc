@@ -72,86 +72,85 @@ std::optional<PenaltyDecision> PublicFormOf(const RecordRow& row) {
 grpc::ServerUnaryReactor* PenaltiesService::ListCreditExchange(grpc::CallbackServerContext* context,
                                                                const v1::ListCreditExchangeRequest* request,
                                                                v1::ListCreditExchangeResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_PROVINCE}, [=, this](const common::CallerIdentity&) {
-        common::Violations violations;
-        if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
-        const int limit = common::ReadPageSize(violations, "limit", request->limit(), kExchangePage);
-        if (!v1::CreditExchangeFormat_IsValid(request->format())) {
-          violations.push_back({"format", "must be CREDIT_EXCHANGE_JSON or CREDIT_EXCHANGE_CSV (unset: JSON)"});
-        }
-        common::ThrowIfAny(violations, "bad credit exchange request");
+  return common::Serve(context, context_, {ROLE_PROVINCE}, [=, this](const common::CallerIdentity&) {
+    common::Violations violations;
+    if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
+    const int limit = common::ReadPageSize(violations, "limit", request->limit(), kExchangePage);
+    if (!v1::CreditExchangeFormat_IsValid(request->format())) {
+      violations.push_back({"format", "must be CREDIT_EXCHANGE_JSON or CREDIT_EXCHANGE_CSV (unset: JSON)"});
+    }
+    common::ThrowIfAny(violations, "bad credit exchange request");
 
-        std::map<std::string, std::string> agency_names;  // by credit code, for this answer
-        const auto agency_name = [&](const std::string& code) -> const std::string& {
-          auto it = agency_names.find(code);
-          if (it == agency_names.end()) {
-            const auto agency = registry_.Agency(code);
-            it = agency_names.emplace(code, agency ? agency->name : "").first;
-          }
-          return it->second;
-        };
-        const auto source_of = [&](CreditOperation operation, const ChangeRow& change) {
-          const RecordRow& entry = change.record;
-          CreditSource source;
-          source.operation = operation;
-          source.public_until = entry.public_until;
-          std::optional<PenaltyDecision> shown;
-          if (operation == CreditOperation::kAdd) {
-            shown = DecisionOf(entry.public_record);
-          } else if (const auto row = store_.Get(PenaltyKind::kDecision, entry.agency_credit_code, entry.source_id)) {
-            // The entry keeps no copy of the decision: the record names it.
-            shown = PublicFormOf(*row);
-            source.public_until = row->public_until;
-            if (operation == CreditOperation::kRemove) source.remarks = RemovalRemarks(row->repaired_on);
-          }
-          if (operation == CreditOperation::kWithdraw) {
-            source.remarks = WithdrawalRemarks(entry.withdrawal_reason, entry.withdrawal_explanation);
-          }
-          if (shown) source.decision = *std::move(shown);
-          source.decision.agency_credit_code = entry.agency_credit_code;
-          source.decision.source_id = entry.source_id;
-          source.agency_name = agency_name(entry.agency_credit_code);
-          return source;
-        };
+    std::map<std::string, std::string> agency_names;  // by credit code, for this answer
+    const auto agency_name = [&](const std::string& code) -> const std::string& {
+      auto it = agency_names.find(code);
+      if (it == agency_names.end()) {
+        const auto agency = registry_.Agency(code);
+        it = agency_names.emplace(code, agency ? agency->name : "").first;
+      }
+      return it->second;
+    };
+    const auto source_of = [&](CreditOperation operation, const ChangeRow& change) {
+      const RecordRow& entry = change.record;
+      CreditSource source;
+      source.operation = operation;
+      source.public_until = entry.public_until;
+      std::optional<PenaltyDecision> shown;
+      if (operation == CreditOperation::kAdd) {
+        shown = DecisionOf(entry.public_record);
+      } else if (const auto row = store_.Get(PenaltyKind::kDecision, entry.agency_credit_code, entry.source_id)) {
+        // The entry keeps no copy of the decision: the record names it.
+        shown = PublicFormOf(*row);
+        source.public_until = row->public_until;
+        if (operation == CreditOperation::kRemove) source.remarks = RemovalRemarks(row->repaired_on);
+      }
+      if (operation == CreditOperation::kWithdraw) {
+        source.remarks = WithdrawalRemarks(entry.withdrawal_reason, entry.withdrawal_explanation);
+      }
+      if (shown) source.decision = *std::move(shown);
+      source.decision.agency_credit_code = entry.agency_credit_code;
+      source.decision.source_id = entry.source_id;
+      source.agency_name = agency_name(entry.agency_credit_code);
+      return source;
+    };
 
-        CreditExchangeBody body(request->format() == v1::CREDIT_EXCHANGE_CSV ? CreditExchangeBody::Format::kCsv
-                                                                             : CreditExchangeBody::Format::kJson);
-        std::size_t skipped_bytes = 0;
-        // Whether `more` bytes still fit; the first entry always does, so that a
-        // call always moves on.
-        const auto fits = [&](std::size_t more) {
-          return body.count() + response->skipped_size() == 0 ||
-                 body.Bytes() + skipped_bytes + more <= kMaxExchangeAnswerBytes - kAnswerFieldsBytes;
-        };
-        int64_t last = request->after_seq();
-        for (const ChangeRow& change : store_.Changes(request->after_seq(), limit, context_.clock.Today())) {
-          if (const auto operation = OperationOf(change)) {
-            const CreditRecord record = ToCreditRecord(source_of(*operation, change));
-            const std::vector<std::string> missing = MissingCreditFields(record, *operation);
-            if (missing.empty()) {
-              const std::string piece = body.Piece(record);
-              if (!fits(piece.size())) break;
-              body.Add(piece);
-            } else {
-              v1::CreditExchangeSkip skip;
-              skip.set_seq(change.seq);
-              skip.set_key(change.record.agency_credit_code + "/" + change.record.source_id);
-              for (const std::string& name : missing) skip.add_missing(name);
-              const std::size_t bytes = skip.ByteSizeLong() + kSkipFramingBytes;
-              if (!fits(bytes)) break;
-              *response->add_skipped() = std::move(skip);
-              skipped_bytes += bytes;
-            }
-          }
-          last = change.seq;
+    CreditExchangeBody body(request->format() == v1::CREDIT_EXCHANGE_CSV ? CreditExchangeBody::Format::kCsv
+                                                                         : CreditExchangeBody::Format::kJson);
+    std::size_t skipped_bytes = 0;
+    // Whether `more` bytes still fit; the first entry always does, so that a
+    // call always moves on.
+    const auto fits = [&](std::size_t more) {
+      return body.count() + response->skipped_size() == 0 ||
+             body.Bytes() + skipped_bytes + more <= kMaxExchangeAnswerBytes - kAnswerFieldsBytes;
+    };
+    int64_t last = request->after_seq();
+    for (const ChangeRow& change : store_.Changes(request->after_seq(), limit, context_.clock.Today())) {
+      if (const auto operation = OperationOf(change)) {
+        const CreditRecord record = ToCreditRecord(source_of(*operation, change));
+        const std::vector<std::string> missing = MissingCreditFields(record, *operation);
+        if (missing.empty()) {
+          const std::string piece = body.Piece(record);
+          if (!fits(piece.size())) break;
+          body.Add(piece);
+        } else {
+          v1::CreditExchangeSkip skip;
+          skip.set_seq(change.seq);
+          skip.set_key(change.record.agency_credit_code + "/" + change.record.source_id);
+          for (const std::string& name : missing) skip.add_missing(name);
+          const std::size_t bytes = skip.ByteSizeLong() + kSkipFramingBytes;
+          if (!fits(bytes)) break;
+          *response->add_skipped() = std::move(skip);
+          skipped_bytes += bytes;
         }
-        response->set_content_type(std::string(body.ContentType()));
-        response->set_body(body.Finish());
-        response->set_count(body.count());
-        response->set_last_seq(last);
-        return grpc::Status::OK;
-      });
+      }
+      last = change.seq;
+    }
+    response->set_content_type(std::string(body.ContentType()));
+    response->set_body(body.Finish());
+    response->set_count(body.count());
+    response->set_last_seq(last);
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace gongkai::penalties

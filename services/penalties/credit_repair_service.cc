@@ -57,59 +57,57 @@ PenaltiesService::PenaltiesService(PenaltyStore& store, registry::RegistryClient
 grpc::ServerUnaryReactor* PenaltiesService::RecordCreditRepair(grpc::CallbackServerContext* context,
                                                                const v1::RecordCreditRepairRequest* request,
                                                                v1::PublishedRecord* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-      [=, this](const common::CallerIdentity& caller) {
-        const common::Date today = context_.clock.Today();
-        const std::string& agency = request->agency_credit_code();
-        const std::string& source_id = request->source_id();
-        common::Violations violations;
-        CheckKey(violations, "agency_credit_code", agency);
-        CheckKey(violations, "source_id", source_id);
-        const auto repaired_on = common::CheckPastDate(violations, "repaired_on", request->repaired_on(), today);
-        const common::Violations texts = ValidateCreditRepair(request->granted_by(), request->reference());
-        violations.insert(violations.end(), texts.begin(), texts.end());
-        common::ThrowIfAny(violations, "bad credit repair");
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    const common::Date today = context_.clock.Today();
+    const std::string& agency = request->agency_credit_code();
+    const std::string& source_id = request->source_id();
+    common::Violations violations;
+    CheckKey(violations, "agency_credit_code", agency);
+    CheckKey(violations, "source_id", source_id);
+    const auto repaired_on = common::CheckPastDate(violations, "repaired_on", request->repaired_on(), today);
+    const common::Violations texts = ValidateCreditRepair(request->granted_by(), request->reference());
+    violations.insert(violations.end(), texts.begin(), texts.end());
+    common::ThrowIfAny(violations, "bad credit repair");
 
-        // A city records the repairs of its own agencies' decisions; which city
-        // an agency belongs to is the registry's public word, so the refusal
-        // tells nothing of the decisions stored.
-        const bool city = caller.role == ROLE_CITY;
-        if (city) {
-          const auto cities = registry_.CitiesOf({agency});
-          const auto found = cities.find(agency);
-          if (found != cities.end() && found->second != caller.city_code) {
-            throw ServiceError::PermissionDenied("agency " + agency + " is registered to city " + found->second +
-                                                 ", not " + caller.city_code +
-                                                 ": a city records credit repairs of its own agencies' decisions");
-          }
-        }
-        const auto not_found = [&] {
-          return ServiceError::NotFound("no decision " + source_id + " of agency " + agency +
-                                        (city ? " in city " + caller.city_code : std::string()));
-        };
-        const auto before = store_.Get(PenaltyKind::kDecision, agency, source_id);
-        if (!before || (city && !IsOwnRecord(before->city_code, caller.city_code))) throw not_found();
-        // A decision is repaired once: the repair recorded first stands.
-        if (before->repaired_on) {
-          ToPublished(*before, response);
-          return grpc::Status::OK;
-        }
-        if (const std::string why = NotPublic(*before, today); !why.empty()) {
-          throw ServiceError::FailedPrecondition("decision " + source_id + " of agency " + agency + " is not public (" +
-                                                 why + "): a credit repair ends the publication of a public decision");
-        }
-        const auto decision = StoredDecision(before->record);
-        if (!decision) throw std::runtime_error("stored decision does not parse");
-        if (const auto refusal = CreditRepairRefusal(*decision, *repaired_on, one_year_repair_domains_)) {
-          throw ServiceError::FailedPrecondition(*refusal);
-        }
-        const auto row = store_.RecordCreditRepair(
-            agency, source_id, {*repaired_on, request->granted_by(), request->reference(), caller.principal}, today);
-        if (!row) throw not_found();
-        ToPublished(*row, response);
-        return grpc::Status::OK;
-      });
+    // A city records the repairs of its own agencies' decisions; which city
+    // an agency belongs to is the registry's public word, so the refusal
+    // tells nothing of the decisions stored.
+    const bool city = caller.role == ROLE_CITY;
+    if (city) {
+      const auto cities = registry_.CitiesOf({agency});
+      const auto found = cities.find(agency);
+      if (found != cities.end() && found->second != caller.city_code) {
+        throw ServiceError::PermissionDenied("agency " + agency + " is registered to city " + found->second + ", not " +
+                                             caller.city_code +
+                                             ": a city records credit repairs of its own agencies' decisions");
+      }
+    }
+    const auto not_found = [&] {
+      return ServiceError::NotFound("no decision " + source_id + " of agency " + agency +
+                                    (city ? " in city " + caller.city_code : std::string()));
+    };
+    const auto before = store_.Get(PenaltyKind::kDecision, agency, source_id);
+    if (!before || (city && !IsOwnRecord(before->city_code, caller.city_code))) throw not_found();
+    // A decision is repaired once: the repair recorded first stands.
+    if (before->repaired_on) {
+      ToPublished(*before, response);
+      return grpc::Status::OK;
+    }
+    if (const std::string why = NotPublic(*before, today); !why.empty()) {
+      throw ServiceError::FailedPrecondition("decision " + source_id + " of agency " + agency + " is not public (" +
+                                             why + "): a credit repair ends the publication of a public decision");
+    }
+    const auto decision = StoredDecision(before->record);
+    if (!decision) throw std::runtime_error("stored decision does not parse");
+    if (const auto refusal = CreditRepairRefusal(*decision, *repaired_on, one_year_repair_domains_)) {
+      throw ServiceError::FailedPrecondition(*refusal);
+    }
+    const auto row = store_.RecordCreditRepair(
+        agency, source_id, {*repaired_on, request->granted_by(), request->reference(), caller.principal}, today);
+    if (!row) throw not_found();
+    ToPublished(*row, response);
+    return grpc::Status::OK;
+  });
 }
 
 std::size_t RecomputeRetentionTerms(PgPenaltyStore& store, int batch_size) {

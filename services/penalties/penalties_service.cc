@@ -137,11 +137,10 @@ std::vector<common::UpsertOutcome> PenaltiesService::Store(const std::string& ci
 grpc::ServerUnaryReactor* PenaltiesService::UpsertDecisions(grpc::CallbackServerContext* context,
                                                             const v1::UpsertDecisionsRequest* request,
                                                             v1::UpsertResponse* response) {
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_CITY},
-                       [=, this](const common::CallerIdentity& caller) {
-                         WriteDecisions(caller, request->decisions(), 0, response->mutable_results());
-                         return grpc::Status::OK;
-                       });
+  return common::Serve(context, context_, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+    WriteDecisions(caller, request->decisions(), 0, response->mutable_results());
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerReadReactor<v1::UpsertDecisionsRequest>* PenaltiesService::SyncDecisions(
@@ -174,93 +173,89 @@ grpc::ServerReadReactor<v1::UpsertDecisionsRequest>* PenaltiesService::SyncDecis
 grpc::ServerUnaryReactor* PenaltiesService::UpsertMeasures(grpc::CallbackServerContext* context,
                                                            const v1::UpsertMeasuresRequest* request,
                                                            v1::UpsertResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
-        common::CheckBatchSize(request->measures_size(), max_batch_, "measures");
-        const common::Date today = context_.clock.Today();
-        common::BatchWrite<CoerciveMeasure> batch(RejectionKind(PenaltyKind::kMeasure), "measures",
-                                                  response->mutable_results());
-        for (int i = 0; i < request->measures_size(); ++i) {
-          const auto& proto = request->measures(i);
-          const std::string path = common::At("measures", i);
-          CoerciveMeasure m = MeasureFromProto(proto);
-          auto violations = ValidateMeasure(m, path, today);
-          CheckKnownDomain(violations, path, m.domain);
-          batch.Add(i, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto,
-                    std::move(m), std::move(violations));
-        }
-        batch.RejectRepeatedKeys("measures");
-        batch.CheckAgencies(caller.city_code, "measures", [&](const auto& codes) { return registry_.CitiesOf(codes); });
-        std::vector<RecordToStore> rows;
-        for (const auto& m : batch.Valid()) rows.push_back(RowOf(m));
-        batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+    common::CheckBatchSize(request->measures_size(), max_batch_, "measures");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<CoerciveMeasure> batch(RejectionKind(PenaltyKind::kMeasure), "measures",
+                                              response->mutable_results());
+    for (int i = 0; i < request->measures_size(); ++i) {
+      const auto& proto = request->measures(i);
+      const std::string path = common::At("measures", i);
+      CoerciveMeasure m = MeasureFromProto(proto);
+      auto violations = ValidateMeasure(m, path, today);
+      CheckKnownDomain(violations, path, m.domain);
+      batch.Add(i, proto.agency_credit_code() + "/" + proto.source_id(), proto.source_version(), proto, std::move(m),
+                std::move(violations));
+    }
+    batch.RejectRepeatedKeys("measures");
+    batch.CheckAgencies(caller.city_code, "measures", [&](const auto& codes) { return registry_.CitiesOf(codes); });
+    std::vector<RecordToStore> rows;
+    for (const auto& m : batch.Valid()) rows.push_back(RowOf(m));
+    batch.Settle(Store(caller.city_code, rows, batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* PenaltiesService::WithdrawDecision(grpc::CallbackServerContext* context,
                                                              const v1::WithdrawDecisionRequest* request,
                                                              v1::PublishedRecord* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
-        const common::Date today = context_.clock.Today();
-        common::Violations violations =
-            ValidateWithdrawal(static_cast<WithdrawalReason>(request->reason()), request->explanation());
-        const auto event_date = common::CheckPastDate(violations, "event_date", request->event_date(), today);
-        common::ThrowIfAny(violations, "bad withdrawal");
-        const auto not_found = [&] {
-          return ServiceError::NotFound("no decision " + request->source_id() + " of agency " +
-                                        request->agency_credit_code() + " in city " + caller.city_code);
-        };
-        auto before = store_.Get(PenaltyKind::kDecision, request->agency_credit_code(), request->source_id());
-        if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
-        common::ThrowIfAny(CheckWithdrawalDate(*event_date, before->clock_start), "bad withdrawal");
-        auto row = store_.Withdraw(request->agency_credit_code(), request->source_id(), request->reason(),
-                                   PublicExplanation(*before, request->explanation()), *event_date, today);
-        if (!row) throw not_found();
-        ToPublished(*row, response);
-        if (!before->withdrawn_on && !before->public_record.empty()) {
-          metrics_.Disclosed("penalty_withdrawal", caller.city_code, response->withdrawal_timeliness());
-        }
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+    const common::Date today = context_.clock.Today();
+    common::Violations violations =
+        ValidateWithdrawal(static_cast<WithdrawalReason>(request->reason()), request->explanation());
+    const auto event_date = common::CheckPastDate(violations, "event_date", request->event_date(), today);
+    common::ThrowIfAny(violations, "bad withdrawal");
+    const auto not_found = [&] {
+      return ServiceError::NotFound("no decision " + request->source_id() + " of agency " +
+                                    request->agency_credit_code() + " in city " + caller.city_code);
+    };
+    auto before = store_.Get(PenaltyKind::kDecision, request->agency_credit_code(), request->source_id());
+    if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
+    common::ThrowIfAny(CheckWithdrawalDate(*event_date, before->clock_start), "bad withdrawal");
+    auto row = store_.Withdraw(request->agency_credit_code(), request->source_id(), request->reason(),
+                               PublicExplanation(*before, request->explanation()), *event_date, today);
+    if (!row) throw not_found();
+    ToPublished(*row, response);
+    if (!before->withdrawn_on && !before->public_record.empty()) {
+      metrics_.Disclosed("penalty_withdrawal", caller.city_code, response->withdrawal_timeliness());
+    }
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* PenaltiesService::ReleaseMeasure(grpc::CallbackServerContext* context,
                                                            const v1::ReleaseMeasureRequest* request,
                                                            v1::PublishedRecord* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
-        common::Violations violations;
-        const auto release_date =
-            common::CheckPastDate(violations, "release_date", request->release_date(), context_.clock.Today());
-        const common::Violations release = ValidateRelease(request->explanation());
-        violations.insert(violations.end(), release.begin(), release.end());
-        common::ThrowIfAny(violations, "bad release");
-        const auto not_found = [&] {
-          return ServiceError::NotFound("no measure " + request->source_id() + " of agency " +
-                                        request->agency_credit_code() + " in city " + caller.city_code);
-        };
-        auto before = store_.Get(PenaltyKind::kMeasure, request->agency_credit_code(), request->source_id());
-        if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
-        auto row = store_.Release(request->agency_credit_code(), request->source_id(), *release_date,
-                                  PublicExplanation(*before, request->explanation()));
-        if (!row) throw not_found();
-        ToPublished(*row, response);
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+    common::Violations violations;
+    const auto release_date =
+        common::CheckPastDate(violations, "release_date", request->release_date(), context_.clock.Today());
+    const common::Violations release = ValidateRelease(request->explanation());
+    violations.insert(violations.end(), release.begin(), release.end());
+    common::ThrowIfAny(violations, "bad release");
+    const auto not_found = [&] {
+      return ServiceError::NotFound("no measure " + request->source_id() + " of agency " +
+                                    request->agency_credit_code() + " in city " + caller.city_code);
+    };
+    auto before = store_.Get(PenaltyKind::kMeasure, request->agency_credit_code(), request->source_id());
+    if (!before || !IsOwnRecord(before->city_code, caller.city_code)) throw not_found();
+    auto row = store_.Release(request->agency_credit_code(), request->source_id(), *release_date,
+                              PublicExplanation(*before, request->explanation()));
+    if (!row) throw not_found();
+    ToPublished(*row, response);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* PenaltiesService::ListRejections(grpc::CallbackServerContext* context,
                                                            const v1::ListRejectionsRequest* request,
                                                            v1::ListRejectionsResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
-        response->set_next_page_token(common::RejectionsPage(
-            [&](int64_t before, int limit) { return store_.ListRejections(caller.city_code, before, limit); },
-            request->page_token(), request->page_size(), response->mutable_rejections()));
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+    response->set_next_page_token(common::RejectionsPage(
+        [&](int64_t before, int limit) { return store_.ListRejections(caller.city_code, before, limit); },
+        request->page_token(), request->page_size(), response->mutable_rejections()));
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace gongkai::penalties

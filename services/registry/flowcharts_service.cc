@@ -110,121 +110,111 @@ std::map<std::string, AgencyFacts> CheckScope(common::BatchWrite<Record>& batch,
 grpc::ServerUnaryReactor* RegistryService::UpsertFlowcharts(grpc::CallbackServerContext* context,
                                                             const v1::UpsertFlowchartsRequest* request,
                                                             v1::UpsertFlowchartsResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-      [=, this](const common::CallerIdentity& caller) {
-        common::CheckBatchSize(request->flowcharts_size(), max_batch_, "flowcharts");
-        const common::Date today = context_.clock.Today();
-        common::BatchWrite<Flowchart> batch("flowchart", "flowcharts", response->mutable_results());
-        for (int i = 0; i < request->flowcharts_size(); ++i) {
-          const auto& proto = request->flowcharts(i);
-          Flowchart f = FlowchartFromProto(proto);
-          auto violations = ValidateFlowchart(f, At("flowcharts", i), today);
-          batch.Add(i, FlowchartKey(proto.agency_credit_code(), proto.domain()), proto.source_version(), proto,
-                    std::move(f), std::move(violations));
-        }
-        batch.RejectRepeatedKeys("flowcharts");
-        const auto agencies = CheckScope(batch, caller, "flowcharts", stores_.flowcharts);
-        batch.CheckEach([&](const Flowchart& f, int index, common::Violations& violations) {
-          FlowchartDomainRule(violations, At("flowcharts", index), f.domain, agencies.at(f.agency_credit_code));
-        });
-        batch.Settle(
-            stores_.flowcharts.UpsertFlowcharts(RejectionScope(caller), batch.Valid(), batch.Rejected(), today));
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    common::CheckBatchSize(request->flowcharts_size(), max_batch_, "flowcharts");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<Flowchart> batch("flowchart", "flowcharts", response->mutable_results());
+    for (int i = 0; i < request->flowcharts_size(); ++i) {
+      const auto& proto = request->flowcharts(i);
+      Flowchart f = FlowchartFromProto(proto);
+      auto violations = ValidateFlowchart(f, At("flowcharts", i), today);
+      batch.Add(i, FlowchartKey(proto.agency_credit_code(), proto.domain()), proto.source_version(), proto,
+                std::move(f), std::move(violations));
+    }
+    batch.RejectRepeatedKeys("flowcharts");
+    const auto agencies = CheckScope(batch, caller, "flowcharts", stores_.flowcharts);
+    batch.CheckEach([&](const Flowchart& f, int index, common::Violations& violations) {
+      FlowchartDomainRule(violations, At("flowcharts", index), f.domain, agencies.at(f.agency_credit_code));
+    });
+    batch.Settle(stores_.flowcharts.UpsertFlowcharts(RejectionScope(caller), batch.Valid(), batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListFlowcharts(grpc::CallbackServerContext* context,
                                                           const v1::ListFlowchartsRequest* request,
                                                           v1::ListFlowchartsResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
-        common::Violations violations;
-        common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
-        common::CheckDomainFilter(violations, "domain", request->domain());
-        common::CheckCityFilter(violations, "city_code", request->city_code());
-        const common::Page page =
-            common::ReadPage(violations, request->page_size(), request->page_token(), 2, kFlowchartPage);
-        common::ThrowIfAny(violations, "bad list request");
-        FlowchartFilter filter{
-            request->agency_credit_code(), request->domain(), request->city_code(), "", "", page.size + 1};
-        if (!page.after.empty()) {
-          filter.after_agency_credit_code = page.after[0];
-          filter.after_domain = page.after[1];
-        }
-        auto flowcharts = stores_.flowcharts.ListFlowcharts(filter);
-        response->set_next_page_token(common::TakePage(flowcharts, page.size, [](const Flowchart& f) {
-          return common::PagePosition{f.agency_credit_code, f.domain};
-        }));
-        const common::Date today = context_.clock.Today();
-        for (const auto& f : flowcharts) FlowchartToProto(f, context_.deadlines, today, response->add_flowcharts());
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
+    common::Violations violations;
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckDomainFilter(violations, "domain", request->domain());
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 2, kFlowchartPage);
+    common::ThrowIfAny(violations, "bad list request");
+    FlowchartFilter filter{
+        request->agency_credit_code(), request->domain(), request->city_code(), "", "", page.size + 1};
+    if (!page.after.empty()) {
+      filter.after_agency_credit_code = page.after[0];
+      filter.after_domain = page.after[1];
+    }
+    auto flowcharts = stores_.flowcharts.ListFlowcharts(filter);
+    response->set_next_page_token(common::TakePage(flowcharts, page.size, [](const Flowchart& f) {
+      return common::PagePosition{f.agency_credit_code, f.domain};
+    }));
+    const common::Date today = context_.clock.Today();
+    for (const auto& f : flowcharts) FlowchartToProto(f, context_.deadlines, today, response->add_flowcharts());
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListFlowchartChanges(grpc::CallbackServerContext* context,
                                                                 const v1::ListFlowchartChangesRequest* request,
                                                                 v1::ListFlowchartChangesResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
-        common::Violations violations;
-        if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
-        const int limit = common::ReadPageSize(violations, "limit", request->limit(), kFlowchartFeedPage);
-        common::ThrowIfAny(violations, "bad feed request");
-        const common::Date today = context_.clock.Today();
-        int64_t last = request->after_seq();
-        for (const auto& f : stores_.flowcharts.FlowchartChanges(request->after_seq(), limit)) {
-          FlowchartToProto(f, context_.deadlines, today, response->add_flowcharts());
-          last = f.change_seq;
-        }
-        response->set_last_seq(last);
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
+    common::Violations violations;
+    if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
+    const int limit = common::ReadPageSize(violations, "limit", request->limit(), kFlowchartFeedPage);
+    common::ThrowIfAny(violations, "bad feed request");
+    const common::Date today = context_.clock.Today();
+    int64_t last = request->after_seq();
+    for (const auto& f : stores_.flowcharts.FlowchartChanges(request->after_seq(), limit)) {
+      FlowchartToProto(f, context_.deadlines, today, response->add_flowcharts());
+      last = f.change_seq;
+    }
+    response->set_last_seq(last);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* RegistryService::UpsertStaffingProvisions(grpc::CallbackServerContext* context,
                                                                     const v1::UpsertStaffingProvisionsRequest* request,
                                                                     v1::UpsertStaffingProvisionsResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-      [=, this](const common::CallerIdentity& caller) {
-        common::CheckBatchSize(request->provisions_size(), max_batch_, "provisions");
-        const common::Date today = context_.clock.Today();
-        common::BatchWrite<StaffingProvisions> batch("staffing_provisions", "provisions", response->mutable_results());
-        for (int i = 0; i < request->provisions_size(); ++i) {
-          const auto& proto = request->provisions(i);
-          StaffingProvisions p = ProvisionsFromProto(proto);
-          auto violations = ValidateStaffingProvisions(p, At("provisions", i), today);
-          batch.Add(i, proto.agency_credit_code(), proto.source_version(), proto, std::move(p), std::move(violations));
-        }
-        batch.RejectRepeatedKeys("provisions");
-        CheckScope(batch, caller, "provisions", stores_.flowcharts);
-        batch.Settle(
-            stores_.flowcharts.UpsertProvisions(RejectionScope(caller), batch.Valid(), batch.Rejected(), today));
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    common::CheckBatchSize(request->provisions_size(), max_batch_, "provisions");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<StaffingProvisions> batch("staffing_provisions", "provisions", response->mutable_results());
+    for (int i = 0; i < request->provisions_size(); ++i) {
+      const auto& proto = request->provisions(i);
+      StaffingProvisions p = ProvisionsFromProto(proto);
+      auto violations = ValidateStaffingProvisions(p, At("provisions", i), today);
+      batch.Add(i, proto.agency_credit_code(), proto.source_version(), proto, std::move(p), std::move(violations));
+    }
+    batch.RejectRepeatedKeys("provisions");
+    CheckScope(batch, caller, "provisions", stores_.flowcharts);
+    batch.Settle(stores_.flowcharts.UpsertProvisions(RejectionScope(caller), batch.Valid(), batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* RegistryService::ListStaffingProvisions(grpc::CallbackServerContext* context,
                                                                   const v1::ListStaffingProvisionsRequest* request,
                                                                   v1::ListStaffingProvisionsResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
-        common::Violations violations;
-        common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
-        common::CheckCityFilter(violations, "city_code", request->city_code());
-        const common::Page page =
-            common::ReadPage(violations, request->page_size(), request->page_token(), 1, kProvisionsPage);
-        common::ThrowIfAny(violations, "bad list request");
-        ProvisionsFilter filter{request->agency_credit_code(), request->city_code(), "", page.size + 1};
-        if (!page.after.empty()) filter.after_agency_credit_code = page.after[0];
-        auto provisions = stores_.flowcharts.ListProvisions(filter);
-        response->set_next_page_token(common::TakePage(provisions, page.size, [](const StaffingProvisions& p) {
-          return common::PagePosition{p.agency_credit_code};
-        }));
-        for (const auto& p : provisions) ProvisionsToProto(p, response->add_provisions());
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
+    common::Violations violations;
+    common::CheckKeyFilter(violations, "agency_credit_code", request->agency_credit_code());
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 1, kProvisionsPage);
+    common::ThrowIfAny(violations, "bad list request");
+    ProvisionsFilter filter{request->agency_credit_code(), request->city_code(), "", page.size + 1};
+    if (!page.after.empty()) filter.after_agency_credit_code = page.after[0];
+    auto provisions = stores_.flowcharts.ListProvisions(filter);
+    response->set_next_page_token(common::TakePage(
+        provisions, page.size, [](const StaffingProvisions& p) { return common::PagePosition{p.agency_credit_code}; }));
+    for (const auto& p : provisions) ProvisionsToProto(p, response->add_provisions());
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace gongkai::registry

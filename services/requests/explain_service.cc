@@ -76,8 +76,7 @@ grpc::ServerUnaryReactor* RequestsService::ExplainDeadline(grpc::CallbackServerC
     ToProto(common::ExplainRequestClock(*calendar, *report.value, events, today), response);
     return grpc::Status::OK;
   };
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE, ROLE_PUBLIC},
-                       body);
+  return common::Serve(context, context_, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE, ROLE_PUBLIC}, body);
 }
 
 }  // namespace gongkai::requests

@@ -28,7 +28,7 @@ grpc::ServerUnaryReactor* RequestsService::GetStatistics(grpc::CallbackServerCon
             response);
     return grpc::Status::OK;
   };
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
+  return common::Serve(context, context_, {ROLE_DESK, ROLE_CITY, ROLE_PROVINCE}, body);
 }
 
 }  // namespace gongkai::requests

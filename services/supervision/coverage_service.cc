@@ -22,39 +22,36 @@ constexpr common::PageLimits kUnreviewedPage{500, 500};
 grpc::ServerUnaryReactor* SupervisionService::GetReviewCoverage(grpc::CallbackServerContext* context,
                                                                 const v1::GetReviewCoverageRequest* request,
                                                                 v1::ReviewCoverage* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-      [=, this](const common::CallerIdentity& caller) {
-        common::Violations violations;
-        CheckYearFilter(violations, request->year(), true);
-        common::CheckCityFilter(violations, "city_code", request->city_code());
-        const common::Page page =
-            common::ReadPage(violations, request->page_size(), request->page_token(), 2, kUnreviewedPage);
-        common::ThrowIfAny(violations, "bad coverage request");
-        // A city sees its own coverage, whatever it asked for.
-        const std::string city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
-        const std::vector<EnforcementUnit> units = EnforcementUnitsOf(registry_);
-        std::vector<v1::UnreviewedUnit> unreviewed;
-        *response =
-            CoverageOf(request->year(), city, units, store_.ReviewedUnits(request->year()),
-                       store_.Rounds(request->year()), settings_.coverage_target, context_.clock.Today(), &unreviewed);
-        // One page of the units not reviewed, by (city, credit code), after the
-        // last one of the previous page.
-        std::vector<v1::UnreviewedUnit> listed;
-        for (auto& u : unreviewed) {
-          if (!page.after.empty() &&
-              std::tie(u.city_code(), u.credit_code()) <= std::tie(page.after[0], page.after[1])) {
-            continue;
-          }
-          listed.push_back(std::move(u));
-          if (static_cast<int>(listed.size()) > page.size) break;
-        }
-        response->set_next_page_token(common::TakePage(listed, page.size, [](const v1::UnreviewedUnit& last) {
-          return common::PagePosition{last.city_code(), last.credit_code()};
-        }));
-        for (auto& u : listed) *response->add_unreviewed() = std::move(u);
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    common::Violations violations;
+    CheckYearFilter(violations, request->year(), true);
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), 2, kUnreviewedPage);
+    common::ThrowIfAny(violations, "bad coverage request");
+    // A city sees its own coverage, whatever it asked for.
+    const std::string city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
+    const std::vector<EnforcementUnit> units = EnforcementUnitsOf(registry_);
+    std::vector<v1::UnreviewedUnit> unreviewed;
+    *response =
+        CoverageOf(request->year(), city, units, store_.ReviewedUnits(request->year()), store_.Rounds(request->year()),
+                   settings_.coverage_target, context_.clock.Today(), &unreviewed);
+    // One page of the units not reviewed, by (city, credit code), after the
+    // last one of the previous page.
+    std::vector<v1::UnreviewedUnit> listed;
+    for (auto& u : unreviewed) {
+      if (!page.after.empty() && std::tie(u.city_code(), u.credit_code()) <= std::tie(page.after[0], page.after[1])) {
+        continue;
+      }
+      listed.push_back(std::move(u));
+      if (static_cast<int>(listed.size()) > page.size) break;
+    }
+    response->set_next_page_token(common::TakePage(listed, page.size, [](const v1::UnreviewedUnit& last) {
+      return common::PagePosition{last.city_code(), last.credit_code()};
+    }));
+    for (auto& u : listed) *response->add_unreviewed() = std::move(u);
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace gongkai::supervision

@@ -20,23 +20,21 @@ grpc::Status NoProvinceView() {
 grpc::ServerUnaryReactor* SupervisionService::GetKpis(grpc::CallbackServerContext* context,
                                                       const v1::GetKpisRequest* request,
                                                       v1::GetKpisResponse* response) {
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_PROVINCE, ROLE_CITY},
-                       [=, this](const common::CallerIdentity& caller) {
-                         if (province_ == nullptr) return NoProvinceView();
-                         *response = province_->Kpis(*request, caller);
-                         return grpc::Status::OK;
-                       });
+  return common::Serve(context, context_, {ROLE_PROVINCE, ROLE_CITY}, [=, this](const common::CallerIdentity& caller) {
+    if (province_ == nullptr) return NoProvinceView();
+    *response = province_->Kpis(*request, caller);
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* SupervisionService::SweepLeads(grpc::CallbackServerContext* context,
                                                          const v1::SweepLeadsRequest* request,
                                                          v1::SweepLeadsResponse* response) {
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_PROVINCE},
-                       [=, this](const common::CallerIdentity&) {
-                         if (province_ == nullptr) return NoProvinceView();
-                         *response = province_->Sweep(request->year());
-                         return grpc::Status::OK;
-                       });
+  return common::Serve(context, context_, {ROLE_PROVINCE}, [=, this](const common::CallerIdentity&) {
+    if (province_ == nullptr) return NoProvinceView();
+    *response = province_->Sweep(request->year());
+    return grpc::Status::OK;
+  });
 }
 
 }  // namespace gongkai::supervision

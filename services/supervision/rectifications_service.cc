@@ -66,102 +66,98 @@ std::optional<RectificationRow> PositionOf(common::Violations& violations, const
 grpc::ServerUnaryReactor* SupervisionService::ReportRectifications(grpc::CallbackServerContext* context,
                                                                    const v1::ReportRectificationsRequest* request,
                                                                    v1::UpsertResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-      [=, this](const common::CallerIdentity& caller) {
-        const auto& reports = request->reports();
-        common::CheckBatchSize(reports.size(), settings_.max_batch, "reports");
-        const common::Date today = context_.clock.Today();
-        common::BatchWrite<Held<RectificationReport>> batch(kRectificationKind, "reports", response->mutable_results());
-        for (int i = 0; i < reports.size(); ++i) {
-          const RectificationReport& r = reports[i];
-          batch.Add(i, KeyText(KeyOf(r)), r.source_version(), r, {r.agency_credit_code(), &r},
-                    ValidateReport(r, common::At("reports", i), today));
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    const auto& reports = request->reports();
+    common::CheckBatchSize(reports.size(), settings_.max_batch, "reports");
+    const common::Date today = context_.clock.Today();
+    common::BatchWrite<Held<RectificationReport>> batch(kRectificationKind, "reports", response->mutable_results());
+    for (int i = 0; i < reports.size(); ++i) {
+      const RectificationReport& r = reports[i];
+      batch.Add(i, KeyText(KeyOf(r)), r.source_version(), r, {r.agency_credit_code(), &r},
+                ValidateReport(r, common::At("reports", i), today));
+    }
+    batch.RejectRepeatedKeys("reports");
+    // Each report against the rectification it reports on (one read for
+    // the batch); the responsible unit must be of the caller's city.
+    std::vector<Key> keys;
+    batch.CheckEach(
+        [&](const Held<RectificationReport>& h, int, common::Violations&) { keys.push_back(KeyOf(*h.record)); });
+    std::map<Key, RectificationRow> obligations;
+    if (!keys.empty()) {
+      for (auto& row : store_.Obligations(keys)) {
+        Key key{row.subject, row.agency_credit_code, row.source_id, row.problem_id};
+        obligations.emplace(std::move(key), std::move(row));
+      }
+    }
+    if (caller.role == ROLE_CITY) {
+      for (const auto& [key, row] : obligations) {
+        if (row.unit_city != caller.city_code) {
+          throw ServiceError::PermissionDenied(std::string("rectification ") + KeyText(key) + " is of unit " +
+                                               row.unit + ", registered to city " + row.unit_city + ", not " +
+                                               caller.city_code);
         }
-        batch.RejectRepeatedKeys("reports");
-        // Each report against the rectification it reports on (one read for
-        // the batch); the responsible unit must be of the caller's city.
-        std::vector<Key> keys;
-        batch.CheckEach(
-            [&](const Held<RectificationReport>& h, int, common::Violations&) { keys.push_back(KeyOf(*h.record)); });
-        std::map<Key, RectificationRow> obligations;
-        if (!keys.empty()) {
-          for (auto& row : store_.Obligations(keys)) {
-            Key key{row.subject, row.agency_credit_code, row.source_id, row.problem_id};
-            obligations.emplace(std::move(key), std::move(row));
-          }
-        }
-        if (caller.role == ROLE_CITY) {
-          for (const auto& [key, row] : obligations) {
-            if (row.unit_city != caller.city_code) {
-              throw ServiceError::PermissionDenied(std::string("rectification ") + KeyText(key) + " is of unit " +
-                                                   row.unit + ", registered to city " + row.unit_city + ", not " +
-                                                   caller.city_code);
-            }
-          }
-        }
-        batch.CheckEach([&](const Held<RectificationReport>& h, int index, common::Violations& violations) {
-          if (obligations.contains(KeyOf(*h.record))) return;
-          const std::string path = common::At("reports", index);
-          if (h.record->subject() == v1::SUPERVISION_PROBLEM) {
-            violations.push_back({path + ".problem_id",
-                                  "no such rectification: the supervision of this agency and source id has no "
-                                  "problem of this id requiring one"});
-          } else {
-            violations.push_back(
-                {path + ".source_id", "no such rectification: no review of this agency and source id requires one"});
-          }
-        });
-        std::vector<ReportToStore> rows;
-        for (const auto& h : batch.Valid()) {
-          const RectificationReport& r = *h.record;
-          ReportToStore row;
-          row.subject = static_cast<int>(r.subject());
-          row.agency_credit_code = r.agency_credit_code();
-          row.source_id = r.source_id();
-          row.problem_id = r.problem_id();
-          row.source_version = r.source_version();
-          row.report = r.SerializeAsString();
-          row.done_on = *common::ParseIsoDate(r.done_on());
-          rows.push_back(std::move(row));
-        }
-        batch.Settle(store_.UpsertReports(ScopeOf(caller), rows, batch.Rejected(), today));
-        return grpc::Status::OK;
-      });
+      }
+    }
+    batch.CheckEach([&](const Held<RectificationReport>& h, int index, common::Violations& violations) {
+      if (obligations.contains(KeyOf(*h.record))) return;
+      const std::string path = common::At("reports", index);
+      if (h.record->subject() == v1::SUPERVISION_PROBLEM) {
+        violations.push_back({path + ".problem_id",
+                              "no such rectification: the supervision of this agency and source id has no "
+                              "problem of this id requiring one"});
+      } else {
+        violations.push_back(
+            {path + ".source_id", "no such rectification: no review of this agency and source id requires one"});
+      }
+    });
+    std::vector<ReportToStore> rows;
+    for (const auto& h : batch.Valid()) {
+      const RectificationReport& r = *h.record;
+      ReportToStore row;
+      row.subject = static_cast<int>(r.subject());
+      row.agency_credit_code = r.agency_credit_code();
+      row.source_id = r.source_id();
+      row.problem_id = r.problem_id();
+      row.source_version = r.source_version();
+      row.report = r.SerializeAsString();
+      row.done_on = *common::ParseIsoDate(r.done_on());
+      rows.push_back(std::move(row));
+    }
+    batch.Settle(store_.UpsertReports(ScopeOf(caller), rows, batch.Rejected(), today));
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* SupervisionService::ListRectifications(grpc::CallbackServerContext* context,
                                                                  const v1::ListRectificationsRequest* request,
                                                                  v1::ListRectificationsResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-      [=, this](const common::CallerIdentity& caller) {
-        common::Violations violations;
-        common::CheckCityFilter(violations, "city_code", request->city_code());
-        common::CheckKeyFilter(violations, "unit", request->unit());
-        if (!v1::Rectification::State_IsValid(request->state())) violations.push_back({"state", "not a state"});
-        const common::Page page = common::ReadPage(violations, request->page_size(), request->page_token(),
-                                                   kPositionFields, kRectificationPage);
-        RectificationFilter f;
-        f.after = PositionOf(violations, page.after);
-        const common::Date today = context_.clock.Today();
-        CheckJudgedYear(violations, request->year(), today);
-        common::ThrowIfAny(violations, "bad list request");
-        // A city sees its own units' rectifications, whatever it asked for.
-        f.unit_city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
-        f.unit = request->unit();
-        f.state = static_cast<int>(request->state());
-        f.year = request->year();
-        f.today = today;
-        f.limit = page.size + 1;
-        auto rows = store_.ListRectifications(f);
-        response->set_next_page_token(common::TakePage(rows, page.size, [](const RectificationRow& last) {
-          return common::PagePosition{common::FormatIsoDate(last.deadline), std::to_string(last.subject),
-                                      last.agency_credit_code, last.source_id, last.problem_id};
-        }));
-        for (const auto& row : rows) *response->add_rectifications() = RectificationOf(row, today);
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    common::Violations violations;
+    common::CheckCityFilter(violations, "city_code", request->city_code());
+    common::CheckKeyFilter(violations, "unit", request->unit());
+    if (!v1::Rectification::State_IsValid(request->state())) violations.push_back({"state", "not a state"});
+    const common::Page page =
+        common::ReadPage(violations, request->page_size(), request->page_token(), kPositionFields, kRectificationPage);
+    RectificationFilter f;
+    f.after = PositionOf(violations, page.after);
+    const common::Date today = context_.clock.Today();
+    CheckJudgedYear(violations, request->year(), today);
+    common::ThrowIfAny(violations, "bad list request");
+    // A city sees its own units' rectifications, whatever it asked for.
+    f.unit_city = caller.role == ROLE_CITY ? caller.city_code : request->city_code();
+    f.unit = request->unit();
+    f.state = static_cast<int>(request->state());
+    f.year = request->year();
+    f.today = today;
+    f.limit = page.size + 1;
+    auto rows = store_.ListRectifications(f);
+    response->set_next_page_token(common::TakePage(rows, page.size, [](const RectificationRow& last) {
+      return common::PagePosition{common::FormatIsoDate(last.deadline), std::to_string(last.subject),
+                                  last.agency_credit_code, last.source_id, last.problem_id};
+    }));
+    for (const auto& row : rows) *response->add_rectifications() = RectificationOf(row, today);
+    return grpc::Status::OK;
+  });
 }
 
 v1::Rectification RectificationOf(const RectificationRow& row, common::Date today) {

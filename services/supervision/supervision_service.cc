@@ -210,40 +210,38 @@ void SupervisionService::ToPublicAssessmentResult(const StoredRecord& row, v1::A
 grpc::ServerUnaryReactor* SupervisionService::ListChanges(grpc::CallbackServerContext* context,
                                                           const v1::ListChangesRequest* request,
                                                           v1::ListChangesResponse* response) {
-  return common::Serve(
-      context, context_.executor, context_.signer, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
-        common::Violations violations;
-        if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
-        const int limit = common::ReadPageSize(violations, "limit", request->limit(), kFeedPage);
-        common::ThrowIfAny(violations, "bad feed request");
-        auto rows = store_.Changes(request->after_seq(), limit);
-        FillSeqPage(rows, limit, response->mutable_changes(), [&](const StoredRecord& row, v1::Change* c) {
-          c->set_seq(row.change_seq);
-          switch (row.kind) {
-            case RecordKind::kRound: ToPublicRound(row, c->mutable_round()); break;
-            case RecordKind::kReview: ToPublicReview(row, c->mutable_review()); break;
-            case RecordKind::kSupervision: ToPublicSupervision(row, false, c->mutable_supervision()); break;
-            case RecordKind::kAssessmentPlan: ToPublicAssessmentPlan(row, c->mutable_assessment_plan()); break;
-            case RecordKind::kAssessmentResult: ToPublicAssessmentResult(row, c->mutable_assessment_result()); break;
-          }
-        });
-        const int n = response->changes_size();
-        response->set_last_seq(n == 0 ? request->after_seq() : response->changes(n - 1).seq());
-        return grpc::Status::OK;
-      });
+  return common::Serve(context, context_, {ROLE_PUBLIC}, [=, this](const common::CallerIdentity&) {
+    common::Violations violations;
+    if (request->after_seq() < 0) violations.push_back({"after_seq", "must not be negative"});
+    const int limit = common::ReadPageSize(violations, "limit", request->limit(), kFeedPage);
+    common::ThrowIfAny(violations, "bad feed request");
+    auto rows = store_.Changes(request->after_seq(), limit);
+    FillSeqPage(rows, limit, response->mutable_changes(), [&](const StoredRecord& row, v1::Change* c) {
+      c->set_seq(row.change_seq);
+      switch (row.kind) {
+        case RecordKind::kRound: ToPublicRound(row, c->mutable_round()); break;
+        case RecordKind::kReview: ToPublicReview(row, c->mutable_review()); break;
+        case RecordKind::kSupervision: ToPublicSupervision(row, false, c->mutable_supervision()); break;
+        case RecordKind::kAssessmentPlan: ToPublicAssessmentPlan(row, c->mutable_assessment_plan()); break;
+        case RecordKind::kAssessmentResult: ToPublicAssessmentResult(row, c->mutable_assessment_result()); break;
+      }
+    });
+    const int n = response->changes_size();
+    response->set_last_seq(n == 0 ? request->after_seq() : response->changes(n - 1).seq());
+    return grpc::Status::OK;
+  });
 }
 
 grpc::ServerUnaryReactor* SupervisionService::ListRejections(grpc::CallbackServerContext* context,
                                                              const v1::ListRejectionsRequest* request,
                                                              v1::ListRejectionsResponse* response) {
-  return common::Serve(context, context_.executor, context_.signer, {ROLE_CITY, ROLE_PROVINCE},
-                       [=, this](const common::CallerIdentity& caller) {
-                         const std::string scope = ScopeOf(caller);
-                         response->set_next_page_token(common::RejectionsPage(
-                             [&](int64_t before, int limit) { return store_.ListRejections(scope, before, limit); },
-                             request->page_token(), request->page_size(), response->mutable_rejections()));
-                         return grpc::Status::OK;
-                       });
+  return common::Serve(context, context_, {ROLE_CITY, ROLE_PROVINCE}, [=, this](const common::CallerIdentity& caller) {
+    const std::string scope = ScopeOf(caller);
+    response->set_next_page_token(
+        common::RejectionsPage([&](int64_t before, int limit) { return store_.ListRejections(scope, before, limit); },
+                               request->page_token(), request->page_size(), response->mutable_rejections()));
+    return grpc::Status::OK;
+  });
 }
 
 void CheckYearFilter(common::Violations& violations, int year, bool required) {
