@@ -21,15 +21,16 @@ enum class Lane {
 };
 
 // The server call this thread is handling, as the call scope (call_scope.h)
-// establishes it before the handler runs: what code below the handler that
-// sees no ServerContext (the database pool) needs to know of it.
+// establishes it on the thread that received the call, and common::Serve
+// again on the thread that runs the call's work: what code below the
+// method that sees no ServerContext (the database pool) needs to know of it.
 struct CurrentCall {
   Lane lane = Lane::kCity;
   // When the caller stops waiting; time_point::max() when it set no deadline.
   std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
   // The bound on the calls of the lane, and for a client-streaming call the
-  // bound on such streams (null for other calls): the handler's frame
-  // (common::Call, Admit) holds a slot of each while it runs.
+  // bound on such streams (null for other calls): the call's frame
+  // (common::Serve, Admit) holds a slot of each while its work runs.
   Slots* calls = nullptr;
   Slots* streams = nullptr;
 
